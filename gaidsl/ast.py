@@ -1,0 +1,338 @@
+"""The abstract syntax tree of a spec: what the regulator wrote, in order, with a span on every node.
+
+Frozen attrs classes. Spans (and comments) are excluded from equality, so layout never changes what a spec *is*.
+Nothing here is resolved: names are plain strings; :mod:`gaidsl.lower` turns this into the checked IR.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from gaidsl.source import Span
+
+
+def _span() -> Any:
+    return attrs.field(default=None, eq=False, repr=False)
+
+
+# ---------------------------------------------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class Number:
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class String:
+    value: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Star:
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Ref:
+    """A name path such as ``carried_in``, ``requests.carried_out[natural]`` or ``previous.requests.carried_out``."""
+
+    path: tuple[str, ...]
+    selector: tuple[str, ...] = ()
+    previous: bool = False
+    span: Span | None = _span()
+
+    @property
+    def text(self) -> str:
+        base = ("previous." if self.previous else "") + ".".join(self.path)
+        return base + (f"[{', '.join(self.selector)}]" if self.selector else "")
+
+
+@attrs.frozen
+class Call:
+    name: str
+    args: tuple[Expr | Star, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class BinOp:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Compare:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Logic:
+    op: str  # "and" | "or"
+    args: tuple[Expr, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Not:
+    arg: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Neg:
+    arg: Expr
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class If:
+    condition: Expr
+    then: Expr
+    span: Span | None = _span()
+
+
+Expr = Number | String | Ref | Call | BinOp | Compare | Logic | Not | Neg | If
+
+
+# ---------------------------------------------------------------------------------------------------- declarations
+
+
+@attrs.frozen
+class TypeExpr:
+    """A cell or field type: ``count``, ``integer``, ``amount in 万元 decimals 3``, ``text``, ``date``, ``choice(...)``."""
+
+    kind: str
+    unit: str | None = None
+    decimals: int | None = None
+    choices: tuple[str, ...] = ()
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Basis:
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class UnitDecl:
+    key: str
+    label: str | None = None
+    factor: str | None = None
+    base: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Field:
+    key: str
+    label: str
+    type: TypeExpr
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Member:
+    """A member of an axis: a leaf (a row or column of data), a group of members, or a total."""
+
+    kind: str  # "leaf" | "group" | "total"
+    key: str
+    label: str
+    children: tuple[Member, ...] = ()
+    total_of: tuple[str, ...] | None = None
+    aliases: tuple[str, ...] = ()
+    type: TypeExpr | None = None
+    gloss: str | None = None
+    after: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Dimension:
+    key: str
+    label: str | None
+    members: tuple[Member, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class AxisRef:
+    name: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class AxisInline:
+    members: tuple[Member, ...]
+    span: Span | None = _span()
+
+
+Axis = AxisRef | AxisInline
+
+
+@attrs.frozen
+class Note:
+    text: str
+    place: str | None = None
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class CellPattern:
+    row: str
+    column: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Absent:
+    patterns: tuple[CellPattern, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Message:
+    lang: str
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Check:
+    key: str
+    expr: Expr
+    severity: str | None = None
+    broadcast: str | None = None  # "column" | "row"
+    label: str | None = None
+    messages: tuple[Message, ...] = ()
+    tolerance: str | None = None
+    span: Span | None = _span()
+    tolerance_span: Span | None = _span()
+
+
+@attrs.frozen
+class Table:
+    key: str
+    label: str | None
+    type: TypeExpr | None
+    rows: Axis | None
+    columns: Axis | None
+    stub: str | None = None
+    notes: tuple[Note, ...] = ()
+    absent: tuple[Absent, ...] = ()
+    checks: tuple[Check, ...] = ()
+    aliases: tuple[str, ...] = ()
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class TextBlock:
+    key: str
+    label: str | None
+    required: bool = False
+    guidance: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Section:
+    key: str
+    label: str
+    items: tuple[TextBlock | Table | Check, ...]
+    span: Span | None = _span()
+
+
+# ---------------------------------------------------------------------------------------------------- overlays
+
+
+@attrs.frozen
+class AddMember:
+    axis: str  # "row" | "column"
+    member: Member
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Relabel:
+    axis: str
+    key: str
+    label: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class Gloss:
+    """An overlay's explanation added after a header's official label (the label itself stays as issued)."""
+
+    axis: str
+    key: str
+    text: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class RemoveCheck:
+    key: str
+    reason: str
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class ModifyTable:
+    table: str
+    items: tuple[AddMember | Relabel | Gloss | Note | Check | RemoveCheck, ...]
+    span: Span | None = _span()
+
+
+@attrs.frozen
+class ModifySection:
+    section: str
+    items: tuple[TextBlock | Table | Check, ...]
+    span: Span | None = _span()
+
+
+FormatItem = Basis | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
+
+
+@attrs.frozen
+class Comment:
+    line: int
+    text: str
+
+
+@attrs.frozen
+class Format:
+    key: str
+    version: str
+    title: str | None
+    extends: str | None
+    items: tuple[FormatItem, ...]
+    span: Span | None = _span()
+    extends_span: Span | None = _span()
+    comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+@attrs.frozen
+class Migration:
+    """Placeholder for the migration language (a later issue): kept so the grammar has room for it."""
+
+    key: str
+    source: tuple[str, str]
+    target: tuple[str, str]
+    span: Span | None = _span()
+
+
+Document = Format | Migration

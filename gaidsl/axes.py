@@ -1,0 +1,145 @@
+"""Member trees → axes: keys checked, totals resolved to the members they add up, cycles among totals found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from gaidsl import ast, ir
+from gaidsl.diagnostics import Diagnostic, Text, did_you_mean, error, warning
+from gaidsl.source import Span
+
+TypeLowerer = Callable[[ast.TypeExpr], ir.CellType | None]
+
+
+class AxisBuilder:
+    """Builds one :class:`ir.Axis`, reporting into ``diagnostics``."""
+
+    def __init__(self, key: str, label: str | None, diagnostics: list[Diagnostic], lower_type: TypeLowerer) -> None:
+        self.key = key
+        self.label = label
+        self.diagnostics = diagnostics
+        self.lower_type = lower_type
+        self.members: list[ir.Member] = []
+        self.by_key: dict[str, ir.Member] = {}
+        self.sources: dict[str, ast.Member] = {}
+
+    def build(self, members: Sequence[ast.Member]) -> ir.Axis:
+        self._add_level(members, parent=None, path=(), labels=())
+        resolved = self._resolve_totals()
+        axis_members = tuple(resolved.get(m.key, m) for m in self.members)
+        axis = ir.Axis(self.key, self.label, axis_members, {m.key: m for m in axis_members})
+        self._check_cycles(axis)
+        return axis
+
+    def _add_level(
+        self, members: Sequence[ast.Member], parent: str | None, path: tuple[str, ...], labels: tuple[str, ...]
+    ) -> None:
+        seen_labels: dict[str, ast.Member] = {}
+        for member in members:
+            if member.key in self.by_key:
+                self.diagnostics.append(error("GAI101", member.span, name=member.key, kind="成员", kind_en="member"))
+                continue
+            if member.label in seen_labels:
+                self.diagnostics.append(warning("GAI108", member.span, label=member.label))
+            seen_labels[member.label] = member
+            node = ir.Member(
+                key=member.key,
+                label=member.label,
+                kind=member.kind,
+                path=(*path, member.key),
+                labels=(*labels, member.label),
+                parent=parent,
+                children=tuple(c.key for c in member.children),
+                aliases=member.aliases,
+                gloss=member.gloss,
+                type=self.lower_type(member.type) if member.type else None,
+                span=member.span,
+            )
+            self.members.append(node)
+            self.by_key[member.key] = node
+            self.sources[member.key] = member
+            if member.kind == "group":
+                if not member.children:
+                    self.diagnostics.append(error("GAI110", member.span, name=member.key))
+                self._add_level(member.children, member.key, node.path, node.labels)
+
+    def _siblings(self, member: ir.Member) -> list[ir.Member]:
+        return [m for m in self.members if m.parent == member.parent and m.key != member.key and m.kind != "total"]
+
+    def _leaves(self, key: str) -> list[str]:
+        member = self.by_key[key]
+        if member.kind != "group":
+            return [key]
+        out: list[str] = []
+        for child in member.children:
+            if child in self.by_key and self.by_key[child].kind != "total":
+                out.extend(self._leaves(child))
+        return out
+
+    def _resolve_totals(self) -> dict[str, ir.Member]:
+        import attrs
+
+        resolved: dict[str, ir.Member] = {}
+        for member in self.members:
+            if member.kind != "total":
+                continue
+            source = self.sources[member.key]
+            names = source.total_of
+            sums: list[str] = []
+            if names is None or names == ("*",):
+                for sibling in self._siblings(member):
+                    sums.extend(self._leaves(sibling.key))
+            else:
+                for name in names:
+                    if name == member.key:
+                        self.diagnostics.append(error("GAI310", source.span, name=name))
+                    elif name == "*":
+                        for sibling in self._siblings(member):
+                            sums.extend(self._leaves(sibling.key))
+                    elif name not in self.by_key:
+                        self.diagnostics.append(
+                            error("GAI105", source.span, did_you_mean(name, self.by_key), total=member.key, name=name)
+                        )
+                    else:
+                        sums.extend(self._leaves(name))
+            resolved[member.key] = attrs.evolve(member, sums=tuple(dict.fromkeys(sums)))
+        return resolved
+
+    def _check_cycles(self, axis: ir.Axis) -> None:
+        graph = {
+            m.key: [s for s in m.sums if axis.by_key[s].kind == "total"] for m in axis.members if m.kind == "total"
+        }
+        state: dict[str, int] = {}
+        reported: set[frozenset[str]] = set()
+
+        def visit(node: str, stack: list[str]) -> None:
+            state[node] = 1
+            stack.append(node)
+            for nxt in graph.get(node, []):
+                if state.get(nxt) == 1:
+                    cycle = stack[stack.index(nxt) :] + [nxt]
+                    if frozenset(cycle) not in reported:
+                        reported.add(frozenset(cycle))
+                        text = " → ".join(f"{k}「{axis.by_key[k].label}」" for k in cycle)
+                        span: Span | None = axis.by_key[nxt].span
+                        self.diagnostics.append(
+                            error(
+                                "GAI302",
+                                span,
+                                [
+                                    Text(
+                                        "合计只能由非合计成员或不形成环的合计组成",
+                                        "a total may add up other totals only without a loop",
+                                    )
+                                ],
+                                cycle=text,
+                            )
+                        )
+                elif state.get(nxt) is None:
+                    visit(nxt, stack)
+            stack.pop()
+            state[node] = 2
+
+        for key in graph:
+            if key not in state:
+                visit(key, [])

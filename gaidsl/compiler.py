@@ -1,0 +1,111 @@
+"""The front end as one call: read → parse → merge overlays → lower. What the CLI and the public API use."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+from gaidsl import ast, ir
+from gaidsl.diagnostics import Diagnostic, DiagnosticError, error, has_errors
+from gaidsl.lower import lower
+from gaidsl.overlay import merge
+from gaidsl.parser import parse
+from gaidsl.source import SourceFile
+
+
+@attrs.frozen
+class Compilation:
+    """What compiling one spec gave: the IR (``None`` when there are errors), every diagnostic, the sources read."""
+
+    spec: ir.Spec | None
+    diagnostics: tuple[Diagnostic, ...]
+    sources: Mapping[str, SourceFile]
+    document: ast.Document | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not has_errors(self.diagnostics)
+
+
+def read_source(path: str | os.PathLike[str], name: str | None = None) -> SourceFile:
+    """Read a spec file as UTF-8; unreadable files become GAI090/GAI091 diagnostics."""
+    shown = name or str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise DiagnosticError([error("GAI090", None, path=shown, reason=exc.strerror or str(exc))]) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DiagnosticError([error("GAI091", None, path=shown)]) from exc
+    return SourceFile(shown, text)
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.sources: dict[str, SourceFile] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def document(self, source: SourceFile, stack: tuple[str, ...]) -> tuple[ast.Document | None, tuple[str, ...]]:
+        """Parse ``source`` and merge it onto its base chain; returns the merged document and the chain."""
+        self.sources[source.name] = source
+        try:
+            doc = parse(source)
+        except DiagnosticError as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            return None, ()
+        if not isinstance(doc, ast.Format) or doc.extends is None:
+            return doc, ()
+        base_name = os.path.normpath(os.path.join(os.path.dirname(source.name), doc.extends))
+        if base_name in stack or base_name == source.name:
+            chain = " → ".join((*stack, source.name, base_name))
+            self.diagnostics.append(error("GAI406", doc.extends_span, path=chain))
+            return None, ()
+        try:
+            base_source = read_source(base_name)
+        except DiagnosticError:
+            self.diagnostics.append(error("GAI401", doc.extends_span, path=base_name))
+            return None, ()
+        before = len(self.diagnostics)
+        base_doc, base_chain = self.document(base_source, (*stack, source.name))
+        base_errors = has_errors(self.diagnostics[before:])
+        if base_doc is None or not isinstance(base_doc, ast.Format) or base_errors:
+            self.diagnostics.append(error("GAI407", doc.extends_span, path=base_name))
+            return None, ()
+        # The base must be a valid spec on its own, not just parse.
+        _, base_lower = lower(base_doc, base_name)
+        if has_errors(base_lower):
+            self.diagnostics.extend(base_lower)
+            self.diagnostics.append(error("GAI407", doc.extends_span, path=base_name))
+            return None, ()
+        merged, problems = merge(base_doc, doc)
+        self.diagnostics.extend(problems)
+        return merged, (base_name, *base_chain)
+
+
+def compile_source(source: SourceFile) -> Compilation:
+    loader = _Loader()
+    document, chain = loader.document(source, ())
+    if document is None or has_errors(loader.diagnostics):
+        return Compilation(None, tuple(loader.diagnostics), loader.sources, document)
+    if isinstance(document, ast.Migration):
+        diag = error("GAI501", document.span)
+        return Compilation(None, (*loader.diagnostics, diag), loader.sources, document)
+    spec, diagnostics = lower(document, source.name, chain)
+    return Compilation(spec, (*loader.diagnostics, *diagnostics), loader.sources, document)
+
+
+def compile_file(path: str | os.PathLike[str]) -> Compilation:
+    """Compile the spec at ``path`` (overlays pull in their base specs relative to it)."""
+    try:
+        source = read_source(path)
+    except DiagnosticError as exc:
+        return Compilation(None, exc.diagnostics, {})
+    return compile_source(source)
+
+
+def compile_text(text: str, name: str = "<spec>") -> Compilation:
+    return compile_source(SourceFile(name, text))

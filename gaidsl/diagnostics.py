@@ -1,0 +1,193 @@
+"""Diagnostics: what gaidsl tells a regulator about a spec (or a user about their data).
+
+Each diagnostic has a code from :mod:`gaidsl.messages`, a severity, a source span, a message in Chinese and English,
+``help:`` lines and optional related spans. :func:`render_text` prints them compiler-style with a caret snippet whose
+carets line up under Chinese text (wide characters take two columns); :func:`render_json` gives the same as data.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+import attrs
+
+from gaidsl.messages import CATALOG
+from gaidsl.source import SourceFile, Span, display_width
+
+Severity = Literal["error", "warning", "info"]
+Lang = Literal["zh", "en", "both"]
+
+
+@attrs.frozen
+class Text:
+    """A piece of text in both languages."""
+
+    zh: str
+    en: str
+
+    def pick(self, lang: Lang) -> str:
+        if lang == "zh":
+            return self.zh
+        if lang == "en":
+            return self.en
+        return self.zh if self.zh == self.en else f"{self.zh} / {self.en}"
+
+
+class _Fields(dict[str, object]):
+    """Format mapping that lets an English template ask for ``x_en`` and fall back to ``x``."""
+
+    def __missing__(self, key: str) -> object:
+        if key.endswith("_en") and key[:-3] in self:
+            return self[key[:-3]]
+        return "{" + key + "}"
+
+
+def _fill(template: str, args: Mapping[str, object]) -> str:
+    return string.Formatter().vformat(template, (), _Fields(args))
+
+
+@attrs.frozen
+class Related:
+    """Another place in a source that explains a diagnostic (the other of two contradicting checks, say)."""
+
+    span: Span
+    text: Text
+
+
+@attrs.frozen
+class Diagnostic:
+    code: str
+    severity: Severity
+    span: Span | None
+    args: Mapping[str, object] = attrs.field(factory=dict)
+    help: tuple[Text, ...] = ()
+    related: tuple[Related, ...] = ()
+
+    @property
+    def message(self) -> Text:
+        template = CATALOG[self.code]
+        return Text(_fill(template.zh, self.args), _fill(template.en, self.args))
+
+    @property
+    def stage(self) -> str:
+        return CATALOG[self.code].stage
+
+
+def error(code: str, span: Span | None, help: Iterable[Text] = (), **args: object) -> Diagnostic:
+    return Diagnostic(code, "error", span, args, tuple(help))
+
+
+def warning(code: str, span: Span | None, help: Iterable[Text] = (), **args: object) -> Diagnostic:
+    return Diagnostic(code, "warning", span, args, tuple(help))
+
+
+def info(code: str, span: Span | None, help: Iterable[Text] = (), **args: object) -> Diagnostic:
+    return Diagnostic(code, "info", span, args, tuple(help))
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[Text, ...]:
+    """A 'did you mean' help line for the closest of ``candidates``, or nothing when none is close."""
+    import difflib
+
+    pool = sorted(set(candidates))
+    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
+    if not close:
+        return ()
+    quoted = "、".join(f"「{c}」" for c in close)
+    return (Text(f"是否想写 {quoted}？", "did you mean " + ", ".join(f"'{c}'" for c in close) + "?"),)
+
+
+class DiagnosticError(Exception):
+    """Raised by a stage that cannot go on; carries every diagnostic the stage collected."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} diagnostic(s)")
+        self.diagnostics = tuple(diagnostics)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+# ---------------------------------------------------------------------------------------------------- rendering
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _snippet(source: SourceFile, span: Span, label: str = "") -> list[str]:
+    line_text = source.line(span.line)
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    before = line_text[: span.column - 1]
+    if span.end_line == span.line:
+        marked = line_text[span.column - 1 : max(span.end_column - 1, span.column)]
+    else:
+        marked = line_text[span.column - 1 :]
+    width = max(1, display_width(marked))
+    shown = line_text.replace("\t", "    ")
+    carets = " " * display_width(before) + "^" * width
+    return [
+        f"{pad} |",
+        f"{gutter} | {shown}",
+        f"{pad} | {carets}" + (f" {label}" if label else ""),
+    ]
+
+
+def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceFile], lang: Lang = "zh") -> str:
+    """Compiler-style text: ``file:line:col: error[CODE]: message``, a caret snippet, ``help:`` lines."""
+    out: list[str] = []
+    for diag in diagnostics:
+        message = diag.message
+        severity = diag.severity if lang == "en" else _SEVERITY_ZH[diag.severity] if lang == "zh" else diag.severity
+        where = f"{diag.span}: " if diag.span else ""
+        head = message.en if lang == "en" else message.zh
+        out.append(f"{where}{severity}[{diag.code}]: {head}")
+        if lang == "both" and message.en != message.zh:
+            out.append(" " * len(where) + " " * (len(diag.severity) + len(diag.code) + 4) + message.en)
+        if diag.span and diag.span.file in sources:
+            out.extend(_snippet(sources[diag.span.file], diag.span))
+        for related in diag.related:
+            out.append(f"  --> {related.span}: {related.text.pick(lang)}")
+            if related.span.file in sources:
+                out.extend("  " + line for line in _snippet(sources[related.span.file], related.span))
+        for line in diag.help:
+            out.append(f"  = help: {line.pick(lang)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _span_json(span: Span | None) -> dict[str, object] | None:
+    if span is None:
+        return None
+    return {
+        "file": span.file,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
+def to_json(diag: Diagnostic) -> dict[str, object]:
+    message = diag.message
+    return {
+        "code": diag.code,
+        "severity": diag.severity,
+        "stage": diag.stage,
+        "span": _span_json(diag.span),
+        "message": {"zh": message.zh, "en": message.en},
+        "help": [{"zh": h.zh, "en": h.en} for h in diag.help],
+        "related": [{"span": _span_json(r.span), "message": {"zh": r.text.zh, "en": r.text.en}} for r in diag.related],
+    }
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    items = [to_json(d) for d in diagnostics]
+    summary = {
+        "errors": sum(1 for d in items if d["severity"] == "error"),
+        "warnings": sum(1 for d in items if d["severity"] == "warning"),
+    }
+    return json.dumps({"diagnostics": items, "summary": summary}, ensure_ascii=False, indent=2)

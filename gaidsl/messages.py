@@ -1,0 +1,175 @@
+"""The catalogue of diagnostic codes: one entry per code, its stage, and its text in Chinese and English.
+
+Codes are grouped by the stage that raises them: GAI0xx reading and syntax, GAI1xx names, GAI2xx types and units,
+GAI3xx structure of tables and checks, GAI4xx overlays, GAI5xx migrations, GAI6xx spec analysis.
+Templates use ``str.format`` fields; Chinese labels are quoted as written, in 「」.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Template:
+    stage: str
+    zh: str
+    en: str
+
+
+CATALOG: dict[str, Template] = {
+    # ---- reading and syntax
+    "GAI001": Template("syntax", "此处不应出现{found}；应为{expected}", "unexpected {found}; expected {expected}"),
+    "GAI002": Template("syntax", "无法识别的字符「{char}」", "unrecognised character '{char}'"),
+    "GAI003": Template("syntax", "字符串缺少结尾的引号", "string is not closed: missing '\"'"),
+    "GAI004": Template("syntax", "文件意外结束；应为{expected}", "unexpected end of file; expected {expected}"),
+    "GAI005": Template(
+        "syntax", "字符串中的转义「{escape}」无效", "invalid escape '{escape}' in string (use \\\\, \\\" or \\n)"
+    ),
+    "GAI006": Template("syntax", "文件为空：应以 format 开头", "the file is empty: a spec starts with 'format'"),
+    "GAI007": Template(
+        "syntax", "{what}应为整数，而不是「{value}」", "{what_en} must be a whole number, not '{value}'"
+    ),
+    "GAI090": Template("input", "无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
+    "GAI091": Template("input", "文件 {path} 不是 UTF-8 编码", "{path} is not UTF-8 text"),
+    # ---- names
+    "GAI101": Template("names", "名称「{name}」重复定义（{kind}）", "{kind_en} '{name}' is defined twice"),
+    "GAI102": Template("names", "未知的名称「{name}」", "unknown name '{name}'"),
+    "GAI103": Template("names", "未知的维度「{name}」", "unknown dimension '{name}'"),
+    "GAI104": Template("names", "未知的单位「{name}」", "unknown unit '{name}'"),
+    "GAI105": Template(
+        "names", "「{total}」合计的成员「{name}」不存在", "total '{total}' sums '{name}', which does not exist"
+    ),
+    "GAI106": Template("names", "未知的函数「{name}」", "unknown function '{name}'"),
+    "GAI107": Template(
+        "names", "absent 中的成员「{name}」不存在", "'absent' names '{name}', which is not a row or column"
+    ),
+    "GAI108": Template("names", "同一层级下标签「{label}」重复", "label '{label}' appears twice at the same level"),
+    "GAI109": Template("names", "表「{table}」没有列", "table '{table}' has no columns"),
+    "GAI110": Template("names", "分组「{name}」为空", "group '{name}' has no members"),
+    "GAI111": Template(
+        "names", "「{name}」在表「{table}」中不是{axis}", "'{name}' is not a {axis_en} of table '{table}'"
+    ),
+    "GAI112": Template(
+        "names", "注释位置「{name}」无效，应为 corner", "note place '{name}' is not valid: use 'corner'"
+    ),
+    # ---- types and units
+    "GAI201": Template(
+        "types",
+        "不能将单位为「{left}」与「{right}」的数相加减",
+        "cannot add or subtract {left} and {right}: units differ",
+    ),
+    "GAI202": Template(
+        "types", "不能比较单位为「{left}」与「{right}」的数", "cannot compare {left} with {right}: units differ"
+    ),
+    "GAI203": Template("types", "{op} 需要数值，但这里是{got}", "'{op}' needs numbers, but this is {got_en}"),
+    "GAI204": Template(
+        "types",
+        "校验规则必须是条件（比较或逻辑式），而不是{got}",
+        "a check must be a condition (comparison or logic), not {got_en}",
+    ),
+    "GAI205": Template(
+        "types",
+        "两个单元格不能相乘或相除：规则只能乘除常数",
+        "two cells cannot be multiplied or divided: only by a constant",
+    ),
+    "GAI206": Template("types", "除数为零", "division by zero"),
+    "GAI207": Template("types", "函数「{name}」的参数不对：{expected}", "wrong arguments to '{name}': {expected_en}"),
+    "GAI208": Template("types", "小数位数 {value} 超出范围（0–6）", "decimals {value} is out of range (0–6)"),
+    "GAI209": Template(
+        "types",
+        "单元格「{cell}」的类型冲突：行为 {row_type}，列为 {column_type}",
+        "cell '{cell}' has conflicting types: row says {row_type}, column says {column_type}",
+    ),
+    "GAI210": Template("types", "选项「{value}」重复", "choice '{value}' is listed twice"),
+    "GAI211": Template("types", "单位「{name}」的换算形成循环", "unit '{name}' is defined in terms of itself"),
+    "GAI212": Template("types", "合计「{name}」包含非数值单元格", "total '{name}' adds up cells that are not numbers"),
+    "GAI213": Template("types", "{what}需要条件，但这里是{got}", "{what_en} needs a condition, but this is {got_en}"),
+    # ---- structure of tables and checks
+    "GAI301": Template(
+        "structure",
+        "逐{axis}广播的形状不一致：表「{table}」与表「{other}」的{axis}不同",
+        "broadcast shape mismatch: table '{table}' and table '{other}' have different {axis_en}s",
+    ),
+    "GAI302": Template("structure", "合计之间存在循环：{cycle}", "totals form a cycle: {cycle}"),
+    "GAI303": Template(
+        "structure",
+        "校验引用了不存在的单元格「{cell}」（已声明 absent）",
+        "check uses cell '{cell}', which is declared absent",
+    ),
+    "GAI304": Template(
+        "structure", "容差 {value} 无效：必须为非负数", "tolerance {value} is not valid: it must be ≥ 0"
+    ),
+    "GAI305": Template(
+        "structure", "容差对只含整数的校验没有作用", "tolerance has no effect on a check over whole numbers only"
+    ),
+    "GAI306": Template(
+        "structure",
+        "引用「{ref}」未指明唯一的单元格：{why}",
+        "reference '{ref}' does not name a single cell: {why_en}",
+    ),
+    "GAI307": Template(
+        "structure", "for each 只能用在表内的校验中", "'for each' is only allowed in a check inside a table"
+    ),
+    "GAI308": Template(
+        "structure", "校验「{name}」不引用任何数据，结果恒定", "check '{name}' uses no data: its result never changes"
+    ),
+    "GAI309": Template("structure", "消息语言「{lang}」重复", "message in '{lang}' is given twice"),
+    "GAI310": Template("structure", "合计「{name}」不能包含自身", "total '{name}' cannot include itself"),
+    "GAI311": Template(
+        "structure",
+        "「{name}」是分组，不是单元格：请用 sum({name})",
+        "'{name}' is a group, not a cell: use sum({name})",
+    ),
+    "GAI312": Template(
+        "structure", "absent 模式 {pattern} 不匹配任何单元格", "absent pattern {pattern} matches no cell"
+    ),
+    "GAI313": Template("structure", "章节「{name}」为空", "section '{name}' is empty"),
+    "GAI314": Template(
+        "structure", "表「{table}」的所有单元格都被声明为 absent", "every cell of table '{table}' is declared absent"
+    ),
+    "GAI315": Template(
+        "structure", "previous 只能引用单元格、字段或文本", "'previous.' can only refer to cells, fields or text"
+    ),
+    # ---- overlays
+    "GAI401": Template("overlay", "找不到被扩展的规范 {path}", "the spec this extends was not found: {path}"),
+    "GAI402": Template(
+        "overlay",
+        "扩展中修改的表「{name}」在基础规范中不存在",
+        "overlay changes table '{name}', which the base spec does not have",
+    ),
+    "GAI403": Template(
+        "overlay",
+        "扩展中修改的{axis}「{name}」在表「{table}」中不存在",
+        "overlay changes {axis_en} '{name}', which table '{table}' does not have",
+    ),
+    "GAI404": Template(
+        "overlay", "扩展中删除的校验「{name}」不存在", "overlay removes check '{name}', which does not exist"
+    ),
+    "GAI405": Template("overlay", "扩展中新增的「{name}」已存在", "overlay adds '{name}', which already exists"),
+    "GAI406": Template("overlay", "规范的扩展关系形成循环：{path}", "specs extend each other in a cycle: {path}"),
+    "GAI407": Template("overlay", "被扩展的规范 {path} 有错误", "the spec this extends, {path}, has errors"),
+    "GAI408": Template(
+        "overlay",
+        "只有扩展（extends）规范才能修改或删除已有内容",
+        "only a spec that 'extends' another can change or remove what exists",
+    ),
+    "GAI409": Template("overlay", "after 指定的「{name}」不存在", "'after {name}': no such member"),
+    "GAI410": Template(
+        "overlay",
+        "扩展中修改的章节「{name}」不存在",
+        "overlay changes section '{name}', which the base spec does not have",
+    ),
+    # ---- migrations
+    "GAI501": Template("migration", "迁移规范尚不支持（见迁移相关议题）", "migration specs are not supported yet"),
+    # ---- spec analysis
+    "GAI601": Template("analysis", "校验规则相互矛盾：{checks}", "checks contradict each other: {checks}"),
+    "GAI602": Template(
+        "analysis", "校验「{name}」可由其他校验推出（冗余）", "check '{name}' follows from the others (redundant)"
+    ),
+    "GAI603": Template(
+        "analysis", "单元格「{cell}」被校验规则固定为 {value}", "cell '{cell}' is forced to {value} by the checks"
+    ),
+}
+
+STAGES = ("input", "syntax", "names", "types", "structure", "overlay", "migration", "analysis")
