@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from gaidsl import __version__
 from gaidsl.compiler import Compilation, compile_file
@@ -21,9 +22,9 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 Command = Callable[[argparse.Namespace], int]
 
 
-def _print(text: str, stream: object = None) -> None:
+def _print(text: str, stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
-    out.write(text if text.endswith("\n") or not text else text + "\n")  # type: ignore[attr-defined]
+    out.write(text if text.endswith("\n") or not text else text + "\n")
 
 
 def _unreadable(compilation: Compilation) -> bool:
@@ -85,7 +86,8 @@ def cmd_cells(args: argparse.Namespace) -> int:
 def cmd_fmt(args: argparse.Namespace) -> int:
     from gaidsl.fmt import run_fmt
 
-    return run_fmt(args)
+    code: int = run_fmt(args)
+    return code
 
 
 # ---------------------------------------------------------------------------------------------------- parser
