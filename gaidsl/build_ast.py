@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import lark
+import lark.exceptions
 from lark import Token, Transformer, v_args
 
 from gaidsl import ast
-from gaidsl.diagnostics import DiagnosticError, error
+from gaidsl.diagnostics import Diagnostic, DiagnosticError, error
 from gaidsl.source import SourceFile, Span
 
 
@@ -34,6 +36,7 @@ class _Builder(Transformer[Token, Any]):
     def __init__(self, source: SourceFile) -> None:
         super().__init__()
         self.source = source
+        self.problems: list[Diagnostic] = []
 
     # -------------------------------------------------------------------------------------------- helpers
     def _span(self, meta: Any) -> Span | None:
@@ -56,9 +59,8 @@ class _Builder(Transformer[Token, Any]):
 
     def _number(self, token: Token, what: str, what_en: str) -> int:
         if "." in token:
-            raise DiagnosticError(
-                [error("GAI007", self._tok_span(token), what=what, what_en=what_en, value=str(token))]
-            )
+            self.problems.append(error("GAI007", self._tok_span(token), what=what, what_en=what_en, value=str(token)))
+            return 0
         return int(token)
 
     # -------------------------------------------------------------------------------------------- documents
@@ -445,9 +447,16 @@ class _Builder(Transformer[Token, Any]):
 
 
 def build_document(tree: lark.Tree[Token], source: SourceFile, comments: tuple[ast.Comment, ...]) -> ast.Document:
-    document = _Builder(source).transform(tree)
+    """The AST of a parsed spec; raises :class:`DiagnosticError` with every problem the tree's values have."""
+    builder = _Builder(source)
+    try:
+        document = builder.transform(tree)
+    except lark.exceptions.VisitError as exc:
+        if isinstance(exc.orig_exc, DiagnosticError):
+            raise exc.orig_exc from None
+        raise exc.orig_exc from exc
+    if builder.problems:
+        raise DiagnosticError(builder.problems)
     if isinstance(document, ast.Format):
-        import attrs
-
         document = attrs.evolve(document, comments=comments)
     return document  # type: ignore[no-any-return]

@@ -19,13 +19,11 @@ class Template:
 
 CATALOG: dict[str, Template] = {
     # ---- reading and syntax
-    "GAI001": Template("syntax", "此处不应出现{found}；应为{expected}", "unexpected {found}; expected {expected}"),
+    "GAI001": Template("syntax", "此处不应出现{found}；应为{expected}", "unexpected {found_en}; expected {expected_en}"),
     "GAI002": Template("syntax", "无法识别的字符「{char}」", "unrecognised character '{char}'"),
     "GAI003": Template("syntax", "字符串缺少结尾的引号", "string is not closed: missing '\"'"),
-    "GAI004": Template("syntax", "文件意外结束；应为{expected}", "unexpected end of file; expected {expected}"),
-    "GAI005": Template(
-        "syntax", "字符串中的转义「{escape}」无效", "invalid escape '{escape}' in string (use \\\\, \\\" or \\n)"
-    ),
+    "GAI004": Template("syntax", "文件意外结束；应为{expected}", "unexpected end of file; expected {expected_en}"),
+    "GAI005": Template("syntax", "字符串中的转义「{escape}」无效", "invalid escape '{escape}' in a string"),
     "GAI006": Template("syntax", "文件为空：应以 format 开头", "the file is empty: a spec starts with 'format'"),
     "GAI007": Template(
         "syntax", "{what}应为整数，而不是「{value}」", "{what_en} must be a whole number, not '{value}'"

@@ -6,15 +6,21 @@ The Lark grammar lives in ``grammars/gaidsl.lark`` (shipped inside the package).
 
 from __future__ import annotations
 
+import copy
+import difflib
 import functools
 import re
+import unicodedata
 
+import attrs
 import lark
+import lark.lexer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from gaidsl import ast
 from gaidsl.build_ast import build_document
-from gaidsl.diagnostics import Diagnostic, DiagnosticError, Text, error
+from gaidsl.diagnostics import Diagnostic, DiagnosticError, Related, Text, error
 from gaidsl.resources import grammar_path
 from gaidsl.source import SourceFile, Span
 
@@ -30,7 +36,7 @@ _FRIENDLY: dict[str, Text] = {
     "AXIS_KIND": Text("row 或 column", "'row' or 'column'"),
     "LANG": Text("zh 或 en", "'zh' or 'en'"),
     "STAR": Text("*", "'*'"),
-    "$END": Text("文件结尾", "the end of the file"),
+    "$END": Text("文件结尾", "end of file"),
 }
 
 _FULL_WIDTH_HINTS = {
@@ -62,73 +68,271 @@ def _parser() -> lark.Lark:
 def _describe_terminal(name: str) -> Text:
     if name in _FRIENDLY:
         return _FRIENDLY[name]
+    value = _terminal_value(name)
+    if value is not None:
+        return Text(f"「{value}」", f"'{value}'")
+    return Text("其他内容", "something else")
+
+
+
+_PUNCTUATION_FIRST = ("}", ")", "]", "{", "(", "[", ":", ",", "=", ".", ";")
+
+
+def _expected_order(name: str) -> tuple[int, str]:
+    """Closing brackets first, then other punctuation, then names/texts/numbers, then keywords."""
+    value = _terminal_value(name)
+    if value in _PUNCTUATION_FIRST:
+        return (0, f"{_PUNCTUATION_FIRST.index(value):02d}")
+    if value is None:
+        return (1, name)
+    if not value.isalpha():
+        return (0, "99" + value)
+    return (2, value)
+
+
+def _terminal_value(name: str) -> str | None:
+    """The literal text of a fixed terminal (a keyword or punctuation), ``None`` for pattern terminals."""
     for terminal in _parser().terminals:
         if terminal.name == name and isinstance(terminal.pattern, lark.lexer.PatternStr):
-            value = terminal.pattern.value
-            return Text(f"「{value}」", f"'{value}'")
-    return Text(name.lower(), name.lower())
+            return str(terminal.pattern.value)
+    return None
 
 
 def _describe_expected(names: set[str]) -> Text:
-    described = sorted((_describe_terminal(n) for n in names), key=lambda t: t.en)
-    if len(described) > 6:
-        head = described[:6]
+    shown = sorted((n for n in names if n not in ("$END", "COMMENT", "WS")), key=_expected_order)
+    if not shown and "$END" in names:
+        shown = ["$END"]
+    described = [_describe_terminal(n) for n in shown]
+    if len(described) > 8:
+        head = described[:7]
         return Text("、".join(t.zh for t in head) + " 等", ", ".join(t.en for t in head) + ", …")
-    return Text("、".join(t.zh for t in described), " or ".join(t.en for t in described))
+    if not described:
+        return Text("其他内容", "something else")
+    if len(described) == 1:
+        return described[0]
+    return Text("、".join(t.zh for t in described), ", ".join(t.en for t in described[:-1]) + " or " + described[-1].en)
 
 
 def _describe_token(token: lark.Token) -> Text:
     if token.type == "$END":
         return _FRIENDLY["$END"]
+    text = str(token)
+    if len(text) > 40:
+        text = text[:37] + "…"
     if token.type == "NAME":
-        return Text(f"名称「{token}」", f"the name '{token}'")
+        return Text(f"名称「{text}」", f"name '{text}'")
     if token.type == "STRING":
-        return Text(f"文本 {token}", f"the text {token}")
+        return Text(f"文本 {text}", f"text {text}")
     if token.type == "NUMBER":
-        return Text(f"数字 {token}", f"the number {token}")
-    return Text(f"「{token}」", f"'{token}'")
+        return Text(f"数字 {text}", f"number {text}")
+    if _terminal_value(token.type) is not None and text.isalpha():
+        return Text(f"关键字「{text}」", f"keyword '{text}'")
+    return Text(f"「{text}」", f"'{text}'")
 
 
 def _token_span(source: SourceFile, token: lark.Token) -> Span:
-    line = token.line or 1
-    column = token.column or 1
-    end_line = token.end_line or line
-    end_column = token.end_column or column + max(1, len(str(token)))
-    return Span(source.name, line, column, end_line, end_column)
+    start = token.start_pos if token.start_pos is not None else 0
+    end = token.end_pos if token.end_pos is not None else start + max(1, len(str(token)))
+    return source.span(start, max(end, start + 1))
 
 
 def _eof_span(source: SourceFile) -> Span:
-    lines = source.text.splitlines() or [""]
-    return Span(source.name, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+    """Just past the last non-blank character: where the missing text would go."""
+    end = len(source.text.rstrip())
+    return source.span(end, end + 1)
 
 
-def _character_error(source: SourceFile, exc: UnexpectedCharacters) -> Diagnostic:
-    char = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
-    span = Span(source.name, exc.line, exc.column, exc.line, exc.column + 1)
+def _unclosed_brace(source: SourceFile) -> Span | None:
+    """The last ``{`` that is never closed (strings and comments skipped), for an end-of-file error's help."""
+    stack: list[int] = []
+    for match in _BRACE_RE.finditer(source.text):
+        token = match.group(0)
+        if token == "{":
+            stack.append(match.start())
+        elif token == "}" and stack:
+            stack.pop()
+    return source.span(stack[-1], stack[-1] + 1) if stack else None
+
+
+_BRACE_RE = re.compile(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*|[{}]')
+
+
+def _eof_error(source: SourceFile, expected: Text) -> Diagnostic:
+    diag = error("GAI004", _eof_span(source), expected=expected.zh, expected_en=expected.en)
+    opened = _unclosed_brace(source)
+    if opened is None:
+        return diag
+    related = Related(opened, Text("这个「{」没有对应的「}」", "this '{' is never closed"))
+    return attrs.evolve(
+        diag, help=(Text("补上缺少的「}」", "add the missing '}'"),), related=(related,)
+    )
+
+
+def _string_end(line: str, column: int) -> tuple[int, str | None]:
+    """For a string opening at 0-based ``column`` of ``line``: where it ends, and its first bad escape if any.
+
+    The end is just past the closing quote, or the end of the line when the string is not closed.
+    """
+    i = column + 1
+    bad: str | None = None
+    while i < len(line):
+        char = line[i]
+        if char == "\\":
+            if i + 1 < len(line) and line[i + 1] in '\\"n':
+                i += 2
+                continue
+            if bad is None:
+                bad = line[i : i + 2]
+            i += 2 if i + 1 < len(line) else 1
+            continue
+        if char == '"':
+            return i + 1, bad
+        i += 1
+    return len(line), bad
+
+
+def _character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Diagnostic, int]:
+    """The diagnostic for a character no token starts with, and how many characters to skip past it."""
+    pos = exc.pos_in_stream
+    char = source.text[pos] if pos < len(source.text) else ""
+    line_start = source.text.rfind("\n", 0, pos) + 1
+    line_end = source.text.find("\n", pos)
+    line = source.text[line_start : line_end if line_end >= 0 else len(source.text)]
+    column = pos - line_start
+    span = source.span(pos, pos + 1)
     if char == '"':
-        rest = source.line(exc.line)[exc.column :]
-        bad_escape = re.search(r"\\[^\\\"n]", rest)
-        closed = re.search(r'(?<!\\)"', rest)
-        if bad_escape and closed and bad_escape.start() < closed.start():
-            return error("GAI005", span, escape=bad_escape.group(0))
+        end, bad = _string_end(line, column)
+        closed = end <= len(line) and line[end - 1 : end] == '"' and end - 1 > column
+        if bad is not None and closed:
+            escape_at = line.index(bad, column + 1)
+            where = source.span(line_start + escape_at, line_start + escape_at + len(bad))
+            diag = error(
+                "GAI005",
+                where,
+                [
+                    Text(
+                        "字符串中反斜杠只能写成 \\\\（反斜杠）、\\\"（引号）或 \\n（换行）",
+                        "in a string write \\\\ for a backslash, \\\" for a quote, \\n for a new line",
+                    )
+                ],
+                escape=bad,
+            )
+            return diag, end - column
         return error(
             "GAI003", span, help=[Text('在同一行内用 " 结束字符串', "close the string with '\"' on the same line")]
-        )
+        ), len(line) - column
+    if char in "“”「」『』":
+        closing = {"“": "”", "「": "」", "『": "』"}.get(char, char)
+        close_at = line.find(closing, column + 1)
+        if close_at < 0:
+            close_at = line.find('"', column + 1)
+        skip = close_at + 1 - column if close_at >= 0 else 1
+        help = [Text('字符串应使用半角双引号 "…"', "strings use straight double quotes \"…\"")]
+        return error("GAI002", span, help=help, char=char), skip
     hint = _FULL_WIDTH_HINTS.get(char)
-    help = [Text(f"这里应使用半角「{hint}」", f"use the half-width '{hint}' here")] if hint else []
-    return error("GAI002", span, help=help, char=char)
+    if hint:
+        help = [Text(f"这里应使用半角「{hint}」", f"use the half-width '{hint}' here")]
+    elif unicodedata.category(char).startswith("C") or char.isspace():
+        help = [Text("删除这个不可见字符", "remove this invisible character")]
+    else:
+        help = []
+    shown = char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+    return error("GAI002", span, help=help, char=shown), 1
+
+
+def _recover_characters(text: str, exc: UnexpectedCharacters, skip: int, char: str) -> bool:
+    """Skip the bad characters; stand in for what they were meant to be when the parser wants it."""
+    parser = exc.interactive_parser
+    if parser is None:
+        return True
+    state = parser.lexer_thread.state
+    start = state.line_ctr.char_pos
+    state.line_ctr.feed(text[start : start + max(1, skip)])
+    if char in ('"', "“", "「", "『"):
+        stand_in = ("STRING", '""')
+    elif char in _FULL_WIDTH_HINTS:
+        half = _FULL_WIDTH_HINTS[char]
+        stand_in = (_terminal_name(half) or "", half)
+    else:
+        return True
+    if stand_in[0] and stand_in[0] in parser.accepts():
+        token = lark.Token(stand_in[0], stand_in[1], start, exc.line, exc.column, exc.line, exc.column + 1, start + 1)
+        parser.feed_token(token)
+    return True
+
+
+def _terminal_name(value: str) -> str | None:
+    for terminal in _parser().terminals:
+        if isinstance(terminal.pattern, lark.lexer.PatternStr) and terminal.pattern.value == value:
+            return str(terminal.name)
+    if value in ("+", "-"):
+        return "ADD_OP"
+    return None
+
+
+_STAND_IN_VALUES = {"NAME": "_", "STRING": '""', "NUMBER": "0", "COMP_OP": "==", "ADD_OP": "+", "MUL_OP": "*"}
+
+
+def _recover_token(exc: UnexpectedToken) -> Text | None:
+    """Let the parse go on past an unexpected token, the way a reader would; a help line when that says something.
+
+    A name close to an expected keyword is read as that keyword ("tex" → "text"); else the one missing punctuation
+    (or name, text, number) that lets the token fit is assumed; else the token is dropped.
+    """
+    parser = exc.interactive_parser
+    if parser is None:
+        return None
+    token = exc.token
+    accepts = {t for t in parser.accepts() if t != "$END"}
+    if token.type == "NAME":
+        keywords = {v: n for n in accepts if (v := _terminal_value(n)) is not None and v.isalpha()}
+        close = difflib.get_close_matches(str(token), list(keywords), n=1, cutoff=0.6)
+        if close:
+            stand_in = lark.Token.new_borrow_pos(keywords[close[0]], close[0], token)
+            if _fits(parser, stand_in):
+                parser.feed_token(stand_in)
+                return Text(f"是否想写「{close[0]}」？", f"did you mean '{close[0]}'?")
+    for name in sorted(accepts, key=_expected_order):
+        value = _terminal_value(name)
+        if value is not None and value.isalpha():
+            continue
+        value = value or _STAND_IN_VALUES.get(name)
+        if value is None:
+            continue
+        stand_in = lark.Token.new_borrow_pos(name, value, token)
+        if not _fits(parser, stand_in, token):
+            continue
+        parser.feed_token(stand_in)
+        parser.feed_token(token)
+        if name in _STAND_IN_VALUES:
+            return None
+        return Text(f"是否在此之前漏写了「{value}」？", f"is a '{value}' missing before this?")
+    return None
+
+
+def _fits(parser: InteractiveParser, *tokens: lark.Token) -> bool:
+    """Whether the parser would take ``tokens`` next (tried on a copy, without building trees)."""
+    trial = parser.copy(deepcopy_values=False)
+    conf = copy.copy(trial.parser_state.parse_conf)
+    conf.callbacks = {}
+    trial.parser_state.parse_conf = conf
+    try:
+        for token in tokens:
+            trial.feed_token(token)
+    except UnexpectedInput:
+        return False
+    return True
 
 
 def _syntax_diagnostic(source: SourceFile, exc: UnexpectedInput) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
-        return _character_error(source, exc)
+        return _character_error(source, exc)[0]
     if isinstance(exc, UnexpectedEOF):
-        expected = _describe_expected(set(exc.expected))
-        return error("GAI004", _eof_span(source), expected=expected.zh, expected_en=expected.en)
+        return _eof_error(source, _describe_expected(set(exc.expected)))
     assert isinstance(exc, UnexpectedToken)
     expected = _describe_expected(set(exc.accepts or exc.expected))
     if exc.token.type == "$END":
-        return error("GAI004", _eof_span(source), expected=expected.zh, expected_en=expected.en)
+        return _eof_error(source, expected)
     found = _describe_token(exc.token)
     return error(
         "GAI001",
@@ -140,34 +344,50 @@ def _syntax_diagnostic(source: SourceFile, exc: UnexpectedInput) -> Diagnostic:
     )
 
 
-def parse_tree(source: SourceFile) -> tuple[lark.Tree | None, list[ast.Comment]]:
-    """Parse to a Lark tree, collecting up to :data:`MAX_SYNTAX_ERRORS` syntax errors (one per line)."""
-    if not source.text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in source.text.splitlines()
-    ):
-        raise DiagnosticError([error("GAI006", Span(source.name, 1, 1, 1, 2))])
+def _is_blank(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[ast.Comment]]:
+    """Parse to a Lark tree, collecting up to :data:`MAX_SYNTAX_ERRORS` syntax errors (one per line).
+
+    After an error the parser recovers the way a reader would: a broken string is read as a string, full-width
+    punctuation as its half-width twin, a missing ``:`` or ``}`` is assumed; anything else is skipped.
+    """
+    if _is_blank(source.text):
+        raise DiagnosticError([error("GAI006", source.span(0, 1))])
     problems: list[Diagnostic] = []
     seen_lines: set[int] = set()
 
-    def on_error(exc: UnexpectedInput) -> bool:
-        diagnostic = _syntax_diagnostic(source, exc)
+    def report(diagnostic: Diagnostic) -> None:
         line = diagnostic.span.line if diagnostic.span else 0
         if line not in seen_lines:
             seen_lines.add(line)
             problems.append(diagnostic)
-        return len(problems) < MAX_SYNTAX_ERRORS and not isinstance(exc, UnexpectedEOF)
 
-    parser = _parser()
+    def on_error(exc: UnexpectedInput) -> bool:
+        if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+            report(_syntax_diagnostic(source, exc))
+            return False
+        if isinstance(exc, UnexpectedCharacters):
+            diagnostic, skip = _character_error(source, exc)
+            report(diagnostic)
+            char = source.text[exc.pos_in_stream : exc.pos_in_stream + 1]
+            return len(problems) < MAX_SYNTAX_ERRORS and _recover_characters(source.text, exc, skip, char)
+        diagnostic = _syntax_diagnostic(source, exc)
+        if isinstance(exc, UnexpectedToken) and len(problems) < MAX_SYNTAX_ERRORS:
+            hint = _recover_token(exc)
+            if hint is not None:
+                diagnostic = attrs.evolve(diagnostic, help=(*diagnostic.help, hint))
+        report(diagnostic)
+        return len(problems) < MAX_SYNTAX_ERRORS
+
     try:
-        tree = parser.parse(source.text, on_error=on_error)
+        tree = _parser().parse(source.text, on_error=on_error)
     except UnexpectedInput as exc:
         if not problems:
             problems.append(_syntax_diagnostic(source, exc))
         tree = None
-    except (lark.exceptions.LarkError, AssertionError, IndexError):
-        tree = None
-        if not problems:
-            problems.append(error("GAI004", _eof_span(source), expected="「}」", expected_en="'}'"))
     if problems:
         raise DiagnosticError(problems)
     return tree, _comments(source)
