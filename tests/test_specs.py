@@ -1,0 +1,253 @@
+"""The shipped specs: they compile cleanly, the 2019 format has its checks, the provincial overlay really overlays."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import gaidsl
+from gaidsl import ir
+from gaidsl.cli import main
+
+SPECS = Path(__file__).resolve().parents[1] / "specs"
+ALL_SPECS = sorted(SPECS.glob("*.gai"))
+SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
+SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"
+OVERLAY = SPECS / "provincial_overlay_2019.gai"
+MINE = (SPEC_2019, OVERLAY)
+
+APPLICANT_COLUMNS = ["natural", "business", "research", "ngo", "law_firm", "other", "total"]
+GLOSS = "(指2020年增加或减少的事项数,减用负值表示,如-8)"
+NOTE = "注：行政复议、行政诉讼数量含上年度结转数量"
+
+
+@pytest.fixture(scope="module")
+def spec_2019() -> ir.Spec:
+    return gaidsl.load_spec(SPEC_2019)
+
+
+@pytest.fixture(scope="module")
+def overlay() -> ir.Spec:
+    return gaidsl.load_spec(OVERLAY)
+
+
+# ---------------------------------------------------------------------------------------------------- every spec
+
+
+def test_the_specs_are_shipped() -> None:
+    assert {SPEC_2019, SPEC_2021, OVERLAY} <= set(ALL_SPECS)
+
+
+def test_gaidsl_check_passes_on_every_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", *map(str, ALL_SPECS)]) == 0
+    out = capsys.readouterr().out
+    for path in ALL_SPECS:
+        assert str(path) in out
+
+
+@pytest.mark.parametrize("path", ALL_SPECS, ids=lambda p: p.name)
+def test_every_spec_compiles_without_errors(path: Path) -> None:
+    compilation = gaidsl.compile_file(path)
+    assert compilation.ok, [d.message.en for d in compilation.diagnostics]
+    assert not [d for d in compilation.diagnostics if d.severity == "error"]
+
+
+@pytest.mark.parametrize("path", MINE, ids=lambda p: p.name)
+def test_without_warnings(path: Path) -> None:
+    compilation = gaidsl.compile_file(path)
+    assert [(d.code, d.message.en) for d in compilation.diagnostics] == []
+
+
+@pytest.mark.parametrize("path", MINE, ids=lambda p: p.name)
+def test_every_declared_check_is_bilingual(path: Path) -> None:
+    spec = gaidsl.load_spec(path)
+    for check in spec.checks:
+        if check.origin != "declared":
+            continue
+        assert check.label, check.key
+        assert check.message.zh and check.message.en, check.key
+        assert not check.message.en.startswith(f"check '{check.key}'"), f"{check.key} has no English message"
+        assert check.message.zh != check.message.en
+
+
+# ---------------------------------------------------------------------------------------------------- the 2019 format
+
+
+def test_2019_identity(spec_2019: ir.Spec) -> None:
+    assert (spec_2019.id, spec_2019.version) == ("gov_info_disclosure", "2019")
+    assert "国办公开办函〔2019〕60号" in spec_2019.basis
+    assert spec_2019.title == "中华人民共和国政府信息公开工作年度报告格式（试行）"
+
+
+def test_2019_balance_check_covers_all_seven_columns(spec_2019: ir.Spec) -> None:
+    balance = spec_2019.check("balance")
+    assert balance.severity == "error"
+    assert balance.broadcast == "column"
+    assert balance.label == "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和"
+    assert [i.position for i in balance.instances] == APPLICANT_COLUMNS
+    for instance in balance.instances:
+        c = instance.position
+        assert instance.expr == ir.Compare(
+            "==",
+            ir.Sum(((1, ir.CellRef(f"requests.received.{c}")), (1, ir.CellRef(f"requests.carried_in.{c}")))),
+            ir.Sum(((1, ir.CellRef(f"requests.outcome_total.{c}")), (1, ir.CellRef(f"requests.carried_out.{c}")))),
+        )
+
+
+def test_2019_structural_totals(spec_2019: ir.Spec) -> None:
+    outcome = spec_2019.check("total.requests.outcome_total")
+    assert outcome.severity == "error" and outcome.origin == "total"
+    assert [i.position for i in outcome.instances] == APPLICANT_COLUMNS
+    parts = {ref.cell for ref in outcome.instances[0].cells} - {"requests.outcome_total.natural"}
+    assert len(parts) == 19  # 2 + 8 + 3 + 5 + the single （六）其他处理 row
+    assert "requests.other_handling.natural" in parts
+    by_row = spec_2019.check("total.requests.total")
+    assert len(by_row.instances) == 23
+    for block in ("review", "direct", "after_review"):
+        check = spec_2019.check(f"total.appeals.{block}_total")
+        assert {ref.cell for ref in check.instances[0].cells} == {
+            f"appeals.{block}_{part}" for part in ("total", "upheld", "corrected", "other", "pending")
+        }
+
+
+def test_2019_other_handling_is_one_data_row(spec_2019: ir.Spec) -> None:
+    rows = spec_2019.tables["requests"].rows
+    assert rows is not None
+    member = rows.by_key["other_handling"]
+    assert (member.kind, member.label, member.parent) == ("leaf", "（六）其他处理", "outcome")
+    assert not any(m.parent == "other_handling" for m in rows.members)
+
+
+def test_2019_soft_checks_are_warnings(spec_2019: ir.Spec) -> None:
+    carry = spec_2019.check("carry_over")
+    assert carry.severity == "warning" and carry.across_periods
+    assert [i.position for i in carry.instances] == APPLICANT_COLUMNS
+    assert carry.instances[0].expr == ir.Compare(
+        "==", ir.CellRef("requests.carried_in.natural"), ir.CellRef("requests.carried_out.natural", previous=True)
+    )
+    problems = spec_2019.check("problems_reported")
+    assert problems.severity == "warning"
+    assert problems.instances[0].expr == ir.Not(ir.Empty(ir.TextRef("problems")))
+    fee = spec_2019.check("processing_fee_reported")
+    assert fee.severity == "warning"
+    assert isinstance(fee.instances[0].expr, ir.Mentions)
+    assert "信息处理费" in fee.instances[0].expr.words
+    for key in ("published_total_carry", "licensing_items_carry", "enforcement_items_carry", "fee_items_carry"):
+        assert spec_2019.check(key).severity == "warning"
+        assert spec_2019.check(key).across_periods
+
+
+def test_2019_year_range(spec_2019: ir.Spec) -> None:
+    check = spec_2019.check("format_in_force")
+    assert check.severity == "warning"
+    assert check.instances[0].expr == ir.And(
+        (
+            ir.Compare(">=", ir.FieldRef("year"), ir.Const(Decimal(2019))),
+            ir.Compare("<=", ir.FieldRef("year"), ir.Const(Decimal(2020))),
+        )
+    )
+
+
+def test_2019_part_two_types(spec_2019: ir.Spec) -> None:
+    cells = spec_2019.cells
+    for key in ("licensing.licence.change", "enforcement.coercion.change", "fees.administrative_fee.change"):
+        assert cells[key].type.kind == "integer"  # signed: reports write "-8" or "+1036"
+    for key in ("licensing.licence.previous_items", "licensing.licence.decisions", "regulatory_documents.rules.issued"):
+        assert cells[key].type.kind == "count"
+    amount = cells["procurement.central_procurement.amount"]
+    assert (amount.type.kind, amount.type.unit) == ("amount", "万元")
+    assert amount.column_labels == ("采购总金额",)  # the unit is not added to the official label
+
+
+def test_2019_keeps_the_2021_keys_where_the_concept_is_the_same(spec_2019: ir.Spec) -> None:
+    spec_2021 = gaidsl.load_spec(SPEC_2021)
+    for table in ("requests", "appeals"):
+        new, old = spec_2021.tables[table], spec_2019.tables[table]
+        assert [m.key for m in new.columns.members] == [m.key for m in old.columns.members]
+    shared = set(spec_2021.cells) & set(spec_2019.cells)
+    assert {k for k in spec_2021.cells if k.startswith(("requests.", "appeals."))} - shared == {
+        f"requests.{row}.{c}" for row in ("no_correction", "fee_unpaid", "other_reasons") for c in APPLICANT_COLUMNS
+    }
+    assert {
+        "regulatory_documents.rules.issued",
+        "regulatory_documents.normative.issued",
+        "licensing.licence.decisions",
+        "enforcement.penalty.decisions",
+        "enforcement.coercion.decisions",
+    } <= shared
+    assert [s.key for s in spec_2019.sections] == [s.key for s in spec_2021.sections]
+
+
+# ---------------------------------------------------------------------------------------------------- the overlay
+
+
+def test_overlay_extends_the_2019_format(overlay: ir.Spec) -> None:
+    assert overlay.id == "provincial_gov_info_disclosure"
+    assert len(overlay.extends) == 1 and Path(overlay.extends[0]).name == SPEC_2019.name
+    assert "国办公开办函〔2019〕60号" in overlay.basis
+
+
+def test_overlay_glosses_headers_and_keeps_the_official_label(overlay: ir.Spec) -> None:
+    for table in ("licensing", "enforcement", "fees"):
+        change = overlay.tables[table].columns.by_key["change"]
+        assert change.label == "本年增/减"
+        assert change.gloss == GLOSS
+        assert change.display_label == "本年增/减(指2020年增加或减少的事项数,减用负值表示,如-8)"
+    amount = overlay.tables["procurement"].columns.by_key["amount"]
+    assert (amount.label, amount.display_label) == ("采购总金额", "采购总金额（单位：万元）")
+
+
+def test_overlay_keeps_every_official_label(spec_2019: ir.Spec, overlay: ir.Spec) -> None:
+    assert [s.label for s in overlay.sections] == [s.label for s in spec_2019.sections]
+    for key, base in spec_2019.tables.items():
+        table = overlay.tables[key]
+        assert (table.label, table.stub) == (base.label, base.stub)
+        for axis, base_axis in ((table.rows, base.rows), (table.columns, base.columns)):
+            if base_axis is None:
+                continue
+            assert axis is not None
+            for member in base_axis.members:
+                assert axis.by_key[member.key].label == member.label
+
+
+def test_overlay_extra_row(spec_2019: ir.Spec, overlay: ir.Spec) -> None:
+    rows = overlay.tables["enforcement"].rows
+    assert rows is not None
+    assert [m.key for m in rows.members] == ["penalty", "coercion", "inspection"]
+    assert rows.by_key["inspection"].label == "行政检查"
+    added = set(overlay.cells) - set(spec_2019.cells)
+    assert added == {f"enforcement.inspection.{c}" for c in ("previous_items", "change", "decisions")}
+    assert overlay.cells["enforcement.inspection.change"].type.kind == "integer"
+    # the national row checks reach the added row
+    positions = [i.position for i in overlay.check("enforcement_items_carry").instances]
+    assert positions == ["penalty", "coercion", "inspection"]
+
+
+def test_overlay_extra_note(spec_2019: ir.Spec, overlay: ir.Spec) -> None:
+    assert [n.text for n in overlay.tables["appeals"].notes] == [NOTE]
+    assert spec_2019.tables["appeals"].notes == ()
+
+
+def test_overlay_extra_checks(spec_2019: ir.Spec, overlay: ir.Spec) -> None:
+    base_keys = {c.key for c in spec_2019.checks}
+    keys = {c.key for c in overlay.checks}
+    assert keys - base_keys == {
+        "province_year",
+        "review_includes_carried",
+        "direct_includes_carried",
+        "after_review_includes_carried",
+    }
+    assert base_keys - keys == {"format_in_force"}  # removed, with a reason, in favour of province_year
+    review = overlay.check("review_includes_carried")
+    assert (review.table, review.severity) == ("appeals", "warning")
+    assert review.across_periods
+    assert review.instances[0].expr == ir.Compare(
+        ">=", ir.CellRef("appeals.review_total"), ir.CellRef("appeals.review_pending", previous=True)
+    )
+    assert overlay.check("province_year").instances[0].expr == ir.Compare(
+        "==", ir.FieldRef("year"), ir.Const(Decimal(2020))
+    )
+    balance = overlay.check("balance")
+    assert [i.position for i in balance.instances] == APPLICANT_COLUMNS
