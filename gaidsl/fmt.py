@@ -1,0 +1,450 @@
+"""``gaidsl fmt``: a spec in its canonical layout, the layout of ``specs/gov_info_disclosure_2021.gai``.
+
+The layout is a function of the AST and the comments only (never of the original whitespace), so two specs that
+parse to the same AST and carry the same comments format the same:
+
+- two spaces per level; one declaration, member, table item or check option per line;
+- blank lines by a fixed rule: between top-level items, except between consecutive ``basis``, ``unit``, ``field``
+  or ``remove check`` lines; before every check inside a table (but not as its first item); after the comments
+  that head the file; nowhere else;
+- an inline ``rows``/``columns`` axis of exactly one leaf stays on one line (``columns { amount "金额" }``); an
+  empty block is ``{}``; every other block opens a line and closes with ``}`` on its own line;
+- a check's header is ``check KEY [severity] [for each row|column] ["label"]:``; the expression follows on the
+  same line when the whole line fits in :data:`WIDTH` display columns (Chinese counts two), else on the next line
+  one level deeper; ``message`` and ``tolerance`` options come one per line, one level deeper;
+- options in a fixed order: ``field … : TYPE required alias …``, ``KEY "label" : TYPE alias … gloss … after …``,
+  ``text … required alias …`` then one ``guidance`` line each; a table's items as ``alias``, ``stub``, ``note``,
+  ``columns``, ``rows``, ``absent``, ``check``;
+- strings re-quoted with :func:`gaidsl.printer.quote`, expressions printed by :func:`gaidsl.printer.expr_text`.
+
+Comments survive: each goes on its own line before the first line of output that comes from a construct starting
+on or after the comment's line (so a comment at the end of a line moves above that line), at that line's
+indentation; comments after the last statement of a block go before its closing brace, one level deeper.
+A block that holds a comment is never collapsed onto one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import contextlib
+import difflib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+from gaidsl import ast
+from gaidsl.compiler import read_source
+from gaidsl.diagnostics import Diagnostic, DiagnosticError, error, render_json, render_text
+from gaidsl.parser import parse
+from gaidsl.printer import expr_text, quote
+from gaidsl.source import SourceFile, Span, display_width
+
+INDENT = "  "
+WIDTH = 100  # a check whose header and expression fit in this many display columns stays on one line
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+
+_TOP_LEVEL_RUNS = (ast.Basis, ast.UnitDecl, ast.Field, ast.RemoveCheck)  # consecutive ones need no blank line
+
+
+@attrs.define
+class _Line:
+    depth: int
+    text: str
+    anchor: float | None  # the source line this output line comes from (for placing comments)
+    closing: bool = False  # a closing brace: comments before it belong one level deeper
+    blank_before: bool = False  # a blank line before this line and the comments placed above it
+    blank_after_comments: bool = False  # a blank line between the comments placed above this line and the line
+
+
+def _start(span: Span | None) -> float | None:
+    return None if span is None else float(span.line)
+
+
+def _close(span: Span | None) -> float | None:
+    # A comment on the closing brace's own line comes after the brace, so only earlier lines attach to it.
+    return None if span is None else span.end_line - 0.5
+
+
+def _type_text(node: ast.TypeExpr) -> str:
+    if node.kind == "choice":
+        return "choice(" + ", ".join(quote(c) for c in node.choices) + ")"
+    text = node.kind
+    if node.unit is not None:
+        text += f" in {node.unit}"
+    if node.decimals is not None:
+        text += f" decimals {node.decimals}"
+    return text
+
+
+def _label(label: str | None) -> str:
+    return "" if label is None else " " + quote(label)
+
+
+def _options(**groups: Iterable[str]) -> str:
+    return "".join(f" {name} {quote(v)}" for name, values in groups.items() for v in values)
+
+
+class _Formatter:
+    def __init__(self, comments: Sequence[ast.Comment]) -> None:
+        self.lines: list[_Line] = []
+        self.comments = sorted(comments, key=lambda c: c.line)
+        self.comment_lines = [c.line for c in self.comments]
+
+    # -------------------------------------------------------------------------------------------- primitives
+    def emit(self, depth: int, text: str, anchor: float | None, *, closing: bool = False) -> None:
+        self.lines.append(_Line(depth, text, anchor, closing))
+
+    def has_inner_comment(self, span: Span | None) -> bool:
+        """Whether a comment lies on a line strictly inside ``span`` (so the block must not be collapsed)."""
+        if span is None:
+            return False
+        i = bisect.bisect_right(self.comment_lines, span.line)
+        return i < len(self.comment_lines) and self.comment_lines[i] < span.end_line
+
+    def block(self, depth: int, header: str, span: Span | None, body: Callable[[], None], empty: bool) -> None:
+        if empty and not self.has_inner_comment(span):
+            self.emit(depth, header + " {}", _start(span))
+            return
+        self.emit(depth, header + " {", _start(span))
+        body()
+        self.emit(depth, "}", _close(span), closing=True)
+
+    def items(self, depth: int, items: Sequence[object], blank: Callable[[object, object], bool]) -> None:
+        previous: object = None
+        for index, item in enumerate(items):
+            first = len(self.lines)
+            self.item(depth, item)
+            if index and blank(previous, item) and first < len(self.lines):
+                self.lines[first].blank_before = True
+            previous = item
+
+    # -------------------------------------------------------------------------------------------- documents
+    def document(self, doc: ast.Format) -> None:
+        header = f"format {doc.key} version {doc.version}{_label(doc.title)}"
+        if doc.extends is not None:
+            header += f" extends {quote(doc.extends)}"
+        first = len(self.lines)
+        self.block(0, header, doc.span, lambda: self.items(1, doc.items, _top_level_blank), not doc.items)
+        self.lines[first].blank_after_comments = True
+
+    def item(self, depth: int, item: object) -> None:
+        if isinstance(item, ast.Basis):
+            self.emit(depth, f"basis {quote(item.text)}", _start(item.span))
+        elif isinstance(item, ast.UnitDecl):
+            scale = f" = {item.factor} {item.base}" if item.base is not None else ""
+            self.emit(depth, f"unit {item.key}{_label(item.label)}{scale}", _start(item.span))
+        elif isinstance(item, ast.Field):
+            required = " required" if item.required else ""
+            options = _options(alias=item.aliases)
+            text = f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}"
+            self.emit(depth, text, _start(item.span))
+        elif isinstance(item, ast.Dimension):
+            self.block(
+                depth,
+                f"dimension {item.key}{_label(item.label)}",
+                item.span,
+                lambda: self.members(depth + 1, item.members),
+                not item.members,
+            )
+        elif isinstance(item, ast.Section):
+            self.block(
+                depth,
+                f"section {item.key} {quote(item.label)}",
+                item.span,
+                lambda: self.items(depth + 1, item.items, _never),
+                not item.items,
+            )
+        elif isinstance(item, ast.TextBlock):
+            self.text_block(depth, item)
+        elif isinstance(item, ast.Table):
+            self.table(depth, item)
+        elif isinstance(item, ast.Check):
+            self.check(depth, item)
+        elif isinstance(item, ast.ModifyTable):
+            self.block(
+                depth,
+                f"in table {item.table}",
+                item.span,
+                lambda: self.items(depth + 1, item.items, _before_check),
+                not item.items,
+            )
+        elif isinstance(item, ast.ModifySection):
+            self.block(
+                depth,
+                f"in section {item.section}",
+                item.span,
+                lambda: self.items(depth + 1, item.items, _never),
+                not item.items,
+            )
+        elif isinstance(item, ast.RemoveCheck):
+            self.emit(depth, f"remove check {item.key} {quote(item.reason)}", _start(item.span))
+        elif isinstance(item, ast.AddMember):
+            self.member(depth, item.member, f"add {item.axis} ")
+        elif isinstance(item, ast.Relabel):
+            self.emit(depth, f"relabel {item.axis} {item.key} {quote(item.label)}", _start(item.span))
+        elif isinstance(item, ast.Gloss):
+            self.emit(depth, f"gloss {item.axis} {item.key} {quote(item.text)}", _start(item.span))
+        elif isinstance(item, ast.Note):
+            place = f" at {item.place}" if item.place is not None else ""
+            self.emit(depth, f"note {quote(item.text)}{place}", _start(item.span))
+        elif isinstance(item, ast.Absent):
+            patterns = ", ".join(f"[{p.row}, {p.column}]" for p in item.patterns)
+            self.emit(depth, f"absent {patterns}", _start(item.span))
+        else:  # pragma: no cover - every AST item is handled above
+            raise TypeError(f"cannot format {item!r}")
+
+    # -------------------------------------------------------------------------------------------- members
+    def members(self, depth: int, members: Sequence[ast.Member]) -> None:
+        for member in members:
+            self.member(depth, member)
+
+    def member(self, depth: int, member: ast.Member, prefix: str = "") -> None:
+        head = {"leaf": "", "group": "group ", "total": "total "}[member.kind]
+        text = f"{prefix}{head}{member.key} {quote(member.label)}"
+        if member.total_of is not None:
+            text += " = sum(" + ", ".join(member.total_of) + ")"
+        text += _member_options(member)
+        if member.kind == "group":
+            self.block(depth, text, member.span, lambda: self.members(depth + 1, member.children), False)
+        else:
+            self.emit(depth, text, _start(member.span))
+
+    def axis(self, depth: int, word: str, axis: ast.Axis) -> None:
+        if isinstance(axis, ast.AxisRef):
+            self.emit(depth, f"{word} {axis.name}", _start(axis.span))
+            return
+        members = axis.members
+        if (
+            len(members) == 1
+            and members[0].kind == "leaf"
+            and not members[0].children
+            and not self.has_inner_comment(axis.span)
+        ):
+            leaf = members[0]
+            text = f"{word} {{ {leaf.key} {quote(leaf.label)}{_member_options(leaf)} }}"
+            self.emit(depth, text, _start(axis.span))
+            return
+        self.block(depth, word, axis.span, lambda: self.members(depth + 1, members), not members)
+
+    # -------------------------------------------------------------------------------------------- sections
+    def text_block(self, depth: int, node: ast.TextBlock) -> None:
+        required = " required" if node.required else ""
+        text = f"text {node.key}{_label(node.label)}{required}{_options(alias=node.aliases)}"
+        self.emit(depth, text, _start(node.span))
+        for i, guidance in enumerate(node.guidance):
+            # Guidance has no span of its own: the last one ends the text block, the others cannot take comments.
+            last = i == len(node.guidance) - 1 and node.span is not None
+            anchor = float(node.span.end_line) if last and node.span else None
+            self.emit(depth + 1, f"guidance {quote(guidance)}", anchor)
+
+    def table(self, depth: int, node: ast.Table) -> None:
+        header = f"table {node.key}{_label(node.label)}"
+        if node.type is not None:
+            header += f" : {_type_text(node.type)}"
+        inner: list[object] = [*(("alias", a) for a in node.aliases)]
+        if node.stub is not None:
+            inner.append(("stub", node.stub))
+        inner.extend(node.notes)
+        if node.columns is not None:
+            inner.append(("columns", node.columns))
+        if node.rows is not None:
+            inner.append(("rows", node.rows))
+        inner.extend(node.absent)
+        inner.extend(node.checks)
+
+        def body() -> None:
+            for index, part in enumerate(inner):
+                first = len(self.lines)
+                if isinstance(part, tuple):
+                    word, value = part
+                    if word in ("columns", "rows"):
+                        self.axis(depth + 1, word, value)
+                    else:
+                        self.emit(depth + 1, f"{word} {quote(value)}", None)
+                else:
+                    self.item(depth + 1, part)
+                if index and isinstance(part, ast.Check) and first < len(self.lines):
+                    self.lines[first].blank_before = True
+
+        self.block(depth, header, node.span, body, not inner)
+
+    def check(self, depth: int, node: ast.Check) -> None:
+        header = f"check {node.key}"
+        if node.severity is not None:
+            header += f" {node.severity}"
+        if node.broadcast is not None:
+            header += f" for each {node.broadcast}"
+        header += _label(node.label) + ":"
+        expr = expr_text(node.expr)
+        one_line = f"{header} {expr}"
+        expr_span = getattr(node.expr, "span", None)
+        split = display_width(INDENT * depth + one_line) > WIDTH or (
+            node.span is not None
+            and expr_span is not None
+            and self.has_inner_comment(attrs.evolve(node.span, end_line=expr_span.line))
+        )
+        if split:
+            self.emit(depth, header, _start(node.span))
+            self.emit(depth + 1, expr, _start(expr_span))
+        else:
+            self.emit(depth, one_line, _start(node.span))
+        for message in node.messages:
+            self.emit(depth + 1, f"message {message.lang} {quote(message.text)}", _start(message.span))
+        if node.tolerance is not None:
+            self.emit(depth + 1, f"tolerance {node.tolerance}", _start(node.tolerance_span))
+
+    # -------------------------------------------------------------------------------------------- output
+    def render(self) -> str:
+        anchored = sorted((line.anchor, i) for i, line in enumerate(self.lines) if line.anchor is not None)
+        keys = [a for a, _ in anchored]
+        before: dict[int, list[str]] = {}
+        after: list[str] = []
+        for comment in self.comments:
+            text = comment.text.rstrip()
+            k = bisect.bisect_left(keys, comment.line)
+            if k == len(keys):
+                after.append(text)
+            else:
+                before.setdefault(anchored[k][1], []).append(text)
+        out: list[str] = []
+        for i, line in enumerate(self.lines):
+            if line.blank_before and out:
+                out.append("")
+            depth = line.depth + (1 if line.closing else 0)
+            comments = before.get(i, ())
+            out.extend(INDENT * depth + c for c in comments)
+            if comments and line.blank_after_comments:
+                out.append("")
+            out.append(INDENT * line.depth + line.text)
+        out.extend(after)
+        return "\n".join(out) + "\n"
+
+
+def _member_options(member: ast.Member) -> str:
+    text = f" : {_type_text(member.type)}" if member.type is not None else ""
+    text += _options(alias=member.aliases)
+    if member.gloss is not None:
+        text += f" gloss {quote(member.gloss)}"
+    if member.after is not None:
+        text += f" after {member.after}"
+    return text
+
+
+def _top_level_blank(previous: object, item: object) -> bool:
+    return not (type(previous) is type(item) and isinstance(item, _TOP_LEVEL_RUNS))
+
+
+def _never(previous: object, item: object) -> bool:
+    return False
+
+
+def _before_check(previous: object, item: object) -> bool:
+    return isinstance(item, ast.Check)
+
+
+def format_document(doc: ast.Document) -> str:
+    """The canonical text of a parsed spec, comments included (``doc.comments``).
+
+    Raises :class:`DiagnosticError` (GAI501) for a migration document, which has no formatter yet.
+    """
+    if isinstance(doc, ast.Migration):
+        raise DiagnosticError([error("GAI501", doc.span)])
+    formatter = _Formatter(doc.comments)
+    formatter.document(doc)
+    return formatter.render()
+
+
+def format_text(text: str, name: str = "<spec>") -> str:
+    """Parse and format spec text; raises :class:`DiagnosticError` on syntax errors."""
+    return format_document(parse(SourceFile(name, text)))
+
+
+# ---------------------------------------------------------------------------------------------------- the command
+
+
+def _diff(path: str, old: str, new: str) -> str:
+    def lines(text: str) -> list[str]:
+        out = text.splitlines(keepends=True)
+        if out and not out[-1].endswith("\n"):
+            out[-1] += "\n\\ No newline at end of file\n"
+        return out
+
+    return "".join(difflib.unified_diff(lines(old), lines(new), fromfile=path, tofile=f"{path} (formatted)"))
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Replace ``path`` by ``text`` (UTF-8) through a temporary file in the same folder, keeping its permissions."""
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temp, target.stat().st_mode & 0o7777)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _render(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
+    """Diagnostics go to stderr (stdout carries the formatted text or the diffs), as text or JSON."""
+    if not diagnostics:
+        return
+    if getattr(args, "format", "text") == "json":
+        text = render_json(diagnostics)
+    else:
+        text = render_text(diagnostics, sources, getattr(args, "lang", "zh"))
+    sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+
+def run_fmt(args: argparse.Namespace) -> int:
+    """``gaidsl fmt SPEC…``: print canonical text; ``--check``: diff and exit 1 if any differ; ``--write``: rewrite.
+
+    Exit 0 when all is well, 1 for syntax errors, migration documents or (with ``--check``) unformatted specs,
+    2 when a file cannot be read (or ``--check`` and ``--write`` are combined).
+    """
+    check, write = bool(getattr(args, "check", False)), bool(getattr(args, "write", False))
+    if check and write:
+        sys.stderr.write("gaidsl fmt: --check 与 --write 不能同时使用 / --check and --write cannot be combined\n")
+        return EXIT_INPUT
+    diagnostics: list[Diagnostic] = []
+    sources: dict[str, SourceFile] = {}
+    unreadable = problems = False
+    for path in args.specs:
+        try:
+            source = read_source(path)
+        except DiagnosticError as exc:
+            diagnostics.extend(exc.diagnostics)
+            unreadable = True
+            continue
+        sources[source.name] = source
+        try:
+            formatted = format_document(parse(source))
+        except DiagnosticError as exc:
+            diagnostics.extend(exc.diagnostics)
+            problems = True
+            continue
+        if check:
+            if formatted != source.text:
+                sys.stdout.write(_diff(source.name, source.text, formatted))
+                problems = True
+        elif write:
+            if formatted != source.text:
+                write_atomically(path, formatted)
+        else:
+            sys.stdout.write(formatted)
+    sys.stdout.flush()
+    _render(diagnostics, sources, args)
+    if unreadable:
+        return EXIT_INPUT
+    return EXIT_PROBLEMS if problems else EXIT_OK
