@@ -157,6 +157,7 @@ class Member:
     gloss: str | None = None
     after: str | None = None
     span: Span | None = _span()
+    total_of_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)  # one per total_of name
 
 
 @attrs.frozen

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import attrs
+
 from gaidsl import ast, ir
-from gaidsl.diagnostics import Diagnostic, Text, did_you_mean, error, warning
+from gaidsl.diagnostics import Diagnostic, Related, Text, did_you_mean, duplicate, error, warning
 from gaidsl.source import Span
 
 TypeLowerer = Callable[[ast.TypeExpr], ir.CellType | None]
@@ -37,11 +39,28 @@ class AxisBuilder:
         seen_labels: dict[str, ast.Member] = {}
         for member in members:
             if member.key in self.by_key:
-                self.diagnostics.append(error("GAI101", member.span, name=member.key, kind="成员", kind_en="member"))
+                self.diagnostics.append(
+                    duplicate(member.span, self.by_key[member.key].span, name=member.key, kind="成员", kind_en="member")
+                )
                 continue
             if member.label in seen_labels:
-                self.diagnostics.append(warning("GAI108", member.span, label=member.label))
+                first = seen_labels[member.label]
+                self.diagnostics.append(
+                    attrs.evolve(
+                        warning("GAI108", member.span, label=member.label),
+                        related=_first_here(first.span),
+                    )
+                )
             seen_labels[member.label] = member
+            if member.after is not None:
+                self.diagnostics.append(
+                    error(
+                        "GAI316",
+                        member.span,
+                        [Text("按需要的顺序书写成员即可", "write the members in the order they should appear")],
+                        name=member.after,
+                    )
+                )
             node = ir.Member(
                 key=member.key,
                 label=member.label,
@@ -77,8 +96,6 @@ class AxisBuilder:
         return out
 
     def _resolve_totals(self) -> dict[str, ir.Member]:
-        import attrs
-
         resolved: dict[str, ir.Member] = {}
         for member in self.members:
             if member.kind != "total":
@@ -86,22 +103,36 @@ class AxisBuilder:
             source = self.sources[member.key]
             names = source.total_of
             sums: list[str] = []
+            failed = False
             if names is None or names == ("*",):
                 for sibling in self._siblings(member):
                     sums.extend(self._leaves(sibling.key))
             else:
-                for name in names:
+                spans = source.total_of_spans
+                for index, name in enumerate(names):
+                    span = spans[index] if index < len(spans) and spans[index] is not None else source.span
                     if name == member.key:
-                        self.diagnostics.append(error("GAI310", source.span, name=name))
+                        self.diagnostics.append(error("GAI310", span, name=name))
+                        failed = True
                     elif name == "*":
                         for sibling in self._siblings(member):
                             sums.extend(self._leaves(sibling.key))
                     elif name not in self.by_key:
                         self.diagnostics.append(
-                            error("GAI105", source.span, did_you_mean(name, self.by_key), total=member.key, name=name)
+                            error("GAI105", span, did_you_mean(name, self.by_key), total=member.key, name=name)
                         )
+                        failed = True
                     else:
                         sums.extend(self._leaves(name))
+            if not sums and not failed:
+                self.diagnostics.append(
+                    error(
+                        "GAI317",
+                        source.span,
+                        [Text("合计应与被加总的成员放在同一层级", "put the total next to the members it adds up")],
+                        name=member.key,
+                    )
+                )
             resolved[member.key] = attrs.evolve(member, sums=tuple(dict.fromkeys(sums)))
         return resolved
 
@@ -117,7 +148,7 @@ class AxisBuilder:
             stack.append(node)
             for nxt in graph.get(node, []):
                 if state.get(nxt) == 1:
-                    cycle = stack[stack.index(nxt) :] + [nxt]
+                    cycle = [*stack[stack.index(nxt) :], nxt]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
                         text = " → ".join(f"{k}「{axis.by_key[k].label}」" for k in cycle)
@@ -143,3 +174,7 @@ class AxisBuilder:
         for key in graph:
             if key not in state:
                 visit(key, [])
+
+
+def _first_here(span: Span | None) -> tuple[Related, ...]:
+    return (Related(span, Text("首次出现在这里", "first used here")),) if span is not None else ()

@@ -169,7 +169,8 @@ class _Builder(Transformer[Token, Any]):
             elif item[0] == "alias":
                 options["aliases"].append(item[1])
             elif item[0] == "total_of":
-                options["total_of"] = item[1]
+                options["total_of"] = tuple(name for name, _ in item[1])
+                options["total_of_spans"] = tuple(span for _, span in item[1])
             else:
                 options[item[0]] = item[1]
         return ast.Member(
@@ -183,6 +184,7 @@ class _Builder(Transformer[Token, Any]):
             gloss=options.get("gloss"),
             after=options.get("after"),
             span=self._span(meta),
+            total_of_spans=options.get("total_of_spans", ()),
         )
 
     def leaf(self, meta: Any, children: list[Any]) -> ast.Member:
@@ -194,11 +196,11 @@ class _Builder(Transformer[Token, Any]):
     def total(self, meta: Any, children: list[Any]) -> ast.Member:
         return self._member("total", meta, children[0], children[1], children[2:])
 
-    def total_of(self, meta: Any, children: list[str]) -> tuple[str, tuple[str, ...]]:
+    def total_of(self, meta: Any, children: list[tuple[str, Span]]) -> tuple[str, tuple[tuple[str, Span], ...]]:
         return ("total_of", tuple(children))
 
-    def sum_item(self, meta: Any, children: list[Token]) -> str:
-        return str(children[0])
+    def sum_item(self, meta: Any, children: list[Token]) -> tuple[str, Span]:
+        return (str(children[0]), self._tok_span(children[0]))
 
     def alias_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("alias", unquote(children[0]))

@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 
 from gaidsl import ast, ir
-from gaidsl.diagnostics import Diagnostic, DiagnosticError, error, has_errors
+from gaidsl.diagnostics import Diagnostic, DiagnosticError, Text, did_you_mean, error, has_errors
 from gaidsl.lower import lower
 from gaidsl.overlay import merge
 from gaidsl.parser import parse
@@ -30,17 +30,43 @@ class Compilation:
         return self.spec is not None and not has_errors(self.diagnostics)
 
 
+class UnreadableSource(DiagnosticError):
+    """A spec file that cannot be read (GAI090), or is not UTF-8 (GAI091: ``source`` then holds its text with the
+    undecodable bytes replaced, for the snippet). ``missing`` says the file does not exist."""
+
+    def __init__(self, diagnostic: Diagnostic, source: SourceFile | None = None, missing: bool = False) -> None:
+        super().__init__([diagnostic])
+        self.source = source
+        self.missing = missing
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
 def read_source(path: str | os.PathLike[str], name: str | None = None) -> SourceFile:
-    """Read a spec file as UTF-8; unreadable files become GAI090/GAI091 diagnostics."""
+    """Read a spec file as UTF-8 (a leading byte-order mark is dropped); else raise :class:`UnreadableSource`."""
     shown = name or str(path)
     try:
         data = Path(path).read_bytes()
-    except OSError as exc:
-        raise DiagnosticError([error("GAI090", None, path=shown, reason=exc.strerror or str(exc))]) from exc
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        missing = isinstance(exc, FileNotFoundError)
+        raise UnreadableSource(error("GAI090", None, path=shown, reason=reason), missing=missing) from exc
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DiagnosticError([error("GAI091", None, path=shown)]) from exc
+        source = SourceFile(shown, data.decode("utf-8", errors="replace"))
+        offset = len(data[: exc.start].decode("utf-8", errors="replace"))
+        diag = error(
+            "GAI091",
+            source.span(offset, offset + 1),
+            [Text("请将文件另存为 UTF-8 编码", "save the file as UTF-8")],
+            path=shown,
+            byte=f"0x{data[exc.start]:02X}",
+        )
+        raise UnreadableSource(diag, source) from exc
     return SourceFile(shown, text)
 
 
@@ -66,8 +92,13 @@ class _Loader:
             return None, ()
         try:
             base_source = read_source(base_name)
-        except DiagnosticError:
-            self.diagnostics.append(error("GAI401", doc.extends_span, path=base_name))
+        except UnreadableSource as exc:
+            if exc.missing:
+                self.diagnostics.append(error("GAI401", doc.extends_span, _nearby_specs(base_name), path=base_name))
+            else:
+                if exc.source is not None:
+                    self.sources[exc.source.name] = exc.source
+                self.diagnostics.extend(attrs.evolve(d, span=d.span or doc.extends_span) for d in exc.diagnostics)
             return None, ()
         before = len(self.diagnostics)
         base_doc, base_chain = self.document(base_source, (*stack, source.name))
@@ -102,9 +133,20 @@ def compile_file(path: str | os.PathLike[str]) -> Compilation:
     """Compile the spec at ``path`` (overlays pull in their base specs relative to it)."""
     try:
         source = read_source(path)
-    except DiagnosticError as exc:
-        return Compilation(None, exc.diagnostics, {})
+    except UnreadableSource as exc:
+        sources = {exc.source.name: exc.source} if exc.source is not None else {}
+        return Compilation(None, exc.diagnostics, sources)
     return compile_source(source)
+
+
+def _nearby_specs(path: str) -> tuple[Text, ...]:
+    """'Did you mean' the spec files next to where a missing base spec was looked for."""
+    folder = os.path.dirname(path) or "."
+    try:
+        names = [n for n in os.listdir(folder) if n.endswith(".gai")]
+    except OSError:
+        return ()
+    return did_you_mean(os.path.basename(path), names)
 
 
 def compile_text(text: str, name: str = "<spec>") -> Compilation:

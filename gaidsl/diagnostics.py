@@ -88,16 +88,63 @@ def info(code: str, span: Span | None, help: Iterable[Text] = (), **args: object
     return Diagnostic(code, "info", span, args, tuple(help))
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[Text, ...]:
-    """A 'did you mean' help line for the closest of ``candidates``, or nothing when none is close."""
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def close_names(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    """The candidates a typo of ``name`` most likely meant, best first.
+
+    Close means: the same apart from letter case, or a few edits away (one for short names, about a third of the
+    length for longer ones), or similar by :mod:`difflib`'s ratio; only those nearly as close as the best are kept.
+    """
     import difflib
 
-    pool = sorted(set(candidates))
-    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
+    pool = sorted(set(candidates) - {name})
+    if not name or not pool:
+        return []
+    budget = 0 if len(name) < 2 else max(1, len(name) // 3)
+    scored: list[tuple[int, float, str]] = []
+    for candidate in pool:
+        if candidate.lower() == name.lower():
+            scored.append((0, 0.0, candidate))
+            continue
+        distance = _edit_distance(name.lower(), candidate.lower())
+        ratio = difflib.SequenceMatcher(None, name, candidate).ratio()
+        if distance <= budget or ratio >= 0.75:
+            scored.append((distance, -ratio, candidate))
+    if not scored:
+        return []
+    scored.sort()
+    best = scored[0][0]
+    return [c for distance, _, c in scored if distance <= best + 1][:limit]
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[Text, ...]:
+    """A 'did you mean' help line for the closest of ``candidates``, or nothing when none is close."""
+    close = close_names(name, candidates)
     if not close:
         return ()
     quoted = "、".join(f"「{c}」" for c in close)
     return (Text(f"是否想写 {quoted}？", "did you mean " + ", ".join(f"'{c}'" for c in close) + "?"),)
+
+
+def duplicate(span: Span | None, first: Span | None, **args: object) -> Diagnostic:
+    """GAI101 for a name defined twice, pointing back at its first definition."""
+    related = (Related(first, Text("首次定义在这里", "first defined here")),) if first is not None else ()
+    return Diagnostic("GAI101", "error", span, args, (), related)
 
 
 class DiagnosticError(Exception):

@@ -6,6 +6,7 @@ A check ``for each column`` inside a table is lowered once per column; bare name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -13,6 +14,7 @@ import attrs
 
 from gaidsl import ast, ir
 from gaidsl.diagnostics import Diagnostic, Text, did_you_mean, error
+from gaidsl.source import Span
 
 NUM = "number"
 BOOL = "condition"
@@ -105,7 +107,8 @@ class ExpressionLowerer:
             return self._compare(expr, scope)
         if isinstance(expr, ast.Logic):
             what = Text(f"「{expr.op}」", f"'{expr.op}'")
-            args = tuple(self._want(self._lower(a, scope), BOOL, a, expr.op, what).expr for a in expr.args)
+            lowered = self._lower_all(expr.args, scope)
+            args = tuple(self._want(t, BOOL, a, expr.op, what).expr for t, a in zip(lowered, expr.args, strict=True))
             node: ir.BoolExpr = ir.And(args) if expr.op == "and" else ir.Or(args)  # type: ignore[arg-type]
             return Typed(node, BOOL)
         if isinstance(expr, ast.Not):
@@ -113,10 +116,24 @@ class ExpressionLowerer:
             arg = self._want(self._lower(expr.arg, scope), BOOL, expr.arg, "not", what)
             return Typed(ir.Not(arg.expr), BOOL)  # type: ignore[arg-type]
         if isinstance(expr, ast.If):
-            cond = self._want(self._lower(expr.condition, scope), BOOL, expr.condition, "if", Text("「if」", "'if'"))
-            then = self._want(self._lower(expr.then, scope), BOOL, expr.then, "then", Text("「then」", "'then'"))
+            cond_typed, then_typed = self._lower_all((expr.condition, expr.then), scope)
+            cond = self._want(cond_typed, BOOL, expr.condition, "if", Text("「if」", "'if'"))
+            then = self._want(then_typed, BOOL, expr.then, "then", Text("「then」", "'then'"))
             return Typed(ir.Implies(cond.expr, then.expr), BOOL)  # type: ignore[arg-type]
         raise TypeError(expr)
+
+    def _lower_all(self, exprs: tuple[ast.Expr, ...], scope: Scope) -> list[Typed]:
+        """Lower every operand, so that independent errors in several of them are all reported."""
+        out: list[Typed] = []
+        failed = False
+        for expr in exprs:
+            try:
+                out.append(self._lower(expr, scope))
+            except _Failed:
+                failed = True
+        if failed:
+            raise _Failed()
+        return out
 
     @staticmethod
     def _scale(factor: Decimal, expr: ir.Expr) -> ir.NumExpr:
@@ -133,8 +150,9 @@ class ExpressionLowerer:
         return [(sign, expr)]  # type: ignore[list-item]
 
     def _binop(self, expr: ast.BinOp, scope: Scope) -> Typed:
-        left = self._want(self._lower(expr.left, scope), NUM, expr.left, expr.op)
-        right = self._want(self._lower(expr.right, scope), NUM, expr.right, expr.op)
+        left_typed, right_typed = self._lower_all((expr.left, expr.right), scope)
+        left = self._want(left_typed, NUM, expr.left, expr.op)
+        right = self._want(right_typed, NUM, expr.right, expr.op)
         if expr.op in "+-":
             ok, unit = self._unit_join(left, right)
             if not ok:
@@ -165,8 +183,7 @@ class ExpressionLowerer:
         return Typed(self._scale(Decimal(1) / divisor, left.expr), NUM, left.unit, left.constant)
 
     def _compare(self, expr: ast.Compare, scope: Scope) -> Typed:
-        left = self._lower(expr.left, scope)
-        right = self._lower(expr.right, scope)
+        left, right = self._lower_all((expr.left, expr.right), scope)
         if left.kind == TEXT and right.kind == TEXT and expr.op in ("==", "!="):
             return Typed(ir.Compare(expr.op, left.expr, right.expr), BOOL)
         self._want(left, NUM, expr.left, expr.op)
@@ -199,7 +216,9 @@ class ExpressionLowerer:
                 raise self._bad_args(expr)
             return Typed(ir.Mentions(target.expr, tuple(w.value for w in words)), BOOL)  # type: ignore[union-attr]
         candidates = ("sum", "mentions", "empty", "length")
-        raise self._fail(error("GAI106", expr.span, did_you_mean(expr.name, candidates), name=expr.name))
+        raise self._fail(
+            error("GAI106", _head_span(expr.span, expr.name), did_you_mean(expr.name, candidates), name=expr.name)
+        )
 
     def _bad_args(self, expr: ast.Call) -> _Failed:
         expected = {
@@ -216,13 +235,18 @@ class ExpressionLowerer:
         terms: list[tuple[int, ir.NumExpr]] = []
         unit: str | None = None
         first: Typed | None = None
+        failed = False
         for arg in expr.args:
-            if isinstance(arg, ast.Star):
-                parts = [self._cell_typed(c) for c in self._star(scope, arg)]
-            elif isinstance(arg, ast.Ref) and self._group_target(arg, scope) is not None:
-                parts = [self._cell_typed(c) for c in self._group_cells(arg, scope)]
-            else:
-                parts = [self._want(self._lower(arg, scope), NUM, arg, "sum")]
+            try:
+                if isinstance(arg, ast.Star):
+                    parts = [self._cell_typed(c) for c in self._star(scope, arg)]
+                elif isinstance(arg, ast.Ref) and self._group_target(arg, scope) is not None:
+                    parts = [self._cell_typed(c) for c in self._group_cells(arg, scope)]
+                else:
+                    parts = [self._want(self._lower(arg, scope), NUM, arg, "sum")]
+            except _Failed:
+                failed = True
+                continue
             for part in parts:
                 self._want(part, NUM, arg if not isinstance(arg, ast.Star) else expr, "sum")
                 if first is not None:
@@ -232,6 +256,8 @@ class ExpressionLowerer:
                 else:
                     first, unit = part, part.unit
                 terms.extend(self._terms(1, part.expr))
+        if failed:
+            raise _Failed()
         return Typed(ir.Sum(tuple(terms)), NUM, unit)
 
     # -------------------------------------------------------------------------------------------- references
@@ -261,7 +287,8 @@ class ExpressionLowerer:
                     why_en="'*' needs a table check 'for each' row or column",
                 )
             )
-        return [self._cell(table, m.key, scope, (), node, False) for m in axis.data_members if m.kind == "leaf"]
+        cells = (self._cell(table, m.key, scope, (), node, False, skip_absent=True) for m in axis.data_members)
+        return [c for c in cells if c is not None]
 
     def _group_target(self, ref: ast.Ref, scope: Scope) -> tuple[ir.Table, ir.Member] | None:
         table: ir.Table | None
@@ -284,10 +311,22 @@ class ExpressionLowerer:
         table, group = target
         axis = table.rows if table.rows is not None and group.key in table.rows.by_key else table.columns
         leaves = axis.leaves_under(group.key)
-        return [self._cell(table, leaf, scope, ref.selector, ref, ref.previous, allow_group=True) for leaf in leaves]
+        cells = (
+            self._cell(table, leaf, scope, ref.selector, ref, ref.previous, allow_group=True, skip_absent=True)
+            for leaf in leaves
+        )
+        return [c for c in cells if c is not None]
 
     def _ref(self, ref: ast.Ref, scope: Scope) -> Typed:
         name = ref.path[0]
+        if name == "previous" and not self._known(name, scope):
+            raise self._fail(
+                error(
+                    "GAI315",
+                    ref.span,
+                    [Text("例如 previous.requests.carried_out", "for example previous.requests.carried_out")],
+                )
+            )
         if len(ref.path) == 1 and not ref.selector:
             if name in self.fields:
                 field = self.fields[name]
@@ -296,14 +335,17 @@ class ExpressionLowerer:
             if name in self.texts:
                 return Typed(ir.TextRef(name, ref.previous), TEXT)
         if len(ref.path) == 1 and scope.table is not None and self._on_table(scope.table, name):
-            return self._cell_typed(self._cell(scope.table, name, scope, ref.selector, ref, ref.previous))
+            cell = self._cell(scope.table, name, scope, ref.selector, ref, ref.previous)
+            return self._cell_typed(self._present(cell))
         if name in self.tables:
             table = self.tables[name]
             if len(ref.path) == 2:
                 member = ref.path[1]
                 if scope.broadcast and scope.table is not None and table is not scope.table:
                     self._same_shape(scope.table, table, scope.broadcast, ref)
-                return self._cell_typed(self._cell(table, member, scope, ref.selector, ref, ref.previous))
+                return self._cell_typed(
+                    self._present(self._cell(table, member, scope, ref.selector, ref, ref.previous))
+                )
             if len(ref.path) == 1 and len(ref.selector) == 2:
                 row, column = ref.selector
                 return self._cell_typed(self._explicit(table, row, column, ref))
@@ -323,7 +365,14 @@ class ExpressionLowerer:
             for axis in (scope.table.rows, scope.table.columns):
                 if axis is not None:
                     candidates.extend(axis.by_key)
-        raise self._fail(error("GAI102", ref.span, did_you_mean(name, candidates), name=".".join(ref.path)))
+        raise self._fail(
+            error("GAI102", _part_span(ref, name), did_you_mean(name, candidates), name=".".join(ref.path))
+        )
+
+    def _known(self, name: str, scope: Scope) -> bool:
+        if name in self.fields or name in self.texts or name in self.tables:
+            return True
+        return scope.table is not None and self._on_table(scope.table, name)
 
     @staticmethod
     def _on_table(table: ir.Table, name: str) -> bool:
@@ -339,7 +388,7 @@ class ExpressionLowerer:
             raise self._fail(error("GAI301", ref.span, axis=axis.zh, axis_en=axis.en, table=table.key, other=other.key))
 
     def _explicit(self, table: ir.Table, row: str | None, column: str, ref: ast.Ref) -> ir.CellRef:
-        return self._finish(table, row, column, ref, ref.previous)
+        return self._present(self._finish(table, row, column, ref, ref.previous))
 
     def _cell(
         self,
@@ -350,8 +399,12 @@ class ExpressionLowerer:
         node: ast.Ref | ast.Star,
         previous: bool,
         allow_group: bool = False,
-    ) -> ir.CellRef:
-        """The cell for member ``name`` of ``table`` at the scope's position (or the selector's)."""
+        skip_absent: bool = False,
+    ) -> ir.CellRef | None:
+        """The cell for member ``name`` of ``table`` at the scope's position (or the selector's).
+
+        ``None`` for a cell declared absent when ``skip_absent`` (sums over groups leave those out); else GAI303.
+        """
         ref_text = node.text if isinstance(node, ast.Ref) else "*"
         if len(selector) > 1:
             raise self._fail(
@@ -369,12 +422,12 @@ class ExpressionLowerer:
             column = selector[0] if selector else scope.position
             if column is None:
                 raise self._not_single(node, ref_text)
-            return self._finish(table, name, column, node, previous, allow_group)
+            return self._finish(table, name, column, node, previous, allow_group, skip_absent)
         if scope.broadcast == "row":
             row = selector[0] if selector else scope.position
-            return self._finish(table, row, name, node, previous, allow_group)
+            return self._finish(table, row, name, node, previous, allow_group, skip_absent)
         if table.rows is None:
-            return self._finish(table, None, name, node, previous, allow_group)
+            return self._finish(table, None, name, node, previous, allow_group, skip_absent)
         raise self._not_single(node, ref_text)
 
     def _not_single(self, node: ast.Ref | ast.Star, ref_text: str) -> _Failed:
@@ -397,19 +450,35 @@ class ExpressionLowerer:
         node: ast.Ref | ast.Star,
         previous: bool,
         allow_group: bool = False,
-    ) -> ir.CellRef:
+        skip_absent: bool = False,
+    ) -> ir.CellRef | None:
         for key, axis, zh, en in ((row, table.rows, "行", "row"), (column, table.columns, "列", "column")):
             if key is None:
                 continue
+            where = _part_span(node, key)
             if axis is None or key not in axis.by_key:
                 help = did_you_mean(key, axis.by_key) if axis is not None else ()
-                raise self._fail(error("GAI111", node.span, help, name=key, table=table.key, axis=zh, axis_en=en))
+                raise self._fail(error("GAI111", where, help, name=key, table=table.key, axis=zh, axis_en=en))
             if axis.by_key[key].kind == "group" and not allow_group:
-                raise self._fail(error("GAI311", node.span, name=key))
+                raise self._fail(error("GAI311", where, name=key))
         if (row, column) in table.absent:
+            if skip_absent:
+                return None
             cell = table.cell_key(row, column)
-            raise self._fail(error("GAI303", node.span, cell=cell))
+            raise self._fail(
+                error(
+                    "GAI303",
+                    node.span,
+                    [Text("absent 的单元格没有数据，不能出现在校验中", "an absent cell holds no data: leave it out")],
+                    cell=cell,
+                )
+            )
         return ir.CellRef(table.cell_key(row, column), previous)
+
+    @staticmethod
+    def _present(cell: ir.CellRef | None) -> ir.CellRef:
+        assert cell is not None  # only sums skip absent cells
+        return cell
 
 
 def _constant_value(expr: ir.Expr) -> Decimal:
@@ -423,3 +492,42 @@ def _constant_value(expr: ir.Expr) -> Decimal:
         return Decimal(str(expr))
     except InvalidOperation as exc:  # pragma: no cover - only constants reach here
         raise TypeError(expr) from exc
+
+
+def _head_span(span: Span | None, text: str) -> Span | None:
+    """The first ``len(text)`` characters of ``span`` (a call's name at the start of the call)."""
+    if span is None:
+        return None
+    return Span(
+        span.file, span.line, span.column, span.line, span.column + len(text), span.start, span.start + len(text)
+    )
+
+
+_PREVIOUS = "previous."
+
+
+def _part_span(node: ast.Ref | ast.Star, part: str) -> Span | None:
+    """Where ``part`` (a name or a selector's member) is written inside a reference, else the whole reference.
+
+    Exact when the reference is written without spaces (its span is as long as its text), as references are.
+    """
+    span = node.span
+    if not isinstance(node, ast.Ref) or span is None:
+        return span
+    text = node.text
+    if span.line != span.end_line or span.end - span.start != len(text):
+        return span
+    skip = len(_PREVIOUS) if node.previous else 0
+    match = re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text[skip:])
+    if match is None:
+        return span
+    offset = skip + match.start()
+    return Span(
+        span.file,
+        span.line,
+        span.column + offset,
+        span.line,
+        span.column + offset + len(part),
+        span.start + offset,
+        span.start + offset + len(part),
+    )

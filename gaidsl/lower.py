@@ -10,9 +10,10 @@ from decimal import Decimal, InvalidOperation
 
 from gaidsl import ast, ir
 from gaidsl.axes import AxisBuilder
-from gaidsl.diagnostics import Diagnostic, Text, did_you_mean, error, has_errors, warning
+from gaidsl.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.expressions import ExpressionLowerer, Scope
 from gaidsl.printer import expr_text
+from gaidsl.source import Span
 
 MAX_DECIMALS = 6
 
@@ -34,6 +35,7 @@ class Lowerer:
         self.cells: dict[str, ir.Cell] = {}
         self.checks: list[ir.Check] = []
         self.names: dict[str, str] = {}  # key -> kind, for tables, texts and fields (one namespace)
+        self.first: dict[tuple[str, str], Span | None] = {}  # (namespace, key) -> where it was first defined
 
     # -------------------------------------------------------------------------------------------- entry point
     def lower(self) -> tuple[ir.Spec | None, list[Diagnostic]]:
@@ -50,12 +52,9 @@ class Lowerer:
             elif isinstance(item, ast.ModifyTable | ast.ModifySection | ast.RemoveCheck):
                 self.diagnostics.append(error("GAI408", item.span))
         declared: list[tuple[ast.Check, ir.Table | None, str | None]] = []
-        section_keys: set[str] = set()
         for item in items:
             if isinstance(item, ast.Section):
-                if item.key in section_keys:
-                    self.diagnostics.append(error("GAI101", item.span, name=item.key, kind="章节", kind_en="section"))
-                section_keys.add(item.key)
+                self._unique("section", item.key, item.span, Text("章节", "section"))
                 declared.extend(self._section(item))
             elif isinstance(item, ast.Check):
                 declared.append((item, None, None))
@@ -81,9 +80,18 @@ class Lowerer:
         return spec, diagnostics
 
     # -------------------------------------------------------------------------------------------- units and types
+    def _unique(self, namespace: str, key: str, span: Span | None, kind: Text) -> bool:
+        """Record a definition; GAI101 (pointing back at the first) when ``key`` is already defined there."""
+        if (namespace, key) in self.first:
+            self.diagnostics.append(
+                duplicate(span, self.first[namespace, key], name=key, kind=kind.zh, kind_en=kind.en)
+            )
+            return False
+        self.first[namespace, key] = span
+        return True
+
     def _declare_unit(self, decl: ast.UnitDecl) -> None:
-        if decl.key in self.units and decl.key != ir.DEFAULT_UNIT:
-            self.diagnostics.append(error("GAI101", decl.span, name=decl.key, kind="单位", kind_en="unit"))
+        if decl.key == ir.DEFAULT_UNIT or not self._unique("unit", decl.key, decl.span, Text("单位", "unit")):
             return
         self.units[decl.key] = ir.Unit(decl.key, decl.label or decl.key, decl.key, Decimal(1))
 
@@ -131,8 +139,7 @@ class Lowerer:
         label = {ast.Table: ("表", "table"), ast.TextBlock: ("文本块", "text block"), ast.Field: ("字段", "field")}[
             type(kind)
         ]
-        if key in self.names:
-            self.diagnostics.append(error("GAI101", kind.span, name=key, kind=label[0], kind_en=label[1]))
+        if not self._unique("name", key, kind.span, Text(*label)):
             return False
         self.names[key] = label[1]
         return True
@@ -144,8 +151,7 @@ class Lowerer:
         self.fields[node.key] = ir.Field(node.key, node.label, cell_type, node.required, node.aliases, node.span)
 
     def _dimension(self, node: ast.Dimension) -> None:
-        if node.key in self.dimensions:
-            self.diagnostics.append(error("GAI101", node.span, name=node.key, kind="维度", kind_en="dimension"))
+        if not self._unique("dimension", node.key, node.span, Text("维度", "dimension")):
             return
         self.dimensions[node.key] = AxisBuilder(node.key, node.label, self.diagnostics, self._type).build(node.members)
 
@@ -296,14 +302,11 @@ class Lowerer:
     # -------------------------------------------------------------------------------------------- checks
     def _lower_checks(self, declared: list[tuple[ast.Check, ir.Table | None, str | None]]) -> None:
         lowerer = ExpressionLowerer(self.tables, self.texts, self.fields, self.cells, self.diagnostics)
-        keys: set[str] = set()
-        for table in self.tables.values():
-            self.checks.extend(_total_checks(table))
+        for lowered in self.tables.values():
+            self.checks.extend(_total_checks(lowered))
         for node, table, section in declared:
-            if node.key in keys:
-                self.diagnostics.append(error("GAI101", node.span, name=node.key, kind="校验", kind_en="check"))
+            if not self._unique("check", node.key, node.span, Text("校验", "check")):
                 continue
-            keys.add(node.key)
             check = self._check(node, table, section, lowerer)
             if check is not None:
                 self.checks.append(check)

@@ -19,7 +19,9 @@ class Template:
 
 CATALOG: dict[str, Template] = {
     # ---- reading and syntax
-    "GAI001": Template("syntax", "此处不应出现{found}；应为{expected}", "unexpected {found_en}; expected {expected_en}"),
+    "GAI001": Template(
+        "syntax", "此处不应出现{found}；应为{expected}", "unexpected {found_en}; expected {expected_en}"
+    ),
     "GAI002": Template("syntax", "无法识别的字符「{char}」", "unrecognised character '{char}'"),
     "GAI003": Template("syntax", "字符串缺少结尾的引号", "string is not closed: missing '\"'"),
     "GAI004": Template("syntax", "文件意外结束；应为{expected}", "unexpected end of file; expected {expected_en}"),
@@ -29,7 +31,7 @@ CATALOG: dict[str, Template] = {
         "syntax", "{what}应为整数，而不是「{value}」", "{what_en} must be a whole number, not '{value}'"
     ),
     "GAI090": Template("input", "无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
-    "GAI091": Template("input", "文件 {path} 不是 UTF-8 编码", "{path} is not UTF-8 text"),
+    "GAI091": Template("input", "文件 {path} 不是 UTF-8 编码（字节 {byte}）", "{path} is not UTF-8 text (byte {byte})"),
     # ---- names
     "GAI101": Template("names", "名称「{name}」重复定义（{kind}）", "{kind_en} '{name}' is defined twice"),
     "GAI102": Template("names", "未知的名称「{name}」", "unknown name '{name}'"),
@@ -95,9 +97,7 @@ CATALOG: dict[str, Template] = {
         "校验引用了不存在的单元格「{cell}」（已声明 absent）",
         "check uses cell '{cell}', which is declared absent",
     ),
-    "GAI304": Template(
-        "structure", "容差 {value} 无效：必须为非负数", "tolerance {value} is not valid: it must be ≥ 0"
-    ),
+    "GAI304": Template("structure", "容差 {value} 无效：{why}", "tolerance {value} is not valid: {why_en}"),
     "GAI305": Template(
         "structure", "容差对只含整数的校验没有作用", "tolerance has no effect on a check over whole numbers only"
     ),
@@ -129,6 +129,12 @@ CATALOG: dict[str, Template] = {
     "GAI315": Template(
         "structure", "previous 只能引用单元格、字段或文本", "'previous.' can only refer to cells, fields or text"
     ),
+    "GAI316": Template(
+        "structure",
+        "「after {name}」只能用于扩展中的 add row / add column",
+        "'after {name}' is only for 'add row' or 'add column' in an overlay",
+    ),
+    "GAI317": Template("structure", "合计「{name}」没有可加总的成员", "total '{name}' has nothing to add up"),
     # ---- overlays
     "GAI401": Template("overlay", "找不到被扩展的规范 {path}", "the spec this extends was not found: {path}"),
     "GAI402": Template(
@@ -157,6 +163,11 @@ CATALOG: dict[str, Template] = {
         "overlay",
         "扩展中修改的章节「{name}」不存在",
         "overlay changes section '{name}', which the base spec does not have",
+    ),
+    "GAI411": Template(
+        "overlay",
+        "表「{table}」没有{axis}，扩展不能为它新增{axis}",
+        "table '{table}' has no {axis_en}s: an overlay cannot add one",
     ),
     # ---- migrations
     "GAI501": Template("migration", "迁移规范尚不支持（见迁移相关议题）", "migration specs are not supported yet"),

@@ -118,10 +118,12 @@ def _modify_table(
     dims = _dimensions(items)
     for op in change.items:
         if isinstance(op, ast.AddMember | ast.Relabel | ast.Gloss):
-            attr = "rows" if op.axis == "row" else "columns"
-            axis = getattr(table, attr)
+            axis = table.rows if op.axis == "row" else table.columns
             members = _members_of(axis, dims) or ()
             axis_zh = "行" if op.axis == "row" else "列"
+            if axis is None and isinstance(op, ast.AddMember):
+                diagnostics.append(error("GAI411", op.span, table=table.key, axis=axis_zh, axis_en=op.axis))
+                continue
             if isinstance(op, ast.AddMember):
                 if op.member.key in _all_keys(members):
                     diagnostics.append(error("GAI405", op.span, name=op.member.key))
@@ -153,7 +155,8 @@ def _modify_table(
                         )
                     )
                     continue
-            table = attrs.evolve(table, **{attr: ast.AxisInline(members, axis.span if axis else None)})
+            inline = ast.AxisInline(members, axis.span if axis else None)
+            table = attrs.evolve(table, rows=inline) if op.axis == "row" else attrs.evolve(table, columns=inline)
         elif isinstance(op, ast.Note):
             table = attrs.evolve(table, notes=(*table.notes, op))
         elif isinstance(op, ast.Check):

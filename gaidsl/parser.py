@@ -74,7 +74,6 @@ def _describe_terminal(name: str) -> Text:
     return Text("其他内容", "something else")
 
 
-
 _PUNCTUATION_FIRST = ("}", ")", "]", "{", "(", "[", ":", ",", "=", ".", ";")
 
 
@@ -163,9 +162,7 @@ def _eof_error(source: SourceFile, expected: Text) -> Diagnostic:
     if opened is None:
         return diag
     related = Related(opened, Text("这个「{」没有对应的「}」", "this '{' is never closed"))
-    return attrs.evolve(
-        diag, help=(Text("补上缺少的「}」", "add the missing '}'"),), related=(related,)
-    )
+    return attrs.evolve(diag, help=(Text("补上缺少的「}」", "add the missing '}'"),), related=(related,))
 
 
 def _string_end(line: str, column: int) -> tuple[int, str | None]:
@@ -193,7 +190,7 @@ def _string_end(line: str, column: int) -> tuple[int, str | None]:
 
 def _character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Diagnostic, int]:
     """The diagnostic for a character no token starts with, and how many characters to skip past it."""
-    pos = exc.pos_in_stream
+    pos = exc.pos_in_stream or 0
     char = source.text[pos] if pos < len(source.text) else ""
     line_start = source.text.rfind("\n", 0, pos) + 1
     line_end = source.text.find("\n", pos)
@@ -211,8 +208,8 @@ def _character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Dia
                 where,
                 [
                     Text(
-                        "字符串中反斜杠只能写成 \\\\（反斜杠）、\\\"（引号）或 \\n（换行）",
-                        "in a string write \\\\ for a backslash, \\\" for a quote, \\n for a new line",
+                        '字符串中反斜杠只能写成 \\\\（反斜杠）、\\"（引号）或 \\n（换行）',
+                        'in a string write \\\\ for a backslash, \\" for a quote, \\n for a new line',
                     )
                 ],
                 escape=bad,
@@ -227,7 +224,7 @@ def _character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Dia
         if close_at < 0:
             close_at = line.find('"', column + 1)
         skip = close_at + 1 - column if close_at >= 0 else 1
-        help = [Text('字符串应使用半角双引号 "…"', "strings use straight double quotes \"…\"")]
+        help = [Text('字符串应使用半角双引号 "…"', 'strings use straight double quotes "…"')]
         return error("GAI002", span, help=help, char=char), skip
     hint = _FULL_WIDTH_HINTS.get(char)
     if hint:
@@ -246,6 +243,8 @@ def _recover_characters(text: str, exc: UnexpectedCharacters, skip: int, char: s
     if parser is None:
         return True
     state = parser.lexer_thread.state
+    if state is None:
+        return True
     start = state.line_ctr.char_pos
     state.line_ctr.feed(text[start : start + max(1, skip)])
     if char in ('"', "“", "「", "『"):
@@ -255,7 +254,7 @@ def _recover_characters(text: str, exc: UnexpectedCharacters, skip: int, char: s
         stand_in = (_terminal_name(half) or "", half)
     else:
         return True
-    if stand_in[0] and stand_in[0] in parser.accepts():
+    if stand_in[0] and stand_in[0] in _accepts(parser):
         token = lark.Token(stand_in[0], stand_in[1], start, exc.line, exc.column, exc.line, exc.column + 1, start + 1)
         parser.feed_token(token)
     return True
@@ -283,7 +282,7 @@ def _recover_token(exc: UnexpectedToken) -> Text | None:
     if parser is None:
         return None
     token = exc.token
-    accepts = {t for t in parser.accepts() if t != "$END"}
+    accepts = _accepts(parser) - {"$END"}
     if token.type == "NAME":
         keywords = {v: n for n in accepts if (v := _terminal_value(n)) is not None and v.isalpha()}
         close = difflib.get_close_matches(str(token), list(keywords), n=1, cutoff=0.6)
@@ -310,9 +309,14 @@ def _recover_token(exc: UnexpectedToken) -> Text | None:
     return None
 
 
+def _accepts(parser: InteractiveParser) -> set[str]:
+    accepts: set[str] = parser.accepts()  # type: ignore[no-untyped-call]
+    return accepts
+
+
 def _fits(parser: InteractiveParser, *tokens: lark.Token) -> bool:
     """Whether the parser would take ``tokens`` next (tried on a copy, without building trees)."""
-    trial = parser.copy(deepcopy_values=False)
+    trial: InteractiveParser = parser.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
     conf = copy.copy(trial.parser_state.parse_conf)
     conf.callbacks = {}
     trial.parser_state.parse_conf = conf
@@ -372,7 +376,8 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
         if isinstance(exc, UnexpectedCharacters):
             diagnostic, skip = _character_error(source, exc)
             report(diagnostic)
-            char = source.text[exc.pos_in_stream : exc.pos_in_stream + 1]
+            pos = exc.pos_in_stream or 0
+            char = source.text[pos : pos + 1]
             return len(problems) < MAX_SYNTAX_ERRORS and _recover_characters(source.text, exc, skip, char)
         diagnostic = _syntax_diagnostic(source, exc)
         if isinstance(exc, UnexpectedToken) and len(problems) < MAX_SYNTAX_ERRORS:
