@@ -179,6 +179,80 @@ CATALOG: dict[str, Template] = {
     "GAI603": Template(
         "analysis", "单元格「{cell}」被校验规则固定为 {value}", "cell '{cell}' is forced to {value} by the checks"
     ),
+    # ---- report data files (gaidsl.data)
+    "GAI701": Template("data", "{what}语法错误：{reason}", "{what_en} syntax error: {reason_en}"),
+    "GAI702": Template(
+        "data",
+        "无法识别数据文件类型「{suffix}」：应为 .json、.yaml、.yml 或 .csv",
+        "unknown data file type '{suffix}': use .json, .yaml, .yml or .csv",
+    ),
+    "GAI703": Template("data", "{where}中未知的键「{key}」", "unknown key '{key}' in {where_en}"),
+    "GAI704": Template(
+        "data", "「{label}」（{key}）应为数字，而不是「{value}」", "{key} ({label}) must be a number, not '{value}'"
+    ),
+    "GAI705": Template(
+        "data", "「{label}」（{key}）不能为负数：{value}", "{key} ({label}) cannot be negative: {value}"
+    ),
+    "GAI706": Template(
+        "data", "「{label}」（{key}）应为整数，而不是 {value}", "{key} ({label}) must be a whole number, not {value}"
+    ),
+    "GAI707": Template(
+        "data",
+        "「{label}」（{key}）最多 {decimals} 位小数，而 {value} 有 {places} 位",
+        "{key} ({label}) allows {decimals} decimal places, but {value} has {places}",
+    ),
+    "GAI708": Template(
+        "data", "「{label}」（{key}）的值「{value}」不是有限数", "{key} ({label}): '{value}' is not a finite number"
+    ),
+    "GAI709": Template(
+        "data",
+        "「{label}」（{key}）的值 {value} 超出范围（绝对值须小于 10^15）",
+        "{key} ({label}): {value} is out of range (the magnitude must be below 10^15)",
+    ),
+    "GAI710": Template(
+        "data",
+        "数据文件的格式为「{found}」，但规范是「{expected}」",
+        "the data file is for format '{found}', but the spec is '{expected}'",
+    ),
+    "GAI711": Template(
+        "data",
+        "数据文件的版本为「{found}」，但规范是 {expected} 年版",
+        "the data file is for version '{found}', but the spec is version {expected}",
+    ),
+    "GAI712": Template(
+        "data",
+        '「{label}」（{key}）不能是 {value}：请写数字、null 或 "unknown"',
+        '{key} ({label}) cannot be {value}: give a number, null or "unknown"',
+    ),
+    "GAI713": Template(
+        "data",
+        "「{label}」（{key}）应为{expected}，而不是「{value}」",
+        "{key} ({label}) must be {expected_en}, not '{value}'",
+    ),
+    "GAI714": Template("data", "缺少必填字段「{label}」（{key}）", "required field {key} ({label}) is missing"),
+    "GAI715": Template("data", "键「{key}」重复出现", "key '{key}' is given twice"),
+    "GAI716": Template("data", "{what}应为{expected}", "{what_en} must be {expected_en}"),
+    "GAI717": Template(
+        "data",
+        "数据文件未写明{what}，按规范的「{expected}」处理",
+        "the data file does not give its {what_en}; taking the spec's '{expected}'",
+    ),
+    "GAI718": Template(
+        "data",
+        "CSV 每行应为「键,值」两列，此行有 {count} 列",
+        "a CSV line must have two columns, key and value; this one has {count}",
+    ),
+    "GAI719": Template(
+        "data",
+        "「{label}」（{key}）应为以下之一：{choices}，而不是「{value}」",
+        "{key} ({label}) must be one of {choices}, not '{value}'",
+    ),
+    "GAI720": Template("data", "缺少必填文本「{label}」（{key}）", "required text {key} ({label}) is missing"),
+    "GAI721": Template(
+        "data",
+        "「{label}」（{key}）是{kind}单元格，数据文件暂不支持",
+        "{key} ({label}) is a {kind} cell, which data files do not support yet",
+    ),
 }
 
-STAGES = ("input", "syntax", "names", "types", "structure", "overlay", "migration", "analysis")
+STAGES = ("input", "syntax", "names", "types", "structure", "overlay", "migration", "analysis", "data")
