@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from gaidsl import __version__, build_cli
+from gaidsl import __version__, build_cli, validate_cli
 from gaidsl.compiler import Compilation, compile_file
 from gaidsl.diagnostics import has_errors, render_json, render_text
 
@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Commands that live in their own modules register here, one line each: module.register(sub)
     build_cli.register(sub)
+    validate_cli.register(sub)
     return parser
 
 

@@ -1,0 +1,193 @@
+"""``gaidsl validate SPEC DATA... [--previous FILE]``: check filled reports against a spec's checks.
+
+Text output groups failures by section and table and names cells by their labels, with both sides' values and the
+difference; warnings and unverifiable checks are counted in a summary. ``--format json`` lists every result.
+Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read
+(then nothing but the diagnostics is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from gaidsl import ir
+from gaidsl.compiler import compile_file
+from gaidsl.data import Loaded, read_report
+from gaidsl.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
+from gaidsl.evaluate import CheckResult, Evaluation, dumps, evaluate
+from gaidsl.source import SourceFile
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("validate", help="check filled reports (JSON, YAML or CSV data files) against a spec")
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("data", nargs="+", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv)")
+    parser.add_argument("--previous", metavar="FILE", help="last year's report, for checks across periods")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.set_defaults(run=run)
+
+
+def _write(text: str, stream: Any = None) -> None:
+    out = stream or sys.stdout
+    out.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def _pick(zh: str, en: str, lang: Lang) -> str:
+    if lang == "both":
+        return zh if zh == en else f"{zh}\n{en}"
+    return zh if lang == "zh" else en
+
+
+def run(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    compilation = compile_file(args.spec)
+    spec = compilation.spec
+    if spec is None or not compilation.ok:
+        _fail_input(compilation.diagnostics, dict(compilation.sources), args)
+        return EXIT_INPUT
+    previous: Loaded | None = read_report(args.previous, spec) if args.previous else None
+    loaded = [(path, read_report(path, spec)) for path in args.data]
+    everything = ([(args.previous, previous)] if previous else []) + loaded
+    if any(not item.ok for _, item in everything):
+        diagnostics = [d for _, item in everything for d in item.diagnostics]
+        sources = {item.source.name: item.source for _, item in everything if item.source is not None}
+        _fail_input(diagnostics, sources, args)
+        return EXIT_INPUT
+    last_year = previous.report if previous else None
+    evaluations = []
+    for path, item in loaded:
+        assert item.report is not None
+        evaluations.append((path, item, evaluate(spec, item.report, last_year)))
+    if args.format == "json":
+        _write(_json(args, evaluations, previous))
+    else:
+        _text(spec, evaluations, previous, lang)
+    return EXIT_OK if all(e.ok for _, _, e in evaluations) else EXIT_PROBLEMS
+
+
+def _fail_input(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
+    shown = [d for d in diagnostics if d.severity == "error"] if has_errors(diagnostics) else list(diagnostics)
+    if args.format == "json":
+        _write(render_json(shown))
+    else:
+        _write(render_text(shown, sources, args.lang), sys.stderr)
+
+
+# ---------------------------------------------------------------------------------------------------- JSON
+
+
+def _json(args: argparse.Namespace, evaluations: list[tuple[str, Loaded, Evaluation]], previous: Loaded | None) -> str:
+    results: list[dict[str, Any]] = []
+    reports: list[dict[str, Any]] = []
+    totals: dict[str, int] = {}
+    for path, item, evaluation in evaluations:
+        for result in evaluation.results:
+            results.append({"file": path, **result.to_json_dict()})
+        summary = evaluation.summary()
+        for key, value in summary.items():
+            totals[key] = totals.get(key, 0) + value
+        reports.append(
+            {
+                "file": path,
+                "ok": evaluation.ok,
+                "summary": summary,
+                "diagnostics": [to_json(d) for d in item.diagnostics],
+            }
+        )
+    totals["files"] = len(evaluations)
+    document = {
+        "spec": args.spec,
+        "previous": args.previous,
+        "previous_diagnostics": [to_json(d) for d in previous.diagnostics] if previous else [],
+        "ok": all(e.ok for _, _, e in evaluations),
+        "results": results,
+        "reports": reports,
+        "summary": totals,
+    }
+    return dumps(document)
+
+
+# ---------------------------------------------------------------------------------------------------- text
+
+_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning")}
+
+
+def _group_header(spec: ir.Spec, result: CheckResult) -> tuple[str, str]:
+    section = next((s.label for s in spec.sections if s.key == result.section), None)
+    table = spec.tables[result.table].label if result.table else None
+    if section is None:
+        return "报告", "report"
+    text = section if not table or section.endswith(table) else f"{section} · {table}"
+    return text, text
+
+
+def _text(
+    spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], previous: Loaded | None, lang: Lang
+) -> None:
+    sources = {item.source.name: item.source for _, item, _ in evaluations if item.source is not None}
+    if previous is not None and previous.diagnostics:
+        _write(render_text(previous.diagnostics, {}, lang), sys.stderr)
+    for path, item, evaluation in evaluations:
+        if item.diagnostics:
+            _write(render_text(item.diagnostics, sources, lang), sys.stderr)
+        lines: list[str] = []
+        if len(evaluations) > 1:
+            lines.append(f"== {path} ==")
+        header = None
+        for result in evaluation.failures:
+            group = _group_header(spec, result)
+            if group != header:
+                header = group
+                lines.append(_pick(*group, lang))
+            sev_zh, sev_en = _SEVERITY.get(result.severity, (result.severity, result.severity))
+            lines.append(
+                _pick(
+                    f"  {sev_zh}[{result.check}]: {result.message.zh}",
+                    f"  {sev_en}[{result.check}]: {result.message.en}",
+                    lang,
+                ).replace("\n", "\n  ")
+            )
+        lines.extend(_unverifiable(evaluation, lang))
+        lines.append(_summary_line(path, evaluation, lang))
+        _write("\n".join(lines))
+
+
+def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
+    by_check: dict[str, list[CheckResult]] = {}
+    for result in evaluation.by_status("unverifiable"):
+        by_check.setdefault(result.check, []).append(result)
+    if not by_check:
+        return []
+    count = sum(len(v) for v in by_check.values())
+    lines = [_pick(f"无法校验（{count} 处）：", f"unverifiable ({count}):", lang)]
+    for key, results in by_check.items():
+        first = results[0]
+        more_zh = f"（另有 {len(results) - 1} 处）" if len(results) > 1 else ""
+        more_en = f" (and {len(results) - 1} more)" if len(results) > 1 else ""
+        lines.append(
+            _pick(f"  [{key}] {first.message.zh}{more_zh}", f"  [{key}] {first.message.en}{more_en}", lang).replace(
+                "\n", "\n  "
+            )
+        )
+    return lines
+
+
+def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
+    s = evaluation.summary()
+    verdict_zh = "通过" if evaluation.ok else "未通过"
+    verdict_en = "ok" if evaluation.ok else "FAILED"
+    zh = (
+        f"{path}: {verdict_zh}：{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
+        f"{s['pass']} 项通过（共 {s['results']} 项）"
+    )
+    en = (
+        f"{path}: {verdict_en}: {s['errors']} errors, {s['warnings']} warnings, {s['unverifiable']} unverifiable, "
+        f"{s['pass']} passed ({s['results']} results)"
+    )
+    return _pick(zh, en, lang)
