@@ -54,9 +54,20 @@ def _exit_code(compilations: Sequence[Compilation]) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from gaidsl.analysis import Analysis, analyze_compilations, render_json_with_analysis
+
     compilations = [compile_file(path) for path in args.specs]
-    _report(compilations, args)
+    analyses: list[Analysis] = []
+    if not any(_unreadable(c) for c in compilations):
+        compilations, analyses = analyze_compilations(compilations, details=args.analyze)
+        if args.analyze and args.format == "json":
+            _print(render_json_with_analysis(compilations, analyses))
+    if not (args.analyze and args.format == "json" and analyses):
+        _report(compilations, args)
     code = _exit_code(compilations)
+    if args.analyze and args.format == "text":
+        for analysis in analyses:
+            _print(analysis.render_text(args.lang))
     if args.format == "text" and code == EXIT_OK:
         for compilation in compilations:
             spec = compilation.spec
@@ -108,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check specs and report every problem with its place")
     check.add_argument("specs", nargs="+", metavar="SPEC")
+    check.add_argument(
+        "--analyze", action="store_true", help="also list redundant checks, forced cells and every cell's bounds"
+    )
     _common(check)
     check.set_defaults(run=cmd_check)
 

@@ -172,12 +172,31 @@ CATALOG: dict[str, Template] = {
     # ---- migrations
     "GAI501": Template("migration", "迁移规范尚不支持（见迁移相关议题）", "migration specs are not supported yet"),
     # ---- spec analysis
-    "GAI601": Template("analysis", "校验规则相互矛盾：{checks}", "checks contradict each other: {checks}"),
+    "GAI601": Template("analysis", "校验规则相互矛盾：{checks}", "checks contradict each other: {checks_en}"),
     "GAI602": Template(
         "analysis", "校验「{name}」可由其他校验推出（冗余）", "check '{name}' follows from the others (redundant)"
     ),
     "GAI603": Template(
         "analysis", "单元格「{cell}」被校验规则固定为 {value}", "cell '{cell}' is forced to {value} by the checks"
+    ),
+    "GAI604": Template(
+        "analysis",
+        "警告级校验与其他校验不能同时成立：{checks}",
+        "warning checks cannot hold together with the others: {checks_en}",
+    ),
+    "GAI605": Template("analysis", "校验{name}永远不能成立", "check {name_en} can never hold"),
+    "GAI606": Template(
+        "analysis",
+        "校验「{name}」恒成立（单元格的类型已保证）",
+        "check '{name}' always holds (the cell types ensure it)",
+    ),
+    "GAI607": Template(
+        "analysis",
+        "校验「{name}」在{positions}处各自可由其他校验推出（冗余）",
+        "check '{name}' at {positions_en}: each follows from the others (redundant)",
+    ),
+    "GAI608": Template(
+        "analysis", "规范分析未完成（求解器放弃）：{what}", "spec analysis incomplete (the solver gave up): {what}"
     ),
     # ---- report data files (gaidsl.data)
     "GAI701": Template("data", "{what}语法错误：{reason}", "{what_en} syntax error: {reason_en}"),
