@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 
 from gaidsl import ast, ir
-from gaidsl.diagnostics import Diagnostic, DiagnosticError, Text, did_you_mean, error, has_errors
+from gaidsl.diagnostics import Diagnostic, DiagnosticError, Text, did_you_mean, error, has_errors, narrow
 from gaidsl.lower import lower
 from gaidsl.overlay import merge
 from gaidsl.parser import parse
@@ -121,12 +121,21 @@ def compile_source(source: SourceFile) -> Compilation:
     loader = _Loader()
     document, chain = loader.document(source, ())
     if document is None or has_errors(loader.diagnostics):
-        return Compilation(None, tuple(loader.diagnostics), loader.sources, document)
+        return _compilation(None, loader.diagnostics, loader.sources, document)
     if isinstance(document, ast.Migration):
         diag = error("GAI501", document.span)
-        return Compilation(None, (*loader.diagnostics, diag), loader.sources, document)
+        return _compilation(None, [*loader.diagnostics, diag], loader.sources, document)
     spec, diagnostics = lower(document, source.name, chain)
-    return Compilation(spec, (*loader.diagnostics, *diagnostics), loader.sources, document)
+    return _compilation(spec, [*loader.diagnostics, *diagnostics], loader.sources, document)
+
+
+def _compilation(
+    spec: ir.Spec | None,
+    diagnostics: list[Diagnostic],
+    sources: Mapping[str, SourceFile],
+    document: ast.Document | None,
+) -> Compilation:
+    return Compilation(spec, tuple(narrow(d, sources) for d in diagnostics), sources, document)
 
 
 def compile_file(path: str | os.PathLike[str]) -> Compilation:

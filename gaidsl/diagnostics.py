@@ -8,7 +8,9 @@ carets line up under Chinese text (wide characters take two columns); :func:`ren
 from __future__ import annotations
 
 import json
+import re
 import string
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
@@ -138,13 +140,70 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[Text, ...]:
     if not close:
         return ()
     quoted = "、".join(f"「{c}」" for c in close)
-    return (Text(f"是否想写 {quoted}？", "did you mean " + ", ".join(f"'{c}'" for c in close) + "?"),)
+    return (Text(f"是否想写{quoted}？", "did you mean " + ", ".join(f"'{c}'" for c in close) + "?"),)
 
 
 def duplicate(span: Span | None, first: Span | None, **args: object) -> Diagnostic:
     """GAI101 for a name defined twice, pointing back at its first definition."""
     related = (Related(first, Text("首次定义在这里", "first defined here")),) if first is not None else ()
     return Diagnostic("GAI101", "error", span, args, (), related)
+
+
+# The argument naming what a diagnostic is about, for codes whose span is a whole declaration: the caret then goes
+# under that name (the first time it is written as a name, outside strings and comments, on the span's first line).
+_NAMED_BY = {
+    "GAI101": "name",
+    "GAI104": "name",
+    "GAI107": "name",
+    "GAI109": "table",
+    "GAI110": "name",
+    "GAI112": "name",
+    "GAI212": "name",
+    "GAI308": "name",
+    "GAI309": "lang",
+    "GAI313": "name",
+    "GAI314": "table",
+    "GAI317": "name",
+    "GAI402": "name",
+    "GAI403": "name",
+    "GAI404": "name",
+    "GAI405": "name",
+    "GAI409": "name",
+    "GAI410": "name",
+}
+_STRING_OR_COMMENT_RE = re.compile(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*')
+
+
+def narrow(diag: Diagnostic, sources: Mapping[str, SourceFile]) -> Diagnostic:
+    """The diagnostic with its span narrowed from a whole declaration to the name it is about, where it can."""
+    arg = _NAMED_BY.get(diag.code)
+    span = diag.span
+    if arg is None or span is None or span.file not in sources:
+        return diag
+    name = diag.args.get(arg)
+    source = sources[span.file]
+    if not isinstance(name, str) or not name:
+        return diag
+    related = tuple(
+        attrs.evolve(r, span=_name_in(r.span, name, sources[r.span.file]))
+        if diag.code == "GAI101" and r.span.file in sources
+        else r
+        for r in diag.related
+    )
+    return attrs.evolve(diag, span=_name_in(span, name, source), related=related)
+
+
+def _name_in(span: Span, name: str, source: SourceFile) -> Span:
+    """Where ``name`` is first written as a name in the first line of ``span`` (else ``span`` itself)."""
+    if source.position(span.start) != (span.line, span.column):
+        return span
+    line_end = source.text.find("\n", span.start)
+    end = span.end if span.end_line == span.line else (line_end if line_end >= 0 else len(source.text))
+    masked = _STRING_OR_COMMENT_RE.sub(lambda m: " " * len(m.group(0)), source.text[span.start : end])
+    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", masked)
+    if match is None:
+        return span
+    return source.span(span.start + match.start(), span.start + match.end())
 
 
 class DiagnosticError(Exception):
@@ -164,17 +223,41 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+_CODE_RE = re.compile(r'"(?:\\.|[^"\\])*"?|#.*')
+
+
+def _without_comment(line: str) -> str:
+    """A line of a spec without its trailing ``#`` comment (strings are skipped) and trailing spaces."""
+    for match in _CODE_RE.finditer(line):
+        if match.group(0).startswith("#"):
+            return line[: match.start()].rstrip()
+    return line.rstrip()
+
+
+def _visible(text: str) -> str:
+    """Text safe to print in a snippet: tabs as four spaces, control and invisible characters as '�'."""
+    out: list[str] = []
+    for char in text:
+        if char == "\t":
+            out.append("    ")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _snippet(source: SourceFile, span: Span, label: str = "") -> list[str]:
     line_text = source.line(span.line)
     gutter = str(span.line)
     pad = " " * len(gutter)
-    before = line_text[: span.column - 1]
+    before = _visible(line_text[: span.column - 1])
     if span.end_line == span.line:
         marked = line_text[span.column - 1 : max(span.end_column - 1, span.column)]
-    else:
-        marked = line_text[span.column - 1 :]
-    width = max(1, display_width(marked))
-    shown = line_text.replace("\t", "    ")
+    else:  # a span over several lines: mark its first line, up to any comment
+        marked = _without_comment(line_text)[span.column - 1 :]
+    width = max(1, display_width(_visible(marked)))
+    shown = _visible(line_text)
     carets = " " * display_width(before) + "^" * width
     return [
         f"{pad} |",

@@ -20,8 +20,8 @@ class SourceFile:
 
     def line(self, number: int) -> str:
         """The text of 1-based line ``number`` without its newline ('' past the end)."""
-        lines = self.text.splitlines()
-        return lines[number - 1] if 1 <= number <= len(lines) else ""
+        lines = self.text.split("\n")  # lines end at "\n" only, as the parser counts them
+        return lines[number - 1].removesuffix("\r") if 1 <= number <= len(lines) else ""
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; columns count characters, not bytes."""
