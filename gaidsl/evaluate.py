@@ -81,6 +81,8 @@ class Involved:
         """Why this value is not usable: ``"blank"``, ``"unknown"``, ``"no_previous"`` or ``None``."""
         if self.value is None:
             return NO_PREVIOUS
+        if self.kind == "text" and self.value is BLANK:
+            return None  # a text block left out is the empty text, a known value
         if isinstance(self.value, Missing):
             return self.value.value
         return None
