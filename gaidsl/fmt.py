@@ -1,26 +1,29 @@
-"""``gaidsl fmt``: a spec in its canonical layout, the layout of ``specs/gov_info_disclosure_2021.gai``.
+"""``gaidsl fmt``: a spec in its canonical layout, the layout of the specs in ``specs/``.
 
-The layout is a function of the AST and the comments only (never of the original whitespace), so two specs that
-parse to the same AST and carry the same comments format the same:
+The layout is a function of the AST, the comments and where the author left blank lines; any other whitespace in
+the source is ignored:
 
 - two spaces per level; one declaration, member, table item or check option per line;
-- blank lines by a fixed rule: between top-level items, except between consecutive ``basis``, ``unit``, ``field``
-  or ``remove check`` lines; before every check inside a table (but not as its first item); after the comments
-  that head the file; nowhere else;
+- blank lines are the author's paragraphs: one is kept before a statement (or a comment above it) where the source
+  has one or more, never right after ``{`` nor before ``}``, never inside a statement. A document without source
+  text (built in code) gets a fixed rule instead: a blank line between top-level items except within runs of
+  ``basis``, ``unit``, ``field`` or ``remove check`` lines, and after the comments that head the file;
+- a ``format`` header wider than :data:`WIDTH` puts ``extends "…" {`` on a line of its own, one level deeper,
+  and a blank line follows it;
 - an inline ``rows``/``columns`` axis of exactly one leaf stays on one line (``columns { amount "金额" }``); an
   empty block is ``{}``; every other block opens a line and closes with ``}`` on its own line;
 - a check's header is ``check KEY [severity] [for each row|column] ["label"]:``; the expression follows on the
-  same line when the whole line fits in :data:`WIDTH` display columns (Chinese counts two), else on the next line
-  one level deeper; ``message`` and ``tolerance`` options come one per line, one level deeper;
-- options in a fixed order: ``field … : TYPE required alias …``, ``KEY "label" : TYPE alias … gloss … after …``,
-  ``text … required alias …`` then one ``guidance`` line each; a table's items as ``alias``, ``stub``, ``note``,
-  ``columns``, ``rows``, ``absent``, ``check``;
+  same line when the whole line fits in :data:`WIDTH` display columns (a Chinese character counts two), else on
+  the next line one level deeper; ``message`` and ``tolerance`` options come one per line, one level deeper;
+- options in a fixed order: ``field K "…" : TYPE required alias "…"``, ``K "…" : TYPE alias "…" gloss "…" after
+  K``, ``total K "…" = sum(…) …``, ``text K "…" required alias "…"`` then one ``guidance`` line each; a table's
+  items as ``alias``, ``stub``, ``note``, ``columns``, ``rows``, ``absent``, ``check``;
 - strings re-quoted with :func:`gaidsl.printer.quote`, expressions printed by :func:`gaidsl.printer.expr_text`.
 
 Comments survive: each goes on its own line before the first line of output that comes from a construct starting
 on or after the comment's line (so a comment at the end of a line moves above that line), at that line's
 indentation; comments after the last statement of a block go before its closing brace, one level deeper.
-A block that holds a comment is never collapsed onto one line.
+A block that holds a comment is never collapsed onto one line, nor is a check split by one.
 """
 
 from __future__ import annotations
@@ -45,11 +48,14 @@ from gaidsl.printer import expr_text, quote
 from gaidsl.source import SourceFile, Span, display_width
 
 INDENT = "  "
-WIDTH = 100  # a check whose header and expression fit in this many display columns stays on one line
+WIDTH = 120  # display columns: a check whose header and expression fit stays on one line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
 _TOP_LEVEL_RUNS = (ast.Basis, ast.UnitDecl, ast.Field, ast.RemoveCheck)  # consecutive ones need no blank line
+
+
+STATEMENT, CONTINUATION, CLOSING = "statement", "continuation", "closing"
 
 
 @attrs.define
@@ -57,9 +63,13 @@ class _Line:
     depth: int
     text: str
     anchor: float | None  # the source line this output line comes from (for placing comments)
-    closing: bool = False  # a closing brace: comments before it belong one level deeper
-    blank_before: bool = False  # a blank line before this line and the comments placed above it
-    blank_after_comments: bool = False  # a blank line between the comments placed above this line and the line
+    role: str = STATEMENT  # a statement may follow a blank line; a continuation never; a closing brace never
+    column: int | None = None  # where the statement starts in the source (for telling if it starts its line)
+    lead: str = ""  # source text allowed before ``column`` on its line (the word of ``rows {``)
+    opens: bool = False  # ends with ``{``: no blank line right after it
+    blank_before: bool = False  # the fixed rule's blank line (documents without source text)
+    blank_after: bool = False  # a blank line after this line whatever the source says
+    blank_after_comments: bool = False  # fixed rule: a blank line between the comments above and this line
 
 
 def _start(span: Span | None) -> float | None:
@@ -97,8 +107,21 @@ class _Formatter:
         self.comment_lines = [c.line for c in self.comments]
 
     # -------------------------------------------------------------------------------------------- primitives
-    def emit(self, depth: int, text: str, anchor: float | None, *, closing: bool = False) -> None:
-        self.lines.append(_Line(depth, text, anchor, closing))
+    def emit(
+        self,
+        depth: int,
+        text: str,
+        span: Span | None,
+        *,
+        role: str = STATEMENT,
+        lead: str = "",
+        opens: bool = False,
+        anchor: float | None = None,
+    ) -> None:
+        if anchor is None:
+            anchor = _close(span) if role == CLOSING else _start(span)
+        column = span.column if span is not None else None
+        self.lines.append(_Line(depth, text, anchor, role, column, lead, opens))
 
     def has_inner_comment(self, span: Span | None) -> bool:
         """Whether a comment lies on a line strictly inside ``span`` (so the block must not be collapsed)."""
@@ -107,13 +130,15 @@ class _Formatter:
         i = bisect.bisect_right(self.comment_lines, span.line)
         return i < len(self.comment_lines) and self.comment_lines[i] < span.end_line
 
-    def block(self, depth: int, header: str, span: Span | None, body: Callable[[], None], empty: bool) -> None:
+    def block(
+        self, depth: int, header: str, span: Span | None, body: Callable[[], None], empty: bool, lead: str = ""
+    ) -> None:
         if empty and not self.has_inner_comment(span):
-            self.emit(depth, header + " {}", _start(span))
+            self.emit(depth, header + " {}", span, lead=lead)
             return
-        self.emit(depth, header + " {", _start(span))
+        self.emit(depth, header + " {", span, lead=lead, opens=True)
         body()
-        self.emit(depth, "}", _close(span), closing=True)
+        self.emit(depth, "}", span, role=CLOSING)
 
     def items(self, depth: int, items: Sequence[object], blank: Callable[[object, object], bool]) -> None:
         previous: object = None
@@ -126,24 +151,34 @@ class _Formatter:
 
     # -------------------------------------------------------------------------------------------- documents
     def document(self, doc: ast.Format) -> None:
-        header = f"format {doc.key} version {doc.version}{_label(doc.title)}"
-        if doc.extends is not None:
-            header += f" extends {quote(doc.extends)}"
+        head = f"format {doc.key} version {doc.version}{_label(doc.title)}"
+        header = head if doc.extends is None else f"{head} extends {quote(doc.extends)}"
         first = len(self.lines)
-        self.block(0, header, doc.span, lambda: self.items(1, doc.items, _top_level_blank), not doc.items)
+
+        def body() -> None:
+            self.items(1, doc.items, _top_level_blank)
+
+        if doc.extends is not None and display_width(header + " {") > WIDTH and doc.items:
+            self.emit(0, head, doc.span)
+            self.emit(1, f"extends {quote(doc.extends)} {{", doc.extends_span, role=CONTINUATION, opens=True)
+            self.lines[-1].blank_after = True
+            body()
+            self.emit(0, "}", doc.span, role=CLOSING)
+        else:
+            self.block(0, header, doc.span, body, not doc.items)
         self.lines[first].blank_after_comments = True
 
     def item(self, depth: int, item: object) -> None:
         if isinstance(item, ast.Basis):
-            self.emit(depth, f"basis {quote(item.text)}", _start(item.span))
+            self.emit(depth, f"basis {quote(item.text)}", item.span)
         elif isinstance(item, ast.UnitDecl):
             scale = f" = {item.factor} {item.base}" if item.base is not None else ""
-            self.emit(depth, f"unit {item.key}{_label(item.label)}{scale}", _start(item.span))
+            self.emit(depth, f"unit {item.key}{_label(item.label)}{scale}", item.span)
         elif isinstance(item, ast.Field):
             required = " required" if item.required else ""
             options = _options(alias=item.aliases)
             text = f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}"
-            self.emit(depth, text, _start(item.span))
+            self.emit(depth, text, item.span)
         elif isinstance(item, ast.Dimension):
             self.block(
                 depth,
@@ -171,7 +206,7 @@ class _Formatter:
                 depth,
                 f"in table {item.table}",
                 item.span,
-                lambda: self.items(depth + 1, item.items, _before_check),
+                lambda: self.items(depth + 1, item.items, _never),
                 not item.items,
             )
         elif isinstance(item, ast.ModifySection):
@@ -183,19 +218,19 @@ class _Formatter:
                 not item.items,
             )
         elif isinstance(item, ast.RemoveCheck):
-            self.emit(depth, f"remove check {item.key} {quote(item.reason)}", _start(item.span))
+            self.emit(depth, f"remove check {item.key} {quote(item.reason)}", item.span)
         elif isinstance(item, ast.AddMember):
             self.member(depth, item.member, f"add {item.axis} ")
         elif isinstance(item, ast.Relabel):
-            self.emit(depth, f"relabel {item.axis} {item.key} {quote(item.label)}", _start(item.span))
+            self.emit(depth, f"relabel {item.axis} {item.key} {quote(item.label)}", item.span)
         elif isinstance(item, ast.Gloss):
-            self.emit(depth, f"gloss {item.axis} {item.key} {quote(item.text)}", _start(item.span))
+            self.emit(depth, f"gloss {item.axis} {item.key} {quote(item.text)}", item.span)
         elif isinstance(item, ast.Note):
             place = f" at {item.place}" if item.place is not None else ""
-            self.emit(depth, f"note {quote(item.text)}{place}", _start(item.span))
+            self.emit(depth, f"note {quote(item.text)}{place}", item.span)
         elif isinstance(item, ast.Absent):
             patterns = ", ".join(f"[{p.row}, {p.column}]" for p in item.patterns)
-            self.emit(depth, f"absent {patterns}", _start(item.span))
+            self.emit(depth, f"absent {patterns}", item.span)
         else:  # pragma: no cover - every AST item is handled above
             raise TypeError(f"cannot format {item!r}")
 
@@ -210,14 +245,15 @@ class _Formatter:
         if member.total_of is not None:
             text += " = sum(" + ", ".join(member.total_of) + ")"
         text += _member_options(member)
+        lead = prefix.strip()  # ``add row`` comes before the member's own span
         if member.kind == "group":
-            self.block(depth, text, member.span, lambda: self.members(depth + 1, member.children), False)
+            self.block(depth, text, member.span, lambda: self.members(depth + 1, member.children), False, lead)
         else:
-            self.emit(depth, text, _start(member.span))
+            self.emit(depth, text, member.span, lead=lead)
 
     def axis(self, depth: int, word: str, axis: ast.Axis) -> None:
         if isinstance(axis, ast.AxisRef):
-            self.emit(depth, f"{word} {axis.name}", _start(axis.span))
+            self.emit(depth, f"{word} {axis.name}", axis.span, lead=word)
             return
         members = axis.members
         if (
@@ -228,20 +264,20 @@ class _Formatter:
         ):
             leaf = members[0]
             text = f"{word} {{ {leaf.key} {quote(leaf.label)}{_member_options(leaf)} }}"
-            self.emit(depth, text, _start(axis.span))
+            self.emit(depth, text, axis.span, lead=word)
             return
-        self.block(depth, word, axis.span, lambda: self.members(depth + 1, members), not members)
+        self.block(depth, word, axis.span, lambda: self.members(depth + 1, members), not members, word)
 
     # -------------------------------------------------------------------------------------------- sections
     def text_block(self, depth: int, node: ast.TextBlock) -> None:
         required = " required" if node.required else ""
         text = f"text {node.key}{_label(node.label)}{required}{_options(alias=node.aliases)}"
-        self.emit(depth, text, _start(node.span))
+        self.emit(depth, text, node.span)
         for i, guidance in enumerate(node.guidance):
             # Guidance has no span of its own: the last one ends the text block, the others cannot take comments.
             last = i == len(node.guidance) - 1 and node.span is not None
             anchor = float(node.span.end_line) if last and node.span else None
-            self.emit(depth + 1, f"guidance {quote(guidance)}", anchor)
+            self.emit(depth + 1, f"guidance {quote(guidance)}", None, role=CONTINUATION, anchor=anchor)
 
     def table(self, depth: int, node: ast.Table) -> None:
         header = f"table {node.key}{_label(node.label)}"
@@ -259,18 +295,15 @@ class _Formatter:
         inner.extend(node.checks)
 
         def body() -> None:
-            for index, part in enumerate(inner):
-                first = len(self.lines)
+            for part in inner:
                 if isinstance(part, tuple):
                     word, value = part
                     if word in ("columns", "rows"):
                         self.axis(depth + 1, word, value)
-                    else:
+                    else:  # stub and alias have no span: they never take a blank line or a comment
                         self.emit(depth + 1, f"{word} {quote(value)}", None)
                 else:
                     self.item(depth + 1, part)
-                if index and isinstance(part, ast.Check) and first < len(self.lines):
-                    self.lines[first].blank_before = True
 
         self.block(depth, header, node.span, body, not inner)
 
@@ -290,40 +323,90 @@ class _Formatter:
             and self.has_inner_comment(attrs.evolve(node.span, end_line=expr_span.line))
         )
         if split:
-            self.emit(depth, header, _start(node.span))
-            self.emit(depth + 1, expr, _start(expr_span))
+            self.emit(depth, header, node.span)
+            self.emit(depth + 1, expr, expr_span, role=CONTINUATION)
         else:
-            self.emit(depth, one_line, _start(node.span))
+            self.emit(depth, one_line, node.span)
         for message in node.messages:
-            self.emit(depth + 1, f"message {message.lang} {quote(message.text)}", _start(message.span))
+            self.emit(depth + 1, f"message {message.lang} {quote(message.text)}", message.span, role=CONTINUATION)
         if node.tolerance is not None:
-            self.emit(depth + 1, f"tolerance {node.tolerance}", _start(node.tolerance_span))
+            self.emit(depth + 1, f"tolerance {node.tolerance}", node.tolerance_span, role=CONTINUATION)
 
     # -------------------------------------------------------------------------------------------- output
-    def render(self) -> str:
+    def render(self, source: str | None) -> str:
         anchored = sorted((line.anchor, i) for i, line in enumerate(self.lines) if line.anchor is not None)
         keys = [a for a, _ in anchored]
-        before: dict[int, list[str]] = {}
-        after: list[str] = []
+        before: dict[int, list[ast.Comment]] = {}
+        after: list[ast.Comment] = []
         for comment in self.comments:
-            text = comment.text.rstrip()
             k = bisect.bisect_left(keys, comment.line)
             if k == len(keys):
-                after.append(text)
+                after.append(comment)
             else:
-                before.setdefault(anchored[k][1], []).append(text)
+                before.setdefault(anchored[k][1], []).append(comment)
+        src = _SourceLines(source)
         out: list[str] = []
+        previous_opens = True  # nothing above the first line
+        forced = False
+
+        def put(text: str, blank: bool) -> None:
+            nonlocal previous_opens, forced
+            if out and (forced or (blank and not previous_opens)):
+                out.append("")
+            out.append(text)
+            previous_opens = forced = False
+
         for i, line in enumerate(self.lines):
-            if line.blank_before and out:
-                out.append("")
-            depth = line.depth + (1 if line.closing else 0)
-            comments = before.get(i, ())
-            out.extend(INDENT * depth + c for c in comments)
-            if comments and line.blank_after_comments:
-                out.append("")
-            out.append(INDENT * line.depth + line.text)
-        out.extend(after)
+            comments = before.get(i, [])
+            paragraphs = line.role != CONTINUATION  # blank lines may come before this line or its comments
+            blanks = [paragraphs and src.blank_above(c.line) and src.own_line(c.line) for c in comments]
+            line_blank = (
+                line.role == STATEMENT
+                and line.anchor is not None
+                and src.blank_above(int(line.anchor))
+                and src.starts_line(int(line.anchor), line.column, line.lead)
+            )
+            # A comment that ended this line's first source line goes above it, taking its blank line along.
+            for k, comment in enumerate(comments):
+                if line.anchor is not None and comment.line == line.anchor and not src.own_line(comment.line):
+                    blanks[k], line_blank = line_blank, False
+                    break
+            if src.text is None:  # no source text: the fixed rule
+                blanks = [line.blank_before and k == 0 for k in range(len(comments))]
+                line_blank = (line.blank_before and not comments) or bool(comments and line.blank_after_comments)
+            depth = line.depth + (1 if line.role == CLOSING else 0)
+            for comment, blank in zip(comments, blanks, strict=True):
+                put(INDENT * depth + comment.text.rstrip(), blank)
+            put(INDENT * line.depth + line.text, line_blank)
+            previous_opens, forced = line.opens, line.blank_after
+        for comment in after:
+            put(comment.text.rstrip(), src.blank_above(comment.line) and src.own_line(comment.line))
         return "\n".join(out) + "\n"
+
+
+class _SourceLines:
+    """What the formatter asks of the source text: where the blank lines are and what starts a line."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.lines = text.split("\n") if text is not None else []
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
+
+    def blank_above(self, number: int) -> bool:
+        return self.text is not None and number >= 2 and not self.line(number - 1).strip()
+
+    def own_line(self, number: int) -> bool:
+        """Whether the comment on line ``number`` is alone on its line (not after code)."""
+        return self.text is None or self.line(number).lstrip().startswith("#")
+
+    def starts_line(self, number: int, column: int | None, lead: str) -> bool:
+        """Whether the construct at ``column`` is the first on its line (``lead``, such as ``rows``, allowed)."""
+        if self.text is None or column is None:
+            return False
+        before = self.line(number)[: column - 1].split()
+        return before == [] or before == lead.split()
 
 
 def _member_options(member: ast.Member) -> str:
@@ -344,12 +427,11 @@ def _never(previous: object, item: object) -> bool:
     return False
 
 
-def _before_check(previous: object, item: object) -> bool:
-    return isinstance(item, ast.Check)
-
-
-def format_document(doc: ast.Document) -> str:
+def format_document(doc: ast.Document, source: str | None = None) -> str:
     """The canonical text of a parsed spec, comments included (``doc.comments``).
+
+    ``source``, the text ``doc`` was parsed from, tells where the author left blank lines; without it, blank lines
+    follow the fixed rule described in the module's docstring.
 
     Raises :class:`DiagnosticError` (GAI501) for a migration document, which has no formatter yet.
     """
@@ -357,12 +439,12 @@ def format_document(doc: ast.Document) -> str:
         raise DiagnosticError([error("GAI501", doc.span)])
     formatter = _Formatter(doc.comments)
     formatter.document(doc)
-    return formatter.render()
+    return formatter.render(source)
 
 
 def format_text(text: str, name: str = "<spec>") -> str:
     """Parse and format spec text; raises :class:`DiagnosticError` on syntax errors."""
-    return format_document(parse(SourceFile(name, text)))
+    return format_document(parse(SourceFile(name, text)), text)
 
 
 # ---------------------------------------------------------------------------------------------------- the command
@@ -429,7 +511,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             continue
         sources[source.name] = source
         try:
-            formatted = format_document(parse(source))
+            formatted = format_document(parse(source), source.text)
         except DiagnosticError as exc:
             diagnostics.extend(exc.diagnostics)
             problems = True
