@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from gaidsl.evaluate import Comparison, Involved, Status, _Env
 
 NO_PREVIOUS = "no_previous"
+_LISTED = 6  # names listed in an "unverifiable" message before "and N more"
 
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+)、")
 _SYMBOL = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
@@ -226,8 +227,11 @@ def _explain_missing(
     for reason, zh, en in (("blank", "为空", "blank"), ("unknown", "未知", "unknown")):
         names = [_name(spec, check, instance, i.kind, i.key, i.previous) for i in involved if i.missing == reason]
         if names:
-            parts_zh.append("、".join(f"「{n.zh}」" for n in names) + zh)
-            parts_en.append(", ".join(f"'{n.en}'" for n in names) + f" {'is' if len(names) == 1 else 'are'} {en}")
+            shown, rest = (names, 0) if len(names) <= _LISTED else (names[: _LISTED - 1], len(names) - _LISTED + 1)
+            more_zh, more_en = (f"等 {len(names)} 项", f" and {rest} more") if rest else ("", "")
+            parts_zh.append("、".join(f"「{n.zh}」" for n in shown) + more_zh + zh)
+            verb = "is" if len(names) == 1 else "are"
+            parts_en.append(", ".join(f"'{n.en}'" for n in shown) + f"{more_en} {verb} {en}")
     if any(i.missing == NO_PREVIOUS for i in involved):
         parts_zh.append("未提供上年报告")
         parts_en.append("no previous report was given")

@@ -169,7 +169,7 @@ def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
     for key, results in by_check.items():
         first = results[0]
         more_zh = f"（另有 {len(results) - 1} 处）" if len(results) > 1 else ""
-        more_en = f" (and {len(results) - 1} more)" if len(results) > 1 else ""
+        more_en = f" (+{len(results) - 1} more positions)" if len(results) > 1 else ""
         lines.append(
             _pick(f"  [{key}] {first.message.zh}{more_zh}", f"  [{key}] {first.message.en}{more_en}", lang).replace(
                 "\n", "\n  "

@@ -175,3 +175,19 @@ def test_warnings_of_the_data_file_go_to_stderr(tmp_path: Path) -> None:
     run = run_cli("validate", SPEC, str(path))
     assert run.code == 0
     assert "GAI714" in run.err and "报告主体" in run.err
+
+
+def test_examples_in_the_data_format_doc_validate(tmp_path: Path) -> None:
+    import re
+
+    doc = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(json|yaml|csv)\n(.*?)```", doc, re.S)
+    examples = [(kind, text) for kind, text in blocks if '"format": "gov_info_disclosure"' in text or kind != "json"]
+    assert [kind for kind, _ in examples] == ["json", "yaml", "csv"]
+    for index, (kind, text) in enumerate(examples):
+        path = tmp_path / f"example{index}.{kind}"
+        path.write_text(text, encoding="utf-8")
+        run = run_cli("validate", SPEC, str(path), "--format", "json")
+        assert run.code == 0, run.out + run.err
+        document = json.loads(run.out)
+        assert document["summary"]["fail"] == 0 and document["summary"]["pass"] > 0
