@@ -356,6 +356,8 @@ class _Reader:
         assert isinstance(exponent, int)
         if exponent > 0:
             value = value.quantize(Decimal(1))
+        if value.is_zero():
+            value = value.copy_abs()  # -0 is 0
         whole = value == value.to_integral_value()
         ok = True
         if type_.kind in ("count", "integer") and not whole:

@@ -115,7 +115,7 @@ def _json(args: argparse.Namespace, evaluations: list[tuple[str, Loaded, Evaluat
 
 # ---------------------------------------------------------------------------------------------------- text
 
-_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning")}
+_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 
 
 def _group_header(spec: ir.Spec, result: CheckResult) -> tuple[str, str]:
@@ -140,7 +140,7 @@ def _text(
         if len(evaluations) > 1:
             lines.append(f"== {path} ==")
         header = None
-        for result in evaluation.failures:
+        for result in _in_document_order(spec, evaluation.failures):
             group = _group_header(spec, result)
             if group != header:
                 header = group
@@ -156,6 +156,18 @@ def _text(
         lines.extend(_unverifiable(evaluation, lang))
         lines.append(_summary_line(path, evaluation, lang))
         _write("\n".join(lines))
+
+
+def _in_document_order(spec: ir.Spec, results: Sequence[CheckResult]) -> list[CheckResult]:
+    """Failures by section and table as the spec lays them out (report-wide checks first), stable within."""
+    sections = {s.key: i for i, s in enumerate(spec.sections)}
+    tables = {key: i for i, key in enumerate(spec.tables)}
+
+    def place(result: CheckResult) -> tuple[int, int]:
+        section = sections.get(result.section, -1) if result.section else -1
+        return section, tables.get(result.table, -1) if result.table else -1
+
+    return sorted(results, key=place)
 
 
 def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:

@@ -191,3 +191,17 @@ def test_examples_in_the_data_format_doc_validate(tmp_path: Path) -> None:
         assert run.code == 0, run.out + run.err
         document = json.loads(run.out)
         assert document["summary"]["fail"] == 0 and document["summary"]["pass"] > 0
+
+
+def test_failures_grouped_once_per_section_in_document_order(tmp_path: Path) -> None:
+    path = changed(tmp_path, **{"requests.received.natural": 1, "appeals.review_upheld": 2})
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["fields"]["year"] = 2019
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    run = run_cli("validate", SPEC, str(path))
+    assert run.code == 1
+    lines = run.out.splitlines()
+    headers = [line for line in lines if line and not line.startswith(" ") and ":" not in line and "：" not in line]
+    assert headers == ["报告", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+    assert "警告[format_in_force]: 报告: 年度 = 2019, 但应 ≥ 2021 (差 2)" in run.out
+    assert "总计 = 0, 但 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 2 + 0 + 0 + 0 = 2 (差 2)" in run.out
