@@ -337,3 +337,29 @@ def test_results_to_json_are_exact() -> None:
     assert eq["difference"] == Decimal("-0.08")
     assert set(eq) >= {"check", "severity", "status", "position", "cells", "values", "message", "left", "right"}
     assert set(document["summary"]) == {"results", "pass", "fail", "unverifiable", "errors", "warnings"}
+
+
+_TRUE = st.decimals(min_value=0, max_value=100000, places=6, allow_nan=False, allow_infinity=False)
+_PLACES = st.integers(0, 4)
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TRUE, _TRUE, _PLACES, _PLACES, _PLACES)
+def test_sums_of_honestly_rounded_amounts_always_pass(a: Decimal, b: Decimal, p: int, q: int, r: int) -> None:
+    """The reason for the rule: true values a, b reported rounded to any precision, and their true sum reported
+    rounded to any precision, never fail z == x + y."""
+    data = report({"m.x": _rounded(a, p), "m.y": _rounded(b, q), "m.z": _rounded(a + b, r)})
+    assert status(SPEC, "eq", data) == "pass"
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TRUE, _TRUE, st.integers(1, 10**4))
+def test_exact_sums_with_zero_tolerance(x: Decimal, y: Decimal, ulps: int) -> None:
+    x, y = _rounded(x, 4), _rounded(y, 4)
+    assert status(SPEC, "exact", report({"m.x": x, "m.y": y, "m.z": x + y})) == "pass"
+    off = x + y + Decimal(ulps).scaleb(-4)
+    assert status(SPEC, "exact", report({"m.x": x, "m.y": y, "m.z": off})) == "fail"
