@@ -269,11 +269,18 @@ def evaluate_check(
         return tuple(evaluate_instance(spec, found, i, report, previous) for i in found.instances)
 
 
-def truth(spec: ir.Spec, expr: ir.BoolExpr, report: Report, previous: Report | None = None) -> Truth:
-    """The three-valued truth of one condition: True, False or None (unknown)."""
+def truth(
+    spec: ir.Spec,
+    expr: ir.BoolExpr,
+    report: Report,
+    previous: Report | None = None,
+    tolerance: Decimal | None = None,
+) -> Truth:
+    """The three-valued truth of one condition: True, False or None (unknown). ``tolerance``: the check's explicit
+    tolerance, if it has one (otherwise the reported-precision rule applies)."""
     with decimal.localcontext() as ctx:
         ctx.prec = PRECISION
-        return _Env(spec, report, previous, None).truth(expr)
+        return _Env(spec, report, previous, tolerance).truth(expr)
 
 
 def evaluate_instance(
