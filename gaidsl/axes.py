@@ -81,6 +81,12 @@ class AxisBuilder:
                 if not member.children:
                     self.diagnostics.append(error("GAI110", member.span, name=member.key))
                 self._add_level(member.children, member.key, node.path, node.labels)
+                # Only the children that were added (not those dropped as duplicates, which may even repeat the
+                # group's own key) are its children.
+                added = tuple(m.key for m in self.members if m.parent == member.key and m is self.by_key[m.key])
+                node = attrs.evolve(node, children=added)
+                self.members[self.members.index(self.by_key[member.key])] = node
+                self.by_key[member.key] = node
 
     def _siblings(self, member: ir.Member) -> list[ir.Member]:
         return [m for m in self.members if m.parent == member.parent and m.key != member.key and m.kind != "total"]

@@ -473,7 +473,10 @@ class ExpressionLowerer:
                     cell=cell,
                 )
             )
-        return ir.CellRef(table.cell_key(row, column), previous)
+        key = table.cell_key(row, column)
+        if key not in self.cells:  # the cell could not be made (its type conflicts): that is reported already
+            raise _Failed()
+        return ir.CellRef(key, previous)
 
     @staticmethod
     def _present(cell: ir.CellRef | None) -> ir.CellRef:

@@ -1,0 +1,480 @@
+"""Fuzzing `gaidsl check`: mutants of the shipped specs and generated garbage must never make it crash.
+
+Usage: .venv/bin/python bench/fuzz.py [N] [--seed S] [--show K]
+
+Runs N inputs (default 5000) through ``gaidsl.cli.main(["check", path])`` in process and prints a table: inputs
+tried by kind and by outcome (ok / spec errors / unreadable / internal errors), with the speed. Any internal error
+(exit 3), traceback, exit 1 without a diagnostic code, or exit 0 on an invalid spec is listed with its input saved
+under ``bench/fuzz-failures/`` so it can be replayed (``gaidsl check FILE``). Exit status 1 if there was any.
+
+The mutation engine is shared with ``tests/test_fuzz.py``, where Hypothesis makes the choices (so failures shrink);
+here a seeded :class:`random.Random` makes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT / "specs"
+
+# ---------------------------------------------------------------------------------------------------- choices
+
+
+class Chooser(Protocol):
+    """Where a mutation's choices come from: Hypothesis in the tests, a seeded random generator here."""
+
+    def integer(self, low: int, high: int) -> int: ...
+
+    def text(self) -> str: ...
+
+    def raw(self) -> bytes: ...
+
+
+# Characters that have tripped, or could trip, a front end: full-width twins, quotes of every kind, escapes,
+# invisible and control characters, line separators, wide and combining characters, digits of other scripts.
+INTERESTING = (
+    "：，（）“”「」｛｝＝［］＃　"
+    "\"\\'`{}()[]:,=.;*#-+<>!/"
+    "\x00\x07\x0b\x0c\r\t\x1b\x7f\x85\u00a0\u200b\u200d\u200e\u202e\u2028\u2029\ufeff\ufffd"
+    "申请人总计万元件〔〕"
+    "\u0301\u0663\uff11\u00b2\U0001f600\U00020000é"
+)
+
+
+class RandomChooser:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def integer(self, low: int, high: int) -> int:
+        return self.rng.randint(low, high)
+
+    def text(self) -> str:
+        out = []
+        for _ in range(self.rng.randint(1, 6)):
+            pick = self.rng.random()
+            if pick < 0.5:
+                out.append(self.rng.choice(INTERESTING))
+            elif pick < 0.8:
+                out.append(chr(self.rng.randint(0x20, 0x7E)))
+            else:
+                code = self.rng.randint(0x80, 0x2FFFF)
+                out.append(chr(code) if not 0xD800 <= code <= 0xDFFF else "?")
+        return "".join(out)
+
+    def raw(self) -> bytes:
+        return bytes(self.rng.randint(0, 255) for _ in range(self.rng.randint(1, 8)))
+
+
+# ---------------------------------------------------------------------------------------------------- mutations
+
+TOKEN_RE = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|\d+(?:\.\d+)?|\w+|==|!=|<=|>=|->|\S')
+
+_KEYWORDS = (
+    "format version extends basis field required alias unit count integer amount in decimals text date "
+    "choice dimension group total sum gloss after section guidance table rows columns stub note at absent "
+    "add row column relabel remove check error warning info for each message zh en tolerance if then or "
+    "and not previous migration from to mentions empty length"
+)
+KEYWORDS = tuple(_KEYWORDS.split())
+_PUNCTUATION = '{ } ( ) [ ] : , = . ; * - + == != <= >= < > -> / " #'
+PUNCTUATION = tuple(_PUNCTUATION.split())
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _tokens(text: str) -> list[re.Match[str]]:
+    return list(TOKEN_RE.finditer(text))
+
+
+def _pick_token(text: str, choose: Chooser) -> re.Match[str] | None:
+    tokens = _tokens(text)
+    return tokens[choose.integer(0, len(tokens) - 1)] if tokens else None
+
+
+def delete_line(text: str, choose: Chooser) -> str:
+    lines = _lines(text)
+    del lines[choose.integer(0, len(lines) - 1)]
+    return "\n".join(lines)
+
+
+def duplicate_line(text: str, choose: Chooser) -> str:
+    lines = _lines(text)
+    i = choose.integer(0, len(lines) - 1)
+    lines.insert(choose.integer(0, len(lines)), lines[i])
+    return "\n".join(lines)
+
+
+def swap_lines(text: str, choose: Chooser) -> str:
+    lines = _lines(text)
+    i, j = choose.integer(0, len(lines) - 1), choose.integer(0, len(lines) - 1)
+    lines[i], lines[j] = lines[j], lines[i]
+    return "\n".join(lines)
+
+
+def truncate(text: str, choose: Chooser) -> str:
+    return text[: choose.integer(0, len(text))]
+
+
+def delete_token(text: str, choose: Chooser) -> str:
+    token = _pick_token(text, choose)
+    return text if token is None else text[: token.start()] + text[token.end() :]
+
+
+def duplicate_token(text: str, choose: Chooser) -> str:
+    token = _pick_token(text, choose)
+    return text if token is None else text[: token.end()] + " " + token.group(0) + text[token.end() :]
+
+
+def swap_tokens(text: str, choose: Chooser) -> str:
+    tokens = _tokens(text)
+    if len(tokens) < 2:
+        return text
+    a, b = sorted(
+        (tokens[choose.integer(0, len(tokens) - 1)], tokens[choose.integer(0, len(tokens) - 1)]),
+        key=lambda m: m.start(),
+    )
+    if a.start() == b.start():
+        return text
+    return text[: a.start()] + b.group(0) + text[a.end() : b.start()] + a.group(0) + text[b.end() :]
+
+
+def replace_token(text: str, choose: Chooser) -> str:
+    """A token replaced by another token of the same spec, a keyword, or punctuation: plausible typos."""
+    tokens = _tokens(text)
+    if not tokens:
+        return text
+    target = tokens[choose.integer(0, len(tokens) - 1)]
+    pool = choose.integer(0, 2)
+    if pool == 0:
+        new = tokens[choose.integer(0, len(tokens) - 1)].group(0)
+    elif pool == 1:
+        new = KEYWORDS[choose.integer(0, len(KEYWORDS) - 1)]
+    else:
+        new = PUNCTUATION[choose.integer(0, len(PUNCTUATION) - 1)]
+    return text[: target.start()] + new + text[target.end() :]
+
+
+def misspell_name(text: str, choose: Chooser) -> str:
+    """One character of a name dropped, doubled or changed: what 'did you mean' is for."""
+    names = [m for m in _tokens(text) if m.group(0)[0].isalpha() or m.group(0)[0] == "_"]
+    if not names:
+        return text
+    name = names[choose.integer(0, len(names) - 1)]
+    word = name.group(0)
+    i = choose.integer(0, len(word) - 1)
+    how = choose.integer(0, 2)
+    new = (
+        word[:i] + word[i + 1 :]
+        if how == 0
+        else word[: i + 1] + word[i:]
+        if how == 1
+        else word[:i] + "x" + word[i + 1 :]
+    )
+    return text[: name.start()] + new + text[name.end() :]
+
+
+def insert_text(text: str, choose: Chooser) -> str:
+    at = choose.integer(0, len(text))
+    return text[:at] + choose.text() + text[at:]
+
+
+def replace_char(text: str, choose: Chooser) -> str:
+    if not text:
+        return text
+    at = choose.integer(0, len(text) - 1)
+    return text[:at] + INTERESTING[choose.integer(0, len(INTERESTING) - 1)] + text[at + 1 :]
+
+
+MUTATIONS: tuple[Callable[[str, Chooser], str], ...] = (
+    delete_line,
+    duplicate_line,
+    swap_lines,
+    truncate,
+    delete_token,
+    duplicate_token,
+    swap_tokens,
+    replace_token,
+    misspell_name,
+    insert_text,
+    replace_char,
+)
+
+
+def mutate(text: str, choose: Chooser, rounds: int) -> tuple[bytes, list[str]]:
+    """``rounds`` mutations of ``text``; sometimes the result is re-encoded or has bytes spliced in."""
+    applied: list[str] = []
+    for _ in range(rounds):
+        mutation = MUTATIONS[choose.integer(0, len(MUTATIONS) - 1)]
+        text = mutation(text, choose)
+        applied.append(mutation.__name__)
+    data = text.encode("utf-8", errors="surrogatepass")
+    how = choose.integer(0, 19)
+    if how == 0:  # random bytes spliced in
+        at = choose.integer(0, len(data))
+        data = data[:at] + choose.raw() + data[at:]
+        applied.append("insert_bytes")
+    elif how == 1:  # saved in another encoding
+        data = text.encode("gbk", errors="replace")
+        applied.append("encode_gbk")
+    elif how == 2:
+        data = b"\xef\xbb\xbf" + data
+        applied.append("add_bom")
+    elif how == 3:
+        data = data.replace(b"\n", b"\r\n")
+        applied.append("crlf")
+    return data, applied
+
+
+def garbage(choose: Chooser) -> tuple[bytes, list[str]]:
+    """Input that is not a mutant of a spec: token soup from the language's vocabulary, random text or bytes."""
+    kind = choose.integer(0, 2)
+    if kind == 0:
+        words = [*KEYWORDS, *PUNCTUATION, "x", "申请人", '"标签"', "1", "2.5", "\n"]
+        count = choose.integer(0, 60)
+        soup = " ".join(words[choose.integer(0, len(words) - 1)] for _ in range(count))
+        if choose.integer(0, 1):
+            soup = 'format x version 1 "t" {\n' + soup + "\n}\n"
+        return soup.encode("utf-8"), ["token_soup"]
+    if kind == 1:
+        return "".join(choose.text() for _ in range(choose.integer(0, 10))).encode("utf-8"), ["random_text"]
+    return b"".join(choose.raw() for _ in range(choose.integer(0, 10))), ["random_bytes"]
+
+
+# ---------------------------------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class Mutant:
+    """Files to write next to each other (a spec and the bases it extends) and which one to check."""
+
+    files: dict[str, bytes]
+    entry: str
+    origin: str
+    applied: list[str] = field(default_factory=list)
+
+
+def shipped_specs() -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(SPECS.glob("*.gai"))}
+
+
+def _extends(text: str) -> str | None:
+    match = re.search(r'\bextends\s+"([^"]+)"', text)
+    return match.group(1) if match else None
+
+
+def make_mutant(choose: Chooser, specs: dict[str, bytes] | None = None) -> Mutant:
+    """A shipped spec mutated 1–3 times, checked itself, or (for a base of an overlay) through the overlay."""
+    specs = specs if specs is not None else shipped_specs()
+    names = sorted(specs)
+    target = names[choose.integer(0, len(names) - 1)]
+    data, applied = mutate(specs[target].decode("utf-8"), choose, choose.integer(1, 3))
+    files = {**specs, target: data}
+    entry = target
+    overlays = [n for n in names if _extends(specs[n].decode("utf-8")) == target]
+    if overlays and choose.integer(0, 3) == 0:
+        entry = overlays[choose.integer(0, len(overlays) - 1)]
+        applied.append(f"checked through {entry}")
+    return Mutant(files, entry, target, applied)
+
+
+def make_garbage(choose: Chooser) -> Mutant:
+    data, applied = garbage(choose)
+    return Mutant({"garbage.gai": data}, "garbage.gai", "garbage", applied)
+
+
+# ---------------------------------------------------------------------------------------------------- running
+
+OUTCOMES = ("ok", "spec errors", "unreadable", "internal errors")
+CODE_RE = re.compile(r"\[GAI\d{3}\]")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+    seconds: float
+    crash: str = ""  # the traceback of an exception that escaped, if any
+
+    @property
+    def outcome(self) -> str:
+        return {0: "ok", 1: "spec errors", 2: "unreadable"}.get(self.code, "internal errors")
+
+
+def write(mutant: Mutant, folder: Path) -> Path:
+    for name, data in mutant.files.items():
+        (folder / name).write_bytes(data)
+    return folder / mutant.entry
+
+
+def run_check(path: Path, *options: str) -> Result:
+    """``gaidsl check [OPTIONS] PATH`` in process, output captured; an escaping exception is a crash."""
+    from gaidsl.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    crash = ""
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["check", *options, str(path)])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 2
+        except BaseException:
+            code, crash = 3, traceback.format_exc()
+    return Result(code, out.getvalue(), err.getvalue(), time.perf_counter() - start, crash)
+
+
+def explain_internal_error(path: Path) -> str:
+    """The traceback behind an exit 3 (the CLI hides it), from compiling and rendering directly."""
+    from gaidsl.compiler import compile_file
+    from gaidsl.diagnostics import render_json, render_text
+
+    try:
+        compilation = compile_file(path)
+        render_text(compilation.diagnostics, compilation.sources, "both")
+        render_json(compilation.diagnostics)
+        if compilation.spec is not None:
+            from gaidsl.analysis import analyze
+
+            analyze(compilation.spec)
+    except Exception:
+        return traceback.format_exc()
+    return "(no exception when compiling directly: see the CLI's output)"
+
+
+def problems(result: Result, path: Path) -> list[str]:
+    """What is wrong with how `gaidsl check` handled an input (empty when all is well)."""
+    found: list[str] = []
+    text = result.out + result.err
+    if result.code not in (0, 1, 2):
+        found.append(f"exit code {result.code}")
+    if "Traceback" in text or result.crash:
+        found.append("traceback")
+    if result.code == 1 and not CODE_RE.search(text):
+        found.append("exit 1 without a diagnostic code")
+    if result.code == 2 and not re.search(r"GAI09[01]", text):
+        found.append("exit 2 without GAI090/GAI091")
+    if result.code == 0:
+        from gaidsl.compiler import compile_file
+
+        if not compile_file(path).ok:
+            found.append("exit 0 for a spec with errors")
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------- the bench
+
+
+@dataclass
+class Tally:
+    by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
+    seconds: float = 0.0
+    failures: list[tuple[Mutant, Result, list[str]]] = field(default_factory=list)
+
+
+def run(n: int, seed: int, on_progress: Callable[[int], None] | None = None) -> Tally:
+    rng = random.Random(seed)
+    choose = RandomChooser(rng)
+    specs = shipped_specs()
+    tally = Tally()
+    with tempfile.TemporaryDirectory(prefix="gaidsl-fuzz-") as tmp:
+        folder = Path(tmp)
+        for i in range(n):
+            mutant = make_garbage(choose) if rng.random() < 0.15 else make_mutant(choose, specs)
+            for stale in folder.iterdir():
+                stale.unlink()
+            path = write(mutant, folder)
+            result = run_check(path)
+            kind = "garbage" if mutant.origin == "garbage" else "mutant"
+            tally.by_kind[kind, result.outcome] += 1
+            tally.seconds += result.seconds
+            found = problems(result, path)
+            if found:
+                if result.code == 3 and not result.crash:
+                    result.crash = explain_internal_error(path)
+                tally.failures.append((mutant, result, found))
+            if on_progress and (i + 1) % 500 == 0:
+                on_progress(i + 1)
+    return tally
+
+
+def _table(tally: Tally, n: int) -> str:
+    rows = [("", *OUTCOMES, "total")]
+    for kind in ("mutant", "garbage"):
+        counts = [tally.by_kind[kind, o] for o in OUTCOMES]
+        rows.append((kind, *map(str, counts), str(sum(counts))))
+    totals = [sum(tally.by_kind[k, o] for k in ("mutant", "garbage")) for o in OUTCOMES]
+    rows.append(("all", *map(str, totals), str(sum(totals))))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths, strict=True)))
+        for r in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    per = tally.seconds / n * 1000 if n else 0.0
+    lines.append("")
+    lines.append(
+        f"{n} inputs in {tally.seconds:.1f} s of checking: {per:.1f} ms per input, "
+        f"{n / tally.seconds if tally.seconds else 0:.0f} inputs/s"
+    )
+    lines.append(f"problems (crash, traceback, exit 1 without code, exit 0 on invalid): {len(tally.failures)}")
+    return "\n".join(lines)
+
+
+def _save_failures(tally: Tally, show: int) -> list[str]:
+    out: list[str] = []
+    if not tally.failures:
+        return out
+    folder = ROOT / "bench" / "fuzz-failures"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    signatures: Counter[str] = Counter()
+    for i, (mutant, result, found) in enumerate(tally.failures):
+        case = folder / f"{i:04d}"
+        case.mkdir()
+        write(mutant, case)
+        last = (result.crash.strip().splitlines() or [result.err.strip()[:200]])[-1]
+        signatures[f"{', '.join(found)}: {last}"] += 1
+        if i < show:
+            out.append(f"--- {case / mutant.entry} ({mutant.origin}: {', '.join(mutant.applied)}): {', '.join(found)}")
+            out.append(result.crash or result.err[-2000:])
+    out.append("distinct problems:")
+    out.extend(f"  {count:5d}  {signature}" for signature, count in signatures.most_common())
+    out.append(f"inputs saved under {folder}")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("n", nargs="?", type=int, default=5000, help="inputs to try (default 5000)")
+    parser.add_argument("--seed", type=int, default=20210330, help="random seed (default 20210330)")
+    parser.add_argument("--show", type=int, default=5, help="problems to print in full (default 5)")
+    args = parser.parse_args(argv)
+    tally = run(args.n, args.seed, lambda i: print(f"  … {i}", file=sys.stderr, flush=True))
+    print(f"gaidsl check, fuzzed: {args.n} inputs, seed {args.seed}")
+    print()
+    print(_table(tally, args.n))
+    for line in _save_failures(tally, args.show):
+        print(line)
+    return 1 if tally.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
