@@ -1,0 +1,160 @@
+"""The report's fields from its text: body and year from the title, contact details, the publication date.
+
+Title
+    The title is the first line (lines starting with ``#`` are skipped as comments) that names a report
+    (``…年度报告``, ``…工作报告``, ``…年报``) before part 一. Its year is the four-digit year before ``年``; the
+    body is what precedes the year (``沭阳县发展和改革局2023年政府信息公开年度报告``), or, when the title starts
+    with the year, the line before it when that line is short (``淮安市人民政府`` / ``2024年政府信息公开工作年度报告``),
+    or what follows the year up to ``政府信息公开``/``政务公开`` (``2023年九甲镇政府信息公开工作年度报告``).
+
+Contact details
+    A text field of the spec whose label (or alias) is written ``LABEL：value`` in the report (``地址：…``,
+    ``邮编：223001``, ``电话：0517-83605210``, ``电子邮箱：…``) gets that value, up to the next ``，；。）`` or
+    the next ``LABEL：``. The first occurrence counts: the preamble, then part 六.
+
+Publication date
+    A date field labelled 公布日期 (or 发布日期/印发日期) gets a date written alone on one of the last lines of the
+    report (``2024年1月17日``), as an ISO date.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+
+from gaidsl import ir
+from gaidsl.ingest.model import Block, Line, Provenance
+from gaidsl.ingest.normalise import fold, tidy_spacing
+from gaidsl.report import FieldValue
+
+_REPORT_WORDS = ("年度报告", "工作报告", "年报", "年度工作报告")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+_BODY_END = re.compile(r"(关于)?\s*$")
+_BODY_FROM_REST = re.compile(r"^(?P<body>.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
+_NO_BODY = ("政府信息公开", "政务公开", "信息公开", "关于")
+_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+
+
+@attrs.frozen
+class Title:
+    text: str
+    line: int
+    where: str
+    body: str | None
+    year: int | None
+
+
+def find_title(blocks: Sequence[Block]) -> Title | None:
+    lines = [b for b in blocks if isinstance(b, Line) and not b.text.lstrip().startswith("#")]
+    for n, block in enumerate(lines[:12]):
+        text = tidy_spacing(fold(block.text))
+        if not any(w in text for w in _REPORT_WORDS) or len(text) > 80:
+            continue
+        match = _YEAR.search(text)
+        year = int(match.group(1)) if match else None
+        body: str | None = None
+        shown = text
+        if match is not None:
+            before = _BODY_END.sub("", text[: match.start()]).strip(' 《》“”"')
+            if before:
+                body = before
+            else:
+                after = text[match.end() :]
+                rest = None if after.startswith(_NO_BODY) else _BODY_FROM_REST.match(after)
+                if rest and rest.group("body").strip():
+                    body = rest.group("body").strip()
+                elif n > 0:
+                    previous = tidy_spacing(fold(lines[n - 1].text))
+                    if 0 < len(previous) <= 30 and not re.search(r"[。，；：]", previous):
+                        body = previous
+                        shown = previous + text
+        return Title(shown, block.line, block.piece.where, body, year)
+    return None
+
+
+def _text_fields(spec: ir.Spec) -> list[ir.Field]:
+    return [f for f in spec.fields.values() if f.type.kind == "text" and f.key not in ("body",)]
+
+
+_STOP = "，,；;。）)\n"
+
+
+def contact_fields(spec: ir.Spec, texts: Sequence[tuple[str, str, int | None]]) -> dict[str, tuple[str, Provenance]]:
+    """``LABEL：value`` for the spec's text fields, from ``texts`` (text, where, line) in order."""
+    found: dict[str, tuple[str, Provenance]] = {}
+    fields = _text_fields(spec)
+    labels = [label for f in fields for label in (f.label, *f.aliases)]
+    for text, where, line in texts:
+        flat = tidy_spacing(fold(text))
+        for field in fields:
+            if field.key in found:
+                continue
+            for label in (field.label, *field.aliases):
+                match = re.search(re.escape(label) + r"\s*[:：]\s*", flat)
+                if match is None:
+                    continue
+                value = flat[match.end() :]
+                cut = len(value)
+                for stop in _STOP:
+                    position = value.find(stop)
+                    if position != -1:
+                        cut = min(cut, position)
+                for other in labels:
+                    position = value.find(other + "：")
+                    if position == -1:
+                        position = value.find(other + ":")
+                    if position > 0:
+                        cut = min(cut, position)
+                value = value[:cut].strip()
+                if value:
+                    found[field.key] = (value, Provenance(where, line, match.group(0) + value, "field"))
+                    break
+    return found
+
+
+def publication_date(blocks: Sequence[Block]) -> tuple[str, Provenance] | None:
+    tail = [b for b in blocks if isinstance(b, Line)][-6:]
+    for block in reversed(tail):
+        match = _DATE.match(fold(block.text).strip())
+        if match:
+            try:
+                date = datetime.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                return None
+            return date.isoformat(), Provenance(block.piece.where, block.line, block.text.strip(), "field")
+    return None
+
+
+def fill_fields(
+    spec: ir.Spec,
+    title: Title | None,
+    contact: dict[str, tuple[str, Provenance]],
+    date: tuple[str, Provenance] | None,
+) -> tuple[dict[str, FieldValue], dict[str, Provenance]]:
+    values: dict[str, FieldValue] = {}
+    provenance: dict[str, Provenance] = {}
+    by_label = {f.label: f for f in spec.fields.values()}
+    body = spec.fields.get("body") or by_label.get("报告主体")
+    year = spec.fields.get("year") or by_label.get("年度")
+    if title is not None:
+        where = Provenance(title.where, title.line, title.text, "field")
+        if body is not None and title.body:
+            values[body.key] = title.body
+            provenance[body.key] = where
+        if year is not None and title.year is not None:
+            values[year.key] = Decimal(title.year)
+            provenance[year.key] = where
+    for key, (value, origin) in contact.items():
+        values[key] = value
+        provenance[key] = origin
+    if date is not None:
+        for field in spec.fields.values():
+            if field.type.kind == "date" and any(w in field.label for w in ("公布", "发布", "印发")):
+                values[field.key] = date[0]
+                provenance[field.key] = date[1]
+                break
+    return values, provenance

@@ -1,0 +1,301 @@
+"""Matching a document's blocks to the spec: parts by their titles, tables by their titles, rows by their labels.
+
+Parts
+    A part is found by a text line whose label key (:func:`~gaidsl.ingest.normalise.label_key`) equals the
+    section's label (``一、总体情况`` → ``一总体情况``), or the part number followed by an alias of the part's text
+    block (``五、存在的主要问题及整改措施``), or is similar to one at or above the threshold with the same part
+    number. Parts are looked for in the spec's order; a part runs until the next part found.
+
+Tables
+    In a part with one table, the table is the whole part. In a part with several (part 二), each table starts
+    at its title (``第二十条第（一）项``) and runs to the next table's title.
+
+Rows
+    Every table row of the input is cut into label cells and value cells: the value cells are the trailing
+    cells that hold a number, nothing or a dash. Its label text is matched against the label of every row of the
+    table the spec gives values for (and the row's aliases), by :func:`~gaidsl.ingest.normalise.coverage`. The
+    rows are then paired in order (a dynamic-programming alignment that maximises the total match and keeps the
+    printed order), so a label that appears twice, or a row label printed over several lines, lands on the right
+    row. In PDF layout text a row's label may be printed on the lines above or below its values (or vertically):
+    there the label text of a row is its own line plus the text lines between it and the rows before and after.
+
+Columns
+    The values of a row are read in the format's column order when there are exactly as many as columns (the
+    header is checked to show each column's label; a missing label is logged). In PDF layout text blank cells leave
+    no token; a row with fewer values is placed by the horizontal positions of its values against the nearest row
+    with all its values. Otherwise the row is not read and the log says why: nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+
+from gaidsl import ir
+from gaidsl.evaluate import cell_label
+from gaidsl.ingest.messages import entry
+from gaidsl.ingest.model import Block, Document, Line, LogEntry, Piece, Provenance
+from gaidsl.ingest.normalise import THRESHOLD, label_key, parse_cell, similarity, tidy_spacing
+from gaidsl.report import BLANK, UNKNOWN, Value
+
+_NUMERALS = "一二三四五六七八九十"
+_PART_NUMBER = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．，,]")
+MAX_MAGNITUDE = Decimal(10) ** 15
+
+
+# ---------------------------------------------------------------------------------------------------- spec index
+
+
+@attrs.frozen
+class RowTarget:
+    member: ir.Member
+    keys: tuple[str, ...]
+
+
+@attrs.frozen
+class TableIndex:
+    table: ir.Table
+    title_keys: tuple[str, ...]
+    rows: tuple[RowTarget, ...] | None
+    columns: tuple[ir.Member, ...]
+    column_keys: tuple[tuple[str, ...], ...]
+
+
+@attrs.frozen
+class SectionIndex:
+    section: ir.Section
+    number: str
+    titles: tuple[tuple[str, str], ...]  # (key, how): how is "label" or "alias"
+    tables: tuple[TableIndex, ...]
+    texts: tuple[ir.TextBlock, ...]
+
+
+def _keys(label: str, aliases: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k for k in (label_key(label), *(label_key(a) for a in aliases)) if k))
+
+
+@functools.lru_cache(maxsize=16)
+def spec_index(spec: ir.Spec) -> tuple[SectionIndex, ...]:
+    sections = []
+    for section in spec.sections:
+        match = _PART_NUMBER.match(section.label)
+        number = match.group(1) if match else ""
+        titles = [(label_key(section.label), "label")]
+        tables, texts = [], []
+        for kind, key in section.items:
+            if kind == "text":
+                block = spec.texts[key]
+                texts.append(block)
+                for alias in block.aliases:
+                    titles.append((number + label_key(alias), "alias"))
+            elif kind == "table":
+                table = spec.tables[key]
+                rows = None
+                if table.rows is not None:
+                    rows = tuple(RowTarget(m, _keys(m.label, m.aliases)) for m in table.rows.data_members)
+                columns = table.columns.data_members
+                tables.append(
+                    TableIndex(
+                        table,
+                        _keys(table.label or "", table.aliases),
+                        rows,
+                        columns,
+                        tuple(_keys(m.label, m.aliases) for m in columns),
+                    )
+                )
+        sections.append(SectionIndex(section, number, tuple(dict.fromkeys(titles)), tuple(tables), tuple(texts)))
+    return tuple(sections)
+
+
+# ---------------------------------------------------------------------------------------------------- the reading
+
+
+@attrs.define
+class Reading:
+    """What has been read so far (mutable while reading; frozen into an :class:`Ingested` at the end)."""
+
+    spec: ir.Spec
+    values: dict[str, Value] = attrs.field(factory=dict)
+    provenance: dict[str, Provenance] = attrs.field(factory=dict)
+    log: list[LogEntry] = attrs.field(factory=list)
+    texts: dict[str, str] = attrs.field(factory=dict)
+    blanks: list[str] = attrs.field(factory=list)
+
+    def note(
+        self, code: str, where: str | None = None, line: int | None = None, cells: tuple[str, ...] = (), **args: object
+    ) -> None:
+        self.log.append(entry(code, where, line, cells, **args))
+
+    def put(self, key: str, piece: Piece, how: str = "cell", row_label: str | None = None) -> None:
+        """Read one cell's text into ``key``: a number of the right type, blank, or (logged) nothing."""
+        label = cell_label(self.spec, key)
+        cell = parse_cell(piece.text)
+        raw = piece.text
+        if cell.kind in ("blank", "dash"):
+            self.values[key] = BLANK
+            self.provenance[key] = Provenance(piece.where, piece.line, raw, how, row_label)
+            if cell.kind == "dash":
+                self.note("ING134", piece.where, piece.line, (key,), label=label, raw=raw.strip())
+            else:
+                self.blanks.append(key)
+            return
+        type_ = self.spec.cells[key].type
+        number = cell.number if cell.kind == "number" else None
+        problem = _type_problem(number, type_)
+        if problem is not None:
+            zh, en = problem
+            self.note("ING131", piece.where, piece.line, (key,), label=label, raw=raw.strip(), kind=zh, kind_en=en)
+            return
+        assert number is not None
+        if type_.kind in ("count", "integer"):
+            number = number.quantize(Decimal(1))
+        if number.is_zero():
+            number = number.copy_abs()
+        self.values[key] = number
+        self.provenance[key] = Provenance(piece.where, piece.line, raw, how, row_label, cell.note)
+        if cell.note:
+            self.note("ING132", piece.where, piece.line, (key,), label=label, value=number, note=cell.note)
+        if cell.joined or (piece.end_line is not None and piece.end_line != piece.line):
+            self.note("ING135", piece.where, piece.line, (key,), label=label, place=piece.where, value=number)
+
+    def unknown(self, key: str, where: str, line: int | None, row_label: str | None) -> None:
+        self.values[key] = UNKNOWN
+        self.provenance[key] = Provenance(where, line, "", "migrated", row_label)
+
+
+def _type_problem(number: Decimal | None, type_: ir.CellType) -> tuple[str, str] | None:
+    kind = type_.kind
+    names = {
+        "count": ("非负整数", "whole number ≥ 0"),
+        "integer": ("整数", "whole number"),
+        "amount": (
+            f"非负金额（最多 {type_.decimals} 位小数）" if type_.decimals is not None else "非负金额",
+            f"amount ≥ 0 with at most {type_.decimals} decimals" if type_.decimals is not None else "amount ≥ 0",
+        ),
+    }
+    name = names.get(kind, ("数值", "number"))
+    if number is None or abs(number) >= MAX_MAGNITUDE:
+        return name
+    whole = number == number.to_integral_value()
+    if kind in ("count", "integer") and not whole:
+        return name
+    if kind in ("count", "amount") and number < 0:
+        return name
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if kind == "amount" and type_.decimals is not None and max(0, -exponent) > type_.decimals:
+        return name
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------- parts
+
+
+@attrs.frozen
+class Region:
+    index: SectionIndex
+    title: Line
+    blocks: tuple[Block, ...]
+
+
+def _title_score(key: str, section: SectionIndex) -> tuple[float, str]:
+    best = (0.0, "label")
+    for candidate, how in section.titles:
+        if key == candidate:
+            return 1.0, how
+        if section.number and not key.startswith(section.number):
+            continue
+        if abs(len(key) - len(candidate)) > max(4, len(candidate) // 3):
+            continue
+        score = similarity(key, candidate)
+        if score > best[0]:
+            best = (score, "fuzzy" if how == "label" else "alias+fuzzy")
+    return best
+
+
+def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Reading) -> tuple[list[Region], int]:
+    """The parts found, in order, and the index of the first block of the first part's title (the preamble ends
+    there)."""
+    numbered = all(s.number for s in sections)
+    found: list[tuple[int, int, float, str]] = []  # (section index, block index, score, how)
+    pointer = 0
+    for bi, block in enumerate(document.blocks):
+        if not isinstance(block, Line) or pointer >= len(sections):
+            continue
+        key = label_key(block.text)
+        if not key or len(key) > 60 or (numbered and key[0] not in _NUMERALS):
+            continue
+        best: tuple[int, float, str] | None = None
+        for si in range(pointer, len(sections)):
+            score, how = _title_score(key, sections[si])
+            if score >= THRESHOLD and (best is None or score > best[1] + 1e-9):
+                best = (si, score, how)
+            if score == 1.0:
+                break
+        if best is not None:
+            found.append((best[0], bi, best[1], best[2]))
+            pointer = best[0] + 1
+    regions = []
+    for n, (si, bi, score, how) in enumerate(found):
+        end = found[n + 1][1] if n + 1 < len(found) else len(document.blocks)
+        title = document.blocks[bi]
+        assert isinstance(title, Line)
+        section = sections[si]
+        regions.append(Region(section, title, document.blocks[bi + 1 : end]))
+        if score < 1.0 or how != "label":
+            hows = {
+                "alias": ("别名", "an alias"),
+                "fuzzy": ("近似", "similarity"),
+                "alias+fuzzy": ("别名近似", "a similar alias"),
+            }
+            zh, en = hows.get(how, (how, how))
+            reading.note(
+                "ING101",
+                title.piece.where,
+                title.line,
+                part=section.number or section.section.key,
+                found=title.text,
+                label=section.section.label,
+                how=zh,
+                how_en=en,
+                score=f"{score:.2f}",
+            )
+    for section in sections:
+        if not any(r.index is section for r in regions):
+            cells = tuple(c for t in section.tables for c in t.table.cells)
+            reading.note(
+                "ING100", None, None, cells, part=section.number or section.section.key, label=section.section.label
+            )
+    start = found[0][1] if found else len(document.blocks)
+    return regions, start
+
+
+# ---------------------------------------------------------------------------------------------------- texts
+
+
+def block_text(block: Block) -> str:
+    if isinstance(block, Line):
+        return block.text
+    return block.text
+
+
+def region_text(blocks: Sequence[Block], route: str) -> str:
+    """The text of a part as paragraphs. PDF layout lines are joined into paragraphs (a new one where a line is
+    indented) and the spaces the layout put between Chinese characters are dropped."""
+    if route != "pdf_layout":
+        return "\n".join(block_text(b).strip() for b in blocks if block_text(b).strip())
+    paragraphs: list[str] = []
+    for block in blocks:
+        text = tidy_spacing(block_text(block))
+        if not text:
+            continue
+        indent = block.indent if isinstance(block, Line) else 0
+        if not paragraphs or indent >= 2:
+            paragraphs.append(text)
+        else:
+            paragraphs[-1] += text
+    return "\n".join(paragraphs)

@@ -1,0 +1,150 @@
+"""The reading log's messages: one code per kind of finding, each with its level and Chinese and English text.
+
+=========  =======  ==========================================================================================
+code       level    meaning
+=========  =======  ==========================================================================================
+ING001     error    the input cannot be read at all (missing, not text, not a report): nothing is written
+ING002     error    no part of the format was found in the input
+ING010     info     which reader read the input, and which spec ``--spec auto`` chose and why
+ING011     info     layout noise dropped (page numbers, Word bookmarks)
+ING020     warning  the report's body or year could not be read from its title
+ING021     info     body and year read from the title
+ING100     error    a part (一 … 六) was not found: its tables' cells are not read, its text is blank
+ING101     info     a part's title matched by an alias or fuzzily (with the score)
+ING110     error    a table's title was not found in its part: its cells are not read
+ING120     error    a row was not found: its cells are not read (blank)
+ING121     info     a row's label matched fuzzily (with the score) or by an alias
+ING122     warning  a row with values that is not in the format: not read
+ING123     warning  a row found out of the format's order (read all the same)
+ING130     error    a row has more or fewer cells than the table has columns: not read
+ING131     error    a cell's text is not a valid value for its column: not read (blank)
+ING132     info     an annotation inside a cell: the number is read, the note kept in the provenance
+ING133     info     blank cells read as blank (never 0)
+ING134     info     a dash or slash in a cell read as blank
+ING135     info     a value broken over lines by a stray line break, read as one value
+ING140     warning  out-of-date layout: a group printed as one row; the value goes where the official migration
+                    puts it, the other rows are *unknown*
+ING141     warning  newer layout: rows the format counts as one are summed into it
+ING150     info     the table header does not show a column's label (values read in the format's column order)
+ING151     error    the table header names other columns than the format's: the table is not read
+ING160     warning  values placed under columns by their horizontal position (PDF layout); the others are blank
+ING161     warning  a row printed without any value (PDF layout): its cells read as blank
+ING200     warning  a number quoted in the text of part 一 differs from the table
+=========  =======  ==========================================================================================
+"""
+
+from __future__ import annotations
+
+from gaidsl.diagnostics import Text
+from gaidsl.ingest.model import LogEntry
+
+TEMPLATES: dict[str, tuple[str, str, str]] = {
+    "ING001": ("error", "无法读取：{reason}", "cannot read: {reason_en}"),
+    "ING002": ("error", "未找到报告格式的任何部分", "no part of the format was found"),
+    "ING010": ("info", "{what}", "{what_en}"),
+    "ING011": ("info", "已去除版面杂项：{what}", "layout noise dropped: {what}"),
+    "ING020": ("warning", "未能从标题读出{what}", "could not read the {what_en} from the title"),
+    "ING021": (
+        "info",
+        "从标题读出报告主体「{body}」、年度 {year}",
+        "body '{body}' and year {year} read from the title",
+    ),
+    "ING100": ("error", "未找到第{part}部分「{label}」", "part {part} '{label}' not found"),
+    "ING101": (
+        "info",
+        "第{part}部分标题「{found}」按{how}匹配「{label}」（相似度 {score}）",
+        "part {part} title '{found}' matched '{label}' by {how_en} (score {score})",
+    ),
+    "ING110": ("error", "在「{part}」中未找到表格「{label}」", "table '{label}' not found in '{part}'"),
+    "ING120": (
+        "error",
+        "未找到行「{label}」，其 {count} 个单元格未读取（留空）",
+        "row '{label}' not found: its {count} cells are not read (left blank)",
+    ),
+    "ING121": (
+        "info",
+        "行「{found}」按{how}匹配「{label}」（相似度 {score}）",
+        "row '{found}' matched '{label}' by {how_en} (score {score})",
+    ),
+    "ING122": (
+        "warning",
+        "行「{found}」不在报告格式中，其数值 {values} 未读取",
+        "row '{found}' is not in the format: its values {values} are not read",
+    ),
+    "ING123": ("warning", "行「{label}」出现的位置与格式顺序不符", "row '{label}' appears out of the format's order"),
+    "ING130": (
+        "error",
+        "行「{label}」有 {found} 个数值单元格，表格有 {expected} 列，无法确定对应关系，未读取：{values}",
+        "row '{label}' has {found} value cells for {expected} columns, so which is which is unclear; not read: "
+        "{values}",
+    ),
+    "ING131": (
+        "error",
+        "「{label}」的内容「{raw}」不是有效的{kind}，未读取",
+        "'{label}': '{raw}' is not a valid {kind_en}; not read",
+    ),
+    "ING132": (
+        "info",
+        "「{label}」单元格内有附注：读取数值 {value}，附注「{note}」保留",
+        "'{label}': annotation in the cell: value {value} read, note '{note}' kept",
+    ),
+    "ING133": (
+        "info",
+        "{count} 个空白单元格按空白读取（不作 0）：{keys}",
+        "{count} blank cells read as blank (not 0): {keys_en}",
+    ),
+    "ING134": ("info", "「{label}」单元格为「{raw}」，按空白读取", "'{label}': the cell holds '{raw}', read as blank"),
+    "ING135": (
+        "info",
+        "「{label}」的数值被换行打断（{place}），合并读取为 {value}",
+        "'{label}': the value is broken by a line break ({place}), read as {value}",
+    ),
+    "ING140": (
+        "warning",
+        "过时版式：「{group}」只印了一行。按官方迁移规则，数值记入「{target}」，{unknown}记为未知",
+        "out-of-date layout: '{group}' is printed as a single row. As the official migration does, its values go to "
+        "'{target}' and {unknown_en} are unknown",
+    ),
+    "ING141": (
+        "warning",
+        "新版式：「{label}」分为 {count} 行印出，按合并规则求和读取",
+        "newer layout: '{label}' is printed as {count} rows; read as their sum",
+    ),
+    "ING150": (
+        "info",
+        "表格「{table}」的表头中未见列「{label}」，按格式的列顺序读取",
+        "the header of table '{table}' does not show column '{label}'; values read in the format's column order",
+    ),
+    "ING151": (
+        "error",
+        "表格「{table}」的表头与格式的列（{labels}）不符，未读取",
+        "the header of table '{table}' does not match the format's columns ({labels}); not read",
+    ),
+    "ING160": (
+        "warning",
+        "行「{label}」只有 {found} 个数值（共 {expected} 列），按各数值的水平位置对应到列，其余列为空白：{blank}",
+        "row '{label}' has {found} values for {expected} columns; placed by their horizontal positions, the other "
+        "columns are blank: {blank}",
+    ),
+    "ING161": (
+        "warning",
+        "行「{label}」印出但没有任何数值，按空白读取",
+        "row '{label}' is printed without any value; read as blank",
+    ),
+    "ING200": (
+        "warning",
+        "第一部分文字中的{what}为 {quoted}，表格中为 {table}（{keys}）",
+        "part 1 quotes {what_en} as {quoted}, the table has {table} ({keys})",
+    ),
+}
+
+
+def entry(
+    code: str, where: str | None = None, line: int | None = None, cells: tuple[str, ...] = (), **args: object
+) -> LogEntry:
+    level, zh, en = TEMPLATES[code]
+    values = {k: v for k, v in args.items()}
+    for key, value in list(values.items()):
+        if not key.endswith("_en") and f"{key}_en" not in values:
+            values[f"{key}_en"] = value
+    return LogEntry(code, level, Text(zh.format(**values), en.format(**values)), where, line, cells)

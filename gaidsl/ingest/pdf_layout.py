@@ -1,0 +1,79 @@
+"""Reading text extracted from a PDF keeping the visual layout (columns aligned with spaces).
+
+What such text looks like (the 淮安市 report is one, from ``pypdf`` ``extraction_mode='layout'``)::
+
+    一、本年新收政府信息公开申请数量                    3001   53      0      0        61       4     3119
+                 1.属于国家秘密                2      0      0      0        0        0      2
+    三、
+    本            2.其他法律行政法规禁止公开         30      1      0      0        0        0     31
+    年            3.危及“ 三安全一稳定  ”
+    度                                    5      0      0      0        0        0      5
+
+Each line is cut into tokens at whitespace, each with its column (``x``: characters before it, as layout extractors
+place one character per column whatever its width). A line
+whose last tokens are numbers is a row: those numbers are its values, the tokens before them label text. Blank
+cells leave no token, so which column a value is in comes from its position (see :mod:`~gaidsl.ingest.locate`).
+Other lines are text: paragraphs, headers, and label pieces of rows printed above or below the values (labels
+spread over several lines, or printed vertically one character a line). Page numbers (``-4-``, ``- 5-``) are
+dropped (and noted).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gaidsl.ingest.model import Block, Document, Line, Piece, Row
+from gaidsl.ingest.normalise import display_width, fold, parse_cell
+
+_PAGE_NUMBER = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]\s*$|^\s*[-－—]\s*\d{1,3}\s*[-－—]?\s*$|^\s*第\s*\d+\s*页.*$")
+_TOKEN = re.compile(r"\S+")
+
+
+def tokens(line: str, number: int) -> list[Piece]:
+    """The whitespace-separated tokens of a line with their columns (characters before them)."""
+    found = []
+    for match in _TOKEN.finditer(line):
+        x = match.start()
+        found.append(Piece(match.group(), number, f"line {number} · col {x + 1}", x=x))
+    return found
+
+
+def _is_value(token: str) -> bool:
+    cell = parse_cell(token)
+    return cell.kind == "number" and cell.note is None
+
+
+def read(text: str, name: str = "<text>") -> Document:
+    blocks: list[Block] = []
+    notes: list[str] = []
+    for number, raw_line in enumerate(text.splitlines(), start=1):
+        line = raw_line.rstrip()
+        if not line.strip():
+            continue
+        if _PAGE_NUMBER.match(fold(line)):
+            notes.append(f"line {number}: dropped page number {line.strip()!r}")
+            continue
+        pieces = tokens(line, number)
+        values = 0
+        for piece in reversed(pieces):
+            if not _is_value(piece.text):
+                break
+            values += 1
+        indent = display_width(line) - display_width(line.lstrip())
+        raw = Piece(line.strip(), number, f"line {number}")
+        if values:
+            blocks.append(Row(tuple(pieces), False, raw))
+        else:
+            blocks.append(Line(raw, indent))
+    return Document(name, "pdf_layout", tuple(blocks), tuple(notes))
+
+
+_ALIGNED = re.compile(r"\S {3,}\S")
+
+
+def looks_like(text: str) -> float:
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return 0.0
+    aligned = sum(1 for line in lines if _ALIGNED.search(line) or line.startswith("    "))
+    return min(1.0, aligned / max(1, len(lines)) * 1.5)

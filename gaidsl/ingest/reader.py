@@ -1,0 +1,269 @@
+"""Reading one published report into a :class:`~gaidsl.report.Report`, with provenance and a reading log.
+
+The steps: pick the layout reader (:mod:`~gaidsl.ingest.detect`), turn the input into blocks, find the parts
+(:mod:`~gaidsl.ingest.locate`), read each table (:mod:`~gaidsl.ingest.tables`), take each part's text, the
+fields from the title and the contact details (:mod:`~gaidsl.ingest.fields`), and compare the numbers quoted in
+part 一 with the tables (:mod:`~gaidsl.ingest.textchecks`). Nothing is invented: a cell is set only from a cell of
+the input (or, for an out-of-date layout, marked *unknown* where the official migration would), and everything not
+read is in the log with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from gaidsl import ir
+from gaidsl.ingest.detect import Unreadable, choose_spec, read_document
+from gaidsl.ingest.fields import contact_fields, fill_fields, find_title, publication_date
+from gaidsl.ingest.locate import Reading, Region, TableIndex, block_text, find_parts, region_text, spec_index
+from gaidsl.ingest.messages import entry
+from gaidsl.ingest.model import Block, Document, Ingested, LogEntry, Provenance, Row
+from gaidsl.ingest.normalise import fold, label_key
+from gaidsl.ingest.tables import read_table
+from gaidsl.ingest.textchecks import TextCheck, check_overview
+from gaidsl.report import Report, Value
+
+__all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "ingest_text"]
+
+
+@attrs.frozen
+class Result:
+    """An :class:`Ingested` report with its text checks and, for ``--spec auto``, why the spec was chosen."""
+
+    ingested: Ingested
+    text_checks: tuple[TextCheck, ...]
+    spec: ir.Spec
+
+
+def ingest_document(spec: ir.Spec, document: Document) -> Result:
+    reading = Reading(spec)
+    reading.note(
+        "ING010",
+        what=f"读取方式：{_ROUTES_ZH.get(document.route, document.route)}",
+        what_en=f"read as {document.route}",
+    )
+    for note in document.notes:
+        reading.note("ING011", what=note)
+    sections = spec_index(spec)
+    regions, start = find_parts(document, sections, reading)
+    if not regions:
+        reading.note("ING002")
+    preamble_blocks = document.blocks[:start] if regions else document.blocks[:12]
+    for region in regions:
+        _read_region(reading, region, document.route)
+    title = find_title(preamble_blocks)
+    if title is None or title.body is None or title.year is None:
+        missing = [w for w, v in (("报告主体", title and title.body), ("年度", title and title.year)) if not v]
+        en = {"报告主体": "body", "年度": "year"}
+        reading.note(
+            "ING020",
+            title.where if title else None,
+            title.line if title else None,
+            what="、".join(missing),
+            what_en=" and ".join(en[m] for m in missing),
+        )
+    else:
+        reading.note("ING021", title.where, title.line, body=title.body, year=title.year)
+    preamble = region_text([b for b in preamble_blocks if title is None or b.line != title.line], document.route)
+    contact_sources = [(preamble, _span(preamble_blocks), _first_line(preamble_blocks))]
+    contact_sources += [
+        (reading.texts[t.key], _span(r.blocks), _first_line(r.blocks))
+        for r in regions
+        for t in r.index.texts
+        if t.key in reading.texts
+    ]
+    fields, field_provenance = fill_fields(
+        spec, title, contact_fields(spec, contact_sources), publication_date(document.blocks)
+    )
+    provenance: dict[str, Provenance] = {}
+    values: dict[str, Value] = {}
+    for key in spec.cells:
+        if key in reading.values:
+            values[key] = reading.values[key]
+            if key in reading.provenance:
+                provenance[key] = reading.provenance[key]
+    unread = tuple(k for k in spec.cells if k not in reading.values)
+    _note_blanks(reading)
+    for key, origin in field_provenance.items():
+        provenance[f"field.{key}"] = origin
+    for region in regions:
+        for text in region.index.texts:
+            if text.key in reading.texts:
+                provenance[f"text.{text.key}"] = Provenance(
+                    _span(region.blocks) or region.title.piece.where, region.title.line, "", "text"
+                )
+    texts = {t.key: reading.texts[t.key] for t in spec.texts.values() if t.key in reading.texts}
+    report = Report(spec.id, spec.version, fields, texts, values)
+    checks: tuple[TextCheck, ...] = ()
+    overview = next((t.key for s in sections if s.texts for t in s.texts), None)
+    if overview is not None and overview in texts:
+        checks = check_overview(spec, texts[overview], values)
+        for check in checks:
+            if check.status == "fail":
+                reading.note(
+                    "ING200",
+                    None,
+                    None,
+                    check.cells,
+                    what=check.what.zh,
+                    what_en=check.what.en,
+                    quoted=check.quoted,
+                    table=check.table,
+                    keys=" + ".join(check.cells),
+                )
+    ingested = Ingested(
+        document.name,
+        document.route,
+        spec.file,
+        report,
+        provenance,
+        tuple(reading.log),
+        unread,
+        title.text if title else None,
+        preamble or None,
+    )
+    return Result(ingested, checks, spec)
+
+
+_ROUTES_ZH = {
+    "word_text": "Word 文本（单元格各占一行）",
+    "pipe_text": "网页文本（单元格以 | 分隔）",
+    "pdf_layout": "PDF 版面文本（按空格对齐的列）",
+    "html": "网页（HTML 表格）",
+    "docx": "Word 文档（.docx 表格）",
+}
+
+
+def _span(blocks: Sequence[Block]) -> str:
+    if not blocks:
+        return ""
+    first, last = blocks[0].line, max(b.raw.end_line or b.line if isinstance(b, Row) else b.line for b in blocks)
+    return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+def _first_line(blocks: Sequence[Block]) -> int | None:
+    return blocks[0].line if blocks else None
+
+
+def _read_region(reading: Reading, region: Region, route: str) -> None:
+    tables = region.index.tables
+    label = region.index.section.label
+    if len(tables) == 1:
+        read_table(reading, tables[0], region.blocks, label)
+    elif tables:
+        for table, blocks in _split_tables(reading, region, tables):
+            read_table(reading, table, blocks, label)
+    if region.index.texts:
+        text = region_text(_without_signature(region.blocks), route)
+        reading.texts[region.index.texts[0].key] = text
+
+
+_SIGNATURE_DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def _without_signature(blocks: Sequence[Block]) -> Sequence[Block]:
+    """A part's blocks without the report's closing signature (the body's name and the date, each on a line of
+    its own at the very end)."""
+    end = len(blocks)
+    if end and _SIGNATURE_DATE.match(fold(block_text(blocks[end - 1]))):
+        end -= 1
+        if (
+            end
+            and len(block_text(blocks[end - 1]).strip()) <= 30
+            and not re.search(r"[。，；：,;:]", block_text(blocks[end - 1]))
+        ):
+            end -= 1
+    return blocks[:end]
+
+
+def _split_tables(
+    reading: Reading, region: Region, tables: Sequence[TableIndex]
+) -> list[tuple[TableIndex, Sequence[Block]]]:
+    blocks = region.blocks
+    starts: list[tuple[int, TableIndex]] = []
+    position = 0
+    for table in tables:
+        for bi in range(position, len(blocks)):
+            block = blocks[bi]
+            key = label_key(block_text(block) if not isinstance(block, Row) else "".join(c.text for c in block.cells))
+            if any(k and k in key and len(key) <= len(k) + 8 for k in table.title_keys):
+                starts.append((bi, table))
+                position = bi + 1
+                break
+        else:
+            reading.note(
+                "ING110",
+                None,
+                None,
+                tuple(table.table.cells),
+                part=region.index.section.label,
+                label=table.table.label or table.table.key,
+            )
+    found: list[tuple[TableIndex, Sequence[Block]]] = []
+    for n, (bi, table) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
+        found.append((table, blocks[bi + 1 : end]))
+    return found
+
+
+def _note_blanks(reading: Reading) -> None:
+    if not reading.blanks:
+        return
+    by_table: dict[str, list[str]] = {}
+    for key in reading.blanks:
+        by_table.setdefault(key.split(".", 1)[0], []).append(key)
+    for table, keys in by_table.items():
+        shown = "、".join(keys) if len(keys) <= 8 else "、".join(keys[:8]) + f" …（共 {len(keys)} 个）"
+        reading.note("ING133", None, None, tuple(keys), count=len(keys), keys=shown, keys_en=shown.replace("、", ", "))
+        del table
+
+
+# ---------------------------------------------------------------------------------------------------- entry points
+
+
+def ingest_text(spec: ir.Spec, text: str, name: str = "<text>", route: str | None = None) -> Result:
+    return ingest_bytes(spec, text.encode("utf-8"), name, route)
+
+
+def ingest_bytes(
+    spec: ir.Spec | Sequence[ir.Spec], data: bytes, name: str = "<input>", route: str | None = None
+) -> Result:
+    """Read ``data``; ``spec`` is one spec, or candidates to choose from by layout (``--spec auto``)."""
+    document = read_document(data, name, route)
+    if isinstance(spec, ir.Spec):
+        return ingest_document(spec, document)
+    candidates = tuple(spec)
+    title = find_title(document.blocks[:40])
+    choice = choose_spec(document, candidates, title.year if title else None)
+    result = ingest_document(choice.spec, document)
+    own = "、".join(choice.found[:6]) + ("…" if len(choice.found) > 6 else "")
+    scores = ", ".join(f"{v}: {n}" for v, n in choice.scores)
+    note = entry(
+        "ING010",
+        None,
+        None,
+        (),
+        what=f"自动选择格式 {choice.spec.version} 版（本版特有标签 {len(choice.found)} 个：{own}；各版：{scores}）",
+        what_en=f"--spec auto chose version {choice.spec.version} ({len(choice.found)} labels of its own found: "
+        f"{own}; all: {scores})",
+    )
+    ingested = attrs.evolve(result.ingested, log=(note, *result.ingested.log))
+    return attrs.evolve(result, ingested=ingested)
+
+
+def ingest_file(spec: ir.Spec | Sequence[ir.Spec], path: str | os.PathLike[str], route: str | None = None) -> Result:
+    try:
+        data = Path(path).read_bytes()
+    except (OSError, ValueError) as exc:
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise Unreadable(f"无法打开文件：{reason}", f"cannot open the file: {reason}") from exc
+    return ingest_bytes(spec, data, str(path), route)
+
+
+def unreadable_entry(exc: Unreadable) -> LogEntry:
+    return entry("ING001", reason=exc.zh, reason_en=exc.en)

@@ -1,0 +1,473 @@
+"""Reading one table of a part: its rows matched to the spec's rows, its values to the spec's columns.
+
+See :mod:`gaidsl.ingest.locate` for the rules. This module does the work for one table region.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+
+from gaidsl.ingest.locate import Reading, RowTarget, TableIndex
+from gaidsl.ingest.model import Block, Line, Piece, Provenance, Row
+from gaidsl.ingest.normalise import THRESHOLD, coverage, label_key, parse_cell, value_like
+from gaidsl.report import BLANK as BLANK_VALUE
+from gaidsl.report import UNKNOWN as UNKNOWN_VALUE
+
+OWN_BONUS = 0.01  # prefer the row whose own line carries the label over one that only has it nearby
+
+
+@attrs.frozen
+class RawRow:
+    """A row of the input cut into label and values, with the label text used for matching."""
+
+    block: Row
+    labels: tuple[Piece, ...]
+    values: tuple[Piece, ...]
+    own_key: str
+    window_key: str
+
+    @property
+    def label(self) -> str:
+        return " ".join(p.text.replace("\n", "") for p in self.labels if p.text.strip()) or self.block.text
+
+    @property
+    def shown_values(self) -> str:
+        return "[" + ", ".join(p.text.replace("\n", "") or "·" for p in self.values) + "]"
+
+
+def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...]]:
+    """Label cells and value cells of a row (values: the trailing value-like cells). Leading value-like cells
+    beyond ``width`` that are empty are merged-cell places, not values, and are dropped."""
+    cells = row.cells
+    n = len(cells)
+    while n > 0 and value_like(cells[n - 1].text):
+        n -= 1
+    labels, values = cells[:n], cells[n:]
+    if row.explicit and len(values) > width:
+        extra = values[: len(values) - width]
+        if all(not p.text.strip() for p in extra):
+            values = values[len(values) - width :]
+    if not row.explicit:
+        values = tuple(p for p in values if p.text.strip())
+    return labels, values
+
+
+def _key(pieces: Sequence[Piece]) -> str:
+    return label_key("".join(p.text for p in pieces))
+
+
+def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
+    """The rows of a table region that carry values, with their label windows (see the module notes)."""
+    rows: list[RawRow] = []
+    pending: list[str] = []  # text lines (PDF layout) since the last row
+    positions: list[int] = []
+    for block in blocks:
+        if isinstance(block, Line):
+            pending.append(label_key(block.text))
+            continue
+        labels, values = split_row(block, width)
+        if not values:
+            pending.append(_key(block.cells))
+            continue
+        own = _key(labels)
+        window = own
+        if not block.explicit:
+            window = "".join(pending) + own
+            if rows and not rows[-1].block.explicit:
+                previous = rows[-1]
+                rows[-1] = attrs.evolve(previous, window_key=previous.window_key + "".join(pending))
+        rows.append(RawRow(block, labels, values, own, window))
+        positions.append(len(rows))
+        pending = []
+    if rows and pending and not rows[-1].block.explicit:
+        rows[-1] = attrs.evolve(rows[-1], window_key=rows[-1].window_key + "".join(pending))
+    return rows
+
+
+def score(raw: RawRow, target: RowTarget) -> float:
+    best = 0.0
+    for key in target.keys:
+        value = coverage(key, raw.window_key)
+        if value >= THRESHOLD and raw.window_key != raw.own_key and coverage(key, raw.own_key) >= THRESHOLD:
+            value += OWN_BONUS
+        best = max(best, value)
+    return best
+
+
+def align(scores: list[list[float]]) -> list[tuple[int, int]]:
+    """Pairs (raw row, target) in order that maximise the total score, each score at least the threshold."""
+    n = len(scores)
+    m = len(scores[0]) if scores else 0
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        row, below = best[i], best[i + 1]
+        for j in range(m - 1, -1, -1):
+            value = max(below[j], row[j + 1])
+            s = scores[i][j]
+            if s >= THRESHOLD:
+                value = max(value, s + below[j + 1])
+            row[j] = value
+    pairs = []
+    i = j = 0
+    while i < n and j < m:
+        s = scores[i][j]
+        if s >= THRESHOLD and abs(best[i][j] - (s + best[i + 1][j + 1])) < 1e-9:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif abs(best[i][j] - best[i + 1][j]) < 1e-9:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+# ---------------------------------------------------------------------------------------------------- reading
+
+
+class TableReader:
+    def __init__(self, reading: Reading, index: TableIndex, blocks: Sequence[Block], part: str) -> None:
+        self.reading = reading
+        self.index = index
+        self.blocks = blocks
+        self.part = part
+        self.width = len(index.columns)
+        self.rows = raw_rows(blocks, self.width)
+
+    @property
+    def table(self) -> str:
+        return self.index.table.key
+
+    def cell_key(self, row: str | None, column: int) -> str:
+        return self.index.table.cell_key(row, self.index.columns[column].key)
+
+    # ---- header
+    def check_header(self, first_data_line: int | None) -> None:
+        header = []
+        for block in self.blocks:
+            line = block.line
+            if first_data_line is not None and line >= first_data_line:
+                break
+            header.append(label_key(block.text if isinstance(block, Line) else "".join(c.text for c in block.cells)))
+        text = "".join(header)
+        if not text:
+            return
+        for member, keys in zip(self.index.columns, self.index.column_keys, strict=True):
+            if not any(coverage(k, text) >= THRESHOLD for k in keys):
+                self.reading.note(
+                    "ING150", None, None, (), table=self.index.table.label or self.table, label=member.label
+                )
+
+    # ---- values of one row
+    def place(self, raw: RawRow, row_key: str | None, reference: RawRow | None) -> bool:
+        values = raw.values
+        label = raw.label
+        if len(values) == self.width:
+            for column, piece in enumerate(values):
+                self.reading.put(self.cell_key(row_key, column), piece, "cell", label)
+            return True
+        cells = tuple(self.cell_key(row_key, c) for c in range(self.width))
+        if not raw.block.explicit and len(values) < self.width and reference is not None:
+            placed = _by_position(values, reference.values)
+            if placed is not None:
+                blank = []
+                for column in range(self.width):
+                    key = cells[column]
+                    if column in placed:
+                        self.reading.put(key, placed[column], "position", label)
+                    else:
+                        self.reading.put(key, Piece("", raw.block.line, raw.block.raw.where), "position", label)
+                        blank.append(self.index.columns[column].label)
+                self.reading.note(
+                    "ING160",
+                    raw.block.raw.where,
+                    raw.block.line,
+                    cells,
+                    label=label,
+                    found=len(values),
+                    expected=self.width,
+                    blank="、".join(blank),
+                )
+                return True
+        self.reading.note(
+            "ING130",
+            raw.block.raw.where,
+            raw.block.line,
+            cells,
+            label=label,
+            found=len(values),
+            expected=self.width,
+            values=raw.shown_values,
+        )
+        return False
+
+
+def _centre(piece: Piece) -> float:
+    return (piece.x or 0) + len(piece.text) / 2
+
+
+def _by_position(values: Sequence[Piece], reference: Sequence[Piece]) -> dict[int, Piece] | None:
+    """Put each value under the reference column whose centre is nearest (in order, each column once), if every
+    value is clearly under one column; else None."""
+    anchors = [_centre(p) for p in reference]
+    if any(p.x is None for p in values) or len(anchors) < 2:
+        return None
+    gaps = [b - a for a, b in itertools.pairwise(anchors)]
+    tolerance = max(2.0, min(gaps) * 0.6)
+    placed: dict[int, Piece] = {}
+    last = -1
+    for piece in values:
+        centre = _centre(piece)
+        column = min(range(len(anchors)), key=lambda c: abs(anchors[c] - centre))
+        if abs(anchors[column] - centre) > tolerance or column <= last:
+            return None
+        placed[column] = piece
+        last = column
+    return placed
+
+
+def is_numeric_piece(piece: Piece) -> bool:
+    return parse_cell(piece.text).kind == "number"
+
+
+# ---------------------------------------------------------------------------------------------------- whole tables
+
+
+def read_table(reading: Reading, index: TableIndex, blocks: Sequence[Block], part: str) -> None:
+    reader = TableReader(reading, index, blocks, part)
+    if index.rows is None:
+        _read_single(reader)
+    else:
+        _read_rows(reader, index.rows)
+
+
+def _header_ok(reader: TableReader, first_data_line: int | None) -> bool:
+    before = len(reader.reading.log)
+    reader.check_header(first_data_line)
+    missing = [e for e in reader.reading.log[before:] if e.code == "ING150"]
+    if missing and len(missing) * 2 >= reader.width and reader.width > 1:
+        del reader.reading.log[before:]
+        cells = tuple(reader.index.table.cells)
+        reader.reading.note(
+            "ING151",
+            None,
+            first_data_line,
+            cells,
+            table=reader.index.table.label or reader.table,
+            labels="、".join(m.label for m in reader.index.columns),
+        )
+        return False
+    return True
+
+
+def _nearest_full(rows: Sequence[RawRow], raw: RawRow, width: int) -> RawRow | None:
+    full = [r for r in rows if len(r.values) == width and r is not raw]
+    if not full:
+        return None
+    return min(full, key=lambda r: abs(r.block.line - raw.block.line))
+
+
+def _read_single(reader: TableReader) -> None:
+    rows = reader.rows
+    unlabelled = [r for r in rows if not any(p.text.strip() for p in r.labels)]
+    candidates = unlabelled or rows
+    chosen = None
+    for r in candidates:
+        if len(r.values) == reader.width and any(p.text.strip() for p in r.values):
+            chosen = r
+            break
+    if chosen is None:
+        chosen = next((r for r in candidates if len(r.values) == reader.width), None)
+    if chosen is None and candidates:
+        chosen = max(candidates, key=lambda r: len(r.values))
+    if chosen is None:
+        cells = tuple(reader.index.table.cells)
+        reader.reading.note(
+            "ING120", None, None, cells, label=reader.index.table.label or reader.table, count=len(cells)
+        )
+        return
+    if not _header_ok(reader, chosen.block.line):
+        return
+    reader.place(chosen, None, _nearest_full(rows, chosen, reader.width))
+
+
+def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
+    reading = reader.reading
+    rows = reader.rows
+    scores = [[score(r, t) for t in targets] for r in rows]
+    pairs = align(scores)
+    used_rows = {i for i, _ in pairs}
+    used_targets = {j for _, j in pairs}
+    # second pass: a row printed out of the format's order
+    for j, target in enumerate(targets):
+        if j in used_targets:
+            continue
+        best = max((i for i in range(len(rows)) if i not in used_rows), key=lambda i: scores[i][j], default=None)
+        if best is not None and scores[best][j] >= 1.0:
+            pairs.append((best, j))
+            used_rows.add(best)
+            used_targets.add(j)
+            reading.note("ING123", rows[best].block.raw.where, rows[best].block.line, label=target.member.label)
+    pairs.sort()
+    first = min((rows[i].block.line for i, _ in pairs), default=None)
+    if not _header_ok(reader, first):
+        return
+    for i, j in pairs:
+        raw, target = rows[i], targets[j]
+        s = scores[i][j]
+        if s < 1.0 - 1e-9 or not any(k in raw.window_key for k in target.keys[:1]):
+            how = ("近似", "similarity") if s < 1.0 - 1e-9 else ("别名", "an alias")
+            reading.note(
+                "ING121",
+                raw.block.raw.where,
+                raw.block.line,
+                (),
+                found=raw.label,
+                label=target.member.label,
+                how=how[0],
+                how_en=how[1],
+                score=f"{min(s, 1.0):.2f}",
+            )
+        merged = _newer_layout(reader, rows, i, target, used_rows)
+        if merged:
+            continue
+        reader.place(raw, target.member.key, _nearest_full(rows, raw, reader.width))
+    _out_of_date(reader, rows, targets, pairs, used_rows, used_targets)
+    for i, raw in enumerate(rows):
+        if i not in used_rows and any(p.text.strip() for p in raw.values):
+            reading.note("ING122", raw.block.raw.where, raw.block.line, found=raw.label, values=raw.shown_values)
+    unmatched_rows = any(i not in used_rows for i in range(len(rows)))
+    for j, target in enumerate(targets):
+        if j in used_targets:
+            continue
+        cells = tuple(reader.cell_key(target.member.key, c) for c in range(reader.width))
+        if all(c in reading.values for c in cells):
+            continue
+        printed = None if unmatched_rows else _printed_without_values(reader, target)
+        if printed is not None:
+            for key in cells:
+                reading.put(key, Piece("", printed.line, printed.where), "position", printed.text)
+            reading.note("ING161", printed.where, printed.line, cells, label=target.member.label)
+            continue
+        reading.note("ING120", None, None, cells, label=" · ".join(target.member.labels), count=len(cells))
+
+
+def _printed_without_values(reader: TableReader, target: RowTarget) -> Piece | None:
+    """In PDF layout text, a line that is the row's label alone (its cells are all blank)."""
+    for block in reader.blocks:
+        if isinstance(block, Line) and reader.rows and not reader.rows[0].block.explicit:
+            key = label_key(block.text)
+            if any(coverage(k, key) >= 1.0 for k in target.keys) and len(key) <= max(len(k) for k in target.keys) + 8:
+                return block.piece
+    return None
+
+
+def _newer_layout(reader: TableReader, rows: Sequence[RawRow], i: int, target: RowTarget, used: set[int]) -> bool:
+    """A format row printed as numbered sub-rows ("（六）其他处理 | 1.… ", "2.…", "3.…"): sum them into it."""
+    raw = rows[i]
+    key = next((k for k in target.keys if k in raw.own_key), None)
+    if key is None or target.member.kind != "leaf":
+        return False
+    rest = raw.own_key.split(key, 1)[1]
+    if not rest.startswith("1") or len(rest) < 3:
+        return False
+    group = [raw]
+    for k in range(i + 1, len(rows)):
+        if k in used or not rows[k].own_key[:1].isdigit() or rows[k].own_key[:1] == "1":
+            break
+        group.append(rows[k])
+    if len(group) < 2 or any(len(r.values) != reader.width for r in group):
+        return False
+    reading = reader.reading
+    for column in range(reader.width):
+        key_c = reader.cell_key(target.member.key, column)
+        parts = [parse_cell(r.values[column].text) for r in group]
+        where = "; ".join(r.values[column].where for r in group)
+        raw_text = " + ".join(r.values[column].text for r in group)
+        numbers = [p.number for p in parts if p.kind == "number" and p.number is not None]
+        if len(numbers) == len(parts):
+            reading.values[key_c] = sum(numbers, Decimal(0))
+        elif all(p.kind in ("blank", "dash") for p in parts):
+            reading.values[key_c] = BLANK_VALUE
+        else:
+            reading.values[key_c] = UNKNOWN_VALUE
+        reading.provenance[key_c] = Provenance(where, group[0].block.line, raw_text, "merged", raw.label)
+    for k in range(i + 1, i + len(group)):
+        used.add(k)
+    cells = tuple(reader.cell_key(target.member.key, c) for c in range(reader.width))
+    reading.note("ING141", raw.block.raw.where, raw.block.line, cells, label=target.member.label, count=len(group))
+    return True
+
+
+def _out_of_date(
+    reader: TableReader,
+    rows: Sequence[RawRow],
+    targets: tuple[RowTarget, ...],
+    pairs: Sequence[tuple[int, int]],
+    used_rows: set[int],
+    used_targets: set[int],
+) -> None:
+    """A group of the format printed as one row (the 2019 single （六）其他处理 row in a 2021 report)."""
+    axis = reader.index.table.rows
+    if axis is None:
+        return
+    position = {t.member.key: j for j, t in enumerate(targets)}
+    for group in axis.members:
+        if group.kind != "group":
+            continue
+        leaves = [k for k in axis.leaves_under(group.key) if k in position]
+        if len(leaves) < 2 or any(position[k] in used_targets for k in leaves):
+            continue
+        first, last = min(position[k] for k in leaves), max(position[k] for k in leaves)
+        low = max((i for i, j in pairs if j < first), default=-1)
+        high = min((i for i, j in pairs if j > last), default=len(rows))
+        keys = _group_keys(group)
+        best, best_score = None, 0.0
+        for i in range(low + 1, high):
+            if i in used_rows:
+                continue
+            s = max(coverage(k, rows[i].window_key) for k in keys)
+            if s >= THRESHOLD and s > best_score:
+                best, best_score = i, s
+        if best is None:
+            continue
+        raw = rows[best]
+        catch_all = next(
+            (k for k in reversed(leaves) if label_key(axis.by_key[k].label).lstrip("0123456789") == "其他"), None
+        )
+        used_rows.add(best)
+        unknown_labels = []
+        for k in leaves:
+            used_targets.add(position[k])
+            if k == catch_all:
+                continue
+            unknown_labels.append(axis.by_key[k].label)
+            for column in range(reader.width):
+                reader.reading.unknown(reader.cell_key(k, column), raw.block.raw.where, raw.block.line, raw.label)
+        cells = tuple(reader.cell_key(k, c) for k in leaves for c in range(reader.width))
+        target_label = axis.by_key[catch_all].label if catch_all else "—"
+        unknown = "、".join(unknown_labels)
+        reader.reading.note(
+            "ING140",
+            raw.block.raw.where,
+            raw.block.line,
+            cells,
+            group=group.label,
+            target=target_label,
+            unknown=unknown,
+            unknown_en=unknown,
+        )
+        if catch_all is not None:
+            before = set(reader.reading.provenance)
+            reader.place(raw, catch_all, _nearest_full(rows, raw, reader.width))
+            for key in set(reader.reading.provenance) - before:
+                reader.reading.provenance[key] = attrs.evolve(reader.reading.provenance[key], how="migrated")
+
+
+def _group_keys(member: object) -> tuple[str, ...]:
+    label = getattr(member, "label", "")
+    aliases = getattr(member, "aliases", ())
+    return tuple(k for k in (label_key(label), *(label_key(a) for a in aliases)) if k)
