@@ -21,13 +21,34 @@ HUAIAN = REPORTS / "2024_huaian_shi.txt"
 
 pytestmark = pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/reports not present")
 
-ROWS = (
-    "received carried_in disclosed partly_disclosed state_secret prohibited_by_law three_safeties third_party "
-    "internal_affairs process_information enforcement_files inquiry_matters not_held needs_creation still_unclear "
-    "complaints repeated publications excessive confirmation no_correction fee_unpaid other_reasons outcome_total "
-    "carried_out"
-).split()
-COLUMNS = "natural business research ngo law_firm other total".split()
+ROWS = [
+    "received",
+    "carried_in",
+    "disclosed",
+    "partly_disclosed",
+    "state_secret",
+    "prohibited_by_law",
+    "three_safeties",
+    "third_party",
+    "internal_affairs",
+    "process_information",
+    "enforcement_files",
+    "inquiry_matters",
+    "not_held",
+    "needs_creation",
+    "still_unclear",
+    "complaints",
+    "repeated",
+    "publications",
+    "excessive",
+    "confirmation",
+    "no_correction",
+    "fee_unpaid",
+    "other_reasons",
+    "outcome_total",
+    "carried_out",
+]
+COLUMNS = ["natural", "business", "research", "ngo", "law_firm", "other", "total"]
 APPEALS = [
     f"{block}_{what}"
     for block in ("review", "direct", "after_review")
@@ -80,9 +101,11 @@ HUAIAN_APPEALS = [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
 HUAIAN_PROACTIVE = [1, 0, 11, 8, 26, 66, 447228, 3985758, 88283, Decimal("96171.6")]
 
 # 沭阳县发展和改革局 2023: the legal-person columns are left blank in every row
-SHUYANG_REQUESTS = [[26, _, _, _, _, _, 26], [0, _, _, _, _, _, 0], [26, _, _, _, _, _, 26]] + [
-    [0, _, _, _, _, _, 0] for _row in range(20)
-] + [[26, _, _, _, _, _, 26], [0, _, _, _, _, _, 0]]
+SHUYANG_REQUESTS = (
+    [[26, _, _, _, _, _, 26], [0, _, _, _, _, _, 0], [26, _, _, _, _, _, 26]]
+    + [[0, _, _, _, _, _, 0] for _row in range(20)]
+    + [[26, _, _, _, _, _, 26], [0, _, _, _, _, _, 0]]
+)
 SHUYANG_APPEALS = [0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 SHUYANG_PROACTIVE = [0, 0, 0, 8, 0, 18, 0, 0, 0, 0]
 
@@ -101,7 +124,8 @@ def spec() -> Spec:
 
 @pytest.fixture(scope="module")
 def results(spec: Spec) -> dict[str, Result]:
-    return {name: ingest_file(spec, path) for name, path in (("jiujia", JIUJIA), ("shuyang", SHUYANG), ("huaian", HUAIAN))}
+    inputs = (("jiujia", JIUJIA), ("shuyang", SHUYANG), ("huaian", HUAIAN))
+    return {name: ingest_file(spec, path) for name, path in inputs}
 
 
 def _expected(requests: list[list[object]], appeals: list[object], proactive: list[object]) -> dict[str, object]:
