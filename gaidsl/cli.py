@@ -16,6 +16,7 @@ from typing import TextIO
 from gaidsl import __version__, build_cli, validate_cli
 from gaidsl.compiler import Compilation, compile_file
 from gaidsl.diagnostics import has_errors, render_json, render_text
+from gaidsl.ingest import cli as ingest_cli
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Commands that live in their own modules register here, one line each: module.register(sub)
     build_cli.register(sub)
     validate_cli.register(sub)
+    ingest_cli.register(sub)
     return parser
 
 

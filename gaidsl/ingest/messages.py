@@ -4,7 +4,7 @@
 code       level    meaning
 =========  =======  ==========================================================================================
 ING001     error    the input cannot be read at all (missing, not text, not a report): nothing is written
-ING002     error    no part of the format was found in the input
+ING002     error    no part of the format was found in the input (the input counts as unreadable)
 ING010     info     which reader read the input, and which spec ``--spec auto`` chose and why
 ING011     info     layout noise dropped (page numbers, Word bookmarks)
 ING020     warning  the report's body or year could not be read from its title

@@ -52,7 +52,10 @@ def ingest_document(spec: ir.Spec, document: Document) -> Result:
     sections = spec_index(spec)
     regions, start = find_parts(document, sections, reading)
     if not regions:
-        reading.note("ING002")
+        raise Unreadable(
+            "未找到报告格式的任何部分（一、总体情况 … 六、其他需要报告的事项）：不是这一格式的年度报告？",
+            "no part of the format was found (一、总体情况 … 六、其他需要报告的事项): not a report of this format?",
+        )
     preamble_blocks = document.blocks[:start] if regions else document.blocks[:12]
     for region in regions:
         _read_region(reading, region, document.route)

@@ -1,0 +1,325 @@
+"""Reading and checking many reports: a folder of hundreds, with a progress bar, a summary and cross-year checks.
+
+Each input is read (:mod:`~gaidsl.ingest.reader`), then checked with the reference evaluator. When the same body's
+reports for two consecutive years are both present (same body name from the title, years N−1 and N), the
+earlier one is passed as ``previous``, so the checks across periods (上年结转 = last year's 结转下年度继续办理;
+现行有效件数 carried) are verified instead of left unverifiable.
+
+The summary lists per report what was read and which checks fail: as CSV (one row per report, the failing checks
+in one column) and as one HTML page (jinja2, autoescaped) with a report × check grid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+
+from gaidsl import ir
+from gaidsl.evaluate import Evaluation, evaluate
+from gaidsl.ingest.detect import Unreadable
+from gaidsl.ingest.model import LogEntry
+from gaidsl.ingest.normalise import label_key
+from gaidsl.ingest.reader import Result, ingest_file, unreadable_entry
+from gaidsl.report import Missing
+
+FOLDER_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx"})
+"""What a folder is searched for (a file named on the command line is read whatever its name)."""
+OUR_FILES = frozenset({"summary.html", "summary.csv"})
+
+
+@attrs.frozen
+class Item:
+    """One input of a batch: what reading it gave (``result``) or why it could not be read (``error``), its
+    checks, and the file of last year's report it was checked against."""
+
+    path: str
+    name: str
+    result: Result | None = None
+    error: LogEntry | None = None
+    evaluation: Evaluation | None = None
+    previous: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> str:
+        if self.result is None:
+            return "unreadable"
+        ingested = self.result.ingested
+        if ingested.unread or ingested.entries("error") or (self.evaluation is not None and not self.evaluation.ok):
+            return "problems"
+        return "ok"
+
+    @property
+    def body(self) -> str | None:
+        if self.result is None:
+            return None
+        body = self.result.ingested.report.fields.get("body")
+        return body if isinstance(body, str) else None
+
+    @property
+    def year(self) -> int | None:
+        if self.result is None:
+            return None
+        year = self.result.ingested.report.fields.get("year")
+        return None if year is None or isinstance(year, Missing | str) else int(year)
+
+
+# ---------------------------------------------------------------------------------------------------- inputs
+
+
+def collect(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """The input files (folders searched recursively for report files, in name order) and the paths missing."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
+            files.extend(sorted(p for p in found if not p.name.startswith(".") and p.name not in OUR_FILES))
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(raw)
+    return files, missing
+
+
+def output_names(paths: Sequence[Path]) -> list[str]:
+    """A distinct output stem per input (``report``, ``report-2``… when names repeat)."""
+    seen: dict[str, int] = {}
+    names = []
+    for path in paths:
+        stem = path.stem or "report"
+        count = seen.get(stem, 0) + 1
+        seen[stem] = count
+        names.append(stem if count == 1 else f"{stem}-{count}")
+    return names
+
+
+# ---------------------------------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """A one-line progress bar on a terminal stream: ``[#####.....] 512/1000  51%  3.2 ms/report  name``."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool = True, width: int = 30) -> None:
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.enabled = enabled and total > 0
+        self.width = width
+        self.done = 0
+        self.start = time.perf_counter()
+        self.last = 0.0
+
+    def step(self, name: str = "") -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if self.done < self.total and now - self.last < 0.05:
+            return
+        self.last = now
+        filled = self.width * self.done // self.total
+        rate = (now - self.start) * 1000 / self.done
+        shown = name if len(name) <= 30 else "…" + name[-29:]
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
+            f"{100 * self.done // self.total:3d}%  {rate:.1f} ms/report  {shown:<30}"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# ---------------------------------------------------------------------------------------------------- running
+
+
+def run(
+    specs: ir.Spec | Sequence[ir.Spec],
+    paths: Sequence[Path],
+    check: bool = True,
+    progress: Progress | None = None,
+    route: str | None = None,
+    on_item: Callable[[Item], None] | None = None,
+) -> list[Item]:
+    """Read every input (then check them all, pairing consecutive years of a body)."""
+    names = output_names(paths)
+    items: list[Item] = []
+    for path, name in zip(paths, names, strict=True):
+        start = time.perf_counter()
+        try:
+            result = ingest_file(specs, path, route)
+            item = Item(str(path), name, result=result, seconds=time.perf_counter() - start)
+        except Unreadable as exc:
+            item = Item(str(path), name, error=unreadable_entry(exc), seconds=time.perf_counter() - start)
+        items.append(item)
+        if progress is not None:
+            progress.step(path.name)
+    if check:
+        items = check_all(items)
+    if on_item is not None:
+        for item in items:
+            on_item(item)
+    return items
+
+
+def previous_of(items: Sequence[Item]) -> dict[int, int]:
+    """For each report, the index of the same body's report for the year before (when present)."""
+    by_body: dict[tuple[str, int], int] = {}
+    for index, item in enumerate(items):
+        if item.body and item.year is not None:
+            by_body.setdefault((label_key(item.body), item.year), index)
+    pairs = {}
+    for index, item in enumerate(items):
+        if item.body and item.year is not None:
+            earlier = by_body.get((label_key(item.body), item.year - 1))
+            if earlier is not None:
+                pairs[index] = earlier
+    return pairs
+
+
+def check_all(items: Sequence[Item]) -> list[Item]:
+    pairs = previous_of(items)
+    checked = []
+    for index, item in enumerate(items):
+        if item.result is None:
+            checked.append(item)
+            continue
+        earlier = items[pairs[index]] if index in pairs else None
+        previous = earlier.result.ingested.report if earlier is not None and earlier.result is not None else None
+        evaluation = evaluate(item.result.spec, item.result.ingested.report, previous)
+        checked.append(attrs.evolve(item, evaluation=evaluation, previous=earlier.path if earlier else None))
+    return checked
+
+
+# ---------------------------------------------------------------------------------------------------- summary
+
+COLUMNS = (
+    "file",
+    "status",
+    "body",
+    "year",
+    "version",
+    "route",
+    "cells",
+    "read",
+    "blank",
+    "unknown",
+    "unread",
+    "reading_errors",
+    "reading_warnings",
+    "failed_errors",
+    "failed_warnings",
+    "unverifiable",
+    "text_warnings",
+    "previous",
+    "failed_checks",
+    "reason",
+)
+
+
+def failed_checks(evaluation: Evaluation | None) -> list[str]:
+    if evaluation is None:
+        return []
+    found: dict[str, None] = {}
+    for result in evaluation.failures:
+        found.setdefault(result.check, None)
+    return list(found)
+
+
+def row(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+    data["file"] = item.path
+    data["status"] = item.status
+    if item.result is None:
+        data["reason"] = item.error.message.en if item.error else ""
+        return data
+    ingested = item.result.ingested
+    values = ingested.report.values
+    summary = item.evaluation.summary() if item.evaluation else {}
+    data.update(
+        body=item.body or "",
+        year=item.year if item.year is not None else "",
+        version=ingested.report.version,
+        route=ingested.route,
+        cells=len(item.result.spec.cells),
+        read=sum(1 for k in values if k not in ingested.unread),
+        blank=sum(1 for v in values.values() if v is Missing.BLANK),
+        unknown=sum(1 for v in values.values() if v is Missing.UNKNOWN),
+        unread=len(ingested.unread),
+        reading_errors=len(ingested.entries("error")),
+        reading_warnings=len(ingested.entries("warning")),
+        failed_errors=summary.get("errors", ""),
+        failed_warnings=summary.get("warnings", ""),
+        unverifiable=summary.get("unverifiable", ""),
+        text_warnings=sum(1 for c in item.result.text_checks if c.status == "fail"),
+        previous=item.previous or "",
+        failed_checks=";".join(failed_checks(item.evaluation)),
+    )
+    return data
+
+
+def summary_csv(items: Iterable[Item]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for item in items:
+        writer.writerow(row(item))
+    return out.getvalue()
+
+
+def summary_html(items: Sequence[Item], title: str = "gaidsl ingest") -> str:
+    import jinja2
+
+    template_dir = Path(__file__).resolve().parent / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    checks: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if item.evaluation is None:
+            continue
+        for result in item.evaluation.results:
+            entry = checks.setdefault(result.check, {"key": result.check, "severity": result.severity, "fail": 0})
+            if result.status == "fail":
+                entry["fail"] += 1
+    failing = [c for c in checks.values() if c["fail"]]
+    failing.sort(key=lambda c: (c["severity"] != "error", -c["fail"], c["key"]))
+    reports = []
+    for item in items:
+        data = row(item)
+        cells: dict[str, dict[str, Any]] = {}
+        if item.evaluation is not None:
+            for result in item.evaluation.results:
+                state = cells.setdefault(result.check, {"status": "pass", "messages": []})
+                if result.status == "fail":
+                    state["status"] = "fail"
+                    state["messages"].append(result.message.zh)
+                elif result.status == "unverifiable" and state["status"] == "pass":
+                    state["status"] = "unverifiable"
+        log = []
+        if item.result is not None:
+            log = [e.render("zh") for e in item.result.ingested.log if e.level != "info"]
+            texts = item.result.text_checks
+            log += [f"第一部分：{c.what.zh} {c.quoted} ≠ 表格 {c.table}" for c in texts if c.status == "fail"]
+        elif item.error is not None:
+            log = [item.error.render("zh")]
+        reports.append({"row": data, "cells": cells, "log": log})
+    counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}
+    template = env.get_template("summary.html.j2")
+    return template.render(title=title, reports=reports, checks=failing, counts=counts, total=len(items))
+
+
+def default_progress(total: int, wanted: bool | None) -> Progress:
+    enabled = wanted if wanted is not None else (total > 1 and sys.stderr.isatty() and not os.environ.get("CI"))
+    return Progress(total, sys.stderr, enabled)
