@@ -61,6 +61,10 @@ class _Builder(Transformer[Token, Any]):
         if "." in token:
             self.problems.append(error("GAI007", self._tok_span(token), what=what, what_en=what_en, value=str(token)))
             return 0
+        if len(token) > 9:  # far out of any range (and int() refuses thousands of digits)
+            shown = token if len(token) <= 20 else token[:20] + "…"
+            self.problems.append(error("GAI208", self._tok_span(token), value=shown))
+            return 0
         return int(token)
 
     # -------------------------------------------------------------------------------------------- documents

@@ -86,7 +86,8 @@ class _Loader:
         if not isinstance(doc, ast.Format) or doc.extends is None:
             return doc, ()
         base_name = os.path.normpath(os.path.join(os.path.dirname(source.name), doc.extends))
-        if base_name in stack or base_name == source.name:
+        seen = {os.path.realpath(name) for name in (*stack, source.name)}
+        if base_name in stack or base_name == source.name or os.path.realpath(base_name) in seen:
             chain = " → ".join((*stack, source.name, base_name))
             self.diagnostics.append(error("GAI406", doc.extends_span, path=chain))
             return None, ()

@@ -247,17 +247,30 @@ def _visible(text: str) -> str:
     return "".join(out)
 
 
+SNIPPET_WIDTH = 120
+"""Lines wider than this are shown as a window around the span, cut with '…'."""
+
+
 def _snippet(source: SourceFile, span: Span, label: str = "") -> list[str]:
     line_text = source.line(span.line)
     gutter = str(span.line)
     pad = " " * len(gutter)
-    before = _visible(line_text[: span.column - 1])
+    start = min(max(span.column - 1, 0), len(line_text))
     if span.end_line == span.line:
-        marked = line_text[span.column - 1 : max(span.end_column - 1, span.column)]
+        end = max(span.end_column - 1, start + 1)
     else:  # a span over several lines: mark its first line, up to any comment
-        marked = _without_comment(line_text)[span.column - 1 :]
+        end = max(len(_without_comment(line_text)), start + 1)
+    shown_from, shown_to = 0, len(line_text)
+    if display_width(_visible(line_text)) > SNIPPET_WIDTH:
+        shown_from = max(0, start - 30)
+        shown_to = min(len(line_text), max(end, start + 1) + 30, shown_from + SNIPPET_WIDTH // 2)
+        end = min(end, shown_to)
+    head = "…" if shown_from > 0 else ""
+    tail = "…" if shown_to < len(line_text) else ""
+    before = head + _visible(line_text[shown_from:start])
+    marked = line_text[start:end]
     width = max(1, display_width(_visible(marked)))
-    shown = _visible(line_text)
+    shown = head + _visible(line_text[shown_from:shown_to]) + tail
     carets = " " * display_width(before) + "^" * width
     return [
         f"{pad} |",

@@ -150,6 +150,8 @@ class ExpressionLowerer:
         return [(sign, expr)]  # type: ignore[list-item]
 
     def _binop(self, expr: ast.BinOp, scope: Scope) -> Typed:
+        if expr.op in "+-" and isinstance(expr.left, ast.BinOp) and expr.left.op in "+-":
+            return self._chain(expr, scope)
         left_typed, right_typed = self._lower_all((expr.left, expr.right), scope)
         left = self._want(left_typed, NUM, expr.left, expr.op)
         right = self._want(right_typed, NUM, expr.right, expr.op)
@@ -181,6 +183,45 @@ class ExpressionLowerer:
         if divisor == 0:
             raise self._fail(error("GAI206", expr.right.span))
         return Typed(self._scale(Decimal(1) / divisor, left.expr), NUM, left.unit, left.constant)
+
+    def _chain(self, expr: ast.BinOp, scope: Scope) -> Typed:
+        """``a + b - c + …`` (nested to the left by the grammar) lowered in a loop, not by recursion."""
+        spine: list[ast.BinOp] = []
+        node: ast.Expr = expr
+        while isinstance(node, ast.BinOp) and node.op in "+-":
+            spine.append(node)
+            node = node.left
+        first = node
+        failed = False
+        try:
+            total = self._want(self._lower(first, scope), NUM, first, spine[-1].op)
+        except _Failed:
+            failed, total = True, Typed(ir.Sum(()), NUM)
+        for step in reversed(spine):
+            try:
+                right = self._want(self._lower(step.right, scope), NUM, step.right, step.op)
+            except _Failed:
+                failed = True
+                continue
+            if failed:
+                continue
+            ok, unit = self._unit_join(total, right)
+            if not ok:
+                raise self._fail(
+                    error(
+                        "GAI201",
+                        step.span,
+                        [Text("先换算成同一单位（乘以常数）", "convert to one unit first (multiply by a constant)")],
+                        left=total.unit,
+                        right=right.unit,
+                    )
+                )
+            sign = 1 if step.op == "+" else -1
+            terms = self._terms(1, total.expr) + self._terms(sign, right.expr)
+            total = Typed(ir.Sum(tuple(terms)), NUM, unit, total.constant and right.constant)
+        if failed:
+            raise _Failed()
+        return total
 
     def _compare(self, expr: ast.Compare, scope: Scope) -> Typed:
         left, right = self._lower_all((expr.left, expr.right), scope)

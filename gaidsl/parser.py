@@ -411,10 +411,40 @@ def _comments(source: SourceFile) -> list[ast.Comment]:
     return found
 
 
+MAX_NESTING = 200
+"""Deepest nesting of the syntax tree accepted (real specs nest about 10 deep): every later stage may recurse."""
+
+
+def _too_deep(source: SourceFile, tree: lark.Tree[lark.Token]) -> Diagnostic | None:
+    """GAI008 at the first place the tree nests deeper than :data:`MAX_NESTING` (found without recursion)."""
+    stack: list[tuple[lark.Tree[lark.Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            meta = node.meta
+            start = getattr(meta, "start_pos", 0) if not getattr(meta, "empty", True) else 0
+            return error(
+                "GAI008",
+                source.span(start, start + 1),
+                [
+                    Text(
+                        "拆分这个表达式，或用 sum(分组) 代替一长串加法",
+                        "split the expression, or use sum(group) instead of a long chain of '+'",
+                    )
+                ],
+                limit=MAX_NESTING,
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, lark.Tree))
+    return None
+
+
 def parse(source: SourceFile) -> ast.Document:
     """Parse a spec's text into its AST; raises :class:`DiagnosticError` with every syntax error found."""
     tree, comments = parse_tree(source)
     assert tree is not None
+    deep = _too_deep(source, tree)
+    if deep is not None:
+        raise DiagnosticError([deep])
     return build_document(tree, source, tuple(comments))
 
 
