@@ -286,10 +286,16 @@ class Problem:
     """All check instances of a spec in one incremental solver, each behind assumption literals."""
 
     def __init__(
-        self, spec: ir.Spec, *, exact_decimals: bool = False, timeout_ms: int = DEFAULT_TIMEOUT_MS, seed: int = 0
+        self,
+        spec: ir.Spec,
+        *,
+        exact_decimals: bool = False,
+        default_decimals: int = 2,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        seed: int = 0,
     ) -> None:
         self.spec = spec
-        self.encoder = Encoder(spec, exact_decimals=exact_decimals)
+        self.encoder = Encoder(spec, exact_decimals=exact_decimals, default_decimals=default_decimals)
         self.solver = z3.Solver()
         self.solver.set("timeout", timeout_ms)
         if seed:

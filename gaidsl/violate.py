@@ -1,0 +1,216 @@
+"""Reports that break exactly one check: the z3 search behind :func:`gaidsl.sample.invalid_reports`.
+
+From a valid draft, a plain z3 solver with one "keep this value" assumption per variable finds a report in which
+the other checks hold and the chosen check fails; values in an unsat core are let go, then taken back one by one
+where they fit, and z3's optimiser brings the changed numbers as close to the draft as it can (a slip of the pen,
+not a random report).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import attrs
+import z3  # type: ignore[import-untyped]
+
+from gaidsl import ir
+from gaidsl.encoding import Encoder, Item, VarKey, from_z3
+from gaidsl.report import Report
+from gaidsl.sampler import (
+    FILLERS,
+    FULL_DECIMALS,
+    SOLVER_TIMEOUT_MS,
+    Draft,
+    Sample,
+    Sampler,
+    Violation,
+    z3_text,
+)
+
+
+def violation_for(chosen: Sampler, check: ir.Check, base_sample: Sample, base: Draft, rng: random.Random) -> Violation:
+    """A sample near ``base`` in which exactly ``check`` fails (at one position if possible).
+
+    When the check cannot fail alone because cross-period checks imply it, the sample is a report without last
+    year's report (those checks are then unverifiable, and this one fails); the note says so."""
+    problem = chosen.problem()
+    others = [i for i in problem.items if i.check is not check]
+    found = _violate(chosen, check, others, base_sample, base, rng)
+    if found is not None:
+        return found
+    if chosen.cross_period and not check.across_periods:
+        same_period = [i for i in others if not i.check.across_periods]
+        alone = attrs.evolve(base_sample, previous=None)
+        found = _violate(chosen, check, same_period, alone, base, rng)
+        if found is not None:
+            note = "fails alone only without last year's report: cross-period checks imply it"
+            return attrs.evolve(found, note=(found.note + "; " if found.note else "") + note)
+    return Violation(check.key, None, redundant=True, note="implied by the other checks")
+
+
+def _violate(
+    chosen: Sampler, check: ir.Check, others: list[Item], base_sample: Sample, base: Draft, rng: random.Random
+) -> Violation | None:
+    problem = chosen.problem()
+    mine = problem.by_check.get(check.key, [])
+    order = list(mine)
+    rng.shuffle(order)
+    for item in order:
+        rest = others + [i for i in mine if i is not item]
+        if problem.solve(rest, fails=[item]) == "sat":
+            model = _nearest(chosen, [i.formula for i in rest] + [z3.Not(item.formula)], base, [], check)
+            if model is not None:
+                return _violation(chosen, check, model, base_sample, base, single=True)
+    answer = problem.solve(others, extra=[problem.any_fails(check)])
+    if answer == "unsat":
+        return None
+    hard = [i.formula for i in others] + [z3.Or(*[z3.Not(i.formula) for i in mine])]
+    model = _nearest(chosen, hard, base, [i.formula for i in mine], check) if answer == "sat" else None
+    if model is None:
+        return Violation(check.key, None, note="the solver gave up")
+    return _violation(chosen, check, model, base_sample, base, single=False)
+
+
+def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any], check: ir.Check) -> Any:
+    """A model of ``hard`` changing few of ``base``'s values (``preferred`` kept where possible, first), then each
+    changed number by as little as possible.
+
+    A plain solver with one "keep this value" assumption per variable: the assumptions in an unsat core are let go,
+    then each one let go is taken back if it fits (so the set of changed values is minimal), and finally z3's
+    optimiser, over the changed numbers only, brings them as close to the base as it can. Texts the check does not
+    read stay as they are."""
+    encoder = chosen.problem().encoder
+    read = {Encoder.key_of(n) for i in check.instances for n in ir.walk(i.expr) if isinstance(n, ir.TextRef)}
+    read |= {Encoder.key_of(n) for i in check.instances for n in ir.walk(i.expr) if isinstance(n, ir.FieldRef)}
+    solver = z3.Solver()
+    solver.set("timeout", SOLVER_TIMEOUT_MS)
+    solver.add(*encoder.background, *hard)
+    keep: dict[int, tuple[Any, Any]] = {}  # literal id → (literal, what it keeps)
+    numeric_ids: set[int] = set()
+    for slot, key in enumerate(chosen.keys):
+        if key in encoder.vars:
+            literal = z3.Bool(f"keep!{slot}")
+            condition = encoder.vars[key] == chosen.z3_value(slot, base.x[slot])
+            keep[literal.get_id()] = (literal, condition)
+            numeric_ids.add(literal.get_id())
+    for key, text in base.texts.items():
+        if key in encoder.vars:
+            condition = encoder.vars[key] == z3.StringVal(text)
+            if key in read:
+                literal = z3.Bool(f"keep!{key}")
+                keep[literal.get_id()] = (literal, condition)
+            else:
+                solver.add(condition)
+    preferred_ids: list[int] = []
+    for n, formula in enumerate(preferred):
+        literal = z3.Bool(f"prefer!{n}")
+        keep[literal.get_id()] = (literal, formula)
+        preferred_ids.append(literal.get_id())
+    for literal, condition in keep.values():
+        solver.add(z3.Implies(literal, condition))
+    active = dict(keep)
+    dropped: list[int] = []
+    while True:
+        answer = str(solver.check(*[lit for lit, _ in active.values()]))
+        if answer == "sat":
+            break
+        if answer != "unsat":
+            return None
+        core = [lit.get_id() for lit in solver.unsat_core() if lit.get_id() in active]
+        if not core:
+            return None
+        first = [i for i in core if i in numeric_ids] or [i for i in core if i not in preferred_ids] or core
+        for literal_id in first:
+            active.pop(literal_id)
+            dropped.append(literal_id)
+    for literal_id in sorted(dropped, key=lambda i: i not in preferred_ids):
+        trial = [lit for lit, _ in active.values()] + [keep[literal_id][0]]
+        if str(solver.check(*trial)) == "sat":
+            active[literal_id] = keep[literal_id]
+    if str(solver.check(*[lit for lit, _ in active.values()])) != "sat":
+        return None
+    model = solver.model()
+    changed = [
+        (slot, key)
+        for slot, key in enumerate(chosen.keys)
+        if key in encoder.vars and z3.Bool(f"keep!{slot}").get_id() not in active
+    ]
+    if not changed:
+        return model
+    closer = z3.Optimize()
+    closer.set("timeout", SOLVER_TIMEOUT_MS)
+    closer.add(*encoder.background, *hard)
+    for _, condition in active.values():
+        closer.add(condition)
+    for key, _ in base.texts.items():
+        if key in encoder.vars:
+            closer.add(encoder.vars[key] == model.eval(encoder.vars[key], model_completion=True))
+    distance = []
+    for slot, key in changed:
+        delta = encoder.vars[key] - chosen.z3_value(slot, base.x[slot])
+        distance.append(z3.If(delta >= 0, delta, -delta))
+    closer.minimize(z3.Sum(distance))
+    return closer.model() if str(closer.check()) == "sat" else model
+
+
+def _violation(
+    chosen: Sampler, check: ir.Check, model: Any, base_sample: Sample, base: Draft, *, single: bool
+) -> Violation:
+    from gaidsl.evaluate import evaluate
+
+    encoder = chosen.problem().encoder
+    x = list(base.x)
+    for slot, key in enumerate(chosen.keys):
+        if key in encoder.vars:
+            x[slot] = int(from_z3(model.eval(encoder.vars[key], model_completion=True)) * chosen.scale)
+    texts = dict(base.texts)
+    for key in texts:
+        if key in encoder.vars:
+            value = z3_text(model.eval(encoder.vars[key], model_completion=True))
+            if value != texts[key]:
+                texts[key] = _plausible_text(chosen, key, value)
+    draft = Draft(x, texts, FULL_DECIMALS)
+    report, last = chosen.reports(draft, previous=True)
+    previous = base_sample.previous
+    if previous is not None and last is not None and chosen.cross_period:
+        previous = Report(
+            previous.format,
+            previous.version,
+            {**previous.fields, **last.fields},
+            {**previous.texts, **last.texts},
+            {**previous.values, **last.values},
+        )
+    failing = [i for i in check.instances if _fails(chosen, check, i, report, previous)]
+    sample = Sample(report, previous, check.key, tuple(i.position for i in failing))
+    results = evaluate(chosen.spec, report, previous).results
+    wrong = [r for r in results if r.status == "fail" and r.check != check.key]
+    note = ""
+    if wrong or not failing:
+        note = "not exact: " + ", ".join(f"{r.check}[{r.position}] fails" for r in wrong) if wrong else "does not fail"
+    return Violation(check.key, sample, single_position=single and len(failing) == 1, note=note)
+
+
+def _fails(
+    chosen: Sampler, check: ir.Check, instance: ir.CheckInstance, report: Report, previous: Report | None
+) -> bool:
+    from gaidsl.evaluate import evaluate_instance
+
+    return evaluate_instance(chosen.spec, check, instance, report, previous).status == "fail"
+
+
+def _plausible_text(chosen: Sampler, key: VarKey, solved: str) -> str:
+    """Readable text with the same ``empty``/``mentions`` truths as the solver's string (which may be odd)."""
+    if key[0] != "text":
+        return solved
+    if not solved.strip():
+        return ""
+    groups = chosen.mentions.get(key, [])
+    present = [words for words in groups if any(w in solved for w in words)]
+    absent = [w for words in groups if words not in present for w in words]
+    parts = [f for f in FILLERS if not any(w in f for w in absent)][:2]
+    parts += [f"关于{words[0]}，本机关的情况已如实说明。" for words in present]
+    text = "".join(parts)
+    if any(w in text for w in absent) or (solved and not text):
+        return solved
+    return text
