@@ -202,7 +202,123 @@ def replace_char(text: str, choose: Chooser) -> str:
     return text[:at] + INTERESTING[choose.integer(0, len(INTERESTING) - 1)] + text[at + 1 :]
 
 
-MUTATIONS: tuple[Callable[[str, Chooser], str], ...] = (
+# ---- mutations that mostly keep the syntax valid, to reach names, types, structure and overlays
+
+
+def _names(text: str) -> list[re.Match[str]]:
+    keywords = set(KEYWORDS)
+    return [
+        m for m in _tokens(text) if (m.group(0)[0].isalpha() or m.group(0)[0] == "_") and m.group(0) not in keywords
+    ]
+
+
+def _balanced_lines(text: str) -> list[int]:
+    """Lines that hold whole statements: braces balance and no string or check is left open."""
+    out = []
+    for i, line in enumerate(_lines(text)):
+        code = re.sub(r'"(?:\\.|[^"\\])*"', '""', line.split("#")[0] if '"' not in line else line)
+        stripped = code.strip()
+        if stripped and code.count("{") == code.count("}") and not stripped.endswith(":"):
+            out.append(i)
+    return out
+
+
+def rename(text: str, choose: Chooser) -> str:
+    """A name replaced by another name of the same spec: unknown, duplicate or misplaced names."""
+    names = _names(text)
+    if len(names) < 2:
+        return text
+    target = names[choose.integer(0, len(names) - 1)]
+    new = names[choose.integer(0, len(names) - 1)].group(0)
+    return text[: target.start()] + new + text[target.end() :]
+
+
+def swap_names(text: str, choose: Chooser) -> str:
+    names = _names(text)
+    if len(names) < 2:
+        return text
+    a, b = names[choose.integer(0, len(names) - 1)], names[choose.integer(0, len(names) - 1)]
+    a, b = sorted((a, b), key=lambda m: m.start())
+    if a.start() == b.start():
+        return text
+    return text[: a.start()] + b.group(0) + text[a.end() : b.start()] + a.group(0) + text[b.end() :]
+
+
+def delete_statement(text: str, choose: Chooser) -> str:
+    lines, balanced = _lines(text), _balanced_lines(text)
+    if balanced:
+        del lines[balanced[choose.integer(0, len(balanced) - 1)]]
+    return "\n".join(lines)
+
+
+def duplicate_statement(text: str, choose: Chooser) -> str:
+    lines, balanced = _lines(text), _balanced_lines(text)
+    if balanced:
+        line = lines[balanced[choose.integer(0, len(balanced) - 1)]]
+        at = balanced[choose.integer(0, len(balanced) - 1)]
+        lines.insert(at, line)
+    return "\n".join(lines)
+
+
+NUMBERS = ("0", "1", "2", "6", "7", "0.5", "1.5", "2021", "99999999999", "0.0001", "10000")
+OPERATORS = ("+", "-", "*", "/", "==", "!=", "<=", ">=", "<", ">", "and", "or")
+TYPES = ("count", "integer", "text", "date", "amount in 万元 decimals 2", 'choice("是", "否")', "count in 年")
+STATEMENTS = (
+    "absent [*, *]",
+    "absent [received, natural]",
+    'total extra_total "合计"',
+    'total extra_total "合计" = sum(*)',
+    'group extra_group "分组" { }',
+    'extra_leaf "新增" : text',
+    "check extra_check: previous == 1",
+    "check extra_check for each column: received + carried_in == outcome_total",
+    "check extra_check for each row: sum(*) >= 0 tolerance 0.5",
+    'check extra_check warning: mentions(problems, "处理费")',
+    'note "说明" at top',
+    "columns applicant",
+    "rows applicant",
+    'field extra_field "字段" : amount in 万元',
+    'unit 元 "元" = 0.0001 万元',
+    'in table requests { add row extra_row "新增" after received }',
+    'remove check balance "不适用"',
+    'dimension extra_dim "维度" { a "甲"  total t "合计" }',
+    'section extra_section "节" { }',
+    'text extra_text "文本" required',
+)
+
+
+def change_number(text: str, choose: Chooser) -> str:
+    numbers = [m for m in _tokens(text) if m.group(0)[0].isdigit()]
+    if not numbers:
+        return text
+    target = numbers[choose.integer(0, len(numbers) - 1)]
+    return text[: target.start()] + NUMBERS[choose.integer(0, len(NUMBERS) - 1)] + text[target.end() :]
+
+
+def change_operator(text: str, choose: Chooser) -> str:
+    ops = [m for m in _tokens(text) if m.group(0) in OPERATORS]
+    if not ops:
+        return text
+    target = ops[choose.integer(0, len(ops) - 1)]
+    return text[: target.start()] + OPERATORS[choose.integer(0, len(OPERATORS) - 1)] + text[target.end() :]
+
+
+def change_type(text: str, choose: Chooser) -> str:
+    types = [m for m in re.finditer(r"(?<=: )(count|integer|text|date|amount in \w+( decimals \d+)?)\b", text)]
+    if not types:
+        return text
+    target = types[choose.integer(0, len(types) - 1)]
+    return text[: target.start()] + TYPES[choose.integer(0, len(TYPES) - 1)] + text[target.end() :]
+
+
+def insert_statement(text: str, choose: Chooser) -> str:
+    lines, balanced = _lines(text), _balanced_lines(text)
+    at = balanced[choose.integer(0, len(balanced) - 1)] if balanced else 0
+    lines.insert(at, STATEMENTS[choose.integer(0, len(STATEMENTS) - 1)])
+    return "\n".join(lines)
+
+
+SYNTACTIC: tuple[Callable[[str, Chooser], str], ...] = (
     delete_line,
     duplicate_line,
     swap_lines,
@@ -211,17 +327,29 @@ MUTATIONS: tuple[Callable[[str, Chooser], str], ...] = (
     duplicate_token,
     swap_tokens,
     replace_token,
-    misspell_name,
     insert_text,
     replace_char,
 )
+SEMANTIC: tuple[Callable[[str, Chooser], str], ...] = (
+    misspell_name,
+    rename,
+    swap_names,
+    delete_statement,
+    duplicate_statement,
+    change_number,
+    change_operator,
+    change_type,
+    insert_statement,
+)
+MUTATIONS = SYNTACTIC + SEMANTIC
 
 
 def mutate(text: str, choose: Chooser, rounds: int) -> tuple[bytes, list[str]]:
     """``rounds`` mutations of ``text``; sometimes the result is re-encoded or has bytes spliced in."""
     applied: list[str] = []
+    family = SEMANTIC if choose.integer(0, 2) else SYNTACTIC  # two in three keep the syntax (mostly) valid
     for _ in range(rounds):
-        mutation = MUTATIONS[choose.integer(0, len(MUTATIONS) - 1)]
+        mutation = family[choose.integer(0, len(family) - 1)]
         text = mutation(text, choose)
         applied.append(mutation.__name__)
     data = text.encode("utf-8", errors="surrogatepass")
@@ -318,6 +446,15 @@ class Result:
         return {0: "ok", 1: "spec errors", 2: "unreadable"}.get(self.code, "internal errors")
 
 
+def first_stage(result: Result) -> str:
+    """The stage (syntax, names, types, …) of the first diagnostic code an output shows."""
+    from gaidsl.messages import CATALOG
+
+    match = CODE_RE.search(result.out + result.err)
+    code = match.group(0)[1:-1] if match else ""
+    return CATALOG[code].stage if code in CATALOG else "?"
+
+
 def write(mutant: Mutant, folder: Path) -> Path:
     for name, data in mutant.files.items():
         (folder / name).write_bytes(data)
@@ -385,6 +522,7 @@ def problems(result: Result, path: Path) -> list[str]:
 @dataclass
 class Tally:
     by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
+    by_stage: Counter[str] = field(default_factory=Counter)  # spec errors by the stage of their first error
     seconds: float = 0.0
     failures: list[tuple[Mutant, Result, list[str]]] = field(default_factory=list)
 
@@ -404,6 +542,8 @@ def run(n: int, seed: int, on_progress: Callable[[int], None] | None = None) -> 
             result = run_check(path)
             kind = "garbage" if mutant.origin == "garbage" else "mutant"
             tally.by_kind[kind, result.outcome] += 1
+            if result.outcome == "spec errors":
+                tally.by_stage[first_stage(result)] += 1
             tally.seconds += result.seconds
             found = problems(result, path)
             if found:
@@ -430,6 +570,8 @@ def _table(tally: Tally, n: int) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     per = tally.seconds / n * 1000 if n else 0.0
     lines.append("")
+    stages = ", ".join(f"{stage} {count}" for stage, count in tally.by_stage.most_common())
+    lines.append(f"spec errors by the stage of the first: {stages}")
     lines.append(
         f"{n} inputs in {tally.seconds:.1f} s of checking: {per:.1f} ms per input, "
         f"{n / tally.seconds if tally.seconds else 0:.0f} inputs/s"

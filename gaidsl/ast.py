@@ -6,16 +6,9 @@ Nothing here is resolved: names are plain strings; :mod:`gaidsl.lower` turns thi
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from gaidsl.source import Span
-
-
-def _span() -> Any:
-    return attrs.field(default=None, eq=False, repr=False)
-
 
 # ---------------------------------------------------------------------------------------------------- expressions
 
@@ -23,18 +16,18 @@ def _span() -> Any:
 @attrs.frozen
 class Number:
     text: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class String:
     value: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Star:
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -44,7 +37,7 @@ class Ref:
     path: tuple[str, ...]
     selector: tuple[str, ...] = ()
     previous: bool = False
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -56,7 +49,7 @@ class Ref:
 class Call:
     name: str
     args: tuple[Expr | Star, ...]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -64,7 +57,7 @@ class BinOp:
     op: str
     left: Expr
     right: Expr
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -72,33 +65,33 @@ class Compare:
     op: str
     left: Expr
     right: Expr
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Logic:
     op: str  # "and" | "or"
     args: tuple[Expr, ...]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Not:
     arg: Expr
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Neg:
     arg: Expr
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class If:
     condition: Expr
     then: Expr
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 Expr = Number | String | Ref | Call | BinOp | Compare | Logic | Not | Neg | If
@@ -109,19 +102,20 @@ Expr = Number | String | Ref | Call | BinOp | Compare | Logic | Not | Neg | If
 
 @attrs.frozen
 class TypeExpr:
-    """A cell or field type: ``count``, ``integer``, ``amount in 万元 decimals 3``, ``text``, ``date``, ``choice(...)``."""
+    """A cell or field type: ``count``, ``integer``, ``amount in 万元 decimals 3``, ``text``, ``date``,
+    ``choice(...)``."""
 
     kind: str
     unit: str | None = None
     decimals: int | None = None
     choices: tuple[str, ...] = ()
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Basis:
     text: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -130,7 +124,7 @@ class UnitDecl:
     label: str | None = None
     factor: str | None = None
     base: str | None = None
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -140,7 +134,7 @@ class Field:
     type: TypeExpr
     required: bool = False
     aliases: tuple[str, ...] = ()
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -156,7 +150,7 @@ class Member:
     type: TypeExpr | None = None
     gloss: str | None = None
     after: str | None = None
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
     total_of_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)  # one per total_of name
 
 
@@ -165,19 +159,19 @@ class Dimension:
     key: str
     label: str | None
     members: tuple[Member, ...]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class AxisRef:
     name: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class AxisInline:
     members: tuple[Member, ...]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 Axis = AxisRef | AxisInline
@@ -187,27 +181,27 @@ Axis = AxisRef | AxisInline
 class Note:
     text: str
     place: str | None = None
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class CellPattern:
     row: str
     column: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Absent:
     patterns: tuple[CellPattern, ...]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class Message:
     lang: str
     text: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -219,8 +213,8 @@ class Check:
     label: str | None = None
     messages: tuple[Message, ...] = ()
     tolerance: str | None = None
-    span: Span | None = _span()
-    tolerance_span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    tolerance_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -235,7 +229,7 @@ class Table:
     absent: tuple[Absent, ...] = ()
     checks: tuple[Check, ...] = ()
     aliases: tuple[str, ...] = ()
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -245,7 +239,7 @@ class TextBlock:
     required: bool = False
     guidance: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -253,7 +247,7 @@ class Section:
     key: str
     label: str
     items: tuple[TextBlock | Table | Check, ...]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 # ---------------------------------------------------------------------------------------------------- overlays
@@ -263,7 +257,7 @@ class Section:
 class AddMember:
     axis: str  # "row" | "column"
     member: Member
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -271,7 +265,7 @@ class Relabel:
     axis: str
     key: str
     label: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -281,28 +275,28 @@ class Gloss:
     axis: str
     key: str
     text: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class RemoveCheck:
     key: str
     reason: str
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class ModifyTable:
     table: str
     items: tuple[AddMember | Relabel | Gloss | Note | Check | RemoveCheck, ...]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class ModifySection:
     section: str
     items: tuple[TextBlock | Table | Check, ...]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 FormatItem = Basis | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
@@ -321,8 +315,8 @@ class Format:
     title: str | None
     extends: str | None
     items: tuple[FormatItem, ...]
-    span: Span | None = _span()
-    extends_span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    extends_span: Span | None = attrs.field(default=None, eq=False, repr=False)
     comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
@@ -333,7 +327,7 @@ class Migration:
     key: str
     source: tuple[str, str]
     target: tuple[str, str]
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 Document = Format | Migration
