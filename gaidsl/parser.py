@@ -165,6 +165,25 @@ def _eof_error(source: SourceFile, expected: Text) -> Diagnostic:
     return attrs.evolve(diag, help=(Text("补上缺少的「}」", "add the missing '}'"),), related=(related,))
 
 
+def _after_the_end(source: SourceFile, diagnostic: Diagnostic) -> Diagnostic:
+    """Text after the spec's closing ``}``: say where the spec was closed (often a ``}`` too many above)."""
+    depth = 0
+    for match in _BRACE_RE.finditer(source.text):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0:
+                closed = source.span(match.start(), match.start() + 1)
+                related = Related(closed, Text("规范在这里已经结束", "the spec ends here"))
+                help = Text(
+                    f"第 {closed.line} 行的「}}」是否多余？", f"is the '}}' on line {closed.line} one too many?"
+                )
+                return attrs.evolve(diagnostic, help=(help,), related=(related,))
+    return diagnostic
+
+
 def _string_end(line: str, column: int) -> tuple[int, str | None]:
     """For a string opening at 0-based ``column`` of ``line``: where it ends, and its first bad escape if any.
 
@@ -380,6 +399,9 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
             char = source.text[pos : pos + 1]
             return len(problems) < MAX_SYNTAX_ERRORS and _recover_characters(source.text, exc, skip, char)
         diagnostic = _syntax_diagnostic(source, exc)
+        if isinstance(exc, UnexpectedToken) and set(exc.accepts or exc.expected) <= {"$END"}:
+            report(_after_the_end(source, diagnostic))  # the rest would be one error per line: stop here
+            return False
         if isinstance(exc, UnexpectedToken) and len(problems) < MAX_SYNTAX_ERRORS:
             hint = _recover_token(exc)
             if hint is not None:
