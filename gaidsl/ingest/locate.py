@@ -293,7 +293,10 @@ def region_text(blocks: Sequence[Block], route: str) -> str:
         text = tidy_spacing(block_text(block))
         if not text:
             continue
-        indent = block.indent if isinstance(block, Line) else 0
+        if isinstance(block, Line):
+            indent = block.indent
+        else:
+            indent = block.cells[0].x or 0 if block.cells and not block.explicit else 0
         if not paragraphs or indent >= 2:
             paragraphs.append(text)
         else:

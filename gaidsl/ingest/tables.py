@@ -13,7 +13,7 @@ import attrs
 
 from gaidsl.ingest.locate import Reading, RowTarget, TableIndex
 from gaidsl.ingest.model import Block, Line, Piece, Provenance, Row
-from gaidsl.ingest.normalise import THRESHOLD, coverage, label_key, parse_cell, value_like
+from gaidsl.ingest.normalise import THRESHOLD, coverage, label_key, parse_cell, similarity, value_like
 from gaidsl.report import BLANK as BLANK_VALUE
 from gaidsl.report import UNKNOWN as UNKNOWN_VALUE
 
@@ -33,6 +33,11 @@ class RawRow:
     @property
     def label(self) -> str:
         return " ".join(p.text.replace("\n", "") for p in self.labels if p.text.strip()) or self.block.text
+
+    @property
+    def last_key(self) -> str:
+        texts = [p.text for p in self.labels if p.text.strip()]
+        return label_key(texts[-1]) if texts else ""
 
     @property
     def shown_values(self) -> str:
@@ -89,9 +94,15 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
 
 
 def score(raw: RawRow, target: RowTarget) -> float:
+    """How well a row's label text matches a target row: the coverage of the target's label in the label text
+    (see :func:`~gaidsl.ingest.normalise.coverage`) or, for a label with characters dropped ("其他法律行政止公开"),
+    its similarity to the row's own last label cell, whichever is higher; a little more when the row's own
+    cells carry the label (not only the text lines around it)."""
     best = 0.0
     for key in target.keys:
         value = coverage(key, raw.window_key)
+        if value < THRESHOLD and raw.last_key and len(raw.last_key) <= 2 * len(key):
+            value = max(value, similarity(key, raw.last_key))
         if value >= THRESHOLD and raw.window_key != raw.own_key and coverage(key, raw.own_key) >= THRESHOLD:
             value += OWN_BONUS
         best = max(best, value)
@@ -318,8 +329,9 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
     for i, j in pairs:
         raw, target = rows[i], targets[j]
         s = scores[i][j]
-        if s < 1.0 - 1e-9 or not any(k in raw.window_key for k in target.keys[:1]):
-            how = ("近似", "similarity") if s < 1.0 - 1e-9 else ("别名", "an alias")
+        if target.keys[0] not in raw.window_key:
+            by_alias = any(k in raw.window_key for k in target.keys[1:])
+            how = ("别名", "an alias") if by_alias else ("近似", "similarity")
             reading.note(
                 "ING121",
                 raw.block.raw.where,
