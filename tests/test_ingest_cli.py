@@ -1,0 +1,226 @@
+"""``gaidsl ingest``: files written (atomically, never over existing ones without --force), exit codes, no
+tracebacks on any input, --spec auto, batch summaries and cross-year checks."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gaidsl.compiler import compile_file
+from gaidsl.ingest import Unreadable, ingest_bytes, ingest_text
+from gaidsl.ingest.batch import Progress
+from tests.conftest import SPEC_2021, run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "ingest" / "cases"
+REPORTS = ROOT.parent / "shared" / "reports"
+SHUYANG = CASES / "02_pipe_text_tidy.txt"
+
+
+def test_single_report_to_stdout() -> None:
+    run = run_cli("ingest", str(SPEC_2021), str(SHUYANG))
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["format"] == "gov_info_disclosure" and data["version"] == "2021"
+    assert len(data["values"]) == 200
+    assert "ING010" in run.err  # the reading log goes to stderr
+
+
+def test_json_format_has_data_and_provenance() -> None:
+    run = run_cli("ingest", "--spec", "auto", str(SHUYANG), "--format", "json")
+    assert run.code == 0
+    document = json.loads(run.out)
+    assert document["data"]["version"] == "2021"
+    provenance = document["reading"]["provenance"]
+    assert provenance["requests.received.natural"]["where"].startswith("line ")
+    assert document["reading"]["log"][0]["code"] == "ING010"
+
+
+def test_output_folder_and_no_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = run_cli("ingest", "auto", str(CASES / "01_word_text_tidy.txt"), str(SHUYANG), "-o", str(out))
+    assert run.code == 0, run.err
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert names == [
+        "01_word_text_tidy.json",
+        "01_word_text_tidy.log",
+        "02_pipe_text_tidy.json",
+        "02_pipe_text_tidy.log",
+        "reading/01_word_text_tidy.json",
+        "reading/02_pipe_text_tidy.json",
+        "summary.csv",
+        "summary.html",
+    ]
+    before = (out / "summary.csv").read_text(encoding="utf-8")
+    (out / "02_pipe_text_tidy.json").write_text("mine", encoding="utf-8")
+    again = run_cli("ingest", "auto", str(CASES / "01_word_text_tidy.txt"), str(SHUYANG), "-o", str(out))
+    assert again.code == 2 and "--force" in again.err
+    assert (out / "02_pipe_text_tidy.json").read_text(encoding="utf-8") == "mine"  # nothing written
+    forced = run_cli("ingest", "auto", str(CASES / "01_word_text_tidy.txt"), str(SHUYANG), "-o", str(out), "--force")
+    assert forced.code == 0
+    assert json.loads((out / "02_pipe_text_tidy.json").read_text(encoding="utf-8"))["version"] == "2021"
+    assert (out / "summary.csv").read_text(encoding="utf-8") == before
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_data_files_validate(tmp_path: Path) -> None:
+    run_cli("ingest", "auto", str(CASES / "01_word_text_tidy.txt"), str(SHUYANG), "-o", str(tmp_path))
+    run = run_cli(
+        "validate", str(SPEC_2021), str(tmp_path / "01_word_text_tidy.json"), str(tmp_path / "02_pipe_text_tidy.json")
+    )
+    assert run.code == 0, run.out + run.err
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("empty.txt", b""),
+        ("binary.txt", bytes(range(256)) * 4),
+        ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
+        ("broken.docx", b"PK\x03\x04not really a zip"),
+        ("notes.txt", "随便写的一段文字，没有报告的任何部分。\n第二行。\n".encode()),
+        ("latin1.txt", "caf\xe9 \xff\xfe".encode("latin-1")),
+    ],
+)
+def test_unreadable_inputs_exit_2_without_traceback(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    run = run_cli("ingest", str(SPEC_2021), str(path))
+    assert run.code == 2
+    assert "Traceback" not in run.err and "内部错误" not in run.err
+    assert "ING001" in run.err
+
+
+def test_missing_inputs_and_specs() -> None:
+    assert run_cli("ingest", str(SPEC_2021), "/nonexistent/x.txt").code == 2
+    assert run_cli("ingest", "/nonexistent/spec.gai", str(SHUYANG)).code == 2
+    assert run_cli("ingest", str(SPEC_2021)).code == 2  # no input
+
+
+def test_exit_1_when_cells_are_not_read() -> None:
+    run = run_cli("ingest", str(SPEC_2021), str(CASES / "15_missing_and_extra_row.txt"))
+    assert run.code == 1
+    assert "ING120" in run.err
+
+
+def test_batch_summary_lists_failing_checks(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = run_cli("ingest", "auto", str(CASES), "-o", str(out), "--lang", "en")
+    assert run.code == 1  # some cases have problems on purpose
+    rows = {Path(r["file"]).stem: r for r in csv.DictReader((out / "summary.csv").open(encoding="utf-8"))}
+    assert len(rows) == len(list(CASES.glob("*.expected.json")))
+    assert "total.appeals.review_total" in rows["13_appeals_totals_wrong"]["failed_checks"].split(";")
+    assert rows["13_appeals_totals_wrong"]["status"] == "problems"
+    assert rows["12_format_2019"]["version"] == "2019"
+    assert rows["11_out_of_date_six"]["unknown"] == "14"
+    assert rows["14_text_disagrees"]["text_warnings"] == "2"
+    assert rows["19_series_2023"]["previous"].endswith("18_series_2022.txt")
+    assert rows["01_word_text_tidy"]["status"] == "ok"
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert "total.appeals.review_total" in html and "<script" not in html
+
+
+def test_cross_year_checks_use_last_years_report(tmp_path: Path) -> None:
+    folder = tmp_path / "series"
+    folder.mkdir()
+    for name in ("18_series_2022.txt", "19_series_2023.txt"):
+        shutil.copy(CASES / name, folder / name)
+    out = tmp_path / "out"
+    run_cli("ingest", str(SPEC_2021), str(folder), "-o", str(out))
+    reading = json.loads((out / "reading" / "19_series_2023.json").read_text(encoding="utf-8"))
+    assert reading["previous"].endswith("18_series_2022.txt")
+    assert reading["checks"]["unverifiable"] == 0  # carry_over and in_force_carry checked against 2022
+    assert reading["checks"]["fail"] == 0
+    first = json.loads((out / "reading" / "18_series_2022.json").read_text(encoding="utf-8"))
+    assert first["previous"] is None and first["checks"]["unverifiable"] == 9
+
+
+def test_cross_year_mismatch_is_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "series"
+    folder.mkdir()
+    shutil.copy(CASES / "18_series_2022.txt", folder / "a.txt")
+    text = (CASES / "19_series_2023.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("二、上年结转政府信息公开申请数量"))
+    cells = lines[index].split(" | ")
+    cells[1] = str(int(cells[1]) + 1)
+    cells[-1] = str(int(cells[-1]) + 1)
+    lines[index] = " | ".join(cells)
+    (folder / "b.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_cli("ingest", str(SPEC_2021), str(folder), "-o", str(out))
+    rows = {Path(r["file"]).stem: r for r in csv.DictReader((out / "summary.csv").open(encoding="utf-8"))}
+    assert "carry_over" in rows["b"]["failed_checks"].split(";")
+    assert "balance" in rows["b"]["failed_checks"].split(";")  # received was not adjusted: the balance breaks too
+
+
+def test_progress_bar() -> None:
+    import io
+
+    stream = io.StringIO()
+    progress = Progress(3, stream, enabled=True)
+    for name in ("a", "b", "c"):
+        progress.step(name)
+    progress.close()
+    text = stream.getvalue()
+    assert "3/3" in text and "100%" in text and "ms/report" in text
+
+
+@pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/reports not present")
+def test_real_reports_batch(tmp_path: Path) -> None:
+    run = run_cli("ingest", "auto", str(REPORTS), "-o", str(tmp_path), "--lang", "en")
+    assert run.code == 0, run.out + run.err
+    assert "3 reports: 3 ok" in run.out
+
+
+SPEC = compile_file(SPEC_2021).spec
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=60),
+            st.sampled_from(
+                [
+                    "三、收到和处理政府信息公开申请情况",
+                    "四、政府信息公开行政复议、行政诉讼情况",
+                    "二、主动公开政府信息情况",
+                    "第二十条第（一）项",
+                    "一、本年新收政府信息公开申请数量 | 1 | 2",
+                    "\t（七）总计",
+                    "\t0",
+                    "规章   1   2   3",
+                    "（六）其他处理 | 5",
+                    "<table><tr><td>行政许可</td><td>3</td></tr></table>",
+                    "| a | b |",
+                    "",
+                ]
+            ),
+        ),
+        max_size=40,
+    )
+)
+def test_any_text_reads_or_is_unreadable(lines: list[str]) -> None:
+    assert SPEC is not None
+    text = "\n".join(lines)
+    try:
+        result = ingest_text(SPEC, text)
+    except Unreadable:
+        return
+    assert set(result.ingested.report.values) <= set(SPEC.cells)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_read_or_are_unreadable(data: bytes) -> None:
+    assert SPEC is not None
+    with contextlib.suppress(Unreadable):
+        ingest_bytes(SPEC, data, "x.bin")
