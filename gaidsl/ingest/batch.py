@@ -109,8 +109,11 @@ def output_names(paths: Sequence[Path]) -> list[str]:
 class Progress:
     """A one-line progress bar on a terminal stream: ``[#####.....] 512/1000  51%  3.2 ms/report  name``."""
 
-    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool = True, width: int = 30) -> None:
+    def __init__(
+        self, total: int, stream: TextIO | None = None, enabled: bool = True, width: int = 30, label: str = ""
+    ) -> None:
         self.total = total
+        self.label = label
         self.stream = stream or sys.stderr
         self.enabled = enabled and total > 0
         self.width = width
@@ -130,7 +133,7 @@ class Progress:
         rate = (now - self.start) * 1000 / self.done
         shown = name if len(name) <= 30 else "…" + name[-29:]
         self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
+            f"\r{self.label}[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
             f"{100 * self.done // self.total:3d}%  {rate:.1f} ms/report  {shown:<30}"
         )
         self.stream.flush()
@@ -188,10 +191,12 @@ def previous_of(items: Sequence[Item]) -> dict[int, int]:
     return pairs
 
 
-def check_all(items: Sequence[Item]) -> list[Item]:
+def check_all(items: Sequence[Item], progress: Progress | None = None) -> list[Item]:
     pairs = previous_of(items)
     checked = []
     for index, item in enumerate(items):
+        if progress is not None:
+            progress.step(Path(item.path).name)
         if item.result is None:
             checked.append(item)
             continue
@@ -320,6 +325,7 @@ def summary_html(items: Sequence[Item], title: str = "gaidsl ingest") -> str:
     return template.render(title=title, reports=reports, checks=failing, counts=counts, total=len(items))
 
 
-def default_progress(total: int, wanted: bool | None) -> Progress:
+def default_progress(total: int, wanted: bool | None, label: str = "") -> Progress:
+    """A progress bar on stderr: shown for more than one report on a terminal (``wanted`` forces it on or off)."""
     enabled = wanted if wanted is not None else (total > 1 and sys.stderr.isatty() and not os.environ.get("CI"))
-    return Progress(total, sys.stderr, enabled)
+    return Progress(total, sys.stderr, enabled, label=label)

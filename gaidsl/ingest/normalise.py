@@ -60,6 +60,7 @@ def _counter(key: str) -> Counter[str]:
     return Counter(key)
 
 
+@functools.lru_cache(maxsize=262144)
 def coverage(label: str, text: str) -> float:
     """How much of the label key ``label`` is found, in order, in the text key ``text`` (0 … 1)."""
     if not label:
@@ -77,12 +78,18 @@ def coverage(label: str, text: str) -> float:
     return found / len(label)
 
 
+@functools.lru_cache(maxsize=262144)
 def similarity(a: str, b: str) -> float:
-    """Symmetric similarity of two keys (difflib ratio), for titles that should match as a whole."""
+    """Symmetric similarity of two keys (difflib ratio), for titles that should match as a whole. When even the
+    characters the two share (in any order) cannot reach :data:`THRESHOLD`, that bound is returned instead (it is
+    below the threshold, and cheap)."""
     if a == b:
         return 1.0
     if not a or not b:
         return 0.0
+    bound = 2 * sum((_counter(a) & _counter(b)).values()) / (len(a) + len(b))
+    if bound < THRESHOLD:
+        return bound
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 

@@ -29,15 +29,11 @@ class RawRow:
     values: tuple[Piece, ...]
     own_key: str
     window_key: str
+    last_key: str  # the key of the last label cell (the row's own label without its groups)
 
     @property
     def label(self) -> str:
         return " ".join(p.text.replace("\n", "") for p in self.labels if p.text.strip()) or self.block.text
-
-    @property
-    def last_key(self) -> str:
-        texts = [p.text for p in self.labels if p.text.strip()]
-        return label_key(texts[-1]) if texts else ""
 
     @property
     def shown_values(self) -> str:
@@ -85,7 +81,8 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
             if rows and not rows[-1].block.explicit:
                 previous = rows[-1]
                 rows[-1] = attrs.evolve(previous, window_key=previous.window_key + "".join(pending))
-        rows.append(RawRow(block, labels, values, own, window))
+        texts = [p.text for p in labels if p.text.strip()]
+        rows.append(RawRow(block, labels, values, own, window, label_key(texts[-1]) if texts else ""))
         positions.append(len(rows))
         pending = []
     if rows and pending and not rows[-1].block.explicit:
