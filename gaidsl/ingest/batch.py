@@ -295,7 +295,10 @@ def summary_html(items: Sequence[Item], title: str = "gaidsl ingest") -> str:
         if item.evaluation is None:
             continue
         for result in item.evaluation.results:
-            entry = checks.setdefault(result.check, {"key": result.check, "severity": result.severity, "fail": 0})
+            entry = checks.setdefault(
+                result.check,
+                {"key": result.check, "severity": result.severity, "fail": 0, "label": result.rule.zh},
+            )
             if result.status == "fail":
                 entry["fail"] += 1
     failing = [c for c in checks.values() if c["fail"]]
