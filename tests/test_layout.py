@@ -96,7 +96,7 @@ def test_part_three_nested_headers_corner_note_and_row_groups() -> None:
         ("法律服务机构", 2, 7),
         ("其他", 2, 8),
     ]
-    total = [b for b in g.boxes if b.text == "总计"][0]
+    total = next(b for b in g.boxes if b.text == "总计")
     assert (total.row, total.col, total.rowspan) == (1, 9, 2)
     outcome = at(g, "三、本年度办理结果")
     assert (outcome.row, outcome.col, outcome.rowspan, outcome.colspan) == (5, 0, 22, 1)
