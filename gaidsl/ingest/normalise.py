@@ -157,7 +157,12 @@ def parse_cell(raw: str) -> CellValue:
         return CellValue("text", text=raw)
     if match.group("sign") == "+":
         number = abs(number)
-    return CellValue("number", number, rest or None, match.group("unit"), joined, raw)
+    note = None
+    if rest:  # the annotation as printed (not width-folded)
+        original = raw.strip()
+        start = next((i for i, c in enumerate(original) if fold(c) in _OPEN), None)
+        note = original[start:].strip() if start is not None else rest
+    return CellValue("number", number, note, match.group("unit"), joined, raw)
 
 
 def value_like(raw: str) -> bool:

@@ -256,7 +256,7 @@ def _header_ok(reader: TableReader, first_data_line: int | None) -> bool:
     before = len(reader.reading.log)
     reader.check_header(first_data_line)
     missing = [e for e in reader.reading.log[before:] if e.code == "ING150"]
-    if missing and len(missing) * 2 >= reader.width and reader.width > 1:
+    if missing and len(missing) * 2 >= reader.width:
         del reader.reading.log[before:]
         cells = tuple(reader.index.table.cells)
         reader.reading.note(
