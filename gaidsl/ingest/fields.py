@@ -59,7 +59,7 @@ def find_title(blocks: Sequence[Block]) -> Title | None:
         body: str | None = None
         shown = text
         if match is not None:
-            before = _BODY_END.sub("", text[: match.start()]).strip(' 《》“”"')
+            before = _BODY_END.sub("", text[: match.start()]).strip(' 《》“”"').removeprefix("关于")
             if before:
                 body = before
             else:
