@@ -422,15 +422,12 @@ def contact_line(lay: Layout, report: Report | None) -> str:
 
 
 def signature(lay: Layout, report: Report | None) -> list[str]:
-    """The closing lines of a published report: the body and the publication date."""
-    lines = []
-    body = _field_text(report, "body")
-    if body:
-        lines.append(body)
+    """The closing lines of a published report: the body and the publication date (nothing without a date)."""
     published = _field_text(report, "published")
-    if published:
-        lines.append(date_text(published))
-    return lines
+    if not published:
+        return []
+    body = _field_text(report, "body")
+    return [body, date_text(published)] if body else [date_text(published)]
 
 
 def grid_dump(grid: Grid, report: Report | None = None) -> str:
