@@ -1,0 +1,101 @@
+"""The report as Markdown: the title and parts as headings, texts as paragraphs, and each table as an HTML table
+inside the Markdown (pipe tables cannot merge cells; GitHub-flavoured Markdown and most viewers render HTML tables
+with the official merged headers). Text is escaped for both Markdown and HTML.
+
+``render(spec, report)`` gives a filled report; the build output is the blank report.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+from markupsafe import Markup, escape
+
+from gaidsl import ir
+from gaidsl.layout import (
+    UNKNOWN_TEXT,
+    Box,
+    Grid,
+    Layout,
+    cell_text,
+    contact_line,
+    layout,
+    paragraphs,
+    signature,
+    text_of,
+)
+from gaidsl.report import Report
+from gaidsl.targets import Files, Target
+
+HERE = Path(__file__).resolve().parent
+
+
+def _sibling(name: str) -> ModuleType:
+    module_name = f"gaidsl_targets.{name.replace('-', '_')}"
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, HERE.parent / name / "target.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[module_name]
+
+
+_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
+_LEADING = re.compile(r"^(\s*(?:\d+)?)([-+=.)])")
+
+
+def md_text(text: str) -> str:
+    """Text safe as one Markdown paragraph: ``&`` as an entity, Markdown punctuation and ``<>`` backslash-escaped,
+    no marker at the start of the line (lists, headings, setext underlines)."""
+    text = _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    return _LEADING.sub(r"\1\\\2", text)
+
+
+def _value(report: Report | None) -> Callable[[Box], Markup]:
+    def content(box: Box) -> Markup:
+        text = cell_text(report, box.cell)
+        if text == UNKNOWN_TEXT:
+            return Markup("<em>{}</em>").format(text)
+        return escape(text)
+
+    return content
+
+
+def render_layout(lay: Layout, report: Report | None) -> str:
+    html = _sibling("html")
+    out = [f"# {md_text(lay.report_title(report))}", ""]
+    contact = contact_line(lay, report)
+    if contact:
+        out.extend([md_text(contact), ""])
+    for part in lay.parts:
+        out.extend([f"## {md_text(part.label)}", ""])
+        for item in part.items:
+            if isinstance(item, Grid):
+                out.extend([str(html.grid_html(item, _value(report))), ""])
+                continue
+            if item.heading and item.label:
+                out.extend([f"### {md_text(item.label)}", ""])
+            text = text_of(report, item.key)
+            for paragraph in paragraphs(text):
+                out.extend([f"*{md_text(paragraph)}*" if text == UNKNOWN_TEXT else md_text(paragraph), ""])
+    closing = signature(lay, report)
+    if closing:
+        out.extend(['<div align="right">', "", *[md_text(line) + "  " for line in closing], "", "</div>", ""])
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render(spec: ir.Spec, report: Report | None) -> str:
+    return render_layout(layout(spec), report)
+
+
+def emit(spec: ir.Spec) -> Files:
+    return {f"{spec.id}_{spec.version}.blank.md": render(spec, None)}
+
+
+TARGET = Target("markdown", "the report as Markdown, tables as HTML with merged headers (blank report on build)", emit)
