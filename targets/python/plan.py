@@ -1,0 +1,479 @@
+"""What a generated validator must compute for each check position: a language-neutral plan, shared by the Python
+and JavaScript targets (each renders it in its own syntax).
+
+The plan mirrors :mod:`gaidsl.evaluate` node for node, so the generated code gives the same values, the same
+exponents of the same decimals and the same messages as the reference evaluator:
+
+- every cell, field and text block a position reads becomes one *reference* (deduplicated in the evaluator's walk
+  order, which is the order of ``cells`` in a result), read once into a variable;
+- every comparison becomes a *comparison* with its two sides as :class:`Num` trees (sums keep their leading zero,
+  ``Decimal(0) + t1 + t2 …``, as ``sum(…, Decimal(0))`` does) and its tolerance as a tree of half units, folded to a
+  constant where no amount is read;
+- the condition becomes a :class:`Logic` tree over the comparisons' outcomes (three-valued, Kleene);
+- the message is planned per case of :func:`gaidsl.explain.explain`: the static names and the runtime values.
+
+Nothing here is evaluated at run time: the targets turn the trees into straight-line code.
+"""
+
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gaidsl import ir
+from gaidsl.evaluate import PRECISION, cell_labels
+from gaidsl.explain import _LISTED, _SYMBOL, _name, _where
+
+ZERO = Decimal(0)
+LISTED = _LISTED  # names an "unverifiable" message lists before "and N more" (gaidsl.explain)
+
+
+# ---------------------------------------------------------------------------------------------------- trees
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One cell, field or text block a position reads (``index`` into the position's variables)."""
+
+    index: int
+    kind: str  # "cell" | "field" | "text"
+    key: str
+    previous: bool
+    labels: tuple[str, ...]
+    name_zh: str
+    name_en: str
+    numeric: bool  # a number cell or field (Decimal | blank | unknown)
+    amount: bool  # its type is amount: it contributes half a unit of its last place to the tolerance
+
+    @property
+    def ref(self) -> str:
+        return f"previous.{self.key}" if self.previous else self.key
+
+    @property
+    def listed(self) -> bool:
+        return self.kind != "text"
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number expression: ``const`` (value), ``var`` (ref index: a numeric cell or field), ``len`` (ref index of a
+    text block), ``sum`` (terms: (sign, Num), with the leading ``Decimal(0)``), ``scale`` (factor × arg), or ``hu``
+    (half a unit of the last place of ref ``index`` if it is a number, else ``Decimal(0)``; tolerances only)."""
+
+    op: str
+    value: Decimal = ZERO
+    index: int = -1
+    terms: tuple[tuple[int, Num], ...] = ()
+    arg: Num | None = None
+
+    def needs(self) -> tuple[tuple[str, int], ...]:
+        """(kind, ref index) guards: ("num", i) the ref holds a number, ("text", i) its text is known."""
+        if self.op == "var":
+            return (("num", self.index),)
+        if self.op == "len":
+            return (("text", self.index),)
+        if self.op == "sum":
+            return tuple(dict.fromkeys(g for _, t in self.terms for g in t.needs()))
+        if self.op == "scale" and self.arg is not None:
+            return self.arg.needs()
+        return ()
+
+
+@dataclass(frozen=True)
+class Str:
+    """A text expression: ``const`` (text), ``content`` (ref index of a text block: "" when blank, None when
+    unknown), ``field`` (ref index of a text field: the text, or None), ``none`` (always unknown)."""
+
+    op: str
+    text: str = ""
+    index: int = -1
+
+
+@dataclass(frozen=True)
+class Comparison:
+    index: int
+    op: str
+    text: bool
+    left_num: Num | None = None
+    right_num: Num | None = None
+    tolerance: Num | None = None  # numeric comparisons: a ``const`` or a tree of ``hu`` terms
+    left_str: Str | None = None
+    right_str: Str | None = None
+
+
+@dataclass(frozen=True)
+class Logic:
+    """A condition: ``cmp`` (comparison index), ``mentions`` (ref index, words), ``empty`` (ref index), ``and``,
+    ``or`` (args), ``not`` (args[0]), ``implies`` (args: condition, then)."""
+
+    op: str
+    index: int = -1
+    words: tuple[str, ...] = ()
+    args: tuple[Logic, ...] = ()
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One term of a side in a message: its name, and where its value comes from when the check passed or failed:
+    ``num`` (ref index, a Decimal), ``str`` (ref index of a text field), ``content`` (ref index of a text block),
+    ``len`` (ref index), ``static`` (the text)."""
+
+    sign: int
+    name_zh: str
+    name_en: str
+    source: str
+    index: int = -1
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Side:
+    pieces: tuple[Piece, ...]
+    single: bool
+
+    def names(self, lang: str) -> str:
+        return _join([(p.sign, p.name_zh if lang == "zh" else p.name_en) for p in self.pieces])
+
+
+@dataclass(frozen=True)
+class Message:
+    """How :func:`gaidsl.explain.explain` words a pass or fail of this position.
+
+    ``compare``: one comparison at the top (``left``/``right`` sides, ``symbol``); ``text``: mentions/empty
+    (``holds``/``fails`` are the two fixed texts, zh and en); ``listing``: the rule, the verdict and the values."""
+
+    case: str
+    left: Side | None = None
+    right: Side | None = None
+    symbol: str = ""
+    holds: tuple[str, str] = ("", "")
+    fails: tuple[str, str] = ("", "")
+
+
+@dataclass(frozen=True)
+class Position:
+    """One check position: everything the generated code needs."""
+
+    check: ir.Check
+    instance: ir.CheckInstance
+    refs: tuple[Ref, ...]
+    comparisons: tuple[Comparison, ...]
+    condition: Logic
+    message: Message
+    where_zh: str
+    where_en: str
+
+    @property
+    def single(self) -> Comparison | None:
+        """The comparison that a result reports (op, left, right, …) when there is exactly one."""
+        return self.comparisons[0] if len(self.comparisons) == 1 else None
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    check: ir.Check
+    positions: tuple[Position, ...]
+    number: int  # 0-based order in the spec
+
+    @property
+    def origin(self) -> str:
+        span = self.check.span
+        return f"{span.file}:{span.line}" if span is not None else "(generated)"
+
+
+@dataclass
+class _Builder:
+    spec: ir.Spec
+    check: ir.Check
+    instance: ir.CheckInstance
+    refs: list[Ref] = field(default_factory=list)
+    by_node: dict[tuple[str, str, bool], int] = field(default_factory=dict)
+    comparisons: list[Comparison] = field(default_factory=list)
+
+    # ---- references, in the evaluator's order (ir.walk, parents first, deduplicated)
+    def collect(self) -> None:
+        for node in ir.walk(self.instance.expr):
+            if isinstance(node, ir.CellRef):
+                cell = self.spec.cells[node.cell]
+                self._add("cell", node.cell, node.previous, cell_labels(self.spec, cell), cell.type)
+            elif isinstance(node, ir.FieldRef):
+                spec_field = self.spec.fields[node.field]
+                self._add("field", node.field, node.previous, (spec_field.label,), spec_field.type)
+            elif isinstance(node, ir.TextRef):
+                block = self.spec.texts[node.block]
+                self._add("text", node.block, node.previous, (block.label or node.block,), None)
+
+    def _add(self, kind: str, key: str, previous: bool, labels: tuple[str, ...], type_: ir.CellType | None) -> None:
+        ident = (kind, key, previous)
+        if ident in self.by_node:
+            return
+        name = _name(self.spec, self.check, self.instance, kind, key, previous)
+        numeric = type_ is not None and type_.numeric
+        amount = type_ is not None and type_.kind == "amount"
+        self.by_node[ident] = len(self.refs)
+        self.refs.append(Ref(len(self.refs), kind, key, previous, labels, name.zh, name.en, numeric, amount))
+
+    def index(self, node: ir.CellRef | ir.FieldRef | ir.TextRef) -> int:
+        if isinstance(node, ir.CellRef):
+            return self.by_node[("cell", node.cell, node.previous)]
+        if isinstance(node, ir.FieldRef):
+            return self.by_node[("field", node.field, node.previous)]
+        return self.by_node[("text", node.block, node.previous)]
+
+    # ---- numbers and texts
+    def num(self, expr: ir.Expr) -> Num:
+        if isinstance(expr, ir.Const):
+            return Num("const", value=expr.value)
+        if isinstance(expr, ir.CellRef | ir.FieldRef):
+            return Num("var", index=self.index(expr))
+        if isinstance(expr, ir.Sum):
+            return Num("sum", terms=tuple((sign, self.num(term)) for sign, term in expr.terms))
+        if isinstance(expr, ir.Scale):
+            return Num("scale", value=expr.factor, arg=self.num(expr.arg))
+        if isinstance(expr, ir.Length):
+            return Num("len", index=self.index(expr.arg))
+        raise TypeError(f"not a number expression: {expr!r}")
+
+    def slack(self, expr: ir.Expr) -> Num:
+        """The evaluator's ``_Env.slack`` as a tree; subtrees that read no amount are folded to their constant."""
+        if isinstance(expr, ir.Sum):
+            tree = Num("sum", terms=tuple((1, self.slack(term)) for _, term in expr.terms))
+        elif isinstance(expr, ir.Scale):
+            tree = Num("scale", value=abs(expr.factor), arg=self.slack(expr.arg))
+        elif isinstance(expr, ir.CellRef | ir.FieldRef) and self.refs[self.index(expr)].amount:
+            return Num("hu", index=self.index(expr))
+        else:
+            return Num("const", value=ZERO)
+        return _fold(tree)
+
+    def string(self, expr: ir.Expr) -> Str:
+        if isinstance(expr, ir.TextConst):
+            return Str("const", text=expr.value)
+        if isinstance(expr, ir.TextRef):
+            return Str("content", index=self.index(expr))
+        if isinstance(expr, ir.FieldRef):
+            return Str("field", index=self.index(expr))
+        if isinstance(expr, ir.CellRef):
+            return Str("none")
+        raise TypeError(f"not a text expression: {expr!r}")
+
+    # ---- conditions
+    def logic(self, expr: ir.Expr) -> Logic:
+        if isinstance(expr, ir.Compare):
+            return Logic("cmp", index=self.compare(expr))
+        if isinstance(expr, ir.And | ir.Or):
+            return Logic("and" if isinstance(expr, ir.And) else "or", args=tuple(self.logic(a) for a in expr.args))
+        if isinstance(expr, ir.Not):
+            return Logic("not", args=(self.logic(expr.arg),))
+        if isinstance(expr, ir.Implies):
+            return Logic("implies", args=(self.logic(expr.condition), self.logic(expr.then)))
+        if isinstance(expr, ir.Mentions):
+            return Logic("mentions", index=self.index(expr.arg), words=expr.words)
+        if isinstance(expr, ir.Empty):
+            return Logic("empty", index=self.index(expr.arg))
+        raise TypeError(f"not a condition: {expr!r}")
+
+    def compare(self, expr: ir.Compare) -> int:
+        number = len(self.comparisons)
+        if _is_text(self.spec, expr.left) or _is_text(self.spec, expr.right):
+            left, right = self.string(expr.left), self.string(expr.right)
+            item = Comparison(number, expr.op, True, left_str=left, right_str=right)
+        else:
+            if self.check.tolerance is not None:
+                tolerance = Num("const", value=self.check.tolerance)
+            else:
+                sides = ((1, self.slack(expr.left)), (1, self.slack(expr.right)))
+                tolerance = _fold(Num("sum", terms=sides), lead=False)
+            item = Comparison(
+                number,
+                expr.op,
+                False,
+                left_num=self.num(expr.left),
+                right_num=self.num(expr.right),
+                tolerance=tolerance,
+            )
+        self.comparisons.append(item)
+        return number
+
+    # ---- messages (gaidsl.explain)
+    def side(self, expr: ir.Expr) -> Side:
+        pieces, single = self._pieces(expr)
+        return Side(tuple(pieces), single)
+
+    def _pieces(self, expr: ir.Expr) -> tuple[list[Piece], bool]:
+        if isinstance(expr, ir.Sum):
+            out: list[Piece] = []
+            for sign, term in expr.terms:
+                for piece in self._pieces(term)[0]:
+                    out.append(_signed(piece, sign * piece.sign))
+            return out, False
+        if isinstance(expr, ir.CellRef | ir.FieldRef | ir.TextRef):
+            ref = self.refs[self.index(expr)]
+            if isinstance(expr, ir.TextRef):
+                source = "content"
+            elif ref.numeric:
+                source = "num"
+            else:
+                source = "str"
+            return [Piece(1, ref.name_zh, ref.name_en, source, ref.index)], True
+        if isinstance(expr, ir.Scale):
+            factor = f"{expr.factor:f}"
+            inner = self._pieces(expr.arg)[0]
+            return [
+                Piece(p.sign, f"{factor} × {p.name_zh}", f"{factor} × {p.name_en}", p.source, p.index, p.text)
+                for p in inner
+            ], False
+        if isinstance(expr, ir.Length):
+            ref = self.refs[self.index(expr.arg)]
+            return [Piece(1, f"length({ref.name_zh})", f"length({ref.name_en})", "len", ref.index)], False
+        if isinstance(expr, ir.Const):
+            text = f"{expr.value:f}"
+        elif isinstance(expr, ir.TextConst):
+            text = f"「{expr.value}」"
+        else:
+            text = "?"
+        return [Piece(1, text, text, "static", text=text)], True
+
+    def message(self) -> Message:
+        expr = self.instance.expr
+        if isinstance(expr, ir.Compare):
+            return Message("compare", self.side(expr.left), self.side(expr.right), _SYMBOL[expr.op])
+        negated = isinstance(expr, ir.Not)
+        core = expr.arg if isinstance(expr, ir.Not) else expr
+        if isinstance(core, ir.Mentions | ir.Empty):
+            where = _where(self.spec, self.check, self.instance)
+            name = _name(self.spec, self.check, self.instance, "text", core.arg.block, core.arg.previous)
+            if isinstance(core, ir.Mentions):
+                words_zh = "、".join(f"「{w}」" for w in core.words)
+                words_en = ", ".join(f"'{w}'" for w in core.words)
+                yes = (f"{where.zh}: 「{name.zh}」提及 {words_zh} 之一", f"{where.en}: '{name.en}' mentions {words_en}")
+                no = (
+                    f"{where.zh}: 「{name.zh}」未提及 {words_zh}",
+                    f"{where.en}: '{name.en}' mentions none of {words_en}",
+                )
+            else:
+                yes = (f"{where.zh}: 「{name.zh}」为空", f"{where.en}: '{name.en}' is empty")
+                no = (f"{where.zh}: 「{name.zh}」不为空", f"{where.en}: '{name.en}' is not empty")
+            # the message for a pass is ``yes`` unless negated; for a fail the other one
+            return Message("text", holds=no if negated else yes, fails=yes if negated else no)
+        return Message("listing")
+
+
+def _signed(piece: Piece, sign: int) -> Piece:
+    return Piece(sign, piece.name_zh, piece.name_en, piece.source, piece.index, piece.text)
+
+
+def _join(terms: list[tuple[int, str]]) -> str:
+    """``gaidsl.explain._join``: ``a + b − c``, a leading ``−`` for a negative first term."""
+    out = ""
+    for index, (sign, piece) in enumerate(terms):
+        if index == 0:
+            out = piece if sign > 0 else f"−{piece}"
+        else:
+            out += f" + {piece}" if sign > 0 else f" − {piece}"
+    return out
+
+
+def _fold(tree: Num, lead: bool = True) -> Num:
+    """A slack tree with no ``hu`` inside becomes its constant, computed exactly as the evaluator would.
+
+    ``lead``: a ``sum`` starts from ``Decimal(0)`` (``sum(…, Decimal(0))``); the tolerance itself is
+    ``slack(left) + slack(right)`` without it."""
+    if tree.op == "sum" and not lead:
+        tree = Num("sum2", terms=tree.terms)
+    if _has_hu(tree):
+        return tree
+    return Num("const", value=_static(tree))
+
+
+def _has_hu(tree: Num) -> bool:
+    if tree.op == "hu":
+        return True
+    if tree.op in ("sum", "sum2"):
+        return any(_has_hu(t) for _, t in tree.terms)
+    if tree.op == "scale" and tree.arg is not None:
+        return _has_hu(tree.arg)
+    return False
+
+
+def _static(tree: Num) -> Decimal:
+    with decimal.localcontext() as ctx:
+        ctx.prec = PRECISION
+        if tree.op == "const":
+            return tree.value
+        if tree.op == "sum":
+            return sum((_static(t) for _, t in tree.terms), Decimal(0))
+        if tree.op == "sum2":
+            first, second = (_static(t) for _, t in tree.terms)
+            return first + second
+        if tree.op == "scale" and tree.arg is not None:
+            return tree.value * _static(tree.arg)
+    raise TypeError(tree)
+
+
+def _is_text(spec: ir.Spec, expr: ir.Expr) -> bool:
+    if isinstance(expr, ir.TextConst | ir.TextRef):
+        return True
+    if isinstance(expr, ir.FieldRef):
+        return not spec.fields[expr.field].type.numeric
+    if isinstance(expr, ir.CellRef):
+        return not spec.cells[expr.cell].type.numeric
+    return False
+
+
+def position(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Position:
+    builder = _Builder(spec, check, instance)
+    builder.collect()
+    condition = builder.logic(instance.expr)
+    where = _where(spec, check, instance)
+    return Position(
+        check=check,
+        instance=instance,
+        refs=tuple(builder.refs),
+        comparisons=tuple(builder.comparisons),
+        condition=condition,
+        message=builder.message(),
+        where_zh=where.zh,
+        where_en=where.en,
+    )
+
+
+def plan(spec: ir.Spec) -> tuple[CheckPlan, ...]:
+    """Every check of ``spec`` with its positions, in spec order (the order of the evaluator's results)."""
+    return tuple(
+        CheckPlan(check, tuple(position(spec, check, i) for i in check.instances), number)
+        for number, check in enumerate(spec.checks)
+    )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """How a data file's entry is read: ``section`` (values | fields | texts), key, and the type rules."""
+
+    section: str
+    key: str
+    kind: str  # count | integer | amount | text | date | choice | block (a text block)
+    decimals: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+def slots(spec: ir.Spec) -> tuple[Slot, ...]:
+    """Every key a data file may hold, with the rules :mod:`gaidsl.data` reads it by."""
+    out: list[Slot] = []
+    for cell in spec.cells.values():
+        out.append(Slot("values", cell.key, cell.type.kind, cell.type.decimals, cell.type.choices))
+    for spec_field in spec.fields.values():
+        kind, decimals, choices = spec_field.type.kind, spec_field.type.decimals, spec_field.type.choices
+        out.append(Slot("fields", spec_field.key, kind, decimals, choices))
+    for block in spec.texts.values():
+        out.append(Slot("texts", block.key, "block"))
+    return tuple(out)
+
+
+def python_whitespace() -> str:
+    """Every character that Python's ``str.strip()`` removes (what gaidsl's reader strips), as a string."""
+    return "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+MAX_DIGITS = 15  # gaidsl.data.MAX_MAGNITUDE = 10 ** 15
