@@ -33,6 +33,7 @@ import bisect
 import contextlib
 import difflib
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -62,7 +63,7 @@ STATEMENT, CONTINUATION, CLOSING = "statement", "continuation", "closing"
 class _Line:
     depth: int
     text: str
-    anchor: float | None  # the source line this output line comes from (for placing comments)
+    anchor: tuple[int, int] | None  # where in the source this line's construct starts: (line, column)
     role: str = STATEMENT  # a statement may follow a blank line; a continuation never; a closing brace never
     column: int | None = None  # where the statement starts in the source (for telling if it starts its line)
     lead: str = ""  # source text allowed before ``column`` on its line (the word of ``rows {``)
@@ -72,13 +73,12 @@ class _Line:
     blank_after_comments: bool = False  # fixed rule: a blank line between the comments above and this line
 
 
-def _start(span: Span | None) -> float | None:
-    return None if span is None else float(span.line)
+def _start(span: Span | None) -> tuple[int, int] | None:
+    return None if span is None else (span.line, span.column)
 
 
-def _close(span: Span | None) -> float | None:
-    # A comment on the closing brace's own line comes after the brace, so only earlier lines attach to it.
-    return None if span is None else span.end_line - 0.5
+def _close(span: Span | None) -> tuple[int, int] | None:
+    return None if span is None else (span.end_line, span.end_column - 1)  # where the ``}`` is
 
 
 def _type_text(node: ast.TypeExpr) -> str:
@@ -116,7 +116,7 @@ class _Formatter:
         role: str = STATEMENT,
         lead: str = "",
         opens: bool = False,
-        anchor: float | None = None,
+        anchor: tuple[int, int] | None = None,
     ) -> None:
         if anchor is None:
             anchor = _close(span) if role == CLOSING else _start(span)
@@ -276,7 +276,7 @@ class _Formatter:
         for i, guidance in enumerate(node.guidance):
             # Guidance has no span of its own: the last one ends the text block, the others cannot take comments.
             last = i == len(node.guidance) - 1 and node.span is not None
-            anchor = float(node.span.end_line) if last and node.span else None
+            anchor = (node.span.end_line, node.span.end_column - 1) if last and node.span else None
             self.emit(depth + 1, f"guidance {quote(guidance)}", None, role=CONTINUATION, anchor=anchor)
 
     def table(self, depth: int, node: ast.Table) -> None:
@@ -333,18 +333,38 @@ class _Formatter:
             self.emit(depth + 1, f"tolerance {node.tolerance}", node.tolerance_span, role=CONTINUATION)
 
     # -------------------------------------------------------------------------------------------- output
+    def _target(
+        self,
+        comment: ast.Comment,
+        src: _SourceLines,
+        anchored: list[tuple[tuple[int, int], int]],
+        keys: list[tuple[int, int]],
+    ) -> int | None:
+        """The index of the output line ``comment`` goes above (``None``: after everything)."""
+        column = src.comment_column(comment)
+        if column is not None:  # after code on its line: above the first statement that starts on that line
+            on_line = [
+                (anchor, i)
+                for anchor, i in anchored
+                if anchor[0] == comment.line and anchor[1] < column and self.lines[i].role != CLOSING
+            ]
+            if on_line:
+                return min(on_line)[1]
+        k = bisect.bisect_left(keys, (comment.line, column or 0))
+        return anchored[k][1] if k < len(keys) else None
+
     def render(self, source: str | None) -> str:
+        src = _SourceLines(source)
         anchored = sorted((line.anchor, i) for i, line in enumerate(self.lines) if line.anchor is not None)
         keys = [a for a, _ in anchored]
         before: dict[int, list[ast.Comment]] = {}
         after: list[ast.Comment] = []
         for comment in self.comments:
-            k = bisect.bisect_left(keys, comment.line)
-            if k == len(keys):
+            target = self._target(comment, src, anchored, keys)
+            if target is None:
                 after.append(comment)
             else:
-                before.setdefault(anchored[k][1], []).append(comment)
-        src = _SourceLines(source)
+                before.setdefault(target, []).append(comment)
         out: list[str] = []
         previous_opens = True  # nothing above the first line
         forced = False
@@ -363,12 +383,12 @@ class _Formatter:
             line_blank = (
                 line.role == STATEMENT
                 and line.anchor is not None
-                and src.blank_above(int(line.anchor))
-                and src.starts_line(int(line.anchor), line.column, line.lead)
+                and src.blank_above(line.anchor[0])
+                and src.starts_line(line.anchor[0], line.column, line.lead)
             )
             # A comment that ended this line's first source line goes above it, taking its blank line along.
             for k, comment in enumerate(comments):
-                if line.anchor is not None and comment.line == line.anchor and not src.own_line(comment.line):
+                if line.anchor is not None and comment.line == line.anchor[0] and not src.own_line(comment.line):
                     blanks[k], line_blank = line_blank, False
                     break
             if src.text is None:  # no source text: the fixed rule
@@ -384,6 +404,9 @@ class _Formatter:
         return "\n".join(out) + "\n"
 
 
+_STRING_OR_COMMENT = re.compile(r'"(?:\\[\\"n]|[^"\\\n])*"|#[^\n]*')
+
+
 class _SourceLines:
     """What the formatter asks of the source text: where the blank lines are and what starts a line."""
 
@@ -396,6 +419,15 @@ class _SourceLines:
 
     def blank_above(self, number: int) -> bool:
         return self.text is not None and number >= 2 and not self.line(number - 1).strip()
+
+    def comment_column(self, comment: ast.Comment) -> int | None:
+        """The column of a comment that comes after code on its line; ``None`` for a comment on a line of its own."""
+        if self.text is None or self.own_line(comment.line):
+            return None
+        for match in _STRING_OR_COMMENT.finditer(self.line(comment.line)):
+            if match.group(0).startswith("#"):
+                return match.start() + 1
+        return None
 
     def own_line(self, number: int) -> bool:
         """Whether the comment on line ``number`` is alone on its line (not after code)."""
