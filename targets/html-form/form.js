@@ -1,0 +1,257 @@
+// Live checking, load and save. Uses the validator above (read, validate, parseJSON, dumps, Decimal, DataError);
+// everything of the form lives inside gaidslForm() so no name clashes with the validator's.
+function gaidslForm() {
+  const META = JSON.parse(document.getElementById("gaidsl-meta").textContent);
+  const gridOf = Object.create(null);
+  for (const [grid, tables] of Object.entries(META.tables)) for (const table of tables) gridOf[table] = grid;
+  const cells = new Map();
+  for (const input of document.querySelectorAll("input.cell")) cells.set(input.dataset.cell, input);
+  const fields = new Map();
+  for (const input of document.querySelectorAll(".field")) fields.set(input.dataset.field, input);
+  const texts = new Map();
+  for (const area of document.querySelectorAll("textarea.text")) texts.set(area.dataset.text, area);
+  const boxes = new Map();
+  for (const box of document.querySelectorAll(".checks")) boxes.set(box.dataset.for, box);
+  const summary = document.getElementById("summary");
+  const title = document.getElementById("title");
+  let previous = null;
+  let lastResults = [];
+
+  const PROBLEMS = {
+    GAI704: "不是数字（只写阿拉伯数字，不带单位或千位分隔符）",
+    GAI705: "不能为负数",
+    GAI706: "应为整数",
+    GAI707: "小数位数过多",
+    GAI708: "不是有限的数",
+    GAI709: "数值过大",
+    GAI712: "不是数字",
+    GAI713: "格式不对（日期写作 2024-01-31）",
+    GAI719: "不是可选的值之一",
+  };
+  const FULL_WIDTH = /[\uff10-\uff19\uff0e\uff0d\uff0b]/g;
+
+  /** What an input holds, as the data file writes it: "" blank, "unknown" for 未知, digits normalised. */
+  function rawNumber(text) {
+    const t = text.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\s+/g, "");
+    if (t === "未知" || t.toLowerCase() === "unknown") return "unknown";
+    return t;
+  }
+
+  function collect() {
+    const data = { format: META.format, version: META.version, fields: {}, texts: {}, values: {} };
+    for (const [key, input] of fields) {
+      const numeric = ["count", "integer", "amount"].includes(input.dataset.kind);
+      const v = numeric ? rawNumber(input.value) : input.value.trim();
+      data.fields[key] = v === "" ? null : v;
+    }
+    for (const [key, area] of texts) data.texts[key] = area.value.trim() === "" ? null : area.value;
+    for (const [key, input] of cells) {
+      const v = rawNumber(input.value);
+      data.values[key] = v === "" ? null : v;
+    }
+    return data;
+  }
+
+  function clear() {
+    for (const input of [...cells.values(), ...fields.values()]) {
+      input.classList.remove("fail", "warn", "invalid");
+      input.removeAttribute("aria-invalid");
+      if (input.dataset.title === undefined) input.dataset.title = input.title || "";
+      input.title = input.dataset.title;
+    }
+    for (const box of boxes.values()) box.replaceChildren();
+  }
+
+  function list(where) {
+    const box = boxes.get(where) ?? boxes.get("other");
+    let ul = box.querySelector("ul");
+    if (ul === null) {
+      ul = document.createElement("ul");
+      box.append(ul);
+    }
+    return ul;
+  }
+
+  function note(where, cls, tag, text) {
+    const li = document.createElement("li");
+    li.className = cls;
+    const strong = document.createElement("span");
+    strong.className = "tag";
+    strong.textContent = tag;
+    li.append(strong, document.createTextNode(text));
+    list(where).append(li);
+    return li;
+  }
+
+  function inputOf(key) {
+    return cells.get(key) ?? fields.get(key);
+  }
+
+  function placeOf(key) {
+    if (fields.has(key)) return "fields";
+    const table = key.split(".")[0];
+    return gridOf[table] ?? "other";
+  }
+
+  function mark(input, cls, message) {
+    if (input === undefined) return;
+    input.classList.add(cls);
+    if (cls !== "warn") input.setAttribute("aria-invalid", "true");
+    input.title = (input.dataset.title ? input.dataset.title + "\n" : "") + message;
+  }
+
+  function where(result) {
+    if (result.table !== null && gridOf[result.table] !== undefined) return gridOf[result.table];
+    if (result.section !== null) return "section:" + result.section;
+    if (result.cells.some((c) => c.kind === "field")) return "fields";
+    return "other";
+  }
+
+  function check() {
+    const data = collect();
+    clear();
+    let problems = [];
+    try {
+      read(data);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      problems = error.problems;
+    }
+    for (const [code, key] of problems) {
+      const input = inputOf(key);
+      const text = PROBLEMS[code] ?? code;
+      const label = META.labels[key] ?? input?.labels?.[0]?.textContent ?? key;
+      mark(input, "invalid", text);
+      note(placeOf(key), "invalid", "填写有误", `「${label}」：${text}`);
+      if (key in data.values) data.values[key] = null;
+      if (key in data.fields) data.fields[key] = null;
+    }
+    let results = [];
+    try {
+      results = validate(data, previous);
+    } catch (error) {
+      summary.textContent = "无法核验：" + error.message;
+      return [];
+    }
+    lastResults = results;
+    let errors = 0;
+    let warnings = 0;
+    let unverifiable = 0;
+    for (const r of results) {
+      if (r.status === "unverifiable") unverifiable++;
+      if (r.status !== "fail") continue;
+      const error = r.severity === "error";
+      if (error) errors++;
+      else warnings++;
+      const li = note(where(r), error ? "error" : "warning", error ? "错误" : "警告", r.message.zh);
+      li.dataset.check = r.check;
+      if (r.position !== null) li.dataset.position = r.position;
+      li.title = r.message.en;
+      for (const c of r.cells) {
+        if (c.previous || c.kind === "text") continue;
+        mark(inputOf(c.key), error ? "fail" : "warn", r.message.zh);
+      }
+    }
+    const parts = [];
+    if (problems.length) parts.push(`${problems.length} 处填写有误`);
+    parts.push(errors ? `${errors} 项校验未通过` : "校验均未发现错误");
+    if (warnings) parts.push(`${warnings} 项警告`);
+    if (unverifiable) parts.push(`${unverifiable} 项因空白无法核验`);
+    summary.textContent = parts.join("，");
+    summary.classList.toggle("has-errors", errors + problems.length > 0);
+    const body = data.fields.body ?? "";
+    const year = data.fields.year ?? "";
+    title.textContent = year ? `${body}${year}年${title.dataset.suffix}` : `${body}${title.dataset.suffix}`;
+    for (const [key, area] of texts) {
+      document.querySelector(`[data-print="${CSS.escape(key)}"]`).textContent = area.value;
+    }
+    return results;
+  }
+
+  /** The data file: every cell (null when blank), numbers written exactly as typed. */
+  function saved() {
+    const data = collect();
+    const out = { format: data.format, version: data.version, fields: {}, texts: {}, values: {} };
+    for (const [key, v] of Object.entries(data.fields)) {
+      const numeric = ["count", "integer", "amount"].includes(fields.get(key).dataset.kind);
+      const d = numeric && v !== null && v !== "unknown" ? Decimal.parse(v) : null;
+      out.fields[key] = d ?? v;
+    }
+    for (const [key, v] of Object.entries(data.texts)) out.texts[key] = v;
+    for (const [key, v] of Object.entries(data.values)) {
+      const d = v !== null && v !== "unknown" ? Decimal.parse(v) : null;
+      out.values[key] = d ?? v;
+    }
+    return dumps(out, 2) + "\n";
+  }
+
+  function show(value) {
+    if (value === null || value === undefined) return "";
+    if (value === "unknown") return "未知";
+    return String(value);
+  }
+
+  function load(text) {
+    const data = parseJSON(text.replace(/^\uFEFF/, ""));
+    if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("不是报告数据文件");
+    if (data.format !== undefined && data.format !== META.format) {
+      throw new Error(`这是「${data.format}」格式的数据，本表为「${META.format}」`);
+    }
+    const values = data.values ?? {};
+    for (const [key, input] of cells) input.value = show(values[key]);
+    const f = data.fields ?? {};
+    for (const [key, input] of fields) input.value = show(f[key]);
+    const t = data.texts ?? {};
+    for (const [key, area] of texts) area.value = t[key] === "unknown" ? "" : (t[key] ?? "");
+    check();
+  }
+
+  function readFile(input, then) {
+    const file = input.files[0];
+    if (!file) return;
+    file.text().then((text) => {
+      try {
+        then(text);
+      } catch (error) {
+        summary.textContent = `无法读取 ${file.name}：${error.message}`;
+        summary.classList.add("has-errors");
+      }
+      input.value = "";
+    });
+  }
+
+  let pending = 0;
+  document.addEventListener("input", (event) => {
+    if (!event.target.matches("input, textarea, select")) return;
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(check);
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target.matches(".field, select")) check();
+  });
+  document.getElementById("load").addEventListener("change", (e) => readFile(e.target, load));
+  document.getElementById("load-previous").addEventListener("change", (e) =>
+    readFile(e.target, (text) => {
+      const data = parseJSON(text.replace(/^\uFEFF/, ""));
+      read(data);
+      previous = data;
+      check();
+    }),
+  );
+  document.getElementById("save").addEventListener("click", () => {
+    const blob = new Blob([saved()], { type: "application/json" });
+    const a = document.createElement("a");
+    const body = (fields.get("body")?.value ?? "").trim().replace(/[\\/:*?"<>|]/g, "_");
+    a.download = `${META.format}_${META.version}${body ? "_" + body : ""}.json`;
+    a.href = URL.createObjectURL(blob);
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
+  document.getElementById("print").addEventListener("click", () => window.print());
+  window.gaidslForm = { collect, check, saved, load, results: () => lastResults };
+  check();
+}
+
+gaidslForm();

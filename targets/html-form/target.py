@@ -1,0 +1,156 @@
+"""A blank fillable form as one self-contained offline HTML file.
+
+The six parts in order; text areas with the spec's guidance; the tables with the official merged headers (from
+:mod:`gaidsl.layout`, drawn by the ``html`` target's ``grid_html``); one input per cell typed by the cell's kind
+(whole numbers, signed integers, decimals with their unit and places); each input's accessible name gives its row
+and column. Checking is live: the generated JavaScript validator (``targets/javascript``) is inlined and runs on
+every change, so the form gives exactly `gaidsl validate`'s results: failing cells are marked and each failing
+check's message is listed next to its table. The data file (JSON) can be loaded and saved (last year's too, for the
+checks across years); a print stylesheet prints the filled form like the report.
+
+Every label, note and guidance text is HTML-escaped; everything embedded in scripts is JSON with ``<``, ``>``, ``&``
+escaped, so no spec text can end a script element.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from markupsafe import Markup
+
+from gaidsl import ir
+from gaidsl.layout import Box, Grid, cell_headers, layout
+from gaidsl.targets import Files, Target, environment
+
+HERE = Path(__file__).resolve().parent
+
+
+def _sibling(name: str) -> ModuleType:
+    module_name = f"gaidsl_targets.{name.replace('-', '_')}"
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, HERE.parent / name / "target.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[module_name]
+
+
+_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_json(value: object) -> Markup:
+    """JSON safe inside a ``<script>`` element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False)
+    return Markup(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def script_text(code: str) -> Markup:
+    """Code safe inside a ``<script>`` element: no ``</script`` or ``<!--`` can occur (the generated validator
+    writes every string with ``<`` escaped; this is the last guard)."""
+    if re.search(r"</script|<!--", code, re.IGNORECASE):
+        raise ValueError("script text would end its element")
+    return Markup(code)
+
+
+KIND_HINT = {
+    "count": ("numeric", "整数，≥ 0"),
+    "integer": ("numeric", "整数，可为负数"),
+    "amount": ("decimal", "数值，≥ 0"),
+}
+
+
+def _input(spec: ir.Spec, box: Box) -> Markup:
+    assert box.cell is not None
+    cell = spec.cells[box.cell]
+    rows, cols = cell_headers(spec, box.cell)
+    kind = cell.type.kind
+    mode, hint = KIND_HINT.get(kind, ("text", ""))
+    unit = cell.type.unit if kind == "amount" else None
+    if kind == "amount" and cell.type.decimals is not None:
+        hint += f"，最多 {cell.type.decimals} 位小数"
+    name = "；".join(p for p in ("行：" + " / ".join(rows) if rows else "", "列：" + " / ".join(cols)) if p)
+    label = f"{name}（{hint}{'，单位：' + unit if unit else ''}）"
+    field_id = "c-" + box.cell.replace(".", "-")
+    html = Markup(
+        '<input id="{}" class="cell" type="text" inputmode="{}" autocomplete="off" spellcheck="false" '
+        'data-cell="{}" data-kind="{}" data-decimals="{}" aria-label="{}" title="{}">'
+    ).format(field_id, mode, box.cell, kind, "" if cell.type.decimals is None else cell.type.decimals, label, label)
+    if unit:
+        suffix = Markup('<span class="unit" aria-hidden="true">{}</span>').format(unit)
+        return Markup('<span class="with-unit">{}{}</span>').format(html, suffix)
+    return html
+
+
+def _field_input(field: ir.Field) -> dict[str, Any]:
+    kind = field.type.kind
+    return {
+        "key": field.key,
+        "label": field.label,
+        "required": field.required,
+        "type": "date" if kind == "date" else "text",
+        "mode": "numeric" if kind in ("count", "integer") else "decimal" if kind == "amount" else "text",
+        "kind": kind,
+        "choices": list(field.type.choices),
+    }
+
+
+def form_html(spec: ir.Spec) -> str:
+    lay = layout(spec)
+    html = _sibling("html")
+    javascript = _sibling("javascript")
+    parts = []
+    for part in lay.parts:
+        blocks: list[dict[str, Any]] = []
+        for item in part.items:
+            if isinstance(item, Grid):
+                table = Markup(html.grid_html(item, lambda box: _input(spec, box), "grid form-grid"))
+                blocks.append({"grid": table, "key": item.key, "tables": list(item.tables)})
+            else:
+                blocks.append(
+                    {
+                        "grid": None,
+                        "key": item.key,
+                        "label": item.label or item.key,
+                        "heading": item.heading,
+                        "required": item.required,
+                        "guidance": list(item.guidance),
+                    }
+                )
+        parts.append({"key": part.key, "label": part.label, "blocks": blocks})
+    meta = {
+        "format": spec.id,
+        "version": spec.version,
+        "fields": [f.key for f in lay.fields],
+        "texts": [t.key for t in lay.texts()],
+        "cells": list(spec.cells),
+        "labels": {key: " · ".join(r + c) for key in spec.cells for r, c in [cell_headers(spec, key)]},
+        "tables": {g.key: list(g.tables) for g in lay.grids()},
+        "sections": {s.key: s.label for s in spec.sections},
+    }
+    template = environment(HERE).get_template("form.html.j2")
+    return template.render(
+        title=lay.report_title(None),
+        spec_title=spec.title or spec.id,
+        version=spec.version,
+        spec_id=spec.id,
+        fields=[_field_input(f) for f in lay.fields],
+        parts=parts,
+        css=Markup((HERE / "form.css").read_text(encoding="utf-8")),
+        meta=script_json(meta),
+        validator=script_text(javascript.module_text(spec)),
+        form_js=script_text((HERE / "form.js").read_text(encoding="utf-8")),
+    )
+
+
+def emit(spec: ir.Spec) -> Files:
+    return {f"{spec.id}_{spec.version}.form.html": form_html(spec)}
+
+
+TARGET = Target("html-form", "a blank fillable HTML form (one offline file), live checking, JSON load/save", emit)
