@@ -1,0 +1,149 @@
+"""Checks as spreadsheet formulas, with the reference evaluator's three-valued logic.
+
+Every condition becomes a formula giving 1 (true), 0 (false) or 0.5 (unknown): ``and`` is MIN, ``or`` is MAX, ``not``
+is 1 − x, ``if c then t`` is MAX(1 − c, t) — exactly Kleene's logic. A comparison is 0.5 when any cell it reads is
+not a number (blank, 未知, or last year's value, which a workbook does not hold), else 1 or 0 under the tolerance.
+
+The tolerance rule differs in one point from ``gaidsl validate``: a spreadsheet holds numbers, not the digits as
+written, so an amount's half unit in the last place is taken from the number as the spreadsheet shows it (96171.60
+counts as 96171.6). That can only make the workbook more lenient by the dropped trailing zeros' share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from gaidsl import ir
+
+Ref = Callable[[str], str]  # cell key → A1 reference (with sheet)
+
+
+def _num(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def _str(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+class Formulas:
+    def __init__(self, spec: ir.Spec, cell: Ref, field: Ref, text: Ref) -> None:
+        self.spec = spec
+        self.cell = cell
+        self.field = field
+        self.text = text
+
+    # ---- numbers
+    def number(self, expr: ir.Expr) -> str:
+        if isinstance(expr, ir.Const):
+            return _num(expr.value)
+        if isinstance(expr, ir.CellRef):
+            return self.cell(expr.cell)
+        if isinstance(expr, ir.FieldRef):
+            return self.field(expr.field)
+        if isinstance(expr, ir.Sum):
+            out = ""
+            for sign, term in expr.terms:
+                part = self.number(term)
+                out += ("-" if sign < 0 else ("+" if out else "")) + part
+            return f"({out or '0'})"
+        if isinstance(expr, ir.Scale):
+            return f"({_num(expr.factor)}*{self.number(expr.arg)})"
+        if isinstance(expr, ir.Length):
+            return f"LEN({self.text(expr.arg.block)})"
+        if isinstance(expr, ir.TextConst):
+            return _str(expr.value)
+        if isinstance(expr, ir.TextRef):
+            return self.text(expr.block)
+        raise TypeError(f"not a value: {expr!r}")
+
+    def operands(self, expr: ir.Expr) -> tuple[list[str], bool]:
+        """The references a comparison needs as numbers, and whether it reads last year's report."""
+        refs: list[str] = []
+        previous = False
+        for node in ir.walk(expr):
+            if isinstance(node, ir.CellRef | ir.FieldRef) and node.previous:
+                previous = True
+            elif isinstance(node, ir.CellRef):
+                refs.append(self.cell(node.cell))
+            elif isinstance(node, ir.FieldRef) and self.spec.fields[node.field].type.numeric:
+                refs.append(self.field(node.field))
+        return list(dict.fromkeys(refs)), previous
+
+    def _amount_terms(self, expr: ir.Expr, coef: Decimal, out: list[tuple[Decimal, str]]) -> None:
+        if isinstance(expr, ir.CellRef) and not expr.previous and self.spec.cells[expr.cell].type.kind == "amount":
+            out.append((abs(coef), self.cell(expr.cell)))
+        elif isinstance(expr, ir.Sum):
+            for sign, term in expr.terms:
+                self._amount_terms(term, coef * sign, out)
+        elif isinstance(expr, ir.Scale):
+            self._amount_terms(expr.arg, coef * expr.factor, out)
+
+    def tolerance(self, compare: ir.Compare, explicit: Decimal | None) -> str:
+        if explicit is not None:
+            return _num(explicit)
+        terms: list[tuple[Decimal, str]] = []
+        self._amount_terms(compare.left, Decimal(1), terms)
+        self._amount_terms(compare.right, Decimal(1), terms)
+        parts = [f'{_num(c)}*0.5*10^-(LEN({r}&"")-FIND(".",{r}&"."))' for c, r in terms if c]
+        return "+".join(parts) if parts else "0"
+
+    def difference(self, compare: ir.Compare) -> str:
+        return f"{self.number(compare.left)}-{self.number(compare.right)}"
+
+    # ---- conditions: 1 true, 0 false, 0.5 unknown
+    def truth(self, expr: ir.BoolExpr, tolerance: Decimal | None) -> str:
+        if isinstance(expr, ir.Compare):
+            return self._compare(expr, tolerance)
+        if isinstance(expr, ir.And):
+            return "MIN(" + ",".join(self.truth(a, tolerance) for a in expr.args) + ")"
+        if isinstance(expr, ir.Or):
+            return "MAX(" + ",".join(self.truth(a, tolerance) for a in expr.args) + ")"
+        if isinstance(expr, ir.Not):
+            return f"(1-{self.truth(expr.arg, tolerance)})"
+        if isinstance(expr, ir.Implies):
+            return f"MAX(1-{self.truth(expr.condition, tolerance)},{self.truth(expr.then, tolerance)})"
+        if isinstance(expr, ir.Mentions):
+            if expr.arg.previous:
+                return "0.5"
+            ref = self.text(expr.arg.block)
+            found = ",".join(f"ISNUMBER(FIND({_str(w)},{ref}))" for w in expr.words)
+            return f"IF(OR({found}),1,0)"
+        if isinstance(expr, ir.Empty):
+            return "0.5" if expr.arg.previous else f"IF(LEN(TRIM({self.text(expr.arg.block)}))=0,1,0)"
+        raise TypeError(f"not a condition: {expr!r}")
+
+    def _compare(self, compare: ir.Compare, explicit: Decimal | None) -> str:
+        refs, previous = self.operands(compare)
+        if previous:
+            return "0.5"
+        texty = any(isinstance(n, ir.TextConst | ir.TextRef) for n in (compare.left, compare.right)) or any(
+            isinstance(n, ir.FieldRef) and not self.spec.fields[n.field].type.numeric
+            for n in (compare.left, compare.right)
+        )
+        if texty:
+            left, right = self.number(compare.left), self.number(compare.right)
+            same = f"EXACT({left},{right})"
+            test = same if compare.op == "==" else f"NOT({same})"
+            blanks = [self.field(n.field) for n in (compare.left, compare.right) if isinstance(n, ir.FieldRef)]
+            unknown = "OR(" + ",".join(f'{b}=""' for b in blanks) + ")" if blanks else "FALSE"
+            return f"IF({unknown},0.5,IF({test},1,0))"
+        d = f"({self.difference(compare)})"
+        t = f"({self.tolerance(compare, explicit)})"
+        test = {
+            "==": f"ABS({d})<={t}",
+            "!=": f"ABS({d})>{t}",
+            "<=": f"{d}<={t}",
+            ">=": f"{d}>=-{t}",
+            "<": f"{d}<-{t}",
+            ">": f"{d}>{t}",
+        }[compare.op]
+        known = "AND(" + ",".join(f"ISNUMBER({r})" for r in refs) + ")" if refs else "TRUE"
+        return f"IF({known},IF({test},1,0),0.5)"
+
+    def known(self, compare: ir.Compare) -> str | None:
+        refs, previous = self.operands(compare)
+        if previous:
+            return None
+        return "AND(" + ",".join(f"ISNUMBER({r})" for r in refs) + ")" if refs else "TRUE"

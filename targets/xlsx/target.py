@@ -1,0 +1,434 @@
+"""The report as an Excel workbook (openpyxl): a blank form to fill, or a filled report (``render``).
+
+Sheets: 报告信息 (the report's fields and how to fill the workbook), one sheet per part with tables laid out like
+the official tables (the grids of :mod:`gaidsl.layout`: merged headers, corner note, row-header columns), 文字部分
+(the text parts, with guidance), 校验 (one row per check and position: formulas computing both sides, the difference
+and the status, with conditional formatting), and a hidden sheet ``_gaidsl`` mapping every cell key to its place,
+which ``gaidsl readback`` uses to read a filled workbook back into a data file.
+
+Input cells are the only unlocked cells (labels are protected, without password); they carry data validation (whole
+numbers ≥ 0 for counts, whole numbers for signed integers, decimals ≥ 0 for amounts); a data cell turns red when a
+failing check reads it. Every label and text is stored as a string, never as a formula (``=HYPERLINK(…)`` stays
+text). Blank cells stay empty; unknown values are written 未知.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import sys
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from gaidsl import ir
+from gaidsl.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of
+from gaidsl.report import BLANK, UNKNOWN, Missing, Report
+from gaidsl.targets import Files, Target
+
+HERE = Path(__file__).resolve().parent
+META_SHEET = "_gaidsl"
+FIELDS_SHEET = "报告信息"
+TEXTS_SHEET = "文字部分"
+CHECKS_SHEET = "校验"
+STATUS = {"pass": "通过", "fail": "未通过", "unverifiable": "无法核验"}
+
+
+def _formulas() -> ModuleType:
+    name = "gaidsl_targets.xlsx_formulas"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, HERE / "formulas.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2EC")
+TITLE_FILL = PatternFill("solid", fgColor="E4E7DC")
+INPUT_FILL = PatternFill("solid", fgColor="FFFDF0")
+FAIL_FILL = PatternFill("solid", fgColor="FFC7CE")
+WARN_FILL = PatternFill("solid", fgColor="FFE4B5")
+GREY_FILL = PatternFill("solid", fgColor="EEEEEE")
+PASS_FILL = PatternFill("solid", fgColor="D9F2D9")
+FONT = "宋体"
+UNLOCKED = Protection(locked=False)
+
+
+def put_text(cell: Cell, text: str) -> None:
+    """A string stored as a string: never a formula, shown as typed (quote prefix for =, +, -, @ at the start)."""
+    cell.value = text
+    cell.data_type = "s"
+    if text[:1] in ("=", "+", "-", "@"):
+        cell.quotePrefix = True
+
+
+def sheet_title(label: str, used: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\']", "_", label).strip() or "表"
+    name = name[:31]
+    base, n = name, 2
+    while name in used or name == META_SHEET:
+        suffix = f"({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(name)
+    return name
+
+
+def _number_value(value: Decimal) -> Decimal | int | str:
+    digits = len(value.as_tuple().digits)
+    if digits > 15:
+        return f"{value:f}"  # more digits than a spreadsheet number holds: kept as text, exactly
+    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+        return int(value)
+    return value
+
+
+class _Book:
+    def __init__(self, spec: ir.Spec, report: Report | None) -> None:
+        self.spec = spec
+        self.report = report
+        self.lay: Layout = layout(spec)
+        self.wb = Workbook()
+        self.used: set[str] = set()
+        self.places: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) → (sheet, A1)
+        self.validations: dict[tuple[str, str], list[str]] = {}  # (sheet, kind) → coordinates
+        self.cell_checks: dict[str, list[int]] = {}  # cell key → rows of the checks sheet reading it
+
+    def ref(self, kind: str, key: str) -> str:
+        sheet, coord = self.places[(kind, key)]
+        col, row = re.match(r"([A-Z]+)(\d+)", coord).groups()  # type: ignore[union-attr]
+        return f"{quote_sheetname(sheet)}!${col}${row}"
+
+    # ---- sheets
+    def build(self) -> Workbook:
+        first = self.wb.active
+        assert first is not None
+        self.fields_sheet(first)
+        for part in self.lay.parts:
+            grids = [i for i in part.items if isinstance(i, Grid)]
+            if grids:
+                self.part_sheet(part.label, grids)
+        self.texts_sheet()
+        self.checks_sheet()
+        self.meta_sheet()
+        return self.wb
+
+    def fields_sheet(self, ws: Worksheet) -> None:
+        ws.title = sheet_title(FIELDS_SHEET, self.used)
+        ws.column_dimensions["A"].width = 14
+        ws.column_dimensions["B"].width = 48
+        ws.column_dimensions["C"].width = 40
+        put_text(ws["A1"], self.lay.report_title(self.report))
+        ws["A1"].font = Font(name=FONT, size=16, bold=True)
+        ws.merge_cells("A1:C1")
+        ws["A1"].alignment = Alignment(horizontal="center")
+        put_text(ws["A2"], f"{self.spec.title or self.spec.id}（{self.spec.version}）")
+        ws.merge_cells("A2:C2")
+        ws["A2"].alignment = Alignment(horizontal="center")
+        row = 4
+        for field in self.lay.fields:
+            put_text(ws.cell(row, 1), field.label + ("*" if field.required else ""))
+            value = ws.cell(row, 2)
+            self.write_value(value, self.report.fields.get(field.key, BLANK) if self.report else BLANK, field.type)
+            value.protection = UNLOCKED
+            value.fill = INPUT_FILL
+            value.border = BORDER
+            kind = field.type.kind
+            hint = {"date": "日期，写作 2024-01-31", "integer": "整数", "count": "整数，≥ 0"}.get(kind, "")
+            put_text(ws.cell(row, 3), hint)
+            ws.cell(row, 3).font = Font(name=FONT, color="666666", italic=True)
+            if field.type.numeric:
+                self.validations.setdefault((ws.title, kind), []).append(value.coordinate)
+            self.places[("field", field.key)] = (ws.title, value.coordinate)
+            row += 1
+        row += 1
+        notes = [
+            "填写说明：",
+            "1. 只在浅黄色单元格中填写；其余单元格受保护（无密码，可在“审阅”中撤销保护）。",
+            "2. 数字只写阿拉伯数字，不带单位；未发生的填 0，不掌握的留空（空白不等于 0）。",
+            f"3. 文字部分在“{TEXTS_SHEET}”工作表中填写。",
+            f"4. “{CHECKS_SHEET}”工作表逐条计算勾稽关系；未通过的校验标红，相关单元格同时标红。",
+            "5. 填好后可用 gaidsl readback 读回为数据文件，再用 gaidsl validate 校验（含上年数据的校验）。",
+        ]
+        for line in notes:
+            put_text(ws.cell(row, 1), line)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+            row += 1
+        self.protect(ws)
+
+    def part_sheet(self, label: str, grids: list[Grid]) -> None:
+        ws = self.wb.create_sheet(sheet_title(label, self.used))
+        put_text(ws["A1"], label)
+        ws["A1"].font = Font(name=FONT, size=13, bold=True)
+        top = 3
+        widths: dict[int, float] = {}
+        for grid in grids:
+            if grid.caption:
+                put_text(ws.cell(top, 1), grid.caption)
+                ws.cell(top, 1).font = Font(name=FONT, bold=True)
+                top += 1
+            self.grid(ws, grid, top, widths)
+            top += grid.height
+            for note in grid.notes:
+                put_text(ws.cell(top, 1), note)
+                top += 1
+            top += 1
+        for col, width in widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.sheet_view.zoomScale = 90
+        self.protect(ws, landscape=max(g.width for g in grids) > 6)
+
+    def grid(self, ws: Worksheet, grid: Grid, top: int, widths: dict[int, float]) -> None:
+        for box in grid.boxes:
+            row, col = top + box.row, 1 + box.col
+            cell = ws.cell(row, col)
+            last_row, last_col = row + box.rowspan - 1, col + box.colspan - 1
+            for r in range(row, last_row + 1):
+                for c in range(col, last_col + 1):
+                    ws.cell(r, c).border = BORDER
+            if box.rowspan > 1 or box.colspan > 1:
+                ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+            if box.role == "value":
+                assert box.cell is not None
+                cell_type = self.spec.cells[box.cell].type
+                value = self.report.value(box.cell) if self.report else BLANK
+                self.write_value(cell, value, cell_type)
+                cell.protection = UNLOCKED
+                cell.fill = INPUT_FILL
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+                cell.font = Font(name=FONT, size=10)
+                self.places[("cell", box.cell)] = (ws.title, cell.coordinate)
+                self.validations.setdefault((ws.title, cell_type.kind), []).append(cell.coordinate)
+                widths.setdefault(col, 11)
+                continue
+            if box.role == "absent":
+                put_text(cell, "—")
+                cell.fill = GREY_FILL
+                continue
+            put_text(cell, box.text)
+            left = box.role in ("row", "title")
+            cell.alignment = Alignment(horizontal="left" if left else "center", vertical="center", wrap_text=True)
+            cell.font = Font(name=FONT, size=10, bold=box.role == "title")
+            cell.fill = TITLE_FILL if box.role == "title" else HEADER_FILL
+            if box.role == "row" and box.colspan == 1 and box.rowspan == 1:
+                widths[col] = max(widths.get(col, 0), min(60, 4 + len(box.text) * 1.6))
+            elif box.role == "row":
+                widths.setdefault(col, 8 if box.rowspan > 1 else 14)
+            elif box.role == "corner" and box.colspan == 1:
+                widths[col] = max(widths.get(col, 0), 16)
+        for r in range(grid.height):
+            texts = [b for b in grid.boxes if b.row == r and b.role == "row" and b.rowspan == 1]
+            longest = max((len(b.text) for b in texts), default=0)
+            if longest > 36:
+                ws.row_dimensions[top + r].height = 30
+
+    def write_value(self, cell: Cell, value: object, cell_type: ir.CellType) -> None:
+        if value is BLANK or value is None:
+            cell.value = None
+        elif value is UNKNOWN:
+            put_text(cell, UNKNOWN_TEXT)
+        elif isinstance(value, Decimal):
+            cell.value = _number_value(value)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+        elif isinstance(value, Missing):
+            cell.value = None
+        else:
+            put_text(cell, str(value))
+        if cell_type.kind in ("count", "integer"):
+            cell.number_format = "0"
+        elif not cell_type.numeric:
+            cell.number_format = "@"
+
+    def texts_sheet(self) -> None:
+        ws = self.wb.create_sheet(sheet_title(TEXTS_SHEET, self.used))
+        ws.column_dimensions["A"].width = 22
+        ws.column_dimensions["B"].width = 90
+        ws.column_dimensions["C"].width = 36
+        for col, head in enumerate(("部分", "内容", "填写提示"), start=1):
+            put_text(ws.cell(1, col), head)
+            ws.cell(1, col).font = Font(name=FONT, bold=True)
+            ws.cell(1, col).fill = HEADER_FILL
+            ws.cell(1, col).border = BORDER
+        row = 2
+        for part in self.lay.parts:
+            for item in part.items:
+                if isinstance(item, Grid):
+                    continue
+                label = part.label + (f" · {item.label}" if item.heading and item.label else "")
+                put_text(ws.cell(row, 1), label + ("（必填）" if item.required else ""))
+                text = text_of(self.report, item.key)
+                cell = ws.cell(row, 2)
+                if text:
+                    put_text(cell, text)
+                cell.protection = UNLOCKED
+                cell.fill = INPUT_FILL
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                put_text(ws.cell(row, 3), " ".join(item.guidance))
+                ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.cell(row, 3).font = Font(name=FONT, color="666666", italic=True)
+                for c in (1, 2, 3):
+                    ws.cell(row, c).border = BORDER
+                ws.row_dimensions[row].height = max(120, min(409, 15 * (len(text) // 60 + text.count("\n") + 2)))
+                self.places[("text", item.key)] = (ws.title, cell.coordinate)
+                row += 1
+        self.protect(ws)
+
+    def checks_sheet(self) -> None:
+        ws = self.wb.create_sheet(sheet_title(CHECKS_SHEET, self.used))
+        formulas = _formulas().Formulas(
+            self.spec,
+            lambda k: self.ref("cell", k),
+            lambda k: self.ref("field", k),
+            lambda k: self.ref("text", k),
+        )
+        heads = ("校验", "级别", "位置", "说明", "左边", "右边", "差额", "结果", "真值")
+        widths = (22, 8, 26, 60, 10, 10, 10, 10, 6)
+        for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
+            cell = ws.cell(1, col)
+            put_text(cell, head)
+            cell.font = Font(name=FONT, bold=True)
+            cell.fill = HEADER_FILL
+            cell.border = BORDER
+            ws.column_dimensions[get_column_letter(col)].width = width
+        row = 2
+        for check in self.spec.checks:
+            for instance in check.instances:
+                put_text(ws.cell(row, 1), check.key)
+                put_text(ws.cell(row, 2), "错误" if check.severity == "error" else "警告")
+                put_text(ws.cell(row, 3), " · ".join(instance.position_labels))
+                put_text(ws.cell(row, 4), check.message.zh or check.label or "")
+                expr = instance.expr
+                if isinstance(expr, ir.Compare) and formulas.known(expr) is not None and not _texty(self.spec, expr):
+                    known = formulas.known(expr)
+                    ws.cell(row, 5).value = f'=IF({known},{formulas.number(expr.left)},"")'
+                    ws.cell(row, 6).value = f'=IF({known},{formulas.number(expr.right)},"")'
+                    ws.cell(row, 7).value = f'=IF({known},{formulas.difference(expr)},"")'
+                ws.cell(row, 9).value = "=" + formulas.truth(expr, check.tolerance)
+                ws.cell(row, 8).value = f'=IF(I{row}=1,"通过",IF(I{row}=0,"未通过","无法核验"))'
+                for c in range(1, 10):
+                    ws.cell(row, c).border = BORDER
+                    ws.cell(row, c).font = Font(name=FONT, size=10)
+                ws.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
+                for ref in instance.cells:
+                    if not ref.previous:
+                        self.cell_checks.setdefault(ref.cell, []).append(row)
+                row += 1
+        last = max(row - 1, 2)
+        status = f"H2:H{last}"
+        ws.conditional_formatting.add(
+            f"A2:H{last}", FormulaRule(formula=['AND($H2="未通过",$B2="错误")'], fill=FAIL_FILL, stopIfTrue=True)
+        )
+        ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=['$H2="未通过"'], fill=WARN_FILL))
+        ws.conditional_formatting.add(status, FormulaRule(formula=['H2="通过"'], fill=PASS_FILL))
+        ws.conditional_formatting.add(status, FormulaRule(formula=['H2="无法核验"'], fill=GREY_FILL))
+        ws.freeze_panes = "A2"
+        self.protect(ws, landscape=True)
+        # the data cells a failing error check reads turn red, those of failing warnings orange
+        sheet = quote_sheetname(ws.title)
+        for key, rows in self.cell_checks.items():
+            if ("cell", key) not in self.places:
+                continue
+            where, coord = self.places[("cell", key)]
+            errors = [f'AND({sheet}!$H${r}="未通过",{sheet}!$B${r}="错误")' for r in rows]
+            fails = [f'{sheet}!$H${r}="未通过"' for r in rows]
+            target = self.wb[where]
+            target.conditional_formatting.add(
+                coord, FormulaRule(formula=["OR(" + ",".join(errors) + ")"], fill=FAIL_FILL, stopIfTrue=True)
+            )
+            target.conditional_formatting.add(
+                coord, FormulaRule(formula=["OR(" + ",".join(fails) + ")"], fill=WARN_FILL)
+            )
+
+    def meta_sheet(self) -> None:
+        ws = self.wb.create_sheet(META_SHEET)
+        ws.append(["gaidsl", "format", self.spec.id, self.spec.version])
+        for (kind, key), (sheet, coord) in self.places.items():
+            ws.append([kind, key, sheet, coord])
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        ws.sheet_state = "hidden"
+        self.protect(ws)
+
+    def protect(self, ws: Worksheet, landscape: bool = False) -> None:
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.protection.sheet = True
+        ws.protection.formatCells = False
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+
+    def add_validations(self) -> None:
+        rules: dict[str, dict[str, Any]] = {
+            "count": {"type": "whole", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
+            "integer": {
+                "type": "whole",
+                "operator": "between",
+                "formula1": "-999999999999999",
+                "formula2": "999999999999999",
+            },
+            "amount": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
+        }
+        messages = {
+            "count": "请填写不小于 0 的整数（不掌握的留空）",
+            "integer": "请填写整数，可为负数",
+            "amount": "请填写不小于 0 的数值（单位见表头）",
+        }
+        for (sheet, kind), coords in self.validations.items():
+            if kind not in rules:
+                continue
+            dv = DataValidation(allow_blank=True, showErrorMessage=True, **rules[kind])
+            dv.error = messages[kind]
+            dv.errorTitle = "数值不符合要求"
+            dv.prompt = messages[kind]
+            dv.showInputMessage = False
+            dv.sqref = " ".join(coords)  # type: ignore[assignment]
+            self.wb[sheet].add_data_validation(dv)
+
+
+def _texty(spec: ir.Spec, expr: ir.Compare) -> bool:
+    for side in (expr.left, expr.right):
+        if isinstance(side, ir.TextConst | ir.TextRef):
+            return True
+        if isinstance(side, ir.FieldRef) and not spec.fields[side.field].type.numeric:
+            return True
+    return False
+
+
+def workbook(spec: ir.Spec, report: Report | None = None) -> Workbook:
+    book = _Book(spec, report)
+    wb = book.build()
+    book.add_validations()
+    return wb
+
+
+def render(spec: ir.Spec, report: Report | None) -> bytes:
+    buffer = io.BytesIO()
+    workbook(spec, report).save(buffer)
+    return buffer.getvalue()
+
+
+def emit(spec: ir.Spec) -> Files:
+    return {f"{spec.id}_{spec.version}.xlsx": render(spec, None)}
+
+
+TARGET = Target("xlsx", "an Excel workbook: official layout, input validation, check formulas, read back", emit)
