@@ -1,0 +1,286 @@
+"""The report as a Word document (python-docx), looking like the published ones: the title
+"<body><year>年政府信息公开工作年度报告" in 宋体, part headings in 黑体, body text in 仿宋_GB2312 (Word substitutes
+when a font is missing; LibreOffice falls back to Noto CJK), the tables with the official merged headers (from
+:mod:`gaidsl.layout`) in 宋体, page numbers "— N —" centred in the footer, A4.
+
+``render(spec, report)`` gives the filled report. The build output is the blank form: a 报告信息 table for the
+fields, each part with its guidance (style ``gaidsl 填写提示``, not read back) and an empty paragraph to write in,
+and empty tables. ``gaidsl readback`` reads either back into a data file.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from gaidsl import ir
+from gaidsl.layout import (
+    UNKNOWN_TEXT,
+    Grid,
+    Layout,
+    cell_text,
+    contact_line,
+    layout,
+    paragraphs,
+    signature,
+    text_of,
+    value_text,
+)
+from gaidsl.report import BLANK, Report
+from gaidsl.targets import Files, Target
+
+SONG, FANGSONG, HEI = "宋体", "仿宋_GB2312", "黑体"
+LATIN = "Times New Roman"
+GUIDANCE_STYLE = "gaidsl 填写提示"
+CONTACT_STYLE = "gaidsl 联系方式"
+SIGNATURE_STYLE = "gaidsl 落款"
+NOTE_STYLE = "gaidsl 表注"
+FIELDS_CAPTION = "报告信息"
+
+
+def set_font(target: Any, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
+    """Set a run's or a style's fonts: Latin and East Asian (w:eastAsia), size in points, bold."""
+    font = target.font
+    font.name = LATIN
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    element = target.element if hasattr(target, "element") else target._element
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), LATIN)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _style(doc: Any, name: str, east_asia: str, size: float, bold: bool = False, base: str = "Normal") -> Any:
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if name != base:
+        style.base_style = styles[base]
+    set_font(style, east_asia, size, bold)
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    style.font.italic = False
+    return style
+
+
+def _styles(doc: Any) -> None:
+    normal = _style(doc, "Normal", FANGSONG, 16)
+    normal.paragraph_format.first_line_indent = Pt(32)
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.space_after = Pt(0)
+    title = _style(doc, "Title", SONG, 22, True)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.first_line_indent = Pt(0)
+    title.paragraph_format.space_after = Pt(16)
+    title.paragraph_format.line_spacing = Pt(36)
+    pbdr = title.element.find(qn("w:pPr") + "/" + qn("w:pBdr"))
+    if pbdr is not None:
+        pbdr.getparent().remove(pbdr)
+    h2 = _style(doc, "Heading 2", HEI, 16)
+    h2.paragraph_format.first_line_indent = Pt(32)
+    h2.paragraph_format.space_before = Pt(6)
+    h2.paragraph_format.space_after = Pt(0)
+    h2.paragraph_format.keep_with_next = True
+    h3 = _style(doc, "Heading 3", FANGSONG, 16, True)
+    h3.paragraph_format.first_line_indent = Pt(32)
+    h3.paragraph_format.space_before = Pt(0)
+    h3.paragraph_format.space_after = Pt(0)
+    guidance = _style(doc, GUIDANCE_STYLE, FANGSONG, 12)
+    guidance.font.italic = True
+    guidance.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
+    _style(doc, CONTACT_STYLE, FANGSONG, 16)
+    sig = _style(doc, SIGNATURE_STYLE, FANGSONG, 16)
+    sig.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    note = _style(doc, NOTE_STYLE, SONG, 10.5)
+    note.paragraph_format.first_line_indent = Pt(0)
+    note.paragraph_format.line_spacing = 1.0
+    table_text = _style(doc, "gaidsl 表格", SONG, 9)
+    table_text.paragraph_format.first_line_indent = Pt(0)
+    table_text.paragraph_format.line_spacing = 1.0
+    table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _page_number(section: Any) -> None:
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.paragraph_format.first_line_indent = Pt(0)
+
+    def run(text: str | None = None, field: str | None = None) -> None:
+        r = footer.add_run(text or "")
+        set_font(r, SONG, 14)
+        if field is not None:
+            for kind, instr in (("begin", None), (None, field), ("separate", None), ("end", None)):
+                if kind is None:
+                    element = OxmlElement("w:instrText")
+                    element.set(qn("xml:space"), "preserve")
+                    element.text = instr
+                else:
+                    element = OxmlElement("w:fldChar")
+                    element.set(qn("w:fldCharType"), kind)
+                r._r.append(element)
+                if kind == "separate":
+                    number = OxmlElement("w:t")
+                    number.text = "1"
+                    r._r.append(number)
+
+    run("— ")
+    run(field=" PAGE ")
+    run(" —")
+
+
+def _cell_text(cell: Any, text: str, bold: bool = False, align: str = "center") -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.style = "gaidsl 表格"
+    if align == "left":
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if bold:
+            run.bold = True
+        if i < len(lines) - 1:
+            run.add_break()
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _widths(grid: Grid, total_cm: float) -> list[float]:
+    """Column widths: row-header columns by the longest label they hold alone, data columns share the rest."""
+    widths = [0.0] * grid.width
+    for box in grid.boxes:
+        if box.role in ("row", "corner") and box.colspan == 1 and box.col < grid.row_header_cols:
+            need = 1.5 if box.rowspan > 1 else min(4.6, 0.4 + 0.33 * len(box.text))
+            widths[box.col] = max(widths[box.col], need)
+    if grid.header_rows == 0:  # a grid of blocks: the label column, then equal data columns
+        widths[0] = 4.2
+    fixed = sum(widths)
+    free = [i for i, w in enumerate(widths) if w == 0]
+    share = max(1.0, (total_cm - fixed) / max(1, len(free)))
+    return [w if w else share for w in widths]
+
+
+def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float) -> Any:
+    table = doc.add_table(rows=grid.height, cols=grid.width)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = _widths(grid, total_cm)
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = Cm(width)
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = Cm(widths[i])
+    for box in grid.boxes:
+        cell = table.cell(box.row, box.col)
+        if box.rowspan > 1 or box.colspan > 1:
+            cell = cell.merge(table.cell(box.row + box.rowspan - 1, box.col + box.colspan - 1))
+        if box.role == "value":
+            _cell_text(cell, cell_text(report, box.cell))
+        elif box.role == "absent":
+            _cell_text(cell, "—")
+        else:
+            left = box.role in ("row", "title")
+            _cell_text(cell, box.text, bold=box.role == "title", align="left" if left else "center")
+    for r in range(grid.header_rows):
+        trpr = table.rows[r]._tr.get_or_add_trPr()
+        header = OxmlElement("w:tblHeader")
+        trpr.append(header)
+    return table
+
+
+def _fields_table(doc: Any, lay: Layout, report: Report | None) -> None:
+    table = doc.add_table(rows=len(lay.fields) + 1, cols=2)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head = table.cell(0, 0).merge(table.cell(0, 1))
+    _cell_text(head, FIELDS_CAPTION, bold=True)
+    for i, field in enumerate(lay.fields, start=1):
+        table.cell(i, 0).width = Cm(4)
+        table.cell(i, 1).width = Cm(11)
+        _cell_text(table.cell(i, 0), field.label, align="left")
+        value = report.fields.get(field.key, BLANK) if report else BLANK
+        _cell_text(table.cell(i, 1), value_text(value), align="left")
+
+
+def document(spec: ir.Spec, report: Report | None, form: bool) -> Any:
+    lay = layout(spec)
+    doc = Document()
+    _styles(doc)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.8)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.5)
+    _page_number(section)
+    width_cm = 21 - 5.0
+    doc.core_properties.title = lay.report_title(report)
+    doc.core_properties.subject = f"{spec.id} {spec.version}"
+    doc.core_properties.comments = "gaidsl"
+    doc.add_paragraph(lay.report_title(report), style="Title")
+    if form:
+        _fields_table(doc, lay, report)
+        doc.add_paragraph("")
+    else:
+        contact = contact_line(lay, report)
+        if contact:
+            doc.add_paragraph(contact, style=CONTACT_STYLE)
+    for part in lay.parts:
+        doc.add_paragraph(part.label, style="Heading 2")
+        for item in part.items:
+            if isinstance(item, Grid):
+                if item.caption:
+                    doc.add_paragraph(item.caption, style=NOTE_STYLE)
+                add_grid(doc, item, report, width_cm)
+                for note in item.notes:
+                    doc.add_paragraph(note, style=NOTE_STYLE)
+                if not item.notes:
+                    doc.add_paragraph("", style=NOTE_STYLE)
+                continue
+            if item.heading and item.label:
+                doc.add_paragraph(item.label, style="Heading 3")
+            if form and item.guidance:
+                doc.add_paragraph("填写提示：" + " ".join(item.guidance), style=GUIDANCE_STYLE)
+            text = text_of(report, item.key)
+            lines = paragraphs(text) if text != UNKNOWN_TEXT else [UNKNOWN_TEXT]
+            for line in lines or ([""] if form else []):
+                doc.add_paragraph(line)
+    for line in signature(lay, report):
+        doc.add_paragraph(line, style=SIGNATURE_STYLE)
+    return doc
+
+
+def to_bytes(doc: Any) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def render(spec: ir.Spec, report: Report | None) -> bytes:
+    return to_bytes(document(spec, report, form=False))
+
+
+def form(spec: ir.Spec, report: Report | None = None) -> bytes:
+    return to_bytes(document(spec, report, form=True))
+
+
+def emit(spec: ir.Spec) -> Files:
+    return {
+        f"{spec.id}_{spec.version}.form.docx": form(spec),
+        f"{spec.id}_{spec.version}.blank.docx": render(spec, None),
+    }
+
+
+TARGET = Target("docx", "Word documents: the blank form and the report (宋体/仿宋, merged headers, page numbers)", emit)
