@@ -19,17 +19,20 @@ import string
 
 from hypothesis import strategies as st
 
-# Every word the grammar spells out, plus the values of its word-like terminals (AXIS_KIND, LANG) and ``previous``
-# (which makes a reference read last year's report). tests/test_fmt.py checks this against the grammar.
-# fmt: off
-KEYWORDS = frozenset({
-    "absent", "add", "after", "alias", "amount", "and", "at", "basis", "check", "choice", "column", "columns",
-    "count", "date", "decimals", "dimension", "each", "en", "error", "extends", "field", "for", "format", "from",
-    "gloss", "group", "guidance", "if", "in", "info", "integer", "message", "migration", "not", "note", "or",
-    "previous", "relabel", "remove", "required", "row", "rows", "section", "stub", "sum", "table", "text", "then",
-    "to", "tolerance", "total", "unit", "version", "warning", "zh",
-})
-# fmt: on
+from gaidsl.resources import grammar_path
+
+# Every word the grammar spells out (read from the grammar, so new keywords are avoided as they appear), plus the
+# values of its word-like terminals (AXIS_KIND, LANG) and ``previous`` (which makes a reference read last year's
+# report). The core list is spelled out too, in case the grammar cannot be read.
+_CORE_KEYWORDS = """
+    absent add after alias amount and at basis check choice column columns count date decimals dimension each en
+    error extends field for format from gloss group guidance if in info integer message migration not note or
+    previous relabel remove required row rows section stub sum table text then to tolerance total unit version
+    warning zh
+"""
+KEYWORDS = frozenset(_CORE_KEYWORDS.split()) | frozenset(
+    re.findall(r'"([^\W\d]\w*)"', grammar_path().read_text(encoding="utf-8"))
+)
 
 NAME_RE = re.compile(r"(?!\d)\w+")
 
