@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from gaidsl import __version__, build_cli, sample_cli, validate_cli
+from gaidsl import __version__, build_cli, render_cli, sample_cli, validate_cli
 from gaidsl.compiler import Compilation, compile_file
 from gaidsl.diagnostics import has_errors, render_json, render_text
 from gaidsl.ingest import cli as ingest_cli
@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate_cli.register(sub)
     ingest_cli.register(sub)
     sample_cli.register(sub)
+    render_cli.register(sub)
     return parser
 
 
