@@ -320,14 +320,127 @@ class Format:
     comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
+# ---------------------------------------------------------------------------------------------------- migrations
+
+
+@attrs.frozen
+class FormatVersion:
+    """One end of a migration: ``gov_info_disclosure version 2019 in "gov_info_disclosure_2019.gai"``. ``key`` is
+    ``None`` when left out (then it is the migration's own key); ``file`` is ``None`` when the spec is to be found
+    beside the migration."""
+
+    key: str | None
+    version: str
+    file: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    file_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class ItemPath:
+    """A dotted name in a migration statement: a table, ``table.member``, ``table.row.column``, a field or a text."""
+
+    parts: tuple[str, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.parts)
+
+
+@attrs.frozen
+class Allocation:
+    """``target = unknown | old | rest | 12``: what one part of a split receives."""
+
+    target: ItemPath
+    share: str  # "unknown" | "old" | "rest" | "fixed"
+    amount: str | None = None  # the number, for "fixed"
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Rename:
+    kind: str | None  # "table" | "row" | "column" | "cell" | "field" | "text"; None: inferred from the names
+    old: ItemPath
+    new: ItemPath
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Split:
+    kind: str | None
+    old: ItemPath
+    into: tuple[ItemPath, ...]
+    allocations: tuple[Allocation, ...] | None = None  # None: no ``allocate`` clause
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Merge:
+    kind: str | None
+    old: tuple[ItemPath, ...]
+    into: ItemPath
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Drop:
+    kind: str | None
+    old: tuple[ItemPath, ...]
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class New:
+    """``new column t.c must be entered``: cells of the new spec that no old value fills (unknown until entered)."""
+
+    kind: str | None
+    new: tuple[ItemPath, ...]
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Transform:
+    """``transform column t.c 元 -> 万元`` (by the units' declared scales) or ``transform cell x by 1/10000``."""
+
+    kind: str | None
+    old: ItemPath
+    from_unit: str | None = None
+    to_unit: str | None = None
+    factor: str | None = None  # "0.0001" or "1/10000", for ``by``
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Exempt:
+    """``exempt check k because "…"``: a check of the new spec that migrated reports are not expected to pass."""
+
+    checks: tuple[str, ...]
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    check_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+MigrationItem = Rename | Split | Merge | Drop | New | Transform | Exempt
+
+
 @attrs.frozen
 class Migration:
-    """Placeholder for the migration language (a later issue): kept so the grammar has room for it."""
+    """``migration KEY "title" from [X] version A [in "file"] to [Y] version B [in "file"] { statements }``."""
 
     key: str
-    source: tuple[str, str]
-    target: tuple[str, str]
+    source: FormatVersion
+    target: FormatVersion
+    items: tuple[MigrationItem, ...] = ()
+    title: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 Document = Format | Migration
