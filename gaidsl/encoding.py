@@ -73,9 +73,13 @@ def is_text_expr(spec: ir.Spec, expr: ir.Expr) -> bool:
 class Encoder:
     """IR expressions as z3 terms, creating variables (and their type constraints) as they are met."""
 
-    def __init__(self, spec: ir.Spec, *, exact_decimals: bool = False, default_decimals: int = 2) -> None:
+    def __init__(
+        self, spec: ir.Spec, *, exact_decimals: bool = False, default_decimals: int = 2, text_atoms: bool = False
+    ) -> None:
         self.spec = spec
         self.exact = exact_decimals
+        self.text_atoms = text_atoms
+        self.atoms: dict[tuple[VarKey, str, tuple[str, ...]], Z3] = {}
         self.default_decimals = default_decimals
         self.vars: dict[VarKey, Z3] = {}
         self.background: list[Z3] = []
@@ -127,6 +131,25 @@ class Encoder:
         self.vars[key] = term
         return term
 
+    def atom(self, ref: ir.TextRef, kind: str, words: tuple[str, ...] = ()) -> Z3:
+        """With ``text_atoms``: a free variable standing for ``empty(t)``, ``mentions(t, words…)`` (Bool) or
+        ``length(t)`` (Int ≥ 0) — no string theory, which can stall on long fixed texts. Empty text mentions
+        nothing and has length 0 if it is the empty string; the samplers write texts matching the atoms' values."""
+        key = self.key_of(ref)
+        found = self.atoms.get((key, kind, words))
+        if found is not None:
+            return found
+        name = f"{kind}:{var_ref(key)}:{'|'.join(words)}"
+        found = z3.Int(name) if kind == "length" else z3.Bool(name)
+        if kind == "length":
+            self.background.append(found >= 0)
+        for (other_key, other_kind, _), other in self.atoms.items():
+            if other_key == key and {kind, other_kind} == {"empty", "mentions"}:
+                empty, mention = (found, other) if kind == "empty" else (other, found)
+                self.background.append(z3.Implies(empty, z3.Not(mention)))
+        self.atoms[(key, kind, words)] = found
+        return found
+
     @staticmethod
     def key_of(ref: ir.CellRef | ir.FieldRef | ir.TextRef) -> VarKey:
         if isinstance(ref, ir.CellRef):
@@ -147,6 +170,8 @@ class Encoder:
         if isinstance(expr, ir.Scale):
             return z3_number(expr.factor) * self.num(expr.arg)
         if isinstance(expr, ir.Length):
+            if self.text_atoms:
+                return self.atom(expr.arg, "length")
             return z3.Length(self.text(expr.arg))
         raise TypeError(f"not a number expression: {expr!r}")
 
@@ -196,6 +221,10 @@ class Encoder:
             return z3.Not(self.cond(expr.arg, tolerance))
         if isinstance(expr, ir.Implies):
             return z3.Implies(self.cond(expr.condition, tolerance), self.cond(expr.then, tolerance))
+        if isinstance(expr, ir.Mentions) and self.text_atoms:
+            return self.atom(expr.arg, "mentions", expr.words)
+        if isinstance(expr, ir.Empty) and self.text_atoms:
+            return self.atom(expr.arg, "empty")
         if isinstance(expr, ir.Mentions):
             content = self.text(expr.arg)
             return z3.Or(*[z3.Contains(content, z3.StringVal(w)) for w in expr.words])
@@ -291,11 +320,14 @@ class Problem:
         *,
         exact_decimals: bool = False,
         default_decimals: int = 2,
+        text_atoms: bool = False,
         timeout_ms: int = DEFAULT_TIMEOUT_MS,
         seed: int = 0,
     ) -> None:
         self.spec = spec
-        self.encoder = Encoder(spec, exact_decimals=exact_decimals, default_decimals=default_decimals)
+        self.encoder = Encoder(
+            spec, exact_decimals=exact_decimals, default_decimals=default_decimals, text_atoms=text_atoms
+        )
         self.solver = z3.Solver()
         self.solver.set("timeout", timeout_ms)
         if seed:

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 
 from gaidsl import ir
 from gaidsl.report import Report
-from gaidsl.sampler import Draft, Sample, SampleError, Sampler, Violation, sampler
+from gaidsl.sampler import Sample, SampleError, Sampler, Violation, sampler
 
 
 def valid_reports(spec: ir.Spec, n: int, seed: int = 0) -> list[Report]:
@@ -62,18 +62,20 @@ def invalid_reports(spec: ir.Spec, seed: int = 0, checks: Sequence[str] | None =
     The samples start from one valid sample (with last year's report when the spec has cross-period checks) and
     change as few values as possible, by as little as possible. Amounts are written with all their cell's decimals,
     so the evaluator's reported-precision tolerance is the one the solver assumed."""
-    rng = random.Random(seed)
-    chosen = sampler(spec)
-    base_sample, base = chosen.pair(rng) if chosen.cross_period else _single(chosen, rng)
-    wanted = [c for c in spec.checks if checks is None or c.key in checks]
+    return invalid_reports_from(spec, seed, checks)[1]
+
+
+def invalid_reports_from(
+    spec: ir.Spec, seed: int = 0, checks: Sequence[str] | None = None
+) -> tuple[Sample, list[Violation]]:
+    """:func:`invalid_reports`, with the valid sample they start from."""
     from gaidsl.violate import violation_for
 
-    return [violation_for(chosen, check, base_sample, base, rng) for check in wanted]
-
-
-def _single(chosen: Sampler, rng: random.Random) -> tuple[Sample, Draft]:
-    draft = chosen.draft(rng, {}, {})
-    return Sample(chosen.reports(draft, previous=False)[0]), draft
+    rng = random.Random(seed)
+    chosen = sampler(spec)
+    base_sample, base = chosen.sample_and_draft(rng, chosen.cross_period)
+    wanted = [c for c in spec.checks if checks is None or c.key in checks]
+    return base_sample, [violation_for(chosen, check, base_sample, base, rng) for check in wanted]
 
 
 __all__ = [
@@ -82,6 +84,7 @@ __all__ = [
     "Sampler",
     "Violation",
     "invalid_reports",
+    "invalid_reports_from",
     "sampler",
     "valid_reports",
     "valid_samples",

@@ -76,8 +76,9 @@ class Violation:
     check: str
     sample: Sample | None
     redundant: bool = False
-    single_position: bool = True  # the sample fails at one position (else at the fewest possible)
+    single_position: bool = True  # the sample fails at one position (else at a minimal set of positions)
     note: str = ""
+    exact: bool = True  # the reference evaluator confirms: this check fails, no other check does
 
 
 # ---------------------------------------------------------------------------------------------------- linear forms
@@ -361,7 +362,11 @@ class Sampler:
         """The z3 encoding with amounts as whole numbers of their last decimal place (built on first use)."""
         if self._problem is None:
             self._problem = Problem(
-                self.spec, exact_decimals=True, default_decimals=MAX_SAMPLE_DECIMALS, timeout_ms=SOLVER_TIMEOUT_MS
+                self.spec,
+                exact_decimals=True,
+                default_decimals=MAX_SAMPLE_DECIMALS,
+                text_atoms=True,
+                timeout_ms=SOLVER_TIMEOUT_MS,
             )
         return self._problem
 
@@ -598,8 +603,15 @@ class Sampler:
             free.update(s for s, _ in self.pivot_of[slot].terms)
         return free
 
-    def draft(self, rng: random.Random, fixed: Mapping[int, int], fixed_texts: Mapping[VarKey, str]) -> Draft:
-        """One valid assignment: drawn, computed, repaired and redrawn; z3 only when that fails."""
+    def draft(
+        self,
+        rng: random.Random,
+        fixed: Mapping[int, int],
+        fixed_texts: Mapping[VarKey, str],
+        start: Mapping[int, int] | None = None,
+    ) -> Draft:
+        """One valid assignment: drawn (or the free values of ``start``), computed, repaired and redrawn where a
+        residual check fails; z3 only when that keeps failing."""
         x = [0] * len(self.keys)
         texts: dict[VarKey, str] = {}
         profile = self.profile(rng)
@@ -607,7 +619,12 @@ class Sampler:
             if attempt:
                 profile = self.profile(rng)
             for slot in self.free:
-                x[slot] = fixed[slot] if slot in fixed else self.draw(slot, rng, profile)
+                if slot in fixed:
+                    x[slot] = fixed[slot]
+                elif start is not None and attempt == 0 and slot in start:
+                    x[slot] = start[slot]
+                else:
+                    x[slot] = self.draw(slot, rng, profile)
             include = 1.0
             for redraw in range(LOCAL_REDRAWS):
                 numbers_ok = self.repair(x, fixed, rng) and all(x[s] == v for s, v in fixed.items())
@@ -624,6 +641,25 @@ class Sampler:
                 include = 0.5 if redraw % 2 == 0 else 1.0
         return self.solve_near(Draft(x, texts, profile.decimals), fixed, fixed_texts, rng)
 
+    def draft_of(self, sample: Sample) -> Draft:
+        """The assignment a sample's reports hold (previous-period values from ``sample.previous``)."""
+        x = [0] * len(self.keys)
+        texts: dict[VarKey, str] = {}
+        for slot, key in enumerate(self.keys):
+            source = sample.previous if key[2] else sample.report
+            if source is None:
+                continue
+            value = source.values.get(key[1]) if key[0] == "cell" else source.fields.get(key[1])
+            if isinstance(value, Decimal):
+                x[slot] = int(value.scaleb(self.places))
+        for key in self.text_keys:
+            source = sample.previous if key[2] else sample.report
+            if source is not None:
+                found = source.texts.get(key[1]) if key[0] == "text" else source.fields.get(key[1])
+                if isinstance(found, str):
+                    texts[key] = found
+        return Draft(x, texts, FULL_DECIMALS)
+
     def solve_near(
         self, near: Draft, fixed: Mapping[int, int], fixed_texts: Mapping[VarKey, str], rng: random.Random
     ) -> Draft:
@@ -637,7 +673,7 @@ class Sampler:
         for slot, value in fixed.items():
             solver.add(encoder.var(self.keys[slot]) == self.z3_value(slot, value))
         for key, text in fixed_texts.items():
-            solver.add(encoder.var(key) == z3.StringVal(text))
+            solver.add(*self.text_conditions(key, text))
         solver.add(*encoder.background)
         wishes: dict[int, Any] = {}
         for slot in range(len(self.keys)):
@@ -647,9 +683,9 @@ class Sampler:
                 wishes[literal.get_id()] = literal
         numeric_wishes = set(wishes)
         for key, text in near.texts.items():
-            if key in encoder.vars and key not in fixed_texts:
-                literal = z3.Bool(f"near!{key}")
-                solver.add(z3.Implies(literal, encoder.vars[key] == z3.StringVal(text)))
+            for n, condition in enumerate(self.text_conditions(key, text) if key not in fixed_texts else []):
+                literal = z3.Bool(f"near!{key}!{n}")
+                solver.add(z3.Implies(literal, condition))
                 wishes[literal.get_id()] = literal
         while True:
             answer = str(solver.check(*wishes.values()))
@@ -670,9 +706,51 @@ class Sampler:
                 x[slot] = int(from_z3(model.eval(encoder.vars[key], model_completion=True)) * self.scale)
         texts = dict(near.texts)
         for key in texts:
-            if key in encoder.vars and key not in fixed_texts:
-                texts[key] = z3_text(model.eval(encoder.vars[key], model_completion=True))
+            if key not in fixed_texts:
+                texts[key] = self.text_from_model(key, texts[key], model)
         return Draft(x, texts, near.decimals)
+
+    # ---- texts in the solver: atoms (empty, mentions, length) and text fields (strings)
+    def text_conditions(self, key: VarKey, text: str) -> list[Any]:
+        """What ``text`` makes true of the solver's view of ``key``: its atoms' values, or the string itself."""
+        encoder = self.problem().encoder
+        conditions = [
+            atom == _atom_value(kind, words, text) for (k, kind, words), atom in encoder.atoms.items() if k == key
+        ]
+        if key in encoder.vars:
+            conditions.append(encoder.vars[key] == z3.StringVal(text))
+        return conditions
+
+    def text_from_model(self, key: VarKey, text: str, model: Any) -> str:
+        """``text``, or a readable text with the atom values (or the string) the model gives ``key``."""
+        encoder = self.problem().encoder
+        if key in encoder.vars:
+            return z3_text(model.eval(encoder.vars[key], model_completion=True))
+        wanted: dict[tuple[str, tuple[str, ...]], Any] = {}
+        for (k, kind, words), atom in encoder.atoms.items():
+            if k == key:
+                value = model.eval(atom, model_completion=True)
+                wanted[(kind, words)] = z3.is_true(value) if kind != "length" else from_z3(value)
+        if all(_atom_value(kind, words, text) == v for (kind, words), v in wanted.items()):
+            return text
+        return self.text_with(wanted)
+
+    @staticmethod
+    def text_with(wanted: Mapping[tuple[str, tuple[str, ...]], Any]) -> str:
+        """A readable text that is empty, or mentions (or avoids) words, as ``wanted`` says."""
+        if wanted.get(("empty", ())) is True:
+            return ""
+        forbid = [w for (kind, words), v in wanted.items() if kind == "mentions" and v is False for w in words]
+        parts = [f for f in FILLERS if not any(w in f for w in forbid)][:2]
+        for (kind, words), value in wanted.items():
+            if kind == "mentions" and value is True:
+                word = next((w for w in words if not any(f in w for f in forbid)), words[0])
+                parts.append(f"关于{word}，本机关的情况已如实说明。")
+        text = "".join(parts) or "本年度无其他需要说明的情况。"
+        length = wanted.get(("length", ()))
+        if isinstance(length, Fraction) and length.denominator == 1 and length >= 0:
+            text = (text * (int(length) // max(len(text), 1) + 1))[: int(length)]
+        return text
 
     def z3_value(self, slot: int, value: int) -> Any:
         frac = Fraction(value, self.scale)
@@ -681,17 +759,25 @@ class Sampler:
         return z3.RealVal(f"{frac.numerator}/{frac.denominator}")
 
     # ---- public
-    def sample(self, rng: random.Random, with_previous: bool | None = None) -> Sample:
+    def sample(
+        self, rng: random.Random, with_previous: bool | None = None, start: Mapping[int, int] | None = None
+    ) -> Sample:
         """One valid sample; with last year's report when ``with_previous`` (default: when checks need it)."""
+        return self.sample_and_draft(rng, with_previous, start)[0]
+
+    def sample_and_draft(
+        self, rng: random.Random, with_previous: bool | None = None, start: Mapping[int, int] | None = None
+    ) -> tuple[Sample, Draft]:
         if with_previous is None:
             with_previous = self.cross_period
         if not with_previous:
-            draft = self.draft(rng, {}, {})
-            return Sample(self.reports(draft, previous=False)[0])
-        return self.pair(rng)[0]
+            draft = self.draft(rng, {}, {}, start)
+            return Sample(self.reports(draft, previous=False)[0]), draft
+        return self.pair(rng, start)
 
-    def pair(self, rng: random.Random) -> tuple[Sample, Draft]:
-        """A valid report and last year's (itself drawn as a valid report for the year before)."""
+    def pair(self, rng: random.Random, start: Mapping[int, int] | None = None) -> tuple[Sample, Draft]:
+        """A valid report and last year's (itself drawn as a valid report for the year before); ``start``: free
+        values to begin the current report from."""
         fixed_year: dict[int, int] = {}
         year = None
         if self.year_slot is not None and self.year_slot not in self.pivot_slots:
@@ -711,7 +797,7 @@ class Sampler:
                 fixed_texts[key] = earlier.texts[(key[0], key[1], False)]
         if year is not None and self.year_slot is not None:
             fixed[self.year_slot] = year * self.scale
-        draft = self.draft(rng, fixed, fixed_texts)
+        draft = self.draft(rng, fixed, fixed_texts, start)
         return Sample(self.reports(draft, previous=False)[0], last_year), draft
 
 
@@ -720,6 +806,15 @@ _WHOLE = [Decimal(i) for i in range(1000)]
 
 def _whole(value: int) -> Decimal:
     return _WHOLE[value] if 0 <= value < 1000 else Decimal(value)
+
+
+def _atom_value(kind: str, words: tuple[str, ...], text: str) -> Any:
+    """The evaluator's value of ``empty``, ``mentions`` or ``length`` for ``text``."""
+    if kind == "empty":
+        return not text.strip()
+    if kind == "mentions":
+        return any(w in text for w in words)
+    return len(text)
 
 
 def _decimal_places(value: Decimal) -> int:

@@ -18,14 +18,12 @@ from gaidsl import ir
 from gaidsl.encoding import Encoder, Item, VarKey, from_z3
 from gaidsl.report import Report
 from gaidsl.sampler import (
-    FILLERS,
     FULL_DECIMALS,
     SOLVER_TIMEOUT_MS,
     Draft,
     Sample,
     Sampler,
     Violation,
-    z3_text,
 )
 
 
@@ -95,10 +93,9 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
             keep[literal.get_id()] = (literal, condition)
             numeric_ids.add(literal.get_id())
     for key, text in base.texts.items():
-        if key in encoder.vars:
-            condition = encoder.vars[key] == z3.StringVal(text)
+        for n, condition in enumerate(chosen.text_conditions(key, text)):
             if key in read:
-                literal = z3.Bool(f"keep!{key}")
+                literal = z3.Bool(f"keep!{key}!{n}")
                 keep[literal.get_id()] = (literal, condition)
             else:
                 solver.add(condition)
@@ -143,7 +140,9 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
     closer.add(*encoder.background, *hard)
     for _, condition in active.values():
         closer.add(condition)
-    for key, _ in base.texts.items():
+    for atom in encoder.atoms.values():
+        closer.add(atom == model.eval(atom, model_completion=True))
+    for key in base.texts:
         if key in encoder.vars:
             closer.add(encoder.vars[key] == model.eval(encoder.vars[key], model_completion=True))
     distance = []
@@ -157,19 +156,21 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
 def _violation(
     chosen: Sampler, check: ir.Check, model: Any, base_sample: Sample, base: Draft, *, single: bool
 ) -> Violation:
-    from gaidsl.evaluate import evaluate
-
     encoder = chosen.problem().encoder
     x = list(base.x)
     for slot, key in enumerate(chosen.keys):
         if key in encoder.vars:
             x[slot] = int(from_z3(model.eval(encoder.vars[key], model_completion=True)) * chosen.scale)
-    texts = dict(base.texts)
-    for key in texts:
-        if key in encoder.vars:
-            value = z3_text(model.eval(encoder.vars[key], model_completion=True))
-            if value != texts[key]:
-                texts[key] = _plausible_text(chosen, key, value)
+    texts = {key: chosen.text_from_model(key, text, model) for key, text in base.texts.items()}
+    return finish(chosen, check, x, texts, base_sample, single=single)
+
+
+def finish(
+    chosen: Sampler, check: ir.Check, x: list[int], texts: dict[VarKey, str], base_sample: Sample, *, single: bool
+) -> Violation:
+    """The violation sample for an assignment, checked with the reference evaluator (``note`` says what is off)."""
+    from gaidsl.evaluate import evaluate
+
     draft = Draft(x, texts, FULL_DECIMALS)
     report, last = chosen.reports(draft, previous=True)
     previous = base_sample.previous
@@ -188,7 +189,8 @@ def _violation(
     note = ""
     if wrong or not failing:
         note = "not exact: " + ", ".join(f"{r.check}[{r.position}] fails" for r in wrong) if wrong else "does not fail"
-    return Violation(check.key, sample, single_position=single and len(failing) == 1, note=note)
+    exact = not wrong and bool(failing)
+    return Violation(check.key, sample, single_position=single and len(failing) == 1, note=note, exact=exact)
 
 
 def _fails(
@@ -197,20 +199,3 @@ def _fails(
     from gaidsl.evaluate import evaluate_instance
 
     return evaluate_instance(chosen.spec, check, instance, report, previous).status == "fail"
-
-
-def _plausible_text(chosen: Sampler, key: VarKey, solved: str) -> str:
-    """Readable text with the same ``empty``/``mentions`` truths as the solver's string (which may be odd)."""
-    if key[0] != "text":
-        return solved
-    if not solved.strip():
-        return ""
-    groups = chosen.mentions.get(key, [])
-    present = [words for words in groups if any(w in solved for w in words)]
-    absent = [w for words in groups if words not in present for w in words]
-    parts = [f for f in FILLERS if not any(w in f for w in absent)][:2]
-    parts += [f"关于{words[0]}，本机关的情况已如实说明。" for words in present]
-    text = "".join(parts)
-    if any(w in text for w in absent) or (solved and not text):
-        return solved
-    return text
