@@ -14,6 +14,7 @@ Examples are kept small so property tests stay fast.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 
@@ -88,6 +89,7 @@ _KEY_REST = _KEY_START + string.digits
 _CJK_KEY_CHARS = "甲乙丙丁收结转"
 
 
+@functools.cache
 def labels(*, xml_safe: bool = False) -> st.SearchStrategy[str]:
     """Arbitrary label text. With ``xml_safe``, no characters that XML 1.0 forbids (control characters, U+FFFE/F)."""
     base = st.one_of(
@@ -110,6 +112,7 @@ def _xml_clean(text: str) -> str:
     return "".join(c for c in text if ok(c))
 
 
+@functools.cache
 def keys(*, ascii_only: bool = False) -> st.SearchStrategy[str]:
     """Valid ``NAME`` tokens (``(?!\\d)\\w+``) that are not keywords; mostly ASCII, sometimes with CJK letters."""
     start = st.sampled_from(_KEY_START if ascii_only else _KEY_START + _CJK_KEY_CHARS)
@@ -196,7 +199,7 @@ def _axis(draw: st.DrawFn, new_key: _Keys, new_label: _Labels, indent: str, max_
 
 
 def _message(draw: st.DrawFn, new_label: _Labels, indent: str) -> list[str]:
-    langs = draw(st.lists(st.sampled_from(["zh", "en"]), max_size=2, unique=True))
+    langs = draw(st.lists(st.sampled_from(("zh", "en")), max_size=2, unique=True))
     return [f"{indent}message {lang} {new_label()}" for lang in langs]
 
 
@@ -220,7 +223,7 @@ def spec_texts(draw: st.DrawFn) -> str:
     # fields, and a check on a year-like field
     field_labels: set[str] = set()
     for _ in range(draw(st.integers(0, 3))):
-        kind = draw(st.sampled_from(["text", "date", "integer", "count", "choice"]))
+        kind = draw(st.sampled_from(("text", "date", "integer", "count", "choice")))
         type_text = 'choice("是", "否")' if kind == "choice" else kind
         key = new_key()
         required = " required" if draw(st.booleans()) else ""
@@ -278,7 +281,7 @@ def _text_block(draw: st.DrawFn, new_key: _Keys, new_label: _Labels) -> list[str
 def _table(draw: st.DrawFn, new_key: _Keys, new_label: _Labels, dimensions: list[tuple[str, _Axis]]) -> list[str]:
     key = new_key()
     amount = draw(st.booleans())
-    type_text = draw(st.sampled_from([" : amount in 万元 decimals 2", " : amount in 万元"])) if amount else ""
+    type_text = draw(st.sampled_from((" : amount in 万元 decimals 2", " : amount in 万元"))) if amount else ""
     if not amount and draw(st.booleans()):
         type_text = " : count"
     label = f" {new_label()}" if draw(st.integers(0, 4)) else ""
@@ -316,13 +319,13 @@ def _table(draw: st.DrawFn, new_key: _Keys, new_label: _Labels, dimensions: list
         used_rows = draw(st.lists(st.sampled_from(rows.leaves), min_size=2, max_size=4, unique=True))
         split = draw(st.integers(1, len(used_rows) - 1))
         left, right = " + ".join(used_rows[:split]), " + ".join(used_rows[split:])
-        op = draw(st.sampled_from(["==", "==", "<=", ">="]))
-        severity = draw(st.sampled_from(["", " error", " warning"]))
+        op = draw(st.sampled_from(("==", "==", "<=", ">=")))
+        severity = draw(st.sampled_from(("", " error", " warning")))
         checks.append(f"      check {new_key()}{severity} for each column {new_label()}:")
         checks.append(f"        {left} {op} {right}")
         checks.extend(_message(draw, new_label, "        "))
         if amount and draw(st.booleans()):
-            checks.append(f"        tolerance {draw(st.sampled_from(['0', '0.01', '0.5']))}")
+            checks.append(f"        tolerance {draw(st.sampled_from(('0', '0.01', '0.5')))}")
         used.update(used_rows)
         if draw(st.integers(0, 3)) == 0:  # this period against the last one
             row = used_rows[0]
@@ -348,7 +351,7 @@ def _expr(draw: st.DrawFn, depth: int = 3) -> str:
     """An expression of any shape (not type-correct), compound operands always in parentheses."""
     name = keys(ascii_only=True)
     if depth == 0 or draw(st.integers(0, 2)) == 0:
-        kind = draw(st.sampled_from(["number", "string", "ref", "ref", "call"]))
+        kind = draw(st.sampled_from(("number", "string", "ref", "ref", "call")))
         if kind == "number":
             return draw(st.from_regex(r"\A\d{1,4}(\.\d{1,3})?\Z"))
         if kind == "string":
@@ -361,14 +364,14 @@ def _expr(draw: st.DrawFn, depth: int = 3) -> str:
             return path + (f"[{', '.join(selector)}]" if selector else "")
         args = ["*" if draw(st.integers(0, 3)) == 0 else _expr(draw, 0) for _ in range(draw(st.integers(0, 3)))]
         return f"{draw(name)}({', '.join(args)})"
-    kind = draw(st.sampled_from(["arith", "compare", "logic", "not", "neg", "if", "paren"]))
+    kind = draw(st.sampled_from(("arith", "compare", "logic", "not", "neg", "if", "paren")))
     left, right = _expr(draw, depth - 1), _expr(draw, depth - 1)
     if kind == "arith":
         return f"({left}) {draw(st.sampled_from('+-*/'))} ({right})"
     if kind == "compare":
-        return f"({left}) {draw(st.sampled_from(['==', '!=', '<', '<=', '>', '>=']))} ({right})"
+        return f"({left}) {draw(st.sampled_from(('==', '!=', '<', '<=', '>', '>=')))} ({right})"
     if kind == "logic":
-        return f"({left}) {draw(st.sampled_from(['and', 'or']))} ({right})"
+        return f"({left}) {draw(st.sampled_from(('and', 'or')))} ({right})"
     if kind == "not":
         return f"not ({left})"
     if kind == "neg":
@@ -379,7 +382,7 @@ def _expr(draw: st.DrawFn, depth: int = 3) -> str:
 
 
 def _type(draw: st.DrawFn, units: list[str]) -> str:
-    kind = draw(st.sampled_from(["count", "integer", "amount", "text", "date", "choice"]))
+    kind = draw(st.sampled_from(("count", "integer", "amount", "text", "date", "choice")))
     unit = f" in {draw(st.sampled_from(units))}"
     if kind in ("count", "integer"):
         return kind + (unit if draw(st.booleans()) else "")
@@ -393,7 +396,7 @@ def _type(draw: st.DrawFn, units: list[str]) -> str:
 def _member_options(draw: st.DrawFn, units: list[str]) -> str:
     options = []
     for _ in range(draw(st.integers(0, 3))):
-        option = draw(st.sampled_from(["alias", "type", "gloss", "after"]))
+        option = draw(st.sampled_from(("alias", "type", "gloss", "after")))
         if option == "type":
             options.append(f": {_type(draw, units)}")
         elif option == "after":
@@ -404,7 +407,7 @@ def _member_options(draw: st.DrawFn, units: list[str]) -> str:
 
 
 def _syntax_member(draw: st.DrawFn, units: list[str], depth: int, indent: str) -> list[str]:
-    kind = draw(st.sampled_from(["leaf", "leaf", "total", "group"] if depth < 2 else ["leaf", "total"]))
+    kind = draw(st.sampled_from(("leaf", "leaf", "total", "group") if depth < 2 else ("leaf", "total")))
     key, label = draw(keys()), quote(draw(labels()))
     if kind == "leaf":
         return [f"{indent}{key} {label}{_member_options(draw, units)}"]
@@ -433,30 +436,30 @@ def _syntax_axis(draw: st.DrawFn, units: list[str], word: str, indent: str) -> l
 def _syntax_check(draw: st.DrawFn, indent: str) -> list[str]:
     header = f"{indent}check {draw(keys())}"
     if draw(st.booleans()):
-        header += " " + draw(st.sampled_from(["error", "warning", "info"]))
+        header += " " + draw(st.sampled_from(("error", "warning", "info")))
     if draw(st.booleans()):
-        header += " for each " + draw(st.sampled_from(["row", "column"]))
+        header += " for each " + draw(st.sampled_from(("row", "column")))
     if draw(st.booleans()):
         header += " " + quote(draw(labels()))
     lines = [f"{header}: {_expr(draw)}"]
     for _ in range(draw(st.integers(0, 2))):
         if draw(st.booleans()):
-            lines.append(f"{indent}  message {draw(st.sampled_from(['zh', 'en']))} {quote(draw(labels()))}")
+            lines.append(f"{indent}  message {draw(st.sampled_from(('zh', 'en')))} {quote(draw(labels()))}")
         else:
-            lines.append(f"{indent}  tolerance {draw(st.sampled_from(['', '-', '+']))}{draw(st.integers(0, 3))}")
+            lines.append(f"{indent}  tolerance {draw(st.sampled_from(('', '-', '+')))}{draw(st.integers(0, 3))}")
     return lines
 
 
 def _syntax_section_items(draw: st.DrawFn, units: list[str], indent: str) -> list[str]:
     lines: list[str] = []
     for _ in range(draw(st.integers(0, 3))):
-        kind = draw(st.sampled_from(["text", "table", "check"]))
+        kind = draw(st.sampled_from(("text", "table", "check")))
         if kind == "check":
             lines.extend(_syntax_check(draw, indent))
         elif kind == "text":
             text = f"{indent}text {draw(keys())}" + (f" {quote(draw(labels()))}" if draw(st.booleans()) else "")
             for _ in range(draw(st.integers(0, 3))):
-                option = draw(st.sampled_from(["required", "guidance", "alias"]))
+                option = draw(st.sampled_from(("required", "guidance", "alias")))
                 text += f" {option}" if option == "required" else f" {option} {quote(draw(labels()))}"
             lines.append(text)
         else:
@@ -469,7 +472,7 @@ def _syntax_section_items(draw: st.DrawFn, units: list[str], indent: str) -> lis
             inner = indent + "  "
             parts: list[list[str]] = []
             for _ in range(draw(st.integers(0, 6))):
-                item = draw(st.sampled_from(["rows", "columns", "stub", "note", "absent", "check", "alias"]))
+                item = draw(st.sampled_from(("rows", "columns", "stub", "note", "absent", "check", "alias")))
                 if item in ("rows", "columns"):
                     parts.append(_syntax_axis(draw, units, item, inner))
                 elif item == "check":
@@ -532,7 +535,7 @@ def syntax_texts(draw: st.DrawFn) -> str:
         elif kind == "field":
             type_text = _type(draw, units)
             line = f"  field {draw(keys())} {quote(draw(labels()))} : {type_text}"
-            options = draw(st.lists(st.sampled_from(["required", "alias"]), max_size=3))
+            options = draw(st.lists(st.sampled_from(("required", "alias")), max_size=3))
             for option in options:
                 line += " required" if option == "required" else f" alias {quote(draw(labels()))}"
             if not options and type_text in ("count", "integer"):
@@ -560,11 +563,11 @@ def syntax_texts(draw: st.DrawFn) -> str:
             out.append(f"  in table {draw(keys())} {{")
             after_leaf = False
             for _ in range(draw(st.integers(0, 5))):
-                item = draw(st.sampled_from(["add", "relabel", "gloss", "note", "check", "remove"]))
+                item = draw(st.sampled_from(("add", "relabel", "gloss", "note", "check", "remove")))
                 if item == "gloss" and after_leaf:
                     item = "relabel"  # `add row k "K"` then `gloss row …` reads `gloss` as the member's option
                 after_leaf = False
-                axis = draw(st.sampled_from(["row", "column"]))
+                axis = draw(st.sampled_from(("row", "column")))
                 if item == "add":
                     member = _syntax_member(draw, units, 0, "    ")
                     out.append(f"    add {axis} {member[0].strip()}")
@@ -597,13 +600,13 @@ def relayouts(draw: st.DrawFn, text: str, comments: bool = True) -> str:
     needs_newline = False
     for token in tokens:
         if token.isspace():
-            choice = draw(st.sampled_from([" ", "\n", "  ", "\n\n", "\n    ", "\t", "\n\n\n  ", " \n"]))
+            choice = draw(st.sampled_from((" ", "\n", "  ", "\n\n", "\n    ", "\t", "\n\n\n  ", " \n")))
             if needs_newline and "\n" not in choice:
                 choice += "\n"
             out.append(choice)
             needs_newline = False
             if comments and draw(st.integers(0, 9)) == 0:
-                out.append(draw(st.sampled_from(["# 注释", "#", '# note: {x} "q"', "#   spaced  "])) + "\n")
+                out.append(draw(st.sampled_from(("# 注释", "#", '# note: {x} "q"', "#   spaced  "))) + "\n")
             continue
         out.append(token)
         needs_newline = token.startswith("#")
