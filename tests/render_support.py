@@ -1,0 +1,128 @@
+"""Helpers for the form and renderer tests: specs, target modules, and normalised text dumps of xlsx and docx."""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from gaidsl import ir
+from gaidsl.compiler import compile_file, compile_text
+from gaidsl.render_cli import renderer
+from gaidsl.report import BLANK, Report
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC_FILES = {
+    "2021": ROOT / "specs" / "gov_info_disclosure_2021.gai",
+    "2019": ROOT / "specs" / "gov_info_disclosure_2019.gai",
+    "overlay": ROOT / "specs" / "provincial_overlay_2019.gai",
+}
+GOLDEN = ROOT / "tests" / "golden" / "forms"
+REFRESH = os.environ.get("GAIDSL_REFRESH_GOLDEN") == "1"
+
+
+@functools.cache
+def spec(name: str = "2021") -> ir.Spec:
+    compiled = compile_file(SPEC_FILES[name])
+    assert compiled.spec is not None and compiled.ok, compiled.diagnostics
+    return compiled.spec
+
+
+def spec_from_text(text: str) -> ir.Spec:
+    compiled = compile_text(text)
+    assert compiled.spec is not None and compiled.ok, compiled.diagnostics
+    return compiled.spec
+
+
+def target(name: str) -> ModuleType:
+    return renderer(name)
+
+
+def normalised(report: Report) -> dict[str, Any]:
+    """A report's data with blank entries dropped (blank and absent are the same)."""
+    return {
+        "format": report.format,
+        "version": report.version,
+        "fields": {k: v for k, v in report.fields.items() if v is not BLANK},
+        "texts": {k: v for k, v in report.texts.items() if v is not BLANK},
+        "values": {k: v for k, v in report.values.items() if v is not BLANK},
+    }
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare ``text`` with ``tests/golden/forms/NAME``; GAIDSL_REFRESH_GOLDEN=1 rewrites the file instead."""
+    path = GOLDEN / name
+    if REFRESH or not path.exists():
+        if not REFRESH:
+            raise AssertionError(f"no golden file {path}: run with GAIDSL_REFRESH_GOLDEN=1 and review the diff")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} differs from its golden file (GAIDSL_REFRESH_GOLDEN=1 to refresh)"
+
+
+# ---------------------------------------------------------------------------------------------------- dumps
+
+
+def xlsx_dump(data: bytes) -> str:
+    """Every sheet of a workbook as text: state, protection, merged ranges, cells (type, value, unlocked),
+    data validations and conditional formats."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    out: list[str] = []
+    for ws in wb.worksheets:
+        out.append(f"== sheet {ws.title!r} state={ws.sheet_state} protected={bool(ws.protection.sheet)}")
+        out.append("merged " + " ".join(sorted(str(r) for r in ws.merged_cells.ranges)))
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None and cell.protection.locked:
+                    continue
+                lock = "" if cell.protection.locked else " unlocked"
+                value = cell.value if cell.value is not None else ""
+                out.append(f"{cell.coordinate} {cell.data_type}{lock}: {value!r}")
+        for dv in ws.data_validations.dataValidation:
+            out.append(f"validation {dv.type} {dv.operator} {dv.formula1}..{dv.formula2} @ {dv.sqref}")
+        for rng in ws.conditional_formatting:
+            for rule in rng.rules:
+                out.append(f"format {rng.sqref}: {' '.join(rule.formula)}")
+    return "\n".join(out) + "\n"
+
+
+def docx_dump(data: bytes) -> str:
+    """A Word document as text: paragraphs with their style, tables row by row with spans and vertical merges,
+    the page size and the footer."""
+    import docx
+    from docx.oxml.ns import qn
+
+    doc = docx.Document(io.BytesIO(data))
+    out: list[str] = []
+    section = doc.sections[0]
+    out.append(f"page {section.page_width.cm:.1f}x{section.page_height.cm:.1f}cm")
+    footer = section.footer._element.xml
+    out.append("footer has PAGE field: " + str(" PAGE " in footer))
+    body = doc.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            style = child.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+            name = style.get(qn("w:val")) if style is not None else "Normal"
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            out.append(f"P[{name}] {text}")
+        elif child.tag == qn("w:tbl"):
+            out.append("TABLE")
+            for tr in child.iter(qn("w:tr")):
+                cells = []
+                for tc in tr.iter(qn("w:tc")):
+                    text = "⏎".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p")))
+                    span = tc.find(qn("w:tcPr") + "/" + qn("w:gridSpan"))
+                    vmerge = tc.find(qn("w:tcPr") + "/" + qn("w:vMerge"))
+                    mark = f"⇥{span.get(qn('w:val'))}" if span is not None else ""
+                    if vmerge is not None:
+                        mark += "↓" if vmerge.get(qn("w:val")) == "restart" else "↑"
+                    cells.append(text + mark)
+                out.append("  | " + " | ".join(cells))
+    return "\n".join(out) + "\n"

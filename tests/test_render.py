@@ -1,0 +1,151 @@
+"""gaidsl render: every format for both shipped specs and the overlay; blank stays blank, unknown is marked; the
+plain text follows the published convention; the CLI writes atomically and never over a file without --force."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from pathlib import Path
+
+import attrs
+import pytest
+
+from gaidsl.report import BLANK, UNKNOWN, Report
+from gaidsl.sample import valid_reports
+from tests.conftest import SHARED, run_cli
+from tests.render_support import SPEC_FILES, spec, target
+
+FORMATS = ("html", "md", "txt", "docx", "pdf", "xlsx")
+DATA_2021 = Path(__file__).parent / "data" / "jiujia_2023.json"
+
+
+@functools.cache
+def sample(name: str) -> Report:
+    return valid_reports(spec(name), 1, seed=7)[0]
+
+
+def write_data(tmp_path: Path, report: Report) -> Path:
+    path = tmp_path / "report.json"
+    path.write_text(report.to_json(), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", list(SPEC_FILES))
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_render_every_format(tmp_path: Path, name: str, fmt: str) -> None:
+    data = write_data(tmp_path, sample(name))
+    out = tmp_path / f"out.{fmt}"
+    run = run_cli("render", str(SPEC_FILES[name]), str(data), "--to", fmt, "-o", str(out))
+    assert run.code == 0, run.err
+    content = out.read_bytes()
+    magic = {"pdf": b"%PDF", "docx": b"PK", "xlsx": b"PK"}.get(fmt)
+    if magic:
+        assert content.startswith(magic)
+    else:
+        text = content.decode("utf-8")
+        report = sample(name)
+        assert str(report.fields["body"]) in text
+        assert "三、收到和处理政府信息公开申请情况" in text
+    again = run_cli("render", str(SPEC_FILES[name]), str(data), "--to", fmt, "-o", str(out))
+    assert again.code == 2 and "--force" in again.err and out.read_bytes() == content
+    assert run_cli("render", str(SPEC_FILES[name]), str(data), "--to", fmt, "-o", str(out), "--force").code == 0
+
+
+def test_text_formats_go_to_stdout_and_binary_beside_the_data(tmp_path: Path) -> None:
+    data = tmp_path / "jiujia.json"
+    data.write_bytes(DATA_2021.read_bytes())
+    run = run_cli("render", str(SPEC_FILES["2021"]), str(data), "--to", "txt")
+    assert run.code == 0 and run.out.startswith("九甲镇人民政府2023年政府信息公开工作年度报告\n")
+    run = run_cli("render", str(SPEC_FILES["2021"]), str(data), "--to", "docx")
+    assert run.code == 0 and (tmp_path / "jiujia.docx").exists()
+
+
+def test_unreadable_inputs_exit_2_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "gov_info_disclosure", "version": "2021", "values": {"requests.received.natural": 1.5}}')
+    run = run_cli("render", str(SPEC_FILES["2021"]), str(bad), "--to", "txt")
+    assert run.code == 2 and "GAI706" in run.err and "Traceback" not in run.err
+    run = run_cli("render", str(tmp_path / "missing.gai"), str(bad), "--to", "txt")
+    assert run.code == 2
+    run = run_cli("render", str(SPEC_FILES["2021"]), str(tmp_path / "nothing.json"), "--to", "html")
+    assert run.code == 2 and "Traceback" not in run.err
+
+
+def test_render_reads_a_filled_workbook(tmp_path: Path) -> None:
+    xlsx = tmp_path / "filled.xlsx"
+    assert run_cli("render", str(SPEC_FILES["2021"]), str(DATA_2021), "--to", "xlsx", "-o", str(xlsx)).code == 0
+    run = run_cli("render", str(SPEC_FILES["2021"]), str(xlsx), "--to", "md")
+    assert run.code == 0 and "# 九甲镇人民政府2023年政府信息公开工作年度报告" in run.out
+
+
+# ---------------------------------------------------------------------------------------------------- blank, unknown
+
+
+def _with(report: Report, **values: object) -> Report:
+    return attrs.evolve(report, values={**report.values, **values})
+
+
+def test_blank_is_blank_and_unknown_is_marked_in_every_format() -> None:
+    s = spec("2021")
+    base = sample("2021")
+    report = _with(base, **{"requests.received.natural": BLANK, "requests.received.business": UNKNOWN})
+    txt = target("text").render(s, report)
+    lines = txt.splitlines()
+    row = lines.index("\t一、本年新收政府信息公开申请数量")
+    assert lines[row + 1] == "\t" and lines[row + 2] == "\t未知"
+    html = target("html").render(s, report)
+    assert re.search(r'data-cell="requests.received.natural"></td>', html)
+    assert re.search(r'data-cell="requests.received.business"><span class="unknown"[^>]*>未知</span>', html)
+    md = target("markdown").render(s, report)
+    assert 'data-cell="requests.received.natural"></td>' in md
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(target("xlsx").render(s, report)))
+    places = {row[1]: (row[2], row[3]) for row in wb["_gaidsl"].iter_rows(values_only=True)}
+    sheet, coord = places["requests.received.natural"]
+    assert wb[sheet][coord].value is None
+    sheet, coord = places["requests.received.business"]
+    assert wb[sheet][coord].value == "未知"
+    import docx
+
+    doc = docx.Document(io.BytesIO(target("docx").render(s, report)))
+    table = doc.tables[1]
+    assert table.cell(3, 3).text == "" and table.cell(3, 4).text == "未知"
+
+
+def test_blank_report_has_no_zeros() -> None:
+    s = spec("2021")
+    txt = target("text").render(s, None)
+    assert "\t0" not in txt
+    assert ">0<" not in target("html").render(s, None)
+
+
+# ------------------------------------------------------------------------------------------------ published convention
+
+
+def _word_text_tables(text: str) -> list[str]:
+    """The table lines (from part 二 to part 五) of a Word-to-text report, with words that Word wrapped inside a
+    cell joined again (a line without the leading tab continues the previous cell)."""
+    lines = text.splitlines()
+    start = lines.index("二、主动公开政府信息情况")
+    end = next(i for i, line in enumerate(lines) if line.startswith("五、"))
+    out: list[str] = []
+    for line in lines[start:end]:
+        wrapped = line and not line.startswith("\t") and not re.match("[一二三四]、", line)
+        if wrapped and out and out[-1].startswith("\t"):
+            out[-1] += line  # a cell's text wrapped by Word
+        else:
+            out.append(line)
+    return out
+
+
+@pytest.mark.skipif(not (SHARED / "reports").exists(), reason="shared reports not available")
+def test_plain_text_tables_follow_the_published_report_line_for_line() -> None:
+    from gaidsl.data import load_report
+
+    published = (SHARED / "reports" / "000_a7bba7f129f6cee5.txt").read_text(encoding="utf-8")
+    published = published.replace("\t\n0\n\n\n", "\t0\n\n")  # the one value Word split with a stray line break
+    ours = target("text").render(spec("2021"), load_report(DATA_2021, spec("2021")))
+    assert ours.splitlines()[0] == "九甲镇人民政府2023年政府信息公开工作年度报告"
+    assert _word_text_tables(ours) == _word_text_tables(published)
