@@ -25,6 +25,7 @@ from validator_support import (
     build,
     data_text,
     import_module,
+    kitchen_spec,
     malformed,
     normalize,
     python_results,
@@ -49,6 +50,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[gaidsl.Sp
         spec = gaidsl.load_spec(SPECS / name)
         path = build("python", spec, folder / name.removesuffix(".gai"))
         out[name] = (spec, import_module(path), path)
+    spec = kitchen_spec()
+    path = build("python", spec, folder / "kitchen")
+    out["kitchen"] = (spec, import_module(path), path)
     return out
 
 
@@ -179,10 +183,11 @@ def _differential(name: str) -> Any:
 test_differential_2021 = _differential("gov_info_disclosure_2021.gai")
 test_differential_2019 = _differential("gov_info_disclosure_2019.gai")
 test_differential_overlay = _differential("provincial_overlay_2019.gai")
+test_differential_every_expression = _differential("kitchen")
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data(), name=st.sampled_from(SPEC_FILES))
+@given(data=st.data(), name=st.sampled_from([*SPEC_FILES, "kitchen"]))
 def test_malformed_reports_are_refused_alike(built: dict[str, Any], data: st.DataObject, name: str) -> None:
     spec, module, _ = built[name]
     _, report = data.draw(malformed(spec), label="malformed")

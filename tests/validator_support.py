@@ -26,6 +26,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from gaidsl import ir
+from gaidsl.compiler import compile_text
 from gaidsl.data import parse_report
 from gaidsl.diagnostics import has_errors
 from gaidsl.evaluate import dumps, evaluate
@@ -135,7 +136,13 @@ for await (const line of lines) {
   const request = JSON.parse(line);
   const mod = await load(request.module);
   const answers = [];
-  for (const [text, previous] of request.cases) {
+  for (const [op, a, b] of request.ops ?? []) {
+    const x = mod.Decimal.parse(a);
+    const y = b === null ? null : mod.Decimal.parse(b);
+    const r = op === "cmp" ? x.cmp(y) : op === "half" ? x.halfUnit() : op === "abs" ? x.abs() : x[op](y);
+    answers.push(typeof r === "number" ? r : [r.toString(), r.sign, r.coefficient.toString(), r.exponent]);
+  }
+  for (const [text, previous] of request.cases ?? []) {
     try {
       const data = mod.parseJSON(text);
       const last = previous === null ? null : mod.parseJSON(previous);
@@ -171,7 +178,13 @@ class Node:
         self.lock = threading.Lock()
 
     def run(self, module: Path, cases: list[tuple[str, str | None]]) -> list[Any]:
-        request = json.dumps({"module": str(module), "cases": cases}, ensure_ascii=True)
+        return self.ask({"module": str(module), "cases": cases})
+
+    def decimal_ops(self, module: Path, ops: list[tuple[str, str, str | None]]) -> list[Any]:
+        return self.ask({"module": str(module), "ops": ops})
+
+    def ask(self, message: dict[str, Any]) -> list[Any]:
+        request = json.dumps(message, ensure_ascii=True)
         with self.lock:
             assert self.process.stdin is not None and self.process.stdout is not None
             self.process.stdin.write(request + "\n")
@@ -192,6 +205,61 @@ class Node:
 
 
 # ---------------------------------------------------------------------------------------------------- report data
+
+#: A spec with every kind of expression the IR has: scaled and nested sums, division, negation, explicit and
+#: reported-precision tolerances, text and choice fields compared as text, lengths, mentions and empty over this
+#: year's and last year's texts, and/or/not/if.
+KITCHEN = """\
+format kitchen version 2024 "全部表达式" {
+  unit 万元 "万元"
+  field year "年度" : integer required
+  field kind "类型" : choice("甲", "乙")
+  field body "主体" : text
+  field fee "费用" : amount in 万元 decimals 2
+  field when "日期" : date
+
+  check year_range warning "年度": year >= 2020 and year <= 2030
+  check kind_known "类型已填": kind == "甲" or kind == "乙"
+  check body_named "主体": body != ""
+
+  section s "一、全部" {
+    text notes "说明"
+    table money "金额" : amount in 万元 decimals 2 {
+      columns { a "甲" b "乙" total t "合计" }
+      rows { x "一、收入" y "二、支出" z "三、结余" }
+      check balance for each column "收支": x - y == z
+      check half for each column "一半": 2 * z <= x + 0.5
+      check third "三分之一": x[a] / 3 >= y[a] - 1
+      check neg: -x[a] + y[a] <= 0
+      check loose: x[t] == previous.money.x[t]
+        tolerance 0.5
+      check not_eq for each column: not (x == y)
+      check strict for each column: x > y or x < y
+    }
+    table counts "件数" : integer {
+      columns { n "数量" }
+      rows { p "增" q "减" }
+      check change: p[n] - q[n] != 0 or length(notes) > 10
+      check implied: if p[n] > 0 then q[n] >= 0
+      check scaled: -1 * q[n] >= -100
+    }
+    check fee_small "费用": fee <= 100
+    check notes_long: length(notes) >= 3
+    check notes_prev: mentions(previous.notes, "上年", "去年")
+    check mixed: year - 2000 >= length(notes) or empty(notes)
+    check text_eq: body == previous.body
+    check no_none: not mentions(notes, "无") and not empty(previous.notes)
+    check doubled: 2 * (money.x[a] + money.y[b]) >= money.z[t] * 0.1 - money.x[b] / 4
+    check fee_sum: fee + money.x[a] - 0.25 >= money.y[a] * 0.5
+  }
+}
+"""
+
+
+def kitchen_spec() -> ir.Spec:
+    compilation = compile_text(KITCHEN, "kitchen.gai")
+    assert compilation.ok and compilation.spec is not None
+    return compilation.spec
 
 
 def data_text(data: dict[str, Any]) -> str:
