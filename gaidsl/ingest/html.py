@@ -5,6 +5,10 @@ each ``<tr>`` becomes a row of its ``<td>``/``<th>`` cells as the page gives the
 ``rowspan`` appears once, in its first row, which is how a reader sees it too). Scripts, styles and the ``<head>``
 are skipped; entities are decoded; ``&nbsp;`` is a space, so a cell holding only one is blank. Provenance is
 "table T · row R · cell C" with the line of the page the cell starts on.
+
+Pages often lay the whole report out in a table. A cell that holds another table is such a layout cell: its own
+text is read as paragraphs, and the tables inside it as tables. A row of a single cell (a table's title, or a
+layout row) is read as paragraphs too.
 """
 
 from __future__ import annotations
@@ -12,41 +16,29 @@ from __future__ import annotations
 import html.parser
 import re
 
+import attrs
+
 from gaidsl.ingest.model import Block, Document, Line, Piece, Row
 
 _BLOCK = frozenset(
-    [
-        "p",
-        "div",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "ul",
-        "ol",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "main",
-        "nav",
-        "blockquote",
-        "pre",
-        "center",
-        "address",
-        "dl",
-        "dt",
-        "dd",
-        "form",
-        "hr",
-        "caption",
-    ]
-)
+    {
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header", "footer",
+        "main", "nav", "blockquote", "pre", "center", "address", "dl", "dt", "dd", "form", "hr", "caption",
+    }
+)  # fmt: skip
 _SKIP = frozenset({"script", "style", "head", "noscript", "template"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+
+
+@attrs.define
+class _Table:
+    number: int
+    rows: int = 0
+    cells: list[Piece] | None = None  # the open row's cells
+    row_line: int = 0
+    cell: list[str] | None = None  # the open cell's text
+    cell_line: int = 0
+    layout: bool = False  # the open cell holds a table: its text is paragraphs
 
 
 class _Parser(html.parser.HTMLParser):
@@ -56,25 +48,39 @@ class _Parser(html.parser.HTMLParser):
         self.skip = 0
         self.text: list[str] = []
         self.text_line = 0
-        self.tables: list[int] = []  # stack of table numbers
-        self.table_count = 0
-        self.row_count: list[int] = []
-        self.cells: list[Piece] | None = None
-        self.cell: list[str] | None = None
-        self.cell_line = 0
-        self.row_line = 0
+        self.stack: list[_Table] = []
+        self.count = 0
 
-    # ---- text outside tables
+    @property
+    def top(self) -> _Table | None:
+        return self.stack[-1] if self.stack else None
+
+    def in_cell(self) -> bool:
+        top = self.top
+        return top is not None and top.cell is not None and not top.layout
+
+    # ---- paragraphs
     def flush(self) -> None:
-        if self.cell is not None:
-            return
         text = _SPACES.sub(" ", "".join(self.text)).strip()
-        lines = [t.strip() for t in text.split("\n") if t.strip()]
-        for offset, line in enumerate(lines):
+        for offset, line in enumerate(t.strip() for t in text.split("\n") if t.strip()):
             number = self.text_line + offset
             self.blocks.append(Line(Piece(line, number, f"line {number}")))
         self.text = []
 
+    def data(self, text: str) -> None:
+        if self.in_cell():
+            top = self.top
+            assert top is not None and top.cell is not None
+            top.cell.append(text)
+            return
+        top = self.top
+        if top is not None and top.cell is None:  # between cells: not content
+            return
+        if not "".join(self.text).strip():
+            self.text_line = self.getpos()[0]
+        self.text.append(text)
+
+    # ---- tags
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
         if tag in _SKIP:
@@ -82,28 +88,33 @@ class _Parser(html.parser.HTMLParser):
             return
         if self.skip:
             return
+        top = self.top
         if tag == "table":
+            if top is not None and top.cell is not None and not top.layout:
+                top.layout = True  # a table inside a cell: the cell is layout, its text so far paragraphs
+                self.text = list(top.cell)
+                self.text_line = top.cell_line
             self.flush()
-            self.table_count += 1
-            self.tables.append(self.table_count)
-            self.row_count.append(0)
-        elif tag == "tr" and self.tables:
+            self.count += 1
+            self.stack.append(_Table(self.count))
+        elif tag == "tr" and top is not None:
             self.end_row()
-            self.row_count[-1] += 1
-            self.cells = []
-            self.row_line = line
-        elif tag in ("td", "th") and self.tables:
-            if self.cells is None:
-                self.row_count[-1] += 1
-                self.cells = []
-                self.row_line = line
+            top.rows += 1
+            top.cells = []
+            top.row_line = line
+        elif tag in ("td", "th") and top is not None:
+            if top.cells is None:
+                top.rows += 1
+                top.cells = []
+                top.row_line = line
             self.end_cell()
-            self.cell = []
-            self.cell_line = line
+            top.cell = []
+            top.cell_line = line
+            top.layout = False
         elif tag == "br":
             self.data("\n")
         elif tag in _BLOCK:
-            if self.cell is not None:
+            if self.in_cell():
                 self.data("\n")
             else:
                 self.flush()
@@ -118,12 +129,12 @@ class _Parser(html.parser.HTMLParser):
             self.end_cell()
         elif tag == "tr":
             self.end_row()
-        elif tag == "table" and self.tables:
+        elif tag == "table" and self.stack:
             self.end_row()
-            self.tables.pop()
-            self.row_count.pop()
+            self.flush()
+            self.stack.pop()
         elif tag in _BLOCK:
-            if self.cell is not None:
+            if self.in_cell():
                 self.data("\n")
             else:
                 self.flush()
@@ -133,46 +144,46 @@ class _Parser(html.parser.HTMLParser):
             self.data("\n")
 
     def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        self.data(data.replace("\r", "").replace("\n", " "))
+        if not self.skip:
+            self.data(data.replace("\r", "").replace("\n", " "))
 
-    def data(self, text: str) -> None:
-        if self.cell is not None:
-            self.cell.append(text)
-            return
-        if self.tables:  # text between cells: ignore
-            return
-        if not self.text or not "".join(self.text).strip():
-            self.text_line = self.getpos()[0]
-        self.text.append(text)
-
-    # ---- tables
+    # ---- cells and rows
     def end_cell(self) -> None:
-        if self.cell is None or self.cells is None:
-            self.cell = None
+        top = self.top
+        if top is None or top.cell is None:
             return
-        text = "\n".join(_SPACES.sub(" ", part).strip() for part in "".join(self.cell).split("\n"))
-        text = "\n".join(part for part in text.split("\n") if part)
-        index = len(self.cells) + 1
-        where = f"table {self.tables[-1]} · row {self.row_count[-1]} · cell {index} (line {self.cell_line})"
-        self.cells.append(Piece(text, self.cell_line, where))
-        self.cell = None
+        if top.layout:
+            self.flush()
+        elif top.cells is not None:
+            text = "\n".join(_SPACES.sub(" ", part).strip() for part in "".join(top.cell).split("\n"))
+            text = "\n".join(part for part in text.split("\n") if part)
+            where = f"table {top.number} · row {top.rows} · cell {len(top.cells) + 1} (line {top.cell_line})"
+            top.cells.append(Piece(text, top.cell_line, where))
+        top.cell = None
+        top.layout = False
 
     def end_row(self) -> None:
         self.end_cell()
-        if self.cells is None:
+        top = self.top
+        if top is None or top.cells is None:
             return
-        if self.cells:
-            table, row = self.tables[-1], self.row_count[-1]
-            raw_text = " | ".join(c.text.replace("\n", "") for c in self.cells)
-            raw = Piece(raw_text, self.row_line, f"table {table} · row {row} (line {self.row_line})")
-            self.blocks.append(Row(tuple(self.cells), True, raw, table=table))
-        self.cells = None
+        cells = top.cells
+        top.cells = None
+        if len(cells) == 1:  # a title row or a layout row: paragraphs
+            for part in cells[0].text.split("\n"):
+                if part.strip():
+                    self.blocks.append(Line(Piece(part.strip(), cells[0].line, cells[0].where)))
+        elif cells:
+            raw_text = " | ".join(c.text.replace("\n", "") for c in cells)
+            raw = Piece(raw_text, top.row_line, f"table {top.number} · row {top.rows} (line {top.row_line})")
+            self.blocks.append(Row(tuple(cells), True, raw, table=top.number))
 
     def close(self) -> None:
         super().close()
-        self.end_row()
+        while self.stack:
+            self.end_row()
+            self.flush()
+            self.stack.pop()
         self.flush()
 
 

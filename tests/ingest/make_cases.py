@@ -470,6 +470,9 @@ def render_html(case: Case) -> str:
         "<!DOCTYPE html>",
         '<html><head><meta charset="utf-8"><title>' + _html_escape(case.title()) + "</title>",
         "<script>var x = '<td>0</td>';</script><style>td{border:1px solid}</style></head><body>",
+        '<table class="layout"><tr><td class="nav">首页 &gt; 信息公开</td><td class="content">'
+        if o.get("layout")
+        else "",
         f"<h1>{_html_escape(case.title())}</h1>",
         f"<p>{_html_escape(case.preamble())}</p>",
         f"<h2>{case.part_title('一')}</h2>",
@@ -513,6 +516,8 @@ def render_html(case: Case) -> str:
     parts += [f"<p>{_html_escape(p)}</p>" for p in case.problems()]
     parts.append(f"<h2>{case.part_title('六')}</h2>")
     parts += [f"<p>{_html_escape(p)}</p>" for p in case.other_matters()]
+    if o.get("layout"):
+        parts.append("</td></tr></table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -816,6 +821,13 @@ def cases() -> list[Case]:
     case.options["format_value"] = fmt17
     case.unread = [f"requests.disclosed.{c}" for c in ["natural", *LEGAL, "total"]]
     case.codes = ["ING130"]
+    found.append(case)
+
+    # 20: a web page laid out in a table: the whole report inside one cell of a layout table
+    values = truth(spec, 20)
+    case = Case("20_html_layout_table", "html", spec, values, body="某某镇人民政府", options={"layout": True})
+    case.checks = {"balance@natural": "pass"}
+    case.text_checks = {"received": "pass", "review": "pass"}
     found.append(case)
 
     # 18–19: the same body's reports for consecutive years (cross-year checks in a batch)
