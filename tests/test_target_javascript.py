@@ -32,6 +32,8 @@ from validator_support import (
     normalize,
     reference,
     report_pairs,
+    sample_pairs,
+    shipped_spec,
     texts_of,
 )
 
@@ -56,7 +58,7 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[gaidsl.Spec, Path]]:
     folder = tmp_path_factory.mktemp("javascript_target")
     out = {
-        name: (spec := gaidsl.load_spec(SPECS / name), build("javascript", spec, folder / name.removesuffix(".gai")))
+        name: (spec := shipped_spec(name), build("javascript", spec, folder / name.removesuffix(".gai")))
         for name in SPEC_FILES
     }
     out["kitchen"] = (spec := kitchen_spec(), build("javascript", spec, folder / "kitchen"))
@@ -241,7 +243,7 @@ def test_decimal_arithmetic_is_pythons(node: Node, built: dict[str, Any], ops: l
 
 
 def _differential(name: str) -> Any:
-    @settings(max_examples=250, deadline=None, suppress_health_check=SLOW)
+    @settings(max_examples=200, deadline=None, suppress_health_check=SLOW)
     @given(data=st.data())
     def run(node: Node, built: dict[str, Any], data: st.DataObject) -> None:
         spec, path = built[name]
@@ -254,6 +256,16 @@ test_differential_2021 = _differential("gov_info_disclosure_2021.gai")
 test_differential_2019 = _differential("gov_info_disclosure_2019.gai")
 test_differential_overlay = _differential("provincial_overlay_2019.gai")
 test_differential_every_expression = _differential("kitchen")
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), name=st.sampled_from(SPEC_FILES))
+def test_samples_valid_violating_and_perturbed(
+    node: Node, built: dict[str, Any], data: st.DataObject, name: str
+) -> None:
+    """gaidsl.testing's samples (valid, breaking exactly one check, perturbed) give the reference's results."""
+    spec, path = built[name]
+    _agree(node, spec, path, [texts_of(data.draw(sample_pairs(spec), label="sample"))])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=SLOW)

@@ -31,6 +31,8 @@ from validator_support import (
     python_results,
     reference,
     report_pairs,
+    sample_pairs,
+    shipped_spec,
     texts_of,
 )
 
@@ -47,7 +49,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[gaidsl.Sp
     folder = tmp_path_factory.mktemp("python_target")
     out = {}
     for name in SPEC_FILES:
-        spec = gaidsl.load_spec(SPECS / name)
+        spec = shipped_spec(name)
         path = build("python", spec, folder / name.removesuffix(".gai"))
         out[name] = (spec, import_module(path), path)
     spec = kitchen_spec()
@@ -171,7 +173,7 @@ def test_floats_and_strings_read_like_the_data_file(built: dict[str, Any]) -> No
 
 
 def _differential(name: str) -> Any:
-    @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(data=st.data())
     def run(built: dict[str, Any], data: st.DataObject) -> None:
         spec, module, _ = built[name]
@@ -184,6 +186,14 @@ test_differential_2021 = _differential("gov_info_disclosure_2021.gai")
 test_differential_2019 = _differential("gov_info_disclosure_2019.gai")
 test_differential_overlay = _differential("provincial_overlay_2019.gai")
 test_differential_every_expression = _differential("kitchen")
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), name=st.sampled_from(SPEC_FILES))
+def test_samples_valid_violating_and_perturbed(built: dict[str, Any], data: st.DataObject, name: str) -> None:
+    """gaidsl.testing's samples (valid, breaking exactly one check, perturbed) give the reference's results."""
+    spec, module, _ = built[name]
+    _agree(spec, module, *texts_of(data.draw(sample_pairs(spec), label="sample")))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

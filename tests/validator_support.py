@@ -8,6 +8,7 @@ has a positive one), so ``12`` and ``12.0`` are different values, as they are in
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import itertools
 import json
@@ -25,7 +26,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from gaidsl import ir
+from gaidsl import ir, load_spec
 from gaidsl.compiler import compile_text
 from gaidsl.data import parse_report
 from gaidsl.diagnostics import has_errors
@@ -256,6 +257,13 @@ format kitchen version 2024 "全部表达式" {
 """
 
 
+@functools.cache
+def shipped_spec(name: str) -> ir.Spec:
+    """A spec of ``specs/`` (one object per process, so gaidsl.testing's per-spec caches are shared)."""
+    return load_spec(ROOT / "specs" / name)
+
+
+@functools.cache
 def kitchen_spec() -> ir.Spec:
     compilation = compile_text(KITCHEN, "kitchen.gai")
     assert compilation.ok and compilation.spec is not None
@@ -497,6 +505,55 @@ def report_pairs(
 def texts_of(pair: tuple[dict[str, Any], dict[str, Any] | None]) -> tuple[str, str | None]:
     report, previous = pair
     return data_text(report), None if previous is None else data_text(previous)
+
+
+def perturb(data: dict[str, Any], spec: ir.Spec, rnd: random.Random) -> None:
+    """Change a few values of a report in place: blank, unknown, off by one or by a cent, written as text."""
+    values = data.setdefault("values", {})
+    keys = [c.key for c in spec.cells.values() if c.type.numeric]
+    for _ in range(rnd.randint(1, 3) if keys else 0):
+        key = rnd.choice(keys)
+        old = _value_of(values.get(key))
+        change = rnd.choice(["blank", "drop", "unknown", "up", "down", "cent", "text", "zero"])
+        if change == "blank":
+            values[key] = None
+        elif change == "drop":
+            values.pop(key, None)
+        elif change == "unknown":
+            values[key] = "unknown"
+        elif change == "zero":
+            values[key] = 0
+        elif old is not None and change == "text":
+            values[key] = f" {old:f} "
+        elif old is not None:
+            step = Decimal("0.01") if change == "cent" else Decimal(1)
+            new = old - step if change == "down" else old + step
+            if _fits(new, spec.cells[key].type):
+                values[key] = new
+    texts = data.get("texts")
+    if spec.texts and isinstance(texts, dict) and rnd.randrange(3) == 0:
+        texts[rnd.choice(list(spec.texts))] = rnd.choice([None, "", "unknown", "信息处理费", "无"])
+
+
+@st.composite
+def sample_pairs(draw: st.DrawFn, spec: ir.Spec) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """(report, last year's report or None) from gaidsl.testing: a valid sample, a sample breaking exactly one
+    check, or a valid sample with a few values perturbed."""
+    from gaidsl.testing import samples, violable_checks, violating
+
+    kind = draw(st.sampled_from(["valid", "violating", "perturbed"]))
+    if kind == "violating":
+        sample = draw(violating(spec, draw(st.sampled_from(violable_checks(spec)))))
+    else:
+        sample = draw(samples(spec))
+    report = json.loads(sample.report.to_json(), parse_float=Decimal)
+    previous = None if sample.previous is None else json.loads(sample.previous.to_json(), parse_float=Decimal)
+    if kind == "perturbed":
+        rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
+        perturb(report, spec, rnd)
+        if previous is not None and rnd.randrange(3) == 0:
+            perturb(previous, spec, rnd)
+    return report, previous
 
 
 MALFORMED = (
