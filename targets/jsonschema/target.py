@@ -51,7 +51,7 @@ def _value_schema(cell_type: ir.CellType, title: str, description: str, unknown:
 
 
 def schema(spec: ir.Spec) -> dict[str, Any]:
-    fields = {f.key: _value_schema(f.type, f.label, f"字段「{f.label}」", unknown=False) for f in spec.fields.values()}
+    fields = {f.key: _value_schema(f.type, f.label, f"字段「{f.label}」", unknown=True) for f in spec.fields.values()}
     texts = {
         t.key: {"title": t.label or t.key, "anyOf": [{"type": "string"}, {"type": "null"}, {"const": UNKNOWN_MARKER}]}
         for t in spec.texts.values()
