@@ -303,6 +303,7 @@ class Lowerer:
     def _lower_checks(self, declared: list[tuple[ast.Check, ir.Table | None, str | None]]) -> None:
         lowerer = ExpressionLowerer(self.tables, self.texts, self.fields, self.cells, self.diagnostics)
         for lowered in self.tables.values():
+            self._check_totals(lowered)
             self.checks.extend(_total_checks(lowered))
         for node, table, section in declared:
             if not self._unique("check", node.key, node.span, Text("校验", "check")):
@@ -310,6 +311,36 @@ class Lowerer:
             check = self._check(node, table, section, lowerer)
             if check is not None:
                 self.checks.append(check)
+
+    def _check_totals(self, table: ir.Table) -> None:
+        """What a total adds up must be numbers in the total's own unit, at every position of the other axis."""
+        for axis, other in ((table.rows, table.columns), (table.columns, table.rows)):
+            if axis is None:
+                continue
+            positions: list[str | None] = [m.key for m in other.data_members] if other else [None]
+            for total in (m for m in axis.members if m.kind == "total"):
+                problem = next(filter(None, (self._total_problem(table, axis, total, p) for p in positions)), None)
+                if problem is not None:
+                    self.diagnostics.append(problem)
+
+    def _total_problem(
+        self, table: ir.Table, axis: ir.Axis, total: ir.Member, position: str | None
+    ) -> Diagnostic | None:
+        total_key = _cell_at(table, axis, total.key, position)
+        if total_key is None or total_key not in self.cells:
+            return None
+        unit = self.cells[total_key].type.unit
+        for part in total.sums:
+            key = _cell_at(table, axis, part, position)
+            if key is None or key not in self.cells:
+                continue
+            part_type = self.cells[key].type
+            if not part_type.numeric:
+                return error("GAI212", total.span, name=total.key)
+            if part_type.unit != unit:
+                why = Text(f"「{part}」的单位与合计不同", f"'{part}' is not in the total's unit")
+                return error("GAI201", total.span, [why], left=unit, right=part_type.unit)
+        return None
 
     def _positions(self, node: ast.Check, table: ir.Table | None) -> list[ir.Member | None] | None:
         if node.broadcast is None:

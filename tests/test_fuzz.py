@@ -156,6 +156,8 @@ def test_known_crashers_stay_fixed(folder: Path) -> None:
         spec_2021.replace('group other_handling "（六）其他处理"', 'group fee_unpaid "（六）其他处理"'),
         # a table of dates with totals, and a check over a total: the total's cells could not be made (KeyError)
         spec_2021.replace('table requests "收到和处理政府信息公开申请情况" : count', 'table requests "收到" : date'),
+        # a text column among those a total adds up: the solver got a text cell in a sum (z3 "sort mismatch")
+        spec_2021.replace('review_pending "尚未审结"', 'review_pending "尚未审结"\n          remark "备注" : text'),
     ]
     for text in crashers:
         path = _write(fuzz.Mutant({"crasher.gai": text.encode("utf-8")}, "crasher.gai", "crasher"), folder)
