@@ -412,7 +412,11 @@ class Lowerer:
                 error("GAI304", node.tolerance_span, value=node.tolerance, why=why.zh, why_en=why.en)
             )
             return None
-        amounts = any(self.cells[ref.cell].type.kind == "amount" for i in instances for ref in i.cells)
+        amounts = any(self.cells[ref.cell].type.kind == "amount" for i in instances for ref in i.cells) or any(
+            isinstance(n, ir.FieldRef) and self.fields[n.field].type.kind == "amount"
+            for i in instances
+            for n in ir.walk(i.expr)
+        )
         if not amounts:
             self.diagnostics.append(warning("GAI305", node.tolerance_span))
         return value
