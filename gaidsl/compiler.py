@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -15,6 +16,9 @@ from gaidsl.overlay import merge
 from gaidsl.parser import parse
 from gaidsl.source import SourceFile
 
+if TYPE_CHECKING:
+    from gaidsl.migration import Migration
+
 
 @attrs.frozen
 class Compilation:
@@ -24,10 +28,11 @@ class Compilation:
     diagnostics: tuple[Diagnostic, ...]
     sources: Mapping[str, SourceFile]
     document: ast.Document | None = None
+    migration: Migration | None = None  # for a migration document: the checked migration (spec is then None)
 
     @property
     def ok(self) -> bool:
-        return self.spec is not None and not has_errors(self.diagnostics)
+        return (self.spec is not None or self.migration is not None) and not has_errors(self.diagnostics)
 
 
 class UnreadableSource(DiagnosticError):
@@ -124,8 +129,11 @@ def compile_source(source: SourceFile) -> Compilation:
     if document is None or has_errors(loader.diagnostics):
         return _compilation(None, loader.diagnostics, loader.sources, document)
     if isinstance(document, ast.Migration):
-        diag = error("GAI501", document.span)
-        return _compilation(None, [*loader.diagnostics, diag], loader.sources, document)
+        from gaidsl.migration import compile_migration
+
+        migration, problems, sources = compile_migration(document, source.name)
+        every = {**sources, **loader.sources}
+        return attrs.evolve(_compilation(None, [*loader.diagnostics, *problems], every, document), migration=migration)
     spec, diagnostics = lower(document, source.name, chain)
     return _compilation(spec, [*loader.diagnostics, *diagnostics], loader.sources, document)
 

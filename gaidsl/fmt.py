@@ -43,7 +43,7 @@ import attrs
 
 from gaidsl import ast
 from gaidsl.compiler import read_source
-from gaidsl.diagnostics import Diagnostic, DiagnosticError, error, render_json, render_text
+from gaidsl.diagnostics import Diagnostic, DiagnosticError, render_json, render_text
 from gaidsl.parser import parse
 from gaidsl.printer import expr_text, quote
 from gaidsl.source import SourceFile, Span, display_width
@@ -465,10 +465,12 @@ def format_document(doc: ast.Document, source: str | None = None) -> str:
     ``source``, the text ``doc`` was parsed from, tells where the author left blank lines; without it, blank lines
     follow the fixed rule described in the module's docstring.
 
-    Raises :class:`DiagnosticError` (GAI501) for a migration document, which has no formatter yet.
+    A migration document is laid out by :mod:`gaidsl.migration_fmt`.
     """
     if isinstance(doc, ast.Migration):
-        raise DiagnosticError([error("GAI501", doc.span)])
+        from gaidsl.migration_fmt import format_migration
+
+        return format_migration(doc, source)
     formatter = _Formatter(doc.comments)
     formatter.document(doc)
     return formatter.render(source)
@@ -524,7 +526,7 @@ def _render(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], a
 def run_fmt(args: argparse.Namespace) -> int:
     """``gaidsl fmt SPEC…``: print canonical text; ``--check``: diff and exit 1 if any differ; ``--write``: rewrite.
 
-    Exit 0 when all is well, 1 for syntax errors, migration documents or (with ``--check``) unformatted specs,
+    Exit 0 when all is well, 1 for syntax errors or (with ``--check``) unformatted specs,
     2 when a file cannot be read (or ``--check`` and ``--write`` are combined).
     """
     check, write = bool(getattr(args, "check", False)), bool(getattr(args, "write", False))

@@ -170,8 +170,99 @@ CATALOG: dict[str, Template] = {
         "表「{table}」没有{axis}，扩展不能为它新增{axis}",
         "table '{table}' has no {axis_en}s: an overlay cannot add one",
     ),
-    # ---- migrations
-    "GAI501": Template("migration", "迁移规范尚不支持（见迁移相关议题）", "migration specs are not supported yet"),
+    # ---- migrations (gaidsl.migration: resolution against both specs and static checks; gaidsl.proof)
+    "GAI501": Template(
+        "migration", "迁移文件暂不支持格式化（fmt）", "formatting migration files (fmt) is not supported yet"
+    ),
+    "GAI502": Template(
+        "migration",
+        "找不到{side}规范 {format} {version} 年版（{path}）",
+        "the {side_en} spec, {format} version {version}, was not found ({path})",
+    ),
+    "GAI503": Template(
+        "migration",
+        "{path} 是 {found}，而迁移写的是 {expected}",
+        "{path} is {found}, but the migration names {expected}",
+    ),
+    "GAI504": Template("migration", "{side}规范 {path} 有错误", "the {side_en} spec {path} has errors"),
+    "GAI505": Template("migration", "{side}规范中没有{what}「{name}」", "the {side_en} spec has no {what_en} '{name}'"),
+    "GAI506": Template(
+        "migration",
+        "「{name}」在{side}规范中是{found}，不是{expected}",
+        "'{name}' is a {found_en}, not a {expected_en}",
+    ),
+    "GAI507": Template("migration", "{verb}不能用于{what}", "'{verb}' cannot be used on a {what_en}"),
+    "GAI508": Template(
+        "migration",
+        "旧规范的{what}「{name}」（{label}）未迁移：请映射，或用 drop 写明删除理由",
+        "{what_en} '{name}' ({label}) of the old spec is not accounted for: map it, or drop it with a reason",
+    ),
+    "GAI509": Template(
+        "migration",
+        "新规范的{what}「{name}」（{label}）没有来源：请映射，或写明 new … must be entered",
+        "{what_en} '{name}' ({label}) of the new spec gets no value: map something to it, or declare it "
+        "'new … must be entered'",
+    ),
+    "GAI510": Template(
+        "migration",
+        "旧规范的「{name}」已在第 {line} 行处理过",
+        "'{name}' of the old spec is already dealt with on line {line}",
+    ),
+    "GAI511": Template(
+        "migration",
+        "新规范的「{name}」从两处得到值（{first}；{second}）",
+        "'{name}' of the new spec gets a value twice ({first}; {second})",
+    ),
+    "GAI512": Template("migration", '{verb}须写明理由：because "…"', "'{verb}' needs a reason: because \"…\""),
+    "GAI513": Template(
+        "migration",
+        "「{old}」（{old_type}）不能迁移为「{new}」（{new_type}）",
+        "'{old}' ({old_type}) cannot become '{new}' ({new_type})",
+    ),
+    "GAI514": Template(
+        "migration",
+        "「{old}」（{old_type}）迁移为「{new}」（{new_type}）可能得到新类型不允许的值",
+        "'{old}' ({old_type}) becoming '{new}' ({new_type}) may give values the new type does not allow",
+    ),
+    "GAI515": Template(
+        "migration",
+        "「{old}」的单位是 {old_unit}，而「{new}」是 {new_unit}：需要换算（transform）",
+        "'{old}' is in {old_unit} but '{new}' is in {new_unit}: a 'transform' is needed",
+    ),
+    "GAI516": Template("migration", "无法换算（transform）：{why}", "cannot convert (transform): {why_en}"),
+    "GAI517": Template("migration", "拆分（split）的分配有误：{why}", "the split's allocation is wrong: {why_en}"),
+    "GAI518": Template(
+        "migration",
+        "拆分后各部分之和可能不等于旧值：{why}",
+        "the parts of the split may not add up to the old value: {why_en}",
+    ),
+    "GAI519": Template(
+        "migration",
+        "新规范中没有单元格「{cell}」（{verb}需要它）",
+        "the new spec has no cell '{cell}' (needed by '{verb}')",
+    ),
+    "GAI520": Template(
+        "migration",
+        "{old}的有效报告迁移后违反{new}的校验「{check}」",
+        "a report valid under {old} migrates to one that fails check '{check}' of {new}",
+    ),
+    "GAI521": Template(
+        "migration",
+        "{old}的有效报告迁移后，无论怎样填写未知单元格，都违反{new}的校验「{check}」",
+        "a report valid under {old} migrates to one that fails check '{check}' of {new} whatever is entered in its "
+        "unknown cells",
+    ),
+    "GAI522": Template(
+        "migration",
+        "{old}的有效报告迁移后，「{cell}」的值 {value} 不符合新类型（{type}）",
+        "a report valid under {old} migrates to one whose '{cell}' is {value}, which its new type ({type}) does not "
+        "allow",
+    ),
+    "GAI523": Template(
+        "migration",
+        "迁移的证明未完成（求解器放弃）：{what}",
+        "the migration's proof is incomplete (the solver gave up): {what}",
+    ),
     # ---- spec analysis
     "GAI601": Template("analysis", "校验规则相互矛盾：{checks}", "checks contradict each other: {checks_en}"),
     "GAI602": Template(

@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gaidsl import ast, compile_text
-from gaidsl.diagnostics import DiagnosticError
 from gaidsl.fmt import WIDTH, format_document, format_text
 from gaidsl.parser import parse_text
 from gaidsl.source import display_width
@@ -30,7 +29,7 @@ GENERATED = settings(
 
 
 def comments(doc: ast.Document) -> Counter[str]:
-    assert isinstance(doc, ast.Format)
+    assert isinstance(doc, ast.Format | ast.Migration)
     return Counter(c.text.rstrip() for c in doc.comments)
 
 
@@ -370,11 +369,11 @@ def test_expressions_keep_their_meaning_with_fewest_parentheses() -> None:
     assert parse_text(out) == parse_text(text)
 
 
-def test_migration_is_not_formattable_yet() -> None:
+def test_migrations_format_too() -> None:
     doc = parse_text("migration m from a version 1 to b version 2 { rename x -> y ; }")
-    with pytest.raises(DiagnosticError) as info:
-        format_document(doc)
-    assert [d.code for d in info.value.diagnostics] == ["GAI501"]
+    out = format_document(doc)
+    assert out == "migration m from a version 1 to b version 2 {\n  rename x -> y;\n}\n"
+    assert parse_text(out) == doc
 
 
 # ---------------------------------------------------------------------------------------------------- the command
@@ -461,12 +460,12 @@ def test_cli_unreadable_file_exits_2(tmp_path: Path) -> None:
     assert run_cli("fmt", "--check", str(latin)).code == 2
 
 
-def test_cli_migration_is_reported_not_crashed(tmp_path: Path) -> None:
+def test_cli_formats_a_migration(tmp_path: Path) -> None:
     spec = tmp_path / "m.gai"
     spec.write_text("migration m from a version 1 to b version 2 { rename x -> y ; }\n", encoding="utf-8")
     run = run_cli("fmt", "--lang", "en", str(spec))
-    assert run.code == 1
-    assert "GAI501" in run.err and run.out == ""
+    assert (run.code, run.err) == (0, "")
+    assert run.out == "migration m from a version 1 to b version 2 {\n  rename x -> y;\n}\n"
 
 
 def test_cli_check_and_write_together_is_a_usage_error(tmp_path: Path) -> None:

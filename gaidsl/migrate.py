@@ -1,0 +1,292 @@
+"""Applying a checked migration (:mod:`gaidsl.migration`) to one report, with a log of what happened to every value.
+
+Values
+    A copied, renamed or converted value is the old one (times the conversion factor). A merged value is the sum of
+    the old ones: blank when all were blank, *unknown* when only some were (blank is not zero), unknown when any was
+    unknown. A split gives each part what the allocation says: ``old`` the old value, ``rest`` the old value less the
+    fixed parts, a fixed number, or *unknown*; a blank old value leaves ``old``/``rest`` parts blank. A cell the new
+    spec adds (``new … must be entered``) is unknown. Amounts are exact; a converted amount with more decimals than
+    its new cell allows is rounded half to even, and the log says so.
+
+The log
+    One entry per value of the old report (cell, field, text), in the old spec's order, saying what became of it:
+    ``copied`` (same key and labels), ``renamed`` (another key or another label), ``converted`` (a unit conversion),
+    ``split``, ``merged`` or ``dropped`` (with the migration's reason); then one ``unknown`` entry per value the new
+    spec adds. Each entry lists the old values read and the new values written, with their labels. So every value
+    of the old report appears in exactly one entry: nothing is lost without being listed.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from gaidsl.diagnostics import Lang
+from gaidsl.migration import Fate, ItemKey, Migration, Target, item_label
+from gaidsl.report import BLANK, UNKNOWN, FieldValue, Missing, Report, _json_value
+
+Value = Decimal | str | Missing
+
+ACTIONS = ("copied", "renamed", "converted", "split", "merged", "dropped", "unknown")
+_ACTION_ZH = {
+    "copied": "照录",
+    "renamed": "更名",
+    "converted": "换算",
+    "split": "拆分",
+    "merged": "合并",
+    "dropped": "删除",
+    "unknown": "待填报（未知）",
+}
+
+
+@attrs.frozen
+class Item:
+    """A value read from the old report or written to the new one."""
+
+    kind: str  # "cell" | "field" | "text"
+    key: str
+    label: str
+    value: Value
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "key": self.key, "label": self.label, "value": _json_value(self.value)}
+
+
+@attrs.frozen
+class Entry:
+    action: str  # one of ACTIONS
+    old: tuple[Item, ...]
+    new: tuple[Item, ...]
+    reason: str | None = None
+    line: int | None = None  # the migration statement's line (None: the identity on keys)
+    note: str | None = None  # "partly blank", "rounded", a split's allocation …
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "old": [i.to_json_dict() for i in self.old],
+            "new": [i.to_json_dict() for i in self.new],
+            "reason": self.reason,
+            "line": self.line,
+            "note": self.note,
+        }
+
+
+@attrs.frozen
+class Migrated:
+    """A migrated report and the log of how it was made."""
+
+    migration: Migration
+    source: Report
+    report: Report
+    entries: tuple[Entry, ...]
+
+    def summary(self) -> dict[str, int]:
+        counts = {action: 0 for action in ACTIONS}
+        for entry in self.entries:
+            counts[entry.action] += 1
+        counts["values_unknown"] = sum(1 for v in _new_values(self.report) if v is UNKNOWN)
+        counts["values_blank"] = sum(1 for v in _new_values(self.report) if v is BLANK)
+        return counts
+
+    def to_json_dict(self) -> dict[str, Any]:
+        m = self.migration
+        return {
+            "migration": m.key,
+            "from": {"format": m.old.id, "version": m.old.version},
+            "to": {"format": m.new.id, "version": m.new.version},
+            "summary": self.summary(),
+            "entries": [e.to_json_dict() for e in self.entries],
+        }
+
+    def render_text(self, lang: Lang = "zh") -> str:
+        return _text(self, lang)
+
+
+def _new_values(report: Report) -> Iterable[object]:
+    yield from report.values.values()
+    yield from report.fields.values()
+    yield from report.texts.values()
+
+
+# ---------------------------------------------------------------------------------------------------- applying
+
+
+def apply(migration: Migration, report: Report) -> Migrated:
+    """The report of the new spec the migration makes from ``report`` (a report of the old spec), with its log."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = 100
+        return _Applier(migration, report).run()
+
+
+class _Applier:
+    def __init__(self, migration: Migration, report: Report) -> None:
+        self.m = migration
+        self.report = report
+        self.notes: dict[ItemKey, str] = {}
+
+    def old_value(self, kind: str, key: str) -> Value:
+        if kind == "cell":
+            return self.report.value(key)
+        if kind == "field":
+            return self.report.fields.get(key, BLANK)
+        return self.report.texts.get(key, BLANK)
+
+    def value(self, target: Target) -> Value:
+        if target.unknown:
+            return UNKNOWN
+        if not target.terms:
+            return self._fit(target, target.constant)
+        values = [self.old_value(target.kind, key) for _, key in target.terms]
+        if target.kind != "cell" and len(values) == 1 and not isinstance(values[0], Decimal):
+            return values[0]  # text, dates, choices, blank or unknown fields: as they were
+        if any(v is UNKNOWN for v in values):
+            return UNKNOWN
+        if all(v is BLANK for v in values):
+            return BLANK
+        if any(not isinstance(v, Decimal) for v in values):
+            self.notes[(target.kind, target.key)] = "partly blank"
+            return UNKNOWN
+        total = sum(
+            (c * v if c != 1 else v for (c, _), v in zip(target.terms, values, strict=True) if isinstance(v, Decimal)),
+            Decimal(0),
+        )
+        return self._fit(target, total + target.constant if target.constant else total)
+
+    def _fit(self, target: Target, value: Decimal) -> Decimal:
+        """The value as the new cell holds it: amounts rounded to its decimals (and the log told), others as is."""
+        spec = self.m.new
+        cell_type = spec.cells[target.key].type if target.kind == "cell" else spec.fields[target.key].type
+        if cell_type.kind != "amount" or cell_type.decimals is None:
+            return value
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if -exponent <= cell_type.decimals:
+            return value
+        rounded = value.quantize(Decimal(1).scaleb(-cell_type.decimals), rounding=decimal.ROUND_HALF_EVEN)
+        self.notes[(target.kind, target.key)] = f"rounded from {value}"
+        return rounded
+
+    def run(self) -> Migrated:
+        m = self.m
+        new_values: dict[ItemKey, Value] = {item: self.value(t) for item, t in m.targets.items()}
+        values: dict[str, Decimal | Missing] = {}
+        fields: dict[str, FieldValue] = {}
+        texts: dict[str, str | Missing] = {}
+        for (kind, key), value in new_values.items():
+            if kind == "cell" and not isinstance(value, str):
+                values[key] = value
+            elif kind == "field" and value is not BLANK:
+                fields[key] = value
+            elif kind == "text" and value is not BLANK and not isinstance(value, Decimal):
+                texts[key] = value
+        new_report = Report(m.new.id, m.new.version, fields, texts, values)
+        return Migrated(m, self.report, new_report, tuple(self.entries(new_values)))
+
+    # ---- the log
+    def old_item(self, kind: str, key: str) -> Item:
+        return Item(kind, key, item_label(self.m.old, kind, key), self.old_value(kind, key))
+
+    def new_item(self, kind: str, key: str, values: dict[ItemKey, Value]) -> Item:
+        return Item(kind, key, item_label(self.m.new, kind, key), values[(kind, key)])
+
+    def entries(self, values: dict[ItemKey, Value]) -> list[Entry]:
+        m = self.m
+        out: list[Entry] = []
+        merged: set[str] = set()
+        for (kind, key), fate in m.fates.items():
+            line = m.statement_line(fate.statement)
+            old = self.old_item(kind, key)
+            new = tuple(self.new_item(kind, t, values) for t in fate.targets)
+            note = next((self.notes[(kind, t)] for t in fate.targets if (kind, t) in self.notes), None)
+            if fate.how == "dropped":
+                out.append(Entry("dropped", (old,), (), fate.reason, line))
+            elif fate.how == "split":
+                shares = ", ".join(f"{t} = {_share(m.targets[(kind, t)])}" for t in fate.targets)
+                out.append(Entry("split", (old,), new, fate.reason, line, shares))
+            elif fate.how == "merge":
+                into = fate.targets[0]
+                if into in merged:
+                    continue
+                merged.add(into)
+                sources = tuple(self.old_item(kind, s) for s in m.targets[(kind, into)].sources)
+                out.append(Entry("merged", sources, new, fate.reason, line, note))
+            else:
+                out.append(Entry(_copy_action(m, fate, old, new), (old,), new, fate.reason, line, note))
+        for (kind, key), target in m.targets.items():
+            if target.how == "new":
+                line = m.statement_line(target.statement)
+                reason = m.statements[target.statement].reason if target.statement is not None else None
+                out.append(Entry("unknown", (), (self.new_item(kind, key, values),), reason, line))
+        return out
+
+
+def _copy_action(m: Migration, fate: Fate, old: Item, new: tuple[Item, ...]) -> str:
+    if fate.factor != 1:
+        return "converted"
+    if fate.how == "rename" or any(n.key != old.key or n.label != old.label for n in new):
+        return "renamed"
+    return "copied"
+
+
+def _share(target: Target) -> str:
+    if target.share == "fixed":
+        return str(target.constant)
+    return target.share or "old"
+
+
+# ---------------------------------------------------------------------------------------------------- text
+
+
+def _say(lang: Lang, zh: str, en: str) -> str:
+    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
+
+
+def _shown(value: Value, lang: Lang) -> str:
+    if value is BLANK:
+        return _say(lang, "空", "blank")
+    if value is UNKNOWN:
+        return _say(lang, "未知", "unknown")
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _text(migrated: Migrated, lang: Lang) -> str:
+    m = migrated.migration
+    s = migrated.summary()
+    lines = [
+        _say(
+            lang,
+            f"迁移 {m.name}：照录 {s['copied']} 项，更名 {s['renamed']} 项，换算 {s['converted']} 项，"
+            f"拆分 {s['split']} 项，合并 {s['merged']} 项，删除 {s['dropped']} 项，新增待填报 {s['unknown']} 项；"
+            f"新报告中未知 {s['values_unknown']} 个、空 {s['values_blank']} 个",
+            f"migration {m.name}: {s['copied']} copied, {s['renamed']} renamed, {s['converted']} converted, "
+            f"{s['split']} split, {s['merged']} merged, {s['dropped']} dropped, {s['unknown']} new (to be entered); "
+            f"the new report has {s['values_unknown']} unknown and {s['values_blank']} blank values",
+        )
+    ]
+    for entry in migrated.entries:
+        if entry.action == "copied":
+            continue
+        head = _say(lang, _ACTION_ZH[entry.action], entry.action)
+        where = _say(lang, f"（第 {entry.line} 行）", f" (line {entry.line})") if entry.line else ""
+        olds = "; ".join(f"{i.key} 「{i.label}」 = {_shown(i.value, lang)}" for i in entry.old)
+        news = "; ".join(f"{i.key} 「{i.label}」 = {_shown(i.value, lang)}" for i in entry.new)
+        arrow = f"{olds} → {news}" if olds and news else olds or news
+        lines.append(f"  {head}{where}: {arrow}")
+        if entry.note:
+            lines.append(f"      {entry.note}")
+        if entry.reason:
+            lines.append(_say(lang, f"      理由：{entry.reason}", f"      because: {entry.reason}"))
+    return "\n".join(lines)
+
+
+def log_text(migrated: Migrated, lang: Lang = "zh") -> str:
+    return _text(migrated, lang)
+
+
+__all__ = ["ACTIONS", "Entry", "Item", "Migrated", "apply", "log_text"]
