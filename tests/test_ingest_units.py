@@ -218,3 +218,18 @@ def test_never_invents_a_value() -> None:
     assert not any(k.startswith("requests.received.") for k in values)  # 2 cells for 7 columns: not read
     assert {e.code for e in result.ingested.log} >= {"ING130", "ING100"}
     assert len(result.ingested.unread) == 200
+
+
+def test_empty_merged_cells_beyond_the_columns() -> None:
+    from gaidsl.ingest.model import Piece
+    from gaidsl.ingest.tables import split_row
+
+    def row(*texts: str) -> Row:
+        cells = tuple(Piece(t, 1, f"cell {i}") for i, t in enumerate(texts))
+        return Row(cells, True, Piece(" | ".join(texts), 1, "line 1"))
+
+    assert [p.text for p in split_row(row("规章", "1", "2", "3", ""), 3)[1]] == ["1", "2", "3"]
+    assert [p.text for p in split_row(row("规章", "", "1", "2", "3"), 3)[1]] == ["1", "2", "3"]
+    assert [p.text for p in split_row(row("规章", "", "1", "2", ""), 2)[1]] == ["1", "2"]
+    assert [p.text for p in split_row(row("规章", "", "1", ""), 2)[1]] == ["", "1", ""]  # ambiguous: kept
+    assert [p.text for p in split_row(row("规章", "0", "1", "2", "3"), 3)[1]] == ["0", "1", "2", "3"]

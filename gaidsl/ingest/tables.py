@@ -49,12 +49,24 @@ def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...
         n -= 1
     labels, values = cells[:n], cells[n:]
     if row.explicit and len(values) > width:
-        extra = values[: len(values) - width]
-        if all(not p.text.strip() for p in extra):
-            values = values[len(values) - width :]
+        values = _trim_empty(values, width)
     if not row.explicit:
         values = tuple(p for p in values if p.text.strip())
     return labels, values
+
+
+def _trim_empty(values: tuple[Piece, ...], width: int) -> tuple[Piece, ...]:
+    """Drop empty cells beyond ``width`` from the front and/or the end (merged-cell places Word and web pages
+    leave), when exactly one way of doing so leaves ``width`` cells; otherwise keep them all (the row is then not
+    read, and the log says so)."""
+    extra = len(values) - width
+    found = set()
+    for front in range(extra + 1):
+        back = extra - front
+        dropped = values[:front] + values[len(values) - back :]
+        if all(not p.text.strip() for p in dropped):
+            found.add(values[front : len(values) - back])
+    return found.pop() if len(found) == 1 else values
 
 
 def _key(pieces: Sequence[Piece]) -> str:
