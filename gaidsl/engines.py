@@ -1,0 +1,487 @@
+"""Running validation on a database engine: load reports into the SQL target's tables, run its validation view.
+
+Engines: ``duckdb`` (in process; ``url`` a database file, default in memory), ``postgres`` (``url`` a libpq
+connection string such as ``postgresql://user@host/db``), ``sqlite`` (``url`` a file, default in memory). Tables
+and the view are temporary (``gaidsl_reports``, ``gaidsl_previous``, ``gaidsl_validation``): nothing is left behind
+and runs in parallel don't meet.
+
+Two ways in: :func:`validate` takes :class:`~gaidsl.report.Report` objects and gives one
+:class:`~gaidsl.evaluate.Evaluation` per report in the reference evaluator's record shape; :func:`load_wide_csv` plus
+:meth:`Database.rows` take a *wide CSV* (one report per line: ``report_id``, optional ``previous_id``, then a column
+per key — cell keys, ``fields.KEY``, ``texts.KEY`` — values as in data files, ``unknown`` for unknown) straight
+into the engine for batches of millions.
+
+Statuses always come from the SQL. In an Evaluation the values shown (and the message) are read from the report
+with exact decimals, as the evaluator writes them; for a single comparison the SQL's two sides are checked to agree
+with them, and :class:`EngineMismatch` is raised if they don't.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import decimal
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+from gaidsl import ir
+from gaidsl.evaluate import PRECISION, CheckResult, Evaluation, Status, _Env
+from gaidsl.explain import explain
+from gaidsl.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
+
+ENGINES = ("duckdb", "postgres", "sqlite")
+REPORTS, PREVIOUS, VIEW = "gaidsl_reports", "gaidsl_previous", "gaidsl_validation"
+
+
+class EngineMismatch(AssertionError):
+    """The SQL and the report's own values disagree: a bug in the SQL target, never a property of the data."""
+
+
+def sql_target() -> ModuleType:
+    """The SQL target's module (``targets/sql/target.py``)."""
+    from gaidsl.targets import available
+
+    available()
+    return sys.modules["gaidsl_targets.sql"]
+
+
+@attrs.frozen
+class Row:
+    """One row of the validation view."""
+
+    report_id: str
+    ordinal: int
+    check: str
+    severity: str
+    position: str | None
+    status: Status
+    op: str | None
+    left: Decimal | float | None
+    right: Decimal | float | None
+    difference: Decimal | float | None
+    tolerance: Decimal | float | None
+    left_text: str | None
+    right_text: str | None
+
+
+# ---------------------------------------------------------------------------------------------------- rows of values
+
+
+def _cell_value(column: Any, value: object, dialect: str) -> object:
+    if not isinstance(value, Decimal | str):
+        return None
+    if isinstance(value, str) and "\x00" in value and dialect == "postgres":
+        raise ValueError(f"{column.key}: PostgreSQL text cannot hold the NUL character")
+    kind = column.type.kind
+    if column.role == "places":
+        return sql_target().places(value) if isinstance(value, Decimal) else None
+    if kind in ("count", "integer"):
+        return int(value)
+    if kind == "amount":
+        assert isinstance(value, Decimal)
+        if dialect != "postgres" and sql_target().places(value) > column.scale:
+            raise ValueError(f"{column.key}: {value} has more than the {column.scale} decimal places stored")
+        return int(value.scaleb(column.scale)) if dialect == "sqlite" else value
+    if kind == "date" and dialect != "sqlite" and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def report_row(
+    columns: Sequence[Any], dialect: str, report_id: str, report: Report, previous_id: str | None = None
+) -> tuple[object, ...]:
+    """The values of one report for the reports table, in column order."""
+    out: list[object] = []
+    unknown: list[str] = []
+    for column in columns:
+        role = column.role
+        if role == "id":
+            out.append(report_id)
+        elif role == "previous":
+            out.append(previous_id)
+        elif role == "format":
+            out.append(report.format)
+        elif role == "version":
+            out.append(report.version)
+        elif role == "unknown":
+            out.append(json.dumps(unknown, ensure_ascii=False) if dialect == "sqlite" else unknown)
+        else:
+            if role == "text":
+                value: object = report.texts.get(column.key, BLANK)
+                name = f"texts.{column.key}"
+            elif role == "field" or (role == "places" and "." not in column.key):
+                value = report.fields.get(column.key, BLANK)
+                name = f"fields.{column.key}"
+            else:
+                value = report.values.get(column.key, BLANK)
+                name = column.key
+            if value is UNKNOWN and role != "places":
+                unknown.append(name)
+            out.append(_cell_value(column, value, dialect))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------------- databases
+
+
+class Database:
+    """A connection with the spec's temporary tables and validation view."""
+
+    dialect = ""
+
+    def __init__(self, spec: ir.Spec, connection: Any) -> None:
+        self.spec = spec
+        self.connection = connection
+        target = sql_target()
+        self.columns = target.layout(spec, self.dialect)
+        for table in (REPORTS, PREVIOUS):
+            self.script(target.ddl(spec, self.dialect, table=table, temporary=True))
+        self.script(target.validation_sql(spec, self.dialect, REPORTS, PREVIOUS, VIEW, temporary=True))
+
+    def script(self, sql: str) -> None:
+        self.connection.execute(sql)
+
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        names = ", ".join(c.quoted for c in self.columns)
+        marks = ", ".join("?" for _ in self.columns)
+        self.connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+
+    def load(
+        self, reports: Iterable[tuple[str, Report, str | None]], previous: Iterable[tuple[str, Report]] = ()
+    ) -> None:
+        """Insert ``(report_id, report, previous_id)`` and last year's reports ``(report_id, report)``."""
+        self.insert(PREVIOUS, (report_row(self.columns, self.dialect, i, r) for i, r in previous))
+        self.insert(REPORTS, (report_row(self.columns, self.dialect, i, r, p) for i, r, p in reports))
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return list(self.connection.execute(sql).fetchall())
+
+    def rows(self, status: str | None = None) -> list[Row]:
+        """Every row of the validation view (or those of one status), by report and spec order."""
+        where = f" WHERE status = '{status}'" if status in ("pass", "fail", "unverifiable") else ""
+        columns = ", ".join(n for n in sql_target().RESULT_COLUMNS[:16])
+        found = self.query(f"SELECT {columns} FROM {VIEW}{where} ORDER BY report_id, ordinal")
+        return [Row(r[0], r[1], r[2], r[3], r[4], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]) for r in found]
+
+    def clear(self) -> None:
+        for table in (REPORTS, PREVIOUS):
+            self.connection.execute(f"DELETE FROM {table}")
+
+    def validate(
+        self, reports: Sequence[Report] | Mapping[str, Report], previous: Report | Mapping[str, Report] | None = None
+    ) -> list[Evaluation]:
+        """Replace the tables' contents by ``reports`` (and last year's) and validate: see :func:`validate`."""
+        items = list(reports.items()) if isinstance(reports, Mapping) else [(str(i), r) for i, r in enumerate(reports)]
+        if isinstance(previous, Report):
+            last_years: dict[str, Report] = {"previous": previous}
+            links = {i: "previous" for i, _ in items}
+        else:
+            last_years = {f"previous:{i}": r for i, r in (previous or {}).items()}
+            links = {i: f"previous:{i}" for i, _ in items if f"previous:{i}" in last_years}
+        self.clear()
+        self.load(((i, r, links.get(i)) for i, r in items), last_years.items())
+        by_report: dict[str, list[Row]] = {}
+        for row in self.rows():
+            by_report.setdefault(row.report_id, []).append(row)
+        exact = self.dialect != "sqlite"
+        return [
+            evaluation(self.spec, report, last_years.get(links.get(i, "")), by_report.get(i, []), exact)
+            for i, report in items
+        ]
+
+    def count(self, status: str) -> int:
+        return int(self.query(f"SELECT count(*) FROM {VIEW} WHERE status = '{status}'")[0][0])
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DuckDB(Database):
+    dialect = "duckdb"
+
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        import pyarrow as pa  # type: ignore[import-untyped]
+
+        data = list(rows)
+        if not data:
+            return
+        arrays = [pa.array([row[i] for row in data], type=_arrow_type(c)) for i, c in enumerate(self.columns)]
+        self.connection.register("gaidsl_incoming", pa.Table.from_arrays(arrays, names=[c.name for c in self.columns]))
+        try:
+            self.connection.execute(f"INSERT INTO {table} SELECT * FROM gaidsl_incoming")
+        finally:
+            self.connection.unregister("gaidsl_incoming")
+
+
+def _arrow_type(column: Any) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    sql_type = column.sql_type.split()[0]
+    if sql_type.startswith("DECIMAL"):
+        return pa.decimal128(38, column.scale)
+    return {
+        "BIGINT": pa.int64(),
+        "UTINYINT": pa.uint8(),
+        "DATE": pa.date32(),
+        "VARCHAR[]": pa.list_(pa.string()),
+    }.get(sql_type, pa.string())
+
+
+class Postgres(Database):
+    dialect = "postgres"
+
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        names = ", ".join(c.quoted for c in self.columns)
+        with self.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def script(self, sql: str) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql.encode())  # bytes: no placeholders, so a '%' in a label is only a character
+
+
+class SQLite(Database):
+    dialect = "sqlite"
+
+    def script(self, sql: str) -> None:
+        self.connection.executescript(sql)
+
+
+def connect(spec: ir.Spec, engine: str = "duckdb", url: str | None = None) -> Database:
+    """A fresh :class:`Database` for ``spec`` on ``engine``."""
+    if engine == "duckdb":
+        import duckdb
+
+        return DuckDB(spec, duckdb.connect(url or ":memory:"))
+    if engine == "postgres":
+        import psycopg
+
+        if not url:
+            raise ValueError("the postgres engine needs a connection URL (postgresql://…)")
+        return Postgres(spec, psycopg.connect(url, autocommit=True))
+    if engine == "sqlite":
+        import sqlite3
+
+        return SQLite(spec, sqlite3.connect(url or ":memory:"))
+    raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+
+
+# ---------------------------------------------------------------------------------------------------- evaluations
+
+
+def validate(
+    spec: ir.Spec,
+    reports: Sequence[Report] | Mapping[str, Report],
+    engine: str = "duckdb",
+    url: str | None = None,
+    previous: Report | Mapping[str, Report] | None = None,
+) -> list[Evaluation]:
+    """Validate reports on ``engine``: one Evaluation per report (in order), as :func:`gaidsl.evaluate.evaluate`
+    gives. ``previous``: last year's report for all of them, or by report id (a mapping's keys are report ids)."""
+    with connect(spec, engine, url) as db:
+        return db.validate(reports, previous)
+
+
+def evaluation(
+    spec: ir.Spec, report: Report, previous: Report | None, rows: Sequence[Row], exact: bool = True
+) -> Evaluation:
+    """The evaluator's records for one report from its rows of the validation view (statuses from SQL)."""
+    instances = [(c, i) for c in spec.checks for i in c.instances]
+    if len(rows) != len(instances):
+        raise EngineMismatch(f"{len(rows)} result rows for {len(instances)} check positions")
+    results = []
+    with decimal.localcontext() as ctx:
+        ctx.prec = PRECISION
+        for row, (check, instance) in zip(sorted(rows, key=lambda r: r.ordinal), instances, strict=True):
+            if (row.check, row.position) != (check.key, instance.position):
+                raise EngineMismatch(f"row {row.ordinal} is {row.check}@{row.position}, expected {check.key}")
+            results.append(_result(spec, check, instance, report, previous, row, exact))
+    return Evaluation(tuple(results))
+
+
+def _result(
+    spec: ir.Spec,
+    check: ir.Check,
+    instance: ir.CheckInstance,
+    report: Report,
+    previous: Report | None,
+    row: Row,
+    exact: bool,
+) -> CheckResult:
+    env = _Env(spec, report, previous, check.tolerance)
+    for node in ir.walk(instance.expr):
+        if isinstance(node, ir.Compare):
+            env.compare(node)  # the sides' values as the report has them, for display
+    comparisons = tuple(env.comparisons)
+    if len(comparisons) == 1 and exact:
+        shown = comparisons[0]
+        sql_sides = (
+            (row.left, row.right)
+            if row.left_text is None and row.right_text is None
+            else (row.left_text, row.right_text)
+        )
+        if (shown.left, shown.right) != sql_sides and not (shown.left is None or shown.right is None):
+            raise EngineMismatch(
+                f"{check.key}@{instance.position}: SQL sides {sql_sides}, report {shown.left, shown.right}"
+            )
+    involved = tuple(env.involved(instance.expr))
+    return CheckResult(
+        check=check.key,
+        severity=check.severity,
+        status=row.status,
+        position=instance.position,
+        position_labels=instance.position_labels,
+        section=check.section,
+        table=check.table,
+        involved=involved,
+        comparisons=comparisons,
+        message=explain(spec, check, instance, row.status, involved, comparisons, env),
+        rule=check.message,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- wide CSV
+
+
+def wide_header(spec: ir.Spec) -> list[str]:
+    """The columns of a wide CSV: report_id, previous_id, fields.KEY…, texts.KEY…, cell keys (numeric cells)."""
+    return [
+        "report_id",
+        "previous_id",
+        *(f"fields.{k}" for k in spec.fields),
+        *(f"texts.{k}" for k in spec.texts),
+        *(k for k, c in spec.cells.items() if c.type.numeric),
+    ]
+
+
+def _csv_text(value: object) -> str:
+    if value is BLANK or value is None:
+        return ""
+    if value is UNKNOWN:
+        return UNKNOWN_MARKER
+    return f"{value:f}" if isinstance(value, Decimal) else str(value)
+
+
+def write_wide_csv(spec: ir.Spec, reports: Iterable[tuple[str, Report, str | None]], path: str | Path) -> None:
+    header = wide_header(spec)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for report_id, report, previous_id in reports:
+            row = [report_id, previous_id or ""]
+            row += [_csv_text(report.fields.get(k, BLANK)) for k in spec.fields]
+            row += [_csv_text(report.texts.get(k, BLANK)) for k in spec.texts]
+            row += [_csv_text(report.values.get(k, BLANK)) for k in header[len(row) :]]
+            writer.writerow(row)
+
+
+def read_wide_csv(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, Report, str | None]]:
+    """The reports of a wide CSV (for the evaluator and Python validators)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        for line in reader:
+            fields: dict[str, Any] = {}
+            texts: dict[str, Any] = {}
+            values: dict[str, Any] = {}
+            report_id, previous_id = "", None
+            for name, text in zip(header, line, strict=True):
+                if name == "report_id":
+                    report_id = text
+                elif name == "previous_id":
+                    previous_id = text or None
+                elif text == "":
+                    continue
+                elif name.startswith("texts."):
+                    texts[name[6:]] = UNKNOWN if text == UNKNOWN_MARKER else text
+                elif name.startswith("fields."):
+                    key = name[7:]
+                    numeric = spec.fields[key].type.numeric
+                    fields[key] = UNKNOWN if text == UNKNOWN_MARKER else Decimal(text) if numeric else text
+                else:
+                    values[name] = UNKNOWN if text == UNKNOWN_MARKER else Decimal(text)
+            yield report_id, Report(spec.id, spec.version, fields, texts, values), previous_id
+
+
+def _from_text(column: Any, source: str) -> str:
+    """SQL turning the text ``source`` (NULL when empty) into the column's value."""
+    kind = column.type.kind if column.type else None
+    unknown = f"{source} = '{UNKNOWN_MARKER}'"
+    if column.role == "places":
+        return (
+            f"CASE WHEN {source} IS NULL OR {unknown} THEN NULL WHEN strpos({source}, '.') = 0 THEN 0 "
+            f"ELSE length(trim({source})) - strpos(trim({source}), '.') END"
+        )
+    if kind in ("count", "integer", "amount", "date"):
+        sql_type = column.sql_type.split(" CHECK")[0]
+        return f"CASE WHEN {unknown} THEN NULL ELSE CAST(trim({source}) AS {sql_type}) END"
+    return f"CASE WHEN {unknown} THEN NULL ELSE {source} END"
+
+
+def _unknown_item(dialect: str, text: str, key: str) -> str:
+    """An item of the list of unknown keys: DuckDB lists are flattened (no lambdas: their syntax is changing);
+    PostgreSQL arrays drop their NULLs."""
+    if dialect == "duckdb":
+        return f"CASE WHEN {text} = '{UNKNOWN_MARKER}' THEN [{key}] ELSE [] END"
+    return f"CASE WHEN {text} = '{UNKNOWN_MARKER}' THEN {key} END"
+
+
+def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
+    """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL) in bulk; returns the number of reports."""
+    target = sql_target()
+    with open(path, newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    names = set(header)
+    if db.dialect == "duckdb":
+        types = ", ".join(f"{target.literal(h, 'duckdb')}: 'VARCHAR'" for h in header)
+        source = f"read_csv({target.literal(str(path), 'duckdb')}, header = true, columns = {{{types}}})"
+    elif db.dialect == "postgres":
+        source = "gaidsl_staging"
+        columns = ", ".join(f"{target.ident(h)} TEXT" for h in header)
+        db.script(f"DROP TABLE IF EXISTS {source}; CREATE TEMPORARY TABLE {source} ({columns})")
+        copy_sql = f"COPY {source} FROM STDIN (FORMAT csv, HEADER true)"
+        with db.connection.cursor() as cursor, open(path, "rb") as data, cursor.copy(copy_sql) as copy:
+            while chunk := data.read(1 << 20):
+                copy.write(chunk)
+    else:
+        raise ValueError("wide CSV loading is for duckdb and postgres")
+    select: list[str] = []
+    unknown: list[str] = []
+    for column in db.columns:
+        prefix = {"field": "fields.", "text": "texts."}.get(column.role, "")
+        key = prefix + column.key if column.role != "places" or "." in column.key else f"fields.{column.key}"
+        if column.role in ("id", "previous", "format", "version"):
+            default = {"format": db.spec.id, "version": db.spec.version}.get(column.role)
+            if key in names:
+                select.append(f"NULLIF({target.ident(key)}, '')")
+            else:
+                select.append("NULL" if default is None else target.literal(default, db.dialect))
+        elif column.role == "unknown":
+            items = ", ".join(unknown)
+            if db.dialect == "duckdb":
+                select.append(f"flatten([{items}])" if unknown else "[]")
+            else:
+                select.append(f"array_remove(ARRAY[{items}]::text[], NULL)" if unknown else "'{}'")
+        elif key in names:
+            text = f"NULLIF({target.ident(key)}, '')"
+            select.append(_from_text(column, text))
+            if column.role != "places":
+                unknown.append(_unknown_item(db.dialect, text, target.literal(key, db.dialect)))
+        else:
+            select.append("NULL")
+    db.connection.execute(f"INSERT INTO {table} SELECT {', '.join(select)} FROM {source}")
+    return int(db.query(f"SELECT count(*) FROM {table}")[0][0])
