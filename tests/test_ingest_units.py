@@ -233,3 +233,15 @@ def test_empty_merged_cells_beyond_the_columns() -> None:
     assert [p.text for p in split_row(row("规章", "", "1", "2", ""), 2)[1]] == ["1", "2"]
     assert [p.text for p in split_row(row("规章", "", "1", ""), 2)[1]] == ["", "1", ""]  # ambiguous: kept
     assert [p.text for p in split_row(row("规章", "0", "1", "2", "3"), 3)[1]] == ["0", "1", "2", "3"]
+
+
+def test_part_titles_written_differently() -> None:
+    assert SPEC_2021 is not None
+    text = (CASES / "02_pipe_text_tidy.txt").read_text(encoding="utf-8")
+    text = text.replace("一、总体情况", "第一部分  总体情况").replace(
+        "六、其他需要报告的事项", "（六）其他需要报告的事项"
+    )
+    result = ingest_text(SPEC_2021, text)
+    assert result.ingested.unread == ()
+    assert result.ingested.report.texts["overview"].startswith("（一）主动公开情况。")
+    assert result.ingested.report.texts["other_matters"].endswith("未收取政府信息公开信息处理费。")

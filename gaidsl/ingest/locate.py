@@ -2,9 +2,10 @@
 
 Parts
     A part is found by a text line whose label key (:func:`~gaidsl.ingest.normalise.label_key`) equals the
-    section's label (``一、总体情况`` → ``一总体情况``), or the part number followed by an alias of the part's text
-    block (``五、存在的主要问题及整改措施``), or is similar to one at or above the threshold with the same part
-    number. Parts are looked for in the spec's order; a part runs until the next part found.
+    section's label (``一、总体情况``, ``（一）总体情况`` and ``第一部分 总体情况`` all have the key ``一总体情况``),
+    or the part number followed by an alias of the part's text block (``五、存在的主要问题及整改措施``), or is
+    similar to one at or above the threshold with the same part number. Parts are looked for in the spec's order;
+    a part runs until the next part found.
 
 Tables
     In a part with one table, the table is the whole part. In a part with several (part 二), each table starts
@@ -217,6 +218,16 @@ def _title_score(key: str, section: SectionIndex) -> tuple[float, str]:
     return best
 
 
+_NTH_PART = re.compile(r"^第([一二三四五六七八九十]{1,3})部分")
+
+
+def _part_key(text: str) -> str:
+    """A line's label key, with "第一部分 总体情况" read as "一、总体情况"."""
+    key = label_key(text)
+    match = _NTH_PART.match(key)
+    return match.group(1) + key[match.end() :] if match else key
+
+
 def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Reading) -> tuple[list[Region], int]:
     """The parts found, in order, and the index of the first block of the first part's title (the preamble ends
     there)."""
@@ -226,7 +237,7 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
     for bi, block in enumerate(document.blocks):
         if not isinstance(block, Line) or pointer >= len(sections):
             continue
-        key = label_key(block.text)
+        key = _part_key(block.text)
         if not key or len(key) > 60 or (numbered and key[0] not in _NUMERALS):
             continue
         best: tuple[int, float, str] | None = None
