@@ -4,8 +4,8 @@ Parts
     A part is found by a text line whose label key (:func:`~gaidsl.ingest.normalise.label_key`) equals the
     section's label (``一、总体情况``, ``（一）总体情况`` and ``第一部分 总体情况`` all have the key ``一总体情况``),
     or the part number followed by an alias of the part's text block (``五、存在的主要问题及整改措施``), or is
-    similar to one at or above the threshold with the same part number. Parts are looked for in the spec's order;
-    a part runs until the next part found.
+    similar to one (at least :data:`TITLE_THRESHOLD`, same part number, and not a bracketed sub-head such as
+    ``（二）依申请公开情况``). Parts are looked for in the spec's order; a part runs until the next part found.
 
 Tables
     In a part with one table, the table is the whole part. In a part with several (part 二), each table starts
@@ -40,7 +40,7 @@ from gaidsl import ir
 from gaidsl.evaluate import cell_label
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Line, LogEntry, Piece, Provenance
-from gaidsl.ingest.normalise import THRESHOLD, label_key, parse_cell, similarity, tidy_spacing
+from gaidsl.ingest.normalise import label_key, parse_cell, similarity, tidy_spacing
 from gaidsl.report import BLANK, UNKNOWN, Value
 
 _NUMERALS = "一二三四五六七八九十"
@@ -218,6 +218,10 @@ def _title_score(key: str, section: SectionIndex) -> tuple[float, str]:
     return best
 
 
+TITLE_THRESHOLD = 0.85
+"""The least similarity at which a line that is not exactly a part's title counts as it (stricter than for rows:
+a part's text has many lines that resemble titles)."""
+
 _NTH_PART = re.compile(r"^第([一二三四五六七八九十]{1,3})部分")
 
 
@@ -238,12 +242,15 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
         if not isinstance(block, Line) or pointer >= len(sections):
             continue
         key = _part_key(block.text)
+        bracketed = block.text.lstrip()[:1] in "（(【["
         if not key or len(key) > 60 or (numbered and key[0] not in _NUMERALS):
             continue
         best: tuple[int, float, str] | None = None
         for si in range(pointer, len(sections)):
             score, how = _title_score(key, sections[si])
-            if score >= THRESHOLD and (best is None or score > best[1] + 1e-9):
+            if score < 1.0 and (bracketed or score < TITLE_THRESHOLD):
+                continue  # "（二）…" is a sub-head inside a part unless it is the part's title exactly
+            if best is None or score > best[1] + 1e-9:
                 best = (si, score, how)
             if score == 1.0:
                 break
