@@ -224,3 +224,17 @@ def test_any_bytes_read_or_are_unreadable(data: bytes) -> None:
     assert SPEC is not None
     with contextlib.suppress(Unreadable):
         ingest_bytes(SPEC, data, "x.bin")
+
+
+def test_summary_page_escapes_what_reports_say(tmp_path: Path) -> None:
+    text = (CASES / "02_pipe_text_tidy.txt").read_text(encoding="utf-8")
+    rest = text.split("\n", 1)[1]
+    title = "<script>alert(1)</script>县2022年政府信息公开工作年度报告"
+    hostile = tmp_path / "in"
+    hostile.mkdir()
+    (hostile / "a.txt").write_text(title + "\n" + rest, encoding="utf-8")
+    (hostile / "b.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    run_cli("ingest", str(SPEC_2021), str(hostile), "-o", str(out))
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

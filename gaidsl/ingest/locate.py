@@ -296,8 +296,7 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
 
 
 def block_text(block: Block) -> str:
-    if isinstance(block, Line):
-        return block.text
+    """A block's text as printed (a row's cells joined by ``|``)."""
     return block.text
 
 

@@ -77,7 +77,6 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
     """The rows of a table region that carry values, with their label windows (see the module notes)."""
     rows: list[RawRow] = []
     pending: list[str] = []  # text lines (PDF layout) since the last row
-    positions: list[int] = []
     for block in blocks:
         if isinstance(block, Line):
             pending.append(label_key(block.text))
@@ -95,7 +94,6 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
                 rows[-1] = attrs.evolve(previous, window_key=previous.window_key + "".join(pending))
         texts = [p.text for p in labels if p.text.strip()]
         rows.append(RawRow(block, labels, values, own, window, label_key(texts[-1]) if texts else ""))
-        positions.append(len(rows))
         pending = []
     if rows and pending and not rows[-1].block.explicit:
         rows[-1] = attrs.evolve(rows[-1], window_key=rows[-1].window_key + "".join(pending))
@@ -247,10 +245,6 @@ def _by_position(values: Sequence[Piece], reference: Sequence[Piece]) -> dict[in
         placed[column] = piece
         last = column
     return placed
-
-
-def is_numeric_piece(piece: Piece) -> bool:
-    return parse_cell(piece.text).kind == "number"
 
 
 # ---------------------------------------------------------------------------------------------------- whole tables

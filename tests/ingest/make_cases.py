@@ -8,6 +8,8 @@ codes that must appear, and chosen check outcomes.
 
 Run ``python tests/ingest/make_cases.py`` to (re)write ``tests/ingest/cases/``; ``tests/test_ingest_cases.py``
 reads every case and checks it against its expected data (and that the text cases are what this script writes).
+The .docx cases are built with python-docx (``pip install python-docx``); they are written only when missing, or
+with ``--docx`` (a .docx is a zip with times in it, so it is not byte-for-byte reproducible).
 """
 
 from __future__ import annotations
