@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SPECS, run_cli
+from golden_util import check_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spec_strategies import labels, spec_texts
@@ -39,6 +40,7 @@ from validator_support import (
 
 import gaidsl
 from gaidsl.compiler import compile_text
+from gaidsl.targets import available
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -291,3 +293,17 @@ def test_random_specs_with_any_labels(
     _html_safe(path.read_text(encoding="utf-8"))
     cases = [texts_of(data.draw(report_pairs(spec, labels()), label="report, previous")) for _ in range(3)]
     _agree(node, spec, path, cases)
+
+
+# ---------------------------------------------------------------------------------------------------- golden files
+
+
+@pytest.mark.parametrize("name", SPEC_FILES)
+def test_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated module of each shipped spec, as reviewed (GAIDSL_UPDATE_GOLDEN=1 refreshes it)."""
+    monkeypatch.chdir(ROOT)  # spans (the "spec: file:line" comments) read specs/NAME.gai on every machine
+    spec = gaidsl.load_spec(Path("specs") / name)
+    files = available()["javascript"].emit(spec)
+    for file_name, text in files.items():
+        assert isinstance(text, str)
+        check_golden(f"validators/javascript/{file_name}", text)

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SPECS, run_cli
+from golden_util import check_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spec_strategies import labels, spec_texts
@@ -39,6 +40,7 @@ from validator_support import (
 import gaidsl
 from gaidsl.compiler import compile_text
 from gaidsl.evaluate import Evaluation
+from gaidsl.targets import available
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
 FIXTURE = ROOT / "tests" / "data" / "jiujia_2023.json"
@@ -300,3 +302,17 @@ def test_hostile_labels_and_keys(tmp_path: Path) -> None:
     results = module.validate(module.loads(data_text(value)))
     assert {r["status"] for r in results} == {"pass", "fail", "unverifiable"}
     assert any(label in r["rule"]["zh"] for r in results)
+
+
+# ---------------------------------------------------------------------------------------------------- golden files
+
+
+@pytest.mark.parametrize("name", SPEC_FILES)
+def test_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated module of each shipped spec, as reviewed (GAIDSL_UPDATE_GOLDEN=1 refreshes it)."""
+    monkeypatch.chdir(ROOT)  # spans (the "spec: file:line" comments) read specs/NAME.gai on every machine
+    spec = gaidsl.load_spec(Path("specs") / name)
+    files = available()["python"].emit(spec)
+    for file_name, text in files.items():
+        assert isinstance(text, str)
+        check_golden(f"validators/python/{file_name}", text)

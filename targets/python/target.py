@@ -285,11 +285,30 @@ class _Writer:
         return self.lines
 
 
-def _meta(pos: object) -> str:
+class _Labels:
+    """Label tuples shared by every position that reads the cell (``_L0 = ('三、…', '（七）总计', '自然人')``)."""
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, labels: tuple[str, ...]) -> str:
+        if labels not in self.names:
+            self.names[labels] = f"_L{len(self.names)}"
+        return self.names[labels]
+
+    def lines(self) -> list[str]:
+        return [f"{name} = {lit(labels)}" for labels, name in self.names.items()]
+
+
+def _meta(pos: object, labels: _Labels) -> str:
     """The static part of a position's results: a tuple literal (see ``_record`` in the template)."""
     check, instance = pos.check, pos.instance
-    refs = tuple((r.kind, r.key, r.previous, r.labels, r.ref, r.name_zh, r.name_en, r.listed) for r in pos.refs)
-    meta = (
+    refs = [
+        f"({lit(r.kind)}, {lit(r.key)}, {r.previous}, {labels(r.labels)}, {lit(r.name_zh)}, "
+        f"{lit(None if r.name_en == r.name_zh else r.name_en)})"
+        for r in pos.refs
+    ]
+    head = (
         check.key,
         check.severity,
         instance.position,
@@ -300,12 +319,13 @@ def _meta(pos: object) -> str:
         check.message.en,
         pos.where_zh,
         pos.where_en,
-        refs,
     )
-    return lit(meta)
+    items = "".join(f"{item},\n    " for item in refs)
+    return f"{lit(head)[:-1]}, (\n    {items}),)"
 
 
 def module_text(spec: ir.Spec) -> str:
+    labels = _Labels()
     const = _Constants()
     const(Decimal(0))
     checks = []
@@ -314,7 +334,7 @@ def module_text(spec: ir.Spec) -> str:
         body: list[str] = []
         for pos in check_plan.positions:
             number = len(metas)
-            metas.append(_meta(pos))
+            metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
             body.extend(_Writer(pos, number, const).write())
@@ -329,6 +349,7 @@ def module_text(spec: ir.Spec) -> str:
     slots = P.slots(spec)
     template = environment(HERE).get_template("validator.py.j2")
     return template.render(
+        module_file=f"{module_name(spec)}.py",
         spec_id=comment(spec.id),
         version=comment(spec.version),
         file=comment(spec.file),
@@ -337,6 +358,7 @@ def module_text(spec: ir.Spec) -> str:
         title_lit=lit(spec.title),
         listed=P.LISTED,
         constants=const.lines(),
+        labels=labels.lines(),
         metas=metas,
         checks=checks,
         values=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "values"],

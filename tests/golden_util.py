@@ -1,0 +1,41 @@
+"""Golden files: generated artefacts compared with reviewed copies in ``tests/golden/``.
+
+A golden file is refreshed only on request: run the tests with ``GAIDSL_UPDATE_GOLDEN=1`` (``GAIDSL_REFRESH_GOLDEN=1``,
+the name the render tests use, works too), then review the diff before committing it. Without the flag a missing or
+different golden file fails the test, naming the flag.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FLAGS = ("GAIDSL_UPDATE_GOLDEN", "GAIDSL_REFRESH_GOLDEN")
+
+
+def updating() -> bool:
+    return any(os.environ.get(flag) == "1" for flag in FLAGS)
+
+
+def check_golden(relative: str, text: str) -> None:
+    """Compare ``text`` with ``tests/golden/RELATIVE``; with the update flag, (re)write the file instead."""
+    path = GOLDEN / relative
+    if updating():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8", newline="\n")
+        return
+    if not path.exists():
+        raise AssertionError(f"no golden file {path}: run with GAIDSL_UPDATE_GOLDEN=1 and review it")
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    expected.splitlines(keepends=True), text.splitlines(keepends=True), str(path), "generated", n=2
+                )
+            )[:80]
+        )
+        raise AssertionError(f"{relative} differs from its golden file (GAIDSL_UPDATE_GOLDEN=1 to refresh):\n{diff}")
