@@ -46,7 +46,7 @@ def _report(compilations: Sequence[Compilation], args: argparse.Namespace) -> No
 def _exit_code(compilations: Sequence[Compilation]) -> int:
     if any(_unreadable(c) for c in compilations):
         return EXIT_INPUT
-    if any(has_errors(c.diagnostics) or c.spec is None for c in compilations):
+    if any(has_errors(c.diagnostics) or (c.spec is None and c.migration is None) for c in compilations):
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -72,8 +72,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "text" and code == EXIT_OK:
         for compilation in compilations:
             spec = compilation.spec
-            assert spec is not None
             warnings = sum(1 for d in compilation.diagnostics if d.severity == "warning")
+            if spec is None:  # a migration between two specs
+                migration = compilation.migration
+                assert migration is not None
+                zh = f"{migration.file}: 通过（迁移 {migration.name}，{warnings} 个警告）"
+                en = f"{migration.file}: ok (migration {migration.name}, {warnings} warnings)"
+                _print({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[args.lang])
+                continue
             zh = f"{spec.file}: 通过（{len(spec.cells)} 个单元格，{len(spec.checks)} 条校验，{warnings} 个警告）"
             en = f"{spec.file}: ok ({len(spec.cells)} cells, {len(spec.checks)} checks, {warnings} warnings)"
             _print({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[args.lang])
