@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 problems found (spec errors, failing checks, unformatted fil
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -176,4 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
+    # A terminal that cannot show Chinese (PYTHONIOENCODING=ascii, an old Windows code page) gets escapes, not a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     sys.exit(main())
