@@ -245,3 +245,18 @@ def test_part_titles_written_differently() -> None:
     assert result.ingested.unread == ()
     assert result.ingested.report.texts["overview"].startswith("（一）主动公开情况。")
     assert result.ingested.report.texts["other_matters"].endswith("未收取政府信息公开信息处理费。")
+
+
+def test_body_and_year_from_the_text_when_the_title_lacks_them() -> None:
+    assert SPEC_2021 is not None
+    text = (CASES / "02_pipe_text_tidy.txt").read_text(encoding="utf-8").split("\n", 1)[1]  # no title line
+    text = "现向社会公布某某县水务局2023年度政府信息公开工作年度报告。\n" + text
+    ingested = ingest_text(SPEC_2021, text).ingested
+    assert ingested.report.fields["body"] == "某某县水务局"
+    assert ingested.report.fields["year"] == Decimal(2023)
+    assert "ING022" in {e.code for e in ingested.log}
+    only_period = (CASES / "02_pipe_text_tidy.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    ingested = ingest_text(SPEC_2021, only_period).ingested  # the preamble states the period 2022年1月1日至…
+    assert ingested.report.fields["year"] == Decimal(2022)
+    assert "body" not in ingested.report.fields
+    assert {"ING020", "ING022"} <= {e.code for e in ingested.log}

@@ -35,6 +35,7 @@ _REPORT_WORDS = ("年度报告", "工作报告", "年报", "年度工作报告")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 _BODY_END = re.compile(r"(关于)?\s*$")
 _BODY_FROM_REST = re.compile(r"^(?P<body>.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
+_SENTENCE = re.compile(r"[。；，：,;:]")  # a title is not a sentence
 _NO_BODY = ("政府信息公开", "政务公开", "信息公开", "关于")
 _DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
@@ -52,7 +53,7 @@ def find_title(blocks: Sequence[Block]) -> Title | None:
     lines = [b for b in blocks if isinstance(b, Line) and not b.text.lstrip().startswith("#")]
     for n, block in enumerate(lines[:12]):
         text = tidy_spacing(fold(block.text))
-        if not any(w in text for w in _REPORT_WORDS) or len(text) > 80:
+        if not any(w in text for w in _REPORT_WORDS) or len(text) > 80 or _SENTENCE.search(text):
             continue
         match = _YEAR.search(text)
         year = int(match.group(1)) if match else None
@@ -74,6 +75,36 @@ def find_title(blocks: Sequence[Block]) -> Title | None:
                         shown = previous + text
         return Title(shown, block.line, block.piece.where, body, year)
     return None
+
+
+_BODY_IN_TEXT = re.compile(
+    r"(?:公布|发布|编制|形成|现将)(?:了)?(?P<body>[^，。；、《》“”\s]{2,30}?)(?P<year>(?:19|20)\d{2})\s*年\s*度?"
+    r"(?:政府信息公开|政务公开)"
+)
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|—|-|－)\s*\1\s*年\s*12\s*月\s*31\s*日")
+
+
+def find_in_text(blocks: Sequence[Block]) -> Title | None:
+    """Body and year from the opening text when the title does not give them: "现向社会公布沭阳县发展和改革局2023年度
+    政府信息公开年度报告", or the statistics period "2023年1月1日至2023年12月31日" (the year only)."""
+    body: str | None = None
+    year: int | None = None
+    first: Line | None = None
+    for block in blocks:
+        if not isinstance(block, Line):
+            continue
+        text = tidy_spacing(fold(block.text))
+        match = _BODY_IN_TEXT.search(text)
+        if match and body is None:
+            body, year, first = match.group("body"), year or int(match.group("year")), first or block
+        period = _PERIOD.search(text)
+        if period and year is None:
+            year, first = int(period.group(1)), first or block
+        if body is not None and year is not None:
+            break
+    if first is None:
+        return None
+    return Title(first.text.strip()[:60], first.line, first.piece.where, body, year)
 
 
 def _text_fields(spec: ir.Spec) -> list[ir.Field]:

@@ -9,6 +9,7 @@ ING010     info     which reader read the input, and which spec ``--spec auto`` 
 ING011     info     layout noise dropped (page numbers, Word bookmarks)
 ING020     warning  the report's body or year could not be read from its title
 ING021     info     body and year read from the title
+ING022     info     body or year not in the title, read from the opening text (or the statistics period)
 ING100     error    a part (一 … 六) was not found: its tables' cells are not read, its text is blank
 ING101     info     a part's title matched by an alias or fuzzily (with the score)
 ING110     error    a table's title was not found in its part: its cells are not read
@@ -48,6 +49,11 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "info",
         "从标题读出报告主体「{body}」、年度 {year}",
         "body '{body}' and year {year} read from the title",
+    ),
+    "ING022": (
+        "info",
+        "标题未给出报告主体或年度，从正文开头读出：报告主体「{body}」、年度 {year}",
+        "the title does not give the body or year; read from the opening text: body '{body}', year {year}",
     ),
     "ING100": ("error", "未找到第{part}部分「{label}」", "part {part} '{label}' not found"),
     "ING101": (

@@ -19,7 +19,7 @@ import attrs
 
 from gaidsl import ir
 from gaidsl.ingest.detect import Unreadable, choose_spec, read_document
-from gaidsl.ingest.fields import contact_fields, fill_fields, find_title, publication_date
+from gaidsl.ingest.fields import contact_fields, fill_fields, find_in_text, find_title, publication_date
 from gaidsl.ingest.locate import Reading, Region, TableIndex, block_text, find_parts, region_text, spec_index
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Ingested, LogEntry, Provenance, Row
@@ -60,6 +60,14 @@ def ingest_document(spec: ir.Spec, document: Document) -> Result:
     for region in regions:
         _read_region(reading, region, document.route)
     title = find_title(preamble_blocks)
+    if title is None or title.body is None or title.year is None:
+        found = find_in_text(list(preamble_blocks) + list(regions[0].blocks[:8]))
+        if found is not None and (found.body or found.year):
+            body = title.body if title and title.body else found.body
+            year = title.year if title and title.year else found.year
+            shown = title or found
+            reading.note("ING022", found.where, found.line, body=body or "—", year=year or "—")
+            title = attrs.evolve(shown, body=body, year=year)
     if title is None or title.body is None or title.year is None:
         missing = [w for w, v in (("报告主体", title and title.body), ("年度", title and title.year)) if not v]
         en = {"报告主体": "body", "年度": "year"}
