@@ -378,3 +378,18 @@ def test_empty_files(tmp_path: Path, content: bytes) -> None:
     compilation = compile_file(spec)
     assert [(d.code, d.span.line if d.span else 0) for d in compilation.diagnostics] == [("GAI006", 1)]
     assert run_cli("check", str(spec)).code == 1
+
+
+def test_a_terminal_without_chinese_gets_escapes_not_a_crash() -> None:
+    import os
+    import subprocess
+    import sys
+
+    case = next(c for c in ALL_CASES if c.name == "gai102_unknown_name")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    run = subprocess.run(
+        [sys.executable, "-m", "gaidsl", "check", str(case.entry)], capture_output=True, env=env, check=False
+    )
+    err = run.stderr.decode("ascii")
+    assert run.returncode == 1, err
+    assert "[GAI102]" in err and "\\u672a\\u77e5" in err and "internal error" not in err
