@@ -338,6 +338,8 @@ def module_text(spec: ir.Spec) -> str:
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
             body.extend(_Writer(pos, number, const).write())
+        if not body:
+            body.append("pass  # no positions")
         checks.append(
             {
                 "name": f"_check_{check_plan.number}_{ident(check_plan.check.key)}",

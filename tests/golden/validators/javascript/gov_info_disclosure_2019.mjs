@@ -3389,42 +3389,47 @@ export function dumps(value, indent = 2) {
   return text.replace(MARKED, "$1");
 }
 
-if (typeof process !== "undefined" && Array.isArray(process.argv) && process.argv.length > 1) {
-  const { pathToFileURL } = await import("node:url");
-  if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-    const { readFileSync } = await import("node:fs");
-    const args = process.argv.slice(2);
-    let previousPath = null;
-    const files = [];
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === "--previous") previousPath = args[++i];
-      else files.push(args[i]);
+async function main(argv) {
+  const { readFileSync } = await import("node:fs");
+  let previousPath = null;
+  const files = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--previous") previousPath = argv[++i];
+    else files.push(argv[i]);
+  }
+  const load = (path) => parseJSON(readFileSync(path, "utf8").replace(/^\uFEFF/, ""));
+  let previous = null;
+  try {
+    if (previousPath !== null) {
+      previous = load(previousPath);
+      read(previous);
     }
-    const load = (path) => parseJSON(readFileSync(path, "utf8").replace(/^\uFEFF/, ""));
-    let code = 0;
-    let previous = null;
+  } catch (error) {
+    console.error(`${previousPath}: ${error.message}`);
+    return 2;
+  }
+  let code = 0;
+  for (const path of files) {
     try {
-      if (previousPath !== null) {
-        previous = load(previousPath);
-        read(previous);
-      }
+      const results = validate(load(path), previous);
+      const passed = ok(results);
+      if (!passed && code === 0) code = 1;
+      console.log(dumps({ file: path, ok: passed, summary: summarize(results), results }, 0));
     } catch (error) {
-      console.error(`${previousPath}: ${error.message}`);
+      console.error(`${path}: ${error.message}`);
       code = 2;
     }
-    if (code === 0) {
-      for (const path of files) {
-        try {
-          const results = validate(load(path), previous);
-          const passed = ok(results);
-          if (!passed && code === 0) code = 1;
-          console.log(dumps({ file: path, ok: passed, summary: summarize(results), results }, 0));
-        } catch (error) {
-          console.error(`${path}: ${error.message}`);
-          code = 2;
-        }
-      }
-    }
-    process.exitCode = code;
   }
+  return code;
+}
+
+// Run as a program (node this-file.mjs …): no top-level await, so the module also works where that is missing.
+if (typeof process !== "undefined" && Array.isArray(process.argv) && process.argv.length > 1) {
+  import("node:url").then(({ pathToFileURL }) => {
+    if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+      main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+      });
+    }
+  });
 }

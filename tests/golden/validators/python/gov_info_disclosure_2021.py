@@ -502,8 +502,7 @@ def _record(meta, s, xs, cmp, m):
     values = {}
     blank = []
     unknown = []
-    for ref, x in zip(meta[10], xs):
-        kind, key, previous = ref[0], ref[1], ref[2]
+    for (kind, key, previous, labels, _, _), x in zip(meta[10], xs):
         name = "previous." + key if previous else key
         if x is BLANK:
             j = None
@@ -517,7 +516,7 @@ def _record(meta, s, xs, cmp, m):
             unknown.append(name)
         else:
             j = x
-        cells.append({"kind": kind, "key": key, "previous": previous, "labels": list(ref[3]), "value": j})
+        cells.append({"kind": kind, "key": key, "previous": previous, "labels": list(labels), "value": j})
         values[name] = j
     return {
         "check": meta[0],
