@@ -29,6 +29,7 @@ from validator_support import (
     data_text,
     f_text,
     kitchen_spec,
+    long_sum_spec,
     malformed,
     normalize,
     reference,
@@ -293,6 +294,14 @@ def test_random_specs_with_any_labels(
     _html_safe(path.read_text(encoding="utf-8"))
     cases = [texts_of(data.draw(report_pairs(spec, labels()), label="report, previous")) for _ in range(3)]
     _agree(node, spec, path, cases)
+
+
+def test_long_sums(node: Node, tmp_path: Path) -> None:
+    """1500 terms: chunked into statements (a 1500-deep call chain overflows V8's parser)."""
+    spec, texts = long_sum_spec()
+    path = build("javascript", spec, tmp_path)
+    results = _agree(node, spec, path, [(text, None) for text in texts])
+    assert [r[0]["status"] for r in results] == ["pass", "fail"]
 
 
 # ---------------------------------------------------------------------------------------------------- golden files

@@ -27,6 +27,7 @@ from validator_support import (
     data_text,
     import_module,
     kitchen_spec,
+    long_sum_spec,
     malformed,
     normalize,
     python_results,
@@ -242,6 +243,14 @@ def test_random_specs_with_any_labels(tmp_path_factory: pytest.TempPathFactory, 
     module = import_module(path)
     for _ in range(3):
         _agree(spec, module, *texts_of(data.draw(report_pairs(spec, labels()), label="report, previous")))
+
+
+def test_long_sums(tmp_path: Path) -> None:
+    """1500 terms: chunked into statements (a 1500-deep ``+`` chain is a RecursionError in the compiler)."""
+    spec, texts = long_sum_spec()
+    module = import_module(build("python", spec, tmp_path))
+    statuses = [_agree(spec, module, text, None)[0]["status"] for text in texts]
+    assert statuses == ["pass", "fail"]
 
 
 NASTY = [

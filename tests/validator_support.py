@@ -263,6 +263,25 @@ def shipped_spec(name: str) -> ir.Spec:
     return load_spec(ROOT / "specs" / name)
 
 
+def long_sum_spec(rows: int = 1500) -> tuple[ir.Spec, list[str]]:
+    """A table of ``rows`` amounts and their total: sums far longer than a compiler nests (and two data texts)."""
+    members = " ".join(f'r{i} "行{i}"' for i in range(rows))
+    text = (
+        'format big version 1 "大" {\n  unit 万元 "万元"\n  section s "一" {\n'
+        '    table t "表" : amount in 万元 decimals 2 {\n      columns { v "值" }\n'
+        f'      rows {{ {members} total all "合计" }}\n    }}\n  }}\n}}\n'
+    )
+    compilation = compile_text(text, "big.gai")
+    assert compilation.ok and compilation.spec is not None
+    values: dict[str, Any] = {f"t.r{i}.v": Decimal(i).scaleb(-2) for i in range(rows)}
+    total = sum(values.values(), Decimal(0))
+    texts = []
+    for value in (total, total + 100):
+        values["t.all.v"] = value
+        texts.append(data_text({"values": values}))
+    return compilation.spec, texts
+
+
 @functools.cache
 def kitchen_spec() -> ir.Spec:
     compilation = compile_text(KITCHEN, "kitchen.gai")

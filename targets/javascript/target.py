@@ -20,6 +20,7 @@ from gaidsl import ir
 from gaidsl.targets import Files, Target, environment
 
 HERE = Path(__file__).resolve().parent
+CHUNK = 64  # terms per statement in long sums
 
 
 def _plan_module() -> ModuleType:
@@ -90,6 +91,7 @@ class _Writer:
         self.const = const
         self.lines: list[str] = []
         self.temps = 0
+        self.pending: list[str] = []  # statements a long sum needs before the expression that uses it
 
     def emit(self, line: str) -> None:
         self.lines.append(line)
@@ -118,10 +120,16 @@ class _Writer:
         if op == "len":
             return f"Decimal.fromInt(codePoints(c{tree.index}))"
         if op == "sum":
-            out = "D0"
-            for sign, term in tree.terms:
-                out += (".add(" if sign > 0 else ".sub(") + self.num(term) + ")"
-            return out
+            terms = [(".add(" if sign > 0 else ".sub(") + self.num(term) + ")" for sign, term in tree.terms]
+            if len(terms) <= CHUNK:
+                return "D0" + "".join(terms)
+            # a long sum (a deep call chain overflows the parser): the same left fold, CHUNK terms per statement
+            self.temps += 1
+            name = f"a{self.temps}"
+            self.pending.append(f"let {name} = D0{''.join(terms[:CHUNK])};")
+            for start in range(CHUNK, len(terms), CHUNK):
+                self.pending.append(f"{name} = {name}{''.join(terms[start : start + CHUNK])};")
+            return name
         if op == "sum2":
             (_, first), (_, second) = tree.terms
             return f"{self.num(first)}.add({self.num(second)})"
@@ -139,8 +147,17 @@ class _Writer:
         return " && ".join(parts)
 
     def side(self, name: str, tree: object) -> None:
+        self.pending = []
         code, guard = self.num(tree), self.guard(tree)
-        self.emit(f"const {name} = {guard} ? {code} : null;" if guard else f"const {name} = {code};")
+        if not self.pending:
+            self.emit(f"const {name} = {guard} ? {code} : null;" if guard else f"const {name} = {code};")
+            return
+        self.emit(f"let {name} = null;")
+        self.emit(f"if ({guard or 'true'}) {{")
+        for line in self.pending:
+            self.emit("  " + line)
+        self.emit(f"  {name} = {code};")
+        self.emit("}")
 
     def string(self, tree: object) -> str:
         if tree.op == "const":
@@ -173,7 +190,11 @@ class _Writer:
         if tol.op == "const" and tol.value == 0:
             test = f"{left}.cmp({right}) {_CMP_ZERO[cmp.op]}"
         else:
-            self.emit(f"const t{j} = {self.num(tol)};")
+            self.pending = []
+            code = self.num(tol)
+            for line in self.pending:
+                self.emit(line)
+            self.emit(f"const t{j} = {code};")
             d, t = f"{left}.sub({right})", f"t{j}"
             test = {
                 "==": f"{d}.abs().cmp({t}) <= 0",

@@ -20,6 +20,7 @@ from gaidsl import ir
 from gaidsl.targets import Files, Target, environment
 
 HERE = Path(__file__).resolve().parent
+CHUNK = 64  # terms per statement in long sums
 
 
 def _plan_module() -> ModuleType:
@@ -76,6 +77,7 @@ class _Writer:
         self.const = const
         self.lines: list[str] = []
         self.temps = 0
+        self.pending: list[str] = []  # statements a long sum needs before the expression that uses it
 
     def emit(self, line: str) -> None:
         self.lines.append(line)
@@ -106,10 +108,16 @@ class _Writer:
         if op == "len":
             return f"D(len(c{tree.index}))"
         if op == "sum":
-            out = "_D0"
-            for sign, term in tree.terms:
-                out += (" + " if sign > 0 else " - ") + self.num(term)
-            return f"({out})"
+            terms = [(" + " if sign > 0 else " - ") + self.num(term) for sign, term in tree.terms]
+            if len(terms) <= CHUNK:
+                return f"(_D0{''.join(terms)})"
+            # a long sum (deep nesting breaks the compiler): the same left fold, CHUNK terms per statement
+            self.temps += 1
+            name = f"a{self.temps}"
+            self.pending.append(f"{name} = _D0{''.join(terms[:CHUNK])}")
+            for start in range(CHUNK, len(terms), CHUNK):
+                self.pending.append(f"{name} = {name}{''.join(terms[start : start + CHUNK])}")
+            return name
         if op == "sum2":
             (_, first), (_, second) = tree.terms
             return f"({self.num(first)} + {self.num(second)})"
@@ -127,8 +135,20 @@ class _Writer:
         return " and ".join(parts)
 
     def side(self, name: str, tree: object) -> None:
+        self.pending = []
         code, guard = self.num(tree), self.guard(tree)
-        self.emit(f"{name} = {code} if {guard} else None" if guard else f"{name} = {code}")
+        if not self.pending:
+            self.emit(f"{name} = {code} if {guard} else None" if guard else f"{name} = {code}")
+            return
+        indent = "    " if guard else ""
+        if guard:
+            self.emit(f"if {guard}:")
+        for line in self.pending:
+            self.emit(indent + line)
+        self.emit(f"{indent}{name} = {code}")
+        if guard:
+            self.emit("else:")
+            self.emit(f"    {name} = None")
 
     def string(self, tree: object) -> str:
         if tree.op == "const":
@@ -155,7 +175,11 @@ class _Writer:
         if tol.op == "const" and tol.value == 0:
             test = f"{left} {cmp.op} {right}"  # within a zero tolerance: the plain comparison, exactly
         else:
-            self.emit(f"t{j} = {self.num(tol)}")
+            self.pending = []
+            code = self.num(tol)
+            for line in self.pending:
+                self.emit(line)
+            self.emit(f"t{j} = {code}")
             d, t = f"({left} - {right})", f"t{j}"
             test = {
                 "==": f"abs{d} <= {t}",
@@ -223,6 +247,8 @@ class _Writer:
             if prefix:
                 parts.append(lit(prefix))
             parts.append(value)
+        if len(parts) > CHUNK:  # a long + chain nests too deep for the compiler
+            return "''.join((" + ", ".join(parts) + "))"
         return " + ".join(parts) if parts else "''"
 
     def message(self, indent: str) -> None:
