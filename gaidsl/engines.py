@@ -2,8 +2,8 @@
 
 Engines: ``duckdb`` (in process; ``url`` a database file, default in memory), ``postgres`` (``url`` a libpq
 connection string such as ``postgresql://user@host/db``), ``sqlite`` (``url`` a file, default in memory). Tables
-and the view are temporary (``gaidsl_reports``, ``gaidsl_previous``, ``gaidsl_validation``): nothing is left behind
-and runs in parallel don't meet.
+are temporary (``gaidsl_reports``, ``gaidsl_previous``) and the validation query is run inline: nothing is left
+behind and runs in parallel don't meet.
 
 Two ways in: :func:`validate` takes :class:`~gaidsl.report.Report` objects and gives one
 :class:`~gaidsl.evaluate.Evaluation` per report in the reference evaluator's record shape; :func:`load_wide_csv` plus
@@ -32,12 +32,15 @@ from typing import Any
 import attrs
 
 from gaidsl import ir
-from gaidsl.evaluate import PRECISION, CheckResult, Evaluation, Status, _Env
+from gaidsl.diagnostics import Text
+from gaidsl.evaluate import PRECISION, CheckResult, Comparison, Evaluation, Involved, Status, _Env, evaluate
 from gaidsl.explain import explain
 from gaidsl.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 
 ENGINES = ("duckdb", "postgres", "sqlite")
-REPORTS, PREVIOUS, VIEW = "gaidsl_reports", "gaidsl_previous", "gaidsl_validation"
+ALL_ENGINES = ("reference", "python", *ENGINES)
+"""``reference``: the evaluator itself; ``python``: the generated standalone module (targets/python)."""
+REPORTS, PREVIOUS = "gaidsl_reports", "gaidsl_previous"
 
 
 class EngineMismatch(AssertionError):
@@ -143,7 +146,9 @@ class Database:
         self.columns = target.layout(spec, self.dialect)
         for table in (REPORTS, PREVIOUS):
             self.script(target.ddl(spec, self.dialect, table=table, temporary=True))
-        self.script(target.validation_sql(spec, self.dialect, REPORTS, PREVIOUS, VIEW, temporary=True))
+        # queried inline, not through a view: DuckDB binds a view of many checks when it is created *and* when it
+        # is read, and the binding is most of the time a small batch takes
+        self.validation = "(" + target.validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None) + ") AS v"
 
     def script(self, sql: str) -> None:
         self.connection.execute(sql)
@@ -167,7 +172,7 @@ class Database:
         """Every row of the validation view (or those of one status), by report and spec order."""
         where = f" WHERE status = '{status}'" if status in ("pass", "fail", "unverifiable") else ""
         columns = ", ".join(n for n in sql_target().RESULT_COLUMNS[:16])
-        found = self.query(f"SELECT {columns} FROM {VIEW}{where} ORDER BY report_id, ordinal")
+        found = self.query(f"SELECT {columns} FROM {self.validation}{where} ORDER BY report_id, ordinal")
         return [Row(r[0], r[1], r[2], r[3], r[4], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]) for r in found]
 
     def clear(self) -> None:
@@ -197,7 +202,12 @@ class Database:
         ]
 
     def count(self, status: str) -> int:
-        return int(self.query(f"SELECT count(*) FROM {VIEW} WHERE status = '{status}'")[0][0])
+        return int(self.query(f"SELECT count(*) FROM {self.validation} WHERE status = '{status}'")[0][0])
+
+    def failures(self) -> list[tuple[str, str, str | None]]:
+        """``(report_id, check, position)`` of every failing check position."""
+        found = self.query(f"SELECT report_id, check_key, position FROM {self.validation} WHERE status = 'fail'")
+        return [(r[0], r[1], r[2]) for r in found]
 
     def close(self) -> None:
         self.connection.close()
@@ -281,6 +291,80 @@ def connect(spec: ir.Spec, engine: str = "duckdb", url: str | None = None) -> Da
 
 
 # ---------------------------------------------------------------------------------------------------- evaluations
+
+
+def evaluate_all(
+    spec: ir.Spec,
+    reports: Sequence[tuple[str, Report]],
+    engine: str = "reference",
+    url: str | None = None,
+    previous: Report | None = None,
+) -> list[Evaluation]:
+    """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
+    runs); every engine gives the reference evaluator's records."""
+    if engine == "reference":
+        return [evaluate(spec, report, previous) for _, report in reports]
+    if engine == "python":
+        module = python_module(spec)
+        last = None if previous is None else module.loads(previous.to_json())
+        return [
+            Evaluation(tuple(result_from_record(r) for r in module.validate(module.loads(report.to_json()), last)))
+            for _, report in reports
+        ]
+    return validate(spec, dict(reports), engine, url, previous)
+
+
+def python_module(spec: ir.Spec) -> ModuleType:
+    """The generated Python validator of ``spec`` (targets/python), imported from a temporary folder."""
+    import importlib.util
+    import tempfile
+
+    from gaidsl.targets import available
+
+    [(name, text)] = available()["python"].emit(spec).items()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(str(text), encoding="utf-8")
+        module_spec = importlib.util.spec_from_file_location(f"gaidsl_generated_{abs(hash(str(text)))}", path)
+        assert module_spec is not None and module_spec.loader is not None
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+    return module
+
+
+def result_from_record(record: Mapping[str, Any]) -> CheckResult:
+    """A :class:`CheckResult` from its JSON record (``CheckResult.to_json_dict()``, as the generated validators give
+    them): the inverse of ``to_json_dict``."""
+    blank, unknown = set(record["blank"]), set(record["unknown"])
+    involved = []
+    for cell in record["cells"]:
+        ref = f"previous.{cell['key']}" if cell["previous"] else cell["key"]
+        value: Any = cell["value"]
+        if ref in blank:
+            value = BLANK
+        elif ref in unknown:
+            value = UNKNOWN if value == UNKNOWN_MARKER else None
+        elif isinstance(value, int | float):
+            value = Decimal(str(value))
+        involved.append(Involved(cell["kind"], cell["key"], tuple(cell["labels"]), value, cell["previous"]))
+    comparisons: tuple[Comparison, ...] = ()
+    if record["op"] is not None:
+        comparisons = (
+            Comparison(record["op"], record["left"], record["right"], record["difference"], record["tolerance"], None),
+        )
+    return CheckResult(
+        check=record["check"],
+        severity=record["severity"],
+        status=record["status"],
+        position=record["position"],
+        position_labels=tuple(record["position_labels"]),
+        section=record["section"],
+        table=record["table"],
+        involved=tuple(involved),
+        comparisons=comparisons,
+        message=Text(record["message"]["zh"], record["message"]["en"]),
+        rule=Text(record["rule"]["zh"], record["rule"]["en"]),
+    )
 
 
 def validate(
@@ -417,6 +501,28 @@ def read_wide_csv(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, Report
             yield report_id, Report(spec.id, spec.version, fields, texts, values), previous_id
 
 
+def wide_csv_data(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, dict[str, Any], str | None]]:
+    """The reports of a wide CSV as data dicts (values as written, blanks left out), the shape data files have and
+    the generated validators take: ``(report_id, data, previous_id)``."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        at = {name: i for i, name in enumerate(header)}
+        fields = [(i, h[7:]) for i, h in enumerate(header) if h.startswith("fields.")]
+        texts = [(i, h[6:]) for i, h in enumerate(header) if h.startswith("texts.")]
+        cells = [(i, h) for i, h in enumerate(header) if h in spec.cells]
+        previous = at.get("previous_id")
+        for line in reader:
+            data = {
+                "format": spec.id,
+                "version": spec.version,
+                "fields": {k: line[i] for i, k in fields if line[i]},
+                "texts": {k: line[i] for i, k in texts if line[i]},
+                "values": {k: line[i] for i, k in cells if line[i]},
+            }
+            yield line[at["report_id"]], data, (line[previous] or None) if previous is not None else None
+
+
 def _from_text(column: Any, source: str) -> str:
     """SQL turning the text ``source`` (NULL when empty) into the column's value."""
     kind = column.type.kind if column.type else None
@@ -440,34 +546,29 @@ def _unknown_item(dialect: str, text: str, key: str) -> str:
     return f"CASE WHEN {text} = '{UNKNOWN_MARKER}' THEN {key} END"
 
 
-def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
-    """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL) in bulk; returns the number of reports."""
+def _csv_key(column: Any) -> str:
+    """The wide-CSV column a table column is read from."""
+    if column.role in ("field", "text"):
+        return f"{column.role}s.{column.key}"
+    if column.role == "places" and "." not in column.key:
+        return f"fields.{column.key}"
+    return str(column.key)
+
+
+def _wide_select(db: Database, header: Sequence[str], typed: Sequence[str]) -> str:
+    """The SELECT list turning a wide CSV's columns into the reports table's; ``typed`` columns were read by the CSV
+    reader as their SQL type already (so they hold no "unknown"), the others as text."""
     target = sql_target()
-    with open(path, newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    names = set(header)
-    if db.dialect == "duckdb":
-        types = ", ".join(f"{target.literal(h, 'duckdb')}: 'VARCHAR'" for h in header)
-        source = f"read_csv({target.literal(str(path), 'duckdb')}, header = true, columns = {{{types}}})"
-    elif db.dialect == "postgres":
-        source = "gaidsl_staging"
-        columns = ", ".join(f"{target.ident(h)} TEXT" for h in header)
-        db.script(f"DROP TABLE IF EXISTS {source}; CREATE TEMPORARY TABLE {source} ({columns})")
-        copy_sql = f"COPY {source} FROM STDIN (FORMAT csv, HEADER true)"
-        with db.connection.cursor() as cursor, open(path, "rb") as data, cursor.copy(copy_sql) as copy:
-            while chunk := data.read(1 << 20):
-                copy.write(chunk)
-    else:
-        raise ValueError("wide CSV loading is for duckdb and postgres")
+    names, typed_names = set(header), set(typed)
     select: list[str] = []
     unknown: list[str] = []
     for column in db.columns:
-        prefix = {"field": "fields.", "text": "texts."}.get(column.role, "")
-        key = prefix + column.key if column.role != "places" or "." in column.key else f"fields.{column.key}"
+        key = _csv_key(column)
+        quoted = target.ident(key)
         if column.role in ("id", "previous", "format", "version"):
             default = {"format": db.spec.id, "version": db.spec.version}.get(column.role)
             if key in names:
-                select.append(f"NULLIF({target.ident(key)}, '')")
+                select.append(f"NULLIF({quoted}, '')")
             else:
                 select.append("NULL" if default is None else target.literal(default, db.dialect))
         elif column.role == "unknown":
@@ -476,12 +577,58 @@ def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
                 select.append(f"flatten([{items}])" if unknown else "[]")
             else:
                 select.append(f"array_remove(ARRAY[{items}]::text[], NULL)" if unknown else "'{}'")
-        elif key in names:
-            text = f"NULLIF({target.ident(key)}, '')"
+        elif key not in names:
+            select.append("NULL")
+        elif key in typed_names and column.role != "places":
+            select.append(quoted)
+        else:
+            text = f"NULLIF({quoted}, '')"
             select.append(_from_text(column, text))
             if column.role != "places":
                 unknown.append(_unknown_item(db.dialect, text, target.literal(key, db.dialect)))
-        else:
-            select.append("NULL")
-    db.connection.execute(f"INSERT INTO {table} SELECT {', '.join(select)} FROM {source}")
+    return ", ".join(select)
+
+
+def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
+    """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL) in bulk; returns the number of reports.
+
+    DuckDB first lets its CSV reader parse counts, integers and dates itself (fast); when a column holds something
+    else ("unknown", or a mistake), it reads every column as text and converts in SQL, so the error names the value.
+    """
+    target = sql_target()
+    with open(path, newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    if db.dialect == "duckdb":
+        import duckdb
+
+        by_key = {_csv_key(c): c for c in db.columns if c.role in ("field", "cell")}
+        native = {
+            h: by_key[h].sql_type.split()[0]
+            for h in header
+            if h in by_key and by_key[h].type.kind in ("count", "integer", "date")
+        }
+        file = target.literal(str(path), "duckdb")
+        for typed in (native, {}):
+            types = ", ".join(f"{target.literal(h, 'duckdb')}: '{typed.get(h, 'VARCHAR')}'" for h in header)
+            source = f"read_csv({file}, header = true, columns = {{{types}}})"
+            try:
+                db.connection.execute(
+                    f"INSERT INTO {table} SELECT {_wide_select(db, header, list(typed))} FROM {source}"
+                )
+                break
+            except (duckdb.ConversionException, duckdb.InvalidInputException):
+                if not typed:
+                    raise
+    elif db.dialect == "postgres":
+        source = "gaidsl_staging"
+        columns = ", ".join(f"{target.ident(h)} TEXT" for h in header)
+        db.script(f"DROP TABLE IF EXISTS {source}; CREATE TEMPORARY TABLE {source} ({columns})")
+        copy_sql = f"COPY {source} FROM STDIN (FORMAT csv, HEADER true)"
+        with db.connection.cursor() as cursor, open(path, "rb") as data, cursor.copy(copy_sql) as copy:
+            while chunk := data.read(1 << 20):
+                copy.write(chunk)
+        db.connection.execute(f"INSERT INTO {table} SELECT {_wide_select(db, header, [])} FROM {source}")
+        db.script(f"DROP TABLE {source}")
+    else:
+        raise ValueError("wide CSV loading is for duckdb and postgres")
     return int(db.query(f"SELECT count(*) FROM {table}")[0][0])

@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from gaidsl import ir
+from gaidsl import engines, ir
 from gaidsl.compiler import compile_file
-from gaidsl.data import Loaded, read_report
+from gaidsl.data import KINDS, Loaded, read_report
 from gaidsl.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
-from gaidsl.evaluate import CheckResult, Evaluation, dumps, evaluate
+from gaidsl.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.source import SourceFile
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
@@ -26,10 +27,21 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 def register(sub: Any) -> None:
     parser = sub.add_parser("validate", help="check filled reports (JSON, YAML or CSV data files) against a spec")
     parser.add_argument("spec", metavar="SPEC")
-    parser.add_argument("data", nargs="+", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv)")
+    parser.add_argument(
+        "data", nargs="*", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv) or folders"
+    )
     parser.add_argument("--previous", metavar="FILE", help="last year's report, for checks across periods")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.add_argument(
+        "--engine",
+        nargs="+",
+        default=["reference"],
+        metavar="ENGINE",
+        help="reference (default), python (the generated module), duckdb [FILE], sqlite [FILE] or postgres URL",
+    )
+    parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
+    parser.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
     parser.set_defaults(run=run)
 
 
@@ -51,8 +63,13 @@ def run(args: argparse.Namespace) -> int:
     if spec is None or not compilation.ok:
         _fail_input(compilation.diagnostics, dict(compilation.sources), args)
         return EXIT_INPUT
+    batch = _batch(args)
+    if isinstance(batch, str):
+        _write(f"gaidsl validate: {batch}", sys.stderr)
+        return EXIT_INPUT
+    engine, url, paths = batch
     previous: Loaded | None = read_report(args.previous, spec) if args.previous else None
-    loaded = [(path, read_report(path, spec)) for path in args.data]
+    loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
     everything = ([(args.previous, previous)] if previous else []) + loaded
     if any(not item.ok for _, item in everything):
         diagnostics = [d for _, item in everything for d in item.diagnostics]
@@ -60,14 +77,21 @@ def run(args: argparse.Namespace) -> int:
         _fail_input(diagnostics, sources, args)
         return EXIT_INPUT
     last_year = previous.report if previous else None
-    evaluations = []
-    for path, item in loaded:
-        assert item.report is not None
-        evaluations.append((path, item, evaluate(spec, item.report, last_year)))
+    reports = [(path, item.report) for path, item in loaded if item.report is not None]
+    try:
+        found = engines.evaluate_all(spec, reports, engine, url, last_year)
+    except Exception as exc:  # a database that cannot be reached, a driver that is not installed
+        _write(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
+        return EXIT_INPUT
+    evaluations = [(path, item, evaluation) for (path, item), evaluation in zip(loaded, found, strict=True)]
+    if args.output and not _save(args.output, evaluations, args.force):
+        return EXIT_INPUT
     if args.format == "json":
         _write(_json(args, evaluations, previous))
     else:
         _text(spec, evaluations, previous, lang)
+        if len(evaluations) > 1:
+            _write(_summary_table(spec, evaluations, lang))
     return EXIT_OK if all(e.ok for _, _, e in evaluations) else EXIT_PROBLEMS
 
 
@@ -203,3 +227,96 @@ def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
         f"{s['pass']} passed ({s['results']} results)"
     )
     return _pick(zh, en, lang)
+
+
+# ---------------------------------------------------------------------------------------------------- batches
+
+
+def _batch(args: argparse.Namespace) -> tuple[str, str | None, list[str]] | str:
+    """(engine, URL or database file, data files) from the arguments, or what is wrong with them. ``--engine`` takes
+    the engine's name and, for postgres (and optionally duckdb and sqlite), its URL or file; anything after those
+    that argparse gave to --engine is a data file. Folders are searched for data files."""
+    name, *rest = args.engine
+    if name not in engines.ALL_ENGINES:
+        return f"未知的引擎 / unknown engine {name!r} (有 / available: {', '.join(engines.ALL_ENGINES)})"
+    database = rest and not Path(rest[0]).is_dir() and Path(rest[0]).suffix.lower() not in KINDS
+    takes_url = name == "postgres" or (name in ("duckdb", "sqlite") and database)
+    url = rest.pop(0) if takes_url and rest else None
+    if name == "postgres" and not url:
+        return "--engine postgres 需要连接地址 / needs a URL: --engine postgres postgresql://user@host/db"
+    paths: list[str] = []
+    for given in [*args.data, *rest]:
+        if Path(given).is_dir():
+            found = sorted(str(p) for p in Path(given).rglob("*") if p.suffix.lower() in KINDS and p.is_file())
+            if not found:
+                return f"文件夹中没有数据文件 / no data files (.json, .yaml, .yml, .csv) in {given}"
+            paths.extend(found)
+        else:
+            paths.append(given)
+    if not paths:
+        return "没有数据文件 / no data files given"
+    return name, url, paths
+
+
+def _progress(items: Sequence[str], what: str) -> Any:
+    """A progress bar on stderr for long batches (only when stderr is a terminal)."""
+    if len(items) < 20:
+        return items
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    return tqdm(items, desc=what, unit=" files", disable=None, file=sys.stderr, leave=False)
+
+
+_FLAT = ("file", "check", "severity", "status", "position", "op", "left", "right", "difference", "tolerance")
+
+
+def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
+    """Every result, one per line: CSV (a .csv file; the message in Chinese and English) or JSON lines."""
+    import csv
+    import io
+
+    from gaidsl.output import plan_writes, write_files
+
+    buffer = io.StringIO()
+    if path.lower().endswith(".csv"):
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([*_FLAT, "blank", "unknown", "message_zh", "message_en"])
+        for file, _, evaluation in evaluations:
+            for result in evaluation.results:
+                record = {"file": file, **result.to_json_dict()}
+                row = ["" if record[k] is None else f"{record[k]:f}" if hasattr(record[k], "as_tuple") else record[k]
+                       for k in _FLAT]  # fmt: skip
+                writer.writerow(
+                    [*row, " ".join(result.blank), " ".join(result.unknown), result.message.zh, result.message.en]
+                )
+    else:
+        for file, _, evaluation in evaluations:
+            for result in evaluation.results:
+                buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
+    plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
+    if plan.blocked:
+        _write(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
+        return False
+    write_files(plan)
+    return True
+
+
+def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], lang: Lang) -> str:
+    """Per check: how many positions failed, could not be checked, passed, over all files; then the files."""
+    counts: dict[str, dict[str, int]] = {c.key: {"fail": 0, "unverifiable": 0, "pass": 0} for c in spec.checks}
+    for _, _, evaluation in evaluations:
+        for result in evaluation.results:
+            counts[result.check][result.status] += 1
+    width = max(len(k) for k in counts) if counts else 5
+    head = _pick("校验", "check", lang) if lang != "both" else "校验 check"
+    lines = [f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'unverif.':>8}  {'pass':>7}"]
+    for check in spec.checks:
+        c = counts[check.key]
+        lines.append(
+            f"{check.key:<{width}}  {check.severity:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}"
+        )
+    failed = sum(1 for _, _, e in evaluations if not e.ok)
+    zh = f"共 {len(evaluations)} 个文件：{len(evaluations) - failed} 个通过，{failed} 个未通过"
+    en = f"{len(evaluations)} files: {len(evaluations) - failed} ok, {failed} failed"
+    lines.append(_pick(zh, en, lang))
+    return "\n".join(lines)

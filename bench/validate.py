@@ -1,0 +1,226 @@
+"""Reports per second: gaidsl's validators beside hand-written baselines, on N synthetic reports of the 2021 format.
+
+Usage: ``.venv/bin/python bench/validate.py [N ...] [--subset S] [--loop-limit L] [--postgres URL]``
+(default N = 10000 100000 1000000; the postgres row needs a server, e.g. ``$GAIDSL_TEST_POSTGRES``).
+
+Every path starts from the same wide CSV (bench/synthetic.py: one report per line, ~2% with a slip, some blanks,
+some warnings) and finds the failing (report, check, position) triples; each path's set is compared with the
+validation SQL's on the reports it covered ("agrees"). Paths:
+
+- gaidsl DuckDB: the SQL target's table and view, loaded with ``gaidsl.engines.load_wide_csv``;
+- gaidsl PostgreSQL: the same on a server (COPY into a staging table, then the view);
+- generated Python module (targets/python), per report (``validate(data, only={"fail"})``) and batch
+  (``validate_many``), from the CSV rows as data dicts;
+- generated JavaScript module under Node, per report, from the CSV read by a small Node script;
+- the reference evaluator (``gaidsl.evaluate``) on the first S reports;
+- baselines (bench/baselines/): a plain Python loop over the CSV, vectorised pandas, hand-written DuckDB SQL.
+
+Per-report paths run on the first L reports (default 200,000) so that a million-report run stays short; their
+rate is what counts. Timings include reading the CSV. Never asserted anywhere: this only prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from baselines import duckdb_sql, pandas_check, plain_python  # noqa: E402
+from synthetic import SPEC_2021, cached_csv  # noqa: E402
+
+from gaidsl import engines, ir, load_spec  # noqa: E402
+from gaidsl.evaluate import evaluate  # noqa: E402
+from gaidsl.targets import available  # noqa: E402
+
+Failure = tuple[str, str, str | None]
+
+
+def _module(spec: ir.Spec, folder: Path) -> ModuleType:
+    [(name, text)] = available()["python"].emit(spec).items()
+    path = folder / name
+    path.write_text(str(text), encoding="utf-8")
+    module_spec = importlib.util.spec_from_file_location("bench_validator", path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def _data_rows(spec: ir.Spec, path: Path, limit: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The CSV's first ``limit`` reports as data dicts, as a portal would pass them to the generated modules."""
+    for count, (report_id, data, _) in enumerate(engines.wide_csv_data(spec, path)):
+        if count >= limit:
+            break
+        yield report_id, data
+
+
+def _records(report_id: str, results: list[dict[str, Any]]) -> list[Failure]:
+    return [(report_id, r["check"], r["position"]) for r in results if r["status"] == "fail"]
+
+
+NODE_RUNNER = r"""
+import { readFileSync } from "node:fs";
+const [modulePath, csvPath, limitText] = process.argv.slice(2);
+const { validate, FORMAT, VERSION } = await import(modulePath);
+const lines = readFileSync(csvPath, "utf8").split("\n");
+const header = lines[0].split(",");
+const limit = Math.min(Number(limitText), lines.length - 1);
+const start = performance.now();
+const failures = [];
+for (let n = 1; n <= limit; n++) {
+  const line = lines[n];
+  if (!line) continue;
+  const cells = line.split(",");  // the synthetic texts hold no ASCII commas or quotes
+  const data = { format: FORMAT, version: VERSION, fields: {}, texts: {}, values: {} };
+  for (let i = 1; i < header.length; i++) {
+    const key = header[i], text = cells[i];
+    if (text === "" || text === undefined) continue;
+    if (key.startsWith("fields.")) data.fields[key.slice(7)] = text;
+    else if (key.startsWith("texts.")) data.texts[key.slice(6)] = text;
+    else data.values[key] = text;
+  }
+  for (const r of validate(data, null, { only: ["fail"] })) failures.push([cells[0], r.check, r.position]);
+}
+const seconds = (performance.now() - start) / 1000;
+process.stdout.write(JSON.stringify({ seconds, count: limit, failures }));
+"""
+
+
+def _node(spec: ir.Spec, folder: Path, path: Path, limit: int) -> tuple[float, int, list[Failure]] | None:
+    node = shutil.which("node")
+    if node is None or "javascript" not in available():
+        return None
+    [(name, text)] = available()["javascript"].emit(spec).items()
+    module = folder / name
+    module.write_text(str(text), encoding="utf-8")
+    runner = folder / "runner.mjs"
+    runner.write_text(NODE_RUNNER, encoding="utf-8")
+    done = subprocess.run(
+        [node, "--max-old-space-size=8192", str(runner), module.as_uri(), str(path), str(limit)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = json.loads(done.stdout)
+    return answer["seconds"], answer["count"], [tuple(f) for f in answer["failures"]]  # type: ignore[misc]
+
+
+def _sql(spec: ir.Spec, path: Path, engine: str, url: str | None) -> list[Failure]:
+    with engines.connect(spec, engine, url) as db:
+        engines.load_wide_csv(db, path)
+        return db.failures()
+
+
+class Table:
+    def __init__(self, n: int, reference: set[Failure]) -> None:
+        self.n = n
+        self.reference = reference
+        self.rows: list[tuple[str, int, float, int, str]] = []
+
+    def add(self, name: str, count: int, seconds: float, failures: list[Failure], ids: set[str] | None = None) -> None:
+        covered = self.reference if ids is None else {f for f in self.reference if f[0] in ids}
+        agrees = "yes" if set(failures) == covered else f"NO ({len(set(failures) ^ covered)} differ)"
+        self.rows.append((name, count, seconds, len(failures), agrees))
+        print(f"  {name}: {count / seconds:,.0f} reports/s", file=sys.stderr, flush=True)
+
+    def print(self) -> None:
+        print(f"\nN = {self.n:,} synthetic 2021 reports ({len(self.reference):,} failing check positions)")
+        print(f"| {'path':<44} | {'reports':>9} | {'seconds':>8} | {'reports/s':>11} | {'failures':>8} | agrees |")
+        print(f"|{'-' * 46}|{'-' * 11}:|{'-' * 9}:|{'-' * 12}:|{'-' * 9}:|--------|")
+        for name, count, seconds, failures, agrees in self.rows:
+            rate = count / seconds if seconds else float("inf")
+            print(f"| {name:<44} | {count:>9,} | {seconds:>8.2f} | {rate:>11,.0f} | {failures:>8,} | {agrees} |")
+
+
+def timed(run: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = run()
+    return time.perf_counter() - start, result
+
+
+def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Path) -> Table:
+    spec = load_spec(SPEC_2021)
+    print(f"N = {n:,}: making the CSV …", file=sys.stderr, flush=True)
+    path = cached_csv(n, spec=spec)
+    seconds, found = timed(lambda: _sql(spec, path, "duckdb", None))
+    table = Table(n, set(found))
+    table.add("gaidsl SQL on DuckDB (load CSV + view)", n, seconds, found)
+    if postgres and n <= 100_000:
+        seconds, found = timed(lambda: _sql(spec, path, "postgres", postgres))
+        table.add("gaidsl SQL on PostgreSQL (COPY + view)", n, seconds, found)
+    limit = min(n, loop_limit)
+    first = {report_id for report_id, _ in _data_rows(spec, path, limit)}
+    if "python" in available():
+        module = _module(spec, folder)
+
+        def per_report() -> list[Failure]:
+            out: list[Failure] = []
+            for report_id, data in _data_rows(spec, path, limit):
+                out += _records(report_id, module.validate(data, only={"fail"}))
+            return out
+
+        def batch() -> list[Failure]:
+            items = list(_data_rows(spec, path, limit))
+            results = module.validate_many((data for _, data in items), only={"fail"})
+            return [f for (report_id, _), found in zip(items, results, strict=True) for f in _records(report_id, found)]
+
+        seconds, found = timed(per_report)
+        table.add("generated Python module, per report", limit, seconds, found, first)
+        seconds, found = timed(batch)
+        table.add("generated Python module, validate_many", limit, seconds, found, first)
+    node = _node(spec, folder, path, limit)
+    if node is not None:
+        seconds, count, found = node
+        table.add("generated JavaScript module under Node", count, seconds, found, first)
+    few = min(n, subset)
+    some = list(engines.read_wide_csv(spec, path))[:few] if n <= 100_000 else _first(spec, path, few)
+    seconds, found = timed(
+        lambda: [(i, r.check, r.position) for i, report, _ in some for r in evaluate(spec, report).failures]
+    )
+    table.add("reference evaluator (gaidsl.evaluate)", few, seconds, found, {i for i, _, _ in some})
+    seconds, found = timed(lambda: plain_python.validate_csv(path, limit))
+    table.add("baseline: plain Python loop over the CSV", limit, seconds, found, first)
+    seconds, found = timed(lambda: pandas_check.validate_csv(path))
+    table.add("baseline: pandas / numpy, vectorised", n, seconds, found)
+    seconds, found = timed(lambda: duckdb_sql.validate_csv(path))
+    table.add("baseline: hand-written DuckDB SQL", n, seconds, found)
+    return table
+
+
+def _first(spec: ir.Spec, path: Path, count: int) -> list[Any]:
+    out = []
+    for item in engines.read_wide_csv(spec, path):
+        if len(out) >= count:
+            break
+        out.append(item)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--subset", type=int, default=2_000, help="reports for the reference evaluator")
+    parser.add_argument("--loop-limit", type=int, default=200_000, help="reports for the per-report paths")
+    parser.add_argument("--postgres", default=os.environ.get("GAIDSL_TEST_POSTGRES"), help="PostgreSQL URL")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as folder:
+        for n in args.sizes:
+            bench(n, args.subset, args.loop_limit, args.postgres, Path(folder)).print()
+
+
+if __name__ == "__main__":
+    main()
