@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from gaidsl import __version__, build_cli, render_cli, sample_cli, validate_cli
+from gaidsl import __version__, build_cli, migrate_cli, render_cli, sample_cli, validate_cli
 from gaidsl.compiler import Compilation, compile_file
 from gaidsl.diagnostics import has_errors, render_json, render_text
 from gaidsl.ingest import cli as ingest_cli
@@ -62,6 +62,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     analyses: list[Analysis] = []
     if not any(_unreadable(c) for c in compilations):
         compilations, analyses = analyze_compilations(compilations, details=args.analyze)
+        compilations = migrate_cli.prove_compilations(compilations)  # a migration's proof, as diagnostics
         if args.analyze and args.format == "json":
             _print(render_json_with_analysis(compilations, analyses))
     if not (args.analyze and args.format == "json" and analyses):
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_cli.register(sub)
     sample_cli.register(sub)
     render_cli.register(sub)
+    migrate_cli.register(sub)
     return parser
 
 

@@ -33,7 +33,7 @@ import attrs
 
 from gaidsl import ast, ir
 from gaidsl.diagnostics import Diagnostic, Text, did_you_mean, error
-from gaidsl.source import SourceFile
+from gaidsl.source import SourceFile, Span
 
 ItemKey = tuple[str, str]  # ("cell" | "field" | "text", key)
 
@@ -94,6 +94,7 @@ class Migration:
     fates: Mapping[ItemKey, Fate]  # every cell, field and text block of the old spec, in its order
     exempt: Mapping[str, str]  # new check key → reason
     statements: tuple[ast.MigrationItem, ...]
+    span: Span | None = None  # the migration's header
 
     @property
     def name(self) -> str:

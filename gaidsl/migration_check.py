@@ -644,7 +644,7 @@ def check(doc: ast.Migration, old: ir.Spec, new: ir.Spec, file: str) -> tuple[Mi
         return None, problems
     targets = {item: builder.targets[item] for item in _items(new)}
     fates = {item: builder.fates[item] for item in _items(old)}
-    migration = Migration(doc.key, doc.title, file, old, new, targets, fates, builder.exempt, doc.items)
+    migration = Migration(doc.key, doc.title, file, old, new, targets, fates, builder.exempt, doc.items, doc.span)
     return migration, problems
 
 
