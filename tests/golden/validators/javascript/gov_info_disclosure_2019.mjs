@@ -419,15 +419,29 @@ function wholeValue(d) {
   return new Decimal(d.sign, d.coefficient / unit, 0);
 }
 
+// whole numbers below 1024, shared (a Decimal is never changed once made)
+const SMALL = Array.from({ length: 1024 }, (_, i) => new Decimal(0, BigInt(i), 0));
+const DIGITS = /^[0-9]{1,15}$/;
+const READ_BLANK = [BLANK, null];
+const READ_UNKNOWN = [UNKNOWN, null];
+
 function number(x, kind, decimals) {
   let value;
-  if (x === null || x === undefined) return [BLANK, null];
+  // the common cases first: digits as written by parseJSON, and whole JavaScript numbers (valid for every kind)
+  if (typeof x === "string" && DIGITS.test(x)) {
+    const n = Number(x);
+    return [n < 1024 ? SMALL[n] : new Decimal(0, BigInt(n), 0), null];
+  }
+  if (typeof x === "number" && Number.isSafeInteger(x) && x >= 0 && x < 1e15) {
+    return [x < 1024 ? SMALL[x] : new Decimal(0, BigInt(x), 0), null];
+  }
+  if (x === null || x === undefined) return READ_BLANK;
   if (x instanceof Decimal) {
     value = x;
   } else if (typeof x === "string") {
     const text = strip(x);
-    if (text === "") return [BLANK, null];
-    if (text === "unknown") return [UNKNOWN, null];
+    if (text === "") return READ_BLANK;
+    if (text === "unknown") return READ_UNKNOWN;
     if (NONFINITE.test(text)) return [null, ["GAI708", `not a finite number: ${show(text)}`]];
     if (!NUMBER.test(text)) return [null, ["GAI704", `not a number: ${show(text)}`]];
     value = Decimal.parse(text);

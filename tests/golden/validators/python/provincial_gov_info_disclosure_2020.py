@@ -293,10 +293,12 @@ def _number(x, kind, decimals):
     if x is None:
         return BLANK, None
     if cls is int:
-        if kind == "count" and 0 <= x < 1000000000000000:
+        if 0 <= x < 1000000000000000:  # valid for every numeric kind
             return D(x), None
         value = D(x)
     elif cls is str or isinstance(x, str):
+        if len(x) <= 15 and x.isdigit() and x.isascii():  # digits only: a whole number below 10**15
+            return D(x), None
         text = x.strip()
         if not text:
             return BLANK, None
