@@ -1,0 +1,131 @@
+"""Round trips: generated reports (with blanks, unknown values and awkward text) rendered to xlsx, docx, txt and
+html read back to the same data: xlsx and docx by ``gaidsl readback`` (everything: values, fields, texts), txt
+and html by ``gaidsl ingest`` (the published-report reader: every value and text)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gaidsl import ir
+from gaidsl.ingest import ingest_bytes, ingest_text
+from gaidsl.layout import paragraphs
+from gaidsl.readback import read_bytes
+from gaidsl.report import BLANK, UNKNOWN, Report
+from gaidsl.testing import reports
+from tests.render_support import normalised, spec, target
+
+NAMES = ("2021", "overlay")
+SETTINGS = settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+AWKWARD = st.sampled_from(
+    ["<script>alert(1)</script>", "A & B", "\"引号\" 与 '单引号'", '=HYPERLINK("http://x","y")', "+cmd", "-1", "@SUM"]
+)
+
+
+@st.composite
+def filled(draw: Any, s: ir.Spec, unknown: bool = True, awkward: st.SearchStrategy[str] = AWKWARD) -> Report:
+    """A valid generated report, then some cells blanked (and some unknown), texts with awkward lines."""
+    report: Report = draw(reports(s))
+    keys = sorted(s.cells)
+    values = dict(report.values)
+    for key in draw(st.lists(st.sampled_from(keys), max_size=12, unique=True)):
+        values[key] = BLANK
+    if unknown:
+        for key in draw(st.lists(st.sampled_from(keys), max_size=4, unique=True)):
+            values[key] = UNKNOWN
+    texts = dict(report.texts)
+    for key in sorted(texts):
+        if draw(st.booleans()):
+            extra = draw(awkward)
+            texts[key] = f"{texts[key]}\n{extra}" if isinstance(texts[key], str) else extra
+    return attrs.evolve(report, values=values, texts=texts)
+
+
+def paragraph_texts(report: Report) -> Report:
+    """The report with each text as its paragraphs (what a document keeps of a text: non-empty lines, trimmed)."""
+    texts = {k: "\n".join(paragraphs(v)) if isinstance(v, str) else v for k, v in report.texts.items()}
+    return attrs.evolve(report, texts={k: v for k, v in texts.items() if v != ""})
+
+
+def read(s: ir.Spec, data: bytes, suffix: str) -> Report:
+    loaded = read_bytes(s, data, suffix, f"report{suffix}")
+    assert loaded.report is not None, loaded.diagnostics
+    return loaded.report
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_xlsx_round_trip(name: str) -> None:
+    s = spec(name)
+
+    @SETTINGS
+    @given(filled(s))
+    def check(report: Report) -> None:
+        back = read(s, target("xlsx").render(s, report), ".xlsx")
+        assert normalised(back) == normalised(report)
+
+    check()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docx_round_trip(name: str) -> None:
+    s = spec(name)
+
+    @SETTINGS
+    @given(filled(s))
+    def check(report: Report) -> None:
+        back = read(s, target("docx").render(s, report), ".docx")
+        assert normalised(back) == normalised(paragraph_texts(report))
+        form = read(s, target("docx").form(s, report), ".docx")
+        assert normalised(form) == normalised(paragraph_texts(report))
+
+    check()
+
+
+def _ingested_values(report: Report) -> dict[str, Decimal]:
+    return {k: v for k, v in report.values.items() if isinstance(v, Decimal)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_txt_and_html_read_back_by_ingest(name: str, fmt: str) -> None:
+    s = spec(name)
+
+    # gaidsl ingest drops a paragraph that reads like an HTML element from a web page (see the xfail below)
+    awkward = AWKWARD.filter(lambda t: not t.startswith("<")) if fmt == "html" else AWKWARD
+
+    @SETTINGS
+    @given(filled(s, unknown=False, awkward=awkward))
+    def check(report: Report) -> None:
+        rendered = target(fmt).render(s, report)
+        if fmt == "text":
+            result = ingest_text(s, rendered, "report.txt")
+        else:
+            result = ingest_bytes(s, rendered.encode("utf-8"), "report.html")
+        back = result.ingested.report
+        assert _ingested_values(back) == _ingested_values(report)
+        blanks = {k for k in s.cells if report.value(k) is BLANK}
+        assert {k for k in s.cells if back.value(k) is BLANK} == blanks
+        expected = paragraph_texts(report)
+        for key, text in expected.texts.items():
+            assert "\n".join(paragraphs(str(back.texts.get(key, "")))) == text, key
+        assert back.fields.get("body") == report.fields.get("body")
+        assert back.fields.get("year") == report.fields.get("year")
+
+    check()
+
+
+@pytest.mark.xfail(strict=True, reason="gaidsl ingest drops a web-page paragraph that reads like an HTML element")
+def test_html_paragraph_that_looks_like_markup_survives_ingest() -> None:
+    s = spec("2021")
+    report = Report(s.id, s.version, {"body": "某局", "year": Decimal(2023)}, {"problems": "<script>x</script>"})
+    html = target("html").render(s, report)
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    back = ingest_bytes(s, html.encode("utf-8"), "report.html").ingested.report
+    assert back.texts.get("problems") == "<script>x</script>"
