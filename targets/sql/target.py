@@ -226,6 +226,7 @@ class Expressions:
         self.tolerance = tolerance
         self.by_key = {(c.role, c.key): c for c in columns}
         self.uses_previous = False
+        self.scale = 0  # the most decimal places a compared side or tolerance needs
 
     # ---- references
     def _column(self, role: str, key: str, previous: bool) -> str:
@@ -338,6 +339,7 @@ class Expressions:
         if not exact:
             coefficient_places = max((places(c.normalize()) for c, _ in slack), default=0)
             tolerance_scale = max(scale + 1 + coefficient_places, places(explicit) if explicit is not None else 0)
+        self.scale = max(self.scale, scale, tolerance_scale)
         left, right = self.number(expr.left, scale), self.number(expr.right, scale)
         difference = f"({left} - {right})"
         if exact:
@@ -473,63 +475,53 @@ class Branch:
 
 def branches(spec: ir.Spec, dialect: str) -> list[Branch]:
     columns = layout(spec, dialect)
-    out: list[Branch] = []
-    decimal_type = _decimal_type(spec, dialect, columns)
+    compiled = []
+    scale = 0  # the decimal places every shown value needs (DuckDB casts them all to one DECIMAL type)
     for check in spec.checks:
         for instance in check.instances:
             compiler = Expressions(spec, dialect, columns, check.tolerance)
             outputs: list[dict[str, str]] = []
             condition = compiler.condition(instance.expr, outputs)
-            true, false = ("1", "0") if dialect == "sqlite" else ("TRUE", "FALSE")
-            status = f"CASE {condition} WHEN {true} THEN 'pass' WHEN {false} THEN 'fail' ELSE 'unverifiable' END"
-            single = outputs[0] if len(outputs) == 1 else {}
+            compiled.append((check, instance, condition, outputs, compiler.uses_previous))
+            scale = max(scale, compiler.scale)
+    decimal_type = {"postgres": "NUMERIC", "sqlite": "REAL"}.get(dialect, f"DECIMAL(38, {min(scale, 20)})")
+    text_type = "VARCHAR" if dialect == "duckdb" else "TEXT"
+    true, false = ("1", "0") if dialect == "sqlite" else ("TRUE", "FALSE")
+    out: list[Branch] = []
+    for check, instance, condition, outputs, uses_previous in compiled:
+        single = outputs[0] if len(outputs) == 1 else {}
 
-            def typed(name: str, kind: str, single: dict[str, str] = single) -> str:
-                sql = single.get(name)
-                target = decimal_type if kind == "number" else ("VARCHAR" if dialect == "duckdb" else "TEXT")
-                if sql is None:
-                    return f"CAST(NULL AS {target})"
-                return f"CAST({sql} AS {target})" if dialect != "sqlite" or kind != "number" else sql
+        def typed(name: str, kind: str, single: dict[str, str] = single) -> str:
+            sql = single.get(name)
+            target = decimal_type if kind == "number" else text_type
+            if sql is None:
+                return f"CAST(NULL AS {target})"
+            return f"CAST({sql} AS {target})" if dialect != "sqlite" or kind != "number" else sql
 
-            lit = lambda text: "NULL" if text is None else literal(text, dialect)  # noqa: E731
-            values = {
-                "ordinal": str(len(out) + 1),
-                "check_key": lit(check.key),
-                "severity": lit(check.severity),
-                "position": f"CAST({lit(instance.position)} AS {'VARCHAR' if dialect == 'duckdb' else 'TEXT'})",
-                "position_label": lit(" / ".join(instance.position_labels) or None),
-                "section_key": lit(check.section),
-                "table_key": lit(check.table),
-                "status": status,
-                "op": single.get("op", "NULL"),
-                "left_value": typed("left_value", "number"),
-                "right_value": typed("right_value", "number"),
-                "difference": typed("difference", "number"),
-                "tolerance": typed("tolerance", "number"),
-                "left_text": typed("left_text", "text"),
-                "right_text": typed("right_text", "text"),
-                "rule_zh": lit(check.message.zh),
-                "rule_en": lit(check.message.en),
-            }
-            out.append(Branch(check, instance, len(out) + 1, values, compiler.uses_previous))
+        def lit(text: str | None) -> str:
+            return "NULL" if text is None else literal(text, dialect)
+
+        values = {
+            "ordinal": str(len(out) + 1),
+            "check_key": lit(check.key),
+            "severity": lit(check.severity),
+            "position": f"CAST({lit(instance.position)} AS {text_type})",
+            "position_label": lit(" / ".join(instance.position_labels) or None),
+            "section_key": lit(check.section),
+            "table_key": lit(check.table),
+            "status": f"CASE {condition} WHEN {true} THEN 'pass' WHEN {false} THEN 'fail' ELSE 'unverifiable' END",
+            "op": single.get("op", "NULL"),
+            "left_value": typed("left_value", "number"),
+            "right_value": typed("right_value", "number"),
+            "difference": typed("difference", "number"),
+            "tolerance": typed("tolerance", "number"),
+            "left_text": typed("left_text", "text"),
+            "right_text": typed("right_text", "text"),
+            "rule_zh": lit(check.message.zh),
+            "rule_en": lit(check.message.en),
+        }
+        out.append(Branch(check, instance, len(out) + 1, values, uses_previous))
     return out
-
-
-def _decimal_type(spec: ir.Spec, dialect: str, columns: Sequence[Column]) -> str:
-    if dialect == "postgres":
-        return "NUMERIC"
-    if dialect == "sqlite":
-        return "REAL"
-    scale = 1 + max((c.scale for c in columns if c.role in ("cell", "field")), default=0)
-    for check in spec.checks:
-        for node in (n for i in check.instances for n in ir.walk(i.expr)):
-            if isinstance(node, ir.Const):
-                scale = max(scale, places(node.value))
-            elif isinstance(node, ir.Scale):
-                scale += places(node.factor)
-        if check.tolerance is not None:
-            scale = max(scale, places(check.tolerance))
-    return f"DECIMAL(38, {min(scale, 30)})"
 
 
 def validation_sql(
