@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from gaidsl import __version__, build_cli, migrate_cli, render_cli, sample_cli, validate_cli
+from gaidsl import __version__, build_cli, diff_cli, migrate_cli, render_cli, sample_cli, validate_cli
 from gaidsl.compiler import Compilation, compile_file
 from gaidsl.diagnostics import has_errors, render_json, render_text
 from gaidsl.ingest import cli as ingest_cli
@@ -153,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample_cli.register(sub)
     render_cli.register(sub)
     migrate_cli.register(sub)
+    diff_cli.register(sub)
     return parser
 
 

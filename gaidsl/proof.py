@@ -368,6 +368,21 @@ def prove(migration: Migration, *, timeout_ms: int = PROOF_TIMEOUT_MS) -> Proof:
     return attrs.evolve(result, seconds=time.perf_counter() - started, solver_calls=prover.calls)
 
 
+def breaking_checks(
+    migration: Migration, keys: Sequence[str], *, timeout_ms: int = PROOF_TIMEOUT_MS
+) -> dict[str, Counterexample | None]:
+    """For each new check named: the smallest valid old report that, migrated, fails it (None: none does)."""
+    prover = _Prover(migration, timeout_ms)
+    out: dict[str, Counterexample | None] = {}
+    for key in keys:
+        check = migration.new.check(key)
+        atom = prover.enc.new_atom(check.tolerance, complete=False)
+        conclusions = [Conclusion("check", kleene(i.expr, atom)[1], check, i) for i in check.instances]
+        found, _ = prover.search(conclusions)
+        out[key] = prover.counterexample(found) if found is not None else None
+    return out
+
+
 class _Prover:
     def __init__(self, migration: Migration, timeout_ms: int) -> None:
         self.m = migration
@@ -791,4 +806,4 @@ def _text(proof: Proof, lang: Lang) -> str:
     return head + _say(lang, f"：证明不成立{timing}", f": proof fails{timing}")
 
 
-__all__ = ["Conclusion", "Counterexample", "Proof", "kleene", "prove", "refs", "shift"]
+__all__ = ["Conclusion", "Counterexample", "Proof", "breaking_checks", "kleene", "prove", "refs", "shift"]
