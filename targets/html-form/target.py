@@ -134,7 +134,7 @@ def form_html(spec: ir.Spec) -> str:
         "tables": {g.key: list(g.tables) for g in lay.grids()},
         "sections": {s.key: s.label for s in spec.sections},
     }
-    template = environment(HERE).get_template("form.html.j2")
+    template = environment(HERE).get_template("form.html")
     return template.render(
         title=lay.report_title(None),
         spec_title=spec.title or spec.id,

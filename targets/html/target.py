@@ -126,7 +126,7 @@ def stylesheet() -> str:
 
 
 def render_layout(lay: Layout, report: Report | None, css: str | None = None) -> str:
-    template = environment(HERE).get_template("report.html.j2")
+    template = environment(HERE).get_template("report.html")
     parts = []
     for part in lay.parts:
         items = []

@@ -46,14 +46,15 @@ def _sibling(name: str) -> ModuleType:
     return sys.modules[module_name]
 
 
-_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
+_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
 _LEADING = re.compile(r"^(\s*(?:\d+)?)([-+=.)])")
 
 
 def md_text(text: str) -> str:
-    """Text safe as one Markdown paragraph: ``&`` as an entity, Markdown punctuation and ``<>`` backslash-escaped,
-    no marker at the start of the line (lists, headings, setext underlines)."""
-    text = _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    """Text safe as one Markdown paragraph: ``&``, ``<`` and ``>`` as entities, Markdown punctuation
+    backslash-escaped, no marker at the start of the line (lists, headings, setext underlines)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
     return _LEADING.sub(r"\1\\\2", text)
 
 

@@ -1,0 +1,224 @@
+"""Any label is safe in every target: ``<script>``, ``&``, quotes, ``=HYPERLINK(…)``, ``+cmd`` come out as the text
+they are (escaped in HTML and Markdown, strings never formulas in xlsx, literal in docx and txt)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from gaidsl import ir
+from gaidsl.compiler import compile_text
+from gaidsl.layout import layout
+from tests.render_support import target
+
+DANGEROUS = [
+    "<script>alert('x')</script>",
+    "A & B \"quoted\" 'single'",
+    '=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1)",
+    "</td></tr></table><b>",
+    "**bold** _em_ [link](x) # h | pipe `code`",
+    "&lt;already&gt; &amp;",
+]
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def spec_with(label: str) -> ir.Spec | None:
+    source = f"""
+format escaping version 1 {quote("格式 " + label)} {{
+  field body "报告主体" : text required
+  field year "年度" : integer required
+  section overview {quote("一、" + label)} {{
+    text overview {quote("T" + label)} guidance {quote("G" + label)}
+  }}
+  section numbers {quote("二、数字")} {{
+    table numbers {quote("表" + label)} : count {{
+      note {quote("N" + label)} at corner
+      note {quote("注" + label)}
+      columns {{
+        group g {quote("C" + label)} {{
+          a {quote("A" + label)}
+          b {quote("B" + label)}
+        }}
+        total t "总计"
+      }}
+      rows {{
+        r1 {quote("R" + label)}
+        r2 "第二行"
+      }}
+    }}
+  }}
+}}
+"""
+    compiled = compile_text(source)
+    return compiled.spec if compiled.ok else None
+
+
+class Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.attrs: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(v or "" for _, v in attrs)
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+REPORT_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "article",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "section",
+    "div",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "br",
+    "span",
+}
+FORM_TAGS = REPORT_TAGS | {
+    "header",
+    "main",
+    "label",
+    "input",
+    "button",
+    "fieldset",
+    "legend",
+    "textarea",
+    "script",
+    "select",
+    "option",
+}
+MD_TAGS = {"table", "caption", "thead", "tbody", "tr", "th", "td", "br", "span", "em", "p", "div"}
+
+
+def labels_of(label: str) -> list[str]:
+    return ["T" + label, "C" + label, "A" + label, "R" + label, "N" + label, "注" + label]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def check_all(label: str) -> None:
+    s = spec_with(label)
+    assume(s is not None)
+    assert s is not None
+    expected = [_one_line(x) for x in labels_of(label)]
+    # html report and form: only our own elements; every label is text, exactly
+    for html, allowed in ((target("html").render(s, None), REPORT_TAGS), (target("html-form").emit(s), FORM_TAGS)):
+        page = html if isinstance(html, str) else next(iter(html.values()))
+        parsed = Collect()
+        parsed.feed(page)
+        assert set(parsed.tags) <= allowed, set(parsed.tags) - allowed
+        text = _one_line(" ".join(parsed.text + parsed.attrs))
+        for x in expected[1:]:
+            assert x in text
+        for script in parsed.scripts:
+            assert "</script" not in script.lower()
+        if allowed is FORM_TAGS:
+            meta = json.loads(parsed.scripts[0])
+            assert any(("R" + label) in v for v in meta["labels"].values())
+    # markdown: our table elements only, and labels not raw
+    md = target("markdown").render(s, None)
+    parsed = Collect()
+    parsed.feed(md)
+    assert set(parsed.tags) <= MD_TAGS, set(parsed.tags) - MD_TAGS
+    # text: the labels as they are
+    txt = target("text").render(s, None)
+    for x in expected[1:]:
+        assert x in _one_line(txt)
+    # xlsx: labels stored as strings; formulas only on the checks sheet
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(target("xlsx").render(s, None)))
+    seen: set[str] = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert ws.title == "校验", (ws.title, cell.coordinate, cell.value)
+                elif isinstance(cell.value, str):
+                    seen.add(cell.value)
+    for x in labels_of(label)[1:4]:
+        assert x in seen
+    # docx: every label in the text, as it is
+    import docx
+
+    doc = docx.Document(io.BytesIO(target("docx").form(s)))
+    words = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    joined = "\n".join(words)
+    for x in labels_of(label)[1:]:
+        assert x in joined
+    assert layout(s).parts[0].label == "一、" + label
+
+
+LABEL = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=16).filter(
+    lambda t: t.strip() == t and bool(t) and not re.search(r"\s{2}", t)
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(LABEL)
+@example(DANGEROUS[0])
+@example(DANGEROUS[1])
+@example(DANGEROUS[2])
+@example(DANGEROUS[3])
+@example(DANGEROUS[4])
+@example(DANGEROUS[5])
+@example(DANGEROUS[6])
+@example(DANGEROUS[7])
+@example(DANGEROUS[8])
+def test_any_label_is_safe_in_every_target(label: str) -> None:
+    check_all(label)
+
+
+def test_formula_looking_text_values_are_strings_in_xlsx() -> None:
+    from openpyxl import load_workbook
+
+    from gaidsl.report import Report
+
+    s = spec_with("x")
+    assert s is not None
+    report = Report(
+        s.id, s.version, {"body": '=HYPERLINK("http://e","x")', "year": 2023}, {"overview": "+cmd|' /C calc'!A0"}
+    )
+    wb = load_workbook(io.BytesIO(target("xlsx").render(s, report)))
+    cells: dict[str, Any] = {c.value: c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert cells['=HYPERLINK("http://e","x")'].data_type == "s"
+    assert cells["+cmd|' /C calc'!A0"].data_type == "s"
+    assert cells["+cmd|' /C calc'!A0"].quotePrefix
