@@ -34,11 +34,26 @@ from gaidsl import ir
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
 
+_EXAMPLES = """examples:
+  gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
+  gaidsl ingest --spec auto reports/ -o out/            (out/NAME.json, NAME.log, reading/NAME.json, summary.*)
+  gaidsl ingest auto a.html b.docx -o out/ --force
+
+exit codes: 0 all read and no error-severity check fails, 1 cells not read or checks failing,
+            2 usage, an unreadable spec or an unreadable input"""
+
+
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "ingest",
         help="read published reports (Word text, web pages, PDF text, .docx) into data files, with reading logs",
-        description=(__doc__ or "").split("\n\n")[0],
+        description=(
+            "Read published reports (Word text, web pages, PDF layout text, .docx) into data files, each value with "
+            "where it came from, and a reading log of what could not be read and why. Folders are searched for "
+            "reports; several reports give a summary (summary.csv, summary.html) of which fail which checks."
+        ),
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("inputs", nargs="+", metavar="SPEC|FILE", help="the spec (or 'auto'), then reports or folders")
     parser.add_argument("--spec", metavar="SPEC", help="the spec file, or 'auto' (then every argument is an input)")
