@@ -207,8 +207,8 @@ def test_modules_can_be_inlined_in_html(built: dict[str, Any]) -> None:
 
 _decimals = st.builds(
     lambda units, places, sign: f"{'-' if sign else ''}{Decimal(units).scaleb(-places):f}",
-    st.one_of(st.integers(0, 1000), st.integers(0, 10**30)),
-    st.integers(0, 12),
+    st.one_of(st.integers(0, 1000), st.integers(0, 10**30), st.integers(10**49, 10**70)),
+    st.one_of(st.integers(0, 12), st.integers(0, 90)),
     st.booleans(),
 )
 
@@ -222,7 +222,8 @@ _decimals = st.builds(
     )
 )
 def test_decimal_arithmetic_is_pythons(node: Node, built: dict[str, Any], ops: list[tuple[str, str, str]]) -> None:
-    """Sums, differences, products and comparisons give Python's digits, exponents and signs of zero."""
+    """Sums, differences, products and comparisons give Python's digits, exponents and signs of zero, also where
+    a result has more than 100 digits and is rounded (half to even)."""
     _, path = built["gov_info_disclosure_2021.gai"]
     answers = node.decimal_ops(path, [(op, a, None if op in ("half", "abs") else b) for op, a, b in ops])
     with localcontext() as ctx:
@@ -238,6 +239,29 @@ def test_decimal_arithmetic_is_pythons(node: Node, built: dict[str, Any], ops: l
                 want = Decimal((0, (5,), exponent - 1))
             else:
                 want = {"add": x + y, "sub": x - y, "mul": x * y, "abs": abs(x)}[op]
+            sign, digits, exponent = want.as_tuple()
+            assert got == [f"{want:f}", sign, str(int("".join(map(str, digits)))), exponent], (op, a, b)
+
+
+def test_decimal_rounding_ties_and_carries(node: Node, built: dict[str, Any]) -> None:
+    _, path = built["gov_info_disclosure_2021.gai"]
+    big = str(10**100)
+    ops = [
+        ("add", big, "5"),  # a tie after an even digit stays
+        ("add", big, "15"),  # a tie after an odd digit goes up
+        ("add", "9" * 101, "0"),  # rounding carries into a new digit
+        ("sub", "-" + big, "25"),
+        ("mul", "3" * 60, "7" * 60),
+        ("add", "1e-120", "1"),
+        ("mul", "-0.00", "5"),
+        ("sub", "-0", "0"),
+        ("add", "-0", "-0.000"),
+    ]
+    answers = node.decimal_ops(path, [(op, a, b) for op, a, b in ops])
+    with localcontext() as ctx:
+        ctx.prec = 100
+        for (op, a, b), got in zip(ops, answers, strict=True):
+            want = {"add": Decimal(a) + Decimal(b), "sub": Decimal(a) - Decimal(b), "mul": Decimal(a) * Decimal(b)}[op]
             sign, digits, exponent = want.as_tuple()
             assert got == [f"{want:f}", sign, str(int("".join(map(str, digits)))), exponent], (op, a, b)
 

@@ -42,9 +42,25 @@ function pow10(n) {
 }
 
 const NUMBER_PARTS = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/;
+const PRECISION = 100; // significant digits, as the reference evaluator's decimal context
+const LIMIT = 10n ** BigInt(PRECISION);
 
-/** An exact decimal: sign (0 or 1, kept for zero too), coefficient (BigInt >= 0) and exponent, like Python's
- * decimal.Decimal; the operations give the same digits and exponents as Decimal does. */
+/** A result with at most PRECISION digits, rounded half to even as Python's decimal module rounds it. */
+function rounded(sign, coefficient, exponent) {
+  if (coefficient < LIMIT) return new Decimal(sign, coefficient, exponent);
+  const drop = coefficient.toString().length - PRECISION;
+  const unit = pow10(drop);
+  let kept = coefficient / unit;
+  const rest = coefficient % unit;
+  const half = unit / 2n;
+  if (rest > half || (rest === half && kept % 2n === 1n)) kept += 1n;
+  if (kept === LIMIT) return new Decimal(sign, kept / 10n, exponent + drop + 1);
+  return new Decimal(sign, kept, exponent + drop);
+}
+
+/** A decimal: sign (0 or 1, kept for zero too), coefficient (BigInt >= 0) and exponent, like Python's
+ * decimal.Decimal; sums, differences and products are exact up to 100 significant digits and rounded beyond, as in
+ * the reference evaluator's decimal context: the same digits and exponents as Decimal gives. */
 export class Decimal {
   constructor(sign, coefficient, exponent) {
     this.sign = sign;
@@ -78,7 +94,7 @@ export class Decimal {
     if (x === 0n) {
       return new Decimal(this.coefficient === 0n && other.coefficient === 0n ? this.sign & other.sign : 0, 0n, e);
     }
-    return x < 0n ? new Decimal(1, -x, e) : new Decimal(0, x, e);
+    return x < 0n ? rounded(1, -x, e) : rounded(0, x, e);
   }
 
   sub(other) {
@@ -86,7 +102,7 @@ export class Decimal {
   }
 
   mul(other) {
-    return new Decimal(this.sign ^ other.sign, this.coefficient * other.coefficient, this.exponent + other.exponent);
+    return rounded(this.sign ^ other.sign, this.coefficient * other.coefficient, this.exponent + other.exponent);
   }
 
   neg() {
@@ -147,7 +163,7 @@ const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 const TOP = new Set(["format", "version", "fields", "texts", "values"]);
 const NUMERIC = new Set(["count", "integer", "amount"]);
 const MAX_DIGITS = 15; // every number is below 10^15 in magnitude
-const MAX_PLACES = 80; // beyond this Python's 100-digit arithmetic would round; this validator refuses instead
+const MAX_PLACES = 1000; // more decimal places than this are refused (aligning them would take long)
 // Python's str.strip() whitespace (what gaidsl's reader strips)
 const WHITESPACE = new Set("\u0009\u000a\u000b\u000c\u000d\u001c\u001d\u001e\u001f\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000");
 
