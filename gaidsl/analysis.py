@@ -150,7 +150,7 @@ class Analysis:
 def analyze(spec: ir.Spec, *, details: bool = False, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Analysis:
     """Analyse ``spec``: consistency always; with ``details`` also redundancy, droppable positions and bounds."""
     started = time.perf_counter()
-    problem = Problem(spec, timeout_ms=timeout_ms)
+    problem = Problem(spec, text_atoms=True, timeout_ms=timeout_ms)
     errors = [c for c in spec.checks if c.severity == "error"]
     incomplete: list[str] = []
     conflicts: list[Conflict] = []

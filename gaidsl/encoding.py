@@ -3,12 +3,15 @@
 Every check instance (one per broadcast position) becomes a formula. ``count`` cells and fields are ``Int ≥ 0``,
 ``integer`` ones ``Int``, ``amount`` ones ``Real ≥ 0`` (or, with ``exact_decimals``, a whole number of units in their
 last decimal place, which is what a sampler writes). ``previous.x`` is a separate variable of the previous period
-with the same type. Text blocks, text fields and text cells are z3 strings: ``mentions`` is ``contains``, ``empty``
-is "only whitespace", ``length`` the string length, text ``==`` string equality, a ``choice`` field one of its
-choices. Comparisons follow the reference evaluator's tolerance rule (``d = left − right``; ``==`` is ``|d| ≤ t``,
-``<`` is ``d < −t`` …) with the check's explicit ``tolerance``; the implicit reported-precision allowance is taken as
-0 by default (exact arithmetic can only make fewer reports valid, never more) and computed from the written decimals
-as the evaluator does when ``exact_decimals`` is on.
+with the same type. Text fields and text cells are z3 strings (text ``==`` is string equality, a ``choice`` field
+one of its choices). ``empty``, ``mentions`` and ``length`` of a text block are, with ``text_atoms`` (what analysis
+and samplers use), free variables tied by the few facts that relate them (:meth:`Encoder.atom`); without it, z3's
+string theory (``contains``, "only whitespace", string length), exact but slow.
+
+Comparisons follow the reference evaluator's tolerance rule (``d = left − right``; ``==`` is ``|d| ≤ t``, ``<`` is
+``d < −t`` …) with the check's explicit ``tolerance``; the implicit reported-precision allowance is taken as 0 by
+default (exact arithmetic can only make fewer reports valid, never more) and computed from the written decimals as
+the evaluator does when ``exact_decimals`` is on.
 
 :class:`Problem` puts all instances in one incremental solver, each behind two assumption literals ("holds",
 "fails"), so any question "can these hold while those fail?" is one ``check`` call.
@@ -133,21 +136,25 @@ class Encoder:
 
     def atom(self, ref: ir.TextRef, kind: str, words: tuple[str, ...] = ()) -> Z3:
         """With ``text_atoms``: a free variable standing for ``empty(t)``, ``mentions(t, words…)`` (Bool) or
-        ``length(t)`` (Int ≥ 0) — no string theory, which can stall on long fixed texts. Empty text mentions
-        nothing and has length 0 if it is the empty string; the samplers write texts matching the atoms' values."""
+        ``length(t)`` (Int ≥ 0) instead of z3's string theory, which makes every query slow once a ``length`` or
+        ``mentions`` is in the solver and can stall on long fixed texts. What ties atoms of one text together is
+        stated: an empty text mentions no (non-blank) word; a text of length 0 is empty; a text mentioning a word
+        is at least that long; mentioning "信息处理费" means mentioning "处理费". The samplers write texts matching
+        the atoms' values."""
         key = self.key_of(ref)
         found = self.atoms.get((key, kind, words))
         if found is not None:
             return found
         name = f"{kind}:{var_ref(key)}:{'|'.join(words)}"
         found = z3.Int(name) if kind == "length" else z3.Bool(name)
+        self.atoms[(key, kind, words)] = found
         if kind == "length":
             self.background.append(found >= 0)
-        for (other_key, other_kind, _), other in self.atoms.items():
-            if other_key == key and {kind, other_kind} == {"empty", "mentions"}:
-                empty, mention = (found, other) if kind == "empty" else (other, found)
-                self.background.append(z3.Implies(empty, z3.Not(mention)))
-        self.atoms[(key, kind, words)] = found
+        mine = {(k, w): a for (other, k, w), a in self.atoms.items() if other == key}
+        for (other_kind, other_words), other in mine.items():
+            self.background.extend(_atom_axioms(kind, words, found, other_kind, other_words, other))
+            if other is not found:
+                self.background.extend(_atom_axioms(other_kind, other_words, other, kind, words, found))
         return found
 
     @staticmethod
@@ -285,6 +292,22 @@ class Encoder:
         if isinstance(expr, ir.Implies):
             return self.ray(ir.Or((ir.Not(expr.condition), expr.then)), tolerance, positive)
         return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
+
+
+def _atom_axioms(
+    kind: str, words: tuple[str, ...], atom: Z3, other_kind: str, other_words: tuple[str, ...], other: Z3
+) -> list[Z3]:
+    """What ``atom`` (of one text) implies about ``other`` (of the same text)."""
+    if kind == "mentions" and other_kind == "empty" and all(w.strip() for w in words):
+        return [z3.Implies(atom, z3.Not(other))]
+    if kind == "length" and other_kind == "empty":
+        return [z3.Implies(atom == 0, other)]
+    if kind == "mentions" and other_kind == "length" and words:
+        return [z3.Implies(atom, other >= min(len(w) for w in words))]
+    implied = bool(words) and all(any(o in w for o in other_words) for w in words)
+    if kind == "mentions" and other_kind == "mentions" and words != other_words and implied:
+        return [z3.Implies(atom, other)]
+    return []
 
 
 _NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}

@@ -331,3 +331,34 @@ def test_sample_command_exit_codes(tmp_path: Path) -> None:
     assert run_cli("sample", str(SPEC_2021), "--valid", "-3", "-o", str(tmp_path / "o")).code == 2
     assert run_cli("sample", str(SPEC_2021)).code == 2
     assert not (tmp_path / "o").exists()
+
+
+# ---------------------------------------------------------------------------------------------------- generated specs
+
+try:
+    from spec_strategies import spec_texts
+except ImportError:  # pragma: no cover - the shared strategies module is optional
+    spec_texts = None
+
+
+@pytest.mark.skipif(spec_texts is None, reason="tests/spec_strategies.py not available")
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(text=spec_texts() if spec_texts is not None else st.nothing())
+def test_generated_specs_sample_and_violate(text: str) -> None:
+    from gaidsl.analysis import analyze
+
+    compilation = compile_text(text)
+    assert compilation.spec is not None
+    spec = compilation.spec
+    for sample in valid_samples(spec, 10, seed=0):
+        assert set(statuses(spec, sample.report, sample.previous).values()) <= {"pass"}, sample.report.to_json()
+    violations = invalid_reports(spec, seed=0)
+    for violation in violations:
+        if violation.sample is not None:
+            assert violation.exact, violation
+            assert_breaks_exactly(spec, violation.sample)
+    # No invalid report exactly when the analysis finds the whole check implied by the others.
+    analysis = analyze(spec, details=True)
+    if analysis.scope == "all":
+        implied = {r.check.key for r in analysis.redundant if r.whole and not r.needs_previous}
+        assert {v.check for v in violations if v.redundant} == implied
