@@ -260,3 +260,16 @@ def test_body_and_year_from_the_text_when_the_title_lacks_them() -> None:
     assert ingested.report.fields["year"] == Decimal(2022)
     assert "body" not in ingested.report.fields
     assert {"ING020", "ING022"} <= {e.code for e in ingested.log}
+
+
+def test_markdown_around_html_tables() -> None:
+    page = (
+        "# 某某局2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n第一段。\n\n第二段。\n\n"
+        '<table><tr><th>行政许可</th><td class="value">7</td></tr></table>\n\n'
+        "## 五、存在的主要问题及改进情况\n\n问题。\n"
+    )
+    document = html.read(page)
+    texts = [b.text for b in document.blocks if isinstance(b, Line)]
+    assert texts[:4] == ["# 某某局2023年政府信息公开工作年度报告", "## 一、总体情况", "第一段。", "第二段。"]
+    title = find_title(document.blocks)
+    assert title is not None and (title.body, title.year) == ("某某局", 2023)

@@ -1,7 +1,7 @@
 """The report's fields from its text: body and year from the title, contact details, the publication date.
 
 Title
-    The title is the first line (lines starting with ``#`` are skipped as comments) that names a report
+    The title is the first line (not a sentence: no ``。，；：``; Markdown ``#`` marks dropped) that names a report
     (``…年度报告``, ``…工作报告``, ``…年报``) before part 一. Its year is the four-digit year before ``年``; the
     body is what precedes the year (``沭阳县发展和改革局2023年政府信息公开年度报告``), or, when the title starts
     with the year, the line before it when that line is short (``淮安市人民政府`` / ``2024年政府信息公开工作年度报告``),
@@ -50,9 +50,9 @@ class Title:
 
 
 def find_title(blocks: Sequence[Block]) -> Title | None:
-    lines = [b for b in blocks if isinstance(b, Line) and not b.text.lstrip().startswith("#")]
+    lines = [b for b in blocks if isinstance(b, Line)]
     for n, block in enumerate(lines[:12]):
-        text = tidy_spacing(fold(block.text))
+        text = tidy_spacing(fold(block.text)).lstrip("# ")  # a Markdown heading's marks
         if not any(w in text for w in _REPORT_WORDS) or len(text) > 80 or _SENTENCE.search(text):
             continue
         match = _YEAR.search(text)

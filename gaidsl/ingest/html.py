@@ -6,6 +6,9 @@ each ``<tr>`` becomes a row of its ``<td>``/``<th>`` cells as the page gives the
 are skipped; entities are decoded; ``&nbsp;`` is a space, so a cell holding only one is blank. Provenance is
 "table T · row R · cell C" with the line of the page the cell starts on.
 
+Text outside any block element (Markdown around HTML tables, as some sites and converters give) is split into
+paragraphs at blank lines and before ``#`` headings.
+
 Pages often lay the whole report out in a table. A cell that holds another table is such a layout cell: its own
 text is read as paragraphs, and the tables inside it as tables. A row of a single cell (a table's title, or a
 layout row) is read as paragraphs too.
@@ -50,6 +53,7 @@ class _Parser(html.parser.HTMLParser):
         self.text_line = 0
         self.stack: list[_Table] = []
         self.count = 0
+        self.open_blocks = 0  # block elements open around the text: none means bare text (Markdown around HTML)
 
     @property
     def top(self) -> _Table | None:
@@ -114,6 +118,8 @@ class _Parser(html.parser.HTMLParser):
         elif tag == "br":
             self.data("\n")
         elif tag in _BLOCK:
+            if tag != "hr":
+                self.open_blocks += 1
             if self.in_cell():
                 self.data("\n")
             else:
@@ -134,6 +140,7 @@ class _Parser(html.parser.HTMLParser):
             self.flush()
             self.stack.pop()
         elif tag in _BLOCK:
+            self.open_blocks = max(0, self.open_blocks - 1)
             if self.in_cell():
                 self.data("\n")
             else:
@@ -144,8 +151,25 @@ class _Parser(html.parser.HTMLParser):
             self.data("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.data(data.replace("\r", "").replace("\n", " "))
+        if self.skip:
+            return
+        data = data.replace("\r", "")
+        bare = self.open_blocks == 0 and not self.in_cell() and not self.stack
+        if bare and "\n\n" in data:  # paragraphs of bare text (Markdown with HTML tables) are blank-line separated
+            parts = data.split("\n\n")
+            for part in parts[:-1]:
+                self.data(part.replace("\n", " "))
+                self.flush()
+            data = parts[-1]
+        elif bare and "\n" in data:
+            first, *rest = data.split("\n")
+            self.data(first)
+            for part in rest:
+                if part.lstrip().startswith("#"):  # a Markdown heading starts its own line
+                    self.flush()
+                self.data(" " + part)
+            return
+        self.data(data.replace("\n", " "))
 
     # ---- cells and rows
     def end_cell(self) -> None:
