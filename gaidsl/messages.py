@@ -171,9 +171,6 @@ CATALOG: dict[str, Template] = {
         "table '{table}' has no {axis_en}s: an overlay cannot add one",
     ),
     # ---- migrations (gaidsl.migration: resolution against both specs and static checks; gaidsl.proof)
-    "GAI501": Template(
-        "migration", "迁移文件暂不支持格式化（fmt）", "formatting migration files (fmt) is not supported yet"
-    ),
     "GAI502": Template(
         "migration",
         "找不到{side}规范 {format} {version} 年版（{path}）",
@@ -211,7 +208,7 @@ CATALOG: dict[str, Template] = {
     "GAI511": Template(
         "migration",
         "新规范的「{name}」从两处得到值（{first}；{second}）",
-        "'{name}' of the new spec gets a value twice ({first}; {second})",
+        "'{name}' of the new spec gets a value twice ({first_en}; {second_en})",
     ),
     "GAI512": Template("migration", '{verb}须写明理由：because "…"', "'{verb}' needs a reason: because \"…\""),
     "GAI513": Template(

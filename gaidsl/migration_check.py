@@ -33,6 +33,7 @@ class _Builder:
         self.fates: dict[ItemKey, Fate] = {}
         self.factors: dict[str, tuple[Decimal, int]] = {}  # old cell → (factor, statement)
         self.exempt: dict[str, str] = {}
+        self.reported: set[tuple[object, ...]] = set()
         self.renamed_by: dict[tuple[str, ...], int] = {}  # (kind, old names…) → the statement renaming it
 
     # ---- helpers
@@ -55,13 +56,23 @@ class _Builder:
         return False
 
     def twice(self, name: str, first: int, span: Span | None) -> None:
+        if not self._once(("GAI510", span, first)):
+            return  # one diagnostic per statement and earlier statement, not one per cell
         diag = error("GAI510", span, name=name, line=self._line(first))
         self.problems.append(attrs.evolve(diag, related=self._related(first, Text("首次处理在这里", "first here"))))
+
+    def _once(self, key: tuple[object, ...]) -> bool:
+        if key in self.reported:
+            return False
+        self.reported.add(key)
+        return True
 
     def give(self, target: Target, span: Span | None) -> None:
         item = (target.kind, target.key)
         first = self.targets.get(item)
         if first is not None:
+            if not self._once(("GAI511", span, first.statement)):
+                return
             self.problems.append(
                 error(
                     "GAI511",
@@ -108,9 +119,12 @@ class _Builder:
                 self.transform(index, item)
             elif isinstance(item, ast.Exempt):
                 self.exempt_checks(item)
+        if has_errors(self.problems):
+            return  # names that did not resolve would only show up again as values not accounted for
         self.identity()
         self.completeness()
-        self.agreement()
+        if not has_errors(self.problems):
+            self.agreement()
 
     def rename(self, index: int, item: ast.Rename) -> None:
         old = self.old.resolve(item.kind, item.old, self.problems)
@@ -192,7 +206,8 @@ class _Builder:
             table = self.new.spec.tables[new_table]
             key = table.cell_key(new_member, other_new) if kind == "row" else table.cell_key(other_new, new_member)
             if key not in self.new.spec.cells:
-                self.problems.append(error("GAI519", span, cell=key, verb=verb))
+                if self._once(("GAI519", span)):  # the first missing cell says it; the others would repeat it
+                    self.problems.append(error("GAI519", span, cell=key, verb=verb))
                 missing = True
                 continue
             pairs.append((old_cell, key))
@@ -607,7 +622,7 @@ def _grouped(spec: ir.Spec, missing: list[ItemKey]) -> list[tuple[str, str, str,
         cells = [c for c in table.cells if c in absent]
         if not cells:
             continue
-        if len(cells) == len(table.cells) and len(cells) > 1:
+        if len(cells) == len(table.cells):
             out.append(("table", key, table.label or key, table.span))
             continue
         covered: set[str] = set()

@@ -296,7 +296,9 @@ class _Encoding:
         return atom
 
     def conclusions(self, complete: bool) -> list[Conclusion]:
-        out: list[Conclusion] = []
+        """What a migrated report must not do; values that do not fit their type first (such a report would not even
+        load), then check positions in spec order."""
+        out: list[Conclusion] = [] if complete else self.type_conclusions()
         for check in self.m.new.checks:
             if check.key in self.m.exempt:
                 continue
@@ -307,8 +309,6 @@ class _Encoding:
                     continue  # stage 1 covered it: no unknown value to enter
                 false = kleene(instance.expr, atom)[1]
                 out.append(Conclusion("check", false, check, instance, unknown=unknown))
-        if not complete:
-            out.extend(self.type_conclusions())
         return out
 
     def type_conclusions(self) -> list[Conclusion]:
@@ -352,7 +352,7 @@ class _Encoding:
             if not z3.is_arith(var):
                 continue
             kind = self.old.type_of(key)
-            whole = var if var.is_int() else z3.ToInt(var)
+            whole = var if var.is_int() else z3.ToInt(var * 10 ** self.old.decimals(key))  # amounts: in their units
             terms.append(z3.If(whole >= 0, whole, -whole) if kind is not None and kind.kind == "integer" else whole)
         return z3.Sum(*terms) if terms else z3.IntVal(0)
 
@@ -687,16 +687,26 @@ def _old_lines(proof: Proof, lang: Lang) -> list[str]:
             if not blanks
             else _say(lang, f"其余单元格为 0 或空（{blanks} 个空）", f"every other cell 0 or blank ({blanks} blank)")
         )
-        cells = ", ".join(f"{name}{k} = {v}" for k, _, v in numbers) or _say(lang, "全部为 0", "all 0")
+        cells = ", ".join(f"{name}{k} = {v}" for k, _, v in numbers)
         fields = ", ".join(f"{name}{k} = {v}" for k, v in report.fields.items() if k in _read_fields(proof))
-        lines.append(cells + (f"; {fields}" if fields else "") + f" ({rest})")
+        shown = "; ".join(x for x in (cells, fields) if x)
+        if not numbers:
+            rest = rest.replace("其余", "").replace("every other", "every") if lang != "both" else rest
+        lines.append(f"{shown} ({rest})" if shown else rest)
     return lines
 
 
 def _read_fields(proof: Proof) -> set[str]:
-    """The fields the old spec's checks read (the only ones worth showing in a counterexample)."""
-    spec = proof.migration.old
-    return {k[1] for c in spec.checks for i in c.instances for k in refs(i.expr) if k[0] == "field"}
+    """The old fields a check reads, the old spec's or (through the migration) the new one's: worth showing."""
+    m = proof.migration
+    found = {k[1] for c in m.old.checks for i in c.instances for k in refs(i.expr) if k[0] == "field"}
+    for check in m.new.checks:
+        for instance in check.instances:
+            for kind, key, _ in refs(instance.expr):
+                target = m.targets.get((kind, key))
+                if kind == "field" and target is not None:
+                    found.update(target.sources)
+    return found
 
 
 def _diagnostics(proof: Proof) -> list[Diagnostic]:
