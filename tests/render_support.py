@@ -72,6 +72,7 @@ def xlsx_dump(data: bytes) -> str:
     """Every sheet of a workbook as text: state, protection, merged ranges, cells (type, value, unlocked),
     data validations and conditional formats."""
     from openpyxl import load_workbook
+    from openpyxl.cell.cell import MergedCell
 
     wb = load_workbook(io.BytesIO(data))
     out: list[str] = []
@@ -80,7 +81,7 @@ def xlsx_dump(data: bytes) -> str:
         out.append("merged " + " ".join(sorted(str(r) for r in ws.merged_cells.ranges)))
         for row in ws.iter_rows():
             for cell in row:
-                if cell.value is None and cell.protection.locked:
+                if isinstance(cell, MergedCell) or (cell.value is None and cell.protection.locked):
                     continue
                 lock = "" if cell.protection.locked else " unlocked"
                 value = cell.value if cell.value is not None else ""

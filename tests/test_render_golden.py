@@ -1,0 +1,58 @@
+"""Golden files per target for both shipped specs and the overlay (tests/golden/forms/SPEC/…): the layout grids,
+the blank HTML form (validator script left out: it has its own tests), the blank HTML, Markdown and text reports,
+the xlsx workbook and the docx form and report as normalised text dumps, and the filled 2021 text report.
+Refresh with GAIDSL_REFRESH_GOLDEN=1 and review the diff."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gaidsl.data import load_report
+from gaidsl.layout import grid_dump, layout
+from tests.render_support import SPEC_FILES, check_golden, docx_dump, spec, target, xlsx_dump
+
+NAMES = list(SPEC_FILES)
+FORM_SCRIPT = re.compile(r'(<script type="module">\n).*?(// -{20,} the form)', re.DOTALL)
+
+
+def without_validator(html: str) -> str:
+    return FORM_SCRIPT.sub(r"\1[the generated JavaScript validator]\n\2", html)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_layout_golden(name: str) -> None:
+    check_golden(f"{name}/layout.txt", "\n\n".join(grid_dump(g) for g in layout(spec(name)).grids()) + "\n")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_html_form_golden(name: str) -> None:
+    html = next(iter(target("html-form").emit(spec(name)).values()))
+    assert isinstance(html, str)
+    check_golden(f"{name}/form.html", without_validator(html))
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(("fmt", "suffix"), [("html", "html"), ("markdown", "md"), ("text", "txt")])
+def test_text_targets_golden(name: str, fmt: str, suffix: str) -> None:
+    check_golden(f"{name}/blank.{suffix}", target(fmt).render(spec(name), None))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_xlsx_golden(name: str) -> None:
+    check_golden(f"{name}/workbook.xlsx.txt", xlsx_dump(target("xlsx").render(spec(name), None)))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docx_golden(name: str) -> None:
+    check_golden(f"{name}/form.docx.txt", docx_dump(target("docx").form(spec(name))))
+    check_golden(f"{name}/blank.docx.txt", docx_dump(target("docx").render(spec(name), None)))
+
+
+def test_filled_text_report_golden() -> None:
+    s = spec("2021")
+    report = load_report(Path(__file__).parent / "data" / "jiujia_2023.json", s)
+    check_golden("2021/jiujia_2023.txt", target("text").render(s, report))
+    check_golden("2021/jiujia_2023.docx.txt", docx_dump(target("docx").render(s, report)))
