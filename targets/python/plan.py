@@ -240,7 +240,10 @@ class _Builder:
         if isinstance(expr, ir.Sum):
             tree = Num("sum", terms=tuple((1, self.slack(term)) for _, term in expr.terms))
         elif isinstance(expr, ir.Scale):
-            tree = Num("scale", value=abs(expr.factor), arg=self.slack(expr.arg))
+            with decimal.localcontext() as ctx:  # abs() rounds to the context's precision, as in the evaluator
+                ctx.prec = PRECISION
+                factor = abs(expr.factor)
+            tree = Num("scale", value=factor, arg=self.slack(expr.arg))
         elif isinstance(expr, ir.CellRef | ir.FieldRef) and self.refs[self.index(expr)].amount:
             return Num("hu", index=self.index(expr))
         else:
