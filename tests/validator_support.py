@@ -251,11 +251,11 @@ format kitchen version 2024 "全部表达式" {
     check text_eq: body == previous.body
     check no_none: not mentions(notes, "无") and not empty(previous.notes)
     check doubled: 2 * (money.x[a] + money.y[b]) >= money.z[t] * 0.1 - money.x[b] / 4
-    check long_constant: money.x[a] * 1.00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000007 > money.x[a] + money.y[a] * 0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333
+    check long_constant: money.x[a] * LONG_ONE > money.x[a] + money.y[a] * LONG_THIRD
     check fee_sum: fee + money.x[a] - 0.25 >= money.y[a] * 0.5
   }
 }
-"""
+""".replace("LONG_ONE", "1." + "0" * 100 + "7").replace("LONG_THIRD", "0." + "3" * 110)
 
 
 @functools.cache
