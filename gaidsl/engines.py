@@ -592,8 +592,9 @@ def _wide_select(db: Database, header: Sequence[str], typed: Sequence[str]) -> s
 def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
     """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL) in bulk; returns the number of reports.
 
-    DuckDB first lets its CSV reader parse counts, integers and dates itself (fast); when a column holds something
-    else ("unknown", or a mistake), it reads every column as text and converts in SQL, so the error names the value.
+    The file is standard CSV (comma-separated, double quotes, a header line; no sniffing). DuckDB first lets its CSV
+    reader parse counts, integers and dates itself (fast); when a column holds something else ("unknown", or a
+    mistake), it reads every column as text and converts in SQL, so the error names the value.
     """
     target = sql_target()
     with open(path, newline="", encoding="utf-8") as handle:
@@ -610,7 +611,8 @@ def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
         file = target.literal(str(path), "duckdb")
         for typed in (native, {}):
             types = ", ".join(f"{target.literal(h, 'duckdb')}: '{typed.get(h, 'VARCHAR')}'" for h in header)
-            source = f"read_csv({file}, header = true, columns = {{{types}}})"
+            dialect = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
+            source = f"read_csv({file}, {dialect}, columns = {{{types}}})"
             try:
                 db.connection.execute(
                     f"INSERT INTO {table} SELECT {_wide_select(db, header, list(typed))} FROM {source}"
