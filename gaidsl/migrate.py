@@ -19,15 +19,16 @@ The log
 from __future__ import annotations
 
 import decimal
+import weakref
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from gaidsl.diagnostics import Lang
 from gaidsl.migration import Fate, ItemKey, Migration, Target, item_label
-from gaidsl.report import BLANK, UNKNOWN, FieldValue, Missing, Report, _json_value
+from gaidsl.report import BLANK, UNKNOWN, UNKNOWN_MARKER, FieldValue, Missing, Report
 
 Value = Decimal | str | Missing
 
@@ -43,9 +44,8 @@ _ACTION_ZH = {
 }
 
 
-@attrs.frozen
-class Item:
-    """A value read from the old report or written to the new one."""
+class Item(NamedTuple):
+    """A value read from the old report or written to the new one (a named tuple: logs have many, made fast)."""
 
     kind: str  # "cell" | "field" | "text"
     key: str
@@ -53,11 +53,14 @@ class Item:
     value: Value
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "key": self.key, "label": self.label, "value": _json_value(self.value)}
+        """``value``: a Decimal (write it with :func:`gaidsl.evaluate.dumps`), a text, None (blank) or "unknown"."""
+        value = None if self.value is BLANK else UNKNOWN_MARKER if self.value is UNKNOWN else self.value
+        return {"kind": self.kind, "key": self.key, "label": self.label, "value": value}
 
 
-@attrs.frozen
-class Entry:
+class Entry(NamedTuple):
+    """What became of one old value (or where one new unknown value comes from)."""
+
     action: str  # one of ACTIONS
     old: tuple[Item, ...]
     new: tuple[Item, ...]
@@ -120,27 +123,117 @@ def apply(migration: Migration, report: Report) -> Migrated:
     """The report of the new spec the migration makes from ``report`` (a report of the old spec), with its log."""
     with decimal.localcontext() as ctx:
         ctx.prec = 100
-        return _Applier(migration, report).run()
+        return _Applier(plan(migration), report).run()
+
+
+@attrs.frozen
+class _Step:
+    """How one new value is made, with what :meth:`_Applier.value` needs at hand."""
+
+    kind: str
+    key: str
+    target: Target
+    decimals: int | None  # for amounts: the places the new cell holds
+    copy: str | None  # the old key when the value is a plain copy (the common case)
+
+
+@attrs.frozen
+class _Template:
+    """One log entry without its values: what it says, about which old and new items."""
+
+    action: str
+    old: tuple[tuple[str, str, str], ...]  # (kind, key, label)
+    new: tuple[tuple[str, str, str], ...]
+    reason: str | None
+    line: int | None
+    note: str | None
+
+
+@attrs.frozen(eq=False)
+class Plan:
+    """What applying a migration to any report takes, worked out once per migration."""
+
+    migration: Migration
+    steps: tuple[_Step, ...]
+    templates: tuple[_Template, ...]
+
+
+_PLANS: weakref.WeakKeyDictionary[Migration, Plan] = weakref.WeakKeyDictionary()
+
+
+def plan(migration: Migration) -> Plan:
+    found = _PLANS.get(migration)
+    if found is None:
+        found = _PLANS[migration] = _make_plan(migration)
+    return found
+
+
+def _make_plan(m: Migration) -> Plan:
+    steps = []
+    for (kind, key), target in m.targets.items():
+        new_type = m.new.cells[key].type if kind == "cell" else m.new.fields[key].type if kind == "field" else None
+        decimals = new_type.decimals if new_type is not None and new_type.kind == "amount" else None
+        plain = len(target.terms) == 1 and target.terms[0][0] == 1 and not target.constant and not target.unknown
+        steps.append(_Step(kind, key, target, decimals, target.terms[0][1] if plain else None))
+    templates: list[_Template] = []
+    merged: set[str] = set()
+
+    def old(kind: str, key: str) -> tuple[str, str, str]:
+        return (kind, key, item_label(m.old, kind, key))
+
+    def new(kind: str, key: str) -> tuple[str, str, str]:
+        return (kind, key, item_label(m.new, kind, key))
+
+    for (kind, key), fate in m.fates.items():
+        line = m.statement_line(fate.statement)
+        olds = (old(kind, key),)
+        news = tuple(new(kind, t) for t in fate.targets)
+        if fate.how == "dropped":
+            templates.append(_Template("dropped", olds, (), fate.reason, line, None))
+        elif fate.how == "split":
+            shares = ", ".join(f"{t} = {_share(m.targets[(kind, t)])}" for t in fate.targets)
+            templates.append(_Template("split", olds, news, fate.reason, line, shares))
+        elif fate.how == "merge":
+            into = fate.targets[0]
+            if into not in merged:
+                merged.add(into)
+                sources = tuple(old(kind, s) for s in m.targets[(kind, into)].sources)
+                templates.append(_Template("merged", sources, news, fate.reason, line, None))
+        else:
+            templates.append(_Template(_copy_action(fate, olds[0], news), olds, news, fate.reason, line, None))
+    for (kind, key), target in m.targets.items():
+        if target.how == "new":
+            line = m.statement_line(target.statement)
+            reason = m.statements[target.statement].reason if target.statement is not None else None
+            templates.append(_Template("unknown", (), (new(kind, key),), reason, line, None))
+    return Plan(m, tuple(steps), tuple(templates))
 
 
 class _Applier:
-    def __init__(self, migration: Migration, report: Report) -> None:
-        self.m = migration
+    def __init__(self, plan: Plan, report: Report) -> None:
+        self.plan = plan
+        self.m = plan.migration
         self.report = report
         self.notes: dict[ItemKey, str] = {}
 
     def old_value(self, kind: str, key: str) -> Value:
         if kind == "cell":
-            return self.report.value(key)
+            return self.report.values.get(key, BLANK)
         if kind == "field":
             return self.report.fields.get(key, BLANK)
         return self.report.texts.get(key, BLANK)
 
-    def value(self, target: Target) -> Value:
+    def value(self, step: _Step) -> Value:
+        if step.copy is not None:
+            found = self.old_value(step.kind, step.copy)
+            if step.decimals is None or not isinstance(found, Decimal):
+                return found
+            return self._fit(step, found)
+        target = step.target
         if target.unknown:
             return UNKNOWN
         if not target.terms:
-            return self._fit(target, target.constant)
+            return self._fit(step, target.constant)
         values = [self.old_value(target.kind, key) for _, key in target.terms]
         if target.kind != "cell" and len(values) == 1 and not isinstance(values[0], Decimal):
             return values[0]  # text, dates, choices, blank or unknown fields: as they were
@@ -155,80 +248,54 @@ class _Applier:
             (c * v if c != 1 else v for (c, _), v in zip(target.terms, values, strict=True) if isinstance(v, Decimal)),
             Decimal(0),
         )
-        return self._fit(target, total + target.constant if target.constant else total)
+        return self._fit(step, total + target.constant if target.constant else total)
 
-    def _fit(self, target: Target, value: Decimal) -> Decimal:
+    def _fit(self, step: _Step, value: Decimal) -> Decimal:
         """The value as the new cell holds it: amounts rounded to its decimals (and the log told), others as is."""
-        spec = self.m.new
-        cell_type = spec.cells[target.key].type if target.kind == "cell" else spec.fields[target.key].type
-        if cell_type.kind != "amount" or cell_type.decimals is None:
+        if step.decimals is None:
             return value
         exponent = value.as_tuple().exponent
         assert isinstance(exponent, int)
-        if -exponent <= cell_type.decimals:
+        if -exponent <= step.decimals:
             return value
-        rounded = value.quantize(Decimal(1).scaleb(-cell_type.decimals), rounding=decimal.ROUND_HALF_EVEN)
-        self.notes[(target.kind, target.key)] = f"rounded from {value}"
+        rounded = value.quantize(Decimal(1).scaleb(-step.decimals), rounding=decimal.ROUND_HALF_EVEN)
+        self.notes[(step.kind, step.key)] = f"rounded from {value}"
         return rounded
 
     def run(self) -> Migrated:
         m = self.m
-        new_values: dict[ItemKey, Value] = {item: self.value(t) for item, t in m.targets.items()}
         values: dict[str, Decimal | Missing] = {}
         fields: dict[str, FieldValue] = {}
         texts: dict[str, str | Missing] = {}
-        for (kind, key), value in new_values.items():
-            if kind == "cell" and not isinstance(value, str):
-                values[key] = value
-            elif kind == "field" and value is not BLANK:
-                fields[key] = value
-            elif kind == "text" and value is not BLANK and not isinstance(value, Decimal):
-                texts[key] = value
+        new_values: dict[ItemKey, Value] = {}
+        for step in self.plan.steps:
+            value = new_values[(step.kind, step.key)] = self.value(step)
+            if step.kind == "cell" and not isinstance(value, str):
+                values[step.key] = value
+            elif step.kind == "field" and value is not BLANK:
+                fields[step.key] = value
+            elif step.kind == "text" and value is not BLANK and not isinstance(value, Decimal):
+                texts[step.key] = value
         new_report = Report(m.new.id, m.new.version, fields, texts, values)
-        return Migrated(m, self.report, new_report, tuple(self.entries(new_values)))
+        return Migrated(m, self.report, new_report, self.entries(new_values))
 
-    # ---- the log
-    def old_item(self, kind: str, key: str) -> Item:
-        return Item(kind, key, item_label(self.m.old, kind, key), self.old_value(kind, key))
-
-    def new_item(self, kind: str, key: str, values: dict[ItemKey, Value]) -> Item:
-        return Item(kind, key, item_label(self.m.new, kind, key), values[(kind, key)])
-
-    def entries(self, values: dict[ItemKey, Value]) -> list[Entry]:
-        m = self.m
-        out: list[Entry] = []
-        merged: set[str] = set()
-        for (kind, key), fate in m.fates.items():
-            line = m.statement_line(fate.statement)
-            old = self.old_item(kind, key)
-            new = tuple(self.new_item(kind, t, values) for t in fate.targets)
-            note = next((self.notes[(kind, t)] for t in fate.targets if (kind, t) in self.notes), None)
-            if fate.how == "dropped":
-                out.append(Entry("dropped", (old,), (), fate.reason, line))
-            elif fate.how == "split":
-                shares = ", ".join(f"{t} = {_share(m.targets[(kind, t)])}" for t in fate.targets)
-                out.append(Entry("split", (old,), new, fate.reason, line, shares))
-            elif fate.how == "merge":
-                into = fate.targets[0]
-                if into in merged:
-                    continue
-                merged.add(into)
-                sources = tuple(self.old_item(kind, s) for s in m.targets[(kind, into)].sources)
-                out.append(Entry("merged", sources, new, fate.reason, line, note))
-            else:
-                out.append(Entry(_copy_action(m, fate, old, new), (old,), new, fate.reason, line, note))
-        for (kind, key), target in m.targets.items():
-            if target.how == "new":
-                line = m.statement_line(target.statement)
-                reason = m.statements[target.statement].reason if target.statement is not None else None
-                out.append(Entry("unknown", (), (self.new_item(kind, key, values),), reason, line))
-        return out
+    def entries(self, values: dict[ItemKey, Value]) -> tuple[Entry, ...]:
+        out = []
+        notes = self.notes
+        for t in self.plan.templates:
+            olds = tuple(Item(k, key, label, self.old_value(k, key)) for k, key, label in t.old)
+            news = tuple(Item(k, key, label, values[(k, key)]) for k, key, label in t.new)
+            note = t.note
+            if notes and note is None:
+                note = next((notes[(k, key)] for k, key, _ in t.new if (k, key) in notes), None)
+            out.append(Entry(t.action, olds, news, t.reason, t.line, note))
+        return tuple(out)
 
 
-def _copy_action(m: Migration, fate: Fate, old: Item, new: tuple[Item, ...]) -> str:
+def _copy_action(fate: Fate, old: tuple[str, str, str], new: tuple[tuple[str, str, str], ...]) -> str:
     if fate.factor != 1:
         return "converted"
-    if fate.how == "rename" or any(n.key != old.key or n.label != old.label for n in new):
+    if fate.how == "rename" or any(n[1] != old[1] or n[2] != old[2] for n in new):
         return "renamed"
     return "copied"
 

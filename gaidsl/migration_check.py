@@ -554,9 +554,15 @@ class _Builder:
         if verdict == "incompatible":
             self.problems.append(error("GAI513", span, (), **args))
             return
+        transform = self.factors.get(source) if target.kind == "cell" else None
+        if verdict != "narrowing" and transform is not None and old_type.kind == new_type.kind == "amount":
+            exponent = transform[0].normalize().as_tuple().exponent
+            assert isinstance(exponent, int)
+            needed = (old_type.decimals if old_type.decimals is not None else 2) + max(0, -exponent)
+            if needed > (new_type.decimals if new_type.decimals is not None else 2):
+                verdict = "narrowing"  # converted values need more decimals than the new cell keeps: rounded
         if verdict == "narrowing":
             self.problems.append(warning("GAI514", span, (), **args))
-        transform = self.factors.get(source) if target.kind == "cell" else None
         if old_type.numeric and new_type.numeric and transform is None and (old_type.unit != new_type.unit):
             help = Text(
                 f"例如：transform cell {source} {old_type.unit} -> {new_type.unit};",
