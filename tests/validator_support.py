@@ -584,6 +584,7 @@ MALFORMED = (
     "fraction_in_count",
     "bool",
     "nan",
+    "nan_literal",
     "too_large",
     "top_level_key",
     "format",
@@ -620,6 +621,13 @@ def malformed(draw: st.DrawFn, spec: ir.Spec) -> tuple[str, dict[str, Any]]:
         values[draw(st.sampled_from(counts))] = draw(st.booleans())
     elif kind == "nan":
         values[draw(st.sampled_from(counts))] = draw(st.sampled_from(["NaN", "inf", "-Infinity", ".nan"]))
+    elif kind == "nan_literal":  # json writes NaN, Infinity, -Infinity as bare words
+        nonfinite = draw(st.sampled_from([float("nan"), float("inf"), float("-inf")]))
+        text_fields = [f.key for f in spec.fields.values() if not f.type.numeric]
+        if text_fields and draw(st.booleans()):
+            data.setdefault("fields", {})[draw(st.sampled_from(text_fields))] = nonfinite
+        else:
+            values[draw(st.sampled_from(counts))] = nonfinite
     elif kind == "too_large":
         values[draw(st.sampled_from(counts))] = draw(st.sampled_from([10**15, "1e15", -(10**16)]))
     elif kind == "top_level_key":

@@ -471,6 +471,8 @@ function number(x, kind, decimals) {
     value = Decimal.parse(x.toString());
   } else if (typeof x === "boolean") {
     return [null, ["GAI712", `true/false is not a number: ${x}`]];
+  } else if (x instanceof NonFinite) {
+    return [null, ["GAI708", `not a finite number: ${x}`]];
   } else {
     return [null, ["GAI704", `not a number: ${Array.isArray(x) ? "array" : typeof x}`]];
   }
@@ -612,12 +614,14 @@ export function read(data) {
 }
 
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const NONFINITE_LITERAL = /^(?:NaN|-?Infinity)/;
 
 /** JSON.parse, but every number is kept as the string of its digits as written (exact, "96171.60" keeps its 0). */
 export function parseJSON(text) {
   let out = "";
   let last = 0;
   let i = 0;
+  let marker = null;
   const n = text.length;
   while (i < n) {
     const ch = text.charCodeAt(i);
@@ -631,6 +635,14 @@ export function parseJSON(text) {
           break;
         } else i++;
       }
+    } else if ((ch === 78 || ch === 73 || ch === 45) && NONFINITE_LITERAL.test(text.slice(i, i + 9))) {
+      // NaN, Infinity, -Infinity (Python's json writes them): read as NonFinite values, which reading the report
+      // refuses with the reason; the marker carries a random part, so no text in the data can pass for one
+      const token = NONFINITE_LITERAL.exec(text.slice(i, i + 9))[0];
+      marker ??= "nonfinite " + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2) + ":";
+      out += text.slice(last, i) + '"' + marker + token + '"';
+      i += token.length;
+      last = i;
     } else if (ch === 45 || (ch >= 48 && ch <= 57)) {
       let j = i + 1;
       while (j < n) {
@@ -647,7 +659,21 @@ export function parseJSON(text) {
       i++;
     }
   }
-  return JSON.parse(out + text.slice(last));
+  if (marker === null) return JSON.parse(out + text.slice(last));
+  return JSON.parse(out + text.slice(last), (key, value) =>
+    typeof value === "string" && value.startsWith(marker) ? new NonFinite(value.slice(marker.length)) : value,
+  );
+}
+
+/** NaN, Infinity or -Infinity as written in a data file (never a valid value). */
+export class NonFinite {
+  constructor(text) {
+    this.text = text;
+  }
+
+  toString() {
+    return this.text;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- results
