@@ -61,6 +61,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
-    for path in write_files(plan):
-        print(path)
+    for written in write_files(plan):
+        print(written)
     return EXIT_OK
