@@ -596,6 +596,8 @@ def relayouts(draw: st.DrawFn, text: str, comments: bool = True) -> str:
     """``text`` with every run of whitespace replaced (one space up to blank lines and odd indents) and, if
     ``comments``, ``#`` comments added at random places. The spec means the same; only its layout differs."""
     out: list[str] = []
+    if comments and draw(st.booleans()):
+        out.append(draw(st.sampled_from(("# 文件头\n", "# header\n\n", "#!\n# two lines\n"))))
     tokens = _TOKEN_RE.findall(text)
     needs_newline = False
     for token in tokens:

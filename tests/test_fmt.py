@@ -306,6 +306,14 @@ def test_blank_line_before_a_comment_and_not_after_it() -> None:
     assert fmt(text) == 'format f version 1 {\n  basis "a"\n\n  # b\n  basis "b"\n  # c\n  basis "c"\n}\n'
 
 
+def test_windows_line_endings_and_missing_final_newline() -> None:
+    text = '# c\r\nformat f version 1 {\r\n\r\n  basis "a"  # t\r\n\r\n  basis "b"\r\n}'
+    assert fmt(text) == 'format f version 1 {\n  basis "a"\n\n  basis "b"\n}\n'.replace(
+        "format", "# c\nformat"
+    ).replace('  basis "a"', '  # t\n  basis "a"')
+    assert fmt(fmt(text)) == fmt(text)
+
+
 def test_fixed_blank_lines_without_source_text() -> None:
     text = '# h\nformat f version 1 { basis "a" basis "b" unit u field x "X" : text check c: x == "y" check d: 1 == 1 }'
     assert format_document(parse_text(text)) == (
