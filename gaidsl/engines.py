@@ -589,6 +589,30 @@ def _wide_select(db: Database, header: Sequence[str], typed: Sequence[str]) -> s
     return ", ".join(select)
 
 
+def _copy_typed(db: Database, path: str | Path, header: Sequence[str], table: str) -> bool:
+    """PostgreSQL: COPY the file straight into the typed table (it parses numbers, dates and blanks itself); False
+    when it can't (an "unknown", a column of another name), leaving the table as it was."""
+    import psycopg
+
+    by_key = {_csv_key(c): c for c in db.columns if c.role not in ("places", "unknown")}
+    if any(h not in by_key for h in header) or "report_id" not in header:
+        return False
+    names = ", ".join(by_key[h].quoted for h in header)
+    target = sql_target()
+    for column, value in (("format", db.spec.id), ("version", db.spec.version)):
+        db.script(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {target.literal(value, 'postgres')}")
+    copy_sql = f"COPY {table} ({names}) FROM STDIN (FORMAT csv, HEADER true)"
+    try:
+        with db.connection.transaction(), db.connection.cursor() as cursor, open(path, "rb") as data:
+            copy = cursor.copy(copy_sql)
+            with copy as stream:
+                while chunk := data.read(1 << 20):
+                    stream.write(chunk)
+    except (psycopg.errors.DataError, psycopg.errors.IntegrityError):
+        return False
+    return True
+
+
 def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
     """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL) in bulk; returns the number of reports.
 
@@ -621,6 +645,8 @@ def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
             except (duckdb.ConversionException, duckdb.InvalidInputException):
                 if not typed:
                     raise
+    elif db.dialect == "postgres" and _copy_typed(db, path, header, table):
+        pass
     elif db.dialect == "postgres":
         source = "gaidsl_staging"
         columns = ", ".join(f"{target.ident(h)} TEXT" for h in header)
