@@ -205,6 +205,8 @@ def _fields_table(doc: Any, lay: Layout, report: Report | None) -> None:
     table = doc.add_table(rows=len(lay.fields) + 1, cols=2)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, (4.0, 12.0), strict=True):
+        col.w = Cm(width)
     head = table.cell(0, 0).merge(table.cell(0, 1))
     _cell_text(head, FIELDS_CAPTION, bold=True)
     for i, field in enumerate(lay.fields, start=1):

@@ -225,7 +225,7 @@ class _Book:
             cell.font = Font(name=FONT, size=10, bold=box.role == "title")
             cell.fill = TITLE_FILL if box.role == "title" else HEADER_FILL
             if box.role == "row" and box.colspan == 1 and box.rowspan == 1:
-                widths[col] = max(widths.get(col, 0), min(60, 4 + len(box.text) * 1.6))
+                widths[col] = max(widths.get(col, 0), min(42, 4 + len(box.text) * 1.6))
             elif box.role == "row":
                 widths.setdefault(col, 8 if box.rowspan > 1 else 14)
             elif box.role == "corner" and box.colspan == 1:
@@ -233,8 +233,8 @@ class _Book:
         for r in range(grid.height):
             texts = [b for b in grid.boxes if b.row == r and b.role == "row" and b.rowspan == 1]
             longest = max((len(b.text) for b in texts), default=0)
-            if longest > 36:
-                ws.row_dimensions[top + r].height = 30
+            if longest > 24:
+                ws.row_dimensions[top + r].height = 15 * (1 + longest // 25)
 
     def write_value(self, cell: Cell, value: object, cell_type: ir.CellType) -> None:
         if value is BLANK or value is None:
@@ -297,7 +297,7 @@ class _Book:
             lambda k: self.ref("text", k),
         )
         heads = ("校验", "级别", "位置", "说明", "左边", "右边", "差额", "结果", "真值")
-        widths = (22, 8, 26, 60, 10, 10, 10, 10, 6)
+        widths = (26, 6, 44, 56, 10, 10, 10, 10, 6)
         for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
             cell = ws.cell(1, col)
             put_text(cell, head)
