@@ -97,8 +97,7 @@ def _ingested_values(report: Report) -> dict[str, Decimal]:
 def test_txt_and_html_read_back_by_ingest(name: str, fmt: str) -> None:
     s = spec(name)
 
-    # gaidsl ingest drops a paragraph that reads like an HTML element from a web page (see the xfail below)
-    awkward = AWKWARD.filter(lambda t: not t.startswith("<")) if fmt == "html" else AWKWARD
+    awkward = AWKWARD
 
     @SETTINGS
     @given(filled(s, unknown=False, awkward=awkward))
@@ -121,7 +120,6 @@ def test_txt_and_html_read_back_by_ingest(name: str, fmt: str) -> None:
     check()
 
 
-@pytest.mark.xfail(strict=True, reason="gaidsl ingest drops a web-page paragraph that reads like an HTML element")
 def test_html_paragraph_that_looks_like_markup_survives_ingest() -> None:
     s = spec("2021")
     report = Report(s.id, s.version, {"body": "某局", "year": Decimal(2023)}, {"problems": "<script>x</script>"})
