@@ -7,7 +7,7 @@ Every path starts from the same wide CSV (bench/synthetic.py: one report per lin
 some warnings) and finds the failing (report, check, position) triples; each path's set is compared with the
 validation SQL's on the reports it covered ("agrees"). Paths:
 
-- gaidsl DuckDB: the SQL target's table and view, loaded with ``gaidsl.engines.load_wide_csv``;
+- gaidsl DuckDB: the SQL target's table and view, loaded with ``gaidsl.wide_csv.load_wide_csv``;
 - gaidsl PostgreSQL: the same on a server (COPY into a staging table, then the view);
 - generated Python module (targets/python), per report (``validate(data, only={"fail"})``) and batch
   (``validate_many``), from the CSV rows as data dicts;
@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 from baselines import duckdb_sql, pandas_check, plain_python  # noqa: E402
 from synthetic import SPEC_2021, cached_csv  # noqa: E402
 
-from gaidsl import engines, ir, load_spec  # noqa: E402
+from gaidsl import engines, ir, load_spec, wide_csv  # noqa: E402
 from gaidsl.evaluate import evaluate  # noqa: E402
 from gaidsl.targets import available  # noqa: E402
 
@@ -63,7 +63,7 @@ def _module(spec: ir.Spec, folder: Path) -> ModuleType:
 
 def _data_rows(spec: ir.Spec, path: Path, limit: int) -> Iterator[tuple[str, dict[str, Any]]]:
     """The CSV's first ``limit`` reports as data dicts, as a portal would pass them to the generated modules."""
-    for count, (report_id, data, _) in enumerate(engines.wide_csv_data(spec, path)):
+    for count, (report_id, data, _) in enumerate(wide_csv.wide_csv_data(spec, path)):
         if count >= limit:
             break
         yield report_id, data
@@ -124,7 +124,7 @@ def _node(spec: ir.Spec, folder: Path, path: Path, limit: int) -> tuple[float, i
 
 def _sql(spec: ir.Spec, path: Path, engine: str, url: str | None) -> list[Failure]:
     with engines.connect(spec, engine, url) as db:
-        engines.load_wide_csv(db, path)
+        wide_csv.load_wide_csv(db, path)
         return db.failures()
 
 
@@ -175,7 +175,7 @@ def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Pa
     table = Table(n, set(found))
     table.add("gaidsl SQL on DuckDB (load CSV + query)", n, seconds, found)
     with engines.connect(spec, "duckdb") as db:
-        engines.load_wide_csv(db, path)
+        wide_csv.load_wide_csv(db, path)
         seconds, found = timed(db.failures)
     table.add("gaidsl SQL on DuckDB (query, reports in table)", n, seconds, found)
     if postgres and n <= 100_000:
@@ -206,7 +206,7 @@ def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Pa
         seconds, count, found = node
         table.add("generated JavaScript module under Node", count, seconds, found, first)
     few = min(n, subset)
-    some = list(engines.read_wide_csv(spec, path))[:few] if n <= 100_000 else _first(spec, path, few)
+    some = list(wide_csv.read_wide_csv(spec, path))[:few] if n <= 100_000 else _first(spec, path, few)
     seconds, found = timed(
         lambda: [(i, r.check, r.position) for i, report, _ in some for r in evaluate(spec, report).failures]
     )
@@ -222,7 +222,7 @@ def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Pa
 
 def _first(spec: ir.Spec, path: Path, count: int) -> list[Any]:
     out = []
-    for item in engines.read_wide_csv(spec, path):
+    for item in wide_csv.read_wide_csv(spec, path):
         if len(out) >= count:
             break
         out.append(item)

@@ -20,7 +20,7 @@ from conftest import SPECS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl import engines, ir, load_spec
+from gaidsl import engines, ir, load_spec, wide_csv
 from gaidsl.compiler import compile_text
 from gaidsl.data import load_report
 from gaidsl.evaluate import evaluate
@@ -502,11 +502,11 @@ def test_wide_csv_loads_like_reports(engine: str, tmp_path: Path) -> None:
     spec = SPECS_BY_NAME["2021"]
     batch = make_reports(spec, 7, 40)
     path = tmp_path / "reports.csv"
-    engines.write_wide_csv(spec, ((f"r{i}", r, None) for i, (r, _) in enumerate(batch)), path)
-    assert [i for i, _, _ in engines.read_wide_csv(spec, path)] == [f"r{i}" for i in range(len(batch))]
+    wide_csv.write_wide_csv(spec, ((f"r{i}", r, None) for i, (r, _) in enumerate(batch)), path)
+    assert [i for i, _, _ in wide_csv.read_wide_csv(spec, path)] == [f"r{i}" for i in range(len(batch))]
     url = _postgres_url() if engine == "postgres" else None
     with engines.connect(spec, engine, url) as db:
-        assert engines.load_wide_csv(db, path) == len(batch)
+        assert wide_csv.load_wide_csv(db, path) == len(batch)
         rows = db.rows()
     by_report: dict[str, dict[tuple[str, str | None], str]] = {}
     for row in rows:
@@ -550,26 +550,26 @@ def test_100000_reports_same_failures_as_the_python_module(tmp_path: Path) -> No
     spec = SPECS_BY_NAME["2021"]
     path = _synthetic().write_csv(spec, 100_000, tmp_path / "reports.csv", seed=4, rates={"blank": 0.01})
     with engines.connect(spec, "duckdb") as db:
-        assert engines.load_wide_csv(db, path) == 100_000
+        assert wide_csv.load_wide_csv(db, path) == 100_000
         duck = set(db.failures())
     with engines.connect(spec, "postgres", _postgres_url()) as db:
-        assert engines.load_wide_csv(db, path) == 100_000
+        assert wide_csv.load_wide_csv(db, path) == 100_000
         pg = set(db.failures())
     assert duck == pg
     assert 2_000 < len(duck) < 10_000  # the injected slips and warnings, minus slips a blank made unverifiable
     module = _python_validator(spec, tmp_path)
-    items = engines.wide_csv_data(spec, path)
+    items = wide_csv.wide_csv_data(spec, path)
     python = {
         (report_id, r["check"], r["position"])
         for (report_id, _, _), results in zip(
-            engines.wide_csv_data(spec, path),
+            wide_csv.wide_csv_data(spec, path),
             module.validate_many((d for _, d, _ in items), only={"fail"}),
             strict=True,
         )
         for r in results
     }
     assert duck == python
-    first = list(itertools.islice(engines.read_wide_csv(spec, path), 500))
+    first = list(itertools.islice(wide_csv.read_wide_csv(spec, path), 500))
     reference = {(i, r.check, r.position) for i, report, _ in first for r in evaluate(spec, report).failures}
     assert reference == {f for f in duck if f[0] in {i for i, _, _ in first}}
 

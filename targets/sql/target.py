@@ -524,6 +524,16 @@ def branches(spec: ir.Spec, dialect: str) -> list[Branch]:
     return out
 
 
+def _computed(found: Sequence[Branch]) -> dict[str, str]:
+    """PostgreSQL: the shown values as ``CASE v.ordinal WHEN … END`` (evaluated only for the rows a query keeps)."""
+    out = {}
+    for name in ("op", "left_value", "right_value", "difference", "tolerance", "left_text", "right_text"):
+        null = "CAST(NULL AS TEXT)" if name in ("op", "left_text", "right_text") else "CAST(NULL AS NUMERIC)"
+        whens = [f"WHEN {b.ordinal} THEN {b.values[name]}" for b in found if b.values[name] not in ("NULL", null)]
+        out[name] = f"CASE v.ordinal {' '.join(whens)} ELSE {null} END" if whens else null
+    return out
+
+
 def validation_sql(
     spec: ir.Spec,
     dialect: str,
@@ -556,7 +566,8 @@ def render(template: str, spec: ir.Spec, dialect: str, **extra: Any) -> str:
         **extra,
     }
     if template.startswith("validation"):
-        context["branches"] = branches(spec, dialect)
+        context["branches"] = found = branches(spec, dialect)
+        context["computed"] = _computed(found)
     return env.get_template(template).render(context)
 
 
