@@ -644,3 +644,13 @@ def test_validate_usage_errors(tmp_path: Path) -> None:
         "postgresql://nobody@/x?host=/nonexistent",
     )
     assert unreachable.code == 2 and "OperationalError" in unreachable.err
+
+
+@pytest.mark.parametrize("spec_name", ["2019", "2021", "overlay"])
+def test_golden_files(spec_name: str) -> None:
+    """The emitted SQL as reviewed (GAIDSL_UPDATE_GOLDEN=1 refreshes tests/golden/sql/)."""
+    from golden_util import check_golden
+
+    spec = SPECS_BY_NAME[spec_name]
+    for path, text in sorted(available()["sql"].emit(spec).items()):
+        check_golden(f"sql/{spec.id}_{spec.version}/{path}", str(text))
