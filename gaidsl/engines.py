@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,6 +46,7 @@ class EngineMismatch(AssertionError):
     """The SQL and the report's own values disagree: a bug in the SQL target, never a property of the data."""
 
 
+@functools.cache
 def sql_target() -> ModuleType:
     """The SQL target's module (``targets/sql/target.py``)."""
     from gaidsl.targets import available
