@@ -497,10 +497,16 @@ def test_emitted_files_run_as_they_are(spec_name: str, tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------------- wide CSV
 
 
+@pytest.mark.parametrize("unknown", [False, True])
 @pytest.mark.parametrize("engine", ["duckdb", "postgres"])
-def test_wide_csv_loads_like_reports(engine: str, tmp_path: Path) -> None:
+def test_wide_csv_loads_like_reports(engine: str, unknown: bool, tmp_path: Path) -> None:
+    """Both ways in: numbers parsed by the engine's CSV reader, and (an "unknown" among them) as text in SQL."""
     spec = SPECS_BY_NAME["2021"]
-    batch = make_reports(spec, 7, 40)
+    batch = [(r, None) for r, _ in make_reports(spec, 7, 40) if all(v is not UNKNOWN for v in r.values.values())]
+    if unknown:
+        batch.append(
+            (Report(spec.id, spec.version, {}, {"problems": UNKNOWN}, {"requests.received.natural": UNKNOWN}), None)
+        )
     path = tmp_path / "reports.csv"
     wide_csv.write_wide_csv(spec, ((f"r{i}", r, None) for i, (r, _) in enumerate(batch)), path)
     assert [i for i, _, _ in wide_csv.read_wide_csv(spec, path)] == [f"r{i}" for i in range(len(batch))]
