@@ -88,6 +88,8 @@ class Collect(HTMLParser):
 
 REPORT_TAGS = {
     "html",
+    "colgroup",
+    "col",
     "head",
     "meta",
     "title",
@@ -123,7 +125,7 @@ FORM_TAGS = REPORT_TAGS | {
     "select",
     "option",
 }
-MD_TAGS = {"table", "caption", "thead", "tbody", "tr", "th", "td", "br", "span", "em", "p", "div"}
+MD_TAGS = {"table", "colgroup", "col", "caption", "thead", "tbody", "tr", "th", "td", "br", "span", "em", "p", "div"}
 
 
 def labels_of(label: str) -> list[str]:

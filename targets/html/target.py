@@ -79,9 +79,13 @@ def grid_html(grid: Grid, content: CellContent, table_class: str = "grid") -> Ma
     """A ``<table>`` with the grid's merged cells, header cells as ``<th>`` (with ids) and value cells naming their
     headers; ``content`` gives what goes into each value cell."""
     cover = grid.occupancy()
-    out: list[str] = [f'<table class="{table_class}" data-grid="{escape(grid.key)}">']
+    blocks = grid.header_rows == 0 and len(grid.tables) > 1
+    classes = table_class + (" blocks" if blocks else "")
+    out: list[str] = [f'<table class="{classes}" data-grid="{escape(grid.key)}">']
     if grid.caption:
         out.append(Markup("<caption>{}</caption>").format(grid.caption))
+    if blocks:  # a grid of blocks: the label column, then equal data columns (the official layout)
+        out.append('<colgroup><col class="label">' + "<col>" * (grid.width - 1) + "</colgroup>")
     rows = grid.rows()
     for r, boxes in enumerate(rows):
         if r == 0 and grid.header_rows:
