@@ -433,7 +433,7 @@ def _names(pairs: Iterable[tuple[ir.Check, Sequence[ir.CheckInstance]]]) -> Text
 def _pos(instance: ir.CheckInstance, lang: str) -> str:
     if lang == "en":
         return instance.position or "-"
-    return instance.position_labels[-1] if instance.position_labels else instance.position or "-"
+    return f"「{instance.position_labels[-1]}」" if instance.position_labels else instance.position or "-"
 
 
 def _related(checks: Iterable[ir.Check], why: Text) -> tuple[Related, ...]:
