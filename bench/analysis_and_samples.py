@@ -50,15 +50,17 @@ def main() -> None:
     for path in sorted((ROOT / "specs").glob("*.gai")):
         compilation = compile_file(path)
         if compilation.spec is None:
-            findings.append(f"{path.name}: does not compile")
+            codes = sorted({d.code for d in compilation.diagnostics if d.severity == "error"})
+            findings.append(f"{path.name}: skipped, not a format spec that compiles ({', '.join(codes)})")
             continue
         spec = compilation.spec
         consistency, c_wall, c_cpu = timed(partial(analyze, spec))
         details, d_wall, d_cpu = timed(partial(analyze, spec, details=True))
-        timed(partial(sampler, spec))  # set-up once, not counted below
+        chosen, _, _ = timed(partial(sampler, spec))  # set-up once, not counted below
         _, v_wall, v_cpu = timed(partial(valid_reports, spec, count, seed=1))
         pairs = max(1, count // 4)
         _, p_wall, p_cpu = timed(partial(valid_samples, spec, pairs, seed=1, with_previous=True))
+        fallbacks = chosen.fallbacks
         violations, i_wall, i_cpu = timed(partial(invalid_reports, spec, seed=1))
         found = sum(1 for v in violations if v.sample is not None)
         several = sum(1 for v in violations if v.sample is not None and not v.single_position)
@@ -82,7 +84,8 @@ def main() -> None:
         ]
         findings.append(
             f"{path.name}: satisfiable {consistency.satisfiable}, with warnings {consistency.warnings_satisfiable}; "
-            f"{details.solver_calls} solver calls\n"
+            f"{details.solver_calls} solver calls; valid drafts that needed z3: {fallbacks} of "
+            f"{count + 2 * pairs}\n"
             f"  redundant checks: {', '.join(whole) or 'none'}\n"
             f"  redundant positions (each alone): {', '.join(partly) or 'none'}\n"
             f"  droppable together: {', '.join(f'{c.key}[{i.position}]' for c, i in details.droppable) or 'none'}\n"

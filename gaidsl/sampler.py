@@ -233,6 +233,7 @@ class Sampler:
         self.residual_reads_previous = any(c.across_periods for c, _ in self.residual)
         self.whole = [t.kind != "amount" for t in self.types]
         self._problem: Problem | None = None
+        self.fallbacks = 0  # how many drafts needed z3 (for benchmarks)
         self.year_range = self._year_range()
 
     # ---- set-up
@@ -664,6 +665,7 @@ class Sampler:
         self, near: Draft, fixed: Mapping[int, int], fixed_texts: Mapping[VarKey, str], rng: random.Random
     ) -> Draft:
         """The z3 fallback: a valid assignment keeping as many of ``near``'s values as possible."""
+        self.fallbacks += 1
         problem = self.problem()
         encoder = problem.encoder
         solver = z3.Solver()
