@@ -132,12 +132,14 @@ def _cell(table: Any, row: int, col: int) -> str:
 
 
 def _grid_values(grid: Grid, table: Any, raw: Raw) -> None:
+    cells = table._cells  # every grid position, merged cells repeated (computed once: table.cell() recomputes it)
+    width = len(table.columns)
     for box in grid.value_boxes():
         assert box.cell is not None
-        try:
-            text = _cell(table, box.row, box.col)
-        except IndexError:
+        index = box.row * width + box.col
+        if box.col >= width or index >= len(cells):
             continue
+        text = str(cells[index].text).strip()
         raw["values"][box.cell] = _number_text(text) if text else None
 
 

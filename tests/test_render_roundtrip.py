@@ -22,7 +22,7 @@ from tests.render_support import normalised, spec, target
 
 NAMES = ("2021", "overlay")
 SETTINGS = settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 AWKWARD = st.sampled_from(
     ["<script>alert(1)</script>", "A & B", "\"引号\" 与 '单引号'", '=HYPERLINK("http://x","y")', "+cmd", "-1", "@SUM"]

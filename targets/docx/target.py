@@ -21,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 
 from gaidsl import ir
 from gaidsl.layout import (
@@ -45,6 +46,8 @@ CONTACT_STYLE = "gaidsl 联系方式"
 SIGNATURE_STYLE = "gaidsl 落款"
 NOTE_STYLE = "gaidsl 表注"
 FIELDS_CAPTION = "报告信息"
+TABLE_STYLE = "gaidsl 表格"
+TABLE_STYLE_ID = "gaidsl表格"  # the style id python-docx derives from the name (checked in _styles)
 
 
 def set_font(target: Any, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -108,7 +111,8 @@ def _styles(doc: Any) -> None:
     note = _style(doc, NOTE_STYLE, SONG, 10.5)
     note.paragraph_format.first_line_indent = Pt(0)
     note.paragraph_format.line_spacing = 1.0
-    table_text = _style(doc, "gaidsl 表格", SONG, 9)
+    table_text = _style(doc, TABLE_STYLE, SONG, 9)
+    assert table_text.style_id == TABLE_STYLE_ID, table_text.style_id
     table_text.paragraph_format.first_line_indent = Pt(0)
     table_text.paragraph_format.line_spacing = 1.0
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -144,7 +148,7 @@ def _page_number(section: Any) -> None:
 
 def _cell_text(cell: Any, text: str, bold: bool = False, align: str = "center") -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.style = "gaidsl 表格"
+    paragraph._p.style = TABLE_STYLE_ID
     if align == "left":
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     lines = text.split("\n")
@@ -180,13 +184,15 @@ def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float) -> An
     widths = _widths(grid, total_cm)
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         col.w = Cm(width)
-    for row in table.rows:
-        for i, cell in enumerate(row.cells):
+    # every cell once, before merging (python-docx's table.cell() walks the whole table on each call)
+    cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+    for row in cells:
+        for i, cell in enumerate(row):
             cell.width = Cm(widths[i])
     for box in grid.boxes:
-        cell = table.cell(box.row, box.col)
+        cell = cells[box.row][box.col]
         if box.rowspan > 1 or box.colspan > 1:
-            cell = cell.merge(table.cell(box.row + box.rowspan - 1, box.col + box.colspan - 1))
+            cell = cell.merge(cells[box.row + box.rowspan - 1][box.col + box.colspan - 1])
         if box.role == "value":
             _cell_text(cell, cell_text(report, box.cell))
         elif box.role == "absent":
