@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 from pathlib import Path
 
@@ -149,3 +150,93 @@ def test_plain_text_tables_follow_the_published_report_line_for_line() -> None:
     ours = target("text").render(spec("2021"), load_report(DATA_2021, spec("2021")))
     assert ours.splitlines()[0] == "九甲镇人民政府2023年政府信息公开工作年度报告"
     assert _word_text_tables(ours) == _word_text_tables(published)
+
+
+# ---------------------------------------------------------------------------------------------------- gaidsl readback
+
+
+def _place(wb: object, key: str) -> tuple[str, str]:
+    for row in wb["_gaidsl"].iter_rows(values_only=True):  # type: ignore[index]
+        if row[1] == key:
+            return str(row[2]), str(row[3])
+    raise KeyError(key)
+
+
+def test_readback_a_workbook_filled_by_hand(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    blank = tmp_path / "blank.xlsx"
+    assert run_cli("build", str(SPEC_FILES["2021"]), "--target", "xlsx", "-o", str(tmp_path / "b")).code == 0
+    blank.write_bytes(next((tmp_path / "b" / "xlsx").glob("*.xlsx")).read_bytes())
+    wb = load_workbook(blank)
+    for key, value in (("requests.received.natural", 21), ("fees.administrative_fee.amount", 7730.28)):
+        sheet, coord = _place(wb, key)
+        wb[sheet][coord] = value
+    sheet, coord = _place(wb, "body")
+    wb[sheet][coord] = "某市人民政府"
+    sheet, coord = _place(wb, "overview")
+    wb[sheet][coord] = "第一段。\n第二段。"
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    out = tmp_path / "filled.json"
+    run = run_cli("readback", str(SPEC_FILES["2021"]), str(filled), "-o", str(out))
+    assert run.code == 0, run.err
+    data = json.loads(out.read_text(encoding="utf-8"))
+    given = {k: v for k, v in data["values"].items() if v is not None}
+    assert given == {"requests.received.natural": 21, "fees.administrative_fee.amount": 7730.28}
+    assert data["fields"]["body"] == "某市人民政府" and data["texts"]["overview"] == "第一段。\n第二段。"
+    assert '"fees.administrative_fee.amount": 7730.28' in out.read_text(encoding="utf-8")
+    # a count typed as 1.5 is the data file's error, with the cell's labels
+    sheet, coord = _place(wb, "requests.carried_in.natural")
+    wb[sheet][coord] = 1.5
+    wb.save(filled)
+    run = run_cli("readback", str(SPEC_FILES["2021"]), str(filled))
+    assert run.code == 2 and "GAI706" in run.err and "二、上年结转政府信息公开申请数量" in run.err
+
+
+def test_readback_a_word_form_filled_by_hand(tmp_path: Path) -> None:
+    import docx
+
+    doc = docx.Document(io.BytesIO(target("docx").form(spec("2021"))))
+    fields = doc.tables[0]
+    fields.cell(1, 1).text = "某县发展和改革局"
+    fields.cell(2, 1).text = "2024"
+    fields.cell(3, 1).text = "2025年1月20日"
+    requests = doc.tables[2]
+    requests.cell(3, 3).text = "26"  # 一、本年新收 · 自然人
+    requests.cell(3, 9).text = "26"  # 一、本年新收 · 总计
+    requests.cell(4, 3).text = "未知"
+    index = next(i for i, p in enumerate(doc.paragraphs) if p.text == "五、存在的主要问题及改进情况")
+    target_paragraph = doc.paragraphs[index + 2]  # after the guidance: the empty paragraph to write in
+    target_paragraph.text = "一是人员不足。"
+    target_paragraph.insert_paragraph_before("")  # an empty line typed by hand is no paragraph of the text
+    doc.add_paragraph("二是培训不够。")  # typed at the end of the document: part 六 then
+    path = tmp_path / "form.docx"
+    doc.save(path)
+    run = run_cli("readback", str(SPEC_FILES["2021"]), str(path))
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["fields"]["body"] == "某县发展和改革局" and data["fields"]["year"] == 2024
+    assert data["fields"]["published"] == "2025-01-20"
+    assert {k: v for k, v in data["values"].items() if v is not None} == {
+        "requests.received.natural": 26,
+        "requests.received.total": 26,
+        "requests.carried_in.natural": "unknown",
+    }
+    assert data["texts"]["problems"] == "一是人员不足。"
+    assert data["texts"]["other_matters"] == "二是培训不够。"
+
+
+def test_readback_refuses_files_gaidsl_did_not_write(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "other.xlsx"
+    Workbook().save(path)
+    run = run_cli("readback", str(SPEC_FILES["2021"]), str(path))
+    assert run.code == 2 and "_gaidsl" in run.err
+    junk = tmp_path / "junk.docx"
+    junk.write_bytes(b"not a zip")
+    run = run_cli("readback", str(SPEC_FILES["2021"]), str(junk))
+    assert run.code == 2 and "Traceback" not in run.err
+    run = run_cli("readback", str(SPEC_FILES["2021"]), str(tmp_path / "missing.xlsx"))
+    assert run.code == 2
