@@ -1,4 +1,5 @@
-"""``gaidsl render SPEC DATA --to FORMAT [-o FILE]``: a filled report as html, md, txt, docx, pdf or xlsx; and
+"""``gaidsl render SPEC DATA --to FORMAT [-o FILE]``: a filled report as html, md, txt, docx, pdf or xlsx (or
+``form``: the HTML form filled with DATA, to go on editing it); and
 ``gaidsl readback SPEC FILE [-o DATA.json]``: a filled workbook or Word document that gaidsl wrote, back to data.
 
 DATA is a data file (.json, .yaml, .csv) or a filled .xlsx/.docx that gaidsl wrote. Text formats go to standard
@@ -18,7 +19,7 @@ from typing import Any
 
 from gaidsl import ir
 from gaidsl.compiler import compile_file
-from gaidsl.data import KINDS, Loaded, read_report
+from gaidsl.data import Loaded, read_report
 from gaidsl.diagnostics import has_errors, render_text
 from gaidsl.output import Content, write_atomically
 from gaidsl.readback import SUFFIXES, read_file
@@ -34,12 +35,15 @@ FORMATS: dict[str, tuple[str, str]] = {  # --to → (target, suffix)
     "docx": ("docx", ".docx"),
     "pdf": ("pdf", ".pdf"),
     "xlsx": ("xlsx", ".xlsx"),
+    "form": ("html-form", ".form.html"),
 }
 BINARY = ("docx", "pdf", "xlsx")
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("render", help="render a filled report as html, md, txt, docx, pdf or xlsx")
+    parser = sub.add_parser(
+        "render", help="render a filled report as html, md, txt, docx, pdf, xlsx (or a filled form)"
+    )
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument("data", metavar="DATA", help="report data (.json, .yaml, .csv, or a filled .xlsx/.docx)")
     parser.add_argument("--to", "-t", required=True, choices=sorted(FORMATS), help="output format")
@@ -92,7 +96,7 @@ def _load(spec: ir.Spec, path: str) -> Loaded:
     suffix = Path(path).suffix.lower()
     if suffix in SUFFIXES:
         return read_file(spec, path)
-    return read_report(path, spec) if suffix in KINDS else read_report(path, spec, "json")
+    return read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
 
 
 def _loaded_or_report(loaded: Loaded, lang: str) -> Report | None:

@@ -127,3 +127,19 @@ def test_load_a_data_file_and_see_its_failures(page: Any, tmp_path: Path) -> Non
     keys = {checks.nth(i).get_attribute("data-check") for i in range(checks.count())}
     assert {"balance", "total.requests.total"} <= keys
     expect(page.locator("#title")).to_have_text("九甲镇人民政府2023年政府信息公开工作年度报告")
+
+
+def test_form_rendered_with_data_opens_filled(browser: Any, tmp_path: Path) -> None:
+    from gaidsl.data import load_report
+
+    s = spec("2021")
+    report = load_report(Path(__file__).parent / "data" / "jiujia_2023.json", s)
+    path = tmp_path / "filled.form.html"
+    path.write_text(target("html-form").render(s, report), encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    expect(page.locator("#f-body")).to_have_value("九甲镇人民政府")
+    expect(cell(page, "requests.received.natural")).to_have_value("0")
+    expect(page.locator("#t-problems")).to_have_value(str(report.texts["problems"]))
+    expect(page.locator("#summary")).to_contain_text("校验均未发现错误")
+    page.close()

@@ -17,7 +17,7 @@ from gaidsl.sample import valid_reports
 from tests.conftest import SHARED, run_cli
 from tests.render_support import SPEC_FILES, spec, target
 
-FORMATS = ("html", "md", "txt", "docx", "pdf", "xlsx")
+FORMATS = ("html", "md", "txt", "docx", "pdf", "xlsx", "form")
 DATA_2021 = Path(__file__).parent / "data" / "jiujia_2023.json"
 
 

@@ -251,7 +251,9 @@ function gaidslForm() {
   });
   document.getElementById("print").addEventListener("click", () => window.print());
   window.gaidslForm = { collect, check, saved, load, results: () => lastResults };
-  check();
+  const initial = document.getElementById("gaidsl-data");
+  if (initial !== null) load(initial.textContent);
+  else check();
 }
 
 gaidslForm();

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from gaidsl import ir
 from gaidsl.layout import Box, Grid, cell_headers, layout
+from gaidsl.report import Report
 from gaidsl.targets import Files, Target, environment
 
 HERE = Path(__file__).resolve().parent
@@ -101,7 +102,7 @@ def _field_input(field: ir.Field) -> dict[str, Any]:
     }
 
 
-def form_html(spec: ir.Spec) -> str:
+def form_html(spec: ir.Spec, report: Report | None = None) -> str:
     lay = layout(spec)
     html = _sibling("html")
     javascript = _sibling("javascript")
@@ -144,9 +145,15 @@ def form_html(spec: ir.Spec) -> str:
         parts=parts,
         css=Markup((HERE / "form.css").read_text(encoding="utf-8")),
         meta=script_json(meta),
+        data=script_text(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", report.to_json())) if report else None,
         validator=script_text(javascript.module_text(spec)),
         form_js=script_text((HERE / "form.js").read_text(encoding="utf-8")),
     )
+
+
+def render(spec: ir.Spec, report: Report | None) -> str:
+    """The form filled with ``report`` (it loads the data when opened; still editable and checked live)."""
+    return form_html(spec, report)
 
 
 def emit(spec: ir.Spec) -> Files:
