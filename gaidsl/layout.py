@@ -445,3 +445,12 @@ def grid_dump(grid: Grid, report: Report | None = None) -> str:
         lines.append(f"  r{box.row} c{box.col} {span} {box.role}: {shown}")
     lines.extend(f"  note {n}" for n in grid.notes)
     return "\n".join(lines)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text that XML 1.0 can hold (docx and xlsx are XML): characters it cannot (controls, U+FFFE, U+FFFF, lone
+    surrogates) become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)

@@ -35,6 +35,7 @@ from gaidsl.layout import (
     signature,
     text_of,
     value_text,
+    xml_safe,
 )
 from gaidsl.report import BLANK, Report
 from gaidsl.targets import Files, Target
@@ -153,7 +154,7 @@ def _cell_text(cell: Any, text: str, bold: bool = False, align: str = "center") 
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        run = paragraph.add_run(line)
+        run = paragraph.add_run(xml_safe(line))
         if bold:
             run.bold = True
         if i < len(lines) - 1:
@@ -234,39 +235,39 @@ def document(spec: ir.Spec, report: Report | None, form: bool) -> Any:
     section.left_margin, section.right_margin = Cm(2.5), Cm(2.5)
     _page_number(section)
     width_cm = 21 - 5.0
-    doc.core_properties.title = lay.report_title(report)
+    doc.core_properties.title = xml_safe(lay.report_title(report))
     doc.core_properties.subject = f"{spec.id} {spec.version}"
     doc.core_properties.comments = "gaidsl"
-    doc.add_paragraph(lay.report_title(report), style="Title")
+    doc.add_paragraph(xml_safe(lay.report_title(report)), style="Title")
     if form:
         _fields_table(doc, lay, report)
         doc.add_paragraph("")
     else:
         contact = contact_line(lay, report)
         if contact:
-            doc.add_paragraph(contact, style=CONTACT_STYLE)
+            doc.add_paragraph(xml_safe(contact), style=CONTACT_STYLE)
     for part in lay.parts:
-        doc.add_paragraph(part.label, style="Heading 2")
+        doc.add_paragraph(xml_safe(part.label), style="Heading 2")
         for item in part.items:
             if isinstance(item, Grid):
                 if item.caption:
-                    doc.add_paragraph(item.caption, style=NOTE_STYLE)
+                    doc.add_paragraph(xml_safe(item.caption), style=NOTE_STYLE)
                 add_grid(doc, item, report, width_cm)
                 for note in item.notes:
-                    doc.add_paragraph(note, style=NOTE_STYLE)
+                    doc.add_paragraph(xml_safe(note), style=NOTE_STYLE)
                 if not item.notes:
                     doc.add_paragraph("", style=NOTE_STYLE)
                 continue
             if item.heading and item.label:
-                doc.add_paragraph(item.label, style="Heading 3")
+                doc.add_paragraph(xml_safe(item.label), style="Heading 3")
             if form and item.guidance:
-                doc.add_paragraph("填写提示：" + " ".join(item.guidance), style=GUIDANCE_STYLE)
+                doc.add_paragraph(xml_safe("填写提示：" + " ".join(item.guidance)), style=GUIDANCE_STYLE)
             text = text_of(report, item.key)
             lines = paragraphs(text) if text != UNKNOWN_TEXT else [UNKNOWN_TEXT]
             for line in lines or ([""] if form else []):
-                doc.add_paragraph(line)
+                doc.add_paragraph(xml_safe(line))
     for line in signature(lay, report):
-        doc.add_paragraph(line, style=SIGNATURE_STYLE)
+        doc.add_paragraph(xml_safe(line), style=SIGNATURE_STYLE)
     return doc
 
 

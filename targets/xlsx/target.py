@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gaidsl import ir
-from gaidsl.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of
+from gaidsl.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
 from gaidsl.report import BLANK, UNKNOWN, Missing, Report
 from gaidsl.targets import Files, Target
 
@@ -70,14 +70,14 @@ UNLOCKED = Protection(locked=False)
 
 def put_text(cell: Cell, text: str) -> None:
     """A string stored as a string: never a formula, shown as typed (quote prefix for =, +, -, @ at the start)."""
-    cell.value = text
+    cell.value = xml_safe(text)
     cell.data_type = "s"
     if text[:1] in ("=", "+", "-", "@"):
         cell.quotePrefix = True
 
 
 def sheet_title(label: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\']", "_", label).strip() or "表"
+    name = re.sub(r"[\[\]:*?/\\']", "_", xml_safe(label)).strip() or "表"
     name = name[:31]
     base, n = name, 2
     while name in used or name == META_SHEET:
