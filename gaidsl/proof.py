@@ -27,6 +27,7 @@ with last year's, then with blanks), shown with what it migrates to, and re-chec
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -38,12 +39,14 @@ import z3  # type: ignore[import-untyped]
 
 from gaidsl import ir
 from gaidsl.diagnostics import Diagnostic, Lang, Text, error, warning
-from gaidsl.encoding import Z3, Encoder, VarKey, from_z3, var_ref, z3_number
+from gaidsl.encoding import Z3, Encoder, VarKey, from_z3, is_text_expr, var_ref, z3_number
 from gaidsl.migration import Migration, Target, item_label
 from gaidsl.migration_check import type_change
 from gaidsl.report import BLANK, UNKNOWN, FieldValue, Missing, Report
 
 PROOF_TIMEOUT_MS = 60_000
+MINIMIZE_SECONDS = 20.0  # time spent making a counterexample smaller before showing the smallest found so far
+QUANTIFIED_MINIMIZE_SECONDS = 8.0  # the same for stage 2, whose every query is quantified (seconds each)
 
 
 # ---------------------------------------------------------------------------------------------------- results
@@ -226,6 +229,18 @@ class _Encoding:
                     out.append(z3.Not(kleene(shift(instance.expr), atom)[1]))
         return out
 
+    def completable(self) -> list[Z3]:
+        """The old report's blanks could hold values with which every old check holds (two-valued, over the same
+        value variables: a blank's value is free). Stage 2 assumes it: an old report whose blanks only hide a
+        contradiction cannot be completed after any migration, and that is not the migration's doing."""
+        out: list[Z3] = []
+        for check in self.m.old.checks:
+            for instance in check.instances:
+                out.append(self.old.cond(instance.expr, check.tolerance))
+                if not check.across_periods:
+                    out.append(self.old.cond(shift(instance.expr), check.tolerance))
+        return out
+
     def background(self) -> list[Z3]:
         return list(self.old.background)
 
@@ -383,6 +398,34 @@ def breaking_checks(
     return out
 
 
+def components(conclusions: Sequence[Conclusion]) -> list[list[Conclusion]]:
+    """Check positions grouped so that no two groups read the same unknown cell.
+
+    "Whatever is entered, some position fails" holds for all of them together exactly when it holds for one group:
+    the entries of different groups are independent, so the unknown cells can be entered so that nothing fails
+    when, and only when, each group's can. Small groups are far easier for the solver than one quantifier over all.
+    """
+    parent = list(range(len(conclusions)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[VarKey, int] = {}
+    for i, conclusion in enumerate(conclusions):
+        for key in conclusion.unknown:
+            if key in owner:
+                parent[find(i)] = find(owner[key])
+            else:
+                owner[key] = i
+    groups: dict[int, list[Conclusion]] = {}
+    for i, conclusion in enumerate(conclusions):
+        groups.setdefault(find(i), []).append(conclusion)
+    return sorted(groups.values(), key=len)
+
+
 class _Prover:
     def __init__(self, migration: Migration, timeout_ms: int) -> None:
         self.m = migration
@@ -392,6 +435,7 @@ class _Prover:
         self.calls = 0
         self.incomplete: list[str] = []
         self.best_value = 0
+        self.deadline = 0.0
 
     def solver(self) -> Z3:
         solver = z3.Solver()
@@ -412,18 +456,25 @@ class _Prover:
         second = self.enc.conclusions(complete=True)
         if not second:
             return attrs.evolve(base, holds=True)
-        model, answer = self.cannot_complete(second)
-        if answer == "unknown":
-            return attrs.evolve(
-                base,
-                holds=None,
-                incomplete=("stage 2: can the unknown cells always be entered so that every check holds?",),
-            )
-        if model is None:
-            return attrs.evolve(base, holds=True, completion_checked=True)
-        return attrs.evolve(
-            base, holds=False, completion_checked=True, counterexample=self.incompletable(model, second)
-        )
+        undecided = 0
+        for group in components(second):  # independent unknown cells: each group on its own (see components)
+            if self.entry_works(group):
+                continue  # one way of entering them, as a function of the old report, always works
+            model, answer = self.cannot_complete(group)
+            if answer == "unknown":  # one position at a time still finds a position no entry can satisfy
+                for conclusion in group:
+                    model, _ = self.cannot_complete([conclusion], timeout_ms=min(self.timeout, 10_000))
+                    if model is not None:
+                        break
+            if model is not None:
+                counterexample = self.incompletable(self.smallest_incompletable(model, group), group)
+                return attrs.evolve(base, holds=False, completion_checked=True, counterexample=counterexample)
+            if answer == "unknown":
+                undecided += 1
+        if undecided:
+            what = f"stage 2: can the unknown cells always be entered so that every check holds? ({undecided} groups)"
+            return attrs.evolve(base, holds=None, incomplete=(what,))
+        return attrs.evolve(base, holds=True, completion_checked=True)
 
     # ---- stage 1
     def search(self, conclusions: Sequence[Conclusion]) -> tuple[Conclusion | None, str]:
@@ -434,7 +485,7 @@ class _Prover:
             solver.add(z3.Implies(literal, conclusion.formula))
         solver.add(z3.Or(*literals))
         self.calls += 1
-        answer = str(solver.check())
+        answer = _check(solver)
         if answer != "sat":
             return None, answer
         model = solver.model()
@@ -443,16 +494,18 @@ class _Prover:
                 return conclusion, answer
         return conclusions[0], answer  # pragma: no cover - the disjunction holds
 
-    def smallest(self, extra: Sequence[Z3]) -> Z3 | None:
+    def smallest(self, extra: Sequence[Z3], seconds: float = MINIMIZE_SECONDS) -> Z3 | None:
         """A model of the premises and ``extra``, as small as it can be found: a whole report without last year's if
         one exists, else with last year's, else with blanks (fewest values given); then the smallest numbers."""
         enc = self.enc
         current = [v for k, v in enc.known.items() if not k[2]]
         previous = [v for k, v in enc.known.items() if k[2]]
         modes: list[list[Z3]] = [[*current, *[z3.Not(p) for p in previous]], [*current, *previous], []]
+        self.deadline = time.perf_counter() + seconds
         for fixed in modes:
             solver = self.solver()
-            solver.add(*self.premises, *enc.background(), *extra, *fixed)
+            solver.set("timeout", self.remaining())
+            solver.add(*self.premises, *enc.background(), *extra, *fixed, *self.readable())
             if not fixed:
                 given = z3.Sum(*[z3.If(k, 1, 0) for k in enc.known.values()])
                 if self.minimize(solver, given) is None:
@@ -463,25 +516,34 @@ class _Prover:
                 return model
         return None
 
+    def remaining(self) -> int:
+        """Milliseconds left for making a counterexample small (never more than a query's own timeout)."""
+        return max(1, min(self.timeout, int((self.deadline - time.perf_counter()) * 1000)))
+
+    def readable(self) -> list[Z3]:
+        """Texts in a counterexample made of printable characters (so a 'not empty' text is not a NUL)."""
+        printable = z3.Star(z3.Union(z3.Range(" ", "~"), z3.Range("\u3000", "\u9fff"), z3.Range("\uff00", "\uffef")))
+        return [z3.InRe(v, printable) for v in self.enc.old.vars.values() if z3.is_string(v)]
+
     def minimize(self, solver: Z3, term: Z3, budget: int = 40) -> Z3 | None:
         """The model of ``solver`` with the smallest whole-number ``term`` found by bisection (``term`` ≥ 0)."""
         self.calls += 1
-        if str(solver.check()) != "sat":
+        if _check(solver) != "sat":
             return None
         best = solver.model()
         high = best.eval(term, model_completion=True).as_long()
         low = 0
-        while low < high and budget > 0:
+        while low < high and budget > 0 and self.remaining() > 100:
             budget -= 1
             middle = (low + high) // 2
-            solver.push()
-            solver.add(term <= middle)
+            solver.set("timeout", self.remaining())
+            bound = z3.Bool(f"bound!{self.calls}")  # an assumption rather than push/pop: z3 can fail on pop
+            solver.add(z3.Implies(bound, term <= middle))
             self.calls += 1
-            answer = str(solver.check())
+            answer = _check(solver, bound)
             if answer == "sat":
                 best = solver.model()
                 high = best.eval(term, model_completion=True).as_long()
-            solver.pop()
             if answer == "unsat":
                 low = middle + 1
             elif answer != "sat":
@@ -511,7 +573,7 @@ class _Prover:
             values[key] = self.value(model, ("cell", key, previous), cell.type, flags, whole)  # type: ignore[assignment]
         fields: dict[str, FieldValue] = {}
         for key, field in spec.fields.items():
-            value = self.value(model, ("field", key, previous), field.type, flags, whole or field.required)
+            value = self.value(model, ("field", key, previous), field.type, flags, field.required)
             if value is not BLANK:
                 fields[key] = value
         texts: dict[str, str | Missing] = {}
@@ -519,7 +581,7 @@ class _Prover:
             var_key = ("text", key, previous)
             if var_key in enc.old.vars:
                 known = flags.get(var_key, True)
-                texts[key] = model.eval(enc.old.vars[var_key], model_completion=True).as_string() if known else UNKNOWN
+                texts[key] = _text_of(model.eval(enc.old.vars[var_key], model_completion=True)) if known else UNKNOWN
             elif block.required:
                 texts[key] = "（示例）"
         return Report(spec.id, spec.version, fields, texts, values)
@@ -536,7 +598,7 @@ class _Prover:
             return BLANK
         evaluated = model.eval(var, model_completion=True)
         if not cell_type.numeric:
-            return str(evaluated.as_string())
+            return _text_of(evaluated)
         number = from_z3(z3.simplify(evaluated))
         return _decimal(number, cell_type)
 
@@ -570,41 +632,89 @@ class _Prover:
         )
 
     # ---- stage 2
-    def cannot_complete(self, conclusions: Sequence[Conclusion]) -> tuple[Z3 | None, str]:
+    def entry_works(self, conclusions: Sequence[Conclusion]) -> bool:
+        """Whether one way of entering the unknown cells, worked out from the checks' equations, makes every
+        position hold for every old report (a quantifier-free question; the quantified one is much harder).
+
+        Each ``a == b`` position in turn gives its first unknown cell not yet given a value the value that makes it
+        hold, the other unknown cells taken as given so far (or 0); cells left over are entered as 0."""
         enc = self.enc
-        entered = list(enc.fresh.values())
-        types = list(enc.fresh_types.values())
+        chosen: dict[VarKey, Z3] = {}
+        for conclusion in conclusions:
+            expr = conclusion.instance.expr if conclusion.instance is not None else None
+            if not isinstance(expr, ir.Compare) or expr.op != "==" or is_text_expr(self.m.new, expr.left):
+                continue
+            free = [k for k in conclusion.unknown if k not in chosen]
+            if not free:
+                continue
+            unknown = free[0]
+            difference = enc.new.num(expr.left) - enc.new.num(expr.right)
+            pairs = []
+            for key in refs(expr):
+                if key == unknown:
+                    continue
+                var = enc.new.var(key)
+                if enc.target(key).unknown:
+                    pairs.append((var, chosen.get(key, _zero(var))))
+                else:
+                    pairs.append((var, enc.replacement(key)[0]))
+            difference = z3.substitute(difference, *pairs) if pairs else difference
+            var = enc.new.var(unknown)
+            coefficient = z3.simplify(
+                z3.substitute(difference, (var, _one(var))) - z3.substitute(difference, (var, _zero(var)))
+            )
+            if not z3.is_int_value(coefficient) or abs(coefficient.as_long()) != 1:
+                continue
+            rest = z3.substitute(difference, (var, _zero(var)))
+            chosen[unknown] = z3.simplify(-rest if coefficient.as_long() == 1 else rest)
+        keys = list(dict.fromkeys(k for c in conclusions for k in c.unknown))
+        entry = [(enc.fresh[k], chosen.get(k, _zero(enc.fresh[k]))) for k in keys]
+        bad = [z3.Not(enc.fresh_types[k]) for k in keys] + [c.formula for c in conclusions]
+        solver = self.solver()
+        solver.add(*self.premises, *enc.completable(), *enc.background(), z3.substitute(z3.Or(*bad), *entry))
+        self.calls += 1
+        return _check(solver) == "unsat"
+
+    def cannot_complete(
+        self, conclusions: Sequence[Conclusion], timeout_ms: int | None = None, minimize: bool = False
+    ) -> tuple[Z3 | None, str]:
+        """An old report for which no entry of the unknown cells these positions read makes them all hold."""
+        enc = self.enc
+        keys = list(dict.fromkeys(k for c in conclusions for k in c.unknown))
+        entered = [enc.fresh[k] for k in keys]
+        types = [enc.fresh_types[k] for k in keys]
         body = z3.Implies(z3.And(*types), z3.Or(*[c.formula for c in conclusions]))
         self.quantified = z3.ForAll(entered, body) if entered else body
+        completable = enc.completable()
         solver = self.solver()
-        solver.add(*self.premises, *enc.background(), self.quantified)
+        if timeout_ms is not None:
+            solver.set("timeout", timeout_ms)
+        solver.add(*self.premises, *completable, *enc.background(), self.quantified)
         self.calls += 1
-        answer = str(solver.check())
+        answer = _check(solver)
         if answer != "sat":
             return None, answer
-        smaller = self.smallest([self.quantified])
+        if not minimize:
+            return solver.model(), answer
+        smaller = self.smallest([self.quantified, *completable], QUANTIFIED_MINIMIZE_SECONDS)
         return smaller if smaller is not None else solver.model(), answer
 
+    def smallest_incompletable(self, model: Z3, group: Sequence[Conclusion]) -> Z3:
+        """A small old report that cannot be completed: when one position fails whatever is entered in its own
+        unknown cells (the usual case), the smallest report for that position alone (one small quantifier);
+        otherwise the smallest for the whole group found in time."""
+        failing, _ = self.best_entry(model, group)
+        for conclusion in failing[:3]:
+            single, _ = self.cannot_complete([conclusion], timeout_ms=min(self.timeout, 10_000), minimize=True)
+            if single is not None:
+                return single
+        smaller, _ = self.cannot_complete(group, minimize=True)
+        return smaller if smaller is not None else model
+
     def incompletable(self, model: Z3, conclusions: Sequence[Conclusion]) -> Counterexample:
-        """With the old report of ``model`` fixed: the entry of the unknown cells that breaks fewest checks."""
-        enc = self.enc
+        """The counterexample of ``model``, shown with the entry of the unknown cells that breaks fewest checks."""
         old, old_previous = self.reports(model)
-        optimizer = z3.Optimize()
-        optimizer.set("timeout", self.timeout)
-        for var in enc.old.vars.values():
-            optimizer.add(var == model.eval(var, model_completion=True))
-        for flag in enc.known.values():
-            optimizer.add(flag == model.eval(flag, model_completion=True))
-        optimizer.add(*enc.background(), *enc.fresh_types.values())
-        for conclusion in conclusions:
-            optimizer.add_soft(z3.Not(conclusion.formula))
-        self.calls += 1
-        failing = list(conclusions)
-        entered: dict[VarKey, Decimal] = {}
-        if str(optimizer.check()) == "sat":
-            best = optimizer.model()
-            failing = [c for c in conclusions if z3.is_true(best.eval(c.formula, model_completion=True))] or failing
-            entered = self.entered(best)
+        failing, entered = self.best_entry(model, conclusions)
         first = failing[0]
         found = self.verify(first, old, old_previous, "cannot_complete")
         if entered and first.check is not None and first.instance is not None:
@@ -621,6 +731,30 @@ class _Prover:
         )
         return attrs.evolve(found, also=also)
 
+    def best_entry(
+        self, model: Z3, conclusions: Sequence[Conclusion]
+    ) -> tuple[list[Conclusion], dict[VarKey, Decimal]]:
+        """With the old report of ``model`` fixed: the positions still failing under the entry of the unknown cells
+        that breaks fewest, and that entry."""
+        enc = self.enc
+        optimizer = z3.Optimize()
+        optimizer.set("timeout", self.timeout)
+        for var in enc.old.vars.values():
+            optimizer.add(var == model.eval(var, model_completion=True))
+        for flag in enc.known.values():
+            optimizer.add(flag == model.eval(flag, model_completion=True))
+        optimizer.add(*enc.background(), *enc.fresh_types.values())
+        for conclusion in conclusions:
+            optimizer.add_soft(z3.Not(conclusion.formula))
+        self.calls += 1
+        failing = list(conclusions)
+        entered: dict[VarKey, Decimal] = {}
+        if _check(optimizer) == "sat":
+            best = optimizer.model()
+            failing = [c for c in conclusions if z3.is_true(best.eval(c.formula, model_completion=True))] or failing
+            entered = self.entered(best)
+        return failing, entered
+
     def entered(self, model: Z3) -> dict[VarKey, Decimal]:
         """The values a model gives the unknown cells (those of numeric cells)."""
         out: dict[VarKey, Decimal] = {}
@@ -629,6 +763,30 @@ class _Prover:
             if key[0] == "cell" and cell_type is not None and cell_type.numeric:
                 out[key] = _decimal(from_z3(model.eval(var, model_completion=True)), cell_type)
         return out
+
+
+def _check(solver: Z3, *assumptions: Z3) -> str:
+    """``"sat"``, ``"unsat"`` or ``"unknown"`` — also when z3 gives up with an exception (it can, on quantifiers)."""
+    try:
+        return str(solver.check(*assumptions))
+    except z3.Z3Exception:
+        return "unknown"
+
+
+def _zero(var: Z3) -> Z3:
+    return z3.IntVal(0) if var.is_int() else z3.RealVal(0)
+
+
+def _one(var: Z3) -> Z3:
+    return z3.IntVal(1) if var.is_int() else z3.RealVal(1)
+
+
+_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
+
+
+def _text_of(value: Z3) -> str:
+    """A z3 string value as text (z3 writes characters beyond ASCII as ``\\u{4fe1}``)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value.as_string()))
 
 
 def _with(report: Report, values: dict[str, Decimal]) -> Report:
@@ -816,4 +974,4 @@ def _text(proof: Proof, lang: Lang) -> str:
     return head + _say(lang, f"：证明不成立{timing}", f": proof fails{timing}")
 
 
-__all__ = ["Conclusion", "Counterexample", "Proof", "breaking_checks", "kleene", "prove", "refs", "shift"]
+__all__ = ["Conclusion", "Counterexample", "Proof", "breaking_checks", "components", "kleene", "prove", "refs", "shift"]
