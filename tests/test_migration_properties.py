@@ -148,7 +148,6 @@ def test_validating_after_migrating_agrees_with_the_proof(wrong: Migration, data
             values[key] += 1
         report = sample.report
         sample = attrs.evolve(sample, report=Report(report.format, report.version, report.fields, report.texts, values))
-        )
     assert evaluate(wrong.old, sample.report, sample.previous).failures == ()
     found = {f for f in failures(wrong, sample.report, sample.previous) if f[0] not in EXEMPT}
     broken = {
