@@ -1,0 +1,139 @@
+"""``gaidsl migrate`` end to end: the proof with --check, data files converted with their logs, nothing overwritten
+without --force, nothing written when the migration is wrong or an input unreadable, exit codes 0/1/2, never a
+traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SPECS, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gaidsl.compiler import compile_file
+from gaidsl.sample import valid_samples
+
+MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
+SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
+SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"
+CASES = ROOT / "tests" / "migrations"
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    spec = compile_file(SPEC_2019).spec
+    assert spec is not None
+    folder = tmp_path_factory.mktemp("reports")
+    paths = []
+    for number, sample in enumerate(valid_samples(spec, 3, seed=11), 1):
+        for name, report in ((f"{number}.json", sample.report), (f"{number}.previous.json", sample.previous)):
+            assert report is not None
+            path = folder / name
+            path.write_text(report.to_json(), encoding="utf-8")
+            paths.append(path)
+    return paths
+
+
+def no_traceback(text: str) -> None:
+    assert "Traceback" not in text and "internal error" not in text
+
+
+def test_check_prints_the_proof() -> None:
+    run = run_cli("migrate", str(MIGRATION), "--check", "--lang", "en")
+    assert run.code == 0, run.err
+    assert "proof holds" in run.out and "format_in_force" in run.out
+    run = run_cli("migrate", str(MIGRATION), "--format", "json")  # no DATA: the same as --check
+    document = json.loads(run.out)
+    assert run.code == 0 and document["ok"] is True and document["proof"]["holds"] is True
+
+
+def test_migrating_writes_reports_and_logs(reports: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = run_cli("migrate", str(MIGRATION), *map(str, reports), "-o", str(out), "--lang", "en")
+    assert run.code == 0, run.err
+    assert "migrated 6 reports" in run.out
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(f"{p.stem}{suffix}" for p in reports for suffix in (".json", ".log.json", ".log.txt"))
+    assert not list(out.glob(".*.tmp"))
+    migrated = json.loads((out / "1.json").read_text(encoding="utf-8"))
+    assert (migrated["format"], migrated["version"]) == ("gov_info_disclosure", "2021")
+    assert migrated["values"]["requests.no_correction.natural"] == "unknown"
+    log = json.loads((out / "1.log.json").read_text(encoding="utf-8"))
+    assert log["summary"]["dropped"] == 17 and log["new_checks"]["errors"] == 0
+    assert [f["check"] for f in log["new_failures"]] == ["format_in_force"]  # the exempted warning
+    text = (out / "1.log.txt").read_text(encoding="utf-8")
+    assert "dropped" in text and "split" in text
+    # the migrated files are reports of the 2021 spec: gaidsl validate reads them and no error check fails
+    check = run_cli("validate", str(SPEC_2021), str(out / "1.json"), "--previous", str(out / "1.previous.json"))
+    assert check.code == 0, check.out + check.err
+
+
+def test_nothing_is_overwritten_without_force(reports: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("migrate", str(MIGRATION), str(reports[0]), "-o", str(out)).code == 0
+    (out / "1.log.txt").write_text("mine", encoding="utf-8")
+    run = run_cli("migrate", str(MIGRATION), str(reports[0]), "-o", str(out))
+    assert run.code == 2 and "--force" in run.err
+    assert (out / "1.log.txt").read_text(encoding="utf-8") == "mine"
+    assert run_cli("migrate", str(MIGRATION), str(reports[0]), "-o", str(out), "--force").code == 0
+    assert (out / "1.log.txt").read_text(encoding="utf-8") != "mine"
+
+
+def test_unreadable_inputs_exit_2_and_write_nothing(reports: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"values": {"requests.received.natural": -3', encoding="utf-8")
+    wrong_version = tmp_path / "v2021.json"
+    wrong_version.write_text('{"format": "gov_info_disclosure", "version": "2021", "values": {}}', encoding="utf-8")
+    for bad in (broken, tmp_path / "missing.json", wrong_version):
+        run = run_cli("migrate", str(MIGRATION), str(reports[0]), str(bad), "-o", str(out))
+        assert run.code == 2, (bad, run.err)
+        no_traceback(run.err)
+        assert not out.exists()
+    same_name = tmp_path / "other"
+    same_name.mkdir()
+    (same_name / "1.json").write_text(reports[0].read_text(encoding="utf-8"), encoding="utf-8")
+    run = run_cli("migrate", str(MIGRATION), str(reports[0]), str(same_name / "1.json"), "-o", str(out))
+    assert run.code == 2 and not out.exists()
+
+
+def test_usage_errors(reports: list[Path], tmp_path: Path) -> None:
+    run = run_cli("migrate", str(MIGRATION), str(reports[0]))  # no -o
+    assert run.code == 2 and "-o" in run.err
+    run = run_cli("migrate", str(SPEC_2021), str(reports[0]), "-o", str(tmp_path / "x"))
+    assert run.code == 2 and "migration" in run.err
+    run = run_cli("migrate", str(tmp_path / "nope.gai"))
+    assert run.code == 2 and "GAI090" in run.err
+    no_traceback(run.err)
+
+
+def test_a_migration_with_errors_or_a_failing_proof_writes_nothing(reports: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = run_cli("migrate", str(CASES / "gai505_unknown_names.gai"), "--lang", "en")
+    assert run.code == 1 and "GAI505" in run.err
+    wrong = tmp_path / "wrong.gai"
+    text = MIGRATION.read_text(encoding="utf-8").replace("fee_unpaid = unknown", "fee_unpaid = 0")
+    text = text.replace("no_correction = unknown", "no_correction = old")
+    wrong.write_text(text.replace('in "gov_info_disclosure_20', f'in "{SPECS}/gov_info_disclosure_20'), "utf-8")
+    run = run_cli("migrate", str(wrong), str(reports[0]), "-o", str(out), "--lang", "en")
+    assert run.code == 1 and "GAI520" in run.err and "nothing written" in run.err
+    assert not out.exists()
+    assert run_cli("check", str(wrong)).code == 1
+    run = run_cli("migrate", str(wrong), str(reports[0]), "-o", str(out), "--no-proof")
+    log = json.loads((out / "1.log.json").read_text(encoding="utf-8"))  # written, not proved
+    assert log["proof"] is None
+    assert run.code == (1 if log["new_checks"]["errors"] else 0)  # 1: a migrated report fails an error check
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=200).map(lambda t: t.encode("utf-8"))))
+def test_any_input_file_gives_an_exit_code_never_a_traceback(tmp_path: Path, content: bytes) -> None:
+    data = tmp_path / "input.json"
+    data.write_bytes(content)
+    run = run_cli("migrate", str(MIGRATION), str(data), "-o", str(tmp_path / "out"), "--force", "--no-proof")
+    assert run.code in (0, 1, 2)
+    no_traceback(run.err + run.out)
