@@ -11,7 +11,6 @@ Exit codes: 0 no breaking change, 1 breaking changes, 2 usage, unreadable or bro
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from gaidsl.compiler import Compilation, compile_file
 from gaidsl.diagnostics import Lang, render_json, render_text
 from gaidsl.diff import KIND, WHAT, Change, Diff, diff
+from gaidsl.evaluate import dumps
 from gaidsl.output import plan_writes, write_files
 
 EXIT_OK, EXIT_BREAKING, EXIT_INPUT = 0, 1, 2
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_INPUT
     result = diff(old.spec, new.spec, migration)
     if args.format == "json":
-        text = json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+        text = dumps(result.to_json_dict()) + "\n"
     elif args.format == "html":
         text = render_html(result)
     else:

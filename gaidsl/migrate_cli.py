@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     failed = proof is not None and proof.holds is False
     if check_only:
         if args.format == "json":
-            _out(json.dumps(_check_json(compilation, proof), ensure_ascii=False, indent=2))
+            _out(_dumps(_check_json(compilation, proof)))
         elif proof is not None:
             _out(proof.render_text(lang))
         return EXIT_PROBLEMS if failed or has_errors(warnings) else EXIT_OK

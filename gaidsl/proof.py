@@ -78,11 +78,11 @@ class Counterexample:
             "unknown": list(self.unknown),
             "verified": self.verified,
             "message": {"zh": self.message.zh, "en": self.message.en} if self.message else None,
-            "old": self.old.to_json_dict(),
-            "old_previous": self.old_previous.to_json_dict() if self.old_previous else None,
-            "new": self.new.to_json_dict(),
-            "new_previous": self.new_previous.to_json_dict() if self.new_previous else None,
-            "completed": self.completed.to_json_dict() if self.completed else None,
+            "old": report_json(self.old),
+            "old_previous": report_json(self.old_previous),
+            "new": report_json(self.new),
+            "new_previous": report_json(self.new_previous),
+            "completed": report_json(self.completed),
         }
 
 
@@ -120,6 +120,24 @@ class Proof:
 
     def render_text(self, lang: Lang = "zh") -> str:
         return _text(self, lang)
+
+
+def report_json(report: Report | None) -> dict[str, Any] | None:
+    """A report as plain data: numbers as Decimals (write with :func:`gaidsl.evaluate.dumps`), blank as None,
+    unknown as "unknown"."""
+    if report is None:
+        return None
+
+    def plain(value: object) -> object:
+        return None if value is BLANK else "unknown" if value is UNKNOWN else value
+
+    return {
+        "format": report.format,
+        "version": report.version,
+        "fields": {k: plain(v) for k, v in report.fields.items()},
+        "texts": {k: plain(v) for k, v in report.texts.items()},
+        "values": {k: plain(v) for k, v in report.values.items()},
+    }
 
 
 # ---------------------------------------------------------------------------------------------------- encoding
