@@ -253,7 +253,8 @@ class ExpressionLowerer:
                     raise self._bad_args(expr)
                 return Typed(ir.Length(target.expr), NUM, None)
             words = expr.args[1:]
-            if not words or not all(isinstance(w, ast.String) for w in words):
+            # An empty word occurs in every text: such a check could never fail, so it is refused.
+            if not words or not all(isinstance(w, ast.String) and w.value for w in words):
                 raise self._bad_args(expr)
             return Typed(ir.Mentions(target.expr, tuple(w.value for w in words)), BOOL)  # type: ignore[union-attr]
         candidates = ("sum", "mentions", "empty", "length")
@@ -263,7 +264,9 @@ class ExpressionLowerer:
 
     def _bad_args(self, expr: ast.Call) -> _Failed:
         expected = {
-            "mentions": Text('mentions(文本块, "词", …)', 'mentions(text_block, "word", …)'),
+            "mentions": Text(
+                'mentions(文本块, "词", …)（词不能为空）', 'mentions(text_block, "word", …) with non-empty words'
+            ),
             "empty": Text("empty(文本块)", "empty(text_block)"),
             "length": Text("length(文本块)", "length(text_block)"),
             "sum": Text("sum(单元格或分组, …)", "sum(cells or groups, …)"),
