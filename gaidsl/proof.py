@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -38,10 +38,10 @@ import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl import ir
-from gaidsl.diagnostics import Diagnostic, Lang, Text, error, warning
-from gaidsl.encoding import Z3, Encoder, VarKey, from_z3, is_text_expr, var_ref, z3_number
-from gaidsl.migration import Migration, Target, item_label
-from gaidsl.migration_check import type_change
+from gaidsl.diagnostics import Diagnostic, Lang, Text
+from gaidsl.encoding import Z3, VarKey, from_z3, is_text_expr, var_ref
+from gaidsl.migration import Migration
+from gaidsl.proof_encoding import Conclusion, Encoding, components, kleene, one_of, refs, shift, zero_of
 from gaidsl.report import BLANK, UNKNOWN, FieldValue, Missing, Report
 
 PROOF_TIMEOUT_MS = 60_000
@@ -99,7 +99,9 @@ class Proof:
     incomplete: tuple[str, ...] = ()
 
     def diagnostics(self) -> list[Diagnostic]:
-        return _diagnostics(self)
+        from gaidsl.proof_report import diagnostics
+
+        return diagnostics(self)
 
     def to_json_dict(self) -> dict[str, Any]:
         m = self.migration
@@ -119,7 +121,9 @@ class Proof:
         }
 
     def render_text(self, lang: Lang = "zh") -> str:
-        return _text(self, lang)
+        from gaidsl.proof_report import text
+
+        return text(self, lang)
 
 
 def report_json(report: Report | None) -> dict[str, Any] | None:
@@ -138,256 +142,6 @@ def report_json(report: Report | None) -> dict[str, Any] | None:
         "texts": {k: plain(v) for k, v in report.texts.items()},
         "values": {k: plain(v) for k, v in report.values.items()},
     }
-
-
-# ---------------------------------------------------------------------------------------------------- encoding
-
-
-def shift(expr: ir.Expr) -> ir.Expr:
-    """The same expression read on last year's report (every reference made ``previous``)."""
-    if isinstance(expr, ir.CellRef | ir.FieldRef | ir.TextRef):
-        return attrs.evolve(expr, previous=True)
-    if isinstance(expr, ir.Sum):
-        return ir.Sum(tuple((sign, _num(shift(term))) for sign, term in expr.terms))
-    if isinstance(expr, ir.Scale):
-        return ir.Scale(expr.factor, _num(shift(expr.arg)))
-    if isinstance(expr, ir.Length | ir.Mentions | ir.Empty):
-        return attrs.evolve(expr, arg=attrs.evolve(expr.arg, previous=True))
-    if isinstance(expr, ir.Compare):
-        return ir.Compare(expr.op, shift(expr.left), shift(expr.right))
-    if isinstance(expr, ir.And | ir.Or):
-        return type(expr)(tuple(_bool(shift(a)) for a in expr.args))
-    if isinstance(expr, ir.Not):
-        return ir.Not(_bool(shift(expr.arg)))
-    if isinstance(expr, ir.Implies):
-        return ir.Implies(_bool(shift(expr.condition)), _bool(shift(expr.then)))
-    return expr
-
-
-def _num(expr: ir.Expr) -> ir.NumExpr:
-    assert isinstance(expr, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length)
-    return expr
-
-
-def _bool(expr: ir.Expr) -> ir.BoolExpr:
-    assert isinstance(expr, ir.Compare | ir.And | ir.Or | ir.Not | ir.Implies | ir.Mentions | ir.Empty)
-    return expr
-
-
-def refs(expr: ir.Expr) -> list[VarKey]:
-    seen: dict[VarKey, None] = {}
-    for node in ir.walk(expr):
-        if isinstance(node, ir.CellRef | ir.FieldRef | ir.TextRef):
-            seen.setdefault(Encoder.key_of(node), None)
-    return list(seen)
-
-
-def kleene(expr: ir.Expr, atom: Any) -> tuple[Z3, Z3]:
-    """(definitely true, definitely false) of a condition; ``atom(e)`` gives (known, formula) of an atom."""
-    if isinstance(expr, ir.And | ir.Or):
-        parts = [kleene(a, atom) for a in expr.args]
-        trues, falses = [t for t, _ in parts], [f for _, f in parts]
-        if isinstance(expr, ir.And):
-            return z3.And(*trues), z3.Or(*falses)
-        return z3.Or(*trues), z3.And(*falses)
-    if isinstance(expr, ir.Not):
-        true, false = kleene(expr.arg, atom)
-        return false, true
-    if isinstance(expr, ir.Implies):
-        c_true, c_false = kleene(expr.condition, atom)
-        t_true, t_false = kleene(expr.then, atom)
-        return z3.Or(c_false, t_true), z3.And(c_true, t_false)
-    known, formula = atom(expr)
-    return z3.And(known, formula), z3.And(known, z3.Not(formula))
-
-
-@attrs.frozen(eq=False)
-class Conclusion:
-    """Something a migrated report must not do: fail a check position, or hold a value its type does not allow."""
-
-    kind: str  # "check" | "type"
-    formula: Z3
-    check: ir.Check | None = None
-    instance: ir.CheckInstance | None = None
-    cell: str | None = None
-    unknown: tuple[VarKey, ...] = ()  # the unknown cells it reads
-
-
-class _Encoding:
-    def __init__(self, migration: Migration) -> None:
-        self.m = migration
-        self.old = Encoder(migration.old, exact_decimals=True)
-        self.new = Encoder(migration.new)
-        self.known: dict[VarKey, Z3] = {}
-        self.fresh: dict[VarKey, Z3] = {}
-        self.fresh_types: dict[VarKey, Z3] = {}
-        self.values: dict[VarKey, tuple[Z3, Z3]] = {}  # new var key → (replacement term, link condition)
-
-    # ---- the old report
-    def known_old(self, key: VarKey) -> Z3:
-        found = self.known.get(key)
-        if found is None:
-            found = self.known[key] = z3.Bool(f"known:{key[0]}:{var_ref(key)}")
-        return found
-
-    def old_atom(self, tolerance: Decimal | None) -> Any:
-        def atom(expr: ir.Expr) -> tuple[Z3, Z3]:
-            known = z3.And(*[self.known_old(k) for k in refs(expr)])
-            return known, self.old.cond(expr, tolerance)
-
-        return atom
-
-    def premises(self) -> list[Z3]:
-        out: list[Z3] = []
-        for check in self.m.old.checks:
-            atom = self.old_atom(check.tolerance)
-            for instance in check.instances:
-                out.append(z3.Not(kleene(instance.expr, atom)[1]))
-                if not check.across_periods:  # last year's report is valid too
-                    out.append(z3.Not(kleene(shift(instance.expr), atom)[1]))
-        return out
-
-    def completable(self) -> list[Z3]:
-        """The old report's blanks could hold values with which every old check holds (two-valued, over the same
-        value variables: a blank's value is free). Stage 2 assumes it: an old report whose blanks only hide a
-        contradiction cannot be completed after any migration, and that is not the migration's doing."""
-        out: list[Z3] = []
-        for check in self.m.old.checks:
-            for instance in check.instances:
-                out.append(self.old.cond(instance.expr, check.tolerance))
-                if not check.across_periods:
-                    out.append(self.old.cond(shift(instance.expr), check.tolerance))
-        return out
-
-    def background(self) -> list[Z3]:
-        return list(self.old.background)
-
-    # ---- the migrated report
-    def target(self, key: VarKey) -> Target:
-        return self.m.targets[(key[0], key[1])]
-
-    def known_new(self, key: VarKey, complete: bool) -> Z3:
-        target = self.target(key)
-        if target.unknown:
-            return z3.BoolVal(complete)
-        flags = [self.known_old((key[0], source, key[2])) for source in target.sources]
-        return z3.And(*flags) if flags else z3.BoolVal(True)
-
-    def replacement(self, key: VarKey) -> tuple[Z3, Z3]:
-        """The term that stands for new variable ``key``, and a condition linking it (true unless a sort differs)."""
-        found = self.values.get(key)
-        if found is not None:
-            return found
-        var = self.new.var(key)
-        target = self.target(key)
-        if target.unknown:
-            term = self.fresh.get(key)
-            if term is None:
-                term = self.fresh[key] = z3.Const(f"entered:{key[0]}:{var_ref(key)}", var.sort())
-                cell_type = self.new.type_of(key)
-                floor = cell_type is not None and cell_type.kind in ("count", "amount")
-                self.fresh_types[key] = term >= 0 if floor else z3.BoolVal(True)
-            found = (term, z3.BoolVal(True))
-        elif not z3.is_arith(var):
-            found = (self.old.var((key[0], target.sources[0], key[2])), z3.BoolVal(True))
-        else:
-            value = self.value_term(target, key[2])
-            if var.is_int() and not value.is_int():
-                whole = z3.Int(f"whole:{var_ref(key)}")
-                found = (whole, z3.ToReal(whole) == value)
-            else:
-                found = (z3.ToReal(value) if value.is_int() and not var.is_int() else value, z3.BoolVal(True))
-        self.values[key] = found
-        return found
-
-    def value_term(self, target: Target, previous: bool) -> Z3:
-        parts = [
-            self.old.var((target.kind, source, previous)) * z3_number(c)
-            if c != 1
-            else self.old.var((target.kind, source, previous))
-            for c, source in target.terms
-        ]
-        if target.constant:
-            parts.append(z3_number(target.constant))
-        if not parts:
-            return z3_number(target.constant)
-        return z3.Sum(parts) if len(parts) > 1 else parts[0]
-
-    def new_atom(self, tolerance: Decimal | None, complete: bool) -> Any:
-        def atom(expr: ir.Expr) -> tuple[Z3, Z3]:
-            keys = refs(expr)
-            formula = self.new.cond(expr, tolerance)
-            pairs = []
-            links = []
-            for key in keys:
-                term, link = self.replacement(key)
-                pairs.append((self.new.var(key), term))
-                links.append(link)
-            known = z3.And(*[self.known_new(k, complete) for k in keys], *links)
-            return known, z3.substitute(formula, *pairs) if pairs else formula
-
-        return atom
-
-    def conclusions(self, complete: bool) -> list[Conclusion]:
-        """What a migrated report must not do; values that do not fit their type first (such a report would not even
-        load), then check positions in spec order."""
-        out: list[Conclusion] = [] if complete else self.type_conclusions()
-        for check in self.m.new.checks:
-            if check.key in self.m.exempt:
-                continue
-            atom = self.new_atom(check.tolerance, complete)
-            for instance in check.instances:
-                unknown = tuple(k for k in refs(instance.expr) if self.target(k).unknown)
-                if complete and not unknown:
-                    continue  # stage 1 covered it: no unknown value to enter
-                false = kleene(instance.expr, atom)[1]
-                out.append(Conclusion("check", false, check, instance, unknown=unknown))
-        return out
-
-    def type_conclusions(self) -> list[Conclusion]:
-        out: list[Conclusion] = []
-        for (kind, key), target in self.m.targets.items():
-            if kind == "text" or target.unknown:
-                continue
-            new_type = self.m.new.cells[key].type if kind == "cell" else self.m.new.fields[key].type
-            if not new_type.numeric:
-                continue
-            old_types = [
-                self.m.old.cells[s].type if kind == "cell" else self.m.old.fields[s].type for s in target.sources
-            ]
-            plain = (
-                len(target.terms) <= 1
-                and all(c == 1 for c, _ in target.terms)
-                and target.constant >= 0
-                and target.constant == int(target.constant)
-                and all(type_change(t, new_type) in ("same", "widening") for t in old_types)
-            )
-            if plain:
-                continue
-            value = self.value_term(target, False)
-            real = z3.ToReal(value) if value.is_int() else value
-            bad: list[Z3] = []
-            if new_type.kind in ("count", "amount"):
-                bad.append(real < 0)
-            if new_type.kind in ("count", "integer"):
-                bad.append(z3.Not(z3.IsInt(real)))
-            if new_type.kind == "amount":
-                decimals = new_type.decimals if new_type.decimals is not None else 2
-                bad.append(z3.Not(z3.IsInt(real * (10**decimals))))
-            known = self.known_new((kind, key, False), False)
-            out.append(Conclusion("type", z3.And(known, z3.Or(*bad)), cell=key))
-        return out
-
-    def size(self) -> Z3:
-        """How big an old report is: the sum of its numbers' magnitudes (amounts rounded down), a whole number."""
-        terms = []
-        for key, var in self.old.vars.items():
-            if not z3.is_arith(var):
-                continue
-            kind = self.old.type_of(key)
-            whole = var if var.is_int() else z3.ToInt(var * 10 ** self.old.decimals(key))  # amounts: in their units
-            terms.append(z3.If(whole >= 0, whole, -whole) if kind is not None and kind.kind == "integer" else whole)
-        return z3.Sum(*terms) if terms else z3.IntVal(0)
 
 
 # ---------------------------------------------------------------------------------------------------- proving
@@ -416,39 +170,11 @@ def breaking_checks(
     return out
 
 
-def components(conclusions: Sequence[Conclusion]) -> list[list[Conclusion]]:
-    """Check positions grouped so that no two groups read the same unknown cell.
-
-    "Whatever is entered, some position fails" holds for all of them together exactly when it holds for one group:
-    the entries of different groups are independent, so the unknown cells can be entered so that nothing fails
-    when, and only when, each group's can. Small groups are far easier for the solver than one quantifier over all.
-    """
-    parent = list(range(len(conclusions)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[VarKey, int] = {}
-    for i, conclusion in enumerate(conclusions):
-        for key in conclusion.unknown:
-            if key in owner:
-                parent[find(i)] = find(owner[key])
-            else:
-                owner[key] = i
-    groups: dict[int, list[Conclusion]] = {}
-    for i, conclusion in enumerate(conclusions):
-        groups.setdefault(find(i), []).append(conclusion)
-    return sorted(groups.values(), key=len)
-
-
 class _Prover:
     def __init__(self, migration: Migration, timeout_ms: int) -> None:
         self.m = migration
         self.timeout = timeout_ms
-        self.enc = _Encoding(migration)
+        self.enc = Encoding(migration)
         self.premises = self.enc.premises()
         self.calls = 0
         self.incomplete: list[str] = []
@@ -673,20 +399,20 @@ class _Prover:
                     continue
                 var = enc.new.var(key)
                 if enc.target(key).unknown:
-                    pairs.append((var, chosen.get(key, _zero(var))))
+                    pairs.append((var, chosen.get(key, zero_of(var))))
                 else:
                     pairs.append((var, enc.replacement(key)[0]))
             difference = z3.substitute(difference, *pairs) if pairs else difference
             var = enc.new.var(unknown)
             coefficient = z3.simplify(
-                z3.substitute(difference, (var, _one(var))) - z3.substitute(difference, (var, _zero(var)))
+                z3.substitute(difference, (var, one_of(var))) - z3.substitute(difference, (var, zero_of(var)))
             )
             if not z3.is_int_value(coefficient) or abs(coefficient.as_long()) != 1:
                 continue
-            rest = z3.substitute(difference, (var, _zero(var)))
+            rest = z3.substitute(difference, (var, zero_of(var)))
             chosen[unknown] = z3.simplify(-rest if coefficient.as_long() == 1 else rest)
         keys = list(dict.fromkeys(k for c in conclusions for k in c.unknown))
-        entry = [(enc.fresh[k], chosen.get(k, _zero(enc.fresh[k]))) for k in keys]
+        entry = [(enc.fresh[k], chosen.get(k, zero_of(enc.fresh[k]))) for k in keys]
         bad = [z3.Not(enc.fresh_types[k]) for k in keys] + [c.formula for c in conclusions]
         solver = self.solver()
         solver.add(*self.premises, *enc.completable(), *enc.background(), z3.substitute(z3.Or(*bad), *entry))
@@ -791,14 +517,6 @@ def _check(solver: Z3, *assumptions: Z3) -> str:
         return "unknown"
 
 
-def _zero(var: Z3) -> Z3:
-    return z3.IntVal(0) if var.is_int() else z3.RealVal(0)
-
-
-def _one(var: Z3) -> Z3:
-    return z3.IntVal(1) if var.is_int() else z3.RealVal(1)
-
-
 _ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
 
 
@@ -830,166 +548,16 @@ def _fits(value: Decimal, cell_type: ir.CellType) -> bool:
     return True
 
 
-# ---------------------------------------------------------------------------------------------------- reporting
-
-
-def _say(lang: Lang, zh: str, en: str) -> str:
-    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
-
-
-def shown_values(report: Report, spec: ir.Spec, keys: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
-    """(key, label, value) of a report's cells that are not 0 (or of ``keys``), for showing a counterexample."""
-    out: list[tuple[str, str, str]] = []
-    wanted = list(keys) if keys is not None else [k for k, v in report.values.items() if v != 0]
-    for key in wanted:
-        value = report.values.get(key, BLANK)
-        text = "blank" if value is BLANK else "unknown" if value is UNKNOWN else str(value)
-        out.append((key, item_label(spec, "cell", key) if key in spec.cells else key, text))
-    return out
-
-
-def _old_lines(proof: Proof, lang: Lang) -> list[str]:
-    example = proof.counterexample
-    assert example is not None
-    m = proof.migration
-    lines: list[str] = []
-    for name, report in (("", example.old), ("previous.", example.old_previous)):
-        if report is None:
-            continue
-        blanks = sum(1 for v in report.values.values() if v is BLANK)
-        numbers = [(k, lab, v) for k, lab, v in shown_values(report, m.old) if v != "blank"]
-        rest = (
-            _say(lang, "其余单元格为 0", "every other cell 0")
-            if not blanks
-            else _say(lang, f"其余单元格为 0 或空（{blanks} 个空）", f"every other cell 0 or blank ({blanks} blank)")
-        )
-        cells = ", ".join(f"{name}{k} = {v}" for k, _, v in numbers)
-        fields = ", ".join(f"{name}{k} = {v}" for k, v in report.fields.items() if k in _read_fields(proof))
-        shown = "; ".join(x for x in (cells, fields) if x)
-        if not numbers:
-            rest = rest.replace("其余", "").replace("every other", "every") if lang != "both" else rest
-        lines.append(f"{shown} ({rest})" if shown else rest)
-    return lines
-
-
-def _read_fields(proof: Proof) -> set[str]:
-    """The old fields a check reads, the old spec's or (through the migration) the new one's: worth showing."""
-    m = proof.migration
-    found = {k[1] for c in m.old.checks for i in c.instances for k in refs(i.expr) if k[0] == "field"}
-    for check in m.new.checks:
-        for instance in check.instances:
-            for kind, key, _ in refs(instance.expr):
-                target = m.targets.get((kind, key))
-                if kind == "field" and target is not None:
-                    found.update(target.sources)
-    return found
-
-
-def _diagnostics(proof: Proof) -> list[Diagnostic]:
-    m = proof.migration
-    out: list[Diagnostic] = []
-    old_name = f"{m.old.id} {m.old.version}"
-    new_name = f"{m.new.id} {m.new.version}"
-    example = proof.counterexample
-    if example is not None:
-        span = _blamed_span(proof)
-        zh_old = "；".join(_old_lines(proof, "zh"))
-        en_old = "; ".join(_old_lines(proof, "en"))
-        help = [Text(f"最小的反例（{old_name}）：{zh_old}", f"smallest counterexample ({old_name}): {en_old}")]
-        if example.unknown:
-            names = ", ".join(example.unknown)
-            entered = ""
-            if example.completed is not None:
-                values = ", ".join(f"{k} = {example.completed.values.get(k)}" for k in example.unknown if "." in k)
-                entered = values
-            help.append(
-                Text(
-                    f"迁移后未知的单元格：{names}；无论填入什么，该校验都不成立"
-                    + (f"，例如填入 {entered}" if entered else ""),
-                    f"unknown after migration: {names}; whatever is entered the check fails"
-                    + (f", for example with {entered}" if entered else ""),
-                )
-            )
-        if example.message is not None:
-            help.append(Text(f"迁移后：{example.message.zh}", f"migrated: {example.message.en}"))
-        if example.also:
-            help.append(Text("同时违反：" + "、".join(example.also), "also failing: " + ", ".join(example.also)))
-        if example.stage == "type":
-            value = example.new.values.get(example.cell or "")
-            cell = example.cell or ""
-            cell_type = m.new.cells[cell].type.describe() if cell in m.new.cells else ""
-            diag = error("GAI522", span, help, old=old_name, cell=cell, value=str(value), type=cell_type)
-        else:
-            code = "GAI520" if example.stage == "fails" else "GAI521"
-            where = f"{example.check}[{example.position}]" if example.position else example.check
-            diag = error(code, span, help, old=old_name, new=new_name, check=where)
-        out.append(diag)
-    if proof.holds is None:
-        out.append(warning("GAI523", m.span, what="; ".join(proof.incomplete) or "?"))
-    return out
-
-
-def _blamed_span(proof: Proof) -> Any:
-    """The statement that made a value the broken check reads (else the migration's header)."""
-    m = proof.migration
-    example = proof.counterexample
-    assert example is not None
-    keys: list[str] = []
-    if example.check is not None:
-        check = m.new.check(example.check)
-        for instance in check.instances:
-            if instance.position == example.position:
-                keys = [k[1] for k in refs(instance.expr) if k[0] == "cell"]
-    elif example.cell is not None:
-        keys = [example.cell]
-    for key in keys:
-        target = m.targets.get(("cell", key))
-        if target is not None and target.statement is not None and target.how != "same":
-            return m.statements[target.statement].span
-    return m.span
-
-
-def _text(proof: Proof, lang: Lang) -> str:
-    m = proof.migration
-    head = f"{m.file}: {m.name}"
-    timing = _say(
-        lang,
-        f"（{proof.seconds:.2f} 秒，求解 {proof.solver_calls} 次）",
-        f" ({proof.seconds:.2f} s, {proof.solver_calls} solver calls)",
-    )
-    if proof.holds:
-        lines = [
-            head
-            + _say(
-                lang,
-                f"：证明成立{timing}",
-                f": proof holds{timing}",
-            ),
-            "  "
-            + _say(
-                lang,
-                f"{m.old.id} {m.old.version} 的每一份有效报告（允许空单元格，附或不附上年报告）迁移后，不违反 "
-                f"{m.new.version} 的任何校验（共 {proof.positions} 处）",
-                f"every report valid under {m.old.version} (blanks allowed, with or without last year's) migrates "
-                f"to one that fails none of the {proof.positions} check positions of {m.new.version}",
-            ),
-        ]
-        if proof.unknown_cells:
-            lines.append(
-                "  "
-                + _say(
-                    lang,
-                    f"迁移留下 {proof.unknown_cells} 个未知单元格；无论旧报告如何，总能填入使全部校验成立的值",
-                    f"it leaves {proof.unknown_cells} cells unknown; whatever the old report, they can always be "
-                    "entered so that every check holds",
-                )
-            )
-        for key, reason in m.exempt.items():
-            lines.append("  " + _say(lang, f"豁免：{key}（{reason}）", f"exempt: {key} ({reason})"))
-        return "\n".join(lines)
-    if proof.holds is None:
-        return head + _say(lang, f"：证明未完成{timing}", f": proof incomplete{timing}")
-    return head + _say(lang, f"：证明不成立{timing}", f": proof fails{timing}")
-
-
-__all__ = ["Conclusion", "Counterexample", "Proof", "breaking_checks", "components", "kleene", "prove", "refs", "shift"]
+__all__ = [
+    "Conclusion",
+    "Counterexample",
+    "Encoding",
+    "Proof",
+    "breaking_checks",
+    "components",
+    "kleene",
+    "prove",
+    "refs",
+    "report_json",
+    "shift",
+]

@@ -19,7 +19,7 @@ from gaidsl.compiler import compile_file
 from gaidsl.evaluate import evaluate, evaluate_instance
 from gaidsl.migrate import apply
 from gaidsl.migration import Migration
-from gaidsl.proof import _Encoding, kleene, prove, shift
+from gaidsl.proof import Encoding, kleene, prove, shift
 from gaidsl.report import BLANK, UNKNOWN, Report
 from gaidsl.testing import samples
 
@@ -170,7 +170,7 @@ def test_the_three_valued_encoding_agrees_with_the_evaluator(shipped: Migration,
     rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
     report = _perturbed(sample.report, rng, spec)
     previous = _perturbed(sample.previous, rng, spec) if sample.previous is not None and rng.random() < 0.8 else None
-    encoding = _Encoding(shipped)
+    encoding = Encoding(shipped)
     solver = z3.Solver()
     formulas = []
     for check in spec.checks:
