@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +218,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
             text += "\n" + _say(lang, "迁移后不通过的校验：", "checks failing after migration:")
             text += "".join(f"\n  [{r.check}] {r.message.pick(lang)}" for r in after.failures)
         files[f"{stem}.json"] = migrated.report.to_json()
-        files[f"{stem}.log.json"] = _dumps(log)
+        files[f"{stem}.log.json"] = _log_json(log)
         files[f"{stem}.log.txt"] = text + "\n"
         failing += not after.ok
         reports.append(
@@ -261,6 +262,23 @@ def _dumps(data: object) -> str:
     from gaidsl.evaluate import dumps
 
     return dumps(data) + "\n"
+
+
+def _log_json(log: dict[str, Any]) -> str:
+    """A log as JSON: indented, but one line per entry (hundreds of them: readable, and written by the fast encoder).
+    Numbers are written digit for digit, never through float."""
+    from gaidsl.report import _DECIMAL_MARK, _DECIMAL_RE
+
+    def mark(value: object) -> object:
+        if isinstance(value, Decimal):
+            return f"{_DECIMAL_MARK}{value:f}{_DECIMAL_MARK}"
+        raise TypeError(f"not JSON serialisable: {value!r}")
+
+    entries = log["entries"]
+    head = _dumps({**log, "entries": []}).rstrip()
+    lines = ",\n    ".join(json.dumps(e, ensure_ascii=False, default=mark) for e in entries)
+    text = head.replace('"entries": []', '"entries": [\n    ' + lines + "\n  ]") if entries else head
+    return _DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
 
 
 def _progress(items: list[Any]) -> Any:
