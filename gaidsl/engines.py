@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import functools
 import json
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -46,13 +44,11 @@ class EngineMismatch(AssertionError):
     """The SQL and the report's own values disagree: a bug in the SQL target, never a property of the data."""
 
 
-@functools.cache
 def sql_target() -> ModuleType:
     """The SQL target's module (``targets/sql/target.py``)."""
-    from gaidsl.targets import available
+    from gaidsl.targets import target_module
 
-    available()
-    return sys.modules["gaidsl_targets.sql"]
+    return target_module("sql")
 
 
 @attrs.frozen

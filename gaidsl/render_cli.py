@@ -11,7 +11,6 @@ spec or the data cannot be read (nothing is written then).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -24,7 +23,7 @@ from gaidsl.diagnostics import has_errors, render_text
 from gaidsl.output import Content, write_atomically
 from gaidsl.readback import SUFFIXES, read_file
 from gaidsl.report import Report
-from gaidsl.targets import available
+from gaidsl.targets import available, target_module
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
@@ -63,15 +62,7 @@ def register(sub: Any) -> None:
 
 def renderer(target: str) -> ModuleType:
     """The module of a report-rendering target (it defines ``render(spec, report)``)."""
-    module_name = f"gaidsl_targets.{target.replace('-', '_')}"
-    if module_name not in sys.modules:
-        folder = available()[target].folder
-        spec = importlib.util.spec_from_file_location(module_name, folder / "target.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
+    return target_module(available()[target].folder.name)
 
 
 def render(spec: ir.Spec, report: Report | None, to: str) -> Content:

@@ -32,13 +32,20 @@ class Target:
     folder: Path = attrs.field(eq=False, default=Path())
 
 
-def _load_module(name: str, path: Path) -> ModuleType:
-    module_name = f"gaidsl_targets.{name.replace('-', '_')}"
+def target_module(folder: str, file: str = "target.py") -> ModuleType:
+    """A module of a target folder (``target.py`` or a helper beside it), loaded once and shared.
+
+    Targets are folders, not packages, so they reach each other's code through this (the HTML form uses the
+    JavaScript validator, the JavaScript target shares the Python target's ``plan.py``).
+    """
+    stem = file.removesuffix(".py")
+    module_name = f"gaidsl_targets.{folder.replace('-', '_')}" + ("" if stem == "target" else f"_{stem}")
     if module_name in sys.modules:
         return sys.modules[module_name]
+    path = targets_dir() / folder / file
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:  # pragma: no cover - only for broken installs
-        raise ImportError(f"cannot load target {name} from {path}")
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
@@ -51,7 +58,7 @@ def available() -> dict[str, Target]:
     found: dict[str, Target] = {}
     root = targets_dir()
     for folder in sorted(p for p in root.iterdir() if (p / "target.py").is_file()):
-        module = _load_module(folder.name, folder / "target.py")
+        module = target_module(folder.name)
         target = module.TARGET
         if not isinstance(target, Target):
             raise TypeError(f"{folder}/target.py: TARGET is not a gaidsl.targets.Target")

@@ -429,7 +429,8 @@ def test_labels_cannot_inject_sql(label: str, member: str, word: str) -> None:
             assert {r.check for r in rows} == {"le", "w"}
             assert len(db.query(f"SELECT * FROM {engines.REPORTS}")) == 2  # the table is still there, whole
             texts = db.query(f"SELECT rule_zh, position_label FROM {db.validation} WHERE check_key = 'le'")
-            assert {t[0] for t in texts} == {label.replace("\x00", "\ufffd") if engine == "postgres" else label}
+            written = label.replace("\r", " ")  # _spec_string writes a carriage return as a space
+            assert {t[0] for t in texts} == {written.replace("\x00", "\ufffd") if engine == "postgres" else written}
 
 
 def test_literals_and_identifiers() -> None:

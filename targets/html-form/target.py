@@ -14,12 +14,9 @@ escaped, so no spec text can end a script element.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from markupsafe import Markup
@@ -27,20 +24,9 @@ from markupsafe import Markup
 from gaidsl import ir
 from gaidsl.layout import Box, Grid, cell_headers, layout
 from gaidsl.report import Report
-from gaidsl.targets import Files, Target, environment
+from gaidsl.targets import Files, Target, environment, target_module
 
 HERE = Path(__file__).resolve().parent
-
-
-def _sibling(name: str) -> ModuleType:
-    module_name = f"gaidsl_targets.{name.replace('-', '_')}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, HERE.parent / name / "target.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
 
 
 _UNSAFE = re.compile("[<>&\u2028\u2029]")
@@ -104,8 +90,8 @@ def _field_input(field: ir.Field) -> dict[str, Any]:
 
 def form_html(spec: ir.Spec, report: Report | None = None) -> str:
     lay = layout(spec)
-    html = _sibling("html")
-    javascript = _sibling("javascript")
+    html = target_module("html")
+    javascript = target_module("javascript")
     parts = []
     for part in lay.parts:
         blocks: list[dict[str, Any]] = []

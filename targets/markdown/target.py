@@ -7,12 +7,9 @@ with the official merged headers). Text is escaped for both Markdown and HTML.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 from markupsafe import Markup, escape
 
@@ -30,20 +27,9 @@ from gaidsl.layout import (
     text_of,
 )
 from gaidsl.report import Report
-from gaidsl.targets import Files, Target
+from gaidsl.targets import Files, Target, target_module
 
 HERE = Path(__file__).resolve().parent
-
-
-def _sibling(name: str) -> ModuleType:
-    module_name = f"gaidsl_targets.{name.replace('-', '_')}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, HERE.parent / name / "target.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
 
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}#|~!])")
@@ -69,7 +55,7 @@ def _value(report: Report | None) -> Callable[[Box], Markup]:
 
 
 def render_layout(lay: Layout, report: Report | None) -> str:
-    html = _sibling("html")
+    html = target_module("html")
     out = [f"# {md_text(lay.report_title(report))}", ""]
     contact = contact_line(lay, report)
     if contact:

@@ -7,29 +7,15 @@ the stylesheet prefers 仿宋/宋体 where they are installed.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 from pathlib import Path
-from types import ModuleType
 
 from gaidsl import ir
 from gaidsl.layout import layout
 from gaidsl.report import Report
-from gaidsl.targets import Files, Target
+from gaidsl.targets import Files, Target, target_module
 
 HERE = Path(__file__).resolve().parent
-
-
-def _sibling(name: str) -> ModuleType:
-    module_name = f"gaidsl_targets.{name.replace('-', '_')}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, HERE.parent / name / "target.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -43,7 +29,7 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render(spec: ir.Spec, report: Report | None) -> bytes:
-    html = _sibling("html")
+    html = target_module("html")
     css = html.stylesheet() + (HERE / "print.css").read_text(encoding="utf-8")
     return html_to_pdf(html.render_layout(layout(spec), report, css=css))
 

@@ -9,33 +9,18 @@ Every label, message and key is embedded with ``repr()``, never pasted into the 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 
 from gaidsl import ir
-from gaidsl.targets import Files, Target, environment
+from gaidsl.targets import Files, Target, environment, target_module
 
 HERE = Path(__file__).resolve().parent
 CHUNK = 64  # terms per statement in long sums
 
 
-def _plan_module() -> ModuleType:
-    """``plan.py`` beside this file (shared with the JavaScript target), loaded once."""
-    name = "gaidsl_targets.python_plan"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE / "plan.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-P = _plan_module()
+P = target_module("python", "plan.py")
 
 
 def lit(value: object) -> str:

@@ -23,6 +23,7 @@ logic, comparisons use the same tolerance rule, text conditions read a blank tex
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -70,16 +71,28 @@ class Unsupported(ValueError):
 # ---------------------------------------------------------------------------------------------------- quoting
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def literal(text: str, dialect: str) -> str:
     """A SQL string literal for any text: quotes doubled; PostgreSQL gets an E'' literal when backslashes occur (so
-    the result does not depend on ``standard_conforming_strings``). NUL is ``chr(0)`` in DuckDB and SQLite; PostgreSQL
-    text cannot hold it, so there it becomes U+FFFD."""
-    if "\x00" in text:
-        if dialect == "postgres":
-            text = text.replace("\x00", "\ufffd")
-        else:
-            nul = "char(0)" if dialect == "sqlite" else "chr(0)"
-            return "(" + f" || {nul} || ".join(literal(part, dialect) for part in text.split("\x00")) + ")"
+    the result does not depend on ``standard_conforming_strings``). Control characters (a carriage return, say) are
+    spliced in as ``chr(n)`` (``char(n)`` in SQLite) so no tool that splits or normalises lines can change them.
+    PostgreSQL text cannot hold NUL, so there it becomes U+FFFD."""
+    if dialect == "postgres":
+        text = text.replace("\x00", "\ufffd")
+    if _CONTROL.search(text):
+        function = "char" if dialect == "sqlite" else "chr"
+        pieces: list[str] = []
+        last = 0
+        for match in _CONTROL.finditer(text):
+            if match.start() > last:
+                pieces.append(literal(text[last : match.start()], dialect))
+            pieces.append(f"{function}({ord(match.group(0))})")
+            last = match.end()
+        if last < len(text):
+            pieces.append(literal(text[last:], dialect))
+        return "(" + " || ".join(pieces) + ")"
     body = text.replace("'", "''")
     if dialect == "postgres" and "\\" in body:
         return "E'" + body.replace("\\", "\\\\") + "'"

@@ -14,13 +14,10 @@ text). Blank cells stay empty; unknown values are written 未知.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import sys
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from openpyxl import Workbook
@@ -34,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gaidsl import ir
 from gaidsl.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
 from gaidsl.report import BLANK, UNKNOWN, Missing, Report
-from gaidsl.targets import Files, Target
+from gaidsl.targets import Files, Target, target_module
 
 HERE = Path(__file__).resolve().parent
 META_SHEET = "_gaidsl"
@@ -42,17 +39,6 @@ FIELDS_SHEET = "报告信息"
 TEXTS_SHEET = "文字部分"
 CHECKS_SHEET = "校验"
 STATUS = {"pass": "通过", "fail": "未通过", "unverifiable": "无法核验"}
-
-
-def _formulas() -> ModuleType:
-    name = "gaidsl_targets.xlsx_formulas"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE / "formulas.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 THIN = Side(style="thin", color="000000")
@@ -290,7 +276,7 @@ class _Book:
 
     def checks_sheet(self) -> None:
         ws = self.wb.create_sheet(sheet_title(CHECKS_SHEET, self.used))
-        formulas = _formulas().Formulas(
+        formulas = target_module("xlsx", "formulas.py").Formulas(
             self.spec,
             lambda k: self.ref("cell", k),
             lambda k: self.ref("field", k),
