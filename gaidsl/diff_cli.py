@@ -56,6 +56,16 @@ def _fail(compilations: Sequence[Compilation], args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
     old, new = compile_file(args.old), compile_file(args.new)
+    for path, compiled in ((args.old, old), (args.new, new)):
+        if compiled.migration is not None and compiled.ok:
+            sys.stderr.write(
+                _say(
+                    lang,
+                    f"gaidsl diff: {path} 是迁移文件，不是格式规范（迁移用 --migration 给出）\n",
+                    f"gaidsl diff: {path} is a migration, not a spec (give migrations with --migration)\n",
+                )
+            )
+            return EXIT_INPUT
     bad = [c for c in (old, new) if c.spec is None or not c.ok]
     if bad:
         return _fail(bad, args)

@@ -240,18 +240,18 @@ CATALOG: dict[str, Template] = {
     ),
     "GAI520": Template(
         "migration",
-        "{old}的有效报告迁移后违反{new}的校验「{check}」",
+        "{old} 的有效报告迁移后违反 {new} 的校验「{check}」",
         "a report valid under {old} migrates to one that fails check '{check}' of {new}",
     ),
     "GAI521": Template(
         "migration",
-        "{old}的有效报告迁移后，无论怎样填写未知单元格，都违反{new}的校验「{check}」",
+        "{old} 的有效报告迁移后，无论怎样填写未知单元格，都违反 {new} 的校验「{check}」",
         "a report valid under {old} migrates to one that fails check '{check}' of {new} whatever is entered in its "
         "unknown cells",
     ),
     "GAI522": Template(
         "migration",
-        "{old}的有效报告迁移后，「{cell}」的值 {value} 不符合新类型（{type}）",
+        "{old} 的有效报告迁移后，「{cell}」的值 {value} 不符合新类型（{type}）",
         "a report valid under {old} migrates to one whose '{cell}' is {value}, which its new type ({type}) does not "
         "allow",
     ),

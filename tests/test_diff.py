@@ -235,6 +235,8 @@ def test_cli_text_json_and_exit_codes() -> None:
     assert rows == EXPECTED_2019_TO_2021
     assert run_cli("diff", str(SPEC_2019), str(SPEC_2021), "--migration", str(MIGRATION)).code == 1  # the year
     assert run_cli("diff", str(SPEC_2021), str(SPEC_2019), "--migration", str(MIGRATION)).code == 2  # wrong way
+    swapped = run_cli("diff", str(SPEC_2019), str(MIGRATION), "--lang", "en")
+    assert swapped.code == 2 and "is a migration" in swapped.err
     missing = run_cli("diff", str(SPEC_2019), "nope.gai")
     assert missing.code == 2 and "GAI090" in missing.err and "Traceback" not in missing.err
 
