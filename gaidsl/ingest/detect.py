@@ -68,7 +68,12 @@ def read_document(data: bytes, name: str, route: str | None = None) -> Document:
             return docx.read_bytes(data, name)
         except docx.DocxError as exc:
             raise Unreadable(f"无法读取 .docx 文件：{exc}", f"cannot read the .docx file: {exc}") from exc
-    if route is None and suffix in (".doc", ".pdf", ".xls", ".xlsx", ".wps"):
+    if route is None and suffix == ".xlsx":
+        raise Unreadable(
+            "不支持 .xlsx：gaidsl 生成的工作簿请用 gaidsl readback SPEC FILE.xlsx 读回",
+            "unsupported file type .xlsx: read a workbook gaidsl wrote with gaidsl readback SPEC FILE.xlsx",
+        )
+    if route is None and suffix in (".doc", ".pdf", ".xls", ".wps"):
         raise Unreadable(f"不支持的文件类型 {suffix}", f"unsupported file type {suffix}")
     text = decode(data)
     if not text.strip():
