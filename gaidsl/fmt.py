@@ -30,18 +30,14 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import contextlib
 import difflib
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 
 import attrs
 
-from gaidsl import ast
+from gaidsl import ast, output
 from gaidsl.compiler import read_source
 from gaidsl.diagnostics import Diagnostic, DiagnosticError, render_json, render_text
 from gaidsl.parser import parse
@@ -494,24 +490,6 @@ def _diff(path: str, old: str, new: str) -> str:
     return "".join(difflib.unified_diff(lines(old), lines(new), fromfile=path, tofile=f"{path} (formatted)"))
 
 
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Replace ``path`` by ``text`` (UTF-8) through a temporary file in the same folder, keeping its permissions."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(temp, target.stat().st_mode & 0o7777)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def _render(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
     """Diagnostics go to stderr (stdout carries the formatted text or the diffs), as text or JSON."""
     if not diagnostics:
@@ -556,7 +534,7 @@ def run_fmt(args: argparse.Namespace) -> int:
                 problems = True
         elif write:
             if formatted != source.text:
-                write_atomically(path, formatted)
+                output.write_atomically(path, formatted)
         else:
             sys.stdout.write(formatted)
     sys.stdout.flush()

@@ -17,16 +17,19 @@ import attrs
 Content = str | bytes
 
 
-def write_atomically(path: str | os.PathLike[str], data: Content) -> None:
-    """Replace ``path`` by ``data`` through a temporary file in the same folder (keeping permissions if it existed)."""
+def write_atomically(path: str | os.PathLike[str], data: Content, fsync: bool = True) -> None:
+    """Replace ``path`` by ``data`` through a temporary file in the same folder (keeping permissions if it existed):
+    a reader sees the old file or the new one, never a part. Batches writing thousands of files pass
+    ``fsync=False`` (a crash mid-batch is recovered by running it again)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
         if target.exists():
             with contextlib.suppress(OSError):
                 os.chmod(temp, target.stat().st_mode & 0o7777)

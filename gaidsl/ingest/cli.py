@@ -21,15 +21,12 @@ failing check; 2 usage, an unreadable spec, or an input that cannot be read at a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from gaidsl import ir
+from gaidsl import ir, output
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
@@ -169,20 +166,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename it into place: a reader sees the old file or
-    the new one, never a part. (Unlike :func:`gaidsl.output.write_atomically`, no fsync per file: a batch writes
-    thousands of files, and a crash mid-batch is recovered by running it again.)"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    """Batch writes skip the fsync per file (thousands of files; a crash mid-batch is recovered by a re-run)."""
+    output.write_atomically(path, text, fsync=False)
 
 
 def _write(out: Path, items: list[Any], summary: bool, args: argparse.Namespace) -> None:
