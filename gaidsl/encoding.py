@@ -63,16 +63,6 @@ def from_z3(value: Z3) -> Fraction:
     raise ValueError(f"not a number: {value}")
 
 
-def is_text_expr(spec: ir.Spec, expr: ir.Expr) -> bool:
-    if isinstance(expr, ir.TextConst | ir.TextRef):
-        return True
-    if isinstance(expr, ir.FieldRef):
-        return not spec.fields[expr.field].type.numeric
-    if isinstance(expr, ir.CellRef):
-        return not spec.cells[expr.cell].type.numeric
-    return False
-
-
 class Encoder:
     """IR expressions as z3 terms, creating variables (and their type constraints) as they are met."""
 
@@ -206,7 +196,7 @@ class Encoder:
 
     def cond(self, expr: ir.Expr, tolerance: Decimal | None) -> Z3:
         if isinstance(expr, ir.Compare):
-            if is_text_expr(self.spec, expr.left) or is_text_expr(self.spec, expr.right):
+            if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
                 same = self.text(expr.left) == self.text(expr.right)
                 return same if expr.op == "==" else z3.Not(same)
             diff = self.num(expr.left) - self.num(expr.right)
@@ -272,7 +262,7 @@ class Encoder:
     def ray(self, expr: ir.Expr, tolerance: Decimal | None, positive: bool = True) -> Z3:
         """A condition on a point x and a direction d implying ``expr`` (or its negation) at x + t·d for all t ≥ 0."""
         if isinstance(expr, ir.Compare):
-            if is_text_expr(self.spec, expr.left) or is_text_expr(self.spec, expr.right):
+            if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
                 return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
             op = expr.op if positive else _NEGATED[expr.op]
             at_x = self.cond(ir.Compare(op, expr.left, expr.right), tolerance)

@@ -428,7 +428,7 @@ class _Env:
         raise TypeError(f"not a condition: {expr!r}")
 
     def compare(self, expr: ir.Compare) -> Truth:
-        if _is_text(self.spec, expr.left) or _is_text(self.spec, expr.right):
+        if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
             ls, rs = self.string(expr.left), self.string(expr.right)
             outcome: Truth = None
             if ls is not None and rs is not None:
@@ -479,16 +479,6 @@ def compare_numbers(op: str, difference: Decimal, tolerance: Decimal) -> bool:
     if op == ">":
         return difference > tolerance
     raise ValueError(f"unknown comparison {op!r}")
-
-
-def _is_text(spec: ir.Spec, expr: ir.Expr) -> bool:
-    if isinstance(expr, ir.TextConst | ir.TextRef):
-        return True
-    if isinstance(expr, ir.FieldRef):
-        return not spec.fields[expr.field].type.numeric
-    if isinstance(expr, ir.CellRef):
-        return not spec.cells[expr.cell].type.numeric
-    return False
 
 
 def cell_labels(spec: ir.Spec, cell: ir.Cell) -> tuple[str, ...]:

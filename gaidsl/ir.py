@@ -361,3 +361,14 @@ class Spec:
 
     def table_of(self, cell_key: str) -> Table:
         return self.tables[self.cells[cell_key].table]
+
+
+def is_text(spec: Spec, expr: Expr) -> bool:
+    """Whether an operand of a comparison is text (a text constant, a text block, or a non-numeric field or cell)."""
+    if isinstance(expr, TextConst | TextRef):
+        return True
+    if isinstance(expr, FieldRef):
+        return not spec.fields[expr.field].type.numeric
+    if isinstance(expr, CellRef):
+        return not spec.cells[expr.cell].type.numeric
+    return False

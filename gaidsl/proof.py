@@ -39,7 +39,7 @@ import z3  # type: ignore[import-untyped]
 
 from gaidsl import ir
 from gaidsl.diagnostics import Diagnostic, Lang, Text
-from gaidsl.encoding import Z3, VarKey, from_z3, is_text_expr, var_ref
+from gaidsl.encoding import Z3, VarKey, from_z3, var_ref
 from gaidsl.migration import Migration
 from gaidsl.proof_encoding import Conclusion, Encoding, components, kleene, one_of, refs, shift, zero_of
 from gaidsl.report import BLANK, UNKNOWN, FieldValue, Missing, Report
@@ -386,7 +386,7 @@ class _Prover:
         chosen: dict[VarKey, Z3] = {}
         for conclusion in conclusions:
             expr = conclusion.instance.expr if conclusion.instance is not None else None
-            if not isinstance(expr, ir.Compare) or expr.op != "==" or is_text_expr(self.m.new, expr.left):
+            if not isinstance(expr, ir.Compare) or expr.op != "==" or ir.is_text(self.m.new, expr.left):
                 continue
             free = [k for k in conclusion.unknown if k not in chosen]
             if not free:

@@ -20,7 +20,7 @@ import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl import ir
-from gaidsl.encoding import Encoder, Problem, VarKey, from_z3, is_text_expr
+from gaidsl.encoding import Encoder, Problem, VarKey, from_z3
 from gaidsl.report import Report
 
 FULL_DECIMALS = 99  # a draft's ``decimals`` meaning: write every amount with all its cell's decimals
@@ -172,7 +172,7 @@ class Sampler:
                 for node in ir.walk(instance.expr):
                     if isinstance(node, ir.CellRef | ir.FieldRef | ir.TextRef):
                         key = Encoder.key_of(node)
-                        numeric = not (isinstance(node, ir.TextRef) or is_text_expr(spec, node))
+                        numeric = not (isinstance(node, ir.TextRef) or ir.is_text(spec, node))
                         if numeric and key not in keys:
                             keys.append(key)
                         elif not numeric and key not in text_keys and key[0] != "cell":
@@ -206,7 +206,7 @@ class Sampler:
                 parts = _conjuncts(instance.expr)
                 linear = 0
                 for part in parts:
-                    if isinstance(part, ir.Compare) and part.op == "==" and not is_text_expr(spec, part.left):
+                    if isinstance(part, ir.Compare) and part.op == "==" and not ir.is_text(spec, part.left):
                         left, right = _linear(part.left, self.index), _linear(part.right, self.index)
                         if left is not None and right is not None:
                             row = dict(left[0])
@@ -442,7 +442,7 @@ class Sampler:
             expr = instance.expr
             if not (isinstance(expr, ir.Compare) and expr.op in ("<", "<=", ">", ">=")):
                 continue
-            if is_text_expr(self.spec, expr.left):
+            if ir.is_text(self.spec, expr.left):
                 continue
             left, right = _linear(expr.left, self.index), _linear(expr.right, self.index)
             if left is None or right is None:

@@ -279,7 +279,7 @@ class _Builder:
 
     def compare(self, expr: ir.Compare) -> int:
         number = len(self.comparisons)
-        if _is_text(self.spec, expr.left) or _is_text(self.spec, expr.right):
+        if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
             left, right = self.string(expr.left), self.string(expr.right)
             item = Comparison(number, expr.op, True, left_str=left, right_str=right)
         else:
@@ -413,16 +413,6 @@ def _static(tree: Num) -> Decimal:
         if tree.op == "scale" and tree.arg is not None:
             return tree.value * _static(tree.arg)
     raise TypeError(tree)
-
-
-def _is_text(spec: ir.Spec, expr: ir.Expr) -> bool:
-    if isinstance(expr, ir.TextConst | ir.TextRef):
-        return True
-    if isinstance(expr, ir.FieldRef):
-        return not spec.fields[expr.field].type.numeric
-    if isinstance(expr, ir.CellRef):
-        return not spec.cells[expr.cell].type.numeric
-    return False
 
 
 def position(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Position:

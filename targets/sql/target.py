@@ -338,7 +338,7 @@ class Expressions:
 
     def compare(self, expr: ir.Compare) -> tuple[str, dict[str, str]]:
         """The condition (a nullable boolean) and the comparison's output columns."""
-        if _is_text(self.spec, expr.left) or _is_text(self.spec, expr.right):
+        if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
             left, right = self.string(expr.left), self.string(expr.right)
             if expr.op not in ("==", "!="):
                 raise Unsupported(f"text comparison {expr.op!r}")
@@ -460,16 +460,6 @@ def _number_literal(value: Decimal, dialect: str) -> str:
     if dialect == "sqlite" and places(value):
         raise Unsupported(f"SQLite needs whole numbers here, got {text}")
     return f"({text})" if value < 0 else text
-
-
-def _is_text(spec: ir.Spec, expr: ir.Expr) -> bool:
-    if isinstance(expr, ir.TextConst | ir.TextRef):
-        return True
-    if isinstance(expr, ir.FieldRef):
-        return not spec.fields[expr.field].type.numeric
-    if isinstance(expr, ir.CellRef):
-        return not spec.cells[expr.cell].type.numeric
-    return False
 
 
 # ---------------------------------------------------------------------------------------------------- the view
