@@ -238,3 +238,184 @@ def test_summary_page_escapes_what_reports_say(tmp_path: Path) -> None:
     run_cli("ingest", str(SPEC_2021), str(hostile), "-o", str(out))
     page = (out / "summary.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# ------------------------------------------------------------------------------------------------ files gaidsl wrote
+
+DATA_2021 = ROOT / "tests" / "data" / "jiujia_2023.json"
+SPEC_2019 = ROOT / "specs" / "gov_info_disclosure_2019.gai"
+
+
+def _data_with_blank_and_unknown(tmp_path: Path) -> Path:
+    """The 九甲镇 2023 report with a blank cell, an unknown one and a two-paragraph text."""
+    data = json.loads(DATA_2021.read_text(encoding="utf-8"))
+    data["values"]["requests.received.research"] = None
+    data["values"]["appeals.review_upheld"] = "unknown"
+    data["texts"]["problems"] = "一是人员不足。\n二是培训不够。"
+    path = tmp_path / "jiujia.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _report(spec_file: Path, path: Path) -> dict[str, object]:
+    from gaidsl.data import load_report
+    from tests.render_support import normalised
+
+    spec = compile_file(spec_file).spec
+    assert spec is not None
+    return normalised(load_report(path, spec))
+
+
+def _render(spec_file: Path, data: Path, to: str, out: Path) -> Path:
+    run = run_cli("render", str(spec_file), str(data), "--to", to, "-o", str(out))
+    assert run.code == 0, run.err
+    return out
+
+
+def _set_in_workbook(path: Path, values: dict[str, object]) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    for row in wb["_gaidsl"].iter_rows(values_only=True):
+        if row[1] in values:
+            wb[str(row[2])][str(row[3])] = values[str(row[1])]
+    wb.save(path)
+
+
+@pytest.mark.parametrize("to", ["xlsx", "docx"])
+def test_a_rendered_workbook_or_document_reads_back_to_the_same_data(tmp_path: Path, to: str) -> None:
+    data = _data_with_blank_and_unknown(tmp_path)
+    filled = _render(SPEC_2021, data, to, tmp_path / f"filled.{to}")
+    out = tmp_path / "out"
+    run = run_cli("ingest", str(SPEC_2021), str(filled), "-o", str(out))
+    assert run.code == 0, run.err
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert names == ["filled.json", "filled.log", "reading/filled.json"]
+    assert _report(SPEC_2021, out / "filled.json") == _report(SPEC_2021, data)
+    reading = json.loads((out / "reading" / "filled.json").read_text(encoding="utf-8"))
+    assert reading["route"] == f"gaidsl_{to}" and reading["unread"] == []
+    where = reading["provenance"]["requests.received.natural"]["where"]
+    assert ("!" in where) if to == "xlsx" else where.startswith("table ")
+    assert reading["checks"]["fail"] == 0
+    log = (out / "filled.log").read_text(encoding="utf-8")
+    assert "ING010" in log and "gaidsl" in log
+    # to stdout, and the same data as gaidsl readback gives
+    single = run_cli("ingest", str(SPEC_2021), str(filled))
+    back = run_cli("readback", str(SPEC_2021), str(filled))
+    assert single.code == 0 and back.code == 0
+    assert json.loads(single.out) == json.loads(back.out)
+
+
+def test_a_gaidsl_docx_is_read_as_a_published_report_when_the_route_says_so(tmp_path: Path) -> None:
+    filled = _render(SPEC_2021, DATA_2021, "docx", tmp_path / "report.docx")
+    run = run_cli("ingest", str(SPEC_2021), str(filled), "--route", "docx", "--format", "json")
+    assert run.code == 0, run.err
+    document = json.loads(run.out)
+    assert document["reading"]["route"] == "docx"
+    assert document["data"]["values"] == json.loads(DATA_2021.read_text(encoding="utf-8"))["values"]
+    # a .docx gaidsl did not write (no gaidsl mark in its properties) goes to the published-report reader
+    import docx
+
+    doc = docx.Document(str(filled))
+    doc.core_properties.comments = ""
+    doc.save(str(tmp_path / "published.docx"))
+    run = run_cli("ingest", str(SPEC_2021), str(tmp_path / "published.docx"), "--format", "json")
+    assert run.code == 0 and json.loads(run.out)["reading"]["route"] == "docx"
+
+
+def test_a_workbook_filled_by_hand_with_a_bad_value(tmp_path: Path) -> None:
+    filled = _render(SPEC_2021, DATA_2021, "xlsx", tmp_path / "filled.xlsx")
+    _set_in_workbook(filled, {"requests.carried_in.natural": 1.5, "published": "昨天"})
+    run = run_cli("ingest", str(SPEC_2021), str(filled), "--format", "json")
+    assert run.code == 1  # read, with a cell not read
+    document = json.loads(run.out)
+    assert document["reading"]["unread"] == ["requests.carried_in.natural"]
+    codes = {e["code"]: e for e in document["reading"]["log"]}
+    assert codes["GAI706"]["level"] == "error" and codes["GAI706"]["cells"] == ["requests.carried_in.natural"]
+    assert "!" in codes["GAI706"]["where"]  # the sheet and cell
+    assert "GAI713" in codes
+    assert document["data"]["values"].get("requests.carried_in.natural") is None  # not read: blank
+    assert document["data"]["values"]["requests.received.natural"] is not None
+    assert document["data"]["fields"].get("published") is None
+
+
+def test_a_workbook_for_another_version(tmp_path: Path) -> None:
+    from gaidsl.sample import valid_reports
+
+    spec_2019 = compile_file(SPEC_2019).spec
+    assert spec_2019 is not None
+    data = tmp_path / "r2019.json"
+    data.write_text(valid_reports(spec_2019, 1, seed=5)[0].to_json(), encoding="utf-8")
+    filled = _render(SPEC_2019, data, "xlsx", tmp_path / "r2019.xlsx")
+    run = run_cli("ingest", str(SPEC_2021), str(filled))
+    assert run.code == 2 and "GAI711" in run.err and "ING001" in run.err and "Traceback" not in run.err
+    assert run.out == ""
+    auto = run_cli("ingest", "auto", str(filled))
+    assert auto.code == 0, auto.err
+    assert json.loads(auto.out)["version"] == "2019"
+    assert _report(SPEC_2019, data) == normalised_json(SPEC_2019, auto.out, tmp_path)
+
+
+def normalised_json(spec_file: Path, text: str, tmp_path: Path) -> dict[str, object]:
+    path = tmp_path / "read.json"
+    path.write_text(text, encoding="utf-8")
+    return _report(spec_file, path)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("broken.xlsx", "GAI090"), ("other.xlsx", "GAI090"), ("empty.xlsx", "GAI090"), ("renamed.dat", "GAI090")],
+)
+def test_workbooks_gaidsl_did_not_write_exit_2(tmp_path: Path, name: str, code: str) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / name
+    if name == "broken.xlsx":
+        path.write_bytes(b"PK\x03\x04not really a zip")
+    elif name == "empty.xlsx":
+        path.write_bytes(b"")
+    else:
+        Workbook().save(path)  # a workbook without the _gaidsl sheet (renamed.dat: found by content)
+    run = run_cli("ingest", str(SPEC_2021), str(path))
+    assert run.code == 2
+    assert code in run.err and "ING001" in run.err
+    assert "Traceback" not in run.err and "内部错误" not in run.err
+
+
+def test_a_folder_of_reports_and_workbooks(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(CASES / "01_word_text_tidy.txt", folder / "a.txt")
+    shutil.copy(SHUYANG, folder / "b.txt")
+    _render(SPEC_2021, DATA_2021, "xlsx", folder / "c.xlsx")
+    _render(SPEC_2021, DATA_2021, "docx", folder / "d.docx")
+    (folder / "~$c.xlsx").write_bytes(b"\x05owner")  # the lock file Excel leaves beside an open workbook
+    out = tmp_path / "out"
+    run = run_cli("ingest", str(SPEC_2021), str(folder), "-o", str(out), "--lang", "en")
+    assert run.code == 0, run.out + run.err
+    rows = {Path(r["file"]).name: r for r in csv.DictReader((out / "summary.csv").open(encoding="utf-8"))}
+    assert set(rows) == {"a.txt", "b.txt", "c.xlsx", "d.docx"}
+    assert rows["c.xlsx"]["route"] == "gaidsl_xlsx" and rows["d.docx"]["route"] == "gaidsl_docx"
+    assert rows["c.xlsx"]["status"] == "ok" and rows["c.xlsx"]["read"] == "200" and rows["c.xlsx"]["unread"] == "0"
+    assert rows["c.xlsx"]["body"] == "九甲镇人民政府" and rows["c.xlsx"]["year"] == "2023"
+    assert _report(SPEC_2021, out / "c.json") == _report(SPEC_2021, out / "d.json") == _report(SPEC_2021, DATA_2021)
+    assert "c.xlsx" in (out / "summary.html").read_text(encoding="utf-8")
+    # a broken workbook in the folder: the batch goes on, exits 2, and nothing is overwritten without --force
+    (folder / "e.xlsx").write_bytes(b"PK\x03\x04broken")
+    again = run_cli("ingest", str(SPEC_2021), str(folder), "-o", str(out))
+    assert again.code == 2 and "--force" in again.err
+    forced = run_cli("ingest", str(SPEC_2021), str(folder), "-o", str(out), "--force", "--lang", "en")
+    assert forced.code == 2 and "Traceback" not in forced.err
+    assert "e.xlsx: error[ING001]" in forced.out and "GAI090" in forced.out
+    rows = {Path(r["file"]).name: r for r in csv.DictReader((out / "summary.csv").open(encoding="utf-8"))}
+    assert rows["e.xlsx"]["status"] == "unreadable" and "GAI090" in rows["e.xlsx"]["reason"]
+    assert rows["c.xlsx"]["status"] == "ok"
+    assert not (out / "e.json").exists() and "GAI090" in (out / "e.log").read_text(encoding="utf-8")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_named_xlsx_read_or_are_unreadable(data: bytes) -> None:
+    assert SPEC is not None
+    with contextlib.suppress(Unreadable):
+        ingest_bytes(SPEC, data, "x.xlsx")

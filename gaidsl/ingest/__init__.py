@@ -2,7 +2,8 @@
 
 ``ingest_file(spec, path)`` (or ``ingest_text``/``ingest_bytes``) reads a published annual report — Word text, a
 web page (HTML or ``|``-joined text), PDF layout text or a .docx file — into a :class:`~gaidsl.report.Report` of the
-spec, with the provenance of every value and a reading log of what could not be read and why. Pass a sequence of
+spec, with the provenance of every value and a reading log of what could not be read and why (a workbook or Word
+document that gaidsl wrote, filled in, is read back by its own map: :mod:`.written`). Pass a sequence of
 specs instead of one to choose the version by the report's layout (``--spec auto``). See :mod:`.reader` for the
 steps, :mod:`.messages` for the log's codes and :mod:`.batch` for folders of reports.
 

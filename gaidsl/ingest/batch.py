@@ -30,8 +30,9 @@ from gaidsl.ingest.normalise import label_key
 from gaidsl.ingest.reader import Result, ingest_file, unreadable_entry
 from gaidsl.report import Missing
 
-FOLDER_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx"})
-"""What a folder is searched for (a file named on the command line is read whatever its name)."""
+FOLDER_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".xlsx"})
+"""What a folder is searched for (a file named on the command line is read whatever its name); hidden files and the
+lock files Office leaves beside an open document (``~$NAME.docx``) are left out."""
 OUR_FILES = frozenset({"summary.html", "summary.csv"})
 
 
@@ -83,7 +84,7 @@ def collect(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
         path = Path(raw)
         if path.is_dir():
             found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
-            files.extend(sorted(p for p in found if not p.name.startswith(".") and p.name not in OUR_FILES))
+            files.extend(sorted(p for p in found if not p.name.startswith((".", "~$")) and p.name not in OUR_FILES))
         elif path.exists():
             files.append(path)
         else:

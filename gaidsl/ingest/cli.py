@@ -8,11 +8,14 @@
 
 ``SPEC`` is a spec file, or ``auto`` to choose among the shipped national specs by each report's layout (also
 ``--spec auto``/``--spec FILE``, then every positional argument is an input). Inputs are files or folders (searched
-for .txt, .html, .htm and .docx files). With ``-o DIR`` each report gives ``NAME.json`` (the data file),
-``NAME.log`` (the reading log) and ``reading/NAME.json`` (where every value came from, the log as data, the text
-checks); with more than one report also ``summary.csv`` and ``summary.html``. Existing files are never overwritten
-without ``--force`` (nothing is written then); every file is written atomically. Every report is also checked
-(``--no-check`` skips it), last year's report of the same body serving as ``previous`` when it is among the inputs.
+for .txt, .html, .htm, .docx and .xlsx files). A workbook gaidsl wrote (``gaidsl build``/``render --to xlsx``),
+filled in, and a .docx whose properties say gaidsl wrote it are read back by their own map
+(:mod:`~gaidsl.ingest.written`, as ``gaidsl readback`` does); every other .docx is read as a published report.
+With ``-o DIR`` each report gives ``NAME.json`` (the data file), ``NAME.log`` (the reading log) and
+``reading/NAME.json`` (where every value came from, the log as data, the text checks); with more than one report
+also ``summary.csv`` and ``summary.html``. Existing files are never overwritten without ``--force`` (nothing is
+written then); every file is written atomically. Every report is also checked (``--no-check`` skips it), last
+year's report of the same body serving as ``previous`` when it is among the inputs.
 
 Exit codes: 0 every report read completely and no error-severity check fails; 1 a report has cells not read or a
 failing check; 2 usage, an unreadable spec, or an input that cannot be read at all.
@@ -35,6 +38,7 @@ _EXAMPLES = """examples:
   gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
   gaidsl ingest --spec auto reports/ -o out/            (out/NAME.json, NAME.log, reading/NAME.json, summary.*)
   gaidsl ingest auto a.html b.docx -o out/ --force
+  gaidsl ingest specs/gov_info_disclosure_2021.gai filled.xlsx -o out/   (a workbook gaidsl wrote, filled in)
 
 exit codes: 0 all read and no error-severity check fails, 1 cells not read or checks failing,
             2 usage, an unreadable spec or an unreadable input"""
@@ -43,11 +47,12 @@ exit codes: 0 all read and no error-severity check fails, 1 cells not read or ch
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "ingest",
-        help="read published reports (Word text, web pages, PDF text, .docx) into data files, with reading logs",
+        help="read published reports (Word text, web pages, PDF text, .docx) and filled gaidsl forms into data files",
         description=(
             "Read published reports (Word text, web pages, PDF layout text, .docx) into data files, each value with "
-            "where it came from, and a reading log of what could not be read and why. Folders are searched for "
-            "reports; several reports give a summary (summary.csv, summary.html) of which fail which checks."
+            "where it came from, and a reading log of what could not be read and why. A workbook (.xlsx) or Word "
+            "document gaidsl wrote, filled in, is read back by its own map. Folders are searched for reports; "
+            "several reports give a summary (summary.csv, summary.html) of which fail which checks."
         ),
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -61,7 +66,8 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--route",
         choices=("word_text", "pipe_text", "pdf_layout", "html", "docx"),
-        help="force the layout reader (default: detected per input)",
+        help="force the layout reader (default: detected per input; --route docx reads a .docx gaidsl wrote as a "
+        "published report)",
     )
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None, help="show a progress bar")

@@ -5,7 +5,8 @@ Reader
     with the layout kept first, e.g. ``pdftotext -layout`` or pypdf's ``extraction_mode='layout'``). Text is
     decoded as UTF-8, else GB18030 (what Chinese Windows saves). HTML (by suffix or markup) is read as a web page;
     other text by the reader whose layout it looks most like: tab-indented cells (Word text), ``|``-joined cells
-    (web page text) or space-aligned columns (PDF layout text).
+    (web page text) or space-aligned columns (PDF layout text). A workbook, and a .docx that says gaidsl wrote it,
+    do not come here: :mod:`~gaidsl.ingest.written` reads them back by their own map.
 
 Spec
     Among candidate specs of one format (the shipped national specs: ``specs/`` without overlays), each spec's
@@ -68,11 +69,8 @@ def read_document(data: bytes, name: str, route: str | None = None) -> Document:
             return docx.read_bytes(data, name)
         except docx.DocxError as exc:
             raise Unreadable(f"无法读取 .docx 文件：{exc}", f"cannot read the .docx file: {exc}") from exc
-    if route is None and suffix == ".xlsx":
-        raise Unreadable(
-            "不支持 .xlsx：gaidsl 生成的工作簿请用 gaidsl readback SPEC FILE.xlsx 读回",
-            "unsupported file type .xlsx: read a workbook gaidsl wrote with gaidsl readback SPEC FILE.xlsx",
-        )
+    if route is None and suffix == ".xlsx":  # ingest_bytes reads a workbook gaidsl wrote back before this
+        raise Unreadable("工作簿没有报告版面可读", "a workbook has no report layout to read")
     if route is None and suffix in (".doc", ".pdf", ".xls", ".wps"):
         raise Unreadable(f"不支持的文件类型 {suffix}", f"unsupported file type {suffix}")
     text = decode(data)

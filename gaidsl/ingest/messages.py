@@ -30,6 +30,8 @@ ING150     info     the table header does not show a column's label (values read
 ING151     error    the table header names other columns than the format's: the table is not read
 ING160     warning  values placed under columns by their horizontal position (PDF layout); the others are blank
 ING161     warning  a row printed without any value (PDF layout): its cells read as blank
+ING170     error    a workbook or Word document gaidsl wrote does not hold these cells (its _gaidsl map or its
+                    tables lack them): not read
 ING200     warning  a number quoted in the text of part 一 differs from the table
 =========  =======  ==========================================================================================
 """
@@ -136,6 +138,11 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "warning",
         "行「{label}」印出但没有任何数值，按空白读取",
         "row '{label}' is printed without any value; read as blank",
+    ),
+    "ING170": (
+        "error",
+        "文件中没有 {count} 个单元格（_gaidsl 映射或表格中缺少），未读取：{keys}",
+        "the file does not hold {count} cells (not in its _gaidsl map or its tables); not read: {keys_en}",
     ),
     "ING200": (
         "warning",

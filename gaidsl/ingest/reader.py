@@ -148,6 +148,7 @@ _ROUTES_ZH = {
     "html": "网页（HTML 表格）",
     "docx": "Word 文档（.docx 表格）",
 }
+"""How each layout reader is named in the reading log (files gaidsl wrote: :data:`gaidsl.ingest.written.ROUTES`)."""
 
 
 def _span(blocks: Sequence[Block]) -> str:
@@ -244,7 +245,13 @@ def ingest_text(spec: ir.Spec, text: str, name: str = "<text>", route: str | Non
 def ingest_bytes(
     spec: ir.Spec | Sequence[ir.Spec], data: bytes, name: str = "<input>", route: str | None = None
 ) -> Result:
-    """Read ``data``; ``spec`` is one spec, or candidates to choose from by layout (``--spec auto``)."""
+    """Read ``data``; ``spec`` is one spec, or candidates to choose from by layout (``--spec auto``). A workbook or
+    Word document gaidsl wrote is read back by its own map instead (:mod:`~gaidsl.ingest.written`)."""
+    from gaidsl.ingest import written
+
+    own = written.route_of(data, name, route)
+    if own is not None:
+        return written.ingest_written(spec, data, name, own)
     document = read_document(data, name, route)
     if isinstance(spec, ir.Spec):
         return ingest_document(spec, document)
