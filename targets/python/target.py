@@ -1,10 +1,14 @@
-"""A standalone Python validator (standard library only) for a spec's reports: ``validate(data, previous=None)``.
+"""A standalone Python validator (standard library only) for a spec's reports: ``validate(data, previous=None)``,
+``validate_many`` and ``validate_csv`` (a wide CSV, one report per line).
 
 The module is straight-line code: one function per check (a ``# spec: file:line`` comment above it), one block per
-position, reading each cell once and computing the comparisons with exact ``Decimal`` arithmetic (100 digits, as the
-reference evaluator). Its results are the reference evaluator's result records
-(``gaidsl.evaluate.Evaluation.to_json_dict()["results"]``), field for field; the differential tests hold it to that.
-Every label, message and key is embedded with ``repr()``, never pasted into the code.
+position, reading each cell once (``v[17]``: the values are a list in cell order) and computing the comparisons
+exactly: whole numbers (counts, integers) as ``int``, anything with an amount or a decimal constant in ``Decimal``
+arithmetic (100 digits, as the reference evaluator). An ``int`` sum equals the evaluator's ``Decimal`` sum of the
+same whole numbers, exponent included, and results turn ints back into Decimals, so nothing a user sees changes.
+The results are the reference evaluator's result records (``gaidsl.evaluate.Evaluation.to_json_dict()["results"]``),
+field for field; the differential tests hold it to that. Every label, message and key is embedded with ``repr()``,
+never pasted into the code.
 """
 
 from __future__ import annotations
@@ -56,8 +60,9 @@ class _Constants:
 class _Writer:
     """Renders one position's plan as Python statements."""
 
-    def __init__(self, pos: object, number: int, const: _Constants) -> None:
+    def __init__(self, pos: object, number: int, const: _Constants, cells: dict[str, int]) -> None:
         self.pos = pos
+        self.cells = cells  # cell key -> its place in the values list the checks read
         self.n = number  # position number in the module (for the meta constant)
         self.const = const
         self.lines: list[str] = []
@@ -76,30 +81,52 @@ class _Writer:
         for ref in self.pos.refs:
             source = {"cell": "v", "field": "f", "text": "t"}[ref.kind]
             x = f"x{ref.index}"
+            at = str(self.cells[ref.key]) if ref.kind == "cell" else lit(ref.key)
+            note = f"  # {comment(ref.key)}" if ref.kind == "cell" else ""
             if ref.previous:
-                self.emit(f"{x} = p{source}.get({lit(ref.key)}, BLANK) if p{source} is not None else None")
+                self.emit(f"{x} = p{source}[{at}] if p{source} is not None else None{note}")
             else:
-                self.emit(f"{x} = {source}.get({lit(ref.key)}, BLANK)")
+                self.emit(f"{x} = {source}[{at}]{note}")
             if ref.kind == "text":
                 self.emit(f"c{ref.index} = '' if {x} is BLANK else ({x} if {x}.__class__ is str else None)")
 
     # ---- numbers
+    def whole(self, index: int) -> bool:
+        """Ref ``index`` holds a whole number (count, integer): an ``int`` at run time."""
+        return not self.pos.refs[index].amount
+
+    def is_int(self, tree: object) -> bool:
+        """The expression's value is a whole number with exponent 0 in the evaluator: computed as an ``int``."""
+        op = tree.op
+        if op == "const":
+            return bool(tree.value == tree.value.to_integral_value() and tree.value.as_tuple().exponent == 0)
+        if op == "var":
+            return self.whole(tree.index)
+        if op == "len":
+            return True
+        if op == "sum":
+            return all(self.is_int(term) for _, term in tree.terms)
+        return False
+
     def num(self, tree: object) -> str:
         op = tree.op
         if op == "const":
-            return self.const(tree.value)
+            return str(int(tree.value)) if self.is_int(tree) else self.const(tree.value)
         if op == "var":
             return f"x{tree.index}"
         if op == "len":
-            return f"D(len(c{tree.index}))"
+            return f"len(c{tree.index})"
         if op == "sum":
+            lead = "0" if self.is_int(tree) else "_D0"  # sum(…, Decimal(0)) in the evaluator
             terms = [(" + " if sign > 0 else " - ") + self.num(term) for sign, term in tree.terms]
             if len(terms) <= CHUNK:
-                return f"(_D0{''.join(terms)})"
+                if lead == "0" and len(terms) > 1 and terms[0].startswith(" + "):  # a lone term keeps its ``0 +``
+                    return f"({terms[0][3:]}{''.join(terms[1:])})"
+                return f"({lead}{''.join(terms)})"
             # a long sum (deep nesting breaks the compiler): the same left fold, CHUNK terms per statement
             self.temps += 1
             name = f"a{self.temps}"
-            self.pending.append(f"{name} = _D0{''.join(terms[:CHUNK])}")
+            self.pending.append(f"{name} = {lead}{''.join(terms[:CHUNK])}")
             for start in range(CHUNK, len(terms), CHUNK):
                 self.pending.append(f"{name} = {name}{''.join(terms[start : start + CHUNK])}")
             return name
@@ -116,23 +143,28 @@ class _Writer:
     def guard(self, tree: object) -> str:
         parts = []
         for kind, index in tree.needs():
-            parts.append(f"x{index}.__class__ is D" if kind == "num" else f"c{index} is not None")
+            if kind == "num":
+                parts.append(f"x{index}.__class__ is {'int' if self.whole(index) else 'D'}")
+            else:
+                parts.append(f"c{index} is not None")
         return " and ".join(parts)
 
     def side(self, name: str, tree: object) -> None:
+        """``name = value``, or None when a value it needs is blank, unknown or absent. A lone value is tested by
+        its class; a longer expression just runs: BLANK, UNKNOWN and None support no arithmetic (nor ``len``), so
+        a TypeError is exactly "a value is missing", and the common case pays for no test at all."""
         self.pending = []
         code, guard = self.num(tree), self.guard(tree)
-        if not self.pending:
-            self.emit(f"{name} = {code} if {guard} else None" if guard else f"{name} = {code}")
-            return
-        indent = "    " if guard else ""
-        if guard:
-            self.emit(f"if {guard}:")
-        for line in self.pending:
-            self.emit(indent + line)
-        self.emit(f"{indent}{name} = {code}")
-        if guard:
-            self.emit("else:")
+        if not guard:
+            self.lines.extend(self.pending)
+            self.emit(f"{name} = {code}")
+        elif tree.op == "var":
+            self.emit(f"{name} = {code} if {guard} else None")
+        else:
+            self.emit("try:")
+            self.lines.extend("    " + line for line in self.pending)
+            self.emit(f"    {name} = {code}")
+            self.emit("except TypeError:")
             self.emit(f"    {name} = None")
 
     def string(self, tree: object) -> str:
@@ -220,7 +252,7 @@ class _Writer:
         for k, piece in enumerate(side.pieces):
             prefix = ("" if piece.sign > 0 else "−") if k == 0 else (" + " if piece.sign > 0 else " − ")
             if piece.source == "num":
-                value = f"format(x{piece.index}, 'f')"
+                value = f"str(x{piece.index})" if self.whole(piece.index) else f"format(x{piece.index}, 'f')"
             elif piece.source == "str":
                 value = f"{open_} + x{piece.index} + {close}"
             elif piece.source == "content":
@@ -246,8 +278,8 @@ class _Writer:
             return
         cmp = pos.comparisons[0]
         if not cmp.text:
-            self.emit(f"{indent}tl = format(l0, 'f')")
-            self.emit(f"{indent}tr = format(r0, 'f')")
+            self.emit(f"{indent}tl = _t(l0)")
+            self.emit(f"{indent}tr = _t(r0)")
         args = []
         for side, name in ((msg.left, "l"), (msg.right, "r")):
             values = {lang: self.values(side, lang) for lang in ("zh", "en")}
@@ -341,6 +373,7 @@ def module_text(spec: ir.Spec) -> str:
     const(Decimal(0))
     checks = []
     metas: list[str] = []
+    cells = {key: index for index, key in enumerate(spec.cells)}  # the order of _VALUES
     for check_plan in P.plan(spec):
         body: list[str] = []
         for pos in check_plan.positions:
@@ -348,7 +381,7 @@ def module_text(spec: ir.Spec) -> str:
             metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
-            body.extend(_Writer(pos, number, const).write())
+            body.extend(_Writer(pos, number, const, cells).write())
         if not body:
             body.append("pass  # no positions")
         checks.append(

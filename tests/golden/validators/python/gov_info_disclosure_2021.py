@@ -10,11 +10,15 @@ Standard library only. Gives the same results as `gaidsl validate` (the referenc
 Values in `data["values"]` (and numeric fields) are numbers (int, Decimal, numeric strings; floats are read through
 str(), so parse JSON with load()/loads() or json.loads(text, parse_float=decimal.Decimal): 96171.60 as a float
 loses its last zero, and the tolerance of a check follows the reported decimal places), None for blank, or
-"unknown". A blank or unknown value makes the checks that read it "unverifiable",
-never pass or fail. Data that `gaidsl validate` would reject (text in a count, a negative count, too many decimals,
-an unknown key …) raises DataError listing every problem.
+"unknown". A blank or unknown value makes the checks that read it "unverifiable", never pass or fail. Data that
+`gaidsl validate` would reject (text in a count, a negative count, too many decimals, an unknown key …) raises
+DataError listing every problem. Whole numbers (counts, integers) are computed as int, amounts as Decimal, both
+exactly; results hold Decimals, as gaidsl's do.
 
-    python gov_info_disclosure_2021.py [--previous LAST_YEAR.json] REPORT.json …   # one JSON line per report
+    for report_id, results in validate_csv("reports.csv"):   # a wide CSV: one report per line
+        ...
+
+    python gov_info_disclosure_2021.py [--previous LAST_YEAR.json] REPORT.json|REPORTS.csv …   # one JSON line per report
 """
 
 # Generated from: specs/gov_info_disclosure_2021.gai
@@ -24,6 +28,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import operator
 import re
 import sys
 from decimal import Decimal as D
@@ -284,6 +289,44 @@ _TEXTS = frozenset({
     'other_matters',
 })
 _NUMERIC = frozenset(("count", "integer", "amount"))
+_json_numbers = json.JSONDecoder().decode
+_NUMBER_KEYS = frozenset(key for key, (kind, _, _) in _VALUES.items() if kind in _NUMERIC)
+_AMOUNT_KEYS = frozenset(key for key, (kind, _, _) in _VALUES.items() if kind == "amount")
+_BOUND = 1000000000000000  # 10**15: gaidsl's largest magnitude (exclusive)
+
+
+def _plain_values(part):
+    """The common case read in bulk: every key a number cell, every count or integer a whole number from 0 to
+    10**15 - 1 (all ints, or all ASCII digit strings), amounts read one by one. None when anything else is there or
+    an amount is wrong: the value-by-value reader takes over and says what."""
+    if not part.keys() <= _NUMBER_KEYS:
+        return None
+    amounts = {}
+    if _AMOUNT_KEYS and not _AMOUNT_KEYS.isdisjoint(part):
+        part = dict(part)
+        for key in _AMOUNT_KEYS.intersection(part):
+            value, problem = _number(part.pop(key), "amount", _VALUES[key][1])
+            if problem is not None:
+                return None
+            if value is not BLANK:
+                amounts[key] = value
+    xs = list(part.values())
+    kinds = set(map(type, xs))
+    if kinds == {int}:
+        if min(xs) < 0 or max(xs) >= _BOUND:
+            return None
+        values = dict(part)
+    elif kinds == {str}:
+        joined = "".join(xs)
+        if not (joined.isdigit() and joined.isascii() and all(xs)) or max(map(len, xs)) > 15:
+            return None
+        values = dict(zip(part, map(int, xs)))
+    elif not xs:
+        values = {}
+    else:
+        return None
+    values.update(amounts)
+    return values
 
 
 def _number(x, kind, decimals):
@@ -292,12 +335,12 @@ def _number(x, kind, decimals):
     if x is None:
         return BLANK, None
     if cls is int:
-        if 0 <= x < 1000000000000000:  # valid for every numeric kind
-            return D(x), None
+        if 0 <= x < _BOUND:  # valid for every numeric kind
+            return (D(x) if kind == "amount" else x), None
         value = D(x)
     elif cls is str or isinstance(x, str):
         if len(x) <= 15 and x.isdigit() and x.isascii():  # digits only: a whole number below 10**15
-            return D(x), None
+            return (D(x) if kind == "amount" else int(x)), None
         text = x.strip()
         if not text:
             return BLANK, None
@@ -338,7 +381,9 @@ def _number(x, kind, decimals):
         problem = ("GAI705", f"negative: {x}")
     elif kind == "amount" and decimals is not None and max(0, -exponent) > decimals:
         problem = ("GAI707", f"more than {decimals} decimal places: {x}")
-    return (None, problem) if problem else (value, None)
+    if problem:
+        return None, problem
+    return (value if kind == "amount" else int(value)), None
 
 
 class _Written(D):
@@ -402,27 +447,9 @@ def _section(data, name, problems):
     return part
 
 
-def read(data):
-    """A report's (values, fields, texts), each a dict by key, as the checks read them; DataError if unreadable."""
-    with decimal.localcontext(_READ_CTX):  # gaidsl's reader works in the default 28-digit context
-        return _read(data)
-
-
-def _read(data):
-    problems = []
-    if not isinstance(data, dict):
-        raise DataError([("GAI716", "", "the data is not an object with format, version, fields, texts, values")])
-    for key in data:
-        if key not in _TOP and not (isinstance(key, str) and key.startswith("$")):
-            problems.append(("GAI703", key, "unknown key at the top level"))
-    if "format" in data and data["format"] != FORMAT:
-        problems.append(("GAI710", "format", f"this validator is for {FORMAT!r}, not {data['format']!r}"))
-    if "version" in data:
-        found = data["version"]
-        if isinstance(found, bool) or not isinstance(found, str | int | float | D) or _text_of(found) != VERSION:
-            problems.append(("GAI711", "version", f"this validator is for version {VERSION!r}, not {found!r}"))
+def _values_one_by_one(part, problems):
     values = {}
-    for key, x in _section(data, "values", problems).items():
+    for key, x in part.items():
         slot = _VALUES.get(key)
         if slot is None:
             problems.append(("GAI703", key, "not a cell of this format"))
@@ -437,6 +464,34 @@ def _read(data):
             problems.append((problem[0], key, problem[1]))
         elif value is not BLANK:
             values[key] = value
+    return values
+
+
+def read(data):
+    """A report's (values, fields, texts), each a dict by key, as the checks read them; DataError if unreadable."""
+    with decimal.localcontext(_READ_CTX):  # gaidsl's reader works in the default 28-digit context
+        return _read(data)
+
+
+def _read(data, values=None):
+    """``values``: the values section already read (the wide-CSV fast path), or None to read it here."""
+    problems = []
+    if not isinstance(data, dict):
+        raise DataError([("GAI716", "", "the data is not an object with format, version, fields, texts, values")])
+    for key in data:
+        if key not in _TOP and not (isinstance(key, str) and key.startswith("$")):
+            problems.append(("GAI703", key, "unknown key at the top level"))
+    if "format" in data and data["format"] != FORMAT:
+        problems.append(("GAI710", "format", f"this validator is for {FORMAT!r}, not {data['format']!r}"))
+    if "version" in data:
+        found = data["version"]
+        if isinstance(found, bool) or not isinstance(found, str | int | float | D) or _text_of(found) != VERSION:
+            problems.append(("GAI711", "version", f"this validator is for version {VERSION!r}, not {found!r}"))
+    if values is None:
+        part = _section(data, "values", problems)
+        values = _plain_values(part)
+        if values is None:
+            values = _values_one_by_one(part, problems)
     fields = {}
     for key, x in _section(data, "fields", problems).items():
         slot = _FIELDS.get(key)
@@ -469,13 +524,22 @@ _CTX = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_EVEN)
 _ALL = frozenset(STATUSES)
 _LISTED = 6  # names listed in an "unverifiable" message before "and N more"
 _K0 = D('0')
-_K1 = D('2021')
 _D0 = _K0
 
 
 def _hu(x):
     """Half a unit in the last decimal place of x as written: 7730.28 -> 0.005, 12 -> 0.5."""
     return D((0, (5,), x.as_tuple().exponent - 1))
+
+
+def _t(x):
+    """A number's digits as the reference evaluator writes them (``format(Decimal, "f")``; an int as it is)."""
+    return str(x) if x.__class__ is int else format(x, "f")
+
+
+def _dec(x):
+    """A value as results hold it: whole numbers (computed as int) become Decimals."""
+    return D(x) if x.__class__ is int else x
 
 
 def _jv(x):
@@ -493,8 +557,8 @@ def _num(x):
         return "空", "blank"
     if x is UNKNOWN:
         return "未知", "unknown"
-    if x.__class__ is D:
-        text = format(x, "f")
+    if x.__class__ is D or x.__class__ is int:
+        text = _t(x)
         return text, text
     return f"「{x}」", f"'{x}'"
 
@@ -517,7 +581,7 @@ def _record(meta, s, xs, cmp, m):
             j = None
             unknown.append(name)
         else:
-            j = x
+            j = D(x) if x.__class__ is int else x
         cells.append({"kind": kind, "key": key, "previous": previous, "labels": list(labels), "value": j})
         values[name] = j
     return {
@@ -533,9 +597,9 @@ def _record(meta, s, xs, cmp, m):
         "blank": blank,
         "unknown": unknown,
         "op": cmp[0] if cmp else None,
-        "left": cmp[1] if cmp else None,
-        "right": cmp[2] if cmp else None,
-        "difference": cmp[3] if cmp else None,
+        "left": _dec(cmp[1]) if cmp else None,
+        "right": _dec(cmp[2]) if cmp else None,
+        "difference": _dec(cmp[3]) if cmp else None,
         "tolerance": cmp[4] if cmp else None,
         "message": {"zh": m[0], "en": m[1]},
         "rule": {"zh": meta[6], "en": meta[7]},
@@ -587,7 +651,7 @@ def _side(names, values, total, single):
 def _gap(d, t):
     if d == 0:
         return "", ""
-    gap = format(abs(d), "f")
+    gap = _t(abs(d))
     tol_zh = f", 容差 {t:f}" if t else ""
     tol_en = f", tolerance {t:f}" if t else ""
     return f" (差 {gap}{tol_zh})", f" (difference {gap}{tol_en})"
@@ -1321,30 +1385,33 @@ _P53 = ('processing_fee_reported', 'warning', None, (), 'other_matters', None, '
 # check total.requests.outcome_total
 def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v.get('requests.outcome_total.natural', BLANK)
-    x1 = v.get('requests.disclosed.natural', BLANK)
-    x2 = v.get('requests.partly_disclosed.natural', BLANK)
-    x3 = v.get('requests.state_secret.natural', BLANK)
-    x4 = v.get('requests.prohibited_by_law.natural', BLANK)
-    x5 = v.get('requests.three_safeties.natural', BLANK)
-    x6 = v.get('requests.third_party.natural', BLANK)
-    x7 = v.get('requests.internal_affairs.natural', BLANK)
-    x8 = v.get('requests.process_information.natural', BLANK)
-    x9 = v.get('requests.enforcement_files.natural', BLANK)
-    x10 = v.get('requests.inquiry_matters.natural', BLANK)
-    x11 = v.get('requests.not_held.natural', BLANK)
-    x12 = v.get('requests.needs_creation.natural', BLANK)
-    x13 = v.get('requests.still_unclear.natural', BLANK)
-    x14 = v.get('requests.complaints.natural', BLANK)
-    x15 = v.get('requests.repeated.natural', BLANK)
-    x16 = v.get('requests.publications.natural', BLANK)
-    x17 = v.get('requests.excessive.natural', BLANK)
-    x18 = v.get('requests.confirmation.natural', BLANK)
-    x19 = v.get('requests.no_correction.natural', BLANK)
-    x20 = v.get('requests.fee_unpaid.natural', BLANK)
-    x21 = v.get('requests.other_reasons.natural', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D and x7.__class__ is D and x8.__class__ is D and x9.__class__ is D and x10.__class__ is D and x11.__class__ is D and x12.__class__ is D and x13.__class__ is D and x14.__class__ is D and x15.__class__ is D and x16.__class__ is D and x17.__class__ is D and x18.__class__ is D and x19.__class__ is D and x20.__class__ is D and x21.__class__ is D else None
+    x0 = v[171]  # requests.outcome_total.natural
+    x1 = v[24]  # requests.disclosed.natural
+    x2 = v[31]  # requests.partly_disclosed.natural
+    x3 = v[38]  # requests.state_secret.natural
+    x4 = v[45]  # requests.prohibited_by_law.natural
+    x5 = v[52]  # requests.three_safeties.natural
+    x6 = v[59]  # requests.third_party.natural
+    x7 = v[66]  # requests.internal_affairs.natural
+    x8 = v[73]  # requests.process_information.natural
+    x9 = v[80]  # requests.enforcement_files.natural
+    x10 = v[87]  # requests.inquiry_matters.natural
+    x11 = v[94]  # requests.not_held.natural
+    x12 = v[101]  # requests.needs_creation.natural
+    x13 = v[108]  # requests.still_unclear.natural
+    x14 = v[115]  # requests.complaints.natural
+    x15 = v[122]  # requests.repeated.natural
+    x16 = v[129]  # requests.publications.natural
+    x17 = v[136]  # requests.excessive.natural
+    x18 = v[143]  # requests.confirmation.natural
+    x19 = v[150]  # requests.no_correction.natural
+    x20 = v[157]  # requests.fee_unpaid.natural
+    x21 = v[164]  # requests.other_reasons.natural
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1352,38 +1419,41 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P0, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f') + ' + ' + format(x7, 'f') + ' + ' + format(x8, 'f') + ' + ' + format(x9, 'f') + ' + ' + format(x10, 'f') + ' + ' + format(x11, 'f') + ' + ' + format(x12, 'f') + ' + ' + format(x13, 'f') + ' + ' + format(x14, 'f') + ' + ' + format(x15, 'f') + ' + ' + format(x16, 'f') + ' + ' + format(x17, 'f') + ' + ' + format(x18, 'f') + ' + ' + format(x19, 'f') + ' + ' + format(x20, 'f') + ' + ' + format(x21, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6) + ' + ' + str(x7) + ' + ' + str(x8) + ' + ' + str(x9) + ' + ' + str(x10) + ' + ' + str(x11) + ' + ' + str(x12) + ' + ' + str(x13) + ' + ' + str(x14) + ' + ' + str(x15) + ' + ' + str(x16) + ' + ' + str(x17) + ' + ' + str(x18) + ' + ' + str(x19) + ' + ' + str(x20) + ' + ' + str(x21)
             nr = '（一）予以公开 + （二）部分公开（区分处理的，只计这一情形，不计其他情形） + 1.属于国家秘密 + 2.其他法律行政法规禁止公开 + 3.危及“三安全一稳定” + 4.保护第三方合法权益 + 5.属于三类内部事务信息 + 6.属于四类过程性信息 + 7.属于行政执法案卷 + 8.属于行政查询事项 + 1.本机关不掌握相关政府信息 + 2.没有现成信息需要另行制作 + 3.补正后申请内容仍不明确 + 1.信访举报投诉类申请 + 2.重复申请 + 3.要求提供公开出版物 + 4.无正当理由大量反复申请 + 5.要求行政机关确认或重新出具已获取信息 + 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 + 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 + 3.其他'
             m = _compared(_P0, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P0, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v.get('requests.outcome_total.business', BLANK)
-    x1 = v.get('requests.disclosed.business', BLANK)
-    x2 = v.get('requests.partly_disclosed.business', BLANK)
-    x3 = v.get('requests.state_secret.business', BLANK)
-    x4 = v.get('requests.prohibited_by_law.business', BLANK)
-    x5 = v.get('requests.three_safeties.business', BLANK)
-    x6 = v.get('requests.third_party.business', BLANK)
-    x7 = v.get('requests.internal_affairs.business', BLANK)
-    x8 = v.get('requests.process_information.business', BLANK)
-    x9 = v.get('requests.enforcement_files.business', BLANK)
-    x10 = v.get('requests.inquiry_matters.business', BLANK)
-    x11 = v.get('requests.not_held.business', BLANK)
-    x12 = v.get('requests.needs_creation.business', BLANK)
-    x13 = v.get('requests.still_unclear.business', BLANK)
-    x14 = v.get('requests.complaints.business', BLANK)
-    x15 = v.get('requests.repeated.business', BLANK)
-    x16 = v.get('requests.publications.business', BLANK)
-    x17 = v.get('requests.excessive.business', BLANK)
-    x18 = v.get('requests.confirmation.business', BLANK)
-    x19 = v.get('requests.no_correction.business', BLANK)
-    x20 = v.get('requests.fee_unpaid.business', BLANK)
-    x21 = v.get('requests.other_reasons.business', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D and x7.__class__ is D and x8.__class__ is D and x9.__class__ is D and x10.__class__ is D and x11.__class__ is D and x12.__class__ is D and x13.__class__ is D and x14.__class__ is D and x15.__class__ is D and x16.__class__ is D and x17.__class__ is D and x18.__class__ is D and x19.__class__ is D and x20.__class__ is D and x21.__class__ is D else None
+    x0 = v[172]  # requests.outcome_total.business
+    x1 = v[25]  # requests.disclosed.business
+    x2 = v[32]  # requests.partly_disclosed.business
+    x3 = v[39]  # requests.state_secret.business
+    x4 = v[46]  # requests.prohibited_by_law.business
+    x5 = v[53]  # requests.three_safeties.business
+    x6 = v[60]  # requests.third_party.business
+    x7 = v[67]  # requests.internal_affairs.business
+    x8 = v[74]  # requests.process_information.business
+    x9 = v[81]  # requests.enforcement_files.business
+    x10 = v[88]  # requests.inquiry_matters.business
+    x11 = v[95]  # requests.not_held.business
+    x12 = v[102]  # requests.needs_creation.business
+    x13 = v[109]  # requests.still_unclear.business
+    x14 = v[116]  # requests.complaints.business
+    x15 = v[123]  # requests.repeated.business
+    x16 = v[130]  # requests.publications.business
+    x17 = v[137]  # requests.excessive.business
+    x18 = v[144]  # requests.confirmation.business
+    x19 = v[151]  # requests.no_correction.business
+    x20 = v[158]  # requests.fee_unpaid.business
+    x21 = v[165]  # requests.other_reasons.business
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1391,38 +1461,41 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P1, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f') + ' + ' + format(x7, 'f') + ' + ' + format(x8, 'f') + ' + ' + format(x9, 'f') + ' + ' + format(x10, 'f') + ' + ' + format(x11, 'f') + ' + ' + format(x12, 'f') + ' + ' + format(x13, 'f') + ' + ' + format(x14, 'f') + ' + ' + format(x15, 'f') + ' + ' + format(x16, 'f') + ' + ' + format(x17, 'f') + ' + ' + format(x18, 'f') + ' + ' + format(x19, 'f') + ' + ' + format(x20, 'f') + ' + ' + format(x21, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6) + ' + ' + str(x7) + ' + ' + str(x8) + ' + ' + str(x9) + ' + ' + str(x10) + ' + ' + str(x11) + ' + ' + str(x12) + ' + ' + str(x13) + ' + ' + str(x14) + ' + ' + str(x15) + ' + ' + str(x16) + ' + ' + str(x17) + ' + ' + str(x18) + ' + ' + str(x19) + ' + ' + str(x20) + ' + ' + str(x21)
             nr = '（一）予以公开 + （二）部分公开（区分处理的，只计这一情形，不计其他情形） + 1.属于国家秘密 + 2.其他法律行政法规禁止公开 + 3.危及“三安全一稳定” + 4.保护第三方合法权益 + 5.属于三类内部事务信息 + 6.属于四类过程性信息 + 7.属于行政执法案卷 + 8.属于行政查询事项 + 1.本机关不掌握相关政府信息 + 2.没有现成信息需要另行制作 + 3.补正后申请内容仍不明确 + 1.信访举报投诉类申请 + 2.重复申请 + 3.要求提供公开出版物 + 4.无正当理由大量反复申请 + 5.要求行政机关确认或重新出具已获取信息 + 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 + 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 + 3.其他'
             m = _compared(_P1, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P1, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v.get('requests.outcome_total.research', BLANK)
-    x1 = v.get('requests.disclosed.research', BLANK)
-    x2 = v.get('requests.partly_disclosed.research', BLANK)
-    x3 = v.get('requests.state_secret.research', BLANK)
-    x4 = v.get('requests.prohibited_by_law.research', BLANK)
-    x5 = v.get('requests.three_safeties.research', BLANK)
-    x6 = v.get('requests.third_party.research', BLANK)
-    x7 = v.get('requests.internal_affairs.research', BLANK)
-    x8 = v.get('requests.process_information.research', BLANK)
-    x9 = v.get('requests.enforcement_files.research', BLANK)
-    x10 = v.get('requests.inquiry_matters.research', BLANK)
-    x11 = v.get('requests.not_held.research', BLANK)
-    x12 = v.get('requests.needs_creation.research', BLANK)
-    x13 = v.get('requests.still_unclear.research', BLANK)
-    x14 = v.get('requests.complaints.research', BLANK)
-    x15 = v.get('requests.repeated.research', BLANK)
-    x16 = v.get('requests.publications.research', BLANK)
-    x17 = v.get('requests.excessive.research', BLANK)
-    x18 = v.get('requests.confirmation.research', BLANK)
-    x19 = v.get('requests.no_correction.research', BLANK)
-    x20 = v.get('requests.fee_unpaid.research', BLANK)
-    x21 = v.get('requests.other_reasons.research', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D and x7.__class__ is D and x8.__class__ is D and x9.__class__ is D and x10.__class__ is D and x11.__class__ is D and x12.__class__ is D and x13.__class__ is D and x14.__class__ is D and x15.__class__ is D and x16.__class__ is D and x17.__class__ is D and x18.__class__ is D and x19.__class__ is D and x20.__class__ is D and x21.__class__ is D else None
+    x0 = v[173]  # requests.outcome_total.research
+    x1 = v[26]  # requests.disclosed.research
+    x2 = v[33]  # requests.partly_disclosed.research
+    x3 = v[40]  # requests.state_secret.research
+    x4 = v[47]  # requests.prohibited_by_law.research
+    x5 = v[54]  # requests.three_safeties.research
+    x6 = v[61]  # requests.third_party.research
+    x7 = v[68]  # requests.internal_affairs.research
+    x8 = v[75]  # requests.process_information.research
+    x9 = v[82]  # requests.enforcement_files.research
+    x10 = v[89]  # requests.inquiry_matters.research
+    x11 = v[96]  # requests.not_held.research
+    x12 = v[103]  # requests.needs_creation.research
+    x13 = v[110]  # requests.still_unclear.research
+    x14 = v[117]  # requests.complaints.research
+    x15 = v[124]  # requests.repeated.research
+    x16 = v[131]  # requests.publications.research
+    x17 = v[138]  # requests.excessive.research
+    x18 = v[145]  # requests.confirmation.research
+    x19 = v[152]  # requests.no_correction.research
+    x20 = v[159]  # requests.fee_unpaid.research
+    x21 = v[166]  # requests.other_reasons.research
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1430,38 +1503,41 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P2, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f') + ' + ' + format(x7, 'f') + ' + ' + format(x8, 'f') + ' + ' + format(x9, 'f') + ' + ' + format(x10, 'f') + ' + ' + format(x11, 'f') + ' + ' + format(x12, 'f') + ' + ' + format(x13, 'f') + ' + ' + format(x14, 'f') + ' + ' + format(x15, 'f') + ' + ' + format(x16, 'f') + ' + ' + format(x17, 'f') + ' + ' + format(x18, 'f') + ' + ' + format(x19, 'f') + ' + ' + format(x20, 'f') + ' + ' + format(x21, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6) + ' + ' + str(x7) + ' + ' + str(x8) + ' + ' + str(x9) + ' + ' + str(x10) + ' + ' + str(x11) + ' + ' + str(x12) + ' + ' + str(x13) + ' + ' + str(x14) + ' + ' + str(x15) + ' + ' + str(x16) + ' + ' + str(x17) + ' + ' + str(x18) + ' + ' + str(x19) + ' + ' + str(x20) + ' + ' + str(x21)
             nr = '（一）予以公开 + （二）部分公开（区分处理的，只计这一情形，不计其他情形） + 1.属于国家秘密 + 2.其他法律行政法规禁止公开 + 3.危及“三安全一稳定” + 4.保护第三方合法权益 + 5.属于三类内部事务信息 + 6.属于四类过程性信息 + 7.属于行政执法案卷 + 8.属于行政查询事项 + 1.本机关不掌握相关政府信息 + 2.没有现成信息需要另行制作 + 3.补正后申请内容仍不明确 + 1.信访举报投诉类申请 + 2.重复申请 + 3.要求提供公开出版物 + 4.无正当理由大量反复申请 + 5.要求行政机关确认或重新出具已获取信息 + 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 + 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 + 3.其他'
             m = _compared(_P2, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P2, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v.get('requests.outcome_total.ngo', BLANK)
-    x1 = v.get('requests.disclosed.ngo', BLANK)
-    x2 = v.get('requests.partly_disclosed.ngo', BLANK)
-    x3 = v.get('requests.state_secret.ngo', BLANK)
-    x4 = v.get('requests.prohibited_by_law.ngo', BLANK)
-    x5 = v.get('requests.three_safeties.ngo', BLANK)
-    x6 = v.get('requests.third_party.ngo', BLANK)
-    x7 = v.get('requests.internal_affairs.ngo', BLANK)
-    x8 = v.get('requests.process_information.ngo', BLANK)
-    x9 = v.get('requests.enforcement_files.ngo', BLANK)
-    x10 = v.get('requests.inquiry_matters.ngo', BLANK)
-    x11 = v.get('requests.not_held.ngo', BLANK)
-    x12 = v.get('requests.needs_creation.ngo', BLANK)
-    x13 = v.get('requests.still_unclear.ngo', BLANK)
-    x14 = v.get('requests.complaints.ngo', BLANK)
-    x15 = v.get('requests.repeated.ngo', BLANK)
-    x16 = v.get('requests.publications.ngo', BLANK)
-    x17 = v.get('requests.excessive.ngo', BLANK)
-    x18 = v.get('requests.confirmation.ngo', BLANK)
-    x19 = v.get('requests.no_correction.ngo', BLANK)
-    x20 = v.get('requests.fee_unpaid.ngo', BLANK)
-    x21 = v.get('requests.other_reasons.ngo', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D and x7.__class__ is D and x8.__class__ is D and x9.__class__ is D and x10.__class__ is D and x11.__class__ is D and x12.__class__ is D and x13.__class__ is D and x14.__class__ is D and x15.__class__ is D and x16.__class__ is D and x17.__class__ is D and x18.__class__ is D and x19.__class__ is D and x20.__class__ is D and x21.__class__ is D else None
+    x0 = v[174]  # requests.outcome_total.ngo
+    x1 = v[27]  # requests.disclosed.ngo
+    x2 = v[34]  # requests.partly_disclosed.ngo
+    x3 = v[41]  # requests.state_secret.ngo
+    x4 = v[48]  # requests.prohibited_by_law.ngo
+    x5 = v[55]  # requests.three_safeties.ngo
+    x6 = v[62]  # requests.third_party.ngo
+    x7 = v[69]  # requests.internal_affairs.ngo
+    x8 = v[76]  # requests.process_information.ngo
+    x9 = v[83]  # requests.enforcement_files.ngo
+    x10 = v[90]  # requests.inquiry_matters.ngo
+    x11 = v[97]  # requests.not_held.ngo
+    x12 = v[104]  # requests.needs_creation.ngo
+    x13 = v[111]  # requests.still_unclear.ngo
+    x14 = v[118]  # requests.complaints.ngo
+    x15 = v[125]  # requests.repeated.ngo
+    x16 = v[132]  # requests.publications.ngo
+    x17 = v[139]  # requests.excessive.ngo
+    x18 = v[146]  # requests.confirmation.ngo
+    x19 = v[153]  # requests.no_correction.ngo
+    x20 = v[160]  # requests.fee_unpaid.ngo
+    x21 = v[167]  # requests.other_reasons.ngo
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1469,38 +1545,41 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P3, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f') + ' + ' + format(x7, 'f') + ' + ' + format(x8, 'f') + ' + ' + format(x9, 'f') + ' + ' + format(x10, 'f') + ' + ' + format(x11, 'f') + ' + ' + format(x12, 'f') + ' + ' + format(x13, 'f') + ' + ' + format(x14, 'f') + ' + ' + format(x15, 'f') + ' + ' + format(x16, 'f') + ' + ' + format(x17, 'f') + ' + ' + format(x18, 'f') + ' + ' + format(x19, 'f') + ' + ' + format(x20, 'f') + ' + ' + format(x21, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6) + ' + ' + str(x7) + ' + ' + str(x8) + ' + ' + str(x9) + ' + ' + str(x10) + ' + ' + str(x11) + ' + ' + str(x12) + ' + ' + str(x13) + ' + ' + str(x14) + ' + ' + str(x15) + ' + ' + str(x16) + ' + ' + str(x17) + ' + ' + str(x18) + ' + ' + str(x19) + ' + ' + str(x20) + ' + ' + str(x21)
             nr = '（一）予以公开 + （二）部分公开（区分处理的，只计这一情形，不计其他情形） + 1.属于国家秘密 + 2.其他法律行政法规禁止公开 + 3.危及“三安全一稳定” + 4.保护第三方合法权益 + 5.属于三类内部事务信息 + 6.属于四类过程性信息 + 7.属于行政执法案卷 + 8.属于行政查询事项 + 1.本机关不掌握相关政府信息 + 2.没有现成信息需要另行制作 + 3.补正后申请内容仍不明确 + 1.信访举报投诉类申请 + 2.重复申请 + 3.要求提供公开出版物 + 4.无正当理由大量反复申请 + 5.要求行政机关确认或重新出具已获取信息 + 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 + 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 + 3.其他'
             m = _compared(_P3, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P3, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v.get('requests.outcome_total.law_firm', BLANK)
-    x1 = v.get('requests.disclosed.law_firm', BLANK)
-    x2 = v.get('requests.partly_disclosed.law_firm', BLANK)
-    x3 = v.get('requests.state_secret.law_firm', BLANK)
-    x4 = v.get('requests.prohibited_by_law.law_firm', BLANK)
-    x5 = v.get('requests.three_safeties.law_firm', BLANK)
-    x6 = v.get('requests.third_party.law_firm', BLANK)
-    x7 = v.get('requests.internal_affairs.law_firm', BLANK)
-    x8 = v.get('requests.process_information.law_firm', BLANK)
-    x9 = v.get('requests.enforcement_files.law_firm', BLANK)
-    x10 = v.get('requests.inquiry_matters.law_firm', BLANK)
-    x11 = v.get('requests.not_held.law_firm', BLANK)
-    x12 = v.get('requests.needs_creation.law_firm', BLANK)
-    x13 = v.get('requests.still_unclear.law_firm', BLANK)
-    x14 = v.get('requests.complaints.law_firm', BLANK)
-    x15 = v.get('requests.repeated.law_firm', BLANK)
-    x16 = v.get('requests.publications.law_firm', BLANK)
-    x17 = v.get('requests.excessive.law_firm', BLANK)
-    x18 = v.get('requests.confirmation.law_firm', BLANK)
-    x19 = v.get('requests.no_correction.law_firm', BLANK)
-    x20 = v.get('requests.fee_unpaid.law_firm', BLANK)
-    x21 = v.get('requests.other_reasons.law_firm', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D and x7.__class__ is D and x8.__class__ is D and x9.__class__ is D and x10.__class__ is D and x11.__class__ is D and x12.__class__ is D and x13.__class__ is D and x14.__class__ is D and x15.__class__ is D and x16.__class__ is D and x17.__class__ is D and x18.__class__ is D and x19.__class__ is D and x20.__class__ is D and x21.__class__ is D else None
+    x0 = v[175]  # requests.outcome_total.law_firm
+    x1 = v[28]  # requests.disclosed.law_firm
+    x2 = v[35]  # requests.partly_disclosed.law_firm
+    x3 = v[42]  # requests.state_secret.law_firm
+    x4 = v[49]  # requests.prohibited_by_law.law_firm
+    x5 = v[56]  # requests.three_safeties.law_firm
+    x6 = v[63]  # requests.third_party.law_firm
+    x7 = v[70]  # requests.internal_affairs.law_firm
+    x8 = v[77]  # requests.process_information.law_firm
+    x9 = v[84]  # requests.enforcement_files.law_firm
+    x10 = v[91]  # requests.inquiry_matters.law_firm
+    x11 = v[98]  # requests.not_held.law_firm
+    x12 = v[105]  # requests.needs_creation.law_firm
+    x13 = v[112]  # requests.still_unclear.law_firm
+    x14 = v[119]  # requests.complaints.law_firm
+    x15 = v[126]  # requests.repeated.law_firm
+    x16 = v[133]  # requests.publications.law_firm
+    x17 = v[140]  # requests.excessive.law_firm
+    x18 = v[147]  # requests.confirmation.law_firm
+    x19 = v[154]  # requests.no_correction.law_firm
+    x20 = v[161]  # requests.fee_unpaid.law_firm
+    x21 = v[168]  # requests.other_reasons.law_firm
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1508,38 +1587,41 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P4, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f') + ' + ' + format(x7, 'f') + ' + ' + format(x8, 'f') + ' + ' + format(x9, 'f') + ' + ' + format(x10, 'f') + ' + ' + format(x11, 'f') + ' + ' + format(x12, 'f') + ' + ' + format(x13, 'f') + ' + ' + format(x14, 'f') + ' + ' + format(x15, 'f') + ' + ' + format(x16, 'f') + ' + ' + format(x17, 'f') + ' + ' + format(x18, 'f') + ' + ' + format(x19, 'f') + ' + ' + format(x20, 'f') + ' + ' + format(x21, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6) + ' + ' + str(x7) + ' + ' + str(x8) + ' + ' + str(x9) + ' + ' + str(x10) + ' + ' + str(x11) + ' + ' + str(x12) + ' + ' + str(x13) + ' + ' + str(x14) + ' + ' + str(x15) + ' + ' + str(x16) + ' + ' + str(x17) + ' + ' + str(x18) + ' + ' + str(x19) + ' + ' + str(x20) + ' + ' + str(x21)
             nr = '（一）予以公开 + （二）部分公开（区分处理的，只计这一情形，不计其他情形） + 1.属于国家秘密 + 2.其他法律行政法规禁止公开 + 3.危及“三安全一稳定” + 4.保护第三方合法权益 + 5.属于三类内部事务信息 + 6.属于四类过程性信息 + 7.属于行政执法案卷 + 8.属于行政查询事项 + 1.本机关不掌握相关政府信息 + 2.没有现成信息需要另行制作 + 3.补正后申请内容仍不明确 + 1.信访举报投诉类申请 + 2.重复申请 + 3.要求提供公开出版物 + 4.无正当理由大量反复申请 + 5.要求行政机关确认或重新出具已获取信息 + 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 + 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 + 3.其他'
             m = _compared(_P4, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P4, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v.get('requests.outcome_total.other', BLANK)
-    x1 = v.get('requests.disclosed.other', BLANK)
-    x2 = v.get('requests.partly_disclosed.other', BLANK)
-    x3 = v.get('requests.state_secret.other', BLANK)
-    x4 = v.get('requests.prohibited_by_law.other', BLANK)
-    x5 = v.get('requests.three_safeties.other', BLANK)
-    x6 = v.get('requests.third_party.other', BLANK)
-    x7 = v.get('requests.internal_affairs.other', BLANK)
-    x8 = v.get('requests.process_information.other', BLANK)
-    x9 = v.get('requests.enforcement_files.other', BLANK)
-    x10 = v.get('requests.inquiry_matters.other', BLANK)
-    x11 = v.get('requests.not_held.other', BLANK)
-    x12 = v.get('requests.needs_creation.other', BLANK)
-    x13 = v.get('requests.still_unclear.other', BLANK)
-    x14 = v.get('requests.complaints.other', BLANK)
-    x15 = v.get('requests.repeated.other', BLANK)
-    x16 = v.get('requests.publications.other', BLANK)
-    x17 = v.get('requests.excessive.other', BLANK)
-    x18 = v.get('requests.confirmation.other', BLANK)
-    x19 = v.get('requests.no_correction.other', BLANK)
-    x20 = v.get('requests.fee_unpaid.other', BLANK)
-    x21 = v.get('requests.other_reasons.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D and x7.__class__ is D and x8.__class__ is D and x9.__class__ is D and x10.__class__ is D and x11.__class__ is D and x12.__class__ is D and x13.__class__ is D and x14.__class__ is D and x15.__class__ is D and x16.__class__ is D and x17.__class__ is D and x18.__class__ is D and x19.__class__ is D and x20.__class__ is D and x21.__class__ is D else None
+    x0 = v[176]  # requests.outcome_total.other
+    x1 = v[29]  # requests.disclosed.other
+    x2 = v[36]  # requests.partly_disclosed.other
+    x3 = v[43]  # requests.state_secret.other
+    x4 = v[50]  # requests.prohibited_by_law.other
+    x5 = v[57]  # requests.three_safeties.other
+    x6 = v[64]  # requests.third_party.other
+    x7 = v[71]  # requests.internal_affairs.other
+    x8 = v[78]  # requests.process_information.other
+    x9 = v[85]  # requests.enforcement_files.other
+    x10 = v[92]  # requests.inquiry_matters.other
+    x11 = v[99]  # requests.not_held.other
+    x12 = v[106]  # requests.needs_creation.other
+    x13 = v[113]  # requests.still_unclear.other
+    x14 = v[120]  # requests.complaints.other
+    x15 = v[127]  # requests.repeated.other
+    x16 = v[134]  # requests.publications.other
+    x17 = v[141]  # requests.excessive.other
+    x18 = v[148]  # requests.confirmation.other
+    x19 = v[155]  # requests.no_correction.other
+    x20 = v[162]  # requests.fee_unpaid.other
+    x21 = v[169]  # requests.other_reasons.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1547,38 +1629,41 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P5, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f') + ' + ' + format(x7, 'f') + ' + ' + format(x8, 'f') + ' + ' + format(x9, 'f') + ' + ' + format(x10, 'f') + ' + ' + format(x11, 'f') + ' + ' + format(x12, 'f') + ' + ' + format(x13, 'f') + ' + ' + format(x14, 'f') + ' + ' + format(x15, 'f') + ' + ' + format(x16, 'f') + ' + ' + format(x17, 'f') + ' + ' + format(x18, 'f') + ' + ' + format(x19, 'f') + ' + ' + format(x20, 'f') + ' + ' + format(x21, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6) + ' + ' + str(x7) + ' + ' + str(x8) + ' + ' + str(x9) + ' + ' + str(x10) + ' + ' + str(x11) + ' + ' + str(x12) + ' + ' + str(x13) + ' + ' + str(x14) + ' + ' + str(x15) + ' + ' + str(x16) + ' + ' + str(x17) + ' + ' + str(x18) + ' + ' + str(x19) + ' + ' + str(x20) + ' + ' + str(x21)
             nr = '（一）予以公开 + （二）部分公开（区分处理的，只计这一情形，不计其他情形） + 1.属于国家秘密 + 2.其他法律行政法规禁止公开 + 3.危及“三安全一稳定” + 4.保护第三方合法权益 + 5.属于三类内部事务信息 + 6.属于四类过程性信息 + 7.属于行政执法案卷 + 8.属于行政查询事项 + 1.本机关不掌握相关政府信息 + 2.没有现成信息需要另行制作 + 3.补正后申请内容仍不明确 + 1.信访举报投诉类申请 + 2.重复申请 + 3.要求提供公开出版物 + 4.无正当理由大量反复申请 + 5.要求行政机关确认或重新出具已获取信息 + 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 + 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 + 3.其他'
             m = _compared(_P5, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P5, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v.get('requests.outcome_total.total', BLANK)
-    x1 = v.get('requests.disclosed.total', BLANK)
-    x2 = v.get('requests.partly_disclosed.total', BLANK)
-    x3 = v.get('requests.state_secret.total', BLANK)
-    x4 = v.get('requests.prohibited_by_law.total', BLANK)
-    x5 = v.get('requests.three_safeties.total', BLANK)
-    x6 = v.get('requests.third_party.total', BLANK)
-    x7 = v.get('requests.internal_affairs.total', BLANK)
-    x8 = v.get('requests.process_information.total', BLANK)
-    x9 = v.get('requests.enforcement_files.total', BLANK)
-    x10 = v.get('requests.inquiry_matters.total', BLANK)
-    x11 = v.get('requests.not_held.total', BLANK)
-    x12 = v.get('requests.needs_creation.total', BLANK)
-    x13 = v.get('requests.still_unclear.total', BLANK)
-    x14 = v.get('requests.complaints.total', BLANK)
-    x15 = v.get('requests.repeated.total', BLANK)
-    x16 = v.get('requests.publications.total', BLANK)
-    x17 = v.get('requests.excessive.total', BLANK)
-    x18 = v.get('requests.confirmation.total', BLANK)
-    x19 = v.get('requests.no_correction.total', BLANK)
-    x20 = v.get('requests.fee_unpaid.total', BLANK)
-    x21 = v.get('requests.other_reasons.total', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D and x7.__class__ is D and x8.__class__ is D and x9.__class__ is D and x10.__class__ is D and x11.__class__ is D and x12.__class__ is D and x13.__class__ is D and x14.__class__ is D and x15.__class__ is D and x16.__class__ is D and x17.__class__ is D and x18.__class__ is D and x19.__class__ is D and x20.__class__ is D and x21.__class__ is D else None
+    x0 = v[177]  # requests.outcome_total.total
+    x1 = v[30]  # requests.disclosed.total
+    x2 = v[37]  # requests.partly_disclosed.total
+    x3 = v[44]  # requests.state_secret.total
+    x4 = v[51]  # requests.prohibited_by_law.total
+    x5 = v[58]  # requests.three_safeties.total
+    x6 = v[65]  # requests.third_party.total
+    x7 = v[72]  # requests.internal_affairs.total
+    x8 = v[79]  # requests.process_information.total
+    x9 = v[86]  # requests.enforcement_files.total
+    x10 = v[93]  # requests.inquiry_matters.total
+    x11 = v[100]  # requests.not_held.total
+    x12 = v[107]  # requests.needs_creation.total
+    x13 = v[114]  # requests.still_unclear.total
+    x14 = v[121]  # requests.complaints.total
+    x15 = v[128]  # requests.repeated.total
+    x16 = v[135]  # requests.publications.total
+    x17 = v[142]  # requests.excessive.total
+    x18 = v[149]  # requests.confirmation.total
+    x19 = v[156]  # requests.no_correction.total
+    x20 = v[163]  # requests.fee_unpaid.total
+    x21 = v[170]  # requests.other_reasons.total
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1586,10 +1671,10 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P6, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f') + ' + ' + format(x7, 'f') + ' + ' + format(x8, 'f') + ' + ' + format(x9, 'f') + ' + ' + format(x10, 'f') + ' + ' + format(x11, 'f') + ' + ' + format(x12, 'f') + ' + ' + format(x13, 'f') + ' + ' + format(x14, 'f') + ' + ' + format(x15, 'f') + ' + ' + format(x16, 'f') + ' + ' + format(x17, 'f') + ' + ' + format(x18, 'f') + ' + ' + format(x19, 'f') + ' + ' + format(x20, 'f') + ' + ' + format(x21, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6) + ' + ' + str(x7) + ' + ' + str(x8) + ' + ' + str(x9) + ' + ' + str(x10) + ' + ' + str(x11) + ' + ' + str(x12) + ' + ' + str(x13) + ' + ' + str(x14) + ' + ' + str(x15) + ' + ' + str(x16) + ' + ' + str(x17) + ' + ' + str(x18) + ' + ' + str(x19) + ' + ' + str(x20) + ' + ' + str(x21)
             nr = '（一）予以公开 + （二）部分公开（区分处理的，只计这一情形，不计其他情形） + 1.属于国家秘密 + 2.其他法律行政法规禁止公开 + 3.危及“三安全一稳定” + 4.保护第三方合法权益 + 5.属于三类内部事务信息 + 6.属于四类过程性信息 + 7.属于行政执法案卷 + 8.属于行政查询事项 + 1.本机关不掌握相关政府信息 + 2.没有现成信息需要另行制作 + 3.补正后申请内容仍不明确 + 1.信访举报投诉类申请 + 2.重复申请 + 3.要求提供公开出版物 + 4.无正当理由大量反复申请 + 5.要求行政机关确认或重新出具已获取信息 + 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 + 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 + 3.其他'
             m = _compared(_P6, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P6, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
@@ -1599,15 +1684,18 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
 # check total.requests.total
 def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
     # position received
-    x0 = v.get('requests.received.total', BLANK)
-    x1 = v.get('requests.received.natural', BLANK)
-    x2 = v.get('requests.received.business', BLANK)
-    x3 = v.get('requests.received.research', BLANK)
-    x4 = v.get('requests.received.ngo', BLANK)
-    x5 = v.get('requests.received.law_firm', BLANK)
-    x6 = v.get('requests.received.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[16]  # requests.received.total
+    x1 = v[10]  # requests.received.natural
+    x2 = v[11]  # requests.received.business
+    x3 = v[12]  # requests.received.research
+    x4 = v[13]  # requests.received.ngo
+    x5 = v[14]  # requests.received.law_firm
+    x6 = v[15]  # requests.received.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1615,23 +1703,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P7, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P7, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P7, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position carried_in
-    x0 = v.get('requests.carried_in.total', BLANK)
-    x1 = v.get('requests.carried_in.natural', BLANK)
-    x2 = v.get('requests.carried_in.business', BLANK)
-    x3 = v.get('requests.carried_in.research', BLANK)
-    x4 = v.get('requests.carried_in.ngo', BLANK)
-    x5 = v.get('requests.carried_in.law_firm', BLANK)
-    x6 = v.get('requests.carried_in.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[23]  # requests.carried_in.total
+    x1 = v[17]  # requests.carried_in.natural
+    x2 = v[18]  # requests.carried_in.business
+    x3 = v[19]  # requests.carried_in.research
+    x4 = v[20]  # requests.carried_in.ngo
+    x5 = v[21]  # requests.carried_in.law_firm
+    x6 = v[22]  # requests.carried_in.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1639,23 +1730,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P8, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P8, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P8, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position disclosed
-    x0 = v.get('requests.disclosed.total', BLANK)
-    x1 = v.get('requests.disclosed.natural', BLANK)
-    x2 = v.get('requests.disclosed.business', BLANK)
-    x3 = v.get('requests.disclosed.research', BLANK)
-    x4 = v.get('requests.disclosed.ngo', BLANK)
-    x5 = v.get('requests.disclosed.law_firm', BLANK)
-    x6 = v.get('requests.disclosed.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[30]  # requests.disclosed.total
+    x1 = v[24]  # requests.disclosed.natural
+    x2 = v[25]  # requests.disclosed.business
+    x3 = v[26]  # requests.disclosed.research
+    x4 = v[27]  # requests.disclosed.ngo
+    x5 = v[28]  # requests.disclosed.law_firm
+    x6 = v[29]  # requests.disclosed.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1663,23 +1757,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P9, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P9, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P9, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position partly_disclosed
-    x0 = v.get('requests.partly_disclosed.total', BLANK)
-    x1 = v.get('requests.partly_disclosed.natural', BLANK)
-    x2 = v.get('requests.partly_disclosed.business', BLANK)
-    x3 = v.get('requests.partly_disclosed.research', BLANK)
-    x4 = v.get('requests.partly_disclosed.ngo', BLANK)
-    x5 = v.get('requests.partly_disclosed.law_firm', BLANK)
-    x6 = v.get('requests.partly_disclosed.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[37]  # requests.partly_disclosed.total
+    x1 = v[31]  # requests.partly_disclosed.natural
+    x2 = v[32]  # requests.partly_disclosed.business
+    x3 = v[33]  # requests.partly_disclosed.research
+    x4 = v[34]  # requests.partly_disclosed.ngo
+    x5 = v[35]  # requests.partly_disclosed.law_firm
+    x6 = v[36]  # requests.partly_disclosed.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1687,23 +1784,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P10, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P10, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P10, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position state_secret
-    x0 = v.get('requests.state_secret.total', BLANK)
-    x1 = v.get('requests.state_secret.natural', BLANK)
-    x2 = v.get('requests.state_secret.business', BLANK)
-    x3 = v.get('requests.state_secret.research', BLANK)
-    x4 = v.get('requests.state_secret.ngo', BLANK)
-    x5 = v.get('requests.state_secret.law_firm', BLANK)
-    x6 = v.get('requests.state_secret.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[44]  # requests.state_secret.total
+    x1 = v[38]  # requests.state_secret.natural
+    x2 = v[39]  # requests.state_secret.business
+    x3 = v[40]  # requests.state_secret.research
+    x4 = v[41]  # requests.state_secret.ngo
+    x5 = v[42]  # requests.state_secret.law_firm
+    x6 = v[43]  # requests.state_secret.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1711,23 +1811,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P11, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P11, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P11, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position prohibited_by_law
-    x0 = v.get('requests.prohibited_by_law.total', BLANK)
-    x1 = v.get('requests.prohibited_by_law.natural', BLANK)
-    x2 = v.get('requests.prohibited_by_law.business', BLANK)
-    x3 = v.get('requests.prohibited_by_law.research', BLANK)
-    x4 = v.get('requests.prohibited_by_law.ngo', BLANK)
-    x5 = v.get('requests.prohibited_by_law.law_firm', BLANK)
-    x6 = v.get('requests.prohibited_by_law.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[51]  # requests.prohibited_by_law.total
+    x1 = v[45]  # requests.prohibited_by_law.natural
+    x2 = v[46]  # requests.prohibited_by_law.business
+    x3 = v[47]  # requests.prohibited_by_law.research
+    x4 = v[48]  # requests.prohibited_by_law.ngo
+    x5 = v[49]  # requests.prohibited_by_law.law_firm
+    x6 = v[50]  # requests.prohibited_by_law.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1735,23 +1838,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P12, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P12, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P12, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position three_safeties
-    x0 = v.get('requests.three_safeties.total', BLANK)
-    x1 = v.get('requests.three_safeties.natural', BLANK)
-    x2 = v.get('requests.three_safeties.business', BLANK)
-    x3 = v.get('requests.three_safeties.research', BLANK)
-    x4 = v.get('requests.three_safeties.ngo', BLANK)
-    x5 = v.get('requests.three_safeties.law_firm', BLANK)
-    x6 = v.get('requests.three_safeties.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[58]  # requests.three_safeties.total
+    x1 = v[52]  # requests.three_safeties.natural
+    x2 = v[53]  # requests.three_safeties.business
+    x3 = v[54]  # requests.three_safeties.research
+    x4 = v[55]  # requests.three_safeties.ngo
+    x5 = v[56]  # requests.three_safeties.law_firm
+    x6 = v[57]  # requests.three_safeties.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1759,23 +1865,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P13, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P13, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P13, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position third_party
-    x0 = v.get('requests.third_party.total', BLANK)
-    x1 = v.get('requests.third_party.natural', BLANK)
-    x2 = v.get('requests.third_party.business', BLANK)
-    x3 = v.get('requests.third_party.research', BLANK)
-    x4 = v.get('requests.third_party.ngo', BLANK)
-    x5 = v.get('requests.third_party.law_firm', BLANK)
-    x6 = v.get('requests.third_party.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[65]  # requests.third_party.total
+    x1 = v[59]  # requests.third_party.natural
+    x2 = v[60]  # requests.third_party.business
+    x3 = v[61]  # requests.third_party.research
+    x4 = v[62]  # requests.third_party.ngo
+    x5 = v[63]  # requests.third_party.law_firm
+    x6 = v[64]  # requests.third_party.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1783,23 +1892,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P14, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P14, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P14, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position internal_affairs
-    x0 = v.get('requests.internal_affairs.total', BLANK)
-    x1 = v.get('requests.internal_affairs.natural', BLANK)
-    x2 = v.get('requests.internal_affairs.business', BLANK)
-    x3 = v.get('requests.internal_affairs.research', BLANK)
-    x4 = v.get('requests.internal_affairs.ngo', BLANK)
-    x5 = v.get('requests.internal_affairs.law_firm', BLANK)
-    x6 = v.get('requests.internal_affairs.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[72]  # requests.internal_affairs.total
+    x1 = v[66]  # requests.internal_affairs.natural
+    x2 = v[67]  # requests.internal_affairs.business
+    x3 = v[68]  # requests.internal_affairs.research
+    x4 = v[69]  # requests.internal_affairs.ngo
+    x5 = v[70]  # requests.internal_affairs.law_firm
+    x6 = v[71]  # requests.internal_affairs.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1807,23 +1919,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P15, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P15, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P15, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position process_information
-    x0 = v.get('requests.process_information.total', BLANK)
-    x1 = v.get('requests.process_information.natural', BLANK)
-    x2 = v.get('requests.process_information.business', BLANK)
-    x3 = v.get('requests.process_information.research', BLANK)
-    x4 = v.get('requests.process_information.ngo', BLANK)
-    x5 = v.get('requests.process_information.law_firm', BLANK)
-    x6 = v.get('requests.process_information.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[79]  # requests.process_information.total
+    x1 = v[73]  # requests.process_information.natural
+    x2 = v[74]  # requests.process_information.business
+    x3 = v[75]  # requests.process_information.research
+    x4 = v[76]  # requests.process_information.ngo
+    x5 = v[77]  # requests.process_information.law_firm
+    x6 = v[78]  # requests.process_information.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1831,23 +1946,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P16, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P16, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P16, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position enforcement_files
-    x0 = v.get('requests.enforcement_files.total', BLANK)
-    x1 = v.get('requests.enforcement_files.natural', BLANK)
-    x2 = v.get('requests.enforcement_files.business', BLANK)
-    x3 = v.get('requests.enforcement_files.research', BLANK)
-    x4 = v.get('requests.enforcement_files.ngo', BLANK)
-    x5 = v.get('requests.enforcement_files.law_firm', BLANK)
-    x6 = v.get('requests.enforcement_files.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[86]  # requests.enforcement_files.total
+    x1 = v[80]  # requests.enforcement_files.natural
+    x2 = v[81]  # requests.enforcement_files.business
+    x3 = v[82]  # requests.enforcement_files.research
+    x4 = v[83]  # requests.enforcement_files.ngo
+    x5 = v[84]  # requests.enforcement_files.law_firm
+    x6 = v[85]  # requests.enforcement_files.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1855,23 +1973,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P17, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P17, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P17, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position inquiry_matters
-    x0 = v.get('requests.inquiry_matters.total', BLANK)
-    x1 = v.get('requests.inquiry_matters.natural', BLANK)
-    x2 = v.get('requests.inquiry_matters.business', BLANK)
-    x3 = v.get('requests.inquiry_matters.research', BLANK)
-    x4 = v.get('requests.inquiry_matters.ngo', BLANK)
-    x5 = v.get('requests.inquiry_matters.law_firm', BLANK)
-    x6 = v.get('requests.inquiry_matters.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[93]  # requests.inquiry_matters.total
+    x1 = v[87]  # requests.inquiry_matters.natural
+    x2 = v[88]  # requests.inquiry_matters.business
+    x3 = v[89]  # requests.inquiry_matters.research
+    x4 = v[90]  # requests.inquiry_matters.ngo
+    x5 = v[91]  # requests.inquiry_matters.law_firm
+    x6 = v[92]  # requests.inquiry_matters.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1879,23 +2000,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P18, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P18, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P18, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position not_held
-    x0 = v.get('requests.not_held.total', BLANK)
-    x1 = v.get('requests.not_held.natural', BLANK)
-    x2 = v.get('requests.not_held.business', BLANK)
-    x3 = v.get('requests.not_held.research', BLANK)
-    x4 = v.get('requests.not_held.ngo', BLANK)
-    x5 = v.get('requests.not_held.law_firm', BLANK)
-    x6 = v.get('requests.not_held.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[100]  # requests.not_held.total
+    x1 = v[94]  # requests.not_held.natural
+    x2 = v[95]  # requests.not_held.business
+    x3 = v[96]  # requests.not_held.research
+    x4 = v[97]  # requests.not_held.ngo
+    x5 = v[98]  # requests.not_held.law_firm
+    x6 = v[99]  # requests.not_held.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1903,23 +2027,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P19, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P19, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P19, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position needs_creation
-    x0 = v.get('requests.needs_creation.total', BLANK)
-    x1 = v.get('requests.needs_creation.natural', BLANK)
-    x2 = v.get('requests.needs_creation.business', BLANK)
-    x3 = v.get('requests.needs_creation.research', BLANK)
-    x4 = v.get('requests.needs_creation.ngo', BLANK)
-    x5 = v.get('requests.needs_creation.law_firm', BLANK)
-    x6 = v.get('requests.needs_creation.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[107]  # requests.needs_creation.total
+    x1 = v[101]  # requests.needs_creation.natural
+    x2 = v[102]  # requests.needs_creation.business
+    x3 = v[103]  # requests.needs_creation.research
+    x4 = v[104]  # requests.needs_creation.ngo
+    x5 = v[105]  # requests.needs_creation.law_firm
+    x6 = v[106]  # requests.needs_creation.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1927,23 +2054,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P20, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P20, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P20, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position still_unclear
-    x0 = v.get('requests.still_unclear.total', BLANK)
-    x1 = v.get('requests.still_unclear.natural', BLANK)
-    x2 = v.get('requests.still_unclear.business', BLANK)
-    x3 = v.get('requests.still_unclear.research', BLANK)
-    x4 = v.get('requests.still_unclear.ngo', BLANK)
-    x5 = v.get('requests.still_unclear.law_firm', BLANK)
-    x6 = v.get('requests.still_unclear.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[114]  # requests.still_unclear.total
+    x1 = v[108]  # requests.still_unclear.natural
+    x2 = v[109]  # requests.still_unclear.business
+    x3 = v[110]  # requests.still_unclear.research
+    x4 = v[111]  # requests.still_unclear.ngo
+    x5 = v[112]  # requests.still_unclear.law_firm
+    x6 = v[113]  # requests.still_unclear.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1951,23 +2081,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P21, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P21, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P21, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position complaints
-    x0 = v.get('requests.complaints.total', BLANK)
-    x1 = v.get('requests.complaints.natural', BLANK)
-    x2 = v.get('requests.complaints.business', BLANK)
-    x3 = v.get('requests.complaints.research', BLANK)
-    x4 = v.get('requests.complaints.ngo', BLANK)
-    x5 = v.get('requests.complaints.law_firm', BLANK)
-    x6 = v.get('requests.complaints.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[121]  # requests.complaints.total
+    x1 = v[115]  # requests.complaints.natural
+    x2 = v[116]  # requests.complaints.business
+    x3 = v[117]  # requests.complaints.research
+    x4 = v[118]  # requests.complaints.ngo
+    x5 = v[119]  # requests.complaints.law_firm
+    x6 = v[120]  # requests.complaints.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1975,23 +2108,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P22, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P22, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P22, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position repeated
-    x0 = v.get('requests.repeated.total', BLANK)
-    x1 = v.get('requests.repeated.natural', BLANK)
-    x2 = v.get('requests.repeated.business', BLANK)
-    x3 = v.get('requests.repeated.research', BLANK)
-    x4 = v.get('requests.repeated.ngo', BLANK)
-    x5 = v.get('requests.repeated.law_firm', BLANK)
-    x6 = v.get('requests.repeated.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[128]  # requests.repeated.total
+    x1 = v[122]  # requests.repeated.natural
+    x2 = v[123]  # requests.repeated.business
+    x3 = v[124]  # requests.repeated.research
+    x4 = v[125]  # requests.repeated.ngo
+    x5 = v[126]  # requests.repeated.law_firm
+    x6 = v[127]  # requests.repeated.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -1999,23 +2135,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P23, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P23, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P23, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position publications
-    x0 = v.get('requests.publications.total', BLANK)
-    x1 = v.get('requests.publications.natural', BLANK)
-    x2 = v.get('requests.publications.business', BLANK)
-    x3 = v.get('requests.publications.research', BLANK)
-    x4 = v.get('requests.publications.ngo', BLANK)
-    x5 = v.get('requests.publications.law_firm', BLANK)
-    x6 = v.get('requests.publications.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[135]  # requests.publications.total
+    x1 = v[129]  # requests.publications.natural
+    x2 = v[130]  # requests.publications.business
+    x3 = v[131]  # requests.publications.research
+    x4 = v[132]  # requests.publications.ngo
+    x5 = v[133]  # requests.publications.law_firm
+    x6 = v[134]  # requests.publications.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2023,23 +2162,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P24, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P24, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P24, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position excessive
-    x0 = v.get('requests.excessive.total', BLANK)
-    x1 = v.get('requests.excessive.natural', BLANK)
-    x2 = v.get('requests.excessive.business', BLANK)
-    x3 = v.get('requests.excessive.research', BLANK)
-    x4 = v.get('requests.excessive.ngo', BLANK)
-    x5 = v.get('requests.excessive.law_firm', BLANK)
-    x6 = v.get('requests.excessive.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[142]  # requests.excessive.total
+    x1 = v[136]  # requests.excessive.natural
+    x2 = v[137]  # requests.excessive.business
+    x3 = v[138]  # requests.excessive.research
+    x4 = v[139]  # requests.excessive.ngo
+    x5 = v[140]  # requests.excessive.law_firm
+    x6 = v[141]  # requests.excessive.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2047,23 +2189,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P25, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P25, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P25, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position confirmation
-    x0 = v.get('requests.confirmation.total', BLANK)
-    x1 = v.get('requests.confirmation.natural', BLANK)
-    x2 = v.get('requests.confirmation.business', BLANK)
-    x3 = v.get('requests.confirmation.research', BLANK)
-    x4 = v.get('requests.confirmation.ngo', BLANK)
-    x5 = v.get('requests.confirmation.law_firm', BLANK)
-    x6 = v.get('requests.confirmation.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[149]  # requests.confirmation.total
+    x1 = v[143]  # requests.confirmation.natural
+    x2 = v[144]  # requests.confirmation.business
+    x3 = v[145]  # requests.confirmation.research
+    x4 = v[146]  # requests.confirmation.ngo
+    x5 = v[147]  # requests.confirmation.law_firm
+    x6 = v[148]  # requests.confirmation.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2071,23 +2216,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P26, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P26, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P26, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position no_correction
-    x0 = v.get('requests.no_correction.total', BLANK)
-    x1 = v.get('requests.no_correction.natural', BLANK)
-    x2 = v.get('requests.no_correction.business', BLANK)
-    x3 = v.get('requests.no_correction.research', BLANK)
-    x4 = v.get('requests.no_correction.ngo', BLANK)
-    x5 = v.get('requests.no_correction.law_firm', BLANK)
-    x6 = v.get('requests.no_correction.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[156]  # requests.no_correction.total
+    x1 = v[150]  # requests.no_correction.natural
+    x2 = v[151]  # requests.no_correction.business
+    x3 = v[152]  # requests.no_correction.research
+    x4 = v[153]  # requests.no_correction.ngo
+    x5 = v[154]  # requests.no_correction.law_firm
+    x6 = v[155]  # requests.no_correction.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2095,23 +2243,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P27, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P27, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P27, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position fee_unpaid
-    x0 = v.get('requests.fee_unpaid.total', BLANK)
-    x1 = v.get('requests.fee_unpaid.natural', BLANK)
-    x2 = v.get('requests.fee_unpaid.business', BLANK)
-    x3 = v.get('requests.fee_unpaid.research', BLANK)
-    x4 = v.get('requests.fee_unpaid.ngo', BLANK)
-    x5 = v.get('requests.fee_unpaid.law_firm', BLANK)
-    x6 = v.get('requests.fee_unpaid.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[163]  # requests.fee_unpaid.total
+    x1 = v[157]  # requests.fee_unpaid.natural
+    x2 = v[158]  # requests.fee_unpaid.business
+    x3 = v[159]  # requests.fee_unpaid.research
+    x4 = v[160]  # requests.fee_unpaid.ngo
+    x5 = v[161]  # requests.fee_unpaid.law_firm
+    x6 = v[162]  # requests.fee_unpaid.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2119,23 +2270,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P28, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P28, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P28, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other_reasons
-    x0 = v.get('requests.other_reasons.total', BLANK)
-    x1 = v.get('requests.other_reasons.natural', BLANK)
-    x2 = v.get('requests.other_reasons.business', BLANK)
-    x3 = v.get('requests.other_reasons.research', BLANK)
-    x4 = v.get('requests.other_reasons.ngo', BLANK)
-    x5 = v.get('requests.other_reasons.law_firm', BLANK)
-    x6 = v.get('requests.other_reasons.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[170]  # requests.other_reasons.total
+    x1 = v[164]  # requests.other_reasons.natural
+    x2 = v[165]  # requests.other_reasons.business
+    x3 = v[166]  # requests.other_reasons.research
+    x4 = v[167]  # requests.other_reasons.ngo
+    x5 = v[168]  # requests.other_reasons.law_firm
+    x6 = v[169]  # requests.other_reasons.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2143,23 +2297,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P29, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P29, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P29, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position outcome_total
-    x0 = v.get('requests.outcome_total.total', BLANK)
-    x1 = v.get('requests.outcome_total.natural', BLANK)
-    x2 = v.get('requests.outcome_total.business', BLANK)
-    x3 = v.get('requests.outcome_total.research', BLANK)
-    x4 = v.get('requests.outcome_total.ngo', BLANK)
-    x5 = v.get('requests.outcome_total.law_firm', BLANK)
-    x6 = v.get('requests.outcome_total.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[177]  # requests.outcome_total.total
+    x1 = v[171]  # requests.outcome_total.natural
+    x2 = v[172]  # requests.outcome_total.business
+    x3 = v[173]  # requests.outcome_total.research
+    x4 = v[174]  # requests.outcome_total.ngo
+    x5 = v[175]  # requests.outcome_total.law_firm
+    x6 = v[176]  # requests.outcome_total.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2167,23 +2324,26 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P30, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P30, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P30, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position carried_out
-    x0 = v.get('requests.carried_out.total', BLANK)
-    x1 = v.get('requests.carried_out.natural', BLANK)
-    x2 = v.get('requests.carried_out.business', BLANK)
-    x3 = v.get('requests.carried_out.research', BLANK)
-    x4 = v.get('requests.carried_out.ngo', BLANK)
-    x5 = v.get('requests.carried_out.law_firm', BLANK)
-    x6 = v.get('requests.carried_out.other', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4 + x5 + x6) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D and x5.__class__ is D and x6.__class__ is D else None
+    x0 = v[184]  # requests.carried_out.total
+    x1 = v[178]  # requests.carried_out.natural
+    x2 = v[179]  # requests.carried_out.business
+    x3 = v[180]  # requests.carried_out.research
+    x4 = v[181]  # requests.carried_out.ngo
+    x5 = v[182]  # requests.carried_out.law_firm
+    x6 = v[183]  # requests.carried_out.other
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2191,10 +2351,10 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P31, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f') + ' + ' + format(x5, 'f') + ' + ' + format(x6, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4) + ' + ' + str(x5) + ' + ' + str(x6)
             nr = '自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他'
             m = _compared(_P31, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P31, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
@@ -2204,13 +2364,16 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.review_total
 def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v.get('appeals.review_total', BLANK)
-    x1 = v.get('appeals.review_upheld', BLANK)
-    x2 = v.get('appeals.review_corrected', BLANK)
-    x3 = v.get('appeals.review_other', BLANK)
-    x4 = v.get('appeals.review_pending', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D else None
+    x0 = v[189]  # appeals.review_total
+    x1 = v[185]  # appeals.review_upheld
+    x2 = v[186]  # appeals.review_corrected
+    x3 = v[187]  # appeals.review_other
+    x4 = v[188]  # appeals.review_pending
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2218,10 +2381,10 @@ def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P32, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4)
             m = _compared(_P32, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side('结果维持 + 结果纠正 + 其他结果 + 尚未审结', vr, tr, False), _side('结果维持 + 结果纠正 + 其他结果 + 尚未审结', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P32, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
@@ -2230,13 +2393,16 @@ def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.direct_total
 def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v.get('appeals.direct_total', BLANK)
-    x1 = v.get('appeals.direct_upheld', BLANK)
-    x2 = v.get('appeals.direct_corrected', BLANK)
-    x3 = v.get('appeals.direct_other', BLANK)
-    x4 = v.get('appeals.direct_pending', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D else None
+    x0 = v[194]  # appeals.direct_total
+    x1 = v[190]  # appeals.direct_upheld
+    x2 = v[191]  # appeals.direct_corrected
+    x3 = v[192]  # appeals.direct_other
+    x4 = v[193]  # appeals.direct_pending
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2244,10 +2410,10 @@ def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P33, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4)
             m = _compared(_P33, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side('结果维持 + 结果纠正 + 其他结果 + 尚未审结', vr, tr, False), _side('结果维持 + 结果纠正 + 其他结果 + 尚未审结', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P33, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
@@ -2256,13 +2422,16 @@ def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.after_review_total
 def _check_4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v.get('appeals.after_review_total', BLANK)
-    x1 = v.get('appeals.after_review_upheld', BLANK)
-    x2 = v.get('appeals.after_review_corrected', BLANK)
-    x3 = v.get('appeals.after_review_other', BLANK)
-    x4 = v.get('appeals.after_review_pending', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 + x3 + x4) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D and x4.__class__ is D else None
+    x0 = v[199]  # appeals.after_review_total
+    x1 = v[195]  # appeals.after_review_upheld
+    x2 = v[196]  # appeals.after_review_corrected
+    x3 = v[197]  # appeals.after_review_other
+    x4 = v[198]  # appeals.after_review_pending
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 + x3 + x4)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2270,10 +2439,10 @@ def _check_4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P34, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' + ' + format(x3, 'f') + ' + ' + format(x4, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' + ' + str(x3) + ' + ' + str(x4)
             m = _compared(_P34, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side('结果维持 + 结果纠正 + 其他结果 + 尚未审结', vr, tr, False), _side('结果维持 + 结果纠正 + 其他结果 + 尚未审结', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P34, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
@@ -2282,9 +2451,9 @@ def _check_4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out):
 # check format_in_force
 def _check_5_format_in_force(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = f.get('year', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = _K1
+    x0 = f['year']
+    l0 = x0 if x0.__class__ is int else None
+    r0 = 2021
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2292,9 +2461,9 @@ def _check_5_format_in_force(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P35, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
             vr = '2021'
             m = _compared(_P35, s, '>=', '≥', _side('年度', vl, tl, True), _side('年度', vl, tl, True), _side('2021', vr, tr, True), _side('2021', vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P35, s, xs, ('>=', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
@@ -2304,12 +2473,15 @@ def _check_5_format_in_force(v, f, t, pv, pf, pt, want, out):
 # check in_force_carry
 def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
     # position rules
-    x0 = v.get('regulatory_documents.rules.in_force', BLANK)
-    x1 = pv.get('regulatory_documents.rules.in_force', BLANK) if pv is not None else None
-    x2 = v.get('regulatory_documents.rules.issued', BLANK)
-    x3 = v.get('regulatory_documents.rules.repealed', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 - x3) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[2]  # regulatory_documents.rules.in_force
+    x1 = pv[2] if pv is not None else None  # regulatory_documents.rules.in_force
+    x2 = v[0]  # regulatory_documents.rules.issued
+    x3 = v[1]  # regulatory_documents.rules.repealed
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 - x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2317,19 +2489,22 @@ def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P36, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' − ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' − ' + str(x3)
             m = _compared(_P36, s, '==', '=', _side('现行有效件数', vl, tl, True), _side('现行有效件数', vl, tl, True), _side('上年现行有效件数 + 本年制发件数 − 本年废止件数', vr, tr, False), _side("last year's 现行有效件数 + 本年制发件数 − 本年废止件数", vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P36, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position normative
-    x0 = v.get('regulatory_documents.normative.in_force', BLANK)
-    x1 = pv.get('regulatory_documents.normative.in_force', BLANK) if pv is not None else None
-    x2 = v.get('regulatory_documents.normative.issued', BLANK)
-    x3 = v.get('regulatory_documents.normative.repealed', BLANK)
-    l0 = x0 if x0.__class__ is D else None
-    r0 = (_D0 + x1 + x2 - x3) if x1.__class__ is D and x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[5]  # regulatory_documents.normative.in_force
+    x1 = pv[5] if pv is not None else None  # regulatory_documents.normative.in_force
+    x2 = v[3]  # regulatory_documents.normative.issued
+    x3 = v[4]  # regulatory_documents.normative.repealed
+    l0 = x0 if x0.__class__ is int else None
+    try:
+        r0 = (x1 + x2 - x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2337,10 +2512,10 @@ def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P37, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f') + ' + ' + format(x2, 'f') + ' − ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1) + ' + ' + str(x2) + ' − ' + str(x3)
             m = _compared(_P37, s, '==', '=', _side('现行有效件数', vl, tl, True), _side('现行有效件数', vl, tl, True), _side('上年现行有效件数 + 本年制发件数 − 本年废止件数', vr, tr, False), _side("last year's 现行有效件数 + 本年制发件数 − 本年废止件数", vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P37, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
@@ -2349,12 +2524,18 @@ def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
 # check balance
 def _check_7_balance(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v.get('requests.received.natural', BLANK)
-    x1 = v.get('requests.carried_in.natural', BLANK)
-    x2 = v.get('requests.outcome_total.natural', BLANK)
-    x3 = v.get('requests.carried_out.natural', BLANK)
-    l0 = (_D0 + x0 + x1) if x0.__class__ is D and x1.__class__ is D else None
-    r0 = (_D0 + x2 + x3) if x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[10]  # requests.received.natural
+    x1 = v[17]  # requests.carried_in.natural
+    x2 = v[171]  # requests.outcome_total.natural
+    x3 = v[178]  # requests.carried_out.natural
+    try:
+        l0 = (x0 + x1)
+    except TypeError:
+        l0 = None
+    try:
+        r0 = (x2 + x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2362,19 +2543,25 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P38, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f') + ' + ' + format(x1, 'f')
-            vr = format(x2, 'f') + ' + ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0) + ' + ' + str(x1)
+            vr = str(x2) + ' + ' + str(x3)
             m = _compared(_P38, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P38, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v.get('requests.received.business', BLANK)
-    x1 = v.get('requests.carried_in.business', BLANK)
-    x2 = v.get('requests.outcome_total.business', BLANK)
-    x3 = v.get('requests.carried_out.business', BLANK)
-    l0 = (_D0 + x0 + x1) if x0.__class__ is D and x1.__class__ is D else None
-    r0 = (_D0 + x2 + x3) if x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[11]  # requests.received.business
+    x1 = v[18]  # requests.carried_in.business
+    x2 = v[172]  # requests.outcome_total.business
+    x3 = v[179]  # requests.carried_out.business
+    try:
+        l0 = (x0 + x1)
+    except TypeError:
+        l0 = None
+    try:
+        r0 = (x2 + x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2382,19 +2569,25 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P39, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f') + ' + ' + format(x1, 'f')
-            vr = format(x2, 'f') + ' + ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0) + ' + ' + str(x1)
+            vr = str(x2) + ' + ' + str(x3)
             m = _compared(_P39, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P39, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v.get('requests.received.research', BLANK)
-    x1 = v.get('requests.carried_in.research', BLANK)
-    x2 = v.get('requests.outcome_total.research', BLANK)
-    x3 = v.get('requests.carried_out.research', BLANK)
-    l0 = (_D0 + x0 + x1) if x0.__class__ is D and x1.__class__ is D else None
-    r0 = (_D0 + x2 + x3) if x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[12]  # requests.received.research
+    x1 = v[19]  # requests.carried_in.research
+    x2 = v[173]  # requests.outcome_total.research
+    x3 = v[180]  # requests.carried_out.research
+    try:
+        l0 = (x0 + x1)
+    except TypeError:
+        l0 = None
+    try:
+        r0 = (x2 + x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2402,19 +2595,25 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P40, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f') + ' + ' + format(x1, 'f')
-            vr = format(x2, 'f') + ' + ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0) + ' + ' + str(x1)
+            vr = str(x2) + ' + ' + str(x3)
             m = _compared(_P40, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P40, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v.get('requests.received.ngo', BLANK)
-    x1 = v.get('requests.carried_in.ngo', BLANK)
-    x2 = v.get('requests.outcome_total.ngo', BLANK)
-    x3 = v.get('requests.carried_out.ngo', BLANK)
-    l0 = (_D0 + x0 + x1) if x0.__class__ is D and x1.__class__ is D else None
-    r0 = (_D0 + x2 + x3) if x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[13]  # requests.received.ngo
+    x1 = v[20]  # requests.carried_in.ngo
+    x2 = v[174]  # requests.outcome_total.ngo
+    x3 = v[181]  # requests.carried_out.ngo
+    try:
+        l0 = (x0 + x1)
+    except TypeError:
+        l0 = None
+    try:
+        r0 = (x2 + x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2422,19 +2621,25 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P41, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f') + ' + ' + format(x1, 'f')
-            vr = format(x2, 'f') + ' + ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0) + ' + ' + str(x1)
+            vr = str(x2) + ' + ' + str(x3)
             m = _compared(_P41, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P41, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v.get('requests.received.law_firm', BLANK)
-    x1 = v.get('requests.carried_in.law_firm', BLANK)
-    x2 = v.get('requests.outcome_total.law_firm', BLANK)
-    x3 = v.get('requests.carried_out.law_firm', BLANK)
-    l0 = (_D0 + x0 + x1) if x0.__class__ is D and x1.__class__ is D else None
-    r0 = (_D0 + x2 + x3) if x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[14]  # requests.received.law_firm
+    x1 = v[21]  # requests.carried_in.law_firm
+    x2 = v[175]  # requests.outcome_total.law_firm
+    x3 = v[182]  # requests.carried_out.law_firm
+    try:
+        l0 = (x0 + x1)
+    except TypeError:
+        l0 = None
+    try:
+        r0 = (x2 + x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2442,19 +2647,25 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P42, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f') + ' + ' + format(x1, 'f')
-            vr = format(x2, 'f') + ' + ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0) + ' + ' + str(x1)
+            vr = str(x2) + ' + ' + str(x3)
             m = _compared(_P42, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P42, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v.get('requests.received.other', BLANK)
-    x1 = v.get('requests.carried_in.other', BLANK)
-    x2 = v.get('requests.outcome_total.other', BLANK)
-    x3 = v.get('requests.carried_out.other', BLANK)
-    l0 = (_D0 + x0 + x1) if x0.__class__ is D and x1.__class__ is D else None
-    r0 = (_D0 + x2 + x3) if x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[15]  # requests.received.other
+    x1 = v[22]  # requests.carried_in.other
+    x2 = v[176]  # requests.outcome_total.other
+    x3 = v[183]  # requests.carried_out.other
+    try:
+        l0 = (x0 + x1)
+    except TypeError:
+        l0 = None
+    try:
+        r0 = (x2 + x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2462,19 +2673,25 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P43, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f') + ' + ' + format(x1, 'f')
-            vr = format(x2, 'f') + ' + ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0) + ' + ' + str(x1)
+            vr = str(x2) + ' + ' + str(x3)
             m = _compared(_P43, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P43, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v.get('requests.received.total', BLANK)
-    x1 = v.get('requests.carried_in.total', BLANK)
-    x2 = v.get('requests.outcome_total.total', BLANK)
-    x3 = v.get('requests.carried_out.total', BLANK)
-    l0 = (_D0 + x0 + x1) if x0.__class__ is D and x1.__class__ is D else None
-    r0 = (_D0 + x2 + x3) if x2.__class__ is D and x3.__class__ is D else None
+    x0 = v[16]  # requests.received.total
+    x1 = v[23]  # requests.carried_in.total
+    x2 = v[177]  # requests.outcome_total.total
+    x3 = v[184]  # requests.carried_out.total
+    try:
+        l0 = (x0 + x1)
+    except TypeError:
+        l0 = None
+    try:
+        r0 = (x2 + x3)
+    except TypeError:
+        r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2482,10 +2699,10 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P44, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f') + ' + ' + format(x1, 'f')
-            vr = format(x2, 'f') + ' + ' + format(x3, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0) + ' + ' + str(x1)
+            vr = str(x2) + ' + ' + str(x3)
             m = _compared(_P44, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P44, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
@@ -2494,10 +2711,10 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
 # check carry_over
 def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v.get('requests.carried_in.natural', BLANK)
-    x1 = pv.get('requests.carried_out.natural', BLANK) if pv is not None else None
-    l0 = x0 if x0.__class__ is D else None
-    r0 = x1 if x1.__class__ is D else None
+    x0 = v[17]  # requests.carried_in.natural
+    x1 = pv[178] if pv is not None else None  # requests.carried_out.natural
+    l0 = x0 if x0.__class__ is int else None
+    r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2505,17 +2722,17 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P45, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1)
             m = _compared(_P45, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P45, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v.get('requests.carried_in.business', BLANK)
-    x1 = pv.get('requests.carried_out.business', BLANK) if pv is not None else None
-    l0 = x0 if x0.__class__ is D else None
-    r0 = x1 if x1.__class__ is D else None
+    x0 = v[18]  # requests.carried_in.business
+    x1 = pv[179] if pv is not None else None  # requests.carried_out.business
+    l0 = x0 if x0.__class__ is int else None
+    r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2523,17 +2740,17 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P46, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1)
             m = _compared(_P46, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P46, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v.get('requests.carried_in.research', BLANK)
-    x1 = pv.get('requests.carried_out.research', BLANK) if pv is not None else None
-    l0 = x0 if x0.__class__ is D else None
-    r0 = x1 if x1.__class__ is D else None
+    x0 = v[19]  # requests.carried_in.research
+    x1 = pv[180] if pv is not None else None  # requests.carried_out.research
+    l0 = x0 if x0.__class__ is int else None
+    r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2541,17 +2758,17 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P47, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1)
             m = _compared(_P47, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P47, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v.get('requests.carried_in.ngo', BLANK)
-    x1 = pv.get('requests.carried_out.ngo', BLANK) if pv is not None else None
-    l0 = x0 if x0.__class__ is D else None
-    r0 = x1 if x1.__class__ is D else None
+    x0 = v[20]  # requests.carried_in.ngo
+    x1 = pv[181] if pv is not None else None  # requests.carried_out.ngo
+    l0 = x0 if x0.__class__ is int else None
+    r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2559,17 +2776,17 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P48, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1)
             m = _compared(_P48, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P48, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v.get('requests.carried_in.law_firm', BLANK)
-    x1 = pv.get('requests.carried_out.law_firm', BLANK) if pv is not None else None
-    l0 = x0 if x0.__class__ is D else None
-    r0 = x1 if x1.__class__ is D else None
+    x0 = v[21]  # requests.carried_in.law_firm
+    x1 = pv[182] if pv is not None else None  # requests.carried_out.law_firm
+    l0 = x0 if x0.__class__ is int else None
+    r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2577,17 +2794,17 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P49, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1)
             m = _compared(_P49, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P49, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v.get('requests.carried_in.other', BLANK)
-    x1 = pv.get('requests.carried_out.other', BLANK) if pv is not None else None
-    l0 = x0 if x0.__class__ is D else None
-    r0 = x1 if x1.__class__ is D else None
+    x0 = v[22]  # requests.carried_in.other
+    x1 = pv[183] if pv is not None else None  # requests.carried_out.other
+    l0 = x0 if x0.__class__ is int else None
+    r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2595,17 +2812,17 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P50, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1)
             m = _compared(_P50, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P50, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v.get('requests.carried_in.total', BLANK)
-    x1 = pv.get('requests.carried_out.total', BLANK) if pv is not None else None
-    l0 = x0 if x0.__class__ is D else None
-    r0 = x1 if x1.__class__ is D else None
+    x0 = v[23]  # requests.carried_in.total
+    x1 = pv[184] if pv is not None else None  # requests.carried_out.total
+    l0 = x0 if x0.__class__ is int else None
+    r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
@@ -2613,10 +2830,10 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
         if s == 'unverifiable':
             m = _unverifiable(_P51, xs)
         else:
-            tl = format(l0, 'f')
-            tr = format(r0, 'f')
-            vl = format(x0, 'f')
-            vr = format(x1, 'f')
+            tl = _t(l0)
+            tr = _t(r0)
+            vl = str(x0)
+            vr = str(x1)
             m = _compared(_P51, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P51, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
@@ -2625,7 +2842,7 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
 # check problems_reported
 def _check_9_problems_reported(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = t.get('problems', BLANK)
+    x0 = t['problems']
     c0 = '' if x0 is BLANK else (x0 if x0.__class__ is str else None)
     b1 = None if c0 is None else (not c0.strip())
     b2 = None if b1 is None else not b1
@@ -2643,7 +2860,7 @@ def _check_9_problems_reported(v, f, t, pv, pf, pt, want, out):
 # check processing_fee_reported
 def _check_10_processing_fee_reported(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = t.get('other_matters', BLANK)
+    x0 = t['other_matters']
     c0 = '' if x0 is BLANK else (x0 if x0.__class__ is str else None)
     b1 = None if c0 is None else ('信息处理费' in c0 or '处理费' in c0)
     s = 'pass' if b1 is True else 'fail' if b1 is False else 'unverifiable'
@@ -2674,9 +2891,24 @@ _CHECKS = (
 # ---------------------------------------------------------------------------------------------------- entry points
 
 
+_ALL_BLANK = (dict.fromkeys(_VALUES, BLANK), dict.fromkeys(_FIELDS, BLANK), dict.fromkeys(_TEXTS, BLANK))
+
+
+def _complete(report):
+    """What the checks read: the values as a list in cell order (``v[17]``), the fields and texts as dicts with
+    every key of the format, BLANK where the report has none."""
+    v, f, t = report
+    full_v, full_f, full_t = _ALL_BLANK
+    return (
+        v if v.__class__ is list else list({**full_v, **v}.values()),  # keyed like full_v, so in cell order
+        f if len(f) == len(full_f) else {**full_f, **f},  # their keys are keys of the format
+        t if len(t) == len(full_t) else {**full_t, **t},
+    )
+
+
 def _run(current, last, want):
-    v, f, t = current
-    pv, pf, pt = last if last is not None else (None, None, None)
+    v, f, t = _complete(current)
+    pv, pf, pt = _complete(last) if last is not None else (None, None, None)
     out = []
     with decimal.localcontext(_CTX):
         for check in _CHECKS:
@@ -2710,6 +2942,145 @@ def validate_many(reports, previous=None, *, only=None, errors="raise"):
             if errors != "return":
                 raise
             yield exc
+
+
+class _Columns:
+    """Where a wide CSV's header puts each key (gaidsl's bulk layout, the one the SQL target loads): report_id,
+    optionally previous_id, fields.<key>, texts.<key>, and one column per cell key."""
+
+    def __init__(self, header):
+        at = {name: i for i, name in enumerate(header)}
+        unknown = [name for name in header if not self._known(name)]
+        problems = [("GAI703", name, "not a column of this format's wide CSV") for name in unknown]
+        problems += [("GAI715", name, "the column is given twice") for name in at if header.count(name) > 1]
+        if "report_id" not in at:
+            problems.append(("GAI716", "report_id", "the header has no report_id column"))
+        if problems:
+            raise DataError(problems)
+        self.width = len(header)
+        self.id = at["report_id"]
+        self.previous = at.get("previous_id")
+        self.fields = [(i, name[7:]) for i, name in enumerate(header) if name.startswith("fields.")]
+        self.texts = [(i, name[6:]) for i, name in enumerate(header) if name.startswith("texts.")]
+        self.cells = [(i, name) for i, name in enumerate(header) if name in _VALUES]
+        # the bulk path: every cell has its column, in the format's order; whole numbers read in one go, the
+        # others (amounts …) put in their places after
+        self.bulk = [k for _, k in self.cells] == list(_VALUES)
+        whole = [(i, k) for i, k in self.cells if _VALUES[k][0] in ("count", "integer")]
+        self.others = [(place, i, k) for place, (i, k) in enumerate(self.cells) if (i, k) not in whole]
+        take = operator.itemgetter(*(i for i, _ in whole)) if whole else (lambda row: ())
+        self.take_whole = (lambda row: (take(row),)) if len(whole) == 1 else take
+
+    @staticmethod
+    def _known(name):
+        if name in ("report_id", "previous_id") or name in _VALUES:
+            return True
+        if name.startswith("fields."):
+            return name[7:] in _FIELDS
+        return name.startswith("texts.") and name[6:] in _TEXTS
+
+    def read(self, row, line):
+        """A line's report as read() gives it; DataError naming the line if it cannot be read."""
+        if len(row) != self.width:
+            raise DataError([("GAI701", f"line {line}", f"{len(row)} columns where the header has {self.width}")])
+        data = {
+            "fields": {k: row[i] for i, k in self.fields if row[i]},
+            "texts": {k: row[i] for i, k in self.texts if row[i]},
+        }
+        whole = self.take_whole(row) if self.bulk else ("",)
+        if all(whole):  # no blank: try the bulk path (ASCII digits without leading zeros, below 10**15)
+            digits = "".join(whole)
+            if digits.isdigit() and digits.isascii():
+                try:
+                    values = _json_numbers("[" + ",".join(whole) + "]")  # "007" is not JSON: the careful path reads it
+                except ValueError:
+                    values = None
+                if values is not None and (not values or max(values) < _BOUND) and self._put_others(row, values):
+                    _, fields, texts = _read(data, {})
+                    return values, fields, texts
+        data["values"] = {k: row[i] for i, k in self.cells if row[i]}
+        return read(data)
+
+    def _put_others(self, row, values):
+        """Insert the amounts (and other non-whole cells) into the whole numbers' list at their places; False when
+        one of them is not plainly valid (the careful path then reads the line and says what)."""
+        for place, i, key in self.others:
+            x = row[i]
+            kind, decimals, _ = _VALUES[key]
+            if kind not in _NUMERIC:
+                if x:
+                    return False
+                values.insert(place, BLANK)
+                continue
+            value, problem = _number(x, kind, decimals)
+            if problem is not None:
+                return False
+            values.insert(place, value)
+        return True
+
+
+def validate_csv(source, *, only=None, errors="raise"):
+    """Validate every report of a wide CSV, the bulk layout `gaidsl` and the SQL target use: a header line naming
+    report_id, optionally previous_id, fields.<key>, texts.<key> and the cell keys, then one report per line (an
+    empty entry is blank; standard CSV quoting). ``source``: a path or an open text file. Yields
+    ``(report_id, results)`` per line, in order. A line's previous_id names last year's report in the same file: a
+    path is then read once more to find those reports first; an open file is read whole. ``errors="return"``
+    yields the DataError of an unreadable line as its results."""
+    import csv
+
+    want = _ALL if only is None else frozenset(only)
+    opened = not hasattr(source, "read")
+    handle = open(source, newline="", encoding="utf-8-sig") if opened else source
+    try:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return
+        columns = _Columns(header)
+        rows = enumerate(reader, start=2)
+        earlier = {}  # report_id -> (row, line) of the reports some line names as its previous one
+        if columns.previous is not None:
+            if opened:
+                earlier = _named_previous(source, columns)
+            else:
+                rows = list(rows)
+                named = {row[columns.previous] for _, row in rows if len(row) == columns.width}
+                earlier = {row[columns.id]: (row, line) for line, row in rows if row and row[columns.id] in named}
+        for line, row in rows:
+            report_id = row[columns.id] if len(row) > columns.id else ""
+            try:
+                current = columns.read(row, line)
+                last = None
+                if columns.previous is not None and len(row) == columns.width and row[columns.previous]:
+                    found = earlier.get(row[columns.previous])
+                    if found is None:
+                        raise DataError([("GAI703", "previous_id", f"no report {row[columns.previous]!r} in the file")])
+                    last = columns.read(*found)
+                results = _run(current, last, want)
+            except DataError as exc:
+                if errors != "return":
+                    raise DataError([(code, f"line {line}: {key}", message) for code, key, message in exc.problems])
+                results = exc
+            yield report_id, results
+    finally:
+        if opened:
+            handle.close()
+
+
+def _named_previous(path, columns):
+    """The lines of a wide CSV file that other lines name as their previous report: report_id -> (row, line)."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        named = {row[columns.previous] for row in reader if len(row) == columns.width} - {""}
+    if not named:
+        return {}
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        return {row[columns.id]: (row, line) for line, row in enumerate(reader, start=2) if row and row[columns.id] in named}
 
 
 def summarize(results):
@@ -2765,7 +3136,7 @@ def main(argv=None):
     import argparse
 
     parser = argparse.ArgumentParser(description=f"Validate report data files of {FORMAT} version {VERSION}.")
-    parser.add_argument("data", nargs="+", metavar="DATA", help="report data files (.json)")
+    parser.add_argument("data", nargs="+", metavar="DATA", help="report data files (.json), or wide CSVs (.csv)")
     parser.add_argument("--previous", metavar="FILE", help="last year's report, for checks across periods")
     args = parser.parse_args(argv)
     try:
@@ -2778,16 +3149,23 @@ def main(argv=None):
     code = 0
     for path in args.data:
         try:
-            results = validate(load(path), previous)
+            if path.lower().endswith(".csv"):
+                reports = [({"file": path, "report_id": i}, r) for i, r in validate_csv(path, errors="return")]
+            else:
+                reports = [({"file": path}, validate(load(path), previous))]
         except (OSError, ValueError) as exc:
             print(f"{path}: {exc}", file=sys.stderr)
             code = 2
             continue
-        passed = ok(results)
-        if not passed and code == 0:
-            code = 1
-        line = {"file": path, "ok": passed, "summary": summarize(results), "results": results}
-        print(dumps(line, indent=None))
+        for where, results in reports:
+            if isinstance(results, DataError):
+                print(f"{path}: report {where['report_id']}: {results}", file=sys.stderr)
+                code = 2
+                continue
+            passed = ok(results)
+            if not passed and code == 0:
+                code = 1
+            print(dumps({**where, "ok": passed, "summary": summarize(results), "results": results}, indent=None))
     return code
 
 
