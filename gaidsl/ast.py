@@ -286,6 +286,17 @@ class RemoveCheck:
 
 
 @attrs.frozen
+class RemovedCheck:
+    """What a ``remove check`` took away when an overlay was merged: the statement (its reason and span) and the
+    check of the base it removed, with the table and section that held it. Made by the merge, never parsed."""
+
+    removal: RemoveCheck
+    check: Check
+    table: str | None = None
+    section: str | None = None
+
+
+@attrs.frozen
 class ModifyTable:
     table: str
     items: tuple[AddMember | Relabel | Gloss | Note | Check | RemoveCheck, ...]
@@ -318,6 +329,8 @@ class Format:
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     extends_span: Span | None = attrs.field(default=None, eq=False, repr=False)
     comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
+    # a merged format only: the checks its overlays removed, base chain first (they are no longer among the items)
+    removed: tuple[RemovedCheck, ...] = attrs.field(default=(), repr=False)
 
 
 # ---------------------------------------------------------------------------------------------------- migrations

@@ -334,6 +334,32 @@ class Check:
         )
 
 
+@attrs.frozen
+class RemovedCheck:
+    """A check of a base spec that an overlay removed, with the reason the overlay gave. It is not among
+    :attr:`Spec.checks`: nothing evaluates, analyses or generates code for it; it is kept to be shown (``gaidsl diff``,
+    ``gaidsl check --analyze``)."""
+
+    key: str
+    label: str | None
+    severity: str
+    reason: str
+    table: str | None  # where the removed check was (in the base)
+    section: str | None
+    span: Span | None = attrs.field(default=None, eq=False)  # the ``remove check`` statement of the overlay
+    origin: Span | None = attrs.field(default=None, eq=False)  # the removed check's declaration, in a base spec
+
+    @property
+    def removed_in(self) -> str | None:
+        """The overlay file that removed it."""
+        return self.span.file if self.span is not None else None
+
+    @property
+    def declared_in(self) -> str | None:
+        """The spec file the removed check came from."""
+        return self.origin.file if self.origin is not None else None
+
+
 # ---------------------------------------------------------------------------------------------------- the spec
 
 
@@ -352,12 +378,17 @@ class Spec:
     cells: Mapping[str, Cell]
     file: str
     extends: tuple[str, ...] = ()  # the chain of base spec files, nearest first
+    removed_checks: tuple[RemovedCheck, ...] = ()  # checks of a base that overlays removed (never evaluated)
 
     def check(self, key: str) -> Check:
         for check in self.checks:
             if check.key == key:
                 return check
         raise KeyError(key)
+
+    def removed_check(self, key: str) -> RemovedCheck | None:
+        """The record of the check ``key`` when an overlay removed it (and nothing added it back), else ``None``."""
+        return next((r for r in self.removed_checks if r.key == key), None)
 
     def table_of(self, cell_key: str) -> Table:
         return self.tables[self.cells[cell_key].table]

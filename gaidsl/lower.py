@@ -76,8 +76,27 @@ class Lowerer:
             cells=self.cells,
             file=self.file,
             extends=self.extends,
+            removed_checks=self._removed_checks(),
         )
         return spec, diagnostics
+
+    def _removed_checks(self) -> tuple[ir.RemovedCheck, ...]:
+        """The checks the overlays removed, except those a later overlay declared again (live ones are not removed)."""
+        live = {c.key for c in self.checks}
+        return tuple(
+            ir.RemovedCheck(
+                key=r.check.key,
+                label=r.check.label,
+                severity=r.check.severity or "error",
+                reason=r.removal.reason,
+                table=r.table,
+                section=r.section,
+                span=r.removal.span,
+                origin=r.check.span,
+            )
+            for r in self.doc.removed
+            if r.check.key not in live
+        )
 
     # -------------------------------------------------------------------------------------------- units and types
     def _unique(self, namespace: str, key: str, span: Span | None, kind: Text) -> bool:

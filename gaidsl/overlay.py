@@ -3,6 +3,9 @@
 The overlay may add basis lines, fields, units, dimensions, sections and checks; inside ``in table X { … }`` it adds
 rows or columns, relabels or glosses headers, adds notes and checks, and removes checks (with a reason). Changing
 something the base does not have is an error at the overlay's own span.
+
+A removed check is gone from the merged items (nothing evaluates it), but it is kept with its reason in
+:attr:`ast.Format.removed` (base chain first), and from there in :attr:`ir.Spec.removed_checks`.
 """
 
 from __future__ import annotations
@@ -16,18 +19,24 @@ from gaidsl.diagnostics import Diagnostic, did_you_mean, error
 def merge(base: ast.Format, overlay: ast.Format) -> tuple[ast.Format, list[Diagnostic]]:
     """The base format with the overlay applied; key, version and title are the overlay's."""
     diagnostics: list[Diagnostic] = []
+    removed: list[ast.RemovedCheck] = list(base.removed)
     items = list(base.items)
     for item in overlay.items:
         if isinstance(item, ast.ModifyTable):
-            items = _modify_table(items, item, diagnostics)
+            items = _modify_table(items, item, diagnostics, removed)
         elif isinstance(item, ast.ModifySection):
             items = _modify_section(items, item, diagnostics)
         elif isinstance(item, ast.RemoveCheck):
-            items = _remove_check(items, item, diagnostics)
+            items = _remove_check(items, item, diagnostics, removed)
         else:
             items.append(item)
     merged = attrs.evolve(
-        overlay, title=overlay.title or base.title, extends=None, items=tuple(items), comments=overlay.comments
+        overlay,
+        title=overlay.title or base.title,
+        extends=None,
+        items=tuple(items),
+        comments=overlay.comments,
+        removed=tuple(removed),
     )
     return merged, diagnostics
 
@@ -40,6 +49,17 @@ def _tables(items: list[ast.FormatItem]) -> dict[str, ast.Table]:
         for t in section.items
         if isinstance(t, ast.Table)
     }
+
+
+def _section_of(items: list[ast.FormatItem], table: str) -> str | None:
+    return next(
+        (
+            s.key
+            for s in items
+            if isinstance(s, ast.Section) and any(isinstance(t, ast.Table) and t.key == table for t in s.items)
+        ),
+        None,
+    )
 
 
 def _replace_table(items: list[ast.FormatItem], new: ast.Table) -> list[ast.FormatItem]:
@@ -108,7 +128,10 @@ def _map_members(
 
 
 def _modify_table(
-    items: list[ast.FormatItem], change: ast.ModifyTable, diagnostics: list[Diagnostic]
+    items: list[ast.FormatItem],
+    change: ast.ModifyTable,
+    diagnostics: list[Diagnostic],
+    removed: list[ast.RemovedCheck],
 ) -> list[ast.FormatItem]:
     tables = _tables(items)
     if change.table not in tables:
@@ -167,6 +190,8 @@ def _modify_table(
                 diagnostics.append(
                     error("GAI404", op.span, did_you_mean(op.key, [c.key for c in table.checks]), name=op.key)
                 )
+            section = _section_of(items, table.key)
+            removed.extend(ast.RemovedCheck(op, c, table.key, section) for c in table.checks if c.key == op.key)
             table = attrs.evolve(table, checks=kept)
     return _replace_table(items, table)
 
@@ -187,7 +212,10 @@ def _modify_section(
 
 
 def _remove_check(
-    items: list[ast.FormatItem], change: ast.RemoveCheck, diagnostics: list[Diagnostic]
+    items: list[ast.FormatItem],
+    change: ast.RemoveCheck,
+    diagnostics: list[Diagnostic],
+    removed: list[ast.RemovedCheck],
 ) -> list[ast.FormatItem]:
     keys = [c.key for c in items if isinstance(c, ast.Check)]
     for section in items:
@@ -202,13 +230,18 @@ def _remove_check(
     out: list[ast.FormatItem] = []
     for item in items:
         if isinstance(item, ast.Check) and item.key == change.key:
+            removed.append(ast.RemovedCheck(change, item))
             continue
         if isinstance(item, ast.Section):
             kept: list[ast.TextBlock | ast.Table | ast.Check] = []
             for sub in item.items:
                 if isinstance(sub, ast.Check) and sub.key == change.key:
+                    removed.append(ast.RemovedCheck(change, sub, None, item.key))
                     continue
                 if isinstance(sub, ast.Table):
+                    removed.extend(
+                        ast.RemovedCheck(change, c, sub.key, item.key) for c in sub.checks if c.key == change.key
+                    )
                     sub = attrs.evolve(sub, checks=tuple(c for c in sub.checks if c.key != change.key))
                 kept.append(sub)
             item = attrs.evolve(item, items=tuple(kept))

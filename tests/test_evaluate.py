@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SPEC_2021
+from conftest import SPEC_2021, SPECS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -363,3 +363,22 @@ def test_exact_sums_with_zero_tolerance(x: Decimal, y: Decimal, ulps: int) -> No
     assert status(SPEC, "exact", report({"m.x": x, "m.y": y, "m.z": x + y})) == "pass"
     off = x + y + Decimal(ulps).scaleb(-4)
     assert status(SPEC, "exact", report({"m.x": x, "m.y": y, "m.z": off})) == "fail"
+
+
+# ---------------------------------------------------------------------------------------------------- overlays
+
+
+def test_a_check_an_overlay_removed_never_runs() -> None:
+    national = load_spec(SPECS / "gov_info_disclosure_2019.gai")
+    overlay = load_spec(SPECS / "provincial_overlay_2019.gai")
+    data = Report("gov_info_disclosure", "2019", fields={"year": Decimal(2018)})
+    # the national format's year check fails for a 2018 report …
+    assert status(national, "format_in_force", data) == "fail"
+    assert "format_in_force" in {r.check for r in evaluate(national, data).failures}
+    # … the overlay removed it (in favour of province_year): no result for it at all, only its replacement's
+    evaluation = evaluate(overlay, data)
+    assert "format_in_force" not in {r.check for r in evaluation.results}
+    assert evaluation.statuses()[("province_year", None)] == "fail"
+    assert overlay.removed_check("format_in_force") is not None
+    with pytest.raises(KeyError):
+        evaluate_check(overlay, "format_in_force", data)

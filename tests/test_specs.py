@@ -251,3 +251,91 @@ def test_overlay_extra_checks(spec_2019: ir.Spec, overlay: ir.Spec) -> None:
     )
     balance = overlay.check("balance")
     assert [i.position for i in balance.instances] == APPLICANT_COLUMNS
+
+
+# ---------------------------------------------------------------------------------------------------- removed checks
+
+REMOVAL_REASON = "本省格式仅用于2020年度报告，由 province_year 校验代替"
+
+
+def test_overlay_keeps_the_removed_check_with_its_reason(spec_2019: ir.Spec, overlay: ir.Spec) -> None:
+    [removed] = overlay.removed_checks
+    national = spec_2019.check("format_in_force")
+    assert (removed.key, removed.label, removed.severity, removed.reason) == (
+        "format_in_force",
+        national.label,
+        national.severity,
+        REMOVAL_REASON,
+    )
+    assert (removed.table, removed.section) == (national.table, national.section) == (None, None)
+    # where it was removed (the overlay's ``remove check`` line) and where it came from (the national spec)
+    assert removed.span is not None and Path(removed.span.file).name == OVERLAY.name
+    line = OVERLAY.read_text(encoding="utf-8").splitlines()[removed.span.line - 1]
+    assert line.strip().startswith("remove check format_in_force")
+    assert removed.origin is not None and national.span is not None
+    assert (Path(removed.origin.file).name, removed.origin.line) == (SPEC_2019.name, national.span.line)
+    assert removed.declared_in == removed.origin.file and removed.removed_in == removed.span.file
+    assert overlay.removed_check("format_in_force") == removed and overlay.removed_check("balance") is None
+    # not a live check: looking it up fails, and a spec without an overlay has no removed checks
+    with pytest.raises(KeyError):
+        overlay.check("format_in_force")
+    assert spec_2019.removed_checks == ()
+
+
+def test_no_target_generates_code_for_a_removed_check(spec_2019: ir.Spec, overlay: ir.Spec) -> None:
+    from gaidsl.targets import available
+
+    for name in ("python", "javascript", "sql", "jsonschema", "html-form"):
+        target = available()[name]
+        national = target.emit(spec_2019)
+        assert any(isinstance(text, str) and "format_in_force" in text for text in national.values()), name
+        generated = target.emit(overlay)
+        assert not [p for p, text in generated.items() if isinstance(text, str) and "format_in_force" in text], name
+
+
+OVERLAY_BASE = """format base version 1 "基础" {
+  field year "年度" : integer required
+  check top warning "年度": year >= 2000
+  section s "一、部分" {
+    check in_section "节内": year <= 3000
+    table t "表" : count {
+      columns { a "甲" b "乙" }
+      check a_ge_b "甲不少于乙": a >= b
+    }
+  }
+}
+"""
+OVERLAY_FIRST = """format first version 1 "第一层" extends "base.gai" {
+  remove check in_section "不需要"
+  in table t {
+    remove check a_ge_b "本地甲可少于乙"
+  }
+  check local "本地": year <= 2100
+}
+"""
+OVERLAY_SECOND = """format second version 1 "第二层" extends "first.gai" {
+  remove check local "上一层的本地校验不适用"
+  remove check top "改为新的 top"
+  check top "新的 top": year >= 2010
+}
+"""
+
+
+def test_removed_checks_through_a_chain_of_overlays(tmp_path: Path) -> None:
+    for name, text in (("base", OVERLAY_BASE), ("first", OVERLAY_FIRST), ("second", OVERLAY_SECOND)):
+        (tmp_path / f"{name}.gai").write_text(text, encoding="utf-8")
+    first = gaidsl.load_spec(tmp_path / "first.gai")
+    assert [(r.key, r.reason, r.table, r.section) for r in first.removed_checks] == [
+        ("in_section", "不需要", None, "s"),
+        ("a_ge_b", "本地甲可少于乙", "t", "s"),
+    ]
+    assert {c.key for c in first.checks} == {"top", "local"}
+    second = gaidsl.load_spec(tmp_path / "second.gai")
+    # base chain first; each says which file removed it and which declared it; 'top' is declared again, so live
+    assert [(r.key, Path(r.removed_in or "").name, Path(r.declared_in or "").name) for r in second.removed_checks] == [
+        ("in_section", "first.gai", "base.gai"),
+        ("a_ge_b", "first.gai", "base.gai"),
+        ("local", "second.gai", "first.gai"),
+    ]
+    assert {c.key for c in second.checks} == {"top"} and second.removed_check("top") is None
+    assert second.check("top").label == "新的 top"
