@@ -16,6 +16,9 @@ change is classified:
 
 With a migration (:mod:`gaidsl.migration`), cells it maps or drops with a reason and cells it declares new are
 compatible ("migrated", "dropped: …", "to be entered"), and checks are judged on migrated reports.
+
+A check that an overlay removed (``remove check KEY "reason"``, kept in :attr:`ir.Spec.removed_checks`) carries the
+overlay's reason and the place of the removal (:attr:`Change.reason`, :attr:`Change.removed_at`), shown beside it.
 """
 
 from __future__ import annotations
@@ -66,10 +69,20 @@ class Change:
     why: Text = attrs.field(factory=lambda: Text("", ""))
     group: str | None = None  # the section it belongs to (its label), for grouping
     example: dict[str, Any] | None = None  # for a breaking check: an old report that fails it, and the migrated one
+    reason: str | None = None  # for a check the new spec's overlay removed: the reason the overlay gives
+    removed_at: str | None = None  # … and where it removes it (file:line of the ``remove check``)
 
     @property
     def breaking(self) -> bool:
         return self.classification == BREAKING
+
+    def removal(self) -> Text | None:
+        """「扩展删除了它（file:line），理由：…」 for a check an overlay removed, else ``None``."""
+        if self.reason is None:
+            return None
+        at_zh = f"（{self.removed_at}）" if self.removed_at else ""
+        at_en = f" ({self.removed_at})" if self.removed_at else ""
+        return Text(f"扩展删除了它{at_zh}，理由：{self.reason}", f"removed by the overlay{at_en} because {self.reason}")
 
     def describe(self, lang: Lang = "en") -> str:
         what = WHAT[self.what].pick(lang)
@@ -99,6 +112,8 @@ class Change:
             "why": {"zh": self.why.zh, "en": self.why.en},
             "group": self.group,
             "example": self.example,
+            "reason": self.reason,
+            "removed_at": self.removed_at,
         }
 
 

@@ -161,6 +161,9 @@ def render_diff_text(result: Diff, lang: Lang = "zh") -> str:
             head = _describe(change, lang)
             label = f" 「{change.label}」" if change.label and change.label not in head else ""
             lines.append(f"  [{mark}] {head}{label}")
+            removal = change.removal()
+            if removal is not None:
+                lines.append(f"      {removal.pick(lang)}")
             why = change.why.pick(lang)
             if why:
                 lines.append(f"      {why}")
@@ -195,6 +198,7 @@ def render_html(result: Diff) -> str:
         for change in changes:
             entry = change.to_json_dict()
             entry["why"] = change.why
+            entry["removal"] = change.removal()
             entry["kind_zh"] = KIND[change.kind].zh
             entry["what_zh"] = WHAT[change.what].zh
             entry["example_values"] = _example_values(change)

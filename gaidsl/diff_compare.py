@@ -455,8 +455,9 @@ class Differ:
         fewer = Text("少一条校验：原本有效的报告仍然有效", "one check fewer: what was valid stays valid")
         for key in removed:
             check = old[key]
+            group = self._check_group(self.old, check)
             self.add(
-                Change("removed", "check", key, label=check.label, why=fewer, group=self._check_group(self.old, check))
+                self._with_removal(Change("removed", "check", key, label=check.label, why=fewer, group=group), key)
             )
         for key in added:
             check = new[key]
@@ -476,21 +477,28 @@ class Differ:
     def _check_group(self, spec: ir.Spec, check: ir.Check) -> str | None:
         return {s.key: s.label for s in spec.sections}.get(check.section or "")
 
+    def _with_removal(self, change: Change, old_key: str) -> Change:
+        """``change`` with the reason and place when the new spec's overlay removed the old check ``old_key``."""
+        removed = self.new.removed_check(old_key)
+        if removed is None:
+            return change
+        at = f"{removed.span.file}:{removed.span.line}" if removed.span is not None else None
+        return attrs.evolve(change, reason=removed.reason, removed_at=at)
+
     def check(self, a: ir.Check, b: ir.Check) -> None:
         group = self._check_group(self.new, b)
         label = b.label
         if a.key != b.key:
-            self.add(
-                Change(
-                    "renamed",
-                    "check",
-                    b.key,
-                    old_key=a.key,
-                    label=label,
-                    group=group,
-                    why=Text("校验的键", "the check's key"),
-                )
+            renamed = Change(
+                "renamed",
+                "check",
+                b.key,
+                old_key=a.key,
+                label=label,
+                group=group,
+                why=Text("校验的键", "the check's key"),
             )
+            self.add(self._with_removal(renamed, a.key))
         text = Text("说明文字，不影响结果", "wording only: results unaffected")
         if a.origin == "declared" or b.origin == "declared":  # generated checks' words follow their expression
             if a.label != b.label:

@@ -19,6 +19,11 @@ SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"
 OVERLAY = SPECS / "provincial_overlay_2019.gai"
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
+# the overlay removes the national year check, saying why
+REMOVAL_REASON = "本省格式仅用于2020年度报告，由 province_year 校验代替"
+REMOVAL_LINE = next(
+    n for n, line in enumerate(OVERLAY.read_text(encoding="utf-8").splitlines(), 1) if "remove check" in line
+)
 
 # (kind, what, key, aspect, classification), in the order the diff lists them.
 EXPECTED_2019_TO_2021 = [
@@ -161,6 +166,70 @@ def test_a_base_and_its_overlay() -> None:
         ("changed", "check", "enforcement_items_not_negative", "positions", COMPATIBLE),
         ("changed", "check", "enforcement_items_carry", "positions", COMPATIBLE),
     ]
+    # the removed national check carries the overlay's reason and where the overlay removes it
+    [removed] = [c for c in result.changes if c.kind == "removed"]
+    assert (removed.reason, removed.removed_at) == (REMOVAL_REASON, f"{OVERLAY}:{REMOVAL_LINE}")
+    removal = removed.removal()
+    assert removal is not None
+    assert removal.zh == f"扩展删除了它（{OVERLAY}:{REMOVAL_LINE}），理由：{REMOVAL_REASON}"
+    assert removal.en == f"removed by the overlay ({OVERLAY}:{REMOVAL_LINE}) because {REMOVAL_REASON}"
+    assert removed.why.en == "one check fewer: what was valid stays valid"  # the verdict and its reason as before
+    assert [c.key for c in result.changes if c.reason is not None] == ["format_in_force"]
+    # the other way round nothing is removed by an overlay: the check comes back, judged as any added check
+    back = diff(spec(OVERLAY), spec(SPEC_2019))
+    assert all(c.reason is None and c.removal() is None for c in back.changes)
+    assert ("added", "check", "format_in_force", None, COMPATIBLE) in listed(back)
+
+
+def test_the_overlay_s_reason_in_every_output(tmp_path: Path) -> None:
+    at = f"{OVERLAY}:{REMOVAL_LINE}"
+    zh = run_cli("diff", str(SPEC_2019), str(OVERLAY))
+    assert zh.code == 1  # the added checks are breaking; the removal is not
+    lines = zh.out.splitlines()
+    head = lines.index("  [兼容] 删除校验 format_in_force 「本格式（试行）用于2019年度和2020年度报告」")
+    assert lines[head + 1 : head + 3] == [
+        f"      扩展删除了它（{at}），理由：{REMOVAL_REASON}",
+        "      少一条校验：原本有效的报告仍然有效",
+    ]
+    en = run_cli("diff", str(SPEC_2019), str(OVERLAY), "--lang", "en").out.splitlines()
+    head = en.index("  [compatible] removed check format_in_force 「本格式（试行）用于2019年度和2020年度报告」")
+    assert en[head + 1] == f"      removed by the overlay ({at}) because {REMOVAL_REASON}"
+    both = run_cli("diff", str(SPEC_2019), str(OVERLAY), "--lang", "both").out
+    assert f"扩展删除了它（{at}），理由：{REMOVAL_REASON} / removed by the overlay ({at}) because" in both
+    document = json.loads(run_cli("diff", str(SPEC_2019), str(OVERLAY), "--format", "json").out)
+    [removed] = [c for c in document["changes"] if c["kind"] == "removed"]
+    assert (removed["key"], removed["reason"], removed["removed_at"]) == ("format_in_force", REMOVAL_REASON, at)
+    assert removed["classification"] == COMPATIBLE
+    assert all(c["reason"] is None and c["removed_at"] is None for c in document["changes"] if c is not removed)
+    page = tmp_path / "overlay.html"
+    assert run_cli("diff", str(SPEC_2019), str(OVERLAY), "--format", "html", "-o", str(page)).code == 1
+    html = page.read_text(encoding="utf-8")
+    row = html[html.index("<code>format_in_force</code>") :]
+    row = row[: row.index("</tr>")]
+    assert f'<p class="removal">扩展删除了它（{at}），理由：{REMOVAL_REASON}<br>' in row
+    assert f'<span class="en">removed by the overlay ({at}) because {REMOVAL_REASON}</span>' in row
+    assert html.count('class="removal"') == 1
+
+
+def test_a_removed_check_matched_by_label_keeps_the_reason(tmp_path: Path) -> None:
+    base = tmp_path / "demo.gai"
+    base.write_text(BASE, encoding="utf-8")
+    overlay = tmp_path / "province.gai"
+    overlay.write_text(
+        'format province version 1 "省级" extends "demo.gai" {\n'
+        "  in table t {\n"
+        '    remove check sum_ok "改为逐行校验甲不少于乙与丙之和"\n'
+        '    check sum_with_c for each row "甲不少于乙": a >= b + c\n'
+        "  }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    result = diff(spec(base), spec(overlay))
+    [renamed] = [c for c in result.changes if c.what == "check" and c.kind == "renamed"]
+    assert (renamed.old_key, renamed.key) == ("sum_ok", "sum_with_c")
+    assert renamed.classification == BREAKING  # c may be negative: judged by z3 as before, the reason kept
+    assert (renamed.reason, renamed.removed_at) == ("改为逐行校验甲不少于乙与丙之和", f"{overlay}:3")
+    assert "removed by the overlay" in run_cli("diff", str(base), str(overlay), "--lang", "en").out
 
 
 def test_a_spec_against_itself_has_no_changes() -> None:
