@@ -553,6 +553,19 @@ def _json(analysis: Analysis) -> dict[str, Any]:
             }
             for b in analysis.bounds
         ],
+        "removed_checks": [
+            {
+                "check": r.key,
+                "label": r.label,
+                "severity": r.severity,
+                "table": r.table,
+                "section": r.section,
+                "reason": r.reason,
+                "removed_at": r.removed_at,
+                "declared_at": r.declared_at,
+            }
+            for r in analysis.spec.removed_checks
+        ],
         "incomplete": list(analysis.incomplete),
         "seconds": round(analysis.seconds, 3),
         "solver_calls": analysis.solver_calls,
@@ -580,6 +593,13 @@ def _text(analysis: Analysis, lang: Lang) -> str:
     for conflict in analysis.conflicts:
         names = _names(conflict.checks)
         lines.append("  " + say("相互矛盾：" + names.zh, "contradicting: " + names.en))
+    if analysis.spec.removed_checks:
+        lines.append("  " + say("扩展删除的校验（不参与分析）：", "checks removed by the overlay (not analysed):"))
+        for removed in analysis.spec.removed_checks:
+            label = f"「{removed.label}」" if removed.label else ""
+            why = removed.removal()
+            en_label = f" {label}" if label else ""
+            lines.append("    " + say(f"{removed.key}{label}：{why.zh}", f"{removed.key}{en_label}: {why.en}"))
     if not analysis.detailed:
         return "\n".join(lines)
     lines.append("  " + say("冗余校验：", "redundant checks:") + ("" if analysis.redundant else say("无", " none")))

@@ -82,8 +82,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                 en = f"{migration.file}: ok (migration {migration.name}, {warnings} warnings)"
                 _print({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[args.lang])
                 continue
-            zh = f"{spec.file}: 通过（{len(spec.cells)} 个单元格，{len(spec.checks)} 条校验，{warnings} 个警告）"
-            en = f"{spec.file}: ok ({len(spec.cells)} cells, {len(spec.checks)} checks, {warnings} warnings)"
+            removed = len(spec.removed_checks)  # an overlay's removed checks, counted apart from the live ones
+            checks_zh = f"{len(spec.checks)} 条校验" + (f"，另有 {removed} 条被扩展删除" if removed else "")
+            checks_en = f"{len(spec.checks)} checks" + (f", {removed} removed by the overlay" if removed else "")
+            zh = f"{spec.file}: 通过（{len(spec.cells)} 个单元格，{checks_zh}，{warnings} 个警告）"
+            en = f"{spec.file}: ok ({len(spec.cells)} cells, {checks_en}, {warnings} warnings)"
             _print({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[args.lang])
     return code
 

@@ -78,11 +78,7 @@ class Change:
 
     def removal(self) -> Text | None:
         """「扩展删除了它（file:line），理由：…」 for a check an overlay removed, else ``None``."""
-        if self.reason is None:
-            return None
-        at_zh = f"（{self.removed_at}）" if self.removed_at else ""
-        at_en = f" ({self.removed_at})" if self.removed_at else ""
-        return Text(f"扩展删除了它{at_zh}，理由：{self.reason}", f"removed by the overlay{at_en} because {self.reason}")
+        return None if self.reason is None else ir.removal_text(self.reason, self.removed_at)
 
     def describe(self, lang: Lang = "en") -> str:
         what = WHAT[self.what].pick(lang)

@@ -482,8 +482,7 @@ class Differ:
         removed = self.new.removed_check(old_key)
         if removed is None:
             return change
-        at = f"{removed.span.file}:{removed.span.line}" if removed.span is not None else None
-        return attrs.evolve(change, reason=removed.reason, removed_at=at)
+        return attrs.evolve(change, reason=removed.reason, removed_at=removed.removed_at)
 
     def check(self, a: ir.Check, b: ir.Check) -> None:
         group = self._check_group(self.new, b)

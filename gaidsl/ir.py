@@ -359,6 +359,26 @@ class RemovedCheck:
         """The spec file the removed check came from."""
         return self.origin.file if self.origin is not None else None
 
+    @property
+    def removed_at(self) -> str | None:
+        """``file:line`` of the ``remove check`` statement."""
+        return f"{self.span.file}:{self.span.line}" if self.span is not None else None
+
+    @property
+    def declared_at(self) -> str | None:
+        """``file:line`` of the removed check's declaration."""
+        return f"{self.origin.file}:{self.origin.line}" if self.origin is not None else None
+
+    def removal(self) -> Text:
+        return removal_text(self.reason, self.removed_at)
+
+
+def removal_text(reason: str, place: str | None = None) -> Text:
+    """「扩展删除了它（file:line），理由：…」 / "removed by the overlay (file:line) because …"."""
+    at_zh = f"（{place}）" if place else ""
+    at_en = f" ({place})" if place else ""
+    return Text(f"扩展删除了它{at_zh}，理由：{reason}", f"removed by the overlay{at_en} because {reason}")
+
 
 # ---------------------------------------------------------------------------------------------------- the spec
 

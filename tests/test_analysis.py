@@ -121,6 +121,46 @@ def test_overlay_year_is_pinned_but_not_reported_as_forced_cell() -> None:
     assert "GAI603" not in [d.code for d in analysis.diagnostics()]
 
 
+def _line_of(path: Path, start: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.strip().startswith(start))
+
+
+def test_overlay_analysis_lists_the_removed_check_with_its_reason() -> None:
+    reason = "本省格式仅用于2020年度报告，由 province_year 校验代替"
+    label = "本格式（试行）用于2019年度和2020年度报告"
+    at = f"{OVERLAY_2019}:{_line_of(OVERLAY_2019, 'remove check format_in_force')}"
+    zh = run_cli("check", "--analyze", str(OVERLAY_2019))
+    assert zh.code == 0, zh.err
+    lines = zh.out.splitlines()
+    heading = lines.index("  扩展删除的校验（不参与分析）：")
+    assert lines[heading + 1] == f"    format_in_force「{label}」：扩展删除了它（{at}），理由：{reason}"
+    assert "22 条校验，另有 1 条被扩展删除" in zh.out
+    en = run_cli("check", "--analyze", "--lang", "en", str(OVERLAY_2019)).out
+    assert f"    format_in_force 「{label}」: removed by the overlay ({at}) because {reason}" in en.splitlines()
+    assert "ok (201 cells, 22 checks, 1 removed by the overlay, 0 warnings)" in en
+    (analysis,) = json.loads(run_cli("check", "--analyze", "--format", "json", str(OVERLAY_2019)).out)["analysis"]
+    assert analysis["removed_checks"] == [
+        {
+            "check": "format_in_force",
+            "label": label,
+            "severity": "warning",
+            "table": None,
+            "section": None,
+            "reason": reason,
+            "removed_at": at,
+            "declared_at": f"{SPEC_2019}:{_line_of(SPEC_2019, 'check format_in_force')}",
+        }
+    ]
+    # not analysed as a live check: nothing else in the analysis names it
+    rest = {k: v for k, v in analysis.items() if k != "removed_checks"}
+    assert "format_in_force" not in json.dumps(rest)
+    # the national spec has none
+    assert "扩展删除" not in run_cli("check", "--analyze", str(SPEC_2019)).out
+    (national,) = json.loads(run_cli("check", "--analyze", "--format", "json", str(SPEC_2019)).out)["analysis"]
+    assert national["removed_checks"] == []
+
+
 # ---------------------------------------------------------------------------------------------------- contradictions
 
 
