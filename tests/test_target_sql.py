@@ -522,6 +522,119 @@ def test_wide_csv_loads_like_reports(engine: str, unknown: bool, tmp_path: Path)
         assert by_report[f"r{i}"] == evaluate(spec, report).statuses()
 
 
+def _wide_failures(
+    spec: ir.Spec, reports: list[tuple[str, Report, str | None]], previous: list[tuple[str, Report]]
+) -> set[Any]:
+    """The reference evaluator's failing (report, check, position) for what a wide CSV of ``reports`` holds."""
+    last_years = dict(previous)
+    return {
+        (i, r.check, r.position)
+        for i, report, p in reports
+        for r in evaluate(spec, report, last_years.get(p) if p else None).failures
+    }
+
+
+@pytest.mark.parametrize("spec_name", sorted(SPECS_BY_NAME))
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32))
+def test_wide_csv_failures_in_one_pass_are_the_evaluators(spec_name: str, seed: int) -> None:
+    """wide_csv_failures (DuckDB: one pass over the file, the checks as bit masks, 62 positions to a mask) finds what
+    the evaluator finds in the file's reports, last year's read from the previous-reports table, and what the
+    reports table plus its validation query find."""
+    import tempfile
+
+    spec = SPECS_BY_NAME[spec_name]
+    batch = make_reports(spec, seed, 30)
+    ids = [f"r{i}" for i in range(len(batch))]
+    with tempfile.TemporaryDirectory() as folder:
+        path, last_path = Path(folder) / "reports.csv", Path(folder) / "previous.csv"
+        links = [(i, r, f"p{i}" if last is not None else None) for i, (r, last) in zip(ids, batch, strict=True)]
+        wide_csv.write_wide_csv(spec, links, path)
+        last_years = [(f"p{i}", last, None) for i, (_, last) in zip(ids, batch, strict=True) if last is not None]
+        wide_csv.write_wide_csv(spec, last_years, last_path)
+        reports = list(wide_csv.read_wide_csv(spec, path))
+        previous = [(i, r) for i, r, _ in wide_csv.read_wide_csv(spec, last_path)]
+        with engines.connect(spec, "duckdb") as db:
+            wide_csv.load_wide_csv(db, last_path, engines.PREVIOUS)
+            found = wide_csv.wide_csv_failures(db, path)
+            assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
+            wide_csv.load_wide_csv(db, path)
+            table = db.failures()
+    assert len(found) == len(set(found))
+    assert set(found) == set(table) == _wide_failures(spec, reports, previous)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_wide_csv_failures_on_every_engine(engine: str, tmp_path: Path) -> None:
+    spec = SPECS_BY_NAME["2021"]
+    reports = [(f"r{i}", r, None) for i, (r, _) in enumerate(make_reports(spec, 11, 40))]
+    path = tmp_path / "reports.csv"
+    wide_csv.write_wide_csv(spec, reports, path)
+    url = _postgres_url() if engine == "postgres" else None
+    with engines.connect(spec, engine, url) as db:
+        found = wide_csv.wide_csv_failures(db, path)
+    assert found and set(found) == _wide_failures(spec, list(wide_csv.read_wide_csv(spec, path)), [])
+
+
+BAD_CELLS = {
+    "negative count": ("requests.received.natural", "-3", "requests.received.natural (", "cannot be negative: -3"),
+    "text in a count": ("requests.received.natural", "十二", "自然人) ", "must be a number, not '十二'"),
+    "huge count": ("requests.received.natural", "1e30", "natural", "1e30 is out of range"),
+    "decimals": ("fees.administrative_fee.amount", "1.00001", "amount (", "allows 4 decimal places, but 1.00001 has 5"),
+    "negative amount": ("fees.administrative_fee.amount", "-1.5", "amount (", "cannot be negative: -1.5"),
+    "date": ("fields.published", "2024年1月31日", "fields.published (公布日期)", "an ISO date (like 2024-01-31)"),
+    "repeated id": ("report_id", "r0", "report r0:", "report_id is on 2 lines"),
+    "no id": ("report_id", "", "1 line without a report_id", "1 report with values the reports table cannot hold"),
+}
+
+
+@pytest.mark.parametrize("way", ["load", "failures"])
+@pytest.mark.parametrize("case", sorted(BAD_CELLS))
+def test_wide_csv_values_the_table_refuses_are_named(case: str, way: str, tmp_path: Path) -> None:
+    """A value the reports table's constraints refuse is a WideCsvError naming the report, the key and the value, in
+    the words of the data-file messages; loading leaves the table empty (fast path or text path alike)."""
+    import csv
+
+    column, value, *expected = BAD_CELLS[case]
+    spec = SPECS_BY_NAME["2021"]
+    reports = [(f"r{i}", r, None) for i, (r, _) in enumerate(make_reports(spec, 5, 4))]
+    path = tmp_path / "reports.csv"
+    wide_csv.write_wide_csv(spec, reports, path)
+    with open(path, newline="", encoding="utf-8") as handle:
+        lines = list(csv.reader(handle))
+    lines[2][lines[0].index(column)] = value
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(lines)
+    with engines.connect(spec, "duckdb") as db, pytest.raises(wide_csv.WideCsvError) as caught:
+        if way == "load":
+            try:
+                wide_csv.load_wide_csv(db, path)
+            finally:
+                assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
+        else:
+            wide_csv.wide_csv_failures(db, path)
+    message = str(caught.value)
+    assert all(part in message for part in expected), message
+    if column != "report_id":
+        assert f"report r1: {column} (" in message and len(caught.value.problems) == 1
+
+
+def test_wide_csv_error_lists_the_first_problems(tmp_path: Path) -> None:
+    spec = SPECS_BY_NAME["2021"]
+    header = wide_csv.wide_header(spec)
+    at = header.index("requests.received.natural")
+    path = tmp_path / "reports.csv"
+    lines = [",".join(header)] + [
+        ",".join(f"r{i:02}" if j == 0 else "-1" if j == at else "" for j in range(len(header))) for i in range(25)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with engines.connect(spec, "duckdb") as db, pytest.raises(wide_csv.WideCsvError) as caught:
+        wide_csv.wide_csv_failures(db, path)
+    assert len(caught.value.problems) == 25
+    message = str(caught.value).splitlines()
+    assert message[1].startswith("  report r00: ") and message[-1] == "  … and 15 more" and len(message) == 12
+
+
 # ---------------------------------------------------------------------------------------------------- at scale
 
 
