@@ -36,6 +36,8 @@ _FRIENDLY: dict[str, Text] = {
     "AXIS_KIND": Text("row 或 column", "'row' or 'column'"),
     "LANG": Text("zh 或 en", "'zh' or 'en'"),
     "STAR": Text("*", "'*'"),
+    "_IN_UNIT": Text("「in」和单位名称", "'in' and a unit"),
+    "_GLOSS_OPT": Text("「gloss」和带引号的文本", "'gloss' and a quoted text"),
     "$END": Text("文件结尾", "end of file"),
 }
 
@@ -89,8 +91,15 @@ def _expected_order(name: str) -> tuple[int, str]:
     return (2, value)
 
 
+# Keywords the grammar spells as patterns, to be told from a statement starting with the same word by what follows
+# (see the grammar's tokens): described, suggested and ordered as the keyword they are.
+_LOOKAHEAD_KEYWORDS = {"_IN_UNIT": "in", "_GLOSS_OPT": "gloss"}
+
+
 def _terminal_value(name: str) -> str | None:
     """The literal text of a fixed terminal (a keyword or punctuation), ``None`` for pattern terminals."""
+    if name in _LOOKAHEAD_KEYWORDS:
+        return _LOOKAHEAD_KEYWORDS[name]
     for terminal in _parser().terminals:
         if terminal.name == name and isinstance(terminal.pattern, lark.lexer.PatternStr):
             return str(terminal.pattern.value)

@@ -507,7 +507,6 @@ def syntax_texts(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         header += " extends " + quote(draw(labels()))
     out = [header + " {"]
-    previous = ""
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(
             st.sampled_from(
@@ -524,9 +523,6 @@ def syntax_texts(draw: st.DrawFn) -> str:
                 ]
             )
         )
-        if previous == "bare_field" and kind in ("in_table", "in_section"):
-            kind = "basis"  # `field k "K" : count` then `in table …` reads `in` as the field's unit
-        previous = kind
         if kind == "basis":
             out.append(f"  basis {quote(draw(labels()))}")
         elif kind == "unit":
@@ -543,8 +539,6 @@ def syntax_texts(draw: st.DrawFn) -> str:
             options = draw(st.lists(st.sampled_from(("required", "alias")), max_size=3))
             for option in options:
                 line += " required" if option == "required" else f" alias {quote(draw(labels()))}"
-            if not options and type_text in ("count", "integer"):
-                previous = "bare_field"
             out.append(line)
         elif kind == "dimension":
             label = f" {quote(draw(labels()))}" if draw(st.booleans()) else ""
@@ -566,18 +560,13 @@ def syntax_texts(draw: st.DrawFn) -> str:
             out.append(f"  remove check {draw(keys())} {quote(draw(labels()))}")
         else:
             out.append(f"  in table {draw(keys())} {{")
-            after_leaf = False
             for _ in range(draw(st.integers(0, 5))):
                 item = draw(st.sampled_from(("add", "relabel", "gloss", "note", "check", "remove")))
-                if item == "gloss" and after_leaf:
-                    item = "relabel"  # `add row k "K"` then `gloss row …` reads `gloss` as the member's option
-                after_leaf = False
                 axis = draw(st.sampled_from(("row", "column")))
                 if item == "add":
                     member = _syntax_member(draw, units, 0, "    ")
                     out.append(f"    add {axis} {member[0].strip()}")
                     out.extend(member[1:])
-                    after_leaf = len(member) == 1
                 elif item in ("relabel", "gloss"):
                     out.append(f"    {item} {axis} {draw(keys())} {quote(draw(labels()))}")
                 elif item == "note":

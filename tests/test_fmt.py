@@ -370,6 +370,29 @@ def test_overlay_items() -> None:
     )
 
 
+def test_statement_pairs_stay_two_statements_on_one_line() -> None:
+    """`field … : count` then `in table …`, an added leaf or total then `gloss row …`: one token of lookahead used to
+    read the second statement's first word as the first one's unit or gloss. Formatted, or all on one line (where
+    the formatter never puts them), each is still two statements."""
+    text = (
+        'format p version 1 extends "b.gai" { field k "K" : count in table t { add row x "X" gloss row a "A" '
+        'add column total s "S" = sum(n, m) gloss column n "N" add row y "Y" gloss "y" } field j "J" : integer '
+        'in section s { text u "U" } }'
+    )
+    doc = parse_text(text)
+    assert isinstance(doc, ast.Format)
+    field, table, other, section = doc.items
+    assert isinstance(field, ast.Field) and isinstance(other, ast.Field)
+    assert (field.type.kind, field.type.unit, other.type.kind, other.type.unit) == ("count", None, "integer", None)
+    assert isinstance(table, ast.ModifyTable) and isinstance(section, ast.ModifySection)
+    assert [type(i).__name__ for i in table.items] == ["AddMember", "Gloss", "AddMember", "Gloss", "AddMember"]
+    added = [i.member for i in table.items if isinstance(i, ast.AddMember)]
+    assert [(m.key, m.gloss) for m in added] == [("x", None), ("s", None), ("y", "y")]
+    assert [(i.axis, i.key) for i in table.items if isinstance(i, ast.Gloss)] == [("row", "a"), ("column", "n")]
+    formatted = assert_formats_well(text)
+    assert '  field k "K" : count\n  in table t {\n    add row x "X"\n    gloss row a "A"\n' in formatted
+
+
 def test_expressions_keep_their_meaning_with_fewest_parentheses() -> None:
     text = "format f version 1 { check c: (a - (b - c)) == ((-(x)) * 2) and (if (p) then (q or r)) }"
     out = fmt(text)

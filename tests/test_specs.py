@@ -339,3 +339,63 @@ def test_removed_checks_through_a_chain_of_overlays(tmp_path: Path) -> None:
     ]
     assert {c.key for c in second.checks} == {"top"} and second.removed_check("top") is None
     assert second.check("top").label == "新的 top"
+
+
+# ---------------------------------------------------------------------------------------------------- statement pairs
+# Pairs one token of lookahead used to misread: `in table …`/`in section …` after a field whose type has no unit was
+# read as the field's unit (`count in table`); `gloss row …`/`gloss column …` after an added leaf or total as that
+# member's gloss. Each first statement is written the shortest way, the second on the next line.
+
+NEIGHBOURS = """\
+format province version 2020 "省级示例" extends "gov_info_disclosure_2019.gai" {
+  field inspections "行政检查次数" : count
+  in table enforcement {
+    add row inspection "行政检查"
+    gloss row penalty "（含警告）"
+    add row total all_enforcement "合计" = sum(penalty, coercion, inspection)
+    gloss row coercion "（含查封、扣押）"
+  }
+  field staff "工作人员数" : integer
+  in section overview {
+    text local "本地情况"
+  }
+  field hearings "听证次数" : count
+  in # a comment between the two words changes nothing
+    table licensing {
+    add column total items "项目数合计" = sum(previous_items, change)
+    gloss # nor here
+      column change "(指2020年增加或减少的事项数)"
+  }
+}
+"""
+
+
+def test_statement_pairs_are_read_as_two_statements(tmp_path: Path) -> None:
+    (tmp_path / SPEC_2019.name).write_bytes(SPEC_2019.read_bytes())
+    (tmp_path / "province.gai").write_text(NEIGHBOURS, encoding="utf-8")
+    compilation = gaidsl.compile_file(tmp_path / "province.gai")
+    assert compilation.ok, [d.message.en for d in compilation.diagnostics]
+    spec = compilation.spec
+    assert spec is not None
+    # no unit written, so the default one (read as `in table`, the unit would have been GAI104 unknown)
+    for key, kind in (("inspections", "count"), ("staff", "integer"), ("hearings", "count")):
+        assert spec.fields[key].type == ir.CellType(kind, ir.DEFAULT_UNIT), key
+    rows = spec.tables["enforcement"].rows
+    assert rows is not None
+    assert [(m.key, m.gloss) for m in rows.members] == [
+        ("penalty", "（含警告）"),
+        ("coercion", "（含查封、扣押）"),
+        ("inspection", None),
+        ("all_enforcement", None),
+    ]
+    assert rows.by_key["all_enforcement"].kind == "total"
+    columns = spec.tables["licensing"].columns
+    assert columns is not None
+    assert [(m.key, m.gloss) for m in columns.members] == [
+        ("previous_items", None),
+        ("change", "(指2020年增加或减少的事项数)"),
+        ("decisions", None),
+        ("items", None),
+    ]
+    overview = next(s for s in spec.sections if s.key == "overview")
+    assert overview.items == (("text", "overview"), ("text", "local"))
