@@ -10,8 +10,15 @@ import lark.exceptions
 from lark import Token, Transformer, v_args
 
 from gaidsl import ast
-from gaidsl.diagnostics import Diagnostic, DiagnosticError, error
+from gaidsl.diagnostics import Diagnostic, DiagnosticError, Text, error
 from gaidsl.source import SourceFile, Span
+
+RESERVED_UNIT_NAMES = ("table", "section")
+"""Words no unit can be named: after a type, ``in table …``/``in section …`` starts an overlay block (GAI009)."""
+RESERVED_UNIT_HELP = Text(
+    "给单位另起名称（单位名称通常用中文，如「件」）",
+    "give the unit another name (units are usually named in Chinese, like 件)",
+)
 
 
 def unquote(token: str) -> str:
@@ -115,6 +122,8 @@ class _Builder(Transformer[Token, Any]):
 
     def unit_decl(self, meta: Any, children: list[Any]) -> ast.UnitDecl:
         key = str(children[0])
+        if key in RESERVED_UNIT_NAMES:
+            self.problems.append(error("GAI009", self._tok_span(children[0]), [RESERVED_UNIT_HELP], name=key))
         label = None
         factor = base = None
         for child in children[1:]:

@@ -31,6 +31,11 @@ CATALOG: dict[str, Template] = {
         "syntax", "{what}应为整数，而不是「{value}」", "{what_en} must be a whole number, not '{value}'"
     ),
     "GAI008": Template("syntax", "嵌套层次过深（超过 {limit} 层）", "nested too deeply (more than {limit} levels)"),
+    "GAI009": Template(
+        "syntax",
+        "「{name}」不能用作单位名称：「in {name}」总是开始一个修改块",
+        "'{name}' cannot be the name of a unit: 'in {name}' always starts an overlay block",
+    ),
     "GAI090": Template("input", "无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
     "GAI091": Template("input", "文件 {path} 不是 UTF-8 编码（字节 {byte}）", "{path} is not UTF-8 text (byte {byte})"),
     # ---- names

@@ -19,7 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from gaidsl import ast
-from gaidsl.build_ast import build_document
+from gaidsl.build_ast import RESERVED_UNIT_HELP, RESERVED_UNIT_NAMES, build_document
 from gaidsl.diagnostics import Diagnostic, DiagnosticError, Related, Text, error
 from gaidsl.resources import grammar_path
 from gaidsl.source import SourceFile, Span
@@ -40,6 +40,12 @@ _FRIENDLY: dict[str, Text] = {
     "_GLOSS_OPT": Text("「gloss」和带引号的文本", "'gloss' and a quoted text"),
     "$END": Text("文件结尾", "end of file"),
 }
+
+_SEPARATOR = r"(?:\s|#[^\n]*\n)+"  # white space and comments, as in the grammar's _IN_UNIT
+_RESERVED_UNIT_RE = re.compile(
+    rf"(?<!\w)(?:count|integer|amount){_SEPARATOR}in{_SEPARATOR}(?P<name>{'|'.join(RESERVED_UNIT_NAMES)})(?!\w)"
+)
+
 
 _FULL_WIDTH_HINTS = {
     "：": ":",
@@ -104,6 +110,11 @@ def _terminal_value(name: str) -> str | None:
         if terminal.name == name and isinstance(terminal.pattern, lark.lexer.PatternStr):
             return str(terminal.pattern.value)
     return None
+
+
+@functools.cache
+def _keywords() -> frozenset[str]:
+    return frozenset(v for t in _parser().terminals if (v := _terminal_value(t.name)) is not None and v.isalpha())
 
 
 def _describe_expected(names: set[str]) -> Text:
@@ -356,6 +367,45 @@ def _fits(parser: InteractiveParser, *tokens: lark.Token) -> bool:
     return True
 
 
+def _reserved_unit(source: SourceFile, exc: UnexpectedToken) -> tuple[Diagnostic, bool] | None:
+    """GAI009 when the syntax error comes from a unit called ``table`` or ``section`` (``amount in table``), and
+    whether parsing can go on.
+
+    It can when the error is at ``in table`` itself, where only a unit fits: the words are then read as that unit
+    (or skipped, when the member or table they follow is already complete). It cannot when ``in table`` after a
+    field's ``count`` or ``integer`` was read as the start of a block and the error comes right after it: no name
+    and ``{`` follow, at most a keyword (``count in table required``).
+    """
+    token = exc.token
+    pos = token.start_pos or 0
+    found = None
+    for match in _RESERVED_UNIT_RE.finditer(source.text):
+        if match.start() >= pos:
+            break
+        found = match
+    if found is None:
+        return None
+    end = found.end()
+    if pos > end:  # `in table` was read as a block's start: a unit if no name and `{` follow (a keyword may)
+        words = re.sub(r"#[^\n]*", "", source.text[end:pos]).split()
+        if str(token) == "{" or len(words) > 1 or (words and words[0] not in _keywords()):
+            return None
+    name = found.group("name")
+    diagnostic = error("GAI009", source.span(found.start("name"), end), [RESERVED_UNIT_HELP], name=name)
+    parser = exc.interactive_parser
+    if pos > end or parser is None or parser.lexer_thread.state is None:
+        return diagnostic, False
+    state = parser.lexer_thread.state
+    if state.line_ctr.char_pos < end:
+        state.line_ctr.feed(source.text[state.line_ctr.char_pos : end])
+    in_unit = lark.Token.new_borrow_pos("_IN_UNIT", "in", token)
+    unit = lark.Token.new_borrow_pos("NAME", name, token)
+    if _fits(parser, in_unit, unit):
+        parser.feed_token(in_unit)
+        parser.feed_token(unit)
+    return diagnostic, True
+
+
 def _syntax_diagnostic(source: SourceFile, exc: UnexpectedInput) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
         return _character_error(source, exc)[0]
@@ -407,6 +457,10 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
             pos = exc.pos_in_stream or 0
             char = source.text[pos : pos + 1]
             return len(problems) < MAX_SYNTAX_ERRORS and _recover_characters(source.text, exc, skip, char)
+        reserved = _reserved_unit(source, exc) if isinstance(exc, UnexpectedToken) else None
+        if reserved is not None:
+            report(reserved[0])
+            return reserved[1] and len(problems) < MAX_SYNTAX_ERRORS
         diagnostic = _syntax_diagnostic(source, exc)
         if isinstance(exc, UnexpectedToken) and set(exc.accepts or exc.expected) <= {"$END"}:
             report(_after_the_end(source, diagnostic))  # the rest would be one error per line: stop here
