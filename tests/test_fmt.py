@@ -6,11 +6,13 @@ compile (or parse, for the syntax-only ones).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections import Counter
 from pathlib import Path
 
+import lark
 import pytest
 import spec_strategies as ss
 from conftest import ROOT, SPEC_2021, SPECS, run_cli
@@ -391,6 +393,14 @@ def test_statement_pairs_stay_two_statements_on_one_line() -> None:
     assert [(i.axis, i.key) for i in table.items if isinstance(i, ast.Gloss)] == [("row", "a"), ("column", "n")]
     formatted = assert_formats_well(text)
     assert '  field k "K" : count\n  in table t {\n    add row x "X"\n    gloss row a "A"\n' in formatted
+
+
+def test_no_statement_can_swallow_the_next_ones_first_word(caplog: pytest.LogCaptureFixture) -> None:
+    """The grammar has no LALR conflicts: Lark resolves a shift/reduce conflict silently as a shift, which is how an
+    optional trailing part (a unit, a member's gloss) came to swallow the next statement's first word."""
+    caplog.set_level(logging.WARNING, logger="lark")
+    lark.Lark((ROOT / "grammars" / "gaidsl.lark").read_text(encoding="utf-8"), parser="lalr", debug=True)
+    assert [r.getMessage() for r in caplog.records if r.name == "lark"] == []
 
 
 def test_expressions_keep_their_meaning_with_fewest_parentheses() -> None:
