@@ -25,7 +25,7 @@ from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Ingested, LogEntry, Provenance, Row
 from gaidsl.ingest.normalise import fold, label_key
 from gaidsl.ingest.tables import read_table
-from gaidsl.ingest.textchecks import TextCheck, check_overview
+from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
 from gaidsl.report import Report, Value
 
 __all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "ingest_text"]
@@ -114,19 +114,7 @@ def ingest_document(spec: ir.Spec, document: Document) -> Result:
     overview = next((t.key for s in sections if s.texts for t in s.texts), None)
     if overview is not None and overview in texts:
         checks = check_overview(spec, texts[overview], values)
-        for check in checks:
-            if check.status == "fail":
-                reading.note(
-                    "ING200",
-                    None,
-                    None,
-                    check.cells,
-                    what=check.what.zh,
-                    what_en=check.what.en,
-                    quoted=check.quoted,
-                    table=check.table,
-                    keys=" + ".join(check.cells),
-                )
+        reading.log.extend(overview_log(checks))
     ingested = Ingested(
         document.name,
         document.route,

@@ -21,13 +21,15 @@ litigation  行政诉讼 … N 件/起                    appeals.direct_total +
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
 from gaidsl import ir
 from gaidsl.diagnostics import Text
+from gaidsl.ingest.messages import entry
+from gaidsl.ingest.model import LogEntry
 from gaidsl.ingest.normalise import fold, tidy_spacing
 from gaidsl.report import Missing, Value
 
@@ -112,3 +114,22 @@ def check_overview(spec: ir.Spec, text: str, values: Mapping[str, Value]) -> tup
         excerpt = flat[max(0, match.start() - 8) : match.end() + 4]
         results.append(TextCheck(rule.key, rule.what, quoted, table, rule.cells, status, excerpt))
     return tuple(results)
+
+
+def overview_log(checks: Sequence[TextCheck]) -> list[LogEntry]:
+    """The reading log's ING200 entries: part 一's numbers that disagree with the tables."""
+    return [
+        entry(
+            "ING200",
+            None,
+            None,
+            check.cells,
+            what=check.what.zh,
+            what_en=check.what.en,
+            quoted=check.quoted,
+            table=check.table,
+            keys=" + ".join(check.cells),
+        )
+        for check in checks
+        if check.status == "fail"
+    ]

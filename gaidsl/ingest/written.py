@@ -33,7 +33,7 @@ from gaidsl.ingest.locate import spec_index
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Ingested, LogEntry, Provenance
 from gaidsl.ingest.reader import Result
-from gaidsl.ingest.textchecks import TextCheck, check_overview
+from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
 from gaidsl.layout import layout
 
 ROUTES = {
@@ -180,21 +180,7 @@ def ingest_written(specs: ir.Spec | Sequence[ir.Spec], data: bytes, name: str, r
     text = report.texts.get(overview) if overview is not None else None
     if isinstance(text, str):
         texts = check_overview(spec, text, report.values)
-        for check in texts:
-            if check.status == "fail":
-                log.append(
-                    entry(
-                        "ING200",
-                        None,
-                        None,
-                        check.cells,
-                        what=check.what.zh,
-                        what_en=check.what.en,
-                        quoted=check.quoted,
-                        table=check.table,
-                        keys=" + ".join(check.cells),
-                    )
-                )
+        log.extend(overview_log(texts))
     title = extracted.title or layout(spec).report_title(report)
     ingested = Ingested(name, route, spec.file, report, provenance, tuple(log), unread, title, None)
     return Result(ingested, texts, spec)
