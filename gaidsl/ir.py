@@ -145,6 +145,10 @@ class Table:
     def cell_key(self, row: str | None, column: str) -> str:
         return f"{self.key}.{row}.{column}" if row is not None else f"{self.key}.{column}"
 
+    def axis(self, kind: str) -> Axis | None:
+        """The rows (``kind="row"``) or the columns."""
+        return self.rows if kind == "row" else self.columns
+
 
 @attrs.frozen
 class TextBlock:
@@ -412,6 +416,19 @@ class Spec:
 
     def table_of(self, cell_key: str) -> Table:
         return self.tables[self.cells[cell_key].table]
+
+    def member_cells(self, table: str, axis: str, member: str) -> tuple[str, ...]:
+        """The cells of one row (``axis="row"``) or column of ``table`` itself, in the table's order."""
+        t = self.tables[table]
+        return tuple(c for c in t.cells if (self.cells[c].row if axis == "row" else self.cells[c].column) == member)
+
+    def cells_under(self, table: str, axis: str, member: str) -> tuple[str, ...]:
+        """The cells of a row (column) and of every row (column) below it, in the table's order."""
+        t = self.tables[table]
+        found = t.axis(axis)
+        assert found is not None
+        keys = {m.key for m in found.members if m.has_cells and member in m.path}
+        return tuple(c for c in t.cells if (self.cells[c].row if axis == "row" else self.cells[c].column) in keys)
 
 
 def is_text(spec: Spec, expr: Expr) -> bool:

@@ -122,14 +122,10 @@ def item_label(spec: ir.Spec, kind: str, key: str) -> str:
 
 
 def _member_label(spec: ir.Spec, table: str, axis: str, key: str) -> str:
-    found = _axis(spec.tables[table], axis)
+    found = spec.tables[table].axis(axis)
     if found is None or key not in found.by_key:
         return key
     return " · ".join(found.by_key[key].labels)
-
-
-def _axis(table: ir.Table, axis: str) -> ir.Axis | None:
-    return table.rows if axis == "row" else table.columns
 
 
 def type_text(cell_type: ir.CellType) -> str:
@@ -157,14 +153,9 @@ class Side:
         self.side = side
 
     def cells_of(self, table: str, axis: str | None = None, member: str | None = None) -> tuple[ItemKey, ...]:
-        t = self.spec.tables[table]
         if axis is None or member is None:
-            return tuple(("cell", c) for c in t.cells)
-        found = _axis(t, axis)
-        assert found is not None
-        keys = {m.key for m in found.members if m.has_cells and member in m.path}
-        cells = [self.spec.cells[c] for c in t.cells]
-        return tuple(("cell", c.key) for c in cells if (c.row if axis == "row" else c.column) in keys)
+            return tuple(("cell", c) for c in self.spec.tables[table].cells)
+        return tuple(("cell", c) for c in self.spec.cells_under(table, axis, member))
 
     def infer(self, path: tuple[str, ...]) -> str | None:
         spec = self.spec
@@ -229,10 +220,10 @@ class Side:
             unknown(path.text, [f"{t}.{m.key}" for t, tb in spec.tables.items() for m in _members(tb, kind)])
             return None
         table = spec.tables[parts[0]]
-        axis = _axis(table, kind)
+        axis = table.axis(kind)
         if axis is None or parts[1] not in axis.by_key:
             other = "column" if kind == "row" else "row"
-            other_axis = _axis(table, other)
+            other_axis = table.axis(other)
             if other_axis is not None and parts[1] in other_axis.by_key:
                 found = WHAT[other]
                 problems.append(
@@ -270,7 +261,7 @@ class Side:
 
 
 def _members(table: ir.Table, kind: str) -> tuple[ir.Member, ...]:
-    axis = _axis(table, kind)
+    axis = table.axis(kind)
     return axis.members if axis is not None else ()
 
 

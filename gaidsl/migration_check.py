@@ -12,8 +12,9 @@ import attrs
 
 from gaidsl import ast, ir
 from gaidsl.diagnostics import Diagnostic, Related, Text, did_you_mean, error, has_errors, warning
-from gaidsl.migration import SIDE, WHAT, Fate, ItemKey, Migration, Resolved, Side, Target, _axis, item_label
+from gaidsl.migration import SIDE, WHAT, Fate, ItemKey, Migration, Resolved, Side, Target, item_label
 from gaidsl.source import Span
+from gaidsl.type_verdicts import type_change, unit_changed
 
 # ---------------------------------------------------------------------------------------------------- building
 
@@ -563,7 +564,7 @@ class _Builder:
                 verdict = "narrowing"  # converted values need more decimals than the new cell keeps: rounded
         if verdict == "narrowing":
             self.problems.append(warning("GAI514", span, (), **args))
-        if old_type.numeric and new_type.numeric and transform is None and (old_type.unit != new_type.unit):
+        if transform is None and unit_changed(old_type, new_type):
             help = Text(
                 f"例如：transform cell {source} {old_type.unit} -> {new_type.unit};",
                 f"for example: transform cell {source} {old_type.unit} -> {new_type.unit};",
@@ -585,27 +586,6 @@ class _Builder:
                         why_en=f"'{target.key}' is in {new_type.unit}, not {item.to_unit}",
                     )
                 )
-
-
-def type_change(old: ir.CellType, new: ir.CellType) -> str:
-    """``"same"``, ``"widening"`` (every old value is a valid new one), ``"narrowing"`` (some may not be: a signed
-    integer into a count, fewer decimals, fewer choices) or ``"incompatible"`` (numbers into text, decimals into
-    whole numbers)."""
-    if old == new:
-        return "same"
-    if old.numeric != new.numeric:
-        return "incompatible"
-    if old.numeric:
-        if old.kind == "amount" and new.kind != "amount":
-            return "incompatible"
-        signed = old.kind == "integer" and new.kind != "integer"
-        fewer = old.kind == "amount" and (new.decimals if new.decimals is not None else 2) < (old.decimals or 2)
-        return "narrowing" if signed or fewer else "widening"
-    if old.kind != new.kind:
-        return "incompatible" if new.kind != "text" else "widening"
-    if old.kind == "choice":
-        return "widening" if set(old.choices) <= set(new.choices) else "narrowing"
-    return "same"
 
 
 def _type_of(spec: ir.Spec, kind: str, key: str) -> ir.CellType | None:
@@ -633,15 +613,11 @@ def _grouped(spec: ir.Spec, missing: list[ItemKey]) -> list[tuple[str, str, str,
             continue
         covered: set[str] = set()
         for axis_kind in ("row", "column"):
-            axis = _axis(table, axis_kind)
+            axis = table.axis(axis_kind)
             if axis is None:
                 continue
             for member in axis.data_members:
-                under = [
-                    c
-                    for c in table.cells
-                    if (spec.cells[c].row if axis_kind == "row" else spec.cells[c].column) == member.key
-                ]
+                under = spec.member_cells(key, axis_kind, member.key)
                 if len(under) > 1 and all(c in absent for c in under):
                     out.append((axis_kind, f"{key}.{member.key}", " · ".join(member.labels), member.span))
                     covered.update(under)
@@ -669,4 +645,4 @@ def check(doc: ast.Migration, old: ir.Spec, new: ir.Spec, file: str) -> tuple[Mi
     return migration, problems
 
 
-__all__ = ["check", "type_change"]
+__all__ = ["check"]

@@ -17,7 +17,7 @@ import z3  # type: ignore[import-untyped]
 from gaidsl import ir
 from gaidsl.encoding import Z3, Encoder, VarKey, var_ref, z3_number
 from gaidsl.migration import Migration, Target
-from gaidsl.migration_check import type_change
+from gaidsl.type_verdicts import type_change
 
 
 def shift(expr: ir.Expr) -> ir.Expr:
