@@ -1,0 +1,247 @@
+"""Tables across two versions: each table's own aspects (label, section, stub, notes, default type), its rows and
+columns paired by key then label (renamed, regrouped, retyped), and the cells of the rows and columns both keep."""
+
+from __future__ import annotations
+
+import attrs
+
+from gaidsl import ir
+from gaidsl.diagnostics import Text
+from gaidsl.diff import Change, match, names_of
+from gaidsl.diff_verdicts import Comparison
+from gaidsl.evaluate import cell_label
+
+
+class TableComparison(Comparison):
+    """The changes to tables, their rows, columns and cells."""
+
+    def run(self) -> list[Change]:
+        self.tables()
+        return self.changes
+
+    def tables(self) -> None:
+        """Tables paired by key then label; removed and added ones with all their cells, kept ones compared."""
+        pairs, removed, added = match(self.old.tables, self.new.tables, names_of)
+        for key in removed:
+            table = self.old.tables[key]
+            cells = [("cell", c) for c in table.cells]
+            self.add(
+                self.removed_value("table", key, table.label or key, *cells, group=self.old_sections.get(table.section))
+            )
+        for key in added:
+            table = self.new.tables[key]
+            self.add(
+                self.added_value(
+                    "table",
+                    key,
+                    table.label or key,
+                    [("cell", c) for c in table.cells],
+                    self.new_sections.get(table.section),
+                )
+            )
+        for o, n in pairs:
+            self.table(o, n)
+
+    def table(self, o: str, n: str) -> None:
+        """One table in both versions (old key ``o``, new key ``n``): its own aspects, rows, columns and cells."""
+        a, b = self.old.tables[o], self.new.tables[n]
+        group = self.new_sections.get(b.section)
+        if o != n:
+            self.add(
+                attrs.evolve(self.renamed("table", o, n, b.label or n, *[("cell", c) for c in a.cells]), group=group)
+            )
+        self.label_change("table", n, a.label or o, b.label or n, a.aliases, b.aliases, group)
+        if a.section != b.section:
+            self.add(
+                Change(
+                    "changed",
+                    "table",
+                    n,
+                    "section",
+                    a.section,
+                    b.section,
+                    label=b.label,
+                    group=group,
+                    why=Text("位置变化", "moved"),
+                )
+            )
+        if a.stub != b.stub:
+            self.add(
+                Change(
+                    "changed",
+                    "table",
+                    n,
+                    "stub",
+                    a.stub,
+                    b.stub,
+                    label=b.label,
+                    group=group,
+                    why=Text("表头文字", "a header's text"),
+                )
+            )
+        if [x.text for x in a.notes] != [x.text for x in b.notes]:
+            before = " / ".join(x.text for x in a.notes) or None
+            after = " / ".join(x.text for x in b.notes) or None
+            self.add(
+                Change(
+                    "changed",
+                    "table",
+                    n,
+                    "notes",
+                    before,
+                    after,
+                    label=b.label,
+                    group=group,
+                    why=Text("表中的注释", "notes printed in the table"),
+                )
+            )
+        if a.type != b.type:
+            self.add(
+                Change(
+                    "changed",
+                    "table",
+                    n,
+                    "type",
+                    a.type.describe(),
+                    b.type.describe(),
+                    label=b.label,
+                    group=group,
+                    why=Text(
+                        "表的默认类型；保留的单元格另行比较",
+                        "the table's default type; kept cells are compared on their own",
+                    ),
+                )
+            )
+        for axis in ("row", "column"):
+            self.members(o, n, axis, group)
+        self.cells(o, n, group)
+
+    def members(self, o: str, n: str, axis: str, group: str | None) -> None:
+        """The rows (``axis="row"``) or columns of a kept table, paired by key then label."""
+        a = self.old.tables[o].axis(axis)
+        b = self.new.tables[n].axis(axis)
+        old = {m.key: m for m in a.members} if a is not None else {}
+        new = {m.key: m for m in b.members} if b is not None else {}
+        pairs, removed, added = match(old, new, names_of)
+        for key in removed:
+            member = old[key]
+            cells = _cell_items(self.old, o, axis, key)
+            if member.kind == "group" and not cells:
+                continue  # its children are reported one by one
+            self.add(self.removed_value(axis, f"{o}.{key}", " · ".join(member.labels), *cells, group=group))
+        for key in added:
+            member = new[key]
+            cells = _cell_items(self.new, n, axis, key)
+            if member.kind == "group" and not cells:
+                continue
+            self.add(self.added_value(axis, f"{n}.{key}", " · ".join(member.labels), cells, group))
+        for ko, kn in pairs:
+            x, y = old[ko], new[kn]
+            name = f"{n}.{kn}"
+            label = " · ".join(y.labels)
+            if ko != kn:
+                cells = _cell_items(self.old, o, axis, ko)
+                self.add(attrs.evolve(self.renamed(axis, f"{o}.{ko}", name, label, *cells), group=group))
+            self.label_change(axis, name, x.label, y.label, x.aliases, y.aliases, group, label)
+            if (x.gloss or None) != (y.gloss or None):
+                self.add(
+                    Change(
+                        "changed",
+                        axis,
+                        name,
+                        "gloss",
+                        x.gloss,
+                        y.gloss,
+                        label=label,
+                        group=group,
+                        why=Text("表头中的说明，不影响数据", "an explanation in the header: data unaffected"),
+                    )
+                )
+            if x.kind != y.kind:
+                if x.has_cells and not y.has_cells:
+                    children = ", ".join(y.children)
+                    why = self.cells_fate(
+                        [("cell", c) for c in self.old.member_cells(o, axis, ko)],
+                        Text(
+                            f"原为一行（列）数据，现为分组（{children}）：原单元格在新格式中没有位置",
+                            f"one row (column) of data before, now a group ({children}): its cells have no place",
+                        ),
+                    )
+                    self.add(
+                        Change(
+                            "changed",
+                            axis,
+                            name,
+                            "kind",
+                            x.kind,
+                            f"group({children})",
+                            label=label,
+                            group=group,
+                            classification=why[0],
+                            why=why[1],
+                        )
+                    )
+                else:
+                    self.add(
+                        Change(
+                            "changed",
+                            axis,
+                            name,
+                            "kind",
+                            x.kind,
+                            y.kind,
+                            label=label,
+                            group=group,
+                            why=Text("成员种类", "kind of member"),
+                        )
+                    )
+            if x.type != y.type and x.type is not None and y.type is not None:
+                self.type_change(axis, name, label, x.type, y.type, group)
+
+    def cells(self, o: str, n: str, group: str | None) -> None:
+        """Cells of kept rows and columns: absent now (or no longer), and type changes, grouped by column."""
+        a, b = self.old.tables[o], self.new.tables[n]
+        old_rows = set(a.rows.by_key) if a.rows else set()
+        new_rows = set(b.rows.by_key) if b.rows else set()
+        for key in a.cells:
+            cell = self.old.cells[key]
+            if cell.row in new_rows | {None} and cell.column in b.columns.by_key:
+                counterpart = b.cell_key(cell.row, cell.column)
+                if (
+                    counterpart not in self.new.cells
+                    and b.columns.by_key[cell.column].has_cells
+                    and (cell.row is None or (b.rows is not None and b.rows.by_key[cell.row].has_cells))
+                ):
+                    self.add(self.removed_value("cell", key, cell_label(self.old, key), ("cell", key), group=group))
+        for key in b.cells:
+            cell = self.new.cells[key]
+            if cell.row in old_rows | {None} and cell.column in a.columns.by_key:
+                counterpart = a.cell_key(cell.row, cell.column)
+                if (
+                    counterpart not in self.old.cells
+                    and a.columns.by_key[cell.column].has_cells
+                    and (cell.row is None or (a.rows is not None and a.rows.by_key[cell.row].has_cells))
+                ):
+                    self.add(self.added_value("cell", key, cell_label(self.new, key), [("cell", key)], group))
+        changed: dict[tuple[str, str, str], list[str]] = {}
+        for key in b.cells:
+            if key in self.old.cells and self.old.cells[key].type != self.new.cells[key].type:
+                before, after = self.old.cells[key].type.describe(), self.new.cells[key].type.describe()
+                changed.setdefault((self.new.cells[key].column, before, after), []).append(key)
+        for (column, _, _), keys in changed.items():
+            in_column = self.new.member_cells(n, "column", column)
+            first_old, first_new = self.old.cells[keys[0]].type, self.new.cells[keys[0]].type
+            if len(keys) > 1 and len(keys) == len(in_column):
+                label = " · ".join(b.columns.by_key[column].labels)
+                self.type_change("column", f"{n}.{column}", label, first_old, first_new, group)
+                continue
+            for key in keys:
+                self.type_change("cell", key, cell_label(self.new, key), self.old.cells[key].type, first_new, group)
+
+
+def _cell_items(spec: ir.Spec, table: str, axis: str, member: str) -> list[tuple[str, str]]:
+    """The cells of a row (column) and of those below it, as items of a migration."""
+    return [("cell", c) for c in spec.cells_under(table, axis, member)]
+
+
+__all__ = ["TableComparison"]
