@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from gaidsl import ir
-from gaidsl.diagnostics import Lang, Text
+from gaidsl.diagnostics import Text
 from gaidsl.migration import Fate, Migration, Target
 
 COMPATIBLE, BREAKING = "compatible", "breaking"
@@ -79,20 +79,6 @@ class Change:
     def removal(self) -> Text | None:
         """「扩展删除了它（file:line），理由：…」 for a check an overlay removed, else ``None``."""
         return None if self.reason is None else ir.removal_text(self.reason, self.removed_at)
-
-    def describe(self, lang: Lang = "en") -> str:
-        what = WHAT[self.what].pick(lang)
-        kind = KIND[self.kind].pick(lang)
-        head = f"{kind} {what} {self.key}"
-        if self.kind == "renamed":
-            head = f"{kind} {what} {self.old_key} → {self.key}"
-        if self.aspect:
-            head += f" [{self.aspect}]"
-        if self.before is not None or self.after is not None:
-            head += (
-                f": {self.before if self.before is not None else '—'} → {self.after if self.after is not None else '—'}"
-            )
-        return head
 
     def to_json_dict(self) -> dict[str, Any]:
         return {

@@ -19,7 +19,9 @@ def type_change(old: ir.CellType, new: ir.CellType) -> str:
         if old.kind == "amount" and new.kind != "amount":
             return "incompatible"
         signed = old.kind == "integer" and new.kind != "integer"
-        fewer = old.kind == "amount" and (new.decimals if new.decimals is not None else 2) < (old.decimals or 2)
+        # decimals None: any number of decimal places (gaidsl.data); 0 is a limit like any other
+        fewer = new.decimals is not None and (old.decimals is None or new.decimals < old.decimals)
+        fewer = fewer and old.kind == "amount"
         return "narrowing" if signed or fewer else "widening"
     if old.kind != new.kind:
         return "incompatible" if new.kind != "text" else "widening"

@@ -13,7 +13,8 @@ from conftest import SPECS, run_cli
 
 from gaidsl.compiler import compile_file, compile_text
 from gaidsl.diff import BREAKING, COMPATIBLE, Diff, diff
-from gaidsl.ir import Spec
+from gaidsl.ir import CellType, Spec
+from gaidsl.type_verdicts import type_change
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"
@@ -340,3 +341,22 @@ def test_the_national_html_page(tmp_path: Path) -> None:
         "三、收到和处理",
     ):
         assert text in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "verdict"),
+    [
+        (CellType("amount", "万元", 0), CellType("amount", "万元", 1), "widening"),
+        (CellType("amount", "万元", 4), CellType("amount", "万元", 2), "narrowing"),
+        (CellType("amount", "万元", 2), CellType("amount", "万元", None), "widening"),
+        (CellType("amount", "万元", None), CellType("amount", "万元", 4), "narrowing"),
+        (CellType("amount", "万元", 0), CellType("amount", "万元", 0), "same"),
+        (CellType("count", "件"), CellType("amount", "件", 0), "widening"),
+        (CellType("integer", "件"), CellType("count", "件"), "narrowing"),
+        (CellType("amount", "万元", 2), CellType("count", "万元"), "incompatible"),
+        (CellType("count", "件"), CellType("text"), "incompatible"),
+    ],
+)
+def test_type_verdicts(old: CellType, new: CellType, verdict: str) -> None:
+    """Decimals None allow any number of places, 0 allows none: the verdict follows what old values fit."""
+    assert type_change(old, new) == verdict
