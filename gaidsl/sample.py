@@ -38,7 +38,8 @@ from collections.abc import Sequence
 
 from gaidsl import ir
 from gaidsl.report import Report
-from gaidsl.sampler import Sample, SampleError, Sampler, Violation, sampler
+from gaidsl.sampler import Sample, SampleError, Sampler, sampler
+from gaidsl.violate import Violation, violation_for
 
 
 def valid_reports(spec: ir.Spec, n: int, seed: int = 0) -> list[Report]:
@@ -73,8 +74,6 @@ def invalid_reports_from(
     spec: ir.Spec, seed: int = 0, checks: Sequence[str] | None = None
 ) -> tuple[Sample, list[Violation]]:
     """:func:`invalid_reports`, with the valid sample they start from."""
-    from gaidsl.violate import violation_for
-
     rng = random.Random(seed)
     chosen = sampler(spec)
     base_sample, base = chosen.sample_and_draft(rng, chosen.cross_period)

@@ -1,17 +1,16 @@
-"""The sampler behind :mod:`gaidsl.sample`: a spec's linear structure worked out once, and drawing from it.
+"""The sampler behind :mod:`gaidsl.sample`: a spec worked out once, and valid reports drawn from it quickly.
 
-See :mod:`gaidsl.sample` for what the samples are; this module holds the machinery: equality rows, exact sparse
-elimination into dependent and free variables, realistic draws, repair of bounds, residual checks through the
-reference evaluator and the z3 fallback.
+See :mod:`gaidsl.sample` for what the samples are. Per report: the free variables drawn from a realistic profile,
+the dependent ones computed (:mod:`gaidsl.linear_system`), failing bounds repaired, the residual checks tested with
+the reference evaluator and redrawn, z3 only as the fallback; texts from :mod:`gaidsl.sample_texts`.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import re
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -21,7 +20,9 @@ import z3  # type: ignore[import-untyped]
 
 from gaidsl import ir
 from gaidsl.encoding import Encoder, Problem, VarKey, from_z3
+from gaidsl.linear_system import Contradiction, bounds, compile_pivots, conjuncts, eliminate, equalities, pivots
 from gaidsl.report import Report
+from gaidsl.sample_texts import draw_texts, text_conditions, text_from_model
 
 FULL_DECIMALS = 99  # a draft's ``decimals`` meaning: write every amount with all its cell's decimals
 MAX_SAMPLE_DECIMALS = 3  # amounts are drawn with 0–3 decimals (fewer when the cell allows fewer)
@@ -29,27 +30,6 @@ LOCAL_REDRAWS = 12
 FULL_REDRAWS = 6
 REPAIR_STEPS = 40
 SOLVER_TIMEOUT_MS = 20_000
-
-BODIES = (
-    "北京市海淀区人民政府",
-    "上海市浦东新区人民政府办公室",
-    "江苏省宿迁市沭阳县发展和改革局",
-    "江苏省淮安市人民政府",
-    "浙江省杭州市西湖区教育局",
-    "广东省深圳市南山区住房和建设局",
-    "四川省成都市武侯区人民政府",
-    "湖北省武汉市江汉区市场监督管理局",
-    "山东省青岛市黄岛区自然资源局",
-    "河南省郑州市金水区人民政府",
-)
-STREETS = ("人民路", "建设路", "解放大道", "中山路", "文化路", "府前街")
-FILLERS = (
-    "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，持续推进政务公开工作。",
-    "全年主动公开政府信息，依法办理政府信息公开申请，未发生因信息公开引发的重大舆情。",
-    "进一步完善政府信息公开平台建设，加强政府信息管理和监督保障。",
-    "存在的主要问题是公开内容的针对性和时效性仍需提高，下一步将加强培训和考核。",
-    "本年度工作总体平稳有序。",
-)
 
 
 class SampleError(Exception):
@@ -67,72 +47,6 @@ class Sample:
     previous: Report | None = None
     check: str | None = None
     positions: tuple[str | None, ...] = ()
-
-
-@attrs.frozen
-class Violation:
-    """What :func:`invalid_reports` found for one check: a sample, or that the check is redundant."""
-
-    check: str
-    sample: Sample | None
-    redundant: bool = False
-    single_position: bool = True  # the sample fails at one position (else at a minimal set of positions)
-    note: str = ""
-    exact: bool = True  # the reference evaluator confirms: this check fails, no other check does
-
-
-# ---------------------------------------------------------------------------------------------------- linear forms
-
-
-def _conjuncts(expr: ir.BoolExpr) -> list[ir.BoolExpr]:
-    if isinstance(expr, ir.And):
-        return [part for arg in expr.args for part in _conjuncts(arg)]
-    return [expr]
-
-
-def _linear(expr: ir.Expr, index: Mapping[VarKey, int]) -> tuple[dict[int, Fraction], Fraction] | None:
-    """``expr`` as Σ coefficient·variable + constant, or None when it is not linear in numeric variables."""
-    coefficients: dict[int, Fraction] = {}
-    constant = Fraction(0)
-
-    def walk(node: ir.Expr, factor: Fraction) -> bool:
-        nonlocal constant
-        if isinstance(node, ir.Const):
-            constant += factor * Fraction(node.value)
-            return True
-        if isinstance(node, ir.CellRef | ir.FieldRef):
-            key = Encoder.key_of(node)
-            if key not in index:
-                return False
-            slot = index[key]
-            coefficients[slot] = coefficients.get(slot, Fraction(0)) + factor
-            return True
-        if isinstance(node, ir.Sum):
-            return all(walk(term, factor * sign) for sign, term in node.terms)
-        if isinstance(node, ir.Scale):
-            return walk(node.arg, factor * Fraction(node.factor))
-        return False
-
-    if not walk(expr, Fraction(1)):
-        return None
-    return {k: v for k, v in coefficients.items() if v}, constant
-
-
-@attrs.frozen
-class _Pivot:
-    slot: int
-    constant: int  # value·divisor = constant + Σ coefficient·x[free]
-    divisor: int
-    terms: tuple[tuple[int, int], ...]
-
-
-@attrs.frozen
-class _Bound:
-    """A linear condition over the free variables: constant + Σ coefficient·x[free] ≥ margin."""
-
-    constant: int
-    terms: tuple[tuple[int, int], ...]
-    margin: int = 0
 
 
 @attrs.frozen
@@ -199,36 +113,18 @@ class Sampler:
         self.floor = [None if t.kind == "integer" else 0 for t in self.types]
         self.group = [self._group(k) for k in keys]
         self.year_slot = self._year_slot()
-        self.residual: list[tuple[ir.Check, ir.CheckInstance]] = []
-        rows: list[tuple[dict[int, Fraction], Fraction]] = []
-        for check in spec.checks:
-            for instance in check.instances:
-                parts = _conjuncts(instance.expr)
-                linear = 0
-                for part in parts:
-                    if isinstance(part, ir.Compare) and part.op == "==" and not ir.is_text(spec, part.left):
-                        left, right = _linear(part.left, self.index), _linear(part.right, self.index)
-                        if left is not None and right is not None:
-                            row = dict(left[0])
-                            for slot, coefficient in right[0].items():
-                                row[slot] = row.get(slot, Fraction(0)) - coefficient
-                            rows.append(({k: v for k, v in row.items() if v}, left[1] - right[1]))
-                            linear += 1
-                if linear < len(parts):
-                    self.residual.append((check, instance))
-        self.rank = self._ranks()
-        self.expressions: dict[int, tuple[dict[int, Fraction], Fraction]] = {}
-        self.pivots = self._eliminate(rows)
+        rows, self.residual = equalities(spec, self.index)
+        try:
+            self.expressions = eliminate(rows, self._ranks())
+        except Contradiction as exc:
+            raise SampleError(str(exc)) from None
+        self.pivots = pivots(self.expressions, self.scale)
         self.pivot_of = {p.slot: p for p in self.pivots}
         self.floored = [p for p in self.pivots if self.floor[p.slot] is not None]
-        self._compute = self._compiler()
-        self.inequalities = self._inequalities()
+        self.compute = compile_pivots(self.pivots, self.step)  # fills the dependent values; False if one is fractional
+        self.inequalities = bounds(spec, self.residual, self.index, self.expressions, self.scale)
         self.pivot_slots = set(self.pivot_of)
         self.free = [i for i in range(len(keys)) if i not in self.pivot_slots]
-        self.dependents: dict[int, list[_Pivot]] = {}
-        for pivot in self.pivots:
-            for slot, _ in pivot.terms:
-                self.dependents.setdefault(slot, []).append(pivot)
         self.cross_period = any(c.across_periods for c in spec.checks)
         self.residual_reads_previous = any(c.across_periods for c, _ in self.residual)
         self.whole = [t.kind != "amount" for t in self.types]
@@ -265,7 +161,7 @@ class Sampler:
         first: dict[int, int] = {}
         for check in self.spec.checks:
             for instance in check.instances:
-                for part in _conjuncts(instance.expr):
+                for part in conjuncts(instance.expr):
                     if not (isinstance(part, ir.Compare) and part.op == "=="):
                         continue
                     lead: ir.Expr = part.left
@@ -287,55 +183,6 @@ class Sampler:
                 tier = 4 if slot == self.year_slot else 3
             ranks.append((tier, slot))
         return ranks
-
-    def _eliminate(self, rows: list[tuple[dict[int, Fraction], Fraction]]) -> list[_Pivot]:
-        """Exact sparse elimination: each independent row defines one variable in terms of free ones."""
-        pivots: dict[int, tuple[dict[int, Fraction], Fraction]] = {}
-        users: dict[int, set[int]] = {}
-        for coefficients, constant in rows:
-            row: dict[int, Fraction] = {}
-            offset = constant
-            for slot, a in coefficients.items():
-                if slot in pivots:
-                    expression, k = pivots[slot]
-                    offset += a * k
-                    for other, b in expression.items():
-                        row[other] = row.get(other, Fraction(0)) + a * b
-                else:
-                    row[slot] = row.get(slot, Fraction(0)) + a
-            row = {k: v for k, v in row.items() if v}
-            if not row:
-                if offset != 0:
-                    raise SampleError("the checks' equations contradict each other")
-                continue
-            pivot = min(row, key=lambda s: self.rank[s])
-            a_p = row.pop(pivot)
-            expression = {k: -v / a_p for k, v in row.items()}
-            k_p = -offset / a_p
-            for user in users.pop(pivot, set()):
-                old, old_k = pivots[user]
-                factor = old.pop(pivot)
-                for other, b in expression.items():
-                    value = old.get(other, Fraction(0)) + factor * b
-                    if value:
-                        old[other] = value
-                    else:
-                        old.pop(other, None)
-                        users.get(other, set()).discard(user)
-                    if value:
-                        users.setdefault(other, set()).add(user)
-                pivots[user] = (old, old_k + factor * k_p)
-            pivots[pivot] = (expression, k_p)
-            for other in expression:
-                users.setdefault(other, set()).add(pivot)
-        self.expressions = pivots
-        result = []
-        for slot, (expression, k) in pivots.items():
-            scaled_k = k * self.scale
-            divisor = math.lcm(scaled_k.denominator, *(v.denominator for v in expression.values()))
-            terms = tuple((s, int(v * divisor)) for s, v in sorted(expression.items()))
-            result.append(_Pivot(slot, int(scaled_k * divisor), divisor, terms))
-        return result
 
     def _year_range(self) -> tuple[int, int]:
         """The years the checks allow (z3, once), narrowed to a plausible five."""
@@ -408,72 +255,6 @@ class Sampler:
         whole = max(size - 1, 0) if fraction else size
         return (whole * unit + fraction) * (self.scale // unit)
 
-    def _compiler(self) -> Any:
-        """``compute`` as straight-line code (every dependent value from the free ones): several times faster than
-        looping over the terms. The generated source holds only integers and list indexes."""
-        lines = ["def compute(x):", "    ok = True"]
-        for pivot in self.pivots:
-            terms = " ".join(
-                f"{'+' if c > 0 else '-'} {abs(c)} * x[{s}]" if abs(c) != 1 else f"{'+' if c > 0 else '-'} x[{s}]"
-                for s, c in pivot.terms
-            )
-            lines.append(f"    t = {pivot.constant} {terms}")
-            if pivot.divisor == 1:
-                lines.append(f"    x[{pivot.slot}] = t")
-            else:
-                lines.append(f"    v, r = divmod(t, {pivot.divisor})")
-                lines.append(f"    x[{pivot.slot}] = v")
-                lines.append("    if r: ok = False")
-            if self.step[pivot.slot] != 1:
-                lines.append(f"    if x[{pivot.slot}] % {self.step[pivot.slot]}: ok = False")
-        lines.append("    return ok")
-        namespace: dict[str, Any] = {}
-        exec(compile("\n".join(lines), "<gaidsl.sample dependents>", "exec"), namespace)
-        return namespace["compute"]
-
-    def compute(self, x: list[int]) -> bool:
-        """Fill the dependent variables; False when one is not a whole number of its unit."""
-        return bool(self._compute(x))
-
-    def _inequalities(self) -> list[_Bound]:
-        """Residual checks that are one linear inequality, as bounds the repair step can also restore."""
-        found = []
-        for check, instance in self.residual:
-            expr = instance.expr
-            if not (isinstance(expr, ir.Compare) and expr.op in ("<", "<=", ">", ">=")):
-                continue
-            if ir.is_text(self.spec, expr.left):
-                continue
-            left, right = _linear(expr.left, self.index), _linear(expr.right, self.index)
-            if left is None or right is None:
-                continue
-            sign = 1 if expr.op in (">", ">=") else -1
-            form: dict[int, Fraction] = {}
-            constant = sign * (left[1] - right[1]) * self.scale
-            for slot, a in [*left[0].items(), *((s, -b) for s, b in right[0].items())]:
-                if slot in self.expressions:
-                    expression, k = self.expressions[slot]
-                    constant += sign * a * k * self.scale
-                    for other, b in expression.items():
-                        form[other] = form.get(other, Fraction(0)) + sign * a * b
-                else:
-                    form[slot] = form.get(slot, Fraction(0)) + sign * a
-            divisor = math.lcm(constant.denominator, *(v.denominator for v in form.values()))
-            margin = Fraction(0)
-            if expr.op in ("<", ">"):  # one unit beyond the tolerance
-                extra = Fraction(check.tolerance) * self.scale if check.tolerance is not None else Fraction(0)
-                margin = 1 + extra
-            terms = tuple((s, int(v * divisor)) for s, v in sorted(form.items()) if v)
-            found.append(_Bound(int(constant * divisor), terms, math.ceil(margin * divisor)))
-        return found
-
-    @staticmethod
-    def shortfall(bound: _Bound, x: list[int]) -> int:
-        total = bound.constant
-        for slot, coefficient in bound.terms:
-            total += coefficient * x[slot]
-        return bound.margin - total
-
     def repair(self, x: list[int], fixed: Mapping[int, int], rng: random.Random) -> bool:
         """Move free variables until every bound holds: dependent counts and amounts ≥ 0, and the residual checks
         that are single linear inequalities."""
@@ -481,7 +262,7 @@ class Sampler:
             if not self.compute(x):
                 return False
             short = [(p.terms, -x[p.slot] * p.divisor) for p in self.floored if x[p.slot] < 0]
-            short += [(b.terms, s) for b in self.inequalities if (s := self.shortfall(b, x)) > 0]
+            short += [(b.terms, s) for b in self.inequalities if (s := b.shortfall(x)) > 0]
             if not short:
                 return True
             terms, deficit = rng.choice(short)
@@ -497,47 +278,11 @@ class Sampler:
             else:
                 return False
         ok = self.compute(x) and all(x[p.slot] >= 0 for p in self.floored)
-        return ok and all(self.shortfall(b, x) <= 0 for b in self.inequalities)
+        return ok and all(b.shortfall(x) <= 0 for b in self.inequalities)
 
     # ---- texts
-    def text_for(self, key: VarKey, rng: random.Random, year: int, body: str, include: float = 1.0) -> str:
-        kind, name, _ = key
-        if kind == "field":
-            return self.field_text(name, rng, year, body)
-        label = self.spec.texts[name].label or name
-        parts = [rng.choice(FILLERS) for _ in range(rng.randint(1, 3))]
-        for words in self.mentions.get(key, []):
-            if rng.random() < include:
-                parts.append(f"关于{rng.choice(words)}，本机关{year}年度的情况已如实说明。")
-        rng.shuffle(parts)
-        return f"{year}年度{label}：" + "".join(parts)
-
-    def field_text(self, name: str, rng: random.Random, year: int, body: str) -> str:
-        field = self.spec.fields[name]
-        kind = field.type.kind
-        if kind == "choice" and field.type.choices:
-            return rng.choice(field.type.choices)
-        if kind == "date":
-            return f"{year + 1:04d}-0{rng.randint(1, 3)}-{rng.randint(1, 28):02d}"
-        if name == "body":
-            return body
-        if name == "address":
-            return f"{body[:3]}{rng.choice(STREETS)}{rng.randint(1, 300)}号"
-        if name == "postcode":
-            return f"{rng.randint(100000, 859999)}"
-        if name == "phone":
-            return f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
-        if name == "email":
-            return f"gkb{rng.randint(1, 99)}@example.gov.cn"
-        return f"{field.label}（示例）"
-
     def texts(self, rng: random.Random, x: list[int], include: float = 1.0) -> dict[VarKey, str]:
-        year = self.year_of(x)
-        body = rng.choice(BODIES)
-        found: dict[VarKey, str] = {}
-        for key in self.text_keys:
-            found[key] = self.text_for(key, rng, year - 1 if key[2] else year, body, include)
-        return found
+        return draw_texts(self.spec, self.text_keys, self.mentions, rng, self.year_of(x), include)
 
     def year_of(self, x: list[int]) -> int:
         return x[self.year_slot] // self.scale if self.year_slot is not None else 2021
@@ -675,7 +420,7 @@ class Sampler:
         for slot, value in fixed.items():
             solver.add(encoder.var(self.keys[slot]) == self.z3_value(slot, value))
         for key, text in fixed_texts.items():
-            solver.add(*self.text_conditions(key, text))
+            solver.add(*text_conditions(encoder, key, text))
         solver.add(*encoder.background)
         wishes: dict[int, Any] = {}
         for slot in range(len(self.keys)):
@@ -685,74 +430,30 @@ class Sampler:
                 wishes[literal.get_id()] = literal
         numeric_wishes = set(wishes)
         for key, text in near.texts.items():
-            for n, condition in enumerate(self.text_conditions(key, text) if key not in fixed_texts else []):
+            for n, condition in enumerate(text_conditions(encoder, key, text) if key not in fixed_texts else []):
                 literal = z3.Bool(f"near!{key}!{n}")
                 solver.add(z3.Implies(literal, condition))
                 wishes[literal.get_id()] = literal
-        while True:
-            answer = str(solver.check(*wishes.values()))
-            if answer == "sat":
-                break
-            if answer != "unsat":
-                raise SampleError("the solver gave up looking for a valid report")
-            core = [lit.get_id() for lit in solver.unsat_core()]
-            if not core:
-                raise SampleError("no valid report exists: the checks contradict each other")
-            numbers = [i for i in core if i in numeric_wishes]
-            for literal_id in numbers or core:  # texts go only when the numbers alone are not in the way
-                wishes.pop(literal_id, None)
-        model = solver.model()
+        # texts go only when the numbers alone are not in the way
+        answer, _ = let_go(solver, wishes, lambda core: [i for i in core if i in numeric_wishes] or core)
+        if answer == "unsat":
+            raise SampleError("no valid report exists: the checks contradict each other")
+        if answer != "sat":
+            raise SampleError("the solver gave up looking for a valid report")
+        x, texts = self.from_model(solver.model(), near, keep=fixed_texts)
+        return Draft(x, texts, near.decimals)
+
+    def from_model(self, model: Any, near: Draft, keep: Collection[VarKey] = ()) -> tuple[list[int], dict[VarKey, str]]:
+        """``near``'s numbers and texts as a z3 ``model`` has them (the texts in ``keep`` as they are)."""
+        encoder = self.problem().encoder
         x = list(near.x)
         for slot, key in enumerate(self.keys):
             if key in encoder.vars:
                 x[slot] = int(from_z3(model.eval(encoder.vars[key], model_completion=True)) * self.scale)
-        texts = dict(near.texts)
-        for key in texts:
-            if key not in fixed_texts:
-                texts[key] = self.text_from_model(key, texts[key], model)
-        return Draft(x, texts, near.decimals)
-
-    # ---- texts in the solver: atoms (empty, mentions, length) and text fields (strings)
-    def text_conditions(self, key: VarKey, text: str) -> list[Any]:
-        """What ``text`` makes true of the solver's view of ``key``: its atoms' values, or the string itself."""
-        encoder = self.problem().encoder
-        conditions = [
-            atom == _atom_value(kind, words, text) for (k, kind, words), atom in encoder.atoms.items() if k == key
-        ]
-        if key in encoder.vars:
-            conditions.append(encoder.vars[key] == z3.StringVal(text))
-        return conditions
-
-    def text_from_model(self, key: VarKey, text: str, model: Any) -> str:
-        """``text``, or a readable text with the atom values (or the string) the model gives ``key``."""
-        encoder = self.problem().encoder
-        if key in encoder.vars:
-            return z3_text(model.eval(encoder.vars[key], model_completion=True))
-        wanted: dict[tuple[str, tuple[str, ...]], Any] = {}
-        for (k, kind, words), atom in encoder.atoms.items():
-            if k == key:
-                value = model.eval(atom, model_completion=True)
-                wanted[(kind, words)] = z3.is_true(value) if kind != "length" else from_z3(value)
-        if all(_atom_value(kind, words, text) == v for (kind, words), v in wanted.items()):
-            return text
-        return self.text_with(wanted)
-
-    @staticmethod
-    def text_with(wanted: Mapping[tuple[str, tuple[str, ...]], Any]) -> str:
-        """A readable text that is empty, or mentions (or avoids) words, as ``wanted`` says."""
-        if wanted.get(("empty", ())) is True:
-            return ""
-        forbid = [w for (kind, words), v in wanted.items() if kind == "mentions" and v is False for w in words]
-        parts = [f for f in FILLERS if not any(w in f for w in forbid)][:2]
-        for (kind, words), value in wanted.items():
-            if kind == "mentions" and value is True:
-                word = next((w for w in words if not any(f in w for f in forbid)), words[0])
-                parts.append(f"关于{word}，本机关的情况已如实说明。")
-        text = "".join(parts) or "本年度无其他需要说明的情况。"
-        length = wanted.get(("length", ()))
-        if isinstance(length, Fraction) and length.denominator == 1 and length >= 0:
-            text = (text * (int(length) // max(len(text), 1) + 1))[: int(length)]
-        return text
+        texts = {
+            key: text if key in keep else text_from_model(encoder, key, text, model) for key, text in near.texts.items()
+        }
+        return x, texts
 
     def z3_value(self, slot: int, value: int) -> Any:
         frac = Fraction(value, self.scale)
@@ -810,15 +511,6 @@ def _whole(value: int) -> Decimal:
     return _WHOLE[value] if 0 <= value < 1000 else Decimal(value)
 
 
-def _atom_value(kind: str, words: tuple[str, ...], text: str) -> Any:
-    """The evaluator's value of ``empty``, ``mentions`` or ``length`` for ``text``."""
-    if kind == "empty":
-        return not text.strip()
-    if kind == "mentions":
-        return any(w in text for w in words)
-    return len(text)
-
-
 def _decimal_places(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
@@ -826,15 +518,6 @@ def _decimal_places(value: Decimal) -> int:
 
 def _ceil_to(value: int, step: int) -> int:
     return -(-value // step) * step
-
-
-_Z3_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}")
-
-
-def z3_text(value: Any) -> str:
-    """A z3 string value as Python text (z3 writes non-ASCII characters as ``\\u{…}``)."""
-    text = str(value.as_string()) if hasattr(value, "as_string") else str(value).strip('"')
-    return _Z3_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _ordered(spec: ir.Spec, parts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -847,6 +530,23 @@ def _ordered(spec: ir.Spec, parts: dict[str, dict[str, Any]]) -> dict[str, dict[
         "fields": {k: fields[k] for k in spec.fields if k in fields},
         "texts": {k: texts[k] for k in spec.texts if k in texts},
     }
+
+
+def let_go(solver: Any, assumptions: dict[int, Any], first: Callable[[list[int]], list[int]]) -> tuple[str, list[int]]:
+    """Check ``solver`` under ``assumptions`` (literal id → literal), letting go of those ``first`` picks from each
+    unsat core until the rest hold. Returns z3's last answer ("unsat" only for an empty core: nothing left to let
+    go) and the ids let go, in order."""
+    dropped: list[int] = []
+    while True:
+        answer = str(solver.check(*assumptions.values()))
+        if answer != "unsat":
+            return answer, dropped
+        core = [lit.get_id() for lit in solver.unsat_core() if lit.get_id() in assumptions]
+        if not core:
+            return answer, dropped
+        for literal_id in first(core):
+            assumptions.pop(literal_id)
+            dropped.append(literal_id)
 
 
 _SAMPLERS: weakref.WeakKeyDictionary[ir.Spec, Sampler] = weakref.WeakKeyDictionary()

@@ -15,16 +15,22 @@ import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl import ir
-from gaidsl.encoding import Encoder, Item, VarKey, from_z3
+from gaidsl.encoding import Encoder, Item, VarKey
 from gaidsl.report import Report
-from gaidsl.sampler import (
-    FULL_DECIMALS,
-    SOLVER_TIMEOUT_MS,
-    Draft,
-    Sample,
-    Sampler,
-    Violation,
-)
+from gaidsl.sample_texts import text_conditions
+from gaidsl.sampler import FULL_DECIMALS, SOLVER_TIMEOUT_MS, Draft, Sample, Sampler, let_go
+
+
+@attrs.frozen
+class Violation:
+    """What :func:`gaidsl.sample.invalid_reports` found for one check: a sample, or that the check is redundant."""
+
+    check: str
+    sample: Sample | None
+    redundant: bool = False
+    single_position: bool = True  # the sample fails at one position (else at a minimal set of positions)
+    note: str = ""
+    exact: bool = True  # the reference evaluator confirms: this check fails, no other check does
 
 
 def violation_for(chosen: Sampler, check: ir.Check, base_sample: Sample, base: Draft, rng: random.Random) -> Violation:
@@ -93,7 +99,7 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
             keep[literal.get_id()] = (literal, condition)
             numeric_ids.add(literal.get_id())
     for key, text in base.texts.items():
-        for n, condition in enumerate(chosen.text_conditions(key, text)):
+        for n, condition in enumerate(text_conditions(encoder, key, text)):
             if key in read:
                 literal = z3.Bool(f"keep!{key}!{n}")
                 keep[literal.get_id()] = (literal, condition)
@@ -106,26 +112,18 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
         preferred_ids.append(literal.get_id())
     for literal, condition in keep.values():
         solver.add(z3.Implies(literal, condition))
-    active = dict(keep)
-    dropped: list[int] = []
-    while True:
-        answer = str(solver.check(*[lit for lit, _ in active.values()]))
-        if answer == "sat":
-            break
-        if answer != "unsat":
-            return None
-        core = [lit.get_id() for lit in solver.unsat_core() if lit.get_id() in active]
-        if not core:
-            return None
-        first = [i for i in core if i in numeric_ids] or [i for i in core if i not in preferred_ids] or core
-        for literal_id in first:
-            active.pop(literal_id)
-            dropped.append(literal_id)
+    active = {literal_id: literal for literal_id, (literal, _) in keep.items()}
+    answer, dropped = let_go(
+        solver,
+        active,
+        lambda core: [i for i in core if i in numeric_ids] or [i for i in core if i not in preferred_ids] or core,
+    )
+    if answer != "sat":
+        return None
     for literal_id in sorted(dropped, key=lambda i: i not in preferred_ids):
-        trial = [lit for lit, _ in active.values()] + [keep[literal_id][0]]
-        if str(solver.check(*trial)) == "sat":
-            active[literal_id] = keep[literal_id]
-    if str(solver.check(*[lit for lit, _ in active.values()])) != "sat":
+        if str(solver.check(*active.values(), keep[literal_id][0])) == "sat":
+            active[literal_id] = keep[literal_id][0]
+    if str(solver.check(*active.values())) != "sat":
         return None
     model = solver.model()
     changed = [
@@ -138,8 +136,8 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
     closer = z3.Optimize()
     closer.set("timeout", SOLVER_TIMEOUT_MS)
     closer.add(*encoder.background, *hard)
-    for _, condition in active.values():
-        closer.add(condition)
+    for literal_id in active:
+        closer.add(keep[literal_id][1])
     for atom in encoder.atoms.values():
         closer.add(atom == model.eval(atom, model_completion=True))
     for key in base.texts:
@@ -156,12 +154,7 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
 def _violation(
     chosen: Sampler, check: ir.Check, model: Any, base_sample: Sample, base: Draft, *, single: bool
 ) -> Violation:
-    encoder = chosen.problem().encoder
-    x = list(base.x)
-    for slot, key in enumerate(chosen.keys):
-        if key in encoder.vars:
-            x[slot] = int(from_z3(model.eval(encoder.vars[key], model_completion=True)) * chosen.scale)
-    texts = {key: chosen.text_from_model(key, text, model) for key, text in base.texts.items()}
+    x, texts = chosen.from_model(model, base)
     return finish(chosen, check, x, texts, base_sample, single=single)
 
 
