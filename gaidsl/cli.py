@@ -56,7 +56,8 @@ def _exit_code(compilations: Sequence[Compilation]) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from gaidsl.analysis import Analysis, analyze_compilations, render_json_with_analysis
+    from gaidsl.analysis import Analysis
+    from gaidsl.analysis_report import analyze_compilations, render_json_with_analysis
 
     compilations = [compile_file(path) for path in args.specs]
     analyses: list[Analysis] = []

@@ -38,6 +38,11 @@ class Text:
         return self.zh if self.zh == self.en else f"{self.zh} / {self.en}"
 
 
+def say(lang: Lang, zh: str, en: str) -> str:
+    """``zh``, ``en`` or, for "both", ``zh / en`` (even when the two agree, unlike :meth:`Text.pick`)."""
+    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
+
+
 class _Fields(dict[str, object]):
     """Format mapping that lets an English template ask for ``x_en`` and fall back to ``x``."""
 

@@ -14,12 +14,13 @@ default (exact arithmetic can only make fewer reports valid, never more) and com
 the evaluator does when ``exact_decimals`` is on.
 
 :class:`Problem` puts all instances in one incremental solver, each behind two assumption literals ("holds",
-"fails"), so any question "can these hold while those fail?" is one ``check`` call.
+"fails"), so any question "can these hold while those fail?" is one ``check`` call. :func:`let_go` drops
+assumptions named by unsat cores until the rest hold (the samplers' wishes, analysis rays).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -395,3 +396,20 @@ class Problem:
 
     def model(self) -> Z3:
         return self.solver.model()
+
+
+def let_go(solver: Z3, assumptions: dict[int, Z3], first: Callable[[list[int]], list[int]]) -> tuple[str, list[int]]:
+    """Check ``solver`` under ``assumptions`` (literal id → literal), letting go of those ``first`` picks from each
+    unsat core until the rest hold. Returns z3's last answer ("unsat" only for an empty core: nothing left to let
+    go) and the ids let go, in order."""
+    dropped: list[int] = []
+    while True:
+        answer = str(solver.check(*assumptions.values()))
+        if answer != "unsat":
+            return answer, dropped
+        core = [lit.get_id() for lit in solver.unsat_core() if lit.get_id() in assumptions]
+        if not core:
+            return answer, dropped
+        for literal_id in first(core):
+            assumptions.pop(literal_id)
+            dropped.append(literal_id)

@@ -7,17 +7,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from gaidsl import ir
-from gaidsl.diagnostics import Diagnostic, Lang, Text, error, warning
+from gaidsl.diagnostics import Diagnostic, Lang, Text, error, say, warning
 from gaidsl.migration import item_label
 from gaidsl.proof_encoding import refs
 from gaidsl.report import BLANK, UNKNOWN, Report
 
 if TYPE_CHECKING:
     from gaidsl.proof import Proof
-
-
-def _say(lang: Lang, zh: str, en: str) -> str:
-    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
 
 
 def shown_values(report: Report, spec: ir.Spec, keys: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
@@ -42,9 +38,9 @@ def _old_lines(proof: Proof, lang: Lang) -> list[str]:
         blanks = sum(1 for v in report.values.values() if v is BLANK)
         numbers = [(k, lab, v) for k, lab, v in shown_values(report, m.old) if v != "blank"]
         rest = (
-            _say(lang, "其余单元格为 0", "every other cell 0")
+            say(lang, "其余单元格为 0", "every other cell 0")
             if not blanks
-            else _say(lang, f"其余单元格为 0 或空（{blanks} 个空）", f"every other cell 0 or blank ({blanks} blank)")
+            else say(lang, f"其余单元格为 0 或空（{blanks} 个空）", f"every other cell 0 or blank ({blanks} blank)")
         )
         cells = ", ".join(f"{name}{k} = {v}" for k, _, v in numbers)
         fields = ", ".join(f"{name}{k} = {v}" for k, v in report.fields.items() if k in _read_fields(proof))
@@ -135,7 +131,7 @@ def _blamed_span(proof: Proof) -> Any:
 def text(proof: Proof, lang: Lang) -> str:
     m = proof.migration
     head = f"{m.file}: {m.name}"
-    timing = _say(
+    timing = say(
         lang,
         f"（{proof.seconds:.2f} 秒，求解 {proof.solver_calls} 次）",
         f" ({proof.seconds:.2f} s, {proof.solver_calls} solver calls)",
@@ -143,13 +139,13 @@ def text(proof: Proof, lang: Lang) -> str:
     if proof.holds:
         lines = [
             head
-            + _say(
+            + say(
                 lang,
                 f"：证明成立{timing}",
                 f": proof holds{timing}",
             ),
             "  "
-            + _say(
+            + say(
                 lang,
                 f"{m.old.id} {m.old.version} 的每一份有效报告（允许空单元格，附或不附上年报告）迁移后，不违反 "
                 f"{m.new.version} 的任何校验（共 {proof.positions} 处）",
@@ -160,7 +156,7 @@ def text(proof: Proof, lang: Lang) -> str:
         if proof.unknown_cells:
             lines.append(
                 "  "
-                + _say(
+                + say(
                     lang,
                     f"迁移留下 {proof.unknown_cells} 个未知单元格；无论旧报告如何，总能填入使全部校验成立的值",
                     f"it leaves {proof.unknown_cells} cells unknown; whatever the old report, they can always be "
@@ -168,11 +164,11 @@ def text(proof: Proof, lang: Lang) -> str:
                 )
             )
         for key, reason in m.exempt.items():
-            lines.append("  " + _say(lang, f"豁免：{key}（{reason}）", f"exempt: {key} ({reason})"))
+            lines.append("  " + say(lang, f"豁免：{key}（{reason}）", f"exempt: {key} ({reason})"))
         return "\n".join(lines)
     if proof.holds is None:
-        return head + _say(lang, f"：证明未完成{timing}", f": proof incomplete{timing}")
-    return head + _say(lang, f"：证明不成立{timing}", f": proof fails{timing}")
+        return head + say(lang, f"：证明未完成{timing}", f": proof incomplete{timing}")
+    return head + say(lang, f"：证明不成立{timing}", f": proof fails{timing}")
 
 
 __all__ = ["diagnostics", "shown_values", "text"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 import weakref
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -19,7 +19,7 @@ import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl import ir
-from gaidsl.encoding import Encoder, Problem, VarKey, from_z3
+from gaidsl.encoding import Encoder, Problem, VarKey, from_z3, let_go
 from gaidsl.linear_system import Contradiction, bounds, compile_pivots, conjuncts, eliminate, equalities, pivots
 from gaidsl.report import Report
 from gaidsl.sample_texts import draw_texts, text_conditions, text_from_model
@@ -530,23 +530,6 @@ def _ordered(spec: ir.Spec, parts: dict[str, dict[str, Any]]) -> dict[str, dict[
         "fields": {k: fields[k] for k in spec.fields if k in fields},
         "texts": {k: texts[k] for k in spec.texts if k in texts},
     }
-
-
-def let_go(solver: Any, assumptions: dict[int, Any], first: Callable[[list[int]], list[int]]) -> tuple[str, list[int]]:
-    """Check ``solver`` under ``assumptions`` (literal id → literal), letting go of those ``first`` picks from each
-    unsat core until the rest hold. Returns z3's last answer ("unsat" only for an empty core: nothing left to let
-    go) and the ids let go, in order."""
-    dropped: list[int] = []
-    while True:
-        answer = str(solver.check(*assumptions.values()))
-        if answer != "unsat":
-            return answer, dropped
-        core = [lit.get_id() for lit in solver.unsat_core() if lit.get_id() in assumptions]
-        if not core:
-            return answer, dropped
-        for literal_id in first(core):
-            assumptions.pop(literal_id)
-            dropped.append(literal_id)
 
 
 _SAMPLERS: weakref.WeakKeyDictionary[ir.Spec, Sampler] = weakref.WeakKeyDictionary()

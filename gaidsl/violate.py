@@ -15,10 +15,10 @@ import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl import ir
-from gaidsl.encoding import Encoder, Item, VarKey
+from gaidsl.encoding import Encoder, Item, VarKey, let_go
 from gaidsl.report import Report
 from gaidsl.sample_texts import text_conditions
-from gaidsl.sampler import FULL_DECIMALS, SOLVER_TIMEOUT_MS, Draft, Sample, Sampler, let_go
+from gaidsl.sampler import FULL_DECIMALS, SOLVER_TIMEOUT_MS, Draft, Sample, Sampler
 
 
 @attrs.frozen
