@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gaidsl.compiler import Compilation, compile_file
-from gaidsl.diagnostics import Lang, render_json, render_text
+from gaidsl.diagnostics import Lang, render_json, render_text, say
 from gaidsl.diff import KIND, WHAT, Change, Diff, diff
 from gaidsl.evaluate import dumps
 from gaidsl.output import plan_writes, write_files
@@ -39,10 +39,6 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _say(lang: str, zh: str, en: str) -> str:
-    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
-
-
 def _fail(compilations: Sequence[Compilation], args: argparse.Namespace) -> int:
     diagnostics = [d for c in compilations for d in c.diagnostics if d.severity == "error"]
     sources = {name: src for c in compilations for name, src in c.sources.items()}
@@ -59,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     for path, compiled in ((args.old, old), (args.new, new)):
         if compiled.migration is not None and compiled.ok:
             sys.stderr.write(
-                _say(
+                say(
                     lang,
                     f"gaidsl diff: {path} 是迁移文件，不是格式规范（迁移用 --migration 给出）\n",
                     f"gaidsl diff: {path} is a migration, not a spec (give migrations with --migration)\n",
@@ -76,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         if compiled.migration is None or not compiled.ok:
             if compiled.ok:
                 sys.stderr.write(
-                    _say(lang, f"{args.migration} 不是迁移文件\n", f"{args.migration} is not a migration\n")
+                    say(lang, f"{args.migration} 不是迁移文件\n", f"{args.migration} is not a migration\n")
                 )
                 return EXIT_INPUT
             return _fail([compiled], args)
@@ -88,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             new.spec.version,
         ):
             sys.stderr.write(
-                _say(
+                say(
                     lang,
                     f"gaidsl diff: 迁移 {migration.name} 与所比较的两个版本不符\n",
                     f"gaidsl diff: the migration {migration.name} is not between these two versions\n",
@@ -107,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_writes(target.parent, {target.name: text}, force=args.force)
         if plan.blocked:
             sys.stderr.write(
-                _say(
+                say(
                     lang,
                     f"gaidsl diff: {args.output} 已存在，未写入（用 --force 覆盖）\n",
                     f"gaidsl diff: {args.output} exists, nothing written (use --force)\n",
@@ -135,19 +131,19 @@ def groups(result: Diff) -> list[tuple[str | None, list[Change]]]:
 
 
 def _title(group: str | None, lang: Lang) -> str:
-    return group if group is not None else _say(lang, *FORMAT_GROUP)
+    return group if group is not None else say(lang, *FORMAT_GROUP)
 
 
 def render_diff_text(result: Diff, lang: Lang = "zh") -> str:
     s = result.summary()
     old, new = result.old, result.new
     lines = [
-        _say(
+        say(
             lang,
             f"{old.id} {old.version} → {new.id} {new.version}（{old.file} → {new.file}）",
             f"{old.id} {old.version} → {new.id} {new.version} ({old.file} → {new.file})",
         ),
-        _say(
+        say(
             lang,
             f"{s['changes']} 处变化：{s['breaking']} 处不兼容，{s['compatible']} 处兼容",
             f"{s['changes']} changes: {s['breaking']} breaking, {s['compatible']} compatible",
@@ -157,7 +153,7 @@ def render_diff_text(result: Diff, lang: Lang = "zh") -> str:
         lines.append("")
         lines.append(_title(group, lang))
         for change in changes:
-            mark = _say(lang, "不兼容", "breaking") if change.breaking else _say(lang, "兼容", "compatible")
+            mark = say(lang, "不兼容", "breaking") if change.breaking else say(lang, "兼容", "compatible")
             head = _describe(change, lang)
             label = f" 「{change.label}」" if change.label and change.label not in head else ""
             lines.append(f"  [{mark}] {head}{label}")

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from gaidsl.diagnostics import Lang
+from gaidsl.diagnostics import Lang, say
 from gaidsl.migration import Fate, ItemKey, Migration, Target, item_label
 from gaidsl.report import BLANK, UNKNOWN, UNKNOWN_MARKER, FieldValue, Missing, Report
 
@@ -309,15 +309,11 @@ def _share(target: Target) -> str:
 # ---------------------------------------------------------------------------------------------------- text
 
 
-def _say(lang: Lang, zh: str, en: str) -> str:
-    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
-
-
 def _shown(value: Value, lang: Lang) -> str:
     if value is BLANK:
-        return _say(lang, "空", "blank")
+        return say(lang, "空", "blank")
     if value is UNKNOWN:
-        return _say(lang, "未知", "unknown")
+        return say(lang, "未知", "unknown")
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
 
@@ -326,7 +322,7 @@ def _text(migrated: Migrated, lang: Lang) -> str:
     m = migrated.migration
     s = migrated.summary()
     lines = [
-        _say(
+        say(
             lang,
             f"迁移 {m.name}：照录 {s['copied']} 项，更名 {s['renamed']} 项，换算 {s['converted']} 项，"
             f"拆分 {s['split']} 项，合并 {s['merged']} 项，删除 {s['dropped']} 项，新增待填报 {s['unknown']} 项；"
@@ -339,8 +335,8 @@ def _text(migrated: Migrated, lang: Lang) -> str:
     for entry in migrated.entries:
         if entry.action == "copied":
             continue
-        head = _say(lang, _ACTION_ZH[entry.action], entry.action)
-        where = _say(lang, f"（第 {entry.line} 行）", f" (line {entry.line})") if entry.line else ""
+        head = say(lang, _ACTION_ZH[entry.action], entry.action)
+        where = say(lang, f"（第 {entry.line} 行）", f" (line {entry.line})") if entry.line else ""
         olds = "; ".join(f"{i.key} 「{i.label}」 = {_shown(i.value, lang)}" for i in entry.old)
         news = "; ".join(f"{i.key} 「{i.label}」 = {_shown(i.value, lang)}" for i in entry.new)
         arrow = f"{olds} → {news}" if olds and news else olds or news
@@ -348,7 +344,7 @@ def _text(migrated: Migrated, lang: Lang) -> str:
         if entry.note:
             lines.append(f"      {entry.note}")
         if entry.reason:
-            lines.append(_say(lang, f"      理由：{entry.reason}", f"      because: {entry.reason}"))
+            lines.append(say(lang, f"      理由：{entry.reason}", f"      because: {entry.reason}"))
     return "\n".join(lines)
 
 

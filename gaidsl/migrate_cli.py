@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from gaidsl.compiler import Compilation, compile_file
-from gaidsl.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
+from gaidsl.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
 from gaidsl.output import Content, plan_writes, write_files
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
@@ -48,10 +48,6 @@ def register(sub: Any) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
     parser.set_defaults(run=run)
-
-
-def _say(lang: str, zh: str, en: str) -> str:
-    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
 
 
 def _err(text: str) -> None:
@@ -88,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if compilation.migration is None or not compilation.ok:
         if compilation.spec is not None and not has_errors(compilation.diagnostics):
             _err(
-                _say(
+                say(
                     lang,
                     f"gaidsl migrate: {args.migration} 是格式规范，不是迁移文件（migration … from … to … {{ … }}）",
                     f"gaidsl migrate: {args.migration} is a format spec, not a migration (migration … from … to …)",
@@ -101,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     check_only = args.check or not args.data
     if not check_only and not args.output:
         _err(
-            _say(lang, "gaidsl migrate: 请用 -o DIR 指定输出目录", "gaidsl migrate: give the output folder with -o DIR")
+            say(lang, "gaidsl migrate: 请用 -o DIR 指定输出目录", "gaidsl migrate: give the output folder with -o DIR")
         )
         return EXIT_INPUT
     warnings = list(compilation.diagnostics)
@@ -122,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS if failed or has_errors(warnings) else EXIT_OK
     if failed:
         _err(
-            _say(
+            say(
                 lang,
                 "gaidsl migrate: 迁移的证明不成立，未写入任何文件（--no-proof 跳过证明）",
                 "gaidsl migrate: the migration's proof fails; nothing written (--no-proof skips the proof)",
@@ -178,7 +174,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         stem = Path(path).stem
         if stem in names:
             _err(
-                _say(
+                say(
                     lang,
                     f"gaidsl migrate: {names[stem]} 与 {path} 会写入同名文件 {stem}.json",
                     f"gaidsl migrate: {names[stem]} and {path} would both write {stem}.json",
@@ -209,13 +205,13 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         }
         text = migrated.render_text(lang)
         if before.failures:
-            text += "\n" + _say(
+            text += "\n" + say(
                 lang,
                 f"注意：旧报告有 {len(before.failures)} 处校验不通过（不在证明的保证之内）",
                 f"note: the old report fails {len(before.failures)} check positions (outside what the proof covers)",
             )
         if after.failures:
-            text += "\n" + _say(lang, "迁移后不通过的校验：", "checks failing after migration:")
+            text += "\n" + say(lang, "迁移后不通过的校验：", "checks failing after migration:")
             text += "".join(f"\n  [{r.check}] {r.message.pick(lang)}" for r in after.failures)
         files[f"{stem}.json"] = migrated.report.to_json()
         files[f"{stem}.log.json"] = _log_json(log)
@@ -234,7 +230,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
     if plan.blocked:
         shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
         _err(
-            _say(
+            say(
                 lang,
                 f"gaidsl migrate: 文件已存在，未写入任何文件（用 --force 覆盖）：{shown}",
                 f"gaidsl migrate: files exist, nothing written (use --force): {shown}",
@@ -247,7 +243,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         _out(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _out(
-            _say(
+            say(
                 lang,
                 f"已迁移 {len(reports)} 份报告（{migration.name}）到 {plan.folder}"
                 + (f"；{failing} 份迁移后有错误级校验不通过" if failing else ""),

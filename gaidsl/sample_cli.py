@@ -24,7 +24,7 @@ import sys
 from typing import Any
 
 from gaidsl.compiler import compile_file
-from gaidsl.diagnostics import render_text
+from gaidsl.diagnostics import Lang, render_text, say
 from gaidsl.output import Content, plan_writes, write_files
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
@@ -56,10 +56,6 @@ def _count(text: str) -> int:
     return value
 
 
-def _say(lang: str, zh: str, en: str) -> str:
-    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
-
-
 def run(args: argparse.Namespace) -> int:
     compilation = compile_file(args.spec)
     if compilation.spec is None or not compilation.ok:
@@ -76,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         violations = invalid_reports(spec, args.seed) if args.invalid else []
     except SampleError as exc:
         print(
-            _say(args.lang, f"gaidsl sample: 无法生成样本：{exc}", f"gaidsl sample: no samples: {exc}"), file=sys.stderr
+            say(args.lang, f"gaidsl sample: 无法生成样本：{exc}", f"gaidsl sample: no samples: {exc}"), file=sys.stderr
         )
         return EXIT_PROBLEMS
     files: dict[str, Content] = {}
@@ -121,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     if plan.blocked:
         shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
         print(
-            _say(
+            say(
                 args.lang,
                 f"gaidsl sample: 文件已存在，未写入任何文件（用 --force 覆盖）：{shown}",
                 f"gaidsl sample: files exist, nothing written (use --force): {shown}",
@@ -137,11 +133,11 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _summary(manifest: dict[str, Any], folder: str, lang: str) -> str:
+def _summary(manifest: dict[str, Any], folder: str, lang: Lang) -> str:
     valid, invalid, redundant = manifest["valid"], manifest["invalid"], manifest["redundant"]
     pairs = sum(1 for v in valid if "previous" in v)
     lines = [
-        _say(
+        say(
             lang,
             f"已写入 {folder}：{len(valid)} 份有效报告"
             + ("（均附上年报告）" if pairs else "")
@@ -158,7 +154,7 @@ def _summary(manifest: dict[str, Any], folder: str, lang: str) -> str:
         lines.append(f"  {entry['file']}: {entry['check']}{more}{note}")
     if redundant:
         lines.append(
-            _say(
+            say(
                 lang,
                 "以下校验不存在只违反它的报告（可由其他校验推出，冗余）：",
                 "no report breaks only these checks (they follow from the others: redundant):",
@@ -167,6 +163,6 @@ def _summary(manifest: dict[str, Any], folder: str, lang: str) -> str:
         lines.extend(f"  {r['check']}" for r in redundant)
     for failed in manifest.get("failed", []):
         lines.append(
-            _say(lang, f"  求解器未能为 {failed['check']} 找到报告", f"  the solver gave up on {failed['check']}")
+            say(lang, f"  求解器未能为 {failed['check']} 找到报告", f"  the solver gave up on {failed['check']}")
         )
     return "\n".join(lines)
