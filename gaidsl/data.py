@@ -112,6 +112,22 @@ def parse_report(text: str, spec: ir.Spec, kind: str, name: str = "<data>") -> L
     return _Reader(spec, source).tree(tree)
 
 
+def read_entry(spec: ir.Spec, key: str, text: str) -> tuple[object, tuple[Diagnostic, ...]]:
+    """One ``key,value`` entry of a CSV data file (a wide CSV's cell too: ``fields.KEY``, ``texts.KEY`` or a cell
+    key) read by this reader's rules: ``(value, ())`` with the value as a report holds it (a number, text or date,
+    ``BLANK`` or ``UNKNOWN``), or ``(None, errors)`` saying why the text is refused."""
+    source = SourceFile("<value>", text)
+    reader = _Reader(spec, source)
+    reader._csv_entry(key, Node("string", text, 0, len(text), raw=text), source.span(0, len(text)))
+    if reader.diagnostics:
+        return None, tuple(reader.diagnostics)
+    if key.startswith("fields.") and key[7:] in reader.fields:
+        return reader.fields[key[7:]], ()
+    if key.startswith("texts.") and key[6:] in reader.texts:
+        return reader.texts[key[6:]], ()
+    return reader.values.get(key, reader.fields.get(key, reader.texts.get(key))), ()
+
+
 # ---------------------------------------------------------------------------------------------------- the reader
 
 

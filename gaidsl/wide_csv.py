@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gaidsl import ir
+from gaidsl import wide_csv_sql as W
 from gaidsl.data import MAX_MAGNITUDE
 from gaidsl.engines import REPORTS, Database, sql_target
 from gaidsl.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
@@ -106,108 +107,19 @@ def wide_csv_data(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, dict[s
             yield line[at["report_id"]], data, (line[previous] or None) if previous is not None else None
 
 
-def _from_text(column: Any, source: str, cast: str = "CAST") -> str:
-    """SQL turning the text ``source`` (NULL when empty) into the column's value; ``cast="TRY_CAST"`` (DuckDB) makes
-    a value that is not a number (or date) NULL instead of an error, for :func:`_problems` to name it."""
-    kind = column.type.kind if column.type else None
-    unknown = f"{source} = '{UNKNOWN_MARKER}'"
-    if column.role == "places":
-        return (
-            f"CASE WHEN {source} IS NULL OR {unknown} THEN NULL WHEN strpos({source}, '.') = 0 THEN 0 "
-            f"ELSE length(trim({source})) - strpos(trim({source}), '.') END"
-        )
-    if kind in ("count", "integer", "amount", "date"):
-        sql_type = column.sql_type.split(" CHECK")[0]
-        return f"CASE WHEN {unknown} THEN NULL ELSE {cast}(trim({source}) AS {sql_type}) END"
-    return f"CASE WHEN {unknown} THEN NULL ELSE {source} END"
-
-
-def _unknown_item(dialect: str, text: str, key: str) -> str:
-    """An item of the list of unknown keys: DuckDB lists are flattened (no lambdas: their syntax is changing);
-    PostgreSQL arrays drop their NULLs."""
-    if dialect == "duckdb":
-        return f"CASE WHEN {text} = '{UNKNOWN_MARKER}' THEN [{key}] ELSE [] END"
-    return f"CASE WHEN {text} = '{UNKNOWN_MARKER}' THEN {key} END"
-
-
-def _csv_key(column: Any) -> str:
-    """The wide-CSV column a table column is read from."""
-    if column.role in ("field", "text"):
-        return f"{column.role}s.{column.key}"
-    if column.role == "places" and "." not in column.key:
-        return f"fields.{column.key}"
-    return str(column.key)
-
-
-def _wide_select(db: Database, header: Sequence[str], typed: Sequence[str], cast: str = "CAST") -> list[str]:
-    """The SELECT list turning a wide CSV's columns into the reports table's, one expression per column; ``typed``
-    columns were read by the CSV reader as their SQL type already (so they hold no "unknown"), the others as text."""
-    target = sql_target()
-    names, typed_names = set(header), set(typed)
-    select: list[str] = []
-    unknown: list[str] = []
-    for column in db.columns:
-        key = _csv_key(column)
-        quoted = target.ident(key)
-        if column.role in ("id", "previous", "format", "version"):
-            default = {"format": db.spec.id, "version": db.spec.version}.get(column.role)
-            if key in names:
-                select.append(f"NULLIF({quoted}, '')")
-            else:
-                select.append("NULL" if default is None else target.literal(default, db.dialect))
-        elif column.role == "unknown":
-            items = ", ".join(unknown)
-            if db.dialect == "duckdb":
-                select.append(f"flatten([{items}])" if unknown else "[]")
-            else:
-                select.append(f"array_remove(ARRAY[{items}]::text[], NULL)" if unknown else "'{}'")
-        elif key not in names:
-            select.append("NULL")
-        elif key in typed_names and column.role != "places":
-            select.append(quoted)
-        else:
-            text = f"NULLIF({quoted}, '')"
-            select.append(_from_text(column, text, cast))
-            if column.role != "places":
-                unknown.append(_unknown_item(db.dialect, text, target.literal(key, db.dialect)))
-    return select
-
-
-def _copy_typed(db: Database, path: str | Path, header: Sequence[str], table: str) -> bool:
-    """PostgreSQL: COPY the file straight into the typed table (it parses numbers, dates and blanks itself); False
-    when it can't (an "unknown", a column of another name), leaving the table as it was."""
-    import psycopg
-
-    by_key = {_csv_key(c): c for c in db.columns if c.role not in ("places", "unknown")}
-    if any(h not in by_key for h in header) or "report_id" not in header:
-        return False
-    names = ", ".join(by_key[h].quoted for h in header)
-    target = sql_target()
-    for column, value in (("format", db.spec.id), ("version", db.spec.version)):
-        db.script(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {target.literal(value, 'postgres')}")
-    copy_sql = f"COPY {table} ({names}) FROM STDIN (FORMAT csv, HEADER true)"
-    try:
-        with db.connection.transaction(), db.connection.cursor() as cursor, open(path, "rb") as data:
-            copy = cursor.copy(copy_sql)
-            with copy as stream:
-                while chunk := data.read(1 << 20):
-                    stream.write(chunk)
-    except (psycopg.errors.DataError, psycopg.errors.IntegrityError):
-        return False
-    return True
-
-
 SHOWN = 10
 """Problems a :class:`WideCsvError` lists (the rest are counted)."""
 
 
 class WideCsvError(ValueError):
-    """Values of a wide CSV that the reports table cannot hold (what its CHECK constraints and primary key refuse):
-    ``problems`` holds one line per report naming the report, the key and the value, by report id."""
+    """Values of a wide CSV that gaidsl's data-file reader refuses or the reports table cannot hold (a text in a count,
+    ``0.5`` in a count, a repeated report_id …): ``problems`` holds one line per report naming the report, the key
+    and the value, by report id (``by_report``: the same by report id, ``None`` for a line without one)."""
 
-    def __init__(self, path: str | Path, problems: Sequence[str]) -> None:
+    def __init__(self, path: str | Path, problems: Sequence[str], by_report: dict[str | None, list[str]] | None = None):
         self.path = str(path)
         self.problems = tuple(problems)
+        self.by_report = by_report or {}
         count = len(self.problems)
         lines = [f"{path}: {count} report{'s' if count != 1 else ''} with values the reports table cannot hold:"]
         lines += [f"  {p}" for p in self.problems[:SHOWN]]
@@ -218,188 +130,233 @@ class WideCsvError(ValueError):
 
 Failure = tuple[str, str, str | None]
 _DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
-_PROBLEMS = '"gaidsl#problems"'
 _MASK_BITS = 62
 """Check positions per BIGINT mask of :func:`wide_csv_failures` (a sum of distinct powers of two below 2^62)."""
+_BOUND = int(MAX_MAGNITUDE)
 
 
 def _header(path: str | Path) -> list[str]:
     with open(path, newline="", encoding="utf-8") as handle:
-        return next(csv.reader(handle))
+        return next(csv.reader(handle), [])
 
 
-def _native(db: Database, header: Sequence[str]) -> dict[str, str]:
-    """DuckDB: the columns its CSV reader can parse as their SQL type (counts, integers, dates)."""
-    by_key = {_csv_key(c): c for c in db.columns if c.role in ("field", "cell")}
-    return {
-        h: by_key[h].sql_type.split()[0]
-        for h in header
-        if h in by_key and by_key[h].type.kind in ("count", "integer", "date")
-    }
+def header_problems(spec: ir.Spec, header: Sequence[str]) -> list[str]:
+    """What is wrong with a wide CSV's header line: a column that is no key of the spec, a column given twice, no
+    report_id column."""
+    known = {"report_id", "previous_id", "format", "version", *(k for k, c in spec.cells.items() if c.type.numeric)}
+    known |= {f"fields.{k}" for k in spec.fields} | {f"texts.{k}" for k in spec.texts}
+    problems = [f"column {name!r} is no key of {spec.id} {spec.version}" for name in header if name not in known]
+    problems += [f"column {name!r} is given twice" for name in dict.fromkeys(header) if header.count(name) > 1]
+    if "report_id" not in header:
+        problems.append("the header has no report_id column")
+    return problems
 
 
-def _duckdb_source(path: str | Path, header: Sequence[str], typed: dict[str, str]) -> str:
+def _checked_header(db: Database, path: str | Path) -> list[str]:
+    header = _header(path)
+    problems = header_problems(db.spec, header)
+    if problems:
+        raise WideCsvError(path, [f"header: {p}" for p in problems], {None: problems})
+    return header
+
+
+def _item(dialect: str, condition: str, key: str) -> str:
+    """An item of the list of unknown keys: DuckDB lists are flattened (no lambdas: their syntax is changing);
+    PostgreSQL arrays drop their NULLs."""
+    literal = sql_target().literal(key, dialect)
+    if dialect == "duckdb":
+        return f"CASE WHEN {condition} THEN [{literal}] ELSE [] END"
+    return f"CASE WHEN {condition} THEN {literal} END"
+
+
+def _select(
+    db: Database,
+    header: Sequence[str],
+    source: dict[str, str],
+    flag: str | None,
+    typed: Iterable[str] = (),
+    unknown_numbers: bool = True,
+) -> list[str]:
+    """The SELECT list turning a wide CSV's text columns (``source``: SQL of each by its key) into the reports table's
+    columns, one expression per column. ``flag``: SQL telling a plain line (DuckDB; ``"FALSE"``: none is), or None
+    to tell plain cells one by one (PostgreSQL). ``typed``: keys the source holds as numbers already.
+    ``unknown_numbers=False``: the unknown column lists texts only (what the checks read: a number's NULL makes
+    them unverifiable whether it is blank or unknown)."""
     target = sql_target()
-    types = ", ".join(f"{target.literal(h, 'duckdb')}: '{typed.get(h, 'VARCHAR')}'" for h in header)
+    names, typed = set(header), set(typed)
+    dialect = db.dialect
+    select: list[str] = []
+    items: list[str] = []
+    odd_items: list[str] = []
+    amount: Any = None
+    for column in db.columns:
+        key = W.csv_key(column)
+        if column.role in ("id", "previous", "format", "version"):
+            default = {"format": db.spec.id, "version": db.spec.version}.get(column.role)
+            if key in names:
+                select.append(f"NULLIF({source[key]}, '')")
+            else:
+                select.append("NULL" if default is None else target.literal(default, dialect))
+            continue
+        if column.role == "unknown":
+            if dialect == "duckdb":
+                if odd_items and flag != "TRUE" and unknown_numbers:
+                    rest = f"flatten([{', '.join(odd_items)}])"
+                    items.append(rest if flag == "FALSE" else f"CASE WHEN {flag} THEN [] ELSE {rest} END")
+                select.append(f"flatten([{', '.join(items)}])" if items else "[]")
+            else:
+                items += odd_items
+                select.append(f"array_remove(ARRAY[{', '.join(items)}]::text[], NULL)" if items else "'{}'")
+            continue
+        if column.role in ("field", "cell"):
+            amount = column
+        if key not in names:
+            select.append("NULL")
+            continue
+        text = source[key]
+        found = W.kind(column) if column.role != "places" else "places"
+        if found is None:
+            text = f"NULLIF({text}, '')"
+            select.append(f"CASE WHEN {text} = '{UNKNOWN_MARKER}' THEN NULL ELSE {text} END")
+            items.append(_item(dialect, f"{text} = '{UNKNOWN_MARKER}'", key))
+            continue
+        if key in typed:
+            select.append(text)
+            continue
+        if found == "places":
+            plain, careful = W.plain_places(text), W.careful_places(dialect, amount, text)
+            plain_test = W.is_plain(dialect, amount, text)
+        else:
+            plain, careful = W.plain_value(column, text), W.careful_value(dialect, column, text)
+            plain_test = W.is_plain(dialect, column, text)
+            unknown = W.unknown_test(dialect, column, text)
+            odd_items.append(_item(dialect, unknown if flag else f"NOT {plain_test} AND {unknown}", key))
+        condition = plain_test if flag is None else flag
+        select.append(
+            plain
+            if condition == "TRUE"
+            else careful
+            if condition == "FALSE"
+            else f"CASE WHEN {condition} THEN {plain} ELSE {careful} END"
+        )
+    return select
+
+
+def _duckdb_source(path: str | Path, header: Sequence[str]) -> str:
+    target = sql_target()
+    types = ", ".join(f"{target.literal(h, 'duckdb')}: 'VARCHAR'" for h in header)
     return f"read_csv({target.literal(str(path), 'duckdb')}, {_DUCKDB_CSV}, columns = {{{types}}})"
 
 
-def _raw(index: int) -> str:
-    return f'"gaidsl#raw#{index}"'
-
-
-def _checked(db: Database, path: str | Path, header: Sequence[str], typed: dict[str, str]) -> str:
-    """DuckDB: ``WITH s AS (…), c AS (…)``: the file's lines as rows of the reports table (``s``; a value that does not
-    convert is NULL) plus ``"gaidsl#problems"`` (``c``): NULL, or what the table's constraints would refuse in the
-    line, with the key and value. Nothing is materialised. Dates are read as text here whatever ``typed`` says: no
-    constraint reads them, and DuckDB's CSV reader does not parse a column no one reads."""
-    target = sql_target()
+def _by_kind(db: Database, header: Sequence[str]) -> tuple[list[tuple[int, Any]], list[tuple[int, Any]]]:
+    """The (index, column) of the counts and integers in the file, and of its other odd-prone columns."""
     names = set(header)
-    typed = {k: t for k, t in typed.items() if t != "DATE"}
-    converted = _wide_select(db, header, list(typed), cast="TRY_CAST")
-    select = [f"{sql} AS {c.quoted}" for sql, c in zip(converted, db.columns, strict=True)]
-    problems: list[tuple[str, str]] = []  # (TRUE when there is a problem, never NULL; its message, a VARCHAR)
-    quick: list[str] = []  # TRUE when a line has a problem: the problems' conditions, counts and integers at once
-    bounded: dict[str, list[str]] = {"count": [], "integer": []}
-    bound = int(MAX_MAGNITUDE)
+    whole: list[tuple[int, Any]] = []
+    others: list[tuple[int, Any]] = []
     for index, column in enumerate(db.columns):
-        key = _csv_key(column)
-        if key not in names:
-            continue
-        q = column.quoted
-        if column.role in ("format", "version"):
-            problems.append((f"({q} IS NULL)", target.literal(f"{key} is blank", "duckdb")))
-        if column.role not in ("field", "cell"):
-            continue
-        kind = column.type.kind
-        args: dict[str, object] = {"key": key, "label": column.label}
-        conditions: list[tuple[str, str]] = []  # the first that holds says what is wrong
-        if key in typed:
-            shown = f"CAST({q} AS VARCHAR)"
-        else:
-            raw = _raw(index)
-            select.append(f"NULLIF({target.ident(key)}, '') AS {raw}")
-            shown = f"(CASE WHEN length({raw}) <= 40 THEN {raw} ELSE left({raw}, 39) || '…' END)"
-            if kind in ("count", "integer", "amount", "date"):
-                unconverted = f"({raw} IS NOT NULL AND {raw} <> '{UNKNOWN_MARKER}' AND {q} IS NULL)"
-                if kind == "date":
-                    expected = {"expected_en": "an ISO date (like 2024-01-31)", "expected": ""}
-                    message = _message("GAI713", {"value": shown}, **args, **expected)
-                else:
-                    message = (
-                        f"CASE WHEN TRY_CAST(trim({raw}) AS DOUBLE) IS NULL THEN "
-                        f"{_message('GAI704', {'value': shown}, **args)} "
-                        f"ELSE {_message('GAI709', {'value': shown}, **args)} END"
-                    )
-                conditions.append((unconverted, message))
-        if column.check is not None:
-            refused = f"(NOT COALESCE({column.check}, TRUE))"
-            generic = _message("", {"value": shown}, rule=column.check, **args)
-            negative = _message("GAI705", {"value": shown}, **args)
-            out_of_range = _message("GAI709", {"value": shown}, **args)
-            if kind == "count":
-                message = f"CASE WHEN {q} < 0 THEN {negative} ELSE {out_of_range} END"
-            elif kind == "integer":
-                message = out_of_range
-            elif kind == "amount":
-                places = db.columns[index + 1]
-                assert places.role == "places"
-                refused = f"({refused} OR NOT COALESCE({places.check}, TRUE))"
-                shown_places = {"value": shown, "places": f"CAST({places.quoted} AS VARCHAR)"}
-                too_many = _message("GAI707", shown_places, decimals=column.scale, **args)
-                message = (
-                    f"CASE WHEN {q} < 0 THEN {negative} WHEN {q} >= {bound} THEN {out_of_range} "
-                    f"WHEN {places.quoted} > {column.scale} THEN {too_many} ELSE {generic} END"
-                )
-            elif kind == "choice":
-                choices = "、".join(f"「{c}」" for c in column.type.choices)
-                message = _message("GAI719", {"value": shown}, choices=choices, **args)
-            else:
-                message = generic
-            conditions.append((refused, message))
-        if not conditions:
-            continue
-        bad = " OR ".join(b for b, _ in conditions)
-        whens = " ".join(f"WHEN {b} THEN {m}" for b, m in conditions)
-        problems.append((f"({bad})", f"CASE {whens} END"))
-        low = {"count": f"{q} >= 0", "integer": f"{q} > -{bound}"}.get(kind)
-        if column.check == f"{low} AND {q} < {bound}":  # least() and greatest() of them all: far fewer operations
-            bounded[kind].append(q)
-            quick += [b for b, _ in conditions[:-1]]
-        else:
-            quick.append(f"({bad})")
-    for kind, columns in bounded.items():
-        if columns:
-            low = "< 0" if kind == "count" else f"<= -{bound}"
-            quick += [f"least({', '.join(columns)}) {low}", f"greatest({', '.join(columns)}) >= {bound}"]
+        found = W.kind(column)
+        if found is not None and W.csv_key(column) in names:
+            (whole if found == "whole" else others).append((index, column))
+    return whole, others
+
+
+def _plain_flag(db: Database, header: Sequence[str]) -> str:
+    """DuckDB: SQL telling a plain line: its counts and integers put together are digits (one regular expression per
+    line; a 16-digit count is caught by the bounds), and each amount and date is plain."""
+    target = sql_target()
+    whole, others = _by_kind(db, header)
+    tests = []
+    if whole:
+        texts = ", ".join(target.ident(W.csv_key(c)) for _, c in whole)
+        tests.append(f"regexp_full_match(concat({texts}), '[0-9]*')")
+    tests += [f"COALESCE({W.is_plain('duckdb', c, target.ident(W.csv_key(c)))}, TRUE)" for _, c in others]
+    return " AND ".join(tests) or "TRUE"
+
+
+def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool) -> str:
+    """DuckDB: ``WITH s0 AS (…), s AS (…), c AS (…)``: the file's lines (``s0``, every column text, plus whether the
+    line is plain), as rows of the reports table (``s``) plus ``"gaidsl#problems"`` (NULL, or what the table refuses
+    beside odd cells) and ``"gaidsl#odd"`` (NULL, or the line's odd cells, for :func:`wide_csv_sql.judge`) (``c``).
+    Nothing is materialised. ``fast=False``: no line is taken as plain (when a plain cast overflowed)."""
+    target = sql_target()
+    source = {h: f"s0.{target.ident(h)}" for h in header}
+    flag = W.PLAIN if fast else "FALSE"
+    converted = _select(db, header, source, flag, unknown_numbers=False)
+    select = [f"{sql} AS {c.quoted}" for sql, c in zip(converted, db.columns, strict=True)]
+    whole, others = _by_kind(db, header)
+    raw = {i: f'"gaidsl#raw#{i}"' for i, _ in [*whole, *others]}
+    select += [f"{source[W.csv_key(c)]} AS {raw[i]}" for i, c in [*whole, *others]]
+    select.append(f"s0.{W.PLAIN}")
+    problems = W.sql_problems(db, header, {W.csv_key(c): c.quoted for c in db.columns})
     if problems:
         found = ", ".join(f"CASE WHEN {bad} THEN {message} END" for bad, message in problems)
-        flagged = f"CASE WHEN {' OR '.join(quick)} THEN concat_ws('; ', {found}) END"
+        quick = " OR ".join(bad for bad, _ in problems)
+        flagged = f"CASE WHEN {quick} THEN NULLIF(concat_ws('; ', {found}), '') END"
     else:
         flagged = "CAST(NULL AS VARCHAR)"
-    source = _duckdb_source(path, header, typed)
-    return f"WITH s AS (SELECT {', '.join(select)} FROM {source}), c AS (SELECT *, {flagged} AS {_PROBLEMS} FROM s)"
+    odd = W.odd_list("duckdb", [W.odd_item("duckdb", i, c, raw[i]) for i, c in [*whole, *others]])
+    if fast:
+        bounds = [f"greatest({', '.join(c.quoted for _, c in whole)}) >= {_BOUND}"] if whole else []
+        odd = f"CASE WHEN {' OR '.join([f'NOT {W.PLAIN}', *bounds])} THEN {odd} END"
+    plain_flag = _plain_flag(db, header) if fast else "FALSE"
+    s0 = f"SELECT *, {plain_flag} AS {W.PLAIN} FROM {_duckdb_source(path, header)}"
+    return (
+        f"WITH s0 AS ({s0}), s AS (SELECT {', '.join(select)} FROM s0), "
+        f"c AS (SELECT *, {flagged} AS {W.PROBLEMS}, {odd} AS {W.ODD} FROM s)"
+    )
 
 
-def _message(code: str, values: dict[str, str], **args: object) -> str:
-    """SQL for the English text of the data-file message ``code`` (gaidsl.messages), the ``values`` spliced in as SQL
-    expressions (VARCHAR); ``code=""``: a value the table's CHECK ``rule`` refuses."""
-    from gaidsl.messages import CATALOG
-
-    template = CATALOG[code].en if code else "{key} ({label}): {value} breaks the rule {rule}"
-    marks = {name: f"\x00{i}\x00" for i, name in enumerate(values)}
-    pieces = template.format(**args, **marks).split("\x00")
-    target = sql_target()
-    sql = [
-        values[list(values)[int(piece)]] if i % 2 else target.literal(piece, "duckdb")
-        for i, piece in enumerate(pieces)
-        if piece or i % 2
-    ]
-    return "(" + " || ".join(sql) + ")"
-
-
-def _refusals(rows: Iterable[tuple[Any, ...]]) -> list[str]:
-    """One line per report with a problem, by report id, from rows ``(report_id, copies, problems, …)``."""
+def _refusals(db: Database, rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], dict[str | None, list[str]]]:
+    """One line per report with a problem, by report id, from rows ``(report_id, copies, problems, odd, …)``; and
+    the problems by report id."""
+    rows = list(rows)
+    judged = W.judge(db, ((row[0], row[3]) for row in rows if row[3]))
     out: list[tuple[str, str]] = []
+    by_report: dict[str | None, list[str]] = {}
     for report_id, copies, problems, *_ in rows:
         if report_id is None:
-            out.append(("", f"{copies} line{'s' if copies != 1 else ''} without a report_id"))
+            said = [f"{copies} line{'s' if copies != 1 else ''} without a report_id"]
+            out.append(("", said[0]))
+            by_report[None] = said
             continue
         said = [f"report_id is on {copies} lines"] if copies > 1 else []
-        said += [problems] if problems else []
+        said += problems.split("; ") if problems else []
+        said += judged.get(report_id, [])
         if said:
             out.append((report_id, f"report {report_id}: {'; '.join(said)}"))
-    return [line for _, line in sorted(out)]
+            by_report[report_id] = said
+    return [line for _, line in sorted(out)], by_report
 
 
-def _duckdb_passes(
-    db: Database, path: str | Path, run: Callable[[dict[str, str]], list[tuple[Any, ...]]]
-) -> list[tuple[Any, ...]]:
-    """``run(typed)`` with DuckDB's CSV reader parsing counts, integers and dates itself (fast), and when a column
-    holds something else ("unknown", or a mistake) once more with every column read as text."""
+def _raise_refusals(db: Database, path: str | Path, rows: Iterable[tuple[Any, ...]]) -> None:
+    refused, by_report = _refusals(db, rows)
+    if refused:
+        raise WideCsvError(path, refused, by_report)
+
+
+def _duckdb_passes(run: Callable[[bool], list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+    """``run(True)`` (plain lines converted by plain casts), and when such a cast overflows (a count of 20 digits) once
+    more with ``run(False)`` (every line converted with care)."""
     import duckdb
 
-    native = _native(db, _header(path))
     try:
-        return run(native)
-    except (duckdb.ConversionException, duckdb.InvalidInputException):
-        if not native:
-            raise
-    return run({})
+        return run(True)
+    except duckdb.ConversionException:
+        return run(False)
 
 
-def _problems(db: Database, path: str | Path) -> list[str]:
-    """DuckDB: what the reports table's constraints refuse in the file (see :class:`WideCsvError`)."""
-    header = _header(path)
+def _problem_rows(db: Database, path: str | Path, header: Sequence[str]) -> list[tuple[Any, ...]]:
+    """DuckDB: ``(report_id, copies, problems, odd)`` of every report with something to say (see :func:`_checked`)."""
 
-    def run(typed: dict[str, str]) -> list[tuple[Any, ...]]:
+    def run(fast: bool) -> list[tuple[Any, ...]]:
         query = (
-            f"{_checked(db, path, header, typed)} SELECT report_id, count(*), min({_PROBLEMS}) FROM c "
-            f"GROUP BY report_id HAVING count(*) > 1 OR report_id IS NULL OR min({_PROBLEMS}) IS NOT NULL"
+            f"{_checked(db, path, header, fast)} SELECT report_id, count(*), min({W.PROBLEMS}), min({W.ODD}) FROM c "
+            f"GROUP BY report_id HAVING count(*) > 1 OR report_id IS NULL OR min({W.PROBLEMS}) IS NOT NULL "
+            f"OR min({W.ODD}) IS NOT NULL"
         )
         return db.query(query)
 
-    return _refusals(_duckdb_passes(db, path, run))
+    return _duckdb_passes(run)
 
 
 def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
@@ -408,14 +365,15 @@ def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
     read last year's reports from the database's previous-reports table (``previous_id``).
 
     DuckDB reads the file once and keeps no table: each line's conditions go into bit masks, only the reports with a
-    failure (or a problem) come back. A value the reports table's constraints refuse is a :class:`WideCsvError`.
-    PostgreSQL loads the file into the (empty) reports table, where it stays, and queries it."""
+    failure (or an odd cell, or a problem) come back. A value gaidsl's data-file reader refuses, or the reports
+    table cannot hold, is a :class:`WideCsvError`. PostgreSQL loads the file into the (empty) reports table, where
+    it stays, and queries it."""
     if db.dialect != "duckdb":
         load_wide_csv(db, path)
         return db.failures()
     from gaidsl.engines import PREVIOUS
 
-    header = _header(path)
+    header = _checked_header(db, path)
     branches = sql_target().branches(db.spec, "duckdb")
     words = [branches[i : i + _MASK_BITS] for i in range(0, len(branches), _MASK_BITS)]
     masks = [
@@ -425,20 +383,19 @@ def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
     ors = "".join(f", bit_or({m})" for m in masks)
     any_failure = "".join(f" OR bit_or({m}) <> 0" for m in masks)
 
-    def run(typed: dict[str, str]) -> list[tuple[Any, ...]]:
+    def run(fast: bool) -> list[tuple[Any, ...]]:
         query = (
-            f"{_checked(db, path, header, typed)} SELECT r.report_id, count(*), min(r.{_PROBLEMS}){ors} "
-            f"FROM c AS r LEFT JOIN {PREVIOUS} AS p ON p.report_id = r.previous_id GROUP BY r.report_id "
-            f"HAVING count(*) > 1 OR r.report_id IS NULL OR min(r.{_PROBLEMS}) IS NOT NULL{any_failure}"
+            f"{_checked(db, path, header, fast)} SELECT r.report_id, count(*), min(r.{W.PROBLEMS}), "
+            f"min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p ON p.report_id = r.previous_id "
+            f"GROUP BY r.report_id HAVING count(*) > 1 OR r.report_id IS NULL OR min(r.{W.PROBLEMS}) IS NOT NULL "
+            f"OR min(r.{W.ODD}) IS NOT NULL{any_failure}"
         )
         return db.query(query)
 
-    rows = _duckdb_passes(db, path, run)
-    refused = _refusals(rows)
-    if refused:
-        raise WideCsvError(path, refused)
+    rows = _duckdb_passes(run)
+    _raise_refusals(db, path, rows)
     failures: list[Failure] = []
-    for report_id, _, _, *found in rows:
+    for report_id, _, _, _, *found in rows:
         for word, mask in zip(words, found, strict=True):
             while mask:
                 low = mask & -mask
@@ -451,45 +408,108 @@ def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
 def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
     """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL) in bulk; returns the number of reports.
 
-    The file is standard CSV (comma-separated, double quotes, a header line; no sniffing). DuckDB first lets its CSV
-    reader parse counts, integers and dates itself (fast); when a column holds something else ("unknown", or a
-    mistake), it reads every column as text and converts in SQL. What the table's constraints refuse (a negative
-    count, text in a count, a repeated report_id …) is a :class:`WideCsvError` naming the report, key and value.
+    The file is standard CSV (comma-separated, double quotes, a header line; no sniffing). Plain values (digits,
+    ISO dates) are converted by the engine; odd ones ("unknown", ``2.0``, ``0.5`` …) are judged by gaidsl's data-file
+    reader first (see :mod:`gaidsl.wide_csv_sql`). What it refuses or the table's constraints refuse (a negative
+    count, text in a count, a repeated report_id …) is a :class:`WideCsvError` naming the report, key and value, and
+    nothing is loaded.
     """
-    target = sql_target()
-    header = _header(path)
+    header = _checked_header(db, path)
     if db.dialect == "duckdb":
-        import duckdb
-
-        [[order]] = db.query("SELECT current_setting('preserve_insertion_order')")
-        db.script("SET preserve_insertion_order = false")  # lets the insert run on every thread
-
-        def run(typed: dict[str, str]) -> list[tuple[Any, ...]]:
-            select = ", ".join(_wide_select(db, header, list(typed)))
-            db.script(f"INSERT INTO {table} SELECT {select} FROM {_duckdb_source(path, header, typed)}")
-            return []
-
-        try:
-            _duckdb_passes(db, path, run)
-        except (duckdb.ConstraintException, duckdb.ConversionException) as exc:
-            problems = _problems(db, path)
-            if problems:
-                raise WideCsvError(path, problems) from exc
-            raise
-        finally:
-            db.script(f"SET preserve_insertion_order = {str(order).lower()}")
-    elif db.dialect == "postgres" and _copy_typed(db, path, header, table):
-        pass
+        _load_duckdb(db, path, header, table)
     elif db.dialect == "postgres":
-        source = "gaidsl_staging"
-        columns = ", ".join(f"{target.ident(h)} TEXT" for h in header)
-        db.script(f"DROP TABLE IF EXISTS {source}; CREATE TEMPORARY TABLE {source} ({columns})")
-        copy_sql = f"COPY {source} FROM STDIN (FORMAT csv, HEADER true)"
-        with db.connection.cursor() as cursor, open(path, "rb") as data, cursor.copy(copy_sql) as copy:
-            while chunk := data.read(1 << 20):
-                copy.write(chunk)
-        db.connection.execute(f"INSERT INTO {table} SELECT {', '.join(_wide_select(db, header, []))} FROM {source}")
-        db.script(f"DROP TABLE {source}")
+        _load_postgres(db, path, header, table)
     else:
         raise ValueError("wide CSV loading is for duckdb and postgres")
     return int(db.query(f"SELECT count(*) FROM {table}")[0][0])
+
+
+def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
+    """Plain lines straight in; at the first odd one (or a refusal) the file is judged, then loaded with care."""
+    import duckdb
+
+    target = sql_target()
+    source = {h: f"s0.{target.ident(h)}" for h in header}
+    [[order]] = db.query("SELECT current_setting('preserve_insertion_order')")
+    db.script("SET preserve_insertion_order = false")  # lets the insert run on every thread
+
+    def insert(fast: bool, guard: bool) -> list[tuple[Any, ...]]:
+        select = _select(db, header, source, W.PLAIN if fast else "FALSE")
+        if guard:  # a line with an odd cell stops the insert: the reader must judge it first
+            select[0] = f"CASE WHEN {W.PLAIN} THEN {select[0]} ELSE error('gaidsl: a value to judge') END"
+        flag = _plain_flag(db, header) if fast else "FALSE"
+        source_sql = f"(SELECT *, {flag} AS {W.PLAIN} FROM {_duckdb_source(path, header)}) AS s0"
+        db.script(f"INSERT INTO {table} SELECT {', '.join(select)} FROM {source_sql}")
+        return []
+
+    try:
+        insert(True, True)
+    except (duckdb.ConstraintException, duckdb.ConversionException, duckdb.InvalidInputException) as exc:
+        try:
+            _raise_refusals(db, path, _problem_rows(db, path, header))
+        except WideCsvError as refused:
+            raise refused from exc
+        _duckdb_passes(lambda fast: insert(fast, False))
+    finally:
+        db.script(f"SET preserve_insertion_order = {str(order).lower()}")
+
+
+def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
+    """COPY into a staging table (counts and amounts typed, which PostgreSQL before 16 parses as strictly as gaidsl's
+    reader; every column text when that fails, or on PostgreSQL 16 and later, which takes ``0x10`` and ``1_000``),
+    judge the odd cells, then insert."""
+    import psycopg
+
+    staging = "gaidsl_staging"
+    source = {h: f"c{i}" for i, h in enumerate(header)}
+    by_key = {W.csv_key(c): c for c in db.columns if c.role not in ("places", "unknown")}
+    strict = int(db.query("SHOW server_version_num")[0][0]) < 160000
+    numbers = [h for h in header if h in by_key and W.kind(by_key[h]) in ("whole", "amount")]
+    for typed in [numbers, []] if strict and numbers else [[]]:
+        columns = ", ".join(f"{source[h]} {_sql_type(by_key[h]) if h in typed else 'TEXT'}" for h in header)
+        db.script(f"DROP TABLE IF EXISTS {staging}; CREATE TEMPORARY TABLE {staging} ({columns})")
+        copy_sql = f"COPY {staging} FROM STDIN (FORMAT csv, HEADER true)"
+        try:
+            with db.connection.cursor() as cursor, open(path, "rb") as data, cursor.copy(copy_sql) as copy:
+                while chunk := data.read(1 << 20):
+                    copy.write(chunk)
+        except psycopg.errors.DataError:
+            continue
+        _raise_refusals(db, path, _postgres_problem_rows(db, header, source, staging, typed))
+        select = ", ".join(_select(db, header, source, None, typed))
+        try:
+            db.connection.execute(f"INSERT INTO {table} SELECT {select} FROM {staging}".encode())
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError):
+            if typed:
+                continue
+            raise
+        finally:
+            db.script(f"DROP TABLE IF EXISTS {staging}")
+        return
+    raise AssertionError("unreachable: the all-text staging table takes any CSV")  # pragma: no cover
+
+
+def _sql_type(column: Any) -> str:
+    return str(column.sql_type.split(" CHECK")[0])
+
+
+def _postgres_problem_rows(
+    db: Database, header: Sequence[str], source: dict[str, str], staging: str, typed: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    problems = W.sql_problems(db, header, source)
+    found = ", ".join(f"CASE WHEN {bad} THEN {message} END" for bad, message in problems)
+    flagged = f"NULLIF(concat_ws('; ', {found}), '')" if problems else "CAST(NULL AS TEXT)"
+    names = set(header) - set(typed)
+    odd = W.odd_list(
+        "postgres",
+        [
+            W.odd_item("postgres", i, c, source[W.csv_key(c)])
+            for i, c in enumerate(db.columns)
+            if W.kind(c) is not None and W.csv_key(c) in names
+        ],
+    )
+    rows = f"SELECT NULLIF({source['report_id']}, '') AS report_id, {flagged} AS problems, {odd} AS odd FROM {staging}"
+    return db.query(
+        f"SELECT report_id, count(*), min(problems), min(odd) FROM ({rows}) AS x GROUP BY report_id "
+        "HAVING count(*) > 1 OR report_id IS NULL OR min(problems) IS NOT NULL OR min(odd) IS NOT NULL"
+    )

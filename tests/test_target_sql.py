@@ -635,6 +635,78 @@ def test_wide_csv_error_lists_the_first_problems(tmp_path: Path) -> None:
     assert message[1].startswith("  report r00: ") and message[-1] == "  … and 15 more" and len(message) == 12
 
 
+VALUE_SHAPES = [
+    "0.5", "2.0", "1e1", " 3", "+3", "-0", "007", "１２", "1_000", "0x10", "nan", "inf", "", "unknown",
+    str(10**15), str(10**15 - 1), "1.00001", "1.005", "1.0000", "1.12340", "-3", "1e-1", ".5", "5.", "3 ", "1E2",
+    "  ", " unknown", "\u30003", "\t4\n", "1.5e2", "1.50e1", "-0.0", "٣", "1e400", "Infinity", "1e15", "00",
+    "12345678901234567890", "0b11", "1,5", "十二",
+]  # fmt: skip
+VALUE_KEYS = {"count": "t.r1.a", "integer": "fields.year", "amount": "m.x", "amount field": "fields.budget"}
+DATE_SHAPES = ["2024-01-31", "2024-1-5", "2024-02-30", "2024-02-29", " 2024-01-31", "0999-12-31", "20240131", ""]
+
+
+def _value_cases() -> list[Any]:
+    cases = [(kind, text) for kind in VALUE_KEYS for text in VALUE_SHAPES]
+    return [*cases, *(("date", text) for text in DATE_SHAPES)]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+@pytest.mark.parametrize(("kind", "text"), _value_cases())
+def test_wide_csv_values_are_read_as_the_data_reader_reads_them(
+    kind: str, text: str, engine: str, tmp_path: Path
+) -> None:
+    """Every shape of a number (or date) in a wide CSV gives what gaidsl's data-file reader gives: accepted with the
+    same value (and, for an amount, the same decimal places), blank, unknown, or refused, by wide_csv_failures and by
+    load_wide_csv alike; refused, a WideCsvError naming the report, the key and the value. "0.5" in a count was
+    rounded to 1 by DuckDB's CSV reader."""
+    import csv
+
+    from gaidsl.data import read_entry
+    from gaidsl.wide_csv_sql import csv_key
+
+    spec = SPECS_BY_NAME["semantics"]
+    key = "fields.day" if kind == "date" else VALUE_KEYS[kind]
+    expected, diagnostics = read_entry(spec, key, text)
+    header = wide_csv.wide_header(spec)
+    path = tmp_path / "reports.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerow(["r0"] + [""] * (len(header) - 1))
+        writer.writerow(["r1"] + [text if name == key else "" for name in header[1:]])
+    url = _postgres_url() if engine == "postgres" else None
+    for way in ("failures", "load"):
+        with engines.connect(spec, engine, url) as db:
+            if diagnostics:
+                with pytest.raises(wide_csv.WideCsvError) as caught:
+                    wide_csv.wide_csv_failures(db, path) if way == "failures" else wide_csv.load_wide_csv(db, path)
+                message = str(caught.value)
+                assert f"report r1: {key} (" in message and "r0" not in message, message
+                assert text.strip() in message, message
+                assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
+                continue
+            if way == "failures":
+                wide_csv.wide_csv_failures(db, path)
+                continue
+            assert wide_csv.load_wide_csv(db, path) == 2
+            column = next(c for c in db.columns if csv_key(c) == key and c.role != "places")
+            places = f'"{column.name}#places"' if engine == "duckdb" and "amount" in kind else "NULL"
+            [(value, stored_places, unknown)] = db.query(
+                f"SELECT {column.quoted}, {places}, unknown FROM {engines.REPORTS} WHERE report_id = 'r1'"
+            )
+        if expected is BLANK or expected is UNKNOWN:
+            assert value is None and (key in unknown) == (expected is UNKNOWN), (value, unknown)
+        elif kind == "date":
+            assert value.isoformat() == expected
+        else:
+            assert isinstance(expected, Decimal) and value == expected and not unknown, (value, expected)
+            exponent = expected.as_tuple().exponent
+            assert isinstance(exponent, int)
+            if "amount" in kind:
+                got = stored_places if engine == "duckdb" else max(0, -int(value.as_tuple().exponent))
+                assert got == max(0, -exponent), (got, expected)
+
+
 # ---------------------------------------------------------------------------------------------------- at scale
 
 
