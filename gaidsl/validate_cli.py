@@ -38,7 +38,8 @@ def register(sub: Any) -> None:
         nargs="+",
         default=["reference"],
         metavar="ENGINE",
-        help="reference (default), python (the generated module), duckdb [FILE], sqlite [FILE] or postgres URL",
+        help="reference (default), python (the generated module), duckdb [FILE], sqlite [FILE] or postgres URL; a "
+        "wide CSV (header line starting with report_id: many reports, one per line) is read by each engine its way",
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
     parser.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
@@ -68,6 +69,18 @@ def run(args: argparse.Namespace) -> int:
         _write(f"gaidsl validate: {batch}", sys.stderr)
         return EXIT_INPUT
     engine, url, paths = batch
+    from gaidsl.validate_wide import is_wide_csv, run_wide
+
+    wide = [p for p in paths if is_wide_csv(p)]
+    if wide and (len(paths) > 1 or args.previous):
+        _write(
+            "gaidsl validate: 宽表 CSV 须单独校验，上年报告由其 previous_id 列指明 / a wide CSV is validated alone "
+            f"(no other data files, no --previous: its previous_id column names last year's reports): {wide[0]}",
+            sys.stderr,
+        )
+        return EXIT_INPUT
+    if wide:
+        return run_wide(args, spec, engine, url, wide[0])
     previous: Loaded | None = read_report(args.previous, spec) if args.previous else None
     loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
     everything = ([(args.previous, previous)] if previous else []) + loaded

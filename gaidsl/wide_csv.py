@@ -58,31 +58,97 @@ def write_wide_csv(spec: ir.Spec, reports: Iterable[tuple[str, Report, str | Non
 
 
 def read_wide_csv(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, Report, str | None]]:
-    """The reports of a wide CSV (for the evaluator and Python validators)."""
-    with open(path, newline="", encoding="utf-8") as handle:
+    """The reports of a wide CSV (for the evaluator and Python validators), every value read by gaidsl's data-file
+    rules: the first line with a problem (see :func:`read_wide_lines`) is a :class:`WideCsvError`."""
+    for line, report_id, read, previous_id in read_wide_lines(spec, path):
+        if not isinstance(read, Report):
+            raise WideCsvError(
+                path, [f"report {report_id}: {'; '.join(m for _, m in read)}"], {report_id: read}, {report_id: line}
+            )
+        yield report_id, read, previous_id
+
+
+def read_wide_lines(spec: ir.Spec, path: str | Path) -> Iterator[tuple[int, str, Report | list[Problem], str | None]]:
+    """``(line, report_id, report, previous_id)`` for each line of a wide CSV, ``report`` the list of the line's
+    problems instead when it has any: a value gaidsl's data-file reader refuses (:func:`gaidsl.data.read_entry`
+    decides on anything but plain digits), a repeated or missing report_id, a line of the wrong width. A header that
+    names no key of the spec is a :class:`WideCsvError`."""
+    from gaidsl.data import read_entry
+
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
-        header = next(reader)
-        for line in reader:
+        header = next(reader, [])
+        problems = header_problems(spec, header)
+        if problems:
+            raise WideCsvError(
+                path, [f"header: {p}" for p in problems], {None: [("GAI703", p) for p in problems]}, {None: 1}
+            )
+        numeric = {
+            name
+            for name in header
+            if name in spec.cells or (name[7:] in spec.fields and spec.fields[name[7:]].type.numeric)
+        }
+        texts = {
+            name
+            for name in header
+            if name.startswith("texts.") or (name.startswith("fields.") and spec.fields[name[7:]].type.kind == "text")
+        }
+        seen: set[str] = set()
+        judged: dict[tuple[str, str], tuple[object, tuple[Any, ...]]] = {}
+        for line, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            found: list[Problem] = []
             fields: dict[str, Any] = {}
-            texts: dict[str, Any] = {}
+            text_values: dict[str, Any] = {}
             values: dict[str, Any] = {}
             report_id, previous_id = "", None
-            for name, text in zip(header, line, strict=True):
+            if len(row) != len(header):
+                found.append(("GAI701", f"line {line} has {len(row)} columns, the header {len(header)}"))
+                row = (row + [""] * len(header))[: len(header)]
+            for name, text in zip(header, row, strict=True):
                 if name == "report_id":
                     report_id = text
-                elif name == "previous_id":
-                    previous_id = text or None
-                elif text == "":
                     continue
-                elif name.startswith("texts."):
-                    texts[name[6:]] = UNKNOWN if text == UNKNOWN_MARKER else text
-                elif name.startswith("fields."):
-                    key = name[7:]
-                    numeric = spec.fields[key].type.numeric
-                    fields[key] = UNKNOWN if text == UNKNOWN_MARKER else Decimal(text) if numeric else text
+                if name == "previous_id":
+                    previous_id = text or None
+                    continue
+                if name in ("format", "version") or text == "":
+                    continue
+                if name in numeric and text.isdigit() and text.isascii() and len(text) <= 15:
+                    value: object = Decimal(text)
+                elif name in texts:
+                    value = UNKNOWN if text == UNKNOWN_MARKER else text if text.strip() else BLANK
                 else:
-                    values[name] = UNKNOWN if text == UNKNOWN_MARKER else Decimal(text)
-            yield report_id, Report(spec.id, spec.version, fields, texts, values), previous_id
+                    if (name, text) not in judged:
+                        judged[name, text] = read_entry(spec, name, text)
+                    value, diagnostics = judged[name, text]
+                    if diagnostics:
+                        diagnostic = diagnostics[0]
+                        found.append((diagnostic.code, _entry_message(diagnostic, name)))
+                        continue
+                if value is BLANK:
+                    continue
+                if name.startswith("texts."):
+                    text_values[name[6:]] = value
+                elif name.startswith("fields."):
+                    fields[name[7:]] = value
+                else:
+                    values[name] = value
+            if not report_id:
+                found.insert(0, ("GAI716", f"line {line} has no report_id"))
+            elif report_id in seen:
+                found.insert(0, ("GAI715", f"report_id {report_id} is on an earlier line too"))
+            seen.add(report_id)
+            report = Report(spec.id, spec.version, fields, text_values, values)
+            yield line, report_id, found or report, previous_id
+
+
+def _entry_message(diagnostic: Any, name: str) -> str:
+    """The English message of a data-file diagnostic, naming the wide-CSV column ``name``."""
+    from gaidsl.diagnostics import Diagnostic
+
+    return Diagnostic(diagnostic.code, "error", None, {**diagnostic.args, "key": name}).message.en
 
 
 def wide_csv_data(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, dict[str, Any], str | None]]:
@@ -111,21 +177,34 @@ SHOWN = 10
 """Problems a :class:`WideCsvError` lists (the rest are counted)."""
 
 
+Problem = tuple[str, str]
+"""``(code, message)``: the data-file message's code (GAI7xx; empty for a problem of the table or the file's layout)
+and its English text, naming the key and the value."""
+
+
 class WideCsvError(ValueError):
     """Values of a wide CSV that gaidsl's data-file reader refuses or the reports table cannot hold (a text in a count,
     ``0.5`` in a count, a repeated report_id …): ``problems`` holds one line per report naming the report, the key
-    and the value, by report id (``by_report``: the same by report id, ``None`` for a line without one)."""
+    and the value, by report id; ``by_report`` the same as ``(code, message)`` pairs by report id (``None``: lines
+    without one, or the header); ``lines`` the line number of a report, where known."""
 
-    def __init__(self, path: str | Path, problems: Sequence[str], by_report: dict[str | None, list[str]] | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        problems: Sequence[str],
+        by_report: dict[str | None, list[Problem]] | None = None,
+        lines: dict[str | None, int] | None = None,
+    ) -> None:
         self.path = str(path)
         self.problems = tuple(problems)
         self.by_report = by_report or {}
+        self.lines = lines or {}
         count = len(self.problems)
-        lines = [f"{path}: {count} report{'s' if count != 1 else ''} with values the reports table cannot hold:"]
-        lines += [f"  {p}" for p in self.problems[:SHOWN]]
+        lines_shown = [f"{path}: {count} report{'s' if count != 1 else ''} with values the reports table cannot hold:"]
+        lines_shown += [f"  {p}" for p in self.problems[:SHOWN]]
         if count > SHOWN:
-            lines.append(f"  … and {count - SHOWN} more")
-        super().__init__("\n".join(lines))
+            lines_shown.append(f"  … and {count - SHOWN} more")
+        super().__init__("\n".join(lines_shown))
 
 
 Failure = tuple[str, str, str | None]
@@ -156,7 +235,9 @@ def _checked_header(db: Database, path: str | Path) -> list[str]:
     header = _header(path)
     problems = header_problems(db.spec, header)
     if problems:
-        raise WideCsvError(path, [f"header: {p}" for p in problems], {None: problems})
+        raise WideCsvError(
+            path, [f"header: {p}" for p in problems], {None: [("GAI703", p) for p in problems]}, {None: 1}
+        )
     return header
 
 
@@ -306,24 +387,24 @@ def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool) 
     )
 
 
-def _refusals(db: Database, rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], dict[str | None, list[str]]]:
+def _refusals(db: Database, rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], dict[str | None, list[Problem]]]:
     """One line per report with a problem, by report id, from rows ``(report_id, copies, problems, odd, …)``; and
     the problems by report id."""
     rows = list(rows)
     judged = W.judge(db, ((row[0], row[3]) for row in rows if row[3]))
     out: list[tuple[str, str]] = []
-    by_report: dict[str | None, list[str]] = {}
+    by_report: dict[str | None, list[Problem]] = {}
     for report_id, copies, problems, *_ in rows:
         if report_id is None:
-            said = [f"{copies} line{'s' if copies != 1 else ''} without a report_id"]
-            out.append(("", said[0]))
+            said: list[Problem] = [("", f"{copies} line{'s' if copies != 1 else ''} without a report_id")]
+            out.append(("", said[0][1]))
             by_report[None] = said
             continue
-        said = [f"report_id is on {copies} lines"] if copies > 1 else []
-        said += problems.split("; ") if problems else []
+        said = [("GAI715", f"report_id is on {copies} lines")] if copies > 1 else []
+        said += [("", p) for p in problems.split("; ")] if problems else []
         said += judged.get(report_id, [])
         if said:
-            out.append((report_id, f"report {report_id}: {'; '.join(said)}"))
+            out.append((report_id, f"report {report_id}: {'; '.join(m for _, m in said)}"))
             by_report[report_id] = said
     return [line for _, line in sorted(out)], by_report
 
@@ -360,17 +441,23 @@ def _problem_rows(db: Database, path: str | Path, header: Sequence[str]) -> list
 
 
 def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
+    """See :func:`wide_csv_check`: its failures."""
+    return wide_csv_check(db, path)[1]
+
+
+def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
     """``(report_id, check, position)`` of every failing check position of the reports in a wide CSV: what
     :func:`load_wide_csv` followed by :meth:`Database.failures` gives, in no particular order. Checks across periods
-    read last year's reports from the database's previous-reports table (``previous_id``).
+    read last year's reports from the database's previous-reports table (``previous_id``; see :func:`link_previous`).
+    Returns the number of reports (lines) too.
 
     DuckDB reads the file once and keeps no table: each line's conditions go into bit masks, only the reports with a
     failure (or an odd cell, or a problem) come back. A value gaidsl's data-file reader refuses, or the reports
     table cannot hold, is a :class:`WideCsvError`. PostgreSQL loads the file into the (empty) reports table, where
     it stays, and queries it."""
     if db.dialect != "duckdb":
-        load_wide_csv(db, path)
-        return db.failures()
+        count = load_wide_csv(db, path)
+        return count, db.failures()
     from gaidsl.engines import PREVIOUS
 
     header = _checked_header(db, path)
@@ -385,24 +472,45 @@ def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
 
     def run(fast: bool) -> list[tuple[Any, ...]]:
         query = (
-            f"{_checked(db, path, header, fast)} SELECT r.report_id, count(*), min(r.{W.PROBLEMS}), "
-            f"min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p ON p.report_id = r.previous_id "
-            f"GROUP BY r.report_id HAVING count(*) > 1 OR r.report_id IS NULL OR min(r.{W.PROBLEMS}) IS NOT NULL "
-            f"OR min(r.{W.ODD}) IS NOT NULL{any_failure}"
+            f"{_checked(db, path, header, fast)} SELECT grouping(r.report_id), r.report_id, count(*), "
+            f"min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
+            f"ON p.report_id = r.previous_id GROUP BY GROUPING SETS ((r.report_id), ()) "
+            f"HAVING grouping(r.report_id) = 1 OR count(*) > 1 OR r.report_id IS NULL "
+            f"OR min(r.{W.PROBLEMS}) IS NOT NULL OR min(r.{W.ODD}) IS NOT NULL{any_failure}"
         )
         return db.query(query)
 
-    rows = _duckdb_passes(run)
+    found = _duckdb_passes(run)
+    count = next((row[2] for row in found if row[0] == 1), 0)  # the grand total: every line
+    rows = [row[1:] for row in found if row[0] == 0]
     _raise_refusals(db, path, rows)
     failures: list[Failure] = []
-    for report_id, _, _, _, *found in rows:
-        for word, mask in zip(words, found, strict=True):
+    for report_id, _, _, _, *masks_found in rows:
+        for word, mask in zip(words, masks_found, strict=True):
             while mask:
                 low = mask & -mask
                 branch = word[low.bit_length() - 1]
                 failures.append((report_id, branch.check.key, branch.instance.position))
                 mask ^= low
-    return failures
+    return int(count), failures
+
+
+def link_previous(db: Database, path: str | Path) -> None:
+    """Make the reports of a wide CSV last year's reports too (the previous-reports table), so that a line's
+    ``previous_id`` finds last year's report in the same file; a previous_id no line has is a :class:`WideCsvError`.
+    Nothing is done when the file has no previous_id column."""
+    from gaidsl.engines import PREVIOUS
+
+    if "previous_id" not in _checked_header(db, path):
+        return
+    load_wide_csv(db, path, PREVIOUS)
+    dangling = db.query(
+        f"SELECT r.report_id, r.previous_id FROM {PREVIOUS} AS r LEFT JOIN {PREVIOUS} AS p "
+        f"ON p.report_id = r.previous_id WHERE r.previous_id IS NOT NULL AND p.report_id IS NULL ORDER BY 1"
+    )
+    if dangling:
+        said = {i: [("GAI703", f"previous_id {p!r} is no report_id of the file")] for i, p in dangling}
+        raise WideCsvError(path, [f"report {i}: {m}" for i, [(_, m)] in said.items()], dict(said))
 
 
 def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:

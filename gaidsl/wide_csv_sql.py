@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from gaidsl.diagnostics import Diagnostic
 from gaidsl.engines import Database, sql_target
 from gaidsl.report import BLANK, UNKNOWN, UNKNOWN_MARKER
 
@@ -191,13 +192,13 @@ def sql_problems(db: Database, header: Sequence[str], source: dict[str, str]) ->
 # ---------------------------------------------------------------------------------------------------- judging
 
 
-def judge(db: Database, found: Iterable[tuple[str | None, str]]) -> dict[str | None, list[str]]:
+def judge(db: Database, found: Iterable[tuple[str | None, str]]) -> dict[str | None, list[tuple[str, str]]]:
     """What is wrong with the odd cells ``(report_id, odd list)``, by report: the data-file reader's message for a
     text it refuses; for a text it accepts, a message when the engine's conversion of it does not give the reader's
     value (a mantissa of 30 digits, say). Each distinct (column, text) is judged once."""
     from gaidsl.data import read_entry
 
-    verdicts: dict[tuple[int, str], str | None] = {}
+    verdicts: dict[tuple[int, str], tuple[str, str] | None] = {}
     accepted: dict[int, dict[str, object]] = {}
     by_report: list[tuple[str | None, list[tuple[int, str]]]] = []
     for report_id, odd in found:
@@ -212,15 +213,13 @@ def judge(db: Database, found: Iterable[tuple[str | None, str]]) -> dict[str | N
             if diagnostics:
                 diagnostic = diagnostics[0]
                 args = {**diagnostic.args, "key": csv_key(column), "label": column.label}
-                from gaidsl.diagnostics import Diagnostic
-
-                verdicts[index, text] = Diagnostic(diagnostic.code, "error", None, args).message.en
+                verdicts[index, text] = diagnostic.code, Diagnostic(diagnostic.code, "error", None, args).message.en
             else:
                 accepted.setdefault(index, {})[text] = value
     for index, texts in accepted.items():
         for text, problem in _verify(db, db.columns[index], texts).items():
-            verdicts[index, text] = problem
-    out: dict[str | None, list[str]] = {}
+            verdicts[index, text] = "", problem
+    out: dict[str | None, list[tuple[str, str]]] = {}
     for report_id, cells in by_report:
         said = [verdict for cell in cells if (verdict := verdicts[cell]) is not None]
         if said:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import SPEC_2021, run_cli
+
+from gaidsl import load_spec
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "jiujia_2023.json"
@@ -205,3 +208,123 @@ def test_failures_grouped_once_per_section_in_document_order(tmp_path: Path) -> 
     assert headers == ["报告", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
     assert "警告[format_in_force]: 报告: 年度 = 2019, 但应 ≥ 2021 (差 2)" in run.out
     assert "总计 = 0, 但 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 2 + 0 + 0 + 0 = 2 (差 2)" in run.out
+
+
+# ---------------------------------------------------------------------------------------------------- wide CSV
+
+WIDE_ENGINES = ["reference", "python", "duckdb", "postgres"]
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple[str, str, str | None]]]:
+    """A wide CSV of valid reports and reports breaking one check each, every report with last year's report on a
+    line of its own (previous_id), and the failures the reference evaluator finds in it."""
+    from gaidsl import load_spec, wide_csv
+    from gaidsl.evaluate import evaluate
+    from gaidsl.sample import invalid_reports, valid_samples
+
+    spec = load_spec(SPEC_2021)
+    samples = valid_samples(spec, 4, seed=3, with_previous=True)
+    broken = invalid_reports(spec, seed=1, checks=["balance", "problems_reported", "total.requests.total"])
+    samples += [v.sample for v in broken if v.sample is not None]
+    lines: list[tuple[str, object, str | None]] = []
+    expected: set[tuple[str, str, str | None]] = set()
+    for i, sample in enumerate(samples):
+        linked = f"p{i}" if sample.previous is not None else None
+        if sample.previous is not None:
+            lines.append((f"p{i}", sample.previous, None))
+            expected |= {(f"p{i}", r.check, r.position) for r in evaluate(spec, sample.previous).failures}
+        lines.append((f"r{i}", sample.report, linked))
+        expected |= {(f"r{i}", r.check, r.position) for r in evaluate(spec, sample.report, sample.previous).failures}
+    path = tmp_path_factory.mktemp("wide") / "reports.csv"
+    wide_csv.write_wide_csv(spec, lines, path)  # type: ignore[arg-type]
+    return path, expected
+
+
+def _engine_args(engine: str) -> list[str]:
+    if engine != "postgres":
+        return ["--engine", engine]
+    url = os.environ.get("GAIDSL_TEST_POSTGRES")
+    if not url:
+        pytest.skip("GAIDSL_TEST_POSTGRES not set (no PostgreSQL server for this run)")
+    return ["--engine", "postgres", url]
+
+
+@pytest.mark.parametrize("engine", WIDE_ENGINES)
+def test_wide_csv_every_engine_finds_the_evaluators_failures(
+    engine: str, wide: tuple[Path, set[tuple[str, str, str | None]]], tmp_path: Path
+) -> None:
+    path, expected = wide
+    out = tmp_path / "results.jsonl"
+    run = run_cli("validate", SPEC, str(path), *_engine_args(engine), "-o", str(out), "--lang", "en")
+    assert run.code == 1, run.out + run.err
+    assert "Traceback" not in run.err
+    records = [json.loads(line, parse_float=Decimal) for line in out.read_text(encoding="utf-8").splitlines()]
+    found = {(r["report_id"], r["check"], r["position"]) for r in records if r["status"] == "fail"}
+    assert expected and found == expected
+    lines = run.out.splitlines()
+    assert lines[0] == f"{path}: wide CSV, {len(path.read_text().splitlines()) - 1} reports (engine {engine})"
+    assert "balance" in run.out and "the first 3 failing reports:" in run.out
+    if engine in ("reference", "python"):  # every result, not only the failures
+        reports = len(path.read_text().splitlines()) - 1
+        assert len({r["report_id"] for r in records}) == reports
+        assert len(records) == reports * sum(len(c.instances) for c in load_spec(SPEC_2021).checks)
+    else:
+        assert all(r["status"] == "fail" for r in records)
+        assert f"failures only: --engine {engine} does not count" in run.out
+
+
+@pytest.mark.parametrize("engine", WIDE_ENGINES)
+def test_wide_csv_bad_value_is_exit_2_naming_the_report_and_key(
+    engine: str, wide: tuple[Path, set[tuple[str, str, str | None]]], tmp_path: Path
+) -> None:
+    import csv
+
+    path, _ = wide
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows[3][rows[0].index("requests.received.natural")] = "0.5"
+    bad = tmp_path / "bad.csv"
+    with open(bad, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "results.csv"
+    run = run_cli("validate", SPEC, str(bad), *_engine_args(engine), "-o", str(out))
+    assert run.code == 2, run.out + run.err
+    assert run.out == "" and not out.exists() and "Traceback" not in run.err
+    assert f"line 4, report {rows[3][0]}" in run.err and "requests.received.natural" in run.err, run.err
+    assert "GAI706" in run.err and "0.5" in run.err
+
+
+def test_wide_csv_output_files_and_json(wide: tuple[Path, set[tuple[str, str, str | None]]], tmp_path: Path) -> None:
+    import csv
+
+    path, expected = wide
+    out = tmp_path / "failures.csv"
+    run = run_cli("validate", SPEC, str(path), "--engine", "duckdb", "-o", str(out), "--format", "json")
+    assert run.code == 1, run.err
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["report_id"], r["check"], r["position"] or None) for r in rows} == expected
+    assert all(r["status"] == "fail" and r["severity"] in ("error", "warning") for r in rows)
+    document = json.loads(run.out, parse_float=Decimal)
+    assert document["ok"] is False and document["engine"] == "duckdb"
+    assert {(r["report_id"], r["check"], r["position"]) for r in document["results"]} == expected
+    assert document["summary"]["fail"] == len(expected) and document["summary"]["pass"] is None
+    assert {c["check"] for c in document["checks"]} == {c for _, c, _ in expected}
+    again = run_cli("validate", SPEC, str(path), "--engine", "duckdb", "-o", str(out))
+    assert again.code == 2 and "--force" in again.err
+    reference = run_cli("validate", SPEC, str(path), "-o", str(out), "--force", "--format", "json")
+    assert reference.code == 1
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["status"] for r in rows} >= {"pass", "fail"} and all(r["message_en"] for r in rows)
+    summary = json.loads(reference.out)["summary"]
+    assert summary["pass"] + summary["fail"] + summary["unverifiable"] == len(rows)
+
+
+def test_wide_csv_usage(wide: tuple[Path, set[tuple[str, str, str | None]]]) -> None:
+    path, _ = wide
+    run = run_cli("validate", SPEC, str(path), "--engine", "sqlite")
+    assert run.code == 2 and "duckdb or postgres" in run.err
+    run = run_cli("validate", SPEC, str(path), str(SEED))
+    assert run.code == 2 and "alone" in run.err
