@@ -186,7 +186,12 @@ def test_examples_in_the_data_format_doc_validate(tmp_path: Path) -> None:
     doc = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(json|yaml|csv)\n(.*?)```", doc, re.S)
     examples = [(kind, text) for kind, text in blocks if '"format": "gov_info_disclosure"' in text or kind != "json"]
-    assert [kind for kind, _ in examples] == ["json", "yaml", "csv"]
+    wide = [text for _, text in examples if text.startswith("report_id,")]
+    examples = [(kind, text) for kind, text in examples if not text.startswith("report_id,")]
+    assert [kind for kind, _ in examples] == ["json", "yaml", "csv"] and len(wide) == 1
+    (tmp_path / "wide.csv").write_text(wide[0], encoding="utf-8")
+    run = run_cli("validate", SPEC, str(tmp_path / "wide.csv"), "--format", "json")
+    assert run.code == 0 and json.loads(run.out)["summary"]["reports"] == 2, run.out + run.err
     for index, (kind, text) in enumerate(examples):
         path = tmp_path / f"example{index}.{kind}"
         path.write_text(text, encoding="utf-8")
