@@ -1,13 +1,16 @@
 """Wide CSV: many reports in one file, one per line, for batches of millions (``gaidsl.engines``, the benchmark).
 
 The columns: ``report_id``, optional ``previous_id`` (last year's report in the same table), then one per key: cell
-keys (``requests.received.natural``), ``fields.KEY``, ``texts.KEY``. Values are written as in data files: a number
-as written, empty for blank, ``unknown`` for unknown. Standard CSV: commas, double quotes, a header line.
+keys (``requests.received.natural``), ``fields.KEY``, ``texts.KEY``. Values are written as in data files and read
+by the same rules (:mod:`gaidsl.data`): a number as written, empty (or spaces) for blank, ``unknown`` for unknown;
+``0.5`` in a count is an error, as in a data file. Standard CSV: commas, double quotes, a header line.
 :func:`load_wide_csv` loads such a file straight into an engine's reports table (DuckDB's CSV reader, PostgreSQL's
-COPY); :func:`wide_csv_failures` finds the failing checks of such a file (on DuckDB in one pass over the file, no
-table); :func:`read_wide_csv` and :func:`wide_csv_data` read it in Python (reports, or data dicts for the generated
-validators); :func:`write_wide_csv` writes one. A value the reports table cannot hold (a negative count, text in a
-count, too many decimals, a repeated report_id) is a :class:`WideCsvError` naming the report, the key and the value.
+COPY); :func:`wide_csv_check` / :func:`wide_csv_failures` find the failing checks of such a file (on DuckDB in one
+pass over the file, no table); :func:`link_previous` makes the file its own last year; :func:`read_wide_lines`,
+:func:`read_wide_csv` and :func:`wide_csv_data` read it in Python (reports, or data dicts for the generated
+validators); :func:`write_wide_csv` writes one. A value gaidsl's reader refuses or the reports table cannot hold (a
+negative count, text in a count, too many decimals, a repeated report_id) is a :class:`WideCsvError` naming the
+report, the key and the value. How the engines tell plain values from the ones to judge: :mod:`gaidsl.wide_csv_sql`.
 """
 
 from __future__ import annotations
