@@ -176,23 +176,27 @@ def _text(
         lines: list[str] = []
         if len(evaluations) > 1:
             lines.append(f"== {path} ==")
-        header = None
-        for result in _in_document_order(spec, evaluation.failures):
-            group = _group_header(spec, result)
-            if group != header:
-                header = group
-                lines.append(_pick(*group, lang))
-            sev_zh, sev_en = _SEVERITY.get(result.severity, (result.severity, result.severity))
-            lines.append(
-                _pick(
-                    f"  {sev_zh}[{result.check}]: {result.message.zh}",
-                    f"  {sev_en}[{result.check}]: {result.message.en}",
-                    lang,
-                ).replace("\n", "\n  ")
-            )
+        lines += failure_lines(spec, evaluation.failures, lang)
         lines.extend(_unverifiable(evaluation, lang))
         lines.append(_summary_line(path, evaluation, lang))
         _write("\n".join(lines))
+
+
+def failure_lines(spec: ir.Spec, failures: Sequence[CheckResult], lang: Lang, indent: str = "") -> list[str]:
+    """Failing checks for people: under the header of their section and table, in document order."""
+    lines: list[str] = []
+    header = None
+    for result in _in_document_order(spec, failures):
+        group = _group_header(spec, result)
+        if group != header:
+            header = group
+            lines.append(indent + _pick(*group, lang))
+        sev_zh, sev_en = _SEVERITY.get(result.severity, (result.severity, result.severity))
+        text = _pick(
+            f"{sev_zh}[{result.check}]: {result.message.zh}", f"{sev_en}[{result.check}]: {result.message.en}", lang
+        )
+        lines.append(f"{indent}  " + text.replace("\n", f"\n{indent}  "))
+    return lines
 
 
 def _in_document_order(spec: ir.Spec, results: Sequence[CheckResult]) -> list[CheckResult]:

@@ -28,14 +28,12 @@ from gaidsl.evaluate import CheckResult, dumps, evaluate
 from gaidsl.report import Report
 from gaidsl.validate_cli import (
     _FLAT,
-    _SEVERITY,
     EXIT_INPUT,
     EXIT_OK,
     EXIT_PROBLEMS,
-    _group_header,
-    _in_document_order,
     _pick,
     _write,
+    failure_lines,
 )
 
 DETAIL = 3
@@ -412,20 +410,7 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
         )
         for report_id, results in tally.detail:
             lines.append(f"== {report_id} ==")
-            header = None
-            for result in _in_document_order(spec, results):
-                group = _group_header(spec, result)
-                if group != header:
-                    header = group
-                    lines.append("  " + _pick(*group, lang))
-                sev_zh, sev_en = _SEVERITY.get(result.severity, (result.severity, result.severity))
-                lines.append(
-                    _pick(
-                        f"    {sev_zh}[{result.check}]: {result.message.zh}",
-                        f"    {sev_en}[{result.check}]: {result.message.en}",
-                        lang,
-                    ).replace("\n", "\n    ")
-                )
+            lines += failure_lines(spec, results, lang, indent="  ")
     ok = tally.reports - tally.error_reports
     lines.append(
         _pick(
