@@ -30,7 +30,7 @@ import attrs
 
 from gaidsl.compiler import Compilation, compile_file
 from gaidsl.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
-from gaidsl.output import Content, plan_writes, write_files
+from gaidsl.output import Content, err_line, out_line, plan_writes, write_files
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
@@ -48,14 +48,6 @@ def register(sub: Any) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
     parser.set_defaults(run=run)
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text if text.endswith("\n") else text + "\n")
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 # ---------------------------------------------------------------------------------------------------- gaidsl check
@@ -83,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     unreadable = any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
     if compilation.migration is None or not compilation.ok:
         if compilation.spec is not None and not has_errors(compilation.diagnostics):
-            _err(
+            err_line(
                 say(
                     lang,
                     f"gaidsl migrate: {args.migration} 是格式规范，不是迁移文件（migration … from … to … {{ … }}）",
@@ -96,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     migration = compilation.migration
     check_only = args.check or not args.data
     if not check_only and not args.output:
-        _err(
+        err_line(
             say(lang, "gaidsl migrate: 请用 -o DIR 指定输出目录", "gaidsl migrate: give the output folder with -o DIR")
         )
         return EXIT_INPUT
@@ -112,12 +104,12 @@ def run(args: argparse.Namespace) -> int:
     failed = proof is not None and proof.holds is False
     if check_only:
         if args.format == "json":
-            _out(_dumps(_check_json(compilation, proof)))
+            out_line(_dumps(_check_json(compilation, proof)))
         elif proof is not None:
-            _out(proof.render_text(lang))
+            out_line(proof.render_text(lang))
         return EXIT_PROBLEMS if failed or has_errors(warnings) else EXIT_OK
     if failed:
-        _err(
+        err_line(
             say(
                 lang,
                 "gaidsl migrate: 迁移的证明不成立，未写入任何文件（--no-proof 跳过证明）",
@@ -135,11 +127,11 @@ def _diagnostics(
     to_stdout: bool = True,
 ) -> None:
     if args.format == "json" and to_stdout:
-        _out(render_json(diagnostics))
+        out_line(render_json(diagnostics))
     elif args.format == "text" or not to_stdout:
         text = render_text(diagnostics, compilation.sources, args.lang)
         if text.strip():
-            _err(text)
+            err_line(text)
 
 
 def _check_json(compilation: Compilation, proof: Any) -> dict[str, Any]:
@@ -165,15 +157,15 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         diagnostics = [d for _, item in bad for d in item.diagnostics if d.severity == "error"]
         sources = {item.source.name: item.source for _, item in bad if item.source is not None}
         if args.format == "json":
-            _out(render_json(diagnostics))
+            out_line(render_json(diagnostics))
         else:
-            _err(render_text(diagnostics, sources, lang))
+            err_line(render_text(diagnostics, sources, lang))
         return EXIT_INPUT
     names: dict[str, str] = {}
     for path, _ in loaded:
         stem = Path(path).stem
         if stem in names:
-            _err(
+            err_line(
                 say(
                     lang,
                     f"gaidsl migrate: {names[stem]} 与 {path} 会写入同名文件 {stem}.json",
@@ -229,7 +221,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
     plan = plan_writes(args.output, files, force=args.force)
     if plan.blocked:
         shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
-        _err(
+        err_line(
             say(
                 lang,
                 f"gaidsl migrate: 文件已存在，未写入任何文件（用 --force 覆盖）：{shown}",
@@ -240,9 +232,9 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
     write_files(plan)
     if args.format == "json":
         summary = {"migration": migration.file, "output": str(plan.folder), "reports": reports}
-        _out(json.dumps(summary, ensure_ascii=False, indent=2))
+        out_line(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        _out(
+        out_line(
             say(
                 lang,
                 f"已迁移 {len(reports)} 份报告（{migration.name}）到 {plan.folder}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -73,3 +74,13 @@ def write_files(plan: WritePlan) -> list[Path]:
         write_atomically(path, data)
         written.append(path)
     return written
+
+
+def out_line(text: str) -> None:
+    """``text`` on standard output, ending in one line break (the stream looked up now, so tests can capture it)."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def err_line(text: str) -> None:
+    """``text`` on standard error, ending in one line break."""
+    sys.stderr.write(text if text.endswith("\n") else text + "\n")

@@ -20,7 +20,7 @@ from gaidsl import ir
 from gaidsl.compiler import compile_file
 from gaidsl.data import Loaded, read_report
 from gaidsl.diagnostics import has_errors, render_text
-from gaidsl.output import Content, write_atomically
+from gaidsl.output import Content, err_line, write_atomically
 from gaidsl.readback import SUFFIXES, read_file
 from gaidsl.report import Report
 from gaidsl.targets import available, target_module
@@ -71,14 +71,10 @@ def render(spec: ir.Spec, report: Report | None, to: str) -> Content:
     return content
 
 
-def _err(text: str) -> None:
-    sys.stderr.write(text if text.endswith("\n") else text + "\n")
-
-
 def _spec(path: str, lang: str) -> ir.Spec | None:
     compilation = compile_file(path)
     if compilation.spec is None or not compilation.ok:
-        _err(render_text(compilation.diagnostics, compilation.sources, lang))  # type: ignore[arg-type]
+        err_line(render_text(compilation.diagnostics, compilation.sources, lang))  # type: ignore[arg-type]
         return None
     return compilation.spec
 
@@ -94,14 +90,14 @@ def _loaded_or_report(loaded: Loaded, lang: str) -> Report | None:
     if loaded.report is None or has_errors(loaded.diagnostics):
         shown = [d for d in loaded.diagnostics if d.severity == "error"] or list(loaded.diagnostics)
         sources = {loaded.source.name: loaded.source} if loaded.source else {}
-        _err(render_text(shown, sources, lang))  # type: ignore[arg-type]
+        err_line(render_text(shown, sources, lang))  # type: ignore[arg-type]
         return None
     return loaded.report
 
 
 def _write(path: Path, data: Content, force: bool) -> int:
     if path.exists() and not force:
-        _err(f"gaidsl: 文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}")
+        err_line(f"gaidsl: 文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}")
         return EXIT_INPUT
     write_atomically(path, data)
     print(path)
@@ -121,7 +117,7 @@ def run_render(args: argparse.Namespace) -> int:
         return EXIT_OK
     out = Path(args.output) if args.output else Path(args.data).with_suffix(FORMATS[args.to][1])
     if out.resolve() == Path(args.data).resolve():
-        _err(f"gaidsl render: 输出文件与数据文件相同 / the output is the data file: {out}")
+        err_line(f"gaidsl render: 输出文件与数据文件相同 / the output is the data file: {out}")
         return EXIT_INPUT
     return _write(out, content, args.force)
 
@@ -136,7 +132,7 @@ def run_readback(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     warnings = [d for d in loaded.diagnostics if d.severity != "error"]
     if warnings:
-        _err(render_text(warnings, {}, args.lang))
+        err_line(render_text(warnings, {}, args.lang))
     if args.output is None:
         sys.stdout.write(report.to_json())
         return EXIT_OK

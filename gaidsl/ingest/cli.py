@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from gaidsl import ir, output
+from gaidsl.output import err_line, out_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
@@ -77,14 +77,6 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _err(text: str) -> None:
-    sys.stderr.write(text if text.endswith("\n") else text + "\n")
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
 def _pick(zh: str, en: str, lang: str) -> str:
     return zh if lang == "zh" else en if lang == "en" else f"{zh} / {en}"
 
@@ -95,7 +87,7 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
 
         specs = shipped_specs()
         if not specs:
-            _err(_pick("gaidsl ingest: 未找到随附的规格文件", "gaidsl ingest: no shipped specs found", args.lang))
+            err_line(_pick("gaidsl ingest: 未找到随附的规格文件", "gaidsl ingest: no shipped specs found", args.lang))
             return None
         return specs
     from gaidsl.compiler import compile_file
@@ -103,7 +95,7 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
 
     compilation = compile_file(arg)
     if compilation.spec is None or not compilation.ok:
-        _err(render_text(list(compilation.diagnostics), dict(compilation.sources), args.lang))
+        err_line(render_text(list(compilation.diagnostics), dict(compilation.sources), args.lang))
         return None
     return compilation.spec
 
@@ -116,17 +108,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         spec_arg, inputs = args.inputs[0], list(args.inputs[1:])
     if not inputs:
-        _err(_pick("gaidsl ingest: 请给出要读取的报告文件", "gaidsl ingest: give the report files to read", args.lang))
+        err_line(
+            _pick("gaidsl ingest: 请给出要读取的报告文件", "gaidsl ingest: give the report files to read", args.lang)
+        )
         return EXIT_INPUT
     specs = _specs(spec_arg, args)
     if specs is None:
         return EXIT_INPUT
     files, missing = batch.collect(inputs)
     for path in missing:
-        _err(_pick(f"gaidsl ingest: {path}: 文件不存在", f"gaidsl ingest: {path}: no such file or folder", args.lang))
+        err_line(
+            _pick(f"gaidsl ingest: {path}: 文件不存在", f"gaidsl ingest: {path}: no such file or folder", args.lang)
+        )
     if not files:
         if not missing:
-            _err(_pick("gaidsl ingest: 未找到报告文件", "gaidsl ingest: no report files found", args.lang))
+            err_line(_pick("gaidsl ingest: 未找到报告文件", "gaidsl ingest: no report files found", args.lang))
         return EXIT_INPUT
     summary = len(files) > 1 or args.summary
     out = Path(args.output) if args.output else None
@@ -138,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         existing = [t for t in targets if (out / t).exists()]
         if existing and not args.force:
             shown = ", ".join(existing[:5]) + (" …" if len(existing) > 5 else "")
-            _err(
+            err_line(
                 _pick(
                     f"gaidsl ingest: {out} 中已有文件（{shown}）；加 --force 覆盖",
                     f"gaidsl ingest: files exist in {out} ({shown}); use --force to overwrite",
@@ -147,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
             )
             return EXIT_INPUT
         if out.exists() and not out.is_dir():
-            _err(_pick(f"gaidsl ingest: {out} 不是文件夹", f"gaidsl ingest: {out} is not a folder", args.lang))
+            err_line(_pick(f"gaidsl ingest: {out} 不是文件夹", f"gaidsl ingest: {out} is not a folder", args.lang))
             return EXIT_INPUT
     zh = args.lang == "zh"
     progress = batch.default_progress(len(files), args.progress, "读取 " if zh else "reading  ")
@@ -264,16 +260,16 @@ def reading_log(item: Any, lang: str) -> str:
 def _single(item: Any, args: argparse.Namespace) -> None:
     if args.format == "json":
         if item.result is None:
-            _out(json.dumps({"input": item.path, "error": item.error.to_json_dict() if item.error else None}))
+            out_line(json.dumps({"input": item.path, "error": item.error.to_json_dict() if item.error else None}))
             return
         from gaidsl.evaluate import dumps
 
         reading = json.loads(reading_json(item))
-        _out(dumps({"data": item.result.ingested.report.to_json_dict(), "reading": reading}))
+        out_line(dumps({"data": item.result.ingested.report.to_json_dict(), "reading": reading}))
         return
     if item.result is not None:
-        _out(item.result.ingested.report.to_json())
-    _err(reading_log(item, args.lang).rstrip("\n"))
+        out_line(item.result.ingested.report.to_json())
+    err_line(reading_log(item, args.lang).rstrip("\n"))
 
 
 def _table(items: list[Any], args: argparse.Namespace) -> None:
@@ -285,15 +281,15 @@ def _table(items: list[Any], args: argparse.Namespace) -> None:
         rows = [batch.row(i) for i in items]
         counts: dict[str, int] = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}
         counts["reports"] = len(items)
-        _out(dumps({"reports": rows, "summary": counts}))
+        out_line(dumps({"reports": rows, "summary": counts}))
         return
     for item in items:
         data = batch.row(item)
         if item.result is None:
-            _out(f"{item.path}: {item.error.render(args.lang) if item.error else 'unreadable'}")
+            out_line(f"{item.path}: {item.error.render(args.lang) if item.error else 'unreadable'}")
             continue
         failed = data["failed_checks"] or "—"
-        _out(
+        out_line(
             _pick(
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · {data['version']} 版 · 读取 "
                 f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 未通过：{failed}",
@@ -304,7 +300,7 @@ def _table(items: list[Any], args: argparse.Namespace) -> None:
             )
         )
     counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}
-    _out(
+    out_line(
         _pick(
             f"共 {len(items)} 份：通过 {counts['ok']}，有问题 {counts['problems']}，无法读取 {counts['unreadable']}",
             f"{len(items)} reports: {counts['ok']} ok, {counts['problems']} with problems, "
