@@ -51,67 +51,21 @@ class TableComparison(Comparison):
                 attrs.evolve(self.renamed("table", o, n, b.label or n, *[("cell", c) for c in a.cells]), group=group)
             )
         self.label_change("table", n, a.label or o, b.label or n, a.aliases, b.aliases, group)
-        if a.section != b.section:
-            self.add(
-                Change(
-                    "changed",
-                    "table",
-                    n,
-                    "section",
-                    a.section,
-                    b.section,
-                    label=b.label,
-                    group=group,
-                    why=Text("位置变化", "moved"),
-                )
-            )
-        if a.stub != b.stub:
-            self.add(
-                Change(
-                    "changed",
-                    "table",
-                    n,
-                    "stub",
-                    a.stub,
-                    b.stub,
-                    label=b.label,
-                    group=group,
-                    why=Text("表头文字", "a header's text"),
-                )
-            )
-        if [x.text for x in a.notes] != [x.text for x in b.notes]:
-            before = " / ".join(x.text for x in a.notes) or None
-            after = " / ".join(x.text for x in b.notes) or None
-            self.add(
-                Change(
-                    "changed",
-                    "table",
-                    n,
-                    "notes",
-                    before,
-                    after,
-                    label=b.label,
-                    group=group,
-                    why=Text("表中的注释", "notes printed in the table"),
-                )
-            )
-        if a.type != b.type:
-            self.add(
-                Change(
-                    "changed",
-                    "table",
-                    n,
-                    "type",
-                    a.type.describe(),
-                    b.type.describe(),
-                    label=b.label,
-                    group=group,
-                    why=Text(
-                        "表的默认类型；保留的单元格另行比较",
-                        "the table's default type; kept cells are compared on their own",
-                    ),
-                )
-            )
+        notes_a = " / ".join(x.text for x in a.notes) or None
+        notes_b = " / ".join(x.text for x in b.notes) or None
+        type_why = Text(
+            "表的默认类型；保留的单元格另行比较", "the table's default type; kept cells are compared on their own"
+        )
+        aspects = [  # (aspect, changed, before, after, why)
+            ("section", a.section != b.section, a.section, b.section, Text("位置变化", "moved")),
+            ("stub", a.stub != b.stub, a.stub, b.stub, Text("表头文字", "a header's text")),
+            ("notes", [x.text for x in a.notes] != [x.text for x in b.notes], notes_a, notes_b,
+             Text("表中的注释", "notes printed in the table")),
+            ("type", a.type != b.type, a.type.describe(), b.type.describe(), type_why),
+        ]  # fmt: skip
+        for aspect, changed, before, after, why in aspects:
+            if changed:
+                self.add(Change("changed", "table", n, aspect, before, after, label=b.label, group=group, why=why))
         for axis in ("row", "column"):
             self.members(o, n, axis, group)
         self.cells(o, n, group)
