@@ -239,6 +239,11 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
                 count, failures = wide_csv.wide_csv_check(db, path)
         except wide_csv.WideCsvError as exc:
             raise _from_wide_error(exc, path) from exc
+        except Exception as exc:  # the engine's own CSV error (a short line …): say it as gaidsl's reader does
+            found = _read_problems(spec, path)
+            if found is None:
+                raise
+            raise found from exc
         by_report: dict[str, list[Record]] = {}
         order = {(c.key, i.position): n for n, c in enumerate(spec.checks) for i in c.instances}
         for report_id, check, position in sorted(failures, key=lambda f: (f[0], order[f[1], f[2]])):
@@ -252,6 +257,17 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
         tally.reports = count
 
     return run
+
+
+def _read_problems(spec: ir.Spec, path: str) -> InputProblems | None:
+    """What gaidsl's own reader finds wrong in the file's lines (line, report, code, message), or None."""
+    problems: list[tuple[int | None, str | None, str, str]] = []
+    for line, report_id, read, _ in wide_csv.read_wide_lines(spec, path):
+        if not isinstance(read, Report):
+            problems += [(line, report_id, code, message) for code, message in read]
+    if not problems:
+        return None
+    return InputProblems(problems[:SHOWN_PROBLEMS], max(0, len(problems) - SHOWN_PROBLEMS))
 
 
 def _detail(spec: ir.Spec, path: str, failing: set[str]) -> dict[str, list[CheckResult]]:

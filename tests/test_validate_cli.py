@@ -300,6 +300,21 @@ def test_wide_csv_bad_value_is_exit_2_naming_the_report_and_key(
     assert "GAI706" in run.err and "0.5" in run.err
 
 
+@pytest.mark.parametrize("engine", WIDE_ENGINES)
+def test_wide_csv_short_line_is_exit_2_with_gaidsls_message(
+    engine: str, wide: tuple[Path, set[tuple[str, str, str | None]]], tmp_path: Path
+) -> None:
+    """A line with too few columns: the engine's own CSV error is said as gaidsl's reader says it (GAI701)."""
+    path, _ = wide
+    bad = tmp_path / "short.csv"
+    bad.write_text(path.read_text(encoding="utf-8") + "r_short,,\n", encoding="utf-8")
+    lines = len(bad.read_text(encoding="utf-8").splitlines())
+    run = run_cli("validate", SPEC, str(bad), *_engine_args(engine))
+    assert run.code == 2, run.out + run.err
+    assert "Traceback" not in run.err and "Exception" not in run.err, run.err
+    assert "GAI701" in run.err and f"line {lines}, report r_short" in run.err, run.err
+
+
 def test_wide_csv_output_files_and_json(wide: tuple[Path, set[tuple[str, str, str | None]]], tmp_path: Path) -> None:
     import csv
 
