@@ -31,8 +31,17 @@ import attrs
 
 from gaidsl import ir
 from gaidsl.diagnostics import Text
-from gaidsl.evaluate import PRECISION, CheckResult, Comparison, Evaluation, Involved, Status, _Env, evaluate
-from gaidsl.explain import explain
+from gaidsl.evaluate import (
+    PRECISION,
+    CheckResult,
+    Comparison,
+    Evaluation,
+    Involved,
+    Status,
+    _Env,
+    check_result,
+    evaluate,
+)
 from gaidsl.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 
 ENGINES = ("duckdb", "postgres", "sqlite")
@@ -419,17 +428,4 @@ def _result(
             raise EngineMismatch(
                 f"{check.key}@{instance.position}: SQL sides {sql_sides}, report {shown.left, shown.right}"
             )
-    involved = tuple(env.involved(instance.expr))
-    return CheckResult(
-        check=check.key,
-        severity=check.severity,
-        status=row.status,
-        position=instance.position,
-        position_labels=instance.position_labels,
-        section=check.section,
-        table=check.table,
-        involved=involved,
-        comparisons=comparisons,
-        message=explain(spec, check, instance, row.status, involved, comparisons, env),
-        rule=check.message,
-    )
+    return check_result(spec, check, instance, row.status, env)

@@ -289,11 +289,16 @@ def evaluate_instance(
     env = _Env(spec, report, previous, check.tolerance)
     outcome = env.truth(instance.expr)
     status: Status = "pass" if outcome is True else "fail" if outcome is False else "unverifiable"
-    involved = tuple(env.involved(instance.expr))
-    comparisons = tuple(env.comparisons)
+    return check_result(spec, check, instance, status, env)
+
+
+def check_result(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, status: Status, env: _Env) -> CheckResult:
+    """The result record of a position whose ``status`` is known, its values and comparisons as ``env`` saw them
+    (shared with the SQL engines, which get the status from the database)."""
     from gaidsl.explain import explain
 
-    message = explain(spec, check, instance, status, involved, comparisons, env)
+    involved = tuple(env.involved(instance.expr))
+    comparisons = tuple(env.comparisons)
     return CheckResult(
         check=check.key,
         severity=check.severity,
@@ -304,7 +309,7 @@ def evaluate_instance(
         table=check.table,
         involved=involved,
         comparisons=comparisons,
-        message=message,
+        message=explain(spec, check, instance, status, involved, comparisons, env),
         rule=check.message,
     )
 
