@@ -326,15 +326,18 @@ def _select(
     return select
 
 
-def _duckdb_source(path: str | Path, header: Sequence[str]) -> str:
+def _duckdb_source(path: str | Path, header: Sequence[str], typed: Iterable[str] = ()) -> str:
     target = sql_target()
-    types = ", ".join(f"{target.literal(h, 'duckdb')}: 'VARCHAR'" for h in header)
+    typed = set(typed)
+    types = ", ".join(f"{target.literal(h, 'duckdb')}: '{'BIGINT' if h in typed else 'VARCHAR'}'" for h in header)
     return f"read_csv({target.literal(str(path), 'duckdb')}, {_DUCKDB_CSV}, columns = {{{types}}})"
 
 
-def _by_kind(db: Database, header: Sequence[str]) -> tuple[list[tuple[int, Any]], list[tuple[int, Any]]]:
+def _by_kind(
+    db: Database, header: Sequence[str], typed: Iterable[str] = ()
+) -> tuple[list[tuple[int, Any]], list[tuple[int, Any]]]:
     """The (index, column) of the counts and integers in the file, and of its other odd-prone columns."""
-    names = set(header)
+    names = set(header) - set(typed)
     whole: list[tuple[int, Any]] = []
     others: list[tuple[int, Any]] = []
     for index, column in enumerate(db.columns):
@@ -344,11 +347,11 @@ def _by_kind(db: Database, header: Sequence[str]) -> tuple[list[tuple[int, Any]]
     return whole, others
 
 
-def _plain_flag(db: Database, header: Sequence[str]) -> str:
+def _plain_flag(db: Database, header: Sequence[str], typed: Iterable[str] = ()) -> str:
     """DuckDB: SQL telling a plain line: its counts and integers put together are digits (one regular expression per
     line; a 16-digit count is caught by the bounds), and each amount and date is plain."""
     target = sql_target()
-    whole, others = _by_kind(db, header)
+    whole, others = _by_kind(db, header, typed)
     tests = []
     if whole:
         texts = ", ".join(target.ident(W.csv_key(c)) for _, c in whole)
@@ -357,17 +360,19 @@ def _plain_flag(db: Database, header: Sequence[str]) -> str:
     return " AND ".join(tests) or "TRUE"
 
 
-def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool) -> str:
+def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool, typed: Sequence[str] = ()) -> str:
     """DuckDB: ``WITH s0 AS (…), s AS (…), c AS (…)``: the file's lines (``s0``, every column text, plus whether the
     line is plain), as rows of the reports table (``s``) plus ``"gaidsl#problems"`` (NULL, or what the table refuses
     beside odd cells) and ``"gaidsl#odd"`` (NULL, or the line's odd cells, for :func:`wide_csv_sql.judge`) (``c``).
-    Nothing is materialised. ``fast=False``: no line is taken as plain (when a plain cast overflowed)."""
+    Nothing is materialised. ``fast=False``: no line is taken as plain (when a plain cast overflowed). ``typed``:
+    count and integer columns proven digits on every line (:func:`wide_csv_sql.plain_whole_columns`), read as BIGINT
+    by the CSV reader; a value of 16 digits or more among them stops the query (``error``) for a careful pass."""
     target = sql_target()
     source = {h: f"s0.{target.ident(h)}" for h in header}
     flag = W.PLAIN if fast else "FALSE"
-    converted = _select(db, header, source, flag, unknown_numbers=False)
+    converted = _select(db, header, source, flag, typed, unknown_numbers=False)
     select = [f"{sql} AS {c.quoted}" for sql, c in zip(converted, db.columns, strict=True)]
-    whole, others = _by_kind(db, header)
+    whole, others = _by_kind(db, header, typed)
     raw = {i: f'"gaidsl#raw#{i}"' for i, _ in [*whole, *others]}
     select += [f"{source[W.csv_key(c)]} AS {raw[i]}" for i, c in [*whole, *others]]
     select.append(f"s0.{W.PLAIN}")
@@ -382,8 +387,11 @@ def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool) 
     if fast:
         bounds = [f"greatest({', '.join(c.quoted for _, c in whole)}) >= {_BOUND}"] if whole else []
         odd = f"CASE WHEN {' OR '.join([f'NOT {W.PLAIN}', *bounds])} THEN {odd} END"
-    plain_flag = _plain_flag(db, header) if fast else "FALSE"
-    s0 = f"SELECT *, {plain_flag} AS {W.PLAIN} FROM {_duckdb_source(path, header)}"
+    if typed:
+        quoted = ", ".join(c.quoted for c in db.columns if W.csv_key(c) in typed and W.kind(c) == "whole")
+        odd = f"CASE WHEN greatest({quoted}) >= {_BOUND} THEN error('gaidsl: a number to judge') ELSE {odd} END"
+    plain_flag = _plain_flag(db, header, typed) if fast else "FALSE"
+    s0 = f"SELECT *, {plain_flag} AS {W.PLAIN} FROM {_duckdb_source(path, header, typed)}"
     return (
         f"WITH s0 AS ({s0}), s AS (SELECT {', '.join(select)} FROM s0), "
         f"c AS (SELECT *, {flagged} AS {W.PROBLEMS}, {odd} AS {W.ODD} FROM s)"
@@ -443,6 +451,25 @@ def _problem_rows(db: Database, path: str | Path, header: Sequence[str]) -> list
     return _duckdb_passes(run)
 
 
+def _typed_pass(
+    db: Database, path: str | Path, header: Sequence[str], run: Callable[[bool, Sequence[str]], list[tuple[Any, ...]]]
+) -> list[tuple[Any, ...]] | None:
+    """DuckDB: ``run(True, keys)`` with the counts and integers read as numbers by the CSV reader, when every line is
+    shown to hold digits there (:func:`wide_csv_sql.plain_whole_columns`); None when it is not, when a number read
+    so is too long to trust (the query stops), or when the reader's records are not the file's physical lines."""
+    import duckdb
+
+    proven = W.plain_whole_columns(db, path, header)
+    if proven is None:
+        return None
+    try:
+        found = run(True, proven.keys)
+    except duckdb.Error:  # 16 digits or more, or a text the line pattern let through: read the careful way
+        return None
+    records = next((row[2] for row in found if row[0] == 1), 0)
+    return found if records == proven.lines else None
+
+
 def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
     """See :func:`wide_csv_check`: its failures."""
     return wide_csv_check(db, path)[1]
@@ -473,9 +500,9 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
     ors = "".join(f", bit_or({m})" for m in masks)
     any_failure = "".join(f" OR bit_or({m}) <> 0" for m in masks)
 
-    def run(fast: bool) -> list[tuple[Any, ...]]:
+    def run(fast: bool, typed: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         query = (
-            f"{_checked(db, path, header, fast)} SELECT grouping(r.report_id), r.report_id, count(*), "
+            f"{_checked(db, path, header, fast, typed)} SELECT grouping(r.report_id), r.report_id, count(*), "
             f"min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
             f"ON p.report_id = r.previous_id GROUP BY GROUPING SETS ((r.report_id), ()) "
             f"HAVING grouping(r.report_id) = 1 OR count(*) > 1 OR r.report_id IS NULL "
@@ -483,7 +510,7 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
         )
         return db.query(query)
 
-    found = _duckdb_passes(run)
+    found = _typed_pass(db, path, header, run) or _duckdb_passes(run)
     count = next((row[2] for row in found if row[0] == 1), 0)  # the grand total: every line
     rows = [row[1:] for row in found if row[0] == 0]
     _raise_refusals(db, path, rows)

@@ -9,7 +9,10 @@ The engine lists a line's odd cells (index and text); the reader's own rules dec
 (:func:`judge`): refused, it is a :class:`~gaidsl.wide_csv.WideCsvError` naming the report, key and value; accepted,
 the engine's conversion of the same text is checked to give the reader's value (and decimal places) before anything
 computed from it is trusted. DuckDB tells plain lines from the others with one regular expression over a line's
-counts put together: the common line costs one match, not one per cell.
+counts put together: the common line costs one match, not one per cell. Before that, :func:`plain_whole_columns`
+tries to prove, in one quick pass over the file's physical lines, that every count and integer in the file is plain:
+then DuckDB's CSV reader can read those columns as numbers itself, which is twice as fast as reading text and
+converting it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from gaidsl.diagnostics import Diagnostic
 from gaidsl.engines import Database, sql_target
@@ -31,6 +35,48 @@ ODD = '"gaidsl#odd"'
 _DATE = (  # every such date exists (29 February is left to the reader)
     "[1-9][0-9]{3}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
 )
+
+
+_CSV_FIELD = '(?:[^,"]*|"(?:[^"]|"")*")'
+"""A CSV field that is whole on its physical line: unquoted without quotes, or quoted with its quotes doubled."""
+
+
+class PlainWhole(NamedTuple):
+    """What :func:`plain_whole_columns` proved of a wide CSV: ``keys``, its count and integer columns, hold digits
+    only (or nothing) on each of its ``lines`` lines (the header and empty lines not counted)."""
+
+    keys: tuple[str, ...]
+    lines: int
+
+
+def plain_whole_columns(db: Database, path: str | Path, header: Sequence[str]) -> PlainWhole | None:
+    """DuckDB: proof, from one pass over the file's physical lines, that every count and integer column of a wide CSV
+    holds only digits or nothing, so that the CSV reader may read them as BIGINT; None when that cannot be shown (a
+    line with an odd cell, a text with a line break in it, a byte the line reader splits on …) or the file has no
+    such column. Each line must match one regular expression made from the header: digits for those columns, any
+    CSV field that ends on the same line for the others. The CSV reader's records are the physical lines only when
+    it reads as many records as this found lines (a record spanning two lines has two non-empty lines); the caller
+    checks that, and that no number read reaches the bound (digits alone say nothing of the length)."""
+    keys = {csv_key(c) for c in db.columns if kind(c) == "whole"} & set(header)
+    if db.dialect != "duckdb" or not keys:
+        return None
+    import duckdb
+
+    target = sql_target()
+    pattern = ",".join("[0-9]*" if name in keys else _CSV_FIELD for name in header)
+    lines = (
+        f"read_csv({target.literal(str(path), 'duckdb')}, columns = {{'l': 'VARCHAR'}}, delim = '\x01', "
+        "quote = '', escape = '', header = true, auto_detect = false)"
+    )
+    query = (
+        f"SELECT count(l), count(l) FILTER (WHERE NOT regexp_full_match(l, {target.literal(pattern, 'duckdb')})) "
+        f"FROM {lines}"
+    )
+    try:
+        [(count, odd)] = db.query(query)
+    except duckdb.Error:  # a line the line reader cannot take (a \x01 in a text): the file is read the careful way
+        return None
+    return PlainWhole(tuple(name for name in header if name in keys), count) if odd == 0 else None
 
 
 def csv_key(column: Any) -> str:

@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from conftest import SPECS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl import engines, ir, load_spec, wide_csv
+from gaidsl import engines, ir, load_spec, wide_csv, wide_csv_sql
 from gaidsl.compiler import compile_text
 from gaidsl.data import load_report
 from gaidsl.evaluate import evaluate
@@ -557,11 +558,108 @@ def test_wide_csv_failures_in_one_pass_are_the_evaluators(spec_name: str, seed: 
         with engines.connect(spec, "duckdb") as db:
             wide_csv.load_wide_csv(db, last_path, engines.PREVIOUS)
             found = wide_csv.wide_csv_failures(db, path)
+            with mock.patch.object(wide_csv_sql, "plain_whole_columns", return_value=None):
+                careful = wide_csv.wide_csv_failures(db, path)  # the counts read as text, every line
             assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
             wide_csv.load_wide_csv(db, path)
             table = db.failures()
     assert len(found) == len(set(found))
-    assert set(found) == set(table) == _wide_failures(spec, reports, previous)
+    assert set(found) == set(careful) == set(table) == _wide_failures(spec, reports, previous)
+
+
+def _typed_pass_taken(db: engines.Database, path: Path) -> tuple[bool, list[Any]]:
+    """Whether wide_csv_failures read the counts as numbers (the typed pass gave the answer), and its failures."""
+    taken: list[bool] = []
+    typed_pass = wide_csv._typed_pass
+
+    def spy(*args: Any) -> Any:
+        found = typed_pass(*args)
+        taken.append(found is not None)
+        return found
+
+    with mock.patch.object(wide_csv, "_typed_pass", spy):
+        found = wide_csv.wide_csv_failures(db, path)
+    return taken == [True], found
+
+
+TYPED_CASES = {
+    # case: (text of requests.received.natural in report r1, or a text block's text; the typed pass answers)
+    "plain": ("12", True),
+    "leading zeros": ("007", True),
+    "fifteen digits": (str(10**15 - 1), True),
+    "blank": ("", True),
+    "sixteen digits": (str(10**15), False),
+    "twenty digits": ("12345678901234567890", False),
+    "half": ("0.5", False),
+    "space": (" 3", False),
+    "unknown": ("unknown", False),
+    "text with a line break": ("text:第一行\n12,13,14", False),
+    "text with a quote": ('text:他说"12,13"', True),
+    "text with a control byte": ("text:a\x01b", False),
+    "text with a carriage return": ("text:a\rb", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TYPED_CASES))
+def test_counts_are_read_as_numbers_only_when_every_line_shows_digits(case: str, tmp_path: Path) -> None:
+    """wide_csv_failures reads the counts as numbers (DuckDB's CSV reader, twice as fast) only when one pass over the
+    file's lines shows digits or nothing in each count column of each line, and no number too long to trust; any
+    other file is read the careful way. Either way the failures (or the refusal) are the same."""
+    import csv
+
+    text, typed = TYPED_CASES[case]
+    spec = SPECS_BY_NAME["2021"]
+    path = tmp_path / "reports.csv"
+    lines = _plain_lines(spec)
+    column = "texts.problems" if text.startswith("text:") else "requests.received.natural"
+    lines[2][lines[0].index(column)] = text.removeprefix("text:")
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(lines)
+    with engines.connect(spec, "duckdb") as db:
+        if case in ("sixteen digits", "twenty digits", "half"):
+            with pytest.raises(wide_csv.WideCsvError) as caught:
+                _typed_pass_taken(db, path)
+            assert "report r1: requests.received.natural (" in str(caught.value) and text in str(caught.value)
+            return
+        taken, found = _typed_pass_taken(db, path)
+    assert taken == typed
+    reports_read = list(wide_csv.read_wide_csv(spec, path))
+    assert len(reports_read) == 6
+    assert set(found) == _wide_failures(spec, reports_read, [])
+
+
+def _plain_lines(spec: ir.Spec) -> list[list[str]]:
+    """The lines of a wide CSV of six reports whose counts and integers are all digits or blank, texts on one line."""
+    import csv
+    import tempfile
+
+    reports = [(f"r{i}", r, None) for i, (r, _) in enumerate(make_reports(spec, 3, 6))]
+    with tempfile.TemporaryDirectory() as folder:
+        wide_csv.write_wide_csv(spec, reports, Path(folder) / "r.csv")
+        with open(Path(folder) / "r.csv", newline="", encoding="utf-8") as handle:
+            lines = list(csv.reader(handle))
+    lines = [[cell.replace("\n", " ") for cell in line] for line in lines]
+    whole = [i for i, k in enumerate(lines[0]) if k in spec.cells and spec.cells[k].type.kind == "count"]
+    for line in lines[1:]:
+        line[lines[0].index("fields.year")] = "2024"
+        for i in whole:
+            line[i] = "" if line[i] == "unknown" else line[i]
+    return lines
+
+
+def test_plain_whole_columns_counts_the_lines(tmp_path: Path) -> None:
+    spec = SPECS_BY_NAME["2021"]
+    path = tmp_path / "reports.csv"
+    import csv
+
+    lines = _plain_lines(spec)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n\n").writerows(lines)  # empty lines are no reports
+    header = lines[0]
+    with engines.connect(spec, "duckdb") as db:
+        proven = wide_csv_sql.plain_whole_columns(db, path, header)
+    whole = [k for k in header if k in spec.cells and spec.cells[k].type.kind in ("count", "integer")]
+    assert proven == wide_csv_sql.PlainWhole((*(["fields.year"] if "fields.year" in header else []), *whole), 6)
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "postgres"])
