@@ -169,12 +169,15 @@ def _named_previous(path: str) -> set[str]:
 
 
 def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[Report, str | None]]:
+    """The readable reports of these ids, with their previous_id; the file is read until the last one is found."""
     found: dict[str, tuple[Report, str | None]] = {}
     if not ids:
         return found
-    for _, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path):
-        if report_id in ids and isinstance(read, Report):
+    for _, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path, only=ids):
+        if isinstance(read, Report):
             found[report_id] = (read, previous_id)
+        if len(found) == len(ids):
+            break
     return found
 
 

@@ -16,7 +16,7 @@ report, the key and the value. How the engines tell plain values from the ones t
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -71,11 +71,14 @@ def read_wide_csv(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, Report
         yield report_id, read, previous_id
 
 
-def read_wide_lines(spec: ir.Spec, path: str | Path) -> Iterator[tuple[int, str, Report | list[Problem], str | None]]:
+def read_wide_lines(
+    spec: ir.Spec, path: str | Path, only: Collection[str] | None = None
+) -> Iterator[tuple[int, str, Report | list[Problem], str | None]]:
     """``(line, report_id, report, previous_id)`` for each line of a wide CSV, ``report`` the list of the line's
     problems instead when it has any: a value gaidsl's data-file reader refuses (:func:`gaidsl.data.read_entry`
     decides on anything but plain digits), a repeated or missing report_id, a line of the wrong width. A header that
-    names no key of the spec is a :class:`WideCsvError`."""
+    names no key of the spec is a :class:`WideCsvError`. ``only``: the lines of these report ids alone (the others
+    are passed over unread, and a repeated id is then not said)."""
     from gaidsl.data import read_entry
 
     with open(path, newline="", encoding="utf-8-sig") as handle:
@@ -98,8 +101,9 @@ def read_wide_lines(spec: ir.Spec, path: str | Path) -> Iterator[tuple[int, str,
         }
         seen: set[str] = set()
         judged: dict[tuple[str, str], tuple[object, tuple[Any, ...]]] = {}
+        at_id = header.index("report_id")
         for line, row in enumerate(reader, start=2):
-            if not row:
+            if not row or (only is not None and (row[at_id] if len(row) > at_id else "") not in only):
                 continue
             found: list[Problem] = []
             fields: dict[str, Any] = {}
@@ -563,7 +567,8 @@ def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
 
 
 def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
-    """Plain lines straight in; at the first odd one (or a refusal) the file is judged, then loaded with care."""
+    """Plain lines straight in (the counts read as numbers by the CSV reader when every line shows digits there); at
+    the first odd one (or a refusal) the file is judged, then loaded with care."""
     import duckdb
 
     target = sql_target()
@@ -571,17 +576,21 @@ def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: s
     [[order]] = db.query("SELECT current_setting('preserve_insertion_order')")
     db.script("SET preserve_insertion_order = false")  # lets the insert run on every thread
 
-    def insert(fast: bool, guard: bool) -> list[tuple[Any, ...]]:
-        select = _select(db, header, source, W.PLAIN if fast else "FALSE")
-        if guard:  # a line with an odd cell stops the insert: the reader must judge it first
-            select[0] = f"CASE WHEN {W.PLAIN} THEN {select[0]} ELSE error('gaidsl: a value to judge') END"
-        flag = _plain_flag(db, header) if fast else "FALSE"
-        source_sql = f"(SELECT *, {flag} AS {W.PLAIN} FROM {_duckdb_source(path, header)}) AS s0"
+    def insert(fast: bool, guard: bool, typed: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        select = _select(db, header, source, W.PLAIN if fast else "FALSE", typed)
+        if guard:  # a line with an odd cell (or a long number read as one) stops the insert: the reader judges it
+            plain = W.PLAIN
+            if typed:
+                plain += f" AND COALESCE(greatest({', '.join(source[k] for k in typed)}) < {_BOUND}, TRUE)"
+            select[0] = f"CASE WHEN {plain} THEN {select[0]} ELSE error('gaidsl: a value to judge') END"
+        flag = _plain_flag(db, header, typed) if fast else "FALSE"
+        source_sql = f"(SELECT *, {flag} AS {W.PLAIN} FROM {_duckdb_source(path, header, typed)}) AS s0"
         db.script(f"INSERT INTO {table} SELECT {', '.join(select)} FROM {source_sql}")
         return []
 
     try:
-        insert(True, True)
+        if not _typed_insert(db, path, header, table, insert):
+            insert(True, True)
     except (duckdb.ConstraintException, duckdb.ConversionException, duckdb.InvalidInputException) as exc:
         try:
             _raise_refusals(db, path, _problem_rows(db, path, header))
@@ -590,6 +599,33 @@ def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: s
         _duckdb_passes(lambda fast: insert(fast, False))
     finally:
         db.script(f"SET preserve_insertion_order = {str(order).lower()}")
+
+
+def _typed_insert(
+    db: Database,
+    path: str | Path,
+    header: Sequence[str],
+    table: str,
+    insert: Callable[[bool, bool, Sequence[str]], object],
+) -> bool:
+    """DuckDB: the file inserted with its counts and integers read as numbers by the CSV reader, in a transaction,
+    when every line shows digits there (:func:`wide_csv_sql.plain_whole_columns`); False (and nothing inserted) when
+    it does not, or when the insert stops or inserts other than one row per line."""
+    import duckdb
+
+    proven = W.plain_whole_columns(db, path, header)
+    if proven is None:
+        return False
+    db.script("BEGIN TRANSACTION")
+    try:
+        [[before]] = db.query(f"SELECT count(*) FROM {table}")
+        insert(True, True, proven.keys)
+        [[after]] = db.query(f"SELECT count(*) FROM {table}")
+    except duckdb.Error:
+        db.script("ROLLBACK")
+        return False
+    db.script("COMMIT" if after - before == proven.lines else "ROLLBACK")
+    return bool(after - before == proven.lines)
 
 
 def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:

@@ -568,18 +568,27 @@ def test_wide_csv_failures_in_one_pass_are_the_evaluators(spec_name: str, seed: 
 
 
 def _typed_pass_taken(db: engines.Database, path: Path) -> tuple[bool, list[Any]]:
-    """Whether wide_csv_failures read the counts as numbers (the typed pass gave the answer), and its failures."""
-    taken: list[bool] = []
-    typed_pass = wide_csv._typed_pass
+    """Whether wide_csv_failures, then load_wide_csv, read the counts as numbers (the typed pass gave the answer, the
+    typed insert was kept; the two must agree), and the failures (of both: they must agree too)."""
+    taken: dict[str, list[bool]] = {"_typed_pass": [], "_typed_insert": []}
 
-    def spy(*args: Any) -> Any:
-        found = typed_pass(*args)
-        taken.append(found is not None)
-        return found
+    def spy(name: str) -> Any:
+        real = getattr(wide_csv, name)
 
-    with mock.patch.object(wide_csv, "_typed_pass", spy):
+        def call(*args: Any) -> Any:
+            found = real(*args)
+            taken[name].append(found is not None and found is not False)
+            return found
+
+        return mock.patch.object(wide_csv, name, call)
+
+    with spy("_typed_pass"):
         found = wide_csv.wide_csv_failures(db, path)
-    return taken == [True], found
+    with spy("_typed_insert"):
+        assert wide_csv.load_wide_csv(db, path) == 6
+    assert set(db.failures()) == set(found)
+    assert taken["_typed_pass"] == taken["_typed_insert"]
+    return taken["_typed_pass"] == [True], found
 
 
 TYPED_CASES = {
@@ -629,7 +638,8 @@ def test_counts_are_read_as_numbers_only_when_every_line_shows_digits(case: str,
 
 
 def _plain_lines(spec: ir.Spec) -> list[list[str]]:
-    """The lines of a wide CSV of six reports whose counts and integers are all digits or blank, texts on one line."""
+    """The lines of a wide CSV of six reports whose every value is plain (numbers digits or blank, no "unknown"),
+    texts on one line."""
     import csv
     import tempfile
 
@@ -639,11 +649,10 @@ def _plain_lines(spec: ir.Spec) -> list[list[str]]:
         with open(Path(folder) / "r.csv", newline="", encoding="utf-8") as handle:
             lines = list(csv.reader(handle))
     lines = [[cell.replace("\n", " ") for cell in line] for line in lines]
-    whole = [i for i, k in enumerate(lines[0]) if k in spec.cells and spec.cells[k].type.kind == "count"]
     for line in lines[1:]:
         line[lines[0].index("fields.year")] = "2024"
-        for i in whole:
-            line[i] = "" if line[i] == "unknown" else line[i]
+        line[lines[0].index("fields.published")] = "2024-01-31"  # 29 February is a date for the reader to judge
+        line[:] = ["" if cell == "unknown" else cell for cell in line]
     return lines
 
 

@@ -279,6 +279,19 @@ def test_wide_csv_every_engine_finds_the_evaluators_failures(
         assert f"failures only: --engine {engine} does not count" in run.out
 
 
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_wide_csv_detail_is_the_evaluators(engine: str, wide: tuple[Path, set[tuple[str, str, str | None]]]) -> None:
+    """The first failing reports are shown in detail as the reference engine shows them: each with last year's
+    report found on its own line of the file (the file is read only as far as needed for that)."""
+    path, _ = wide
+    shown = []
+    for name in ("reference", engine):
+        run = run_cli("validate", SPEC, str(path), "--engine", name, "--lang", "en")
+        assert run.code == 1, run.out + run.err
+        shown.append(run.out.split("the first 3 failing reports:", 1)[1])
+    assert shown[0] == shown[1] and shown[0].count("\n== ") == 3, shown
+
+
 @pytest.mark.parametrize("engine", WIDE_ENGINES)
 def test_wide_csv_bad_value_is_exit_2_naming_the_report_and_key(
     engine: str, wide: tuple[Path, set[tuple[str, str, str | None]]], tmp_path: Path
