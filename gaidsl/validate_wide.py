@@ -183,12 +183,23 @@ def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[R
 
 def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
     named = _named_previous(path)
-    last_years = {i: r for i, (r, _) in _reports_by_id(spec, path, named).items()}
+    last_years: dict[str, Report] = {}
+    unreadable: dict[str, int] = {}  # named reports with problems of their own, by line
+    for line, report_id, read, _ in wide_csv.read_wide_lines(spec, path, only=named):
+        if isinstance(read, Report):
+            last_years[report_id] = read
+        else:
+            unreadable[report_id] = line
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
     for line, report_id, read, previous_id in _progress(wide_csv.read_wide_lines(spec, path), "validating"):
         if previous_id and previous_id not in last_years and isinstance(read, Report):
-            read = [("GAI703", f"previous_id {previous_id!r} is no report_id of the file")]
+            said = (
+                f"last year's report {previous_id!r} (line {unreadable[previous_id]}) cannot be read"
+                if previous_id in unreadable
+                else f"previous_id {previous_id!r} is no report_id of the file"
+            )
+            read = [("GAI703", said)]
         if not isinstance(read, Report):
             if len(problems) < SHOWN_PROBLEMS:
                 problems += [(line, report_id, code, message) for code, message in read]

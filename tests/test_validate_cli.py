@@ -293,6 +293,34 @@ def test_wide_csv_detail_is_the_evaluators(engine: str, wide: tuple[Path, set[tu
 
 
 @pytest.mark.parametrize("engine", WIDE_ENGINES)
+def test_wide_csv_bad_last_year_line_is_said_once(
+    engine: str, wide: tuple[Path, set[tuple[str, str, str | None]]], tmp_path: Path
+) -> None:
+    """A bad value on last year's line is said on that line; the report naming it as its previous one is not given
+    the same problem under its own id and line (at most: last year's report cannot be read)."""
+    import csv
+
+    path, _ = wide
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    at = rows[0].index("previous_id")
+    named = next(i for i, row in enumerate(rows) if i and any(other[at] == row[0] for other in rows[1:]))
+    user = next(i for i, row in enumerate(rows) if i and row[at] == rows[named][0])
+    rows[named][rows[0].index("requests.received.natural")] = "0.5"
+    bad = tmp_path / "bad.csv"
+    with open(bad, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    run = run_cli("validate", SPEC, str(bad), *_engine_args(engine), "--lang", "en")
+    assert run.code == 2 and "Traceback" not in run.err, run.out + run.err
+    said = run.err.splitlines()
+    assert [line for line in said if "0.5" in line] == [line for line in said if f"line {named + 1}, " in line]
+    assert len([line for line in said if "0.5" in line]) == 1, run.err
+    about_user = [line for line in said if f"line {user + 1}, report {rows[user][0]}" in line]
+    expected = f"last year's report {rows[named][0]!r} (line {named + 1}) cannot be read"
+    assert about_user == [] or (len(about_user) == 1 and expected in about_user[0]), run.err
+
+
+@pytest.mark.parametrize("engine", WIDE_ENGINES)
 def test_wide_csv_bad_value_is_exit_2_naming_the_report_and_key(
     engine: str, wide: tuple[Path, set[tuple[str, str, str | None]]], tmp_path: Path
 ) -> None:

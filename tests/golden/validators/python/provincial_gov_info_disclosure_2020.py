@@ -3467,7 +3467,11 @@ def validate_csv(source, *, only=None, errors="raise"):
                     found = earlier.get(row[columns.previous])
                     if found is None:
                         raise DataError([("GAI703", "previous_id", f"no report {row[columns.previous]!r} in the file")])
-                    last = columns.read(*found)
+                    try:
+                        last = columns.read(*found)
+                    except DataError:  # said on its own line: here only that it is missing
+                        said = f"last year's report {row[columns.previous]!r} (line {found[1]}) cannot be read"
+                        raise DataError([("GAI703", "previous_id", said)]) from None
                 results = _run(current, last, want)
             except DataError as exc:
                 if errors != "return":
