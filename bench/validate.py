@@ -7,7 +7,7 @@ Every path starts from the same wide CSV (bench/synthetic.py: one report per lin
 some warnings) and finds the failing (report, check, position) triples; each path's set is compared with the
 validation SQL's on the reports it covered ("agrees"). Paths:
 
-- gaidsl DuckDB: ``gaidsl.wide_csv.wide_csv_failures``, the SQL target's checks in one pass over the file;
+- gaidsl DuckDB: ``gaidsl.wide_csv_engine.wide_csv_failures``, the SQL target's checks in one pass over the file;
 - gaidsl PostgreSQL: the same on a server (COPY into a staging table, then the view);
 - generated Python module (targets/python), per report: ``validate_csv`` (the module reads the CSV itself, a report
   per line, like the plain-Python baseline), ``validate(data, only={"fail"})`` on data dicts made from the CSV rows
@@ -45,7 +45,7 @@ sys.path.insert(0, str(HERE))
 from baselines import duckdb_sql, pandas_check, plain_python  # noqa: E402
 from synthetic import SPEC_2021, cached_csv  # noqa: E402
 
-from gaidsl import engines, ir, load_spec, wide_csv  # noqa: E402
+from gaidsl import engines, ir, load_spec, wide_csv, wide_csv_engine  # noqa: E402
 from gaidsl.evaluate import evaluate  # noqa: E402
 from gaidsl.targets import available  # noqa: E402
 
@@ -126,7 +126,7 @@ def _node(spec: ir.Spec, folder: Path, path: Path, limit: int) -> tuple[float, i
 
 def _sql(spec: ir.Spec, path: Path, engine: str, url: str | None) -> list[Failure]:
     with engines.connect(spec, engine, url) as db:
-        return wide_csv.wide_csv_failures(db, path)
+        return wide_csv_engine.wide_csv_failures(db, path)
 
 
 class Table:
@@ -176,7 +176,7 @@ def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Pa
     table = Table(n, set(found))
     table.add("gaidsl SQL on DuckDB (one pass over the CSV)", n, seconds, found)
     with engines.connect(spec, "duckdb") as db:
-        wide_csv.load_wide_csv(db, path)
+        wide_csv_engine.load_wide_csv(db, path)
         seconds, found = timed(db.failures)
     table.add("gaidsl SQL on DuckDB (query, reports in table)", n, seconds, found)
     if postgres and n <= 100_000:

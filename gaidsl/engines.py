@@ -7,9 +7,10 @@ behind and runs in parallel don't meet.
 
 Two ways in: :func:`validate` takes :class:`~gaidsl.report.Report` objects and gives one
 :class:`~gaidsl.evaluate.Evaluation` per report in the reference evaluator's record shape;
-:func:`gaidsl.wide_csv.load_wide_csv` plus :meth:`Database.rows` or :meth:`Database.failures` take a *wide CSV* (one
-report per line) straight into the engine, for batches of millions; :func:`gaidsl.wide_csv.wide_csv_failures` gives
-the failures of such a file without a table (DuckDB: one pass over the file).
+:func:`gaidsl.wide_csv_engine.load_wide_csv` plus :meth:`Database.rows` or :meth:`Database.failures` take a
+*wide CSV* (one report per line) straight into the engine, for batches of millions;
+:func:`gaidsl.wide_csv_engine.wide_csv_failures` gives the failures of such a file without a table (DuckDB: one pass
+over the file).
 
 Statuses always come from the SQL. In an Evaluation the values shown (and the message) are read from the report
 with exact decimals, as the evaluator writes them; for a single comparison the SQL's two sides are checked to agree

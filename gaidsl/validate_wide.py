@@ -2,13 +2,13 @@
 ``report_id``, one report per line; a line's ``previous_id`` names last year's report in the same file).
 
 Engines: ``reference`` (:func:`gaidsl.wide_csv.read_wide_lines` and the evaluator), ``python`` (the generated
-module's ``validate_csv``), ``duckdb`` and ``postgres`` (:func:`gaidsl.wide_csv.wide_csv_check`: failures only, in one
-pass over the file on DuckDB). Text output is a summary, not a block per report: reports read, reports with failing
-error checks and with failing warnings, the checks that fail most (positions, reports, label), then the first few
-failing reports in detail (the evaluator's messages). ``--format json``: one document with every failure. ``-o
-FILE``: one line per result (JSON lines; CSV for ``.csv``): every result where the engine gives them all (reference,
-python), the failures on duckdb and postgres. Exit codes: 0, 1 when an error-severity check fails, 2 when a value
-cannot be read (a coded message naming line, report, key and value; nothing else is written).
+module's ``validate_csv``), ``duckdb`` and ``postgres`` (:func:`gaidsl.wide_csv_engine.wide_csv_check`: failures
+only, in one pass over the file on DuckDB). Text output is a summary, not a block per report: reports read, reports
+with failing error checks and with failing warnings, the checks that fail most (positions, reports, label), then
+the first few failing reports in detail (the evaluator's messages). ``--format json``: one document with every
+failure. ``-o FILE``: one line per result (JSON lines; CSV for ``.csv``): every result where the engine gives them
+all (reference, python), the failures on duckdb and postgres. Exit codes: 0, 1 when an error-severity check fails,
+2 when a value cannot be read (a coded message naming line, report, key and value; nothing else is written).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gaidsl import engines, ir, wide_csv
+from gaidsl import engines, ir, wide_csv, wide_csv_engine
 from gaidsl.evaluate import CheckResult, dumps, evaluate
 from gaidsl.report import Report
 from gaidsl.validate_cli import (
@@ -249,8 +249,8 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
     def run(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
         try:
             with engines.connect(spec, engine, url) as db:
-                wide_csv.link_previous(db, path)
-                count, failures = wide_csv.wide_csv_check(db, path)
+                wide_csv_engine.link_previous(db, path)
+                count, failures = wide_csv_engine.wide_csv_check(db, path)
         except wide_csv.WideCsvError as exc:
             raise _from_wide_error(exc, path) from exc
         except Exception as exc:  # the engine's own CSV error (a short line …): say it as gaidsl's reader does

@@ -21,7 +21,7 @@ from conftest import SPECS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl import engines, ir, load_spec, wide_csv, wide_csv_sql
+from gaidsl import engines, ir, load_spec, wide_csv, wide_csv_engine, wide_csv_sql
 from gaidsl.compiler import compile_text
 from gaidsl.data import load_report
 from gaidsl.evaluate import evaluate
@@ -514,7 +514,7 @@ def test_wide_csv_loads_like_reports(engine: str, unknown: bool, tmp_path: Path)
     assert [i for i, _, _ in wide_csv.read_wide_csv(spec, path)] == [f"r{i}" for i in range(len(batch))]
     url = _postgres_url() if engine == "postgres" else None
     with engines.connect(spec, engine, url) as db:
-        assert wide_csv.load_wide_csv(db, path) == len(batch)
+        assert wide_csv_engine.load_wide_csv(db, path) == len(batch)
         rows = db.rows()
     by_report: dict[str, dict[tuple[str, str | None], str]] = {}
     for row in rows:
@@ -556,12 +556,12 @@ def test_wide_csv_failures_in_one_pass_are_the_evaluators(spec_name: str, seed: 
         reports = list(wide_csv.read_wide_csv(spec, path))
         previous = [(i, r) for i, r, _ in wide_csv.read_wide_csv(spec, last_path)]
         with engines.connect(spec, "duckdb") as db:
-            wide_csv.load_wide_csv(db, last_path, engines.PREVIOUS)
-            found = wide_csv.wide_csv_failures(db, path)
+            wide_csv_engine.load_wide_csv(db, last_path, engines.PREVIOUS)
+            found = wide_csv_engine.wide_csv_failures(db, path)
             with mock.patch.object(wide_csv_sql, "plain_whole_columns", return_value=None):
-                careful = wide_csv.wide_csv_failures(db, path)  # the counts read as text, every line
+                careful = wide_csv_engine.wide_csv_failures(db, path)  # the counts read as text, every line
             assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
-            wide_csv.load_wide_csv(db, path)
+            wide_csv_engine.load_wide_csv(db, path)
             table = db.failures()
     assert len(found) == len(set(found))
     assert set(found) == set(careful) == set(table) == _wide_failures(spec, reports, previous)
@@ -573,19 +573,19 @@ def _typed_pass_taken(db: engines.Database, path: Path) -> tuple[bool, list[Any]
     taken: dict[str, list[bool]] = {"_typed_pass": [], "_typed_insert": []}
 
     def spy(name: str) -> Any:
-        real = getattr(wide_csv, name)
+        real = getattr(wide_csv_engine, name)
 
         def call(*args: Any) -> Any:
             found = real(*args)
             taken[name].append(found is not None and found is not False)
             return found
 
-        return mock.patch.object(wide_csv, name, call)
+        return mock.patch.object(wide_csv_engine, name, call)
 
     with spy("_typed_pass"):
-        found = wide_csv.wide_csv_failures(db, path)
+        found = wide_csv_engine.wide_csv_failures(db, path)
     with spy("_typed_insert"):
-        assert wide_csv.load_wide_csv(db, path) == 6
+        assert wide_csv_engine.load_wide_csv(db, path) == 6
     assert set(db.failures()) == set(found)
     assert taken["_typed_pass"] == taken["_typed_insert"]
     return taken["_typed_pass"] == [True], found
@@ -679,7 +679,7 @@ def test_wide_csv_failures_on_every_engine(engine: str, tmp_path: Path) -> None:
     wide_csv.write_wide_csv(spec, reports, path)
     url = _postgres_url() if engine == "postgres" else None
     with engines.connect(spec, engine, url) as db:
-        found = wide_csv.wide_csv_failures(db, path)
+        found = wide_csv_engine.wide_csv_failures(db, path)
     assert found and set(found) == _wide_failures(spec, list(wide_csv.read_wide_csv(spec, path)), [])
 
 
@@ -715,11 +715,11 @@ def test_wide_csv_values_the_table_refuses_are_named(case: str, way: str, tmp_pa
     with engines.connect(spec, "duckdb") as db, pytest.raises(wide_csv.WideCsvError) as caught:
         if way == "load":
             try:
-                wide_csv.load_wide_csv(db, path)
+                wide_csv_engine.load_wide_csv(db, path)
             finally:
                 assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
         else:
-            wide_csv.wide_csv_failures(db, path)
+            wide_csv_engine.wide_csv_failures(db, path)
     message = str(caught.value)
     assert all(part in message for part in expected), message
     if column != "report_id":
@@ -736,7 +736,7 @@ def test_wide_csv_error_lists_the_first_problems(tmp_path: Path) -> None:
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with engines.connect(spec, "duckdb") as db, pytest.raises(wide_csv.WideCsvError) as caught:
-        wide_csv.wide_csv_failures(db, path)
+        wide_csv_engine.wide_csv_failures(db, path)
     assert len(caught.value.problems) == 25
     message = str(caught.value).splitlines()
     assert message[1].startswith("  report r00: ") and message[-1] == "  … and 15 more" and len(message) == 12
@@ -786,16 +786,19 @@ def test_wide_csv_values_are_read_as_the_data_reader_reads_them(
         with engines.connect(spec, engine, url) as db:
             if diagnostics:
                 with pytest.raises(wide_csv.WideCsvError) as caught:
-                    wide_csv.wide_csv_failures(db, path) if way == "failures" else wide_csv.load_wide_csv(db, path)
+                    if way == "failures":
+                        wide_csv_engine.wide_csv_failures(db, path)
+                    else:
+                        wide_csv_engine.load_wide_csv(db, path)
                 message = str(caught.value)
                 assert f"report r1: {key} (" in message and "r0" not in message, message
                 assert text.strip() in message, message
                 assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
                 continue
             if way == "failures":
-                wide_csv.wide_csv_failures(db, path)
+                wide_csv_engine.wide_csv_failures(db, path)
                 continue
-            assert wide_csv.load_wide_csv(db, path) == 2
+            assert wide_csv_engine.load_wide_csv(db, path) == 2
             column = next(c for c in db.columns if csv_key(c) == key and c.role != "places")
             places = f'"{column.name}#places"' if engine == "duckdb" and "amount" in kind else "NULL"
             [(value, stored_places, unknown)] = db.query(
@@ -849,10 +852,10 @@ def test_100000_reports_same_failures_as_the_python_module(tmp_path: Path) -> No
     spec = SPECS_BY_NAME["2021"]
     path = _synthetic().write_csv(spec, 100_000, tmp_path / "reports.csv", seed=4, rates={"blank": 0.01})
     with engines.connect(spec, "duckdb") as db:
-        assert wide_csv.load_wide_csv(db, path) == 100_000
+        assert wide_csv_engine.load_wide_csv(db, path) == 100_000
         duck = set(db.failures())
     with engines.connect(spec, "postgres", _postgres_url()) as db:
-        assert wide_csv.load_wide_csv(db, path) == 100_000
+        assert wide_csv_engine.load_wide_csv(db, path) == 100_000
         pg = set(db.failures())
     assert duck == pg
     assert 2_000 < len(duck) < 10_000  # the injected slips and warnings, minus slips a blank made unverifiable
