@@ -366,6 +366,16 @@ CATALOG: dict[str, Template] = {
         "「{label}」（{key}）是{kind}单元格，数据文件暂不支持",
         "{key} ({label}) is a {kind} cell, which data files do not support yet",
     ),
+    "GAI722": Template(
+        "data",
+        "{file} 是格式规范，不是迁移文件（migration … from … to … {{ … }}）",
+        "{file} is a format spec, not a migration (migration … from … to … {{ … }})",
+    ),
+    "GAI723": Template(
+        "data",
+        "迁移 {file} 转换到 {to}，而格式规范是 {spec}",
+        "the migration {file} converts to {to}, but the spec is {spec}",
+    ),
 }
 
 STAGES = ("input", "syntax", "names", "types", "structure", "overlay", "migration", "analysis", "data")

@@ -19,6 +19,8 @@ from gaidsl.compiler import compile_file
 from gaidsl.data import KINDS, Loaded, read_report
 from gaidsl.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
 from gaidsl.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.migrate import Migrated
+from gaidsl.previous_report import read_previous
 from gaidsl.source import SourceFile
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
@@ -31,6 +33,11 @@ def register(sub: Any) -> None:
         "data", nargs="*", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv) or folders"
     )
     parser.add_argument("--previous", metavar="FILE", help="last year's report, for checks across periods")
+    parser.add_argument(
+        "--previous-migration",
+        metavar="MIGRATION",
+        help="a migration (.gai) converting last year's report from an older version to the spec's first",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
     parser.add_argument(
@@ -81,14 +88,21 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     if wide:
         return run_wide(args, spec, engine, url, wide[0])
-    previous: Loaded | None = read_report(args.previous, spec) if args.previous else None
+    if args.previous_migration and not args.previous:
+        _write("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
+        return EXIT_INPUT
+    found_previous = read_previous(args.previous, spec, args.spec, args.previous_migration) if args.previous else None
+    previous = found_previous.loaded if found_previous else None
     loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
     everything = ([(args.previous, previous)] if previous else []) + loaded
     if any(not item.ok for _, item in everything):
         diagnostics = [d for _, item in everything for d in item.diagnostics]
         sources = {item.source.name: item.source for _, item in everything if item.source is not None}
-        _fail_input(diagnostics, sources, args)
+        _fail_input(diagnostics, {**(found_previous.sources if found_previous else {}), **sources}, args)
         return EXIT_INPUT
+    migrated = found_previous.migrated if found_previous else None
+    if migrated is not None and args.format == "text":
+        _write(_migrated_line(args.previous, args.previous_migration, migrated, lang))
     last_year = previous.report if previous else None
     reports = [(path, item.report) for path, item in loaded if item.report is not None]
     try:
@@ -100,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output and not _save(args.output, evaluations, args.force):
         return EXIT_INPUT
     if args.format == "json":
-        _write(_json(args, evaluations, previous))
+        _write(_json(args, evaluations, previous, migrated))
     else:
         _text(spec, evaluations, previous, lang)
         if len(evaluations) > 1:
@@ -119,7 +133,25 @@ def _fail_input(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile
 # ---------------------------------------------------------------------------------------------------- JSON
 
 
-def _json(args: argparse.Namespace, evaluations: list[tuple[str, Loaded, Evaluation]], previous: Loaded | None) -> str:
+def _migrated_line(path: str, migration_path: str, migrated: Migrated, lang: Lang) -> str:
+    """What converting last year's report did, in one line: versions, the migration, values left unknown."""
+    old, new = migrated.migration.old, migrated.migration.new
+    unknown = migrated.summary()["values_unknown"]
+    return _pick(
+        f"上年报告 {path}（{old.version} 版）已按 {migration_path} 转换为 {new.version} 版；{unknown} 项值无法转换，"
+        "读取它们的跨期校验无法校验",
+        f"last year's report {path} ({old.version}) converted to {new.version} by {migration_path}; {unknown} "
+        "values could not be converted (checks across periods reading them are unverifiable)",
+        lang,
+    )
+
+
+def _json(
+    args: argparse.Namespace,
+    evaluations: list[tuple[str, Loaded, Evaluation]],
+    previous: Loaded | None,
+    migrated: Migrated | None = None,
+) -> str:
     results: list[dict[str, Any]] = []
     reports: list[dict[str, Any]] = []
     totals: dict[str, int] = {}
@@ -142,6 +174,9 @@ def _json(args: argparse.Namespace, evaluations: list[tuple[str, Loaded, Evaluat
         "spec": args.spec,
         "previous": args.previous,
         "previous_diagnostics": [to_json(d) for d in previous.diagnostics] if previous else [],
+        "previous_migration": (
+            {"file": args.previous_migration, **migrated.to_json_dict()} if migrated is not None else None
+        ),
         "ok": all(e.ok for _, _, e in evaluations),
         "results": results,
         "reports": reports,

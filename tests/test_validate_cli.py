@@ -6,6 +6,7 @@ import json
 import os
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SPEC_2021, run_cli
@@ -389,3 +390,81 @@ def test_wide_csv_usage(wide: tuple[Path, set[tuple[str, str, str | None]]]) -> 
     assert run.code == 2 and "duckdb or postgres" in run.err
     run = run_cli("validate", SPEC, str(path), str(SEED))
     assert run.code == 2 and "alone" in run.err
+
+
+# ------------------------------------------------------------------------------------ last year in an older version
+
+SPEC_2019 = str(SPEC_2021.parent / "gov_info_disclosure_2019.gai")
+MIGRATION = str(SPEC_2021.parent / "gov_info_disclosure_2019_to_2021.gai")
+
+
+@pytest.fixture(scope="module")
+def report_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Any]:
+    """A 2021-format report whose carried-in applications are last year's carried-out ones as the migration converts
+    them, and last year's report written in the 2019 format; with the converted last year's report."""
+    from gaidsl.compiler import compile_file
+    from gaidsl.data import load_report
+    from gaidsl.migrate import apply
+    from gaidsl.sample import valid_reports
+
+    folder = tmp_path_factory.mktemp("pair")
+    migration = compile_file(MIGRATION).migration
+    assert migration is not None
+    old = valid_reports(load_spec(SPEC_2019), 1, seed=5)[0]
+    converted = apply(migration, old).report
+    previous = folder / "2020.json"
+    previous.write_text(old.to_json(), encoding="utf-8")
+    document = json.loads(SEED.read_text(encoding="utf-8"))
+    for key, value in converted.values.items():
+        if key.startswith("requests.carried_out."):
+            document["values"][key.replace("carried_out", "carried_in")] = int(value)  # type: ignore[call-overload]
+    this_year = folder / "2021.json"
+    this_year.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    load_report(this_year, load_spec(SPEC))  # the file reads
+    return this_year, previous, converted
+
+
+def test_last_year_in_the_old_format_is_refused_with_a_hint(report_pair: tuple[Path, Path, Any]) -> None:
+    """Without --previous-migration a 2019-format last year's report is GAI711 alone (not one GAI703 per renamed
+    key), with a hint naming the migration beside the spec."""
+    this_year, previous, _ = report_pair
+    run = run_cli("validate", SPEC, str(this_year), "--previous", str(previous), "--lang", "en")
+    assert run.code == 2 and run.out == "", run.out + run.err
+    assert "GAI711" in run.err and "GAI703" not in run.err and "Traceback" not in run.err
+    assert "--previous-migration" in run.err and "gov_info_disclosure_2019_to_2021.gai" in run.err
+
+
+def test_last_year_in_the_old_format_is_converted_by_the_migration(report_pair: tuple[Path, Path, Any]) -> None:
+    """With --previous-migration last year's 2019-format report is converted to 2021 first: the results are the
+    evaluator's with the converted report as last year's, carry_over passes on every column, and the output says
+    what was converted."""
+    from gaidsl.data import load_report
+    from gaidsl.evaluate import evaluate
+
+    this_year, previous, converted = report_pair
+    args = ("validate", SPEC, str(this_year), "--previous", str(previous), "--previous-migration", MIGRATION)
+    run = run_cli(*args, "--format", "json")
+    assert run.code in (0, 1), run.out + run.err
+    document = json.loads(run.out, parse_float=Decimal)
+    spec = load_spec(SPEC)
+    expected = evaluate(spec, load_report(this_year, spec), converted)
+    found = {(r["check"], r["position"]): r["status"] for r in document["results"]}
+    assert found == expected.statuses()
+    assert {s for (c, _), s in found.items() if c == "carry_over"} == {"pass"}
+    assert document["previous_migration"]["from"] == {"format": "gov_info_disclosure", "version": "2019"}
+    assert document["previous_migration"]["file"] == MIGRATION
+    text = run_cli(*args, "--lang", "en")
+    assert text.out.splitlines()[0].startswith(f"last year's report {previous} (2019) converted to 2021 by ")
+
+
+def test_previous_migration_mistakes_are_exit_2(report_pair: tuple[Path, Path, Any]) -> None:
+    this_year, previous, _ = report_pair
+    wrong = [
+        (["--previous-migration", MIGRATION], "give --previous FILE"),
+        (["--previous", str(previous), "--previous-migration", SPEC], "GAI722"),
+    ]
+    for extra, said in wrong:
+        run = run_cli("validate", SPEC, str(this_year), *extra, "--lang", "en")
+        assert run.code == 2 and said in run.err and "Traceback" not in run.err, run.err
+    run = run_cli("validate", SPEC_2019, str(previous), "--previous", str(previous), "--previous-migration", MIGRATION)
+    assert run.code == 2 and "GAI723" in run.err and "Traceback" not in run.err, run.err
