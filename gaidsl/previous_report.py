@@ -36,14 +36,14 @@ class Previous:
 
 
 def read_previous(path: str, spec: ir.Spec, spec_path: str, migration_path: str | None) -> Previous:
-    """Last year's report for ``spec`` (see the module's docstring)."""
+    """Last year's report for ``spec`` (see the module's docstring). A report already written for the spec's version
+    is read as it is, with a migration given or not."""
+    loaded = read_report(path, spec)
+    if not _other_version(loaded):
+        return Previous(loaded, sources=_sources(loaded))
     if migration_path is None:
-        loaded = read_report(path, spec)
-        other = [d for d in loaded.diagnostics if d.code in _OTHER_VERSION]
-        if other:
-            hint = _hint(spec, spec_path)
-            other = [attrs.evolve(d, help=(*d.help, hint)) for d in other]
-            loaded = Loaded(None, tuple(other), loaded.source)
+        hint = _hint(spec, spec_path)
+        loaded = _version_alone(loaded, hint)
         return Previous(loaded, sources=_sources(loaded))
     compilation = compile_file(migration_path)
     migration = compilation.migration
@@ -62,10 +62,26 @@ def read_previous(path: str, spec: ir.Spec, spec_path: str, migration_path: str 
         )
         return Previous(Loaded(None, (found,)), sources=dict(compilation.sources))
     loaded = read_report(path, migration.old)
+    if _other_version(loaded):
+        hint = Text(
+            f"迁移 {migration_path} 转换 {migration.old.version} 版的报告，格式规范是 {spec.version} 版",
+            f"the migration {migration_path} converts reports of {migration.old.version}; the spec is {spec.version}",
+        )
+        loaded = _version_alone(loaded, hint)
     if not loaded.ok or loaded.report is None:
         return Previous(loaded, sources=_sources(loaded))
     migrated = apply(migration, loaded.report)
     return Previous(Loaded(migrated.report, loaded.diagnostics, loaded.source), migrated, _sources(loaded))
+
+
+def _other_version(loaded: Loaded) -> bool:
+    return any(d.code in _OTHER_VERSION for d in loaded.diagnostics)
+
+
+def _version_alone(loaded: Loaded, hint: Text) -> Loaded:
+    """A report of another version: its GAI710/GAI711 with ``hint``, without the unknown keys that follow from it."""
+    other = [attrs.evolve(d, help=(*d.help, hint)) for d in loaded.diagnostics if d.code in _OTHER_VERSION]
+    return Loaded(None, tuple(other), loaded.source)
 
 
 def _sources(loaded: Loaded) -> dict[str, SourceFile]:

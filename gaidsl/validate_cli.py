@@ -76,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
         _write(f"gaidsl validate: {batch}", sys.stderr)
         return EXIT_INPUT
     engine, url, paths = batch
+    if args.previous_migration and not args.previous:
+        _write("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
+        return EXIT_INPUT
     from gaidsl.validate_wide import is_wide_csv, run_wide
 
     wide = [p for p in paths if is_wide_csv(p)]
@@ -88,9 +91,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     if wide:
         return run_wide(args, spec, engine, url, wide[0])
-    if args.previous_migration and not args.previous:
-        _write("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
-        return EXIT_INPUT
     found_previous = read_previous(args.previous, spec, args.spec, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
     loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]

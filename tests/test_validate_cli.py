@@ -466,5 +466,18 @@ def test_previous_migration_mistakes_are_exit_2(report_pair: tuple[Path, Path, A
     for extra, said in wrong:
         run = run_cli("validate", SPEC, str(this_year), *extra, "--lang", "en")
         assert run.code == 2 and said in run.err and "Traceback" not in run.err, run.err
-    run = run_cli("validate", SPEC_2019, str(previous), "--previous", str(previous), "--previous-migration", MIGRATION)
+    run = run_cli("validate", SPEC_2019, str(previous), "--previous", str(this_year), "--previous-migration", MIGRATION)
     assert run.code == 2 and "GAI723" in run.err and "Traceback" not in run.err, run.err
+
+
+def test_previous_migration_leaves_a_report_of_the_specs_version_as_it_is(tmp_path: Path) -> None:
+    """--previous-migration may be given every year: last year's report already in the spec's version is read as it
+    is (no conversion said), and the results are those without the option."""
+    document = json.loads(SEED.read_text(encoding="utf-8"))
+    document["values"]["requests.carried_out.natural"] = 3
+    previous = tmp_path / "last.json"
+    previous.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    args = ("validate", SPEC, str(SEED), "--previous", str(previous), "--lang", "en")
+    plain, given = run_cli(*args), run_cli(*args, "--previous-migration", MIGRATION)
+    assert plain.code == given.code == 0 and given.out == plain.out and given.err == plain.err == ""
+    assert "carry_over" in plain.out and "converted" not in given.out
