@@ -138,10 +138,10 @@ def _migrated_line(path: str, migration_path: str, migrated: Migrated, lang: Lan
     old, new = migrated.migration.old, migrated.migration.new
     unknown = migrated.summary()["values_unknown"]
     return _pick(
-        f"上年报告 {path}（{old.version} 版）已按 {migration_path} 转换为 {new.version} 版；{unknown} 项值无法转换，"
+        f"上年报告 {path}（{old.version} 版）已按 {migration_path} 转换为 {new.version} 版；转换后 {unknown} 项值未知，"
         "读取它们的跨期校验无法校验",
         f"last year's report {path} ({old.version}) converted to {new.version} by {migration_path}; {unknown} "
-        "values could not be converted (checks across periods reading them are unverifiable)",
+        "values unknown after the conversion (checks across periods reading them are unverifiable)",
         lang,
     )
 

@@ -272,9 +272,11 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
     Returns the number of reports (lines) too.
 
     DuckDB reads the file once and keeps no table: each line's conditions go into bit masks, only the reports with a
-    failure (or an odd cell, or a problem) come back. A value gaidsl's data-file reader refuses, or the reports
-    table cannot hold, is a :class:`WideCsvError`. PostgreSQL loads the file into the (empty) reports table, where
-    it stays, and queries it."""
+    failure (or an odd cell, or a problem) come back. When a first quick pass over the lines shows digits in every
+    count (:func:`wide_csv_sql.plain_whole_columns`), DuckDB's reader reads the counts as numbers (twice as fast);
+    otherwise they are read as text and each odd one judged. A value gaidsl's data-file reader refuses, or the
+    reports table cannot hold, is a :class:`WideCsvError`. PostgreSQL loads the file into the (empty) reports
+    table, where it stays, and queries it."""
     if db.dialect != "duckdb":
         count = load_wide_csv(db, path)
         return count, db.failures()
@@ -394,24 +396,26 @@ def _typed_insert(
     table: str,
     insert: Callable[[bool, bool, Sequence[str]], object],
 ) -> bool:
-    """DuckDB: the file inserted with its counts and integers read as numbers by the CSV reader, in a transaction,
-    when every line shows digits there (:func:`wide_csv_sql.plain_whole_columns`); False (and nothing inserted) when
-    it does not, or when the insert stops or inserts other than one row per line."""
+    """DuckDB: the file inserted with its counts and integers read as numbers by the CSV reader, when every line shows
+    digits there (:func:`wide_csv_sql.plain_whole_columns`); False (and nothing inserted) when it does not, when the
+    insert stops (one statement: nothing of it stays), or when it inserted other than one row per line (then its
+    rows are taken out again: their ids are the file's, new to the table, whose report_id is its primary key)."""
     import duckdb
 
     proven = W.plain_whole_columns(db, path, header)
     if proven is None:
         return False
-    db.script("BEGIN TRANSACTION")
+    [[before]] = db.query(f"SELECT count(*) FROM {table}")
     try:
-        [[before]] = db.query(f"SELECT count(*) FROM {table}")
         insert(True, True, proven.keys)
-        [[after]] = db.query(f"SELECT count(*) FROM {table}")
     except duckdb.Error:
-        db.script("ROLLBACK")
         return False
-    db.script("COMMIT" if after - before == proven.lines else "ROLLBACK")
-    return bool(after - before == proven.lines)
+    [[after]] = db.query(f"SELECT count(*) FROM {table}")
+    if after - before == proven.lines:
+        return True
+    ids = f"SELECT report_id FROM {_duckdb_source(path, header, proven.keys)}"
+    db.script(f"DELETE FROM {table} WHERE report_id IN ({ids})")
+    return False
 
 
 def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:

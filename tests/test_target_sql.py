@@ -956,3 +956,43 @@ def test_golden_files(spec_name: str) -> None:
     spec = SPECS_BY_NAME[spec_name]
     for path, text in sorted(available()["sql"].emit(spec).items()):
         check_golden(f"sql/{spec.id}_{spec.version}/{path}", str(text))
+
+
+def test_load_wide_csv_inside_the_callers_transaction(tmp_path: Path) -> None:
+    """load_wide_csv in a transaction the caller opened loads the file (without a transaction of its own) and leaves
+    committing to the caller: a rollback takes the reports out again."""
+    import csv
+
+    spec = SPECS_BY_NAME["2021"]
+    path = tmp_path / "reports.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(_plain_lines(spec))
+    with engines.connect(spec, "duckdb") as db:
+        db.script("BEGIN TRANSACTION")
+        assert wide_csv_engine.load_wide_csv(db, path) == 6
+        db.script("ROLLBACK")
+        assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
+        assert wide_csv_engine.load_wide_csv(db, path) == 6  # and on its own, the typed way
+
+
+def test_typed_insert_takes_its_rows_out_when_lines_and_records_differ(tmp_path: Path) -> None:
+    """Should the CSV reader ever read other than one record per line counted (the line pattern rules it out), the
+    typed insert's rows are taken out again and the file is loaded the careful way: each report once."""
+    import csv
+
+    spec = SPECS_BY_NAME["2021"]
+    path = tmp_path / "reports.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(_plain_lines(spec))
+    real = wide_csv_sql.plain_whole_columns
+
+    def miscounted(*args: Any) -> Any:
+        proven = real(*args)
+        return proven._replace(lines=proven.lines + 1)
+
+    with engines.connect(spec, "duckdb") as db:
+        db.script(f"INSERT INTO {engines.REPORTS} (report_id, format, version) VALUES ('other', 'f', 'v')")
+        with mock.patch.object(wide_csv_sql, "plain_whole_columns", miscounted):
+            assert wide_csv_engine.load_wide_csv(db, path) == 7
+        ids = [i for (i,) in db.query(f"SELECT report_id FROM {engines.REPORTS} ORDER BY 1")]
+    assert ids == ["other", "r0", "r1", "r2", "r3", "r4", "r5"]
