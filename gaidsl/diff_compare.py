@@ -100,23 +100,10 @@ class Differ(Comparison):
             self.label_change("field", n, a.label, b.label, a.aliases, b.aliases)
             self.type_change("field", n, b.label, a.type, b.type)
             if a.required != b.required:
-                self.add(
-                    Change(
-                        "changed",
-                        "field",
-                        n,
-                        "required",
-                        str(a.required).lower(),
-                        str(b.required).lower(),
-                        label=b.label,
-                        classification=BREAKING if b.required else COMPATIBLE,
-                        why=Text(
-                            "改为必填：未填的旧报告读入时报 GAI714", "now required: old reports without it are rejected"
-                        )
-                        if b.required
-                        else Text("改为选填", "no longer required"),
-                    )
+                rejected = Text(
+                    "改为必填：未填的旧报告读入时报 GAI714", "now required: old reports without it are rejected"
                 )
+                self.add(self.required_change("field", n, b.label, b.required, rejected))
 
     def sections(self) -> None:
         old = {s.key: s for s in self.old.sections}
@@ -189,20 +176,7 @@ class Differ(Comparison):
                     )
                 )
             if a.required != b.required:
-                self.add(
-                    Change(
-                        "changed",
-                        "text",
-                        n,
-                        "required",
-                        str(a.required).lower(),
-                        str(b.required).lower(),
-                        label=b.label,
-                        classification=BREAKING if b.required else COMPATIBLE,
-                        why=Text("改为必填", "now required") if b.required else Text("改为选填", "no longer required"),
-                        group=group,
-                    )
-                )
+                self.add(self.required_change("text", n, b.label, b.required, Text("改为必填", "now required"), group))
 
 
 __all__ = ["Differ"]

@@ -155,28 +155,10 @@ class TableComparison(Comparison):
     def cells(self, o: str, n: str, group: str | None) -> None:
         """Cells of kept rows and columns: absent now (or no longer), and type changes, grouped by column."""
         a, b = self.old.tables[o], self.new.tables[n]
-        old_rows = set(a.rows.by_key) if a.rows else set()
-        new_rows = set(b.rows.by_key) if b.rows else set()
-        for key in a.cells:
-            cell = self.old.cells[key]
-            if cell.row in new_rows | {None} and cell.column in b.columns.by_key:
-                counterpart = b.cell_key(cell.row, cell.column)
-                if (
-                    counterpart not in self.new.cells
-                    and b.columns.by_key[cell.column].has_cells
-                    and (cell.row is None or (b.rows is not None and b.rows.by_key[cell.row].has_cells))
-                ):
-                    self.add(self.removed_value("cell", key, cell_label(self.old, key), ("cell", key), group=group))
-        for key in b.cells:
-            cell = self.new.cells[key]
-            if cell.row in old_rows | {None} and cell.column in a.columns.by_key:
-                counterpart = a.cell_key(cell.row, cell.column)
-                if (
-                    counterpart not in self.old.cells
-                    and a.columns.by_key[cell.column].has_cells
-                    and (cell.row is None or (a.rows is not None and a.rows.by_key[cell.row].has_cells))
-                ):
-                    self.add(self.added_value("cell", key, cell_label(self.new, key), [("cell", key)], group))
+        for key in _without_counterpart(self.old, a, self.new, b):
+            self.add(self.removed_value("cell", key, cell_label(self.old, key), ("cell", key), group=group))
+        for key in _without_counterpart(self.new, b, self.old, a):
+            self.add(self.added_value("cell", key, cell_label(self.new, key), [("cell", key)], group))
         changed: dict[tuple[str, str, str], list[str]] = {}
         for key in b.cells:
             if key in self.old.cells and self.old.cells[key].type != self.new.cells[key].type:
@@ -196,6 +178,24 @@ class TableComparison(Comparison):
 def _cell_items(spec: ir.Spec, table: str, axis: str, member: str) -> list[tuple[str, str]]:
     """The cells of a row (column) and of those below it, as items of a migration."""
     return [("cell", c) for c in spec.cells_under(table, axis, member)]
+
+
+def _without_counterpart(spec: ir.Spec, table: ir.Table, other_spec: ir.Spec, other: ir.Table) -> list[str]:
+    """The cells of ``table`` in a row and column ``other`` keeps, where ``other`` has no cell although that row and
+    column hold cells there."""
+    rows = set(other.rows.by_key) if other.rows else set()
+    found = []
+    for key in table.cells:
+        cell = spec.cells[key]
+        if cell.row not in rows | {None} or cell.column not in other.columns.by_key:
+            continue
+        if (
+            other.cell_key(cell.row, cell.column) not in other_spec.cells
+            and other.columns.by_key[cell.column].has_cells
+            and (cell.row is None or (other.rows is not None and other.rows.by_key[cell.row].has_cells))
+        ):
+            found.append(key)
+    return found
 
 
 __all__ = ["TableComparison"]

@@ -78,6 +78,23 @@ class Comparison:
         classification, why = self.cells_fate(list(items), lost)
         return Change("renamed", what, key, old_key=old_key, label=label, classification=classification, why=why)
 
+    def required_change(
+        self, what: str, key: str, label: str | None, now_required: bool, why_required: Text, group: str | None = None
+    ) -> Change:
+        """A field or text block that became required (breaking: ``why_required`` says why) or optional."""
+        return Change(
+            "changed",
+            what,
+            key,
+            "required",
+            str(not now_required).lower(),
+            str(now_required).lower(),
+            label=label,
+            classification=BREAKING if now_required else COMPATIBLE,
+            why=why_required if now_required else Text("改为选填", "no longer required"),
+            group=group,
+        )
+
     def label_change(
         self,
         what: str,
