@@ -241,6 +241,11 @@ def _problem_rows(db: Database, path: str | Path, header: Sequence[str]) -> list
     return _duckdb_passes(run)
 
 
+def _lines_read(found: list[tuple[Any, ...]]) -> int:
+    """The lines the check query read: its grand-total row (``grouping(report_id) = 1``)."""
+    return int(next((row[2] for row in found if row[0] == 1), 0))
+
+
 def _typed_pass(
     db: Database, path: str | Path, header: Sequence[str], run: Callable[[bool, Sequence[str]], list[tuple[Any, ...]]]
 ) -> list[tuple[Any, ...]] | None:
@@ -256,8 +261,7 @@ def _typed_pass(
         found = run(True, proven.keys)
     except duckdb.Error:  # 16 digits or more, or a text the line pattern let through: read the careful way
         return None
-    records = next((row[2] for row in found if row[0] == 1), 0)
-    return found if records == proven.lines else None
+    return found if _lines_read(found) == proven.lines else None
 
 
 def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
@@ -303,7 +307,7 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
         return db.query(query)
 
     found = _typed_pass(db, path, header, run) or _duckdb_passes(run)
-    count = next((row[2] for row in found if row[0] == 1), 0)  # the grand total: every line
+    count = _lines_read(found)
     rows = [row[1:] for row in found if row[0] == 0]
     _raise_refusals(db, path, rows)
     failures: list[Failure] = []
