@@ -448,7 +448,7 @@ class Result:
 
 def first_stage(result: Result) -> str:
     """The stage (syntax, names, types, …) of the first diagnostic code an output shows."""
-    from gaidsl.messages import CATALOG
+    from gaidsl.language.messages import CATALOG
 
     match = CODE_RE.search(result.out + result.err)
     code = match.group(0)[1:-1] if match else ""
@@ -463,7 +463,7 @@ def write(mutant: Mutant, folder: Path) -> Path:
 
 def run_check(path: Path, *options: str) -> Result:
     """``gaidsl check [OPTIONS] PATH`` in process, output captured; an escaping exception is a crash."""
-    from gaidsl.cli import main
+    from gaidsl.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     crash = ""
@@ -480,15 +480,15 @@ def run_check(path: Path, *options: str) -> Result:
 
 def explain_internal_error(path: Path) -> str:
     """The traceback behind an exit 3 (the CLI hides it), from compiling and rendering directly."""
-    from gaidsl.compiler import compile_file
-    from gaidsl.diagnostics import render_json, render_text
+    from gaidsl.language.compiler import compile_file
+    from gaidsl.language.diagnostics import render_json, render_text
 
     try:
         compilation = compile_file(path)
         render_text(compilation.diagnostics, compilation.sources, "both")
         render_json(compilation.diagnostics)
         if compilation.spec is not None:
-            from gaidsl.analysis import analyze
+            from gaidsl.analysis.consistency import analyze
 
             analyze(compilation.spec)
     except Exception:
@@ -509,7 +509,7 @@ def problems(result: Result, path: Path) -> list[str]:
     if result.code == 2 and not re.search(r"GAI09[01]", text):
         found.append("exit 2 without GAI090/GAI091")
     if result.code == 0:
-        from gaidsl.compiler import compile_file
+        from gaidsl.language.compiler import compile_file
 
         if not compile_file(path).ok:
             found.append("exit 0 for a spec with errors")

@@ -26,7 +26,7 @@ REPORTS = ROOT.parent / "shared" / "reports"
 CASES = ROOT / "tests" / "ingest" / "cases"
 sys.path.insert(0, str(ROOT))
 
-from gaidsl.evaluate import evaluate  # noqa: E402
+from gaidsl.checking.evaluate import evaluate  # noqa: E402
 from gaidsl.ingest import ingest_file, normalise, shipped_specs  # noqa: E402
 
 

@@ -74,13 +74,13 @@ def variant_file(folder: Path, name: str, change: tuple[str, str] | None) -> Pat
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    from gaidsl.cli import main as cli
-    from gaidsl.compiler import compile_file
-    from gaidsl.diff import diff
-    from gaidsl.evaluate import evaluate
-    from gaidsl.migrate import apply
-    from gaidsl.proof import prove
-    from gaidsl.sample import valid_samples
+    from gaidsl.checking.evaluate import evaluate
+    from gaidsl.cli.main import main as cli
+    from gaidsl.diff.changes import diff
+    from gaidsl.language.compiler import compile_file
+    from gaidsl.migrations.apply import apply
+    from gaidsl.migrations.proof import prove
+    from gaidsl.sampling.samples import valid_samples
 
     folder = Path(tempfile.mkdtemp(prefix="gaidsl-bench-migration-"))
     rows = []

@@ -1,4 +1,5 @@
-"""Synthetic reports of the 2021 format, fast: N reports as a wide CSV (:func:`gaidsl.wide_csv.wide_header`), drawn
+"""Synthetic reports of the 2021 format, fast: N reports as a wide CSV (:func:`gaidsl.checking.wide_csv.wide_header`),
+drawn
 with numpy in whole columns and written by DuckDB (a million reports in a few seconds).
 
 Each report is valid by construction (every total adds up, every column of part 三 balances, the year is 2021 or
@@ -18,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from gaidsl import ir, load_spec
-from gaidsl.wide_csv import wide_header
+from gaidsl import load_spec
+from gaidsl.checking.wide_csv import wide_header
+from gaidsl.language import ir
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_2021 = ROOT / "specs" / "gov_info_disclosure_2021.gai"

@@ -7,13 +7,13 @@ Every path starts from the same wide CSV (bench/synthetic.py: one report per lin
 some warnings) and finds the failing (report, check, position) triples; each path's set is compared with the
 validation SQL's on the reports it covered ("agrees"). Paths:
 
-- gaidsl DuckDB: ``gaidsl.wide_csv_engine.wide_csv_failures``, the SQL target's checks in one pass over the file;
+- gaidsl DuckDB: ``gaidsl.engines.wide_csv.wide_csv_failures``, the SQL target's checks in one pass over the file;
 - gaidsl PostgreSQL: the same on a server (COPY into a staging table, then the view);
 - generated Python module (targets/python), per report: ``validate_csv`` (the module reads the CSV itself, a report
   per line, like the plain-Python baseline), ``validate(data, only={"fail"})`` on data dicts made from the CSV rows
   (what a portal holding JSON does), and ``validate_many``;
 - generated JavaScript module under Node, per report, from the CSV read by a small Node script;
-- the reference evaluator (``gaidsl.evaluate``) on the first S reports;
+- the reference evaluator (``gaidsl.checking.evaluate``) on the first S reports;
 - the gaidsl SQL on DuckDB once more, the reports already in the table (``load_wide_csv``): the validation query
   alone.
 - baselines (bench/baselines/): a plain Python loop over the CSV, vectorised pandas, hand-written DuckDB SQL.
@@ -45,8 +45,12 @@ sys.path.insert(0, str(HERE))
 from baselines import duckdb_sql, pandas_check, plain_python  # noqa: E402
 from synthetic import SPEC_2021, cached_csv  # noqa: E402
 
-from gaidsl import engines, ir, load_spec, wide_csv, wide_csv_engine  # noqa: E402
-from gaidsl.evaluate import evaluate  # noqa: E402
+from gaidsl import load_spec  # noqa: E402
+from gaidsl.checking import wide_csv  # noqa: E402
+from gaidsl.checking.evaluate import evaluate  # noqa: E402
+from gaidsl.engines import database as engines  # noqa: E402
+from gaidsl.engines import wide_csv as wide_csv_engine  # noqa: E402
+from gaidsl.language import ir  # noqa: E402
 from gaidsl.targets import available  # noqa: E402
 
 Failure = tuple[str, str, str | None]
@@ -220,7 +224,7 @@ def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Pa
     seconds, found = timed(
         lambda: [(i, r.check, r.position) for i, report, _ in some for r in evaluate(spec, report).failures]
     )
-    table.add("reference evaluator (gaidsl.evaluate)", few, seconds, found, {i for i, _, _ in some})
+    table.add("reference evaluator (gaidsl.checking.evaluate)", few, seconds, found, {i for i, _, _ in some})
     seconds, found = timed(lambda: plain_python.validate_csv(head, limit))
     table.add("baseline: plain Python loop over the CSV", limit, seconds, found, first)
     seconds, found = timed(lambda: pandas_check.validate_csv(path))

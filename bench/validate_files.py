@@ -22,9 +22,9 @@ SPEC = ROOT / "specs" / "gov_info_disclosure_2021.gai"
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     from gaidsl import load_spec
-    from gaidsl.data import load_report
-    from gaidsl.evaluate import evaluate
-    from gaidsl.sample import valid_reports
+    from gaidsl.checking.data import load_report
+    from gaidsl.checking.evaluate import evaluate
+    from gaidsl.sampling.samples import valid_reports
 
     spec = load_spec(SPEC)
     reports = valid_reports(spec, count, seed=7)

@@ -1,5 +1,5 @@
 """``python -m gaidsl``: the same as the ``gaidsl`` command."""
 
-from gaidsl.cli import entry
+from gaidsl.cli.main import entry
 
 entry()

@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from gaidsl.cli import main
+from gaidsl.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"

@@ -9,10 +9,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from gaidsl import ir
-from gaidsl.compiler import compile_file, compile_text
-from gaidsl.render_cli import renderer
-from gaidsl.report import BLANK, Report
+from gaidsl.checking.report import BLANK, Report
+from gaidsl.cli.render import renderer
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_file, compile_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_FILES = {

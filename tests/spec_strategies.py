@@ -20,7 +20,7 @@ import string
 
 from hypothesis import strategies as st
 
-from gaidsl.resources import grammar_path
+from gaidsl.language.resources import grammar_path
 
 # Every word the grammar spells out (read from the grammar, so new keywords are avoided as they appear), plus the
 # values of its word-like terminals (AXIS_KIND, LANG) and ``previous`` (which makes a reference read last year's

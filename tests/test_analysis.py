@@ -10,9 +10,9 @@ import pytest
 from conftest import SPEC_2021, SPECS, run_cli
 from hypothesis import HealthCheck, given, settings
 
-from gaidsl.analysis import analyze
-from gaidsl.compiler import compile_file, compile_text
-from gaidsl.ir import Spec
+from gaidsl.analysis.consistency import analyze
+from gaidsl.language.compiler import compile_file, compile_text
+from gaidsl.language.ir import Spec
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 OVERLAY_2019 = SPECS / "provincial_overlay_2019.gai"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from gaidsl.data import parse_report
+from gaidsl.checking.data import parse_report
 from tests.render_support import spec, target
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -130,7 +130,7 @@ def test_load_a_data_file_and_see_its_failures(page: Any, tmp_path: Path) -> Non
 
 
 def test_form_rendered_with_data_opens_filled(browser: Any, tmp_path: Path) -> None:
-    from gaidsl.data import load_report
+    from gaidsl.checking.data import load_report
 
     s = spec("2021")
     report = load_report(Path(__file__).parent / "data" / "jiujia_2023.json", s)

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl import load_spec
-from gaidsl.data import DataError, load_report, parse_report, read_report
-from gaidsl.report import BLANK, UNKNOWN, Report
+from gaidsl.checking.data import DataError, load_report, parse_report, read_report
+from gaidsl.checking.report import BLANK, UNKNOWN, Report
 
 DATA = Path(__file__).parent / "data"
 SPEC = load_spec(SPEC_2021)

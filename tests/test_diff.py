@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import SPECS, run_cli
 
-from gaidsl.compiler import compile_file, compile_text
-from gaidsl.diff import BREAKING, COMPATIBLE, Diff, diff
-from gaidsl.ir import CellType, Spec
-from gaidsl.type_verdicts import type_change
+from gaidsl.diff.changes import BREAKING, COMPATIBLE, Diff, diff
+from gaidsl.language.compiler import compile_file, compile_text
+from gaidsl.language.ir import CellType, Spec
+from gaidsl.migrations.type_verdicts import type_change
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"

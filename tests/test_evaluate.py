@@ -12,11 +12,12 @@ from conftest import SPEC_2021, SPECS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaidsl import ir, load_spec
-from gaidsl.compiler import compile_text
-from gaidsl.data import load_report
-from gaidsl.evaluate import compare_numbers, evaluate, evaluate_check, half_unit, truth
-from gaidsl.report import BLANK, UNKNOWN, Report, Value
+from gaidsl import load_spec
+from gaidsl.checking.data import load_report
+from gaidsl.checking.evaluate import compare_numbers, evaluate, evaluate_check, half_unit, truth
+from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_text
 
 DATA = Path(__file__).parent / "data"
 

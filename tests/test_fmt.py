@@ -19,10 +19,11 @@ from conftest import ROOT, SPEC_2021, SPECS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl import ast, compile_text
-from gaidsl.fmt import WIDTH, format_document, format_text
-from gaidsl.parser import parse_text
-from gaidsl.source import display_width
+from gaidsl import compile_text
+from gaidsl.language import ast
+from gaidsl.language.fmt import WIDTH, format_document, format_text
+from gaidsl.language.parser import parse_text
+from gaidsl.language.source import display_width
 
 SHIPPED = sorted(SPECS.glob("*.gai"))
 GENERATED = settings(

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import gaidsl
-from gaidsl import ir
+from gaidsl.language import ir
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"

@@ -16,10 +16,10 @@ from pathlib import Path
 import attrs
 import pytest
 
-from gaidsl.evaluate import evaluate
-from gaidsl.layout import cell_headers
-from gaidsl.report import BLANK, UNKNOWN
-from gaidsl.sample import invalid_reports, valid_reports
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.report import BLANK, UNKNOWN
+from gaidsl.forms.layout import cell_headers
+from gaidsl.sampling.samples import invalid_reports, valid_reports
 from tests.conftest import run_cli
 from tests.render_support import SPEC_FILES, spec, target
 

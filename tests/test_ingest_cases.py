@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from gaidsl.compiler import compile_file
-from gaidsl.evaluate import evaluate
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.report import BLANK, UNKNOWN
 from gaidsl.ingest import Result, ingest_file, shipped_specs
-from gaidsl.ir import Spec
-from gaidsl.report import BLANK, UNKNOWN
+from gaidsl.language.compiler import compile_file
+from gaidsl.language.ir import Spec
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"

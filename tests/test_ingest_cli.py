@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl.compiler import compile_file
 from gaidsl.ingest import Unreadable, ingest_bytes, ingest_text
 from gaidsl.ingest.batch import Progress
+from gaidsl.language.compiler import compile_file
 from tests.conftest import SPEC_2021, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -258,7 +258,7 @@ def _data_with_blank_and_unknown(tmp_path: Path) -> Path:
 
 
 def _report(spec_file: Path, path: Path) -> dict[str, object]:
-    from gaidsl.data import load_report
+    from gaidsl.checking.data import load_report
     from tests.render_support import normalised
 
     spec = compile_file(spec_file).spec
@@ -340,7 +340,7 @@ def test_a_workbook_filled_by_hand_with_a_bad_value(tmp_path: Path) -> None:
 
 
 def test_a_workbook_for_another_version(tmp_path: Path) -> None:
-    from gaidsl.sample import valid_reports
+    from gaidsl.sampling.samples import valid_reports
 
     spec_2019 = compile_file(SPEC_2019).spec
     assert spec_2019 is not None

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from gaidsl.compiler import compile_file
-from gaidsl.evaluate import evaluate
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.report import BLANK, Missing
 from gaidsl.ingest import Result, ingest_file
-from gaidsl.ir import Spec
-from gaidsl.report import BLANK, Missing
+from gaidsl.language.compiler import compile_file
+from gaidsl.language.ir import Spec
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT.parent / "shared" / "reports"

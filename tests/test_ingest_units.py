@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from gaidsl.compiler import compile_file
+from gaidsl.checking.report import UNKNOWN
 from gaidsl.ingest import detect, docx, html, ingest_file, ingest_text, pdf_layout, pipe_text, word_text
 from gaidsl.ingest.fields import find_title
 from gaidsl.ingest.model import Line, Row
 from gaidsl.ingest.normalise import THRESHOLD, coverage, fold, label_key, parse_cell, similarity
-from gaidsl.report import UNKNOWN
+from gaidsl.language.compiler import compile_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"

@@ -6,9 +6,9 @@ import functools
 
 import pytest
 
-from gaidsl import ir
-from gaidsl.compiler import compile_file
-from gaidsl.layout import Box, Grid, cell_headers, layout
+from gaidsl.forms.layout import Box, Grid, cell_headers, layout
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_file
 
 SPECS = (
     "specs/gov_info_disclosure_2021.gai",

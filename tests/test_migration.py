@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SPECS
 
-from gaidsl import ast
-from gaidsl.compiler import compile_file
-from gaidsl.fmt import format_document, format_text
-from gaidsl.migrate import ACTIONS, apply
-from gaidsl.migration import Migration
-from gaidsl.parser import parse_text
-from gaidsl.report import BLANK, UNKNOWN, Report
+from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.language import ast
+from gaidsl.language.compiler import compile_file
+from gaidsl.language.fmt import format_document, format_text
+from gaidsl.language.parser import parse_text
+from gaidsl.migrations.apply import ACTIONS, apply
+from gaidsl.migrations.migration import Migration
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 CASES = ROOT / "tests" / "migrations"

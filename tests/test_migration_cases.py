@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from gaidsl.compiler import Compilation, compile_file
-from gaidsl.diagnostics import Diagnostic, render_text
-from gaidsl.messages import CATALOG
-from gaidsl.proof import prove
+from gaidsl.language.compiler import Compilation, compile_file
+from gaidsl.language.diagnostics import Diagnostic, render_text
+from gaidsl.language.messages import CATALOG
+from gaidsl.migrations.proof import prove
 
 CASES = ROOT / "tests" / "migrations"
 EXPECT_RE = re.compile(r"#\s*expect:\s*(?P<codes>(?:GAI\d{3}\b\s*)+)(?:help:\s*(?P<help>.*?))?\s*$")

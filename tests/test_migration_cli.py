@@ -12,8 +12,8 @@ from conftest import ROOT, SPECS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl.compiler import compile_file
-from gaidsl.sample import valid_samples
+from gaidsl.language.compiler import compile_file
+from gaidsl.sampling.samples import valid_samples
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"

@@ -1,4 +1,5 @@
-"""The proof (gaidsl.proof): the shipped 2019 → 2021 migration passes; deliberately wrong ones are rejected with a
+"""The proof (gaidsl.migrations.proof): the shipped 2019 → 2021 migration passes; deliberately wrong ones are rejected
+with a
 smallest counterexample that the reference evaluator confirms; and the three-valued encoding of checks agrees with
 the evaluator on reports with blanks, unknowns and failures."""
 
@@ -14,14 +15,14 @@ from conftest import SPECS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl import ir
-from gaidsl.compiler import compile_file
-from gaidsl.evaluate import evaluate, evaluate_instance
-from gaidsl.migrate import apply
-from gaidsl.migration import Migration
-from gaidsl.proof import Encoding, kleene, prove, shift
-from gaidsl.report import BLANK, UNKNOWN, Report
-from gaidsl.testing import samples
+from gaidsl.checking.evaluate import evaluate, evaluate_instance
+from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_file
+from gaidsl.migrations.apply import apply
+from gaidsl.migrations.migration import Migration
+from gaidsl.migrations.proof import Encoding, kleene, prove, shift
+from gaidsl.sampling.strategies import samples
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 SHIPPED_ALLOCATION = "allocate no_correction = unknown, fee_unpaid = unknown, other_reasons = old"

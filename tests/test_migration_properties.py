@@ -1,4 +1,4 @@
-"""Properties of migrating real-looking data (gaidsl.sample / gaidsl.testing on the 2019 spec):
+"""Properties of migrating real-looking data (gaidsl.sampling.samples / gaidsl.sampling.strategies on the 2019 spec):
 
 * valid 2019 reports — with last year's, and with cells left blank or unknown — migrate to reports that no 2021
   check fails (``format_in_force``, which the migration exempts, aside);
@@ -22,14 +22,14 @@ from conftest import SPECS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl.compiler import compile_file
-from gaidsl.evaluate import evaluate
-from gaidsl.migrate import Migrated, apply
-from gaidsl.migration import Migration
-from gaidsl.proof import prove
-from gaidsl.report import BLANK, UNKNOWN, Report
-from gaidsl.sample import valid_samples
-from gaidsl.testing import samples
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.language.compiler import compile_file
+from gaidsl.migrations.apply import Migrated, apply
+from gaidsl.migrations.migration import Migration
+from gaidsl.migrations.proof import prove
+from gaidsl.sampling.samples import valid_samples
+from gaidsl.sampling.strategies import samples
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 EXEMPT = {"format_in_force"}

@@ -12,8 +12,8 @@ from pathlib import Path
 import attrs
 import pytest
 
-from gaidsl.report import BLANK, UNKNOWN, Report
-from gaidsl.sample import valid_reports
+from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.sampling.samples import valid_reports
 from tests.conftest import SHARED, run_cli
 from tests.render_support import SPEC_FILES, spec, target
 
@@ -143,7 +143,7 @@ def _word_text_tables(text: str) -> list[str]:
 
 @pytest.mark.skipif(not (SHARED / "reports").exists(), reason="shared reports not available")
 def test_plain_text_tables_follow_the_published_report_line_for_line() -> None:
-    from gaidsl.data import load_report
+    from gaidsl.checking.data import load_report
 
     published = (SHARED / "reports" / "000_a7bba7f129f6cee5.txt").read_text(encoding="utf-8")
     published = published.replace("\t\n0\n\n\n", "\t0\n\n")  # the one value Word split with a stray line break

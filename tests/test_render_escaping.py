@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from gaidsl import ir
-from gaidsl.compiler import compile_text
-from gaidsl.layout import layout, xml_safe
+from gaidsl.forms.layout import layout, xml_safe
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_text
 from tests.render_support import target
 
 DANGEROUS = [
@@ -213,7 +213,7 @@ def test_any_label_is_safe_in_every_target(label: str) -> None:
 def test_formula_looking_text_values_are_strings_in_xlsx() -> None:
     from openpyxl import load_workbook
 
-    from gaidsl.report import Report
+    from gaidsl.checking.report import Report
 
     s = spec_with("x")
     assert s is not None

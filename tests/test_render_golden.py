@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gaidsl.data import load_report
-from gaidsl.layout import grid_dump, layout
+from gaidsl.checking.data import load_report
+from gaidsl.forms.layout import grid_dump, layout
 from tests.render_support import SPEC_FILES, check_golden, docx_dump, spec, target, xlsx_dump
 
 NAMES = list(SPEC_FILES)

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl import ir
+from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.forms.layout import paragraphs
+from gaidsl.forms.readback import read_bytes
 from gaidsl.ingest import ingest_bytes, ingest_text
-from gaidsl.layout import paragraphs
-from gaidsl.readback import read_bytes
-from gaidsl.report import BLANK, UNKNOWN, Report
-from gaidsl.testing import reports
+from gaidsl.language import ir
+from gaidsl.sampling.strategies import reports
 from tests.render_support import normalised, spec, target
 
 NAMES = ("2021", "overlay")

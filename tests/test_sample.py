@@ -12,14 +12,14 @@ from conftest import SPEC_2021, SPECS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl.compiler import compile_file, compile_text
-from gaidsl.data import load_report
-from gaidsl.encoding import Problem
-from gaidsl.evaluate import evaluate
-from gaidsl.ir import Spec
-from gaidsl.report import Report
-from gaidsl.sample import Sample, SampleError, invalid_reports, valid_reports, valid_samples
-from gaidsl.testing import reports, samples, violable_checks, violating
+from gaidsl.analysis.encoding import Problem
+from gaidsl.checking.data import load_report
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.report import Report
+from gaidsl.language.compiler import compile_file, compile_text
+from gaidsl.language.ir import Spec
+from gaidsl.sampling.samples import Sample, SampleError, invalid_reports, valid_reports, valid_samples
+from gaidsl.sampling.strategies import reports, samples, violable_checks, violating
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 OVERLAY_2019 = SPECS / "provincial_overlay_2019.gai"
@@ -345,7 +345,7 @@ except ImportError:  # pragma: no cover - the shared strategies module is option
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=spec_texts() if spec_texts is not None else st.nothing())
 def test_generated_specs_sample_and_violate(text: str) -> None:
-    from gaidsl.analysis import analyze
+    from gaidsl.analysis.consistency import analyze
 
     compilation = compile_text(text)
     assert compilation.spec is not None
@@ -371,7 +371,7 @@ def test_the_solver_fallback_when_drawing_keeps_failing() -> None:
         "      check rare: a == 7777 or b == 13131\n      check sum: c == a + b\n    }\n  }\n}\n"
     )
     spec = spec_of(text)
-    from gaidsl.sample import sampler
+    from gaidsl.sampling.samples import sampler
 
     batch = valid_reports(spec, 20, seed=1)
     assert sampler(spec).fallbacks > 0

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import gaidsl
-from gaidsl import ir
-from gaidsl.cli import main
+from gaidsl.cli.main import main
+from gaidsl.language import ir
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 ALL_SPECS = sorted(SPECS.glob("*.gai"))

@@ -40,7 +40,7 @@ from validator_support import (
 )
 
 import gaidsl
-from gaidsl.compiler import compile_text
+from gaidsl.language.compiler import compile_text
 from gaidsl.targets import available
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -290,7 +290,8 @@ test_differential_every_expression = _differential("kitchen")
 def test_samples_valid_violating_and_perturbed(
     node: Node, built: dict[str, Any], data: st.DataObject, name: str
 ) -> None:
-    """gaidsl.testing's samples (valid, breaking exactly one check, perturbed) give the reference's results."""
+    """gaidsl.sampling.strategies's samples (valid, breaking exactly one check, perturbed) give the reference's
+    results."""
     spec, path = built[name]
     _agree(node, spec, path, [texts_of(data.draw(sample_pairs(spec), label="sample"))])
 

@@ -20,10 +20,10 @@ from jsonschema import Draft202012Validator
 from spec_strategies import spec_texts
 from validator_support import data_text, kitchen_spec, report_pairs, shipped_spec
 
-from gaidsl import ir
-from gaidsl.compiler import compile_text
-from gaidsl.data import parse_report
-from gaidsl.diagnostics import has_errors
+from gaidsl.checking.data import parse_report
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_text
+from gaidsl.language.diagnostics import has_errors
 from gaidsl.targets import available
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
@@ -91,8 +91,9 @@ def test_fixture_report_is_valid(validators: dict[str, Any]) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data(), name=st.sampled_from(SPEC_FILES))
 def test_samples_are_valid(validators: dict[str, Any], data: st.DataObject, name: str) -> None:
-    """gaidsl.testing's valid samples (and their previous reports), as gaidsl writes them, satisfy the schema."""
-    from gaidsl.testing import samples
+    """gaidsl.sampling.strategies's valid samples (and their previous reports), as gaidsl writes them, satisfy the
+    schema."""
+    from gaidsl.sampling.strategies import samples
 
     spec, check = validators[name]
     sample = data.draw(samples(spec))

@@ -1,6 +1,6 @@
 """The Python target: a standalone module whose results are the reference evaluator's, record for record.
 
-Differential property tests run the generated module and :func:`gaidsl.evaluate.evaluate` on the same data file
+Differential property tests run the generated module and :func:`gaidsl.checking.evaluate.evaluate` on the same data file
 texts (valid, perturbed and malformed reports of the shipped specs, and random specs with hostile labels) and
 require identical results: statuses, values with their exponents, differences, tolerances and messages.
 """
@@ -41,10 +41,10 @@ from validator_support import (
 )
 
 import gaidsl
-from gaidsl.compiler import compile_text
-from gaidsl.evaluate import Evaluation
+from gaidsl.checking.evaluate import Evaluation
+from gaidsl.checking.wide_csv import wide_header
+from gaidsl.language.compiler import compile_text
 from gaidsl.targets import available
-from gaidsl.wide_csv import wide_header
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
 FIXTURE = ROOT / "tests" / "data" / "jiujia_2023.json"
@@ -217,7 +217,7 @@ def _text(value: Any) -> str:
 
 
 def _wide_csv(spec: gaidsl.Spec, lines: list[tuple[str, dict[str, Any], str]]) -> str:
-    """A wide CSV (gaidsl.wide_csv's header) of data dicts: ``(report_id, data, previous_id)`` per line."""
+    """A wide CSV (gaidsl.checking.wide_csv's header) of data dicts: ``(report_id, data, previous_id)`` per line."""
     header = wide_header(spec)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -313,7 +313,8 @@ test_differential_every_expression = _differential("kitchen")
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data(), name=st.sampled_from(SPEC_FILES))
 def test_samples_valid_violating_and_perturbed(built: dict[str, Any], data: st.DataObject, name: str) -> None:
-    """gaidsl.testing's samples (valid, breaking exactly one check, perturbed) give the reference's results."""
+    """gaidsl.sampling.strategies's samples (valid, breaking exactly one check, perturbed) give the reference's
+    results."""
     spec, module, _ = built[name]
     _agree(spec, module, *texts_of(data.draw(sample_pairs(spec), label="sample")))
 

@@ -21,11 +21,16 @@ from conftest import SPECS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl import engines, ir, load_spec, wide_csv, wide_csv_engine, wide_csv_sql
-from gaidsl.compiler import compile_text
-from gaidsl.data import load_report
-from gaidsl.evaluate import evaluate
-from gaidsl.report import BLANK, UNKNOWN, Report
+from gaidsl import load_spec
+from gaidsl.checking import wide_csv
+from gaidsl.checking.data import load_report
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.engines import database as engines
+from gaidsl.engines import wide_csv as wide_csv_engine
+from gaidsl.engines import wide_csv_sql
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_text
 from gaidsl.targets import available
 
 DATA = Path(__file__).parent / "data"
@@ -768,8 +773,8 @@ def test_wide_csv_values_are_read_as_the_data_reader_reads_them(
     rounded to 1 by DuckDB's CSV reader."""
     import csv
 
-    from gaidsl.data import read_entry
-    from gaidsl.wide_csv_sql import csv_key
+    from gaidsl.checking.data import read_entry
+    from gaidsl.engines.wide_csv_sql import csv_key
 
     spec = SPECS_BY_NAME["semantics"]
     key = "fields.day" if kind == "date" else VALUE_KEYS[kind]

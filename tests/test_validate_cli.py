@@ -225,9 +225,10 @@ WIDE_ENGINES = ["reference", "python", "duckdb", "postgres"]
 def wide(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple[str, str, str | None]]]:
     """A wide CSV of valid reports and reports breaking one check each, every report with last year's report on a
     line of its own (previous_id), and the failures the reference evaluator finds in it."""
-    from gaidsl import load_spec, wide_csv
-    from gaidsl.evaluate import evaluate
-    from gaidsl.sample import invalid_reports, valid_samples
+    from gaidsl import load_spec
+    from gaidsl.checking import wide_csv
+    from gaidsl.checking.evaluate import evaluate
+    from gaidsl.sampling.samples import invalid_reports, valid_samples
 
     spec = load_spec(SPEC_2021)
     samples = valid_samples(spec, 4, seed=3, with_previous=True)
@@ -402,10 +403,10 @@ MIGRATION = str(SPEC_2021.parent / "gov_info_disclosure_2019_to_2021.gai")
 def report_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Any]:
     """A 2021-format report whose carried-in applications are last year's carried-out ones as the migration converts
     them, and last year's report written in the 2019 format; with the converted last year's report."""
-    from gaidsl.compiler import compile_file
-    from gaidsl.data import load_report
-    from gaidsl.migrate import apply
-    from gaidsl.sample import valid_reports
+    from gaidsl.checking.data import load_report
+    from gaidsl.language.compiler import compile_file
+    from gaidsl.migrations.apply import apply
+    from gaidsl.sampling.samples import valid_reports
 
     folder = tmp_path_factory.mktemp("pair")
     migration = compile_file(MIGRATION).migration
@@ -438,8 +439,8 @@ def test_last_year_in_the_old_format_is_converted_by_the_migration(report_pair: 
     """With --previous-migration last year's 2019-format report is converted to 2021 first: the results are the
     evaluator's with the converted report as last year's, carry_over passes on every column, and the output says
     what was converted."""
-    from gaidsl.data import load_report
-    from gaidsl.evaluate import evaluate
+    from gaidsl.checking.data import load_report
+    from gaidsl.checking.evaluate import evaluate
 
     this_year, previous, converted = report_pair
     args = ("validate", SPEC, str(this_year), "--previous", str(previous), "--previous-migration", MIGRATION)

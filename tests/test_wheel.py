@@ -36,7 +36,8 @@ def test_wheel_installs_and_checks_shipped_specs(tmp_path: Path) -> None:
     assert install.returncode == 0, install.stderr
 
     where = _run(
-        python, "-c", "import gaidsl.resources as r; print(r.specs_dir()); print(r.grammar_path())", cwd=tmp_path
+        python, "-c", "import gaidsl.language.resources as r; print(r.specs_dir()); print(r.grammar_path())",
+        cwd=tmp_path
     )
     assert where.returncode == 0, where.stderr
     specs_dir, grammar = (Path(line) for line in where.stdout.split())
@@ -47,5 +48,5 @@ def test_wheel_installs_and_checks_shipped_specs(tmp_path: Path) -> None:
     check = _run(env_dir / "bin" / "gaidsl", "check", *shipped, cwd=tmp_path)
     assert check.returncode == 0, check.stderr
     assert check.stdout.count("通过") == len(shipped)
-    targets = _run(python, "-c", "import gaidsl.resources as r; print(r.targets_dir())", cwd=tmp_path)
+    targets = _run(python, "-c", "import gaidsl.language.resources as r; print(r.targets_dir())", cwd=tmp_path)
     assert "site-packages" in targets.stdout

@@ -26,11 +26,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from gaidsl import ir, load_spec
-from gaidsl.compiler import compile_text
-from gaidsl.data import parse_report
-from gaidsl.diagnostics import has_errors
-from gaidsl.evaluate import dumps, evaluate
+from gaidsl import load_spec
+from gaidsl.checking.data import parse_report
+from gaidsl.checking.evaluate import dumps, evaluate
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_text
+from gaidsl.language.diagnostics import has_errors
 from gaidsl.targets import available
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -260,7 +261,7 @@ format kitchen version 2024 "全部表达式" {
 
 @functools.cache
 def shipped_spec(name: str) -> ir.Spec:
-    """A spec of ``specs/`` (one object per process, so gaidsl.testing's per-spec caches are shared)."""
+    """A spec of ``specs/`` (one object per process, so gaidsl.sampling.strategies's per-spec caches are shared)."""
     return load_spec(ROOT / "specs" / name)
 
 
@@ -557,9 +558,10 @@ def perturb(data: dict[str, Any], spec: ir.Spec, rnd: random.Random) -> None:
 
 @st.composite
 def sample_pairs(draw: st.DrawFn, spec: ir.Spec) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """(report, last year's report or None) from gaidsl.testing: a valid sample, a sample breaking exactly one
+    """(report, last year's report or None) from gaidsl.sampling.strategies: a valid sample, a sample breaking exactly
+    one
     check, or a valid sample with a few values perturbed."""
-    from gaidsl.testing import samples, violable_checks, violating
+    from gaidsl.sampling.strategies import samples, violable_checks, violating
 
     kind = draw(st.sampled_from(["valid", "violating", "perturbed"]))
     if kind == "violating":

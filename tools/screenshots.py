@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gaidsl.compiler import compile_file  # noqa: E402
-from gaidsl.data import load_report  # noqa: E402
-from gaidsl.render_cli import render, renderer  # noqa: E402
+from gaidsl.checking.data import load_report  # noqa: E402
+from gaidsl.cli.render import render, renderer  # noqa: E402
+from gaidsl.language.compiler import compile_file  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,7 +1,8 @@
 """Reading published reports back into data: ``gaidsl ingest``.
 
 ``ingest_file(spec, path)`` (or ``ingest_text``/``ingest_bytes``) reads a published annual report — Word text, a
-web page (HTML or ``|``-joined text), PDF layout text or a .docx file — into a :class:`~gaidsl.report.Report` of the
+web page (HTML or ``|``-joined text), PDF layout text or a .docx file — into a :class:`~gaidsl.checking.report.Report`
+of the
 spec, with the provenance of every value and a reading log of what could not be read and why (a workbook or Word
 document that gaidsl wrote, filled in, is read back by its own map: :mod:`.written`). Pass a sequence of
 specs instead of one to choose the version by the report's layout (``--spec auto``). See :mod:`.reader` for the

@@ -22,13 +22,13 @@ from typing import Any, TextIO
 
 import attrs
 
-from gaidsl import ir
-from gaidsl.evaluate import Evaluation, evaluate
+from gaidsl.checking.evaluate import Evaluation, evaluate
+from gaidsl.checking.report import Missing
 from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.model import LogEntry
 from gaidsl.ingest.normalise import label_key
 from gaidsl.ingest.reader import Result, ingest_file, unreadable_entry
-from gaidsl.report import Missing
+from gaidsl.language import ir
 
 FOLDER_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".xlsx"})
 """What a folder is searched for (a file named on the command line is read whatever its name); hidden files and the

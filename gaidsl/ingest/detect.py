@@ -25,10 +25,10 @@ from pathlib import Path
 
 import attrs
 
-from gaidsl import ir
 from gaidsl.ingest import docx, html, pdf_layout, pipe_text, word_text
 from gaidsl.ingest.model import Document, Line
 from gaidsl.ingest.normalise import label_key
+from gaidsl.language import ir
 
 
 class Unreadable(Exception):
@@ -174,8 +174,8 @@ def _own_cached(spec: ir.Spec, candidates: tuple[ir.Spec, ...]) -> tuple[str, ..
 @functools.lru_cache(maxsize=1)
 def shipped_specs() -> tuple[ir.Spec, ...]:
     """The national specs shipped with gaidsl (overlays left out), oldest version first."""
-    from gaidsl.compiler import compile_file
-    from gaidsl.resources import specs_dir
+    from gaidsl.language.compiler import compile_file
+    from gaidsl.language.resources import specs_dir
 
     folder = specs_dir()
     if folder is None:

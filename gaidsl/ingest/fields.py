@@ -26,10 +26,10 @@ from decimal import Decimal
 
 import attrs
 
-from gaidsl import ir
+from gaidsl.checking.report import FieldValue
 from gaidsl.ingest.model import Block, Line, Provenance
 from gaidsl.ingest.normalise import fold, tidy_spacing
-from gaidsl.report import FieldValue
+from gaidsl.language import ir
 
 _REPORT_WORDS = ("年度报告", "工作报告", "年报", "年度工作报告")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")

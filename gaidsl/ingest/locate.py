@@ -36,12 +36,12 @@ from decimal import Decimal
 
 import attrs
 
-from gaidsl import ir
-from gaidsl.evaluate import cell_label
+from gaidsl.checking.evaluate import cell_label
+from gaidsl.checking.report import BLANK, UNKNOWN, Value
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Line, LogEntry, Piece, Provenance
 from gaidsl.ingest.normalise import label_key, parse_cell, similarity, tidy_spacing
-from gaidsl.report import BLANK, UNKNOWN, Value
+from gaidsl.language import ir
 
 _NUMERALS = "一二三四五六七八九十"
 _PART_NUMBER = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．，,]")

@@ -38,8 +38,8 @@ ING200     warning  a number quoted in the text of part 一 differs from the tab
 
 from __future__ import annotations
 
-from gaidsl.diagnostics import Text
 from gaidsl.ingest.model import LogEntry
+from gaidsl.language.diagnostics import Text
 
 TEMPLATES: dict[str, tuple[str, str, str]] = {
     "ING001": ("error", "无法读取：{reason}", "cannot read: {reason_en}"),

@@ -15,8 +15,8 @@ from typing import Any
 
 import attrs
 
-from gaidsl.diagnostics import Text
-from gaidsl.report import Missing, Report
+from gaidsl.checking.report import Missing, Report
+from gaidsl.language.diagnostics import Text
 
 
 @attrs.frozen

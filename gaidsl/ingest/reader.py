@@ -1,4 +1,4 @@
-"""Reading one published report into a :class:`~gaidsl.report.Report`, with provenance and a reading log.
+"""Reading one published report into a :class:`~gaidsl.checking.report.Report`, with provenance and a reading log.
 
 The steps: pick the layout reader (:mod:`~gaidsl.ingest.detect`), turn the input into blocks, find the parts
 (:mod:`~gaidsl.ingest.locate`), read each table (:mod:`~gaidsl.ingest.tables`), take each part's text, the
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import attrs
 
-from gaidsl import ir
+from gaidsl.checking.report import Report, Value
 from gaidsl.ingest.detect import Unreadable, choose_spec, read_document
 from gaidsl.ingest.fields import contact_fields, fill_fields, find_in_text, find_title, publication_date
 from gaidsl.ingest.locate import Reading, Region, TableIndex, block_text, find_parts, region_text, spec_index
@@ -26,7 +26,7 @@ from gaidsl.ingest.model import Block, Document, Ingested, LogEntry, Provenance,
 from gaidsl.ingest.normalise import fold, label_key
 from gaidsl.ingest.tables import read_table
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
-from gaidsl.report import Report, Value
+from gaidsl.language import ir
 
 __all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "ingest_text"]
 

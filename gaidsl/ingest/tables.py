@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import attrs
 
+from gaidsl.checking.report import BLANK as BLANK_VALUE
+from gaidsl.checking.report import UNKNOWN as UNKNOWN_VALUE
 from gaidsl.ingest.locate import Reading, RowTarget, TableIndex
 from gaidsl.ingest.model import Block, Line, Piece, Provenance, Row
 from gaidsl.ingest.normalise import THRESHOLD, coverage, label_key, parse_cell, similarity, value_like
-from gaidsl.report import BLANK as BLANK_VALUE
-from gaidsl.report import UNKNOWN as UNKNOWN_VALUE
 
 OWN_BONUS = 0.01  # prefer the row whose own line carries the label over one that only has it nearby
 

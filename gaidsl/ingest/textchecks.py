@@ -26,12 +26,12 @@ from decimal import Decimal
 
 import attrs
 
-from gaidsl import ir
-from gaidsl.diagnostics import Text
+from gaidsl.checking.report import Missing, Value
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import LogEntry
 from gaidsl.ingest.normalise import fold, tidy_spacing
-from gaidsl.report import Missing, Value
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
 
 _GAP = r"[^。；;，,：:\d（）()]"
 

@@ -8,7 +8,8 @@ Which files
     ``.docx`` is a published report, read by its tables and headings (:mod:`~gaidsl.ingest.docx`).
 
 How
-    :mod:`gaidsl.readback` takes every entry from its place (the workbook's ``_gaidsl`` map; the document's tables in
+    :mod:`gaidsl.forms.readback` takes every entry from its place (the workbook's ``_gaidsl`` map; the document's tables
+    in
     the spec's order), and the entries are checked as a data file. The spec is the one the file says it was written
     for: with a spec given, a file for another format or version is refused (GAI710/GAI711); with ``--spec auto``,
     the shipped spec of that format and version is used. A value that is not valid for its cell or field (a count
@@ -25,8 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gaidsl import ir, readback
-from gaidsl.diagnostics import Diagnostic
+from gaidsl.forms import readback
+from gaidsl.forms.layout import layout
 from gaidsl.ingest import docx
 from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.locate import spec_index
@@ -34,7 +35,8 @@ from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Ingested, LogEntry, Provenance
 from gaidsl.ingest.reader import Result
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
-from gaidsl.layout import layout
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Diagnostic
 
 ROUTES = {
     "gaidsl_xlsx": (

@@ -1,7 +1,7 @@
 """The report as a Word document (python-docx), looking like the published ones: the title
 "<body><year>年政府信息公开工作年度报告" in 宋体, part headings in 黑体, body text in 仿宋_GB2312 (Word substitutes
 when a font is missing; LibreOffice falls back to Noto CJK), the tables with the official merged headers (from
-:mod:`gaidsl.layout`) in 宋体, page numbers "— N —" centred in the footer, A4.
+:mod:`gaidsl.forms.layout`) in 宋体, page numbers "— N —" centred in the footer, A4.
 
 ``render(spec, report)`` gives the filled report. The build output is the blank form: a 报告信息 table for the
 fields, each part with its guidance (style ``gaidsl 填写提示``, not read back) and an empty paragraph to write in,
@@ -23,8 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
-from gaidsl import ir
-from gaidsl.layout import (
+from gaidsl.checking.report import BLANK, Report
+from gaidsl.forms.layout import (
     UNKNOWN_TEXT,
     Grid,
     Layout,
@@ -37,7 +37,7 @@ from gaidsl.layout import (
     value_text,
     xml_safe,
 )
-from gaidsl.report import BLANK, Report
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target
 
 SONG, FANGSONG, HEI = "宋体", "仿宋_GB2312", "黑体"

@@ -1,7 +1,7 @@
 """A blank fillable form as one self-contained offline HTML file.
 
 The six parts in order; text areas with the spec's guidance; the tables with the official merged headers (from
-:mod:`gaidsl.layout`, drawn by the ``html`` target's ``grid_html``); one input per cell typed by the cell's kind
+:mod:`gaidsl.forms.layout`, drawn by the ``html`` target's ``grid_html``); one input per cell typed by the cell's kind
 (whole numbers, signed integers, decimals with their unit and places); each input's accessible name gives its row
 and column. Checking is live: the generated JavaScript validator (``targets/javascript``) is inlined and runs on
 every change, so the form gives exactly `gaidsl validate`'s results: failing cells are marked and each failing
@@ -21,9 +21,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from gaidsl import ir
-from gaidsl.layout import Box, Grid, cell_headers, layout
-from gaidsl.report import Report
+from gaidsl.checking.report import Report
+from gaidsl.forms.layout import Box, Grid, cell_headers, layout
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target, environment, target_module
 
 HERE = Path(__file__).resolve().parent

@@ -1,5 +1,5 @@
 """The report as one HTML page for reading and publishing: title, the six parts, the tables with the official merged
-headers (from :mod:`gaidsl.layout`), a print stylesheet for A4. Blank cells are empty (never 0); unknown values are
+headers (from :mod:`gaidsl.forms.layout`), a print stylesheet for A4. Blank cells are empty (never 0); unknown values are
 marked. Every label and text is escaped.
 
 ``render(spec, report)`` gives a filled report; the build output is the blank report. ``grid_html`` is shared with
@@ -13,8 +13,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from gaidsl import ir
-from gaidsl.layout import (
+from gaidsl.checking.report import Report
+from gaidsl.forms.layout import (
     UNKNOWN_TEXT,
     Box,
     Grid,
@@ -26,7 +26,7 @@ from gaidsl.layout import (
     signature,
     text_of,
 )
-from gaidsl.report import Report
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target, environment
 
 HERE = Path(__file__).resolve().parent

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from gaidsl import ir
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target, environment, target_module
 
 HERE = Path(__file__).resolve().parent

@@ -12,9 +12,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from gaidsl import ir
-from gaidsl.data import MAX_MAGNITUDE
-from gaidsl.report import UNKNOWN_MARKER
+from gaidsl.checking.data import MAX_MAGNITUDE
+from gaidsl.checking.report import UNKNOWN_MARKER
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from gaidsl import ir
-from gaidsl.layout import (
+from gaidsl.checking.report import Report
+from gaidsl.forms.layout import (
     UNKNOWN_TEXT,
     Box,
     Grid,
@@ -26,7 +26,7 @@ from gaidsl.layout import (
     signature,
     text_of,
 )
-from gaidsl.report import Report
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target, target_module
 
 HERE = Path(__file__).resolve().parent

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from gaidsl import ir
-from gaidsl.layout import layout
-from gaidsl.report import Report
+from gaidsl.checking.report import Report
+from gaidsl.forms.layout import layout
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target, target_module
 
 HERE = Path(__file__).resolve().parent

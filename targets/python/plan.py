@@ -1,7 +1,7 @@
 """What a generated validator must compute for each check position: a language-neutral plan, shared by the Python
 and JavaScript targets (each renders it in its own syntax).
 
-The plan mirrors :mod:`gaidsl.evaluate` node for node, so the generated code gives the same values, the same
+The plan mirrors :mod:`gaidsl.checking.evaluate` node for node, so the generated code gives the same values, the same
 exponents of the same decimals and the same messages as the reference evaluator:
 
 - every cell, field and text block a position reads becomes one *reference* (deduplicated in the evaluator's walk
@@ -10,7 +10,7 @@ exponents of the same decimals and the same messages as the reference evaluator:
   ``Decimal(0) + t1 + t2 …``, as ``sum(…, Decimal(0))`` does) and its tolerance as a tree of half units, folded to a
   constant where no amount is read;
 - the condition becomes a :class:`Logic` tree over the comparisons' outcomes (three-valued, Kleene);
-- the message is planned per case of :func:`gaidsl.explain.explain`: the static names and the runtime values.
+- the message is planned per case of :func:`gaidsl.checking.explain.explain`: the static names and the runtime values.
 
 Nothing here is evaluated at run time: the targets turn the trees into straight-line code.
 """
@@ -21,12 +21,12 @@ import decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gaidsl import ir
-from gaidsl.evaluate import PRECISION, cell_labels
-from gaidsl.explain import _LISTED, _SYMBOL, _name, _where
+from gaidsl.checking.evaluate import PRECISION, cell_labels
+from gaidsl.checking.explain import _LISTED, _SYMBOL, _name, _where
+from gaidsl.language import ir
 
 ZERO = Decimal(0)
-LISTED = _LISTED  # names an "unverifiable" message lists before "and N more" (gaidsl.explain)
+LISTED = _LISTED  # names an "unverifiable" message lists before "and N more" (gaidsl.checking.explain)
 
 
 # ---------------------------------------------------------------------------------------------------- trees
@@ -138,7 +138,7 @@ class Side:
 
 @dataclass(frozen=True)
 class Message:
-    """How :func:`gaidsl.explain.explain` words a pass or fail of this position.
+    """How :func:`gaidsl.checking.explain.explain` words a pass or fail of this position.
 
     ``compare``: one comparison at the top (``left``/``right`` sides, ``symbol``); ``text``: mentions/empty
     (``holds``/``fails`` are the two fixed texts, zh and en); ``listing``: the rule, the verdict and the values."""
@@ -299,7 +299,7 @@ class _Builder:
         self.comparisons.append(item)
         return number
 
-    # ---- messages (gaidsl.explain)
+    # ---- messages (gaidsl.checking.explain)
     def side(self, expr: ir.Expr) -> Side:
         pieces, single = self._pieces(expr)
         return Side(tuple(pieces), single)
@@ -368,7 +368,7 @@ def _signed(piece: Piece, sign: int) -> Piece:
 
 
 def _join(terms: list[tuple[int, str]]) -> str:
-    """``gaidsl.explain._join``: ``a + b − c``, a leading ``−`` for a negative first term."""
+    """``gaidsl.checking.explain._join``: ``a + b − c``, a leading ``−`` for a negative first term."""
     out = ""
     for index, (sign, piece) in enumerate(terms):
         if index == 0:
@@ -452,7 +452,7 @@ class Slot:
 
 
 def slots(spec: ir.Spec) -> tuple[Slot, ...]:
-    """Every key a data file may hold, with the rules :mod:`gaidsl.data` reads it by."""
+    """Every key a data file may hold, with the rules :mod:`gaidsl.checking.data` reads it by."""
     out: list[Slot] = []
     for cell in spec.cells.values():
         out.append(Slot("values", cell.key, cell.type.kind, cell.type.decimals, cell.type.choices))
@@ -469,4 +469,4 @@ def python_whitespace() -> str:
     return "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
 
-MAX_DIGITS = 15  # gaidsl.data.MAX_MAGNITUDE = 10 ** 15
+MAX_DIGITS = 15  # gaidsl.checking.data.MAX_MAGNITUDE = 10 ** 15

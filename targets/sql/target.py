@@ -16,7 +16,7 @@ Representation (the same in every dialect; ``README.md`` of the built target say
       cell's ``decimals`` (6 when the spec gives none; PostgreSQL is unbounded).
 
 The validation view gives one row per (report, check, position): status ``pass``/``fail``/``unverifiable`` by the
-reference evaluator's rules (:mod:`gaidsl.evaluate`): SQL's three-valued logic with ``NULL`` as unknown *is* Kleene
+reference evaluator's rules (:mod:`gaidsl.checking.evaluate`): SQL's three-valued logic with ``NULL`` as unknown *is* Kleene
 logic, comparisons use the same tolerance rule, text conditions read a blank text as ``''``.
 """
 
@@ -31,8 +31,8 @@ from typing import Any
 
 import attrs
 
-from gaidsl import ir
-from gaidsl.data import MAX_MAGNITUDE
+from gaidsl.checking.data import MAX_MAGNITUDE
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target, environment
 
 FOLDER = Path(__file__).resolve().parent
@@ -444,7 +444,7 @@ _SQL_OP = {"==": "=", "!=": "<>", "<=": "<=", ">=": ">=", "<": "<", ">": ">"}
 
 
 def _tolerant(op: str, d: str, t: str) -> str:
-    """The tolerance rule of :func:`gaidsl.evaluate.compare_numbers`."""
+    """The tolerance rule of :func:`gaidsl.checking.evaluate.compare_numbers`."""
     return {
         "==": f"(abs({d}) <= {t})",
         "!=": f"(abs({d}) > {t})",

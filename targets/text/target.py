@@ -8,9 +8,9 @@ each row and one more after the table. Blank values are empty lines (never 0), u
 
 from __future__ import annotations
 
-from gaidsl import ir
-from gaidsl.layout import Grid, Layout, cell_text, contact_line, layout, paragraphs, signature, text_of
-from gaidsl.report import Report
+from gaidsl.checking.report import Report
+from gaidsl.forms.layout import Grid, Layout, cell_text, contact_line, layout, paragraphs, signature, text_of
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from gaidsl import ir
+from gaidsl.language import ir
 
 Ref = Callable[[str], str]  # cell key → A1 reference (with sheet)
 

@@ -1,7 +1,7 @@
 """The report as an Excel workbook (openpyxl): a blank form to fill, or a filled report (``render``).
 
 Sheets: 报告信息 (the report's fields and how to fill the workbook), one sheet per part with tables laid out like
-the official tables (the grids of :mod:`gaidsl.layout`: merged headers, corner note, row-header columns), 文字部分
+the official tables (the grids of :mod:`gaidsl.forms.layout`: merged headers, corner note, row-header columns), 文字部分
 (the text parts, with guidance), 校验 (one row per check and position: formulas computing both sides, the difference
 and the status, with conditional formatting), and a hidden sheet ``_gaidsl`` mapping every cell key to its place,
 which ``gaidsl readback`` uses to read a filled workbook back into a data file.
@@ -28,9 +28,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gaidsl import ir
-from gaidsl.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
-from gaidsl.report import BLANK, UNKNOWN, Missing, Report
+from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
+from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
+from gaidsl.language import ir
 from gaidsl.targets import Files, Target, target_module
 
 HERE = Path(__file__).resolve().parent

@@ -1,0 +1,415 @@
+"""Check expressions as z3 formulas: the one translation spec analysis, samplers and strategies share.
+
+Every check instance (one per broadcast position) becomes a formula. ``count`` cells and fields are ``Int ≥ 0``,
+``integer`` ones ``Int``, ``amount`` ones ``Real ≥ 0`` (or, with ``exact_decimals``, a whole number of units in their
+last decimal place, which is what a sampler writes). ``previous.x`` is a separate variable of the previous period
+with the same type. Text fields and text cells are z3 strings (text ``==`` is string equality, a ``choice`` field
+one of its choices). ``empty``, ``mentions`` and ``length`` of a text block are, with ``text_atoms`` (what analysis
+and samplers use), free variables tied by the few facts that relate them (:meth:`Encoder.atom`); without it, z3's
+string theory (``contains``, "only whitespace", string length), exact but slow.
+
+Comparisons follow the reference evaluator's tolerance rule (``d = left − right``; ``==`` is ``|d| ≤ t``, ``<`` is
+``d < −t`` …) with the check's explicit ``tolerance``; the implicit reported-precision allowance is taken as 0 by
+default (exact arithmetic can only make fewer reports valid, never more) and computed from the written decimals as
+the evaluator does when ``exact_decimals`` is on.
+
+:class:`Problem` puts all instances in one incremental solver, each behind two assumption literals ("holds",
+"fails"), so any question "can these hold while those fail?" is one ``check`` call. :func:`let_go` drops
+assumptions named by unsat cores until the rest hold (the samplers' wishes, analysis rays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import z3  # type: ignore[import-untyped]
+
+from gaidsl.language import ir
+
+VarKey = tuple[str, str, bool]  # ("cell" | "field" | "text", key, previous)
+Z3 = Any  # z3 terms are untyped
+
+WHITESPACE = (" ", "\t", "\n", "\r", "\u3000", "\xa0", "\f", "\v")
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def var_ref(key: VarKey) -> str:
+    """How a variable is written in a spec: ``requests.received.natural``, ``previous.year``."""
+    return ("previous." if key[2] else "") + key[1]
+
+
+def to_fraction(value: Decimal | Fraction | int) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def z3_number(value: Decimal | Fraction | int) -> Z3:
+    frac = to_fraction(value)
+    if frac.denominator == 1:
+        return z3.IntVal(frac.numerator)
+    return z3.RealVal(f"{frac.numerator}/{frac.denominator}")
+
+
+def from_z3(value: Z3) -> Fraction:
+    """A z3 numeral (int or rational) as a Fraction."""
+    if z3.is_int_value(value):
+        return Fraction(value.as_long())
+    if z3.is_rational_value(value):
+        return Fraction(value.numerator_as_long(), value.denominator_as_long())
+    if z3.is_algebraic_value(value):  # pragma: no cover - linear problems have rational models
+        return Fraction(value.approx(20).as_fraction())
+    raise ValueError(f"not a number: {value}")
+
+
+class Encoder:
+    """IR expressions as z3 terms, creating variables (and their type constraints) as they are met."""
+
+    def __init__(
+        self, spec: ir.Spec, *, exact_decimals: bool = False, default_decimals: int = 2, text_atoms: bool = False
+    ) -> None:
+        self.spec = spec
+        self.exact = exact_decimals
+        self.text_atoms = text_atoms
+        self.atoms: dict[tuple[VarKey, str, tuple[str, ...]], Z3] = {}
+        self.default_decimals = default_decimals
+        self.vars: dict[VarKey, Z3] = {}
+        self.background: list[Z3] = []
+        self.directions: dict[VarKey, Z3] = {}
+        self.ray_background: list[Z3] = []
+        self._whitespace = z3.Star(z3.Union(*[z3.Re(c) for c in WHITESPACE]))
+
+    def type_of(self, key: VarKey) -> ir.CellType | None:
+        kind, name, _ = key
+        if kind == "cell":
+            return self.spec.cells[name].type
+        if kind == "field":
+            return self.spec.fields[name].type
+        return None
+
+    def decimals(self, key: VarKey) -> int:
+        cell_type = self.type_of(key)
+        if cell_type is None or cell_type.kind != "amount":
+            return 0
+        return cell_type.decimals if cell_type.decimals is not None else self.default_decimals
+
+    def numeric(self, key: VarKey) -> bool:
+        cell_type = self.type_of(key)
+        return cell_type is not None and cell_type.numeric
+
+    def var(self, key: VarKey) -> Z3:
+        found = self.vars.get(key)
+        if found is not None:
+            return found
+        name = f"{key[0]}:{var_ref(key)}"
+        cell_type = self.type_of(key)
+        term: Z3
+        if cell_type is None or not cell_type.numeric:
+            term = z3.String(name)
+            if cell_type is not None and cell_type.kind == "choice" and cell_type.choices:
+                self.background.append(z3.Or(*[term == z3.StringVal(c) for c in cell_type.choices]))
+        elif cell_type.kind == "amount":
+            if self.exact:
+                units = z3.Int(name + "#units")
+                self.background.append(units >= 0)
+                term = z3.ToReal(units) / (10 ** self.decimals(key))
+            else:
+                term = z3.Real(name)
+                self.background.append(term >= 0)
+        else:
+            term = z3.Int(name)
+            if cell_type.kind == "count":
+                self.background.append(term >= 0)
+        self.vars[key] = term
+        return term
+
+    def atom(self, ref: ir.TextRef, kind: str, words: tuple[str, ...] = ()) -> Z3:
+        """With ``text_atoms``: a free variable standing for ``empty(t)``, ``mentions(t, words…)`` (Bool) or
+        ``length(t)`` (Int ≥ 0) instead of z3's string theory, which makes every query slow once a ``length`` or
+        ``mentions`` is in the solver and can stall on long fixed texts. What ties atoms of one text together is
+        stated: an empty text mentions no (non-blank) word; a text of length 0 is empty; a text mentioning a word
+        is at least that long; mentioning "信息处理费" means mentioning "处理费". The samplers write texts matching
+        the atoms' values."""
+        key = self.key_of(ref)
+        found = self.atoms.get((key, kind, words))
+        if found is not None:
+            return found
+        name = f"{kind}:{var_ref(key)}:{'|'.join(words)}"
+        found = z3.Int(name) if kind == "length" else z3.Bool(name)
+        self.atoms[(key, kind, words)] = found
+        if kind == "length":
+            self.background.append(found >= 0)
+        mine = {(k, w): a for (other, k, w), a in self.atoms.items() if other == key}
+        for (other_kind, other_words), other in mine.items():
+            self.background.extend(_atom_axioms(kind, words, found, other_kind, other_words, other))
+            if other is not found:
+                self.background.extend(_atom_axioms(other_kind, other_words, other, kind, words, found))
+        return found
+
+    @staticmethod
+    def key_of(ref: ir.CellRef | ir.FieldRef | ir.TextRef) -> VarKey:
+        if isinstance(ref, ir.CellRef):
+            return ("cell", ref.cell, ref.previous)
+        if isinstance(ref, ir.FieldRef):
+            return ("field", ref.field, ref.previous)
+        return ("text", ref.block, ref.previous)
+
+    def num(self, expr: ir.Expr) -> Z3:
+        if isinstance(expr, ir.Const):
+            return z3_number(expr.value)
+        if isinstance(expr, ir.CellRef | ir.FieldRef):
+            return self.var(self.key_of(expr))
+        if isinstance(expr, ir.Sum):
+            if not expr.terms:
+                return z3.IntVal(0)
+            return z3.Sum([self.num(term) if sign > 0 else -self.num(term) for sign, term in expr.terms])
+        if isinstance(expr, ir.Scale):
+            return z3_number(expr.factor) * self.num(expr.arg)
+        if isinstance(expr, ir.Length):
+            if self.text_atoms:
+                return self.atom(expr.arg, "length")
+            return z3.Length(self.text(expr.arg))
+        raise TypeError(f"not a number expression: {expr!r}")
+
+    def text(self, expr: ir.Expr) -> Z3:
+        if isinstance(expr, ir.TextConst):
+            return z3.StringVal(expr.value)
+        if isinstance(expr, ir.TextRef | ir.FieldRef | ir.CellRef):
+            return self.var(self.key_of(expr))
+        raise TypeError(f"not a text expression: {expr!r}")
+
+    def slack(self, expr: ir.Expr) -> Fraction:
+        """The evaluator's reported-precision allowance when amounts are written with their cell's decimals."""
+        if not self.exact:
+            return Fraction(0)
+        if isinstance(expr, ir.Sum):
+            return sum((self.slack(term) for _, term in expr.terms), Fraction(0))
+        if isinstance(expr, ir.Scale):
+            return abs(to_fraction(expr.factor)) * self.slack(expr.arg)
+        if isinstance(expr, ir.CellRef | ir.FieldRef):
+            key = self.key_of(expr)
+            cell_type = self.type_of(key)
+            if cell_type is not None and cell_type.kind == "amount":
+                return Fraction(1, 2 * 10 ** self.decimals(key))
+        return Fraction(0)
+
+    def cond(self, expr: ir.Expr, tolerance: Decimal | None) -> Z3:
+        if isinstance(expr, ir.Compare):
+            if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
+                same = self.text(expr.left) == self.text(expr.right)
+                return same if expr.op == "==" else z3.Not(same)
+            diff = self.num(expr.left) - self.num(expr.right)
+            tol = self.slack(expr.left) + self.slack(expr.right) if tolerance is None else to_fraction(tolerance)
+            t = z3_number(tol)
+            return {
+                "==": lambda: z3.And(diff <= t, diff >= -t) if tol else diff == 0,
+                "!=": lambda: z3.Or(diff > t, diff < -t) if tol else diff != 0,
+                "<=": lambda: diff <= t,
+                ">=": lambda: diff >= -t,
+                "<": lambda: diff < -t,
+                ">": lambda: diff > t,
+            }[expr.op]()
+        if isinstance(expr, ir.And):
+            return z3.And(*[self.cond(a, tolerance) for a in expr.args])
+        if isinstance(expr, ir.Or):
+            return z3.Or(*[self.cond(a, tolerance) for a in expr.args])
+        if isinstance(expr, ir.Not):
+            return z3.Not(self.cond(expr.arg, tolerance))
+        if isinstance(expr, ir.Implies):
+            return z3.Implies(self.cond(expr.condition, tolerance), self.cond(expr.then, tolerance))
+        if isinstance(expr, ir.Mentions) and self.text_atoms:
+            return self.atom(expr.arg, "mentions", expr.words)
+        if isinstance(expr, ir.Empty) and self.text_atoms:
+            return self.atom(expr.arg, "empty")
+        if isinstance(expr, ir.Mentions):
+            content = self.text(expr.arg)
+            return z3.Or(*[z3.Contains(content, z3.StringVal(w)) for w in expr.words])
+        if isinstance(expr, ir.Empty):
+            return z3.InRe(self.text(expr.arg), self._whitespace)
+        raise TypeError(f"not a condition: {expr!r}")
+
+    # ---- rays: does the set of valid reports run off to infinity in some direction?
+    def direction(self, key: VarKey) -> Z3:
+        """The component of a ray direction along variable ``key`` (same sort, sign-limited like the variable)."""
+        found = self.directions.get(key)
+        if found is not None:
+            return found
+        self.var(key)
+        cell_type = self.type_of(key)
+        assert cell_type is not None
+        name = f"dir:{key[0]}:{var_ref(key)}"
+        term = z3.Real(name) if cell_type.kind == "amount" else z3.Int(name)
+        if cell_type.kind != "integer":
+            self.ray_background.append(term >= 0)
+        self.directions[key] = term
+        return term
+
+    def num_direction(self, expr: ir.Expr) -> Z3:
+        """The linear part of a number expression applied to the direction (constants and text lengths: 0)."""
+        if isinstance(expr, ir.Const | ir.Length):
+            return z3.IntVal(0)
+        if isinstance(expr, ir.CellRef | ir.FieldRef):
+            return self.direction(self.key_of(expr))
+        if isinstance(expr, ir.Sum):
+            if not expr.terms:
+                return z3.IntVal(0)
+            return z3.Sum([self.num_direction(t) if s > 0 else -self.num_direction(t) for s, t in expr.terms])
+        if isinstance(expr, ir.Scale):
+            return z3_number(expr.factor) * self.num_direction(expr.arg)
+        raise TypeError(f"not a number expression: {expr!r}")
+
+    def ray(self, expr: ir.Expr, tolerance: Decimal | None, positive: bool = True) -> Z3:
+        """A condition on a point x and a direction d implying ``expr`` (or its negation) at x + t·d for all t ≥ 0."""
+        if isinstance(expr, ir.Compare):
+            if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
+                return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
+            op = expr.op if positive else _NEGATED[expr.op]
+            at_x = self.cond(ir.Compare(op, expr.left, expr.right), tolerance)
+            along = self.num_direction(expr.left) - self.num_direction(expr.right)
+            if op == "==":
+                return z3.And(at_x, along == 0)
+            if op == "!=":
+                above = self.cond(ir.Compare(">", expr.left, expr.right), tolerance)
+                below = self.cond(ir.Compare("<", expr.left, expr.right), tolerance)
+                return z3.Or(z3.And(above, along >= 0), z3.And(below, along <= 0))
+            return z3.And(at_x, along <= 0 if op in ("<", "<=") else along >= 0)
+        if isinstance(expr, ir.And | ir.Or):
+            parts = [self.ray(a, tolerance, positive) for a in expr.args]
+            return z3.And(*parts) if isinstance(expr, ir.And) == positive else z3.Or(*parts)
+        if isinstance(expr, ir.Not):
+            return self.ray(expr.arg, tolerance, not positive)
+        if isinstance(expr, ir.Implies):
+            return self.ray(ir.Or((ir.Not(expr.condition), expr.then)), tolerance, positive)
+        return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
+
+
+def _atom_axioms(
+    kind: str, words: tuple[str, ...], atom: Z3, other_kind: str, other_words: tuple[str, ...], other: Z3
+) -> list[Z3]:
+    """What ``atom`` (of one text) implies about ``other`` (of the same text)."""
+    if kind == "mentions" and other_kind == "empty" and all(w.strip() for w in words):
+        return [z3.Implies(atom, z3.Not(other))]
+    if kind == "length" and other_kind == "empty":
+        return [z3.Implies(atom == 0, other)]
+    if kind == "mentions" and other_kind == "length" and words:
+        return [z3.Implies(atom, other >= min(len(w) for w in words))]
+    implied = bool(words) and all(any(o in w for o in other_words) for w in words)
+    if kind == "mentions" and other_kind == "mentions" and words != other_words and implied:
+        return [z3.Implies(atom, other)]
+    return []
+
+
+_NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+
+# ---------------------------------------------------------------------------------------------------- solving
+
+
+@attrs.frozen(eq=False)
+class Item:
+    """One check instance in the solver: ``holds`` and ``fails`` are assumption literals switching it on or negated."""
+
+    index: int
+    check: ir.Check
+    position: int
+    instance: ir.CheckInstance
+    formula: Z3
+    holds: Z3
+    fails: Z3
+
+    @property
+    def name(self) -> str:
+        position = self.instance.position
+        return self.check.key if position is None else f"{self.check.key}[{position}]"
+
+
+class Problem:
+    """All check instances of a spec in one incremental solver, each behind assumption literals."""
+
+    def __init__(
+        self,
+        spec: ir.Spec,
+        *,
+        exact_decimals: bool = False,
+        default_decimals: int = 2,
+        text_atoms: bool = False,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        seed: int = 0,
+    ) -> None:
+        self.spec = spec
+        self.encoder = Encoder(
+            spec, exact_decimals=exact_decimals, default_decimals=default_decimals, text_atoms=text_atoms
+        )
+        self.solver = z3.Solver()
+        self.solver.set("timeout", timeout_ms)
+        if seed:
+            self.solver.set("random_seed", seed)
+        self.items: list[Item] = []
+        self.by_check: dict[str, list[Item]] = {}
+        for check in spec.checks:
+            for position, instance in enumerate(check.instances):
+                formula = self.encoder.cond(instance.expr, check.tolerance)
+                n = len(self.items)
+                item = Item(n, check, position, instance, formula, z3.Bool(f"holds!{n}"), z3.Bool(f"fails!{n}"))
+                self.items.append(item)
+                self.by_check.setdefault(check.key, []).append(item)
+                self.solver.add(z3.Implies(item.holds, formula), z3.Implies(item.fails, z3.Not(formula)))
+        self.solver.add(*self.encoder.background)
+        self._literal: dict[int, Item] = {}
+        for item in self.items:
+            self._literal[item.holds.get_id()] = item
+            self._literal[item.fails.get_id()] = item
+        self._any_fails: dict[str, Z3] = {}
+        self.calls = 0
+
+    def of(self, checks: Iterable[ir.Check]) -> list[Item]:
+        return [item for check in checks for item in self.by_check.get(check.key, [])]
+
+    def any_fails(self, check: ir.Check) -> Z3:
+        """A literal meaning "at least one position of ``check`` fails"."""
+        if check.key not in self._any_fails:
+            literal = z3.Bool(f"anyfails!{check.key}")
+            self.solver.add(z3.Implies(literal, z3.Or(*[z3.Not(i.formula) for i in self.by_check[check.key]])))
+            self._any_fails[check.key] = literal
+        return self._any_fails[check.key]
+
+    def solve(self, holds: Iterable[Item], fails: Iterable[Item] = (), extra: Sequence[Z3] = ()) -> str:
+        """``"sat"``, ``"unsat"`` or ``"unknown"`` for: every ``holds`` item true, every ``fails`` item false."""
+        self.calls += 1
+        assumptions = [i.holds for i in holds] + [i.fails for i in fails] + list(extra)
+        return str(self.solver.check(*assumptions))
+
+    def solve_with(self, constraint: Z3, holds: Iterable[Item]) -> str:
+        self.solver.push()
+        try:
+            self.solver.add(constraint)
+            return self.solve(holds)
+        finally:
+            self.solver.pop()
+
+    def core(self) -> list[Item]:
+        """The items (held or negated) in the last unsat answer's core, in spec order."""
+        found = {self._literal[lit.get_id()].index for lit in self.solver.unsat_core() if lit.get_id() in self._literal}
+        return [self.items[i] for i in sorted(found)]
+
+    def model(self) -> Z3:
+        return self.solver.model()
+
+
+def let_go(solver: Z3, assumptions: dict[int, Z3], first: Callable[[list[int]], list[int]]) -> tuple[str, list[int]]:
+    """Check ``solver`` under ``assumptions`` (literal id → literal), letting go of those ``first`` picks from each
+    unsat core until the rest hold. Returns z3's last answer ("unsat" only for an empty core: nothing left to let
+    go) and the ids let go, in order."""
+    dropped: list[int] = []
+    while True:
+        answer = str(solver.check(*assumptions.values()))
+        if answer != "unsat":
+            return answer, dropped
+        core = [lit.get_id() for lit in solver.unsat_core() if lit.get_id() in assumptions]
+        if not core:
+            return answer, dropped
+        for literal_id in first(core):
+            assumptions.pop(literal_id)
+            dropped.append(literal_id)

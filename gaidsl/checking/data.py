@@ -1,0 +1,456 @@
+"""Reading report data files (JSON, YAML, CSV) into a :class:`~gaidsl.checking.report.Report`, with full error
+reporting.
+
+The shapes (see ``docs/data-format.md``)::
+
+    JSON / YAML   {"format": "gov_info_disclosure", "version": "2021",
+                   "fields": {"body": "…", "year": 2023}, "texts": {"overview": "…"},
+                   "values": {"requests.received.natural": 21, "fees.administrative_fee.amount": 7730.28}}
+    CSV           key,value            (optional header line; "#" starts a comment line)
+                  format,gov_info_disclosure
+                  year,2023
+                  requests.received.natural,21
+
+A value is a number, blank (``null``, ``""`` or left out) or unknown (the string ``"unknown"``). Numbers are read
+exactly as written (``Decimal``, never float). Every problem of a file is collected, each with the key, the cell's
+labels and the line:column of the key, before :func:`load_report` raises :class:`DataError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import attrs
+
+from gaidsl.checking.data_syntax import Node, SyntaxProblem, parse_json, parse_yaml
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, FieldValue, Missing, Report, Value
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Text, did_you_mean, error, has_errors, warning
+from gaidsl.language.source import SourceFile, Span
+
+MAX_MAGNITUDE = Decimal(10) ** 15
+"""Every number must be below this in magnitude (absurd values are typing errors, and 15 digits fit every target)."""
+
+TOP_KEYS = ("format", "version", "fields", "texts", "values")
+KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity|\.nan|\.inf)", re.IGNORECASE)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class DataError(DiagnosticError):
+    """A data file that cannot be read as a report of the spec; ``diagnostics`` says why, ``sources`` holds its text."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile] | None = None) -> None:
+        super().__init__(diagnostics)
+        self.sources = sources or {}
+
+
+@attrs.frozen
+class Loaded:
+    """What reading a data file gave: the report (``None`` when there are errors) and every diagnostic."""
+
+    report: Report | None
+    diagnostics: tuple[Diagnostic, ...]
+    source: SourceFile | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and not has_errors(self.diagnostics)
+
+
+# ---------------------------------------------------------------------------------------------------- public API
+
+
+def load_report(path: str | os.PathLike[str], spec: ir.Spec) -> Report:
+    """Read the data file at ``path`` as a report of ``spec``; raise :class:`DataError` with every problem found."""
+    loaded = read_report(path, spec)
+    if loaded.report is None or has_errors(loaded.diagnostics):
+        sources = {loaded.source.name: loaded.source} if loaded.source else {}
+        raise DataError(loaded.diagnostics, sources)
+    return loaded.report
+
+
+def read_report(path: str | os.PathLike[str], spec: ir.Spec, kind: str | None = None) -> Loaded:
+    """Like :func:`load_report`, but returns the diagnostics (warnings too) instead of raising."""
+    shown = str(path)
+    kind = kind or KINDS.get(Path(path).suffix.lower())
+    if kind is None:
+        return Loaded(None, (error("GAI702", None, suffix=Path(path).suffix or shown),))
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Loaded(None, (error("GAI090", None, path=shown, reason=exc.strerror or str(exc)),))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Loaded(None, (error("GAI091", None, path=shown, byte=exc.start),))
+    return parse_report(text, spec, kind, shown)
+
+
+def parse_report(text: str, spec: ir.Spec, kind: str, name: str = "<data>") -> Loaded:
+    """Read data file text of ``kind`` (``"json"``, ``"yaml"`` or ``"csv"``) as a report of ``spec``."""
+    source = SourceFile(name, text)
+    try:
+        if kind == "json":
+            tree = parse_json(text)
+        elif kind == "yaml":
+            tree = parse_yaml(text)
+        elif kind == "csv":
+            return _Reader(spec, source).csv(text)
+        else:
+            raise ValueError(f"unknown data file kind {kind!r}")
+    except SyntaxProblem as exc:
+        diag = Diagnostic("GAI701", "error", source.span(exc.offset, exc.offset + 1), exc.args_for(kind))
+        return Loaded(None, (diag,), source)
+    return _Reader(spec, source).tree(tree)
+
+
+def read_entry(spec: ir.Spec, key: str, text: str) -> tuple[object, tuple[Diagnostic, ...]]:
+    """One ``key,value`` entry of a CSV data file (a wide CSV's cell too: ``fields.KEY``, ``texts.KEY`` or a cell
+    key) read by this reader's rules: ``(value, ())`` with the value as a report holds it (a number, text or date,
+    ``BLANK`` or ``UNKNOWN``), or ``(None, errors)`` saying why the text is refused."""
+    source = SourceFile("<value>", text)
+    reader = _Reader(spec, source)
+    reader._csv_entry(key, Node("string", text, 0, len(text), raw=text), source.span(0, len(text)))
+    if reader.diagnostics:
+        return None, tuple(reader.diagnostics)
+    if key.startswith("fields.") and key[7:] in reader.fields:
+        return reader.fields[key[7:]], ()
+    if key.startswith("texts.") and key[6:] in reader.texts:
+        return reader.texts[key[6:]], ()
+    return reader.values.get(key, reader.fields.get(key, reader.texts.get(key))), ()
+
+
+# ---------------------------------------------------------------------------------------------------- the reader
+
+
+def _show(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+class _Reader:
+    """Turns a parsed tree (or CSV rows) into a Report, collecting every problem."""
+
+    def __init__(self, spec: ir.Spec, source: SourceFile) -> None:
+        self.spec = spec
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.format: str | None = None
+        self.version: str | None = None
+        self.fields: dict[str, FieldValue] = {}
+        self.texts: dict[str, str | Missing] = {}
+        self.values: dict[str, Value] = {}
+
+    # ---- helpers
+    def span(self, start: int, end: int) -> Span:
+        return self.source.span(start, end)
+
+    def problem(self, code: str, span: Span | None, help: Iterable[Text] = (), **args: object) -> None:
+        self.diagnostics.append(error(code, span, help, **args))
+
+    def problem_at(self, code: str, span: Span, args: dict[str, object], help: Iterable[Text] = ()) -> None:
+        self.diagnostics.append(Diagnostic(code, "error", span, dict(args), tuple(help)))
+
+    def finish(self) -> Loaded:
+        spec = self.spec
+        if self.format is None:
+            self.diagnostics.append(warning("GAI717", None, what="格式标识", what_en="format id", expected=spec.id))
+        if self.version is None:
+            self.diagnostics.append(warning("GAI717", None, what="版本", what_en="version", expected=spec.version))
+        for field in spec.fields.values():
+            if field.required and self.fields.get(field.key, BLANK) is BLANK:
+                self.diagnostics.append(warning("GAI714", None, key=field.key, label=field.label))
+        for block in spec.texts.values():
+            present = self.texts.get(block.key, BLANK)
+            if block.required and (present is BLANK or (isinstance(present, str) and not present.strip())):
+                self.diagnostics.append(warning("GAI720", None, key=block.key, label=block.label or block.key))
+        self.diagnostics.sort(key=lambda d: d.span.start if d.span else -1)
+        if has_errors(self.diagnostics):
+            return Loaded(None, tuple(self.diagnostics), self.source)
+        report = Report(spec.id, spec.version, dict(self.fields), dict(self.texts), dict(self.values))
+        return Loaded(report, tuple(self.diagnostics), self.source)
+
+    # ---- JSON / YAML
+    def tree(self, root: Node) -> Loaded:
+        if root.kind != "object":
+            what = Text("数据文件", "the data file")
+            expected = Text("对象（含 format、version、fields、texts、values）", "an object with format, version, …")
+            self._shape(root, what, expected)
+            return self.finish()
+        seen: set[str] = set()
+        for key, start, end, node in root.items:
+            span = self.span(start, end)
+            if key in seen:
+                self.problem("GAI715", span, key=key)
+                continue
+            seen.add(key)
+            if key == "format":
+                self._format(node.value if node.kind == "string" else node.raw or _show(node.value), span)
+            elif key == "version":
+                self._version(node.raw if node.kind == "number" else str(node.value), node.kind, span)
+            elif key in ("fields", "texts", "values"):
+                self._section(key, node)
+            elif key.startswith("$"):
+                continue  # "$schema" and the like: for editors, ignored here
+            else:
+                self.problem(
+                    "GAI703", span, did_you_mean(key, TOP_KEYS), key=key, where="顶层", where_en="the top level"
+                )
+        return self.finish()
+
+    def _shape(self, node: Node, what: Text, expected: Text) -> None:
+        span = self.span(node.start, max(node.end, node.start + 1))
+        self.problem("GAI716", span, what=what.zh, what_en=what.en, expected=expected.zh, expected_en=expected.en)
+
+    def _section(self, name: str, node: Node) -> None:
+        if node.kind == "null":
+            return
+        if node.kind != "object":
+            expected = Text("以键为名的对象", "an object keyed by " + name[:-1] + " keys")
+            self._shape(node, Text(f"「{name}」", f"'{name}'"), expected)
+            return
+        seen: set[str] = set()
+        for key, start, end, value in node.items:
+            span = self.span(start, end)
+            if key in seen:
+                self.problem("GAI715", span, key=f"{name}.{key}")
+                continue
+            seen.add(key)
+            if name == "values":
+                self.cell(key, value, span)
+            elif name == "fields":
+                self.field(key, value, span)
+            else:
+                self.text(key, value, span)
+
+    def _format(self, found: object, span: Span) -> None:
+        self.format = str(found)
+        if found != self.spec.id:
+            self.problem("GAI710", span, found=_show(found), expected=self.spec.id)
+
+    def _version(self, found: str, kind: str, span: Span) -> None:
+        self.version = found
+        if kind not in ("string", "number") or found != self.spec.version:
+            self.problem("GAI711", span, found=_show(found), expected=self.spec.version)
+
+    # ---- one entry
+    def cell(self, key: str, node: Node, span: Span) -> None:
+        cell = self.spec.cells.get(key)
+        if cell is None:
+            pool = [*self.spec.cells, *self.spec.fields, *self.spec.texts]
+            self.problem("GAI703", span, did_you_mean(key, pool), key=key, where="「values」", where_en="'values'")
+            return
+        from gaidsl.checking.evaluate import cell_label
+
+        label = cell_label(self.spec, key)
+        if not cell.type.numeric:
+            if node.kind != "null":
+                self.problem("GAI721", span, key=key, label=label, kind=cell.type.kind)
+            return
+        value = self.number(node, cell.type, key, label, span)
+        if value is not None:
+            self.values[key] = value
+
+    def field(self, key: str, node: Node, span: Span) -> None:
+        field = self.spec.fields.get(key)
+        if field is None:
+            self.problem(
+                "GAI703", span, did_you_mean(key, self.spec.fields), key=key, where="「fields」", where_en="'fields'"
+            )
+            return
+        kind = field.type.kind
+        value: FieldValue | None
+        if field.type.numeric:
+            value = self.number(node, field.type, key, field.label, span)
+        else:
+            value = self.string(node, key, field.label, span)
+            if isinstance(value, str) and kind == "date":
+                value = self._date(value, key, field.label, span)
+            elif isinstance(value, str) and kind == "choice" and value not in field.type.choices:
+                choices = "、".join(f"「{c}」" for c in field.type.choices)
+                self.problem("GAI719", span, key=key, label=field.label, value=_show(value), choices=choices)
+                value = None
+        if value is not None:
+            self.fields[key] = value
+
+    def text(self, key: str, node: Node, span: Span) -> None:
+        block = self.spec.texts.get(key)
+        if block is None:
+            self.problem(
+                "GAI703", span, did_you_mean(key, self.spec.texts), key=key, where="「texts」", where_en="'texts'"
+            )
+            return
+        value = self.string(node, key, block.label or key, span)
+        if value is not None:
+            self.texts[key] = value
+
+    # ---- values
+    def _date(self, value: str, key: str, label: str, span: Span) -> str | None:
+        text = value.strip()
+        try:
+            if not _DATE.fullmatch(text):
+                raise ValueError(text)
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            expected = Text("ISO 日期（如 2024-01-31）", "an ISO date (like 2024-01-31)")
+            self.problem(
+                "GAI713", span, key=key, label=label, value=_show(value), expected=expected.zh, expected_en=expected.en
+            )
+            return None
+
+    def string(self, node: Node, key: str, label: str, span: Span) -> str | Missing | None:
+        if node.kind == "null":
+            return BLANK
+        if node.kind == "string" and isinstance(node.value, str):
+            if node.value == UNKNOWN_MARKER:
+                return UNKNOWN
+            return node.value if node.value.strip() else BLANK
+        if node.kind == "number" or (node.yaml_plain and node.kind in ("bool", "nonfinite")):
+            return node.raw  # a phone number or postcode written as a number: its text as written
+        expected = Text("文本", "text")
+        shown = "{…}" if node.kind == "object" else "[…]" if node.kind == "array" else node.raw
+        self.problem("GAI713", span, key=key, label=label, value=shown, expected=expected.zh, expected_en=expected.en)
+        return None
+
+    def number(self, node: Node, type_: ir.CellType, key: str, label: str, span: Span) -> Value | None:
+        """A numeric value checked against its type, or None after reporting why it is not one."""
+        args: dict[str, object] = {"key": key, "label": label}
+        if node.kind == "null":
+            return BLANK
+        if node.kind == "bool":
+            self.problem_at("GAI712", span, {**args, "value": node.raw or str(node.value).lower()})
+            return None
+        if node.kind == "nonfinite":
+            self.problem_at("GAI708", span, {**args, "value": node.raw})
+            return None
+        if node.kind in ("object", "array"):
+            self.problem_at("GAI704", span, {**args, "value": "{…}" if node.kind == "object" else "[…]"})
+            return None
+        if node.kind == "string":
+            text = str(node.value).strip()
+            if not text:
+                return BLANK
+            if text == UNKNOWN_MARKER:
+                return UNKNOWN
+            if _NONFINITE.fullmatch(text):
+                self.problem_at("GAI708", span, {**args, "value": text})
+                return None
+            if not _NUMBER.fullmatch(text):
+                help = (
+                    Text(
+                        "只写阿拉伯数字，不带单位或千位分隔符，如 1234",
+                        "write digits only, no unit or separators: 1234",
+                    ),
+                )
+                self.problem_at("GAI704", span, {**args, "value": _show(text)}, help)
+                return None
+            raw = text
+        else:
+            raw = node.raw
+        try:
+            value = Decimal(raw.replace("_", ""))
+        except InvalidOperation:
+            self.problem_at("GAI704", span, {**args, "value": _show(raw)})
+            return None
+        return self._checked(value, raw, type_, span, args)
+
+    def _checked(
+        self, value: Decimal, raw: str, type_: ir.CellType, span: Span, args: dict[str, object]
+    ) -> Value | None:
+        if abs(value) >= MAX_MAGNITUDE:
+            self.problem_at("GAI709", span, {**args, "value": _show(raw)})
+            return None
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if exponent > 0:
+            value = value.quantize(Decimal(1))
+        if value.is_zero():
+            value = value.copy_abs()  # -0 is 0
+        whole = value == value.to_integral_value()
+        ok = True
+        if type_.kind in ("count", "integer") and not whole:
+            self.problem_at("GAI706", span, {**args, "value": raw})
+            ok = False
+        elif type_.kind in ("count", "integer"):
+            value = value.quantize(Decimal(1))
+        if type_.kind in ("count", "amount") and value < 0:
+            self.problem_at("GAI705", span, {**args, "value": raw})
+            ok = False
+        places = max(0, -exponent)
+        if type_.kind == "amount" and type_.decimals is not None and places > type_.decimals:
+            self.problem_at("GAI707", span, {**args, "value": raw, "decimals": type_.decimals, "places": places})
+            ok = False
+        return value if ok else None
+
+    # ---- CSV
+    def csv(self, text: str) -> Loaded:
+        lines = text.splitlines(keepends=True)
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line))
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        seen: dict[str, Span] = {}
+        first = True
+        line_no = 0
+        try:
+            for row in reader:
+                row_line, line_no = line_no + 1, reader.line_num
+                offset = starts[min(row_line - 1, len(starts) - 1)]
+                if not row or (len(row) == 1 and not row[0].strip()) or row[0].lstrip().startswith("#"):
+                    continue
+                key = row[0].strip()
+                span = self.span(offset, offset + max(1, len(row[0])))
+                if first and key.lower() in ("key", "键") and len(row) <= 2:
+                    first = False
+                    continue
+                first = False
+                if len(row) > 2:
+                    help = (
+                        Text("含逗号的文本请用英文双引号括起来", 'put text that contains commas in "double quotes"'),
+                    )
+                    self.problem("GAI718", span, help, count=len(row))
+                    continue
+                if key in seen:
+                    self.problem("GAI715", span, key=key)
+                    continue
+                seen[key] = span
+                value = row[1] if len(row) == 2 else ""
+                start = offset + len(row[0]) + 1
+                node = Node("string", value, start, start + len(value), raw=value)
+                self._csv_entry(key, node, span)
+        except csv.Error as exc:
+            offset = starts[min(reader.line_num, len(starts) - 1)] if reader.line_num else 0
+            why = "引号未闭合" if "end of data" in str(exc) else str(exc)
+            reason = Text(f"第 {reader.line_num} 行：{why}", f"line {reader.line_num}: {exc}")
+            args = SyntaxProblem(offset, reason).args_for("csv")
+            diag = Diagnostic("GAI701", "error", self.span(max(0, offset - 1), offset), args)
+            return Loaded(None, (diag,), self.source)
+        return self.finish()
+
+    def _csv_entry(self, key: str, node: Node, span: Span) -> None:
+        if key == "format":
+            self._format(node.value, span)
+        elif key == "version":
+            self._version(str(node.value).strip(), "string", span)
+        elif key in self.spec.cells:
+            self.cell(key, node, span)
+        elif key.startswith("fields.") and key[7:] in self.spec.fields:
+            self.field(key[7:], node, span)
+        elif key.startswith("texts.") and key[6:] in self.spec.texts:
+            self.text(key[6:], node, span)
+        elif key in self.spec.fields:
+            self.field(key, node, span)
+        elif key in self.spec.texts:
+            self.text(key, node, span)
+        else:
+            pool = [*TOP_KEYS[:2], *self.spec.cells, *self.spec.fields, *self.spec.texts]
+            self.problem("GAI703", span, did_you_mean(key, pool), key=key, where="CSV 文件", where_en="the CSV file")

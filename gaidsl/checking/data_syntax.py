@@ -1,0 +1,211 @@
+"""JSON and YAML text of report data files as trees of :class:`Node`, each knowing where it stands in the text.
+
+Python's ``json`` gives no positions and reads numbers as floats; this small reader keeps the character offsets
+of every key and value (for ``file:line:col`` in diagnostics), reads numbers as their exact text, flags duplicate
+keys instead of dropping them, and reads ``NaN``/``Infinity`` as non-finite values rather than syntax errors so
+the data checker can say what is wrong with them. YAML goes through PyYAML's composer, which keeps marks too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+import attrs
+
+from gaidsl.language.diagnostics import Text
+
+
+@attrs.frozen
+class Node:
+    """A parsed value: ``kind`` is object, array, string, number, null, bool or nonfinite; ``items`` holds an
+    object's (key, key start, key end, value) members; ``raw`` a scalar's text as written."""
+
+    kind: str
+    value: object
+    start: int
+    end: int
+    raw: str = ""
+    items: tuple[tuple[str, int, int, Node], ...] = ()
+    yaml_plain: bool = False
+
+
+class SyntaxProblem(Exception):
+    def __init__(self, offset: int, reason: Text) -> None:
+        super().__init__(reason.en)
+        self.offset = offset
+        self.reason = reason
+
+    def args_for(self, kind: str) -> dict[str, object]:
+        what = {"json": "JSON ", "yaml": "YAML ", "csv": "CSV "}[kind]
+        return {"what": what, "what_en": what.strip(), "reason": self.reason.zh, "reason_en": self.reason.en}
+
+
+# ---------------------------------------------------------------------------------------------------- JSON
+
+_WS = " \t\n\r"
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_LITERALS = {
+    "true": ("bool", True),
+    "false": ("bool", False),
+    "null": ("null", None),
+    "NaN": ("nonfinite", None),
+    "Infinity": ("nonfinite", None),
+    "-Infinity": ("nonfinite", None),
+}
+
+
+def parse_json(text: str) -> Node:
+    parser = _Json(text)
+    node = parser.value()
+    parser.skip()
+    if parser.pos < len(text):
+        raise parser.fail("文件在值之后还有多余内容", "extra text after the value")
+    return node
+
+
+class _Json:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def fail(self, zh: str, en: str, offset: int | None = None) -> SyntaxProblem:
+        return SyntaxProblem(self.pos if offset is None else offset, Text(zh, en))
+
+    def skip(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] in _WS:
+            self.pos += 1
+
+    def value(self) -> Node:
+        self.skip()
+        if self.pos >= len(self.text):
+            raise self.fail("文件意外结束，缺少值", "unexpected end of file: a value is missing")
+        char = self.text[self.pos]
+        start = self.pos
+        if char == "{":
+            return self.object()
+        if char == "[":
+            return self.array()
+        if char == '"':
+            string = self.string()
+            return Node("string", string, start, self.pos, raw=self.text[start : self.pos])
+        for word, (kind, value) in _LITERALS.items():
+            if self.text.startswith(word, self.pos):
+                self.pos += len(word)
+                return Node(kind, value, start, self.pos, raw=word)
+        match = _JSON_NUMBER.match(self.text, self.pos)
+        if match:
+            self.pos = match.end()
+            return Node("number", Decimal(match.group()), start, self.pos, raw=match.group())
+        if char == "'":
+            raise self.fail('字符串须用英文双引号 "…"', 'strings need double quotes "…"')
+        raise self.fail(f"此处不应出现「{char}」", f"unexpected '{char}'")
+
+    def string(self) -> str:
+        try:
+            value, end = json.decoder.scanstring(self.text, self.pos + 1, True)  # type: ignore[attr-defined]
+        except json.JSONDecodeError as exc:
+            raise self.fail(f"字符串有误：{exc.msg}", f"bad string: {exc.msg}", exc.pos) from exc
+        self.pos = end
+        assert isinstance(value, str)
+        return value
+
+    def object(self) -> Node:
+        start = self.pos
+        self.pos += 1
+        items: list[tuple[str, int, int, Node]] = []
+        self.skip()
+        if self.text.startswith("}", self.pos):
+            self.pos += 1
+            return Node("object", None, start, self.pos, items=())
+        while True:
+            self.skip()
+            if not self.text.startswith('"', self.pos):
+                if self.text.startswith("}", self.pos):
+                    raise self.fail("「}」前多了逗号", "trailing comma before '}'")
+                raise self.fail("应为用双引号括起的键", "expected a key in double quotes")
+            key_start = self.pos
+            key = self.string()
+            key_end = self.pos
+            self.skip()
+            if not self.text.startswith(":", self.pos):
+                raise self.fail("键后应为冒号「:」", "expected ':' after the key")
+            self.pos += 1
+            items.append((key, key_start, key_end, self.value()))
+            self.skip()
+            if self.text.startswith(",", self.pos):
+                self.pos += 1
+                continue
+            if self.text.startswith("}", self.pos):
+                self.pos += 1
+                return Node("object", None, start, self.pos, items=tuple(items))
+            raise self.fail("应为逗号「,」或「}」", "expected ',' or '}'")
+
+    def array(self) -> Node:
+        start = self.pos
+        self.pos += 1
+        values: list[Node] = []
+        self.skip()
+        if self.text.startswith("]", self.pos):
+            self.pos += 1
+            return Node("array", (), start, self.pos)
+        while True:
+            values.append(self.value())
+            self.skip()
+            if self.text.startswith(",", self.pos):
+                self.pos += 1
+                continue
+            if self.text.startswith("]", self.pos):
+                self.pos += 1
+                return Node("array", tuple(values), start, self.pos)
+            raise self.fail("应为逗号「,」或「]」", "expected ',' or ']'")
+
+
+# ---------------------------------------------------------------------------------------------------- YAML
+
+_YAML_TAG = "tag:yaml.org,2002:"
+
+
+def parse_yaml(text: str) -> Node:
+    import yaml  # type: ignore[import-untyped]
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "syntax error"
+        raise SyntaxProblem(mark.index if mark else 0, Text(problem, problem)) from exc
+    except yaml.YAMLError as exc:
+        raise SyntaxProblem(0, Text(str(exc), str(exc))) from exc
+    if root is None:
+        return Node("null", None, 0, 0)
+    return _yaml_node(root)
+
+
+def _yaml_node(node: object) -> Node:
+    import yaml  # type: ignore[import-untyped]
+
+    assert isinstance(node, yaml.Node)
+    start, end = node.start_mark.index, node.end_mark.index
+    if isinstance(node, yaml.MappingNode):
+        items = []
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            items.append((str(key), key_node.start_mark.index, key_node.end_mark.index, _yaml_node(value_node)))
+        return Node("object", None, start, end, items=tuple(items))
+    if isinstance(node, yaml.SequenceNode):
+        return Node("array", tuple(_yaml_node(n) for n in node.value), start, end)
+    assert isinstance(node, yaml.ScalarNode)
+    raw = str(node.value)
+    tag = node.tag[len(_YAML_TAG) :] if node.tag.startswith(_YAML_TAG) else "str"
+    plain = node.style is None
+    if tag == "null":
+        return Node("null", None, start, end, raw=raw, yaml_plain=plain)
+    if tag == "bool":
+        return Node("bool", raw.lower() in ("true", "yes", "on", "y"), start, end, raw=raw, yaml_plain=plain)
+    if tag in ("int", "float"):
+        if raw.lower().lstrip("+-") in (".nan", ".inf"):
+            return Node("nonfinite", None, start, end, raw=raw, yaml_plain=plain)
+        return Node("number", raw, start, end, raw=raw, yaml_plain=plain)
+    return Node("string", raw, start, end, raw=raw, yaml_plain=plain)

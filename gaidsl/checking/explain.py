@@ -1,0 +1,242 @@
+"""The findings of the reference evaluator in words: one line per check position, in Chinese and English.
+
+``三、收到和处理政府信息公开申请情况 · 列「自然人」: 一 + 二 = 21 + 0 = 21, 但 （七）总计 + 四 = 20 + 0 = 20 (差 1)``:
+where (section, table, position), each side's terms by their shortest unambiguous names, their values, the totals and
+the difference. Used by :mod:`gaidsl.checking.evaluate` to fill :attr:`CheckResult.message`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from gaidsl.checking.report import BLANK, UNKNOWN
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
+
+if TYPE_CHECKING:
+    from gaidsl.checking.evaluate import Comparison, Involved, Status, _Env
+
+NO_PREVIOUS = "no_previous"
+_LISTED = 6  # names listed in an "unverifiable" message before "and N more"
+
+_ORDINAL = re.compile(r"^([一二三四五六七八九十]+)、")
+_SYMBOL = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+
+
+def short_label(label: str) -> str:
+    """「一、本年新收政府信息公开申请数量」 → 「一」; other labels unchanged."""
+    match = _ORDINAL.match(label)
+    return match.group(1) if match else label
+
+
+def _where(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Text:
+    sections = {s.key: s.label for s in spec.sections}
+    zh = en = sections.get(check.section or "", "")
+    if not zh:
+        zh, en = "报告", "report"
+    if check.table is not None:
+        label = spec.tables[check.table].label
+        if label and _ORDINAL.sub("", zh) != label:
+            zh, en = f"{zh} · {label}", f"{en} · {label}"
+    if instance.position_labels:
+        name = instance.position_labels[-1]
+        axis_zh, axis_en = ("列", "column") if check.broadcast == "column" else ("行", "row")
+        zh, en = f"{zh} · {axis_zh}「{name}」", f"{en} · {axis_en} '{name}'"
+    return Text(zh, en)
+
+
+def _name(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, kind: str, key: str, previous: bool) -> Text:
+    """What a message calls a cell, field or text: as short as the position allows (「一」, 「（七）总计」)."""
+    if kind == "field":
+        name = spec.fields[key].label
+    elif kind == "text":
+        name = spec.texts[key].label or key
+    else:
+        cell = spec.cells[key]
+        table = spec.tables[cell.table]
+        column = table.columns.by_key[cell.column].label
+        row = short_label(cell.row_labels[-1]) if cell.row_labels else None
+        if check.broadcast == "column" and cell.column == instance.position and row is not None:
+            name = row
+        elif (check.broadcast == "row" and cell.row == instance.position) or row is None:
+            name = column
+        else:
+            name = f"{row} · {column}"
+        if cell.table != check.table:
+            name = f"{table.label or table.key} · {name}"
+    return Text(f"上年{name}", f"last year's {name}") if previous else Text(name, name)
+
+
+def _num(value: object) -> Text:
+    if value is None:
+        return Text("（无上年报告）", "(no previous report)")
+    if value is BLANK:
+        return Text("空", "blank")
+    if value is UNKNOWN:
+        return Text("未知", "unknown")
+    if isinstance(value, Decimal):
+        return Text(f"{value:f}", f"{value:f}")
+    return Text(f"「{value}」", f"'{value}'")
+
+
+def _ref_of(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, node: ir.Expr) -> Text | None:
+    if isinstance(node, ir.CellRef):
+        return _name(spec, check, instance, "cell", node.cell, node.previous)
+    if isinstance(node, ir.FieldRef):
+        return _name(spec, check, instance, "field", node.field, node.previous)
+    if isinstance(node, ir.TextRef):
+        return _name(spec, check, instance, "text", node.block, node.previous)
+    return None
+
+
+def _terms(
+    spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, env: _Env, expr: ir.Expr
+) -> tuple[list[tuple[int, Text, Text]], bool]:
+    """The terms of a side as (sign, name, value); the flag says whether the side is a single reference."""
+    if isinstance(expr, ir.Sum):
+        out: list[tuple[int, Text, Text]] = []
+        for sign, term in expr.terms:
+            for inner_sign, name, value in _terms(spec, check, instance, env, term)[0]:
+                out.append((sign * inner_sign, name, value))
+        return out, False
+    ref = _ref_of(spec, check, instance, expr)
+    if ref is not None:
+        if isinstance(expr, ir.CellRef):
+            raw: object = env.cell(expr)
+        elif isinstance(expr, ir.FieldRef):
+            raw = env.field(expr)
+        else:
+            raw = env.string(expr)
+        return [(1, ref, _num(raw))], True
+    if isinstance(expr, ir.Scale):
+        inner = _terms(spec, check, instance, env, expr.arg)[0]
+        factor = f"{expr.factor:f}"
+        return [(s, Text(f"{factor} × {n.zh}", f"{factor} × {n.en}"), v) for s, n, v in inner], False
+    if isinstance(expr, ir.Length):
+        block = _name(spec, check, instance, "text", expr.arg.block, expr.arg.previous)
+        return [(1, Text(f"length({block.zh})", f"length({block.en})"), _num(env.number(expr)))], False
+    text = (
+        f"{expr.value:f}"
+        if isinstance(expr, ir.Const)
+        else f"「{expr.value}」"
+        if isinstance(expr, ir.TextConst)
+        else "?"
+    )
+    return [(1, Text(text, text), Text(text, text))], True
+
+
+def _join(terms: list[tuple[int, Text]], lang: str) -> str:
+    out = ""
+    for index, (sign, text) in enumerate(terms):
+        piece = getattr(text, lang)
+        if index == 0:
+            out = piece if sign > 0 else f"−{piece}"
+        else:
+            out += f" + {piece}" if sign > 0 else f" − {piece}"
+    return out
+
+
+def _side(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, env: _Env, expr: ir.Expr, total: object) -> Text:
+    """「一 + 二 = 21 + 0 = 21」, 「（七）总计 = 20」 or 「2021」."""
+    terms, single = _terms(spec, check, instance, env, expr)
+    result = []
+    for lang in ("zh", "en"):
+        names = _join([(s, n) for s, n, _ in terms], lang)
+        values = _join([(s, v) for s, _, v in terms], lang)
+        shown_total = getattr(_num(total), lang)
+        if names == values:
+            result.append(values)
+        elif single or values == shown_total:
+            result.append(f"{names} = {values}")
+        else:
+            result.append(f"{names} = {values} = {shown_total}")
+    return Text(result[0], result[1])
+
+
+def explain(
+    spec: ir.Spec,
+    check: ir.Check,
+    instance: ir.CheckInstance,
+    status: Status,
+    involved: tuple[Involved, ...],
+    comparisons: tuple[Comparison, ...],
+    env: _Env,
+) -> Text:
+    where = _where(spec, check, instance)
+    if status == "unverifiable":
+        return _explain_missing(spec, check, instance, where, involved)
+    expr = instance.expr
+    negated = isinstance(expr, ir.Not)
+    core = expr.arg if isinstance(expr, ir.Not) else expr
+    if isinstance(expr, ir.Compare) and len(comparisons) == 1:
+        cmp = comparisons[0]
+        left = _side(spec, check, instance, env, expr.left, cmp.left)
+        right = _side(spec, check, instance, env, expr.right, cmp.right)
+        symbol = _SYMBOL[expr.op]
+        gap_zh = gap_en = ""
+        if cmp.difference is not None and cmp.difference != 0:
+            gap = f"{abs(cmp.difference):f}"
+            tol_zh = f", 容差 {cmp.tolerance:f}" if cmp.tolerance else ""
+            tol_en = f", tolerance {cmp.tolerance:f}" if cmp.tolerance else ""
+            gap_zh, gap_en = f" (差 {gap}{tol_zh})", f" (difference {gap}{tol_en})"
+        if status == "pass":
+            zh = f"{where.zh}: {left.zh}；{right.zh}{gap_zh}；满足「{symbol}」"
+            en = f"{where.en}: {left.en}; {right.en}{gap_en}; '{symbol}' holds"
+        elif expr.op == "==":
+            zh = f"{where.zh}: {left.zh}, 但 {right.zh}{gap_zh}"
+            en = f"{where.en}: {left.en}, but {right.en}{gap_en}"
+        else:
+            zh = f"{where.zh}: {left.zh}, 但应 {symbol} {right.zh}{gap_zh}"
+            en = f"{where.en}: {left.en}, but it should be {symbol} {right.en}{gap_en}"
+        return Text(zh, en)
+    if isinstance(core, ir.Mentions | ir.Empty):
+        name = _name(spec, check, instance, "text", core.arg.block, core.arg.previous)
+        holds = (status == "pass") != negated
+        if isinstance(core, ir.Mentions):
+            words_zh = "、".join(f"「{w}」" for w in core.words)
+            words_en = ", ".join(f"'{w}'" for w in core.words)
+            if holds:
+                return Text(
+                    f"{where.zh}: 「{name.zh}」提及 {words_zh} 之一", f"{where.en}: '{name.en}' mentions {words_en}"
+                )
+            return Text(
+                f"{where.zh}: 「{name.zh}」未提及 {words_zh}", f"{where.en}: '{name.en}' mentions none of {words_en}"
+            )
+        if holds:
+            return Text(f"{where.zh}: 「{name.zh}」为空", f"{where.en}: '{name.en}' is empty")
+        return Text(f"{where.zh}: 「{name.zh}」不为空", f"{where.en}: '{name.en}' is not empty")
+    verdict = Text("通过", "holds") if status == "pass" else Text("不满足", "does not hold")
+    values = [
+        (_name(spec, check, instance, i.kind, i.key, i.previous), _num(i.value)) for i in involved if i.kind != "text"
+    ]
+    listing_zh = "，".join(f"{n.zh} = {v.zh}" for n, v in values)
+    listing_en = ", ".join(f"{n.en} = {v.en}" for n, v in values)
+    return Text(
+        f"{where.zh}: {check.message.zh}：{verdict.zh}" + (f"（{listing_zh}）" if listing_zh else ""),
+        f"{where.en}: {check.message.en}: {verdict.en}" + (f" ({listing_en})" if listing_en else ""),
+    )
+
+
+def _explain_missing(
+    spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, where: Text, involved: tuple[Involved, ...]
+) -> Text:
+    parts_zh: list[str] = []
+    parts_en: list[str] = []
+    for reason, zh, en in (("blank", "为空", "blank"), ("unknown", "未知", "unknown")):
+        names = [_name(spec, check, instance, i.kind, i.key, i.previous) for i in involved if i.missing == reason]
+        if names:
+            shown, rest = (names, 0) if len(names) <= _LISTED else (names[: _LISTED - 1], len(names) - _LISTED + 1)
+            more_zh, more_en = (f"等 {len(names)} 项", f" and {rest} more") if rest else ("", "")
+            parts_zh.append("、".join(f"「{n.zh}」" for n in shown) + more_zh + zh)
+            verb = "is" if len(names) == 1 else "are"
+            parts_en.append(", ".join(f"'{n.en}'" for n in shown) + f"{more_en} {verb} {en}")
+    if any(i.missing == NO_PREVIOUS for i in involved):
+        parts_zh.append("未提供上年报告")
+        parts_en.append("no previous report was given")
+    if not parts_zh:
+        parts_zh, parts_en = ["条件无法判定"], ["the condition cannot be decided"]
+    return Text(
+        f"{where.zh}: 无法校验：" + "；".join(parts_zh), f"{where.en}: cannot be checked: " + "; ".join(parts_en)
+    )

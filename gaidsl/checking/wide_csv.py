@@ -1,0 +1,230 @@
+"""Wide CSV: many reports in one file, one per line, for batches of millions (``gaidsl.engines.database``, the
+benchmark).
+
+The columns: ``report_id``, optional ``previous_id`` (last year's report in the same table), then one per key: cell
+keys (``requests.received.natural``), ``fields.KEY``, ``texts.KEY``. Values are written as in data files and read
+by the same rules (:mod:`gaidsl.checking.data`): a number as written, empty (or spaces) for blank, ``unknown`` for
+unknown;
+``0.5`` in a count is an error, as in a data file. Standard CSV: commas, double quotes, a header line.
+Here the format in Python: :func:`read_wide_lines`, :func:`read_wide_csv` and :func:`wide_csv_data` read it (reports,
+or data dicts for the generated validators); :func:`write_wide_csv` writes one. A value gaidsl's reader refuses or
+the reports table cannot hold (a negative count, text in a count, too many decimals, a repeated report_id) is a
+:class:`WideCsvError` naming the report, the key and the value. The SQL engines' side is
+:mod:`gaidsl.engines.wide_csv` (loading such a file into a reports table, or checking it in one pass), and how they
+tell plain values from the ones to judge is :mod:`gaidsl.engines.wide_csv_sql`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
+from gaidsl.language import ir
+
+
+def wide_header(spec: ir.Spec) -> list[str]:
+    """The columns of a wide CSV: report_id, previous_id, fields.KEY…, texts.KEY…, cell keys (numeric cells)."""
+    return [
+        "report_id",
+        "previous_id",
+        *(f"fields.{k}" for k in spec.fields),
+        *(f"texts.{k}" for k in spec.texts),
+        *(k for k, c in spec.cells.items() if c.type.numeric),
+    ]
+
+
+def _csv_text(value: object) -> str:
+    if value is BLANK or value is None:
+        return ""
+    if value is UNKNOWN:
+        return UNKNOWN_MARKER
+    return f"{value:f}" if isinstance(value, Decimal) else str(value)
+
+
+def write_wide_csv(spec: ir.Spec, reports: Iterable[tuple[str, Report, str | None]], path: str | Path) -> None:
+    header = wide_header(spec)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for report_id, report, previous_id in reports:
+            row = [report_id, previous_id or ""]
+            row += [_csv_text(report.fields.get(k, BLANK)) for k in spec.fields]
+            row += [_csv_text(report.texts.get(k, BLANK)) for k in spec.texts]
+            row += [_csv_text(report.values.get(k, BLANK)) for k in header[len(row) :]]
+            writer.writerow(row)
+
+
+def read_wide_csv(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, Report, str | None]]:
+    """The reports of a wide CSV (for the evaluator and Python validators), every value read by gaidsl's data-file
+    rules: the first line with a problem (see :func:`read_wide_lines`) is a :class:`WideCsvError`."""
+    for line, report_id, read, previous_id in read_wide_lines(spec, path):
+        if not isinstance(read, Report):
+            raise WideCsvError(
+                path, [f"report {report_id}: {'; '.join(m for _, m in read)}"], {report_id: read}, {report_id: line}
+            )
+        yield report_id, read, previous_id
+
+
+def read_wide_lines(
+    spec: ir.Spec, path: str | Path, only: Collection[str] | None = None
+) -> Iterator[tuple[int, str, Report | list[Problem], str | None]]:
+    """``(line, report_id, report, previous_id)`` for each line of a wide CSV, ``report`` the list of the line's
+    problems instead when it has any: a value gaidsl's data-file reader refuses (:func:`gaidsl.checking.data.read_entry`
+    decides on anything but plain digits), a repeated or missing report_id, a line of the wrong width. A header that
+    names no key of the spec is a :class:`WideCsvError`. ``only``: the lines of these report ids alone (the others
+    are passed over unread, and a repeated id is then not said)."""
+    from gaidsl.checking.data import read_entry
+
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        problems = header_problems(spec, header)
+        if problems:
+            raise WideCsvError(
+                path, [f"header: {p}" for p in problems], {None: [("GAI703", p) for p in problems]}, {None: 1}
+            )
+        numeric = {
+            name
+            for name in header
+            if name in spec.cells or (name[7:] in spec.fields and spec.fields[name[7:]].type.numeric)
+        }
+        texts = {
+            name
+            for name in header
+            if name.startswith("texts.") or (name.startswith("fields.") and spec.fields[name[7:]].type.kind == "text")
+        }
+        seen: set[str] = set()
+        judged: dict[tuple[str, str], tuple[object, tuple[Any, ...]]] = {}
+        at_id = header.index("report_id")
+        for line, row in enumerate(reader, start=2):
+            if not row or (only is not None and (row[at_id] if len(row) > at_id else "") not in only):
+                continue
+            found: list[Problem] = []
+            fields: dict[str, Any] = {}
+            text_values: dict[str, Any] = {}
+            values: dict[str, Any] = {}
+            report_id, previous_id = "", None
+            if len(row) != len(header):
+                found.append(("GAI701", f"line {line} has {len(row)} columns, the header {len(header)}"))
+                row = (row + [""] * len(header))[: len(header)]
+            for name, text in zip(header, row, strict=True):
+                if name == "report_id":
+                    report_id = text
+                    continue
+                if name == "previous_id":
+                    previous_id = text or None
+                    continue
+                if name in ("format", "version") or text == "":
+                    continue
+                if name in numeric and text.isdigit() and text.isascii() and len(text) <= 15:
+                    value: object = Decimal(text)
+                elif name in texts:
+                    value = UNKNOWN if text == UNKNOWN_MARKER else text if text.strip() else BLANK
+                else:
+                    if (name, text) not in judged:
+                        judged[name, text] = read_entry(spec, name, text)
+                    value, diagnostics = judged[name, text]
+                    if diagnostics:
+                        diagnostic = diagnostics[0]
+                        found.append((diagnostic.code, _entry_message(diagnostic, name)))
+                        continue
+                if value is BLANK:
+                    continue
+                if name.startswith("texts."):
+                    text_values[name[6:]] = value
+                elif name.startswith("fields."):
+                    fields[name[7:]] = value
+                else:
+                    values[name] = value
+            if not report_id:
+                found.insert(0, ("GAI716", f"line {line} has no report_id"))
+            elif report_id in seen:
+                found.insert(0, ("GAI715", f"report_id {report_id} is on an earlier line too"))
+            seen.add(report_id)
+            report = Report(spec.id, spec.version, fields, text_values, values)
+            yield line, report_id, found or report, previous_id
+
+
+def _entry_message(diagnostic: Any, name: str) -> str:
+    """The English message of a data-file diagnostic, naming the wide-CSV column ``name``."""
+    from gaidsl.language.diagnostics import Diagnostic
+
+    return Diagnostic(diagnostic.code, "error", None, {**diagnostic.args, "key": name}).message.en
+
+
+def wide_csv_data(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, dict[str, Any], str | None]]:
+    """The reports of a wide CSV as data dicts (values as written, blanks left out), the shape data files have and
+    the generated validators take: ``(report_id, data, previous_id)``."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        at = {name: i for i, name in enumerate(header)}
+        fields = [(i, h[7:]) for i, h in enumerate(header) if h.startswith("fields.")]
+        texts = [(i, h[6:]) for i, h in enumerate(header) if h.startswith("texts.")]
+        cells = [(i, h) for i, h in enumerate(header) if h in spec.cells]
+        previous = at.get("previous_id")
+        for line in reader:
+            data = {
+                "format": spec.id,
+                "version": spec.version,
+                "fields": {k: line[i] for i, k in fields if line[i]},
+                "texts": {k: line[i] for i, k in texts if line[i]},
+                "values": {k: line[i] for i, k in cells if line[i]},
+            }
+            yield line[at["report_id"]], data, (line[previous] or None) if previous is not None else None
+
+
+SHOWN = 10
+"""Problems a :class:`WideCsvError` lists (the rest are counted)."""
+
+
+Problem = tuple[str, str]
+"""``(code, message)``: the data-file message's code (GAI7xx; empty for a problem of the table or the file's layout)
+and its English text, naming the key and the value."""
+
+
+class WideCsvError(ValueError):
+    """Values of a wide CSV that gaidsl's data-file reader refuses or the reports table cannot hold (a text in a count,
+    ``0.5`` in a count, a repeated report_id …): ``problems`` holds one line per report naming the report, the key
+    and the value, by report id; ``by_report`` the same as ``(code, message)`` pairs by report id (``None``: lines
+    without one, or the header); ``lines`` the line number of a report, where known."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        problems: Sequence[str],
+        by_report: dict[str | None, list[Problem]] | None = None,
+        lines: dict[str | None, int] | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.problems = tuple(problems)
+        self.by_report = by_report or {}
+        self.lines = lines or {}
+        count = len(self.problems)
+        lines_shown = [f"{path}: {count} report{'s' if count != 1 else ''} with values the reports table cannot hold:"]
+        lines_shown += [f"  {p}" for p in self.problems[:SHOWN]]
+        if count > SHOWN:
+            lines_shown.append(f"  … and {count - SHOWN} more")
+        super().__init__("\n".join(lines_shown))
+
+
+def header_of(path: str | Path) -> list[str]:
+    """The header line of a wide CSV (its column names)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return next(csv.reader(handle), [])
+
+
+def header_problems(spec: ir.Spec, header: Sequence[str]) -> list[str]:
+    """What is wrong with a wide CSV's header line: a column that is no key of the spec, a column given twice, no
+    report_id column."""
+    known = {"report_id", "previous_id", "format", "version", *(k for k, c in spec.cells.items() if c.type.numeric)}
+    known |= {f"fields.{k}" for k in spec.fields} | {f"texts.{k}" for k in spec.texts}
+    problems = [f"column {name!r} is no key of {spec.id} {spec.version}" for name in header if name not in known]
+    problems += [f"column {name!r} is given twice" for name in dict.fromkeys(header) if header.count(name) > 1]
+    if "report_id" not in header:
+        problems.append("the header has no report_id column")
+    return problems

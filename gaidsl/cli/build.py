@@ -1,0 +1,66 @@
+"""``gaidsl build SPEC --target T[,T…]|all -o DIR``: compile a spec to the files of one or more targets.
+
+Each target's files go to ``DIR/<target>/``. Nothing is written if the spec has errors, if a target fails, or if a
+file exists already (unless ``--force``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from gaidsl.cli.output import Content, plan_writes, write_files
+from gaidsl.language.compiler import compile_file
+from gaidsl.language.diagnostics import render_text
+from gaidsl.targets import available
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("build", help="compile a spec to validators, schemas, forms and renderers")
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("--target", "-t", required=True, help="target name(s), comma-separated, or 'all'")
+    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write into")
+    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh")
+    parser.set_defaults(run=run)
+
+
+def _targets(names: str) -> tuple[list[str], list[str]]:
+    known = available()
+    wanted = list(known) if names.strip() == "all" else [n.strip() for n in names.split(",") if n.strip()]
+    return [n for n in wanted if n in known], [n for n in wanted if n not in known]
+
+
+def run(args: argparse.Namespace) -> int:
+    chosen, unknown = _targets(args.target)
+    if unknown or not chosen:
+        names = ", ".join(available())
+        print(
+            f"gaidsl build: 未知的目标 / unknown target: {', '.join(unknown) or args.target} (有 / available: {names})",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    compilation = compile_file(args.spec)
+    if compilation.spec is None or not compilation.ok:
+        print(render_text(compilation.diagnostics, compilation.sources, args.lang), file=sys.stderr)
+        unreadable = any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
+        return EXIT_INPUT if unreadable else EXIT_PROBLEMS
+    files: dict[str, Content] = {}
+    for name in chosen:
+        for path, data in available()[name].emit(compilation.spec).items():
+            files[f"{name}/{path}"] = data
+    plan = plan_writes(args.output, files, force=args.force)
+    if plan.blocked:
+        shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
+        print(
+            f"gaidsl build: 文件已存在，未写入任何文件（用 --force 覆盖）/ files exist, nothing written "
+            f"(use --force): {shown}",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    for written in write_files(plan):
+        print(written)
+    return EXIT_OK

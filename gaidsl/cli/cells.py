@@ -1,0 +1,64 @@
+"""The cell listing of a spec (``gaidsl cells``): stable keys with table, full header paths and types.
+
+The keys are the ones report data files use.
+"""
+
+from __future__ import annotations
+
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Lang
+
+
+def cell_listing(spec: ir.Spec) -> dict[str, object]:
+    """Every data cell (in table order) and every report field, as plain data."""
+    cells = []
+    for table in spec.tables.values():
+        section = next(s for s in spec.sections if s.key == table.section)
+        for key in table.cells:
+            cell = spec.cells[key]
+            cells.append(
+                {
+                    "key": key,
+                    "section": section.label,
+                    "table": table.key,
+                    "table_label": table.label,
+                    "row": cell.row,
+                    "row_labels": list(cell.row_labels),
+                    "column": cell.column,
+                    "column_labels": list(cell.column_labels),
+                    "type": cell.type.kind,
+                    "unit": cell.type.unit,
+                    "decimals": cell.type.decimals,
+                }
+            )
+    fields = [
+        {"key": f.key, "label": f.label, "type": f.type.kind, "required": f.required} for f in spec.fields.values()
+    ]
+    texts = [
+        {"key": t.key, "label": t.label, "section": t.section, "required": t.required} for t in spec.texts.values()
+    ]
+    return {"spec": spec.id, "version": spec.version, "fields": fields, "texts": texts, "cells": cells}
+
+
+def render_cells_text(listing: dict[str, object], lang: Lang = "zh") -> str:
+    lines: list[str] = []
+    fields = listing["fields"]
+    cells = listing["cells"]
+    texts = listing["texts"]
+    assert isinstance(fields, list) and isinstance(cells, list) and isinstance(texts, list)
+    lines.append("# 字段 / fields" if lang != "en" else "# fields")
+    for field in fields:
+        lines.append(f"{field['key']}\t{field['type']}\t{field['label']}")
+    lines.append("# 文本 / text blocks" if lang != "en" else "# text blocks")
+    for text in texts:
+        lines.append(f"{text['key']}\ttext\t{text['label']}")
+    current = None
+    for cell in cells:
+        if cell["table"] != current:
+            current = cell["table"]
+            count = sum(1 for c in cells if c["table"] == current)
+            lines.append(f"# {cell['section']} · {cell['table_label'] or current} ({count})")
+        kind = cell["type"] + (f" {cell['unit']}" if cell["type"] == "amount" else "")
+        header = " / ".join(cell["row_labels"]) or "—"
+        lines.append(f"{cell['key']}\t{kind}\t{header} × {' / '.join(cell['column_labels'])}")
+    return "\n".join(lines)

@@ -1,0 +1,220 @@
+"""``gaidsl diff OLD NEW [--migration M] [--format text|json|html] [-o FILE] [--force]``: what a new version of a
+format (or an overlay of it) changes, each change compatible or breaking (:mod:`gaidsl.diff.changes`).
+
+Text for people (grouped by part of the report, breaking changes marked), JSON for machines, and one HTML page a
+regulator can read (Jinja2, autoescaped). With ``-o FILE`` the output is written atomically, never over an existing
+file without ``--force``.
+
+Exit codes: 0 no breaking change, 1 breaking changes, 2 usage, unreadable or broken specs, or the file is in the way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gaidsl.checking.evaluate import dumps
+from gaidsl.cli.output import plan_writes, write_files
+from gaidsl.diff.changes import KIND, WHAT, Change, Diff, diff
+from gaidsl.language.compiler import Compilation, compile_file
+from gaidsl.language.diagnostics import Lang, render_json, render_text, say
+
+EXIT_OK, EXIT_BREAKING, EXIT_INPUT = 0, 1, 2
+
+FORMAT_GROUP = ("格式、字段与单位", "the format, its fields and units")
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("diff", help="what changes between two versions of a format, compatible or breaking")
+    parser.add_argument("old", metavar="OLD", help="the old spec (or the base of an overlay)")
+    parser.add_argument("new", metavar="NEW", help="the new spec (or the overlay)")
+    parser.add_argument("--migration", metavar="M", help="judge changes on reports carried over by this migration")
+    parser.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the text output")
+    parser.set_defaults(run=run)
+
+
+def _fail(compilations: Sequence[Compilation], args: argparse.Namespace) -> int:
+    diagnostics = [d for c in compilations for d in c.diagnostics if d.severity == "error"]
+    sources = {name: src for c in compilations for name, src in c.sources.items()}
+    if args.format == "json":
+        sys.stdout.write(render_json(diagnostics) + "\n")
+    else:
+        sys.stderr.write(render_text(diagnostics, sources, args.lang) + "\n")
+    return EXIT_INPUT
+
+
+def run(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    old, new = compile_file(args.old), compile_file(args.new)
+    for path, compiled in ((args.old, old), (args.new, new)):
+        if compiled.migration is not None and compiled.ok:
+            sys.stderr.write(
+                say(
+                    lang,
+                    f"gaidsl diff: {path} 是迁移文件，不是格式规范（迁移用 --migration 给出）\n",
+                    f"gaidsl diff: {path} is a migration, not a spec (give migrations with --migration)\n",
+                )
+            )
+            return EXIT_INPUT
+    bad = [c for c in (old, new) if c.spec is None or not c.ok]
+    if bad:
+        return _fail(bad, args)
+    assert old.spec is not None and new.spec is not None
+    migration = None
+    if args.migration:
+        compiled = compile_file(args.migration)
+        if compiled.migration is None or not compiled.ok:
+            if compiled.ok:
+                sys.stderr.write(
+                    say(lang, f"{args.migration} 不是迁移文件\n", f"{args.migration} is not a migration\n")
+                )
+                return EXIT_INPUT
+            return _fail([compiled], args)
+        migration = compiled.migration
+        if (migration.old.id, migration.old.version, migration.new.id, migration.new.version) != (
+            old.spec.id,
+            old.spec.version,
+            new.spec.id,
+            new.spec.version,
+        ):
+            sys.stderr.write(
+                say(
+                    lang,
+                    f"gaidsl diff: 迁移 {migration.name} 与所比较的两个版本不符\n",
+                    f"gaidsl diff: the migration {migration.name} is not between these two versions\n",
+                )
+            )
+            return EXIT_INPUT
+    result = diff(old.spec, new.spec, migration)
+    if args.format == "json":
+        text = dumps(result.to_json_dict()) + "\n"
+    elif args.format == "html":
+        text = render_html(result)
+    else:
+        text = render_diff_text(result, lang) + "\n"
+    if args.output:
+        target = Path(args.output)
+        plan = plan_writes(target.parent, {target.name: text}, force=args.force)
+        if plan.blocked:
+            sys.stderr.write(
+                say(
+                    lang,
+                    f"gaidsl diff: {args.output} 已存在，未写入（用 --force 覆盖）\n",
+                    f"gaidsl diff: {args.output} exists, nothing written (use --force)\n",
+                )
+            )
+            return EXIT_INPUT
+        write_files(plan)
+    else:
+        sys.stdout.write(text)
+    return EXIT_BREAKING if result.breaking else EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------------- grouping
+
+
+def groups(result: Diff) -> list[tuple[str | None, list[Change]]]:
+    """Changes by the part of the report they belong to: the format's own first, then the parts in order."""
+    order: list[str | None] = [None]
+    order += [s.label for s in result.new.sections]
+    order += [s.label for s in result.old.sections if s.label not in order]
+    found: dict[str | None, list[Change]] = {}
+    for change in result.changes:
+        found.setdefault(change.group if change.group in order else None, []).append(change)
+    return [(g, found[g]) for g in order if g in found]
+
+
+def _title(group: str | None, lang: Lang) -> str:
+    return group if group is not None else say(lang, *FORMAT_GROUP)
+
+
+def render_diff_text(result: Diff, lang: Lang = "zh") -> str:
+    s = result.summary()
+    old, new = result.old, result.new
+    lines = [
+        say(
+            lang,
+            f"{old.id} {old.version} → {new.id} {new.version}（{old.file} → {new.file}）",
+            f"{old.id} {old.version} → {new.id} {new.version} ({old.file} → {new.file})",
+        ),
+        say(
+            lang,
+            f"{s['changes']} 处变化：{s['breaking']} 处不兼容，{s['compatible']} 处兼容",
+            f"{s['changes']} changes: {s['breaking']} breaking, {s['compatible']} compatible",
+        ),
+    ]
+    for group, changes in groups(result):
+        lines.append("")
+        lines.append(_title(group, lang))
+        for change in changes:
+            mark = say(lang, "不兼容", "breaking") if change.breaking else say(lang, "兼容", "compatible")
+            head = _describe(change, lang)
+            label = f" 「{change.label}」" if change.label and change.label not in head else ""
+            lines.append(f"  [{mark}] {head}{label}")
+            removal = change.removal()
+            if removal is not None:
+                lines.append(f"      {removal.pick(lang)}")
+            why = change.why.pick(lang)
+            if why:
+                lines.append(f"      {why}")
+    return "\n".join(lines)
+
+
+def _describe(change: Change, lang: Lang) -> str:
+    what = WHAT[change.what].pick(lang)
+    kind = KIND[change.kind].pick(lang)
+    name = f"{change.old_key} → {change.key}" if change.kind == "renamed" else change.key
+    text = f"{kind}{what} {name}" if lang == "zh" else f"{kind} {what} {name}"
+    if change.aspect:
+        text += f" ({change.aspect})"
+    if change.before is not None or change.after is not None:
+        before = change.before if change.before is not None else "—"
+        after = change.after if change.after is not None else "—"
+        text += f": {before} → {after}"
+    return text
+
+
+def render_html(result: Diff) -> str:
+    import jinja2
+
+    folder = Path(__file__).resolve().parent / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    old, new = result.old, result.new
+    rows = []
+    for group, changes in groups(result):
+        entries = []
+        for change in changes:
+            entry = change.to_json_dict()
+            entry["why"] = change.why
+            entry["removal"] = change.removal()
+            entry["kind_zh"] = KIND[change.kind].zh
+            entry["what_zh"] = WHAT[change.what].zh
+            entry["example_values"] = _example_values(change)
+            entries.append(entry)
+        rows.append({"title": group if group is not None else " / ".join(FORMAT_GROUP), "changes": entries})
+    return env.get_template("diff.html.j2").render(
+        title=f"{new.title or new.id}：{old.version} → {new.version} 的变化 / changes",
+        old={"file": old.file},
+        new={"file": new.file},
+        migration=result.migration,
+        summary=result.summary(),
+        groups=rows,
+    )
+
+
+def _example_values(change: Change) -> list[str]:
+    example = change.example
+    if not example:
+        return []
+    report = example.get("old") or {}
+    values = [f"{k} = {v}" for k, v in (report.get("values") or {}).items() if v not in (0, None)]
+    fields = [f"{k} = {v}" for k, v in (report.get("fields") or {}).items() if k == "year"]
+    return values + fields

@@ -1,0 +1,278 @@
+"""``gaidsl migrate MIGRATION [DATA…] -o DIR [--force]``: convert report data files to the next format version.
+
+The migration is checked (every old value accounted for, names, types, units) and proved
+(:mod:`gaidsl.migrations.proof`)
+before anything is written; ``--check`` (or no DATA) stops there and prints the proof. For each data file (JSON,
+YAML or CSV, read as a report of the old spec) ``DIR`` gets:
+
+* ``NAME.json`` — the migrated report (canonical JSON: blank cells ``null``, unknown ones ``"unknown"``);
+* ``NAME.log.json`` — what became of every value: copied, renamed, converted, split, merged, dropped (with the
+  migration's reason), and which values are left unknown; how the old report fared under the old spec's checks and
+  the new one under the new spec's;
+* ``NAME.log.txt`` — the same for people (everything but plain copies).
+
+Nothing is written when any of these files exists (unless ``--force``), when a data file cannot be read, or when the
+migration has errors or its proof fails (unless ``--no-proof``).
+
+Exit codes: 0 done; 1 the migration has errors or its proof fails, or a migrated report fails an error check of the
+new spec (its old report was not valid); 2 usage, unreadable migration or data files, or files in the way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_files
+from gaidsl.language.compiler import Compilation, compile_file
+from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "migrate", help="convert report data files with a migration (and prove the migration keeps them valid)"
+    )
+    parser.add_argument("migration", metavar="MIGRATION", help="a migration file (migration … from … to … { … })")
+    parser.add_argument("data", nargs="*", metavar="DATA", help="report data files of the old version")
+    parser.add_argument("-o", "--output", metavar="DIR", help="folder to write the migrated reports and logs into")
+    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+    parser.add_argument("--check", action="store_true", help="only check and prove the migration")
+    parser.add_argument("--no-proof", action="store_true", help="do not run the proof (static checks only)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.set_defaults(run=run)
+
+
+# ---------------------------------------------------------------------------------------------------- gaidsl check
+
+
+def prove_compilations(compilations: list[Compilation]) -> list[Compilation]:
+    """For ``gaidsl check``: the proof of every migration that passed its static checks, as diagnostics."""
+    from gaidsl.migrations.proof import prove
+
+    out = []
+    for compilation in compilations:
+        if compilation.ok and compilation.migration is not None:
+            proof = prove(compilation.migration)
+            compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *proof.diagnostics()))
+        out.append(compilation)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- the command
+
+
+def run(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    compilation = compile_file(args.migration)
+    unreadable = any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
+    if compilation.migration is None or not compilation.ok:
+        if compilation.spec is not None and not has_errors(compilation.diagnostics):
+            err_line(
+                say(
+                    lang,
+                    f"gaidsl migrate: {args.migration} 是格式规范，不是迁移文件（migration … from … to … {{ … }}）",
+                    f"gaidsl migrate: {args.migration} is a format spec, not a migration (migration … from … to …)",
+                )
+            )
+            return EXIT_INPUT
+        _diagnostics(compilation.diagnostics, compilation, args)
+        return EXIT_INPUT if unreadable else EXIT_PROBLEMS
+    migration = compilation.migration
+    check_only = args.check or not args.data
+    if not check_only and not args.output:
+        err_line(
+            say(lang, "gaidsl migrate: 请用 -o DIR 指定输出目录", "gaidsl migrate: give the output folder with -o DIR")
+        )
+        return EXIT_INPUT
+    warnings = list(compilation.diagnostics)
+    proof = None
+    if not args.no_proof:
+        from gaidsl.migrations.proof import prove
+
+        proof = prove(migration)
+        warnings.extend(proof.diagnostics())
+    if warnings:
+        _diagnostics(warnings, compilation, args, to_stdout=False)
+    failed = proof is not None and proof.holds is False
+    if check_only:
+        if args.format == "json":
+            out_line(_dumps(_check_json(compilation, proof)))
+        elif proof is not None:
+            out_line(proof.render_text(lang))
+        return EXIT_PROBLEMS if failed or has_errors(warnings) else EXIT_OK
+    if failed:
+        err_line(
+            say(
+                lang,
+                "gaidsl migrate: 迁移的证明不成立，未写入任何文件（--no-proof 跳过证明）",
+                "gaidsl migrate: the migration's proof fails; nothing written (--no-proof skips the proof)",
+            )
+        )
+        return EXIT_PROBLEMS
+    return _migrate(args, compilation, proof)
+
+
+def _diagnostics(
+    diagnostics: list[Diagnostic] | tuple[Diagnostic, ...],
+    compilation: Compilation,
+    args: argparse.Namespace,
+    to_stdout: bool = True,
+) -> None:
+    if args.format == "json" and to_stdout:
+        out_line(render_json(diagnostics))
+    elif args.format == "text" or not to_stdout:
+        text = render_text(diagnostics, compilation.sources, args.lang)
+        if text.strip():
+            err_line(text)
+
+
+def _check_json(compilation: Compilation, proof: Any) -> dict[str, Any]:
+    return {
+        "migration": compilation.migration.file if compilation.migration else None,
+        "ok": compilation.ok and (proof is None or proof.holds is True),
+        "diagnostics": [to_json(d) for d in compilation.diagnostics],
+        "proof": proof.to_json_dict() if proof is not None else None,
+    }
+
+
+def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> int:
+    from gaidsl.checking.data import read_report
+    from gaidsl.checking.evaluate import evaluate
+    from gaidsl.migrations.apply import apply
+
+    lang: Lang = args.lang
+    migration = compilation.migration
+    assert migration is not None
+    loaded = [(path, read_report(path, migration.old)) for path in args.data]
+    bad = [(p, item) for p, item in loaded if not item.ok]
+    if bad:
+        diagnostics = [d for _, item in bad for d in item.diagnostics if d.severity == "error"]
+        sources = {item.source.name: item.source for _, item in bad if item.source is not None}
+        if args.format == "json":
+            out_line(render_json(diagnostics))
+        else:
+            err_line(render_text(diagnostics, sources, lang))
+        return EXIT_INPUT
+    names: dict[str, str] = {}
+    for path, _ in loaded:
+        stem = Path(path).stem
+        if stem in names:
+            err_line(
+                say(
+                    lang,
+                    f"gaidsl migrate: {names[stem]} 与 {path} 会写入同名文件 {stem}.json",
+                    f"gaidsl migrate: {names[stem]} and {path} would both write {stem}.json",
+                )
+            )
+            return EXIT_INPUT
+        names[stem] = path
+    files: dict[str, Content] = {}
+    reports: list[dict[str, Any]] = []
+    failing = 0
+    for path, item in _progress(loaded):
+        assert item.report is not None
+        migrated = apply(migration, item.report)
+        before = evaluate(migration.old, item.report)
+        after = evaluate(migration.new, migrated.report)
+        stem = Path(path).stem
+        log = {
+            "source": path,
+            "output": f"{stem}.json",
+            "proof": None if proof is None else proof.holds,
+            **migrated.to_json_dict(),
+            "old_checks": before.summary(),
+            "new_checks": after.summary(),
+            "new_failures": [
+                {"check": r.check, "position": r.position, "severity": r.severity, "message": r.message.en}
+                for r in after.failures
+            ],
+        }
+        text = migrated.render_text(lang)
+        if before.failures:
+            text += "\n" + say(
+                lang,
+                f"注意：旧报告有 {len(before.failures)} 处校验不通过（不在证明的保证之内）",
+                f"note: the old report fails {len(before.failures)} check positions (outside what the proof covers)",
+            )
+        if after.failures:
+            text += "\n" + say(lang, "迁移后不通过的校验：", "checks failing after migration:")
+            text += "".join(f"\n  [{r.check}] {r.message.pick(lang)}" for r in after.failures)
+        files[f"{stem}.json"] = migrated.report.to_json()
+        files[f"{stem}.log.json"] = _log_json(log)
+        files[f"{stem}.log.txt"] = text + "\n"
+        failing += not after.ok
+        reports.append(
+            {
+                "source": path,
+                "output": f"{stem}.json",
+                "summary": migrated.summary(),
+                "ok": after.ok,
+                "failures": len(after.failures),
+            }
+        )
+    plan = plan_writes(args.output, files, force=args.force)
+    if plan.blocked:
+        shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
+        err_line(
+            say(
+                lang,
+                f"gaidsl migrate: 文件已存在，未写入任何文件（用 --force 覆盖）：{shown}",
+                f"gaidsl migrate: files exist, nothing written (use --force): {shown}",
+            )
+        )
+        return EXIT_INPUT
+    write_files(plan)
+    if args.format == "json":
+        summary = {"migration": migration.file, "output": str(plan.folder), "reports": reports}
+        out_line(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        out_line(
+            say(
+                lang,
+                f"已迁移 {len(reports)} 份报告（{migration.name}）到 {plan.folder}"
+                + (f"；{failing} 份迁移后有错误级校验不通过" if failing else ""),
+                f"migrated {len(reports)} reports ({migration.name}) into {plan.folder}"
+                + (f"; {failing} fail an error check after migration" if failing else ""),
+            )
+        )
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def _dumps(data: object) -> str:
+    from gaidsl.checking.evaluate import dumps
+
+    return dumps(data) + "\n"
+
+
+def _log_json(log: dict[str, Any]) -> str:
+    """A log as JSON: indented, but one line per entry (hundreds of them: readable, and written by the fast encoder).
+    Numbers are written digit for digit, never through float."""
+    from gaidsl.checking.report import _DECIMAL_MARK, _DECIMAL_RE
+
+    def mark(value: object) -> object:
+        if isinstance(value, Decimal):
+            return f"{_DECIMAL_MARK}{value:f}{_DECIMAL_MARK}"
+        raise TypeError(f"not JSON serialisable: {value!r}")
+
+    entries = log["entries"]
+    head = _dumps({**log, "entries": []}).rstrip()
+    lines = ",\n    ".join(json.dumps(e, ensure_ascii=False, default=mark) for e in entries)
+    text = head.replace('"entries": []', '"entries": [\n    ' + lines + "\n  ]") if entries else head
+    return _DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
+
+
+def _progress(items: list[Any]) -> Any:
+    if len(items) < 50 or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    return tqdm(items, desc="migrate", unit="report", file=sys.stderr)

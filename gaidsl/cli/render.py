@@ -1,0 +1,139 @@
+"""``gaidsl render SPEC DATA --to FORMAT [-o FILE]``: a filled report as html, md, txt, docx, pdf or xlsx (or
+``form``: the HTML form filled with DATA, to go on editing it); and
+``gaidsl readback SPEC FILE [-o DATA.json]``: a filled workbook or Word document that gaidsl wrote, back to data.
+
+DATA is a data file (.json, .yaml, .csv) or a filled .xlsx/.docx that gaidsl wrote. Text formats go to standard
+output without ``-o``; docx, pdf and xlsx go to ``-o FILE`` or, without it, beside DATA with the format's suffix.
+Files are written atomically and never over an existing file without ``--force``. Exit codes: 0 written, 2 the
+spec or the data cannot be read (nothing is written then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from gaidsl.checking.data import Loaded, read_report
+from gaidsl.checking.report import Report
+from gaidsl.cli.output import Content, err_line, write_atomically
+from gaidsl.forms.readback import SUFFIXES, read_file
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_file
+from gaidsl.language.diagnostics import has_errors, render_text
+from gaidsl.targets import available, target_module
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+
+FORMATS: dict[str, tuple[str, str]] = {  # --to → (target, suffix)
+    "html": ("html", ".html"),
+    "md": ("markdown", ".md"),
+    "txt": ("text", ".txt"),
+    "docx": ("docx", ".docx"),
+    "pdf": ("pdf", ".pdf"),
+    "xlsx": ("xlsx", ".xlsx"),
+    "form": ("html-form", ".form.html"),
+}
+BINARY = ("docx", "pdf", "xlsx")
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "render", help="render a filled report as html, md, txt, docx, pdf, xlsx (or a filled form)"
+    )
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("data", metavar="DATA", help="report data (.json, .yaml, .csv, or a filled .xlsx/.docx)")
+    parser.add_argument("--to", "-t", required=True, choices=sorted(FORMATS), help="output format")
+    parser.add_argument("-o", "--output", metavar="FILE", help="file to write (text formats: stdout without it)")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.set_defaults(run=run_render)
+
+    back = sub.add_parser("readback", help="read a filled .xlsx or .docx that gaidsl wrote back into a data file")
+    back.add_argument("spec", metavar="SPEC")
+    back.add_argument("file", metavar="FILE", help="a filled workbook (.xlsx) or Word document (.docx)")
+    back.add_argument("-o", "--output", metavar="DATA", help="data file to write (.json); stdout without it")
+    back.add_argument("--force", action="store_true", help="overwrite DATA if it exists")
+    back.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    back.set_defaults(run=run_readback)
+
+
+def renderer(target: str) -> ModuleType:
+    """The module of a report-rendering target (it defines ``render(spec, report)``)."""
+    return target_module(available()[target].folder.name)
+
+
+def render(spec: ir.Spec, report: Report | None, to: str) -> Content:
+    """``report`` (``None``: blank) rendered in the format ``to`` (html, md, txt, docx, pdf, xlsx)."""
+    content: Content = renderer(FORMATS[to][0]).render(spec, report)
+    return content
+
+
+def _spec(path: str, lang: str) -> ir.Spec | None:
+    compilation = compile_file(path)
+    if compilation.spec is None or not compilation.ok:
+        err_line(render_text(compilation.diagnostics, compilation.sources, lang))  # type: ignore[arg-type]
+        return None
+    return compilation.spec
+
+
+def _load(spec: ir.Spec, path: str) -> Loaded:
+    suffix = Path(path).suffix.lower()
+    if suffix in SUFFIXES:
+        return read_file(spec, path)
+    return read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
+
+
+def _loaded_or_report(loaded: Loaded, lang: str) -> Report | None:
+    if loaded.report is None or has_errors(loaded.diagnostics):
+        shown = [d for d in loaded.diagnostics if d.severity == "error"] or list(loaded.diagnostics)
+        sources = {loaded.source.name: loaded.source} if loaded.source else {}
+        err_line(render_text(shown, sources, lang))  # type: ignore[arg-type]
+        return None
+    return loaded.report
+
+
+def _write(path: Path, data: Content, force: bool) -> int:
+    if path.exists() and not force:
+        err_line(f"gaidsl: 文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}")
+        return EXIT_INPUT
+    write_atomically(path, data)
+    print(path)
+    return EXIT_OK
+
+
+def run_render(args: argparse.Namespace) -> int:
+    spec = _spec(args.spec, args.lang)
+    if spec is None:
+        return EXIT_INPUT
+    report = _loaded_or_report(_load(spec, args.data), args.lang)
+    if report is None:
+        return EXIT_INPUT
+    content = render(spec, report, args.to)
+    if args.output is None and args.to not in BINARY:
+        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+        return EXIT_OK
+    out = Path(args.output) if args.output else Path(args.data).with_suffix(FORMATS[args.to][1])
+    if out.resolve() == Path(args.data).resolve():
+        err_line(f"gaidsl render: 输出文件与数据文件相同 / the output is the data file: {out}")
+        return EXIT_INPUT
+    return _write(out, content, args.force)
+
+
+def run_readback(args: argparse.Namespace) -> int:
+    spec = _spec(args.spec, args.lang)
+    if spec is None:
+        return EXIT_INPUT
+    loaded = read_file(spec, args.file)
+    report = _loaded_or_report(loaded, args.lang)
+    if report is None:
+        return EXIT_INPUT
+    warnings = [d for d in loaded.diagnostics if d.severity != "error"]
+    if warnings:
+        err_line(render_text(warnings, {}, args.lang))
+    if args.output is None:
+        sys.stdout.write(report.to_json())
+        return EXIT_OK
+    return _write(Path(args.output), report.to_json(), args.force)

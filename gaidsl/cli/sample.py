@@ -1,0 +1,168 @@
+"""``gaidsl sample SPEC --valid N [--invalid] [--seed S] -o DIR [--force]``: data files generated from a spec.
+
+Writes, into ``DIR``:
+
+* ``valid/0001.json`` … — valid reports (every check passes). When the spec has cross-period checks, each comes with
+  ``valid/0001.previous.json``, last year's report, so that those checks pass too (``--no-previous`` leaves them
+  out: cross-period checks are then unverifiable);
+* with ``--invalid``: ``invalid/<check>.json`` (and ``.previous.json``) for every check — a report in which exactly
+  that check fails and every other check holds;
+* ``manifest.json`` — what each file is: for invalid files the check and the positions where it fails; the checks
+  for which no invalid report exists (they follow from the others: redundant).
+
+Files are written atomically, and nothing is written if any of them exists already (unless ``--force``). The data
+files are canonical JSON (:meth:`gaidsl.checking.report.Report.to_json`), readable by ``gaidsl validate``.
+
+Exit codes: 0 written, 1 the spec has errors or no valid report exists, 2 usage, unreadable spec or files in the way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from gaidsl.cli.output import Content, plan_writes, write_files
+from gaidsl.language.compiler import compile_file
+from gaidsl.language.diagnostics import Lang, render_text, say
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("sample", help="generate valid reports, and reports that break exactly one check")
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("--valid", type=_count, default=10, metavar="N", help="how many valid reports (default 10)")
+    parser.add_argument("--invalid", action="store_true", help="also one report per check that breaks only it")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (the same seed gives the same files)")
+    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write into")
+    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+    parser.add_argument(
+        "--no-previous", action="store_true", help="no last year's reports (cross-period checks stay unverifiable)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="summary for people or machines")
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.set_defaults(run=run)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    compilation = compile_file(args.spec)
+    if compilation.spec is None or not compilation.ok:
+        print(render_text(compilation.diagnostics, compilation.sources, args.lang), file=sys.stderr)
+        unreadable = any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
+        return EXIT_INPUT if unreadable else EXIT_PROBLEMS
+    spec = compilation.spec
+    from gaidsl.sampling.samples import SampleError, invalid_reports, sampler, valid_samples
+
+    try:
+        chosen = sampler(spec)
+        with_previous = chosen.cross_period and not args.no_previous
+        valid = valid_samples(spec, args.valid, args.seed, with_previous=with_previous)
+        violations = invalid_reports(spec, args.seed) if args.invalid else []
+    except SampleError as exc:
+        print(
+            say(args.lang, f"gaidsl sample: 无法生成样本：{exc}", f"gaidsl sample: no samples: {exc}"), file=sys.stderr
+        )
+        return EXIT_PROBLEMS
+    files: dict[str, Content] = {}
+    manifest: dict[str, Any] = {"spec": spec.file, "format": spec.id, "version": spec.version, "seed": args.seed}
+    manifest["valid"] = []
+    width = max(4, len(str(args.valid)))
+    for number, sample in enumerate(valid, 1):
+        name = f"valid/{number:0{width}d}.json"
+        files[name] = sample.report.to_json()
+        entry: dict[str, Any] = {"file": name}
+        if sample.previous is not None:
+            entry["previous"] = name.replace(".json", ".previous.json")
+            files[entry["previous"]] = sample.previous.to_json()
+        manifest["valid"].append(entry)
+    manifest["invalid"] = []
+    manifest["redundant"] = []
+    failed: list[dict[str, str]] = []
+    for violation in violations:
+        if violation.sample is None:
+            (manifest["redundant"] if violation.redundant else failed).append(
+                {"check": violation.check, "note": violation.note}
+            )
+            continue
+        name = f"invalid/{violation.check}.json"
+        files[name] = violation.sample.report.to_json()
+        entry = {
+            "file": name,
+            "check": violation.check,
+            "positions": list(violation.sample.positions),
+            "single_position": violation.single_position,
+        }
+        if violation.sample.previous is not None:
+            entry["previous"] = f"invalid/{violation.check}.previous.json"
+            files[entry["previous"]] = violation.sample.previous.to_json()
+        if violation.note:
+            entry["note"] = violation.note
+        manifest["invalid"].append(entry)
+    if failed:
+        manifest["failed"] = failed
+    files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    plan = plan_writes(args.output, files, force=args.force)
+    if plan.blocked:
+        shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
+        print(
+            say(
+                args.lang,
+                f"gaidsl sample: 文件已存在，未写入任何文件（用 --force 覆盖）：{shown}",
+                f"gaidsl sample: files exist, nothing written (use --force): {shown}",
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    write_files(plan)
+    if args.format == "json":
+        print(json.dumps({**manifest, "output": str(plan.folder)}, ensure_ascii=False, indent=2))
+    else:
+        print(_summary(manifest, str(plan.folder), args.lang))
+    return EXIT_OK
+
+
+def _summary(manifest: dict[str, Any], folder: str, lang: Lang) -> str:
+    valid, invalid, redundant = manifest["valid"], manifest["invalid"], manifest["redundant"]
+    pairs = sum(1 for v in valid if "previous" in v)
+    lines = [
+        say(
+            lang,
+            f"已写入 {folder}：{len(valid)} 份有效报告"
+            + ("（均附上年报告）" if pairs else "")
+            + f"，{len(invalid)} 份无效报告",
+            f"wrote {folder}: {len(valid)} valid reports"
+            + (" (each with last year's)" if pairs else "")
+            + f", {len(invalid)} invalid reports",
+        )
+    ]
+    for entry in invalid:
+        where = ", ".join(str(p) for p in entry["positions"] if p is not None)
+        more = f" [{where}]" if where else ""
+        note = f" — {entry['note']}" if entry.get("note") else ""
+        lines.append(f"  {entry['file']}: {entry['check']}{more}{note}")
+    if redundant:
+        lines.append(
+            say(
+                lang,
+                "以下校验不存在只违反它的报告（可由其他校验推出，冗余）：",
+                "no report breaks only these checks (they follow from the others: redundant):",
+            )
+        )
+        lines.extend(f"  {r['check']}" for r in redundant)
+    for failed in manifest.get("failed", []):
+        lines.append(
+            say(lang, f"  求解器未能为 {failed['check']} 找到报告", f"  the solver gave up on {failed['check']}")
+        )
+    return "\n".join(lines)

@@ -1,0 +1,375 @@
+"""``gaidsl validate SPEC DATA... [--previous FILE]``: check filled reports against a spec's checks.
+
+Text output groups failures by section and table and names cells by their labels, with both sides' values and the
+difference; warnings and unverifiable checks are counted in a summary. ``--format json`` lists every result.
+Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read
+(then nothing but the diagnostics is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gaidsl.checking.data import KINDS, Loaded, read_report
+from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.cli.previous_report import read_previous
+from gaidsl.engines import database as engines
+from gaidsl.language import ir
+from gaidsl.language.compiler import compile_file
+from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
+from gaidsl.language.source import SourceFile
+from gaidsl.migrations.apply import Migrated
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("validate", help="check filled reports (JSON, YAML or CSV data files) against a spec")
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument(
+        "data", nargs="*", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv) or folders"
+    )
+    parser.add_argument("--previous", metavar="FILE", help="last year's report, for checks across periods")
+    parser.add_argument(
+        "--previous-migration",
+        metavar="MIGRATION",
+        help="a migration (.gai) converting last year's report from an older version to the spec's first",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.add_argument(
+        "--engine",
+        nargs="+",
+        default=["reference"],
+        metavar="ENGINE",
+        help="reference (default), python (the generated module), duckdb [FILE], sqlite [FILE] or postgres URL; a "
+        "wide CSV (header line starting with report_id: many reports, one per line) is read by each engine its way",
+    )
+    parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
+    parser.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
+    parser.set_defaults(run=run)
+
+
+def _write(text: str, stream: Any = None) -> None:
+    out = stream or sys.stdout
+    out.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def _pick(zh: str, en: str, lang: Lang) -> str:
+    if lang == "both":
+        return zh if zh == en else f"{zh}\n{en}"
+    return zh if lang == "zh" else en
+
+
+def run(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    compilation = compile_file(args.spec)
+    spec = compilation.spec
+    if spec is None or not compilation.ok:
+        _fail_input(compilation.diagnostics, dict(compilation.sources), args)
+        return EXIT_INPUT
+    batch = _batch(args)
+    if isinstance(batch, str):
+        _write(f"gaidsl validate: {batch}", sys.stderr)
+        return EXIT_INPUT
+    engine, url, paths = batch
+    if args.previous_migration and not args.previous:
+        _write("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
+        return EXIT_INPUT
+    from gaidsl.cli.validate_wide import is_wide_csv, run_wide
+
+    wide = [p for p in paths if is_wide_csv(p)]
+    if wide and (len(paths) > 1 or args.previous):
+        _write(
+            "gaidsl validate: 宽表 CSV 须单独校验，上年报告由其 previous_id 列指明 / a wide CSV is validated alone "
+            f"(no other data files, no --previous: its previous_id column names last year's reports): {wide[0]}",
+            sys.stderr,
+        )
+        return EXIT_INPUT
+    if wide:
+        return run_wide(args, spec, engine, url, wide[0])
+    found_previous = read_previous(args.previous, spec, args.spec, args.previous_migration) if args.previous else None
+    previous = found_previous.loaded if found_previous else None
+    loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
+    everything = ([(args.previous, previous)] if previous else []) + loaded
+    if any(not item.ok for _, item in everything):
+        diagnostics = [d for _, item in everything for d in item.diagnostics]
+        sources = {item.source.name: item.source for _, item in everything if item.source is not None}
+        _fail_input(diagnostics, {**(found_previous.sources if found_previous else {}), **sources}, args)
+        return EXIT_INPUT
+    migrated = found_previous.migrated if found_previous else None
+    if migrated is not None and args.format == "text":
+        _write(_migrated_line(args.previous, args.previous_migration, migrated, lang))
+    last_year = previous.report if previous else None
+    reports = [(path, item.report) for path, item in loaded if item.report is not None]
+    try:
+        found = engines.evaluate_all(spec, reports, engine, url, last_year)
+    except Exception as exc:  # a database that cannot be reached, a driver that is not installed
+        _write(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
+        return EXIT_INPUT
+    evaluations = [(path, item, evaluation) for (path, item), evaluation in zip(loaded, found, strict=True)]
+    if args.output and not _save(args.output, evaluations, args.force):
+        return EXIT_INPUT
+    if args.format == "json":
+        _write(_json(args, evaluations, previous, migrated))
+    else:
+        _text(spec, evaluations, previous, lang)
+        if len(evaluations) > 1:
+            _write(_summary_table(spec, evaluations, lang))
+    return EXIT_OK if all(e.ok for _, _, e in evaluations) else EXIT_PROBLEMS
+
+
+def _fail_input(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
+    shown = [d for d in diagnostics if d.severity == "error"] if has_errors(diagnostics) else list(diagnostics)
+    if args.format == "json":
+        _write(render_json(shown))
+    else:
+        _write(render_text(shown, sources, args.lang), sys.stderr)
+
+
+# ---------------------------------------------------------------------------------------------------- JSON
+
+
+def _migrated_line(path: str, migration_path: str, migrated: Migrated, lang: Lang) -> str:
+    """What converting last year's report did, in one line: versions, the migration, values left unknown."""
+    old, new = migrated.migration.old, migrated.migration.new
+    unknown = migrated.summary()["values_unknown"]
+    return _pick(
+        f"上年报告 {path}（{old.version} 版）已按 {migration_path} 转换为 {new.version} 版；转换后 {unknown} 项值未知，"
+        "读取它们的跨期校验无法校验",
+        f"last year's report {path} ({old.version}) converted to {new.version} by {migration_path}; {unknown} "
+        "values unknown after the conversion (checks across periods reading them are unverifiable)",
+        lang,
+    )
+
+
+def _json(
+    args: argparse.Namespace,
+    evaluations: list[tuple[str, Loaded, Evaluation]],
+    previous: Loaded | None,
+    migrated: Migrated | None = None,
+) -> str:
+    results: list[dict[str, Any]] = []
+    reports: list[dict[str, Any]] = []
+    totals: dict[str, int] = {}
+    for path, item, evaluation in evaluations:
+        for result in evaluation.results:
+            results.append({"file": path, **result.to_json_dict()})
+        summary = evaluation.summary()
+        for key, value in summary.items():
+            totals[key] = totals.get(key, 0) + value
+        reports.append(
+            {
+                "file": path,
+                "ok": evaluation.ok,
+                "summary": summary,
+                "diagnostics": [to_json(d) for d in item.diagnostics],
+            }
+        )
+    totals["files"] = len(evaluations)
+    document = {
+        "spec": args.spec,
+        "previous": args.previous,
+        "previous_diagnostics": [to_json(d) for d in previous.diagnostics] if previous else [],
+        "previous_migration": (
+            {"file": args.previous_migration, **migrated.to_json_dict()} if migrated is not None else None
+        ),
+        "ok": all(e.ok for _, _, e in evaluations),
+        "results": results,
+        "reports": reports,
+        "summary": totals,
+    }
+    return dumps(document)
+
+
+# ---------------------------------------------------------------------------------------------------- text
+
+_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+
+
+def _group_header(spec: ir.Spec, result: CheckResult) -> tuple[str, str]:
+    section = next((s.label for s in spec.sections if s.key == result.section), None)
+    table = spec.tables[result.table].label if result.table else None
+    if section is None:
+        return "报告", "report"
+    text = section if not table or section.endswith(table) else f"{section} · {table}"
+    return text, text
+
+
+def _text(
+    spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], previous: Loaded | None, lang: Lang
+) -> None:
+    sources = {item.source.name: item.source for _, item, _ in evaluations if item.source is not None}
+    if previous is not None and previous.diagnostics:
+        _write(render_text(previous.diagnostics, {}, lang), sys.stderr)
+    for path, item, evaluation in evaluations:
+        if item.diagnostics:
+            _write(render_text(item.diagnostics, sources, lang), sys.stderr)
+        lines: list[str] = []
+        if len(evaluations) > 1:
+            lines.append(f"== {path} ==")
+        lines += failure_lines(spec, evaluation.failures, lang)
+        lines.extend(_unverifiable(evaluation, lang))
+        lines.append(_summary_line(path, evaluation, lang))
+        _write("\n".join(lines))
+
+
+def failure_lines(spec: ir.Spec, failures: Sequence[CheckResult], lang: Lang, indent: str = "") -> list[str]:
+    """Failing checks for people: under the header of their section and table, in document order."""
+    lines: list[str] = []
+    header = None
+    for result in _in_document_order(spec, failures):
+        group = _group_header(spec, result)
+        if group != header:
+            header = group
+            lines.append(indent + _pick(*group, lang))
+        sev_zh, sev_en = _SEVERITY.get(result.severity, (result.severity, result.severity))
+        text = _pick(
+            f"{sev_zh}[{result.check}]: {result.message.zh}", f"{sev_en}[{result.check}]: {result.message.en}", lang
+        )
+        lines.append(f"{indent}  " + text.replace("\n", f"\n{indent}  "))
+    return lines
+
+
+def _in_document_order(spec: ir.Spec, results: Sequence[CheckResult]) -> list[CheckResult]:
+    """Failures by section and table as the spec lays them out (report-wide checks first), stable within."""
+    sections = {s.key: i for i, s in enumerate(spec.sections)}
+    tables = {key: i for i, key in enumerate(spec.tables)}
+
+    def place(result: CheckResult) -> tuple[int, int]:
+        section = sections.get(result.section, -1) if result.section else -1
+        return section, tables.get(result.table, -1) if result.table else -1
+
+    return sorted(results, key=place)
+
+
+def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
+    by_check: dict[str, list[CheckResult]] = {}
+    for result in evaluation.by_status("unverifiable"):
+        by_check.setdefault(result.check, []).append(result)
+    if not by_check:
+        return []
+    count = sum(len(v) for v in by_check.values())
+    lines = [_pick(f"无法校验（{count} 处）：", f"unverifiable ({count}):", lang)]
+    for key, results in by_check.items():
+        first = results[0]
+        more_zh = f"（另有 {len(results) - 1} 处）" if len(results) > 1 else ""
+        more_en = f" (+{len(results) - 1} more positions)" if len(results) > 1 else ""
+        lines.append(
+            _pick(f"  [{key}] {first.message.zh}{more_zh}", f"  [{key}] {first.message.en}{more_en}", lang).replace(
+                "\n", "\n  "
+            )
+        )
+    return lines
+
+
+def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
+    s = evaluation.summary()
+    verdict_zh = "通过" if evaluation.ok else "未通过"
+    verdict_en = "ok" if evaluation.ok else "FAILED"
+    zh = (
+        f"{path}: {verdict_zh}：{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
+        f"{s['pass']} 项通过（共 {s['results']} 项）"
+    )
+    en = (
+        f"{path}: {verdict_en}: {s['errors']} errors, {s['warnings']} warnings, {s['unverifiable']} unverifiable, "
+        f"{s['pass']} passed ({s['results']} results)"
+    )
+    return _pick(zh, en, lang)
+
+
+# ---------------------------------------------------------------------------------------------------- batches
+
+
+def _batch(args: argparse.Namespace) -> tuple[str, str | None, list[str]] | str:
+    """(engine, URL or database file, data files) from the arguments, or what is wrong with them. ``--engine`` takes
+    the engine's name and, for postgres (and optionally duckdb and sqlite), its URL or file; anything after those
+    that argparse gave to --engine is a data file. Folders are searched for data files."""
+    name, *rest = args.engine
+    if name not in engines.ALL_ENGINES:
+        return f"未知的引擎 / unknown engine {name!r} (有 / available: {', '.join(engines.ALL_ENGINES)})"
+    database = rest and not Path(rest[0]).is_dir() and Path(rest[0]).suffix.lower() not in KINDS
+    takes_url = name == "postgres" or (name in ("duckdb", "sqlite") and database)
+    url = rest.pop(0) if takes_url and rest else None
+    if name == "postgres" and not url:
+        return "--engine postgres 需要连接地址 / needs a URL: --engine postgres postgresql://user@host/db"
+    paths: list[str] = []
+    for given in [*args.data, *rest]:
+        if Path(given).is_dir():
+            found = sorted(str(p) for p in Path(given).rglob("*") if p.suffix.lower() in KINDS and p.is_file())
+            if not found:
+                return f"文件夹中没有数据文件 / no data files (.json, .yaml, .yml, .csv) in {given}"
+            paths.extend(found)
+        else:
+            paths.append(given)
+    if not paths:
+        return "没有数据文件 / no data files given"
+    return name, url, paths
+
+
+def _progress(items: Sequence[str], what: str) -> Any:
+    """A progress bar on stderr for long batches (only when stderr is a terminal)."""
+    if len(items) < 20:
+        return items
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    return tqdm(items, desc=what, unit=" files", disable=None, file=sys.stderr, leave=False)
+
+
+_FLAT = ("file", "check", "severity", "status", "position", "op", "left", "right", "difference", "tolerance")
+
+
+def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
+    """Every result, one per line: CSV (a .csv file; the message in Chinese and English) or JSON lines."""
+    import csv
+    import io
+
+    from gaidsl.cli.output import plan_writes, write_files
+
+    buffer = io.StringIO()
+    if path.lower().endswith(".csv"):
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([*_FLAT, "blank", "unknown", "message_zh", "message_en"])
+        for file, _, evaluation in evaluations:
+            for result in evaluation.results:
+                record = {"file": file, **result.to_json_dict()}
+                row = ["" if record[k] is None else f"{record[k]:f}" if hasattr(record[k], "as_tuple") else record[k]
+                       for k in _FLAT]  # fmt: skip
+                writer.writerow(
+                    [*row, " ".join(result.blank), " ".join(result.unknown), result.message.zh, result.message.en]
+                )
+    else:
+        for file, _, evaluation in evaluations:
+            for result in evaluation.results:
+                buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
+    plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
+    if plan.blocked:
+        _write(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
+        return False
+    write_files(plan)
+    return True
+
+
+def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], lang: Lang) -> str:
+    """Per check: how many positions failed, could not be checked, passed, over all files; then the files."""
+    counts: dict[str, dict[str, int]] = {c.key: {"fail": 0, "unverifiable": 0, "pass": 0} for c in spec.checks}
+    for _, _, evaluation in evaluations:
+        for result in evaluation.results:
+            counts[result.check][result.status] += 1
+    width = max(len(k) for k in counts) if counts else 5
+    head = _pick("校验", "check", lang) if lang != "both" else "校验 check"
+    lines = [f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'unverif.':>8}  {'pass':>7}"]
+    for check in spec.checks:
+        c = counts[check.key]
+        lines.append(
+            f"{check.key:<{width}}  {check.severity:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}"
+        )
+    failed = sum(1 for _, _, e in evaluations if not e.ok)
+    zh = f"共 {len(evaluations)} 个文件：{len(evaluations) - failed} 个通过，{failed} 个未通过"
+    en = f"{len(evaluations)} files: {len(evaluations) - failed} ok, {failed} failed"
+    lines.append(_pick(zh, en, lang))
+    return "\n".join(lines)

@@ -1,0 +1,490 @@
+"""``gaidsl validate SPEC REPORTS.csv`` on a wide CSV (:mod:`gaidsl.checking.wide_csv`: a header line starting with
+``report_id``, one report per line; a line's ``previous_id`` names last year's report in the same file).
+
+Engines: ``reference`` (:func:`gaidsl.checking.wide_csv.read_wide_lines` and the evaluator), ``python`` (the generated
+module's ``validate_csv``), ``duckdb`` and ``postgres`` (:func:`gaidsl.engines.wide_csv.wide_csv_check`: failures
+only, in one pass over the file on DuckDB). Text output is a summary, not a block per report: reports read, reports
+with failing error checks and with failing warnings, the checks that fail most (positions, reports, label), then
+the first few failing reports in detail (the evaluator's messages). ``--format json``: one document with every
+failure. ``-o FILE``: one line per result (JSON lines; CSV for ``.csv``): every result where the engine gives them
+all (reference, python), the failures on duckdb and postgres. Exit codes: 0, 1 when an error-severity check fails,
+2 when a value cannot be read (a coded message naming line, report, key and value; nothing else is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from gaidsl.checking import wide_csv
+from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
+from gaidsl.checking.report import Report
+from gaidsl.cli.validate import (
+    _FLAT,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    _pick,
+    _write,
+    failure_lines,
+)
+from gaidsl.engines import database as engines
+from gaidsl.engines import wide_csv as wide_csv_engine
+from gaidsl.language import ir
+
+DETAIL = 3
+"""Failing reports shown in detail."""
+TOP = 10
+"""Failing checks listed in the summary (the rest are counted)."""
+SHOWN_PROBLEMS = 20
+"""Unreadable reports listed (the rest are counted)."""
+Record = dict[str, Any]
+
+
+def is_wide_csv(path: str) -> bool:
+    """A ``.csv`` file whose header line starts with ``report_id``."""
+    if Path(path).suffix.lower() != ".csv" or not Path(path).is_file():
+        return False
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            first = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return bool(first) and first[0].strip() == "report_id"
+
+
+class InputProblems(Exception):
+    """Reports of the file that cannot be read: ``(line or None, report_id, code, message)``."""
+
+    def __init__(self, problems: list[tuple[int | None, str | None, str, str]], more: int = 0) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+        self.more = more
+
+
+# ---------------------------------------------------------------------------------------------------- tallying
+
+
+class Tally:
+    """What the summary needs, gathered report by report: counts, failing positions and reports per check, the
+    failures (for JSON), the first failing reports' results (for the detail)."""
+
+    def __init__(self, spec: ir.Spec, counts_statuses: bool) -> None:
+        self.spec = spec
+        self.severity = {c.key: c.severity for c in spec.checks}
+        self.reports = 0
+        self.statuses: Counter[str] | None = Counter() if counts_statuses else None
+        self.positions: Counter[str] = Counter()
+        self.reports_by_check: Counter[str] = Counter()
+        self.error_reports = 0
+        self.warning_reports = 0
+        self.failures: list[Record] = []
+        self.detail: list[tuple[str, list[CheckResult]]] = []
+
+    def add(self, report_id: str, records: Sequence[Record], results: Sequence[CheckResult] | None = None) -> None:
+        """One report's records (``to_json_dict`` shape); ``results`` its CheckResults where the engine has them."""
+        self.reports += 1
+        failing = [r for r in records if r["status"] == "fail"]
+        if self.statuses is not None:
+            self.statuses.update(r["status"] for r in records)
+        if not failing:
+            return
+        self.failures += [{"report_id": report_id, **r} for r in failing]
+        for check in {r["check"] for r in failing}:
+            self.reports_by_check[check] += 1
+        self.positions.update(r["check"] for r in failing)
+        severities = {r["severity"] for r in failing}
+        self.error_reports += "error" in severities
+        self.warning_reports += "warning" in severities
+        if len(self.detail) < DETAIL and results is not None:
+            self.detail.append((report_id, [r for r in results if r.status == "fail"]))
+
+    @property
+    def ok(self) -> bool:
+        return self.error_reports == 0
+
+
+# ---------------------------------------------------------------------------------------------------- output files
+
+
+class Sink:
+    """``-o FILE``: one line per result, JSON lines or CSV, written to a temporary file beside it and moved into
+    place when the run succeeds (so an unreadable input leaves no file)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self.temporary = self.path.with_name(f".{self.path.name}.partial")
+        self.handle = open(self.temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by finish)
+        self.csv = self.path.suffix.lower() == ".csv"
+        self.writer = csv.writer(self.handle, lineterminator="\n") if self.csv else None
+        if self.writer is not None:
+            self.writer.writerow(["report_id", *_FLAT[1:], "blank", "unknown", "message_zh", "message_en"])
+
+    def write(self, report_id: str, records: Iterable[Record]) -> None:
+        for record in records:
+            if self.writer is None:
+                self.handle.write(dumps({"report_id": report_id, **record}).replace("\n", "") + "\n")
+                continue
+            row = [report_id]
+            for key in _FLAT[1:]:
+                value = record.get(key)
+                row.append("" if value is None else f"{value:f}" if hasattr(value, "as_tuple") else str(value))
+            message = record.get("message") or {}
+            blank, unknown = record.get("blank") or [], record.get("unknown") or []
+            self.writer.writerow(
+                [*row, " ".join(blank), " ".join(unknown), message.get("zh", ""), message.get("en", "")]
+            )
+
+    def finish(self, ok: bool) -> None:
+        self.handle.close()
+        if ok:
+            os.replace(self.temporary, self.path)
+        else:
+            self.temporary.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------------- engines
+
+
+def _progress(items: Iterable[Any], what: str) -> Iterable[Any]:
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    bar: Iterable[Any] = tqdm(items, desc=what, unit=" reports", disable=None, file=sys.stderr, leave=False)
+    return bar
+
+
+def _named_previous(path: str) -> set[str]:
+    """The report ids the file's previous_id column names."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        if "previous_id" not in header:
+            return set()
+        at = header.index("previous_id")
+        return {row[at] for row in reader if len(row) > at and row[at]}
+
+
+def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[Report, str | None]]:
+    """The readable reports of these ids, with their previous_id; the file is read until the last one is found."""
+    found: dict[str, tuple[Report, str | None]] = {}
+    if not ids:
+        return found
+    for _, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path, only=ids):
+        if isinstance(read, Report):
+            found[report_id] = (read, previous_id)
+        if len(found) == len(ids):
+            break
+    return found
+
+
+def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+    named = _named_previous(path)
+    last_years: dict[str, Report] = {}
+    unreadable: dict[str, int] = {}  # named reports with problems of their own, by line
+    for line, report_id, read, _ in wide_csv.read_wide_lines(spec, path, only=named):
+        if isinstance(read, Report):
+            last_years[report_id] = read
+        else:
+            unreadable[report_id] = line
+    problems: list[tuple[int | None, str | None, str, str]] = []
+    more = 0
+    for line, report_id, read, previous_id in _progress(wide_csv.read_wide_lines(spec, path), "validating"):
+        if previous_id and previous_id not in last_years and isinstance(read, Report):
+            said = (
+                f"last year's report {previous_id!r} (line {unreadable[previous_id]}) cannot be read"
+                if previous_id in unreadable
+                else f"previous_id {previous_id!r} is no report_id of the file"
+            )
+            read = [("GAI703", said)]
+        if not isinstance(read, Report):
+            if len(problems) < SHOWN_PROBLEMS:
+                problems += [(line, report_id, code, message) for code, message in read]
+            else:
+                more += 1
+            continue
+        if problems:
+            continue  # nothing is written once the input is known to be unreadable
+        evaluation = evaluate(spec, read, last_years.get(previous_id) if previous_id else None)
+        records = [r.to_json_dict() for r in evaluation.results]
+        tally.add(report_id, records, evaluation.results)
+        if sink is not None:
+            sink.write(report_id, records)
+    if problems:
+        raise InputProblems(problems, more)
+
+
+def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+    module = engines.python_module(spec)
+    problems: list[tuple[int | None, str | None, str, str]] = []
+    more = 0
+    only = None if sink is not None else {"fail"}
+    try:
+        found = module.validate_csv(path, only=only, errors="return")
+        for report_id, results in _progress(found, "validating"):
+            if isinstance(results, module.DataError):
+                if len(problems) >= SHOWN_PROBLEMS:
+                    more += 1
+                for code, key, message in results.problems[: max(0, SHOWN_PROBLEMS - len(problems))]:
+                    problems.append((None, report_id, code, f"{key}: {message}" if key else message))
+                continue
+            if problems:
+                continue
+            failing = [r for r in results if r["status"] == "fail"]
+            detail = [engines.result_from_record(r) for r in failing] if len(tally.detail) < DETAIL else None
+            tally.add(report_id, results, detail)
+            if sink is not None:
+                sink.write(report_id, results)
+    except module.DataError as exc:  # the header
+        problems += [(1, None, code, f"{key}: {message}") for code, key, message in exc.problems]
+    if problems:
+        lines = _lines_of(path, {i for _, i, _, _ in problems if i})
+        raise InputProblems([(n or lines.get(i), i, c, m) for n, i, c, m in problems], more)
+
+
+def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Sink | None], None]:
+    def run(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+        try:
+            with engines.connect(spec, engine, url) as db:
+                wide_csv_engine.link_previous(db, path)
+                count, failures = wide_csv_engine.wide_csv_check(db, path)
+        except wide_csv.WideCsvError as exc:
+            raise _from_wide_error(exc, path) from exc
+        except Exception as exc:  # the engine's own CSV error (a short line …): say it as gaidsl's reader does
+            found = _read_problems(spec, path)
+            if found is None:
+                raise
+            raise found from exc
+        by_report: dict[str, list[Record]] = {}
+        order = {(c.key, i.position): n for n, c in enumerate(spec.checks) for i in c.instances}
+        for report_id, check, position in sorted(failures, key=lambda f: (f[0], order[f[1], f[2]])):
+            record = {"check": check, "severity": tally.severity[check], "status": "fail", "position": position}
+            by_report.setdefault(report_id, []).append(record)
+        detail = _detail(spec, path, set(by_report))
+        for report_id, records in by_report.items():
+            tally.add(report_id, records, detail.get(report_id))
+            if sink is not None:
+                sink.write(report_id, records)
+        tally.reports = count
+
+    return run
+
+
+def _read_problems(spec: ir.Spec, path: str) -> InputProblems | None:
+    """What gaidsl's own reader finds wrong in the file's lines (line, report, code, message), or None."""
+    problems: list[tuple[int | None, str | None, str, str]] = []
+    for line, report_id, read, _ in wide_csv.read_wide_lines(spec, path):
+        if not isinstance(read, Report):
+            problems += [(line, report_id, code, message) for code, message in read]
+    if not problems:
+        return None
+    return InputProblems(problems[:SHOWN_PROBLEMS], max(0, len(problems) - SHOWN_PROBLEMS))
+
+
+def _detail(spec: ir.Spec, path: str, failing: set[str]) -> dict[str, list[CheckResult]]:
+    """The evaluator's failing results of the first failing reports in the file (for the text detail)."""
+    chosen: dict[str, tuple[Report, str | None]] = {}
+    for _, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path):
+        if report_id in failing and isinstance(read, Report):
+            chosen[report_id] = (read, previous_id)
+            if len(chosen) == DETAIL:
+                break
+    last_years = _reports_by_id(spec, path, {p for _, p in chosen.values() if p})
+    return {
+        report_id: list(evaluate(spec, report, last_years[p][0] if p in last_years else None).failures)
+        for report_id, (report, p) in chosen.items()
+    }
+
+
+def _from_wide_error(exc: wide_csv.WideCsvError, path: str) -> InputProblems:
+    ids = {i for i in exc.by_report if i is not None and i not in exc.lines}
+    lines = {**exc.lines, **_lines_of(path, ids)}
+    problems = [
+        (lines.get(report_id), report_id, code, message)
+        for report_id, said in exc.by_report.items()
+        for code, message in said
+    ]
+    problems.sort(key=lambda p: (p[0] is None, p[0] or 0))
+    return InputProblems(problems[:SHOWN_PROBLEMS], max(0, len(problems) - SHOWN_PROBLEMS))
+
+
+def _lines_of(path: str, ids: set[str]) -> dict[str | None, int]:
+    found: dict[str | None, int] = {}
+    if not ids:
+        return found
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        at = next(reader, ["report_id"]).index("report_id")
+        for line, row in enumerate(reader, start=2):
+            if len(row) > at and row[at] in ids and row[at] not in found:
+                found[row[at]] = line
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------- run
+
+
+def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | None, path: str) -> int:
+    """Validate the wide CSV ``path``; the exit code."""
+    if engine == "sqlite":
+        _write(
+            "gaidsl validate: --engine sqlite 不读宽表 CSV，请用 duckdb 或 postgres / "
+            "--engine sqlite does not read wide CSVs: use duckdb or postgres",
+            sys.stderr,
+        )
+        return EXIT_INPUT
+    if args.output and Path(args.output).exists() and not args.force:
+        _write(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {args.output}", sys.stderr)
+        return EXIT_INPUT
+    runners: dict[str, Callable[[ir.Spec, str, Tally, Sink | None], None]] = {
+        "reference": _reference,
+        "python": _python,
+    }
+    runner = runners.get(engine) or _database(engine, url)
+    tally = Tally(spec, counts_statuses=engine == "reference" or (engine == "python" and bool(args.output)))
+    sink = Sink(args.output) if args.output else None
+    try:
+        runner(spec, path, tally, sink)
+    except InputProblems as exc:
+        if sink is not None:
+            sink.finish(False)
+        _input_problems(args, path, exc)
+        return EXIT_INPUT
+    except Exception as exc:  # a database that cannot be reached, a driver that is not installed
+        if sink is not None:
+            sink.finish(False)
+        _write(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
+        return EXIT_INPUT
+    if sink is not None:
+        sink.finish(True)
+    if args.format == "json":
+        _write(_json(args, spec, engine, path, tally))
+    else:
+        _write(_text(spec, engine, path, tally, args.lang))
+    return EXIT_OK if tally.ok else EXIT_PROBLEMS
+
+
+def _input_problems(args: argparse.Namespace, path: str, exc: InputProblems) -> None:
+    if args.format == "json":
+        errors = [
+            {"code": code or None, "line": line, "report_id": report_id, "message": message}
+            for line, report_id, code, message in exc.problems
+        ]
+        _write(dumps({"file": path, "ok": False, "errors": errors, "more": exc.more}))
+        return
+    out = io.StringIO()
+    for line, report_id, code, message in exc.problems:
+        where = ", ".join(
+            part for part in (f"line {line}" if line else "", f"report {report_id}" if report_id else "") if part
+        )
+        head = _pick("错误", "error", args.lang).split("\n")[-1] if args.lang != "both" else "错误 error"
+        out.write(f"{head}[{code or 'GAI700'}]: {path}: {where + ': ' if where else ''}{message}\n")
+    if exc.more:
+        out.write(
+            _pick(f"……另有 {exc.more} 份报告无法读取", f"… and {exc.more} more reports that cannot be read", args.lang)
+        )
+    _write(out.getvalue(), sys.stderr)
+
+
+def _label(check: ir.Check, lang: str) -> str:
+    text = _pick(check.message.zh, check.message.en, "en" if lang == "en" else "zh")
+    return check.label or text
+
+
+def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str:
+    lines = [
+        _pick(
+            f"{path}：宽表 CSV，{tally.reports} 份报告（引擎 {engine}）",
+            f"{path}: wide CSV, {tally.reports} reports (engine {engine})",
+            lang,
+        )
+    ]
+    checks = {c.key: c for c in spec.checks}
+    failing = [key for key, _ in tally.positions.most_common()]
+    if failing:
+        width = max(len(k) for k in failing[:TOP])
+        head = _pick("校验", "check", lang) if lang != "both" else "校验 check"
+        lines.append(f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'reports':>7}  label")
+        for key in failing[:TOP]:
+            lines.append(
+                f"{key:<{width}}  {tally.severity[key]:<8}  {tally.positions[key]:>7}  "
+                f"{tally.reports_by_check[key]:>7}  {_label(checks[key], lang)}"
+            )
+        if len(failing) > TOP:
+            rest = len(failing) - TOP
+            lines.append(_pick(f"（另有 {rest} 项校验未通过）", f"({rest} more failing checks)", lang))
+    if tally.statuses is None:
+        lines.append(
+            _pick(
+                f"只列出未通过的校验：--engine {engine} 不统计通过和无法校验的数目",
+                f"failures only: --engine {engine} does not count passing and unverifiable checks",
+                lang,
+            )
+        )
+    else:
+        s = tally.statuses
+        lines.append(
+            _pick(
+                f"共 {sum(s.values())} 项结果：{s['fail']} 项未通过，"
+                f"{s['unverifiable']} 项无法校验，{s['pass']} 项通过",
+                f"{sum(s.values())} results: {s['fail']} failed, {s['unverifiable']} unverifiable, {s['pass']} passed",
+                lang,
+            )
+        )
+    if tally.detail:
+        lines.append(
+            _pick(f"前 {len(tally.detail)} 份未通过的报告：", f"the first {len(tally.detail)} failing reports:", lang)
+        )
+        for report_id, results in tally.detail:
+            lines.append(f"== {report_id} ==")
+            lines += failure_lines(spec, results, lang, indent="  ")
+    ok = tally.reports - tally.error_reports
+    lines.append(
+        _pick(
+            f"共 {tally.reports} 份报告：{ok} 份通过，{tally.error_reports} 份有错误，{tally.warning_reports} 份有警告",
+            f"{tally.reports} reports: {ok} ok, {tally.error_reports} with failing error checks, "
+            f"{tally.warning_reports} with failing warnings",
+            lang,
+        )
+    )
+    return "\n".join(lines)
+
+
+def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally: Tally) -> str:
+    checks = {c.key: c for c in spec.checks}
+    summary: dict[str, Any] = {
+        "reports": tally.reports,
+        "ok_reports": tally.reports - tally.error_reports,
+        "error_reports": tally.error_reports,
+        "warning_reports": tally.warning_reports,
+        "fail": len(tally.failures),
+        "errors": sum(1 for r in tally.failures if r["severity"] == "error"),
+        "warnings": sum(1 for r in tally.failures if r["severity"] == "warning"),
+        "pass": tally.statuses["pass"] if tally.statuses is not None else None,
+        "unverifiable": tally.statuses["unverifiable"] if tally.statuses is not None else None,
+    }
+    document = {
+        "spec": args.spec,
+        "file": path,
+        "engine": engine,
+        "ok": tally.ok,
+        "summary": summary,
+        "checks": [
+            {
+                "check": key,
+                "severity": tally.severity[key],
+                "label": _label(checks[key], "en"),
+                "fail": count,
+                "reports": tally.reports_by_check[key],
+            }
+            for key, count in tally.positions.most_common()
+        ],
+        "results": tally.failures,
+    }
+    return dumps(document)

@@ -1,0 +1,234 @@
+"""What changes between two versions of a format (or a base and its overlay), and whether each change breaks reports.
+
+Things are matched by key first, then by label (an old and a new table, row, column, field, text block or check with
+different keys but the same label — or the old label among the new one's aliases — are one thing renamed). Every
+change is classified:
+
+``compatible``
+    A report valid under the old spec, carried over by identity on keys (or by a migration, when one is given), is
+    read and fails no check under the new one because of it: a label changed, a cell added (blank until filled, so
+    checks over it are unverifiable, never failed), a check removed, a check added or changed that no old report can
+    fail (proved with z3, by :mod:`gaidsl.migrations.proof`'s encoding).
+``breaking``
+    Some valid old report does not survive it: cells removed or renamed (their values have no place: a data file with
+    them is rejected), a type narrowed, a field made required, a check that an old valid report fails (the diff
+    shows that report).
+
+With a migration (:mod:`gaidsl.migrations.migration`), cells it maps or drops with a reason and cells it declares new
+are
+compatible ("migrated", "dropped: …", "to be entered"), and checks are judged on migrated reports.
+
+A check that an overlay removed (``remove check KEY "reason"``, kept in :attr:`ir.Spec.removed_checks`) carries the
+overlay's reason and the place of the removal (:attr:`Change.reason`, :attr:`Change.removed_at`), shown beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
+from gaidsl.migrations.migration import Fate, Migration, Target
+
+COMPATIBLE, BREAKING = "compatible", "breaking"
+WHAT = {
+    "format": Text("格式", "format"),
+    "basis": Text("依据", "basis"),
+    "unit": Text("单位", "unit"),
+    "field": Text("字段", "field"),
+    "section": Text("部分", "section"),
+    "text": Text("文本", "text block"),
+    "table": Text("表", "table"),
+    "row": Text("行", "row"),
+    "column": Text("列", "column"),
+    "cell": Text("单元格", "cell"),
+    "check": Text("校验", "check"),
+}
+KIND = {
+    "added": Text("新增", "added"),
+    "removed": Text("删除", "removed"),
+    "renamed": Text("更名", "renamed"),
+    "changed": Text("修改", "changed"),
+}
+
+
+@attrs.frozen
+class Change:
+    kind: str  # "added" | "removed" | "renamed" | "changed"
+    what: str  # a key of WHAT
+    key: str  # the new key (the old one when removed); rows and columns as table.member
+    aspect: str | None = None  # for "changed": label, type, title, version, expression, positions, severity …
+    before: str | None = None
+    after: str | None = None
+    old_key: str | None = None  # for "renamed"
+    label: str | None = None  # how people name it (the new label, or the old one when removed)
+    classification: str = COMPATIBLE
+    why: Text = attrs.field(factory=lambda: Text("", ""))
+    group: str | None = None  # the section it belongs to (its label), for grouping
+    example: dict[str, Any] | None = None  # for a breaking check: an old report that fails it, and the migrated one
+    reason: str | None = None  # for a check the new spec's overlay removed: the reason the overlay gives
+    removed_at: str | None = None  # … and where it removes it (file:line of the ``remove check``)
+
+    @property
+    def breaking(self) -> bool:
+        return self.classification == BREAKING
+
+    def removal(self) -> Text | None:
+        """「扩展删除了它（file:line），理由：…」 for a check an overlay removed, else ``None``."""
+        return None if self.reason is None else ir.removal_text(self.reason, self.removed_at)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "what": self.what,
+            "key": self.key,
+            "old_key": self.old_key,
+            "aspect": self.aspect,
+            "before": self.before,
+            "after": self.after,
+            "label": self.label,
+            "classification": self.classification,
+            "why": {"zh": self.why.zh, "en": self.why.en},
+            "group": self.group,
+            "example": self.example,
+            "reason": self.reason,
+            "removed_at": self.removed_at,
+        }
+
+
+@attrs.frozen
+class Diff:
+    old: ir.Spec
+    new: ir.Spec
+    changes: tuple[Change, ...]
+    migration: str | None = None
+
+    @property
+    def breaking(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.breaking)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "changes": len(self.changes),
+            "breaking": len(self.breaking),
+            "compatible": len(self.changes) - len(self.breaking),
+            **{kind: sum(1 for c in self.changes if c.kind == kind) for kind in KIND},
+        }
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "old": {"file": self.old.file, "format": self.old.id, "version": self.old.version},
+            "new": {"file": self.new.file, "format": self.new.id, "version": self.new.version},
+            "migration": self.migration,
+            "summary": self.summary(),
+            "changes": [c.to_json_dict() for c in self.changes],
+        }
+
+
+# ---------------------------------------------------------------------------------------------------- matching
+
+
+def match(
+    old: Mapping[str, Any], new: Mapping[str, Any], label: Any
+) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Pairs (old key, new key) matched by key, then by label (or an alias); then the unmatched old and new keys."""
+    pairs = [(k, k) for k in old if k in new]
+    left = [k for k in old if k not in new]
+    right = [k for k in new if k not in old]
+    for o in list(left):
+        names = label(old[o])
+        found = next((n for n in right if names & label(new[n])), None)
+        if found is not None:
+            pairs.append((o, found))
+            left.remove(o)
+            right.remove(found)
+    return pairs, left, right
+
+
+def names_of(thing: Any) -> set[str]:
+    label = getattr(thing, "label", None)
+    names = {label} if label else set()
+    return names | set(getattr(thing, "aliases", ()))
+
+
+def label_of(thing: Any) -> set[str]:
+    label = getattr(thing, "label", None)
+    return {label} if label else set()
+
+
+# ---------------------------------------------------------------------------------------------------- the diff
+
+
+def diff(old: ir.Spec, new: ir.Spec, migration: Migration | None = None, *, prove_checks: bool = True) -> Diff:
+    """Every change from ``old`` to ``new``, classified (checks by z3 unless ``prove_checks`` is off)."""
+    from gaidsl.diff.compare import Differ
+
+    differ = Differ(old, new, migration)
+    differ.run()
+    changes = differ.changes
+    if prove_checks:
+        changes = _classify_checks(old, new, migration, changes)
+    return Diff(old, new, tuple(changes), migration.file if migration else None)
+
+
+# ---------------------------------------------------------------------------------------------------- checks by z3
+
+
+def identity_migration(old: ir.Spec, new: ir.Spec) -> Migration:
+    """Old reports carried over by key: what has the same key (and kind) in both is copied, the rest is blank."""
+    targets: dict[tuple[str, str], Target] = {}
+    fates: dict[tuple[str, str], Fate] = {}
+    for kind, a, b in (
+        ("cell", old.cells, new.cells),
+        ("field", old.fields, new.fields),
+        ("text", old.texts, new.texts),
+    ):
+        for key in b:
+            if key in a:
+                targets[(kind, key)] = Target(kind, key, "same", ((Decimal(1), key),))
+            else:
+                targets[(kind, key)] = Target(kind, key, "new")
+        for key in a:
+            fates[(kind, key)] = Fate(kind, key, "same", (key,)) if key in b else Fate(kind, key, "dropped")
+    return Migration("identity", None, "", old, new, targets, fates, {}, ())
+
+
+def _classify_checks(old: ir.Spec, new: ir.Spec, migration: Migration | None, changes: list[Change]) -> list[Change]:
+    """Added and changed checks: breaking when some valid old report (carried over) fails them (z3)."""
+    from gaidsl.migrations.proof import breaking_checks
+
+    judged = {"added", "changed", "renamed"}
+    semantic = {None, "expression", "positions", "tolerance"}
+    keys = [c.key for c in changes if c.what == "check" and c.kind in judged and c.aspect in semantic]
+    if not keys:
+        return changes
+    m = migration if migration is not None else identity_migration(old, new)
+    found = breaking_checks(m, list(dict.fromkeys(keys)))
+    out = []
+    for change in changes:
+        if change.what == "check" and change.key in found and change.kind in judged and change.aspect in semantic:
+            example = found[change.key]
+            if example is None:
+                why = Text(
+                    "没有任何有效的旧报告（迁移后）违反它（z3 证明）",
+                    "no report valid under the old version fails it once carried over (proved with z3)",
+                )
+                change = attrs.evolve(change, classification=COMPATIBLE, why=why)
+            else:
+                message = example.message or Text("", "")
+                why = Text(
+                    f"有效的旧报告违反它：{message.zh}", f"a report valid under the old version fails it: {message.en}"
+                )
+                reason = m.exempt.get(change.key)
+                if reason is not None:
+                    why = Text(f"{why.zh}（迁移豁免了它：{reason}）", f"{why.en} (the migration exempts it: {reason})")
+                change = attrs.evolve(change, classification=BREAKING, why=why, example=example.to_json_dict())
+        out.append(change)
+    return out
+
+
+__all__ = ["BREAKING", "COMPATIBLE", "Change", "Diff", "diff", "identity_migration", "match"]

@@ -1,0 +1,433 @@
+"""Running validation on a database engine: load reports into the SQL target's tables, run its validation view.
+
+Engines: ``duckdb`` (in process; ``url`` a database file, default in memory), ``postgres`` (``url`` a libpq
+connection string such as ``postgresql://user@host/db``), ``sqlite`` (``url`` a file, default in memory). Tables
+are temporary (``gaidsl_reports``, ``gaidsl_previous``) and the validation query is run inline: nothing is left
+behind and runs in parallel don't meet.
+
+Two ways in: :func:`validate` takes :class:`~gaidsl.checking.report.Report` objects and gives one
+:class:`~gaidsl.checking.evaluate.Evaluation` per report in the reference evaluator's record shape;
+:func:`gaidsl.engines.wide_csv.load_wide_csv` plus :meth:`Database.rows` or :meth:`Database.failures` take a
+*wide CSV* (one report per line) straight into the engine, for batches of millions;
+:func:`gaidsl.engines.wide_csv.wide_csv_failures` gives the failures of such a file without a table (DuckDB: one pass
+over the file).
+
+Statuses always come from the SQL. In an Evaluation the values shown (and the message) are read from the report
+with exact decimals, as the evaluator writes them; for a single comparison the SQL's two sides are checked to agree
+with them, and :class:`EngineMismatch` is raised if they don't.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+from gaidsl.checking.evaluate import (
+    PRECISION,
+    CheckResult,
+    Comparison,
+    Evaluation,
+    Involved,
+    Status,
+    _Env,
+    check_result,
+    evaluate,
+)
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
+
+ENGINES = ("duckdb", "postgres", "sqlite")
+ALL_ENGINES = ("reference", "python", *ENGINES)
+"""``reference``: the evaluator itself; ``python``: the generated standalone module (targets/python)."""
+REPORTS, PREVIOUS = "gaidsl_reports", "gaidsl_previous"
+
+
+class EngineMismatch(AssertionError):
+    """The SQL and the report's own values disagree: a bug in the SQL target, never a property of the data."""
+
+
+def sql_target() -> ModuleType:
+    """The SQL target's module (``targets/sql/target.py``)."""
+    from gaidsl.targets import target_module
+
+    return target_module("sql")
+
+
+@attrs.frozen
+class Row:
+    """One row of the validation view."""
+
+    report_id: str
+    ordinal: int
+    check: str
+    severity: str
+    position: str | None
+    status: Status
+    op: str | None
+    left: Decimal | float | None
+    right: Decimal | float | None
+    difference: Decimal | float | None
+    tolerance: Decimal | float | None
+    left_text: str | None
+    right_text: str | None
+
+
+# ---------------------------------------------------------------------------------------------------- rows of values
+
+
+def _cell_value(column: Any, value: object, dialect: str) -> object:
+    if not isinstance(value, Decimal | str):
+        return None
+    if isinstance(value, str) and "\x00" in value and dialect == "postgres":
+        raise ValueError(f"{column.key}: PostgreSQL text cannot hold the NUL character")
+    kind = column.type.kind
+    if column.role == "places":
+        return sql_target().places(value) if isinstance(value, Decimal) else None
+    if kind in ("count", "integer"):
+        return int(value)
+    if kind == "amount":
+        assert isinstance(value, Decimal)
+        if dialect != "postgres" and sql_target().places(value) > column.scale:
+            raise ValueError(f"{column.key}: {value} has more than the {column.scale} decimal places stored")
+        return int(value.scaleb(column.scale)) if dialect == "sqlite" else value
+    if kind == "date" and dialect != "sqlite" and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def report_row(
+    columns: Sequence[Any], dialect: str, report_id: str, report: Report, previous_id: str | None = None
+) -> tuple[object, ...]:
+    """The values of one report for the reports table, in column order."""
+    out: list[object] = []
+    unknown: list[str] = []
+    for column in columns:
+        role = column.role
+        if role == "id":
+            out.append(report_id)
+        elif role == "previous":
+            out.append(previous_id)
+        elif role == "format":
+            out.append(report.format)
+        elif role == "version":
+            out.append(report.version)
+        elif role == "unknown":
+            out.append(json.dumps(unknown, ensure_ascii=False) if dialect == "sqlite" else unknown)
+        else:
+            if role == "text":
+                value: object = report.texts.get(column.key, BLANK)
+                name = f"texts.{column.key}"
+            elif role == "field" or (role == "places" and "." not in column.key):
+                value = report.fields.get(column.key, BLANK)
+                name = f"fields.{column.key}"
+            else:
+                value = report.values.get(column.key, BLANK)
+                name = column.key
+            if value is UNKNOWN and role != "places":
+                unknown.append(name)
+            out.append(_cell_value(column, value, dialect))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------------- databases
+
+
+class Database:
+    """A connection with the spec's temporary tables and validation view."""
+
+    dialect = ""
+
+    def __init__(self, spec: ir.Spec, connection: Any) -> None:
+        self.spec = spec
+        self.connection = connection
+        target = sql_target()
+        self.columns = target.layout(spec, self.dialect)
+        for table in (REPORTS, PREVIOUS):
+            self.script(target.ddl(spec, self.dialect, table=table, temporary=True))
+        # queried inline, not through a view: DuckDB binds a view of many checks when it is created *and* when it
+        # is read, and the binding is most of the time a small batch takes
+        self.validation = "(" + target.validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None) + ") AS v"
+
+    def script(self, sql: str) -> None:
+        self.connection.execute(sql)
+
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        names = ", ".join(c.quoted for c in self.columns)
+        marks = ", ".join("?" for _ in self.columns)
+        self.connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+
+    def load(
+        self, reports: Iterable[tuple[str, Report, str | None]], previous: Iterable[tuple[str, Report]] = ()
+    ) -> None:
+        """Insert ``(report_id, report, previous_id)`` and last year's reports ``(report_id, report)``."""
+        self.insert(PREVIOUS, (report_row(self.columns, self.dialect, i, r) for i, r in previous))
+        self.insert(REPORTS, (report_row(self.columns, self.dialect, i, r, p) for i, r, p in reports))
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return list(self.connection.execute(sql).fetchall())
+
+    def rows(self, status: str | None = None) -> list[Row]:
+        """Every row of the validation view (or those of one status), by report and spec order."""
+        where = f" WHERE status = '{status}'" if status in ("pass", "fail", "unverifiable") else ""
+        columns = ", ".join(n for n in sql_target().RESULT_COLUMNS[:16])
+        found = self.query(f"SELECT {columns} FROM {self.validation}{where} ORDER BY report_id, ordinal")
+        return [Row(r[0], r[1], r[2], r[3], r[4], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]) for r in found]
+
+    def clear(self) -> None:
+        for table in (REPORTS, PREVIOUS):
+            self.connection.execute(f"DELETE FROM {table}")
+
+    def validate(
+        self, reports: Sequence[Report] | Mapping[str, Report], previous: Report | Mapping[str, Report] | None = None
+    ) -> list[Evaluation]:
+        """Replace the tables' contents by ``reports`` (and last year's) and validate: see :func:`validate`."""
+        items = list(reports.items()) if isinstance(reports, Mapping) else [(str(i), r) for i, r in enumerate(reports)]
+        if isinstance(previous, Report):
+            last_years: dict[str, Report] = {"previous": previous}
+            links = {i: "previous" for i, _ in items}
+        else:
+            last_years = {f"previous:{i}": r for i, r in (previous or {}).items()}
+            links = {i: f"previous:{i}" for i, _ in items if f"previous:{i}" in last_years}
+        self.clear()
+        self.load(((i, r, links.get(i)) for i, r in items), last_years.items())
+        by_report: dict[str, list[Row]] = {}
+        for row in self.rows():
+            by_report.setdefault(row.report_id, []).append(row)
+        exact = self.dialect != "sqlite"
+        return [
+            evaluation(self.spec, report, last_years.get(links.get(i, "")), by_report.get(i, []), exact)
+            for i, report in items
+        ]
+
+    def count(self, status: str) -> int:
+        return int(self.query(f"SELECT count(*) FROM {self.validation} WHERE status = '{status}'")[0][0])
+
+    def failures(self) -> list[tuple[str, str, str | None]]:
+        """``(report_id, check, position)`` of every failing check position."""
+        found = self.query(f"SELECT report_id, check_key, position FROM {self.validation} WHERE status = 'fail'")
+        return [(r[0], r[1], r[2]) for r in found]
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DuckDB(Database):
+    dialect = "duckdb"
+
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        import pyarrow as pa  # type: ignore[import-untyped]
+
+        data = list(rows)
+        if not data:
+            return
+        arrays = [pa.array([row[i] for row in data], type=_arrow_type(c)) for i, c in enumerate(self.columns)]
+        self.connection.register("gaidsl_incoming", pa.Table.from_arrays(arrays, names=[c.name for c in self.columns]))
+        try:
+            self.connection.execute(f"INSERT INTO {table} SELECT * FROM gaidsl_incoming")
+        finally:
+            self.connection.unregister("gaidsl_incoming")
+
+
+def _arrow_type(column: Any) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    sql_type = column.sql_type.split()[0]
+    if sql_type.startswith("DECIMAL"):
+        return pa.decimal128(38, column.scale)
+    return {
+        "BIGINT": pa.int64(),
+        "UTINYINT": pa.uint8(),
+        "DATE": pa.date32(),
+        "VARCHAR[]": pa.list_(pa.string()),
+    }.get(sql_type, pa.string())
+
+
+class Postgres(Database):
+    dialect = "postgres"
+
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        names = ", ".join(c.quoted for c in self.columns)
+        with self.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def script(self, sql: str) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql.encode())  # bytes: no placeholders, so a '%' in a label is only a character
+
+
+class SQLite(Database):
+    dialect = "sqlite"
+
+    def script(self, sql: str) -> None:
+        self.connection.executescript(sql)
+
+
+def connect(spec: ir.Spec, engine: str = "duckdb", url: str | None = None) -> Database:
+    """A fresh :class:`Database` for ``spec`` on ``engine``."""
+    if engine == "duckdb":
+        import duckdb
+
+        return DuckDB(spec, duckdb.connect(url or ":memory:"))
+    if engine == "postgres":
+        import psycopg
+
+        if not url:
+            raise ValueError("the postgres engine needs a connection URL (postgresql://…)")
+        return Postgres(spec, psycopg.connect(url, autocommit=True))
+    if engine == "sqlite":
+        import sqlite3
+
+        return SQLite(spec, sqlite3.connect(url or ":memory:"))
+    raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+
+
+# ---------------------------------------------------------------------------------------------------- evaluations
+
+
+def evaluate_all(
+    spec: ir.Spec,
+    reports: Sequence[tuple[str, Report]],
+    engine: str = "reference",
+    url: str | None = None,
+    previous: Report | None = None,
+) -> list[Evaluation]:
+    """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
+    runs); every engine gives the reference evaluator's records."""
+    if engine == "reference":
+        return [evaluate(spec, report, previous) for _, report in reports]
+    if engine == "python":
+        module = python_module(spec)
+        last = None if previous is None else module.loads(previous.to_json())
+        return [
+            Evaluation(tuple(result_from_record(r) for r in module.validate(module.loads(report.to_json()), last)))
+            for _, report in reports
+        ]
+    return validate(spec, dict(reports), engine, url, previous)
+
+
+def python_module(spec: ir.Spec) -> ModuleType:
+    """The generated Python validator of ``spec`` (targets/python), imported from a temporary folder."""
+    import importlib.util
+    import tempfile
+
+    from gaidsl.targets import available
+
+    [(name, text)] = available()["python"].emit(spec).items()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(str(text), encoding="utf-8")
+        module_spec = importlib.util.spec_from_file_location(f"gaidsl_generated_{abs(hash(str(text)))}", path)
+        assert module_spec is not None and module_spec.loader is not None
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+    return module
+
+
+def result_from_record(record: Mapping[str, Any]) -> CheckResult:
+    """A :class:`CheckResult` from its JSON record (``CheckResult.to_json_dict()``, as the generated validators give
+    them): the inverse of ``to_json_dict``."""
+    blank, unknown = set(record["blank"]), set(record["unknown"])
+    involved = []
+    for cell in record["cells"]:
+        ref = f"previous.{cell['key']}" if cell["previous"] else cell["key"]
+        value: Any = cell["value"]
+        if ref in blank:
+            value = BLANK
+        elif ref in unknown:
+            value = UNKNOWN if value == UNKNOWN_MARKER else None
+        elif isinstance(value, int | float):
+            value = Decimal(str(value))
+        involved.append(Involved(cell["kind"], cell["key"], tuple(cell["labels"]), value, cell["previous"]))
+    comparisons: tuple[Comparison, ...] = ()
+    if record["op"] is not None:
+        comparisons = (
+            Comparison(record["op"], record["left"], record["right"], record["difference"], record["tolerance"], None),
+        )
+    return CheckResult(
+        check=record["check"],
+        severity=record["severity"],
+        status=record["status"],
+        position=record["position"],
+        position_labels=tuple(record["position_labels"]),
+        section=record["section"],
+        table=record["table"],
+        involved=tuple(involved),
+        comparisons=comparisons,
+        message=Text(record["message"]["zh"], record["message"]["en"]),
+        rule=Text(record["rule"]["zh"], record["rule"]["en"]),
+    )
+
+
+def validate(
+    spec: ir.Spec,
+    reports: Sequence[Report] | Mapping[str, Report],
+    engine: str = "duckdb",
+    url: str | None = None,
+    previous: Report | Mapping[str, Report] | None = None,
+) -> list[Evaluation]:
+    """Validate reports on ``engine``: one Evaluation per report (in order), as
+    :func:`gaidsl.checking.evaluate.evaluate`
+    gives. ``previous``: last year's report for all of them, or by report id (a mapping's keys are report ids)."""
+    with connect(spec, engine, url) as db:
+        return db.validate(reports, previous)
+
+
+def evaluation(
+    spec: ir.Spec, report: Report, previous: Report | None, rows: Sequence[Row], exact: bool = True
+) -> Evaluation:
+    """The evaluator's records for one report from its rows of the validation view (statuses from SQL)."""
+    instances = [(c, i) for c in spec.checks for i in c.instances]
+    if len(rows) != len(instances):
+        raise EngineMismatch(f"{len(rows)} result rows for {len(instances)} check positions")
+    results = []
+    with decimal.localcontext() as ctx:
+        ctx.prec = PRECISION
+        for row, (check, instance) in zip(sorted(rows, key=lambda r: r.ordinal), instances, strict=True):
+            if (row.check, row.position) != (check.key, instance.position):
+                raise EngineMismatch(f"row {row.ordinal} is {row.check}@{row.position}, expected {check.key}")
+            results.append(_result(spec, check, instance, report, previous, row, exact))
+    return Evaluation(tuple(results))
+
+
+def _result(
+    spec: ir.Spec,
+    check: ir.Check,
+    instance: ir.CheckInstance,
+    report: Report,
+    previous: Report | None,
+    row: Row,
+    exact: bool,
+) -> CheckResult:
+    env = _Env(spec, report, previous, check.tolerance)
+    for node in ir.walk(instance.expr):
+        if isinstance(node, ir.Compare):
+            env.compare(node)  # the sides' values as the report has them, for display
+    comparisons = tuple(env.comparisons)
+    if len(comparisons) == 1 and exact:
+        shown = comparisons[0]
+        sql_sides = (
+            (row.left, row.right)
+            if row.left_text is None and row.right_text is None
+            else (row.left_text, row.right_text)
+        )
+        if (shown.left, shown.right) != sql_sides and not (shown.left is None or shown.right is None):
+            raise EngineMismatch(
+                f"{check.key}@{instance.position}: SQL sides {sql_sides}, report {shown.left, shown.right}"
+            )
+    return check_result(spec, check, instance, row.status, env)

@@ -1,0 +1,485 @@
+"""A wide CSV (:mod:`gaidsl.checking.wide_csv`) in the SQL engines: :func:`load_wide_csv` loads one straight into an
+engine's
+reports table (DuckDB's CSV reader, PostgreSQL's COPY); :func:`wide_csv_check` / :func:`wide_csv_failures` find the
+failing checks of one (on DuckDB in one pass over the file, no table); :func:`link_previous` makes a file its own
+last year. Every value is read by the data-file rules: plain values are converted by the engine, odd ones judged by
+gaidsl's reader (:mod:`gaidsl.engines.wide_csv_sql`); what it refuses is a
+:class:`~gaidsl.checking.wide_csv.WideCsvError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from gaidsl.checking.data import MAX_MAGNITUDE
+from gaidsl.checking.report import UNKNOWN_MARKER
+from gaidsl.checking.wide_csv import Problem, WideCsvError, header_of, header_problems
+from gaidsl.engines import wide_csv_sql as W
+from gaidsl.engines.database import REPORTS, Database, sql_target
+
+Failure = tuple[str, str, str | None]
+_DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
+_MASK_BITS = 62
+"""Check positions per BIGINT mask of :func:`wide_csv_failures` (a sum of distinct powers of two below 2^62)."""
+_BOUND = int(MAX_MAGNITUDE)
+
+
+def _checked_header(db: Database, path: str | Path) -> list[str]:
+    header = header_of(path)
+    problems = header_problems(db.spec, header)
+    if problems:
+        raise WideCsvError(
+            path, [f"header: {p}" for p in problems], {None: [("GAI703", p) for p in problems]}, {None: 1}
+        )
+    return header
+
+
+def _item(dialect: str, condition: str, key: str) -> str:
+    """An item of the list of unknown keys: DuckDB lists are flattened (no lambdas: their syntax is changing);
+    PostgreSQL arrays drop their NULLs."""
+    literal = sql_target().literal(key, dialect)
+    if dialect == "duckdb":
+        return f"CASE WHEN {condition} THEN [{literal}] ELSE [] END"
+    return f"CASE WHEN {condition} THEN {literal} END"
+
+
+def _select(
+    db: Database,
+    header: Sequence[str],
+    source: dict[str, str],
+    flag: str | None,
+    typed: Iterable[str] = (),
+    unknown_numbers: bool = True,
+) -> list[str]:
+    """The SELECT list turning a wide CSV's text columns (``source``: SQL of each by its key) into the reports table's
+    columns, one expression per column. ``flag``: SQL telling a plain line (DuckDB; ``"FALSE"``: none is), or None
+    to tell plain cells one by one (PostgreSQL). ``typed``: keys the source holds as numbers already.
+    ``unknown_numbers=False``: the unknown column lists texts only (what the checks read: a number's NULL makes
+    them unverifiable whether it is blank or unknown)."""
+    target = sql_target()
+    names, typed = set(header), set(typed)
+    dialect = db.dialect
+    select: list[str] = []
+    items: list[str] = []
+    odd_items: list[str] = []
+    amount: Any = None
+    for column in db.columns:
+        key = W.csv_key(column)
+        if column.role in ("id", "previous", "format", "version"):
+            default = {"format": db.spec.id, "version": db.spec.version}.get(column.role)
+            if key in names:
+                select.append(f"NULLIF({source[key]}, '')")
+            else:
+                select.append("NULL" if default is None else target.literal(default, dialect))
+            continue
+        if column.role == "unknown":
+            if dialect == "duckdb":
+                if odd_items and flag != "TRUE" and unknown_numbers:
+                    rest = f"flatten([{', '.join(odd_items)}])"
+                    items.append(rest if flag == "FALSE" else f"CASE WHEN {flag} THEN [] ELSE {rest} END")
+                select.append(f"flatten([{', '.join(items)}])" if items else "[]")
+            else:
+                items += odd_items
+                select.append(f"array_remove(ARRAY[{', '.join(items)}]::text[], NULL)" if items else "'{}'")
+            continue
+        if column.role in ("field", "cell"):
+            amount = column
+        if key not in names:
+            select.append("NULL")
+            continue
+        text = source[key]
+        found = W.kind(column) if column.role != "places" else "places"
+        if found is None:
+            text = f"NULLIF({text}, '')"
+            select.append(f"CASE WHEN {text} = '{UNKNOWN_MARKER}' THEN NULL ELSE {text} END")
+            items.append(_item(dialect, f"{text} = '{UNKNOWN_MARKER}'", key))
+            continue
+        if key in typed:
+            select.append(text)
+            continue
+        if found == "places":
+            plain, careful = W.plain_places(text), W.careful_places(dialect, amount, text)
+            plain_test = W.is_plain(dialect, amount, text)
+        else:
+            plain, careful = W.plain_value(column, text), W.careful_value(dialect, column, text)
+            plain_test = W.is_plain(dialect, column, text)
+            unknown = W.unknown_test(dialect, column, text)
+            odd_items.append(_item(dialect, unknown if flag else f"NOT {plain_test} AND {unknown}", key))
+        condition = plain_test if flag is None else flag
+        select.append(
+            plain
+            if condition == "TRUE"
+            else careful
+            if condition == "FALSE"
+            else f"CASE WHEN {condition} THEN {plain} ELSE {careful} END"
+        )
+    return select
+
+
+def _duckdb_source(path: str | Path, header: Sequence[str], typed: Iterable[str] = ()) -> str:
+    target = sql_target()
+    typed = set(typed)
+    types = ", ".join(f"{target.literal(h, 'duckdb')}: '{'BIGINT' if h in typed else 'VARCHAR'}'" for h in header)
+    return f"read_csv({target.literal(str(path), 'duckdb')}, {_DUCKDB_CSV}, columns = {{{types}}})"
+
+
+def _by_kind(
+    db: Database, header: Sequence[str], typed: Iterable[str] = ()
+) -> tuple[list[tuple[int, Any]], list[tuple[int, Any]]]:
+    """The (index, column) of the counts and integers in the file, and of its other odd-prone columns."""
+    names = set(header) - set(typed)
+    whole: list[tuple[int, Any]] = []
+    others: list[tuple[int, Any]] = []
+    for index, column in enumerate(db.columns):
+        found = W.kind(column)
+        if found is not None and W.csv_key(column) in names:
+            (whole if found == "whole" else others).append((index, column))
+    return whole, others
+
+
+def _plain_flag(db: Database, header: Sequence[str], typed: Iterable[str] = ()) -> str:
+    """DuckDB: SQL telling a plain line: its counts and integers put together are digits (one regular expression per
+    line; a 16-digit count is caught by the bounds), and each amount and date is plain."""
+    target = sql_target()
+    whole, others = _by_kind(db, header, typed)
+    tests = []
+    if whole:
+        texts = ", ".join(target.ident(W.csv_key(c)) for _, c in whole)
+        tests.append(f"regexp_full_match(concat({texts}), '[0-9]*')")
+    tests += [f"COALESCE({W.is_plain('duckdb', c, target.ident(W.csv_key(c)))}, TRUE)" for _, c in others]
+    return " AND ".join(tests) or "TRUE"
+
+
+def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool, typed: Sequence[str] = ()) -> str:
+    """DuckDB: ``WITH s0 AS (…), s AS (…), c AS (…)``: the file's lines (``s0``, every column text, plus whether the
+    line is plain), as rows of the reports table (``s``) plus ``"gaidsl#problems"`` (NULL, or what the table refuses
+    beside odd cells) and ``"gaidsl#odd"`` (NULL, or the line's odd cells, for :func:`wide_csv_sql.judge`) (``c``).
+    Nothing is materialised. ``fast=False``: no line is taken as plain (when a plain cast overflowed). ``typed``:
+    count and integer columns proven digits on every line (:func:`wide_csv_sql.plain_whole_columns`), read as BIGINT
+    by the CSV reader; a value of 16 digits or more among them stops the query (``error``) for a careful pass."""
+    target = sql_target()
+    source = {h: f"s0.{target.ident(h)}" for h in header}
+    flag = W.PLAIN if fast else "FALSE"
+    converted = _select(db, header, source, flag, typed, unknown_numbers=False)
+    select = [f"{sql} AS {c.quoted}" for sql, c in zip(converted, db.columns, strict=True)]
+    whole, others = _by_kind(db, header, typed)
+    raw = {i: f'"gaidsl#raw#{i}"' for i, _ in [*whole, *others]}
+    select += [f"{source[W.csv_key(c)]} AS {raw[i]}" for i, c in [*whole, *others]]
+    select.append(f"s0.{W.PLAIN}")
+    problems = W.sql_problems(db, header, {W.csv_key(c): c.quoted for c in db.columns})
+    if problems:
+        found = ", ".join(f"CASE WHEN {bad} THEN {message} END" for bad, message in problems)
+        quick = " OR ".join(bad for bad, _ in problems)
+        flagged = f"CASE WHEN {quick} THEN NULLIF(concat_ws('; ', {found}), '') END"
+    else:
+        flagged = "CAST(NULL AS VARCHAR)"
+    odd = W.odd_list("duckdb", [W.odd_item("duckdb", i, c, raw[i]) for i, c in [*whole, *others]])
+    if fast:
+        bounds = [f"greatest({', '.join(c.quoted for _, c in whole)}) >= {_BOUND}"] if whole else []
+        odd = f"CASE WHEN {' OR '.join([f'NOT {W.PLAIN}', *bounds])} THEN {odd} END"
+    if typed:
+        quoted = ", ".join(c.quoted for c in db.columns if W.csv_key(c) in typed and W.kind(c) == "whole")
+        odd = f"CASE WHEN greatest({quoted}) >= {_BOUND} THEN error('gaidsl: a number to judge') ELSE {odd} END"
+    plain_flag = _plain_flag(db, header, typed) if fast else "FALSE"
+    s0 = f"SELECT *, {plain_flag} AS {W.PLAIN} FROM {_duckdb_source(path, header, typed)}"
+    return (
+        f"WITH s0 AS ({s0}), s AS (SELECT {', '.join(select)} FROM s0), "
+        f"c AS (SELECT *, {flagged} AS {W.PROBLEMS}, {odd} AS {W.ODD} FROM s)"
+    )
+
+
+def _refusals(db: Database, rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], dict[str | None, list[Problem]]]:
+    """One line per report with a problem, by report id, from rows ``(report_id, copies, problems, odd, …)``; and
+    the problems by report id."""
+    rows = list(rows)
+    judged = W.judge(db, ((row[0], row[3]) for row in rows if row[3]))
+    out: list[tuple[str, str]] = []
+    by_report: dict[str | None, list[Problem]] = {}
+    for report_id, copies, problems, *_ in rows:
+        if report_id is None:
+            said: list[Problem] = [("", f"{copies} line{'s' if copies != 1 else ''} without a report_id")]
+            out.append(("", said[0][1]))
+            by_report[None] = said
+            continue
+        said = [("GAI715", f"report_id is on {copies} lines")] if copies > 1 else []
+        said += [("", p) for p in problems.split("; ")] if problems else []
+        said += judged.get(report_id, [])
+        if said:
+            out.append((report_id, f"report {report_id}: {'; '.join(m for _, m in said)}"))
+            by_report[report_id] = said
+    return [line for _, line in sorted(out)], by_report
+
+
+def _raise_refusals(db: Database, path: str | Path, rows: Iterable[tuple[Any, ...]]) -> None:
+    refused, by_report = _refusals(db, rows)
+    if refused:
+        raise WideCsvError(path, refused, by_report)
+
+
+def _duckdb_passes(run: Callable[[bool], list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+    """``run(True)`` (plain lines converted by plain casts), and when such a cast overflows (a count of 20 digits) once
+    more with ``run(False)`` (every line converted with care)."""
+    import duckdb
+
+    try:
+        return run(True)
+    except duckdb.ConversionException:
+        return run(False)
+
+
+def _problem_rows(db: Database, path: str | Path, header: Sequence[str]) -> list[tuple[Any, ...]]:
+    """DuckDB: ``(report_id, copies, problems, odd)`` of every report with something to say (see :func:`_checked`)."""
+
+    def run(fast: bool) -> list[tuple[Any, ...]]:
+        query = (
+            f"{_checked(db, path, header, fast)} SELECT report_id, count(*), min({W.PROBLEMS}), min({W.ODD}) FROM c "
+            f"GROUP BY report_id HAVING count(*) > 1 OR report_id IS NULL OR min({W.PROBLEMS}) IS NOT NULL "
+            f"OR min({W.ODD}) IS NOT NULL"
+        )
+        return db.query(query)
+
+    return _duckdb_passes(run)
+
+
+def _lines_read(found: list[tuple[Any, ...]]) -> int:
+    """The lines the check query read: its grand-total row (``grouping(report_id) = 1``)."""
+    return int(next((row[2] for row in found if row[0] == 1), 0))
+
+
+def _typed_pass(
+    db: Database, path: str | Path, header: Sequence[str], run: Callable[[bool, Sequence[str]], list[tuple[Any, ...]]]
+) -> list[tuple[Any, ...]] | None:
+    """DuckDB: ``run(True, keys)`` with the counts and integers read as numbers by the CSV reader, when every line is
+    shown to hold digits there (:func:`wide_csv_sql.plain_whole_columns`); None when it is not, when a number read
+    so is too long to trust (the query stops), or when the reader's records are not the file's physical lines."""
+    import duckdb
+
+    proven = W.plain_whole_columns(db, path, header)
+    if proven is None:
+        return None
+    try:
+        found = run(True, proven.keys)
+    except duckdb.Error:  # 16 digits or more, or a text the line pattern let through: read the careful way
+        return None
+    return found if _lines_read(found) == proven.lines else None
+
+
+def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
+    """See :func:`wide_csv_check`: its failures."""
+    return wide_csv_check(db, path)[1]
+
+
+def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
+    """``(report_id, check, position)`` of every failing check position of the reports in a wide CSV: what
+    :func:`load_wide_csv` followed by :meth:`Database.failures` gives, in no particular order. Checks across periods
+    read last year's reports from the database's previous-reports table (``previous_id``; see :func:`link_previous`).
+    Returns the number of reports (lines) too.
+
+    DuckDB reads the file once and keeps no table: each line's conditions go into bit masks, only the reports with a
+    failure (or an odd cell, or a problem) come back. When a first quick pass over the lines shows digits in every
+    count (:func:`wide_csv_sql.plain_whole_columns`), DuckDB's reader reads the counts as numbers (twice as fast);
+    otherwise they are read as text and each odd one judged. A value gaidsl's data-file reader refuses, or the
+    reports table cannot hold, is a :class:`WideCsvError`. PostgreSQL loads the file into the (empty) reports
+    table, where it stays, and queries it."""
+    if db.dialect != "duckdb":
+        count = load_wide_csv(db, path)
+        return count, db.failures()
+    from gaidsl.engines.database import PREVIOUS
+
+    header = _checked_header(db, path)
+    branches = sql_target().branches(db.spec, "duckdb")
+    words = [branches[i : i + _MASK_BITS] for i in range(0, len(branches), _MASK_BITS)]
+    masks = [
+        " + ".join(f"(CASE WHEN NOT ({b.condition}) THEN CAST({1 << j} AS BIGINT) ELSE 0 END)" for j, b in enumerate(w))
+        for w in words
+    ]
+    ors = "".join(f", bit_or({m})" for m in masks)
+    any_failure = "".join(f" OR bit_or({m}) <> 0" for m in masks)
+
+    def run(fast: bool, typed: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        query = (
+            f"{_checked(db, path, header, fast, typed)} SELECT grouping(r.report_id), r.report_id, count(*), "
+            f"min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
+            f"ON p.report_id = r.previous_id GROUP BY GROUPING SETS ((r.report_id), ()) "
+            f"HAVING grouping(r.report_id) = 1 OR count(*) > 1 OR r.report_id IS NULL "
+            f"OR min(r.{W.PROBLEMS}) IS NOT NULL OR min(r.{W.ODD}) IS NOT NULL{any_failure}"
+        )
+        return db.query(query)
+
+    found = _typed_pass(db, path, header, run) or _duckdb_passes(run)
+    count = _lines_read(found)
+    rows = [row[1:] for row in found if row[0] == 0]
+    _raise_refusals(db, path, rows)
+    failures: list[Failure] = []
+    for report_id, _, _, _, *masks_found in rows:
+        for word, mask in zip(words, masks_found, strict=True):
+            while mask:
+                low = mask & -mask
+                branch = word[low.bit_length() - 1]
+                failures.append((report_id, branch.check.key, branch.instance.position))
+                mask ^= low
+    return int(count), failures
+
+
+def link_previous(db: Database, path: str | Path) -> None:
+    """Make the reports of a wide CSV last year's reports too (the previous-reports table), so that a line's
+    ``previous_id`` finds last year's report in the same file; a previous_id no line has is a :class:`WideCsvError`.
+    Nothing is done when the file has no previous_id column."""
+    from gaidsl.engines.database import PREVIOUS
+
+    if "previous_id" not in _checked_header(db, path):
+        return
+    load_wide_csv(db, path, PREVIOUS)
+    dangling = db.query(
+        f"SELECT r.report_id, r.previous_id FROM {PREVIOUS} AS r LEFT JOIN {PREVIOUS} AS p "
+        f"ON p.report_id = r.previous_id WHERE r.previous_id IS NOT NULL AND p.report_id IS NULL ORDER BY 1"
+    )
+    if dangling:
+        said = {i: [("GAI703", f"previous_id {p!r} is no report_id of the file")] for i, p in dangling}
+        raise WideCsvError(path, [f"report {i}: {m}" for i, [(_, m)] in said.items()], dict(said))
+
+
+def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
+    """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL) in bulk; returns the number of reports.
+
+    The file is standard CSV (comma-separated, double quotes, a header line; no sniffing). Plain values (digits,
+    ISO dates) are converted by the engine; odd ones ("unknown", ``2.0``, ``0.5`` …) are judged by gaidsl's data-file
+    reader first (see :mod:`gaidsl.engines.wide_csv_sql`). What it refuses or the table's constraints refuse (a negative
+    count, text in a count, a repeated report_id …) is a :class:`WideCsvError` naming the report, key and value, and
+    nothing is loaded.
+    """
+    header = _checked_header(db, path)
+    if db.dialect == "duckdb":
+        _load_duckdb(db, path, header, table)
+    elif db.dialect == "postgres":
+        _load_postgres(db, path, header, table)
+    else:
+        raise ValueError("wide CSV loading is for duckdb and postgres")
+    return int(db.query(f"SELECT count(*) FROM {table}")[0][0])
+
+
+def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
+    """Plain lines straight in (the counts read as numbers by the CSV reader when every line shows digits there); at
+    the first odd one (or a refusal) the file is judged, then loaded with care."""
+    import duckdb
+
+    target = sql_target()
+    source = {h: f"s0.{target.ident(h)}" for h in header}
+    [[order]] = db.query("SELECT current_setting('preserve_insertion_order')")
+    db.script("SET preserve_insertion_order = false")  # lets the insert run on every thread
+
+    def insert(fast: bool, guard: bool, typed: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        select = _select(db, header, source, W.PLAIN if fast else "FALSE", typed)
+        if guard:  # a line with an odd cell (or a long number read as one) stops the insert: the reader judges it
+            plain = W.PLAIN
+            if typed:
+                plain += f" AND COALESCE(greatest({', '.join(source[k] for k in typed)}) < {_BOUND}, TRUE)"
+            select[0] = f"CASE WHEN {plain} THEN {select[0]} ELSE error('gaidsl: a value to judge') END"
+        flag = _plain_flag(db, header, typed) if fast else "FALSE"
+        source_sql = f"(SELECT *, {flag} AS {W.PLAIN} FROM {_duckdb_source(path, header, typed)}) AS s0"
+        db.script(f"INSERT INTO {table} SELECT {', '.join(select)} FROM {source_sql}")
+        return []
+
+    try:
+        if not _typed_insert(db, path, header, table, insert):
+            insert(True, True)
+    except (duckdb.ConstraintException, duckdb.ConversionException, duckdb.InvalidInputException) as exc:
+        try:
+            _raise_refusals(db, path, _problem_rows(db, path, header))
+        except WideCsvError as refused:
+            raise refused from exc
+        _duckdb_passes(lambda fast: insert(fast, False))
+    finally:
+        db.script(f"SET preserve_insertion_order = {str(order).lower()}")
+
+
+def _typed_insert(
+    db: Database,
+    path: str | Path,
+    header: Sequence[str],
+    table: str,
+    insert: Callable[[bool, bool, Sequence[str]], object],
+) -> bool:
+    """DuckDB: the file inserted with its counts and integers read as numbers by the CSV reader, when every line shows
+    digits there (:func:`wide_csv_sql.plain_whole_columns`); False (and nothing inserted) when it does not, when the
+    insert stops (one statement: nothing of it stays), or when it inserted other than one row per line (then its
+    rows are taken out again: their ids are the file's, new to the table, whose report_id is its primary key)."""
+    import duckdb
+
+    proven = W.plain_whole_columns(db, path, header)
+    if proven is None:
+        return False
+    [[before]] = db.query(f"SELECT count(*) FROM {table}")
+    try:
+        insert(True, True, proven.keys)
+    except duckdb.Error:
+        return False
+    [[after]] = db.query(f"SELECT count(*) FROM {table}")
+    if after - before == proven.lines:
+        return True
+    ids = f"SELECT report_id FROM {_duckdb_source(path, header, proven.keys)}"
+    db.script(f"DELETE FROM {table} WHERE report_id IN ({ids})")
+    return False
+
+
+def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
+    """COPY into a staging table (counts and amounts typed, which PostgreSQL before 16 parses as strictly as gaidsl's
+    reader; every column text when that fails, or on PostgreSQL 16 and later, which takes ``0x10`` and ``1_000``),
+    judge the odd cells, then insert."""
+    import psycopg
+
+    staging = "gaidsl_staging"
+    source = {h: f"c{i}" for i, h in enumerate(header)}
+    by_key = {W.csv_key(c): c for c in db.columns if c.role not in ("places", "unknown")}
+    strict = int(db.query("SHOW server_version_num")[0][0]) < 160000
+    numbers = [h for h in header if h in by_key and W.kind(by_key[h]) in ("whole", "amount")]
+    for typed in [numbers, []] if strict and numbers else [[]]:
+        columns = ", ".join(f"{source[h]} {_sql_type(by_key[h]) if h in typed else 'TEXT'}" for h in header)
+        db.script(f"DROP TABLE IF EXISTS {staging}; CREATE TEMPORARY TABLE {staging} ({columns})")
+        copy_sql = f"COPY {staging} FROM STDIN (FORMAT csv, HEADER true)"
+        try:
+            with db.connection.cursor() as cursor, open(path, "rb") as data, cursor.copy(copy_sql) as copy:
+                while chunk := data.read(1 << 20):
+                    copy.write(chunk)
+        except psycopg.errors.DataError:
+            continue
+        _raise_refusals(db, path, _postgres_problem_rows(db, header, source, staging, typed))
+        select = ", ".join(_select(db, header, source, None, typed))
+        try:
+            db.connection.execute(f"INSERT INTO {table} SELECT {select} FROM {staging}".encode())
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError):
+            if typed:
+                continue
+            raise
+        finally:
+            db.script(f"DROP TABLE IF EXISTS {staging}")
+        return
+    raise AssertionError("unreachable: the all-text staging table takes any CSV")  # pragma: no cover
+
+
+def _sql_type(column: Any) -> str:
+    return str(column.sql_type.split(" CHECK")[0])
+
+
+def _postgres_problem_rows(
+    db: Database, header: Sequence[str], source: dict[str, str], staging: str, typed: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    problems = W.sql_problems(db, header, source)
+    found = ", ".join(f"CASE WHEN {bad} THEN {message} END" for bad, message in problems)
+    flagged = f"NULLIF(concat_ws('; ', {found}), '')" if problems else "CAST(NULL AS TEXT)"
+    names = set(header) - set(typed)
+    odd = W.odd_list(
+        "postgres",
+        [
+            W.odd_item("postgres", i, c, source[W.csv_key(c)])
+            for i, c in enumerate(db.columns)
+            if W.kind(c) is not None and W.csv_key(c) in names
+        ],
+    )
+    rows = f"SELECT NULLIF({source['report_id']}, '') AS report_id, {flagged} AS problems, {odd} AS odd FROM {staging}"
+    return db.query(
+        f"SELECT report_id, count(*), min(problems), min(odd) FROM ({rows}) AS x GROUP BY report_id "
+        "HAVING count(*) > 1 OR report_id IS NULL OR min(problems) IS NOT NULL OR min(odd) IS NOT NULL"
+    )

@@ -1,0 +1,389 @@
+"""Reading back the workbooks and Word documents that gaidsl wrote (``targets/xlsx``, ``targets/docx``), filled in by
+a person, into report data: ``gaidsl readback SPEC FILE.xlsx|FILE.docx``.
+
+An xlsx carries a hidden sheet ``_gaidsl`` that maps every cell key, field and text block to its place, so a
+workbook reads back exactly (sheets may be renamed by hand: the map follows the sheet order if a name is gone). A
+docx is read by the layout (:mod:`gaidsl.forms.layout`): its tables are the spec's grids in order, each value at its
+grid
+position; texts are the paragraphs under each part's heading; the fields come from the form's 报告信息 table or,
+in a rendered report, from the title, the contact line and the closing signature.
+
+A docx says it was written by gaidsl in its properties (comments ``gaidsl``, subject ``FORMAT VERSION``), as a
+workbook does in its ``_gaidsl`` sheet, so a file for another format or version is GAI710/GAI711, not misread.
+
+What was read (:class:`Extracted`: the entries, with the place of each) goes through
+:func:`gaidsl.checking.data.parse_report`, so a filled file gets exactly the checks and the diagnostics of a data file
+(a
+count typed as 1.5 is GAI706, and so on). ``gaidsl ingest`` reads these files too (:mod:`gaidsl.ingest.written`),
+with the places as provenance; published reports that gaidsl did not write are read there by their layout.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from gaidsl.checking.data import Loaded, parse_report
+from gaidsl.checking.report import UNKNOWN_MARKER
+from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, layout
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Diagnostic, error
+
+META_SHEET = "_gaidsl"
+SUFFIXES = (".xlsx", ".docx")
+
+Raw = dict[str, dict[str, Any]]
+
+
+@attrs.frozen
+class Extracted:
+    """What a file gaidsl wrote holds, before it is checked as data.
+
+    ``raw``: the entries as a data file would hold them (``fields``, ``texts``, ``values``; numbers as digit
+    strings); ``found``: the format and version the file says it was written for (the workbook's ``_gaidsl`` sheet,
+    the document's subject), ``None`` when it does not say; ``places``: where each entry was (keyed like ingest's
+    provenance: a cell key, ``field.KEY``, ``text.KEY``), e.g. ``二、收到和处理!D7`` or ``table 3 · row 4 · cell 4``;
+    ``title``: the document's title paragraph (a docx)."""
+
+    raw: Raw
+    found: tuple[str, str] | None
+    places: dict[str, str]
+    title: str | None = None
+
+
+class Refused(Exception):
+    """The file is not one gaidsl wrote (or cannot be opened): ``diagnostic`` says why (GAI090)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message.en)
+        self.diagnostic = diagnostic
+
+
+def _empty(spec: ir.Spec) -> Raw:
+    return {"format": {"": spec.id}, "version": {"": spec.version}, "fields": {}, "texts": {}, "values": {}}
+
+
+def finish(spec: ir.Spec, extracted: Extracted, name: str) -> Loaded:
+    """The extracted entries checked as a data file of ``spec`` (the file's format and version included)."""
+    found, raw = extracted.found, extracted.raw
+    data: dict[str, Any] = {
+        "format": found[0] if found else spec.id,
+        "version": found[1] if found else spec.version,
+        "fields": raw["fields"],
+        "texts": raw["texts"],
+        "values": raw["values"],
+    }
+    return parse_report(json.dumps(data, ensure_ascii=False, indent=1), spec, "json", name)
+
+
+def _refused(name: str, reason: str) -> Refused:
+    return Refused(error("GAI090", None, path=name, reason=reason))
+
+
+def _number_text(value: object) -> object:
+    """A spreadsheet or document value as the data file writes it: numbers as exact digit strings."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return f"{Decimal(text):f}" if "e" in text or "E" in text else text
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    if text in (UNKNOWN_TEXT, UNKNOWN_MARKER):
+        return UNKNOWN_MARKER
+    return text or None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+        return str(_number_text(value))
+    text = str(value)
+    if text.strip() == UNKNOWN_TEXT:
+        return UNKNOWN_MARKER
+    return text if text.strip() else None
+
+
+# ---------------------------------------------------------------------------------------------------- xlsx
+
+
+def open_workbook(data: bytes, name: str = "<xlsx>") -> Any:
+    """The workbook (openpyxl) if it is one gaidsl wrote; :class:`Refused` (GAI090) when the file is no workbook
+    or has no ``_gaidsl`` sheet."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # a broken or foreign file: openpyxl raises many kinds
+        raise _refused(name, f"不是可读的 xlsx 工作簿 / not a workbook: {exc}") from exc
+    if META_SHEET not in wb.sheetnames:
+        raise _refused(
+            name, "不是 gaidsl 生成的工作簿（缺少 _gaidsl 工作表）/ not a workbook written by gaidsl (no _gaidsl sheet)"
+        )
+    return wb
+
+
+def written_for_workbook(wb: Any) -> tuple[str, str] | None:
+    """The format and version a workbook gaidsl wrote says it is for (the ``gaidsl`` row of its ``_gaidsl`` sheet)."""
+    for row in wb[META_SHEET].iter_rows(values_only=True):
+        if row and row[0] == "gaidsl" and len(row) >= 4:
+            return (str(row[2]), str(row[3]))
+    return None
+
+
+def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any = None) -> Extracted:
+    """The entries of a workbook gaidsl wrote, each from the place its ``_gaidsl`` sheet gives (``workbook``: the
+    file already opened by :func:`open_workbook`); :class:`Refused` when the file is no workbook or not one gaidsl
+    wrote."""
+    wb = workbook if workbook is not None else open_workbook(data, name)
+    raw = _empty(spec)
+    found: tuple[str, str] | None = None
+    places: dict[str, str] = {}
+    for row in wb[META_SHEET].iter_rows(values_only=True):
+        kind, key, sheet, coord = (list(row) + [None] * 4)[:4]
+        if kind == "gaidsl":
+            found = (str(sheet), str(coord))
+            continue
+        if sheet not in wb.sheetnames or not isinstance(key, str) or not isinstance(coord, str):
+            continue
+        value = wb[str(sheet)][coord].value
+        where = f"{sheet}!{coord}"
+        if kind == "cell":
+            raw["values"][key] = _number_text(value)
+            places[key] = where
+        elif kind == "field":
+            field = spec.fields.get(key)
+            raw["fields"][key] = _number_text(value) if field and field.type.numeric else _text(value)
+            places[f"field.{key}"] = where
+        elif kind == "text":
+            raw["texts"][key] = _text(value)
+            places[f"text.{key}"] = where
+    return Extracted(raw, found, places)
+
+
+def read_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>") -> Loaded:
+    try:
+        return finish(spec, extract_xlsx(spec, data, name), name)
+    except Refused as exc:
+        return Loaded(None, (exc.diagnostic,))
+
+
+# ---------------------------------------------------------------------------------------------------- docx
+
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+SKIPPED_STYLES = ("Title", "gaidsl 填写提示", "gaidsl 联系方式", "gaidsl 落款", "gaidsl 表注", "gaidsl 表格")
+DOCX_MARK = "gaidsl"
+"""What the docx target writes as the document's comments (``docProps/core.xml`` ``dc:description``); its subject
+is ``FORMAT VERSION``. Word and LibreOffice keep both when the document is edited and saved."""
+
+_DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+def _core_properties(data: bytes) -> dict[str, str]:
+    """The document's comments and subject (empty when the file is no zip or has no core properties)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            root = ElementTree.fromstring(archive.read("docProps/core.xml"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError, EOFError):
+        return {}
+    found = {}
+    for name in ("description", "subject"):
+        node = root.find(_DC + name)
+        found[name] = (node.text or "").strip() if node is not None else ""
+    return found
+
+
+def is_gaidsl_docx(data: bytes) -> bool:
+    """Whether a .docx says gaidsl wrote it (its comments are :data:`DOCX_MARK`)."""
+    return _core_properties(data).get("description") == DOCX_MARK
+
+
+def written_for_docx(data: bytes) -> tuple[str, str] | None:
+    """The format and version a .docx gaidsl wrote says it is for (its subject), ``None`` when it does not say."""
+    core = _core_properties(data)
+    parts = core.get("subject", "").split()
+    return (parts[0], parts[1]) if core.get("description") == DOCX_MARK and len(parts) == 2 else None
+
+
+def _cell(table: Any, row: int, col: int) -> str:
+    return str(table.cell(row, col).text).strip()
+
+
+def _grid_values(grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str]) -> None:
+    cells = table._cells  # every grid position, merged cells repeated (computed once: table.cell() recomputes it)
+    width = len(table.columns)
+    for box in grid.value_boxes():
+        assert box.cell is not None
+        index = box.row * width + box.col
+        if box.col >= width or index >= len(cells):
+            continue
+        text = str(cells[index].text).strip()
+        raw["values"][box.cell] = _number_text(text) if text else None
+        places[box.cell] = f"table {number} · row {box.row + 1} · cell {box.col + 1}"
+
+
+def _fields_by_label(lay: Layout, found: Iterator[tuple[str, str, str]], raw: Raw, places: dict[str, str]) -> None:
+    """Fields from (label, text, where) triples: the label names the field."""
+    by_label = {f.label: f for f in lay.fields}
+    for label, text, where in found:
+        field = by_label.get(label.strip().rstrip("*"))
+        if field is None:
+            continue
+        value: object = text.strip() or None
+        if value is not None and field.type.kind == "date":
+            date = _DATE.fullmatch(str(value))
+            if date:
+                value = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+        if value == UNKNOWN_TEXT:
+            value = UNKNOWN_MARKER
+        raw["fields"][field.key] = value
+        places[f"field.{field.key}"] = where
+
+
+def _title_fields(lay: Layout, title: str, raw: Raw, places: dict[str, str]) -> None:
+    found = re.fullmatch(r"(.*?)(\d{4})年" + re.escape(lay.report_name), title.strip())
+    if found:
+        if found.group(1) and "body" not in raw["fields"]:
+            raw["fields"]["body"] = found.group(1)
+            places["field.body"] = "title"
+        if "year" not in raw["fields"]:
+            raw["fields"]["year"] = found.group(2)
+            places["field.year"] = "title"
+
+
+def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
+    """The entries of a Word form or report gaidsl wrote, read by the layout; :class:`Refused` when the file is no
+    .docx or has fewer tables than the spec's grids."""
+    import docx
+
+    try:
+        doc = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds for foreign files
+        raise _refused(name, f"不是可读的 docx 文档 / not a docx: {exc}") from exc
+    lay = layout(spec)
+    raw = _empty(spec)
+    places: dict[str, str] = {}
+    tables = list(doc.tables)
+    first = 1
+    if tables and tables[0].rows and _cell(tables[0], 0, 0) == "报告信息":
+        fields_table = tables.pop(0)
+        first = 2
+        rows = range(1, len(fields_table.rows))
+        triples = (
+            (_cell(fields_table, r, 0), _cell(fields_table, r, 1), f"table 1 · row {r + 1} · cell 2") for r in rows
+        )
+        _fields_by_label(lay, triples, raw, places)
+    grids = list(lay.grids())
+    if len(tables) < len(grids):
+        raise _refused(
+            name, f"表格数量不符：应有 {len(grids)} 个，只有 {len(tables)} 个 / expected {len(grids)} tables"
+        )
+    for number, (grid, table) in enumerate(zip(grids, tables, strict=False), start=first):
+        _grid_values(grid, table, number, raw, places)
+    # texts: the paragraphs under each part's heading (and under a text block's own heading)
+    parts = {p.label: p for p in lay.parts}
+    current: TextItem | None = None
+    heading = ""
+    collected: dict[str, list[str]] = {}
+    signature: list[str] = []
+    title: str | None = None
+    for paragraph in doc.paragraphs:
+        style = paragraph.style.name if paragraph.style is not None else ""
+        text = paragraph.text
+        if style == "Title":
+            title = title or text.strip()
+            _title_fields(lay, text, raw, places)
+            continue
+        if style == "gaidsl 联系方式":
+            split = (p.partition("：") for p in text.split("；") if "：" in p)
+            _fields_by_label(lay, ((a, b, "contact line") for a, _, b in split), raw, places)
+            continue
+        if style == "gaidsl 落款":
+            signature.append(text.strip())
+            continue
+        if style == "Heading 2":
+            part = parts.get(text.strip())
+            texts = [i for i in part.items if isinstance(i, TextItem)] if part else []
+            current = texts[0] if texts else None
+            heading = text.strip()
+            continue
+        if style == "Heading 3" and current is not None:
+            part_items = [i for p in lay.parts for i in p.items if isinstance(i, TextItem) and i.label == text.strip()]
+            current = part_items[0] if part_items else current
+            heading = text.strip()
+            continue
+        if style in SKIPPED_STYLES or current is None:
+            continue
+        if text.strip():
+            collected.setdefault(current.key, []).append(text.strip())
+            places.setdefault(f"text.{current.key}", f"paragraphs under {heading}")
+    for item in lay.texts():
+        lines = collected.get(item.key, [])
+        joined = "\n".join(lines)
+        raw["texts"][item.key] = UNKNOWN_MARKER if joined == UNKNOWN_TEXT else (joined or None)
+    if signature:
+        date = _DATE.fullmatch(signature[-1])
+        if date and "published" in spec.fields:
+            _fields_by_label(lay, iter([(spec.fields["published"].label, signature[-1], "signature")]), raw, places)
+            if len(signature) > 1 and "body" in spec.fields and "body" not in raw["fields"]:
+                raw["fields"]["body"] = signature[-2]
+                places["field.body"] = "signature"
+    return Extracted(raw, written_for_docx(data), places, title)
+
+
+def read_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Loaded:
+    try:
+        return finish(spec, extract_docx(spec, data, name), name)
+    except Refused as exc:
+        return Loaded(None, (exc.diagnostic,))
+
+
+# ---------------------------------------------------------------------------------------------------- files
+
+
+def extract(spec: ir.Spec, data: bytes, suffix: str, name: str) -> Extracted:
+    """:func:`extract_xlsx` or :func:`extract_docx` by ``suffix``; :class:`Refused` for any other."""
+    if suffix == ".xlsx":
+        return extract_xlsx(spec, data, name)
+    if suffix == ".docx":
+        return extract_docx(spec, data, name)
+    raise Refused(error("GAI702", None, suffix=suffix or name))
+
+
+def read_bytes(spec: ir.Spec, data: bytes, suffix: str, name: str) -> Loaded:
+    try:
+        return finish(spec, extract(spec, data, suffix, name), name)
+    except Refused as exc:
+        return Loaded(None, (exc.diagnostic,))
+
+
+def read_file(spec: ir.Spec, path: str | os.PathLike[str]) -> Loaded:
+    """Read a filled ``.xlsx`` or ``.docx`` that gaidsl wrote back into a report of ``spec``."""
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Loaded(None, (error("GAI090", None, path=shown, reason=exc.strerror or str(exc)),))
+    return read_bytes(spec, data, Path(path).suffix.lower(), shown)

@@ -1,0 +1,459 @@
+"""The abstract syntax tree of a spec: what the regulator wrote, in order, with a span on every node.
+
+Frozen attrs classes. Spans (and comments) are excluded from equality, so layout never changes what a spec *is*.
+Nothing here is resolved: names are plain strings; :mod:`gaidsl.language.lower` turns this into the checked IR.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from gaidsl.language.source import Span
+
+# ---------------------------------------------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class Number:
+    text: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class String:
+    value: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Star:
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Ref:
+    """A name path such as ``carried_in``, ``requests.carried_out[natural]`` or ``previous.requests.carried_out``."""
+
+    path: tuple[str, ...]
+    selector: tuple[str, ...] = ()
+    previous: bool = False
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        base = ("previous." if self.previous else "") + ".".join(self.path)
+        return base + (f"[{', '.join(self.selector)}]" if self.selector else "")
+
+
+@attrs.frozen
+class Call:
+    name: str
+    args: tuple[Expr | Star, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class BinOp:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Compare:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Logic:
+    op: str  # "and" | "or"
+    args: tuple[Expr, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Not:
+    arg: Expr
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Neg:
+    arg: Expr
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class If:
+    condition: Expr
+    then: Expr
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+Expr = Number | String | Ref | Call | BinOp | Compare | Logic | Not | Neg | If
+
+
+# ---------------------------------------------------------------------------------------------------- declarations
+
+
+@attrs.frozen
+class TypeExpr:
+    """A cell or field type: ``count``, ``integer``, ``amount in 万元 decimals 3``, ``text``, ``date``,
+    ``choice(...)``."""
+
+    kind: str
+    unit: str | None = None
+    decimals: int | None = None
+    choices: tuple[str, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Basis:
+    text: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class UnitDecl:
+    key: str
+    label: str | None = None
+    factor: str | None = None
+    base: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Field:
+    key: str
+    label: str
+    type: TypeExpr
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Member:
+    """A member of an axis: a leaf (a row or column of data), a group of members, or a total."""
+
+    kind: str  # "leaf" | "group" | "total"
+    key: str
+    label: str
+    children: tuple[Member, ...] = ()
+    total_of: tuple[str, ...] | None = None
+    aliases: tuple[str, ...] = ()
+    type: TypeExpr | None = None
+    gloss: str | None = None
+    after: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    total_of_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)  # one per total_of name
+
+
+@attrs.frozen
+class Dimension:
+    key: str
+    label: str | None
+    members: tuple[Member, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class AxisRef:
+    name: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class AxisInline:
+    members: tuple[Member, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+Axis = AxisRef | AxisInline
+
+
+@attrs.frozen
+class Note:
+    text: str
+    place: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class CellPattern:
+    row: str
+    column: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Absent:
+    patterns: tuple[CellPattern, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Message:
+    lang: str
+    text: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Check:
+    key: str
+    expr: Expr
+    severity: str | None = None
+    broadcast: str | None = None  # "column" | "row"
+    label: str | None = None
+    messages: tuple[Message, ...] = ()
+    tolerance: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    tolerance_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Table:
+    key: str
+    label: str | None
+    type: TypeExpr | None
+    rows: Axis | None
+    columns: Axis | None
+    stub: str | None = None
+    notes: tuple[Note, ...] = ()
+    absent: tuple[Absent, ...] = ()
+    checks: tuple[Check, ...] = ()
+    aliases: tuple[str, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class TextBlock:
+    key: str
+    label: str | None
+    required: bool = False
+    guidance: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Section:
+    key: str
+    label: str
+    items: tuple[TextBlock | Table | Check, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+# ---------------------------------------------------------------------------------------------------- overlays
+
+
+@attrs.frozen
+class AddMember:
+    axis: str  # "row" | "column"
+    member: Member
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Relabel:
+    axis: str
+    key: str
+    label: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Gloss:
+    """An overlay's explanation added after a header's official label (the label itself stays as issued)."""
+
+    axis: str
+    key: str
+    text: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RemoveCheck:
+    key: str
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RemovedCheck:
+    """What a ``remove check`` took away when an overlay was merged: the statement (its reason and span) and the
+    check of the base it removed, with the table and section that held it. Made by the merge, never parsed."""
+
+    removal: RemoveCheck
+    check: Check
+    table: str | None = None
+    section: str | None = None
+
+
+@attrs.frozen
+class ModifyTable:
+    table: str
+    items: tuple[AddMember | Relabel | Gloss | Note | Check | RemoveCheck, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class ModifySection:
+    section: str
+    items: tuple[TextBlock | Table | Check, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+FormatItem = Basis | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
+
+
+@attrs.frozen
+class Comment:
+    line: int
+    text: str
+
+
+@attrs.frozen
+class Format:
+    key: str
+    version: str
+    title: str | None
+    extends: str | None
+    items: tuple[FormatItem, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    extends_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
+    # a merged format only: the checks its overlays removed, base chain first (they are no longer among the items)
+    removed: tuple[RemovedCheck, ...] = attrs.field(default=(), repr=False)
+
+
+# ---------------------------------------------------------------------------------------------------- migrations
+
+
+@attrs.frozen
+class FormatVersion:
+    """One end of a migration: ``gov_info_disclosure version 2019 in "gov_info_disclosure_2019.gai"``. ``key`` is
+    ``None`` when left out (then it is the migration's own key); ``file`` is ``None`` when the spec is to be found
+    beside the migration."""
+
+    key: str | None
+    version: str
+    file: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    file_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class ItemPath:
+    """A dotted name in a migration statement: a table, ``table.member``, ``table.row.column``, a field or a text."""
+
+    parts: tuple[str, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.parts)
+
+
+@attrs.frozen
+class Allocation:
+    """``target = unknown | old | rest | 12``: what one part of a split receives."""
+
+    target: ItemPath
+    share: str  # "unknown" | "old" | "rest" | "fixed"
+    amount: str | None = None  # the number, for "fixed"
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Rename:
+    kind: str | None  # "table" | "row" | "column" | "cell" | "field" | "text"; None: inferred from the names
+    old: ItemPath
+    new: ItemPath
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Split:
+    kind: str | None
+    old: ItemPath
+    into: tuple[ItemPath, ...]
+    allocations: tuple[Allocation, ...] | None = None  # None: no ``allocate`` clause
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Merge:
+    kind: str | None
+    old: tuple[ItemPath, ...]
+    into: ItemPath
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Drop:
+    kind: str | None
+    old: tuple[ItemPath, ...]
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class New:
+    """``new column t.c must be entered``: cells of the new spec that no old value fills (unknown until entered)."""
+
+    kind: str | None
+    new: tuple[ItemPath, ...]
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Transform:
+    """``transform column t.c 元 -> 万元`` (by the units' declared scales) or ``transform cell x by 1/10000``."""
+
+    kind: str | None
+    old: ItemPath
+    from_unit: str | None = None
+    to_unit: str | None = None
+    factor: str | None = None  # "0.0001" or "1/10000", for ``by``
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Exempt:
+    """``exempt check k because "…"``: a check of the new spec that migrated reports are not expected to pass."""
+
+    checks: tuple[str, ...]
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    check_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+MigrationItem = Rename | Split | Merge | Drop | New | Transform | Exempt
+
+
+@attrs.frozen
+class Migration:
+    """``migration KEY "title" from [X] version A [in "file"] to [Y] version B [in "file"] { statements }``."""
+
+    key: str
+    source: FormatVersion
+    target: FormatVersion
+    items: tuple[MigrationItem, ...] = ()
+    title: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+Document = Format | Migration

@@ -1,0 +1,592 @@
+"""Lark syntax tree → AST. The only module that knows Lark's tree shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import lark
+import lark.exceptions
+from lark import Token, Transformer, v_args
+
+from gaidsl.language import ast
+from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Text, error
+from gaidsl.language.source import SourceFile, Span
+
+RESERVED_UNIT_NAMES = ("table", "section")
+"""Words no unit can be named: after a type, ``in table …``/``in section …`` starts an overlay block (GAI009)."""
+RESERVED_UNIT_HELP = Text(
+    "给单位另起名称（单位名称通常用中文，如「件」）",
+    "give the unit another name (units are usually named in Chinese, like 件)",
+)
+
+
+def unquote(token: str) -> str:
+    """The value of a STRING token: quotes removed, ``\\\\``, ``\\"`` and ``\\n`` unescaped."""
+    body = token[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            out.append("\n" if nxt == "n" else nxt)
+            i += 2
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+@v_args(meta=True)
+class _Builder(Transformer[Token, Any]):
+    def __init__(self, source: SourceFile) -> None:
+        super().__init__()
+        self.source = source
+        self.problems: list[Diagnostic] = []
+
+    # -------------------------------------------------------------------------------------------- helpers
+    def _span(self, meta: Any) -> Span | None:
+        if getattr(meta, "empty", True):
+            return None
+        return Span(
+            self.source.name, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos
+        )
+
+    def _tok_span(self, token: Token) -> Span:
+        return Span(
+            self.source.name,
+            token.line or 1,
+            token.column or 1,
+            token.end_line or 1,
+            token.end_column or 1,
+            token.start_pos or 0,
+            token.end_pos or 0,
+        )
+
+    def _number(self, token: Token, what: str, what_en: str) -> int:
+        if "." in token:
+            self.problems.append(error("GAI007", self._tok_span(token), what=what, what_en=what_en, value=str(token)))
+            return 0
+        if len(token) > 9:  # far out of any range (and int() refuses thousands of digits)
+            shown = token if len(token) <= 20 else token[:20] + "…"
+            self.problems.append(error("GAI208", self._tok_span(token), value=shown))
+            return 0
+        return int(token)
+
+    # -------------------------------------------------------------------------------------------- documents
+    def start(self, meta: Any, children: list[Any]) -> Any:
+        return children[0]
+
+    def format_decl(self, meta: Any, children: list[Any]) -> ast.Format:
+        key = str(children[0])
+        version = children[1]
+        rest = children[2:]
+        title = None
+        extends = None
+        extends_span = None
+        items = []
+        for child in rest:
+            if isinstance(child, Token) and child.type == "STRING":
+                title = unquote(child)
+            elif isinstance(child, tuple) and child and child[0] == "extends":
+                extends, extends_span = child[1], child[2]
+            else:
+                items.append(child)
+        return ast.Format(key, version, title, extends, tuple(items), self._span(meta), extends_span)
+
+    def extends(self, meta: Any, children: list[Token]) -> tuple[str, str, Span | None]:
+        return ("extends", unquote(children[0]), self._span(meta))
+
+    def version(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    def basis(self, meta: Any, children: list[Token]) -> ast.Basis:
+        return ast.Basis(unquote(children[0]), self._span(meta))
+
+    def field(self, meta: Any, children: list[Any]) -> ast.Field:
+        key, label, type_ = str(children[0]), unquote(children[1]), children[2]
+        required = False
+        aliases: list[str] = []
+        for opt in children[3:]:
+            if opt[0] == "required":
+                required = True
+            else:
+                aliases.append(opt[1])
+        return ast.Field(key, label, type_, required, tuple(aliases), self._span(meta))
+
+    def field_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        if str(children[0]) == "required":
+            return ("required", "")
+        return ("alias", unquote(children[1]))
+
+    def unit_decl(self, meta: Any, children: list[Any]) -> ast.UnitDecl:
+        key = str(children[0])
+        if key in RESERVED_UNIT_NAMES:
+            self.problems.append(error("GAI009", self._tok_span(children[0]), [RESERVED_UNIT_HELP], name=key))
+        label = None
+        factor = base = None
+        for child in children[1:]:
+            if isinstance(child, Token):
+                label = unquote(child)
+            else:
+                factor, base = child
+        return ast.UnitDecl(key, label, factor, base, self._span(meta))
+
+    def unit_scale(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return (str(children[0]), str(children[1]))
+
+    # -------------------------------------------------------------------------------------------- types
+    def count_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
+        return ast.TypeExpr("count", children[0] if children else None, span=self._span(meta))
+
+    def integer_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
+        return ast.TypeExpr("integer", children[0] if children else None, span=self._span(meta))
+
+    def amount_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
+        decimals = children[1] if len(children) > 1 else None
+        return ast.TypeExpr("amount", children[0], decimals, span=self._span(meta))
+
+    def text_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
+        return ast.TypeExpr("text", span=self._span(meta))
+
+    def date_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
+        return ast.TypeExpr("date", span=self._span(meta))
+
+    def choice_type(self, meta: Any, children: list[Token]) -> ast.TypeExpr:
+        return ast.TypeExpr("choice", choices=tuple(unquote(c) for c in children), span=self._span(meta))
+
+    def unit_ref(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    def decimals(self, meta: Any, children: list[Token]) -> int:
+        return self._number(children[0], "小数位数", "decimals")
+
+    # -------------------------------------------------------------------------------------------- members
+    def dimension(self, meta: Any, children: list[Any]) -> ast.Dimension:
+        key = str(children[0])
+        label = None
+        members = []
+        for child in children[1:]:
+            if isinstance(child, Token):
+                label = unquote(child)
+            else:
+                members.append(child)
+        return ast.Dimension(key, label, tuple(members), self._span(meta))
+
+    def _member(self, kind: str, meta: Any, key: Token, label: Token, rest: list[Any]) -> ast.Member:
+        options: dict[str, Any] = {"aliases": [], "children": [], "total_of": None}
+        for item in rest:
+            if isinstance(item, ast.Member):
+                options["children"].append(item)
+            elif item[0] == "alias":
+                options["aliases"].append(item[1])
+            elif item[0] == "total_of":
+                options["total_of"] = tuple(name for name, _ in item[1])
+                options["total_of_spans"] = tuple(span for _, span in item[1])
+            else:
+                options[item[0]] = item[1]
+        return ast.Member(
+            kind,
+            str(key),
+            unquote(label),
+            children=tuple(options["children"]),
+            total_of=options["total_of"],
+            aliases=tuple(options["aliases"]),
+            type=options.get("type"),
+            gloss=options.get("gloss"),
+            after=options.get("after"),
+            span=self._span(meta),
+            total_of_spans=options.get("total_of_spans", ()),
+        )
+
+    def leaf(self, meta: Any, children: list[Any]) -> ast.Member:
+        return self._member("leaf", meta, children[0], children[1], children[2:])
+
+    def group(self, meta: Any, children: list[Any]) -> ast.Member:
+        return self._member("group", meta, children[0], children[1], children[2:])
+
+    def total(self, meta: Any, children: list[Any]) -> ast.Member:
+        return self._member("total", meta, children[0], children[1], children[2:])
+
+    def total_of(self, meta: Any, children: list[tuple[str, Span]]) -> tuple[str, tuple[tuple[str, Span], ...]]:
+        return ("total_of", tuple(children))
+
+    def sum_item(self, meta: Any, children: list[Token]) -> tuple[str, Span]:
+        return (str(children[0]), self._tok_span(children[0]))
+
+    def alias_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("alias", unquote(children[0]))
+
+    def type_opt(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("type", children[0])
+
+    def gloss_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("gloss", unquote(children[0]))
+
+    def after_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("after", str(children[0]))
+
+    # -------------------------------------------------------------------------------------------- sections
+    def section(self, meta: Any, children: list[Any]) -> ast.Section:
+        return ast.Section(str(children[0]), unquote(children[1]), tuple(children[2:]), self._span(meta))
+
+    def text_block(self, meta: Any, children: list[Any]) -> ast.TextBlock:
+        key = str(children[0])
+        label = None
+        required = False
+        guidance: list[str] = []
+        aliases: list[str] = []
+        for child in children[1:]:
+            if isinstance(child, Token):
+                label = unquote(child)
+            elif child[0] == "required":
+                required = True
+            elif child[0] == "guidance":
+                guidance.append(child[1])
+            else:
+                aliases.append(child[1])
+        return ast.TextBlock(key, label, required, tuple(guidance), tuple(aliases), self._span(meta))
+
+    def required_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("required", "")
+
+    def guidance_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("guidance", unquote(children[0]))
+
+    def table(self, meta: Any, children: list[Any]) -> ast.Table:
+        key = str(children[0])
+        label = None
+        type_ = None
+        parts: dict[str, list[Any]] = {"notes": [], "absent": [], "checks": [], "aliases": []}
+        rows = columns = None
+        stub = None
+        for child in children[1:]:
+            if isinstance(child, Token):
+                label = unquote(child)
+            elif isinstance(child, ast.TypeExpr):
+                type_ = child
+            elif isinstance(child, ast.Note):
+                parts["notes"].append(child)
+            elif isinstance(child, ast.Absent):
+                parts["absent"].append(child)
+            elif isinstance(child, ast.Check):
+                parts["checks"].append(child)
+            elif child[0] == "rows":
+                rows = child[1]
+            elif child[0] == "columns":
+                columns = child[1]
+            elif child[0] == "stub":
+                stub = child[1]
+            elif child[0] == "alias":
+                parts["aliases"].append(child[1])
+        return ast.Table(
+            key,
+            label,
+            type_,
+            rows,
+            columns,
+            stub,
+            tuple(parts["notes"]),
+            tuple(parts["absent"]),
+            tuple(parts["checks"]),
+            tuple(parts["aliases"]),
+            self._span(meta),
+        )
+
+    def rows(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("rows", children[0])
+
+    def columns(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("columns", children[0])
+
+    def axis_ref(self, meta: Any, children: list[Token]) -> ast.AxisRef:
+        return ast.AxisRef(str(children[0]), self._span(meta))
+
+    def axis_inline(self, meta: Any, children: list[ast.Member]) -> ast.AxisInline:
+        return ast.AxisInline(tuple(children), self._span(meta))
+
+    def stub(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("stub", unquote(children[0]))
+
+    def table_alias(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("alias", unquote(children[0]))
+
+    def note(self, meta: Any, children: list[Any]) -> ast.Note:
+        return ast.Note(unquote(children[0]), children[1] if len(children) > 1 else None, self._span(meta))
+
+    def note_place(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    def absent(self, meta: Any, children: list[ast.CellPattern]) -> ast.Absent:
+        return ast.Absent(tuple(children), self._span(meta))
+
+    def cell_pattern(self, meta: Any, children: list[Token]) -> ast.CellPattern:
+        return ast.CellPattern(str(children[0]), str(children[1]), self._span(meta))
+
+    # -------------------------------------------------------------------------------------------- overlays
+    def modify_table(self, meta: Any, children: list[Any]) -> ast.ModifyTable:
+        return ast.ModifyTable(str(children[0]), tuple(children[1:]), self._span(meta))
+
+    def modify_section(self, meta: Any, children: list[Any]) -> ast.ModifySection:
+        return ast.ModifySection(str(children[0]), tuple(children[1:]), self._span(meta))
+
+    def add_row(self, meta: Any, children: list[ast.Member]) -> ast.AddMember:
+        return ast.AddMember("row", children[0], self._span(meta))
+
+    def add_column(self, meta: Any, children: list[ast.Member]) -> ast.AddMember:
+        return ast.AddMember("column", children[0], self._span(meta))
+
+    def relabel(self, meta: Any, children: list[Token]) -> ast.Relabel:
+        return ast.Relabel(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta))
+
+    def gloss(self, meta: Any, children: list[Token]) -> ast.Gloss:
+        return ast.Gloss(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta))
+
+    def remove_check(self, meta: Any, children: list[Token]) -> ast.RemoveCheck:
+        return ast.RemoveCheck(str(children[0]), unquote(children[1]), self._span(meta))
+
+    # -------------------------------------------------------------------------------------------- checks
+    def check(self, meta: Any, children: list[Any]) -> ast.Check:
+        key = str(children[0])
+        severity = broadcast = label = tolerance = None
+        tolerance_span = None
+        expr = None
+        messages: list[ast.Message] = []
+        for child in children[1:]:
+            if isinstance(child, tuple) and child[0] == "severity":
+                severity = child[1]
+            elif isinstance(child, tuple) and child[0] == "broadcast":
+                broadcast = child[1]
+            elif isinstance(child, tuple) and child[0] == "tolerance":
+                tolerance, tolerance_span = child[1], child[2]
+            elif isinstance(child, ast.Message):
+                messages.append(child)
+            elif isinstance(child, Token) and child.type == "STRING" and expr is None and label is None:
+                label = unquote(child)
+            else:
+                expr = self._expr(child)
+        assert expr is not None
+        return ast.Check(
+            key, expr, severity, broadcast, label, tuple(messages), tolerance, self._span(meta), tolerance_span
+        )
+
+    def severity(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("severity", str(children[0]))
+
+    def broadcast(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("broadcast", str(children[0]))
+
+    def message_opt(self, meta: Any, children: list[Token]) -> ast.Message:
+        return ast.Message(str(children[0]), unquote(children[1]), self._span(meta))
+
+    def tolerance_opt(self, meta: Any, children: list[Token]) -> tuple[str, str, Span | None]:
+        return ("tolerance", "".join(str(c) for c in children), self._span(meta))
+
+    # -------------------------------------------------------------------------------------------- expressions
+    def _expr(self, node: Any) -> ast.Expr:
+        """Bare tokens reach here when an atom is a lone NUMBER/STRING; wrap them."""
+        if isinstance(node, Token):
+            if node.type == "NUMBER":
+                return ast.Number(str(node), self._tok_span(node))
+            if node.type == "STRING":
+                return ast.String(unquote(node), self._tok_span(node))
+        return node  # type: ignore[no-any-return]
+
+    def number(self, meta: Any, children: list[Token]) -> ast.Number:
+        return ast.Number(str(children[0]), self._span(meta))
+
+    def string(self, meta: Any, children: list[Token]) -> ast.String:
+        return ast.String(unquote(children[0]), self._span(meta))
+
+    def if_expr(self, meta: Any, children: list[Any]) -> ast.If:
+        return ast.If(self._expr(children[0]), self._expr(children[1]), self._span(meta))
+
+    def or_(self, meta: Any, children: list[Any]) -> ast.Logic:
+        return self._logic("or", meta, children)
+
+    def and_(self, meta: Any, children: list[Any]) -> ast.Logic:
+        return self._logic("and", meta, children)
+
+    def _logic(self, op: str, meta: Any, children: list[Any]) -> ast.Logic:
+        args: list[ast.Expr] = []
+        for child in children:
+            child = self._expr(child)
+            if isinstance(child, ast.Logic) and child.op == op:
+                args.extend(child.args)
+            else:
+                args.append(child)
+        return ast.Logic(op, tuple(args), self._span(meta))
+
+    def not_(self, meta: Any, children: list[Any]) -> ast.Not:
+        return ast.Not(self._expr(children[0]), self._span(meta))
+
+    def neg(self, meta: Any, children: list[Any]) -> ast.Neg:
+        return ast.Neg(self._expr(children[0]), self._span(meta))
+
+    def compare(self, meta: Any, children: list[Any]) -> ast.Compare:
+        return ast.Compare(str(children[1]), self._expr(children[0]), self._expr(children[2]), self._span(meta))
+
+    def binop(self, meta: Any, children: list[Any]) -> ast.BinOp:
+        return ast.BinOp(str(children[1]), self._expr(children[0]), self._expr(children[2]), self._span(meta))
+
+    def call(self, meta: Any, children: list[Any]) -> ast.Call:
+        args = tuple(self._expr(c) for c in children[1:] if c is not None)
+        return ast.Call(str(children[0]), args, self._span(meta))
+
+    def star_arg(self, meta: Any, children: list[Token]) -> ast.Star:
+        return ast.Star(self._span(meta))
+
+    def ref(self, meta: Any, children: list[Any]) -> ast.Ref:
+        previous = False
+        path: list[str] = []
+        selector: tuple[str, ...] = ()
+        for child in children:
+            if isinstance(child, Token):
+                path.append(str(child))
+            else:
+                selector = child
+        if len(path) > 1 and path[0] == "previous":
+            previous = True
+            path = path[1:]
+        return ast.Ref(tuple(path), selector, previous, self._span(meta))
+
+    def selector(self, meta: Any, children: list[Token]) -> tuple[str, ...]:
+        return tuple(str(c) for c in children)
+
+    # -------------------------------------------------------------------------------------------- migrations
+    def migration_decl(self, meta: Any, children: list[Any]) -> ast.Migration:
+        key = str(children[0])
+        title = None
+        ends: list[ast.FormatVersion] = []
+        items: list[ast.MigrationItem] = []
+        for child in children[1:]:
+            if isinstance(child, Token):
+                title = unquote(child)
+            elif isinstance(child, ast.FormatVersion):
+                ends.append(child)
+            else:
+                items.append(child)
+        return ast.Migration(key, ends[0], ends[1], tuple(items), title, self._span(meta))
+
+    def format_version(self, meta: Any, children: list[Any]) -> ast.FormatVersion:
+        key = None
+        version = ""
+        file = file_span = None
+        for child in children:
+            if isinstance(child, Token) and child.type == "NAME":
+                key = str(child)
+            elif isinstance(child, tuple):
+                file, file_span = child
+            else:
+                version = str(child)
+        return ast.FormatVersion(key, version, file, self._span(meta), file_span)
+
+    def spec_file(self, meta: Any, children: list[Token]) -> tuple[str, Span | None]:
+        return (unquote(children[0]), self._span(meta))
+
+    def item_kind(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("kind", str(children[0]).removesuffix("s"))  # "rows", "columns", "cells" read as plurals
+
+    def item_path(self, meta: Any, children: list[Token]) -> ast.ItemPath:
+        return ast.ItemPath(tuple(str(c) for c in children), self._span(meta))
+
+    def arrow(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("arrow", str(children[0]))
+
+    def because(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("because", unquote(children[0]))
+
+    @staticmethod
+    def _statement_parts(children: list[Any]) -> tuple[str | None, list[ast.ItemPath], str | None, list[Any]]:
+        """The kind keyword, the names in order, the reason and everything else of a migration statement."""
+        kind = reason = None
+        paths: list[ast.ItemPath] = []
+        rest: list[Any] = []
+        for child in children:
+            if isinstance(child, ast.ItemPath):
+                paths.append(child)
+            elif isinstance(child, tuple) and child[0] == "kind":
+                kind = child[1]
+            elif isinstance(child, tuple) and child[0] == "because":
+                reason = child[1]
+            elif not (isinstance(child, tuple) and child[0] == "arrow"):
+                rest.append(child)
+        return kind, paths, reason, rest
+
+    def rename_stmt(self, meta: Any, children: list[Any]) -> ast.Rename:
+        kind, paths, reason, _ = self._statement_parts(children)
+        return ast.Rename(kind, paths[0], paths[1], reason, self._span(meta))
+
+    def split_stmt(self, meta: Any, children: list[Any]) -> ast.Split:
+        kind, paths, reason, rest = self._statement_parts(children)
+        allocations = next((r for r in rest if isinstance(r, tuple)), None)
+        return ast.Split(kind, paths[0], tuple(paths[1:]), allocations, reason, self._span(meta))
+
+    def allocation(self, meta: Any, children: list[ast.Allocation]) -> tuple[ast.Allocation, ...]:
+        return tuple(children)
+
+    def allocation_part(self, meta: Any, children: list[Any]) -> ast.Allocation:
+        share, amount = children[1]
+        return ast.Allocation(children[0], share, amount, self._span(meta))
+
+    def share_unknown(self, meta: Any, children: list[Token]) -> tuple[str, str | None]:
+        return ("unknown", None)
+
+    def share_old(self, meta: Any, children: list[Token]) -> tuple[str, str | None]:
+        return ("old", None)
+
+    def share_rest(self, meta: Any, children: list[Token]) -> tuple[str, str | None]:
+        return ("rest", None)
+
+    def share_fixed(self, meta: Any, children: list[Token]) -> tuple[str, str | None]:
+        return ("fixed", str(children[0]))
+
+    def merge_stmt(self, meta: Any, children: list[Any]) -> ast.Merge:
+        kind, paths, reason, _ = self._statement_parts(children)
+        return ast.Merge(kind, tuple(paths[:-1]), paths[-1], reason, self._span(meta))
+
+    def drop_stmt(self, meta: Any, children: list[Any]) -> ast.Drop:
+        kind, paths, reason, _ = self._statement_parts(children)
+        return ast.Drop(kind, tuple(paths), reason, self._span(meta))
+
+    def new_stmt(self, meta: Any, children: list[Any]) -> ast.New:
+        kind, paths, reason, _ = self._statement_parts(children)
+        return ast.New(kind, tuple(paths), reason, self._span(meta))
+
+    def transform_stmt(self, meta: Any, children: list[Any]) -> ast.Transform:
+        kind, paths, reason, rest = self._statement_parts(children)
+        conversion = rest[0]
+        if conversion[0] == "units":
+            return ast.Transform(kind, paths[0], conversion[1], conversion[2], None, reason, self._span(meta))
+        return ast.Transform(kind, paths[0], factor=conversion[1], reason=reason, span=self._span(meta))
+
+    def unit_conversion(self, meta: Any, children: list[Any]) -> tuple[str, str, str]:
+        names = [str(c) for c in children if isinstance(c, Token)]
+        return ("units", names[0], names[1])
+
+    def factor_conversion(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("factor", "/".join(str(c) for c in children))
+
+    def exempt_stmt(self, meta: Any, children: list[Any]) -> ast.Exempt:
+        names = [c for c in children if isinstance(c, Token)]
+        reason = next((c[1] for c in children if isinstance(c, tuple) and c[0] == "because"), None)
+        return ast.Exempt(
+            tuple(str(n) for n in names), reason, self._span(meta), tuple(self._tok_span(n) for n in names)
+        )
+
+
+def build_document(tree: lark.Tree[Token], source: SourceFile, comments: tuple[ast.Comment, ...]) -> ast.Document:
+    """The AST of a parsed spec; raises :class:`DiagnosticError` with every problem the tree's values have."""
+    builder = _Builder(source)
+    try:
+        document = builder.transform(tree)
+    except lark.exceptions.VisitError as exc:
+        if isinstance(exc.orig_exc, DiagnosticError):
+            raise exc.orig_exc from None
+        raise exc.orig_exc from exc
+    if builder.problems:
+        raise DiagnosticError(builder.problems)
+    if isinstance(document, ast.Format | ast.Migration):
+        document = attrs.evolve(document, comments=comments)
+    return document  # type: ignore[no-any-return]

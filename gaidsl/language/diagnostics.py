@@ -1,0 +1,342 @@
+"""Diagnostics: what gaidsl tells a regulator about a spec (or a user about their data).
+
+Each diagnostic has a code from :mod:`gaidsl.language.messages`, a severity, a source span, a message in Chinese and
+English,
+``help:`` lines and optional related spans. :func:`render_text` prints them compiler-style with a caret snippet whose
+carets line up under Chinese text (wide characters take two columns); :func:`render_json` gives the same as data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+import attrs
+
+from gaidsl.language.messages import CATALOG
+from gaidsl.language.source import SourceFile, Span, display_width
+
+Severity = Literal["error", "warning", "info"]
+Lang = Literal["zh", "en", "both"]
+
+
+@attrs.frozen
+class Text:
+    """A piece of text in both languages."""
+
+    zh: str
+    en: str
+
+    def pick(self, lang: Lang) -> str:
+        if lang == "zh":
+            return self.zh
+        if lang == "en":
+            return self.en
+        return self.zh if self.zh == self.en else f"{self.zh} / {self.en}"
+
+
+def say(lang: Lang, zh: str, en: str) -> str:
+    """``zh``, ``en`` or, for "both", ``zh / en`` (even when the two agree, unlike :meth:`Text.pick`)."""
+    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
+
+
+class _Fields(dict[str, object]):
+    """Format mapping that lets an English template ask for ``x_en`` and fall back to ``x``."""
+
+    def __missing__(self, key: str) -> object:
+        if key.endswith("_en") and key[:-3] in self:
+            return self[key[:-3]]
+        return "{" + key + "}"
+
+
+def _fill(template: str, args: Mapping[str, object]) -> str:
+    return string.Formatter().vformat(template, (), _Fields(args))
+
+
+@attrs.frozen
+class Related:
+    """Another place in a source that explains a diagnostic (the other of two contradicting checks, say)."""
+
+    span: Span
+    text: Text
+
+
+@attrs.frozen
+class Diagnostic:
+    code: str
+    severity: Severity
+    span: Span | None
+    args: Mapping[str, object] = attrs.field(factory=dict)
+    help: tuple[Text, ...] = ()
+    related: tuple[Related, ...] = ()
+
+    @property
+    def message(self) -> Text:
+        template = CATALOG[self.code]
+        return Text(_fill(template.zh, self.args), _fill(template.en, self.args))
+
+    @property
+    def stage(self) -> str:
+        return CATALOG[self.code].stage
+
+
+def error(code: str, span: Span | None, help: Iterable[Text] = (), **args: object) -> Diagnostic:
+    return Diagnostic(code, "error", span, args, tuple(help))
+
+
+def warning(code: str, span: Span | None, help: Iterable[Text] = (), **args: object) -> Diagnostic:
+    return Diagnostic(code, "warning", span, args, tuple(help))
+
+
+def info(code: str, span: Span | None, help: Iterable[Text] = (), **args: object) -> Diagnostic:
+    return Diagnostic(code, "info", span, args, tuple(help))
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def close_names(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    """The candidates a typo of ``name`` most likely meant, best first.
+
+    Close means: the same apart from letter case, or a few edits away (one for short names, about a third of the
+    length for longer ones), or similar by :mod:`difflib`'s ratio; only those nearly as close as the best are kept.
+    """
+    import difflib
+
+    pool = sorted(set(candidates) - {name})
+    if not name or not pool:
+        return []
+    budget = 0 if len(name) < 2 else max(1, len(name) // 3)
+    scored: list[tuple[int, float, str]] = []
+    for candidate in pool:
+        if candidate.lower() == name.lower():
+            scored.append((0, 0.0, candidate))
+            continue
+        distance = _edit_distance(name.lower(), candidate.lower())
+        ratio = difflib.SequenceMatcher(None, name, candidate).ratio()
+        if distance <= budget or ratio >= 0.75:
+            scored.append((distance, -ratio, candidate))
+    if not scored:
+        return []
+    scored.sort()
+    best = scored[0][0]
+    return [c for distance, _, c in scored if distance <= best + 1][:limit]
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[Text, ...]:
+    """A 'did you mean' help line for the closest of ``candidates``, or nothing when none is close."""
+    close = close_names(name, candidates)
+    if not close:
+        return ()
+    quoted = "、".join(f"「{c}」" for c in close)
+    return (Text(f"是否想写{quoted}？", "did you mean " + ", ".join(f"'{c}'" for c in close) + "?"),)
+
+
+def duplicate(span: Span | None, first: Span | None, **args: object) -> Diagnostic:
+    """GAI101 for a name defined twice, pointing back at its first definition."""
+    related = (Related(first, Text("首次定义在这里", "first defined here")),) if first is not None else ()
+    return Diagnostic("GAI101", "error", span, args, (), related)
+
+
+# The argument naming what a diagnostic is about, for codes whose span is a whole declaration: the caret then goes
+# under that name (the first time it is written as a name, outside strings and comments, on the span's first line).
+_NAMED_BY = {
+    "GAI101": "name",
+    "GAI104": "name",
+    "GAI107": "name",
+    "GAI109": "table",
+    "GAI110": "name",
+    "GAI112": "name",
+    "GAI212": "name",
+    "GAI308": "name",
+    "GAI309": "lang",
+    "GAI313": "name",
+    "GAI314": "table",
+    "GAI317": "name",
+    "GAI402": "name",
+    "GAI403": "name",
+    "GAI404": "name",
+    "GAI405": "name",
+    "GAI409": "name",
+    "GAI410": "name",
+}
+_STRING_OR_COMMENT_RE = re.compile(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*')
+
+
+def narrow(diag: Diagnostic, sources: Mapping[str, SourceFile]) -> Diagnostic:
+    """The diagnostic with its span narrowed from a whole declaration to the name it is about, where it can."""
+    arg = _NAMED_BY.get(diag.code)
+    span = diag.span
+    if arg is None or span is None or span.file not in sources:
+        return diag
+    name = diag.args.get(arg)
+    source = sources[span.file]
+    if not isinstance(name, str) or not name:
+        return diag
+    related = tuple(
+        attrs.evolve(r, span=_name_in(r.span, name, sources[r.span.file]))
+        if diag.code == "GAI101" and r.span.file in sources
+        else r
+        for r in diag.related
+    )
+    return attrs.evolve(diag, span=_name_in(span, name, source), related=related)
+
+
+def _name_in(span: Span, name: str, source: SourceFile) -> Span:
+    """Where ``name`` is first written as a name in the first line of ``span`` (else ``span`` itself)."""
+    if source.position(span.start) != (span.line, span.column):
+        return span
+    line_end = source.text.find("\n", span.start)
+    end = span.end if span.end_line == span.line else (line_end if line_end >= 0 else len(source.text))
+    masked = _STRING_OR_COMMENT_RE.sub(lambda m: " " * len(m.group(0)), source.text[span.start : end])
+    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", masked)
+    if match is None:
+        return span
+    return source.span(span.start + match.start(), span.start + match.end())
+
+
+class DiagnosticError(Exception):
+    """Raised by a stage that cannot go on; carries every diagnostic the stage collected."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} diagnostic(s)")
+        self.diagnostics = tuple(diagnostics)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+# ---------------------------------------------------------------------------------------------------- rendering
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+_CODE_RE = re.compile(r'"(?:\\.|[^"\\])*"?|#.*')
+
+
+def _without_comment(line: str) -> str:
+    """A line of a spec without its trailing ``#`` comment (strings are skipped) and trailing spaces."""
+    for match in _CODE_RE.finditer(line):
+        if match.group(0).startswith("#"):
+            return line[: match.start()].rstrip()
+    return line.rstrip()
+
+
+def _visible(text: str) -> str:
+    """Text safe to print in a snippet: tabs as four spaces, control and invisible characters as '�'."""
+    out: list[str] = []
+    for char in text:
+        if char == "\t":
+            out.append("    ")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+SNIPPET_WIDTH = 120
+"""Lines wider than this are shown as a window around the span, cut with '…'."""
+
+
+def _snippet(source: SourceFile, span: Span, label: str = "") -> list[str]:
+    line_text = source.line(span.line)
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    start = min(max(span.column - 1, 0), len(line_text))
+    if span.end_line == span.line:
+        end = max(span.end_column - 1, start + 1)
+    else:  # a span over several lines: mark its first line, up to any comment
+        end = max(len(_without_comment(line_text)), start + 1)
+    shown_from, shown_to = 0, len(line_text)
+    if display_width(_visible(line_text)) > SNIPPET_WIDTH:
+        shown_from = max(0, start - 30)
+        shown_to = min(len(line_text), max(end, start + 1) + 30, shown_from + SNIPPET_WIDTH // 2)
+        end = min(end, shown_to)
+    head = "…" if shown_from > 0 else ""
+    tail = "…" if shown_to < len(line_text) else ""
+    before = head + _visible(line_text[shown_from:start])
+    marked = line_text[start:end]
+    width = max(1, display_width(_visible(marked)))
+    shown = head + _visible(line_text[shown_from:shown_to]) + tail
+    carets = " " * display_width(before) + "^" * width
+    return [
+        f"{pad} |",
+        f"{gutter} | {shown}",
+        f"{pad} | {carets}" + (f" {label}" if label else ""),
+    ]
+
+
+def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceFile], lang: Lang = "zh") -> str:
+    """Compiler-style text: ``file:line:col: error[CODE]: message``, a caret snippet, ``help:`` lines."""
+    out: list[str] = []
+    for diag in diagnostics:
+        message = diag.message
+        severity = diag.severity if lang == "en" else _SEVERITY_ZH[diag.severity] if lang == "zh" else diag.severity
+        where = f"{diag.span}: " if diag.span else ""
+        head = message.en if lang == "en" else message.zh
+        out.append(f"{where}{severity}[{diag.code}]: {head}")
+        if lang == "both" and message.en != message.zh:
+            out.append(" " * len(where) + " " * (len(diag.severity) + len(diag.code) + 4) + message.en)
+        if diag.span and diag.span.file in sources:
+            out.extend(_snippet(sources[diag.span.file], diag.span))
+        for related in diag.related:
+            out.append(f"  --> {related.span}: {related.text.pick(lang)}")
+            if related.span.file in sources:
+                out.extend("  " + line for line in _snippet(sources[related.span.file], related.span))
+        for line in diag.help:
+            out.append(f"  = help: {line.pick(lang)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _span_json(span: Span | None) -> dict[str, object] | None:
+    if span is None:
+        return None
+    return {
+        "file": span.file,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
+def to_json(diag: Diagnostic) -> dict[str, object]:
+    message = diag.message
+    return {
+        "code": diag.code,
+        "severity": diag.severity,
+        "stage": diag.stage,
+        "span": _span_json(diag.span),
+        "message": {"zh": message.zh, "en": message.en},
+        "help": [{"zh": h.zh, "en": h.en} for h in diag.help],
+        "related": [{"span": _span_json(r.span), "message": {"zh": r.text.zh, "en": r.text.en}} for r in diag.related],
+    }
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    items = [to_json(d) for d in diagnostics]
+    summary = {
+        "errors": sum(1 for d in items if d["severity"] == "error"),
+        "warnings": sum(1 for d in items if d["severity"] == "warning"),
+    }
+    return json.dumps({"diagnostics": items, "summary": summary}, ensure_ascii=False, indent=2)

@@ -1,0 +1,442 @@
+"""The checked intermediate representation every target reads.
+
+Names are resolved, every data cell is expanded with its stable key and full header path, every check is expanded
+per broadcast position into a typed expression over concrete cell keys, and units are attached. Targets and the
+evaluator see only this module's classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+
+import attrs
+
+from gaidsl.language.diagnostics import Text
+from gaidsl.language.source import Span
+
+NUMERIC_KINDS = ("count", "integer", "amount")
+
+
+@attrs.frozen
+class Unit:
+    key: str
+    label: str
+    base: str
+    factor: Decimal
+
+
+@attrs.frozen
+class CellType:
+    """``count`` (whole ≥ 0), ``integer`` (signed), ``amount`` (decimal ≥ 0 with unit and decimals), ``text``,
+    ``date`` or ``choice``."""
+
+    kind: str
+    unit: str | None = None
+    decimals: int | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+    def describe(self) -> str:
+        if self.kind == "amount":
+            text = f"amount in {self.unit}"
+            return text + (f" decimals {self.decimals}" if self.decimals is not None else "")
+        if self.kind in ("count", "integer"):
+            return self.kind + (f" in {self.unit}" if self.unit and self.unit != DEFAULT_UNIT else "")
+        if self.kind == "choice":
+            return "choice(" + ", ".join(f'"{c}"' for c in self.choices) + ")"
+        return self.kind
+
+
+DEFAULT_UNIT = "件"
+
+
+@attrs.frozen
+class Member:
+    key: str
+    label: str
+    kind: str  # "leaf" | "group" | "total"
+    path: tuple[str, ...]
+    labels: tuple[str, ...]
+    parent: str | None = None
+    children: tuple[str, ...] = ()
+    sums: tuple[str, ...] = ()  # for totals: the data members it adds up
+    aliases: tuple[str, ...] = ()
+    gloss: str | None = None
+    type: CellType | None = None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    @property
+    def has_cells(self) -> bool:
+        return self.kind != "group"
+
+    @property
+    def display_label(self) -> str:
+        return self.label + (self.gloss or "")
+
+
+@attrs.frozen
+class Axis:
+    key: str
+    label: str | None
+    members: tuple[Member, ...]  # document order, groups before their children
+    by_key: Mapping[str, Member] = attrs.field(eq=False, repr=False)
+
+    @property
+    def data_members(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.has_cells)
+
+    def leaves_under(self, key: str) -> tuple[str, ...]:
+        """The leaf members below a group (or the member itself when it is not a group)."""
+        member = self.by_key[key]
+        if member.kind != "group":
+            return (key,)
+        found: list[str] = []
+        for child in member.children:
+            child_member = self.by_key[child]
+            if child_member.kind == "group":
+                found.extend(self.leaves_under(child))
+            elif child_member.kind == "leaf":
+                found.append(child)
+        return tuple(found)
+
+
+@attrs.frozen
+class Cell:
+    key: str
+    table: str
+    section: str
+    row: str | None
+    column: str
+    row_labels: tuple[str, ...]
+    column_labels: tuple[str, ...]
+    type: CellType
+
+    @property
+    def label(self) -> str:
+        parts = [*self.row_labels, *self.column_labels]
+        return " · ".join(parts)
+
+
+@attrs.frozen
+class Note:
+    text: str
+    place: str | None = None
+
+
+@attrs.frozen
+class Table:
+    key: str
+    label: str | None
+    section: str
+    type: CellType
+    rows: Axis | None
+    columns: Axis
+    stub: str | None
+    notes: tuple[Note, ...]
+    absent: frozenset[tuple[str | None, str]]
+    cells: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    def cell_key(self, row: str | None, column: str) -> str:
+        return f"{self.key}.{row}.{column}" if row is not None else f"{self.key}.{column}"
+
+    def axis(self, kind: str) -> Axis | None:
+        """The rows (``kind="row"``) or the columns."""
+        return self.rows if kind == "row" else self.columns
+
+
+@attrs.frozen
+class TextBlock:
+    key: str
+    label: str | None
+    section: str
+    required: bool
+    guidance: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Field:
+    key: str
+    label: str
+    type: CellType
+    required: bool
+    aliases: tuple[str, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Section:
+    key: str
+    label: str
+    items: tuple[tuple[str, str], ...]  # ("table" | "text" | "check", key) in document order
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+# ---------------------------------------------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class Const:
+    value: Decimal
+
+
+@attrs.frozen
+class TextConst:
+    value: str
+
+
+@attrs.frozen
+class CellRef:
+    cell: str
+    previous: bool = False
+
+
+@attrs.frozen
+class FieldRef:
+    field: str
+    previous: bool = False
+
+
+@attrs.frozen
+class TextRef:
+    block: str
+    previous: bool = False
+
+
+@attrs.frozen
+class Sum:
+    """A signed sum ``Σ sign·term``; the one arithmetic node besides scaling by a constant."""
+
+    terms: tuple[tuple[int, NumExpr], ...]
+
+
+@attrs.frozen
+class Scale:
+    factor: Decimal
+    arg: NumExpr
+
+
+@attrs.frozen
+class Length:
+    arg: TextRef
+
+
+@attrs.frozen
+class Compare:
+    op: str
+    left: Expr
+    right: Expr
+
+
+@attrs.frozen
+class And:
+    args: tuple[BoolExpr, ...]
+
+
+@attrs.frozen
+class Or:
+    args: tuple[BoolExpr, ...]
+
+
+@attrs.frozen
+class Not:
+    arg: BoolExpr
+
+
+@attrs.frozen
+class Implies:
+    condition: BoolExpr
+    then: BoolExpr
+
+
+@attrs.frozen
+class Mentions:
+    arg: TextRef
+    words: tuple[str, ...]
+
+
+@attrs.frozen
+class Empty:
+    arg: TextRef
+
+
+NumExpr = Const | CellRef | FieldRef | Sum | Scale | Length
+BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty
+Expr = NumExpr | BoolExpr | TextConst | TextRef
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every node of an expression, parents first."""
+    yield expr
+    if isinstance(expr, Sum):
+        for _, term in expr.terms:
+            yield from walk(term)
+    elif isinstance(expr, Scale | Not):
+        yield from walk(expr.arg)
+    elif isinstance(expr, Length | Mentions | Empty):
+        yield expr.arg
+    elif isinstance(expr, Compare):
+        yield from walk(expr.left)
+        yield from walk(expr.right)
+    elif isinstance(expr, And | Or):
+        for arg in expr.args:
+            yield from walk(arg)
+    elif isinstance(expr, Implies):
+        yield from walk(expr.condition)
+        yield from walk(expr.then)
+
+
+def cells_of(expr: Expr) -> tuple[CellRef, ...]:
+    seen: dict[CellRef, None] = {}
+    for node in walk(expr):
+        if isinstance(node, CellRef):
+            seen.setdefault(node, None)
+    return tuple(seen)
+
+
+# ---------------------------------------------------------------------------------------------------- checks
+
+
+@attrs.frozen
+class CheckInstance:
+    """One position of a check: for a broadcast check, one column (or row); otherwise the only one."""
+
+    position: str | None
+    position_labels: tuple[str, ...]
+    expr: BoolExpr
+
+    @property
+    def cells(self) -> tuple[CellRef, ...]:
+        return cells_of(self.expr)
+
+
+@attrs.frozen
+class Check:
+    key: str
+    label: str | None
+    severity: str
+    message: Text
+    tolerance: Decimal | None
+    broadcast: str | None
+    table: str | None
+    section: str | None
+    origin: str  # "declared" | "total"
+    instances: tuple[CheckInstance, ...]
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    @property
+    def across_periods(self) -> bool:
+        return any(
+            isinstance(n, CellRef | FieldRef | TextRef) and n.previous for i in self.instances for n in walk(i.expr)
+        )
+
+
+@attrs.frozen
+class RemovedCheck:
+    """A check of a base spec that an overlay removed, with the reason the overlay gave. It is not among
+    :attr:`Spec.checks`: nothing evaluates, analyses or generates code for it; it is kept to be shown (``gaidsl diff``,
+    ``gaidsl check --analyze``)."""
+
+    key: str
+    label: str | None
+    severity: str
+    reason: str
+    table: str | None  # where the removed check was (in the base)
+    section: str | None
+    span: Span | None = attrs.field(default=None, eq=False)  # the ``remove check`` statement of the overlay
+    origin: Span | None = attrs.field(default=None, eq=False)  # the removed check's declaration, in a base spec
+
+    @property
+    def removed_in(self) -> str | None:
+        """The overlay file that removed it."""
+        return self.span.file if self.span is not None else None
+
+    @property
+    def declared_in(self) -> str | None:
+        """The spec file the removed check came from."""
+        return self.origin.file if self.origin is not None else None
+
+    @property
+    def removed_at(self) -> str | None:
+        """``file:line`` of the ``remove check`` statement."""
+        return f"{self.span.file}:{self.span.line}" if self.span is not None else None
+
+    @property
+    def declared_at(self) -> str | None:
+        """``file:line`` of the removed check's declaration."""
+        return f"{self.origin.file}:{self.origin.line}" if self.origin is not None else None
+
+    def removal(self) -> Text:
+        return removal_text(self.reason, self.removed_at)
+
+
+def removal_text(reason: str, place: str | None = None) -> Text:
+    """「扩展删除了它（file:line），理由：…」 / "removed by the overlay (file:line) because …"."""
+    at_zh = f"（{place}）" if place else ""
+    at_en = f" ({place})" if place else ""
+    return Text(f"扩展删除了它{at_zh}，理由：{reason}", f"removed by the overlay{at_en} because {reason}")
+
+
+# ---------------------------------------------------------------------------------------------------- the spec
+
+
+@attrs.frozen(eq=False)
+class Spec:
+    id: str
+    version: str
+    title: str | None
+    basis: tuple[str, ...]
+    units: Mapping[str, Unit]
+    fields: Mapping[str, Field]
+    sections: tuple[Section, ...]
+    tables: Mapping[str, Table]
+    texts: Mapping[str, TextBlock]
+    checks: tuple[Check, ...]
+    cells: Mapping[str, Cell]
+    file: str
+    extends: tuple[str, ...] = ()  # the chain of base spec files, nearest first
+    removed_checks: tuple[RemovedCheck, ...] = ()  # checks of a base that overlays removed (never evaluated)
+
+    def check(self, key: str) -> Check:
+        for check in self.checks:
+            if check.key == key:
+                return check
+        raise KeyError(key)
+
+    def removed_check(self, key: str) -> RemovedCheck | None:
+        """The record of the check ``key`` when an overlay removed it (and nothing added it back), else ``None``."""
+        return next((r for r in self.removed_checks if r.key == key), None)
+
+    def table_of(self, cell_key: str) -> Table:
+        return self.tables[self.cells[cell_key].table]
+
+    def member_cells(self, table: str, axis: str, member: str) -> tuple[str, ...]:
+        """The cells of one row (``axis="row"``) or column of ``table`` itself, in the table's order."""
+        t = self.tables[table]
+        return tuple(c for c in t.cells if (self.cells[c].row if axis == "row" else self.cells[c].column) == member)
+
+    def cells_under(self, table: str, axis: str, member: str) -> tuple[str, ...]:
+        """The cells of a row (column) and of every row (column) below it, in the table's order."""
+        t = self.tables[table]
+        found = t.axis(axis)
+        assert found is not None
+        keys = {m.key for m in found.members if m.has_cells and member in m.path}
+        return tuple(c for c in t.cells if (self.cells[c].row if axis == "row" else self.cells[c].column) in keys)
+
+
+def is_text(spec: Spec, expr: Expr) -> bool:
+    """Whether an operand of a comparison is text (a text constant, a text block, or a non-numeric field or cell)."""
+    if isinstance(expr, TextConst | TextRef):
+        return True
+    if isinstance(expr, FieldRef):
+        return not spec.fields[expr.field].type.numeric
+    if isinstance(expr, CellRef):
+        return not spec.cells[expr.cell].type.numeric
+    return False

@@ -1,0 +1,172 @@
+"""Hypothesis strategies for reports of a spec: valid ones, and ones that break exactly one named check.
+
+::
+
+    from hypothesis import given
+    from gaidsl import load_spec
+    from gaidsl.testing import reports, samples, violating
+
+    spec = load_spec("specs/gov_info_disclosure_2021.gai")
+
+    @given(reports(spec))
+    def test_my_validator_accepts(report): ...            # every check passes (cross-period: unverifiable)
+
+    @given(samples(spec))
+    def test_with_last_year(sample): ...                  # sample.report, sample.previous: every check passes
+
+    @given(violating(spec, "balance"))
+    def test_my_validator_rejects(sample): ...            # "balance" fails at sample.positions, all else passes
+
+They use the machinery of :mod:`gaidsl.sampling.samples`: the free cells of the spec's linear structure are drawn by
+Hypothesis
+(zero, small or large — so failures shrink towards mostly-zero reports), the dependent cells are computed exactly,
+bounds are repaired and the remaining checks tested with the reference evaluator (z3 only as a fallback). A
+violation is found once per check with z3 (:func:`gaidsl.sampling.samples.invalid_reports`) and then replayed on every
+drawn
+valid sample as the same change of values (the difference keeps every other linear check intact); when the replay
+does not give an exact violation, z3 searches again from the drawn sample.
+
+Which checks can be violated: :func:`violable_checks`. Asking :func:`violating` for a redundant check (one that
+follows from the others, so no report breaks it alone) raises :class:`ValueError`.
+"""
+
+from __future__ import annotations
+
+import random
+import weakref
+from typing import Any
+
+import attrs
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from gaidsl.checking.report import Report
+from gaidsl.language import ir
+from gaidsl.sampling.sampler import Draft, Sampler
+from gaidsl.sampling.samples import Sample, Violation, invalid_reports_from, sampler
+
+_TEMPLATES: weakref.WeakKeyDictionary[ir.Spec, dict[str, tuple[Violation, Draft, Draft]]] = weakref.WeakKeyDictionary()
+
+
+def _value(chosen: Sampler, slot: int) -> st.SearchStrategy[int]:
+    """Values for one free variable, in the sampler's units: one integer draw (Hypothesis favours small and edge
+    values and shrinks towards 0); amounts with up to 3 decimals; the year in the range the checks allow."""
+    scale = chosen.scale
+    if slot == chosen.year_slot:
+        low, high = chosen.year_range
+        return st.integers(low, high).map(lambda y: y * scale)
+    kind = chosen.types[slot].kind
+    if kind == "amount":
+        places = min(3, chosen.decimals[slot])
+        unit = scale // 10**places
+        return st.integers(0, 10**7 * 10**places).map(lambda v: v * unit)
+    low = -100_000 if kind == "integer" else 0
+    return st.integers(low, 100_000).map(lambda v: v * scale)
+
+
+_FREE: weakref.WeakKeyDictionary[ir.Spec, st.SearchStrategy[tuple[int, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _free_values(spec: ir.Spec) -> st.SearchStrategy[tuple[int, ...]]:
+    """One strategy for all free values of a spec (built once: creating strategies per draw is slow)."""
+    found = _FREE.get(spec)
+    if found is None:
+        chosen = sampler(spec)
+        shared: dict[tuple[str, int, bool], st.SearchStrategy[int]] = {}
+        parts = []
+        for slot in chosen.free:
+            signature = (chosen.types[slot].kind, chosen.decimals[slot], slot == chosen.year_slot)
+            if signature not in shared:
+                shared[signature] = _value(chosen, slot)
+            parts.append(shared[signature])
+        found = _FREE[spec] = st.tuples(*parts)
+    return found
+
+
+@st.composite
+def _valid(draw: Any, spec: ir.Spec, with_previous: bool) -> tuple[Sample, Draft]:
+    chosen = sampler(spec)
+    start = dict(zip(chosen.free, draw(_free_values(spec)), strict=True))
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    return chosen.sample_and_draft(rng, with_previous, start)
+
+
+def reports(spec: ir.Spec, valid: bool = True) -> st.SearchStrategy[Report]:
+    """Reports of ``spec`` alone (no previous report).
+
+    ``valid=True``: every check passes, except that cross-period checks are unverifiable. ``valid=False``: exactly
+    one check fails (any of :func:`violable_checks` that reads no previous values), every other passes or, when
+    it reads last year's values, is unverifiable."""
+    if valid:
+        return _valid(spec, False).map(lambda pair: pair[0].report)
+    keys = [k for k in violable_checks(spec) if not spec.check(k).across_periods]
+    if not keys:
+        raise ValueError(f"no check of {spec.id} can fail alone without last year's report")
+    return st.sampled_from(keys).flatmap(lambda key: violating(spec, key)).map(lambda s: s.report)
+
+
+def samples(spec: ir.Spec, with_previous: bool | None = None) -> st.SearchStrategy[Sample]:
+    """Valid samples: ``sample.report`` and (by default when the spec has cross-period checks) ``sample.previous``,
+    last year's report; with it every check passes."""
+    chosen = sampler(spec)
+    return _valid(spec, chosen.cross_period if with_previous is None else with_previous).map(lambda pair: pair[0])
+
+
+def violable_checks(spec: ir.Spec) -> list[str]:
+    """The checks a report can break alone (every check except the redundant ones), in spec order."""
+    templates = _templates(spec)
+    return [c.key for c in spec.checks if templates[c.key][0].sample is not None]
+
+
+def violating(spec: ir.Spec, check_key: str) -> st.SearchStrategy[Sample]:
+    """Samples in which ``check_key`` fails (at ``sample.positions``) and every other check passes, given
+    ``sample.previous`` (last year's report, present when the spec has cross-period checks, except for a check
+    that only cross-period checks imply: it fails alone only without last year's report)."""
+    spec.check(check_key)  # KeyError for an unknown check
+    violation, before, after = _templates(spec)[check_key]
+    if violation.sample is None:
+        raise ValueError(f"check {check_key!r} follows from the others: no report breaks it alone")
+    with_previous = violation.sample.previous is not None
+    return _valid(spec, with_previous).map(lambda pair: _replay(spec, check_key, pair, violation, before, after))
+
+
+def _templates(spec: ir.Spec) -> dict[str, tuple[Violation, Draft, Draft]]:
+    """Per check: the violation z3 found, and the assignments before and after (computed once per spec)."""
+    found = _TEMPLATES.get(spec)
+    if found is None:
+        chosen = sampler(spec)
+        base_sample, violations = invalid_reports_from(spec, seed=0)
+        found = {}
+        for violation in violations:
+            if violation.sample is None:
+                found[violation.check] = (violation, chosen.draft_of(base_sample), chosen.draft_of(base_sample))
+                continue
+            start = attrs.evolve(base_sample, previous=violation.sample.previous and base_sample.previous)
+            found[violation.check] = (violation, chosen.draft_of(start), chosen.draft_of(violation.sample))
+        _TEMPLATES[spec] = found
+    return found
+
+
+def _replay(
+    spec: ir.Spec, check_key: str, pair: tuple[Sample, Draft], violation: Violation, before: Draft, after: Draft
+) -> Sample:
+    from gaidsl.sampling.violate import finish, violation_for
+
+    chosen = sampler(spec)
+    check = spec.check(check_key)
+    sample, _ = pair
+    drawn = chosen.draft_of(sample)
+    x = [v + (a - b) for v, a, b in zip(drawn.x, after.x, before.x, strict=True)]
+    texts = dict(drawn.texts)
+    texts.update({k: v for k, v in after.texts.items() if before.texts.get(k) != v})
+    if all(x[s] >= 0 for s in range(len(x)) if chosen.floor[s] is not None):
+        replayed = finish(chosen, check, x, texts, sample, single=violation.single_position)
+        if replayed.exact and replayed.sample is not None:
+            return replayed.sample
+    again = violation_for(chosen, check, sample, drawn, random.Random(0))
+    assume(again.exact and again.sample is not None)
+    assert again.sample is not None
+    return again.sample
+
+
+__all__ = ["reports", "samples", "violable_checks", "violating"]

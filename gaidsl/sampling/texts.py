@@ -1,0 +1,158 @@
+"""The texts of samples: readable text blocks and text fields (body, address, dates, choices…), drawn at random or
+made to agree with a z3 model, where a text is its atoms (``empty``, ``mentions``, ``length``) or a string."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import z3  # type: ignore[import-untyped]
+
+from gaidsl.analysis.encoding import Encoder, VarKey, from_z3
+from gaidsl.language import ir
+
+BODIES = (
+    "北京市海淀区人民政府",
+    "上海市浦东新区人民政府办公室",
+    "江苏省宿迁市沭阳县发展和改革局",
+    "江苏省淮安市人民政府",
+    "浙江省杭州市西湖区教育局",
+    "广东省深圳市南山区住房和建设局",
+    "四川省成都市武侯区人民政府",
+    "湖北省武汉市江汉区市场监督管理局",
+    "山东省青岛市黄岛区自然资源局",
+    "河南省郑州市金水区人民政府",
+)
+STREETS = ("人民路", "建设路", "解放大道", "中山路", "文化路", "府前街")
+FILLERS = (
+    "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，持续推进政务公开工作。",
+    "全年主动公开政府信息，依法办理政府信息公开申请，未发生因信息公开引发的重大舆情。",
+    "进一步完善政府信息公开平台建设，加强政府信息管理和监督保障。",
+    "存在的主要问题是公开内容的针对性和时效性仍需提高，下一步将加强培训和考核。",
+    "本年度工作总体平稳有序。",
+)
+
+
+# ---------------------------------------------------------------------------------------------------- drawn texts
+
+
+def draw_texts(
+    spec: ir.Spec,
+    keys: Iterable[VarKey],
+    mentions: Mapping[VarKey, Sequence[tuple[str, ...]]],
+    rng: random.Random,
+    year: int,
+    include: float = 1.0,
+) -> dict[VarKey, str]:
+    """A text for every key, of one reporting body for ``year`` (the year before for previous-period keys); each
+    group of words a check looks for is mentioned with probability ``include``."""
+    body = rng.choice(BODIES)
+    found: dict[VarKey, str] = {}
+    for key in keys:
+        found[key] = _text(spec, key, mentions.get(key, ()), rng, year - 1 if key[2] else year, body, include)
+    return found
+
+
+def _text(
+    spec: ir.Spec,
+    key: VarKey,
+    mentions: Sequence[tuple[str, ...]],
+    rng: random.Random,
+    year: int,
+    body: str,
+    include: float,
+) -> str:
+    kind, name, _ = key
+    if kind == "field":
+        return _field_text(spec.fields[name], name, rng, year, body)
+    label = spec.texts[name].label or name
+    parts = [rng.choice(FILLERS) for _ in range(rng.randint(1, 3))]
+    for words in mentions:
+        if rng.random() < include:
+            parts.append(f"关于{rng.choice(words)}，本机关{year}年度的情况已如实说明。")
+    rng.shuffle(parts)
+    return f"{year}年度{label}：" + "".join(parts)
+
+
+def _field_text(field: ir.Field, name: str, rng: random.Random, year: int, body: str) -> str:
+    kind = field.type.kind
+    if kind == "choice" and field.type.choices:
+        return rng.choice(field.type.choices)
+    if kind == "date":
+        return f"{year + 1:04d}-0{rng.randint(1, 3)}-{rng.randint(1, 28):02d}"
+    if name == "body":
+        return body
+    if name == "address":
+        return f"{body[:3]}{rng.choice(STREETS)}{rng.randint(1, 300)}号"
+    if name == "postcode":
+        return f"{rng.randint(100000, 859999)}"
+    if name == "phone":
+        return f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
+    if name == "email":
+        return f"gkb{rng.randint(1, 99)}@example.gov.cn"
+    return f"{field.label}（示例）"
+
+
+# ---------------------------------------------------------------------------------------------------- texts in z3
+
+
+def text_conditions(encoder: Encoder, key: VarKey, text: str) -> list[Any]:
+    """What ``text`` makes true of the solver's view of ``key``: its atoms' values, or the string itself."""
+    conditions = [
+        atom == _atom_value(kind, words, text) for (k, kind, words), atom in encoder.atoms.items() if k == key
+    ]
+    if key in encoder.vars:
+        conditions.append(encoder.vars[key] == z3.StringVal(text))
+    return conditions
+
+
+def text_from_model(encoder: Encoder, key: VarKey, text: str, model: Any) -> str:
+    """``text``, or a readable text with the atom values (or the string) the model gives ``key``."""
+    if key in encoder.vars:
+        return z3_text(model.eval(encoder.vars[key], model_completion=True))
+    wanted: dict[tuple[str, tuple[str, ...]], Any] = {}
+    for (k, kind, words), atom in encoder.atoms.items():
+        if k == key:
+            value = model.eval(atom, model_completion=True)
+            wanted[(kind, words)] = z3.is_true(value) if kind != "length" else from_z3(value)
+    if all(_atom_value(kind, words, text) == v for (kind, words), v in wanted.items()):
+        return text
+    return _text_with(wanted)
+
+
+def _text_with(wanted: Mapping[tuple[str, tuple[str, ...]], Any]) -> str:
+    """A readable text that is empty, or mentions (or avoids) words, as ``wanted`` says."""
+    if wanted.get(("empty", ())) is True:
+        return ""
+    forbid = [w for (kind, words), v in wanted.items() if kind == "mentions" and v is False for w in words]
+    parts = [f for f in FILLERS if not any(w in f for w in forbid)][:2]
+    for (kind, words), value in wanted.items():
+        if kind == "mentions" and value is True:
+            word = next((w for w in words if not any(f in w for f in forbid)), words[0])
+            parts.append(f"关于{word}，本机关的情况已如实说明。")
+    text = "".join(parts) or "本年度无其他需要说明的情况。"
+    length = wanted.get(("length", ()))
+    if isinstance(length, Fraction) and length.denominator == 1 and length >= 0:
+        text = (text * (int(length) // max(len(text), 1) + 1))[: int(length)]
+    return text
+
+
+def _atom_value(kind: str, words: tuple[str, ...], text: str) -> Any:
+    """The evaluator's value of ``empty``, ``mentions`` or ``length`` for ``text``."""
+    if kind == "empty":
+        return not text.strip()
+    if kind == "mentions":
+        return any(w in text for w in words)
+    return len(text)
+
+
+_Z3_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}")
+
+
+def z3_text(value: Any) -> str:
+    """A z3 string value as Python text (z3 writes non-ASCII characters as ``\\u{…}``)."""
+    text = str(value.as_string()) if hasattr(value, "as_string") else str(value).strip('"')
+    return _Z3_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
