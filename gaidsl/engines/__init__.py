@@ -1,1 +1,10 @@
-"""engines"""
+"""Batch validation on database engines (DuckDB, PostgreSQL, SQLite) and of wide CSV files.
+
+``gaidsl.engines.validate(spec, reports, engine="duckdb")`` is the public entry point (the SQL target's README names
+it); the loading and the wide CSV's one-pass check are in :mod:`gaidsl.engines.database` and
+:mod:`gaidsl.engines.wide_csv`.
+"""
+
+from gaidsl.engines.database import validate
+
+__all__ = ["validate"]
