@@ -11,8 +11,8 @@ import sys
 from typing import Any
 
 from gaidsl.cli.output import Content, plan_writes, write_files
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import render_text
+from gaidsl.migrations.documents import compile_file
 from gaidsl.targets import available
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2

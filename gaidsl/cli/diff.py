@@ -18,9 +18,10 @@ from typing import Any
 
 from gaidsl.checking.evaluate import dumps
 from gaidsl.cli.output import plan_writes, write_files
-from gaidsl.diff.changes import KIND, WHAT, Change, Diff, diff
-from gaidsl.language.compiler import Compilation, compile_file
+from gaidsl.diff.changes import KIND, WHAT, Change, Diff
+from gaidsl.diff.compare import diff
 from gaidsl.language.diagnostics import Lang, render_json, render_text, say
+from gaidsl.migrations.documents import Compilation, compile_file
 
 EXIT_OK, EXIT_BREAKING, EXIT_INPUT = 0, 1, 2
 

@@ -91,8 +91,8 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
             err_line(_pick("gaidsl ingest: 未找到随附的规格文件", "gaidsl ingest: no shipped specs found", args.lang))
             return None
         return specs
-    from gaidsl.language.compiler import compile_file
     from gaidsl.language.diagnostics import render_text
+    from gaidsl.migrations.documents import compile_file
 
     compilation = compile_file(arg)
     if compilation.spec is None or not compilation.ok:

@@ -27,11 +27,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_files
-from gaidsl.language.compiler import Compilation, compile_file
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
+from gaidsl.migrations.documents import Compilation, compile_file
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
@@ -52,19 +50,6 @@ def register(sub: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- gaidsl check
-
-
-def prove_compilations(compilations: list[Compilation]) -> list[Compilation]:
-    """For ``gaidsl check``: the proof of every migration that passed its static checks, as diagnostics."""
-    from gaidsl.migrations.proof import prove
-
-    out = []
-    for compilation in compilations:
-        if compilation.ok and compilation.migration is not None:
-            proof = prove(compilation.migration)
-            compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *proof.diagnostics()))
-        out.append(compilation)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------- the command

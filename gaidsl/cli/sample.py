@@ -24,8 +24,8 @@ import sys
 from typing import Any
 
 from gaidsl.cli.output import Content, plan_writes, write_files
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import Lang, render_text, say
+from gaidsl.migrations.documents import compile_file
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 

@@ -19,10 +19,10 @@ from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.cli.previous_report import read_previous
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
+from gaidsl.migrations.documents import compile_file
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
