@@ -39,9 +39,11 @@ LAYERS = (
     "top",
 )
 
-# TODO(issue 12): gaidsl/targets still imports inside function bodies; the targets helper removes those imports, and
-# this exclusion goes when its branch is merged. (a), (b) and (d) already cover gaidsl/targets.
+# TODO(issue 12): gaidsl/targets still imports inside function bodies, and gaidsl/engines/database loads the SQL target
+# inside two functions; the targets helper removes those imports, and these exclusions go when its branch is merged.
+# (a), (b) and (d) already cover gaidsl/targets.
 LOCAL_IMPORT_EXEMPT = ("gaidsl.targets",)
+LOCAL_IMPORT_EXEMPT_EDGES = {("gaidsl.engines.database", "gaidsl.targets")}
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,9 @@ def local_imports(edges: list[Import]) -> list[str]:
     return [
         f"{imp.importer}:{imp.line} imports {imp.target} inside a function"
         for imp in edges
-        if imp.in_function and not imp.importer.startswith(LOCAL_IMPORT_EXEMPT)
+        if imp.in_function
+        and not imp.importer.startswith(LOCAL_IMPORT_EXEMPT)
+        and (imp.importer, imp.target) not in LOCAL_IMPORT_EXEMPT_EDGES
     ]
 
 
