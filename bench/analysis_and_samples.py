@@ -30,7 +30,7 @@ def timed(run: Callable[[], T]) -> tuple[T, float, float]:
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     from gaidsl.analysis.consistency import analyze
-    from gaidsl.language.compiler import compile_file
+    from gaidsl.migrations.documents import compile_file
     from gaidsl.sampling.samples import invalid_reports, sampler, valid_reports, valid_samples
 
     header = (

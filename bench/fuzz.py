@@ -480,8 +480,8 @@ def run_check(path: Path, *options: str) -> Result:
 
 def explain_internal_error(path: Path) -> str:
     """The traceback behind an exit 3 (the CLI hides it), from compiling and rendering directly."""
-    from gaidsl.language.compiler import compile_file
     from gaidsl.language.diagnostics import render_json, render_text
+    from gaidsl.migrations.documents import compile_file
 
     try:
         compilation = compile_file(path)
@@ -509,7 +509,7 @@ def problems(result: Result, path: Path) -> list[str]:
     if result.code == 2 and not re.search(r"GAI09[01]", text):
         found.append("exit 2 without GAI090/GAI091")
     if result.code == 0:
-        from gaidsl.language.compiler import compile_file
+        from gaidsl.migrations.documents import compile_file
 
         if not compile_file(path).ok:
             found.append("exit 0 for a spec with errors")

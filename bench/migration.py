@@ -76,9 +76,9 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     from gaidsl.checking.evaluate import evaluate
     from gaidsl.cli.main import main as cli
-    from gaidsl.diff.changes import diff
-    from gaidsl.language.compiler import compile_file
+    from gaidsl.diff.compare import diff
     from gaidsl.migrations.apply import apply
+    from gaidsl.migrations.documents import compile_file
     from gaidsl.migrations.proof import prove
     from gaidsl.sampling.samples import valid_samples
 

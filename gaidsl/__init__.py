@@ -15,9 +15,9 @@ import os
 
 __version__ = "0.1.0"
 
-from gaidsl.language.compiler import Compilation, compile_file, compile_text
 from gaidsl.language.diagnostics import Diagnostic, render_json, render_text
 from gaidsl.language.ir import Spec
+from gaidsl.migrations.documents import Compilation, compile_file, compile_text
 
 
 class SpecError(Exception):

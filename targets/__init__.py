@@ -17,10 +17,10 @@ from types import ModuleType
 import attrs
 import jinja2
 
-from gaidsl.cli.output import Content
 from gaidsl.language import ir
 from gaidsl.language.resources import targets_dir
 
+Content = str | bytes  # one output file: text or bytes
 Files = Mapping[str, Content]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from gaidsl.checking.report import BLANK, Report
 from gaidsl.cli.render import renderer
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_file, compile_text
+from gaidsl.migrations.documents import compile_file, compile_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_FILES = {

@@ -17,7 +17,7 @@ from gaidsl.checking.data import load_report
 from gaidsl.checking.evaluate import compare_numbers, evaluate, evaluate_check, half_unit, truth
 from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_text
+from gaidsl.migrations.documents import compile_text
 
 DATA = Path(__file__).parent / "data"
 

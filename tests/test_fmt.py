@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from gaidsl import compile_text
 from gaidsl.language import ast
-from gaidsl.language.fmt import WIDTH, format_document, format_text
+from gaidsl.language.fmt import WIDTH
 from gaidsl.language.parser import parse_text
 from gaidsl.language.source import display_width
+from gaidsl.migrations.fmt import format_document, format_text
 
 SHIPPED = sorted(SPECS.glob("*.gai"))
 GENERATED = settings(

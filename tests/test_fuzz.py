@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.parser import _parser
+from gaidsl.migrations.documents import compile_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,8 @@ import pytest
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN
 from gaidsl.ingest import Result, ingest_file, shipped_specs
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.ir import Spec
+from gaidsl.migrations.documents import compile_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"

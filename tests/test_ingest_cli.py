@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from gaidsl.ingest import Unreadable, ingest_bytes, ingest_text
 from gaidsl.ingest.batch import Progress
-from gaidsl.language.compiler import compile_file
+from gaidsl.migrations.documents import compile_file
 from tests.conftest import SPEC_2021, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

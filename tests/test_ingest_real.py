@@ -10,8 +10,8 @@ import pytest
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, Missing
 from gaidsl.ingest import Result, ingest_file
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.ir import Spec
+from gaidsl.migrations.documents import compile_file
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT.parent / "shared" / "reports"

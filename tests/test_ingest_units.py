@@ -13,7 +13,7 @@ from gaidsl.ingest import detect, docx, html, ingest_file, ingest_text, pdf_layo
 from gaidsl.ingest.fields import find_title
 from gaidsl.ingest.model import Line, Row
 from gaidsl.ingest.normalise import THRESHOLD, coverage, fold, label_key, parse_cell, similarity
-from gaidsl.language.compiler import compile_file
+from gaidsl.migrations.documents import compile_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"

@@ -8,7 +8,7 @@ import pytest
 
 from gaidsl.forms.layout import Box, Grid, cell_headers, layout
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_file
+from gaidsl.migrations.documents import compile_file
 
 SPECS = (
     "specs/gov_info_disclosure_2021.gai",

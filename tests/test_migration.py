@@ -12,10 +12,10 @@ from conftest import ROOT, SPECS
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.language import ast
-from gaidsl.language.compiler import compile_file
-from gaidsl.language.fmt import format_document, format_text
 from gaidsl.language.parser import parse_text
 from gaidsl.migrations.apply import ACTIONS, apply
+from gaidsl.migrations.documents import compile_file
+from gaidsl.migrations.fmt import format_document, format_text
 from gaidsl.migrations.migration import Migration
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from gaidsl.language.compiler import Compilation, compile_file
 from gaidsl.language.diagnostics import Diagnostic, render_text
 from gaidsl.language.messages import CATALOG
+from gaidsl.migrations.documents import Compilation, compile_file
 from gaidsl.migrations.proof import prove
 
 CASES = ROOT / "tests" / "migrations"

@@ -12,7 +12,7 @@ from conftest import ROOT, SPECS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaidsl.language.compiler import compile_file
+from gaidsl.migrations.documents import compile_file
 from gaidsl.sampling.samples import valid_samples
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"

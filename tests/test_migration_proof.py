@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from gaidsl.checking.evaluate import evaluate, evaluate_instance
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_file
 from gaidsl.migrations.apply import apply
+from gaidsl.migrations.documents import compile_file
 from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof import Encoding, kleene, prove, shift
 from gaidsl.sampling.strategies import samples

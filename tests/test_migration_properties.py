@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
-from gaidsl.language.compiler import compile_file
 from gaidsl.migrations.apply import Migrated, apply
+from gaidsl.migrations.documents import compile_file
 from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof import prove
 from gaidsl.sampling.samples import valid_samples

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gaidsl.forms.layout import layout, xml_safe
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_text
+from gaidsl.migrations.documents import compile_text
 from tests.render_support import target
 
 DANGEROUS = [

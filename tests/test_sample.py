@@ -16,8 +16,8 @@ from gaidsl.analysis.encoding import Problem
 from gaidsl.checking.data import load_report
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import Report
-from gaidsl.language.compiler import compile_file, compile_text
 from gaidsl.language.ir import Spec
+from gaidsl.migrations.documents import compile_file, compile_text
 from gaidsl.sampling.samples import Sample, SampleError, invalid_reports, valid_reports, valid_samples
 from gaidsl.sampling.strategies import reports, samples, violable_checks, violating
 

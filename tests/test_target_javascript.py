@@ -40,7 +40,7 @@ from validator_support import (
 )
 
 import gaidsl
-from gaidsl.language.compiler import compile_text
+from gaidsl.migrations.documents import compile_text
 from gaidsl.targets import available
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")

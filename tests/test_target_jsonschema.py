@@ -22,8 +22,8 @@ from validator_support import data_text, kitchen_spec, report_pairs, shipped_spe
 
 from gaidsl.checking.data import parse_report
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_text
 from gaidsl.language.diagnostics import has_errors
+from gaidsl.migrations.documents import compile_text
 from gaidsl.targets import available
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")

@@ -43,7 +43,7 @@ from validator_support import (
 import gaidsl
 from gaidsl.checking.evaluate import Evaluation
 from gaidsl.checking.wide_csv import wide_header
-from gaidsl.language.compiler import compile_text
+from gaidsl.migrations.documents import compile_text
 from gaidsl.targets import available
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")

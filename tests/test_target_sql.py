@@ -30,7 +30,7 @@ from gaidsl.engines import database as engines
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines import wide_csv_sql
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_text
+from gaidsl.migrations.documents import compile_text
 from gaidsl.targets import available
 
 DATA = Path(__file__).parent / "data"

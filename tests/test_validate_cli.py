@@ -404,8 +404,8 @@ def report_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, A
     """A 2021-format report whose carried-in applications are last year's carried-out ones as the migration converts
     them, and last year's report written in the 2019 format; with the converted last year's report."""
     from gaidsl.checking.data import load_report
-    from gaidsl.language.compiler import compile_file
     from gaidsl.migrations.apply import apply
+    from gaidsl.migrations.documents import compile_file
     from gaidsl.sampling.samples import valid_reports
 
     folder = tmp_path_factory.mktemp("pair")

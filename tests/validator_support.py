@@ -30,8 +30,8 @@ from gaidsl import load_spec
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.evaluate import dumps, evaluate
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_text
 from gaidsl.language.diagnostics import has_errors
+from gaidsl.migrations.documents import compile_text
 from gaidsl.targets import available
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from gaidsl.checking.data import load_report  # noqa: E402
 from gaidsl.cli.render import render, renderer  # noqa: E402
-from gaidsl.language.compiler import compile_file  # noqa: E402
+from gaidsl.migrations.documents import compile_file  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -28,14 +28,13 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 
 from gaidsl.analysis.bounds import Bound, bounds
 from gaidsl.analysis.encoding import DEFAULT_TIMEOUT_MS, Item, Problem
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Diagnostic, Lang
 
 CORE_SEARCH_BUDGET = 400  # solver calls spent looking for a conflict smaller than the minimal one found
 MAX_CONFLICTS = 20
@@ -84,20 +83,7 @@ class Analysis:
     def forced(self) -> tuple[Bound, ...]:
         return tuple(b for b in self.bounds if b.forced)
 
-    def diagnostics(self) -> list[Diagnostic]:
-        from gaidsl.analysis.findings import diagnostics
-
-        return diagnostics(self)
-
-    def to_json_dict(self) -> dict[str, Any]:
-        from gaidsl.analysis.findings import to_json
-
-        return to_json(self)
-
-    def render_text(self, lang: Lang = "zh") -> str:
-        from gaidsl.analysis.findings import text
-
-        return text(self, lang)
+    # As diagnostics, JSON or text: gaidsl.analysis.findings (diagnostics, to_json, text), the layer above.
 
 
 # ---------------------------------------------------------------------------------------------------- analysis

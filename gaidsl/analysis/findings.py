@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -298,11 +298,14 @@ def text(analysis: Analysis, lang: Lang) -> str:
 # ---------------------------------------------------------------------------------------------------- the CLI's use
 
 
+AnyCompilation = TypeVar("AnyCompilation", bound=Compilation)
+
+
 def analyze_compilations(
-    compilations: Sequence[Compilation], *, details: bool = False
-) -> tuple[list[Compilation], list[Analysis]]:
+    compilations: Sequence[AnyCompilation], *, details: bool = False
+) -> tuple[list[AnyCompilation], list[Analysis]]:
     """Analyse every spec that compiled cleanly; its analysis diagnostics are appended to its compilation."""
-    updated: list[Compilation] = []
+    updated: list[AnyCompilation] = []
     analyses: list[Analysis] = []
     for compilation in compilations:
         if compilation.ok and compilation.spec is not None:

@@ -30,6 +30,7 @@ from pathlib import Path
 import attrs
 
 from gaidsl.checking.data_syntax import Node, SyntaxProblem, parse_json, parse_yaml
+from gaidsl.checking.evaluate import cell_label
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Text, did_you_mean, error, has_errors, warning
@@ -249,7 +250,6 @@ class _Reader:
             pool = [*self.spec.cells, *self.spec.fields, *self.spec.texts]
             self.problem("GAI703", span, did_you_mean(key, pool), key=key, where="「values」", where_en="'values'")
             return
-        from gaidsl.checking.evaluate import cell_label
 
         label = cell_label(self.spec, key)
         if not cell.type.numeric:

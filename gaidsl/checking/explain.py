@@ -9,20 +9,30 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from gaidsl.checking.report import BLANK, UNKNOWN
+from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing
+from gaidsl.checking.results import NO_PREVIOUS, Comparison, Involved, Status
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 
-if TYPE_CHECKING:
-    from gaidsl.checking.evaluate import Comparison, Involved, Status, _Env
 
-NO_PREVIOUS = "no_previous"
-_LISTED = 6  # names listed in an "unverifiable" message before "and N more"
+class Values(Protocol):
+    """What an explanation reads of the values a check saw (:class:`gaidsl.checking.evaluate.Env`)."""
+
+    def cell(self, ref: ir.CellRef) -> Decimal | Missing | None: ...
+
+    def field(self, ref: ir.FieldRef) -> FieldValue | None: ...
+
+    def number(self, expr: ir.Expr) -> Decimal | None: ...
+
+    def string(self, expr: ir.Expr) -> str | None: ...
+
+
+LISTED = 6  # names listed in an "unverifiable" message before "and N more"
 
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+)、")
-_SYMBOL = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+SYMBOL = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
 
 def short_label(label: str) -> str:
@@ -31,7 +41,7 @@ def short_label(label: str) -> str:
     return match.group(1) if match else label
 
 
-def _where(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Text:
+def where_of(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Text:
     sections = {s.key: s.label for s in spec.sections}
     zh = en = sections.get(check.section or "", "")
     if not zh:
@@ -47,7 +57,7 @@ def _where(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Text:
     return Text(zh, en)
 
 
-def _name(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, kind: str, key: str, previous: bool) -> Text:
+def name_of(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, kind: str, key: str, previous: bool) -> Text:
     """What a message calls a cell, field or text: as short as the position allows (「一」, 「（七）总计」)."""
     if kind == "field":
         name = spec.fields[key].label
@@ -83,16 +93,16 @@ def _num(value: object) -> Text:
 
 def _ref_of(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, node: ir.Expr) -> Text | None:
     if isinstance(node, ir.CellRef):
-        return _name(spec, check, instance, "cell", node.cell, node.previous)
+        return name_of(spec, check, instance, "cell", node.cell, node.previous)
     if isinstance(node, ir.FieldRef):
-        return _name(spec, check, instance, "field", node.field, node.previous)
+        return name_of(spec, check, instance, "field", node.field, node.previous)
     if isinstance(node, ir.TextRef):
-        return _name(spec, check, instance, "text", node.block, node.previous)
+        return name_of(spec, check, instance, "text", node.block, node.previous)
     return None
 
 
 def _terms(
-    spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, env: _Env, expr: ir.Expr
+    spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, env: Values, expr: ir.Expr
 ) -> tuple[list[tuple[int, Text, Text]], bool]:
     """The terms of a side as (sign, name, value); the flag says whether the side is a single reference."""
     if isinstance(expr, ir.Sum):
@@ -115,7 +125,7 @@ def _terms(
         factor = f"{expr.factor:f}"
         return [(s, Text(f"{factor} × {n.zh}", f"{factor} × {n.en}"), v) for s, n, v in inner], False
     if isinstance(expr, ir.Length):
-        block = _name(spec, check, instance, "text", expr.arg.block, expr.arg.previous)
+        block = name_of(spec, check, instance, "text", expr.arg.block, expr.arg.previous)
         return [(1, Text(f"length({block.zh})", f"length({block.en})"), _num(env.number(expr)))], False
     text = (
         f"{expr.value:f}"
@@ -138,7 +148,9 @@ def _join(terms: list[tuple[int, Text]], lang: str) -> str:
     return out
 
 
-def _side(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, env: _Env, expr: ir.Expr, total: object) -> Text:
+def _side(
+    spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, env: Values, expr: ir.Expr, total: object
+) -> Text:
     """「一 + 二 = 21 + 0 = 21」, 「（七）总计 = 20」 or 「2021」."""
     terms, single = _terms(spec, check, instance, env, expr)
     result = []
@@ -162,9 +174,9 @@ def explain(
     status: Status,
     involved: tuple[Involved, ...],
     comparisons: tuple[Comparison, ...],
-    env: _Env,
+    env: Values,
 ) -> Text:
-    where = _where(spec, check, instance)
+    where = where_of(spec, check, instance)
     if status == "unverifiable":
         return _explain_missing(spec, check, instance, where, involved)
     expr = instance.expr
@@ -174,7 +186,7 @@ def explain(
         cmp = comparisons[0]
         left = _side(spec, check, instance, env, expr.left, cmp.left)
         right = _side(spec, check, instance, env, expr.right, cmp.right)
-        symbol = _SYMBOL[expr.op]
+        symbol = SYMBOL[expr.op]
         gap_zh = gap_en = ""
         if cmp.difference is not None and cmp.difference != 0:
             gap = f"{abs(cmp.difference):f}"
@@ -192,7 +204,7 @@ def explain(
             en = f"{where.en}: {left.en}, but it should be {symbol} {right.en}{gap_en}"
         return Text(zh, en)
     if isinstance(core, ir.Mentions | ir.Empty):
-        name = _name(spec, check, instance, "text", core.arg.block, core.arg.previous)
+        name = name_of(spec, check, instance, "text", core.arg.block, core.arg.previous)
         holds = (status == "pass") != negated
         if isinstance(core, ir.Mentions):
             words_zh = "、".join(f"「{w}」" for w in core.words)
@@ -209,7 +221,7 @@ def explain(
         return Text(f"{where.zh}: 「{name.zh}」不为空", f"{where.en}: '{name.en}' is not empty")
     verdict = Text("通过", "holds") if status == "pass" else Text("不满足", "does not hold")
     values = [
-        (_name(spec, check, instance, i.kind, i.key, i.previous), _num(i.value)) for i in involved if i.kind != "text"
+        (name_of(spec, check, instance, i.kind, i.key, i.previous), _num(i.value)) for i in involved if i.kind != "text"
     ]
     listing_zh = "，".join(f"{n.zh} = {v.zh}" for n, v in values)
     listing_en = ", ".join(f"{n.en} = {v.en}" for n, v in values)
@@ -225,9 +237,9 @@ def _explain_missing(
     parts_zh: list[str] = []
     parts_en: list[str] = []
     for reason, zh, en in (("blank", "为空", "blank"), ("unknown", "未知", "unknown")):
-        names = [_name(spec, check, instance, i.kind, i.key, i.previous) for i in involved if i.missing == reason]
+        names = [name_of(spec, check, instance, i.kind, i.key, i.previous) for i in involved if i.missing == reason]
         if names:
-            shown, rest = (names, 0) if len(names) <= _LISTED else (names[: _LISTED - 1], len(names) - _LISTED + 1)
+            shown, rest = (names, 0) if len(names) <= LISTED else (names[: LISTED - 1], len(names) - LISTED + 1)
             more_zh, more_en = (f"等 {len(names)} 项", f" and {rest} more") if rest else ("", "")
             parts_zh.append("、".join(f"「{n.zh}」" for n in shown) + more_zh + zh)
             verb = "is" if len(names) == 1 else "are"

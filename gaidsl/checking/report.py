@@ -35,8 +35,8 @@ FieldValue = Decimal | str | Missing
 UNKNOWN_MARKER = "unknown"
 
 # Decimals travel through json.dumps as marked strings and are unquoted afterwards, so no float ever touches them.
-_DECIMAL_MARK = "\u0001dec\u0001"
-_DECIMAL_RE = re.compile('"\\\\u0001dec\\\\u0001(-?[0-9.]+)\\\\u0001dec\\\\u0001"')
+DECIMAL_MARK = "\u0001dec\u0001"
+DECIMAL_RE = re.compile('"\\\\u0001dec\\\\u0001(-?[0-9.]+)\\\\u0001dec\\\\u0001"')
 
 
 @attrs.frozen
@@ -57,28 +57,28 @@ class Report:
         return {
             "format": self.format,
             "version": self.version,
-            "fields": {k: _json_value(v) for k, v in self.fields.items()},
-            "texts": {k: _json_value(v) for k, v in self.texts.items()},
-            "values": {k: _json_value(v) for k, v in self.values.items()},
+            "fields": {k: json_value(v) for k, v in self.fields.items()},
+            "texts": {k: json_value(v) for k, v in self.texts.items()},
+            "values": {k: json_value(v) for k, v in self.values.items()},
         }
 
     def to_json(self) -> str:
         """JSON text; decimals are written digit for digit as JSON numbers (``96171.60`` keeps its zero)."""
-        text = json.dumps(self.to_json_dict(), ensure_ascii=False, indent=2, default=_default)
-        return _DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
+        text = json.dumps(self.to_json_dict(), ensure_ascii=False, indent=2, default=json_default)
+        return DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
 
 
-def _json_value(value: object) -> object:
+def json_value(value: object) -> object:
     if value is BLANK:
         return None
     if value is UNKNOWN:
         return UNKNOWN_MARKER
     if isinstance(value, Decimal):
-        return f"{_DECIMAL_MARK}{value:f}{_DECIMAL_MARK}"
+        return f"{DECIMAL_MARK}{value:f}{DECIMAL_MARK}"
     return value
 
 
-def _default(value: object) -> object:
+def json_default(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"not JSON serialisable: {value!r}")

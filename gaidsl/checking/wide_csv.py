@@ -22,8 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gaidsl.checking.data import read_entry
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.language import ir
+from gaidsl.language.diagnostics import Diagnostic
 
 
 def wide_header(spec: ir.Spec) -> list[str]:
@@ -77,7 +79,6 @@ def read_wide_lines(
     decides on anything but plain digits), a repeated or missing report_id, a line of the wrong width. A header that
     names no key of the spec is a :class:`WideCsvError`. ``only``: the lines of these report ids alone (the others
     are passed over unread, and a repeated id is then not said)."""
-    from gaidsl.checking.data import read_entry
 
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
@@ -151,7 +152,6 @@ def read_wide_lines(
 
 def _entry_message(diagnostic: Any, name: str) -> str:
     """The English message of a data-file diagnostic, naming the wide-CSV column ``name``."""
-    from gaidsl.language.diagnostics import Diagnostic
 
     return Diagnostic(diagnostic.code, "error", None, {**diagnostic.args, "key": name}).message.en
 

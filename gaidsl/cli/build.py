@@ -10,12 +10,11 @@ import argparse
 import sys
 from typing import Any
 
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.output import Content, plan_writes, write_files
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import render_text
+from gaidsl.migrations.documents import compile_file
 from gaidsl.targets import available
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
 
 def register(sub: Any) -> None:

@@ -1,12 +1,39 @@
-"""The cell listing of a spec (``gaidsl cells``): stable keys with table, full header paths and types.
+"""``gaidsl cells SPEC``: the cell listing of a spec, stable keys with table, full header paths and types.
 
 The keys are the ones report data files use.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+from typing import Any
+
+from gaidsl.cli.exit_codes import EXIT_OK
+from gaidsl.cli.output import common_options, exit_code, report, show
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Lang
+from gaidsl.migrations.documents import compile_file
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("cells", help="list every data cell of a spec with its key, labels and type")
+    parser.add_argument("spec", metavar="SPEC")
+    common_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    compilation = compile_file(args.spec)
+    if compilation.spec is None:
+        report([compilation], args)
+        return exit_code([compilation])
+    listing = cell_listing(compilation.spec)
+    if args.format == "json":
+        show(json.dumps(listing, ensure_ascii=False, indent=2))
+    else:
+        show(render_cells_text(listing, args.lang))
+    return EXIT_OK
 
 
 def cell_listing(spec: ir.Spec) -> dict[str, object]:

@@ -28,12 +28,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from gaidsl.checking.evaluate import dumps
 from gaidsl.cli import output
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.output import err_line, out_line
+from gaidsl.ingest import batch
+from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
-
+from gaidsl.language.diagnostics import render_text
+from gaidsl.migrations.documents import compile_file
 
 _EXAMPLES = """examples:
   gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
@@ -84,15 +87,11 @@ def _pick(zh: str, en: str, lang: str) -> str:
 
 def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] | None:
     if arg == "auto":
-        from gaidsl.ingest.detect import shipped_specs
-
         specs = shipped_specs()
         if not specs:
             err_line(_pick("gaidsl ingest: 未找到随附的规格文件", "gaidsl ingest: no shipped specs found", args.lang))
             return None
         return specs
-    from gaidsl.language.compiler import compile_file
-    from gaidsl.language.diagnostics import render_text
 
     compilation = compile_file(arg)
     if compilation.spec is None or not compilation.ok:
@@ -102,8 +101,6 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
 
 
 def run(args: argparse.Namespace) -> int:
-    from gaidsl.ingest import batch
-
     if args.spec is not None:
         spec_arg, inputs = args.spec, list(args.inputs)
     else:
@@ -174,8 +171,6 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def _write(out: Path, items: list[Any], summary: bool, args: argparse.Namespace) -> None:
-    from gaidsl.ingest import batch
-
     progress = batch.default_progress(len(items), args.progress, "写出 " if args.lang == "zh" else "writing  ")
     for item in items:
         progress.step(item.name)
@@ -190,8 +185,6 @@ def _write(out: Path, items: list[Any], summary: bool, args: argparse.Namespace)
 
 
 def reading_json(item: Any) -> str:
-    from gaidsl.checking.evaluate import dumps
-
     data = item.result.ingested.reading_json_dict()
     data["text_checks"] = [c.to_json_dict() for c in item.result.text_checks]
     data["previous"] = item.previous
@@ -263,7 +256,6 @@ def _single(item: Any, args: argparse.Namespace) -> None:
         if item.result is None:
             out_line(json.dumps({"input": item.path, "error": item.error.to_json_dict() if item.error else None}))
             return
-        from gaidsl.checking.evaluate import dumps
 
         reading = json.loads(reading_json(item))
         out_line(dumps({"data": item.result.ingested.report.to_json_dict(), "reading": reading}))
@@ -274,11 +266,7 @@ def _single(item: Any, args: argparse.Namespace) -> None:
 
 
 def _table(items: list[Any], args: argparse.Namespace) -> None:
-    from gaidsl.ingest import batch
-
     if args.format == "json":
-        from gaidsl.checking.evaluate import dumps
-
         rows = [batch.row(i) for i in items]
         counts: dict[str, int] = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}
         counts["reports"] = len(items)

@@ -27,13 +27,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
-
+from gaidsl.checking.data import read_report
+from gaidsl.checking.evaluate import dumps, evaluate
+from gaidsl.checking.report import DECIMAL_MARK, DECIMAL_RE
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_files
-from gaidsl.language.compiler import Compilation, compile_file
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+from gaidsl.migrations.apply import apply
+from gaidsl.migrations.documents import Compilation, compile_file
+from gaidsl.migrations.proof import prove
 
 
 def register(sub: Any) -> None:
@@ -52,19 +54,6 @@ def register(sub: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- gaidsl check
-
-
-def prove_compilations(compilations: list[Compilation]) -> list[Compilation]:
-    """For ``gaidsl check``: the proof of every migration that passed its static checks, as diagnostics."""
-    from gaidsl.migrations.proof import prove
-
-    out = []
-    for compilation in compilations:
-        if compilation.ok and compilation.migration is not None:
-            proof = prove(compilation.migration)
-            compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *proof.diagnostics()))
-        out.append(compilation)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------- the command
@@ -96,8 +85,6 @@ def run(args: argparse.Namespace) -> int:
     warnings = list(compilation.diagnostics)
     proof = None
     if not args.no_proof:
-        from gaidsl.migrations.proof import prove
-
         proof = prove(migration)
         warnings.extend(proof.diagnostics())
     if warnings:
@@ -145,10 +132,6 @@ def _check_json(compilation: Compilation, proof: Any) -> dict[str, Any]:
 
 
 def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> int:
-    from gaidsl.checking.data import read_report
-    from gaidsl.checking.evaluate import evaluate
-    from gaidsl.migrations.apply import apply
-
     lang: Lang = args.lang
     migration = compilation.migration
     assert migration is not None
@@ -248,26 +231,23 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
 
 
 def _dumps(data: object) -> str:
-    from gaidsl.checking.evaluate import dumps
-
     return dumps(data) + "\n"
 
 
 def _log_json(log: dict[str, Any]) -> str:
     """A log as JSON: indented, but one line per entry (hundreds of them: readable, and written by the fast encoder).
     Numbers are written digit for digit, never through float."""
-    from gaidsl.checking.report import _DECIMAL_MARK, _DECIMAL_RE
 
     def mark(value: object) -> object:
         if isinstance(value, Decimal):
-            return f"{_DECIMAL_MARK}{value:f}{_DECIMAL_MARK}"
+            return f"{DECIMAL_MARK}{value:f}{DECIMAL_MARK}"
         raise TypeError(f"not JSON serialisable: {value!r}")
 
     entries = log["entries"]
     head = _dumps({**log, "entries": []}).rstrip()
     lines = ",\n    ".join(json.dumps(e, ensure_ascii=False, default=mark) for e in entries)
     text = head.replace('"entries": []', '"entries": [\n    ' + lines + "\n  ]") if entries else head
-    return _DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
+    return DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
 
 
 def _progress(items: list[Any]) -> Any:

@@ -1,4 +1,6 @@
-"""Writing what gaidsl produces: atomically, and never over a user's file without ``--force``.
+"""Writing what gaidsl produces: atomically, and never over a user's file without ``--force``; and the output helpers
+the verbs share (lines on the standard streams, the ``--format``/``--lang`` options, a compilation's diagnostics and
+exit code).
 
 Every command that writes files (build, sample, ingest, migrate, fmt --write) goes through here, so the rule
 "nothing the user had is lost or overwritten without asking" lives in one place.
@@ -6,16 +8,21 @@ Every command that writes files (build, sample, ingest, migrate, fmt --write) go
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import attrs
 
-Content = str | bytes
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.language.diagnostics import has_errors, render_json, render_text
+from gaidsl.migrations.documents import Compilation
+from gaidsl.targets import Content as Content  # what a command writes: one file's text or bytes
 
 
 def write_atomically(path: str | os.PathLike[str], data: Content, fsync: bool = True) -> None:
@@ -84,3 +91,40 @@ def out_line(text: str) -> None:
 def err_line(text: str) -> None:
     """``text`` on standard error, ending in one line break."""
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+
+def show(text: str, stream: TextIO | None = None) -> None:
+    """``text`` on ``stream`` (standard output by default), ending in one line break; nothing for empty text."""
+    out = stream or sys.stdout
+    out.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def common_options(parser: argparse.ArgumentParser) -> None:
+    """``--format text|json`` and ``--lang zh|en|both``, as ``check``, ``cells`` and ``fmt`` take them."""
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+
+
+def unreadable(compilation: Compilation) -> bool:
+    """Whether the file could not be read at all (GAI090/GAI091), as opposed to read with errors."""
+    return any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics) and compilation.spec is None
+
+
+def report(compilations: Sequence[Compilation], args: argparse.Namespace) -> None:
+    """Every diagnostic: as JSON on standard output, or as text on standard error."""
+    diagnostics = [d for c in compilations for d in c.diagnostics]
+    if args.format == "json":
+        show(render_json(diagnostics))
+        return
+    sources = {name: src for c in compilations for name, src in c.sources.items()}
+    text = render_text(diagnostics, sources, args.lang)
+    if text.strip():
+        show(text, sys.stderr)
+
+
+def exit_code(compilations: Sequence[Compilation]) -> int:
+    if any(unreadable(c) for c in compilations):
+        return EXIT_INPUT
+    if any(has_errors(c.diagnostics) or (c.spec is None and c.migration is None) for c in compilations):
+        return EXIT_PROBLEMS
+    return EXIT_OK

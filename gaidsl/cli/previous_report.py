@@ -17,10 +17,10 @@ import attrs
 
 from gaidsl.checking.data import Loaded, read_report
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import Text, error
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated, apply
+from gaidsl.migrations.documents import compile_file
 
 _OTHER_VERSION = ("GAI710", "GAI711")
 

@@ -18,14 +18,13 @@ from typing import Any
 
 from gaidsl.checking.data import Loaded, read_report
 from gaidsl.checking.report import Report
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.output import Content, err_line, write_atomically
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import has_errors, render_text
+from gaidsl.migrations.documents import compile_file
 from gaidsl.targets import available, target_module
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
 FORMATS: dict[str, tuple[str, str]] = {  # --to → (target, suffix)
     "html": ("html", ".html"),

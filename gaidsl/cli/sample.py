@@ -23,11 +23,11 @@ import json
 import sys
 from typing import Any
 
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.output import Content, plan_writes, write_files
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import Lang, render_text, say
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+from gaidsl.migrations.documents import compile_file
+from gaidsl.sampling.samples import SampleError, invalid_reports, sampler, valid_samples
 
 
 def register(sub: Any) -> None:
@@ -63,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
         unreadable = any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
         return EXIT_INPUT if unreadable else EXIT_PROBLEMS
     spec = compilation.spec
-    from gaidsl.sampling.samples import SampleError, invalid_reports, sampler, valid_samples
 
     try:
         chosen = sampler(spec)

@@ -16,15 +16,17 @@ from typing import Any
 
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.failures import FLAT, failure_lines, pick
+from gaidsl.cli.output import plan_writes, show, write_files
 from gaidsl.cli.previous_report import read_previous
+from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
-from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
+from gaidsl.migrations.documents import compile_file
 
 
 def register(sub: Any) -> None:
@@ -54,17 +56,6 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _write(text: str, stream: Any = None) -> None:
-    out = stream or sys.stdout
-    out.write(text if text.endswith("\n") or not text else text + "\n")
-
-
-def _pick(zh: str, en: str, lang: Lang) -> str:
-    if lang == "both":
-        return zh if zh == en else f"{zh}\n{en}"
-    return zh if lang == "zh" else en
-
-
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
     compilation = compile_file(args.spec)
@@ -74,17 +65,16 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     batch = _batch(args)
     if isinstance(batch, str):
-        _write(f"gaidsl validate: {batch}", sys.stderr)
+        show(f"gaidsl validate: {batch}", sys.stderr)
         return EXIT_INPUT
     engine, url, paths = batch
     if args.previous_migration and not args.previous:
-        _write("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
+        show("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
         return EXIT_INPUT
-    from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 
     wide = [p for p in paths if is_wide_csv(p)]
     if wide and (len(paths) > 1 or args.previous):
-        _write(
+        show(
             "gaidsl validate: 宽表 CSV 须单独校验，上年报告由其 previous_id 列指明 / a wide CSV is validated alone "
             f"(no other data files, no --previous: its previous_id column names last year's reports): {wide[0]}",
             sys.stderr,
@@ -103,32 +93,32 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     migrated = found_previous.migrated if found_previous else None
     if migrated is not None and args.format == "text":
-        _write(_migrated_line(args.previous, args.previous_migration, migrated, lang))
+        show(_migrated_line(args.previous, args.previous_migration, migrated, lang))
     last_year = previous.report if previous else None
     reports = [(path, item.report) for path, item in loaded if item.report is not None]
     try:
         found = engines.evaluate_all(spec, reports, engine, url, last_year)
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
-        _write(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
+        show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT
     evaluations = [(path, item, evaluation) for (path, item), evaluation in zip(loaded, found, strict=True)]
     if args.output and not _save(args.output, evaluations, args.force):
         return EXIT_INPUT
     if args.format == "json":
-        _write(_json(args, evaluations, previous, migrated))
+        show(_json(args, evaluations, previous, migrated))
     else:
         _text(spec, evaluations, previous, lang)
         if len(evaluations) > 1:
-            _write(_summary_table(spec, evaluations, lang))
+            show(_summary_table(spec, evaluations, lang))
     return EXIT_OK if all(e.ok for _, _, e in evaluations) else EXIT_PROBLEMS
 
 
 def _fail_input(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
     shown = [d for d in diagnostics if d.severity == "error"] if has_errors(diagnostics) else list(diagnostics)
     if args.format == "json":
-        _write(render_json(shown))
+        show(render_json(shown))
     else:
-        _write(render_text(shown, sources, args.lang), sys.stderr)
+        show(render_text(shown, sources, args.lang), sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------------- JSON
@@ -138,7 +128,7 @@ def _migrated_line(path: str, migration_path: str, migrated: Migrated, lang: Lan
     """What converting last year's report did, in one line: versions, the migration, values left unknown."""
     old, new = migrated.migration.old, migrated.migration.new
     unknown = migrated.summary()["values_unknown"]
-    return _pick(
+    return pick(
         f"上年报告 {path}（{old.version} 版）已按 {migration_path} 转换为 {new.version} 版；转换后 {unknown} 项值未知，"
         "读取它们的跨期校验无法校验",
         f"last year's report {path} ({old.version}) converted to {new.version} by {migration_path}; {unknown} "
@@ -188,63 +178,23 @@ def _json(
 
 # ---------------------------------------------------------------------------------------------------- text
 
-_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
-
-
-def _group_header(spec: ir.Spec, result: CheckResult) -> tuple[str, str]:
-    section = next((s.label for s in spec.sections if s.key == result.section), None)
-    table = spec.tables[result.table].label if result.table else None
-    if section is None:
-        return "报告", "report"
-    text = section if not table or section.endswith(table) else f"{section} · {table}"
-    return text, text
-
 
 def _text(
     spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], previous: Loaded | None, lang: Lang
 ) -> None:
     sources = {item.source.name: item.source for _, item, _ in evaluations if item.source is not None}
     if previous is not None and previous.diagnostics:
-        _write(render_text(previous.diagnostics, {}, lang), sys.stderr)
+        show(render_text(previous.diagnostics, {}, lang), sys.stderr)
     for path, item, evaluation in evaluations:
         if item.diagnostics:
-            _write(render_text(item.diagnostics, sources, lang), sys.stderr)
+            show(render_text(item.diagnostics, sources, lang), sys.stderr)
         lines: list[str] = []
         if len(evaluations) > 1:
             lines.append(f"== {path} ==")
         lines += failure_lines(spec, evaluation.failures, lang)
         lines.extend(_unverifiable(evaluation, lang))
         lines.append(_summary_line(path, evaluation, lang))
-        _write("\n".join(lines))
-
-
-def failure_lines(spec: ir.Spec, failures: Sequence[CheckResult], lang: Lang, indent: str = "") -> list[str]:
-    """Failing checks for people: under the header of their section and table, in document order."""
-    lines: list[str] = []
-    header = None
-    for result in _in_document_order(spec, failures):
-        group = _group_header(spec, result)
-        if group != header:
-            header = group
-            lines.append(indent + _pick(*group, lang))
-        sev_zh, sev_en = _SEVERITY.get(result.severity, (result.severity, result.severity))
-        text = _pick(
-            f"{sev_zh}[{result.check}]: {result.message.zh}", f"{sev_en}[{result.check}]: {result.message.en}", lang
-        )
-        lines.append(f"{indent}  " + text.replace("\n", f"\n{indent}  "))
-    return lines
-
-
-def _in_document_order(spec: ir.Spec, results: Sequence[CheckResult]) -> list[CheckResult]:
-    """Failures by section and table as the spec lays them out (report-wide checks first), stable within."""
-    sections = {s.key: i for i, s in enumerate(spec.sections)}
-    tables = {key: i for i, key in enumerate(spec.tables)}
-
-    def place(result: CheckResult) -> tuple[int, int]:
-        section = sections.get(result.section, -1) if result.section else -1
-        return section, tables.get(result.table, -1) if result.table else -1
-
-    return sorted(results, key=place)
+        show("\n".join(lines))
 
 
 def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
@@ -254,13 +204,13 @@ def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
     if not by_check:
         return []
     count = sum(len(v) for v in by_check.values())
-    lines = [_pick(f"无法校验（{count} 处）：", f"unverifiable ({count}):", lang)]
+    lines = [pick(f"无法校验（{count} 处）：", f"unverifiable ({count}):", lang)]
     for key, results in by_check.items():
         first = results[0]
         more_zh = f"（另有 {len(results) - 1} 处）" if len(results) > 1 else ""
         more_en = f" (+{len(results) - 1} more positions)" if len(results) > 1 else ""
         lines.append(
-            _pick(f"  [{key}] {first.message.zh}{more_zh}", f"  [{key}] {first.message.en}{more_en}", lang).replace(
+            pick(f"  [{key}] {first.message.zh}{more_zh}", f"  [{key}] {first.message.en}{more_en}", lang).replace(
                 "\n", "\n  "
             )
         )
@@ -279,7 +229,7 @@ def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
         f"{path}: {verdict_en}: {s['errors']} errors, {s['warnings']} warnings, {s['unverifiable']} unverifiable, "
         f"{s['pass']} passed ({s['results']} results)"
     )
-    return _pick(zh, en, lang)
+    return pick(zh, en, lang)
 
 
 # ---------------------------------------------------------------------------------------------------- batches
@@ -320,25 +270,20 @@ def _progress(items: Sequence[str], what: str) -> Any:
     return tqdm(items, desc=what, unit=" files", disable=None, file=sys.stderr, leave=False)
 
 
-_FLAT = ("file", "check", "severity", "status", "position", "op", "left", "right", "difference", "tolerance")
-
-
 def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
     """Every result, one per line: CSV (a .csv file; the message in Chinese and English) or JSON lines."""
     import csv
     import io
 
-    from gaidsl.cli.output import plan_writes, write_files
-
     buffer = io.StringIO()
     if path.lower().endswith(".csv"):
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([*_FLAT, "blank", "unknown", "message_zh", "message_en"])
+        writer.writerow([*FLAT, "blank", "unknown", "message_zh", "message_en"])
         for file, _, evaluation in evaluations:
             for result in evaluation.results:
                 record = {"file": file, **result.to_json_dict()}
                 row = ["" if record[k] is None else f"{record[k]:f}" if hasattr(record[k], "as_tuple") else record[k]
-                       for k in _FLAT]  # fmt: skip
+                       for k in FLAT]  # fmt: skip
                 writer.writerow(
                     [*row, " ".join(result.blank), " ".join(result.unknown), result.message.zh, result.message.en]
                 )
@@ -348,7 +293,7 @@ def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: b
                 buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
     plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
     if plan.blocked:
-        _write(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
+        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
         return False
     write_files(plan)
     return True
@@ -361,7 +306,7 @@ def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluatio
         for result in evaluation.results:
             counts[result.check][result.status] += 1
     width = max(len(k) for k in counts) if counts else 5
-    head = _pick("校验", "check", lang) if lang != "both" else "校验 check"
+    head = pick("校验", "check", lang) if lang != "both" else "校验 check"
     lines = [f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'unverif.':>8}  {'pass':>7}"]
     for check in spec.checks:
         c = counts[check.key]
@@ -371,5 +316,5 @@ def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluatio
     failed = sum(1 for _, _, e in evaluations if not e.ok)
     zh = f"共 {len(evaluations)} 个文件：{len(evaluations) - failed} 个通过，{failed} 个未通过"
     en = f"{len(evaluations)} files: {len(evaluations) - failed} ok, {failed} failed"
-    lines.append(_pick(zh, en, lang))
+    lines.append(pick(zh, en, lang))
     return "\n".join(lines)

@@ -26,15 +26,9 @@ from typing import Any
 from gaidsl.checking import wide_csv
 from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
 from gaidsl.checking.report import Report
-from gaidsl.cli.validate import (
-    _FLAT,
-    EXIT_INPUT,
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    _pick,
-    _write,
-    failure_lines,
-)
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.failures import FLAT, failure_lines, pick
+from gaidsl.cli.output import show
 from gaidsl.engines import database as engines
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.language import ir
@@ -125,7 +119,7 @@ class Sink:
         self.csv = self.path.suffix.lower() == ".csv"
         self.writer = csv.writer(self.handle, lineterminator="\n") if self.csv else None
         if self.writer is not None:
-            self.writer.writerow(["report_id", *_FLAT[1:], "blank", "unknown", "message_zh", "message_en"])
+            self.writer.writerow(["report_id", *FLAT[1:], "blank", "unknown", "message_zh", "message_en"])
 
     def write(self, report_id: str, records: Iterable[Record]) -> None:
         for record in records:
@@ -133,7 +127,7 @@ class Sink:
                 self.handle.write(dumps({"report_id": report_id, **record}).replace("\n", "") + "\n")
                 continue
             row = [report_id]
-            for key in _FLAT[1:]:
+            for key in FLAT[1:]:
                 value = record.get(key)
                 row.append("" if value is None else f"{value:f}" if hasattr(value, "as_tuple") else str(value))
             message = record.get("message") or {}
@@ -333,14 +327,14 @@ def _lines_of(path: str, ids: set[str]) -> dict[str | None, int]:
 def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | None, path: str) -> int:
     """Validate the wide CSV ``path``; the exit code."""
     if engine == "sqlite":
-        _write(
+        show(
             "gaidsl validate: --engine sqlite 不读宽表 CSV，请用 duckdb 或 postgres / "
             "--engine sqlite does not read wide CSVs: use duckdb or postgres",
             sys.stderr,
         )
         return EXIT_INPUT
     if args.output and Path(args.output).exists() and not args.force:
-        _write(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {args.output}", sys.stderr)
+        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {args.output}", sys.stderr)
         return EXIT_INPUT
     runners: dict[str, Callable[[ir.Spec, str, Tally, Sink | None], None]] = {
         "reference": _reference,
@@ -359,14 +353,14 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         if sink is not None:
             sink.finish(False)
-        _write(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
+        show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT
     if sink is not None:
         sink.finish(True)
     if args.format == "json":
-        _write(_json(args, spec, engine, path, tally))
+        show(_json(args, spec, engine, path, tally))
     else:
-        _write(_text(spec, engine, path, tally, args.lang))
+        show(_text(spec, engine, path, tally, args.lang))
     return EXIT_OK if tally.ok else EXIT_PROBLEMS
 
 
@@ -376,30 +370,30 @@ def _input_problems(args: argparse.Namespace, path: str, exc: InputProblems) -> 
             {"code": code or None, "line": line, "report_id": report_id, "message": message}
             for line, report_id, code, message in exc.problems
         ]
-        _write(dumps({"file": path, "ok": False, "errors": errors, "more": exc.more}))
+        show(dumps({"file": path, "ok": False, "errors": errors, "more": exc.more}))
         return
     out = io.StringIO()
     for line, report_id, code, message in exc.problems:
         where = ", ".join(
             part for part in (f"line {line}" if line else "", f"report {report_id}" if report_id else "") if part
         )
-        head = _pick("错误", "error", args.lang).split("\n")[-1] if args.lang != "both" else "错误 error"
+        head = pick("错误", "error", args.lang).split("\n")[-1] if args.lang != "both" else "错误 error"
         out.write(f"{head}[{code or 'GAI700'}]: {path}: {where + ': ' if where else ''}{message}\n")
     if exc.more:
         out.write(
-            _pick(f"……另有 {exc.more} 份报告无法读取", f"… and {exc.more} more reports that cannot be read", args.lang)
+            pick(f"……另有 {exc.more} 份报告无法读取", f"… and {exc.more} more reports that cannot be read", args.lang)
         )
-    _write(out.getvalue(), sys.stderr)
+    show(out.getvalue(), sys.stderr)
 
 
 def _label(check: ir.Check, lang: str) -> str:
-    text = _pick(check.message.zh, check.message.en, "en" if lang == "en" else "zh")
+    text = pick(check.message.zh, check.message.en, "en" if lang == "en" else "zh")
     return check.label or text
 
 
 def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str:
     lines = [
-        _pick(
+        pick(
             f"{path}：宽表 CSV，{tally.reports} 份报告（引擎 {engine}）",
             f"{path}: wide CSV, {tally.reports} reports (engine {engine})",
             lang,
@@ -409,7 +403,7 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
     failing = [key for key, _ in tally.positions.most_common()]
     if failing:
         width = max(len(k) for k in failing[:TOP])
-        head = _pick("校验", "check", lang) if lang != "both" else "校验 check"
+        head = pick("校验", "check", lang) if lang != "both" else "校验 check"
         lines.append(f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'reports':>7}  label")
         for key in failing[:TOP]:
             lines.append(
@@ -418,10 +412,10 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
             )
         if len(failing) > TOP:
             rest = len(failing) - TOP
-            lines.append(_pick(f"（另有 {rest} 项校验未通过）", f"({rest} more failing checks)", lang))
+            lines.append(pick(f"（另有 {rest} 项校验未通过）", f"({rest} more failing checks)", lang))
     if tally.statuses is None:
         lines.append(
-            _pick(
+            pick(
                 f"只列出未通过的校验：--engine {engine} 不统计通过和无法校验的数目",
                 f"failures only: --engine {engine} does not count passing and unverifiable checks",
                 lang,
@@ -430,7 +424,7 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
     else:
         s = tally.statuses
         lines.append(
-            _pick(
+            pick(
                 f"共 {sum(s.values())} 项结果：{s['fail']} 项未通过，"
                 f"{s['unverifiable']} 项无法校验，{s['pass']} 项通过",
                 f"{sum(s.values())} results: {s['fail']} failed, {s['unverifiable']} unverifiable, {s['pass']} passed",
@@ -439,14 +433,14 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
         )
     if tally.detail:
         lines.append(
-            _pick(f"前 {len(tally.detail)} 份未通过的报告：", f"the first {len(tally.detail)} failing reports:", lang)
+            pick(f"前 {len(tally.detail)} 份未通过的报告：", f"the first {len(tally.detail)} failing reports:", lang)
         )
         for report_id, results in tally.detail:
             lines.append(f"== {report_id} ==")
             lines += failure_lines(spec, results, lang, indent="  ")
     ok = tally.reports - tally.error_reports
     lines.append(
-        _pick(
+        pick(
             f"共 {tally.reports} 份报告：{ok} 份通过，{tally.error_reports} 份有错误，{tally.warning_reports} 份有警告",
             f"{tally.reports} reports: {ok} ok, {tally.error_reports} with failing error checks, "
             f"{tally.warning_reports} with failing warnings",

@@ -25,14 +25,12 @@ overlay's reason and the place of the removal (:attr:`Change.reason`, :attr:`Cha
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
-from gaidsl.migrations.migration import Fate, Migration, Target
 
 COMPATIBLE, BREAKING = "compatible", "breaking"
 WHAT = {
@@ -160,75 +158,4 @@ def label_of(thing: Any) -> set[str]:
     return {label} if label else set()
 
 
-# ---------------------------------------------------------------------------------------------------- the diff
-
-
-def diff(old: ir.Spec, new: ir.Spec, migration: Migration | None = None, *, prove_checks: bool = True) -> Diff:
-    """Every change from ``old`` to ``new``, classified (checks by z3 unless ``prove_checks`` is off)."""
-    from gaidsl.diff.compare import Differ
-
-    differ = Differ(old, new, migration)
-    differ.run()
-    changes = differ.changes
-    if prove_checks:
-        changes = _classify_checks(old, new, migration, changes)
-    return Diff(old, new, tuple(changes), migration.file if migration else None)
-
-
-# ---------------------------------------------------------------------------------------------------- checks by z3
-
-
-def identity_migration(old: ir.Spec, new: ir.Spec) -> Migration:
-    """Old reports carried over by key: what has the same key (and kind) in both is copied, the rest is blank."""
-    targets: dict[tuple[str, str], Target] = {}
-    fates: dict[tuple[str, str], Fate] = {}
-    for kind, a, b in (
-        ("cell", old.cells, new.cells),
-        ("field", old.fields, new.fields),
-        ("text", old.texts, new.texts),
-    ):
-        for key in b:
-            if key in a:
-                targets[(kind, key)] = Target(kind, key, "same", ((Decimal(1), key),))
-            else:
-                targets[(kind, key)] = Target(kind, key, "new")
-        for key in a:
-            fates[(kind, key)] = Fate(kind, key, "same", (key,)) if key in b else Fate(kind, key, "dropped")
-    return Migration("identity", None, "", old, new, targets, fates, {}, ())
-
-
-def _classify_checks(old: ir.Spec, new: ir.Spec, migration: Migration | None, changes: list[Change]) -> list[Change]:
-    """Added and changed checks: breaking when some valid old report (carried over) fails them (z3)."""
-    from gaidsl.migrations.proof import breaking_checks
-
-    judged = {"added", "changed", "renamed"}
-    semantic = {None, "expression", "positions", "tolerance"}
-    keys = [c.key for c in changes if c.what == "check" and c.kind in judged and c.aspect in semantic]
-    if not keys:
-        return changes
-    m = migration if migration is not None else identity_migration(old, new)
-    found = breaking_checks(m, list(dict.fromkeys(keys)))
-    out = []
-    for change in changes:
-        if change.what == "check" and change.key in found and change.kind in judged and change.aspect in semantic:
-            example = found[change.key]
-            if example is None:
-                why = Text(
-                    "没有任何有效的旧报告（迁移后）违反它（z3 证明）",
-                    "no report valid under the old version fails it once carried over (proved with z3)",
-                )
-                change = attrs.evolve(change, classification=COMPATIBLE, why=why)
-            else:
-                message = example.message or Text("", "")
-                why = Text(
-                    f"有效的旧报告违反它：{message.zh}", f"a report valid under the old version fails it: {message.en}"
-                )
-                reason = m.exempt.get(change.key)
-                if reason is not None:
-                    why = Text(f"{why.zh}（迁移豁免了它：{reason}）", f"{why.en} (the migration exempts it: {reason})")
-                change = attrs.evolve(change, classification=BREAKING, why=why, example=example.to_json_dict())
-        out.append(change)
-    return out
-
-
-__all__ = ["BREAKING", "COMPATIBLE", "Change", "Diff", "diff", "identity_migration", "match"]
+__all__ = ["BREAKING", "COMPATIBLE", "Change", "Diff", "match"]

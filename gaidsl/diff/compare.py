@@ -1,17 +1,24 @@
-"""Comparing two specs item by item for :func:`gaidsl.diff.changes.diff`, in the order the changes are listed: the
-format
-itself, units, fields, sections and text blocks here; then tables with their rows, columns and cells
-(:mod:`gaidsl.diff.tables`) and checks (:mod:`gaidsl.diff.checks`). Shared verdicts: :mod:`gaidsl.diff.verdicts`."""
+"""The diff of two specs (:func:`diff`; what a change is: :mod:`gaidsl.diff.changes`).
+
+The specs are compared item by item, in the order the changes are listed: the format itself, units, fields, sections
+and text blocks here; then tables with their rows, columns and cells (:mod:`gaidsl.diff.tables`) and checks
+(:mod:`gaidsl.diff.checks`). Shared verdicts: :mod:`gaidsl.diff.verdicts`. Added and changed checks are then judged
+by z3 (:func:`gaidsl.migrations.proof.breaking_checks`)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 
-from gaidsl.diff.changes import BREAKING, COMPATIBLE, Change, label_of, match, names_of
+from gaidsl.diff.changes import BREAKING, COMPATIBLE, Change, Diff, label_of, match, names_of
 from gaidsl.diff.checks import CheckComparison
 from gaidsl.diff.tables import TableComparison
 from gaidsl.diff.verdicts import Comparison
+from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.migrations.migration import Fate, Migration, Target
+from gaidsl.migrations.proof import breaking_checks
 
 
 class Differ(Comparison):
@@ -180,4 +187,71 @@ class Differ(Comparison):
                 self.add(self.required_change("text", n, b.label, b.required, Text("改为必填", "now required"), group))
 
 
-__all__ = ["Differ"]
+# ---------------------------------------------------------------------------------------------------- the diff
+
+
+def diff(old: ir.Spec, new: ir.Spec, migration: Migration | None = None, *, prove_checks: bool = True) -> Diff:
+    """Every change from ``old`` to ``new``, classified (checks by z3 unless ``prove_checks`` is off)."""
+    differ = Differ(old, new, migration)
+    differ.run()
+    changes = differ.changes
+    if prove_checks:
+        changes = _classify_checks(old, new, migration, changes)
+    return Diff(old, new, tuple(changes), migration.file if migration else None)
+
+
+# ---------------------------------------------------------------------------------------------------- checks by z3
+
+
+def identity_migration(old: ir.Spec, new: ir.Spec) -> Migration:
+    """Old reports carried over by key: what has the same key (and kind) in both is copied, the rest is blank."""
+    targets: dict[tuple[str, str], Target] = {}
+    fates: dict[tuple[str, str], Fate] = {}
+    for kind, a, b in (
+        ("cell", old.cells, new.cells),
+        ("field", old.fields, new.fields),
+        ("text", old.texts, new.texts),
+    ):
+        for key in b:
+            if key in a:
+                targets[(kind, key)] = Target(kind, key, "same", ((Decimal(1), key),))
+            else:
+                targets[(kind, key)] = Target(kind, key, "new")
+        for key in a:
+            fates[(kind, key)] = Fate(kind, key, "same", (key,)) if key in b else Fate(kind, key, "dropped")
+    return Migration("identity", None, "", old, new, targets, fates, {}, ())
+
+
+def _classify_checks(old: ir.Spec, new: ir.Spec, migration: Migration | None, changes: list[Change]) -> list[Change]:
+    """Added and changed checks: breaking when some valid old report (carried over) fails them (z3)."""
+    judged = {"added", "changed", "renamed"}
+    semantic = {None, "expression", "positions", "tolerance"}
+    keys = [c.key for c in changes if c.what == "check" and c.kind in judged and c.aspect in semantic]
+    if not keys:
+        return changes
+    m = migration if migration is not None else identity_migration(old, new)
+    found = breaking_checks(m, list(dict.fromkeys(keys)))
+    out = []
+    for change in changes:
+        if change.what == "check" and change.key in found and change.kind in judged and change.aspect in semantic:
+            example = found[change.key]
+            if example is None:
+                why = Text(
+                    "没有任何有效的旧报告（迁移后）违反它（z3 证明）",
+                    "no report valid under the old version fails it once carried over (proved with z3)",
+                )
+                change = attrs.evolve(change, classification=COMPATIBLE, why=why)
+            else:
+                message = example.message or Text("", "")
+                why = Text(
+                    f"有效的旧报告违反它：{message.zh}", f"a report valid under the old version fails it: {message.en}"
+                )
+                reason = m.exempt.get(change.key)
+                if reason is not None:
+                    why = Text(f"{why.zh}（迁移豁免了它：{reason}）", f"{why.en} (the migration exempts it: {reason})")
+                change = attrs.evolve(change, classification=BREAKING, why=why, example=example.to_json_dict())
+        out.append(change)
+    return out
+
+
+__all__ = ["Differ", "diff", "identity_migration"]

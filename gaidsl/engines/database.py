@@ -37,9 +37,11 @@ from gaidsl.checking.evaluate import (
     Evaluation,
     Involved,
     Status,
-    _Env,
     check_result,
     evaluate,
+)
+from gaidsl.checking.evaluate import (
+    Env as _Env,
 )
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.language import ir

@@ -17,7 +17,7 @@ from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.checking.wide_csv import Problem, WideCsvError, header_of, header_problems
 from gaidsl.engines import wide_csv_sql as W
-from gaidsl.engines.database import REPORTS, Database, sql_target
+from gaidsl.engines.database import PREVIOUS, REPORTS, Database, sql_target
 
 Failure = tuple[str, str, str | None]
 _DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
@@ -286,7 +286,6 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
     if db.dialect != "duckdb":
         count = load_wide_csv(db, path)
         return count, db.failures()
-    from gaidsl.engines.database import PREVIOUS
 
     header = _checked_header(db, path)
     branches = sql_target().branches(db.spec, "duckdb")
@@ -327,7 +326,6 @@ def link_previous(db: Database, path: str | Path) -> None:
     """Make the reports of a wide CSV last year's reports too (the previous-reports table), so that a line's
     ``previous_id`` finds last year's report in the same file; a previous_id no line has is a :class:`WideCsvError`.
     Nothing is done when the file has no previous_id column."""
-    from gaidsl.engines.database import PREVIOUS
 
     if "previous_id" not in _checked_header(db, path):
         return

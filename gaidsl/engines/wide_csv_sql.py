@@ -26,9 +26,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from gaidsl.checking.data import read_entry
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER
 from gaidsl.engines.database import Database, sql_target
 from gaidsl.language.diagnostics import Diagnostic
+from gaidsl.language.messages import CATALOG
 
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 """What ``str.strip()`` (and so the data-file reader) takes off a value's ends."""
@@ -199,7 +201,6 @@ def message(dialect: str, code: str, values: dict[str, str], **args: object) -> 
     """SQL for the English text of the data-file message ``code`` (gaidsl.language.messages), the ``values`` spliced in
     as SQL
     expressions (text); ``code=""``: a value the table's CHECK ``rule`` refuses."""
-    from gaidsl.language.messages import CATALOG
 
     template = CATALOG[code].en if code else "{key} ({label}): {value} breaks the rule {rule}"
     marks = {name: f"\x00{i}\x00" for i, name in enumerate(values)}
@@ -246,7 +247,6 @@ def judge(db: Database, found: Iterable[tuple[str | None, str]]) -> dict[str | N
     """What is wrong with the odd cells ``(report_id, odd list)``, by report: the data-file reader's message for a
     text it refuses; for a text it accepts, a message when the engine's conversion of it does not give the reader's
     value (a mantissa of 30 digits, say). Each distinct (column, text) is judged once."""
-    from gaidsl.checking.data import read_entry
 
     verdicts: dict[tuple[int, str], tuple[str, str] | None] = {}
     accepted: dict[int, dict[str, object]] = {}

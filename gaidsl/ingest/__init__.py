@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gaidsl.ingest.detect import Unreadable, shipped_specs
     from gaidsl.ingest.model import Ingested, LogEntry, Provenance
-    from gaidsl.ingest.reader import Result, ingest_bytes, ingest_document, ingest_file, ingest_text
+    from gaidsl.ingest.reader import ingest_bytes, ingest_document, ingest_file, ingest_text
+    from gaidsl.ingest.result import Result
 
 _WHERE = {
     "Unreadable": "detect",
@@ -27,7 +28,7 @@ _WHERE = {
     "Ingested": "model",
     "LogEntry": "model",
     "Provenance": "model",
-    "Result": "reader",
+    "Result": "result",
     "ingest_bytes": "reader",
     "ingest_document": "reader",
     "ingest_file": "reader",

@@ -27,7 +27,8 @@ from gaidsl.checking.report import Missing
 from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.model import LogEntry
 from gaidsl.ingest.normalise import label_key
-from gaidsl.ingest.reader import Result, ingest_file, unreadable_entry
+from gaidsl.ingest.reader import ingest_file, unreadable_entry
+from gaidsl.ingest.result import Result
 from gaidsl.language import ir
 
 FOLDER_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".xlsx"})

@@ -29,6 +29,8 @@ from gaidsl.ingest import docx, html, pdf_layout, pipe_text, word_text
 from gaidsl.ingest.model import Document, Line
 from gaidsl.ingest.normalise import label_key
 from gaidsl.language import ir
+from gaidsl.language.compiler import compile_spec_file
+from gaidsl.language.resources import specs_dir
 
 
 class Unreadable(Exception):
@@ -174,15 +176,12 @@ def _own_cached(spec: ir.Spec, candidates: tuple[ir.Spec, ...]) -> tuple[str, ..
 @functools.lru_cache(maxsize=1)
 def shipped_specs() -> tuple[ir.Spec, ...]:
     """The national specs shipped with gaidsl (overlays left out), oldest version first."""
-    from gaidsl.language.compiler import compile_file
-    from gaidsl.language.resources import specs_dir
-
     folder = specs_dir()
     if folder is None:
         return ()
     specs = []
     for path in sorted(folder.glob("*.gai")):
-        compilation = compile_file(path)
+        compilation = compile_spec_file(path)
         if compilation.ok and compilation.spec is not None and not compilation.spec.extends:
             specs.append(compilation.spec)
     return tuple(sorted(specs, key=lambda s: (s.id, s.version)))

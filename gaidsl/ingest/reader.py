@@ -18,26 +18,19 @@ from pathlib import Path
 import attrs
 
 from gaidsl.checking.report import Report, Value
+from gaidsl.ingest import written
 from gaidsl.ingest.detect import Unreadable, choose_spec, read_document
 from gaidsl.ingest.fields import contact_fields, fill_fields, find_in_text, find_title, publication_date
 from gaidsl.ingest.locate import Reading, Region, TableIndex, block_text, find_parts, region_text, spec_index
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Ingested, LogEntry, Provenance, Row
 from gaidsl.ingest.normalise import fold, label_key
+from gaidsl.ingest.result import Result
 from gaidsl.ingest.tables import read_table
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
 from gaidsl.language import ir
 
 __all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "ingest_text"]
-
-
-@attrs.frozen
-class Result:
-    """An :class:`Ingested` report with its text checks and, for ``--spec auto``, why the spec was chosen."""
-
-    ingested: Ingested
-    text_checks: tuple[TextCheck, ...]
-    spec: ir.Spec
 
 
 def ingest_document(spec: ir.Spec, document: Document) -> Result:
@@ -235,7 +228,6 @@ def ingest_bytes(
 ) -> Result:
     """Read ``data``; ``spec`` is one spec, or candidates to choose from by layout (``--spec auto``). A workbook or
     Word document gaidsl wrote is read back by its own map instead (:mod:`~gaidsl.ingest.written`)."""
-    from gaidsl.ingest import written
 
     own = written.route_of(data, name, route)
     if own is not None:

@@ -33,7 +33,7 @@ from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.locate import spec_index
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Ingested, LogEntry, Provenance
-from gaidsl.ingest.reader import Result
+from gaidsl.ingest.result import Result
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic

@@ -1,11 +1,15 @@
-"""The front end as one call: read → parse → merge overlays → lower. What the CLI and the public API use."""
+"""The spec front end as one call: read → parse → merge overlays → lower.
+
+A document may also be a migration between two specs; compiling those needs the migrations layer, so the front end
+for any document (what the CLI and the public API use: ``gaidsl.compile_file``) is
+:mod:`gaidsl.migrations.documents`, built on :func:`load_document` and :func:`compile_loaded` here.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import attrs
 
@@ -16,23 +20,21 @@ from gaidsl.language.overlay import merge
 from gaidsl.language.parser import parse
 from gaidsl.language.source import SourceFile
 
-if TYPE_CHECKING:
-    from gaidsl.migrations.migration import Migration
-
 
 @attrs.frozen
 class Compilation:
-    """What compiling one spec gave: the IR (``None`` when there are errors), every diagnostic, the sources read."""
+    """What compiling one spec gave: the IR (``None`` when there are errors, or when the document is a migration:
+    :class:`gaidsl.migrations.documents.Compilation` then adds the checked migration), every diagnostic, the sources
+    read."""
 
     spec: ir.Spec | None
     diagnostics: tuple[Diagnostic, ...]
     sources: Mapping[str, SourceFile]
     document: ast.Document | None = None
-    migration: Migration | None = None  # for a migration document: the checked migration (spec is then None)
 
     @property
     def ok(self) -> bool:
-        return (self.spec is not None or self.migration is not None) and not has_errors(self.diagnostics)
+        return self.spec is not None and not has_errors(self.diagnostics)
 
 
 class UnreadableSource(DiagnosticError):
@@ -123,38 +125,58 @@ class _Loader:
         return merged, (base_name, *base_chain)
 
 
-def compile_source(source: SourceFile) -> Compilation:
+@attrs.frozen
+class Loaded:
+    """A document read, parsed and merged onto its base chain, not yet lowered (``diagnostics`` not yet narrowed)."""
+
+    document: ast.Document | None
+    chain: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    sources: Mapping[str, SourceFile]
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None and not has_errors(self.diagnostics)
+
+
+def load_document(source: SourceFile) -> Loaded:
+    """Parse ``source`` (a spec or a migration) and merge a spec onto the specs it extends."""
     loader = _Loader()
     document, chain = loader.document(source, ())
-    if document is None or has_errors(loader.diagnostics):
-        return _compilation(None, loader.diagnostics, loader.sources, document)
-    if isinstance(document, ast.Migration):
-        from gaidsl.migrations.migration import compile_migration
-
-        migration, problems, sources = compile_migration(document, source.name)
-        every = {**sources, **loader.sources}
-        return attrs.evolve(_compilation(None, [*loader.diagnostics, *problems], every, document), migration=migration)
-    spec, diagnostics = lower(document, source.name, chain)
-    return _compilation(spec, [*loader.diagnostics, *diagnostics], loader.sources, document)
+    return Loaded(document, chain, tuple(loader.diagnostics), loader.sources)
 
 
-def _compilation(
-    spec: ir.Spec | None,
-    diagnostics: list[Diagnostic],
-    sources: Mapping[str, SourceFile],
-    document: ast.Document | None,
-) -> Compilation:
-    return Compilation(spec, tuple(narrow(d, sources) for d in diagnostics), sources, document)
+def compile_loaded(loaded: Loaded, name: str) -> Compilation:
+    """Lower a loaded spec to its IR; a migration document is returned parsed, with no spec."""
+    if not loaded.ok or not isinstance(loaded.document, ast.Format):
+        return Compilation(None, narrowed(loaded.diagnostics, loaded.sources), loaded.sources, loaded.document)
+    spec, diagnostics = lower(loaded.document, name, loaded.chain)
+    every = [*loaded.diagnostics, *diagnostics]
+    return Compilation(spec, narrowed(every, loaded.sources), loaded.sources, loaded.document)
 
 
-def compile_file(path: str | os.PathLike[str]) -> Compilation:
+def narrowed(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceFile]) -> tuple[Diagnostic, ...]:
+    """The diagnostics as a compilation holds them: spans narrowed to the names they are about."""
+    return tuple(narrow(d, sources) for d in diagnostics)
+
+
+def unreadable(exc: UnreadableSource) -> Compilation:
+    """The compilation of a file that cannot be read."""
+    sources = {exc.source.name: exc.source} if exc.source is not None else {}
+    return Compilation(None, exc.diagnostics, sources)
+
+
+def compile_spec_source(source: SourceFile) -> Compilation:
+    return compile_loaded(load_document(source), source.name)
+
+
+def compile_spec_file(path: str | os.PathLike[str]) -> Compilation:
     """Compile the spec at ``path`` (overlays pull in their base specs relative to it)."""
     try:
         source = read_source(path)
     except UnreadableSource as exc:
-        sources = {exc.source.name: exc.source} if exc.source is not None else {}
-        return Compilation(None, exc.diagnostics, sources)
-    return compile_source(source)
+        return unreadable(exc)
+    return compile_spec_source(source)
 
 
 def _nearby_specs(path: str) -> tuple[Text, ...]:
@@ -167,5 +189,5 @@ def _nearby_specs(path: str) -> tuple[Text, ...]:
     return did_you_mean(os.path.basename(path), names)
 
 
-def compile_text(text: str, name: str = "<spec>") -> Compilation:
-    return compile_source(SourceFile(name, text))
+def compile_spec_text(text: str, name: str = "<spec>") -> Compilation:
+    return compile_spec_source(SourceFile(name, text))

@@ -1,4 +1,4 @@
-"""``gaidsl fmt``: a spec in its canonical layout, the layout of the specs in ``specs/``.
+"""A spec in its canonical layout, the layout of the specs in ``specs/``.
 
 The layout is a function of the AST, the comments and where the author left blank lines; any other whitespace in
 the source is ignored:
@@ -29,27 +29,18 @@ A block that holds a comment is never collapsed onto one line, nor is a check sp
 
 from __future__ import annotations
 
-import argparse
 import bisect
-import difflib
 import re
-import sys
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from gaidsl.cli import output
 from gaidsl.language import ast
-from gaidsl.language.compiler import read_source
-from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, render_json, render_text
-from gaidsl.language.parser import parse
 from gaidsl.language.printer import expr_text, quote
-from gaidsl.language.source import SourceFile, Span, display_width
+from gaidsl.language.source import Span, display_width
 
 INDENT = "  "
 WIDTH = 120  # display columns: a check whose header and expression fit stays on one line
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 
 _TOP_LEVEL_RUNS = (ast.Basis, ast.UnitDecl, ast.Field, ast.RemoveCheck)  # consecutive ones need no blank line
 
@@ -98,7 +89,7 @@ def _options(**groups: Iterable[str]) -> str:
     return "".join(f" {name} {quote(v)}" for name, values in groups.items() for v in values)
 
 
-class _Formatter:
+class Formatter:
     def __init__(self, comments: Sequence[ast.Comment]) -> None:
         self.lines: list[_Line] = []
         self.comments = sorted(comments, key=lambda c: c.line)
@@ -457,90 +448,15 @@ def _never(previous: object, item: object) -> bool:
     return False
 
 
-def format_document(doc: ast.Document, source: str | None = None) -> str:
+def format_spec(doc: ast.Format, source: str | None = None) -> str:
     """The canonical text of a parsed spec, comments included (``doc.comments``).
 
     ``source``, the text ``doc`` was parsed from, tells where the author left blank lines; without it, blank lines
     follow the fixed rule described in the module's docstring.
 
-    A migration document is laid out by :mod:`gaidsl.migrations.fmt`.
+    A migration document is laid out by :mod:`gaidsl.migrations.fmt`, which also formats any document
+    (``format_document``, ``format_text``).
     """
-    if isinstance(doc, ast.Migration):
-        from gaidsl.migrations.fmt import format_migration
-
-        return format_migration(doc, source)
-    formatter = _Formatter(doc.comments)
+    formatter = Formatter(doc.comments)
     formatter.document(doc)
     return formatter.render(source)
-
-
-def format_text(text: str, name: str = "<spec>") -> str:
-    """Parse and format spec text; raises :class:`DiagnosticError` on syntax errors."""
-    return format_document(parse(SourceFile(name, text)), text)
-
-
-# ---------------------------------------------------------------------------------------------------- the command
-
-
-def _diff(path: str, old: str, new: str) -> str:
-    def lines(text: str) -> list[str]:
-        out = text.splitlines(keepends=True)
-        if out and not out[-1].endswith("\n"):
-            out[-1] += "\n\\ No newline at end of file\n"
-        return out
-
-    return "".join(difflib.unified_diff(lines(old), lines(new), fromfile=path, tofile=f"{path} (formatted)"))
-
-
-def _render(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
-    """Diagnostics go to stderr (stdout carries the formatted text or the diffs), as text or JSON."""
-    if not diagnostics:
-        return
-    if getattr(args, "format", "text") == "json":
-        text = render_json(diagnostics)
-    else:
-        text = render_text(diagnostics, sources, getattr(args, "lang", "zh"))
-    sys.stderr.write(text if text.endswith("\n") else text + "\n")
-
-
-def run_fmt(args: argparse.Namespace) -> int:
-    """``gaidsl fmt SPEC…``: print canonical text; ``--check``: diff and exit 1 if any differ; ``--write``: rewrite.
-
-    Exit 0 when all is well, 1 for syntax errors or (with ``--check``) unformatted specs,
-    2 when a file cannot be read (or ``--check`` and ``--write`` are combined).
-    """
-    check, write = bool(getattr(args, "check", False)), bool(getattr(args, "write", False))
-    if check and write:
-        sys.stderr.write("gaidsl fmt: --check 与 --write 不能同时使用 / --check and --write cannot be combined\n")
-        return EXIT_INPUT
-    diagnostics: list[Diagnostic] = []
-    sources: dict[str, SourceFile] = {}
-    unreadable = problems = False
-    for path in args.specs:
-        try:
-            source = read_source(path)
-        except DiagnosticError as exc:
-            diagnostics.extend(exc.diagnostics)
-            unreadable = True
-            continue
-        sources[source.name] = source
-        try:
-            formatted = format_document(parse(source), source.text)
-        except DiagnosticError as exc:
-            diagnostics.extend(exc.diagnostics)
-            problems = True
-            continue
-        if check:
-            if formatted != source.text:
-                sys.stdout.write(_diff(source.name, source.text, formatted))
-                problems = True
-        elif write:
-            if formatted != source.text:
-                output.write_atomically(path, formatted)
-        else:
-            sys.stdout.write(formatted)
-    sys.stdout.flush()
-    _render(diagnostics, sources, args)
-    if unreadable:
-        return EXIT_INPUT
-    return EXIT_PROBLEMS if problems else EXIT_OK

@@ -1,5 +1,7 @@
-"""``gaidsl fmt`` for migration files: the layout of ``specs/*_to_*.gai``, with :mod:`gaidsl.language.fmt`'s rules for
-comments and blank lines (it is that module's formatter with one more kind of document).
+"""The canonical layout of migration files (``gaidsl fmt``), and of any document (:func:`format_document`).
+
+A migration is laid out as ``specs/*_to_*.gai`` are, with :mod:`gaidsl.language.fmt`'s rules for comments and blank
+lines (it is that module's formatter with one more kind of document).
 
 - the header on one line when it fits in :data:`gaidsl.language.fmt.WIDTH` columns, else ``migration KEY "title"`` and
 then
@@ -13,9 +15,10 @@ then
 from __future__ import annotations
 
 from gaidsl.language import ast
-from gaidsl.language.fmt import CONTINUATION, WIDTH, _Formatter
+from gaidsl.language.fmt import CONTINUATION, WIDTH, Formatter, format_spec
+from gaidsl.language.parser import parse
 from gaidsl.language.printer import quote
-from gaidsl.language.source import display_width
+from gaidsl.language.source import SourceFile, display_width
 
 
 def _end(end: ast.FormatVersion) -> str:
@@ -60,7 +63,7 @@ def statement_parts(item: ast.MigrationItem) -> list[str]:
     return parts
 
 
-class MigrationFormatter(_Formatter):
+class MigrationFormatter(Formatter):
     def migration(self, doc: ast.Migration) -> None:
         head = f"migration {doc.key}" + (f" {quote(doc.title)}" if doc.title is not None else "")
         ends = f"from {_end(doc.source)} to {_end(doc.target)}"
@@ -95,4 +98,20 @@ def format_migration(doc: ast.Migration, source: str | None = None) -> str:
     return formatter.render(source)
 
 
-__all__ = ["format_migration", "statement_parts"]
+def format_document(doc: ast.Document, source: str | None = None) -> str:
+    """The canonical text of a parsed spec or migration, comments included (``doc.comments``).
+
+    ``source``, the text ``doc`` was parsed from, tells where the author left blank lines
+    (:func:`gaidsl.language.fmt.format_spec`).
+    """
+    if isinstance(doc, ast.Migration):
+        return format_migration(doc, source)
+    return format_spec(doc, source)
+
+
+def format_text(text: str, name: str = "<spec>") -> str:
+    """Parse and format spec or migration text; raises :class:`DiagnosticError` on syntax errors."""
+    return format_document(parse(SourceFile(name, text)), text)
+
+
+__all__ = ["format_document", "format_migration", "format_text", "statement_parts"]

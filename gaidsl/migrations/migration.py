@@ -26,15 +26,15 @@ reports valid.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import attrs
 
+from gaidsl.checking.evaluate import cell_label
 from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error
-from gaidsl.language.source import SourceFile, Span
+from gaidsl.language.source import Span
 
 ItemKey = tuple[str, str]  # ("cell" | "field" | "text", key)
 
@@ -114,8 +114,6 @@ class Migration:
 def item_label(spec: ir.Spec, kind: str, key: str) -> str:
     """How people name a cell, field or text block: 「规章 · 本年制发件数」."""
     if kind == "cell":
-        from gaidsl.checking.evaluate import cell_label
-
         return cell_label(spec, key)
     if kind == "field":
         return spec.fields[key].label
@@ -269,70 +267,4 @@ def _members(table: ir.Table, kind: str) -> tuple[ir.Member, ...]:
 # ---------------------------------------------------------------------------------------------------- loading
 
 
-def spec_path(doc: ast.Migration, end: ast.FormatVersion, file: str) -> str:
-    """Where the spec one end of a migration names is: its ``in "…"`` file, else ``KEY_VERSION.gai`` beside it."""
-    folder = os.path.dirname(file)
-    if end.file is not None:
-        return os.path.normpath(os.path.join(folder, end.file))
-    return os.path.normpath(os.path.join(folder, f"{end.key or doc.key}_{end.version}.gai"))
-
-
-def compile_migration(
-    doc: ast.Migration, file: str
-) -> tuple[Migration | None, list[Diagnostic], dict[str, SourceFile]]:
-    """Compile both specs a migration names (reporting a missing, mismatched or broken one) and check it."""
-    from gaidsl.language.compiler import compile_file
-
-    problems: list[Diagnostic] = []
-    sources: dict[str, SourceFile] = {}
-    specs: list[ir.Spec | None] = []
-    for side, end in (("old", doc.source), ("new", doc.target)):
-        words = SIDE[side]
-        path = spec_path(doc, end, file)
-        expected_key = end.key or doc.key
-        span = end.file_span or end.span
-        if not os.path.isfile(path):
-            problems.append(
-                error(
-                    "GAI502",
-                    span,
-                    side=words.zh,
-                    side_en=words.en,
-                    format=expected_key,
-                    version=end.version,
-                    path=path,
-                )
-            )
-            specs.append(None)
-            continue
-        compilation = compile_file(path)
-        sources.update(compilation.sources)
-        spec = compilation.spec
-        if spec is None or not compilation.ok:
-            problems.extend(d for d in compilation.diagnostics if d.severity == "error")
-            problems.append(error("GAI504", span, side=words.zh, side_en=words.en, path=path))
-            specs.append(None)
-            continue
-        if (spec.id, spec.version) != (expected_key, end.version):
-            problems.append(
-                error(
-                    "GAI503",
-                    span,
-                    path=path,
-                    found=f"{spec.id} version {spec.version}",
-                    expected=f"{expected_key} version {end.version}",
-                )
-            )
-            specs.append(None)
-            continue
-        specs.append(spec)
-    old, new = specs
-    if old is None or new is None:
-        return None, problems, sources
-    from gaidsl.migrations.check import check
-
-    migration, found = check(doc, old, new, file)
-    return migration, [*problems, *found], sources
-
-
-__all__ = ["Fate", "ItemKey", "Migration", "Target", "compile_migration", "item_label", "spec_path"]
+__all__ = ["Fate", "ItemKey", "Migration", "Target", "item_label"]

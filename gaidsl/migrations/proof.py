@@ -33,119 +33,22 @@ import time
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl.analysis.encoding import Z3, VarKey, from_z3, var_ref
+from gaidsl.checking.evaluate import evaluate_instance
 from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing, Report
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Diagnostic, Lang, Text
+from gaidsl.migrations.apply import apply
 from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof_encoding import Conclusion, Encoding, components, kleene, one_of, refs, shift, zero_of
+from gaidsl.migrations.proof_report import Counterexample, Proof, report_json
 
 PROOF_TIMEOUT_MS = 60_000
 MINIMIZE_SECONDS = 20.0  # time spent making a counterexample smaller before showing the smallest found so far
 QUANTIFIED_MINIMIZE_SECONDS = 8.0  # the same for stage 2, whose every query is quantified (seconds each)
-
-
-# ---------------------------------------------------------------------------------------------------- results
-
-
-@attrs.frozen
-class Counterexample:
-    stage: str  # "fails" | "cannot_complete" | "type"
-    check: str | None  # the new check broken (None for a value that does not fit its type)
-    position: str | None
-    cell: str | None  # for "type": the new cell
-    old: Report
-    old_previous: Report | None
-    new: Report
-    new_previous: Report | None
-    also: tuple[str, ...] = ()  # stage 2: other checks that fail with the best entry of the unknown cells
-    unknown: tuple[str, ...] = ()  # stage 2: the unknown cells the broken check reads
-    verified: bool | None = None  # the reference evaluator agrees
-    message: Text | None = None  # the evaluator's finding for the broken check
-    completed: Report | None = None  # stage 2: the migrated report with the unknown cells entered as best they can be
-
-    def to_json_dict(self) -> dict[str, Any]:
-        return {
-            "stage": self.stage,
-            "check": self.check,
-            "position": self.position,
-            "cell": self.cell,
-            "also": list(self.also),
-            "unknown": list(self.unknown),
-            "verified": self.verified,
-            "message": {"zh": self.message.zh, "en": self.message.en} if self.message else None,
-            "old": report_json(self.old),
-            "old_previous": report_json(self.old_previous),
-            "new": report_json(self.new),
-            "new_previous": report_json(self.new_previous),
-            "completed": report_json(self.completed),
-        }
-
-
-@attrs.frozen
-class Proof:
-    migration: Migration
-    holds: bool | None  # None: the solver gave up
-    counterexample: Counterexample | None
-    positions: int  # new check positions covered (exempt ones aside)
-    unknown_cells: int  # cells the migration leaves unknown
-    completion_checked: bool  # stage 2 was needed and decided
-    seconds: float
-    solver_calls: int
-    incomplete: tuple[str, ...] = ()
-
-    def diagnostics(self) -> list[Diagnostic]:
-        from gaidsl.migrations.proof_report import diagnostics
-
-        return diagnostics(self)
-
-    def to_json_dict(self) -> dict[str, Any]:
-        m = self.migration
-        return {
-            "migration": m.file,
-            "from": {"format": m.old.id, "version": m.old.version},
-            "to": {"format": m.new.id, "version": m.new.version},
-            "holds": self.holds,
-            "positions": self.positions,
-            "unknown_cells": self.unknown_cells,
-            "completion_checked": self.completion_checked,
-            "exempt": dict(m.exempt),
-            "counterexample": self.counterexample.to_json_dict() if self.counterexample else None,
-            "incomplete": list(self.incomplete),
-            "seconds": round(self.seconds, 3),
-            "solver_calls": self.solver_calls,
-        }
-
-    def render_text(self, lang: Lang = "zh") -> str:
-        from gaidsl.migrations.proof_report import text
-
-        return text(self, lang)
-
-
-def report_json(report: Report | None) -> dict[str, Any] | None:
-    """A report as plain data: numbers as Decimals (write with :func:`gaidsl.checking.evaluate.dumps`), blank as None,
-    unknown as "unknown"."""
-    if report is None:
-        return None
-
-    def plain(value: object) -> object:
-        return None if value is BLANK else "unknown" if value is UNKNOWN else value
-
-    return {
-        "format": report.format,
-        "version": report.version,
-        "fields": {k: plain(v) for k, v in report.fields.items()},
-        "texts": {k: plain(v) for k, v in report.texts.items()},
-        "values": {k: plain(v) for k, v in report.values.items()},
-    }
-
-
-# ---------------------------------------------------------------------------------------------------- proving
 
 
 def prove(migration: Migration, *, timeout_ms: int = PROOF_TIMEOUT_MS) -> Proof:
@@ -348,9 +251,6 @@ class _Prover:
         return _decimal(number, cell_type)
 
     def verify(self, conclusion: Conclusion, old: Report, old_previous: Report | None, stage: str) -> Counterexample:
-        from gaidsl.checking.evaluate import evaluate_instance
-        from gaidsl.migrations.apply import apply
-
         new = apply(self.m, old).report
         new_previous = apply(self.m, old_previous).report if old_previous is not None else None
         if conclusion.kind == "type":
@@ -463,8 +363,6 @@ class _Prover:
         first = failing[0]
         found = self.verify(first, old, old_previous, "cannot_complete")
         if entered and first.check is not None and first.instance is not None:
-            from gaidsl.checking.evaluate import evaluate_instance
-
             new = _with(found.new, {k[1]: v for k, v in entered.items() if not k[2]})
             new_previous = found.new_previous
             if new_previous is not None:

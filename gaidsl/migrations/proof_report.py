@@ -1,19 +1,111 @@
-"""How a migration proof is shown: diagnostics pointing at the statement to blame with the smallest counterexample,
-and the summary text of ``gaidsl migrate --check``."""
+"""What a migration proof (:func:`gaidsl.migrations.proof.prove`) found, and how it is shown: diagnostics pointing at
+the statement to blame with the smallest counterexample, and the summary text of ``gaidsl migrate --check``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import attrs
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, error, say, warning
-from gaidsl.migrations.migration import item_label
+from gaidsl.migrations.migration import Migration, item_label
 from gaidsl.migrations.proof_encoding import refs
 
-if TYPE_CHECKING:
-    from gaidsl.migrations.proof import Proof
+# ---------------------------------------------------------------------------------------------------- results
+
+
+@attrs.frozen
+class Counterexample:
+    stage: str  # "fails" | "cannot_complete" | "type"
+    check: str | None  # the new check broken (None for a value that does not fit its type)
+    position: str | None
+    cell: str | None  # for "type": the new cell
+    old: Report
+    old_previous: Report | None
+    new: Report
+    new_previous: Report | None
+    also: tuple[str, ...] = ()  # stage 2: other checks that fail with the best entry of the unknown cells
+    unknown: tuple[str, ...] = ()  # stage 2: the unknown cells the broken check reads
+    verified: bool | None = None  # the reference evaluator agrees
+    message: Text | None = None  # the evaluator's finding for the broken check
+    completed: Report | None = None  # stage 2: the migrated report with the unknown cells entered as best they can be
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "check": self.check,
+            "position": self.position,
+            "cell": self.cell,
+            "also": list(self.also),
+            "unknown": list(self.unknown),
+            "verified": self.verified,
+            "message": {"zh": self.message.zh, "en": self.message.en} if self.message else None,
+            "old": report_json(self.old),
+            "old_previous": report_json(self.old_previous),
+            "new": report_json(self.new),
+            "new_previous": report_json(self.new_previous),
+            "completed": report_json(self.completed),
+        }
+
+
+@attrs.frozen
+class Proof:
+    migration: Migration
+    holds: bool | None  # None: the solver gave up
+    counterexample: Counterexample | None
+    positions: int  # new check positions covered (exempt ones aside)
+    unknown_cells: int  # cells the migration leaves unknown
+    completion_checked: bool  # stage 2 was needed and decided
+    seconds: float
+    solver_calls: int
+    incomplete: tuple[str, ...] = ()
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return diagnostics(self)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        m = self.migration
+        return {
+            "migration": m.file,
+            "from": {"format": m.old.id, "version": m.old.version},
+            "to": {"format": m.new.id, "version": m.new.version},
+            "holds": self.holds,
+            "positions": self.positions,
+            "unknown_cells": self.unknown_cells,
+            "completion_checked": self.completion_checked,
+            "exempt": dict(m.exempt),
+            "counterexample": self.counterexample.to_json_dict() if self.counterexample else None,
+            "incomplete": list(self.incomplete),
+            "seconds": round(self.seconds, 3),
+            "solver_calls": self.solver_calls,
+        }
+
+    def render_text(self, lang: Lang = "zh") -> str:
+        return text(self, lang)
+
+
+def report_json(report: Report | None) -> dict[str, Any] | None:
+    """A report as plain data: numbers as Decimals (write with :func:`gaidsl.checking.evaluate.dumps`), blank as None,
+    unknown as "unknown"."""
+    if report is None:
+        return None
+
+    def plain(value: object) -> object:
+        return None if value is BLANK else "unknown" if value is UNKNOWN else value
+
+    return {
+        "format": report.format,
+        "version": report.version,
+        "fields": {k: plain(v) for k, v in report.fields.items()},
+        "texts": {k: plain(v) for k, v in report.texts.items()},
+        "values": {k: plain(v) for k, v in report.values.items()},
+    }
+
+
+# ---------------------------------------------------------------------------------------------------- proving
 
 
 def shown_values(report: Report, spec: ir.Spec, keys: Iterable[str] | None = None) -> list[tuple[str, str, str]]:

@@ -21,6 +21,7 @@ import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl.analysis.encoding import Encoder, Problem, VarKey, from_z3, let_go
+from gaidsl.checking.evaluate import truth
 from gaidsl.checking.report import Report
 from gaidsl.language import ir
 from gaidsl.sampling.linear_system import (
@@ -334,7 +335,6 @@ class Sampler:
 
     def residual_failing(self, draft: Draft) -> list[int]:
         """The residual checks (not plain equalities) that fail, as indexes into ``self.residual``."""
-        from gaidsl.checking.evaluate import truth
 
         if not self.residual:
             return []

@@ -44,6 +44,7 @@ from gaidsl.checking.report import Report
 from gaidsl.language import ir
 from gaidsl.sampling.sampler import Draft, Sampler
 from gaidsl.sampling.samples import Sample, Violation, invalid_reports_from, sampler
+from gaidsl.sampling.violate import finish, violation_for
 
 _TEMPLATES: weakref.WeakKeyDictionary[ir.Spec, dict[str, tuple[Violation, Draft, Draft]]] = weakref.WeakKeyDictionary()
 
@@ -150,8 +151,6 @@ def _templates(spec: ir.Spec) -> dict[str, tuple[Violation, Draft, Draft]]:
 def _replay(
     spec: ir.Spec, check_key: str, pair: tuple[Sample, Draft], violation: Violation, before: Draft, after: Draft
 ) -> Sample:
-    from gaidsl.sampling.violate import finish, violation_for
-
     chosen = sampler(spec)
     check = spec.check(check_key)
     sample, _ = pair

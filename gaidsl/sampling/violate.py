@@ -15,6 +15,7 @@ import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl.analysis.encoding import Encoder, Item, VarKey, let_go
+from gaidsl.checking.evaluate import evaluate, evaluate_instance
 from gaidsl.checking.report import Report
 from gaidsl.language import ir
 from gaidsl.sampling.sampler import FULL_DECIMALS, SOLVER_TIMEOUT_MS, Draft, Sample, Sampler
@@ -163,7 +164,6 @@ def finish(
     chosen: Sampler, check: ir.Check, x: list[int], texts: dict[VarKey, str], base_sample: Sample, *, single: bool
 ) -> Violation:
     """The violation sample for an assignment, checked with the reference evaluator (``note`` says what is off)."""
-    from gaidsl.checking.evaluate import evaluate
 
     draft = Draft(x, texts, FULL_DECIMALS)
     report, last = chosen.reports(draft, previous=True)
@@ -190,6 +190,4 @@ def finish(
 def _fails(
     chosen: Sampler, check: ir.Check, instance: ir.CheckInstance, report: Report, previous: Report | None
 ) -> bool:
-    from gaidsl.checking.evaluate import evaluate_instance
-
     return evaluate_instance(chosen.spec, check, instance, report, previous).status == "fail"

@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
-from gaidsl.checking.explain import _LISTED, _SYMBOL, _name, _where
+from gaidsl.checking.explain import LISTED as _LISTED
+from gaidsl.checking.explain import SYMBOL as _SYMBOL
+from gaidsl.checking.explain import name_of as _name
+from gaidsl.checking.explain import where_of as _where
 from gaidsl.language import ir
 
 ZERO = Decimal(0)

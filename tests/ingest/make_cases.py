@@ -28,7 +28,7 @@ CASES = Path(__file__).resolve().parent / "cases"
 sys.path.insert(0, str(ROOT))
 
 from gaidsl.language import ir  # noqa: E402
-from gaidsl.language.compiler import compile_file  # noqa: E402
+from gaidsl.migrations.documents import compile_file  # noqa: E402
 
 SPEC_2021 = compile_file(ROOT / "specs" / "gov_info_disclosure_2021.gai").spec
 SPEC_2019 = compile_file(ROOT / "specs" / "gov_info_disclosure_2019.gai").spec

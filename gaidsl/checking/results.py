@@ -1,0 +1,207 @@
+"""What evaluating checks gives (:mod:`gaidsl.checking.evaluate`): one result per check position with the values
+and comparisons behind it, an evaluation's summary, and JSON with every Decimal written digit for digit."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from gaidsl.checking.report import BLANK, DECIMAL_RE, UNKNOWN, Missing, json_default, json_value
+from gaidsl.language.diagnostics import Text
+
+Status = Literal["pass", "fail", "unverifiable"]
+Truth = bool | None
+
+NO_PREVIOUS = "no_previous"
+
+
+# ---------------------------------------------------------------------------------------------------- results
+
+
+@attrs.frozen
+class Involved:
+    """A cell, field or text block a check read, with its labels and the value it had."""
+
+    kind: str  # "cell" | "field" | "text"
+    key: str
+    labels: tuple[str, ...]
+    value: Decimal | str | Missing | None  # None: previous report not given
+    previous: bool = False
+
+    @property
+    def ref(self) -> str:
+        """``key``, or ``previous.key`` for last year's value."""
+        return f"previous.{self.key}" if self.previous else self.key
+
+    @property
+    def label(self) -> str:
+        return " · ".join(self.labels)
+
+    @property
+    def missing(self) -> str | None:
+        """Why this value is not usable: ``"blank"``, ``"unknown"``, ``"no_previous"`` or ``None``."""
+        if self.value is None:
+            return NO_PREVIOUS
+        if self.kind == "text" and self.value is BLANK:
+            return None  # a text block left out is the empty text, a known value
+        if isinstance(self.value, Missing):
+            return self.value.value
+        return None
+
+
+@attrs.frozen
+class Comparison:
+    """One comparison as evaluated: both sides, their difference, the tolerance used, the outcome."""
+
+    op: str
+    left: Decimal | str | None
+    right: Decimal | str | None
+    difference: Decimal | None
+    tolerance: Decimal
+    outcome: Truth
+
+
+@attrs.frozen
+class CheckResult:
+    check: str
+    severity: str
+    status: Status
+    position: str | None
+    position_labels: tuple[str, ...]
+    section: str | None
+    table: str | None
+    involved: tuple[Involved, ...]
+    comparisons: tuple[Comparison, ...]
+    message: Text  # this position's finding, e.g. 「… · 列「自然人」: 一 + 二 = 21 + 0 = 21, 但 …」
+    rule: Text  # the check's own message (its label quoting the regulation)
+
+    @property
+    def comparison(self) -> Comparison | None:
+        """The check's comparison when the check is one comparison (or its negation)."""
+        return self.comparisons[0] if len(self.comparisons) == 1 else None
+
+    @property
+    def left(self) -> Decimal | str | None:
+        return self.comparison.left if self.comparison else None
+
+    @property
+    def right(self) -> Decimal | str | None:
+        return self.comparison.right if self.comparison else None
+
+    @property
+    def difference(self) -> Decimal | None:
+        return self.comparison.difference if self.comparison else None
+
+    @property
+    def cells(self) -> tuple[Involved, ...]:
+        return tuple(i for i in self.involved if i.kind == "cell")
+
+    @property
+    def blank(self) -> tuple[str, ...]:
+        return tuple(i.ref for i in self.involved if i.missing == "blank")
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        return tuple(i.ref for i in self.involved if i.missing in ("unknown", NO_PREVIOUS))
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """For an unverifiable result: which kinds of missing values it read (blank, unknown, no_previous)."""
+        seen = dict.fromkeys(i.missing for i in self.involved if i.missing)
+        return tuple(r for r in seen if r is not None)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        comparison = self.comparison
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "status": self.status,
+            "position": self.position,
+            "position_labels": list(self.position_labels),
+            "section": self.section,
+            "table": self.table,
+            "cells": [
+                {"kind": i.kind, "key": i.key, "previous": i.previous, "labels": list(i.labels), "value": _jv(i.value)}
+                for i in self.involved
+            ],
+            "values": {i.ref: _jv(i.value) for i in self.involved},
+            "blank": list(self.blank),
+            "unknown": list(self.unknown),
+            "op": comparison.op if comparison else None,
+            "left": _jv(self.left),
+            "right": _jv(self.right),
+            "difference": _jv(self.difference),
+            "tolerance": _jv(comparison.tolerance) if comparison else None,
+            "message": {"zh": self.message.zh, "en": self.message.en},
+            "rule": {"zh": self.rule.zh, "en": self.rule.en},
+        }
+
+
+@attrs.frozen
+class Evaluation:
+    """Every result of one report, in spec order (check by check, position by position)."""
+
+    results: tuple[CheckResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no error-severity check fails (warnings and unverifiable checks don't count)."""
+        return not any(r.status == "fail" and r.severity == "error" for r in self.results)
+
+    @property
+    def failures(self) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if r.status == "fail")
+
+    def by_status(self, status: Status) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if r.status == status)
+
+    def statuses(self) -> dict[tuple[str, str | None], Status]:
+        """``{(check key, position): status}`` — handy for tests and samplers."""
+        return {(r.check, r.position): r.status for r in self.results}
+
+    def summary(self) -> dict[str, int]:
+        fails = self.failures
+        return {
+            "results": len(self.results),
+            "pass": sum(1 for r in self.results if r.status == "pass"),
+            "fail": len(fails),
+            "unverifiable": sum(1 for r in self.results if r.status == "unverifiable"),
+            "errors": sum(1 for r in fails if r.severity == "error"),
+            "warnings": sum(1 for r in fails if r.severity == "warning"),
+        }
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"results": [r.to_json_dict() for r in self.results], "summary": self.summary()}
+
+    def to_json(self) -> str:
+        return dumps(self.to_json_dict())
+
+
+def dumps(data: object) -> str:
+    """JSON text with every Decimal written digit for digit as a JSON number (never through float)."""
+    text = json.dumps(_marked(data), ensure_ascii=False, indent=2, default=json_default)
+    return DECIMAL_RE.sub(lambda m: m.group(1), text)
+
+
+def _marked(data: object) -> object:
+    if isinstance(data, dict):
+        return {k: _marked(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_marked(v) for v in data]
+    if isinstance(data, Decimal):
+        return json_value(data)
+    return data
+
+
+def _jv(value: object) -> object:
+    if value is BLANK:
+        return None
+    if value is UNKNOWN:
+        return "unknown"
+    return value
+
+
+__all__ = ["NO_PREVIOUS", "CheckResult", "Comparison", "Evaluation", "Involved", "Status", "Truth", "dumps"]
