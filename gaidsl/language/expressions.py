@@ -226,13 +226,13 @@ class ExpressionLowerer:
     def _compare(self, expr: ast.Compare, scope: Scope) -> Typed:
         left, right = self._lower_all((expr.left, expr.right), scope)
         if left.kind == TEXT and right.kind == TEXT and expr.op in ("==", "!="):
-            return Typed(ir.Compare(expr.op, left.expr, right.expr), BOOL)
+            return Typed(ir.Compare(ir.narrow(expr.op, ir.COMPARE_OPS), left.expr, right.expr), BOOL)
         self._want(left, NUM, expr.left, expr.op)
         self._want(right, NUM, expr.right, expr.op)
         ok, _ = self._unit_join(left, right)
         if not ok:
             raise self._fail(error("GAI202", expr.span, left=left.unit, right=right.unit))
-        return Typed(ir.Compare(expr.op, left.expr, right.expr), BOOL)
+        return Typed(ir.Compare(ir.narrow(expr.op, ir.COMPARE_OPS), left.expr, right.expr), BOOL)
 
     # -------------------------------------------------------------------------------------------- functions
     def _call(self, expr: ast.Call, scope: Scope) -> Typed:
