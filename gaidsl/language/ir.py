@@ -317,9 +317,29 @@ class Empty:
     arg: TextRef
 
 
+# The closed families of expression nodes. A new node joins one of them, and mypy then names every walker that must
+# handle it: a walker over all nodes ends in ``case _: assert_never(node)``; a walker over one family ends in
+# ``case _: not_a_number(node)`` (``not_a_text``, ``not_a_condition``), whose parameter admits only the other families.
 NumExpr = Const | CellRef | FieldRef | Sum | Scale | Length
 BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty
-Expr = NumExpr | BoolExpr | TextConst | TextRef
+TextExpr = TextConst | TextRef
+Expr = NumExpr | BoolExpr | TextExpr
+
+
+def not_a_number(expr: BoolExpr | TextExpr) -> NoReturn:
+    """The last case of a walker over number expressions: typed so that a number node left unhandled fails mypy."""
+    raise TypeError(f"not a number expression: {expr!r}")
+
+
+def not_a_text(expr: NumExpr | BoolExpr) -> NoReturn:
+    """The last case of a walker over text operands: text nodes, and the fields and cells (numbers' nodes) that hold
+    text; typed so that a text node left unhandled fails mypy."""
+    raise TypeError(f"not a text expression: {expr!r}")
+
+
+def not_a_condition(expr: NumExpr | TextExpr) -> NoReturn:
+    """The last case of a walker over conditions: typed so that a condition node left unhandled fails mypy."""
+    raise TypeError(f"not a condition: {expr!r}")
 
 
 def walk(expr: Expr) -> Iterator[Expr]:
