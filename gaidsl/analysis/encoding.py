@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 import z3  # type: ignore[import-untyped]
@@ -150,85 +150,100 @@ class Encoder:
 
     @staticmethod
     def key_of(ref: ir.CellRef | ir.FieldRef | ir.TextRef) -> VarKey:
-        if isinstance(ref, ir.CellRef):
-            return ("cell", ref.cell, ref.previous)
-        if isinstance(ref, ir.FieldRef):
-            return ("field", ref.field, ref.previous)
-        return ("text", ref.block, ref.previous)
+        match ref:
+            case ir.CellRef(cell=key, previous=previous):
+                return ("cell", key, previous)
+            case ir.FieldRef(field=key, previous=previous):
+                return ("field", key, previous)
+            case ir.TextRef(block=key, previous=previous):
+                return ("text", key, previous)
+            case _:
+                assert_never(ref)
 
     def num(self, expr: ir.Expr) -> Z3:
-        if isinstance(expr, ir.Const):
-            return z3_number(expr.value)
-        if isinstance(expr, ir.CellRef | ir.FieldRef):
-            return self.var(self.key_of(expr))
-        if isinstance(expr, ir.Sum):
-            if not expr.terms:
-                return z3.IntVal(0)
-            return z3.Sum([self.num(term) if sign > 0 else -self.num(term) for sign, term in expr.terms])
-        if isinstance(expr, ir.Scale):
-            return z3_number(expr.factor) * self.num(expr.arg)
-        if isinstance(expr, ir.Length):
-            if self.text_atoms:
-                return self.atom(expr.arg, "length")
-            return z3.Length(self.text(expr.arg))
-        raise TypeError(f"not a number expression: {expr!r}")
+        match expr:
+            case ir.Const(value=value):
+                return z3_number(value)
+            case ir.CellRef() | ir.FieldRef():
+                return self.var(self.key_of(expr))
+            case ir.Sum(terms=terms):
+                if not terms:
+                    return z3.IntVal(0)
+                return z3.Sum([self.num(term) if sign > 0 else -self.num(term) for sign, term in terms])
+            case ir.Scale(factor=factor, arg=arg):
+                return z3_number(factor) * self.num(arg)
+            case ir.Length(arg=ref):
+                if self.text_atoms:
+                    return self.atom(ref, "length")
+                return z3.Length(self.text(ref))
+            case _:
+                ir.not_a_number(expr)
 
     def text(self, expr: ir.Expr) -> Z3:
-        if isinstance(expr, ir.TextConst):
-            return z3.StringVal(expr.value)
-        if isinstance(expr, ir.TextRef | ir.FieldRef | ir.CellRef):
-            return self.var(self.key_of(expr))
-        raise TypeError(f"not a text expression: {expr!r}")
+        match expr:
+            case ir.TextConst(value=value):
+                return z3.StringVal(value)
+            case ir.TextRef() | ir.FieldRef() | ir.CellRef():
+                return self.var(self.key_of(expr))
+            case _:
+                ir.not_a_text(expr)
 
     def slack(self, expr: ir.Expr) -> Fraction:
         """The evaluator's reported-precision allowance when amounts are written with their cell's decimals."""
         if not self.exact:
             return Fraction(0)
-        if isinstance(expr, ir.Sum):
-            return sum((self.slack(term) for _, term in expr.terms), Fraction(0))
-        if isinstance(expr, ir.Scale):
-            return abs(to_fraction(expr.factor)) * self.slack(expr.arg)
-        if isinstance(expr, ir.CellRef | ir.FieldRef):
-            key = self.key_of(expr)
-            cell_type = self.type_of(key)
-            if cell_type is not None and cell_type.kind == "amount":
-                return Fraction(1, 2 * 10 ** self.decimals(key))
-        return Fraction(0)
+        match expr:
+            case ir.Sum(terms=terms):
+                return sum((self.slack(term) for _, term in terms), Fraction(0))
+            case ir.Scale(factor=factor, arg=arg):
+                return abs(to_fraction(factor)) * self.slack(arg)
+            case ir.CellRef() | ir.FieldRef():
+                key = self.key_of(expr)
+                cell_type = self.type_of(key)
+                if cell_type is not None and cell_type.kind == "amount":
+                    return Fraction(1, 2 * 10 ** self.decimals(key))
+                return Fraction(0)
+            case ir.Const() | ir.Length():
+                return Fraction(0)
+            case _:
+                ir.not_a_number(expr)
 
     def cond(self, expr: ir.Expr, tolerance: Decimal | None) -> Z3:
-        if isinstance(expr, ir.Compare):
-            if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
-                same = self.text(expr.left) == self.text(expr.right)
-                return same if expr.op == "==" else z3.Not(same)
-            diff = self.num(expr.left) - self.num(expr.right)
-            tol = self.slack(expr.left) + self.slack(expr.right) if tolerance is None else to_fraction(tolerance)
-            t = z3_number(tol)
-            return {
-                "==": lambda: z3.And(diff <= t, diff >= -t) if tol else diff == 0,
-                "!=": lambda: z3.Or(diff > t, diff < -t) if tol else diff != 0,
-                "<=": lambda: diff <= t,
-                ">=": lambda: diff >= -t,
-                "<": lambda: diff < -t,
-                ">": lambda: diff > t,
-            }[expr.op]()
-        if isinstance(expr, ir.And):
-            return z3.And(*[self.cond(a, tolerance) for a in expr.args])
-        if isinstance(expr, ir.Or):
-            return z3.Or(*[self.cond(a, tolerance) for a in expr.args])
-        if isinstance(expr, ir.Not):
-            return z3.Not(self.cond(expr.arg, tolerance))
-        if isinstance(expr, ir.Implies):
-            return z3.Implies(self.cond(expr.condition, tolerance), self.cond(expr.then, tolerance))
-        if isinstance(expr, ir.Mentions) and self.text_atoms:
-            return self.atom(expr.arg, "mentions", expr.words)
-        if isinstance(expr, ir.Empty) and self.text_atoms:
-            return self.atom(expr.arg, "empty")
-        if isinstance(expr, ir.Mentions):
-            content = self.text(expr.arg)
-            return z3.Or(*[z3.Contains(content, z3.StringVal(w)) for w in expr.words])
-        if isinstance(expr, ir.Empty):
-            return z3.InRe(self.text(expr.arg), self._whitespace)
-        raise TypeError(f"not a condition: {expr!r}")
+        match expr:
+            case ir.Compare(op=op, left=left, right=right):
+                if ir.is_text(self.spec, left) or ir.is_text(self.spec, right):
+                    same = self.text(left) == self.text(right)
+                    return same if op == "==" else z3.Not(same)
+                diff = self.num(left) - self.num(right)
+                tol = self.slack(left) + self.slack(right) if tolerance is None else to_fraction(tolerance)
+                t = z3_number(tol)
+                return {
+                    "==": lambda: z3.And(diff <= t, diff >= -t) if tol else diff == 0,
+                    "!=": lambda: z3.Or(diff > t, diff < -t) if tol else diff != 0,
+                    "<=": lambda: diff <= t,
+                    ">=": lambda: diff >= -t,
+                    "<": lambda: diff < -t,
+                    ">": lambda: diff > t,
+                }[op]()
+            case ir.And(args=args):
+                return z3.And(*[self.cond(a, tolerance) for a in args])
+            case ir.Or(args=args):
+                return z3.Or(*[self.cond(a, tolerance) for a in args])
+            case ir.Not(arg=arg):
+                return z3.Not(self.cond(arg, tolerance))
+            case ir.Implies(condition=condition, then=then):
+                return z3.Implies(self.cond(condition, tolerance), self.cond(then, tolerance))
+            case ir.Mentions(arg=ref, words=words) if self.text_atoms:
+                return self.atom(ref, "mentions", words)
+            case ir.Empty(arg=ref) if self.text_atoms:
+                return self.atom(ref, "empty")
+            case ir.Mentions(arg=ref, words=words):
+                content = self.text(ref)
+                return z3.Or(*[z3.Contains(content, z3.StringVal(w)) for w in words])
+            case ir.Empty(arg=ref):
+                return z3.InRe(self.text(ref), self._whitespace)
+            case _:
+                ir.not_a_condition(expr)
 
     # ---- rays: does the set of valid reports run off to infinity in some direction?
     def direction(self, key: VarKey) -> Z3:
@@ -248,41 +263,47 @@ class Encoder:
 
     def num_direction(self, expr: ir.Expr) -> Z3:
         """The linear part of a number expression applied to the direction (constants and text lengths: 0)."""
-        if isinstance(expr, ir.Const | ir.Length):
-            return z3.IntVal(0)
-        if isinstance(expr, ir.CellRef | ir.FieldRef):
-            return self.direction(self.key_of(expr))
-        if isinstance(expr, ir.Sum):
-            if not expr.terms:
+        match expr:
+            case ir.Const() | ir.Length():
                 return z3.IntVal(0)
-            return z3.Sum([self.num_direction(t) if s > 0 else -self.num_direction(t) for s, t in expr.terms])
-        if isinstance(expr, ir.Scale):
-            return z3_number(expr.factor) * self.num_direction(expr.arg)
-        raise TypeError(f"not a number expression: {expr!r}")
+            case ir.CellRef() | ir.FieldRef():
+                return self.direction(self.key_of(expr))
+            case ir.Sum(terms=terms):
+                if not terms:
+                    return z3.IntVal(0)
+                return z3.Sum([self.num_direction(t) if s > 0 else -self.num_direction(t) for s, t in terms])
+            case ir.Scale(factor=factor, arg=arg):
+                return z3_number(factor) * self.num_direction(arg)
+            case _:
+                ir.not_a_number(expr)
 
     def ray(self, expr: ir.Expr, tolerance: Decimal | None, positive: bool = True) -> Z3:
         """A condition on a point x and a direction d implying ``expr`` (or its negation) at x + t·d for all t ≥ 0."""
-        if isinstance(expr, ir.Compare):
-            if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):
+        match expr:
+            case ir.Compare(left=left, right=right):
+                if ir.is_text(self.spec, left) or ir.is_text(self.spec, right):
+                    return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
+                op = expr.op if positive else _NEGATED[expr.op]
+                at_x = self.cond(ir.Compare(op, left, right), tolerance)
+                along = self.num_direction(left) - self.num_direction(right)
+                if op == "==":
+                    return z3.And(at_x, along == 0)
+                if op == "!=":
+                    above = self.cond(ir.Compare(">", left, right), tolerance)
+                    below = self.cond(ir.Compare("<", left, right), tolerance)
+                    return z3.Or(z3.And(above, along >= 0), z3.And(below, along <= 0))
+                return z3.And(at_x, along <= 0 if op in ("<", "<=") else along >= 0)
+            case ir.And(args=args) | ir.Or(args=args):
+                parts = [self.ray(a, tolerance, positive) for a in args]
+                return z3.And(*parts) if isinstance(expr, ir.And) == positive else z3.Or(*parts)
+            case ir.Not(arg=arg):
+                return self.ray(arg, tolerance, not positive)
+            case ir.Implies(condition=condition, then=then):
+                return self.ray(ir.Or((ir.Not(condition), then)), tolerance, positive)
+            case ir.Mentions() | ir.Empty():  # no number moves along a direction: the text atoms hold or not
                 return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
-            op = expr.op if positive else _NEGATED[expr.op]
-            at_x = self.cond(ir.Compare(op, expr.left, expr.right), tolerance)
-            along = self.num_direction(expr.left) - self.num_direction(expr.right)
-            if op == "==":
-                return z3.And(at_x, along == 0)
-            if op == "!=":
-                above = self.cond(ir.Compare(">", expr.left, expr.right), tolerance)
-                below = self.cond(ir.Compare("<", expr.left, expr.right), tolerance)
-                return z3.Or(z3.And(above, along >= 0), z3.And(below, along <= 0))
-            return z3.And(at_x, along <= 0 if op in ("<", "<=") else along >= 0)
-        if isinstance(expr, ir.And | ir.Or):
-            parts = [self.ray(a, tolerance, positive) for a in expr.args]
-            return z3.And(*parts) if isinstance(expr, ir.And) == positive else z3.Or(*parts)
-        if isinstance(expr, ir.Not):
-            return self.ray(expr.arg, tolerance, not positive)
-        if isinstance(expr, ir.Implies):
-            return self.ray(ir.Or((ir.Not(expr.condition), expr.then)), tolerance, positive)
-        return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
+            case _:
+                ir.not_a_condition(expr)
 
 
 def _atom_axioms(
@@ -301,7 +322,7 @@ def _atom_axioms(
     return []
 
 
-_NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+_NEGATED: dict[ir.CompareOp, ir.CompareOp] = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 
 
 # ---------------------------------------------------------------------------------------------------- solving

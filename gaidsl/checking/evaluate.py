@@ -159,80 +159,90 @@ class Env:
 
     # ---- numbers
     def number(self, expr: ir.Expr) -> Decimal | None:
-        if isinstance(expr, ir.Const):
-            return expr.value
-        if isinstance(expr, ir.CellRef):
-            value = self.cell(expr)
-            return value if isinstance(value, Decimal) else None
-        if isinstance(expr, ir.FieldRef):
-            field = self.field(expr)
-            return field if isinstance(field, Decimal) else None
-        if isinstance(expr, ir.Sum):
-            parts = [self.number(term) for _, term in expr.terms]
-            if any(p is None for p in parts):
-                return None
-            return sum((sign * p for (sign, _), p in zip(expr.terms, parts, strict=True) if p is not None), Decimal(0))
-        if isinstance(expr, ir.Scale):
-            arg = self.number(expr.arg)
-            return None if arg is None else expr.factor * arg
-        if isinstance(expr, ir.Length):
-            content = self.text_content(expr.arg)
-            return None if content is None else Decimal(len(content))
-        raise TypeError(f"not a number expression: {expr!r}")
+        match expr:
+            case ir.Const(value=value):
+                return value
+            case ir.CellRef():
+                cell = self.cell(expr)
+                return cell if isinstance(cell, Decimal) else None
+            case ir.FieldRef():
+                field = self.field(expr)
+                return field if isinstance(field, Decimal) else None
+            case ir.Sum(terms=terms):
+                parts = [self.number(term) for _, term in terms]
+                if any(p is None for p in parts):
+                    return None
+                return sum((sign * p for (sign, _), p in zip(terms, parts, strict=True) if p is not None), Decimal(0))
+            case ir.Scale(factor=factor, arg=arg):
+                inner = self.number(arg)
+                return None if inner is None else factor * inner
+            case ir.Length(arg=ref):
+                content = self.text_content(ref)
+                return None if content is None else Decimal(len(content))
+            case _:
+                ir.not_a_number(expr)
 
     def slack(self, expr: ir.Expr) -> Decimal:
         """The reported-precision allowance of an expression: Σ |coefficient| × half a unit per amount term."""
-        if isinstance(expr, ir.Sum):
-            return sum((self.slack(term) for _, term in expr.terms), Decimal(0))
-        if isinstance(expr, ir.Scale):
-            return abs(expr.factor) * self.slack(expr.arg)
-        if isinstance(expr, ir.CellRef) and self.spec.cells[expr.cell].type.kind == "amount":
-            value = self.cell(expr)
-            return half_unit(value) if isinstance(value, Decimal) else Decimal(0)
-        if isinstance(expr, ir.FieldRef) and self.spec.fields[expr.field].type.kind == "amount":
-            field = self.field(expr)
-            return half_unit(field) if isinstance(field, Decimal) else Decimal(0)
-        return Decimal(0)
+        match expr:
+            case ir.Sum(terms=terms):
+                return sum((self.slack(term) for _, term in terms), Decimal(0))
+            case ir.Scale(factor=factor, arg=arg):
+                return abs(factor) * self.slack(arg)
+            case ir.CellRef(cell=key) if self.spec.cells[key].type.kind == "amount":
+                value = self.cell(expr)
+                return half_unit(value) if isinstance(value, Decimal) else Decimal(0)
+            case ir.FieldRef(field=key) if self.spec.fields[key].type.kind == "amount":
+                field = self.field(expr)
+                return half_unit(field) if isinstance(field, Decimal) else Decimal(0)
+            case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Length():
+                return Decimal(0)
+            case _:
+                ir.not_a_number(expr)
 
     def string(self, expr: ir.Expr) -> str | None:
-        if isinstance(expr, ir.TextConst):
-            return expr.value
-        if isinstance(expr, ir.TextRef):
-            return self.text_content(expr)
-        if isinstance(expr, ir.FieldRef):
-            field = self.field(expr)
-            return field if isinstance(field, str) else None
-        if isinstance(expr, ir.CellRef):  # non-numeric cells are not carried by reports yet: unknown
-            return None
-        raise TypeError(f"not a text expression: {expr!r}")
+        match expr:
+            case ir.TextConst(value=value):
+                return value
+            case ir.TextRef():
+                return self.text_content(expr)
+            case ir.FieldRef():
+                field = self.field(expr)
+                return field if isinstance(field, str) else None
+            case ir.CellRef():  # non-numeric cells are not carried by reports yet: unknown
+                return None
+            case _:
+                ir.not_a_text(expr)
 
     # ---- conditions
     def truth(self, expr: ir.Expr) -> Truth:
-        if isinstance(expr, ir.Compare):
-            return self.compare(expr)
-        if isinstance(expr, ir.And):
-            parts = [self.truth(a) for a in expr.args]
-            return False if False in parts else None if None in parts else True
-        if isinstance(expr, ir.Or):
-            parts = [self.truth(a) for a in expr.args]
-            return True if True in parts else None if None in parts else False
-        if isinstance(expr, ir.Not):
-            inner = self.truth(expr.arg)
-            return None if inner is None else not inner
-        if isinstance(expr, ir.Implies):
-            condition, then = self.truth(expr.condition), self.truth(expr.then)
-            if condition is False or then is True:
-                return True
-            if condition is True and then is False:
-                return False
-            return None
-        if isinstance(expr, ir.Mentions):
-            content = self.text_content(expr.arg)
-            return None if content is None else any(word in content for word in expr.words)
-        if isinstance(expr, ir.Empty):
-            content = self.text_content(expr.arg)
-            return None if content is None else not content.strip()
-        raise TypeError(f"not a condition: {expr!r}")
+        match expr:
+            case ir.Compare():
+                return self.compare(expr)
+            case ir.And(args=args):
+                parts = [self.truth(a) for a in args]
+                return False if False in parts else None if None in parts else True
+            case ir.Or(args=args):
+                parts = [self.truth(a) for a in args]
+                return True if True in parts else None if None in parts else False
+            case ir.Not(arg=arg):
+                inner = self.truth(arg)
+                return None if inner is None else not inner
+            case ir.Implies(condition=condition_expr, then=then_expr):
+                condition, then = self.truth(condition_expr), self.truth(then_expr)
+                if condition is False or then is True:
+                    return True
+                if condition is True and then is False:
+                    return False
+                return None
+            case ir.Mentions(arg=ref, words=words):
+                content = self.text_content(ref)
+                return None if content is None else any(word in content for word in words)
+            case ir.Empty(arg=ref):
+                content = self.text_content(ref)
+                return None if content is None else not content.strip()
+            case _:
+                ir.not_a_condition(expr)
 
     def compare(self, expr: ir.Compare) -> Truth:
         if ir.is_text(self.spec, expr.left) or ir.is_text(self.spec, expr.right):

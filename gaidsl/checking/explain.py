@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, assert_never
 
 from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing
 from gaidsl.checking.results import NO_PREVIOUS, Comparison, Involved, Status
@@ -91,50 +91,56 @@ def _num(value: object) -> Text:
     return Text(f"「{value}」", f"'{value}'")
 
 
-def _ref_of(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, node: ir.Expr) -> Text | None:
-    if isinstance(node, ir.CellRef):
-        return name_of(spec, check, instance, "cell", node.cell, node.previous)
-    if isinstance(node, ir.FieldRef):
-        return name_of(spec, check, instance, "field", node.field, node.previous)
-    if isinstance(node, ir.TextRef):
-        return name_of(spec, check, instance, "text", node.block, node.previous)
-    return None
+def _ref_of(
+    spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, node: ir.CellRef | ir.FieldRef | ir.TextRef
+) -> Text:
+    match node:
+        case ir.CellRef(cell=key, previous=previous):
+            return name_of(spec, check, instance, "cell", key, previous)
+        case ir.FieldRef(field=key, previous=previous):
+            return name_of(spec, check, instance, "field", key, previous)
+        case ir.TextRef(block=key, previous=previous):
+            return name_of(spec, check, instance, "text", key, previous)
+        case _:
+            assert_never(node)
 
 
 def _terms(
     spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, env: Values, expr: ir.Expr
 ) -> tuple[list[tuple[int, Text, Text]], bool]:
     """The terms of a side as (sign, name, value); the flag says whether the side is a single reference."""
-    if isinstance(expr, ir.Sum):
-        out: list[tuple[int, Text, Text]] = []
-        for sign, term in expr.terms:
-            for inner_sign, name, value in _terms(spec, check, instance, env, term)[0]:
-                out.append((sign * inner_sign, name, value))
-        return out, False
-    ref = _ref_of(spec, check, instance, expr)
-    if ref is not None:
-        if isinstance(expr, ir.CellRef):
-            raw: object = env.cell(expr)
-        elif isinstance(expr, ir.FieldRef):
-            raw = env.field(expr)
-        else:
-            raw = env.string(expr)
-        return [(1, ref, _num(raw))], True
-    if isinstance(expr, ir.Scale):
-        inner = _terms(spec, check, instance, env, expr.arg)[0]
-        factor = f"{expr.factor:f}"
-        return [(s, Text(f"{factor} × {n.zh}", f"{factor} × {n.en}"), v) for s, n, v in inner], False
-    if isinstance(expr, ir.Length):
-        block = name_of(spec, check, instance, "text", expr.arg.block, expr.arg.previous)
-        return [(1, Text(f"length({block.zh})", f"length({block.en})"), _num(env.number(expr)))], False
-    text = (
-        f"{expr.value:f}"
-        if isinstance(expr, ir.Const)
-        else f"「{expr.value}」"
-        if isinstance(expr, ir.TextConst)
-        else "?"
-    )
-    return [(1, Text(text, text), Text(text, text))], True
+    match expr:
+        case ir.Sum(terms=terms):
+            out: list[tuple[int, Text, Text]] = []
+            for sign, term in terms:
+                for inner_sign, name, value in _terms(spec, check, instance, env, term)[0]:
+                    out.append((sign * inner_sign, name, value))
+            return out, False
+        case ir.CellRef() | ir.FieldRef() | ir.TextRef():
+            ref = _ref_of(spec, check, instance, expr)
+            raw: object = (
+                env.cell(expr)
+                if isinstance(expr, ir.CellRef)
+                else env.field(expr)
+                if isinstance(expr, ir.FieldRef)
+                else env.string(expr)
+            )
+            return [(1, ref, _num(raw))], True
+        case ir.Scale(factor=factor, arg=arg):
+            inner = _terms(spec, check, instance, env, arg)[0]
+            shown = f"{factor:f}"
+            return [(s, Text(f"{shown} × {n.zh}", f"{shown} × {n.en}"), v) for s, n, v in inner], False
+        case ir.Length(arg=ref_node):
+            block = name_of(spec, check, instance, "text", ref_node.block, ref_node.previous)
+            return [(1, Text(f"length({block.zh})", f"length({block.en})"), _num(env.number(expr)))], False
+        case ir.Const(value=value):
+            text = f"{value:f}"
+            return [(1, Text(text, text), Text(text, text))], True
+        case ir.TextConst(value=value):
+            text = f"「{value}」"
+            return [(1, Text(text, text), Text(text, text))], True
+        case _:  # a side of a comparison is never a condition
+            ir.not_a_number(expr)
 
 
 def _join(terms: list[tuple[int, Text]], lang: str) -> str:

@@ -3,8 +3,9 @@ renames them, so that a renamed cell alone does not make a check's expression lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import assert_never
 
 from gaidsl.language import ir
 from gaidsl.migrations.migration import Migration
@@ -19,26 +20,55 @@ def rename_cells(expr: ir.Expr, m: Migration) -> ir.Expr:
             return ir.CellRef(fate.targets[0], ref.previous)
         return ref
 
-    mapped: ir.Expr = _map(expr, cell)
-    return mapped
+    return _map(expr, cell)
 
 
-def _map(expr: Any, cell: Any) -> Any:  # an IR expression with its cell references replaced
-    if isinstance(expr, ir.CellRef):
-        return cell(expr)
-    if isinstance(expr, ir.Sum):
-        return ir.Sum(tuple((s, _map(t, cell)) for s, t in expr.terms))
-    if isinstance(expr, ir.Scale):
-        return ir.Scale(expr.factor, _map(expr.arg, cell))
-    if isinstance(expr, ir.Compare):
-        return ir.Compare(expr.op, _map(expr.left, cell), _map(expr.right, cell))
-    if isinstance(expr, ir.And | ir.Or):
-        return type(expr)(tuple(_map(a, cell) for a in expr.args))
-    if isinstance(expr, ir.Not):
-        return ir.Not(_map(expr.arg, cell))
-    if isinstance(expr, ir.Implies):
-        return ir.Implies(_map(expr.condition, cell), _map(expr.then, cell))
-    return expr
+CellMap = Callable[[ir.CellRef], ir.CellRef]
+
+
+def _map(expr: ir.Expr, cell: CellMap) -> ir.Expr:
+    """An IR expression with its cell references replaced."""
+    match expr:
+        case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length():
+            return _map_number(expr, cell)
+        case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+            return _map_condition(expr, cell)
+        case ir.TextConst() | ir.TextRef():
+            return expr
+        case _:
+            assert_never(expr)
+
+
+def _map_number(expr: ir.NumExpr, cell: CellMap) -> ir.NumExpr:
+    match expr:
+        case ir.CellRef():
+            return cell(expr)
+        case ir.Sum(terms=terms):
+            return ir.Sum(tuple((s, _map_number(t, cell)) for s, t in terms))
+        case ir.Scale(factor=factor, arg=arg):
+            return ir.Scale(factor, _map_number(arg, cell))
+        case ir.Const() | ir.FieldRef() | ir.Length():
+            return expr
+        case _:
+            assert_never(expr)
+
+
+def _map_condition(expr: ir.BoolExpr, cell: CellMap) -> ir.BoolExpr:
+    match expr:
+        case ir.Compare(op=op, left=left, right=right):
+            return ir.Compare(op, _map(left, cell), _map(right, cell))
+        case ir.And(args=args):
+            return ir.And(tuple(_map_condition(a, cell) for a in args))
+        case ir.Or(args=args):
+            return ir.Or(tuple(_map_condition(a, cell) for a in args))
+        case ir.Not(arg=arg):
+            return ir.Not(_map_condition(arg, cell))
+        case ir.Implies(condition=condition, then=then):
+            return ir.Implies(_map_condition(condition, cell), _map_condition(then, cell))
+        case ir.Mentions() | ir.Empty():
+            return expr
+        case _:
+            assert_never(expr)
 
 
 # ---------------------------------------------------------------------------------------------------- as text
@@ -49,40 +79,41 @@ _OPS = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
 def expr_text(expr: ir.Expr) -> str:
     """A check's expression over cell keys, for people: ``a + b = c``."""
-    if isinstance(expr, ir.Const):
-        return _number(expr.value)
-    if isinstance(expr, ir.TextConst):
-        return '"' + expr.value + '"'
-    if isinstance(expr, ir.CellRef):
-        return ("previous." if expr.previous else "") + expr.cell
-    if isinstance(expr, ir.FieldRef):
-        return ("previous." if expr.previous else "") + expr.field
-    if isinstance(expr, ir.TextRef):
-        return ("previous." if expr.previous else "") + expr.block
-    if isinstance(expr, ir.Sum):
-        out = ""
-        for i, (sign, term) in enumerate(expr.terms):
-            text = expr_text(term)
-            out += (text if sign > 0 else f"-{text}") if i == 0 else (f" + {text}" if sign > 0 else f" - {text}")
-        return out or "0"
-    if isinstance(expr, ir.Scale):
-        return f"{_number(expr.factor)} × ({expr_text(expr.arg)})"
-    if isinstance(expr, ir.Length):
-        return f"length({expr_text(expr.arg)})"
-    if isinstance(expr, ir.Compare):
-        return f"{expr_text(expr.left)} {_OPS.get(expr.op, expr.op)} {expr_text(expr.right)}"
-    if isinstance(expr, ir.And | ir.Or):
-        word = " and " if isinstance(expr, ir.And) else " or "
-        return word.join(f"({expr_text(a)})" for a in expr.args)
-    if isinstance(expr, ir.Not):
-        return f"not ({expr_text(expr.arg)})"
-    if isinstance(expr, ir.Implies):
-        return f"if {expr_text(expr.condition)} then {expr_text(expr.then)}"
-    if isinstance(expr, ir.Mentions):
-        return f"mentions({expr_text(expr.arg)}, " + ", ".join(f'"{w}"' for w in expr.words) + ")"
-    if isinstance(expr, ir.Empty):
-        return f"empty({expr_text(expr.arg)})"
-    return repr(expr)
+    match expr:
+        case ir.Const(value=value):
+            return _number(value)
+        case ir.TextConst(value=value):
+            return '"' + value + '"'
+        case ir.CellRef(cell=key, previous=previous) | ir.FieldRef(field=key, previous=previous):
+            return ("previous." if previous else "") + key
+        case ir.TextRef(block=key, previous=previous):
+            return ("previous." if previous else "") + key
+        case ir.Sum(terms=terms):
+            out = ""
+            for i, (sign, term) in enumerate(terms):
+                text = expr_text(term)
+                out += (text if sign > 0 else f"-{text}") if i == 0 else (f" + {text}" if sign > 0 else f" - {text}")
+            return out or "0"
+        case ir.Scale(factor=factor, arg=arg):
+            return f"{_number(factor)} × ({expr_text(arg)})"
+        case ir.Length(arg=ref):
+            return f"length({expr_text(ref)})"
+        case ir.Compare(op=op, left=left, right=right):
+            return f"{expr_text(left)} {_OPS.get(op, op)} {expr_text(right)}"
+        case ir.And(args=args):
+            return " and ".join(f"({expr_text(a)})" for a in args)
+        case ir.Or(args=args):
+            return " or ".join(f"({expr_text(a)})" for a in args)
+        case ir.Not(arg=arg):
+            return f"not ({expr_text(arg)})"
+        case ir.Implies(condition=condition, then=then):
+            return f"if {expr_text(condition)} then {expr_text(then)}"
+        case ir.Mentions(arg=ref, words=words):
+            return f"mentions({expr_text(ref)}, " + ", ".join(f'"{w}"' for w in words) + ")"
+        case ir.Empty(arg=ref):
+            return f"empty({expr_text(ref)})"
+        case _:
+            assert_never(expr)
 
 
 def var_text(ref: ir.CellRef) -> str:

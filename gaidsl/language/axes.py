@@ -64,7 +64,7 @@ class AxisBuilder:
             node = ir.Member(
                 key=member.key,
                 label=member.label,
-                kind=member.kind,
+                kind=ir.narrow(member.kind, ir.MEMBER_KINDS),
                 path=(*path, member.key),
                 labels=(*labels, member.label),
                 parent=parent,

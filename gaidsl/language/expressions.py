@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import attrs
 
@@ -226,13 +226,13 @@ class ExpressionLowerer:
     def _compare(self, expr: ast.Compare, scope: Scope) -> Typed:
         left, right = self._lower_all((expr.left, expr.right), scope)
         if left.kind == TEXT and right.kind == TEXT and expr.op in ("==", "!="):
-            return Typed(ir.Compare(expr.op, left.expr, right.expr), BOOL)
+            return Typed(ir.Compare(ir.narrow(expr.op, ir.COMPARE_OPS), left.expr, right.expr), BOOL)
         self._want(left, NUM, expr.left, expr.op)
         self._want(right, NUM, expr.right, expr.op)
         ok, _ = self._unit_join(left, right)
         if not ok:
             raise self._fail(error("GAI202", expr.span, left=left.unit, right=right.unit))
-        return Typed(ir.Compare(expr.op, left.expr, right.expr), BOOL)
+        return Typed(ir.Compare(ir.narrow(expr.op, ir.COMPARE_OPS), left.expr, right.expr), BOOL)
 
     # -------------------------------------------------------------------------------------------- functions
     def _call(self, expr: ast.Call, scope: Scope) -> Typed:
@@ -529,16 +529,18 @@ class ExpressionLowerer:
 
 
 def _constant_value(expr: ir.Expr) -> Decimal:
-    if isinstance(expr, ir.Const):
-        return expr.value
-    if isinstance(expr, ir.Scale):
-        return expr.factor * _constant_value(expr.arg)
-    if isinstance(expr, ir.Sum):
-        return sum((sign * _constant_value(term) for sign, term in expr.terms), Decimal(0))
-    try:
-        return Decimal(str(expr))
-    except InvalidOperation as exc:  # pragma: no cover - only constants reach here
-        raise TypeError(expr) from exc
+    """The value of an expression the lowering marked constant (numbers, and sums and multiples of them)."""
+    match expr:
+        case ir.Const(value=value):
+            return value
+        case ir.Scale(factor=factor, arg=arg):
+            return factor * _constant_value(arg)
+        case ir.Sum(terms=terms):
+            return sum((sign * _constant_value(term) for sign, term in terms), Decimal(0))
+        case ir.CellRef() | ir.FieldRef() | ir.Length():  # pragma: no cover - only constants reach here
+            raise TypeError(f"not a constant: {expr!r}")
+        case _:
+            ir.not_a_number(expr)
 
 
 def _head_span(span: Span | None, text: str) -> Span | None:

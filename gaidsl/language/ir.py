@@ -9,13 +9,63 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from typing import Any, Literal, NoReturn, TypeVar, assert_never
 
 import attrs
 
 from gaidsl.language.diagnostics import Text
 from gaidsl.language.source import Span
 
-NUMERIC_KINDS = ("count", "integer", "amount")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+_L = TypeVar("_L", bound=str)
+
+
+class FrozenDict(dict[_K, _V]):
+    """A dict that refuses every change: the IR's mappings, so that nothing edits a spec that caches (the samplers',
+    the strategies' templates) hold by identity. A ``dict`` subclass rather than ``types.MappingProxyType`` so that
+    lookups stay as fast as a dict's and a spec still pickles and deep-copies."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError(f"the IR is immutable: {type(self).__name__} does not support item assignment or changes")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+
+def frozen(mapping: Mapping[str, object]) -> FrozenDict[str, object]:
+    """The converter of every IR mapping: a read-only copy (the lowering step's own dicts stay its own).
+
+    Typed over ``object`` because mypy's attrs plugin cannot bind a generic converter; the fields keep their precise
+    types for readers."""
+    return mapping if isinstance(mapping, FrozenDict) else FrozenDict(mapping)
+
+
+def narrow(value: str, allowed: tuple[_L, ...]) -> _L:
+    """``value`` as one of the ``Literal`` values ``allowed`` (the parser's strings made IR discriminators)."""
+    for option in allowed:
+        if value == option:
+            return option
+    raise ValueError(f"{value!r} is not one of {allowed}")
+
+
+CellKind = Literal["count", "integer", "amount", "text", "date", "choice"]
+CELL_KINDS: tuple[CellKind, ...] = ("count", "integer", "amount", "text", "date", "choice")
+NUMERIC_KINDS: tuple[CellKind, ...] = ("count", "integer", "amount")
+MemberKind = Literal["leaf", "group", "total"]
+MEMBER_KINDS: tuple[MemberKind, ...] = ("leaf", "group", "total")
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+AxisKind = Literal["row", "column"]
+AXIS_KINDS: tuple[AxisKind, ...] = ("row", "column")
+CompareOp = Literal["==", "!=", "<=", ">=", "<", ">"]
+COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
+CheckOrigin = Literal["declared", "total"]  # written in the spec, or the structural check of a total member
+SectionItemKind = Literal["table", "text", "check"]
 
 
 @attrs.frozen
@@ -31,7 +81,7 @@ class CellType:
     """``count`` (whole ≥ 0), ``integer`` (signed), ``amount`` (decimal ≥ 0 with unit and decimals), ``text``,
     ``date`` or ``choice``."""
 
-    kind: str
+    kind: CellKind
     unit: str | None = None
     decimals: int | None = None
     choices: tuple[str, ...] = ()
@@ -58,7 +108,7 @@ DEFAULT_UNIT = "件"
 class Member:
     key: str
     label: str
-    kind: str  # "leaf" | "group" | "total"
+    kind: MemberKind
     path: tuple[str, ...]
     labels: tuple[str, ...]
     parent: str | None = None
@@ -83,7 +133,7 @@ class Axis:
     key: str
     label: str | None
     members: tuple[Member, ...]  # document order, groups before their children
-    by_key: Mapping[str, Member] = attrs.field(eq=False, repr=False)
+    by_key: Mapping[str, Member] = attrs.field(eq=False, repr=False, converter=frozen)
 
     @property
     def data_members(self) -> tuple[Member, ...]:
@@ -175,7 +225,7 @@ class Field:
 class Section:
     key: str
     label: str
-    items: tuple[tuple[str, str], ...]  # ("table" | "text" | "check", key) in document order
+    items: tuple[tuple[SectionItemKind, str], ...]  # (kind, key) in document order
     span: Span | None = attrs.field(default=None, eq=False)
 
 
@@ -230,7 +280,7 @@ class Length:
 
 @attrs.frozen
 class Compare:
-    op: str
+    op: CompareOp
     left: Expr
     right: Expr
 
@@ -267,30 +317,55 @@ class Empty:
     arg: TextRef
 
 
+# The closed families of expression nodes. A new node joins one of them, and mypy then names every walker that must
+# handle it: a walker over all nodes ends in ``case _: assert_never(node)``; a walker over one family ends in
+# ``case _: not_a_number(node)`` (``not_a_text``, ``not_a_condition``), whose parameter admits only the other families.
 NumExpr = Const | CellRef | FieldRef | Sum | Scale | Length
 BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty
-Expr = NumExpr | BoolExpr | TextConst | TextRef
+TextExpr = TextConst | TextRef
+Expr = NumExpr | BoolExpr | TextExpr
+
+
+def not_a_number(expr: BoolExpr | TextExpr) -> NoReturn:
+    """The last case of a walker over number expressions: typed so that a number node left unhandled fails mypy."""
+    raise TypeError(f"not a number expression: {expr!r}")
+
+
+def not_a_text(expr: NumExpr | BoolExpr) -> NoReturn:
+    """The last case of a walker over text operands: text nodes, and the fields and cells (numbers' nodes) that hold
+    text; typed so that a text node left unhandled fails mypy."""
+    raise TypeError(f"not a text expression: {expr!r}")
+
+
+def not_a_condition(expr: NumExpr | TextExpr) -> NoReturn:
+    """The last case of a walker over conditions: typed so that a condition node left unhandled fails mypy."""
+    raise TypeError(f"not a condition: {expr!r}")
 
 
 def walk(expr: Expr) -> Iterator[Expr]:
     """Every node of an expression, parents first."""
     yield expr
-    if isinstance(expr, Sum):
-        for _, term in expr.terms:
-            yield from walk(term)
-    elif isinstance(expr, Scale | Not):
-        yield from walk(expr.arg)
-    elif isinstance(expr, Length | Mentions | Empty):
-        yield expr.arg
-    elif isinstance(expr, Compare):
-        yield from walk(expr.left)
-        yield from walk(expr.right)
-    elif isinstance(expr, And | Or):
-        for arg in expr.args:
+    match expr:
+        case Sum(terms=terms):
+            for _, term in terms:
+                yield from walk(term)
+        case Scale(arg=arg) | Not(arg=arg):
             yield from walk(arg)
-    elif isinstance(expr, Implies):
-        yield from walk(expr.condition)
-        yield from walk(expr.then)
+        case Length(arg=ref) | Mentions(arg=ref) | Empty(arg=ref):
+            yield ref
+        case Compare(left=left, right=right):
+            yield from walk(left)
+            yield from walk(right)
+        case And(args=args) | Or(args=args):
+            for arg in args:
+                yield from walk(arg)
+        case Implies(condition=condition, then=then):
+            yield from walk(condition)
+            yield from walk(then)
+        case Const() | TextConst() | CellRef() | FieldRef() | TextRef():
+            pass
+        case _:
+            assert_never(expr)
 
 
 def cells_of(expr: Expr) -> tuple[CellRef, ...]:
@@ -321,13 +396,13 @@ class CheckInstance:
 class Check:
     key: str
     label: str | None
-    severity: str
+    severity: Severity
     message: Text
     tolerance: Decimal | None
-    broadcast: str | None
+    broadcast: AxisKind | None
     table: str | None
     section: str | None
-    origin: str  # "declared" | "total"
+    origin: CheckOrigin
     instances: tuple[CheckInstance, ...]
     span: Span | None = attrs.field(default=None, eq=False)
 
@@ -346,7 +421,7 @@ class RemovedCheck:
 
     key: str
     label: str | None
-    severity: str
+    severity: Severity
     reason: str
     table: str | None  # where the removed check was (in the base)
     section: str | None
@@ -393,13 +468,13 @@ class Spec:
     version: str
     title: str | None
     basis: tuple[str, ...]
-    units: Mapping[str, Unit]
-    fields: Mapping[str, Field]
+    units: Mapping[str, Unit] = attrs.field(converter=frozen)
+    fields: Mapping[str, Field] = attrs.field(converter=frozen)
     sections: tuple[Section, ...]
-    tables: Mapping[str, Table]
-    texts: Mapping[str, TextBlock]
+    tables: Mapping[str, Table] = attrs.field(converter=frozen)
+    texts: Mapping[str, TextBlock] = attrs.field(converter=frozen)
     checks: tuple[Check, ...]
-    cells: Mapping[str, Cell]
+    cells: Mapping[str, Cell] = attrs.field(converter=frozen)
     file: str
     extends: tuple[str, ...] = ()  # the chain of base spec files, nearest first
     removed_checks: tuple[RemovedCheck, ...] = ()  # checks of a base that overlays removed (never evaluated)
@@ -433,10 +508,14 @@ class Spec:
 
 def is_text(spec: Spec, expr: Expr) -> bool:
     """Whether an operand of a comparison is text (a text constant, a text block, or a non-numeric field or cell)."""
-    if isinstance(expr, TextConst | TextRef):
-        return True
-    if isinstance(expr, FieldRef):
-        return not spec.fields[expr.field].type.numeric
-    if isinstance(expr, CellRef):
-        return not spec.cells[expr.cell].type.numeric
-    return False
+    match expr:
+        case TextConst() | TextRef():
+            return True
+        case FieldRef(field=field):
+            return not spec.fields[field].type.numeric
+        case CellRef(cell=cell):
+            return not spec.cells[cell].type.numeric
+        case Const() | Sum() | Scale() | Length() | Compare() | And() | Or() | Not() | Implies() | Mentions() | Empty():
+            return False
+        case _:
+            assert_never(expr)

@@ -87,7 +87,7 @@ class Lowerer:
             ir.RemovedCheck(
                 key=r.check.key,
                 label=r.check.label,
-                severity=r.check.severity or "error",
+                severity=ir.narrow(r.check.severity or "error", ir.SEVERITIES),
                 reason=r.removal.reason,
                 table=r.table,
                 section=r.section,
@@ -151,7 +151,7 @@ class Lowerer:
             if choice in seen:
                 self.diagnostics.append(error("GAI210", node.span, value=choice))
             seen.add(choice)
-        return ir.CellType(node.kind, unit, node.decimals, node.choices)
+        return ir.CellType(ir.narrow(node.kind, ir.CELL_KINDS), unit, node.decimals, node.choices)
 
     # -------------------------------------------------------------------------------------------- declarations
     def _claim(self, key: str, kind: ast.Table | ast.TextBlock | ast.Field) -> bool:
@@ -175,7 +175,7 @@ class Lowerer:
         self.dimensions[node.key] = AxisBuilder(node.key, node.label, self.diagnostics, self._type).build(node.members)
 
     def _section(self, node: ast.Section) -> list[tuple[ast.Check, ir.Table | None, str | None]]:
-        items: list[tuple[str, str]] = []
+        items: list[tuple[ir.SectionItemKind, str]] = []
         checks: list[tuple[ast.Check, ir.Table | None, str | None]] = []
         if not node.items:
             self.diagnostics.append(warning("GAI313", node.span, name=node.key))
@@ -392,10 +392,10 @@ class Lowerer:
         return ir.Check(
             key=node.key,
             label=node.label,
-            severity=node.severity or "error",
+            severity=ir.narrow(node.severity or "error", ir.SEVERITIES),
             message=self._message(node),
             tolerance=tolerance,
-            broadcast=node.broadcast,
+            broadcast=ir.narrow(node.broadcast, ir.AXIS_KINDS) if node.broadcast is not None else None,
             table=table.key if table else None,
             section=section,
             origin="declared",

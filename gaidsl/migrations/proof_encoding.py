@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 import z3  # type: ignore[import-untyped]
@@ -24,23 +24,29 @@ from gaidsl.migrations.type_verdicts import type_change
 
 def shift(expr: ir.Expr) -> ir.Expr:
     """The same expression read on last year's report (every reference made ``previous``)."""
-    if isinstance(expr, ir.CellRef | ir.FieldRef | ir.TextRef):
-        return attrs.evolve(expr, previous=True)
-    if isinstance(expr, ir.Sum):
-        return ir.Sum(tuple((sign, _num(shift(term))) for sign, term in expr.terms))
-    if isinstance(expr, ir.Scale):
-        return ir.Scale(expr.factor, _num(shift(expr.arg)))
-    if isinstance(expr, ir.Length | ir.Mentions | ir.Empty):
-        return attrs.evolve(expr, arg=attrs.evolve(expr.arg, previous=True))
-    if isinstance(expr, ir.Compare):
-        return ir.Compare(expr.op, shift(expr.left), shift(expr.right))
-    if isinstance(expr, ir.And | ir.Or):
-        return type(expr)(tuple(_bool(shift(a)) for a in expr.args))
-    if isinstance(expr, ir.Not):
-        return ir.Not(_bool(shift(expr.arg)))
-    if isinstance(expr, ir.Implies):
-        return ir.Implies(_bool(shift(expr.condition)), _bool(shift(expr.then)))
-    return expr
+    match expr:
+        case ir.CellRef() | ir.FieldRef() | ir.TextRef():
+            return attrs.evolve(expr, previous=True)
+        case ir.Sum(terms=terms):
+            return ir.Sum(tuple((sign, _num(shift(term))) for sign, term in terms))
+        case ir.Scale(factor=factor, arg=arg):
+            return ir.Scale(factor, _num(shift(arg)))
+        case ir.Length(arg=ref) | ir.Mentions(arg=ref) | ir.Empty(arg=ref):
+            return attrs.evolve(expr, arg=attrs.evolve(ref, previous=True))
+        case ir.Compare(op=op, left=left, right=right):
+            return ir.Compare(op, shift(left), shift(right))
+        case ir.And(args=args):
+            return ir.And(tuple(_bool(shift(a)) for a in args))
+        case ir.Or(args=args):
+            return ir.Or(tuple(_bool(shift(a)) for a in args))
+        case ir.Not(arg=arg):
+            return ir.Not(_bool(shift(arg)))
+        case ir.Implies(condition=condition, then=then):
+            return ir.Implies(_bool(shift(condition)), _bool(shift(then)))
+        case ir.Const() | ir.TextConst():
+            return expr
+        case _:
+            assert_never(expr)
 
 
 def _num(expr: ir.Expr) -> ir.NumExpr:
@@ -63,21 +69,25 @@ def refs(expr: ir.Expr) -> list[VarKey]:
 
 def kleene(expr: ir.Expr, atom: Any) -> tuple[Z3, Z3]:
     """(definitely true, definitely false) of a condition; ``atom(e)`` gives (known, formula) of an atom."""
-    if isinstance(expr, ir.And | ir.Or):
-        parts = [kleene(a, atom) for a in expr.args]
-        trues, falses = [t for t, _ in parts], [f for _, f in parts]
-        if isinstance(expr, ir.And):
-            return z3.And(*trues), z3.Or(*falses)
-        return z3.Or(*trues), z3.And(*falses)
-    if isinstance(expr, ir.Not):
-        true, false = kleene(expr.arg, atom)
-        return false, true
-    if isinstance(expr, ir.Implies):
-        c_true, c_false = kleene(expr.condition, atom)
-        t_true, t_false = kleene(expr.then, atom)
-        return z3.Or(c_false, t_true), z3.And(c_true, t_false)
-    known, formula = atom(expr)
-    return z3.And(known, formula), z3.And(known, z3.Not(formula))
+    match expr:
+        case ir.And(args=args):
+            parts = [kleene(a, atom) for a in args]
+            return z3.And(*[t for t, _ in parts]), z3.Or(*[f for _, f in parts])
+        case ir.Or(args=args):
+            parts = [kleene(a, atom) for a in args]
+            return z3.Or(*[t for t, _ in parts]), z3.And(*[f for _, f in parts])
+        case ir.Not(arg=arg):
+            true, false = kleene(arg, atom)
+            return false, true
+        case ir.Implies(condition=condition, then=then):
+            c_true, c_false = kleene(condition, atom)
+            t_true, t_false = kleene(then, atom)
+            return z3.Or(c_false, t_true), z3.And(c_true, t_false)
+        case ir.Compare() | ir.Mentions() | ir.Empty():
+            known, formula = atom(expr)
+            return z3.And(known, formula), z3.And(known, z3.Not(formula))
+        case _:
+            ir.not_a_condition(expr)
 
 
 @attrs.frozen(eq=False)

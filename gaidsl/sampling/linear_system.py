@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 
@@ -66,21 +66,27 @@ def linear(expr: ir.Expr, index: Mapping[VarKey, int]) -> Row | None:
 
     def walk(node: ir.Expr, factor: Fraction) -> bool:
         nonlocal constant
-        if isinstance(node, ir.Const):
-            constant += factor * Fraction(node.value)
-            return True
-        if isinstance(node, ir.CellRef | ir.FieldRef):
-            key = Encoder.key_of(node)
-            if key not in index:
+        match node:
+            case ir.Const(value=value):
+                constant += factor * Fraction(value)
+                return True
+            case ir.CellRef() | ir.FieldRef():
+                key = Encoder.key_of(node)
+                if key not in index:
+                    return False
+                slot = index[key]
+                coefficients[slot] = coefficients.get(slot, Fraction(0)) + factor
+                return True
+            case ir.Sum(terms=terms):
+                return all(walk(term, factor * sign) for sign, term in terms)
+            case ir.Scale(factor=scale, arg=arg):
+                return walk(arg, factor * Fraction(scale))
+            case ir.Length() | ir.TextConst() | ir.TextRef():  # a text length or a text: not a linear variable
                 return False
-            slot = index[key]
-            coefficients[slot] = coefficients.get(slot, Fraction(0)) + factor
-            return True
-        if isinstance(node, ir.Sum):
-            return all(walk(term, factor * sign) for sign, term in node.terms)
-        if isinstance(node, ir.Scale):
-            return walk(node.arg, factor * Fraction(node.factor))
-        return False
+            case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                return False
+            case _:
+                assert_never(node)
 
     if not walk(expr, Fraction(1)):
         return None
