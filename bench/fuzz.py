@@ -556,7 +556,7 @@ def run(n: int, seed: int, on_progress: Callable[[int], None] | None = None) -> 
 
 
 def _table(tally: Tally, n: int) -> str:
-    rows = [("", *OUTCOMES, "total")]
+    rows: list[tuple[str, ...]] = [("", *OUTCOMES, "total")]
     for kind in ("mutant", "garbage"):
         counts = [tally.by_kind[kind, o] for o in OUTCOMES]
         rows.append((kind, *map(str, counts), str(sum(counts))))

@@ -17,7 +17,8 @@ import io
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,7 +49,7 @@ def timed(run: Callable[[], T]) -> tuple[T, float, float]:
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)), line]
@@ -83,19 +84,24 @@ def main() -> None:
     from gaidsl.sampling.samples import valid_samples
 
     folder = Path(tempfile.mkdtemp(prefix="gaidsl-bench-migration-"))
-    rows = []
+    rows: list[tuple[str, ...]] = []
     shipped = None
     for name, change in VARIANTS.items():
         path = variant_file(folder, name, change)
-        compilation, wall, cpu = timed(lambda p=path: compile_file(p))  # type: ignore[misc]
+        compilation, wall, cpu = timed(partial(compile_file, path))
         migration = compilation.migration
         if migration is None:
             rows.append((name, f"{wall:.2f}", f"{cpu:.2f}", "-", "-", "static errors", "-"))
             continue
         shipped = shipped or migration
-        proof, p_wall, p_cpu = timed(lambda m=migration: prove(m))  # type: ignore[misc]
+        proof, p_wall, p_cpu = timed(partial(prove, migration))
         example = proof.counterexample
-        verdict = "holds" if proof.holds else "undecided" if proof.holds is None else f"fails ({example.stage})"
+        if proof.holds is None:
+            verdict = "undecided"
+        elif proof.holds:
+            verdict = "holds"
+        else:
+            verdict = "fails" if example is None else f"fails ({example.stage})"
         broken = "" if example is None else f"{example.check or example.cell}[{example.position}]"
         rows.append((name, f"{wall:.2f}", f"{cpu:.2f}", f"{p_wall:.2f}", f"{p_cpu:.2f}", verdict, broken))
     print(table(("migration", "check s", "cpu", "prove s", "cpu", "verdict", "counterexample breaks"), rows))

@@ -31,6 +31,8 @@ RATES = {"slip": 0.02, "blank": 0.005, "empty_problems": 0.005, "no_fee": 0.005,
 BODIES = np.array(["某县人民政府", "某市发展和改革委员会", "某区教育局", "某镇人民政府", "某省生态环境厅"])
 FEES = np.array(["本年度未收取信息处理费。", "本年度收取信息处理费0元。", "未收取处理费。"])
 NO_FEE = "本年度无其他需要报告的事项。"
+# A blank entry for np.where: the 0-d object array numpy makes of None (its type stubs take no bare None).
+BLANK = np.array(None, dtype=object)
 
 
 def _leaf_columns(table: ir.Table) -> tuple[list[str], str]:
@@ -66,9 +68,9 @@ def generate(spec: ir.Spec, n: int, seed: int = 0, rates: dict[str, float] | Non
         cells[f"requests.received.{column}"] = np.maximum(received, 0)
         cells[f"requests.carried_in.{column}"] = carried_in
         cells[f"requests.carried_out.{column}"] = carried_out
-    for row in requests.rows.data_members:
-        parts = [cells[f"requests.{row.key}.{c}"] for c in applicants]
-        cells[f"requests.{row.key}.{total_column}"] = np.sum(parts, axis=0)
+    for member in requests.rows.data_members:
+        parts = [cells[f"requests.{member.key}.{c}"] for c in applicants]
+        cells[f"requests.{member.key}.{total_column}"] = np.sum(parts, axis=0)
     appeals = spec.tables["appeals"]
     for member in appeals.columns.data_members:
         if member.kind == "leaf":
@@ -93,7 +95,7 @@ def generate(spec: ir.Spec, n: int, seed: int = 0, rates: dict[str, float] | Non
             places = rng.integers(0, (cell.type.decimals or 2) + 1, n)
             units = np.where(rng.random(n) < 0.8, 0, rng.integers(1, 10**6, n))
             values = np.array([f"{u / 10**p:.{p}f}" for u, p in zip(units.tolist(), places.tolist(), strict=True)])
-            out[key] = np.where(blanks & (blank_cell == index), None, values)
+            out[key] = np.where(blanks & (blank_cell == index), BLANK, values)
         else:
             out[key] = np.ma.masked_array(cells[key], mask=blanks & (blank_cell == index))
     year = rng.integers(2021, 2025, n)
@@ -103,7 +105,7 @@ def generate(spec: ir.Spec, n: int, seed: int = 0, rates: dict[str, float] | Non
     out["fields.published"] = np.char.add((year + 1).astype(str), "-01-31")
     out["texts.overview"] = np.full(n, "（一）主动公开情况。本年度依法主动公开政府信息。")
     out["texts.problems"] = np.where(
-        rng.random(n) < rates["empty_problems"], None, "存在的问题：公开的及时性有待提高。"
+        rng.random(n) < rates["empty_problems"], BLANK, "存在的问题：公开的及时性有待提高。"
     )
     out["texts.other_matters"] = np.where(rng.random(n) < rates["no_fee"], NO_FEE, FEES[rng.integers(0, len(FEES), n)])
     return out
@@ -121,7 +123,7 @@ def write_csv(spec: ir.Spec, n: int, path: Path, seed: int = 0, rates: dict[str,
         if isinstance(values, np.ma.MaskedArray):
             arrays.append(pa.array(values.data, mask=np.ma.getmaskarray(values), type=pa.int64()))
         else:
-            arrays.append(pa.array(values))  # type: ignore[arg-type]
+            arrays.append(pa.array(values))
     table = pa.Table.from_arrays(arrays, names=header)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_suffix(".tmp")

@@ -39,15 +39,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench.* when run as ``python bench/validate.py``
 
-from baselines import duckdb_sql, pandas_check, plain_python  # noqa: E402
-from synthetic import SPEC_2021, cached_csv  # noqa: E402
-
+from bench.baselines import duckdb_sql, pandas_check, plain_python  # noqa: E402
+from bench.synthetic import SPEC_2021, cached_csv  # noqa: E402
 from gaidsl import load_spec  # noqa: E402
 from gaidsl.checking import wide_csv  # noqa: E402
 from gaidsl.checking.evaluate import evaluate  # noqa: E402
+from gaidsl.checking.report import Report  # noqa: E402
 from gaidsl.engines import database as engines  # noqa: E402
 from gaidsl.engines import wide_csv as wide_csv_engine  # noqa: E402
 from gaidsl.language import ir  # noqa: E402
@@ -125,7 +125,7 @@ def _node(spec: ir.Spec, folder: Path, path: Path, limit: int) -> tuple[float, i
         check=True,
     )
     answer = json.loads(done.stdout)
-    return answer["seconds"], answer["count"], [tuple(f) for f in answer["failures"]]  # type: ignore[misc]
+    return answer["seconds"], answer["count"], [tuple(f) for f in answer["failures"]]
 
 
 def _sql(spec: ir.Spec, path: Path, engine: str, url: str | None) -> list[Failure]:
@@ -245,8 +245,8 @@ def _head(path: Path, count: int, folder: Path) -> Path:
     return head
 
 
-def _first(spec: ir.Spec, path: Path, count: int) -> list[Any]:
-    out = []
+def _first(spec: ir.Spec, path: Path, count: int) -> list[tuple[str, Report, str | None]]:
+    out: list[tuple[str, Report, str | None]] = []
     for item in wide_csv.read_wide_csv(spec, path):
         if len(out) >= count:
             break

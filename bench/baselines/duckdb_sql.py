@@ -49,6 +49,6 @@ def validate_csv(path: str | Path) -> list[Failure]:
     con = duckdb.connect()
     try:
         con.execute(f"CREATE TABLE r AS SELECT * FROM read_csv('{path}', header = true)")
-        return [tuple(row) for row in con.execute(query()).fetchall()]  # type: ignore[misc]
+        return [tuple(row) for row in con.execute(query()).fetchall()]
     finally:
         con.close()
