@@ -21,6 +21,7 @@ from gaidsl.cli.output import plan_writes, write_files
 from gaidsl.diff.changes import KIND, WHAT, Change, Diff, diff
 from gaidsl.language.compiler import Compilation, compile_file
 from gaidsl.language.diagnostics import Lang, render_json, render_text, say
+from gaidsl.targets import environment
 
 EXIT_OK, EXIT_BREAKING, EXIT_INPUT = 0, 1, 2
 
@@ -181,12 +182,8 @@ def _describe(change: Change, lang: Lang) -> str:
 
 
 def render_html(result: Diff) -> str:
-    import jinja2
-
     folder = Path(__file__).resolve().parent / "templates"
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    env = environment(folder, page=True)
     old, new = result.old, result.new
     rows = []
     for group, changes in groups(result):

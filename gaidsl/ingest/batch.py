@@ -30,6 +30,7 @@ from gaidsl.ingest.model import LogEntry
 from gaidsl.ingest.normalise import label_key
 from gaidsl.ingest.reader import Result, ingest_file, unreadable_entry
 from gaidsl.language import ir
+from gaidsl.targets import environment
 
 FOLDER_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".xlsx"})
 """What a folder is searched for (a file named on the command line is read whatever its name); hidden files and the
@@ -284,12 +285,8 @@ def summary_csv(items: Iterable[Item]) -> str:
 
 
 def summary_html(items: Sequence[Item], title: str = "gaidsl ingest") -> str:
-    import jinja2
-
     template_dir = Path(__file__).resolve().parent / "templates"
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    env = environment(template_dir, page=True)
     checks: dict[str, dict[str, Any]] = {}
     for item in items:
         if item.evaluation is None:
