@@ -1,4 +1,4 @@
-"""Text normalisation for reading reports: character widths, punctuation, label keys, numbers in cells.
+"""Text normalisation for reading reports: punctuation, label keys, numbers in cells.
 
 Label keys
     Two labels are compared by their *keys*: the text with full-width Latin letters and digits folded to half
@@ -48,11 +48,6 @@ def label_key(text: str) -> str:
     """The key two labels are compared by: folded, without spaces, punctuation, brackets or quotes."""
     folded = fold(text)
     return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a monospaced layout (CJK and full-width characters count two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @functools.lru_cache(maxsize=65536)
