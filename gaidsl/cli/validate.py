@@ -20,7 +20,7 @@ from gaidsl.cli.previous_report import read_previous
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
 from gaidsl.language.compiler import compile_file
-from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
+from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 
@@ -60,9 +60,8 @@ def _write(text: str, stream: Any = None) -> None:
 
 
 def _pick(zh: str, en: str, lang: Lang) -> str:
-    if lang == "both":
-        return zh if zh == en else f"{zh}\n{en}"
-    return zh if lang == "zh" else en
+    """Validation output's language pick: "both" puts the two on lines of their own (once when they agree)."""
+    return say(lang, zh, en, sep="\n", once=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -361,7 +360,7 @@ def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluatio
         for result in evaluation.results:
             counts[result.check][result.status] += 1
     width = max(len(k) for k in counts) if counts else 5
-    head = _pick("校验", "check", lang) if lang != "both" else "校验 check"
+    head = say(lang, "校验", "check", sep=" ")
     lines = [f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'unverif.':>8}  {'pass':>7}"]
     for check in spec.checks:
         c = counts[check.key]

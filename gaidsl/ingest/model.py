@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from gaidsl.checking.report import Missing, Report
-from gaidsl.language.diagnostics import Text
+from gaidsl.language.diagnostics import Text, say
 
 
 @attrs.frozen
@@ -128,10 +128,7 @@ class LogEntry:
 
     def render(self, lang: str = "zh") -> str:
         place = f"{self.where}: " if self.where else ""
-        text = {"zh": self.message.zh, "en": self.message.en}.get(lang) or f"{self.message.zh} / {self.message.en}"
-        if lang == "both":
-            text = f"{self.message.zh} / {self.message.en}"
-        return f"{place}{self.level}[{self.code}]: {text}"
+        return f"{place}{self.level}[{self.code}]: {say(lang, self.message.zh, self.message.en)}"
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
