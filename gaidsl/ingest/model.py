@@ -111,9 +111,6 @@ class Provenance:
         return data
 
 
-LEVELS = ("info", "warning", "error")
-
-
 @attrs.frozen
 class LogEntry:
     """One line of the reading log: ``level`` is ``info`` (how something was read), ``warning`` (something read
@@ -158,14 +155,6 @@ class Ingested:
     unread: tuple[str, ...]
     title: str | None = None
     preamble: str | None = None
-
-    @property
-    def cells_read(self) -> int:
-        return sum(1 for k in self.provenance if "." in k and not k.startswith(("field.", "text.")))
-
-    @property
-    def blank_cells(self) -> tuple[str, ...]:
-        return tuple(k for k, v in self.report.values.items() if v is Missing.BLANK and k not in self.unread)
 
     def entries(self, level: str) -> tuple[LogEntry, ...]:
         return tuple(e for e in self.log if e.level == level)
