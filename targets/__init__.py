@@ -66,13 +66,18 @@ def available() -> dict[str, Target]:
     return found
 
 
-def environment(folder: Path) -> jinja2.Environment:
-    """A Jinja2 environment for a target's templates: strict undefined, autoescape for HTML/XML templates."""
+def environment(folder: Path, *, page: bool = False) -> jinja2.Environment:
+    """The Jinja2 environment for templates in ``folder``, with strict undefined.
+
+    A target's templates (the default) are autoescaped when they are HTML/XML and written for generated code: block
+    tags take their line with them and a file's last newline is kept. A ``page`` (the HTML pages of ``gaidsl diff``
+    and ``gaidsl ingest``) is autoescaped whatever its name and keeps Jinja's default whitespace.
+    """
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
-        autoescape=jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=False),
+        autoescape=page or jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=False),
         undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        keep_trailing_newline=not page,
+        trim_blocks=not page,
+        lstrip_blocks=not page,
     )

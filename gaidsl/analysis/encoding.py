@@ -402,14 +402,6 @@ class Problem:
         assumptions = [i.holds for i in holds] + [i.fails for i in fails] + list(extra)
         return str(self.solver.check(*assumptions))
 
-    def solve_with(self, constraint: Z3, holds: Iterable[Item]) -> str:
-        self.solver.push()
-        try:
-            self.solver.add(constraint)
-            return self.solve(holds)
-        finally:
-            self.solver.pop()
-
     def core(self) -> list[Item]:
         """The items (held or negated) in the last unsat answer's core, in spec order."""
         found = {self._literal[lit.get_id()].index for lit in self.solver.unsat_core() if lit.get_id() in self._literal}

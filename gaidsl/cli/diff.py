@@ -23,6 +23,7 @@ from gaidsl.diff.changes import KIND, WHAT, Change, Diff
 from gaidsl.diff.compare import diff
 from gaidsl.language.diagnostics import Lang, render_json, render_text, say
 from gaidsl.migrations.documents import Compilation, compile_file
+from gaidsl.targets import environment
 
 EXIT_BREAKING = EXIT_PROBLEMS  # the problem diff finds: a breaking change
 
@@ -183,12 +184,8 @@ def _describe(change: Change, lang: Lang) -> str:
 
 
 def render_html(result: Diff) -> str:
-    import jinja2
-
     folder = Path(__file__).resolve().parent / "templates"
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    env = environment(folder, page=True)
     old, new = result.old, result.new
     rows = []
     for group, changes in groups(result):

@@ -7,16 +7,14 @@ from collections.abc import Sequence
 
 from gaidsl.checking.evaluate import CheckResult
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Lang
+from gaidsl.language.diagnostics import Lang, say
 
 FLAT = ("file", "check", "severity", "status", "position", "op", "left", "right", "difference", "tolerance")
 
 
 def pick(zh: str, en: str, lang: Lang) -> str:
     """``zh`` or ``en``; for "both" the two on two lines (one when they agree)."""
-    if lang == "both":
-        return zh if zh == en else f"{zh}\n{en}"
-    return zh if lang == "zh" else en
+    return say(lang, zh, en, sep="\n", once=True)
 
 
 _SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}

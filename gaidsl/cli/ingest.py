@@ -35,7 +35,7 @@ from gaidsl.cli.output import err_line, out_line
 from gaidsl.ingest import batch
 from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import render_text
+from gaidsl.language.diagnostics import render_text, say
 from gaidsl.migrations.documents import compile_file
 
 _EXAMPLES = """examples:
@@ -81,15 +81,11 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _pick(zh: str, en: str, lang: str) -> str:
-    return zh if lang == "zh" else en if lang == "en" else f"{zh} / {en}"
-
-
 def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] | None:
     if arg == "auto":
         specs = shipped_specs()
         if not specs:
-            err_line(_pick("gaidsl ingest: 未找到随附的规格文件", "gaidsl ingest: no shipped specs found", args.lang))
+            err_line(say(args.lang, "gaidsl ingest: 未找到随附的规格文件", "gaidsl ingest: no shipped specs found"))
             return None
         return specs
 
@@ -107,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         spec_arg, inputs = args.inputs[0], list(args.inputs[1:])
     if not inputs:
         err_line(
-            _pick("gaidsl ingest: 请给出要读取的报告文件", "gaidsl ingest: give the report files to read", args.lang)
+            say(args.lang, "gaidsl ingest: 请给出要读取的报告文件", "gaidsl ingest: give the report files to read")
         )
         return EXIT_INPUT
     specs = _specs(spec_arg, args)
@@ -115,12 +111,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     files, missing = batch.collect(inputs)
     for path in missing:
-        err_line(
-            _pick(f"gaidsl ingest: {path}: 文件不存在", f"gaidsl ingest: {path}: no such file or folder", args.lang)
-        )
+        err_line(say(args.lang, f"gaidsl ingest: {path}: 文件不存在", f"gaidsl ingest: {path}: no such file or folder"))
     if not files:
         if not missing:
-            err_line(_pick("gaidsl ingest: 未找到报告文件", "gaidsl ingest: no report files found", args.lang))
+            err_line(say(args.lang, "gaidsl ingest: 未找到报告文件", "gaidsl ingest: no report files found"))
         return EXIT_INPUT
     summary = len(files) > 1 or args.summary
     out = Path(args.output) if args.output else None
@@ -133,15 +127,15 @@ def run(args: argparse.Namespace) -> int:
         if existing and not args.force:
             shown = ", ".join(existing[:5]) + (" …" if len(existing) > 5 else "")
             err_line(
-                _pick(
+                say(
+                    args.lang,
                     f"gaidsl ingest: {out} 中已有文件（{shown}）；加 --force 覆盖",
                     f"gaidsl ingest: files exist in {out} ({shown}); use --force to overwrite",
-                    args.lang,
                 )
             )
             return EXIT_INPUT
         if out.exists() and not out.is_dir():
-            err_line(_pick(f"gaidsl ingest: {out} 不是文件夹", f"gaidsl ingest: {out} is not a folder", args.lang))
+            err_line(say(args.lang, f"gaidsl ingest: {out} 不是文件夹", f"gaidsl ingest: {out} is not a folder"))
             return EXIT_INPUT
     zh = args.lang == "zh"
     progress = batch.default_progress(len(files), args.progress, "读取 " if zh else "reading  ")
@@ -207,47 +201,47 @@ def reading_log(item: Any, lang: str) -> str:
     unknown = sum(1 for v in values.values() if getattr(v, "name", "") == "UNKNOWN")
     cells = len(item.result.spec.cells)
     lines += [
-        _pick(f"读取方式：{ingested.route}", f"read as: {ingested.route}", lang),
-        _pick(
+        say(lang, f"读取方式：{ingested.route}", f"read as: {ingested.route}"),
+        say(
+            lang,
             f"规格：{ingested.spec_file}（{report.version} 版）",
             f"spec: {ingested.spec_file} (version {report.version})",
-            lang,
         ),
-        _pick(f"标题：{ingested.title or '—'}", f"title: {ingested.title or '—'}", lang),
-        _pick(
+        say(lang, f"标题：{ingested.title or '—'}", f"title: {ingested.title or '—'}"),
+        say(
+            lang,
             f"单元格 {cells} 个：读取 {cells - len(ingested.unread)}，其中空白 {blank}、未知 {unknown}；"
             f"未读 {len(ingested.unread)}",
             f"cells: {cells}; read {cells - len(ingested.unread)} (blank {blank}, unknown {unknown}); "
             f"not read {len(ingested.unread)}",
-            lang,
         ),
         "",
     ]
     lines += [e.render(lang) for e in ingested.log]
     if ingested.unread:
-        lines += ["", _pick("未读取的单元格（数据文件中为空白）：", "cells not read (blank in the data file):", lang)]
+        lines += ["", say(lang, "未读取的单元格（数据文件中为空白）：", "cells not read (blank in the data file):")]
         lines += [f"  {key}" for key in ingested.unread]
     if item.result.text_checks:
-        lines += ["", _pick("第一部分文字中的数字：", "numbers quoted in part 1:", lang)]
+        lines += ["", say(lang, "第一部分文字中的数字：", "numbers quoted in part 1:")]
         for check in item.result.text_checks:
-            what = _pick(check.what.zh, check.what.en, lang)
+            what = say(lang, check.what.zh, check.what.en)
             lines.append(f"  {check.status}: {what} {check.quoted} / {check.table if check.table is not None else '—'}")
     if item.evaluation is not None:
         s = item.evaluation.summary()
         lines += [
             "",
-            _pick(
+            say(
+                lang,
                 f"校验：{s['results']} 项，通过 {s['pass']}，未通过 {s['fail']}（错误 {s['errors']}、警告 "
                 f"{s['warnings']}），无法核验 {s['unverifiable']}",
                 f"checks: {s['results']} results, {s['pass']} pass, {s['fail']} fail ({s['errors']} errors, "
                 f"{s['warnings']} warnings), {s['unverifiable']} unverifiable",
-                lang,
             ),
         ]
         if item.previous:
-            lines.append(_pick(f"上年报告：{item.previous}", f"last year's report: {item.previous}", lang))
+            lines.append(say(lang, f"上年报告：{item.previous}", f"last year's report: {item.previous}"))
         for result in item.evaluation.failures:
-            lines.append(f"  {result.severity}[{result.check}]: {_pick(result.message.zh, result.message.en, lang)}")
+            lines.append(f"  {result.severity}[{result.check}]: {say(lang, result.message.zh, result.message.en)}")
     return "\n".join(lines) + "\n"
 
 
@@ -279,21 +273,21 @@ def _table(items: list[Any], args: argparse.Namespace) -> None:
             continue
         failed = data["failed_checks"] or "—"
         out_line(
-            _pick(
+            say(
+                args.lang,
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · {data['version']} 版 · 读取 "
                 f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 未通过：{failed}",
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · version {data['version']} · read "
                 f"{data['read']}/{data['cells']} (blank {data['blank']}, not read {data['unread']}) · "
                 f"failing: {failed}",
-                args.lang,
             )
         )
     counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}
     out_line(
-        _pick(
+        say(
+            args.lang,
             f"共 {len(items)} 份：通过 {counts['ok']}，有问题 {counts['problems']}，无法读取 {counts['unreadable']}",
             f"{len(items)} reports: {counts['ok']} ok, {counts['problems']} with problems, "
             f"{counts['unreadable']} unreadable",
-            args.lang,
         )
     )

@@ -23,7 +23,7 @@ from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, to_json
+from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 from gaidsl.migrations.documents import compile_file
@@ -306,7 +306,7 @@ def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluatio
         for result in evaluation.results:
             counts[result.check][result.status] += 1
     width = max(len(k) for k in counts) if counts else 5
-    head = pick("校验", "check", lang) if lang != "both" else "校验 check"
+    head = say(lang, "校验", "check", sep=" ")
     lines = [f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'unverif.':>8}  {'pass':>7}"]
     for check in spec.checks:
         c = counts[check.key]

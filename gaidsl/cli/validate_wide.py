@@ -32,6 +32,7 @@ from gaidsl.cli.output import show
 from gaidsl.engines import database as engines
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.language import ir
+from gaidsl.language.diagnostics import say
 
 DETAIL = 3
 """Failing reports shown in detail."""
@@ -377,7 +378,7 @@ def _input_problems(args: argparse.Namespace, path: str, exc: InputProblems) -> 
         where = ", ".join(
             part for part in (f"line {line}" if line else "", f"report {report_id}" if report_id else "") if part
         )
-        head = pick("错误", "error", args.lang).split("\n")[-1] if args.lang != "both" else "错误 error"
+        head = say(args.lang, "错误", "error", sep=" ")
         out.write(f"{head}[{code or 'GAI700'}]: {path}: {where + ': ' if where else ''}{message}\n")
     if exc.more:
         out.write(
@@ -403,7 +404,7 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
     failing = [key for key, _ in tally.positions.most_common()]
     if failing:
         width = max(len(k) for k in failing[:TOP])
-        head = pick("校验", "check", lang) if lang != "both" else "校验 check"
+        head = say(lang, "校验", "check", sep=" ")
         lines.append(f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'reports':>7}  label")
         for key in failing[:TOP]:
             lines.append(

@@ -35,8 +35,6 @@ from gaidsl.language import ir
 UNKNOWN_TEXT = "未知"
 """How every renderer prints an *unknown* value (blank prints as nothing, never as 0)."""
 
-ROLES = ("title", "corner", "column", "row", "value", "absent")
-
 
 @attrs.frozen
 class Box:

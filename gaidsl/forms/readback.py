@@ -180,13 +180,6 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
     return Extracted(raw, found, places)
 
 
-def read_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>") -> Loaded:
-    try:
-        return finish(spec, extract_xlsx(spec, data, name), name)
-    except Refused as exc:
-        return Loaded(None, (exc.diagnostic,))
-
-
 # ---------------------------------------------------------------------------------------------------- docx
 
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -351,13 +344,6 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
                 raw["fields"]["body"] = signature[-2]
                 places["field.body"] = "signature"
     return Extracted(raw, written_for_docx(data), places, title)
-
-
-def read_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Loaded:
-    try:
-        return finish(spec, extract_docx(spec, data, name), name)
-    except Refused as exc:
-        return Loaded(None, (exc.diagnostic,))
 
 
 # ---------------------------------------------------------------------------------------------------- files

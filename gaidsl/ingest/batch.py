@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import attrs
+from tqdm import tqdm  # type: ignore[import-untyped]
 
 from gaidsl.checking.evaluate import Evaluation, evaluate
 from gaidsl.checking.report import Missing
@@ -30,6 +31,7 @@ from gaidsl.ingest.normalise import label_key
 from gaidsl.ingest.reader import ingest_file, unreadable_entry
 from gaidsl.ingest.result import Result
 from gaidsl.language import ir
+from gaidsl.targets import environment
 
 FOLDER_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".xlsx"})
 """What a folder is searched for (a file named on the command line is read whatever its name); hidden files and the
@@ -108,42 +110,40 @@ def output_names(paths: Sequence[Path]) -> list[str]:
 # ---------------------------------------------------------------------------------------------------- progress
 
 
-class Progress:
-    """A one-line progress bar on a terminal stream: ``[#####.....] 512/1000  51%  3.2 ms/report  name``."""
+class Progress(tqdm):  # type: ignore[misc]  # tqdm ships no type information
+    """A one-line tqdm bar on a terminal stream: ``[#####.....] 512/1000  51%  3.2 ms/report  name``."""
+
+    monitor_interval = 0  # no monitor thread: the bar is refreshed by ``step``
 
     def __init__(
         self, total: int, stream: TextIO | None = None, enabled: bool = True, width: int = 30, label: str = ""
     ) -> None:
-        self.total = total
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.enabled = enabled and total > 0
-        self.width = width
-        self.done = 0
-        self.start = time.perf_counter()
-        self.last = 0.0
+        self.name = ""
+        super().__init__(
+            total=total,
+            desc=label,
+            file=stream or sys.stderr,
+            disable=not (enabled and total > 0),
+            mininterval=0.05,
+            ascii=".#",
+            bar_format=f"{{desc}}[{{bar:{width}}}] {{n}}/{{total}} {{pct:3d}}%  {{ms:.1f}} ms/report  {{name:<30}}",
+        )
+
+    @property
+    def format_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().format_dict
+        done = max(data["n"], 1)
+        shown = self.name if len(self.name) <= 30 else "…" + self.name[-29:]
+        return {
+            **data,
+            "pct": 100 * data["n"] // max(data["total"] or 1, 1),
+            "ms": data["elapsed"] * 1000 / done,
+            "name": shown,
+        }
 
     def step(self, name: str = "") -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if self.done < self.total and now - self.last < 0.05:
-            return
-        self.last = now
-        filled = self.width * self.done // self.total
-        rate = (now - self.start) * 1000 / self.done
-        shown = name if len(name) <= 30 else "…" + name[-29:]
-        self.stream.write(
-            f"\r{self.label}[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
-            f"{100 * self.done // self.total:3d}%  {rate:.1f} ms/report  {shown:<30}"
-        )
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.name = name
+        self.update(1)
 
 
 # ---------------------------------------------------------------------------------------------------- running
@@ -286,12 +286,8 @@ def summary_csv(items: Iterable[Item]) -> str:
 
 
 def summary_html(items: Sequence[Item], title: str = "gaidsl ingest") -> str:
-    import jinja2
-
     template_dir = Path(__file__).resolve().parent / "templates"
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    env = environment(template_dir, page=True)
     checks: dict[str, dict[str, Any]] = {}
     for item in items:
         if item.evaluation is None:

@@ -42,9 +42,6 @@ class Unreadable(Exception):
         self.en = en
 
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".shtml", ""})
-
-
 def decode(data: bytes) -> str:
     if data.startswith(b"%PDF"):
         raise Unreadable(

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from gaidsl.checking.report import Missing, Report
-from gaidsl.language.diagnostics import Text
+from gaidsl.language.diagnostics import Text, say
 
 
 @attrs.frozen
@@ -111,9 +111,6 @@ class Provenance:
         return data
 
 
-LEVELS = ("info", "warning", "error")
-
-
 @attrs.frozen
 class LogEntry:
     """One line of the reading log: ``level`` is ``info`` (how something was read), ``warning`` (something read
@@ -128,10 +125,7 @@ class LogEntry:
 
     def render(self, lang: str = "zh") -> str:
         place = f"{self.where}: " if self.where else ""
-        text = {"zh": self.message.zh, "en": self.message.en}.get(lang) or f"{self.message.zh} / {self.message.en}"
-        if lang == "both":
-            text = f"{self.message.zh} / {self.message.en}"
-        return f"{place}{self.level}[{self.code}]: {text}"
+        return f"{place}{self.level}[{self.code}]: {say(lang, self.message.zh, self.message.en)}"
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -161,14 +155,6 @@ class Ingested:
     unread: tuple[str, ...]
     title: str | None = None
     preamble: str | None = None
-
-    @property
-    def cells_read(self) -> int:
-        return sum(1 for k in self.provenance if "." in k and not k.startswith(("field.", "text.")))
-
-    @property
-    def blank_cells(self) -> tuple[str, ...]:
-        return tuple(k for k, v in self.report.values.items() if v is Missing.BLANK and k not in self.unread)
 
     def entries(self, level: str) -> tuple[LogEntry, ...]:
         return tuple(e for e in self.log if e.level == level)

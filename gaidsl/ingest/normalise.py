@@ -1,4 +1,4 @@
-"""Text normalisation for reading reports: character widths, punctuation, label keys, numbers in cells.
+"""Text normalisation for reading reports: punctuation, label keys, numbers in cells.
 
 Label keys
     Two labels are compared by their *keys*: the text with full-width Latin letters and digits folded to half
@@ -48,11 +48,6 @@ def label_key(text: str) -> str:
     """The key two labels are compared by: folded, without spaces, punctuation, brackets or quotes."""
     folded = fold(text)
     return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a monospaced layout (CJK and full-width characters count two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -168,16 +163,3 @@ def parse_cell(raw: str) -> CellValue:
 def value_like(raw: str) -> bool:
     """True for a cell that holds a value or nothing (a number, blank or dash), false for label text."""
     return parse_cell(raw).kind != "text"
-
-
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
-def chinese_number(text: str) -> int | None:
-    """一 … 九十九 as an int (for part and item numbers); None if ``text`` is not one."""
-    if not text or any(c not in _CN_DIGITS + "十" for c in text):
-        return None
-    if "十" not in text:
-        return int("".join(str(_CN_DIGITS.index(c)) for c in text))
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGITS.index(tens) if tens else 1) * 10 + (_CN_DIGITS.index(ones) if ones else 0)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 
 from gaidsl.ingest.model import Block, Document, Line, Piece, Row
-from gaidsl.ingest.normalise import display_width, fold, parse_cell
+from gaidsl.ingest.normalise import fold, parse_cell
+from gaidsl.language.source import display_width
 
 _PAGE_NUMBER = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]\s*$|^\s*[-－—]\s*\d{1,3}\s*[-－—]?\s*$|^\s*第\s*\d+\s*页.*$")
 _TOKEN = re.compile(r"\S+")

@@ -32,16 +32,18 @@ class Text:
     en: str
 
     def pick(self, lang: Lang) -> str:
-        if lang == "zh":
-            return self.zh
-        if lang == "en":
-            return self.en
-        return self.zh if self.zh == self.en else f"{self.zh} / {self.en}"
+        """The text in ``lang``; for "both", ``zh / en`` (once when the two agree)."""
+        return say(lang, self.zh, self.en, once=True)
 
 
-def say(lang: Lang, zh: str, en: str) -> str:
-    """``zh``, ``en`` or, for "both", ``zh / en`` (even when the two agree, unlike :meth:`Text.pick`)."""
-    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
+def say(lang: str, zh: str, en: str, *, sep: str = " / ", once: bool = False) -> str:
+    """The one language picker: ``zh`` or ``en``; for "both" the two joined by ``sep``, or ``zh`` alone when
+    ``once`` and the two agree."""
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return zh if once and zh == en else f"{zh}{sep}{en}"
 
 
 class _Fields(dict[str, object]):

@@ -489,9 +489,6 @@ class Spec:
         """The record of the check ``key`` when an overlay removed it (and nothing added it back), else ``None``."""
         return next((r for r in self.removed_checks if r.key == key), None)
 
-    def table_of(self, cell_key: str) -> Table:
-        return self.tables[self.cells[cell_key].table]
-
     def member_cells(self, table: str, axis: str, member: str) -> tuple[str, ...]:
         """The cells of one row (``axis="row"``) or column of ``table`` itself, in the table's order."""
         t = self.tables[table]

@@ -378,5 +378,3 @@ CATALOG: dict[str, Template] = {
         "the migration {file} converts to {to}, but the spec is {spec}",
     ),
 }
-
-STAGES = ("input", "syntax", "names", "types", "structure", "overlay", "migration", "analysis", "data")

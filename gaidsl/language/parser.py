@@ -6,6 +6,7 @@ The Lark grammar lives in ``grammars/gaidsl.lark`` (shipped inside the package).
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import difflib
 import functools
@@ -62,6 +63,19 @@ _FULL_WIDTH_HINTS = {
 }
 
 
+_COMMENTS: contextvars.ContextVar[list[ast.Comment] | None] = contextvars.ContextVar("gaidsl_comments", default=None)
+"""The comments of the parse under way (each :func:`parse_tree` call sets its own list)."""
+
+
+def _on_comment(token: lark.Token) -> lark.Token:
+    """The lexer's callback for the ignored ``COMMENT`` terminal: keep each comment with its line."""
+    found = _COMMENTS.get()
+    if found is not None:
+        assert token.line is not None  # the lexer sets every token's line
+        found.append(ast.Comment(token.line, str(token)))
+    return token
+
+
 @functools.cache
 def _parser() -> lark.Lark:
     return lark.Lark(
@@ -70,6 +84,7 @@ def _parser() -> lark.Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         cache=False,
+        lexer_callbacks={"COMMENT": _on_comment},
     )
 
 
@@ -472,28 +487,19 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
         report(diagnostic)
         return len(problems) < MAX_SYNTAX_ERRORS
 
+    comments: list[ast.Comment] = []  # every ``#`` comment with its line, as the lexer passes it, for fmt to keep
+    collecting = _COMMENTS.set(comments)
     try:
         tree = _parser().parse(source.text, on_error=on_error)
     except UnexpectedInput as exc:
         if not problems:
             problems.append(_syntax_diagnostic(source, exc))
         tree = None
+    finally:
+        _COMMENTS.reset(collecting)
     if problems:
         raise DiagnosticError(problems)
-    return tree, _comments(source)
-
-
-_COMMENT_RE = re.compile(r'"(?:\\[\\"n]|[^"\\\n])*"|#[^\n]*')
-
-
-def _comments(source: SourceFile) -> list[ast.Comment]:
-    """Every ``#`` comment with its line (string contents are skipped), for the formatter to keep."""
-    found: list[ast.Comment] = []
-    for match in _COMMENT_RE.finditer(source.text):
-        if match.group(0).startswith("#"):
-            line = source.text.count("\n", 0, match.start()) + 1
-            found.append(ast.Comment(line, match.group(0)))
-    return found
+    return tree, comments
 
 
 MAX_NESTING = 200

@@ -5,8 +5,6 @@ Used by ``gaidsl fmt`` and for default check messages.
 
 from __future__ import annotations
 
-import json
-
 from gaidsl.language import ast
 
 _PRECEDENCE = {"if": 0, "or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
@@ -64,7 +62,3 @@ def expr_text(expr: ast.Expr | ast.Star) -> str:
     if isinstance(expr, ast.Neg):
         return f"-{_wrap(expr.arg, 7)}"
     raise TypeError(f"not an expression: {expr!r}")
-
-
-def json_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)

@@ -6,9 +6,10 @@ differ only in layout compare equal; that is what makes ``parse(fmt(s)) == parse
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 import attrs
+import wcwidth
 
 
 @attrs.frozen
@@ -53,16 +54,16 @@ class Span:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+_CONTROL = re.compile("([\x01-\x1f\x7f-\x9f])")
+"""The characters :func:`wcwidth.wcswidth` gives no width (-1): C0 and C1 controls but NUL."""
+
+
 def display_width(text: str) -> int:
-    """Terminal columns taken by ``text``: wide (CJK, full-width) characters take two, tabs four."""
-    width = 0
-    for char in text:
-        if char == "\t":
-            width += 4
-        elif unicodedata.combining(char):
-            continue
-        elif unicodedata.east_asian_width(char) in ("W", "F"):
-            width += 2
-        else:
-            width += 1
-    return width
+    """Terminal columns taken by ``text`` (:func:`wcwidth.wcswidth`): wide (CJK, full-width) characters take two,
+    combining and zero-width ones none, an emoji sequence as drawn; a tab takes four, another control character one.
+    """
+    width = wcwidth.wcswidth(text)
+    if width >= 0:
+        return width
+    pieces = _CONTROL.split(text)  # text and control characters in turn
+    return sum(max(wcwidth.wcswidth(p), 0) if i % 2 == 0 else 4 if p == "\t" else 1 for i, p in enumerate(pieces))

@@ -350,8 +350,4 @@ def _text(migrated: Migrated, lang: Lang) -> str:
     return "\n".join(lines)
 
 
-def log_text(migrated: Migrated, lang: Lang = "zh") -> str:
-    return _text(migrated, lang)
-
-
-__all__ = ["ACTIONS", "Entry", "Item", "Migrated", "apply", "log_text"]
+__all__ = ["ACTIONS", "Entry", "Item", "Migrated", "apply"]

@@ -120,13 +120,6 @@ def item_label(spec: ir.Spec, kind: str, key: str) -> str:
     return spec.texts[key].label or key
 
 
-def _member_label(spec: ir.Spec, table: str, axis: str, key: str) -> str:
-    found = spec.tables[table].axis(axis)
-    if found is None or key not in found.by_key:
-        return key
-    return " · ".join(found.by_key[key].labels)
-
-
 def type_text(cell_type: ir.CellType) -> str:
     return cell_type.describe()
 
