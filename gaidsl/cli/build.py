@@ -13,7 +13,7 @@ from typing import Any
 from gaidsl.cli.output import Content, plan_writes, write_files
 from gaidsl.language.compiler import compile_file
 from gaidsl.language.diagnostics import render_text
-from gaidsl.targets import available
+from gaidsl.targets.registry import available
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT = 0, 1, 2
 

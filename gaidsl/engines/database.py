@@ -44,6 +44,8 @@ from gaidsl.checking.evaluate import (
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.targets.python import target as python_target
+from gaidsl.targets.sql import target as sql
 
 ENGINES = ("duckdb", "postgres", "sqlite")
 ALL_ENGINES = ("reference", "python", *ENGINES)
@@ -57,9 +59,7 @@ class EngineMismatch(AssertionError):
 
 def sql_target() -> ModuleType:
     """The SQL target's module (``targets/sql/target.py``)."""
-    from gaidsl.targets import target_module
-
-    return target_module("sql")
+    return sql
 
 
 @attrs.frozen
@@ -326,9 +326,7 @@ def python_module(spec: ir.Spec) -> ModuleType:
     import importlib.util
     import tempfile
 
-    from gaidsl.targets import available
-
-    [(name, text)] = available()["python"].emit(spec).items()
+    [(name, text)] = python_target.emit(spec).items()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_text(str(text), encoding="utf-8")

@@ -167,4 +167,4 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.blank.html": render(spec, None)}
 
 
-TARGET = Target("html", "the report as an HTML page with the official merged headers (blank report on build)", emit)
+TARGET = Target("html", "the report as an HTML page with the official merged headers (blank report on build)", emit, render)

@@ -18,13 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from gaidsl.language import ir
-from gaidsl.targets import Files, Target, environment, target_module
+from gaidsl.targets import Files, Target, environment
+from gaidsl.targets.python import plan as P
 
 HERE = Path(__file__).resolve().parent
 CHUNK = 64  # terms per statement in long sums
-
-
-P = target_module("python", "plan.py")
 
 
 def lit(value: object) -> str:

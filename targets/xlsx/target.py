@@ -31,7 +31,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
 from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
 from gaidsl.language import ir
-from gaidsl.targets import Files, Target, target_module
+from gaidsl.targets import Files, Target
+from gaidsl.targets.xlsx.formulas import Formulas
 
 HERE = Path(__file__).resolve().parent
 META_SHEET = "_gaidsl"
@@ -276,7 +277,7 @@ class _Book:
 
     def checks_sheet(self) -> None:
         ws = self.wb.create_sheet(sheet_title(CHECKS_SHEET, self.used))
-        formulas = target_module("xlsx", "formulas.py").Formulas(
+        formulas = Formulas(
             self.spec,
             lambda k: self.ref("cell", k),
             lambda k: self.ref("field", k),
@@ -417,4 +418,4 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.xlsx": render(spec, None)}
 
 
-TARGET = Target("xlsx", "an Excel workbook: official layout, input validation, check formulas, read back", emit)
+TARGET = Target("xlsx", "an Excel workbook: official layout, input validation, check formulas, read back", emit, render)
