@@ -146,4 +146,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.form.html": form_html(spec)}
 
 
-TARGET = Target("html-form", "a blank fillable HTML form (one offline file), live checking, JSON load/save", emit, render)
+TARGET = Target(
+    "html-form", "a blank fillable HTML form (one offline file), live checking, JSON load/save", emit, render
+)

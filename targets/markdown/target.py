@@ -85,4 +85,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.blank.md": render(spec, None)}
 
 
-TARGET = Target("markdown", "the report as Markdown, tables as HTML with merged headers (blank report on build)", emit, render)
+TARGET = Target(
+    "markdown", "the report as Markdown, tables as HTML with merged headers (blank report on build)", emit, render
+)

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def html_to_pdf(html: str) -> bytes:
-    import weasyprint  # imported here: it is slow to import and needs Pango
+    import weasyprint  # type: ignore[import-untyped]  # imported here: it is slow to import and needs Pango
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -38,4 +38,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.blank.pdf": render(spec, None)}
 
 
-TARGET = Target("pdf", "the report as PDF (A4, page numbers) from the HTML rendering (blank report on build)", emit, render)
+TARGET = Target(
+    "pdf", "the report as PDF (A4, page numbers) from the HTML rendering (blank report on build)", emit, render
+)

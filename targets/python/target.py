@@ -6,9 +6,9 @@ position, reading each cell once (``v[17]``: the values are a list in cell order
 exactly: whole numbers (counts, integers) as ``int``, anything with an amount or a decimal constant in ``Decimal``
 arithmetic (100 digits, as the reference evaluator). An ``int`` sum equals the evaluator's ``Decimal`` sum of the
 same whole numbers, exponent included, and results turn ints back into Decimals, so nothing a user sees changes.
-The results are the reference evaluator's result records (``gaidsl.checking.evaluate.Evaluation.to_json_dict()["results"]``),
-field for field; the differential tests hold it to that. Every label, message and key is embedded with ``repr()``,
-never pasted into the code.
+The results are the reference evaluator's result records
+(``gaidsl.checking.evaluate.Evaluation.to_json_dict()["results"]``), field for field; the differential tests hold it
+to that. Every label, message and key is embedded with ``repr()``, never pasted into the code.
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ def _number_value(value: Decimal) -> Decimal | int | str:
     digits = len(value.as_tuple().digits)
     if digits > 15:
         return f"{value:f}"  # more digits than a spreadsheet number holds: kept as text, exactly
-    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+    exponent = value.as_tuple().exponent
+    if value == value.to_integral_value() and isinstance(exponent, int) and exponent >= 0:
         return int(value)
     return value
 
