@@ -23,11 +23,13 @@ from decimal import Decimal
 from typing import assert_never
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
-from gaidsl.checking.explain import _LISTED, _SYMBOL, _name, _where
+from gaidsl.checking.explain import LISTED as LISTED  # re-exported: the templates list that many names
+from gaidsl.checking.explain import SYMBOL
+from gaidsl.checking.explain import name as explain_name
+from gaidsl.checking.explain import where as explain_where
 from gaidsl.language import ir
 
 ZERO = Decimal(0)
-LISTED = _LISTED  # names an "unverifiable" message lists before "and N more" (gaidsl.checking.explain)
 
 
 # ---------------------------------------------------------------------------------------------------- trees
@@ -209,7 +211,7 @@ class _Builder:
         ident = (kind, key, previous)
         if ident in self.by_node:
             return
-        name = _name(self.spec, self.check, self.instance, kind, key, previous)
+        name = explain_name(self.spec, self.check, self.instance, kind, key, previous)
         numeric = type_ is not None and type_.numeric
         amount = type_ is not None and type_.kind == "amount"
         self.by_node[ident] = len(self.refs)
@@ -406,12 +408,12 @@ class _Builder:
     def message(self) -> Message:
         expr = self.instance.expr
         if isinstance(expr, ir.Compare):
-            return Message("compare", self.side(expr.left), self.side(expr.right), _SYMBOL[expr.op])
+            return Message("compare", self.side(expr.left), self.side(expr.right), SYMBOL[expr.op])
         negated = isinstance(expr, ir.Not)
         core = expr.arg if isinstance(expr, ir.Not) else expr
         if isinstance(core, ir.Mentions | ir.Empty):
-            where = _where(self.spec, self.check, self.instance)
-            name = _name(self.spec, self.check, self.instance, "text", core.arg.block, core.arg.previous)
+            where = explain_where(self.spec, self.check, self.instance)
+            name = explain_name(self.spec, self.check, self.instance, "text", core.arg.block, core.arg.previous)
             if isinstance(core, ir.Mentions):
                 words_zh = "、".join(f"「{w}」" for w in core.words)
                 words_en = ", ".join(f"'{w}'" for w in core.words)
@@ -484,7 +486,7 @@ def position(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Posi
     builder = _Builder(spec, check, instance)
     builder.collect()
     condition = builder.logic(instance.expr)
-    where = _where(spec, check, instance)
+    where = explain_where(spec, check, instance)
     return Position(
         check=check,
         instance=instance,
