@@ -51,7 +51,7 @@ from gaidsl.checking.report import Report  # noqa: E402
 from gaidsl.engines import database as engines  # noqa: E402
 from gaidsl.engines import wide_csv as wide_csv_engine  # noqa: E402
 from gaidsl.language import ir  # noqa: E402
-from gaidsl.targets import available  # noqa: E402
+from gaidsl.targets.registry import available  # noqa: E402
 
 Failure = tuple[str, str, str | None]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import os
 from pathlib import Path
@@ -10,7 +11,6 @@ from types import ModuleType
 from typing import Any
 
 from gaidsl.checking.report import BLANK, Report
-from gaidsl.cli.render import renderer
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_file, compile_text
 
@@ -38,7 +38,8 @@ def spec_from_text(text: str) -> ir.Spec:
 
 
 def target(name: str) -> ModuleType:
-    return renderer(name)
+    """A target's ``target`` module by the target's name (for its helpers beyond ``emit`` and ``render``)."""
+    return importlib.import_module(f"gaidsl.targets.{name.replace('-', '_')}.target")
 
 
 def normalised(report: Report) -> dict[str, Any]:

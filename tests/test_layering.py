@@ -39,11 +39,6 @@ LAYERS = (
     "top",
 )
 
-# TODO(issue 12): gaidsl/targets still imports inside function bodies, and gaidsl/engines/database loads the SQL target
-# inside two functions; the targets helper removes those imports, and these exclusions go when its branch is merged.
-# (a), (b) and (d) already cover gaidsl/targets.
-LOCAL_IMPORT_EXEMPT = ("gaidsl.targets",)
-LOCAL_IMPORT_EXEMPT_EDGES = {("gaidsl.engines.database", "gaidsl.targets")}
 
 
 @dataclass(frozen=True)
@@ -199,8 +194,6 @@ def local_imports(edges: list[Import]) -> list[str]:
         f"{imp.importer}:{imp.line} imports {imp.target} inside a function"
         for imp in edges
         if imp.in_function
-        and not imp.importer.startswith(LOCAL_IMPORT_EXEMPT)
-        and (imp.importer, imp.target) not in LOCAL_IMPORT_EXEMPT_EDGES
     ]
 
 

@@ -283,7 +283,7 @@ def test_overlay_keeps_the_removed_check_with_its_reason(spec_2019: ir.Spec, ove
 
 
 def test_no_target_generates_code_for_a_removed_check(spec_2019: ir.Spec, overlay: ir.Spec) -> None:
-    from gaidsl.targets import available
+    from gaidsl.targets.registry import available
 
     for name in ("python", "javascript", "sql", "jsonschema", "html-form"):
         target = available()[name]

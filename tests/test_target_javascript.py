@@ -41,7 +41,7 @@ from validator_support import (
 
 import gaidsl
 from gaidsl.migrations.documents import compile_text
-from gaidsl.targets import available
+from gaidsl.targets.registry import available
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 

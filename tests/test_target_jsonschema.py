@@ -24,7 +24,7 @@ from gaidsl.checking.data import parse_report
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import has_errors
 from gaidsl.migrations.documents import compile_text
-from gaidsl.targets import available
+from gaidsl.targets.registry import available
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
 FIXTURE = ROOT / "tests" / "data" / "jiujia_2023.json"

@@ -44,7 +44,7 @@ import gaidsl
 from gaidsl.checking.evaluate import Evaluation
 from gaidsl.checking.wide_csv import wide_header
 from gaidsl.migrations.documents import compile_text
-from gaidsl.targets import available
+from gaidsl.targets.registry import available
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
 FIXTURE = ROOT / "tests" / "data" / "jiujia_2023.json"

@@ -31,11 +31,11 @@ from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines import wide_csv_sql
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
-from gaidsl.targets import available
+from gaidsl.targets.registry import available
+from gaidsl.targets.sql import dialects as SQL
 
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get("GAIDSL_TEST_POSTGRES")
-SQL = engines.sql_target()
 
 SEMANTICS = """
 format sem version 1 "语义" {

@@ -32,7 +32,7 @@ from gaidsl.checking.evaluate import dumps, evaluate
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import has_errors
 from gaidsl.migrations.documents import compile_text
-from gaidsl.targets import available
+from gaidsl.targets.registry import available
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from gaidsl.checking.data import load_report  # noqa: E402
 from gaidsl.cli.render import render, renderer  # noqa: E402
 from gaidsl.migrations.documents import compile_file  # noqa: E402
+from gaidsl.targets.docx.target import form as docx_form  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -141,7 +142,7 @@ def main() -> int:
         docx_pdf = libreoffice_pdf(docx, work)
         written.append(page_png(docx_pdf, find_page(docx_pdf, "三、收到和处理", "申请人情况"), out / "docx-part3.png"))
         form = work / "form.docx"
-        form.write_bytes(renderer("docx").form(spec))
+        form.write_bytes(docx_form(spec))
         written.append(page_png(libreoffice_pdf(form, work), 1, out / "docx-form-1.png"))
         xlsx = work / "report.xlsx"
         xlsx.write_bytes(render(spec, report, "xlsx"))  # type: ignore[arg-type]

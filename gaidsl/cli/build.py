@@ -14,7 +14,7 @@ from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.output import Content, plan_writes, write_files
 from gaidsl.language.diagnostics import render_text
 from gaidsl.migrations.documents import compile_file
-from gaidsl.targets import available
+from gaidsl.targets.registry import available
 
 
 def register(sub: Any) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from gaidsl.checking.data import Loaded, read_report
@@ -24,7 +23,8 @@ from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import has_errors, render_text
 from gaidsl.migrations.documents import compile_file
-from gaidsl.targets import available, target_module
+from gaidsl.targets import Target
+from gaidsl.targets.registry import available
 
 FORMATS: dict[str, tuple[str, str]] = {  # --to → (target, suffix)
     "html": ("html", ".html"),
@@ -59,15 +59,19 @@ def register(sub: Any) -> None:
     back.set_defaults(run=run_readback)
 
 
-def renderer(target: str) -> ModuleType:
-    """The module of a report-rendering target (it defines ``render(spec, report)``)."""
-    return target_module(available()[target].folder.name)
+def renderer(target: str) -> Target:
+    """A report-rendering target by name (one whose ``render`` is set: every target that ``--to`` names)."""
+    found = available()[target]
+    if found.render is None:
+        raise ValueError(f"the {target} target renders no report")
+    return found
 
 
 def render(spec: ir.Spec, report: Report | None, to: str) -> Content:
     """``report`` (``None``: blank) rendered in the format ``to`` (html, md, txt, docx, pdf, xlsx)."""
-    content: Content = renderer(FORMATS[to][0]).render(spec, report)
-    return content
+    draw = renderer(FORMATS[to][0]).render
+    assert draw is not None  # renderer() checked it
+    return draw(spec, report)
 
 
 def _spec(path: str, lang: str) -> ir.Spec | None:

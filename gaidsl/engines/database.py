@@ -46,6 +46,9 @@ from gaidsl.checking.evaluate import (
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.targets.python import target as python_target
+from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
+from gaidsl.targets.sql.target import ddl, validation_sql
 
 ENGINES = ("duckdb", "postgres", "sqlite")
 ALL_ENGINES = ("reference", "python", *ENGINES)
@@ -55,13 +58,6 @@ REPORTS, PREVIOUS = "gaidsl_reports", "gaidsl_previous"
 
 class EngineMismatch(AssertionError):
     """The SQL and the report's own values disagree: a bug in the SQL target, never a property of the data."""
-
-
-def sql_target() -> ModuleType:
-    """The SQL target's module (``targets/sql/target.py``)."""
-    from gaidsl.targets import target_module
-
-    return target_module("sql")
 
 
 @attrs.frozen
@@ -86,30 +82,31 @@ class Row:
 # ---------------------------------------------------------------------------------------------------- rows of values
 
 
-def _cell_value(column: Any, value: object, dialect: str) -> object:
+def _cell_value(column: Column, value: object, d: Dialect) -> object:
     if not isinstance(value, Decimal | str):
         return None
-    if isinstance(value, str) and "\x00" in value and dialect == "postgres":
+    if isinstance(value, str) and "\x00" in value and d.nul_replacement is not None:
         raise ValueError(f"{column.key}: PostgreSQL text cannot hold the NUL character")
-    kind = column.type.kind
+    kind = column.cell_type.kind
     if column.role == "places":
-        return sql_target().places(value) if isinstance(value, Decimal) else None
+        return places(value) if isinstance(value, Decimal) else None
     if kind in ("count", "integer"):
         return int(value)
     if kind == "amount":
         assert isinstance(value, Decimal)
-        if dialect != "postgres" and sql_target().places(value) > column.scale:
+        if d.amounts != "numeric" and places(value) > column.scale:
             raise ValueError(f"{column.key}: {value} has more than the {column.scale} decimal places stored")
-        return int(value.scaleb(column.scale)) if dialect == "sqlite" else value
-    if kind == "date" and dialect != "sqlite" and isinstance(value, str):
+        return int(value.scaleb(column.scale)) if d.scaled else value
+    if kind == "date" and not d.dates_as_text and isinstance(value, str):
         return datetime.date.fromisoformat(value)
     return value
 
 
 def report_row(
-    columns: Sequence[Any], dialect: str, report_id: str, report: Report, previous_id: str | None = None
+    columns: Sequence[Column], dialect_name: str, report_id: str, report: Report, previous_id: str | None = None
 ) -> tuple[object, ...]:
     """The values of one report for the reports table, in column order."""
+    d = dialect(dialect_name)
     out: list[object] = []
     unknown: list[str] = []
     for column in columns:
@@ -123,7 +120,7 @@ def report_row(
         elif role == "version":
             out.append(report.version)
         elif role == "unknown":
-            out.append(json.dumps(unknown, ensure_ascii=False) if dialect == "sqlite" else unknown)
+            out.append(json.dumps(unknown, ensure_ascii=False) if d.unknown_as_json else unknown)
         else:
             if role == "text":
                 value: object = report.texts.get(column.key, BLANK)
@@ -136,7 +133,7 @@ def report_row(
                 name = column.key
             if value is UNKNOWN and role != "places":
                 unknown.append(name)
-            out.append(_cell_value(column, value, dialect))
+            out.append(_cell_value(column, value, d))
     return tuple(out)
 
 
@@ -147,17 +144,22 @@ class Database:
     """A connection with the spec's temporary tables and validation view."""
 
     dialect = ""
+    """The engine's SQL dialect by name (each subclass sets it); :attr:`sql` is its record."""
 
     def __init__(self, spec: ir.Spec, connection: Any) -> None:
         self.spec = spec
         self.connection = connection
-        target = sql_target()
-        self.columns = target.layout(spec, self.dialect)
+        self.columns = layout(spec, self.dialect)
         for table in (REPORTS, PREVIOUS):
-            self.script(target.ddl(spec, self.dialect, table=table, temporary=True))
+            self.script(ddl(spec, self.dialect, table=table, temporary=True))
         # queried inline, not through a view: DuckDB binds a view of many checks when it is created *and* when it
         # is read, and the binding is most of the time a small batch takes
-        self.validation = "(" + target.validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None) + ") AS v"
+        self.validation = "(" + validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None) + ") AS v"
+
+    @property
+    def sql(self) -> Dialect:
+        """What the engine's SQL dialect is like (:mod:`gaidsl.targets.sql.dialects`)."""
+        return dialect(self.dialect)
 
     def script(self, sql: str) -> None:
         self.connection.execute(sql)
@@ -180,7 +182,7 @@ class Database:
     def rows(self, status: str | None = None) -> list[Row]:
         """Every row of the validation view (or those of one status), by report and spec order."""
         where = f" WHERE status = '{status}'" if status in ("pass", "fail", "unverifiable") else ""
-        columns = ", ".join(n for n in sql_target().RESULT_COLUMNS[:16])
+        columns = ", ".join(n for n in RESULT_COLUMNS[:16])
         found = self.query(f"SELECT {columns} FROM {self.validation}{where} ORDER BY report_id, ordinal")
         return [Row(r[0], r[1], r[2], r[3], r[4], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]) for r in found]
 
@@ -204,7 +206,7 @@ class Database:
         by_report: dict[str, list[Row]] = {}
         for row in self.rows():
             by_report.setdefault(row.report_id, []).append(row)
-        exact = self.dialect != "sqlite"
+        exact = not self.sql.scaled  # SQLite shows REAL values: the sides are not compared
         return [
             evaluation(self.spec, report, last_years.get(links.get(i, "")), by_report.get(i, []), exact)
             for i, report in items
@@ -245,7 +247,7 @@ class DuckDB(Database):
             self.connection.unregister("gaidsl_incoming")
 
 
-def _arrow_type(column: Any) -> Any:
+def _arrow_type(column: Column) -> Any:
     import pyarrow as pa  # type: ignore[import-untyped]
 
     sql_type = column.sql_type.split()[0]
@@ -328,9 +330,7 @@ def python_module(spec: ir.Spec) -> ModuleType:
     import importlib.util
     import tempfile
 
-    from gaidsl.targets import available
-
-    [(name, text)] = available()["python"].emit(spec).items()
+    [(name, text)] = python_target.emit(spec).items()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_text(str(text), encoding="utf-8")

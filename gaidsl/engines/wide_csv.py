@@ -17,7 +17,9 @@ from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.checking.wide_csv import Problem, WideCsvError, header_of, header_problems
 from gaidsl.engines import wide_csv_sql as W
-from gaidsl.engines.database import PREVIOUS, REPORTS, Database, sql_target
+from gaidsl.engines.database import PREVIOUS, REPORTS, Database
+from gaidsl.targets.sql.dialects import Column, dialect, ident, literal
+from gaidsl.targets.sql.target import branches as sql_branches
 
 Failure = tuple[str, str, str | None]
 _DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
@@ -36,13 +38,10 @@ def _checked_header(db: Database, path: str | Path) -> list[str]:
     return header
 
 
-def _item(dialect: str, condition: str, key: str) -> str:
+def _item(dialect_name: str, condition: str, key: str) -> str:
     """An item of the list of unknown keys: DuckDB lists are flattened (no lambdas: their syntax is changing);
     PostgreSQL arrays drop their NULLs."""
-    literal = sql_target().literal(key, dialect)
-    if dialect == "duckdb":
-        return f"CASE WHEN {condition} THEN [{literal}] ELSE [] END"
-    return f"CASE WHEN {condition} THEN {literal} END"
+    return dialect(dialect_name).unknown_item.format(condition=condition, literal=literal(key, dialect_name))
 
 
 def _select(
@@ -58,13 +57,12 @@ def _select(
     to tell plain cells one by one (PostgreSQL). ``typed``: keys the source holds as numbers already.
     ``unknown_numbers=False``: the unknown column lists texts only (what the checks read: a number's NULL makes
     them unverifiable whether it is blank or unknown)."""
-    target = sql_target()
     names, typed = set(header), set(typed)
-    dialect = db.dialect
+    dialect_name = db.dialect
     select: list[str] = []
     items: list[str] = []
     odd_items: list[str] = []
-    amount: Any = None
+    amount: Column | None = None
     for column in db.columns:
         key = W.csv_key(column)
         if column.role in ("id", "previous", "format", "version"):
@@ -72,17 +70,19 @@ def _select(
             if key in names:
                 select.append(f"NULLIF({source[key]}, '')")
             else:
-                select.append("NULL" if default is None else target.literal(default, dialect))
+                select.append("NULL" if default is None else literal(default, dialect_name))
             continue
         if column.role == "unknown":
-            if dialect == "duckdb":
+            sql = db.sql
+            if sql.reads_csv:  # a line's odd items apart: none on a plain line (DuckDB tells plain lines at once)
                 if odd_items and flag != "TRUE" and unknown_numbers:
-                    rest = f"flatten([{', '.join(odd_items)}])"
-                    items.append(rest if flag == "FALSE" else f"CASE WHEN {flag} THEN [] ELSE {rest} END")
-                select.append(f"flatten([{', '.join(items)}])" if items else "[]")
+                    rest = sql.unknown_list.format(items=", ".join(odd_items))
+                    items.append(
+                        rest if flag == "FALSE" else f"CASE WHEN {flag} THEN {sql.unknown_none} ELSE {rest} END"
+                    )
             else:
                 items += odd_items
-                select.append(f"array_remove(ARRAY[{', '.join(items)}]::text[], NULL)" if items else "'{}'")
+            select.append(sql.unknown_list.format(items=", ".join(items)) if items else sql.unknown_none)
             continue
         if column.role in ("field", "cell"):
             amount = column
@@ -94,19 +94,20 @@ def _select(
         if found is None:
             text = f"NULLIF({text}, '')"
             select.append(f"CASE WHEN {text} = '{UNKNOWN_MARKER}' THEN NULL ELSE {text} END")
-            items.append(_item(dialect, f"{text} = '{UNKNOWN_MARKER}'", key))
+            items.append(_item(dialect_name, f"{text} = '{UNKNOWN_MARKER}'", key))
             continue
         if key in typed:
             select.append(text)
             continue
         if found == "places":
-            plain, careful = W.plain_places(text), W.careful_places(dialect, amount, text)
-            plain_test = W.is_plain(dialect, amount, text)
+            assert amount is not None  # a places column follows its amount's
+            plain, careful = W.plain_places(text), W.careful_places(dialect_name, amount, text)
+            plain_test = W.is_plain(dialect_name, amount, text)
         else:
-            plain, careful = W.plain_value(column, text), W.careful_value(dialect, column, text)
-            plain_test = W.is_plain(dialect, column, text)
-            unknown = W.unknown_test(dialect, column, text)
-            odd_items.append(_item(dialect, unknown if flag else f"NOT {plain_test} AND {unknown}", key))
+            plain, careful = W.plain_value(column, text), W.careful_value(dialect_name, column, text)
+            plain_test = W.is_plain(dialect_name, column, text)
+            unknown = W.unknown_test(dialect_name, column, text)
+            odd_items.append(_item(dialect_name, unknown if flag else f"NOT {plain_test} AND {unknown}", key))
         condition = plain_test if flag is None else flag
         select.append(
             plain
@@ -119,19 +120,18 @@ def _select(
 
 
 def _duckdb_source(path: str | Path, header: Sequence[str], typed: Iterable[str] = ()) -> str:
-    target = sql_target()
     typed = set(typed)
-    types = ", ".join(f"{target.literal(h, 'duckdb')}: '{'BIGINT' if h in typed else 'VARCHAR'}'" for h in header)
-    return f"read_csv({target.literal(str(path), 'duckdb')}, {_DUCKDB_CSV}, columns = {{{types}}})"
+    types = ", ".join(f"{literal(h, 'duckdb')}: '{'BIGINT' if h in typed else 'VARCHAR'}'" for h in header)
+    return f"read_csv({literal(str(path), 'duckdb')}, {_DUCKDB_CSV}, columns = {{{types}}})"
 
 
 def _by_kind(
     db: Database, header: Sequence[str], typed: Iterable[str] = ()
-) -> tuple[list[tuple[int, Any]], list[tuple[int, Any]]]:
+) -> tuple[list[tuple[int, Column]], list[tuple[int, Column]]]:
     """The (index, column) of the counts and integers in the file, and of its other odd-prone columns."""
     names = set(header) - set(typed)
-    whole: list[tuple[int, Any]] = []
-    others: list[tuple[int, Any]] = []
+    whole: list[tuple[int, Column]] = []
+    others: list[tuple[int, Column]] = []
     for index, column in enumerate(db.columns):
         found = W.kind(column)
         if found is not None and W.csv_key(column) in names:
@@ -142,13 +142,12 @@ def _by_kind(
 def _plain_flag(db: Database, header: Sequence[str], typed: Iterable[str] = ()) -> str:
     """DuckDB: SQL telling a plain line: its counts and integers put together are digits (one regular expression per
     line; a 16-digit count is caught by the bounds), and each amount and date is plain."""
-    target = sql_target()
     whole, others = _by_kind(db, header, typed)
     tests = []
     if whole:
-        texts = ", ".join(target.ident(W.csv_key(c)) for _, c in whole)
+        texts = ", ".join(ident(W.csv_key(c)) for _, c in whole)
         tests.append(f"regexp_full_match(concat({texts}), '[0-9]*')")
-    tests += [f"COALESCE({W.is_plain('duckdb', c, target.ident(W.csv_key(c)))}, TRUE)" for _, c in others]
+    tests += [f"COALESCE({W.is_plain('duckdb', c, ident(W.csv_key(c)))}, TRUE)" for _, c in others]
     return " AND ".join(tests) or "TRUE"
 
 
@@ -159,8 +158,7 @@ def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool, 
     Nothing is materialised. ``fast=False``: no line is taken as plain (when a plain cast overflowed). ``typed``:
     count and integer columns proven digits on every line (:func:`wide_csv_sql.plain_whole_columns`), read as BIGINT
     by the CSV reader; a value of 16 digits or more among them stops the query (``error``) for a careful pass."""
-    target = sql_target()
-    source = {h: f"s0.{target.ident(h)}" for h in header}
+    source = {h: f"s0.{ident(h)}" for h in header}
     flag = W.PLAIN if fast else "FALSE"
     converted = _select(db, header, source, flag, typed, unknown_numbers=False)
     select = [f"{sql} AS {c.quoted}" for sql, c in zip(converted, db.columns, strict=True)]
@@ -283,12 +281,12 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
     otherwise they are read as text and each odd one judged. A value gaidsl's data-file reader refuses, or the
     reports table cannot hold, is a :class:`WideCsvError`. PostgreSQL loads the file into the (empty) reports
     table, where it stays, and queries it."""
-    if db.dialect != "duckdb":
+    if not db.sql.reads_csv:
         count = load_wide_csv(db, path)
         return count, db.failures()
 
     header = _checked_header(db, path)
-    branches = sql_target().branches(db.spec, "duckdb")
+    branches = sql_branches(db.spec, db.dialect)
     words = [branches[i : i + _MASK_BITS] for i in range(0, len(branches), _MASK_BITS)]
     masks = [
         " + ".join(f"(CASE WHEN NOT ({b.condition}) THEN CAST({1 << j} AS BIGINT) ELSE 0 END)" for j, b in enumerate(w))
@@ -349,12 +347,12 @@ def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
     nothing is loaded.
     """
     header = _checked_header(db, path)
-    if db.dialect == "duckdb":
-        _load_duckdb(db, path, header, table)
-    elif db.dialect == "postgres":
-        _load_postgres(db, path, header, table)
-    else:
+    if not db.sql.loads_wide_csv:
         raise ValueError("wide CSV loading is for duckdb and postgres")
+    if db.sql.reads_csv:
+        _load_duckdb(db, path, header, table)
+    else:
+        _load_postgres(db, path, header, table)
     return int(db.query(f"SELECT count(*) FROM {table}")[0][0])
 
 
@@ -363,8 +361,7 @@ def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: s
     the first odd one (or a refusal) the file is judged, then loaded with care."""
     import duckdb
 
-    target = sql_target()
-    source = {h: f"s0.{target.ident(h)}" for h in header}
+    source = {h: f"s0.{ident(h)}" for h in header}
     [[order]] = db.query("SELECT current_setting('preserve_insertion_order')")
     db.script("SET preserve_insertion_order = false")  # lets the insert run on every thread
 
@@ -457,7 +454,7 @@ def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table:
     raise AssertionError("unreachable: the all-text staging table takes any CSV")  # pragma: no cover
 
 
-def _sql_type(column: Any) -> str:
+def _sql_type(column: Column) -> str:
     return str(column.sql_type.split(" CHECK")[0])
 
 

@@ -24,13 +24,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from gaidsl.checking.data import read_entry
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER
-from gaidsl.engines.database import Database, sql_target
+from gaidsl.engines.database import Database
 from gaidsl.language.diagnostics import Diagnostic
 from gaidsl.language.messages import CATALOG
+from gaidsl.targets.sql.dialects import Column, dialect, literal
 
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 """What ``str.strip()`` (and so the data-file reader) takes off a value's ends."""
@@ -63,19 +64,17 @@ def plain_whole_columns(db: Database, path: str | Path, header: Sequence[str]) -
     it reads as many records as this found lines (a record spanning two lines has two non-empty lines); the caller
     checks that, and that no number read reaches the bound (digits alone say nothing of the length)."""
     keys = {csv_key(c) for c in db.columns if kind(c) == "whole"} & set(header)
-    if db.dialect != "duckdb" or not keys:
+    if not db.sql.reads_csv or not keys:
         return None
-    import duckdb
+    import duckdb  # imported here: only the wide CSV engine needs it
 
-    target = sql_target()
     pattern = ",".join("[0-9]*" if name in keys else _CSV_FIELD for name in header)
     lines = (
-        f"read_csv({target.literal(str(path), 'duckdb')}, columns = {{'l': 'VARCHAR'}}, delim = '\x01', "
+        f"read_csv({literal(str(path), 'duckdb')}, columns = {{'l': 'VARCHAR'}}, delim = '\x01', "
         "quote = '', escape = '', header = true, auto_detect = false)"
     )
     query = (
-        f"SELECT count(l), count(l) FILTER (WHERE NOT regexp_full_match(l, {target.literal(pattern, 'duckdb')})) "
-        f"FROM {lines}"
+        f"SELECT count(l), count(l) FILTER (WHERE NOT regexp_full_match(l, {literal(pattern, 'duckdb')})) FROM {lines}"
     )
     try:
         [(count, odd)] = db.query(query)
@@ -84,7 +83,7 @@ def plain_whole_columns(db: Database, path: str | Path, header: Sequence[str]) -
     return PlainWhole(tuple(name for name in header if name in keys), count) if odd == 0 else None
 
 
-def csv_key(column: Any) -> str:
+def csv_key(column: Column) -> str:
     """The wide-CSV column a table column is read from."""
     if column.role in ("field", "text"):
         return f"{column.role}s.{column.key}"
@@ -93,7 +92,7 @@ def csv_key(column: Any) -> str:
     return str(column.key)
 
 
-def kind(column: Any) -> str | None:
+def kind(column: Column) -> str | None:
     """``whole`` (counts, integers), ``amount`` or ``date`` for the columns whose text is converted, else None."""
     if column.role not in ("field", "cell") or column.type is None:
         return None
@@ -101,47 +100,46 @@ def kind(column: Any) -> str | None:
     return "whole" if found in ("count", "integer") else found if found in ("amount", "date") else None
 
 
-def _pattern(column: Any, dialect: str) -> str:
+def _pattern(column: Column, dialect_name: str) -> str:
     """The regular expression (whole text) of a plain text of ``column``."""
     found = kind(column)
     if found == "whole":
         return "[0-9]{1,15}"
     if found == "date":
         return _DATE
-    decimals = column.type.decimals
-    places = column.scale if dialect == "duckdb" else decimals
+    decimals = column.cell_type.decimals
+    places = column.scale if dialect(dialect_name).amounts == "decimal" else decimals
     fraction = "" if places == 0 else "(\\.[0-9]+)?" if places is None else f"(\\.[0-9]{{1,{places}}})?"
     return f"[0-9]{{1,15}}{fraction}"
 
 
-def is_plain(dialect: str, column: Any, text: str) -> str:
+def is_plain(dialect_name: str, column: Column, text: str) -> str:
     """SQL: TRUE when ``text`` (not NULL) is plain."""
-    pattern = _pattern(column, dialect)
-    if dialect == "duckdb":
-        return f"regexp_full_match({text}, {sql_target().literal(pattern, dialect)})"
-    return f"{text} ~ {sql_target().literal(f'^({pattern})$', dialect)}"
+    d = dialect(dialect_name)
+    head, tail = d.regexp_anchors
+    pattern = literal(f"{head}{_pattern(column, dialect_name)}{tail}", dialect_name)
+    return d.regexp_full_match.format(text=text, pattern=pattern)
 
 
-def stripped(dialect: str, text: str) -> str:
-    function = "trim" if dialect == "duckdb" else "btrim"
-    return f"{function}({text}, {sql_target().literal(WHITESPACE, dialect)})"
+def stripped(dialect_name: str, text: str) -> str:
+    return f"{dialect(dialect_name).trim_function}({text}, {literal(WHITESPACE, dialect_name)})"
 
 
-def _sql_type(column: Any) -> str:
+def _sql_type(column: Column) -> str:
     return str(column.sql_type.split(" CHECK")[0])
 
 
-def plain_value(column: Any, text: str) -> str:
+def plain_value(column: Column, text: str) -> str:
     """SQL: the value of a plain ``text`` (NULL stays NULL)."""
     return f"CAST({text} AS {_sql_type(column)})"
 
 
-def careful_value(dialect: str, column: Any, text: str) -> str:
+def careful_value(dialect_name: str, column: Column, text: str) -> str:
     """SQL: the value of any text the reader accepts (blank and unknown give NULL). On DuckDB a text it refuses gives
     NULL or some value; on PostgreSQL an error: there it is only used once every odd text was judged."""
-    s = stripped(dialect, text)
+    s = stripped(dialect_name, text)
     target = _sql_type(column)
-    if dialect == "duckdb":
+    if dialect(dialect_name).try_cast:
         return f"TRY_CAST({s} AS {target})"
     through = "NUMERIC" if kind(column) == "whole" else target
     value = f"CAST({s} AS {through})" if through == target else f"CAST(CAST({s} AS {through}) AS {target})"
@@ -153,36 +151,36 @@ def plain_places(text: str) -> str:
     return f"(CASE WHEN strpos({text}, '.') = 0 THEN 0 ELSE length({text}) - strpos({text}, '.') END)"
 
 
-def careful_places(dialect: str, column: Any, text: str) -> str:
+def careful_places(dialect_name: str, column: Column, text: str) -> str:
     """DuckDB: the decimal places of any amount the reader accepts (``1.5e2``: 0, ``1e-1``: 1), as it counts them."""
-    s = stripped(dialect, text)
+    s = stripped(dialect_name, text)
     mantissa = f"regexp_extract({s}, '^[^eE]*')"
     exponent = f"COALESCE(TRY_CAST(regexp_extract({s}, '[eE]([+-]?[0-9]+)$', 1) AS INTEGER), 0)"
     fraction = f"(CASE WHEN strpos({mantissa}, '.') = 0 THEN 0 ELSE length({mantissa}) - strpos({mantissa}, '.') END)"
-    value = careful_value(dialect, column, text)
+    value = careful_value(dialect_name, column, text)
     return f"(CASE WHEN {value} IS NULL THEN NULL ELSE greatest(0, {fraction} - {exponent}) END)"
 
 
-def unknown_test(dialect: str, column: Any, text: str) -> str:
+def unknown_test(dialect_name: str, column: Column, text: str) -> str:
     """SQL: TRUE when ``text`` says unknown (for numbers and dates the reader takes spaces off first)."""
     if kind(column) is None:
         return f"{text} = '{UNKNOWN_MARKER}'"
-    return f"{stripped(dialect, text)} = '{UNKNOWN_MARKER}'"
+    return f"{stripped(dialect_name, text)} = '{UNKNOWN_MARKER}'"
 
 
-def odd_item(dialect: str, index: int, column: Any, text: str) -> str:
+def odd_item(dialect_name: str, index: int, column: Column, text: str) -> str:
     """SQL: NULL, or ``index:length:text`` when ``text`` is odd (for :func:`odd_cells` to read back)."""
     return (
-        f"CASE WHEN NOT COALESCE({is_plain(dialect, column, text)}, TRUE) "
+        f"CASE WHEN NOT COALESCE({is_plain(dialect_name, column, text)}, TRUE) "
         f"THEN '{index}:' || CAST(length({text}) AS VARCHAR) || ':' || {text} END"
     )
 
 
-def odd_list(dialect: str, items: Sequence[str]) -> str:
+def odd_list(dialect_name: str, items: Sequence[str]) -> str:
     """SQL: the odd items put together (NULL when there are none); PostgreSQL functions take at most 100 arguments."""
     if not items:
         return "CAST(NULL AS VARCHAR)"
-    if dialect == "duckdb":
+    if dialect(dialect_name).variadic_concat:
         return f"NULLIF(concat_ws('', {', '.join(items)}), '')"
     return "NULLIF(" + " || ".join(f"COALESCE({item}, '')" for item in items) + ", '')"
 
@@ -197,7 +195,7 @@ def odd_cells(found: str) -> Iterable[tuple[int, str]]:
         at += len(index) + len(length) + 2 + size
 
 
-def message(dialect: str, code: str, values: dict[str, str], **args: object) -> str:
+def message(dialect_name: str, code: str, values: dict[str, str], **args: object) -> str:
     """SQL for the English text of the data-file message ``code`` (gaidsl.language.messages), the ``values`` spliced in
     as SQL
     expressions (text); ``code=""``: a value the table's CHECK ``rule`` refuses."""
@@ -205,9 +203,8 @@ def message(dialect: str, code: str, values: dict[str, str], **args: object) -> 
     template = CATALOG[code].en if code else "{key} ({label}): {value} breaks the rule {rule}"
     marks = {name: f"\x00{i}\x00" for i, name in enumerate(values)}
     pieces = template.format(**args, **marks).split("\x00")
-    target = sql_target()
     sql = [
-        values[list(values)[int(piece)]] if i % 2 else target.literal(piece, dialect)
+        values[list(values)[int(piece)]] if i % 2 else literal(piece, dialect_name)
         for i, piece in enumerate(pieces)
         if piece or i % 2
     ]
@@ -221,7 +218,6 @@ def shown(text: str) -> str:
 def sql_problems(db: Database, header: Sequence[str], source: dict[str, str]) -> list[tuple[str, str]]:
     """``(condition, message)`` of what the reports table refuses that the odd cells do not cover: a blank format or
     version column, a choice that is not one of the choices. ``source``: a column's text by its csv key."""
-    target = sql_target()
     out: list[tuple[str, str]] = []
     names = set(header)
     for column in db.columns:
@@ -230,10 +226,10 @@ def sql_problems(db: Database, header: Sequence[str], source: dict[str, str]) ->
             continue
         text = f"NULLIF({source[key]}, '')"
         if column.role in ("format", "version"):
-            out.append((f"({text} IS NULL)", target.literal(f"{key} is blank", db.dialect)))
-        elif column.role == "field" and column.type.kind == "choice":
-            options = ", ".join(target.literal(c, db.dialect) for c in column.type.choices)
-            choices = "、".join(f"「{c}」" for c in column.type.choices)
+            out.append((f"({text} IS NULL)", literal(f"{key} is blank", db.dialect)))
+        elif column.role == "field" and column.cell_type.kind == "choice":
+            options = ", ".join(literal(c, db.dialect) for c in column.cell_type.choices)
+            choices = "、".join(f"「{c}」" for c in column.cell_type.choices)
             bad = f"COALESCE({text} NOT IN ({options}) AND {text} <> '{UNKNOWN_MARKER}', FALSE)"
             args: dict[str, object] = {"key": key, "label": column.label, "choices": choices}
             out.append((bad, message(db.dialect, "GAI719", {"value": shown(text)}, **args)))
@@ -277,15 +273,12 @@ def judge(db: Database, found: Iterable[tuple[str | None, str]]) -> dict[str | N
     return out
 
 
-def _verify(db: Database, column: Any, texts: dict[str, object]) -> dict[str, str]:
+def _verify(db: Database, column: Column, texts: dict[str, object]) -> dict[str, str]:
     """The accepted odd ``texts`` (and the reader's values) whose conversion by the engine differs, with a message."""
-    target = sql_target()
-    items = [target.literal(t, db.dialect) for t in texts]
-    rows = (
-        "unnest([" + ", ".join(items) + "])" if db.dialect == "duckdb" else f"unnest(ARRAY[{', '.join(items)}]::text[])"
-    )
+    items = [literal(t, db.dialect) for t in texts]
+    rows = f"unnest({db.sql.text_array.format(items=', '.join(items))})"
     places = "NULL"
-    if db.dialect == "duckdb" and kind(column) == "amount":
+    if db.sql.amounts == "decimal" and kind(column) == "amount":  # NUMERIC keeps the places itself
         places = careful_places(db.dialect, column, "t")
     query = f"SELECT t, {careful_value(db.dialect, column, 't')}, {places} FROM (SELECT {rows} AS t) AS x"
     out: dict[str, str] = {}

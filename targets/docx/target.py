@@ -292,4 +292,6 @@ def emit(spec: ir.Spec) -> Files:
     }
 
 
-TARGET = Target("docx", "Word documents: the blank form and the report (宋体/仿宋, merged headers, page numbers)", emit)
+TARGET = Target(
+    "docx", "Word documents: the blank form and the report (宋体/仿宋, merged headers, page numbers)", emit, render
+)

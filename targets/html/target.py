@@ -1,6 +1,6 @@
 """The report as one HTML page for reading and publishing: title, the six parts, the tables with the official merged
-headers (from :mod:`gaidsl.forms.layout`), a print stylesheet for A4. Blank cells are empty (never 0); unknown values are
-marked. Every label and text is escaped.
+headers (from :mod:`gaidsl.forms.layout`), a print stylesheet for A4. Blank cells are empty (never 0); unknown values
+are marked. Every label and text is escaped.
 
 ``render(spec, report)`` gives a filled report; the build output is the blank report. ``grid_html`` is shared with
 the HTML form, the Markdown and the PDF targets.
@@ -133,7 +133,7 @@ def render_layout(lay: Layout, report: Report | None, css: str | None = None) ->
     template = environment(HERE).get_template("report.html")
     parts = []
     for part in lay.parts:
-        items = []
+        items: list[dict[str, object]] = []
         for item in part.items:
             if isinstance(item, Grid):
                 items.append({"grid": grid_html(item, _value(report))})
@@ -167,4 +167,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.blank.html": render(spec, None)}
 
 
-TARGET = Target("html", "the report as an HTML page with the official merged headers (blank report on build)", emit)
+TARGET = Target(
+    "html", "the report as an HTML page with the official merged headers (blank report on build)", emit, render
+)

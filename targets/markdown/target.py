@@ -27,7 +27,8 @@ from gaidsl.forms.layout import (
     text_of,
 )
 from gaidsl.language import ir
-from gaidsl.targets import Files, Target, target_module
+from gaidsl.targets import Files, Target
+from gaidsl.targets.html import target as html
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,7 +56,6 @@ def _value(report: Report | None) -> Callable[[Box], Markup]:
 
 
 def render_layout(lay: Layout, report: Report | None) -> str:
-    html = target_module("html")
     out = [f"# {md_text(lay.report_title(report))}", ""]
     contact = contact_line(lay, report)
     if contact:
@@ -85,4 +85,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.blank.md": render(spec, None)}
 
 
-TARGET = Target("markdown", "the report as Markdown, tables as HTML with merged headers (blank report on build)", emit)
+TARGET = Target(
+    "markdown", "the report as Markdown, tables as HTML with merged headers (blank report on build)", emit, render
+)

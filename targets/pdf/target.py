@@ -13,13 +13,14 @@ from pathlib import Path
 from gaidsl.checking.report import Report
 from gaidsl.forms.layout import layout
 from gaidsl.language import ir
-from gaidsl.targets import Files, Target, target_module
+from gaidsl.targets import Files, Target
+from gaidsl.targets.html import target as html
 
 HERE = Path(__file__).resolve().parent
 
 
 def html_to_pdf(html: str) -> bytes:
-    import weasyprint  # imported here: it is slow to import and needs Pango
+    import weasyprint  # type: ignore[import-untyped]  # imported here: it is slow to import and needs Pango
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -29,7 +30,6 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render(spec: ir.Spec, report: Report | None) -> bytes:
-    html = target_module("html")
     css = html.stylesheet() + (HERE / "print.css").read_text(encoding="utf-8")
     return html_to_pdf(html.render_layout(layout(spec), report, css=css))
 
@@ -38,4 +38,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.blank.pdf": render(spec, None)}
 
 
-TARGET = Target("pdf", "the report as PDF (A4, page numbers) from the HTML rendering (blank report on build)", emit)
+TARGET = Target(
+    "pdf", "the report as PDF (A4, page numbers) from the HTML rendering (blank report on build)", emit, render
+)

@@ -20,16 +20,16 @@ from __future__ import annotations
 import decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import assert_never
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
-from gaidsl.checking.explain import LISTED as _LISTED
-from gaidsl.checking.explain import SYMBOL as _SYMBOL
-from gaidsl.checking.explain import name_of as _name
-from gaidsl.checking.explain import where_of as _where
+from gaidsl.checking.explain import LISTED as LISTED  # re-exported: the templates list that many names
+from gaidsl.checking.explain import SYMBOL
+from gaidsl.checking.explain import name_of as explain_name
+from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.language import ir
 
 ZERO = Decimal(0)
-LISTED = _LISTED  # names an "unverifiable" message lists before "and N more" (gaidsl.checking.explain)
 
 
 # ---------------------------------------------------------------------------------------------------- trees
@@ -211,7 +211,7 @@ class _Builder:
         ident = (kind, key, previous)
         if ident in self.by_node:
             return
-        name = _name(self.spec, self.check, self.instance, kind, key, previous)
+        name = explain_name(self.spec, self.check, self.instance, kind, key, previous)
         numeric = type_ is not None and type_.numeric
         amount = type_ is not None and type_.kind == "amount"
         self.by_node[ident] = len(self.refs)
@@ -226,59 +226,120 @@ class _Builder:
 
     # ---- numbers and texts
     def num(self, expr: ir.Expr) -> Num:
-        if isinstance(expr, ir.Const):
-            return Num("const", value=expr.value)
-        if isinstance(expr, ir.CellRef | ir.FieldRef):
-            return Num("var", index=self.index(expr))
-        if isinstance(expr, ir.Sum):
-            return Num("sum", terms=tuple((sign, self.num(term)) for sign, term in expr.terms))
-        if isinstance(expr, ir.Scale):
-            return Num("scale", value=expr.factor, arg=self.num(expr.arg))
-        if isinstance(expr, ir.Length):
-            return Num("len", index=self.index(expr.arg))
-        raise TypeError(f"not a number expression: {expr!r}")
+        match expr:
+            case ir.Const():
+                return Num("const", value=expr.value)
+            case ir.CellRef() | ir.FieldRef():
+                return Num("var", index=self.index(expr))
+            case ir.Sum():
+                return Num("sum", terms=tuple((sign, self.num(term)) for sign, term in expr.terms))
+            case ir.Scale():
+                return Num("scale", value=expr.factor, arg=self.num(expr.arg))
+            case ir.Length():
+                return Num("len", index=self.index(expr.arg))
+            case (
+                ir.TextConst()
+                | ir.TextRef()
+                | ir.Compare()
+                | ir.And()
+                | ir.Or()
+                | ir.Not()
+                | ir.Implies()
+                | ir.Mentions()
+                | ir.Empty()
+            ):
+                raise TypeError(f"not a number expression: {expr!r}")
+            case _:
+                assert_never(expr)
 
     def slack(self, expr: ir.Expr) -> Num:
         """The evaluator's ``_Env.slack`` as a tree; subtrees that read no amount are folded to their constant."""
-        if isinstance(expr, ir.Sum):
-            tree = Num("sum", terms=tuple((1, self.slack(term)) for _, term in expr.terms))
-        elif isinstance(expr, ir.Scale):
-            with decimal.localcontext() as ctx:  # abs() rounds to the context's precision, as in the evaluator
-                ctx.prec = PRECISION
-                factor = abs(expr.factor)
-            tree = Num("scale", value=factor, arg=self.slack(expr.arg))
-        elif isinstance(expr, ir.CellRef | ir.FieldRef) and self.refs[self.index(expr)].amount:
-            return Num("hu", index=self.index(expr))
-        else:
-            return Num("const", value=ZERO)
+        match expr:
+            case ir.Sum():
+                tree = Num("sum", terms=tuple((1, self.slack(term)) for _, term in expr.terms))
+            case ir.Scale():
+                with decimal.localcontext() as ctx:  # abs() rounds to the context's precision, as in the evaluator
+                    ctx.prec = PRECISION
+                    factor = abs(expr.factor)
+                tree = Num("scale", value=factor, arg=self.slack(expr.arg))
+            case ir.CellRef() | ir.FieldRef():
+                amount = self.refs[self.index(expr)].amount
+                return Num("hu", index=self.index(expr)) if amount else Num("const", value=ZERO)
+            case (
+                ir.Const()
+                | ir.Length()
+                | ir.TextConst()
+                | ir.TextRef()
+                | ir.Compare()
+                | ir.And()
+                | ir.Or()
+                | ir.Not()
+                | ir.Implies()
+                | ir.Mentions()
+                | ir.Empty()
+            ):
+                return Num("const", value=ZERO)
+            case _:
+                assert_never(expr)
         return _fold(tree)
 
     def string(self, expr: ir.Expr) -> Str:
-        if isinstance(expr, ir.TextConst):
-            return Str("const", text=expr.value)
-        if isinstance(expr, ir.TextRef):
-            return Str("content", index=self.index(expr))
-        if isinstance(expr, ir.FieldRef):
-            return Str("field", index=self.index(expr))
-        if isinstance(expr, ir.CellRef):
-            return Str("none")
-        raise TypeError(f"not a text expression: {expr!r}")
+        match expr:
+            case ir.TextConst():
+                return Str("const", text=expr.value)
+            case ir.TextRef():
+                return Str("content", index=self.index(expr))
+            case ir.FieldRef():
+                return Str("field", index=self.index(expr))
+            case ir.CellRef():
+                return Str("none")
+            case (
+                ir.Const()
+                | ir.Sum()
+                | ir.Scale()
+                | ir.Length()
+                | ir.Compare()
+                | ir.And()
+                | ir.Or()
+                | ir.Not()
+                | ir.Implies()
+                | ir.Mentions()
+                | ir.Empty()
+            ):
+                raise TypeError(f"not a text expression: {expr!r}")
+            case _:
+                assert_never(expr)
 
     # ---- conditions
     def logic(self, expr: ir.Expr) -> Logic:
-        if isinstance(expr, ir.Compare):
-            return Logic("cmp", index=self.compare(expr))
-        if isinstance(expr, ir.And | ir.Or):
-            return Logic("and" if isinstance(expr, ir.And) else "or", args=tuple(self.logic(a) for a in expr.args))
-        if isinstance(expr, ir.Not):
-            return Logic("not", args=(self.logic(expr.arg),))
-        if isinstance(expr, ir.Implies):
-            return Logic("implies", args=(self.logic(expr.condition), self.logic(expr.then)))
-        if isinstance(expr, ir.Mentions):
-            return Logic("mentions", index=self.index(expr.arg), words=expr.words)
-        if isinstance(expr, ir.Empty):
-            return Logic("empty", index=self.index(expr.arg))
-        raise TypeError(f"not a condition: {expr!r}")
+        match expr:
+            case ir.Compare():
+                return Logic("cmp", index=self.compare(expr))
+            case ir.And():
+                return Logic("and", args=tuple(self.logic(a) for a in expr.args))
+            case ir.Or():
+                return Logic("or", args=tuple(self.logic(a) for a in expr.args))
+            case ir.Not():
+                return Logic("not", args=(self.logic(expr.arg),))
+            case ir.Implies():
+                return Logic("implies", args=(self.logic(expr.condition), self.logic(expr.then)))
+            case ir.Mentions():
+                return Logic("mentions", index=self.index(expr.arg), words=expr.words)
+            case ir.Empty():
+                return Logic("empty", index=self.index(expr.arg))
+            case (
+                ir.Const()
+                | ir.CellRef()
+                | ir.FieldRef()
+                | ir.Sum()
+                | ir.Scale()
+                | ir.Length()
+                | ir.TextConst()
+                | ir.TextRef()
+            ):
+                raise TypeError(f"not a condition: {expr!r}")
+            case _:
+                assert_never(expr)
 
     def compare(self, expr: ir.Compare) -> int:
         number = len(self.comparisons)
@@ -308,48 +369,51 @@ class _Builder:
         return Side(tuple(pieces), single)
 
     def _pieces(self, expr: ir.Expr) -> tuple[list[Piece], bool]:
-        if isinstance(expr, ir.Sum):
-            out: list[Piece] = []
-            for sign, term in expr.terms:
-                for piece in self._pieces(term)[0]:
-                    out.append(_signed(piece, sign * piece.sign))
-            return out, False
-        if isinstance(expr, ir.CellRef | ir.FieldRef | ir.TextRef):
-            ref = self.refs[self.index(expr)]
-            if isinstance(expr, ir.TextRef):
-                source = "content"
-            elif ref.numeric:
-                source = "num"
-            else:
-                source = "str"
-            return [Piece(1, ref.name_zh, ref.name_en, source, ref.index)], True
-        if isinstance(expr, ir.Scale):
-            factor = f"{expr.factor:f}"
-            inner = self._pieces(expr.arg)[0]
-            return [
-                Piece(p.sign, f"{factor} × {p.name_zh}", f"{factor} × {p.name_en}", p.source, p.index, p.text)
-                for p in inner
-            ], False
-        if isinstance(expr, ir.Length):
-            ref = self.refs[self.index(expr.arg)]
-            return [Piece(1, f"length({ref.name_zh})", f"length({ref.name_en})", "len", ref.index)], False
-        if isinstance(expr, ir.Const):
-            text = f"{expr.value:f}"
-        elif isinstance(expr, ir.TextConst):
-            text = f"「{expr.value}」"
-        else:
-            text = "?"
+        match expr:
+            case ir.Sum():
+                out: list[Piece] = []
+                for sign, term in expr.terms:
+                    for piece in self._pieces(term)[0]:
+                        out.append(_signed(piece, sign * piece.sign))
+                return out, False
+            case ir.CellRef() | ir.FieldRef() | ir.TextRef():
+                ref = self.refs[self.index(expr)]
+                if isinstance(expr, ir.TextRef):
+                    source = "content"
+                elif ref.numeric:
+                    source = "num"
+                else:
+                    source = "str"
+                return [Piece(1, ref.name_zh, ref.name_en, source, ref.index)], True
+            case ir.Scale():
+                factor = f"{expr.factor:f}"
+                inner = self._pieces(expr.arg)[0]
+                return [
+                    Piece(p.sign, f"{factor} × {p.name_zh}", f"{factor} × {p.name_en}", p.source, p.index, p.text)
+                    for p in inner
+                ], False
+            case ir.Length():
+                ref = self.refs[self.index(expr.arg)]
+                return [Piece(1, f"length({ref.name_zh})", f"length({ref.name_en})", "len", ref.index)], False
+            case ir.Const():
+                text = f"{expr.value:f}"
+            case ir.TextConst():
+                text = f"「{expr.value}」"
+            case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                text = "?"
+            case _:
+                assert_never(expr)
         return [Piece(1, text, text, "static", text=text)], True
 
     def message(self) -> Message:
         expr = self.instance.expr
         if isinstance(expr, ir.Compare):
-            return Message("compare", self.side(expr.left), self.side(expr.right), _SYMBOL[expr.op])
+            return Message("compare", self.side(expr.left), self.side(expr.right), SYMBOL[expr.op])
         negated = isinstance(expr, ir.Not)
         core = expr.arg if isinstance(expr, ir.Not) else expr
         if isinstance(core, ir.Mentions | ir.Empty):
-            where = _where(self.spec, self.check, self.instance)
-            name = _name(self.spec, self.check, self.instance, "text", core.arg.block, core.arg.previous)
+            where = explain_where(self.spec, self.check, self.instance)
+            name = explain_name(self.spec, self.check, self.instance, "text", core.arg.block, core.arg.previous)
             if isinstance(core, ir.Mentions):
                 words_zh = "、".join(f"「{w}」" for w in core.words)
                 words_en = ", ".join(f"'{w}'" for w in core.words)
@@ -422,7 +486,7 @@ def position(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Posi
     builder = _Builder(spec, check, instance)
     builder.collect()
     condition = builder.logic(instance.expr)
-    where = _where(spec, check, instance)
+    where = explain_where(spec, check, instance)
     return Position(
         check=check,
         instance=instance,

@@ -6,25 +6,23 @@ position, reading each cell once (``v[17]``: the values are a list in cell order
 exactly: whole numbers (counts, integers) as ``int``, anything with an amount or a decimal constant in ``Decimal``
 arithmetic (100 digits, as the reference evaluator). An ``int`` sum equals the evaluator's ``Decimal`` sum of the
 same whole numbers, exponent included, and results turn ints back into Decimals, so nothing a user sees changes.
-The results are the reference evaluator's result records (``gaidsl.checking.evaluate.Evaluation.to_json_dict()["results"]``),
-field for field; the differential tests hold it to that. Every label, message and key is embedded with ``repr()``,
-never pasted into the code.
+The results are the reference evaluator's result records
+(``gaidsl.checking.evaluate.Evaluation.to_json_dict()["results"]``), field for field; the differential tests hold it
+to that. Every label, message and key is embedded with ``repr()``, never pasted into the code.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from gaidsl.language import ir
-from gaidsl.targets import Files, Target, environment, target_module
+from gaidsl.targets import Files, Target, environment
+from gaidsl.targets.python import plan as P
+from gaidsl.targets.python.writer import CHUNK, Constants, Names, Writer, ident, module_name
 
 HERE = Path(__file__).resolve().parent
-CHUNK = 64  # terms per statement in long sums
-
-
-P = target_module("python", "plan.py")
 
 
 def lit(value: object) -> str:
@@ -37,44 +35,84 @@ def comment(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def ident(key: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", key)
+_TOLERANT = {
+    "==": "abs{d} <= {t}",
+    "!=": "abs{d} > {t}",
+    "<=": "{d} <= {t}",
+    ">=": "{d} >= -{t}",
+    "<": "{d} < -{t}",
+    ">": "{d} > {t}",
+}
 
 
-class _Constants:
-    """Module-level Decimal constants, one per distinct (exact) value as written."""
+class PythonWriter(Writer):
+    """Python syntax: whole numbers as ``int`` where the evaluator's value is one (exponent 0), else ``Decimal``."""
 
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
+    NONE, TRUE, FALSE, OR, AND, ZERO = "None", "True", "False", " or ", " and ", "_D0"
 
-    def __call__(self, value: Decimal) -> str:
-        text = str(value)
-        if text not in self.names:
-            self.names[text] = f"_K{len(self.names)}"
-        return self.names[text]
-
-    def lines(self) -> list[str]:
-        return [f"{name} = D({lit(text)})" for text, name in self.names.items()]
-
-
-class _Writer:
-    """Renders one position's plan as Python statements."""
-
-    def __init__(self, pos: object, number: int, const: _Constants, cells: dict[str, int]) -> None:
-        self.pos = pos
+    def __init__(self, pos: P.Position, number: int, const: Constants, cells: dict[str, int]) -> None:
+        super().__init__(pos, number, const)
         self.cells = cells  # cell key -> its place in the values list the checks read
-        self.n = number  # position number in the module (for the meta constant)
-        self.const = const
-        self.lines: list[str] = []
-        self.temps = 0
-        self.pending: list[str] = []  # statements a long sum needs before the expression that uses it
 
-    def emit(self, line: str) -> None:
-        self.lines.append(line)
+    lit = staticmethod(lit)
 
-    def temp(self) -> str:
-        self.temps += 1
-        return f"b{self.temps}"
+    def assign(self, name: str, expr: str) -> str:
+        return f"{name} = {expr}"
+
+    set = assign
+
+    def cond(self, test: str, then: str, otherwise: str) -> str:
+        return f"{then} if {test} else {otherwise}"
+
+    def seq(self, items: Sequence[str]) -> str:
+        return "(" + ", ".join(items) + ")"
+
+    def seq_lit(self, values: Sequence[str]) -> str:
+        return lit(tuple(values))
+
+    def helper(self, name: str) -> str:
+        return f"_{name}"
+
+    def same(self, left: str, right: str, equal: bool) -> str:
+        return f"{left} is {right}" if equal else f"{left} is not {right}"
+
+    def equal(self, left: str, right: str, equal: bool) -> str:
+        return f"{left} == {right}" if equal else f"{left} != {right}"
+
+    def negate(self, expr: str) -> str:
+        return f"not {expr}"
+
+    def contains(self, text: str, word: str) -> str:
+        return f"{word} in {text}"
+
+    def blank_text(self, text: str) -> str:
+        return f"not {text}.strip()"
+
+    def text_field(self, x: str) -> str:
+        return f"({x} if {x}.__class__ is str else None)"
+
+    def number_text(self, x: str) -> str:
+        return f"_t({x})"
+
+    def value_text(self, index: int) -> str:
+        return f"str(x{index})" if self.whole(index) else f"format(x{index}, 'f')"
+
+    def length_text(self, index: int) -> str:
+        return f"str(len(c{index}))"
+
+    def minus(self, left: str, right: str) -> str:
+        return f"{left} - {right}"
+
+    def concat(self, parts: Sequence[str]) -> str:
+        if len(parts) > CHUNK:  # a long + chain nests too deep for the compiler
+            return "''.join((" + ", ".join(parts) + "))"
+        return super().concat(parts)
+
+    def exact_test(self, op: str, left: str, right: str) -> str:
+        return f"{left} {op} {right}"
+
+    def tolerant_test(self, op: str, left: str, right: str, tolerance: str) -> str:
+        return _TOLERANT[op].format(d=f"({left} - {right})", t=tolerance)
 
     # ---- reading
     def read(self) -> None:
@@ -95,7 +133,7 @@ class _Writer:
         """Ref ``index`` holds a whole number (count, integer): an ``int`` at run time."""
         return not self.pos.refs[index].amount
 
-    def is_int(self, tree: object) -> bool:
+    def is_int(self, tree: P.Num) -> bool:
         """The expression's value is a whole number with exponent 0 in the evaluator: computed as an ``int``."""
         op = tree.op
         if op == "const":
@@ -108,7 +146,7 @@ class _Writer:
             return all(self.is_int(term) for _, term in tree.terms)
         return False
 
-    def num(self, tree: object) -> str:
+    def num(self, tree: P.Num) -> str:
         op = tree.op
         if op == "const":
             return str(int(tree.value)) if self.is_int(tree) else self.const(tree.value)
@@ -134,13 +172,14 @@ class _Writer:
             (_, first), (_, second) = tree.terms
             return f"({self.num(first)} + {self.num(second)})"
         if op == "scale":
+            assert tree.arg is not None
             return f"({self.const(tree.value)} * {self.num(tree.arg)})"
         if op == "hu":
             x = f"x{tree.index}"
             return f"(_hu({x}) if {x}.__class__ is D else _D0)"
         raise TypeError(op)
 
-    def guard(self, tree: object) -> str:
+    def guard(self, tree: P.Num) -> str:
         parts = []
         for kind, index in tree.needs():
             if kind == "num":
@@ -149,7 +188,7 @@ class _Writer:
                 parts.append(f"c{index} is not None")
         return " and ".join(parts)
 
-    def side(self, name: str, tree: object) -> None:
+    def side(self, name: str, tree: P.Num) -> None:
         """``name = value``, or None when a value it needs is blank, unknown or absent. A lone value is tested by
         its class; a longer expression just runs: BLANK, UNKNOWN and None support no arithmetic (nor ``len``), so
         a TypeError is exactly "a value is missing", and the common case pays for no test at all."""
@@ -166,150 +205,6 @@ class _Writer:
             self.emit(f"    {name} = {code}")
             self.emit("except TypeError:")
             self.emit(f"    {name} = None")
-
-    def string(self, tree: object) -> str:
-        if tree.op == "const":
-            return lit(tree.text)
-        if tree.op == "content":
-            return f"c{tree.index}"
-        if tree.op == "field":
-            x = f"x{tree.index}"
-            return f"({x} if {x}.__class__ is str else None)"
-        return "None"
-
-    def compare(self, cmp: object) -> None:
-        j = cmp.index
-        left, right = f"l{j}", f"r{j}"
-        if cmp.text:
-            self.emit(f"{left} = {self.string(cmp.left_str)}")
-            self.emit(f"{right} = {self.string(cmp.right_str)}")
-            test = f"{left} == {right}" if cmp.op == "==" else f"{left} != {right}"
-            self.emit(f"o{j} = None if {left} is None or {right} is None else {test}")
-            return
-        self.side(left, cmp.left_num)
-        self.side(right, cmp.right_num)
-        tol = cmp.tolerance
-        if tol.op == "const" and tol.value == 0:
-            test = f"{left} {cmp.op} {right}"  # within a zero tolerance: the plain comparison, exactly
-        else:
-            self.pending = []
-            code = self.num(tol)
-            for line in self.pending:
-                self.emit(line)
-            self.emit(f"t{j} = {code}")
-            d, t = f"({left} - {right})", f"t{j}"
-            test = {
-                "==": f"abs{d} <= {t}",
-                "!=": f"abs{d} > {t}",
-                "<=": f"{d} <= {t}",
-                ">=": f"{d} >= -{t}",
-                "<": f"{d} < -{t}",
-                ">": f"{d} > {t}",
-            }[cmp.op]
-        self.emit(f"o{j} = None if {left} is None or {right} is None else {test}")
-
-    def tolerance(self, cmp: object) -> str:
-        tol = cmp.tolerance
-        if tol.op == "const" and tol.value == 0:
-            return self.const(tol.value)
-        return f"t{cmp.index}"
-
-    # ---- conditions
-    def logic(self, node: object) -> str:
-        op = node.op
-        if op == "cmp":
-            return f"o{node.index}"
-        if op in ("mentions", "empty"):
-            c = f"c{node.index}"
-            words = " or ".join(f"{lit(w)} in {c}" for w in node.words)
-            test = words if op == "mentions" else f"not {c}.strip()"
-            name = self.temp()
-            self.emit(f"{name} = None if {c} is None else ({test})")
-            return name
-        args = [self.logic(a) for a in node.args]
-        name = self.temp()
-        if op == "not":
-            self.emit(f"{name} = None if {args[0]} is None else not {args[0]}")
-        elif op == "and":
-            false = " or ".join(f"{a} is False" for a in args)
-            none = " or ".join(f"{a} is None" for a in args)
-            self.emit(f"{name} = False if ({false}) else None if ({none}) else True")
-        elif op == "or":
-            true = " or ".join(f"{a} is True" for a in args)
-            none = " or ".join(f"{a} is None" for a in args)
-            self.emit(f"{name} = True if ({true}) else None if ({none}) else False")
-        else:  # implies
-            c, t = args
-            known = f"True if ({c} is False or {t} is True) else False if ({c} is True and {t} is False) else None"
-            self.emit(f"{name} = {known}")
-        return name
-
-    # ---- messages
-    def values(self, side: object, lang: str) -> str:
-        """The side's values joined like its names (``21 + 0``); texts quoted 「…」 (zh) or '…' (en)."""
-        open_, close = ("'「'", "'」'") if lang == "zh" else ('"\'"', '"\'"')
-        parts: list[str] = []
-        for k, piece in enumerate(side.pieces):
-            prefix = ("" if piece.sign > 0 else "−") if k == 0 else (" + " if piece.sign > 0 else " − ")
-            if piece.source == "num":
-                value = f"str(x{piece.index})" if self.whole(piece.index) else f"format(x{piece.index}, 'f')"
-            elif piece.source == "str":
-                value = f"{open_} + x{piece.index} + {close}"
-            elif piece.source == "content":
-                value = f"{open_} + c{piece.index} + {close}"
-            elif piece.source == "len":
-                value = f"str(len(c{piece.index}))"
-            else:
-                value = lit(piece.text)
-            if prefix:
-                parts.append(lit(prefix))
-            parts.append(value)
-        if len(parts) > CHUNK:  # a long + chain nests too deep for the compiler
-            return "''.join((" + ", ".join(parts) + "))"
-        return " + ".join(parts) if parts else "''"
-
-    def message(self, indent: str) -> None:
-        pos, msg = self.pos, self.pos.message
-        if msg.case == "text":
-            self.emit(f"{indent}m = {lit(msg.holds)} if s == 'pass' else {lit(msg.fails)}")
-            return
-        if msg.case == "listing":
-            self.emit(f"{indent}m = _listing(_P{self.n}, s, xs)")
-            return
-        cmp = pos.comparisons[0]
-        if not cmp.text:
-            self.emit(f"{indent}tl = _t(l0)")
-            self.emit(f"{indent}tr = _t(r0)")
-        args = []
-        for side, name in ((msg.left, "l"), (msg.right, "r")):
-            values = {lang: self.values(side, lang) for lang in ("zh", "en")}
-            if values["zh"] == values["en"]:
-                self.emit(f"{indent}v{name} = {values['zh']}")
-                values = {"zh": f"v{name}", "en": f"v{name}"}
-            else:
-                for lang in ("zh", "en"):
-                    self.emit(f"{indent}v{name}{lang[0]} = {values[lang]}")
-                    values[lang] = f"v{name}{lang[0]}"
-            names = {lang: lit(side.names(lang)) for lang in ("zh", "en")}
-            if names["zh"] == names["en"] and len(names["zh"]) > 40:
-                self.emit(f"{indent}n{name} = {names['zh']}")
-                names = {"zh": f"n{name}", "en": f"n{name}"}
-            for lang in ("zh", "en"):
-                if cmp.text:
-                    total = f"'「' + {name}0 + '」'" if lang == "zh" else f'"\'" + {name}0 + "\'"'
-                else:
-                    total = f"t{name}"
-                args.append(f"_side({names[lang]}, {values[lang]}, {total}, {side.single})")
-        gap = "('', '')" if cmp.text else f"_gap(l0 - r0, {self.tolerance(cmp)})"
-        self.emit(f"{indent}m = _compared(_P{self.n}, s, {lit(cmp.op)}, {lit(msg.symbol)}, {', '.join(args)}, {gap})")
-
-    def comparison_record(self) -> str:
-        cmp = self.pos.single
-        if cmp is None:
-            return "None"
-        if cmp.text:
-            return f"({lit(cmp.op)}, l0, r0, None, _D0)"
-        return f"({lit(cmp.op)}, l0, r0, None if l0 is None or r0 is None else l0 - r0, {self.tolerance(cmp)})"
 
     def write(self) -> list[str]:
         self.read()
@@ -328,22 +223,7 @@ class _Writer:
         return self.lines
 
 
-class _Labels:
-    """Label tuples shared by every position that reads the cell (``_L0 = ('三、…', '（七）总计', '自然人')``)."""
-
-    def __init__(self) -> None:
-        self.names: dict[tuple[str, ...], str] = {}
-
-    def __call__(self, labels: tuple[str, ...]) -> str:
-        if labels not in self.names:
-            self.names[labels] = f"_L{len(self.names)}"
-        return self.names[labels]
-
-    def lines(self) -> list[str]:
-        return [f"{name} = {lit(labels)}" for labels, name in self.names.items()]
-
-
-def _meta(pos: object, labels: _Labels) -> str:
+def _meta(pos: P.Position, labels: Names[tuple[str, ...]]) -> str:
     """The static part of a position's results: a tuple literal (see ``_record`` in the template)."""
     check, instance = pos.check, pos.instance
     refs = [
@@ -368,8 +248,8 @@ def _meta(pos: object, labels: _Labels) -> str:
 
 
 def module_text(spec: ir.Spec) -> str:
-    labels = _Labels()
-    const = _Constants()
+    labels = Names[tuple[str, ...]]("_L", lambda name, value: f"{name} = {lit(value)}")
+    const = Constants("_K", lambda name, text: f"{name} = D({lit(text)})")
     const(Decimal(0))
     checks = []
     metas: list[str] = []
@@ -381,7 +261,7 @@ def module_text(spec: ir.Spec) -> str:
             metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
-            body.extend(_Writer(pos, number, const, cells).write())
+            body.extend(PythonWriter(pos, number, const, cells).write())
         if not body:
             body.append("pass  # no positions")
         checks.append(
@@ -411,11 +291,6 @@ def module_text(spec: ir.Spec) -> str:
         fields=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
     )
-
-
-def module_name(spec: ir.Spec) -> str:
-    name = ident(f"{spec.id}_{spec.version}")
-    return name if name[:1].isalpha() or name[:1] == "_" else f"v_{name}"
 
 
 def emit(spec: ir.Spec) -> Files:

@@ -16,208 +16,44 @@ Representation (the same in every dialect; ``README.md`` of the built target say
       cell's ``decimals`` (6 when the spec gives none; PostgreSQL is unbounded).
 
 The validation view gives one row per (report, check, position): status ``pass``/``fail``/``unverifiable`` by the
-reference evaluator's rules (:mod:`gaidsl.checking.evaluate`): SQL's three-valued logic with ``NULL`` as unknown *is* Kleene
-logic, comparisons use the same tolerance rule, text conditions read a blank text as ``''``.
+reference evaluator's rules (:mod:`gaidsl.checking.evaluate`): SQL's three-valued logic with ``NULL`` as unknown *is*
+Kleene logic, comparisons use the same tolerance rule, text conditions read a blank text as ``''``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 
-from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.language import ir
 from gaidsl.targets import Files, Target, environment
-
-FOLDER = Path(__file__).resolve().parent
-DIALECTS = ("duckdb", "postgres", "sqlite")
-DEFAULT_DECIMALS = 6
-"""Decimal places stored for an amount whose spec gives no ``decimals`` (DuckDB and SQLite)."""
-PG_NAME_BYTES = 63
-WHITESPACE = tuple(c for c in map(chr, range(0x3001)) if c.isspace())
-"""What Python's ``str.strip()`` removes (every such code point is below U+3001): ``empty()`` uses the same set."""
-RESULT_COLUMNS = (
-    "report_id",
-    "ordinal",
-    "check_key",
-    "severity",
-    "position",
-    "position_label",
-    "section_key",
-    "table_key",
-    "status",
-    "op",
-    "left_value",
-    "right_value",
-    "difference",
-    "tolerance",
-    "left_text",
-    "right_text",
-    "rule_zh",
-    "rule_en",
+from gaidsl.targets.sql.dialects import (
+    DIALECTS,
+    RESULT_COLUMNS,
+    WHITESPACE,
+    Column,
+    Dialect,
+    Role,
+    Unsupported,
+    amount_scale,
+    comment,
+    dialect,
+    ident,
+    layout,
+    literal,
+    places,
 )
 
-
-class Unsupported(ValueError):
-    """A check this target cannot express (never dropped silently)."""
+FOLDER = Path(__file__).resolve().parent
 
 
-# ---------------------------------------------------------------------------------------------------- quoting
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def literal(text: str, dialect: str) -> str:
-    """A SQL string literal for any text: quotes doubled; PostgreSQL gets an E'' literal when backslashes occur (so
-    the result does not depend on ``standard_conforming_strings``). Control characters (a carriage return, say) are
-    spliced in as ``chr(n)`` (``char(n)`` in SQLite) so no tool that splits or normalises lines can change them.
-    PostgreSQL text cannot hold NUL, so there it becomes U+FFFD."""
-    if dialect == "postgres":
-        text = text.replace("\x00", "\ufffd")
-    if _CONTROL.search(text):
-        function = "char" if dialect == "sqlite" else "chr"
-        pieces: list[str] = []
-        last = 0
-        for match in _CONTROL.finditer(text):
-            if match.start() > last:
-                pieces.append(literal(text[last : match.start()], dialect))
-            pieces.append(f"{function}({ord(match.group(0))})")
-            last = match.end()
-        if last < len(text):
-            pieces.append(literal(text[last:], dialect))
-        return "(" + " || ".join(pieces) + ")"
-    body = text.replace("'", "''")
-    if dialect == "postgres" and "\\" in body:
-        return "E'" + body.replace("\\", "\\\\") + "'"
-    return "'" + body + "'"
-
-
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def comment(text: str) -> str:
-    """Text safe inside a ``--`` comment: nothing that could end the line (or hide anything) survives."""
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
-
-
-def column_name(name: str, dialect: str) -> str:
-    """The column for a key: the key itself; PostgreSQL truncates names past 63 bytes, so a long key becomes its
-    first bytes plus ``~`` and a hash there (stable, and distinct for distinct keys)."""
-    if dialect != "postgres" or len(name.encode()) <= PG_NAME_BYTES:
-        return name
-    digest = hashlib.sha1(name.encode()).hexdigest()[:10]
-    head = name.encode()[: PG_NAME_BYTES - len(digest) - 1].decode(errors="ignore")
-    return f"{head}~{digest}"
-
-
-def places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)
-    return max(0, -exponent)
-
-
-# ---------------------------------------------------------------------------------------------------- the table
-
-
-@attrs.frozen
-class Column:
-    """One column of the reports table. ``role``: id, previous, format, version, field, text, cell, places, unknown.
-    ``key`` is the data key (cell key, field key, text key; for ``places`` the amount's key)."""
-
-    name: str
-    role: str
-    key: str
-    sql_type: str
-    type: ir.CellType | None = None
-    scale: int = 0  # decimals stored (amounts in DuckDB and SQLite)
-    label: str = ""
-    check: str | None = None
-
-    @property
-    def quoted(self) -> str:
-        return ident(self.name)
-
-
-def amount_scale(cell_type: ir.CellType) -> int:
-    return cell_type.decimals if cell_type.decimals is not None else DEFAULT_DECIMALS
-
-
-def _value_columns(dialect: str, role: str, key: str, name: str, cell_type: ir.CellType, label: str) -> list[Column]:
-    kind = cell_type.kind
-    name = column_name(name, dialect)
-    q = ident(name)
-    bound = int(MAX_MAGNITUDE)
-    text_type = "VARCHAR" if dialect == "duckdb" else "TEXT"
-    if kind in ("count", "integer"):
-        sql_type = "INTEGER" if dialect == "sqlite" else "BIGINT"
-        low = f"{q} >= 0" if kind == "count" else f"{q} > -{bound}"
-        return [Column(name, role, key, sql_type, cell_type, 0, label, f"{low} AND {q} < {bound}")]
-    if kind == "amount":
-        scale = amount_scale(cell_type)
-        if dialect == "postgres":
-            check = f"{q} >= 0 AND {q} < {bound}"
-            if cell_type.decimals is not None:
-                check += f" AND scale({q}) <= {cell_type.decimals}"
-            return [Column(name, role, key, "NUMERIC", cell_type, 0, label, check)]
-        sql_type, limit = (f"DECIMAL(38, {scale})", bound) if dialect == "duckdb" else ("INTEGER", bound * 10**scale)
-        value = Column(name, role, key, sql_type, cell_type, scale, label, f"{q} >= 0 AND {q} < {limit}")
-        places_name = column_name(name + "#places", dialect)
-        pq = ident(places_name)
-        places_check = f"({q} IS NULL) = ({pq} IS NULL) AND {pq} BETWEEN 0 AND {scale}"
-        places_type = "UTINYINT" if dialect == "duckdb" else "INTEGER"
-        places_label = f"decimal places of {key} as reported"
-        return [value, Column(places_name, "places", key, places_type, cell_type, scale, places_label, places_check)]
-    if kind == "date":
-        if dialect == "sqlite":
-            return [Column(name, role, key, "TEXT", cell_type, 0, label, f"date({q}) IS {q}")]
-        return [Column(name, role, key, "DATE", cell_type, 0, label)]
-    if kind == "choice":
-        options = ", ".join(literal(c, dialect) for c in cell_type.choices)
-        return [Column(name, role, key, text_type, cell_type, 0, label, f"{q} IN ({options})")]
-    return [Column(name, role, key, text_type, cell_type, 0, label)]
-
-
-def layout(spec: ir.Spec, dialect: str) -> tuple[Column, ...]:
-    """Every column of the reports table, in order."""
-    text_type = "VARCHAR" if dialect == "duckdb" else "TEXT"
-    columns = [
-        Column("report_id", "id", "report_id", f"{text_type} PRIMARY KEY", label="the report's id"),
-        Column("previous_id", "previous", "previous_id", text_type, label="last year's report (report_id)"),
-        Column("format", "format", "format", f"{text_type} NOT NULL", label="format id"),
-        Column("version", "version", "version", f"{text_type} NOT NULL", label="format version"),
-    ]
-    for f in spec.fields.values():
-        columns += _value_columns(dialect, "field", f.key, f"fields.{f.key}", f.type, f.label)
-    text = ir.CellType("text")
-    for t in spec.texts.values():
-        columns += _value_columns(dialect, "text", t.key, f"texts.{t.key}", text, t.label or t.key)
-    for cell in spec.cells.values():
-        columns += _value_columns(dialect, "cell", cell.key, cell.key, cell.type, cell.label)
-    unknown = {
-        "duckdb": ("VARCHAR[] NOT NULL DEFAULT []", None),
-        "postgres": ("TEXT[] NOT NULL DEFAULT '{}'", None),
-        "sqlite": ("TEXT NOT NULL DEFAULT '[]'", 'json_valid("unknown")'),
-    }[dialect]
-    label = "keys whose NULL means unknown"
-    columns.append(Column("unknown", "unknown", "unknown", unknown[0], label=label, check=unknown[1]))
-    names = [c.name for c in columns]
-    clash = {n for n in names if names.count(n) > 1}
-    if clash:
-        raise Unsupported(f"two keys share the column name(s) {', '.join(sorted(clash))}")
-    return tuple(columns)
-
-
-def ddl(spec: ir.Spec, dialect: str, table: str = "reports", temporary: bool = False) -> str:
-    """``CREATE TABLE`` for the reports table of ``spec`` in ``dialect``."""
-    return render("schema.sql.j2", spec, dialect, table=table, temporary=temporary)
+def ddl(spec: ir.Spec, dialect_name: str, table: str = "reports", temporary: bool = False) -> str:
+    """``CREATE TABLE`` for the reports table of ``spec`` in ``dialect_name``."""
+    return render("schema.sql.j2", spec, dialect_name, table=table, temporary=temporary)
 
 
 # ---------------------------------------------------------------------------------------------------- expressions
@@ -229,36 +65,38 @@ class Side:
     scale: int  # SQLite: the SQL is the value × 10^scale, an exact integer; elsewhere the value itself
 
 
+Ref = ir.CellRef | ir.FieldRef
+
+
 class Expressions:
     """Compiles IR expressions to SQL over ``r`` (this report) and ``p`` (last year's, LEFT JOINed: all NULL when
     absent)."""
 
-    def __init__(self, spec: ir.Spec, dialect: str, columns: Sequence[Column], tolerance: Decimal | None) -> None:
+    def __init__(self, spec: ir.Spec, d: Dialect, columns: Sequence[Column], tolerance: Decimal | None) -> None:
         self.spec = spec
-        self.dialect = dialect
+        self.d = d
         self.tolerance = tolerance
         self.by_key = {(c.role, c.key): c for c in columns}
         self.uses_previous = False
         self.scale = 0  # the most decimal places a compared side or tolerance needs
 
     # ---- references
-    def _column(self, role: str, key: str, previous: bool) -> str:
+    def _column(self, role: Role, key: str, previous: bool) -> str:
         if previous:
             self.uses_previous = True
         return f"{'p' if previous else 'r'}.{self.by_key[(role, key)].quoted}"
 
-    def _ref(self, expr: ir.CellRef | ir.FieldRef) -> tuple[str, ir.CellType]:
-        if isinstance(expr, ir.CellRef):
-            return self._column("cell", expr.cell, expr.previous), self.spec.cells[expr.cell].type
-        return self._column("field", expr.field, expr.previous), self.spec.fields[expr.field].type
+    def _ref(self, expr: Ref) -> tuple[str, ir.CellType]:
+        match expr:
+            case ir.CellRef():
+                return self._column("cell", expr.cell, expr.previous), self.spec.cells[expr.cell].type
+            case ir.FieldRef():
+                return self._column("field", expr.field, expr.previous), self.spec.fields[expr.field].type
+            case _:
+                assert_never(expr)
 
     def _unknown(self, alias: str, key: str) -> str:
-        value = literal(key, self.dialect)
-        if self.dialect == "duckdb":
-            return f"list_contains({alias}.unknown, {value})"
-        if self.dialect == "postgres":
-            return f"{value} = ANY({alias}.unknown)"
-        return f"EXISTS (SELECT 1 FROM json_each({alias}.unknown) WHERE json_each.value = {value})"
+        return self.d.unknown_contains.format(alias=alias, value=literal(key, self.d.name))
 
     def text(self, ref: ir.TextRef) -> str:
         """A text block's content: '' when blank, NULL when unknown (or last year's without a previous report)."""
@@ -272,61 +110,80 @@ class Expressions:
     # ---- numbers
     def need(self, expr: ir.Expr) -> int:
         """Decimal places an exact value of ``expr`` needs."""
-        if isinstance(expr, ir.CellRef | ir.FieldRef):
-            cell_type = self._ref(expr)[1]
-            return amount_scale(cell_type) if cell_type.kind == "amount" else 0
-        if isinstance(expr, ir.Const):
-            return places(expr.value)
-        if isinstance(expr, ir.Scale):
-            return places(expr.factor) + self.need(expr.arg)
-        if isinstance(expr, ir.Sum):
-            return max((self.need(t) for _, t in expr.terms), default=0)
-        return 0
+        match expr:
+            case ir.CellRef() | ir.FieldRef():
+                cell_type = self._ref(expr)[1]
+                return amount_scale(cell_type) if cell_type.kind == "amount" else 0
+            case ir.Const():
+                return places(expr.value)
+            case ir.Scale():
+                return places(expr.factor) + self.need(expr.arg)
+            case ir.Sum():
+                return max((self.need(t) for _, t in expr.terms), default=0)
+            case ir.Length() | ir.TextConst() | ir.TextRef():
+                return 0
+            case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                return 0
+            case _:
+                assert_never(expr)
 
     def number(self, expr: ir.Expr, scale: int = 0) -> str:
         """SQL for a number; in SQLite for the number × 10^scale (an exact integer; ``scale ≥ need(expr)``)."""
-        sqlite = self.dialect == "sqlite"
-        if isinstance(expr, ir.Const):
-            return _number_literal(expr.value.scaleb(scale) if sqlite else expr.value, self.dialect)
-        if isinstance(expr, ir.CellRef | ir.FieldRef):
-            sql, cell_type = self._ref(expr)
-            stored = amount_scale(cell_type) if sqlite and cell_type.kind == "amount" else 0
-            return _times(sql, 10 ** (scale - stored)) if sqlite else sql
-        if isinstance(expr, ir.Sum):
-            parts = []
-            for index, (sign, term) in enumerate(expr.terms):
-                sql = self.number(term, scale)
-                parts.append(("- " if sign < 0 else "") + sql if index == 0 else ("- " if sign < 0 else "+ ") + sql)
-            return "(" + " ".join(parts) + ")" if parts else "0"
-        if isinstance(expr, ir.Scale):
-            if sqlite:
-                factor_places = places(expr.factor)
-                factor = int(expr.factor.scaleb(factor_places))
-                return f"({factor} * {self.number(expr.arg, scale - factor_places)})"
-            return f"({_number_literal(expr.factor, self.dialect)} * {self.number(expr.arg)})"
-        if isinstance(expr, ir.Length):
-            length = "char_length" if self.dialect == "postgres" else "length"
-            return _times(f"{length}({self.text(expr.arg)})", 10**scale)
-        raise Unsupported(f"not a number expression: {expr!r}")
+        scaled = self.d.scaled
+        match expr:
+            case ir.Const():
+                return _number_literal(expr.value.scaleb(scale) if scaled else expr.value, self.d)
+            case ir.CellRef() | ir.FieldRef():
+                sql, cell_type = self._ref(expr)
+                stored = amount_scale(cell_type) if scaled and cell_type.kind == "amount" else 0
+                return _times(sql, 10 ** (scale - stored)) if scaled else sql
+            case ir.Sum():
+                parts = []
+                for index, (sign, term) in enumerate(expr.terms):
+                    sql = self.number(term, scale)
+                    parts.append(("- " if sign < 0 else "") + sql if index == 0 else ("- " if sign < 0 else "+ ") + sql)
+                return "(" + " ".join(parts) + ")" if parts else "0"
+            case ir.Scale():
+                if scaled:
+                    factor_places = places(expr.factor)
+                    factor = int(expr.factor.scaleb(factor_places))
+                    return f"({factor} * {self.number(expr.arg, scale - factor_places)})"
+                return f"({_number_literal(expr.factor, self.d)} * {self.number(expr.arg)})"
+            case ir.Length():
+                return _times(f"{self.d.length_function}({self.text(expr.arg)})", 10**scale)
+            case ir.TextConst() | ir.TextRef():
+                raise Unsupported(f"not a number expression: {expr!r}")
+            case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                raise Unsupported(f"not a number expression: {expr!r}")
+            case _:
+                assert_never(expr)
 
-    def _slack_terms(self, expr: ir.Expr, coefficient: Decimal = Decimal(1)) -> Iterable[tuple[Decimal, ir.Expr]]:
-        if isinstance(expr, ir.Sum):
-            for _, term in expr.terms:
-                yield from self._slack_terms(term, coefficient)
-        elif isinstance(expr, ir.Scale):
-            yield from self._slack_terms(expr.arg, coefficient * abs(expr.factor))
-        elif isinstance(expr, ir.CellRef | ir.FieldRef) and self._ref(expr)[1].kind == "amount":
-            yield coefficient, expr
+    def _slack_terms(self, expr: ir.Expr, coefficient: Decimal = Decimal(1)) -> Iterable[tuple[Decimal, Ref]]:
+        match expr:
+            case ir.Sum():
+                for _, term in expr.terms:
+                    yield from self._slack_terms(term, coefficient)
+            case ir.Scale():
+                yield from self._slack_terms(expr.arg, coefficient * abs(expr.factor))
+            case ir.CellRef() | ir.FieldRef():
+                if self._ref(expr)[1].kind == "amount":
+                    yield coefficient, expr
+            case ir.Const() | ir.Length() | ir.TextConst() | ir.TextRef():
+                pass
+            case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                pass
+            case _:
+                assert_never(expr)
 
-    def _half_unit(self, ref: ir.CellRef | ir.FieldRef, scale: int) -> str:
+    def _half_unit(self, ref: Ref, scale: int) -> str:
         """Half a unit in the last reported place of ``ref`` (0 when blank); SQLite: × 10^scale."""
         sql, cell_type = self._ref(ref)
-        if self.dialect == "postgres":
+        if self.d.amounts == "numeric":
             return f"COALESCE(0.5 * power(10::numeric, -scale({sql})), 0)"
         key = ref.cell if isinstance(ref, ir.CellRef) else ref.field
         places_column = self._column("places", key, ref.previous)
         stored = amount_scale(cell_type)
-        if self.dialect == "sqlite":
+        if self.d.amounts == "scaled":
             branches = " ".join(f"WHEN {p} THEN {5 * 10 ** (scale - p - 1)}" for p in range(stored + 1))
             return f"COALESCE(CASE {places_column} {branches} END, 0)"
         # every branch of the same type: DuckDB unifies DECIMAL(38, 1) and DECIMAL(38, 2) to DECIMAL(38, 1), rounding
@@ -344,6 +201,7 @@ class Expressions:
                 raise Unsupported(f"text comparison {expr.op!r}")
             op = "=" if expr.op == "==" else "<>"
             return f"({left} {op} {right})", {"left_text": left, "right_text": right}
+        scaled = self.d.scaled
         slack = [] if self.tolerance is not None else [*self._slack_terms(expr.left), *self._slack_terms(expr.right)]
         explicit = self.tolerance if self.tolerance is not None and self.tolerance != 0 else None
         exact = not slack and explicit is None
@@ -360,17 +218,17 @@ class Expressions:
             tolerance = "0"
         else:
             if explicit is not None:
-                value = explicit.scaleb(tolerance_scale) if self.dialect == "sqlite" else explicit
-                tolerance = _number_literal(value, self.dialect)
+                value = explicit.scaleb(tolerance_scale) if scaled else explicit
+                tolerance = _number_literal(value, self.d)
             else:
                 parts = []
                 for coefficient, ref in slack:
                     c = coefficient.normalize()
                     half = self._half_unit(ref, tolerance_scale - places(c))
-                    factor = Decimal(int(c.scaleb(places(c)))) if self.dialect == "sqlite" else c
-                    parts.append(half if c == 1 else f"{_number_literal(factor, self.dialect)} * {half}")
+                    factor = Decimal(int(c.scaleb(places(c)))) if scaled else c
+                    parts.append(half if c == 1 else f"{_number_literal(factor, self.d)} * {half}")
                 tolerance = "(" + " + ".join(parts) + ")"
-            d = _times(difference, 10 ** (tolerance_scale - scale)) if self.dialect == "sqlite" else difference
+            d = _times(difference, 10 ** (tolerance_scale - scale)) if scaled else difference
             condition = _tolerant(expr.op, d, tolerance)
         columns = {
             "left_value": self.display(left, scale),
@@ -381,63 +239,68 @@ class Expressions:
         return condition, columns
 
     def display(self, sql: str, scale: int) -> str:
-        if self.dialect == "sqlite" and scale:
+        if self.d.scaled and scale:
             return f"(CAST({sql} AS REAL) / {10**scale})"
         return sql
 
     def string(self, expr: ir.Expr) -> str:
-        if isinstance(expr, ir.TextConst):
-            return literal(expr.value, self.dialect)
-        if isinstance(expr, ir.TextRef):
-            return self.text(expr)
-        if isinstance(expr, ir.CellRef | ir.FieldRef):
-            sql, cell_type = self._ref(expr)
-            if cell_type.kind == "date" and self.dialect == "postgres":
-                return f"to_char({sql}, 'YYYY-MM-DD')"
-            if cell_type.kind == "date" and self.dialect == "duckdb":
-                return f"CAST({sql} AS VARCHAR)"
-            return sql
-        raise Unsupported(f"not a text expression: {expr!r}")
+        match expr:
+            case ir.TextConst():
+                return literal(expr.value, self.d.name)
+            case ir.TextRef():
+                return self.text(expr)
+            case ir.CellRef() | ir.FieldRef():
+                sql, cell_type = self._ref(expr)
+                return self.d.date_text.format(sql=sql) if cell_type.kind == "date" else sql
+            case ir.Const() | ir.Sum() | ir.Scale() | ir.Length():
+                raise Unsupported(f"not a text expression: {expr!r}")
+            case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                raise Unsupported(f"not a text expression: {expr!r}")
+            case _:
+                assert_never(expr)
 
     # ---- conditions
     def condition(self, expr: ir.Expr, outputs: list[dict[str, str]]) -> str:
-        if isinstance(expr, ir.Compare):
-            condition, columns = self.compare(expr)
-            outputs.append({"op": literal(expr.op, self.dialect), **columns})
-            return condition
-        if isinstance(expr, ir.And | ir.Or):
-            joiner = " AND " if isinstance(expr, ir.And) else " OR "
-            return "(" + joiner.join(self.condition(a, outputs) for a in expr.args) + ")"
-        if isinstance(expr, ir.Not):
-            return f"(NOT {self.condition(expr.arg, outputs)})"
-        if isinstance(expr, ir.Implies):
-            condition = self.condition(expr.condition, outputs)
-            return f"((NOT {condition}) OR {self.condition(expr.then, outputs)})"
-        if isinstance(expr, ir.Mentions):
-            content = self.text(expr.arg)
-            find = "instr" if self.dialect == "sqlite" else "strpos"
-            tests = [
-                f"({find}({content}, {literal(word, self.dialect)}) > 0)"
-                if word
-                else f"({content} IS NOT NULL OR NULL)"
-                for word in expr.words
-            ]
-            return "(" + " OR ".join(tests) + ")"
-        if isinstance(expr, ir.Empty):
-            if self.dialect == "duckdb":  # what trim() with a character set does, some twenty times as fast
-                return f"regexp_full_match({self.text(expr.arg)}, '[{self.whitespace_class()}]*')"
-            trim = "btrim" if self.dialect == "postgres" else "trim"
-            return f"({trim}({self.text(expr.arg)}, {self.whitespace()}) = '')"
-        raise Unsupported(f"not a condition: {expr!r}")
+        match expr:
+            case ir.Compare():
+                condition, columns = self.compare(expr)
+                outputs.append({"op": literal(expr.op, self.d.name), **columns})
+                return condition
+            case ir.And() | ir.Or():
+                joiner = " AND " if isinstance(expr, ir.And) else " OR "
+                return "(" + joiner.join(self.condition(a, outputs) for a in expr.args) + ")"
+            case ir.Not():
+                return f"(NOT {self.condition(expr.arg, outputs)})"
+            case ir.Implies():
+                condition = self.condition(expr.condition, outputs)
+                return f"((NOT {condition}) OR {self.condition(expr.then, outputs)})"
+            case ir.Mentions():
+                content = self.text(expr.arg)
+                find = self.d.find_function
+                tests = [
+                    f"({find}({content}, {literal(word, self.d.name)}) > 0)"
+                    if word
+                    else f"({content} IS NOT NULL OR NULL)"
+                    for word in expr.words
+                ]
+                return "(" + " OR ".join(tests) + ")"
+            case ir.Empty():
+                if self.d.empty_by_regexp:  # what trim() with a character set does, some twenty times as fast
+                    return f"regexp_full_match({self.text(expr.arg)}, '[{self.whitespace_class()}]*')"
+                return f"({self.d.trim_function}({self.text(expr.arg)}, {self.whitespace()}) = '')"
+            case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length():
+                raise Unsupported(f"not a condition: {expr!r}")
+            case ir.TextConst() | ir.TextRef():
+                raise Unsupported(f"not a condition: {expr!r}")
+            case _:
+                assert_never(expr)
 
     def whitespace_class(self) -> str:
         """The characters of ``WHITESPACE`` in a regular expression's character class (RE2: ``\\x{hex}``)."""
         return "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE)
 
     def whitespace(self) -> str:
-        if self.dialect == "sqlite":
-            return "char(" + ", ".join(str(ord(c)) for c in WHITESPACE) + ")"
-        return " || ".join(f"chr({ord(c)})" for c in WHITESPACE)
+        return self.d.char("".join(WHITESPACE))
 
 
 _SQL_OP = {"==": "=", "!=": "<>", "<=": "<=", ">=": ">=", "<": "<", ">": ">"}
@@ -459,11 +322,11 @@ def _times(sql: str, factor: int) -> str:
     return sql if factor == 1 else f"({sql} * {factor})"
 
 
-def _number_literal(value: Decimal, dialect: str) -> str:
+def _number_literal(value: Decimal, d: Dialect) -> str:
     text = f"{value:f}"
-    if dialect == "duckdb" and (places(value) or abs(value) >= 10**18):
+    if d.amounts == "decimal" and (places(value) or abs(value) >= 10**18):
         return f"CAST('{text}' AS DECIMAL(38, {places(value)}))"
-    if dialect == "sqlite" and places(value):
+    if d.scaled and places(value):
         raise Unsupported(f"SQLite needs whole numbers here, got {text}")
     return f"({text})" if value < 0 else text
 
@@ -484,20 +347,21 @@ class Branch:
     condition: str
 
 
-def branches(spec: ir.Spec, dialect: str) -> list[Branch]:
-    columns = layout(spec, dialect)
+def branches(spec: ir.Spec, dialect_name: str) -> list[Branch]:
+    d = dialect(dialect_name)
+    columns = layout(spec, dialect_name)
     compiled = []
     scale = 0  # the decimal places every shown value needs (DuckDB casts them all to one DECIMAL type)
     for check in spec.checks:
         for instance in check.instances:
-            compiler = Expressions(spec, dialect, columns, check.tolerance)
+            compiler = Expressions(spec, d, columns, check.tolerance)
             outputs: list[dict[str, str]] = []
             condition = compiler.condition(instance.expr, outputs)
             compiled.append((check, instance, condition, outputs, compiler.uses_previous))
             scale = max(scale, compiler.scale)
-    decimal_type = {"postgres": "NUMERIC", "sqlite": "REAL"}.get(dialect, f"DECIMAL(38, {min(scale, 20)})")
-    text_type = "VARCHAR" if dialect == "duckdb" else "TEXT"
-    true, false = ("1", "0") if dialect == "sqlite" else ("TRUE", "FALSE")
+    decimal_type = d.shown_decimal.format(scale=min(scale, 20))
+    text_type = d.text_type
+    true, false = d.true_false
     out: list[Branch] = []
     for check, instance, condition, outputs, uses_previous in compiled:
         single = outputs[0] if len(outputs) == 1 else {}
@@ -507,10 +371,10 @@ def branches(spec: ir.Spec, dialect: str) -> list[Branch]:
             target = decimal_type if kind == "number" else text_type
             if sql is None:
                 return f"CAST(NULL AS {target})"
-            return f"CAST({sql} AS {target})" if dialect != "sqlite" or kind != "number" else sql
+            return f"CAST({sql} AS {target})" if not d.scaled or kind != "number" else sql
 
         def lit(text: str | None) -> str:
-            return "NULL" if text is None else literal(text, dialect)
+            return "NULL" if text is None else literal(text, dialect_name)
 
         values = {
             "ordinal": str(len(out) + 1),
@@ -547,7 +411,7 @@ def _computed(found: Sequence[Branch]) -> dict[str, str]:
 
 def validation_sql(
     spec: ir.Spec,
-    dialect: str,
+    dialect_name: str,
     table: str = "reports",
     previous: str | None = None,
     view: str | None = "validation",
@@ -556,37 +420,38 @@ def validation_sql(
     """The validation query (``view=None``) or ``CREATE VIEW view AS`` it, over the reports ``table`` and last year's
     reports in ``previous`` (default: the same table, joined on ``previous_id``)."""
     return render(
-        "validation.sql.j2", spec, dialect, table=table, previous=previous or table, view=view, temporary=temporary
+        "validation.sql.j2", spec, dialect_name, table=table, previous=previous or table, view=view, temporary=temporary
     )
 
 
 # ---------------------------------------------------------------------------------------------------- files
 
 
-def render(template: str, spec: ir.Spec, dialect: str, **extra: Any) -> str:
+def render(template: str, spec: ir.Spec, dialect_name: str, **extra: object) -> str:
+    """One of the target's templates for ``spec`` in a dialect (``sql`` in the template: its :class:`Dialect`)."""
     env = environment(FOLDER)
     env.filters["ident"] = ident
     env.filters["comment"] = comment
-    env.filters["literal"] = lambda text: literal(text, dialect)
-    context = {
+    env.filters["literal"] = lambda text: literal(text, dialect_name)
+    context: dict[str, Any] = {
         "spec": spec,
-        "dialect": dialect,
-        "columns": layout(spec, dialect),
+        "sql": dialect(dialect_name),
+        "columns": layout(spec, dialect_name),
         "result_columns": RESULT_COLUMNS,
         "source": Path(spec.file).name,
         **extra,
     }
     if template.startswith("validation"):
-        context["branches"] = found = branches(spec, dialect)
+        context["branches"] = found = branches(spec, dialect_name)
         context["computed"] = _computed(found)
     return env.get_template(template).render(context)
 
 
 def emit(spec: ir.Spec) -> Files:
     files: dict[str, str] = {}
-    for dialect in DIALECTS:
-        files[f"{dialect}/schema.sql"] = ddl(spec, dialect)
-        files[f"{dialect}/validation.sql"] = validation_sql(spec, dialect)
+    for name in DIALECTS:
+        files[f"{name}/schema.sql"] = ddl(spec, name)
+        files[f"{name}/validation.sql"] = validation_sql(spec, name)
     files["README.md"] = render("README.md.j2", spec, "duckdb", dialects=DIALECTS)
     return files
 

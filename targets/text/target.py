@@ -70,4 +70,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.blank.txt": render(spec, None)}
 
 
-TARGET = Target("text", "the report as plain text in the convention of published reports (blank on build)", emit)
+TARGET = Target(
+    "text", "the report as plain text in the convention of published reports (blank on build)", emit, render
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import assert_never
 
 from gaidsl.language import ir
 
@@ -36,27 +37,31 @@ class Formulas:
 
     # ---- numbers
     def number(self, expr: ir.Expr) -> str:
-        if isinstance(expr, ir.Const):
-            return _num(expr.value)
-        if isinstance(expr, ir.CellRef):
-            return self.cell(expr.cell)
-        if isinstance(expr, ir.FieldRef):
-            return self.field(expr.field)
-        if isinstance(expr, ir.Sum):
-            out = ""
-            for sign, term in expr.terms:
-                part = self.number(term)
-                out += ("-" if sign < 0 else ("+" if out else "")) + part
-            return f"({out or '0'})"
-        if isinstance(expr, ir.Scale):
-            return f"({_num(expr.factor)}*{self.number(expr.arg)})"
-        if isinstance(expr, ir.Length):
-            return f"LEN({self.text(expr.arg.block)})"
-        if isinstance(expr, ir.TextConst):
-            return _str(expr.value)
-        if isinstance(expr, ir.TextRef):
-            return self.text(expr.block)
-        raise TypeError(f"not a value: {expr!r}")
+        match expr:
+            case ir.Const():
+                return _num(expr.value)
+            case ir.CellRef():
+                return self.cell(expr.cell)
+            case ir.FieldRef():
+                return self.field(expr.field)
+            case ir.Sum():
+                out = ""
+                for sign, term in expr.terms:
+                    part = self.number(term)
+                    out += ("-" if sign < 0 else ("+" if out else "")) + part
+                return f"({out or '0'})"
+            case ir.Scale():
+                return f"({_num(expr.factor)}*{self.number(expr.arg)})"
+            case ir.Length():
+                return f"LEN({self.text(expr.arg.block)})"
+            case ir.TextConst():
+                return _str(expr.value)
+            case ir.TextRef():
+                return self.text(expr.block)
+            case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                raise TypeError(f"not a value: {expr!r}")
+            case _:
+                assert_never(expr)
 
     def operands(self, expr: ir.Expr) -> tuple[list[str], bool]:
         """The references a comparison needs as numbers, and whether it reads last year's report."""
@@ -72,13 +77,21 @@ class Formulas:
         return list(dict.fromkeys(refs)), previous
 
     def _amount_terms(self, expr: ir.Expr, coef: Decimal, out: list[tuple[Decimal, str]]) -> None:
-        if isinstance(expr, ir.CellRef) and not expr.previous and self.spec.cells[expr.cell].type.kind == "amount":
-            out.append((abs(coef), self.cell(expr.cell)))
-        elif isinstance(expr, ir.Sum):
-            for sign, term in expr.terms:
-                self._amount_terms(term, coef * sign, out)
-        elif isinstance(expr, ir.Scale):
-            self._amount_terms(expr.arg, coef * expr.factor, out)
+        match expr:
+            case ir.CellRef():
+                if not expr.previous and self.spec.cells[expr.cell].type.kind == "amount":
+                    out.append((abs(coef), self.cell(expr.cell)))
+            case ir.Sum():
+                for sign, term in expr.terms:
+                    self._amount_terms(term, coef * sign, out)
+            case ir.Scale():
+                self._amount_terms(expr.arg, coef * expr.factor, out)
+            case ir.Const() | ir.FieldRef() | ir.Length() | ir.TextConst() | ir.TextRef():
+                pass
+            case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                pass
+            case _:
+                assert_never(expr)
 
     def tolerance(self, compare: ir.Compare, explicit: Decimal | None) -> str:
         if explicit is not None:
@@ -94,25 +107,27 @@ class Formulas:
 
     # ---- conditions: 1 true, 0 false, 0.5 unknown
     def truth(self, expr: ir.BoolExpr, tolerance: Decimal | None) -> str:
-        if isinstance(expr, ir.Compare):
-            return self._compare(expr, tolerance)
-        if isinstance(expr, ir.And):
-            return "MIN(" + ",".join(self.truth(a, tolerance) for a in expr.args) + ")"
-        if isinstance(expr, ir.Or):
-            return "MAX(" + ",".join(self.truth(a, tolerance) for a in expr.args) + ")"
-        if isinstance(expr, ir.Not):
-            return f"(1-{self.truth(expr.arg, tolerance)})"
-        if isinstance(expr, ir.Implies):
-            return f"MAX(1-{self.truth(expr.condition, tolerance)},{self.truth(expr.then, tolerance)})"
-        if isinstance(expr, ir.Mentions):
-            if expr.arg.previous:
-                return "0.5"
-            ref = self.text(expr.arg.block)
-            found = ",".join(f"ISNUMBER(FIND({_str(w)},{ref}))" for w in expr.words)
-            return f"IF(OR({found}),1,0)"
-        if isinstance(expr, ir.Empty):
-            return "0.5" if expr.arg.previous else f"IF(LEN(TRIM({self.text(expr.arg.block)}))=0,1,0)"
-        raise TypeError(f"not a condition: {expr!r}")
+        match expr:
+            case ir.Compare():
+                return self._compare(expr, tolerance)
+            case ir.And():
+                return "MIN(" + ",".join(self.truth(a, tolerance) for a in expr.args) + ")"
+            case ir.Or():
+                return "MAX(" + ",".join(self.truth(a, tolerance) for a in expr.args) + ")"
+            case ir.Not():
+                return f"(1-{self.truth(expr.arg, tolerance)})"
+            case ir.Implies():
+                return f"MAX(1-{self.truth(expr.condition, tolerance)},{self.truth(expr.then, tolerance)})"
+            case ir.Mentions():
+                if expr.arg.previous:
+                    return "0.5"
+                ref = self.text(expr.arg.block)
+                found = ",".join(f"ISNUMBER(FIND({_str(w)},{ref}))" for w in expr.words)
+                return f"IF(OR({found}),1,0)"
+            case ir.Empty():
+                return "0.5" if expr.arg.previous else f"IF(LEN(TRIM({self.text(expr.arg.block)}))=0,1,0)"
+            case _:
+                assert_never(expr)
 
     def _compare(self, compare: ir.Compare, explicit: Decimal | None) -> str:
         refs, previous = self.operands(compare)

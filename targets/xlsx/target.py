@@ -31,7 +31,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
 from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
 from gaidsl.language import ir
-from gaidsl.targets import Files, Target, target_module
+from gaidsl.targets import Files, Target
+from gaidsl.targets.xlsx.formulas import Formulas
 
 HERE = Path(__file__).resolve().parent
 META_SHEET = "_gaidsl"
@@ -78,7 +79,8 @@ def _number_value(value: Decimal) -> Decimal | int | str:
     digits = len(value.as_tuple().digits)
     if digits > 15:
         return f"{value:f}"  # more digits than a spreadsheet number holds: kept as text, exactly
-    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+    exponent = value.as_tuple().exponent
+    if value == value.to_integral_value() and isinstance(exponent, int) and exponent >= 0:
         return int(value)
     return value
 
@@ -276,7 +278,7 @@ class _Book:
 
     def checks_sheet(self) -> None:
         ws = self.wb.create_sheet(sheet_title(CHECKS_SHEET, self.used))
-        formulas = target_module("xlsx", "formulas.py").Formulas(
+        formulas = Formulas(
             self.spec,
             lambda k: self.ref("cell", k),
             lambda k: self.ref("field", k),
@@ -417,4 +419,4 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.xlsx": render(spec, None)}
 
 
-TARGET = Target("xlsx", "an Excel workbook: official layout, input validation, check formulas, read back", emit)
+TARGET = Target("xlsx", "an Excel workbook: official layout, input validation, check formulas, read back", emit, render)

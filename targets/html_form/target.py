@@ -24,7 +24,9 @@ from markupsafe import Markup
 from gaidsl.checking.report import Report
 from gaidsl.forms.layout import Box, Grid, cell_headers, layout
 from gaidsl.language import ir
-from gaidsl.targets import Files, Target, environment, target_module
+from gaidsl.targets import Files, Target, environment
+from gaidsl.targets.html import target as html
+from gaidsl.targets.javascript import target as javascript
 
 HERE = Path(__file__).resolve().parent
 
@@ -90,8 +92,6 @@ def _field_input(field: ir.Field) -> dict[str, Any]:
 
 def form_html(spec: ir.Spec, report: Report | None = None) -> str:
     lay = layout(spec)
-    html = target_module("html")
-    javascript = target_module("javascript")
     parts = []
     for part in lay.parts:
         blocks: list[dict[str, Any]] = []
@@ -146,4 +146,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.form.html": form_html(spec)}
 
 
-TARGET = Target("html-form", "a blank fillable HTML form (one offline file), live checking, JSON load/save", emit)
+TARGET = Target(
+    "html-form", "a blank fillable HTML form (one offline file), live checking, JSON load/save", emit, render
+)

@@ -1,0 +1,1 @@
+"""The docx target: see its ``target`` module."""

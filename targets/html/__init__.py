@@ -1,0 +1,1 @@
+"""The html target: see its ``target`` module."""

@@ -1,0 +1,1 @@
+"""The html-form target: see its ``target`` module."""

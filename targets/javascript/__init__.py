@@ -1,0 +1,1 @@
+"""The javascript target: see its ``target`` module."""

@@ -1,0 +1,1 @@
+"""The jsonschema target: see its ``target`` module."""

@@ -1,0 +1,1 @@
+"""The markdown target: see its ``target`` module."""

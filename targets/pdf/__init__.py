@@ -1,0 +1,1 @@
+"""The pdf target: see its ``target`` module."""

@@ -1,0 +1,1 @@
+"""The python target: see its ``target`` module."""

@@ -1,0 +1,1 @@
+"""The sql target: see its ``target`` module."""

@@ -1,0 +1,1 @@
+"""The text target: see its ``target`` module."""

@@ -1,0 +1,1 @@
+"""The xlsx target: see its ``target`` module."""
