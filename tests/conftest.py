@@ -14,7 +14,7 @@ from gaidsl.cli.main import main
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
 SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 
 
 @attrs.frozen

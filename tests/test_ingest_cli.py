@@ -20,7 +20,7 @@ from tests.conftest import SPEC_2021, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"
-REPORTS = ROOT.parent / "shared" / "reports"
+REPORTS = ROOT / "tests" / "data" / "reports"
 SHUYANG = CASES / "02_pipe_text_tidy.txt"
 
 
@@ -173,7 +173,6 @@ def test_progress_bar() -> None:
     assert "3/3" in text and "100%" in text and "ms/report" in text
 
 
-@pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/reports not present")
 def test_real_reports_batch(tmp_path: Path) -> None:
     run = run_cli("ingest", "auto", str(REPORTS), "-o", str(tmp_path), "--lang", "en")
     assert run.code == 0, run.out + run.err
