@@ -82,10 +82,10 @@ def statuses(spec: Spec, report: Report, previous: Report | None = None) -> dict
 )
 def test_a_thousand_valid_reports_pass_every_check(path: Path, count: int) -> None:
     spec = load(path)
+    across = {check.key for check in spec.checks if check.across_periods}  # looked up once, not per status
     for report in valid_reports(spec, count, seed=11):
         for check, status in statuses(spec, report).items():
-            across = spec.check(check[0]).across_periods
-            assert status == ("unverifiable" if across else "pass"), (check, status, report.to_json())
+            assert status == ("unverifiable" if check[0] in across else "pass"), (check, status, report.to_json())
 
 
 def test_valid_samples_with_last_year_pass_every_check(shipped: Spec) -> None:
