@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/ingest.py [REPORTS]   (default 1000 for the folder run; 0 skips it)
 
-Prints, for every real report in ../shared/reports and every case of tests/ingest/cases: the time to read it
+Prints, for every real report in tests/data/reports and every case of tests/ingest/cases: the time to read it
 (``--spec auto``: route detection, choosing the spec, locating, reading; caches cleared first, so this is a first
 read) and to run the spec's checks over it. Then builds a folder of N reports (copies of those, each with its own
 body name and year) and times ``gaidsl ingest --spec auto FOLDER -o OUT --progress`` as a whole process, which
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = ROOT.parent / "shared" / "reports"
+REPORTS = ROOT / "tests" / "data" / "reports"
 CASES = ROOT / "tests" / "ingest" / "cases"
 sys.path.insert(0, str(ROOT))
 

@@ -1,8 +1,9 @@
 """Golden files: generated artefacts compared with reviewed copies in ``tests/golden/``.
 
-A golden file is refreshed only on request: run the tests with ``GAIDSL_UPDATE_GOLDEN=1`` (``GAIDSL_REFRESH_GOLDEN=1``,
-the name the render tests use, works too), then review the diff before committing it. Without the flag a missing or
-different golden file fails the test, naming the flag.
+A golden file is refreshed only on request: run the tests with ``GAIDSL_UPDATE_GOLDEN=1`` (the one variable for
+every golden file: validators, SQL, forms and reports, JSON Schema, PDF, and the ingest cases of
+``tests/ingest/cases``), then review the diff before committing it. Without it a missing or different golden file
+fails the test, naming the variable. ``tests/test_goldens.py`` checks that every target has golden files.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import os
 from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-FLAGS = ("GAIDSL_UPDATE_GOLDEN", "GAIDSL_REFRESH_GOLDEN")
+FLAG = "GAIDSL_UPDATE_GOLDEN"
 
 
 def updating() -> bool:
-    return any(os.environ.get(flag) == "1" for flag in FLAGS)
+    """Whether this run rewrites golden files instead of comparing them."""
+    return os.environ.get(FLAG) == "1"
 
 
 def check_golden(relative: str, text: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import importlib
 import io
-import os
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from gaidsl.checking.report import BLANK, Report
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_file, compile_text
+from tests import golden_util
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_FILES = {
@@ -20,8 +20,6 @@ SPEC_FILES = {
     "2019": ROOT / "specs" / "gov_info_disclosure_2019.gai",
     "overlay": ROOT / "specs" / "provincial_overlay_2019.gai",
 }
-GOLDEN = ROOT / "tests" / "golden" / "forms"
-REFRESH = os.environ.get("GAIDSL_REFRESH_GOLDEN") == "1"
 
 
 @functools.cache
@@ -54,16 +52,8 @@ def normalised(report: Report) -> dict[str, Any]:
 
 
 def check_golden(name: str, text: str) -> None:
-    """Compare ``text`` with ``tests/golden/forms/NAME``; GAIDSL_REFRESH_GOLDEN=1 rewrites the file instead."""
-    path = GOLDEN / name
-    if REFRESH or not path.exists():
-        if not REFRESH:
-            raise AssertionError(f"no golden file {path}: run with GAIDSL_REFRESH_GOLDEN=1 and review the diff")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return
-    expected = path.read_text(encoding="utf-8")
-    assert text == expected, f"{name} differs from its golden file (GAIDSL_REFRESH_GOLDEN=1 to refresh)"
+    """Compare ``text`` with ``tests/golden/forms/NAME`` (``GAIDSL_UPDATE_GOLDEN=1`` rewrites it instead)."""
+    golden_util.check_golden(f"forms/{name}", text)
 
 
 # ---------------------------------------------------------------------------------------------------- dumps

@@ -7,8 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import SPEC_2021, SPECS, run_cli
-from hypothesis import HealthCheck, given, settings
+from conftest import SPEC_2021, SPECS, examples, run_cli
+from hypothesis import given, settings
 
 from gaidsl.analysis.consistency import analyze
 from gaidsl.analysis.findings import diagnostics
@@ -292,15 +292,11 @@ def test_bounds_of_integers_and_strict_amounts() -> None:
 
 # ---------------------------------------------------------------------------------------------------- generated specs
 
-try:
-    from spec_strategies import spec_texts
-except ImportError:  # pragma: no cover - the shared strategies module is optional
-    spec_texts = None
+from spec_strategies import spec_texts  # noqa: E402
 
 
-@pytest.mark.skipif(spec_texts is None, reason="tests/spec_strategies.py not available")
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(text=spec_texts() if spec_texts is not None else None)
+@settings(max_examples=examples(0.25))
+@given(text=spec_texts())
 def test_generated_specs_analyse_cleanly(text: str) -> None:
     compilation = compile_text(text)
     assert compilation.spec is not None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api
 
 from gaidsl.checking.data import parse_report
 from tests.render_support import spec, target
@@ -27,7 +28,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium on this machine")
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SPEC_2021
+from conftest import SPEC_2021, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,7 +139,7 @@ def test_round_trip_through_canonical_json() -> None:
     assert load_text(report.to_json()) == report
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(0.4))
 @given(
     st.dictionaries(
         st.sampled_from(sorted(k for k in SPEC.cells if SPEC.cells[k].type.kind == "count")),

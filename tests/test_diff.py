@@ -1,6 +1,6 @@
 """``gaidsl diff``: the change report between two versions of a format (or a base and its overlay).
 
-Acceptance: the diff of the 2019 and 2021 specs lists exactly the changes of ``../shared/format/README.md`` ("2019
+Acceptance: the diff of the 2019 and 2021 specs lists exactly the changes of ``tests/data/format/format.md`` ("2019
 (试行): what differs", "Migration 2019 → 2021", the legal basis), each classified."""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SPEC_2021, SPECS
+from conftest import SPEC_2021, SPECS, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -288,7 +288,7 @@ def _mini_values() -> st.SearchStrategy[dict[str, Value]]:
     return st.fixed_dictionaries(entries)  # type: ignore[arg-type]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(1.5))
 @given(_mini_values(), st.data())
 def test_a_verdict_never_depends_on_a_blank(values: dict[str, Value], data: st.DataObject) -> None:
     """Pass or fail holds whatever numbers the blank and unknown cells had; plain comparisons over them are
@@ -307,7 +307,7 @@ def test_a_verdict_never_depends_on_a_blank(values: dict[str, Value], data: st.D
             assert old.status == "unverifiable"
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(0.3))
 @given(st.fixed_dictionaries({key: _COUNT for key in NATIONAL.cells if NATIONAL.cells[key].type.kind == "count"}))
 def test_national_blank_never_passes_or_fails(values: dict[str, Value]) -> None:
     evaluation = evaluate(NATIONAL, Report(NATIONAL.id, NATIONAL.version, values=values))
@@ -316,7 +316,7 @@ def test_national_blank_never_passes_or_fails(values: dict[str, Value]) -> None:
             assert result.status == "unverifiable", result.message.en
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(0.3))
 @given(st.fixed_dictionaries({key: _COUNT for key in NATIONAL.cells if NATIONAL.cells[key].type.kind == "count"}))
 def test_evaluation_does_not_depend_on_key_order(values: dict[str, Value]) -> None:
     keys = list(values)
@@ -348,7 +348,7 @@ def _rounded(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(2))
 @given(_TRUE, _TRUE, _PLACES, _PLACES, _PLACES)
 def test_sums_of_honestly_rounded_amounts_always_pass(a: Decimal, b: Decimal, p: int, q: int, r: int) -> None:
     """The reason for the rule: true values a, b reported rounded to any precision, and their true sum reported
@@ -357,7 +357,7 @@ def test_sums_of_honestly_rounded_amounts_always_pass(a: Decimal, b: Decimal, p:
     assert status(SPEC, "eq", data) == "pass"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(2))
 @given(_TRUE, _TRUE, st.integers(1, 10**4))
 def test_exact_sums_with_zero_tolerance(x: Decimal, y: Decimal, ulps: int) -> None:
     x, y = _rounded(x, 4), _rounded(y, 4)

@@ -15,8 +15,8 @@ from pathlib import Path
 import lark
 import pytest
 import spec_strategies as ss
-from conftest import ROOT, SPEC_2021, SPECS, run_cli
-from hypothesis import HealthCheck, given, settings
+from conftest import ROOT, SPEC_2021, SPECS, examples, run_cli
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl import compile_text
@@ -27,9 +27,7 @@ from gaidsl.language.source import display_width
 from gaidsl.migrations.fmt import format_document, format_text
 
 SHIPPED = sorted(SPECS.glob("*.gai"))
-GENERATED = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
+GENERATED = settings(max_examples=examples(0.6))
 
 
 def comments(doc: ast.Document) -> Counter[str]:
@@ -109,7 +107,7 @@ def test_every_construct_formats_well(data: st.DataObject) -> None:
     assert_formats_well(data.draw(ss.relayouts(text)))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(2))
 @given(ss.spec_texts())
 def test_generated_specs_compile(text: str) -> None:
     compilation = compile_text(text)
@@ -117,7 +115,6 @@ def test_generated_specs_compile(text: str) -> None:
     assert not compilation.diagnostics, [(d.code, d.message.en) for d in compilation.diagnostics]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(ss.syntax_texts())
 def test_syntax_texts_parse(text: str) -> None:
     assert isinstance(parse_text(text), ast.Format)
@@ -133,7 +130,7 @@ def test_keywords_cover_the_grammar() -> None:
     assert words <= ss.KEYWORDS, sorted(words - ss.KEYWORDS)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(2))
 @given(ss.keys())
 def test_keys_are_names(key: str) -> None:
     assert ss.NAME_RE.fullmatch(key) and key not in ss.KEYWORDS
@@ -141,7 +138,7 @@ def test_keys_are_names(key: str) -> None:
     assert isinstance(doc, ast.Format) and doc.key == key
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3))
 @given(ss.labels())
 def test_labels_survive_quoting(label: str) -> None:
     doc = parse_text(f"format f version 1 {ss.quote(label)} {{ basis {ss.quote(label)} }}")
@@ -149,7 +146,6 @@ def test_labels_survive_quoting(label: str) -> None:
     assert format_document(doc) == format_text(format_document(doc))
 
 
-@settings(deadline=None)
 @given(ss.labels(xml_safe=True))
 def test_xml_safe_labels(label: str) -> None:
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", label)

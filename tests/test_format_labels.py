@@ -1,6 +1,7 @@
 """Every label of the two national specs, character for character, against the format reference.
 
-The reference is ``shared/format/README.md`` (next to the repository). It is parsed here, not copied: section
+The reference is ``tests/data/format/format.md`` (a byte-for-byte copy of the format reference, see
+``tests/data/README.md``). It is parsed here, not transcribed into the tests: section
 titles from the "Six parts" table, part 二 from its code blocks (one line per 第二十条第（…）项 block), part 三's
 columns, spanning header and corner note from the prose, its rows from the indented code block (• marks a data
 row), part 四 from its brace tree. The 2019 part 三 is derived from the 2021 one by the rule the reference states:
@@ -22,7 +23,7 @@ from gaidsl.language import ir
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
-README = Path(__file__).resolve().parents[2] / "shared" / "format" / "README.md"
+README = Path(__file__).resolve().parent / "data" / "format" / "format.md"
 SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 

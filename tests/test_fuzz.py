@@ -21,7 +21,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from conftest import examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl.language.parser import _parser
@@ -51,12 +52,6 @@ def leaks_terminal(message: str) -> str | None:
     """The first grammar terminal name in ``message`` outside quotes, if any."""
     words = re.findall(r"\$?[A-Za-z_][A-Za-z_0-9]*", QUOTED_RE.sub(" ", message))
     return next((w for w in words if w in TERMINALS), None)
-
-
-FUZZ = settings(
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 
 
 class DataChooser:
@@ -105,27 +100,27 @@ def _assert_handled(path: Path) -> None:
                 assert not leaks_terminal(text), text
 
 
-@settings(FUZZ, max_examples=180)
+@settings(max_examples=examples(1.8))
 @given(st.data())
 def test_mutants_of_the_shipped_specs(folder: Path, data: st.DataObject) -> None:
     mutant = fuzz.make_mutant(DataChooser(data), SPECS)
     _assert_handled(_write(mutant, folder))
 
 
-@settings(FUZZ, max_examples=60)
+@settings(max_examples=examples(0.6))
 @given(st.data())
 def test_generated_garbage(folder: Path, data: st.DataObject) -> None:
     mutant = fuzz.make_garbage(DataChooser(data))
     _assert_handled(_write(mutant, folder))
 
 
-@settings(FUZZ, max_examples=40)
+@settings(max_examples=examples(0.4))
 @given(st.binary(max_size=300))
 def test_random_bytes(folder: Path, content: bytes) -> None:
     _assert_handled(_write(fuzz.Mutant({"bytes.gai": content}, "bytes.gai", "bytes"), folder))
 
 
-@settings(FUZZ, max_examples=15)
+@settings(max_examples=examples(0.15))
 @given(st.data())
 def test_json_and_both_languages(folder: Path, data: st.DataObject) -> None:
     """The other renderings hold up too: JSON parses, with a code for every diagnostic."""
@@ -142,7 +137,7 @@ def test_json_and_both_languages(folder: Path, data: st.DataObject) -> None:
     assert both.code == result.code and not both.crash, both.crash
 
 
-@settings(FUZZ, max_examples=5)
+@settings(max_examples=examples(0.05))
 @given(st.data())
 def test_subprocess_runs(data: st.DataObject) -> None:
     """A few mutants through a real process: no traceback reaches the terminal, whatever the input."""

@@ -10,17 +10,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl.ingest import Unreadable, ingest_bytes, ingest_text
 from gaidsl.ingest.batch import Progress
 from gaidsl.migrations.documents import compile_file
-from tests.conftest import SPEC_2021, run_cli
+from tests.conftest import SPEC_2021, examples, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"
-REPORTS = ROOT.parent / "shared" / "reports"
+REPORTS = ROOT / "tests" / "data" / "reports"
 SHUYANG = CASES / "02_pipe_text_tidy.txt"
 
 
@@ -173,7 +173,6 @@ def test_progress_bar() -> None:
     assert "3/3" in text and "100%" in text and "ms/report" in text
 
 
-@pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/reports not present")
 def test_real_reports_batch(tmp_path: Path) -> None:
     run = run_cli("ingest", "auto", str(REPORTS), "-o", str(tmp_path), "--lang", "en")
     assert run.code == 0, run.out + run.err
@@ -183,7 +182,7 @@ def test_real_reports_batch(tmp_path: Path) -> None:
 SPEC = compile_file(SPEC_2021).spec
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1.5))
 @given(
     st.lists(
         st.one_of(
@@ -218,7 +217,7 @@ def test_any_text_reads_or_is_unreadable(lines: list[str]) -> None:
     assert set(result.ingested.report.values) <= set(SPEC.cells)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(0.6))
 @given(st.binary(max_size=400))
 def test_any_bytes_read_or_are_unreadable(data: bytes) -> None:
     assert SPEC is not None
@@ -413,7 +412,7 @@ def test_a_folder_of_reports_and_workbooks(tmp_path: Path) -> None:
     assert not (out / "e.json").exists() and "GAI090" in (out / "e.log").read_text(encoding="utf-8")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(0.4))
 @given(st.binary(max_size=400))
 def test_any_bytes_named_xlsx_read_or_are_unreadable(data: bytes) -> None:
     assert SPEC is not None

@@ -1,4 +1,4 @@
-"""The three real published reports in ../shared/reports ingest completely: every cell, blanks kept blank."""
+"""The three real published reports in tests/data/reports ingest completely: every cell, blanks kept blank."""
 
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ from gaidsl.language.ir import Spec
 from gaidsl.migrations.documents import compile_file
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = ROOT.parent / "shared" / "reports"
+REPORTS = ROOT / "tests" / "data" / "reports"
 JIUJIA = REPORTS / "000_a7bba7f129f6cee5.txt"
 SHUYANG = REPORTS / "2023_shuyang_fagaiju.txt"
 HUAIAN = REPORTS / "2024_huaian_shi.txt"
-
-pytestmark = pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/reports not present")
 
 ROWS = [
     "received",

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS, run_cli
+from conftest import ROOT, SPECS, examples, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,9 +127,7 @@ def test_a_migration_with_errors_or_a_failing_proof_writes_nothing(reports: list
     assert run.code == (1 if log["new_checks"]["errors"] else 0)  # 1: a migrated report fails an error check
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=examples(0.4), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.binary(max_size=200), st.text(max_size=200).map(lambda t: t.encode("utf-8"))))
 def test_any_input_file_gives_an_exit_code_never_a_traceback(tmp_path: Path, content: bytes) -> None:
     data = tmp_path / "input.json"

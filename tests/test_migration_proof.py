@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import z3  # type: ignore[import-untyped]
-from conftest import SPECS
-from hypothesis import HealthCheck, given, settings
+from conftest import SPECS, examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl.checking.evaluate import evaluate, evaluate_instance
@@ -161,7 +161,7 @@ def _perturbed(report: Report, rng: random.Random, spec: ir.Spec) -> Report:
     return Report(report.format, report.version, fields, texts, values)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(0.25))
 @given(data=st.data())
 def test_the_three_valued_encoding_agrees_with_the_evaluator(shipped: Migration, data: st.DataObject) -> None:
     """For every check of the 2019 spec, at every position: z3's (definitely true, definitely false) under the

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import SPECS
-from hypothesis import HealthCheck, given, settings
+from conftest import SPECS, examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl.checking.evaluate import evaluate
@@ -33,9 +33,7 @@ from gaidsl.sampling.strategies import samples
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 EXEMPT = {"format_in_force"}
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
+SETTINGS = settings(max_examples=examples(0.6))
 
 
 @pytest.fixture(scope="module")

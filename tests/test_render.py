@@ -14,7 +14,7 @@ import pytest
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.sampling.samples import valid_reports
-from tests.conftest import SHARED, run_cli
+from tests.conftest import DATA, run_cli
 from tests.render_support import SPEC_FILES, spec, target
 
 FORMATS = ("html", "md", "txt", "docx", "pdf", "xlsx", "form")
@@ -141,11 +141,10 @@ def _word_text_tables(text: str) -> list[str]:
     return out
 
 
-@pytest.mark.skipif(not (SHARED / "reports").exists(), reason="shared reports not available")
 def test_plain_text_tables_follow_the_published_report_line_for_line() -> None:
     from gaidsl.checking.data import load_report
 
-    published = (SHARED / "reports" / "000_a7bba7f129f6cee5.txt").read_text(encoding="utf-8")
+    published = (DATA / "reports" / "000_a7bba7f129f6cee5.txt").read_text(encoding="utf-8")
     published = published.replace("\t\n0\n\n\n", "\t0\n\n")  # the one value Word split with a stray line break
     ours = target("text").render(spec("2021"), load_report(DATA_2021, spec("2021")))
     assert ours.splitlines()[0] == "九甲镇人民政府2023年政府信息公开工作年度报告"

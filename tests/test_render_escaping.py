@@ -9,12 +9,13 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from gaidsl.forms.layout import layout, xml_safe
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
+from tests.conftest import examples
 from tests.render_support import target
 
 DANGEROUS = [
@@ -194,7 +195,7 @@ LABEL = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), mi
 )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(0.15))
 @given(LABEL)
 @example(DANGEROUS[0])
 @example(DANGEROUS[1])

@@ -1,12 +1,14 @@
 """Golden files per target for both shipped specs and the overlay (tests/golden/forms/SPEC/…): the layout grids,
 the blank HTML form (validator script left out: it has its own tests), the blank HTML, Markdown and text reports,
-the xlsx workbook and the docx form and report as normalised text dumps, and the filled 2021 text report.
-Refresh with GAIDSL_REFRESH_GOLDEN=1 and review the diff."""
+the xlsx workbook and the docx form and report as normalised text dumps, the HTML the PDF target lays out (PDF bytes
+are not stable: WeasyPrint writes creation dates and font subsets), and the filled 2021 text report.
+Refresh with GAIDSL_UPDATE_GOLDEN=1 and review the diff."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -56,3 +58,21 @@ def test_filled_text_report_golden() -> None:
     report = load_report(Path(__file__).parent / "data" / "jiujia_2023.json", s)
     check_golden("2021/jiujia_2023.txt", target("text").render(s, report))
     check_golden("2021/jiujia_2023.docx.txt", docx_dump(target("docx").render(s, report)))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_golden(name: str) -> None:
+    """The blank report's PDF: the HTML (with the print stylesheet) that the target hands to WeasyPrint, caught on
+    its way there; the PDF itself is still made and must be one."""
+    pdf = target("pdf")
+    laid_out: list[str] = []
+
+    def to_pdf(html: str) -> bytes:
+        laid_out.append(html)
+        return pdf_bytes(html)
+
+    pdf_bytes = pdf.html_to_pdf
+    with mock.patch.object(pdf, "html_to_pdf", to_pdf):
+        data = pdf.render(spec(name), None)
+    assert data.startswith(b"%PDF-") and len(laid_out) == 1
+    check_golden(f"{name}/blank.pdf.html", laid_out[0])

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SPECS, run_cli
+from conftest import ROOT, SPECS, examples, run_cli
 from golden_util import check_golden
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from spec_strategies import labels, spec_texts
 from validator_support import (
@@ -47,7 +47,6 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
 FIXTURE = ROOT / "tests" / "data" / "jiujia_2023.json"
-SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +212,7 @@ _decimals = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=SLOW)
+@settings(max_examples=examples(0.6))
 @given(
     st.lists(
         st.tuples(st.sampled_from(["add", "sub", "mul", "cmp", "half", "abs"]), _decimals, _decimals),
@@ -270,7 +269,7 @@ def test_decimal_rounding_ties_and_carries(node: Node, built: dict[str, Any]) ->
 
 
 def _differential(name: str) -> Any:
-    @settings(max_examples=200, deadline=None, suppress_health_check=SLOW)
+    @settings(max_examples=examples(2))
     @given(data=st.data())
     def run(node: Node, built: dict[str, Any], data: st.DataObject) -> None:
         spec, path = built[name]
@@ -285,7 +284,7 @@ test_differential_overlay = _differential("provincial_overlay_2019.gai")
 test_differential_every_expression = _differential("kitchen")
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(0.6))  # drawing a sample is most of the time (0.2 s each)
 @given(data=st.data(), name=st.sampled_from(SPEC_FILES))
 def test_samples_valid_violating_and_perturbed(
     node: Node, built: dict[str, Any], data: st.DataObject, name: str
@@ -296,7 +295,7 @@ def test_samples_valid_violating_and_perturbed(
     _agree(node, spec, path, [texts_of(data.draw(sample_pairs(spec), label="sample"))])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=SLOW)
+@settings(max_examples=examples(1.5))
 @given(data=st.data(), name=st.sampled_from([*SPEC_FILES, "kitchen"]))
 def test_malformed_reports_are_refused_alike(node: Node, built: dict[str, Any], data: st.DataObject, name: str) -> None:
     spec, path = built[name]
@@ -307,7 +306,7 @@ def test_malformed_reports_are_refused_alike(node: Node, built: dict[str, Any], 
 # ---------------------------------------------------------------------------------------------------- any labels
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=SLOW)
+@settings(max_examples=examples(0.5))
 @given(data=st.data(), text=spec_texts())
 def test_random_specs_with_any_labels(
     node: Node, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, text: str

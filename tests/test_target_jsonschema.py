@@ -13,8 +13,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, SPECS, run_cli
-from hypothesis import HealthCheck, given, settings
+from conftest import ROOT, SPECS, examples, run_cli
+from golden_util import check_golden
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from spec_strategies import spec_texts
@@ -88,7 +89,7 @@ def test_fixture_report_is_valid(validators: dict[str, Any]) -> None:
     assert errors == []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(0.4))
 @given(data=st.data(), name=st.sampled_from(SPEC_FILES))
 def test_samples_are_valid(validators: dict[str, Any], data: st.DataObject, name: str) -> None:
     """gaidsl.sampling.strategies's valid samples (and their previous reports), as gaidsl writes them, satisfy the
@@ -103,7 +104,7 @@ def test_samples_are_valid(validators: dict[str, Any], data: st.DataObject, name
             assert errors == []
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(1.5))
 @given(data=st.data(), name=st.sampled_from([*SPEC_FILES, "kitchen"]))
 def test_every_report_gaidsl_reads_is_valid_when_written_canonically(
     validators: dict[str, Any], data: st.DataObject, name: str
@@ -202,7 +203,7 @@ def test_blank_and_unknown_are_valid(validators: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------------------- any labels
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(0.6))
 @given(text=spec_texts())
 def test_labels_with_odd_characters_survive(text: str) -> None:
     compilation = compile_text(text, "random.gai")
@@ -225,3 +226,15 @@ def test_labels_with_odd_characters_survive(text: str) -> None:
     fields = {f.key: "unknown" for f in spec.fields.values() if f.required}
     assert check.is_valid({**empty, "fields": fields})
     assert not check.is_valid({**empty, "values": {"no such key": 1}})
+
+
+# ---------------------------------------------------------------------------------------------------- golden files
+
+
+@pytest.mark.parametrize("name", SPEC_FILES)
+def test_golden(name: str) -> None:
+    """The emitted schema of each shipped spec, as reviewed (GAIDSL_UPDATE_GOLDEN=1 refreshes it)."""
+    spec = shipped_spec(name)
+    for file_name, text in available()["jsonschema"].emit(spec).items():
+        assert isinstance(text, str)
+        check_golden(f"jsonschema/{file_name}", text)

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SPECS, run_cli
+from conftest import ROOT, SPECS, examples, run_cli
 from golden_util import check_golden
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from spec_strategies import labels, spec_texts
 from validator_support import (
@@ -182,7 +182,7 @@ def _as_strings(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "values": values}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(1.5))
 @given(data=st.data(), name=st.sampled_from([*SPEC_FILES, "kitchen"]))
 def test_numbers_written_as_text_read_alike(built: dict[str, Any], data: st.DataObject, name: str) -> None:
     """The bulk reader (all whole numbers as ints or as digit strings) and the value-by-value reader agree: the same
@@ -245,7 +245,6 @@ def _as_written_in_csv(data: dict[str, Any] | None) -> str | None:
     return data_text(parts)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), name=st.sampled_from([*SPEC_FILES, "kitchen"]))
 def test_wide_csv_lines_validate_like_data_files(built: dict[str, Any], data: st.DataObject, name: str) -> None:
     """validate_csv (its bulk reader and the careful one) gives, line by line, the reference's results for the data
@@ -295,7 +294,7 @@ def test_wide_csv_problems_name_the_line(built: dict[str, Any], tmp_path: Path) 
 
 
 def _differential(name: str) -> Any:
-    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(max_examples=examples(2))
     @given(data=st.data())
     def run(built: dict[str, Any], data: st.DataObject) -> None:
         spec, module, _ = built[name]
@@ -310,7 +309,7 @@ test_differential_overlay = _differential("provincial_overlay_2019.gai")
 test_differential_every_expression = _differential("kitchen")
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(0.6))  # drawing a sample is most of the time (0.2 s each)
 @given(data=st.data(), name=st.sampled_from(SPEC_FILES))
 def test_samples_valid_violating_and_perturbed(built: dict[str, Any], data: st.DataObject, name: str) -> None:
     """gaidsl.sampling.strategies's samples (valid, breaking exactly one check, perturbed) give the reference's
@@ -319,7 +318,7 @@ def test_samples_valid_violating_and_perturbed(built: dict[str, Any], data: st.D
     _agree(spec, module, *texts_of(data.draw(sample_pairs(spec), label="sample")))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(2))
 @given(data=st.data(), name=st.sampled_from([*SPEC_FILES, "kitchen"]))
 def test_malformed_reports_are_refused_alike(built: dict[str, Any], data: st.DataObject, name: str) -> None:
     spec, module, _ = built[name]
@@ -333,7 +332,7 @@ def test_every_status_and_message_case_occurs(built: dict[str, Any]) -> None:
 
     spec, module, _ = built["gov_info_disclosure_2019.gai"]
 
-    @settings(max_examples=150, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=150, database=None, derandomize=True)  # a fixed, reproducible data set in every profile
     @given(data=st.data())
     def collect(data: st.DataObject) -> None:
         text, previous = texts_of(data.draw(report_pairs(spec)))
@@ -352,7 +351,7 @@ def test_every_status_and_message_case_occurs(built: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------------------- any labels
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(0.6))
 @given(data=st.data(), text=spec_texts())
 def test_random_specs_with_any_labels(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, text: str) -> None:
     compilation = compile_text(text, "random.gai")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPEC_2021, run_cli
+from conftest import SPEC_2021, postgres_url, run_cli
 
 from gaidsl import load_spec
 
@@ -251,10 +250,7 @@ def wide(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple[str,
 def _engine_args(engine: str) -> list[str]:
     if engine != "postgres":
         return ["--engine", engine]
-    url = os.environ.get("GAIDSL_TEST_POSTGRES")
-    if not url:
-        pytest.skip("GAIDSL_TEST_POSTGRES not set (no PostgreSQL server for this run)")
-    return ["--engine", "postgres", url]
+    return ["--engine", "postgres", postgres_url()]
 
 
 @pytest.mark.parametrize("engine", WIDE_ENGINES)
