@@ -63,5 +63,7 @@ def test_every_target_has_golden_files(target: str) -> None:
 
 def test_no_golden_file_is_left_over() -> None:
     expected = {p for target in GOLDENS for n in SHIPPED for p in GOLDENS[target](n)} | SHARED
-    found = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()}
+    found = {
+        p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
     assert found - expected == set(), "golden files no test names"
