@@ -156,20 +156,7 @@ class ExpressionLowerer:
         left = self._want(left_typed, NUM, expr.left, expr.op)
         right = self._want(right_typed, NUM, expr.right, expr.op)
         if expr.op in "+-":
-            ok, unit = self._unit_join(left, right)
-            if not ok:
-                raise self._fail(
-                    error(
-                        "GAI201",
-                        expr.span,
-                        [Text("先换算成同一单位（乘以常数）", "convert to one unit first (multiply by a constant)")],
-                        left=left.unit,
-                        right=right.unit,
-                    )
-                )
-            sign = 1 if expr.op == "+" else -1
-            terms = self._terms(1, left.expr) + self._terms(sign, right.expr)
-            return Typed(ir.Sum(tuple(terms)), NUM, unit, left.constant and right.constant)
+            return self._add(left, expr.op, right, expr.span)
         if not (left.constant or right.constant):
             raise self._fail(error("GAI205", expr.span))
         if expr.op == "*":
@@ -205,23 +192,27 @@ class ExpressionLowerer:
                 continue
             if failed:
                 continue
-            ok, unit = self._unit_join(total, right)
-            if not ok:
-                raise self._fail(
-                    error(
-                        "GAI201",
-                        step.span,
-                        [Text("先换算成同一单位（乘以常数）", "convert to one unit first (multiply by a constant)")],
-                        left=total.unit,
-                        right=right.unit,
-                    )
-                )
-            sign = 1 if step.op == "+" else -1
-            terms = self._terms(1, total.expr) + self._terms(sign, right.expr)
-            total = Typed(ir.Sum(tuple(terms)), NUM, unit, total.constant and right.constant)
+            total = self._add(total, step.op, right, step.span)
         if failed:
             raise _Failed()
         return total
+
+    def _add(self, left: Typed, op: str, right: Typed, span: Span | None) -> Typed:
+        """``left + right`` or ``left - right`` of two numbers, whose units must agree (GAI201 at ``span``)."""
+        ok, unit = self._unit_join(left, right)
+        if not ok:
+            raise self._fail(
+                error(
+                    "GAI201",
+                    span,
+                    [Text("先换算成同一单位（乘以常数）", "convert to one unit first (multiply by a constant)")],
+                    left=left.unit,
+                    right=right.unit,
+                )
+            )
+        sign = 1 if op == "+" else -1
+        terms = self._terms(1, left.expr) + self._terms(sign, right.expr)
+        return Typed(ir.Sum(tuple(terms)), NUM, unit, left.constant and right.constant)
 
     def _compare(self, expr: ast.Compare, scope: Scope) -> Typed:
         left, right = self._lower_all((expr.left, expr.right), scope)
