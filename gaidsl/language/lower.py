@@ -11,8 +11,9 @@ from decimal import Decimal, InvalidOperation
 from gaidsl.language import ast, ir
 from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
-from gaidsl.language.expressions import ExpressionLowerer, Scope
+from gaidsl.language.expressions import ExpressionLowerer
 from gaidsl.language.printer import expr_text
+from gaidsl.language.references import Scope
 from gaidsl.language.source import Span
 from gaidsl.language.totals import total_checks, total_problems
 
