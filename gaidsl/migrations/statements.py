@@ -187,13 +187,22 @@ class Statements:
             pairs.append((old_cell, key))
         return None if missing else pairs
 
-    def split(self, index: int, item: ast.Split) -> None:
-        old = self.old.resolve(item.kind, item.old, self.problems, data_member=True)
+    def _old_of(
+        self, verb: str, item: ast.Split | ast.Transform, kinds: tuple[str, ...], data_member: bool = False
+    ) -> Resolved | None:
+        """The old item a split or transform names; GAI507 when ``verb`` does not apply to its kind."""
+        old = self.old.resolve(item.kind, item.old, self.problems, data_member=data_member)
         if old is None:
-            return
-        if old.kind not in ("row", "column", "cell"):
+            return None
+        if old.kind not in kinds:
             what = WHAT[old.kind]
-            self.problems.append(error("GAI507", item.old.span, verb="split", what=what.zh, what_en=what.en))
+            self.problems.append(error("GAI507", item.old.span, verb=verb, what=what.zh, what_en=what.en))
+            return None
+        return old
+
+    def split(self, index: int, item: ast.Split) -> None:
+        old = self._old_of("split", item, ("row", "column", "cell"), data_member=True)
+        if old is None:
             return
         shares = self._allocation(item)
         if shares is None:
@@ -352,12 +361,8 @@ class Statements:
                 self.give(Target(thing[0], thing[1], "new", statement=index), path.span)
 
     def transform(self, index: int, item: ast.Transform) -> None:
-        old = self.old.resolve(item.kind, item.old, self.problems)
+        old = self._old_of("transform", item, ("table", "row", "column", "cell"))
         if old is None:
-            return
-        if old.kind in ("field", "text"):
-            what = WHAT[old.kind]
-            self.problems.append(error("GAI507", item.old.span, verb="transform", what=what.zh, what_en=what.en))
             return
         factor = self._factor(item)
         if factor is None:
