@@ -1,4 +1,5 @@
-"""Lark syntax tree → AST. The only module that knows Lark's tree shapes."""
+"""Lark syntax tree → AST. With :mod:`gaidsl.language.build_migration` (a migration file's rules) and
+:mod:`gaidsl.language.tree_builder` (their shared base), the only modules that know Lark's tree shapes."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import Any
 import attrs
 import lark
 import lark.exceptions
-from lark import Token, Transformer, v_args
+from lark import Token, v_args
 
 from gaidsl.language import ast
-from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Text, error
+from gaidsl.language.build_migration import MigrationRules
+from gaidsl.language.diagnostics import DiagnosticError, Text, error
 from gaidsl.language.source import SourceFile, Span
+from gaidsl.language.tree_builder import unquote
 
 RESERVED_UNIT_NAMES = ("table", "section")
 """Words no unit can be named: after a type, ``in table …``/``in section …`` starts an overlay block (GAI009)."""
@@ -21,58 +24,9 @@ RESERVED_UNIT_HELP = Text(
 )
 
 
-def unquote(token: str) -> str:
-    """The value of a STRING token: quotes removed, ``\\\\``, ``\\"`` and ``\\n`` unescaped."""
-    body = token[1:-1]
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            out.append("\n" if nxt == "n" else nxt)
-            i += 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
-
-
 @v_args(meta=True)
-class _Builder(Transformer[Token, Any]):
-    def __init__(self, source: SourceFile) -> None:
-        super().__init__()
-        self.source = source
-        self.problems: list[Diagnostic] = []
-
-    # -------------------------------------------------------------------------------------------- helpers
-    def _span(self, meta: Any) -> Span | None:
-        if getattr(meta, "empty", True):
-            return None
-        return Span(
-            self.source.name, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos
-        )
-
-    def _tok_span(self, token: Token) -> Span:
-        return Span(
-            self.source.name,
-            token.line or 1,
-            token.column or 1,
-            token.end_line or 1,
-            token.end_column or 1,
-            token.start_pos or 0,
-            token.end_pos or 0,
-        )
-
-    def _number(self, token: Token, what: str, what_en: str) -> int:
-        if "." in token:
-            self.problems.append(error("GAI007", self._tok_span(token), what=what, what_en=what_en, value=str(token)))
-            return 0
-        if len(token) > 9:  # far out of any range (and int() refuses thousands of digits)
-            shown = token if len(token) <= 20 else token[:20] + "…"
-            self.problems.append(error("GAI208", self._tok_span(token), value=shown))
-            return 0
-        return int(token)
+class _Builder(MigrationRules):
+    """Every rule of the grammar: a spec's here, a migration file's inherited from :class:`MigrationRules`."""
 
     # -------------------------------------------------------------------------------------------- documents
     def start(self, meta: Any, children: list[Any]) -> Any:
@@ -453,127 +407,6 @@ class _Builder(Transformer[Token, Any]):
 
     def selector(self, meta: Any, children: list[Token]) -> tuple[str, ...]:
         return tuple(str(c) for c in children)
-
-    # -------------------------------------------------------------------------------------------- migrations
-    def migration_decl(self, meta: Any, children: list[Any]) -> ast.Migration:
-        key = str(children[0])
-        title = None
-        ends: list[ast.FormatVersion] = []
-        items: list[ast.MigrationItem] = []
-        for child in children[1:]:
-            if isinstance(child, Token):
-                title = unquote(child)
-            elif isinstance(child, ast.FormatVersion):
-                ends.append(child)
-            else:
-                items.append(child)
-        return ast.Migration(key, ends[0], ends[1], tuple(items), title, self._span(meta))
-
-    def format_version(self, meta: Any, children: list[Any]) -> ast.FormatVersion:
-        key = None
-        version = ""
-        file = file_span = None
-        for child in children:
-            if isinstance(child, Token) and child.type == "NAME":
-                key = str(child)
-            elif isinstance(child, tuple):
-                file, file_span = child
-            else:
-                version = str(child)
-        return ast.FormatVersion(key, version, file, self._span(meta), file_span)
-
-    def spec_file(self, meta: Any, children: list[Token]) -> tuple[str, Span | None]:
-        return (unquote(children[0]), self._span(meta))
-
-    def item_kind(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("kind", str(children[0]).removesuffix("s"))  # "rows", "columns", "cells" read as plurals
-
-    def item_path(self, meta: Any, children: list[Token]) -> ast.ItemPath:
-        return ast.ItemPath(tuple(str(c) for c in children), self._span(meta))
-
-    def arrow(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("arrow", str(children[0]))
-
-    def because(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("because", unquote(children[0]))
-
-    @staticmethod
-    def _statement_parts(children: list[Any]) -> tuple[str | None, list[ast.ItemPath], str | None, list[Any]]:
-        """The kind keyword, the names in order, the reason and everything else of a migration statement."""
-        kind = reason = None
-        paths: list[ast.ItemPath] = []
-        rest: list[Any] = []
-        for child in children:
-            if isinstance(child, ast.ItemPath):
-                paths.append(child)
-            elif isinstance(child, tuple) and child[0] == "kind":
-                kind = child[1]
-            elif isinstance(child, tuple) and child[0] == "because":
-                reason = child[1]
-            elif not (isinstance(child, tuple) and child[0] == "arrow"):
-                rest.append(child)
-        return kind, paths, reason, rest
-
-    def rename_stmt(self, meta: Any, children: list[Any]) -> ast.Rename:
-        kind, paths, reason, _ = self._statement_parts(children)
-        return ast.Rename(kind, paths[0], paths[1], reason, self._span(meta))
-
-    def split_stmt(self, meta: Any, children: list[Any]) -> ast.Split:
-        kind, paths, reason, rest = self._statement_parts(children)
-        allocations = next((r for r in rest if isinstance(r, tuple)), None)
-        return ast.Split(kind, paths[0], tuple(paths[1:]), allocations, reason, self._span(meta))
-
-    def allocation(self, meta: Any, children: list[ast.Allocation]) -> tuple[ast.Allocation, ...]:
-        return tuple(children)
-
-    def allocation_part(self, meta: Any, children: list[Any]) -> ast.Allocation:
-        share, amount = children[1]
-        return ast.Allocation(children[0], share, amount, self._span(meta))
-
-    def share_unknown(self, meta: Any, children: list[Token]) -> tuple[str, str | None]:
-        return ("unknown", None)
-
-    def share_old(self, meta: Any, children: list[Token]) -> tuple[str, str | None]:
-        return ("old", None)
-
-    def share_rest(self, meta: Any, children: list[Token]) -> tuple[str, str | None]:
-        return ("rest", None)
-
-    def share_fixed(self, meta: Any, children: list[Token]) -> tuple[str, str | None]:
-        return ("fixed", str(children[0]))
-
-    def merge_stmt(self, meta: Any, children: list[Any]) -> ast.Merge:
-        kind, paths, reason, _ = self._statement_parts(children)
-        return ast.Merge(kind, tuple(paths[:-1]), paths[-1], reason, self._span(meta))
-
-    def drop_stmt(self, meta: Any, children: list[Any]) -> ast.Drop:
-        kind, paths, reason, _ = self._statement_parts(children)
-        return ast.Drop(kind, tuple(paths), reason, self._span(meta))
-
-    def new_stmt(self, meta: Any, children: list[Any]) -> ast.New:
-        kind, paths, reason, _ = self._statement_parts(children)
-        return ast.New(kind, tuple(paths), reason, self._span(meta))
-
-    def transform_stmt(self, meta: Any, children: list[Any]) -> ast.Transform:
-        kind, paths, reason, rest = self._statement_parts(children)
-        conversion = rest[0]
-        if conversion[0] == "units":
-            return ast.Transform(kind, paths[0], conversion[1], conversion[2], None, reason, self._span(meta))
-        return ast.Transform(kind, paths[0], factor=conversion[1], reason=reason, span=self._span(meta))
-
-    def unit_conversion(self, meta: Any, children: list[Any]) -> tuple[str, str, str]:
-        names = [str(c) for c in children if isinstance(c, Token)]
-        return ("units", names[0], names[1])
-
-    def factor_conversion(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("factor", "/".join(str(c) for c in children))
-
-    def exempt_stmt(self, meta: Any, children: list[Any]) -> ast.Exempt:
-        names = [c for c in children if isinstance(c, Token)]
-        reason = next((c[1] for c in children if isinstance(c, tuple) and c[0] == "because"), None)
-        return ast.Exempt(
-            tuple(str(n) for n in names), reason, self._span(meta), tuple(self._tok_span(n) for n in names)
-        )
 
 
 def build_document(tree: lark.Tree[Token], source: SourceFile, comments: tuple[ast.Comment, ...]) -> ast.Document:

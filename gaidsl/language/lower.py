@@ -11,9 +11,11 @@ from decimal import Decimal, InvalidOperation
 from gaidsl.language import ast, ir
 from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
-from gaidsl.language.expressions import ExpressionLowerer, Scope
+from gaidsl.language.expressions import ExpressionLowerer
 from gaidsl.language.printer import expr_text
+from gaidsl.language.references import Scope
 from gaidsl.language.source import Span
+from gaidsl.language.totals import total_checks, total_problems
 
 MAX_DECIMALS = 6
 
@@ -322,44 +324,14 @@ class Lowerer:
     def _lower_checks(self, declared: list[tuple[ast.Check, ir.Table | None, str | None]]) -> None:
         lowerer = ExpressionLowerer(self.tables, self.texts, self.fields, self.cells, self.diagnostics)
         for lowered in self.tables.values():
-            self._check_totals(lowered)
-            self.checks.extend(_total_checks(lowered))
+            self.diagnostics.extend(total_problems(lowered, self.cells))
+            self.checks.extend(total_checks(lowered))
         for node, table, section in declared:
             if not self._unique("check", node.key, node.span, Text("校验", "check")):
                 continue
             check = self._check(node, table, section, lowerer)
             if check is not None:
                 self.checks.append(check)
-
-    def _check_totals(self, table: ir.Table) -> None:
-        """What a total adds up must be numbers in the total's own unit, at every position of the other axis."""
-        for axis, other in ((table.rows, table.columns), (table.columns, table.rows)):
-            if axis is None:
-                continue
-            positions: list[str | None] = [m.key for m in other.data_members] if other else [None]
-            for total in (m for m in axis.members if m.kind == "total"):
-                problem = next(filter(None, (self._total_problem(table, axis, total, p) for p in positions)), None)
-                if problem is not None:
-                    self.diagnostics.append(problem)
-
-    def _total_problem(
-        self, table: ir.Table, axis: ir.Axis, total: ir.Member, position: str | None
-    ) -> Diagnostic | None:
-        total_key = _cell_at(table, axis, total.key, position)
-        if total_key is None or total_key not in self.cells:
-            return None
-        unit = self.cells[total_key].type.unit
-        for part in total.sums:
-            key = _cell_at(table, axis, part, position)
-            if key is None or key not in self.cells:
-                continue
-            part_type = self.cells[key].type
-            if not part_type.numeric:
-                return error("GAI212", total.span, name=total.key)
-            if part_type.unit != unit:
-                why = Text(f"「{part}」的单位与合计不同", f"'{part}' is not in the total's unit")
-                return error("GAI201", total.span, [why], left=unit, right=part_type.unit)
-        return None
 
     def _positions(self, node: ast.Check, table: ir.Table | None) -> list[ir.Member | None] | None:
         if node.broadcast is None:
@@ -443,62 +415,6 @@ class Lowerer:
 
 def _uses_data(expr: ir.Expr) -> bool:
     return any(isinstance(n, ir.FieldRef | ir.TextRef | ir.CellRef) for n in ir.walk(expr))
-
-
-def _total_checks(table: ir.Table) -> list[ir.Check]:
-    """The structural check of every total member: the total equals the sum of what it adds up, per position."""
-    checks: list[ir.Check] = []
-    for axis, other in ((table.rows, table.columns), (table.columns, table.rows)):
-        if axis is None:
-            continue
-        positions: list[ir.Member | None] = list(other.data_members) if other else [None]
-        for total in (m for m in axis.members if m.kind == "total"):
-            instances: list[ir.CheckInstance] = []
-            for position in positions:
-                pos = position.key if position else None
-                total_cell = _cell_at(table, axis, total.key, pos)
-                if total_cell is None:
-                    continue
-                parts = [c for c in (_cell_at(table, axis, s, pos) for s in total.sums) if c is not None]
-                expr = ir.Compare("==", ir.CellRef(total_cell), ir.Sum(tuple((1, ir.CellRef(c)) for c in parts)))
-                instances.append(ir.CheckInstance(pos, position.labels if position else (), expr))
-            if not instances:
-                continue
-            label = f"「{total.label}」等于{_parts_label(axis, total)}之和"
-            checks.append(
-                ir.Check(
-                    key=f"total.{table.key}.{total.key}",
-                    label=label,
-                    severity="error",
-                    message=Text(label, f"'{total.key}' equals the sum of " + ", ".join(total.sums)),
-                    tolerance=None,
-                    broadcast=("column" if axis is table.rows else "row") if other is not None else None,
-                    table=table.key,
-                    section=table.section,
-                    origin="total",
-                    instances=tuple(instances),
-                    span=total.span,
-                )
-            )
-    return checks
-
-
-def _parts_label(axis: ir.Axis, total: ir.Member) -> str:
-    """「三、本年度办理结果」各项 when a total adds up all its siblings, else the parts by name."""
-    siblings = [m for m in axis.members if m.parent == total.parent and m.kind != "total"]
-    everything = [leaf for m in siblings for leaf in axis.leaves_under(m.key)]
-    if list(total.sums) == everything and total.parent is not None:
-        return f"「{axis.by_key[total.parent].label}」各项"
-    if list(total.sums) == everything and axis.label:
-        return f"「{axis.label}」各项"
-    return "、".join(f"「{axis.by_key[s].label}」" for s in total.sums)
-
-
-def _cell_at(table: ir.Table, axis: ir.Axis, member: str, position: str | None) -> str | None:
-    row, column = (member, position) if axis is table.rows else (position, member)
-    if (row, column) in table.absent or column is None:
-        return None
-    return table.cell_key(row, column)
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -237,20 +237,8 @@ class _Builder:
                 return Num("scale", value=expr.factor, arg=self.num(expr.arg))
             case ir.Length():
                 return Num("len", index=self.index(expr.arg))
-            case (
-                ir.TextConst()
-                | ir.TextRef()
-                | ir.Compare()
-                | ir.And()
-                | ir.Or()
-                | ir.Not()
-                | ir.Implies()
-                | ir.Mentions()
-                | ir.Empty()
-            ):
-                raise TypeError(f"not a number expression: {expr!r}")
             case _:
-                assert_never(expr)
+                ir.not_a_number(expr)
 
     def slack(self, expr: ir.Expr) -> Num:
         """The evaluator's ``_Env.slack`` as a tree; subtrees that read no amount are folded to their constant."""
@@ -293,22 +281,8 @@ class _Builder:
                 return Str("field", index=self.index(expr))
             case ir.CellRef():
                 return Str("none")
-            case (
-                ir.Const()
-                | ir.Sum()
-                | ir.Scale()
-                | ir.Length()
-                | ir.Compare()
-                | ir.And()
-                | ir.Or()
-                | ir.Not()
-                | ir.Implies()
-                | ir.Mentions()
-                | ir.Empty()
-            ):
-                raise TypeError(f"not a text expression: {expr!r}")
             case _:
-                assert_never(expr)
+                ir.not_a_text(expr)
 
     # ---- conditions
     def logic(self, expr: ir.Expr) -> Logic:
@@ -327,19 +301,8 @@ class _Builder:
                 return Logic("mentions", index=self.index(expr.arg), words=expr.words)
             case ir.Empty():
                 return Logic("empty", index=self.index(expr.arg))
-            case (
-                ir.Const()
-                | ir.CellRef()
-                | ir.FieldRef()
-                | ir.Sum()
-                | ir.Scale()
-                | ir.Length()
-                | ir.TextConst()
-                | ir.TextRef()
-            ):
-                raise TypeError(f"not a condition: {expr!r}")
             case _:
-                assert_never(expr)
+                ir.not_a_condition(expr)
 
     def compare(self, expr: ir.Compare) -> int:
         number = len(self.comparisons)
