@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import jinja2
 
 from gaidsl.checking.report import Report
+from gaidsl.forms.layout import Layout, layout
 from gaidsl.language import ir
 
 Content = str | bytes
@@ -53,3 +55,22 @@ def environment(folder: Path, *, page: bool = False) -> jinja2.Environment:
         trim_blocks=not page,
         lstrip_blocks=not page,
     )
+
+
+C = TypeVar("C", str, bytes)
+
+
+def drawn(
+    draw: Callable[[Layout, Report | None], C], suffix: str
+) -> tuple[Callable[[ir.Spec, Report | None], C], Emit]:
+    """``render`` and ``emit`` of a target that draws a report from the spec's layout (:func:`layout`) with
+    ``draw``: ``render`` draws a filled report (``None``: a blank one), and the build output is the blank report,
+    ``<id>_<version>.blank.<suffix>``."""
+
+    def render(spec: ir.Spec, report: Report | None) -> C:
+        return draw(layout(spec), report)
+
+    def emit(spec: ir.Spec) -> Files:
+        return {f"{spec.id}_{spec.version}.blank.{suffix}": render(spec, None)}
+
+    return render, emit
