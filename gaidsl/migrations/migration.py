@@ -101,6 +101,13 @@ class Migration:
     def name(self) -> str:
         return f"{self.old.id} {self.old.version} → {self.new.id} {self.new.version}"
 
+    def versions_json(self) -> dict[str, dict[str, str]]:
+        """The two format versions it migrates between, as the JSON forms of a proof and a migrated report say."""
+        return {
+            "from": {"format": self.old.id, "version": self.old.version},
+            "to": {"format": self.new.id, "version": self.new.version},
+        }
+
     def statement_line(self, index: int | None) -> int | None:
         if index is None:
             return None
