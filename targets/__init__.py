@@ -40,15 +40,15 @@ class Target:
     render: Render | None = None
 
 
-def environment(folder: Path, *, page: bool = False) -> jinja2.Environment:
-    """The Jinja2 environment for templates in ``folder``, with strict undefined.
+def environment(*folders: Path, page: bool = False) -> jinja2.Environment:
+    """The Jinja2 environment for templates in ``folders`` (the first that has a name wins), with strict undefined.
 
     A target's templates (the default) are autoescaped when they are HTML/XML and written for generated code: block
     tags take their line with them and a file's last newline is kept. A ``page`` (the HTML pages of ``gaidsl diff``
     and ``gaidsl ingest``) is autoescaped whatever its name and keeps Jinja's default whitespace.
     """
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.FileSystemLoader(folders),
         autoescape=page or jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=not page,
