@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import jinja2
 
 from gaidsl.checking.report import Report
+from gaidsl.forms.layout import Layout, layout
 from gaidsl.language import ir
 
 Content = str | bytes
@@ -38,18 +40,37 @@ class Target:
     render: Render | None = None
 
 
-def environment(folder: Path, *, page: bool = False) -> jinja2.Environment:
-    """The Jinja2 environment for templates in ``folder``, with strict undefined.
+def environment(*folders: Path, page: bool = False) -> jinja2.Environment:
+    """The Jinja2 environment for templates in ``folders`` (the first that has a name wins), with strict undefined.
 
     A target's templates (the default) are autoescaped when they are HTML/XML and written for generated code: block
     tags take their line with them and a file's last newline is kept. A ``page`` (the HTML pages of ``gaidsl diff``
     and ``gaidsl ingest``) is autoescaped whatever its name and keeps Jinja's default whitespace.
     """
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.FileSystemLoader(folders),
         autoescape=page or jinja2.select_autoescape(("html", "htm", "xml", "svg"), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=not page,
         trim_blocks=not page,
         lstrip_blocks=not page,
     )
+
+
+C = TypeVar("C", str, bytes)
+
+
+def drawn(
+    draw: Callable[[Layout, Report | None], C], suffix: str
+) -> tuple[Callable[[ir.Spec, Report | None], C], Emit]:
+    """``render`` and ``emit`` of a target that draws a report from the spec's layout (:func:`layout`) with
+    ``draw``: ``render`` draws a filled report (``None``: a blank one), and the build output is the blank report,
+    ``<id>_<version>.blank.<suffix>``."""
+
+    def render(spec: ir.Spec, report: Report | None) -> C:
+        return draw(layout(spec), report)
+
+    def emit(spec: ir.Spec) -> Files:
+        return {f"{spec.id}_{spec.version}.blank.{suffix}": render(spec, None)}
+
+    return render, emit

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -54,12 +54,16 @@ class Report:
 
     def to_json_dict(self) -> dict[str, Any]:
         """The canonical JSON form: numbers as JSON numbers (exact), blank as null, unknown as "unknown"."""
+        return self.as_data(json_value)
+
+    def as_data(self, value: Callable[[object], object]) -> dict[str, Any]:
+        """The report as plain data (the shape of its JSON form), each field, text and value written by ``value``."""
         return {
             "format": self.format,
             "version": self.version,
-            "fields": {k: json_value(v) for k, v in self.fields.items()},
-            "texts": {k: json_value(v) for k, v in self.texts.items()},
-            "values": {k: json_value(v) for k, v in self.values.items()},
+            "fields": {k: value(v) for k, v in self.fields.items()},
+            "texts": {k: value(v) for k, v in self.texts.items()},
+            "values": {k: value(v) for k, v in self.values.items()},
         }
 
     def to_json(self) -> str:

@@ -11,6 +11,7 @@ import attrs
 
 from gaidsl.checking.report import BLANK, DECIMAL_RE, UNKNOWN, Missing, json_default, json_value
 from gaidsl.language.diagnostics import Text
+from gaidsl.language.records import json_fields
 
 Status = Literal["pass", "fail", "unverifiable"]
 Truth = bool | None
@@ -116,13 +117,9 @@ class CheckResult:
     def to_json_dict(self) -> dict[str, Any]:
         comparison = self.comparison
         return {
-            "check": self.check,
-            "severity": self.severity,
-            "status": self.status,
-            "position": self.position,
+            **json_fields(self, "check", "severity", "status", "position"),
             "position_labels": list(self.position_labels),
-            "section": self.section,
-            "table": self.table,
+            **json_fields(self, "section", "table"),
             "cells": [
                 {"kind": i.kind, "key": i.key, "previous": i.previous, "labels": list(i.labels), "value": _jv(i.value)}
                 for i in self.involved
@@ -135,8 +132,8 @@ class CheckResult:
             "right": _jv(self.right),
             "difference": _jv(self.difference),
             "tolerance": _jv(comparison.tolerance) if comparison else None,
-            "message": {"zh": self.message.zh, "en": self.message.en},
-            "rule": {"zh": self.rule.zh, "en": self.rule.en},
+            "message": self.message.to_json_dict(),
+            "rule": self.rule.to_json_dict(),
         }
 
 

@@ -31,6 +31,7 @@ import attrs
 
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.language.records import json_fields
 
 COMPATIBLE, BREAKING = "compatible", "breaking"
 WHAT = {
@@ -81,20 +82,10 @@ class Change:
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
-            "what": self.what,
-            "key": self.key,
-            "old_key": self.old_key,
-            "aspect": self.aspect,
-            "before": self.before,
-            "after": self.after,
-            "label": self.label,
+            **json_fields(self, "kind", "what", "key", "old_key", "aspect", "before", "after", "label"),
             "classification": self.classification,
-            "why": {"zh": self.why.zh, "en": self.why.en},
-            "group": self.group,
-            "example": self.example,
-            "reason": self.reason,
-            "removed_at": self.removed_at,
+            "why": self.why.to_json_dict(),
+            **json_fields(self, "group", "example", "reason", "removed_at"),
         }
 
 

@@ -82,25 +82,11 @@ class Differ(Comparison):
             self.add(self.removed_value("field", key, field.label, ("field", key)))
         for key in added:
             field = self.new.fields[key]
-            required = field.required and not self.sourced(("field", key))
-            why = (
-                Text(
-                    "新增的必填字段：旧报告没有它，读入时报 GAI714",
-                    "a new required field: old reports lack it (GAI714)",
-                )
-                if required
-                else Text("新增字段，旧报告中为空", "a new field, blank in old reports")
+            required = Text(
+                "新增的必填字段：旧报告没有它，读入时报 GAI714", "a new required field: old reports lack it (GAI714)"
             )
-            self.add(
-                Change(
-                    "added",
-                    "field",
-                    key,
-                    label=field.label,
-                    classification=BREAKING if required else COMPATIBLE,
-                    why=why,
-                )
-            )
+            optional = Text("新增字段，旧报告中为空", "a new field, blank in old reports")
+            self.add(self.added_input("field", key, field.label, field.required, required, optional))
         for o, n in pairs:
             a, b = self.old.fields[o], self.new.fields[n]
             if o != n:
@@ -143,26 +129,12 @@ class Differ(Comparison):
             )
         for key in added:
             block = self.new.texts[key]
-            required = block.required and not self.sourced(("text", key))
-            why = (
-                Text(
-                    "新增的必填文本：旧报告没有它，读入时报 GAI720", "a new required text: old reports lack it (GAI720)"
-                )
-                if required
-                else Text("新增文本，旧报告中为空", "a new text, blank in old reports")
+            required = Text(
+                "新增的必填文本：旧报告没有它，读入时报 GAI720", "a new required text: old reports lack it (GAI720)"
             )
+            optional = Text("新增文本，旧报告中为空", "a new text, blank in old reports")
             group = self.new_sections.get(block.section)
-            self.add(
-                Change(
-                    "added",
-                    "text",
-                    key,
-                    label=block.label,
-                    classification=BREAKING if required else COMPATIBLE,
-                    why=why,
-                    group=group,
-                )
-            )
+            self.add(self.added_input("text", key, block.label, block.required, required, optional, group))
         for o, n in pairs:
             a, b = self.old.texts[o], self.new.texts[n]
             group = self.new_sections.get(b.section)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 
 from gaidsl.checking.evaluate import cell_label
-from gaidsl.diff.changes import Change, match, names_of
+from gaidsl.diff.changes import COMPATIBLE, Change, match, names_of
 from gaidsl.diff.verdicts import Comparison
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
@@ -112,43 +112,20 @@ class TableComparison(Comparison):
                     )
                 )
             if x.kind != y.kind:
+                after: str = y.kind
+                classification, why = COMPATIBLE, Text("成员种类", "kind of member")
                 if x.has_cells and not y.has_cells:
                     children = ", ".join(y.children)
-                    why = self.cells_fate(
+                    after = f"group({children})"
+                    classification, why = self.cells_fate(
                         [("cell", c) for c in self.old.member_cells(o, axis, ko)],
                         Text(
                             f"原为一行（列）数据，现为分组（{children}）：原单元格在新格式中没有位置",
                             f"one row (column) of data before, now a group ({children}): its cells have no place",
                         ),
                     )
-                    self.add(
-                        Change(
-                            "changed",
-                            axis,
-                            name,
-                            "kind",
-                            x.kind,
-                            f"group({children})",
-                            label=label,
-                            group=group,
-                            classification=why[0],
-                            why=why[1],
-                        )
-                    )
-                else:
-                    self.add(
-                        Change(
-                            "changed",
-                            axis,
-                            name,
-                            "kind",
-                            x.kind,
-                            y.kind,
-                            label=label,
-                            group=group,
-                            why=Text("成员种类", "kind of member"),
-                        )
-                    )
+                change = Change("changed", axis, name, "kind", x.kind, after, label=label, group=group)
+                self.add(attrs.evolve(change, classification=classification, why=why))
             if x.type != y.type and x.type is not None and y.type is not None:
                 self.type_change(axis, name, label, x.type, y.type, group)
 

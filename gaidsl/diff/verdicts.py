@@ -16,6 +16,17 @@ from gaidsl.language.diagnostics import Text
 from gaidsl.migrations.migration import Fate, Migration, Target
 from gaidsl.migrations.type_verdicts import type_change, unit_changed
 
+NO_PLACE = Text(
+    "这些值在新格式中没有位置（数据文件含有它们时读入报 GAI703）",
+    "their values have no place in the new format (a data file with them is rejected: GAI703)",
+)
+"""Why removed values break reports (unless a migration carries or drops them)."""
+KEY_CHANGED = Text(
+    "键改变：旧数据文件中的键在新格式中不存在（GAI703）",
+    "the key changed: old data files use a key the new format lacks (GAI703)",
+)
+"""Why a renamed key breaks reports (unless a migration maps its values)."""
+
 
 class Comparison:
     """Two specs (and the migration between them, if any), and the changes found so far."""
@@ -48,11 +59,7 @@ class Comparison:
         self, what: str, key: str, label: str, *items: tuple[str, str], group: str | None = None
     ) -> Change:
         """``items`` (the old values under ``key``) removed: lost, unless the migration carries or drops them."""
-        lost = Text(
-            "这些值在新格式中没有位置（数据文件含有它们时读入报 GAI703）",
-            "their values have no place in the new format (a data file with them is rejected: GAI703)",
-        )
-        classification, why = self.cells_fate(list(items), lost)
+        classification, why = self.cells_fate(list(items), NO_PLACE)
         return Change("removed", what, key, label=label, classification=classification, why=why, group=group)
 
     def added_value(
@@ -71,12 +78,25 @@ class Comparison:
 
     def renamed(self, what: str, old_key: str, key: str, label: str | None, *items: tuple[str, str]) -> Change:
         """``old_key`` now ``key``: its values (``items``) lost, unless the migration maps them."""
-        lost = Text(
-            "键改变：旧数据文件中的键在新格式中不存在（GAI703）",
-            "the key changed: old data files use a key the new format lacks (GAI703)",
-        )
-        classification, why = self.cells_fate(list(items), lost)
+        classification, why = self.cells_fate(list(items), KEY_CHANGED)
         return Change("renamed", what, key, old_key=old_key, label=label, classification=classification, why=why)
+
+    def added_input(
+        self,
+        what: str,
+        key: str,
+        label: str | None,
+        required: bool,
+        why_required: Text,
+        why_optional: Text,
+        group: str | None = None,
+    ) -> Change:
+        """A new field or text block: breaking when it is required and the migration gives it no value."""
+        breaking = required and not self.sourced((what, key))
+        why = why_required if breaking else why_optional
+        return Change(
+            "added", what, key, label=label, classification=BREAKING if breaking else COMPATIBLE, why=why, group=group
+        )
 
     def required_change(
         self, what: str, key: str, label: str | None, now_required: bool, why_required: Text, group: str | None = None

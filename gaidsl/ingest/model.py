@@ -17,6 +17,7 @@ import attrs
 
 from gaidsl.checking.report import Missing, Report
 from gaidsl.language.diagnostics import Text, say
+from gaidsl.language.records import json_fields
 
 
 @attrs.frozen
@@ -129,12 +130,9 @@ class LogEntry:
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
-            "code": self.code,
-            "level": self.level,
-            "where": self.where,
-            "line": self.line,
+            **json_fields(self, "code", "level", "where", "line"),
             "cells": list(self.cells),
-            "message": {"zh": self.message.zh, "en": self.message.en},
+            "message": self.message.to_json_dict(),
         }
 
 

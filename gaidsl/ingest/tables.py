@@ -188,6 +188,7 @@ class TableReader:
                 self.reading.put(self.cell_key(row_key, column), piece, "cell", label)
             return True
         cells = tuple(self.cell_key(row_key, c) for c in range(self.width))
+        counts = {"label": label, "found": len(values), "expected": self.width}  # what both notes below report
         if not raw.block.explicit and len(values) < self.width and reference is not None:
             placed = _by_position(values, reference.values)
             if placed is not None:
@@ -200,26 +201,10 @@ class TableReader:
                         self.reading.put(key, Piece("", raw.block.line, raw.block.raw.where), "position", label)
                         blank.append(self.index.columns[column].label)
                 self.reading.note(
-                    "ING160",
-                    raw.block.raw.where,
-                    raw.block.line,
-                    cells,
-                    label=label,
-                    found=len(values),
-                    expected=self.width,
-                    blank="、".join(blank),
+                    "ING160", raw.block.raw.where, raw.block.line, cells, **counts, blank="、".join(blank)
                 )
                 return True
-        self.reading.note(
-            "ING130",
-            raw.block.raw.where,
-            raw.block.line,
-            cells,
-            label=label,
-            found=len(values),
-            expected=self.width,
-            values=raw.shown_values,
-        )
+        self.reading.note("ING130", raw.block.raw.where, raw.block.line, cells, **counts, values=raw.shown_values)
         return False
 
 

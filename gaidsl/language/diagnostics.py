@@ -35,6 +35,9 @@ class Text:
         """The text in ``lang``; for "both", ``zh / en`` (once when the two agree)."""
         return say(lang, self.zh, self.en, once=True)
 
+    def to_json_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
 
 def say(lang: str, zh: str, en: str, *, sep: str = " / ", once: bool = False) -> str:
     """The one language picker: ``zh`` or ``en``; for "both" the two joined by ``sep``, or ``zh`` alone when

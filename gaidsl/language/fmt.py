@@ -158,70 +158,35 @@ class Formatter:
         self.lines[first].blank_after_comments = True
 
     def item(self, depth: int, item: object) -> None:
-        if isinstance(item, ast.Basis):
-            self.emit(depth, f"basis {quote(item.text)}", item.span)
-        elif isinstance(item, ast.UnitDecl):
-            scale = f" = {item.factor} {item.base}" if item.base is not None else ""
-            self.emit(depth, f"unit {item.key}{_label(item.label)}{scale}", item.span)
-        elif isinstance(item, ast.Field):
-            required = " required" if item.required else ""
-            options = _options(alias=item.aliases)
-            text = f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}"
-            self.emit(depth, text, item.span)
-        elif isinstance(item, ast.Dimension):
-            self.block(
-                depth,
-                f"dimension {item.key}{_label(item.label)}",
-                item.span,
-                lambda: self.members(depth + 1, item.members),
-                not item.members,
-            )
-        elif isinstance(item, ast.Section):
-            self.block(
-                depth,
-                f"section {item.key} {quote(item.label)}",
-                item.span,
-                lambda: self.items(depth + 1, item.items, _never),
-                not item.items,
-            )
-        elif isinstance(item, ast.TextBlock):
-            self.text_block(depth, item)
-        elif isinstance(item, ast.Table):
-            self.table(depth, item)
-        elif isinstance(item, ast.Check):
-            self.check(depth, item)
-        elif isinstance(item, ast.ModifyTable):
-            self.block(
-                depth,
-                f"in table {item.table}",
-                item.span,
-                lambda: self.items(depth + 1, item.items, _never),
-                not item.items,
-            )
-        elif isinstance(item, ast.ModifySection):
-            self.block(
-                depth,
-                f"in section {item.section}",
-                item.span,
-                lambda: self.items(depth + 1, item.items, _never),
-                not item.items,
-            )
-        elif isinstance(item, ast.RemoveCheck):
-            self.emit(depth, f"remove check {item.key} {quote(item.reason)}", item.span)
-        elif isinstance(item, ast.AddMember):
-            self.member(depth, item.member, f"add {item.axis} ")
-        elif isinstance(item, ast.Relabel):
-            self.emit(depth, f"relabel {item.axis} {item.key} {quote(item.label)}", item.span)
-        elif isinstance(item, ast.Gloss):
-            self.emit(depth, f"gloss {item.axis} {item.key} {quote(item.text)}", item.span)
-        elif isinstance(item, ast.Note):
-            place = f" at {item.place}" if item.place is not None else ""
-            self.emit(depth, f"note {quote(item.text)}{place}", item.span)
-        elif isinstance(item, ast.Absent):
-            patterns = ", ".join(f"[{p.row}, {p.column}]" for p in item.patterns)
-            self.emit(depth, f"absent {patterns}", item.span)
-        else:  # pragma: no cover - every AST item is handled above
-            raise TypeError(f"cannot format {item!r}")
+        match item:
+            case ast.Dimension():
+                self.block(
+                    depth,
+                    f"dimension {item.key}{_label(item.label)}",
+                    item.span,
+                    lambda: self.members(depth + 1, item.members),
+                    not item.members,
+                )
+            case ast.Section():
+                self.nested(depth, f"section {item.key} {quote(item.label)}", item)
+            case ast.ModifyTable():
+                self.nested(depth, f"in table {item.table}", item)
+            case ast.ModifySection():
+                self.nested(depth, f"in section {item.section}", item)
+            case ast.TextBlock():
+                self.text_block(depth, item)
+            case ast.Table():
+                self.table(depth, item)
+            case ast.Check():
+                self.check(depth, item)
+            case ast.AddMember():
+                self.member(depth, item.member, f"add {item.axis} ")
+            case _:
+                self.emit(depth, *_statement(item))
+
+    def nested(self, depth: int, head: str, node: ast.Section | ast.ModifyTable | ast.ModifySection) -> None:
+        """A block of items: a section, or an overlay's ``in table`` and ``in section``."""
+        self.block(depth, head, node.span, lambda: self.items(depth + 1, node.items, _never), not node.items)
 
     # -------------------------------------------------------------------------------------------- members
     def members(self, depth: int, members: Sequence[ast.Member]) -> None:
@@ -460,3 +425,31 @@ def format_spec(doc: ast.Format, source: str | None = None) -> str:
     formatter = Formatter(doc.comments)
     formatter.document(doc)
     return formatter.render(source)
+
+
+def _statement(item: object) -> tuple[str, Span | None]:
+    """An item that is one line: the line's text and the item's span."""
+    match item:
+        case ast.Basis():  # the format's own
+            return f"basis {quote(item.text)}", item.span
+        case ast.UnitDecl():
+            scale = f" = {item.factor} {item.base}" if item.base is not None else ""
+            return f"unit {item.key}{_label(item.label)}{scale}", item.span
+        case ast.Field():
+            required = " required" if item.required else ""
+            options = _options(alias=item.aliases)
+            return f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}", item.span
+        case ast.Note():  # in a table
+            place = f" at {item.place}" if item.place is not None else ""
+            return f"note {quote(item.text)}{place}", item.span
+        case ast.Absent():
+            patterns = ", ".join(f"[{p.row}, {p.column}]" for p in item.patterns)
+            return f"absent {patterns}", item.span
+        case ast.RemoveCheck():  # an overlay's edits
+            return f"remove check {item.key} {quote(item.reason)}", item.span
+        case ast.Relabel():
+            return f"relabel {item.axis} {item.key} {quote(item.label)}", item.span
+        case ast.Gloss():
+            return f"gloss {item.axis} {item.key} {quote(item.text)}", item.span
+        case _:  # pragma: no cover - every AST item is handled here or in Formatter.item
+            raise TypeError(f"cannot format {item!r}")

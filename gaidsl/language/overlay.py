@@ -18,16 +18,15 @@ from gaidsl.language.diagnostics import Diagnostic, did_you_mean, error
 
 def merge(base: ast.Format, overlay: ast.Format) -> tuple[ast.Format, list[Diagnostic]]:
     """The base format with the overlay applied; key, version and title are the overlay's."""
-    diagnostics: list[Diagnostic] = []
-    removed: list[ast.RemovedCheck] = list(base.removed)
+    merging = _Merging([], list(base.removed))
     items = list(base.items)
     for item in overlay.items:
         if isinstance(item, ast.ModifyTable):
-            items = _modify_table(items, item, diagnostics, removed)
+            items = merging.modify_table(items, item)
         elif isinstance(item, ast.ModifySection):
-            items = _modify_section(items, item, diagnostics)
+            items = merging.modify_section(items, item)
         elif isinstance(item, ast.RemoveCheck):
-            items = _remove_check(items, item, diagnostics, removed)
+            items = merging.remove_check(items, item)
         else:
             items.append(item)
     merged = attrs.evolve(
@@ -36,9 +35,9 @@ def merge(base: ast.Format, overlay: ast.Format) -> tuple[ast.Format, list[Diagn
         extends=None,
         items=tuple(items),
         comments=overlay.comments,
-        removed=tuple(removed),
+        removed=tuple(merging.removed),
     )
-    return merged, diagnostics
+    return merged, merging.diagnostics
 
 
 def _tables(items: list[ast.FormatItem]) -> dict[str, ast.Table]:
@@ -127,123 +126,120 @@ def _map_members(
     return tuple(out), found
 
 
-def _modify_table(
-    items: list[ast.FormatItem],
-    change: ast.ModifyTable,
-    diagnostics: list[Diagnostic],
-    removed: list[ast.RemovedCheck],
-) -> list[ast.FormatItem]:
-    tables = _tables(items)
-    if change.table not in tables:
-        diagnostics.append(error("GAI402", change.span, did_you_mean(change.table, tables), name=change.table))
-        return items
-    table = tables[change.table]
-    dims = _dimensions(items)
-    for op in change.items:
-        if isinstance(op, ast.AddMember | ast.Relabel | ast.Gloss):
-            axis = table.rows if op.axis == "row" else table.columns
-            members = _members_of(axis, dims) or ()
-            axis_zh = "行" if op.axis == "row" else "列"
-            if axis is None and isinstance(op, ast.AddMember):
-                diagnostics.append(error("GAI411", op.span, table=table.key, axis=axis_zh, axis_en=op.axis))
-                continue
-            if isinstance(op, ast.AddMember):
-                if op.member.key in _all_keys(members):
-                    diagnostics.append(error("GAI405", op.span, name=op.member.key))
+@attrs.define
+class _Merging:
+    """What merging an overlay finds besides the items: its problems, and the checks it removes (with reasons)."""
+
+    diagnostics: list[Diagnostic]
+    removed: list[ast.RemovedCheck]
+
+    def modify_table(self, items: list[ast.FormatItem], change: ast.ModifyTable) -> list[ast.FormatItem]:
+        tables = _tables(items)
+        if change.table not in tables:
+            self.diagnostics.append(error("GAI402", change.span, did_you_mean(change.table, tables), name=change.table))
+            return items
+        table = tables[change.table]
+        dims = _dimensions(items)
+        for op in change.items:
+            if isinstance(op, ast.AddMember | ast.Relabel | ast.Gloss):
+                axis = table.rows if op.axis == "row" else table.columns
+                members = _members_of(axis, dims) or ()
+                axis_zh = "行" if op.axis == "row" else "列"
+                if axis is None and isinstance(op, ast.AddMember):
+                    self.diagnostics.append(error("GAI411", op.span, table=table.key, axis=axis_zh, axis_en=op.axis))
                     continue
-                members, placed = _insert(members, op.member)
-                if not placed:
-                    diagnostics.append(
-                        error(
-                            "GAI409",
-                            op.span,
-                            did_you_mean(op.member.after or "", _all_keys(members)),
-                            name=op.member.after,
+                if isinstance(op, ast.AddMember):
+                    if op.member.key in _all_keys(members):
+                        self.diagnostics.append(error("GAI405", op.span, name=op.member.key))
+                        continue
+                    members, placed = _insert(members, op.member)
+                    if not placed:
+                        self.diagnostics.append(
+                            error(
+                                "GAI409",
+                                op.span,
+                                did_you_mean(op.member.after or "", _all_keys(members)),
+                                name=op.member.after,
+                            )
                         )
-                    )
-                    continue
-            else:
-                change_attrs = {"label": op.label} if isinstance(op, ast.Relabel) else {"gloss": op.text}
-                members, found = _map_members(members, op.key, change_attrs)
-                if not found:
-                    diagnostics.append(
-                        error(
-                            "GAI403",
-                            op.span,
-                            did_you_mean(op.key, _all_keys(members)),
-                            axis=axis_zh,
-                            axis_en=op.axis,
-                            name=op.key,
-                            table=table.key,
+                        continue
+                else:
+                    change_attrs = {"label": op.label} if isinstance(op, ast.Relabel) else {"gloss": op.text}
+                    members, found = _map_members(members, op.key, change_attrs)
+                    if not found:
+                        self.diagnostics.append(
+                            error(
+                                "GAI403",
+                                op.span,
+                                did_you_mean(op.key, _all_keys(members)),
+                                axis=axis_zh,
+                                axis_en=op.axis,
+                                name=op.key,
+                                table=table.key,
+                            )
                         )
+                        continue
+                inline = ast.AxisInline(members, axis.span if axis else None)
+                table = attrs.evolve(table, rows=inline) if op.axis == "row" else attrs.evolve(table, columns=inline)
+            elif isinstance(op, ast.Note):
+                table = attrs.evolve(table, notes=(*table.notes, op))
+            elif isinstance(op, ast.Check):
+                table = attrs.evolve(table, checks=(*table.checks, op))
+            elif isinstance(op, ast.RemoveCheck):
+                kept = tuple(c for c in table.checks if c.key != op.key)
+                if len(kept) == len(table.checks):
+                    self.diagnostics.append(
+                        error("GAI404", op.span, did_you_mean(op.key, [c.key for c in table.checks]), name=op.key)
                     )
-                    continue
-            inline = ast.AxisInline(members, axis.span if axis else None)
-            table = attrs.evolve(table, rows=inline) if op.axis == "row" else attrs.evolve(table, columns=inline)
-        elif isinstance(op, ast.Note):
-            table = attrs.evolve(table, notes=(*table.notes, op))
-        elif isinstance(op, ast.Check):
-            table = attrs.evolve(table, checks=(*table.checks, op))
-        elif isinstance(op, ast.RemoveCheck):
-            kept = tuple(c for c in table.checks if c.key != op.key)
-            if len(kept) == len(table.checks):
-                diagnostics.append(
-                    error("GAI404", op.span, did_you_mean(op.key, [c.key for c in table.checks]), name=op.key)
+                section = _section_of(items, table.key)
+                self.removed.extend(
+                    ast.RemovedCheck(op, c, table.key, section) for c in table.checks if c.key == op.key
                 )
-            section = _section_of(items, table.key)
-            removed.extend(ast.RemovedCheck(op, c, table.key, section) for c in table.checks if c.key == op.key)
-            table = attrs.evolve(table, checks=kept)
-    return _replace_table(items, table)
+                table = attrs.evolve(table, checks=kept)
+        return _replace_table(items, table)
 
+    def modify_section(self, items: list[ast.FormatItem], change: ast.ModifySection) -> list[ast.FormatItem]:
+        sections = {s.key for s in items if isinstance(s, ast.Section)}
+        if change.section not in sections:
+            self.diagnostics.append(
+                error("GAI410", change.span, did_you_mean(change.section, sections), name=change.section)
+            )
+            return items
+        return [
+            attrs.evolve(s, items=(*s.items, *change.items))
+            if isinstance(s, ast.Section) and s.key == change.section
+            else s
+            for s in items
+        ]
 
-def _modify_section(
-    items: list[ast.FormatItem], change: ast.ModifySection, diagnostics: list[Diagnostic]
-) -> list[ast.FormatItem]:
-    sections = {s.key for s in items if isinstance(s, ast.Section)}
-    if change.section not in sections:
-        diagnostics.append(error("GAI410", change.span, did_you_mean(change.section, sections), name=change.section))
-        return items
-    return [
-        attrs.evolve(s, items=(*s.items, *change.items))
-        if isinstance(s, ast.Section) and s.key == change.section
-        else s
-        for s in items
-    ]
-
-
-def _remove_check(
-    items: list[ast.FormatItem],
-    change: ast.RemoveCheck,
-    diagnostics: list[Diagnostic],
-    removed: list[ast.RemovedCheck],
-) -> list[ast.FormatItem]:
-    keys = [c.key for c in items if isinstance(c, ast.Check)]
-    for section in items:
-        if isinstance(section, ast.Section):
-            keys.extend(c.key for c in section.items if isinstance(c, ast.Check))
-            for table in section.items:
-                if isinstance(table, ast.Table):
-                    keys.extend(c.key for c in table.checks)
-    if change.key not in keys:
-        diagnostics.append(error("GAI404", change.span, did_you_mean(change.key, keys), name=change.key))
-        return items
-    out: list[ast.FormatItem] = []
-    for item in items:
-        if isinstance(item, ast.Check) and item.key == change.key:
-            removed.append(ast.RemovedCheck(change, item))
-            continue
-        if isinstance(item, ast.Section):
-            kept: list[ast.TextBlock | ast.Table | ast.Check] = []
-            for sub in item.items:
-                if isinstance(sub, ast.Check) and sub.key == change.key:
-                    removed.append(ast.RemovedCheck(change, sub, None, item.key))
-                    continue
-                if isinstance(sub, ast.Table):
-                    removed.extend(
-                        ast.RemovedCheck(change, c, sub.key, item.key) for c in sub.checks if c.key == change.key
-                    )
-                    sub = attrs.evolve(sub, checks=tuple(c for c in sub.checks if c.key != change.key))
-                kept.append(sub)
-            item = attrs.evolve(item, items=tuple(kept))
-        out.append(item)
-    return out
+    def remove_check(self, items: list[ast.FormatItem], change: ast.RemoveCheck) -> list[ast.FormatItem]:
+        keys = [c.key for c in items if isinstance(c, ast.Check)]
+        for section in items:
+            if isinstance(section, ast.Section):
+                keys.extend(c.key for c in section.items if isinstance(c, ast.Check))
+                for table in section.items:
+                    if isinstance(table, ast.Table):
+                        keys.extend(c.key for c in table.checks)
+        if change.key not in keys:
+            self.diagnostics.append(error("GAI404", change.span, did_you_mean(change.key, keys), name=change.key))
+            return items
+        out: list[ast.FormatItem] = []
+        for item in items:
+            if isinstance(item, ast.Check) and item.key == change.key:
+                self.removed.append(ast.RemovedCheck(change, item))
+                continue
+            if isinstance(item, ast.Section):
+                kept: list[ast.TextBlock | ast.Table | ast.Check] = []
+                for sub in item.items:
+                    if isinstance(sub, ast.Check) and sub.key == change.key:
+                        self.removed.append(ast.RemovedCheck(change, sub, None, item.key))
+                        continue
+                    if isinstance(sub, ast.Table):
+                        self.removed.extend(
+                            ast.RemovedCheck(change, c, sub.key, item.key) for c in sub.checks if c.key == change.key
+                        )
+                        sub = attrs.evolve(sub, checks=tuple(c for c in sub.checks if c.key != change.key))
+                    kept.append(sub)
+                item = attrs.evolve(item, items=tuple(kept))
+            out.append(item)
+        return out

@@ -15,20 +15,15 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+_OPERATOR = {ast.If: "if", ast.Not: "not", ast.Compare: "compare", ast.Neg: "neg"}
+"""The key in ``_PRECEDENCE`` of the expressions whose operator their class names."""
+
+
 def _level(expr: ast.Expr | ast.Star) -> int:
-    if isinstance(expr, ast.If):
-        return 0
-    if isinstance(expr, ast.Logic):
+    if isinstance(expr, ast.Logic | ast.BinOp):
         return _PRECEDENCE[expr.op]
-    if isinstance(expr, ast.Not):
-        return 3
-    if isinstance(expr, ast.Compare):
-        return 4
-    if isinstance(expr, ast.BinOp):
-        return _PRECEDENCE[expr.op]
-    if isinstance(expr, ast.Neg):
-        return 7
-    return 8
+    operator = _OPERATOR.get(type(expr))
+    return 8 if operator is None else _PRECEDENCE[operator]  # 8: an atom
 
 
 def _wrap(expr: ast.Expr, minimum: int) -> str:

@@ -102,8 +102,7 @@ class Migrated:
         m = self.migration
         return {
             "migration": m.key,
-            "from": {"format": m.old.id, "version": m.old.version},
-            "to": {"format": m.new.id, "version": m.new.version},
+            **m.versions_json(),
             "summary": self.summary(),
             "entries": [e.to_json_dict() for e in self.entries],
         }

@@ -101,6 +101,13 @@ class Migration:
     def name(self) -> str:
         return f"{self.old.id} {self.old.version} → {self.new.id} {self.new.version}"
 
+    def versions_json(self) -> dict[str, dict[str, str]]:
+        """The two format versions it migrates between, as the JSON forms of a proof and a migrated report say."""
+        return {
+            "from": {"format": self.old.id, "version": self.old.version},
+            "to": {"format": self.new.id, "version": self.new.version},
+        }
+
     def statement_line(self, index: int | None) -> int | None:
         if index is None:
             return None
@@ -193,6 +200,11 @@ class Side:
                 )
             )
 
+        def wrong_kind(found: Text, expected: Text) -> None:
+            """The path names a thing of another kind (a row for a column, a group for a row with data)."""
+            found_args = {"found": found.zh, "found_en": found.en, "expected": expected.zh, "expected_en": expected.en}
+            problems.append(error("GAI506", path.span, (), name=path.text, side=side.zh, **found_args))  # no help
+
         if kind in ("table", "field", "text"):
             pool: Mapping[str, object] = {"table": spec.tables, "field": spec.fields, "text": spec.texts}[kind]
             if len(parts) != 1 or parts[0] not in pool:
@@ -217,37 +229,13 @@ class Side:
             other = "column" if kind == "row" else "row"
             other_axis = table.axis(other)
             if other_axis is not None and parts[1] in other_axis.by_key:
-                found = WHAT[other]
-                problems.append(
-                    error(
-                        "GAI506",
-                        path.span,
-                        name=path.text,
-                        side=side.zh,
-                        found=found.zh,
-                        found_en=found.en,
-                        expected=what.zh,
-                        expected_en=what.en,
-                    )
-                )
+                wrong_kind(WHAT[other], what)
             else:
                 unknown(path.text, [f"{parts[0]}.{m.key}" for m in _members(table, kind)])
             return None
         member = axis.by_key[parts[1]]
         if data_member and not member.has_cells:
-            found = Text("分组", "group")
-            problems.append(
-                error(
-                    "GAI506",
-                    path.span,
-                    name=path.text,
-                    side=side.zh,
-                    found=found.zh,
-                    found_en=found.en,
-                    expected=f"有数据的{what.zh}",
-                    expected_en=f"{what.en} with data",
-                )
-            )
+            wrong_kind(Text("分组", "group"), Text(f"有数据的{what.zh}", f"{what.en} with data"))
             return None
         return Resolved(kind, parts[0], parts[1], self.cells_of(parts[0], kind, parts[1]))
 

@@ -11,6 +11,7 @@ import attrs
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, error, say, warning
+from gaidsl.language.records import json_fields
 from gaidsl.migrations.migration import Migration, item_label
 from gaidsl.migrations.proof_encoding import refs
 
@@ -35,14 +36,11 @@ class Counterexample:
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
-            "stage": self.stage,
-            "check": self.check,
-            "position": self.position,
-            "cell": self.cell,
+            **json_fields(self, "stage", "check", "position", "cell"),
             "also": list(self.also),
             "unknown": list(self.unknown),
             "verified": self.verified,
-            "message": {"zh": self.message.zh, "en": self.message.en} if self.message else None,
+            "message": self.message.to_json_dict() if self.message else None,
             "old": report_json(self.old),
             "old_previous": report_json(self.old_previous),
             "new": report_json(self.new),
@@ -70,12 +68,8 @@ class Proof:
         m = self.migration
         return {
             "migration": m.file,
-            "from": {"format": m.old.id, "version": m.old.version},
-            "to": {"format": m.new.id, "version": m.new.version},
-            "holds": self.holds,
-            "positions": self.positions,
-            "unknown_cells": self.unknown_cells,
-            "completion_checked": self.completion_checked,
+            **m.versions_json(),
+            **json_fields(self, "holds", "positions", "unknown_cells", "completion_checked"),
             "exempt": dict(m.exempt),
             "counterexample": self.counterexample.to_json_dict() if self.counterexample else None,
             "incomplete": list(self.incomplete),
@@ -96,13 +90,7 @@ def report_json(report: Report | None) -> dict[str, Any] | None:
     def plain(value: object) -> object:
         return None if value is BLANK else "unknown" if value is UNKNOWN else value
 
-    return {
-        "format": report.format,
-        "version": report.version,
-        "fields": {k: plain(v) for k, v in report.fields.items()},
-        "texts": {k: plain(v) for k, v in report.texts.items()},
-        "values": {k: plain(v) for k, v in report.values.items()},
-    }
+    return report.as_data(plain)
 
 
 # ---------------------------------------------------------------------------------------------------- proving

@@ -21,17 +21,17 @@ from gaidsl.forms.layout import (
     Layout,
     cell_text,
     contact_line,
-    layout,
     paragraphs,
     signature,
     text_of,
 )
-from gaidsl.language import ir
-from gaidsl.targets import Files, Target, environment
+from gaidsl.targets import Target, drawn, environment
 
 HERE = Path(__file__).resolve().parent
 
 CellContent = Callable[[Box], Markup]
+UNKNOWN_MARKUP = Markup('<span class="unknown" title="未知 / unknown">{}</span>')
+"""How an unknown value shows in a cell (``{}``: 未知)."""
 
 
 def header_id(grid: Grid, box: Box) -> str:
@@ -62,11 +62,13 @@ def headers_of(grid: Grid, box: Box, cover: list[list[Box]]) -> list[Box]:
     return found
 
 
-def _value(report: Report | None) -> CellContent:
+def cell_content(report: Report | None, unknown: Markup = UNKNOWN_MARKUP) -> CellContent:
+    """What goes into a value cell: the report's value escaped, an unknown one marked with ``unknown``."""
+
     def content(box: Box) -> Markup:
         text = cell_text(report, box.cell)
         if text == UNKNOWN_TEXT:
-            return Markup('<span class="unknown" title="未知 / unknown">{}</span>').format(text)
+            return unknown.format(text)
         return escape(text)
 
     return content
@@ -136,7 +138,7 @@ def render_layout(lay: Layout, report: Report | None, css: str | None = None) ->
         items: list[dict[str, object]] = []
         for item in part.items:
             if isinstance(item, Grid):
-                items.append({"grid": grid_html(item, _value(report))})
+                items.append({"grid": grid_html(item, cell_content(report))})
             else:
                 text = text_of(report, item.key)
                 items.append(
@@ -159,14 +161,7 @@ def render_layout(lay: Layout, report: Report | None, css: str | None = None) ->
     )
 
 
-def render(spec: ir.Spec, report: Report | None) -> str:
-    return render_layout(layout(spec), report)
-
-
-def emit(spec: ir.Spec) -> Files:
-    return {f"{spec.id}_{spec.version}.blank.html": render(spec, None)}
-
-
+render, emit = drawn(render_layout, "html")
 TARGET = Target(
     "html", "the report as an HTML page with the official merged headers (blank report on build)", emit, render
 )

@@ -121,7 +121,7 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         "tables": {g.key: list(g.tables) for g in lay.grids()},
         "sections": {s.key: s.label for s in spec.sections},
     }
-    template = environment(HERE).get_template("form.html")
+    template = environment(HERE, html.HERE).get_template("form.html")  # page_head.html is the report's
     return template.render(
         title=lay.report_title(None),
         spec_title=spec.title or spec.id,

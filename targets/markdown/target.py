@@ -8,26 +8,13 @@ with the official merged headers). Text is escaped for both Markdown and HTML.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from gaidsl.checking.report import Report
-from gaidsl.forms.layout import (
-    UNKNOWN_TEXT,
-    Box,
-    Grid,
-    Layout,
-    cell_text,
-    contact_line,
-    layout,
-    paragraphs,
-    signature,
-    text_of,
-)
-from gaidsl.language import ir
-from gaidsl.targets import Files, Target
+from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, contact_line, paragraphs, signature, text_of
+from gaidsl.targets import Target, drawn
 from gaidsl.targets.html import target as html
 
 HERE = Path(__file__).resolve().parent
@@ -45,16 +32,6 @@ def md_text(text: str) -> str:
     return _LEADING.sub(r"\1\\\2", text)
 
 
-def _value(report: Report | None) -> Callable[[Box], Markup]:
-    def content(box: Box) -> Markup:
-        text = cell_text(report, box.cell)
-        if text == UNKNOWN_TEXT:
-            return Markup("<em>{}</em>").format(text)
-        return escape(text)
-
-    return content
-
-
 def render_layout(lay: Layout, report: Report | None) -> str:
     out = [f"# {md_text(lay.report_title(report))}", ""]
     contact = contact_line(lay, report)
@@ -64,7 +41,7 @@ def render_layout(lay: Layout, report: Report | None) -> str:
         out.extend([f"## {md_text(part.label)}", ""])
         for item in part.items:
             if isinstance(item, Grid):
-                out.extend([str(html.grid_html(item, _value(report))), ""])
+                out.extend([str(html.grid_html(item, html.cell_content(report, Markup("<em>{}</em>")))), ""])
                 continue
             if item.heading and item.label:
                 out.extend([f"### {md_text(item.label)}", ""])
@@ -77,14 +54,7 @@ def render_layout(lay: Layout, report: Report | None) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def render(spec: ir.Spec, report: Report | None) -> str:
-    return render_layout(layout(spec), report)
-
-
-def emit(spec: ir.Spec) -> Files:
-    return {f"{spec.id}_{spec.version}.blank.md": render(spec, None)}
-
-
+render, emit = drawn(render_layout, "md")
 TARGET = Target(
     "markdown", "the report as Markdown, tables as HTML with merged headers (blank report on build)", emit, render
 )

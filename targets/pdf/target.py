@@ -11,9 +11,8 @@ import logging
 from pathlib import Path
 
 from gaidsl.checking.report import Report
-from gaidsl.forms.layout import layout
-from gaidsl.language import ir
-from gaidsl.targets import Files, Target
+from gaidsl.forms.layout import Layout
+from gaidsl.targets import Target, drawn
 from gaidsl.targets.html import target as html
 
 HERE = Path(__file__).resolve().parent
@@ -29,15 +28,12 @@ def html_to_pdf(html: str) -> bytes:
     return data
 
 
-def render(spec: ir.Spec, report: Report | None) -> bytes:
+def render_layout(lay: Layout, report: Report | None) -> bytes:
     css = html.stylesheet() + (HERE / "print.css").read_text(encoding="utf-8")
-    return html_to_pdf(html.render_layout(layout(spec), report, css=css))
+    return html_to_pdf(html.render_layout(lay, report, css=css))
 
 
-def emit(spec: ir.Spec) -> Files:
-    return {f"{spec.id}_{spec.version}.blank.pdf": render(spec, None)}
-
-
+render, emit = drawn(render_layout, "pdf")
 TARGET = Target(
     "pdf", "the report as PDF (A4, page numbers) from the HTML rendering (blank report on build)", emit, render
 )

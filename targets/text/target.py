@@ -9,9 +9,8 @@ each row and one more after the table. Blank values are empty lines (never 0), u
 from __future__ import annotations
 
 from gaidsl.checking.report import Report
-from gaidsl.forms.layout import Grid, Layout, cell_text, contact_line, layout, paragraphs, signature, text_of
-from gaidsl.language import ir
-from gaidsl.targets import Files, Target
+from gaidsl.forms.layout import Grid, Layout, cell_text, contact_line, paragraphs, signature, text_of
+from gaidsl.targets import Target, drawn
 
 
 def _one_line(text: str) -> str:
@@ -62,14 +61,7 @@ def render_layout(lay: Layout, report: Report | None) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render(spec: ir.Spec, report: Report | None) -> str:
-    return render_layout(layout(spec), report)
-
-
-def emit(spec: ir.Spec) -> Files:
-    return {f"{spec.id}_{spec.version}.blank.txt": render(spec, None)}
-
-
+render, emit = drawn(render_layout, "txt")
 TARGET = Target(
     "text", "the report as plain text in the convention of published reports (blank on build)", emit, render
 )
