@@ -33,11 +33,23 @@ from gaidsl.checking.data_syntax import Node, SyntaxProblem, parse_json, parse_y
 from gaidsl.checking.evaluate import cell_label
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Text, did_you_mean, error, has_errors, warning
+from gaidsl.language.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    Text,
+    did_you_mean,
+    error,
+    few_suggestions,
+    has_errors,
+    warning,
+)
 from gaidsl.language.source import SourceFile, Span
 
 MAX_MAGNITUDE = Decimal(10) ** 15
 """Every number must be below this in magnitude (absurd values are typing errors, and 15 digits fit every target)."""
+
+SUGGESTIONS = 10
+"""Unknown keys of a file that get a 'did you mean' at most (a search compares with every key of the spec)."""
 
 TOP_KEYS = ("format", "version", "fields", "texts", "values")
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
@@ -98,6 +110,11 @@ def read_report(path: str | os.PathLike[str], spec: ir.Spec, kind: str | None = 
 
 def parse_report(text: str, spec: ir.Spec, kind: str, name: str = "<data>") -> Loaded:
     """Read data file text of ``kind`` (``"json"``, ``"yaml"`` or ``"csv"``) as a report of ``spec``."""
+    with few_suggestions(SUGGESTIONS):
+        return _parse_report(text, spec, kind, name)
+
+
+def _parse_report(text: str, spec: ir.Spec, kind: str, name: str) -> Loaded:
     source = SourceFile(name, text)
     try:
         if kind == "json":

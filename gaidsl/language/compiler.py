@@ -14,7 +14,16 @@ from pathlib import Path
 import attrs
 
 from gaidsl.language import ast, ir
-from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Text, did_you_mean, error, has_errors, narrow
+from gaidsl.language.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    Text,
+    did_you_mean,
+    error,
+    few_suggestions,
+    has_errors,
+    narrow,
+)
 from gaidsl.language.lower import lower
 from gaidsl.language.overlay import merge
 from gaidsl.language.parser import parse
@@ -142,7 +151,8 @@ class Loaded:
 def load_document(source: SourceFile) -> Loaded:
     """Parse ``source`` (a spec or a migration) and merge a spec onto the specs it extends."""
     loader = _Loader()
-    document, chain = loader.document(source, ())
+    with few_suggestions():
+        document, chain = loader.document(source, ())
     return Loaded(document, chain, tuple(loader.diagnostics), loader.sources)
 
 
@@ -150,7 +160,8 @@ def compile_loaded(loaded: Loaded, name: str) -> Compilation:
     """Lower a loaded spec to its IR; a migration document is returned parsed, with no spec."""
     if not loaded.ok or not isinstance(loaded.document, ast.Format):
         return Compilation(None, narrowed(loaded.diagnostics, loaded.sources), loaded.sources, loaded.document)
-    spec, diagnostics = lower(loaded.document, name, loaded.chain)
+    with few_suggestions():
+        spec, diagnostics = lower(loaded.document, name, loaded.chain)
     every = [*loaded.diagnostics, *diagnostics]
     return Compilation(spec, narrowed(every, loaded.sources), loaded.sources, loaded.document)
 

@@ -8,11 +8,15 @@ carets line up under Chinese text (wide characters take two columns); :func:`ren
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import difflib
 import json
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Literal
 
 import attrs
@@ -102,19 +106,42 @@ def info(code: str, span: Span | None, help: Iterable[Text] = (), **args: object
 
 
 def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, previous2[j - 2] + 1)
-            current.append(value)
-        previous2, previous = previous, current
-    return previous[-1]
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.
+
+    Worked out a column at a time on bit vectors (Hyyrö, "A bit-vector algorithm for computing Levenshtein and
+    Damerau edit distances", 2003): a few integer operations per character of ``b``, not one step per pair of
+    characters, so comparing a name with every candidate stays cheap.
+    """
+    if not a or not b:
+        return len(a) + len(b)
+    full = (1 << len(a)) - 1
+    top = 1 << (len(a) - 1)
+    where: dict[str, int] = {}
+    for i, char in enumerate(a):
+        where[char] = where.get(char, 0) | (1 << i)
+    plus, minus, diagonal, before = full, 0, 0, 0  # vertical +1 / -1 steps, diagonal zeros, previous match mask
+    distance = len(a)
+    for char in b:
+        match = where.get(char, 0)
+        swap = (((~diagonal) & match) << 1) & before
+        diagonal = ((((match & plus) + plus) ^ plus) | match | minus | swap) & full
+        up = (minus | ~(diagonal | plus)) & full
+        down = diagonal & plus
+        if up & top:
+            distance += 1
+        elif down & top:
+            distance -= 1
+        up = ((up << 1) | 1) & full
+        down = (down << 1) & full
+        plus = (down | ~(diagonal | up)) & full
+        minus = up & diagonal
+        before = match
+    return distance
+
+
+MAX_SUGGESTED_NAME = 100
+"""Names longer than this get no 'did you mean' (no name in a spec is that long)."""
+_RATIO = 0.75
 
 
 def close_names(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
@@ -122,21 +149,37 @@ def close_names(name: str, candidates: Iterable[str], limit: int = 3) -> list[st
 
     Close means: the same apart from letter case, or a few edits away (one for short names, about a third of the
     length for longer ones), or similar by :mod:`difflib`'s ratio; only those nearly as close as the best are kept.
+    The costly ratio is worked out only for candidates that can still be kept: a search costs about as much as
+    reading the candidates once.
     """
-    import difflib
-
     pool = sorted(set(candidates) - {name})
-    if not name or not pool:
+    if not name or not pool or len(name) > MAX_SUGGESTED_NAME:
         return []
+    lowered = name.lower()
+    letters = Counter(lowered)
     budget = 0 if len(name) < 2 else max(1, len(name) // 3)
-    scored: list[tuple[int, float, str]] = []
+    distances: list[tuple[int, str, bool]] = []  # (distance, candidate, whether the ratio may reach _RATIO)
     for candidate in pool:
-        if candidate.lower() == name.lower():
+        total = len(name) + len(candidate)
+        if abs(len(name) - len(candidate)) > budget and 2 * min(len(name), len(candidate)) < _RATIO * total:
+            continue  # too far apart in length for either measure
+        other = candidate.lower()
+        similar = 2 * sum((letters & Counter(other)).values()) >= _RATIO * total  # the ratio's upper bound
+        distance = 0 if other == lowered else _edit_distance(lowered, other)
+        if distance <= budget or similar:
+            distances.append((distance, candidate, similar))
+    near = [d for d, _, _ in distances if d <= budget]
+    # Kept in the end: those within one edit of the best kept; with a near one, that is within budget + 1.
+    reach = min(near) + 1 if near else None
+    scored: list[tuple[int, float, str]] = []
+    for distance, candidate, similar in distances:
+        if reach is not None and distance > reach:
+            continue
+        if distance == 0 and candidate.lower() == lowered:
             scored.append((0, 0.0, candidate))
             continue
-        distance = _edit_distance(name.lower(), candidate.lower())
-        ratio = difflib.SequenceMatcher(None, name, candidate).ratio()
-        if distance <= budget or ratio >= 0.75:
+        ratio = difflib.SequenceMatcher(None, name, candidate).ratio() if similar or distance <= budget else 0.0
+        if distance <= budget or ratio >= _RATIO:
             scored.append((distance, -ratio, candidate))
     if not scored:
         return []
@@ -145,8 +188,34 @@ def close_names(name: str, candidates: Iterable[str], limit: int = 3) -> list[st
     return [c for distance, _, c in scored if distance <= best + 1][:limit]
 
 
+MAX_SUGGESTIONS = 30
+"""'Did you mean' searches made at most in one :func:`few_suggestions` block; later unknown names get none."""
+_SUGGESTIONS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("gaidsl_suggestions", default=None)
+
+
+@contextlib.contextmanager
+def few_suggestions(limit: int = MAX_SUGGESTIONS) -> Iterator[None]:
+    """Within the block, at most ``limit`` calls of :func:`did_you_mean` search (the others return nothing), so a
+    file with ten thousand unknown names costs no more than one with thirty. A block inside another keeps the
+    outer budget."""
+    if _SUGGESTIONS.get() is not None:
+        yield
+        return
+    token = _SUGGESTIONS.set([limit])
+    try:
+        yield
+    finally:
+        _SUGGESTIONS.reset(token)
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[Text, ...]:
-    """A 'did you mean' help line for the closest of ``candidates``, or nothing when none is close."""
+    """A 'did you mean' help line for the closest of ``candidates``, or nothing when none is close (or the
+    :func:`few_suggestions` budget is spent)."""
+    budget = _SUGGESTIONS.get()
+    if budget is not None:
+        if budget[0] <= 0:
+            return ()
+        budget[0] -= 1
     close = close_names(name, candidates)
     if not close:
         return ()
@@ -211,10 +280,28 @@ def _name_in(span: Span, name: str, source: SourceFile) -> Span:
     line_end = source.text.find("\n", span.start)
     end = span.end if span.end_line == span.line else (line_end if line_end >= 0 else len(source.text))
     masked = _STRING_OR_COMMENT_RE.sub(lambda m: " " * len(m.group(0)), source.text[span.start : end])
-    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", masked)
-    if match is None:
+    at = find_word(masked, name)
+    if at < 0:
         return span
-    return source.span(span.start + match.start(), span.start + match.end())
+    return source.span(span.start + at, span.start + at + len(name))
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def find_word(text: str, word: str) -> int:
+    r"""Where ``word`` first stands in ``text`` as a whole word (no word character just before or after), else -1.
+
+    Like ``re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)``, without compiling a pattern as long as the word
+    (a 300 KB name took seconds to compile).
+    """
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (at and _WORD_CHAR.match(text, at - 1)) and not _WORD_CHAR.match(text, end):
+            return at
+        at = text.find(word, at + 1)
+    return -1
 
 
 class DiagnosticError(Exception):
@@ -262,8 +349,29 @@ SNIPPET_WIDTH = 120
 """Lines wider than this are shown as a window around the span, cut with '…'."""
 
 
-def _snippet(source: SourceFile, span: Span, label: str = "") -> list[str]:
-    line_text = source.line(span.line)
+class _Lines:
+    """The lines snippets show, each taken from its source and measured once for all the diagnostics of a render
+    (ten thousand diagnostics on one long line of a data file made rendering quadratic)."""
+
+    def __init__(self, sources: Mapping[str, SourceFile]) -> None:
+        self.sources = sources
+        self.seen: dict[tuple[str, int], tuple[str, bool]] = {}
+
+    def get(self, span: Span) -> tuple[str, bool]:
+        """The text of the span's first line, and whether it is too wide to show whole."""
+        key = (span.file, span.line)
+        if key not in self.seen:
+            text = self.sources[span.file].line(span.line)
+            head = text[: 4 * SNIPPET_WIDTH]  # enough to tell, unless most characters take no room
+            wide = display_width(_visible(head)) > SNIPPET_WIDTH
+            if not wide and len(head) < len(text):
+                wide = display_width(_visible(text)) > SNIPPET_WIDTH
+            self.seen[key] = (text, wide)
+        return self.seen[key]
+
+
+def _snippet(lines: _Lines, span: Span, label: str = "") -> list[str]:
+    line_text, too_wide = lines.get(span)
     gutter = str(span.line)
     pad = " " * len(gutter)
     start = min(max(span.column - 1, 0), len(line_text))
@@ -272,7 +380,7 @@ def _snippet(source: SourceFile, span: Span, label: str = "") -> list[str]:
     else:  # a span over several lines: mark its first line, up to any comment
         end = max(len(_without_comment(line_text)), start + 1)
     shown_from, shown_to = 0, len(line_text)
-    if display_width(_visible(line_text)) > SNIPPET_WIDTH:
+    if too_wide:
         shown_from = max(0, start - 30)
         shown_to = min(len(line_text), max(end, start + 1) + 30, shown_from + SNIPPET_WIDTH // 2)
         end = min(end, shown_to)
@@ -290,10 +398,28 @@ def _snippet(source: SourceFile, span: Span, label: str = "") -> list[str]:
     ]
 
 
+MAX_SHOWN_PER_CODE = 20
+"""Diagnostics of one code shown at most in text; the rest are counted in one line (all are in the JSON)."""
+
+
+def _more(code: str, count: int, lang: Lang) -> str:
+    zh = f"…… 另有 {count:,} 条 {code} 未显示"
+    en = f"… and {count:,} more {code} not shown"
+    return say(lang, zh, en)
+
+
 def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceFile], lang: Lang = "zh") -> str:
-    """Compiler-style text: ``file:line:col: error[CODE]: message``, a caret snippet, ``help:`` lines."""
+    """Compiler-style text: ``file:line:col: error[CODE]: message``, a caret snippet, ``help:`` lines.
+
+    At most :data:`MAX_SHOWN_PER_CODE` diagnostics of each code are shown; a last line counts the others.
+    """
     out: list[str] = []
+    lines = _Lines(sources)
+    shown: Counter[str] = Counter()
     for diag in diagnostics:
+        shown[diag.code] += 1
+        if shown[diag.code] > MAX_SHOWN_PER_CODE:
+            continue
         message = diag.message
         severity = diag.severity if lang == "en" else _SEVERITY_ZH[diag.severity] if lang == "zh" else diag.severity
         where = f"{diag.span}: " if diag.span else ""
@@ -302,13 +428,18 @@ def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceF
         if lang == "both" and message.en != message.zh:
             out.append(" " * len(where) + " " * (len(diag.severity) + len(diag.code) + 4) + message.en)
         if diag.span and diag.span.file in sources:
-            out.extend(_snippet(sources[diag.span.file], diag.span))
+            out.extend(_snippet(lines, diag.span))
         for related in diag.related:
             out.append(f"  --> {related.span}: {related.text.pick(lang)}")
             if related.span.file in sources:
-                out.extend("  " + line for line in _snippet(sources[related.span.file], related.span))
+                out.extend("  " + line for line in _snippet(lines, related.span))
         for line in diag.help:
             out.append(f"  = help: {line.pick(lang)}")
+        out.append("")
+    hidden = [(code, count - MAX_SHOWN_PER_CODE) for code, count in shown.items() if count > MAX_SHOWN_PER_CODE]
+    for code, count in hidden:
+        out.append(_more(code, count, lang))
+    if hidden:
         out.append("")
     return "\n".join(out)
 

@@ -45,6 +45,7 @@ def lark_parser() -> lark.Lark:
 _LOOKAHEAD_KEYWORDS = {"_IN_UNIT": "in", "_GLOSS_OPT": "gloss"}
 
 
+@functools.cache
 def terminal_value(name: str) -> str | None:
     """The literal text of a fixed terminal (a keyword or punctuation), ``None`` for pattern terminals."""
     if name in _LOOKAHEAD_KEYWORDS:

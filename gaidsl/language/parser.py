@@ -7,6 +7,8 @@ The Lark grammar lives in ``grammars/gaidsl.lark`` (shipped inside the package; 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -23,10 +25,17 @@ from gaidsl.language.syntax_errors import (
     recover_characters,
     recover_token,
     reserved_unit,
+    skip_line,
     syntax_diagnostic,
 )
 
 MAX_SYNTAX_ERRORS = 8
+"""Syntax errors shown at most (one per line)."""
+MAX_RECOVERIES = 4 * MAX_SYNTAX_ERRORS
+"""Errors the parser recovers from at most, shown or not: every recovery counts, so a line of ten thousand stray
+tokens costs as much as a short one (each recovery tries the parser's every next token)."""
+ERRORS_PER_LINE = 3
+"""After this many errors on one line the rest of the line is skipped: a reader would not go on there either."""
 
 
 def _is_blank(text: str) -> bool:
@@ -37,18 +46,32 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
     """Parse to a Lark tree, collecting up to :data:`MAX_SYNTAX_ERRORS` syntax errors (one per line).
 
     After an error the parser recovers the way a reader would: a broken string is read as a string, full-width
-    punctuation as its half-width twin, a missing ``:`` or ``}`` is assumed; anything else is skipped.
+    punctuation as its half-width twin, a missing ``:`` or ``}`` is assumed; anything else is skipped. Every error
+    counts toward :data:`MAX_RECOVERIES`, so the work stays linear in the input whatever it holds.
     """
     if _is_blank(source.text):
         raise DiagnosticError([error("GAI006", source.span(0, 1))])
     problems: list[Diagnostic] = []
-    seen_lines: set[int] = set()
+    per_line: Counter[int] = Counter()
+    recoveries = 0
+    last_line = 0
 
     def report(diagnostic: Diagnostic) -> None:
-        line = diagnostic.span.line if diagnostic.span else 0
-        if line not in seen_lines:
-            seen_lines.add(line)
+        nonlocal last_line
+        last_line = diagnostic.span.line if diagnostic.span else 0
+        if not per_line[last_line]:
             problems.append(diagnostic)
+        per_line[last_line] += 1
+
+    def go_on(exc: UnexpectedInput) -> bool:
+        """Whether to recover once more; past a line's share of errors, from its next line."""
+        nonlocal recoveries
+        recoveries += 1
+        if len(problems) >= MAX_SYNTAX_ERRORS or recoveries >= MAX_RECOVERIES:
+            return False
+        if per_line[last_line] >= ERRORS_PER_LINE:
+            skip_line(source.text, exc)
+        return True
 
     def on_error(exc: UnexpectedInput) -> bool:
         if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
@@ -59,11 +82,11 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
             report(diagnostic)
             pos = exc.pos_in_stream or 0
             char = source.text[pos : pos + 1]
-            return len(problems) < MAX_SYNTAX_ERRORS and recover_characters(source.text, exc, skip, char)
+            return recover_characters(source.text, exc, skip, char) and go_on(exc)
         reserved = reserved_unit(source, exc) if isinstance(exc, UnexpectedToken) else None
         if reserved is not None:
             report(reserved[0])
-            return reserved[1] and len(problems) < MAX_SYNTAX_ERRORS
+            return reserved[1] and go_on(exc)
         diagnostic = syntax_diagnostic(source, exc)
         if isinstance(exc, UnexpectedToken) and set(exc.accepts or exc.expected) <= {"$END"}:
             report(after_the_end(source, diagnostic))  # the rest would be one error per line: stop here
@@ -73,7 +96,7 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
             if hint is not None:
                 diagnostic = attrs.evolve(diagnostic, help=(*diagnostic.help, hint))
         report(diagnostic)
-        return len(problems) < MAX_SYNTAX_ERRORS
+        return go_on(exc)
 
     comments: list[ast.Comment] = []  # every ``#`` comment with its line, as the lexer passes it, for fmt to keep
     collecting = COMMENTS.set(comments)

@@ -8,13 +8,12 @@ The operators and functions around the names: :mod:`gaidsl.language.expressions`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import attrs
 
 from gaidsl.language import ast, ir
-from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error
+from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error, find_word
 from gaidsl.language.source import Span
 
 NUM = "number"
@@ -300,10 +299,10 @@ def _part_span(node: ast.Ref | ast.Star, part: str) -> Span | None:
     if span.line != span.end_line or span.end - span.start != len(text):
         return span
     skip = len(_PREVIOUS) if node.previous else 0
-    match = re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text[skip:])
-    if match is None:
+    found = find_word(text[skip:], part)
+    if found < 0:
         return span
-    offset = skip + match.start()
+    offset = skip + found
     return Span(
         span.file,
         span.line,

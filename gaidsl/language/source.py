@@ -6,6 +6,8 @@ differ only in layout compare equal; that is what makes ``parse(fmt(s)) == parse
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 import attrs
@@ -21,21 +23,31 @@ class SourceFile:
 
     def line(self, number: int) -> str:
         """The text of 1-based line ``number`` without its newline ('' past the end)."""
-        lines = self.text.split("\n")  # lines end at "\n" only, as the parser counts them
-        return lines[number - 1].removesuffix("\r") if 1 <= number <= len(lines) else ""
+        starts = _line_starts(self.text)  # lines end at "\n" only, as the parser counts them
+        if not 1 <= number <= len(starts):
+            return ""
+        end = starts[number] - 1 if number < len(starts) else len(self.text)
+        return self.text[starts[number - 1] : end].removesuffix("\r")
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; columns count characters, not bytes."""
         offset = max(0, min(offset, len(self.text)))
-        line = self.text.count("\n", 0, offset) + 1
-        start = self.text.rfind("\n", 0, offset) + 1
-        return line, offset - start + 1
+        starts = _line_starts(self.text)
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Span:
         """The span from character offset ``start`` to ``end`` (exclusive)."""
         line, column = self.position(start)
         end_line, end_column = self.position(max(start, end))
         return Span(self.name, line, column, end_line, end_column, start, max(start, end))
+
+
+@functools.lru_cache(maxsize=8)
+def _line_starts(text: str) -> list[int]:
+    """Where each line of ``text`` starts, found once per text (a file with thousands of diagnostics asks for the
+    line and column of each: counting from the top every time made that quadratic)."""
+    return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
 @attrs.frozen

@@ -263,6 +263,19 @@ def recover_characters(text: str, exc: UnexpectedCharacters, skip: int, char: st
     return True
 
 
+def skip_line(text: str, exc: UnexpectedInput) -> None:
+    """Move the lexer past the rest of the line of the error (the next token read is on a later line)."""
+    parser = exc.interactive_parser
+    state = parser.lexer_thread.state if parser is not None else None
+    if state is None:
+        return
+    start = state.line_ctr.char_pos
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    if end > start:
+        state.line_ctr.feed(text[start:end])
+
+
 _STAND_IN_VALUES = {"NAME": "_", "STRING": '""', "NUMBER": "0", "COMP_OP": "==", "ADD_OP": "+", "MUL_OP": "*"}
 
 
