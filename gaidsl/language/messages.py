@@ -36,6 +36,11 @@ CATALOG: dict[str, Template] = {
         "「{name}」不能用作单位名称：「in {name}」总是开始一个修改块",
         "'{name}' cannot be the name of a unit: 'in {name}' always starts an overlay block",
     ),
+    "GAI010": Template(
+        "syntax",
+        "数字「{value}」过长：最多 {limit} 位数字",
+        "number '{value}' is too long: at most {limit} digits",
+    ),
     "GAI090": Template("input", "无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
     "GAI091": Template("input", "文件 {path} 不是 UTF-8 编码（字节 {byte}）", "{path} is not UTF-8 text (byte {byte})"),
     # ---- names

@@ -140,6 +140,25 @@ def _too_deep(source: SourceFile, tree: lark.Tree[lark.Token]) -> Diagnostic | N
     return None
 
 
+MAX_NUMBER_DIGITS = 40
+"""Most digits a number in a spec may have (whole and decimal part together). Real specs write years, factors like
+0.0001 and tolerances; a longer number is a slip, and the solver cannot read one of thousands of digits."""
+
+
+def _too_long_numbers(source: SourceFile, tree: lark.Tree[lark.Token]) -> list[Diagnostic]:
+    """GAI010 at each number with more than :data:`MAX_NUMBER_DIGITS` digits (the first few of them)."""
+    found: list[Diagnostic] = []
+    for token in tree.scan_values(lambda v: isinstance(v, lark.Token) and v.type == "NUMBER"):
+        digits = len(token) - str(token).count(".")
+        if digits > MAX_NUMBER_DIGITS:
+            shown = token if len(token) <= 20 else token[:20] + "…"
+            start = token.start_pos or 0
+            found.append(error("GAI010", source.span(start, start + len(token)), value=shown, limit=MAX_NUMBER_DIGITS))
+            if len(found) >= MAX_SYNTAX_ERRORS:
+                break
+    return found
+
+
 def parse(source: SourceFile) -> ast.Document:
     """Parse a spec's text into its AST; raises :class:`DiagnosticError` with every syntax error found."""
     tree, comments = parse_tree(source)
@@ -147,6 +166,9 @@ def parse(source: SourceFile) -> ast.Document:
     deep = _too_deep(source, tree)
     if deep is not None:
         raise DiagnosticError([deep])
+    long_numbers = _too_long_numbers(source, tree)
+    if long_numbers:
+        raise DiagnosticError(long_numbers)
     return build_document(tree, source, tuple(comments))
 
 
