@@ -1,11 +1,17 @@
-"""Fuzzing `gaidsl check`: mutants of the shipped specs and generated garbage must never make it crash.
+"""Fuzzing the compiler and the data reader: no input makes them crash or take long (issue 14).
 
-Usage: .venv/bin/python bench/fuzz.py [N] [--seed S] [--show K]
+Usage: .venv/bin/python bench/fuzz.py [--specs N] [--data N] [--seed S] [--jobs J] [--doubling]
 
-Runs N inputs (default 5000) through ``gaidsl.cli.main(["check", path])`` in process and prints a table: inputs
-tried by kind and by outcome (ok / spec errors / unreadable / internal errors), with the speed. Any internal error
-(exit 3), traceback, exit 1 without a diagnostic code, or exit 0 on an invalid spec is listed with its input saved
-under ``bench/fuzz-failures/`` so it can be replayed (``gaidsl check FILE``). Exit status 1 if there was any.
+Mutated specs (the shipped specs and the diagnostics cases, mutated 1–3 times, and generated garbage) go through the
+compile API and both renderings in process, one in twenty through ``gaidsl check`` in process (analysis included);
+mutated data files (valid samples of the shipped specs made by :mod:`gaidsl.sampling`, changed into odd numbers,
+unknown and duplicate keys, wrong types, bombs, deep nesting, long lines; see ``bench/fuzz_data.py``) through the
+reader and the evaluator. Prints a summary table per side: inputs, outcomes, tracebacks (any exception escaping),
+crashes known to be fixed by another branch, inputs over 2 s, and the slowest ten. The inputs of problems are saved
+under ``bench/fuzz-failures/``. Exit status 1 if there was a traceback or an input over 2 s.
+
+``--doubling`` instead times each hostile input family at n, 2n and 4n (``bench/fuzz_doubling.py``) and flags a
+ratio over 3: work growing faster than the input.
 
 The mutation engine is shared with ``tests/test_fuzz.py``, where Hypothesis makes the choices (so failures shrink);
 here a seeded :class:`random.Random` makes them.
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import multiprocessing
 import random
 import re
 import shutil
@@ -24,13 +31,20 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, also when loaded by a test
+
+import fuzz_data  # noqa: E402
+import fuzz_doubling  # noqa: E402
+
+from gaidsl.language.diagnostics import render_json, render_text  # noqa: E402
+from gaidsl.migrations.documents import compile_file  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------------- choices
 
@@ -603,19 +617,215 @@ def _save_failures(tally: Tally, show: int) -> list[str]:
     return out
 
 
+# ---------------------------------------------------------------------------------------------------- at scale
+
+SLOW = 2.0
+"""Seconds one input may take (issue 14): more is counted as slow."""
+
+
+@dataclass
+class Summary:
+    """What one side of the run (specs or data files) gave: counts, tracebacks, slow and slowest inputs."""
+
+    side: str
+    count: int = 0
+    seconds: float = 0.0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    tracebacks: Counter[str] = field(default_factory=Counter)  # by the last line of the traceback
+    known: Counter[str] = field(default_factory=Counter)  # crashes another branch fixes (helper F)
+    over: int = 0
+    slowest: list[tuple[float, str]] = field(default_factory=list)
+    saved: list[tuple[str, bytes]] = field(default_factory=list)  # (name, input) of the first few problems
+
+    def add(
+        self, seconds: float, how: str, outcome: str, crash: str = "", known: bool = False, data: bytes = b""
+    ) -> None:
+        self.count += 1
+        self.seconds += seconds
+        self.outcomes[outcome] += 1
+        last = (crash.strip().splitlines() or [""])[-1][:160]
+        if crash and known:
+            self.known[last] += 1
+        elif crash:
+            self.tracebacks[last] += 1
+        if seconds > SLOW and not known:
+            self.over += 1
+        if ((crash and not known) or seconds > SLOW) and len(self.saved) < 20:
+            self.saved.append((f"{self.side}-{self.count:06d}-{how[:60]}", data))
+        self.slowest.append((seconds, how[:100]))
+        self.slowest = sorted(self.slowest, reverse=True)[:10]
+
+    def merge(self, other: Summary) -> None:
+        self.count += other.count
+        self.seconds += other.seconds
+        self.outcomes += other.outcomes
+        self.tracebacks += other.tracebacks
+        self.known += other.known
+        self.over += other.over
+        self.slowest = sorted([*self.slowest, *other.slowest], reverse=True)[:10]
+        self.saved = [*self.saved, *other.saved][:20]
+
+
+FIXTURES = ROOT / "tests" / "diagnostics" / "cases"
+
+
+def fixture_specs() -> dict[str, bytes]:
+    """The single-file specs of the diagnostics cases: small specs each with a mistake, more starting points."""
+    return {p.name: p.read_bytes() for p in sorted(FIXTURES.glob("*.gai"))}
+
+
+def compile_quietly(path: Path) -> tuple[str, str]:
+    """Compile and render (text in both languages, JSON) in process: the outcome and any escaping traceback."""
+    try:
+        compilation = compile_file(path)
+        render_text(compilation.diagnostics, compilation.sources, "both")
+        render_json(compilation.diagnostics)
+    except Exception:
+        return "internal errors", traceback.format_exc()
+    if compilation.ok:
+        return "ok", ""
+    unreadable = compilation.diagnostics and all(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
+    return ("unreadable" if unreadable else "spec errors"), ""
+
+
+def spec_worker(job: tuple[int, int, int]) -> Summary:
+    """``count`` mutated specs from the seed ``(seed, index)``; one in twenty through the whole CLI (analysis too)."""
+    seed, index, count = job
+    rng = random.Random(f"{seed}-{index}")
+    choose = RandomChooser(rng)
+    shipped, fixtures = shipped_specs(), fixture_specs()
+    summary = Summary("spec")
+    with tempfile.TemporaryDirectory(prefix="gaidsl-fuzz-") as tmp:
+        folder = Path(tmp)
+        for i in range(count):
+            pick = rng.random()
+            if pick < 0.1:
+                mutant = make_garbage(choose)
+            elif pick < 0.3:
+                name = rng.choice(sorted(fixtures))
+                mutant = make_mutant(choose, {name: fixtures[name]})
+            else:
+                mutant = make_mutant(choose, shipped)
+            for stale in folder.iterdir():
+                stale.unlink()
+            path = write(mutant, folder)
+            how = f"{mutant.origin}: {', '.join(mutant.applied)}"
+            start = time.perf_counter()
+            if i % 20 == 0:
+                result = run_check(path)
+                crash = result.crash or ("exit 3" if result.code == 3 else "")
+                outcome = result.outcome
+            else:
+                outcome, crash = compile_quietly(path)
+            summary.add(time.perf_counter() - start, how, outcome, crash, data=mutant.files[mutant.entry])
+    return summary
+
+
+def data_worker(job: tuple[int, int, int]) -> Summary:
+    """``count`` mutated data files from the seed ``(seed, index)``, read and evaluated in process."""
+    seed, index, count = job
+    rng = random.Random(f"data-{seed}-{index}")
+    pool = fuzz_data.samples()
+    specs = {name: spec for name, (spec, _) in pool.items()}
+    summary = Summary("data")
+    for _ in range(count):
+        case = fuzz_data.make_case(rng, pool)
+        seconds, crash = fuzz_data.run_case(case, specs)
+        known = (bool(crash) and fuzz_data.known(case, crash)) or (case.how.startswith("known") and seconds > SLOW)
+        outcome = "traceback" if crash else "read"
+        summary.add(seconds, f"{case.kind} {case.how}", outcome, crash, known, case.text.encode("utf-8", "replace"))
+    return summary
+
+
+def run_side(worker: Callable[[tuple[int, int, int]], Summary], n: int, seed: int, jobs: int) -> Summary:
+    """``n`` inputs in chunks of at most 500 over ``jobs`` processes."""
+    chunks = [(seed, i, min(500, n - i * 500)) for i in range((n + 499) // 500)]
+    total = Summary("")
+    done = 0
+    if jobs <= 1:
+        results: Iterable[Summary] = map(worker, chunks)
+    else:
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        results = pool.imap_unordered(worker, chunks)
+    for part in results:
+        total.side = part.side
+        total.merge(part)
+        done += part.count
+        print(f"  … {part.side} {done}/{n}", file=sys.stderr, flush=True)
+    if jobs > 1:
+        pool.close()
+        pool.join()
+    return total
+
+
+def summary_table(summaries: Sequence[Summary]) -> list[str]:
+    rows = [("side", "inputs", "outcomes", "tracebacks", "known (helper F)", f"over {SLOW:g} s", "inputs/s")]
+    for s in summaries:
+        outcomes = ", ".join(f"{k} {v}" for k, v in s.outcomes.most_common())
+        rate = f"{s.count / s.seconds:.0f}" if s.seconds else "-"
+        known = str(sum(s.known.values()))
+        rows.append((s.side, str(s.count), outcomes, str(sum(s.tracebacks.values())), known, str(s.over), rate))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    for s in summaries:
+        lines.append("")
+        lines.append(f"slowest ten ({s.side}):")
+        lines.extend(f"  {sec:7.3f} s  {how}" for sec, how in s.slowest)
+        for what, counter in (("tracebacks", s.tracebacks), ("known, helper F", s.known)):
+            if counter:
+                lines.append(f"{what} ({s.side}), by last line:")
+                lines.extend(f"  {count:6d}  {last}" for last, count in counter.most_common(10))
+    return lines
+
+
+def save(summaries: Sequence[Summary]) -> str | None:
+    saved = [item for s in summaries for item in s.saved]
+    if not saved:
+        return None
+    folder = ROOT / "bench" / "fuzz-failures"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name, data in saved:
+        (folder / re.sub(r"[^\w.+-]+", "_", name)).write_bytes(data)
+    return str(folder)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("n", nargs="?", type=int, default=5000, help="inputs to try (default 5000)")
+    parser.add_argument("n", nargs="?", type=int, help="same as --specs N")
+    parser.add_argument("--specs", type=int, default=5000, help="mutated specs to try (default 5000)")
+    parser.add_argument("--data", type=int, default=5000, help="mutated data files to try (default 5000)")
     parser.add_argument("--seed", type=int, default=20210330, help="random seed (default 20210330)")
-    parser.add_argument("--show", type=int, default=5, help="problems to print in full (default 5)")
+    parser.add_argument("--jobs", type=int, default=1, help="processes (default 1)")
+    parser.add_argument("--doubling", action="store_true", help="only the doubling check of the hostile families")
     args = parser.parse_args(argv)
-    tally = run(args.n, args.seed, lambda i: print(f"  … {i}", file=sys.stderr, flush=True))
-    print(f"gaidsl check, fuzzed: {args.n} inputs, seed {args.seed}")
+    if args.doubling:
+        lines, flagged = fuzz_doubling.doubling_table()
+        print("doubling check: time at n, 2n, 4n (ratios ≈ 2 are linear; > 3 is flagged)")
+        print("\n".join(lines))
+        return 1 if flagged else 0
+    specs = args.n if args.n is not None else args.specs
+    started = time.perf_counter()
+    summaries = [
+        s
+        for s in (
+            run_side(spec_worker, specs, args.seed, args.jobs) if specs else None,
+            run_side(data_worker, args.data, args.seed, args.jobs) if args.data else None,
+        )
+        if s is not None
+    ]
+    print(
+        f"gaidsl fuzzed: {specs} specs, {args.data} data files, seed {args.seed}, {args.jobs} job(s), "
+        f"{time.perf_counter() - started:.0f} s wall"
+    )
     print()
-    print(_table(tally, args.n))
-    for line in _save_failures(tally, args.show):
-        print(line)
-    return 1 if tally.failures else 0
+    print("\n".join(summary_table(summaries)))
+    folder = save(summaries)
+    if folder:
+        print(f"inputs of the problems saved under {folder}")
+    bad = sum(sum(s.tracebacks.values()) + s.over for s in summaries)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

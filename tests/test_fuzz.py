@@ -167,3 +167,23 @@ def test_known_crashers_stay_fixed(folder: Path) -> None:
     for text in crashers:
         path = _write(fuzz.Mutant({"crasher.gai": text.encode("utf-8")}, "crasher.gai", "crasher"), folder)
         _assert_handled(path)
+
+
+def test_a_few_hundred_seeded_mutants_compile_without_an_exception(folder: Path) -> None:
+    """The fast fuzz profile of the suite: 300 mutants from a fixed seed (``bench/fuzz.py`` runs 100,000 of them)
+    through the compile API and both renderings, the diagnostics cases among the starting points."""
+    rng = fuzz.random.Random(14)
+    choose = fuzz.RandomChooser(rng)
+    fixtures = fuzz.fixture_specs()
+    problems = []
+    for _ in range(300):
+        if rng.random() < 0.3:
+            name = rng.choice(sorted(fixtures))
+            mutant = fuzz.make_mutant(choose, {name: fixtures[name]})
+        else:
+            mutant = fuzz.make_mutant(choose, SPECS)
+        path = _write(mutant, folder)
+        _, crash = fuzz.compile_quietly(path)
+        if crash:
+            problems.append(f"{mutant.origin}: {', '.join(mutant.applied)}\n{crash}")
+    assert not problems, problems[0]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -264,7 +265,7 @@ class _Reader:
     def cell(self, key: str, node: Node, span: Span) -> None:
         cell = self.spec.cells.get(key)
         if cell is None:
-            pool = [*self.spec.cells, *self.spec.fields, *self.spec.texts]
+            pool = itertools.chain(self.spec.cells, self.spec.fields, self.spec.texts)  # read only if searched
             self.problem("GAI703", span, did_you_mean(key, pool), key=key, where="「values」", where_en="'values'")
             return
 
@@ -469,5 +470,5 @@ class _Reader:
         elif key in self.spec.texts:
             self.text(key, node, span)
         else:
-            pool = [*TOP_KEYS[:2], *self.spec.cells, *self.spec.fields, *self.spec.texts]
+            pool = itertools.chain(TOP_KEYS[:2], self.spec.cells, self.spec.fields, self.spec.texts)
             self.problem("GAI703", span, did_you_mean(key, pool), key=key, where="CSV 文件", where_en="the CSV file")
