@@ -38,11 +38,9 @@ from typing import Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, also when loaded by a test
+sys.path.insert(0, str(ROOT))  # the package bench, also when this file is run or loaded by a test
 
-import fuzz_data  # noqa: E402
-import fuzz_doubling  # noqa: E402
-
+from bench import fuzz_data, fuzz_doubling  # noqa: E402
 from gaidsl.language.diagnostics import render_json, render_text  # noqa: E402
 from gaidsl.migrations.documents import compile_file  # noqa: E402
 
