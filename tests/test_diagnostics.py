@@ -19,13 +19,13 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import ROOT, SPEC_2021, SPECS, run_cli
 
 from gaidsl.language.diagnostics import Diagnostic, render_json, render_text
 from gaidsl.language.messages import CATALOG
 from gaidsl.language.parser import _parser
 from gaidsl.language.source import display_width
 from gaidsl.migrations.documents import Compilation, compile_file, compile_text
+from tests.support import ROOT, SPEC_2021, SPECS, run_cli
 
 CASES = ROOT / "tests" / "diagnostics" / "cases"
 EXPECT_RE = re.compile(r"#\s*expect:\s*(?P<codes>(?:GAI\d{3}\b\s*)+)(?:help:\s*(?P<help>.*?))?\s*$")

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SPEC_2021, SPECS, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +17,7 @@ from gaidsl.checking.evaluate import compare_numbers, evaluate, evaluate_check, 
 from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
+from tests.support import SPEC_2021, SPECS, examples
 
 DATA = Path(__file__).parent / "data"
 

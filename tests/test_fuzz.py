@@ -21,12 +21,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl.language.parser import _parser
 from gaidsl.migrations.documents import compile_file
+from tests.support import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,6 +14,7 @@ from gaidsl.checking.report import BLANK, UNKNOWN
 from gaidsl.ingest import Result, ingest_file, shipped_specs
 from gaidsl.language.ir import Spec
 from gaidsl.migrations.documents import compile_file
+from tests.golden_util import updating
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"
@@ -90,7 +91,6 @@ def test_text_cases_are_what_the_generator_writes() -> None:
     ``python tests/ingest/make_cases.py``)."""
     import importlib.util
 
-    from golden_util import updating
 
     spec = importlib.util.spec_from_file_location("make_cases", ROOT / "tests" / "ingest" / "make_cases.py")
     assert spec is not None and spec.loader is not None

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.language import ast
@@ -17,6 +16,7 @@ from gaidsl.migrations.apply import ACTIONS, apply
 from gaidsl.migrations.documents import compile_file
 from gaidsl.migrations.fmt import format_document, format_text
 from gaidsl.migrations.migration import Migration
+from tests.support import ROOT, SPECS
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 CASES = ROOT / "tests" / "migrations"

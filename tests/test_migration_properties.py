@@ -18,7 +18,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import SPECS, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,7 @@ from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof import prove
 from gaidsl.sampling.samples import valid_samples
 from gaidsl.sampling.strategies import samples
+from tests.support import SPECS, examples, run_cli
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 EXEMPT = {"format_in_force"}
@@ -192,7 +192,6 @@ def test_a_thousand_sampled_2019_reports(shipped: Migration) -> None:
 def test_logs_written_by_the_cli_account_for_every_value(shipped: Migration, tmp_path: Path) -> None:
     import json
 
-    from conftest import run_cli
 
     data = tmp_path / "in"
     data.mkdir()

@@ -14,8 +14,8 @@ import pytest
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.sampling.samples import valid_reports
-from tests.conftest import DATA, run_cli
 from tests.render_support import SPEC_FILES, spec, target
+from tests.support import DATA, run_cli
 
 FORMATS = ("html", "md", "txt", "docx", "pdf", "xlsx", "form")
 DATA_2021 = Path(__file__).parent / "data" / "jiujia_2023.json"

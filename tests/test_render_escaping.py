@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from gaidsl.forms.layout import layout, xml_safe
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
-from tests.conftest import examples
 from tests.render_support import target
+from tests.support import examples
 
 DANGEROUS = [
     "<script>alert('x')</script>",

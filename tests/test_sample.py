@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import z3
-from conftest import SPEC_2021, SPECS, examples, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +19,8 @@ from gaidsl.language.ir import Spec
 from gaidsl.migrations.documents import compile_file, compile_text
 from gaidsl.sampling.samples import Sample, SampleError, invalid_reports, valid_reports, valid_samples
 from gaidsl.sampling.strategies import reports, samples, violable_checks, violating
+from tests.spec_strategies import spec_texts
+from tests.support import SPEC_2021, SPECS, examples, run_cli
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 OVERLAY_2019 = SPECS / "provincial_overlay_2019.gai"
@@ -335,7 +336,6 @@ def test_sample_command_exit_codes(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------------- generated specs
 
-from spec_strategies import spec_texts  # noqa: E402
 
 
 @settings(max_examples=examples(0.15))

@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SPECS, examples, run_cli
-from golden_util import check_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from spec_strategies import labels, spec_texts
-from validator_support import (
+
+import gaidsl
+from gaidsl.migrations.documents import compile_text
+from gaidsl.targets.registry import available
+from tests.golden_util import check_golden
+from tests.spec_strategies import labels, spec_texts
+from tests.support import ROOT, SPECS, examples, run_cli
+from tests.validator_support import (
     NODE,
     REJECTED,
     Node,
@@ -38,10 +42,6 @@ from validator_support import (
     shipped_spec,
     texts_of,
 )
-
-import gaidsl
-from gaidsl.migrations.documents import compile_text
-from gaidsl.targets.registry import available
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 

@@ -18,12 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SPECS, examples, run_cli
-from golden_util import check_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from spec_strategies import labels, spec_texts
-from validator_support import (
+
+import gaidsl
+from gaidsl.checking.evaluate import Evaluation
+from gaidsl.checking.wide_csv import wide_header
+from gaidsl.migrations.documents import compile_text
+from gaidsl.targets.registry import available
+from tests.golden_util import check_golden
+from tests.spec_strategies import labels, spec_texts
+from tests.support import ROOT, SPECS, examples, run_cli
+from tests.validator_support import (
     REJECTED,
     build,
     data_text,
@@ -39,12 +45,6 @@ from validator_support import (
     shipped_spec,
     texts_of,
 )
-
-import gaidsl
-from gaidsl.checking.evaluate import Evaluation
-from gaidsl.checking.wide_csv import wide_header
-from gaidsl.migrations.documents import compile_text
-from gaidsl.targets.registry import available
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
 FIXTURE = ROOT / "tests" / "data" / "jiujia_2023.json"

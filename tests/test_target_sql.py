@@ -16,7 +16,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from conftest import SPECS, examples, optional_postgres_url, postgres_url
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +31,8 @@ from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
 from gaidsl.targets.registry import available
 from gaidsl.targets.sql import dialects as SQL
+from tests.golden_util import check_golden
+from tests.support import SPEC_2021, SPECS, examples, optional_postgres_url, postgres_url, run_cli
 
 DATA = Path(__file__).parent / "data"
 
@@ -924,7 +925,6 @@ def _folder(tmp_path: Path) -> Path:
     "engine", [[], ["--engine", "python"], ["--engine", "duckdb"], ["--engine", "sqlite"], ["postgres"]]
 )
 def test_validate_engines_give_the_same_output(engine: list[str], tmp_path: Path) -> None:
-    from conftest import SPEC_2021, run_cli
 
     if engine == ["postgres"]:
         engine = ["--engine", "postgres", postgres_url()]
@@ -941,7 +941,6 @@ def test_validate_writes_results_as_json_lines_or_csv(tmp_path: Path) -> None:
     import csv
     import json
 
-    from conftest import SPEC_2021, run_cli
 
     folder = _folder(tmp_path)
     lines, table = tmp_path / "results.jsonl", tmp_path / "results.csv"
@@ -958,7 +957,6 @@ def test_validate_writes_results_as_json_lines_or_csv(tmp_path: Path) -> None:
 
 
 def test_validate_usage_errors(tmp_path: Path) -> None:
-    from conftest import SPEC_2021, run_cli
 
     assert run_cli("validate", str(SPEC_2021), str(DATA / "jiujia_2023.json"), "--engine", "oracle").code == 2
     assert "needs a URL" in run_cli("validate", str(SPEC_2021), "--engine", "postgres").err
@@ -979,7 +977,6 @@ def test_validate_usage_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize("spec_name", ["2019", "2021", "overlay"])
 def test_golden_files(spec_name: str) -> None:
     """The emitted SQL as reviewed (GAIDSL_UPDATE_GOLDEN=1 refreshes tests/golden/sql/)."""
-    from golden_util import check_golden
 
     spec = SPECS_BY_NAME[spec_name]
     for path, text in sorted(available()["sql"].emit(spec).items()):

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPEC_2021, postgres_url, run_cli
 
 from gaidsl import load_spec
+from tests.support import SPEC_2021, postgres_url, run_cli
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "jiujia_2023.json"
