@@ -8,12 +8,16 @@ import contextlib
 import io
 import os
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import pytest
 from hypothesis import settings
 
+from gaidsl.checking.report import Missing, Report
 from gaidsl.cli.main import main
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -23,7 +27,9 @@ ALLOW_SKIP = os.environ.get("GAIDSL_ALLOW_SKIP") == "1"
 
 def examples(share: float) -> int:
     """``share`` of the current profile's examples per test (at least one): 0.25 is 25 under ``ci``."""
-    return max(1, round(settings.default.max_examples * share))
+    profile = settings.default
+    assert profile is not None  # conftest.py loads one
+    return max(1, round(profile.max_examples * share))
 
 
 @attrs.frozen
@@ -60,3 +66,14 @@ def optional_postgres_url() -> str | None:
     if not url and not ALLOW_SKIP:
         pytest.fail("GAIDSL_TEST_POSTGRES is not set: no PostgreSQL server for this run (.ci/run starts one)")
     return url or None
+
+
+def present(value: T | Missing) -> T:
+    """A report's value or text that the test expects to be there (a blank or absent one fails here, by name)."""
+    assert not isinstance(value, Missing), value
+    return value
+
+
+def texts(report: Report) -> dict[str, str]:
+    """The report's texts that are written (a blank one is left out, so a test reading it fails on the key)."""
+    return {key: text for key, text in report.texts.items() if isinstance(text, str)}

@@ -150,8 +150,8 @@ def _perturbed(report: Report, rng: random.Random, spec: ir.Spec) -> Report:
             values[key] = BLANK
         elif roll < 0.12:
             values[key] = UNKNOWN
-        elif roll < 0.16 and isinstance(values[key], Decimal) and values[key] > 0:
-            values[key] = values[key] - 1
+        elif roll < 0.16 and isinstance(value := values[key], Decimal) and value > 0:
+            values[key] = value - 1
     fields = dict(report.fields)
     if rng.random() < 0.2:
         fields["year"] = BLANK

@@ -36,7 +36,9 @@ def schema_of(spec: ir.Spec) -> dict[str, Any]:
     assert len(files) == 1
     (name, text), *_ = files.items()
     assert name.endswith(".schema.json") and isinstance(text, str)
-    return json.loads(text, parse_float=Decimal)
+    schema = json.loads(text, parse_float=Decimal)
+    assert isinstance(schema, dict)
+    return schema
 
 
 def validator(spec: ir.Spec) -> Draft202012Validator:
@@ -133,7 +135,9 @@ def test_every_report_gaidsl_reads_is_valid_when_written_canonically(
 
 
 def _fixture() -> dict[str, Any]:
-    return load(FIXTURE.read_text(encoding="utf-8"))
+    fixture = load(FIXTURE.read_text(encoding="utf-8"))
+    assert isinstance(fixture, dict)
+    return fixture
 
 
 def _set(path: str, value: Any) -> Any:

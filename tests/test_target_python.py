@@ -250,8 +250,9 @@ def test_wide_csv_lines_validate_like_data_files(built: dict[str, Any], data: st
     """validate_csv (its bulk reader and the careful one) gives, line by line, the reference's results for the data
     file of the same entries; previous_id pairs a line with last year's report in the file."""
     spec, module, _ = built[name]
-    report, previous = data.draw(report_pairs(spec), label="report, previous")
-    report, previous = (json.loads(data_text(r), parse_float=Decimal) if r else r for r in (report, previous))
+    drawn, drawn_previous = data.draw(report_pairs(spec), label="report, previous")
+    report = json.loads(data_text(drawn), parse_float=Decimal)
+    previous = json.loads(data_text(drawn_previous), parse_float=Decimal) if drawn_previous else drawn_previous
     lines = [("this", report, "last" if previous else "")] + ([("last", previous, "")] if previous else [])
     got = _csv_results(module, _wide_csv(spec, lines))
     expected = {"this": reference(spec, _as_written_in_csv(report) or "", _as_written_in_csv(previous))}

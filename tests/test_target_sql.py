@@ -225,9 +225,9 @@ def make_reports(spec: ir.Spec, seed: int, count: int) -> list[tuple[Report, Rep
     for _ in range(count):
         values: Values = {}
         for previous in (False, True):
-            for key, cell in spec.cells.items():
+            for cell_key, cell in spec.cells.items():
                 if cell.type.numeric:
-                    values[(previous, key)] = _number(rng, cell.type)
+                    values[(previous, cell_key)] = _number(rng, cell.type)
         if rng.random() < 0.8:
             _solve(spec, values, rng)
         numeric = [k for k, c in spec.cells.items() if c.type.numeric]
@@ -1013,6 +1013,7 @@ def test_typed_insert_takes_its_rows_out_when_lines_and_records_differ(tmp_path:
 
     def miscounted(*args: Any) -> Any:
         proven = real(*args)
+        assert proven is not None
         return proven._replace(lines=proven.lines + 1)
 
     with engines.connect(spec, "duckdb") as db:
