@@ -25,6 +25,7 @@ SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"
 DATA = ROOT / "tests" / "data"
 ALLOW_SKIP = os.environ.get("GAIDSL_ALLOW_SKIP") == "1"
 
+
 def examples(share: float) -> int:
     """``share`` of the current profile's examples per test (at least one): 0.25 is 25 under ``ci``."""
     profile = settings.default

@@ -294,7 +294,6 @@ def test_bounds_of_integers_and_strict_amounts() -> None:
 # ---------------------------------------------------------------------------------------------------- generated specs
 
 
-
 @settings(max_examples=examples(0.25))
 @given(text=spec_texts())
 def test_generated_specs_analyse_cleanly(text: str) -> None:

@@ -92,7 +92,6 @@ def test_text_cases_are_what_the_generator_writes() -> None:
     ``python tests/ingest/make_cases.py``)."""
     import importlib.util
 
-
     spec = importlib.util.spec_from_file_location("make_cases", ROOT / "tests" / "ingest" / "make_cases.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -196,7 +196,6 @@ def test_a_thousand_sampled_2019_reports(shipped: Migration) -> None:
 def test_logs_written_by_the_cli_account_for_every_value(shipped: Migration, tmp_path: Path) -> None:
     import json
 
-
     data = tmp_path / "in"
     data.mkdir()
     for number, sample in enumerate(valid_samples(shipped.old, 5, seed=3)):

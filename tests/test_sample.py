@@ -338,7 +338,6 @@ def test_sample_command_exit_codes(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------------- generated specs
 
 
-
 @settings(max_examples=examples(0.15))
 @given(text=spec_texts())
 def test_generated_specs_sample_and_violate(text: str) -> None:

@@ -941,7 +941,6 @@ def test_validate_writes_results_as_json_lines_or_csv(tmp_path: Path) -> None:
     import csv
     import json
 
-
     folder = _folder(tmp_path)
     lines, table = tmp_path / "results.jsonl", tmp_path / "results.csv"
     assert run_cli("validate", str(SPEC_2021), str(folder), "--engine", "duckdb", "-o", str(lines)).code == 1

@@ -85,9 +85,7 @@ def test_previous_report_checks_carry_over(tmp_path: Path) -> None:
 
 
 def test_blank_cells_are_unverifiable(tmp_path: Path) -> None:
-    run = run_cli(
-        "validate", SPEC, str(changed(tmp_path, {"requests.carried_out.natural": None})), "--format", "json"
-    )
+    run = run_cli("validate", SPEC, str(changed(tmp_path, {"requests.carried_out.natural": None})), "--format", "json")
     assert run.code == 0
     document = json.loads(run.out)
     balance = next(r for r in document["results"] if r["check"] == "balance" and r["position"] == "natural")

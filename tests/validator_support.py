@@ -45,6 +45,7 @@ def node_executable() -> str:
         pytest.skip("node is not installed")
     return NODE
 
+
 _counter = itertools.count()
 
 
