@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +19,7 @@ from gaidsl.language import diagnostics
 from gaidsl.language.diagnostics import close_names, did_you_mean, error, few_suggestions, render_text
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.documents import compile_text
+from tests.support import DATA, run_cli
 
 HOSTILE = DATA / "hostile" / "spec"
 CASES = sorted(HOSTILE.glob("*.gai"))
