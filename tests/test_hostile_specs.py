@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gaidsl.language import diagnostics
+from gaidsl.language import diagnostics, parser
 from gaidsl.language.diagnostics import close_names, did_you_mean, error, few_suggestions, render_text
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.documents import compile_text
@@ -61,9 +61,10 @@ def test_a_huge_number_is_refused_by_build_too(tmp_path: Path) -> None:
 
 def test_numbers_up_to_the_limit_are_read() -> None:
     spec = 'format x version 1 "t" {\n  field a "A" : count\n  check c: a <= %s\n}\n'
-    assert compile_text(spec % ("9" * 40)).ok
-    assert compile_text(spec % ("1" * 20 + "." + "2" * 20)).ok
-    codes = [d.code for d in compile_text(spec % ("1" * 21 + "." + "2" * 20)).diagnostics]
+    limit = parser.MAX_NUMBER_DIGITS
+    assert compile_text(spec % ("9" * limit)).ok
+    assert compile_text(spec % ("1" * (limit // 2) + "." + "2" * (limit // 2))).ok
+    codes = [d.code for d in compile_text(spec % ("1" * (limit // 2 + 1) + "." + "2" * (limit // 2))).diagnostics]
     assert codes == ["GAI010"]
 
 

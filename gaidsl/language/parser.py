@@ -140,9 +140,10 @@ def _too_deep(source: SourceFile, tree: lark.Tree[lark.Token]) -> Diagnostic | N
     return None
 
 
-MAX_NUMBER_DIGITS = 40
+MAX_NUMBER_DIGITS = 1000
 """Most digits a number in a spec may have (whole and decimal part together). Real specs write years, factors like
-0.0001 and tolerances; a longer number is a slip, and the solver cannot read one of thousands of digits."""
+0.0001 and tolerances (tests write exact fractions of a hundred digits); the solver cannot read a number of more than
+4,300 digits (Python's limit on converting text to int), and no spec means one."""
 
 
 def _too_long_numbers(source: SourceFile, tree: lark.Tree[lark.Token]) -> list[Diagnostic]:
