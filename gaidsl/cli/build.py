@@ -14,6 +14,7 @@ from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.output import Content, plan_writes, write_files
 from gaidsl.language.diagnostics import render_text
 from gaidsl.migrations.documents import compile_file
+from gaidsl.targets import Unrenderable
 from gaidsl.targets.registry import available
 
 
@@ -49,7 +50,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT if unreadable else EXIT_PROBLEMS
     files: dict[str, Content] = {}
     for name in chosen:
-        for path, data in available()[name].emit(compilation.spec).items():
+        try:
+            emitted = available()[name].emit(compilation.spec)
+        except Unrenderable as exc:  # a PDF with no font for its text
+            print(f"gaidsl build: {exc.message.pick(args.lang)}", file=sys.stderr)
+            return EXIT_INPUT
+        for path, data in emitted.items():
             files[f"{name}/{path}"] = data
     plan = plan_writes(args.output, files, force=args.force)
     if plan.blocked:

@@ -2,10 +2,12 @@
 ``form``: the HTML form filled with DATA, to go on editing it); and
 ``gaidsl readback SPEC FILE [-o DATA.json]``: a filled workbook or Word document that gaidsl wrote, back to data.
 
-DATA is a data file (.json, .yaml, .csv) or a filled .xlsx/.docx that gaidsl wrote. Text formats go to standard
-output without ``-o``; docx, pdf and xlsx go to ``-o FILE`` or, without it, beside DATA with the format's suffix.
-Files are written atomically and never over an existing file without ``--force``. Exit codes: 0 written, 2 the
-spec or the data cannot be read (nothing is written then).
+DATA is a data file (.json, .yaml, .csv) or a filled .xlsx/.docx that gaidsl wrote. Without ``-o`` the rendering
+goes to standard output: text formats always, docx, pdf and xlsx when standard output is a pipe or a file
+(``> report.pdf``); on a terminal they are refused with a request for ``-o FILE`` (nothing is ever written beside DATA
+unasked). Files are written atomically and never over an existing file without ``--force``. Exit codes: 0 written,
+2 the spec or the data cannot be read, or the rendering cannot be made here (a PDF with no font for its text):
+nothing is written then.
 """
 
 from __future__ import annotations
@@ -21,21 +23,12 @@ from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.output import Content, err_line, write_atomically
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import has_errors, render_text
+from gaidsl.language.diagnostics import has_errors, render_text, say
 from gaidsl.migrations.documents import compile_file
-from gaidsl.targets import Target
-from gaidsl.targets.registry import available
+from gaidsl.targets import Unrenderable
+from gaidsl.targets.registry import BINARY, RENDERINGS, render
 
-FORMATS: dict[str, tuple[str, str]] = {  # --to → (target, suffix)
-    "html": ("html", ".html"),
-    "md": ("markdown", ".md"),
-    "txt": ("text", ".txt"),
-    "docx": ("docx", ".docx"),
-    "pdf": ("pdf", ".pdf"),
-    "xlsx": ("xlsx", ".xlsx"),
-    "form": ("html-form", ".form.html"),
-}
-BINARY = ("docx", "pdf", "xlsx")
+FORMATS = RENDERINGS  # --to → (target, suffix)
 
 
 def register(sub: Any) -> None:
@@ -45,7 +38,9 @@ def register(sub: Any) -> None:
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument("data", metavar="DATA", help="report data (.json, .yaml, .csv, or a filled .xlsx/.docx)")
     parser.add_argument("--to", "-t", required=True, choices=sorted(FORMATS), help="output format")
-    parser.add_argument("-o", "--output", metavar="FILE", help="file to write (text formats: stdout without it)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="file to write (without it: stdout; docx, pdf, xlsx not to a terminal)"
+    )
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
     parser.set_defaults(run=run_render)
@@ -57,21 +52,6 @@ def register(sub: Any) -> None:
     back.add_argument("--force", action="store_true", help="overwrite DATA if it exists")
     back.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
     back.set_defaults(run=run_readback)
-
-
-def renderer(target: str) -> Target:
-    """A report-rendering target by name (one whose ``render`` is set: every target that ``--to`` names)."""
-    found = available()[target]
-    if found.render is None:
-        raise ValueError(f"the {target} target renders no report")
-    return found
-
-
-def render(spec: ir.Spec, report: Report | None, to: str) -> Content:
-    """``report`` (``None``: blank) rendered in the format ``to`` (html, md, txt, docx, pdf, xlsx)."""
-    draw = renderer(FORMATS[to][0]).render
-    assert draw is not None  # renderer() checked it
-    return draw(spec, report)
 
 
 def _spec(path: str, lang: str) -> ir.Spec | None:
@@ -114,11 +94,33 @@ def run_render(args: argparse.Namespace) -> int:
     report = _loaded_or_report(_load(spec, args.data), args.lang)
     if report is None:
         return EXIT_INPUT
-    content = render(spec, report, args.to)
-    if args.output is None and args.to not in BINARY:
-        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+    binary_stream = getattr(sys.stdout, "buffer", None)
+    if args.output is None and args.to in BINARY and (sys.stdout.isatty() or binary_stream is None):
+        err_line(
+            say(
+                args.lang,
+                f"gaidsl render: {args.to} 是二进制格式，不输出到终端；请用 -o FILE 指定文件"
+                f"（或重定向：> 报告.{args.to}）",
+                f"gaidsl render: {args.to} is binary and not written to a terminal; name a file with -o FILE (or "
+                f"redirect: > report.{args.to})",
+            )
+        )
+        return EXIT_INPUT
+    try:
+        content = render(spec, report, args.to)
+    except Unrenderable as exc:
+        err_line(f"gaidsl render: {exc.message.pick(args.lang)}")
+        return EXIT_INPUT
+    if args.output is None:
+        if isinstance(content, bytes):
+            assert binary_stream is not None  # refused above
+            sys.stdout.flush()
+            binary_stream.write(content)
+            binary_stream.flush()
+        else:
+            sys.stdout.write(content)
         return EXIT_OK
-    out = Path(args.output) if args.output else Path(args.data).with_suffix(FORMATS[args.to][1])
+    out = Path(args.output)
     if out.resolve() == Path(args.data).resolve():
         err_line(f"gaidsl render: 输出文件与数据文件相同 / the output is the data file: {out}")
         return EXIT_INPUT
