@@ -3,16 +3,20 @@ plain text follows the published convention; the CLI writes atomically and never
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
 import pytest
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.cli.main import main
 from gaidsl.sampling.samples import valid_reports
 from tests.conftest import DATA, run_cli
 from tests.render_support import SPEC_FILES, spec, target
@@ -53,13 +57,31 @@ def test_render_every_format(tmp_path: Path, name: str, fmt: str) -> None:
     assert run_cli("render", str(SPEC_FILES[name]), str(data), "--to", fmt, "-o", str(out), "--force").code == 0
 
 
-def test_text_formats_go_to_stdout_and_binary_beside_the_data(tmp_path: Path) -> None:
+def test_text_formats_go_to_stdout_and_binary_ones_never_beside_the_data(tmp_path: Path) -> None:
     data = tmp_path / "jiujia.json"
     data.write_bytes(DATA_2021.read_bytes())
     run = run_cli("render", str(SPEC_FILES["2021"]), str(data), "--to", "txt")
     assert run.code == 0 and run.out.startswith("九甲镇人民政府2023年政府信息公开工作年度报告\n")
-    run = run_cli("render", str(SPEC_FILES["2021"]), str(data), "--to", "docx")
-    assert run.code == 0 and (tmp_path / "jiujia.docx").exists()
+    # standard output is a terminal: binary output is refused with a request for -o, and nothing is written
+    terminal = _Terminal(io.BytesIO(), encoding="utf-8")
+    with contextlib.redirect_stdout(terminal), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = main(["render", str(SPEC_FILES["2021"]), str(data), "--to", "docx", "--lang", "en"])
+    assert code == 2 and "-o FILE" in err.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jiujia.json"]
+    # standard output is a pipe: the bytes go down it (gaidsl render … --to docx > report.docx)
+    piped = subprocess.run(
+        [sys.executable, "-m", "gaidsl", "render", str(SPEC_FILES["2021"]), str(data), "--to", "docx"],
+        capture_output=True,
+        check=False,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith(b"PK") and b"word/document.xml" in piped.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jiujia.json"]
+
+
+class _Terminal(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        return True
 
 
 def test_unreadable_inputs_exit_2_without_traceback(tmp_path: Path) -> None:
