@@ -13,7 +13,7 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from gaidsl.checking.data import KINDS, Loaded, parse_report, read_report
 from gaidsl.checking.evaluate import evaluate
@@ -27,6 +27,7 @@ from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_tex
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import Compilation, compile_file
+from gaidsl.migrations.exempt import exempt, exemptions_beside
 from gaidsl.migrations.migration import Migration
 from gaidsl.sampling.sampler import Sample
 from gaidsl.sampling.samples import invalid_reports, valid_samples
@@ -111,13 +112,22 @@ def validate(
 ) -> Evaluation:
     """Every check of ``spec`` on ``report``: an :class:`Evaluation` (``.ok``, ``.failures``, ``.results``,
     ``.summary()``, ``.to_json()``). ``previous`` is last year's report, for the checks across periods; when it was
-    written for an older version of the format, ``previous_migration`` (a migration file) converts it first."""
+    written for an older version of the format, ``previous_migration`` (a migration file) converts it first. A report
+    that ``gaidsl migrate`` wrote, given by its path, is judged without the checks its migration exempts (read from
+    the log beside it), as ``gaidsl validate`` does."""
     compiled = load_spec(spec)
     current = load_report(compiled, report)
+    reasons = exemptions_beside(report, compiled) if _is_path(report) else {}
+    return exempt(evaluate(compiled, current, _previous(compiled, previous, previous_migration)), reasons).evaluation
+
+
+def _previous(
+    compiled: ir.Spec, previous: ReportLike | None, previous_migration: Migration | str | os.PathLike[str] | None
+) -> Report | None:
     if previous is None:
-        return evaluate(compiled, current)
+        return None
     if previous_migration is None:
-        return evaluate(compiled, current, load_report(compiled, previous))
+        return load_report(compiled, previous)
     migration = _migration(previous_migration)
     if (migration.new.id, migration.new.version) != (compiled.id, compiled.version):
         raise ValueError(
@@ -125,7 +135,7 @@ def validate(
             f"{compiled.version}"
         )
     old = load_report(migration.old, previous)
-    return evaluate(compiled, current, apply(migration, old).report)
+    return apply(migration, old).report
 
 
 def render(spec: SpecLike, report: ReportLike | None = None, to: str = "html") -> Content:
@@ -176,6 +186,12 @@ def _migration(given: Migration | str | os.PathLike[str]) -> Migration:
     if not compilation.ok or compilation.migration is None:
         raise SpecError(compilation)
     return compilation.migration
+
+
+def _is_path(report: ReportLike) -> TypeGuard[str | os.PathLike[str]]:
+    if isinstance(report, os.PathLike):
+        return True
+    return isinstance(report, str) and "\n" not in report and not report.lstrip().startswith("{")
 
 
 def _loaded(spec: ir.Spec, report: ReportLike, kind: str | None) -> Loaded | Report:

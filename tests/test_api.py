@@ -14,6 +14,7 @@ import pytest
 import gaidsl
 from gaidsl.checking.report import Report
 from gaidsl.ingest.detect import Unreadable
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "gov_info_disclosure_2021.gai"
@@ -157,3 +158,13 @@ def test_import_gaidsl_does_not_load_the_report_api() -> None:
     code = "import sys, gaidsl; print('gaidsl.api' in sys.modules, 'weasyprint' in sys.modules); gaidsl.validate"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.split() == ["False", "False"]
+
+
+def test_a_migrated_report_by_its_path_is_judged_without_the_exempted_checks(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(gaidsl.sample(SPEC_2019, seed=5).report.to_json(), encoding="utf-8")
+    assert run_cli("migrate", str(MIGRATION), str(old), "-o", str(tmp_path / "out")).code == 0
+    migrated = tmp_path / "out" / "old.json"
+    assert "format_in_force" not in {r.check for r in gaidsl.validate(SPEC, migrated).results}
+    as_data = json.loads(migrated.read_text(encoding="utf-8"))  # the same report, not by its path: no log, no exemption
+    assert "format_in_force" in {r.check for r in gaidsl.validate(SPEC, as_data).failures}

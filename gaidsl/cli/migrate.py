@@ -8,7 +8,8 @@ YAML or CSV, read as a report of the old spec) ``DIR`` gets:
 * ``NAME.json`` — the migrated report (canonical JSON: blank cells ``null``, unknown ones ``"unknown"``);
 * ``NAME.log.json`` — what became of every value: copied, renamed, converted, split, merged, dropped (with the
   migration's reason), and which values are left unknown; how the old report fared under the old spec's checks and
-  the new one under the new spec's;
+  the new one under the new spec's, leaving aside the checks the migration exempts (``"exempt"``: which, why, and
+  how many positions would have failed; ``gaidsl validate`` reads them from here for this report);
 * ``NAME.log.txt`` — the same for people (everything but plain copies).
 
 Nothing is written when any of these files exists (unless ``--force``), when a data file cannot be read, or when the
@@ -35,6 +36,7 @@ from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_fi
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import Compilation, compile_file
+from gaidsl.migrations.exempt import exempt
 from gaidsl.migrations.proof import prove
 
 
@@ -165,7 +167,8 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         assert item.report is not None
         migrated = apply(migration, item.report)
         before = evaluate(migration.old, item.report)
-        after = evaluate(migration.new, migrated.report)
+        judged = exempt(evaluate(migration.new, migrated.report), migration.exempt)  # as the proof judges it
+        after = judged.evaluation
         stem = Path(path).stem
         log = {
             "source": path,
@@ -178,6 +181,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
                 {"check": r.check, "position": r.position, "severity": r.severity, "message": r.message.en}
                 for r in after.failures
             ],
+            "exempt": judged.to_json_dict(),
         }
         text = migrated.render_text(lang)
         if before.failures:
@@ -189,6 +193,10 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         if after.failures:
             text += "\n" + say(lang, "迁移后不通过的校验：", "checks failing after migration:")
             text += "".join(f"\n  [{r.check}] {r.message.pick(lang)}" for r in after.failures)
+        for key, reason in judged.reasons.items():
+            text += "\n" + say(
+                lang, f"迁移豁免的校验：{key}（{reason}）", f"exempted by the migration: {key} ({reason})"
+            )
         files[f"{stem}.json"] = migrated.report.to_json()
         files[f"{stem}.log.json"] = _log_json(log)
         files[f"{stem}.log.txt"] = text + "\n"

@@ -27,6 +27,7 @@ from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_jso
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 from gaidsl.migrations.documents import compile_file
+from gaidsl.migrations.exempt import Exempted, exempt, exemptions_beside, log_path
 
 
 def register(sub: Any) -> None:
@@ -101,12 +102,21 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT
-    evaluations = [(path, item, evaluation) for (path, item), evaluation in zip(loaded, found, strict=True)]
+    evaluations: list[tuple[str, Loaded, Evaluation]] = []
+    exempted: dict[str, Exempted] = {}  # migrated reports: the checks their migration exempts, by its log
+    for (path, item), evaluation in zip(loaded, found, strict=True):
+        reasons = exemptions_beside(path, spec)
+        if reasons:
+            exempted[path] = exempt(evaluation, reasons)
+            evaluation = exempted[path].evaluation
+        evaluations.append((path, item, evaluation))
     if args.output and not _save(args.output, evaluations, args.force):
         return EXIT_INPUT
     if args.format == "json":
-        show(_json(args, evaluations, previous, migrated))
+        show(_json(args, evaluations, previous, migrated, exempted))
     else:
+        for path, judged in exempted.items():
+            show(_exempted_line(path, judged, lang))
         _text(spec, evaluations, previous, lang)
         if len(evaluations) > 1:
             show(_summary_table(spec, evaluations, lang))
@@ -137,11 +147,24 @@ def _migrated_line(path: str, migration_path: str, migrated: Migrated, lang: Lan
     )
 
 
+def _exempted_line(path: str, judged: Exempted, lang: Lang) -> str:
+    """The checks left aside for a migrated report, and where that was read."""
+    log = log_path(path)
+    zh = "；".join(f"{k}（{why}）" for k, why in judged.reasons.items())
+    en = "; ".join(f"{k} ({why})" for k, why in judged.reasons.items())
+    return pick(
+        f"{path}: 迁移后的报告，按迁移日志 {log} 豁免校验 {zh}",
+        f"{path}: a migrated report; by its migration log {log}, exempt from {en}",
+        lang,
+    )
+
+
 def _json(
     args: argparse.Namespace,
     evaluations: list[tuple[str, Loaded, Evaluation]],
     previous: Loaded | None,
     migrated: Migrated | None = None,
+    exempted: dict[str, Exempted] | None = None,
 ) -> str:
     results: list[dict[str, Any]] = []
     reports: list[dict[str, Any]] = []
@@ -158,6 +181,7 @@ def _json(
                 "ok": evaluation.ok,
                 "summary": summary,
                 "diagnostics": [to_json(d) for d in item.diagnostics],
+                "exempt": exempted[path].to_json_dict() if exempted and path in exempted else [],
             }
         )
     totals["files"] = len(evaluations)
