@@ -31,7 +31,7 @@ from gaidsl.migrations.exempt import exempt, exemptions_beside
 from gaidsl.migrations.migration import Migration
 from gaidsl.sampling.sampler import Sample
 from gaidsl.sampling.samples import invalid_reports, valid_samples
-from gaidsl.targets import Content
+from gaidsl.targets import Content, Unrenderable
 from gaidsl.targets.registry import RENDERINGS
 from gaidsl.targets.registry import render as render_as
 
@@ -141,7 +141,7 @@ def _previous(
 def render(spec: SpecLike, report: ReportLike | None = None, to: str = "html") -> Content:
     """``report`` (``None``: the blank report) drawn as ``to``: ``"html"``, ``"md"``, ``"txt"``, ``"form"`` (text)
     or ``"docx"``, ``"pdf"``, ``"xlsx"`` (bytes). A PDF whose text no installed font covers raises
-    :class:`~gaidsl.targets.Unrenderable`."""
+    :class:`Unrenderable` (``gaidsl.Unrenderable``)."""
     if to not in RENDERINGS:
         raise ValueError(f"unknown rendering {to!r}: one of {', '.join(RENDERINGS)}")
     compiled = load_spec(spec)
@@ -231,6 +231,7 @@ __all__ = [
     "ReportWarning",
     "SpecError",
     "SpecLike",
+    "Unrenderable",
     "ingest_report",
     "load_report",
     "load_spec",

@@ -60,3 +60,17 @@ def test_with_the_machines_fonts_the_pdf_is_written(tmp_path: Path) -> None:
     run = gaidsl("render", str(SPEC), str(DATA), "--to", "pdf", "-o", str(out))
     assert run.returncode == 0, run.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_api_raises_unrenderable_without_a_cjk_font(tmp_path: Path) -> None:
+    code = (
+        "import gaidsl\n"
+        "try:\n"
+        f"    gaidsl.render({str(SPEC)!r}, {str(DATA)!r}, to='pdf')\n"
+        "except gaidsl.Unrenderable as exc:\n"
+        "    print('refused', 'fonts-noto-cjk' in exc.message.en)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=no_cjk_fonts(tmp_path), check=False
+    )
+    assert run.stdout.split() == ["refused", "True"], run.stderr
