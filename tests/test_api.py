@@ -14,7 +14,7 @@ import pytest
 import gaidsl
 from gaidsl.checking.report import Report
 from gaidsl.ingest.detect import Unreadable
-from tests.conftest import run_cli
+from tests.support import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "gov_info_disclosure_2021.gai"
