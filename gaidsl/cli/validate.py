@@ -17,9 +17,10 @@ from typing import Any
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
-from gaidsl.cli.failures import FLAT, failure_lines, pick
-from gaidsl.cli.output import plan_writes, show, write_files
+from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.output import occupied, show
 from gaidsl.cli.previous_report import read_previous
+from gaidsl.cli.result_file import ResultFile
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
@@ -271,31 +272,18 @@ def _progress(items: Sequence[str], what: str) -> Any:
 
 
 def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
-    """Every result, one per line: CSV (a .csv file; the message in Chinese and English) or JSON lines."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    if path.lower().endswith(".csv"):
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([*FLAT, "blank", "unknown", "message_zh", "message_en"])
-        for file, _, evaluation in evaluations:
-            for result in evaluation.results:
-                record = {"file": file, **result.to_json_dict()}
-                row = ["" if record[k] is None else f"{record[k]:f}" if hasattr(record[k], "as_tuple") else record[k]
-                       for k in FLAT]  # fmt: skip
-                writer.writerow(
-                    [*row, " ".join(result.blank), " ".join(result.unknown), result.message.zh, result.message.en]
-                )
-    else:
-        for file, _, evaluation in evaluations:
-            for result in evaluation.results:
-                buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
-    plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
-    if plan.blocked:
+    """Every result, one per line (:mod:`gaidsl.cli.result_file`): CSV for a .csv file, else JSON lines."""
+    if occupied(path) and not force:  # a symbolic link there, even a dangling one, is a file
         show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
         return False
-    write_files(plan)
+    out = ResultFile(path, "file")
+    try:
+        for file, _, evaluation in evaluations:
+            out.write(file, (result.to_json_dict() for result in evaluation.results))
+    except BaseException:
+        out.finish(False)
+        raise
+    out.finish(True)
     return True
 
 
