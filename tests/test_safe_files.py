@@ -115,6 +115,18 @@ def test_a_dangling_link_at_the_output_is_an_existing_file(verb: str, tmp_path: 
     assert not [p for p in out.parent.iterdir() if p.name.endswith((".tmp", ".partial"))]
 
 
+@pytest.mark.parametrize("verb", ["validate", "validate-wide", "render", "build", "ingest", "migrate"])
+def test_a_file_or_dangling_link_where_a_folder_must_be_is_refused_even_with_force(verb: str, tmp_path: Path) -> None:
+    """Never removed to make room, and said (exit 2), not an internal error."""
+    args, _ = CASES[verb](tmp_path)
+    (tmp_path / "out").symlink_to(tmp_path / "nowhere")
+    for extra in ([], ["--force"]):
+        run = run_cli(*args, *extra)
+        assert run.code == EXIT_INPUT and "Traceback" not in run.err and "internal error" not in run.err, run.err
+        assert "not a folder" in run.err
+    assert (tmp_path / "out").is_symlink() and not (tmp_path / "nowhere").exists()
+
+
 @pytest.mark.parametrize("verb", ["validate-wide", "validate-csv", "render", "ingest"])
 def test_force_replaces_a_link_to_the_users_file_never_writing_through_it(verb: str, tmp_path: Path) -> None:
     args, out = CASES[verb](tmp_path)

@@ -34,6 +34,20 @@ def occupied(path: str | os.PathLike[str]) -> bool:
     return os.path.lexists(path)
 
 
+def in_the_way(path: str | os.PathLike[str]) -> Path | None:
+    """What stops a file being written at ``path`` whatever ``--force`` says: a folder on its way that is a file or
+    a dangling link (never removed to make room), or a folder at the path itself."""
+    target = Path(path)
+    if target.is_dir():
+        return target
+    for parent in target.parents:
+        if parent.is_dir():
+            return None
+        if occupied(parent):
+            return parent
+    return None
+
+
 class AtomicFile:
     """A file written under a unique temporary name beside ``path`` and moved into place by :meth:`commit` (a reader
     sees the old file or the new one, never a part); :meth:`discard` removes it. As a context manager: committed

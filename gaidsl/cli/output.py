@@ -21,6 +21,7 @@ import attrs
 
 from gaidsl.checking import files as safe_files
 from gaidsl.checking.files import AtomicFile as AtomicFile  # a file written beside its path, moved into place
+from gaidsl.checking.files import in_the_way
 from gaidsl.checking.files import occupied as occupied  # "the output exists": anything there, a dangling link too
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.language.diagnostics import has_errors, render_json, render_text
@@ -34,6 +35,26 @@ def write_atomically(path: str | os.PathLike[str], data: Content, fsync: bool = 
     replaced, never written through (:mod:`gaidsl.checking.files`). Batches writing thousands of files pass
     ``fsync=False`` (a crash mid-batch is recovered by running it again)."""
     safe_files.write_atomically(path, data, fsync)
+
+
+def _in_the_way(path: Path) -> str | None:
+    blocker = in_the_way(path)
+    if blocker is None:
+        return None
+    if blocker == path:
+        return f"{path}（是文件夹 / is a folder）"
+    return f"{blocker}（不是文件夹 / not a folder）"
+
+
+def output_refused(path: str | os.PathLike[str], force: bool) -> str | None:
+    """Why one output file cannot be written, in words (zh / en), or None: something at the path (a symbolic link
+    too, even a dangling one) without ``force``, or a file where a folder must be (whatever ``force`` says)."""
+    blocked = _in_the_way(Path(path))
+    if blocked is not None:
+        return f"无法写入，未写入任何文件 / cannot be written, nothing written: {blocked}"
+    if occupied(path) and not force:
+        return f"文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}"
+    return None
 
 
 @attrs.frozen
@@ -51,9 +72,11 @@ class WritePlan:
 
 def plan_writes(folder: str | os.PathLike[str], files: Mapping[str, Content], force: bool = False) -> WritePlan:
     """Check which of ``files`` (relative paths) already exist in ``folder`` (a symbolic link there, even a dangling
-    one, counts as a file); with ``force`` none block."""
+    one, counts as a file); with ``force`` none block, but a file or dangling link where a folder must be always
+    does (it is never removed to make room)."""
     root = Path(folder)
-    existing = () if force else tuple(name for name in files if occupied(root / name))
+    blocked = {b for name in files if (b := _in_the_way(root / name)) is not None}
+    existing = tuple(sorted(blocked)) + (() if force else tuple(name for name in files if occupied(root / name)))
     return WritePlan(root, files, existing)
 
 

@@ -18,7 +18,7 @@ from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import failure_lines, pick
-from gaidsl.cli.output import occupied, show
+from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
@@ -273,8 +273,9 @@ def _progress(items: Sequence[str], what: str) -> Any:
 
 def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
     """Every result, one per line (:mod:`gaidsl.cli.result_file`): CSV for a .csv file, else JSON lines."""
-    if occupied(path) and not force:  # a symbolic link there, even a dangling one, is a file
-        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
+    refused = output_refused(path, force)  # a link there, even a dangling one, is a file
+    if refused:
+        show(f"gaidsl validate: {refused}", sys.stderr)
         return False
     out = ResultFile(path, "file")
     try:

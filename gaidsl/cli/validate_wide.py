@@ -27,7 +27,7 @@ from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
 from gaidsl.checking.report import Report
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import failure_lines, pick
-from gaidsl.cli.output import occupied, show
+from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
 from gaidsl.engines import wide_csv as wide_csv_engine
@@ -306,8 +306,9 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
             sys.stderr,
         )
         return EXIT_INPUT
-    if args.output and occupied(args.output) and not args.force:
-        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {args.output}", sys.stderr)
+    refused = output_refused(args.output, args.force) if args.output else None
+    if refused:
+        show(f"gaidsl validate: {refused}", sys.stderr)
         return EXIT_INPUT
     runners: dict[str, Callable[[ir.Spec, str, Tally, Sink | None], None]] = {
         "reference": _reference,
