@@ -57,7 +57,8 @@ class AtomicFile:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.fsync = fsync
-        fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        prefix = f".{self.path.name[:100]}."  # a name near the system's limit still leaves room for the random part
+        fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=prefix, suffix=".tmp")
         self.temporary = Path(temporary)
         try:
             self.handle: IO[Any] = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
