@@ -12,13 +12,13 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import ROOT, SPEC_2021, run_cli
 
 from gaidsl import load_spec
 from gaidsl.checking import wide_csv
 from gaidsl.checking.data import read_report
 from gaidsl.checking.files import spreadsheet_cell
 from gaidsl.sampling.samples import valid_samples
+from tests.support import ROOT, SPEC_2021, run_cli
 
 HOSTILE = ['=HYPERLINK("http://example.com","x")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
 """Text a spreadsheet would run, each as it would arrive in a report id, a file or body name, or a text block."""

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, SPEC_2021, SPECS, run_cli
 
 from gaidsl import load_spec
 from gaidsl.checking import wide_csv
 from gaidsl.checking.files import AtomicFile, write_atomically
 from gaidsl.cli.exit_codes import EXIT_INPUT
 from gaidsl.sampling.samples import invalid_reports, valid_samples
+from tests.support import DATA, ROOT, SPEC_2021, SPECS, run_cli
 
 REPORT = DATA / "jiujia_2023.json"
 INGEST_CASE = ROOT / "tests" / "ingest" / "cases" / "02_pipe_text_tidy.txt"
