@@ -329,6 +329,10 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
             sink.finish(False)
         show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT
+    except BaseException:  # interrupted: no temporary file left behind
+        if sink is not None:
+            sink.finish(False)
+        raise
     if sink is not None:
         sink.finish(True)
     if args.format == "json":
