@@ -89,11 +89,11 @@ def _load(spec: ir.Spec, path: str) -> Loaded:
     return read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
 
 
-def _loaded_or_report(loaded: Loaded, lang: str) -> Report | None:
+def _loaded_or_report(loaded: Loaded, lang: str, path: str) -> Report | None:
     if loaded.report is None or has_errors(loaded.diagnostics):
         shown = [d for d in loaded.diagnostics if d.severity == "error"] or list(loaded.diagnostics)
         sources = {loaded.source.name: loaded.source} if loaded.source else {}
-        err_line(render_text(shown, sources, lang))  # type: ignore[arg-type]
+        err_line(render_text(shown, sources, lang, path))  # type: ignore[arg-type]
         return None
     return loaded.report
 
@@ -111,7 +111,7 @@ def run_render(args: argparse.Namespace) -> int:
     spec = _spec(args.spec, args.lang)
     if spec is None:
         return EXIT_INPUT
-    report = _loaded_or_report(_load(spec, args.data), args.lang)
+    report = _loaded_or_report(_load(spec, args.data), args.lang, args.data)
     if report is None:
         return EXIT_INPUT
     content = render(spec, report, args.to)
@@ -130,12 +130,12 @@ def run_readback(args: argparse.Namespace) -> int:
     if spec is None:
         return EXIT_INPUT
     loaded = read_file(spec, args.file)
-    report = _loaded_or_report(loaded, args.lang)
+    report = _loaded_or_report(loaded, args.lang, args.file)
     if report is None:
         return EXIT_INPUT
     warnings = [d for d in loaded.diagnostics if d.severity != "error"]
     if warnings:
-        err_line(render_text(warnings, {}, args.lang))
+        err_line(render_text(warnings, {}, args.lang, args.file))
     if args.output is None:
         sys.stdout.write(report.to_json())
         return EXIT_OK
