@@ -1,5 +1,7 @@
 """``gaidsl validate SPEC DATA... [--previous FILE]``: check filled reports against a spec's checks.
 
+DATA are files and folders; the records gaidsl writes beside reports are skipped and each report is paired with
+its own last year's report (:mod:`gaidsl.cli.data_files`); ``--previous`` gives one to the reports without.
 Text output groups failures by section and table and names cells by their labels, with both sides' values and the
 difference; warnings and unverifiable checks are counted in a summary. ``--format json`` lists every result.
 Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read
@@ -35,9 +37,17 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("validate", help="check filled reports (JSON, YAML or CSV data files) against a spec")
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument(
-        "data", nargs="*", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv) or folders"
+        "data",
+        nargs="*",
+        metavar="DATA",
+        help="report data files (.json, .yaml, .yml, .csv) or folders (those sample, migrate, ingest write too)",
     )
-    parser.add_argument("--previous", metavar="FILE", help="last year's report, for checks across periods")
+    parser.add_argument(
+        "--previous",
+        metavar="FILE",
+        help="last year's report, for checks across periods (for the reports not paired with their own: "
+        "X.previous.json beside X.json, a sample manifest, ingest's reading records)",
+    )
     parser.add_argument(
         "--previous-migration",
         metavar="MIGRATION",
