@@ -14,9 +14,12 @@ import pytest
 from conftest import DATA, SPEC_2021, SPECS, postgres_url, run_cli
 
 from gaidsl import load_spec
+from gaidsl.checking.data import load_report
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.engines.database import ALL_ENGINES, evaluate_all
-from gaidsl.sampling.samples import valid_samples
+from gaidsl.migrations.apply import apply
+from gaidsl.migrations.documents import compile_file
+from gaidsl.sampling.samples import valid_reports, valid_samples
 
 SPEC = str(SPEC_2021)
 SPEC_2019 = str(SPECS / "gov_info_disclosure_2019.gai")
@@ -132,6 +135,31 @@ def test_pairs_by_name_with_any_data_suffix_and_on_the_command_line(sampled: Pat
         assert run.code == 0, run.out + run.err
         [report] = as_json(run.out)["reports"]
         assert report["previous"] == str(tmp_path / "r.previous.yaml") and report["summary"]["unverifiable"] == 0
+
+
+def test_paired_last_years_in_the_old_format_are_converted_by_the_migration(tmp_path: Path) -> None:
+    """The first year of a revised format, for a folder: each ``X.previous.json`` written in the 2019 format is
+    refused without ``--previous-migration`` (naming its file) and converted with it, as ``--previous`` is."""
+    migration = compile_file(MIGRATION).migration
+    assert migration is not None
+    old = valid_reports(load_spec(SPEC_2019), 1, seed=5)[0]
+    converted = apply(migration, old).report
+    (tmp_path / "x.previous.json").write_text(old.to_json(), encoding="utf-8")
+    document = json.loads((DATA / "jiujia_2023.json").read_text(encoding="utf-8"))
+    for key, value in converted.values.items():
+        if key.startswith("requests.carried_out."):
+            document["values"][key.replace("carried_out", "carried_in")] = int(str(value))
+    (tmp_path / "x.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    refused = run_cli("validate", SPEC, str(tmp_path), "--lang", "en")
+    assert refused.code == 2 and "GAI711" in refused.err and "--previous-migration" in refused.err
+    assert str(tmp_path / "x.previous.json") in refused.err
+    run = run_cli("validate", SPEC, str(tmp_path), "--previous-migration", MIGRATION, "--format", "json")
+    assert run.code in (0, 1), run.out + run.err
+    result = as_json(run.out)
+    spec = load_spec(SPEC)
+    expected = evaluate(spec, load_report(tmp_path / "x.json", spec), converted)
+    assert {(r["check"], r["position"]): r["status"] for r in result["results"]} == expected.statuses()
+    assert {r["status"] for r in result["results"] if r["check"] == "carry_over"} == {"pass"}
 
 
 @pytest.mark.parametrize("engine", ["python", "duckdb", "sqlite"])
