@@ -117,6 +117,11 @@ def test_a_manifest_without_kind_is_read_and_pairs_whatever_the_names(sampled: P
     assert report["previous"] == str(folder / "a" / "last_year.json") and report["summary"]["unverifiable"] == 0
 
 
+def test_records_alone_are_no_reports(sampled: Path) -> None:
+    run = run_cli("validate", SPEC, str(sampled / "manifest.json"))
+    assert run.code == 2 and "no reports, only records gaidsl wrote" in run.err and run.out == ""
+
+
 def test_a_report_called_manifest_is_still_a_report(tmp_path: Path) -> None:
     shutil.copy(DATA / "jiujia_2023.json", tmp_path / "manifest.json")
     run = run_cli("validate", SPEC, str(tmp_path), "--format", "json")

@@ -92,7 +92,8 @@ BY_NAME = Text("文件名", "the file names")
 
 
 def collect(given: Sequence[str]) -> DataFiles | str:
-    """The data files of ``given`` (files and folders; folders searched recursively), or what is wrong."""
+    """The data files of ``given`` (files and folders; folders searched recursively, hidden files and folders left
+    out as ingest leaves them), or what is wrong."""
     candidates: list[Path] = []
     names: dict[Path, str] = {}
     other: dict[str, int] = {}
@@ -112,7 +113,11 @@ def collect(given: Sequence[str]) -> DataFiles | str:
             candidates.append(path)
     if not candidates:
         return "没有数据文件 / no data files given"
-    return _classify(_unique(candidates), other, names)
+    files = _classify(_unique(candidates), other, names)
+    if not files.reports:
+        shown = ", ".join(s.name or s.path for s in files.skipped[:3])
+        return f"没有报告，只有 gaidsl 写的记录 / no reports, only records gaidsl wrote: {shown}"
+    return files
 
 
 def _hidden(path: Path, root: Path) -> bool:
