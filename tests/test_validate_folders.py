@@ -290,6 +290,15 @@ def test_readback_of_a_published_report_points_to_ingest() -> None:
     assert run.code == 2 and "GAI729" in run.err and "gaidsl ingest" in run.err
 
 
+def test_render_of_another_kind_of_file_names_every_kind_it_reads(tmp_path: Path) -> None:
+    published = tmp_path / "report.pdf"
+    published.write_bytes(b"%PDF-1.4")
+    run = run_cli("render", SPEC, str(published), "--to", "html", "--lang", "en")
+    assert run.code == 2 and f"{published}: error[GAI702]" in run.err
+    assert "render also reads a filled workbook (.xlsx) or Word document (.docx)" in run.err
+    assert "gaidsl ingest" in run.err
+
+
 def test_yaml_syntax_errors_keep_pyyamls_english_out_of_the_chinese(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(

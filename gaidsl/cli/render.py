@@ -15,13 +15,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from gaidsl.checking.data import Loaded, read_report
 from gaidsl.checking.report import Report
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.output import Content, err_line, write_atomically
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import has_errors, render_text
+from gaidsl.language.diagnostics import Text, has_errors, render_text
 from gaidsl.migrations.documents import compile_file
 from gaidsl.targets import Target
 from gaidsl.targets.registry import available
@@ -86,7 +88,16 @@ def _load(spec: ir.Spec, path: str) -> Loaded:
     suffix = Path(path).suffix.lower()
     if suffix in SUFFIXES:
         return read_file(spec, path)
-    return read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
+    loaded = read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
+    if any(d.code == "GAI702" for d in loaded.diagnostics):
+        also = Text(
+            "render 也读取 gaidsl 生成并已填写的表格（.xlsx）或 Word 文档（.docx）；"
+            "已发布的报告请先用 gaidsl ingest 读取",
+            "render also reads a filled workbook (.xlsx) or Word document (.docx) that gaidsl wrote; read a published "
+            "report with gaidsl ingest first",
+        )
+        return Loaded(None, tuple(attrs.evolve(d, help=(*d.help, also)) for d in loaded.diagnostics))
+    return loaded
 
 
 def _loaded_or_report(loaded: Loaded, lang: str, path: str) -> Report | None:
