@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, SPEC_2021, SPECS, postgres_url, run_cli
 
 from gaidsl import load_spec
 from gaidsl.checking.data import load_report
@@ -20,6 +19,7 @@ from gaidsl.engines.database import ALL_ENGINES, evaluate_all
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import compile_file
 from gaidsl.sampling.samples import valid_reports, valid_samples
+from tests.support import DATA, SPEC_2021, SPECS, postgres_url, run_cli
 
 SPEC = str(SPEC_2021)
 SPEC_2019 = str(SPECS / "gov_info_disclosure_2019.gai")
