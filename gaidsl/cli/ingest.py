@@ -31,12 +31,12 @@ from typing import Any
 from gaidsl.checking.evaluate import dumps
 from gaidsl.cli import output
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import err_line, out_line
 from gaidsl.ingest import batch
 from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import render_text, say
-from gaidsl.migrations.documents import compile_file
+from gaidsl.language.diagnostics import say
 
 _EXAMPLES = """examples:
   gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
@@ -89,11 +89,8 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
             return None
         return specs
 
-    compilation = compile_file(arg)
-    if compilation.spec is None or not compilation.ok:
-        err_line(render_text(list(compilation.diagnostics), dict(compilation.sources), args.lang))
-        return None
-    return compilation.spec
+    compilation = load(arg, args, subject=False)  # exit 2 either way: the published reports are what ingest judges
+    return None if isinstance(compilation, int) else compilation.spec
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,8 +2,8 @@
 
 Text output groups failures by section and table and names cells by their labels, with both sides' values and the
 difference; warnings and unverifiable checks are counted in a summary. ``--format json`` lists every result.
-Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read
-(then nothing but the diagnostics is written).
+Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read or
+used (the spec has errors, is not a spec, names nothing that ships; then nothing but the diagnostics is written).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import FLAT, failure_lines, pick
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import plan_writes, show, write_files
 from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
@@ -26,12 +27,11 @@ from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
-from gaidsl.migrations.documents import compile_file
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("validate", help="check filled reports (JSON, YAML or CSV data files) against a spec")
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     parser.add_argument(
         "data", nargs="*", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv) or folders"
     )
@@ -58,11 +58,11 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    compilation = compile_file(args.spec)
+    compilation = load(args.spec, args, subject=False)  # the reports are what validate judges
+    if isinstance(compilation, int):
+        return compilation
     spec = compilation.spec
-    if spec is None or not compilation.ok:
-        _fail_input(compilation.diagnostics, dict(compilation.sources), args)
-        return EXIT_INPUT
+    assert spec is not None
     batch = _batch(args)
     if isinstance(batch, str):
         show(f"gaidsl validate: {batch}", sys.stderr)
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     if wide:
         return run_wide(args, spec, engine, url, wide[0])
-    found_previous = read_previous(args.previous, spec, args.spec, args.previous_migration) if args.previous else None
+    found_previous = read_previous(args.previous, spec, spec.file, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
     loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
     everything = ([(args.previous, previous)] if previous else []) + loaded
