@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             show(render_json_with_analysis(compilations, analyses))
     if not (args.analyze and args.format == "json" and analyses):
         report(compilations, args)
-    code = exit_code(compilations)
+    code = exit_code(compilations, "check")
     if args.analyze and args.format == "text":
         for analysis in analyses:
             show(text(analysis, args.lang))

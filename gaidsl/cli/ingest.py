@@ -89,7 +89,7 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
             return None
         return specs
 
-    compilation = load(arg, args, subject=False)  # exit 2 either way: the published reports are what ingest judges
+    compilation = load(arg, args)
     return None if isinstance(compilation, int) else compilation.spec
 
 

@@ -62,16 +62,15 @@ def data_file(argument: str, expect: Expect = "spec") -> Diagnostic | None:
     return error("GAI804", None, path=argument, suffix=suffix, expected=zh, expected_en=en)
 
 
-def load(argument: str, args: argparse.Namespace, expect: Expect = "spec", subject: bool = True) -> Compilation | int:
+def load(argument: str, args: argparse.Namespace, expect: Expect = "spec") -> Compilation | int:
     """The compiled spec (or migration) without errors; else, after showing its errors (:func:`output.report`), the
-    exit code: 2 when it could not be read or is the wrong kind, and for a document with errors 1 when it is the
-    verb's ``subject`` (check, cells, build, sample, diff, migrate) or 2 when it only serves to read reports
-    (validate, render, readback, ingest)."""
+    exit code by the one rule (:mod:`gaidsl.cli.exit_codes`): 2 when it could not be read or is the wrong kind; for
+    a document with errors 1 when the verb (``args.command``) judges it, 2 when the verb only reads reports with it."""
     compilation = compile_input(argument, expect)
     if compilation.ok:
         return compilation
     report([compilation], args, errors_only=True)
-    return exit_code([compilation], subject)
+    return exit_code([compilation], getattr(args, "command", None) or "")
 
 
 __all__ = ["DATA_SUFFIXES", "Expect", "compile_input", "data_file", "load"]

@@ -19,7 +19,7 @@ from typing import TextIO
 
 import attrs
 
-from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, spec_errors
 from gaidsl.language.diagnostics import has_errors, render_json, render_text
 from gaidsl.migrations.documents import Compilation
 from gaidsl.targets import Content as Content  # what a command writes: one file's text or bytes
@@ -131,11 +131,11 @@ def report(compilations: Sequence[Compilation], args: argparse.Namespace, errors
         show(text, sys.stderr)
 
 
-def exit_code(compilations: Sequence[Compilation], subject: bool = True) -> int:
-    """The one rule (README, "Exit codes"): 2 when a document could not be read or is the wrong kind; for one with
-    errors 1 when it is what the verb judges (``subject``), 2 when it only serves to read reports; else 0."""
+def exit_code(compilations: Sequence[Compilation], command: str) -> int:
+    """The one rule (:mod:`gaidsl.cli.exit_codes`): 2 when a document could not be read or is the wrong kind; for one
+    with errors 1 when it is what ``command`` judges, 2 when it only serves to read reports; else 0."""
     if any(unreadable(c) for c in compilations):
         return EXIT_INPUT
     if any(has_errors(c.diagnostics) or (c.spec is None and c.migration is None) for c in compilations):
-        return EXIT_PROBLEMS if subject else EXIT_INPUT
+        return spec_errors(command)
     return EXIT_OK

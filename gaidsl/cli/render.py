@@ -75,8 +75,8 @@ def render(spec: ir.Spec, report: Report | None, to: str) -> Content:
 
 
 def _spec(args: argparse.Namespace) -> ir.Spec | int:
-    """The spec (a file or a shipped name), or the exit code after saying why not (2: it only serves to read)."""
-    compilation = load(args.spec, args, subject=False)
+    """The spec (a file or a shipped name), or the exit code after saying why not."""
+    compilation = load(args.spec, args)
     return compilation if isinstance(compilation, int) else compilation.spec or EXIT_INPUT
 
 

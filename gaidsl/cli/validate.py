@@ -58,7 +58,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    compilation = load(args.spec, args, subject=False)  # the reports are what validate judges
+    compilation = load(args.spec, args)
     if isinstance(compilation, int):
         return compilation
     spec = compilation.spec
