@@ -36,16 +36,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("wheel")
     assert not root.resolve().is_relative_to(ROOT.resolve())
     dist = root / "dist"
-    build = _run(
-        sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", dist, ROOT, cwd=root
-    )
+    build = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", dist, ROOT, cwd=root)
     assert build.returncode == 0, build.stderr
     (wheel,) = dist.glob("gaidsl-*.whl")
 
     env_dir = root / "env"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     bin_dir = env_dir / "bin"
-    install = _run(bin_dir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel, cwd=root)
+    install = _run(
+        bin_dir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel, cwd=root
+    )
     assert install.returncode == 0, install.stderr
     work = root / "work"
     work.mkdir()

@@ -13,7 +13,8 @@ Writes, into ``DIR``:
 Files are written atomically, and nothing is written if any of them exists already (unless ``--force``). The data
 files are canonical JSON (:meth:`gaidsl.checking.report.Report.to_json`), readable by ``gaidsl validate``.
 
-Exit codes: 0 written, 1 the spec has errors or no valid report exists, 2 usage, unreadable spec or files in the way.
+Exit codes: 0 written, 1 the spec has errors or no valid report exists, 2 usage, a spec that cannot be read or is the
+wrong kind of file (a migration, a data file), or files in the way.
 """
 
 from __future__ import annotations
