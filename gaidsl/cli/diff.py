@@ -34,7 +34,11 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("diff", help="what changes between two versions of a format, compatible or breaking")
     parser.add_argument("old", metavar="OLD", help="the old spec (or the base of an overlay): a file or a shipped name")
     parser.add_argument("new", metavar="NEW", help="the new spec (or the overlay): a file or a shipped name")
-    parser.add_argument("--migration", metavar="M", help="judge changes on reports carried over by this migration")
+    parser.add_argument(
+        "--migration",
+        metavar="M",
+        help="judge changes on reports carried over by this migration (a file or a shipped name)",
+    )
     parser.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")

@@ -39,7 +39,8 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--previous-migration",
         metavar="MIGRATION",
-        help="a migration (.gai) converting last year's report from an older version to the spec's first",
+        help="a migration (.gai, or a shipped name such as gov_info_disclosure@2019..2021) converting last year's "
+        "report from an older version to the spec's first",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
