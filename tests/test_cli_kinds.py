@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SPECS, run_cli
+
+from tests.support import SPECS, run_cli
 
 SPEC = str(SPECS / "gov_info_disclosure_2021.gai")
 MIGRATION = str(SPECS / "gov_info_disclosure_2019_to_2021.gai")

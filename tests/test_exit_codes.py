@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, run_cli
 
 from gaidsl.cli.exit_codes import SPEC_IS_SUBJECT, spec_errors
+from tests.support import DATA, ROOT, run_cli
 
 REPORT = DATA / "jiujia_2023.json"  # a 2021 report that passes
 PUBLISHED = ROOT / "tests" / "ingest" / "cases" / "02_pipe_text_tidy.txt"  # a published 2021 report, read whole

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SPECS, run_cli
 
 from gaidsl.language import shipped
 from gaidsl.language.compiler import UnreadableSource
+from tests.support import SPECS, run_cli
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ import venv
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+
+from tests.support import DATA, ROOT
 
 pytestmark = pytest.mark.slow
 
