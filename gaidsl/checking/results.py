@@ -183,6 +183,16 @@ def dumps(data: object) -> str:
     return DECIMAL_RE.sub(lambda m: m.group(1), text)
 
 
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def dumps_line(data: object) -> str:
+    """:func:`dumps` on one line and without indentation (a JSON lines record): no line break of any kind inside,
+    not even the ones JSON leaves unescaped (U+0085, U+2028, U+2029) that ``str.splitlines`` splits on."""
+    text = json.dumps(_marked(data), ensure_ascii=False, separators=(",", ":"), default=json_default)
+    return DECIMAL_RE.sub(lambda m: m.group(1), text).translate(_LINE_BREAKS)
+
+
 def _marked(data: object) -> object:
     if isinstance(data, dict):
         return {k: _marked(v) for k, v in data.items()}
@@ -201,4 +211,14 @@ def _jv(value: object) -> object:
     return value
 
 
-__all__ = ["NO_PREVIOUS", "CheckResult", "Comparison", "Evaluation", "Involved", "Status", "Truth", "dumps"]
+__all__ = [
+    "NO_PREVIOUS",
+    "CheckResult",
+    "Comparison",
+    "Evaluation",
+    "Involved",
+    "Status",
+    "Truth",
+    "dumps",
+    "dumps_line",
+]

@@ -21,7 +21,7 @@ from gaidsl.checking.data import Loaded, read_report
 from gaidsl.checking.report import Report
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.inputs import load
-from gaidsl.cli.output import Content, err_line, write_atomically
+from gaidsl.cli.output import Content, err_line, output_refused, write_atomically
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, has_errors, render_text
@@ -108,8 +108,9 @@ def _loaded_or_report(loaded: Loaded, lang: str, path: str) -> Report | None:
 
 
 def _write(path: Path, data: Content, force: bool) -> int:
-    if path.exists() and not force:
-        err_line(f"gaidsl: 文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}")
+    refused = output_refused(path, force)  # a link there, even a dangling one, is a file
+    if refused:
+        err_line(f"gaidsl: {refused}")
         return EXIT_INPUT
     write_atomically(path, data)
     print(path)

@@ -21,10 +21,11 @@ from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.checking.report import Report
 from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
-from gaidsl.cli.failures import FLAT, failure_lines, pick
+from gaidsl.cli.failures import failure_lines, pick
 from gaidsl.cli.inputs import load
-from gaidsl.cli.output import plan_writes, show, write_files
+from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.previous_report import read_previous
+from gaidsl.cli.result_file import ResultFile
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
@@ -332,31 +333,19 @@ def _progress(items: Sequence[str], what: str) -> Any:
 
 
 def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
-    """Every result, one per line: CSV (a .csv file; the message in Chinese and English) or JSON lines."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    if path.lower().endswith(".csv"):
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([*FLAT, "blank", "unknown", "message_zh", "message_en"])
-        for file, _, evaluation in evaluations:
-            for result in evaluation.results:
-                record = {"file": file, **result.to_json_dict()}
-                row = ["" if record[k] is None else f"{record[k]:f}" if hasattr(record[k], "as_tuple") else record[k]
-                       for k in FLAT]  # fmt: skip
-                writer.writerow(
-                    [*row, " ".join(result.blank), " ".join(result.unknown), result.message.zh, result.message.en]
-                )
-    else:
-        for file, _, evaluation in evaluations:
-            for result in evaluation.results:
-                buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
-    plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
-    if plan.blocked:
-        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
+    """Every result, one per line (:mod:`gaidsl.cli.result_file`): CSV for a .csv file, else JSON lines."""
+    refused = output_refused(path, force)  # a link there, even a dangling one, is a file
+    if refused:
+        show(f"gaidsl validate: {refused}", sys.stderr)
         return False
-    write_files(plan)
+    out = ResultFile(path, "file")
+    try:
+        for file, _, evaluation in evaluations:
+            out.write(file, (result.to_json_dict() for result in evaluation.results))
+    except BaseException:
+        out.finish(False)
+        raise
+    out.finish(True)
     return True
 
 
