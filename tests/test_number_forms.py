@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]
 from conftest import ROOT, postgres_url
 from golden_util import updating
 from validator_support import NODE, build, import_module
 
-from gaidsl.engines import database as engines
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.report import BLANK, UNKNOWN
 from gaidsl.checking.wide_csv import WideCsvError, read_wide_lines
+from gaidsl.engines import database as engines
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines.wide_csv_sql import csv_key
 from gaidsl.language import ir
@@ -129,7 +129,7 @@ def _json_text(form: Form, number: bool) -> str:
         return json.dumps(_data(form), ensure_ascii=False)
     written = as_json_number(form)
     assert written is not None
-    return '{"format": "forms", "version": "1", "values": {"%s": %s}}' % (KEYS[form.kind], written)
+    return f'{{"format": "forms", "version": "1", "values": {{"{KEYS[form.kind]}": {written}}}}}'
 
 
 def _yaml_text(form: Form) -> str:

@@ -86,8 +86,8 @@ def exact_dumps(data: object, indent: int | None = 2) -> str:
     text exactly as itself: the mark carrying decimals through ``json.dumps`` is one that no text of the data holds
     (a text like ``"\\u0001dec\\u00011\\u0001dec\\u0001"`` stays a text)."""
     held = [text for text in _texts(data) if "\x01" in text]
-    run = max((len(r) for text in held for r in re.findall("\x02+", text)), default=-1)  # longer: in no text
-    mark = "\x01dec" + "\x02" * (run + 1) + "\x01"
+    runs = [len(run) for text in held for run in re.findall("\x02+", text)]
+    mark = "\x01dec" + "\x02" * (max(runs, default=0) + 1) + "\x01" if held else DECIMAL_MARK  # a longer run: no text
     written = json.dumps(mark)[1:-1]
     pattern = (
         DECIMAL_RE if mark == DECIMAL_MARK else re.compile(f'"{re.escape(written)}(-?[0-9.]+){re.escape(written)}"')

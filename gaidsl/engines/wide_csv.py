@@ -15,7 +15,7 @@ from typing import Any
 
 from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.checking.wide_csv import Problem, WideCsvError, header_of, header_problems
+from gaidsl.checking.wide_csv import Problem, WideCsvError, coded_header_problems, header_of
 from gaidsl.engines import wide_csv_sql as W
 from gaidsl.engines.database import PREVIOUS, REPORTS, Database
 from gaidsl.targets.sql.dialects import Column, dialect, ident, literal
@@ -30,11 +30,9 @@ _BOUND = int(MAX_MAGNITUDE)
 
 def _checked_header(db: Database, path: str | Path) -> list[str]:
     header = header_of(path)
-    problems = header_problems(db.spec, header)
+    problems = coded_header_problems(db.spec, header)
     if problems:
-        raise WideCsvError(
-            path, [f"header: {p}" for p in problems], {None: [("GAI703", p) for p in problems]}, {None: 1}
-        )
+        raise WideCsvError(path, [f"header: {p}" for _, p in problems], {None: problems}, {None: 1})
     return header
 
 

@@ -3405,8 +3405,8 @@ def dumps(value, indent=2):
     """JSON text with every Decimal written digit for digit as a JSON number (never through float), every text as
     itself: the mark carrying Decimals through json.dumps is one that no text of the value holds."""
     held = [t for t in _texts(value) if "\x01" in t]
-    run = max((len(r) for t in held for r in re.findall("\x02+", t)), default=-1)  # a longer run is in no text
-    marker = "\x01dec" + "\x02" * (run + 1) + "\x01"
+    runs = [len(r) for t in held for r in re.findall("\x02+", t)]
+    marker = "\x01dec" + "\x02" * (max(runs, default=0) + 1) + "\x01" if held else "\x01dec\x01"  # in no text
     written = re.escape(json.dumps(marker)[1:-1])
     marked = re.compile(f'"{written}(-?[0-9.]+){written}"')
 
