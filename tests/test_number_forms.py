@@ -79,6 +79,7 @@ FORMS = [
     Form("1e3", "count", "GAI704", "no exponent: write 1000 (a spreadsheet's 1.23E+14 has lost digits)"),
     Form("1E+3", "count", "GAI704", "no exponent"),
     Form("1e1000000", "count", "GAI704", "no exponent (however large)"),
+    Form("1.5e2", "amount", "GAI704", "no exponent"),
     Form("1_000", "count", "GAI704", "no separators: write 1000 (YAML too)"),
     Form("1,000", "count", "GAI704", "no separators"),
     Form("1 000", "count", "GAI704", "no spaces inside"),
