@@ -12,14 +12,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DATA, SPEC_2021, run_cli
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from validator_support import NODE, build, shipped_spec
 
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.report import Report, exact_dumps
 from gaidsl.checking.results import dumps
+from tests.support import DATA, SPEC_2021, run_cli
+from tests.validator_support import NODE, build, shipped_spec
 
 HOSTILE = DATA / "hostile" / "data"
 EXPECTED = {

@@ -19,9 +19,6 @@ from typing import Any, NamedTuple
 
 import pytest
 import yaml  # type: ignore[import-untyped]
-from conftest import ROOT, postgres_url
-from golden_util import updating
-from validator_support import NODE, build, import_module
 
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.report import BLANK, UNKNOWN
@@ -31,6 +28,9 @@ from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines.wide_csv_sql import csv_key
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
+from tests.golden_util import updating
+from tests.support import ROOT, postgres_url
+from tests.validator_support import NODE, build, import_module
 
 SPEC = """\
 format forms version 1 "数的写法" {
