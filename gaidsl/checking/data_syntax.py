@@ -203,6 +203,14 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
         super().__init__(text)
         self.depth = 0
 
+    def fetch_flow_collection_start(self, token_class: object) -> None:
+        """The scanner's own nesting of ``[`` and ``{``, stopped early: before handing on a ``[`` it reads ahead over
+        every ``[`` that follows (each may start a key) and rechecks them all at each, so a deep file would cost the
+        square of its depth before the composer sees the first node."""
+        if self.flow_level >= MAX_NESTING:
+            raise SyntaxProblem(self.get_mark().index, Text(*_too_deep()))
+        super().fetch_flow_collection_start(token_class)
+
     def compose_node(self, parent: object, index: object) -> object:
         event = self.peek_event()
         offset = event.start_mark.index
