@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import yaml  # type: ignore[import-untyped]
@@ -239,15 +240,43 @@ def parse_yaml(text: str) -> Node:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "syntax error"
-        raise SyntaxProblem(mark.index if mark else 0, Text(problem, problem)) from exc
+        raise SyntaxProblem(mark.index if mark else 0, _yaml_reason(exc.problem, exc.context, mark)) from exc
+    except yaml.reader.ReaderError as exc:
+        where = Text(f"第 {exc.position + 1} 个字符", f"character {exc.position + 1}")
+        reason = Text(f"{where.zh}：YAML 不允许的字符", f"{where.en}: {exc.reason}")
+        raise SyntaxProblem(exc.position, reason) from exc
     except yaml.YAMLError as exc:
-        raise SyntaxProblem(0, Text(str(exc), str(exc))) from exc
+        raise SyntaxProblem(0, Text("无法解析", str(exc))) from exc
     finally:
         loader.dispose()
     if root is None:
         return Node("null", None, 0, 0)
     return _yaml_node(root)
+
+
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "此处不能有「键: 值」（冒号位置不对，或上一行缩进有误）"),
+    ("could not find expected ':'", "缺少冒号「:」"),
+    ("cannot start any token", "此处的字符不能开始任何内容（YAML 不允许用制表符缩进）"),
+    ("expected <block end>", "缩进不一致"),
+    ("expected a comment or a line break", "多余的内容（应为注释或换行）"),
+    ("unexpected end of stream", "文件意外结束（引号或括号未闭合？）"),
+    ("found duplicate anchor", "重复的锚点"),
+    ("found undefined alias", "未定义的别名"),
+    ("expected ',' or ']'", "应为逗号「,」或「]」"),
+    ("expected ',' or '}'", "应为逗号「,」或「}」"),
+)
+
+
+def _yaml_reason(problem: str | None, context: str | None, mark: Any) -> Text:
+    """PyYAML's problem at its mark: the line and column in both languages, PyYAML's words in the English text (and
+    a Chinese rendering of the common ones in the Chinese)."""
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    english = problem or "syntax error"
+    if context:
+        english = f"{english} ({context})"
+    zh = next((z for e, z in _YAML_PROBLEMS if problem and e in problem), "无法解析")
+    return Text(f"第 {line} 行第 {column} 列：{zh}", f"line {line}, column {column}: {english}")
 
 
 def _yaml_node(node: object) -> Node:

@@ -81,7 +81,7 @@ def json_value(value: object) -> object:
     return value
 
 
-def exact_dumps(data: object, indent: int | None = 2) -> str:
+def exact_dumps(data: object, indent: int | None = 2, separators: tuple[str, str] | None = None) -> str:
     """JSON text of ``data`` with every Decimal written digit for digit as a JSON number (never through float), every
     text exactly as itself: the mark carrying decimals through ``json.dumps`` is one that no text of the data holds
     (a text like ``"\\u0001dec\\u00011\\u0001dec\\u0001"`` stays a text)."""
@@ -92,7 +92,8 @@ def exact_dumps(data: object, indent: int | None = 2) -> str:
     pattern = (
         DECIMAL_RE if mark == DECIMAL_MARK else re.compile(f'"{re.escape(written)}(-?[0-9.]+){re.escape(written)}"')
     )
-    text = json.dumps(_marked(data, mark), ensure_ascii=False, indent=indent, default=json_default)
+    marked = _marked(data, mark)
+    text = json.dumps(marked, ensure_ascii=False, indent=indent, separators=separators, default=json_default)
     return pattern.sub(lambda m: m.group(1), text)
 
 

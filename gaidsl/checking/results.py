@@ -181,6 +181,15 @@ def dumps(data: object) -> str:
     return exact_dumps(data)
 
 
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def dumps_line(data: object) -> str:
+    """:func:`dumps` on one line and without indentation (a JSON lines record): no line break of any kind inside,
+    not even the ones JSON leaves unescaped (U+0085, U+2028, U+2029) that ``str.splitlines`` splits on."""
+    return exact_dumps(data, indent=None, separators=(",", ":")).translate(_LINE_BREAKS)
+
+
 def _jv(value: object) -> object:
     if value is BLANK:
         return None
@@ -189,4 +198,14 @@ def _jv(value: object) -> object:
     return value
 
 
-__all__ = ["NO_PREVIOUS", "CheckResult", "Comparison", "Evaluation", "Involved", "Status", "Truth", "dumps"]
+__all__ = [
+    "NO_PREVIOUS",
+    "CheckResult",
+    "Comparison",
+    "Evaluation",
+    "Involved",
+    "Status",
+    "Truth",
+    "dumps",
+    "dumps_line",
+]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.data import read_entry
+from gaidsl.checking.files import written_atomically
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic
@@ -49,8 +50,11 @@ def _csv_text(value: object) -> str:
 
 
 def write_wide_csv(spec: ir.Spec, reports: Iterable[tuple[str, Report, str | None]], path: str | Path) -> None:
+    """Write the reports as a wide CSV, atomically (a unique temporary file beside ``path``, moved into place: a link
+    at ``path`` is replaced, not written through). Text is written as it is, ``=SUM(A1)`` included: a wide CSV is a
+    data file every reader takes verbatim, not a sheet for people (``docs/data-format.md``, CSV and spreadsheets)."""
     header = wide_header(spec)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with written_atomically(path, fsync=False) as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for report_id, report, previous_id in reports:

@@ -301,6 +301,12 @@ CATALOG: dict[str, Template] = {
         "unknown data file type '{suffix}': use .json, .yaml, .yml or .csv",
     ),
     "GAI703": Template("data", "{where}中未知的键「{key}」", "unknown key '{key}' in {where_en}"),
+    "GAI729": Template(
+        "data",
+        "无法读回「{suffix}」文件：readback 读取的是 gaidsl 生成并已填写的表格（.xlsx）或 Word 文档（.docx）",
+        "cannot read back a '{suffix}' file: readback reads a filled workbook (.xlsx) or Word document (.docx) that "
+        "gaidsl wrote",
+    ),
     "GAI704": Template(
         "data", "「{label}」（{key}）应为数字，而不是「{value}」", "{key} ({label}) must be a number, not '{value}'"
     ),
