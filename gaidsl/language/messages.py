@@ -384,6 +384,11 @@ CATALOG: dict[str, Template] = {
         "迁移 {file} 转换到 {to}，而格式规范是 {spec}",
         "the migration {file} converts to {to}, but the spec is {spec}",
     ),
+    "GAI724": Template(
+        "data",
+        "「{label}」（{key}）的值 {value} 有 {places} 位小数，数字最多 {limit} 位小数",
+        "{key} ({label}): {value} has {places} decimal places; a number has at most {limit}",
+    ),
     # ---- command-line inputs: which file, and the right kind of file for the verb
     "GAI801": Template(
         "input",
