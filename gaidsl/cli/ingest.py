@@ -6,8 +6,9 @@
     gaidsl ingest --spec auto reports/ -o out/                            # a folder: files per report + summary
     gaidsl ingest auto a.html b.docx c.txt -o out/ --force
 
-``SPEC`` is a spec file, or ``auto`` to choose among the shipped national specs by each report's layout (also
-``--spec auto``/``--spec FILE``, then every positional argument is an input). Inputs are files or folders (searched
+``SPEC`` is a spec file or a shipped name (``gov_info_disclosure@2021``), or ``auto`` to choose among the shipped
+national specs by each report's layout (also ``--spec auto``/``--spec FILE``, then every positional argument is an
+input). Inputs are files or folders (searched
 for .txt, .html, .htm, .docx and .xlsx files). A workbook gaidsl wrote (``gaidsl build``/``render --to xlsx``),
 filled in, and a .docx whose properties say gaidsl wrote it are read back by their own map
 (:mod:`~gaidsl.ingest.written`, as ``gaidsl readback`` does); every other .docx is read as a published report.
@@ -18,7 +19,8 @@ written then); every file is written atomically. Every report is also checked (`
 year's report of the same body serving as ``previous`` when it is among the inputs.
 
 Exit codes: 0 every report read completely and no error-severity check fails; 1 a report has cells not read or a
-failing check; 2 usage, an unreadable spec, or an input that cannot be read at all.
+failing check; 2 usage, a spec that cannot be read or used (errors, a migration, a data file), or an input that
+cannot be read at all.
 """
 
 from __future__ import annotations
@@ -31,12 +33,12 @@ from typing import Any
 from gaidsl.checking.evaluate import dumps
 from gaidsl.cli import output
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import err_line, out_line
 from gaidsl.ingest import batch
 from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import render_text, say
-from gaidsl.migrations.documents import compile_file
+from gaidsl.language.diagnostics import say
 
 _EXAMPLES = """examples:
   gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
@@ -62,7 +64,9 @@ def register(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("inputs", nargs="+", metavar="SPEC|FILE", help="the spec (or 'auto'), then reports or folders")
-    parser.add_argument("--spec", metavar="SPEC", help="the spec file, or 'auto' (then every argument is an input)")
+    parser.add_argument(
+        "--spec", metavar="SPEC", help="the spec file or shipped name, or 'auto' (then every argument is an input)"
+    )
     parser.add_argument("-o", "--output", metavar="DIR", help="write NAME.json, NAME.log, reading/NAME.json here")
     parser.add_argument("--force", action="store_true", help="overwrite existing output files")
     parser.add_argument("--summary", action="store_true", help="write summary.csv and summary.html even for one report")
@@ -89,11 +93,8 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
             return None
         return specs
 
-    compilation = compile_file(arg)
-    if compilation.spec is None or not compilation.ok:
-        err_line(render_text(list(compilation.diagnostics), dict(compilation.sources), args.lang))
-        return None
-    return compilation.spec
+    compilation = load(arg, args)
+    return None if isinstance(compilation, int) else compilation.spec
 
 
 def run(args: argparse.Namespace) -> int:

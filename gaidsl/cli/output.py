@@ -23,7 +23,7 @@ from gaidsl.checking import files as safe_files
 from gaidsl.checking.files import AtomicFile as AtomicFile  # a file written beside its path, moved into place
 from gaidsl.checking.files import in_the_way
 from gaidsl.checking.files import occupied as occupied  # "the output exists": anything there, a dangling link too
-from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, spec_errors
 from gaidsl.language.diagnostics import has_errors, render_json, render_text
 from gaidsl.migrations.documents import Compilation
 from gaidsl.targets import Content as Content  # what a command writes: one file's text or bytes
@@ -114,26 +114,37 @@ def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
 
 
+# Diagnostics that mean the document could not be used at all: a file that cannot be read (GAI090/GAI091), a name
+# that ships nothing (GAI801), the wrong kind of file for the verb (GAI802–GAI804), a shipped one to rewrite (GAI805).
+INPUT_CODES = frozenset({"GAI090", "GAI091", "GAI801", "GAI802", "GAI803", "GAI804", "GAI805"})
+
+
 def unreadable(compilation: Compilation) -> bool:
-    """Whether the file could not be read at all (GAI090/GAI091), as opposed to read with errors."""
-    return any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics) and compilation.spec is None
+    """Whether the file could not be read or used at all (:data:`INPUT_CODES`), as opposed to read with errors."""
+    nothing = compilation.spec is None and compilation.migration is None
+    return nothing and any(d.code in INPUT_CODES for d in compilation.diagnostics)
 
 
-def report(compilations: Sequence[Compilation], args: argparse.Namespace) -> None:
-    """Every diagnostic: as JSON on standard output, or as text on standard error."""
+def report(compilations: Sequence[Compilation], args: argparse.Namespace, errors_only: bool = False) -> None:
+    """Every diagnostic (``errors_only``: only the errors, when there are any): as JSON on standard output with
+    ``--format json``, else as text on standard error."""
     diagnostics = [d for c in compilations for d in c.diagnostics]
-    if args.format == "json":
+    if errors_only and has_errors(diagnostics):
+        diagnostics = [d for d in diagnostics if d.severity == "error"]
+    if getattr(args, "format", "text") == "json":
         show(render_json(diagnostics))
         return
     sources = {name: src for c in compilations for name, src in c.sources.items()}
-    text = render_text(diagnostics, sources, args.lang)
+    text = render_text(diagnostics, sources, getattr(args, "lang", "zh"))
     if text.strip():
         show(text, sys.stderr)
 
 
-def exit_code(compilations: Sequence[Compilation]) -> int:
+def exit_code(compilations: Sequence[Compilation], command: str) -> int:
+    """The one rule (:mod:`gaidsl.cli.exit_codes`): 2 when a document could not be read or is the wrong kind; for one
+    with errors 1 when it is what ``command`` judges, 2 when it only serves to read reports; else 0."""
     if any(unreadable(c) for c in compilations):
         return EXIT_INPUT
     if any(has_errors(c.diagnostics) or (c.spec is None and c.migration is None) for c in compilations):
-        return EXIT_PROBLEMS
+        return spec_errors(command)
     return EXIT_OK

@@ -6,8 +6,8 @@ DATA is a data file (.json, .yaml, .csv) or a filled .xlsx/.docx that gaidsl wro
 goes to standard output: text formats always, docx, pdf and xlsx when standard output is a pipe or a file
 (``> report.pdf``); on a terminal they are refused with a request for ``-o FILE`` (nothing is ever written beside DATA
 unasked). Files are written atomically and never over an existing file without ``--force``. Exit codes: 0 written,
-2 the spec or the data cannot be read, or the rendering cannot be made here (a PDF with no font for its text):
-nothing is written then.
+2 the spec or the data cannot be read or used (the spec has errors, or is a migration), or the rendering cannot be
+made here (a PDF with no font for its text): nothing is written then.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import attrs
 from gaidsl.checking.data import Loaded, read_report
 from gaidsl.checking.report import Report
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, err_line, output_refused, write_atomically
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, has_errors, render_text, say
-from gaidsl.migrations.documents import compile_file
 from gaidsl.targets import Unrenderable
 from gaidsl.targets.registry import BINARY, RENDERINGS, render
 
@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "render", help="render a filled report as html, md, txt, docx, pdf, xlsx (or a filled form)"
     )
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     parser.add_argument("data", metavar="DATA", help="report data (.json, .yaml, .csv, or a filled .xlsx/.docx)")
     parser.add_argument("--to", "-t", required=True, choices=sorted(FORMATS), help="output format")
     parser.add_argument(
@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run_render)
 
     back = sub.add_parser("readback", help="read a filled .xlsx or .docx that gaidsl wrote back into a data file")
-    back.add_argument("spec", metavar="SPEC")
+    back.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     back.add_argument("file", metavar="FILE", help="a filled workbook (.xlsx) or Word document (.docx)")
     back.add_argument("-o", "--output", metavar="DATA", help="data file to write (.json); stdout without it")
     back.add_argument("--force", action="store_true", help="overwrite DATA if it exists")
@@ -56,12 +56,10 @@ def register(sub: Any) -> None:
     back.set_defaults(run=run_readback)
 
 
-def _spec(path: str, lang: str) -> ir.Spec | None:
-    compilation = compile_file(path)
-    if compilation.spec is None or not compilation.ok:
-        err_line(render_text(compilation.diagnostics, compilation.sources, lang))  # type: ignore[arg-type]
-        return None
-    return compilation.spec
+def _spec(args: argparse.Namespace) -> ir.Spec | int:
+    """The spec (a file or a shipped name), or the exit code after saying why not."""
+    compilation = load(args.spec, args)
+    return compilation if isinstance(compilation, int) else compilation.spec or EXIT_INPUT
 
 
 def _load(spec: ir.Spec, path: str) -> Loaded:
@@ -100,9 +98,9 @@ def _write(path: Path, data: Content, force: bool) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    spec = _spec(args.spec, args.lang)
-    if spec is None:
-        return EXIT_INPUT
+    spec = _spec(args)
+    if isinstance(spec, int):
+        return spec
     report = _loaded_or_report(_load(spec, args.data), args.lang, args.data)
     if report is None:
         return EXIT_INPUT
@@ -140,9 +138,9 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def run_readback(args: argparse.Namespace) -> int:
-    spec = _spec(args.spec, args.lang)
-    if spec is None:
-        return EXIT_INPUT
+    spec = _spec(args)
+    if isinstance(spec, int):
+        return spec
     loaded = read_file(spec, args.file)
     report = _loaded_or_report(loaded, args.lang, args.file)
     if report is None:

@@ -4,8 +4,8 @@ DATA are files and folders; the records gaidsl writes beside reports are skipped
 its own last year's report (:mod:`gaidsl.cli.data_files`); ``--previous`` gives one to the reports without.
 Text output groups failures by section and table and names cells by their labels, with both sides' values and the
 difference; warnings and unverifiable checks are counted in a summary. ``--format json`` lists every result.
-Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read
-(then nothing but the diagnostics is written).
+Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read or
+used (the spec has errors, is not a spec, names nothing that ships; then nothing but the diagnostics is written).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from gaidsl.checking.report import Report
 from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.result_file import ResultFile
@@ -31,13 +32,12 @@ from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
-from gaidsl.migrations.documents import compile_file
 from gaidsl.migrations.exempt import Exempted, exempt, exemptions_beside, log_path
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("validate", help="check filled reports (JSON, YAML or CSV data files) against a spec")
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     parser.add_argument(
         "data",
         nargs="*",
@@ -53,7 +53,8 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--previous-migration",
         metavar="MIGRATION",
-        help="a migration (.gai) converting last year's report from an older version to the spec's first",
+        help="a migration (.gai, or a shipped name such as gov_info_disclosure@2019..2021) converting last year's "
+        "report from an older version to the spec's first",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
@@ -72,11 +73,11 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    compilation = compile_file(args.spec)
+    compilation = load(args.spec, args)
+    if isinstance(compilation, int):
+        return compilation
     spec = compilation.spec
-    if spec is None or not compilation.ok:
-        _fail_input([(None, compilation.diagnostics)], dict(compilation.sources), args)
-        return EXIT_INPUT
+    assert spec is not None
     batch = _batch(args)
     if isinstance(batch, str):
         show(f"gaidsl validate: {batch}", sys.stderr)
@@ -97,10 +98,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     if wide:
         return run_wide(args, spec, engine, url, wide[0])
-    found_previous = read_previous(args.previous, spec, args.spec, args.previous_migration) if args.previous else None
+    found_previous = read_previous(args.previous, spec, spec.file, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
     paired = {
-        path: read_previous(earlier, spec, args.spec, args.previous_migration)
+        path: read_previous(earlier, spec, spec.file, args.previous_migration)
         for path, earlier in files.previous.items()
     }
     loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]

@@ -324,6 +324,11 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
             sink.finish(False)
         _input_problems(args, path, exc)
         return EXIT_INPUT
+    except wide_csv.WideCsvError as exc:  # the header, which the reference reader refuses before any line
+        if sink is not None:
+            sink.finish(False)
+        _input_problems(args, path, _from_wide_error(exc, path))
+        return EXIT_INPUT
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         if sink is not None:
             sink.finish(False)

@@ -157,13 +157,14 @@ const D0 = new Decimal(0, 0n, 0);
 
 // ---------------------------------------------------------------------------------------------- reading data
 
-const NUMBER = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const NUMBER = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/; // no exponent, no separators: as gaidsl reads numbers
 const NONFINITE = /^[+-]?(?:nan|inf|infinity|\.nan|\.inf)$/i;
 const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 const TOP = new Set(["format", "version", "fields", "texts", "values"]);
 const NUMERIC = new Set(["count", "integer", "amount"]);
 const MAX_DIGITS = 15; // every number is below 10^15 in magnitude
-const MAX_PLACES = 1000; // more decimal places than this are refused (aligning them would take long)
+const MAX_PLACES = 12; // digits after the decimal point, at most
+const MAX_NESTING = 32; // objects and arrays in a JSON data file nested deeper are refused
 // Python's str.strip() whitespace (what gaidsl's reader strips)
 const WHITESPACE = new Set("\u0009\u000a\u000b\u000c\u000d\u001c\u001d\u001e\u001f\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000");
 
@@ -409,22 +410,14 @@ function codePoints(text) {
 }
 
 function show(x) {
-  return typeof x === "string" ? JSON.stringify(x) : String(x);
+  const text = typeof x === "string" ? JSON.stringify(x) : String(x);
+  return text.length <= 40 ? text : text.slice(0, 39) + "…";
 }
 
 function tooLarge(d) {
-  // Python's abs(d) >= 10**15 in a 28-digit context (abs rounds to 28 significant digits)
+  // |d| >= 10**15, exactly (as gaidsl compares it)
   if (d.coefficient === 0n) return false;
-  let digits = d.coefficient.toString();
-  let adjusted = digits.length - 1 + d.exponent;
-  if (digits.length > 28) {
-    const kept = BigInt(digits.slice(0, 28));
-    const rest = digits.slice(28);
-    const half = "5" + "0".repeat(rest.length - 1);
-    const up = rest > half || (rest === half && kept % 2n === 1n);
-    if (up && (kept + 1n).toString().length > 28) adjusted += 1;
-  }
-  return adjusted >= MAX_DIGITS;
+  return d.coefficient.toString().length - 1 + d.exponent >= MAX_DIGITS;
 }
 
 function wholeValue(d) {
@@ -489,8 +482,8 @@ function number(x, kind, decimals) {
   if (kind === "amount" && decimals !== null && places > decimals) {
     return [null, ["GAI707", `more than ${decimals} decimal places: ${show(x)}`]];
   }
-  if (places > MAX_PLACES && value.exponent < 0) {
-    return [null, ["GAI707", `more than ${MAX_PLACES} decimal places: ${show(x)}`]];
+  if (places > MAX_PLACES) {
+    return [null, ["GAI724", `more than ${MAX_PLACES} decimal places: ${show(x)}`]];
   }
   return [value, null];
 }
@@ -615,16 +608,20 @@ export function read(data) {
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 const NONFINITE_LITERAL = /^(?:NaN|-?Infinity)/;
 
-/** JSON.parse, but every number is kept as the string of its digits as written (exact, "96171.60" keeps its 0). */
+/** JSON.parse, but every number is kept as the string of its digits as written (exact, "96171.60" keeps its 0).
+ * Throws DataError for text that is no JSON or nests deeper than MAX_NESTING (GAI701), or gives a key twice in an
+ * object (GAI715: refused, as gaidsl refuses it, not "the last one wins"). */
 export function parseJSON(text) {
   let out = "";
   let last = 0;
   let i = 0;
   let marker = null;
   const n = text.length;
+  const open = []; // per open object, the Set of its keys; per open array, null
   while (i < n) {
     const ch = text.charCodeAt(i);
     if (ch === 34) {
+      const start = i;
       i++;
       while (i < n) {
         const c = text.charCodeAt(i);
@@ -634,6 +631,30 @@ export function parseJSON(text) {
           break;
         } else i++;
       }
+      const keys = open.length ? open[open.length - 1] : null;
+      if (keys !== null) {
+        let j = i;
+        while (j < n && " \t\n\r".includes(text[j])) j++;
+        if (text[j] === ":") {
+          let key;
+          try {
+            key = JSON.parse(text.slice(start, i));
+          } catch (error) {
+            throw new DataError([["GAI701", `offset ${start}`, `JSON syntax error: ${error.message}`]]);
+          }
+          if (keys.has(key)) throw new DataError([["GAI715", key, "the key is given twice"]]);
+          keys.add(key);
+        }
+      }
+    } else if (ch === 123 || ch === 91) {
+      open.push(ch === 123 ? new Set() : null);
+      if (open.length > MAX_NESTING) {
+        throw new DataError([["GAI701", `offset ${i}`, `nested more than ${MAX_NESTING} levels deep`]]);
+      }
+      i++;
+    } else if (ch === 125 || ch === 93) {
+      open.pop();
+      i++;
     } else if ((ch === 78 || ch === 73 || ch === 45) && NONFINITE_LITERAL.test(text.slice(i, i + 9))) {
       // NaN, Infinity, -Infinity (Python's json writes them): read as NonFinite values, which reading the report
       // refuses with the reason; the marker carries a random part, so no text in the data can pass for one
@@ -650,7 +671,9 @@ export function parseJSON(text) {
         else break;
       }
       const token = text.slice(i, j);
-      if (!JSON_NUMBER.test(token)) throw new SyntaxError(`not a JSON number: ${token} at ${i}`);
+      if (!JSON_NUMBER.test(token)) {
+        throw new DataError([["GAI701", `offset ${i}`, `JSON syntax error: not a JSON number: ${token}`]]);
+      }
       out += text.slice(last, i) + '"' + token + '"';
       last = j;
       i = j;
@@ -658,10 +681,15 @@ export function parseJSON(text) {
       i++;
     }
   }
-  if (marker === null) return JSON.parse(out + text.slice(last));
-  return JSON.parse(out + text.slice(last), (key, value) =>
-    typeof value === "string" && value.startsWith(marker) ? new NonFinite(value.slice(marker.length)) : value,
-  );
+  try {
+    if (marker === null) return JSON.parse(out + text.slice(last));
+    return JSON.parse(out + text.slice(last), (key, value) =>
+      typeof value === "string" && value.startsWith(marker) ? new NonFinite(value.slice(marker.length)) : value,
+    );
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new DataError([["GAI701", "", `JSON syntax error: ${error.message}`]]);
+  }
 }
 
 /** NaN, Infinity or -Infinity as written in a data file (never a valid value). */
@@ -3143,20 +3171,35 @@ export function ok(results) {
   return !results.some((r) => r.status === "fail" && r.severity === "error");
 }
 
-const MARK = "\u0001dec\u0001";
-const MARKED = /"\\u0001dec\\u0001(-?[0-9.]+)\\u0001dec\\u0001"/g;
+/** The longest run of U+0002 in the texts of `x` holding a U+0001 (-1 when none): a mark with a longer run is in
+ * no text, so no text can pass for a number in dumps(). */
+function longestRun(x) {
+  if (typeof x === "string") {
+    if (!x.includes("\u0001")) return -1;
+    return (x.match(/\u0002+/g) ?? []).reduce((most, r) => Math.max(most, r.length), 0);
+  }
+  if (x === null || typeof x !== "object" || x instanceof Decimal) return -1;
+  let run = -1;
+  for (const [k, v] of Array.isArray(x) ? x.entries() : Object.entries(x)) {
+    run = Math.max(run, longestRun(String(k)), longestRun(v));
+  }
+  return run;
+}
 
-/** JSON text with every Decimal written digit for digit as a JSON number. */
+/** JSON text with every Decimal written digit for digit as a JSON number, every text as itself. */
 export function dumps(value, indent = 2) {
+  const mark = "\u0001dec" + "\u0002".repeat(longestRun(value) + 1) + "\u0001";
+  const written = JSON.stringify(mark).slice(1, -1).replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+  const marked = new RegExp(`"${written}(-?[0-9.]+)${written}"`, "g");
   const text = JSON.stringify(
     value,
     function (key, x) {
       const raw = this[key];
-      return raw instanceof Decimal ? MARK + raw.toString() + MARK : x;
+      return raw instanceof Decimal ? mark + raw.toString() + mark : x;
     },
     indent,
   );
-  return text.replace(MARKED, "$1");
+  return text.replace(marked, "$1");
 }
 
 async function main(argv) {

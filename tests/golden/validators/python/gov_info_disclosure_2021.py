@@ -65,7 +65,9 @@ class DataError(ValueError):
 
 _MAX = D(10) ** 15
 _ONE = D(1)
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # no exponent, no separators: as gaidsl reads numbers
+_MAX_PLACES = 12  # digits after the decimal point, at most
+_MAX_NESTING = 32  # objects and arrays in a JSON data file nested deeper are refused
 _NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity|\.nan|\.inf)", re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TOP = ("format", "version", "fields", "texts", "values")
@@ -355,9 +357,12 @@ def _number(x, kind, decimals):
         if _NONFINITE.fullmatch(text):
             return None, ("GAI708", f"not a finite number: {text!r}")
         if not _NUMBER.fullmatch(text):
-            return None, ("GAI704", f"not a number: {text!r}")
+            return None, ("GAI704", f"not a number: {_shown(text)}")
         value = D(text)
     elif cls is D or isinstance(x, D):
+        written = getattr(x, "text", None)  # a JSON number read by load()/loads(): the same forms as a text
+        if written is not None and not _NUMBER.fullmatch(written):
+            return None, ("GAI704", f"not a number: {_shown(written)}")
         if not x.is_finite():
             return None, ("GAI708", f"not a finite number: {x}")
         value = D(x)
@@ -371,8 +376,8 @@ def _number(x, kind, decimals):
         value = D(int(x))
     else:
         return None, ("GAI704", f"not a number: {type(x).__name__}")
-    if abs(value) >= _MAX:
-        return None, ("GAI709", f"too large: {x}")
+    if value.copy_abs() >= _MAX:  # exact: abs() rounds (and overflows on 1e1000000)
+        return None, ("GAI709", f"too large: {_shown(x)}")
     exponent = value.as_tuple().exponent
     if exponent > 0:
         value = value.quantize(_ONE)
@@ -381,15 +386,23 @@ def _number(x, kind, decimals):
     problem = None
     if kind != "amount":
         if value != value.to_integral_value():
-            return None, ("GAI706", f"not a whole number: {x}")
+            return None, ("GAI706", f"not a whole number: {_shown(x)}")
         value = value.quantize(_ONE)
     if kind != "integer" and value < 0:
-        problem = ("GAI705", f"negative: {x}")
+        problem = ("GAI705", f"negative: {_shown(x)}")
     elif kind == "amount" and decimals is not None and max(0, -exponent) > decimals:
-        problem = ("GAI707", f"more than {decimals} decimal places: {x}")
+        problem = ("GAI707", f"more than {decimals} decimal places: {_shown(x)}")
+    elif -exponent > _MAX_PLACES:
+        problem = ("GAI724", f"more than {_MAX_PLACES} decimal places: {_shown(x)}")
     if problem:
         return None, problem
     return (value if kind == "amount" else int(value)), None
+
+
+def _shown(x):
+    """A value as a message shows it: at most 40 characters."""
+    text = repr(x) if isinstance(x, str) else str(getattr(x, "text", None) or x)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 class _Written(D):
@@ -3111,29 +3124,81 @@ def ok(results):
     return not any(r["status"] == "fail" and r["severity"] == "error" for r in results)
 
 
-_MARK = "\u0001dec\u0001"
-_MARKED = re.compile('"\\\\u0001dec\\\\u0001(-?[0-9.]+)\\\\u0001dec\\\\u0001"')
+def _texts(x):
+    if isinstance(x, str):
+        yield x
+    elif isinstance(x, dict):
+        for k, v in x.items():
+            yield from _texts(k)
+            yield from _texts(v)
+    elif isinstance(x, list | tuple):
+        for v in x:
+            yield from _texts(v)
 
 
 def dumps(value, indent=2):
-    """JSON text with every Decimal written digit for digit as a JSON number (never through float)."""
+    """JSON text with every Decimal written digit for digit as a JSON number (never through float), every text as
+    itself: the mark carrying Decimals through json.dumps is one that no text of the value holds."""
+    held = [t for t in _texts(value) if "\x01" in t]
+    runs = [len(r) for t in held for r in re.findall("\x02+", t)]
+    marker = "\x01dec" + "\x02" * (max(runs, default=0) + 1) + "\x01" if held else "\x01dec\x01"  # in no text
+    written = re.escape(json.dumps(marker)[1:-1])
+    marked = re.compile(f'"{written}(-?[0-9.]+){written}"')
 
     def mark(x):
         if isinstance(x, dict):
             return {k: mark(v) for k, v in x.items()}
         if isinstance(x, list | tuple):
             return [mark(v) for v in x]
-        if isinstance(x, D):
-            return f"{_MARK}{x:f}{_MARK}"
+        if isinstance(x, D) and x.is_finite():
+            return f"{marker}{x:f}{marker}"
         return x
 
     text = json.dumps(mark(value), ensure_ascii=False, indent=indent)
-    return _MARKED.sub(lambda m: m.group(1), text)
+    return marked.sub(lambda m: m.group(1), text)
+
+
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
+
+
+def _int(text):
+    """A JSON whole number: an int, or (long, or "-0") a Decimal keeping its text, for the reader to judge."""
+    return int(text) if len(text) <= 18 and text != "-0" else _written(text)
+
+
+def _object(pairs):
+    """A JSON object; a key given twice is refused, as gaidsl refuses it (not "the last one wins")."""
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise DataError([("GAI715", key, "the key is given twice")])
+        data[key] = value
+    return data
 
 
 def loads(text):
-    """JSON data text, every number read exactly as written (Decimal for decimals, "-0" kept)."""
-    return json.loads(text, parse_float=_written, parse_int=lambda s: _written(s) if s == "-0" else int(s))
+    """JSON data text, every number read exactly as written (Decimal for decimals, "-0" kept). DataError for text
+    that is no JSON (GAI701: nested deeper than 32 levels too, before the recursive reader sees it) or gives a key
+    twice (GAI715)."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > _MAX_NESTING:
+                line = text.count("\n", 0, token.start()) + 1
+                raise DataError([("GAI701", f"line {line}", f"nested more than {_MAX_NESTING} levels deep")])
+        elif bracket in "]}":
+            depth -= 1
+    try:
+        return json.loads(
+            text,
+            parse_float=_written,
+            parse_int=_int,
+            object_pairs_hook=_object,
+        )
+    except json.JSONDecodeError as exc:
+        raise DataError([("GAI701", f"line {exc.lineno} column {exc.colno}", f"JSON syntax error: {exc.msg}")]) from None
 
 
 def load(path):
