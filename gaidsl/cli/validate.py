@@ -1,9 +1,12 @@
 """``gaidsl validate SPEC DATA... [--previous FILE]``: check filled reports against a spec's checks.
 
-Text output groups failures by section and table and names cells by their labels, with both sides' values and the
-difference; warnings and unverifiable checks are counted in a summary. ``--format json`` lists every result.
-Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read
-(then nothing but the diagnostics is written).
+Text output names the required items a report lacks, groups failures by section and table and names cells by their
+labels, with both sides' values and the difference; warnings and unverifiable checks are counted in a summary line
+that ends in the report's verdict: 通过 pass, 未通过 fail (an error-severity check fails or a required item is
+missing), 不完整 incomplete (nothing fails, but some checks could not be verified for blank or unknown values).
+``--format json`` lists every result, the missing items and the verdicts.
+Exit codes: 0 pass or incomplete (``--strict``: 1 for incomplete), 1 fail, 2 when the spec or a data file cannot be
+read (then nothing but the diagnostics is written).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.checking.results import VERDICT_TEXT, Verdict
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import FLAT, failure_lines, pick
 from gaidsl.cli.output import plan_writes, show, write_files
@@ -53,6 +57,11 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
     parser.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 for an incomplete report too (some checks unverifiable for blank or unknown values)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -81,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_INPUT
     if wide:
-        return run_wide(args, spec, engine, url, wide[0])
+        return exit_for(run_wide(args, spec, engine, url, wide[0]), args.strict)
     found_previous = read_previous(args.previous, spec, args.spec, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
     loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
@@ -110,7 +119,21 @@ def run(args: argparse.Namespace) -> int:
         _text(spec, evaluations, previous, lang)
         if len(evaluations) > 1:
             show(_summary_table(spec, evaluations, lang))
-    return EXIT_OK if all(e.ok for _, _, e in evaluations) else EXIT_PROBLEMS
+    return exit_for(overall([e.verdict for _, _, e in evaluations]), args.strict)
+
+
+def overall(verdicts: Sequence[Verdict]) -> Verdict:
+    """The verdict of a batch: fail if any report fails, else incomplete if any is, else pass."""
+    return "fail" if "fail" in verdicts else "incomplete" if "incomplete" in verdicts else "pass"
+
+
+def exit_for(verdict: Verdict | int, strict: bool) -> int:
+    """0 for pass, 1 for fail, incomplete 0 (1 with ``--strict``); an exit code given stays as it is."""
+    if isinstance(verdict, int):
+        return verdict
+    if verdict == "fail" or (verdict == "incomplete" and strict):
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def _fail_input(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
@@ -155,8 +178,10 @@ def _json(
         reports.append(
             {
                 "file": path,
+                "verdict": evaluation.verdict,
                 "ok": evaluation.ok,
                 "summary": summary,
+                "missing": [a.to_json_dict() for a in evaluation.absent],
                 "diagnostics": [to_json(d) for d in item.diagnostics],
             }
         )
@@ -168,6 +193,7 @@ def _json(
         "previous_migration": (
             {"file": args.previous_migration, **migrated.to_json_dict()} if migrated is not None else None
         ),
+        "verdict": overall([e.verdict for _, _, e in evaluations]),
         "ok": all(e.ok for _, _, e in evaluations),
         "results": results,
         "reports": reports,
@@ -191,10 +217,23 @@ def _text(
         lines: list[str] = []
         if len(evaluations) > 1:
             lines.append(f"== {path} ==")
+        lines.extend(_absent(evaluation, lang))
         lines += failure_lines(spec, evaluation.failures, lang)
         lines.extend(_unverifiable(evaluation, lang))
         lines.append(_summary_line(path, evaluation, lang))
         show("\n".join(lines))
+
+
+def _absent(evaluation: Evaluation, lang: Lang) -> list[str]:
+    """The required items the report lacks (errors) or gives as unknown, each with its code and label."""
+    if not evaluation.absent:
+        return []
+    missing = len(evaluation.missing)
+    lines = [pick(f"缺少必填项（{missing} 项）：", f"required items missing ({missing}):", lang)] if missing else []
+    for absent in evaluation.absent:
+        head = say(lang, "错误" if absent.status == "missing" else "提示", absent.severity, sep=" ")
+        lines.append(f"  {head}[{absent.code}]: {absent.message.pick(lang)}")
+    return lines
 
 
 def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
@@ -219,15 +258,16 @@ def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
 
 def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
     s = evaluation.summary()
-    verdict_zh = "通过" if evaluation.ok else "未通过"
-    verdict_en = "ok" if evaluation.ok else "FAILED"
+    said = VERDICT_TEXT[evaluation.verdict]
+    missing_zh = f"缺少 {s['missing']} 项必填内容，" if s["missing"] else ""
+    missing_en = f"{s['missing']} required items missing, " if s["missing"] else ""
     zh = (
-        f"{path}: {verdict_zh}：{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
+        f"{path}: {said.zh}：{missing_zh}{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
         f"{s['pass']} 项通过（共 {s['results']} 项）"
     )
     en = (
-        f"{path}: {verdict_en}: {s['errors']} errors, {s['warnings']} warnings, {s['unverifiable']} unverifiable, "
-        f"{s['pass']} passed ({s['results']} results)"
+        f"{path}: {said.en}: {missing_en}{s['errors']} errors, {s['warnings']} warnings, "
+        f"{s['unverifiable']} unverifiable, {s['pass']} passed ({s['results']} results)"
     )
     return pick(zh, en, lang)
 
@@ -287,10 +327,20 @@ def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: b
                 writer.writerow(
                     [*row, " ".join(result.blank), " ".join(result.unknown), result.message.zh, result.message.en]
                 )
+            for absent in evaluation.absent:  # a required item: check = its code, position = its key
+                blanks = [""] * (len(FLAT) - 5)
+                writer.writerow(
+                    [file, absent.code, absent.severity, absent.status, absent.key, *blanks, "", "",
+                     absent.message.zh, absent.message.en]
+                )  # fmt: skip
+            writer.writerow([file, "verdict", "", evaluation.verdict, *[""] * (len(FLAT) - 4), "", "", "", ""])
     else:
         for file, _, evaluation in evaluations:
             for result in evaluation.results:
                 buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
+            for absent in evaluation.absent:
+                buffer.write(dumps({"file": file, "required": absent.to_json_dict()}).replace("\n", "") + "\n")
+            buffer.write(dumps({"file": file, "verdict": evaluation.verdict}).replace("\n", "") + "\n")
     plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
     if plan.blocked:
         show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
@@ -313,8 +363,9 @@ def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluatio
         lines.append(
             f"{check.key:<{width}}  {check.severity:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}"
         )
-    failed = sum(1 for _, _, e in evaluations if not e.ok)
-    zh = f"共 {len(evaluations)} 个文件：{len(evaluations) - failed} 个通过，{failed} 个未通过"
-    en = f"{len(evaluations)} files: {len(evaluations) - failed} ok, {failed} failed"
+    verdicts = [e.verdict for _, _, e in evaluations]
+    passed, failed, incomplete = (verdicts.count(v) for v in ("pass", "fail", "incomplete"))
+    zh = f"共 {len(evaluations)} 个文件：{passed} 个通过，{failed} 个未通过，{incomplete} 个不完整（无法全部核验）"
+    en = f"{len(evaluations)} files: {passed} pass, {failed} fail, {incomplete} incomplete"
     lines.append(pick(zh, en, lang))
     return "\n".join(lines)

@@ -377,4 +377,14 @@ CATALOG: dict[str, Template] = {
         "迁移 {file} 转换到 {to}，而格式规范是 {spec}",
         "the migration {file} converts to {to}, but the spec is {spec}",
     ),
+    "GAI724": Template(
+        "data",
+        "缺少必填表「{label}」（{key}，{part}）：其单元格全部空白",
+        "required table {key} ({label}, {part}) is missing: every one of its cells is blank",
+    ),
+    "GAI725": Template(
+        "data",
+        "必填{what}「{label}」（{key}）标为未知，无法核验",
+        "required {what_en} {key} ({label}) is marked unknown and cannot be verified",
+    ),
 }
