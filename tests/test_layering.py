@@ -40,7 +40,6 @@ LAYERS = (
 )
 
 
-
 @dataclass(frozen=True)
 class Import:
     importer: str  # dotted module name
@@ -190,11 +189,7 @@ def private_imports(edges: list[Import]) -> list[str]:
 
 
 def local_imports(edges: list[Import]) -> list[str]:
-    return [
-        f"{imp.importer}:{imp.line} imports {imp.target} inside a function"
-        for imp in edges
-        if imp.in_function
-    ]
+    return [f"{imp.importer}:{imp.line} imports {imp.target} inside a function" for imp in edges if imp.in_function]
 
 
 def layer_violations(edges: list[Import]) -> list[str]:

@@ -36,8 +36,10 @@ def test_wheel_installs_and_checks_shipped_specs(tmp_path: Path) -> None:
     assert install.returncode == 0, install.stderr
 
     where = _run(
-        python, "-c", "import gaidsl.language.resources as r; print(r.specs_dir()); print(r.grammar_path())",
-        cwd=tmp_path
+        python,
+        "-c",
+        "import gaidsl.language.resources as r; print(r.specs_dir()); print(r.grammar_path())",
+        cwd=tmp_path,
     )
     assert where.returncode == 0, where.stderr
     specs_dir, grammar = (Path(line) for line in where.stdout.split())

@@ -210,9 +210,9 @@ def verdict(ok: bool, incomplete: bool) -> Verdict:
 
 
 VERDICT_TEXT: dict[str, Text] = {
-    "pass": Text("通过", "pass"),
-    "fail": Text("未通过", "FAIL"),
-    "incomplete": Text("不完整（无法全部核验）", "incomplete (not everything could be verified)"),
+    "pass": Text("通过", "passed"),
+    "fail": Text("未通过", "FAILED"),
+    "incomplete": Text("不完整（无法全部核验）", "INCOMPLETE (not every check could be verified)"),
 }
 """How a verdict is said in the summary lines."""
 
