@@ -5,11 +5,15 @@ unverifiable for blank cells is "incomplete" (exit 0, or 1 with ``--strict``). E
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import SPEC_2021, run_cli
+from validator_support import build
 
 from gaidsl import load_spec
 from gaidsl.checking.data import parse_report
@@ -231,3 +235,24 @@ def test_a_spec_marks_tables_required_and_fmt_keeps_it(tmp_path: Path) -> None:
     assert evaluate(spec, Report("t", "1")).verdict == "fail"
     assert evaluate(spec, Report("t", "1", values={"b.x": 0})).verdict == "fail"
     assert evaluate(spec, Report("t", "1", values={"a.x": 0})).verdict == "pass"
+
+
+@pytest.mark.parametrize("target", ["python", "javascript"])
+def test_generated_validators_name_missing_items_and_give_the_verdict(tmp_path: Path, target: str) -> None:
+    spec = load_spec(SPEC_2021)
+    cases = _cases()
+    files = []
+    for name, report in cases.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(report.to_json(), encoding="utf-8")
+        files.append(str(path))
+    module = build(target, spec, tmp_path / target)
+    program = [sys.executable] if target == "python" else [shutil.which("node") or "node"]
+    run = subprocess.run([*program, str(module), *files], capture_output=True, text=True, check=False)
+    assert run.returncode == 1, run.stderr  # some report fails
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert {Path(line["file"]).stem: line["verdict"] for line in lines} == EXPECTED
+    for line, report in zip(lines, cases.values(), strict=True):
+        wanted = evaluate(spec, report)
+        assert line["missing"] == [a.to_json_dict() for a in wanted.absent]
+        assert line["ok"] == wanted.ok and line["summary"]["missing"] == len(wanted.missing)
