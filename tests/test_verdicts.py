@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPEC_2021, run_cli
+from conftest import SPEC_2021, postgres_url, run_cli
 from validator_support import build
 
 from gaidsl import load_spec
@@ -185,24 +185,26 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("engine", ["reference", "python", "duckdb", "sqlite"])
+@pytest.mark.parametrize("engine", ["reference", "python", "duckdb", "sqlite", "postgres"])
 def test_every_engine_gives_the_same_verdicts_and_missing_items(engine: str) -> None:
     spec = load_spec(SPEC_2021)
     cases = _cases()
-    found = engines.evaluate_all(spec, list(cases.items()), engine)
+    url = postgres_url() if engine == "postgres" else None
+    found = engines.evaluate_all(spec, list(cases.items()), engine, url)
     reference = [evaluate(spec, report) for report in cases.values()]
     assert {name: e.verdict for name, e in zip(cases, found, strict=True)} == EXPECTED
     for mine, theirs in zip(found, reference, strict=True):
         assert [a.to_json_dict() for a in mine.absent] == [a.to_json_dict() for a in theirs.absent]
 
 
-@pytest.mark.parametrize("engine", ["reference", "python", "duckdb"])
+@pytest.mark.parametrize("engine", ["reference", "python", "duckdb", "postgres"])
 def test_wide_csv_verdicts_on_every_engine(tmp_path: Path, engine: str) -> None:
     spec = load_spec(SPEC_2021)
+    given = [engine, postgres_url()] if engine == "postgres" else [engine]
     cases = {k: v for k, v in _cases().items() if k not in ("unknown_fees", "unknown_year")}
     path = tmp_path / "reports.csv"
     write_wide_csv(spec, [(name, report, None) for name, report in cases.items()], path)
-    run = run_cli("validate", SPEC, str(path), "--engine", engine, "--format", "json")
+    run = run_cli("validate", SPEC, str(path), "--format", "json", "--engine", *given)
     assert run.code == 1, run.out + run.err
     document = json.loads(run.out)
     assert document["verdict"] == "fail"
@@ -218,7 +220,7 @@ def test_wide_csv_verdicts_on_every_engine(tmp_path: Path, engine: str) -> None:
     assert ("no_body", "GAI714", "body") in missing and ("no_fees", "GAI724", "fees") in missing
     assert ("unknown_text", "GAI725", "other_matters") in missing
     assert len([m for m in missing if m[0] == "empty"]) == 11
-    text = run_cli("validate", SPEC, str(path), "--engine", engine)
+    text = run_cli("validate", SPEC, str(path), "--engine", *given)
     assert "6 份报告：1 份通过，3 份未通过，2 份不完整（无法全部核验）" in text.out, text.out
 
 
