@@ -3616,8 +3616,9 @@ function noPrevious(record) {
   return record.cells.some((c) => c.value === null && unknown.has(c.previous ? "previous." + c.key : c.key));
 }
 
-/** Counts as `gaidsl validate` gives them: results, pass, fail, unverifiable, errors, warnings. */
-export function summarize(results) {
+/** Counts as `gaidsl validate` gives them: results, pass, fail, unverifiable, errors, warnings, and the required
+ * items missing (`lacking`: what missing() gave). */
+export function summarize(results, lacking = []) {
   const fails = results.filter((r) => r.status === "fail");
   return {
     results: results.length,
@@ -3626,6 +3627,7 @@ export function summarize(results) {
     unverifiable: results.filter((r) => r.status === "unverifiable").length,
     errors: fails.filter((r) => r.severity === "error").length,
     warnings: fails.filter((r) => r.severity === "warning").length,
+    missing: lacking.filter((r) => r.status === "missing").length,
   };
 }
 
@@ -3677,7 +3679,7 @@ async function main(argv) {
       const lacking = missing(data);
       const said = verdict(results, lacking);
       if (said === "fail" && code === 0) code = 1;
-      const summary = { ...summarize(results), missing: lacking.filter((m) => m.status === "missing").length };
+      const summary = summarize(results, lacking);
       console.log(dumps({ file: path, verdict: said, ok: said !== "fail", summary, missing: lacking, results }, 0));
     } catch (error) {
       console.error(`${path}: ${error.message}`);

@@ -3561,8 +3561,9 @@ def _named_previous(path, columns):
         return {row[columns.id]: (row, line) for line, row in enumerate(reader, start=2) if row and row[columns.id] in named}
 
 
-def summarize(results):
-    """Counts as `gaidsl validate` gives them: results, pass, fail, unverifiable, errors, warnings."""
+def summarize(results, lacking=()):
+    """Counts as `gaidsl validate` gives them: results, pass, fail, unverifiable, errors, warnings, and the required
+    items missing (``lacking``: what missing() gave)."""
     fails = [r for r in results if r["status"] == "fail"]
     return {
         "results": len(results),
@@ -3571,6 +3572,7 @@ def summarize(results):
         "unverifiable": sum(1 for r in results if r["status"] == "unverifiable"),
         "errors": sum(1 for r in fails if r["severity"] == "error"),
         "warnings": sum(1 for r in fails if r["severity"] == "warning"),
+        "missing": sum(1 for r in lacking if r["status"] == "missing"),
     }
 
 
@@ -3646,7 +3648,7 @@ def main(argv=None):
             said = verdict(results, lacking)
             if said == "fail" and code == 0:
                 code = 1
-            summary = {**summarize(results), "missing": sum(1 for m in lacking if m["status"] == "missing")}
+            summary = summarize(results, lacking)
             record = {**where, "verdict": said, "ok": said != "fail", "summary": summary, "missing": lacking}
             print(dumps({**record, "results": results}, indent=None))
     return code
