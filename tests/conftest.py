@@ -1,4 +1,4 @@
-"""Shared test helpers: where things are, running the CLI in process, and the rules every test run follows.
+"""The rules every test run follows (the shared helpers are in ``tests/support.py``).
 
 Hypothesis profiles, registered here once and chosen by ``HYPOTHESIS_PROFILE`` (default ``dev``):
 
@@ -8,8 +8,8 @@ Hypothesis profiles, registered here once and chosen by ``HYPOTHESIS_PROFILE`` (
 
 All three drop the deadline (timings on a shared 2-core machine are no signal) and the too-slow, data-too-large,
 filter-too-much and large-base-example health checks (our strategies build whole reports and specs on purpose). A
-test that is costlier than most asks for a share of the profile's examples with ``examples(0.25)``, one that is cheap
-and searches a large space for a multiple (``examples(2)``), so every profile scales every test alike.
+test that is costlier than most asks for a share of the profile's examples with ``tests.support.examples(0.25)``,
+one that is cheap and searches a large space for a multiple (``examples(2)``), so every profile scales every test alike.
 
 Skips are failures. A test that needs a service or tool (PostgreSQL through ``GAIDSL_TEST_POSTGRES``, Chromium,
 LibreOffice's ``soffice``, ``node``) and does not find it fails, naming what is missing: ``.ci/run`` provides them
@@ -19,23 +19,13 @@ turns those failures back into skips (never set it in CI).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from collections.abc import Generator
-from pathlib import Path
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 
-from gaidsl.cli.main import main
-
-ROOT = Path(__file__).resolve().parents[1]
-SPECS = ROOT / "specs"
-SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"
-DATA = ROOT / "tests" / "data"
-ALLOW_SKIP = os.environ.get("GAIDSL_ALLOW_SKIP") == "1"
+from tests.support import ALLOW_SKIP
 
 _RELAXED = [
     HealthCheck.too_slow,
@@ -49,52 +39,6 @@ settings.register_profile(
 )
 settings.register_profile("fuzz", max_examples=2000, deadline=None, suppress_health_check=_RELAXED)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
-
-
-def examples(share: float) -> int:
-    """``share`` of the current profile's examples per test (at least one): 0.25 is 25 under ``ci``."""
-    return max(1, round(settings.default.max_examples * share))
-
-
-@attrs.frozen
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(*args: str) -> Run:
-    """Run ``gaidsl ARGS`` in process, capturing its output and exit code (argparse exits included)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return Run(code, out.getvalue(), err.getvalue())
-
-
-@pytest.fixture
-def cli() -> type[Run]:
-    return Run
-
-
-def postgres_url() -> str:
-    """The PostgreSQL server of this run (``GAIDSL_TEST_POSTGRES``); without one the test is skipped, which fails it
-    unless ``GAIDSL_ALLOW_SKIP=1``."""
-    url = os.environ.get("GAIDSL_TEST_POSTGRES")
-    if not url:
-        pytest.skip("GAIDSL_TEST_POSTGRES is not set: no PostgreSQL server for this run (.ci/run starts one)")
-    return url
-
-
-def optional_postgres_url() -> str | None:
-    """For a test whose PostgreSQL part is one of several: the server's URL; without one, a failure, or None (leave
-    PostgreSQL out) when ``GAIDSL_ALLOW_SKIP=1``."""
-    url = os.environ.get("GAIDSL_TEST_POSTGRES")
-    if not url and not ALLOW_SKIP:
-        pytest.fail("GAIDSL_TEST_POSTGRES is not set: no PostgreSQL server for this run (.ci/run starts one)")
-    return url or None
 
 
 def _as_failure(report: pytest.TestReport | pytest.CollectReport) -> None:

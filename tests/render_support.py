@@ -94,6 +94,7 @@ def docx_dump(data: bytes) -> str:
     doc = docx.Document(io.BytesIO(data))
     out: list[str] = []
     section = doc.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     out.append(f"page {section.page_width.cm:.1f}x{section.page_height.cm:.1f}cm")
     footer = section.footer._element.xml
     out.append("footer has PAGE field: " + str(" PAGE " in footer))

@@ -296,7 +296,7 @@ def _table(draw: st.DrawFn, new_key: _Keys, new_label: _Labels, dimensions: list
     if draw(st.integers(0, 3)) == 0:
         lines.append(f"      note {new_label()}" + (" at corner" if draw(st.booleans()) else ""))
 
-    if dimensions and draw(st.booleans()):
+    if bool(dimensions) and draw(st.booleans()):
         name, columns = draw(st.sampled_from(dimensions))
         lines.append(f"      columns {name}")
     else:
@@ -337,7 +337,7 @@ def _table(draw: st.DrawFn, new_key: _Keys, new_label: _Labels, dimensions: list
             checks.append(f"      check {new_key()} warning for each column: {row} <= previous.{key}.{row} + 1000")
     if rows is not None:
         free = [r for r in rows.leaves if r not in used]
-        if free and draw(st.booleans()):  # cells that do not exist: rows no check uses
+        if bool(free) and draw(st.booleans()):  # cells that do not exist: rows no check uses
             patterns = []
             for row in draw(st.lists(st.sampled_from(free), min_size=1, max_size=2, unique=True)):
                 column = draw(st.sampled_from(["*", *columns.leaves]))
@@ -486,8 +486,8 @@ def _syntax_section_items(draw: st.DrawFn, units: list[str], indent: str) -> lis
                     place = f" at {draw(keys())}" if draw(st.booleans()) else ""
                     parts.append([f"{inner}note {quote(draw(labels()))}{place}"])
                 elif item == "absent":
-                    part = st.one_of(keys(), st.just("*"))
-                    cells = [f"[{draw(part)}, {draw(part)}]" for _ in range(draw(st.integers(1, 3)))]
+                    key_or_any = st.one_of(keys(), st.just("*"))
+                    cells = [f"[{draw(key_or_any)}, {draw(key_or_any)}]" for _ in range(draw(st.integers(1, 3)))]
                     parts.append([f"{inner}absent " + ", ".join(cells)])
                 else:
                     parts.append([f"{inner}{item} {quote(draw(labels()))}"])

@@ -7,13 +7,14 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import SPEC_2021, SPECS, examples, run_cli
 from hypothesis import given, settings
 
 from gaidsl.analysis.consistency import analyze
 from gaidsl.analysis.findings import diagnostics
 from gaidsl.language.ir import Spec
 from gaidsl.migrations.documents import compile_file, compile_text
+from tests.spec_strategies import spec_texts
+from tests.support import SPEC_2021, SPECS, examples, run_cli
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 OVERLAY_2019 = SPECS / "provincial_overlay_2019.gai"
@@ -291,8 +292,6 @@ def test_bounds_of_integers_and_strict_amounts() -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- generated specs
-
-from spec_strategies import spec_texts  # noqa: E402
 
 
 @settings(max_examples=examples(0.25))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SPEC_2021, run_cli
+from tests.support import SPEC_2021, run_cli
 
 
 def test_check_passes_on_2021_spec() -> None:

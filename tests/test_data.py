@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SPEC_2021, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from gaidsl import load_spec
 from gaidsl.checking.data import DataError, load_report, parse_report, read_report
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from tests.support import SPEC_2021, examples
 
 DATA = Path(__file__).parent / "data"
 SPEC = load_spec(SPEC_2021)

@@ -19,20 +19,20 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import ROOT, SPEC_2021, SPECS, run_cli
 
 from gaidsl.language.diagnostics import Diagnostic, render_json, render_text
+from gaidsl.language.grammar import lark_parser
 from gaidsl.language.messages import CATALOG
-from gaidsl.language.parser import _parser
 from gaidsl.language.source import display_width
 from gaidsl.migrations.documents import Compilation, compile_file, compile_text
+from tests.support import ROOT, SPEC_2021, SPECS, run_cli
 
 CASES = ROOT / "tests" / "diagnostics" / "cases"
 EXPECT_RE = re.compile(r"#\s*expect:\s*(?P<codes>(?:GAI\d{3}\b\s*)+)(?:help:\s*(?P<help>.*?))?\s*$")
 PLACEHOLDER_RE = re.compile(r"\{[a-z_]+\}")
 # Names the grammar gives its terminals (LBRACE, __ANON_0, NAME, $END): none may reach a person. What the user
 # wrote is quoted in messages ('…', 「…」, "…") and may be anything, so quoted parts are left out of the search.
-TERMINALS = {t.name for t in _parser().terminals} | {"$END", "__ANON_0", "__ANON_1"}
+TERMINALS = {t.name for t in lark_parser().terminals} | {"$END", "__ANON_0", "__ANON_1"}
 QUOTED_RE = re.compile(r"'[^']*'|「[^」]*」|\"[^\"]*\"")
 
 

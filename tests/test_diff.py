@@ -9,13 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SPECS, run_cli
 
 from gaidsl.diff.changes import BREAKING, COMPATIBLE, Diff
 from gaidsl.diff.compare import diff
 from gaidsl.language.ir import CellType, Spec
 from gaidsl.migrations.documents import compile_file, compile_text
 from gaidsl.migrations.type_verdicts import type_change
+from tests.support import SPECS, run_cli
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 SPEC_2021 = SPECS / "gov_info_disclosure_2021.gai"

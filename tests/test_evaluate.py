@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SPEC_2021, SPECS, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl import load_spec
 from gaidsl.checking.data import load_report
 from gaidsl.checking.evaluate import compare_numbers, evaluate, evaluate_check, half_unit, truth
-from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
+from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
+from tests.support import SPEC_2021, SPECS, examples
 
 DATA = Path(__file__).parent / "data"
 
@@ -58,11 +59,16 @@ SPEC = _mini()
 NATIONAL = load_spec(SPEC_2021)
 
 
-def report(values: dict[str, object] | None = None, **kwargs: object) -> Report:
+def report(
+    values: Mapping[str, object] | None = None,
+    fields: Mapping[str, FieldValue] | None = None,
+    texts: Mapping[str, str | Missing] | None = None,
+) -> Report:
+    """A report of the mini spec; numbers written as ints, strings or Decimals."""
     converted: dict[str, Value] = {}
     for key, value in (values or {}).items():
-        converted[key] = value if value is BLANK or value is UNKNOWN else Decimal(str(value))  # type: ignore[assignment]
-    return Report("mini", "1", values=converted, **kwargs)  # type: ignore[arg-type]
+        converted[key] = value if isinstance(value, Missing) else Decimal(str(value))
+    return Report("mini", "1", fields=fields or {}, texts=texts or {}, values=converted)
 
 
 def status(spec: ir.Spec, check: str, data: Report, previous: Report | None = None, position: int = 0) -> str:

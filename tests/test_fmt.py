@@ -14,8 +14,6 @@ from pathlib import Path
 
 import lark
 import pytest
-import spec_strategies as ss
-from conftest import ROOT, SPEC_2021, SPECS, examples, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +23,8 @@ from gaidsl.language.fmt import WIDTH
 from gaidsl.language.parser import parse_text
 from gaidsl.language.source import display_width
 from gaidsl.migrations.fmt import format_document, format_text
+from tests import spec_strategies as ss
+from tests.support import ROOT, SPEC_2021, SPECS, examples, run_cli
 
 SHIPPED = sorted(SPECS.glob("*.gai"))
 GENERATED = settings(max_examples=examples(0.6))

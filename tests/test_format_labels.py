@@ -14,7 +14,9 @@ proves it by mutating the specs.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -63,7 +65,30 @@ def _six_parts(body: str) -> list[str]:
     return titles
 
 
-Part2Table = tuple[str, str, tuple[str, ...], tuple[str, ...]]  # title, stub, columns, rows
+Part2Table = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]  # title, stub, columns, rows
+
+
+class Shape(TypedDict):
+    """What a national spec holds, part by part, as the reference states it or as a compiled spec has it."""
+
+    sections: list[str]
+    part2: list[Part2Table]
+    part3_title: str | None
+    part3_header: str | None
+    part3_columns: list[Entry] | None
+    part3_rows: list[Entry] | None
+    part3_corner: list[str]
+    part4_title: str | None
+    part4_columns: list[Entry] | None
+    part4_rows: list[Entry] | None
+    texts: dict[str, str | None]
+
+
+class Reference(Shape):
+    """The reference's shape and the cell counts it states (part 二's only for 2021)."""
+
+    part2_cells: int | None
+    part4_cells: int
 
 
 def _part2(block: str) -> list[Part2Table]:
@@ -122,9 +147,9 @@ def _indented_rows(block: str) -> list[Entry]:
         for label in re.split(r"\s+/\s+", labels.strip()):
             flat.append((levels[indent], label.strip(), data is not None))
     entries: list[Entry] = []
-    for i, (depth, label, data) in enumerate(flat):
+    for i, (depth, label, is_data) in enumerate(flat):
         has_children = i + 1 < len(flat) and flat[i + 1][0] > depth
-        kind = "leaf" if data else "group" if has_children else "total"
+        kind = "leaf" if is_data else "group" if has_children else "total"
         entries.append((depth, label, kind))
     return entries
 
@@ -146,7 +171,14 @@ def _single_row(entries: list[Entry], label: str) -> list[Entry]:
     return out
 
 
-def reference() -> dict[str, dict[str, object]]:
+def _group(pattern: str, text: str) -> str:
+    """The first group of ``pattern``'s match in ``text``, which the reference must have."""
+    match = re.search(pattern, text)
+    assert match is not None, pattern
+    return match.group(1)
+
+
+def reference() -> dict[str, Reference]:
     """What the reference says each national spec must contain, keyed by version."""
     text = README.read_text(encoding="utf-8")
     parts = _headings(text)
@@ -154,46 +186,47 @@ def reference() -> dict[str, dict[str, object]]:
 
     part2_2021_body = _under(parts, "2021: part 二")
     (part2_2021_block,) = _code_blocks(part2_2021_body)
-    cells_2021_part2 = int(re.search(r"(\d+) data cells", part2_2021_body).group(1))  # type: ignore[union-attr]
+    cells_2021_part2 = int(_group(r"(\d+) data cells", part2_2021_body))
 
     part3_body = _under(parts, "2021: part 三")
-    columns_text = re.search(r"Columns:\s*`([^`]+)`", part3_body).group(1)  # type: ignore[union-attr]
-    header = re.search(r"spanning header\s+(\S+?)\.", part3_body).group(1)  # type: ignore[union-attr]
-    corner = re.search(r"carries the\s+note\s+`([^`]+)`", part3_body).group(1)  # type: ignore[union-attr]
+    columns_text = _group(r"Columns:\s*`([^`]+)`", part3_body)
+    header = _group(r"spanning header\s+(\S+?)\.", part3_body)
+    corner = _group(r"carries the\s+note\s+`([^`]+)`", part3_body)
     (rows_block,) = _code_blocks(part3_body)
     rows_2021 = _indented_rows(rows_block)
 
     part4_heading = next(h for h in parts if h.startswith("2021: part 四"))
-    cells_part4 = int(re.search(r"(\d+) data cells", part4_heading).group(1))  # type: ignore[union-attr]
+    cells_part4 = int(_group(r"(\d+) data cells", part4_heading))
     (part4_block,) = _code_blocks(parts[part4_heading])
 
     body_2019 = _under(parts, "2019 (试行)")
     assert "（六）其他处理 is a single data row" in body_2019.replace("**", "")
     (part2_2019_block,) = _code_blocks(body_2019)
 
-    common = {
-        "sections": sections,
-        "part3_title": sections[2].split("、", 1)[1],
-        "part3_header": header,
-        "part3_columns": _brace_tree(columns_text),
-        "part3_corner": [corner],
-        "part4_title": sections[3].split("、", 1)[1],
-        "part4_columns": _brace_tree(part4_block),
-        "part4_rows": None,
-        "texts": {sections[0]: sections[0][2:], sections[4]: sections[4][2:], sections[5]: sections[5][2:]},
-    }
+    def shape(part2: list[Part2Table], part3_rows: list[Entry]) -> Shape:
+        return Shape(
+            sections=sections,
+            part2=part2,
+            part3_title=sections[2].split("、", 1)[1],
+            part3_header=header,
+            part3_columns=_brace_tree(columns_text),
+            part3_rows=part3_rows,
+            part3_corner=[corner],
+            part4_title=sections[3].split("、", 1)[1],
+            part4_columns=_brace_tree(part4_block),
+            part4_rows=None,
+            texts={sections[0]: sections[0][2:], sections[4]: sections[4][2:], sections[5]: sections[5][2:]},
+        )
+
     return {
         "2021": {
-            **common,
-            "part2": _part2(part2_2021_block),
+            **shape(_part2(part2_2021_block), rows_2021),
             "part2_cells": cells_2021_part2,
-            "part3_rows": rows_2021,
             "part4_cells": cells_part4,
         },
         "2019": {
-            **common,
-            "part2": _part2(part2_2019_block),
-            "part3_rows": _single_row(rows_2021, "（六）其他处理"),
+            **shape(_part2(part2_2019_block), _single_row(rows_2021, "（六）其他处理")),
+            "part2_cells": None,
             "part4_cells": cells_part4,
         },
     }
@@ -218,7 +251,7 @@ def _tables_of(spec: ir.Spec, section: ir.Section) -> list[ir.Table]:
     return [spec.tables[key] for kind, key in section.items if kind == "table"]
 
 
-def actual(spec: ir.Spec) -> dict[str, object]:
+def actual(spec: ir.Spec) -> Shape:
     """The same shape as :func:`reference`, read from a compiled spec's IR."""
     sections = list(spec.sections)
     part2 = _tables_of(spec, sections[1])
@@ -244,7 +277,7 @@ def actual(spec: ir.Spec) -> dict[str, object]:
     }
 
 
-def _mismatches(expected: dict[str, object], got: dict[str, object]) -> list[str]:
+def _mismatches(expected: Mapping[str, object], got: Mapping[str, object]) -> list[str]:
     return [
         f"{k}:\n  expected {expected[k]!r}\n  got      {got.get(k)!r}"
         for k in expected
@@ -253,14 +286,14 @@ def _mismatches(expected: dict[str, object], got: dict[str, object]) -> list[str
 
 
 @pytest.fixture(scope="module")
-def ref() -> dict[str, dict[str, object]]:
+def ref() -> dict[str, Reference]:
     return reference()
 
 
 # ---------------------------------------------------------------------------------------------------- sanity
 
 
-def test_reference_parses_to_the_expected_shape(ref: dict[str, dict[str, object]]) -> None:
+def test_reference_parses_to_the_expected_shape(ref: dict[str, Reference]) -> None:
     """Guards against a parser that silently finds nothing (which would make every comparison vacuous)."""
     r21, r19 = ref["2021"], ref["2019"]
     assert r21["sections"] == [
@@ -271,8 +304,8 @@ def test_reference_parses_to_the_expected_shape(ref: dict[str, dict[str, object]
         "五、存在的主要问题及改进情况",
         "六、其他需要报告的事项",
     ]
-    assert [t[0] for t in r21["part2"]] == [f"第二十条第（{n}）项" for n in "一五六八"]  # type: ignore[union-attr]
-    assert [t[0] for t in r19["part2"]] == [f"第二十条第（{n}）项" for n in "一五六八九"]  # type: ignore[union-attr]
+    assert [t[0] for t in r21["part2"]] == [f"第二十条第（{n}）项" for n in "一五六八"]
+    assert [t[0] for t in r19["part2"]] == [f"第二十条第（{n}）项" for n in "一五六八九"]
     rows21, rows19 = r21["part3_rows"], r19["part3_rows"]
     assert isinstance(rows21, list) and isinstance(rows19, list)
     assert sum(1 for _, _, k in rows21 if k != "group") == 25
@@ -284,8 +317,8 @@ def test_reference_parses_to_the_expected_shape(ref: dict[str, dict[str, object]
     assert (2, "3.危及“三安全一稳定”", "leaf") in rows21
     assert (1, "（七）总计", "total") in rows21
     assert (1, "（六）其他处理", "leaf") in rows19
-    assert len(r21["part3_columns"]) == 8  # type: ignore[arg-type]
-    assert len(r21["part4_columns"]) == 19  # 4 group headers + 3 × (4 results + 总计)  # type: ignore[arg-type]
+    assert len(r21["part3_columns"] or ()) == 8
+    assert len(r21["part4_columns"] or ()) == 19  # 4 group headers + 3 × (4 results + 总计)
     assert r21["part3_corner"] == ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"]
 
 
@@ -309,13 +342,15 @@ def test_reference_parses_to_the_expected_shape(ref: dict[str, dict[str, object]
         "texts",
     ],
 )
-def test_labels_match_the_reference(ref: dict[str, dict[str, object]], version: str, path: Path, part: str) -> None:
+def test_labels_match_the_reference(ref: dict[str, Reference], version: str, path: Path, part: str) -> None:
     spec = gaidsl.load_spec(path)
     assert spec.version == version
-    assert actual(spec)[part] == ref[version][part]
+    got: Mapping[str, object] = actual(spec)
+    expected: Mapping[str, object] = ref[version]
+    assert got[part] == expected[part]
 
 
-def test_2019_part_two_every_label(ref: dict[str, dict[str, object]]) -> None:
+def test_2019_part_two_every_label(ref: dict[str, Reference]) -> None:
     """Spelled out on its own: the 2019 part 二 is where the two versions differ most."""
     spec = gaidsl.load_spec(SPEC_2019)
     got = actual(spec)["part2"]
@@ -344,16 +379,21 @@ def test_2019_part_two_every_label(ref: dict[str, dict[str, object]]) -> None:
 
 def _cells_by_part(spec: ir.Spec) -> tuple[int, int, int]:
     keys = [s.key for s in spec.sections]
-    return tuple(sum(1 for c in spec.cells.values() if c.section == keys[i]) for i in (1, 2, 3))  # type: ignore[return-value]
+    two, three, four = (sum(1 for c in spec.cells.values() if c.section == keys[i]) for i in (1, 2, 3))
+    return two, three, four
 
 
-def _expected_counts(r: dict[str, object]) -> tuple[int, int, int]:
-    part2 = sum(len(cols) * len(rows) for _, _, cols, rows in r["part2"])  # type: ignore[attr-defined]
-    data = lambda entries: sum(1 for _, _, kind in entries if kind != "group")  # noqa: E731
-    return part2, data(r["part3_rows"]) * data(r["part3_columns"]), data(r["part4_columns"])
+def _data_entries(entries: list[Entry] | None) -> int:
+    assert entries is not None
+    return sum(1 for _, _, kind in entries if kind != "group")
 
 
-def test_cell_counts_2021(ref: dict[str, dict[str, object]]) -> None:
+def _expected_counts(r: Shape) -> tuple[int, int, int]:
+    part2 = sum(len(cols) * len(rows) for _, _, cols, rows in r["part2"])
+    return part2, _data_entries(r["part3_rows"]) * _data_entries(r["part3_columns"]), _data_entries(r["part4_columns"])
+
+
+def test_cell_counts_2021(ref: dict[str, Reference]) -> None:
     spec = gaidsl.load_spec(SPEC_2021)
     assert _cells_by_part(spec) == (10, 175, 15)
     assert _expected_counts(ref["2021"]) == (10, 175, 15)
@@ -361,7 +401,7 @@ def test_cell_counts_2021(ref: dict[str, dict[str, object]]) -> None:
     assert len(spec.cells) == 200
 
 
-def test_cell_counts_2019(ref: dict[str, dict[str, object]]) -> None:
+def test_cell_counts_2019(ref: dict[str, Reference]) -> None:
     spec = gaidsl.load_spec(SPEC_2019)
     # 2×3 + 2×3 + 2×3 + 1×2 + 1×2 in part 二; 23 data rows × 7 columns in part 三; 15 in part 四.
     assert _cells_by_part(spec) == (22, 161, 15)
@@ -402,7 +442,7 @@ MUTATIONS_2019 = [
     + [("2019", SPEC_2019, old, new) for old, new in MUTATIONS + MUTATIONS_2019],
 )
 def test_one_wrong_character_is_caught(
-    ref: dict[str, dict[str, object]], tmp_path: Path, version: str, path: Path, old: str, new: str
+    ref: dict[str, Reference], tmp_path: Path, version: str, path: Path, old: str, new: str
 ) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) >= 1, f"mutation target {old!r} not in {path.name}"

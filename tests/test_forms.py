@@ -20,8 +20,8 @@ from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN
 from gaidsl.forms.layout import cell_headers
 from gaidsl.sampling.samples import invalid_reports, valid_reports
-from tests.conftest import run_cli
 from tests.render_support import SPEC_FILES, spec, target
+from tests.support import run_cli
 
 NAMES = list(SPEC_FILES)
 

@@ -21,12 +21,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaidsl.language.parser import _parser
+from gaidsl.language.grammar import lark_parser
 from gaidsl.migrations.documents import compile_file
+from tests.support import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +44,7 @@ fuzz = _load_engine()
 SPECS = fuzz.shipped_specs()
 # Names the grammar gives its terminals (LBRACE, __ANON_0, NAME, $END): none may reach a person. What the user
 # wrote is quoted in messages ('…', 「…」, "…") and may be anything, so quoted parts are left out of the search.
-TERMINALS = {t.name for t in _parser().terminals} | {"$END", "__ANON_0", "__ANON_1"}
+TERMINALS = {t.name for t in lark_parser().terminals} | {"$END", "__ANON_0", "__ANON_1"}
 QUOTED_RE = re.compile(r"'[^']*'|「[^」]*」|\"[^\"]*\"")
 
 
@@ -66,7 +66,7 @@ class DataChooser:
     def text(self) -> str:
         alphabet = st.one_of(
             st.sampled_from(fuzz.INTERESTING),
-            st.characters(blacklist_categories=("Cs",)),
+            st.characters(exclude_categories=["Cs"]),
         )
         return self.data.draw(st.text(alphabet, min_size=1, max_size=6))
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from golden_util import GOLDEN
 
 from gaidsl import load_spec
 from gaidsl.targets.registry import available
+from tests.golden_util import GOLDEN
 
 ROOT = Path(__file__).resolve().parents[1]
 # the shipped format specs: the folder name of tests/golden/forms/, and the spec file

@@ -14,6 +14,8 @@ from gaidsl.checking.report import BLANK, UNKNOWN
 from gaidsl.ingest import Result, ingest_file, shipped_specs
 from gaidsl.language.ir import Spec
 from gaidsl.migrations.documents import compile_file
+from tests.golden_util import updating
+from tests.support import present
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"
@@ -75,7 +77,7 @@ def test_case_reads_back(expected_path: Path) -> None:
     unexpected_errors = [e for e in ingested.entries("error") if e.code not in expected["log_codes"]]
     assert not unexpected_errors, [e.render("en") for e in unexpected_errors]
     for key, start in expected["texts"].items():
-        assert report.texts[key].startswith(start), (key, report.texts[key][:80])
+        assert present(report.texts[key]).startswith(start), (key, report.texts[key])
     evaluation = evaluate(result.spec, report)
     statuses = {f"{r.check}@{r.position}" if r.position else r.check: r.status for r in evaluation.results}
     for key, status in expected["checks"].items():
@@ -89,8 +91,6 @@ def test_text_cases_are_what_the_generator_writes() -> None:
     """The committed files are the generator's output (regenerate with ``GAIDSL_UPDATE_GOLDEN=1`` on this test, or
     ``python tests/ingest/make_cases.py``)."""
     import importlib.util
-
-    from golden_util import updating
 
     spec = importlib.util.spec_from_file_location("make_cases", ROOT / "tests" / "ingest" / "make_cases.py")
     assert spec is not None and spec.loader is not None

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from gaidsl.ingest import Unreadable, ingest_bytes, ingest_text
 from gaidsl.ingest.batch import Progress
 from gaidsl.migrations.documents import compile_file
-from tests.conftest import SPEC_2021, examples, run_cli
+from tests.render_support import normalised
+from tests.support import SPEC_2021, examples, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"
@@ -258,7 +259,6 @@ def _data_with_blank_and_unknown(tmp_path: Path) -> Path:
 
 def _report(spec_file: Path, path: Path) -> dict[str, object]:
     from gaidsl.checking.data import load_report
-    from tests.render_support import normalised
 
     spec = compile_file(spec_file).spec
     assert spec is not None

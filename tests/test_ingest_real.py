@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from gaidsl.checking.report import BLANK, Missing
 from gaidsl.ingest import Result, ingest_file
 from gaidsl.language.ir import Spec
 from gaidsl.migrations.documents import compile_file
+from tests.support import present, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "tests" / "data" / "reports"
@@ -65,7 +67,7 @@ PROACTIVE = [
     "fees.administrative_fee.amount",
 ]
 
-_ = None  # a blank cell in the tables below
+_: None = None  # a blank cell in the tables below
 
 # 淮安市人民政府 2024, part 三 as printed (rows in the format's order, columns 自然人 … 总计)
 HUAIAN_REQUESTS = [
@@ -126,7 +128,9 @@ def results(spec: Spec) -> dict[str, Result]:
     return {name: ingest_file(spec, path) for name, path in inputs}
 
 
-def _expected(requests: list[list[object]], appeals: list[object], proactive: list[object]) -> dict[str, object]:
+def _expected(
+    requests: Sequence[Sequence[object]], appeals: Sequence[object], proactive: Sequence[object]
+) -> dict[str, object]:
     expected: dict[str, object] = {}
     for row, values in zip(ROWS, requests, strict=True):
         for column, value in zip(COLUMNS, values, strict=True):
@@ -185,7 +189,7 @@ def test_alias_and_part_five_title(results: dict[str, Result]) -> None:
     codes = {e.code: e for e in ingested.log}
     assert "规范性文件" in codes["ING121"].message.zh
     assert "整改措施" in codes["ING101"].message.zh
-    assert ingested.report.texts["problems"].startswith("（一）存在的主要问题。")
+    assert present(ingested.report.texts["problems"]).startswith("（一）存在的主要问题。")
     assert ingested.provenance["regulatory_documents.normative.issued"].row_label == "规范性文件"
 
 
@@ -196,7 +200,7 @@ def test_stray_line_break_and_bookmark(results: dict[str, Result]) -> None:
     assert ingested.provenance[key].where == "lines 112–113"
     assert any(e.code == "ING135" and e.cells == (key,) for e in ingested.log)
     assert any(e.code == "ING011" and "bookmark" in e.message.en for e in ingested.log)
-    assert "[bookmark" not in ingested.report.texts["overview"]
+    assert "[bookmark" not in present(ingested.report.texts["overview"])
 
 
 def test_vertical_group_label_in_pdf_layout(results: dict[str, Result]) -> None:
@@ -233,17 +237,17 @@ def test_contact_and_publication_fields(results: dict[str, Result]) -> None:
 
 
 def test_text_of_each_part(results: dict[str, Result]) -> None:
-    jiujia = results["jiujia"].ingested.report.texts
+    jiujia = texts(results["jiujia"].ingested.report)
     assert jiujia["overview"].startswith("（一）深化主动公开，加大公开力度。")
     assert jiujia["overview"].endswith("主动接受人民群众监督评议。")
     assert jiujia["overview"].count("\n") == 4  # five sub-heads
     assert jiujia["problems"].startswith("2023年，九甲镇政府信息公开工作取得了一些成效")
     assert "\n整改措施：" in jiujia["problems"]
     assert jiujia["other_matters"].startswith("依据《国务院办公厅关于印发<政府信息公开信息处理费管理办法>的通知》")
-    shuyang = results["shuyang"].ingested.report.texts
+    shuyang = texts(results["shuyang"].ingested.report)
     assert shuyang["overview"].startswith("2023年，县发展和改革局认真贯彻执行")
     assert shuyang["other_matters"] == "2023年度，县发展和改革局政府信息公开未发生收费情况。"  # signature left out
-    huaian = results["huaian"].ingested.report.texts
+    huaian = texts(results["huaian"].ingested.report)
     assert huaian["overview"].startswith("2024年，我市坚持以习近平新时代中国特色社会主义思想为指导，认真学习")
     assert "（二）依申请公开情况。" in huaian["overview"]
     assert huaian["overview"].count("\n") == 5

@@ -8,15 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS
 
-from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Report, Value
 from gaidsl.language import ast
 from gaidsl.language.parser import parse_text
 from gaidsl.migrations.apply import ACTIONS, apply
 from gaidsl.migrations.documents import compile_file
 from gaidsl.migrations.fmt import format_document, format_text
 from gaidsl.migrations.migration import Migration
+from tests.support import ROOT, SPECS
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 CASES = ROOT / "tests" / "migrations"
@@ -147,10 +147,10 @@ def test_the_readme_table_row_by_row(shipped: Migration) -> None:
 
 
 def test_applying_the_shipped_migration(shipped: Migration) -> None:
-    values = {key: Decimal(1) for key in shipped.old.cells}
+    values: dict[str, Value] = {key: Decimal(1) for key in shipped.old.cells}
     values["requests.other_handling.natural"] = Decimal(5)
     values["requests.received.natural"] = BLANK
-    fields = {"body": "某区人民政府", "year": Decimal(2020)}
+    fields: dict[str, FieldValue] = {"body": "某区人民政府", "year": Decimal(2020)}
     old = Report("gov_info_disclosure", "2019", fields, {"overview": "…"}, values)
     migrated = apply(shipped, old)
     new = migrated.report
@@ -181,7 +181,7 @@ def test_applying_the_shipped_migration(shipped: Migration) -> None:
 
 def test_merge_convert_and_split_values() -> None:
     m = demo()
-    values = {key: Decimal(0) for key in m.old.cells}
+    values: dict[str, Value] = {key: Decimal(0) for key in m.old.cells}
     values.update(
         {
             "fees.fee.amount": Decimal("1234.56"),
@@ -204,7 +204,7 @@ def test_merge_convert_and_split_values() -> None:
 
 def test_a_partly_blank_sum_is_unknown_and_logged() -> None:
     m = demo()
-    values = {key: Decimal(0) for key in m.old.cells}
+    values: dict[str, Value] = {key: Decimal(0) for key in m.old.cells}
     values["fees.other_fee.amount"] = BLANK
     migrated = apply(m, Report("demo", "1", {}, {}, values))
     assert migrated.report.values["fees.fees.amount"] is UNKNOWN
@@ -219,7 +219,7 @@ def test_rest_takes_the_old_value_less_the_fixed_parts() -> None:
     values = {key: Decimal(0) for key in m.old.cells}
     values["requests.other.natural"] = Decimal(7)
     new = apply(m, Report("demo", "1", {}, {}, values)).report.values
-    assert (new["requests.no_reply.natural"], new["requests.other_reasons.natural"]) == (0, 7)
+    assert (new["requests.no_reply.natural"], new["requests.other_reasons.natural"]) == (Decimal(0), Decimal(7))
     assert new["requests.fee_unpaid.natural"] is UNKNOWN
     assert new["fees.fees.amount"] == 0
 

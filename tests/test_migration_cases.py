@@ -14,12 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
 
 from gaidsl.language.diagnostics import Diagnostic, render_text
 from gaidsl.language.messages import CATALOG
 from gaidsl.migrations.documents import Compilation, compile_file
 from gaidsl.migrations.proof import prove
+from tests.support import ROOT, run_cli
 
 CASES = ROOT / "tests" / "migrations"
 EXPECT_RE = re.compile(r"#\s*expect:\s*(?P<codes>(?:GAI\d{3}\b\s*)+)(?:help:\s*(?P<help>.*?))?\s*$")

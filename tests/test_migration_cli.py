@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS, examples, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gaidsl.migrations.documents import compile_file
 from gaidsl.sampling.samples import valid_samples
+from tests.support import ROOT, SPECS, examples, run_cli
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import z3  # type: ignore[import-untyped]
-from conftest import SPECS, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +22,7 @@ from gaidsl.migrations.documents import compile_file
 from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof import Encoding, kleene, prove, shift
 from gaidsl.sampling.strategies import samples
+from tests.support import SPECS, examples
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 SHIPPED_ALLOCATION = "allocate no_correction = unknown, fee_unpaid = unknown, other_reasons = old"
@@ -150,8 +150,8 @@ def _perturbed(report: Report, rng: random.Random, spec: ir.Spec) -> Report:
             values[key] = BLANK
         elif roll < 0.12:
             values[key] = UNKNOWN
-        elif roll < 0.16 and isinstance(values[key], Decimal) and values[key] > 0:
-            values[key] = values[key] - 1
+        elif roll < 0.16 and isinstance(value := values[key], Decimal) and value > 0:
+            values[key] = value - 1
     fields = dict(report.fields)
     if rng.random() < 0.2:
         fields["year"] = BLANK

@@ -12,10 +12,10 @@ from pathlib import Path
 import attrs
 import pytest
 
-from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
 from gaidsl.sampling.samples import valid_reports
-from tests.conftest import DATA, run_cli
 from tests.render_support import SPEC_FILES, spec, target
+from tests.support import DATA, run_cli
 
 FORMATS = ("html", "md", "txt", "docx", "pdf", "xlsx", "form")
 DATA_2021 = Path(__file__).parent / "data" / "jiujia_2023.json"
@@ -83,7 +83,7 @@ def test_render_reads_a_filled_workbook(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------------- blank, unknown
 
 
-def _with(report: Report, **values: object) -> Report:
+def _with(report: Report, **values: Value) -> Report:
     return attrs.evolve(report, values={**report.values, **values})
 
 
@@ -211,7 +211,7 @@ def test_readback_a_word_form_filled_by_hand(tmp_path: Path) -> None:
     target_paragraph.insert_paragraph_before("")  # an empty line typed by hand is no paragraph of the text
     doc.add_paragraph("二是培训不够。")  # typed at the end of the document: part 六 then
     path = tmp_path / "form.docx"
-    doc.save(path)
+    doc.save(str(path))
     run = run_cli("readback", str(SPEC_FILES["2021"]), str(path))
     assert run.code == 0, run.err
     data = json.loads(run.out)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
@@ -15,8 +16,8 @@ from hypothesis import strategies as st
 from gaidsl.forms.layout import layout, xml_safe
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
-from tests.conftest import examples
 from tests.render_support import target
+from tests.support import examples
 
 DANGEROUS = [
     "<script>alert('x')</script>",
@@ -214,13 +215,12 @@ def test_any_label_is_safe_in_every_target(label: str) -> None:
 def test_formula_looking_text_values_are_strings_in_xlsx() -> None:
     from openpyxl import load_workbook
 
-    from gaidsl.checking.report import Report
+    from gaidsl.checking.report import FieldValue, Report
 
     s = spec_with("x")
     assert s is not None
-    report = Report(
-        s.id, s.version, {"body": '=HYPERLINK("http://e","x")', "year": 2023}, {"overview": "+cmd|' /C calc'!A0"}
-    )
+    fields: dict[str, FieldValue] = {"body": '=HYPERLINK("http://e","x")', "year": Decimal(2023)}
+    report = Report(s.id, s.version, fields, {"overview": "+cmd|' /C calc'!A0"})
     wb = load_workbook(io.BytesIO(target("xlsx").render(s, report)))
     cells: dict[str, Any] = {c.value: c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value}
     assert cells['=HYPERLINK("http://e","x")'].data_type == "s"

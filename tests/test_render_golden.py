@@ -7,6 +7,7 @@ Refresh with GAIDSL_UPDATE_GOLDEN=1 and review the diff."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -71,7 +72,7 @@ def test_pdf_golden(name: str) -> None:
         laid_out.append(html)
         return pdf_bytes(html)
 
-    pdf_bytes = pdf.html_to_pdf
+    pdf_bytes: Callable[[str], bytes] = pdf.html_to_pdf
     with mock.patch.object(pdf, "html_to_pdf", to_pdf):
         data = pdf.render(spec(name), None)
     assert data.startswith(b"%PDF-") and len(laid_out) == 1

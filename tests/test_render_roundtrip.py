@@ -18,8 +18,8 @@ from gaidsl.forms.readback import read_bytes
 from gaidsl.ingest import ingest_bytes, ingest_text
 from gaidsl.language import ir
 from gaidsl.sampling.strategies import reports
-from tests.conftest import examples
 from tests.render_support import normalised, spec, target
+from tests.support import examples
 
 NAMES = ("2021", "overlay")
 SETTINGS = settings(max_examples=examples(0.2))

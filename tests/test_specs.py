@@ -378,7 +378,8 @@ def test_statement_pairs_are_read_as_two_statements(tmp_path: Path) -> None:
     spec = compilation.spec
     assert spec is not None
     # no unit written, so the default one (read as `in table`, the unit would have been GAI104 unknown)
-    for key, kind in (("inspections", "count"), ("staff", "integer"), ("hearings", "count")):
+    kinds: tuple[tuple[str, ir.CellKind], ...] = (("inspections", "count"), ("staff", "integer"), ("hearings", "count"))
+    for key, kind in kinds:
         assert spec.fields[key].type == ir.CellType(kind, ir.DEFAULT_UNIT), key
     rows = spec.tables["enforcement"].rows
     assert rows is not None

@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SPECS, examples, run_cli
-from golden_util import check_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from spec_strategies import labels, spec_texts
-from validator_support import (
+
+import gaidsl
+from gaidsl.migrations.documents import compile_text
+from gaidsl.targets.registry import available
+from tests.golden_util import check_golden
+from tests.spec_strategies import labels, spec_texts
+from tests.support import ROOT, SPECS, examples, run_cli
+from tests.validator_support import (
     NODE,
     REJECTED,
     Node,
@@ -31,6 +35,7 @@ from validator_support import (
     kitchen_spec,
     long_sum_spec,
     malformed,
+    node_executable,
     normalize,
     reference,
     report_pairs,
@@ -38,10 +43,6 @@ from validator_support import (
     shipped_spec,
     texts_of,
 )
-
-import gaidsl
-from gaidsl.migrations.documents import compile_text
-from gaidsl.targets.registry import available
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -90,7 +91,7 @@ def test_build_writes_one_module(tmp_path: Path) -> None:
 
 def test_modules_are_valid_es_modules(built: dict[str, Any]) -> None:
     for _, path in built.values():
-        result = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True)
+        result = subprocess.run([node_executable(), "--check", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
 
 
@@ -113,7 +114,9 @@ def test_every_check_is_a_function_with_its_spec_line(built: dict[str, Any]) -> 
 
 def test_command_line(built: dict[str, Any], tmp_path: Path) -> None:
     _, path = built["gov_info_disclosure_2021.gai"]
-    ok = subprocess.run([NODE, str(path), str(FIXTURE), "--previous", str(FIXTURE)], capture_output=True, text=True)
+    ok = subprocess.run(
+        [node_executable(), str(path), str(FIXTURE), "--previous", str(FIXTURE)], capture_output=True, text=True
+    )
     assert ok.returncode == 0, ok.stderr
     line = json.loads(ok.stdout, parse_float=Decimal)
     assert line["ok"] is True and line["summary"] == {
@@ -130,11 +133,11 @@ def test_command_line(built: dict[str, Any], tmp_path: Path) -> None:
     data["values"]["requests.received.natural"] = 5
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    failing = subprocess.run([NODE, str(path), str(broken)], capture_output=True, text=True)
+    failing = subprocess.run([node_executable(), str(path), str(broken)], capture_output=True, text=True)
     assert failing.returncode == 1 and json.loads(failing.stdout)["summary"]["errors"] >= 1
     bad = tmp_path / "bad.json"
     bad.write_text('{"values": {"requests.received.natural": "12件"}}', encoding="utf-8")
-    unreadable = subprocess.run([NODE, str(path), str(bad)], capture_output=True, text=True)
+    unreadable = subprocess.run([node_executable(), str(path), str(bad)], capture_output=True, text=True)
     assert unreadable.returncode == 2 and "GAI704" in unreadable.stderr
 
 
@@ -171,7 +174,7 @@ def test_api(built: dict[str, Any], tmp_path: Path) -> None:
     script.write_text(
         API_SCRIPT.replace("MODULE", path.as_uri()).replace("FIXTURE", FIXTURE.as_posix()), encoding="utf-8"
     )
-    result = subprocess.run([NODE, str(script)], capture_output=True, text=True)
+    result = subprocess.run([node_executable(), str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["batchLengths"] == [54, 54, 54]

@@ -13,13 +13,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, SPECS, examples, run_cli
-from golden_util import check_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from spec_strategies import spec_texts
-from validator_support import data_text, kitchen_spec, report_pairs, shipped_spec
 
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.required import absent_items
@@ -27,6 +23,10 @@ from gaidsl.language import ir
 from gaidsl.language.diagnostics import has_errors
 from gaidsl.migrations.documents import compile_text
 from gaidsl.targets.registry import available
+from tests.golden_util import check_golden
+from tests.spec_strategies import spec_texts
+from tests.support import ROOT, SPECS, examples, run_cli
+from tests.validator_support import data_text, kitchen_spec, report_pairs, shipped_spec
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
 FIXTURE = ROOT / "tests" / "data" / "jiujia_2023.json"
@@ -37,7 +37,9 @@ def schema_of(spec: ir.Spec) -> dict[str, Any]:
     assert len(files) == 1
     (name, text), *_ = files.items()
     assert name.endswith(".schema.json") and isinstance(text, str)
-    return json.loads(text, parse_float=Decimal)
+    schema = json.loads(text, parse_float=Decimal)
+    assert isinstance(schema, dict)
+    return schema
 
 
 def validator(spec: ir.Spec) -> Draft202012Validator:
@@ -134,7 +136,9 @@ def test_every_report_gaidsl_reads_is_valid_when_written_canonically(
 
 
 def _fixture() -> dict[str, Any]:
-    return load(FIXTURE.read_text(encoding="utf-8"))
+    fixture = load(FIXTURE.read_text(encoding="utf-8"))
+    assert isinstance(fixture, dict)
+    return fixture
 
 
 def _set(path: str, value: Any) -> Any:

@@ -18,12 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SPECS, examples, run_cli
-from golden_util import check_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from spec_strategies import labels, spec_texts
-from validator_support import (
+
+import gaidsl
+from gaidsl.checking.evaluate import Evaluation
+from gaidsl.checking.wide_csv import wide_header
+from gaidsl.migrations.documents import compile_text
+from gaidsl.targets.registry import available
+from tests.golden_util import check_golden
+from tests.spec_strategies import labels, spec_texts
+from tests.support import ROOT, SPECS, examples, run_cli
+from tests.validator_support import (
     REJECTED,
     build,
     data_text,
@@ -39,12 +45,6 @@ from validator_support import (
     shipped_spec,
     texts_of,
 )
-
-import gaidsl
-from gaidsl.checking.evaluate import Evaluation
-from gaidsl.checking.wide_csv import wide_header
-from gaidsl.migrations.documents import compile_text
-from gaidsl.targets.registry import available
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
 FIXTURE = ROOT / "tests" / "data" / "jiujia_2023.json"
@@ -250,8 +250,9 @@ def test_wide_csv_lines_validate_like_data_files(built: dict[str, Any], data: st
     """validate_csv (its bulk reader and the careful one) gives, line by line, the reference's results for the data
     file of the same entries; previous_id pairs a line with last year's report in the file."""
     spec, module, _ = built[name]
-    report, previous = data.draw(report_pairs(spec), label="report, previous")
-    report, previous = (json.loads(data_text(r), parse_float=Decimal) if r else r for r in (report, previous))
+    drawn, drawn_previous = data.draw(report_pairs(spec), label="report, previous")
+    report = json.loads(data_text(drawn), parse_float=Decimal)
+    previous = json.loads(data_text(drawn_previous), parse_float=Decimal) if drawn_previous else drawn_previous
     lines = [("this", report, "last" if previous else "")] + ([("last", previous, "")] if previous else [])
     got = _csv_results(module, _wide_csv(spec, lines))
     expected = {"this": reference(spec, _as_written_in_csv(report) or "", _as_written_in_csv(previous))}

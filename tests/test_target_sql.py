@@ -16,7 +16,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from conftest import SPECS, examples, optional_postgres_url, postgres_url
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +31,8 @@ from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
 from gaidsl.targets.registry import available
 from gaidsl.targets.sql import dialects as SQL
+from tests.golden_util import check_golden
+from tests.support import SPEC_2021, SPECS, examples, optional_postgres_url, postgres_url, run_cli
 
 DATA = Path(__file__).parent / "data"
 
@@ -224,9 +225,9 @@ def make_reports(spec: ir.Spec, seed: int, count: int) -> list[tuple[Report, Rep
     for _ in range(count):
         values: Values = {}
         for previous in (False, True):
-            for key, cell in spec.cells.items():
+            for cell_key, cell in spec.cells.items():
                 if cell.type.numeric:
-                    values[(previous, key)] = _number(rng, cell.type)
+                    values[(previous, cell_key)] = _number(rng, cell.type)
         if rng.random() < 0.8:
             _solve(spec, values, rng)
         numeric = [k for k, c in spec.cells.items() if c.type.numeric]
@@ -924,7 +925,6 @@ def _folder(tmp_path: Path) -> Path:
     "engine", [[], ["--engine", "python"], ["--engine", "duckdb"], ["--engine", "sqlite"], ["postgres"]]
 )
 def test_validate_engines_give_the_same_output(engine: list[str], tmp_path: Path) -> None:
-    from conftest import SPEC_2021, run_cli
 
     if engine == ["postgres"]:
         engine = ["--engine", "postgres", postgres_url()]
@@ -941,8 +941,6 @@ def test_validate_writes_results_as_json_lines_or_csv(tmp_path: Path) -> None:
     import csv
     import json
 
-    from conftest import SPEC_2021, run_cli
-
     folder = _folder(tmp_path)
     lines, table = tmp_path / "results.jsonl", tmp_path / "results.csv"
     assert run_cli("validate", str(SPEC_2021), str(folder), "--engine", "duckdb", "-o", str(lines)).code == 1
@@ -958,7 +956,6 @@ def test_validate_writes_results_as_json_lines_or_csv(tmp_path: Path) -> None:
 
 
 def test_validate_usage_errors(tmp_path: Path) -> None:
-    from conftest import SPEC_2021, run_cli
 
     assert run_cli("validate", str(SPEC_2021), str(DATA / "jiujia_2023.json"), "--engine", "oracle").code == 2
     assert "needs a URL" in run_cli("validate", str(SPEC_2021), "--engine", "postgres").err
@@ -979,7 +976,6 @@ def test_validate_usage_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize("spec_name", ["2019", "2021", "overlay"])
 def test_golden_files(spec_name: str) -> None:
     """The emitted SQL as reviewed (GAIDSL_UPDATE_GOLDEN=1 refreshes tests/golden/sql/)."""
-    from golden_util import check_golden
 
     spec = SPECS_BY_NAME[spec_name]
     for path, text in sorted(available()["sql"].emit(spec).items()):
@@ -1016,6 +1012,7 @@ def test_typed_insert_takes_its_rows_out_when_lines_and_records_differ(tmp_path:
 
     def miscounted(*args: Any) -> Any:
         proven = real(*args)
+        assert proven is not None
         return proven._replace(lines=proven.lines + 1)
 
     with engines.connect(spec, "duckdb") as db:

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPEC_2021, postgres_url, run_cli
 
 from gaidsl import load_spec
+from tests.support import SPEC_2021, postgres_url, present, run_cli
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "jiujia_2023.json"
 SPEC = str(SPEC_2021)
 
 
-def changed(tmp_path: Path, name: str = "changed.json", **values: object) -> Path:
+def changed(tmp_path: Path, values: Mapping[str, object], name: str = "changed.json") -> Path:
     document = json.loads(SEED.read_text(encoding="utf-8"))
     document["values"].update(values)
     path = tmp_path / name
@@ -33,7 +34,7 @@ def test_seed_report_validates() -> None:
 
 
 def test_one_changed_cell_text(tmp_path: Path) -> None:
-    run = run_cli("validate", SPEC, str(changed(tmp_path, **{"requests.received.natural": 1})))
+    run = run_cli("validate", SPEC, str(changed(tmp_path, {"requests.received.natural": 1})))
     assert run.code == 1
     assert (
         "三、收到和处理政府信息公开申请情况 · 列「自然人」: 一 + 二 = 1 + 0 = 1, 但 （七）总计 + 四 = 0 + 0 = 0 (差 1)"
@@ -46,7 +47,7 @@ def test_one_changed_cell_text(tmp_path: Path) -> None:
 
 
 def test_one_changed_cell_json(tmp_path: Path) -> None:
-    run = run_cli("validate", SPEC, str(changed(tmp_path, **{"requests.received.natural": 1})), "--format", "json")
+    run = run_cli("validate", SPEC, str(changed(tmp_path, {"requests.received.natural": 1})), "--format", "json")
     assert run.code == 1
     document = json.loads(run.out, parse_float=Decimal)
     failed = {(r["check"], r["position"]) for r in document["results"] if r["status"] == "fail"}
@@ -63,7 +64,7 @@ def test_one_changed_cell_json(tmp_path: Path) -> None:
 
 
 def test_english_and_both(tmp_path: Path) -> None:
-    path = str(changed(tmp_path, **{"requests.received.natural": 1}))
+    path = str(changed(tmp_path, {"requests.received.natural": 1}))
     english = run_cli("validate", SPEC, path, "--lang", "en")
     assert "error[balance]" in english.out and "but （七）总计 + 四 = 0 + 0 = 0 (difference 1)" in english.out
     assert "FAILED: 2 errors" in english.out
@@ -72,7 +73,7 @@ def test_english_and_both(tmp_path: Path) -> None:
 
 
 def test_previous_report_checks_carry_over(tmp_path: Path) -> None:
-    last_year = changed(tmp_path, "last.json", **{"requests.carried_out.natural": 2, "requests.carried_out.total": 2})
+    last_year = changed(tmp_path, {"requests.carried_out.natural": 2, "requests.carried_out.total": 2}, "last.json")
     run = run_cli("validate", SPEC, str(SEED), "--previous", str(last_year), "--format", "json")
     document = json.loads(run.out)
     assert run.code == 0  # carry_over is a warning
@@ -84,9 +85,7 @@ def test_previous_report_checks_carry_over(tmp_path: Path) -> None:
 
 
 def test_blank_cells_are_unverifiable(tmp_path: Path) -> None:
-    run = run_cli(
-        "validate", SPEC, str(changed(tmp_path, **{"requests.carried_out.natural": None})), "--format", "json"
-    )
+    run = run_cli("validate", SPEC, str(changed(tmp_path, {"requests.carried_out.natural": None})), "--format", "json")
     assert run.code == 0
     document = json.loads(run.out)
     balance = next(r for r in document["results"] if r["check"] == "balance" and r["position"] == "natural")
@@ -95,7 +94,7 @@ def test_blank_cells_are_unverifiable(tmp_path: Path) -> None:
 
 
 def test_several_files(tmp_path: Path) -> None:
-    bad = changed(tmp_path, **{"requests.received.natural": 1})
+    bad = changed(tmp_path, {"requests.received.natural": 1})
     run = run_cli("validate", SPEC, str(SEED), str(bad), "--format", "json")
     assert run.code == 1
     document = json.loads(run.out)
@@ -207,7 +206,7 @@ def test_examples_in_the_data_format_doc_validate(tmp_path: Path) -> None:
 
 
 def test_failures_grouped_once_per_section_in_document_order(tmp_path: Path) -> None:
-    path = changed(tmp_path, **{"requests.received.natural": 1, "appeals.review_upheld": 2})
+    path = changed(tmp_path, {"requests.received.natural": 1, "appeals.review_upheld": 2})
     document = json.loads(path.read_text(encoding="utf-8"))
     document["fields"]["year"] = 2019
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
@@ -419,7 +418,7 @@ def report_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, A
     document = json.loads(SEED.read_text(encoding="utf-8"))
     for key, value in converted.values.items():
         if key.startswith("requests.carried_out."):
-            document["values"][key.replace("carried_out", "carried_in")] = int(value)  # type: ignore[call-overload]
+            document["values"][key.replace("carried_out", "carried_in")] = int(present(value))
     this_year = folder / "2021.json"
     this_year.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     load_report(this_year, load_spec(SPEC))  # the file reads

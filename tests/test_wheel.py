@@ -12,7 +12,8 @@ import venv
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+
+from tests.support import ROOT
 
 pytestmark = pytest.mark.slow
 

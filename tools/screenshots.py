@@ -95,6 +95,7 @@ def form_screens(spec_path: Path, data_path: Path, work: Path, out: Path) -> lis
     spec = compile_file(spec_path).spec
     assert spec is not None
     html = next(iter(renderer("html-form").emit(spec).values()))
+    assert isinstance(html, str)
     form = work / "form.html"
     form.write_text(html, encoding="utf-8")
     data = json.loads(data_path.read_text(encoding="utf-8"))

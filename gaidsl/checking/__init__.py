@@ -1,1 +1,7 @@
-"""checking"""
+"""Stage 2, report data and its checks: a spec's IR and a data file in, a :class:`~.report.Report` and each check's
+verdict out.
+
+Reading data files (JSON, YAML, CSV, wide CSV) into the one report model, the reference evaluator (:mod:`.evaluate`)
+that every generated validator is tested against, and its findings in words (:mod:`.explain`). May import only
+``gaidsl.language``.
+"""

@@ -2,13 +2,13 @@
 
 ``ingest_file(spec, path)`` (or ``ingest_text``/``ingest_bytes``) reads a published annual report — Word text, a
 web page (HTML or ``|``-joined text), PDF layout text or a .docx file — into a :class:`~gaidsl.checking.report.Report`
-of the
-spec, with the provenance of every value and a reading log of what could not be read and why (a workbook or Word
-document that gaidsl wrote, filled in, is read back by its own map: :mod:`.written`). Pass a sequence of
-specs instead of one to choose the version by the report's layout (``--spec auto``). See :mod:`.reader` for the
-steps, :mod:`.messages` for the log's codes and :mod:`.batch` for folders of reports.
+of the spec, with the provenance of every value and a reading log of what could not be read and why (a workbook or
+Word document that gaidsl wrote, filled in, is read back by its own map: :mod:`.written`). Pass a sequence of specs
+instead of one to choose the version by the report's layout (``--spec auto``). See :mod:`.reader` for the steps,
+:mod:`.messages` for the log's codes and :mod:`.batch` for folders of reports.
 
-The names below are imported on first use, so that ``gaidsl`` starts without loading the readers.
+Stage 10: may import only the packages below it (language … engines); only cli imports it. The names below are
+imported on first use, so that ``gaidsl`` starts without loading the readers.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from gaidsl.language import ast
 from gaidsl.language.build_ast import build_document
 from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Text, error
 from gaidsl.language.grammar import COMMENTS
-from gaidsl.language.grammar import lark_parser as _parser  # the tests read the terminals through this name
+from gaidsl.language.grammar import lark_parser as _parser
 from gaidsl.language.source import SourceFile
 from gaidsl.language.syntax_errors import (
     after_the_end,

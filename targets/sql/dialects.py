@@ -52,46 +52,49 @@ Amounts = Literal["numeric", "decimal", "scaled"]
 plus a ``#places`` column (SQLite, which has no decimal type)."""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Dialect:
-    """One engine's SQL. Templates are ``str.format`` patterns (their placeholders are named in each field)."""
+    """One engine's SQL. Templates are ``str.format`` patterns (their placeholders are named in each field). A default
+    is what two of the three engines share, so each record below lists only where its engine differs."""
 
     name: str
-    text_type: str
-    whole_type: str  # counts and integers
+    text_type: str = "TEXT"
+    whole_type: str = "BIGINT"  # counts and integers
     amounts: Amounts
-    places_type: str  # the ``#places`` column (not used by ``numeric`` amounts)
-    date_type: str
-    date_check: str | None  # CHECK of a date column ({q}: the quoted column)
+    places_type: str = "INTEGER"  # the ``#places`` column (not used by ``numeric`` amounts)
+    date_type: str = "DATE"
+    date_check: str | None = None  # CHECK of a date column ({q}: the quoted column)
     date_text: str  # a date as ``YYYY-MM-DD`` text ({sql})
-    dates_as_text: bool  # a date is bound as its ISO text (else as a ``datetime.date``)
+    dates_as_text: bool = False  # a date is bound as its ISO text (else as a ``datetime.date``)
     unknown_type: str  # the ``unknown`` column: type, NOT NULL and default
-    unknown_check: str | None
+    unknown_check: str | None = None
     unknown_contains: str  # TRUE when key {value} is listed in {alias}.unknown
-    unknown_as_json: bool  # the ``unknown`` column is bound as a JSON text (else as a list)
-    char_function: str  # the character with a code point (``chr(13)``)
-    char_variadic: bool  # it takes many code points at once (SQLite ``char(9, 10, …)``)
-    nul_replacement: str | None  # text cannot hold NUL: it becomes this
-    backslash_escape: bool  # a literal with a backslash is written ``E'…'`` (PostgreSQL)
-    max_name_bytes: int | None  # longer column names are cut (PostgreSQL: 63)
-    length_function: str  # characters of a text
-    find_function: str  # 1-based position of a text in another, 0 when absent
-    trim_function: str  # takes a set of characters off both ends
-    empty_by_regexp: bool  # ``empty()`` as a regular expression over the whitespace (DuckDB: far faster than trim)
+    unknown_as_json: bool = False  # the ``unknown`` column is bound as a JSON text (else as a list)
+    char_function: str = "chr"  # the character with a code point (``chr(13)``)
+    char_variadic: bool = False  # it takes many code points at once (SQLite ``char(9, 10, …)``)
+    nul_replacement: str | None = None  # text cannot hold NUL: it becomes this
+    backslash_escape: bool = False  # a literal with a backslash is written ``E'…'`` (PostgreSQL)
+    max_name_bytes: int | None = None  # longer column names are cut (PostgreSQL: 63)
+    length_function: str = "length"  # characters of a text
+    find_function: str = "strpos"  # 1-based position of a text in another, 0 when absent
+    trim_function: str = "trim"  # takes a set of characters off both ends
+    # ``empty()`` as a regular expression over the whitespace (DuckDB: far faster than trim)
+    empty_by_regexp: bool = False
     regexp_full_match: str  # TRUE when {text} matches {pattern} whole (the pattern anchored by ``regexp_anchors``)
-    regexp_anchors: tuple[str, str]
+    regexp_anchors: tuple[str, str] = ("^(", ")$")
     shown_decimal: str  # the type of shown values in the validation view ({scale}: decimal places needed)
-    true_false: tuple[str, str]
-    one_scan: bool  # the validation view joins each report with a VALUES row per check position (PostgreSQL)
+    true_false: tuple[str, str] = ("TRUE", "FALSE")
+    one_scan: bool = False  # the validation view joins each report with a VALUES row per check position (PostgreSQL)
     amounts_comment: str  # how amounts are stored, for the header of ``schema.sql``
     text_array: str  # an array of texts ({items}: comma-separated literals)
-    unknown_item: str  # an item of a list of unknown keys built in SQL ({condition}, {literal})
+    # an item of a list of unknown keys built in SQL ({condition}, {literal})
+    unknown_item: str = "CASE WHEN {condition} THEN {literal} END"
     unknown_list: str  # the list of such items ({items}); ``unknown_none`` when there are none
     unknown_none: str
-    variadic_concat: bool  # ``concat_ws`` takes any number of arguments (PostgreSQL: at most 100)
-    try_cast: bool  # ``TRY_CAST`` exists (NULL for a text it cannot convert)
-    reads_csv: bool  # reads a CSV file itself in a query (DuckDB's read_csv): a wide CSV is checked in one pass
-    loads_wide_csv: bool  # gaidsl.engines.wide_csv loads a wide CSV in bulk here (its fields above serve that)
+    variadic_concat: bool = True  # ``concat_ws`` takes any number of arguments (PostgreSQL: at most 100)
+    try_cast: bool = False  # ``TRY_CAST`` exists (NULL for a text it cannot convert)
+    reads_csv: bool = False  # reads a CSV file itself in a query (DuckDB's read_csv): a wide CSV is checked in one pass
+    loads_wide_csv: bool = True  # gaidsl.engines.wide_csv loads a wide CSV in bulk here (its fields above serve that)
 
     def char(self, text: str) -> str:
         """SQL for ``text`` spelled by code points (for characters no literal should carry)."""
@@ -109,31 +112,15 @@ class Dialect:
 DUCKDB = Dialect(
     name="duckdb",
     text_type="VARCHAR",
-    whole_type="BIGINT",
     amounts="decimal",
     places_type="UTINYINT",
-    date_type="DATE",
-    date_check=None,
     date_text="CAST({sql} AS VARCHAR)",
-    dates_as_text=False,
     unknown_type="VARCHAR[] NOT NULL DEFAULT []",
-    unknown_check=None,
     unknown_contains="list_contains({alias}.unknown, {value})",
-    unknown_as_json=False,
-    char_function="chr",
-    char_variadic=False,
-    nul_replacement=None,
-    backslash_escape=False,
-    max_name_bytes=None,
-    length_function="length",
-    find_function="strpos",
-    trim_function="trim",
     empty_by_regexp=True,
     regexp_full_match="regexp_full_match({text}, {pattern})",
     regexp_anchors=("", ""),
     shown_decimal="DECIMAL(38, {scale})",
-    true_false=("TRUE", "FALSE"),
-    one_scan=False,
     amounts_comment=(
         '-- Amounts are DECIMAL at the format\'s decimals; "<key>#places" holds the decimal places as reported, '
         "which set the\n-- tolerance of checks (half a unit in the last reported place)."
@@ -142,57 +129,35 @@ DUCKDB = Dialect(
     unknown_item="CASE WHEN {condition} THEN [{literal}] ELSE [] END",
     unknown_list="flatten([{items}])",
     unknown_none="[]",
-    variadic_concat=True,
     try_cast=True,
     reads_csv=True,
-    loads_wide_csv=True,
 )
 POSTGRES = Dialect(
     name="postgres",
-    text_type="TEXT",
-    whole_type="BIGINT",
     amounts="numeric",
-    places_type="INTEGER",
-    date_type="DATE",
-    date_check=None,
     date_text="to_char({sql}, 'YYYY-MM-DD')",
-    dates_as_text=False,
     unknown_type="TEXT[] NOT NULL DEFAULT '{}'",
-    unknown_check=None,
     unknown_contains="{value} = ANY({alias}.unknown)",
-    unknown_as_json=False,
-    char_function="chr",
-    char_variadic=False,
     nul_replacement="\ufffd",
     backslash_escape=True,
     max_name_bytes=63,
     length_function="char_length",
-    find_function="strpos",
     trim_function="btrim",
-    empty_by_regexp=False,
     regexp_full_match="{text} ~ {pattern}",
-    regexp_anchors=("^(", ")$"),
     shown_decimal="NUMERIC",
-    true_false=("TRUE", "FALSE"),
     one_scan=True,
     amounts_comment=(
         "-- Amounts are NUMERIC and keep the scale as reported (scale(x)), which sets the tolerance of checks."
     ),
     text_array="ARRAY[{items}]::text[]",
-    unknown_item="CASE WHEN {condition} THEN {literal} END",
     unknown_list="array_remove(ARRAY[{items}]::text[], NULL)",
     unknown_none="'{}'",
     variadic_concat=False,
-    try_cast=False,
-    reads_csv=False,
-    loads_wide_csv=True,
 )
 SQLITE = Dialect(
     name="sqlite",
-    text_type="TEXT",
     whole_type="INTEGER",
     amounts="scaled",
-    places_type="INTEGER",
     date_type="TEXT",
     date_check="date({q}) IS {q}",
     date_text="{sql}",
@@ -203,30 +168,18 @@ SQLITE = Dialect(
     unknown_as_json=True,
     char_function="char",
     char_variadic=True,
-    nul_replacement=None,
-    backslash_escape=False,
-    max_name_bytes=None,
-    length_function="length",
     find_function="instr",
-    trim_function="trim",
-    empty_by_regexp=False,
     regexp_full_match="{text} REGEXP {pattern}",  # needs a regexp() function: SQLite has none built in
-    regexp_anchors=("^(", ")$"),
     shown_decimal="REAL",
     true_false=("1", "0"),
-    one_scan=False,
     amounts_comment=(
         "-- SQLite has no exact decimal type: an amount is an INTEGER in units of 10^-decimals (7730.28 at 4 "
         'decimals is\n-- 77302800) and "<key>#places" holds the decimal places as reported, which set the '
         "tolerance of checks."
     ),
     text_array="json_array({items})",
-    unknown_item="CASE WHEN {condition} THEN {literal} END",
     unknown_list="json_array({items})",
     unknown_none="'[]'",
-    variadic_concat=True,
-    try_cast=False,
-    reads_csv=False,
     loads_wide_csv=False,
 )
 BY_NAME: dict[str, Dialect] = {d.name: d for d in (DUCKDB, POSTGRES, SQLITE)}

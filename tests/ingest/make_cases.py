@@ -51,8 +51,8 @@ def truth(spec: ir.Spec, seed: int, blank_legal: bool = False) -> Values:
     columns = ["natural", *LEGAL]
     for column in columns:
         if blank_legal and column != "natural":
-            for row in table.rows.data_members:
-                v[f"requests.{row.key}.{column}"] = None
+            for member in table.rows.data_members:
+                v[f"requests.{member.key}.{column}"] = None
             continue
         big = column == "natural"
         total = 0
@@ -69,14 +69,14 @@ def truth(spec: ir.Spec, seed: int, blank_legal: bool = False) -> Values:
         v[f"requests.received.{column}"] = Decimal(received)
         v[f"requests.carried_in.{column}"] = Decimal(carried_in)
         v[f"requests.carried_out.{column}"] = Decimal(carried_out)
-    for row in table.rows.data_members:
-        parts = [v[f"requests.{row.key}.{c}"] for c in columns]
-        v[f"requests.{row.key}.total"] = sum((p for p in parts if isinstance(p, Decimal)), Decimal(0))
+    for member in table.rows.data_members:
+        parts = [v[f"requests.{member.key}.{c}"] for c in columns]
+        v[f"requests.{member.key}.total"] = sum((p for p in parts if isinstance(p, Decimal)), Decimal(0))
     for block in ("review", "direct", "after_review"):
-        parts = [Decimal(rng.randint(0, 9)) for _ in range(4)]
-        for what, n in zip(("upheld", "corrected", "other", "pending"), parts, strict=True):
-            v[f"appeals.{block}_{what}"] = n
-        v[f"appeals.{block}_total"] = sum(parts, Decimal(0))
+        amounts = [Decimal(rng.randint(0, 9)) for _ in range(4)]
+        for what, amount in zip(("upheld", "corrected", "other", "pending"), amounts, strict=True):
+            v[f"appeals.{block}_{what}"] = amount
+        v[f"appeals.{block}_total"] = sum(amounts, Decimal(0))
     if spec.version == "2021":
         for row in ("rules", "normative"):
             v[f"regulatory_documents.{row}.issued"] = Decimal(rng.randint(0, 12))
@@ -568,8 +568,8 @@ def render_docx(case: Case, path: Path) -> None:
     document.add_paragraph(case.part_title("三"))
     table = case.spec.tables["requests"]
     assert table.rows is not None
-    rows = requests_rows(case)
-    grid = document.add_table(rows=3 + len(rows), cols=10)
+    request_rows = requests_rows(case)
+    grid = document.add_table(rows=3 + len(request_rows), cols=10)
     corner = grid.cell(0, 0).merge(grid.cell(2, 2))
     corner.text = CORNER
     grid.cell(0, 3).merge(grid.cell(0, 9)).text = "申请人情况"
@@ -580,7 +580,7 @@ def render_docx(case: Case, path: Path) -> None:
         grid.cell(2, 4 + n).text = label
     first_row: dict[str, int] = {}
     last_row: dict[str, int] = {}
-    for index, (labels, key) in enumerate(rows):
+    for index, (labels, key) in enumerate(request_rows):
         r = 3 + index
         member = table.rows.by_key[key]
         depth = len(member.labels)
@@ -776,7 +776,9 @@ def cases() -> list[Case]:
 
     # 13: part 四 totals that don't add up, and a blank total
     values = truth(spec, 13)
-    values["appeals.review_total"] = values["appeals.review_total"] + 1  # type: ignore[operator]
+    review_total = values["appeals.review_total"]
+    assert isinstance(review_total, Decimal)
+    values["appeals.review_total"] = review_total + 1
     values["appeals.after_review_total"] = None
     case = Case("13_appeals_totals_wrong", "word_text", spec, values, body="某某县自然资源局")
     case.checks = {
