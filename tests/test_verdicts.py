@@ -8,12 +8,11 @@ import json
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPEC_2021, postgres_url, run_cli
-from validator_support import build
 
 from gaidsl import load_spec
 from gaidsl.checking.data import parse_report
@@ -21,6 +20,9 @@ from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import Report
 from gaidsl.checking.wide_csv import write_wide_csv
 from gaidsl.engines import database as engines
+from gaidsl.sampling.samples import invalid_reports, valid_samples
+from tests.support import SPEC_2021, postgres_url, run_cli
+from tests.validator_support import build
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "jiujia_2023.json"  # a complete real report (九甲镇 2023): passes
@@ -235,8 +237,8 @@ def test_a_spec_marks_tables_required_and_fmt_keeps_it(tmp_path: Path) -> None:
     assert spec.tables["a"].required and not spec.tables["b"].required
     assert run_cli("fmt", "--check", str(path)).code == 0
     assert evaluate(spec, Report("t", "1")).verdict == "fail"
-    assert evaluate(spec, Report("t", "1", values={"b.x": 0})).verdict == "fail"
-    assert evaluate(spec, Report("t", "1", values={"a.x": 0})).verdict == "pass"
+    assert evaluate(spec, Report("t", "1", values={"b.x": Decimal(0)})).verdict == "fail"
+    assert evaluate(spec, Report("t", "1", values={"a.x": Decimal(0)})).verdict == "pass"
 
 
 @pytest.mark.parametrize("target", ["python", "javascript"])
@@ -258,3 +260,28 @@ def test_generated_validators_name_missing_items_and_give_the_verdict(tmp_path: 
         wanted = evaluate(spec, report)
         assert line["missing"] == [a.to_json_dict() for a in wanted.absent]
         assert line["ok"] == wanted.ok and line["summary"]["missing"] == len(wanted.missing)
+
+
+# ---------------------------------------------------------------------------------------------------- samples
+
+
+@pytest.mark.parametrize("name", ["gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai"])
+def test_valid_samples_have_every_required_item_and_pass(name: str) -> None:
+    spec = load_spec(SPEC_2021.parent / name)
+    for sample in valid_samples(spec, 50, seed=7):
+        assert evaluate(spec, sample.report, sample.previous).verdict == "pass", sample.report.to_json()
+        assert evaluate(spec, sample.report).verdict == "pass"  # checks across periods don't make it incomplete
+
+
+def test_invalid_samples_fail_for_their_own_check() -> None:
+    """Each invalid sample breaks its check; it lacks no required item, except where breaking the check means
+    leaving the item out (part 五 empty is the required text 「存在的主要问题及改进情况」 missing)."""
+    spec = load_spec(SPEC_2021)
+    for violation in invalid_reports(spec, seed=1):
+        assert violation.sample is not None
+        evaluation = evaluate(spec, violation.sample.report, violation.sample.previous)
+        assert violation.check in {r.check for r in evaluation.failures}
+        lacking = [a.key for a in evaluation.missing]
+        assert lacking == (["problems"] if violation.check == "problems_reported" else []), violation.check
+        severity = spec.check(violation.check).severity
+        assert evaluation.verdict == ("fail" if severity == "error" or lacking else "pass"), violation.check
