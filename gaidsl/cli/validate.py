@@ -333,14 +333,12 @@ def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: b
                     [file, absent.code, absent.severity, absent.status, absent.key, *blanks, "", "",
                      absent.message.zh, absent.message.en]
                 )  # fmt: skip
-            writer.writerow([file, "verdict", "", evaluation.verdict, *[""] * (len(FLAT) - 4), "", "", "", ""])
     else:
         for file, _, evaluation in evaluations:
             for result in evaluation.results:
                 buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
             for absent in evaluation.absent:
                 buffer.write(dumps({"file": file, "required": absent.to_json_dict()}).replace("\n", "") + "\n")
-            buffer.write(dumps({"file": file, "verdict": evaluation.verdict}).replace("\n", "") + "\n")
     plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
     if plan.blocked:
         show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
