@@ -1,12 +1,12 @@
 """The required items of a spec in SQL: for each, an expression over a row of the reports table telling whether the
 report has it — ``'present'``, ``'missing'`` or ``'unknown'`` — by the rules of :mod:`gaidsl.checking.required`
-(a field or text missing when NULL or only spaces, a table when every cell is NULL and none is listed unknown)."""
+(a field or text missing when NULL or only whitespace, a table when every cell is NULL and none is listed unknown)."""
 
 from __future__ import annotations
 
 from gaidsl.checking.required import Requirement, requirements
 from gaidsl.language import ir
-from gaidsl.targets.sql.dialects import dialect, layout, literal
+from gaidsl.targets.sql.dialects import WHITESPACE, dialect, layout, literal
 
 
 def presence_sql(spec: ir.Spec, dialect_name: str, alias: str = "r") -> list[tuple[Requirement, str]]:
@@ -26,8 +26,9 @@ def presence_sql(spec: ir.Spec, dialect_name: str, alias: str = "r") -> list[tup
         else:
             column = columns[r.kind, r.key]
             name = f"{'fields' if r.kind == 'field' else 'texts'}.{r.key}"
-            value = f"TRIM({column})" if r.kind == "text" else f"{column}"
-            blank = f"{value} IS NULL" + (f" OR {value} = ''" if r.kind == "text" else "")
+            blank = f"{column} IS NULL"
+            if r.kind == "text":  # blank or only whitespace, what Python's str.strip() removes (as empty() does)
+                blank += f" OR {d.trim_function}({column}, {d.char(''.join(WHITESPACE))}) = ''"
             sql = f"CASE WHEN {unknown(name)} THEN 'unknown' WHEN {blank} THEN 'missing' ELSE 'present' END"
         out.append((r, sql))
     return out
