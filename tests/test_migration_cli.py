@@ -135,3 +135,18 @@ def test_any_input_file_gives_an_exit_code_never_a_traceback(tmp_path: Path, con
     run = run_cli("migrate", str(MIGRATION), str(data), "-o", str(tmp_path / "out"), "--force", "--no-proof")
     assert run.code in (0, 1, 2)
     no_traceback(run.err + run.out)
+
+
+def test_a_text_shaped_like_the_decimal_mark_stays_a_text_in_the_log(reports: list[Path], tmp_path: Path) -> None:
+    """The log carries every copied value; a text that looks like the mark used to carry decimals through the JSON
+    encoder must come back as that text, not as the number 7."""
+    data = json.loads(reports[0].read_text(encoding="utf-8"))
+    marked = "\u0001dec\u00017\u0001dec\u0001"
+    data["texts"]["overview"] = marked
+    source = tmp_path / "marked.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    run = run_cli("migrate", str(MIGRATION), str(source), "-o", str(tmp_path / "out"))
+    assert run.code == 0, run.err
+    log = json.loads((tmp_path / "out" / "marked.log.json").read_text(encoding="utf-8"))
+    values = [item["value"] for entry in log["entries"] for item in entry["old"] if item["key"] == "overview"]
+    assert values == [marked]

@@ -24,7 +24,7 @@ import io
 import os
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -38,10 +38,19 @@ from gaidsl.language.source import SourceFile, Span
 
 MAX_MAGNITUDE = Decimal(10) ** 15
 """Every number must be below this in magnitude (absurd values are typing errors, and 15 digits fit every target)."""
+MAX_PLACES = 12
+"""Every number has at most this many digits after the decimal point: with the 15 before it, a number fits the
+28 significant digits of Python's default decimal context, so no reader ever rounds one (and no written form, however
+long, costs more than reading its text)."""
 
 TOP_KEYS = ("format", "version", "fields", "texts", "values")
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+NUMBER_FORM = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+"""How a number is written (after spaces at its ends are taken off), in every reader: ASCII digits with an optional
+sign and decimal point. No exponent (``1e3``: a spreadsheet's ``1.23E+14`` has lost digits), no separators
+(``1_000``, ``1,000``), no other digits (``１２``). See the table in docs/data-format.md."""
+_NUMBER = re.compile(NUMBER_FORM)
+_EXPONENT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
 _NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity|\.nan|\.inf)", re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -131,6 +140,17 @@ def read_entry(spec: ir.Spec, key: str, text: str) -> tuple[object, tuple[Diagno
 
 
 # ---------------------------------------------------------------------------------------------------- the reader
+
+
+def _form_help(text: str) -> Text:
+    """What to write instead of ``text``, which is not a number as gaidsl reads one."""
+    if _EXPONENT.fullmatch(text):
+        return Text(
+            "请写出完整的数，不用科学计数法：写 1000 而不是 1e3（电子表格显示的 1.23E+14 已丢失数字）",
+            "write the number out in full, not in scientific notation: 1000, not 1e3 "
+            "(a spreadsheet's 1.23E+14 has lost digits)",
+        )
+    return Text("只写阿拉伯数字，不带单位或千位分隔符，如 1234", "write digits only, no unit or separators: 1234")
 
 
 def _show(value: object) -> str:
@@ -337,37 +357,24 @@ class _Reader:
             if text == UNKNOWN_MARKER:
                 return UNKNOWN
             if _NONFINITE.fullmatch(text):
-                self.problem_at("GAI708", span, {**args, "value": text})
+                self.problem_at("GAI708", span, {**args, "value": _show(text)})
                 return None
-            if not _NUMBER.fullmatch(text):
-                help = (
-                    Text(
-                        "只写阿拉伯数字，不带单位或千位分隔符，如 1234",
-                        "write digits only, no unit or separators: 1234",
-                    ),
-                )
-                self.problem_at("GAI704", span, {**args, "value": _show(text)}, help)
-                return None
-            raw = text
         else:
-            raw = node.raw
-        try:
-            value = Decimal(raw.replace("_", ""))
-        except InvalidOperation:
-            self.problem_at("GAI704", span, {**args, "value": _show(raw)})
+            text = node.raw  # a JSON or YAML number as written: the same forms as in a string
+        if not _NUMBER.fullmatch(text):
+            self.problem_at("GAI704", span, {**args, "value": _show(text)}, (_form_help(text),))
             return None
-        return self._checked(value, raw, type_, span, args)
+        return self._checked(Decimal(text), _show(text), type_, span, args)
 
     def _checked(
         self, value: Decimal, raw: str, type_: ir.CellType, span: Span, args: dict[str, object]
     ) -> Value | None:
-        if abs(value) >= MAX_MAGNITUDE:
-            self.problem_at("GAI709", span, {**args, "value": _show(raw)})
+        if value.copy_abs() >= MAX_MAGNITUDE:  # exact (abs() would round, and overflow on 1e1000000)
+            self.problem_at("GAI709", span, {**args, "value": raw})
             return None
         exponent = value.as_tuple().exponent
         assert isinstance(exponent, int)
-        if exponent > 0:
-            value = value.quantize(Decimal(1))
+        places = max(0, -exponent)
         if value.is_zero():
             value = value.copy_abs()  # -0 is 0
         whole = value == value.to_integral_value()
@@ -380,9 +387,11 @@ class _Reader:
         if type_.kind in ("count", "amount") and value < 0:
             self.problem_at("GAI705", span, {**args, "value": raw})
             ok = False
-        places = max(0, -exponent)
         if type_.kind == "amount" and type_.decimals is not None and places > type_.decimals:
             self.problem_at("GAI707", span, {**args, "value": raw, "decimals": type_.decimals, "places": places})
+            ok = False
+        elif ok and places > MAX_PLACES:
+            self.problem_at("GAI724", span, {**args, "value": raw, "places": places, "limit": MAX_PLACES})
             ok = False
         return value if ok else None
 

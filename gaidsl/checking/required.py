@@ -1,7 +1,7 @@
 """What a spec requires of every report — its ``required`` fields, text blocks and tables — and what a report lacks.
 
 A report that lacks a required item fails, whatever its checks say: a missing item is an error (GAI714 a field,
-GAI720 a text block, GAI724 a table), never a warning, so that an empty or broken export cannot pass.
+GAI720 a text block, GAI726 a table), never a warning, so that an empty or broken export cannot pass.
 
 - a field is missing when it is blank (left out or ``null``);
 - a text block is missing when it is blank or only whitespace;
@@ -27,9 +27,9 @@ Kind = Literal["field", "text", "table"]
 Presence = Literal["present", "missing", "unknown"]
 Verdict = Literal["pass", "fail", "incomplete"]
 
-CODES: dict[str, str] = {"field": "GAI714", "text": "GAI720", "table": "GAI724"}
-"""The diagnostic code of a missing item, by kind (GAI725: a required item marked unknown)."""
-UNKNOWN_CODE = "GAI725"
+CODES: dict[str, str] = {"field": "GAI714", "text": "GAI720", "table": "GAI726"}
+"""The diagnostic code of a missing item, by kind (GAI727: a required item marked unknown)."""
+UNKNOWN_CODE = "GAI727"
 
 
 @attrs.frozen

@@ -3,13 +3,12 @@ and comparisons behind it, an evaluation's summary, and JSON with every Decimal 
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any, Literal
 
 import attrs
 
-from gaidsl.checking.report import BLANK, DECIMAL_RE, UNKNOWN, Missing, json_default, json_value
+from gaidsl.checking.report import BLANK, UNKNOWN, Missing, exact_dumps
 from gaidsl.checking.required import Absent, Verdict
 from gaidsl.language.diagnostics import Text
 from gaidsl.language.records import json_fields
@@ -219,18 +218,16 @@ VERDICT_TEXT: dict[str, Text] = {
 
 def dumps(data: object) -> str:
     """JSON text with every Decimal written digit for digit as a JSON number (never through float)."""
-    text = json.dumps(_marked(data), ensure_ascii=False, indent=2, default=json_default)
-    return DECIMAL_RE.sub(lambda m: m.group(1), text)
+    return exact_dumps(data)
 
 
-def _marked(data: object) -> object:
-    if isinstance(data, dict):
-        return {k: _marked(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_marked(v) for v in data]
-    if isinstance(data, Decimal):
-        return json_value(data)
-    return data
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def dumps_line(data: object) -> str:
+    """:func:`dumps` on one line and without indentation (a JSON lines record): no line break of any kind inside,
+    not even the ones JSON leaves unescaped (U+0085, U+2028, U+2029) that ``str.splitlines`` splits on."""
+    return exact_dumps(data, indent=None, separators=(",", ":")).translate(_LINE_BREAKS)
 
 
 def _jv(value: object) -> object:
@@ -252,5 +249,6 @@ __all__ = [
     "Truth",
     "Verdict",
     "dumps",
+    "dumps_line",
     "verdict",
 ]

@@ -1,10 +1,12 @@
 """``gaidsl fmt SPEC…``: print specs and migrations in their canonical layout; ``--check`` shows the differences,
-``--write`` rewrites the files (the layout itself: :mod:`gaidsl.language.fmt`, :mod:`gaidsl.migrations.fmt`)."""
+``--write`` rewrites the files (a spec reached through a symbolic link: the file it names, as an editor does; the
+layout itself: :mod:`gaidsl.language.fmt`, :mod:`gaidsl.migrations.fmt`)."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -80,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(_diff(source.name, source.text, formatted))
                 problems = True
         elif write:
-            if formatted != source.text:
-                output.write_atomically(path, formatted)
+            if formatted != source.text:  # through a link: the file it names is rewritten, as editors do
+                output.write_atomically(os.path.realpath(path), formatted)
         else:
             sys.stdout.write(formatted)
     sys.stdout.flush()

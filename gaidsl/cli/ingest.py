@@ -126,7 +126,11 @@ def run(args: argparse.Namespace) -> int:
         targets = [t for n in names for t in (f"{n}.json", f"{n}.log", f"reading/{n}.json")]
         if summary:
             targets += ["summary.csv", "summary.html"]
-        existing = [t for t in targets if (out / t).exists()]
+        blocked = [r for t in targets if (r := output.output_refused(out / t, force=True))]
+        if blocked:  # a file or dangling link where a folder must be: never removed, --force or not
+            err_line(f"gaidsl ingest: {blocked[0]}")
+            return EXIT_INPUT
+        existing = [t for t in targets if output.occupied(out / t)]
         if existing and not args.force:
             shown = ", ".join(existing[:5]) + (" …" if len(existing) > 5 else "")
             err_line(
@@ -137,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
             return EXIT_INPUT
-        if out.exists() and not out.is_dir():
+        if output.occupied(out) and not out.is_dir():
             err_line(say(args.lang, f"gaidsl ingest: {out} 不是文件夹", f"gaidsl ingest: {out} is not a folder"))
             return EXIT_INPUT
     zh = args.lang == "zh"

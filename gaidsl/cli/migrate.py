@@ -23,13 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.data import read_report
 from gaidsl.checking.evaluate import dumps, evaluate
-from gaidsl.checking.report import DECIMAL_MARK, DECIMAL_RE
+from gaidsl.checking.report import exact_dumps
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_files
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
@@ -236,18 +235,12 @@ def _dumps(data: object) -> str:
 
 def _log_json(log: dict[str, Any]) -> str:
     """A log as JSON: indented, but one line per entry (hundreds of them: readable, and written by the fast encoder).
-    Numbers are written digit for digit, never through float."""
-
-    def mark(value: object) -> object:
-        if isinstance(value, Decimal):
-            return f"{DECIMAL_MARK}{value:f}{DECIMAL_MARK}"
-        raise TypeError(f"not JSON serialisable: {value!r}")
-
+    Numbers are written digit for digit, never through float, and every text stays a text (``exact_dumps``)."""
     entries = log["entries"]
     head = _dumps({**log, "entries": []}).rstrip()
-    lines = ",\n    ".join(json.dumps(e, ensure_ascii=False, default=mark) for e in entries)
+    lines = ",\n    ".join(exact_dumps(e, indent=None) for e in entries)
     text = head.replace('"entries": []', '"entries": [\n    ' + lines + "\n  ]") if entries else head
-    return DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
+    return text + "\n"
 
 
 def _progress(items: list[Any]) -> Any:

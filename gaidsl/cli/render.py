@@ -15,13 +15,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from gaidsl.checking.data import Loaded, read_report
 from gaidsl.checking.report import Report
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
-from gaidsl.cli.output import Content, err_line, write_atomically
+from gaidsl.cli.output import Content, err_line, output_refused, write_atomically
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import has_errors, render_text
+from gaidsl.language.diagnostics import Text, has_errors, render_text
 from gaidsl.migrations.documents import compile_file
 from gaidsl.targets import Target
 from gaidsl.targets.registry import available
@@ -86,21 +88,31 @@ def _load(spec: ir.Spec, path: str) -> Loaded:
     suffix = Path(path).suffix.lower()
     if suffix in SUFFIXES:
         return read_file(spec, path)
-    return read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
+    loaded = read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
+    if any(d.code == "GAI702" for d in loaded.diagnostics):
+        also = Text(
+            "render 也读取 gaidsl 生成并已填写的表格（.xlsx）或 Word 文档（.docx）；"
+            "已发布的报告请先用 gaidsl ingest 读取",
+            "render also reads a filled workbook (.xlsx) or Word document (.docx) that gaidsl wrote; read a published "
+            "report with gaidsl ingest first",
+        )
+        return Loaded(None, tuple(attrs.evolve(d, help=(*d.help, also)) for d in loaded.diagnostics))
+    return loaded
 
 
-def _loaded_or_report(loaded: Loaded, lang: str) -> Report | None:
+def _loaded_or_report(loaded: Loaded, lang: str, path: str) -> Report | None:
     if loaded.report is None or has_errors(loaded.diagnostics):
         shown = [d for d in loaded.diagnostics if d.severity == "error"] or list(loaded.diagnostics)
         sources = {loaded.source.name: loaded.source} if loaded.source else {}
-        err_line(render_text(shown, sources, lang))  # type: ignore[arg-type]
+        err_line(render_text(shown, sources, lang, path))  # type: ignore[arg-type]
         return None
     return loaded.report
 
 
 def _write(path: Path, data: Content, force: bool) -> int:
-    if path.exists() and not force:
-        err_line(f"gaidsl: 文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}")
+    refused = output_refused(path, force)  # a link there, even a dangling one, is a file
+    if refused:
+        err_line(f"gaidsl: {refused}")
         return EXIT_INPUT
     write_atomically(path, data)
     print(path)
@@ -111,7 +123,7 @@ def run_render(args: argparse.Namespace) -> int:
     spec = _spec(args.spec, args.lang)
     if spec is None:
         return EXIT_INPUT
-    report = _loaded_or_report(_load(spec, args.data), args.lang)
+    report = _loaded_or_report(_load(spec, args.data), args.lang, args.data)
     if report is None:
         return EXIT_INPUT
     content = render(spec, report, args.to)
@@ -130,12 +142,12 @@ def run_readback(args: argparse.Namespace) -> int:
     if spec is None:
         return EXIT_INPUT
     loaded = read_file(spec, args.file)
-    report = _loaded_or_report(loaded, args.lang)
+    report = _loaded_or_report(loaded, args.lang, args.file)
     if report is None:
         return EXIT_INPUT
     warnings = [d for d in loaded.diagnostics if d.severity != "error"]
     if warnings:
-        err_line(render_text(warnings, {}, args.lang))
+        err_line(render_text(warnings, {}, args.lang, args.file))
     if args.output is None:
         sys.stdout.write(report.to_json())
         return EXIT_OK

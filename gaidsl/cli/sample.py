@@ -7,8 +7,12 @@ Writes, into ``DIR``:
   out: cross-period checks are then unverifiable);
 * with ``--invalid``: ``invalid/<check>.json`` (and ``.previous.json``) for every check — a report in which exactly
   that check fails and every other check holds;
-* ``manifest.json`` — what each file is: for invalid files the check and the positions where it fails; the checks
-  for which no invalid report exists (they follow from the others: redundant).
+* ``manifest.json`` — what each file is: for every report the file of last year's report it is to be validated
+  with (``previous``; none for a report without one); for invalid files the check and the positions where it fails
+  (and nothing else fails); the checks for which no invalid report exists (they follow from the others: redundant).
+  ``gaidsl validate SPEC DIR`` reads it: it pairs the reports so, skips the manifest, and says whether the invalid
+  reports fail as it says. ``kind`` names the file and ``manifest_version`` its layout (2; version 1, before these
+  two keys, had the same entries).
 
 Files are written atomically, and nothing is written if any of them exists already (unless ``--force``). The data
 files are canonical JSON (:meth:`gaidsl.checking.report.Report.to_json`), readable by ``gaidsl validate``.
@@ -28,6 +32,9 @@ from gaidsl.cli.output import Content, plan_writes, write_files
 from gaidsl.language.diagnostics import Lang, render_text, say
 from gaidsl.migrations.documents import compile_file
 from gaidsl.sampling.samples import SampleError, invalid_reports, sampler, valid_samples
+
+MANIFEST_KIND = "gaidsl sample manifest"
+MANIFEST_VERSION = 2
 
 
 def register(sub: Any) -> None:
@@ -75,7 +82,14 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_PROBLEMS
     files: dict[str, Content] = {}
-    manifest: dict[str, Any] = {"spec": spec.file, "format": spec.id, "version": spec.version, "seed": args.seed}
+    manifest: dict[str, Any] = {
+        "kind": MANIFEST_KIND,
+        "manifest_version": MANIFEST_VERSION,
+        "spec": spec.file,
+        "format": spec.id,
+        "version": spec.version,
+        "seed": args.seed,
+    }
     manifest["valid"] = []
     width = max(4, len(str(args.valid)))
     for number, sample in enumerate(valid, 1):

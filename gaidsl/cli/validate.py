@@ -1,5 +1,7 @@
 """``gaidsl validate SPEC DATA... [--previous FILE]``: check filled reports against a spec's checks.
 
+DATA are files and folders; the records gaidsl writes beside reports are skipped and each report is paired with
+its own last year's report (:mod:`gaidsl.cli.data_files`); ``--previous`` gives one to the reports without.
 Text output names the required items a report lacks, groups failures by section and table and names cells by their
 labels, with both sides' values and the difference; warnings and unverifiable checks are counted in a summary line
 that ends in the report's verdict: 通过 pass, 未通过 fail (an error-severity check fails or a required item is
@@ -13,21 +15,24 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.checking.report import Report
 from gaidsl.checking.results import VERDICT_TEXT, Verdict
+from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
-from gaidsl.cli.failures import FLAT, failure_lines, pick
-from gaidsl.cli.output import plan_writes, show, write_files
+from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.previous_report import read_previous
+from gaidsl.cli.result_file import ResultFile
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
+from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 from gaidsl.migrations.documents import compile_file
@@ -37,9 +42,17 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("validate", help="check filled reports (JSON, YAML or CSV data files) against a spec")
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument(
-        "data", nargs="*", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv) or folders"
+        "data",
+        nargs="*",
+        metavar="DATA",
+        help="report data files (.json, .yaml, .yml, .csv) or folders (those sample, migrate, ingest write too)",
     )
-    parser.add_argument("--previous", metavar="FILE", help="last year's report, for checks across periods")
+    parser.add_argument(
+        "--previous",
+        metavar="FILE",
+        help="last year's report, for checks across periods (for the reports not paired with their own: "
+        "X.previous.json beside X.json, a sample manifest, ingest's reading records)",
+    )
     parser.add_argument(
         "--previous-migration",
         metavar="MIGRATION",
@@ -70,19 +83,20 @@ def run(args: argparse.Namespace) -> int:
     compilation = compile_file(args.spec)
     spec = compilation.spec
     if spec is None or not compilation.ok:
-        _fail_input(compilation.diagnostics, dict(compilation.sources), args)
+        _fail_input([(None, compilation.diagnostics)], dict(compilation.sources), args)
         return EXIT_INPUT
     batch = _batch(args)
     if isinstance(batch, str):
         show(f"gaidsl validate: {batch}", sys.stderr)
         return EXIT_INPUT
-    engine, url, paths = batch
-    if args.previous_migration and not args.previous:
+    engine, url, files = batch
+    paths = list(files.reports)
+    if args.previous_migration and not args.previous and not files.previous:
         show("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
         return EXIT_INPUT
 
     wide = [p for p in paths if is_wide_csv(p)]
-    if wide and (len(paths) > 1 or args.previous):
+    if wide and (len(paths) > 1 or args.previous or files.previous):
         show(
             "gaidsl validate: 宽表 CSV 须单独校验，上年报告由其 previous_id 列指明 / a wide CSV is validated alone "
             f"(no other data files, no --previous: its previous_id column names last year's reports): {wide[0]}",
@@ -93,33 +107,55 @@ def run(args: argparse.Namespace) -> int:
         return exit_for(run_wide(args, spec, engine, url, wide[0]), args.strict)
     found_previous = read_previous(args.previous, spec, args.spec, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
+    paired = {
+        path: read_previous(earlier, spec, args.spec, args.previous_migration)
+        for path, earlier in files.previous.items()
+    }
     loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
-    everything = ([(args.previous, previous)] if previous else []) + loaded
+    everything = (
+        ([(args.previous, previous)] if previous else [])
+        + [(files.previous[path], found.loaded) for path, found in paired.items()]
+        + loaded
+    )
     if any(not item.ok for _, item in everything):
-        diagnostics = [d for _, item in everything for d in item.diagnostics]
+        groups = [(path, item.diagnostics) for path, item in everything]
         sources = {item.source.name: item.source for _, item in everything if item.source is not None}
-        _fail_input(diagnostics, {**(found_previous.sources if found_previous else {}), **sources}, args)
+        found_sources = {
+            k: v for found in [found_previous, *paired.values()] if found for k, v in found.sources.items()
+        }
+        _fail_input(groups, {**found_sources, **sources}, args)
         return EXIT_INPUT
     migrated = found_previous.migrated if found_previous else None
     if migrated is not None and args.format == "text":
         show(_migrated_line(args.previous, args.previous_migration, migrated, lang))
     last_year = previous.report if previous else None
     reports = [(path, item.report) for path, item in loaded if item.report is not None]
+    last_years: Report | dict[str, Report] | None = last_year
+    if paired:
+        own = {path: found.loaded.report for path, found in paired.items() if found.loaded.report is not None}
+        chosen = ((path, own.get(path, last_year)) for path, _ in reports)
+        last_years = {path: report for path, report in chosen if report is not None}
     try:
-        found = engines.evaluate_all(spec, reports, engine, url, last_year)
+        found = engines.evaluate_all(spec, reports, engine, url, last_years)
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT
     evaluations = [(path, item, evaluation) for (path, item), evaluation in zip(loaded, found, strict=True)]
     if args.output and not _save(args.output, evaluations, args.force):
         return EXIT_INPUT
+    surprises = unexpected(files, {path: evaluation for path, _, evaluation in evaluations})
     if args.format == "json":
-        show(_json(args, evaluations, previous, migrated))
+        show(_json(args, evaluations, previous, migrated, files, surprises))
     else:
-        _text(spec, evaluations, previous, lang)
+        for line in describe(files, lang):
+            show(line)
+        _text(spec, evaluations, previous, lang, files.previous)
         if len(evaluations) > 1:
             show(_summary_table(spec, evaluations, lang))
-    return exit_for(overall([e.verdict for _, _, e in evaluations]), args.strict)
+        for line in describe_unexpected(files, surprises, lang):
+            show(line)
+    code = exit_for(overall([e.verdict for _, _, e in evaluations]), args.strict)
+    return EXIT_PROBLEMS if surprises else code
 
 
 def overall(verdicts: Sequence[Verdict]) -> Verdict:
@@ -136,12 +172,17 @@ def exit_for(verdict: Verdict | int, strict: bool) -> int:
     return EXIT_OK
 
 
-def _fail_input(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
-    shown = [d for d in diagnostics if d.severity == "error"] if has_errors(diagnostics) else list(diagnostics)
+def _fail_input(
+    groups: Sequence[tuple[str | None, Sequence[Diagnostic]]], sources: dict[str, SourceFile], args: argparse.Namespace
+) -> None:
+    """The errors (or, with none, every diagnostic) of the files that could not be read, each naming its file."""
+    errors = has_errors(d for _, diagnostics in groups for d in diagnostics)
+    shown = [(f, [d for d in ds if d.severity == "error" or not errors]) for f, ds in groups]
     if args.format == "json":
-        show(render_json(shown))
+        show(render_json([d for _, ds in shown for d in ds]))
     else:
-        show(render_text(shown, sources, args.lang), sys.stderr)
+        text = "".join(render_text(ds, sources, args.lang, file) for file, ds in shown if ds)
+        show(text, sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------------- JSON
@@ -165,6 +206,8 @@ def _json(
     evaluations: list[tuple[str, Loaded, Evaluation]],
     previous: Loaded | None,
     migrated: Migrated | None = None,
+    files: DataFiles | None = None,
+    surprises: dict[str, Text] | None = None,
 ) -> str:
     results: list[dict[str, Any]] = []
     reports: list[dict[str, Any]] = []
@@ -179,7 +222,9 @@ def _json(
             {
                 "file": path,
                 "verdict": evaluation.verdict,
+                "previous": files.previous.get(path) if files else None,
                 "ok": evaluation.ok,
+                **_expected_json(files, surprises or {}, path),
                 "summary": summary,
                 "missing": [a.to_json_dict() for a in evaluation.absent],
                 "diagnostics": [to_json(d) for d in item.diagnostics],
@@ -197,6 +242,7 @@ def _json(
         "ok": all(e.ok for _, _, e in evaluations),
         "results": results,
         "reports": reports,
+        "inputs": files.to_json_dict() if files else None,
         "summary": totals,
     }
     return dumps(document)
@@ -205,18 +251,41 @@ def _json(
 # ---------------------------------------------------------------------------------------------------- text
 
 
+def _expected_json(files: DataFiles | None, surprises: dict[str, Text], path: str) -> dict[str, Any]:
+    """What the sample manifest expected of the report, and whether it came true."""
+    expected = files.expected.get(path) if files else None
+    if expected is None:
+        return {}
+    surprise = surprises.get(path)
+    return {
+        "expected": {
+            **expected.to_json_dict(),
+            "as_expected": surprise is None,
+            "surprise": surprise.to_json_dict() if surprise else None,
+        }
+    }
+
+
 def _text(
-    spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], previous: Loaded | None, lang: Lang
+    spec: ir.Spec,
+    evaluations: list[tuple[str, Loaded, Evaluation]],
+    previous: Loaded | None,
+    lang: Lang,
+    paired: Mapping[str, str],
 ) -> None:
     sources = {item.source.name: item.source for _, item, _ in evaluations if item.source is not None}
     if previous is not None and previous.diagnostics:
-        show(render_text(previous.diagnostics, {}, lang), sys.stderr)
+        show(render_text(previous.diagnostics, {}, lang, previous.source.name if previous.source else None), sys.stderr)
     for path, item, evaluation in evaluations:
         if item.diagnostics:
-            show(render_text(item.diagnostics, sources, lang), sys.stderr)
+            show(render_text(item.diagnostics, sources, lang, path), sys.stderr)
         lines: list[str] = []
         if len(evaluations) > 1:
-            lines.append(f"== {path} ==")
+            earlier = paired.get(path)
+            lines.append(
+                f"== {path} =="
+                + (say(lang, f"（上年报告 {earlier}）", f" (last year's: {earlier})") if earlier else "")
+            )
         lines.extend(_absent(evaluation, lang))
         lines += failure_lines(spec, evaluation.failures, lang)
         lines.extend(_unverifiable(evaluation, lang))
@@ -275,10 +344,11 @@ def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
 # ---------------------------------------------------------------------------------------------------- batches
 
 
-def _batch(args: argparse.Namespace) -> tuple[str, str | None, list[str]] | str:
+def _batch(args: argparse.Namespace) -> tuple[str, str | None, DataFiles] | str:
     """(engine, URL or database file, data files) from the arguments, or what is wrong with them. ``--engine`` takes
     the engine's name and, for postgres (and optionally duckdb and sqlite), its URL or file; anything after those
-    that argparse gave to --engine is a data file. Folders are searched for data files."""
+    that argparse gave to --engine is a data file. Folders are searched for data files, skipping the records gaidsl
+    writes beside them and pairing reports with last year's (:mod:`gaidsl.cli.data_files`)."""
     name, *rest = args.engine
     if name not in engines.ALL_ENGINES:
         return f"未知的引擎 / unknown engine {name!r} (有 / available: {', '.join(engines.ALL_ENGINES)})"
@@ -287,18 +357,10 @@ def _batch(args: argparse.Namespace) -> tuple[str, str | None, list[str]] | str:
     url = rest.pop(0) if takes_url and rest else None
     if name == "postgres" and not url:
         return "--engine postgres 需要连接地址 / needs a URL: --engine postgres postgresql://user@host/db"
-    paths: list[str] = []
-    for given in [*args.data, *rest]:
-        if Path(given).is_dir():
-            found = sorted(str(p) for p in Path(given).rglob("*") if p.suffix.lower() in KINDS and p.is_file())
-            if not found:
-                return f"文件夹中没有数据文件 / no data files (.json, .yaml, .yml, .csv) in {given}"
-            paths.extend(found)
-        else:
-            paths.append(given)
-    if not paths:
-        return "没有数据文件 / no data files given"
-    return name, url, paths
+    files = collect([*args.data, *rest])
+    if isinstance(files, str):
+        return files
+    return name, url, files
 
 
 def _progress(items: Sequence[str], what: str) -> Any:
@@ -311,39 +373,19 @@ def _progress(items: Sequence[str], what: str) -> Any:
 
 
 def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
-    """Every result, one per line: CSV (a .csv file; the message in Chinese and English) or JSON lines."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    if path.lower().endswith(".csv"):
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([*FLAT, "blank", "unknown", "message_zh", "message_en"])
-        for file, _, evaluation in evaluations:
-            for result in evaluation.results:
-                record = {"file": file, **result.to_json_dict()}
-                row = ["" if record[k] is None else f"{record[k]:f}" if hasattr(record[k], "as_tuple") else record[k]
-                       for k in FLAT]  # fmt: skip
-                writer.writerow(
-                    [*row, " ".join(result.blank), " ".join(result.unknown), result.message.zh, result.message.en]
-                )
-            for absent in evaluation.absent:  # a required item: check = its code, position = its key
-                blanks = [""] * (len(FLAT) - 5)
-                writer.writerow(
-                    [file, absent.code, absent.severity, absent.status, absent.key, *blanks, "", "",
-                     absent.message.zh, absent.message.en]
-                )  # fmt: skip
-    else:
-        for file, _, evaluation in evaluations:
-            for result in evaluation.results:
-                buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
-            for absent in evaluation.absent:
-                buffer.write(dumps({"file": file, "required": absent.to_json_dict()}).replace("\n", "") + "\n")
-    plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
-    if plan.blocked:
-        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
+    """Every result, one per line (:mod:`gaidsl.cli.result_file`): CSV for a .csv file, else JSON lines."""
+    refused = output_refused(path, force)  # a link there, even a dangling one, is a file
+    if refused:
+        show(f"gaidsl validate: {refused}", sys.stderr)
         return False
-    write_files(plan)
+    out = ResultFile(path, "file")
+    try:
+        for file, _, evaluation in evaluations:
+            out.write(file, (result.to_json_dict() for result in evaluation.results))
+    except BaseException:
+        out.finish(False)
+        raise
+    out.finish(True)
     return True
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -29,8 +28,9 @@ from gaidsl.checking.report import Report
 from gaidsl.checking.required import Absent
 from gaidsl.checking.results import Verdict, verdict
 from gaidsl.cli.exit_codes import EXIT_INPUT
-from gaidsl.cli.failures import FLAT, failure_lines, pick
-from gaidsl.cli.output import show
+from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.output import output_refused, show
+from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.language import ir
@@ -145,40 +145,12 @@ def _no_previous(record: Record) -> bool:
 # ---------------------------------------------------------------------------------------------------- output files
 
 
-class Sink:
-    """``-o FILE``: one line per result, JSON lines or CSV, written to a temporary file beside it and moved into
-    place when the run succeeds (so an unreadable input leaves no file)."""
+class Sink(ResultFile):
+    """``-o FILE``: one line per result, JSON lines or CSV (:mod:`gaidsl.cli.result_file`), written under a unique
+    temporary name beside it and moved into place when the run succeeds (so an unreadable input leaves no file)."""
 
     def __init__(self, path: str) -> None:
-        self.path = Path(path)
-        self.temporary = self.path.with_name(f".{self.path.name}.partial")
-        self.handle = open(self.temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by finish)
-        self.csv = self.path.suffix.lower() == ".csv"
-        self.writer = csv.writer(self.handle, lineterminator="\n") if self.csv else None
-        if self.writer is not None:
-            self.writer.writerow(["report_id", *FLAT[1:], "blank", "unknown", "message_zh", "message_en"])
-
-    def write(self, report_id: str, records: Iterable[Record]) -> None:
-        for record in records:
-            if self.writer is None:
-                self.handle.write(dumps({"report_id": report_id, **record}).replace("\n", "") + "\n")
-                continue
-            row = [report_id]
-            for key in FLAT[1:]:
-                value = record.get(key)
-                row.append("" if value is None else f"{value:f}" if hasattr(value, "as_tuple") else str(value))
-            message = record.get("message") or {}
-            blank, unknown = record.get("blank") or [], record.get("unknown") or []
-            self.writer.writerow(
-                [*row, " ".join(blank), " ".join(unknown), message.get("zh", ""), message.get("en", "")]
-            )
-
-    def finish(self, ok: bool) -> None:
-        self.handle.close()
-        if ok:
-            os.replace(self.temporary, self.path)
-        else:
-            self.temporary.unlink(missing_ok=True)
+        super().__init__(path, "report_id")
 
 
 # ---------------------------------------------------------------------------------------------------- engines
@@ -376,8 +348,9 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
             sys.stderr,
         )
         return EXIT_INPUT
-    if args.output and Path(args.output).exists() and not args.force:
-        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {args.output}", sys.stderr)
+    refused = output_refused(args.output, args.force) if args.output else None
+    if refused:
+        show(f"gaidsl validate: {refused}", sys.stderr)
         return EXIT_INPUT
     runners: dict[str, Callable[[ir.Spec, str, Tally, Sink | None], None]] = {
         "reference": _reference,
@@ -393,11 +366,20 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
             sink.finish(False)
         _input_problems(args, path, exc)
         return EXIT_INPUT
+    except wide_csv.WideCsvError as exc:  # the header, which the reference reader refuses before any line
+        if sink is not None:
+            sink.finish(False)
+        _input_problems(args, path, _from_wide_error(exc, path))
+        return EXIT_INPUT
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         if sink is not None:
             sink.finish(False)
         show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT
+    except BaseException:  # interrupted: no temporary file left behind
+        if sink is not None:
+            sink.finish(False)
+        raise
     if sink is not None:
         sink.finish(True)
     if args.format == "json":

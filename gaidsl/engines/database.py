@@ -323,22 +323,27 @@ def evaluate_all(
     reports: Sequence[tuple[str, Report]],
     engine: str = "reference",
     url: str | None = None,
-    previous: Report | None = None,
+    previous: Report | Mapping[str, Report] | None = None,
 ) -> list[Evaluation]:
     """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
-    runs); every engine gives the reference evaluator's records."""
+    runs); every engine gives the reference evaluator's records. ``previous``: last year's report for all of them,
+    or each report's own by its name (a report missing from the mapping has none)."""
+    if engine not in ("reference", "python"):
+        return validate(spec, dict(reports), engine, url, previous)
+    last_years = {name: previous for name, _ in reports} if isinstance(previous, Report) else (previous or {})
     if engine == "reference":
-        return [evaluate(spec, report, previous) for _, report in reports]
-    if engine == "python":
-        module = python_module(spec)
-        last = None if previous is None else module.loads(previous.to_json())
-        found = []
-        for _, report in reports:
-            data = module.loads(report.to_json())
-            results = tuple(result_from_record(r) for r in module.validate(data, last))
-            found.append(Evaluation(results, tuple(absent_from_record(r) for r in module.missing(data))))
-        return found
-    return validate(spec, dict(reports), engine, url, previous)
+        return [evaluate(spec, report, last_years.get(name)) for name, report in reports]
+    # python: the generated module
+    module = python_module(spec)
+    loaded = {id(r): module.loads(r.to_json()) for r in last_years.values()}  # a shared one converted once
+    out = []
+    for name, report in reports:
+        last = last_years.get(name)
+        data = module.loads(report.to_json())
+        records = module.validate(data, None if last is None else loaded[id(last)])
+        lacking = tuple(absent_from_record(r) for r in module.missing(data))
+        out.append(Evaluation(tuple(result_from_record(r) for r in records), lacking))
+    return out
 
 
 def python_module(spec: ir.Spec) -> ModuleType:

@@ -16,7 +16,7 @@ from typing import Any
 from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.checking.required import Absent, Presence, absent_from
-from gaidsl.checking.wide_csv import Problem, WideCsvError, header_of, header_problems
+from gaidsl.checking.wide_csv import Problem, WideCsvError, coded_header_problems, header_of
 from gaidsl.engines import wide_csv_sql as W
 from gaidsl.engines.database import PREVIOUS, REPORTS, Database
 from gaidsl.language import ir
@@ -36,11 +36,9 @@ _BOUND = int(MAX_MAGNITUDE)
 
 def _checked_header(db: Database, path: str | Path) -> list[str]:
     header = header_of(path)
-    problems = header_problems(db.spec, header)
+    problems = coded_header_problems(db.spec, header)
     if problems:
-        raise WideCsvError(
-            path, [f"header: {p}" for p in problems], {None: [("GAI703", p) for p in problems]}, {None: 1}
-        )
+        raise WideCsvError(path, [f"header: {p}" for _, p in problems], {None: problems}, {None: 1})
     return header
 
 
@@ -464,16 +462,16 @@ def _typed_insert(
 
 
 def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
-    """COPY into a staging table (counts and amounts typed, which PostgreSQL before 16 parses as strictly as gaidsl's
-    reader; every column text when that fails, or on PostgreSQL 16 and later, which takes ``0x10`` and ``1_000``),
-    judge the odd cells, then insert."""
+    """COPY into a staging table (counts and integers typed, which PostgreSQL before 16 parses as strictly as
+    gaidsl's reader, to the same values; not amounts, whose NUMERIC takes ``1.5e2``; every column text when that
+    fails, or on PostgreSQL 16 and later, which takes ``0x10`` and ``1_000``), judge the odd cells, then insert."""
     import psycopg
 
     staging = "gaidsl_staging"
     source = {h: f"c{i}" for i, h in enumerate(header)}
     by_key = {W.csv_key(c): c for c in db.columns if c.role not in ("places", "unknown")}
     strict = int(db.query("SHOW server_version_num")[0][0]) < 160000
-    numbers = [h for h in header if h in by_key and W.kind(by_key[h]) in ("whole", "amount")]
+    numbers = [h for h in header if h in by_key and W.kind(by_key[h]) == "whole"]
     for typed in [numbers, []] if strict and numbers else [[]]:
         columns = ", ".join(f"{source[h]} {_sql_type(by_key[h]) if h in typed else 'TEXT'}" for h in header)
         db.script(f"DROP TABLE IF EXISTS {staging}; CREATE TEMPORARY TABLE {staging} ({columns})")

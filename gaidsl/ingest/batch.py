@@ -6,12 +6,11 @@ earlier one is passed as ``previous``, so the checks across periods (上年结�
 现行有效件数 carried) are verified instead of left unverifiable.
 
 The summary lists per report what was read and which checks fail: as CSV (one row per report, the failing checks
-in one column) and as one HTML page (jinja2, autoescaped) with a report × check grid.
+in one column; spreadsheet-safe) and as one HTML page (jinja2, autoescaped) with a report × check grid.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import sys
@@ -24,6 +23,7 @@ import attrs
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 from gaidsl.checking.evaluate import Evaluation, evaluate
+from gaidsl.checking.files import spreadsheet_row, spreadsheet_writer
 from gaidsl.checking.report import Missing
 from gaidsl.checking.results import VERDICT_TEXT
 from gaidsl.ingest.detect import Unreadable
@@ -282,11 +282,15 @@ def row(item: Item) -> dict[str, Any]:
 
 
 def summary_csv(items: Iterable[Item]) -> str:
+    """One row per report, safe to open in a spreadsheet: every field quoted, text that a spreadsheet would run
+    (a body name, file name or reason starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) prefixed
+    with ``'``; the counts are written from numbers (:mod:`gaidsl.checking.files`)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = spreadsheet_writer(out)
+    writer.writerow(COLUMNS)
     for item in items:
-        writer.writerow(row(item))
+        data = row(item)
+        writer.writerow(spreadsheet_row(data[column] for column in COLUMNS))
     return out.getvalue()
 
 

@@ -301,6 +301,12 @@ CATALOG: dict[str, Template] = {
         "unknown data file type '{suffix}': use .json, .yaml, .yml or .csv",
     ),
     "GAI703": Template("data", "{where}中未知的键「{key}」", "unknown key '{key}' in {where_en}"),
+    "GAI729": Template(
+        "data",
+        "无法读回「{suffix}」文件：readback 读取的是 gaidsl 生成并已填写的表格（.xlsx）或 Word 文档（.docx）",
+        "cannot read back a '{suffix}' file: readback reads a filled workbook (.xlsx) or Word document (.docx) that "
+        "gaidsl wrote",
+    ),
     "GAI704": Template(
         "data", "「{label}」（{key}）应为数字，而不是「{value}」", "{key} ({label}) must be a number, not '{value}'"
     ),
@@ -379,10 +385,15 @@ CATALOG: dict[str, Template] = {
     ),
     "GAI724": Template(
         "data",
+        "「{label}」（{key}）的值 {value} 有 {places} 位小数，数字最多 {limit} 位小数",
+        "{key} ({label}): {value} has {places} decimal places; a number has at most {limit}",
+    ),
+    "GAI726": Template(
+        "data",
         "缺少必填表「{label}」（{key}，{part}）：其单元格全部空白",
         "required table {key} ({label}, {part}) is missing: every one of its cells is blank",
     ),
-    "GAI725": Template(
+    "GAI727": Template(
         "data",
         "必填{what}「{label}」（{key}）标为未知，无法核验",
         "required {what_en} {key} ({label}) is marked unknown and cannot be verified",
