@@ -205,7 +205,7 @@ def test_unknown_key_suggests_the_right_one() -> None:
         ('"inf"', "GAI708", "inf"),
         ("1e30", "GAI704", "1e30"),  # no exponent: a spreadsheet's 1.23E+14 has lost digits
         ("1e1000000", "GAI704", "1e1000000"),
-        ("1.0000000000000", "GAI726", "1.0000000000000"),  # whole, but 13 decimal places
+        ("1.0000000000000", "GAI724", "1.0000000000000"),  # whole, but 13 decimal places
         ("1000000000000000", "GAI709", "1000000000000000"),
         ("true", "GAI712", "true"),
         ("[1]", "GAI704", "[…]"),
