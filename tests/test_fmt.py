@@ -75,7 +75,7 @@ def test_reference_spec_keeps_its_comments_where_they_are() -> None:
     assert formatted.startswith("# 中华人民共和国政府信息公开工作年度报告格式（2021 年版）\n# Source")
     assert "\n\n  # 申请人情况: the columns of part 三." in formatted
     assert comments(parse_text(formatted)) == comments(parse_text(text))
-    assert sum(comments(parse_text(text)).values()) == 3
+    assert sum(comments(parse_text(text)).values()) == 11  # the head (2), what is required (8), 申请人情况 (1)
 
 
 # ---------------------------------------------------------------------------------------------------- generated specs

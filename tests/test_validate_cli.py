@@ -174,10 +174,10 @@ def test_unreadable_data_and_spec(tmp_path: Path) -> None:
 
 def test_warnings_of_the_data_file_go_to_stderr(tmp_path: Path) -> None:
     path = tmp_path / "partial.yaml"
-    path.write_text("format: gov_info_disclosure\nversion: 2021\nvalues:\n  requests.received.natural: 0\n", "utf-8")
+    path.write_text("values:\n  requests.received.natural: 0\n", "utf-8")
     run = run_cli("validate", SPEC, str(path))
-    assert run.code == 0
-    assert "GAI714" in run.err and "报告主体" in run.err
+    assert "GAI717" in run.err and "格式标识" in run.err  # no format id given: a warning of the reader
+    assert run.code == 1 and "GAI714" in run.out and "报告主体" in run.out  # required fields missing: errors
 
 
 def test_examples_in_the_data_format_doc_validate(tmp_path: Path) -> None:
@@ -190,15 +190,20 @@ def test_examples_in_the_data_format_doc_validate(tmp_path: Path) -> None:
     examples = [(kind, text) for kind, text in examples if not text.startswith("report_id,")]
     assert [kind for kind, _ in examples] == ["json", "yaml", "csv"] and len(wide) == 1
     (tmp_path / "wide.csv").write_text(wide[0], encoding="utf-8")
+    # The examples are abridged: they read, no check fails, and what they leave out is named (required items).
     run = run_cli("validate", SPEC, str(tmp_path / "wide.csv"), "--format", "json")
-    assert run.code == 0 and json.loads(run.out)["summary"]["reports"] == 2, run.out + run.err
+    document = json.loads(run.out)
+    assert document["summary"]["reports"] == 2 and document["summary"]["errors"] == 0, run.out + run.err
+    assert run.code == 1 and {m["code"] for m in document["missing"]} <= {"GAI714", "GAI720", "GAI726", "GAI727"}
     for index, (kind, text) in enumerate(examples):
         path = tmp_path / f"example{index}.{kind}"
         path.write_text(text, encoding="utf-8")
         run = run_cli("validate", SPEC, str(path), "--format", "json")
-        assert run.code == 0, run.out + run.err
         document = json.loads(run.out)
-        assert document["summary"]["fail"] == 0 and document["summary"]["pass"] > 0
+        assert document["summary"]["fail"] == 0 and document["summary"]["pass"] > 0, run.out + run.err
+        [report] = document["reports"]
+        assert report["missing"] and {m["code"] for m in report["missing"]} <= {"GAI714", "GAI720", "GAI726", "GAI727"}
+        assert run.code == 1 and report["verdict"] == "fail"
 
 
 def test_failures_grouped_once_per_section_in_document_order(tmp_path: Path) -> None:

@@ -187,13 +187,8 @@ class _Reader:
             self.diagnostics.append(warning("GAI717", None, what="格式标识", what_en="format id", expected=spec.id))
         if self.version is None:
             self.diagnostics.append(warning("GAI717", None, what="版本", what_en="version", expected=spec.version))
-        for field in spec.fields.values():
-            if field.required and self.fields.get(field.key, BLANK) is BLANK:
-                self.diagnostics.append(warning("GAI714", None, key=field.key, label=field.label))
-        for block in spec.texts.values():
-            present = self.texts.get(block.key, BLANK)
-            if block.required and (present is BLANK or (isinstance(present, str) and not present.strip())):
-                self.diagnostics.append(warning("GAI720", None, key=block.key, label=block.label or block.key))
+        # Required fields, texts and tables left out are not the reader's business: reading succeeds and the
+        # evaluation finds them missing, an error (gaidsl.checking.required).
         self.diagnostics.sort(key=lambda d: d.span.start if d.span else -1)
         if has_errors(self.diagnostics):
             return Loaded(None, tuple(self.diagnostics), self.source)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import attrs
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Missing, exact_dumps
+from gaidsl.checking.required import Absent, Verdict
 from gaidsl.language.diagnostics import Text
 from gaidsl.language.records import json_fields
 
@@ -108,6 +109,12 @@ class CheckResult:
         return tuple(i.ref for i in self.involved if i.missing in ("unknown", NO_PREVIOUS))
 
     @property
+    def incomplete(self) -> bool:
+        """Unverifiable for want of values this report (or last year's, when given) leaves blank or unknown: what
+        makes a report *incomplete*. A check across periods with no last year's report given does not count."""
+        return self.status == "unverifiable" and NO_PREVIOUS not in self.reasons
+
+    @property
     def reasons(self) -> tuple[str, ...]:
         """For an unverifiable result: which kinds of missing values it read (blank, unknown, no_previous)."""
         seen = dict.fromkeys(i.missing for i in self.involved if i.missing)
@@ -138,14 +145,28 @@ class CheckResult:
 
 @attrs.frozen
 class Evaluation:
-    """Every result of one report, in spec order (check by check, position by position)."""
+    """Every result of one report, in spec order (check by check, position by position), and the required items
+    it lacks (or gives as unknown)."""
 
     results: tuple[CheckResult, ...]
+    absent: tuple[Absent, ...] = ()
+
+    @property
+    def missing(self) -> tuple[Absent, ...]:
+        """The required items the report lacks: each one an error."""
+        return tuple(a for a in self.absent if a.status == "missing")
 
     @property
     def ok(self) -> bool:
-        """True when no error-severity check fails (warnings and unverifiable checks don't count)."""
-        return not any(r.status == "fail" and r.severity == "error" for r in self.results)
+        """True when no error-severity check fails and no required item is missing (the verdict is not "fail");
+        warnings and unverifiable checks don't count."""
+        return not self.missing and not any(r.status == "fail" and r.severity == "error" for r in self.results)
+
+    @property
+    def verdict(self) -> Verdict:
+        """``fail`` (an error-severity check fails or a required item is missing), ``incomplete`` (nothing fails,
+        but a check is unverifiable for want of values, or a required item is marked unknown) or ``pass``."""
+        return verdict(self.ok, any(r.incomplete for r in self.results) or any(self.absent))
 
     @property
     def failures(self) -> tuple[CheckResult, ...]:
@@ -167,13 +188,32 @@ class Evaluation:
             "unverifiable": sum(1 for r in self.results if r.status == "unverifiable"),
             "errors": sum(1 for r in fails if r.severity == "error"),
             "warnings": sum(1 for r in fails if r.severity == "warning"),
+            "missing": len(self.missing),
         }
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {"results": [r.to_json_dict() for r in self.results], "summary": self.summary()}
+        return {
+            "verdict": self.verdict,
+            "results": [r.to_json_dict() for r in self.results],
+            "missing": [a.to_json_dict() for a in self.absent],
+            "summary": self.summary(),
+        }
 
     def to_json(self) -> str:
         return dumps(self.to_json_dict())
+
+
+def verdict(ok: bool, incomplete: bool) -> Verdict:
+    """The one rule: not ok is ``fail``; ok with something unverifiable is ``incomplete``; else ``pass``."""
+    return "fail" if not ok else "incomplete" if incomplete else "pass"
+
+
+VERDICT_TEXT: dict[str, Text] = {
+    "pass": Text("通过", "passed"),
+    "fail": Text("未通过", "FAILED"),
+    "incomplete": Text("不完整（无法全部核验）", "INCOMPLETE (not every check could be verified)"),
+}
+"""How a verdict is said in the summary lines."""
 
 
 def dumps(data: object) -> str:
@@ -200,12 +240,15 @@ def _jv(value: object) -> object:
 
 __all__ = [
     "NO_PREVIOUS",
+    "VERDICT_TEXT",
     "CheckResult",
     "Comparison",
     "Evaluation",
     "Involved",
     "Status",
     "Truth",
+    "Verdict",
     "dumps",
     "dumps_line",
+    "verdict",
 ]

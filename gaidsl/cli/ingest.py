@@ -18,9 +18,11 @@ also ``summary.csv`` and ``summary.html``. Existing files are never overwritten 
 written then); every file is written atomically. Every report is also checked (``--no-check`` skips it), last
 year's report of the same body serving as ``previous`` when it is among the inputs.
 
-Exit codes: 0 every report read completely and no error-severity check fails; 1 a report has cells not read or a
-failing check; 2 usage, a spec that cannot be read or used (errors, a migration, a data file), or an input that
-cannot be read at all.
+Exit codes: 0 every report read completely, no error-severity check fails and no required item is missing; 1 a
+report has cells not read, a failing check or a missing required item (its verdict 未通过 fail); 2 usage, a spec that
+cannot be read or used (errors, a migration, a data file), or an input that cannot be read at all. The summary
+(summary.csv, summary.html) gives each report's verdict: pass, fail, or incomplete (some checks unverifiable for blank
+or unknown values).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.evaluate import dumps
+from gaidsl.checking.results import VERDICT_TEXT
 from gaidsl.cli import output
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
@@ -189,6 +192,8 @@ def reading_json(item: Any) -> str:
     data["previous"] = item.previous
     if item.evaluation is not None:
         data["checks"] = item.evaluation.summary()
+        data["verdict"] = item.evaluation.verdict
+        data["missing"] = [a.to_json_dict() for a in item.evaluation.absent]
         data["failed"] = [r.to_json_dict() for r in item.evaluation.failures]
     return dumps(data) + "\n"
 
@@ -238,11 +243,14 @@ def reading_log(item: Any, lang: str) -> str:
             say(
                 lang,
                 f"校验：{s['results']} 项，通过 {s['pass']}，未通过 {s['fail']}（错误 {s['errors']}、警告 "
-                f"{s['warnings']}），无法核验 {s['unverifiable']}",
+                f"{s['warnings']}），无法核验 {s['unverifiable']}；结论：{VERDICT_TEXT[item.evaluation.verdict].zh}",
                 f"checks: {s['results']} results, {s['pass']} pass, {s['fail']} fail ({s['errors']} errors, "
-                f"{s['warnings']} warnings), {s['unverifiable']} unverifiable",
+                f"{s['warnings']} warnings), {s['unverifiable']} unverifiable; verdict: "
+                f"{VERDICT_TEXT[item.evaluation.verdict].en}",
             ),
         ]
+        for absent in item.evaluation.absent:
+            lines.append(f"  {absent.severity}[{absent.code}]: {say(lang, absent.message.zh, absent.message.en)}")
         if item.previous:
             lines.append(say(lang, f"上年报告：{item.previous}", f"last year's report: {item.previous}"))
         for result in item.evaluation.failures:
@@ -277,14 +285,20 @@ def _table(items: list[Any], args: argparse.Namespace) -> None:
             out_line(f"{item.path}: {item.error.render(args.lang) if item.error else 'unreadable'}")
             continue
         failed = data["failed_checks"] or "—"
+        said = VERDICT_TEXT.get(data["verdict"])
+        verdict_zh = f" · 结论：{said.zh}" if said else ""
+        verdict_en = f" · verdict: {said.en}" if said else ""
+        missing_zh = f" · 缺少必填项：{data['missing']}" if data["missing"] else ""
+        missing_en = f" · required items missing: {data['missing']}" if data["missing"] else ""
         out_line(
             say(
                 args.lang,
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · {data['version']} 版 · 读取 "
-                f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 未通过：{failed}",
+                f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 未通过：{failed}"
+                f"{missing_zh}{verdict_zh}",
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · version {data['version']} · read "
                 f"{data['read']}/{data['cells']} (blank {data['blank']}, not read {data['unread']}) · "
-                f"failing: {failed}",
+                f"failing: {failed}{missing_en}{verdict_en}",
             )
         )
     counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}

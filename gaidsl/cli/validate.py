@@ -2,10 +2,14 @@
 
 DATA are files and folders; the records gaidsl writes beside reports are skipped and each report is paired with
 its own last year's report (:mod:`gaidsl.cli.data_files`); ``--previous`` gives one to the reports without.
-Text output groups failures by section and table and names cells by their labels, with both sides' values and the
-difference; warnings and unverifiable checks are counted in a summary. ``--format json`` lists every result.
-Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read or
-used (the spec has errors, is not a spec, names nothing that ships; then nothing but the diagnostics is written).
+Text output names the required items a report lacks, groups failures by section and table and names cells by their
+labels, with both sides' values and the difference; warnings and unverifiable checks are counted in a summary line
+that ends in the report's verdict: 通过 pass, 未通过 fail (an error-severity check fails or a required item is
+missing), 不完整 incomplete (nothing fails, but some checks could not be verified for blank or unknown values).
+``--format json`` lists every result, the missing items and the verdicts.
+Exit codes: 0 pass or incomplete (``--strict``: 1 for incomplete), 1 fail, 2 when the spec or a data file cannot be
+read or used (the spec has errors, is not a spec, names nothing that ships; then nothing but the diagnostics is
+written).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.checking.report import Report
+from gaidsl.checking.results import VERDICT_TEXT, Verdict
 from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import failure_lines, pick
@@ -68,6 +73,11 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
     parser.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 for an incomplete report too (some checks unverifiable for blank or unknown values)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -97,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_INPUT
     if wide:
-        return run_wide(args, spec, engine, url, wide[0])
+        return exit_for(run_wide(args, spec, engine, url, wide[0]), args.strict)
     found_previous = read_previous(args.previous, spec, spec.file, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
     paired = {
@@ -156,7 +166,22 @@ def run(args: argparse.Namespace) -> int:
             show(_summary_table(spec, evaluations, lang))
         for line in describe_unexpected(files, surprises, lang):
             show(line)
-    return EXIT_OK if all(e.ok for _, _, e in evaluations) and not surprises else EXIT_PROBLEMS
+    code = exit_for(overall([e.verdict for _, _, e in evaluations]), args.strict)
+    return EXIT_PROBLEMS if surprises else code
+
+
+def overall(verdicts: Sequence[Verdict]) -> Verdict:
+    """The verdict of a batch: fail if any report fails, else incomplete if any is, else pass."""
+    return "fail" if "fail" in verdicts else "incomplete" if "incomplete" in verdicts else "pass"
+
+
+def exit_for(verdict: Verdict | int, strict: bool) -> int:
+    """0 for pass, 1 for fail, incomplete 0 (1 with ``--strict``); an exit code given stays as it is."""
+    if isinstance(verdict, int):
+        return verdict
+    if verdict == "fail" or (verdict == "incomplete" and strict):
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def _fail_input(
@@ -221,10 +246,12 @@ def _json(
         reports.append(
             {
                 "file": path,
+                "verdict": evaluation.verdict,
                 "previous": files.previous.get(path) if files else None,
                 "ok": evaluation.ok,
                 **_expected_json(files, surprises or {}, path),
                 "summary": summary,
+                "missing": [a.to_json_dict() for a in evaluation.absent],
                 "diagnostics": [to_json(d) for d in item.diagnostics],
                 "exempt": exempted[path].to_json_dict() if exempted and path in exempted else [],
             }
@@ -237,6 +264,7 @@ def _json(
         "previous_migration": (
             {"file": args.previous_migration, **migrated.to_json_dict()} if migrated is not None else None
         ),
+        "verdict": overall([e.verdict for _, _, e in evaluations]),
         "ok": all(e.ok for _, _, e in evaluations),
         "results": results,
         "reports": reports,
@@ -284,10 +312,23 @@ def _text(
                 f"== {path} =="
                 + (say(lang, f"（上年报告 {earlier}）", f" (last year's: {earlier})") if earlier else "")
             )
+        lines.extend(_absent(evaluation, lang))
         lines += failure_lines(spec, evaluation.failures, lang)
         lines.extend(_unverifiable(evaluation, lang))
         lines.append(_summary_line(path, evaluation, lang))
         show("\n".join(lines))
+
+
+def _absent(evaluation: Evaluation, lang: Lang) -> list[str]:
+    """The required items the report lacks (errors) or gives as unknown, each with its code and label."""
+    if not evaluation.absent:
+        return []
+    missing = len(evaluation.missing)
+    lines = [pick(f"缺少必填项（{missing} 项）：", f"required items missing ({missing}):", lang)] if missing else []
+    for absent in evaluation.absent:
+        head = say(lang, "错误" if absent.status == "missing" else "提示", absent.severity, sep=" ")
+        lines.append(f"  {head}[{absent.code}]: {absent.message.pick(lang)}")
+    return lines
 
 
 def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
@@ -312,15 +353,16 @@ def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
 
 def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
     s = evaluation.summary()
-    verdict_zh = "通过" if evaluation.ok else "未通过"
-    verdict_en = "ok" if evaluation.ok else "FAILED"
+    said = VERDICT_TEXT[evaluation.verdict]
+    missing_zh = f"缺少 {s['missing']} 项必填内容，" if s["missing"] else ""
+    missing_en = f"{s['missing']} required items missing, " if s["missing"] else ""
     zh = (
-        f"{path}: {verdict_zh}：{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
+        f"{path}: {said.zh}：{missing_zh}{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
         f"{s['pass']} 项通过（共 {s['results']} 项）"
     )
     en = (
-        f"{path}: {verdict_en}: {s['errors']} errors, {s['warnings']} warnings, {s['unverifiable']} unverifiable, "
-        f"{s['pass']} passed ({s['results']} results)"
+        f"{path}: {said.en}: {missing_en}{s['errors']} errors, {s['warnings']} warnings, "
+        f"{s['unverifiable']} unverifiable, {s['pass']} passed ({s['results']} results)"
     )
     return pick(zh, en, lang)
 
@@ -387,8 +429,9 @@ def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluatio
         lines.append(
             f"{check.key:<{width}}  {check.severity:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}"
         )
-    failed = sum(1 for _, _, e in evaluations if not e.ok)
-    zh = f"共 {len(evaluations)} 个文件：{len(evaluations) - failed} 个通过，{failed} 个未通过"
-    en = f"{len(evaluations)} files: {len(evaluations) - failed} ok, {failed} failed"
+    verdicts = [e.verdict for _, _, e in evaluations]
+    passed, failed, incomplete = (verdicts.count(v) for v in ("pass", "fail", "incomplete"))
+    zh = f"共 {len(evaluations)} 个文件：{passed} 个通过，{failed} 个未通过，{incomplete} 个不完整（无法全部核验）"
+    en = f"{len(evaluations)} files: {passed} pass, {failed} fail, {incomplete} incomplete"
     lines.append(pick(zh, en, lang))
     return "\n".join(lines)

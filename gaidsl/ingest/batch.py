@@ -25,6 +25,7 @@ from tqdm import tqdm  # type: ignore[import-untyped]
 from gaidsl.checking.evaluate import Evaluation, evaluate
 from gaidsl.checking.files import spreadsheet_row, spreadsheet_writer
 from gaidsl.checking.report import Missing
+from gaidsl.checking.results import VERDICT_TEXT
 from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.model import LogEntry
 from gaidsl.ingest.normalise import label_key
@@ -214,6 +215,7 @@ def check_all(items: Sequence[Item], progress: Progress | None = None) -> list[I
 COLUMNS = (
     "file",
     "status",
+    "verdict",
     "body",
     "year",
     "version",
@@ -231,6 +233,7 @@ COLUMNS = (
     "text_warnings",
     "previous",
     "failed_checks",
+    "missing",
     "reason",
 )
 
@@ -272,6 +275,8 @@ def row(item: Item) -> dict[str, Any]:
         text_warnings=sum(1 for c in item.result.text_checks if c.status == "fail"),
         previous=item.previous or "",
         failed_checks=";".join(failed_checks(item.evaluation)),
+        verdict=item.evaluation.verdict if item.evaluation else "",
+        missing=";".join(a.key for a in item.evaluation.missing) if item.evaluation else "",
     )
     return data
 
@@ -327,7 +332,10 @@ def summary_html(items: Sequence[Item], title: str = "gaidsl ingest") -> str:
         reports.append({"row": data, "cells": cells, "log": log})
     counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}
     template = env.get_template("summary.html.j2")
-    return template.render(title=title, reports=reports, checks=failing, counts=counts, total=len(items))
+    verdicts = {k: f"{t.zh} / {t.en}" for k, t in VERDICT_TEXT.items()}
+    return template.render(
+        title=title, reports=reports, checks=failing, counts=counts, total=len(items), verdicts=verdicts
+    )
 
 
 def default_progress(total: int, wanted: bool | None, label: str = "") -> Progress:

@@ -389,6 +389,16 @@ CATALOG: dict[str, Template] = {
         "「{label}」（{key}）的值 {value} 有 {places} 位小数，数字最多 {limit} 位小数",
         "{key} ({label}): {value} has {places} decimal places; a number has at most {limit}",
     ),
+    "GAI726": Template(
+        "data",
+        "缺少必填表「{label}」（{key}，{part}）：其单元格全部空白",
+        "required table {key} ({label}, {part}) is missing: every one of its cells is blank",
+    ),
+    "GAI727": Template(
+        "data",
+        "必填{what}「{label}」（{key}）标为未知，无法核验",
+        "required {what_en} {key} ({label}) is marked unknown and cannot be verified",
+    ),
     # ---- command-line inputs: which file, and the right kind of file for the verb
     "GAI801": Template(
         "input",
