@@ -71,12 +71,13 @@ def test_bad_reports_raise_report_error_with_the_diagnostics(spec: gaidsl.Spec, 
 
 
 def test_data_warnings_are_python_warnings(spec: gaidsl.Spec) -> None:
-    data = {"format": "gov_info_disclosure", "version": "2021", "fields": {"body": "某局", "year": 2023}}
+    data = {"fields": {"body": "某局", "year": 2023}}  # no format id and no version: two GAI717 warnings
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         gaidsl.load_report(spec, data)
     found = [w.message for w in caught if isinstance(w.message, gaidsl.ReportWarning)]
-    assert found and all(w.diagnostic.severity == "warning" for w in found)
+    assert [w.diagnostic.code for w in found] == ["GAI717", "GAI717"]
+    assert all(w.diagnostic.severity == "warning" for w in found)
 
 
 def test_spec_errors_and_a_migration_given_as_a_spec(tmp_path: Path) -> None:
