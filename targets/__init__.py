@@ -18,6 +18,7 @@ import jinja2
 from gaidsl.checking.report import Report
 from gaidsl.forms.layout import Layout, layout
 from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
 
 Content = str | bytes
 """A file's content: text (written as UTF-8) or bytes (the same alias as :data:`gaidsl.cli.output.Content`)."""
@@ -27,6 +28,15 @@ Emit = Callable[[ir.Spec], Files]
 """Build: the files of a spec (``gaidsl build``)."""
 Render = Callable[[ir.Spec, Report | None], Content]
 """Render: a report (``None``: a blank one) drawn in the target's format (``gaidsl render``)."""
+
+
+class Unrenderable(Exception):
+    """A target that cannot make its output on this machine (a PDF with no font for the report's text): ``message``
+    says why and what to install, in Chinese and English. The CLI prints it and exits 2; nothing is written."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
+        self.message = message
 
 
 @attrs.frozen

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 
-from gaidsl.targets import Target
+from gaidsl.checking.report import Report
+from gaidsl.language import ir
+from gaidsl.targets import Content, Target
 from gaidsl.targets.docx import target as docx
 from gaidsl.targets.html import target as html
 from gaidsl.targets.html_form import target as html_form
@@ -37,3 +39,33 @@ TARGETS: tuple[Target, ...] = (
 def available() -> dict[str, Target]:
     """Every target, by name, in alphabetical order (what ``gaidsl build --target all`` builds, in this order)."""
     return {target.name: target for target in sorted(TARGETS, key=lambda t: t.name)}
+
+
+RENDERINGS: dict[str, tuple[str, str]] = {  # what `gaidsl render --to` and `gaidsl.render(to=)` name → (target, suffix)
+    "html": ("html", ".html"),
+    "md": ("markdown", ".md"),
+    "txt": ("text", ".txt"),
+    "docx": ("docx", ".docx"),
+    "pdf": ("pdf", ".pdf"),
+    "xlsx": ("xlsx", ".xlsx"),
+    "form": ("html-form", ".form.html"),
+}
+BINARY = ("docx", "pdf", "xlsx")
+"""The renderings that are bytes, not text."""
+
+
+def renderer(target: str) -> Target:
+    """A report-rendering target by name (one whose ``render`` is set: every target a rendering names)."""
+    found = available()[target]
+    if found.render is None:
+        raise ValueError(f"the {target} target renders no report")
+    return found
+
+
+def render(spec: ir.Spec, report: Report | None, to: str) -> Content:
+    """``report`` (``None``: blank) rendered as ``to`` (a key of :data:`RENDERINGS`: html, md, txt, docx, pdf …)."""
+    if to not in RENDERINGS:
+        raise ValueError(f"unknown rendering {to!r}: one of {', '.join(RENDERINGS)}")
+    draw = renderer(RENDERINGS[to][0]).render
+    assert draw is not None  # renderer() checked it
+    return draw(spec, report)

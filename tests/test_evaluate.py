@@ -343,7 +343,9 @@ def test_results_to_json_are_exact() -> None:
     assert eq["values"] == {"m.z": Decimal("7730.30"), "m.x": Decimal("7730.28"), "m.y": Decimal("0.10")}
     assert eq["difference"] == Decimal("-0.08")
     assert set(eq) >= {"check", "severity", "status", "position", "cells", "values", "message", "left", "right"}
-    assert set(document["summary"]) == {"results", "pass", "fail", "unverifiable", "errors", "warnings"}
+    assert set(document["summary"]) == {"results", "pass", "fail", "unverifiable", "errors", "warnings", "missing"}
+    assert document["verdict"] == evaluation.verdict == "fail"  # the spec's required field year is not given
+    assert document["missing"] == [json.loads(json.dumps(a.to_json_dict())) for a in evaluation.absent]
 
 
 _TRUE = st.decimals(min_value=0, max_value=100000, places=6, allow_nan=False, allow_infinity=False)

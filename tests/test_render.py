@@ -3,16 +3,22 @@ plain text follows the published convention; the CLI writes atomically and never
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import itertools
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
 import pytest
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
+from gaidsl.cli.main import main
+from gaidsl.language.source import display_width
 from gaidsl.sampling.samples import valid_reports
 from tests.render_support import SPEC_FILES, spec, target
 from tests.support import DATA, run_cli
@@ -53,13 +59,31 @@ def test_render_every_format(tmp_path: Path, name: str, fmt: str) -> None:
     assert run_cli("render", str(SPEC_FILES[name]), str(data), "--to", fmt, "-o", str(out), "--force").code == 0
 
 
-def test_text_formats_go_to_stdout_and_binary_beside_the_data(tmp_path: Path) -> None:
+def test_text_formats_go_to_stdout_and_binary_ones_never_beside_the_data(tmp_path: Path) -> None:
     data = tmp_path / "jiujia.json"
     data.write_bytes(DATA_2021.read_bytes())
     run = run_cli("render", str(SPEC_FILES["2021"]), str(data), "--to", "txt")
     assert run.code == 0 and run.out.startswith("九甲镇人民政府2023年政府信息公开工作年度报告\n")
-    run = run_cli("render", str(SPEC_FILES["2021"]), str(data), "--to", "docx")
-    assert run.code == 0 and (tmp_path / "jiujia.docx").exists()
+    # standard output is a terminal: binary output is refused with a request for -o, and nothing is written
+    terminal = _Terminal(io.BytesIO(), encoding="utf-8")
+    with contextlib.redirect_stdout(terminal), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = main(["render", str(SPEC_FILES["2021"]), str(data), "--to", "docx", "--lang", "en"])
+    assert code == 2 and "-o FILE" in err.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jiujia.json"]
+    # standard output is a pipe: the bytes go down it (gaidsl render … --to docx > report.docx)
+    piped = subprocess.run(
+        [sys.executable, "-m", "gaidsl", "render", str(SPEC_FILES["2021"]), str(data), "--to", "docx"],
+        capture_output=True,
+        check=False,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith(b"PK") and b"word/document.xml" in piped.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jiujia.json"]
+
+
+class _Terminal(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        return True
 
 
 def test_unreadable_inputs_exit_2_without_traceback(tmp_path: Path) -> None:
@@ -92,9 +116,8 @@ def test_blank_is_blank_and_unknown_is_marked_in_every_format() -> None:
     base = sample("2021")
     report = _with(base, **{"requests.received.natural": BLANK, "requests.received.business": UNKNOWN})
     txt = target("text").render(s, report)
-    lines = txt.splitlines()
-    row = lines.index("\t一、本年新收政府信息公开申请数量")
-    assert lines[row + 1] == "\t" and lines[row + 2] == "\t未知"
+    [row] = [cells(line) for line in txt.splitlines() if "一、本年新收政府信息公开申请数量" in line]
+    assert row[:3] == ["一、本年新收政府信息公开申请数量", "", "未知"]
     html = target("html").render(s, report)
     assert re.search(r'data-cell="requests.received.natural"></td>', html)
     assert re.search(r'data-cell="requests.received.business"><span class="unknown"[^>]*>未知</span>', html)
@@ -118,37 +141,92 @@ def test_blank_is_blank_and_unknown_is_marked_in_every_format() -> None:
 def test_blank_report_has_no_zeros() -> None:
     s = spec("2021")
     txt = target("text").render(s, None)
-    assert "\t0" not in txt
+    assert not [c for line in txt.splitlines() if line.startswith("|") for c in cells(line) if c == "0"]
     assert ">0<" not in target("html").render(s, None)
 
 
 # ------------------------------------------------------------------------------------------------ published convention
 
 
-def _word_text_tables(text: str) -> list[str]:
-    """The table lines (from part 二 to part 五) of a Word-to-text report, with words that Word wrapped inside a
-    cell joined again (a line without the leading tab continues the previous cell)."""
+def cells(line: str) -> list[str]:
+    """The cells of a table line of the text rendering (``| a | b |``)."""
+    return [c.strip() for c in line.strip().removeprefix("|").removesuffix("|").split("|")]
+
+
+def _word_text_rows(text: str) -> list[list[str]]:
+    """The table rows (from part 二 to part 五) of a Word-to-text report, each as its cells (a cell per tab-indented
+    line; empty lines, which Word writes for a cell merged from the row above, left out; words Word wrapped inside a
+    cell joined again), and the block titles (第二十条第（…）项) as rows of their own."""
     lines = text.splitlines()
     start = lines.index("二、主动公开政府信息情况")
     end = next(i for i, line in enumerate(lines) if line.startswith("五、"))
-    out: list[str] = []
-    for line in lines[start:end]:
-        wrapped = line and not line.startswith("\t") and not re.match("[一二三四]、", line)
-        if wrapped and out and out[-1].startswith("\t"):
-            out[-1] += line  # a cell's text wrapped by Word
-        else:
-            out.append(line)
-    return out
+    rows: list[list[str]] = []
+    current: list[str] = []
+    for line in lines[start + 1 : end]:
+        if re.match("[一二三四]、", line):
+            continue
+        if not line:
+            if current:
+                rows.append(current)
+            current = []
+        elif not line.startswith("\t"):
+            current[-1] += line  # a cell's text wrapped by Word
+        elif line.strip():
+            current.append(line.strip())
+    return rows
 
 
-def test_plain_text_tables_follow_the_published_report_line_for_line() -> None:
+def _text_rows(text: str) -> list[list[str]]:
+    """The same from the text rendering: a table line's cells (empty ones only where a value is blank), a title line."""
+    lines = text.splitlines()
+    start = lines.index("二、主动公开政府信息情况")
+    end = next(i for i, line in enumerate(lines) if line.startswith("五、"))
+    rows = []
+    for line in lines[start + 1 : end]:
+        if line.startswith("|"):
+            rows.append(cells(line))
+        elif line and not re.match("[一二三四]、", line):
+            rows.append([line])
+    return rows
+
+
+def test_plain_text_tables_hold_the_published_reports_cells_row_for_row() -> None:
     from gaidsl.checking.data import load_report
 
     published = (DATA / "reports" / "000_a7bba7f129f6cee5.txt").read_text(encoding="utf-8")
     published = published.replace("\t\n0\n\n\n", "\t0\n\n")  # the one value Word split with a stray line break
     ours = target("text").render(spec("2021"), load_report(DATA_2021, spec("2021")))
     assert ours.splitlines()[0] == "九甲镇人民政府2023年政府信息公开工作年度报告"
-    assert _word_text_tables(ours) == _word_text_tables(published)
+    assert _text_rows(ours) == _word_text_rows(published)
+
+
+VALUE = re.compile(r"^(-?[0-9][0-9.]*|未知|—|)$")
+
+
+def _bars(line: str) -> list[int]:
+    """The display columns of a line's ``|``."""
+    return [display_width(line[:i]) for i, ch in enumerate(line) if ch == "|"]
+
+
+def test_plain_text_tables_are_aligned_columns() -> None:
+    report = attrs.evolve(sample("2021"), values={**sample("2021").values, "requests.received.business": UNKNOWN})
+    ours = target("text").render(spec("2021"), report)
+    tables: list[list[str]] = [[]]
+    for line in ours.splitlines():
+        if line.startswith("|"):
+            tables[-1].append(line)
+        elif tables[-1]:
+            tables.append([])
+    assert len([t for t in tables if t]) == 6  # part 二's four blocks, part 三, part 四
+    for table in filter(None, tables):
+        assert len({display_width(line) for line in table}) == 1, table  # every line as wide as the others
+        value_rows = [line for line in table if VALUE.match(cells(line)[-1])]
+        assert value_rows
+        values = min(sum(1 for _ in itertools.takewhile(VALUE.match, reversed(cells(r)))) for r in value_rows)
+        bars = {tuple(_bars(line)[-values - 1 :]) for line in value_rows}
+        assert len(bars) == 1, table  # the value columns line up in every row
+    value_line = next(line for line in ours.splitlines() if "一、本年新收政府信息公开申请数量" in line)
+    assert re.search(r"\|\s+未知 \|", value_line)  # values right-aligned, unknown marked
 
 
 # ---------------------------------------------------------------------------------------------------- gaidsl readback

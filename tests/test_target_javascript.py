@@ -126,7 +126,9 @@ def test_command_line(built: dict[str, Any], tmp_path: Path) -> None:
         "unverifiable": line["summary"]["unverifiable"],
         "errors": 0,
         "warnings": 0,
+        "missing": 0,
     }
+    assert line["verdict"] == "pass" and line["missing"] == []
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
     data["values"]["requests.received.natural"] = 5
     broken = tmp_path / "broken.json"

@@ -126,7 +126,8 @@ BAD_INPUTS = {
     "decimals": ('{"values": {"fees.administrative_fee.amount": 1.00001}}', "GAI707", "行政事业性收费"),
     "negative amount": ('{"values": {"fees.administrative_fee.amount": -1}}', "GAI705", "行政事业性收费"),
     "nan": ('{"values": {"requests.received.natural": NaN}}', "GAI708", "自然人"),
-    "huge": ('{"values": {"requests.received.natural": 1e30}}', "GAI709", "10^15"),
+    "huge": ('{"values": {"requests.received.natural": 1000000000000000}}', "GAI709", "10^15"),
+    "exponent": ('{"values": {"requests.received.natural": 1e1000000}}', "GAI704", "1e3"),
     "format": ('{"format": "other"}', "GAI710", "gov_info_disclosure"),
     "version": ('{"version": "2019"}', "GAI711", "2019"),
     "bool": ('{"values": {"requests.received.natural": false}}', "GAI712", "自然人"),
@@ -173,10 +174,10 @@ def test_unreadable_data_and_spec(tmp_path: Path) -> None:
 
 def test_warnings_of_the_data_file_go_to_stderr(tmp_path: Path) -> None:
     path = tmp_path / "partial.yaml"
-    path.write_text("format: gov_info_disclosure\nversion: 2021\nvalues:\n  requests.received.natural: 0\n", "utf-8")
+    path.write_text("values:\n  requests.received.natural: 0\n", "utf-8")
     run = run_cli("validate", SPEC, str(path))
-    assert run.code == 0
-    assert "GAI714" in run.err and "报告主体" in run.err
+    assert "GAI717" in run.err and "格式标识" in run.err  # no format id given: a warning of the reader
+    assert run.code == 1 and "GAI714" in run.out and "报告主体" in run.out  # required fields missing: errors
 
 
 def test_examples_in_the_data_format_doc_validate(tmp_path: Path) -> None:
@@ -189,15 +190,20 @@ def test_examples_in_the_data_format_doc_validate(tmp_path: Path) -> None:
     examples = [(kind, text) for kind, text in examples if not text.startswith("report_id,")]
     assert [kind for kind, _ in examples] == ["json", "yaml", "csv"] and len(wide) == 1
     (tmp_path / "wide.csv").write_text(wide[0], encoding="utf-8")
+    # The examples are abridged: they read, no check fails, and what they leave out is named (required items).
     run = run_cli("validate", SPEC, str(tmp_path / "wide.csv"), "--format", "json")
-    assert run.code == 0 and json.loads(run.out)["summary"]["reports"] == 2, run.out + run.err
+    document = json.loads(run.out)
+    assert document["summary"]["reports"] == 2 and document["summary"]["errors"] == 0, run.out + run.err
+    assert run.code == 1 and {m["code"] for m in document["missing"]} <= {"GAI714", "GAI720", "GAI726", "GAI727"}
     for index, (kind, text) in enumerate(examples):
         path = tmp_path / f"example{index}.{kind}"
         path.write_text(text, encoding="utf-8")
         run = run_cli("validate", SPEC, str(path), "--format", "json")
-        assert run.code == 0, run.out + run.err
         document = json.loads(run.out)
-        assert document["summary"]["fail"] == 0 and document["summary"]["pass"] > 0
+        assert document["summary"]["fail"] == 0 and document["summary"]["pass"] > 0, run.out + run.err
+        [report] = document["reports"]
+        assert report["missing"] and {m["code"] for m in report["missing"]} <= {"GAI714", "GAI720", "GAI726", "GAI727"}
+        assert run.code == 1 and report["verdict"] == "fail"
 
 
 def test_failures_grouped_once_per_section_in_document_order(tmp_path: Path) -> None:
@@ -375,7 +381,8 @@ def test_wide_csv_output_files_and_json(wide: tuple[Path, set[tuple[str, str, st
     assert reference.code == 1
     with open(out, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert {r["status"] for r in rows} >= {"pass", "fail"} and all(r["message_en"] for r in rows)
+    assert {r["status"] for r in rows} >= {"pass", "fail"}
+    assert all(bool(r["message_en"]) == (r["status"] == "fail") for r in rows)  # words for failures (issue 14)
     summary = json.loads(reference.out)["summary"]
     assert summary["pass"] + summary["fail"] + summary["unverifiable"] == len(rows)
 

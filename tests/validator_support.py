@@ -340,8 +340,8 @@ def number(rnd: random.Random, cell_type: ir.CellType) -> Any:
         return Decimal(f"{value:f}.0")  # 12.0 in a count: whole, read as 12
     if form == 16 and value == 0:
         return rnd.choice(["-0", Decimal("-0")] if kind != "amount" else ["-0.0", Decimal("-0.00"), Decimal("0.000")])
-    if form == 17 and value != 0 and value == value.to_integral_value():
-        return f"{value.normalize():E}".replace("E+", "e")  # 1.2e1
+    if form == 17 and value >= 0:  # the odd forms every reader accepts (docs/data-format.md)
+        return rnd.choice([f"+{value:f}", f"00{value:f}", f"\u3000{value:f}\u00a0"])
     return value
 
 

@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gaidsl.checking.data import load_report  # noqa: E402
-from gaidsl.cli.render import render, renderer  # noqa: E402
 from gaidsl.migrations.documents import compile_file  # noqa: E402
 from gaidsl.targets.docx.target import form as docx_form  # noqa: E402
+from gaidsl.targets.registry import render, renderer  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -2,6 +2,7 @@
 verdict out.
 
 Reading data files (JSON, YAML, CSV, wide CSV) into the one report model, the reference evaluator (:mod:`.evaluate`)
-that every generated validator is tested against, and its findings in words (:mod:`.explain`). May import only
+that every generated validator is tested against, its findings in words (:mod:`.explain`), and what a spec requires
+of every report with the verdict it earns (:mod:`.required`, :class:`~.results.Evaluation`). May import only
 ``gaidsl.language``.
 """

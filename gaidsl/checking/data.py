@@ -25,7 +25,7 @@ import itertools
 import os
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -48,13 +48,22 @@ from gaidsl.language.source import SourceFile, Span
 
 MAX_MAGNITUDE = Decimal(10) ** 15
 """Every number must be below this in magnitude (absurd values are typing errors, and 15 digits fit every target)."""
+MAX_PLACES = 12
+"""Every number has at most this many digits after the decimal point: with the 15 before it, a number fits the
+28 significant digits of Python's default decimal context, so no reader ever rounds one (and no written form, however
+long, costs more than reading its text)."""
 
 SUGGESTIONS = 10
 """Unknown keys of a file that get a 'did you mean' at most (a search compares with every key of the spec)."""
 
 TOP_KEYS = ("format", "version", "fields", "texts", "values")
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+NUMBER_FORM = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+"""How a number is written (after spaces at its ends are taken off), in every reader: ASCII digits with an optional
+sign and decimal point. No exponent (``1e3``: a spreadsheet's ``1.23E+14`` has lost digits), no separators
+(``1_000``, ``1,000``), no other digits (``１２``). See the table in docs/data-format.md."""
+_NUMBER = re.compile(NUMBER_FORM)
+_EXPONENT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
 _NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity|\.nan|\.inf)", re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -151,6 +160,17 @@ def read_entry(spec: ir.Spec, key: str, text: str) -> tuple[object, tuple[Diagno
 # ---------------------------------------------------------------------------------------------------- the reader
 
 
+def _form_help(text: str) -> Text:
+    """What to write instead of ``text``, which is not a number as gaidsl reads one."""
+    if _EXPONENT.fullmatch(text):
+        return Text(
+            "请写出完整的数，不用科学计数法：写 1000 而不是 1e3（电子表格显示的 1.23E+14 已丢失数字）",
+            "write the number out in full, not in scientific notation: 1000, not 1e3 "
+            "(a spreadsheet's 1.23E+14 has lost digits)",
+        )
+    return Text("只写阿拉伯数字，不带单位或千位分隔符，如 1234", "write digits only, no unit or separators: 1234")
+
+
 def _show(value: object) -> str:
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
@@ -185,13 +205,8 @@ class _Reader:
             self.diagnostics.append(warning("GAI717", None, what="格式标识", what_en="format id", expected=spec.id))
         if self.version is None:
             self.diagnostics.append(warning("GAI717", None, what="版本", what_en="version", expected=spec.version))
-        for field in spec.fields.values():
-            if field.required and self.fields.get(field.key, BLANK) is BLANK:
-                self.diagnostics.append(warning("GAI714", None, key=field.key, label=field.label))
-        for block in spec.texts.values():
-            present = self.texts.get(block.key, BLANK)
-            if block.required and (present is BLANK or (isinstance(present, str) and not present.strip())):
-                self.diagnostics.append(warning("GAI720", None, key=block.key, label=block.label or block.key))
+        # Required fields, texts and tables left out are not the reader's business: reading succeeds and the
+        # evaluation finds them missing, an error (gaidsl.checking.required).
         self.diagnostics.sort(key=lambda d: d.span.start if d.span else -1)
         if has_errors(self.diagnostics):
             return Loaded(None, tuple(self.diagnostics), self.source)
@@ -360,37 +375,24 @@ class _Reader:
             if text == UNKNOWN_MARKER:
                 return UNKNOWN
             if _NONFINITE.fullmatch(text):
-                self.problem_at("GAI708", span, {**args, "value": text})
+                self.problem_at("GAI708", span, {**args, "value": _show(text)})
                 return None
-            if not _NUMBER.fullmatch(text):
-                help = (
-                    Text(
-                        "只写阿拉伯数字，不带单位或千位分隔符，如 1234",
-                        "write digits only, no unit or separators: 1234",
-                    ),
-                )
-                self.problem_at("GAI704", span, {**args, "value": _show(text)}, help)
-                return None
-            raw = text
         else:
-            raw = node.raw
-        try:
-            value = Decimal(raw.replace("_", ""))
-        except InvalidOperation:
-            self.problem_at("GAI704", span, {**args, "value": _show(raw)})
+            text = node.raw  # a JSON or YAML number as written: the same forms as in a string
+        if not _NUMBER.fullmatch(text):
+            self.problem_at("GAI704", span, {**args, "value": _show(text)}, (_form_help(text),))
             return None
-        return self._checked(value, raw, type_, span, args)
+        return self._checked(Decimal(text), _show(text), type_, span, args)
 
     def _checked(
         self, value: Decimal, raw: str, type_: ir.CellType, span: Span, args: dict[str, object]
     ) -> Value | None:
-        if abs(value) >= MAX_MAGNITUDE:
-            self.problem_at("GAI709", span, {**args, "value": _show(raw)})
+        if value.copy_abs() >= MAX_MAGNITUDE:  # exact (abs() would round, and overflow on 1e1000000)
+            self.problem_at("GAI709", span, {**args, "value": raw})
             return None
         exponent = value.as_tuple().exponent
         assert isinstance(exponent, int)
-        if exponent > 0:
-            value = value.quantize(Decimal(1))
+        places = max(0, -exponent)
         if value.is_zero():
             value = value.copy_abs()  # -0 is 0
         whole = value == value.to_integral_value()
@@ -403,9 +405,11 @@ class _Reader:
         if type_.kind in ("count", "amount") and value < 0:
             self.problem_at("GAI705", span, {**args, "value": raw})
             ok = False
-        places = max(0, -exponent)
         if type_.kind == "amount" and type_.decimals is not None and places > type_.decimals:
             self.problem_at("GAI707", span, {**args, "value": raw, "decimals": type_.decimals, "places": places})
+            ok = False
+        elif ok and places > MAX_PLACES:
+            self.problem_at("GAI724", span, {**args, "value": raw, "places": places, "limit": MAX_PLACES})
             ok = False
         return value if ok else None
 

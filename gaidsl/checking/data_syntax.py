@@ -4,6 +4,10 @@ Python's ``json`` gives no positions and reads numbers as floats; this small rea
 of every key and value (for ``file:line:col`` in diagnostics), reads numbers as their exact text, flags duplicate
 keys instead of dropping them, and reads ``NaN``/``Infinity`` as non-finite values rather than syntax errors so
 the data checker can say what is wrong with them. YAML goes through PyYAML's composer, which keeps marks too.
+
+Both readers are bounded (the work and memory they take grow with the text, never faster): nesting deeper than
+:data:`MAX_NESTING` is a syntax error, and YAML's aliases and anchors (``&a``/``*a``, which let a few hundred bytes
+stand for gigabytes) and tags other than the standard ones are refused, as a data file never needs them.
 """
 
 from __future__ import annotations
@@ -11,10 +15,15 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import attrs
+import yaml  # type: ignore[import-untyped]
 
 from gaidsl.language.diagnostics import Text
+
+MAX_NESTING = 32
+"""Objects and arrays nested deeper than this are refused (a report is three levels deep; the readers recurse)."""
 
 
 @attrs.frozen
@@ -69,6 +78,12 @@ class _Json:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.depth = 0
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(*_too_deep())
 
     def fail(self, zh: str, en: str, offset: int | None = None) -> SyntaxProblem:
         return SyntaxProblem(self.pos if offset is None else offset, Text(zh, en))
@@ -113,11 +128,13 @@ class _Json:
 
     def object(self) -> Node:
         start = self.pos
+        self.enter()
         self.pos += 1
         items: list[tuple[str, int, int, Node]] = []
         self.skip()
         if self.text.startswith("}", self.pos):
             self.pos += 1
+            self.depth -= 1
             return Node("object", None, start, self.pos, items=())
         while True:
             self.skip()
@@ -139,16 +156,19 @@ class _Json:
                 continue
             if self.text.startswith("}", self.pos):
                 self.pos += 1
+                self.depth -= 1
                 return Node("object", None, start, self.pos, items=tuple(items))
             raise self.fail("应为逗号「,」或「}」", "expected ',' or '}'")
 
     def array(self) -> Node:
         start = self.pos
+        self.enter()
         self.pos += 1
         values: list[Node] = []
         self.skip()
         if self.text.startswith("]", self.pos):
             self.pos += 1
+            self.depth -= 1
             return Node("array", (), start, self.pos)
         while True:
             values.append(self.value())
@@ -158,6 +178,7 @@ class _Json:
                 continue
             if self.text.startswith("]", self.pos):
                 self.pos += 1
+                self.depth -= 1
                 return Node("array", tuple(values), start, self.pos)
             raise self.fail("应为逗号「,」或「]」", "expected ',' or ']'")
 
@@ -165,27 +186,100 @@ class _Json:
 # ---------------------------------------------------------------------------------------------------- YAML
 
 _YAML_TAG = "tag:yaml.org,2002:"
+_STANDARD_TAGS = frozenset(_YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "map", "seq"))
+
+
+def _too_deep() -> tuple[str, str]:
+    return (
+        f"嵌套超过 {MAX_NESTING} 层（报表数据只有三层）",
+        f"nested more than {MAX_NESTING} levels deep (report data has three)",
+    )
+
+
+class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """PyYAML's safe loader composing a bounded tree: no alias, no anchor, no tag but the standard ones, at most
+    MAX_NESTING levels. Refusals are :class:`SyntaxProblem` at the offending node."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+
+    def fetch_flow_collection_start(self, token_class: object) -> None:
+        """The scanner's own nesting of ``[`` and ``{``, stopped early: before handing on a ``[`` it reads ahead over
+        every ``[`` that follows (each may start a key) and rechecks them all at each, so a deep file would cost the
+        square of its depth before the composer sees the first node."""
+        if self.flow_level >= MAX_NESTING:
+            raise SyntaxProblem(self.get_mark().index, Text(*_too_deep()))
+        super().fetch_flow_collection_start(token_class)
+
+    def compose_node(self, parent: object, index: object) -> object:
+        event = self.peek_event()
+        offset = event.start_mark.index
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            why = Text(
+                "不接受 YAML 锚点和别名（&名称、*名称）：请把值直接写出",
+                "YAML anchors and aliases (&name, *name) are not accepted: write the values out",
+            )
+            raise SyntaxProblem(offset, why)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and tag not in _STANDARD_TAGS:
+            shown = str(tag).replace(_YAML_TAG, "!!")
+            why = Text(f"不接受 YAML 标签「{shown}」", f"the YAML tag '{shown}' is not accepted")
+            raise SyntaxProblem(offset, why)
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise SyntaxProblem(offset, Text(*_too_deep()))
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        return node
 
 
 def parse_yaml(text: str) -> Node:
-    import yaml  # type: ignore[import-untyped]
-
+    loader = _BoundedLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "syntax error"
-        raise SyntaxProblem(mark.index if mark else 0, Text(problem, problem)) from exc
+        raise SyntaxProblem(mark.index if mark else 0, _yaml_reason(exc.problem, exc.context, mark)) from exc
+    except yaml.reader.ReaderError as exc:
+        where = Text(f"第 {exc.position + 1} 个字符", f"character {exc.position + 1}")
+        reason = Text(f"{where.zh}：YAML 不允许的字符", f"{where.en}: {exc.reason}")
+        raise SyntaxProblem(exc.position, reason) from exc
     except yaml.YAMLError as exc:
-        raise SyntaxProblem(0, Text(str(exc), str(exc))) from exc
+        raise SyntaxProblem(0, Text("无法解析", str(exc))) from exc
+    finally:
+        loader.dispose()
     if root is None:
         return Node("null", None, 0, 0)
     return _yaml_node(root)
 
 
-def _yaml_node(node: object) -> Node:
-    import yaml  # type: ignore[import-untyped]
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "此处不能有「键: 值」（冒号位置不对，或上一行缩进有误）"),
+    ("could not find expected ':'", "缺少冒号「:」"),
+    ("cannot start any token", "此处的字符不能开始任何内容（YAML 不允许用制表符缩进）"),
+    ("expected <block end>", "缩进不一致"),
+    ("expected a comment or a line break", "多余的内容（应为注释或换行）"),
+    ("unexpected end of stream", "文件意外结束（引号或括号未闭合？）"),
+    ("found duplicate anchor", "重复的锚点"),
+    ("found undefined alias", "未定义的别名"),
+    ("expected ',' or ']'", "应为逗号「,」或「]」"),
+    ("expected ',' or '}'", "应为逗号「,」或「}」"),
+)
 
+
+def _yaml_reason(problem: str | None, context: str | None, mark: Any) -> Text:
+    """PyYAML's problem at its mark: the line and column in both languages, PyYAML's words in the English text (and
+    a Chinese rendering of the common ones in the Chinese)."""
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    english = problem or "syntax error"
+    if context:
+        english = f"{english} ({context})"
+    zh = next((z for e, z in _YAML_PROBLEMS if problem and e in problem), "无法解析")
+    return Text(f"第 {line} 行第 {column} 列：{zh}", f"line {line}, column {column}: {english}")
+
+
+def _yaml_node(node: object) -> Node:
     assert isinstance(node, yaml.Node)
     start, end = node.start_mark.index, node.end_mark.index
     if isinstance(node, yaml.MappingNode):

@@ -42,6 +42,7 @@ from decimal import Decimal
 
 from gaidsl.checking.explain import explain
 from gaidsl.checking.report import BLANK, FieldValue, Missing, Report
+from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
 from gaidsl.language import ir
 
@@ -52,7 +53,8 @@ PRECISION = 100
 
 
 def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> Evaluation:
-    """Evaluate every check of ``spec`` at every position over ``report`` (``previous``: last year's report)."""
+    """Evaluate every check of ``spec`` at every position over ``report`` (``previous``: last year's report), and
+    find the required items it lacks (:mod:`gaidsl.checking.required`)."""
     with decimal.localcontext() as ctx:
         ctx.prec = PRECISION
         results = tuple(
@@ -60,7 +62,7 @@ def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> E
             for check in spec.checks
             for instance in check.instances
         )
-    return Evaluation(results)
+    return Evaluation(results, absent_items(spec, report))
 
 
 def evaluate_check(

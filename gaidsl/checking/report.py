@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +34,8 @@ FieldValue = Decimal | str | Missing
 
 UNKNOWN_MARKER = "unknown"
 
-# Decimals travel through json.dumps as marked strings and are unquoted afterwards, so no float ever touches them.
+# Decimals travel through json.dumps as marked strings and are unquoted afterwards, so no float ever touches them
+# (exact_dumps makes sure no text of the data holds the mark).
 DECIMAL_MARK = "\u0001dec\u0001"
 DECIMAL_RE = re.compile('"\\\\u0001dec\\\\u0001(-?[0-9.]+)\\\\u0001dec\\\\u0001"')
 
@@ -53,7 +54,8 @@ class Report:
         return self.values.get(key, BLANK)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The canonical JSON form: numbers as JSON numbers (exact), blank as null, unknown as "unknown"."""
+        """The canonical JSON form as data: numbers as Decimals (:func:`exact_dumps` writes them as exact JSON
+        numbers), blank as None, unknown as "unknown"."""
         return self.as_data(json_value)
 
     def as_data(self, value: Callable[[object], object]) -> dict[str, Any]:
@@ -68,8 +70,7 @@ class Report:
 
     def to_json(self) -> str:
         """JSON text; decimals are written digit for digit as JSON numbers (``96171.60`` keeps its zero)."""
-        text = json.dumps(self.to_json_dict(), ensure_ascii=False, indent=2, default=json_default)
-        return DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
+        return exact_dumps(self.to_json_dict()) + "\n"
 
 
 def json_value(value: object) -> object:
@@ -77,9 +78,45 @@ def json_value(value: object) -> object:
         return None
     if value is UNKNOWN:
         return UNKNOWN_MARKER
-    if isinstance(value, Decimal):
-        return f"{DECIMAL_MARK}{value:f}{DECIMAL_MARK}"
     return value
+
+
+def exact_dumps(data: object, indent: int | None = 2, separators: tuple[str, str] | None = None) -> str:
+    """JSON text of ``data`` with every Decimal written digit for digit as a JSON number (never through float), every
+    text exactly as itself: the mark carrying decimals through ``json.dumps`` is one that no text of the data holds
+    (a text like ``"\\u0001dec\\u00011\\u0001dec\\u0001"`` stays a text)."""
+    held = [text for text in _texts(data) if "\x01" in text]
+    runs = [len(run) for text in held for run in re.findall("\x02+", text)]
+    mark = "\x01dec" + "\x02" * (max(runs, default=0) + 1) + "\x01" if held else DECIMAL_MARK  # a longer run: no text
+    written = json.dumps(mark)[1:-1]
+    pattern = (
+        DECIMAL_RE if mark == DECIMAL_MARK else re.compile(f'"{re.escape(written)}(-?[0-9.]+){re.escape(written)}"')
+    )
+    marked = _marked(data, mark)
+    text = json.dumps(marked, ensure_ascii=False, indent=indent, separators=separators, default=json_default)
+    return pattern.sub(lambda m: m.group(1), text)
+
+
+def _texts(data: object) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from _texts(key)
+            yield from _texts(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            yield from _texts(value)
+
+
+def _marked(data: object, mark: str) -> object:
+    if isinstance(data, Decimal) and data.is_finite():
+        return f"{mark}{data:f}{mark}"
+    if isinstance(data, Mapping):
+        return {key: _marked(value, mark) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_marked(value, mark) for value in data]
+    return data
 
 
 def json_default(value: object) -> object:

@@ -3,13 +3,13 @@ and comparisons behind it, an evaluation's summary, and JSON with every Decimal 
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any, Literal
 
 import attrs
 
-from gaidsl.checking.report import BLANK, DECIMAL_RE, UNKNOWN, Missing, json_default, json_value
+from gaidsl.checking.report import BLANK, UNKNOWN, Missing, exact_dumps
+from gaidsl.checking.required import Absent, Verdict
 from gaidsl.language.diagnostics import Text
 from gaidsl.language.records import json_fields
 
@@ -109,6 +109,12 @@ class CheckResult:
         return tuple(i.ref for i in self.involved if i.missing in ("unknown", NO_PREVIOUS))
 
     @property
+    def incomplete(self) -> bool:
+        """Unverifiable for want of values this report (or last year's, when given) leaves blank or unknown: what
+        makes a report *incomplete*. A check across periods with no last year's report given does not count."""
+        return self.status == "unverifiable" and NO_PREVIOUS not in self.reasons
+
+    @property
     def reasons(self) -> tuple[str, ...]:
         """For an unverifiable result: which kinds of missing values it read (blank, unknown, no_previous)."""
         seen = dict.fromkeys(i.missing for i in self.involved if i.missing)
@@ -139,14 +145,28 @@ class CheckResult:
 
 @attrs.frozen
 class Evaluation:
-    """Every result of one report, in spec order (check by check, position by position)."""
+    """Every result of one report, in spec order (check by check, position by position), and the required items
+    it lacks (or gives as unknown)."""
 
     results: tuple[CheckResult, ...]
+    absent: tuple[Absent, ...] = ()
+
+    @property
+    def missing(self) -> tuple[Absent, ...]:
+        """The required items the report lacks: each one an error."""
+        return tuple(a for a in self.absent if a.status == "missing")
 
     @property
     def ok(self) -> bool:
-        """True when no error-severity check fails (warnings and unverifiable checks don't count)."""
-        return not any(r.status == "fail" and r.severity == "error" for r in self.results)
+        """True when no error-severity check fails and no required item is missing (the verdict is not "fail");
+        warnings and unverifiable checks don't count."""
+        return not self.missing and not any(r.status == "fail" and r.severity == "error" for r in self.results)
+
+    @property
+    def verdict(self) -> Verdict:
+        """``fail`` (an error-severity check fails or a required item is missing), ``incomplete`` (nothing fails,
+        but a check is unverifiable for want of values, or a required item is marked unknown) or ``pass``."""
+        return verdict(self.ok, any(r.incomplete for r in self.results) or any(self.absent))
 
     @property
     def failures(self) -> tuple[CheckResult, ...]:
@@ -168,29 +188,46 @@ class Evaluation:
             "unverifiable": sum(1 for r in self.results if r.status == "unverifiable"),
             "errors": sum(1 for r in fails if r.severity == "error"),
             "warnings": sum(1 for r in fails if r.severity == "warning"),
+            "missing": len(self.missing),
         }
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {"results": [r.to_json_dict() for r in self.results], "summary": self.summary()}
+        return {
+            "verdict": self.verdict,
+            "results": [r.to_json_dict() for r in self.results],
+            "missing": [a.to_json_dict() for a in self.absent],
+            "summary": self.summary(),
+        }
 
     def to_json(self) -> str:
         return dumps(self.to_json_dict())
 
 
+def verdict(ok: bool, incomplete: bool) -> Verdict:
+    """The one rule: not ok is ``fail``; ok with something unverifiable is ``incomplete``; else ``pass``."""
+    return "fail" if not ok else "incomplete" if incomplete else "pass"
+
+
+VERDICT_TEXT: dict[str, Text] = {
+    "pass": Text("通过", "passed"),
+    "fail": Text("未通过", "FAILED"),
+    "incomplete": Text("不完整（无法全部核验）", "INCOMPLETE (not every check could be verified)"),
+}
+"""How a verdict is said in the summary lines."""
+
+
 def dumps(data: object) -> str:
     """JSON text with every Decimal written digit for digit as a JSON number (never through float)."""
-    text = json.dumps(_marked(data), ensure_ascii=False, indent=2, default=json_default)
-    return DECIMAL_RE.sub(lambda m: m.group(1), text)
+    return exact_dumps(data)
 
 
-def _marked(data: object) -> object:
-    if isinstance(data, dict):
-        return {k: _marked(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_marked(v) for v in data]
-    if isinstance(data, Decimal):
-        return json_value(data)
-    return data
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def dumps_line(data: object) -> str:
+    """:func:`dumps` on one line and without indentation (a JSON lines record): no line break of any kind inside,
+    not even the ones JSON leaves unescaped (U+0085, U+2028, U+2029) that ``str.splitlines`` splits on."""
+    return exact_dumps(data, indent=None, separators=(",", ":")).translate(_LINE_BREAKS)
 
 
 def _jv(value: object) -> object:
@@ -201,4 +238,17 @@ def _jv(value: object) -> object:
     return value
 
 
-__all__ = ["NO_PREVIOUS", "CheckResult", "Comparison", "Evaluation", "Involved", "Status", "Truth", "dumps"]
+__all__ = [
+    "NO_PREVIOUS",
+    "VERDICT_TEXT",
+    "CheckResult",
+    "Comparison",
+    "Evaluation",
+    "Involved",
+    "Status",
+    "Truth",
+    "Verdict",
+    "dumps",
+    "dumps_line",
+    "verdict",
+]

@@ -16,6 +16,7 @@ tell plain values from the ones to judge is :mod:`gaidsl.engines.wide_csv_sql`.
 
 from __future__ import annotations
 
+import collections
 import csv
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.data import read_entry
+from gaidsl.checking.files import written_atomically
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic
@@ -48,8 +50,11 @@ def _csv_text(value: object) -> str:
 
 
 def write_wide_csv(spec: ir.Spec, reports: Iterable[tuple[str, Report, str | None]], path: str | Path) -> None:
+    """Write the reports as a wide CSV, atomically (a unique temporary file beside ``path``, moved into place: a link
+    at ``path`` is replaced, not written through). Text is written as it is, ``=SUM(A1)`` included: a wide CSV is a
+    data file every reader takes verbatim, not a sheet for people (``docs/data-format.md``, CSV and spreadsheets)."""
     header = wide_header(spec)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with written_atomically(path, fsync=False) as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for report_id, report, previous_id in reports:
@@ -83,11 +88,9 @@ def read_wide_lines(
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
-        problems = header_problems(spec, header)
+        problems = coded_header_problems(spec, header)
         if problems:
-            raise WideCsvError(
-                path, [f"header: {p}" for p in problems], {None: [("GAI703", p) for p in problems]}, {None: 1}
-            )
+            raise WideCsvError(path, [f"header: {p}" for _, p in problems], {None: problems}, {None: 1})
         numeric = {
             name
             for name in header
@@ -219,12 +222,20 @@ def header_of(path: str | Path) -> list[str]:
 
 
 def header_problems(spec: ir.Spec, header: Sequence[str]) -> list[str]:
-    """What is wrong with a wide CSV's header line: a column that is no key of the spec, a column given twice, no
-    report_id column."""
+    """What is wrong with a wide CSV's header line (see :func:`coded_header_problems`), in words."""
+    return [message for _, message in coded_header_problems(spec, header)]
+
+
+def coded_header_problems(spec: ir.Spec, header: Sequence[str]) -> list[Problem]:
+    """What is wrong with a wide CSV's header line, with the codes the generated validators give: a column that is
+    no key of the spec (GAI703), a column given twice (GAI715), no report_id column (GAI716)."""
     known = {"report_id", "previous_id", "format", "version", *(k for k, c in spec.cells.items() if c.type.numeric)}
     known |= {f"fields.{k}" for k in spec.fields} | {f"texts.{k}" for k in spec.texts}
-    problems = [f"column {name!r} is no key of {spec.id} {spec.version}" for name in header if name not in known]
-    problems += [f"column {name!r} is given twice" for name in dict.fromkeys(header) if header.count(name) > 1]
+    problems = [
+        ("GAI703", f"column {name!r} is no key of {spec.id} {spec.version}") for name in header if name not in known
+    ]
+    twice = [name for name, count in collections.Counter(header).items() if count > 1]
+    problems += [("GAI715", f"column {name!r} is given twice") for name in twice]
     if "report_id" not in header:
-        problems.append("the header has no report_id column")
+        problems.append(("GAI716", "the header has no report_id column"))
     return problems

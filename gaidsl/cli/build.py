@@ -10,16 +10,16 @@ import argparse
 import sys
 from typing import Any
 
-from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, plan_writes, write_files
-from gaidsl.language.diagnostics import render_text
-from gaidsl.migrations.documents import compile_file
+from gaidsl.targets import Unrenderable
 from gaidsl.targets.registry import available
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("build", help="compile a spec to validators, schemas, forms and renderers")
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     parser.add_argument("--target", "-t", required=True, help="target name(s), comma-separated, or 'all'")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write into")
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
@@ -42,14 +42,18 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
-    compilation = compile_file(args.spec)
-    if compilation.spec is None or not compilation.ok:
-        print(render_text(compilation.diagnostics, compilation.sources, args.lang), file=sys.stderr)
-        unreadable = any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
-        return EXIT_INPUT if unreadable else EXIT_PROBLEMS
+    compilation = load(args.spec, args)
+    if isinstance(compilation, int):
+        return compilation
+    assert compilation.spec is not None
     files: dict[str, Content] = {}
     for name in chosen:
-        for path, data in available()[name].emit(compilation.spec).items():
+        try:
+            emitted = available()[name].emit(compilation.spec)
+        except Unrenderable as exc:  # a PDF with no font for its text
+            print(f"gaidsl build: {exc.message.pick(args.lang)}", file=sys.stderr)
+            return EXIT_INPUT
+        for path, data in emitted.items():
             files[f"{name}/{path}"] = data
     plan = plan_writes(args.output, files, force=args.force)
     if plan.blocked:

@@ -10,24 +10,24 @@ import json
 from typing import Any
 
 from gaidsl.cli.exit_codes import EXIT_OK
-from gaidsl.cli.output import common_options, exit_code, report, show
+from gaidsl.cli.inputs import load
+from gaidsl.cli.output import common_options, show
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Lang
-from gaidsl.migrations.documents import compile_file
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("cells", help="list every data cell of a spec with its key, labels and type")
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     common_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    compilation = compile_file(args.spec)
-    if compilation.spec is None:
-        report([compilation], args)
-        return exit_code([compilation])
+    compilation = load(args.spec, args)
+    if isinstance(compilation, int):
+        return compilation
+    assert compilation.spec is not None
     listing = cell_listing(compilation.spec)
     if args.format == "json":
         show(json.dumps(listing, ensure_ascii=False, indent=2))

@@ -14,14 +14,17 @@ import attrs
 from gaidsl.analysis.consistency import Analysis
 from gaidsl.analysis.findings import analyze_compilations, render_json_with_analysis, text
 from gaidsl.cli.exit_codes import EXIT_OK
+from gaidsl.cli.inputs import compile_input
 from gaidsl.cli.output import common_options, exit_code, report, show, unreadable
-from gaidsl.migrations.documents import Compilation, compile_file
+from gaidsl.migrations.documents import Compilation
 from gaidsl.migrations.proof import prove
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("check", help="check specs and report every problem with its place")
-    parser.add_argument("specs", nargs="+", metavar="SPEC")
+    parser.add_argument(
+        "specs", nargs="+", metavar="SPEC", help="spec or migration files, or shipped names (gaidsl specs)"
+    )
     parser.add_argument(
         "--analyze", action="store_true", help="also list redundant checks, forced cells and every cell's bounds"
     )
@@ -41,7 +44,7 @@ def prove_compilations(compilations: list[Compilation]) -> list[Compilation]:
 
 
 def run(args: argparse.Namespace) -> int:
-    compilations = [compile_file(path) for path in args.specs]
+    compilations = [compile_input(path, "any") for path in args.specs]
     analyses: list[Analysis] = []
     if not any(unreadable(c) for c in compilations):
         compilations, analyses = analyze_compilations(compilations, details=args.analyze)
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             show(render_json_with_analysis(compilations, analyses))
     if not (args.analyze and args.format == "json" and analyses):
         report(compilations, args)
-    code = exit_code(compilations)
+    code = exit_code(compilations, "check")
     if args.analyze and args.format == "text":
         for analysis in analyses:
             show(text(analysis, args.lang))

@@ -5,24 +5,24 @@ Text for people (grouped by part of the report, breaking changes marked), JSON f
 regulator can read (Jinja2, autoescaped). With ``-o FILE`` the output is written atomically, never over an existing
 file without ``--force``.
 
-Exit codes: 0 no breaking change, 1 breaking changes, 2 usage, unreadable or broken specs, or the file is in the way.
+Exit codes: 0 no breaking change, 1 breaking changes or a spec with errors, 2 usage, an unreadable file, the wrong
+kind of file (a migration as OLD or NEW, a spec as --migration), or the output file is in the way.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.evaluate import dumps
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import plan_writes, write_files
 from gaidsl.diff.changes import KIND, WHAT, Change, Diff
 from gaidsl.diff.compare import diff
-from gaidsl.language.diagnostics import Lang, render_json, render_text, say
-from gaidsl.migrations.documents import Compilation, compile_file
+from gaidsl.language.diagnostics import Lang, say
 from gaidsl.targets import environment
 
 EXIT_BREAKING = EXIT_PROBLEMS  # the problem diff finds: a breaking change
@@ -32,9 +32,13 @@ FORMAT_GROUP = ("格式、字段与单位", "the format, its fields and units")
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("diff", help="what changes between two versions of a format, compatible or breaking")
-    parser.add_argument("old", metavar="OLD", help="the old spec (or the base of an overlay)")
-    parser.add_argument("new", metavar="NEW", help="the new spec (or the overlay)")
-    parser.add_argument("--migration", metavar="M", help="judge changes on reports carried over by this migration")
+    parser.add_argument("old", metavar="OLD", help="the old spec (or the base of an overlay): a file or a shipped name")
+    parser.add_argument("new", metavar="NEW", help="the new spec (or the overlay): a file or a shipped name")
+    parser.add_argument(
+        "--migration",
+        metavar="M",
+        help="judge changes on reports carried over by this migration (a file or a shipped name)",
+    )
     parser.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
@@ -42,44 +46,22 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _fail(compilations: Sequence[Compilation], args: argparse.Namespace) -> int:
-    diagnostics = [d for c in compilations for d in c.diagnostics if d.severity == "error"]
-    sources = {name: src for c in compilations for name, src in c.sources.items()}
-    if args.format == "json":
-        sys.stdout.write(render_json(diagnostics) + "\n")
-    else:
-        sys.stderr.write(render_text(diagnostics, sources, args.lang) + "\n")
-    return EXIT_INPUT
-
-
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    old, new = compile_file(args.old), compile_file(args.new)
-    for path, compiled in ((args.old, old), (args.new, new)):
-        if compiled.migration is not None and compiled.ok:
-            sys.stderr.write(
-                say(
-                    lang,
-                    f"gaidsl diff: {path} 是迁移文件，不是格式规范（迁移用 --migration 给出）\n",
-                    f"gaidsl diff: {path} is a migration, not a spec (give migrations with --migration)\n",
-                )
-            )
-            return EXIT_INPUT
-    bad = [c for c in (old, new) if c.spec is None or not c.ok]
-    if bad:
-        return _fail(bad, args)
+    old = load(args.old, args)
+    if isinstance(old, int):
+        return old
+    new = load(args.new, args)
+    if isinstance(new, int):
+        return new
     assert old.spec is not None and new.spec is not None
     migration = None
     if args.migration:
-        compiled = compile_file(args.migration)
-        if compiled.migration is None or not compiled.ok:
-            if compiled.ok:
-                sys.stderr.write(
-                    say(lang, f"{args.migration} 不是迁移文件\n", f"{args.migration} is not a migration\n")
-                )
-                return EXIT_INPUT
-            return _fail([compiled], args)
+        compiled = load(args.migration, args, "migration")
+        if isinstance(compiled, int):
+            return compiled
         migration = compiled.migration
+        assert migration is not None
         if (migration.old.id, migration.old.version, migration.new.id, migration.new.version) != (
             old.spec.id,
             old.spec.version,

@@ -1,20 +1,26 @@
 """``gaidsl fmt SPEC…``: print specs and migrations in their canonical layout; ``--check`` shows the differences,
-``--write`` rewrites the files (the layout itself: :mod:`gaidsl.language.fmt`, :mod:`gaidsl.migrations.fmt`)."""
+``--write`` rewrites the files (a spec reached through a symbolic link: the file it names, as an editor does; the
+layout itself: :mod:`gaidsl.language.fmt`, :mod:`gaidsl.migrations.fmt`)."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from gaidsl.cli import output
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.inputs import data_file
 from gaidsl.language.compiler import read_source
-from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, render_json, render_text
+from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, error, has_errors, render_json, render_text
 from gaidsl.language.parser import parse
+from gaidsl.language.shipped import looks_like_name, resolve
 from gaidsl.language.source import SourceFile
+from gaidsl.migrations.documents import compile_file
 from gaidsl.migrations.fmt import format_document
 
 
@@ -51,8 +57,11 @@ def _render(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], a
 def run(args: argparse.Namespace) -> int:
     """``gaidsl fmt SPEC…``: print canonical text; ``--check``: diff and exit 1 if any differ; ``--write``: rewrite.
 
-    Exit 0 when all is well, 1 for syntax errors or (with ``--check``) unformatted specs,
-    2 when a file cannot be read (or ``--check`` and ``--write`` are combined).
+    The layout needs only a parse, so a spec with other errors is still formatted (and rewritten), but its errors are
+    shown and the exit is 1, as in every verb whose subject is the spec. Exit 0 when all is well, 1 for a spec with
+    errors or (with ``--check``) unformatted specs, 2 when a file cannot be read or is no spec or migration (a data
+    file; a shipped name with ``--write``, which never rewrites the installed package), or ``--check`` and
+    ``--write`` are combined.
     """
     check, write = bool(getattr(args, "check", False)), bool(getattr(args, "write", False))
     if check and write:
@@ -61,9 +70,17 @@ def run(args: argparse.Namespace) -> int:
     diagnostics: list[Diagnostic] = []
     sources: dict[str, SourceFile] = {}
     unreadable = problems = False
-    for path in args.specs:
+    for given in args.specs:
+        refused = data_file(given, "any")
+        if write and not Path(given).exists() and looks_like_name(given):
+            refused = error("GAI805", None, name=given)
+        if refused is not None:
+            diagnostics.append(refused)
+            unreadable = True
+            continue
         try:
-            source = read_source(path)
+            path = resolve(given)
+            source = read_source(path, given)
         except DiagnosticError as exc:
             diagnostics.extend(exc.diagnostics)
             unreadable = True
@@ -75,13 +92,18 @@ def run(args: argparse.Namespace) -> int:
             diagnostics.extend(exc.diagnostics)
             problems = True
             continue
+        compiled = compile_file(path)  # the layout is fine; the spec may still have errors
+        if has_errors(compiled.diagnostics):
+            diagnostics.extend(d for d in compiled.diagnostics if d.severity == "error")
+            sources.update(compiled.sources)
+            problems = True
         if check:
             if formatted != source.text:
                 sys.stdout.write(_diff(source.name, source.text, formatted))
                 problems = True
         elif write:
-            if formatted != source.text:
-                output.write_atomically(path, formatted)
+            if formatted != source.text:  # through a link: the file it names is rewritten, as editors do
+                output.write_atomically(os.path.realpath(path), formatted)
         else:
             sys.stdout.write(formatted)
     sys.stdout.flush()

@@ -6,8 +6,9 @@
     gaidsl ingest --spec auto reports/ -o out/                            # a folder: files per report + summary
     gaidsl ingest auto a.html b.docx c.txt -o out/ --force
 
-``SPEC`` is a spec file, or ``auto`` to choose among the shipped national specs by each report's layout (also
-``--spec auto``/``--spec FILE``, then every positional argument is an input). Inputs are files or folders (searched
+``SPEC`` is a spec file or a shipped name (``gov_info_disclosure@2021``), or ``auto`` to choose among the shipped
+national specs by each report's layout (also ``--spec auto``/``--spec FILE``, then every positional argument is an
+input). Inputs are files or folders (searched
 for .txt, .html, .htm, .docx and .xlsx files). A workbook gaidsl wrote (``gaidsl build``/``render --to xlsx``),
 filled in, and a .docx whose properties say gaidsl wrote it are read back by their own map
 (:mod:`~gaidsl.ingest.written`, as ``gaidsl readback`` does); every other .docx is read as a published report.
@@ -17,8 +18,11 @@ also ``summary.csv`` and ``summary.html``. Existing files are never overwritten 
 written then); every file is written atomically. Every report is also checked (``--no-check`` skips it), last
 year's report of the same body serving as ``previous`` when it is among the inputs.
 
-Exit codes: 0 every report read completely and no error-severity check fails; 1 a report has cells not read or a
-failing check; 2 usage, an unreadable spec, or an input that cannot be read at all.
+Exit codes: 0 every report read completely, no error-severity check fails and no required item is missing; 1 a
+report has cells not read, a failing check or a missing required item (its verdict 未通过 fail); 2 usage, a spec that
+cannot be read or used (errors, a migration, a data file), or an input that cannot be read at all. The summary
+(summary.csv, summary.html) gives each report's verdict: pass, fail, or incomplete (some checks unverifiable for blank
+or unknown values).
 """
 
 from __future__ import annotations
@@ -29,14 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.evaluate import dumps
+from gaidsl.checking.results import VERDICT_TEXT
 from gaidsl.cli import output
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import err_line, out_line
 from gaidsl.ingest import batch
 from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import render_text, say
-from gaidsl.migrations.documents import compile_file
+from gaidsl.language.diagnostics import say
 
 _EXAMPLES = """examples:
   gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
@@ -62,7 +67,9 @@ def register(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("inputs", nargs="+", metavar="SPEC|FILE", help="the spec (or 'auto'), then reports or folders")
-    parser.add_argument("--spec", metavar="SPEC", help="the spec file, or 'auto' (then every argument is an input)")
+    parser.add_argument(
+        "--spec", metavar="SPEC", help="the spec file or shipped name, or 'auto' (then every argument is an input)"
+    )
     parser.add_argument("-o", "--output", metavar="DIR", help="write NAME.json, NAME.log, reading/NAME.json here")
     parser.add_argument("--force", action="store_true", help="overwrite existing output files")
     parser.add_argument("--summary", action="store_true", help="write summary.csv and summary.html even for one report")
@@ -89,11 +96,8 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
             return None
         return specs
 
-    compilation = compile_file(arg)
-    if compilation.spec is None or not compilation.ok:
-        err_line(render_text(list(compilation.diagnostics), dict(compilation.sources), args.lang))
-        return None
-    return compilation.spec
+    compilation = load(arg, args)
+    return None if isinstance(compilation, int) else compilation.spec
 
 
 def run(args: argparse.Namespace) -> int:
@@ -123,7 +127,11 @@ def run(args: argparse.Namespace) -> int:
         targets = [t for n in names for t in (f"{n}.json", f"{n}.log", f"reading/{n}.json")]
         if summary:
             targets += ["summary.csv", "summary.html"]
-        existing = [t for t in targets if (out / t).exists()]
+        blocked = [r for t in targets if (r := output.output_refused(out / t, force=True))]
+        if blocked:  # a file or dangling link where a folder must be: never removed, --force or not
+            err_line(f"gaidsl ingest: {blocked[0]}")
+            return EXIT_INPUT
+        existing = [t for t in targets if output.occupied(out / t)]
         if existing and not args.force:
             shown = ", ".join(existing[:5]) + (" …" if len(existing) > 5 else "")
             err_line(
@@ -134,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
             return EXIT_INPUT
-        if out.exists() and not out.is_dir():
+        if output.occupied(out) and not out.is_dir():
             err_line(say(args.lang, f"gaidsl ingest: {out} 不是文件夹", f"gaidsl ingest: {out} is not a folder"))
             return EXIT_INPUT
     zh = args.lang == "zh"
@@ -184,6 +192,8 @@ def reading_json(item: Any) -> str:
     data["previous"] = item.previous
     if item.evaluation is not None:
         data["checks"] = item.evaluation.summary()
+        data["verdict"] = item.evaluation.verdict
+        data["missing"] = [a.to_json_dict() for a in item.evaluation.absent]
         data["failed"] = [r.to_json_dict() for r in item.evaluation.failures]
     return dumps(data) + "\n"
 
@@ -233,11 +243,14 @@ def reading_log(item: Any, lang: str) -> str:
             say(
                 lang,
                 f"校验：{s['results']} 项，通过 {s['pass']}，未通过 {s['fail']}（错误 {s['errors']}、警告 "
-                f"{s['warnings']}），无法核验 {s['unverifiable']}",
+                f"{s['warnings']}），无法核验 {s['unverifiable']}；结论：{VERDICT_TEXT[item.evaluation.verdict].zh}",
                 f"checks: {s['results']} results, {s['pass']} pass, {s['fail']} fail ({s['errors']} errors, "
-                f"{s['warnings']} warnings), {s['unverifiable']} unverifiable",
+                f"{s['warnings']} warnings), {s['unverifiable']} unverifiable; verdict: "
+                f"{VERDICT_TEXT[item.evaluation.verdict].en}",
             ),
         ]
+        for absent in item.evaluation.absent:
+            lines.append(f"  {absent.severity}[{absent.code}]: {say(lang, absent.message.zh, absent.message.en)}")
         if item.previous:
             lines.append(say(lang, f"上年报告：{item.previous}", f"last year's report: {item.previous}"))
         for result in item.evaluation.failures:
@@ -272,14 +285,20 @@ def _table(items: list[Any], args: argparse.Namespace) -> None:
             out_line(f"{item.path}: {item.error.render(args.lang) if item.error else 'unreadable'}")
             continue
         failed = data["failed_checks"] or "—"
+        said = VERDICT_TEXT.get(data["verdict"])
+        verdict_zh = f" · 结论：{said.zh}" if said else ""
+        verdict_en = f" · verdict: {said.en}" if said else ""
+        missing_zh = f" · 缺少必填项：{data['missing']}" if data["missing"] else ""
+        missing_en = f" · required items missing: {data['missing']}" if data["missing"] else ""
         out_line(
             say(
                 args.lang,
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · {data['version']} 版 · 读取 "
-                f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 未通过：{failed}",
+                f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 未通过：{failed}"
+                f"{missing_zh}{verdict_zh}",
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · version {data['version']} · read "
                 f"{data['read']}/{data['cells']} (blank {data['blank']}, not read {data['unread']}) · "
-                f"failing: {failed}",
+                f"failing: {failed}{missing_en}{verdict_en}",
             )
         )
     counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}

@@ -22,6 +22,7 @@ from gaidsl.cli import ingest as ingest_cli
 from gaidsl.cli import migrate as migrate_cli
 from gaidsl.cli import render as render_cli
 from gaidsl.cli import sample as sample_cli
+from gaidsl.cli import specs as specs_cli
 from gaidsl.cli import validate as validate_cli
 from gaidsl.cli.exit_codes import EXIT_INTERNAL, EXIT_OK
 from gaidsl.cli.output import show
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     render_cli.register(sub)
     migrate_cli.register(sub)
     diff_cli.register(sub)
+    specs_cli.register(sub)
     return parser
 
 

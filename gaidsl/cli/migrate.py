@@ -8,7 +8,8 @@ YAML or CSV, read as a report of the old spec) ``DIR`` gets:
 * ``NAME.json`` — the migrated report (canonical JSON: blank cells ``null``, unknown ones ``"unknown"``);
 * ``NAME.log.json`` — what became of every value: copied, renamed, converted, split, merged, dropped (with the
   migration's reason), and which values are left unknown; how the old report fared under the old spec's checks and
-  the new one under the new spec's;
+  the new one under the new spec's, leaving aside the checks the migration exempts (``"exempt"``: which, why, and
+  how many positions would have failed; ``gaidsl validate`` reads them from here for this report);
 * ``NAME.log.txt`` — the same for people (everything but plain copies).
 
 Nothing is written when any of these files exists (unless ``--force``), when a data file cannot be read, or when the
@@ -23,18 +24,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.data import read_report
 from gaidsl.checking.evaluate import dumps, evaluate
-from gaidsl.checking.report import DECIMAL_MARK, DECIMAL_RE
+from gaidsl.checking.report import exact_dumps
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_files
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
 from gaidsl.migrations.apply import apply
-from gaidsl.migrations.documents import Compilation, compile_file
+from gaidsl.migrations.documents import Compilation
+from gaidsl.migrations.exempt import exempt
 from gaidsl.migrations.proof import prove
 
 
@@ -42,7 +44,11 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "migrate", help="convert report data files with a migration (and prove the migration keeps them valid)"
     )
-    parser.add_argument("migration", metavar="MIGRATION", help="a migration file (migration … from … to … { … })")
+    parser.add_argument(
+        "migration",
+        metavar="MIGRATION",
+        help="a migration file (migration … from … to … { … }) or a shipped name (gaidsl specs)",
+    )
     parser.add_argument("data", nargs="*", metavar="DATA", help="report data files of the old version")
     parser.add_argument("-o", "--output", metavar="DIR", help="folder to write the migrated reports and logs into")
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
@@ -61,21 +67,11 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    compilation = compile_file(args.migration)
-    unreadable = any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
-    if compilation.migration is None or not compilation.ok:
-        if compilation.spec is not None and not has_errors(compilation.diagnostics):
-            err_line(
-                say(
-                    lang,
-                    f"gaidsl migrate: {args.migration} 是格式规范，不是迁移文件（migration … from … to … {{ … }}）",
-                    f"gaidsl migrate: {args.migration} is a format spec, not a migration (migration … from … to …)",
-                )
-            )
-            return EXIT_INPUT
-        _diagnostics(compilation.diagnostics, compilation, args)
-        return EXIT_INPUT if unreadable else EXIT_PROBLEMS
+    compilation = load(args.migration, args, "migration")
+    if isinstance(compilation, int):
+        return compilation
     migration = compilation.migration
+    assert migration is not None
     check_only = args.check or not args.data
     if not check_only and not args.output:
         err_line(
@@ -165,7 +161,8 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         assert item.report is not None
         migrated = apply(migration, item.report)
         before = evaluate(migration.old, item.report)
-        after = evaluate(migration.new, migrated.report)
+        judged = exempt(evaluate(migration.new, migrated.report), migration.exempt)  # as the proof judges it
+        after = judged.evaluation
         stem = Path(path).stem
         log = {
             "source": path,
@@ -178,6 +175,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
                 {"check": r.check, "position": r.position, "severity": r.severity, "message": r.message.en}
                 for r in after.failures
             ],
+            "exempt": judged.to_json_dict(),
         }
         text = migrated.render_text(lang)
         if before.failures:
@@ -189,6 +187,10 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         if after.failures:
             text += "\n" + say(lang, "迁移后不通过的校验：", "checks failing after migration:")
             text += "".join(f"\n  [{r.check}] {r.message.pick(lang)}" for r in after.failures)
+        for key, reason in judged.reasons.items():
+            text += "\n" + say(
+                lang, f"迁移豁免的校验：{key}（{reason}）", f"exempted by the migration: {key} ({reason})"
+            )
         files[f"{stem}.json"] = migrated.report.to_json()
         files[f"{stem}.log.json"] = _log_json(log)
         files[f"{stem}.log.txt"] = text + "\n"
@@ -236,18 +238,12 @@ def _dumps(data: object) -> str:
 
 def _log_json(log: dict[str, Any]) -> str:
     """A log as JSON: indented, but one line per entry (hundreds of them: readable, and written by the fast encoder).
-    Numbers are written digit for digit, never through float."""
-
-    def mark(value: object) -> object:
-        if isinstance(value, Decimal):
-            return f"{DECIMAL_MARK}{value:f}{DECIMAL_MARK}"
-        raise TypeError(f"not JSON serialisable: {value!r}")
-
+    Numbers are written digit for digit, never through float, and every text stays a text (``exact_dumps``)."""
     entries = log["entries"]
     head = _dumps({**log, "entries": []}).rstrip()
-    lines = ",\n    ".join(json.dumps(e, ensure_ascii=False, default=mark) for e in entries)
+    lines = ",\n    ".join(exact_dumps(e, indent=None) for e in entries)
     text = head.replace('"entries": []', '"entries": [\n    ' + lines + "\n  ]") if entries else head
-    return DECIMAL_RE.sub(lambda m: m.group(1), text) + "\n"
+    return text + "\n"
 
 
 def _progress(items: list[Any]) -> Any:

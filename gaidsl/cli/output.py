@@ -2,53 +2,59 @@
 the verbs share (lines on the standard streams, the ``--format``/``--lang`` options, a compilation's diagnostics and
 exit code).
 
-Every command that writes files (build, sample, ingest, migrate, fmt --write) goes through here, so the rule
-"nothing the user had is lost or overwritten without asking" lives in one place.
+Every command that writes files (build, sample, ingest, migrate, diff, render, readback, validate -o, fmt --write)
+goes through here, so the rule "nothing the user had is lost or overwritten without asking" lives in one place: a
+symbolic link at an output path is an existing file (refused without ``--force``, replaced by the new file with it,
+its target untouched), and every file is written under a unique temporary name first.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
 import attrs
 
-from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.checking import files as safe_files
+from gaidsl.checking.files import AtomicFile as AtomicFile  # a file written beside its path, moved into place
+from gaidsl.checking.files import in_the_way
+from gaidsl.checking.files import occupied as occupied  # "the output exists": anything there, a dangling link too
+from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, spec_errors
 from gaidsl.language.diagnostics import has_errors, render_json, render_text
 from gaidsl.migrations.documents import Compilation
 from gaidsl.targets import Content as Content  # what a command writes: one file's text or bytes
 
 
 def write_atomically(path: str | os.PathLike[str], data: Content, fsync: bool = True) -> None:
-    """Replace ``path`` by ``data`` through a temporary file in the same folder (keeping permissions if it existed):
-    a reader sees the old file or the new one, never a part. Batches writing thousands of files pass
+    """Replace ``path`` by ``data`` through a uniquely named temporary file in the same folder (keeping permissions
+    if it existed): a reader sees the old file or the new one, never a part, and a symbolic link at ``path`` is
+    replaced, never written through (:mod:`gaidsl.checking.files`). Batches writing thousands of files pass
     ``fsync=False`` (a crash mid-batch is recovered by running it again)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            if fsync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(temp, target.stat().st_mode & 0o7777)
-        else:
-            with contextlib.suppress(OSError):
-                os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    safe_files.write_atomically(path, data, fsync)
+
+
+def _in_the_way(path: Path) -> str | None:
+    blocker = in_the_way(path)
+    if blocker is None:
+        return None
+    if blocker == path:
+        return f"{path}（是文件夹 / is a folder）"
+    return f"{blocker}（不是文件夹 / not a folder）"
+
+
+def output_refused(path: str | os.PathLike[str], force: bool) -> str | None:
+    """Why one output file cannot be written, in words (zh / en), or None: something at the path (a symbolic link
+    too, even a dangling one) without ``force``, or a file where a folder must be (whatever ``force`` says)."""
+    blocked = _in_the_way(Path(path))
+    if blocked is not None:
+        return f"无法写入，未写入任何文件 / cannot be written, nothing written: {blocked}"
+    if occupied(path) and not force:
+        return f"文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}"
+    return None
 
 
 @attrs.frozen
@@ -65,9 +71,12 @@ class WritePlan:
 
 
 def plan_writes(folder: str | os.PathLike[str], files: Mapping[str, Content], force: bool = False) -> WritePlan:
-    """Check which of ``files`` (relative paths) already exist in ``folder``; with ``force`` none block."""
+    """Check which of ``files`` (relative paths) already exist in ``folder`` (a symbolic link there, even a dangling
+    one, counts as a file); with ``force`` none block, but a file or dangling link where a folder must be always
+    does (it is never removed to make room)."""
     root = Path(folder)
-    existing = () if force else tuple(name for name in files if (root / name).exists())
+    blocked = {b for name in files if (b := _in_the_way(root / name)) is not None}
+    existing = tuple(sorted(blocked)) + (() if force else tuple(name for name in files if occupied(root / name)))
     return WritePlan(root, files, existing)
 
 
@@ -105,26 +114,37 @@ def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
 
 
+# Diagnostics that mean the document could not be used at all: a file that cannot be read (GAI090/GAI091), a name
+# that ships nothing (GAI801), the wrong kind of file for the verb (GAI802–GAI804), a shipped one to rewrite (GAI805).
+INPUT_CODES = frozenset({"GAI090", "GAI091", "GAI801", "GAI802", "GAI803", "GAI804", "GAI805"})
+
+
 def unreadable(compilation: Compilation) -> bool:
-    """Whether the file could not be read at all (GAI090/GAI091), as opposed to read with errors."""
-    return any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics) and compilation.spec is None
+    """Whether the file could not be read or used at all (:data:`INPUT_CODES`), as opposed to read with errors."""
+    nothing = compilation.spec is None and compilation.migration is None
+    return nothing and any(d.code in INPUT_CODES for d in compilation.diagnostics)
 
 
-def report(compilations: Sequence[Compilation], args: argparse.Namespace) -> None:
-    """Every diagnostic: as JSON on standard output, or as text on standard error."""
+def report(compilations: Sequence[Compilation], args: argparse.Namespace, errors_only: bool = False) -> None:
+    """Every diagnostic (``errors_only``: only the errors, when there are any): as JSON on standard output with
+    ``--format json``, else as text on standard error."""
     diagnostics = [d for c in compilations for d in c.diagnostics]
-    if args.format == "json":
+    if errors_only and has_errors(diagnostics):
+        diagnostics = [d for d in diagnostics if d.severity == "error"]
+    if getattr(args, "format", "text") == "json":
         show(render_json(diagnostics))
         return
     sources = {name: src for c in compilations for name, src in c.sources.items()}
-    text = render_text(diagnostics, sources, args.lang)
+    text = render_text(diagnostics, sources, getattr(args, "lang", "zh"))
     if text.strip():
         show(text, sys.stderr)
 
 
-def exit_code(compilations: Sequence[Compilation]) -> int:
+def exit_code(compilations: Sequence[Compilation], command: str) -> int:
+    """The one rule (:mod:`gaidsl.cli.exit_codes`): 2 when a document could not be read or is the wrong kind; for one
+    with errors 1 when it is what ``command`` judges, 2 when it only serves to read reports; else 0."""
     if any(unreadable(c) for c in compilations):
         return EXIT_INPUT
     if any(has_errors(c.diagnostics) or (c.spec is None and c.migration is None) for c in compilations):
-        return EXIT_PROBLEMS
+        return spec_errors(command)
     return EXIT_OK

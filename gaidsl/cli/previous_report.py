@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 
 from gaidsl.checking.data import Loaded, read_report
+from gaidsl.cli.inputs import compile_input
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, error
 from gaidsl.language.source import SourceFile
@@ -45,7 +46,7 @@ def read_previous(path: str, spec: ir.Spec, spec_path: str, migration_path: str 
         hint = _hint(spec, spec_path)
         loaded = _version_alone(loaded, hint)
         return Previous(loaded, sources=_sources(loaded))
-    compilation = compile_file(migration_path)
+    compilation = compile_input(migration_path, "any")  # a shipped name too; a spec gets GAI722 below
     migration = compilation.migration
     if migration is None or not compilation.ok:
         diagnostics = compilation.diagnostics

@@ -2,10 +2,12 @@
 ``form``: the HTML form filled with DATA, to go on editing it); and
 ``gaidsl readback SPEC FILE [-o DATA.json]``: a filled workbook or Word document that gaidsl wrote, back to data.
 
-DATA is a data file (.json, .yaml, .csv) or a filled .xlsx/.docx that gaidsl wrote. Text formats go to standard
-output without ``-o``; docx, pdf and xlsx go to ``-o FILE`` or, without it, beside DATA with the format's suffix.
-Files are written atomically and never over an existing file without ``--force``. Exit codes: 0 written, 2 the
-spec or the data cannot be read (nothing is written then).
+DATA is a data file (.json, .yaml, .csv) or a filled .xlsx/.docx that gaidsl wrote. Without ``-o`` the rendering
+goes to standard output: text formats always, docx, pdf and xlsx when standard output is a pipe or a file
+(``> report.pdf``); on a terminal they are refused with a request for ``-o FILE`` (nothing is ever written beside DATA
+unasked). Files are written atomically and never over an existing file without ``--force``. Exit codes: 0 written,
+2 the spec or the data cannot be read or used (the spec has errors, or is a migration), or the rendering cannot be
+made here (a PDF with no font for its text): nothing is written then.
 """
 
 from __future__ import annotations
@@ -15,43 +17,38 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from gaidsl.checking.data import Loaded, read_report
 from gaidsl.checking.report import Report
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
-from gaidsl.cli.output import Content, err_line, write_atomically
+from gaidsl.cli.inputs import load
+from gaidsl.cli.output import Content, err_line, output_refused, write_atomically
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import has_errors, render_text
-from gaidsl.migrations.documents import compile_file
-from gaidsl.targets import Target
-from gaidsl.targets.registry import available
+from gaidsl.language.diagnostics import Text, has_errors, render_text, say
+from gaidsl.targets import Unrenderable
+from gaidsl.targets.registry import BINARY, RENDERINGS, render
 
-FORMATS: dict[str, tuple[str, str]] = {  # --to → (target, suffix)
-    "html": ("html", ".html"),
-    "md": ("markdown", ".md"),
-    "txt": ("text", ".txt"),
-    "docx": ("docx", ".docx"),
-    "pdf": ("pdf", ".pdf"),
-    "xlsx": ("xlsx", ".xlsx"),
-    "form": ("html-form", ".form.html"),
-}
-BINARY = ("docx", "pdf", "xlsx")
+FORMATS = RENDERINGS  # --to → (target, suffix)
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "render", help="render a filled report as html, md, txt, docx, pdf, xlsx (or a filled form)"
     )
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     parser.add_argument("data", metavar="DATA", help="report data (.json, .yaml, .csv, or a filled .xlsx/.docx)")
     parser.add_argument("--to", "-t", required=True, choices=sorted(FORMATS), help="output format")
-    parser.add_argument("-o", "--output", metavar="FILE", help="file to write (text formats: stdout without it)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="file to write (without it: stdout; docx, pdf, xlsx not to a terminal)"
+    )
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
     parser.set_defaults(run=run_render)
 
     back = sub.add_parser("readback", help="read a filled .xlsx or .docx that gaidsl wrote back into a data file")
-    back.add_argument("spec", metavar="SPEC")
+    back.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     back.add_argument("file", metavar="FILE", help="a filled workbook (.xlsx) or Word document (.docx)")
     back.add_argument("-o", "--output", metavar="DATA", help="data file to write (.json); stdout without it")
     back.add_argument("--force", action="store_true", help="overwrite DATA if it exists")
@@ -59,48 +56,41 @@ def register(sub: Any) -> None:
     back.set_defaults(run=run_readback)
 
 
-def renderer(target: str) -> Target:
-    """A report-rendering target by name (one whose ``render`` is set: every target that ``--to`` names)."""
-    found = available()[target]
-    if found.render is None:
-        raise ValueError(f"the {target} target renders no report")
-    return found
-
-
-def render(spec: ir.Spec, report: Report | None, to: str) -> Content:
-    """``report`` (``None``: blank) rendered in the format ``to`` (html, md, txt, docx, pdf, xlsx)."""
-    draw = renderer(FORMATS[to][0]).render
-    assert draw is not None  # renderer() checked it
-    return draw(spec, report)
-
-
-def _spec(path: str, lang: str) -> ir.Spec | None:
-    compilation = compile_file(path)
-    if compilation.spec is None or not compilation.ok:
-        err_line(render_text(compilation.diagnostics, compilation.sources, lang))  # type: ignore[arg-type]
-        return None
-    return compilation.spec
+def _spec(args: argparse.Namespace) -> ir.Spec | int:
+    """The spec (a file or a shipped name), or the exit code after saying why not."""
+    compilation = load(args.spec, args)
+    return compilation if isinstance(compilation, int) else compilation.spec or EXIT_INPUT
 
 
 def _load(spec: ir.Spec, path: str) -> Loaded:
     suffix = Path(path).suffix.lower()
     if suffix in SUFFIXES:
         return read_file(spec, path)
-    return read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
+    loaded = read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
+    if any(d.code == "GAI702" for d in loaded.diagnostics):
+        also = Text(
+            "render 也读取 gaidsl 生成并已填写的表格（.xlsx）或 Word 文档（.docx）；"
+            "已发布的报告请先用 gaidsl ingest 读取",
+            "render also reads a filled workbook (.xlsx) or Word document (.docx) that gaidsl wrote; read a published "
+            "report with gaidsl ingest first",
+        )
+        return Loaded(None, tuple(attrs.evolve(d, help=(*d.help, also)) for d in loaded.diagnostics))
+    return loaded
 
 
-def _loaded_or_report(loaded: Loaded, lang: str) -> Report | None:
+def _loaded_or_report(loaded: Loaded, lang: str, path: str) -> Report | None:
     if loaded.report is None or has_errors(loaded.diagnostics):
         shown = [d for d in loaded.diagnostics if d.severity == "error"] or list(loaded.diagnostics)
         sources = {loaded.source.name: loaded.source} if loaded.source else {}
-        err_line(render_text(shown, sources, lang))  # type: ignore[arg-type]
+        err_line(render_text(shown, sources, lang, path))  # type: ignore[arg-type]
         return None
     return loaded.report
 
 
 def _write(path: Path, data: Content, force: bool) -> int:
-    if path.exists() and not force:
-        err_line(f"gaidsl: 文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}")
+    refused = output_refused(path, force)  # a link there, even a dangling one, is a file
+    if refused:
+        err_line(f"gaidsl: {refused}")
         return EXIT_INPUT
     write_atomically(path, data)
     print(path)
@@ -108,17 +98,39 @@ def _write(path: Path, data: Content, force: bool) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    spec = _spec(args.spec, args.lang)
-    if spec is None:
-        return EXIT_INPUT
-    report = _loaded_or_report(_load(spec, args.data), args.lang)
+    spec = _spec(args)
+    if isinstance(spec, int):
+        return spec
+    report = _loaded_or_report(_load(spec, args.data), args.lang, args.data)
     if report is None:
         return EXIT_INPUT
-    content = render(spec, report, args.to)
-    if args.output is None and args.to not in BINARY:
-        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+    binary_stream = getattr(sys.stdout, "buffer", None)
+    if args.output is None and args.to in BINARY and (sys.stdout.isatty() or binary_stream is None):
+        err_line(
+            say(
+                args.lang,
+                f"gaidsl render: {args.to} 是二进制格式，不输出到终端；请用 -o FILE 指定文件"
+                f"（或重定向：> 报告.{args.to}）",
+                f"gaidsl render: {args.to} is binary and not written to a terminal; name a file with -o FILE (or "
+                f"redirect: > report.{args.to})",
+            )
+        )
+        return EXIT_INPUT
+    try:
+        content = render(spec, report, args.to)
+    except Unrenderable as exc:
+        err_line(f"gaidsl render: {exc.message.pick(args.lang)}")
+        return EXIT_INPUT
+    if args.output is None:
+        if isinstance(content, bytes):
+            assert binary_stream is not None  # refused above
+            sys.stdout.flush()
+            binary_stream.write(content)
+            binary_stream.flush()
+        else:
+            sys.stdout.write(content)
         return EXIT_OK
-    out = Path(args.output) if args.output else Path(args.data).with_suffix(FORMATS[args.to][1])
+    out = Path(args.output)
     if out.resolve() == Path(args.data).resolve():
         err_line(f"gaidsl render: 输出文件与数据文件相同 / the output is the data file: {out}")
         return EXIT_INPUT
@@ -126,16 +138,16 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def run_readback(args: argparse.Namespace) -> int:
-    spec = _spec(args.spec, args.lang)
-    if spec is None:
-        return EXIT_INPUT
+    spec = _spec(args)
+    if isinstance(spec, int):
+        return spec
     loaded = read_file(spec, args.file)
-    report = _loaded_or_report(loaded, args.lang)
+    report = _loaded_or_report(loaded, args.lang, args.file)
     if report is None:
         return EXIT_INPUT
     warnings = [d for d in loaded.diagnostics if d.severity != "error"]
     if warnings:
-        err_line(render_text(warnings, {}, args.lang))
+        err_line(render_text(warnings, {}, args.lang, args.file))
     if args.output is None:
         sys.stdout.write(report.to_json())
         return EXIT_OK

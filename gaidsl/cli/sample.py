@@ -7,13 +7,18 @@ Writes, into ``DIR``:
   out: cross-period checks are then unverifiable);
 * with ``--invalid``: ``invalid/<check>.json`` (and ``.previous.json``) for every check — a report in which exactly
   that check fails and every other check holds;
-* ``manifest.json`` — what each file is: for invalid files the check and the positions where it fails; the checks
-  for which no invalid report exists (they follow from the others: redundant).
+* ``manifest.json`` — what each file is: for every report the file of last year's report it is to be validated
+  with (``previous``; none for a report without one); for invalid files the check and the positions where it fails
+  (and nothing else fails); the checks for which no invalid report exists (they follow from the others: redundant).
+  ``gaidsl validate SPEC DIR`` reads it: it pairs the reports so, skips the manifest, and says whether the invalid
+  reports fail as it says. ``kind`` names the file and ``manifest_version`` its layout (2; version 1, before these
+  two keys, had the same entries).
 
 Files are written atomically, and nothing is written if any of them exists already (unless ``--force``). The data
 files are canonical JSON (:meth:`gaidsl.checking.report.Report.to_json`), readable by ``gaidsl validate``.
 
-Exit codes: 0 written, 1 the spec has errors or no valid report exists, 2 usage, unreadable spec or files in the way.
+Exit codes: 0 written, 1 the spec has errors or no valid report exists, 2 usage, a spec that cannot be read or is the
+wrong kind of file (a migration, a data file), or files in the way.
 """
 
 from __future__ import annotations
@@ -24,15 +29,18 @@ import sys
 from typing import Any
 
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, plan_writes, write_files
-from gaidsl.language.diagnostics import Lang, render_text, say
-from gaidsl.migrations.documents import compile_file
+from gaidsl.language.diagnostics import Lang, say
 from gaidsl.sampling.samples import SampleError, invalid_reports, sampler, valid_samples
+
+MANIFEST_KIND = "gaidsl sample manifest"
+MANIFEST_VERSION = 2
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("sample", help="generate valid reports, and reports that break exactly one check")
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     parser.add_argument("--valid", type=_count, default=10, metavar="N", help="how many valid reports (default 10)")
     parser.add_argument("--invalid", action="store_true", help="also one report per check that breaks only it")
     parser.add_argument("--seed", type=int, default=0, help="random seed (the same seed gives the same files)")
@@ -57,12 +65,11 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    compilation = compile_file(args.spec)
-    if compilation.spec is None or not compilation.ok:
-        print(render_text(compilation.diagnostics, compilation.sources, args.lang), file=sys.stderr)
-        unreadable = any(d.code in ("GAI090", "GAI091") for d in compilation.diagnostics)
-        return EXIT_INPUT if unreadable else EXIT_PROBLEMS
+    compilation = load(args.spec, args)
+    if isinstance(compilation, int):
+        return compilation
     spec = compilation.spec
+    assert spec is not None
 
     try:
         chosen = sampler(spec)
@@ -75,7 +82,14 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_PROBLEMS
     files: dict[str, Content] = {}
-    manifest: dict[str, Any] = {"spec": spec.file, "format": spec.id, "version": spec.version, "seed": args.seed}
+    manifest: dict[str, Any] = {
+        "kind": MANIFEST_KIND,
+        "manifest_version": MANIFEST_VERSION,
+        "spec": spec.file,
+        "format": spec.id,
+        "version": spec.version,
+        "seed": args.seed,
+    }
     manifest["valid"] = []
     width = max(4, len(str(args.valid)))
     for number, sample in enumerate(valid, 1):

@@ -1,45 +1,65 @@
 """``gaidsl validate SPEC DATA... [--previous FILE]``: check filled reports against a spec's checks.
 
-Text output groups failures by section and table and names cells by their labels, with both sides' values and the
-difference; warnings and unverifiable checks are counted in a summary. ``--format json`` lists every result.
-Exit codes: 0 when no error-severity check fails, 1 when one does, 2 when the spec or a data file cannot be read
-(then nothing but the diagnostics is written).
+DATA are files and folders; the records gaidsl writes beside reports are skipped and each report is paired with
+its own last year's report (:mod:`gaidsl.cli.data_files`); ``--previous`` gives one to the reports without.
+Text output names the required items a report lacks, groups failures by section and table and names cells by their
+labels, with both sides' values and the difference; warnings and unverifiable checks are counted in a summary line
+that ends in the report's verdict: 通过 pass, 未通过 fail (an error-severity check fails or a required item is
+missing), 不完整 incomplete (nothing fails, but some checks could not be verified for blank or unknown values).
+``--format json`` lists every result, the missing items and the verdicts.
+Exit codes: 0 pass or incomplete (``--strict``: 1 for incomplete), 1 fail, 2 when the spec or a data file cannot be
+read or used (the spec has errors, is not a spec, names nothing that ships; then nothing but the diagnostics is
+written).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.checking.report import Report
+from gaidsl.checking.results import VERDICT_TEXT, Verdict
+from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
-from gaidsl.cli.failures import FLAT, failure_lines, pick
-from gaidsl.cli.output import plan_writes, show, write_files
+from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.inputs import load
+from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.previous_report import read_previous
+from gaidsl.cli.result_file import ResultFile
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
+from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
-from gaidsl.migrations.documents import compile_file
+from gaidsl.migrations.exempt import Exempted, exempt, exemptions_beside, log_path
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("validate", help="check filled reports (JSON, YAML or CSV data files) against a spec")
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("spec", metavar="SPEC", help="a spec file or a shipped name (gaidsl specs)")
     parser.add_argument(
-        "data", nargs="*", metavar="DATA", help="report data files (.json, .yaml, .yml, .csv) or folders"
+        "data",
+        nargs="*",
+        metavar="DATA",
+        help="report data files (.json, .yaml, .yml, .csv) or folders (those sample, migrate, ingest write too)",
     )
-    parser.add_argument("--previous", metavar="FILE", help="last year's report, for checks across periods")
+    parser.add_argument(
+        "--previous",
+        metavar="FILE",
+        help="last year's report, for checks across periods (for the reports not paired with their own: "
+        "X.previous.json beside X.json, a sample manifest, ingest's reading records)",
+    )
     parser.add_argument(
         "--previous-migration",
         metavar="MIGRATION",
-        help="a migration (.gai) converting last year's report from an older version to the spec's first",
+        help="a migration (.gai, or a shipped name such as gov_info_disclosure@2019..2021) converting last year's "
+        "report from an older version to the spec's first",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
@@ -53,27 +73,33 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
     parser.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 for an incomplete report too (some checks unverifiable for blank or unknown values)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    compilation = compile_file(args.spec)
+    compilation = load(args.spec, args)
+    if isinstance(compilation, int):
+        return compilation
     spec = compilation.spec
-    if spec is None or not compilation.ok:
-        _fail_input(compilation.diagnostics, dict(compilation.sources), args)
-        return EXIT_INPUT
+    assert spec is not None
     batch = _batch(args)
     if isinstance(batch, str):
         show(f"gaidsl validate: {batch}", sys.stderr)
         return EXIT_INPUT
-    engine, url, paths = batch
-    if args.previous_migration and not args.previous:
+    engine, url, files = batch
+    paths = list(files.reports)
+    if args.previous_migration and not args.previous and not files.previous:
         show("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
         return EXIT_INPUT
 
     wide = [p for p in paths if is_wide_csv(p)]
-    if wide and (len(paths) > 1 or args.previous):
+    if wide and (len(paths) > 1 or args.previous or files.previous):
         show(
             "gaidsl validate: 宽表 CSV 须单独校验，上年报告由其 previous_id 列指明 / a wide CSV is validated alone "
             f"(no other data files, no --previous: its previous_id column names last year's reports): {wide[0]}",
@@ -81,44 +107,94 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_INPUT
     if wide:
-        return run_wide(args, spec, engine, url, wide[0])
-    found_previous = read_previous(args.previous, spec, args.spec, args.previous_migration) if args.previous else None
+        return exit_for(run_wide(args, spec, engine, url, wide[0]), args.strict)
+    found_previous = read_previous(args.previous, spec, spec.file, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
+    paired = {
+        path: read_previous(earlier, spec, spec.file, args.previous_migration)
+        for path, earlier in files.previous.items()
+    }
     loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
-    everything = ([(args.previous, previous)] if previous else []) + loaded
+    everything = (
+        ([(args.previous, previous)] if previous else [])
+        + [(files.previous[path], found.loaded) for path, found in paired.items()]
+        + loaded
+    )
     if any(not item.ok for _, item in everything):
-        diagnostics = [d for _, item in everything for d in item.diagnostics]
+        groups = [(path, item.diagnostics) for path, item in everything]
         sources = {item.source.name: item.source for _, item in everything if item.source is not None}
-        _fail_input(diagnostics, {**(found_previous.sources if found_previous else {}), **sources}, args)
+        found_sources = {
+            k: v for found in [found_previous, *paired.values()] if found for k, v in found.sources.items()
+        }
+        _fail_input(groups, {**found_sources, **sources}, args)
         return EXIT_INPUT
     migrated = found_previous.migrated if found_previous else None
     if migrated is not None and args.format == "text":
         show(_migrated_line(args.previous, args.previous_migration, migrated, lang))
     last_year = previous.report if previous else None
     reports = [(path, item.report) for path, item in loaded if item.report is not None]
+    last_years: Report | dict[str, Report] | None = last_year
+    if paired:
+        own = {path: found.loaded.report for path, found in paired.items() if found.loaded.report is not None}
+        chosen = ((path, own.get(path, last_year)) for path, _ in reports)
+        last_years = {path: report for path, report in chosen if report is not None}
     try:
-        found = engines.evaluate_all(spec, reports, engine, url, last_year)
+        found = engines.evaluate_all(spec, reports, engine, url, last_years)
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT
-    evaluations = [(path, item, evaluation) for (path, item), evaluation in zip(loaded, found, strict=True)]
+    evaluations: list[tuple[str, Loaded, Evaluation]] = []
+    exempted: dict[str, Exempted] = {}  # migrated reports: the checks their migration exempts, by its log
+    for (path, item), evaluation in zip(loaded, found, strict=True):
+        reasons = exemptions_beside(path, spec)
+        if reasons:
+            exempted[path] = exempt(evaluation, reasons)
+            evaluation = exempted[path].evaluation
+        evaluations.append((path, item, evaluation))
     if args.output and not _save(args.output, evaluations, args.force):
         return EXIT_INPUT
+    surprises = unexpected(files, {path: evaluation for path, _, evaluation in evaluations})
     if args.format == "json":
-        show(_json(args, evaluations, previous, migrated))
+        show(_json(args, evaluations, previous, migrated, files, surprises, exempted))
     else:
-        _text(spec, evaluations, previous, lang)
+        for line in describe(files, lang):
+            show(line)
+        for path, judged in exempted.items():
+            show(_exempted_line(path, judged, lang))
+        _text(spec, evaluations, previous, lang, files.previous)
         if len(evaluations) > 1:
             show(_summary_table(spec, evaluations, lang))
-    return EXIT_OK if all(e.ok for _, _, e in evaluations) else EXIT_PROBLEMS
+        for line in describe_unexpected(files, surprises, lang):
+            show(line)
+    code = exit_for(overall([e.verdict for _, _, e in evaluations]), args.strict)
+    return EXIT_PROBLEMS if surprises else code
 
 
-def _fail_input(diagnostics: Sequence[Diagnostic], sources: dict[str, SourceFile], args: argparse.Namespace) -> None:
-    shown = [d for d in diagnostics if d.severity == "error"] if has_errors(diagnostics) else list(diagnostics)
+def overall(verdicts: Sequence[Verdict]) -> Verdict:
+    """The verdict of a batch: fail if any report fails, else incomplete if any is, else pass."""
+    return "fail" if "fail" in verdicts else "incomplete" if "incomplete" in verdicts else "pass"
+
+
+def exit_for(verdict: Verdict | int, strict: bool) -> int:
+    """0 for pass, 1 for fail, incomplete 0 (1 with ``--strict``); an exit code given stays as it is."""
+    if isinstance(verdict, int):
+        return verdict
+    if verdict == "fail" or (verdict == "incomplete" and strict):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _fail_input(
+    groups: Sequence[tuple[str | None, Sequence[Diagnostic]]], sources: dict[str, SourceFile], args: argparse.Namespace
+) -> None:
+    """The errors (or, with none, every diagnostic) of the files that could not be read, each naming its file."""
+    errors = has_errors(d for _, diagnostics in groups for d in diagnostics)
+    shown = [(f, [d for d in ds if d.severity == "error" or not errors]) for f, ds in groups]
     if args.format == "json":
-        show(render_json(shown))
+        show(render_json([d for _, ds in shown for d in ds]))
     else:
-        show(render_text(shown, sources, args.lang), sys.stderr)
+        text = "".join(render_text(ds, sources, args.lang, file) for file, ds in shown if ds)
+        show(text, sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------------- JSON
@@ -137,11 +213,26 @@ def _migrated_line(path: str, migration_path: str, migrated: Migrated, lang: Lan
     )
 
 
+def _exempted_line(path: str, judged: Exempted, lang: Lang) -> str:
+    """The checks left aside for a migrated report, and where that was read."""
+    log = log_path(path)
+    zh = "；".join(f"{k}（{why}）" for k, why in judged.reasons.items())
+    en = "; ".join(f"{k} ({why})" for k, why in judged.reasons.items())
+    return pick(
+        f"{path}: 迁移后的报告，按迁移日志 {log} 豁免校验 {zh}",
+        f"{path}: a migrated report; by its migration log {log}, exempt from {en}",
+        lang,
+    )
+
+
 def _json(
     args: argparse.Namespace,
     evaluations: list[tuple[str, Loaded, Evaluation]],
     previous: Loaded | None,
     migrated: Migrated | None = None,
+    files: DataFiles | None = None,
+    surprises: dict[str, Text] | None = None,
+    exempted: dict[str, Exempted] | None = None,
 ) -> str:
     results: list[dict[str, Any]] = []
     reports: list[dict[str, Any]] = []
@@ -155,9 +246,14 @@ def _json(
         reports.append(
             {
                 "file": path,
+                "verdict": evaluation.verdict,
+                "previous": files.previous.get(path) if files else None,
                 "ok": evaluation.ok,
+                **_expected_json(files, surprises or {}, path),
                 "summary": summary,
+                "missing": [a.to_json_dict() for a in evaluation.absent],
                 "diagnostics": [to_json(d) for d in item.diagnostics],
+                "exempt": exempted[path].to_json_dict() if exempted and path in exempted else [],
             }
         )
     totals["files"] = len(evaluations)
@@ -168,9 +264,11 @@ def _json(
         "previous_migration": (
             {"file": args.previous_migration, **migrated.to_json_dict()} if migrated is not None else None
         ),
+        "verdict": overall([e.verdict for _, _, e in evaluations]),
         "ok": all(e.ok for _, _, e in evaluations),
         "results": results,
         "reports": reports,
+        "inputs": files.to_json_dict() if files else None,
         "summary": totals,
     }
     return dumps(document)
@@ -179,22 +277,58 @@ def _json(
 # ---------------------------------------------------------------------------------------------------- text
 
 
+def _expected_json(files: DataFiles | None, surprises: dict[str, Text], path: str) -> dict[str, Any]:
+    """What the sample manifest expected of the report, and whether it came true."""
+    expected = files.expected.get(path) if files else None
+    if expected is None:
+        return {}
+    surprise = surprises.get(path)
+    return {
+        "expected": {
+            **expected.to_json_dict(),
+            "as_expected": surprise is None,
+            "surprise": surprise.to_json_dict() if surprise else None,
+        }
+    }
+
+
 def _text(
-    spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], previous: Loaded | None, lang: Lang
+    spec: ir.Spec,
+    evaluations: list[tuple[str, Loaded, Evaluation]],
+    previous: Loaded | None,
+    lang: Lang,
+    paired: Mapping[str, str],
 ) -> None:
     sources = {item.source.name: item.source for _, item, _ in evaluations if item.source is not None}
     if previous is not None and previous.diagnostics:
-        show(render_text(previous.diagnostics, {}, lang), sys.stderr)
+        show(render_text(previous.diagnostics, {}, lang, previous.source.name if previous.source else None), sys.stderr)
     for path, item, evaluation in evaluations:
         if item.diagnostics:
-            show(render_text(item.diagnostics, sources, lang), sys.stderr)
+            show(render_text(item.diagnostics, sources, lang, path), sys.stderr)
         lines: list[str] = []
         if len(evaluations) > 1:
-            lines.append(f"== {path} ==")
+            earlier = paired.get(path)
+            lines.append(
+                f"== {path} =="
+                + (say(lang, f"（上年报告 {earlier}）", f" (last year's: {earlier})") if earlier else "")
+            )
+        lines.extend(_absent(evaluation, lang))
         lines += failure_lines(spec, evaluation.failures, lang)
         lines.extend(_unverifiable(evaluation, lang))
         lines.append(_summary_line(path, evaluation, lang))
         show("\n".join(lines))
+
+
+def _absent(evaluation: Evaluation, lang: Lang) -> list[str]:
+    """The required items the report lacks (errors) or gives as unknown, each with its code and label."""
+    if not evaluation.absent:
+        return []
+    missing = len(evaluation.missing)
+    lines = [pick(f"缺少必填项（{missing} 项）：", f"required items missing ({missing}):", lang)] if missing else []
+    for absent in evaluation.absent:
+        head = say(lang, "错误" if absent.status == "missing" else "提示", absent.severity, sep=" ")
+        lines.append(f"  {head}[{absent.code}]: {absent.message.pick(lang)}")
+    return lines
 
 
 def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
@@ -219,15 +353,16 @@ def _unverifiable(evaluation: Evaluation, lang: Lang) -> list[str]:
 
 def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
     s = evaluation.summary()
-    verdict_zh = "通过" if evaluation.ok else "未通过"
-    verdict_en = "ok" if evaluation.ok else "FAILED"
+    said = VERDICT_TEXT[evaluation.verdict]
+    missing_zh = f"缺少 {s['missing']} 项必填内容，" if s["missing"] else ""
+    missing_en = f"{s['missing']} required items missing, " if s["missing"] else ""
     zh = (
-        f"{path}: {verdict_zh}：{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
+        f"{path}: {said.zh}：{missing_zh}{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
         f"{s['pass']} 项通过（共 {s['results']} 项）"
     )
     en = (
-        f"{path}: {verdict_en}: {s['errors']} errors, {s['warnings']} warnings, {s['unverifiable']} unverifiable, "
-        f"{s['pass']} passed ({s['results']} results)"
+        f"{path}: {said.en}: {missing_en}{s['errors']} errors, {s['warnings']} warnings, "
+        f"{s['unverifiable']} unverifiable, {s['pass']} passed ({s['results']} results)"
     )
     return pick(zh, en, lang)
 
@@ -235,10 +370,11 @@ def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
 # ---------------------------------------------------------------------------------------------------- batches
 
 
-def _batch(args: argparse.Namespace) -> tuple[str, str | None, list[str]] | str:
+def _batch(args: argparse.Namespace) -> tuple[str, str | None, DataFiles] | str:
     """(engine, URL or database file, data files) from the arguments, or what is wrong with them. ``--engine`` takes
     the engine's name and, for postgres (and optionally duckdb and sqlite), its URL or file; anything after those
-    that argparse gave to --engine is a data file. Folders are searched for data files."""
+    that argparse gave to --engine is a data file. Folders are searched for data files, skipping the records gaidsl
+    writes beside them and pairing reports with last year's (:mod:`gaidsl.cli.data_files`)."""
     name, *rest = args.engine
     if name not in engines.ALL_ENGINES:
         return f"未知的引擎 / unknown engine {name!r} (有 / available: {', '.join(engines.ALL_ENGINES)})"
@@ -247,18 +383,10 @@ def _batch(args: argparse.Namespace) -> tuple[str, str | None, list[str]] | str:
     url = rest.pop(0) if takes_url and rest else None
     if name == "postgres" and not url:
         return "--engine postgres 需要连接地址 / needs a URL: --engine postgres postgresql://user@host/db"
-    paths: list[str] = []
-    for given in [*args.data, *rest]:
-        if Path(given).is_dir():
-            found = sorted(str(p) for p in Path(given).rglob("*") if p.suffix.lower() in KINDS and p.is_file())
-            if not found:
-                return f"文件夹中没有数据文件 / no data files (.json, .yaml, .yml, .csv) in {given}"
-            paths.extend(found)
-        else:
-            paths.append(given)
-    if not paths:
-        return "没有数据文件 / no data files given"
-    return name, url, paths
+    files = collect([*args.data, *rest])
+    if isinstance(files, str):
+        return files
+    return name, url, files
 
 
 def _progress(items: Sequence[str], what: str) -> Any:
@@ -271,31 +399,19 @@ def _progress(items: Sequence[str], what: str) -> Any:
 
 
 def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
-    """Every result, one per line: CSV (a .csv file; the message in Chinese and English) or JSON lines."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    if path.lower().endswith(".csv"):
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([*FLAT, "blank", "unknown", "message_zh", "message_en"])
-        for file, _, evaluation in evaluations:
-            for result in evaluation.results:
-                record = {"file": file, **result.to_json_dict()}
-                row = ["" if record[k] is None else f"{record[k]:f}" if hasattr(record[k], "as_tuple") else record[k]
-                       for k in FLAT]  # fmt: skip
-                writer.writerow(
-                    [*row, " ".join(result.blank), " ".join(result.unknown), result.message.zh, result.message.en]
-                )
-    else:
-        for file, _, evaluation in evaluations:
-            for result in evaluation.results:
-                buffer.write(dumps({"file": file, **result.to_json_dict()}).replace("\n", "") + "\n")
-    plan = plan_writes(str(Path(path).parent), {Path(path).name: buffer.getvalue()}, force=force)
-    if plan.blocked:
-        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {path}", sys.stderr)
+    """Every result, one per line (:mod:`gaidsl.cli.result_file`): CSV for a .csv file, else JSON lines."""
+    refused = output_refused(path, force)  # a link there, even a dangling one, is a file
+    if refused:
+        show(f"gaidsl validate: {refused}", sys.stderr)
         return False
-    write_files(plan)
+    out = ResultFile(path, "file")
+    try:
+        for file, _, evaluation in evaluations:
+            out.write(file, (result.to_json_dict() for result in evaluation.results))
+    except BaseException:
+        out.finish(False)
+        raise
+    out.finish(True)
     return True
 
 
@@ -313,8 +429,9 @@ def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluatio
         lines.append(
             f"{check.key:<{width}}  {check.severity:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}"
         )
-    failed = sum(1 for _, _, e in evaluations if not e.ok)
-    zh = f"共 {len(evaluations)} 个文件：{len(evaluations) - failed} 个通过，{failed} 个未通过"
-    en = f"{len(evaluations)} files: {len(evaluations) - failed} ok, {failed} failed"
+    verdicts = [e.verdict for _, _, e in evaluations]
+    passed, failed, incomplete = (verdicts.count(v) for v in ("pass", "fail", "incomplete"))
+    zh = f"共 {len(evaluations)} 个文件：{passed} 个通过，{failed} 个未通过，{incomplete} 个不完整（无法全部核验）"
+    en = f"{len(evaluations)} files: {passed} pass, {failed} fail, {incomplete} incomplete"
     lines.append(pick(zh, en, lang))
     return "\n".join(lines)

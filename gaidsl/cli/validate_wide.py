@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -26,9 +25,12 @@ from typing import Any
 from gaidsl.checking import wide_csv
 from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
 from gaidsl.checking.report import Report
-from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
-from gaidsl.cli.failures import FLAT, failure_lines, pick
-from gaidsl.cli.output import show
+from gaidsl.checking.required import Absent
+from gaidsl.checking.results import Verdict, verdict
+from gaidsl.cli.exit_codes import EXIT_INPUT
+from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.output import output_refused, show
+from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.language import ir
@@ -82,11 +84,29 @@ class Tally:
         self.warning_reports = 0
         self.failures: list[Record] = []
         self.detail: list[tuple[str, list[CheckResult]]] = []
+        self.verdicts: Counter[str] = Counter()
+        self.missing: list[Record] = []  # the required items reports lack, with their report ids
 
-    def add(self, report_id: str, records: Sequence[Record], results: Sequence[CheckResult] | None = None) -> None:
-        """One report's records (``to_json_dict`` shape); ``results`` its CheckResults where the engine has them."""
+    def add(
+        self,
+        report_id: str,
+        records: Sequence[Record],
+        results: Sequence[CheckResult] | None = None,
+        absent: Sequence[Absent] = (),
+        incomplete: bool | None = None,
+    ) -> None:
+        """One report's records (``to_json_dict`` shape); ``results`` its CheckResults where the engine has them;
+        ``absent`` the required items it lacks or gives as unknown; ``incomplete`` whether a check is unverifiable
+        for want of values (None: tell from the records)."""
         self.reports += 1
         failing = [r for r in records if r["status"] == "fail"]
+        if incomplete is None:
+            incomplete = any(r["status"] == "unverifiable" and not _no_previous(r) for r in records)
+        lacking = [a for a in absent if a.status == "missing"]
+        ok = not lacking and not any(r["severity"] == "error" for r in failing)
+        said: Verdict = verdict(ok, incomplete or bool(absent))
+        self.verdicts[said] += 1
+        self.missing += [{"report_id": report_id, **a.to_json_dict()} for a in absent]
         if self.statuses is not None:
             self.statuses.update(r["status"] for r in records)
         if not failing:
@@ -103,46 +123,34 @@ class Tally:
 
     @property
     def ok(self) -> bool:
-        return self.error_reports == 0
+        return self.verdicts["fail"] == 0
+
+    @property
+    def verdict(self) -> Verdict:
+        """The file's verdict: fail if a report fails, else incomplete if one is, else pass."""
+        return "fail" if self.verdicts["fail"] else "incomplete" if self.verdicts["incomplete"] else "pass"
+
+
+def _no_previous(record: Record) -> bool:
+    """A result that read last year's report where none was given (its value null, listed unknown)."""
+    if "cells" not in record:
+        return False
+    unknown = set(record["unknown"])
+    return any(
+        c["value"] is None and (f"previous.{c['key']}" if c["previous"] else c["key"]) in unknown
+        for c in record["cells"]
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- output files
 
 
-class Sink:
-    """``-o FILE``: one line per result, JSON lines or CSV, written to a temporary file beside it and moved into
-    place when the run succeeds (so an unreadable input leaves no file)."""
+class Sink(ResultFile):
+    """``-o FILE``: one line per result, JSON lines or CSV (:mod:`gaidsl.cli.result_file`), written under a unique
+    temporary name beside it and moved into place when the run succeeds (so an unreadable input leaves no file)."""
 
     def __init__(self, path: str) -> None:
-        self.path = Path(path)
-        self.temporary = self.path.with_name(f".{self.path.name}.partial")
-        self.handle = open(self.temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by finish)
-        self.csv = self.path.suffix.lower() == ".csv"
-        self.writer = csv.writer(self.handle, lineterminator="\n") if self.csv else None
-        if self.writer is not None:
-            self.writer.writerow(["report_id", *FLAT[1:], "blank", "unknown", "message_zh", "message_en"])
-
-    def write(self, report_id: str, records: Iterable[Record]) -> None:
-        for record in records:
-            if self.writer is None:
-                self.handle.write(dumps({"report_id": report_id, **record}).replace("\n", "") + "\n")
-                continue
-            row = [report_id]
-            for key in FLAT[1:]:
-                value = record.get(key)
-                row.append("" if value is None else f"{value:f}" if hasattr(value, "as_tuple") else str(value))
-            message = record.get("message") or {}
-            blank, unknown = record.get("blank") or [], record.get("unknown") or []
-            self.writer.writerow(
-                [*row, " ".join(blank), " ".join(unknown), message.get("zh", ""), message.get("en", "")]
-            )
-
-    def finish(self, ok: bool) -> None:
-        self.handle.close()
-        if ok:
-            os.replace(self.temporary, self.path)
-        else:
-            self.temporary.unlink(missing_ok=True)
+        super().__init__(path, "report_id")
 
 
 # ---------------------------------------------------------------------------------------------------- engines
@@ -208,7 +216,8 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
             continue  # nothing is written once the input is known to be unreadable
         evaluation = evaluate(spec, read, last_years.get(previous_id) if previous_id else None)
         records = [r.to_json_dict() for r in evaluation.results]
-        tally.add(report_id, records, evaluation.results)
+        incomplete = any(r.incomplete for r in evaluation.results)
+        tally.add(report_id, records, evaluation.results, evaluation.absent, incomplete)
         if sink is not None:
             sink.write(report_id, records)
     if problems:
@@ -219,10 +228,10 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
     module = engines.python_module(spec)
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
-    only = None if sink is not None else {"fail"}
+    only = None if sink is not None else {"fail", "unverifiable"}
     try:
-        found = module.validate_csv(path, only=only, errors="return")
-        for report_id, results in _progress(found, "validating"):
+        found = module.validate_csv(path, only=only, errors="return", required=True)
+        for report_id, results, lacking in _progress(found, "validating"):
             if isinstance(results, module.DataError):
                 if len(problems) >= SHOWN_PROBLEMS:
                     more += 1
@@ -233,7 +242,8 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
                 continue
             failing = [r for r in results if r["status"] == "fail"]
             detail = [engines.result_from_record(r) for r in failing] if len(tally.detail) < DETAIL else None
-            tally.add(report_id, results, detail)
+            absent = [engines.absent_from_record(r) for r in lacking]
+            tally.add(report_id, results, detail, absent)
             if sink is not None:
                 sink.write(report_id, results)
     except module.DataError as exc:  # the header
@@ -248,7 +258,8 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
         try:
             with engines.connect(spec, engine, url) as db:
                 wide_csv_engine.link_previous(db, path)
-                count, failures = wide_csv_engine.wide_csv_check(db, path)
+                standing: wide_csv_engine.Standing = {}
+                count, failures = wide_csv_engine.wide_csv_check(db, path, standing)
         except wide_csv.WideCsvError as exc:
             raise _from_wide_error(exc, path) from exc
         except Exception as exc:  # the engine's own CSV error (a short line …): say it as gaidsl's reader does
@@ -262,10 +273,13 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
             record = {"check": check, "severity": tally.severity[check], "status": "fail", "position": position}
             by_report.setdefault(report_id, []).append(record)
         detail = _detail(spec, path, set(by_report))
-        for report_id, records in by_report.items():
-            tally.add(report_id, records, detail.get(report_id))
+        for report_id in sorted(set(by_report) | set(standing)):
+            records = by_report.get(report_id, [])
+            absent, incomplete = standing.get(report_id, ((), False))
+            tally.add(report_id, records, detail.get(report_id), absent, incomplete)
             if sink is not None:
                 sink.write(report_id, records)
+        tally.verdicts["pass"] += count - tally.reports
         tally.reports = count
 
     return run
@@ -325,8 +339,8 @@ def _lines_of(path: str, ids: set[str]) -> dict[str | None, int]:
 # ---------------------------------------------------------------------------------------------------- run
 
 
-def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | None, path: str) -> int:
-    """Validate the wide CSV ``path``; the exit code."""
+def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | None, path: str) -> int | Verdict:
+    """Validate the wide CSV ``path``: the file's verdict, or the exit code when it cannot be read."""
     if engine == "sqlite":
         show(
             "gaidsl validate: --engine sqlite 不读宽表 CSV，请用 duckdb 或 postgres / "
@@ -334,8 +348,9 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
             sys.stderr,
         )
         return EXIT_INPUT
-    if args.output and Path(args.output).exists() and not args.force:
-        show(f"gaidsl validate: 文件已存在（用 --force 覆盖）/ file exists (use --force): {args.output}", sys.stderr)
+    refused = output_refused(args.output, args.force) if args.output else None
+    if refused:
+        show(f"gaidsl validate: {refused}", sys.stderr)
         return EXIT_INPUT
     runners: dict[str, Callable[[ir.Spec, str, Tally, Sink | None], None]] = {
         "reference": _reference,
@@ -351,18 +366,27 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
             sink.finish(False)
         _input_problems(args, path, exc)
         return EXIT_INPUT
+    except wide_csv.WideCsvError as exc:  # the header, which the reference reader refuses before any line
+        if sink is not None:
+            sink.finish(False)
+        _input_problems(args, path, _from_wide_error(exc, path))
+        return EXIT_INPUT
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         if sink is not None:
             sink.finish(False)
         show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT
+    except BaseException:  # interrupted: no temporary file left behind
+        if sink is not None:
+            sink.finish(False)
+        raise
     if sink is not None:
         sink.finish(True)
     if args.format == "json":
         show(_json(args, spec, engine, path, tally))
     else:
         show(_text(spec, engine, path, tally, args.lang))
-    return EXIT_OK if tally.ok else EXIT_PROBLEMS
+    return tally.verdict
 
 
 def _input_problems(args: argparse.Namespace, path: str, exc: InputProblems) -> None:
@@ -439,12 +463,19 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
         for report_id, results in tally.detail:
             lines.append(f"== {report_id} ==")
             lines += failure_lines(spec, results, lang, indent="  ")
-    ok = tally.reports - tally.error_reports
+    if tally.missing:
+        kinds = Counter((m["code"], m["key"], m["message"]["zh"], m["message"]["en"]) for m in tally.missing)
+        lines.append(pick("缺少的必填项（份数）：", "required items missing (reports):", lang))
+        for (code, _, zh, en), count in kinds.most_common(TOP):
+            lines.append(f"  [{code}] {pick(zh, en, lang)}: {count}")
+    v = tally.verdicts
     lines.append(
         pick(
-            f"共 {tally.reports} 份报告：{ok} 份通过，{tally.error_reports} 份有错误，{tally.warning_reports} 份有警告",
-            f"{tally.reports} reports: {ok} ok, {tally.error_reports} with failing error checks, "
-            f"{tally.warning_reports} with failing warnings",
+            f"共 {tally.reports} 份报告：{v['pass']} 份通过，{v['fail']} 份未通过，"
+            f"{v['incomplete']} 份不完整（无法全部核验）；"
+            f"{tally.error_reports} 份有错误，{tally.warning_reports} 份有警告",
+            f"{tally.reports} reports: {v['pass']} pass, {v['fail']} fail, {v['incomplete']} incomplete; "
+            f"{tally.error_reports} with failing error checks, {tally.warning_reports} with failing warnings",
             lang,
         )
     )
@@ -455,7 +486,10 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
     checks = {c.key: c for c in spec.checks}
     summary: dict[str, Any] = {
         "reports": tally.reports,
-        "ok_reports": tally.reports - tally.error_reports,
+        "ok_reports": tally.verdicts["pass"] + tally.verdicts["incomplete"],
+        "pass_reports": tally.verdicts["pass"],
+        "fail_reports": tally.verdicts["fail"],
+        "incomplete_reports": tally.verdicts["incomplete"],
         "error_reports": tally.error_reports,
         "warning_reports": tally.warning_reports,
         "fail": len(tally.failures),
@@ -468,6 +502,7 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
         "spec": args.spec,
         "file": path,
         "engine": engine,
+        "verdict": tally.verdict,
         "ok": tally.ok,
         "summary": summary,
         "checks": [
@@ -481,5 +516,6 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
             for key, count in tally.positions.most_common()
         ],
         "results": tally.failures,
+        "missing": tally.missing,
     }
     return dumps(document)

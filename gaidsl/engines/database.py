@@ -44,10 +44,12 @@ from gaidsl.checking.evaluate import (
     Env as _Env,
 )
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
+from gaidsl.checking.required import Absent, Presence, absent_from
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 from gaidsl.targets.python import target as python_target
 from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
+from gaidsl.targets.sql.required import presence_sql
 from gaidsl.targets.sql.target import ddl, validation_sql
 
 ENGINES = ("duckdb", "postgres", "sqlite")
@@ -207,10 +209,22 @@ class Database:
         for row in self.rows():
             by_report.setdefault(row.report_id, []).append(row)
         exact = not self.sql.scaled  # SQLite shows REAL values: the sides are not compared
+        absent = self.absent()
         return [
-            evaluation(self.spec, report, last_years.get(links.get(i, "")), by_report.get(i, []), exact)
+            evaluation(self.spec, report, last_years.get(links.get(i, "")), by_report.get(i, []), exact, absent[i])
             for i, report in items
         ]
+
+    def absent(self, table: str = REPORTS) -> dict[str, tuple[Absent, ...]]:
+        """The required items each report of ``table`` lacks or gives as unknown, by report id (the SQL of
+        :func:`gaidsl.targets.sql.required.presence_sql`)."""
+        found = presence_sql(self.spec, self.dialect)
+        select = "".join(f", {sql}" for _, sql in found)
+        out: dict[str, tuple[Absent, ...]] = {}
+        for report_id, *statuses in self.query(f"SELECT r.report_id{select} FROM {table} AS r"):
+            said: list[Presence] = list(statuses)
+            out[report_id] = absent_from((r for r, _ in found), said)
+        return out
 
     def count(self, status: str) -> int:
         return int(self.query(f"SELECT count(*) FROM {self.validation} WHERE status = '{status}'")[0][0])
@@ -309,20 +323,27 @@ def evaluate_all(
     reports: Sequence[tuple[str, Report]],
     engine: str = "reference",
     url: str | None = None,
-    previous: Report | None = None,
+    previous: Report | Mapping[str, Report] | None = None,
 ) -> list[Evaluation]:
     """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
-    runs); every engine gives the reference evaluator's records."""
+    runs); every engine gives the reference evaluator's records. ``previous``: last year's report for all of them,
+    or each report's own by its name (a report missing from the mapping has none)."""
+    if engine not in ("reference", "python"):
+        return validate(spec, dict(reports), engine, url, previous)
+    last_years = {name: previous for name, _ in reports} if isinstance(previous, Report) else (previous or {})
     if engine == "reference":
-        return [evaluate(spec, report, previous) for _, report in reports]
-    if engine == "python":
-        module = python_module(spec)
-        last = None if previous is None else module.loads(previous.to_json())
-        return [
-            Evaluation(tuple(result_from_record(r) for r in module.validate(module.loads(report.to_json()), last)))
-            for _, report in reports
-        ]
-    return validate(spec, dict(reports), engine, url, previous)
+        return [evaluate(spec, report, last_years.get(name)) for name, report in reports]
+    # python: the generated module
+    module = python_module(spec)
+    loaded = {id(r): module.loads(r.to_json()) for r in last_years.values()}  # a shared one converted once
+    out = []
+    for name, report in reports:
+        last = last_years.get(name)
+        data = module.loads(report.to_json())
+        records = module.validate(data, None if last is None else loaded[id(last)])
+        lacking = tuple(absent_from_record(r) for r in module.missing(data))
+        out.append(Evaluation(tuple(result_from_record(r) for r in records), lacking))
+    return out
 
 
 def python_module(spec: ir.Spec) -> ModuleType:
@@ -339,6 +360,11 @@ def python_module(spec: ir.Spec) -> ModuleType:
         module = importlib.util.module_from_spec(module_spec)
         module_spec.loader.exec_module(module)
     return module
+
+
+def absent_from_record(record: Mapping[str, Any]) -> Absent:
+    """An :class:`Absent` from its JSON record (as the generated validators' ``missing()`` give them)."""
+    return Absent(record["kind"], record["key"], record["label"], record["status"], record.get("part", ""))
 
 
 def result_from_record(record: Mapping[str, Any]) -> CheckResult:
@@ -391,7 +417,12 @@ def validate(
 
 
 def evaluation(
-    spec: ir.Spec, report: Report, previous: Report | None, rows: Sequence[Row], exact: bool = True
+    spec: ir.Spec,
+    report: Report,
+    previous: Report | None,
+    rows: Sequence[Row],
+    exact: bool = True,
+    absent: tuple[Absent, ...] = (),
 ) -> Evaluation:
     """The evaluator's records for one report from its rows of the validation view (statuses from SQL)."""
     instances = [(c, i) for c in spec.checks for i in c.instances]
@@ -404,7 +435,7 @@ def evaluation(
             if (row.check, row.position) != (check.key, instance.position):
                 raise EngineMismatch(f"row {row.ordinal} is {row.check}@{row.position}, expected {check.key}")
             results.append(_result(spec, check, instance, report, previous, row, exact))
-    return Evaluation(tuple(results))
+    return Evaluation(tuple(results), absent)
 
 
 def _result(

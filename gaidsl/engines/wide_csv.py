@@ -15,13 +15,19 @@ from typing import Any
 
 from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.checking.wide_csv import Problem, WideCsvError, header_of, header_problems
+from gaidsl.checking.required import Absent, Presence, absent_from
+from gaidsl.checking.wide_csv import Problem, WideCsvError, coded_header_problems, header_of
 from gaidsl.engines import wide_csv_sql as W
 from gaidsl.engines.database import PREVIOUS, REPORTS, Database
+from gaidsl.language import ir
 from gaidsl.targets.sql.dialects import Column, dialect, ident, literal
+from gaidsl.targets.sql.required import presence_sql
 from gaidsl.targets.sql.target import branches as sql_branches
 
 Failure = tuple[str, str, str | None]
+Standing = dict[str, tuple[tuple[Absent, ...], bool]]
+"""By report id: the required items a report lacks or gives as unknown, and whether a check of it is unverifiable
+for want of values (not for want of last year's report): what its verdict needs beside its failures."""
 _DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
 _MASK_BITS = 62
 """Check positions per BIGINT mask of :func:`wide_csv_failures` (a sum of distinct powers of two below 2^62)."""
@@ -30,11 +36,9 @@ _BOUND = int(MAX_MAGNITUDE)
 
 def _checked_header(db: Database, path: str | Path) -> list[str]:
     header = header_of(path)
-    problems = header_problems(db.spec, header)
+    problems = coded_header_problems(db.spec, header)
     if problems:
-        raise WideCsvError(
-            path, [f"header: {p}" for p in problems], {None: [("GAI703", p) for p in problems]}, {None: 1}
-        )
+        raise WideCsvError(path, [f"header: {p}" for _, p in problems], {None: problems}, {None: 1})
     return header
 
 
@@ -269,7 +273,7 @@ def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
     return wide_csv_check(db, path)[1]
 
 
-def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
+def wide_csv_check(db: Database, path: str | Path, standing: Standing | None = None) -> tuple[int, list[Failure]]:
     """``(report_id, check, position)`` of every failing check position of the reports in a wide CSV: what
     :func:`load_wide_csv` followed by :meth:`Database.failures` gives, in no particular order. Checks across periods
     read last year's reports from the database's previous-reports table (``previous_id``; see :func:`link_previous`).
@@ -280,9 +284,12 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
     count (:func:`wide_csv_sql.plain_whole_columns`), DuckDB's reader reads the counts as numbers (twice as fast);
     otherwise they are read as text and each odd one judged. A value gaidsl's data-file reader refuses, or the
     reports table cannot hold, is a :class:`WideCsvError`. PostgreSQL loads the file into the (empty) reports
-    table, where it stays, and queries it."""
+    table, where it stays, and queries it. ``standing``: filled with what the verdicts need of the reports that lack
+    a required item or are incomplete (the others are absent from it)."""
     if not db.sql.reads_csv:
         count = load_wide_csv(db, path)
+        if standing is not None:
+            _standing_of_table(db, standing)
         return count, db.failures()
 
     header = _checked_header(db, path)
@@ -294,6 +301,13 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
     ]
     ors = "".join(f", bit_or({m})" for m in masks)
     any_failure = "".join(f" OR bit_or({m}) <> 0" for m in masks)
+    required = presence_sql(db.spec, db.dialect)
+    if standing is not None:
+        lacking = [f"min({sql})" for _, sql in required]
+        open_ = [_open(b.condition, b.previous) for b in branches]
+        incomplete = f"bool_or({' OR '.join(open_)})" if open_ else "FALSE"
+        ors += "".join(f", {x}" for x in lacking) + f", {incomplete}"
+        any_failure += "".join(f" OR {x} <> 'present'" for x in lacking) + f" OR {incomplete}"
 
     def run(fast: bool, typed: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         query = (
@@ -311,6 +325,13 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
     _raise_refusals(db, path, rows)
     failures: list[Failure] = []
     for report_id, _, _, _, *masks_found in rows:
+        if standing is not None:
+            *masks_found, incomplete = masks_found
+            statuses: list[Presence] = masks_found[len(words) :]
+            masks_found = masks_found[: len(words)]
+            absent = absent_from((r for r, _ in required), statuses)
+            if absent or incomplete:
+                standing[report_id] = (absent, bool(incomplete))
         for word, mask in zip(words, masks_found, strict=True):
             while mask:
                 low = mask & -mask
@@ -318,6 +339,27 @@ def wide_csv_check(db: Database, path: str | Path) -> tuple[int, list[Failure]]:
                 failures.append((report_id, branch.check.key, branch.instance.position))
                 mask ^= low
     return int(count), failures
+
+
+def _open(condition: str, previous: bool) -> str:
+    """SQL: the condition is unverifiable (NULL), and not for want of last year's report (``p``, joined)."""
+    return f"(({condition}) IS NULL{' AND p.report_id IS NOT NULL' if previous else ''})"
+
+
+def _standing_of_table(db: Database, standing: Standing) -> None:
+    """:data:`Standing` of the reports in the reports table, from the validation view and the required items' SQL."""
+    reads_previous = {
+        (c.key, i.position)
+        for c in db.spec.checks
+        for i in c.instances
+        if any(isinstance(n, ir.CellRef | ir.FieldRef | ir.TextRef) and n.previous for n in ir.walk(i.expr))
+    }
+    linked = {r for (r,) in db.query(f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL")}
+    unverifiable = db.query(f"SELECT report_id, check_key, position FROM {db.validation} WHERE status = 'unverifiable'")
+    incomplete = {r for r, c, p in unverifiable if (c, p) not in reads_previous or r in linked}
+    absent = db.absent()
+    for report_id in set(incomplete) | {r for r, a in absent.items() if a}:
+        standing[report_id] = (absent.get(report_id, ()), report_id in incomplete)
 
 
 def link_previous(db: Database, path: str | Path) -> None:
@@ -420,16 +462,16 @@ def _typed_insert(
 
 
 def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
-    """COPY into a staging table (counts and amounts typed, which PostgreSQL before 16 parses as strictly as gaidsl's
-    reader; every column text when that fails, or on PostgreSQL 16 and later, which takes ``0x10`` and ``1_000``),
-    judge the odd cells, then insert."""
+    """COPY into a staging table (counts and integers typed, which PostgreSQL before 16 parses as strictly as
+    gaidsl's reader, to the same values; not amounts, whose NUMERIC takes ``1.5e2``; every column text when that
+    fails, or on PostgreSQL 16 and later, which takes ``0x10`` and ``1_000``), judge the odd cells, then insert."""
     import psycopg
 
     staging = "gaidsl_staging"
     source = {h: f"c{i}" for i, h in enumerate(header)}
     by_key = {W.csv_key(c): c for c in db.columns if c.role not in ("places", "unknown")}
     strict = int(db.query("SHOW server_version_num")[0][0]) < 160000
-    numbers = [h for h in header if h in by_key and W.kind(by_key[h]) in ("whole", "amount")]
+    numbers = [h for h in header if h in by_key and W.kind(by_key[h]) == "whole"]
     for typed in [numbers, []] if strict and numbers else [[]]:
         columns = ", ".join(f"{source[h]} {_sql_type(by_key[h]) if h in typed else 'TEXT'}" for h in header)
         db.script(f"DROP TABLE IF EXISTS {staging}; CREATE TEMPORARY TABLE {staging} ({columns})")

@@ -32,11 +32,11 @@ from typing import Any
 
 import attrs
 
-from gaidsl.checking.data import Loaded, parse_report
+from gaidsl.checking.data import KINDS, Loaded, parse_report
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, layout
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Diagnostic, error
+from gaidsl.language.diagnostics import Diagnostic, Text, error
 
 META_SHEET = "_gaidsl"
 SUFFIXES = (".xlsx", ".docx")
@@ -355,7 +355,24 @@ def extract(spec: ir.Spec, data: bytes, suffix: str, name: str) -> Extracted:
         return extract_xlsx(spec, data, name)
     if suffix == ".docx":
         return extract_docx(spec, data, name)
-    raise Refused(error("GAI702", None, suffix=suffix or name))
+    raise Refused(error("GAI729", None, _readback_help(suffix), suffix=suffix or name))
+
+
+def _readback_help(suffix: str) -> list[Text]:
+    """What to do with the file instead: a data file needs no reading back; a published report is ingested."""
+    if suffix in KINDS:
+        return [
+            Text(
+                "数据文件（.json、.yaml、.yml、.csv）无需读回，可直接用于 gaidsl validate、gaidsl render",
+                "a data file (.json, .yaml, .yml, .csv) needs no reading back: give it to gaidsl validate or render",
+            )
+        ]
+    return [
+        Text(
+            "已发布的报告（PDF、网页、文本、Word）请用 gaidsl ingest 读取",
+            "a published report (PDF, web page, text, Word) is read by gaidsl ingest",
+        )
+    ]
 
 
 def read_bytes(spec: ir.Spec, data: bytes, suffix: str, name: str) -> Loaded:

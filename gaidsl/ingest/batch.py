@@ -6,12 +6,11 @@ earlier one is passed as ``previous``, so the checks across periods (上年结�
 现行有效件数 carried) are verified instead of left unverifiable.
 
 The summary lists per report what was read and which checks fail: as CSV (one row per report, the failing checks
-in one column) and as one HTML page (jinja2, autoescaped) with a report × check grid.
+in one column; spreadsheet-safe) and as one HTML page (jinja2, autoescaped) with a report × check grid.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import sys
@@ -24,7 +23,9 @@ import attrs
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 from gaidsl.checking.evaluate import Evaluation, evaluate
+from gaidsl.checking.files import spreadsheet_row, spreadsheet_writer
 from gaidsl.checking.report import Missing
+from gaidsl.checking.results import VERDICT_TEXT
 from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.model import LogEntry
 from gaidsl.ingest.normalise import label_key
@@ -214,6 +215,7 @@ def check_all(items: Sequence[Item], progress: Progress | None = None) -> list[I
 COLUMNS = (
     "file",
     "status",
+    "verdict",
     "body",
     "year",
     "version",
@@ -231,6 +233,7 @@ COLUMNS = (
     "text_warnings",
     "previous",
     "failed_checks",
+    "missing",
     "reason",
 )
 
@@ -272,16 +275,22 @@ def row(item: Item) -> dict[str, Any]:
         text_warnings=sum(1 for c in item.result.text_checks if c.status == "fail"),
         previous=item.previous or "",
         failed_checks=";".join(failed_checks(item.evaluation)),
+        verdict=item.evaluation.verdict if item.evaluation else "",
+        missing=";".join(a.key for a in item.evaluation.missing) if item.evaluation else "",
     )
     return data
 
 
 def summary_csv(items: Iterable[Item]) -> str:
+    """One row per report, safe to open in a spreadsheet: every field quoted, text that a spreadsheet would run
+    (a body name, file name or reason starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) prefixed
+    with ``'``; the counts are written from numbers (:mod:`gaidsl.checking.files`)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = spreadsheet_writer(out)
+    writer.writerow(COLUMNS)
     for item in items:
-        writer.writerow(row(item))
+        data = row(item)
+        writer.writerow(spreadsheet_row(data[column] for column in COLUMNS))
     return out.getvalue()
 
 
@@ -323,7 +332,10 @@ def summary_html(items: Sequence[Item], title: str = "gaidsl ingest") -> str:
         reports.append({"row": data, "cells": cells, "log": log})
     counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}
     template = env.get_template("summary.html.j2")
-    return template.render(title=title, reports=reports, checks=failing, counts=counts, total=len(items))
+    verdicts = {k: f"{t.zh} / {t.en}" for k, t in VERDICT_TEXT.items()}
+    return template.render(
+        title=title, reports=reports, checks=failing, counts=counts, total=len(items), verdicts=verdicts
+    )
 
 
 def default_progress(total: int, wanted: bool | None, label: str = "") -> Progress:

@@ -230,6 +230,7 @@ class Table:
     checks: tuple[Check, ...] = ()
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    required: bool = False  # the table must be filled in: a report with none of its cells given lacks it
 
 
 @attrs.frozen

@@ -215,6 +215,7 @@ class _Builder(MigrationRules):
         parts: dict[str, list[Any]] = {"notes": [], "absent": [], "checks": [], "aliases": []}
         rows = columns = None
         stub = None
+        required = False
         for child in children[1:]:
             if isinstance(child, Token):
                 label = unquote(child)
@@ -234,6 +235,8 @@ class _Builder(MigrationRules):
                 stub = child[1]
             elif child[0] == "alias":
                 parts["aliases"].append(child[1])
+            elif child[0] == "required":
+                required = True
         return ast.Table(
             key,
             label,
@@ -246,7 +249,11 @@ class _Builder(MigrationRules):
             tuple(parts["checks"]),
             tuple(parts["aliases"]),
             self._span(meta),
+            required,
         )
+
+    def table_required(self, meta: Any, children: list[Any]) -> tuple[str, str]:
+        return ("required", "")
 
     def rows(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("rows", children[0])

@@ -408,8 +408,11 @@ def _more(code: str, count: int, lang: Lang) -> str:
     return say(lang, zh, en)
 
 
-def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceFile], lang: Lang = "zh") -> str:
-    """Compiler-style text: ``file:line:col: error[CODE]: message``, a caret snippet, ``help:`` lines.
+def render_text(
+    diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceFile], lang: Lang = "zh", file: str | None = None
+) -> str:
+    """Compiler-style text: ``file:line:col: error[CODE]: message``, a caret snippet, ``help:`` lines. ``file``: the
+    file that diagnostics without a place are about (a missing entry of a data file, say), named in their stead.
 
     At most :data:`MAX_SHOWN_PER_CODE` diagnostics of each code are shown; a last line counts the others.
     """
@@ -422,7 +425,7 @@ def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceF
             continue
         message = diag.message
         severity = diag.severity if lang == "en" else _SEVERITY_ZH[diag.severity] if lang == "zh" else diag.severity
-        where = f"{diag.span}: " if diag.span else ""
+        where = f"{diag.span}: " if diag.span else f"{file}: " if file else ""
         head = message.en if lang == "en" else message.zh
         out.append(f"{where}{severity}[{diag.code}]: {head}")
         if lang == "both" and message.en != message.zh:

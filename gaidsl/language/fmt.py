@@ -16,8 +16,9 @@ the source is ignored:
   same line when the whole line fits in :data:`WIDTH` display columns (a Chinese character counts two), else on
   the next line one level deeper; ``message`` and ``tolerance`` options come one per line, one level deeper;
 - options in a fixed order: ``field K "…" : TYPE required alias "…"``, ``K "…" : TYPE alias "…" gloss "…" after
-  K``, ``total K "…" = sum(…) …``, ``text K "…" required alias "…"`` then one ``guidance`` line each; a table's
-  items as ``alias``, ``stub``, ``note``, ``columns``, ``rows``, ``absent``, ``check``;
+  K``, ``total K "…" = sum(…) …``, ``text K "…" required alias "…"`` then one ``guidance`` line each;
+  ``table K "…" : TYPE required {``; a table's items as ``alias``, ``stub``, ``note``, ``columns``, ``rows``,
+  ``absent``, ``check``;
 - strings re-quoted with :func:`gaidsl.language.printer.quote`, expressions printed by
 :func:`gaidsl.language.printer.expr_text`.
 
@@ -237,6 +238,8 @@ class Formatter:
         header = f"table {node.key}{_label(node.label)}"
         if node.type is not None:
             header += f" : {_type_text(node.type)}"
+        if node.required:
+            header += " required"
         inner: list[object] = [*(("alias", a) for a in node.aliases)]
         if node.stub is not None:
             inner.append(("stub", node.stub))

@@ -157,6 +157,8 @@ class Table:
     cells: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False)
+    required: bool = False
+    """The table must be filled in: a report where none of its cells has a value (all blank) lacks it (an error)."""
 
     def cell_key(self, row: str | None, column: str) -> str:
         return f"{self.key}.{row}.{column}" if row is not None else f"{self.key}.{column}"

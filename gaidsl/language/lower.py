@@ -249,6 +249,7 @@ class Lowerer:
             tuple(cells),
             node.aliases,
             node.span,
+            node.required,
         )
         self.tables[node.key] = table
         return table

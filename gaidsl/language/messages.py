@@ -1,7 +1,8 @@
 """The catalogue of diagnostic codes: one entry per code, its stage, and its text in Chinese and English.
 
 Codes are grouped by the stage that raises them: GAI0xx reading and syntax, GAI1xx names, GAI2xx types and units,
-GAI3xx structure of tables and checks, GAI4xx overlays, GAI5xx migrations, GAI6xx spec analysis.
+GAI3xx structure of tables and checks, GAI4xx overlays, GAI5xx migrations, GAI6xx spec analysis, GAI7xx data files,
+GAI8xx command-line inputs (a name that ships nothing, the wrong kind of file for a verb).
 Templates use ``str.format`` fields; Chinese labels are quoted as written, in 「」.
 """
 
@@ -306,6 +307,12 @@ CATALOG: dict[str, Template] = {
         "unknown data file type '{suffix}': use .json, .yaml, .yml or .csv",
     ),
     "GAI703": Template("data", "{where}中未知的键「{key}」", "unknown key '{key}' in {where_en}"),
+    "GAI729": Template(
+        "data",
+        "无法读回「{suffix}」文件：readback 读取的是 gaidsl 生成并已填写的表格（.xlsx）或 Word 文档（.docx）",
+        "cannot read back a '{suffix}' file: readback reads a filled workbook (.xlsx) or Word document (.docx) that "
+        "gaidsl wrote",
+    ),
     "GAI704": Template(
         "data", "「{label}」（{key}）应为数字，而不是「{value}」", "{key} ({label}) must be a number, not '{value}'"
     ),
@@ -381,5 +388,47 @@ CATALOG: dict[str, Template] = {
         "data",
         "迁移 {file} 转换到 {to}，而格式规范是 {spec}",
         "the migration {file} converts to {to}, but the spec is {spec}",
+    ),
+    "GAI724": Template(
+        "data",
+        "「{label}」（{key}）的值 {value} 有 {places} 位小数，数字最多 {limit} 位小数",
+        "{key} ({label}): {value} has {places} decimal places; a number has at most {limit}",
+    ),
+    "GAI726": Template(
+        "data",
+        "缺少必填表「{label}」（{key}，{part}）：其单元格全部空白",
+        "required table {key} ({label}, {part}) is missing: every one of its cells is blank",
+    ),
+    "GAI727": Template(
+        "data",
+        "必填{what}「{label}」（{key}）标为未知，无法核验",
+        "required {what_en} {key} ({label}) is marked unknown and cannot be verified",
+    ),
+    # ---- command-line inputs: which file, and the right kind of file for the verb
+    "GAI801": Template(
+        "input",
+        "找不到文件，也没有随附名为「{name}」的格式规范或迁移",
+        "no such file, and no shipped spec or migration named '{name}'",
+    ),
+    "GAI802": Template(
+        "input",
+        "{path} 是迁移文件（migration … from … to …），此处需要格式规范（format …）",
+        "{path} is a migration (migration … from … to …); a spec (format …) is expected here",
+    ),
+    "GAI803": Template(
+        "input",
+        "{path} 是格式规范（format …），此处需要迁移文件（migration … from … to …）",
+        "{path} is a spec (format …); a migration (migration … from … to …) is expected here",
+    ),
+    "GAI804": Template(
+        "input",
+        "{path} 是数据文件（{suffix}），此处需要{expected}（.gai）",
+        "{path} is a data file ({suffix}); {expected_en} (.gai) is expected here",
+    ),
+    "GAI805": Template(
+        "input",
+        "「{name}」是随附的格式规范：fmt --write 不改写安装包中的文件；请先复制：gaidsl fmt {name} > 文件.gai",
+        "'{name}' is a shipped spec: fmt --write does not rewrite the installed package; copy it first: "
+        "gaidsl fmt {name} > FILE.gai",
     ),
 }

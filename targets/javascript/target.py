@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from gaidsl.checking.required import Absent, requirements
 from gaidsl.language import ir
 from gaidsl.targets import Files, Target, environment
 from gaidsl.targets.python import plan as P
@@ -266,7 +267,18 @@ def module_text(spec: ir.Spec) -> str:
         values=[slot(s) for s in slots if s.section == "values"],
         fields=[slot(s) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
+        required=required_items(spec),
     )
+
+
+def required_items(spec: ir.Spec) -> list[str]:
+    """``[kind, key, a table's cell keys, record if missing, record if unknown]`` per required item, the records
+    those of gaidsl's evaluation (``Evaluation.to_json_dict()["missing"]``), as literals."""
+    items = []
+    for r in requirements(spec):
+        missing, unknown = (Absent(r.kind, r.key, r.label, s, r.part).to_json_dict() for s in ("missing", "unknown"))
+        items.append(lit([r.kind, r.key, list(r.cells), missing, unknown]))
+    return items
 
 
 def emit(spec: ir.Spec) -> Files:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from gaidsl.checking.required import Absent, requirements
 from gaidsl.language import ir
 from gaidsl.targets import Files, Target, environment
 from gaidsl.targets.python import plan as P
@@ -290,7 +291,19 @@ def module_text(spec: ir.Spec) -> str:
         values=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "values"],
         fields=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
+        required=required_items(spec, cells),
     )
+
+
+def required_items(spec: ir.Spec, cells: dict[str, int]) -> list[str]:
+    """``(kind, key, places of a table's cells, record if missing, record if unknown)`` per required item, the
+    records those of gaidsl's evaluation (``Evaluation.to_json_dict()["missing"]``), as literals."""
+    items = []
+    for r in requirements(spec):
+        places = tuple(cells[c] for c in r.cells)
+        missing, unknown = (Absent(r.kind, r.key, r.label, s, r.part).to_json_dict() for s in ("missing", "unknown"))
+        items.append(lit((r.kind, r.key, places, missing, unknown)))
+    return items
 
 
 def emit(spec: ir.Spec) -> Files:

@@ -7,6 +7,7 @@
 //   import { validate, parseJSON, dumps } from "./gov_info_disclosure_2021.mjs";
 //   const results = validate(parseJSON(text), null);   // one object per check and position
 //   results.filter((r) => r.status === "fail");
+//   verdict(results, missing(data));                  // "pass", "fail" or "incomplete"
 //
 // Numbers are exact decimals (the exported Decimal class, over BigInt): pass them as strings ("7730.28") or
 // integers. JSON.parse turns 96171.60 into a binary float and drops its last zero, which changes the tolerance of
@@ -157,13 +158,14 @@ const D0 = new Decimal(0, 0n, 0);
 
 // ---------------------------------------------------------------------------------------------- reading data
 
-const NUMBER = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const NUMBER = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/; // no exponent, no separators: as gaidsl reads numbers
 const NONFINITE = /^[+-]?(?:nan|inf|infinity|\.nan|\.inf)$/i;
 const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 const TOP = new Set(["format", "version", "fields", "texts", "values"]);
 const NUMERIC = new Set(["count", "integer", "amount"]);
 const MAX_DIGITS = 15; // every number is below 10^15 in magnitude
-const MAX_PLACES = 1000; // more decimal places than this are refused (aligning them would take long)
+const MAX_PLACES = 12; // digits after the decimal point, at most
+const MAX_NESTING = 32; // objects and arrays in a JSON data file nested deeper are refused
 // Python's str.strip() whitespace (what gaidsl's reader strips)
 const WHITESPACE = new Set("\u0009\u000a\u000b\u000c\u000d\u001c\u001d\u001e\u001f\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000");
 
@@ -409,22 +411,14 @@ function codePoints(text) {
 }
 
 function show(x) {
-  return typeof x === "string" ? JSON.stringify(x) : String(x);
+  const text = typeof x === "string" ? JSON.stringify(x) : String(x);
+  return text.length <= 40 ? text : text.slice(0, 39) + "…";
 }
 
 function tooLarge(d) {
-  // Python's abs(d) >= 10**15 in a 28-digit context (abs rounds to 28 significant digits)
+  // |d| >= 10**15, exactly (as gaidsl compares it)
   if (d.coefficient === 0n) return false;
-  let digits = d.coefficient.toString();
-  let adjusted = digits.length - 1 + d.exponent;
-  if (digits.length > 28) {
-    const kept = BigInt(digits.slice(0, 28));
-    const rest = digits.slice(28);
-    const half = "5" + "0".repeat(rest.length - 1);
-    const up = rest > half || (rest === half && kept % 2n === 1n);
-    if (up && (kept + 1n).toString().length > 28) adjusted += 1;
-  }
-  return adjusted >= MAX_DIGITS;
+  return d.coefficient.toString().length - 1 + d.exponent >= MAX_DIGITS;
 }
 
 function wholeValue(d) {
@@ -489,8 +483,8 @@ function number(x, kind, decimals) {
   if (kind === "amount" && decimals !== null && places > decimals) {
     return [null, ["GAI707", `more than ${decimals} decimal places: ${show(x)}`]];
   }
-  if (places > MAX_PLACES && value.exponent < 0) {
-    return [null, ["GAI707", `more than ${MAX_PLACES} decimal places: ${show(x)}`]];
+  if (places > MAX_PLACES) {
+    return [null, ["GAI724", `more than ${MAX_PLACES} decimal places: ${show(x)}`]];
   }
   return [value, null];
 }
@@ -615,16 +609,20 @@ export function read(data) {
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 const NONFINITE_LITERAL = /^(?:NaN|-?Infinity)/;
 
-/** JSON.parse, but every number is kept as the string of its digits as written (exact, "96171.60" keeps its 0). */
+/** JSON.parse, but every number is kept as the string of its digits as written (exact, "96171.60" keeps its 0).
+ * Throws DataError for text that is no JSON or nests deeper than MAX_NESTING (GAI701), or gives a key twice in an
+ * object (GAI715: refused, as gaidsl refuses it, not "the last one wins"). */
 export function parseJSON(text) {
   let out = "";
   let last = 0;
   let i = 0;
   let marker = null;
   const n = text.length;
+  const open = []; // per open object, the Set of its keys; per open array, null
   while (i < n) {
     const ch = text.charCodeAt(i);
     if (ch === 34) {
+      const start = i;
       i++;
       while (i < n) {
         const c = text.charCodeAt(i);
@@ -634,6 +632,30 @@ export function parseJSON(text) {
           break;
         } else i++;
       }
+      const keys = open.length ? open[open.length - 1] : null;
+      if (keys !== null) {
+        let j = i;
+        while (j < n && " \t\n\r".includes(text[j])) j++;
+        if (text[j] === ":") {
+          let key;
+          try {
+            key = JSON.parse(text.slice(start, i));
+          } catch (error) {
+            throw new DataError([["GAI701", `offset ${start}`, `JSON syntax error: ${error.message}`]]);
+          }
+          if (keys.has(key)) throw new DataError([["GAI715", key, "the key is given twice"]]);
+          keys.add(key);
+        }
+      }
+    } else if (ch === 123 || ch === 91) {
+      open.push(ch === 123 ? new Set() : null);
+      if (open.length > MAX_NESTING) {
+        throw new DataError([["GAI701", `offset ${i}`, `nested more than ${MAX_NESTING} levels deep`]]);
+      }
+      i++;
+    } else if (ch === 125 || ch === 93) {
+      open.pop();
+      i++;
     } else if ((ch === 78 || ch === 73 || ch === 45) && NONFINITE_LITERAL.test(text.slice(i, i + 9))) {
       // NaN, Infinity, -Infinity (Python's json writes them): read as NonFinite values, which reading the report
       // refuses with the reason; the marker carries a random part, so no text in the data can pass for one
@@ -650,7 +672,9 @@ export function parseJSON(text) {
         else break;
       }
       const token = text.slice(i, j);
-      if (!JSON_NUMBER.test(token)) throw new SyntaxError(`not a JSON number: ${token} at ${i}`);
+      if (!JSON_NUMBER.test(token)) {
+        throw new DataError([["GAI701", `offset ${i}`, `JSON syntax error: not a JSON number: ${token}`]]);
+      }
       out += text.slice(last, i) + '"' + token + '"';
       last = j;
       i = j;
@@ -658,10 +682,15 @@ export function parseJSON(text) {
       i++;
     }
   }
-  if (marker === null) return JSON.parse(out + text.slice(last));
-  return JSON.parse(out + text.slice(last), (key, value) =>
-    typeof value === "string" && value.startsWith(marker) ? new NonFinite(value.slice(marker.length)) : value,
-  );
+  try {
+    if (marker === null) return JSON.parse(out + text.slice(last));
+    return JSON.parse(out + text.slice(last), (key, value) =>
+      typeof value === "string" && value.startsWith(marker) ? new NonFinite(value.slice(marker.length)) : value,
+    );
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new DataError([["GAI701", "", `JSON syntax error: ${error.message}`]]);
+  }
 }
 
 /** NaN, Infinity or -Infinity as written in a data file (never a valid value). */
@@ -1515,7 +1544,7 @@ const P53 = ["processing_fee_reported", "warning", null, [], "other_matters", nu
 
 // ---------------------------------------------------------------------------------------------- checks
 
-// spec: specs/gov_info_disclosure_2021.gai:113
+// spec: specs/gov_info_disclosure_2021.gai:121
 // check total.requests.outcome_total
 function check0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out) {
   { // position natural
@@ -1821,7 +1850,7 @@ function check0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:32
+// spec: specs/gov_info_disclosure_2021.gai:40
 // check total.requests.total
 function check1_total_requests_total(v, f, t, pv, pf, pt, want, out) {
   { // position received
@@ -2526,7 +2555,7 @@ function check1_total_requests_total(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:136
+// spec: specs/gov_info_disclosure_2021.gai:144
 // check total.appeals.review_total
 function check2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out) {
   { // position
@@ -2556,7 +2585,7 @@ function check2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:144
+// spec: specs/gov_info_disclosure_2021.gai:152
 // check total.appeals.direct_total
 function check3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out) {
   { // position
@@ -2586,7 +2615,7 @@ function check3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:151
+// spec: specs/gov_info_disclosure_2021.gai:159
 // check total.appeals.after_review_total
 function check4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out) {
   { // position
@@ -2616,7 +2645,7 @@ function check4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out)
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:19
+// spec: specs/gov_info_disclosure_2021.gai:27
 // check format_in_force
 function check5_format_in_force(v, f, t, pv, pf, pt, want, out) {
   { // position
@@ -2642,7 +2671,7 @@ function check5_format_in_force(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:52
+// spec: specs/gov_info_disclosure_2021.gai:60
 // check in_force_carry
 function check6_in_force_carry(v, f, t, pv, pf, pt, want, out) {
   { // position rules
@@ -2695,7 +2724,7 @@ function check6_in_force_carry(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:118
+// spec: specs/gov_info_disclosure_2021.gai:126
 // check balance
 function check7_balance(v, f, t, pv, pf, pt, want, out) {
   { // position natural
@@ -2868,7 +2897,7 @@ function check7_balance(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:122
+// spec: specs/gov_info_disclosure_2021.gai:130
 // check carry_over
 function check8_carry_over(v, f, t, pv, pf, pt, want, out) {
   { // position natural
@@ -3027,7 +3056,7 @@ function check8_carry_over(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:161
+// spec: specs/gov_info_disclosure_2021.gai:169
 // check problems_reported
 function check9_problems_reported(v, f, t, pv, pf, pt, want, out) {
   { // position
@@ -3049,7 +3078,7 @@ function check9_problems_reported(v, f, t, pv, pf, pt, want, out) {
   }
 }
 
-// spec: specs/gov_info_disclosure_2021.gai:168
+// spec: specs/gov_info_disclosure_2021.gai:176
 // check processing_fee_reported
 function check10_processing_fee_reported(v, f, t, pv, pf, pt, want, out) {
   { // position
@@ -3125,8 +3154,58 @@ export function* validateMany(reports, previous = null, options = {}) {
 
 export { validateMany as validate_many };
 
-/** Counts as `gaidsl validate` gives them: results, pass, fail, unverifiable, errors, warnings. */
-export function summarize(results) {
+// The required fields, texts and tables: [kind, key, a table's cell keys, record if missing, record if unknown].
+const REQUIRED = [
+  ["field", "body", [], {"kind": "field", "key": "body", "label": "报告主体", "status": "missing", "code": "GAI714", "severity": "error", "message": {"zh": "缺少必填字段「报告主体」（body）", "en": "required field body (报告主体) is missing"}}, {"kind": "field", "key": "body", "label": "报告主体", "status": "unknown", "code": "GAI727", "severity": "info", "message": {"zh": "必填字段「报告主体」（body）标为未知，无法核验", "en": "required field body (报告主体) is marked unknown and cannot be verified"}}],
+  ["field", "year", [], {"kind": "field", "key": "year", "label": "年度", "status": "missing", "code": "GAI714", "severity": "error", "message": {"zh": "缺少必填字段「年度」（year）", "en": "required field year (年度) is missing"}}, {"kind": "field", "key": "year", "label": "年度", "status": "unknown", "code": "GAI727", "severity": "info", "message": {"zh": "必填字段「年度」（year）标为未知，无法核验", "en": "required field year (年度) is marked unknown and cannot be verified"}}],
+  ["text", "overview", [], {"kind": "text", "key": "overview", "label": "总体情况", "status": "missing", "code": "GAI720", "severity": "error", "message": {"zh": "缺少必填文本「总体情况」（overview）", "en": "required text overview (总体情况) is missing"}}, {"kind": "text", "key": "overview", "label": "总体情况", "status": "unknown", "code": "GAI727", "severity": "info", "message": {"zh": "必填文本「总体情况」（overview）标为未知，无法核验", "en": "required text overview (总体情况) is marked unknown and cannot be verified"}}],
+  ["table", "regulatory_documents", ["regulatory_documents.rules.issued", "regulatory_documents.rules.repealed", "regulatory_documents.rules.in_force", "regulatory_documents.normative.issued", "regulatory_documents.normative.repealed", "regulatory_documents.normative.in_force"], {"kind": "table", "key": "regulatory_documents", "label": "第二十条第（一）项", "status": "missing", "part": "二、主动公开政府信息情况", "code": "GAI726", "severity": "error", "message": {"zh": "缺少必填表「第二十条第（一）项」（regulatory_documents，二、主动公开政府信息情况）：其单元格全部空白", "en": "required table regulatory_documents (第二十条第（一）项, 二、主动公开政府信息情况) is missing: every one of its cells is blank"}}, {"kind": "table", "key": "regulatory_documents", "label": "第二十条第（一）项", "status": "unknown", "part": "二、主动公开政府信息情况", "code": "GAI727", "severity": "info", "message": {"zh": "必填表「第二十条第（一）项」（regulatory_documents）标为未知，无法核验", "en": "required table regulatory_documents (第二十条第（一）项) is marked unknown and cannot be verified"}}],
+  ["table", "licensing", ["licensing.licence.decisions"], {"kind": "table", "key": "licensing", "label": "第二十条第（五）项", "status": "missing", "part": "二、主动公开政府信息情况", "code": "GAI726", "severity": "error", "message": {"zh": "缺少必填表「第二十条第（五）项」（licensing，二、主动公开政府信息情况）：其单元格全部空白", "en": "required table licensing (第二十条第（五）项, 二、主动公开政府信息情况) is missing: every one of its cells is blank"}}, {"kind": "table", "key": "licensing", "label": "第二十条第（五）项", "status": "unknown", "part": "二、主动公开政府信息情况", "code": "GAI727", "severity": "info", "message": {"zh": "必填表「第二十条第（五）项」（licensing）标为未知，无法核验", "en": "required table licensing (第二十条第（五）项) is marked unknown and cannot be verified"}}],
+  ["table", "enforcement", ["enforcement.penalty.decisions", "enforcement.coercion.decisions"], {"kind": "table", "key": "enforcement", "label": "第二十条第（六）项", "status": "missing", "part": "二、主动公开政府信息情况", "code": "GAI726", "severity": "error", "message": {"zh": "缺少必填表「第二十条第（六）项」（enforcement，二、主动公开政府信息情况）：其单元格全部空白", "en": "required table enforcement (第二十条第（六）项, 二、主动公开政府信息情况) is missing: every one of its cells is blank"}}, {"kind": "table", "key": "enforcement", "label": "第二十条第（六）项", "status": "unknown", "part": "二、主动公开政府信息情况", "code": "GAI727", "severity": "info", "message": {"zh": "必填表「第二十条第（六）项」（enforcement）标为未知，无法核验", "en": "required table enforcement (第二十条第（六）项) is marked unknown and cannot be verified"}}],
+  ["table", "fees", ["fees.administrative_fee.amount"], {"kind": "table", "key": "fees", "label": "第二十条第（八）项", "status": "missing", "part": "二、主动公开政府信息情况", "code": "GAI726", "severity": "error", "message": {"zh": "缺少必填表「第二十条第（八）项」（fees，二、主动公开政府信息情况）：其单元格全部空白", "en": "required table fees (第二十条第（八）项, 二、主动公开政府信息情况) is missing: every one of its cells is blank"}}, {"kind": "table", "key": "fees", "label": "第二十条第（八）项", "status": "unknown", "part": "二、主动公开政府信息情况", "code": "GAI727", "severity": "info", "message": {"zh": "必填表「第二十条第（八）项」（fees）标为未知，无法核验", "en": "required table fees (第二十条第（八）项) is marked unknown and cannot be verified"}}],
+  ["table", "requests", ["requests.received.natural", "requests.received.business", "requests.received.research", "requests.received.ngo", "requests.received.law_firm", "requests.received.other", "requests.received.total", "requests.carried_in.natural", "requests.carried_in.business", "requests.carried_in.research", "requests.carried_in.ngo", "requests.carried_in.law_firm", "requests.carried_in.other", "requests.carried_in.total", "requests.disclosed.natural", "requests.disclosed.business", "requests.disclosed.research", "requests.disclosed.ngo", "requests.disclosed.law_firm", "requests.disclosed.other", "requests.disclosed.total", "requests.partly_disclosed.natural", "requests.partly_disclosed.business", "requests.partly_disclosed.research", "requests.partly_disclosed.ngo", "requests.partly_disclosed.law_firm", "requests.partly_disclosed.other", "requests.partly_disclosed.total", "requests.state_secret.natural", "requests.state_secret.business", "requests.state_secret.research", "requests.state_secret.ngo", "requests.state_secret.law_firm", "requests.state_secret.other", "requests.state_secret.total", "requests.prohibited_by_law.natural", "requests.prohibited_by_law.business", "requests.prohibited_by_law.research", "requests.prohibited_by_law.ngo", "requests.prohibited_by_law.law_firm", "requests.prohibited_by_law.other", "requests.prohibited_by_law.total", "requests.three_safeties.natural", "requests.three_safeties.business", "requests.three_safeties.research", "requests.three_safeties.ngo", "requests.three_safeties.law_firm", "requests.three_safeties.other", "requests.three_safeties.total", "requests.third_party.natural", "requests.third_party.business", "requests.third_party.research", "requests.third_party.ngo", "requests.third_party.law_firm", "requests.third_party.other", "requests.third_party.total", "requests.internal_affairs.natural", "requests.internal_affairs.business", "requests.internal_affairs.research", "requests.internal_affairs.ngo", "requests.internal_affairs.law_firm", "requests.internal_affairs.other", "requests.internal_affairs.total", "requests.process_information.natural", "requests.process_information.business", "requests.process_information.research", "requests.process_information.ngo", "requests.process_information.law_firm", "requests.process_information.other", "requests.process_information.total", "requests.enforcement_files.natural", "requests.enforcement_files.business", "requests.enforcement_files.research", "requests.enforcement_files.ngo", "requests.enforcement_files.law_firm", "requests.enforcement_files.other", "requests.enforcement_files.total", "requests.inquiry_matters.natural", "requests.inquiry_matters.business", "requests.inquiry_matters.research", "requests.inquiry_matters.ngo", "requests.inquiry_matters.law_firm", "requests.inquiry_matters.other", "requests.inquiry_matters.total", "requests.not_held.natural", "requests.not_held.business", "requests.not_held.research", "requests.not_held.ngo", "requests.not_held.law_firm", "requests.not_held.other", "requests.not_held.total", "requests.needs_creation.natural", "requests.needs_creation.business", "requests.needs_creation.research", "requests.needs_creation.ngo", "requests.needs_creation.law_firm", "requests.needs_creation.other", "requests.needs_creation.total", "requests.still_unclear.natural", "requests.still_unclear.business", "requests.still_unclear.research", "requests.still_unclear.ngo", "requests.still_unclear.law_firm", "requests.still_unclear.other", "requests.still_unclear.total", "requests.complaints.natural", "requests.complaints.business", "requests.complaints.research", "requests.complaints.ngo", "requests.complaints.law_firm", "requests.complaints.other", "requests.complaints.total", "requests.repeated.natural", "requests.repeated.business", "requests.repeated.research", "requests.repeated.ngo", "requests.repeated.law_firm", "requests.repeated.other", "requests.repeated.total", "requests.publications.natural", "requests.publications.business", "requests.publications.research", "requests.publications.ngo", "requests.publications.law_firm", "requests.publications.other", "requests.publications.total", "requests.excessive.natural", "requests.excessive.business", "requests.excessive.research", "requests.excessive.ngo", "requests.excessive.law_firm", "requests.excessive.other", "requests.excessive.total", "requests.confirmation.natural", "requests.confirmation.business", "requests.confirmation.research", "requests.confirmation.ngo", "requests.confirmation.law_firm", "requests.confirmation.other", "requests.confirmation.total", "requests.no_correction.natural", "requests.no_correction.business", "requests.no_correction.research", "requests.no_correction.ngo", "requests.no_correction.law_firm", "requests.no_correction.other", "requests.no_correction.total", "requests.fee_unpaid.natural", "requests.fee_unpaid.business", "requests.fee_unpaid.research", "requests.fee_unpaid.ngo", "requests.fee_unpaid.law_firm", "requests.fee_unpaid.other", "requests.fee_unpaid.total", "requests.other_reasons.natural", "requests.other_reasons.business", "requests.other_reasons.research", "requests.other_reasons.ngo", "requests.other_reasons.law_firm", "requests.other_reasons.other", "requests.other_reasons.total", "requests.outcome_total.natural", "requests.outcome_total.business", "requests.outcome_total.research", "requests.outcome_total.ngo", "requests.outcome_total.law_firm", "requests.outcome_total.other", "requests.outcome_total.total", "requests.carried_out.natural", "requests.carried_out.business", "requests.carried_out.research", "requests.carried_out.ngo", "requests.carried_out.law_firm", "requests.carried_out.other", "requests.carried_out.total"], {"kind": "table", "key": "requests", "label": "收到和处理政府信息公开申请情况", "status": "missing", "part": "三、收到和处理政府信息公开申请情况", "code": "GAI726", "severity": "error", "message": {"zh": "缺少必填表「收到和处理政府信息公开申请情况」（requests，三、收到和处理政府信息公开申请情况）：其单元格全部空白", "en": "required table requests (收到和处理政府信息公开申请情况, 三、收到和处理政府信息公开申请情况) is missing: every one of its cells is blank"}}, {"kind": "table", "key": "requests", "label": "收到和处理政府信息公开申请情况", "status": "unknown", "part": "三、收到和处理政府信息公开申请情况", "code": "GAI727", "severity": "info", "message": {"zh": "必填表「收到和处理政府信息公开申请情况」（requests）标为未知，无法核验", "en": "required table requests (收到和处理政府信息公开申请情况) is marked unknown and cannot be verified"}}],
+  ["table", "appeals", ["appeals.review_upheld", "appeals.review_corrected", "appeals.review_other", "appeals.review_pending", "appeals.review_total", "appeals.direct_upheld", "appeals.direct_corrected", "appeals.direct_other", "appeals.direct_pending", "appeals.direct_total", "appeals.after_review_upheld", "appeals.after_review_corrected", "appeals.after_review_other", "appeals.after_review_pending", "appeals.after_review_total"], {"kind": "table", "key": "appeals", "label": "政府信息公开行政复议、行政诉讼情况", "status": "missing", "part": "四、政府信息公开行政复议、行政诉讼情况", "code": "GAI726", "severity": "error", "message": {"zh": "缺少必填表「政府信息公开行政复议、行政诉讼情况」（appeals，四、政府信息公开行政复议、行政诉讼情况）：其单元格全部空白", "en": "required table appeals (政府信息公开行政复议、行政诉讼情况, 四、政府信息公开行政复议、行政诉讼情况) is missing: every one of its cells is blank"}}, {"kind": "table", "key": "appeals", "label": "政府信息公开行政复议、行政诉讼情况", "status": "unknown", "part": "四、政府信息公开行政复议、行政诉讼情况", "code": "GAI727", "severity": "info", "message": {"zh": "必填表「政府信息公开行政复议、行政诉讼情况」（appeals）标为未知，无法核验", "en": "required table appeals (政府信息公开行政复议、行政诉讼情况) is marked unknown and cannot be verified"}}],
+  ["text", "problems", [], {"kind": "text", "key": "problems", "label": "存在的主要问题及改进情况", "status": "missing", "code": "GAI720", "severity": "error", "message": {"zh": "缺少必填文本「存在的主要问题及改进情况」（problems）", "en": "required text problems (存在的主要问题及改进情况) is missing"}}, {"kind": "text", "key": "problems", "label": "存在的主要问题及改进情况", "status": "unknown", "code": "GAI727", "severity": "info", "message": {"zh": "必填文本「存在的主要问题及改进情况」（problems）标为未知，无法核验", "en": "required text problems (存在的主要问题及改进情况) is marked unknown and cannot be verified"}}],
+  ["text", "other_matters", [], {"kind": "text", "key": "other_matters", "label": "其他需要报告的事项", "status": "missing", "code": "GAI720", "severity": "error", "message": {"zh": "缺少必填文本「其他需要报告的事项」（other_matters）", "en": "required text other_matters (其他需要报告的事项) is missing"}}, {"kind": "text", "key": "other_matters", "label": "其他需要报告的事项", "status": "unknown", "code": "GAI727", "severity": "info", "message": {"zh": "必填文本「其他需要报告的事项」（other_matters）标为未知，无法核验", "en": "required text other_matters (其他需要报告的事项) is marked unknown and cannot be verified"}}],
+];
+
+/** The required items a report lacks (each an error) or gives as "unknown", as `gaidsl validate` lists them: a
+ * field or text left blank, a table whose cells are all blank. */
+export function missing(data) {
+  const [v, f, t] = read(data);
+  const out = [];
+  for (const [kind, key, cells, lacking, unknown] of REQUIRED) {
+    if (kind === "table") {
+      const found = cells.map((cell) => (hasOwn(v, cell) ? v[cell] : BLANK));
+      if (found.some((x) => x !== BLANK && x !== UNKNOWN)) continue;
+      out.push(found.includes(UNKNOWN) ? unknown : lacking);
+      continue;
+    }
+    const part = kind === "field" ? f : t;
+    const x = hasOwn(part, key) ? part[key] : BLANK;
+    if (x === UNKNOWN) out.push(unknown);
+    else if (x === BLANK || (kind === "text" && isBlankText(x))) out.push(lacking);
+  }
+  return out;
+}
+
+/** "fail" when an error-severity check fails or a required item is missing (`lacking`: what missing() gave);
+ * else "incomplete" when a check is unverifiable for blank or unknown values (not for want of last year's report)
+ * or a required item is unknown; else "pass". */
+export function verdict(results, lacking = []) {
+  if (!ok(results) || lacking.some((r) => r.status === "missing")) return "fail";
+  if (lacking.length || results.some((r) => r.status === "unverifiable" && !noPrevious(r))) return "incomplete";
+  return "pass";
+}
+
+function noPrevious(record) {
+  const unknown = new Set(record.unknown);
+  return record.cells.some((c) => c.value === null && unknown.has(c.previous ? "previous." + c.key : c.key));
+}
+
+/** Counts as `gaidsl validate` gives them: results, pass, fail, unverifiable, errors, warnings, and the required
+ * items missing (`lacking`: what missing() gave). */
+export function summarize(results, lacking = []) {
   const fails = results.filter((r) => r.status === "fail");
   return {
     results: results.length,
@@ -3135,6 +3214,7 @@ export function summarize(results) {
     unverifiable: results.filter((r) => r.status === "unverifiable").length,
     errors: fails.filter((r) => r.severity === "error").length,
     warnings: fails.filter((r) => r.severity === "warning").length,
+    missing: lacking.filter((r) => r.status === "missing").length,
   };
 }
 
@@ -3143,20 +3223,35 @@ export function ok(results) {
   return !results.some((r) => r.status === "fail" && r.severity === "error");
 }
 
-const MARK = "\u0001dec\u0001";
-const MARKED = /"\\u0001dec\\u0001(-?[0-9.]+)\\u0001dec\\u0001"/g;
+/** The longest run of U+0002 in the texts of `x` holding a U+0001 (-1 when none): a mark with a longer run is in
+ * no text, so no text can pass for a number in dumps(). */
+function longestRun(x) {
+  if (typeof x === "string") {
+    if (!x.includes("\u0001")) return -1;
+    return (x.match(/\u0002+/g) ?? []).reduce((most, r) => Math.max(most, r.length), 0);
+  }
+  if (x === null || typeof x !== "object" || x instanceof Decimal) return -1;
+  let run = -1;
+  for (const [k, v] of Array.isArray(x) ? x.entries() : Object.entries(x)) {
+    run = Math.max(run, longestRun(String(k)), longestRun(v));
+  }
+  return run;
+}
 
-/** JSON text with every Decimal written digit for digit as a JSON number. */
+/** JSON text with every Decimal written digit for digit as a JSON number, every text as itself. */
 export function dumps(value, indent = 2) {
+  const mark = "\u0001dec" + "\u0002".repeat(longestRun(value) + 1) + "\u0001";
+  const written = JSON.stringify(mark).slice(1, -1).replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+  const marked = new RegExp(`"${written}(-?[0-9.]+)${written}"`, "g");
   const text = JSON.stringify(
     value,
     function (key, x) {
       const raw = this[key];
-      return raw instanceof Decimal ? MARK + raw.toString() + MARK : x;
+      return raw instanceof Decimal ? mark + raw.toString() + mark : x;
     },
     indent,
   );
-  return text.replace(MARKED, "$1");
+  return text.replace(marked, "$1");
 }
 
 async function main(argv) {
@@ -3181,10 +3276,13 @@ async function main(argv) {
   let code = 0;
   for (const path of files) {
     try {
-      const results = validate(load(path), previous);
-      const passed = ok(results);
-      if (!passed && code === 0) code = 1;
-      console.log(dumps({ file: path, ok: passed, summary: summarize(results), results }, 0));
+      const data = load(path);
+      const results = validate(data, previous);
+      const lacking = missing(data);
+      const said = verdict(results, lacking);
+      if (said === "fail" && code === 0) code = 1;
+      const summary = summarize(results, lacking);
+      console.log(dumps({ file: path, verdict: said, ok: said !== "fail", summary, missing: lacking, results }, 0));
     } catch (error) {
       console.error(`${path}: ${error.message}`);
       code = 2;

@@ -6,6 +6,8 @@ Standard library only. Gives the same results as `gaidsl validate` (the referenc
     data = load("report.json")                   # or loads(text): numbers kept exactly as written
     results = validate(data, previous=None)      # one dict per check and position
     failures = [r for r in results if r["status"] == "fail"]
+    lacking = missing(data)                      # the required fields, texts and tables it lacks (errors)
+    verdict(results, lacking)                    # "pass", "fail" or "incomplete"
 
 Values in `data["values"]` (and numeric fields) are numbers (int, Decimal, numeric strings; floats are read through
 str(), so parse JSON with load()/loads() or json.loads(text, parse_float=decimal.Decimal): 96171.60 as a float
@@ -65,7 +67,9 @@ class DataError(ValueError):
 
 _MAX = D(10) ** 15
 _ONE = D(1)
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # no exponent, no separators: as gaidsl reads numbers
+_MAX_PLACES = 12  # digits after the decimal point, at most
+_MAX_NESTING = 32  # objects and arrays in a JSON data file nested deeper are refused
 _NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity|\.nan|\.inf)", re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TOP = ("format", "version", "fields", "texts", "values")
@@ -355,9 +359,12 @@ def _number(x, kind, decimals):
         if _NONFINITE.fullmatch(text):
             return None, ("GAI708", f"not a finite number: {text!r}")
         if not _NUMBER.fullmatch(text):
-            return None, ("GAI704", f"not a number: {text!r}")
+            return None, ("GAI704", f"not a number: {_shown(text)}")
         value = D(text)
     elif cls is D or isinstance(x, D):
+        written = getattr(x, "text", None)  # a JSON number read by load()/loads(): the same forms as a text
+        if written is not None and not _NUMBER.fullmatch(written):
+            return None, ("GAI704", f"not a number: {_shown(written)}")
         if not x.is_finite():
             return None, ("GAI708", f"not a finite number: {x}")
         value = D(x)
@@ -371,8 +378,8 @@ def _number(x, kind, decimals):
         value = D(int(x))
     else:
         return None, ("GAI704", f"not a number: {type(x).__name__}")
-    if abs(value) >= _MAX:
-        return None, ("GAI709", f"too large: {x}")
+    if value.copy_abs() >= _MAX:  # exact: abs() rounds (and overflows on 1e1000000)
+        return None, ("GAI709", f"too large: {_shown(x)}")
     exponent = value.as_tuple().exponent
     if exponent > 0:
         value = value.quantize(_ONE)
@@ -381,15 +388,23 @@ def _number(x, kind, decimals):
     problem = None
     if kind != "amount":
         if value != value.to_integral_value():
-            return None, ("GAI706", f"not a whole number: {x}")
+            return None, ("GAI706", f"not a whole number: {_shown(x)}")
         value = value.quantize(_ONE)
     if kind != "integer" and value < 0:
-        problem = ("GAI705", f"negative: {x}")
+        problem = ("GAI705", f"negative: {_shown(x)}")
     elif kind == "amount" and decimals is not None and max(0, -exponent) > decimals:
-        problem = ("GAI707", f"more than {decimals} decimal places: {x}")
+        problem = ("GAI707", f"more than {decimals} decimal places: {_shown(x)}")
+    elif -exponent > _MAX_PLACES:
+        problem = ("GAI724", f"more than {_MAX_PLACES} decimal places: {_shown(x)}")
     if problem:
         return None, problem
     return (value if kind == "amount" else int(value)), None
+
+
+def _shown(x):
+    """A value as a message shows it: at most 40 characters."""
+    text = repr(x) if isinstance(x, str) else str(getattr(x, "text", None) or x)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 class _Written(D):
@@ -1387,7 +1402,7 @@ _P53 = ('processing_fee_reported', 'warning', None, (), 'other_matters', None, '
 # ---------------------------------------------------------------------------------------------------- checks
 
 
-# spec: specs/gov_info_disclosure_2021.gai:113
+# spec: specs/gov_info_disclosure_2021.gai:121
 # check total.requests.outcome_total
 def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
     # position natural
@@ -1686,7 +1701,7 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P6, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:32
+# spec: specs/gov_info_disclosure_2021.gai:40
 # check total.requests.total
 def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
     # position received
@@ -2366,7 +2381,7 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P31, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:136
+# spec: specs/gov_info_disclosure_2021.gai:144
 # check total.appeals.review_total
 def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
     # position
@@ -2395,7 +2410,7 @@ def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P32, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:144
+# spec: specs/gov_info_disclosure_2021.gai:152
 # check total.appeals.direct_total
 def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
     # position
@@ -2424,7 +2439,7 @@ def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P33, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:151
+# spec: specs/gov_info_disclosure_2021.gai:159
 # check total.appeals.after_review_total
 def _check_4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out):
     # position
@@ -2453,7 +2468,7 @@ def _check_4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P34, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:19
+# spec: specs/gov_info_disclosure_2021.gai:27
 # check format_in_force
 def _check_5_format_in_force(v, f, t, pv, pf, pt, want, out):
     # position
@@ -2475,7 +2490,7 @@ def _check_5_format_in_force(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P35, s, xs, ('>=', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:52
+# spec: specs/gov_info_disclosure_2021.gai:60
 # check in_force_carry
 def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
     # position rules
@@ -2526,7 +2541,7 @@ def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P37, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:118
+# spec: specs/gov_info_disclosure_2021.gai:126
 # check balance
 def _check_7_balance(v, f, t, pv, pf, pt, want, out):
     # position natural
@@ -2713,7 +2728,7 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P44, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:122
+# spec: specs/gov_info_disclosure_2021.gai:130
 # check carry_over
 def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
     # position natural
@@ -2844,7 +2859,7 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P51, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:161
+# spec: specs/gov_info_disclosure_2021.gai:169
 # check problems_reported
 def _check_9_problems_reported(v, f, t, pv, pf, pt, want, out):
     # position
@@ -2862,7 +2877,7 @@ def _check_9_problems_reported(v, f, t, pv, pf, pt, want, out):
         out.append(_record(_P52, s, xs, None, m))
 
 
-# spec: specs/gov_info_disclosure_2021.gai:168
+# spec: specs/gov_info_disclosure_2021.gai:176
 # check processing_fee_reported
 def _check_10_processing_fee_reported(v, f, t, pv, pf, pt, want, out):
     # position
@@ -2928,6 +2943,63 @@ def validate(data, previous=None, *, only=None):
     ``only``: the statuses to return records for (e.g. {"fail"}); the others are skipped (faster)."""
     want = _ALL if only is None else frozenset(only)
     return _run(read(data), None if previous is None else read(previous), want)
+
+
+# The required fields, texts and tables: (kind, key, places of a table's cells, record if missing, if unknown).
+_REQUIRED = (
+    ('field', 'body', (), {'kind': 'field', 'key': 'body', 'label': '报告主体', 'status': 'missing', 'code': 'GAI714', 'severity': 'error', 'message': {'zh': '缺少必填字段「报告主体」（body）', 'en': 'required field body (报告主体) is missing'}}, {'kind': 'field', 'key': 'body', 'label': '报告主体', 'status': 'unknown', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填字段「报告主体」（body）标为未知，无法核验', 'en': 'required field body (报告主体) is marked unknown and cannot be verified'}}),
+    ('field', 'year', (), {'kind': 'field', 'key': 'year', 'label': '年度', 'status': 'missing', 'code': 'GAI714', 'severity': 'error', 'message': {'zh': '缺少必填字段「年度」（year）', 'en': 'required field year (年度) is missing'}}, {'kind': 'field', 'key': 'year', 'label': '年度', 'status': 'unknown', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填字段「年度」（year）标为未知，无法核验', 'en': 'required field year (年度) is marked unknown and cannot be verified'}}),
+    ('text', 'overview', (), {'kind': 'text', 'key': 'overview', 'label': '总体情况', 'status': 'missing', 'code': 'GAI720', 'severity': 'error', 'message': {'zh': '缺少必填文本「总体情况」（overview）', 'en': 'required text overview (总体情况) is missing'}}, {'kind': 'text', 'key': 'overview', 'label': '总体情况', 'status': 'unknown', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填文本「总体情况」（overview）标为未知，无法核验', 'en': 'required text overview (总体情况) is marked unknown and cannot be verified'}}),
+    ('table', 'regulatory_documents', (0, 1, 2, 3, 4, 5), {'kind': 'table', 'key': 'regulatory_documents', 'label': '第二十条第（一）项', 'status': 'missing', 'part': '二、主动公开政府信息情况', 'code': 'GAI726', 'severity': 'error', 'message': {'zh': '缺少必填表「第二十条第（一）项」（regulatory_documents，二、主动公开政府信息情况）：其单元格全部空白', 'en': 'required table regulatory_documents (第二十条第（一）项, 二、主动公开政府信息情况) is missing: every one of its cells is blank'}}, {'kind': 'table', 'key': 'regulatory_documents', 'label': '第二十条第（一）项', 'status': 'unknown', 'part': '二、主动公开政府信息情况', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填表「第二十条第（一）项」（regulatory_documents）标为未知，无法核验', 'en': 'required table regulatory_documents (第二十条第（一）项) is marked unknown and cannot be verified'}}),
+    ('table', 'licensing', (6,), {'kind': 'table', 'key': 'licensing', 'label': '第二十条第（五）项', 'status': 'missing', 'part': '二、主动公开政府信息情况', 'code': 'GAI726', 'severity': 'error', 'message': {'zh': '缺少必填表「第二十条第（五）项」（licensing，二、主动公开政府信息情况）：其单元格全部空白', 'en': 'required table licensing (第二十条第（五）项, 二、主动公开政府信息情况) is missing: every one of its cells is blank'}}, {'kind': 'table', 'key': 'licensing', 'label': '第二十条第（五）项', 'status': 'unknown', 'part': '二、主动公开政府信息情况', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填表「第二十条第（五）项」（licensing）标为未知，无法核验', 'en': 'required table licensing (第二十条第（五）项) is marked unknown and cannot be verified'}}),
+    ('table', 'enforcement', (7, 8), {'kind': 'table', 'key': 'enforcement', 'label': '第二十条第（六）项', 'status': 'missing', 'part': '二、主动公开政府信息情况', 'code': 'GAI726', 'severity': 'error', 'message': {'zh': '缺少必填表「第二十条第（六）项」（enforcement，二、主动公开政府信息情况）：其单元格全部空白', 'en': 'required table enforcement (第二十条第（六）项, 二、主动公开政府信息情况) is missing: every one of its cells is blank'}}, {'kind': 'table', 'key': 'enforcement', 'label': '第二十条第（六）项', 'status': 'unknown', 'part': '二、主动公开政府信息情况', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填表「第二十条第（六）项」（enforcement）标为未知，无法核验', 'en': 'required table enforcement (第二十条第（六）项) is marked unknown and cannot be verified'}}),
+    ('table', 'fees', (9,), {'kind': 'table', 'key': 'fees', 'label': '第二十条第（八）项', 'status': 'missing', 'part': '二、主动公开政府信息情况', 'code': 'GAI726', 'severity': 'error', 'message': {'zh': '缺少必填表「第二十条第（八）项」（fees，二、主动公开政府信息情况）：其单元格全部空白', 'en': 'required table fees (第二十条第（八）项, 二、主动公开政府信息情况) is missing: every one of its cells is blank'}}, {'kind': 'table', 'key': 'fees', 'label': '第二十条第（八）项', 'status': 'unknown', 'part': '二、主动公开政府信息情况', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填表「第二十条第（八）项」（fees）标为未知，无法核验', 'en': 'required table fees (第二十条第（八）项) is marked unknown and cannot be verified'}}),
+    ('table', 'requests', (10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184), {'kind': 'table', 'key': 'requests', 'label': '收到和处理政府信息公开申请情况', 'status': 'missing', 'part': '三、收到和处理政府信息公开申请情况', 'code': 'GAI726', 'severity': 'error', 'message': {'zh': '缺少必填表「收到和处理政府信息公开申请情况」（requests，三、收到和处理政府信息公开申请情况）：其单元格全部空白', 'en': 'required table requests (收到和处理政府信息公开申请情况, 三、收到和处理政府信息公开申请情况) is missing: every one of its cells is blank'}}, {'kind': 'table', 'key': 'requests', 'label': '收到和处理政府信息公开申请情况', 'status': 'unknown', 'part': '三、收到和处理政府信息公开申请情况', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填表「收到和处理政府信息公开申请情况」（requests）标为未知，无法核验', 'en': 'required table requests (收到和处理政府信息公开申请情况) is marked unknown and cannot be verified'}}),
+    ('table', 'appeals', (185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199), {'kind': 'table', 'key': 'appeals', 'label': '政府信息公开行政复议、行政诉讼情况', 'status': 'missing', 'part': '四、政府信息公开行政复议、行政诉讼情况', 'code': 'GAI726', 'severity': 'error', 'message': {'zh': '缺少必填表「政府信息公开行政复议、行政诉讼情况」（appeals，四、政府信息公开行政复议、行政诉讼情况）：其单元格全部空白', 'en': 'required table appeals (政府信息公开行政复议、行政诉讼情况, 四、政府信息公开行政复议、行政诉讼情况) is missing: every one of its cells is blank'}}, {'kind': 'table', 'key': 'appeals', 'label': '政府信息公开行政复议、行政诉讼情况', 'status': 'unknown', 'part': '四、政府信息公开行政复议、行政诉讼情况', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填表「政府信息公开行政复议、行政诉讼情况」（appeals）标为未知，无法核验', 'en': 'required table appeals (政府信息公开行政复议、行政诉讼情况) is marked unknown and cannot be verified'}}),
+    ('text', 'problems', (), {'kind': 'text', 'key': 'problems', 'label': '存在的主要问题及改进情况', 'status': 'missing', 'code': 'GAI720', 'severity': 'error', 'message': {'zh': '缺少必填文本「存在的主要问题及改进情况」（problems）', 'en': 'required text problems (存在的主要问题及改进情况) is missing'}}, {'kind': 'text', 'key': 'problems', 'label': '存在的主要问题及改进情况', 'status': 'unknown', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填文本「存在的主要问题及改进情况」（problems）标为未知，无法核验', 'en': 'required text problems (存在的主要问题及改进情况) is marked unknown and cannot be verified'}}),
+    ('text', 'other_matters', (), {'kind': 'text', 'key': 'other_matters', 'label': '其他需要报告的事项', 'status': 'missing', 'code': 'GAI720', 'severity': 'error', 'message': {'zh': '缺少必填文本「其他需要报告的事项」（other_matters）', 'en': 'required text other_matters (其他需要报告的事项) is missing'}}, {'kind': 'text', 'key': 'other_matters', 'label': '其他需要报告的事项', 'status': 'unknown', 'code': 'GAI727', 'severity': 'info', 'message': {'zh': '必填文本「其他需要报告的事项」（other_matters）标为未知，无法核验', 'en': 'required text other_matters (其他需要报告的事项) is marked unknown and cannot be verified'}}),
+)
+
+
+def missing(data):
+    """The required items a report lacks (each an error) or gives as "unknown", as `gaidsl validate` lists them:
+    a field or text left blank, a table whose cells are all blank."""
+    return _missing(read(data))
+
+
+def _missing(report):
+    v, f, t = _complete(report)
+    out = []
+    for kind, key, places, lacking, unknown in _REQUIRED:
+        if kind == "table":
+            found = [v[i] for i in places]
+            if any(x is not BLANK and x is not UNKNOWN for x in found):
+                continue
+            out.append(unknown if UNKNOWN in found else lacking)
+            continue
+        x = f[key] if kind == "field" else t[key]
+        if x is UNKNOWN:
+            out.append(unknown)
+        elif x is BLANK or (kind == "text" and not x.strip()):
+            out.append(lacking)
+    return out
+
+
+def verdict(results, lacking=()):
+    """"fail" when an error-severity check fails or a required item is missing (``lacking``: what missing() gave);
+    else "incomplete" when a check is unverifiable for blank or unknown values (not for want of last year's report)
+    or a required item is unknown; else "pass"."""
+    if not ok(results) or any(r["status"] == "missing" for r in lacking):
+        return "fail"
+    if lacking or any(r["status"] == "unverifiable" and not _no_previous(r) for r in results):
+        return "incomplete"
+    return "pass"
+
+
+def _no_previous(record):
+    """Whether a result read last year's report and none was given (its value null and listed as unknown)."""
+    unknown = record["unknown"]
+    return any(c["value"] is None and ("previous." + c["key"] if c["previous"] else c["key"]) in unknown for c in record["cells"])
 
 
 def validate_many(reports, previous=None, *, only=None, errors="raise"):
@@ -3025,13 +3097,14 @@ class _Columns:
         return True
 
 
-def validate_csv(source, *, only=None, errors="raise"):
+def validate_csv(source, *, only=None, errors="raise", required=False):
     """Validate every report of a wide CSV, the bulk layout `gaidsl` and the SQL target use: a header line naming
     report_id, optionally previous_id, fields.<key>, texts.<key> and the cell keys, then one report per line (an
     empty entry is blank; standard CSV quoting). ``source``: a path or an open text file. Yields
     ``(report_id, results)`` per line, in order. A line's previous_id names last year's report in the same file: a
     path is then read once more to find those reports first; an open file is read whole. ``errors="return"``
-    yields the DataError of an unreadable line as its results."""
+    yields the DataError of an unreadable line as its results. ``required=True`` yields
+    ``(report_id, results, missing)``: what missing() gives too (``None`` for an unreadable line)."""
     import csv
 
     want = _ALL if only is None else frozenset(only)
@@ -3067,11 +3140,12 @@ def validate_csv(source, *, only=None, errors="raise"):
                         said = f"last year's report {row[columns.previous]!r} (line {found[1]}) cannot be read"
                         raise DataError([("GAI703", "previous_id", said)]) from None
                 results = _run(current, last, want)
+                lacking = _missing(current) if required else None
             except DataError as exc:
                 if errors != "return":
                     raise DataError([(code, f"line {line}: {key}", message) for code, key, message in exc.problems])
-                results = exc
-            yield report_id, results
+                results, lacking = exc, None
+            yield (report_id, results, lacking) if required else (report_id, results)
     finally:
         if opened:
             handle.close()
@@ -3093,8 +3167,9 @@ def _named_previous(path, columns):
         return {row[columns.id]: (row, line) for line, row in enumerate(reader, start=2) if row and row[columns.id] in named}
 
 
-def summarize(results):
-    """Counts as `gaidsl validate` gives them: results, pass, fail, unverifiable, errors, warnings."""
+def summarize(results, lacking=()):
+    """Counts as `gaidsl validate` gives them: results, pass, fail, unverifiable, errors, warnings, and the required
+    items missing (``lacking``: what missing() gave)."""
     fails = [r for r in results if r["status"] == "fail"]
     return {
         "results": len(results),
@@ -3103,37 +3178,91 @@ def summarize(results):
         "unverifiable": sum(1 for r in results if r["status"] == "unverifiable"),
         "errors": sum(1 for r in fails if r["severity"] == "error"),
         "warnings": sum(1 for r in fails if r["severity"] == "warning"),
+        "missing": sum(1 for r in lacking if r["status"] == "missing"),
     }
 
 
 def ok(results):
-    """True when no error-severity check fails (warnings and unverifiable checks don't count)."""
+    """True when no error-severity check fails (warnings and unverifiable checks don't count; nor do the required
+    items: see verdict())."""
     return not any(r["status"] == "fail" and r["severity"] == "error" for r in results)
 
 
-_MARK = "\u0001dec\u0001"
-_MARKED = re.compile('"\\\\u0001dec\\\\u0001(-?[0-9.]+)\\\\u0001dec\\\\u0001"')
+def _texts(x):
+    if isinstance(x, str):
+        yield x
+    elif isinstance(x, dict):
+        for k, v in x.items():
+            yield from _texts(k)
+            yield from _texts(v)
+    elif isinstance(x, list | tuple):
+        for v in x:
+            yield from _texts(v)
 
 
 def dumps(value, indent=2):
-    """JSON text with every Decimal written digit for digit as a JSON number (never through float)."""
+    """JSON text with every Decimal written digit for digit as a JSON number (never through float), every text as
+    itself: the mark carrying Decimals through json.dumps is one that no text of the value holds."""
+    held = [t for t in _texts(value) if "\x01" in t]
+    runs = [len(r) for t in held for r in re.findall("\x02+", t)]
+    marker = "\x01dec" + "\x02" * (max(runs, default=0) + 1) + "\x01" if held else "\x01dec\x01"  # in no text
+    written = re.escape(json.dumps(marker)[1:-1])
+    marked = re.compile(f'"{written}(-?[0-9.]+){written}"')
 
     def mark(x):
         if isinstance(x, dict):
             return {k: mark(v) for k, v in x.items()}
         if isinstance(x, list | tuple):
             return [mark(v) for v in x]
-        if isinstance(x, D):
-            return f"{_MARK}{x:f}{_MARK}"
+        if isinstance(x, D) and x.is_finite():
+            return f"{marker}{x:f}{marker}"
         return x
 
     text = json.dumps(mark(value), ensure_ascii=False, indent=indent)
-    return _MARKED.sub(lambda m: m.group(1), text)
+    return marked.sub(lambda m: m.group(1), text)
+
+
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
+
+
+def _int(text):
+    """A JSON whole number: an int, or (long, or "-0") a Decimal keeping its text, for the reader to judge."""
+    return int(text) if len(text) <= 18 and text != "-0" else _written(text)
+
+
+def _object(pairs):
+    """A JSON object; a key given twice is refused, as gaidsl refuses it (not "the last one wins")."""
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise DataError([("GAI715", key, "the key is given twice")])
+        data[key] = value
+    return data
 
 
 def loads(text):
-    """JSON data text, every number read exactly as written (Decimal for decimals, "-0" kept)."""
-    return json.loads(text, parse_float=_written, parse_int=lambda s: _written(s) if s == "-0" else int(s))
+    """JSON data text, every number read exactly as written (Decimal for decimals, "-0" kept). DataError for text
+    that is no JSON (GAI701: nested deeper than 32 levels too, before the recursive reader sees it) or gives a key
+    twice (GAI715)."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > _MAX_NESTING:
+                line = text.count("\n", 0, token.start()) + 1
+                raise DataError([("GAI701", f"line {line}", f"nested more than {_MAX_NESTING} levels deep")])
+        elif bracket in "]}":
+            depth -= 1
+    try:
+        return json.loads(
+            text,
+            parse_float=_written,
+            parse_int=_int,
+            object_pairs_hook=_object,
+        )
+    except json.JSONDecodeError as exc:
+        raise DataError([("GAI701", f"line {exc.lineno} column {exc.colno}", f"JSON syntax error: {exc.msg}")]) from None
 
 
 def load(path):
@@ -3160,22 +3289,26 @@ def main(argv=None):
     for path in args.data:
         try:
             if path.lower().endswith(".csv"):
-                reports = [({"file": path, "report_id": i}, r) for i, r in validate_csv(path, errors="return")]
+                found = validate_csv(path, errors="return", required=True)
+                reports = [({"file": path, "report_id": i}, r, m) for i, r, m in found]
             else:
-                reports = [({"file": path}, validate(load(path), previous))]
+                data = load(path)
+                reports = [({"file": path}, validate(data, previous), missing(data))]
         except (OSError, ValueError) as exc:
             print(f"{path}: {exc}", file=sys.stderr)
             code = 2
             continue
-        for where, results in reports:
+        for where, results, lacking in reports:
             if isinstance(results, DataError):
                 print(f"{path}: report {where['report_id']}: {results}", file=sys.stderr)
                 code = 2
                 continue
-            passed = ok(results)
-            if not passed and code == 0:
+            said = verdict(results, lacking)
+            if said == "fail" and code == 0:
                 code = 1
-            print(dumps({**where, "ok": passed, "summary": summarize(results), "results": results}, indent=None))
+            summary = summarize(results, lacking)
+            record = {**where, "verdict": said, "ok": said != "fail", "summary": summary, "missing": lacking}
+            print(dumps({**record, "results": results}, indent=None))
     return code
 
 

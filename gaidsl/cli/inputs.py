@@ -1,0 +1,76 @@
+"""The spec or migration a verb is given: a file or a shipped name (:mod:`gaidsl.language.shipped`), of the kind the
+verb expects, compiled — the one way every verb reads its SPEC or MIGRATION argument.
+
+A file of the wrong kind is refused before anything else is said about it: a migration where a spec is expected
+(GAI802), a spec where a migration is expected (GAI803), a report data file or a published report where either is
+expected (GAI804). Like a file that cannot be read, these exit 2 (:func:`gaidsl.cli.output.exit_code`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Literal
+
+from gaidsl.checking.data import KINDS
+from gaidsl.cli.output import exit_code, report
+from gaidsl.forms.readback import SUFFIXES as FILLED_SUFFIXES
+from gaidsl.language import ast
+from gaidsl.language.compiler import UnreadableSource
+from gaidsl.language.diagnostics import Diagnostic, error
+from gaidsl.language.shipped import resolve
+from gaidsl.migrations.documents import Compilation, compile_file
+
+Expect = Literal["spec", "migration", "any"]
+
+# Suffixes of what gaidsl reads as data (report files, filled forms, published reports) and never as a spec.
+DATA_SUFFIXES = frozenset(
+    {*KINDS, *FILLED_SUFFIXES, ".html", ".htm", ".xhtml", ".pdf", ".txt", ".text", ".md", ".doc", ".xls", ".tsv"}
+)
+
+_EXPECTED = {
+    "spec": ("格式规范", "a spec"),
+    "migration": ("迁移文件", "a migration"),
+    "any": ("格式规范或迁移文件", "a spec or a migration"),
+}
+
+
+def compile_input(argument: str, expect: Expect = "spec") -> Compilation:
+    """Compile the spec or migration ``argument`` names (a path, or a shipped name when no such file exists). The
+    wrong kind of file gives a compilation with no spec, no migration and one GAI802–GAI804 error."""
+    refused = data_file(argument, expect)
+    if refused is not None:
+        return Compilation(None, (refused,), {})
+    try:
+        path = resolve(argument)
+    except UnreadableSource as exc:
+        return Compilation(None, tuple(exc.diagnostics), {})
+    compilation = compile_file(path)
+    if expect == "spec" and isinstance(compilation.document, ast.Migration):
+        return Compilation(None, (error("GAI802", None, path=argument),), {})
+    if expect == "migration" and isinstance(compilation.document, ast.Format):
+        return Compilation(None, (error("GAI803", None, path=argument),), {})
+    return compilation
+
+
+def data_file(argument: str, expect: Expect = "spec") -> Diagnostic | None:
+    """GAI804 when ``argument`` is a file with the suffix of a data file or a published report."""
+    suffix = Path(argument).suffix.lower()
+    if suffix not in DATA_SUFFIXES or not Path(argument).is_file():
+        return None
+    zh, en = _EXPECTED[expect]
+    return error("GAI804", None, path=argument, suffix=suffix, expected=zh, expected_en=en)
+
+
+def load(argument: str, args: argparse.Namespace, expect: Expect = "spec") -> Compilation | int:
+    """The compiled spec (or migration) without errors; else, after showing its errors (:func:`output.report`), the
+    exit code by the one rule (:mod:`gaidsl.cli.exit_codes`): 2 when it could not be read or is the wrong kind; for
+    a document with errors 1 when the verb (``args.command``) judges it, 2 when the verb only reads reports with it."""
+    compilation = compile_input(argument, expect)
+    if compilation.ok:
+        return compilation
+    report([compilation], args, errors_only=True)
+    return exit_code([compilation], getattr(args, "command", None) or "")
+
+
+__all__ = ["DATA_SUFFIXES", "Expect", "compile_input", "data_file", "load"]

@@ -1,0 +1,78 @@
+"""``gaidsl validate … -o FILE``: one line per check result, JSON lines or CSV (a ``.csv`` name), shared by the
+data-file and the wide-CSV modes.
+
+Size: a result's line is about 200 bytes whatever the check (it was 3.7 KB, a 200 MB wide CSV gave tens of GB). Every
+result gives its check, severity, status, position and, for one comparison, both sides, their difference and the
+tolerance, and the keys it found blank or unknown (why it is unverifiable); a failure also gives the values it read
+(by key) and its finding in words (zh and en). Every term's labels (the spec's) and the words for a pass are left
+out; ``--format json`` still gives each failure in full.
+
+The file is written under a unique temporary name beside the output and moved into place when the run succeeds
+(:class:`gaidsl.checking.files.AtomicFile`), so an unreadable input leaves no file and a link planted beside the
+output is never written through. The CSV is spreadsheet-safe: every field quoted, text starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return prefixed with ``'`` (file names, report ids, keys, the operator ``==``
+written ``'==``, messages, and a side that is text); the number columns (``left``, ``right``, ``difference``,
+``tolerance`` when numbers) are written from Decimals as digits and stay numbers, ``-3`` included.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from gaidsl.checking.files import AtomicFile, spreadsheet_row, spreadsheet_writer
+from gaidsl.checking.results import dumps_line
+from gaidsl.cli.failures import FLAT
+
+FIELDS = FLAT[1:]
+"""The columns every result has after the file or report id (check, severity, status, position, op, left, right,
+difference, tolerance)."""
+CSV_TAIL = ("blank", "unknown", "message_zh", "message_en")
+
+
+def result_line(id_key: str, id_value: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The line of one result (``CheckResult.to_json_dict()`` or a generated validator's record)."""
+    line: dict[str, Any] = {id_key: id_value, **{k: record.get(k) for k in FIELDS}}
+    line["blank"] = list(record.get("blank") or ())
+    line["unknown"] = list(record.get("unknown") or ())
+    if record.get("status") == "fail":
+        line["values"] = dict(record.get("values") or {})
+        message = record.get("message") or {}
+        line["message"] = {"zh": message.get("zh", ""), "en": message.get("en", "")}
+    return line
+
+
+def csv_row(line: Mapping[str, Any], id_key: str) -> list[str]:
+    """A :func:`result_line` as a spreadsheet-safe CSV row (numbers as digits, text neutralised)."""
+    message = line.get("message") or {}
+    cells: list[object] = [line[id_key], *(line[key] for key in FIELDS)]
+    cells += [" ".join(line["blank"]), " ".join(line["unknown"]), message.get("zh", ""), message.get("en", "")]
+    return spreadsheet_row(cells)
+
+
+class ResultFile:
+    """The ``-o`` file being written: :meth:`write` each report's results, then :meth:`finish` (moved into place
+    when ``ok``, removed otherwise)."""
+
+    def __init__(self, path: str | os.PathLike[str], id_key: str) -> None:
+        self.id_key = id_key
+        self.file = AtomicFile(path)
+        self.csv = str(path).lower().endswith(".csv")
+        self.writer = spreadsheet_writer(self.file.handle) if self.csv else None
+        if self.writer is not None:
+            self.writer.writerow([id_key, *FIELDS, *CSV_TAIL])
+
+    def write(self, id_value: str, records: Iterable[Mapping[str, Any]]) -> None:
+        for record in records:
+            line = result_line(self.id_key, id_value, record)
+            if self.writer is not None:
+                self.writer.writerow(csv_row(line, self.id_key))
+            else:
+                self.file.handle.write(dumps_line(line) + "\n")
+
+    def finish(self, ok: bool) -> None:
+        if ok:
+            self.file.commit()
+        else:
+            self.file.discard()
