@@ -23,7 +23,9 @@ from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.ingest.reader import ingest_bytes, ingest_file
 from gaidsl.ingest.result import Result
 from gaidsl.language import ir
+from gaidsl.language.compiler import UnreadableSource
 from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_text
+from gaidsl.language.shipped import resolve
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import Compilation, compile_file
@@ -36,7 +38,8 @@ from gaidsl.targets.registry import RENDERINGS
 from gaidsl.targets.registry import render as render_as
 
 SpecLike = ir.Spec | str | os.PathLike[str]
-"""A compiled spec, or the path of a ``.gai`` spec file."""
+"""A compiled spec, the path of a ``.gai`` spec file, or the name of a spec that ships with gaidsl
+(``"gov_info_disclosure@2021"``; a file that exists wins over a name, as on the command line)."""
 ReportLike = Report | Mapping[str, Any] | str | os.PathLike[str]
 """A report: a :class:`Report`, a dict shaped like a JSON data file, a path (``.json``, ``.yaml``, ``.yml``, ``.csv``,
 or a filled ``.xlsx``/``.docx`` that gaidsl wrote), or a data file's text (a ``str`` holding a line break or starting
@@ -89,7 +92,7 @@ def load_spec(spec: SpecLike) -> ir.Spec:
     migration."""
     if isinstance(spec, ir.Spec):
         return spec
-    compilation = compile_file(spec)
+    compilation = _compile(spec)
     if not compilation.ok or compilation.spec is None:
         raise SpecError(compilation)
     return compilation.spec
@@ -182,10 +185,19 @@ def sample(spec: SpecLike, seed: int = 0, *, failing: str | None = None) -> Samp
 def _migration(given: Migration | str | os.PathLike[str]) -> Migration:
     if isinstance(given, Migration):
         return given
-    compilation = compile_file(given)
+    compilation = _compile(given)
     if not compilation.ok or compilation.migration is None:
         raise SpecError(compilation)
     return compilation.migration
+
+
+def _compile(given: str | os.PathLike[str]) -> Compilation:
+    """A spec or migration file, or one that ships named as on the command line (:mod:`gaidsl.language.shipped`)."""
+    try:
+        path = resolve(os.fspath(given))
+    except UnreadableSource as exc:
+        return Compilation(None, tuple(exc.diagnostics), {})
+    return compile_file(path)
 
 
 def _is_path(report: ReportLike) -> TypeGuard[str | os.PathLike[str]]:

@@ -169,3 +169,14 @@ def test_a_migrated_report_by_its_path_is_judged_without_the_exempted_checks(tmp
     assert "format_in_force" not in {r.check for r in gaidsl.validate(SPEC, migrated).results}
     as_data = json.loads(migrated.read_text(encoding="utf-8"))  # the same report, not by its path: no log, no exemption
     assert "format_in_force" in {r.check for r in gaidsl.validate(SPEC, as_data).failures}
+
+
+def test_specs_that_ship_are_named_as_on_the_command_line(spec: gaidsl.Spec) -> None:
+    by_name = gaidsl.load_spec("gov_info_disclosure@2021")
+    assert (by_name.id, by_name.version) == (spec.id, spec.version) and by_name.cells.keys() == spec.cells.keys()
+    assert gaidsl.validate("gov_info_disclosure@2021", DATA).verdict == "pass"
+    with pytest.raises(gaidsl.SpecError) as raised:
+        gaidsl.load_spec("gov_info_disclosure@2099")
+    assert [d.code for d in raised.value.diagnostics] == ["GAI801"]
+    with pytest.raises(gaidsl.SpecError, match="is a migration, not a spec"):
+        gaidsl.load_spec("gov_info_disclosure@2019..2021")
