@@ -38,6 +38,7 @@ EXPECTED = {
     "yaml_billion_laughs.yaml": "GAI701",
     "yaml_huge_exponent.yaml": "GAI704",
     "yaml_nested_5000.yaml": "GAI701",
+    "yaml_nul_character.yaml": "GAI701",
     "yaml_python_tag.yaml": "GAI701",
     "yaml_underscore_number.yaml": "GAI704",
 }

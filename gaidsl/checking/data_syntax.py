@@ -235,16 +235,17 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
 
 
 def parse_yaml(text: str) -> Node:
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)  # PyYAML's reader refuses control characters here, before any parsing
+    except yaml.reader.ReaderError as exc:
+        raise SyntaxProblem(exc.position, _unprintable(exc)) from exc
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise SyntaxProblem(mark.index if mark else 0, _yaml_reason(exc.problem, exc.context, mark)) from exc
     except yaml.reader.ReaderError as exc:
-        where = Text(f"第 {exc.position + 1} 个字符", f"character {exc.position + 1}")
-        reason = Text(f"{where.zh}：YAML 不允许的字符", f"{where.en}: {exc.reason}")
-        raise SyntaxProblem(exc.position, reason) from exc
+        raise SyntaxProblem(exc.position, _unprintable(exc)) from exc
     except yaml.YAMLError as exc:
         raise SyntaxProblem(0, Text("无法解析", str(exc))) from exc
     finally:
@@ -252,6 +253,13 @@ def parse_yaml(text: str) -> Node:
     if root is None:
         return Node("null", None, 0, 0)
     return _yaml_node(root)
+
+
+def _unprintable(exc: yaml.reader.ReaderError) -> Text:
+    """A character YAML does not allow (a control character such as U+0000), named by its code point."""
+    where = Text(f"第 {exc.position + 1} 个字符", f"character {exc.position + 1}")
+    code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+    return Text(f"{where.zh}：YAML 不允许的字符 {code}", f"{where.en}: {exc.reason} ({code})")
 
 
 _YAML_PROBLEMS = (
