@@ -101,6 +101,9 @@ class _Loader:
             return None, ()
         if not isinstance(doc, ast.Format) or doc.extends is None:
             return doc, ()
+        if "\0" in doc.extends:  # no file is named so (the operating system refuses the name outright)
+            self.diagnostics.append(error("GAI401", doc.extends_span, path=doc.extends.replace("\0", "\\0")))
+            return None, ()
         base_name = os.path.normpath(os.path.join(os.path.dirname(source.name), doc.extends))
         seen = {os.path.realpath(name) for name in (*stack, source.name)}
         if base_name in stack or base_name == source.name or os.path.realpath(base_name) in seen:
