@@ -125,7 +125,7 @@ class Encoder:
         self.vars[key] = term
         return term
 
-    def atom(self, ref: ir.TextRef, kind: str, words: tuple[str, ...] = ()) -> Z3:
+    def atom(self, ref: ir.TextOperand, kind: str, words: tuple[str, ...] = ()) -> Z3:
         """With ``text_atoms``: a free variable standing for ``empty(t)``, ``mentions(t, words…)`` (Bool) or
         ``length(t)`` (Int ≥ 0) instead of z3's string theory, which makes every query slow once a ``length`` or
         ``mentions`` is in the solver and can stall on long fixed texts. What ties atoms of one text together is

@@ -285,11 +285,11 @@ class _Reader:
             return
 
         label = cell_label(self.spec, key)
-        if not cell.type.numeric:
-            if node.kind != "null":
-                self.problem("GAI721", span, key=key, label=label, kind=cell.type.kind)
-            return
-        value = self.number(node, cell.type, key, label, span)
+        value: Value | None
+        if cell.type.numeric:
+            value = self.number(node, cell.type, key, label, span)
+        else:  # a text (date, choice) cell is read as a field of its type is
+            value = self.typed_string(node, cell.type, key, label, span)
         if value is not None:
             self.values[key] = value
 
@@ -300,20 +300,25 @@ class _Reader:
                 "GAI703", span, did_you_mean(key, self.spec.fields), key=key, where="「fields」", where_en="'fields'"
             )
             return
-        kind = field.type.kind
         value: FieldValue | None
         if field.type.numeric:
             value = self.number(node, field.type, key, field.label, span)
         else:
-            value = self.string(node, key, field.label, span)
-            if isinstance(value, str) and kind == "date":
-                value = self._date(value, key, field.label, span)
-            elif isinstance(value, str) and kind == "choice" and value not in field.type.choices:
-                choices = "、".join(f"「{c}」" for c in field.type.choices)
-                self.problem("GAI719", span, key=key, label=field.label, value=_show(value), choices=choices)
-                value = None
+            value = self.typed_string(node, field.type, key, field.label, span)
         if value is not None:
             self.fields[key] = value
+
+    def typed_string(self, node: Node, type_: ir.CellType, key: str, label: str, span: Span) -> str | Missing | None:
+        """A text, date or choice value (of a field or a cell), or None after reporting why it is not one. A number
+        given for one is its text as written (a phone number, a code: ``0012`` stays ``0012``)."""
+        value = self.string(node, key, label, span)
+        if isinstance(value, str) and type_.kind == "date":
+            return self._date(value, key, label, span)
+        if isinstance(value, str) and type_.kind == "choice" and value not in type_.choices:
+            choices = "、".join(f"「{c}」" for c in type_.choices)
+            self.problem("GAI719", span, key=key, label=label, value=_show(value), choices=choices)
+            return None
+        return value
 
     def text(self, key: str, node: Node, span: Span) -> None:
         block = self.spec.texts.get(key)

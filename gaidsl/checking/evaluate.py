@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from gaidsl.checking.explain import explain
-from gaidsl.checking.report import BLANK, FieldValue, Missing, Report
+from gaidsl.checking.report import BLANK, FieldValue, Missing, Report, Value
 from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
 from gaidsl.language import ir
@@ -140,7 +140,7 @@ class Env:
     def _source(self, previous: bool) -> Report | None:
         return self.previous if previous else self.report
 
-    def cell(self, ref: ir.CellRef) -> Decimal | Missing | None:
+    def cell(self, ref: ir.CellRef) -> Value | None:
         source = self._source(ref.previous)
         return None if source is None else source.value(ref.cell)
 
@@ -152,9 +152,9 @@ class Env:
         source = self._source(ref.previous)
         return None if source is None else source.texts.get(ref.block, BLANK)
 
-    def text_content(self, ref: ir.TextRef) -> str | None:
-        """The text of a block (blank → ""), or None when unknown."""
-        value = self.text(ref)
+    def text_content(self, ref: ir.TextOperand) -> str | None:
+        """The text of a block or a text cell (blank → ""), or None when unknown."""
+        value = self.text(ref) if isinstance(ref, ir.TextRef) else self.cell(ref)
         if value is BLANK:
             return ""
         return value if isinstance(value, str) else None
@@ -211,8 +211,9 @@ class Env:
             case ir.FieldRef():
                 field = self.field(expr)
                 return field if isinstance(field, str) else None
-            case ir.CellRef():  # non-numeric cells are not carried by reports yet: unknown
-                return None
+            case ir.CellRef():  # a text cell: a value like a field's (blank is unknown here)
+                cell = self.cell(expr)
+                return cell if isinstance(cell, str) else None
             case _:
                 ir.not_a_text(expr)
 

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Protocol, assert_never
 
-from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing
+from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing, Value
 from gaidsl.checking.results import NO_PREVIOUS, Comparison, Involved, Status
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
@@ -20,7 +20,7 @@ from gaidsl.language.diagnostics import Text
 class Values(Protocol):
     """What an explanation reads of the values a check saw (:class:`gaidsl.checking.evaluate.Env`)."""
 
-    def cell(self, ref: ir.CellRef) -> Decimal | Missing | None: ...
+    def cell(self, ref: ir.CellRef) -> Value | None: ...
 
     def field(self, ref: ir.FieldRef) -> FieldValue | None: ...
 
@@ -131,7 +131,7 @@ def _terms(
             shown = f"{factor:f}"
             return [(s, Text(f"{shown} × {n.zh}", f"{shown} × {n.en}"), v) for s, n, v in inner], False
         case ir.Length(arg=ref_node):
-            block = name_of(spec, check, instance, "text", ref_node.block, ref_node.previous)
+            block = _ref_of(spec, check, instance, ref_node)
             return [(1, Text(f"length({block.zh})", f"length({block.en})"), _num(env.number(expr)))], False
         case ir.Const(value=value):
             text = f"{value:f}"
@@ -210,7 +210,7 @@ def explain(
             en = f"{where.en}: {left.en}, but it should be {symbol} {right.en}{gap_en}"
         return Text(zh, en)
     if isinstance(core, ir.Mentions | ir.Empty):
-        name = name_of(spec, check, instance, "text", core.arg.block, core.arg.previous)
+        name = _ref_of(spec, check, instance, core.arg)
         holds = (status == "pass") != negated
         if isinstance(core, ir.Mentions):
             words_zh = "、".join(f"「{w}」" for w in core.words)

@@ -29,7 +29,7 @@ class Missing(enum.Enum):
 BLANK = Missing.BLANK
 UNKNOWN = Missing.UNKNOWN
 
-Value = Decimal | Missing
+Value = Decimal | str | Missing  # str: a text cell
 FieldValue = Decimal | str | Missing
 
 UNKNOWN_MARKER = "unknown"

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from gaidsl.checking.report import Missing, Report
+from gaidsl.checking.report import Missing, Report, Value
 from gaidsl.language.diagnostics import Text, say
 from gaidsl.language.records import json_fields
 
@@ -157,7 +157,7 @@ class Ingested:
     def entries(self, level: str) -> tuple[LogEntry, ...]:
         return tuple(e for e in self.log if e.level == level)
 
-    def value(self, key: str) -> Decimal | Missing:
+    def value(self, key: str) -> Value:
         return self.report.value(key)
 
     def reading_json_dict(self) -> dict[str, Any]:

@@ -190,7 +190,7 @@ class ExpressionLowerer(References):
             if not expr.args or not isinstance(expr.args[0], ast.Ref):
                 raise self._bad_args(expr)
             target = self._lower(expr.args[0], scope)
-            if not isinstance(target.expr, ir.TextRef):
+            if not isinstance(target.expr, ir.TextRef | ir.CellRef) or target.kind != TEXT:
                 raise self._bad_args(expr)
             if expr.name == "empty":
                 if len(expr.args) != 1:
@@ -213,10 +213,11 @@ class ExpressionLowerer(References):
     def _bad_args(self, expr: ast.Call) -> Failed:
         expected = {
             "mentions": Text(
-                'mentions(文本块, "词", …)（词不能为空）', 'mentions(text_block, "word", …) with non-empty words'
+                'mentions(文本块或文本单元格, "词", …)（词不能为空）',
+                'mentions(text_block_or_text_cell, "word", …) with non-empty words',
             ),
-            "empty": Text("empty(文本块)", "empty(text_block)"),
-            "length": Text("length(文本块)", "length(text_block)"),
+            "empty": Text("empty(文本块或文本单元格)", "empty(text_block_or_text_cell)"),
+            "length": Text("length(文本块或文本单元格)", "length(text_block_or_text_cell)"),
             "sum": Text("sum(单元格或分组, …)", "sum(cells or groups, …)"),
         }[expr.name]
         return self._fail(error("GAI207", expr.span, name=expr.name, expected=expected.zh, expected_en=expected.en))

@@ -243,7 +243,7 @@ class Scale:
 
 @attrs.frozen
 class Length:
-    arg: TextRef
+    arg: TextOperand
 
 
 @attrs.frozen
@@ -276,13 +276,13 @@ class Implies:
 
 @attrs.frozen
 class Mentions:
-    arg: TextRef
+    arg: TextOperand
     words: tuple[str, ...]
 
 
 @attrs.frozen
 class Empty:
-    arg: TextRef
+    arg: TextOperand
 
 
 # The closed families of expression nodes. A new node joins one of them, and mypy then names every walker that must
@@ -291,6 +291,7 @@ class Empty:
 NumExpr = Const | CellRef | FieldRef | Sum | Scale | Length
 BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty
 TextExpr = TextConst | TextRef
+TextOperand = TextRef | CellRef  # what the text functions read: a text block, or a text cell
 Expr = NumExpr | BoolExpr | TextExpr
 
 

@@ -126,7 +126,7 @@ class JavaScriptWriter(Writer):
                 self.emit(f"const {x} = p{source} === null ? null : (p{source}[{lit(ref.key)}] ?? BLANK);")
             else:
                 self.emit(f"const {x} = {source}[{lit(ref.key)}] ?? BLANK;")
-            if ref.kind == "text":
+            if ref.kind == "text" or (ref.kind == "cell" and not ref.numeric):  # a text cell reads as a text
                 self.emit(f'const c{ref.index} = {x} === BLANK ? "" : (typeof {x} === "string" ? {x} : null);')
 
     def num(self, tree: P.Num) -> str:
@@ -267,6 +267,7 @@ def module_text(spec: ir.Spec) -> str:
         values=[slot(s) for s in slots if s.section == "values"],
         fields=[slot(s) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
+        text_cells=any(not c.type.numeric for c in spec.cells.values()),
         required=required_items(spec),
     )
 

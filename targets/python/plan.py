@@ -28,6 +28,7 @@ from gaidsl.checking.explain import SYMBOL
 from gaidsl.checking.explain import name_of as explain_name
 from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
 
 ZERO = Decimal(0)
 
@@ -279,8 +280,8 @@ class _Builder:
                 return Str("content", index=self.index(expr))
             case ir.FieldRef():
                 return Str("field", index=self.index(expr))
-            case ir.CellRef():
-                return Str("none")
+            case ir.CellRef():  # a text cell: its text, None when blank or unknown (as a text field)
+                return Str("field", index=self.index(expr))
             case _:
                 ir.not_a_text(expr)
 
@@ -376,7 +377,8 @@ class _Builder:
         core = expr.arg if isinstance(expr, ir.Not) else expr
         if isinstance(core, ir.Mentions | ir.Empty):
             where = explain_where(self.spec, self.check, self.instance)
-            name = explain_name(self.spec, self.check, self.instance, "text", core.arg.block, core.arg.previous)
+            ref = self.refs[self.index(core.arg)]
+            name = Text(ref.name_zh, ref.name_en)
             if isinstance(core, ir.Mentions):
                 words_zh = "、".join(f"「{w}」" for w in core.words)
                 words_en = ", ".join(f"'{w}'" for w in core.words)

@@ -126,7 +126,7 @@ class PythonWriter(Writer):
                 self.emit(f"{x} = p{source}[{at}] if p{source} is not None else None{note}")
             else:
                 self.emit(f"{x} = {source}[{at}]{note}")
-            if ref.kind == "text":
+            if ref.kind == "text" or (ref.kind == "cell" and not ref.numeric):  # a text cell reads as a text
                 self.emit(f"c{ref.index} = '' if {x} is BLANK else ({x} if {x}.__class__ is str else None)")
 
     # ---- numbers
@@ -291,6 +291,7 @@ def module_text(spec: ir.Spec) -> str:
         values=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "values"],
         fields=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
+        text_cells=any(not c.type.numeric for c in spec.cells.values()),
         required=required_items(spec, cells),
     )
 

@@ -98,11 +98,15 @@ class Expressions:
     def _unknown(self, alias: str, key: str) -> str:
         return self.d.unknown_contains.format(alias=alias, value=literal(key, self.d.name))
 
-    def text(self, ref: ir.TextRef) -> str:
-        """A text block's content: '' when blank, NULL when unknown (or last year's without a previous report)."""
-        column = self._column("text", ref.block, ref.previous)
+    def text(self, ref: ir.TextOperand) -> str:
+        """A text block's or text cell's content: '' when blank, NULL when unknown (or last year's without a previous
+        report)."""
         alias = "p" if ref.previous else "r"
-        unknown = self._unknown(alias, f"texts.{ref.block}")
+        if isinstance(ref, ir.CellRef):
+            column, unknown = self._column("cell", ref.cell, ref.previous), self._unknown(alias, ref.cell)
+        else:
+            column = self._column("text", ref.block, ref.previous)
+            unknown = self._unknown(alias, f"texts.{ref.block}")
         if ref.previous:
             unknown = f"p.report_id IS NULL OR {unknown}"
         return f"(CASE WHEN {unknown} THEN NULL ELSE COALESCE({column}, '') END)"

@@ -35,6 +35,10 @@ class Formulas:
         self.field = field
         self.text = text
 
+    def text_at(self, ref: ir.TextOperand) -> str:
+        """Where a text function reads: a text block's cell, or a text cell of a table."""
+        return self.text(ref.block) if isinstance(ref, ir.TextRef) else self.cell(ref.cell)
+
     # ---- numbers
     def number(self, expr: ir.Expr) -> str:
         match expr:
@@ -53,7 +57,7 @@ class Formulas:
             case ir.Scale():
                 return f"({_num(expr.factor)}*{self.number(expr.arg)})"
             case ir.Length():
-                return f"LEN({self.text(expr.arg.block)})"
+                return f"LEN({self.text_at(expr.arg)})"
             case ir.TextConst():
                 return _str(expr.value)
             case ir.TextRef():
@@ -70,7 +74,7 @@ class Formulas:
         for node in ir.walk(expr):
             if isinstance(node, ir.CellRef | ir.FieldRef) and node.previous:
                 previous = True
-            elif isinstance(node, ir.CellRef):
+            elif isinstance(node, ir.CellRef) and self.spec.cells[node.cell].type.numeric:
                 refs.append(self.cell(node.cell))
             elif isinstance(node, ir.FieldRef) and self.spec.fields[node.field].type.numeric:
                 refs.append(self.field(node.field))
@@ -121,11 +125,11 @@ class Formulas:
             case ir.Mentions():
                 if expr.arg.previous:
                     return "0.5"
-                ref = self.text(expr.arg.block)
+                ref = self.text_at(expr.arg)
                 found = ",".join(f"ISNUMBER(FIND({_str(w)},{ref}))" for w in expr.words)
                 return f"IF(OR({found}),1,0)"
             case ir.Empty():
-                return "0.5" if expr.arg.previous else f"IF(LEN(TRIM({self.text(expr.arg.block)}))=0,1,0)"
+                return "0.5" if expr.arg.previous else f"IF(LEN(TRIM({self.text_at(expr.arg)}))=0,1,0)"
             case _:
                 assert_never(expr)
 
@@ -133,15 +137,13 @@ class Formulas:
         refs, previous = self.operands(compare)
         if previous:
             return "0.5"
-        texty = any(isinstance(n, ir.TextConst | ir.TextRef) for n in (compare.left, compare.right)) or any(
-            isinstance(n, ir.FieldRef) and not self.spec.fields[n.field].type.numeric
-            for n in (compare.left, compare.right)
-        )
-        if texty:
+        sides = (compare.left, compare.right)
+        if any(ir.is_text(self.spec, n) for n in sides):
             left, right = self.number(compare.left), self.number(compare.right)
             same = f"EXACT({left},{right})"
             test = same if compare.op == "==" else f"NOT({same})"
-            blanks = [self.field(n.field) for n in (compare.left, compare.right) if isinstance(n, ir.FieldRef)]
+            blanks = [self.field(n.field) for n in sides if isinstance(n, ir.FieldRef)]
+            blanks += [self.cell(n.cell) for n in sides if isinstance(n, ir.CellRef)]  # a blank text cell: unknown
             unknown = "OR(" + ",".join(f'{b}=""' for b in blanks) + ")" if blanks else "FALSE"
             return f"IF({unknown},0.5,IF({test},1,0))"
         d = f"({self.difference(compare)})"
