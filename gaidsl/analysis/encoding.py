@@ -173,7 +173,7 @@ class Encoder:
             case ir.Scale(factor=factor, arg=arg):
                 return z3_number(factor) * self.num(arg)
             case ir.Length(arg=ref):
-                if self.text_atoms:
+                if self.text_atoms and isinstance(ref, ir.TextRef):
                     return self.atom(ref, "length")
                 return z3.Length(self.text(ref))
             case _:
@@ -233,9 +233,10 @@ class Encoder:
                 return z3.Not(self.cond(arg, tolerance))
             case ir.Implies(condition=condition, then=then):
                 return z3.Implies(self.cond(condition, tolerance), self.cond(then, tolerance))
-            case ir.Mentions(arg=ref, words=words) if self.text_atoms:
+            # a text cell may also be compared as a string (==, !=): it stays a string, its functions tied to it
+            case ir.Mentions(arg=ir.TextRef() as ref, words=words) if self.text_atoms:
                 return self.atom(ref, "mentions", words)
-            case ir.Empty(arg=ref) if self.text_atoms:
+            case ir.Empty(arg=ir.TextRef() as ref) if self.text_atoms:
                 return self.atom(ref, "empty")
             case ir.Mentions(arg=ref, words=words):
                 content = self.text(ref)

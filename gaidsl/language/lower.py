@@ -13,7 +13,7 @@ from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
 from gaidsl.language.printer import expr_text
-from gaidsl.language.references import Scope
+from gaidsl.language.references import Scope, SkipPosition, total_crossings
 from gaidsl.language.source import Span
 from gaidsl.language.totals import total_checks, total_problems
 
@@ -223,7 +223,7 @@ class Lowerer:
         for note in node.notes:
             if note.place not in (None, "corner"):
                 self.diagnostics.append(error("GAI112", note.span, name=note.place))
-        absent = self._absent(node, rows, columns) | _total_crossings(rows, columns)
+        absent = self._absent(node, rows, columns) | total_crossings(rows, columns)
         cells: list[str] = []
         row_members: list[ir.Member | None] = list(rows.data_members) if rows else [None]
         for row in row_members:
@@ -355,7 +355,10 @@ class Lowerer:
         for position in positions:
             key = position.key if position else None
             broadcast = node.broadcast if position is not None else None
-            expr = lowerer.condition(node.expr, Scope(table, broadcast, key))
+            try:
+                expr = lowerer.condition(node.expr, Scope(table, broadcast, key))
+            except SkipPosition:  # a total's row (column) reading a text column it has no cell in
+                continue
             if expr is None:
                 return None
             instances.append(ir.CheckInstance(key, position.labels if position else (), expr))
@@ -432,19 +435,4 @@ def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def lower(document: ast.Format, file: str, extends: tuple[str, ...] = ()) -> tuple[ir.Spec | None, list[Diagnostic]]:
     """Lower a (merged) format to IR. Returns the spec (or ``None`` on errors) and every diagnostic."""
     return Lowerer(document, file, extends).lower()
-
-
-def _total_crossings(rows: ir.Axis | None, columns: ir.Axis) -> set[tuple[str | None, str]]:
-    """Where a total member crosses a member declared non-numeric (a 合计 row across a ``: text`` column): no cell,
-    as if written ``absent`` — nothing there to add up, so the total skips that column (a total that would add up
-    text is refused, GAI212)."""
-    if rows is None:
-        return set()
-    found: set[tuple[str | None, str]] = set()
-    for row in rows.data_members:
-        for column in columns.data_members:
-            for total, other in ((row, column), (column, row)):
-                if total.kind == "total" and other.type is not None and not other.type.numeric:
-                    found.add((row.key, column.key))
-    return found
 

@@ -40,6 +40,29 @@ class Failed(Exception):
     """An expression could not be lowered; the diagnostic is already recorded."""
 
 
+class SkipPosition(Exception):
+    """A broadcast check at a total member reads the cell where the total crosses a text member, which does not
+    exist (:func:`total_crossings`): the check has no instance there, as a 合计 row has no name to check."""
+
+
+def total_crossings(rows: ir.Axis | None, columns: ir.Axis) -> set[tuple[str | None, str]]:
+    """Where a total member crosses a member declared non-numeric (a 合计 row across a ``: text`` column): no cell,
+    as if written ``absent`` — nothing there to add up, so the total skips that column (a total that would add up
+    text is refused, GAI212)."""
+    if rows is None:
+        return set()
+    return {
+        (row.key, column.key)
+        for row in rows.data_members
+        for column in columns.data_members
+        if _crosses(row, column) or _crosses(column, row)
+    }
+
+
+def _crosses(total: ir.Member, other: ir.Member) -> bool:
+    return total.kind == "total" and other.type is not None and not other.type.numeric
+
+
 class References:
     """The lowering's resolution of names: what a reference, a ``*`` or a group in ``sum(…)`` stands for."""
 
@@ -222,9 +245,13 @@ class References:
             column = selector[0] if selector else scope.position
             if column is None:
                 raise self._not_single(node, ref_text)
+            if not selector and (name, column) in total_crossings(table.rows, table.columns):
+                raise SkipPosition()
             return self._finish(table, name, column, node, previous, allow_group, skip_absent)
         if scope.broadcast == "row":
             row = selector[0] if selector else scope.position
+            if not selector and (row, name) in total_crossings(table.rows, table.columns):
+                raise SkipPosition()
             return self._finish(table, row, name, node, previous, allow_group, skip_absent)
         if table.rows is None:
             return self._finish(table, None, name, node, previous, allow_group, skip_absent)

@@ -76,6 +76,7 @@ class Sampler(SolverSide):
         keys += [("field", k, False) for k, f in spec.fields.items() if f.type.numeric]
         text_keys: list[VarKey] = [("text", k, False) for k in spec.texts]
         text_keys += [("field", k, False) for k, f in spec.fields.items() if not f.type.numeric]
+        text_keys += [("cell", k, False) for k, c in spec.cells.items() if not c.type.numeric]
         self.mentions: dict[VarKey, list[tuple[str, ...]]] = {}
         for check in spec.checks:
             for instance in check.instances:
@@ -85,7 +86,7 @@ class Sampler(SolverSide):
                         numeric = not (isinstance(node, ir.TextRef) or ir.is_text(spec, node))
                         if numeric and key not in keys:
                             keys.append(key)
-                        elif not numeric and key not in text_keys and key[0] != "cell":
+                        elif not numeric and key not in text_keys:
                             text_keys.append(key)
                     if isinstance(node, ir.Mentions):
                         words = self.mentions.setdefault(Encoder.key_of(node.arg), [])
@@ -277,7 +278,9 @@ class Sampler(SolverSide):
             if key[2] and not previous:
                 continue
             target = then if key[2] else now
-            target["texts" if key[0] == "text" else "fields"][key[1]] = text
+            if key[0] == "cell" and not text.strip():
+                continue  # a text cell left empty is blank, as the reader reads it
+            target[_PART[key[0]]][key[1]] = text
         fmt, version = self.spec.id, self.spec.version
         current = Report(fmt, version, **_ordered(self.spec, now))
         last = Report(fmt, version, **_ordered(self.spec, then)) if previous else None
@@ -362,7 +365,7 @@ class Sampler(SolverSide):
         for key in self.text_keys:
             source = sample.previous if key[2] else sample.report
             if source is not None:
-                found = source.texts.get(key[1]) if key[0] == "text" else source.fields.get(key[1])
+                found = getattr(source, _PART[key[0]]).get(key[1])
                 if isinstance(found, str):
                     texts[key] = found
         return Draft(x, texts, FULL_DECIMALS)
@@ -411,6 +414,7 @@ class Sampler(SolverSide):
 
 
 _WHOLE = [Decimal(i) for i in range(1000)]
+_PART = {"text": "texts", "field": "fields", "cell": "values"}  # where a text of each kind goes in a report
 
 
 def _whole(value: int) -> Decimal:

@@ -1,4 +1,4 @@
-"""The texts of samples: readable text blocks and text fields (body, address, dates, choices…), drawn at random or
+"""The texts of samples: readable text blocks, text cells and text fields (body, address, dates, choices…), drawn at random or
 made to agree with a z3 model, where a text is its atoms (``empty``, ``mentions``, ``length``) or a string."""
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def _text(
     kind, name, _ = key
     if kind == "field":
         return _field_text(spec.fields[name], name, rng, year, body)
+    if kind == "cell":
+        return _cell_text(spec, spec.cells[name], mentions, rng, year, include)
     label = spec.texts[name].label or name
     parts = [rng.choice(FILLERS) for _ in range(rng.randint(1, 3))]
     for words in mentions:
@@ -75,6 +77,35 @@ def _text(
             parts.append(f"关于{rng.choice(words)}，本机关{year}年度的情况已如实说明。")
     rng.shuffle(parts)
     return f"{year}年度{label}：" + "".join(parts)
+
+
+CELL_FILLERS = ("按计划推进", "已如期完成", "正在组织实施", "待有关部门审核", "无其他情况", "详见附件说明")
+CELL_FILLERS_EN = ("On schedule", "Completed as planned", "Under way", "Awaiting review", "Nothing further", "See annex")
+PEOPLE = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆")
+PEOPLE_EN = ("A. Smith", "B. Jones", "C. Taylor", "D. Brown", "E. Wilson", "F. Evans")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _cell_text(
+    spec: ir.Spec, cell: ir.Cell, mentions: Sequence[tuple[str, ...]], rng: random.Random, year: int, include: float
+) -> str:
+    """A short text for a text (date, choice) cell, in the language of the spec's labels."""
+    if cell.type.kind == "choice" and cell.type.choices:
+        return rng.choice(cell.type.choices)
+    if cell.type.kind == "date":
+        return f"{year:04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    chinese = bool(_CJK.search(spec.title or "") or _CJK.search(cell.label))
+    column = cell.column_labels[-1].lower() if cell.column_labels else ""
+    if any(w in column for w in ("电话", "phone", "tel")):
+        return f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
+    if any(w in column for w in ("姓名", "联系人", "name")) and not any(w in column for w in ("项目", "project")):
+        return rng.choice(PEOPLE if chinese else PEOPLE_EN)
+    text = rng.choice(CELL_FILLERS if chinese else CELL_FILLERS_EN)
+    for words in mentions:
+        if rng.random() < include:
+            word = rng.choice(words)
+            text += f"，{word}情况已说明" if chinese else f"; {word} noted"
+    return text
 
 
 def _field_text(field: ir.Field, name: str, rng: random.Random, year: int, body: str) -> str:

@@ -89,6 +89,12 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
     encoder = chosen.problem().encoder
     read = {Encoder.key_of(n) for i in check.instances for n in ir.walk(i.expr) if isinstance(n, ir.TextRef)}
     read |= {Encoder.key_of(n) for i in check.instances for n in ir.walk(i.expr) if isinstance(n, ir.FieldRef)}
+    read |= {
+        Encoder.key_of(n)
+        for i in check.instances
+        for n in ir.walk(i.expr)
+        if isinstance(n, ir.CellRef) and not chosen.spec.cells[n.cell].type.numeric  # a text cell
+    }
     solver = z3.Solver()
     solver.set("timeout", SOLVER_TIMEOUT_MS)
     solver.add(*encoder.background, *hard)
