@@ -390,6 +390,23 @@ def field_value(rnd: random.Random, spec_field: ir.Field, pool: list[str]) -> An
     return rnd.choice(pool)
 
 
+def cell_text(rnd: random.Random, cell_type: ir.CellType, pool: list[str]) -> Any:
+    """A value for a text (date, choice) cell: texts from ``pool`` (labels, the words checks look for), blank,
+    unknown, a number written for a text, a formula-like text; sometimes a wrong date or choice."""
+    roll = rnd.randrange(12)
+    if roll == 0:
+        return rnd.choice(["", " ", "\u3000"])
+    if roll == 1:
+        return "unknown"
+    if cell_type.kind == "date":
+        return rnd.choice(["2023-01-31", " 2024-02-29 ", "2021-12-31", "2023-02-30"] if roll > 2 else ["31/01/2023"])
+    if cell_type.kind == "choice":
+        return rnd.choice(cell_type.choices) if roll > 2 else "不在选项中"
+    if roll == 2:
+        return rnd.choice([rnd.randint(0, 999999), Decimal("0012.50"), "=SUM(A1)", "+1", "-", "@x"])
+    return "".join(rnd.choice(pool) for _ in range(rnd.randint(1, 3)))
+
+
 def _value_of(data_value: Any) -> Decimal | None:
     """What gaidsl reads from a valid generated value (None for blank/unknown)."""
     if data_value is None:
@@ -470,6 +487,8 @@ def make_report(
         if not cell.type.numeric:
             if rnd.randrange(10) == 0:
                 values[cell.key] = None
+            elif rnd.randrange(100) < density:
+                values[cell.key] = cell_text(rnd, cell.type, pool + _words(spec))
             continue
         if rnd.randrange(100) >= density:
             continue  # left out: blank

@@ -435,4 +435,3 @@ def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def lower(document: ast.Format, file: str, extends: tuple[str, ...] = ()) -> tuple[ir.Spec | None, list[Diagnostic]]:
     """Lower a (merged) format to IR. Returns the spec (or ``None`` on errors) and every diagnostic."""
     return Lowerer(document, file, extends).lower()
-

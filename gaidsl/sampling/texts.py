@@ -80,7 +80,14 @@ def _text(
 
 
 CELL_FILLERS = ("按计划推进", "已如期完成", "正在组织实施", "待有关部门审核", "无其他情况", "详见附件说明")
-CELL_FILLERS_EN = ("On schedule", "Completed as planned", "Under way", "Awaiting review", "Nothing further", "See annex")
+CELL_FILLERS_EN = (
+    "On schedule",
+    "Completed as planned",
+    "Under way",
+    "Awaiting review",
+    "Nothing further",
+    "See annex",
+)
 PEOPLE = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆")
 PEOPLE_EN = ("A. Smith", "B. Jones", "C. Taylor", "D. Brown", "E. Wilson", "F. Evans")
 _CJK = re.compile(r"[\u3400-\u9fff]")

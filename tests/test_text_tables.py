@@ -1,0 +1,231 @@
+"""Tables of text cells (a whole table ``: text``, or text, choice and amount columns mixed), end to end: the data
+reader, checks on text cells, totals that skip text columns, samples, and every generated validator (Python,
+JavaScript, SQL on DuckDB, SQLite and PostgreSQL) agreeing with the reference evaluator record for record.
+
+The spec is tests/data/text_tables/text_tables.gai, a made-up illustrative format (not an official one).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gaidsl import load_spec
+from gaidsl.checking.data import parse_report
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.report import BLANK, UNKNOWN
+from gaidsl.engines import database as engines
+from gaidsl.language import ir
+from gaidsl.sampling.strategies import samples, violable_checks, violating
+from tests.support import examples, optional_postgres_url
+from tests.validator_support import (
+    NODE,
+    REJECTED,
+    Node,
+    build,
+    data_text,
+    f_text,
+    import_module,
+    normalize,
+    python_results,
+    reference,
+    report_pairs,
+    sample_pairs,
+    texts_of,
+)
+
+DATA = Path(__file__).parent / "data" / "text_tables"
+SPEC = load_spec(DATA / "text_tables.gai")
+
+
+def _read(values: dict[str, Any]) -> Any:
+    data = {"format": "text_tables", "version": "1", "values": values}
+    return parse_report(json.dumps(data, ensure_ascii=False), SPEC, "json")
+
+
+# ---------------------------------------------------------------------------------------------------- the spec
+
+
+def test_a_total_skips_the_text_columns_it_crosses() -> None:
+    """The 合计 row has cells only in the numeric column: no name, status or remark to add up (nor to check)."""
+    projects = SPEC.tables["projects"]
+    assert [c for c in projects.cells if c.startswith("projects.total.")] == ["projects.total.amount"]
+    assert {("total", "name"), ("total", "status"), ("total", "remark")} <= projects.absent
+    named = SPEC.check("named")
+    assert [i.position for i in named.instances] == ["p1", "p2"]  # for each row, but not the 合计 row
+    assert SPEC.cells["contacts.head.name"].type.kind == "text"
+    assert SPEC.cells["projects.p1.status"].type.choices == ("进行中", "已完成")
+
+
+# ---------------------------------------------------------------------------------------------------- reading
+
+
+def test_text_cells_are_read_as_written() -> None:
+    loaded = _read(
+        {
+            "contacts.head.name": "=SUM(A1)",  # a formula-like text is a text
+            "contacts.head.phone": 5866206,  # a number given for a text cell: its text as written
+            "contacts.clerk.phone": "0012",
+            "contacts.clerk.name": "unknown",
+            "projects.p1.name": "   ",  # blank
+            "projects.p1.status": "已完成",
+        }
+    )
+    assert loaded.report is not None and not loaded.diagnostics
+    values = loaded.report.values
+    assert values["contacts.head.name"] == "=SUM(A1)"
+    assert values["contacts.head.phone"] == "5866206"
+    assert values["contacts.clerk.phone"] == "0012"
+    assert values["contacts.clerk.name"] is UNKNOWN
+    assert loaded.report.value("projects.p1.name") is BLANK
+    assert values["projects.p1.status"] == "已完成"
+
+
+def test_a_wrong_choice_or_a_list_in_a_text_cell_is_refused() -> None:
+    loaded = _read({"projects.p1.status": "暂停", "projects.p2.name": ["a"], "projects.p1.amount": "甲"})
+    codes = sorted(d.code for d in loaded.diagnostics)
+    assert codes == ["GAI704", "GAI713", "GAI719"]
+    assert all(d.code != "GAI721" for d in loaded.diagnostics)
+
+
+def test_checks_read_text_cells() -> None:
+    base = {
+        "contacts.head.name": "张伟",
+        "contacts.clerk.name": "王芳",
+        "projects.p1.name": "修路",
+        "projects.p1.amount": "3.00",
+        "projects.p1.status": "已完成",
+        "projects.p1.remark": "已组织验收",
+        "projects.p2.amount": "0",
+        "projects.total.amount": "3.00",
+    }
+
+    def statuses(**changes: Any) -> dict[tuple[str, str | None], str]:
+        loaded = _read({**base, **changes})
+        assert loaded.report is not None, loaded.diagnostics
+        return evaluate(SPEC, loaded.report).statuses()
+
+    ok = statuses()
+    assert set(ok.values()) == {"pass"}, ok
+    assert statuses(**{"contacts.head.name": " "})[("head_named", None)] == "fail"  # empty(cell): blank is empty
+    assert statuses(**{"contacts.clerk.name": "张伟"})[("distinct", None)] == "fail"
+    assert statuses(**{"contacts.clerk.name": None})[("distinct", None)] == "unverifiable"  # == with a blank
+    assert statuses(**{"projects.p1.remark": "完成"})[("explained", None)] == "fail"
+    assert statuses(**{"projects.p1.name": "路" * 31})[("short", None)] == "fail"
+    assert statuses(**{"projects.p1.name": None})[("named", "p1")] == "fail"
+
+
+# ---------------------------------------------------------------------------------------------------- validators
+
+
+@pytest.fixture(scope="module")
+def python_module(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return import_module(build("python", SPEC, tmp_path_factory.mktemp("text_tables_python")))
+
+
+@pytest.fixture(scope="module")
+def javascript(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Path]]:
+    if NODE is None:
+        pytest.fail("node is not installed")
+    folder = tmp_path_factory.mktemp("text_tables_javascript")
+    process = Node(folder)
+    yield process, build("javascript", SPEC, folder)
+    process.close()
+
+
+@pytest.fixture(scope="module")
+def databases() -> Iterator[list[engines.Database]]:
+    url = optional_postgres_url()
+    opened = [engines.connect(SPEC, name, None) for name in ("duckdb", "sqlite")]
+    if url is not None:
+        opened.append(engines.connect(SPEC, "postgres", url))
+    yield opened
+    for db in opened:
+        db.close()
+
+
+def _agree(
+    python_module: Any,
+    javascript: tuple[Node, Path],
+    databases: list[engines.Database],
+    cases: list[tuple[str, str | None]],
+) -> None:
+    node, module = javascript
+    answers = node.run(module, cases)
+    for (text, previous), from_node in zip(cases, answers, strict=True):
+        want = reference(SPEC, text, previous)
+        assert normalize(python_results(python_module, text, previous)) == normalize(want), text
+        assert from_node == normalize(want, f_text), text
+        if want == REJECTED:
+            continue
+        loaded = parse_report(text, SPEC, "json").report
+        assert loaded is not None
+        for db in databases:
+            (found,) = db.validate([loaded])
+            assert found.statuses() == evaluate(SPEC, loaded).statuses(), (db.dialect, text)
+
+
+TEXT_LABELS = st.sampled_from(
+    ["路" * 31, "张伟", "验收", "=SUM(A1)", "已完成", "", " ", "'; DROP TABLE x; --", 'a"b', "修路"]
+)
+
+
+@settings(max_examples=examples(1))
+@given(pair=report_pairs(SPEC, TEXT_LABELS))
+def test_validators_agree_on_any_report(
+    python_module: Any, javascript: tuple[Node, Path], databases: list[engines.Database], pair: Any
+) -> None:
+    """Reports of every kind (text cells blank, unknown, numbers, formula-like, wrong choices and dates): the Python
+    and JavaScript validators give the reference evaluator's results (or refuse the same files), the SQL engines its
+    statuses."""
+    _agree(python_module, javascript, databases, [texts_of(pair)])
+
+
+@settings(max_examples=examples(0.3))  # drawing a sample is most of the time
+@given(pair=sample_pairs(SPEC))
+def test_validators_agree_on_samples(
+    python_module: Any, javascript: tuple[Node, Path], databases: list[engines.Database], pair: Any
+) -> None:
+    _agree(python_module, javascript, databases, [texts_of(pair)])
+
+
+# ---------------------------------------------------------------------------------------------------- samples
+
+
+@settings(max_examples=examples(0.2))
+@given(data=st.data())
+def test_samples_fill_text_cells_and_pass(data: st.DataObject) -> None:
+    sample = data.draw(samples(SPEC))
+    values = sample.report.values
+    assert isinstance(values.get("contacts.clerk.name"), str)
+    assert values.get("projects.p1.status") in ("进行中", "已完成")
+    assert all(r.status != "fail" or r.severity != "error" for r in evaluate(SPEC, sample.report).results)
+
+
+@pytest.mark.parametrize("check", ["head_named", "distinct", "explained", "short", "named"])
+def test_one_violation_samples_break_checks_on_text_cells(check: str) -> None:
+    assert check in violable_checks(SPEC)
+
+    @settings(max_examples=2, database=None)
+    @given(sample=violating(SPEC, check))
+    def run(sample: Any) -> None:
+        failing = {r.check for r in evaluate(SPEC, sample.report, sample.previous).results if r.status == "fail"}
+        assert check in failing
+
+    run()
+
+
+def test_data_file_round_trip() -> None:
+    """A report with text cells written canonically reads back to the same values."""
+    loaded = _read({"contacts.head.name": "=1+1", "contacts.head.phone": 12, "projects.p1.amount": "1.50"})
+    assert loaded.report is not None
+    again = parse_report(loaded.report.to_json(), SPEC, "json").report
+    assert again is not None and again.values == loaded.report.values
+    assert json.loads(data_text({"x": Decimal("1.50")})) == {"x": 1.5}
