@@ -22,7 +22,6 @@ from gaidsl.checking.data import parse_report
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN
 from gaidsl.engines import database as engines
-from gaidsl.language import ir
 from gaidsl.sampling.strategies import samples, violable_checks, violating
 from tests.support import examples, optional_postgres_url
 from tests.validator_support import (

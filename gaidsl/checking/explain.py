@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Protocol, assert_never
 
-from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing, Value
+from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Value
 from gaidsl.checking.results import NO_PREVIOUS, Comparison, Involved, Status
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text

@@ -10,12 +10,11 @@ provenance. :mod:`~gaidsl.ingest.locate` then matches the blocks to the spec's p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from gaidsl.checking.report import Missing, Report, Value
+from gaidsl.checking.report import Report, Value
 from gaidsl.language.diagnostics import Text, say
 from gaidsl.language.records import json_fields
 

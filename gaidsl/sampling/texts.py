@@ -1,5 +1,6 @@
-"""The texts of samples: readable text blocks, text cells and text fields (body, address, dates, choices…), drawn at random or
-made to agree with a z3 model, where a text is its atoms (``empty``, ``mentions``, ``length``) or a string."""
+"""The texts of samples: readable text blocks, text cells and text fields (body, address, dates, choices…), drawn at
+random or made to agree with a z3 model, where a text is its atoms (``empty``, ``mentions``, ``length``) or a
+string."""
 
 from __future__ import annotations
 
