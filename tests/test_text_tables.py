@@ -8,7 +8,7 @@ The spec is tests/data/text_tables/text_tables.gai, a made-up illustrative forma
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -106,7 +106,7 @@ def test_checks_read_text_cells() -> None:
         "projects.total.amount": "3.00",
     }
 
-    def statuses(**changes: Any) -> dict[tuple[str, str | None], str]:
+    def statuses(**changes: Any) -> Mapping[tuple[str, str | None], str]:
         loaded = _read({**base, **changes})
         assert loaded.report is not None, loaded.diagnostics
         return evaluate(SPEC, loaded.report).statuses()
