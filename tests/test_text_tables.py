@@ -7,12 +7,15 @@ The spec is tests/data/text_tables/text_tables.gai, a made-up illustrative forma
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,9 +23,11 @@ from hypothesis import strategies as st
 from gaidsl import load_spec
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.evaluate import evaluate
-from gaidsl.checking.report import BLANK, UNKNOWN
+from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.engines import database as engines
+from gaidsl.forms.readback import read_bytes
 from gaidsl.sampling.strategies import samples, violable_checks, violating
+from tests.render_support import normalised, target
 from tests.support import examples, optional_postgres_url
 from tests.validator_support import (
     NODE,
@@ -228,3 +233,59 @@ def test_data_file_round_trip() -> None:
     again = parse_report(loaded.report.to_json(), SPEC, "json").report
     assert again is not None and again.values == loaded.report.values
     assert json.loads(data_text({"x": Decimal("1.50")})) == {"x": 1.5}
+
+
+# ---------------------------------------------------------------------------------------------------- round trips
+
+AWKWARD = st.sampled_from(
+    ["=SUM(A1)", '=HYPERLINK("http://x","y")', "+cmd", "-1", "@SUM", "0012", "<b>x</b>", "A & B", "\"引」'", "未 知"]
+)
+
+
+@st.composite
+def filled(draw: st.DrawFn) -> Report:
+    """A valid sample, then some text cells awkward (formula-like, numbers as text, markup), some blank or unknown."""
+    report = draw(samples(SPEC)).report
+    values = dict(report.values)
+    texts = sorted(k for k, c in SPEC.cells.items() if not c.type.numeric and c.type.kind == "text")
+    for key in draw(st.lists(st.sampled_from(texts), max_size=4, unique=True)):
+        values[key] = draw(AWKWARD)
+    for key in draw(st.lists(st.sampled_from(sorted(SPEC.cells)), max_size=3, unique=True)):
+        values[key] = draw(st.sampled_from([BLANK, UNKNOWN]))
+    return attrs.evolve(report, values=values)
+
+
+def _read_back(data: bytes, suffix: str) -> Report:
+    loaded = read_bytes(SPEC, data, suffix, f"report{suffix}")
+    assert loaded.report is not None, loaded.diagnostics
+    return loaded.report
+
+
+@settings(max_examples=examples(0.3))
+@given(report=filled())
+def test_xlsx_and_docx_read_back_to_the_same_data(report: Report) -> None:
+    """data → xlsx / docx form / docx report → readback → the same data; a formula-like text stays text. (The docx
+    report names its body only in its title, with the year, which this spec has not: its values are compared.)"""
+    for data, suffix in ((target("xlsx").render(SPEC, report), ".xlsx"), (target("docx").form(SPEC, report), ".docx")):
+        assert normalised(_read_back(data, suffix)) == normalised(report), suffix
+    back = _read_back(target("docx").render(SPEC, report), ".docx")
+    assert normalised(back)["values"] == normalised(report)["values"]
+
+
+def test_xlsx_text_cells_are_text_never_formulas() -> None:
+    report = Report("text_tables", "1", values={"contacts.head.name": "=SUM(A1)", "contacts.head.phone": "0012"})
+    book = openpyxl.load_workbook(io.BytesIO(target("xlsx").render(SPEC, report)))
+    found = {c.value: c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert found["=SUM(A1)"].data_type == "s" and found["=SUM(A1)"].quotePrefix
+    assert found["0012"].data_type == "s" and found["0012"].number_format == "@"
+    assert found["=SUM(A1)"].alignment.horizontal == "left" and found["=SUM(A1)"].alignment.wrap_text
+    lists = [dv for ws in book.worksheets for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert [dv.formula1 for dv in lists] == ['"进行中,已完成"']
+
+
+def test_renderers_write_text_cells_from_the_left() -> None:
+    report = Report("text_tables", "1", values={"projects.p1.name": "修路\n二期", "projects.p1.amount": Decimal(3)})
+    text = target("text").render(SPEC, report)
+    assert "| 项目一 | 修路 二期 |" in text  # one line, from the left
+    html_text = target("html").render(SPEC, report)
+    assert 'style="text-align: left" headers="h-projects-0-1 h-projects-1-0"' in html_text

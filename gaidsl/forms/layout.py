@@ -51,6 +51,7 @@ class Box:
     table: str | None = None
     member: str | None = None
     cell: str | None = None
+    holds_text: bool = False  # a value cell of a text (date, choice) cell: written from the left, long text wrapped
 
     @property
     def header(self) -> bool:
@@ -228,6 +229,13 @@ class _Builder:
         return grid
 
 
+def _cell_type(table: ir.Table, row_key: str | None, column: ir.Member) -> ir.CellType:
+    """The type of the cell at a row and column, as lowering gave it (the row's, else the column's, else the
+    table's)."""
+    row = table.rows.by_key[row_key] if table.rows is not None and row_key is not None else None
+    return (row.type if row is not None else None) or column.type or table.type
+
+
 def _value_row(
     b: _Builder, table: ir.Table, row_key: str | None, r: int, col: int, columns: Sequence[ir.Member], spans: list[int]
 ) -> None:
@@ -235,7 +243,9 @@ def _value_row(
         if (row_key, member.key) in table.absent:
             b.add(Box(r, col, "absent", "", 1, span, table.key, member.key))
         else:
-            b.add(Box(r, col, "value", "", 1, span, table.key, member.key, table.cell_key(row_key, member.key)))
+            key = table.cell_key(row_key, member.key)
+            texty = not _cell_type(table, row_key, member).numeric
+            b.add(Box(r, col, "value", "", 1, span, table.key, member.key, key, texty))
         col += span
 
 

@@ -103,9 +103,10 @@ def grid_html(grid: Grid, content: CellContent, table_class: str = "grid") -> Ma
                 span += f' colspan="{box.colspan}"'
             if box.role == "value":
                 ids = " ".join(header_id(grid, h) for h in headers_of(grid, box, cover))
+                style = Markup(' style="text-align: left"') if box.holds_text else Markup("")  # long text wraps
                 out.append(
-                    Markup('<td class="value"{} headers="{}" data-cell="{}">{}</td>').format(
-                        Markup(span), ids, box.cell, content(box)
+                    Markup('<td class="value"{}{} headers="{}" data-cell="{}">{}</td>').format(
+                        Markup(span), style, ids, box.cell, content(box)
                     )
                 )
             elif box.role == "absent":

@@ -46,7 +46,13 @@ function gaidslForm() {
     }
     for (const [key, area] of texts) data.texts[key] = area.value.trim() === "" ? null : area.value;
     for (const [key, input] of cells) {
+{% if text_cells %}
+      // a text (date, choice) cell is written as typed, trimmed, like a field of its type
+      const numeric = ["count", "integer", "amount"].includes(input.dataset.kind);
+      const v = numeric ? rawNumber(input.value) : input.value.trim();
+{% else %}
       const v = rawNumber(input.value);
+{% endif %}
       data.values[key] = v === "" ? null : v;
     }
     return data;
@@ -179,7 +185,12 @@ function gaidslForm() {
     }
     for (const [key, v] of Object.entries(data.texts)) out.texts[key] = v;
     for (const [key, v] of Object.entries(data.values)) {
+{% if text_cells %}
+      const numeric = ["count", "integer", "amount"].includes(cells.get(key).dataset.kind);
+      const d = numeric && v !== null && v !== "unknown" ? Decimal.parse(v) : null;
+{% else %}
       const d = v !== null && v !== "unknown" ? Decimal.parse(v) : null;
+{% endif %}
       out.values[key] = d ?? v;
     }
     return dumps(out, 2) + "\n";

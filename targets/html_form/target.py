@@ -48,6 +48,7 @@ def script_text(code: str) -> Markup:
     return Markup(code)
 
 
+TEXT_HINT = {"date": "日期，如 2024-01-31", "choice": "选填其一"}
 KIND_HINT = {
     "count": ("numeric", "整数，≥ 0"),
     "integer": ("numeric", "整数，可为负数"),
@@ -60,7 +61,9 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     cell = spec.cells[box.cell]
     rows, cols = cell_headers(spec, box.cell)
     kind = cell.type.kind
-    mode, hint = KIND_HINT.get(kind, ("text", ""))
+    mode, hint = KIND_HINT.get(kind, ("text", TEXT_HINT.get(kind, "文本")))
+    if kind == "choice":
+        hint += "：" + " / ".join(cell.type.choices)
     unit = cell.type.unit if kind == "amount" else None
     if kind == "amount" and cell.type.decimals is not None:
         hint += f"，最多 {cell.type.decimals} 位小数"
@@ -71,10 +74,16 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
         '<input id="{}" class="cell" type="text" inputmode="{}" autocomplete="off" spellcheck="false" '
         'data-cell="{}" data-kind="{}" data-decimals="{}" aria-label="{}" title="{}">'
     ).format(field_id, mode, box.cell, kind, "" if cell.type.decimals is None else cell.type.decimals, label, label)
+    if not cell.type.numeric:  # text reads from the left (the style is the cell's own: no other form changes)
+        html = Markup(html.replace(Markup(' class="cell"'), Markup(' class="cell" style="text-align: left"'), 1))
     if unit:
         suffix = Markup('<span class="unit" aria-hidden="true">{}</span>').format(unit)
         return Markup('<span class="with-unit">{}{}</span>').format(html, suffix)
     return html
+
+
+def _has_text_cells(spec: ir.Spec) -> bool:
+    return any(not c.type.numeric for c in spec.cells.values())
 
 
 def _field_input(field: ir.Field) -> dict[str, Any]:
@@ -133,7 +142,7 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         meta=script_json(meta),
         data=script_text(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", report.to_json())) if report else None,
         validator=script_text(javascript.module_text(spec)),
-        form_js=script_text((HERE / "form.js").read_text(encoding="utf-8")),
+        form_js=script_text(environment(HERE).get_template("form.js").render(text_cells=_has_text_cells(spec))),
     )
 
 

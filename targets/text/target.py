@@ -5,7 +5,8 @@ aligned columns, one line per row::
     | 规章           |            1 |            0 |           11 |
 
 Columns are as wide as their widest cell in display columns (CJK characters take two:
-:func:`~gaidsl.language.source.display_width`), labels are left-aligned and values right-aligned. A cell merged
+:func:`~gaidsl.language.source.display_width`), labels and texts are left-aligned and numbers right-aligned (a text
+cell is one line: its line breaks become spaces, and a long text is not wrapped, so each row stays one line). A cell merged
 across columns spans them; a cell merged down several rows is printed on its first row, and the rows below leave its
 place empty with no ``|`` beside it (so each line's ``|`` separate exactly the cells that begin on that row, as a
 web page saved as text has them, and ``gaidsl ingest`` reads the file back). A block title across the whole grid
@@ -31,7 +32,7 @@ def _one_line(text: str) -> str:
 
 def _text(box: Box, report: Report | None) -> str:
     if box.role == "value":
-        return cell_text(report, box.cell)
+        return _one_line(cell_text(report, box.cell)) if box.holds_text else cell_text(report, box.cell)
     if box.role == "absent":
         return "—"
     return _one_line(box.text)
@@ -70,7 +71,7 @@ def _row_line(boxes: list[tuple[Box, bool]], texts: dict[Box, str], widths: list
         if index:
             pieces.append(SEPARATOR if owner[index] != owner[index - 1] else " " * len(SEPARATOR))
         width = sum(widths[c] for c in range(box.col, box.col + box.colspan)) + len(SEPARATOR) * (box.colspan - 1)
-        pieces.append(_pad(texts[box] if first else "", width, right=first and box.role == "value"))
+        pieces.append(_pad(texts[box] if first else "", width, right=first and box.role == "value" and not box.holds_text))
     return "| " + "".join(pieces) + " |"
 
 

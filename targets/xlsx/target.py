@@ -94,6 +94,7 @@ class _Book:
         self.used: set[str] = set()
         self.places: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) → (sheet, A1)
         self.validations: dict[tuple[str, str], list[str]] = {}  # (sheet, kind) → coordinates
+        self.choices: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (sheet, choices) → choice cells
         self.cell_checks: dict[str, list[int]] = {}  # cell key → rows of the checks sheet reading it
 
     def ref(self, kind: str, key: str) -> str:
@@ -202,6 +203,11 @@ class _Book:
                 self.places[("cell", box.cell)] = (ws.title, cell.coordinate)
                 self.validations.setdefault((ws.title, cell_type.kind), []).append(cell.coordinate)
                 widths.setdefault(col, 11)
+                if box.holds_text:  # a text cell: from the left, wrapped, its column wider; a choice a drop-down
+                    cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+                    widths[col] = max(widths[col], 12 if cell_type.kind != "text" else 24)
+                    if cell_type.kind == "choice":
+                        self.choices.setdefault((ws.title, cell_type.choices), []).append(cell.coordinate)
                 continue
             if box.role == "absent":
                 put_text(cell, "—")
@@ -391,15 +397,19 @@ class _Book:
             dv.showInputMessage = False
             dv.sqref = " ".join(coords)  # type: ignore[assignment]
             self.wb[sheet].add_data_validation(dv)
+        for (sheet, choices), coords in self.choices.items():
+            listed = ",".join(c.replace('"', '""') for c in choices)
+            if len(listed) > 255 or any("," in c for c in choices):  # what a list validation can hold
+                continue
+            dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True)
+            dv.error = "请从下拉列表中选择：" + " / ".join(choices)
+            dv.errorTitle = "不是可选的值"
+            dv.sqref = " ".join(coords)  # type: ignore[assignment]
+            self.wb[sheet].add_data_validation(dv)
 
 
 def _texty(spec: ir.Spec, expr: ir.Compare) -> bool:
-    for side in (expr.left, expr.right):
-        if isinstance(side, ir.TextConst | ir.TextRef):
-            return True
-        if isinstance(side, ir.FieldRef) and not spec.fields[side.field].type.numeric:
-            return True
-    return False
+    return ir.is_text(spec, expr.left) or ir.is_text(spec, expr.right)
 
 
 def workbook(spec: ir.Spec, report: Report | None = None) -> Workbook:
