@@ -195,7 +195,7 @@ def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float) -> An
         if box.rowspan > 1 or box.colspan > 1:
             cell = cell.merge(cells[box.row + box.rowspan - 1][box.col + box.colspan - 1])
         if box.role == "value":
-            _cell_text(cell, cell_text(report, box.cell))
+            _cell_text(cell, cell_text(report, box.cell), align="left" if box.holds_text else "center")
         elif box.role == "absent":
             _cell_text(cell, "—")
         else:
