@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -72,6 +73,12 @@ def optional_postgres_url() -> str | None:
 def present(value: T | Missing) -> T:
     """A report's value or text that the test expects to be there (a blank or absent one fails here, by name)."""
     assert not isinstance(value, Missing), value
+    return value
+
+
+def present_number(value: object) -> Decimal:
+    """A cell's value that the test expects to be a number (a report's values may also hold text cells' texts)."""
+    assert isinstance(value, Decimal), value
     return value
 
 

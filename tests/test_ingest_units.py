@@ -14,7 +14,7 @@ from gaidsl.ingest.fields import find_title
 from gaidsl.ingest.model import Line, Row
 from gaidsl.ingest.normalise import THRESHOLD, coverage, fold, label_key, parse_cell, similarity
 from gaidsl.migrations.documents import compile_file
-from tests.support import present
+from tests.support import present, present_number
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "ingest" / "cases"
@@ -202,7 +202,10 @@ def test_2021_report_with_the_2019_spec_sums_the_three_rows() -> None:
     newer = ingest_file(SPEC_2021, CASES / "02_pipe_text_tidy.txt").ingested.report.values
     older = ingest_file(SPEC_2019, CASES / "02_pipe_text_tidy.txt").ingested
     for column in ("natural", "business", "total"):
-        parts = [present(newer[f"requests.{row}.{column}"]) for row in ("no_correction", "fee_unpaid", "other_reasons")]
+        parts = [
+            present_number(newer[f"requests.{row}.{column}"])
+            for row in ("no_correction", "fee_unpaid", "other_reasons")
+        ]
         assert older.report.values[f"requests.other_handling.{column}"] == sum(parts, Decimal(0))
     assert older.provenance["requests.other_handling.natural"].how == "merged"
     assert "ING141" in {e.code for e in older.log}

@@ -29,7 +29,7 @@ from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof import prove
 from gaidsl.sampling.samples import valid_samples
 from gaidsl.sampling.strategies import samples
-from tests.support import SPECS, examples, present, run_cli
+from tests.support import SPECS, examples, present_number, run_cli
 
 MIGRATION = SPECS / "gov_info_disclosure_2019_to_2021.gai"
 EXEMPT = {"format_in_force"}
@@ -147,7 +147,7 @@ def test_validating_after_migrating_agrees_with_the_proof(wrong: Migration, data
             f"requests.received.{column}",
             "requests.received.total",
         ):
-            values[key] = present(values[key]) + 1
+            values[key] = present_number(values[key]) + 1
         report = sample.report
         sample = attrs.evolve(sample, report=Report(report.format, report.version, report.fields, report.texts, values))
     assert evaluate(wrong.old, sample.report, sample.previous).failures == ()

@@ -20,7 +20,7 @@ from gaidsl.migrations.documents import compile_file, compile_text
 from gaidsl.sampling.samples import Sample, SampleError, invalid_reports, valid_reports, valid_samples
 from gaidsl.sampling.strategies import reports, samples, violable_checks, violating
 from tests.spec_strategies import spec_texts
-from tests.support import SPEC_2021, SPECS, examples, present, run_cli
+from tests.support import SPEC_2021, SPECS, examples, present_number, run_cli
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 OVERLAY_2019 = SPECS / "provincial_overlay_2019.gai"
@@ -128,7 +128,7 @@ def test_samples_agree_with_the_z3_encoding(shipped: Spec) -> None:
 def test_valid_reports_look_real() -> None:
     spec = load(SPEC_2021)
     batch = valid_reports(spec, 200, seed=1)
-    counts = [present(v) for r in batch for k, v in r.values.items() if spec.cells[k].type.kind == "count"]
+    counts = [present_number(v) for r in batch for k, v in r.values.items() if spec.cells[k].type.kind == "count"]
     zeros = sum(1 for v in counts if v == 0) / len(counts)
     assert 0.2 < zeros < 0.9
     assert sum(1 for v in counts if v >= 100) > 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from gaidsl import load_spec
-from tests.support import SPEC_2021, postgres_url, present, run_cli
+from tests.support import SPEC_2021, postgres_url, present_number, run_cli
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "jiujia_2023.json"
@@ -420,7 +420,7 @@ def report_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, A
     document = json.loads(SEED.read_text(encoding="utf-8"))
     for key, value in converted.values.items():
         if key.startswith("requests.carried_out."):
-            document["values"][key.replace("carried_out", "carried_in")] = int(present(value))
+            document["values"][key.replace("carried_out", "carried_in")] = int(present_number(value))
     this_year = folder / "2021.json"
     this_year.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     load_report(this_year, load_spec(SPEC))  # the file reads

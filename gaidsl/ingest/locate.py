@@ -132,7 +132,10 @@ class Reading:
         self.log.append(entry(code, where, line, cells, **args))
 
     def put(self, key: str, piece: Piece, how: str = "cell", row_label: str | None = None) -> None:
-        """Read one cell's text into ``key``: a number of the right type, blank, or (logged) nothing."""
+        """Read one cell's text into ``key``: a number of the right type, a text cell's text, blank, or (logged)
+        nothing."""
+        if key not in self.spec.cells:  # a position without a cell (a total across a text column): nothing to read
+            return
         label = cell_label(self.spec, key)
         cell = parse_cell(piece.text)
         raw = piece.text
@@ -145,6 +148,10 @@ class Reading:
                 self.blanks.append(key)
             return
         type_ = self.spec.cells[key].type
+        if not type_.numeric:  # a text (date, choice) cell: its text as printed, checked when the data is validated
+            self.values[key] = raw.strip()
+            self.provenance[key] = Provenance(piece.where, piece.line, raw, how, row_label)
+            return
         number = cell.number if cell.kind == "number" else None
         problem = _type_problem(number, type_)
         if problem is not None:

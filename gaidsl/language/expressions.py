@@ -11,6 +11,11 @@ from gaidsl.language.diagnostics import Text, did_you_mean, error
 from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, Typed
 from gaidsl.language.source import Span
 
+_TEXT_CELL_HELP = Text(
+    "这是文本单元格：文本不能相加或比较大小，只能用 ==、!= 比较，或用 empty、mentions、length 读取",
+    "this is a text cell: text is not added up or ordered; compare it with == or != or read it with empty, mentions or "
+    "length",
+)
 _KIND_TEXT = {NUM: Text("数值", "a number"), BOOL: Text("条件", "a condition"), TEXT: Text("文本", "text")}
 
 
@@ -36,7 +41,8 @@ class ExpressionLowerer(References):
             got = _KIND_TEXT[typed.kind]
             if kind == BOOL and what is not None:
                 raise self._fail(error("GAI213", node.span, what=what.zh, what_en=what.en, got=got.zh, got_en=got.en))
-            raise self._fail(error("GAI203", node.span, op=op, got=got.zh, got_en=got.en))
+            help = [_TEXT_CELL_HELP] if typed.kind == TEXT and isinstance(typed.expr, ir.CellRef) else []
+            raise self._fail(error("GAI203", node.span, help, op=op, got=got.zh, got_en=got.en))
         return typed
 
     @staticmethod

@@ -59,6 +59,14 @@ def total_crossings(rows: ir.Axis | None, columns: ir.Axis) -> set[tuple[str | N
     }
 
 
+def _skipped(table: ir.Table, axis: ir.Axis | None, position: str | None, at: tuple[str | None, str]) -> bool:
+    """Whether a broadcast check's position is a total member (a 合计 row of ``for each row``) and the name read
+    there is a text member the total has no cell in (:class:`SkipPosition`)."""
+    if axis is None or position is None or position not in axis.by_key or axis.by_key[position].kind != "total":
+        return False
+    return at in table.absent and at in total_crossings(table.rows, table.columns)
+
+
 def _crosses(total: ir.Member, other: ir.Member) -> bool:
     return total.kind == "total" and other.type is not None and not other.type.numeric
 
@@ -245,12 +253,12 @@ class References:
             column = selector[0] if selector else scope.position
             if column is None:
                 raise self._not_single(node, ref_text)
-            if not selector and (name, column) in total_crossings(table.rows, table.columns):
+            if not selector and _skipped(table, table.columns, column, (name, column)):
                 raise SkipPosition()
             return self._finish(table, name, column, node, previous, allow_group, skip_absent)
         if scope.broadcast == "row":
             row = selector[0] if selector else scope.position
-            if not selector and (row, name) in total_crossings(table.rows, table.columns):
+            if not selector and _skipped(table, table.rows, row, (row, name)):
                 raise SkipPosition()
             return self._finish(table, row, name, node, previous, allow_group, skip_absent)
         if table.rows is None:

@@ -5,12 +5,12 @@ aligned columns, one line per row::
     | 规章           |            1 |            0 |           11 |
 
 Columns are as wide as their widest cell in display columns (CJK characters take two:
-:func:`~gaidsl.language.source.display_width`), labels and texts are left-aligned and numbers right-aligned (a text
-cell is one line: its line breaks become spaces, and a long text is not wrapped, so each row stays one line). A cell merged
-across columns spans them; a cell merged down several rows is printed on its first row, and the rows below leave its
-place empty with no ``|`` beside it (so each line's ``|`` separate exactly the cells that begin on that row, as a
-web page saved as text has them, and ``gaidsl ingest`` reads the file back). A block title across the whole grid
-(第二十条第（一）项) is a line of its own. Blank values print as nothing (never 0), unknown ones as 未知, positions the
+:func:`~gaidsl.language.source.display_width`), labels and texts are left-aligned and numbers right-aligned (a
+text cell is one line: its line breaks become spaces, and a long text is not wrapped, so each row stays one line). A
+cell merged across columns spans them; a cell merged down several rows is printed on its first row, and the rows
+below leave its place empty with no ``|`` beside it (so each line's ``|`` separate exactly the cells that begin on
+that row, as a web page saved as text has them, and ``gaidsl ingest`` reads the file back). A block title across the
+whole grid (第二十条第（一）项) is a line of its own. Blank values print as nothing (never 0), unknown ones as 未知, positions the
 table does not have as —.
 
 ``render(spec, report)`` gives a filled report; the build output is the blank report.
@@ -71,7 +71,9 @@ def _row_line(boxes: list[tuple[Box, bool]], texts: dict[Box, str], widths: list
         if index:
             pieces.append(SEPARATOR if owner[index] != owner[index - 1] else " " * len(SEPARATOR))
         width = sum(widths[c] for c in range(box.col, box.col + box.colspan)) + len(SEPARATOR) * (box.colspan - 1)
-        pieces.append(_pad(texts[box] if first else "", width, right=first and box.role == "value" and not box.holds_text))
+        pieces.append(
+            _pad(texts[box] if first else "", width, right=first and box.role == "value" and not box.holds_text)
+        )
     return "| " + "".join(pieces) + " |"
 
 
