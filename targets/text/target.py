@@ -10,8 +10,8 @@ text cell is one line: its line breaks become spaces, and a long text is not wra
 cell merged across columns spans them; a cell merged down several rows is printed on its first row, and the rows
 below leave its place empty with no ``|`` beside it (so each line's ``|`` separate exactly the cells that begin on
 that row, as a web page saved as text has them, and ``gaidsl ingest`` reads the file back). A block title across the
-whole grid (第二十条第（一）项) is a line of its own. Blank values print as nothing (never 0), unknown ones as 未知, positions the
-table does not have as —.
+whole grid (第二十条第（一）项) is a line of its own. Blank values print as nothing (never 0), unknown ones as 未知,
+positions the table does not have as —.
 
 ``render(spec, report)`` gives a filled report; the build output is the blank report.
 """
