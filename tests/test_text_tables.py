@@ -24,11 +24,12 @@ from gaidsl import load_spec
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.checking.wide_csv import read_wide_csv, write_wide_csv
 from gaidsl.engines import database as engines
 from gaidsl.forms.readback import read_bytes
 from gaidsl.sampling.strategies import samples, violable_checks, violating
 from tests.render_support import normalised, target
-from tests.support import examples, optional_postgres_url
+from tests.support import examples, optional_postgres_url, run_cli
 from tests.validator_support import (
     NODE,
     REJECTED,
@@ -47,6 +48,7 @@ from tests.validator_support import (
 
 DATA = Path(__file__).parent / "data" / "text_tables"
 SPEC = load_spec(DATA / "text_tables.gai")
+FILLED = DATA / "filled.json"  # a filled report: long texts, a formula-like name, a phone number with a leading 0
 
 
 def _read(values: dict[str, Any]) -> Any:
@@ -289,3 +291,67 @@ def test_renderers_write_text_cells_from_the_left() -> None:
     assert "| 项目一 | 修路 二期 |" in text  # one line, from the left
     html_text = target("html").render(SPEC, report)
     assert 'style="text-align: left" headers="h-projects-0-1 h-projects-1-0"' in html_text
+
+
+# ---------------------------------------------------------------------------------------------------- wide CSV
+
+
+def test_wide_csv_holds_text_cells_and_every_engine_reads_them(tmp_path: Path) -> None:
+    """Text cells are columns of the wide CSV (a comma, a quote or a formula-like text quoted as CSV quotes it); the
+    reference evaluator, the generated Python module and DuckDB read them back and judge every report alike."""
+    awkward = {"contacts.head.name": "=SUM(A1)", "contacts.head.phone": "0012", "contacts.clerk.name": 'a,"b"'}
+    filled_report = parse_report(FILLED.read_text(encoding="utf-8"), SPEC, "json").report
+    assert filled_report is not None
+    reports = [("filled", filled_report, None), ("awkward", Report("text_tables", "1", values=awkward), None)]
+    path = tmp_path / "wide.csv"
+    write_wide_csv(SPEC, reports, path)
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert set(SPEC.cells) <= set(header)
+    assert '"a,""b"""' in path.read_text(encoding="utf-8")
+    back = {report_id: report for report_id, report, _ in read_wide_csv(SPEC, path)}
+    assert back["awkward"].values == awkward
+    assert back["filled"].values == filled_report.values
+    found = {}
+    for engine in ("reference", "python", "duckdb"):
+        run = run_cli("validate", str(DATA / "text_tables.gai"), str(path), "--engine", engine, "--format", "json")
+        assert run.code == 1, run.err
+        results = json.loads(run.out)["results"]
+        found[engine] = sorted((r["report_id"], r["check"], str(r["position"]), r["status"]) for r in results)
+    assert found["reference"] == found["python"] == found["duckdb"]
+    assert ("filled", "short", "None", "fail") in found["reference"]
+
+
+# ---------------------------------------------------------------------------------------------------- diff, migrations
+
+
+def _version_two(tmp_path: Path, old: str, new: str) -> Path:
+    text = (DATA / "text_tables.gai").read_text(encoding="utf-8")
+    path = tmp_path / "v2.gai"
+    path.write_text(text.replace("version 1 ", "version 2 ").replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_column_changing_type_is_a_breaking_change(tmp_path: Path) -> None:
+    new = _version_two(tmp_path, 'phone "电话"', 'phone "电话" : count')
+    run = run_cli("diff", str(DATA / "text_tables.gai"), str(new), "--format", "json")
+    changes = json.loads(run.out)["changes"]
+    typed = [c for c in changes if c.get("key") == "contacts.phone"]
+    assert typed and typed[0]["aspect"] == "type" and typed[0]["classification"] == "breaking", typed
+
+
+def test_a_migration_carries_text_cells(tmp_path: Path) -> None:
+    new = _version_two(tmp_path, 'remark "说明" : text', 'comment "备注" : text').read_text(encoding="utf-8")
+    (tmp_path / "v2.gai").write_text(new.replace("projects[p1, remark]", "projects[p1, comment]"), encoding="utf-8")
+    migration = tmp_path / "m.gai"
+    migration.write_text(
+        f'migration text_tables "改名" from version 1 in "{DATA / "text_tables.gai"}" to version 2 in "v2.gai" {{\n'
+        '  rename column projects.remark -> projects.comment because "改名";\n}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run = run_cli("migrate", str(migration), str(FILLED), "-o", str(out), "--no-proof")
+    assert run.code in (0, 1), run.err
+    migrated = json.loads((out / "filled.json").read_text(encoding="utf-8"))["values"]
+    original = json.loads(FILLED.read_text(encoding="utf-8"))["values"]
+    assert migrated["projects.p1.comment"] == original["projects.p1.remark"]
+    assert migrated["contacts.clerk.name"] == "=SUM(A1)" and migrated["contacts.clerk.phone"] == "0012"

@@ -16,11 +16,10 @@ from playwright import sync_api
 
 from gaidsl.checking.data import parse_report
 from tests.render_support import normalised, target
-from tests.test_text_tables import SPEC
+from tests.test_text_tables import FILLED, SPEC
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-FILLED = Path(__file__).parent / "data" / "text_tables" / "filled.json"
 
 
 @pytest.fixture(scope="module")

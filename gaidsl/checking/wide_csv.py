@@ -31,13 +31,13 @@ from gaidsl.language.diagnostics import Diagnostic
 
 
 def wide_header(spec: ir.Spec) -> list[str]:
-    """The columns of a wide CSV: report_id, previous_id, fields.KEY…, texts.KEY…, cell keys (numeric cells)."""
+    """The columns of a wide CSV: report_id, previous_id, fields.KEY…, texts.KEY…, cell keys (text cells too)."""
     return [
         "report_id",
         "previous_id",
         *(f"fields.{k}" for k in spec.fields),
         *(f"texts.{k}" for k in spec.texts),
-        *(k for k, c in spec.cells.items() if c.type.numeric),
+        *spec.cells,
     ]
 
 
@@ -94,12 +94,15 @@ def read_wide_lines(
         numeric = {
             name
             for name in header
-            if name in spec.cells or (name[7:] in spec.fields and spec.fields[name[7:]].type.numeric)
+            if (name in spec.cells and spec.cells[name].type.numeric)
+            or (name[7:] in spec.fields and spec.fields[name[7:]].type.numeric)
         }
         texts = {
             name
             for name in header
-            if name.startswith("texts.") or (name.startswith("fields.") and spec.fields[name[7:]].type.kind == "text")
+            if name.startswith("texts.")
+            or (name.startswith("fields.") and spec.fields[name[7:]].type.kind == "text")
+            or (name in spec.cells and spec.cells[name].type.kind == "text")
         }
         seen: set[str] = set()
         judged: dict[tuple[str, str], tuple[object, tuple[Any, ...]]] = {}
@@ -229,7 +232,7 @@ def header_problems(spec: ir.Spec, header: Sequence[str]) -> list[str]:
 def coded_header_problems(spec: ir.Spec, header: Sequence[str]) -> list[Problem]:
     """What is wrong with a wide CSV's header line, with the codes the generated validators give: a column that is
     no key of the spec (GAI703), a column given twice (GAI715), no report_id column (GAI716)."""
-    known = {"report_id", "previous_id", "format", "version", *(k for k, c in spec.cells.items() if c.type.numeric)}
+    known = {"report_id", "previous_id", "format", "version", *spec.cells}
     known |= {f"fields.{k}" for k in spec.fields} | {f"texts.{k}" for k in spec.texts}
     problems = [
         ("GAI703", f"column {name!r} is no key of {spec.id} {spec.version}") for name in header if name not in known

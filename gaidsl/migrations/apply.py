@@ -236,8 +236,12 @@ class _Applier:
         if not target.terms:
             return self._fit(step, target.constant)
         values = [self.old_value(target.kind, key) for _, key in target.terms]
-        if target.kind != "cell" and len(values) == 1 and not isinstance(values[0], Decimal):
-            return values[0]  # text, dates, choices, blank or unknown fields: as they were
+        if (
+            len(values) == 1
+            and (target.kind != "cell" or isinstance(values[0], str))
+            and not isinstance(values[0], Decimal)
+        ):
+            return values[0]  # text, dates, choices, blank or unknown fields, a text cell's text: as they were
         if any(v is UNKNOWN for v in values):
             return UNKNOWN
         if all(v is BLANK for v in values):
@@ -265,13 +269,13 @@ class _Applier:
 
     def run(self) -> Migrated:
         m = self.m
-        values: dict[str, Decimal | Missing] = {}
+        values: dict[str, Value] = {}
         fields: dict[str, FieldValue] = {}
         texts: dict[str, str | Missing] = {}
         new_values: dict[ItemKey, Value] = {}
         for step in self.plan.steps:
             value = new_values[(step.kind, step.key)] = self.value(step)
-            if step.kind == "cell" and not isinstance(value, str):
+            if step.kind == "cell":  # a number, or a text cell's text
                 values[step.key] = value
             elif step.kind == "field" and value is not BLANK:
                 fields[step.key] = value
