@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from gaidsl import load_spec
 from gaidsl.checking.data import parse_report
@@ -28,6 +29,7 @@ from gaidsl.checking.wide_csv import read_wide_csv, write_wide_csv
 from gaidsl.engines import database as engines
 from gaidsl.forms.readback import read_bytes
 from gaidsl.sampling.strategies import samples, violable_checks, violating
+from gaidsl.targets.registry import available
 from tests.render_support import normalised, target
 from tests.support import examples, optional_postgres_url, run_cli
 from tests.validator_support import (
@@ -355,3 +357,15 @@ def test_a_migration_carries_text_cells(tmp_path: Path) -> None:
     original = json.loads(FILLED.read_text(encoding="utf-8"))["values"]
     assert migrated["projects.p1.comment"] == original["projects.p1.remark"]
     assert migrated["contacts.clerk.name"] == "=SUM(A1)" and migrated["contacts.clerk.phone"] == "0012"
+
+
+def test_json_schema_takes_text_cells_as_strings() -> None:
+    schema = json.loads(next(iter(available()["jsonschema"].emit(SPEC).values())), parse_float=Decimal)
+    validator = Draft202012Validator(schema)
+    filled_report = parse_report(FILLED.read_text(encoding="utf-8"), SPEC, "json").report
+    assert filled_report is not None
+    canonical = json.loads(filled_report.to_json(), parse_float=Decimal)
+    assert list(validator.iter_errors(canonical)) == []
+    canonical["values"]["projects.p1.status"] = "暂停"  # not a choice
+    canonical["values"]["contacts.head.name"] = ["张伟"]  # not a text
+    assert len(list(validator.iter_errors(canonical))) == 2
