@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +30,7 @@ from gaidsl.checking.report import BLANK, UNKNOWN, Report
 from gaidsl.checking.wide_csv import read_wide_csv, write_wide_csv
 from gaidsl.engines import database as engines
 from gaidsl.forms.readback import read_bytes
+from gaidsl.sampling.samples import invalid_reports, valid_reports
 from gaidsl.sampling.strategies import samples, violable_checks, violating
 from gaidsl.targets.registry import available
 from tests.render_support import normalised, target
@@ -369,3 +372,47 @@ def test_json_schema_takes_text_cells_as_strings() -> None:
     canonical["values"]["projects.p1.status"] = "暂停"  # not a choice
     canonical["values"]["contacts.head.name"] = ["张伟"]  # not a text
     assert len(list(validator.iter_errors(canonical))) == 2
+
+
+def test_workbook_check_formulas_agree_on_text_cells(tmp_path: Path) -> None:
+    """LibreOffice recomputes the checks sheet of filled workbooks: every check over text cells (empty, mentions,
+    length, ==, !=) gets the reference evaluator's status, blank text cells included. (A text cell marked unknown
+    is written 未知, which a workbook cannot tell from a text: not among these reports.)"""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice (soffice) is not installed")
+    reports = [*valid_reports(SPEC, 2, seed=5)]
+    reports += [v.sample.report for v in invalid_reports(SPEC, seed=5) if v.sample is not None]
+    filled_report = parse_report(FILLED.read_text(encoding="utf-8"), SPEC, "json").report
+    assert filled_report is not None
+    blank = {"contacts.head.name": BLANK, "contacts.clerk.name": BLANK, "projects.p1.remark": BLANK}
+    reports += [filled_report, attrs.evolve(filled_report, values={**filled_report.values, **blank})]
+    for i, report in enumerate(reports):
+        (tmp_path / f"r{i}.xlsx").write_bytes(target("xlsx").render(SPEC, report))
+    out = tmp_path / "out"
+    profile = f"-env:UserInstallation=file://{tmp_path}/profile"
+    convert = ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out)]
+    subprocess.run(
+        [soffice, "--headless", "--norestore", profile, *convert, *sorted(map(str, tmp_path.glob("r*.xlsx")))],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    names = {"通过": "pass", "未通过": "fail", "无法核验": "unverifiable"}
+    for i, report in enumerate(reports):
+        rows = list(openpyxl.load_workbook(out / f"r{i}.xlsx", data_only=True)["校验"].iter_rows(min_row=2))
+        got = [(str(row[0].value), names[str(row[7].value)]) for row in rows if row[0].value]
+        assert got == [(r.check, r.status) for r in evaluate(SPEC, report).results], i
+
+
+def test_cells_lists_text_cells_with_their_types() -> None:
+    run = run_cli("cells", str(DATA / "text_tables.gai"), "--format", "json")
+    assert run.code == 0, run.err
+    listed = json.dumps(json.loads(run.out), ensure_ascii=False)
+    for key, kind in (
+        ("contacts.head.name", "text"),
+        ("projects.p1.status", "choice"),
+        ("projects.p1.amount", "amount"),
+    ):
+        assert f'"key": "{key}"' in listed and kind in listed
+    assert "projects.total.name" not in listed  # the 合计 row has no cell in a text column
