@@ -12,12 +12,12 @@ from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 
 _NEW_REQUIRED = Text(
-    "新增的必填表：旧报告没有它，校验结论为「不完整」（GAI726）",
-    "a new required table: old reports lack it, so their verdict is incomplete (GAI726)",
+    "新增的必填表：旧报告没有它，校验结论为「未通过」（GAI726）",
+    "a new required table: old reports lack it, so they fail (GAI726)",
 )
 _NOW_REQUIRED = Text(
-    "改为必填：整表空白的旧报告校验结论为「不完整」（GAI726）",
-    "now required: old reports that leave it all blank are incomplete (GAI726)",
+    "改为必填：整表空白的旧报告校验结论为「未通过」（GAI726）",
+    "now required: old reports that leave it all blank fail (GAI726)",
 )
 
 
