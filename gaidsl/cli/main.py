@@ -19,6 +19,7 @@ from gaidsl.cli import check as check_cli
 from gaidsl.cli import diff as diff_cli
 from gaidsl.cli import fmt as fmt_cli
 from gaidsl.cli import ingest as ingest_cli
+from gaidsl.cli import lsp as lsp_cli
 from gaidsl.cli import migrate as migrate_cli
 from gaidsl.cli import render as render_cli
 from gaidsl.cli import sample as sample_cli
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate_cli.register(sub)
     diff_cli.register(sub)
     specs_cli.register(sub)
+    lsp_cli.register(sub)
     return parser
 
 
