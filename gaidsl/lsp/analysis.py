@@ -43,9 +43,7 @@ def analyse(name: str, text: str) -> Analysed:
     source = SourceFile(name, text)
     compilation = compile_source(source)
     written: ast.Document | None = compilation.document
-    if compilation.document is None or (
-        isinstance(compilation.document, ast.Format) and compilation.document.extends is not None
-    ):
+    if compilation.document is None or set(compilation.sources) != {name}:  # an overlay is merged onto its bases
         try:
             written = parse(source)
         except DiagnosticError:

@@ -91,7 +91,7 @@ def _check(spec: ir.Spec | None, node: object, key: str, lang: Lang) -> list[str
         head += f" for each {node.broadcast}" if node.broadcast else ""
         out.append(f"**{node.label}**" if node.label else f"**{node.key}**")
         out.append(head)
-        out.extend(["```gaidsl", expr_text(node.expr), "```"])
+        out.append(f"```gaidsl\n{expr_text(node.expr)}\n```")
     if found is not None:
         out.append(found.message.pick(lang))
         cells = {ref.cell for inst in found.instances for ref in inst.cells}

@@ -12,7 +12,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 CONFIG = ClientServerConfig(server_command=[sys.executable, "-m", "gaidsl", "lsp"])
 
 
-@pytest_lsp.fixture(scope="module", config=CONFIG)
+@pytest_lsp.fixture(scope="module", config=CONFIG)  # type: ignore[untyped-decorator]  # pytest-lsp has no hints here
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     params = types.InitializeParams(
         capabilities=types.ClientCapabilities(),
