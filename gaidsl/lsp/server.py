@@ -13,16 +13,20 @@ import os
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from gaidsl import __version__
-from gaidsl.language.diagnostics import Diagnostic, Lang
+from gaidsl.language import ast
+from gaidsl.language.diagnostics import Diagnostic, Lang, error, say, warning
+from gaidsl.lsp import rename as renaming
 from gaidsl.lsp.analysis import Analysed, analyse, solver_findings
 from gaidsl.lsp.features import completions, document_symbols, formatting, locations, lsp_diagnostics
 from gaidsl.lsp.hover import hover_text
 from gaidsl.lsp.index import Index
 from gaidsl.lsp.positions import Positions
+from gaidsl.migrations.documents import spec_path
 
 DEBOUNCE_SECONDS = 0.15
 
@@ -42,6 +46,7 @@ class GaidslServer(LanguageServer):
         self.analysed: dict[str, Analysed] = {}
         self.good: dict[str, Analysed] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.renames: dict[str, list[str]] = {}  # spec file → migration statements its renames call for
 
     def configure(self, params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
@@ -59,9 +64,15 @@ class GaidslServer(LanguageServer):
         return to_fs_path(uri) or uri
 
     def refresh(self, uri: str) -> Analysed:
-        """Compile the document's current text and publish its diagnostics."""
+        """Compile the document's current text and publish its diagnostics (a document that is not a spec or a
+        migration — a report data file — is refused with GAI810, not compiled)."""
         document = self.workspace.get_text_document(uri)
         analysed = analyse(self.path_of(uri), document.source)
+        if not self.path_of(uri).endswith(".gai") and analysed.written is None:
+            refused = (warning("GAI810", None, path=os.path.basename(self.path_of(uri))),)
+            self.analysed[uri] = analysed
+            self.publish(uri, analysed, refused)
+            return analysed
         self.analysed[uri] = analysed
         if analysed.spec is not None or analysed.compilation.migration is not None:
             self.good[uri] = analysed
@@ -208,6 +219,103 @@ def format_document(ls: GaidslServer, params: types.DocumentFormattingParams) ->
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def symbols(ls: GaidslServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
     return document_symbols(ls.latest(params.text_document.uri), ls.workspace.position_codec)
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(ls: GaidslServer, params: types.PrepareRenameParams) -> types.Range | None:
+    analysed, index, occurrence = _at(ls, params.text_document.uri, params.position)
+    if occurrence is None or occurrence.span.file != analysed.name or index is not analysed.index:
+        return None
+    return Positions(analysed.text, ls.workspace.position_codec).span_range(occurrence.span)
+
+
+def _refuse(code: str, lang: Lang, **args: object) -> JsonRpcInvalidParams:
+    message = error(code, None, (), **args).message
+    return JsonRpcInvalidParams(f"{code}: {say(lang, message.zh, message.en, once=True)}")
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME)
+def rename(ls: GaidslServer, params: types.RenameParams) -> types.WorkspaceEdit:
+    """The key renamed wherever it is written: in this document, the base specs it reads, and the open overlays
+    that read it; the migration statement it calls for is offered as a code action of the spec that declares it."""
+    uri = params.text_document.uri
+    analysed, index, occurrence = _at(ls, uri, params.position)
+    if occurrence is None or index is not analysed.index:
+        raise _refuse("GAI812", ls.lang)
+    if not renaming.valid_name(params.new_name):
+        raise _refuse("GAI811", ls.lang, name=params.new_name)
+    symbol = occurrence.symbol
+    texts = ls.texts(analysed)
+    spans = renaming.spans_by_file(index, symbol)
+    for other in list(ls.analysed.values()):
+        if other is not analysed and set(spans) & set(other.compilation.sources) - {other.name}:
+            for file, found in renaming.spans_by_file(other.index, symbol, only=other.name).items():
+                spans.setdefault(file, []).extend(found)
+                texts[file] = other.text
+    changes: dict[str, list[types.TextEdit]] = {}
+    for file, found in spans.items():
+        if not _current(ls, file, texts.get(file)):
+            continue  # open with other text than the spans were found in: leave it
+        for location in locations(found, texts, ls.workspace.position_codec, uri_of):
+            changes.setdefault(location.uri, []).append(types.TextEdit(location.range, params.new_name))
+    definition = index.definition(symbol)
+    declared_in = definition.span.file if definition else analysed.name
+    wanted = renaming.statements(index, occurrence, params.new_name)
+    if wanted:
+        ls.renames.setdefault(os.path.abspath(declared_in), []).extend(wanted)
+        ls.window_show_message(
+            types.ShowMessageParams(
+                types.MessageType.Info,
+                say(
+                    ls.lang,
+                    f"「{symbol.key}」是数据文件中的键：迁移语句可由代码操作加入迁移文件：{wanted[0]}",
+                    f"'{symbol.key}' is a key of the data files: a code action adds the migration statement "
+                    f"{wanted[0]}",
+                ),
+            )
+        )
+    return types.WorkspaceEdit(changes=changes)
+
+
+def _current(ls: GaidslServer, file: str, text: str | None) -> bool:
+    """Whether spans found in ``text`` still fit ``file``: it is not open, or open with that very text."""
+    for analysed in ls.analysed.values():
+        if os.path.abspath(analysed.name) == os.path.abspath(file):
+            return analysed.text == text
+    return text is not None
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.RefactorRewrite])
+)
+def code_actions(ls: GaidslServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """After a rename, the migration statements it calls for, written into an open migration whose new version is
+    this spec (disabled, saying so, while none is open)."""
+    spec = os.path.abspath(ls.path_of(params.text_document.uri))
+    migrations = {
+        uri: a
+        for uri, a in ls.analysed.items()
+        if isinstance(a.written, ast.Migration)
+        and os.path.abspath(spec_path(a.written, a.written.target, a.name)) == spec
+    }
+    wanted = renaming.pending(ls.renames.get(spec, []), {a.name: a.text for a in migrations.values()})
+    actions: list[types.CodeAction] = []
+    for statement in dict.fromkeys(wanted):
+        title = say(ls.lang, f"在迁移中写入：{statement}", f"Add to the migration: {statement}")
+        if not migrations:
+            reason = say(
+                ls.lang, "请先打开新版本为本格式的迁移文件", "open the migration whose new version is this spec"
+            )
+            disabled = types.CodeActionDisabled(reason)
+            actions.append(types.CodeAction(title, kind=types.CodeActionKind.RefactorRewrite, disabled=disabled))
+            continue
+        uri, migration = next(iter(migrations.items()))
+        assert isinstance(migration.written, ast.Migration)
+        at = renaming.insertion_offset(migration.written, migration.text)
+        where = Positions(migration.text, ls.workspace.position_codec).range(at, at)
+        edit = types.WorkspaceEdit(changes={uri: [types.TextEdit(where, f"  {statement}\n")]})
+        actions.append(types.CodeAction(title, kind=types.CodeActionKind.RefactorRewrite, edit=edit))
+    return actions
 
 
 def run() -> None:
