@@ -30,7 +30,7 @@ ERRORS = [
     ("unknown unit", "amount in 万元 decimals", "amount in 万圆 decimals", "GAI104", (77, 40, 77, 42)),
     ("duplicate member", 'repealed "本年废止件数"', 'issued "本年废止件数"', "GAI101", (53, 9, 53, 15)),
     ("group used as a cell", "received + carried_in", "received + withheld + carried_in", "GAI311", (127, 20, 127, 28)),
-    ("previous alone", "== previous.requests.carried_out", "== previous", "GAI315", (131, 23, 131, 31)),
+    ("previous alone", "in == previous.requests.carried_out", "in == previous", "GAI315", (131, 23, 131, 31)),
     ("unknown row", "previous.requests.carried_out", "previous.requests.carried_outt", "GAI111", (131, 41, 131, 53)),
     ("text compared as a number", "year >= 2021", "body >= 2021", "GAI203", (27, 52, 27, 56)),
     ("total of a missing member", 'total total "总计"', 'total total "总计" = sum(natural, nobody)', "GAI105",
