@@ -13,7 +13,8 @@ from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, DiagnosticError
 from gaidsl.language.parser import parse
 from gaidsl.language.source import SourceFile
-from gaidsl.lsp.index import Index, build_index
+from gaidsl.lsp.index import Index, Words, build_index
+from gaidsl.lsp.paths import index_migration
 from gaidsl.migrations.documents import Compilation, compile_source
 from gaidsl.migrations.proof import prove
 
@@ -50,7 +51,10 @@ def analyse(name: str, text: str) -> Analysed:
             written = None
     documents = [d for d in (compilation.document, written) if d is not None]
     sources = {**compilation.sources, name: source}
-    return Analysed(name, text, compilation, written, build_index(documents, sources))
+    index = build_index(documents, sources)
+    if isinstance(written, ast.Migration) and compilation.migration is not None:
+        index_migration(index, written, compilation.migration, Words(sources))
+    return Analysed(name, text, compilation, written, index)
 
 
 def solver_findings(analysed: Analysed) -> tuple[Diagnostic, ...]:

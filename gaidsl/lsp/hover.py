@@ -113,6 +113,7 @@ def _unit(spec: ir.Spec, key: str, lang: Lang) -> list[str]:
 def hover_text(index: Index, occurrence: Occurrence, spec: ir.Spec | None, lang: Lang) -> str | None:
     """Markdown for the name under the cursor, or None when there is nothing to say."""
     symbol = occurrence.symbol
+    spec = occurrence.spec or spec  # a migration's name: the version it is read in
     definition = index.definition(symbol)
     node = definition.node if definition else None
     lines: list[str] = []
@@ -142,6 +143,11 @@ def hover_text(index: Index, occurrence: Occurrence, spec: ir.Spec | None, lang:
             lines.append(say(lang, "用于表：", "used by tables: ") + _code(users))
     elif isinstance(node, ast.Section):
         lines = [f"**{node.label}**", f"section `{node.key}`"]
+    version = occurrence.spec
+    if version is not None and lines:  # a migration's name: say which version it is read in
+        lines.insert(
+            1, say(lang, f"（{version.id} {version.version} 版）", f"(in {version.id} version {version.version})")
+        )
     text = "\n\n".join(line for line in lines if line != "")
     return text or None
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
-from gaidsl.language import ast
+from gaidsl.language import ast, ir
 from gaidsl.language.source import SourceFile, Span
 
 _TOKEN = re.compile(r'(?P<string>"(?:\\["n\\]|[^"\\\n])*"?)|(?P<comment>#[^\n]*)|(?P<word>(?!\d)\w+)')
@@ -41,6 +41,7 @@ class Occurrence:
     definition: bool
     node: object = attrs.field(default=None, eq=False)  # the declaring AST node (definitions)
     table: str | None = attrs.field(default=None, eq=False)  # a member's table, where known
+    spec: ir.Spec | None = attrs.field(default=None, eq=False)  # the version a migration's name is read in
 
 
 class Words:
@@ -101,7 +102,13 @@ class Index:
     _seen: set[tuple[str, int, str]] = attrs.field(factory=set)
 
     def add(
-        self, symbol: Symbol, span: Span | None, definition: bool, node: object = None, table: str | None = None
+        self,
+        symbol: Symbol,
+        span: Span | None,
+        definition: bool,
+        node: object = None,
+        table: str | None = None,
+        spec: ir.Spec | None = None,
     ) -> None:
         if span is None:
             return
@@ -109,7 +116,7 @@ class Index:
         if mark in self._seen:
             return
         self._seen.add(mark)
-        self.occurrences.append(Occurrence(symbol, span, definition, node, table))
+        self.occurrences.append(Occurrence(symbol, span, definition, node, table, spec))
         if definition:
             self.names.setdefault(symbol.kind, set()).add(symbol.key)
 

@@ -176,3 +176,31 @@ async def test_document_symbols_are_sections_tables_and_checks(client: LanguageC
     assert table.selection_range == types.Range(at(TEXT, 'requests "收到'), at(TEXT, 'requests "收到', 8))
     assert "format_in_force" in [s.name for s in symbols]
     assert "applicant" in [s.name for s in symbols if s.kind == types.SymbolKind.Enum]
+
+
+async def test_a_migrations_names_lead_to_both_versions(client: LanguageClient) -> None:
+    migration = SPECS / "gov_info_disclosure_2019_to_2021.gai"
+    text = migration.read_text(encoding="utf-8")
+    document = types.TextDocumentIdentifier(uri(migration))
+    assert await open_text(client, uri(migration), text) == []
+    statement = "rename row regulatory_documents.normative -> normative"
+    old = at(text, statement, len("rename row regulatory_documents.") + 1)
+    new = at(text, statement, len(statement) - 2)
+    found_old = await client.text_document_definition_async(types.DefinitionParams(document, old))
+    found_new = await client.text_document_definition_async(types.DefinitionParams(document, new))
+    spec_2019 = (SPECS / "gov_info_disclosure_2019.gai").read_text(encoding="utf-8")
+    assert found_old == [
+        types.Location(
+            uri(SPECS / "gov_info_disclosure_2019.gai"),
+            types.Range(at(spec_2019, 'normative "规范性文件"'), at(spec_2019, 'normative "规范性文件"', 9)),
+        )
+    ]
+    assert found_new == [
+        types.Location(
+            DOC, types.Range(at(TEXT, 'normative "行政规范性文件"'), at(TEXT, 'normative "行政规范性文件"', 9))
+        )
+    ]
+    hover = await client.text_document_hover_async(types.HoverParams(document, old))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.startswith("**规范性文件**\n\n(in gov_info_disclosure version 2019)\n\n")
+    assert "`regulatory_documents.normative.published_total`" in hover.contents.value
