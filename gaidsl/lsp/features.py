@@ -103,6 +103,41 @@ def lsp_diagnostics(
     return out
 
 
+_SUGGESTED = re.compile(r"'([^']+)'")
+_WORD = re.compile(r"(?!\d)\w+")
+
+
+def did_you_mean_fixes(
+    analysed: Analysed, start: int, end: int, codec: PositionCodec, uri: str, lang: Lang
+) -> list[types.CodeAction]:
+    """Quick fixes from the compiler's 'did you mean' help: the misspelt name (a diagnostic's span that is one word)
+    replaced by each suggestion, for the diagnostics that touch ``start``–``end``."""
+    positions = Positions(analysed.text, codec)
+    actions: list[types.CodeAction] = []
+    for diag in analysed.diagnostics:
+        span = diag.span
+        if span is None or span.file != analysed.name or span.end < start or span.start > end:
+            continue
+        if not _WORD.fullmatch(analysed.text[span.start : span.end]):
+            continue
+        for line in diag.help:
+            if not line.en.startswith("did you mean "):
+                continue
+            for name in _SUGGESTED.findall(line.en):
+                where = positions.span_range(span)
+                shown = lsp_diagnostics(analysed, (diag,), codec, lang, lambda file: uri)
+                actions.append(
+                    types.CodeAction(
+                        say(lang, f"改为「{name}」", f"Change to '{name}'"),
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=shown,
+                        is_preferred=True,
+                        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(where, name)]}),
+                    )
+                )
+    return actions
+
+
 # ---------------------------------------------------------------------------------------------------- completion
 
 _MEMBER_OF = re.compile(r"(?:previous\.)?(\w+)\.(\w*)$")

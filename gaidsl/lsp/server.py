@@ -22,7 +22,14 @@ from gaidsl.language import ast
 from gaidsl.language.diagnostics import Diagnostic, Lang, error, say, warning
 from gaidsl.lsp import rename as renaming
 from gaidsl.lsp.analysis import Analysed, analyse, solver_findings
-from gaidsl.lsp.features import completions, document_symbols, formatting, locations, lsp_diagnostics
+from gaidsl.lsp.features import (
+    completions,
+    did_you_mean_fixes,
+    document_symbols,
+    formatting,
+    locations,
+    lsp_diagnostics,
+)
 from gaidsl.lsp.hover import hover_text
 from gaidsl.lsp.index import Index
 from gaidsl.lsp.positions import Positions
@@ -286,11 +293,16 @@ def _current(ls: GaidslServer, file: str, text: str | None) -> bool:
 
 
 @server.feature(
-    types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.RefactorRewrite])
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite]),
 )
 def code_actions(ls: GaidslServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """After a rename, the migration statements it calls for, written into an open migration whose new version is
-    this spec (disabled, saying so, while none is open)."""
+    """The compiler's 'did you mean' fixes; after a rename, the migration statements it calls for, written into an
+    open migration whose new version is this spec (disabled, saying so, while none is open)."""
+    analysed = ls.latest(params.text_document.uri)
+    positions = Positions(analysed.text, ls.workspace.position_codec)
+    start, end = positions.offset(params.range.start), positions.offset(params.range.end)
+    fixes = did_you_mean_fixes(analysed, start, end, ls.workspace.position_codec, params.text_document.uri, ls.lang)
     spec = os.path.abspath(ls.path_of(params.text_document.uri))
     migrations = {
         uri: a
@@ -299,7 +311,7 @@ def code_actions(ls: GaidslServer, params: types.CodeActionParams) -> list[types
         and os.path.abspath(spec_path(a.written, a.written.target, a.name)) == spec
     }
     wanted = renaming.pending(ls.renames.get(spec, []), {a.name: a.text for a in migrations.values()})
-    actions: list[types.CodeAction] = []
+    actions: list[types.CodeAction] = fixes
     for statement in dict.fromkeys(wanted):
         title = say(ls.lang, f"在迁移中写入：{statement}", f"Add to the migration: {statement}")
         if not migrations:

@@ -90,3 +90,21 @@ async def test_messages_are_in_the_language_asked_for(client: LanguageClient) ->
     found = await open_text(client, document, text)
     assert found[0].message.splitlines()[0] == "unknown name 'carried_inn'"
     assert "help: did you mean 'carried_in'?" in found[0].message.splitlines()
+
+
+async def test_a_did_you_mean_is_a_quick_fix(client: LanguageClient) -> None:
+    document = uri(SPECS / "edited_quick_fix.gai")
+    text = SPEC_2021.read_text(encoding="utf-8").replace("received + carried_in", "received + carried_inn")
+    found = await open_text(client, document, text)
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(document),
+        range=found[0].range,
+        context=types.CodeActionContext(diagnostics=found),
+    )
+    actions = await client.text_document_code_action_async(params)
+    assert actions is not None
+    fixes = [a for a in actions if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.QuickFix]
+    assert [a.title for a in fixes] == ["Change to 'carried_in'"]
+    edit = fixes[0].edit
+    assert edit is not None and edit.changes is not None
+    assert {k: list(v) for k, v in edit.changes.items()} == {document: [types.TextEdit(found[0].range, "carried_in")]}
