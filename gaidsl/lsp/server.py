@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lsprotocol import types
@@ -53,6 +54,7 @@ class GaidslServer(LanguageServer):
         self.analysed: dict[str, Analysed] = {}
         self.good: dict[str, Analysed] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.solver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaidsl-solver")  # z3: one at a time
         self.renames: dict[str, list[str]] = {}  # spec file → migration statements its renames call for
 
     def configure(self, params: types.InitializeParams) -> None:
@@ -145,9 +147,12 @@ async def did_change(ls: GaidslServer, params: types.DidChangeTextDocumentParams
 async def did_save(ls: GaidslServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
     analysed = ls.latest(uri)
+    for other_uri, other in list(ls.analysed.items()):  # overlays and migrations read this file from disk
+        if other_uri != uri and analysed.name in other.compilation.sources:
+            ls.refresh(other_uri)
     if not ls.analyse_on_save or not analysed.compilation.ok:
         return
-    findings = await asyncio.get_running_loop().run_in_executor(None, solver_findings, analysed)
+    findings = await asyncio.get_running_loop().run_in_executor(ls.solver, solver_findings, analysed)
     if findings and ls.analysed.get(uri) is analysed:
         ls.publish(uri, analysed, (*analysed.diagnostics, *findings))
 

@@ -3,11 +3,13 @@ statement a renamed data key calls for, offered as a code action into the open m
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import SPEC_2021, SPECS, at, open_text, uri
+from tests.lsp.support import SPEC_2021, SPECS, at, diagnostics, forget, open_text, uri
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -101,3 +103,17 @@ async def test_a_data_file_is_refused_not_compiled(client: LanguageClient) -> No
     found = await open_text(client, document, '{"format": "gov_info_disclosure", "version": "2021"}')
     assert [(d.code, d.severity) for d in found] == [("GAI810", types.DiagnosticSeverity.Warning)]
     assert "report.json is not a spec or migration (.gai)" in found[0].message
+
+
+async def test_saving_a_base_spec_refreshes_its_open_overlay(client: LanguageClient, tmp_path: Path) -> None:
+    base, overlay = tmp_path / "gov_info_disclosure_2019.gai", tmp_path / "overlay.gai"
+    base.write_text((SPECS / base.name).read_text(encoding="utf-8"), encoding="utf-8")
+    overlay_text = (SPECS / "provincial_overlay_2019.gai").read_text(encoding="utf-8")
+    assert await open_text(client, uri(overlay), overlay_text) == []
+    base_text = base.read_text(encoding="utf-8").replace('coercion "行政强制"', 'compulsion "行政强制"')
+    assert await open_text(client, uri(base), base_text) == []
+    base.write_text(base_text, encoding="utf-8")
+    forget(client, uri(overlay))
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri(base))))
+    found = await diagnostics(client, uri(overlay))
+    assert [(d.code, d.range.start.line) for d in found] == [("GAI409", at(overlay_text, "after coercion").line)]
