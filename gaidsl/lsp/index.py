@@ -222,7 +222,7 @@ class _Builder:
         if node is not None and node.unit is not None:
             self.refer("unit", node.unit, node.span, 1)
 
-    def members(self, members: Sequence[ast.Member], table: ast.Table | None, axis: str | None = None) -> None:
+    def members(self, members: Sequence[ast.Member], table: ast.Table | None) -> None:
         siblings = {m.key: m for m in _members(members)}
         for member in _members(members):
             self.member(member, siblings, table)
@@ -245,11 +245,11 @@ class _Builder:
     def table(self, table: ast.Table) -> None:
         self.define("table", table.key, table.span, 1, table)
         self.type(table.type)
-        for axis, node in (("row", table.rows), ("column", table.columns)):
+        for node in (table.rows, table.columns):
             if isinstance(node, ast.AxisRef):
                 self.refer("dimension", node.name, node.span)
             elif isinstance(node, ast.AxisInline):
-                self.members(node.members, table, axis)
+                self.members(node.members, table)
         rows, columns = self.index.axis_members(table, "row"), self.index.axis_members(table, "column")
         for absent in table.absent:
             for pattern in absent.patterns:
@@ -282,23 +282,21 @@ class _Builder:
         self.expr(check.expr, table, check.broadcast)
 
     def expr(self, node: object, table: ast.Table | None, broadcast: str | None) -> None:
-        match node:
-            case ast.Ref():
-                self.ref(node, table, broadcast)
-            case ast.Call():
-                for arg in node.args:
-                    self.expr(arg, table, broadcast)
-            case ast.BinOp() | ast.Compare():
-                self.expr(node.left, table, broadcast)
-                self.expr(node.right, table, broadcast)
-            case ast.Logic():
-                for arg in node.args:
-                    self.expr(arg, table, broadcast)
-            case ast.Not() | ast.Neg():
-                self.expr(node.arg, table, broadcast)
-            case ast.If():
-                self.expr(node.condition, table, broadcast)
-                self.expr(node.then, table, broadcast)
+        """Every reference of a check expression (the AST's, as written; not an IR walker)."""
+        if isinstance(node, ast.Ref):
+            self.ref(node, table, broadcast)
+            return
+        children: tuple[object, ...] = ()
+        if isinstance(node, ast.Call | ast.Logic):
+            children = node.args
+        elif isinstance(node, ast.BinOp | ast.Compare):
+            children = (node.left, node.right)
+        elif isinstance(node, ast.Not | ast.Neg):
+            children = (node.arg,)
+        elif isinstance(node, ast.If):
+            children = (node.condition, node.then)
+        for child in children:
+            self.expr(child, table, broadcast)
 
     def _on(self, table: ast.Table, name: str, order: Sequence[str]) -> tuple[str, ast.Member] | None:
         for axis in order:
