@@ -6,6 +6,12 @@ renamed over the output (``os.replace`` replaces a symbolic link at the output p
 removed on any failure. :func:`occupied` is what "the output exists" means: anything at the path, a dangling link
 included (``Path.exists`` follows links and misses those).
 
+Folders: :func:`write_folder` builds a whole output folder (``gaidsl sample -o DIR``) as a new hidden folder beside it
+(``tempfile.mkdtemp``: a unique name on the same file system, private while it is filled), flushes it to disk with
+one ``os.sync`` (an fsync per file costs a journal commit each: 10 s for 2,000 files) and only then renames it into
+place; an old folder it replaces is moved aside first and removed last, and put back if the rename fails. Nothing is
+ever written through a link: every folder on the way inside the output is one this module just made.
+
 CSV: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, after a tab or carriage return,
 what follows). :func:`spreadsheet_cell` applies the OWASP rule to text: such a cell gets a leading single quote
 (``'=HYPERLINK(…)``), which spreadsheets show as text; :func:`spreadsheet_writer` quotes every field. Numbers are
@@ -17,12 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import enum
 import os
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -121,6 +129,144 @@ def written_atomically(path: str | os.PathLike[str], fsync: bool = True) -> Iter
     """A text handle whose content replaces ``path`` when the block ends normally (nothing changes if it raises)."""
     with AtomicFile(path, fsync=fsync) as out:
         yield out.handle
+
+
+# ---------------------------------------------------------------------------------------------------- folders
+
+
+class Place(enum.Enum):
+    """What is at the path of an output folder, as :func:`write_folder` sees it."""
+
+    ABSENT = "absent"  # nothing: the folder is created (its parents too)
+    EMPTY = "empty"  # an empty folder: filled, no --force needed (nothing the user had is lost)
+    FULL = "full"  # a folder with something in it: replaced as a whole, only with --force
+    LINK = "link"  # a symbolic link (dangling or not): never followed, never removed, --force or not
+    NOT_A_FOLDER = "not a folder"  # a file there, or a file or dangling link where a parent folder must be
+    WORKING = "working"  # a full folder that is (or holds) the current folder: never replaced
+
+
+def place(path: str | os.PathLike[str]) -> Place:
+    """What is at ``path`` for a folder to be written there (see :class:`Place`)."""
+    target = Path(os.path.abspath(path))
+    try:
+        found = os.lstat(target)
+    except FileNotFoundError:
+        return Place.ABSENT if in_the_way(target) is None else Place.NOT_A_FOLDER
+    except NotADirectoryError:
+        return Place.NOT_A_FOLDER
+    if stat.S_ISLNK(found.st_mode):
+        return Place.LINK
+    if not stat.S_ISDIR(found.st_mode):
+        return Place.NOT_A_FOLDER
+    with os.scandir(target) as entries:
+        if next(entries, None) is None:
+            return Place.EMPTY
+    here = Path.cwd().resolve()
+    return Place.WORKING if here == target.resolve() or target.resolve() in here.parents else Place.FULL
+
+
+class FolderInTheWay(FileExistsError):
+    """The output folder's path holds something :func:`write_folder` may not replace (its :class:`Place`)."""
+
+    def __init__(self, path: Path, found: Place) -> None:
+        super().__init__(f"{path}: {found.value}")
+        self.path = path
+        self.found = found
+
+
+def write_folder(path: str | os.PathLike[str], files: Mapping[str, str | bytes], replace: bool = False) -> None:
+    """Make ``path`` a folder holding exactly ``files`` (relative POSIX paths to text or bytes), all at once.
+
+    Built beside ``path`` under a unique hidden name, synced to disk once, then renamed into place: a reader sees no
+    folder, or the complete one. An empty folder at ``path`` is filled (moved into, so it stays the same folder); a
+    folder with something in it is replaced only with ``replace``, and only after the new one is complete (moved
+    aside, the new one renamed in, the old one removed; on any failure the old one is back). Anything else at
+    ``path`` (a link, a file, the current folder) raises :class:`FolderInTheWay` and nothing changes."""
+    target = Path(os.path.abspath(path))
+    found = place(target)
+    if found not in (Place.ABSENT, Place.EMPTY) and not (found is Place.FULL and replace):
+        raise FolderInTheWay(target, found)
+    names = [_relative(name) for name in files]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp"))
+    try:
+        for name, data in zip(names, files.values(), strict=True):
+            _write_new(building / name, data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(building, stat.S_IMODE(os.lstat(target).st_mode) if found is not Place.ABSENT else _folder_mode())
+        _sync(building)
+        _move_into_place(building, target, found)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)  # gone already when it was renamed into place
+    _sync_folder(target.parent)
+
+
+def _relative(name: str) -> PurePosixPath:
+    """A file's path inside the folder: relative, without ``..`` (a name is never a way out of the folder)."""
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or not relative.parts or any(p in ("", ".", "..") for p in relative.parts):
+        raise ValueError(f"not a path inside the folder: {name!r}")
+    return relative
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` (and its folders) inside the folder being built: never an existing file, never a link."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _folder_mode() -> int:
+    """The mode ``mkdir`` gives a new folder (``mkdtemp`` makes its folder private while it is filled)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
+def _sync(folder: Path) -> None:
+    """Everything written under ``folder`` on disk: one ``sync`` (one journal commit), or an fsync per file and
+    folder where the system has none."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for root, _, names in os.walk(folder):
+        for name in names:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _sync_folder(Path(root))
+
+
+def _sync_folder(folder: Path) -> None:
+    """A folder's entries (a rename into it) on disk, where the system can open a folder to fsync it."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _move_into_place(building: Path, target: Path, found: Place) -> None:
+    if found is Place.ABSENT:
+        os.rename(building, target)  # fails (nothing lost) if a full folder or a file appeared there meanwhile
+    elif found is Place.EMPTY:
+        for entry in sorted(os.listdir(building)):
+            os.rename(building / entry, target / entry)  # the folder stays the same one (it may be the current one)
+    else:
+        aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".old"))
+        old = aside / "old"
+        os.rename(target, old)
+        try:
+            os.rename(building, target)
+        except BaseException:
+            os.rename(old, target)
+            os.rmdir(aside)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)  # removes links inside, never what they point to
 
 
 # ---------------------------------------------------------------------------------------------------- CSV
