@@ -115,7 +115,7 @@ def test_a_dangling_link_at_the_output_is_an_existing_file(verb: str, tmp_path: 
     assert not [p for p in out.parent.iterdir() if p.name.endswith((".tmp", ".partial"))]
 
 
-@pytest.mark.parametrize("verb", ["validate", "validate-wide", "render", "build", "ingest", "migrate"])
+@pytest.mark.parametrize("verb", ["validate", "validate-wide", "render", "build", "ingest", "migrate", "sample"])
 def test_a_file_or_dangling_link_where_a_folder_must_be_is_refused_even_with_force(verb: str, tmp_path: Path) -> None:
     """Never removed to make room, and said (exit 2), not an internal error."""
     args, _ = CASES[verb](tmp_path)
@@ -123,8 +123,36 @@ def test_a_file_or_dangling_link_where_a_folder_must_be_is_refused_even_with_for
     for extra in ([], ["--force"]):
         run = run_cli(*args, *extra)
         assert run.code == EXIT_INPUT and "Traceback" not in run.err and "internal error" not in run.err, run.err
-        assert "not a folder" in run.err
+        assert "not a folder" in run.err or "不是文件夹" in run.err  # sample says it in its --lang (zh)
     assert (tmp_path / "out").is_symlink() and not (tmp_path / "nowhere").exists()
+
+
+SUBFOLDERS = {"sample": "valid", "build": "markdown", "ingest": "reading"}
+"""A folder each verb makes inside its output folder."""
+
+
+@pytest.mark.parametrize("verb", SUBFOLDERS)
+def test_a_link_at_a_folder_inside_the_output_is_never_written_through(verb: str, tmp_path: Path) -> None:
+    """Issue 14's leftover: ``out/valid -> /elsewhere`` planted where gaidsl writes ``out/valid/0001.json`` sent the
+    file to /elsewhere. Now nothing is written there, with ``--force`` or without: sample refuses the full folder
+    (and with --force replaces it whole, the link with it); build and ingest refuse a link where a folder must be."""
+    args, _ = CASES[verb](tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "out" / SUBFOLDERS[verb]
+    _plant(link, elsewhere)
+    refused = run_cli(*args)
+    assert refused.code == EXIT_INPUT and "Traceback" not in refused.err, refused.out + refused.err
+    assert list(elsewhere.iterdir()) == [] and link.is_symlink()
+    forced = run_cli(*args, "--force")
+    assert "Traceback" not in forced.err and "internal error" not in forced.err, forced.err
+    assert list(elsewhere.iterdir()) == []
+    if verb == "sample":  # the folder replaced as a whole: the link gone, never followed
+        assert forced.code == 0, forced.err
+        assert link.is_dir() and not link.is_symlink() and (link / "0001.json").is_file()
+    else:  # a link where a folder must be is never removed to make room
+        assert forced.code == EXIT_INPUT and "link" in forced.err, forced.err
+        assert link.is_symlink()
 
 
 @pytest.mark.parametrize("verb", ["validate-wide", "validate-csv", "render", "ingest"])

@@ -42,10 +42,19 @@ def occupied(path: str | os.PathLike[str]) -> bool:
     return os.path.lexists(path)
 
 
-def in_the_way(path: str | os.PathLike[str]) -> Path | None:
+def in_the_way(path: str | os.PathLike[str], inside: str | os.PathLike[str] | None = None) -> Path | None:
     """What stops a file being written at ``path`` whatever ``--force`` says: a folder on its way that is a file or
-    a dangling link (never removed to make room), or a folder at the path itself."""
+    a dangling link (never removed to make room), or a folder at the path itself. With ``inside`` (the output folder
+    the user named, which ``path`` is in): also a link at a folder gaidsl makes between the two (``out/reading``),
+    which would send the file elsewhere (issue 14)."""
     target = Path(path)
+    if inside is not None:
+        root = Path(inside)
+        for parent in target.parents:
+            if parent == root or root not in parent.parents:
+                break
+            if parent.is_symlink():
+                return parent
     if target.is_dir():
         return target
     for parent in target.parents:
