@@ -133,6 +133,27 @@ def write_atomically(path: str | os.PathLike[str], data: str | bytes, fsync: boo
         out.handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
+def write_all(files: Mapping[Path, str | bytes]) -> None:
+    """Write many files, each atomically (:class:`AtomicFile`), with one sync to disk instead of an fsync each (a
+    journal commit each: 5 ms a file here): every file is written to its temporary file first, then all are synced
+    at once, then each is renamed into place. A failure before the renames changes nothing."""
+    pending: list[AtomicFile] = []
+    try:
+        for path, data in files.items():
+            out = AtomicFile(path, binary=True, fsync=False)
+            pending.append(out)
+            out.handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            out.handle.close()  # thousands of files: none kept open (commit closes it again, harmlessly)
+        _sync_all([out.temporary for out in pending])
+        for out in pending:
+            out.commit()
+    finally:
+        for out in pending:
+            out.discard()  # nothing for those committed
+    for folder in {out.path.parent for out in pending}:
+        _sync_folder(folder)
+
+
 @contextlib.contextmanager
 def written_atomically(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[IO[str]]:
     """A text handle whose content replaces ``path`` when the block ends normally (nothing changes if it raises)."""
@@ -240,13 +261,21 @@ def _sync(folder: Path) -> None:
         os.sync()
         return
     for root, _, names in os.walk(folder):
-        for name in names:
-            fd = os.open(os.path.join(root, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        _sync_all([Path(root, name) for name in names])
         _sync_folder(Path(root))
+
+
+def _sync_all(paths: Iterable[Path]) -> None:
+    """The files' data on disk: one ``sync`` where the system has it, else an fsync each."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _sync_folder(folder: Path) -> None:

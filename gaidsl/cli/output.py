@@ -89,12 +89,9 @@ def write_files(plan: WritePlan) -> list[Path]:
     """Write every file of an unblocked plan; returns the paths written."""
     if plan.blocked:
         raise FileExistsError(plan.existing[0])
-    written = []
-    for name, data in plan.files.items():
-        path = plan.folder / name
-        write_atomically(path, data)
-        written.append(path)
-    return written
+    written = {plan.folder / name: data for name, data in plan.files.items()}
+    safe_files.write_all(written)  # each file atomically, one sync for all (not an fsync each: 5 ms a file)
+    return list(written)
 
 
 def out_line(text: str) -> None:
