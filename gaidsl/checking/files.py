@@ -255,14 +255,9 @@ def _folder_mode() -> int:
 
 
 def _sync(folder: Path) -> None:
-    """Everything written under ``folder`` on disk: one ``sync`` (one journal commit), or an fsync per file and
-    folder where the system has none."""
-    if hasattr(os, "sync"):
-        os.sync()
-        return
-    for root, _, names in os.walk(folder):
-        _sync_all([Path(root, name) for name in names])
-        _sync_folder(Path(root))
+    """Everything written under ``folder`` on disk: one ``sync`` (one journal commit), or an fsync per file where
+    the system has none."""
+    _sync_all(p for p in folder.rglob("*") if p.is_file())  # a generator: not walked where one sync does it
 
 
 def _sync_all(paths: Iterable[Path]) -> None:
@@ -291,9 +286,19 @@ def _sync_folder(folder: Path) -> None:
 def _move_into_place(building: Path, target: Path, found: Place) -> None:
     if found is Place.ABSENT:
         os.rename(building, target)  # fails (nothing lost) if a full folder or a file appeared there meanwhile
-    elif found is Place.EMPTY:
-        for entry in sorted(os.listdir(building)):
-            os.rename(building / entry, target / entry)  # the folder stays the same one (it may be the current one)
+    elif found is Place.EMPTY:  # moved into: the folder stays the same one (it may be the current one)
+        moved: list[Path] = []
+        try:
+            for entry in sorted(os.listdir(building)):
+                os.rename(building / entry, target / entry)
+                moved.append(target / entry)
+        except BaseException:
+            for path in moved:  # empty again, as it was
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            raise
     else:
         aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".old"))
         old = aside / "old"
