@@ -1,16 +1,12 @@
-"""``gaidsl lsp``: run the language server (:mod:`gaidsl.lsp`) over standard input and output, as editors start it.
-
-The server and pygls are loaded when the verb runs (``importlib``, as :mod:`gaidsl.ingest` loads its readers), so
-every other verb starts without them.
-"""
+"""``gaidsl lsp``: run the language server (:mod:`gaidsl.lsp`) over standard input and output, as editors start it."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 from typing import Any
 
 from gaidsl.cli.exit_codes import EXIT_OK
+from gaidsl.lsp.server import run as serve
 
 
 def register(sub: Any) -> None:
@@ -20,5 +16,5 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    importlib.import_module("gaidsl.lsp.server").run()
+    serve()
     return EXIT_OK
