@@ -207,6 +207,22 @@ class PythonWriter(Writer):
             self.emit("except TypeError:")
             self.emit(f"    {name} = None")
 
+    @property
+    def whole_only(self) -> bool:
+        """The position computes with ints only (no Decimal arithmetic, so no decimal context is needed)."""
+        return all(
+            cmp.text
+            or (
+                cmp.left_num is not None
+                and cmp.right_num is not None
+                and cmp.tolerance is not None
+                and self.is_int(cmp.left_num)
+                and self.is_int(cmp.right_num)
+                and cmp.tolerance.op == "const"
+            )
+            for cmp in self.pos.comparisons
+        )
+
     def write(self) -> list[str]:
         self.read()
         for cmp in self.pos.comparisons:
@@ -255,6 +271,7 @@ def module_text(spec: ir.Spec) -> str:
     checks = []
     metas: list[str] = []
     cells = {key: index for index, key in enumerate(spec.cells)}  # the order of _VALUES
+    whole_only = True
     for check_plan in P.plan(spec):
         body: list[str] = []
         for pos in check_plan.positions:
@@ -262,7 +279,9 @@ def module_text(spec: ir.Spec) -> str:
             metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
-            body.extend(PythonWriter(pos, number, const, cells).write())
+            writer = PythonWriter(pos, number, const, cells)
+            body.extend(writer.write())
+            whole_only = whole_only and writer.whole_only
         if not body:
             body.append("pass  # no positions")
         checks.append(
@@ -292,6 +311,7 @@ def module_text(spec: ir.Spec) -> str:
         fields=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
         required=required_items(spec, cells),
+        whole_only=whole_only,
     )
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import json
 import operator
 import re
@@ -3192,10 +3193,17 @@ def _complete(report):
     )
 
 
+_WHOLE_ONLY = False  # the checks compute with whole numbers (ints) only: no Decimal context to set
+
+
 def _run(current, last, want):
     v, f, t = _complete(current)
     pv, pf, pt = _complete(last) if last is not None else (None, None, None)
     out = []
+    if _WHOLE_ONLY:
+        for check in _CHECKS:
+            check(v, f, t, pv, pf, pt, want, out)
+        return out
     with decimal.localcontext(_CTX):
         for check in _CHECKS:
             check(v, f, t, pv, pf, pt, want, out)
@@ -3288,9 +3296,46 @@ def validate_many(reports, previous=None, *, only=None, errors="raise"):
             yield exc
 
 
+class _Odd(Exception):
+    """A cell the fast reader of a wide CSV line leaves to the careful one (which says what is wrong, if anything)."""
+
+
+_PLAIN = {"": BLANK, "unknown": UNKNOWN, **{str(n): n for n in range(10000)}}
+"""The commonest texts of a whole-number cell and what gaidsl's reader makes of them: a whole line's counts are
+converted in one pass of ``map`` over this table; a text it lacks (a larger number, a sign, white space …) is read
+by ``_whole``."""
+
+
+def _whole(x, kind):
+    """A count or integer cell of a wide CSV line that ``_PLAIN`` lacks; _Odd if gaidsl's reader would refuse it."""
+    if len(x) <= 15 and x.isdigit() and x.isascii():
+        return int(x)
+    with decimal.localcontext(_READ_CTX):
+        value, problem = _number(x, kind, None)
+    if problem is not None:
+        raise _Odd
+    return value
+
+
+def _plain_amount(decimals):
+    """The plain texts of an amount with at most ``decimals`` places: ``Decimal(text)`` is exactly what gaidsl's
+    reader makes of them (no sign, no exponent, below 10**15)."""
+    places = min(_MAX_PLACES, _MAX_PLACES if decimals is None else decimals)
+    fraction = r"(?:\.[0-9]{1,%d})?" % places if places else ""
+    return re.compile(r"[0-9]{1,15}" + fraction).fullmatch
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_field(x):
+    """A date field's text as _field() reads it, remembered: a file's reports share a few dates."""
+    return _field(x, "date", None, ())
+
+
 class _Columns:
     """Where a wide CSV's header puts each key (gaidsl's bulk layout, the one the SQL target loads): report_id,
-    optionally previous_id, fields.<key>, texts.<key>, and one column per cell key."""
+    optionally previous_id, fields.<key>, texts.<key>, and one column per cell key, in any order; a key without a
+    column is blank. The plan to read a line is made here, once per file: which column feeds which place of the
+    values the checks read (``v[17]``), and how each field and text is read."""
 
     def __init__(self, header):
         at = {name: i for i, name in enumerate(header)}
@@ -3307,13 +3352,25 @@ class _Columns:
         self.fields = [(i, name[7:]) for i, name in enumerate(header) if name.startswith("fields.")]
         self.texts = [(i, name[6:]) for i, name in enumerate(header) if name.startswith("texts.")]
         self.cells = [(i, name) for i, name in enumerate(header) if name in _VALUES]
-        # the bulk path: every cell has its column, in the format's order; whole numbers read in one go, the
-        # others (amounts …) put in their places after
-        self.bulk = [k for _, k in self.cells] == list(_VALUES)
-        whole = [(i, k) for i, k in self.cells if _VALUES[k][0] in ("count", "integer")]
-        self.others = [(place, i, k) for place, (i, k) in enumerate(self.cells) if (i, k) not in whole]
-        take = operator.itemgetter(*(i for i, _ in whole)) if whole else (lambda row: ())
-        self.take_whole = (lambda row: (take(row),)) if len(whole) == 1 else take
+        # a cell without a column reads the empty text appended to the line (at place ``width``)
+        self.padded = not at.keys() >= _VALUES.keys()
+        column = {key: at.get(key, self.width) for key in _VALUES}
+        whole = [(place, key) for place, (key, (kind, _, _)) in enumerate(_VALUES.items()) if kind in ("count", "integer")]
+        self.kinds = [_VALUES[key][0] for _, key in whole]
+        take = operator.itemgetter(*(column[key] for _, key in whole)) if whole else (lambda row: ())
+        self.take = (lambda row: (take(row),)) if len(whole) == 1 else take
+        # the other cells (amounts, and cells that hold no number), put in their places among the whole numbers
+        wholes = {place for place, _ in whole}
+        self.others = [
+            (place, column[key], kind, _plain_amount(decimals) if kind == "amount" else None, decimals)
+            for place, (key, (kind, decimals, _)) in enumerate(_VALUES.items())
+            if place not in wholes
+        ]
+        # fields and texts without a column are blank
+        self.read_fields = [(i, key, _FIELDS[key]) for i, key in self.fields]
+        self.read_texts = [(i, key) for i, key in self.texts]
+        self.blank_fields = dict.fromkeys(_FIELDS.keys() - {key for _, key in self.fields}, BLANK)
+        self.blank_texts = dict.fromkeys(_TEXTS - {key for _, key in self.texts}, BLANK)
 
     @staticmethod
     def _known(name):
@@ -3327,40 +3384,64 @@ class _Columns:
         """A line's report as read() gives it; DataError naming the line if it cannot be read."""
         if len(row) != self.width:
             raise DataError([("GAI701", f"line {line}", f"{len(row)} columns where the header has {self.width}")])
-        data = {
-            "fields": {k: row[i] for i, k in self.fields if row[i]},
-            "texts": {k: row[i] for i, k in self.texts if row[i]},
-        }
-        whole = self.take_whole(row) if self.bulk else ("",)
-        if all(whole):  # no blank: try the bulk path (ASCII digits without leading zeros, below 10**15)
-            digits = "".join(whole)
-            if digits.isdigit() and digits.isascii():
-                try:
-                    values = _json_numbers("[" + ",".join(whole) + "]")  # "007" is not JSON: the careful path reads it
-                except ValueError:
-                    values = None
-                if values is not None and (not values or max(values) < _BOUND) and self._put_others(row, values):
-                    _, fields, texts = _read(data, {})
-                    return values, fields, texts
-        data["values"] = {k: row[i] for i, k in self.cells if row[i]}
-        return read(data)
+        if self.padded:
+            row = [*row, ""]
+        cells = self.take(row)
+        try:
+            try:
+                values = list(map(_PLAIN.__getitem__, cells))
+            except KeyError:
+                values = [_PLAIN[x] if x in _PLAIN else _whole(x, kind) for x, kind in zip(cells, self.kinds)]
+            for place, i, kind, plain, decimals in self.others:
+                values.insert(place, self._other(row[i], kind, plain, decimals))
+            fields = dict(self.blank_fields)
+            for i, key, slot in self.read_fields:
+                x = row[i]
+                fields[key] = self._field(x, slot) if x else BLANK
+            texts = dict(self.blank_texts)
+            for i, key in self.read_texts:
+                x = row[i]
+                texts[key] = (UNKNOWN if x == "unknown" else x if x.strip() else BLANK) if x else BLANK
+        except _Odd:  # the careful reader: every problem of the line, or its value where the fast one gave up
+            data = {
+                "fields": {k: row[i] for i, k in self.fields if row[i]},
+                "texts": {k: row[i] for i, k in self.texts if row[i]},
+                "values": {k: row[i] for i, k in self.cells if row[i]},
+            }
+            return read(data)
+        return values, fields, texts
 
-    def _put_others(self, row, values):
-        """Insert the amounts (and other non-whole cells) into the whole numbers' list at their places; False when
-        one of them is not plainly valid (the careful path then reads the line and says what)."""
-        for place, i, key in self.others:
-            x = row[i]
-            kind, decimals, _ = _VALUES[key]
-            if kind not in _NUMERIC:
-                if x:
-                    return False
-                values.insert(place, BLANK)
-                continue
+    @staticmethod
+    def _other(x, kind, plain, decimals):
+        if not x:
+            return BLANK
+        if plain is not None and plain(x):
+            return D(x)
+        if kind not in _NUMERIC:
+            raise _Odd
+        with decimal.localcontext(_READ_CTX):
             value, problem = _number(x, kind, decimals)
-            if problem is not None:
-                return False
-            values.insert(place, value)
-        return True
+        if problem is not None:
+            raise _Odd
+        return value
+
+    @staticmethod
+    def _field(x, slot):
+        kind = slot[0]
+        if kind == "text":
+            return UNKNOWN if x == "unknown" else x if x.strip() else BLANK
+        if kind in ("count", "integer") and x in _PLAIN:
+            return _PLAIN[x]
+        if kind in _NUMERIC:
+            with decimal.localcontext(_READ_CTX):
+                value, problem = _number(x, kind, slot[1])
+        elif kind == "date":
+            value, problem = _date_field(x)
+        else:  # a choice
+            value, problem = _field(x, *slot)
+        if problem is not None:
+            raise _Odd
+        return value
 
 
 def validate_csv(source, *, only=None, errors="raise", required=False):
@@ -3391,12 +3472,13 @@ def validate_csv(source, *, only=None, errors="raise", required=False):
                 rows = list(rows)
                 named = {row[columns.previous] for _, row in rows if len(row) == columns.width}
                 earlier = {row[columns.id]: (row, line) for line, row in rows if row and row[columns.id] in named}
+        read_line, at_id, at_previous, width = columns.read, columns.id, columns.previous, columns.width
         for line, row in rows:
-            report_id = row[columns.id] if len(row) > columns.id else ""
+            report_id = row[at_id] if len(row) > at_id else ""
             try:
-                current = columns.read(row, line)
+                current = read_line(row, line)
                 last = None
-                if columns.previous is not None and len(row) == columns.width and row[columns.previous]:
+                if at_previous is not None and len(row) == width and row[at_previous]:
                     found = earlier.get(row[columns.previous])
                     if found is None:
                         raise DataError([("GAI703", "previous_id", f"no report {row[columns.previous]!r} in the file")])
