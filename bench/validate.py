@@ -1,6 +1,6 @@
 """Reports per second: gaidsl's validators beside hand-written baselines, on N synthetic reports of the 2021 format.
 
-Usage: ``.venv/bin/python bench/validate.py [N ...] [--subset S] [--loop-limit L] [--postgres URL]``
+Usage: ``.venv/bin/python bench/validate.py [N ...] [--subset S] [--loop-limit L] [--postgres URL] [--paths P,…]``
 (default N = 10000 100000 1000000; the postgres row needs a server, e.g. ``$GAIDSL_TEST_POSTGRES``).
 
 Every path starts from the same wide CSV (bench/synthetic.py: one report per line, ~2% with a slip, some blanks,
@@ -11,7 +11,8 @@ validation SQL's on the reports it covered ("agrees"). Paths:
 - gaidsl PostgreSQL: the same on a server (COPY into a staging table, then the view);
 - generated Python module (targets/python), per report: ``validate_csv`` (the module reads the CSV itself, a report
   per line, like the plain-Python baseline), ``validate(data, only={"fail"})`` on data dicts made from the CSV rows
-  (what a portal holding JSON does), and ``validate_many``;
+  (what a portal holding JSON does), and ``validate_many``; ``validate_csv`` once more on the same CSV with its
+  columns shuffled (any column order reads at the same speed);
 - generated JavaScript module under Node, per report, from the CSV read by a small Node script;
 - the reference evaluator (``gaidsl.checking.evaluate``) on the first S reports;
 - the gaidsl SQL on DuckDB once more, the reports already in the table (``load_wide_csv``): the validation query
@@ -25,9 +26,12 @@ their rate is what counts. Timings include reading the CSV. Never asserted anywh
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib.util
 import json
+import operator
 import os
+import random
 import resource
 import shutil
 import subprocess
@@ -172,33 +176,41 @@ def timed(run: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Path) -> Table:
+PATHS = ("sql", "module", "node", "reference", "plain", "pandas", "duckdb")
+"""The groups of rows ``--paths`` can choose (default all): gaidsl's SQL engines, the generated Python module, the
+generated JavaScript module, the reference evaluator, and the three baselines."""
+
+
+def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Path, paths: set[str]) -> Table:
     spec = load_spec(SPEC_2021)
     print(f"N = {n:,}: making the CSV …", file=sys.stderr, flush=True)
     path = cached_csv(n, spec=spec)
-    seconds, found = timed(lambda: _sql(spec, path, "duckdb", None))
+    seconds, found = timed(lambda: _sql(spec, path, "duckdb", None))  # the reference set of failures, always
     table = Table(n, set(found))
-    table.add("gaidsl SQL on DuckDB (one pass over the CSV)", n, seconds, found)
-    with engines.connect(spec, "duckdb") as db:
-        wide_csv_engine.load_wide_csv(db, path)
-        seconds, found = timed(db.failures)
-    table.add("gaidsl SQL on DuckDB (query, reports in table)", n, seconds, found)
-    if postgres and n <= 100_000:
+    if "sql" in paths:
+        table.add("gaidsl SQL on DuckDB (one pass over the CSV)", n, seconds, found)
+        with engines.connect(spec, "duckdb") as db:
+            wide_csv_engine.load_wide_csv(db, path)
+            seconds, found = timed(db.failures)
+        table.add("gaidsl SQL on DuckDB (query, reports in table)", n, seconds, found)
+    if "sql" in paths and postgres and n <= 100_000:
         seconds, found = timed(lambda: _sql(spec, path, "postgres", postgres))
         table.add("gaidsl SQL on PostgreSQL (COPY + query)", n, seconds, found)
     limit = min(n, loop_limit)
     head = path if limit == n else _head(path, limit, folder)
     first = {report_id for report_id, _ in _data_rows(spec, head, limit)}
-    if "python" in available():
+    if "module" in paths and "python" in available():
         module = _module(spec, folder)
 
-        def from_csv() -> list[Failure]:
-            return [
-                f for report_id, found in module.validate_csv(head, only={"fail"}) for f in _records(report_id, found)
-            ]
+        def from_csv(csv_path: Path) -> list[Failure]:
+            found = module.validate_csv(csv_path, only={"fail"})
+            return [f for report_id, results in found for f in _records(report_id, results)]
 
-        seconds, found = timed(from_csv)
+        seconds, found = timed(lambda: from_csv(head))
         table.add("generated Python module, validate_csv per report", limit, seconds, found, first)
+        shuffled = _shuffled(head, folder)
+        seconds, found = timed(lambda: from_csv(shuffled))
+        table.add("generated Python module, validate_csv (shuffled)", limit, seconds, found, first)
 
         def per_report() -> list[Failure]:
             out: list[Failure] = []
@@ -215,23 +227,44 @@ def bench(n: int, subset: int, loop_limit: int, postgres: str | None, folder: Pa
         table.add("generated Python module, validate(dict) per report", limit, seconds, found, first)
         seconds, found = timed(batch)
         table.add("generated Python module, validate_many", limit, seconds, found, first)
-    node = _node(spec, folder, head, limit)
+    node = _node(spec, folder, head, limit) if "node" in paths else None
     if node is not None:
         seconds, count, found = node
         table.add("generated JavaScript module under Node", count, seconds, found, first)
-    few = min(n, subset)
-    some = list(wide_csv.read_wide_csv(spec, path))[:few] if n <= 100_000 else _first(spec, path, few)
-    seconds, found = timed(
-        lambda: [(i, r.check, r.position) for i, report, _ in some for r in evaluate(spec, report).failures]
-    )
-    table.add("reference evaluator (gaidsl.checking.evaluate)", few, seconds, found, {i for i, _, _ in some})
-    seconds, found = timed(lambda: plain_python.validate_csv(head, limit))
-    table.add("baseline: plain Python loop over the CSV", limit, seconds, found, first)
-    seconds, found = timed(lambda: pandas_check.validate_csv(path))
-    table.add("baseline: pandas / numpy, vectorised", n, seconds, found)
-    seconds, found = timed(lambda: duckdb_sql.validate_csv(path))
-    table.add("baseline: hand-written DuckDB SQL", n, seconds, found)
+    if "reference" in paths:
+        few = min(n, subset)
+        some = list(wide_csv.read_wide_csv(spec, path))[:few] if n <= 100_000 else _first(spec, path, few)
+        seconds, found = timed(
+            lambda: [(i, r.check, r.position) for i, report, _ in some for r in evaluate(spec, report).failures]
+        )
+        table.add("reference evaluator (gaidsl.checking.evaluate)", few, seconds, found, {i for i, _, _ in some})
+    if "plain" in paths:
+        seconds, found = timed(lambda: plain_python.validate_csv(head, limit))
+        table.add("baseline: plain Python loop over the CSV", limit, seconds, found, first)
+    if "pandas" in paths:
+        seconds, found = timed(lambda: pandas_check.validate_csv(path))
+        table.add("baseline: pandas / numpy, vectorised", n, seconds, found)
+    if "duckdb" in paths:
+        seconds, found = timed(lambda: duckdb_sql.validate_csv(path))
+        table.add("baseline: hand-written DuckDB SQL", n, seconds, found)
     return table
+
+
+def _shuffled(path: Path, folder: Path) -> Path:
+    """The same CSV with its columns in another order (report_id too), fixed by a seed: what a user's export may
+    look like, which the generated module must read at the same speed."""
+    with open(path, newline="", encoding="utf-8") as source:
+        rows = csv.reader(source)
+        header = next(rows)
+        order = list(range(len(header)))
+        random.Random(19).shuffle(order)
+        pick = operator.itemgetter(*order)
+        out_path = folder / f"shuffled_{path.name}"
+        with open(out_path, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(pick(header))
+            writer.writerows(pick(row) for row in rows)
+    return out_path
 
 
 def _head(path: Path, count: int, folder: Path) -> Path:
@@ -260,12 +293,18 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=2_000, help="reports for the reference evaluator")
     parser.add_argument("--loop-limit", type=int, default=200_000, help="reports for the per-report paths")
     parser.add_argument("--postgres", default=os.environ.get("GAIDSL_TEST_POSTGRES"), help="PostgreSQL URL")
+    parser.add_argument(
+        "--paths", default=",".join(PATHS), help=f"rows to run, comma-separated, of: {', '.join(PATHS)} (default all)"
+    )
     args = parser.parse_args()
+    paths = set(args.paths.split(","))
+    if not paths <= set(PATHS):
+        parser.error(f"--paths: unknown {', '.join(sorted(paths - set(PATHS)))}; choose from {', '.join(PATHS)}")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     print("seconds: wall clock; CPU s: this process's threads and its child processes (not a database server)")
     with tempfile.TemporaryDirectory() as folder:
         for n in args.sizes:
-            bench(n, args.subset, args.loop_limit, args.postgres, Path(folder)).print()
+            bench(n, args.subset, args.loop_limit, args.postgres, Path(folder), paths).print()
 
 
 if __name__ == "__main__":

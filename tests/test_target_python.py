@@ -7,7 +7,6 @@ require identical results: statuses, values with their exponents, differences, t
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -23,7 +22,6 @@ from hypothesis import strategies as st
 
 import gaidsl
 from gaidsl.checking.evaluate import Evaluation
-from gaidsl.checking.wide_csv import wide_header
 from gaidsl.migrations.documents import compile_text
 from gaidsl.targets.registry import available
 from tests.golden_util import check_golden
@@ -32,6 +30,7 @@ from tests.support import ROOT, SPECS, examples, run_cli
 from tests.validator_support import (
     REJECTED,
     build,
+    csv_text,
     data_text,
     import_module,
     kitchen_spec,
@@ -44,6 +43,7 @@ from tests.validator_support import (
     sample_pairs,
     shipped_spec,
     texts_of,
+    wide_csv,
 )
 
 SPEC_FILES = ("gov_info_disclosure_2021.gai", "gov_info_disclosure_2019.gai", "provincial_overlay_2019.gai")
@@ -112,7 +112,8 @@ def test_standard_library_only(built: dict[str, Any], tmp_path: Path) -> None:
     line = json.loads(result.stdout, parse_float=Decimal)
     assert line["ok"] is True and line["summary"]["fail"] == 0 and line["summary"]["results"] == 54
     imports = set(re.findall(r"^(?:from|import) (\w+)", path.read_text(encoding="utf-8"), re.MULTILINE))
-    assert imports <= {"__future__", "datetime", "decimal", "json", "operator", "re", "sys", "argparse", "csv"}
+    standard = {"__future__", "datetime", "decimal", "functools", "json", "operator", "re", "sys", "argparse", "csv"}
+    assert imports <= standard
 
 
 def test_main_exit_codes(built: dict[str, Any], tmp_path: Path) -> None:
@@ -210,27 +211,6 @@ def test_every_kind_of_count_value_reads_like_gaidsl(built: dict[str, Any], valu
         assert normalize(python_results(module, text, None)) == normalize(reference(spec, text, None)), (plain, value)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return f"{value:f}" if isinstance(value, Decimal) else str(value)
-
-
-def _wide_csv(spec: gaidsl.Spec, lines: list[tuple[str, dict[str, Any], str]]) -> str:
-    """A wide CSV (gaidsl.checking.wide_csv's header) of data dicts: ``(report_id, data, previous_id)`` per line."""
-    header = wide_header(spec)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for report_id, data, previous_id in lines:
-        row = {"report_id": report_id, "previous_id": previous_id}
-        row |= {f"fields.{k}": _text(v) for k, v in data.get("fields", {}).items()}
-        row |= {f"texts.{k}": _text(v) for k, v in data.get("texts", {}).items()}
-        row |= {k: _text(v) for k, v in data.get("values", {}).items()}
-        writer.writerow([row.get(name, "") for name in header])
-    return out.getvalue()
-
-
 def _csv_results(module: Any, text: str) -> dict[str, Any]:
     found = dict(module.validate_csv(io.StringIO(text), errors="return"))
     return {k: REJECTED if isinstance(v, module.DataError) else v for k, v in found.items()}
@@ -240,7 +220,7 @@ def _as_written_in_csv(data: dict[str, Any] | None) -> str | None:
     """The data file a CSV line amounts to: every entry as text, blanks left out."""
     if data is None:
         return None
-    parts = {part: {k: _text(v) for k, v in data.get(part, {}).items() if _text(v) != ""}
+    parts = {part: {k: csv_text(v) for k, v in data.get(part, {}).items() if csv_text(v) != ""}
              for part in ("fields", "texts", "values")}  # fmt: skip
     return data_text(parts)
 
@@ -254,7 +234,7 @@ def test_wide_csv_lines_validate_like_data_files(built: dict[str, Any], data: st
     report = json.loads(data_text(drawn), parse_float=Decimal)
     previous = json.loads(data_text(drawn_previous), parse_float=Decimal) if drawn_previous else drawn_previous
     lines = [("this", report, "last" if previous else "")] + ([("last", previous, "")] if previous else [])
-    got = _csv_results(module, _wide_csv(spec, lines))
+    got = _csv_results(module, wide_csv(spec, lines))
     expected = {"this": reference(spec, _as_written_in_csv(report) or "", _as_written_in_csv(previous))}
     if previous:
         expected["last"] = reference(spec, _as_written_in_csv(previous) or "", None)
@@ -266,7 +246,7 @@ def test_wide_csv_problems_name_the_line(built: dict[str, Any], tmp_path: Path) 
     good = module.loads(FIXTURE.read_text(encoding="utf-8"))
     bad = json.loads(json.dumps(good, default=str))
     bad["values"]["requests.received.natural"] = "-1"
-    text = _wide_csv(spec, [("a", good, ""), ("b", bad, ""), ("c", good, "nobody")])
+    text = wide_csv(spec, [("a", good, ""), ("b", bad, ""), ("c", good, "nobody")])
     path = tmp_path / "reports.csv"
     path.write_text(text, encoding="utf-8")
     results = dict(module.validate_csv(path, errors="return"))

@@ -8,8 +8,10 @@ has a positive one), so ``12`` and ``12.0`` are different values, as they are in
 
 from __future__ import annotations
 
+import csv
 import functools
 import importlib.util
+import io
 import itertools
 import json
 import os
@@ -30,6 +32,7 @@ from hypothesis import strategies as st
 from gaidsl import load_spec
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.evaluate import dumps, evaluate
+from gaidsl.checking.wide_csv import wide_header
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import has_errors
 from gaidsl.migrations.documents import compile_text
@@ -115,6 +118,29 @@ def python_results(module: ModuleType, text: str, previous: str | None) -> Any:
         return module.validate(data, last)
     except module.DataError:
         return REJECTED
+
+
+def csv_text(value: Any) -> str:
+    """A data value as a wide CSV's entry writes it (blank for None, a Decimal digit for digit)."""
+    if value is None:
+        return ""
+    return f"{value:f}" if isinstance(value, Decimal) else str(value)
+
+
+def wide_csv(spec: ir.Spec, lines: list[tuple[str, dict[str, Any], str]], header: list[str] | None = None) -> str:
+    """A wide CSV of data dicts, ``(report_id, data, previous_id)`` per line, with ``header`` (default
+    gaidsl.checking.wide_csv's, every key in the format's order)."""
+    header = wide_header(spec) if header is None else header
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for report_id, data, previous_id in lines:
+        row = {"report_id": report_id, "previous_id": previous_id}
+        row |= {f"fields.{k}": csv_text(v) for k, v in data.get("fields", {}).items()}
+        row |= {f"texts.{k}": csv_text(v) for k, v in data.get("texts", {}).items()}
+        row |= {k: csv_text(v) for k, v in data.get("values", {}).items()}
+        writer.writerow([row.get(name, "") for name in header])
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------------- node

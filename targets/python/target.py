@@ -2,8 +2,9 @@
 ``validate_many`` and ``validate_csv`` (a wide CSV, one report per line).
 
 The module is straight-line code: one function per check (a ``# spec: file:line`` comment above it), one block per
-position, reading each cell once (``v[17]``: the values are a list in cell order) and computing the comparisons
-exactly: whole numbers (counts, integers) as ``int``, anything with an amount or a decimal constant in ``Decimal``
+position, computing the comparisons from this year's cells read in place (``v[17]``: the values are a list in cell
+order; their names and keys are bound in the block that writes a result, the only one that needs them), exactly:
+whole numbers (counts, integers) as ``int``, anything with an amount or a decimal constant in ``Decimal``
 arithmetic (100 digits, as the reference evaluator). An ``int`` sum equals the evaluator's ``Decimal`` sum of the
 same whole numbers, exponent included, and results turn ints back into Decimals, so nothing a user sees changes.
 The results are the reference evaluator's result records
@@ -54,6 +55,13 @@ class PythonWriter(Writer):
     def __init__(self, pos: P.Position, number: int, const: Constants, cells: dict[str, int]) -> None:
         super().__init__(pos, number, const)
         self.cells = cells  # cell key -> its place in the values list the checks read
+        self.inline: dict[int, str] = {}  # ref index -> ``v[17]``: this year's cells, read where they are used
+        self.named: list[str] = []  # ``x0 = v[17]  # key``: their names, bound only for a result's record
+
+    def var(self, index: int) -> str:
+        """Ref ``index``'s value in the computation: ``v[17]`` for this year's cell (a list item read in place is
+        cheaper than a name bound first, and most positions pass), else its name."""
+        return self.inline.get(index, f"x{index}")
 
     lit = staticmethod(lit)
 
@@ -124,6 +132,9 @@ class PythonWriter(Writer):
             note = f"  # {comment(ref.key)}" if ref.kind == "cell" else ""
             if ref.previous:
                 self.emit(f"{x} = p{source}[{at}] if p{source} is not None else None{note}")
+            elif ref.kind == "cell":
+                self.inline[ref.index] = f"v[{at}]"
+                self.named.append(f"{x} = v[{at}]{note}")
             else:
                 self.emit(f"{x} = {source}[{at}]{note}")
             if ref.kind == "text" or (ref.kind == "cell" and not ref.numeric):  # a text cell reads as a text
@@ -152,7 +163,7 @@ class PythonWriter(Writer):
         if op == "const":
             return str(int(tree.value)) if self.is_int(tree) else self.const(tree.value)
         if op == "var":
-            return f"x{tree.index}"
+            return self.var(tree.index)
         if op == "len":
             return f"len(c{tree.index})"
         if op == "sum":
@@ -176,7 +187,7 @@ class PythonWriter(Writer):
             assert tree.arg is not None
             return f"({self.const(tree.value)} * {self.num(tree.arg)})"
         if op == "hu":
-            x = f"x{tree.index}"
+            x = self.var(tree.index)
             return f"(_hu({x}) if {x}.__class__ is D else _D0)"
         raise TypeError(op)
 
@@ -184,7 +195,7 @@ class PythonWriter(Writer):
         parts = []
         for kind, index in tree.needs():
             if kind == "num":
-                parts.append(f"x{index}.__class__ is {'int' if self.whole(index) else 'D'}")
+                parts.append(f"{self.var(index)}.__class__ is {'int' if self.whole(index) else 'D'}")
             else:
                 parts.append(f"c{index} is not None")
         return " and ".join(parts)
@@ -207,6 +218,22 @@ class PythonWriter(Writer):
             self.emit("except TypeError:")
             self.emit(f"    {name} = None")
 
+    @property
+    def whole_only(self) -> bool:
+        """The position computes with ints only (no Decimal arithmetic, so no decimal context is needed)."""
+        return all(
+            cmp.text
+            or (
+                cmp.left_num is not None
+                and cmp.right_num is not None
+                and cmp.tolerance is not None
+                and self.is_int(cmp.left_num)
+                and self.is_int(cmp.right_num)
+                and cmp.tolerance.op == "const"
+            )
+            for cmp in self.pos.comparisons
+        )
+
     def write(self) -> list[str]:
         self.read()
         for cmp in self.pos.comparisons:
@@ -214,6 +241,7 @@ class PythonWriter(Writer):
         outcome = self.logic(self.pos.condition)
         self.emit(f"s = 'pass' if {outcome} is True else 'fail' if {outcome} is False else 'unverifiable'")
         self.emit("if s in want:")
+        self.lines.extend(f"    {line}" for line in self.named)
         xs = ", ".join(f"x{r.index}" for r in self.pos.refs)
         self.emit(f"    xs = ({xs},)" if len(self.pos.refs) == 1 else f"    xs = ({xs})")
         self.emit("    if s == 'unverifiable':")
@@ -255,6 +283,7 @@ def module_text(spec: ir.Spec) -> str:
     checks = []
     metas: list[str] = []
     cells = {key: index for index, key in enumerate(spec.cells)}  # the order of _VALUES
+    whole_only = True
     for check_plan in P.plan(spec):
         body: list[str] = []
         for pos in check_plan.positions:
@@ -262,7 +291,9 @@ def module_text(spec: ir.Spec) -> str:
             metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
-            body.extend(PythonWriter(pos, number, const, cells).write())
+            writer = PythonWriter(pos, number, const, cells)
+            body.extend(writer.write())
+            whole_only = whole_only and writer.whole_only
         if not body:
             body.append("pass  # no positions")
         checks.append(
@@ -293,6 +324,7 @@ def module_text(spec: ir.Spec) -> str:
         texts=[lit(s.key) for s in slots if s.section == "texts"],
         text_cells=any(not c.type.numeric for c in spec.cells.values()),
         required=required_items(spec, cells),
+        whole_only=whole_only,
     )
 
 

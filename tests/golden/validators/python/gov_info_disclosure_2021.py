@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import json
 import operator
 import re
@@ -1406,36 +1407,36 @@ _P53 = ('processing_fee_reported', 'warning', None, (), 'other_matters', None, '
 # check total.requests.outcome_total
 def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v[171]  # requests.outcome_total.natural
-    x1 = v[24]  # requests.disclosed.natural
-    x2 = v[31]  # requests.partly_disclosed.natural
-    x3 = v[38]  # requests.state_secret.natural
-    x4 = v[45]  # requests.prohibited_by_law.natural
-    x5 = v[52]  # requests.three_safeties.natural
-    x6 = v[59]  # requests.third_party.natural
-    x7 = v[66]  # requests.internal_affairs.natural
-    x8 = v[73]  # requests.process_information.natural
-    x9 = v[80]  # requests.enforcement_files.natural
-    x10 = v[87]  # requests.inquiry_matters.natural
-    x11 = v[94]  # requests.not_held.natural
-    x12 = v[101]  # requests.needs_creation.natural
-    x13 = v[108]  # requests.still_unclear.natural
-    x14 = v[115]  # requests.complaints.natural
-    x15 = v[122]  # requests.repeated.natural
-    x16 = v[129]  # requests.publications.natural
-    x17 = v[136]  # requests.excessive.natural
-    x18 = v[143]  # requests.confirmation.natural
-    x19 = v[150]  # requests.no_correction.natural
-    x20 = v[157]  # requests.fee_unpaid.natural
-    x21 = v[164]  # requests.other_reasons.natural
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[171] if v[171].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+        r0 = (v[24] + v[31] + v[38] + v[45] + v[52] + v[59] + v[66] + v[73] + v[80] + v[87] + v[94] + v[101] + v[108] + v[115] + v[122] + v[129] + v[136] + v[143] + v[150] + v[157] + v[164])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[171]  # requests.outcome_total.natural
+        x1 = v[24]  # requests.disclosed.natural
+        x2 = v[31]  # requests.partly_disclosed.natural
+        x3 = v[38]  # requests.state_secret.natural
+        x4 = v[45]  # requests.prohibited_by_law.natural
+        x5 = v[52]  # requests.three_safeties.natural
+        x6 = v[59]  # requests.third_party.natural
+        x7 = v[66]  # requests.internal_affairs.natural
+        x8 = v[73]  # requests.process_information.natural
+        x9 = v[80]  # requests.enforcement_files.natural
+        x10 = v[87]  # requests.inquiry_matters.natural
+        x11 = v[94]  # requests.not_held.natural
+        x12 = v[101]  # requests.needs_creation.natural
+        x13 = v[108]  # requests.still_unclear.natural
+        x14 = v[115]  # requests.complaints.natural
+        x15 = v[122]  # requests.repeated.natural
+        x16 = v[129]  # requests.publications.natural
+        x17 = v[136]  # requests.excessive.natural
+        x18 = v[143]  # requests.confirmation.natural
+        x19 = v[150]  # requests.no_correction.natural
+        x20 = v[157]  # requests.fee_unpaid.natural
+        x21 = v[164]  # requests.other_reasons.natural
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21)
         if s == 'unverifiable':
             m = _unverifiable(_P0, xs)
@@ -1448,36 +1449,36 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P0, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P0, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v[172]  # requests.outcome_total.business
-    x1 = v[25]  # requests.disclosed.business
-    x2 = v[32]  # requests.partly_disclosed.business
-    x3 = v[39]  # requests.state_secret.business
-    x4 = v[46]  # requests.prohibited_by_law.business
-    x5 = v[53]  # requests.three_safeties.business
-    x6 = v[60]  # requests.third_party.business
-    x7 = v[67]  # requests.internal_affairs.business
-    x8 = v[74]  # requests.process_information.business
-    x9 = v[81]  # requests.enforcement_files.business
-    x10 = v[88]  # requests.inquiry_matters.business
-    x11 = v[95]  # requests.not_held.business
-    x12 = v[102]  # requests.needs_creation.business
-    x13 = v[109]  # requests.still_unclear.business
-    x14 = v[116]  # requests.complaints.business
-    x15 = v[123]  # requests.repeated.business
-    x16 = v[130]  # requests.publications.business
-    x17 = v[137]  # requests.excessive.business
-    x18 = v[144]  # requests.confirmation.business
-    x19 = v[151]  # requests.no_correction.business
-    x20 = v[158]  # requests.fee_unpaid.business
-    x21 = v[165]  # requests.other_reasons.business
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[172] if v[172].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+        r0 = (v[25] + v[32] + v[39] + v[46] + v[53] + v[60] + v[67] + v[74] + v[81] + v[88] + v[95] + v[102] + v[109] + v[116] + v[123] + v[130] + v[137] + v[144] + v[151] + v[158] + v[165])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[172]  # requests.outcome_total.business
+        x1 = v[25]  # requests.disclosed.business
+        x2 = v[32]  # requests.partly_disclosed.business
+        x3 = v[39]  # requests.state_secret.business
+        x4 = v[46]  # requests.prohibited_by_law.business
+        x5 = v[53]  # requests.three_safeties.business
+        x6 = v[60]  # requests.third_party.business
+        x7 = v[67]  # requests.internal_affairs.business
+        x8 = v[74]  # requests.process_information.business
+        x9 = v[81]  # requests.enforcement_files.business
+        x10 = v[88]  # requests.inquiry_matters.business
+        x11 = v[95]  # requests.not_held.business
+        x12 = v[102]  # requests.needs_creation.business
+        x13 = v[109]  # requests.still_unclear.business
+        x14 = v[116]  # requests.complaints.business
+        x15 = v[123]  # requests.repeated.business
+        x16 = v[130]  # requests.publications.business
+        x17 = v[137]  # requests.excessive.business
+        x18 = v[144]  # requests.confirmation.business
+        x19 = v[151]  # requests.no_correction.business
+        x20 = v[158]  # requests.fee_unpaid.business
+        x21 = v[165]  # requests.other_reasons.business
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21)
         if s == 'unverifiable':
             m = _unverifiable(_P1, xs)
@@ -1490,36 +1491,36 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P1, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P1, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v[173]  # requests.outcome_total.research
-    x1 = v[26]  # requests.disclosed.research
-    x2 = v[33]  # requests.partly_disclosed.research
-    x3 = v[40]  # requests.state_secret.research
-    x4 = v[47]  # requests.prohibited_by_law.research
-    x5 = v[54]  # requests.three_safeties.research
-    x6 = v[61]  # requests.third_party.research
-    x7 = v[68]  # requests.internal_affairs.research
-    x8 = v[75]  # requests.process_information.research
-    x9 = v[82]  # requests.enforcement_files.research
-    x10 = v[89]  # requests.inquiry_matters.research
-    x11 = v[96]  # requests.not_held.research
-    x12 = v[103]  # requests.needs_creation.research
-    x13 = v[110]  # requests.still_unclear.research
-    x14 = v[117]  # requests.complaints.research
-    x15 = v[124]  # requests.repeated.research
-    x16 = v[131]  # requests.publications.research
-    x17 = v[138]  # requests.excessive.research
-    x18 = v[145]  # requests.confirmation.research
-    x19 = v[152]  # requests.no_correction.research
-    x20 = v[159]  # requests.fee_unpaid.research
-    x21 = v[166]  # requests.other_reasons.research
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[173] if v[173].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+        r0 = (v[26] + v[33] + v[40] + v[47] + v[54] + v[61] + v[68] + v[75] + v[82] + v[89] + v[96] + v[103] + v[110] + v[117] + v[124] + v[131] + v[138] + v[145] + v[152] + v[159] + v[166])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[173]  # requests.outcome_total.research
+        x1 = v[26]  # requests.disclosed.research
+        x2 = v[33]  # requests.partly_disclosed.research
+        x3 = v[40]  # requests.state_secret.research
+        x4 = v[47]  # requests.prohibited_by_law.research
+        x5 = v[54]  # requests.three_safeties.research
+        x6 = v[61]  # requests.third_party.research
+        x7 = v[68]  # requests.internal_affairs.research
+        x8 = v[75]  # requests.process_information.research
+        x9 = v[82]  # requests.enforcement_files.research
+        x10 = v[89]  # requests.inquiry_matters.research
+        x11 = v[96]  # requests.not_held.research
+        x12 = v[103]  # requests.needs_creation.research
+        x13 = v[110]  # requests.still_unclear.research
+        x14 = v[117]  # requests.complaints.research
+        x15 = v[124]  # requests.repeated.research
+        x16 = v[131]  # requests.publications.research
+        x17 = v[138]  # requests.excessive.research
+        x18 = v[145]  # requests.confirmation.research
+        x19 = v[152]  # requests.no_correction.research
+        x20 = v[159]  # requests.fee_unpaid.research
+        x21 = v[166]  # requests.other_reasons.research
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21)
         if s == 'unverifiable':
             m = _unverifiable(_P2, xs)
@@ -1532,36 +1533,36 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P2, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P2, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v[174]  # requests.outcome_total.ngo
-    x1 = v[27]  # requests.disclosed.ngo
-    x2 = v[34]  # requests.partly_disclosed.ngo
-    x3 = v[41]  # requests.state_secret.ngo
-    x4 = v[48]  # requests.prohibited_by_law.ngo
-    x5 = v[55]  # requests.three_safeties.ngo
-    x6 = v[62]  # requests.third_party.ngo
-    x7 = v[69]  # requests.internal_affairs.ngo
-    x8 = v[76]  # requests.process_information.ngo
-    x9 = v[83]  # requests.enforcement_files.ngo
-    x10 = v[90]  # requests.inquiry_matters.ngo
-    x11 = v[97]  # requests.not_held.ngo
-    x12 = v[104]  # requests.needs_creation.ngo
-    x13 = v[111]  # requests.still_unclear.ngo
-    x14 = v[118]  # requests.complaints.ngo
-    x15 = v[125]  # requests.repeated.ngo
-    x16 = v[132]  # requests.publications.ngo
-    x17 = v[139]  # requests.excessive.ngo
-    x18 = v[146]  # requests.confirmation.ngo
-    x19 = v[153]  # requests.no_correction.ngo
-    x20 = v[160]  # requests.fee_unpaid.ngo
-    x21 = v[167]  # requests.other_reasons.ngo
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[174] if v[174].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+        r0 = (v[27] + v[34] + v[41] + v[48] + v[55] + v[62] + v[69] + v[76] + v[83] + v[90] + v[97] + v[104] + v[111] + v[118] + v[125] + v[132] + v[139] + v[146] + v[153] + v[160] + v[167])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[174]  # requests.outcome_total.ngo
+        x1 = v[27]  # requests.disclosed.ngo
+        x2 = v[34]  # requests.partly_disclosed.ngo
+        x3 = v[41]  # requests.state_secret.ngo
+        x4 = v[48]  # requests.prohibited_by_law.ngo
+        x5 = v[55]  # requests.three_safeties.ngo
+        x6 = v[62]  # requests.third_party.ngo
+        x7 = v[69]  # requests.internal_affairs.ngo
+        x8 = v[76]  # requests.process_information.ngo
+        x9 = v[83]  # requests.enforcement_files.ngo
+        x10 = v[90]  # requests.inquiry_matters.ngo
+        x11 = v[97]  # requests.not_held.ngo
+        x12 = v[104]  # requests.needs_creation.ngo
+        x13 = v[111]  # requests.still_unclear.ngo
+        x14 = v[118]  # requests.complaints.ngo
+        x15 = v[125]  # requests.repeated.ngo
+        x16 = v[132]  # requests.publications.ngo
+        x17 = v[139]  # requests.excessive.ngo
+        x18 = v[146]  # requests.confirmation.ngo
+        x19 = v[153]  # requests.no_correction.ngo
+        x20 = v[160]  # requests.fee_unpaid.ngo
+        x21 = v[167]  # requests.other_reasons.ngo
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21)
         if s == 'unverifiable':
             m = _unverifiable(_P3, xs)
@@ -1574,36 +1575,36 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P3, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P3, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v[175]  # requests.outcome_total.law_firm
-    x1 = v[28]  # requests.disclosed.law_firm
-    x2 = v[35]  # requests.partly_disclosed.law_firm
-    x3 = v[42]  # requests.state_secret.law_firm
-    x4 = v[49]  # requests.prohibited_by_law.law_firm
-    x5 = v[56]  # requests.three_safeties.law_firm
-    x6 = v[63]  # requests.third_party.law_firm
-    x7 = v[70]  # requests.internal_affairs.law_firm
-    x8 = v[77]  # requests.process_information.law_firm
-    x9 = v[84]  # requests.enforcement_files.law_firm
-    x10 = v[91]  # requests.inquiry_matters.law_firm
-    x11 = v[98]  # requests.not_held.law_firm
-    x12 = v[105]  # requests.needs_creation.law_firm
-    x13 = v[112]  # requests.still_unclear.law_firm
-    x14 = v[119]  # requests.complaints.law_firm
-    x15 = v[126]  # requests.repeated.law_firm
-    x16 = v[133]  # requests.publications.law_firm
-    x17 = v[140]  # requests.excessive.law_firm
-    x18 = v[147]  # requests.confirmation.law_firm
-    x19 = v[154]  # requests.no_correction.law_firm
-    x20 = v[161]  # requests.fee_unpaid.law_firm
-    x21 = v[168]  # requests.other_reasons.law_firm
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[175] if v[175].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+        r0 = (v[28] + v[35] + v[42] + v[49] + v[56] + v[63] + v[70] + v[77] + v[84] + v[91] + v[98] + v[105] + v[112] + v[119] + v[126] + v[133] + v[140] + v[147] + v[154] + v[161] + v[168])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[175]  # requests.outcome_total.law_firm
+        x1 = v[28]  # requests.disclosed.law_firm
+        x2 = v[35]  # requests.partly_disclosed.law_firm
+        x3 = v[42]  # requests.state_secret.law_firm
+        x4 = v[49]  # requests.prohibited_by_law.law_firm
+        x5 = v[56]  # requests.three_safeties.law_firm
+        x6 = v[63]  # requests.third_party.law_firm
+        x7 = v[70]  # requests.internal_affairs.law_firm
+        x8 = v[77]  # requests.process_information.law_firm
+        x9 = v[84]  # requests.enforcement_files.law_firm
+        x10 = v[91]  # requests.inquiry_matters.law_firm
+        x11 = v[98]  # requests.not_held.law_firm
+        x12 = v[105]  # requests.needs_creation.law_firm
+        x13 = v[112]  # requests.still_unclear.law_firm
+        x14 = v[119]  # requests.complaints.law_firm
+        x15 = v[126]  # requests.repeated.law_firm
+        x16 = v[133]  # requests.publications.law_firm
+        x17 = v[140]  # requests.excessive.law_firm
+        x18 = v[147]  # requests.confirmation.law_firm
+        x19 = v[154]  # requests.no_correction.law_firm
+        x20 = v[161]  # requests.fee_unpaid.law_firm
+        x21 = v[168]  # requests.other_reasons.law_firm
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21)
         if s == 'unverifiable':
             m = _unverifiable(_P4, xs)
@@ -1616,36 +1617,36 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P4, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P4, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v[176]  # requests.outcome_total.other
-    x1 = v[29]  # requests.disclosed.other
-    x2 = v[36]  # requests.partly_disclosed.other
-    x3 = v[43]  # requests.state_secret.other
-    x4 = v[50]  # requests.prohibited_by_law.other
-    x5 = v[57]  # requests.three_safeties.other
-    x6 = v[64]  # requests.third_party.other
-    x7 = v[71]  # requests.internal_affairs.other
-    x8 = v[78]  # requests.process_information.other
-    x9 = v[85]  # requests.enforcement_files.other
-    x10 = v[92]  # requests.inquiry_matters.other
-    x11 = v[99]  # requests.not_held.other
-    x12 = v[106]  # requests.needs_creation.other
-    x13 = v[113]  # requests.still_unclear.other
-    x14 = v[120]  # requests.complaints.other
-    x15 = v[127]  # requests.repeated.other
-    x16 = v[134]  # requests.publications.other
-    x17 = v[141]  # requests.excessive.other
-    x18 = v[148]  # requests.confirmation.other
-    x19 = v[155]  # requests.no_correction.other
-    x20 = v[162]  # requests.fee_unpaid.other
-    x21 = v[169]  # requests.other_reasons.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[176] if v[176].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+        r0 = (v[29] + v[36] + v[43] + v[50] + v[57] + v[64] + v[71] + v[78] + v[85] + v[92] + v[99] + v[106] + v[113] + v[120] + v[127] + v[134] + v[141] + v[148] + v[155] + v[162] + v[169])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[176]  # requests.outcome_total.other
+        x1 = v[29]  # requests.disclosed.other
+        x2 = v[36]  # requests.partly_disclosed.other
+        x3 = v[43]  # requests.state_secret.other
+        x4 = v[50]  # requests.prohibited_by_law.other
+        x5 = v[57]  # requests.three_safeties.other
+        x6 = v[64]  # requests.third_party.other
+        x7 = v[71]  # requests.internal_affairs.other
+        x8 = v[78]  # requests.process_information.other
+        x9 = v[85]  # requests.enforcement_files.other
+        x10 = v[92]  # requests.inquiry_matters.other
+        x11 = v[99]  # requests.not_held.other
+        x12 = v[106]  # requests.needs_creation.other
+        x13 = v[113]  # requests.still_unclear.other
+        x14 = v[120]  # requests.complaints.other
+        x15 = v[127]  # requests.repeated.other
+        x16 = v[134]  # requests.publications.other
+        x17 = v[141]  # requests.excessive.other
+        x18 = v[148]  # requests.confirmation.other
+        x19 = v[155]  # requests.no_correction.other
+        x20 = v[162]  # requests.fee_unpaid.other
+        x21 = v[169]  # requests.other_reasons.other
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21)
         if s == 'unverifiable':
             m = _unverifiable(_P5, xs)
@@ -1658,36 +1659,36 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P5, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P5, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v[177]  # requests.outcome_total.total
-    x1 = v[30]  # requests.disclosed.total
-    x2 = v[37]  # requests.partly_disclosed.total
-    x3 = v[44]  # requests.state_secret.total
-    x4 = v[51]  # requests.prohibited_by_law.total
-    x5 = v[58]  # requests.three_safeties.total
-    x6 = v[65]  # requests.third_party.total
-    x7 = v[72]  # requests.internal_affairs.total
-    x8 = v[79]  # requests.process_information.total
-    x9 = v[86]  # requests.enforcement_files.total
-    x10 = v[93]  # requests.inquiry_matters.total
-    x11 = v[100]  # requests.not_held.total
-    x12 = v[107]  # requests.needs_creation.total
-    x13 = v[114]  # requests.still_unclear.total
-    x14 = v[121]  # requests.complaints.total
-    x15 = v[128]  # requests.repeated.total
-    x16 = v[135]  # requests.publications.total
-    x17 = v[142]  # requests.excessive.total
-    x18 = v[149]  # requests.confirmation.total
-    x19 = v[156]  # requests.no_correction.total
-    x20 = v[163]  # requests.fee_unpaid.total
-    x21 = v[170]  # requests.other_reasons.total
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[177] if v[177].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19 + x20 + x21)
+        r0 = (v[30] + v[37] + v[44] + v[51] + v[58] + v[65] + v[72] + v[79] + v[86] + v[93] + v[100] + v[107] + v[114] + v[121] + v[128] + v[135] + v[142] + v[149] + v[156] + v[163] + v[170])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[177]  # requests.outcome_total.total
+        x1 = v[30]  # requests.disclosed.total
+        x2 = v[37]  # requests.partly_disclosed.total
+        x3 = v[44]  # requests.state_secret.total
+        x4 = v[51]  # requests.prohibited_by_law.total
+        x5 = v[58]  # requests.three_safeties.total
+        x6 = v[65]  # requests.third_party.total
+        x7 = v[72]  # requests.internal_affairs.total
+        x8 = v[79]  # requests.process_information.total
+        x9 = v[86]  # requests.enforcement_files.total
+        x10 = v[93]  # requests.inquiry_matters.total
+        x11 = v[100]  # requests.not_held.total
+        x12 = v[107]  # requests.needs_creation.total
+        x13 = v[114]  # requests.still_unclear.total
+        x14 = v[121]  # requests.complaints.total
+        x15 = v[128]  # requests.repeated.total
+        x16 = v[135]  # requests.publications.total
+        x17 = v[142]  # requests.excessive.total
+        x18 = v[149]  # requests.confirmation.total
+        x19 = v[156]  # requests.no_correction.total
+        x20 = v[163]  # requests.fee_unpaid.total
+        x21 = v[170]  # requests.other_reasons.total
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19, x20, x21)
         if s == 'unverifiable':
             m = _unverifiable(_P6, xs)
@@ -1705,21 +1706,21 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
 # check total.requests.total
 def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
     # position received
-    x0 = v[16]  # requests.received.total
-    x1 = v[10]  # requests.received.natural
-    x2 = v[11]  # requests.received.business
-    x3 = v[12]  # requests.received.research
-    x4 = v[13]  # requests.received.ngo
-    x5 = v[14]  # requests.received.law_firm
-    x6 = v[15]  # requests.received.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[16] if v[16].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[10] + v[11] + v[12] + v[13] + v[14] + v[15])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[16]  # requests.received.total
+        x1 = v[10]  # requests.received.natural
+        x2 = v[11]  # requests.received.business
+        x3 = v[12]  # requests.received.research
+        x4 = v[13]  # requests.received.ngo
+        x5 = v[14]  # requests.received.law_firm
+        x6 = v[15]  # requests.received.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P7, xs)
@@ -1732,21 +1733,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P7, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P7, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position carried_in
-    x0 = v[23]  # requests.carried_in.total
-    x1 = v[17]  # requests.carried_in.natural
-    x2 = v[18]  # requests.carried_in.business
-    x3 = v[19]  # requests.carried_in.research
-    x4 = v[20]  # requests.carried_in.ngo
-    x5 = v[21]  # requests.carried_in.law_firm
-    x6 = v[22]  # requests.carried_in.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[23] if v[23].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[17] + v[18] + v[19] + v[20] + v[21] + v[22])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[23]  # requests.carried_in.total
+        x1 = v[17]  # requests.carried_in.natural
+        x2 = v[18]  # requests.carried_in.business
+        x3 = v[19]  # requests.carried_in.research
+        x4 = v[20]  # requests.carried_in.ngo
+        x5 = v[21]  # requests.carried_in.law_firm
+        x6 = v[22]  # requests.carried_in.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P8, xs)
@@ -1759,21 +1760,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P8, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P8, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position disclosed
-    x0 = v[30]  # requests.disclosed.total
-    x1 = v[24]  # requests.disclosed.natural
-    x2 = v[25]  # requests.disclosed.business
-    x3 = v[26]  # requests.disclosed.research
-    x4 = v[27]  # requests.disclosed.ngo
-    x5 = v[28]  # requests.disclosed.law_firm
-    x6 = v[29]  # requests.disclosed.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[30] if v[30].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[24] + v[25] + v[26] + v[27] + v[28] + v[29])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[30]  # requests.disclosed.total
+        x1 = v[24]  # requests.disclosed.natural
+        x2 = v[25]  # requests.disclosed.business
+        x3 = v[26]  # requests.disclosed.research
+        x4 = v[27]  # requests.disclosed.ngo
+        x5 = v[28]  # requests.disclosed.law_firm
+        x6 = v[29]  # requests.disclosed.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P9, xs)
@@ -1786,21 +1787,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P9, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P9, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position partly_disclosed
-    x0 = v[37]  # requests.partly_disclosed.total
-    x1 = v[31]  # requests.partly_disclosed.natural
-    x2 = v[32]  # requests.partly_disclosed.business
-    x3 = v[33]  # requests.partly_disclosed.research
-    x4 = v[34]  # requests.partly_disclosed.ngo
-    x5 = v[35]  # requests.partly_disclosed.law_firm
-    x6 = v[36]  # requests.partly_disclosed.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[37] if v[37].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[31] + v[32] + v[33] + v[34] + v[35] + v[36])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[37]  # requests.partly_disclosed.total
+        x1 = v[31]  # requests.partly_disclosed.natural
+        x2 = v[32]  # requests.partly_disclosed.business
+        x3 = v[33]  # requests.partly_disclosed.research
+        x4 = v[34]  # requests.partly_disclosed.ngo
+        x5 = v[35]  # requests.partly_disclosed.law_firm
+        x6 = v[36]  # requests.partly_disclosed.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P10, xs)
@@ -1813,21 +1814,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P10, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P10, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position state_secret
-    x0 = v[44]  # requests.state_secret.total
-    x1 = v[38]  # requests.state_secret.natural
-    x2 = v[39]  # requests.state_secret.business
-    x3 = v[40]  # requests.state_secret.research
-    x4 = v[41]  # requests.state_secret.ngo
-    x5 = v[42]  # requests.state_secret.law_firm
-    x6 = v[43]  # requests.state_secret.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[44] if v[44].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[38] + v[39] + v[40] + v[41] + v[42] + v[43])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[44]  # requests.state_secret.total
+        x1 = v[38]  # requests.state_secret.natural
+        x2 = v[39]  # requests.state_secret.business
+        x3 = v[40]  # requests.state_secret.research
+        x4 = v[41]  # requests.state_secret.ngo
+        x5 = v[42]  # requests.state_secret.law_firm
+        x6 = v[43]  # requests.state_secret.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P11, xs)
@@ -1840,21 +1841,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P11, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P11, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position prohibited_by_law
-    x0 = v[51]  # requests.prohibited_by_law.total
-    x1 = v[45]  # requests.prohibited_by_law.natural
-    x2 = v[46]  # requests.prohibited_by_law.business
-    x3 = v[47]  # requests.prohibited_by_law.research
-    x4 = v[48]  # requests.prohibited_by_law.ngo
-    x5 = v[49]  # requests.prohibited_by_law.law_firm
-    x6 = v[50]  # requests.prohibited_by_law.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[51] if v[51].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[45] + v[46] + v[47] + v[48] + v[49] + v[50])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[51]  # requests.prohibited_by_law.total
+        x1 = v[45]  # requests.prohibited_by_law.natural
+        x2 = v[46]  # requests.prohibited_by_law.business
+        x3 = v[47]  # requests.prohibited_by_law.research
+        x4 = v[48]  # requests.prohibited_by_law.ngo
+        x5 = v[49]  # requests.prohibited_by_law.law_firm
+        x6 = v[50]  # requests.prohibited_by_law.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P12, xs)
@@ -1867,21 +1868,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P12, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P12, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position three_safeties
-    x0 = v[58]  # requests.three_safeties.total
-    x1 = v[52]  # requests.three_safeties.natural
-    x2 = v[53]  # requests.three_safeties.business
-    x3 = v[54]  # requests.three_safeties.research
-    x4 = v[55]  # requests.three_safeties.ngo
-    x5 = v[56]  # requests.three_safeties.law_firm
-    x6 = v[57]  # requests.three_safeties.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[58] if v[58].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[52] + v[53] + v[54] + v[55] + v[56] + v[57])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[58]  # requests.three_safeties.total
+        x1 = v[52]  # requests.three_safeties.natural
+        x2 = v[53]  # requests.three_safeties.business
+        x3 = v[54]  # requests.three_safeties.research
+        x4 = v[55]  # requests.three_safeties.ngo
+        x5 = v[56]  # requests.three_safeties.law_firm
+        x6 = v[57]  # requests.three_safeties.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P13, xs)
@@ -1894,21 +1895,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P13, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P13, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position third_party
-    x0 = v[65]  # requests.third_party.total
-    x1 = v[59]  # requests.third_party.natural
-    x2 = v[60]  # requests.third_party.business
-    x3 = v[61]  # requests.third_party.research
-    x4 = v[62]  # requests.third_party.ngo
-    x5 = v[63]  # requests.third_party.law_firm
-    x6 = v[64]  # requests.third_party.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[65] if v[65].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[59] + v[60] + v[61] + v[62] + v[63] + v[64])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[65]  # requests.third_party.total
+        x1 = v[59]  # requests.third_party.natural
+        x2 = v[60]  # requests.third_party.business
+        x3 = v[61]  # requests.third_party.research
+        x4 = v[62]  # requests.third_party.ngo
+        x5 = v[63]  # requests.third_party.law_firm
+        x6 = v[64]  # requests.third_party.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P14, xs)
@@ -1921,21 +1922,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P14, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P14, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position internal_affairs
-    x0 = v[72]  # requests.internal_affairs.total
-    x1 = v[66]  # requests.internal_affairs.natural
-    x2 = v[67]  # requests.internal_affairs.business
-    x3 = v[68]  # requests.internal_affairs.research
-    x4 = v[69]  # requests.internal_affairs.ngo
-    x5 = v[70]  # requests.internal_affairs.law_firm
-    x6 = v[71]  # requests.internal_affairs.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[72] if v[72].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[66] + v[67] + v[68] + v[69] + v[70] + v[71])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[72]  # requests.internal_affairs.total
+        x1 = v[66]  # requests.internal_affairs.natural
+        x2 = v[67]  # requests.internal_affairs.business
+        x3 = v[68]  # requests.internal_affairs.research
+        x4 = v[69]  # requests.internal_affairs.ngo
+        x5 = v[70]  # requests.internal_affairs.law_firm
+        x6 = v[71]  # requests.internal_affairs.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P15, xs)
@@ -1948,21 +1949,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P15, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P15, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position process_information
-    x0 = v[79]  # requests.process_information.total
-    x1 = v[73]  # requests.process_information.natural
-    x2 = v[74]  # requests.process_information.business
-    x3 = v[75]  # requests.process_information.research
-    x4 = v[76]  # requests.process_information.ngo
-    x5 = v[77]  # requests.process_information.law_firm
-    x6 = v[78]  # requests.process_information.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[79] if v[79].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[73] + v[74] + v[75] + v[76] + v[77] + v[78])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[79]  # requests.process_information.total
+        x1 = v[73]  # requests.process_information.natural
+        x2 = v[74]  # requests.process_information.business
+        x3 = v[75]  # requests.process_information.research
+        x4 = v[76]  # requests.process_information.ngo
+        x5 = v[77]  # requests.process_information.law_firm
+        x6 = v[78]  # requests.process_information.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P16, xs)
@@ -1975,21 +1976,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P16, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P16, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position enforcement_files
-    x0 = v[86]  # requests.enforcement_files.total
-    x1 = v[80]  # requests.enforcement_files.natural
-    x2 = v[81]  # requests.enforcement_files.business
-    x3 = v[82]  # requests.enforcement_files.research
-    x4 = v[83]  # requests.enforcement_files.ngo
-    x5 = v[84]  # requests.enforcement_files.law_firm
-    x6 = v[85]  # requests.enforcement_files.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[86] if v[86].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[80] + v[81] + v[82] + v[83] + v[84] + v[85])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[86]  # requests.enforcement_files.total
+        x1 = v[80]  # requests.enforcement_files.natural
+        x2 = v[81]  # requests.enforcement_files.business
+        x3 = v[82]  # requests.enforcement_files.research
+        x4 = v[83]  # requests.enforcement_files.ngo
+        x5 = v[84]  # requests.enforcement_files.law_firm
+        x6 = v[85]  # requests.enforcement_files.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P17, xs)
@@ -2002,21 +2003,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P17, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P17, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position inquiry_matters
-    x0 = v[93]  # requests.inquiry_matters.total
-    x1 = v[87]  # requests.inquiry_matters.natural
-    x2 = v[88]  # requests.inquiry_matters.business
-    x3 = v[89]  # requests.inquiry_matters.research
-    x4 = v[90]  # requests.inquiry_matters.ngo
-    x5 = v[91]  # requests.inquiry_matters.law_firm
-    x6 = v[92]  # requests.inquiry_matters.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[93] if v[93].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[87] + v[88] + v[89] + v[90] + v[91] + v[92])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[93]  # requests.inquiry_matters.total
+        x1 = v[87]  # requests.inquiry_matters.natural
+        x2 = v[88]  # requests.inquiry_matters.business
+        x3 = v[89]  # requests.inquiry_matters.research
+        x4 = v[90]  # requests.inquiry_matters.ngo
+        x5 = v[91]  # requests.inquiry_matters.law_firm
+        x6 = v[92]  # requests.inquiry_matters.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P18, xs)
@@ -2029,21 +2030,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P18, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P18, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position not_held
-    x0 = v[100]  # requests.not_held.total
-    x1 = v[94]  # requests.not_held.natural
-    x2 = v[95]  # requests.not_held.business
-    x3 = v[96]  # requests.not_held.research
-    x4 = v[97]  # requests.not_held.ngo
-    x5 = v[98]  # requests.not_held.law_firm
-    x6 = v[99]  # requests.not_held.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[100] if v[100].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[94] + v[95] + v[96] + v[97] + v[98] + v[99])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[100]  # requests.not_held.total
+        x1 = v[94]  # requests.not_held.natural
+        x2 = v[95]  # requests.not_held.business
+        x3 = v[96]  # requests.not_held.research
+        x4 = v[97]  # requests.not_held.ngo
+        x5 = v[98]  # requests.not_held.law_firm
+        x6 = v[99]  # requests.not_held.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P19, xs)
@@ -2056,21 +2057,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P19, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P19, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position needs_creation
-    x0 = v[107]  # requests.needs_creation.total
-    x1 = v[101]  # requests.needs_creation.natural
-    x2 = v[102]  # requests.needs_creation.business
-    x3 = v[103]  # requests.needs_creation.research
-    x4 = v[104]  # requests.needs_creation.ngo
-    x5 = v[105]  # requests.needs_creation.law_firm
-    x6 = v[106]  # requests.needs_creation.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[107] if v[107].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[101] + v[102] + v[103] + v[104] + v[105] + v[106])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[107]  # requests.needs_creation.total
+        x1 = v[101]  # requests.needs_creation.natural
+        x2 = v[102]  # requests.needs_creation.business
+        x3 = v[103]  # requests.needs_creation.research
+        x4 = v[104]  # requests.needs_creation.ngo
+        x5 = v[105]  # requests.needs_creation.law_firm
+        x6 = v[106]  # requests.needs_creation.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P20, xs)
@@ -2083,21 +2084,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P20, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P20, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position still_unclear
-    x0 = v[114]  # requests.still_unclear.total
-    x1 = v[108]  # requests.still_unclear.natural
-    x2 = v[109]  # requests.still_unclear.business
-    x3 = v[110]  # requests.still_unclear.research
-    x4 = v[111]  # requests.still_unclear.ngo
-    x5 = v[112]  # requests.still_unclear.law_firm
-    x6 = v[113]  # requests.still_unclear.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[114] if v[114].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[108] + v[109] + v[110] + v[111] + v[112] + v[113])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[114]  # requests.still_unclear.total
+        x1 = v[108]  # requests.still_unclear.natural
+        x2 = v[109]  # requests.still_unclear.business
+        x3 = v[110]  # requests.still_unclear.research
+        x4 = v[111]  # requests.still_unclear.ngo
+        x5 = v[112]  # requests.still_unclear.law_firm
+        x6 = v[113]  # requests.still_unclear.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P21, xs)
@@ -2110,21 +2111,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P21, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P21, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position complaints
-    x0 = v[121]  # requests.complaints.total
-    x1 = v[115]  # requests.complaints.natural
-    x2 = v[116]  # requests.complaints.business
-    x3 = v[117]  # requests.complaints.research
-    x4 = v[118]  # requests.complaints.ngo
-    x5 = v[119]  # requests.complaints.law_firm
-    x6 = v[120]  # requests.complaints.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[121] if v[121].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[115] + v[116] + v[117] + v[118] + v[119] + v[120])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[121]  # requests.complaints.total
+        x1 = v[115]  # requests.complaints.natural
+        x2 = v[116]  # requests.complaints.business
+        x3 = v[117]  # requests.complaints.research
+        x4 = v[118]  # requests.complaints.ngo
+        x5 = v[119]  # requests.complaints.law_firm
+        x6 = v[120]  # requests.complaints.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P22, xs)
@@ -2137,21 +2138,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P22, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P22, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position repeated
-    x0 = v[128]  # requests.repeated.total
-    x1 = v[122]  # requests.repeated.natural
-    x2 = v[123]  # requests.repeated.business
-    x3 = v[124]  # requests.repeated.research
-    x4 = v[125]  # requests.repeated.ngo
-    x5 = v[126]  # requests.repeated.law_firm
-    x6 = v[127]  # requests.repeated.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[128] if v[128].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[122] + v[123] + v[124] + v[125] + v[126] + v[127])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[128]  # requests.repeated.total
+        x1 = v[122]  # requests.repeated.natural
+        x2 = v[123]  # requests.repeated.business
+        x3 = v[124]  # requests.repeated.research
+        x4 = v[125]  # requests.repeated.ngo
+        x5 = v[126]  # requests.repeated.law_firm
+        x6 = v[127]  # requests.repeated.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P23, xs)
@@ -2164,21 +2165,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P23, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P23, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position publications
-    x0 = v[135]  # requests.publications.total
-    x1 = v[129]  # requests.publications.natural
-    x2 = v[130]  # requests.publications.business
-    x3 = v[131]  # requests.publications.research
-    x4 = v[132]  # requests.publications.ngo
-    x5 = v[133]  # requests.publications.law_firm
-    x6 = v[134]  # requests.publications.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[135] if v[135].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[129] + v[130] + v[131] + v[132] + v[133] + v[134])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[135]  # requests.publications.total
+        x1 = v[129]  # requests.publications.natural
+        x2 = v[130]  # requests.publications.business
+        x3 = v[131]  # requests.publications.research
+        x4 = v[132]  # requests.publications.ngo
+        x5 = v[133]  # requests.publications.law_firm
+        x6 = v[134]  # requests.publications.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P24, xs)
@@ -2191,21 +2192,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P24, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P24, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position excessive
-    x0 = v[142]  # requests.excessive.total
-    x1 = v[136]  # requests.excessive.natural
-    x2 = v[137]  # requests.excessive.business
-    x3 = v[138]  # requests.excessive.research
-    x4 = v[139]  # requests.excessive.ngo
-    x5 = v[140]  # requests.excessive.law_firm
-    x6 = v[141]  # requests.excessive.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[142] if v[142].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[136] + v[137] + v[138] + v[139] + v[140] + v[141])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[142]  # requests.excessive.total
+        x1 = v[136]  # requests.excessive.natural
+        x2 = v[137]  # requests.excessive.business
+        x3 = v[138]  # requests.excessive.research
+        x4 = v[139]  # requests.excessive.ngo
+        x5 = v[140]  # requests.excessive.law_firm
+        x6 = v[141]  # requests.excessive.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P25, xs)
@@ -2218,21 +2219,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P25, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P25, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position confirmation
-    x0 = v[149]  # requests.confirmation.total
-    x1 = v[143]  # requests.confirmation.natural
-    x2 = v[144]  # requests.confirmation.business
-    x3 = v[145]  # requests.confirmation.research
-    x4 = v[146]  # requests.confirmation.ngo
-    x5 = v[147]  # requests.confirmation.law_firm
-    x6 = v[148]  # requests.confirmation.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[149] if v[149].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[143] + v[144] + v[145] + v[146] + v[147] + v[148])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[149]  # requests.confirmation.total
+        x1 = v[143]  # requests.confirmation.natural
+        x2 = v[144]  # requests.confirmation.business
+        x3 = v[145]  # requests.confirmation.research
+        x4 = v[146]  # requests.confirmation.ngo
+        x5 = v[147]  # requests.confirmation.law_firm
+        x6 = v[148]  # requests.confirmation.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P26, xs)
@@ -2245,21 +2246,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P26, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P26, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position no_correction
-    x0 = v[156]  # requests.no_correction.total
-    x1 = v[150]  # requests.no_correction.natural
-    x2 = v[151]  # requests.no_correction.business
-    x3 = v[152]  # requests.no_correction.research
-    x4 = v[153]  # requests.no_correction.ngo
-    x5 = v[154]  # requests.no_correction.law_firm
-    x6 = v[155]  # requests.no_correction.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[156] if v[156].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[150] + v[151] + v[152] + v[153] + v[154] + v[155])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[156]  # requests.no_correction.total
+        x1 = v[150]  # requests.no_correction.natural
+        x2 = v[151]  # requests.no_correction.business
+        x3 = v[152]  # requests.no_correction.research
+        x4 = v[153]  # requests.no_correction.ngo
+        x5 = v[154]  # requests.no_correction.law_firm
+        x6 = v[155]  # requests.no_correction.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P27, xs)
@@ -2272,21 +2273,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P27, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P27, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position fee_unpaid
-    x0 = v[163]  # requests.fee_unpaid.total
-    x1 = v[157]  # requests.fee_unpaid.natural
-    x2 = v[158]  # requests.fee_unpaid.business
-    x3 = v[159]  # requests.fee_unpaid.research
-    x4 = v[160]  # requests.fee_unpaid.ngo
-    x5 = v[161]  # requests.fee_unpaid.law_firm
-    x6 = v[162]  # requests.fee_unpaid.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[163] if v[163].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[157] + v[158] + v[159] + v[160] + v[161] + v[162])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[163]  # requests.fee_unpaid.total
+        x1 = v[157]  # requests.fee_unpaid.natural
+        x2 = v[158]  # requests.fee_unpaid.business
+        x3 = v[159]  # requests.fee_unpaid.research
+        x4 = v[160]  # requests.fee_unpaid.ngo
+        x5 = v[161]  # requests.fee_unpaid.law_firm
+        x6 = v[162]  # requests.fee_unpaid.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P28, xs)
@@ -2299,21 +2300,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P28, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P28, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other_reasons
-    x0 = v[170]  # requests.other_reasons.total
-    x1 = v[164]  # requests.other_reasons.natural
-    x2 = v[165]  # requests.other_reasons.business
-    x3 = v[166]  # requests.other_reasons.research
-    x4 = v[167]  # requests.other_reasons.ngo
-    x5 = v[168]  # requests.other_reasons.law_firm
-    x6 = v[169]  # requests.other_reasons.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[170] if v[170].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[164] + v[165] + v[166] + v[167] + v[168] + v[169])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[170]  # requests.other_reasons.total
+        x1 = v[164]  # requests.other_reasons.natural
+        x2 = v[165]  # requests.other_reasons.business
+        x3 = v[166]  # requests.other_reasons.research
+        x4 = v[167]  # requests.other_reasons.ngo
+        x5 = v[168]  # requests.other_reasons.law_firm
+        x6 = v[169]  # requests.other_reasons.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P29, xs)
@@ -2326,21 +2327,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P29, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P29, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position outcome_total
-    x0 = v[177]  # requests.outcome_total.total
-    x1 = v[171]  # requests.outcome_total.natural
-    x2 = v[172]  # requests.outcome_total.business
-    x3 = v[173]  # requests.outcome_total.research
-    x4 = v[174]  # requests.outcome_total.ngo
-    x5 = v[175]  # requests.outcome_total.law_firm
-    x6 = v[176]  # requests.outcome_total.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[177] if v[177].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[171] + v[172] + v[173] + v[174] + v[175] + v[176])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[177]  # requests.outcome_total.total
+        x1 = v[171]  # requests.outcome_total.natural
+        x2 = v[172]  # requests.outcome_total.business
+        x3 = v[173]  # requests.outcome_total.research
+        x4 = v[174]  # requests.outcome_total.ngo
+        x5 = v[175]  # requests.outcome_total.law_firm
+        x6 = v[176]  # requests.outcome_total.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P30, xs)
@@ -2353,21 +2354,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P30, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P30, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position carried_out
-    x0 = v[184]  # requests.carried_out.total
-    x1 = v[178]  # requests.carried_out.natural
-    x2 = v[179]  # requests.carried_out.business
-    x3 = v[180]  # requests.carried_out.research
-    x4 = v[181]  # requests.carried_out.ngo
-    x5 = v[182]  # requests.carried_out.law_firm
-    x6 = v[183]  # requests.carried_out.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[184] if v[184].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[178] + v[179] + v[180] + v[181] + v[182] + v[183])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[184]  # requests.carried_out.total
+        x1 = v[178]  # requests.carried_out.natural
+        x2 = v[179]  # requests.carried_out.business
+        x3 = v[180]  # requests.carried_out.research
+        x4 = v[181]  # requests.carried_out.ngo
+        x5 = v[182]  # requests.carried_out.law_firm
+        x6 = v[183]  # requests.carried_out.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P31, xs)
@@ -2385,19 +2386,19 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.review_total
 def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[189]  # appeals.review_total
-    x1 = v[185]  # appeals.review_upheld
-    x2 = v[186]  # appeals.review_corrected
-    x3 = v[187]  # appeals.review_other
-    x4 = v[188]  # appeals.review_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[189] if v[189].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4)
+        r0 = (v[185] + v[186] + v[187] + v[188])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[189]  # appeals.review_total
+        x1 = v[185]  # appeals.review_upheld
+        x2 = v[186]  # appeals.review_corrected
+        x3 = v[187]  # appeals.review_other
+        x4 = v[188]  # appeals.review_pending
         xs = (x0, x1, x2, x3, x4)
         if s == 'unverifiable':
             m = _unverifiable(_P32, xs)
@@ -2414,19 +2415,19 @@ def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.direct_total
 def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[194]  # appeals.direct_total
-    x1 = v[190]  # appeals.direct_upheld
-    x2 = v[191]  # appeals.direct_corrected
-    x3 = v[192]  # appeals.direct_other
-    x4 = v[193]  # appeals.direct_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[194] if v[194].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4)
+        r0 = (v[190] + v[191] + v[192] + v[193])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[194]  # appeals.direct_total
+        x1 = v[190]  # appeals.direct_upheld
+        x2 = v[191]  # appeals.direct_corrected
+        x3 = v[192]  # appeals.direct_other
+        x4 = v[193]  # appeals.direct_pending
         xs = (x0, x1, x2, x3, x4)
         if s == 'unverifiable':
             m = _unverifiable(_P33, xs)
@@ -2443,19 +2444,19 @@ def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.after_review_total
 def _check_4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[199]  # appeals.after_review_total
-    x1 = v[195]  # appeals.after_review_upheld
-    x2 = v[196]  # appeals.after_review_corrected
-    x3 = v[197]  # appeals.after_review_other
-    x4 = v[198]  # appeals.after_review_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[199] if v[199].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4)
+        r0 = (v[195] + v[196] + v[197] + v[198])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[199]  # appeals.after_review_total
+        x1 = v[195]  # appeals.after_review_upheld
+        x2 = v[196]  # appeals.after_review_corrected
+        x3 = v[197]  # appeals.after_review_other
+        x4 = v[198]  # appeals.after_review_pending
         xs = (x0, x1, x2, x3, x4)
         if s == 'unverifiable':
             m = _unverifiable(_P34, xs)
@@ -2494,18 +2495,18 @@ def _check_5_format_in_force(v, f, t, pv, pf, pt, want, out):
 # check in_force_carry
 def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
     # position rules
-    x0 = v[2]  # regulatory_documents.rules.in_force
     x1 = pv[2] if pv is not None else None  # regulatory_documents.rules.in_force
-    x2 = v[0]  # regulatory_documents.rules.issued
-    x3 = v[1]  # regulatory_documents.rules.repealed
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[2] if v[2].__class__ is int else None
     try:
-        r0 = (x1 + x2 - x3)
+        r0 = (x1 + v[0] - v[1])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[2]  # regulatory_documents.rules.in_force
+        x2 = v[0]  # regulatory_documents.rules.issued
+        x3 = v[1]  # regulatory_documents.rules.repealed
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P36, xs)
@@ -2517,18 +2518,18 @@ def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P36, s, '==', '=', _side('现行有效件数', vl, tl, True), _side('现行有效件数', vl, tl, True), _side('上年现行有效件数 + 本年制发件数 − 本年废止件数', vr, tr, False), _side("last year's 现行有效件数 + 本年制发件数 − 本年废止件数", vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P36, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position normative
-    x0 = v[5]  # regulatory_documents.normative.in_force
     x1 = pv[5] if pv is not None else None  # regulatory_documents.normative.in_force
-    x2 = v[3]  # regulatory_documents.normative.issued
-    x3 = v[4]  # regulatory_documents.normative.repealed
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[5] if v[5].__class__ is int else None
     try:
-        r0 = (x1 + x2 - x3)
+        r0 = (x1 + v[3] - v[4])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[5]  # regulatory_documents.normative.in_force
+        x2 = v[3]  # regulatory_documents.normative.issued
+        x3 = v[4]  # regulatory_documents.normative.repealed
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P37, xs)
@@ -2545,21 +2546,21 @@ def _check_6_in_force_carry(v, f, t, pv, pf, pt, want, out):
 # check balance
 def _check_7_balance(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v[10]  # requests.received.natural
-    x1 = v[17]  # requests.carried_in.natural
-    x2 = v[171]  # requests.outcome_total.natural
-    x3 = v[178]  # requests.carried_out.natural
     try:
-        l0 = (x0 + x1)
+        l0 = (v[10] + v[17])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[171] + v[178])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[10]  # requests.received.natural
+        x1 = v[17]  # requests.carried_in.natural
+        x2 = v[171]  # requests.outcome_total.natural
+        x3 = v[178]  # requests.carried_out.natural
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P38, xs)
@@ -2571,21 +2572,21 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P38, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P38, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v[11]  # requests.received.business
-    x1 = v[18]  # requests.carried_in.business
-    x2 = v[172]  # requests.outcome_total.business
-    x3 = v[179]  # requests.carried_out.business
     try:
-        l0 = (x0 + x1)
+        l0 = (v[11] + v[18])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[172] + v[179])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[11]  # requests.received.business
+        x1 = v[18]  # requests.carried_in.business
+        x2 = v[172]  # requests.outcome_total.business
+        x3 = v[179]  # requests.carried_out.business
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P39, xs)
@@ -2597,21 +2598,21 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P39, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P39, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v[12]  # requests.received.research
-    x1 = v[19]  # requests.carried_in.research
-    x2 = v[173]  # requests.outcome_total.research
-    x3 = v[180]  # requests.carried_out.research
     try:
-        l0 = (x0 + x1)
+        l0 = (v[12] + v[19])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[173] + v[180])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[12]  # requests.received.research
+        x1 = v[19]  # requests.carried_in.research
+        x2 = v[173]  # requests.outcome_total.research
+        x3 = v[180]  # requests.carried_out.research
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P40, xs)
@@ -2623,21 +2624,21 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P40, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P40, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v[13]  # requests.received.ngo
-    x1 = v[20]  # requests.carried_in.ngo
-    x2 = v[174]  # requests.outcome_total.ngo
-    x3 = v[181]  # requests.carried_out.ngo
     try:
-        l0 = (x0 + x1)
+        l0 = (v[13] + v[20])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[174] + v[181])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[13]  # requests.received.ngo
+        x1 = v[20]  # requests.carried_in.ngo
+        x2 = v[174]  # requests.outcome_total.ngo
+        x3 = v[181]  # requests.carried_out.ngo
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P41, xs)
@@ -2649,21 +2650,21 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P41, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P41, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v[14]  # requests.received.law_firm
-    x1 = v[21]  # requests.carried_in.law_firm
-    x2 = v[175]  # requests.outcome_total.law_firm
-    x3 = v[182]  # requests.carried_out.law_firm
     try:
-        l0 = (x0 + x1)
+        l0 = (v[14] + v[21])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[175] + v[182])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[14]  # requests.received.law_firm
+        x1 = v[21]  # requests.carried_in.law_firm
+        x2 = v[175]  # requests.outcome_total.law_firm
+        x3 = v[182]  # requests.carried_out.law_firm
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P42, xs)
@@ -2675,21 +2676,21 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P42, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P42, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v[15]  # requests.received.other
-    x1 = v[22]  # requests.carried_in.other
-    x2 = v[176]  # requests.outcome_total.other
-    x3 = v[183]  # requests.carried_out.other
     try:
-        l0 = (x0 + x1)
+        l0 = (v[15] + v[22])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[176] + v[183])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[15]  # requests.received.other
+        x1 = v[22]  # requests.carried_in.other
+        x2 = v[176]  # requests.outcome_total.other
+        x3 = v[183]  # requests.carried_out.other
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P43, xs)
@@ -2701,21 +2702,21 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P43, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P43, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v[16]  # requests.received.total
-    x1 = v[23]  # requests.carried_in.total
-    x2 = v[177]  # requests.outcome_total.total
-    x3 = v[184]  # requests.carried_out.total
     try:
-        l0 = (x0 + x1)
+        l0 = (v[16] + v[23])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[177] + v[184])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[16]  # requests.received.total
+        x1 = v[23]  # requests.carried_in.total
+        x2 = v[177]  # requests.outcome_total.total
+        x3 = v[184]  # requests.carried_out.total
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P44, xs)
@@ -2732,13 +2733,13 @@ def _check_7_balance(v, f, t, pv, pf, pt, want, out):
 # check carry_over
 def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v[17]  # requests.carried_in.natural
     x1 = pv[178] if pv is not None else None  # requests.carried_out.natural
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[17] if v[17].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[17]  # requests.carried_in.natural
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P45, xs)
@@ -2750,13 +2751,13 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P45, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P45, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v[18]  # requests.carried_in.business
     x1 = pv[179] if pv is not None else None  # requests.carried_out.business
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[18] if v[18].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[18]  # requests.carried_in.business
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P46, xs)
@@ -2768,13 +2769,13 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P46, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P46, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v[19]  # requests.carried_in.research
     x1 = pv[180] if pv is not None else None  # requests.carried_out.research
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[19] if v[19].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[19]  # requests.carried_in.research
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P47, xs)
@@ -2786,13 +2787,13 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P47, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P47, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v[20]  # requests.carried_in.ngo
     x1 = pv[181] if pv is not None else None  # requests.carried_out.ngo
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[20] if v[20].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[20]  # requests.carried_in.ngo
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P48, xs)
@@ -2804,13 +2805,13 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P48, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P48, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v[21]  # requests.carried_in.law_firm
     x1 = pv[182] if pv is not None else None  # requests.carried_out.law_firm
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[21] if v[21].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[21]  # requests.carried_in.law_firm
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P49, xs)
@@ -2822,13 +2823,13 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P49, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P49, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v[22]  # requests.carried_in.other
     x1 = pv[183] if pv is not None else None  # requests.carried_out.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[22] if v[22].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[22]  # requests.carried_in.other
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P50, xs)
@@ -2840,13 +2841,13 @@ def _check_8_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P50, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P50, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v[23]  # requests.carried_in.total
     x1 = pv[184] if pv is not None else None  # requests.carried_out.total
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[23] if v[23].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[23]  # requests.carried_in.total
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P51, xs)
@@ -2927,10 +2928,17 @@ def _complete(report):
     )
 
 
+_WHOLE_ONLY = True  # the checks compute with whole numbers (ints) only: no Decimal context to set
+
+
 def _run(current, last, want):
     v, f, t = _complete(current)
     pv, pf, pt = _complete(last) if last is not None else (None, None, None)
     out = []
+    if _WHOLE_ONLY:
+        for check in _CHECKS:
+            check(v, f, t, pv, pf, pt, want, out)
+        return out
     with decimal.localcontext(_CTX):
         for check in _CHECKS:
             check(v, f, t, pv, pf, pt, want, out)
@@ -3022,9 +3030,46 @@ def validate_many(reports, previous=None, *, only=None, errors="raise"):
             yield exc
 
 
+class _Odd(Exception):
+    """A cell the fast reader of a wide CSV line leaves to the careful one (which says what is wrong, if anything)."""
+
+
+_PLAIN = {"": BLANK, "unknown": UNKNOWN, **{str(n): n for n in range(10000)}}
+"""The commonest texts of a whole-number cell and what gaidsl's reader makes of them: a whole line's counts are
+converted in one pass of ``map`` over this table; a text it lacks (a larger number, a sign, white space …) is read
+by ``_whole``."""
+
+
+def _whole(x, kind):
+    """A count or integer cell of a wide CSV line that ``_PLAIN`` lacks; _Odd if gaidsl's reader would refuse it."""
+    if len(x) <= 15 and x.isdigit() and x.isascii():
+        return int(x)
+    with decimal.localcontext(_READ_CTX):
+        value, problem = _number(x, kind, None)
+    if problem is not None:
+        raise _Odd
+    return value
+
+
+def _plain_amount(decimals):
+    """The plain texts of an amount with at most ``decimals`` places: ``Decimal(text)`` is exactly what gaidsl's
+    reader makes of them (no sign, no exponent, below 10**15)."""
+    places = min(_MAX_PLACES, _MAX_PLACES if decimals is None else decimals)
+    fraction = r"(?:\.[0-9]{1,%d})?" % places if places else ""
+    return re.compile(r"[0-9]{1,15}" + fraction).fullmatch
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_field(x):
+    """A date field's text as _field() reads it, remembered: a file's reports share a few dates."""
+    return _field(x, "date", None, ())
+
+
 class _Columns:
     """Where a wide CSV's header puts each key (gaidsl's bulk layout, the one the SQL target loads): report_id,
-    optionally previous_id, fields.<key>, texts.<key>, and one column per cell key."""
+    optionally previous_id, fields.<key>, texts.<key>, and one column per cell key, in any order; a key without a
+    column is blank. The plan to read a line is made here, once per file: which column feeds which place of the
+    values the checks read (``v[17]``), and how each field and text is read."""
 
     def __init__(self, header):
         at = {name: i for i, name in enumerate(header)}
@@ -3041,13 +3086,25 @@ class _Columns:
         self.fields = [(i, name[7:]) for i, name in enumerate(header) if name.startswith("fields.")]
         self.texts = [(i, name[6:]) for i, name in enumerate(header) if name.startswith("texts.")]
         self.cells = [(i, name) for i, name in enumerate(header) if name in _VALUES]
-        # the bulk path: every cell has its column, in the format's order; whole numbers read in one go, the
-        # others (amounts …) put in their places after
-        self.bulk = [k for _, k in self.cells] == list(_VALUES)
-        whole = [(i, k) for i, k in self.cells if _VALUES[k][0] in ("count", "integer")]
-        self.others = [(place, i, k) for place, (i, k) in enumerate(self.cells) if (i, k) not in whole]
-        take = operator.itemgetter(*(i for i, _ in whole)) if whole else (lambda row: ())
-        self.take_whole = (lambda row: (take(row),)) if len(whole) == 1 else take
+        # a cell without a column reads the empty text appended to the line (at place ``width``)
+        self.padded = not at.keys() >= _VALUES.keys()
+        column = {key: at.get(key, self.width) for key in _VALUES}
+        whole = [(place, key) for place, (key, (kind, _, _)) in enumerate(_VALUES.items()) if kind in ("count", "integer")]
+        self.kinds = [_VALUES[key][0] for _, key in whole]
+        take = operator.itemgetter(*(column[key] for _, key in whole)) if whole else (lambda row: ())
+        self.take = (lambda row: (take(row),)) if len(whole) == 1 else take
+        # the other cells (amounts, and cells that hold no number), put in their places among the whole numbers
+        wholes = {place for place, _ in whole}
+        self.others = [
+            (place, column[key], kind, _plain_amount(decimals) if kind == "amount" else None, decimals)
+            for place, (key, (kind, decimals, _)) in enumerate(_VALUES.items())
+            if place not in wholes
+        ]
+        # fields and texts without a column are blank
+        self.read_fields = [(i, key, _FIELDS[key]) for i, key in self.fields]
+        self.read_texts = [(i, key) for i, key in self.texts]
+        self.blank_fields = dict.fromkeys(_FIELDS.keys() - {key for _, key in self.fields}, BLANK)
+        self.blank_texts = dict.fromkeys(_TEXTS - {key for _, key in self.texts}, BLANK)
 
     @staticmethod
     def _known(name):
@@ -3061,40 +3118,64 @@ class _Columns:
         """A line's report as read() gives it; DataError naming the line if it cannot be read."""
         if len(row) != self.width:
             raise DataError([("GAI701", f"line {line}", f"{len(row)} columns where the header has {self.width}")])
-        data = {
-            "fields": {k: row[i] for i, k in self.fields if row[i]},
-            "texts": {k: row[i] for i, k in self.texts if row[i]},
-        }
-        whole = self.take_whole(row) if self.bulk else ("",)
-        if all(whole):  # no blank: try the bulk path (ASCII digits without leading zeros, below 10**15)
-            digits = "".join(whole)
-            if digits.isdigit() and digits.isascii():
-                try:
-                    values = _json_numbers("[" + ",".join(whole) + "]")  # "007" is not JSON: the careful path reads it
-                except ValueError:
-                    values = None
-                if values is not None and (not values or max(values) < _BOUND) and self._put_others(row, values):
-                    _, fields, texts = _read(data, {})
-                    return values, fields, texts
-        data["values"] = {k: row[i] for i, k in self.cells if row[i]}
-        return read(data)
+        if self.padded:
+            row = [*row, ""]
+        cells = self.take(row)
+        try:
+            try:
+                values = list(map(_PLAIN.__getitem__, cells))
+            except KeyError:
+                values = [_PLAIN[x] if x in _PLAIN else _whole(x, kind) for x, kind in zip(cells, self.kinds)]
+            for place, i, kind, plain, decimals in self.others:
+                values.insert(place, self._other(row[i], kind, plain, decimals))
+            fields = dict(self.blank_fields)
+            for i, key, slot in self.read_fields:
+                x = row[i]
+                fields[key] = self._field(x, slot) if x else BLANK
+            texts = dict(self.blank_texts)
+            for i, key in self.read_texts:
+                x = row[i]
+                texts[key] = (UNKNOWN if x == "unknown" else x if x.strip() else BLANK) if x else BLANK
+        except _Odd:  # the careful reader: every problem of the line, or its value where the fast one gave up
+            data = {
+                "fields": {k: row[i] for i, k in self.fields if row[i]},
+                "texts": {k: row[i] for i, k in self.texts if row[i]},
+                "values": {k: row[i] for i, k in self.cells if row[i]},
+            }
+            return read(data)
+        return values, fields, texts
 
-    def _put_others(self, row, values):
-        """Insert the amounts (and other non-whole cells) into the whole numbers' list at their places; False when
-        one of them is not plainly valid (the careful path then reads the line and says what)."""
-        for place, i, key in self.others:
-            x = row[i]
-            kind, decimals, _ = _VALUES[key]
-            if kind not in _NUMERIC:
-                if x:
-                    return False
-                values.insert(place, BLANK)
-                continue
+    @staticmethod
+    def _other(x, kind, plain, decimals):
+        if not x:
+            return BLANK
+        if plain is not None and plain(x):
+            return D(x)
+        if kind not in _NUMERIC:
+            raise _Odd
+        with decimal.localcontext(_READ_CTX):
             value, problem = _number(x, kind, decimals)
-            if problem is not None:
-                return False
-            values.insert(place, value)
-        return True
+        if problem is not None:
+            raise _Odd
+        return value
+
+    @staticmethod
+    def _field(x, slot):
+        kind = slot[0]
+        if kind == "text":
+            return UNKNOWN if x == "unknown" else x if x.strip() else BLANK
+        if kind in ("count", "integer") and x in _PLAIN:
+            return _PLAIN[x]
+        if kind in _NUMERIC:
+            with decimal.localcontext(_READ_CTX):
+                value, problem = _number(x, kind, slot[1])
+        elif kind == "date":
+            value, problem = _date_field(x)
+        else:  # a choice
+            value, problem = _field(x, *slot)
+        if problem is not None:
+            raise _Odd
+        return value
 
 
 def validate_csv(source, *, only=None, errors="raise", required=False):
@@ -3125,12 +3206,13 @@ def validate_csv(source, *, only=None, errors="raise", required=False):
                 rows = list(rows)
                 named = {row[columns.previous] for _, row in rows if len(row) == columns.width}
                 earlier = {row[columns.id]: (row, line) for line, row in rows if row and row[columns.id] in named}
+        read_line, at_id, at_previous, width = columns.read, columns.id, columns.previous, columns.width
         for line, row in rows:
-            report_id = row[columns.id] if len(row) > columns.id else ""
+            report_id = row[at_id] if len(row) > at_id else ""
             try:
-                current = columns.read(row, line)
+                current = read_line(row, line)
                 last = None
-                if columns.previous is not None and len(row) == columns.width and row[columns.previous]:
+                if at_previous is not None and len(row) == width and row[at_previous]:
                     found = earlier.get(row[columns.previous])
                     if found is None:
                         raise DataError([("GAI703", "previous_id", f"no report {row[columns.previous]!r} in the file")])

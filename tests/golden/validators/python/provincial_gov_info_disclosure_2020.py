@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import json
 import operator
 import re
@@ -1449,34 +1450,34 @@ _P69 = ('province_year', 'warning', None, (), None, None, '本省格式用于202
 # check total.requests.outcome_total
 def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v[172]  # requests.outcome_total.natural
-    x1 = v[39]  # requests.disclosed.natural
-    x2 = v[46]  # requests.partly_disclosed.natural
-    x3 = v[53]  # requests.state_secret.natural
-    x4 = v[60]  # requests.prohibited_by_law.natural
-    x5 = v[67]  # requests.three_safeties.natural
-    x6 = v[74]  # requests.third_party.natural
-    x7 = v[81]  # requests.internal_affairs.natural
-    x8 = v[88]  # requests.process_information.natural
-    x9 = v[95]  # requests.enforcement_files.natural
-    x10 = v[102]  # requests.inquiry_matters.natural
-    x11 = v[109]  # requests.not_held.natural
-    x12 = v[116]  # requests.needs_creation.natural
-    x13 = v[123]  # requests.still_unclear.natural
-    x14 = v[130]  # requests.complaints.natural
-    x15 = v[137]  # requests.repeated.natural
-    x16 = v[144]  # requests.publications.natural
-    x17 = v[151]  # requests.excessive.natural
-    x18 = v[158]  # requests.confirmation.natural
-    x19 = v[165]  # requests.other_handling.natural
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[172] if v[172].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19)
+        r0 = (v[39] + v[46] + v[53] + v[60] + v[67] + v[74] + v[81] + v[88] + v[95] + v[102] + v[109] + v[116] + v[123] + v[130] + v[137] + v[144] + v[151] + v[158] + v[165])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[172]  # requests.outcome_total.natural
+        x1 = v[39]  # requests.disclosed.natural
+        x2 = v[46]  # requests.partly_disclosed.natural
+        x3 = v[53]  # requests.state_secret.natural
+        x4 = v[60]  # requests.prohibited_by_law.natural
+        x5 = v[67]  # requests.three_safeties.natural
+        x6 = v[74]  # requests.third_party.natural
+        x7 = v[81]  # requests.internal_affairs.natural
+        x8 = v[88]  # requests.process_information.natural
+        x9 = v[95]  # requests.enforcement_files.natural
+        x10 = v[102]  # requests.inquiry_matters.natural
+        x11 = v[109]  # requests.not_held.natural
+        x12 = v[116]  # requests.needs_creation.natural
+        x13 = v[123]  # requests.still_unclear.natural
+        x14 = v[130]  # requests.complaints.natural
+        x15 = v[137]  # requests.repeated.natural
+        x16 = v[144]  # requests.publications.natural
+        x17 = v[151]  # requests.excessive.natural
+        x18 = v[158]  # requests.confirmation.natural
+        x19 = v[165]  # requests.other_handling.natural
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19)
         if s == 'unverifiable':
             m = _unverifiable(_P0, xs)
@@ -1489,34 +1490,34 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P0, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P0, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v[173]  # requests.outcome_total.business
-    x1 = v[40]  # requests.disclosed.business
-    x2 = v[47]  # requests.partly_disclosed.business
-    x3 = v[54]  # requests.state_secret.business
-    x4 = v[61]  # requests.prohibited_by_law.business
-    x5 = v[68]  # requests.three_safeties.business
-    x6 = v[75]  # requests.third_party.business
-    x7 = v[82]  # requests.internal_affairs.business
-    x8 = v[89]  # requests.process_information.business
-    x9 = v[96]  # requests.enforcement_files.business
-    x10 = v[103]  # requests.inquiry_matters.business
-    x11 = v[110]  # requests.not_held.business
-    x12 = v[117]  # requests.needs_creation.business
-    x13 = v[124]  # requests.still_unclear.business
-    x14 = v[131]  # requests.complaints.business
-    x15 = v[138]  # requests.repeated.business
-    x16 = v[145]  # requests.publications.business
-    x17 = v[152]  # requests.excessive.business
-    x18 = v[159]  # requests.confirmation.business
-    x19 = v[166]  # requests.other_handling.business
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[173] if v[173].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19)
+        r0 = (v[40] + v[47] + v[54] + v[61] + v[68] + v[75] + v[82] + v[89] + v[96] + v[103] + v[110] + v[117] + v[124] + v[131] + v[138] + v[145] + v[152] + v[159] + v[166])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[173]  # requests.outcome_total.business
+        x1 = v[40]  # requests.disclosed.business
+        x2 = v[47]  # requests.partly_disclosed.business
+        x3 = v[54]  # requests.state_secret.business
+        x4 = v[61]  # requests.prohibited_by_law.business
+        x5 = v[68]  # requests.three_safeties.business
+        x6 = v[75]  # requests.third_party.business
+        x7 = v[82]  # requests.internal_affairs.business
+        x8 = v[89]  # requests.process_information.business
+        x9 = v[96]  # requests.enforcement_files.business
+        x10 = v[103]  # requests.inquiry_matters.business
+        x11 = v[110]  # requests.not_held.business
+        x12 = v[117]  # requests.needs_creation.business
+        x13 = v[124]  # requests.still_unclear.business
+        x14 = v[131]  # requests.complaints.business
+        x15 = v[138]  # requests.repeated.business
+        x16 = v[145]  # requests.publications.business
+        x17 = v[152]  # requests.excessive.business
+        x18 = v[159]  # requests.confirmation.business
+        x19 = v[166]  # requests.other_handling.business
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19)
         if s == 'unverifiable':
             m = _unverifiable(_P1, xs)
@@ -1529,34 +1530,34 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P1, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P1, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v[174]  # requests.outcome_total.research
-    x1 = v[41]  # requests.disclosed.research
-    x2 = v[48]  # requests.partly_disclosed.research
-    x3 = v[55]  # requests.state_secret.research
-    x4 = v[62]  # requests.prohibited_by_law.research
-    x5 = v[69]  # requests.three_safeties.research
-    x6 = v[76]  # requests.third_party.research
-    x7 = v[83]  # requests.internal_affairs.research
-    x8 = v[90]  # requests.process_information.research
-    x9 = v[97]  # requests.enforcement_files.research
-    x10 = v[104]  # requests.inquiry_matters.research
-    x11 = v[111]  # requests.not_held.research
-    x12 = v[118]  # requests.needs_creation.research
-    x13 = v[125]  # requests.still_unclear.research
-    x14 = v[132]  # requests.complaints.research
-    x15 = v[139]  # requests.repeated.research
-    x16 = v[146]  # requests.publications.research
-    x17 = v[153]  # requests.excessive.research
-    x18 = v[160]  # requests.confirmation.research
-    x19 = v[167]  # requests.other_handling.research
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[174] if v[174].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19)
+        r0 = (v[41] + v[48] + v[55] + v[62] + v[69] + v[76] + v[83] + v[90] + v[97] + v[104] + v[111] + v[118] + v[125] + v[132] + v[139] + v[146] + v[153] + v[160] + v[167])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[174]  # requests.outcome_total.research
+        x1 = v[41]  # requests.disclosed.research
+        x2 = v[48]  # requests.partly_disclosed.research
+        x3 = v[55]  # requests.state_secret.research
+        x4 = v[62]  # requests.prohibited_by_law.research
+        x5 = v[69]  # requests.three_safeties.research
+        x6 = v[76]  # requests.third_party.research
+        x7 = v[83]  # requests.internal_affairs.research
+        x8 = v[90]  # requests.process_information.research
+        x9 = v[97]  # requests.enforcement_files.research
+        x10 = v[104]  # requests.inquiry_matters.research
+        x11 = v[111]  # requests.not_held.research
+        x12 = v[118]  # requests.needs_creation.research
+        x13 = v[125]  # requests.still_unclear.research
+        x14 = v[132]  # requests.complaints.research
+        x15 = v[139]  # requests.repeated.research
+        x16 = v[146]  # requests.publications.research
+        x17 = v[153]  # requests.excessive.research
+        x18 = v[160]  # requests.confirmation.research
+        x19 = v[167]  # requests.other_handling.research
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19)
         if s == 'unverifiable':
             m = _unverifiable(_P2, xs)
@@ -1569,34 +1570,34 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P2, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P2, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v[175]  # requests.outcome_total.ngo
-    x1 = v[42]  # requests.disclosed.ngo
-    x2 = v[49]  # requests.partly_disclosed.ngo
-    x3 = v[56]  # requests.state_secret.ngo
-    x4 = v[63]  # requests.prohibited_by_law.ngo
-    x5 = v[70]  # requests.three_safeties.ngo
-    x6 = v[77]  # requests.third_party.ngo
-    x7 = v[84]  # requests.internal_affairs.ngo
-    x8 = v[91]  # requests.process_information.ngo
-    x9 = v[98]  # requests.enforcement_files.ngo
-    x10 = v[105]  # requests.inquiry_matters.ngo
-    x11 = v[112]  # requests.not_held.ngo
-    x12 = v[119]  # requests.needs_creation.ngo
-    x13 = v[126]  # requests.still_unclear.ngo
-    x14 = v[133]  # requests.complaints.ngo
-    x15 = v[140]  # requests.repeated.ngo
-    x16 = v[147]  # requests.publications.ngo
-    x17 = v[154]  # requests.excessive.ngo
-    x18 = v[161]  # requests.confirmation.ngo
-    x19 = v[168]  # requests.other_handling.ngo
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[175] if v[175].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19)
+        r0 = (v[42] + v[49] + v[56] + v[63] + v[70] + v[77] + v[84] + v[91] + v[98] + v[105] + v[112] + v[119] + v[126] + v[133] + v[140] + v[147] + v[154] + v[161] + v[168])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[175]  # requests.outcome_total.ngo
+        x1 = v[42]  # requests.disclosed.ngo
+        x2 = v[49]  # requests.partly_disclosed.ngo
+        x3 = v[56]  # requests.state_secret.ngo
+        x4 = v[63]  # requests.prohibited_by_law.ngo
+        x5 = v[70]  # requests.three_safeties.ngo
+        x6 = v[77]  # requests.third_party.ngo
+        x7 = v[84]  # requests.internal_affairs.ngo
+        x8 = v[91]  # requests.process_information.ngo
+        x9 = v[98]  # requests.enforcement_files.ngo
+        x10 = v[105]  # requests.inquiry_matters.ngo
+        x11 = v[112]  # requests.not_held.ngo
+        x12 = v[119]  # requests.needs_creation.ngo
+        x13 = v[126]  # requests.still_unclear.ngo
+        x14 = v[133]  # requests.complaints.ngo
+        x15 = v[140]  # requests.repeated.ngo
+        x16 = v[147]  # requests.publications.ngo
+        x17 = v[154]  # requests.excessive.ngo
+        x18 = v[161]  # requests.confirmation.ngo
+        x19 = v[168]  # requests.other_handling.ngo
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19)
         if s == 'unverifiable':
             m = _unverifiable(_P3, xs)
@@ -1609,34 +1610,34 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P3, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P3, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v[176]  # requests.outcome_total.law_firm
-    x1 = v[43]  # requests.disclosed.law_firm
-    x2 = v[50]  # requests.partly_disclosed.law_firm
-    x3 = v[57]  # requests.state_secret.law_firm
-    x4 = v[64]  # requests.prohibited_by_law.law_firm
-    x5 = v[71]  # requests.three_safeties.law_firm
-    x6 = v[78]  # requests.third_party.law_firm
-    x7 = v[85]  # requests.internal_affairs.law_firm
-    x8 = v[92]  # requests.process_information.law_firm
-    x9 = v[99]  # requests.enforcement_files.law_firm
-    x10 = v[106]  # requests.inquiry_matters.law_firm
-    x11 = v[113]  # requests.not_held.law_firm
-    x12 = v[120]  # requests.needs_creation.law_firm
-    x13 = v[127]  # requests.still_unclear.law_firm
-    x14 = v[134]  # requests.complaints.law_firm
-    x15 = v[141]  # requests.repeated.law_firm
-    x16 = v[148]  # requests.publications.law_firm
-    x17 = v[155]  # requests.excessive.law_firm
-    x18 = v[162]  # requests.confirmation.law_firm
-    x19 = v[169]  # requests.other_handling.law_firm
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[176] if v[176].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19)
+        r0 = (v[43] + v[50] + v[57] + v[64] + v[71] + v[78] + v[85] + v[92] + v[99] + v[106] + v[113] + v[120] + v[127] + v[134] + v[141] + v[148] + v[155] + v[162] + v[169])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[176]  # requests.outcome_total.law_firm
+        x1 = v[43]  # requests.disclosed.law_firm
+        x2 = v[50]  # requests.partly_disclosed.law_firm
+        x3 = v[57]  # requests.state_secret.law_firm
+        x4 = v[64]  # requests.prohibited_by_law.law_firm
+        x5 = v[71]  # requests.three_safeties.law_firm
+        x6 = v[78]  # requests.third_party.law_firm
+        x7 = v[85]  # requests.internal_affairs.law_firm
+        x8 = v[92]  # requests.process_information.law_firm
+        x9 = v[99]  # requests.enforcement_files.law_firm
+        x10 = v[106]  # requests.inquiry_matters.law_firm
+        x11 = v[113]  # requests.not_held.law_firm
+        x12 = v[120]  # requests.needs_creation.law_firm
+        x13 = v[127]  # requests.still_unclear.law_firm
+        x14 = v[134]  # requests.complaints.law_firm
+        x15 = v[141]  # requests.repeated.law_firm
+        x16 = v[148]  # requests.publications.law_firm
+        x17 = v[155]  # requests.excessive.law_firm
+        x18 = v[162]  # requests.confirmation.law_firm
+        x19 = v[169]  # requests.other_handling.law_firm
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19)
         if s == 'unverifiable':
             m = _unverifiable(_P4, xs)
@@ -1649,34 +1650,34 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P4, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P4, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v[177]  # requests.outcome_total.other
-    x1 = v[44]  # requests.disclosed.other
-    x2 = v[51]  # requests.partly_disclosed.other
-    x3 = v[58]  # requests.state_secret.other
-    x4 = v[65]  # requests.prohibited_by_law.other
-    x5 = v[72]  # requests.three_safeties.other
-    x6 = v[79]  # requests.third_party.other
-    x7 = v[86]  # requests.internal_affairs.other
-    x8 = v[93]  # requests.process_information.other
-    x9 = v[100]  # requests.enforcement_files.other
-    x10 = v[107]  # requests.inquiry_matters.other
-    x11 = v[114]  # requests.not_held.other
-    x12 = v[121]  # requests.needs_creation.other
-    x13 = v[128]  # requests.still_unclear.other
-    x14 = v[135]  # requests.complaints.other
-    x15 = v[142]  # requests.repeated.other
-    x16 = v[149]  # requests.publications.other
-    x17 = v[156]  # requests.excessive.other
-    x18 = v[163]  # requests.confirmation.other
-    x19 = v[170]  # requests.other_handling.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[177] if v[177].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19)
+        r0 = (v[44] + v[51] + v[58] + v[65] + v[72] + v[79] + v[86] + v[93] + v[100] + v[107] + v[114] + v[121] + v[128] + v[135] + v[142] + v[149] + v[156] + v[163] + v[170])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[177]  # requests.outcome_total.other
+        x1 = v[44]  # requests.disclosed.other
+        x2 = v[51]  # requests.partly_disclosed.other
+        x3 = v[58]  # requests.state_secret.other
+        x4 = v[65]  # requests.prohibited_by_law.other
+        x5 = v[72]  # requests.three_safeties.other
+        x6 = v[79]  # requests.third_party.other
+        x7 = v[86]  # requests.internal_affairs.other
+        x8 = v[93]  # requests.process_information.other
+        x9 = v[100]  # requests.enforcement_files.other
+        x10 = v[107]  # requests.inquiry_matters.other
+        x11 = v[114]  # requests.not_held.other
+        x12 = v[121]  # requests.needs_creation.other
+        x13 = v[128]  # requests.still_unclear.other
+        x14 = v[135]  # requests.complaints.other
+        x15 = v[142]  # requests.repeated.other
+        x16 = v[149]  # requests.publications.other
+        x17 = v[156]  # requests.excessive.other
+        x18 = v[163]  # requests.confirmation.other
+        x19 = v[170]  # requests.other_handling.other
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19)
         if s == 'unverifiable':
             m = _unverifiable(_P5, xs)
@@ -1689,34 +1690,34 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P5, s, '==', '=', _side('（七）总计', vl, tl, True), _side('（七）总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P5, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v[178]  # requests.outcome_total.total
-    x1 = v[45]  # requests.disclosed.total
-    x2 = v[52]  # requests.partly_disclosed.total
-    x3 = v[59]  # requests.state_secret.total
-    x4 = v[66]  # requests.prohibited_by_law.total
-    x5 = v[73]  # requests.three_safeties.total
-    x6 = v[80]  # requests.third_party.total
-    x7 = v[87]  # requests.internal_affairs.total
-    x8 = v[94]  # requests.process_information.total
-    x9 = v[101]  # requests.enforcement_files.total
-    x10 = v[108]  # requests.inquiry_matters.total
-    x11 = v[115]  # requests.not_held.total
-    x12 = v[122]  # requests.needs_creation.total
-    x13 = v[129]  # requests.still_unclear.total
-    x14 = v[136]  # requests.complaints.total
-    x15 = v[143]  # requests.repeated.total
-    x16 = v[150]  # requests.publications.total
-    x17 = v[157]  # requests.excessive.total
-    x18 = v[164]  # requests.confirmation.total
-    x19 = v[171]  # requests.other_handling.total
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[178] if v[178].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11 + x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19)
+        r0 = (v[45] + v[52] + v[59] + v[66] + v[73] + v[80] + v[87] + v[94] + v[101] + v[108] + v[115] + v[122] + v[129] + v[136] + v[143] + v[150] + v[157] + v[164] + v[171])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[178]  # requests.outcome_total.total
+        x1 = v[45]  # requests.disclosed.total
+        x2 = v[52]  # requests.partly_disclosed.total
+        x3 = v[59]  # requests.state_secret.total
+        x4 = v[66]  # requests.prohibited_by_law.total
+        x5 = v[73]  # requests.three_safeties.total
+        x6 = v[80]  # requests.third_party.total
+        x7 = v[87]  # requests.internal_affairs.total
+        x8 = v[94]  # requests.process_information.total
+        x9 = v[101]  # requests.enforcement_files.total
+        x10 = v[108]  # requests.inquiry_matters.total
+        x11 = v[115]  # requests.not_held.total
+        x12 = v[122]  # requests.needs_creation.total
+        x13 = v[129]  # requests.still_unclear.total
+        x14 = v[136]  # requests.complaints.total
+        x15 = v[143]  # requests.repeated.total
+        x16 = v[150]  # requests.publications.total
+        x17 = v[157]  # requests.excessive.total
+        x18 = v[164]  # requests.confirmation.total
+        x19 = v[171]  # requests.other_handling.total
         xs = (x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19)
         if s == 'unverifiable':
             m = _unverifiable(_P6, xs)
@@ -1734,21 +1735,21 @@ def _check_0_total_requests_outcome_total(v, f, t, pv, pf, pt, want, out):
 # check total.requests.total
 def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
     # position received
-    x0 = v[31]  # requests.received.total
-    x1 = v[25]  # requests.received.natural
-    x2 = v[26]  # requests.received.business
-    x3 = v[27]  # requests.received.research
-    x4 = v[28]  # requests.received.ngo
-    x5 = v[29]  # requests.received.law_firm
-    x6 = v[30]  # requests.received.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[31] if v[31].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[25] + v[26] + v[27] + v[28] + v[29] + v[30])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[31]  # requests.received.total
+        x1 = v[25]  # requests.received.natural
+        x2 = v[26]  # requests.received.business
+        x3 = v[27]  # requests.received.research
+        x4 = v[28]  # requests.received.ngo
+        x5 = v[29]  # requests.received.law_firm
+        x6 = v[30]  # requests.received.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P7, xs)
@@ -1761,21 +1762,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P7, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P7, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position carried_in
-    x0 = v[38]  # requests.carried_in.total
-    x1 = v[32]  # requests.carried_in.natural
-    x2 = v[33]  # requests.carried_in.business
-    x3 = v[34]  # requests.carried_in.research
-    x4 = v[35]  # requests.carried_in.ngo
-    x5 = v[36]  # requests.carried_in.law_firm
-    x6 = v[37]  # requests.carried_in.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[38] if v[38].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[32] + v[33] + v[34] + v[35] + v[36] + v[37])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[38]  # requests.carried_in.total
+        x1 = v[32]  # requests.carried_in.natural
+        x2 = v[33]  # requests.carried_in.business
+        x3 = v[34]  # requests.carried_in.research
+        x4 = v[35]  # requests.carried_in.ngo
+        x5 = v[36]  # requests.carried_in.law_firm
+        x6 = v[37]  # requests.carried_in.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P8, xs)
@@ -1788,21 +1789,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P8, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P8, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position disclosed
-    x0 = v[45]  # requests.disclosed.total
-    x1 = v[39]  # requests.disclosed.natural
-    x2 = v[40]  # requests.disclosed.business
-    x3 = v[41]  # requests.disclosed.research
-    x4 = v[42]  # requests.disclosed.ngo
-    x5 = v[43]  # requests.disclosed.law_firm
-    x6 = v[44]  # requests.disclosed.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[45] if v[45].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[39] + v[40] + v[41] + v[42] + v[43] + v[44])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[45]  # requests.disclosed.total
+        x1 = v[39]  # requests.disclosed.natural
+        x2 = v[40]  # requests.disclosed.business
+        x3 = v[41]  # requests.disclosed.research
+        x4 = v[42]  # requests.disclosed.ngo
+        x5 = v[43]  # requests.disclosed.law_firm
+        x6 = v[44]  # requests.disclosed.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P9, xs)
@@ -1815,21 +1816,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P9, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P9, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position partly_disclosed
-    x0 = v[52]  # requests.partly_disclosed.total
-    x1 = v[46]  # requests.partly_disclosed.natural
-    x2 = v[47]  # requests.partly_disclosed.business
-    x3 = v[48]  # requests.partly_disclosed.research
-    x4 = v[49]  # requests.partly_disclosed.ngo
-    x5 = v[50]  # requests.partly_disclosed.law_firm
-    x6 = v[51]  # requests.partly_disclosed.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[52] if v[52].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[46] + v[47] + v[48] + v[49] + v[50] + v[51])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[52]  # requests.partly_disclosed.total
+        x1 = v[46]  # requests.partly_disclosed.natural
+        x2 = v[47]  # requests.partly_disclosed.business
+        x3 = v[48]  # requests.partly_disclosed.research
+        x4 = v[49]  # requests.partly_disclosed.ngo
+        x5 = v[50]  # requests.partly_disclosed.law_firm
+        x6 = v[51]  # requests.partly_disclosed.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P10, xs)
@@ -1842,21 +1843,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P10, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P10, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position state_secret
-    x0 = v[59]  # requests.state_secret.total
-    x1 = v[53]  # requests.state_secret.natural
-    x2 = v[54]  # requests.state_secret.business
-    x3 = v[55]  # requests.state_secret.research
-    x4 = v[56]  # requests.state_secret.ngo
-    x5 = v[57]  # requests.state_secret.law_firm
-    x6 = v[58]  # requests.state_secret.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[59] if v[59].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[53] + v[54] + v[55] + v[56] + v[57] + v[58])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[59]  # requests.state_secret.total
+        x1 = v[53]  # requests.state_secret.natural
+        x2 = v[54]  # requests.state_secret.business
+        x3 = v[55]  # requests.state_secret.research
+        x4 = v[56]  # requests.state_secret.ngo
+        x5 = v[57]  # requests.state_secret.law_firm
+        x6 = v[58]  # requests.state_secret.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P11, xs)
@@ -1869,21 +1870,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P11, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P11, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position prohibited_by_law
-    x0 = v[66]  # requests.prohibited_by_law.total
-    x1 = v[60]  # requests.prohibited_by_law.natural
-    x2 = v[61]  # requests.prohibited_by_law.business
-    x3 = v[62]  # requests.prohibited_by_law.research
-    x4 = v[63]  # requests.prohibited_by_law.ngo
-    x5 = v[64]  # requests.prohibited_by_law.law_firm
-    x6 = v[65]  # requests.prohibited_by_law.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[66] if v[66].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[60] + v[61] + v[62] + v[63] + v[64] + v[65])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[66]  # requests.prohibited_by_law.total
+        x1 = v[60]  # requests.prohibited_by_law.natural
+        x2 = v[61]  # requests.prohibited_by_law.business
+        x3 = v[62]  # requests.prohibited_by_law.research
+        x4 = v[63]  # requests.prohibited_by_law.ngo
+        x5 = v[64]  # requests.prohibited_by_law.law_firm
+        x6 = v[65]  # requests.prohibited_by_law.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P12, xs)
@@ -1896,21 +1897,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P12, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P12, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position three_safeties
-    x0 = v[73]  # requests.three_safeties.total
-    x1 = v[67]  # requests.three_safeties.natural
-    x2 = v[68]  # requests.three_safeties.business
-    x3 = v[69]  # requests.three_safeties.research
-    x4 = v[70]  # requests.three_safeties.ngo
-    x5 = v[71]  # requests.three_safeties.law_firm
-    x6 = v[72]  # requests.three_safeties.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[73] if v[73].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[67] + v[68] + v[69] + v[70] + v[71] + v[72])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[73]  # requests.three_safeties.total
+        x1 = v[67]  # requests.three_safeties.natural
+        x2 = v[68]  # requests.three_safeties.business
+        x3 = v[69]  # requests.three_safeties.research
+        x4 = v[70]  # requests.three_safeties.ngo
+        x5 = v[71]  # requests.three_safeties.law_firm
+        x6 = v[72]  # requests.three_safeties.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P13, xs)
@@ -1923,21 +1924,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P13, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P13, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position third_party
-    x0 = v[80]  # requests.third_party.total
-    x1 = v[74]  # requests.third_party.natural
-    x2 = v[75]  # requests.third_party.business
-    x3 = v[76]  # requests.third_party.research
-    x4 = v[77]  # requests.third_party.ngo
-    x5 = v[78]  # requests.third_party.law_firm
-    x6 = v[79]  # requests.third_party.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[80] if v[80].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[74] + v[75] + v[76] + v[77] + v[78] + v[79])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[80]  # requests.third_party.total
+        x1 = v[74]  # requests.third_party.natural
+        x2 = v[75]  # requests.third_party.business
+        x3 = v[76]  # requests.third_party.research
+        x4 = v[77]  # requests.third_party.ngo
+        x5 = v[78]  # requests.third_party.law_firm
+        x6 = v[79]  # requests.third_party.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P14, xs)
@@ -1950,21 +1951,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P14, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P14, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position internal_affairs
-    x0 = v[87]  # requests.internal_affairs.total
-    x1 = v[81]  # requests.internal_affairs.natural
-    x2 = v[82]  # requests.internal_affairs.business
-    x3 = v[83]  # requests.internal_affairs.research
-    x4 = v[84]  # requests.internal_affairs.ngo
-    x5 = v[85]  # requests.internal_affairs.law_firm
-    x6 = v[86]  # requests.internal_affairs.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[87] if v[87].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[81] + v[82] + v[83] + v[84] + v[85] + v[86])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[87]  # requests.internal_affairs.total
+        x1 = v[81]  # requests.internal_affairs.natural
+        x2 = v[82]  # requests.internal_affairs.business
+        x3 = v[83]  # requests.internal_affairs.research
+        x4 = v[84]  # requests.internal_affairs.ngo
+        x5 = v[85]  # requests.internal_affairs.law_firm
+        x6 = v[86]  # requests.internal_affairs.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P15, xs)
@@ -1977,21 +1978,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P15, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P15, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position process_information
-    x0 = v[94]  # requests.process_information.total
-    x1 = v[88]  # requests.process_information.natural
-    x2 = v[89]  # requests.process_information.business
-    x3 = v[90]  # requests.process_information.research
-    x4 = v[91]  # requests.process_information.ngo
-    x5 = v[92]  # requests.process_information.law_firm
-    x6 = v[93]  # requests.process_information.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[94] if v[94].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[88] + v[89] + v[90] + v[91] + v[92] + v[93])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[94]  # requests.process_information.total
+        x1 = v[88]  # requests.process_information.natural
+        x2 = v[89]  # requests.process_information.business
+        x3 = v[90]  # requests.process_information.research
+        x4 = v[91]  # requests.process_information.ngo
+        x5 = v[92]  # requests.process_information.law_firm
+        x6 = v[93]  # requests.process_information.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P16, xs)
@@ -2004,21 +2005,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P16, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P16, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position enforcement_files
-    x0 = v[101]  # requests.enforcement_files.total
-    x1 = v[95]  # requests.enforcement_files.natural
-    x2 = v[96]  # requests.enforcement_files.business
-    x3 = v[97]  # requests.enforcement_files.research
-    x4 = v[98]  # requests.enforcement_files.ngo
-    x5 = v[99]  # requests.enforcement_files.law_firm
-    x6 = v[100]  # requests.enforcement_files.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[101] if v[101].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[95] + v[96] + v[97] + v[98] + v[99] + v[100])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[101]  # requests.enforcement_files.total
+        x1 = v[95]  # requests.enforcement_files.natural
+        x2 = v[96]  # requests.enforcement_files.business
+        x3 = v[97]  # requests.enforcement_files.research
+        x4 = v[98]  # requests.enforcement_files.ngo
+        x5 = v[99]  # requests.enforcement_files.law_firm
+        x6 = v[100]  # requests.enforcement_files.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P17, xs)
@@ -2031,21 +2032,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P17, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P17, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position inquiry_matters
-    x0 = v[108]  # requests.inquiry_matters.total
-    x1 = v[102]  # requests.inquiry_matters.natural
-    x2 = v[103]  # requests.inquiry_matters.business
-    x3 = v[104]  # requests.inquiry_matters.research
-    x4 = v[105]  # requests.inquiry_matters.ngo
-    x5 = v[106]  # requests.inquiry_matters.law_firm
-    x6 = v[107]  # requests.inquiry_matters.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[108] if v[108].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[102] + v[103] + v[104] + v[105] + v[106] + v[107])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[108]  # requests.inquiry_matters.total
+        x1 = v[102]  # requests.inquiry_matters.natural
+        x2 = v[103]  # requests.inquiry_matters.business
+        x3 = v[104]  # requests.inquiry_matters.research
+        x4 = v[105]  # requests.inquiry_matters.ngo
+        x5 = v[106]  # requests.inquiry_matters.law_firm
+        x6 = v[107]  # requests.inquiry_matters.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P18, xs)
@@ -2058,21 +2059,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P18, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P18, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position not_held
-    x0 = v[115]  # requests.not_held.total
-    x1 = v[109]  # requests.not_held.natural
-    x2 = v[110]  # requests.not_held.business
-    x3 = v[111]  # requests.not_held.research
-    x4 = v[112]  # requests.not_held.ngo
-    x5 = v[113]  # requests.not_held.law_firm
-    x6 = v[114]  # requests.not_held.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[115] if v[115].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[109] + v[110] + v[111] + v[112] + v[113] + v[114])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[115]  # requests.not_held.total
+        x1 = v[109]  # requests.not_held.natural
+        x2 = v[110]  # requests.not_held.business
+        x3 = v[111]  # requests.not_held.research
+        x4 = v[112]  # requests.not_held.ngo
+        x5 = v[113]  # requests.not_held.law_firm
+        x6 = v[114]  # requests.not_held.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P19, xs)
@@ -2085,21 +2086,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P19, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P19, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position needs_creation
-    x0 = v[122]  # requests.needs_creation.total
-    x1 = v[116]  # requests.needs_creation.natural
-    x2 = v[117]  # requests.needs_creation.business
-    x3 = v[118]  # requests.needs_creation.research
-    x4 = v[119]  # requests.needs_creation.ngo
-    x5 = v[120]  # requests.needs_creation.law_firm
-    x6 = v[121]  # requests.needs_creation.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[122] if v[122].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[116] + v[117] + v[118] + v[119] + v[120] + v[121])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[122]  # requests.needs_creation.total
+        x1 = v[116]  # requests.needs_creation.natural
+        x2 = v[117]  # requests.needs_creation.business
+        x3 = v[118]  # requests.needs_creation.research
+        x4 = v[119]  # requests.needs_creation.ngo
+        x5 = v[120]  # requests.needs_creation.law_firm
+        x6 = v[121]  # requests.needs_creation.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P20, xs)
@@ -2112,21 +2113,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P20, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P20, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position still_unclear
-    x0 = v[129]  # requests.still_unclear.total
-    x1 = v[123]  # requests.still_unclear.natural
-    x2 = v[124]  # requests.still_unclear.business
-    x3 = v[125]  # requests.still_unclear.research
-    x4 = v[126]  # requests.still_unclear.ngo
-    x5 = v[127]  # requests.still_unclear.law_firm
-    x6 = v[128]  # requests.still_unclear.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[129] if v[129].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[123] + v[124] + v[125] + v[126] + v[127] + v[128])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[129]  # requests.still_unclear.total
+        x1 = v[123]  # requests.still_unclear.natural
+        x2 = v[124]  # requests.still_unclear.business
+        x3 = v[125]  # requests.still_unclear.research
+        x4 = v[126]  # requests.still_unclear.ngo
+        x5 = v[127]  # requests.still_unclear.law_firm
+        x6 = v[128]  # requests.still_unclear.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P21, xs)
@@ -2139,21 +2140,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P21, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P21, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position complaints
-    x0 = v[136]  # requests.complaints.total
-    x1 = v[130]  # requests.complaints.natural
-    x2 = v[131]  # requests.complaints.business
-    x3 = v[132]  # requests.complaints.research
-    x4 = v[133]  # requests.complaints.ngo
-    x5 = v[134]  # requests.complaints.law_firm
-    x6 = v[135]  # requests.complaints.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[136] if v[136].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[130] + v[131] + v[132] + v[133] + v[134] + v[135])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[136]  # requests.complaints.total
+        x1 = v[130]  # requests.complaints.natural
+        x2 = v[131]  # requests.complaints.business
+        x3 = v[132]  # requests.complaints.research
+        x4 = v[133]  # requests.complaints.ngo
+        x5 = v[134]  # requests.complaints.law_firm
+        x6 = v[135]  # requests.complaints.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P22, xs)
@@ -2166,21 +2167,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P22, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P22, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position repeated
-    x0 = v[143]  # requests.repeated.total
-    x1 = v[137]  # requests.repeated.natural
-    x2 = v[138]  # requests.repeated.business
-    x3 = v[139]  # requests.repeated.research
-    x4 = v[140]  # requests.repeated.ngo
-    x5 = v[141]  # requests.repeated.law_firm
-    x6 = v[142]  # requests.repeated.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[143] if v[143].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[137] + v[138] + v[139] + v[140] + v[141] + v[142])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[143]  # requests.repeated.total
+        x1 = v[137]  # requests.repeated.natural
+        x2 = v[138]  # requests.repeated.business
+        x3 = v[139]  # requests.repeated.research
+        x4 = v[140]  # requests.repeated.ngo
+        x5 = v[141]  # requests.repeated.law_firm
+        x6 = v[142]  # requests.repeated.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P23, xs)
@@ -2193,21 +2194,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P23, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P23, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position publications
-    x0 = v[150]  # requests.publications.total
-    x1 = v[144]  # requests.publications.natural
-    x2 = v[145]  # requests.publications.business
-    x3 = v[146]  # requests.publications.research
-    x4 = v[147]  # requests.publications.ngo
-    x5 = v[148]  # requests.publications.law_firm
-    x6 = v[149]  # requests.publications.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[150] if v[150].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[144] + v[145] + v[146] + v[147] + v[148] + v[149])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[150]  # requests.publications.total
+        x1 = v[144]  # requests.publications.natural
+        x2 = v[145]  # requests.publications.business
+        x3 = v[146]  # requests.publications.research
+        x4 = v[147]  # requests.publications.ngo
+        x5 = v[148]  # requests.publications.law_firm
+        x6 = v[149]  # requests.publications.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P24, xs)
@@ -2220,21 +2221,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P24, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P24, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position excessive
-    x0 = v[157]  # requests.excessive.total
-    x1 = v[151]  # requests.excessive.natural
-    x2 = v[152]  # requests.excessive.business
-    x3 = v[153]  # requests.excessive.research
-    x4 = v[154]  # requests.excessive.ngo
-    x5 = v[155]  # requests.excessive.law_firm
-    x6 = v[156]  # requests.excessive.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[157] if v[157].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[151] + v[152] + v[153] + v[154] + v[155] + v[156])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[157]  # requests.excessive.total
+        x1 = v[151]  # requests.excessive.natural
+        x2 = v[152]  # requests.excessive.business
+        x3 = v[153]  # requests.excessive.research
+        x4 = v[154]  # requests.excessive.ngo
+        x5 = v[155]  # requests.excessive.law_firm
+        x6 = v[156]  # requests.excessive.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P25, xs)
@@ -2247,21 +2248,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P25, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P25, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position confirmation
-    x0 = v[164]  # requests.confirmation.total
-    x1 = v[158]  # requests.confirmation.natural
-    x2 = v[159]  # requests.confirmation.business
-    x3 = v[160]  # requests.confirmation.research
-    x4 = v[161]  # requests.confirmation.ngo
-    x5 = v[162]  # requests.confirmation.law_firm
-    x6 = v[163]  # requests.confirmation.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[164] if v[164].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[158] + v[159] + v[160] + v[161] + v[162] + v[163])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[164]  # requests.confirmation.total
+        x1 = v[158]  # requests.confirmation.natural
+        x2 = v[159]  # requests.confirmation.business
+        x3 = v[160]  # requests.confirmation.research
+        x4 = v[161]  # requests.confirmation.ngo
+        x5 = v[162]  # requests.confirmation.law_firm
+        x6 = v[163]  # requests.confirmation.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P26, xs)
@@ -2274,21 +2275,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P26, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P26, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other_handling
-    x0 = v[171]  # requests.other_handling.total
-    x1 = v[165]  # requests.other_handling.natural
-    x2 = v[166]  # requests.other_handling.business
-    x3 = v[167]  # requests.other_handling.research
-    x4 = v[168]  # requests.other_handling.ngo
-    x5 = v[169]  # requests.other_handling.law_firm
-    x6 = v[170]  # requests.other_handling.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[171] if v[171].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[165] + v[166] + v[167] + v[168] + v[169] + v[170])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[171]  # requests.other_handling.total
+        x1 = v[165]  # requests.other_handling.natural
+        x2 = v[166]  # requests.other_handling.business
+        x3 = v[167]  # requests.other_handling.research
+        x4 = v[168]  # requests.other_handling.ngo
+        x5 = v[169]  # requests.other_handling.law_firm
+        x6 = v[170]  # requests.other_handling.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P27, xs)
@@ -2301,21 +2302,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P27, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P27, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position outcome_total
-    x0 = v[178]  # requests.outcome_total.total
-    x1 = v[172]  # requests.outcome_total.natural
-    x2 = v[173]  # requests.outcome_total.business
-    x3 = v[174]  # requests.outcome_total.research
-    x4 = v[175]  # requests.outcome_total.ngo
-    x5 = v[176]  # requests.outcome_total.law_firm
-    x6 = v[177]  # requests.outcome_total.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[178] if v[178].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[172] + v[173] + v[174] + v[175] + v[176] + v[177])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[178]  # requests.outcome_total.total
+        x1 = v[172]  # requests.outcome_total.natural
+        x2 = v[173]  # requests.outcome_total.business
+        x3 = v[174]  # requests.outcome_total.research
+        x4 = v[175]  # requests.outcome_total.ngo
+        x5 = v[176]  # requests.outcome_total.law_firm
+        x6 = v[177]  # requests.outcome_total.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P28, xs)
@@ -2328,21 +2329,21 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P28, s, '==', '=', _side('总计', vl, tl, True), _side('总计', vl, tl, True), _side(nr, vr, tr, False), _side(nr, vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P28, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position carried_out
-    x0 = v[185]  # requests.carried_out.total
-    x1 = v[179]  # requests.carried_out.natural
-    x2 = v[180]  # requests.carried_out.business
-    x3 = v[181]  # requests.carried_out.research
-    x4 = v[182]  # requests.carried_out.ngo
-    x5 = v[183]  # requests.carried_out.law_firm
-    x6 = v[184]  # requests.carried_out.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[185] if v[185].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4 + x5 + x6)
+        r0 = (v[179] + v[180] + v[181] + v[182] + v[183] + v[184])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[185]  # requests.carried_out.total
+        x1 = v[179]  # requests.carried_out.natural
+        x2 = v[180]  # requests.carried_out.business
+        x3 = v[181]  # requests.carried_out.research
+        x4 = v[182]  # requests.carried_out.ngo
+        x5 = v[183]  # requests.carried_out.law_firm
+        x6 = v[184]  # requests.carried_out.other
         xs = (x0, x1, x2, x3, x4, x5, x6)
         if s == 'unverifiable':
             m = _unverifiable(_P29, xs)
@@ -2360,19 +2361,19 @@ def _check_1_total_requests_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.review_total
 def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[190]  # appeals.review_total
-    x1 = v[186]  # appeals.review_upheld
-    x2 = v[187]  # appeals.review_corrected
-    x3 = v[188]  # appeals.review_other
-    x4 = v[189]  # appeals.review_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[190] if v[190].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4)
+        r0 = (v[186] + v[187] + v[188] + v[189])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[190]  # appeals.review_total
+        x1 = v[186]  # appeals.review_upheld
+        x2 = v[187]  # appeals.review_corrected
+        x3 = v[188]  # appeals.review_other
+        x4 = v[189]  # appeals.review_pending
         xs = (x0, x1, x2, x3, x4)
         if s == 'unverifiable':
             m = _unverifiable(_P30, xs)
@@ -2389,19 +2390,19 @@ def _check_2_total_appeals_review_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.direct_total
 def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[195]  # appeals.direct_total
-    x1 = v[191]  # appeals.direct_upheld
-    x2 = v[192]  # appeals.direct_corrected
-    x3 = v[193]  # appeals.direct_other
-    x4 = v[194]  # appeals.direct_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[195] if v[195].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4)
+        r0 = (v[191] + v[192] + v[193] + v[194])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[195]  # appeals.direct_total
+        x1 = v[191]  # appeals.direct_upheld
+        x2 = v[192]  # appeals.direct_corrected
+        x3 = v[193]  # appeals.direct_other
+        x4 = v[194]  # appeals.direct_pending
         xs = (x0, x1, x2, x3, x4)
         if s == 'unverifiable':
             m = _unverifiable(_P31, xs)
@@ -2418,19 +2419,19 @@ def _check_3_total_appeals_direct_total(v, f, t, pv, pf, pt, want, out):
 # check total.appeals.after_review_total
 def _check_4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[200]  # appeals.after_review_total
-    x1 = v[196]  # appeals.after_review_upheld
-    x2 = v[197]  # appeals.after_review_corrected
-    x3 = v[198]  # appeals.after_review_other
-    x4 = v[199]  # appeals.after_review_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[200] if v[200].__class__ is int else None
     try:
-        r0 = (x1 + x2 + x3 + x4)
+        r0 = (v[196] + v[197] + v[198] + v[199])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[200]  # appeals.after_review_total
+        x1 = v[196]  # appeals.after_review_upheld
+        x2 = v[197]  # appeals.after_review_corrected
+        x3 = v[198]  # appeals.after_review_other
+        x4 = v[199]  # appeals.after_review_pending
         xs = (x0, x1, x2, x3, x4)
         if s == 'unverifiable':
             m = _unverifiable(_P32, xs)
@@ -2447,13 +2448,13 @@ def _check_4_total_appeals_after_review_total(v, f, t, pv, pf, pt, want, out):
 # check published_within_total
 def _check_5_published_within_total(v, f, t, pv, pf, pt, want, out):
     # position rules
-    x0 = v[1]  # regulatory_documents.rules.newly_published
-    x1 = v[2]  # regulatory_documents.rules.published_total
-    l0 = x0 if x0.__class__ is int else None
-    r0 = x1 if x1.__class__ is int else None
+    l0 = v[1] if v[1].__class__ is int else None
+    r0 = v[2] if v[2].__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 <= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[1]  # regulatory_documents.rules.newly_published
+        x1 = v[2]  # regulatory_documents.rules.published_total
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P33, xs)
@@ -2465,13 +2466,13 @@ def _check_5_published_within_total(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P33, s, '<=', '≤', _side('本年新公开数量', vl, tl, True), _side('本年新公开数量', vl, tl, True), _side('对外公开总数量', vr, tr, True), _side('对外公开总数量', vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P33, s, xs, ('<=', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position normative
-    x0 = v[4]  # regulatory_documents.normative.newly_published
-    x1 = v[5]  # regulatory_documents.normative.published_total
-    l0 = x0 if x0.__class__ is int else None
-    r0 = x1 if x1.__class__ is int else None
+    l0 = v[4] if v[4].__class__ is int else None
+    r0 = v[5] if v[5].__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 <= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[4]  # regulatory_documents.normative.newly_published
+        x1 = v[5]  # regulatory_documents.normative.published_total
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P34, xs)
@@ -2488,17 +2489,17 @@ def _check_5_published_within_total(v, f, t, pv, pf, pt, want, out):
 # check published_total_carry
 def _check_6_published_total_carry(v, f, t, pv, pf, pt, want, out):
     # position rules
-    x0 = v[2]  # regulatory_documents.rules.published_total
     x1 = pv[2] if pv is not None else None  # regulatory_documents.rules.published_total
-    x2 = v[1]  # regulatory_documents.rules.newly_published
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[2] if v[2].__class__ is int else None
     try:
-        r0 = (x1 + x2)
+        r0 = (x1 + v[1])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[2]  # regulatory_documents.rules.published_total
+        x2 = v[1]  # regulatory_documents.rules.newly_published
         xs = (x0, x1, x2)
         if s == 'unverifiable':
             m = _unverifiable(_P35, xs)
@@ -2510,17 +2511,17 @@ def _check_6_published_total_carry(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P35, s, '==', '=', _side('对外公开总数量', vl, tl, True), _side('对外公开总数量', vl, tl, True), _side('上年对外公开总数量 + 本年新公开数量', vr, tr, False), _side("last year's 对外公开总数量 + 本年新公开数量", vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P35, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position normative
-    x0 = v[5]  # regulatory_documents.normative.published_total
     x1 = pv[5] if pv is not None else None  # regulatory_documents.normative.published_total
-    x2 = v[4]  # regulatory_documents.normative.newly_published
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[5] if v[5].__class__ is int else None
     try:
-        r0 = (x1 + x2)
+        r0 = (x1 + v[4])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[5]  # regulatory_documents.normative.published_total
+        x2 = v[4]  # regulatory_documents.normative.newly_published
         xs = (x0, x1, x2)
         if s == 'unverifiable':
             m = _unverifiable(_P36, xs)
@@ -2537,16 +2538,16 @@ def _check_6_published_total_carry(v, f, t, pv, pf, pt, want, out):
 # check licensing_items_not_negative
 def _check_7_licensing_items_not_negative(v, f, t, pv, pf, pt, want, out):
     # position licence
-    x0 = v[6]  # licensing.licence.previous_items
-    x1 = v[7]  # licensing.licence.change
     try:
-        l0 = (x0 + x1)
+        l0 = (v[6] + v[7])
     except TypeError:
         l0 = None
     r0 = 0
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[6]  # licensing.licence.previous_items
+        x1 = v[7]  # licensing.licence.change
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P37, xs)
@@ -2558,16 +2559,16 @@ def _check_7_licensing_items_not_negative(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P37, s, '>=', '≥', _side('上一年项目数量 + 本年增/减', vl, tl, False), _side('上一年项目数量 + 本年增/减', vl, tl, False), _side('0', vr, tr, True), _side('0', vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P37, s, xs, ('>=', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other_services
-    x0 = v[9]  # licensing.other_services.previous_items
-    x1 = v[10]  # licensing.other_services.change
     try:
-        l0 = (x0 + x1)
+        l0 = (v[9] + v[10])
     except TypeError:
         l0 = None
     r0 = 0
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[9]  # licensing.other_services.previous_items
+        x1 = v[10]  # licensing.other_services.change
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P38, xs)
@@ -2584,10 +2585,9 @@ def _check_7_licensing_items_not_negative(v, f, t, pv, pf, pt, want, out):
 # check licensing_items_carry
 def _check_8_licensing_items_carry(v, f, t, pv, pf, pt, want, out):
     # position licence
-    x0 = v[6]  # licensing.licence.previous_items
     x1 = pv[6] if pv is not None else None  # licensing.licence.previous_items
     x2 = pv[7] if pv is not None else None  # licensing.licence.change
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[6] if v[6].__class__ is int else None
     try:
         r0 = (x1 + x2)
     except TypeError:
@@ -2595,6 +2595,7 @@ def _check_8_licensing_items_carry(v, f, t, pv, pf, pt, want, out):
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[6]  # licensing.licence.previous_items
         xs = (x0, x1, x2)
         if s == 'unverifiable':
             m = _unverifiable(_P39, xs)
@@ -2606,10 +2607,9 @@ def _check_8_licensing_items_carry(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P39, s, '==', '=', _side('上一年项目数量', vl, tl, True), _side('上一年项目数量', vl, tl, True), _side('上年上一年项目数量 + 上年本年增/减', vr, tr, False), _side("last year's 上一年项目数量 + last year's 本年增/减", vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P39, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other_services
-    x0 = v[9]  # licensing.other_services.previous_items
     x1 = pv[9] if pv is not None else None  # licensing.other_services.previous_items
     x2 = pv[10] if pv is not None else None  # licensing.other_services.change
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[9] if v[9].__class__ is int else None
     try:
         r0 = (x1 + x2)
     except TypeError:
@@ -2617,6 +2617,7 @@ def _check_8_licensing_items_carry(v, f, t, pv, pf, pt, want, out):
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[9]  # licensing.other_services.previous_items
         xs = (x0, x1, x2)
         if s == 'unverifiable':
             m = _unverifiable(_P40, xs)
@@ -2633,16 +2634,16 @@ def _check_8_licensing_items_carry(v, f, t, pv, pf, pt, want, out):
 # check enforcement_items_not_negative
 def _check_9_enforcement_items_not_negative(v, f, t, pv, pf, pt, want, out):
     # position penalty
-    x0 = v[12]  # enforcement.penalty.previous_items
-    x1 = v[13]  # enforcement.penalty.change
     try:
-        l0 = (x0 + x1)
+        l0 = (v[12] + v[13])
     except TypeError:
         l0 = None
     r0 = 0
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[12]  # enforcement.penalty.previous_items
+        x1 = v[13]  # enforcement.penalty.change
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P41, xs)
@@ -2654,16 +2655,16 @@ def _check_9_enforcement_items_not_negative(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P41, s, '>=', '≥', _side('上一年项目数量 + 本年增/减', vl, tl, False), _side('上一年项目数量 + 本年增/减', vl, tl, False), _side('0', vr, tr, True), _side('0', vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P41, s, xs, ('>=', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position coercion
-    x0 = v[15]  # enforcement.coercion.previous_items
-    x1 = v[16]  # enforcement.coercion.change
     try:
-        l0 = (x0 + x1)
+        l0 = (v[15] + v[16])
     except TypeError:
         l0 = None
     r0 = 0
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[15]  # enforcement.coercion.previous_items
+        x1 = v[16]  # enforcement.coercion.change
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P42, xs)
@@ -2675,16 +2676,16 @@ def _check_9_enforcement_items_not_negative(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P42, s, '>=', '≥', _side('上一年项目数量 + 本年增/减', vl, tl, False), _side('上一年项目数量 + 本年增/减', vl, tl, False), _side('0', vr, tr, True), _side('0', vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P42, s, xs, ('>=', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position inspection
-    x0 = v[18]  # enforcement.inspection.previous_items
-    x1 = v[19]  # enforcement.inspection.change
     try:
-        l0 = (x0 + x1)
+        l0 = (v[18] + v[19])
     except TypeError:
         l0 = None
     r0 = 0
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[18]  # enforcement.inspection.previous_items
+        x1 = v[19]  # enforcement.inspection.change
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P43, xs)
@@ -2701,10 +2702,9 @@ def _check_9_enforcement_items_not_negative(v, f, t, pv, pf, pt, want, out):
 # check enforcement_items_carry
 def _check_10_enforcement_items_carry(v, f, t, pv, pf, pt, want, out):
     # position penalty
-    x0 = v[12]  # enforcement.penalty.previous_items
     x1 = pv[12] if pv is not None else None  # enforcement.penalty.previous_items
     x2 = pv[13] if pv is not None else None  # enforcement.penalty.change
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[12] if v[12].__class__ is int else None
     try:
         r0 = (x1 + x2)
     except TypeError:
@@ -2712,6 +2712,7 @@ def _check_10_enforcement_items_carry(v, f, t, pv, pf, pt, want, out):
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[12]  # enforcement.penalty.previous_items
         xs = (x0, x1, x2)
         if s == 'unverifiable':
             m = _unverifiable(_P44, xs)
@@ -2723,10 +2724,9 @@ def _check_10_enforcement_items_carry(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P44, s, '==', '=', _side('上一年项目数量', vl, tl, True), _side('上一年项目数量', vl, tl, True), _side('上年上一年项目数量 + 上年本年增/减', vr, tr, False), _side("last year's 上一年项目数量 + last year's 本年增/减", vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P44, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position coercion
-    x0 = v[15]  # enforcement.coercion.previous_items
     x1 = pv[15] if pv is not None else None  # enforcement.coercion.previous_items
     x2 = pv[16] if pv is not None else None  # enforcement.coercion.change
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[15] if v[15].__class__ is int else None
     try:
         r0 = (x1 + x2)
     except TypeError:
@@ -2734,6 +2734,7 @@ def _check_10_enforcement_items_carry(v, f, t, pv, pf, pt, want, out):
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[15]  # enforcement.coercion.previous_items
         xs = (x0, x1, x2)
         if s == 'unverifiable':
             m = _unverifiable(_P45, xs)
@@ -2745,10 +2746,9 @@ def _check_10_enforcement_items_carry(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P45, s, '==', '=', _side('上一年项目数量', vl, tl, True), _side('上一年项目数量', vl, tl, True), _side('上年上一年项目数量 + 上年本年增/减', vr, tr, False), _side("last year's 上一年项目数量 + last year's 本年增/减", vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P45, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position inspection
-    x0 = v[18]  # enforcement.inspection.previous_items
     x1 = pv[18] if pv is not None else None  # enforcement.inspection.previous_items
     x2 = pv[19] if pv is not None else None  # enforcement.inspection.change
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[18] if v[18].__class__ is int else None
     try:
         r0 = (x1 + x2)
     except TypeError:
@@ -2756,6 +2756,7 @@ def _check_10_enforcement_items_carry(v, f, t, pv, pf, pt, want, out):
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[18]  # enforcement.inspection.previous_items
         xs = (x0, x1, x2)
         if s == 'unverifiable':
             m = _unverifiable(_P46, xs)
@@ -2772,16 +2773,16 @@ def _check_10_enforcement_items_carry(v, f, t, pv, pf, pt, want, out):
 # check fee_items_not_negative
 def _check_11_fee_items_not_negative(v, f, t, pv, pf, pt, want, out):
     # position administrative_fee
-    x0 = v[21]  # fees.administrative_fee.previous_items
-    x1 = v[22]  # fees.administrative_fee.change
     try:
-        l0 = (x0 + x1)
+        l0 = (v[21] + v[22])
     except TypeError:
         l0 = None
     r0 = 0
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[21]  # fees.administrative_fee.previous_items
+        x1 = v[22]  # fees.administrative_fee.change
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P47, xs)
@@ -2798,10 +2799,9 @@ def _check_11_fee_items_not_negative(v, f, t, pv, pf, pt, want, out):
 # check fee_items_carry
 def _check_12_fee_items_carry(v, f, t, pv, pf, pt, want, out):
     # position administrative_fee
-    x0 = v[21]  # fees.administrative_fee.previous_items
     x1 = pv[21] if pv is not None else None  # fees.administrative_fee.previous_items
     x2 = pv[22] if pv is not None else None  # fees.administrative_fee.change
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[21] if v[21].__class__ is int else None
     try:
         r0 = (x1 + x2)
     except TypeError:
@@ -2809,6 +2809,7 @@ def _check_12_fee_items_carry(v, f, t, pv, pf, pt, want, out):
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[21]  # fees.administrative_fee.previous_items
         xs = (x0, x1, x2)
         if s == 'unverifiable':
             m = _unverifiable(_P48, xs)
@@ -2825,18 +2826,18 @@ def _check_12_fee_items_carry(v, f, t, pv, pf, pt, want, out):
 # check procurement_amount_without_projects
 def _check_13_procurement_amount_without_projects(v, f, t, pv, pf, pt, want, out):
     # position central_procurement
-    x0 = v[23]  # procurement.central_procurement.projects
-    x1 = v[24]  # procurement.central_procurement.amount
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[23] if v[23].__class__ is int else None
     r0 = 0
     o0 = None if l0 is None or r0 is None else l0 == r0
-    l1 = x1 if x1.__class__ is D else None
+    l1 = v[24] if v[24].__class__ is D else None
     r1 = 0
-    t1 = ((_hu(x1) if x1.__class__ is D else _D0) + 0)
+    t1 = ((_hu(v[24]) if v[24].__class__ is D else _D0) + 0)
     o1 = None if l1 is None or r1 is None else abs(l1 - r1) <= t1
     b1 = True if (o0 is False or o1 is True) else False if (o0 is True and o1 is False) else None
     s = 'pass' if b1 is True else 'fail' if b1 is False else 'unverifiable'
     if s in want:
+        x0 = v[23]  # procurement.central_procurement.projects
+        x1 = v[24]  # procurement.central_procurement.amount
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P49, xs)
@@ -2849,21 +2850,21 @@ def _check_13_procurement_amount_without_projects(v, f, t, pv, pf, pt, want, out
 # check balance
 def _check_14_balance(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v[25]  # requests.received.natural
-    x1 = v[32]  # requests.carried_in.natural
-    x2 = v[172]  # requests.outcome_total.natural
-    x3 = v[179]  # requests.carried_out.natural
     try:
-        l0 = (x0 + x1)
+        l0 = (v[25] + v[32])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[172] + v[179])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[25]  # requests.received.natural
+        x1 = v[32]  # requests.carried_in.natural
+        x2 = v[172]  # requests.outcome_total.natural
+        x3 = v[179]  # requests.carried_out.natural
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P50, xs)
@@ -2875,21 +2876,21 @@ def _check_14_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P50, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P50, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v[26]  # requests.received.business
-    x1 = v[33]  # requests.carried_in.business
-    x2 = v[173]  # requests.outcome_total.business
-    x3 = v[180]  # requests.carried_out.business
     try:
-        l0 = (x0 + x1)
+        l0 = (v[26] + v[33])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[173] + v[180])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[26]  # requests.received.business
+        x1 = v[33]  # requests.carried_in.business
+        x2 = v[173]  # requests.outcome_total.business
+        x3 = v[180]  # requests.carried_out.business
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P51, xs)
@@ -2901,21 +2902,21 @@ def _check_14_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P51, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P51, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v[27]  # requests.received.research
-    x1 = v[34]  # requests.carried_in.research
-    x2 = v[174]  # requests.outcome_total.research
-    x3 = v[181]  # requests.carried_out.research
     try:
-        l0 = (x0 + x1)
+        l0 = (v[27] + v[34])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[174] + v[181])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[27]  # requests.received.research
+        x1 = v[34]  # requests.carried_in.research
+        x2 = v[174]  # requests.outcome_total.research
+        x3 = v[181]  # requests.carried_out.research
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P52, xs)
@@ -2927,21 +2928,21 @@ def _check_14_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P52, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P52, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v[28]  # requests.received.ngo
-    x1 = v[35]  # requests.carried_in.ngo
-    x2 = v[175]  # requests.outcome_total.ngo
-    x3 = v[182]  # requests.carried_out.ngo
     try:
-        l0 = (x0 + x1)
+        l0 = (v[28] + v[35])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[175] + v[182])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[28]  # requests.received.ngo
+        x1 = v[35]  # requests.carried_in.ngo
+        x2 = v[175]  # requests.outcome_total.ngo
+        x3 = v[182]  # requests.carried_out.ngo
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P53, xs)
@@ -2953,21 +2954,21 @@ def _check_14_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P53, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P53, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v[29]  # requests.received.law_firm
-    x1 = v[36]  # requests.carried_in.law_firm
-    x2 = v[176]  # requests.outcome_total.law_firm
-    x3 = v[183]  # requests.carried_out.law_firm
     try:
-        l0 = (x0 + x1)
+        l0 = (v[29] + v[36])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[176] + v[183])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[29]  # requests.received.law_firm
+        x1 = v[36]  # requests.carried_in.law_firm
+        x2 = v[176]  # requests.outcome_total.law_firm
+        x3 = v[183]  # requests.carried_out.law_firm
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P54, xs)
@@ -2979,21 +2980,21 @@ def _check_14_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P54, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P54, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v[30]  # requests.received.other
-    x1 = v[37]  # requests.carried_in.other
-    x2 = v[177]  # requests.outcome_total.other
-    x3 = v[184]  # requests.carried_out.other
     try:
-        l0 = (x0 + x1)
+        l0 = (v[30] + v[37])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[177] + v[184])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[30]  # requests.received.other
+        x1 = v[37]  # requests.carried_in.other
+        x2 = v[177]  # requests.outcome_total.other
+        x3 = v[184]  # requests.carried_out.other
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P55, xs)
@@ -3005,21 +3006,21 @@ def _check_14_balance(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P55, s, '==', '=', _side('一 + 二', vl, tl, False), _side('一 + 二', vl, tl, False), _side('（七）总计 + 四', vr, tr, False), _side('（七）总计 + 四', vr, tr, False), _gap(l0 - r0, _K0))
         out.append(_record(_P55, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v[31]  # requests.received.total
-    x1 = v[38]  # requests.carried_in.total
-    x2 = v[178]  # requests.outcome_total.total
-    x3 = v[185]  # requests.carried_out.total
     try:
-        l0 = (x0 + x1)
+        l0 = (v[31] + v[38])
     except TypeError:
         l0 = None
     try:
-        r0 = (x2 + x3)
+        r0 = (v[178] + v[185])
     except TypeError:
         r0 = None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[31]  # requests.received.total
+        x1 = v[38]  # requests.carried_in.total
+        x2 = v[178]  # requests.outcome_total.total
+        x3 = v[185]  # requests.carried_out.total
         xs = (x0, x1, x2, x3)
         if s == 'unverifiable':
             m = _unverifiable(_P56, xs)
@@ -3036,13 +3037,13 @@ def _check_14_balance(v, f, t, pv, pf, pt, want, out):
 # check carry_over
 def _check_15_carry_over(v, f, t, pv, pf, pt, want, out):
     # position natural
-    x0 = v[32]  # requests.carried_in.natural
     x1 = pv[179] if pv is not None else None  # requests.carried_out.natural
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[32] if v[32].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[32]  # requests.carried_in.natural
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P57, xs)
@@ -3054,13 +3055,13 @@ def _check_15_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P57, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P57, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position business
-    x0 = v[33]  # requests.carried_in.business
     x1 = pv[180] if pv is not None else None  # requests.carried_out.business
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[33] if v[33].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[33]  # requests.carried_in.business
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P58, xs)
@@ -3072,13 +3073,13 @@ def _check_15_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P58, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P58, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position research
-    x0 = v[34]  # requests.carried_in.research
     x1 = pv[181] if pv is not None else None  # requests.carried_out.research
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[34] if v[34].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[34]  # requests.carried_in.research
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P59, xs)
@@ -3090,13 +3091,13 @@ def _check_15_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P59, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P59, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position ngo
-    x0 = v[35]  # requests.carried_in.ngo
     x1 = pv[182] if pv is not None else None  # requests.carried_out.ngo
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[35] if v[35].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[35]  # requests.carried_in.ngo
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P60, xs)
@@ -3108,13 +3109,13 @@ def _check_15_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P60, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P60, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position law_firm
-    x0 = v[36]  # requests.carried_in.law_firm
     x1 = pv[183] if pv is not None else None  # requests.carried_out.law_firm
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[36] if v[36].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[36]  # requests.carried_in.law_firm
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P61, xs)
@@ -3126,13 +3127,13 @@ def _check_15_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P61, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P61, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position other
-    x0 = v[37]  # requests.carried_in.other
     x1 = pv[184] if pv is not None else None  # requests.carried_out.other
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[37] if v[37].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[37]  # requests.carried_in.other
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P62, xs)
@@ -3144,13 +3145,13 @@ def _check_15_carry_over(v, f, t, pv, pf, pt, want, out):
             m = _compared(_P62, s, '==', '=', _side('二', vl, tl, True), _side('二', vl, tl, True), _side('上年四', vr, tr, True), _side("last year's 四", vr, tr, True), _gap(l0 - r0, _K0))
         out.append(_record(_P62, s, xs, ('==', l0, r0, None if l0 is None or r0 is None else l0 - r0, _K0), m))
     # position total
-    x0 = v[38]  # requests.carried_in.total
     x1 = pv[185] if pv is not None else None  # requests.carried_out.total
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[38] if v[38].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 == r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[38]  # requests.carried_in.total
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P63, xs)
@@ -3167,13 +3168,13 @@ def _check_15_carry_over(v, f, t, pv, pf, pt, want, out):
 # check review_includes_carried
 def _check_16_review_includes_carried(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[190]  # appeals.review_total
     x1 = pv[189] if pv is not None else None  # appeals.review_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[190] if v[190].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[190]  # appeals.review_total
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P64, xs)
@@ -3190,13 +3191,13 @@ def _check_16_review_includes_carried(v, f, t, pv, pf, pt, want, out):
 # check direct_includes_carried
 def _check_17_direct_includes_carried(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[195]  # appeals.direct_total
     x1 = pv[194] if pv is not None else None  # appeals.direct_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[195] if v[195].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[195]  # appeals.direct_total
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P65, xs)
@@ -3213,13 +3214,13 @@ def _check_17_direct_includes_carried(v, f, t, pv, pf, pt, want, out):
 # check after_review_includes_carried
 def _check_18_after_review_includes_carried(v, f, t, pv, pf, pt, want, out):
     # position
-    x0 = v[200]  # appeals.after_review_total
     x1 = pv[199] if pv is not None else None  # appeals.after_review_pending
-    l0 = x0 if x0.__class__ is int else None
+    l0 = v[200] if v[200].__class__ is int else None
     r0 = x1 if x1.__class__ is int else None
     o0 = None if l0 is None or r0 is None else l0 >= r0
     s = 'pass' if o0 is True else 'fail' if o0 is False else 'unverifiable'
     if s in want:
+        x0 = v[200]  # appeals.after_review_total
         xs = (x0, x1)
         if s == 'unverifiable':
             m = _unverifiable(_P66, xs)
@@ -3333,10 +3334,17 @@ def _complete(report):
     )
 
 
+_WHOLE_ONLY = False  # the checks compute with whole numbers (ints) only: no Decimal context to set
+
+
 def _run(current, last, want):
     v, f, t = _complete(current)
     pv, pf, pt = _complete(last) if last is not None else (None, None, None)
     out = []
+    if _WHOLE_ONLY:
+        for check in _CHECKS:
+            check(v, f, t, pv, pf, pt, want, out)
+        return out
     with decimal.localcontext(_CTX):
         for check in _CHECKS:
             check(v, f, t, pv, pf, pt, want, out)
@@ -3429,9 +3437,46 @@ def validate_many(reports, previous=None, *, only=None, errors="raise"):
             yield exc
 
 
+class _Odd(Exception):
+    """A cell the fast reader of a wide CSV line leaves to the careful one (which says what is wrong, if anything)."""
+
+
+_PLAIN = {"": BLANK, "unknown": UNKNOWN, **{str(n): n for n in range(10000)}}
+"""The commonest texts of a whole-number cell and what gaidsl's reader makes of them: a whole line's counts are
+converted in one pass of ``map`` over this table; a text it lacks (a larger number, a sign, white space …) is read
+by ``_whole``."""
+
+
+def _whole(x, kind):
+    """A count or integer cell of a wide CSV line that ``_PLAIN`` lacks; _Odd if gaidsl's reader would refuse it."""
+    if len(x) <= 15 and x.isdigit() and x.isascii():
+        return int(x)
+    with decimal.localcontext(_READ_CTX):
+        value, problem = _number(x, kind, None)
+    if problem is not None:
+        raise _Odd
+    return value
+
+
+def _plain_amount(decimals):
+    """The plain texts of an amount with at most ``decimals`` places: ``Decimal(text)`` is exactly what gaidsl's
+    reader makes of them (no sign, no exponent, below 10**15)."""
+    places = min(_MAX_PLACES, _MAX_PLACES if decimals is None else decimals)
+    fraction = r"(?:\.[0-9]{1,%d})?" % places if places else ""
+    return re.compile(r"[0-9]{1,15}" + fraction).fullmatch
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_field(x):
+    """A date field's text as _field() reads it, remembered: a file's reports share a few dates."""
+    return _field(x, "date", None, ())
+
+
 class _Columns:
     """Where a wide CSV's header puts each key (gaidsl's bulk layout, the one the SQL target loads): report_id,
-    optionally previous_id, fields.<key>, texts.<key>, and one column per cell key."""
+    optionally previous_id, fields.<key>, texts.<key>, and one column per cell key, in any order; a key without a
+    column is blank. The plan to read a line is made here, once per file: which column feeds which place of the
+    values the checks read (``v[17]``), and how each field and text is read."""
 
     def __init__(self, header):
         at = {name: i for i, name in enumerate(header)}
@@ -3448,13 +3493,25 @@ class _Columns:
         self.fields = [(i, name[7:]) for i, name in enumerate(header) if name.startswith("fields.")]
         self.texts = [(i, name[6:]) for i, name in enumerate(header) if name.startswith("texts.")]
         self.cells = [(i, name) for i, name in enumerate(header) if name in _VALUES]
-        # the bulk path: every cell has its column, in the format's order; whole numbers read in one go, the
-        # others (amounts …) put in their places after
-        self.bulk = [k for _, k in self.cells] == list(_VALUES)
-        whole = [(i, k) for i, k in self.cells if _VALUES[k][0] in ("count", "integer")]
-        self.others = [(place, i, k) for place, (i, k) in enumerate(self.cells) if (i, k) not in whole]
-        take = operator.itemgetter(*(i for i, _ in whole)) if whole else (lambda row: ())
-        self.take_whole = (lambda row: (take(row),)) if len(whole) == 1 else take
+        # a cell without a column reads the empty text appended to the line (at place ``width``)
+        self.padded = not at.keys() >= _VALUES.keys()
+        column = {key: at.get(key, self.width) for key in _VALUES}
+        whole = [(place, key) for place, (key, (kind, _, _)) in enumerate(_VALUES.items()) if kind in ("count", "integer")]
+        self.kinds = [_VALUES[key][0] for _, key in whole]
+        take = operator.itemgetter(*(column[key] for _, key in whole)) if whole else (lambda row: ())
+        self.take = (lambda row: (take(row),)) if len(whole) == 1 else take
+        # the other cells (amounts, and cells that hold no number), put in their places among the whole numbers
+        wholes = {place for place, _ in whole}
+        self.others = [
+            (place, column[key], kind, _plain_amount(decimals) if kind == "amount" else None, decimals)
+            for place, (key, (kind, decimals, _)) in enumerate(_VALUES.items())
+            if place not in wholes
+        ]
+        # fields and texts without a column are blank
+        self.read_fields = [(i, key, _FIELDS[key]) for i, key in self.fields]
+        self.read_texts = [(i, key) for i, key in self.texts]
+        self.blank_fields = dict.fromkeys(_FIELDS.keys() - {key for _, key in self.fields}, BLANK)
+        self.blank_texts = dict.fromkeys(_TEXTS - {key for _, key in self.texts}, BLANK)
 
     @staticmethod
     def _known(name):
@@ -3468,40 +3525,64 @@ class _Columns:
         """A line's report as read() gives it; DataError naming the line if it cannot be read."""
         if len(row) != self.width:
             raise DataError([("GAI701", f"line {line}", f"{len(row)} columns where the header has {self.width}")])
-        data = {
-            "fields": {k: row[i] for i, k in self.fields if row[i]},
-            "texts": {k: row[i] for i, k in self.texts if row[i]},
-        }
-        whole = self.take_whole(row) if self.bulk else ("",)
-        if all(whole):  # no blank: try the bulk path (ASCII digits without leading zeros, below 10**15)
-            digits = "".join(whole)
-            if digits.isdigit() and digits.isascii():
-                try:
-                    values = _json_numbers("[" + ",".join(whole) + "]")  # "007" is not JSON: the careful path reads it
-                except ValueError:
-                    values = None
-                if values is not None and (not values or max(values) < _BOUND) and self._put_others(row, values):
-                    _, fields, texts = _read(data, {})
-                    return values, fields, texts
-        data["values"] = {k: row[i] for i, k in self.cells if row[i]}
-        return read(data)
+        if self.padded:
+            row = [*row, ""]
+        cells = self.take(row)
+        try:
+            try:
+                values = list(map(_PLAIN.__getitem__, cells))
+            except KeyError:
+                values = [_PLAIN[x] if x in _PLAIN else _whole(x, kind) for x, kind in zip(cells, self.kinds)]
+            for place, i, kind, plain, decimals in self.others:
+                values.insert(place, self._other(row[i], kind, plain, decimals))
+            fields = dict(self.blank_fields)
+            for i, key, slot in self.read_fields:
+                x = row[i]
+                fields[key] = self._field(x, slot) if x else BLANK
+            texts = dict(self.blank_texts)
+            for i, key in self.read_texts:
+                x = row[i]
+                texts[key] = (UNKNOWN if x == "unknown" else x if x.strip() else BLANK) if x else BLANK
+        except _Odd:  # the careful reader: every problem of the line, or its value where the fast one gave up
+            data = {
+                "fields": {k: row[i] for i, k in self.fields if row[i]},
+                "texts": {k: row[i] for i, k in self.texts if row[i]},
+                "values": {k: row[i] for i, k in self.cells if row[i]},
+            }
+            return read(data)
+        return values, fields, texts
 
-    def _put_others(self, row, values):
-        """Insert the amounts (and other non-whole cells) into the whole numbers' list at their places; False when
-        one of them is not plainly valid (the careful path then reads the line and says what)."""
-        for place, i, key in self.others:
-            x = row[i]
-            kind, decimals, _ = _VALUES[key]
-            if kind not in _NUMERIC:
-                if x:
-                    return False
-                values.insert(place, BLANK)
-                continue
+    @staticmethod
+    def _other(x, kind, plain, decimals):
+        if not x:
+            return BLANK
+        if plain is not None and plain(x):
+            return D(x)
+        if kind not in _NUMERIC:
+            raise _Odd
+        with decimal.localcontext(_READ_CTX):
             value, problem = _number(x, kind, decimals)
-            if problem is not None:
-                return False
-            values.insert(place, value)
-        return True
+        if problem is not None:
+            raise _Odd
+        return value
+
+    @staticmethod
+    def _field(x, slot):
+        kind = slot[0]
+        if kind == "text":
+            return UNKNOWN if x == "unknown" else x if x.strip() else BLANK
+        if kind in ("count", "integer") and x in _PLAIN:
+            return _PLAIN[x]
+        if kind in _NUMERIC:
+            with decimal.localcontext(_READ_CTX):
+                value, problem = _number(x, kind, slot[1])
+        elif kind == "date":
+            value, problem = _date_field(x)
+        else:  # a choice
+            value, problem = _field(x, *slot)
+        if problem is not None:
+            raise _Odd
+        return value
 
 
 def validate_csv(source, *, only=None, errors="raise", required=False):
@@ -3532,12 +3613,13 @@ def validate_csv(source, *, only=None, errors="raise", required=False):
                 rows = list(rows)
                 named = {row[columns.previous] for _, row in rows if len(row) == columns.width}
                 earlier = {row[columns.id]: (row, line) for line, row in rows if row and row[columns.id] in named}
+        read_line, at_id, at_previous, width = columns.read, columns.id, columns.previous, columns.width
         for line, row in rows:
-            report_id = row[columns.id] if len(row) > columns.id else ""
+            report_id = row[at_id] if len(row) > at_id else ""
             try:
-                current = columns.read(row, line)
+                current = read_line(row, line)
                 last = None
-                if columns.previous is not None and len(row) == columns.width and row[columns.previous]:
+                if at_previous is not None and len(row) == width and row[at_previous]:
                     found = earlier.get(row[columns.previous])
                     if found is None:
                         raise DataError([("GAI703", "previous_id", f"no report {row[columns.previous]!r} in the file")])
