@@ -128,6 +128,20 @@ class _Builder(MigrationRules):
                 members.append(child)
         return ast.Dimension(key, label, tuple(members), self._span(meta))
 
+    def open_dimension(self, meta: Any, children: list[Any]) -> ast.Dimension:
+        plain = self.dimension(meta, [c for c in children if not isinstance(c, ast.OpenRule)])
+        rules = tuple(c for c in children if isinstance(c, ast.OpenRule))
+        return attrs.evolve(plain, open=True, rules=rules)
+
+    def open_key_pattern(self, meta: Any, children: list[Token]) -> ast.OpenRule:
+        return ast.OpenRule("key_pattern", unquote(children[0]), self._span(meta))
+
+    def open_at_least(self, meta: Any, children: list[Token]) -> ast.OpenRule:
+        return ast.OpenRule("at_least", str(self._number(children[0], "成员数", "a member count")), self._span(meta))
+
+    def open_at_most(self, meta: Any, children: list[Token]) -> ast.OpenRule:
+        return ast.OpenRule("at_most", str(self._number(children[0], "成员数", "a member count")), self._span(meta))
+
     def _member(self, kind: str, meta: Any, key: Token, label: Token, rest: list[Any]) -> ast.Member:
         options: dict[str, Any] = {"aliases": [], "children": [], "total_of": None}
         for item in rest:
