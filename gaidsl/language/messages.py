@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import attrs
 
+from gaidsl.language.open_messages import OPEN_CATALOG
+
 
 @attrs.frozen
 class Template:
@@ -432,3 +434,5 @@ CATALOG: dict[str, Template] = {
         "gaidsl fmt {name} > FILE.gai",
     ),
 }
+
+CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
