@@ -56,7 +56,9 @@ def _entries(
     spec: ir.Spec, opened: ir.OpenMembers, array: Node, span: Callable[[int, int], Span], problems: list[Diagnostic]
 ) -> tuple[EnteredMember, ...]:
     assert isinstance(array.value, tuple)
-    fixed = {m.key for t in spec.tables.values() if t.rows is not None and t.rows.open == opened for m in t.rows.members}
+    fixed = {
+        m.key for t in spec.tables.values() if t.rows is not None and t.rows.open == opened for m in t.rows.members
+    }
     seen: set[str] = set()
     entered: list[EnteredMember] = []
     for item in array.value:

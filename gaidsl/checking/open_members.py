@@ -48,7 +48,7 @@ def close(spec: ir.Spec, members: Members) -> ir.Spec:
 
 
 def _cells(table: ir.Table, cell: ir.Cell, slots: Slots) -> list[ir.Cell]:
-    if cell.row not in slots:
+    if cell.row is None or cell.row not in slots:
         return [cell]
     return [
         attrs.evolve(cell, key=table.cell_key(m.key, cell.column), row=m.key, row_labels=(m.label,))
@@ -72,11 +72,10 @@ def _axis(axis: ir.Axis, slots: Slots) -> ir.Axis:
 def _check(check: ir.Check, slots: Slots) -> ir.Check:
     instances: list[ir.CheckInstance] = []
     for instance in check.instances:
-        if instance.position in slots:
-            slot = instance.position
+        slot = instance.position
+        if slot is not None and slot in slots:
             instances.extend(
-                ir.CheckInstance(m.key, (m.label,), _condition(instance.expr, slot, m.key, slots))
-                for m in slots[slot]
+                ir.CheckInstance(m.key, (m.label,), _condition(instance.expr, slot, m.key, slots)) for m in slots[slot]
             )
         else:
             instances.append(attrs.evolve(instance, expr=_condition(instance.expr, None, None, slots)))

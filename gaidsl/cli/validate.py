@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.checking.report import Report
@@ -27,8 +29,8 @@ from gaidsl.checking.results import VERDICT_TEXT, Verdict
 from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import failure_lines, pick
-from gaidsl.cli.inputs import load
-from gaidsl.cli.output import output_refused, show
+from gaidsl.cli.inputs import load, refused
+from gaidsl.cli.output import output_refused, report, show
 from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
@@ -93,6 +95,15 @@ def run(args: argparse.Namespace) -> int:
         show(f"gaidsl validate: {batch}", sys.stderr)
         return EXIT_INPUT
     engine, url, files = batch
+    if engine != "reference" or any(is_wide_csv(p) for p in files.reports):
+        what = (
+            Text("宽表 CSV", "the wide CSV")
+            if engine == "reference"
+            else Text(f"{engine} 引擎", f"the {engine} engine")
+        )
+        if (refusal := refused(compilation, what)) is not None:
+            report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
+            return EXIT_INPUT
     paths = list(files.reports)
     if args.previous_migration and not args.previous and not files.previous:
         show("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)

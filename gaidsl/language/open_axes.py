@@ -114,4 +114,3 @@ def open_refusal(spec: ir.Spec, what: Text) -> Diagnostic | None:
 
 def target_words(name: str) -> Text:
     return Text(f"{name} 目标", f"the {name} target")
-

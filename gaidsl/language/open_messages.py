@@ -79,8 +79,8 @@ OPEN_CATALOG: dict[str, tuple[str, str, str]] = {
     ),
     "GAI744": (
         "data",
-        "开放维度「{dimension}」的成员应写成 {{\"key\": …, \"label\": …}}：{why}",
-        "a member of open dimension '{dimension}' is written {{\"key\": …, \"label\": …}}: {why_en}",
+        '开放维度「{dimension}」的成员应写成 {{"key": …, "label": …}}：{why}',
+        'a member of open dimension \'{dimension}\' is written {{"key": …, "label": …}}: {why_en}',
     ),
     "GAI745": (
         "data",
