@@ -192,7 +192,7 @@ class Formatter:
     # -------------------------------------------------------------------------------------------- members
     def dimension_body(self, depth: int, dimension: ast.Dimension) -> None:
         """An open dimension's rules (in a fixed order: key pattern, at least, at most), then the members."""
-        for rule in sorted(dimension.rules, key=lambda r: _RULE_ORDER.index(r.kind)):
+        for rule in dimension.rules:  # the builder keeps them in their one order
             self.emit(depth, _rule_text(rule), rule.span)
         self.members(depth, dimension.members)
 
@@ -402,9 +402,6 @@ class _SourceLines:
             return False
         before = self.line(number)[: column - 1].split()
         return before == [] or before == lead.split()
-
-
-_RULE_ORDER = ("key_pattern", "at_least", "at_most")
 
 
 def _rule_text(rule: ast.OpenRule) -> str:
