@@ -191,6 +191,9 @@ def test_validate_on_the_command_line() -> None:
     assert passed.code == 0 and "passed" in passed.out
     failed = run_cli("validate", SPEC, str(DATA / "components_40_one_violation.json"), "--lang", "en")
     assert failed.code == 1 and "error[staffed]" in failed.out and "Component 10" in failed.out
+    many = run_cli("validate", SPEC, str(DATA / "components_1.yaml"), str(DATA / "components_0.json"), "--lang", "en")
+    assert many.code == 1, many.err
+    assert re.search(r"members\.component\.at_least +error +1 +0 +1\n", many.out), many.out
 
 
 # ---------------------------------------------------------------------------------------------------- data errors

@@ -24,6 +24,7 @@ import attrs
 
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report
 from gaidsl.checking.results import VERDICT_TEXT, Verdict
 from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
@@ -428,14 +429,15 @@ def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: b
 
 def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], lang: Lang) -> str:
     """Per check: how many positions failed, could not be checked, passed, over all files; then the files."""
-    counts: dict[str, dict[str, int]] = {c.key: {"fail": 0, "unverifiable": 0, "pass": 0} for c in spec.checks}
+    checks = close(spec, {}).checks  # with an open dimension's checks on its member counts
+    counts: dict[str, dict[str, int]] = {c.key: {"fail": 0, "unverifiable": 0, "pass": 0} for c in checks}
     for _, _, evaluation in evaluations:
         for result in evaluation.results:
             counts[result.check][result.status] += 1
     width = max(len(k) for k in counts) if counts else 5
     head = say(lang, "校验", "check", sep=" ")
     lines = [f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'unverif.':>8}  {'pass':>7}"]
-    for check in spec.checks:
+    for check in checks:
         c = counts[check.key]
         lines.append(
             f"{check.key:<{width}}  {check.severity:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}"
