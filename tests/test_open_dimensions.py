@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import gaidsl
 from gaidsl.checking.data import parse_report
-from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.evaluate import evaluate, evaluate_check
 from gaidsl.checking.report import EnteredMember, Report
 from gaidsl.language import ir
 from gaidsl.language.parser import parse_text
@@ -166,6 +166,8 @@ def test_member_counts_are_checked_on_the_data(spec: ir.Spec) -> None:
     assert report is not None, problems
     results = {r.check: r.status for r in evaluate(spec, report).results if r.check.startswith("members.")}
     assert results == {"members.component.at_least": "pass", "members.component.at_most": "fail"}
+    (at_most,) = evaluate_check(spec, "members.component.at_most", report)
+    assert at_most.status == "fail" and at_most.comparisons[0].left == 201
 
 
 def test_last_year_is_matched_by_key_and_a_new_member_is_unverifiable(spec: ir.Spec) -> None:

@@ -87,10 +87,10 @@ def evaluate_check(
     spec: ir.Spec, check: ir.Check | str, report: Report, previous: Report | None = None
 ) -> tuple[CheckResult, ...]:
     """The results of one check (given by key or object), one per position."""
-    found = spec.check(check) if isinstance(check, str) else check
-    if spec.open_dimensions:  # the check at this report's rows
+    if spec.open_dimensions:  # the check at this report's rows (a member-count check too)
         spec = close(spec, report.members)
-        found = spec.check(found.key)
+        check = check if isinstance(check, str) else check.key
+    found = spec.check(check) if isinstance(check, str) else check
     with decimal.localcontext() as ctx:
         ctx.prec = PRECISION
         return tuple(evaluate_instance(spec, found, i, report, previous) for i in found.instances)
