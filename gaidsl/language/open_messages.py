@@ -50,6 +50,11 @@ OPEN_CATALOG: dict[str, tuple[str, str, str]] = {
         "开放维度「{dimension}」中不能有分组「{name}」：固定成员只能是单项或合计",
         "open dimension '{dimension}' cannot hold group '{name}': its fixed members are rows or totals",
     ),
+    "GAI324": (
+        "structure",
+        "扩展不能修改表「{table}」的开放维度「{dimension}」的成员（尚不支持）",
+        "an overlay cannot change the members of open dimension '{dimension}' in table '{table}' (not supported yet)",
+    ),
     # ---- stages that do not reason over open dimensions yet
     "GAI610": (
         "analysis",
