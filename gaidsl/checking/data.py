@@ -190,6 +190,7 @@ class _Reader:
         self.texts: dict[str, str | Missing] = {}
         self.values: dict[str, Value] = {}
         self.members: dict[str, tuple[EnteredMember, ...]] = {}  # open dimensions' members (docs/open-dimensions.md)
+        self.listed: dict[str, set[str]] = {}  # their keys, by dimension
 
     # ---- helpers
     def span(self, start: int, end: int) -> Span:
@@ -290,7 +291,9 @@ class _Reader:
         cell = self.spec.cells.get(key)
         entered = open_cell(self.spec, key) if cell is None else slot_of(self.spec, key)
         if entered is not None:  # a row of an open table: its member must be listed, its type is the slot's
-            if entered.member not in {m.key for m in self.members.get(entered.dimension, ())}:
+            if entered.dimension not in self.listed:
+                self.listed[entered.dimension] = {m.key for m in self.members.get(entered.dimension, ())}
+            if entered.member not in self.listed[entered.dimension]:
                 self.diagnostics.append(unlisted(span, key, entered))
                 return
             cell = self.spec.cells[entered.slot_cell]
