@@ -261,6 +261,7 @@ __all__ = [
     "SpecError",
     "SpecLike",
     "Unrenderable",
+    "UnsupportedSpec",
     "ingest_report",
     "load_report",
     "load_spec",
