@@ -24,7 +24,8 @@ from gaidsl.ingest.reader import ingest_bytes, ingest_file
 from gaidsl.ingest.result import Result
 from gaidsl.language import ir
 from gaidsl.language.compiler import UnreadableSource
-from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_text
+from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_text
+from gaidsl.language.open_axes import open_refusal
 from gaidsl.language.shipped import resolve
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import apply
@@ -77,6 +78,22 @@ class ReportError(Exception):
 
     def render(self, lang: Lang = "zh") -> str:
         return render_text(self.diagnostics, self.sources, lang)
+
+
+class UnsupportedSpec(ValueError):
+    """A spec with an open dimension given to a stage that does not support them yet; ``diagnostic`` is the GAI610
+    that says which (docs/open-dimensions.md)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(f"{diagnostic.code}: {diagnostic.message.en}")
+        self.diagnostic = diagnostic
+
+
+def _supported(spec: ir.Spec, what: Text) -> ir.Spec:
+    refusal = open_refusal(spec, what)
+    if refusal is not None:
+        raise UnsupportedSpec(refusal)
+    return spec
 
 
 class ReportWarning(UserWarning):
@@ -147,7 +164,7 @@ def render(spec: SpecLike, report: ReportLike | None = None, to: str = "html") -
     :class:`Unrenderable` (``gaidsl.Unrenderable``)."""
     if to not in RENDERINGS:
         raise ValueError(f"unknown rendering {to!r}: one of {', '.join(RENDERINGS)}")
-    compiled = load_spec(spec)
+    compiled = _supported(load_spec(spec), Text(f"{to} 渲染", f"the {to} rendering"))
     return render_as(compiled, None if report is None else load_report(compiled, report), to)
 
 
@@ -156,9 +173,9 @@ def ingest_report(spec: SpecLike | Sequence[SpecLike], document: str | os.PathLi
     data: ``.ingested.report``, ``.ingested.provenance`` (where each value came from) and ``.ingested.log`` (what
     could not be read, and why). Several specs: the version is chosen by the report's layout. A file that cannot be
     read at all raises :class:`~gaidsl.ingest.detect.Unreadable`."""
-    compiled: ir.Spec | tuple[ir.Spec, ...] = (
-        load_spec(spec) if isinstance(spec, ir.Spec | str | os.PathLike) else tuple(load_spec(s) for s in spec)
-    )
+    specs = [spec] if isinstance(spec, ir.Spec | str | os.PathLike) else list(spec)
+    loaded = tuple(_supported(load_spec(s), Text("读取已发布的报告（ingest）", "ingest")) for s in specs)
+    compiled: ir.Spec | tuple[ir.Spec, ...] = loaded[0] if isinstance(spec, ir.Spec | str | os.PathLike) else loaded
     if isinstance(document, bytes):
         return ingest_bytes(compiled, document)
     return ingest_file(compiled, document)
@@ -168,7 +185,7 @@ def sample(spec: SpecLike, seed: int = 0, *, failing: str | None = None) -> Samp
     """A realistic generated report (``.report``) with last year's (``.previous``) when the spec has checks across
     periods: valid, or, with ``failing="CHECK"``, one in which exactly that check fails. Raises ``ValueError`` for
     a check the spec does not have or one that cannot fail while every other check holds (a redundant check)."""
-    compiled = load_spec(spec)
+    compiled = _supported(load_spec(spec), Text("样本生成（sample）", "the sampler (sample)"))
     if failing is None:
         return valid_samples(compiled, 1, seed)[0]
     if failing not in {c.key for c in compiled.checks}:
@@ -244,6 +261,7 @@ __all__ = [
     "SpecError",
     "SpecLike",
     "Unrenderable",
+    "UnsupportedSpec",
     "ingest_report",
     "load_report",
     "load_spec",

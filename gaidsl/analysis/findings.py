@@ -19,6 +19,7 @@ from gaidsl.analysis.encoding import var_ref
 from gaidsl.language import ir
 from gaidsl.language.compiler import Compilation
 from gaidsl.language.diagnostics import Diagnostic, Lang, Related, Text, error, info, render_json, say, warning
+from gaidsl.language.open_axes import open_refusal
 
 _NEEDS_PREVIOUS = Text(
     "仅在提供上年报告时成立：推出它的校验中有跨年度校验",
@@ -301,6 +302,9 @@ def text(analysis: Analysis, lang: Lang) -> str:
 AnyCompilation = TypeVar("AnyCompilation", bound=Compilation)
 
 
+ANALYSIS = Text("规范分析（check --analyze）", "spec analysis (check --analyze)")
+
+
 def analyze_compilations(
     compilations: Sequence[AnyCompilation], *, details: bool = False
 ) -> tuple[list[AnyCompilation], list[Analysis]]:
@@ -308,7 +312,12 @@ def analyze_compilations(
     updated: list[AnyCompilation] = []
     analyses: list[Analysis] = []
     for compilation in compilations:
-        if compilation.ok and compilation.spec is not None:
+        if compilation.ok and compilation.spec is not None and compilation.spec.open_dimensions:
+            # not reasoned over yet: ``--analyze`` says so (GAI610), a plain check makes no claim either way
+            refusal = open_refusal(compilation.spec, ANALYSIS) if details else None
+            found = (refusal,) if refusal is not None else ()
+            compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *found))
+        elif compilation.ok and compilation.spec is not None:
             analysis = analyze(compilation.spec, details=details)
             analyses.append(analysis)
             compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *diagnostics(analysis)))

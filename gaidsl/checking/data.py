@@ -32,7 +32,8 @@ import attrs
 
 from gaidsl.checking.data_syntax import Node, SyntaxProblem, parse_json, parse_yaml
 from gaidsl.checking.evaluate import cell_label
-from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, FieldValue, Missing, Report, Value
+from gaidsl.checking.open_data import open_cell, read_members, slot_of, unlisted
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, EnteredMember, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import (
     Diagnostic,
@@ -56,7 +57,7 @@ long, costs more than reading its text)."""
 SUGGESTIONS = 10
 """Unknown keys of a file that get a 'did you mean' at most (a search compares with every key of the spec)."""
 
-TOP_KEYS = ("format", "version", "fields", "texts", "values")
+TOP_KEYS = ("format", "version", "fields", "texts", "values", "members")
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 NUMBER_FORM = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 """How a number is written (after spaces at its ends are taken off), in every reader: ASCII digits with an optional
@@ -188,6 +189,8 @@ class _Reader:
         self.fields: dict[str, FieldValue] = {}
         self.texts: dict[str, str | Missing] = {}
         self.values: dict[str, Value] = {}
+        self.members: dict[str, tuple[EnteredMember, ...]] = {}  # open dimensions' members (docs/open-dimensions.md)
+        self.listed: dict[str, set[str]] = {}  # their keys, by dimension
 
     # ---- helpers
     def span(self, start: int, end: int) -> Span:
@@ -210,7 +213,7 @@ class _Reader:
         self.diagnostics.sort(key=lambda d: d.span.start if d.span else -1)
         if has_errors(self.diagnostics):
             return Loaded(None, tuple(self.diagnostics), self.source)
-        report = Report(spec.id, spec.version, dict(self.fields), dict(self.texts), dict(self.values))
+        report = Report(spec.id, spec.version, dict(self.fields), dict(self.texts), dict(self.values), self.members)
         return Loaded(report, tuple(self.diagnostics), self.source)
 
     # ---- JSON / YAML
@@ -221,6 +224,11 @@ class _Reader:
             self._shape(root, what, expected)
             return self.finish()
         seen: set[str] = set()
+        for key, _, _, node in root.items:
+            if key == "members":  # read first: the values of entered rows are checked against the lists
+                self.members, problems = read_members(self.spec, node, self.span)
+                self.diagnostics.extend(problems)
+                break
         for key, start, end, node in root.items:
             span = self.span(start, end)
             if key in seen:
@@ -233,6 +241,8 @@ class _Reader:
                 self._version(node.raw if node.kind == "number" else str(node.value), node.kind, span)
             elif key in ("fields", "texts", "values"):
                 self._section(key, node)
+            elif key == "members":
+                continue  # read above
             elif key.startswith("$"):
                 continue  # "$schema" and the like: for editors, ignored here
             else:
@@ -279,12 +289,20 @@ class _Reader:
     # ---- one entry
     def cell(self, key: str, node: Node, span: Span) -> None:
         cell = self.spec.cells.get(key)
+        entered = open_cell(self.spec, key) if cell is None else slot_of(self.spec, key)
+        if entered is not None:  # a row of an open table: its member must be listed, its type is the slot's
+            if entered.dimension not in self.listed:
+                self.listed[entered.dimension] = {m.key for m in self.members.get(entered.dimension, ())}
+            if entered.member not in self.listed[entered.dimension]:
+                self.diagnostics.append(unlisted(span, key, entered))
+                return
+            cell = self.spec.cells[entered.slot_cell]
         if cell is None:
             pool = itertools.chain(self.spec.cells, self.spec.fields, self.spec.texts)  # read only if searched
             self.problem("GAI703", span, did_you_mean(key, pool), key=key, where="「values」", where_en="'values'")
             return
 
-        label = cell_label(self.spec, key)
+        label = cell_label(self.spec, cell.key)
         value: Value | None
         if cell.type.numeric:
             value = self.number(node, cell.type, key, label, span)

@@ -40,7 +40,10 @@ import decimal
 from collections.abc import Iterable
 from decimal import Decimal
 
+import attrs
+
 from gaidsl.checking.explain import explain
+from gaidsl.checking.open_members import absent_last_year, close, new_this_year
 from gaidsl.checking.report import BLANK, FieldValue, Missing, Report, Value
 from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
@@ -55,6 +58,8 @@ PRECISION = 100
 def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> Evaluation:
     """Evaluate every check of ``spec`` at every position over ``report`` (``previous``: last year's report), and
     find the required items it lacks (:mod:`gaidsl.checking.required`)."""
+    new = new_this_year(spec, report.members, previous.members) if previous is not None else {}
+    spec = close(spec, report.members)  # open dimensions: the rows of this report
     with decimal.localcontext() as ctx:
         ctx.prec = PRECISION
         results = tuple(
@@ -62,13 +67,29 @@ def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> E
             for check in spec.checks
             for instance in check.instances
         )
+    if new:
+        results = _new_members(results, spec, new)
     return Evaluation(results, absent_items(spec, report))
+
+
+def _new_members(results: tuple[CheckResult, ...], spec: ir.Spec, new: dict[str, str]) -> tuple[CheckResult, ...]:
+    """A check across periods at a member last year's report did not have is unverifiable there, and says why."""
+    across = {c.key for c in spec.checks if c.across_periods}
+    return tuple(
+        attrs.evolve(r, status="unverifiable", message=absent_last_year(r.position, new[r.position]))
+        if r.check in across and r.position in new
+        else r
+        for r in results
+    )
 
 
 def evaluate_check(
     spec: ir.Spec, check: ir.Check | str, report: Report, previous: Report | None = None
 ) -> tuple[CheckResult, ...]:
     """The results of one check (given by key or object), one per position."""
+    if spec.open_dimensions:  # the check at this report's rows (a member-count check too)
+        spec = close(spec, report.members)
+        check = check if isinstance(check, str) else check.key
     found = spec.check(check) if isinstance(check, str) else check
     with decimal.localcontext() as ctx:
         ctx.prec = PRECISION

@@ -42,6 +42,14 @@ DECIMAL_RE = re.compile('"\\\\u0001dec\\\\u0001(-?[0-9.]+)\\\\u0001dec\\\\u0001"
 
 
 @attrs.frozen
+class EnteredMember:
+    """A member of an open dimension as a report enters it: its key (a code or a name) and its label."""
+
+    key: str
+    label: str
+
+
+@attrs.frozen
 class Report:
     """One filled report of a format version. Cells not in ``values`` are blank."""
 
@@ -50,6 +58,8 @@ class Report:
     fields: Mapping[str, FieldValue] = attrs.field(factory=dict)
     texts: Mapping[str, str | Missing] = attrs.field(factory=dict)
     values: Mapping[str, Value] = attrs.field(factory=dict)
+    members: Mapping[str, tuple[EnteredMember, ...]] = attrs.field(factory=dict)
+    """The members of each open dimension, in the report's order (docs/open-dimensions.md); none for fixed specs."""
 
     def value(self, key: str) -> Value:
         return self.values.get(key, BLANK)
@@ -61,13 +71,13 @@ class Report:
 
     def as_data(self, value: Callable[[object], object]) -> dict[str, Any]:
         """The report as plain data (the shape of its JSON form), each field, text and value written by ``value``."""
-        return {
-            "format": self.format,
-            "version": self.version,
-            "fields": {k: value(v) for k, v in self.fields.items()},
-            "texts": {k: value(v) for k, v in self.texts.items()},
-            "values": {k: value(v) for k, v in self.values.items()},
-        }
+        data: dict[str, Any] = {"format": self.format, "version": self.version}
+        if self.members:  # only a report of a spec with open dimensions has (and writes) them
+            data["members"] = {d: [{"key": m.key, "label": m.label} for m in ms] for d, ms in self.members.items()}
+        data["fields"] = {k: value(v) for k, v in self.fields.items()}
+        data["texts"] = {k: value(v) for k, v in self.texts.items()}
+        data["values"] = {k: value(v) for k, v in self.values.items()}
+        return data
 
     def to_json(self) -> str:
         """JSON text; decimals are written digit for digit as JSON numbers (``96171.60`` keeps its zero)."""
@@ -79,8 +89,8 @@ def _written_directly(report: Report) -> str | None:
     """What :meth:`Report.to_json` writes, byte for byte, without ``json.dumps`` (whose indented output is made by
     its pure-Python encoder: 0.6 ms a report, most of ``gaidsl sample``'s work); None for a key or value this does
     not know, which the general path then writes."""
-    if type(report.format) is not str or type(report.version) is not str:
-        return None
+    if type(report.format) is not str or type(report.version) is not str or report.members:
+        return None  # (an open dimension's members: the general path writes them)
     parts = ['{\n  "format": ', _quoted(report.format), ',\n  "version": ', _quoted(report.version)]
     for name, entries in (("fields", report.fields), ("texts", report.texts), ("values", report.values)):
         if not entries:

@@ -13,6 +13,7 @@ from typing import Any
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, plan_writes, write_files
+from gaidsl.language.open_axes import target_words
 from gaidsl.targets import Unrenderable
 from gaidsl.targets.registry import available
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
-    compilation = load(args.spec, args)
+    compilation = load(args.spec, args, unsupported=target_words(chosen[0]))
     if isinstance(compilation, int):
         return compilation
     assert compilation.spec is not None

@@ -41,7 +41,7 @@ from gaidsl.cli.output import err_line, out_line
 from gaidsl.ingest import batch
 from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import say
+from gaidsl.language.diagnostics import Text, say
 
 _EXAMPLES = """examples:
   gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
@@ -96,7 +96,7 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
             return None
         return specs
 
-    compilation = load(arg, args)
+    compilation = load(arg, args, unsupported=Text("gaidsl ingest（读取已发布的报告）", "gaidsl ingest"))
     return None if isinstance(compilation, int) else compilation.spec
 
 

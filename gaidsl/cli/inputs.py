@@ -12,12 +12,16 @@ import argparse
 from pathlib import Path
 from typing import Literal
 
+import attrs
+
 from gaidsl.checking.data import KINDS
+from gaidsl.cli.exit_codes import EXIT_INPUT
 from gaidsl.cli.output import exit_code, report
 from gaidsl.forms.readback import SUFFIXES as FILLED_SUFFIXES
 from gaidsl.language import ast
 from gaidsl.language.compiler import UnreadableSource
-from gaidsl.language.diagnostics import Diagnostic, error
+from gaidsl.language.diagnostics import Diagnostic, Text, error
+from gaidsl.language.open_axes import open_refusal
 from gaidsl.language.shipped import resolve
 from gaidsl.migrations.documents import Compilation, compile_file
 
@@ -62,15 +66,32 @@ def data_file(argument: str, expect: Expect = "spec") -> Diagnostic | None:
     return error("GAI804", None, path=argument, suffix=suffix, expected=zh, expected_en=en)
 
 
-def load(argument: str, args: argparse.Namespace, expect: Expect = "spec") -> Compilation | int:
+def load(
+    argument: str, args: argparse.Namespace, expect: Expect = "spec", unsupported: Text | None = None
+) -> Compilation | int:
     """The compiled spec (or migration) without errors; else, after showing its errors (:func:`output.report`), the
     exit code by the one rule (:mod:`gaidsl.cli.exit_codes`): 2 when it could not be read or is the wrong kind; for
-    a document with errors 1 when the verb (``args.command``) judges it, 2 when the verb only reads reports with it."""
+    a document with errors 1 when the verb (``args.command``) judges it, 2 when the verb only reads reports with it.
+
+    ``unsupported``: what of the verb does not support open dimensions yet (「xlsx 目标」 / "the xlsx target"); a
+    spec (or a migration's spec) with one is then refused with GAI610, exit 2 (docs/open-dimensions.md)."""
     compilation = compile_input(argument, expect)
     if compilation.ok:
-        return compilation
+        refusal = refused(compilation, unsupported) if unsupported is not None else None
+        if refusal is None:
+            return compilation
+        compilation = attrs.evolve(compilation, diagnostics=(refusal,))
+        report([compilation], args, errors_only=True)
+        return EXIT_INPUT
     report([compilation], args, errors_only=True)
     return exit_code([compilation], getattr(args, "command", None) or "")
 
 
-__all__ = ["DATA_SUFFIXES", "Expect", "compile_input", "data_file", "load"]
+def refused(compilation: Compilation, what: Text) -> Diagnostic | None:
+    """GAI610 when the compiled spec, or either spec of the compiled migration, has an open dimension."""
+    migration = compilation.migration
+    specs = [compilation.spec] if migration is None else [migration.old, migration.new]
+    return next((r for s in specs if s is not None and (r := open_refusal(s, what)) is not None), None)
+
+
+__all__ = ["DATA_SUFFIXES", "Expect", "compile_input", "data_file", "load", "refused"]

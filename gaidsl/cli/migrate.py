@@ -33,7 +33,7 @@ from gaidsl.checking.report import exact_dumps
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_files
-from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
+from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import Compilation
 from gaidsl.migrations.exempt import exempt
@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    compilation = load(args.migration, args, "migration")
+    compilation = load(args.migration, args, "migration", Text("gaidsl migrate（迁移）", "gaidsl migrate"))
     if isinstance(compilation, int):
         return compilation
     migration = compilation.migration

@@ -56,9 +56,10 @@ def register(sub: Any) -> None:
     back.set_defaults(run=run_readback)
 
 
-def _spec(args: argparse.Namespace) -> ir.Spec | int:
-    """The spec (a file or a shipped name), or the exit code after saying why not."""
-    compilation = load(args.spec, args)
+def _spec(args: argparse.Namespace, what: Text) -> ir.Spec | int:
+    """The spec (a file or a shipped name), or the exit code after saying why not (``what``: this verb, refused
+    for a spec with open dimensions, which it does not support yet)."""
+    compilation = load(args.spec, args, unsupported=what)
     return compilation if isinstance(compilation, int) else compilation.spec or EXIT_INPUT
 
 
@@ -98,7 +99,7 @@ def _write(path: Path, data: Content, force: bool) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    spec = _spec(args)
+    spec = _spec(args, Text(f"{args.to} 渲染", f"the {args.to} rendering"))
     if isinstance(spec, int):
         return spec
     report = _loaded_or_report(_load(spec, args.data), args.lang, args.data)
@@ -138,7 +139,7 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def run_readback(args: argparse.Namespace) -> int:
-    spec = _spec(args)
+    spec = _spec(args, Text("readback（读回已填写的表格）", "readback"))
     if isinstance(spec, int):
         return spec
     loaded = read_file(spec, args.file)

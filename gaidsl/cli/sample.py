@@ -37,7 +37,7 @@ from gaidsl.checking.files import FolderInTheWay, Place, place, write_folder
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content
-from gaidsl.language.diagnostics import Lang, say
+from gaidsl.language.diagnostics import Lang, Text, say
 from gaidsl.sampling.samples import SampleError, invalid_reports, sampler, valid_samples
 
 MANIFEST_KIND = "gaidsl sample manifest"
@@ -71,7 +71,7 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    compilation = load(args.spec, args)
+    compilation = load(args.spec, args, unsupported=Text("样本生成（gaidsl sample）", "the sampler (gaidsl sample)"))
     if isinstance(compilation, int):
         return compilation
     spec = compilation.spec

@@ -20,15 +20,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from gaidsl.checking.data import KINDS, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report
 from gaidsl.checking.results import VERDICT_TEXT, Verdict
 from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import failure_lines, pick
-from gaidsl.cli.inputs import load
-from gaidsl.cli.output import output_refused, show
+from gaidsl.cli.inputs import load, refused
+from gaidsl.cli.output import output_refused, report, show
 from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
@@ -93,6 +96,15 @@ def run(args: argparse.Namespace) -> int:
         show(f"gaidsl validate: {batch}", sys.stderr)
         return EXIT_INPUT
     engine, url, files = batch
+    if engine != "reference" or any(is_wide_csv(p) for p in files.reports):
+        what = (
+            Text("宽表 CSV", "the wide CSV")
+            if engine == "reference"
+            else Text(f"{engine} 引擎", f"the {engine} engine")
+        )
+        if (refusal := refused(compilation, what)) is not None:
+            report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
+            return EXIT_INPUT
     paths = list(files.reports)
     if args.previous_migration and not args.previous and not files.previous:
         show("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
@@ -417,14 +429,15 @@ def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: b
 
 def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluation]], lang: Lang) -> str:
     """Per check: how many positions failed, could not be checked, passed, over all files; then the files."""
-    counts: dict[str, dict[str, int]] = {c.key: {"fail": 0, "unverifiable": 0, "pass": 0} for c in spec.checks}
+    checks = close(spec, {}).checks  # with an open dimension's checks on its member counts
+    counts: dict[str, dict[str, int]] = {c.key: {"fail": 0, "unverifiable": 0, "pass": 0} for c in checks}
     for _, _, evaluation in evaluations:
         for result in evaluation.results:
             counts[result.check][result.status] += 1
     width = max(len(k) for k in counts) if counts else 5
     head = say(lang, "校验", "check", sep=" ")
     lines = [f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'unverif.':>8}  {'pass':>7}"]
-    for check in spec.checks:
+    for check in checks:
         c = counts[check.key]
         lines.append(
             f"{check.key:<{width}}  {check.severity:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}"

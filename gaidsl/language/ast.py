@@ -155,11 +155,23 @@ class Member:
 
 
 @attrs.frozen
+class OpenRule:
+    """One rule of an open dimension's entered members: ``key pattern "…"``, ``at least N`` or ``at most N``."""
+
+    kind: str  # "key_pattern" | "at_least" | "at_most"
+    value: str  # the pattern, or the number as written
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
 class Dimension:
     key: str
     label: str | None
     members: tuple[Member, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    # ``dimension K "…" open { … }``: the report enters the members; ``members`` are then the fixed ones
+    open: bool = False
+    rules: tuple[OpenRule, ...] = ()
 
 
 @attrs.frozen

@@ -16,6 +16,8 @@ from gaidsl.language.diagnostics import DiagnosticError, Text, error
 from gaidsl.language.source import SourceFile, Span
 from gaidsl.language.tree_builder import unquote
 
+OPEN_RULES = ("key_pattern", "at_least", "at_most")  # an open dimension's rules, in the order fmt prints them
+
 RESERVED_UNIT_NAMES = ("table", "section")
 """Words no unit can be named: after a type, ``in table …``/``in section …`` starts an overlay block (GAI009)."""
 RESERVED_UNIT_HELP = Text(
@@ -127,6 +129,23 @@ class _Builder(MigrationRules):
             else:
                 members.append(child)
         return ast.Dimension(key, label, tuple(members), self._span(meta))
+
+    def open_dimension(self, meta: Any, children: list[Any]) -> ast.Dimension:
+        plain = self.dimension(meta, [c for c in children if not isinstance(c, ast.OpenRule)])
+        # rules in their one order (as fmt prints them), so a spec is the same whatever order they are written in
+        rules = tuple(
+            sorted((c for c in children if isinstance(c, ast.OpenRule)), key=lambda r: OPEN_RULES.index(r.kind))
+        )
+        return attrs.evolve(plain, open=True, rules=rules)
+
+    def open_key_pattern(self, meta: Any, children: list[Token]) -> ast.OpenRule:
+        return ast.OpenRule("key_pattern", unquote(children[0]), self._span(meta))
+
+    def open_at_least(self, meta: Any, children: list[Token]) -> ast.OpenRule:
+        return ast.OpenRule("at_least", str(self._number(children[0], "成员数", "a member count")), self._span(meta))
+
+    def open_at_most(self, meta: Any, children: list[Token]) -> ast.OpenRule:
+        return ast.OpenRule("at_most", str(self._number(children[0], "成员数", "a member count")), self._span(meta))
 
     def _member(self, kind: str, meta: Any, key: Token, label: Token, rest: list[Any]) -> ast.Member:
         options: dict[str, Any] = {"aliases": [], "children": [], "total_of": None}

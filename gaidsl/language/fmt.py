@@ -163,10 +163,10 @@ class Formatter:
             case ast.Dimension():
                 self.block(
                     depth,
-                    f"dimension {item.key}{_label(item.label)}",
+                    f"dimension {item.key}{_label(item.label)}" + (" open" if item.open else ""),
                     item.span,
-                    lambda: self.members(depth + 1, item.members),
-                    not item.members,
+                    lambda: self.dimension_body(depth + 1, item),
+                    not item.members and not item.rules,
                 )
             case ast.Section():
                 self.nested(depth, f"section {item.key} {quote(item.label)}", item)
@@ -190,6 +190,12 @@ class Formatter:
         self.block(depth, head, node.span, lambda: self.items(depth + 1, node.items, _never), not node.items)
 
     # -------------------------------------------------------------------------------------------- members
+    def dimension_body(self, depth: int, dimension: ast.Dimension) -> None:
+        """An open dimension's rules (in a fixed order: key pattern, at least, at most), then the members."""
+        for rule in dimension.rules:  # the builder keeps them in their one order
+            self.emit(depth, _rule_text(rule), rule.span)
+        self.members(depth, dimension.members)
+
     def members(self, depth: int, members: Sequence[ast.Member]) -> None:
         for member in members:
             self.member(depth, member)
@@ -396,6 +402,12 @@ class _SourceLines:
             return False
         before = self.line(number)[: column - 1].split()
         return before == [] or before == lead.split()
+
+
+def _rule_text(rule: ast.OpenRule) -> str:
+    if rule.kind == "key_pattern":
+        return f"key pattern {quote(rule.value)}"
+    return ("at least " if rule.kind == "at_least" else "at most ") + rule.value
 
 
 def _member_options(member: ast.Member) -> str:

@@ -30,7 +30,8 @@ AxisKind = Literal["row", "column"]
 AXIS_KINDS: tuple[AxisKind, ...] = ("row", "column")
 CompareOp = Literal["==", "!=", "<=", ">=", "<", ">"]
 COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
-CheckOrigin = Literal["declared", "total"]  # written in the spec, or the structural check of a total member
+# written in the spec, the structural check of a total member, or a rule on an open dimension's entered members
+CheckOrigin = Literal["declared", "total", "members"]
 SectionItemKind = Literal["table", "text", "check"]
 
 
@@ -95,11 +96,29 @@ class Member:
 
 
 @attrs.frozen
+class OpenMembers:
+    """What makes a dimension open: its members are entered by each report, each with a key and a label.
+
+    In the spec they stand as one member, the *slot* (key ``<component>``, so cell keys read
+    ``requests.<component>.received``): a check position at the slot is repeated for every entered member, and a slot
+    cell anywhere else stands for the sum over every entered member. ``gaidsl.checking.open_members`` turns a spec and
+    a report's member lists into the ordinary spec of that report. See docs/open-dimensions.md."""
+
+    dimension: str
+    slot: str
+    key_pattern: str | None = None
+    at_least: int = 0
+    at_most: int | None = None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
 class Axis:
     key: str
     label: str | None
     members: tuple[Member, ...]  # document order, groups before their children
     by_key: Mapping[str, Member] = attrs.field(eq=False, repr=False, converter=frozen)
+    open: OpenMembers | None = None  # an open dimension (its slot is among the members)
 
     @property
     def data_members(self) -> tuple[Member, ...]:
@@ -447,6 +466,8 @@ class Spec:
     file: str
     extends: tuple[str, ...] = ()  # the chain of base spec files, nearest first
     removed_checks: tuple[RemovedCheck, ...] = ()  # checks of a base that overlays removed (never evaluated)
+    open_dimensions: Mapping[str, OpenMembers] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The open dimensions (by key) whose members each report enters; empty for a spec of fixed tables only."""
 
     def check(self, key: str) -> Check:
         for check in self.checks:

@@ -12,6 +12,7 @@ from gaidsl.language import ast, ir
 from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
+from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
 from gaidsl.language.source import Span
@@ -79,6 +80,7 @@ class Lowerer:
             file=self.file,
             extends=self.extends,
             removed_checks=self._removed_checks(),
+            open_dimensions={d.open.dimension: d.open for d in self.dimensions.values() if d.open is not None},
         )
         return spec, diagnostics
 
@@ -174,6 +176,9 @@ class Lowerer:
     def _dimension(self, node: ast.Dimension) -> None:
         if not self._unique("dimension", node.key, node.span, Text("维度", "dimension")):
             return
+        if node.open:
+            self.dimensions[node.key] = build_open_axis(node, self.diagnostics, self._type)
+            return
         self.dimensions[node.key] = AxisBuilder(node.key, node.label, self.diagnostics, self._type).build(node.members)
 
     def _section(self, node: ast.Section) -> list[tuple[ast.Check, ir.Table | None, str | None]]:
@@ -219,6 +224,8 @@ class Lowerer:
             return None
         columns = self._axis(node.columns, f"{node.key}.columns")
         if columns is None or table_type is None or (node.rows is not None and rows is None):
+            return None
+        if columns_refused(node, columns, self.diagnostics):
             return None
         for note in node.notes:
             if note.place not in (None, "corner"):

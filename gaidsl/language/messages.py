@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import attrs
 
+from gaidsl.language.open_messages import OPEN_CATALOG
+
 
 @attrs.frozen
 class Template:
@@ -445,3 +447,5 @@ CATALOG: dict[str, Template] = {
     ),
     "GAI812": Template("input", "此处没有可重命名的名称", "there is no name to rename here"),
 }
+
+CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})

@@ -143,6 +143,10 @@ class _Merging:
         for op in change.items:
             if isinstance(op, ast.AddMember | ast.Relabel | ast.Gloss):
                 axis = table.rows if op.axis == "row" else table.columns
+                if isinstance(axis, ast.AxisRef) and axis.name in dims and dims[axis.name].open:
+                    # the table's own copy of the members would no longer be open (docs/open-dimensions.md)
+                    self.diagnostics.append(error("GAI324", op.span, dimension=axis.name, table=table.key))
+                    continue
                 members = _members_of(axis, dims) or ()
                 axis_zh = "行" if op.axis == "row" else "列"
                 if axis is None and isinstance(op, ast.AddMember):

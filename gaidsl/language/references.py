@@ -14,6 +14,7 @@ import attrs
 
 from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error, find_word
+from gaidsl.language.open_axes import unnamed_member
 from gaidsl.language.source import Span
 
 NUM = "number"
@@ -291,6 +292,8 @@ class References:
             if key is None:
                 continue
             where = _part_span(node, key)
+            if axis is not None and (entered := unnamed_member(axis, key, where)) is not None:
+                raise self._fail(entered)
             if axis is None or key not in axis.by_key:
                 help = did_you_mean(key, axis.by_key) if axis is not None else ()
                 raise self._fail(error("GAI111", where, help, name=key, table=table.key, axis=zh, axis_en=en))

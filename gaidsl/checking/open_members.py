@@ -1,0 +1,180 @@
+"""A spec with open dimensions made into the ordinary spec of one report (docs/open-dimensions.md).
+
+The slot of an open dimension (``<component>``) becomes the report's members, in its order: each slot cell becomes
+one cell per member (``requests.<component>.received`` → ``requests.CIV.received``, labelled with the member's
+label), a check position at the slot becomes one position per member, a slot cell anywhere else becomes the sum over
+every member (so a total over the entered rows is 0 with none), and each rule on the number of members becomes a
+check of its own (origin ``members``). The reference evaluator then judges that spec as any other, so the meaning
+of every check is unchanged; cross-table checks match members by key because both tables' cells take the same key,
+and ``previous.`` reads last year's cell of the same key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import assert_never
+
+import attrs
+
+from gaidsl.checking.report import EnteredMember
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
+
+Members = Mapping[str, tuple[EnteredMember, ...]]
+Slots = Mapping[str, tuple[EnteredMember, ...]]  # a slot's key → the members it stands for
+
+
+def close(spec: ir.Spec, members: Members) -> ir.Spec:
+    """The spec of a report whose open dimensions have ``members`` (a dimension not given has none)."""
+    if not spec.open_dimensions:
+        return spec
+    entered = {d: members.get(d, ()) for d in spec.open_dimensions}
+    slots = {o.slot: entered[d] for d, o in spec.open_dimensions.items()}
+    cells: dict[str, ir.Cell] = {}
+    tables: dict[str, ir.Table] = {}
+    for table in spec.tables.values():
+        keys: list[str] = []
+        for key in table.cells:
+            cell = spec.cells[key]
+            for made in _cells(table, cell, slots):
+                cells[made.key] = made
+                keys.append(made.key)
+        rows = _axis(table.rows, slots) if table.rows is not None else None
+        tables[table.key] = attrs.evolve(table, rows=rows, cells=tuple(keys))
+    checks = [_check(check, slots) for check in spec.checks]
+    checks.extend(_count_checks(spec, entered))
+    return attrs.evolve(spec, tables=tables, cells=cells, checks=tuple(checks), open_dimensions={})
+
+
+def _cells(table: ir.Table, cell: ir.Cell, slots: Slots) -> list[ir.Cell]:
+    if cell.row is None or cell.row not in slots:
+        return [cell]
+    return [
+        attrs.evolve(cell, key=table.cell_key(m.key, cell.column), row=m.key, row_labels=(m.label,))
+        for m in slots[cell.row]
+    ]
+
+
+def _axis(axis: ir.Axis, slots: Slots) -> ir.Axis:
+    if axis.open is None:
+        return axis
+    members: list[ir.Member] = []
+    for member in axis.members:
+        if member.key in slots:
+            members.extend(ir.Member(m.key, m.label, "leaf", (m.key,), (m.label,)) for m in slots[member.key])
+        else:
+            sums = tuple(k for s in member.sums for k in ([m.key for m in slots[s]] if s in slots else [s]))
+            members.append(attrs.evolve(member, sums=sums))
+    return ir.Axis(axis.key, axis.label, tuple(members), {m.key: m for m in members})
+
+
+def _check(check: ir.Check, slots: Slots) -> ir.Check:
+    instances: list[ir.CheckInstance] = []
+    for instance in check.instances:
+        slot = instance.position
+        if slot is not None and slot in slots:
+            instances.extend(
+                ir.CheckInstance(m.key, (m.label,), _condition(instance.expr, slot, m.key, slots)) for m in slots[slot]
+            )
+        else:
+            instances.append(attrs.evolve(instance, expr=_condition(instance.expr, None, None, slots)))
+    return attrs.evolve(check, instances=tuple(instances))
+
+
+def _count_checks(spec: ir.Spec, entered: Mapping[str, tuple[EnteredMember, ...]]) -> list[ir.Check]:
+    """``at least N`` and ``at most N`` as checks over the number of members the report entered."""
+    checks: list[ir.Check] = []
+    for dimension, opened in spec.open_dimensions.items():
+        count = ir.Const(Decimal(len(entered[dimension])))
+        rules = [(">=", "at_least", opened.at_least, "至少", "at least")] if opened.at_least else []
+        if opened.at_most is not None:
+            rules.append(("<=", "at_most", opened.at_most, "至多", "at most"))
+        for op, name, bound, zh, en in rules:
+            label = f"开放维度「{dimension}」{zh}填报 {bound} 个成员"
+            message = Text(label, f"open dimension '{dimension}' has {en} {bound} entered members")
+            expr = ir.Compare(ir.narrow(op, ir.COMPARE_OPS), count, ir.Const(Decimal(bound)))
+            checks.append(
+                ir.Check(
+                    key=f"members.{dimension}.{name}",
+                    label=label,
+                    severity="error",
+                    message=message,
+                    tolerance=None,
+                    broadcast=None,
+                    table=None,
+                    section=None,
+                    origin="members",
+                    instances=(ir.CheckInstance(None, (), expr),),
+                    span=opened.span,
+                )
+            )
+    return checks
+
+
+def _condition(expr: ir.BoolExpr, slot: str | None, member: str | None, slots: Slots) -> ir.BoolExpr:
+    """``expr`` at one position: the slot ``slot`` is ``member`` there; any other slot cell is a sum."""
+    match expr:
+        case ir.Compare(op=op, left=left, right=right):
+            return ir.Compare(op, _operand(left, slot, member, slots), _operand(right, slot, member, slots))
+        case ir.And(args=args):
+            return ir.And(tuple(_condition(a, slot, member, slots) for a in args))
+        case ir.Or(args=args):
+            return ir.Or(tuple(_condition(a, slot, member, slots) for a in args))
+        case ir.Not(arg=arg):
+            return ir.Not(_condition(arg, slot, member, slots))
+        case ir.Implies(condition=condition, then=then):
+            return ir.Implies(_condition(condition, slot, member, slots), _condition(then, slot, member, slots))
+        case ir.Mentions() | ir.Empty():
+            return expr
+        case _:
+            assert_never(expr)
+
+
+def _operand(expr: ir.Expr, slot: str | None, member: str | None, slots: Slots) -> ir.Expr:
+    match expr:
+        case ir.CellRef(cell=cell, previous=previous):
+            table, row, column = _split(cell)
+            if row is None or row not in slots:
+                return expr
+            if row == slot and member is not None:
+                return ir.CellRef(f"{table}.{member}.{column}", previous)
+            return ir.Sum(tuple((1, ir.CellRef(f"{table}.{m.key}.{column}", previous)) for m in slots[row]))
+        case ir.Sum(terms=terms):
+            return ir.Sum(tuple((sign, _number(term, slot, member, slots)) for sign, term in terms))
+        case ir.Scale(factor=factor, arg=arg):
+            return ir.Scale(factor, _number(arg, slot, member, slots))
+        case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies():
+            return _condition(expr, slot, member, slots)
+        case ir.Const() | ir.FieldRef() | ir.Length() | ir.TextConst() | ir.TextRef() | ir.Mentions() | ir.Empty():
+            return expr
+        case _:
+            assert_never(expr)
+
+
+def _number(expr: ir.NumExpr, slot: str | None, member: str | None, slots: Slots) -> ir.NumExpr:
+    found = _operand(expr, slot, member, slots)
+    assert isinstance(found, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length)
+    return found
+
+
+def _split(cell: str) -> tuple[str, str | None, str]:
+    parts = cell.split(".")
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], None, parts[-1])
+
+
+def new_this_year(spec: ir.Spec, report_members: Members, previous_members: Members) -> dict[str, str]:
+    """The members (key → label) this report entered that last year's report did not: a check across periods at
+    such a member has nothing to compare with."""
+    found: dict[str, str] = {}
+    for dimension in spec.open_dimensions:
+        before = {m.key for m in previous_members.get(dimension, ())}
+        found.update({m.key: m.label for m in report_members.get(dimension, ()) if m.key not in before})
+    return found
+
+
+def absent_last_year(key: str, label: str) -> Text:
+    return Text(
+        f"「{label}」（{key}）不在上年报告的成员中：无法与上年比较，未核验",
+        f"'{label}' ({key}) is not among last year's members: nothing to compare with, not verified",
+    )
