@@ -132,7 +132,7 @@ class PythonWriter(Writer):
             note = f"  # {comment(ref.key)}" if ref.kind == "cell" else ""
             if ref.previous:
                 self.emit(f"{x} = p{source}[{at}] if p{source} is not None else None{note}")
-            elif ref.kind == "cell":
+            elif ref.kind == "cell" and ref.numeric:  # a text cell is named at once: the text code reads x0
                 self.inline[ref.index] = f"v[{at}]"
                 self.named.append(f"{x} = v[{at}]{note}")
             else:
