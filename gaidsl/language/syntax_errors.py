@@ -6,7 +6,6 @@ like. :func:`gaidsl.language.parser.parse_tree` calls these from its error handl
 
 from __future__ import annotations
 
-import copy
 import difflib
 import re
 import unicodedata
@@ -14,12 +13,12 @@ import unicodedata
 import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from gaidsl.language.build_ast import RESERVED_UNIT_HELP, RESERVED_UNIT_NAMES
 from gaidsl.language.diagnostics import Diagnostic, Related, Text, error
 from gaidsl.language.grammar import keywords, terminal_name, terminal_value
 from gaidsl.language.source import SourceFile, Span
+from gaidsl.language.syntax_hints import accepts, brace_later_on_line, fits, skip_to
 
 _FRIENDLY: dict[str, Text] = {
     "NAME": Text("名称", "a name"),
@@ -257,7 +256,7 @@ def recover_characters(text: str, exc: UnexpectedCharacters, skip: int, char: st
         stand_in = (terminal_name(half) or "", half)
     else:
         return True
-    if stand_in[0] and stand_in[0] in _accepts(parser):
+    if stand_in[0] and stand_in[0] in accepts(parser):
         token = lark.Token(stand_in[0], stand_in[1], start, exc.line, exc.column, exc.line, exc.column + 1, start + 1)
         parser.feed_token(token)
     return True
@@ -279,26 +278,33 @@ def skip_line(text: str, exc: UnexpectedInput) -> None:
 _STAND_IN_VALUES = {"NAME": "_", "STRING": '""', "NUMBER": "0", "COMP_OP": "==", "ADD_OP": "+", "MUL_OP": "*"}
 
 
-def recover_token(exc: UnexpectedToken) -> Text | None:
+def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
     """Let the parse go on past an unexpected token, the way a reader would; a help line when that says something.
 
-    A name close to an expected keyword is read as that keyword ("tex" → "text"); else the one missing punctuation
-    (or name, text, number) that lets the token fit is assumed; else the token is dropped.
+    A name close to an expected keyword is read as that keyword ("tex" → "text"); a name where a label belongs, as
+    that label without its quotes; else the one missing punctuation (or name, text, number, unit, keyword) that lets
+    the token fit is assumed; else the token is dropped. A missing '{' is only suggested when no '{' follows on the
+    line: when one does, the token is read as one too many.
     """
     parser = exc.interactive_parser
     if parser is None:
         return None
     token = exc.token
-    accepts = _accepts(parser) - {"$END"}
+    expected = accepts(parser) - {"$END"}
     if token.type == "NAME":
-        keywords = {v: n for n in accepts if (v := terminal_value(n)) is not None and v.isalpha()}
+        keywords = {v: n for n in expected if (v := terminal_value(n)) is not None and v.isalpha()}
         close = difflib.get_close_matches(str(token), list(keywords), n=1, cutoff=0.6)
         if close:
             stand_in = lark.Token.new_borrow_pos(keywords[close[0]], close[0], token)
-            if _fits(parser, stand_in):
+            if fits(parser, stand_in):
                 parser.feed_token(stand_in)
                 return Text(f"是否想写「{close[0]}」？", f"did you mean '{close[0]}'?")
-    for name in sorted(accepts, key=_expected_order):
+        if "STRING" in expected:
+            unquoted = _unquoted_label(exc, text)
+            if unquoted is not None:
+                return unquoted
+    one_too_many = False
+    for name in sorted(expected, key=_expected_order):
         value = terminal_value(name)
         if value is not None and value.isalpha():
             continue
@@ -306,33 +312,77 @@ def recover_token(exc: UnexpectedToken) -> Text | None:
         if value is None:
             continue
         stand_in = lark.Token.new_borrow_pos(name, value, token)
-        if not _fits(parser, stand_in, token):
+        if value == "{" and (token.type == "RBRACE" or brace_later_on_line(text, token)):
+            one_too_many = token.type != "RBRACE" and fits(parser, stand_in)
+            continue
+        if not fits(parser, stand_in, token):
             continue
         parser.feed_token(stand_in)
         parser.feed_token(token)
         if name in _STAND_IN_VALUES:
             return None
         return Text(f"是否在此之前漏写了「{value}」？", f"is a '{value}' missing before this?")
+    missing = _missing_words(exc)
+    if missing is None and one_too_many:  # the token is dropped: the '{' then fits
+        return Text(
+            f"这一行后面已有「{{」：「{token}」是否多余？",
+            f"the '{{' comes later on this line: is '{token}' one too many?",
+        )
+    return missing
+
+
+def _unquoted_label(exc: UnexpectedToken, text: str) -> Text | None:
+    """A name where a quoted text belongs, not followed by one: the text without its quotes (``section s 申请 {``,
+    ``extends base.gai``). It is read as that text, up to the next space, brace, colon or quote."""
+    parser = exc.interactive_parser
+    token = exc.token
+    start = token.start_pos or 0
+    match = _UNQUOTED_RE.match(text, start)
+    end = match.end() if match else start + len(token)
+    after = text[end : end + 200].lstrip(" \t")
+    if after.startswith('"') or parser is None:
+        return None  # a label is missing before this name, not around it
+    stand_in = lark.Token.new_borrow_pos("STRING", '""', token)
+    if not fits(parser, stand_in):
+        return None
+    parser.feed_token(stand_in)
+    skip_to(exc, text, end)
+    written = text[start:end]
+    return Text(f'是否漏写了引号？应写成 "{written}"', f'are the quotes missing? write "{written}"')
+
+
+_UNQUOTED_RE = re.compile(r'[^\s{}():,"#]+')
+
+
+def _missing_words(exc: UnexpectedToken) -> Text | None:
+    """A keyword or a unit left out: ``format x "t"`` (no version), ``amount {`` (no unit). Only when that one thing
+    is what the parser takes next, so a guess is a good one."""
+    parser = exc.interactive_parser
+    if parser is None:
+        return None
+    token = exc.token
+    expected = accepts(parser) - {"$END"}
+    if expected == {"_IN_UNIT"}:
+        unit = [lark.Token.new_borrow_pos("_IN_UNIT", "in", token), lark.Token.new_borrow_pos("NAME", "_", token)]
+        if fits(parser, *unit, token):
+            for stand_in in (*unit, token):
+                parser.feed_token(stand_in)
+            return Text("金额要写明单位，如 amount in 元", "an amount needs its unit, as in 'amount in 元'")
+    if len(expected) != 1:
+        return None
+    (name,) = expected
+    keyword = terminal_value(name)
+    if keyword is None or not keyword.isalpha():
+        return None
+    first = lark.Token.new_borrow_pos(name, keyword, token)
+    for value_name, value in (("", ""), *_STAND_IN_VALUES.items()):
+        tokens = [first] + ([lark.Token.new_borrow_pos(value_name, value, token)] if value_name else [])
+        if fits(parser, *tokens, token):
+            for stand_in in (*tokens, token):
+                parser.feed_token(stand_in)
+            shown = f"{keyword} …" if value_name else keyword
+            return Text(f"是否在此之前漏写了「{shown}」？", f"is '{shown}' missing before this?")
     return None
-
-
-def _accepts(parser: InteractiveParser) -> set[str]:
-    accepts: set[str] = parser.accepts()  # type: ignore[no-untyped-call]
-    return accepts
-
-
-def _fits(parser: InteractiveParser, *tokens: lark.Token) -> bool:
-    """Whether the parser would take ``tokens`` next (tried on a copy, without building trees)."""
-    trial: InteractiveParser = parser.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
-    conf = copy.copy(trial.parser_state.parse_conf)
-    conf.callbacks = {}
-    trial.parser_state.parse_conf = conf
-    try:
-        for token in tokens:
-            trial.feed_token(token)
-    except UnexpectedInput:
-        return False
-    return True
 
 
 def reserved_unit(source: SourceFile, exc: UnexpectedToken) -> tuple[Diagnostic, bool] | None:
@@ -368,7 +418,7 @@ def reserved_unit(source: SourceFile, exc: UnexpectedToken) -> tuple[Diagnostic,
         state.line_ctr.feed(source.text[state.line_ctr.char_pos : end])
     in_unit = lark.Token.new_borrow_pos("_IN_UNIT", "in", token)
     unit = lark.Token.new_borrow_pos("NAME", name, token)
-    if _fits(parser, in_unit, unit):
+    if fits(parser, in_unit, unit):
         parser.feed_token(in_unit)
         parser.feed_token(unit)
     return diagnostic, True

@@ -1,0 +1,217 @@
+"""Syntax errors whose plain "unexpected X" would mislead, recognised from the parser's state and the line's text.
+
+Each function looks at one :class:`~lark.exceptions.UnexpectedToken` and, when it recognises the mistake a person
+made (a word gaidsl does not have, a ``}`` left out, a label without its quotes), returns the diagnostic that names
+that mistake at its place, after setting the parser up to go on as if the text had been right. The generic
+recovery and descriptions: :mod:`gaidsl.language.syntax_errors`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import lark
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_interactive_parser import InteractiveParser
+
+from gaidsl.language.diagnostics import Diagnostic, Related, Text, error
+from gaidsl.language.grammar import terminal_name
+from gaidsl.language.source import SourceFile
+
+# Words a person may write to leave a member out of a total ("total annual "全年" except avg_days"). gaidsl has none
+# of them: a total adds up all its members, or the ones its `= sum(…)` lists.
+EXCLUDING_WORDS = frozenset(
+    {"except", "excluding", "exclude", "excludes", "without", "minus", "but", "less"}
+    | {"除", "除了", "除去", "不含", "不包括", "除外", "扣除", "减去"}
+)
+
+# Words that start a statement of a format, a section or a table: at the start of a line inside a list of
+# members, they mean the list was not closed.
+STATEMENT_WORDS = frozenset(
+    {"rows", "columns", "check", "table", "text", "field", "section", "dimension", "unit", "note", "absent", "stub"}
+)
+
+_BRACE_RE = re.compile(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*|[{}]')
+
+
+def accepts(parser: InteractiveParser) -> set[str]:
+    """The terminals the parser would take next."""
+    found: set[str] = parser.accepts()  # type: ignore[no-untyped-call]
+    return found
+
+
+def fits(parser: InteractiveParser, *tokens: lark.Token) -> bool:
+    """Whether the parser would take ``tokens`` next (tried on a copy, without building trees)."""
+    trial: InteractiveParser = parser.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
+    conf = copy.copy(trial.parser_state.parse_conf)
+    conf.callbacks = {}
+    trial.parser_state.parse_conf = conf
+    try:
+        for token in tokens:
+            trial.feed_token(token)
+    except UnexpectedInput:
+        return False
+    return True
+
+
+def skip_to(exc: UnexpectedInput, text: str, end: int) -> None:
+    """Move the lexer on to ``end`` (when it is not there yet): the text before it is not read."""
+    parser = exc.interactive_parser
+    state = parser.lexer_thread.state if parser is not None else None
+    if state is None:
+        return
+    start = state.line_ctr.char_pos
+    if end > start:
+        state.line_ctr.feed(text[start:end])
+
+
+def brace_later_on_line(text: str, token: lark.Token) -> bool:
+    """Whether a ``{`` comes after ``token`` on its line (strings and comments skipped)."""
+    start = token.end_pos if token.end_pos is not None else 0
+    line_end = text.find("\n", start)
+    rest = text[start : line_end if line_end >= 0 else len(text)]
+    return any(m.group(0) == "{" for m in _BRACE_RE.finditer(rest))
+
+
+def _previous(exc: UnexpectedToken) -> object | None:
+    parser = exc.interactive_parser
+    if parser is None or not parser.parser_state.value_stack:
+        return None
+    value: object = parser.parser_state.value_stack[-1]
+    return value
+
+
+def _borrow(kind: str, value: str, at: lark.Token) -> lark.Token:
+    return lark.Token.new_borrow_pos(kind, value, at)
+
+
+def excluding_word(source: SourceFile, exc: UnexpectedToken) -> Diagnostic | None:
+    """GAI011 for ``except`` (or a word like it) after a member: gaidsl read it as a new member's name.
+
+    The help says that a total adds up all its members and how to leave one out today (list what it adds up with
+    ``= sum(…)``, or put the member in a table of its own). The parse goes on from the next line.
+    """
+    word = _previous(exc)
+    parser = exc.interactive_parser
+    if not isinstance(word, lark.Token) or word.type != "NAME" or parser is None:
+        return None
+    if str(word).lower() not in EXCLUDING_WORDS or exc.token.line != word.line:
+        return None
+    left_out = _rest_of_line_names(source.text, word)
+    help = [*_total_help(parser, left_out), _own_table_help(left_out)]
+    start = word.start_pos or 0
+    diagnostic = error("GAI011", source.span(start, start + len(word)), help, word=str(word))
+    label = _borrow("STRING", '""', exc.token)
+    if fits(parser, label):
+        parser.feed_token(label)  # the word stands as a member, so what follows the line reads as it was meant
+    skip_to(exc, source.text, _names_end(source.text, exc.token.start_pos or 0))
+    return diagnostic
+
+
+def _names_end(text: str, start: int) -> int:
+    """Where the names after an excluding word end: at a brace, a comment or the end of the line."""
+    match = re.compile(r"[{}#\n]").search(text, start)
+    return match.start() if match else len(text)
+
+
+def _rest_of_line_names(text: str, word: lark.Token) -> list[str]:
+    start = word.end_pos or 0
+    rest = re.sub(r'"[^"]*"?', " ", text[start : _names_end(text, start)])
+    return re.findall(r"(?!\d)\w+", rest)
+
+
+def _total_help(parser: InteractiveParser, left_out: list[str]) -> list[Text]:
+    """How to leave ``left_out`` out of the total just before the word, naming that total and its other members."""
+    members = [v for v in parser.parser_state.value_stack if isinstance(v, lark.Tree)]
+    if not members:
+        return []
+    children = [c for c in members[-1].children if isinstance(c, lark.Tree)] or [members[-1]]
+    total = children[-1]
+    if total.data != "total":
+        return []
+    name, label = (str(c) for c in total.children[:2])
+    others = [str(c.children[0]) for c in children[:-1] if c.data in ("leaf", "group")]
+    kept = [m for m in others if m not in left_out]
+    listed = ", ".join(kept) if kept else "…"
+    written = f"total {name} {label} = sum({listed})"
+    out = ", ".join(f"'{m}'" for m in left_out) or "a member"
+    out_zh = "、".join(f"「{m}」" for m in left_out) or "某个成员"
+    return [
+        Text(
+            f"合计「{name}」对其所有成员求和；要去掉{out_zh}，请列出它合计的成员：{written}",
+            f"a total adds up all its members; to leave out {out}, list the ones it adds up: {written}",
+        )
+    ]
+
+
+def _own_table_help(left_out: list[str]) -> Text:
+    out = ", ".join(f"'{m}'" for m in left_out) or "the member"
+    out_zh = "、".join(f"「{m}」" for m in left_out) or "这个成员"
+    return Text(
+        f"或者把{out_zh}（如平均数、比率）放到单独的表中",
+        f"or put {out} (an average, a ratio) in a table of its own",
+    )
+
+
+def missing_close(source: SourceFile, exc: UnexpectedToken) -> Diagnostic | None:
+    """GAI012 when a statement word (``rows``, ``check``, …) at the start of a line comes while a ``{`` is still
+    open: read as a member's name, or refused where only a ``}`` fits. Said at the end of the line where the ``}``
+    belongs (not on the next line, as "unexpected '{'"), with the open ``{`` as a related place; the parse goes on
+    as if the ``}`` were there.
+    """
+    parser = exc.interactive_parser
+    if parser is None:
+        return None
+    word = _previous(exc)
+    replay: list[lark.Token]
+    if isinstance(word, lark.Token) and word.type == "NAME" and str(word) in STATEMENT_WORDS:
+        keyword = terminal_name(str(word))  # the word went in as a member's name: it gets a label, then the '}'
+        if keyword is None:
+            return None
+        closing = _borrow("RBRACE", "}", exc.token)
+        replay = [_borrow("STRING", '""', exc.token), closing, _borrow(keyword, str(word), word), exc.token]
+    elif str(exc.token) in STATEMENT_WORDS and exc.token.type != "NAME":
+        word = exc.token  # refused where a '}' fits
+        replay = [_borrow("RBRACE", "}", exc.token), exc.token]
+    else:
+        return None
+    start = word.start_pos or 0
+    line_start = source.text.rfind("\n", 0, start) + 1
+    if source.text[line_start:start].strip():
+        return None
+    opened = _innermost_open(source.text, line_start)
+    end = _end_of_previous_line(source.text, line_start)
+    if opened is None or end is None or end <= opened or not fits(parser, *replay):
+        return None
+    for token in replay:
+        parser.feed_token(token)
+    brace = source.span(opened, opened + 1)
+    related = Related(brace, Text("这个「{」在这里打开", "the '{' opened here"))
+    help = Text(
+        f"在此处补上「}}」，以结束第 {brace.line} 行打开的「{{」",
+        f"add '}}' here to close the '{{' opened on line {brace.line}",
+    )
+    return Diagnostic("GAI012", "error", source.span(end, end + 1), {"word": str(word)}, (help,), (related,))
+
+
+def _innermost_open(text: str, before: int) -> int | None:
+    stack: list[int] = []
+    for match in _BRACE_RE.finditer(text, 0, before):
+        if match.group(0) == "{":
+            stack.append(match.start())
+        elif match.group(0) == "}" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _end_of_previous_line(text: str, line_start: int) -> int | None:
+    """Just past the last character (not a comment) of the nearest non-blank line before ``line_start``."""
+    end = line_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        code = _BRACE_RE.sub(lambda m: m.group(0) if not m.group(0).startswith("#") else "", text[start:end])
+        if code.strip():
+            return start + len(code.rstrip())
+        end = start - 1
+    return None
