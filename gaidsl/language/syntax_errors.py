@@ -18,7 +18,16 @@ from gaidsl.language.build_ast import RESERVED_UNIT_HELP, RESERVED_UNIT_NAMES
 from gaidsl.language.diagnostics import Diagnostic, Related, Text, error
 from gaidsl.language.grammar import keywords, terminal_name, terminal_value
 from gaidsl.language.source import SourceFile, Span
-from gaidsl.language.syntax_hints import accepts, brace_later_on_line, fits, skip_to
+from gaidsl.language.syntax_hints import (
+    STAND_IN_VALUES,
+    accepts,
+    brace_later_on_line,
+    comparison_typo,
+    fits,
+    glued_word,
+    missing_words,
+    unquoted_label,
+)
 
 _FRIENDLY: dict[str, Text] = {
     "NAME": Text("名称", "a name"),
@@ -53,7 +62,35 @@ _FULL_WIDTH_HINTS = {
     "＝": "=",
     "［": "[",
     "］": "]",
+    "【": "[",
+    "】": "]",
+    "、": ",",
+    "；": ";",
+    "．": ".",
+    "＞": ">",
+    "＜": "<",
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+    "＋": "+",
+    "－": "-",
+    "＊": "*",
+    "／": "/",
 }
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
+def _wide_number(text: str) -> str:
+    """The digits (and decimal points) of any script at the start of ``text``: what a half-width number would be."""
+    out: list[str] = []
+    for char in text:
+        if unicodedata.category(char) == "Nd":
+            out.append(str(unicodedata.digit(char)))
+        elif char in ".．" and out and out[-1] != ".":
+            out.append(".")
+        else:
+            break
+    return "".join(out).rstrip(".")
 
 
 def _describe_terminal(name: str) -> Text:
@@ -228,6 +265,11 @@ def character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Diag
         skip = close_at + 1 - column if close_at >= 0 else 1
         help = [Text('字符串应使用半角双引号 "…"', 'strings use straight double quotes "…"')]
         return error("GAI002", span, help=help, char=char), skip
+    number = _wide_number(line[column:]) if unicodedata.category(char) == "Nd" else ""
+    if number:  # full-width (or other non-ASCII) digits: a number is written with 0-9
+        help = [Text(f"数字应使用半角，写成 {number}", f"numbers use half-width digits: write {number}")]
+        skip = len(number)
+        return error("GAI002", source.span(pos, pos + skip), help=help, char=line[column : column + skip]), skip
     hint = _FULL_WIDTH_HINTS.get(char)
     if hint:
         help = [Text(f"这里应使用半角「{hint}」", f"use the half-width '{hint}' here")]
@@ -251,9 +293,13 @@ def recover_characters(text: str, exc: UnexpectedCharacters, skip: int, char: st
     state.line_ctr.feed(text[start : start + max(1, skip)])
     if char in ('"', "“", "「", "『"):
         stand_in = ("STRING", '""')
+    elif unicodedata.category(char) == "Nd":
+        stand_in = ("NUMBER", _wide_number(text[start:]) or "0")
     elif char in _FULL_WIDTH_HINTS:
         half = _FULL_WIDTH_HINTS[char]
-        stand_in = (terminal_name(half) or "", half)
+        kinds = (terminal_name(half), "COMP_OP" if half in _COMPARISONS else None, "MUL_OP" if half in "*/" else None)
+        expected = accepts(parser)
+        stand_in = (next((k for k in kinds if k and k in expected), ""), half)
     else:
         return True
     if stand_in[0] and stand_in[0] in accepts(parser):
@@ -275,9 +321,6 @@ def skip_line(text: str, exc: UnexpectedInput) -> None:
         state.line_ctr.feed(text[start:end])
 
 
-_STAND_IN_VALUES = {"NAME": "_", "STRING": '""', "NUMBER": "0", "COMP_OP": "==", "ADD_OP": "+", "MUL_OP": "*"}
-
-
 def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
     """Let the parse go on past an unexpected token, the way a reader would; a help line when that says something.
 
@@ -291,6 +334,9 @@ def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
         return None
     token = exc.token
     expected = accepts(parser) - {"$END"}
+    word_help = glued_word(exc, text) or comparison_typo(exc, text)
+    if word_help is not None:
+        return word_help
     if token.type == "NAME":
         keywords = {v: n for n in expected if (v := terminal_value(n)) is not None and v.isalpha()}
         close = difflib.get_close_matches(str(token), list(keywords), n=1, cutoff=0.6)
@@ -300,7 +346,7 @@ def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
                 parser.feed_token(stand_in)
                 return Text(f"是否想写「{close[0]}」？", f"did you mean '{close[0]}'?")
         if "STRING" in expected:
-            unquoted = _unquoted_label(exc, text)
+            unquoted = unquoted_label(exc, text)
             if unquoted is not None:
                 return unquoted
     one_too_many = False
@@ -308,7 +354,7 @@ def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
         value = terminal_value(name)
         if value is not None and value.isalpha():
             continue
-        value = value or _STAND_IN_VALUES.get(name)
+        value = value or STAND_IN_VALUES.get(name)
         if value is None:
             continue
         stand_in = lark.Token.new_borrow_pos(name, value, token)
@@ -319,70 +365,18 @@ def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
             continue
         parser.feed_token(stand_in)
         parser.feed_token(token)
-        if name in _STAND_IN_VALUES:
+        if name == "STRING" and token.type != "STRING":
+            return Text('是否在此之前漏写了带引号的文本（"…"）？', 'is a quoted text ("…") missing before this?')
+        if name in STAND_IN_VALUES:
             return None
         return Text(f"是否在此之前漏写了「{value}」？", f"is a '{value}' missing before this?")
-    missing = _missing_words(exc)
+    missing = missing_words(exc)
     if missing is None and one_too_many:  # the token is dropped: the '{' then fits
         return Text(
             f"这一行后面已有「{{」：「{token}」是否多余？",
             f"the '{{' comes later on this line: is '{token}' one too many?",
         )
     return missing
-
-
-def _unquoted_label(exc: UnexpectedToken, text: str) -> Text | None:
-    """A name where a quoted text belongs, not followed by one: the text without its quotes (``section s 申请 {``,
-    ``extends base.gai``). It is read as that text, up to the next space, brace, colon or quote."""
-    parser = exc.interactive_parser
-    token = exc.token
-    start = token.start_pos or 0
-    match = _UNQUOTED_RE.match(text, start)
-    end = match.end() if match else start + len(token)
-    after = text[end : end + 200].lstrip(" \t")
-    if after.startswith('"') or parser is None:
-        return None  # a label is missing before this name, not around it
-    stand_in = lark.Token.new_borrow_pos("STRING", '""', token)
-    if not fits(parser, stand_in):
-        return None
-    parser.feed_token(stand_in)
-    skip_to(exc, text, end)
-    written = text[start:end]
-    return Text(f'是否漏写了引号？应写成 "{written}"', f'are the quotes missing? write "{written}"')
-
-
-_UNQUOTED_RE = re.compile(r'[^\s{}():,"#]+')
-
-
-def _missing_words(exc: UnexpectedToken) -> Text | None:
-    """A keyword or a unit left out: ``format x "t"`` (no version), ``amount {`` (no unit). Only when that one thing
-    is what the parser takes next, so a guess is a good one."""
-    parser = exc.interactive_parser
-    if parser is None:
-        return None
-    token = exc.token
-    expected = accepts(parser) - {"$END"}
-    if expected == {"_IN_UNIT"}:
-        unit = [lark.Token.new_borrow_pos("_IN_UNIT", "in", token), lark.Token.new_borrow_pos("NAME", "_", token)]
-        if fits(parser, *unit, token):
-            for stand_in in (*unit, token):
-                parser.feed_token(stand_in)
-            return Text("金额要写明单位，如 amount in 元", "an amount needs its unit, as in 'amount in 元'")
-    if len(expected) != 1:
-        return None
-    (name,) = expected
-    keyword = terminal_value(name)
-    if keyword is None or not keyword.isalpha():
-        return None
-    first = lark.Token.new_borrow_pos(name, keyword, token)
-    for value_name, value in (("", ""), *_STAND_IN_VALUES.items()):
-        tokens = [first] + ([lark.Token.new_borrow_pos(value_name, value, token)] if value_name else [])
-        if fits(parser, *tokens, token):
-            for stand_in in (*tokens, token):
-                parser.feed_token(stand_in)
-            shown = f"{keyword} …" if value_name else keyword
-            return Text(f"是否在此之前漏写了「{shown}」？", f"is '{shown}' missing before this?")
-    return None
 
 
 def reserved_unit(source: SourceFile, exc: UnexpectedToken) -> tuple[Diagnostic, bool] | None:

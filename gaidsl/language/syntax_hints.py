@@ -16,7 +16,7 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from gaidsl.language.diagnostics import Diagnostic, Related, Text, error
-from gaidsl.language.grammar import terminal_name
+from gaidsl.language.grammar import terminal_name, terminal_value
 from gaidsl.language.source import SourceFile
 
 # Words a person may write to leave a member out of a total ("total annual "全年" except avg_days"). gaidsl has none
@@ -31,6 +31,9 @@ EXCLUDING_WORDS = frozenset(
 STATEMENT_WORDS = frozenset(
     {"rows", "columns", "check", "table", "text", "field", "section", "dimension", "unit", "note", "absent", "stub"}
 )
+
+STAND_IN_VALUES = {"NAME": "_", "STRING": '""', "NUMBER": "0", "COMP_OP": "==", "ADD_OP": "+", "MUL_OP": "*"}
+"""What the parser is given in place of a missing name, text, number or operator, to read on."""
 
 _BRACE_RE = re.compile(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*|[{}]')
 
@@ -215,3 +218,118 @@ def _end_of_previous_line(text: str, line_start: int) -> int | None:
             return start + len(code.rstrip())
         end = start - 1
     return None
+
+
+def unquoted_label(exc: UnexpectedToken, text: str) -> Text | None:
+    """A name where a quoted text belongs, not followed by one: the text without its quotes (``section s 申请 {``,
+    ``extends base.gai``). It is read as that text, up to the next space, brace, colon or quote."""
+    parser = exc.interactive_parser
+    token = exc.token
+    start = token.start_pos or 0
+    match = _UNQUOTED_RE.match(text, start)
+    end = match.end() if match else start + len(token)
+    after = text[end : end + 200].lstrip(" \t")
+    if after.startswith('"') or parser is None:
+        return None  # a label is missing before this name, not around it
+    stand_in = lark.Token.new_borrow_pos("STRING", '""', token)
+    if not fits(parser, stand_in):
+        return None
+    parser.feed_token(stand_in)
+    skip_to(exc, text, end)
+    written = text[start:end]
+    return Text(f'是否漏写了引号？应写成 "{written}"', f'are the quotes missing? write "{written}"')
+
+
+_UNQUOTED_RE = re.compile(r'[^\s{}():,"#]+')
+
+
+def missing_words(exc: UnexpectedToken) -> Text | None:
+    """A keyword, a unit or a ``zh``/``row`` left out or misspelt: ``format x "t"`` (no version), ``amount {`` (no
+    unit), ``message "…"`` (no language), ``for every column``. Only where the parser takes nothing but keywords, so
+    the guess is a good one and the lines after it are not each reported."""
+    parser = exc.interactive_parser
+    if parser is None:
+        return None
+    token = exc.token
+    expected = accepts(parser) - {"$END"}
+    if expected == {"_IN_UNIT"}:
+        unit = [_borrow("_IN_UNIT", "in", token), _borrow("NAME", "_", token)]
+        if _feed_if_fits(parser, *unit, token):
+            return Text("金额要写明单位，如 amount in 元", "an amount needs its unit, as in 'amount in 元'")
+    if len(expected) == 1 and next(iter(expected)) in _WORDS_BY_PATTERN:
+        (name,) = expected
+        value, shown = _WORDS_BY_PATTERN[name]
+        if _feed_if_fits(parser, _borrow(name, value, token), token):
+            return Text(f"是否在此之前漏写了{shown.zh}？", f"is {shown.en} missing before this?")
+        if token.type == "NAME" and _feed_if_fits(parser, _borrow(name, value, token)):
+            return Text(f"这里应为{shown.zh}", f"{shown.en} goes here")
+    words = {n: v for n in expected if (v := terminal_value(n)) is not None and v.isalpha()}
+    if not words or len(words) != len(expected):
+        return None
+    if len(words) == 1:
+        ((name, keyword),) = words.items()
+        first = _borrow(name, keyword, token)
+        for value_name, value in (("", ""), *STAND_IN_VALUES.items()):
+            tokens = [first] + ([_borrow(value_name, value, token)] if value_name else [])
+            if _feed_if_fits(parser, *tokens, token):
+                written = f"{keyword} …" if value_name else keyword
+                return Text(f"是否在此之前漏写了「{written}」？", f"is '{written}' missing before this?")
+        if token.type == "NAME" and _feed_if_fits(parser, first):
+            return Text(f"这里应为「{keyword}」，而不是「{token}」", f"write '{keyword}' here, not '{token}'")
+        return None
+    if token.type == "NAME":  # a word where only keywords go (a type): read as one of them, said by the message
+        closing = _borrow("RBRACE", "}", token)  # a keyword complete by itself first (`count`, not `amount in …`)
+        choices = sorted(words.items(), key=lambda w: (not fits(parser, _borrow(w[0], w[1], token), closing), w[1]))
+        for name, keyword in choices:
+            if _feed_if_fits(parser, _borrow(name, keyword, token)):
+                return None
+    return None
+
+
+_WORDS_BY_PATTERN = {
+    "LANG": ("zh", Text("「zh」或「en」", "'zh' or 'en'")),
+    "AXIS_KIND": ("column", Text("「row」或「column」", "'row' or 'column'")),
+}
+
+
+def _feed_if_fits(parser: InteractiveParser, *tokens: lark.Token) -> bool:
+    if not fits(parser, *tokens):
+        return False
+    for token in tokens:
+        parser.feed_token(token)
+    return True
+
+
+def glued_word(exc: UnexpectedToken, text: str) -> Text | None:
+    """The rest of a word whose start the lexer took as a keyword or number (``for each columns``, ``2021年``):
+    dropped, with a help line naming the word to write."""
+    token = exc.token
+    start = token.start_pos or 0
+    before = _previous(exc)
+    if start == 0 or not isinstance(before, lark.Token) or before.end_pos != start:
+        return None
+    if not (text[start - 1].isalnum() or text[start - 1] == "_") or not str(token)[:1].isalnum():
+        return None
+    return Text(
+        f"这里应写「{before}」，而不是「{before}{token}」", f"write '{before}' here, not '{before}{token}'"
+    )  # the token is dropped
+
+
+_COMPARISON_TYPOS = {"=>": ">=", "=<": "<=", "=": "=="}
+
+
+def comparison_typo(exc: UnexpectedToken, text: str) -> Text | None:
+    """``=`` (or ``=>``, ``=<``) where a comparison goes: read as ``==`` (``>=``, ``<=``)."""
+    parser = exc.interactive_parser
+    token = exc.token
+    if parser is None or str(token) != "=" or "COMP_OP" not in accepts(parser):
+        return None
+    start = token.start_pos or 0
+    written = text[start : start + 2] if text[start : start + 2] in _COMPARISON_TYPOS else "="
+    meant = _COMPARISON_TYPOS[written]
+    if not _feed_if_fits(parser, _borrow("COMP_OP", meant, token)):
+        return None
+    skip_to(exc, text, start + len(written))
+    if written == "=":
+        return Text("「=」不是比较：相等请写「==」", "'=' does not compare: write '==' for equal")
+    return Text(f"请写「{meant}」，而不是「{written}」", f"write '{meant}', not '{written}'")
