@@ -20,7 +20,9 @@ from gaidsl.language.grammar import keywords, terminal_name, terminal_value
 from gaidsl.language.source import SourceFile, Span
 from gaidsl.language.syntax_hints import (
     STAND_IN_VALUES,
+    absent_without_brackets,
     accepts,
+    axis_without_braces,
     brace_later_on_line,
     comparison_typo,
     fits,
@@ -254,9 +256,11 @@ def character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Diag
                 escape=bad,
             )
             return diag, end - column
+        # Read on from the first ':', '{', '}' or comment after it (`field a "A : text` still has its type).
+        stop = re.compile(r"\s*[:{}#]").search(line, column + 2)
         return error(
             "GAI003", span, help=[Text('在同一行内用 " 结束字符串', "close the string with '\"' on the same line")]
-        ), len(line) - column
+        ), (stop.start() if stop else len(line)) - column
     if char in "“”「」『』":
         closing = {"“": "”", "「": "」", "『": "』"}.get(char, char)
         close_at = line.find(closing, column + 1)
@@ -334,7 +338,8 @@ def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
         return None
     token = exc.token
     expected = accepts(parser) - {"$END"}
-    word_help = glued_word(exc, text) or comparison_typo(exc, text)
+    word_help = glued_word(exc, text) or comparison_typo(exc, text) or axis_without_braces(exc, text)
+    word_help = word_help or absent_without_brackets(exc, text)
     if word_help is not None:
         return word_help
     if token.type == "NAME":

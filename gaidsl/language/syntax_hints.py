@@ -333,3 +333,65 @@ def comparison_typo(exc: UnexpectedToken, text: str) -> Text | None:
     if written == "=":
         return Text("「=」不是比较：相等请写「==」", "'=' does not compare: write '==' for equal")
     return Text(f"请写「{meant}」，而不是「{written}」", f"write '{meant}', not '{written}'")
+
+
+def axis_without_braces(exc: UnexpectedToken, text: str) -> Text | None:
+    """``columns natural "自然人" …`` (members without their braces) or ``columns d { … }`` (a dimension and a list):
+    the help says how each is written; the parse goes on after the list (to the ``}`` matching a ``{`` on the line,
+    else the end of the line), with the name read as a dimension."""
+    parser = exc.interactive_parser
+    stack = parser.parser_state.value_stack if parser is not None else []
+    if len(stack) < 2 or exc.token.type not in ("STRING", "LBRACE"):
+        return None
+    axis, name = stack[-2], stack[-1]
+    if not (isinstance(axis, lark.Token) and axis.type in ("ROWS", "COLUMNS") and isinstance(name, lark.Token)):
+        return None
+    start = exc.token.start_pos or 0
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    opened = next((m.start() for m in _BRACE_RE.finditer(text, start, line_end) if m.group(0) == "{"), None)
+    skip_to(exc, text, line_end if opened is None else _matching_close(text, opened))
+    if exc.token.type == "LBRACE":
+        return Text(
+            f"「{axis} {name}」已引用维度「{name}」：要么写 {axis} {name}，要么写 {axis} {{ … }} 列出成员",
+            f"'{axis} {name}' already uses the dimension '{name}': write either '{axis} {name}' or "
+            f"'{axis} {{ … }}' with members of its own",
+        )
+    return Text(
+        f"在这里列出成员时要加花括号：{axis} {{ {name} {exc.token} … }}",
+        f"members listed here go in braces: {axis} {{ {name} {exc.token} … }}",
+    )
+
+
+def _matching_close(text: str, opened: int) -> int:
+    """Just past the ``}`` that closes the ``{`` at ``opened`` (the end of the text when none does)."""
+    depth = 0
+    for match in _BRACE_RE.finditer(text, opened):
+        if match.group(0) == "{":
+            depth += 1
+        elif match.group(0) == "}":
+            depth -= 1
+            if depth == 0:
+                return match.end()
+    return len(text)
+
+
+def absent_without_brackets(exc: UnexpectedToken, text: str) -> Text | None:
+    """``absent a`` (a cell without its brackets): the help shows ``absent [row, column]``; the line is skipped, read
+    as one whole pattern, so the lines after it are not each reported."""
+    parser = exc.interactive_parser
+    stack = parser.parser_state.value_stack if parser is not None else []
+    if parser is None or not stack or str(stack[-1]) != "absent" or str(exc.token) in ("[", "]"):
+        return None
+    names = [terminal_name(v) for v in ("[", "*", ",", "*", "]")]
+    if None in names:
+        return None
+    pattern = [_borrow(n or "", v, exc.token) for n, v in zip(names, "[*,*]", strict=True)]
+    if not _feed_if_fits(parser, *pattern):
+        return None
+    line_end = text.find("\n", exc.token.start_pos or 0)
+    skip_to(exc, text, len(text) if line_end < 0 else line_end)
+    return Text(
+        "absent 后写单元格，放在方括号中：absent [行, 列]（* 表示所有行或列）",
+        "'absent' takes cells in brackets: absent [row, column] (* for every row or column)",
+    )
