@@ -27,7 +27,10 @@ from gaidsl.language.syntax_hints import (
     comparison_typo,
     fits,
     glued_word,
+    misplaced_block,
+    misplaced_broadcast,
     missing_words,
+    needless_separator,
     unquoted_label,
 )
 
@@ -80,6 +83,8 @@ _FULL_WIDTH_HINTS = {
     "／": "/",
 }
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_LOGIC = {"&&": "and", "||": "or", "&": "and", "|": "or", "!": "not"}
+"""Other languages' logic operators: the gaidsl word for each (``!=`` is a comparison, so ``!`` only alone)."""
 
 
 def _wide_number(text: str) -> str:
@@ -274,6 +279,11 @@ def character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Diag
         help = [Text(f"数字应使用半角，写成 {number}", f"numbers use half-width digits: write {number}")]
         skip = len(number)
         return error("GAI002", source.span(pos, pos + skip), help=help, char=line[column : column + skip]), skip
+    logic = next((op for op in ("&&", "||", "&", "|", "!") if line.startswith(op, column)), None)
+    if logic is not None and not line.startswith("!=", column):
+        word = _LOGIC[logic]
+        help = [Text(f"请写「{word}」，而不是「{logic}」", f"write '{word}', not '{logic}'")]
+        return error("GAI002", source.span(pos, pos + len(logic)), help=help, char=logic), len(logic)
     hint = _FULL_WIDTH_HINTS.get(char)
     if hint:
         help = [Text(f"这里应使用半角「{hint}」", f"use the half-width '{hint}' here")]
@@ -297,6 +307,9 @@ def recover_characters(text: str, exc: UnexpectedCharacters, skip: int, char: st
     state.line_ctr.feed(text[start : start + max(1, skip)])
     if char in ('"', "“", "「", "『"):
         stand_in = ("STRING", '""')
+    elif text[start : start + skip] in _LOGIC:
+        word = _LOGIC[text[start : start + skip]]
+        stand_in = (terminal_name(word) or "", word)
     elif unicodedata.category(char) == "Nd":
         stand_in = ("NUMBER", _wide_number(text[start:]) or "0")
     elif char in _FULL_WIDTH_HINTS:
@@ -339,7 +352,8 @@ def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
     token = exc.token
     expected = accepts(parser) - {"$END"}
     word_help = glued_word(exc, text) or comparison_typo(exc, text) or axis_without_braces(exc, text)
-    word_help = word_help or absent_without_brackets(exc, text)
+    word_help = word_help or absent_without_brackets(exc, text) or misplaced_block(exc, text)
+    word_help = word_help or misplaced_broadcast(exc, text) or needless_separator(exc)
     if word_help is not None:
         return word_help
     if token.type == "NAME":

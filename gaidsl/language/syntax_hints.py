@@ -395,3 +395,64 @@ def absent_without_brackets(exc: UnexpectedToken, text: str) -> Text | None:
         "absent 后写单元格，放在方括号中：absent [行, 列]（* 表示所有行或列）",
         "'absent' takes cells in brackets: absent [row, column] (* for every row or column)",
     )
+
+
+_PLACES = {
+    "table": Text(
+        '表格应放在章节中：section 名称 "标题" { table … }', 'a table goes in a section: section name "…" { table … }'
+    ),
+    "text": Text(
+        '文本块应放在章节中：section 名称 "标题" { text … }',
+        'a text block goes in a section: section name "…" { text … }',
+    ),
+    "section": Text(
+        "章节不能放在表格中：先用「}」结束表格", "a section cannot be inside a table: close the table with '}' first"
+    ),
+}
+
+
+def misplaced_block(exc: UnexpectedToken, text: str) -> Text | None:
+    """A ``table`` or ``text`` outside a section, a ``section`` inside a table: the help says where it goes, and the
+    block (to the ``}`` matching its ``{``, else its line) is skipped, so the braces after it still pair up."""
+    parser = exc.interactive_parser
+    word = str(exc.token)
+    if parser is None or word not in _PLACES:
+        return None
+    start = exc.token.start_pos or 0
+    if text[text.rfind("\n", 0, start) + 1 : start].strip():
+        return None  # not a statement of its own (`field a "A" text` lacks its ':')
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    opened = next((m.start() for m in _BRACE_RE.finditer(text, start, line_end) if m.group(0) == "{"), None)
+    skip_to(exc, text, line_end if opened is None else _matching_close(text, opened))
+    return _PLACES[word]
+
+
+_BROADCAST_RE = re.compile(r"for(?:\s|#[^\n]*\n)+each(?:\s|#[^\n]*\n)+\w+")
+
+
+def misplaced_broadcast(exc: UnexpectedToken, text: str) -> Text | None:
+    """``for each column`` after a check's label or after its expression: the help shows the order; the words are
+    skipped."""
+    parser = exc.interactive_parser
+    if parser is None or str(exc.token) != "for" or exc.token.type == "NAME":
+        return None
+    start = exc.token.start_pos or 0
+    match = _BROADCAST_RE.match(text, start)
+    skip_to(exc, text, match.end() if match else start + 3)
+    return Text(
+        '「for each …」紧跟在校验名称之后：check 名称 for each column "说明": 表达式',
+        "'for each …' comes right after the check's name: check name for each column \"label\": expression",
+    )
+
+
+def needless_separator(exc: UnexpectedToken) -> Text | None:
+    """A ``,`` or ``;`` where gaidsl takes none (between statements or members): dropped, with a help line."""
+    parser = exc.interactive_parser
+    value = str(exc.token)
+    if parser is None or value not in (",", ";") or exc.token.type in accepts(parser):
+        return None
+    return Text(
+        f"这里不需要「{value}」：语句和成员之间用空格或换行分隔",
+        f"no '{value}' is needed here: statements and members are separated by spaces or new lines",
+    )
