@@ -102,7 +102,7 @@ def excluding_word(source: SourceFile, exc: UnexpectedToken) -> Diagnostic | Non
     if str(word).lower() not in EXCLUDING_WORDS or exc.token.line != word.line:
         return None
     left_out = _rest_of_line_names(source.text, word)
-    help = [*_total_help(parser, left_out), _own_table_help(left_out)]
+    help = [*_total_help(parser, left_out), own_table_help(left_out)]
     start = word.start_pos or 0
     diagnostic = error("GAI011", source.span(start, start + len(word)), help, word=str(word))
     label = _borrow("STRING", '""', exc.token)
@@ -135,20 +135,22 @@ def _total_help(parser: InteractiveParser, left_out: list[str]) -> list[Text]:
         return []
     name, label = (str(c) for c in total.children[:2])
     others = [str(c.children[0]) for c in children[:-1] if c.data in ("leaf", "group")]
-    kept = [m for m in others if m not in left_out]
-    listed = ", ".join(kept) if kept else "…"
-    written = f"total {name} {label} = sum({listed})"
+    return [total_help(name, label, [m for m in others if m not in left_out], left_out)]
+
+
+def total_help(name: str, label: str, kept: list[str], left_out: list[str]) -> Text:
+    """A total adds up all its members: how to leave some out today, written out for this total."""
+    written = f"total {name} {label} = sum({', '.join(kept) if kept else '…'})"
     out = ", ".join(f"'{m}'" for m in left_out) or "a member"
     out_zh = "、".join(f"「{m}」" for m in left_out) or "某个成员"
-    return [
-        Text(
-            f"合计「{name}」对其所有成员求和；要去掉{out_zh}，请列出它合计的成员：{written}",
-            f"a total adds up all its members; to leave out {out}, list the ones it adds up: {written}",
-        )
-    ]
+    return Text(
+        f"合计「{name}」对其所有成员求和；要去掉{out_zh}，请列出它合计的成员：{written}",
+        f"a total adds up all its members; to leave out {out}, list the ones it adds up: {written}",
+    )
 
 
-def _own_table_help(left_out: list[str]) -> Text:
+def own_table_help(left_out: list[str]) -> Text:
+    """The other way to keep a member out of a total today: a table of its own."""
     out = ", ".join(f"'{m}'" for m in left_out) or "the member"
     out_zh = "、".join(f"「{m}」" for m in left_out) or "这个成员"
     return Text(
