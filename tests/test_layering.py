@@ -35,6 +35,7 @@ LAYERS = (
     "targets",
     "engines",
     "ingest",
+    "lsp",
     "cli",
     "top",
 )

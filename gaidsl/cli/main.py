@@ -33,6 +33,7 @@ VERBS: dict[str, str] = {
     "migrate": "migrate",
     "diff": "diff",
     "specs": "specs",
+    "lsp": "lsp",
 }
 """Every verb and the module of :mod:`gaidsl.cli` that registers it (``register(sub)`` adds its sub-parser, ``run``
 runs it), in the order ``gaidsl --help`` lists them. A command imports only its own verb's module: importing every

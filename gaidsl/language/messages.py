@@ -441,4 +441,17 @@ CATALOG: dict[str, Template] = {
         "'{name}' is a shipped spec: fmt --write does not rewrite the installed package; copy it first: "
         "gaidsl fmt {name} > FILE.gai",
     ),
+    # ---- the language server (gaidsl lsp): what an editor asks of it that it does not do
+    "GAI810": Template(
+        "input",
+        "{path} 不是格式规范或迁移（.gai）：语言服务器暂不检查报告数据文件，请用 gaidsl validate",
+        "{path} is not a spec or migration (.gai): the language server does not check report data files yet; "
+        "use gaidsl validate",
+    ),
+    "GAI811": Template(
+        "input",
+        "「{name}」不能作为键：键以字母或「_」开头，只含字母、数字和「_」",
+        "'{name}' cannot be a key: a key starts with a letter or '_' and holds only letters, digits and '_'",
+    ),
+    "GAI812": Template("input", "此处没有可重命名的名称", "there is no name to rename here"),
 }
