@@ -358,7 +358,7 @@ def _expr(draw: st.DrawFn, depth: int = 3) -> str:
     if depth == 0 or draw(st.integers(0, 2)) == 0:
         kind = draw(st.sampled_from(("number", "string", "ref", "ref", "call")))
         if kind == "number":
-            return draw(st.from_regex(r"\A\d{1,4}(\.\d{1,3})?\Z"))
+            return draw(st.from_regex(r"\A[0-9]{1,4}(\.[0-9]{1,3})?\Z"))
         if kind == "string":
             return quote(draw(labels()))
         if kind == "ref":
@@ -530,7 +530,7 @@ def syntax_texts(draw: st.DrawFn) -> str:
             if draw(st.booleans()):
                 line += " " + quote(draw(labels()))
             if draw(st.booleans()):
-                factor = draw(st.from_regex(r"\A[1-9]\d{0,4}(\.\d{1,2})?\Z"))
+                factor = draw(st.from_regex(r"\A[1-9][0-9]{0,4}(\.[0-9]{1,2})?\Z"))
                 line += f" = {factor} {draw(keys())}"
             out.append(line)
         elif kind == "field":

@@ -393,3 +393,16 @@ def test_a_terminal_without_chinese_gets_escapes_not_a_crash() -> None:
     err = run.stderr.decode("ascii")
     assert run.returncode == 1, err
     assert "[GAI102]" in err and "\\u672a\\u77e5" in err and "internal error" not in err
+
+
+def test_a_base_checked_with_its_overlay_has_its_errors_said_once() -> None:
+    """Issue 16: ``check main.gai base.gai`` printed the base's errors twice (once for the overlay, once for itself)."""
+    case = next(c for c in ALL_CASES if c.name == "gai407_base_has_errors")
+    files = (str(case.root / "main.gai"), str(case.root / "base.gai"))
+    text = run_cli("check", "--lang", "en", *files)
+    assert text.code == 1
+    assert text.err.count("error[GAI102]") == 1, text.err
+    assert text.err.count("error[GAI407]") == 1, text.err
+    data = json.loads(run_cli("check", "--format", "json", *files).out)
+    assert sorted(d["code"] for d in data["diagnostics"]) == ["GAI102", "GAI407"]
+    assert data["summary"] == {"errors": 2, "warnings": 0}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -24,7 +24,8 @@ from gaidsl.checking.files import AtomicFile as AtomicFile  # a file written bes
 from gaidsl.checking.files import in_the_way
 from gaidsl.checking.files import occupied as occupied  # "the output exists": anything there, a dangling link too
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, spec_errors
-from gaidsl.language.diagnostics import has_errors, render_json, render_text
+from gaidsl.language.diagnostics import Diagnostic, has_errors, render_json, render_text
+from gaidsl.language.source import Span
 from gaidsl.migrations.documents import Compilation
 from gaidsl.targets import Content as Content  # what a command writes: one file's text or bytes
 
@@ -127,10 +128,23 @@ def unreadable(compilation: Compilation) -> bool:
     return nothing and any(d.code in INPUT_CODES for d in compilation.diagnostics)
 
 
+def _once(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Each diagnostic the first time it comes (same code, severity, place and text)."""
+    seen: set[tuple[str, str, Span | None, str]] = set()
+    out: list[Diagnostic] = []
+    for diag in diagnostics:
+        key = (diag.code, diag.severity, diag.span, diag.message.en)
+        if key not in seen:
+            seen.add(key)
+            out.append(diag)
+    return out
+
+
 def report(compilations: Sequence[Compilation], args: argparse.Namespace, errors_only: bool = False) -> None:
     """Every diagnostic (``errors_only``: only the errors, when there are any): as JSON on standard output with
     ``--format json``, else as text on standard error."""
-    diagnostics = [d for c in compilations for d in c.diagnostics]
+    # An overlay shows its base's errors, and the base may be checked too: each problem is said once.
+    diagnostics = _once(d for c in compilations for d in c.diagnostics)
     if errors_only and has_errors(diagnostics):
         diagnostics = [d for d in diagnostics if d.severity == "error"]
     if getattr(args, "format", "text") == "json":

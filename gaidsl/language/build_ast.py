@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import attrs
@@ -14,6 +15,7 @@ from gaidsl.language import ast
 from gaidsl.language.build_migration import MigrationRules
 from gaidsl.language.diagnostics import DiagnosticError, Text, error
 from gaidsl.language.source import SourceFile, Span
+from gaidsl.language.syntax_hints import EXCLUDING_WORDS, own_table_help, total_help
 from gaidsl.language.tree_builder import unquote
 
 OPEN_RULES = ("key_pattern", "at_least", "at_most")  # an open dimension's rules, in the order fmt prints them
@@ -128,6 +130,7 @@ class _Builder(MigrationRules):
                 label = unquote(child)
             else:
                 members.append(child)
+        self._excluding_words(members)
         return ast.Dimension(key, label, tuple(members), self._span(meta))
 
     def open_dimension(self, meta: Any, children: list[Any]) -> ast.Dimension:
@@ -146,6 +149,22 @@ class _Builder(MigrationRules):
 
     def open_at_most(self, meta: Any, children: list[Token]) -> ast.OpenRule:
         return ast.OpenRule("at_most", str(self._number(children[0], "成员数", "a member count")), self._span(meta))
+
+    def _excluding_words(self, members: list[ast.Member]) -> None:
+        """GAI011 for a member called ``except`` (or a word like it) written after a total on its line, with a label
+        (``total all "合计" except "平均天数"``): read as a new member, though it was meant to leave one out."""
+        for before, member in itertools.pairwise(members):
+            span, total_span = member.span, before.span
+            if before.kind != "total" or member.kind != "leaf" or member.key.lower() not in EXCLUDING_WORDS:
+                continue
+            if span is None or total_span is None or total_span.end_line != span.line:
+                continue
+            left_out = [m.key for m in members if m.label == member.label and m is not member]
+            kept = [m.key for m in members[: members.index(before)] if m.kind != "total" and m.key not in left_out]
+            help = [total_help(before.key, f'"{before.label}"', kept, left_out), own_table_help(left_out)]
+            key_span = attrs.evolve(span, end_line=span.line, end_column=span.column + len(member.key))
+            key_span = attrs.evolve(key_span, end=span.start + len(member.key))
+            self.problems.append(error("GAI011", key_span, help, word=member.key))
 
     def _member(self, kind: str, meta: Any, key: Token, label: Token, rest: list[Any]) -> ast.Member:
         options: dict[str, Any] = {"aliases": [], "children": [], "total_of": None}
@@ -284,6 +303,7 @@ class _Builder(MigrationRules):
         return ast.AxisRef(str(children[0]), self._span(meta))
 
     def axis_inline(self, meta: Any, children: list[ast.Member]) -> ast.AxisInline:
+        self._excluding_words(children)
         return ast.AxisInline(tuple(children), self._span(meta))
 
     def stub(self, meta: Any, children: list[Token]) -> tuple[str, str]:

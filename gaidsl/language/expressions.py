@@ -16,6 +16,14 @@ _TEXT_CELL_HELP = Text(
     "this is a text cell: text is not added up or ordered; compare it with == or != or read it with empty, mentions or "
     "length",
 )
+FUNCTIONS: dict[str, Text] = {
+    "sum": Text("sum(单元格或分组, …)", "sum(cells or groups, …)"),
+    "mentions": Text('mentions(文本块或文本单元格, "词", …)', 'mentions(text block or text cell, "word", …)'),
+    "empty": Text("empty(文本块或文本单元格)", "empty(text block or text cell)"),
+    "length": Text("length(文本块或文本单元格)", "length(text block or text cell)"),
+}
+"""Every function a check may call, as it is called: GAI106 lists them when a name is none of them."""
+
 _KIND_TEXT = {NUM: Text("数值", "a number"), BOOL: Text("条件", "a condition"), TEXT: Text("文本", "text")}
 
 
@@ -25,6 +33,7 @@ class ExpressionLowerer(References):
 
     def condition(self, expr: ast.Expr, scope: Scope) -> ir.BoolExpr | None:
         """Lower a check's expression; ``None`` when it has errors (already reported)."""
+        self.mismatched = set()
         try:
             typed = self._lower(expr, scope)
         except Failed:
@@ -211,10 +220,8 @@ class ExpressionLowerer(References):
             if not words or not all(isinstance(w, ast.String) and w.value for w in words):
                 raise self._bad_args(expr)
             return Typed(ir.Mentions(target.expr, tuple(w.value for w in words)), BOOL)  # type: ignore[union-attr]
-        candidates = ("sum", "mentions", "empty", "length")
-        raise self._fail(
-            error("GAI106", _head_span(expr.span, expr.name), did_you_mean(expr.name, candidates), name=expr.name)
-        )
+        help = (*did_you_mean(expr.name, FUNCTIONS), _functions_help())
+        raise self._fail(error("GAI106", _head_span(expr.span, expr.name), help, name=expr.name))
 
     def _bad_args(self, expr: ast.Call) -> Failed:
         expected = {
@@ -273,6 +280,14 @@ def _constant_value(expr: ir.Expr) -> Decimal:
             raise TypeError(f"not a constant: {expr!r}")
         case _:
             ir.not_a_number(expr)
+
+
+def _functions_help() -> Text:
+    """The help line of GAI106: every function that exists, so a misremembered name is not a dead end."""
+    return Text(
+        "可用的函数：" + "、".join(t.zh for t in FUNCTIONS.values()),
+        "the functions are " + ", ".join(t.en for t in FUNCTIONS.values()),
+    )
 
 
 def _head_span(span: Span | None, text: str) -> Span | None:

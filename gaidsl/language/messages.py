@@ -44,6 +44,16 @@ CATALOG: dict[str, Template] = {
         "数字「{value}」过长：最多 {limit} 位数字",
         "number '{value}' is too long: at most {limit} digits",
     ),
+    "GAI011": Template(
+        "syntax",
+        "「{word}」不是 gaidsl 的关键字：这里它被读成了一个新成员的名称",
+        "'{word}' is not a gaidsl keyword: here it was read as the name of a new member",
+    ),
+    "GAI012": Template(
+        "syntax",
+        "这里可能缺少「}}」：后面的「{word}」开始了新的语句",
+        "a '}}' is probably missing here: the '{word}' that follows starts a new statement",
+    ),
     "GAI090": Template("input", "无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
     "GAI091": Template("input", "文件 {path} 不是 UTF-8 编码（字节 {byte}）", "{path} is not UTF-8 text (byte {byte})"),
     # ---- names

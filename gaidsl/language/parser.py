@@ -2,7 +2,8 @@
 
 The Lark grammar lives in ``grammars/gaidsl.lark`` (shipped inside the package; the parser built from it is
 :mod:`gaidsl.language.grammar`). What a syntax error says, and how the parse goes on past it:
-:mod:`gaidsl.language.syntax_errors`.
+:mod:`gaidsl.language.syntax_errors`; mistakes recognised and named at their place (a word gaidsl does not have, a
+``}`` left out): :mod:`gaidsl.language.syntax_hints`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from gaidsl.language.syntax_errors import (
     skip_line,
     syntax_diagnostic,
 )
+from gaidsl.language.syntax_hints import excluding_word, missing_close
 
 MAX_SYNTAX_ERRORS = 8
 """Syntax errors shown at most (one per line)."""
@@ -83,6 +85,11 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
             pos = exc.pos_in_stream or 0
             char = source.text[pos : pos + 1]
             return recover_characters(source.text, exc, skip, char) and go_on(exc)
+        if isinstance(exc, UnexpectedToken):
+            named = excluding_word(source, exc) or missing_close(source, exc)
+            if named is not None:  # a mistake recognised: said at its place, the parser set up to go on
+                report(named)
+                return go_on(exc)
         reserved = reserved_unit(source, exc) if isinstance(exc, UnexpectedToken) else None
         if reserved is not None:
             report(reserved[0])
@@ -92,7 +99,7 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
             report(after_the_end(source, diagnostic))  # the rest would be one error per line: stop here
             return False
         if isinstance(exc, UnexpectedToken) and len(problems) < MAX_SYNTAX_ERRORS:
-            hint = recover_token(exc)
+            hint = recover_token(exc, source.text)
             if hint is not None:
                 diagnostic = attrs.evolve(diagnostic, help=(*diagnostic.help, hint))
         report(diagnostic)

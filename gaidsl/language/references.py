@@ -88,6 +88,8 @@ class References:
         self.texts = texts
         self.fields = fields
         self.diagnostics = diagnostics
+        self.mismatched: set[tuple[str, str, str]] = set()
+        """The (table, other table, axis) shape mismatches reported for the check being lowered: said once each."""
 
     def _fail(self, diagnostic: Diagnostic) -> Failed:
         self.diagnostics.append(diagnostic)
@@ -216,8 +218,18 @@ class References:
         keys = [m.key for m in mine.data_members] if mine else []
         other_keys = [m.key for m in theirs.data_members] if theirs else []
         if keys != other_keys:
+            if (table.key, other.key, broadcast) in self.mismatched:
+                raise Failed()  # the same two tables again in this check: already said
+            self.mismatched.add((table.key, other.key, broadcast))
             axis = Text("列", "column") if broadcast == "column" else Text("行", "row")
-            raise self._fail(error("GAI301", ref.span, axis=axis.zh, axis_en=axis.en, table=table.key, other=other.key))
+            mine_text, theirs_text = ", ".join(keys) or "-", ", ".join(other_keys) or "-"
+            help = Text(
+                f"表「{table.key}」的{axis.zh}：{mine_text}；表「{other.key}」的{axis.zh}：{theirs_text}",
+                f"table '{table.key}' has {axis.en}s {mine_text}; table '{other.key}' has {theirs_text}",
+            )
+            raise self._fail(
+                error("GAI301", ref.span, [help], axis=axis.zh, axis_en=axis.en, table=table.key, other=other.key)
+            )
 
     def _explicit(self, table: ir.Table, row: str | None, column: str, ref: ast.Ref) -> ir.CellRef:
         return self._present(self._finish(table, row, column, ref, ref.previous))

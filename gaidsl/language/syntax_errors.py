@@ -6,7 +6,6 @@ like. :func:`gaidsl.language.parser.parse_tree` calls these from its error handl
 
 from __future__ import annotations
 
-import copy
 import difflib
 import re
 import unicodedata
@@ -14,12 +13,26 @@ import unicodedata
 import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from gaidsl.language.build_ast import RESERVED_UNIT_HELP, RESERVED_UNIT_NAMES
 from gaidsl.language.diagnostics import Diagnostic, Related, Text, error
 from gaidsl.language.grammar import keywords, terminal_name, terminal_value
 from gaidsl.language.source import SourceFile, Span
+from gaidsl.language.syntax_hints import (
+    STAND_IN_VALUES,
+    absent_without_brackets,
+    accepts,
+    axis_without_braces,
+    brace_later_on_line,
+    comparison_typo,
+    fits,
+    glued_word,
+    misplaced_block,
+    misplaced_broadcast,
+    missing_words,
+    needless_separator,
+    unquoted_label,
+)
 
 _FRIENDLY: dict[str, Text] = {
     "NAME": Text("名称", "a name"),
@@ -54,7 +67,37 @@ _FULL_WIDTH_HINTS = {
     "＝": "=",
     "［": "[",
     "］": "]",
+    "【": "[",
+    "】": "]",
+    "、": ",",
+    "；": ";",
+    "．": ".",
+    "＞": ">",
+    "＜": "<",
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+    "＋": "+",
+    "－": "-",
+    "＊": "*",
+    "／": "/",
 }
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_LOGIC = {"&&": "and", "||": "or", "&": "and", "|": "or", "!": "not"}
+"""Other languages' logic operators: the gaidsl word for each (``!=`` is a comparison, so ``!`` only alone)."""
+
+
+def _wide_number(text: str) -> str:
+    """The digits (and decimal points) of any script at the start of ``text``: what a half-width number would be."""
+    out: list[str] = []
+    for char in text:
+        if unicodedata.category(char) == "Nd":
+            out.append(str(unicodedata.digit(char)))
+        elif char in ".．" and out and out[-1] != ".":
+            out.append(".")
+        else:
+            break
+    return "".join(out).rstrip(".")
 
 
 def _describe_terminal(name: str) -> Text:
@@ -218,9 +261,11 @@ def character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Diag
                 escape=bad,
             )
             return diag, end - column
+        # Read on from the first ':', '{', '}' or comment after it (`field a "A : text` still has its type).
+        stop = re.compile(r"\s*[:{}#]").search(line, column + 2)
         return error(
             "GAI003", span, help=[Text('在同一行内用 " 结束字符串', "close the string with '\"' on the same line")]
-        ), len(line) - column
+        ), (stop.start() if stop else len(line)) - column
     if char in "“”「」『』":
         closing = {"“": "”", "「": "」", "『": "』"}.get(char, char)
         close_at = line.find(closing, column + 1)
@@ -229,6 +274,16 @@ def character_error(source: SourceFile, exc: UnexpectedCharacters) -> tuple[Diag
         skip = close_at + 1 - column if close_at >= 0 else 1
         help = [Text('字符串应使用半角双引号 "…"', 'strings use straight double quotes "…"')]
         return error("GAI002", span, help=help, char=char), skip
+    number = _wide_number(line[column:]) if unicodedata.category(char) == "Nd" else ""
+    if number:  # full-width (or other non-ASCII) digits: a number is written with 0-9
+        help = [Text(f"数字应使用半角，写成 {number}", f"numbers use half-width digits: write {number}")]
+        skip = len(number)
+        return error("GAI002", source.span(pos, pos + skip), help=help, char=line[column : column + skip]), skip
+    logic = next((op for op in ("&&", "||", "&", "|", "!") if line.startswith(op, column)), None)
+    if logic is not None and not line.startswith("!=", column):
+        word = _LOGIC[logic]
+        help = [Text(f"请写「{word}」，而不是「{logic}」", f"write '{word}', not '{logic}'")]
+        return error("GAI002", source.span(pos, pos + len(logic)), help=help, char=logic), len(logic)
     hint = _FULL_WIDTH_HINTS.get(char)
     if hint:
         help = [Text(f"这里应使用半角「{hint}」", f"use the half-width '{hint}' here")]
@@ -252,12 +307,19 @@ def recover_characters(text: str, exc: UnexpectedCharacters, skip: int, char: st
     state.line_ctr.feed(text[start : start + max(1, skip)])
     if char in ('"', "“", "「", "『"):
         stand_in = ("STRING", '""')
+    elif text[start : start + skip] in _LOGIC:
+        word = _LOGIC[text[start : start + skip]]
+        stand_in = (terminal_name(word) or "", word)
+    elif unicodedata.category(char) == "Nd":
+        stand_in = ("NUMBER", _wide_number(text[start:]) or "0")
     elif char in _FULL_WIDTH_HINTS:
         half = _FULL_WIDTH_HINTS[char]
-        stand_in = (terminal_name(half) or "", half)
+        kinds = (terminal_name(half), "COMP_OP" if half in _COMPARISONS else None, "MUL_OP" if half in "*/" else None)
+        expected = accepts(parser)
+        stand_in = (next((k for k in kinds if k and k in expected), ""), half)
     else:
         return True
-    if stand_in[0] and stand_in[0] in _accepts(parser):
+    if stand_in[0] and stand_in[0] in accepts(parser):
         token = lark.Token(stand_in[0], stand_in[1], start, exc.line, exc.column, exc.line, exc.column + 1, start + 1)
         parser.feed_token(token)
     return True
@@ -276,63 +338,64 @@ def skip_line(text: str, exc: UnexpectedInput) -> None:
         state.line_ctr.feed(text[start:end])
 
 
-_STAND_IN_VALUES = {"NAME": "_", "STRING": '""', "NUMBER": "0", "COMP_OP": "==", "ADD_OP": "+", "MUL_OP": "*"}
-
-
-def recover_token(exc: UnexpectedToken) -> Text | None:
+def recover_token(exc: UnexpectedToken, text: str) -> Text | None:
     """Let the parse go on past an unexpected token, the way a reader would; a help line when that says something.
 
-    A name close to an expected keyword is read as that keyword ("tex" → "text"); else the one missing punctuation
-    (or name, text, number) that lets the token fit is assumed; else the token is dropped.
+    A name close to an expected keyword is read as that keyword ("tex" → "text"); a name where a label belongs, as
+    that label without its quotes; else the one missing punctuation (or name, text, number, unit, keyword) that lets
+    the token fit is assumed; else the token is dropped. A missing '{' is only suggested when no '{' follows on the
+    line: when one does, the token is read as one too many.
     """
     parser = exc.interactive_parser
     if parser is None:
         return None
     token = exc.token
-    accepts = _accepts(parser) - {"$END"}
+    expected = accepts(parser) - {"$END"}
+    word_help = glued_word(exc, text) or comparison_typo(exc, text) or axis_without_braces(exc, text)
+    word_help = word_help or absent_without_brackets(exc, text) or misplaced_block(exc, text)
+    word_help = word_help or misplaced_broadcast(exc, text) or needless_separator(exc)
+    if word_help is not None:
+        return word_help
     if token.type == "NAME":
-        keywords = {v: n for n in accepts if (v := terminal_value(n)) is not None and v.isalpha()}
+        keywords = {v: n for n in expected if (v := terminal_value(n)) is not None and v.isalpha()}
         close = difflib.get_close_matches(str(token), list(keywords), n=1, cutoff=0.6)
         if close:
             stand_in = lark.Token.new_borrow_pos(keywords[close[0]], close[0], token)
-            if _fits(parser, stand_in):
+            if fits(parser, stand_in):
                 parser.feed_token(stand_in)
                 return Text(f"是否想写「{close[0]}」？", f"did you mean '{close[0]}'?")
-    for name in sorted(accepts, key=_expected_order):
+        if "STRING" in expected:
+            unquoted = unquoted_label(exc, text)
+            if unquoted is not None:
+                return unquoted
+    one_too_many = False
+    for name in sorted(expected, key=_expected_order):
         value = terminal_value(name)
         if value is not None and value.isalpha():
             continue
-        value = value or _STAND_IN_VALUES.get(name)
+        value = value or STAND_IN_VALUES.get(name)
         if value is None:
             continue
         stand_in = lark.Token.new_borrow_pos(name, value, token)
-        if not _fits(parser, stand_in, token):
+        if value == "{" and (token.type == "RBRACE" or brace_later_on_line(text, token)):
+            one_too_many = token.type != "RBRACE" and fits(parser, stand_in)
+            continue
+        if not fits(parser, stand_in, token):
             continue
         parser.feed_token(stand_in)
         parser.feed_token(token)
-        if name in _STAND_IN_VALUES:
+        if name == "STRING" and token.type != "STRING":
+            return Text('是否在此之前漏写了带引号的文本（"…"）？', 'is a quoted text ("…") missing before this?')
+        if name in STAND_IN_VALUES:
             return None
         return Text(f"是否在此之前漏写了「{value}」？", f"is a '{value}' missing before this?")
-    return None
-
-
-def _accepts(parser: InteractiveParser) -> set[str]:
-    accepts: set[str] = parser.accepts()  # type: ignore[no-untyped-call]
-    return accepts
-
-
-def _fits(parser: InteractiveParser, *tokens: lark.Token) -> bool:
-    """Whether the parser would take ``tokens`` next (tried on a copy, without building trees)."""
-    trial: InteractiveParser = parser.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
-    conf = copy.copy(trial.parser_state.parse_conf)
-    conf.callbacks = {}
-    trial.parser_state.parse_conf = conf
-    try:
-        for token in tokens:
-            trial.feed_token(token)
-    except UnexpectedInput:
-        return False
-    return True
+    missing = missing_words(exc)
+    if missing is None and one_too_many:  # the token is dropped: the '{' then fits
+        return Text(
+            f"这一行后面已有「{{」：「{token}」是否多余？",
+            f"the '{{' comes later on this line: is '{token}' one too many?",
+        )
+    return missing
 
 
 def reserved_unit(source: SourceFile, exc: UnexpectedToken) -> tuple[Diagnostic, bool] | None:
@@ -368,7 +431,7 @@ def reserved_unit(source: SourceFile, exc: UnexpectedToken) -> tuple[Diagnostic,
         state.line_ctr.feed(source.text[state.line_ctr.char_pos : end])
     in_unit = lark.Token.new_borrow_pos("_IN_UNIT", "in", token)
     unit = lark.Token.new_borrow_pos("NAME", name, token)
-    if _fits(parser, in_unit, unit):
+    if fits(parser, in_unit, unit):
         parser.feed_token(in_unit)
         parser.feed_token(unit)
     return diagnostic, True
