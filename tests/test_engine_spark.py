@@ -117,8 +117,8 @@ def test_spark_agrees_with_the_reference_and_duckdb_on_10k_reports(spark: SparkS
     lines = path.read_text(encoding="utf-8").splitlines()
     part = tmp_path / "part.csv"
     part.write_text("\n".join(lines[:401]) + "\n", encoding="utf-8")
-    text = run_cli("validate", str(SPEC_2021), str(part), "--engine", "spark")
-    duck_text = run_cli("validate", str(SPEC_2021), str(part), "--engine", "duckdb")
+    text = run_cli("validate", str(SPEC_2021), str(part), "--engine", "spark", "--lang", "en")
+    duck_text = run_cli("validate", str(SPEC_2021), str(part), "--engine", "duckdb", "--lang", "en")
     assert text.code == duck_text.code == 1
     assert text.out.replace("engine spark", "engine duckdb") == duck_text.out
 
@@ -197,3 +197,10 @@ def test_validate_help_lists_the_spark_engine() -> None:
     run = run_cli("validate", "--help")
     assert run.code == 0
     assert "spark" in run.out and "--spark-master" in run.out
+
+
+def test_spark_master_is_for_the_spark_engine(tmp_path: Path) -> None:
+    spec = load_spec(SPEC_2021)
+    path = _synthetic().write_csv(spec, 5, tmp_path / "reports.csv", seed=1)
+    run = run_cli("validate", str(SPEC_2021), str(path), "--engine", "duckdb", "--spark-master", "local[2]")
+    assert run.code == 2 and "--spark-master" in run.err and run.out == ""

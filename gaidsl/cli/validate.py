@@ -109,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
         show("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
         return EXIT_INPUT
 
+    if args.spark_master and engine != "spark":
+        show("gaidsl validate: --spark-master 仅用于 --engine spark / is for --engine spark", sys.stderr)
+        return EXIT_INPUT
     wide = [p for p in paths if is_wide_csv(p)]
     if wide and (len(paths) > 1 or args.previous or files.previous):
         show(
@@ -125,9 +128,6 @@ def run(args: argparse.Namespace) -> int:
             "--engine spark reads wide CSVs (one report per line): validate report files with another engine",
             sys.stderr,
         )
-        return EXIT_INPUT
-    if args.spark_master:
-        show("gaidsl validate: --spark-master 仅用于 --engine spark / is for --engine spark", sys.stderr)
         return EXIT_INPUT
     found_previous = read_previous(args.previous, spec, spec.file, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
