@@ -8,6 +8,7 @@ link's target never created); a link to a file of the user's is replaced, the fi
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Callable
@@ -17,7 +18,7 @@ import pytest
 
 from gaidsl import load_spec
 from gaidsl.checking import wide_csv
-from gaidsl.checking.files import AtomicFile, write_atomically
+from gaidsl.checking.files import AtomicFile, write_all, write_atomically
 from gaidsl.cli.exit_codes import EXIT_INPUT
 from gaidsl.sampling.samples import invalid_reports, valid_samples
 from tests.support import DATA, ROOT, SPEC_2021, SPECS, run_cli
@@ -28,6 +29,7 @@ MIGRATION = ROOT / "tests" / "migrations" / "ok_demo.gai"
 DEMO_REPORT = '{"format": "demo", "version": "1", "fields": {"body": "某某局", "year": 2020}, "values": {}}'
 WIDE = "report_id,fields.body,fields.year,requests.received.natural\nr1,某某局,2021,3\nr2,某某县,2021,\n"
 
+StrPath = str | os.PathLike[str]
 Case = Callable[[Path], tuple[list[str], Path]]
 """Given a work folder: the command line (without --force) and the output path it writes."""
 
@@ -115,7 +117,7 @@ def test_a_dangling_link_at_the_output_is_an_existing_file(verb: str, tmp_path: 
     assert not [p for p in out.parent.iterdir() if p.name.endswith((".tmp", ".partial"))]
 
 
-@pytest.mark.parametrize("verb", ["validate", "validate-wide", "render", "build", "ingest", "migrate"])
+@pytest.mark.parametrize("verb", ["validate", "validate-wide", "render", "build", "ingest", "migrate", "sample"])
 def test_a_file_or_dangling_link_where_a_folder_must_be_is_refused_even_with_force(verb: str, tmp_path: Path) -> None:
     """Never removed to make room, and said (exit 2), not an internal error."""
     args, _ = CASES[verb](tmp_path)
@@ -123,8 +125,36 @@ def test_a_file_or_dangling_link_where_a_folder_must_be_is_refused_even_with_for
     for extra in ([], ["--force"]):
         run = run_cli(*args, *extra)
         assert run.code == EXIT_INPUT and "Traceback" not in run.err and "internal error" not in run.err, run.err
-        assert "not a folder" in run.err
+        assert "not a folder" in run.err or "不是文件夹" in run.err  # sample says it in its --lang (zh)
     assert (tmp_path / "out").is_symlink() and not (tmp_path / "nowhere").exists()
+
+
+SUBFOLDERS = {"sample": "valid", "build": "markdown", "ingest": "reading"}
+"""A folder each verb makes inside its output folder."""
+
+
+@pytest.mark.parametrize("verb", SUBFOLDERS)
+def test_a_link_at_a_folder_inside_the_output_is_never_written_through(verb: str, tmp_path: Path) -> None:
+    """Issue 14's leftover: ``out/valid -> /elsewhere`` planted where gaidsl writes ``out/valid/0001.json`` sent the
+    file to /elsewhere. Now nothing is written there, with ``--force`` or without: sample refuses the full folder
+    (and with --force replaces it whole, the link with it); build and ingest refuse a link where a folder must be."""
+    args, _ = CASES[verb](tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "out" / SUBFOLDERS[verb]
+    _plant(link, elsewhere)
+    refused = run_cli(*args)
+    assert refused.code == EXIT_INPUT and "Traceback" not in refused.err, refused.out + refused.err
+    assert list(elsewhere.iterdir()) == [] and link.is_symlink()
+    forced = run_cli(*args, "--force")
+    assert "Traceback" not in forced.err and "internal error" not in forced.err, forced.err
+    assert list(elsewhere.iterdir()) == []
+    if verb == "sample":  # the folder replaced as a whole: the link gone, never followed
+        assert forced.code == 0, forced.err
+        assert link.is_dir() and not link.is_symlink() and (link / "0001.json").is_file()
+    else:  # a link where a folder must be is never removed to make room
+        assert forced.code == EXIT_INPUT and "link" in forced.err, forced.err
+        assert link.is_symlink()
 
 
 @pytest.mark.parametrize("verb", ["validate-wide", "validate-csv", "render", "ingest"])
@@ -227,3 +257,29 @@ def test_result_lines_do_not_grow_with_the_checks_cells(tmp_path: Path) -> None:
         assert all(r["message"]["en"] and r["values"] for r in failures)
         assert max(len(json.dumps(r, ensure_ascii=False)) for r in passes) < 400
         assert out.stat().st_size < 400 * len(records)
+
+
+def test_a_failure_while_writing_many_files_writes_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build``/``migrate``/``diff`` write their files each atomically with one sync for all (not an fsync each): a
+    failure before the renames (a full disk at the third file, simulated) leaves every old file, and no new one."""
+    old = tmp_path / "d1.json"
+    old.write_text("mine\n", encoding="utf-8")
+    files: dict[Path, str | bytes] = {tmp_path / f"d{i}.json": f"new {i}\n" for i in range(1, 6)}
+    real = AtomicFile.__init__
+    made: list[Path] = []
+
+    def failing(self: AtomicFile, path: StrPath, binary: bool = False, fsync: bool = True) -> None:
+        if len(made) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        made.append(Path(path))
+        real(self, path, binary, fsync)
+
+    monkeypatch.setattr(AtomicFile, "__init__", failing)
+    with pytest.raises(OSError):
+        write_all(files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d1.json"] and old.read_text(encoding="utf-8") == "mine\n"
+    monkeypatch.undo()
+    write_all(files)
+    assert [p.read_text(encoding="utf-8") for p in sorted(tmp_path.iterdir())] == [f"new {i}\n" for i in range(1, 6)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl.analysis.encoding import Problem
+from gaidsl.checking import files as files_module
 from gaidsl.checking.data import load_report
 from gaidsl.checking.evaluate import Status, evaluate
 from gaidsl.checking.report import FieldValue, Report
@@ -20,7 +23,9 @@ from gaidsl.migrations.documents import compile_file, compile_text
 from gaidsl.sampling.samples import Sample, SampleError, invalid_reports, valid_reports, valid_samples
 from gaidsl.sampling.strategies import reports, samples, violable_checks, violating
 from tests.spec_strategies import spec_texts
-from tests.support import SPEC_2021, SPECS, examples, present, run_cli
+from tests.support import SPEC_2021, SPECS, Run, examples, present, run_cli
+
+StrPath = str | os.PathLike[str]
 
 SPEC_2019 = SPECS / "gov_info_disclosure_2019.gai"
 OVERLAY_2019 = SPECS / "provincial_overlay_2019.gai"
@@ -333,6 +338,114 @@ def test_sample_command_exit_codes(tmp_path: Path) -> None:
     assert run_cli("sample", str(SPEC_2021), "--valid", "-3", "-o", str(tmp_path / "o")).code == 2
     assert run_cli("sample", str(SPEC_2021)).code == 2
     assert not (tmp_path / "o").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _sample(out: Path, *extra: str) -> Run:
+    return run_cli("sample", str(SPEC_2021), "--valid", "2", "-o", str(out), "--lang", "en", *extra)
+
+
+def test_sample_force_replaces_the_whole_folder_and_its_manifest_lists_exactly_its_files(tmp_path: Path) -> None:
+    """The folder is written as a whole: files of an earlier run (or the user's) do not stay beside the new ones,
+    where ``gaidsl validate DIR`` would take them for reports the manifest does not know."""
+    out = tmp_path / "out"
+    assert _sample(out, "--invalid").code == 0
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = _files(out)
+    refused = _sample(out, "--seed", "4")
+    assert refused.code == 2 and "not empty" in refused.err and "--force" in refused.err, refused.err
+    assert _files(out) == before
+    forced = _sample(out, "--seed", "4", "--force")
+    assert forced.code == 0, forced.err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {e[k] for e in manifest["valid"] + manifest["invalid"] for k in ("file", "previous") if k in e}
+    assert set(_files(out)) == listed | {"manifest.json"}
+    assert manifest["seed"] == 4 and manifest["invalid"] == [] and len(manifest["valid"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary or old folder left beside it
+    assert run_cli("validate", str(SPEC_2021), str(out)).code == 0
+
+
+def test_sample_fills_an_empty_folder_without_force_and_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty folder holds nothing to lose: it is filled (the same folder: it may be the one you are in)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o700)
+    monkeypatch.chdir(out)
+    run = run_cli("sample", str(SPEC_2021), "--valid", "1", "-o", ".", "--lang", "en")
+    assert run.code == 0, run.err
+    assert (out / "manifest.json").is_file() and (out / "valid" / "0001.json").is_file()
+    assert out.stat().st_mode & 0o777 == 0o700 and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_sample_never_replaces_a_link_a_file_or_the_folder_you_are_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("mine\n", encoding="utf-8")
+    link = tmp_path / "link"
+    link.symlink_to(mine)
+    file = tmp_path / "file"
+    file.write_text("mine\n", encoding="utf-8")
+    for out, words in ((link, "is a link"), (file, "is not a folder"), (file / "sub", "is not a folder")):
+        for extra in ((), ("--force",)):
+            run = _sample(out, *extra)
+            assert run.code == 2 and words in run.err and "Traceback" not in run.err, run.err
+    assert link.is_symlink() and os.listdir(mine) == ["keep.txt"] and file.read_text(encoding="utf-8") == "mine\n"
+    monkeypatch.chdir(mine)
+    for here in (".", str(tmp_path)):
+        run = _sample(Path(here), "--force")
+        assert run.code == 2 and "working in" in run.err, run.err
+    assert os.listdir(mine) == ["keep.txt"]
+
+
+def test_a_failure_while_writing_leaves_the_old_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated: the disk fills up at the third file. The new folder is removed, the old one untouched, exit 2."""
+    out = tmp_path / "out"
+    assert _sample(out).code == 0
+    before = _files(out)
+    written: list[Path] = []
+    real = files_module._write_new
+
+    def failing(path: Path, data: bytes) -> None:
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(files_module, "_write_new", failing)
+    run = _sample(out, "--valid", "5", "--force")
+    assert run.code == 2 and "nothing changed" in run.err and "Traceback" not in run.err, run.err
+    assert _files(out) == before and len(written) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failure_at_the_final_rename_puts_the_old_folder_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new folder is complete, the old one moved aside, and renaming the new one in fails: the old one is back."""
+    out = tmp_path / "out"
+    assert _sample(out).code == 0
+    before = _files(out)
+    real = os.rename
+
+    def failing(source: StrPath, target: StrPath) -> None:
+        if Path(target) == out and Path(source).name.endswith(".tmp"):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(source, target)
+
+    monkeypatch.setattr(os, "rename", failing)
+    run = _sample(out, "--seed", "3", "--force")
+    assert run.code == 2 and "nothing changed" in run.err, run.err
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 # ---------------------------------------------------------------------------------------------------- generated specs

@@ -127,8 +127,8 @@ def run(args: argparse.Namespace) -> int:
         targets = [t for n in names for t in (f"{n}.json", f"{n}.log", f"reading/{n}.json")]
         if summary:
             targets += ["summary.csv", "summary.html"]
-        blocked = [r for t in targets if (r := output.output_refused(out / t, force=True))]
-        if blocked:  # a file or dangling link where a folder must be: never removed, --force or not
+        blocked = [r for t in targets if (r := output.output_refused(out / t, force=True, inside=out))]
+        if blocked:  # a file, or a link, where a folder must be: never removed or followed, --force or not
             err_line(f"gaidsl ingest: {blocked[0]}")
             return EXIT_INPUT
         existing = [t for t in targets if output.occupied(out / t)]

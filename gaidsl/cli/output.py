@@ -37,19 +37,24 @@ def write_atomically(path: str | os.PathLike[str], data: Content, fsync: bool = 
     safe_files.write_atomically(path, data, fsync)
 
 
-def _in_the_way(path: Path) -> str | None:
-    blocker = in_the_way(path)
+def _in_the_way(path: Path, inside: Path | None = None) -> str | None:
+    blocker = in_the_way(path, inside)
     if blocker is None:
         return None
     if blocker == path:
         return f"{path}（是文件夹 / is a folder）"
+    if blocker.is_symlink() and blocker.is_dir():
+        return f"{blocker}（是链接，不是文件夹 / a link, not a folder）"
     return f"{blocker}（不是文件夹 / not a folder）"
 
 
-def output_refused(path: str | os.PathLike[str], force: bool) -> str | None:
+def output_refused(
+    path: str | os.PathLike[str], force: bool, inside: str | os.PathLike[str] | None = None
+) -> str | None:
     """Why one output file cannot be written, in words (zh / en), or None: something at the path (a symbolic link
-    too, even a dangling one) without ``force``, or a file where a folder must be (whatever ``force`` says)."""
-    blocked = _in_the_way(Path(path))
+    too, even a dangling one) without ``force``, or a file where a folder must be (whatever ``force`` says); with
+    ``inside`` (the output folder ``path`` is in), a link at a folder between them too (never followed)."""
+    blocked = _in_the_way(Path(path), None if inside is None else Path(inside))
     if blocked is not None:
         return f"无法写入，未写入任何文件 / cannot be written, nothing written: {blocked}"
     if occupied(path) and not force:
@@ -73,9 +78,9 @@ class WritePlan:
 def plan_writes(folder: str | os.PathLike[str], files: Mapping[str, Content], force: bool = False) -> WritePlan:
     """Check which of ``files`` (relative paths) already exist in ``folder`` (a symbolic link there, even a dangling
     one, counts as a file); with ``force`` none block, but a file or dangling link where a folder must be always
-    does (it is never removed to make room)."""
+    does (it is never removed to make room), and so does a link at a folder inside ``folder`` (never followed)."""
     root = Path(folder)
-    blocked = {b for name in files if (b := _in_the_way(root / name)) is not None}
+    blocked = {b for name in files if (b := _in_the_way(root / name, root)) is not None}
     existing = tuple(sorted(blocked)) + (() if force else tuple(name for name in files if occupied(root / name)))
     return WritePlan(root, files, existing)
 
@@ -84,12 +89,9 @@ def write_files(plan: WritePlan) -> list[Path]:
     """Write every file of an unblocked plan; returns the paths written."""
     if plan.blocked:
         raise FileExistsError(plan.existing[0])
-    written = []
-    for name, data in plan.files.items():
-        path = plan.folder / name
-        write_atomically(path, data)
-        written.append(path)
-    return written
+    written = {plan.folder / name: data for name, data in plan.files.items()}
+    safe_files.write_all(written)  # each file atomically, one sync for all (not an fsync each: 5 ms a file)
+    return list(written)
 
 
 def out_line(text: str) -> None:

@@ -14,11 +14,15 @@ Writes, into ``DIR``:
   reports fail as it says. ``kind`` names the file and ``manifest_version`` its layout (2; version 1, before these
   two keys, had the same entries).
 
-Files are written atomically, and nothing is written if any of them exists already (unless ``--force``). The data
+``DIR`` is written as a whole (:func:`gaidsl.checking.files.write_folder`): built beside it under a hidden name,
+synced to disk once and renamed into place, so it is never half written and never holds files of an earlier run. A
+folder that does not exist or is empty is written; one with anything in it is refused (unless ``--force``: then it is
+replaced, but only once the new one is complete, and it stays as it was if that fails); a link or a file at ``DIR``
+is refused, ``--force`` or not (never followed, never removed), and so is the folder you are working in. The data
 files are canonical JSON (:meth:`gaidsl.checking.report.Report.to_json`), readable by ``gaidsl validate``.
 
 Exit codes: 0 written, 1 the spec has errors or no valid report exists, 2 usage, a spec that cannot be read or is the
-wrong kind of file (a migration, a data file), or files in the way.
+wrong kind of file (a migration, a data file), something in the way at ``DIR``, or ``DIR`` cannot be written.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
+from gaidsl.checking.files import FolderInTheWay, Place, place, write_folder
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
-from gaidsl.cli.output import Content, plan_writes, write_files
+from gaidsl.cli.output import Content
 from gaidsl.language.diagnostics import Lang, say
 from gaidsl.sampling.samples import SampleError, invalid_reports, sampler, valid_samples
 
@@ -45,7 +51,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--invalid", action="store_true", help="also one report per check that breaks only it")
     parser.add_argument("--seed", type=int, default=0, help="random seed (the same seed gives the same files)")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write into")
-    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+    parser.add_argument("--force", action="store_true", help="replace the folder if it has anything in it")
     parser.add_argument(
         "--no-previous", action="store_true", help="no last year's reports (cross-period checks stay unverifiable)"
     )
@@ -70,6 +76,10 @@ def run(args: argparse.Namespace) -> int:
         return compilation
     spec = compilation.spec
     assert spec is not None
+    refused = _refused(Path(args.output), place(args.output), args.force, args.lang)
+    if refused:  # said before any sampling, and again if something appears there meanwhile
+        print(refused, file=sys.stderr)
+        return EXIT_INPUT
 
     try:
         chosen = sampler(spec)
@@ -126,24 +136,55 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         manifest["failed"] = failed
     files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    plan = plan_writes(args.output, files, force=args.force)
-    if plan.blocked:
-        shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
+    folder = Path(args.output)
+    try:
+        write_folder(folder, files, replace=args.force)
+    except FolderInTheWay as exc:
+        print(_refused(folder, exc.found, args.force, args.lang), file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
         print(
             say(
                 args.lang,
-                f"gaidsl sample: 文件已存在，未写入任何文件（用 --force 覆盖）：{shown}",
-                f"gaidsl sample: files exist, nothing written (use --force): {shown}",
+                f"gaidsl sample: 无法写入 {folder}：{reason}；未作任何改动",
+                f"gaidsl sample: cannot write {folder}: {reason}; nothing changed",
             ),
             file=sys.stderr,
         )
         return EXIT_INPUT
-    write_files(plan)
     if args.format == "json":
-        print(json.dumps({**manifest, "output": str(plan.folder)}, ensure_ascii=False, indent=2))
+        print(json.dumps({**manifest, "output": str(folder)}, ensure_ascii=False, indent=2))
     else:
-        print(_summary(manifest, str(plan.folder), args.lang))
+        print(_summary(manifest, str(folder), args.lang))
     return EXIT_OK
+
+
+def _refused(folder: Path, found: Place, force: bool, lang: Lang) -> str | None:
+    """Why the output folder cannot be written, in words, or None."""
+    if found in (Place.ABSENT, Place.EMPTY) or (found is Place.FULL and force):
+        return None
+    zh, en = {
+        Place.FULL: (
+            "文件夹已存在且不为空（用 --force 整体替换）",
+            "the folder exists and is not empty (use --force to replace it)",
+        ),
+        Place.LINK: (
+            "是符号链接，不是文件夹（不跟随、不删除，--force 亦然）",
+            "is a link, not a folder (never followed or removed, --force or not)",
+        ),
+        Place.NOT_A_FOLDER: (
+            "不是文件夹（或其上级路径中有文件）",
+            "is not a folder (or a file is where one of its folders must be)",
+        ),
+        Place.WORKING: (
+            "是当前工作文件夹或包含它，不会替换（--force 亦然）",
+            "is the folder you are working in, or holds it: never replaced, --force or not",
+        ),
+    }[found]
+    return say(
+        lang, f"gaidsl sample: {folder}：{zh}；未写入任何文件", f"gaidsl sample: {folder}: {en}; nothing written"
+    )
 
 
 def _summary(manifest: dict[str, Any], folder: str, lang: Lang) -> str:
