@@ -36,11 +36,15 @@ from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 from gaidsl.engines import database as engines
+from gaidsl.engines import spark as spark_engine
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 from gaidsl.migrations.exempt import Exempted, exempt, exemptions_beside, log_path
+
+ENGINES = (*engines.ALL_ENGINES, "spark")
+"""What ``--engine`` takes: the database engines' and Spark (:mod:`gaidsl.engines.spark`, wide CSVs only)."""
 
 
 def register(sub: Any) -> None:
@@ -71,8 +75,15 @@ def register(sub: Any) -> None:
         nargs="+",
         default=["reference"],
         metavar="ENGINE",
-        help="reference (default), python (the generated module), duckdb [FILE], sqlite [FILE] or postgres URL; a "
-        "wide CSV (header line starting with report_id: many reports, one per line) is read by each engine its way",
+        help="reference (default), python (the generated module), duckdb [FILE], sqlite [FILE], postgres URL or "
+        "spark (a wide CSV only; pip install 'gaidsl[spark]', needs Java); a wide CSV (header line starting with "
+        "report_id: many reports, one per line) is read by each engine its way",
+    )
+    parser.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help=f"where --engine spark runs: {spark_engine.DEFAULT_MASTER} (default: local mode, every core), "
+        "local[2], spark://host:7077 (a standalone cluster), yarn, k8s://…",
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
     parser.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
@@ -110,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
         show("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)
         return EXIT_INPUT
 
+    if args.spark_master and engine != "spark":
+        show("gaidsl validate: --spark-master 仅用于 --engine spark / is for --engine spark", sys.stderr)
+        return EXIT_INPUT
     wide = [p for p in paths if is_wide_csv(p)]
     if wide and (len(paths) > 1 or args.previous or files.previous):
         show(
@@ -120,6 +134,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     if wide:
         return exit_for(run_wide(args, spec, engine, url, wide[0]), args.strict)
+    if engine == "spark":
+        show(
+            "gaidsl validate: --engine spark 只读宽表 CSV（每行一份报告），请用其他引擎校验单份报告文件 / "
+            "--engine spark reads wide CSVs (one report per line): validate report files with another engine",
+            sys.stderr,
+        )
+        return EXIT_INPUT
     found_previous = read_previous(args.previous, spec, spec.file, args.previous_migration) if args.previous else None
     previous = found_previous.loaded if found_previous else None
     paired = {
@@ -388,8 +409,8 @@ def _batch(args: argparse.Namespace) -> tuple[str, str | None, DataFiles] | str:
     that argparse gave to --engine is a data file. Folders are searched for data files, skipping the records gaidsl
     writes beside them and pairing reports with last year's (:mod:`gaidsl.cli.data_files`)."""
     name, *rest = args.engine
-    if name not in engines.ALL_ENGINES:
-        return f"未知的引擎 / unknown engine {name!r} (有 / available: {', '.join(engines.ALL_ENGINES)})"
+    if name not in ENGINES:
+        return f"未知的引擎 / unknown engine {name!r} (有 / available: {', '.join(ENGINES)})"
     database = rest and not Path(rest[0]).is_dir() and Path(rest[0]).suffix.lower() not in KINDS
     takes_url = name == "postgres" or (name in ("duckdb", "sqlite") and database)
     url = rest.pop(0) if takes_url and rest else None

@@ -3,11 +3,13 @@
 
 Engines: ``reference`` (:func:`gaidsl.checking.wide_csv.read_wide_lines` and the evaluator), ``python`` (the generated
 module's ``validate_csv``), ``duckdb`` and ``postgres`` (:func:`gaidsl.engines.wide_csv.wide_csv_check`: failures
-only, in one pass over the file on DuckDB). Text output is a summary, not a block per report: reports read, reports
-with failing error checks and with failing warnings, the checks that fail most (positions, reports, label), then
-the first few failing reports in detail (the evaluator's messages). ``--format json``: one document with every
-failure. ``-o FILE``: one line per result (JSON lines; CSV for ``.csv``): every result where the engine gives them
-all (reference, python), the failures on duckdb and postgres. Exit codes: 0, 1 when an error-severity check fails,
+only, in one pass over the file on DuckDB), ``spark`` (:mod:`gaidsl.engines.spark`: the checks as Spark SQL, local
+or on a cluster; values read by the reference reader; failures only, as on duckdb). Text output is a summary, not
+a block per report: reports read, reports with failing error checks and with failing warnings, the checks that fail
+most (positions, reports, label), then the first few failing reports in detail (the evaluator's messages).
+``--format json``: one document with every failure. ``-o FILE``: one line per result (JSON lines; CSV for
+``.csv``): every result where the engine gives them all (reference, python), the failures on duckdb, postgres and
+spark. Exit codes: 0, 1 when an error-severity check fails,
 2 when a value cannot be read (a coded message naming line, report, key and value; nothing else is written).
 """
 
@@ -32,9 +34,10 @@ from gaidsl.cli.failures import failure_lines, pick
 from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
+from gaidsl.engines import spark as spark_engine
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import say
+from gaidsl.language.diagnostics import render_text, say
 
 DETAIL = 3
 """Failing reports shown in detail."""
@@ -267,20 +270,82 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
             if found is None:
                 raise
             raise found from exc
-        by_report: dict[str, list[Record]] = {}
-        order = {(c.key, i.position): n for n, c in enumerate(spec.checks) for i in c.instances}
-        for report_id, check, position in sorted(failures, key=lambda f: (f[0], order[f[1], f[2]])):
-            record = {"check": check, "severity": tally.severity[check], "status": "fail", "position": position}
-            by_report.setdefault(report_id, []).append(record)
-        detail = _detail(spec, path, set(by_report))
-        for report_id in sorted(set(by_report) | set(standing)):
-            records = by_report.get(report_id, [])
-            absent, incomplete = standing.get(report_id, ((), False))
-            tally.add(report_id, records, detail.get(report_id), absent, incomplete)
-            if sink is not None:
-                sink.write(report_id, records)
-        tally.verdicts["pass"] += count - tally.reports
-        tally.reports = count
+        _tally_failures(spec, path, tally, sink, count, failures, standing)
+
+    return run
+
+
+def _tally_failures(
+    spec: ir.Spec,
+    path: str,
+    tally: Tally,
+    sink: Sink | None,
+    count: int,
+    failures: Iterable[wide_csv_engine.Failure],
+    standing: wide_csv_engine.Standing,
+) -> None:
+    """The failures-only engines' findings (duckdb, postgres, spark) into the tally and the sink, by report id."""
+    by_report: dict[str, list[Record]] = {}
+    order = {(c.key, i.position): n for n, c in enumerate(spec.checks) for i in c.instances}
+    for report_id, check, position in sorted(failures, key=lambda f: (f[0], order[f[1], f[2]])):
+        record = {"check": check, "severity": tally.severity[check], "status": "fail", "position": position}
+        by_report.setdefault(report_id, []).append(record)
+    detail = _detail(spec, path, set(by_report))
+    for report_id in sorted(set(by_report) | set(standing)):
+        records = by_report.get(report_id, [])
+        absent, incomplete = standing.get(report_id, ((), False))
+        tally.add(report_id, records, detail.get(report_id), absent, incomplete)
+        if sink is not None:
+            sink.write(report_id, records)
+    tally.verdicts["pass"] += count - tally.reports
+    tally.reports = count
+
+
+def _spark(master: str | None) -> Callable[[ir.Spec, str, Tally, Sink | None], None]:
+    """Spark (:mod:`gaidsl.engines.spark`): the file read by gaidsl's reader, as the reference engine reads it (the
+    same problems, found before Spark starts), the checks run as Spark SQL on ``master``."""
+
+    def run(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+        spark_engine.available()
+        readable: list[tuple[int, str, Report, str | None]] = []
+        unreadable: dict[str, int] = {}
+        problems: list[tuple[int | None, str | None, str, str]] = []
+        more = 0
+
+        def refuse(line: int | None, report_id: str | None, said: Sequence[tuple[str, str]]) -> None:
+            nonlocal more
+            if len(problems) < SHOWN_PROBLEMS:
+                problems.extend((line, report_id, code, message) for code, message in said)
+            else:
+                more += 1
+
+        lines: list[tuple[int, str, Report | list[tuple[str, str]], str | None]] = []
+        for line, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path):
+            lines.append((line, report_id, read, previous_id))
+            if not isinstance(read, Report):
+                unreadable.setdefault(report_id, line)
+        ids = {report_id for _, report_id, read, _ in lines if isinstance(read, Report)}
+        for line, report_id, read, previous_id in lines:
+            if not isinstance(read, Report):
+                refuse(line, report_id, read)
+            elif previous_id and previous_id not in ids:
+                said = (
+                    f"last year's report {previous_id!r} (line {unreadable[previous_id]}) cannot be read"
+                    if previous_id in unreadable
+                    else f"previous_id {previous_id!r} is no report_id of the file"
+                )
+                refuse(line, report_id, [("GAI703", said)])
+            else:
+                readable.append((line, report_id, read, previous_id))
+        if problems:
+            raise InputProblems(problems, more)
+        with spark_engine.session(master) as spark:
+            reports = [(report_id, report, previous_id) for _, report_id, report, previous_id in readable]
+            failures, standing, refused = spark_engine.check(spark, spec, reports)
+        if refused:
+            at = {report_id: line for line, report_id, _, _ in readable}
+            raise InputProblems([(at[i], i, "", m) for i, m in sorted(refused.items(), key=lambda x: at[x[0]])])
+        _tally_failures(spec, path, tally, sink, len(readable), failures, standing)
 
     return run
 
@@ -356,6 +421,8 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
         "reference": _reference,
         "python": _python,
     }
+    if engine == "spark":
+        runners["spark"] = _spark(getattr(args, "spark_master", None))
     runner = runners.get(engine) or _database(engine, url)
     tally = Tally(spec, counts_statuses=engine == "reference" or (engine == "python" and bool(args.output)))
     sink = Sink(args.output) if args.output else None
@@ -370,6 +437,11 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
         if sink is not None:
             sink.finish(False)
         _input_problems(args, path, _from_wide_error(exc, path))
+        return EXIT_INPUT
+    except spark_engine.SparkUnavailable as exc:  # pyspark or Java missing: what to install
+        if sink is not None:
+            sink.finish(False)
+        show(render_text([exc.diagnostic], {}, args.lang), sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         if sink is not None:

@@ -443,6 +443,19 @@ CATALOG: dict[str, Template] = {
         "'{name}' is a shipped spec: fmt --write does not rewrite the installed package; copy it first: "
         "gaidsl fmt {name} > FILE.gai",
     ),
+    # ---- engines that need software beside gaidsl (gaidsl validate --engine spark)
+    "GAI806": Template(
+        "input",
+        "--engine spark 需要 pyspark：请安装可选组件 pip install 'gaidsl[spark]'",
+        "--engine spark needs pyspark: install the optional extra with pip install 'gaidsl[spark]'",
+    ),
+    "GAI807": Template(
+        "input",
+        "--engine spark 需要 Java 运行环境（17 或更高），未找到 java（JAVA_HOME 或 PATH）："
+        "例如 apt-get install default-jre-headless",
+        "--engine spark needs a Java runtime (17 or later) and finds no java (JAVA_HOME or PATH): "
+        "install one, e.g. apt-get install default-jre-headless",
+    ),
     # ---- the language server (gaidsl lsp): what an editor asks of it that it does not do
     "GAI810": Template(
         "input",

@@ -1,6 +1,10 @@
-"""What gaidsl knows of its three SQL engines, as data: one frozen :class:`Dialect` record per engine (DuckDB,
-PostgreSQL, SQLite), the way sqlglot's dialect classes hold their type mappings, plus what every user of the reports
-table needs: quoting, the column layout and the result columns of the validation view.
+"""What gaidsl knows of its SQL engines, as data: one frozen :class:`Dialect` record per engine (DuckDB, PostgreSQL,
+SQLite, Spark), the way sqlglot's dialect classes hold their type mappings, plus what every user of the reports table
+needs: quoting, the column layout and the result columns of the validation view.
+
+Spark's record is DuckDB's SQL with what Spark lacks taken out (no CHECK constraints, no ``chr`` past U+00FF, no
+``regexp_full_match``); its SQL is written in DuckDB's syntax, then parsed into sqlglot's expression tree and written
+out as Spark SQL by sqlglot (:func:`transpile`): the dialect's own spellings are sqlglot's data, not ours.
 
 The SQL target (:mod:`gaidsl.targets.sql.target`) and the batch engines (:mod:`gaidsl.engines`) both read this one
 module, so a difference between engines is a field here, not a branch on the engine's name in each of them. Public
@@ -15,12 +19,16 @@ from decimal import Decimal
 from typing import Literal
 
 import attrs
+import sqlglot
+from sqlglot import expressions as exp
 
 from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.language import ir
 
 DIALECTS = ("duckdb", "postgres", "sqlite")
 """The dialects' names, in the order the target builds them."""
+ENGINE_DIALECTS = (*DIALECTS, "spark")
+"""Every dialect an engine runs (Spark's SQL is written through sqlglot: :func:`transpile`)."""
 DEFAULT_DECIMALS = 6
 """Decimal places stored for an amount whose spec gives no ``decimals`` (DuckDB and SQLite)."""
 WHITESPACE = tuple(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -95,6 +103,10 @@ class Dialect:
     try_cast: bool = False  # ``TRY_CAST`` exists (NULL for a text it cannot convert)
     reads_csv: bool = False  # reads a CSV file itself in a query (DuckDB's read_csv): a wide CSV is checked in one pass
     loads_wide_csv: bool = True  # gaidsl.engines.wide_csv loads a wide CSV in bulk here (its fields above serve that)
+    # the SQL above is DuckDB's syntax, written out by sqlglot in this sqlglot dialect (None: used as it is)
+    sqlglot_dialect: str | None = None
+    # regexp_full_match(t, p) written as sqlglot's RegexpLike (a search) with ``p`` between these anchors
+    full_match_anchors: tuple[str, str] = ("^(?:", ")$")
 
     def char(self, text: str) -> str:
         """SQL for ``text`` spelled by code points (for characters no literal should carry)."""
@@ -182,7 +194,19 @@ SQLITE = Dialect(
     unknown_none="'[]'",
     loads_wide_csv=False,
 )
-BY_NAME: dict[str, Dialect] = {d.name: d for d in (DUCKDB, POSTGRES, SQLITE)}
+SPARK = attrs.evolve(
+    DUCKDB,
+    name="spark",
+    places_type="INTEGER",
+    # Java's regular expressions: ``$`` also matches before a final line break, ``\z`` only at the very end
+    full_match_anchors=("^(?:", ")\\z"),
+    amounts_comment='-- Amounts are DECIMAL(38, d) plus a "<key>#places" column, as in DuckDB.',
+    try_cast=False,
+    reads_csv=False,
+    loads_wide_csv=False,
+    sqlglot_dialect="spark",
+)
+BY_NAME: dict[str, Dialect] = {d.name: d for d in (DUCKDB, POSTGRES, SQLITE, SPARK)}
 
 
 def dialect(name: str) -> Dialect:
@@ -190,7 +214,32 @@ def dialect(name: str) -> Dialect:
     try:
         return BY_NAME[name]
     except KeyError:
-        raise ValueError(f"unknown SQL dialect {name!r} (known: {', '.join(DIALECTS)})") from None
+        raise ValueError(f"unknown SQL dialect {name!r} (known: {', '.join(ENGINE_DIALECTS)})") from None
+
+
+def transpile(sql: str, dialect_name: str) -> str:
+    """``sql``, written for ``dialect_name`` in DuckDB's syntax, as that dialect's own SQL: parsed into sqlglot's
+    expression tree and written out by sqlglot's generator for the dialect. Two rewrites on the tree first, for what
+    the target dialect cannot say the DuckDB way: ``chr(n)`` of a constant becomes the character itself (Spark's
+    ``chr`` stops at U+00FF), and ``regexp_full_match(text, pattern)`` becomes a search for the anchored pattern.
+    Dialects without a :attr:`Dialect.sqlglot_dialect` get ``sql`` back unchanged (their outputs stay as they are)."""
+    d = dialect(dialect_name)
+    if d.sqlglot_dialect is None:
+        return sql
+    head, tail = d.full_match_anchors
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Chr) and len(node.expressions) == 1 and node.expressions[0].is_int:
+            return exp.Literal.string(chr(int(node.expressions[0].name)))
+        if isinstance(node, exp.RegexpFullMatch):
+            text, pattern = node.this, node.expression
+            if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+                raise Unsupported(f"regexp_full_match needs a constant pattern in {dialect_name}")
+            return exp.RegexpLike(this=text, expression=exp.Literal.string(f"{head}{pattern.name}{tail}"))
+        return node
+
+    tree = sqlglot.parse_one(sql, read="duckdb").transform(rewrite)
+    return tree.sql(dialect=d.sqlglot_dialect)
 
 
 class Unsupported(ValueError):

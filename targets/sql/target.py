@@ -46,6 +46,7 @@ from gaidsl.targets.sql.dialects import (
     layout,
     literal,
     places,
+    transpile,
 )
 
 FOLDER = Path(__file__).resolve().parent
@@ -422,10 +423,12 @@ def validation_sql(
     temporary: bool = False,
 ) -> str:
     """The validation query (``view=None``) or ``CREATE VIEW view AS`` it, over the reports ``table`` and last year's
-    reports in ``previous`` (default: the same table, joined on ``previous_id``)."""
-    return render(
+    reports in ``previous`` (default: the same table, joined on ``previous_id``). Spark's is DuckDB's query written
+    out by sqlglot (:func:`gaidsl.targets.sql.dialects.transpile`)."""
+    sql = render(
         "validation.sql.j2", spec, dialect_name, table=table, previous=previous or table, view=view, temporary=temporary
     )
+    return transpile(sql, dialect_name)
 
 
 # ---------------------------------------------------------------------------------------------------- files
