@@ -144,6 +144,38 @@ class CheckResult:
 
 
 @attrs.frozen
+class CellResult:
+    """A value a report gives that gaidsl's reader refuses (text in a count, a negative count, a fraction, too many
+    decimals …): a failing type result at that cell, beside the check results. The report is read with the cell
+    taken as unknown, so the checks that read it are unverifiable and every other check runs; the report fails."""
+
+    key: str  # as a wide CSV names it: a cell key, fields.KEY
+    labels: tuple[str, ...]
+    code: str  # the data-file reader's code (GAI704, GAI705, GAI706 …)
+    value: str  # as written
+    message: Text
+
+    @property
+    def label(self) -> str:
+        return " · ".join(self.labels)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """A result of ``"kind": "cell"``: no check (``check`` null), the cell's key as its position, its code."""
+        return {
+            "kind": "cell",
+            "check": None,
+            "code": self.code,
+            "severity": "error",
+            "status": "fail",
+            "position": self.key,
+            "key": self.key,
+            "labels": list(self.labels),
+            "value": self.value,
+            "message": self.message.to_json_dict(),
+        }
+
+
+@attrs.frozen
 class Evaluation:
     """Every result of one report, in spec order (check by check, position by position), and the required items
     it lacks (or gives as unknown)."""
@@ -241,6 +273,7 @@ def _jv(value: object) -> object:
 __all__ = [
     "NO_PREVIOUS",
     "VERDICT_TEXT",
+    "CellResult",
     "CheckResult",
     "Comparison",
     "Evaluation",
