@@ -26,9 +26,9 @@ from gaidsl.checking import wide_csv
 from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
 from gaidsl.checking.report import Report
 from gaidsl.checking.required import Absent
-from gaidsl.checking.results import Verdict, verdict
+from gaidsl.checking.results import CellResult, Verdict, verdict
 from gaidsl.cli.exit_codes import EXIT_INPUT
-from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.failures import cell_lines, failure_lines, pick
 from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
@@ -83,9 +83,11 @@ class Tally:
         self.error_reports = 0
         self.warning_reports = 0
         self.failures: list[Record] = []
-        self.detail: list[tuple[str, list[CheckResult]]] = []
+        self.detail: list[tuple[str, Sequence[CellResult], list[CheckResult]]] = []
         self.verdicts: Counter[str] = Counter()
         self.missing: list[Record] = []  # the required items reports lack, with their report ids
+        self.cells: Counter[tuple[str, str]] = Counter()  # values that cannot be read, by (code, key)
+        self.cell_reports = 0
 
     def add(
         self,
@@ -94,21 +96,29 @@ class Tally:
         results: Sequence[CheckResult] | None = None,
         absent: Sequence[Absent] = (),
         incomplete: bool | None = None,
+        cells: Sequence[CellResult] = (),
     ) -> None:
         """One report's records (``to_json_dict`` shape); ``results`` its CheckResults where the engine has them;
         ``absent`` the required items it lacks or gives as unknown; ``incomplete`` whether a check is unverifiable
-        for want of values (None: tell from the records)."""
+        for want of values (None: tell from the records); ``cells`` the values of it that cannot be read (each a
+        failing type result: the report fails)."""
         self.reports += 1
         failing = [r for r in records if r["status"] == "fail"]
         if incomplete is None:
             incomplete = any(r["status"] == "unverifiable" and not _no_previous(r) for r in records)
         lacking = [a for a in absent if a.status == "missing"]
-        ok = not lacking and not any(r["severity"] == "error" for r in failing)
+        ok = not cells and not lacking and not any(r["severity"] == "error" for r in failing)
         said: Verdict = verdict(ok, incomplete or bool(absent))
         self.verdicts[said] += 1
         self.missing += [{"report_id": report_id, **a.to_json_dict()} for a in absent]
         if self.statuses is not None:
             self.statuses.update(r["status"] for r in records)
+        if cells:
+            self.cell_reports += 1
+            self.cells.update((c.code, c.key) for c in cells)
+            self.failures += [{"report_id": report_id, **c.to_json_dict()} for c in cells]
+        if (cells or failing) and len(self.detail) < DETAIL and results is not None:
+            self.detail.append((report_id, cells, [r for r in results if r.status == "fail"]))
         if not failing:
             return
         self.failures += [{"report_id": report_id, **r} for r in failing]
@@ -118,8 +128,6 @@ class Tally:
         severities = {r["severity"] for r in failing}
         self.error_reports += "error" in severities
         self.warning_reports += "warning" in severities
-        if len(self.detail) < DETAIL and results is not None:
-            self.detail.append((report_id, [r for r in results if r.status == "fail"]))
 
     @property
     def ok(self) -> bool:
@@ -191,14 +199,14 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
     named = _named_previous(path)
     last_years: dict[str, Report] = {}
     unreadable: dict[str, int] = {}  # named reports with problems of their own, by line
-    for line, report_id, read, _ in wide_csv.read_wide_lines(spec, path, only=named):
+    for line, report_id, read, _, _ in wide_csv.read_wide_rows(spec, path, only=named):
         if isinstance(read, Report):
             last_years[report_id] = read
         else:
             unreadable[report_id] = line
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
-    for line, report_id, read, previous_id in _progress(wide_csv.read_wide_lines(spec, path), "validating"):
+    for line, report_id, read, previous_id, cells in _progress(wide_csv.read_wide_rows(spec, path), "validating"):
         if previous_id and previous_id not in last_years and isinstance(read, Report):
             said = (
                 f"last year's report {previous_id!r} (line {unreadable[previous_id]}) cannot be read"
@@ -217,9 +225,9 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
         evaluation = evaluate(spec, read, last_years.get(previous_id) if previous_id else None)
         records = [r.to_json_dict() for r in evaluation.results]
         incomplete = any(r.incomplete for r in evaluation.results)
-        tally.add(report_id, records, evaluation.results, evaluation.absent, incomplete)
+        tally.add(report_id, records, evaluation.results, evaluation.absent, incomplete, cells)
         if sink is not None:
-            sink.write(report_id, records)
+            sink.write(report_id, [c.to_json_dict() for c in cells] + records)
     if problems:
         raise InputProblems(problems, more)
 
@@ -438,6 +446,21 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
         if len(failing) > TOP:
             rest = len(failing) - TOP
             lines.append(pick(f"（另有 {rest} 项校验未通过）", f"({rest} more failing checks)", lang))
+    if tally.cells:
+        lines.append(
+            pick(
+                f"无法读取的值：{sum(tally.cells.values())} 处，{tally.cell_reports} 份报告（各为该单元格未通过的类型结果，"
+                "读取它的校验无法校验）",
+                f"values that cannot be read: {sum(tally.cells.values())} in {tally.cell_reports} reports (each a "
+                "failing type result at its cell; the checks reading it are unverifiable)",
+                lang,
+            )
+        )
+        for (code, key), count in tally.cells.most_common(TOP):
+            lines.append(f"  [{code}] {key}: {count}")
+        if len(tally.cells) > TOP:
+            rest = len(tally.cells) - TOP
+            lines.append(pick(f"  （另有 {rest} 种）", f"  ({rest} more kinds)", lang))
     if tally.statuses is None:
         lines.append(
             pick(
@@ -460,8 +483,9 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
         lines.append(
             pick(f"前 {len(tally.detail)} 份未通过的报告：", f"the first {len(tally.detail)} failing reports:", lang)
         )
-        for report_id, results in tally.detail:
+        for report_id, cells, results in tally.detail:
             lines.append(f"== {report_id} ==")
+            lines += cell_lines(cells, lang, indent="")
             lines += failure_lines(spec, results, lang, indent="  ")
     if tally.missing:
         kinds = Counter((m["code"], m["key"], m["message"]["zh"], m["message"]["en"]) for m in tally.missing)
@@ -493,6 +517,7 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
         "error_reports": tally.error_reports,
         "warning_reports": tally.warning_reports,
         "fail": len(tally.failures),
+        **({"cells": sum(tally.cells.values()), "cell_reports": tally.cell_reports} if tally.cells else {}),
         "errors": sum(1 for r in tally.failures if r["severity"] == "error"),
         "warnings": sum(1 for r in tally.failures if r["severity"] == "warning"),
         "pass": tally.statuses["pass"] if tally.statuses is not None else None,
