@@ -18,13 +18,13 @@ import csv
 import io
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking import wide_csv
 from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
-from gaidsl.checking.report import Report
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent
 from gaidsl.checking.results import CellResult, Verdict, verdict
 from gaidsl.cli.exit_codes import EXIT_INPUT
@@ -33,6 +33,7 @@ from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
 from gaidsl.engines import wide_csv as wide_csv_engine
+from gaidsl.engines.wide_csv_read import Refused
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import say
 
@@ -187,7 +188,7 @@ def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[R
     found: dict[str, tuple[Report, str | None]] = {}
     if not ids:
         return found
-    for _, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path, only=ids):
+    for _, report_id, read, previous_id, _ in wide_csv.read_wide_rows(spec, path, only=ids):
         if isinstance(read, Report):
             found[report_id] = (read, previous_id)
         if len(found) == len(ids):
@@ -233,18 +234,18 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
 
 
 def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+    """The generated module's ``validate_csv``; a line it cannot read is read again by gaidsl's reader, and, when
+    only values of it are refused, validated by the module with those values taken as unknown (after the others)."""
     module = engines.python_module(spec)
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
     only = None if sink is not None else {"fail", "unverifiable"}
+    refused: list[str] = []
     try:
         found = module.validate_csv(path, only=only, errors="return", required=True)
         for report_id, results, lacking in _progress(found, "validating"):
             if isinstance(results, module.DataError):
-                if len(problems) >= SHOWN_PROBLEMS:
-                    more += 1
-                for code, key, message in results.problems[: max(0, SHOWN_PROBLEMS - len(problems))]:
-                    problems.append((None, report_id, code, f"{key}: {message}" if key else message))
+                refused.append(report_id)
                 continue
             if problems:
                 continue
@@ -256,18 +257,57 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
                 sink.write(report_id, results)
     except module.DataError as exc:  # the header
         problems += [(1, None, code, f"{key}: {message}") for code, key, message in exc.problems]
+    if refused and not problems:
+        rows = {row.report_id: row for row in wide_csv.read_wide_rows(spec, path, only=set(refused))}
+        named = {r.previous_id for r in rows.values() if isinstance(r.read, Report) and r.previous_id}
+        last_years = _reports_by_id(spec, path, named)
+        for report_id in refused:
+            row = rows[report_id]
+            read = row.read
+            if isinstance(read, Report) and row.previous_id and row.previous_id not in last_years:
+                read = [("GAI703", f"previous_id {row.previous_id!r}: last year's report cannot be read")]
+            if not isinstance(read, Report):
+                if len(problems) >= SHOWN_PROBLEMS:
+                    more += 1
+                problems += [(row.line, report_id, c, m) for c, m in read][: max(0, SHOWN_PROBLEMS - len(problems))]
+                continue
+            last = last_years[row.previous_id][0] if row.previous_id else None
+            data = _data_of(read)
+            results = module.validate(data, None if last is None else _data_of(last), only=only)
+            failing = [r for r in results if r["status"] == "fail"]
+            detail = [engines.result_from_record(r) for r in failing] if len(tally.detail) < DETAIL else None
+            absent = [engines.absent_from_record(r) for r in module.missing(data)]
+            tally.add(report_id, results, detail, absent, None, row.cells)
+            if sink is not None:
+                sink.write(report_id, [c.to_json_dict() for c in row.cells] + list(results))
     if problems:
         lines = _lines_of(path, {i for _, i, _, _ in problems if i})
         raise InputProblems([(n or lines.get(i), i, c, m) for n, i, c, m in problems], more)
+
+
+def _data_of(report: Report) -> dict[str, Any]:
+    """A report as a data dict for the generated module (an unknown value as "unknown")."""
+
+    def part(values: Mapping[str, object]) -> dict[str, object]:
+        return {k: UNKNOWN_MARKER if v is UNKNOWN else v for k, v in values.items() if v is not BLANK}
+
+    return {
+        "format": report.format,
+        "version": report.version,
+        "fields": part(report.fields),
+        "texts": part(report.texts),
+        "values": part(report.values),
+    }
 
 
 def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Sink | None], None]:
     def run(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
         try:
             with engines.connect(spec, engine, url) as db:
-                wide_csv_engine.link_previous(db, path)
+                wide_csv_engine.link_previous(db, path, {})  # a refused value is said on its own line
                 standing: wide_csv_engine.Standing = {}
-                count, failures = wide_csv_engine.wide_csv_check(db, path, standing)
+                refused: Refused = {}
+                count, failures = wide_csv_engine.wide_csv_check(db, path, standing, refused)
         except wide_csv.WideCsvError as exc:
             raise _from_wide_error(exc, path) from exc
         except Exception as exc:  # the engine's own CSV error (a short line …): say it as gaidsl's reader does
@@ -280,13 +320,14 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
         for report_id, check, position in sorted(failures, key=lambda f: (f[0], order[f[1], f[2]])):
             record = {"check": check, "severity": tally.severity[check], "status": "fail", "position": position}
             by_report.setdefault(report_id, []).append(record)
-        detail = _detail(spec, path, set(by_report))
-        for report_id in sorted(set(by_report) | set(standing)):
+        detail = _detail(spec, path, set(by_report) | set(refused))
+        for report_id in sorted(set(by_report) | set(standing) | set(refused)):
             records = by_report.get(report_id, [])
             absent, incomplete = standing.get(report_id, ((), False))
-            tally.add(report_id, records, detail.get(report_id), absent, incomplete)
+            cells = refused.get(report_id, ())
+            tally.add(report_id, records, detail.get(report_id), absent, incomplete, cells)
             if sink is not None:
-                sink.write(report_id, records)
+                sink.write(report_id, [c.to_json_dict() for c in cells] + records)
         tally.verdicts["pass"] += count - tally.reports
         tally.reports = count
 
@@ -307,7 +348,7 @@ def _read_problems(spec: ir.Spec, path: str) -> InputProblems | None:
 def _detail(spec: ir.Spec, path: str, failing: set[str]) -> dict[str, list[CheckResult]]:
     """The evaluator's failing results of the first failing reports in the file (for the text detail)."""
     chosen: dict[str, tuple[Report, str | None]] = {}
-    for _, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path):
+    for _, report_id, read, previous_id, _ in wide_csv.read_wide_rows(spec, path):
         if report_id in failing and isinstance(read, Report):
             chosen[report_id] = (read, previous_id)
             if len(chosen) == DETAIL:
@@ -349,13 +390,6 @@ def _lines_of(path: str, ids: set[str]) -> dict[str | None, int]:
 
 def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | None, path: str) -> int | Verdict:
     """Validate the wide CSV ``path``: the file's verdict, or the exit code when it cannot be read."""
-    if engine == "sqlite":
-        show(
-            "gaidsl validate: --engine sqlite 不读宽表 CSV，请用 duckdb 或 postgres / "
-            "--engine sqlite does not read wide CSVs: use duckdb or postgres",
-            sys.stderr,
-        )
-        return EXIT_INPUT
     refused = output_refused(args.output, args.force) if args.output else None
     if refused:
         show(f"gaidsl validate: {refused}", sys.stderr)
@@ -449,8 +483,8 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
     if tally.cells:
         lines.append(
             pick(
-                f"无法读取的值：{sum(tally.cells.values())} 处，{tally.cell_reports} 份报告（各为该单元格未通过的类型结果，"
-                "读取它的校验无法校验）",
+                f"无法读取的值：{sum(tally.cells.values())} 处，{tally.cell_reports} 份报告"
+                "（各为该单元格未通过的类型结果，读取它的校验无法校验）",
                 f"values that cannot be read: {sum(tally.cells.values())} in {tally.cell_reports} reports (each a "
                 "failing type result at its cell; the checks reading it are unverifiable)",
                 lang,
