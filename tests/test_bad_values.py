@@ -147,3 +147,32 @@ def test_result_files_carry_cell_results(tmp_path: Path) -> None:
     csv_out = tmp_path / "results.csv"
     assert run_cli("validate", str(SPEC_2021), str(path), "-o", str(csv_out)).code == 1
     assert '"r1","GAI704","error","fail","requests.received.natural"' in csv_out.read_text(encoding="utf-8")
+
+
+JIUJIA = Path(__file__).parent / "data" / "jiujia_2023.json"
+
+
+@pytest.mark.parametrize("engine", ["reference", "python", "duckdb", "sqlite"])
+def test_a_folder_of_reports_with_a_bad_value(tmp_path: Path, engine: str) -> None:
+    """The same rule for data files: a refused value is a type result of its report (the others read as ever);
+    exit 1; a data file whose structure is broken is still exit 2."""
+    data = json.loads(JIUJIA.read_text(encoding="utf-8"))
+    key = next(iter(data["values"]))
+    (tmp_path / "good.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    data["values"][key] = -3
+    data["fields"]["year"] = "二〇二三"
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    run = run_cli("validate", str(SPEC_2021), str(tmp_path), "--format", "json", "--engine", engine)
+    assert run.code == 1, run.err
+    document = json.loads(run.out)
+    cells = [r for r in document["results"] if r.get("kind") == "cell"]
+    assert {(Path(r["file"]).name, r["key"], r["code"], r["value"]) for r in cells} == {
+        ("bad.json", key, "GAI705", "-3"),
+        ("bad.json", "fields.year", "GAI704", "二〇二三"),
+    }
+    verdicts = {Path(r["file"]).name: r["verdict"] for r in document["reports"]}
+    assert verdicts["bad.json"] == "fail"
+    checks = [r for r in document["results"] if r.get("kind") != "cell" and Path(r["file"]).name == "bad.json"]
+    assert len(checks) == len([r for r in document["results"] if Path(r["file"]).name == "good.json"])
+    (tmp_path / "broken.json").write_text("[1, 2]", encoding="utf-8")
+    assert run_cli("validate", str(SPEC_2021), str(tmp_path), "--engine", engine).code == 2

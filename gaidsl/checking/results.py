@@ -182,6 +182,8 @@ class Evaluation:
 
     results: tuple[CheckResult, ...]
     absent: tuple[Absent, ...] = ()
+    cells: tuple[CellResult, ...] = ()
+    """Values of the report that cannot be read, each a failing type result (the report fails)."""
 
     @property
     def missing(self) -> tuple[Absent, ...]:
@@ -192,7 +194,11 @@ class Evaluation:
     def ok(self) -> bool:
         """True when no error-severity check fails and no required item is missing (the verdict is not "fail");
         warnings and unverifiable checks don't count."""
-        return not self.missing and not any(r.status == "fail" and r.severity == "error" for r in self.results)
+        return (
+            not self.cells
+            and not self.missing
+            and not any(r.status == "fail" and r.severity == "error" for r in self.results)
+        )
 
     @property
     def verdict(self) -> Verdict:
@@ -221,12 +227,13 @@ class Evaluation:
             "errors": sum(1 for r in fails if r.severity == "error"),
             "warnings": sum(1 for r in fails if r.severity == "warning"),
             "missing": len(self.missing),
+            **({"cells": len(self.cells)} if self.cells else {}),
         }
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict,
-            "results": [r.to_json_dict() for r in self.results],
+            "results": [c.to_json_dict() for c in self.cells] + [r.to_json_dict() for r in self.results],
             "missing": [a.to_json_dict() for a in self.absent],
             "summary": self.summary(),
         }
