@@ -219,11 +219,13 @@ CLEAN = {"slip": 0.0, "blank": 0.0, "empty_problems": 0.0, "no_fee": 0.0, "old_y
 """Rates that make every report valid: what :func:`write_csv_with_errors` starts from."""
 
 
-def write_csv_with_errors(spec: ir.Spec, n: int, path: Path, rate: float = 0.02, seed: int = 0) -> Truth:
+def write_csv_with_errors(
+    spec: ir.Spec, n: int, path: Path, rate: float = 0.02, seed: int = 0, kinds: tuple[str, ...] = ERROR_KINDS
+) -> Truth:
     """``n`` valid reports (:data:`CLEAN`) with a share ``rate`` given one injected error each (:func:`inject_errors`),
     written as a wide CSV; returns the injected truth."""
     columns = generate(spec, n, seed, CLEAN)
-    truth = inject_errors(spec, columns, rate, seed + 1)
+    truth = inject_errors(spec, columns, rate, seed + 1, kinds)
     _write(spec, columns, path)
     return truth
 

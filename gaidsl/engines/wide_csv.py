@@ -9,14 +9,23 @@ gaidsl's reader (:mod:`gaidsl.engines.wide_csv_sql`); what it refuses is a
 
 from __future__ import annotations
 
+import csv
+import tempfile
 from collections.abc import Callable, Collection, Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.data import MAX_MAGNITUDE
-from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.checking.required import Absent, Presence, absent_from
-from gaidsl.checking.wide_csv import Problem, WideCsvError, WideLine, coded_header_problems, header_of
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
+from gaidsl.checking.required import Absent, Presence, absent_from, absent_items
+from gaidsl.checking.wide_csv import (
+    Problem,
+    WideCsvError,
+    WideLine,
+    coded_header_problems,
+    header_of,
+)
 from gaidsl.engines import wide_csv_sql as W
 from gaidsl.engines.database import PREVIOUS, REPORTS, Database
 from gaidsl.engines.wide_csv_read import (
@@ -183,6 +192,7 @@ def _checked(
     fast: bool,
     typed: Sequence[str] = (),
     excluded: Collection[str] = (),
+    extra: Path | None = None,
 ) -> str:
     """DuckDB: ``WITH s0 AS (…), s AS (…), c AS (…)``: the file's lines (``s0``, every column text, plus whether the
     line is plain), as rows of the reports table (``s``) plus ``"gaidsl#problems"`` (NULL, or what the table refuses
@@ -190,7 +200,8 @@ def _checked(
     Nothing is materialised. ``fast=False``: no line is taken as plain (when a plain cast overflowed). ``typed``:
     count and integer columns proven digits on every line (:func:`wide_csv_sql.plain_whole_columns`), read as BIGINT
     by the CSV reader; a value of 16 digits or more among them stops the query (``error``) for a careful pass.
-    ``excluded``: report ids whose lines are left out (and lines whose numbers do not convert with them)."""
+    ``excluded``: report ids whose lines are left out (and lines whose numbers do not convert with them); ``extra``:
+    a file of the same header read beside it (those lines as gaidsl's reader read them)."""
     source = {h: f"s0.{ident(h)}" for h in header}
     flag = W.PLAIN if fast else "FALSE"
     converted = _select(db, header, source, flag, typed, unknown_numbers=False)
@@ -214,8 +225,10 @@ def _checked(
         quoted = ", ".join(c.quoted for c in db.columns if W.csv_key(c) in typed and W.kind(c) == "whole")
         odd = f"CASE WHEN greatest({quoted}) >= {_BOUND} THEN error('gaidsl: a number to judge') ELSE {odd} END"
     plain_flag = _plain_flag(db, header, typed) if fast else "FALSE"
-    reader = _duckdb_source(path, header, typed, bool(excluded))
-    s0 = f"SELECT *, {plain_flag} AS {W.PLAIN} FROM {reader}{_excluding(excluded)}"
+    reader = f"{_duckdb_source(path, header, typed, bool(excluded))}{_excluding(excluded)}"
+    if extra is not None:
+        reader = f"(SELECT * FROM {reader} UNION ALL SELECT * FROM {_duckdb_source(extra, header, typed)})"
+    s0 = f"SELECT *, {plain_flag} AS {W.PLAIN} FROM {reader}"
     return (
         f"WITH s0 AS ({s0}), s AS (SELECT {', '.join(select)} FROM s0), "
         f"c AS (SELECT *, {flagged} AS {W.PROBLEMS}, {odd} AS {W.ODD} FROM s)"
@@ -301,7 +314,7 @@ def _typed_pass(
     db: Database,
     path: str | Path,
     header: Sequence[str],
-    run: Callable[[bool, Sequence[str], Collection[str]], list[tuple[Any, ...]]],
+    run: Callable[[bool, Sequence[str], Collection[str], Path | None], list[tuple[Any, ...]]],
     odd_allowed: int = 0,
 ) -> tuple[list[tuple[Any, ...]], dict[str, WideLine]] | None:
     """DuckDB: ``run(True, keys, excluded)`` with the counts and integers read as numbers by the CSV reader, when every
@@ -321,10 +334,49 @@ def _typed_pass(
             return None
         read = found_read
     try:
-        found = run(True, proven.keys, read.keys())
+        with tempfile.TemporaryDirectory(prefix="gaidsl-") as folder:
+            again = _write_read(db, header, read, Path(folder) / "read.csv", proven.keys) if read else None
+            found = run(True, proven.keys, read.keys(), again)
     except duckdb.Error:  # 16 digits or more, or a text the line pattern let through: read the careful way
         return None
-    return (found, read) if _lines_read(found) + len(read) == proven.lines else None
+    return (found, read) if _lines_read(found) == proven.lines else None
+
+
+def _write_read(
+    db: Database, header: Sequence[str], read: dict[str, WideLine], path: Path, typed: Collection[str] = ()
+) -> Path:
+    """The lines gaidsl's reader read, written as it read them (the file's header; a refused value unknown, and
+    unknown written blank in the ``typed`` columns, read as numbers: the checks take both as missing), for the
+    query to read beside the file."""
+    typed = set(typed)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for report_id, line in read.items():
+            report = line.read
+            assert isinstance(report, Report)
+            row: list[str] = []
+            for name in header:
+                if name == "report_id":
+                    row.append(report_id)
+                    continue
+                if name == "previous_id":
+                    row.append(line.previous_id or "")
+                    continue
+                if name.startswith("fields."):
+                    value = report.fields.get(name[7:], BLANK)
+                elif name.startswith("texts."):
+                    value = report.texts.get(name[6:], BLANK)
+                else:
+                    value = report.values.get(name, BLANK)
+                if value is BLANK or (value is UNKNOWN and name in typed):
+                    row.append("")
+                elif value is UNKNOWN:
+                    row.append(UNKNOWN_MARKER)
+                else:
+                    row.append(f"{value:f}" if isinstance(value, Decimal) else str(value))
+            writer.writerow(row)
+    return path
 
 
 def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
@@ -375,10 +427,15 @@ def wide_csv_check(
         ors += "".join(f", {x}" for x in lacking) + f", {incomplete}"
         any_failure += "".join(f" OR {x} <> 'present'" for x in lacking) + f" OR {incomplete}"
 
-    def run(fast: bool, typed: Sequence[str] = (), excluded: Collection[str] = ()) -> list[tuple[Any, ...]]:
+    def run(
+        fast: bool,
+        typed: Sequence[str] = (),
+        excluded: Collection[str] = (),
+        extra: Path | None = None,
+    ) -> list[tuple[Any, ...]]:
         query = (
-            f"{_checked(db, path, header, fast, typed, excluded)} SELECT grouping(r.report_id), r.report_id, count(*), "
-            f"min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
+            f"{_checked(db, path, header, fast, typed, excluded, extra)} SELECT grouping(r.report_id), r.report_id, "
+            f"count(*), min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
             f"ON p.report_id = r.previous_id GROUP BY GROUPING SETS ((r.report_id), ()) "
             f"HAVING grouping(r.report_id) = 1 OR count(*) > 1 OR r.report_id IS NULL "
             f"OR min(r.{W.PROBLEMS}) IS NOT NULL OR min(r.{W.ODD}) IS NOT NULL{any_failure}"
@@ -387,18 +444,23 @@ def wide_csv_check(
 
     typed = _typed_pass(db, path, header, run, ODD_LINES if refused is not None else 0)
     found, read = typed if typed is not None else (_duckdb_passes(run), {})
-    count = _lines_read(found) + len(read)
+    count = _lines_read(found)  # the typed pass reads the odd lines as gaidsl's reader read them, beside the file
     rows = [row[1:] for row in found if row[0] == 0]
-    read.update(_settle(db, path, rows, refused))
-    failures: list[Failure] = []
+    settled = _settle(db, path, rows, refused)  # values judged in the query that gaidsl's reader refuses
+    rows = [row for row in rows if row[0] not in settled]
+    if read or settled:
+        assert refused is not None  # without it, _settle raises and odd lines are not read apart
+        refused.update({i: line.cells for i, line in {**read, **settled}.items() if line.cells})
+    failures: list[Failure] = evaluate_read(db, settled, standing)
     for report_id, _, _, _, *masks_found in rows:
-        if report_id in read:  # its line is read by gaidsl's reader: checked below
-            continue
         if standing is not None:
             *masks_found, incomplete = masks_found
             statuses: list[Presence] = masks_found[len(words) :]
             masks_found = masks_found[: len(words)]
             absent = absent_from((r for r, _ in required), statuses)
+            line = read.get(report_id)
+            if line is not None and isinstance(line.read, Report):  # an unknown count was read blank
+                absent = absent_items(db.spec, line.read)
             if absent or incomplete:
                 standing[report_id] = (absent, bool(incomplete))
         for word, mask in zip(words, masks_found, strict=True):
@@ -407,10 +469,6 @@ def wide_csv_check(
                 branch = word[low.bit_length() - 1]
                 failures.append((report_id, branch.check.key, branch.instance.position))
                 mask ^= low
-    if read:
-        assert refused is not None  # without it, _settle raises and odd lines are not read apart
-        refused.update({i: line.cells for i, line in read.items() if line.cells})
-        failures += evaluate_read(db, read, standing)
     return int(count), failures
 
 

@@ -11,6 +11,7 @@ import csv
 import itertools
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from gaidsl.checking.report import Report
 from gaidsl.checking.required import Absent, Presence, absent_from
@@ -83,21 +84,22 @@ def evaluate_read(db: Database, lines: dict[str, WideLine], standing: Standing |
     if not lines:
         return []
     insert_read(db, REPORTS, lines.values())
-    ids = ", ".join(literal(i, db.dialect) for i in lines)
+    where = f"report_id IN ({', '.join(literal(i, db.dialect) for i in lines)})"
     try:
-        found = db.query(
-            f"SELECT report_id, check_key, position FROM {db.validation} WHERE status = 'fail' AND report_id IN ({ids})"
-        )
-        if standing is not None:
-            standing_of_table(db, standing, f"report_id IN ({ids})")
+        if standing is None:
+            found = db.query(
+                f"SELECT report_id, check_key, position, status FROM {db.validation} WHERE status = 'fail' AND {where}"
+            )
+        else:
+            found = standing_of_table(db, standing, where)
     finally:
-        db.script(f"DELETE FROM {REPORTS} WHERE report_id IN ({ids})")
-    return [(r[0], r[1], r[2]) for r in found]
+        db.script(f"DELETE FROM {REPORTS} WHERE {where}")
+    return [(r[0], r[1], r[2]) for r in found if r[3] == "fail"]
 
 
-def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> None:
-    """:data:`Standing` of the reports in the reports table (those ``where`` says), from the validation view and the
-    required items' SQL."""
+def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> list[tuple[Any, ...]]:
+    """:data:`Standing` of the reports in the reports table (those ``where`` says), from the validation view (one
+    query: its failing and unverifiable rows are returned) and the required items' SQL."""
     reads_previous = {
         (c.key, i.position)
         for c in db.spec.checks
@@ -105,10 +107,12 @@ def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> 
         if any(isinstance(n, ir.CellRef | ir.FieldRef | ir.TextRef) and n.previous for n in ir.walk(i.expr))
     }
     linked = {r for (r,) in db.query(f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL AND {where}")}
-    unverifiable = db.query(
-        f"SELECT report_id, check_key, position FROM {db.validation} WHERE status = 'unverifiable' AND {where}"
+    found = db.query(
+        f"SELECT report_id, check_key, position, status FROM {db.validation} "
+        f"WHERE status IN ('fail', 'unverifiable') AND {where}"
     )
-    incomplete = {r for r, c, p in unverifiable if (c, p) not in reads_previous or r in linked}
+    unverifiable = [row for row in found if row[3] == "unverifiable"]
+    incomplete = {r for r, c, p, _ in unverifiable if (c, p) not in reads_previous or r in linked}
     required = presence_sql(db.spec, db.dialect)
     select = "".join(f", {sql}" for _, sql in required)
     absent: dict[str, tuple[Absent, ...]] = {}
@@ -117,6 +121,7 @@ def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> 
         absent[report_id] = absent_from((r for r, _ in required), said)
     for report_id in set(incomplete) | {r for r, a in absent.items() if a}:
         standing[report_id] = (absent.get(report_id, ()), report_id in incomplete)
+    return found
 
 
 def load_by_reader(db: Database, path: str | Path, table: str, refused: Refused | None) -> int:

@@ -74,7 +74,12 @@ def plain_whole_columns(
         return None
     import duckdb  # imported here: only the wide CSV engine needs it
 
-    pattern = ",".join("[0-9]{0,15}" if name in keys else _CSV_FIELD for name in header)
+    fields = {name: _CSV_FIELD for name in header} | {name: "[0-9]{0,15}" for name in keys}
+    if odd_allowed:  # amounts and dates plain too: a line with an odd one is read by gaidsl's reader alone
+        for column in db.columns:
+            if kind(column) in ("amount", "date") and csv_key(column) in fields:
+                fields[csv_key(column)] = f"(?:{_pattern(column, 'duckdb')})?"
+    pattern = ",".join(fields[name] for name in header)
     lines = (
         f"read_csv({literal(str(path), 'duckdb')}, columns = {{'l': 'VARCHAR'}}, delim = '\x01', "
         "quote = '', escape = '', header = true, auto_detect = false)"
