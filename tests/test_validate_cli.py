@@ -138,7 +138,30 @@ BAD_INPUTS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+STRUCTURE = {"syntax", "unknown key", "format", "version", "duplicate", "shape"}
+"""The BAD_INPUTS that are problems of the file; the others are values the reader refuses (issue 19: results)."""
+
+
+@pytest.mark.parametrize("case", sorted(set(BAD_INPUTS) - STRUCTURE))
+def test_bad_value_is_a_type_result_with_a_clear_message(tmp_path: Path, case: str) -> None:
+    """A value the reader refuses is a failing type result at its cell (exit 1), the report's other checks run."""
+    text, code, expected = BAD_INPUTS[case]
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+    run = run_cli("validate", SPEC, str(path))
+    assert run.code == 1, run.out + run.err
+    shown = expected if case != "exponent" else "1e1000000"  # the help (write 1e3 out) is the diagnostic's
+    assert f"[{code}]" in run.out and shown in run.out and "Traceback" not in run.err
+    assert f"[{code}]" not in run.err  # said once, as a result
+    as_json = run_cli("validate", SPEC, str(path), "--format", "json")
+    assert as_json.code == 1
+    document = json.loads(as_json.out)
+    assert [r["code"] for r in document["results"] if r.get("kind") == "cell"] == [code]
+    assert document["reports"][0]["verdict"] == "fail"
+    assert any(r.get("kind") != "cell" for r in document["results"])
+
+
+@pytest.mark.parametrize("case", sorted(STRUCTURE))
 def test_bad_input_is_exit_2_with_a_clear_message(tmp_path: Path, case: str) -> None:
     text, code, expected = BAD_INPUTS[case]
     path = tmp_path / "x.json"
@@ -153,11 +176,17 @@ def test_bad_input_is_exit_2_with_a_clear_message(tmp_path: Path, case: str) -> 
     assert code in {d["code"] for d in json.loads(as_json.out)["diagnostics"]}
 
 
-def test_one_bad_file_among_good_ones_writes_nothing(tmp_path: Path) -> None:
+def test_one_bad_value_among_good_files_is_a_result(tmp_path: Path) -> None:
+    """Issue 19: a value the reader refuses in one file is a type result of that report; the others are validated."""
     bad = tmp_path / "bad.csv"
     bad.write_text("requests.received.natural,abc\n", encoding="utf-8")
-    run = run_cli("validate", SPEC, str(SEED), str(bad))
-    assert run.code == 2 and run.out == "" and "GAI704" in run.err and f"{bad}:1:1" in run.err
+    run = run_cli("validate", SPEC, str(SEED), str(bad), "--lang", "en")
+    assert run.code == 1 and 'error[GAI704]: "abc"' in run.out and "GAI704" not in run.err
+    assert f"{SEED}: passed" in run.out or f"{SEED}: INCOMPLETE" in run.out, run.out
+    broken = tmp_path / "broken.csv"
+    broken.write_text("requests.received.natural,1,2\n", encoding="utf-8")
+    run = run_cli("validate", SPEC, str(SEED), str(broken))
+    assert run.code == 2 and run.out == "" and "GAI718" in run.err and f"{broken}:1:1" in run.err
 
 
 def test_unreadable_data_and_spec(tmp_path: Path) -> None:
