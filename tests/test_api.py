@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import gaidsl
+import gaidsl.api
 from gaidsl.checking.report import Report
 from gaidsl.ingest.detect import Unreadable
 from tests.support import run_cli
@@ -180,3 +181,13 @@ def test_specs_that_ship_are_named_as_on_the_command_line(spec: gaidsl.Spec) -> 
     assert [d.code for d in raised.value.diagnostics] == ["GAI801"]
     with pytest.raises(gaidsl.SpecError, match="is a migration, not a spec"):
         gaidsl.load_spec("gov_info_disclosure@2019..2021")
+
+
+def test_the_package_offers_exactly_the_api_modules_functions() -> None:
+    """``gaidsl.load_spec`` and the others are looked up lazily in :mod:`gaidsl.api`: the list of names that are
+    must be that module's ``__all__`` (less its type aliases), or a new function is silently missing from the top."""
+    aliases = {"ReportLike", "SpecLike"}
+    assert set(gaidsl._API) == set(gaidsl.api.__all__) - aliases
+    assert set(gaidsl._API) <= set(gaidsl.__all__)
+    for name in gaidsl._API:
+        assert getattr(gaidsl, name) is getattr(gaidsl.api, name)

@@ -282,6 +282,23 @@ def test_types_units_and_required_fields() -> None:
     assert changes[("field", "x", None)] == COMPATIBLE
 
 
+def test_a_table_made_required_and_a_new_required_table_are_breaking() -> None:
+    """Old reports that leave the table blank fail under the new version (GAI726, a missing required item): the diff
+    says so."""
+    made_required = BASE.replace('table t "表" : count {', 'table t "表" : count required {')
+    added = made_required.replace(
+        "  }\n}\n", '    table u "新表" : count required {\n      columns { n "数" }\n    }\n  }\n}\n'
+    )
+    result = diff(small(BASE), small(added))
+    changes = {(c.what, c.key, c.aspect): c for c in result.changes}
+    assert changes[("table", "t", "required")].classification == BREAKING
+    assert "GAI726" in changes[("table", "t", "required")].why.en
+    assert changes[("table", "u", None)].classification == BREAKING
+    assert "fail" in changes[("table", "u", None)].why.en
+    relaxed = diff(small(made_required), small(BASE))
+    assert [(c.what, c.aspect, c.classification) for c in relaxed.changes] == [("table", "required", COMPATIBLE)]
+
+
 def test_a_stricter_check_is_breaking_and_a_weaker_one_is_not() -> None:
     stricter = diff(small(BASE), small(BASE.replace("a >= b", "a > b")))
     [change] = [c for c in stricter.changes if c.aspect == "expression"]

@@ -150,3 +150,13 @@ def test_spans_and_lines_of_a_large_source() -> None:
         assert column == offset - (text.rfind("\n", 0, offset) + 1) + 1
         assert source.line(line) == lines[line - 1].removesuffix("\r")
     assert source.line(0) == source.line(len(lines) + 1) == ""
+
+
+def test_a_huge_name_is_quoted_cut_in_the_middle() -> None:
+    """A 300 KB undefined name was quoted whole in both languages (600 KB of output for one diagnostic)."""
+    text = 'format x version 1 "t" {\n  field a "A" : count\n  check c: ' + "x" * 300_000 + " >= 1\n}\n"
+    compilation = compile_text(text, "x.gai")
+    [diagnostic] = [d for d in compilation.diagnostics if d.code == "GAI102"]
+    assert len(diagnostic.message.zh) < 300 and "（共 300,000 个字符）" in diagnostic.message.zh
+    assert len(diagnostic.message.en) < 300 and "(300,000 characters)" in diagnostic.message.en
+    assert len(render_text(compilation.diagnostics, compilation.sources, "both")) < 2000

@@ -83,7 +83,8 @@ class Differ(Comparison):
         for key in added:
             field = self.new.fields[key]
             required = Text(
-                "新增的必填字段：旧报告没有它，读入时报 GAI714", "a new required field: old reports lack it (GAI714)"
+                "新增的必填字段：旧报告没有它，校验结论为「未通过」（GAI714）",
+                "a new required field: old reports lack it, so they fail (GAI714)",
             )
             optional = Text("新增字段，旧报告中为空", "a new field, blank in old reports")
             self.add(self.added_input("field", key, field.label, field.required, required, optional))
@@ -95,7 +96,8 @@ class Differ(Comparison):
             self.type_change("field", n, b.label, a.type, b.type)
             if a.required != b.required:
                 rejected = Text(
-                    "改为必填：未填的旧报告读入时报 GAI714", "now required: old reports without it are rejected"
+                    "改为必填：未填的旧报告校验结论为「未通过」（GAI714）",
+                    "now required: old reports without it fail (GAI714)",
                 )
                 self.add(self.required_change("field", n, b.label, b.required, rejected))
 
@@ -130,7 +132,8 @@ class Differ(Comparison):
         for key in added:
             block = self.new.texts[key]
             required = Text(
-                "新增的必填文本：旧报告没有它，读入时报 GAI720", "a new required text: old reports lack it (GAI720)"
+                "新增的必填文本：旧报告没有它，校验结论为「未通过」（GAI720）",
+                "a new required text: old reports lack it, so they fail (GAI720)",
             )
             optional = Text("新增文本，旧报告中为空", "a new text, blank in old reports")
             group = self.new_sections.get(block.section)
@@ -156,7 +159,11 @@ class Differ(Comparison):
                     )
                 )
             if a.required != b.required:
-                self.add(self.required_change("text", n, b.label, b.required, Text("改为必填", "now required"), group))
+                now = Text(
+                    "改为必填：未填的旧报告校验结论为「未通过」（GAI720）",
+                    "now required: old reports without it fail (GAI720)",
+                )
+                self.add(self.required_change("text", n, b.label, b.required, now, group))
 
 
 # ---------------------------------------------------------------------------------------------------- the diff

@@ -6,10 +6,19 @@ from __future__ import annotations
 import attrs
 
 from gaidsl.checking.evaluate import cell_label
-from gaidsl.diff.changes import COMPATIBLE, Change, match, names_of
+from gaidsl.diff.changes import BREAKING, COMPATIBLE, Change, match, names_of
 from gaidsl.diff.verdicts import Comparison
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+
+_NEW_REQUIRED = Text(
+    "新增的必填表：旧报告没有它，校验结论为「未通过」（GAI726）",
+    "a new required table: old reports lack it, so they fail (GAI726)",
+)
+_NOW_REQUIRED = Text(
+    "改为必填：整表空白的旧报告校验结论为「未通过」（GAI726）",
+    "now required: old reports that leave it all blank fail (GAI726)",
+)
 
 
 class TableComparison(Comparison):
@@ -30,15 +39,11 @@ class TableComparison(Comparison):
             )
         for key in added:
             table = self.new.tables[key]
-            self.add(
-                self.added_value(
-                    "table",
-                    key,
-                    table.label or key,
-                    [("cell", c) for c in table.cells],
-                    self.new_sections.get(table.section),
-                )
-            )
+            cells = [("cell", c) for c in table.cells]
+            change = self.added_value("table", key, table.label or key, cells, self.new_sections.get(table.section))
+            if table.required and not any(self.sourced(c) for c in cells):
+                change = attrs.evolve(change, classification=BREAKING, why=_NEW_REQUIRED)
+            self.add(change)
         for o, n in pairs:
             self.table(o, n)
 
@@ -66,6 +71,8 @@ class TableComparison(Comparison):
         for aspect, changed, before, after, why in aspects:
             if changed:
                 self.add(Change("changed", "table", n, aspect, before, after, label=b.label, group=group, why=why))
+        if a.required != b.required:
+            self.add(self.required_change("table", n, b.label, b.required, _NOW_REQUIRED, group))
         for axis in ("row", "column"):
             self.members(o, n, axis, group)
         self.cells(o, n, group)

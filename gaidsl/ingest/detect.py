@@ -30,7 +30,7 @@ from gaidsl.ingest.model import Document, Line
 from gaidsl.ingest.normalise import label_key
 from gaidsl.language import ir
 from gaidsl.language.compiler import compile_spec_file
-from gaidsl.language.resources import specs_dir
+from gaidsl.language.shipped import catalogue
 
 
 class Unreadable(Exception):
@@ -172,13 +172,13 @@ def _own_cached(spec: ir.Spec, candidates: tuple[ir.Spec, ...]) -> tuple[str, ..
 
 @functools.lru_cache(maxsize=1)
 def shipped_specs() -> tuple[ir.Spec, ...]:
-    """The national specs shipped with gaidsl (overlays left out), oldest version first."""
-    folder = specs_dir()
-    if folder is None:
-        return ()
+    """The national specs shipped with gaidsl (overlays and migrations left out, as :func:`catalogue` tells them
+    apart), oldest version first."""
     specs = []
-    for path in sorted(folder.glob("*.gai")):
-        compilation = compile_spec_file(path)
-        if compilation.ok and compilation.spec is not None and not compilation.spec.extends:
+    for shipped in catalogue():
+        if shipped.kind != "format":
+            continue
+        compilation = compile_spec_file(shipped.path)
+        if compilation.ok and compilation.spec is not None:
             specs.append(compilation.spec)
     return tuple(sorted(specs, key=lambda s: (s.id, s.version)))

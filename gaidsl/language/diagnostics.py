@@ -62,8 +62,22 @@ class _Fields(dict[str, object]):
         return "{" + key + "}"
 
 
-def _fill(template: str, args: Mapping[str, object]) -> str:
-    return string.Formatter().vformat(template, (), _Fields(args))
+MAX_QUOTED = 160
+"""Characters of a value a message quotes (a name, a number, a token) shown at most: a longer one is cut in the
+middle with '…'. A 300 KB undefined name was printed whole in both languages; the caret snippet shows where it is."""
+
+
+def _elided(value: object, lang: str) -> object:
+    if isinstance(value, str) and len(value) > MAX_QUOTED:
+        keep = MAX_QUOTED // 2
+        count = say(lang, f"（共 {len(value):,} 个字符）", f" ({len(value):,} characters) ")
+        return f"{value[:keep]}…{count}…{value[-keep // 4 :]}"
+    return value
+
+
+def _fill(template: str, args: Mapping[str, object], lang: str) -> str:
+    shown = _Fields({key: _elided(value, lang) for key, value in args.items()})
+    return string.Formatter().vformat(template, (), shown)
 
 
 @attrs.frozen
@@ -86,7 +100,7 @@ class Diagnostic:
     @property
     def message(self) -> Text:
         template = CATALOG[self.code]
-        return Text(_fill(template.zh, self.args), _fill(template.en, self.args))
+        return Text(_fill(template.zh, self.args, "zh"), _fill(template.en, self.args, "en"))
 
     @property
     def stage(self) -> str:
