@@ -7,7 +7,12 @@ later, parts 五 and 六 are filled in), then known slips are injected at fixed 
 total or a balance), a blank cell (its checks become unverifiable), an empty part 五, a part 六 that does not mention
 the processing fee, a year before 2021. No last year's reports: checks across periods are unverifiable.
 
-Usage: ``python bench/synthetic.py N [OUT.csv]``.
+Bad values (:func:`inject_errors`, :func:`write_csv_with_errors`): a share of the reports gets exactly one error of
+a mix (sums off by one, a negative count, a fraction in a count, text in a count, an amount with too many
+decimals), and the injected truth comes back: per report, the results every engine must give, ``(report_id,
+check, position)`` for a failing check and ``(report_id, code, key)`` for a value that cannot be read.
+
+Usage: ``python bench/synthetic.py N [OUT.csv] [ERROR_RATE]``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ import numpy as np
 from gaidsl import load_spec
 from gaidsl.checking.wide_csv import wide_header
 from gaidsl.language import ir
+
+Truth = dict[str, set[tuple[str, str | None, str | None]]]
+"""By report id: the failing results the injected errors make, ``(check, position, None)`` for a check and
+``("cell", key, code)`` for a value that cannot be read."""
+ERROR_KINDS = ("slip", "negative", "fraction", "text", "decimals")
+CODES = {"negative": "GAI705", "fraction": "GAI706", "text": "GAI704", "decimals": "GAI707"}
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_2021 = ROOT / "specs" / "gov_info_disclosure_2021.gai"
@@ -112,10 +123,14 @@ def generate(spec: ir.Spec, n: int, seed: int = 0, rates: dict[str, float] | Non
 
 
 def write_csv(spec: ir.Spec, n: int, path: Path, seed: int = 0, rates: dict[str, float] | None = None) -> Path:
+    _write(spec, generate(spec, n, seed, rates), path)
+    return path
+
+
+def _write(spec: ir.Spec, columns: dict[str, object], path: Path) -> None:
     import duckdb
     import pyarrow as pa
 
-    columns = generate(spec, n, seed, rates)
     header = [h for h in wide_header(spec) if h in columns]
     arrays = []
     for name in header:
@@ -132,7 +147,87 @@ def write_csv(spec: ir.Spec, n: int, path: Path, seed: int = 0, rates: dict[str,
     con.execute(f"COPY synthetic TO '{temp}' (HEADER, DELIMITER ',')")
     con.close()
     temp.replace(path)
-    return path
+
+
+def _reads(spec: ir.Spec) -> dict[str, list[tuple[str, str | None]]]:
+    """By cell key: the (check, position) of the equalities over this year's values that read it once (a count
+    off by one breaks each of them)."""
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for check in spec.checks:
+        for instance in check.instances:
+            expr = instance.expr
+            refs = [n for n in ir.walk(expr) if isinstance(n, ir.CellRef | ir.FieldRef | ir.TextRef)]
+            if not (isinstance(expr, ir.Compare) and expr.op == "==") or any(r.previous for r in refs):
+                continue
+            keys = [r.cell for r in refs if isinstance(r, ir.CellRef)]
+            for key in keys:
+                if keys.count(key) == 1:
+                    out.setdefault(key, []).append((check.key, instance.position))
+    return out
+
+
+def inject_errors(
+    spec: ir.Spec, columns: dict[str, object], rate: float, seed: int = 1, kinds: tuple[str, ...] = ERROR_KINDS
+) -> Truth:
+    """Give a share ``rate`` of the reports in ``columns`` (from :func:`generate`, made without slips or blanks)
+    one error each, the ``kinds`` in equal parts; returns the injected truth (see :data:`Truth`)."""
+    rng = np.random.default_rng(seed)
+    ids = np.asarray(columns["report_id"])
+    n = len(ids)
+    reads = _reads(spec)
+    counts = [k for k in reads if spec.cells[k].type.kind == "count"]
+    amounts = [k for k, c in spec.cells.items() if c.type.kind == "amount" and (c.type.decimals or 0) < 12]
+    chosen = np.flatnonzero(rng.random(n) < rate)
+    kind_of = rng.integers(0, len(kinds), len(chosen))
+    truth: Truth = {}
+    edits: dict[str, dict[int, str]] = {}
+    for row, k in zip(chosen.tolist(), kind_of.tolist(), strict=True):
+        kind = kinds[k]
+        if kind == "decimals" and not amounts:
+            kind = "text"
+        key = amounts[rng.integers(0, len(amounts))] if kind == "decimals" else counts[rng.integers(0, len(counts))]
+        values = columns[key]
+        old = int(np.asarray(values)[row]) if kind != "decimals" else 0
+        said = truth.setdefault(str(ids[row]), set())
+        if kind == "slip":
+            text = str(old + 1)
+            said.update((check, position, None) for check, position in reads[key])
+        else:
+            decimals = spec.cells[key].type.decimals or 0
+            text = {
+                "negative": f"-{old + 1}",
+                "fraction": f"{old}.5",
+                "text": f"{old}件",
+                "decimals": "1." + "3" * (decimals + 1),
+            }[kind]
+            said.add(("cell", key, CODES[kind]))
+        edits.setdefault(key, {})[row] = text
+    for key, changed in edits.items():
+        values = columns[key]
+        if isinstance(values, np.ma.MaskedArray):
+            texts = values.data.astype(str).astype(object)
+            texts[np.ma.getmaskarray(values)] = None
+        else:
+            texts = np.asarray(values, dtype=object).copy()
+        for row, text in changed.items():
+            texts[row] = text
+        columns[key] = texts
+    return truth
+
+
+CLEAN = {"slip": 0.0, "blank": 0.0, "empty_problems": 0.0, "no_fee": 0.0, "old_year": 0.0}
+"""Rates that make every report valid: what :func:`write_csv_with_errors` starts from."""
+
+
+def write_csv_with_errors(
+    spec: ir.Spec, n: int, path: Path, rate: float = 0.02, seed: int = 0, kinds: tuple[str, ...] = ERROR_KINDS
+) -> Truth:
+    """``n`` valid reports (:data:`CLEAN`) with a share ``rate`` given one injected error each (:func:`inject_errors`),
+    written as a wide CSV; returns the injected truth."""
+    columns = generate(spec, n, seed, CLEAN)
+    truth = inject_errors(spec, columns, rate, seed + 1, kinds)
+    _write(spec, columns, path)
+    return truth
 
 
 def cached_csv(n: int, seed: int = 0, spec: ir.Spec | None = None) -> Path:
@@ -147,5 +242,9 @@ if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else CACHE / f"reports_2021_{count}_0.csv"
     start = time.perf_counter()
-    write_csv(load_spec(SPEC_2021), count, target)
+    if len(sys.argv) > 3:
+        injected = write_csv_with_errors(load_spec(SPEC_2021), count, target, float(sys.argv[3]))
+        print(f"{len(injected)} reports with an injected error")
+    else:
+        write_csv(load_spec(SPEC_2021), count, target)
     print(f"{count} reports → {target} ({time.perf_counter() - start:.1f} s)")

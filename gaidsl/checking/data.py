@@ -69,6 +69,13 @@ _NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity|\.nan|\.inf)", re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+VALUE_CODES = frozenset(
+    {"GAI704", "GAI705", "GAI706", "GAI707", "GAI708", "GAI709", "GAI712", "GAI713", "GAI719", "GAI724"}
+)
+"""Codes of a value the reader refuses at its key (text in a count, a negative count, a fraction …): ``gaidsl
+validate`` gives each as a failing type result at its cell; the other codes are problems of the file."""
+
+
 class DataError(DiagnosticError):
     """A data file that cannot be read as a report of the spec; ``diagnostics`` says why, ``sources`` holds its text."""
 
@@ -84,6 +91,9 @@ class Loaded:
     report: Report | None
     diagnostics: tuple[Diagnostic, ...]
     source: SourceFile | None = None
+    partial: Report | None = None
+    """When every error is a value the reader refuses (:data:`VALUE_CODES`): the report with those values taken as
+    unknown, so that ``gaidsl validate`` can give each as a failing type result and run the other checks."""
 
     @property
     def ok(self) -> bool:
@@ -212,9 +222,27 @@ class _Reader:
         # evaluation finds them missing, an error (gaidsl.checking.required).
         self.diagnostics.sort(key=lambda d: d.span.start if d.span else -1)
         if has_errors(self.diagnostics):
-            return Loaded(None, tuple(self.diagnostics), self.source)
+            return Loaded(None, tuple(self.diagnostics), self.source, self._partial())
         report = Report(spec.id, spec.version, dict(self.fields), dict(self.texts), dict(self.values), self.members)
         return Loaded(report, tuple(self.diagnostics), self.source)
+
+    def _partial(self) -> Report | None:
+        """The report with each refused value unknown, when every error is such a value (see :attr:`Loaded.partial`)."""
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        if not all(d.code in VALUE_CODES and isinstance(d.args.get("key"), str) for d in errors):
+            return None
+        fields, texts, values = dict(self.fields), dict(self.texts), dict(self.values)
+        for d in errors:
+            key = str(d.args["key"])
+            if key in self.spec.cells:
+                values[key] = UNKNOWN
+            elif key in self.spec.fields:
+                fields[key] = UNKNOWN
+            elif key in self.spec.texts:
+                texts[key] = UNKNOWN
+            else:
+                return None
+        return Report(self.spec.id, self.spec.version, fields, texts, values, self.members)
 
     # ---- JSON / YAML
     def tree(self, root: Node) -> Loaded:

@@ -144,12 +144,46 @@ class CheckResult:
 
 
 @attrs.frozen
+class CellResult:
+    """A value a report gives that gaidsl's reader refuses (text in a count, a negative count, a fraction, too many
+    decimals …): a failing type result at that cell, beside the check results. The report is read with the cell
+    taken as unknown, so the checks that read it are unverifiable and every other check runs; the report fails."""
+
+    key: str  # as a wide CSV names it: a cell key, fields.KEY
+    labels: tuple[str, ...]
+    code: str  # the data-file reader's code (GAI704, GAI705, GAI706 …)
+    value: str  # as written
+    message: Text
+
+    @property
+    def label(self) -> str:
+        return " · ".join(self.labels)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """A result of ``"kind": "cell"``: no check (``check`` null), the cell's key as its position, its code."""
+        return {
+            "kind": "cell",
+            "check": None,
+            "code": self.code,
+            "severity": "error",
+            "status": "fail",
+            "position": self.key,
+            "key": self.key,
+            "labels": list(self.labels),
+            "value": self.value,
+            "message": self.message.to_json_dict(),
+        }
+
+
+@attrs.frozen
 class Evaluation:
     """Every result of one report, in spec order (check by check, position by position), and the required items
     it lacks (or gives as unknown)."""
 
     results: tuple[CheckResult, ...]
     absent: tuple[Absent, ...] = ()
+    cells: tuple[CellResult, ...] = ()
+    """Values of the report that cannot be read, each a failing type result (the report fails)."""
 
     @property
     def missing(self) -> tuple[Absent, ...]:
@@ -160,7 +194,11 @@ class Evaluation:
     def ok(self) -> bool:
         """True when no error-severity check fails and no required item is missing (the verdict is not "fail");
         warnings and unverifiable checks don't count."""
-        return not self.missing and not any(r.status == "fail" and r.severity == "error" for r in self.results)
+        return (
+            not self.cells
+            and not self.missing
+            and not any(r.status == "fail" and r.severity == "error" for r in self.results)
+        )
 
     @property
     def verdict(self) -> Verdict:
@@ -189,12 +227,13 @@ class Evaluation:
             "errors": sum(1 for r in fails if r.severity == "error"),
             "warnings": sum(1 for r in fails if r.severity == "warning"),
             "missing": len(self.missing),
+            **({"cells": len(self.cells)} if self.cells else {}),
         }
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict,
-            "results": [r.to_json_dict() for r in self.results],
+            "results": [c.to_json_dict() for c in self.cells] + [r.to_json_dict() for r in self.results],
             "missing": [a.to_json_dict() for a in self.absent],
             "summary": self.summary(),
         }
@@ -241,6 +280,7 @@ def _jv(value: object) -> object:
 __all__ = [
     "NO_PREVIOUS",
     "VERDICT_TEXT",
+    "CellResult",
     "CheckResult",
     "Comparison",
     "Evaluation",

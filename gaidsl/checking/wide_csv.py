@@ -18,16 +18,22 @@ from __future__ import annotations
 
 import collections
 import csv
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from gaidsl.checking.data import read_entry
+from gaidsl.checking.evaluate import cell_labels
 from gaidsl.checking.files import written_atomically
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
+from gaidsl.checking.results import CellResult
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic
+
+Problem = tuple[str, str]
+"""``(code, message)``: the data-file message's code (GAI7xx; empty for a problem of the table or the file's layout)
+and its English text, naming the key and the value."""
 
 
 def wide_header(spec: ir.Spec) -> list[str]:
@@ -83,83 +89,146 @@ def read_wide_lines(
     problems instead when it has any: a value gaidsl's data-file reader refuses (:func:`gaidsl.checking.data.read_entry`
     decides on anything but plain digits), a repeated or missing report_id, a line of the wrong width. A header that
     names no key of the spec is a :class:`WideCsvError`. ``only``: the lines of these report ids alone (the others
-    are passed over unread, and a repeated id is then not said)."""
+    are passed over unread, and a repeated id is then not said). :func:`read_wide_rows` gives refused values as
+    results instead."""
+    for row in read_wide_rows(spec, path, only):
+        read = row.read
+        if row.cells and isinstance(read, Report):
+            read = [(c.code, _entry_message(c)) for c in row.cells]
+        yield row.line, row.report_id, read, row.previous_id
 
+
+class WideLine(NamedTuple):
+    """One line of a wide CSV as :func:`read_wide_rows` reads it."""
+
+    line: int
+    report_id: str
+    read: Report | list[Problem]
+    """The report (a refused value taken as unknown), or the line's problems: a repeated or missing report_id, a
+    line of the wrong width (what makes the file unreadable as a table, not a value)."""
+    previous_id: str | None
+    cells: tuple[CellResult, ...]
+    """The values gaidsl's reader refuses, each a failing type result at its cell."""
+
+
+def read_wide_rows(spec: ir.Spec, path: str | Path, only: Collection[str] | None = None) -> Iterator[WideLine]:
+    """Each line of a wide CSV read by gaidsl's data-file rules: see :class:`WideLine`. A header that names no key of
+    the spec is a :class:`WideCsvError`. ``only``: the lines of these report ids alone (the others are passed over
+    unread, and a repeated id is then not said)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         problems = coded_header_problems(spec, header)
         if problems:
             raise WideCsvError(path, [f"header: {p}" for _, p in problems], {None: problems}, {None: 1})
-        numeric = {
-            name
-            for name in header
-            if (name in spec.cells and spec.cells[name].type.numeric)
-            or (name[7:] in spec.fields and spec.fields[name[7:]].type.numeric)
-        }
-        texts = {
-            name
-            for name in header
-            if name.startswith("texts.")
-            or (name.startswith("fields.") and spec.fields[name[7:]].type.kind == "text")
-            or (name in spec.cells and spec.cells[name].type.kind == "text")
-        }
+        read_row = row_reader(spec, header)
         seen: set[str] = set()
-        judged: dict[tuple[str, str], tuple[object, tuple[Any, ...]]] = {}
         at_id = header.index("report_id")
         for line, row in enumerate(reader, start=2):
             if not row or (only is not None and (row[at_id] if len(row) > at_id else "") not in only):
                 continue
-            found: list[Problem] = []
-            fields: dict[str, Any] = {}
-            text_values: dict[str, Any] = {}
-            values: dict[str, Any] = {}
-            report_id, previous_id = "", None
-            if len(row) != len(header):
-                found.append(("GAI701", f"line {line} has {len(row)} columns, the header {len(header)}"))
-                row = (row + [""] * len(header))[: len(header)]
-            for name, text in zip(header, row, strict=True):
-                if name == "report_id":
-                    report_id = text
-                    continue
-                if name == "previous_id":
-                    previous_id = text or None
-                    continue
-                if name in ("format", "version") or text == "":
-                    continue
-                if name in numeric and text.isdigit() and text.isascii() and len(text) <= 15:
-                    value: object = Decimal(text)
-                elif name in texts:
-                    value = UNKNOWN if text == UNKNOWN_MARKER else text if text.strip() else BLANK
-                else:
-                    if (name, text) not in judged:
-                        judged[name, text] = read_entry(spec, name, text)
-                    value, diagnostics = judged[name, text]
-                    if diagnostics:
-                        diagnostic = diagnostics[0]
-                        found.append((diagnostic.code, _entry_message(diagnostic, name)))
-                        continue
-                if value is BLANK:
-                    continue
-                if name.startswith("texts."):
-                    text_values[name[6:]] = value
-                elif name.startswith("fields."):
-                    fields[name[7:]] = value
-                else:
-                    values[name] = value
+            found, cells, report_id, report, previous_id = read_row(row, line)
             if not report_id:
                 found.insert(0, ("GAI716", f"line {line} has no report_id"))
             elif report_id in seen:
                 found.insert(0, ("GAI715", f"report_id {report_id} is on an earlier line too"))
             seen.add(report_id)
-            report = Report(spec.id, spec.version, fields, text_values, values)
-            yield line, report_id, found or report, previous_id
+            yield WideLine(line, report_id, found or report, previous_id, tuple(cells))
 
 
-def _entry_message(diagnostic: Any, name: str) -> str:
-    """The English message of a data-file diagnostic, naming the wide-CSV column ``name``."""
+RowRead = tuple[list[Problem], list[CellResult], str, Report, str | None]
+"""What :func:`row_reader` makes of one row: the line's problems, the refused values, report_id, the report (refused
+values taken as unknown), previous_id."""
 
-    return Diagnostic(diagnostic.code, "error", None, {**diagnostic.args, "key": name}).message.en
+
+def row_reader(spec: ir.Spec, header: Sequence[str]) -> Callable[[Sequence[str], int], RowRead]:
+    """A reader of the rows of a wide CSV with this (checked) header, by gaidsl's data-file rules; each distinct
+    (column, text) it has to judge is judged once."""
+    numeric = {
+        name
+        for name in header
+        if (name in spec.cells and spec.cells[name].type.numeric)
+        or (name[7:] in spec.fields and spec.fields[name[7:]].type.numeric)
+    }
+    texts = {
+        name
+        for name in header
+        if name.startswith("texts.")
+        or (name.startswith("fields.") and spec.fields[name[7:]].type.kind == "text")
+        or (name in spec.cells and spec.cells[name].type.kind == "text")
+    }
+    judged: dict[tuple[str, str], tuple[object, CellResult | None]] = {}
+
+    def read_row(row: Sequence[str], line: int) -> RowRead:
+        found: list[Problem] = []
+        cells: list[CellResult] = []
+        fields: dict[str, Any] = {}
+        text_values: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        report_id, previous_id = "", None
+        if len(row) != len(header):
+            found.append(("GAI701", f"line {line} has {len(row)} columns, the header {len(header)}"))
+            row = (list(row) + [""] * len(header))[: len(header)]
+        for name, text in zip(header, row, strict=True):
+            if name == "report_id":
+                report_id = text
+                continue
+            if name == "previous_id":
+                previous_id = text or None
+                continue
+            if name in ("format", "version") or text == "":
+                continue
+            if name in numeric and text.isdigit() and text.isascii() and len(text) <= 15:
+                value: object = Decimal(text)
+            elif name in texts:
+                value = UNKNOWN if text == UNKNOWN_MARKER else text if text.strip() else BLANK
+            else:
+                if (name, text) not in judged:
+                    judged[name, text] = _judged(spec, name, text)
+                value, refused = judged[name, text]
+                if refused is not None:
+                    cells.append(refused)
+            if value is BLANK:
+                continue
+            if name.startswith("texts."):
+                text_values[name[6:]] = value
+            elif name.startswith("fields."):
+                fields[name[7:]] = value
+            else:
+                values[name] = value
+        return found, cells, report_id, Report(spec.id, spec.version, fields, text_values, values), previous_id
+
+    return read_row
+
+
+def _judged(spec: ir.Spec, name: str, text: str) -> tuple[object, CellResult | None]:
+    """A value of column ``name`` as gaidsl's reader reads it, or (unknown, its type result) when it refuses it."""
+    value, diagnostics = read_entry(spec, name, text)
+    if not diagnostics:
+        return value, None
+    return UNKNOWN, cell_result(spec, name, text, diagnostics[0])
+
+
+def cell_result(spec: ir.Spec, name: str, text: str, diagnostic: Diagnostic) -> CellResult:
+    """The failing type result of a refused value ``text`` of the wide-CSV column ``name``."""
+    message = Diagnostic(diagnostic.code, "error", None, {**diagnostic.args, "key": name}).message
+    return CellResult(name, key_labels(spec, name), diagnostic.code, text, message)
+
+
+def key_labels(spec: ir.Spec, name: str) -> tuple[str, ...]:
+    """The labels of a wide-CSV column's key (a cell's row and column path, a field's or text's label)."""
+    if name in spec.cells:
+        return cell_labels(spec, spec.cells[name])
+    if name.startswith("fields.") and name[7:] in spec.fields:
+        return (spec.fields[name[7:]].label,)
+    if name.startswith("texts.") and name[6:] in spec.texts:
+        return (spec.texts[name[6:]].label or name[6:],)
+    return (name,)
+
+
+def _entry_message(cell: CellResult) -> str:
+    """The English message of a refused value, naming its wide-CSV column."""
+    return cell.message.en
 
 
 def wide_csv_data(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, dict[str, Any], str | None]]:
@@ -186,11 +255,6 @@ def wide_csv_data(spec: ir.Spec, path: str | Path) -> Iterator[tuple[str, dict[s
 
 SHOWN = 10
 """Problems a :class:`WideCsvError` lists (the rest are counted)."""
-
-
-Problem = tuple[str, str]
-"""``(code, message)``: the data-file message's code (GAI7xx; empty for a problem of the table or the file's layout)
-and its English text, naming the key and the value."""
 
 
 class WideCsvError(ValueError):

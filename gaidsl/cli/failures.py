@@ -3,9 +3,11 @@ document order) and in the flat CSV (:data:`FLAT` columns); shared by the report
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from gaidsl.checking.evaluate import CheckResult
+from gaidsl.checking.results import CellResult
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Lang, say
 
@@ -43,6 +45,18 @@ def failure_lines(spec: ir.Spec, failures: Sequence[CheckResult], lang: Lang, in
             f"{sev_zh}[{result.check}]: {result.message.zh}", f"{sev_en}[{result.check}]: {result.message.en}", lang
         )
         lines.append(f"{indent}  " + text.replace("\n", f"\n{indent}  "))
+    return lines
+
+
+def cell_lines(cells: Sequence[CellResult], lang: Lang, indent: str = "") -> list[str]:
+    """Values that cannot be read, for people: each a failing type result at its cell, the value as written (quoted),
+    then the reader's message (which names the cell by its key and its labels' path)."""
+    lines: list[str] = []
+    for cell in cells:
+        shown = json.dumps(cell.value, ensure_ascii=False)
+        zh = f"错误[{cell.code}]: {shown}: {cell.message.zh}"
+        en = f"error[{cell.code}]: {shown}: {cell.message.en}"
+        lines.append(f"{indent}  {pick(zh, en, lang)}")
     return lines
 
 

@@ -32,8 +32,12 @@ CSV_TAIL = ("blank", "unknown", "message_zh", "message_en")
 
 
 def result_line(id_key: str, id_value: str, record: Mapping[str, Any]) -> dict[str, Any]:
-    """The line of one result (``CheckResult.to_json_dict()`` or a generated validator's record)."""
+    """The line of one result (``CheckResult.to_json_dict()``, a generated validator's record, or a
+    ``CellResult.to_json_dict()``: then ``"kind": "cell"`` with its ``code``, ``key`` and ``value``)."""
     line: dict[str, Any] = {id_key: id_value, **{k: record.get(k) for k in FIELDS}}
+    if record.get("kind") == "cell":  # a value that cannot be read: its code, cell and value as written
+        line = {id_key: id_value, "kind": "cell", **{k: record.get(k) for k in FIELDS}}
+        line.update(code=record.get("code"), key=record.get("key"), value=record.get("value"))
     line["blank"] = list(record.get("blank") or ())
     line["unknown"] = list(record.get("unknown") or ())
     if record.get("status") == "fail":
@@ -47,6 +51,8 @@ def csv_row(line: Mapping[str, Any], id_key: str) -> list[str]:
     """A :func:`result_line` as a spreadsheet-safe CSV row (numbers as digits, text neutralised)."""
     message = line.get("message") or {}
     cells: list[object] = [line[id_key], *(line[key] for key in FIELDS)]
+    if line.get("kind") == "cell":  # the check column holds the cell result's code
+        cells[1] = line["code"]
     cells += [" ".join(line["blank"]), " ".join(line["unknown"]), message.get("zh", ""), message.get("en", "")]
     return spreadsheet_row(cells)
 

@@ -22,14 +22,15 @@ from typing import Any
 
 import attrs
 
-from gaidsl.checking.data import KINDS, Loaded, read_report
+from gaidsl.checking.data import KINDS, VALUE_CODES, Loaded, read_report
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
 from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report
-from gaidsl.checking.results import VERDICT_TEXT, Verdict
+from gaidsl.checking.results import VERDICT_TEXT, CellResult, Verdict
+from gaidsl.checking.wide_csv import key_labels
 from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
-from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.failures import cell_lines, failure_lines, pick
 from gaidsl.cli.inputs import load, refused
 from gaidsl.cli.output import output_refused, report, show
 from gaidsl.cli.previous_report import read_previous
@@ -147,13 +148,15 @@ def run(args: argparse.Namespace) -> int:
         path: read_previous(earlier, spec, spec.file, args.previous_migration)
         for path, earlier in files.previous.items()
     }
-    loaded = [(path, read_report(path, spec)) for path in _progress(paths, "reading")]
+    loaded = [(path, _with_refused(read_report(path, spec))) for path in _progress(paths, "reading")]
     everything = (
         ([(args.previous, previous)] if previous else [])
         + [(files.previous[path], found.loaded) for path, found in paired.items()]
         + loaded
     )
-    if any(not item.ok for _, item in everything):
+    if any(not item.ok and item.partial is None for _, item in everything) or any(
+        not item.ok for _, item in everything[: len(everything) - len(loaded)]
+    ):  # a report's refused values are results; last year's report must be read whole
         groups = [(path, item.diagnostics) for path, item in everything]
         sources = {item.source.name: item.source for _, item in everything if item.source is not None}
         found_sources = {
@@ -179,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
     evaluations: list[tuple[str, Loaded, Evaluation]] = []
     exempted: dict[str, Exempted] = {}  # migrated reports: the checks their migration exempts, by its log
     for (path, item), evaluation in zip(loaded, found, strict=True):
+        evaluation = attrs.evolve(evaluation, cells=_cells(spec, item))
         reasons = exemptions_beside(path, spec)
         if reasons:
             exempted[path] = exempt(evaluation, reasons)
@@ -201,6 +205,26 @@ def run(args: argparse.Namespace) -> int:
             show(line)
     code = exit_for(overall([e.verdict for _, _, e in evaluations]), args.strict)
     return EXIT_PROBLEMS if surprises else code
+
+
+def _with_refused(loaded: Loaded) -> Loaded:
+    """A data file whose only errors are values the reader refuses (:data:`gaidsl.checking.data.VALUE_CODES`): its
+    report with those values unknown, and the refused values kept as its diagnostics (given as type results)."""
+    if loaded.ok or loaded.partial is None:
+        return loaded
+    return attrs.evolve(loaded, report=loaded.partial)
+
+
+def _cells(spec: ir.Spec, loaded: Loaded) -> tuple[CellResult, ...]:
+    """The refused values of a data file as failing type results at their cells."""
+    out: list[CellResult] = []
+    for d in loaded.diagnostics:
+        if d.severity != "error" or d.code not in VALUE_CODES:
+            continue
+        key = str(d.args["key"])
+        name = key if key in spec.cells else f"fields.{key}" if key in spec.fields else f"texts.{key}"
+        out.append(CellResult(name, key_labels(spec, name), d.code, str(d.args.get("value", "")), d.message))
+    return tuple(out)
 
 
 def overall(verdicts: Sequence[Verdict]) -> Verdict:
@@ -271,6 +295,7 @@ def _json(
     reports: list[dict[str, Any]] = []
     totals: dict[str, int] = {}
     for path, item, evaluation in evaluations:
+        results += [{"file": path, **cell.to_json_dict()} for cell in evaluation.cells]
         for result in evaluation.results:
             results.append({"file": path, **result.to_json_dict()})
         summary = evaluation.summary()
@@ -336,8 +361,9 @@ def _text(
     if previous is not None and previous.diagnostics:
         show(render_text(previous.diagnostics, {}, lang, previous.source.name if previous.source else None), sys.stderr)
     for path, item, evaluation in evaluations:
-        if item.diagnostics:
-            show(render_text(item.diagnostics, sources, lang, path), sys.stderr)
+        said = [d for d in item.diagnostics if not (d.severity == "error" and d.code in VALUE_CODES)]
+        if said:  # a refused value is a result (below), not a diagnostic
+            show(render_text(said, sources, lang, path), sys.stderr)
         lines: list[str] = []
         if len(evaluations) > 1:
             earlier = paired.get(path)
@@ -346,6 +372,7 @@ def _text(
                 + (say(lang, f"（上年报告 {earlier}）", f" (last year's: {earlier})") if earlier else "")
             )
         lines.extend(_absent(evaluation, lang))
+        lines += cell_lines(evaluation.cells, lang, indent="")
         lines += failure_lines(spec, evaluation.failures, lang)
         lines.extend(_unverifiable(evaluation, lang))
         lines.append(_summary_line(path, evaluation, lang))
@@ -389,6 +416,9 @@ def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
     said = VERDICT_TEXT[evaluation.verdict]
     missing_zh = f"缺少 {s['missing']} 项必填内容，" if s["missing"] else ""
     missing_en = f"{s['missing']} required items missing, " if s["missing"] else ""
+    if evaluation.cells:
+        missing_zh = f"{len(evaluation.cells)} 个值无法读取，{missing_zh}"
+        missing_en = f"{len(evaluation.cells)} values that cannot be read, {missing_en}"
     zh = (
         f"{path}: {said.zh}：{missing_zh}{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
         f"{s['pass']} 项通过（共 {s['results']} 项）"
@@ -440,6 +470,7 @@ def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: b
     out = ResultFile(path, "file")
     try:
         for file, _, evaluation in evaluations:
+            out.write(file, [cell.to_json_dict() for cell in evaluation.cells])
             out.write(file, (result.to_json_dict() for result in evaluation.results))
     except BaseException:
         out.finish(False)

@@ -20,22 +20,23 @@ import csv
 import io
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking import wide_csv
 from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
-from gaidsl.checking.report import Report
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent
-from gaidsl.checking.results import Verdict, verdict
+from gaidsl.checking.results import CellResult, Verdict, verdict
 from gaidsl.cli.exit_codes import EXIT_INPUT
-from gaidsl.cli.failures import failure_lines, pick
+from gaidsl.cli.failures import cell_lines, failure_lines, pick
 from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
 from gaidsl.engines import spark as spark_engine
 from gaidsl.engines import wide_csv as wide_csv_engine
+from gaidsl.engines.wide_csv_read import Refused
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import render_text, say
 
@@ -86,9 +87,11 @@ class Tally:
         self.error_reports = 0
         self.warning_reports = 0
         self.failures: list[Record] = []
-        self.detail: list[tuple[str, list[CheckResult]]] = []
+        self.detail: list[tuple[str, Sequence[CellResult], list[CheckResult]]] = []
         self.verdicts: Counter[str] = Counter()
         self.missing: list[Record] = []  # the required items reports lack, with their report ids
+        self.cells: Counter[tuple[str, str]] = Counter()  # values that cannot be read, by (code, key)
+        self.cell_reports = 0
 
     def add(
         self,
@@ -97,21 +100,29 @@ class Tally:
         results: Sequence[CheckResult] | None = None,
         absent: Sequence[Absent] = (),
         incomplete: bool | None = None,
+        cells: Sequence[CellResult] = (),
     ) -> None:
         """One report's records (``to_json_dict`` shape); ``results`` its CheckResults where the engine has them;
         ``absent`` the required items it lacks or gives as unknown; ``incomplete`` whether a check is unverifiable
-        for want of values (None: tell from the records)."""
+        for want of values (None: tell from the records); ``cells`` the values of it that cannot be read (each a
+        failing type result: the report fails)."""
         self.reports += 1
         failing = [r for r in records if r["status"] == "fail"]
         if incomplete is None:
             incomplete = any(r["status"] == "unverifiable" and not _no_previous(r) for r in records)
         lacking = [a for a in absent if a.status == "missing"]
-        ok = not lacking and not any(r["severity"] == "error" for r in failing)
+        ok = not cells and not lacking and not any(r["severity"] == "error" for r in failing)
         said: Verdict = verdict(ok, incomplete or bool(absent))
         self.verdicts[said] += 1
         self.missing += [{"report_id": report_id, **a.to_json_dict()} for a in absent]
         if self.statuses is not None:
             self.statuses.update(r["status"] for r in records)
+        if cells:
+            self.cell_reports += 1
+            self.cells.update((c.code, c.key) for c in cells)
+            self.failures += [{"report_id": report_id, **c.to_json_dict()} for c in cells]
+        if (cells or failing) and len(self.detail) < DETAIL and results is not None:
+            self.detail.append((report_id, cells, [r for r in results if r.status == "fail"]))
         if not failing:
             return
         self.failures += [{"report_id": report_id, **r} for r in failing]
@@ -121,8 +132,6 @@ class Tally:
         severities = {r["severity"] for r in failing}
         self.error_reports += "error" in severities
         self.warning_reports += "warning" in severities
-        if len(self.detail) < DETAIL and results is not None:
-            self.detail.append((report_id, [r for r in results if r.status == "fail"]))
 
     @property
     def ok(self) -> bool:
@@ -182,7 +191,7 @@ def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[R
     found: dict[str, tuple[Report, str | None]] = {}
     if not ids:
         return found
-    for _, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path, only=ids):
+    for _, report_id, read, previous_id, _ in wide_csv.read_wide_rows(spec, path, only=ids):
         if isinstance(read, Report):
             found[report_id] = (read, previous_id)
         if len(found) == len(ids):
@@ -194,14 +203,14 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
     named = _named_previous(path)
     last_years: dict[str, Report] = {}
     unreadable: dict[str, int] = {}  # named reports with problems of their own, by line
-    for line, report_id, read, _ in wide_csv.read_wide_lines(spec, path, only=named):
+    for line, report_id, read, _, _ in wide_csv.read_wide_rows(spec, path, only=named):
         if isinstance(read, Report):
             last_years[report_id] = read
         else:
             unreadable[report_id] = line
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
-    for line, report_id, read, previous_id in _progress(wide_csv.read_wide_lines(spec, path), "validating"):
+    for line, report_id, read, previous_id, cells in _progress(wide_csv.read_wide_rows(spec, path), "validating"):
         if previous_id and previous_id not in last_years and isinstance(read, Report):
             said = (
                 f"last year's report {previous_id!r} (line {unreadable[previous_id]}) cannot be read"
@@ -220,26 +229,26 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
         evaluation = evaluate(spec, read, last_years.get(previous_id) if previous_id else None)
         records = [r.to_json_dict() for r in evaluation.results]
         incomplete = any(r.incomplete for r in evaluation.results)
-        tally.add(report_id, records, evaluation.results, evaluation.absent, incomplete)
+        tally.add(report_id, records, evaluation.results, evaluation.absent, incomplete, cells)
         if sink is not None:
-            sink.write(report_id, records)
+            sink.write(report_id, [c.to_json_dict() for c in cells] + records)
     if problems:
         raise InputProblems(problems, more)
 
 
 def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+    """The generated module's ``validate_csv``; a line it cannot read is read again by gaidsl's reader, and, when
+    only values of it are refused, validated by the module with those values taken as unknown (after the others)."""
     module = engines.python_module(spec)
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
     only = None if sink is not None else {"fail", "unverifiable"}
+    refused: list[str] = []
     try:
         found = module.validate_csv(path, only=only, errors="return", required=True)
         for report_id, results, lacking in _progress(found, "validating"):
             if isinstance(results, module.DataError):
-                if len(problems) >= SHOWN_PROBLEMS:
-                    more += 1
-                for code, key, message in results.problems[: max(0, SHOWN_PROBLEMS - len(problems))]:
-                    problems.append((None, report_id, code, f"{key}: {message}" if key else message))
+                refused.append(report_id)
                 continue
             if problems:
                 continue
@@ -251,18 +260,57 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
                 sink.write(report_id, results)
     except module.DataError as exc:  # the header
         problems += [(1, None, code, f"{key}: {message}") for code, key, message in exc.problems]
+    if refused and not problems:
+        rows = {row.report_id: row for row in wide_csv.read_wide_rows(spec, path, only=set(refused))}
+        named = {r.previous_id for r in rows.values() if isinstance(r.read, Report) and r.previous_id}
+        last_years = _reports_by_id(spec, path, named)
+        for report_id in refused:
+            row = rows[report_id]
+            read = row.read
+            if isinstance(read, Report) and row.previous_id and row.previous_id not in last_years:
+                read = [("GAI703", f"previous_id {row.previous_id!r}: last year's report cannot be read")]
+            if not isinstance(read, Report):
+                if len(problems) >= SHOWN_PROBLEMS:
+                    more += 1
+                problems += [(row.line, report_id, c, m) for c, m in read][: max(0, SHOWN_PROBLEMS - len(problems))]
+                continue
+            last = last_years[row.previous_id][0] if row.previous_id else None
+            data = _data_of(read)
+            results = module.validate(data, None if last is None else _data_of(last), only=only)
+            failing = [r for r in results if r["status"] == "fail"]
+            detail = [engines.result_from_record(r) for r in failing] if len(tally.detail) < DETAIL else None
+            absent = [engines.absent_from_record(r) for r in module.missing(data)]
+            tally.add(report_id, results, detail, absent, None, row.cells)
+            if sink is not None:
+                sink.write(report_id, [c.to_json_dict() for c in row.cells] + list(results))
     if problems:
         lines = _lines_of(path, {i for _, i, _, _ in problems if i})
         raise InputProblems([(n or lines.get(i), i, c, m) for n, i, c, m in problems], more)
+
+
+def _data_of(report: Report) -> dict[str, Any]:
+    """A report as a data dict for the generated module (an unknown value as "unknown")."""
+
+    def part(values: Mapping[str, object]) -> dict[str, object]:
+        return {k: UNKNOWN_MARKER if v is UNKNOWN else v for k, v in values.items() if v is not BLANK}
+
+    return {
+        "format": report.format,
+        "version": report.version,
+        "fields": part(report.fields),
+        "texts": part(report.texts),
+        "values": part(report.values),
+    }
 
 
 def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Sink | None], None]:
     def run(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
         try:
             with engines.connect(spec, engine, url) as db:
-                wide_csv_engine.link_previous(db, path)
+                wide_csv_engine.link_previous(db, path, {})  # a refused value is said on its own line
                 standing: wide_csv_engine.Standing = {}
-                count, failures = wide_csv_engine.wide_csv_check(db, path, standing)
+                refused: Refused = {}
+                count, failures = wide_csv_engine.wide_csv_check(db, path, standing, refused)
         except wide_csv.WideCsvError as exc:
             raise _from_wide_error(exc, path) from exc
         except Exception as exc:  # the engine's own CSV error (a short line …): say it as gaidsl's reader does
@@ -270,7 +318,7 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
             if found is None:
                 raise
             raise found from exc
-        _tally_failures(spec, path, tally, sink, count, failures, standing)
+        _tally_failures(spec, path, tally, sink, count, failures, standing, refused)
 
     return run
 
@@ -283,20 +331,23 @@ def _tally_failures(
     count: int,
     failures: Iterable[wide_csv_engine.Failure],
     standing: wide_csv_engine.Standing,
+    refused: Refused,
 ) -> None:
-    """The failures-only engines' findings (duckdb, postgres, spark) into the tally and the sink, by report id."""
+    """The failures-only engines' findings (duckdb, postgres, spark) into the tally and the sink, by report id: the
+    failing checks, the required items, and the refused values (``refused``: type results by report id)."""
     by_report: dict[str, list[Record]] = {}
     order = {(c.key, i.position): n for n, c in enumerate(spec.checks) for i in c.instances}
     for report_id, check, position in sorted(failures, key=lambda f: (f[0], order[f[1], f[2]])):
         record = {"check": check, "severity": tally.severity[check], "status": "fail", "position": position}
         by_report.setdefault(report_id, []).append(record)
-    detail = _detail(spec, path, set(by_report))
-    for report_id in sorted(set(by_report) | set(standing)):
+    detail = _detail(spec, path, set(by_report) | set(refused))
+    for report_id in sorted(set(by_report) | set(standing) | set(refused)):
         records = by_report.get(report_id, [])
         absent, incomplete = standing.get(report_id, ((), False))
-        tally.add(report_id, records, detail.get(report_id), absent, incomplete)
+        cells = refused.get(report_id, ())
+        tally.add(report_id, records, detail.get(report_id), absent, incomplete, cells)
         if sink is not None:
-            sink.write(report_id, records)
+            sink.write(report_id, [c.to_json_dict() for c in cells] + records)
     tally.verdicts["pass"] += count - tally.reports
     tally.reports = count
 
@@ -320,10 +371,13 @@ def _spark(master: str | None) -> Callable[[ir.Spec, str, Tally, Sink | None], N
                 more += 1
 
         lines: list[tuple[int, str, Report | list[tuple[str, str]], str | None]] = []
-        for line, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path):
+        refused: Refused = {}
+        for line, report_id, read, previous_id, cells in wide_csv.read_wide_rows(spec, path):
             lines.append((line, report_id, read, previous_id))
             if not isinstance(read, Report):
                 unreadable.setdefault(report_id, line)
+            elif cells:
+                refused[report_id] = cells
         ids = {report_id for _, report_id, read, _ in lines if isinstance(read, Report)}
         for line, report_id, read, previous_id in lines:
             if not isinstance(read, Report):
@@ -341,11 +395,11 @@ def _spark(master: str | None) -> Callable[[ir.Spec, str, Tally, Sink | None], N
             raise InputProblems(problems, more)
         with spark_engine.session(master) as spark:
             reports = [(report_id, report, previous_id) for _, report_id, report, previous_id in readable]
-            failures, standing, refused = spark_engine.check(spark, spec, reports)
-        if refused:
+            failures, standing, unplaced = spark_engine.check(spark, spec, reports)
+        if unplaced:
             at = {report_id: line for line, report_id, _, _ in readable}
-            raise InputProblems([(at[i], i, "", m) for i, m in sorted(refused.items(), key=lambda x: at[x[0]])])
-        _tally_failures(spec, path, tally, sink, len(readable), failures, standing)
+            raise InputProblems([(at[i], i, "", m) for i, m in sorted(unplaced.items(), key=lambda x: at[x[0]])])
+        _tally_failures(spec, path, tally, sink, len(readable), failures, standing, refused)
 
     return run
 
@@ -364,7 +418,7 @@ def _read_problems(spec: ir.Spec, path: str) -> InputProblems | None:
 def _detail(spec: ir.Spec, path: str, failing: set[str]) -> dict[str, list[CheckResult]]:
     """The evaluator's failing results of the first failing reports in the file (for the text detail)."""
     chosen: dict[str, tuple[Report, str | None]] = {}
-    for _, report_id, read, previous_id in wide_csv.read_wide_lines(spec, path):
+    for _, report_id, read, previous_id, _ in wide_csv.read_wide_rows(spec, path):
         if report_id in failing and isinstance(read, Report):
             chosen[report_id] = (read, previous_id)
             if len(chosen) == DETAIL:
@@ -406,13 +460,6 @@ def _lines_of(path: str, ids: set[str]) -> dict[str | None, int]:
 
 def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | None, path: str) -> int | Verdict:
     """Validate the wide CSV ``path``: the file's verdict, or the exit code when it cannot be read."""
-    if engine == "sqlite":
-        show(
-            "gaidsl validate: --engine sqlite 不读宽表 CSV，请用 duckdb 或 postgres / "
-            "--engine sqlite does not read wide CSVs: use duckdb or postgres",
-            sys.stderr,
-        )
-        return EXIT_INPUT
     refused = output_refused(args.output, args.force) if args.output else None
     if refused:
         show(f"gaidsl validate: {refused}", sys.stderr)
@@ -510,6 +557,21 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
         if len(failing) > TOP:
             rest = len(failing) - TOP
             lines.append(pick(f"（另有 {rest} 项校验未通过）", f"({rest} more failing checks)", lang))
+    if tally.cells:
+        lines.append(
+            pick(
+                f"无法读取的值：{sum(tally.cells.values())} 处，{tally.cell_reports} 份报告"
+                "（各为该单元格未通过的类型结果，读取它的校验无法校验）",
+                f"values that cannot be read: {sum(tally.cells.values())} in {tally.cell_reports} reports (each a "
+                "failing type result at its cell; the checks reading it are unverifiable)",
+                lang,
+            )
+        )
+        for (code, key), count in tally.cells.most_common(TOP):
+            lines.append(f"  [{code}] {key}: {count}")
+        if len(tally.cells) > TOP:
+            rest = len(tally.cells) - TOP
+            lines.append(pick(f"  （另有 {rest} 种）", f"  ({rest} more kinds)", lang))
     if tally.statuses is None:
         lines.append(
             pick(
@@ -532,8 +594,9 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
         lines.append(
             pick(f"前 {len(tally.detail)} 份未通过的报告：", f"the first {len(tally.detail)} failing reports:", lang)
         )
-        for report_id, results in tally.detail:
+        for report_id, cells, results in tally.detail:
             lines.append(f"== {report_id} ==")
+            lines += cell_lines(cells, lang, indent="")
             lines += failure_lines(spec, results, lang, indent="  ")
     if tally.missing:
         kinds = Counter((m["code"], m["key"], m["message"]["zh"], m["message"]["en"]) for m in tally.missing)
@@ -565,6 +628,7 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
         "error_reports": tally.error_reports,
         "warning_reports": tally.warning_reports,
         "fail": len(tally.failures),
+        **({"cells": sum(tally.cells.values()), "cell_reports": tally.cell_reports} if tally.cells else {}),
         "errors": sum(1 for r in tally.failures if r["severity"] == "error"),
         "warnings": sum(1 for r in tally.failures if r["severity"] == "warning"),
         "pass": tally.statuses["pass"] if tally.statuses is not None else None,

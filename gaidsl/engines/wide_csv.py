@@ -9,17 +9,34 @@ gaidsl's reader (:mod:`gaidsl.engines.wide_csv_sql`); what it refuses is a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import csv
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.data import MAX_MAGNITUDE
-from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.checking.required import Absent, Presence, absent_from
-from gaidsl.checking.wide_csv import Problem, WideCsvError, coded_header_problems, header_of
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
+from gaidsl.checking.required import Absent, Presence, absent_from, absent_items
+from gaidsl.checking.wide_csv import (
+    Problem,
+    WideCsvError,
+    WideLine,
+    coded_header_problems,
+    header_of,
+)
 from gaidsl.engines import wide_csv_sql as W
 from gaidsl.engines.database import PREVIOUS, REPORTS, Database
-from gaidsl.language import ir
+from gaidsl.engines.wide_csv_read import (
+    Refused,
+    evaluate_read,
+    insert_read,
+    load_by_reader,
+    read_lines,
+    read_raw_lines,
+    standing_of_table,
+)
 from gaidsl.targets.sql.dialects import Column, dialect, ident, literal
 from gaidsl.targets.sql.required import presence_sql
 from gaidsl.targets.sql.target import branches as sql_branches
@@ -32,6 +49,8 @@ _DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', es
 _MASK_BITS = 62
 """Check positions per BIGINT mask of :func:`wide_csv_failures` (a sum of distinct powers of two below 2^62)."""
 _BOUND = int(MAX_MAGNITUDE)
+ODD_LINES = 10_000
+"""Lines DuckDB's typed read leaves to gaidsl's reader (beyond that, the file is read the careful way)."""
 
 
 def _checked_header(db: Database, path: str | Path) -> list[str]:
@@ -123,10 +142,21 @@ def _select(
     return select
 
 
-def _duckdb_source(path: str | Path, header: Sequence[str], typed: Iterable[str] = ()) -> str:
+def _duckdb_source(path: str | Path, header: Sequence[str], typed: Iterable[str] = (), skip: bool = False) -> str:
+    """DuckDB's reader of the file (``typed`` columns as BIGINT). ``skip``: lines whose numbers do not convert are
+    left out (the odd lines, judged apart: see :func:`_excluding`)."""
     typed = set(typed)
     types = ", ".join(f"{literal(h, 'duckdb')}: '{'BIGINT' if h in typed else 'VARCHAR'}'" for h in header)
-    return f"read_csv({literal(str(path), 'duckdb')}, {_DUCKDB_CSV}, columns = {{{types}}})"
+    ignore = ", ignore_errors = true" if skip else ""
+    return f"read_csv({literal(str(path), 'duckdb')}, {_DUCKDB_CSV}{ignore}, columns = {{{types}}})"
+
+
+def _excluding(ids: Collection[str]) -> str:
+    """SQL: `` WHERE`` leaving out the lines of these report ids (read by gaidsl's reader instead), or nothing."""
+    if not ids:
+        return ""
+    listed = ", ".join(literal(i, "duckdb") for i in sorted(ids))
+    return f" WHERE COALESCE({ident('report_id')} NOT IN ({listed}), TRUE)"
 
 
 def _by_kind(
@@ -155,13 +185,23 @@ def _plain_flag(db: Database, header: Sequence[str], typed: Iterable[str] = ()) 
     return " AND ".join(tests) or "TRUE"
 
 
-def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool, typed: Sequence[str] = ()) -> str:
+def _checked(
+    db: Database,
+    path: str | Path,
+    header: Sequence[str],
+    fast: bool,
+    typed: Sequence[str] = (),
+    excluded: Collection[str] = (),
+    extra: Path | None = None,
+) -> str:
     """DuckDB: ``WITH s0 AS (…), s AS (…), c AS (…)``: the file's lines (``s0``, every column text, plus whether the
     line is plain), as rows of the reports table (``s``) plus ``"gaidsl#problems"`` (NULL, or what the table refuses
     beside odd cells) and ``"gaidsl#odd"`` (NULL, or the line's odd cells, for :func:`wide_csv_sql.judge`) (``c``).
     Nothing is materialised. ``fast=False``: no line is taken as plain (when a plain cast overflowed). ``typed``:
     count and integer columns proven digits on every line (:func:`wide_csv_sql.plain_whole_columns`), read as BIGINT
-    by the CSV reader; a value of 16 digits or more among them stops the query (``error``) for a careful pass."""
+    by the CSV reader; a value of 16 digits or more among them stops the query (``error``) for a careful pass.
+    ``excluded``: report ids whose lines are left out (and lines whose numbers do not convert with them); ``extra``:
+    a file of the same header read beside it (those lines as gaidsl's reader read them)."""
     source = {h: f"s0.{ident(h)}" for h in header}
     flag = W.PLAIN if fast else "FALSE"
     converted = _select(db, header, source, flag, typed, unknown_numbers=False)
@@ -185,7 +225,10 @@ def _checked(db: Database, path: str | Path, header: Sequence[str], fast: bool, 
         quoted = ", ".join(c.quoted for c in db.columns if W.csv_key(c) in typed and W.kind(c) == "whole")
         odd = f"CASE WHEN greatest({quoted}) >= {_BOUND} THEN error('gaidsl: a number to judge') ELSE {odd} END"
     plain_flag = _plain_flag(db, header, typed) if fast else "FALSE"
-    s0 = f"SELECT *, {plain_flag} AS {W.PLAIN} FROM {_duckdb_source(path, header, typed)}"
+    reader = f"{_duckdb_source(path, header, typed, bool(excluded))}{_excluding(excluded)}"
+    if extra is not None:
+        reader = f"(SELECT * FROM {reader} UNION ALL SELECT * FROM {_duckdb_source(extra, header, typed)})"
+    s0 = f"SELECT *, {plain_flag} AS {W.PLAIN} FROM {reader}"
     return (
         f"WITH s0 AS ({s0}), s AS (SELECT {', '.join(select)} FROM s0), "
         f"c AS (SELECT *, {flagged} AS {W.PROBLEMS}, {odd} AS {W.ODD} FROM s)"
@@ -220,6 +263,23 @@ def _raise_refusals(db: Database, path: str | Path, rows: Iterable[tuple[Any, ..
         raise WideCsvError(path, refused, by_report)
 
 
+def _settle(
+    db: Database, path: str | Path, rows: Iterable[tuple[Any, ...]], refused: Refused | None
+) -> dict[str, WideLine]:
+    """The reports of rows ``(report_id, copies, problems, odd, …)`` with something to say, read by gaidsl's reader
+    (to be put in the table as it reads them: a refused value as unknown). A repeated or missing report_id, or
+    (``refused`` None) any refusal, is a :class:`WideCsvError`."""
+    said, by_report = _refusals(db, rows)
+    if not said:
+        return {}
+    if refused is None:
+        raise WideCsvError(path, said, by_report)
+    table = {i: p for i, p in by_report.items() if i is None or any(code == "GAI715" for code, _ in p)}
+    if table:
+        raise WideCsvError(path, [line for line in said if any(line.startswith(f"report {i}:") for i in table)], table)
+    return read_lines(db, path, {i for i in by_report if i is not None})
+
+
 def _duckdb_passes(run: Callable[[bool], list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
     """``run(True)`` (plain lines converted by plain casts), and when such a cast overflows (a count of 20 digits) once
     more with ``run(False)`` (every line converted with care)."""
@@ -251,21 +311,72 @@ def _lines_read(found: list[tuple[Any, ...]]) -> int:
 
 
 def _typed_pass(
-    db: Database, path: str | Path, header: Sequence[str], run: Callable[[bool, Sequence[str]], list[tuple[Any, ...]]]
-) -> list[tuple[Any, ...]] | None:
-    """DuckDB: ``run(True, keys)`` with the counts and integers read as numbers by the CSV reader, when every line is
-    shown to hold digits there (:func:`wide_csv_sql.plain_whole_columns`); None when it is not, when a number read
-    so is too long to trust (the query stops), or when the reader's records are not the file's physical lines."""
+    db: Database,
+    path: str | Path,
+    header: Sequence[str],
+    run: Callable[[bool, Sequence[str], Collection[str], Path | None], list[tuple[Any, ...]]],
+    odd_allowed: int = 0,
+) -> tuple[list[tuple[Any, ...]], dict[str, WideLine]] | None:
+    """DuckDB: ``run(True, keys, excluded)`` with the counts and integers read as numbers by the CSV reader, when every
+    line is shown to hold digits there (:func:`wide_csv_sql.plain_whole_columns`), but for up to ``odd_allowed``
+    odd lines: those are read by gaidsl's reader and left out of the query (returned beside its rows). None when
+    that cannot be shown, when a number read so is too long to trust (the query stops), or when the reader's
+    records are not the file's physical lines."""
     import duckdb
 
-    proven = W.plain_whole_columns(db, path, header)
+    proven = W.plain_whole_columns(db, path, header, odd_allowed)
     if proven is None:
         return None
+    read: dict[str, WideLine] = {}
+    if proven.odd:
+        found_read = read_raw_lines(db, header, proven.odd)
+        if found_read is None:
+            return None
+        read = found_read
     try:
-        found = run(True, proven.keys)
+        with tempfile.TemporaryDirectory(prefix="gaidsl-") as folder:
+            again = _write_read(db, header, read, Path(folder) / "read.csv", proven.keys) if read else None
+            found = run(True, proven.keys, read.keys(), again)
     except duckdb.Error:  # 16 digits or more, or a text the line pattern let through: read the careful way
         return None
-    return found if _lines_read(found) == proven.lines else None
+    return (found, read) if _lines_read(found) == proven.lines else None
+
+
+def _write_read(
+    db: Database, header: Sequence[str], read: dict[str, WideLine], path: Path, typed: Collection[str] = ()
+) -> Path:
+    """The lines gaidsl's reader read, written as it read them (the file's header; a refused value unknown, and
+    unknown written blank in the ``typed`` columns, read as numbers: the checks take both as missing), for the
+    query to read beside the file."""
+    typed = set(typed)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for report_id, line in read.items():
+            report = line.read
+            assert isinstance(report, Report)
+            row: list[str] = []
+            for name in header:
+                if name == "report_id":
+                    row.append(report_id)
+                    continue
+                if name == "previous_id":
+                    row.append(line.previous_id or "")
+                    continue
+                if name.startswith("fields."):
+                    value = report.fields.get(name[7:], BLANK)
+                elif name.startswith("texts."):
+                    value = report.texts.get(name[6:], BLANK)
+                else:
+                    value = report.values.get(name, BLANK)
+                if value is BLANK or (value is UNKNOWN and name in typed):
+                    row.append("")
+                elif value is UNKNOWN:
+                    row.append(UNKNOWN_MARKER)
+                else:
+                    row.append(f"{value:f}" if isinstance(value, Decimal) else str(value))
+            writer.writerow(row)
+    return path
 
 
 def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
@@ -273,7 +384,9 @@ def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
     return wide_csv_check(db, path)[1]
 
 
-def wide_csv_check(db: Database, path: str | Path, standing: Standing | None = None) -> tuple[int, list[Failure]]:
+def wide_csv_check(
+    db: Database, path: str | Path, standing: Standing | None = None, refused: Refused | None = None
+) -> tuple[int, list[Failure]]:
     """``(report_id, check, position)`` of every failing check position of the reports in a wide CSV: what
     :func:`load_wide_csv` followed by :meth:`Database.failures` gives, in no particular order. Checks across periods
     read last year's reports from the database's previous-reports table (``previous_id``; see :func:`link_previous`).
@@ -284,12 +397,17 @@ def wide_csv_check(db: Database, path: str | Path, standing: Standing | None = N
     count (:func:`wide_csv_sql.plain_whole_columns`), DuckDB's reader reads the counts as numbers (twice as fast);
     otherwise they are read as text and each odd one judged. A value gaidsl's data-file reader refuses, or the
     reports table cannot hold, is a :class:`WideCsvError`. PostgreSQL loads the file into the (empty) reports
-    table, where it stays, and queries it. ``standing``: filled with what the verdicts need of the reports that lack
-    a required item or are incomplete (the others are absent from it)."""
+    table, where it stays, and queries it; SQLite too, every line read by gaidsl's reader. ``standing``: filled with
+    what the verdicts need of the reports that lack a required item or are incomplete (the others are absent from it).
+
+    ``refused``: a value gaidsl's reader refuses is not a WideCsvError but a failing type result at its cell, put in
+    ``refused`` by report id; the report is checked with that value taken as unknown (its line read by gaidsl's
+    reader and put in the reports table for the query). DuckDB then also reads the counts as numbers when a few
+    lines (up to :data:`ODD_LINES`) do not show digits there: those lines are read by gaidsl's reader alone."""
     if not db.sql.reads_csv:
-        count = load_wide_csv(db, path)
+        count = load_wide_csv(db, path, REPORTS, refused)
         if standing is not None:
-            _standing_of_table(db, standing)
+            standing_of_table(db, standing)
         return count, db.failures()
 
     header = _checked_header(db, path)
@@ -309,27 +427,40 @@ def wide_csv_check(db: Database, path: str | Path, standing: Standing | None = N
         ors += "".join(f", {x}" for x in lacking) + f", {incomplete}"
         any_failure += "".join(f" OR {x} <> 'present'" for x in lacking) + f" OR {incomplete}"
 
-    def run(fast: bool, typed: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+    def run(
+        fast: bool,
+        typed: Sequence[str] = (),
+        excluded: Collection[str] = (),
+        extra: Path | None = None,
+    ) -> list[tuple[Any, ...]]:
         query = (
-            f"{_checked(db, path, header, fast, typed)} SELECT grouping(r.report_id), r.report_id, count(*), "
-            f"min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
+            f"{_checked(db, path, header, fast, typed, excluded, extra)} SELECT grouping(r.report_id), r.report_id, "
+            f"count(*), min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
             f"ON p.report_id = r.previous_id GROUP BY GROUPING SETS ((r.report_id), ()) "
             f"HAVING grouping(r.report_id) = 1 OR count(*) > 1 OR r.report_id IS NULL "
             f"OR min(r.{W.PROBLEMS}) IS NOT NULL OR min(r.{W.ODD}) IS NOT NULL{any_failure}"
         )
         return db.query(query)
 
-    found = _typed_pass(db, path, header, run) or _duckdb_passes(run)
-    count = _lines_read(found)
+    typed = _typed_pass(db, path, header, run, ODD_LINES if refused is not None else 0)
+    found, read = typed if typed is not None else (_duckdb_passes(run), {})
+    count = _lines_read(found)  # the typed pass reads the odd lines as gaidsl's reader read them, beside the file
     rows = [row[1:] for row in found if row[0] == 0]
-    _raise_refusals(db, path, rows)
-    failures: list[Failure] = []
+    settled = _settle(db, path, rows, refused)  # values judged in the query that gaidsl's reader refuses
+    rows = [row for row in rows if row[0] not in settled]
+    if read or settled:
+        assert refused is not None  # without it, _settle raises and odd lines are not read apart
+        refused.update({i: line.cells for i, line in {**read, **settled}.items() if line.cells})
+    failures: list[Failure] = evaluate_read(db, settled, standing)
     for report_id, _, _, _, *masks_found in rows:
         if standing is not None:
             *masks_found, incomplete = masks_found
             statuses: list[Presence] = masks_found[len(words) :]
             masks_found = masks_found[: len(words)]
             absent = absent_from((r for r, _ in required), statuses)
+            line = read.get(report_id)
+            if line is not None and isinstance(line.read, Report):  # an unknown count was read blank
+                absent = absent_items(db.spec, line.read)
             if absent or incomplete:
                 standing[report_id] = (absent, bool(incomplete))
         for word, mask in zip(words, masks_found, strict=True):
@@ -346,30 +477,14 @@ def _open(condition: str, previous: bool) -> str:
     return f"(({condition}) IS NULL{' AND p.report_id IS NOT NULL' if previous else ''})"
 
 
-def _standing_of_table(db: Database, standing: Standing) -> None:
-    """:data:`Standing` of the reports in the reports table, from the validation view and the required items' SQL."""
-    reads_previous = {
-        (c.key, i.position)
-        for c in db.spec.checks
-        for i in c.instances
-        if any(isinstance(n, ir.CellRef | ir.FieldRef | ir.TextRef) and n.previous for n in ir.walk(i.expr))
-    }
-    linked = {r for (r,) in db.query(f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL")}
-    unverifiable = db.query(f"SELECT report_id, check_key, position FROM {db.validation} WHERE status = 'unverifiable'")
-    incomplete = {r for r, c, p in unverifiable if (c, p) not in reads_previous or r in linked}
-    absent = db.absent()
-    for report_id in set(incomplete) | {r for r, a in absent.items() if a}:
-        standing[report_id] = (absent.get(report_id, ()), report_id in incomplete)
-
-
-def link_previous(db: Database, path: str | Path) -> None:
+def link_previous(db: Database, path: str | Path, refused: Refused | None = None) -> None:
     """Make the reports of a wide CSV last year's reports too (the previous-reports table), so that a line's
     ``previous_id`` finds last year's report in the same file; a previous_id no line has is a :class:`WideCsvError`.
-    Nothing is done when the file has no previous_id column."""
+    Nothing is done when the file has no previous_id column. ``refused``: see :func:`load_wide_csv`."""
 
     if "previous_id" not in _checked_header(db, path):
         return
-    load_wide_csv(db, path, PREVIOUS)
+    load_wide_csv(db, path, PREVIOUS, refused)
     dangling = db.query(
         f"SELECT r.report_id, r.previous_id FROM {PREVIOUS} AS r LEFT JOIN {PREVIOUS} AS p "
         f"ON p.report_id = r.previous_id WHERE r.previous_id IS NOT NULL AND p.report_id IS NULL ORDER BY 1"
@@ -379,26 +494,28 @@ def link_previous(db: Database, path: str | Path) -> None:
         raise WideCsvError(path, [f"report {i}: {m}" for i, [(_, m)] in said.items()], dict(said))
 
 
-def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS) -> int:
-    """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL) in bulk; returns the number of reports.
+def load_wide_csv(db: Database, path: str | Path, table: str = REPORTS, refused: Refused | None = None) -> int:
+    """Load a wide CSV file into ``table`` (DuckDB or PostgreSQL in bulk; SQLite line by line through gaidsl's
+    reader); returns the number of reports.
 
     The file is standard CSV (comma-separated, double quotes, a header line; no sniffing). Plain values (digits,
     ISO dates) are converted by the engine; odd ones ("unknown", ``2.0``, ``0.5`` …) are judged by gaidsl's data-file
     reader first (see :mod:`gaidsl.engines.wide_csv_sql`). What it refuses or the table's constraints refuse (a negative
     count, text in a count, a repeated report_id …) is a :class:`WideCsvError` naming the report, key and value, and
-    nothing is loaded.
+    nothing is loaded. ``refused``: a value gaidsl's reader refuses is put there instead, as a failing type result
+    at its cell by report id, and the report loaded as gaidsl's reader reads it (that value unknown).
     """
     header = _checked_header(db, path)
     if not db.sql.loads_wide_csv:
-        raise ValueError("wide CSV loading is for duckdb and postgres")
+        return load_by_reader(db, path, table, refused)
     if db.sql.reads_csv:
-        _load_duckdb(db, path, header, table)
+        _load_duckdb(db, path, header, table, refused)
     else:
-        _load_postgres(db, path, header, table)
+        _load_postgres(db, path, header, table, refused)
     return int(db.query(f"SELECT count(*) FROM {table}")[0][0])
 
 
-def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
+def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: str, refused: Refused | None) -> None:
     """Plain lines straight in (the counts read as numbers by the CSV reader when every line shows digits there); at
     the first odd one (or a refusal) the file is judged, then loaded with care."""
     import duckdb
@@ -407,7 +524,9 @@ def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: s
     [[order]] = db.query("SELECT current_setting('preserve_insertion_order')")
     db.script("SET preserve_insertion_order = false")  # lets the insert run on every thread
 
-    def insert(fast: bool, guard: bool, typed: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+    def insert(
+        fast: bool, guard: bool, typed: Sequence[str] = (), excluded: Collection[str] = ()
+    ) -> list[tuple[Any, ...]]:
         select = _select(db, header, source, W.PLAIN if fast else "FALSE", typed)
         if guard:  # a line with an odd cell (or a long number read as one) stops the insert: the reader judges it
             plain = W.PLAIN
@@ -415,7 +534,8 @@ def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: s
                 plain += f" AND COALESCE(greatest({', '.join(source[k] for k in typed)}) < {_BOUND}, TRUE)"
             select[0] = f"CASE WHEN {plain} THEN {select[0]} ELSE error('gaidsl: a value to judge') END"
         flag = _plain_flag(db, header, typed) if fast else "FALSE"
-        source_sql = f"(SELECT *, {flag} AS {W.PLAIN} FROM {_duckdb_source(path, header, typed)}) AS s0"
+        reader = _duckdb_source(path, header, typed, bool(excluded))
+        source_sql = f"(SELECT *, {flag} AS {W.PLAIN} FROM {reader}{_excluding(excluded)}) AS s0"
         db.script(f"INSERT INTO {table} SELECT {', '.join(select)} FROM {source_sql}")
         return []
 
@@ -424,10 +544,11 @@ def _load_duckdb(db: Database, path: str | Path, header: Sequence[str], table: s
             insert(True, True)
     except (duckdb.ConstraintException, duckdb.ConversionException, duckdb.InvalidInputException) as exc:
         try:
-            _raise_refusals(db, path, _problem_rows(db, path, header))
-        except WideCsvError as refused:
-            raise refused from exc
-        _duckdb_passes(lambda fast: insert(fast, False))
+            read = _settle(db, path, _problem_rows(db, path, header), refused)
+        except WideCsvError as said:
+            raise said from exc
+        _duckdb_passes(lambda fast: insert(fast, False, (), read.keys()))
+        _put_read(db, table, read, refused)
     finally:
         db.script(f"SET preserve_insertion_order = {str(order).lower()}")
 
@@ -461,7 +582,14 @@ def _typed_insert(
     return False
 
 
-def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str) -> None:
+def _put_read(db: Database, table: str, read: dict[str, WideLine], refused: Refused | None) -> None:
+    """Insert the reports read by gaidsl's reader, and say their refused values in ``refused``."""
+    insert_read(db, table, read.values())
+    if refused is not None:
+        refused.update({i: line.cells for i, line in read.items() if line.cells})
+
+
+def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str, refused: Refused | None) -> None:
     """COPY into a staging table (counts and integers typed, which PostgreSQL before 16 parses as strictly as
     gaidsl's reader, to the same values; not amounts, whose NUMERIC takes ``1.5e2``; every column text when that
     fails, or on PostgreSQL 16 and later, which takes ``0x10`` and ``1_000``), judge the odd cells, then insert."""
@@ -482,7 +610,10 @@ def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table:
                     copy.write(chunk)
         except psycopg.errors.DataError:
             continue
-        _raise_refusals(db, path, _postgres_problem_rows(db, header, source, staging, typed))
+        read = _settle(db, path, _postgres_problem_rows(db, header, source, staging, typed), refused)
+        if read:  # their lines are taken as gaidsl's reader reads them
+            listed = ", ".join(literal(i, "postgres") for i in sorted(read))
+            db.script(f"DELETE FROM {staging} WHERE {source['report_id']} IN ({listed})")
         select = ", ".join(_select(db, header, source, None, typed))
         try:
             db.connection.execute(f"INSERT INTO {table} SELECT {select} FROM {staging}".encode())
@@ -492,6 +623,7 @@ def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table:
             raise
         finally:
             db.script(f"DROP TABLE IF EXISTS {staging}")
+        _put_read(db, table, read, refused)
         return
     raise AssertionError("unreachable: the all-text staging table takes any CSV")  # pragma: no cover
 

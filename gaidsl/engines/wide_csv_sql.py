@@ -53,34 +53,52 @@ class PlainWhole(NamedTuple):
 
     keys: tuple[str, ...]
     lines: int
+    odd: tuple[str, ...] = ()
+    """The physical lines (as text) that do not show digits there, when the caller allowed some."""
 
 
-def plain_whole_columns(db: Database, path: str | Path, header: Sequence[str]) -> PlainWhole | None:
+def plain_whole_columns(
+    db: Database, path: str | Path, header: Sequence[str], odd_allowed: int = 0
+) -> PlainWhole | None:
     """DuckDB: proof, from one pass over the file's physical lines, that every count and integer column of a wide CSV
     holds only digits or nothing, so that the CSV reader may read them as BIGINT; None when that cannot be shown (a
     line with an odd cell, a text with a line break in it, a byte the line reader splits on …) or the file has no
     such column. Each line must match one regular expression made from the header: digits for those columns, any
     CSV field that ends on the same line for the others. The CSV reader's records are the physical lines only when
     it reads as many records as this found lines (a record spanning two lines has two non-empty lines); the caller
-    checks that, and that no number read reaches the bound (digits alone say nothing of the length)."""
+    checks that, and that no number read reaches the bound (digits alone say nothing of the length).
+    ``odd_allowed``: up to that many lines may fail the pattern (a count of 16 digits or more does too): they come
+    back as text, for gaidsl's reader, and the proof holds for the others."""
     keys = {csv_key(c) for c in db.columns if kind(c) == "whole"} & set(header)
     if not db.sql.reads_csv or not keys:
         return None
     import duckdb  # imported here: only the wide CSV engine needs it
 
-    pattern = ",".join("[0-9]*" if name in keys else _CSV_FIELD for name in header)
+    fields = {name: _CSV_FIELD for name in header} | {name: "[0-9]{0,15}" for name in keys}
+    if odd_allowed:  # amounts and dates plain too: a line with an odd one is read by gaidsl's reader alone
+        for column in db.columns:
+            if kind(column) in ("amount", "date") and csv_key(column) in fields:
+                fields[csv_key(column)] = f"(?:{_pattern(column, 'duckdb')})?"
+    pattern = ",".join(fields[name] for name in header)
     lines = (
         f"read_csv({literal(str(path), 'duckdb')}, columns = {{'l': 'VARCHAR'}}, delim = '\x01', "
         "quote = '', escape = '', header = true, auto_detect = false)"
     )
-    query = (
-        f"SELECT count(l), count(l) FILTER (WHERE NOT regexp_full_match(l, {literal(pattern, 'duckdb')})) FROM {lines}"
-    )
+    bad = f"NOT regexp_full_match(l, {literal(pattern, 'duckdb')})"
+    # and the odd lines themselves when some are allowed, up to one more than that (memory stays bounded)
+    some = f", min_by(l, 0, {odd_allowed + 1}) FILTER (WHERE {bad})" if odd_allowed else ""
+    query = f"SELECT count(l), count(l) FILTER (WHERE {bad}){some} FROM {lines}"
     try:
-        [(count, odd)] = db.query(query)
+        found = db.query(query)[0]
     except duckdb.Error:  # a line the line reader cannot take (a \x01 in a text): the file is read the careful way
         return None
-    return PlainWhole(tuple(name for name in header if name in keys), count) if odd == 0 else None
+    count, odd = found[0], found[1]
+    keys_found = tuple(name for name in header if name in keys)
+    if odd == 0:
+        return PlainWhole(keys_found, count)
+    if odd > odd_allowed:
+        return None
+    return PlainWhole(keys_found, count, tuple(found[2]))
 
 
 def csv_key(column: Column) -> str:

@@ -1,0 +1,145 @@
+"""The lines of a wide CSV that the SQL engines leave to gaidsl's own reader: the few lines with a value the engine's
+conversion cannot be trusted with (an odd cell, a value gaidsl refuses), read by
+:func:`gaidsl.checking.wide_csv.read_wide_rows` and put into the engine's table as gaidsl reads them, a refused
+value as unknown (so the checks reading it are unverifiable and every other check runs, in SQL). SQLite, which reads
+no CSV itself, takes every line so. Used by :mod:`gaidsl.engines.wide_csv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from gaidsl.checking.report import Report
+from gaidsl.checking.required import Absent, Presence, absent_from
+from gaidsl.checking.results import CellResult
+from gaidsl.checking.wide_csv import Problem, WideCsvError, WideLine, read_wide_rows, row_reader
+from gaidsl.engines.database import REPORTS, Database, report_row
+from gaidsl.language import ir
+from gaidsl.targets.sql.dialects import literal
+from gaidsl.targets.sql.required import presence_sql
+
+Failure = tuple[str, str, str | None]
+Refused = dict[str, tuple[CellResult, ...]]
+"""By report id: the values of a report that gaidsl's reader refuses, each a failing type result at its cell."""
+Standing = dict[str, tuple[tuple[Absent, ...], bool]]
+_CHUNK = 5000
+
+
+def read_lines(db: Database, path: str | Path, ids: Collection[str]) -> dict[str, WideLine]:
+    """The lines of these report ids, read by gaidsl's reader; a line with a problem of the table (no report_id, a
+    wrong width) is a :class:`WideCsvError`."""
+    found = {row.report_id: row for row in read_wide_rows(db.spec, path, only=set(ids))} if ids else {}
+    refuse(path, found.values())
+    return found
+
+
+def read_raw_lines(db: Database, header: Sequence[str], texts: Iterable[str]) -> dict[str, WideLine] | None:
+    """Physical lines of a wide CSV (each a whole record) read by gaidsl's reader, by report id; None when one is
+    not a whole record of the header's width, has no report_id, or repeats one (the caller reads the file the
+    careful way then)."""
+    read_row = row_reader(db.spec, header)
+    found: dict[str, WideLine] = {}
+    for text in texts:
+        rows = list(csv.reader([text]))
+        if len(rows) != 1 or len(rows[0]) != len(header):
+            return None
+        problems, cells, report_id, report, previous_id = read_row(rows[0], 0)
+        if problems or not report_id or report_id in found:
+            return None
+        found[report_id] = WideLine(0, report_id, report, previous_id, tuple(cells))
+    return found
+
+
+def refuse(path: str | Path, lines: Iterable[WideLine], strict: bool = False) -> None:
+    """A :class:`WideCsvError` for the lines with a problem of the table (or, ``strict``, a refused value too)."""
+    said: dict[str | None, list[Problem]] = {}
+    for row in lines:
+        problems = row.read if not isinstance(row.read, Report) else []
+        problems = problems + ([(c.code, c.message.en) for c in row.cells] if strict else [])
+        if problems:
+            said[row.report_id or None] = problems
+    if said:
+        shown = [f"report {i}: {'; '.join(m for _, m in p)}" for i, p in said.items()]
+        raise WideCsvError(path, shown, said, {row.report_id: row.line for row in lines if row.line})
+
+
+def insert_read(db: Database, table: str, lines: Iterable[WideLine]) -> None:
+    """Insert reports read by gaidsl's reader into ``table`` (a refused value is unknown there), in chunks."""
+    rows = (
+        report_row(db.columns, db.dialect, row.report_id, row.read, row.previous_id)
+        for row in lines
+        if isinstance(row.read, Report)
+    )
+    while chunk := list(itertools.islice(rows, _CHUNK)):
+        db.insert(table, chunk)
+
+
+def evaluate_read(db: Database, lines: dict[str, WideLine], standing: Standing | None) -> list[Failure]:
+    """The failing check positions of reports read by gaidsl's reader, found by the engine's SQL over its reports
+    table (where they are put for the query, and taken out again); ``standing`` filled for them."""
+    if not lines:
+        return []
+    insert_read(db, REPORTS, lines.values())
+    where = f"report_id IN ({', '.join(literal(i, db.dialect) for i in lines)})"
+    try:
+        if standing is None:
+            found = db.query(
+                f"SELECT report_id, check_key, position, status FROM {db.validation} WHERE status = 'fail' AND {where}"
+            )
+        else:
+            found = standing_of_table(db, standing, where)
+    finally:
+        db.script(f"DELETE FROM {REPORTS} WHERE {where}")
+    return [(r[0], r[1], r[2]) for r in found if r[3] == "fail"]
+
+
+def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> list[tuple[Any, ...]]:
+    """:data:`Standing` of the reports in the reports table (those ``where`` says), from the validation view (one
+    query: its failing and unverifiable rows are returned) and the required items' SQL."""
+    reads_previous = {
+        (c.key, i.position)
+        for c in db.spec.checks
+        for i in c.instances
+        if any(isinstance(n, ir.CellRef | ir.FieldRef | ir.TextRef) and n.previous for n in ir.walk(i.expr))
+    }
+    linked = {r for (r,) in db.query(f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL AND {where}")}
+    found = db.query(
+        f"SELECT report_id, check_key, position, status FROM {db.validation} "
+        f"WHERE status IN ('fail', 'unverifiable') AND {where}"
+    )
+    unverifiable = [row for row in found if row[3] == "unverifiable"]
+    incomplete = {r for r, c, p, _ in unverifiable if (c, p) not in reads_previous or r in linked}
+    required = presence_sql(db.spec, db.dialect)
+    select = "".join(f", {sql}" for _, sql in required)
+    absent: dict[str, tuple[Absent, ...]] = {}
+    for report_id, *statuses in db.query(f"SELECT r.report_id{select} FROM {REPORTS} AS r WHERE {where}"):
+        said: list[Presence] = list(statuses)
+        absent[report_id] = absent_from((r for r, _ in required), said)
+    for report_id in set(incomplete) | {r for r, a in absent.items() if a}:
+        standing[report_id] = (absent.get(report_id, ()), report_id in incomplete)
+    return found
+
+
+def load_by_reader(db: Database, path: str | Path, table: str, refused: Refused | None) -> int:
+    """SQLite (no CSV reader of its own): every line read by gaidsl's reader into ``table``; a refused value is a
+    :class:`WideCsvError` unless ``refused`` takes it. Returns the number of reports."""
+    count = 0
+
+    def lines() -> Iterable[WideLine]:
+        nonlocal count
+        for row in read_wide_rows(db.spec, path):
+            refuse(path, [row], strict=refused is None)
+            if row.cells and refused is not None:
+                refused[row.report_id] = row.cells
+            count += 1
+            yield row
+
+    insert_read(db, table, lines())
+    return count
+
+
+__all__ = ["Refused", "evaluate_read", "insert_read", "load_by_reader", "read_lines", "read_raw_lines"]
