@@ -12,7 +12,6 @@ CPU time of the worker process, so that a busy machine does not make a case look
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 import random
@@ -27,10 +26,10 @@ from types import ModuleType
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.cli.main import main as gaidsl_main
+from gaidsl.engines.database import python_module
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_file
 from gaidsl.sampling.samples import valid_reports
-from gaidsl.targets.registry import available
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -208,18 +207,6 @@ class Timing:
     wall: float
 
 
-def validator_module(spec: ir.Spec, folder: Path) -> ModuleType:
-    """The generated Python validator of ``spec``, written to ``folder`` and imported."""
-    [(name, text)] = available()["python"].emit(spec).items()
-    path = folder / name
-    path.write_text(str(text), encoding="utf-8")
-    module_spec = importlib.util.spec_from_file_location(f"fuzz_validator_{spec.id}_{spec.version}", path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module
-
-
 def _reference(case: DataCase, spec: ir.Spec) -> None:
     loaded = parse_report(case.text, spec, case.kind, f"case.{case.kind}")
     if loaded.report is not None:
@@ -258,7 +245,7 @@ class Runner:
     @classmethod
     def make(cls, specs: dict[str, ir.Spec]) -> Runner:
         folder = Path(tempfile.mkdtemp(prefix="gaidsl-fuzz-data-"))
-        return cls(specs, {name: validator_module(spec, folder) for name, spec in specs.items()}, folder)
+        return cls(specs, {name: python_module(spec) for name, spec in specs.items()}, folder)
 
     def run(self, case: DataCase, through_cli: bool = False) -> tuple[Timing, str]:
         """Read and evaluate one case: its cost and the traceback of any exception that escaped."""

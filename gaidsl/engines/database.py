@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import importlib.util
 import json
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -350,9 +352,6 @@ def evaluate_all(
 
 def python_module(spec: ir.Spec) -> ModuleType:
     """The generated Python validator of ``spec`` (targets/python), imported from a temporary folder."""
-    import importlib.util
-    import tempfile
-
     [(name, text)] = python_target.emit(spec).items()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
