@@ -766,6 +766,8 @@ def run_side(worker: Callable[[tuple[int, int, int]], Summary], n: int, seed: in
         total.merge(part)
         done += part.count
         print(f"  … {part.side} {done}/{n}", file=sys.stderr, flush=True)
+        if done % 10_000 < part.count:  # a table so far, every 10,000 inputs: a long run stopped early still tells
+            print("\n".join(summary_table([total])), file=sys.stderr, flush=True)
     if jobs > 1:
         pool.close()
         pool.join()
