@@ -57,6 +57,13 @@ LARGE: dict[str, Callable[[], str]] = {
     "data: 10,000 unknown keys, a line each": lambda: (
         DATA_HEAD + '"values": {\n' + ",\n".join(f' "requests.x{i}": 1' for i in range(10_000)) + "\n}}"
     ),
+    "data: 10,000 unknown keys, YAML block": lambda: (
+        "format: gov_info_disclosure\nversion: '2021'\nvalues:\n"
+        + "".join(f"  requests.x{i}: 1\n" for i in range(10_000))
+    ),
+    "data: 10,000 unknown keys, YAML flow (JSON as YAML)": lambda: (
+        DATA_HEAD + '"values": {\n' + ",\n".join(f' "requests.x{i}": 1' for i in range(10_000)) + "\n}}"
+    ),
     "data: 1,000 unknown keys": lambda: (
         DATA_HEAD + '"values": {' + ", ".join(f'"requests.received.k{i}": 1' for i in range(1000)) + "}}"
     ),
@@ -127,13 +134,13 @@ def rows(folder: Path) -> list[Row]:
                 found.append(_row(f"data: {case.name}", f"{target} validator", [*command, str(case)]))
     for name, make in LARGE.items():
         side = name.split(":")[0]
-        path = folder / ("large.gai" if side == "spec" else "large.json")
+        path = folder / ("large.gai" if side == "spec" else "large.yaml" if "YAML" in name else "large.json")
         path.write_text(make(), encoding="utf-8")
         if side == "spec":
             found.append(_row(name, "gaidsl check", [*gaidsl, "check", str(path)]))
             continue
         found.append(_row(name, "gaidsl validate", [*gaidsl, "validate", str(SPEC_2021), str(path)]))
-        for target, command in programs.items():
+        for target, command in programs.items() if path.suffix == ".json" else ():
             found.append(_row(name, f"{target} validator", [*command, str(path)]))
     return found
 

@@ -3,7 +3,8 @@
 Python's ``json`` gives no positions and reads numbers as floats; this small reader keeps the character offsets
 of every key and value (for ``file:line:col`` in diagnostics), reads numbers as their exact text, flags duplicate
 keys instead of dropping them, and reads ``NaN``/``Infinity`` as non-finite values rather than syntax errors so
-the data checker can say what is wrong with them. YAML goes through PyYAML's composer, which keeps marks too.
+the data checker can say what is wrong with them. YAML goes through PyYAML's event stream (libyaml's, in C,
+where PyYAML has it), composed here into the same nodes with their marks.
 
 Both readers are bounded (the work and memory they take grow with the text, never faster): nesting deeper than
 :data:`MAX_NESTING` is a syntax error, and YAML's aliases and anchors (``&a``/``*a``, which let a few hundred bytes
@@ -196,13 +197,13 @@ def _too_deep() -> tuple[str, str]:
     )
 
 
-class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
-    """PyYAML's safe loader composing a bounded tree: no alias, no anchor, no tag but the standard ones, at most
-    MAX_NESTING levels. Refusals are :class:`SyntaxProblem` at the offending node."""
+class _PythonEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[misc]
+    """PyYAML's pure-Python event stream, for an installation without libyaml (see :func:`_events`)."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.depth = 0
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
 
     def fetch_flow_collection_start(self, token_class: object) -> None:
         """The scanner's own nesting of ``[`` and ``{``, stopped early: before handing on a ``[`` it reads ahead over
@@ -212,9 +213,54 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
             raise SyntaxProblem(self.get_mark().index, Text(*_too_deep()))
         super().fetch_flow_collection_start(token_class)
 
-    def compose_node(self, parent: object, index: object) -> object:
-        event = self.peek_event()
+
+try:  # libyaml's scanner and parser, in C (PyYAML's wheels carry it)
+    from yaml.cyaml import CParser as _CParser  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+
+def yaml_events(text: str, prefer_c: bool = True) -> Any:
+    """The YAML event stream of ``text``: from libyaml when PyYAML has it (about five times faster than PyYAML's
+    Python scanner, which made a 220 KB file with 5,000 keys cost a second), else from PyYAML's Python parser. Both
+    give marks as character offsets and the same events (``tests/test_hostile_data.py`` compares them)."""
+    return _CParser(text) if _CParser is not None and prefer_c else _PythonEvents(text)
+
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@attrs.define
+class _Open:
+    """A mapping or sequence being composed: its start, its members so far, and a key waiting for its value."""
+
+    kind: str
+    start: int
+    members: list[Any] = attrs.Factory(list)
+    key: tuple[str, int, int] | None = None
+
+
+def _compose(events: Any) -> Node | None:
+    """One document's tree from the event stream, without recursion: anchors, aliases and tags other than the
+    standard ones refused where they stand, nesting bounded by :data:`MAX_NESTING`, a second document refused."""
+    stack: list[_Open] = []
+    root: Node | None = None
+    documents = 0
+    while True:
+        event = events.get_event()
         offset = event.start_mark.index
+        if isinstance(event, yaml.StreamEndEvent):
+            return root
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                why = Text(
+                    "一个文件只能有一份 YAML 文档（多了「---」）", "a file holds one YAML document (an extra '---')"
+                )
+                raise SyntaxProblem(offset, why)
+            continue
+        if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+            continue
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             why = Text(
                 "不接受 YAML 锚点和别名（&名称、*名称）：请把值直接写出",
@@ -224,35 +270,65 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and tag not in _STANDARD_TAGS:
             shown = str(tag).replace(_YAML_TAG, "!!")
-            why = Text(f"不接受 YAML 标签「{shown}」", f"the YAML tag '{shown}' is not accepted")
-            raise SyntaxProblem(offset, why)
-        self.depth += 1
-        if self.depth > MAX_NESTING:
-            raise SyntaxProblem(offset, Text(*_too_deep()))
-        node = super().compose_node(parent, index)
-        self.depth -= 1
-        return node
+            raise SyntaxProblem(offset, Text(f"不接受 YAML 标签「{shown}」", f"the YAML tag '{shown}' is not accepted"))
+        node: Node
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_NESTING:
+                raise SyntaxProblem(offset, Text(*_too_deep()))
+            stack.append(_Open("object" if isinstance(event, yaml.MappingStartEvent) else "array", offset))
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = stack.pop()
+            end = event.end_mark.index
+            if done.kind == "object":
+                node = Node("object", None, done.start, end, items=tuple(done.members))
+            else:
+                node = Node("array", tuple(done.members), done.start, end)
+        else:
+            assert isinstance(event, yaml.ScalarEvent)
+            node = _scalar(event)
+        if not stack:
+            root = node
+        elif stack[-1].kind == "array":
+            stack[-1].members.append(node)
+        elif stack[-1].key is None:
+            stack[-1].key = (node.raw if node.kind != "object" and node.kind != "array" else "?", node.start, node.end)
+        else:
+            key, key_start, key_end = stack[-1].key
+            stack[-1].members.append((key, key_start, key_end, node))
+            stack[-1].key = None
 
 
-def parse_yaml(text: str) -> Node:
+def _scalar(event: Any) -> Node:
+    """A scalar as a node: its type from its tag, or for a plain scalar from YAML 1.1's implicit rules (PyYAML's
+    resolver, as ``yaml.safe_load`` reads it)."""
+    raw = str(event.value)
+    start, end = event.start_mark.index, event.end_mark.index
+    plain = event.style is None or event.style == ""
+    tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, raw, event.implicit)
+    kind = tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else "str"
+    if kind == "null":
+        return Node("null", None, start, end, raw=raw, yaml_plain=plain)
+    if kind == "bool":
+        return Node("bool", raw.lower() in ("true", "yes", "on", "y"), start, end, raw=raw, yaml_plain=plain)
+    if kind in ("int", "float"):
+        if raw.lower().lstrip("+-") in (".nan", ".inf"):
+            return Node("nonfinite", None, start, end, raw=raw, yaml_plain=plain)
+        return Node("number", raw, start, end, raw=raw, yaml_plain=plain)
+    return Node("string", raw, start, end, raw=raw, yaml_plain=plain)
+
+
+def parse_yaml(text: str, prefer_c: bool = True) -> Node:
+    """The tree of a YAML text (events from :func:`yaml_events`); an empty document is ``null``."""
     try:
-        loader = _BoundedLoader(text)  # PyYAML's reader refuses control characters here, before any parsing
-    except yaml.reader.ReaderError as exc:
-        raise SyntaxProblem(exc.position, _unprintable(exc)) from exc
-    try:
-        root = loader.get_single_node()
+        return _compose(yaml_events(text, prefer_c)) or Node("null", None, 0, 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise SyntaxProblem(mark.index if mark else 0, _yaml_reason(exc.problem, exc.context, mark)) from exc
-    except yaml.reader.ReaderError as exc:
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (libyaml and PyYAML both say so)
         raise SyntaxProblem(exc.position, _unprintable(exc)) from exc
     except yaml.YAMLError as exc:
         raise SyntaxProblem(0, Text("无法解析", str(exc))) from exc
-    finally:
-        loader.dispose()
-    if root is None:
-        return Node("null", None, 0, 0)
-    return _yaml_node(root)
 
 
 def _unprintable(exc: yaml.reader.ReaderError) -> Text:
@@ -267,8 +343,12 @@ _YAML_PROBLEMS = (
     ("could not find expected ':'", "缺少冒号「:」"),
     ("cannot start any token", "此处的字符不能开始任何内容（YAML 不允许用制表符缩进）"),
     ("expected <block end>", "缩进不一致"),
+    ("did not find expected key", "缩进不一致"),
+    ("did not find expected '-' indicator", "缩进不一致"),
     ("expected a comment or a line break", "多余的内容（应为注释或换行）"),
+    ("expected comment or line break", "多余的内容（应为注释或换行）"),
     ("unexpected end of stream", "文件意外结束（引号或括号未闭合？）"),
+    ("exceeded maximum nesting depth", "嵌套过深（报表数据只有三层）"),
     ("found duplicate anchor", "重复的锚点"),
     ("found undefined alias", "未定义的别名"),
     ("expected ',' or ']'", "应为逗号「,」或「]」"),
@@ -285,29 +365,3 @@ def _yaml_reason(problem: str | None, context: str | None, mark: Any) -> Text:
         english = f"{english} ({context})"
     zh = next((z for e, z in _YAML_PROBLEMS if problem and e in problem), "无法解析")
     return Text(f"第 {line} 行第 {column} 列：{zh}", f"line {line}, column {column}: {english}")
-
-
-def _yaml_node(node: object) -> Node:
-    assert isinstance(node, yaml.Node)
-    start, end = node.start_mark.index, node.end_mark.index
-    if isinstance(node, yaml.MappingNode):
-        items = []
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-            items.append((str(key), key_node.start_mark.index, key_node.end_mark.index, _yaml_node(value_node)))
-        return Node("object", None, start, end, items=tuple(items))
-    if isinstance(node, yaml.SequenceNode):
-        return Node("array", tuple(_yaml_node(n) for n in node.value), start, end)
-    assert isinstance(node, yaml.ScalarNode)
-    raw = str(node.value)
-    tag = node.tag[len(_YAML_TAG) :] if node.tag.startswith(_YAML_TAG) else "str"
-    plain = node.style is None
-    if tag == "null":
-        return Node("null", None, start, end, raw=raw, yaml_plain=plain)
-    if tag == "bool":
-        return Node("bool", raw.lower() in ("true", "yes", "on", "y"), start, end, raw=raw, yaml_plain=plain)
-    if tag in ("int", "float"):
-        if raw.lower().lstrip("+-") in (".nan", ".inf"):
-            return Node("nonfinite", None, start, end, raw=raw, yaml_plain=plain)
-        return Node("number", raw, start, end, raw=raw, yaml_plain=plain)
-    return Node("string", raw, start, end, raw=raw, yaml_plain=plain)

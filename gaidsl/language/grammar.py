@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import os
+from pathlib import Path
 
 import lark
 import lark.lexer
@@ -28,6 +30,23 @@ def _on_comment(token: lark.Token) -> lark.Token:
     return token
 
 
+def _cache_file() -> str | bool:
+    """Where Lark keeps the built LALR tables between runs: the user's own cache folder, never the shared temporary
+    folder (the file is a pickle, and loading one planted by someone else would run their code). Building the tables
+    costs about 0.4 s of CPU, as much as the rest of a small ``gaidsl check``; Lark checks the grammar's hash stored
+    in the file and rebuilds on any mismatch or damage. ``GAIDSL_NO_CACHE=1``, or a folder that cannot be made, turns
+    the cache off."""
+    if os.environ.get("GAIDSL_NO_CACHE"):
+        return False
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "gaidsl"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return str(folder / f"grammar-lark-{lark.__version__}.cache")
+
+
 @functools.cache
 def lark_parser() -> lark.Lark:
     return lark.Lark(
@@ -35,7 +54,7 @@ def lark_parser() -> lark.Lark:
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=False,
+        cache=_cache_file(),
         lexer_callbacks={"COMMENT": _on_comment},
     )
 
