@@ -176,8 +176,42 @@ class Encoder:
                 if self.text_atoms and isinstance(ref, ir.TextRef):
                     return self.atom(ref, "length")
                 return z3.Length(self.text(ref))
+            case ir.Arith():
+                return self.arith(expr)
             case _:
                 ir.not_a_number(expr)
+
+    # ---- arithmetic between cells (docs/arithmetic.md): non-linear; the solver's timeout bounds the search, and an
+    # undecided answer is reported as such. A quotient by zero is left free (z3's x/0), as the evaluator leaves the
+    # check unverifiable: no valid report is ruled out by it.
+    def arith(self, expr: ir.Arith) -> Z3:
+        args = [_real(self.num(arg)) for arg in expr.args]
+        match expr.op:
+            case "*":
+                return args[0] * args[1]
+            case "/":
+                return args[0] / args[1]
+            case "abs":
+                return z3.If(args[0] >= 0, args[0], -args[0])
+            case "min" | "max":
+                found = args[0]
+                for arg in args[1:]:
+                    found = z3.If(arg < found if expr.op == "min" else arg > found, arg, found)
+                return found
+            case "round":
+                scale = z3.RealVal(10**expr.places)
+                scaled = args[0] * scale
+                half = z3.RealVal(Fraction(1, 2))
+                if expr.rounding == "half_up":  # half away from zero
+                    whole = z3.If(scaled >= 0, z3.ToInt(scaled + half), -z3.ToInt(-scaled + half))
+                else:
+                    floor = z3.ToInt(scaled)
+                    rest = scaled - z3.ToReal(floor)
+                    tie = z3.If(floor % 2 == 0, floor, floor + 1)
+                    whole = z3.If(rest > half, floor + 1, z3.If(rest < half, floor, tie))
+                return z3.ToReal(whole) / scale
+            case _:
+                assert_never(expr.op)
 
     def text(self, expr: ir.Expr) -> Z3:
         match expr:
@@ -203,8 +237,8 @@ class Encoder:
                 if cell_type is not None and cell_type.kind == "amount":
                     return Fraction(1, 2 * 10 ** self.decimals(key))
                 return Fraction(0)
-            case ir.Const() | ir.Length():
-                return Fraction(0)
+            case ir.Const() | ir.Length() | ir.Arith():
+                return Fraction(0)  # as the evaluator: arithmetic between cells reads its operands exactly
             case _:
                 ir.not_a_number(expr)
 
@@ -275,8 +309,23 @@ class Encoder:
                 return z3.Sum([self.num_direction(t) if s > 0 else -self.num_direction(t) for s, t in terms])
             case ir.Scale(factor=factor, arg=arg):
                 return z3_number(factor) * self.num_direction(arg)
+            case ir.Arith():  # constant along the ray: ``ray`` holds the cells it reads still (``_still``)
+                return z3.IntVal(0)
             case _:
                 ir.not_a_number(expr)
+
+    def _still(self, *exprs: ir.Expr) -> list[Z3]:
+        """The direction is zero along every cell read by arithmetic between cells in ``exprs``, so that such terms
+        keep their value along the ray (the ray stays linear, and sound)."""
+        keys = {
+            self.key_of(node)
+            for expr in exprs
+            for top in ir.walk(expr)
+            if isinstance(top, ir.Arith)
+            for node in ir.walk(top)
+            if isinstance(node, ir.CellRef | ir.FieldRef)
+        }
+        return [self.direction(key) == 0 for key in sorted(keys, key=var_ref)]
 
     def ray(self, expr: ir.Expr, tolerance: Decimal | None, positive: bool = True) -> Z3:
         """A condition on a point x and a direction d implying ``expr`` (or its negation) at x + t·d for all t ≥ 0."""
@@ -285,14 +334,15 @@ class Encoder:
                 if ir.is_text(self.spec, left) or ir.is_text(self.spec, right):
                     return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
                 op = expr.op if positive else _NEGATED[expr.op]
-                at_x = self.cond(ir.Compare(op, left, right), tolerance)
+                at_x = z3.And(self.cond(ir.Compare(op, left, right), tolerance), *self._still(left, right))
                 along = self.num_direction(left) - self.num_direction(right)
                 if op == "==":
                     return z3.And(at_x, along == 0)
                 if op == "!=":
                     above = self.cond(ir.Compare(">", left, right), tolerance)
                     below = self.cond(ir.Compare("<", left, right), tolerance)
-                    return z3.Or(z3.And(above, along >= 0), z3.And(below, along <= 0))
+                    still = self._still(left, right)
+                    return z3.And(z3.Or(z3.And(above, along >= 0), z3.And(below, along <= 0)), *still)
                 return z3.And(at_x, along <= 0 if op in ("<", "<=") else along >= 0)
             case ir.And(args=args) | ir.Or(args=args):
                 parts = [self.ray(a, tolerance, positive) for a in args]
@@ -305,6 +355,11 @@ class Encoder:
                 return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
             case _:
                 ir.not_a_condition(expr)
+
+
+def _real(term: Z3) -> Z3:
+    """An integer term as a real one (z3's ``/`` of integers would divide integrally)."""
+    return z3.ToReal(term) if z3.is_int(term) else term
 
 
 def _atom_axioms(

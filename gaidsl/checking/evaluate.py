@@ -39,6 +39,8 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable
 from decimal import Decimal
+from fractions import Fraction
+from typing import TypeVar
 
 import attrs
 
@@ -47,9 +49,10 @@ from gaidsl.checking.open_members import absent_last_year, close, new_this_year
 from gaidsl.checking.report import BLANK, FieldValue, Missing, Report, Value
 from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
-from gaidsl.language import ir
+from gaidsl.language import arithmetic, ir
 
 PRECISION = 100
+Exact = TypeVar("Exact", Decimal, Fraction)  # a difference and its tolerance: both Decimals, or both Fractions
 
 
 # ---------------------------------------------------------------------------------------------------- public API
@@ -156,6 +159,7 @@ class Env:
         self.previous = previous
         self.tolerance = tolerance
         self.comparisons: list[Comparison] = []
+        self.divided_by_zero = False  # a quotient by zero made a value unknown (said in the finding)
 
     # ---- reading values
     def _source(self, previous: bool) -> Report | None:
@@ -181,7 +185,9 @@ class Env:
         return value if isinstance(value, str) else None
 
     # ---- numbers
-    def number(self, expr: ir.Expr) -> Decimal | None:
+    def number(self, expr: ir.Expr) -> Decimal | Fraction | None:
+        """The exact value: a Decimal, or a Fraction once arithmetic between cells is involved (docs/arithmetic.md);
+        None when unknown."""
         match expr:
             case ir.Const(value=value):
                 return value
@@ -195,10 +201,27 @@ class Env:
                 parts = [self.number(term) for _, term in terms]
                 if any(p is None for p in parts):
                     return None
-                return sum((sign * p for (sign, _), p in zip(terms, parts, strict=True) if p is not None), Decimal(0))
+                if any(isinstance(p, Fraction) for p in parts):
+                    return sum(
+                        (sign * Fraction(p) for (sign, _), p in zip(terms, parts, strict=True) if p is not None),
+                        Fraction(0),
+                    )
+                return sum(
+                    (sign * p for (sign, _), p in zip(terms, parts, strict=True) if isinstance(p, Decimal)), Decimal(0)
+                )
             case ir.Scale(factor=factor, arg=arg):
                 inner = self.number(arg)
+                if isinstance(inner, Fraction):
+                    return Fraction(factor) * inner
                 return None if inner is None else factor * inner
+            case ir.Arith(op=op, args=args, places=places, rounding=rounding):
+                values = [self.number(arg) for arg in args]
+                if any(v is None for v in values):
+                    return None
+                result = arithmetic.apply(op, [Fraction(v) for v in values if v is not None], places, rounding)
+                if result is None:
+                    self.divided_by_zero = True
+                return result
             case ir.Length(arg=ref):
                 content = self.text_content(ref)
                 return None if content is None else Decimal(len(content))
@@ -218,8 +241,8 @@ class Env:
             case ir.FieldRef(field=key) if self.spec.fields[key].type.kind == "amount":
                 field = self.field(expr)
                 return half_unit(field) if isinstance(field, Decimal) else Decimal(0)
-            case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Length():
-                return Decimal(0)
+            case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Length() | ir.Arith():
+                return Decimal(0)  # the operands of arithmetic between cells are taken exactly as reported
             case _:
                 ir.not_a_number(expr)
 
@@ -279,8 +302,14 @@ class Env:
         left, right = self.number(expr.left), self.number(expr.right)
         tolerance = self.tolerance if self.tolerance is not None else self.slack(expr.left) + self.slack(expr.right)
         if left is None or right is None:
-            self.comparisons.append(Comparison(expr.op, left, right, None, tolerance, None))
+            self.comparisons.append(Comparison(expr.op, _shown(left), _shown(right), None, tolerance, None))
             return None
+        if isinstance(left, Fraction) or isinstance(right, Fraction):
+            exact = Fraction(left) - Fraction(right)
+            outcome = compare_numbers(expr.op, exact, Fraction(tolerance))
+            shown = (_shown(left), _shown(right), _shown(exact))
+            self.comparisons.append(Comparison(expr.op, *shown, tolerance, outcome))
+            return outcome
         difference = left - right
         outcome = compare_numbers(expr.op, difference, tolerance)
         self.comparisons.append(Comparison(expr.op, left, right, difference, tolerance, outcome))
@@ -305,7 +334,12 @@ class Env:
                 yield item
 
 
-def compare_numbers(op: str, difference: Decimal, tolerance: Decimal) -> bool:
+def _shown(value: Decimal | Fraction | None) -> Decimal | None:
+    """A value as a finding shows it: a computed (rational) value by :func:`arithmetic.shown`."""
+    return arithmetic.shown(value) if isinstance(value, Fraction) else value
+
+
+def compare_numbers(op: str, difference: Exact, tolerance: Exact) -> bool:
     """The tolerance rule: values within ``tolerance`` of each other count as equal."""
     if op == "==":
         return abs(difference) <= tolerance

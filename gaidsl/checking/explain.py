@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from fractions import Fraction
 from typing import Protocol, assert_never
 
 from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Value
 from gaidsl.checking.results import NO_PREVIOUS, Comparison, Involved, Status
-from gaidsl.language import ir
+from gaidsl.language import arithmetic, ir
 from gaidsl.language.diagnostics import Text
 
 
@@ -24,9 +25,12 @@ class Values(Protocol):
 
     def field(self, ref: ir.FieldRef) -> FieldValue | None: ...
 
-    def number(self, expr: ir.Expr) -> Decimal | None: ...
+    def number(self, expr: ir.Expr) -> Decimal | Fraction | None: ...
 
     def string(self, expr: ir.Expr) -> str | None: ...
+
+    @property
+    def divided_by_zero(self) -> bool: ...
 
 
 LISTED = 6  # names listed in an "unverifiable" message before "and N more"
@@ -86,6 +90,8 @@ def _num(value: object) -> Text:
         return Text("空", "blank")
     if value is UNKNOWN:
         return Text("未知", "unknown")
+    if isinstance(value, Fraction):
+        value = arithmetic.shown(value)
     if isinstance(value, Decimal):
         return Text(f"{value:f}", f"{value:f}")
     return Text(f"「{value}」", f"'{value}'")
@@ -133,6 +139,10 @@ def _terms(
         case ir.Length(arg=ref_node):
             block = _ref_of(spec, check, instance, ref_node)
             return [(1, Text(f"length({block.zh})", f"length({block.en})"), _num(env.number(expr)))], False
+        case ir.Arith():
+            computed = env.number(expr)
+            seen = _num(computed) if computed is not None else Text("未知", "unknown")
+            return [(1, _arith_name(spec, check, instance, expr), seen)], False
         case ir.Const(value=value):
             text = f"{value:f}"
             return [(1, Text(text, text), Text(text, text))], True
@@ -141,6 +151,53 @@ def _terms(
             return [(1, Text(text, text), Text(text, text))], True
         case _:  # a side of a comparison is never a condition
             ir.not_a_number(expr)
+
+
+def _arith_name(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, expr: ir.Expr) -> Text:
+    """How a term of arithmetic between cells is named in a finding: ``甲 ÷ 乙``, ``round(甲 ÷ 乙 × 100, 2)``."""
+    match expr:
+        case ir.Arith(op="*" | "/", args=(left, right)):
+            symbol = "×" if expr.op == "*" else "÷"
+            a, b = _arith_name(spec, check, instance, left), _arith_name(spec, check, instance, right)
+            return Text(f"{a.zh} {symbol} {b.zh}", f"{a.en} {symbol} {b.en}")
+        case ir.Arith(op=op, args=args, places=places, rounding=rounding):
+            names = [_arith_name(spec, check, instance, arg) for arg in args]
+            extra = [] if op != "round" else [str(places)] + ([] if rounding == "half_up" else [rounding])
+            zh, en = ", ".join([n.zh for n in names] + extra), ", ".join([n.en for n in names] + extra)
+            return Text(f"{op}({zh})", f"{op}({en})")
+        case ir.CellRef() | ir.FieldRef():
+            return _ref_of(spec, check, instance, expr)
+        case ir.Const(value=value):
+            return Text(f"{value:f}", f"{value:f}")
+        case ir.Scale(factor=factor, arg=arg):
+            inner = _arith_name(spec, check, instance, arg)
+            return Text(f"{factor:f} × {inner.zh}", f"{factor:f} × {inner.en}")
+        case ir.Sum() | ir.Length():
+            terms = [(s, n) for s, n, _ in _terms(spec, check, instance, _NO_VALUES, expr)[0]]
+            return Text(f"({_join(terms, 'zh')})", f"({_join(terms, 'en')})")
+        case _:
+            ir.not_a_number(expr)
+
+
+class _NoValues:
+    """The values of nothing: naming a term needs no value."""
+
+    divided_by_zero = False
+
+    def cell(self, ref: ir.CellRef) -> Value | None:
+        return None
+
+    def field(self, ref: ir.FieldRef) -> FieldValue | None:
+        return None
+
+    def number(self, expr: ir.Expr) -> Decimal | Fraction | None:
+        return None
+
+    def string(self, expr: ir.Expr) -> str | None:
+        return None
+
+
+_NO_VALUES = _NoValues()
 
 
 def _join(terms: list[tuple[int, Text]], lang: str) -> str:
@@ -184,7 +241,7 @@ def explain(
 ) -> Text:
     where = where_of(spec, check, instance)
     if status == "unverifiable":
-        return _explain_missing(spec, check, instance, where, involved)
+        return _explain_missing(spec, check, instance, where, involved, env.divided_by_zero)
     expr = instance.expr
     negated = isinstance(expr, ir.Not)
     core = expr.arg if isinstance(expr, ir.Not) else expr
@@ -238,7 +295,12 @@ def explain(
 
 
 def _explain_missing(
-    spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, where: Text, involved: tuple[Involved, ...]
+    spec: ir.Spec,
+    check: ir.Check,
+    instance: ir.CheckInstance,
+    where: Text,
+    involved: tuple[Involved, ...],
+    divided_by_zero: bool = False,
 ) -> Text:
     parts_zh: list[str] = []
     parts_en: list[str] = []
@@ -253,6 +315,10 @@ def _explain_missing(
     if any(i.missing == NO_PREVIOUS for i in involved):
         parts_zh.append("未提供上年报告")
         parts_en.append("no previous report was given")
+    if divided_by_zero:  # docs/arithmetic.md: a quotient by zero is unknown, not a failure
+        zero_zh, zero_en = arithmetic.arith_unknown_reason()
+        parts_zh.append(zero_zh)
+        parts_en.append(zero_en)
     if not parts_zh:
         parts_zh, parts_en = ["条件无法判定"], ["the condition cannot be decided"]
     return Text(

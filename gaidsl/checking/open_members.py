@@ -144,6 +144,8 @@ def _operand(expr: ir.Expr, slot: str | None, member: str | None, slots: Slots) 
             return ir.Sum(tuple((sign, _number(term, slot, member, slots)) for sign, term in terms))
         case ir.Scale(factor=factor, arg=arg):
             return ir.Scale(factor, _number(arg, slot, member, slots))
+        case ir.Arith(args=args):
+            return attrs.evolve(expr, args=tuple(_number(arg, slot, member, slots) for arg in args))
         case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies():
             return _condition(expr, slot, member, slots)
         case ir.Const() | ir.FieldRef() | ir.Length() | ir.TextConst() | ir.TextRef() | ir.Mentions() | ir.Empty():
@@ -154,7 +156,7 @@ def _operand(expr: ir.Expr, slot: str | None, member: str | None, slots: Slots) 
 
 def _number(expr: ir.NumExpr, slot: str | None, member: str | None, slots: Slots) -> ir.NumExpr:
     found = _operand(expr, slot, member, slots)
-    assert isinstance(found, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length)
+    assert isinstance(found, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length | ir.Arith)
     return found
 
 

@@ -29,7 +29,7 @@ CellMap = Callable[[ir.CellRef], ir.CellRef]
 def _map(expr: ir.Expr, cell: CellMap) -> ir.Expr:
     """An IR expression with its cell references replaced."""
     match expr:
-        case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length():
+        case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length() | ir.Arith():
             return _map_number(expr, cell)
         case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
             return _map_condition(expr, cell)
@@ -47,6 +47,8 @@ def _map_number(expr: ir.NumExpr, cell: CellMap) -> ir.NumExpr:
             return ir.Sum(tuple((s, _map_number(t, cell)) for s, t in terms))
         case ir.Scale(factor=factor, arg=arg):
             return ir.Scale(factor, _map_number(arg, cell))
+        case ir.Arith(args=args):
+            return ir.Arith(expr.op, tuple(_map_number(a, cell) for a in args), expr.places, expr.rounding)
         case ir.Const() | ir.FieldRef() | ir.Length():
             return expr
         case _:
@@ -98,6 +100,11 @@ def expr_text(expr: ir.Expr) -> str:
             return f"{_number(factor)} × ({expr_text(arg)})"
         case ir.Length(arg=ref):
             return f"length({expr_text(ref)})"
+        case ir.Arith(op="*" | "/" as op, args=(left, right)):
+            return f"({expr_text(left)}) {'×' if op == '*' else '÷'} ({expr_text(right)})"
+        case ir.Arith(op=op, args=args, places=places, rounding=rounding):
+            extra = "" if op != "round" else f", {places}" + ("" if rounding == "half_up" else f", {rounding}")
+            return f"{op}(" + ", ".join(expr_text(a) for a in args) + extra + ")"
         case ir.Compare(op=op, left=left, right=right):
             return f"{expr_text(left)} {_OPS.get(op, op)} {expr_text(right)}"
         case ir.And(args=args):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gaidsl.language import ast, ir
+from gaidsl.language.arithmetic import MAX_PLACES
 from gaidsl.language.diagnostics import Text, did_you_mean, error
 from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, Typed
 from gaidsl.language.source import Span
@@ -21,6 +22,11 @@ FUNCTIONS: dict[str, Text] = {
     "mentions": Text('mentions(文本块或文本单元格, "词", …)', 'mentions(text block or text cell, "word", …)'),
     "empty": Text("empty(文本块或文本单元格)", "empty(text block or text cell)"),
     "length": Text("length(文本块或文本单元格)", "length(text block or text cell)"),
+    # ---- arithmetic between cells (docs/arithmetic.md)
+    "round": Text("round(数值, 小数位数[, half_up|half_even])", "round(number, places[, half_up|half_even])"),
+    "abs": Text("abs(数值)", "abs(number)"),
+    "min": Text("min(数值, 数值, …)", "min(number, number, …)"),
+    "max": Text("max(数值, 数值, …)", "max(number, number, …)"),
 }
 """Every function a check may call, as it is called: GAI106 lists them when a name is none of them."""
 
@@ -129,19 +135,73 @@ class ExpressionLowerer(References):
         right = self._want(right_typed, NUM, expr.right, expr.op)
         if expr.op in "+-":
             return self._add(left, expr.op, right, expr.span)
-        if not (left.constant or right.constant):
-            raise self._fail(error("GAI205", expr.span))
+        if not (left.constant or right.constant) or (expr.op == "/" and not right.constant):
+            return self._product(expr, left, right)
         if expr.op == "*":
             const, other = (left, right) if left.constant else (right, left)
             assert isinstance(const.expr, ir.Const) or const.constant
             factor = _constant_value(const.expr)
             return Typed(self._scale(factor, other.expr), NUM, other.unit, other.constant)
-        if not right.constant:
-            raise self._fail(error("GAI205", expr.span))
         divisor = _constant_value(right.expr)
         if divisor == 0:
             raise self._fail(error("GAI206", expr.right.span))
         return Typed(self._scale(Decimal(1) / divisor, left.expr), NUM, left.unit, left.constant)
+
+    # ---- arithmetic between cells (docs/arithmetic.md)
+    def _product(self, expr: ast.BinOp, left: Typed, right: Typed) -> Typed:
+        """``a * b`` or ``a / b`` of two numbers that are not both constants: an :class:`ir.Arith` node. A quotient
+        of two numbers in one unit is a ratio (no unit); a quotient of two units is a rate, whose unit gaidsl does not
+        track yet (no unit either); a product of two numbers that both carry a unit has no unit gaidsl knows
+        (GAI205)."""
+        if expr.op == "*":
+            if left.unit is not None and right.unit is not None:
+                help = [Text("相除得到比率，或乘以常数", "divide them for a ratio, or multiply by a constant")]
+                raise self._fail(error("GAI205", expr.span, help, left=left.unit, right=right.unit))
+            unit = left.unit or right.unit
+        else:
+            unit = left.unit if right.unit is None else None
+        node = ir.Arith(ir.narrow(expr.op, ir.ARITH_OPS), (left.expr, right.expr))  # type: ignore[arg-type]
+        return Typed(node, NUM, unit)
+
+    def _arith_call(self, expr: ast.Call, scope: Scope) -> Typed:
+        """``abs(x)``, ``min(x, y, …)``, ``max(x, y, …)``, ``round(x, n[, half_up|half_even])``."""
+        name = ir.narrow(expr.name, ir.ARITH_OPS)
+        numbers = expr.args[:1] if name == "round" else expr.args
+        wanted = {"abs": len(numbers) == 1, "round": 2 <= len(expr.args) <= 3}.get(name, len(numbers) >= 2)
+        if not wanted or any(isinstance(a, ast.Star) for a in expr.args):
+            raise self._bad_args(expr)
+        lowered = self._lower_all(tuple(a for a in numbers if not isinstance(a, ast.Star)), scope)
+        typed = [self._want(t, NUM, a, name) for t, a in zip(lowered, numbers, strict=True)]  # type: ignore[arg-type]
+        unit = typed[0].unit
+        for part, arg in zip(typed[1:], numbers[1:], strict=True):
+            ok, unit = self._unit_join(Typed(part.expr, NUM, unit), part)
+            if not ok:
+                raise self._fail(error("GAI201", arg.span, left=typed[0].unit, right=part.unit))
+        places, rounding = 0, "half_up"
+        if name == "round":
+            places = self._places(expr.args[1])
+            if len(expr.args) == 3:
+                rounding = self._rounding(expr.args[2])
+        args = tuple(t.expr for t in typed)
+        node = ir.Arith(name, args, places, ir.narrow(rounding, ir.ROUNDINGS))  # type: ignore[arg-type]
+        return Typed(node, NUM, unit)
+
+    def _places(self, arg: ast.Expr | ast.Star) -> int:
+        """The place count of ``round``: a whole number from 0 to 18, written as such (GAI340)."""
+        text = arg.text if isinstance(arg, ast.Number) else None
+        if text is None or not text.isdigit() or int(text) > MAX_PLACES:
+            shown = text if text is not None else "…"
+            raise self._fail(error("GAI340", arg.span, value=shown, limit=MAX_PLACES))
+        return int(text)
+
+    def _rounding(self, arg: ast.Expr | ast.Star) -> str:
+        """The rounding rule of ``round``: ``half_up`` (the default) or ``half_even`` (GAI140 otherwise)."""
+        name = ".".join(arg.path) if isinstance(arg, ast.Ref) and not arg.selector and not arg.previous else None
+        if name not in ir.ROUNDINGS:
+            help = [*did_you_mean(name or "", ir.ROUNDINGS)]
+            raise self._fail(error("GAI140", arg.span, help, name=name or "…"))
+        assert name is not None
+        return name
 
     def _chain(self, expr: ast.BinOp, scope: Scope) -> Typed:
         """``a + b - c + …`` (nested to the left by the grammar) lowered in a loop, not by recursion."""
@@ -201,6 +261,8 @@ class ExpressionLowerer(References):
     def _call(self, expr: ast.Call, scope: Scope) -> Typed:
         if expr.name == "sum":
             return self._sum(expr, scope)
+        if expr.name in ir.ARITH_OPS:
+            return self._arith_call(expr, scope)
         if expr.name in ("mentions", "empty", "length"):
             if not expr.args or not isinstance(expr.args[0], ast.Ref):
                 raise self._bad_args(expr)
@@ -232,6 +294,10 @@ class ExpressionLowerer(References):
             "empty": Text("empty(文本块或文本单元格)", "empty(text_block_or_text_cell)"),
             "length": Text("length(文本块或文本单元格)", "length(text_block_or_text_cell)"),
             "sum": Text("sum(单元格或分组, …)", "sum(cells or groups, …)"),
+            "abs": Text("abs(数值)", "abs(number)"),
+            "min": Text("min(数值, 数值, …)（至少两个）", "min(number, number, …) with two or more"),
+            "max": Text("max(数值, 数值, …)（至少两个）", "max(number, number, …) with two or more"),
+            "round": Text("round(数值, 小数位数[, half_up|half_even])", "round(number, places[, half_up|half_even])"),
         }[expr.name]
         return self._fail(error("GAI207", expr.span, name=expr.name, expected=expected.zh, expected_en=expected.en))
 
@@ -276,7 +342,7 @@ def _constant_value(expr: ir.Expr) -> Decimal:
             return factor * _constant_value(arg)
         case ir.Sum(terms=terms):
             return sum((sign * _constant_value(term) for sign, term in terms), Decimal(0))
-        case ir.CellRef() | ir.FieldRef() | ir.Length():  # pragma: no cover - only constants reach here
+        case ir.CellRef() | ir.FieldRef() | ir.Length() | ir.Arith():  # pragma: no cover - only constants reach here
             raise TypeError(f"not a constant: {expr!r}")
         case _:
             ir.not_a_number(expr)

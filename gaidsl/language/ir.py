@@ -31,7 +31,7 @@ AXIS_KINDS: tuple[AxisKind, ...] = ("row", "column")
 CompareOp = Literal["==", "!=", "<=", ">=", "<", ">"]
 COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
 # written in the spec, the structural check of a total member, or a rule on an open dimension's entered members
-CheckOrigin = Literal["declared", "total", "members"]
+CheckOrigin = Literal["declared", "total", "members", "derived"]  # derived: a derived cell against its formula
 SectionItemKind = Literal["table", "text", "check"]
 
 
@@ -265,6 +265,26 @@ class Length:
     arg: TextOperand
 
 
+# ---- arithmetic between cells (issue 16; docs/arithmetic.md)
+ArithOp = Literal["*", "/", "abs", "min", "max", "round"]
+ARITH_OPS: tuple[ArithOp, ...] = ("*", "/", "abs", "min", "max", "round")
+Rounding = Literal["half_up", "half_even"]
+ROUNDINGS: tuple[Rounding, ...] = ("half_up", "half_even")
+
+
+@attrs.frozen
+class Arith:
+    """What a linear form cannot say: the product or quotient of two numbers (``*``, ``/``: args are the two
+    operands), ``abs``, ``min`` and ``max`` of its args, or ``round`` of its one arg to ``places`` decimals by
+    ``rounding`` (half up: half away from zero, as Chinese statistics round; or half even). Evaluated exactly (as
+    rationals); a quotient by zero is unknown, so the check reading it is unverifiable."""
+
+    op: ArithOp
+    args: tuple[NumExpr, ...]
+    places: int = 0
+    rounding: Rounding = "half_up"
+
+
 @attrs.frozen
 class Compare:
     op: CompareOp
@@ -307,7 +327,7 @@ class Empty:
 # The closed families of expression nodes. A new node joins one of them, and mypy then names every walker that must
 # handle it: a walker over all nodes ends in ``case _: assert_never(node)``; a walker over one family ends in
 # ``case _: not_a_number(node)`` (``not_a_text``, ``not_a_condition``), whose parameter admits only the other families.
-NumExpr = Const | CellRef | FieldRef | Sum | Scale | Length
+NumExpr = Const | CellRef | FieldRef | Sum | Scale | Length | Arith
 BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty
 TextExpr = TextConst | TextRef
 TextOperand = TextRef | CellRef  # what the text functions read: a text block, or a text cell
@@ -339,6 +359,9 @@ def walk(expr: Expr) -> Iterator[Expr]:
                 yield from walk(term)
         case Scale(arg=arg) | Not(arg=arg):
             yield from walk(arg)
+        case Arith(args=args):
+            for arg in args:
+                yield from walk(arg)
         case Length(arg=ref) | Mentions(arg=ref) | Empty(arg=ref):
             yield ref
         case Compare(left=left, right=right):
@@ -502,7 +525,20 @@ def is_text(spec: Spec, expr: Expr) -> bool:
             return not spec.fields[field].type.numeric
         case CellRef(cell=cell):
             return not spec.cells[cell].type.numeric
-        case Const() | Sum() | Scale() | Length() | Compare() | And() | Or() | Not() | Implies() | Mentions() | Empty():
+        case (
+            Const()
+            | Sum()
+            | Scale()
+            | Length()
+            | Arith()
+            | Compare()
+            | And()
+            | Or()
+            | Not()
+            | Implies()
+            | Mentions()
+            | Empty()
+        ):
             return False
         case _:
             assert_never(expr)

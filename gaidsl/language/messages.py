@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import attrs
 
+from gaidsl.language.arith_messages import ARITH_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
 
 
@@ -94,8 +95,8 @@ CATALOG: dict[str, Template] = {
     ),
     "GAI205": Template(
         "types",
-        "两个单元格不能相乘或相除：规则只能乘除常数",
-        "two cells cannot be multiplied or divided: only by a constant",
+        "不能将单位为「{left}」与「{right}」的数相乘：乘积没有 gaidsl 认识的单位",
+        "cannot multiply {left} by {right}: their product has no unit gaidsl knows",
     ),
     "GAI206": Template("types", "除数为零", "division by zero"),
     "GAI207": Template("types", "函数「{name}」的参数不对：{expected}", "wrong arguments to '{name}': {expected_en}"),
@@ -472,3 +473,4 @@ CATALOG: dict[str, Template] = {
 }
 
 CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in ARITH_CATALOG.items()})

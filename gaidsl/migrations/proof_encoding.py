@@ -31,6 +31,8 @@ def shift(expr: ir.Expr) -> ir.Expr:
             return ir.Sum(tuple((sign, _num(shift(term))) for sign, term in terms))
         case ir.Scale(factor=factor, arg=arg):
             return ir.Scale(factor, _num(shift(arg)))
+        case ir.Arith(args=args):
+            return attrs.evolve(expr, args=tuple(_num(shift(a)) for a in args))
         case ir.Length(arg=ref) | ir.Mentions(arg=ref) | ir.Empty(arg=ref):
             return attrs.evolve(expr, arg=attrs.evolve(ref, previous=True))
         case ir.Compare(op=op, left=left, right=right):
@@ -50,7 +52,7 @@ def shift(expr: ir.Expr) -> ir.Expr:
 
 
 def _num(expr: ir.Expr) -> ir.NumExpr:
-    assert isinstance(expr, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length)
+    assert isinstance(expr, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length | ir.Arith)
     return expr
 
 

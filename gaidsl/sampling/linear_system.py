@@ -83,6 +83,8 @@ def linear(expr: ir.Expr, index: Mapping[VarKey, int]) -> Row | None:
                 return walk(arg, factor * Fraction(scale))
             case ir.Length() | ir.TextConst() | ir.TextRef():  # a text length or a text: not a linear variable
                 return False
+            case ir.Arith():  # arithmetic between cells: not linear (docs/arithmetic.md)
+                return False
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 return False
             case _:

@@ -29,8 +29,14 @@ from gaidsl.checking.explain import name_of as explain_name
 from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.targets import Unrenderable
 
 ZERO = Decimal(0)
+_ARITH_REFUSAL = Text(
+    "生成的校验器暂不能计算单元格之间的乘除、round、abs、min、max（GAI760）：请用 gaidsl validate 校验",
+    "the generated validators cannot compute products, quotients, round, abs, min or max of cells yet (GAI760): "
+    "validate with gaidsl validate",
+)
 
 
 # ---------------------------------------------------------------------------------------------------- trees
@@ -238,6 +244,8 @@ class _Builder:
                 return Num("scale", value=expr.factor, arg=self.num(expr.arg))
             case ir.Length():
                 return Num("len", index=self.index(expr.arg))
+            case ir.Arith():
+                raise Unrenderable(_ARITH_REFUSAL)
             case _:
                 ir.not_a_number(expr)
 
@@ -254,6 +262,8 @@ class _Builder:
             case ir.CellRef() | ir.FieldRef():
                 amount = self.refs[self.index(expr)].amount
                 return Num("hu", index=self.index(expr)) if amount else Num("const", value=ZERO)
+            case ir.Arith():
+                raise Unrenderable(_ARITH_REFUSAL)
             case (
                 ir.Const()
                 | ir.Length()
@@ -363,6 +373,8 @@ class _Builder:
                 text = f"{expr.value:f}"
             case ir.TextConst():
                 text = f"「{expr.value}」"
+            case ir.Arith():
+                raise Unrenderable(_ARITH_REFUSAL)
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 text = "?"
             case _:

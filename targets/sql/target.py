@@ -127,6 +127,8 @@ class Expressions:
                 return max((self.need(t) for _, t in expr.terms), default=0)
             case ir.Length() | ir.TextConst() | ir.TextRef():
                 return 0
+            case ir.Arith():
+                raise Unsupported("GAI760: arithmetic between cells is not computed in SQL yet (docs/arithmetic.md)")
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 return 0
             case _:
@@ -158,6 +160,8 @@ class Expressions:
                 return _times(f"{self.d.length_function}({self.text(expr.arg)})", 10**scale)
             case ir.TextConst() | ir.TextRef():
                 raise Unsupported(f"not a number expression: {expr!r}")
+            case ir.Arith():
+                raise Unsupported("GAI760: arithmetic between cells is not computed in SQL yet (docs/arithmetic.md)")
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 raise Unsupported(f"not a number expression: {expr!r}")
             case _:
@@ -175,6 +179,8 @@ class Expressions:
                     yield coefficient, expr
             case ir.Const() | ir.Length() | ir.TextConst() | ir.TextRef():
                 pass
+            case ir.Arith():
+                raise Unsupported("GAI760: arithmetic between cells is not computed in SQL yet (docs/arithmetic.md)")
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 pass
             case _:
@@ -257,7 +263,7 @@ class Expressions:
             case ir.CellRef() | ir.FieldRef():
                 sql, cell_type = self._ref(expr)
                 return self.d.date_text.format(sql=sql) if cell_type.kind == "date" else sql
-            case ir.Const() | ir.Sum() | ir.Scale() | ir.Length():
+            case ir.Const() | ir.Sum() | ir.Scale() | ir.Length() | ir.Arith():
                 raise Unsupported(f"not a text expression: {expr!r}")
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 raise Unsupported(f"not a text expression: {expr!r}")
@@ -293,7 +299,7 @@ class Expressions:
                 if self.d.empty_by_regexp:  # what trim() with a character set does, some twenty times as fast
                     return f"regexp_full_match({self.text(expr.arg)}, '[{self.whitespace_class()}]*')"
                 return f"({self.d.trim_function}({self.text(expr.arg)}, {self.whitespace()}) = '')"
-            case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length():
+            case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length() | ir.Arith():
                 raise Unsupported(f"not a condition: {expr!r}")
             case ir.TextConst() | ir.TextRef():
                 raise Unsupported(f"not a condition: {expr!r}")

@@ -58,6 +58,8 @@ class Formulas:
                 return f"({_num(expr.factor)}*{self.number(expr.arg)})"
             case ir.Length():
                 return f"LEN({self.text_at(expr.arg)})"
+            case ir.Arith():
+                return self.arith(expr)
             case ir.TextConst():
                 return _str(expr.value)
             case ir.TextRef():
@@ -66,6 +68,26 @@ class Formulas:
                 raise TypeError(f"not a value: {expr!r}")
             case _:
                 assert_never(expr)
+
+    def arith(self, expr: ir.Arith) -> str:
+        """Arithmetic between cells in Excel's words (docs/arithmetic.md): a quotient by zero is #N/A, so the check's
+        status cell shows no verdict; ROUND rounds half away from zero (half_up); half_even by its definition."""
+        args = [self.number(arg) for arg in expr.args]
+        match expr.op:
+            case "*":
+                return f"({args[0]}*{args[1]})"
+            case "/":
+                return f"IF({args[1]}=0,NA(),{args[0]}/{args[1]})"
+            case "abs" | "min" | "max":
+                return f"{expr.op.upper()}({','.join(args)})"
+            case "round" if expr.rounding == "half_up":
+                return f"ROUND({args[0]},{expr.places})"
+            case "round":  # a tie (exactly half) goes to the even neighbour
+                x, n = args[0], expr.places
+                tie = f"ABS({x}*10^{n}-TRUNC({x}*10^{n}))=0.5"
+                return f"IF({tie},2*ROUND({x}*10^{n}/2,0)/10^{n},ROUND({x},{n}))"
+            case _:
+                assert_never(expr.op)
 
     def operands(self, expr: ir.Expr) -> tuple[list[str], bool]:
         """The references a comparison needs as numbers, and whether it reads last year's report."""
@@ -90,8 +112,8 @@ class Formulas:
                     self._amount_terms(term, coef * sign, out)
             case ir.Scale():
                 self._amount_terms(expr.arg, coef * expr.factor, out)
-            case ir.Const() | ir.FieldRef() | ir.Length() | ir.TextConst() | ir.TextRef():
-                pass
+            case ir.Const() | ir.FieldRef() | ir.Length() | ir.TextConst() | ir.TextRef() | ir.Arith():
+                pass  # the evaluator reads the operands of arithmetic between cells exactly (docs/arithmetic.md)
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 pass
             case _:
