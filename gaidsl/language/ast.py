@@ -151,6 +151,7 @@ class Member:
     gloss: str | None = None
     after: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    derived: Expr | None = None  # ``= expr``: a derived row or column, its cells checked against it (arithmetic.md)
     total_of_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)  # one per total_of name
 
 

@@ -189,6 +189,7 @@ class _Builder(MigrationRules):
             gloss=options.get("gloss"),
             after=options.get("after"),
             span=self._span(meta),
+            derived=options.get("derived"),
             total_of_spans=options.get("total_of_spans", ()),
         )
 
@@ -218,6 +219,9 @@ class _Builder(MigrationRules):
 
     def after_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("after", str(children[0]))
+
+    def derived_opt(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("derived", children[0])
 
     # -------------------------------------------------------------------------------------------- sections
     def section(self, meta: Any, children: list[Any]) -> ast.Section:

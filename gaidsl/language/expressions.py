@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from gaidsl.language import ast, ir
 from gaidsl.language.arithmetic import MAX_PLACES
+from gaidsl.language.printer import expr_text
 from gaidsl.language.diagnostics import Text, did_you_mean, error
 from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, Typed
 from gaidsl.language.source import Span
@@ -190,7 +191,7 @@ class ExpressionLowerer(References):
         """The place count of ``round``: a whole number from 0 to 18, written as such (GAI340)."""
         text = arg.text if isinstance(arg, ast.Number) else None
         if text is None or not text.isdigit() or int(text) > MAX_PLACES:
-            shown = text if text is not None else "…"
+            shown = text if text is not None else expr_text(arg)
             raise self._fail(error("GAI340", arg.span, value=shown, limit=MAX_PLACES))
         return int(text)
 

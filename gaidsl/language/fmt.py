@@ -417,6 +417,8 @@ def _member_options(member: ast.Member) -> str:
         text += f" gloss {quote(member.gloss)}"
     if member.after is not None:
         text += f" after {member.after}"
+    if member.derived is not None:
+        text += f" = {expr_text(member.derived)}"
     return text
 
 

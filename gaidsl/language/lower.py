@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from gaidsl.language import ast, ir
+from gaidsl.language import ast, derived, ir
 from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
@@ -39,6 +39,7 @@ class Lowerer:
         self.checks: list[ir.Check] = []
         self.names: dict[str, str] = {}  # key -> kind, for tables, texts and fields (one namespace)
         self.first: dict[tuple[str, str], Span | None] = {}  # (namespace, key) -> where it was first defined
+        self.derived: dict[str, dict[str, ast.Member]] = {}  # axis key -> its derived members (derived.py)
 
     # -------------------------------------------------------------------------------------------- entry point
     def lower(self) -> tuple[ir.Spec | None, list[Diagnostic]]:
@@ -180,6 +181,7 @@ class Lowerer:
             self.dimensions[node.key] = build_open_axis(node, self.diagnostics, self._type)
             return
         self.dimensions[node.key] = AxisBuilder(node.key, node.label, self.diagnostics, self._type).build(node.members)
+        self.derived[node.key] = derived.collect(node.members)
 
     def _section(self, node: ast.Section) -> list[tuple[ast.Check, ir.Table | None, str | None]]:
         items: list[tuple[ir.SectionItemKind, str]] = []
@@ -212,6 +214,7 @@ class Lowerer:
                 )
                 return None
             return self.dimensions[node.name]
+        self.derived[key] = derived.collect(node.members)
         return AxisBuilder(key, None, self.diagnostics, self._type).build(node.members)
 
     def _table(self, node: ast.Table, section: str) -> ir.Table | None:
@@ -334,6 +337,11 @@ class Lowerer:
         for lowered in self.tables.values():
             self.diagnostics.extend(total_problems(lowered, self.cells))
             self.checks.extend(total_checks(lowered))
+            found, problems = derived.derived_checks(
+                lowered, self.derived, lambda node, table, section: self._check(node, table, section, lowerer)
+            )
+            self.checks.extend(found)
+            self.diagnostics.extend(problems)
         for node, table, section in declared:
             if not self._unique("check", node.key, node.span, Text("校验", "check")):
                 continue
