@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from gaidsl.language import ast, ir
 from gaidsl.language.arithmetic import MAX_PLACES
-from gaidsl.language.printer import expr_text
 from gaidsl.language.diagnostics import Text, did_you_mean, error
+from gaidsl.language.printer import expr_text
 from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, Typed
 from gaidsl.language.source import Span
 
