@@ -1,0 +1,259 @@
+"""Arithmetic between cells and derived cells (docs/arithmetic.md): the rounding rules, exact values, a quotient by
+zero unverifiable, the z3 encoding agreeing with the reference evaluator, derived cells, and the stages that refuse
+it (GAI760)."""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import z3  # type: ignore[import-untyped]
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from gaidsl.analysis.encoding import Encoder
+from gaidsl.checking.evaluate import evaluate, evaluate_check
+from gaidsl.checking.report import Report, Value
+from gaidsl.language import ir
+from gaidsl.language.arithmetic import as_decimal, round_fraction, shown
+from gaidsl.migrations.documents import compile_text
+from tests.support import examples, run_cli
+
+FIELDS = """
+format arith version 1 "算术" {
+  field a "甲" : integer
+  field b "乙" : integer
+  field k "丙" : integer
+  field c "丁" : amount in 件 decimals 3
+  field r "戊" : amount in 件 decimals 2
+  check up: r == round(c / b, 2) tolerance 0
+  check even: r == round(c / b, 2, half_even) tolerance 0
+  check signed_up: round(a / 200, 2) * 100 == k tolerance 0
+  check signed_even: round(a / 200, 2, half_even) * 100 == k tolerance 0
+  check ratio_product: a / b * k >= c tolerance 0
+  check spread: abs(a - k) >= max(a, b) - min(b, k) tolerance 0
+  check whole: round(a / 3, 0) != k tolerance 0
+}
+"""
+
+DERIVED = """
+format derived version 1 "派生" {
+  unit 元 "元"
+  unit pct "%"
+  section s "一、费用" {
+    table costs "费用占比" : amount in 元 decimals 2 {
+      rows { a "甲单位"  b "乙单位" }
+      columns {
+        fees "费用"
+        costs "成本总额"
+        share "费用占比（%）" : amount in pct decimals 2 = fees / costs * 100
+        mean "平均" = round((fees + costs) / 2, 2, half_even)
+      }
+    }
+  }
+}
+"""
+
+
+def _spec(text: str, name: str) -> ir.Spec:
+    compilation = compile_text(text, name)
+    assert compilation.spec is not None and compilation.ok, compilation.diagnostics
+    return compilation.spec
+
+
+SPEC = _spec(FIELDS, "arith.gai")
+DERIVED_SPEC = _spec(DERIVED, "derived.gai")
+
+# x.xx5 ties, negatives, zero divisors and 18-digit amounts
+EDGE_INTEGERS = [0, 1, -1, 2, -2, 3, 200, -200, 1, -1, 999_999_999_999_999_999, -999_999_999_999_999_999]
+integers = st.one_of(st.sampled_from(EDGE_INTEGERS), st.integers(-(10**18) + 1, 10**18 - 1), st.integers(-999, 999))
+thousandths = st.one_of(st.sampled_from([0, 5, 15, 25, 1005, 2675]), st.integers(0, 10**18 - 1))
+
+
+# ---------------------------------------------------------------------------------------------------- rounding
+
+
+@given(st.integers(-(10**20), 10**20), st.integers(0, 6), st.integers(0, 8))
+@settings(max_examples=examples(1))
+@example(25, 0, 1)  # 2.5
+@example(-25, 0, 1)
+@example(1005, 2, 3)  # 1.005
+@example(-1015, 2, 3)
+def test_round_matches_decimal_quantize(units: int, places: int, exponent: int) -> None:
+    """Half up is half away from zero (四舍五入) and half even is banker's, as Decimal's rounding modes say."""
+    value = Decimal(units).scaleb(-exponent)
+    quantum = Decimal(1).scaleb(-places)
+    for rounding, mode in (("half_up", ROUND_HALF_UP), ("half_even", ROUND_HALF_EVEN)):
+        got = round_fraction(Fraction(value), places, rounding)  # type: ignore[arg-type]
+        assert got == Fraction(value.quantize(quantum, rounding=mode))
+
+
+def test_shown_values() -> None:
+    assert as_decimal(Fraction(1, 4)) == Decimal("0.25")
+    assert as_decimal(Fraction(1, 3)) is None
+    assert shown(Fraction(1, 3)) == Decimal("0.333333333333")
+    assert shown(Fraction(2, 3)) == Decimal("0.666666666667")
+    assert str(shown(Fraction(10**36 + 1, 10))) == "100000000000000000000000000000000000.1"
+
+
+# ---------------------------------------------------------------------------------------------------- the evaluator
+
+
+def _report(spec: ir.Spec, fields: dict[str, Value] | None = None, values: dict[str, Value] | None = None) -> Report:
+    return Report(spec.id, spec.version, fields=dict(fields or {}), texts={}, values=dict(values or {}))
+
+
+def _status(spec: ir.Spec, check: str, data: Report, position: int = 0) -> str:
+    return evaluate_check(spec, check, data)[position].status
+
+
+def test_ties_round_by_the_rule_named() -> None:
+    # c / b = 2.675 / 1: half up gives 2.68, half even 2.68 (7 is odd); 2.665: 2.67 and 2.66
+    data = _report(SPEC, {"b": Decimal(1), "c": Decimal("2.665"), "r": Decimal("2.67")})
+    assert _status(SPEC, "up", data) == "pass"
+    assert _status(SPEC, "even", data) == "fail"
+    data = _report(SPEC, {"a": Decimal(-1), "k": Decimal(-1)})  # -0.005: half up -0.01, half even -0.00
+    assert _status(SPEC, "signed_up", data) == "pass"
+    assert _status(SPEC, "signed_even", data) == "fail"
+
+
+def test_a_quotient_by_zero_is_unverifiable_and_says_so() -> None:
+    data = _report(SPEC, {"b": Decimal(0), "c": Decimal("1.000"), "r": Decimal("1.00")})
+    result = evaluate_check(SPEC, "up", data)[0]
+    assert result.status == "unverifiable"
+    assert "除数为零" in result.message.zh and "a divisor is zero" in result.message.en
+
+
+def test_exact_with_eighteen_digits() -> None:
+    big = Decimal(999_999_999_999_999_999)
+    # (big / big) * k >= c holds exactly: k = 1, c = 1.000
+    data = _report(SPEC, {"a": big, "b": big, "k": Decimal(1), "c": Decimal("1.000")})
+    assert _status(SPEC, "ratio_product", data) == "pass"
+    data = _report(SPEC, {"a": big - 1, "b": big, "k": Decimal(1), "c": Decimal("1.000")})
+    assert _status(SPEC, "ratio_product", data) == "fail"  # 1 − 10⁻¹⁸ < 1: no float would see it
+
+
+def _z3_truth(spec: ir.Spec, check: ir.Check, fields: dict[str, Value]) -> bool:
+    """The check's z3 encoding, every field fixed to its value, simplified to true or false."""
+    encoder = Encoder(spec)
+    condition = encoder.cond(check.instances[0].expr, check.tolerance)
+    pairs = []
+    for (kind, key, _), term in encoder.vars.items():
+        assert kind == "field"
+        value = fields[key]
+        assert isinstance(value, Decimal)
+        number = Fraction(value)
+        literal = z3.IntVal(number.numerator) if z3.is_int(term) else z3.RealVal(number)
+        pairs.append((term, literal))
+    simplified = z3.simplify(z3.substitute(condition, *pairs))
+    assert z3.is_true(simplified) or z3.is_false(simplified), simplified
+    return bool(z3.is_true(simplified))
+
+
+@given(integers, integers, integers, thousandths, st.integers(0, 10**6))
+@settings(max_examples=examples(0.5))
+@example(1, 1, 1, 2675, 268)
+@example(-1, 200, -1, 5, 1)
+@example(10**18 - 1, 10**18 - 1, 1, 1000, 100)
+def test_z3_agrees_with_the_evaluator(a: int, b: int, k: int, c: int, r: int) -> None:
+    """Acceptance 2 for the solver: on ties, negatives, 18-digit values, each check's encoding says what the
+    evaluator says; where it says unverifiable (a quotient by zero) the encoding is left free."""
+    fields: dict[str, Value] = {
+        "a": Decimal(a),
+        "b": Decimal(b),
+        "k": Decimal(k),
+        "c": Decimal(c).scaleb(-3),
+        "r": Decimal(r).scaleb(-2),
+    }
+    results = evaluate(SPEC, _report(SPEC, fields)).results
+    for result in results:
+        check = SPEC.check(result.check)
+        if result.status == "unverifiable":
+            assert b == 0 and "除数为零" in result.message.zh
+            continue
+        assert _z3_truth(SPEC, check, fields) == (result.status == "pass"), result.check
+
+
+# ---------------------------------------------------------------------------------------------------- derived cells
+
+
+def test_derived_cells_become_checks() -> None:
+    keys = [c.key for c in DERIVED_SPEC.checks if c.origin == "derived"]
+    assert keys == ["derived.costs.share", "derived.costs.mean"]
+    share = DERIVED_SPEC.check("derived.costs.share")
+    assert share.broadcast == "row" and [i.position for i in share.instances] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"),
+    [("33.33", "pass"), ("33.34", "fail"), ("33.3", "pass"), ("33", "pass"), ("34", "fail")],
+)
+def test_a_derived_value_is_checked_within_its_reported_places(share: str, expected: str) -> None:
+    """1 / 3 × 100 = 33.333…: a value reported with d decimals passes within half a unit of its last place."""
+    values: dict[str, Value] = {
+        "costs.a.fees": Decimal(1),
+        "costs.a.costs": Decimal(3),
+        "costs.a.share": Decimal(share),
+    }
+    assert _status(DERIVED_SPEC, "derived.costs.share", _report(DERIVED_SPEC, values=values)) == expected
+
+
+def test_derived_round_half_even() -> None:
+    values: dict[str, Value] = {"costs.b.fees": Decimal("0.01"), "costs.b.costs": Decimal(0)}
+    mean = "derived.costs.mean"
+    assert _status(
+        DERIVED_SPEC, mean, _report(DERIVED_SPEC, values={**values, "costs.b.mean": Decimal("0.00")}), 1
+    ) == ("pass")
+    assert _status(
+        DERIVED_SPEC, mean, _report(DERIVED_SPEC, values={**values, "costs.b.mean": Decimal("0.01")}), 1
+    ) == ("fail")
+    zero = _report(DERIVED_SPEC, values={**values, "costs.b.share": Decimal(1)})
+    assert _status(DERIVED_SPEC, "derived.costs.share", zero, 1) == "unverifiable"
+
+
+def test_fmt_keeps_a_derived_value(tmp_path: Path) -> None:
+    spec = tmp_path / "derived.gai"
+    spec.write_text(DERIVED, encoding="utf-8")
+    formatted = run_cli("fmt", str(spec))
+    assert formatted.code == 0
+    assert "= round((fees + costs) / 2, 2, half_even)" in formatted.out
+    assert "= fees / costs * 100" in formatted.out
+    again = _spec(formatted.out, "again.gai")
+    assert [c.key for c in again.checks] == [c.key for c in DERIVED_SPEC.checks]
+
+
+# ---------------------------------------------------------------------------------------------------- stages
+
+
+def test_check_and_analyze_answer(tmp_path: Path) -> None:
+    spec = tmp_path / "derived.gai"
+    spec.write_text(DERIVED, encoding="utf-8")
+    assert run_cli("check", str(spec)).code == 0
+    analyzed = run_cli("check", "--analyze", "--format", "json", str(spec))
+    assert analyzed.code == 0, analyzed.err
+
+
+@pytest.mark.parametrize("target", ["python", "javascript", "sql", "html-form"])
+def test_targets_without_arithmetic_refuse(tmp_path: Path, target: str) -> None:
+    spec = tmp_path / "derived.gai"
+    spec.write_text(DERIVED, encoding="utf-8")
+    run = run_cli("build", str(spec), "--target", target, "-o", str(tmp_path / "out"))
+    assert run.code == 2
+    assert "GAI760" in run.out + run.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_engines_refuse_and_the_reference_validates(tmp_path: Path) -> None:
+    spec = tmp_path / "derived.gai"
+    spec.write_text(DERIVED, encoding="utf-8")
+    data = tmp_path / "r.json"
+    values = {"costs.a.fees": "1", "costs.a.costs": "3", "costs.a.share": "33.34"}
+    data.write_text(json.dumps({"format": "derived", "version": "1", "values": values}), encoding="utf-8")
+    refused = run_cli("validate", str(spec), str(data), "--engine", "sqlite")
+    assert refused.code == 2 and "GAI760" in refused.out + refused.err
+    judged = run_cli("validate", str(spec), str(data), "--lang", "en")
+    assert judged.code == 1
+    assert "share" in judged.out and "33.34" in judged.out and "33.333333333333" in judged.out
