@@ -257,3 +257,22 @@ def test_validate_engines_refuse_and_the_reference_validates(tmp_path: Path) -> 
     judged = run_cli("validate", str(spec), str(data), "--lang", "en")
     assert judged.code == 1
     assert "share" in judged.out and "33.34" in judged.out and "33.333333333333" in judged.out
+
+
+def test_samples_pass_and_violations_fail_their_derived_check(tmp_path: Path) -> None:
+    """Sampling answers for non-linear checks: valid samples pass (no divisor left zero), and each invalid sample
+    fails exactly the derived check it was made for."""
+    spec = tmp_path / "derived.gai"
+    spec.write_text(DERIVED, encoding="utf-8")
+    out = tmp_path / "samples"
+    made = run_cli("sample", str(spec), "--valid", "2", "--invalid", "--seed", "7", "-o", str(out))
+    assert made.code == 0, made.err
+    for path in sorted((out / "valid").glob("*.json")):
+        assert run_cli("validate", str(spec), str(path), "--strict").code == 0, path
+    invalid = sorted((out / "invalid").glob("*.json"))
+    assert [p.stem for p in invalid] == ["derived.costs.mean", "derived.costs.share"]
+    for path in invalid:
+        judged = run_cli("validate", str(spec), str(path), "--format", "json")
+        assert judged.code == 1
+        failed = {r["check"] for r in json.loads(judged.out)["results"] if r["status"] == "fail"}
+        assert failed == {path.stem}

@@ -213,6 +213,15 @@ class Encoder:
             case _:
                 assert_never(expr.op)
 
+    def defined(self, expr: ir.Expr) -> Z3 | None:
+        """Every divisor of ``expr`` is not zero (the evaluator then knows its value); ``None`` without a quotient."""
+        divisors = [
+            _real(self.num(node.args[1])) != 0
+            for node in ir.walk(expr)
+            if isinstance(node, ir.Arith) and node.op == "/"
+        ]
+        return z3.And(*divisors) if divisors else None
+
     def text(self, expr: ir.Expr) -> Z3:
         match expr:
             case ir.TextConst(value=value):
@@ -392,9 +401,14 @@ class Item:
     check: ir.Check
     position: int
     instance: ir.CheckInstance
-    formula: Z3
+    formula: Z3  # the instance passes
     holds: Z3
     fails: Z3
+    failing: Z3 | None = None  # the instance fails (not merely "does not pass"); None: ``Not(formula)``
+
+    @property
+    def fails_formula(self) -> Z3:
+        return z3.Not(self.formula) if self.failing is None else self.failing
 
     @property
     def name(self) -> str:
@@ -428,11 +442,16 @@ class Problem:
         for check in spec.checks:
             for position, instance in enumerate(check.instances):
                 formula = self.encoder.cond(instance.expr, check.tolerance)
+                failing: Z3 | None = None
+                defined = self.encoder.defined(instance.expr)
+                if defined is not None:  # a quotient by zero neither passes nor fails: the check is unverifiable
+                    formula, failing = z3.And(formula, defined), z3.And(z3.Not(formula), defined)
                 n = len(self.items)
-                item = Item(n, check, position, instance, formula, z3.Bool(f"holds!{n}"), z3.Bool(f"fails!{n}"))
+                holds, fails = z3.Bool(f"holds!{n}"), z3.Bool(f"fails!{n}")
+                item = Item(n, check, position, instance, formula, holds, fails, failing)
                 self.items.append(item)
                 self.by_check.setdefault(check.key, []).append(item)
-                self.solver.add(z3.Implies(item.holds, formula), z3.Implies(item.fails, z3.Not(formula)))
+                self.solver.add(z3.Implies(item.holds, formula), z3.Implies(item.fails, item.fails_formula))
         self.solver.add(*self.encoder.background)
         self._literal: dict[int, Item] = {}
         for item in self.items:
@@ -448,7 +467,7 @@ class Problem:
         """A literal meaning "at least one position of ``check`` fails"."""
         if check.key not in self._any_fails:
             literal = z3.Bool(f"anyfails!{check.key}")
-            self.solver.add(z3.Implies(literal, z3.Or(*[z3.Not(i.formula) for i in self.by_check[check.key]])))
+            self.solver.add(z3.Implies(literal, z3.Or(*[i.fails_formula for i in self.by_check[check.key]])))
             self._any_fails[check.key] = literal
         return self._any_fails[check.key]
 

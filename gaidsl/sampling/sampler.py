@@ -296,7 +296,8 @@ class Sampler(SolverSide):
         return [
             n
             for n, (_, instance) in enumerate(self.residual)
-            if truth(self.spec, instance.expr, report, previous) is False
+            if (found := truth(self.spec, instance.expr, report, previous)) is False
+            or (found is None and _divides(instance.expr))  # a quotient by zero: unverifiable, so not valid
         ]
 
     def involved(self, failing: Iterable[int]) -> set[int]:
@@ -428,6 +429,11 @@ def _decimal_places(value: Decimal) -> int:
 
 def _ceil_to(value: int, step: int) -> int:
     return -(-value // step) * step
+
+
+def _divides(expr: ir.Expr) -> bool:
+    """Whether ``expr`` has a quotient of cells (docs/arithmetic.md), whose divisor a valid sample keeps non-zero."""
+    return any(isinstance(node, ir.Arith) and node.op == "/" for node in ir.walk(expr))
 
 
 def _ordered(spec: ir.Spec, parts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

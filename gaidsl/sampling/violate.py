@@ -65,13 +65,13 @@ def _violate(
     for item in order:
         rest = others + [i for i in mine if i is not item]
         if problem.solve(rest, fails=[item]) == "sat":
-            model = _nearest(chosen, [i.formula for i in rest] + [z3.Not(item.formula)], base, [], check)
+            model = _nearest(chosen, [i.formula for i in rest] + [item.fails_formula], base, [], check)
             if model is not None:
                 return _violation(chosen, check, model, base_sample, base, single=True)
     answer = problem.solve(others, extra=[problem.any_fails(check)])
     if answer == "unsat":
         return None
-    hard = [i.formula for i in others] + [z3.Or(*[z3.Not(i.formula) for i in mine])]
+    hard = [i.formula for i in others] + [z3.Or(*[i.fails_formula for i in mine])]
     model = _nearest(chosen, hard, base, [i.formula for i in mine], check) if answer == "sat" else None
     if model is None:
         return Violation(check.key, None, note="the solver gave up")
