@@ -222,6 +222,32 @@ class Encoder:
         ]
         return z3.And(*divisors) if divisors else None
 
+    def verdicts(self, expr: ir.Expr, tolerance: Decimal | None) -> tuple[Z3, Z3]:
+        """(passes, fails) of a condition reading a quotient, three-valued as the evaluator is (Kleene): a comparison
+        whose divisor is zero is unknown, neither; ``if costs > 0 then share == fees / costs`` passes at costs 0."""
+        match expr:
+            case ir.Compare() | ir.Mentions() | ir.Empty():
+                known = self.defined(expr)
+                formula = self.cond(expr, tolerance)
+                if known is None:
+                    return formula, z3.Not(formula)
+                return z3.And(formula, known), z3.And(z3.Not(formula), known)
+            case ir.And(args=args) | ir.Or(args=args):
+                pairs = [self.verdicts(a, tolerance) for a in args]
+                passes, fails = [p for p, _ in pairs], [f for _, f in pairs]
+                if isinstance(expr, ir.And):
+                    return z3.And(*passes), z3.Or(*fails)
+                return z3.Or(*passes), z3.And(*fails)
+            case ir.Not(arg=arg):
+                passes, fails = self.verdicts(arg, tolerance)
+                return fails, passes
+            case ir.Implies(condition=condition, then=then):
+                c_passes, c_fails = self.verdicts(condition, tolerance)
+                t_passes, t_fails = self.verdicts(then, tolerance)
+                return z3.Or(c_fails, t_passes), z3.And(c_passes, t_fails)
+            case _:
+                ir.not_a_condition(expr)
+
     def text(self, expr: ir.Expr) -> Z3:
         match expr:
             case ir.TextConst(value=value):
@@ -443,9 +469,8 @@ class Problem:
             for position, instance in enumerate(check.instances):
                 formula = self.encoder.cond(instance.expr, check.tolerance)
                 failing: Z3 | None = None
-                defined = self.encoder.defined(instance.expr)
-                if defined is not None:  # a quotient by zero neither passes nor fails: the check is unverifiable
-                    formula, failing = z3.And(formula, defined), z3.And(z3.Not(formula), defined)
+                if self.encoder.defined(instance.expr) is not None:  # a quotient by zero: unknown, neither
+                    formula, failing = self.encoder.verdicts(instance.expr, check.tolerance)
                 n = len(self.items)
                 holds, fails = z3.Bool(f"holds!{n}"), z3.Bool(f"fails!{n}")
                 item = Item(n, check, position, instance, formula, holds, fails, failing)
