@@ -70,8 +70,8 @@ class Formulas:
                 assert_never(expr)
 
     def arith(self, expr: ir.Arith) -> str:
-        """Arithmetic between cells in Excel's words (docs/arithmetic.md): a quotient by zero is #N/A, so the check's
-        status cell shows no verdict; ROUND rounds half away from zero (half_up); half_even by its definition."""
+        """Arithmetic between cells in Excel's words (docs/arithmetic.md): a quotient by zero is #N/A (``known``
+        keeps the check unverifiable then); ROUND rounds half away from zero (half_up); half_even by its definition."""
         args = [self.number(arg) for arg in expr.args]
         match expr.op:
             case "*":
@@ -185,4 +185,7 @@ class Formulas:
         refs, previous = self.operands(compare)
         if previous:
             return None
-        return "AND(" + ",".join(f"ISNUMBER({r})" for r in refs) + ")" if refs else "TRUE"
+        tests = [f"ISNUMBER({r})" for r in refs]
+        # a quotient by zero: unknown, as in the evaluator (docs/arithmetic.md)
+        tests += [f"{self.number(n.args[1])}<>0" for n in ir.walk(compare) if isinstance(n, ir.Arith) and n.op == "/"]
+        return "AND(" + ",".join(tests) + ")" if tests else "TRUE"
