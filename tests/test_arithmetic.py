@@ -322,3 +322,13 @@ def test_workbook_checks_of_derived_cells_agree_with_the_evaluator(tmp_path: Pat
         rows = list(load_workbook(out / f"r{i}.xlsx", data_only=True)["校验"].iter_rows(min_row=2, values_only=True))
         expected = [(r.check, r.status) for r in evaluate(DERIVED_SPEC, report).results]
         assert [(str(row[0]), names.get(str(row[7]), str(row[7]))) for row in rows] == expected, i
+
+
+def test_diff_of_a_derived_formula_is_not_claimed_compatible(tmp_path: Path) -> None:
+    """z3 cannot decide this non-linear question: diff says so and takes the change as breaking, never "proved"."""
+    old, new = tmp_path / "old.gai", tmp_path / "new.gai"
+    old.write_text(DERIVED, encoding="utf-8")
+    new.write_text(DERIVED.replace("fees / costs * 100", "fees / costs * 1000"), encoding="utf-8")
+    run = run_cli("diff", str(old), str(new), "--format", "json")
+    assert run.code == 1
+    assert "proved" not in run.out and "could not decide" in run.out

@@ -214,7 +214,14 @@ def _classify_checks(old: ir.Spec, new: ir.Spec, migration: Migration | None, ch
     for change in changes:
         if change.what == "check" and change.key in found and change.kind in judged and change.aspect in semantic:
             example = found[change.key]
-            if example is None:
+            if isinstance(example, str):  # UNDECIDED: not proved compatible, so taken as breaking
+                why = Text(
+                    "求解器未能判定是否有有效的旧报告违反它（如单元格之间的乘除），按不兼容处理",
+                    "the solver could not decide whether a report valid under the old version fails it (arithmetic "
+                    "between cells, say): taken as breaking",
+                )
+                change = attrs.evolve(change, classification=BREAKING, why=why)
+            elif example is None:
                 why = Text(
                     "没有任何有效的旧报告（迁移后）违反它（z3 证明）",
                     "no report valid under the old version fails it once carried over (proved with z3)",

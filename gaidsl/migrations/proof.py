@@ -59,17 +59,25 @@ def prove(migration: Migration, *, timeout_ms: int = PROOF_TIMEOUT_MS) -> Proof:
     return attrs.evolve(result, seconds=time.perf_counter() - started, solver_calls=prover.calls)
 
 
+UNDECIDED = "undecided"
+"""What :func:`breaking_checks` gives for a check z3 could not decide (non-linear arithmetic, a time limit)."""
+
+
 def breaking_checks(
     migration: Migration, keys: Sequence[str], *, timeout_ms: int = PROOF_TIMEOUT_MS
-) -> dict[str, Counterexample | None]:
-    """For each new check named: the smallest valid old report that, migrated, fails it (None: none does)."""
+) -> dict[str, Counterexample | str | None]:
+    """For each new check named: the smallest valid old report that, migrated, fails it (None: none does;
+    :data:`UNDECIDED`: z3 could not tell)."""
     prover = _Prover(migration, timeout_ms)
-    out: dict[str, Counterexample | None] = {}
+    out: dict[str, Counterexample | str | None] = {}
     for key in keys:
         check = migration.new.check(key)
         atom = prover.enc.new_atom(check.tolerance, complete=False)
         conclusions = [Conclusion("check", kleene(i.expr, atom)[1], check, i) for i in check.instances]
-        found, _ = prover.search(conclusions)
+        found, answer = prover.search(conclusions)
+        if answer == "unknown":
+            out[key] = UNDECIDED
+            continue
         out[key] = prover.counterexample(found) if found is not None else None
     return out
 
@@ -448,6 +456,7 @@ def _fits(value: Decimal, cell_type: ir.CellType) -> bool:
 
 
 __all__ = [
+    "UNDECIDED",
     "Conclusion",
     "Counterexample",
     "Encoding",

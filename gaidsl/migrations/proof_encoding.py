@@ -123,7 +123,8 @@ class Encoding:
 
     def old_atom(self, tolerance: Decimal | None) -> Any:
         def atom(expr: ir.Expr) -> tuple[Z3, Z3]:
-            known = z3.And(*[self.known_old(k) for k in refs(expr)])
+            divisors = self.old.defined(expr)  # a quotient by zero is unknown (docs/arithmetic.md)
+            known = z3.And(*[self.known_old(k) for k in refs(expr)], *([divisors] if divisors is not None else []))
             return known, self.old.cond(expr, tolerance)
 
         return atom
@@ -214,6 +215,9 @@ class Encoding:
                 term, link = self.replacement(key)
                 pairs.append((self.new.var(key), term))
                 links.append(link)
+            divisors = self.new.defined(expr)  # a quotient by zero is unknown (docs/arithmetic.md)
+            if divisors is not None:
+                links.append(z3.substitute(divisors, *pairs) if pairs else divisors)
             known = z3.And(*[self.known_new(k, complete) for k in keys], *links)
             return known, z3.substitute(formula, *pairs) if pairs else formula
 
