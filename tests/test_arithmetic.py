@@ -325,10 +325,13 @@ def test_workbook_checks_of_derived_cells_agree_with_the_evaluator(tmp_path: Pat
 
 
 def test_diff_of_a_derived_formula_is_not_claimed_compatible(tmp_path: Path) -> None:
-    """z3 cannot decide this non-linear question: diff says so and takes the change as breaking, never "proved"."""
+    """A non-linear change: z3 finds a report the new formula fails (or, when it cannot decide, diff says so and takes
+    the change as breaking); it is never claimed compatible."""
     old, new = tmp_path / "old.gai", tmp_path / "new.gai"
     old.write_text(DERIVED, encoding="utf-8")
     new.write_text(DERIVED.replace("fees / costs * 100", "fees / costs * 1000"), encoding="utf-8")
     run = run_cli("diff", str(old), str(new), "--format", "json")
     assert run.code == 1
-    assert "proved" not in run.out and "could not decide" in run.out
+    (change,) = json.loads(run.out)["changes"]
+    assert change["key"] == "derived.costs.share" and change["classification"] == "breaking"
+    assert "fails it" in change["why"]["en"] or "could not decide" in change["why"]["en"]
