@@ -310,7 +310,7 @@ def block_text(block: Block) -> str:
 def region_text(blocks: Sequence[Block], route: str) -> str:
     """The text of a part as paragraphs. PDF layout lines are joined into paragraphs (a new one where a line is
     indented) and the spaces the layout put between Chinese characters are dropped."""
-    if route != "pdf_layout":
+    if route not in ("pdf_layout", "pdf"):
         return "\n".join(block_text(b).strip() for b in blocks if block_text(b).strip())
     paragraphs: list[str] = []
     for block in blocks:
