@@ -23,6 +23,7 @@ ING132     info     an annotation inside a cell: the number is read, the note ke
 ING133     info     blank cells read as blank (never 0)
 ING134     info     a dash or slash in a cell read as blank
 ING135     info     a value broken over lines by a stray line break, read as one value
+ING136     info     an amount printed in another money unit than its column's (251000元 in a 万元 column): converted
 ING140     warning  out-of-date layout: a group printed as one row; the value goes where the official migration
                     puts it, the other rows are *unknown*
 ING141     warning  newer layout: rows the format counts as one are summed into it
@@ -106,6 +107,11 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "info",
         "「{label}」的数值被换行打断（{place}），合并读取为 {value}",
         "'{label}': the value is broken by a line break ({place}), read as {value}",
+    ),
+    "ING136": (
+        "info",
+        "「{label}」印为「{raw}」，栏目单位为{unit}：按 1 {unit} = {scale} {printed} 换算为 {value}",
+        "{label_en}: printed '{raw}' in a column in {unit}: converted at 1 {unit} = {scale} {printed} to {value}",
     ),
     "ING140": (
         "warning",

@@ -100,13 +100,17 @@ def tidy_spacing(text: str) -> str:
 # ---------------------------------------------------------------------------------------------------- cell values
 
 DASHES = frozenset({"-", "—", "–", "——", "--", "－", "/", "／", "\\", "－－", "―"})
-UNITS = ("万元", "元", "件", "个", "条", "项", "次", "宗", "人次", "家")
+UNITS = ("万元", "亿元", "元", "件", "个", "条", "项", "次", "宗", "人次", "家")
 _NUMBER = re.compile(
     r"(?P<sign>[+-]?)\s*(?P<int>\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s*(?P<unit>"
     + "|".join(UNITS)
     + r")?\s*"
 )
 _OPEN = "（([【〔"
+
+MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+"""Money units by their size in 元: an amount printed in one is converted to its column's (the spec's units give
+no scale between 元 and 万元; these are fixed by the units' meaning)."""
 
 
 @attrs.frozen
