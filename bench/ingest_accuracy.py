@@ -132,7 +132,10 @@ def _line(s: Score) -> str:
 def main(argv: list[str]) -> int:
     corpus = Path(argv[0]) if argv else CORPUS
     scores = measure(corpus)
-    header = f"{'report':44} {'layout':11} {'printed':>7} {'read':>5} {'right':>5} {'wrong':>5} {'review':>6} precision recall"
+    header = (
+        f"{'report':44} {'layout':11} {'printed':>7} {'read':>5} {'right':>5} {'wrong':>5} {'review':>6} "
+        "precision recall"
+    )
     print(header)
     for s in scores:
         print(_line(s) + (f"   unreadable: {s.error}" if s.error else ""))

@@ -80,7 +80,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--no-check", action="store_true", help="read only; do not run the spec's checks")
     parser.add_argument(
         "--route",
-        choices=("word_text", "pipe_text", "pdf_layout", "html", "docx", "pdf", "doc"),
+        choices=("word_text", "pipe_text", "cell_lines", "pdf_layout", "html", "docx", "pdf", "doc"),
         help="force the layout reader (default: detected per input; --route docx reads a .docx gaidsl wrote as a "
         "published report)",
     )

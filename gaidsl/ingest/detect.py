@@ -7,7 +7,8 @@ Reader
     LibreOffice headless (:mod:`.doc`; GAI832 when LibreOffice is missing, GAI833 when it fails). Text is
     decoded as UTF-8, else GB18030 (what Chinese Windows saves). HTML (by suffix or markup) is read as a web page;
     other text by the reader whose layout it looks most like: tab-indented cells (Word text), ``|``-joined cells
-    (web page text) or space-aligned columns (PDF layout text). A workbook, and a .docx that says gaidsl wrote it,
+    (web page text), one cell a line (web page text copied cell by cell) or space-aligned columns (PDF layout
+    text). A workbook, and a .docx that says gaidsl wrote it,
     do not come here: :mod:`~gaidsl.ingest.written` reads them back by their own map.
 
 Spec
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import attrs
 
-from gaidsl.ingest import doc, docx, html, pdf, pdf_layout, pipe_text, word_text
+from gaidsl.ingest import cell_lines, doc, docx, html, pdf, pdf_layout, pipe_text, word_text
 from gaidsl.ingest.model import Document, Line
 from gaidsl.ingest.normalise import label_key
 from gaidsl.language import ir
@@ -113,6 +114,7 @@ def read_document(data: bytes, name: str, route: str | None = None) -> Document:
             route = "html"
         else:
             scores = {
+                "cell_lines": cell_lines.looks_like(text),
                 "word_text": word_text.looks_like(text),
                 "pipe_text": pipe_text.looks_like(text),
                 "pdf_layout": pdf_layout.looks_like(text),
@@ -121,6 +123,7 @@ def read_document(data: bytes, name: str, route: str | None = None) -> Document:
             if scores[route] < 0.05:
                 route = "pipe_text"  # plain paragraphs: any text reader will do
     readers = {
+        "cell_lines": cell_lines.read,
         "html": html.read,
         "word_text": word_text.read,
         "pipe_text": pipe_text.read,

@@ -173,8 +173,16 @@ class Reading:
         if converted is not None:
             printed, unit, scale = converted
             self.note(
-                "ING136", piece.where, piece.line, (key,), label=label, raw=raw.strip(), unit=unit, scale=scale,
-                printed=printed, value=number,
+                "ING136",
+                piece.where,
+                piece.line,
+                (key,),
+                label=label,
+                raw=raw.strip(),
+                unit=unit,
+                scale=scale,
+                printed=printed,
+                value=number,
             )
         if cell.note:
             self.note("ING132", piece.where, piece.line, (key,), label=label, value=number, note=cell.note)

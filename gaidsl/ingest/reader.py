@@ -126,6 +126,7 @@ def ingest_document(spec: ir.Spec, document: Document) -> Result:
 _ROUTES_ZH = {
     "word_text": "Word 文本（单元格各占一行）",
     "pipe_text": "网页文本（单元格以 | 分隔）",
+    "cell_lines": "网页文本（每个单元格一行）",
     "pdf_layout": "PDF 版面文本（按空格对齐的列）",
     "html": "网页（HTML 表格）",
     "docx": "Word 文档（.docx 表格）",
