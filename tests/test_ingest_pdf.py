@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from bench.ingest_accuracy import score, spec_for
 from gaidsl.checking.data import parse_report
 from gaidsl.checking.report import BLANK, Report
 from gaidsl.ingest import Unreadable, ingest_bytes, ingest_file, pdf
@@ -200,3 +201,45 @@ def test_pdf_bytes_are_routed_by_content() -> None:
     with pytest.raises(Unreadable) as caught:
         ingest_bytes(SPEC, _scan(1), "report.txt")
     assert caught.value.code == "GAI830"
+
+
+# ---------------------------------------------------------------------------------------------------- real reports
+
+
+def _print_with_libreoffice(html: Path, folder: Path) -> Path:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    profile = (folder / "profile").as_uri()
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir"]
+    subprocess.run([*command, str(folder), str(html)], check=True, capture_output=True, timeout=180)
+    return folder / f"{html.stem}.pdf"
+
+
+def _print_with_chromium(html: Path, folder: Path) -> Path:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        pytest.skip("Chromium is not installed")
+    out = folder / f"{html.stem}.chromium.pdf"
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={out}", html.as_uri()]
+    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    return out
+
+
+@pytest.mark.parametrize("printer", [_print_with_libreoffice, _print_with_chromium], ids=["libreoffice", "chromium"])
+def test_real_report_printed_to_pdf_reads_every_cell(tmp_path: Path, printer: Any) -> None:
+    """The 上海市 2019 report of the corpus (a real web page, blank cells and an amount in 元 among them) printed to
+    PDF by LibreOffice and by Chromium (whose fonts map 一 二 人 to the Kangxi radicals ⼀ ⼆ ⼈): every printed cell
+    read right, none wrong, none left over."""
+    expected_path = ROOT / "tests" / "ingest" / "corpus" / "2019_shanghai_shizhengfu_bangongting.expected.json"
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    html = tmp_path / "report.html"
+    shutil.copy(expected_path.parent / expected["input"], html)
+    printed = printer(html, tmp_path)
+    scored = score(printed, expected)
+    assert scored.error is None
+    assert scored.wrong_cells == ()
+    assert (scored.right, scored.printed) == (198, 198)
+    ingested = ingest_file(spec_for("2019"), printed).ingested
+    assert ingested.route == "pdf"
+    assert ingested.provenance["requests.received.total"].where.startswith("page ")

@@ -16,6 +16,7 @@ pdfplumber cannot open raises :class:`PdfError`.
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 import pdfplumber
@@ -26,6 +27,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from gaidsl.ingest import pdf_layout
 from gaidsl.ingest.model import Block, Document, Piece, Row
+from gaidsl.ingest.normalise import RADICALS
 
 _BROKEN = (PSException, PdfminerException, MalformedPDFException, ValueError, TypeError, KeyError, IndexError)
 """What pdfplumber and pdfminer raise on a damaged or encrypted file."""
@@ -72,7 +74,7 @@ def _table_rows(table: Table) -> list[list[str]]:
         cells: list[str] = []
         for slot, (bbox, text) in enumerate(zip(row.cells, texts, strict=True)):
             if bbox is not None:
-                cells.append((text or "").strip())
+                cells.append((text or "").translate(RADICALS).strip())
                 continue
             x = xs[slot] + 0.5
             covering = [c for c in table.cells if c[0] <= x < c[2] and c[1] <= top + 0.5 < c[3]]
@@ -112,7 +114,7 @@ def _page_blocks(page: Page, number: int, start: int, notes: list[str]) -> list[
                 blocks.append(Row(pieces, True, raw, table=number * 100 + index))
             continue
         band = page.crop((page.bbox[0], band_top, page.bbox[2], band_bottom), strict=False)
-        text = band.filter(lambda o: not _inside(o, boxes)).extract_text(layout=True)
+        text = band.filter(lambda o: not _inside(o, boxes)).extract_text(layout=True).translate(RADICALS)
         for raw_line in text.splitlines():
             line = raw_line.rstrip()
             if not line.strip():
@@ -127,6 +129,7 @@ def _page_blocks(page: Page, number: int, start: int, notes: list[str]) -> list[
 
 
 def read_bytes(data: bytes, name: str = "<pdf>") -> Document:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings on odd fonts are not the reader's log
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except _BROKEN as exc:
