@@ -57,8 +57,8 @@ def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...
 
 def _trim_empty(values: tuple[Piece, ...], width: int) -> tuple[Piece, ...]:
     """Drop empty cells beyond ``width`` from the front and/or the end (merged-cell places Word and web pages
-    leave), when exactly one way of doing so leaves ``width`` cells; otherwise keep them all (the row is then not
-    read, and the log says so)."""
+    leave), when the ways of doing so that leave ``width`` cells all read the same (one way, or a row of blanks
+    ``行政许可 | |||``: the first); otherwise keep them all (the row is then not read, and the log says so)."""
     extra = len(values) - width
     found = set()
     for front in range(extra + 1):
@@ -66,7 +66,9 @@ def _trim_empty(values: tuple[Piece, ...], width: int) -> tuple[Piece, ...]:
         dropped = values[:front] + values[len(values) - back :]
         if all(not p.text.strip() for p in dropped):
             found.add(values[front : len(values) - back])
-    return found.pop() if len(found) == 1 else values
+    if len({tuple(p.text.strip() for p in candidate) for candidate in found}) == 1:
+        return min(found, key=lambda candidate: values.index(candidate[0]))  # every way reads the same: the first
+    return values
 
 
 def _key(pieces: Sequence[Piece]) -> str:
