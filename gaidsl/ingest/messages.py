@@ -24,6 +24,7 @@ ING133     info     blank cells read as blank (never 0)
 ING134     info     a dash or slash in a cell read as blank
 ING135     info     a value broken over lines by a stray line break, read as one value
 ING136     info     an amount printed in another money unit than its column's (251000元 in a 万元 column): converted
+ING137     warning  a row with more or fewer cells than columns, read the one way under which its checks hold
 ING140     warning  out-of-date layout: a group printed as one row; the value goes where the official migration
                     puts it, the other rows are *unknown*
 ING141     warning  newer layout: rows the format counts as one are summed into it
@@ -112,6 +113,12 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "info",
         "「{label}」印为「{raw}」，栏目单位为{unit}：按 1 {unit} = {scale} {printed} 换算为 {value}",
         "{label_en}: printed '{raw}' in a column in {unit}: converted at 1 {unit} = {scale} {printed} to {value}",
+    ),
+    "ING137": (
+        "warning",
+        "行「{label}」有 {found} 个单元格、表格有 {expected} 列：只有按 {values} 读取时校验（{checks}）成立，按此读取",
+        "row '{label}' has {found} cells for {expected} columns: only the reading {values} makes its checks "
+        "({checks_en}) hold, so it is read that way",
     ),
     "ING140": (
         "warning",

@@ -13,6 +13,7 @@ import attrs
 
 from gaidsl.checking.report import BLANK as BLANK_VALUE
 from gaidsl.checking.report import UNKNOWN as UNKNOWN_VALUE
+from gaidsl.ingest import constraints
 from gaidsl.ingest.locate import Reading, RowTarget, TableIndex
 from gaidsl.ingest.model import Block, Line, Piece, Provenance, Row
 from gaidsl.ingest.normalise import THRESHOLD, coverage, label_key, parse_cell, similarity, value_like
@@ -204,6 +205,24 @@ class TableReader:
                         blank.append(self.index.columns[column].label)
                 self.reading.note(
                     "ING160", raw.block.raw.where, raw.block.line, cells, **counts, blank="、".join(blank)
+                )
+                return True
+        if raw.block.explicit:
+            chosen = constraints.choose(self.reading.spec, cells, values)
+            if chosen is not None:
+                fitted, checks = chosen
+                for key, piece in zip(cells, fitted, strict=True):
+                    self.reading.put(key, piece, "checks", label)
+                shown = "[" + ", ".join(p.text or "·" for p in fitted) + "]"
+                self.reading.note(
+                    "ING137",
+                    raw.block.raw.where,
+                    raw.block.line,
+                    cells,
+                    **counts,
+                    values=shown,
+                    checks="、".join(checks),
+                    checks_en=", ".join(checks),
                 )
                 return True
         self.reading.note("ING130", raw.block.raw.where, raw.block.line, cells, **counts, values=raw.shown_values)
