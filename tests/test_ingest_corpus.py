@@ -117,3 +117,11 @@ def test_blank_lines_do_not_make_cells() -> None:
     """A blank cell that left no ``|`` cannot be told from layout: the row comes out short (left for review)."""
     row = cell_lines.read("一、本年新收政府信息公开申请数量\n\n\n\n 0\n\n二、上年结转\n").blocks[0]
     assert isinstance(row, Row) and [c.text for c in row.cells] == ["一、本年新收政府信息公开申请数量", "0"]
+
+
+def test_cell_lines_row_of_blanks_and_a_heading_before_an_opener() -> None:
+    blocks = cell_lines.read("第二十条第(一)项 | |||\n|\n规章 |\n|\n|\n|\n行政处罚 |\n3 | ||\n").blocks
+    assert isinstance(blocks[0], Line)
+    blanks, penalty = blocks[1], blocks[2]
+    assert isinstance(blanks, Row) and [c.text for c in blanks.cells] == ["规章", "", "", ""]
+    assert isinstance(penalty, Row) and [c.text for c in penalty.cells] == ["行政处罚", "3"]

@@ -11,9 +11,9 @@ What such text looks like (the 太平镇 and 汉阳区 reports are two kinds)::
 
 Rules: a line that holds one value (a number, a dash or slash, or nothing but a ``|``) is a cell of the row being
 built; a line of text ends that row and starts the next one with itself as the label (a label without values stays
-a line of text: titles, headers, paragraphs; so does one followed only by empty cells, a heading before the ``|``
-that opens the next row). Trailing ``|`` and runs of ``||`` are the page's cell borders and are
-dropped; a line of only ``||…`` is nothing. Blank lines are nothing (a blank cell that left no ``|`` cannot be told
+a line of text: titles, headers, paragraphs; so does one followed by a single empty cell, a heading before the
+``|`` that opens the next row; a label followed by two or more empty cells is a row of blanks). Trailing ``|``
+and runs of ``||`` are the page's cell borders and are dropped; a line of only ``||…`` is nothing. Blank lines are nothing (a blank cell that left no ``|`` cannot be told
 from layout, so such a row has fewer cells than its table's columns and is left for review, never guessed).
 An empty cell the page prints at the end of a row (before the next row's label) is kept: the table reader drops
 surplus empty cells at a row's end only when that leaves exactly the table's columns.
@@ -49,7 +49,7 @@ def read(text: str, name: str = "<text>") -> Document:
     def flush() -> None:
         if label is None:
             return
-        if any(v.text for v in values):
+        if any(v.text for v in values) or len(values) >= 2:  # one lone "|" after a heading opens the next row
             cells = (label, *values)
             shown = " | ".join(c.text for c in cells)
             last = values[-1].line
@@ -83,7 +83,7 @@ def looks_like(text: str) -> float:
     several = 0
     for line in lines:
         cell = _cell_text(line)
-        if cell is not None and cell != "" and value_like(cell) and "|" not in cell:
+        if cell is not None and value_like(cell) and "|" not in cell:  # a value, or a lone "|" (an empty cell)
             lone += 1
         elif len([part for part in line.replace("｜", "|").split("|") if part.strip()]) >= 2:
             several += 1
