@@ -14,7 +14,8 @@ built; a line of text ends that row and starts the next one with itself as the l
 a line of text: titles, headers, paragraphs; so does one followed by a single empty cell, a heading before the
 ``|`` that opens the next row; a label followed by two or more empty cells is a row of blanks). Trailing ``|``
 and runs of ``||`` are the page's cell borders and are dropped; a line of only ``||…`` is nothing. Blank lines
-are nothing (a blank cell that left no ``|`` cannot be told from layout, so such a row has fewer cells than its table's columns and is left for review, never guessed).
+are nothing (a blank cell that left no ``|`` cannot be told from layout, so such a row has fewer cells than its
+table's columns and is left for review, never guessed).
 An empty cell the page prints at the end of a row (before the next row's label) is kept: the table reader drops
 surplus empty cells at a row's end only when that leaves exactly the table's columns.
 """
