@@ -41,7 +41,7 @@ def test_no_number_is_read_wrong() -> None:
     overall = total("all", "", scores)
     assert overall.wrong == 0
     assert overall.right + overall.review == overall.printed
-    assert overall.recall >= 0.98, overall  # measured: 100 % of 557 printed cells
+    assert overall.recall >= 0.98, overall  # measured: 592 of 595 printed cells (3 blanks left for review)
 
 
 @pytest.mark.parametrize("layout", ["pipe_text", "cell_lines", "html"])

@@ -84,11 +84,14 @@ def _values(keys: Sequence[str], cells: Sequence[Piece]) -> dict[str, Value] | N
 def choose(
     spec: ir.Spec, keys: Sequence[str], values: Sequence[Piece]
 ) -> tuple[tuple[Piece, ...], tuple[str, ...]] | None:
-    """The one reading of the row under which its checks hold, with those checks' keys; ``None`` when the checks
-    do not single one out (no check, none or several readings hold, or too many readings to judge)."""
+    """The one reading of the row under which its checks hold, with those checks' keys (none when dropping the
+    row's empty cells fits it one way only: read as printed, its checks judged later like any row's); ``None`` when
+    the checks do not single one out (no check, none or several readings hold, or too many readings to judge)."""
     candidates = readings(values, len(keys))
     if not candidates or len(candidates) > MAX_READINGS:
         return None
+    if len(candidates) == 1 and len(values) > len(keys):
+        return candidates[0], ()  # dropping the empty cells fits the row one way only: as printed, no check needed
     checks = row_checks(spec, keys)
     if not checks:
         return None

@@ -215,7 +215,7 @@ class TableReader:
                     self.reading.put(key, piece, "checks", label)
                 shown = "[" + ", ".join(p.text or "·" for p in fitted) + "]"
                 self.reading.note(
-                    "ING137",
+                    "ING137" if checks else "ING138",
                     raw.block.raw.where,
                     raw.block.line,
                     cells,
