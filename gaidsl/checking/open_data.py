@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
+from gaidsl.checking.coded_data import Placed, coded_problems
 from gaidsl.checking.data_syntax import Node
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
@@ -60,7 +61,7 @@ def _entries(
         m.key for t in spec.tables.values() if t.rows is not None and t.rows.open == opened for m in t.rows.members
     }
     seen: set[str] = set()
-    entered: list[EnteredMember] = []
+    entered: list[Placed] = []
     for item in array.value:
         assert isinstance(item, Node)
         where = span(item.start, max(item.end, item.start + 1))
@@ -80,9 +81,11 @@ def _entries(
         elif opened.key_pattern is not None and not re.fullmatch(opened.key_pattern, key):
             problems.append(error("GAI740", at, key=key, dimension=opened.dimension, pattern=opened.key_pattern))
         else:
-            entered.append(EnteredMember(key, label))
+            entered.append(Placed(EnteredMember(key, label), at, fields["label"][1]))
         seen.add(key)
-    return tuple(entered)
+    kept, coded = coded_problems(opened, entered)  # a coded hierarchy's levels, parents and code list
+    problems.extend(coded)
+    return kept
 
 
 def _text(node: Node | None) -> str | None:
