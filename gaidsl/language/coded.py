@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from gaidsl.language import ast, ir
-from gaidsl.language.diagnostics import Diagnostic, error
+from gaidsl.language.diagnostics import Diagnostic, Text, error
 
 CODE_COLUMN, NAME_COLUMN = "code", "name"
 
@@ -54,7 +54,8 @@ def _code_list(
         with open(path, "rb") as handle:
             data = handle.read()
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError, ValueError):
-        diagnostics.append(error("GAI130", rule.span, dimension=node.key, path=rule.value))
+        where = Text(f"路径相对于规范文件所在的目录：{path}", f"the path is relative to the folder of the spec: {path}")
+        diagnostics.append(error("GAI130", rule.span, [where], dimension=node.key, path=rule.value))
         return None
     except OSError as exc:
         return _unusable(node, rule, f"无法读取（{exc.strerror}）", f"it cannot be read ({exc.strerror})", diagnostics)
@@ -119,5 +120,8 @@ def _unusable(
     node: ast.Dimension, rule: ast.OpenRule, why: str, why_en: str, diagnostics: list[Diagnostic]
 ) -> dict[str, str] | None:
     """GAI131: the code list file cannot be used (None: the dimension has no code list)."""
-    diagnostics.append(error("GAI131", rule.span, dimension=node.key, path=rule.value, why=why, why_en=why_en))
+    shape = Text(
+        "编码表是 UTF-8 的 CSV 文件，首行为 code,name", "a code list is a UTF-8 CSV file whose first row is code,name"
+    )
+    diagnostics.append(error("GAI131", rule.span, [shape], dimension=node.key, path=rule.value, why=why, why_en=why_en))
     return None
