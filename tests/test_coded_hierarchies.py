@@ -229,8 +229,9 @@ def test_a_level_without_a_key_pattern_is_checked_by_length() -> None:
 
 
 def test_validate_json_and_yaml_on_the_command_line(tmp_path: Path) -> None:
-    passed = run_cli("validate", SPEC, str(DATA / "function_subjects_valid.json"), "--lang", "en")
-    assert passed.code == 0 and "passed" in passed.out, passed.err
+    for example in ("function_subjects_valid.json", "function_subjects_small.yaml"):
+        passed = run_cli("validate", SPEC, str(DATA / example), "--lang", "en")
+        assert passed.code == 0 and "passed" in passed.out and not passed.err, passed.err
     failed = run_cli("validate", SPEC, str(DATA / "function_subjects_one_violation.json"), "--lang", "en")
     assert failed.code == 1 and failed.out.count("error[hierarchy.expenses.20101]") == 2, failed.out
     yaml_file = tmp_path / "orphan.yaml"
@@ -341,3 +342,24 @@ def test_parents_equal_to_their_children_pass_and_one_perturbed_leaf_fails_its_p
     assert loaded.report is not None
     parent = child[: len(child) - 2]
     assert _failing(evaluate(tree_spec, loaded.report)) == [(f"hierarchy.t.{parent}", column)]
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"code,name\n", "it lists no code"),
+        (b"code,name\n201,\n", "line 2 lacks a code or a name"),
+        (b"code,name\n201,a\n201,b\n", "code '201' on line 3 is given twice"),
+        ("code,name\n201,一般公共服务支出\n".encode("gbk"), "it is not UTF-8"),
+    ],
+)
+def test_a_code_list_that_cannot_be_used(content: bytes, why: str, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_bytes(content)
+    spec_file = tmp_path / "s.gai"
+    spec_file.write_text(
+        'format x version 1 "t" { dimension d "D" open { codes from "c.csv" } '
+        'section s "S" { table t { columns { n "N" } rows d } } }',
+        "utf-8",
+    )
+    run = run_cli("check", "--lang", "en", str(spec_file))
+    assert run.code == 1 and "error[GAI131]" in run.err and why in run.err, run.err

@@ -42,7 +42,7 @@ def coded_problems(
                 error("GAI750", entry.key_at, key=key, length=len(key), dimension=opened.dimension, lengths=lengths)
             )
             continue
-        if coded.codes_file is not None and coded.codes and key not in coded.codes:
+        if coded.codes and key not in coded.codes:
             problems.append(error("GAI752", entry.key_at, key=key, dimension=opened.dimension, path=coded.codes_file))
             continue
         official = coded.codes.get(key)

@@ -99,6 +99,8 @@ def _code_list(
             )
             return None
         codes[code] = name
+    if not codes:  # an empty list would let every code through
+        return _unusable(node, rule, "没有列出任何编码", "it lists no code", diagnostics)
     return codes
 
 
