@@ -163,9 +163,10 @@ def test_one_wrong_child_fails_exactly_its_parents_check(spec: ir.Spec) -> None:
     assert _failing(evaluation) == [("hierarchy.expenses.20101", "spent"), ("hierarchy.expenses.20101", "basic")]
     result = next(r for r in evaluation.results if r.status == "fail")
     assert result.message.zh.endswith(
-        "列「合计」: 人大事务 = 444.25, 但 行政运行 + 一般行政管理事务 + 人大会议 = 313.45 + 86.20 + 45.60 = 445.25 "
-        "(差 1.00, 容差 0.020)"
+        "列「合计」: 20101 人大事务 = 444.25, 但 2010101 行政运行 + 2010102 一般行政管理事务 + 2010104 人大会议 = "
+        "313.45 + 86.20 + 45.60 = 445.25 (差 1.00, 容差 0.020)"
     ), result.message.zh
+    assert result.position_labels == ("合计",)
     check = next(c for c in close(spec, report.members).checks if c.key == "hierarchy.expenses.20101")
     assert (
         check.label

@@ -12,6 +12,14 @@ from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 
 
+def with_codes(opened: ir.OpenMembers, members: Sequence[EnteredMember]) -> tuple[EnteredMember, ...]:
+    """The members as a coded table shows its rows, code before name (「2010101 行政运行」): every 款 has its own
+    行政运行, so results and messages name a coded row by both."""
+    if opened.coded is None:
+        return tuple(members)
+    return tuple(EnteredMember(m.key, f"{m.key} {m.label}") for m in members)
+
+
 def summed(opened: ir.OpenMembers, members: Sequence[EnteredMember]) -> tuple[EnteredMember, ...]:
     """The members a sum over the slot adds up: all of them, or for a coded hierarchy those whose parent is not
     entered (the first level, when every child has its parent)."""

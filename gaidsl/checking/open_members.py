@@ -17,7 +17,7 @@ from typing import assert_never
 
 import attrs
 
-from gaidsl.checking.coded_checks import hierarchy_checks, summed
+from gaidsl.checking.coded_checks import hierarchy_checks, summed, with_codes
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
@@ -31,8 +31,9 @@ def close(spec: ir.Spec, members: Members) -> ir.Spec:
     if not spec.open_dimensions:
         return spec
     entered = {d: members.get(d, ()) for d in spec.open_dimensions}
-    slots = {o.slot: entered[d] for d, o in spec.open_dimensions.items()}
-    sums = {o.slot: summed(o, entered[d]) for d, o in spec.open_dimensions.items()}  # a coded hierarchy: first level
+    shown = {d: with_codes(o, entered[d]) for d, o in spec.open_dimensions.items()}  # 「2010101 行政运行」 if coded
+    slots = {o.slot: shown[d] for d, o in spec.open_dimensions.items()}
+    sums = {o.slot: summed(o, shown[d]) for d, o in spec.open_dimensions.items()}  # a coded hierarchy: first level
     cells: dict[str, ir.Cell] = {}
     tables: dict[str, ir.Table] = {}
     for table in spec.tables.values():
