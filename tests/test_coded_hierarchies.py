@@ -352,6 +352,7 @@ def test_parents_equal_to_their_children_pass_and_one_perturbed_leaf_fails_its_p
         (b"code,name\n201,\n", "line 2 lacks a code or a name"),
         (b"code,name\n201,a\n201,b\n", "code '201' on line 3 is given twice"),
         ("code,name\n201,一般公共服务支出\n".encode("gbk"), "it is not UTF-8"),
+        (b'code,name\n201,"' + b"x" * 200_000 + b'"\n', "it is not readable CSV"),
     ],
 )
 def test_a_code_list_that_cannot_be_used(content: bytes, why: str, tmp_path: Path) -> None:

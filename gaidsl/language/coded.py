@@ -63,7 +63,10 @@ def _code_list(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _unusable(node, rule, "不是 UTF-8 编码", "it is not UTF-8", diagnostics)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a field longer than the csv module takes
+        return _unusable(node, rule, f"不是可读的 CSV（{exc}）", f"it is not readable CSV ({exc})", diagnostics)
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if CODE_COLUMN not in header or NAME_COLUMN not in header:
         return _unusable(
