@@ -365,3 +365,10 @@ def test_a_code_list_that_cannot_be_used(content: bytes, why: str, tmp_path: Pat
     )
     run = run_cli("check", "--lang", "en", str(spec_file))
     assert run.code == 1 and "error[GAI131]" in run.err and why in run.err, run.err
+
+
+def test_an_overlay_elsewhere_reads_the_code_list_next_to_its_base(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay.gai"
+    overlay.write_text(f'format function_subjects version 2025 "overlay" extends "{SPEC_FILE}" {{\n}}\n', "utf-8")
+    coded = gaidsl.load_spec(overlay).open_dimensions["subject"].coded
+    assert coded is not None and len(coded.codes) == 19
