@@ -372,3 +372,24 @@ def test_an_overlay_elsewhere_reads_the_code_list_next_to_its_base(tmp_path: Pat
     overlay.write_text(f'format function_subjects version 2025 "overlay" extends "{SPEC_FILE}" {{\n}}\n', "utf-8")
     coded = gaidsl.load_spec(overlay).open_dimensions["subject"].coded
     assert coded is not None and len(coded.codes) == 19
+
+
+def test_a_flat_code_list_without_levels(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("code,name\nA1,甲\nB2,乙\n", "utf-8")
+    spec_file = tmp_path / "s.gai"
+    spec_file.write_text(
+        'format x version 1 "t" { dimension d "D" open { codes from "c.csv" total all "合计" } '
+        'section s "S" { table t { columns { n "N" } rows d } } }',
+        "utf-8",
+    )
+    flat = gaidsl.load_spec(spec_file)
+    members = [{"key": "A1", "label": "甲"}, {"key": "B2", "label": "乙"}]
+    values = {"t.A1.n": 1, "t.B2.n": 2, "t.all.n": 3}  # no levels: the total adds every member
+    loaded = parse_report(
+        json.dumps({"format": "x", "version": "1", "members": {"d": members}, "values": values}), flat, "json"
+    )
+    assert loaded.report is not None and not loaded.diagnostics
+    assert evaluate(flat, loaded.report).verdict == "pass"
+    members.append({"key": "C3", "label": "丙"})
+    wrong = parse_report(json.dumps({"format": "x", "version": "1", "members": {"d": members}}), flat, "json")
+    assert [d.code for d in wrong.diagnostics] == ["GAI752"] and wrong.report is None
