@@ -11,6 +11,7 @@ from __future__ import annotations
 import attrs
 
 from gaidsl.language.arith_messages import ARITH_CATALOG
+from gaidsl.language.coded_messages import CODED_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
 
 
@@ -470,7 +471,30 @@ CATALOG: dict[str, Template] = {
         "'{name}' cannot be a key: a key starts with a letter or '_' and holds only letters, digits and '_'",
     ),
     "GAI812": Template("input", "此处没有可重命名的名称", "there is no name to rename here"),
+    # ---- gaidsl ingest: published reports as files (PDF, .doc) that cannot be read
+    "GAI830": Template(
+        "input",
+        "扫描件 PDF（{pages} 页，没有文字层）：下一步请先做文字识别（OCR），再读取识别出的文字",
+        "a scanned PDF ({pages} pages, no text layer): the next step is OCR; read the recognised text",
+    ),
+    "GAI831": Template(
+        "input",
+        "无法打开 PDF 文件（已损坏或有密码保护）：{reason}",
+        "cannot open the PDF file (damaged or password-protected): {reason}",
+    ),
+    "GAI832": Template(
+        "input",
+        ".doc 文件需要 LibreOffice 转换，未找到 soffice：请安装 LibreOffice，或在 Word 中另存为 .docx",
+        "a .doc file is converted by LibreOffice and no soffice is found: install LibreOffice, or save it as "
+        ".docx in Word",
+    ),
+    "GAI833": Template(
+        "input",
+        "LibreOffice 未能把 .doc 文件转换为 .docx：{reason}",
+        "LibreOffice could not convert the .doc file to .docx: {reason}",
+    ),
 }
 
 CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in CODED_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in ARITH_CATALOG.items()})
