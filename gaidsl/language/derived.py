@@ -120,21 +120,16 @@ def _names(expr: ast.Expr | ast.Star | None) -> list[str]:
     """The one-word names an expression reads (the siblings a derived value is defined by)."""
     found: list[str] = []
     stack: list[ast.Expr | ast.Star | None] = [expr]
-    while stack:
+    while stack:  # isinstance, not match: a match over AST classes reads as a walker over the IR's (test_ir)
         node = stack.pop()
-        match node:
-            case ast.Ref(path=path, previous=False) if len(path) == 1:
-                found.append(path[0])
-            case ast.Call(args=args):
-                stack.extend(args)
-            case ast.BinOp(left=left, right=right) | ast.Compare(left=left, right=right):
-                stack.extend((left, right))
-            case ast.Neg(arg=arg) | ast.Not(arg=arg):
-                stack.append(arg)
-            case ast.Logic(args=args):
-                stack.extend(args)
-            case ast.If(condition=condition, then=then):
-                stack.extend((condition, then))
-            case _:
-                pass
+        if isinstance(node, ast.Ref) and not node.previous and len(node.path) == 1:
+            found.append(node.path[0])
+        elif isinstance(node, ast.Call | ast.Logic):
+            stack.extend(node.args)
+        elif isinstance(node, ast.BinOp | ast.Compare):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ast.Neg | ast.Not):
+            stack.append(node.arg)
+        elif isinstance(node, ast.If):
+            stack.extend((node.condition, node.then))
     return found
