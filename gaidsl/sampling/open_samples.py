@@ -1,0 +1,230 @@
+"""Samples of a spec with open dimensions (docs/open-dimensions.md): valid reports with 0, 1 and many entered
+members, and reports that break exactly one check.
+
+A report of an open spec is a report of the ordinary spec its members make
+(:func:`gaidsl.checking.open_members.close`). So a sample is: choose how many members each open dimension gets
+(:func:`member_counts`: 0, 1 and 40, each moved into the ``at least`` / ``at most`` range), make that many keys that
+match the key pattern (:func:`member_keys`, always the same keys for the same count, so the closed spec and its
+sampler are built once per count), close the spec, and sample the closed spec with the ordinary sampler; the report
+then carries the member list. The member-count rules (``members.<d>.at_least`` / ``at_most``) are left out of the
+closed spec while sampling (with a count outside the range no report could pass them) and broken on purpose by a
+sample with one member too few or too many, otherwise valid. Every other check is violated as in a fixed spec, at a
+spec with :data:`VIOLATION_MEMBERS` members, so its positions are entered members.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import string
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+
+import attrs
+
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.open_members import close
+from gaidsl.checking.report import EnteredMember
+from gaidsl.language import ir
+from gaidsl.sampling.sampler import Sample, SampleError, sampler
+from gaidsl.sampling.violate import Violation, violation_for
+
+SAMPLE_COUNTS = (0, 1, 40)  # the member counts valid samples cycle through (moved into each dimension's range)
+VIOLATION_MEMBERS = 3  # members of the sample a check's violation starts from (so positions are entered members)
+_TRIES_PER_FAMILY = 20_000  # candidate keys tried per family and length before trying the next
+_FORBIDDEN = re.compile(r"[.\s\[\]<>]")  # never in an entered key (it sits between dots in a cell key)
+
+Counts = Mapping[str, int]
+
+
+def is_open(spec: ir.Spec) -> bool:
+    return bool(spec.open_dimensions)
+
+
+def member_counts(spec: ir.Spec) -> list[dict[str, int]]:
+    """The member counts of valid samples, in the order they are used: 0, 1 and 40 moved into each dimension's
+    ``at least`` / ``at most`` range (duplicates dropped)."""
+    found: list[dict[str, int]] = []
+    for wanted in SAMPLE_COUNTS:
+        counts = {d: within(o, wanted) for d, o in spec.open_dimensions.items()}
+        if counts not in found:
+            found.append(counts)
+    return found
+
+
+def within(opened: ir.OpenMembers, count: int) -> int:
+    count = max(count, opened.at_least)
+    return count if opened.at_most is None else min(count, opened.at_most)
+
+
+def member_keys(opened: ir.OpenMembers, count: int, taken: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """``count`` distinct keys that match the dimension's key pattern, the same ones every time: upper-case codes
+    (``AB``, ``AC`` …), digit codes (``01``, ``101`` …), lower-case names, then letters with digits; a
+    :class:`SampleError` when these families do not hold ``count`` keys the pattern accepts. ``taken``: the fixed
+    members' keys, never used."""
+    keys: list[str] = []
+    if count == 0:
+        return ()
+    pattern = re.compile(opened.key_pattern) if opened.key_pattern is not None else None
+    for candidate in _candidates():
+        if candidate in taken or (pattern is not None and pattern.fullmatch(candidate) is None):
+            continue
+        keys.append(candidate)
+        if len(keys) == count:
+            return tuple(keys)
+    raise SampleError(
+        f"no {count} sample keys match the key pattern {opened.key_pattern!r} of open dimension "
+        f"{opened.dimension!r} (the sampler tries letter and digit codes)"
+    )
+
+
+def _candidates() -> Iterator[str]:
+    families = (
+        string.ascii_uppercase,
+        string.digits,
+        string.ascii_lowercase,
+        string.ascii_uppercase + string.digits,
+        string.ascii_lowercase + string.digits,
+    )
+    seen: set[str] = set()
+    for length in (3, 2, 4, 5, 1, 6, 7, 8, 9, 10, 12):
+        for alphabet in families:
+            for letters in itertools.islice(itertools.product(alphabet, repeat=length), _TRIES_PER_FAMILY):
+                candidate = "".join(letters)
+                if candidate not in seen:
+                    seen.add(candidate)
+                    yield candidate
+
+
+def members_for(spec: ir.Spec, counts: Counts) -> dict[str, tuple[EnteredMember, ...]]:
+    """The member lists of a sample with ``counts`` members: keys from :func:`member_keys`, labels the
+    dimension's label and a number ("Component 1" …)."""
+    members: dict[str, tuple[EnteredMember, ...]] = {}
+    for dimension, opened in spec.open_dimensions.items():
+        name = _dimension_label(spec, dimension)
+        keys = member_keys(opened, counts[dimension], fixed_keys(spec, dimension))
+        members[dimension] = tuple(EnteredMember(k, f"{name} {i}") for i, k in enumerate(keys, 1))
+    return members
+
+
+def fixed_keys(spec: ir.Spec, dimension: str) -> frozenset[str]:
+    """The keys of the fixed members of an open dimension (and its slot)."""
+    return frozenset(
+        m.key
+        for t in spec.tables.values()
+        if t.rows is not None and t.rows.open is not None and t.rows.open.dimension == dimension
+        for m in t.rows.members
+    )
+
+
+def _dimension_label(spec: ir.Spec, dimension: str) -> str:
+    for table in spec.tables.values():
+        if table.rows is not None and table.rows.open is not None and table.rows.open.dimension == dimension:
+            return table.rows.label or dimension
+    return dimension
+
+
+_CLOSED: weakref.WeakKeyDictionary[ir.Spec, dict[tuple[tuple[str, int], ...], ir.Spec]] = weakref.WeakKeyDictionary()
+
+
+def closed_spec(spec: ir.Spec, counts: Counts) -> ir.Spec:
+    """The ordinary spec of a sample with ``counts`` members, without the member-count checks (cached, so its
+    sampler is built once)."""
+    cache = _CLOSED.setdefault(spec, {})
+    key = tuple(sorted(counts.items()))
+    found = cache.get(key)
+    if found is None:
+        whole = close(spec, members_for(spec, counts))
+        found = cache[key] = attrs.evolve(whole, checks=tuple(c for c in whole.checks if c.origin != "members"))
+    return found
+
+
+def with_members(sample: Sample, members: Mapping[str, tuple[EnteredMember, ...]]) -> Sample:
+    """``sample`` with the member lists on its report and on last year's (the same members: cross-period checks
+    then read every member's last year's values)."""
+    previous = attrs.evolve(sample.previous, members=members) if sample.previous is not None else None
+    return attrs.evolve(sample, report=attrs.evolve(sample.report, members=members), previous=previous)
+
+
+def _cross_period(spec: ir.Spec) -> bool:
+    return any(c.across_periods for c in spec.checks)
+
+
+def open_valid_samples(spec: ir.Spec, n: int, seed: int = 0, with_previous: bool | None = None) -> list[Sample]:
+    """``n`` valid samples of an open spec, cycling through the counts of :func:`member_counts`."""
+    rng = random.Random(seed)
+    counts = member_counts(spec)
+    chosen_previous = _cross_period(spec) if with_previous is None else with_previous
+    found: list[Sample] = []
+    for number in range(n):
+        wanted = counts[number % len(counts)]
+        closed = closed_spec(spec, wanted)
+        sample = sampler(closed).sample(rng, chosen_previous)
+        found.append(with_members(sample, members_for(spec, wanted)))
+    return found
+
+
+def open_invalid_reports(
+    spec: ir.Spec, seed: int = 0, checks: Sequence[str] | None = None
+) -> tuple[Sample, list[Violation]]:
+    """For every check (or those named) of an open spec, a sample failing exactly it, or word that it is redundant;
+    with the valid sample (of :data:`VIOLATION_MEMBERS` members) the violations start from. The member-count checks
+    come last, as the evaluator lists them."""
+    rng = random.Random(seed)
+    base_counts = {d: within(o, VIOLATION_MEMBERS) for d, o in spec.open_dimensions.items()}
+    closed = closed_spec(spec, base_counts)
+    chosen = sampler(closed)
+    base_sample, base = chosen.sample_and_draft(rng, chosen.cross_period)
+    members = members_for(spec, base_counts)
+    violations: list[Violation] = []
+    for check in closed.checks:
+        if checks is not None and check.key not in checks:
+            continue
+        found = violation_for(chosen, check, base_sample, base, rng)
+        if found.sample is not None:
+            found = attrs.evolve(found, sample=with_members(found.sample, members))
+        violations.append(found)
+    for key, counts in count_violations(spec):
+        if checks is None or key in checks:
+            violations.append(_count_violation(spec, key, counts, rng))
+    return with_members(base_sample, members), violations
+
+
+def count_violations(spec: ir.Spec) -> list[tuple[str, dict[str, int]]]:
+    """Each member-count check with the counts that break only it: one member fewer than ``at least``, one more
+    than ``at most``, every other dimension at its smallest valid count."""
+    smallest = {d: within(o, 1) for d, o in spec.open_dimensions.items()}
+    found: list[tuple[str, dict[str, int]]] = []
+    for dimension, opened in spec.open_dimensions.items():
+        if opened.at_least > 0:
+            found.append((f"members.{dimension}.at_least", {**smallest, dimension: opened.at_least - 1}))
+        if opened.at_most is not None:
+            found.append((f"members.{dimension}.at_most", {**smallest, dimension: opened.at_most + 1}))
+    return found
+
+
+def _count_violation(spec: ir.Spec, key: str, counts: dict[str, int], rng: random.Random) -> Violation:
+    closed = closed_spec(spec, counts)
+    sample = sampler(closed).sample(rng)
+    broken = attrs.evolve(with_members(sample, members_for(spec, counts)), check=key, positions=(None,))
+    failing = {r.check for r in evaluate(spec, broken.report, broken.previous).results if r.status == "fail"}
+    exact = failing == {key}
+    return Violation(key, broken, note="" if exact else f"not exact: {sorted(failing)} fail", exact=exact)
+
+
+__all__ = [
+    "SAMPLE_COUNTS",
+    "VIOLATION_MEMBERS",
+    "closed_spec",
+    "count_violations",
+    "fixed_keys",
+    "is_open",
+    "member_counts",
+    "member_keys",
+    "members_for",
+    "open_invalid_reports",
+    "open_valid_samples",
+    "with_members",
+    "within",
+]
