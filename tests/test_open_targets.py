@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import gaidsl
@@ -48,6 +49,57 @@ def any_count_spec() -> ir.Spec:
     return compiled.spec
 
 
+TWO_AXES = """format two_axes version 1 "Two open axes (test)" {
+  unit yuan "元"
+  field year "Year" : integer required
+
+  dimension unit "Unit" open {
+    key pattern "[0-9]{3}"
+    at most 2
+    total all "合计"
+    hq "Headquarters"
+  }
+  dimension project "Project" open {
+    at least 2
+    total projects_total "All projects"
+  }
+
+  section s "S" {
+    table spend "Spending" : amount in yuan decimals 2 {
+      columns {
+        planned "Planned"
+        spent "Spent"
+      }
+      rows unit
+      check within for each row: spent <= planned
+    }
+    table projects "Projects" : amount in yuan decimals 2 {
+      columns {
+        budget "Budget"
+      }
+      rows project
+      check funded: projects[projects_total, budget] <= spend[all, planned]
+    }
+  }
+}
+"""
+
+
+def _two_axes() -> ir.Spec:
+    """Two open dimensions: digit codes with a fixed row and a total written first, at most 2; names, at least 2."""
+    compiled = gaidsl.compile_text(TWO_AXES, "two_axes.gai")
+    assert compiled.spec is not None, compiled.diagnostics
+    return compiled.spec
+
+
+TWO_AXES_SPEC = _two_axes()  # one object: the strategies' caches are per spec
+
+
+@pytest.fixture(scope="module")
+def two_axes() -> ir.Spec:
+    return TWO_AXES_SPEC
+
+
 def _failing(spec: ir.Spec, report: Report, previous: Report | None) -> set[tuple[str, str | None]]:
     return {(r.check, r.position) for r in evaluate(spec, report, previous).results if r.status == "fail"}
 
@@ -73,6 +125,39 @@ def test_valid_samples_have_0_1_and_40_members_within_the_rules(spec: ir.Spec, a
             assert len(set(keys)) == len(keys) and all(2 <= len(k) <= 10 and k.isupper() for k in keys)
             flow = [r for r in evaluate(chosen, sample.report, sample.previous).results if r.check == "flow"]
             assert [r.position for r in flow] == [*keys, "overall"]
+
+
+def test_two_open_dimensions_sample_within_their_own_ranges(two_axes: ir.Spec) -> None:
+    found = valid_samples(two_axes, 3)
+    assert [(len(s.report.members["unit"]), len(s.report.members["project"])) for s in found] == [
+        (0, 2),
+        (1, 2),
+        (2, 40),
+    ]
+    assert [m.key for m in found[2].report.members["unit"]] == ["000", "001"]
+    assert all(evaluate(two_axes, s.report, s.previous).verdict == "pass" for s in found)
+    violations = invalid_reports(two_axes)
+    assert [v.check for v in violations] == [
+        *(c.key for c in two_axes.checks),
+        "members.unit.at_most",
+        "members.project.at_least",
+    ]
+    for violation in violations:
+        assert violation.exact and violation.sample is not None
+        _exactly(two_axes, violation.sample)
+
+
+@settings(max_examples=examples(0.2), deadline=None)
+@given(data=st.data())
+def test_strategies_over_two_open_dimensions(data: st.DataObject) -> None:
+    spec = TWO_AXES_SPEC
+    sample = data.draw(samples(spec))
+    assert evaluate(spec, sample.report, sample.previous).verdict == "pass"
+    assert all(len(m.key) == 3 and m.key.isdigit() for m in sample.report.members["unit"])
+    validator = Draft202012Validator(_schema(spec))
+    assert list(validator.iter_errors(_data(sample.report))) == []
+    check = data.draw(st.sampled_from(violable_checks(spec)))
+    _exactly(spec, data.draw(violating(spec, check)))
 
 
 def test_member_keys_follow_the_key_pattern_and_avoid_fixed_keys() -> None:
