@@ -166,6 +166,9 @@ def test_member_keys_follow_the_key_pattern_and_avoid_fixed_keys() -> None:
     assert len(set(keys)) == 40 and all(len(k) in (3, 5) and k.isdigit() for k in keys)
     free = ir.OpenMembers("unit", "<unit>")
     assert "AAA" not in member_keys(free, 5, frozenset({"AAA"}))
+    coded = member_keys(ir.OpenMembers("item", "<item>", key_pattern="20[0-9]{5}"), 3)
+    assert coded == ("2000000", "2000001", "2000002")  # beyond the families: the simplest keys of the pattern
+    assert len(set(member_keys(ir.OpenMembers("unit", "<unit>", key_pattern="[一-龥]{2,4}"), 5))) == 5
     with pytest.raises(SampleError, match="key pattern"):
         member_keys(ir.OpenMembers("d", "<d>", key_pattern="X|Y"), 3)
 
@@ -334,3 +337,16 @@ def test_build_writes_the_schema_and_refuses_other_targets(tmp_path: Path) -> No
     refused = run_cli("build", SPEC, "-t", "jsonschema,python", "-o", str(tmp_path / "b"), "--lang", "en")
     assert refused.code == 2 and "the python target does not support open dimensions yet" in refused.err
     assert not (tmp_path / "b").exists()
+
+
+CODED = gaidsl.compile_text(
+    SPEC_FILE.read_text(encoding="utf-8").replace("[A-Z]{2,10}", "20[0-9]{5}"), "coded.gai"
+).spec  # keys no family of the sampler holds: made with Hypothesis' find before any test runs
+
+
+@settings(max_examples=examples(0.1), deadline=None)
+@given(sample=samples(CODED) if CODED is not None else st.nothing())
+def test_strategies_over_a_pattern_beyond_the_key_families(sample: Sample) -> None:
+    assert CODED is not None
+    assert evaluate(CODED, sample.report, sample.previous).verdict == "pass"
+    assert all(len(m.key) == 7 and m.key.startswith("20") for m in sample.report.members["component"])

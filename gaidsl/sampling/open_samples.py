@@ -14,6 +14,7 @@ spec with :data:`VIOLATION_MEMBERS` members, so its positions are entered member
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import re
@@ -22,6 +23,9 @@ import weakref
 from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
+from hypothesis import HealthCheck, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.open_members import close
@@ -32,7 +36,7 @@ from gaidsl.sampling.violate import Violation, violation_for
 
 SAMPLE_COUNTS = (0, 1, 40)  # the member counts valid samples cycle through (moved into each dimension's range)
 VIOLATION_MEMBERS = 3  # members of the sample a check's violation starts from (so positions are entered members)
-_TRIES_PER_FAMILY = 20_000  # candidate keys tried per family and length before trying the next
+_TRIES_PER_FAMILY = 2_000  # candidate keys tried per family and length before trying the next
 _FORBIDDEN = re.compile(r"[.\s\[\]<>]")  # never in an entered key (it sits between dots in a cell key)
 
 Counts = Mapping[str, int]
@@ -58,10 +62,12 @@ def within(opened: ir.OpenMembers, count: int) -> int:
     return count if opened.at_most is None else min(count, opened.at_most)
 
 
+@functools.cache
 def member_keys(opened: ir.OpenMembers, count: int, taken: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """``count`` distinct keys that match the dimension's key pattern, the same ones every time: upper-case codes
-    (``AB``, ``AC`` …), digit codes (``01``, ``101`` …), lower-case names, then letters with digits; a
-    :class:`SampleError` when these families do not hold ``count`` keys the pattern accepts. ``taken``: the fixed
+    (``AAA``, ``AAB`` …), digit codes (``000``, ``001`` …), lower-case names, then letters with digits, then the
+    simplest keys Hypothesis makes from the pattern; a :class:`SampleError` when the pattern has fewer than
+    ``count`` keys. ``taken``: the fixed
     members' keys, never used."""
     keys: list[str] = []
     if count == 0:
@@ -73,9 +79,12 @@ def member_keys(opened: ir.OpenMembers, count: int, taken: frozenset[str] = froz
         keys.append(candidate)
         if len(keys) == count:
             return tuple(keys)
+    if opened.key_pattern is not None:  # e.g. "20[0-9]{5}" or Chinese names: the simplest keys the pattern makes
+        keys.extend(_simplest_keys(opened.key_pattern, count - len(keys), frozenset(keys) | taken))
+        if len(keys) == count:
+            return tuple(keys)
     raise SampleError(
-        f"no {count} sample keys match the key pattern {opened.key_pattern!r} of open dimension "
-        f"{opened.dimension!r} (the sampler tries letter and digit codes)"
+        f"no {count} sample keys match the key pattern {opened.key_pattern!r} of open dimension {opened.dimension!r}"
     )
 
 
@@ -95,6 +104,28 @@ def _candidates() -> Iterator[str]:
                 if candidate not in seen:
                     seen.add(candidate)
                     yield candidate
+
+
+_FIND = settings(database=None, max_examples=500, suppress_health_check=list(HealthCheck))
+
+
+def _simplest_keys(pattern: str, count: int, taken: frozenset[str]) -> list[str]:
+    """Up to ``count`` further keys the pattern makes, each the simplest one Hypothesis finds (``from_regex``,
+    shrunk; deterministic): ``2000000``, ``2000001`` … for ``20[0-9]{5}``. One key at a time: shrinking a whole
+    list of 40 takes minutes, a key a tenth of a second."""
+    found: list[str] = []
+    for number in range(count):
+        try:
+            key = find(
+                st.from_regex(pattern, fullmatch=True),
+                lambda k: k not in taken and k not in found and _FORBIDDEN.search(k) is None,
+                settings=_FIND,
+                random=random.Random(number),
+            )
+        except (NoSuchExample, Unsatisfiable):
+            break
+        found.append(key)
+    return found
 
 
 def members_for(spec: ir.Spec, counts: Counts) -> dict[str, tuple[EnteredMember, ...]]:

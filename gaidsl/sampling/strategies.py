@@ -209,6 +209,7 @@ def _open_valid(spec: ir.Spec, with_previous: bool) -> st.SearchStrategy[Sample]
         counts = {d: within(o, count) for d, o in spec.open_dimensions.items()}
         if counts not in choices:
             choices.append(counts)
+            closed_spec(spec, counts)  # keys made now, not while a test runs (they may need Hypothesis' ``find``)
     return st.sampled_from(choices).flatmap(lambda counts: _closed_sample(spec, counts, with_previous))
 
 
@@ -221,6 +222,7 @@ def _closed_sample(spec: ir.Spec, counts: dict[str, int], with_previous: bool) -
 def _open_violating(spec: ir.Spec, check_key: str) -> st.SearchStrategy[Sample]:
     wrong_counts = dict(count_violations(spec)).get(check_key)
     if wrong_counts is not None:
+        closed_spec(spec, wrong_counts)  # keys made now, as in _open_valid
         return st.integers(0, 2**32 - 1).map(lambda seed: _count_violation(spec, check_key, wrong_counts, seed))
     counts = _base_counts(spec)
     closed = closed_spec(spec, counts)
