@@ -350,3 +350,68 @@ def test_strategies_over_a_pattern_beyond_the_key_families(sample: Sample) -> No
     assert CODED is not None
     assert evaluate(CODED, sample.report, sample.previous).verdict == "pass"
     assert all(len(m.key) == 7 and m.key.startswith("20") for m in sample.report.members["component"])
+
+
+# ---------------------------------------------------------------------------------------------------- coded
+
+
+SUBJECTS = DATA / "function_subjects.gai"
+LEVELS_ONLY = """format tree version 1 "Levels without a code list (test)" {
+  dimension item "Item" open {
+    key pattern "[0-9]{3}([0-9]{2}){0,2}"
+    levels by code length 3, 5, 7
+    total all "Total"
+  }
+  section s "S" {
+    table t : count {
+      columns { n "N" }
+      rows item
+    }
+  }
+}
+"""
+
+
+def test_coded_samples_use_listed_codes_with_their_names_and_parents() -> None:
+    spec = gaidsl.load_spec(SUBJECTS)
+    opened = spec.open_dimensions["subject"]
+    assert opened.coded is not None
+    codes = opened.coded.codes
+    assert [c["subject"] for c in member_counts(spec)] == [1, len(codes)]  # 40 moved down to the code list's size
+    for sample in valid_samples(spec, 2):
+        members = sample.report.members["subject"]
+        assert all(codes[m.key] == m.label for m in members)
+        keys = {m.key for m in members}
+        assert all(opened.coded.parent_of(k) in keys | {None} for k in keys)
+        loaded = gaidsl.load_report(spec, sample.report.to_json(), "json")  # no GAI750-GAI753
+        assert evaluate(spec, loaded).verdict == "pass"
+    violations = invalid_reports(spec)
+    assert any(v.check.startswith("hierarchy.") for v in violations)
+    for violation in violations:
+        assert violation.exact and violation.sample is not None, violation
+        _exactly(spec, violation.sample)
+
+
+def test_coded_samples_without_a_code_list_make_a_tree_of_codes() -> None:
+    compiled = gaidsl.compile_text(LEVELS_ONLY, "tree.gai")
+    assert compiled.spec is not None, compiled.diagnostics
+    spec = compiled.spec
+    last = valid_samples(spec, 3)[2]
+    keys = [m.key for m in last.report.members["item"]]
+    assert len(keys) == 40 and keys[:5] == ["001", "00101", "0010101", "0010102", "0010103"]
+    loaded = gaidsl.load_report(spec, last.report.to_json(), "json")
+    assert evaluate(spec, loaded).verdict == "pass"
+    for violation in invalid_reports(spec):
+        assert violation.exact and violation.sample is not None, violation
+        _exactly(spec, violation.sample)
+
+
+def test_the_schema_of_a_coded_spec_pairs_each_code_with_its_name() -> None:
+    spec = gaidsl.load_spec(SUBJECTS)
+    validator = Draft202012Validator(_schema(spec))
+    data = _data(valid_samples(spec, 2)[1].report)
+    assert list(validator.iter_errors(data)) == []
+    data["members"]["subject"][0]["label"] = "其他"
+    assert list(validator.iter_errors(data)) != []
+    data["members"]["subject"][0] = {"key": "299", "label": "其他支出"}  # not in the code list
+    assert list(validator.iter_errors(data)) != []

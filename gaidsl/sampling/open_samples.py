@@ -58,8 +58,61 @@ def member_counts(spec: ir.Spec) -> list[dict[str, int]]:
 
 
 def within(opened: ir.OpenMembers, count: int) -> int:
+    """``count`` moved into the dimension's range (and to at most the codes of its code list, if it has one)."""
     count = max(count, opened.at_least)
+    if opened.coded is not None and opened.coded.codes:
+        count = min(count, max(len(_listed_codes(opened)), opened.at_least))
     return count if opened.at_most is None else min(count, opened.at_most)
+
+
+def _listed_codes(opened: ir.OpenMembers) -> list[str]:
+    """The code list's codes a report can enter, parents before children (a code sorts after its prefixes): those
+    that match the key pattern and whose every parent is listed too. The first N of them are a whole tree."""
+    coded = opened.coded
+    assert coded is not None
+    pattern = re.compile(opened.key_pattern) if opened.key_pattern is not None else None
+    usable: list[str] = []
+    for code in sorted(coded.codes):
+        parent = coded.parent_of(code)
+        if (pattern is None or pattern.fullmatch(code)) and (parent is None or parent in usable):
+            usable.append(code)
+    return usable
+
+
+def _coded_members(opened: ir.OpenMembers, count: int, taken: frozenset[str]) -> tuple[tuple[str, str], ...] | None:
+    """Keys and labels of a coded hierarchy (docs/open-dimensions.md#coded-hierarchies): the first codes of its code
+    list with their official names, or, with levels only, a tree of codes (a first-level code, its children,
+    theirs, then the next first-level code); ``None`` for a dimension that is not coded."""
+    coded = opened.coded
+    if coded is None or count == 0:
+        return None
+    if coded.codes:
+        usable = [c for c in _listed_codes(opened) if c not in taken]
+        if len(usable) < count:
+            raise SampleError(
+                f"the code list of open dimension {opened.dimension!r} has {len(usable)} codes, not {count}"
+            )
+        return tuple((c, coded.codes[c]) for c in usable[:count])
+    if not coded.levels:
+        return None
+    pattern = re.compile(opened.key_pattern) if opened.key_pattern is not None else None
+    lengths = [level.length for level in coded.levels]
+    found: list[tuple[str, str]] = []
+
+    def grow(code: str, depth: int) -> None:
+        if len(found) == count or code in taken or (pattern is not None and pattern.fullmatch(code) is None):
+            return
+        found.append((code, f"{coded.levels[depth].label or ''}{code}"))
+        if depth + 1 < len(lengths):
+            width = lengths[depth + 1] - lengths[depth]
+            for child in range(1, min(3, 10**width - 1) + 1):
+                grow(code + str(child).zfill(width), depth + 1)
+
+    for root in range(1, 10 ** lengths[0]):
+        grow(str(root).zfill(lengths[0]), 0)
+        if len(found) == count:
+            return tuple(found)
+    raise SampleError(f"no {count} sample codes fit the levels and key pattern of open dimension {opened.dimension!r}")
 
 
 @functools.cache
@@ -133,6 +186,10 @@ def members_for(spec: ir.Spec, counts: Counts) -> dict[str, tuple[EnteredMember,
     dimension's label and a number ("Component 1" …)."""
     members: dict[str, tuple[EnteredMember, ...]] = {}
     for dimension, opened in spec.open_dimensions.items():
+        coded = _coded_members(opened, counts[dimension], fixed_keys(spec, dimension))
+        if coded is not None:
+            members[dimension] = tuple(EnteredMember(k, label) for k, label in coded)
+            continue
         name = _dimension_label(spec, dimension)
         keys = member_keys(opened, counts[dimension], fixed_keys(spec, dimension))
         members[dimension] = tuple(EnteredMember(k, f"{name} {i}") for i, k in enumerate(keys, 1))

@@ -10,7 +10,8 @@ A spec with open dimensions (docs/open-dimensions.md): ``members`` holds each op
 ``pattern``); the cells of the entered rows are ``patternProperties`` of ``values`` (``^requests\.(?:[A-Z]{2,10})\.
 received$``). What JSON Schema cannot say is listed under ``x-gaidsl-rules-not-expressed``: keys unique within a
 list (``uniqueItems`` compares whole members), a value's member being in the list, the pattern of a key written as a
-number, and keys that are a fixed member's.
+number, and keys that are a fixed member's. A coded hierarchy's code list becomes one ``{key, label}`` alternative per
+code (the code and its official name); its levels, parents and sums are listed as not expressed.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[
         key_text: dict[str, Any] = {"type": "string", "pattern": f"^{_key_regex(opened)}$"}
         if opened.key_pattern is not None:
             key_text = {"allOf": [{"type": "string", "pattern": f"^{_PLAIN_KEY}$"}, key_text]}
-        member = {
+        member: dict[str, Any] = {
             "type": "object",
             "required": ["key", "label"],
             "additionalProperties": False,
@@ -155,6 +156,19 @@ def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[
                 "label": {"anyOf": [{"type": "string", "pattern": "\\S"}, {"type": "number"}]},
             },
         }
+        if opened.coded is not None and opened.coded.codes:  # a code list: each code with its official name
+            member = {
+                "allOf": [member],
+                "anyOf": [
+                    {
+                        "properties": {
+                            "key": {"enum": [code, int(code)] if code[0] != "0" and code.isdigit() else [code]},
+                            "label": {"const": name},
+                        }
+                    }
+                    for code, name in sorted(opened.coded.codes.items())
+                ],
+            }
         label = next((t.rows.label for t in spec.tables.values() if t.rows is not None and t.rows.open == opened), None)
         listed: dict[str, Any] = {"title": label or dimension, "type": "array", "items": member}
         if opened.at_least:
@@ -179,6 +193,12 @@ def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[
         "a key written as a number matches the key pattern (GAI740)",
         "no entered key is a fixed member's key (GAI745)",
     ]
+    if any(o.coded is not None for o in spec.open_dimensions.values()):
+        data["x-gaidsl-rules-not-expressed"] += [
+            "a coded row's length is one of the levels (GAI750)",
+            "a child row is entered with its parent row (GAI751)",
+            "each entered parent row is the sum of its entered children (the hierarchy checks)",
+        ]
 
 
 def _dump(data: dict[str, Any]) -> str:
