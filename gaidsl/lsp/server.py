@@ -23,6 +23,7 @@ from gaidsl.language import ast
 from gaidsl.language.diagnostics import Diagnostic, Lang, error, say, warning
 from gaidsl.lsp import rename as renaming
 from gaidsl.lsp.analysis import Analysed, analyse, solver_findings
+from gaidsl.lsp.data_files import SpecCache, check_data_file, data_kind
 from gaidsl.lsp.features import (
     completions,
     did_you_mean_fixes,
@@ -30,9 +31,11 @@ from gaidsl.lsp.features import (
     formatting,
     locations,
     lsp_diagnostics,
+    placed_diagnostics,
 )
 from gaidsl.lsp.hover import hover_text
 from gaidsl.lsp.index import Index
+from gaidsl.lsp.layout import LEGEND, folding_ranges, semantic_tokens
 from gaidsl.lsp.positions import Positions
 from gaidsl.migrations.documents import spec_path
 
@@ -56,6 +59,8 @@ class GaidslServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.solver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaidsl-solver")  # z3: one at a time
         self.renames: dict[str, list[str]] = {}  # spec file → migration statements its renames call for
+        self.data_spec: str | None = None  # the spec report data files are checked against (else found by format)
+        self.data_specs = SpecCache()
 
     def configure(self, params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
@@ -68,16 +73,27 @@ class GaidslServer(LanguageServer):
             self.debounce = max(0.0, float(options["debounceMs"]) / 1000)
         if isinstance(options.get("analyzeOnSave"), bool):
             self.analyse_on_save = options["analyzeOnSave"]
+        if isinstance(options.get("dataSpec"), str) and options["dataSpec"]:
+            self.data_spec = options["dataSpec"]
 
     def path_of(self, uri: str) -> str:
         return to_fs_path(uri) or uri
 
     def refresh(self, uri: str) -> Analysed:
-        """Compile the document's current text and publish its diagnostics (a document that is not a spec or a
-        migration — a report data file — is refused with GAI810, not compiled)."""
+        """Compile the document's current text and publish its diagnostics: a report data file (``.json``,
+        ``.yaml``) is read and checked as ``gaidsl validate`` does; another document that is not a spec or a
+        migration is refused with GAI810."""
         document = self.workspace.get_text_document(uri)
-        analysed = analyse(self.path_of(uri), document.source)
-        if not self.path_of(uri).endswith(".gai") and analysed.written is None:
+        path = self.path_of(uri)
+        analysed = analyse(path, document.source)
+        if data_kind(path) is not None and analysed.written is None:
+            self.analysed[uri] = analysed
+            found = check_data_file(path, document.source, self.data_spec, self.data_specs)
+            codec = self.workspace.position_codec
+            shown = placed_diagnostics(path, document.source, {}, found, codec, self.lang, uri_of)
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, shown))
+            return analysed
+        if not path.endswith(".gai") and analysed.written is None:
             refused = (warning("GAI810", None, path=os.path.basename(self.path_of(uri))),)
             self.analysed[uri] = analysed
             self.publish(uri, analysed, refused)
@@ -231,6 +247,19 @@ def format_document(ls: GaidslServer, params: types.DocumentFormattingParams) ->
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def symbols(ls: GaidslServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
     return document_symbols(ls.latest(params.text_document.uri), ls.workspace.position_codec)
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
+def tokens(ls: GaidslServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+    analysed, index = ls.index_for(params.text_document.uri)
+    if index is not analysed.index:
+        return types.SemanticTokens(data=[])  # the last good text's names would be placed in the wrong text
+    return semantic_tokens(analysed, index, ls.workspace.position_codec)
+
+
+@server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+def folding(ls: GaidslServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    return folding_ranges(ls.workspace.get_text_document(params.text_document.uri).source)
 
 
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
