@@ -183,3 +183,33 @@ def _fallback(keys: Keys, source: SourceFile) -> Span:
     """Where a failure goes whose cells the file does not hold (all blank): the ``values`` key, else the top."""
     found = keys.top.get("values")
     return source.span(found[0], found[1]) if found else source.span(0, 0)
+
+
+def key_hover(path: str, text: str, offset: int, setting: str | None, specs: SpecCache) -> tuple[int, int, str] | None:
+    """For the cursor on a key of ``values``, ``fields`` or ``texts`` of a report data file: the key's place and
+    Markdown naming what the spec calls it (a cell's row and column labels, its table and type)."""
+    kind = data_kind(path)
+    if kind is None:
+        return None
+    keys = Keys.of(_tree(text, kind))
+    hit = next(((s, k, a, b) for (s, k), (a, b) in keys.inner.items() if a <= offset <= b), None)
+    spec_path = spec_for(path, text, keys, setting) if hit else None
+    if hit is None or spec_path is None:
+        return None
+    spec = specs.get(spec_path).spec
+    if spec is None:
+        return None
+    section, key, start, end = hit
+    lines: list[str] = []
+    if section == "values" and key in spec.cells:
+        cell = spec.cells[key]
+        table = spec.tables[cell.table]
+        lines = [f"**{' › '.join((*cell.row_labels, *cell.column_labels))}**"]
+        lines.append(f"cell `{key}` of table `{cell.table}` 「{table.label or cell.table}」 : {cell.type.describe()}")
+    elif section == "fields" and key in spec.fields:
+        field = spec.fields[key]
+        lines = [f"**{field.label}**", f"field `{key}` : {field.type.describe()}" + (" required" * field.required)]
+    elif section == "texts" and key in spec.texts:
+        block = spec.texts[key]
+        lines = [f"**{block.label or key}**", f"text `{key}`" + (" required" * block.required)]
+    return (start, end, "\n\n".join(lines)) if lines else None

@@ -23,7 +23,7 @@ from gaidsl.language import ast
 from gaidsl.language.diagnostics import Diagnostic, Lang, error, say, warning
 from gaidsl.lsp import rename as renaming
 from gaidsl.lsp.analysis import Analysed, analyse, solver_findings
-from gaidsl.lsp.data_files import SpecCache, check_data_file, data_kind
+from gaidsl.lsp.data_files import SpecCache, check_data_file, data_kind, key_hover
 from gaidsl.lsp.features import (
     completions,
     did_you_mean_fixes,
@@ -192,6 +192,15 @@ def _at(ls: GaidslServer, uri: str, position: types.Position) -> tuple[Analysed,
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: GaidslServer, params: types.HoverParams) -> types.Hover | None:
+    path = ls.path_of(params.text_document.uri)
+    if data_kind(path) is not None:
+        data = ls.workspace.get_text_document(params.text_document.uri).source
+        positions = Positions(data, ls.workspace.position_codec)
+        found = key_hover(path, data, positions.offset(params.position), ls.data_spec, ls.data_specs)
+        if found is None:
+            return None
+        start, end, markdown = found
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, markdown), positions.range(start, end))
     analysed, index, occurrence = _at(ls, params.text_document.uri, params.position)
     if occurrence is None:
         return None

@@ -139,3 +139,21 @@ async def test_json_that_is_no_report_gets_nothing_and_an_unknown_format_a_warni
     assert [(d.code, d.severity) for d in found] == [("GAI813", types.DiagnosticSeverity.Warning)]
     assert found[0].range.start == types.Position(0, 1)
     assert "no spec of format 'gov_info_disclosure' version '1999' is known" in found[0].message
+
+
+async def test_hover_on_a_data_files_cell_key_names_the_cell(client: LanguageClient, tmp_path: Path) -> None:
+    document = uri(tmp_path / "report.json")
+    assert await open_text(client, document, REPORT) == []
+    where = at(REPORT, '"requests.received.natural"', 5)
+    found = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(document), where))
+    assert found is not None and isinstance(found.contents, types.MarkupContent)
+    lines = found.contents.value.split("\n\n")
+    assert (
+        lines[0] == "**三、本年度办理结果 › 一、本年新收政府信息公开申请数量 › 申请人情况 › 自然人**"
+        or "自然人" in lines[0]
+    )
+    assert lines[1].startswith("cell `requests.received.natural` of table `requests`")
+    value = at(REPORT, '"requests.received.natural": 0', len('"requests.received.natural": '))
+    assert (
+        await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(document), value)) is None
+    )
