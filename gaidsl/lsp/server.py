@@ -13,6 +13,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import attrs
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
@@ -85,14 +86,15 @@ class GaidslServer(LanguageServer):
         migration is refused with GAI810."""
         document = self.workspace.get_text_document(uri)
         path = self.path_of(uri)
-        analysed = analyse(path, document.source)
-        if data_kind(path) is not None and analysed.written is None:
+        if data_kind(path) is not None:
+            analysed = attrs.evolve(analyse(path, ""), text=document.source)  # no names to index: not compiled
             self.analysed[uri] = analysed
             found = check_data_file(path, document.source, self.data_spec, self.data_specs)
             codec = self.workspace.position_codec
             shown = placed_diagnostics(path, document.source, {}, found, codec, self.lang, uri_of)
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, shown))
             return analysed
+        analysed = analyse(path, document.source)
         if not path.endswith(".gai") and analysed.written is None:
             refused = (warning("GAI810", None, path=os.path.basename(self.path_of(uri))),)
             self.analysed[uri] = analysed
