@@ -10,7 +10,7 @@ let client;
 function serverOptions(config) {
   const command = config.get("server.command", ["gaidsl", "lsp"]);
   if (!Array.isArray(command) || command.length === 0 || typeof command[0] !== "string") {
-    throw new Error("gaidsl.server.command must be a list such as [\"gaidsl\", \"lsp\"]");
+    throw new Error('gaidsl.server.command must be a list such as ["gaidsl", "lsp"]');
   }
   return { command: command[0], args: command.slice(1), transport: TransportKind.stdio };
 }
@@ -28,36 +28,41 @@ function initializationOptions(config) {
   return options;
 }
 
-async function activate(context) {
+async function start() {
   const config = vscode.workspace.getConfiguration("gaidsl");
-  client = new LanguageClient(
-    "gaidsl",
-    "gaidsl",
-    serverOptions(config),
-    {
-      documentSelector: [
-        { scheme: "file", language: "gaidsl" },
-        { scheme: "file", language: "json" },
-        { scheme: "file", language: "yaml" },
-      ],
-      initializationOptions: initializationOptions(config),
-    },
-  );
-  context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration("gaidsl") && client) {
-        await client.stop();
-        await activate(context);
-      }
-    }),
-  );
+  client = new LanguageClient("gaidsl", "gaidsl", serverOptions(config), {
+    documentSelector: [
+      { scheme: "file", language: "gaidsl" },
+      { scheme: "file", language: "json" },
+      { scheme: "file", language: "yaml" },
+    ],
+    initializationOptions: initializationOptions(config),
+  });
   await client.start();
 }
 
-async function deactivate() {
+async function stop() {
   if (client) {
-    await client.stop();
+    const running = client;
+    client = undefined;
+    await running.stop();
   }
+}
+
+async function activate(context) {
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (event.affectsConfiguration("gaidsl")) {
+        await stop(); // the server reads its settings when it starts
+        await start();
+      }
+    }),
+  );
+  await start();
+}
+
+async function deactivate() {
+  await stop();
 }
 
 module.exports = { activate, deactivate };
