@@ -77,3 +77,21 @@ def test_node_tokenises_every_shipped_spec_and_migration(tmp_path: Path) -> None
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "# pass 3" in run.stdout and "# fail 0" in run.stdout, run.stdout[-2000:]
+
+
+def test_the_extension_manifest_names_the_grammar_the_language_and_the_server_setting() -> None:
+    manifest = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
+    grammar = json.loads(TM_GRAMMAR.read_text(encoding="utf-8"))
+    (language,) = manifest["contributes"]["languages"]
+    (contributed,) = manifest["contributes"]["grammars"]
+    assert (language["id"], language["extensions"]) == ("gaidsl", [".gai"])
+    assert (EXTENSION / language["configuration"]).is_file()
+    assert contributed["language"] == "gaidsl" and contributed["scopeName"] == grammar["scopeName"]
+    assert (EXTENSION / contributed["path"]).resolve() == TM_GRAMMAR.resolve()
+    settings = manifest["contributes"]["configuration"]["properties"]
+    assert settings["gaidsl.server.command"]["default"] == ["gaidsl", "lsp"]
+    configuration = json.loads((EXTENSION / "language-configuration.json").read_text(encoding="utf-8"))
+    assert configuration["comments"]["lineComment"] == "#"
+    assert {"open": '"', "close": '"', "notIn": ["string", "comment"]} in configuration["autoClosingPairs"]
+    lock = json.loads((EXTENSION / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"][""]["dependencies"] == manifest["dependencies"]
