@@ -22,8 +22,8 @@ DOCUMENT = types.TextDocumentIdentifier(uri=DOC)
 REPORT = (DATA / "jiujia_2023.json").read_text(encoding="utf-8")
 
 
-def _decoded(data: Sequence[int], text: str) -> list[tuple[str, str, bool]]:
-    """The tokens as (text, type, declaration), from LSP's relative encoding."""
+def _decoded(data: Sequence[int], text: str, on_line: int | None = None) -> list[tuple[str, str, bool]]:
+    """The tokens as (text, type, declaration), from LSP's relative encoding (those of one line if given)."""
     lines = text.split("\n")
     out = []
     line = character = 0
@@ -31,7 +31,8 @@ def _decoded(data: Sequence[int], text: str) -> list[tuple[str, str, bool]]:
         delta_line, delta_start, length, kind, modifiers = data[i : i + 5]
         line += delta_line
         character = delta_start if delta_line else character + delta_start
-        out.append((lines[line][character : character + length], TOKEN_TYPES[kind], bool(modifiers & 1)))
+        if on_line is None or line == on_line:
+            out.append((lines[line][character : character + length], TOKEN_TYPES[kind], bool(modifiers & 1)))
     return out
 
 
@@ -154,3 +155,20 @@ async def test_hover_on_a_data_files_cell_key_names_the_cell(client: LanguageCli
     assert (
         await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(document), value)) is None
     )
+
+
+async def test_semantic_tokens_of_a_migrations_item_paths(client: LanguageClient) -> None:
+    migration = SPEC_2021.parent / "gov_info_disclosure_2019_to_2021.gai"
+    text = migration.read_text(encoding="utf-8")
+    document = uri(migration)
+    assert await open_text(client, document, text) == []
+    found = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(types.TextDocumentIdentifier(document))
+    )
+    assert found is not None
+    tokens = _decoded(found.data, text, on_line=at(text, "rename row regulatory_documents.normative").line)
+    assert tokens == [
+        ("regulatory_documents", "class", False),
+        ("normative", "enumMember", False),
+        ("normative", "enumMember", False),
+    ]
