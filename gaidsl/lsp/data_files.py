@@ -3,7 +3,8 @@ checks them, each problem placed at the key it is about.
 
 The spec is the one the editor's settings name (``initializationOptions.dataSpec``: a path, relative to the data
 file's folder, or a shipped name such as ``gov_info_disclosure@2021``), else the shipped spec of the file's
-``format`` and ``version``. A JSON or YAML file without a ``format`` key is not a report and gets no diagnostics. What
+``format`` and ``version``. A JSON or YAML file without a ``format`` key, or with one but neither ``version`` nor
+``values``, is not a report and gets no diagnostics. What
 the reader refuses (a syntax error, text in a count, an unknown key …) is shown as ``gaidsl validate`` words it; each
 failing check (GAI814) is shown at the key of the first cell, field or text it reads that the file holds, the other
 keys it read as related places.
@@ -123,15 +124,15 @@ def spec_for(data_path: str, text: str, keys: Keys, setting: str | None) -> str 
 
 def check_data_file(path: str, text: str, setting: str | None, specs: SpecCache) -> tuple[Diagnostic, ...]:
     """Every problem of the report data file ``path`` holding ``text``, placed in it (spans of a source named
-    ``path``); none for a JSON or YAML file that is not a report (no ``format`` key)."""
+    ``path``); none for a JSON or YAML file that is not a report."""
     kind = data_kind(path)
     if kind is None:
         return ()
     source = SourceFile(path, text)
     root = _tree(text, kind)
     keys = Keys.of(root)
-    if root is not None and "format" not in keys.top and not setting:
-        return ()
+    if root is not None and not setting and ("format" not in keys.top or not {"version", "values"} & set(keys.top)):
+        return ()  # not a report: another tool's JSON or YAML (which may well have a "format" key)
     spec_path = spec_for(path, text, keys, setting)
     if spec_path is None:
         if root is None:

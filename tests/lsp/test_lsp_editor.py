@@ -134,6 +134,7 @@ async def test_json_that_is_no_report_gets_nothing_and_an_unknown_format_a_warni
     client: LanguageClient, tmp_path: Path
 ) -> None:
     assert await open_text(client, uri(tmp_path / "package.json"), '{"name": "x", "version": "1"}') == []
+    assert await open_text(client, uri(tmp_path / "tool.json"), '{"format": "html", "width": 3}') == []
     found = await open_text(
         client, uri(tmp_path / "other.json"), '{"format": "gov_info_disclosure", "version": "1999"}'
     )
