@@ -165,8 +165,9 @@ async def did_change(ls: GaidslServer, params: types.DidChangeTextDocumentParams
 async def did_save(ls: GaidslServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
     analysed = ls.latest(uri)
-    for other_uri, other in list(ls.analysed.items()):  # overlays and migrations read this file from disk
-        if other_uri != uri and analysed.name in other.compilation.sources:
+    for other_uri, other in list(ls.analysed.items()):  # overlays, migrations and data files read it from disk
+        spec_saved = analysed.name.endswith(".gai") and data_kind(other.name) is not None
+        if other_uri != uri and (analysed.name in other.compilation.sources or spec_saved):
             ls.refresh(other_uri)
     if not ls.analyse_on_save or not analysed.compilation.ok:
         return
@@ -241,6 +242,8 @@ def references(ls: GaidslServer, params: types.ReferenceParams) -> list[types.Lo
 )
 def completion(ls: GaidslServer, params: types.CompletionParams) -> types.CompletionList:
     uri = params.text_document.uri
+    if data_kind(ls.path_of(uri)) is not None:
+        return types.CompletionList(is_incomplete=False, items=[])  # a data file: the spec's words do not apply
     analysed, index = ls.index_for(uri)
     good = ls.good.get(uri)
     if good is not None and len(good.index.occurrences) > len(index.occurrences):
@@ -270,6 +273,8 @@ def tokens(ls: GaidslServer, params: types.SemanticTokensParams) -> types.Semant
 
 @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
 def folding(ls: GaidslServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    if data_kind(ls.path_of(params.text_document.uri)) is not None:
+        return []  # a data file: the editor's own JSON or YAML folding
     return folding_ranges(ls.workspace.get_text_document(params.text_document.uri).source)
 
 

@@ -152,6 +152,9 @@ async def test_hover_on_a_data_files_cell_key_names_the_cell(client: LanguageCli
     lines = found.contents.value.split("\n\n")
     assert lines[0] == "**一、本年新收政府信息公开申请数量 › 申请人情况 › 自然人**"
     assert lines[1] == "cell `requests.received.natural` of table `requests` 「收到和处理政府信息公开申请情况」 : count"
+    completion = types.CompletionParams(types.TextDocumentIdentifier(document), where)
+    found_items = await client.text_document_completion_async(completion)
+    assert isinstance(found_items, types.CompletionList) and not found_items.items  # no spec keywords in JSON
     value = at(REPORT, '"requests.received.natural": 0', len('"requests.received.natural": '))
     assert (
         await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(document), value)) is None
