@@ -11,7 +11,7 @@ import rstr  # type: ignore[import-untyped]
 
 from gaidsl.checking.evaluate import text_test_holds
 from gaidsl.language import ir
-from gaidsl.language.formats import FORMATS, USCC_ALPHABET, USCC_WEIGHTS
+from gaidsl.language.formats import USCC_ALPHABET, USCC_WEIGHTS
 
 _TRIES = 50
 _HOSTS = ("www.gov.cn", "www.beijing.gov.cn", "www.sh.gov.cn", "www.gd.gov.cn", "www.mof.gov.cn")
