@@ -16,6 +16,7 @@ from gaidsl.language.formats import USCC_ALPHABET, USCC_WEIGHTS
 _TRIES = 50
 _HOSTS = ("www.gov.cn", "www.beijing.gov.cn", "www.sh.gov.cn", "www.gd.gov.cn", "www.mof.gov.cn")
 # what no built-in format, and hardly a spec's pattern, accepts
+_ODD = ("<", ">", "#", "@", "~", "|", "{", "\\", '"', " ", "\n", "。", "x", "0", "")
 _BROKEN = ("ftp://example.org/?from=https://", "不适用", "x@@", "12345", "2024-02-30", "——")
 
 
@@ -71,6 +72,12 @@ def text_for_tests(
     for _ in range(_TRIES):
         candidates.append(_candidate(rng.choice(holding), rng, filler) if holding else filler)
     candidates.extend(_BROKEN)
+    for test, value in wanted.items():  # a text made to fail: one that passes, with an odd character put in
+        if not value and test[0] in ("matches", "format"):
+            passing = _candidate(test, rng, filler)
+            candidates.extend(passing + odd for odd in _ODD)
+            candidates.extend(odd + passing for odd in _ODD)
+            candidates.extend(_ODD)
     for found in candidates:
         shaped = [found] if length is None else _padded(found, length)
         for text in shaped:
