@@ -146,13 +146,17 @@ def test_html_patterns_escape_what_the_v_flag_refuses() -> None:
 # ---------------------------------------------------------------------------------------------------- engines agree
 
 
+# PostgreSQL text cannot hold NUL (the engine refuses such a report): the texts drawn here leave it out
+_TEXT = st.text(st.characters(exclude_characters="\x00"), max_size=12)
+
+
 def _texts(key: str) -> st.SearchStrategy[str]:
     """Texts around a format: valid ones, ones with a character changed, cut or added, and random ones."""
     valid = st.integers(0, 2**32).map(lambda seed: format_example(key, random.Random(seed)))
     changed = st.tuples(valid, st.integers(0, 40), st.sampled_from("0A~x@.-/ 至京\n")).map(
         lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + 1 :]
     )
-    return st.one_of(valid, changed, valid.map(lambda t: t[:-1]), st.text(max_size=12), st.just(""))
+    return st.one_of(valid, changed, valid.map(lambda t: t[:-1]), _TEXT, st.just(""))
 
 
 def _data(draw: st.DrawFn) -> dict[str, Any]:
@@ -167,8 +171,8 @@ def _data(draw: st.DrawFn) -> dict[str, Any]:
         ("day", "date"),
     ):
         fields[key] = draw(st.one_of(_texts(fmt), st.none()))
-    fields["icp"] = draw(st.one_of(st.from_regex(r"[京沪粤]ICP备[0-9]{7,9}号", fullmatch=True), st.text(max_size=6)))
-    summary = draw(st.one_of(st.text(max_size=40), st.just("无"), st.none()))
+    fields["icp"] = draw(st.one_of(st.from_regex(r"[京沪粤]ICP备[0-9]{7,9}号", fullmatch=True), _TEXT))
+    summary = draw(st.one_of(_TEXT, st.just("无"), st.none()))
     return {"format": "formats", "version": "2024", "fields": fields, "texts": {"summary": summary}, "values": {}}
 
 
