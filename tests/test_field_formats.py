@@ -130,7 +130,7 @@ def test_sampled_texts_are_in_their_format(seed: int, key: str) -> None:
 @pytest.mark.parametrize(
     ("regex", "problem_at"),
     [("[0-9]{6}", None), ("京ICP备[0-9]{8}号", None), ("(a", 0), ("a{", 1), ("x}", 1), (r"\s+", 0), ("(?P<n>a)", 0),
-     ("[]a]", 0), ("[a-z\\]]+", None), (r"\1", 1)],
+     ("[]a]", 0), ("[a-z\\]]+", None), (r"\1", 1), (r"\w+", 0), (r"[0-9]\b", 5)],
 )  # fmt: skip
 def test_patterns_every_engine_reads_alike(regex: str, problem_at: int | None) -> None:
     problem = pattern_problem(regex)

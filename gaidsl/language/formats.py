@@ -118,14 +118,15 @@ def format_holds(key: str, text: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------- spec patterns
-_ESCAPES = set("dDwWbBntrfv") | set(r"^$\.*+?()[]{}|/")
+_ESCAPES = set("dDntrfv") | set(r"^$\.*+?()[]{}|/")  # not \w, \b: PostgreSQL's take in letters beyond ASCII
 _QUANTIFIER = re.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
 
 
 def pattern_problem(regex: str) -> tuple[int, str, str] | None:
     """Why a spec's pattern cannot be used, as (offset in the pattern, zh, en), or ``None``. It must compile in
     Python, and keep to what every engine reads alike: no ``(?…)`` group but ``(?:``, no ``\\s`` (JavaScript's takes
-    in U+3000 and other spaces), no back-references or other escapes outside the common set."""
+    in U+3000 and other spaces), no ``\\w`` or ``\\b`` (PostgreSQL's take in é), no back-references or other
+    escapes outside the common set."""
     try:
         re.compile(regex, PYTHON_FLAGS)
     except re.error as problem:
