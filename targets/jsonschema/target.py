@@ -24,6 +24,7 @@ from typing import Any
 from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.language import ir
+from gaidsl.language.formats import FORMATS
 from gaidsl.targets import Files, Target
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -59,10 +60,44 @@ def _value_schema(cell_type: ir.CellType, title: str, description: str, unknown:
     return {"title": title, "description": description, "anyOf": options}
 
 
+def _with_rules(schema: dict[str, Any], rules: tuple[ir.TextRule, ...]) -> dict[str, Any]:
+    """A text's schema with its field formats (issue 16): ``maxLength``, a ``pattern`` matched whole (or blank, which
+    the check lets pass), the ``format`` JSON Schema names (uri, email, date). What a regular expression cannot say (a
+    统一社会信用代码's check digit, a date range's order) stays in x-gaidsl-checks-not-expressed with every check."""
+    if not rules:
+        return schema
+    string = next(o for o in schema["anyOf"] if o.get("type") == "string")
+    patterns: list[str] = []
+    for rule in rules:
+        if rule.kind == "max_length":
+            string["maxLength"] = min(rule.max_length, string.get("maxLength", rule.max_length))
+            continue
+        builtin = FORMATS.get(rule.value) if rule.kind == "format" else None
+        patterns.append(builtin.regex if builtin is not None else rule.value)
+        if builtin is not None and builtin.json_schema is not None:
+            string["format"] = builtin.json_schema
+    if len(patterns) == 1:
+        string["pattern"] = _whole(patterns[0])
+    elif patterns:
+        string["allOf"] = [{"pattern": _whole(p)} for p in patterns]
+    return schema
+
+
+def _whole(regex: str) -> str:
+    """An ECMA-262 pattern (a search) that matches ``regex`` whole, or a blank text."""
+    return rf"^(?:(?:{regex})|\s*)$"
+
+
 def schema(spec: ir.Spec) -> dict[str, Any]:
-    fields = {f.key: _value_schema(f.type, f.label, f"字段「{f.label}」", unknown=True) for f in spec.fields.values()}
+    fields = {
+        f.key: _with_rules(_value_schema(f.type, f.label, f"字段「{f.label}」", unknown=True), f.rules)
+        for f in spec.fields.values()
+    }
     texts = {
-        t.key: {"title": t.label or t.key, "anyOf": [{"type": "string"}, {"type": "null"}, {"const": UNKNOWN_MARKER}]}
+        t.key: _with_rules(
+            {"title": t.label or t.key, "anyOf": [{"type": "string"}, {"type": "null"}, {"const": UNKNOWN_MARKER}]},
+            t.rules,
+        )
         for t in spec.texts.values()
     }
     sections = {s.key: s.label for s in spec.sections}
