@@ -135,6 +135,19 @@ class Field:
     required: bool = False
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    rules: tuple[TextRule, ...] = ()
+
+
+@attrs.frozen
+class TextRule:
+    """A field format (issue 16): ``format NAME``, ``pattern "…" named "…"`` or ``length at most N`` (kind
+    ``format``, ``pattern``, ``max_length``); ``value_span`` is the name, the quoted pattern or the number."""
+
+    kind: str
+    value: str
+    name: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    value_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -264,6 +277,7 @@ class TextBlock:
     guidance: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    rules: tuple[TextRule, ...] = ()
 
 
 @attrs.frozen

@@ -66,12 +66,15 @@ class _Builder(MigrationRules):
         key, label, type_ = str(children[0]), unquote(children[1]), children[2]
         required = False
         aliases: list[str] = []
+        rules: list[ast.TextRule] = []
         for opt in children[3:]:
-            if opt[0] == "required":
+            if isinstance(opt, ast.TextRule):
+                rules.append(opt)
+            elif opt[0] == "required":
                 required = True
             else:
                 aliases.append(opt[1])
-        return ast.Field(key, label, type_, required, tuple(aliases), self._span(meta))
+        return ast.Field(key, label, type_, required, tuple(aliases), self._span(meta), tuple(rules))
 
     def field_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         if str(children[0]) == "required":
@@ -244,16 +247,30 @@ class _Builder(MigrationRules):
         required = False
         guidance: list[str] = []
         aliases: list[str] = []
+        rules: list[ast.TextRule] = []
         for child in children[1:]:
             if isinstance(child, Token):
                 label = unquote(child)
+            elif isinstance(child, ast.TextRule):
+                rules.append(child)
             elif child[0] == "required":
                 required = True
             elif child[0] == "guidance":
                 guidance.append(child[1])
             else:
                 aliases.append(child[1])
-        return ast.TextBlock(key, label, required, tuple(guidance), tuple(aliases), self._span(meta))
+        return ast.TextBlock(key, label, required, tuple(guidance), tuple(aliases), self._span(meta), tuple(rules))
+
+    # ---- field formats (issue 16)
+    def format_rule(self, meta: Any, children: list[Token]) -> ast.TextRule:
+        return ast.TextRule("format", str(children[0]), None, self._span(meta), self._tok_span(children[0]))
+
+    def pattern_rule(self, meta: Any, children: list[Token]) -> ast.TextRule:
+        name = unquote(children[1]) if len(children) > 1 else None
+        return ast.TextRule("pattern", unquote(children[0]), name, self._span(meta), self._tok_span(children[0]))
+
+    def length_rule(self, meta: Any, children: list[Token]) -> ast.TextRule:
+        return ast.TextRule("max_length", str(children[0]), None, self._span(meta), self._tok_span(children[0]))
 
     def required_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("required", "")

@@ -232,7 +232,7 @@ class Formatter:
     # -------------------------------------------------------------------------------------------- sections
     def text_block(self, depth: int, node: ast.TextBlock) -> None:
         required = " required" if node.required else ""
-        text = f"text {node.key}{_label(node.label)}{required}{_options(alias=node.aliases)}"
+        text = f"text {node.key}{_label(node.label)}{required}{_options(alias=node.aliases)}{_rules_text(node.rules)}"
         self.emit(depth, text, node.span)
         for i, guidance in enumerate(node.guidance):
             # Guidance has no span of its own: the last one ends the text block, the others cannot take comments.
@@ -467,7 +467,11 @@ def _statement(item: object) -> tuple[str, Span | None]:
         case ast.Field():
             required = " required" if item.required else ""
             options = _options(alias=item.aliases)
-            return f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}", item.span
+            rules = _rules_text(item.rules)
+            return (
+                f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}{rules}",
+                item.span,
+            )
         case ast.Note():  # in a table
             place = f" at {item.place}" if item.place is not None else ""
             return f"note {quote(item.text)}{place}", item.span
@@ -482,3 +486,17 @@ def _statement(item: object) -> tuple[str, Span | None]:
             return f"gloss {item.axis} {item.key} {quote(item.text)}", item.span
         case _:  # pragma: no cover - every AST item is handled here or in Formatter.item
             raise TypeError(f"cannot format {item!r}")
+
+
+def _rules_text(rules: tuple[ast.TextRule, ...]) -> str:
+    """A field's (text block's) formats as written (issue 16), after its other options."""
+    parts: list[str] = []
+    for rule in rules:
+        if rule.kind == "format":
+            parts.append(f" format {rule.value}")
+        elif rule.kind == "pattern":
+            named = f" named {quote(rule.name)}" if rule.name is not None else ""
+            parts.append(f" pattern {quote(rule.value)}{named}")
+        else:
+            parts.append(f" length at most {rule.value}")
+    return "".join(parts)

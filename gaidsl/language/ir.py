@@ -31,9 +31,9 @@ AXIS_KINDS: tuple[AxisKind, ...] = ("row", "column")
 CompareOp = Literal["==", "!=", "<=", ">=", "<", ">"]
 COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
 # written in the spec, the structural check of a total member, a rule on an open dimension's entered members, a
-# parent row of a coded hierarchy equal to its children (docs/open-dimensions.md), or a derived cell against its
-# formula (docs/arithmetic.md)
-CheckOrigin = Literal["declared", "total", "members", "hierarchy", "derived"]
+# parent row of a coded hierarchy equal to its children (docs/open-dimensions.md), a field's format, pattern or
+# length limit (docs/field-formats.md), or a derived cell against its formula (docs/arithmetic.md)
+CheckOrigin = Literal["declared", "total", "members", "hierarchy", "format", "derived"]
 SectionItemKind = Literal["table", "text", "check"]
 
 
@@ -227,6 +227,7 @@ class TextBlock:
     guidance: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False)
+    rules: tuple[TextRule, ...] = ()  # field formats (issue 16): pattern, length at most
 
 
 @attrs.frozen
@@ -237,6 +238,27 @@ class Field:
     required: bool
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False)
+    rules: tuple[TextRule, ...] = ()  # field formats (issue 16): format, pattern, length at most
+
+
+# ---------------------------------------------------------------------------------------------------- field formats
+TextRuleKind = Literal["format", "pattern", "max_length"]
+
+
+@attrs.frozen
+class TextRule:
+    """What a field's (text block's) text must keep to: a built-in ``format`` (value: its key in
+    :data:`gaidsl.language.formats.FORMATS`), a ``pattern`` (value: the regular expression, ``name``: what messages call
+    it), or ``max_length`` (value: the most characters, as digits). Each becomes one check of origin ``format``."""
+
+    kind: TextRuleKind
+    value: str
+    name: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    @property
+    def max_length(self) -> int:
+        return int(self.value)
 
 
 @attrs.frozen
@@ -355,13 +377,28 @@ class Empty:
     arg: TextOperand
 
 
+TextTestKind = Literal["starts_with", "ends_with", "matches", "format"]
+TEXT_TEST_KINDS: tuple[TextTestKind, ...] = ("starts_with", "ends_with", "matches", "format")
+
+
+@attrs.frozen
+class TextTest:
+    """A text's start, end, a regular expression matched whole (``matches``), or a built-in format (value: its key).
+    A blank text is the empty text ("")."""
+
+    kind: TextTestKind
+    arg: TextOperand
+    value: str
+    name: str | None = None  # a pattern's name for messages
+
+
 # The closed families of expression nodes. A new node joins one of them, and mypy then names every walker that must
 # handle it: a walker over all nodes ends in ``case _: assert_never(node)``; a walker over one family ends in
 # ``case _: not_a_number(node)`` (``not_a_text``, ``not_a_condition``), whose parameter admits only the other families.
 NumExpr = Const | CellRef | FieldRef | Sum | Scale | Length | Arith
-BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty
+BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty | TextTest
 TextExpr = TextConst | TextRef
-TextOperand = TextRef | CellRef  # what the text functions read: a text block, or a text cell
+TextOperand = TextRef | CellRef | FieldRef  # what the text functions read: a text block, a text cell or a text field
 Expr = NumExpr | BoolExpr | TextExpr
 
 
@@ -393,7 +430,7 @@ def walk(expr: Expr) -> Iterator[Expr]:
         case Arith(args=args):
             for arg in args:
                 yield from walk(arg)
-        case Length(arg=ref) | Mentions(arg=ref) | Empty(arg=ref):
+        case Length(arg=ref) | Mentions(arg=ref) | Empty(arg=ref) | TextTest(arg=ref):
             yield ref
         case Compare(left=left, right=right):
             yield from walk(left)
@@ -570,6 +607,8 @@ def is_text(spec: Spec, expr: Expr) -> bool:
             | Mentions()
             | Empty()
         ):
+            return False
+        case TextTest():
             return False
         case _:
             assert_never(expr)

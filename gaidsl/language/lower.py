@@ -12,6 +12,7 @@ from gaidsl.language import ast, derived, ir
 from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
+from gaidsl.language.format_checks import format_checks, lower_rules
 from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
@@ -172,7 +173,8 @@ class Lowerer:
         cell_type = self._type(node.type)
         if cell_type is None or not self._claim(node.key, node):
             return
-        self.fields[node.key] = ir.Field(node.key, node.label, cell_type, node.required, node.aliases, node.span)
+        rules = lower_rules(node.rules, node.key, cell_type.kind, self.diagnostics)
+        self.fields[node.key] = ir.Field(node.key, node.label, cell_type, node.required, node.aliases, node.span, rules)
 
     def _dimension(self, node: ast.Dimension) -> None:
         if not self._unique("dimension", node.key, node.span, Text("维度", "dimension")):
@@ -191,8 +193,9 @@ class Lowerer:
         for item in node.items:
             if isinstance(item, ast.TextBlock):
                 if self._claim(item.key, item):
+                    rules = lower_rules(item.rules, item.key, "text", self.diagnostics)
                     self.texts[item.key] = ir.TextBlock(
-                        item.key, item.label, node.key, item.required, item.guidance, item.aliases, item.span
+                        item.key, item.label, node.key, item.required, item.guidance, item.aliases, item.span, rules
                     )
                     items.append(("text", item.key))
             elif isinstance(item, ast.Table):
@@ -342,6 +345,9 @@ class Lowerer:
             )
             self.checks.extend(found)
             self.diagnostics.extend(problems)
+        for format_check in format_checks(self.fields, self.texts):  # field formats (issue 16)
+            if self._unique("check", format_check.key, format_check.span, Text("校验", "check")):
+                self.checks.append(format_check)
         for node, table, section in declared:
             if not self._unique("check", node.key, node.span, Text("校验", "check")):
                 continue

@@ -79,6 +79,20 @@ CATALOG: dict[str, Template] = {
     "GAI112": Template(
         "names", "注释位置「{name}」无效，应为 corner", "note place '{name}' is not valid: use 'corner'"
     ),
+    # ---- field formats (issue 16)
+    "GAI150": Template("names", "未知的格式「{name}」", "unknown format '{name}'"),
+    "GAI151": Template("types", "模式无效：{why}", "pattern is not valid: {why_en}"),
+    "GAI152": Template(
+        "types",
+        "「{rule}」只适用于文本字段和文本块，「{name}」是{kind}",
+        "'{rule}' applies to text fields and text blocks only; '{name}' is {kind_en}",
+    ),
+    "GAI153": Template(
+        "types", "函数「{name}」读取文本，但这里是数值", "function '{name}' reads text, but this is a number"
+    ),
+    "GAI154": Template(
+        "types", "长度上限 {value} 无效：应为正整数", "length limit {value} is not valid: it must be a whole number ≥ 1"
+    ),
     # ---- types and units
     "GAI201": Template(
         "types",
@@ -461,9 +475,9 @@ CATALOG: dict[str, Template] = {
     # ---- the language server (gaidsl lsp): what an editor asks of it that it does not do
     "GAI810": Template(
         "input",
-        "{path} 不是格式规范或迁移（.gai）：语言服务器暂不检查报告数据文件，请用 gaidsl validate",
-        "{path} is not a spec or migration (.gai): the language server does not check report data files yet; "
-        "use gaidsl validate",
+        "{path} 不是格式规范或迁移（.gai），也不是 JSON 或 YAML 报告数据文件：语言服务器不检查它，请用 gaidsl validate",
+        "{path} is not a spec or migration (.gai), nor a JSON or YAML report data file: the language server does not "
+        "check it; use gaidsl validate",
     ),
     "GAI811": Template(
         "input",
@@ -492,6 +506,19 @@ CATALOG: dict[str, Template] = {
         "input",
         "LibreOffice 未能把 .doc 文件转换为 .docx：{reason}",
         "LibreOffice could not convert the .doc file to .docx: {reason}",
+    ),
+    # ---- the language server on report data files (.json, .yaml): docs/editors.md
+    "GAI813": Template(
+        "input",
+        "找不到格式「{format}」版本「{version}」的格式规范：数据文件未检查（可在编辑器设置中指定规范文件）",
+        "no spec of format '{format}' version '{version}' is known: the data file is not checked (name the spec in "
+        "the editor's settings)",
+    ),
+    "GAI814": Template("data", "勾稽关系「{check}」不成立：{finding}", "check '{check}' fails: {finding_en}"),
+    "GAI815": Template(
+        "input",
+        "数据文件的格式规范 {path} 无法编译（{count} 个错误）：数据文件未检查",
+        "the data file's spec {path} does not compile ({count} errors): the data file is not checked",
     ),
 }
 
