@@ -16,6 +16,7 @@ from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
 from gaidsl.language.source import Span
+from gaidsl.language.aggregation import of_which_checks
 from gaidsl.language.totals import total_checks, total_problems
 
 MAX_DECIMALS = 6
@@ -125,6 +126,9 @@ class Lowerer:
             key = decl.key
             seen = {key}
             current = by_key.get(key)
+            if decl.per is not None or decl.percent:  # aggregation kinds: its own base, never converted
+                self.units[decl.key] = self._special_unit(decl)
+                continue
             while current is not None and current.base is not None:
                 if current.base not in self.units:
                     self.diagnostics.append(
@@ -139,6 +143,16 @@ class Lowerer:
                 key = current.base
                 current = by_key.get(key)
             self.units[decl.key] = ir.Unit(decl.key, decl.label or decl.key, key, factor)
+
+    def _special_unit(self, decl: ast.UnitDecl) -> ir.Unit:
+        """A percent or a rate (docs/aggregation.md): the numerator and denominator of a rate must be units."""
+        label = decl.label or decl.key
+        if decl.percent:
+            return ir.Unit(decl.key, label, decl.key, Decimal(1), kind="percent")
+        for part in (decl.base, decl.per):
+            if part is not None and part not in self.units:
+                self.diagnostics.append(error("GAI104", decl.span, did_you_mean(part, self.units), name=part))
+        return ir.Unit(decl.key, label, decl.key, Decimal(1), kind="rate", numerator=decl.base, denominator=decl.per)
 
     def _type(self, node: ast.TypeExpr) -> ir.CellType | None:
         unit = node.unit
@@ -334,6 +348,7 @@ class Lowerer:
         for lowered in self.tables.values():
             self.diagnostics.extend(total_problems(lowered, self.cells))
             self.checks.extend(total_checks(lowered))
+            self.checks.extend(of_which_checks(lowered))
         for node, table, section in declared:
             if not self._unique("check", node.key, node.span, Text("校验", "check")):
                 continue
