@@ -32,7 +32,9 @@ def of_which_parents(members: Sequence[ast.Member], diagnostics: list[Diagnostic
             diagnostics.append(error("GAI363", member.span, name=member.key, kind=what.zh, kind_en=what.en))
         if member.of_which:
             if before is None:
-                help = Text("把「其中」行写在它所属的成员之后", "write the of_which row right after the member it is part of")
+                help = Text(
+                    "把「其中」行写在它所属的成员之后", "write the of_which row right after the member it is part of"
+                )
                 diagnostics.append(error("GAI362", member.span, [help], name=member.key))
             else:
                 parents[member.key] = before.key
@@ -89,7 +91,10 @@ def non_additive_member(table: ir.Table, cell: ir.Cell) -> ir.Member | None:
 def sum_refusal(member: ir.Member, span: Span | None) -> Diagnostic:
     """GAI361: ``sum(…)`` in a check over an average or a ratio."""
     word = _KIND_WORDS.get(member.aggregation, Text("不可加总的量", "not additive"))
-    help = Text("平均数和比率不能相加：请比较它们本身，或对可加总的分子、分母分别求和", "compare it directly, or sum the additive parts it is computed from")
+    help = Text(
+        "平均数和比率不能相加：请比较它们本身，或对可加总的分子、分母分别求和",
+        "compare it directly, or sum the additive parts it is computed from",
+    )
     return error("GAI361", span, [help], name=member.key, label=member.label, kind=word.zh, kind_en=word.en)
 
 
@@ -113,7 +118,9 @@ def of_which_checks(table: ir.Table) -> list[ir.Check]:
                 wholes = [c for c in (_cell_at(table, axis, k, pos) for k in axis.leaves_under(parent.key)) if c]
                 if part is None or not wholes:
                     continue
-                whole: ir.NumExpr = ir.CellRef(wholes[0]) if len(wholes) == 1 else ir.Sum(tuple((1, ir.CellRef(c)) for c in wholes))
+                whole: ir.NumExpr = (
+                    ir.CellRef(wholes[0]) if len(wholes) == 1 else ir.Sum(tuple((1, ir.CellRef(c)) for c in wholes))
+                )
                 expr = ir.Compare("<=", ir.CellRef(part), whole)
                 instances.append(ir.CheckInstance(pos, position.labels if position else (), expr))
             if not instances:

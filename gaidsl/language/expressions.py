@@ -7,8 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gaidsl.language import ast, ir
-from gaidsl.language.diagnostics import Text, did_you_mean, error
 from gaidsl.language.aggregation import non_additive_member, sum_refusal
+from gaidsl.language.diagnostics import Text, did_you_mean, error
 from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, SkipPosition, Typed
 from gaidsl.language.source import Span
 

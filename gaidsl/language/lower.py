@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from gaidsl.language import ast, ir
+from gaidsl.language.aggregation import of_which_checks
 from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
@@ -16,7 +17,6 @@ from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
 from gaidsl.language.source import Span
-from gaidsl.language.aggregation import of_which_checks
 from gaidsl.language.totals import total_checks, total_problems
 
 MAX_DECIMALS = 6
