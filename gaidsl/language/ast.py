@@ -125,6 +125,9 @@ class UnitDecl:
     factor: str | None = None
     base: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    # aggregation kinds (docs/aggregation.md): ``= 元 / 人`` (a rate) or ``percent``
+    per: str | None = None
+    percent: bool = False
 
 
 @attrs.frozen
@@ -166,6 +169,9 @@ class Member:
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     derived: Expr | None = None  # ``= expr``: a derived row or column, its cells checked against it (arithmetic.md)
     total_of_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)  # one per total_of name
+    # aggregation kinds (docs/aggregation.md): "additive", "average", "ratio", "stock"; ``of_which`` rows are leaves
+    aggregation: str = "additive"
+    of_which: bool = False
 
 
 @attrs.frozen

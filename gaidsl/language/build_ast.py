@@ -86,13 +86,18 @@ class _Builder(MigrationRules):
         if key in RESERVED_UNIT_NAMES:
             self.problems.append(error("GAI009", self._tok_span(children[0]), [RESERVED_UNIT_HELP], name=key))
         label = None
-        factor = base = None
+        factor = base = per = None
+        percent = False
         for child in children[1:]:
             if isinstance(child, Token):
                 label = unquote(child)
+            elif child[0] == "rate":  # aggregation kinds: ``= 元 / 人``
+                _, base, per = child
+            elif child[0] == "percent":
+                percent = True
             else:
                 factor, base = child
-        return ast.UnitDecl(key, label, factor, base, self._span(meta))
+        return ast.UnitDecl(key, label, factor, base, self._span(meta), per=per, percent=percent)
 
     def unit_scale(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return (str(children[0]), str(children[1]))
@@ -193,7 +198,7 @@ class _Builder(MigrationRules):
             else:
                 options[item[0]] = item[1]
         return ast.Member(
-            kind,
+            "leaf" if kind == "of_which" else kind,
             str(key),
             unquote(label),
             children=tuple(options["children"]),
@@ -205,6 +210,8 @@ class _Builder(MigrationRules):
             span=self._span(meta),
             derived=options.get("derived"),
             total_of_spans=options.get("total_of_spans", ()),
+            aggregation=options.get("aggregation", "additive"),
+            of_which=kind == "of_which",
         )
 
     def leaf(self, meta: Any, children: list[Any]) -> ast.Member:
@@ -236,6 +243,25 @@ class _Builder(MigrationRules):
 
     def derived_opt(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("derived", children[0])
+
+    # aggregation kinds (docs/aggregation.md)
+    def of_which(self, meta: Any, children: list[Any]) -> ast.Member:
+        return self._member("of_which", meta, children[0], children[1], children[2:])
+
+    def average_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("aggregation", "average")
+
+    def ratio_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("aggregation", "ratio")
+
+    def stock_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("aggregation", "stock")
+
+    def unit_rate(self, meta: Any, children: list[Token]) -> tuple[str, str, str]:
+        return ("rate", str(children[0]), str(children[1]))
+
+    def unit_percent(self, meta: Any, children: list[Token]) -> tuple[str]:
+        return ("percent",)
 
     # -------------------------------------------------------------------------------------------- sections
     def section(self, meta: Any, children: list[Any]) -> ast.Section:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gaidsl.language import ast, ir
+from gaidsl.language.aggregation import non_additive_member, sum_refusal
 from gaidsl.language.arithmetic import MAX_PLACES
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error
 from gaidsl.language.formats import pattern_problem
 from gaidsl.language.printer import expr_text
-from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, Typed
+from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, SkipPosition, Typed
 from gaidsl.language.source import Span
 
 _TEXT_CELL_HELP = Text(
@@ -348,6 +349,7 @@ class ExpressionLowerer(References):
                 failed = True
                 continue
             for part in parts:
+                self._refuse_non_additive(part, scope, arg.span)
                 self._want(part, NUM, arg if not isinstance(arg, ast.Star) else expr, "sum")
                 if first is not None:
                     ok, unit = self._unit_join(first, part)
@@ -359,6 +361,19 @@ class ExpressionLowerer(References):
         if failed:
             raise Failed()
         return Typed(ir.Sum(tuple(terms)), NUM, unit)
+
+    def _refuse_non_additive(self, part: Typed, scope: Scope, span: Span | None) -> None:
+        """Aggregation kinds: ``sum`` over an average or a ratio is GAI361; a broadcast check has no instance at an
+        average or ratio position (全年 of an average is not a sum of quarters)."""
+        if not isinstance(part.expr, ir.CellRef) or part.expr.cell not in self.cells:
+            return
+        cell = self.cells[part.expr.cell]
+        member = non_additive_member(self.tables[cell.table], cell) if cell.table in self.tables else None
+        if member is None:
+            return
+        if scope.position == member.key and scope.table is not None and scope.table.key == cell.table:
+            raise SkipPosition()
+        raise self._fail(sum_refusal(member, span))
 
 
 def _constant_value(expr: ir.Expr) -> Decimal:

@@ -201,7 +201,7 @@ class Formatter:
             self.member(depth, member)
 
     def member(self, depth: int, member: ast.Member, prefix: str = "") -> None:
-        head = {"leaf": "", "group": "group ", "total": "total "}[member.kind]
+        head = "of_which " if member.of_which else {"leaf": "", "group": "group ", "total": "total "}[member.kind]
         text = f"{prefix}{head}{member.key} {quote(member.label)}"
         if member.total_of is not None:
             text += " = sum(" + ", ".join(member.total_of) + ")"
@@ -429,6 +429,8 @@ def _member_options(member: ast.Member) -> str:
         text += f" gloss {quote(member.gloss)}"
     if member.after is not None:
         text += f" after {member.after}"
+    if member.aggregation != "additive":  # aggregation kinds: average, ratio, stock
+        text += f" {member.aggregation}"
     if member.derived is not None:
         text += f" = {expr_text(member.derived)}"
     return text
@@ -463,6 +465,10 @@ def _statement(item: object) -> tuple[str, Span | None]:
             return f"basis {quote(item.text)}", item.span
         case ast.UnitDecl():
             scale = f" = {item.factor} {item.base}" if item.base is not None else ""
+            if item.per is not None:  # aggregation kinds: a rate
+                scale = f" = {item.base} / {item.per}"
+            elif item.percent:
+                scale = " percent"
             return f"unit {item.key}{_label(item.label)}{scale}", item.span
         case ast.Field():
             required = " required" if item.required else ""

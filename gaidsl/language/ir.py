@@ -23,6 +23,9 @@ CellKind = Literal["count", "integer", "amount", "text", "date", "choice"]
 CELL_KINDS: tuple[CellKind, ...] = ("count", "integer", "amount", "text", "date", "choice")
 NUMERIC_KINDS: tuple[CellKind, ...] = ("count", "integer", "amount")
 MemberKind = Literal["leaf", "group", "total"]
+Aggregation = Literal["additive", "average", "ratio", "stock", "of_which"]
+AGGREGATIONS: tuple[Aggregation, ...] = ("additive", "average", "ratio", "stock", "of_which")
+NON_ADDITIVE: tuple[Aggregation, ...] = ("average", "ratio")
 MEMBER_KINDS: tuple[MemberKind, ...] = ("leaf", "group", "total")
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -32,9 +35,14 @@ CompareOp = Literal["==", "!=", "<=", ">=", "<", ">"]
 COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
 # written in the spec, the structural check of a total member, a rule on an open dimension's entered members, a
 # parent row of a coded hierarchy equal to its children (docs/open-dimensions.md), a field's format, pattern or
-# length limit (docs/field-formats.md), or a derived cell against its formula (docs/arithmetic.md)
-CheckOrigin = Literal["declared", "total", "members", "hierarchy", "format", "derived"]
+# length limit (docs/field-formats.md), an of-which row at most its parent (docs/aggregation.md), or a derived cell
+# against its formula (docs/arithmetic.md)
+CheckOrigin = Literal["declared", "total", "members", "hierarchy", "format", "of_which", "derived"]
 SectionItemKind = Literal["table", "text", "check"]
+
+
+UnitKind = Literal["plain", "percent", "rate"]
+PERCENT_SCALE = Decimal("0.01")
 
 
 @attrs.frozen
@@ -43,6 +51,16 @@ class Unit:
     label: str
     base: str
     factor: Decimal
+    # aggregation kinds (docs/aggregation.md): a percent is hundredths of a pure number (``scale``); a rate
+    # (元/人) is its own base, never convertible to its numerator's unit
+    kind: UnitKind = "plain"
+    numerator: str | None = None
+    denominator: str | None = None
+
+    @property
+    def scale(self) -> Decimal:
+        """What one of this unit is in its base: hundredths for a percent."""
+        return PERCENT_SCALE if self.kind == "percent" else self.factor
 
 
 @attrs.frozen
@@ -87,6 +105,19 @@ class Member:
     gloss: str | None = None
     type: CellType | None = None
     span: Span | None = attrs.field(default=None, eq=False)
+    # aggregation kinds (docs/aggregation.md): how the member's cells add up; ``part_of`` is an of-which row's parent
+    aggregation: Aggregation = "additive"
+    part_of: str | None = None
+
+    @property
+    def summable(self) -> bool:
+        """Whether a total or ``sum(…)`` may add this member's cells up (not an average or a ratio)."""
+        return self.aggregation not in NON_ADDITIVE
+
+    @property
+    def summable_in_group(self) -> bool:
+        """Whether a group's sum (``sum(group)``, a total of its siblings) takes this member: not an of-which row."""
+        return self.aggregation != "of_which"
 
     @property
     def has_cells(self) -> bool:
@@ -165,7 +196,7 @@ class Axis:
             child_member = self.by_key[child]
             if child_member.kind == "group":
                 found.extend(self.leaves_under(child))
-            elif child_member.kind == "leaf":
+            elif child_member.kind == "leaf" and child_member.summable_in_group:
                 found.append(child)
         return tuple(found)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from gaidsl.language import ast, derived, ir
+from gaidsl.language.aggregation import of_which_checks
 from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
@@ -127,6 +128,9 @@ class Lowerer:
             key = decl.key
             seen = {key}
             current = by_key.get(key)
+            if decl.per is not None or decl.percent:  # aggregation kinds: its own base, never converted
+                self.units[decl.key] = self._special_unit(decl)
+                continue
             while current is not None and current.base is not None:
                 if current.base not in self.units:
                     self.diagnostics.append(
@@ -141,6 +145,16 @@ class Lowerer:
                 key = current.base
                 current = by_key.get(key)
             self.units[decl.key] = ir.Unit(decl.key, decl.label or decl.key, key, factor)
+
+    def _special_unit(self, decl: ast.UnitDecl) -> ir.Unit:
+        """A percent or a rate (docs/aggregation.md): the numerator and denominator of a rate must be units."""
+        label = decl.label or decl.key
+        if decl.percent:
+            return ir.Unit(decl.key, label, decl.key, Decimal(1), kind="percent")
+        for part in (decl.base, decl.per):
+            if part is not None and part not in self.units:
+                self.diagnostics.append(error("GAI104", decl.span, did_you_mean(part, self.units), name=part))
+        return ir.Unit(decl.key, label, decl.key, Decimal(1), kind="rate", numerator=decl.base, denominator=decl.per)
 
     def _type(self, node: ast.TypeExpr) -> ir.CellType | None:
         unit = node.unit
@@ -340,6 +354,7 @@ class Lowerer:
         for lowered in self.tables.values():
             self.diagnostics.extend(total_problems(lowered, self.cells))
             self.checks.extend(total_checks(lowered))
+            self.checks.extend(of_which_checks(lowered))
             found, problems = derived.derived_checks(
                 lowered, self.derived, lambda node, table, section: self._check(node, table, section, lowerer)
             )

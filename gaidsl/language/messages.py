@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import attrs
 
+from gaidsl.language.aggregation_messages import AGGREGATION_CATALOG
 from gaidsl.language.arith_messages import ARITH_CATALOG
 from gaidsl.language.coded_messages import CODED_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
@@ -524,4 +525,5 @@ CATALOG: dict[str, Template] = {
 
 CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in CODED_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in AGGREGATION_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in ARITH_CATALOG.items()})
