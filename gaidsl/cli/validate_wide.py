@@ -31,6 +31,7 @@ from gaidsl.checking.required import Absent
 from gaidsl.checking.results import CellResult, Verdict, verdict
 from gaidsl.cli.exit_codes import EXIT_INPUT
 from gaidsl.cli.failures import cell_lines, failure_lines, pick
+from gaidsl.cli.json_stream import Spool, write_document
 from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
@@ -75,9 +76,11 @@ class InputProblems(Exception):
 
 class Tally:
     """What the summary needs, gathered report by report: counts, failing positions and reports per check, the
-    failures (for JSON), the first failing reports' results (for the detail)."""
+    failures and missing items (``keep``: for JSON, spooled to a temporary file as they come, see
+    :mod:`gaidsl.cli.json_stream`), the first failing reports' results (for the detail). Its memory does not grow
+    with the number of reports or results."""
 
-    def __init__(self, spec: ir.Spec, counts_statuses: bool) -> None:
+    def __init__(self, spec: ir.Spec, counts_statuses: bool, keep: bool = False) -> None:
         self.spec = spec
         self.severity = {c.key: c.severity for c in spec.checks}
         self.reports = 0
@@ -86,10 +89,12 @@ class Tally:
         self.reports_by_check: Counter[str] = Counter()
         self.error_reports = 0
         self.warning_reports = 0
-        self.failures: list[Record] = []
+        self.failures = Spool() if keep else None  # every failing result, for JSON
+        self.failed: Counter[str] = Counter()  # failing results by severity
         self.detail: list[tuple[str, Sequence[CellResult], list[CheckResult]]] = []
         self.verdicts: Counter[str] = Counter()
-        self.missing: list[Record] = []  # the required items reports lack, with their report ids
+        self.missing = Spool() if keep else None  # the required items reports lack, with their report ids
+        self.missing_kinds: Counter[tuple[str, str, str, str]] = Counter()  # (code, key, zh, en)
         self.cells: Counter[tuple[str, str]] = Counter()  # values that cannot be read, by (code, key)
         self.cell_reports = 0
 
@@ -114,24 +119,40 @@ class Tally:
         ok = not cells and not lacking and not any(r["severity"] == "error" for r in failing)
         said: Verdict = verdict(ok, incomplete or bool(absent))
         self.verdicts[said] += 1
-        self.missing += [{"report_id": report_id, **a.to_json_dict()} for a in absent]
+        for item in absent:
+            said = {"report_id": report_id, **item.to_json_dict()}
+            self.missing_kinds[said["code"], said["key"], said["message"]["zh"], said["message"]["en"]] += 1
+            if self.missing is not None:
+                self.missing.add(said)
         if self.statuses is not None:
             self.statuses.update(r["status"] for r in records)
         if cells:
             self.cell_reports += 1
             self.cells.update((c.code, c.key) for c in cells)
-            self.failures += [{"report_id": report_id, **c.to_json_dict()} for c in cells]
+            self._fail([{"report_id": report_id, **c.to_json_dict()} for c in cells])
         if (cells or failing) and len(self.detail) < DETAIL and results is not None:
             self.detail.append((report_id, cells, [r for r in results if r.status == "fail"]))
         if not failing:
             return
-        self.failures += [{"report_id": report_id, **r} for r in failing]
+        self._fail([{"report_id": report_id, **r} for r in failing])
         for check in {r["check"] for r in failing}:
             self.reports_by_check[check] += 1
         self.positions.update(r["check"] for r in failing)
         severities = {r["severity"] for r in failing}
         self.error_reports += "error" in severities
         self.warning_reports += "warning" in severities
+
+    def _fail(self, records: Sequence[Record]) -> None:
+        for record in records:
+            self.failed[record["severity"]] += 1
+            if self.failures is not None:
+                self.failures.add(record)
+
+    def close(self) -> None:
+        """Remove the spools' temporary files."""
+        for spool in (self.failures, self.missing):
+            if spool is not None:
+                spool.close()
 
     @property
     def ok(self) -> bool:
@@ -471,7 +492,31 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
     if engine == "spark":
         runners["spark"] = _spark(getattr(args, "spark_master", None))
     runner = runners.get(engine) or _database(engine, url)
-    tally = Tally(spec, counts_statuses=engine == "reference" or (engine == "python" and bool(args.output)))
+    counts_statuses = engine == "reference" or (engine == "python" and bool(args.output))
+    tally = Tally(spec, counts_statuses, keep=args.format == "json")
+    try:
+        code = _run_into(args, spec, engine, path, runner, tally)
+        if code is not None:
+            return code
+        if args.format == "json":
+            _json(args, spec, engine, path, tally)
+        else:
+            show(_text(spec, engine, path, tally, args.lang))
+    finally:
+        tally.close()
+    return tally.verdict
+
+
+def _run_into(
+    args: argparse.Namespace,
+    spec: ir.Spec,
+    engine: str,
+    path: str,
+    runner: Callable[[ir.Spec, str, Tally, Sink | None], None],
+    tally: Tally,
+) -> int | None:
+    """Run the engine into the tally and the ``-o`` file (moved into place when the run succeeds); the exit code
+    when the input cannot be read (said on stderr, or as JSON), else None."""
     sink = Sink(args.output) if args.output else None
     try:
         runner(spec, path, tally, sink)
@@ -501,11 +546,7 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
         raise
     if sink is not None:
         sink.finish(True)
-    if args.format == "json":
-        show(_json(args, spec, engine, path, tally))
-    else:
-        show(_text(spec, engine, path, tally, args.lang))
-    return tally.verdict
+    return None
 
 
 def _input_problems(args: argparse.Namespace, path: str, exc: InputProblems) -> None:
@@ -598,8 +639,8 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
             lines.append(f"== {report_id} ==")
             lines += cell_lines(cells, lang, indent="")
             lines += failure_lines(spec, results, lang, indent="  ")
-    if tally.missing:
-        kinds = Counter((m["code"], m["key"], m["message"]["zh"], m["message"]["en"]) for m in tally.missing)
+    if tally.missing_kinds:
+        kinds = tally.missing_kinds
         lines.append(pick("缺少的必填项（份数）：", "required items missing (reports):", lang))
         for (code, _, zh, en), count in kinds.most_common(TOP):
             lines.append(f"  [{code}] {pick(zh, en, lang)}: {count}")
@@ -617,7 +658,8 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
     return "\n".join(lines)
 
 
-def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally: Tally) -> str:
+def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally: Tally) -> None:
+    """The JSON document on standard output, its lists of results and missing items copied from the spools."""
     checks = {c.key: c for c in spec.checks}
     summary: dict[str, Any] = {
         "reports": tally.reports,
@@ -627,10 +669,10 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
         "incomplete_reports": tally.verdicts["incomplete"],
         "error_reports": tally.error_reports,
         "warning_reports": tally.warning_reports,
-        "fail": len(tally.failures),
+        "fail": sum(tally.failed.values()),
         **({"cells": sum(tally.cells.values()), "cell_reports": tally.cell_reports} if tally.cells else {}),
-        "errors": sum(1 for r in tally.failures if r["severity"] == "error"),
-        "warnings": sum(1 for r in tally.failures if r["severity"] == "warning"),
+        "errors": tally.failed["error"],
+        "warnings": tally.failed["warning"],
         "pass": tally.statuses["pass"] if tally.statuses is not None else None,
         "unverifiable": tally.statuses["unverifiable"] if tally.statuses is not None else None,
     }
@@ -651,7 +693,8 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
             }
             for key, count in tally.positions.most_common()
         ],
-        "results": tally.failures,
-        "missing": tally.missing,
+        "results": [],
+        "missing": [],
     }
-    return dumps(document)
+    assert tally.failures is not None and tally.missing is not None  # kept for JSON
+    write_document(sys.stdout, document, {"results": tally.failures, "missing": tally.missing})
