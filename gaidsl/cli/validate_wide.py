@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from gaidsl.checking import wide_csv
@@ -29,6 +31,7 @@ from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent
 from gaidsl.checking.results import CellResult, Verdict, verdict
+from gaidsl.cli import validate_jobs
 from gaidsl.cli.exit_codes import EXIT_INPUT
 from gaidsl.cli.failures import cell_lines, failure_lines, pick
 from gaidsl.cli.json_stream import Spool, write_document
@@ -120,10 +123,11 @@ class Tally:
         said: Verdict = verdict(ok, incomplete or bool(absent))
         self.verdicts[said] += 1
         for item in absent:
-            said = {"report_id": report_id, **item.to_json_dict()}
-            self.missing_kinds[said["code"], said["key"], said["message"]["zh"], said["message"]["en"]] += 1
+            item_json: Record = {"report_id": report_id, **item.to_json_dict()}
+            message = item_json["message"]
+            self.missing_kinds[item_json["code"], item_json["key"], message["zh"], message["en"]] += 1
             if self.missing is not None:
-                self.missing.add(said)
+                self.missing.add(item_json)
         if self.statuses is not None:
             self.statuses.update(r["status"] for r in records)
         if cells:
@@ -196,15 +200,15 @@ def _progress(items: Iterable[Any], what: str) -> Iterable[Any]:
     return bar
 
 
-def _named_previous(path: str) -> set[str]:
-    """The report ids the file's previous_id column names."""
+def _named_previous(path: str, of: Collection[str] | None = None) -> set[str]:
+    """The report ids the file's previous_id column names (``of``: on the lines of these report ids only)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
-        if "previous_id" not in header:
+        if "previous_id" not in header or "report_id" not in header:
             return set()
-        at = header.index("previous_id")
-        return {row[at] for row in reader if len(row) > at and row[at]}
+        at, at_id = header.index("previous_id"), header.index("report_id")
+        return {row[at] for row in reader if len(row) > max(at, at_id) and row[at] and (of is None or row[at_id] in of)}
 
 
 def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[Report, str | None]]:
@@ -220,7 +224,7 @@ def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[R
     return found
 
 
-def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: int = 1) -> None:
     named = _named_previous(path)
     last_years: dict[str, Report] = {}
     unreadable: dict[str, int] = {}  # named reports with problems of their own, by line
@@ -229,6 +233,9 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
             last_years[report_id] = read
         else:
             unreadable[report_id] = line
+    if jobs > 1:
+        _reference_jobs(spec, path, tally, sink, jobs, last_years, unreadable)
+        return
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
     for line, report_id, read, previous_id, cells in _progress(wide_csv.read_wide_rows(spec, path), "validating"):
@@ -257,18 +264,23 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
         raise InputProblems(problems, more)
 
 
-def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: int = 1) -> None:
     """The generated module's ``validate_csv``; a line it cannot read is read again by gaidsl's reader, and, when
-    only values of it are refused, validated by the module with those values taken as unknown (after the others)."""
+    only values of it are refused, validated by the module with those values taken as unknown (after the others).
+    ``jobs`` > 1: the lines in chunks in that many worker processes (:mod:`gaidsl.cli.validate_jobs`)."""
     module = engines.python_module(spec)
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
     only = None if sink is not None else {"fail", "unverifiable"}
     refused: list[str] = []
     try:
-        found = module.validate_csv(path, only=only, errors="return", required=True)
+        found = (
+            module.validate_csv(path, only=only, errors="return", required=True)
+            if jobs == 1
+            else _python_jobs(spec, module, path, only, jobs)
+        )
         for report_id, results, lacking in _progress(found, "validating"):
-            if isinstance(results, module.DataError):
+            if results is None or isinstance(results, module.DataError):
                 refused.append(report_id)
                 continue
             if problems:
@@ -281,12 +293,11 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
                 sink.write(report_id, results)
     except module.DataError as exc:  # the header
         problems += [(1, None, code, f"{key}: {message}") for code, key, message in exc.problems]
-    if refused and not problems:
-        rows = {row.report_id: row for row in wide_csv.read_wide_rows(spec, path, only=set(refused))}
-        named = {r.previous_id for r in rows.values() if isinstance(r.read, Report) and r.previous_id}
-        last_years = _reports_by_id(spec, path, named)
-        for report_id in refused:
-            row = rows[report_id]
+    if refused and not problems:  # their lines read again, one at a time, in file order
+        wanted = set(refused)
+        last_years = _reports_by_id(spec, path, _named_previous(path, wanted))
+        for row in wide_csv.read_wide_rows(spec, path, only=wanted):
+            report_id = row.report_id
             read = row.read
             if isinstance(read, Report) and row.previous_id and row.previous_id not in last_years:
                 read = [("GAI703", f"previous_id {row.previous_id!r}: last year's report cannot be read")]
@@ -307,6 +318,69 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
     if problems:
         lines = _lines_of(path, {i for _, i, _, _ in problems if i})
         raise InputProblems([(n or lines.get(i), i, c, m) for n, i, c, m in problems], more)
+
+
+def _python_jobs(
+    spec: ir.Spec, module: ModuleType, path: str, only: set[str] | None, jobs: int
+) -> Iterator[validate_jobs.PythonFound]:
+    """What the module's ``validate_csv`` yields (a refused line's results None), from ``jobs`` worker processes.
+    The header is judged here first (its DataError raised as with one job)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        text = io.StringIO()
+        csv.writer(text).writerow(header)
+        text.seek(0)
+        for _ in module.validate_csv(text, only=only, errors="return", required=True):
+            pass  # the header alone: a DataError when the module refuses it
+        ids = _named_previous(path)
+        at = header.index("report_id") if "report_id" in header else 0
+        named = [row for row in reader if ids and len(row) > at and row[at] in ids]
+    frozen = None if only is None else frozenset(only)
+    return validate_jobs.in_order(
+        jobs, validate_jobs.python_init, (spec, named, frozen), validate_jobs.python_work, path
+    )
+
+
+def _reference_jobs(
+    spec: ir.Spec,
+    path: str,
+    tally: Tally,
+    sink: Sink | None,
+    jobs: int,
+    last_years: dict[str, Report],
+    unreadable: dict[str, int],
+) -> None:
+    """:func:`_reference` with the lines read and evaluated in ``jobs`` worker processes, taken back in file order;
+    a report_id repeated on a later line (which no worker can see) is said here, as gaidsl's reader says it."""
+    problems: list[tuple[int | None, str | None, str, str]] = []
+    more = 0
+    seen: set[str] = set()
+    found = validate_jobs.in_order(
+        jobs, validate_jobs.reference_init, (spec, last_years, unreadable), validate_jobs.reference_work, path
+    )
+    for line, report_id, read_problems, last, records, failing, absent, incomplete, cells in _progress(
+        found, "validating"
+    ):
+        said = list(read_problems)
+        if report_id and report_id in seen:
+            said.insert(0, ("GAI715", f"report_id {report_id} is on an earlier line too"))
+        seen.add(report_id)
+        if not said and last is not None:
+            said = [last]
+        if said:
+            if len(problems) < SHOWN_PROBLEMS:
+                problems += [(line, report_id, code, message) for code, message in said]
+            else:
+                more += 1
+            continue
+        if problems:
+            continue  # nothing is written once the input is known to be unreadable
+        tally.add(report_id, records, failing, absent, incomplete, cells)
+        if sink is not None:
+            sink.write(report_id, [c.to_json_dict() for c in cells] + records)
+    if problems:
+        raise InputProblems(problems, more)
 
 
 def _data_of(report: Report) -> dict[str, Any]:
@@ -485,9 +559,10 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
     if refused:
         show(f"gaidsl validate: {refused}", sys.stderr)
         return EXIT_INPUT
+    jobs = validate_jobs.workers(getattr(args, "jobs", 1))
     runners: dict[str, Callable[[ir.Spec, str, Tally, Sink | None], None]] = {
-        "reference": _reference,
-        "python": _python,
+        "reference": functools.partial(_reference, jobs=jobs),
+        "python": functools.partial(_python, jobs=jobs),
     }
     if engine == "spark":
         runners["spark"] = _spark(getattr(args, "spark_master", None))
