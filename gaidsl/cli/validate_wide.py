@@ -20,6 +20,7 @@ import csv
 import functools
 import io
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -43,6 +44,7 @@ from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines.wide_csv_read import Refused
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import render_text, say
+from gaidsl.targets.sql.dialects import literal
 
 DETAIL = 3
 """Failing reports shown in detail."""
@@ -401,7 +403,12 @@ def _data_of(report: Report) -> dict[str, Any]:
 def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Sink | None], None]:
     def run(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
         try:
-            with engines.connect(spec, engine, url) as db:
+            with (
+                tempfile.TemporaryDirectory(prefix="gaidsl-") as scratch,
+                engines.connect(spec, engine, url or _scratch_database(engine, scratch)) as db,
+            ):
+                if url is None:
+                    _bounded(db, engine, scratch)
                 wide_csv_engine.link_previous(db, path, {})  # a refused value is said on its own line
                 standing: wide_csv_engine.Standing = {}
                 refused: Refused = {}
@@ -416,6 +423,27 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
         _tally_failures(spec, path, tally, sink, count, failures, standing, refused)
 
     return run
+
+
+SQLITE_CACHE_KB = 64 * 1024
+"""SQLite's page cache on a scratch database (the file's reports are on disk, not in memory)."""
+DUCKDB_MEMORY = "400MB"
+"""DuckDB's memory limit on a wide CSV without a database file: past it, its grouping spills to the scratch folder
+(a million reports grouped by report_id otherwise hold more than that)."""
+
+
+def _scratch_database(engine: str, scratch: str) -> str | None:
+    """SQLite without a database file: one in the scratch folder, so the reports it loads are not held in memory."""
+    return str(Path(scratch) / "reports.sqlite") if engine == "sqlite" else None
+
+
+def _bounded(db: engines.Database, engine: str, scratch: str) -> None:
+    """Memory flat in the number of reports: SQLite's scratch file unjournalled with a bounded cache; DuckDB given a
+    memory limit and the scratch folder to spill to."""
+    if engine == "sqlite":
+        db.script(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+    elif engine == "duckdb":
+        db.script(f"SET memory_limit = '{DUCKDB_MEMORY}'; SET temp_directory = {literal(scratch, 'duckdb')}")
 
 
 def _tally_failures(

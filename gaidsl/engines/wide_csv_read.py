@@ -99,24 +99,38 @@ def evaluate_read(db: Database, lines: dict[str, WideLine], standing: Standing |
 
 def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> list[tuple[Any, ...]]:
     """:data:`Standing` of the reports in the reports table (those ``where`` says), from the validation view (one
-    query: its failing and unverifiable rows are returned) and the required items' SQL."""
+    query: its failing rows are returned; the incomplete reports told in SQL, one row each) and the required items'
+    SQL."""
     reads_previous = {
         (c.key, i.position)
         for c in db.spec.checks
         for i in c.instances
         if any(isinstance(n, ir.CellRef | ir.FieldRef | ir.TextRef) and n.previous for n in ir.walk(i.expr))
     }
-    linked = {r for (r,) in db.query(f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL AND {where}")}
     found = db.query(
-        f"SELECT report_id, check_key, position, status FROM {db.validation} "
-        f"WHERE status IN ('fail', 'unverifiable') AND {where}"
+        f"SELECT report_id, check_key, position, status FROM {db.validation} WHERE status = 'fail' AND {where}"
     )
-    unverifiable = [row for row in found if row[3] == "unverifiable"]
-    incomplete = {r for r, c, p, _ in unverifiable if (c, p) not in reads_previous or r in linked}
+    # unverifiable, and not for want of last year's report: told in SQL (one row per report, not per result)
+    previous = " OR ".join(
+        f"(check_key = {literal(c, db.dialect)} AND "
+        + ("position IS NULL" if p is None else f"position = {literal(p, db.dialect)}")
+        + ")"
+        for c, p in sorted(reads_previous, key=lambda pair: (pair[0], pair[1] or ""))
+    )
+    linked = f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL"
+    open_ = f" AND (NOT ({previous}) OR report_id IN ({linked}))" if previous else ""
+    incomplete = {
+        r
+        for (r,) in db.query(
+            f"SELECT DISTINCT report_id FROM {db.validation} WHERE status = 'unverifiable' AND {where}{open_}"
+        )
+    }
     required = presence_sql(db.spec, db.dialect)
     select = "".join(f", {sql}" for _, sql in required)
     absent: dict[str, tuple[Absent, ...]] = {}
-    for report_id, *statuses in db.query(f"SELECT r.report_id{select} FROM {REPORTS} AS r WHERE {where}"):
+    lacking = " OR ".join(f"{sql} <> 'present'" for _, sql in required)  # only the reports lacking an item
+    rows = f"SELECT r.report_id{select} FROM {REPORTS} AS r WHERE {where}{f' AND ({lacking})' if lacking else ''}"
+    for report_id, *statuses in db.query(rows) if required else []:
         said: list[Presence] = list(statuses)
         absent[report_id] = absent_from((r for r, _ in required), said)
     for report_id in set(incomplete) | {r for r, a in absent.items() if a}:
