@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -16,46 +15,22 @@ import pytest
 from playwright import sync_api
 
 from gaidsl.checking.data import parse_report
+from tests.browser_support import chromium, form_page
 from tests.render_support import spec, target
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 expect = sync_api.expect
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium on this machine")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture
 def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    form = tmp_path / "form.html"
-    form.write_text(next(iter(target("html-form").emit(spec("2021")).values())), encoding="utf-8")
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    local = ("file:", "blob:", "data:")
-    page.on("request", lambda r: None if r.url.startswith(local) else errors.append(f"request {r.url}"))
-    page.goto(form.as_uri())
-    page.wait_for_function("window.gaidslForm !== undefined")
-    yield page
-    context.close()
-    assert errors == []
+    with form_page(browser, next(iter(target("html-form").emit(spec("2021")).values())), tmp_path) as opened:
+        yield opened
 
 
 def cell(page: Any, key: str) -> Any:

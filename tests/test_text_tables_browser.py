@@ -5,7 +5,6 @@ cell fails and clears live, and a data file loaded into the form saves back to t
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,37 +14,21 @@ import pytest
 from playwright import sync_api
 
 from gaidsl.checking.data import parse_report
+from tests.browser_support import chromium, form_page
 from tests.render_support import normalised, target
 from tests.test_text_tables import FILLED, SPEC
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("no chromium on this machine")
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture
 def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    form = tmp_path / "form.html"
-    form.write_text(next(iter(target("html-form").emit(SPEC).values())), encoding="utf-8")
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(form.as_uri())
-    page.wait_for_function("window.gaidslForm !== undefined")
-    yield page
-    context.close()
-    assert errors == []
+    with form_page(browser, next(iter(target("html-form").emit(SPEC).values())), tmp_path) as opened:
+        yield opened
 
 
 def _cell(page: Any, key: str) -> Any:

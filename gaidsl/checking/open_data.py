@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
+from gaidsl.checking.coded_data import Placed, coded_problems
 from gaidsl.checking.data_syntax import Node
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
@@ -60,29 +61,32 @@ def _entries(
         m.key for t in spec.tables.values() if t.rows is not None and t.rows.open == opened for m in t.rows.members
     }
     seen: set[str] = set()
-    entered: list[EnteredMember] = []
+    entered: list[Placed] = []
     for item in array.value:
         assert isinstance(item, Node)
-        where = span(item.start, max(item.end, item.start + 1))
-        fields = {k: (v, span(s, e)) for k, s, e, v in item.items} if item.kind == "object" else {}
-        key_node, label_node = fields.get("key", (None, where))[0], fields.get("label", (None, where))[0]
-        key, label = _text(key_node), _text(label_node)
+        # spans are found only for a member with a problem (finding one is most of the cost of reading a member)
+        fields = {k: (v, s, e) for k, s, e, v in item.items} if item.kind == "object" else {}
+        key, label = _text(fields["key"][0] if "key" in fields else None), _text(fields.get("label", (None,))[0])
         if key is None or label is None or set(fields) - {"key", "label"}:
+            where = span(item.start, max(item.end, item.start + 1))
             problems.append(_shape(where, opened.dimension, "每个成员是含 key 与 label 两项文本的对象"))
             continue
-        at = fields["key"][1]
+        key_at, label_at = fields["key"][1:], fields["label"][1:]
         if not _PLAIN_KEY.fullmatch(key):
-            problems.append(_shape(at, opened.dimension, f"键「{key}」不能含点、空白或括号"))
+            problems.append(_shape(span(*key_at), opened.dimension, f"键「{key}」不能含点、空白或括号"))
         elif key in seen:
-            problems.append(error("GAI741", at, key=key, dimension=opened.dimension))
+            problems.append(error("GAI741", span(*key_at), key=key, dimension=opened.dimension))
         elif key in fixed:
-            problems.append(error("GAI745", at, key=key, dimension=opened.dimension))
+            problems.append(error("GAI745", span(*key_at), key=key, dimension=opened.dimension))
         elif opened.key_pattern is not None and not re.fullmatch(opened.key_pattern, key):
+            at = span(*key_at)
             problems.append(error("GAI740", at, key=key, dimension=opened.dimension, pattern=opened.key_pattern))
         else:
-            entered.append(EnteredMember(key, label))
+            entered.append(Placed(EnteredMember(key, label), key_at, label_at))
         seen.add(key)
-    return tuple(entered)
+    kept, coded = coded_problems(opened, entered, span)  # a coded hierarchy's levels, parents and code list
+    problems.extend(coded)
+    return kept
 
 
 def _text(node: Node | None) -> str | None:

@@ -17,6 +17,7 @@ from typing import assert_never
 
 import attrs
 
+from gaidsl.checking.coded_checks import hierarchy_checks, summed, with_codes
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
@@ -30,7 +31,9 @@ def close(spec: ir.Spec, members: Members) -> ir.Spec:
     if not spec.open_dimensions:
         return spec
     entered = {d: members.get(d, ()) for d in spec.open_dimensions}
-    slots = {o.slot: entered[d] for d, o in spec.open_dimensions.items()}
+    shown = {d: with_codes(o, entered[d]) for d, o in spec.open_dimensions.items()}  # 「2010101 行政运行」 if coded
+    slots = {o.slot: shown[d] for d, o in spec.open_dimensions.items()}
+    sums = {o.slot: summed(o, shown[d]) for d, o in spec.open_dimensions.items()}  # a coded hierarchy: first level
     cells: dict[str, ir.Cell] = {}
     tables: dict[str, ir.Table] = {}
     for table in spec.tables.values():
@@ -40,10 +43,11 @@ def close(spec: ir.Spec, members: Members) -> ir.Spec:
             for made in _cells(table, cell, slots):
                 cells[made.key] = made
                 keys.append(made.key)
-        rows = _axis(table.rows, slots) if table.rows is not None else None
+        rows = _axis(table.rows, slots, sums) if table.rows is not None else None
         tables[table.key] = attrs.evolve(table, rows=rows, cells=tuple(keys))
-    checks = [_check(check, slots) for check in spec.checks]
+    checks = [_check(check, slots, sums) for check in spec.checks]
     checks.extend(_count_checks(spec, entered))
+    checks.extend(hierarchy_checks(spec, entered))
     return attrs.evolve(spec, tables=tables, cells=cells, checks=tuple(checks), open_dimensions={})
 
 
@@ -56,7 +60,7 @@ def _cells(table: ir.Table, cell: ir.Cell, slots: Slots) -> list[ir.Cell]:
     ]
 
 
-def _axis(axis: ir.Axis, slots: Slots) -> ir.Axis:
+def _axis(axis: ir.Axis, slots: Slots, sums: Slots) -> ir.Axis:
     if axis.open is None:
         return axis
     members: list[ir.Member] = []
@@ -64,21 +68,21 @@ def _axis(axis: ir.Axis, slots: Slots) -> ir.Axis:
         if member.key in slots:
             members.extend(ir.Member(m.key, m.label, "leaf", (m.key,), (m.label,)) for m in slots[member.key])
         else:
-            sums = tuple(k for s in member.sums for k in ([m.key for m in slots[s]] if s in slots else [s]))
-            members.append(attrs.evolve(member, sums=sums))
+            parts = tuple(k for s in member.sums for k in ([m.key for m in sums[s]] if s in sums else [s]))
+            members.append(attrs.evolve(member, sums=parts))
     return ir.Axis(axis.key, axis.label, tuple(members), {m.key: m for m in members})
 
 
-def _check(check: ir.Check, slots: Slots) -> ir.Check:
+def _check(check: ir.Check, slots: Slots, sums: Slots) -> ir.Check:
     instances: list[ir.CheckInstance] = []
     for instance in check.instances:
         slot = instance.position
         if slot is not None and slot in slots:
             instances.extend(
-                ir.CheckInstance(m.key, (m.label,), _condition(instance.expr, slot, m.key, slots)) for m in slots[slot]
+                ir.CheckInstance(m.key, (m.label,), _condition(instance.expr, slot, m.key, sums)) for m in slots[slot]
             )
         else:
-            instances.append(attrs.evolve(instance, expr=_condition(instance.expr, None, None, slots)))
+            instances.append(attrs.evolve(instance, expr=_condition(instance.expr, None, None, sums)))
     return attrs.evolve(check, instances=tuple(instances))
 
 

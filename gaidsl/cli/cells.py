@@ -64,7 +64,34 @@ def cell_listing(spec: ir.Spec) -> dict[str, object]:
     texts = [
         {"key": t.key, "label": t.label, "section": t.section, "required": t.required} for t in spec.texts.values()
     ]
-    return {"spec": spec.id, "version": spec.version, "fields": fields, "texts": texts, "cells": cells}
+    listing: dict[str, object] = {"spec": spec.id, "version": spec.version, "fields": fields, "texts": texts}
+    if spec.open_dimensions:  # the rules of entered rows, and a coded hierarchy's levels and code list
+        listing["open_dimensions"] = open_listing(spec)
+    listing["cells"] = cells
+    return listing
+
+
+def open_listing(spec: ir.Spec) -> list[dict[str, object]]:
+    """Each open dimension: its slot (as cell keys show it), its rules, and a coded hierarchy's levels and code list
+    (docs/open-dimensions.md)."""
+    labels = {t.rows.open.dimension: t.rows.label for t in spec.tables.values() if t.rows and t.rows.open}
+    found: list[dict[str, object]] = []
+    for key, opened in spec.open_dimensions.items():
+        coded = opened.coded
+        found.append(
+            {
+                "dimension": key,
+                "label": labels.get(key),
+                "slot": opened.slot,
+                "key_pattern": opened.key_pattern,
+                "at_least": opened.at_least,
+                "at_most": opened.at_most,
+                "levels": [{"length": v.length, "label": v.label} for v in coded.levels] if coded else [],
+                "codes_file": coded.codes_file if coded else None,
+                "codes": len(coded.codes) if coded and coded.codes_file else None,
+            }
+        )
+    return found
 
 
 def render_cells_text(listing: dict[str, object], lang: Lang = "zh") -> str:
@@ -79,6 +106,7 @@ def render_cells_text(listing: dict[str, object], lang: Lang = "zh") -> str:
     lines.append("# 文本 / text blocks" if lang != "en" else "# text blocks")
     for text in texts:
         lines.append(f"{text['key']}\ttext\t{text['label']}")
+    lines.extend(_open_lines(listing.get("open_dimensions"), lang))
     current = None
     for cell in cells:
         if cell["table"] != current:
@@ -89,3 +117,23 @@ def render_cells_text(listing: dict[str, object], lang: Lang = "zh") -> str:
         header = " / ".join(cell["row_labels"]) or "—"
         lines.append(f"{cell['key']}\t{kind}\t{header} × {' / '.join(cell['column_labels'])}")
     return "\n".join(lines)
+
+
+def _open_lines(dimensions: object, lang: Lang) -> list[str]:
+    """``<subject>  科目  key pattern …; levels by code length 3 类, 5 款, 7 项; codes from "….csv" (19 codes)``."""
+    if not isinstance(dimensions, list) or not dimensions:
+        return []
+    lines = ["# 开放维度 / open dimensions" if lang != "en" else "# open dimensions"]
+    for d in dimensions:
+        rules = [f"key pattern {d['key_pattern']}"] if d["key_pattern"] is not None else []
+        if d["levels"]:
+            levels = ", ".join(f"{v['length']} {v['label']}" if v["label"] else str(v["length"]) for v in d["levels"])
+            rules.append(f"levels by code length {levels}")
+        if d["codes_file"] is not None:
+            rules.append(f"codes from {d['codes_file']} ({d['codes']} codes)")
+        if d["at_least"]:
+            rules.append(f"at least {d['at_least']}")
+        if d["at_most"] is not None:
+            rules.append(f"at most {d['at_most']}")
+        lines.append(f"{d['slot']}\t{d['label'] or d['dimension']}\t{'; '.join(rules)}")
+    return lines

@@ -156,11 +156,21 @@ class Member:
 
 @attrs.frozen
 class OpenRule:
-    """One rule of an open dimension's entered members: ``key pattern "…"``, ``at least N`` or ``at most N``."""
+    """One rule of an open dimension's entered members: ``key pattern "…"``, ``at least N``, ``at most N``, or of a
+    coded hierarchy: ``levels by code length 3 "类", 5 "款"`` and ``codes from "file.csv"``."""
 
-    kind: str  # "key_pattern" | "at_least" | "at_most"
-    value: str  # the pattern, or the number as written
+    kind: str  # "key_pattern" | "levels" | "codes" | "at_least" | "at_most"
+    value: str  # the pattern, the file, or the number as written ("" for levels)
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    levels: tuple[CodeLevel, ...] = ()  # ``levels by code length …``: each length with its optional name
+
+
+@attrs.frozen
+class CodeLevel:
+    """One level of a coded hierarchy: the length of its codes, and its name (「类」) if the spec gives one."""
+
+    length: int
+    label: str | None = None
 
 
 @attrs.frozen

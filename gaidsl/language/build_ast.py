@@ -18,7 +18,7 @@ from gaidsl.language.source import SourceFile, Span
 from gaidsl.language.syntax_hints import EXCLUDING_WORDS, own_table_help, total_help
 from gaidsl.language.tree_builder import unquote
 
-OPEN_RULES = ("key_pattern", "at_least", "at_most")  # an open dimension's rules, in the order fmt prints them
+OPEN_RULES = ("key_pattern", "levels", "codes", "at_least", "at_most")  # an open dimension's rules, in fmt's order
 
 RESERVED_UNIT_NAMES = ("table", "section")
 """Words no unit can be named: after a type, ``in table …``/``in section …`` starts an overlay block (GAI009)."""
@@ -165,6 +165,17 @@ class _Builder(MigrationRules):
             key_span = attrs.evolve(span, end_line=span.line, end_column=span.column + len(member.key))
             key_span = attrs.evolve(key_span, end=span.start + len(member.key))
             self.problems.append(error("GAI011", key_span, help, word=member.key))
+
+    # ---- coded hierarchies (docs/open-dimensions.md#coded-hierarchies)
+    def open_levels(self, meta: Any, children: list[ast.CodeLevel]) -> ast.OpenRule:
+        return ast.OpenRule("levels", "", self._span(meta), tuple(children))
+
+    def code_level(self, meta: Any, children: list[Token]) -> ast.CodeLevel:
+        length = self._number(children[0], "编码长度", "a code length")
+        return ast.CodeLevel(length, unquote(children[1]) if len(children) > 1 else None)
+
+    def open_codes(self, meta: Any, children: list[Token]) -> ast.OpenRule:
+        return ast.OpenRule("codes", unquote(children[0]), self._span(meta))
 
     def _member(self, kind: str, meta: Any, key: Token, label: Token, rest: list[Any]) -> ast.Member:
         options: dict[str, Any] = {"aliases": [], "children": [], "total_of": None}

@@ -407,7 +407,19 @@ class _SourceLines:
 def _rule_text(rule: ast.OpenRule) -> str:
     if rule.kind == "key_pattern":
         return f"key pattern {quote(rule.value)}"
+    if rule.kind in ("levels", "codes"):
+        return _coded_rule_text(rule)
     return ("at least " if rule.kind == "at_least" else "at most ") + rule.value
+
+
+def _coded_rule_text(rule: ast.OpenRule) -> str:
+    """``levels by code length 3 "类", 5 "款"`` or ``codes from "file.csv"`` (docs/open-dimensions.md)."""
+    if rule.kind == "codes":
+        return f"codes from {quote(rule.value)}"
+    levels = (
+        f"{level.length}" + (f" {quote(level.label)}" if level.label is not None else "") for level in rule.levels
+    )
+    return "levels by code length " + ", ".join(levels)
 
 
 def _member_options(member: ast.Member) -> str:

@@ -30,8 +30,9 @@ AxisKind = Literal["row", "column"]
 AXIS_KINDS: tuple[AxisKind, ...] = ("row", "column")
 CompareOp = Literal["==", "!=", "<=", ">=", "<", ">"]
 COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
-# written in the spec, the structural check of a total member, or a rule on an open dimension's entered members
-CheckOrigin = Literal["declared", "total", "members"]
+# written in the spec, the structural check of a total member, a rule on an open dimension's entered members, or a
+# parent row of a coded hierarchy equal to its children (docs/open-dimensions.md)
+CheckOrigin = Literal["declared", "total", "members", "hierarchy"]
 SectionItemKind = Literal["table", "text", "check"]
 
 
@@ -110,6 +111,35 @@ class OpenMembers:
     at_least: int = 0
     at_most: int | None = None
     span: Span | None = attrs.field(default=None, eq=False)
+    coded: CodedHierarchy | None = None  # ``levels by code length …`` / ``codes from "…"``
+
+
+@attrs.frozen
+class CodeLevel:
+    """A level of a coded hierarchy: the length of its codes and its name (「类」), if given."""
+
+    length: int
+    label: str | None = None
+
+
+@attrs.frozen
+class CodedHierarchy:
+    """An open dimension whose keys are codes of a classification (docs/open-dimensions.md#coded-hierarchies): the
+    level of a code is its length, its parent the prefix of the level above; ``codes`` (code → official name) is the
+    code list the spec names with ``codes from``, empty without one."""
+
+    levels: tuple[CodeLevel, ...] = ()
+    codes: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen, eq=False)
+    codes_file: str | None = None  # the code list file as the spec writes it
+
+    def level_of(self, code: str) -> int | None:
+        """0 for the first level, 1 for the next…; None for a length that is no level (or with no levels)."""
+        return next((i for i, level in enumerate(self.levels) if level.length == len(code)), None)
+
+    def parent_of(self, code: str) -> str | None:
+        """The code's prefix of the level above: ``2010101`` → ``20101``; None for the first level."""
+        level = self.level_of(code)
+        return code[: self.levels[level - 1].length] if level else None
 
 
 @attrs.frozen

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import attrs
 
+from gaidsl.language.coded_messages import CODED_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
 
 
@@ -472,3 +473,4 @@ CATALOG: dict[str, Template] = {
 }
 
 CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in CODED_CATALOG.items()})

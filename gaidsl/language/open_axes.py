@@ -9,10 +9,17 @@ from collections.abc import Sequence
 
 from gaidsl.language import ast, ir
 from gaidsl.language.axes import AxisBuilder, TypeLowerer
+from gaidsl.language.coded import coded_hierarchy
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.source import Span
 
-RULE_WORDS = {"key_pattern": "key pattern", "at_least": "at least", "at_most": "at most"}
+RULE_WORDS = {
+    "key_pattern": "key pattern",
+    "levels": "levels by code length",
+    "codes": "codes from",
+    "at_least": "at least",
+    "at_most": "at most",
+}
 
 
 def slot_key(dimension: str) -> str:
@@ -43,7 +50,8 @@ def build_open_axis(node: ast.Dimension, diagnostics: list[Diagnostic], lower_ty
         diagnostics.append(
             error("GAI321", node.span, dimension=node.key, at_least=at_least, at_most=at_most),
         )
-    opened = ir.OpenMembers(node.key, slot.key, pattern, at_least, at_most, node.span)
+    coded = coded_hierarchy(node, compiled, diagnostics)  # levels by code length / codes from (or None)
+    opened = ir.OpenMembers(node.key, slot.key, pattern, at_least, at_most, node.span, coded)
     return ir.Axis(axis.key, axis.label, axis.members, axis.by_key, opened)
 
 

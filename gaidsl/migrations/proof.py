@@ -17,7 +17,8 @@ Semantics
     :class:`gaidsl.analysis.encoding.Encoder`, the one translation spec analysis and the samplers use: old checks over
     the old
     spec's variables (amounts as whole numbers of their last decimal place, so the tolerance is the evaluator's for
-    amounts written with all their decimals); new checks over the new spec's variables, then each new variable
+    amounts written with all their decimals); new checks over the new spec's variables, with the same allowance for
+    the new spec's decimals (a stricter new check would find the old half-cent slack failing), then each new variable
     replaced by the migration's term for it (a sum of old variables times factors, plus a constant) and its known
     flag by the conjunction of its sources' (false for unknown cells in stage 1; true in stage 2, where the unknown
     cells are universally quantified).

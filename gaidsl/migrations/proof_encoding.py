@@ -106,7 +106,7 @@ class Encoding:
     def __init__(self, migration: Migration) -> None:
         self.m = migration
         self.old = Encoder(migration.old, exact_decimals=True)
-        self.new = Encoder(migration.new)
+        self.new = Encoder(migration.new, exact_decimals=True)
         self.known: dict[VarKey, Z3] = {}
         self.fresh: dict[VarKey, Z3] = {}
         self.fresh_types: dict[VarKey, Z3] = {}
