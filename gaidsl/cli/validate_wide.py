@@ -7,10 +7,12 @@ only, in one pass over the file on DuckDB), ``spark`` (:mod:`gaidsl.engines.spar
 or on a cluster; values read by the reference reader; failures only, as on duckdb). Text output is a summary, not
 a block per report: reports read, reports with failing error checks and with failing warnings, the checks that fail
 most (positions, reports, label), then the first few failing reports in detail (the evaluator's messages).
-``--format json``: one document with every failure. ``-o FILE``: one line per result (JSON lines; CSV for
-``.csv``): every result where the engine gives them all (reference, python), the failures on duckdb, postgres and
-spark. Exit codes: 0, 1 when an error-severity check fails,
-2 when a value cannot be read (a coded message naming line, report, key and value; nothing else is written).
+``--format json``: one document with every failure (its long lists spooled to a temporary file as reports finish:
+:mod:`gaidsl.cli.json_stream`). ``-o FILE``: one line per result (JSON lines; CSV for ``.csv``), written as each
+report finishes: every result where the engine gives them all (reference, python), the failures on duckdb, postgres
+and spark (after the engine's one query). ``--jobs N`` (reference, python): :mod:`gaidsl.cli.validate_jobs`.
+Exit codes: 0, 1 when a report fails (a failing error-severity check, a value that cannot be read), 2 when the file
+cannot be read as a whole (a coded message naming line, report, key and value; nothing else is written).
 """
 
 from __future__ import annotations
