@@ -22,6 +22,7 @@ from gaidsl import load_spec
 from gaidsl.checking import wide_csv
 from gaidsl.checking.results import dumps
 from gaidsl.cli import json_stream, validate_jobs
+from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.sampling.samples import valid_samples
 from tests.support import examples, run_cli
 
@@ -201,3 +202,21 @@ def test_unreadable_file_gives_the_errors_document_only(linked: Path, tmp_path: 
         run = run_cli("validate", SPEC, str(broken), "--engine", engine, "--format", "json", "--jobs", "2")
         document = json.loads(run.out)
         assert run.code == 2 and "results" not in document and document["errors"], run.out + run.err
+
+
+def test_duckdb_lines_read_apart_in_chunks_are_the_injected_truth(
+    injected: tuple[Path, Truth], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB with no odd line allowed in its typed read and gaidsl's reader taking the odd lines 3 at a time (so the
+    file's 20 odd reports span several chunks): the same document as with the defaults, equal to the injected truth."""
+    path, truth = injected
+    plain = run_cli("validate", SPEC, str(path), "--engine", "duckdb", "--format", "json")
+    monkeypatch.setattr(wide_csv_engine, "ODD_LINES", 0)
+    monkeypatch.setattr(wide_csv_engine, "SETTLE_CHUNK", 3)
+    chunked = run_cli("validate", SPEC, str(path), "--engine", "duckdb", "--format", "json")
+    assert chunked.code == plain.code == 1 and chunked.out == plain.out, chunked.err
+    found: dict[str, set[tuple[str, str | None, str | None]]] = {}
+    for r in json.loads(chunked.out)["results"]:
+        said = ("cell", r["key"], r["code"]) if r.get("kind") == "cell" else (r["check"], r["position"], None)
+        found.setdefault(r["report_id"], set()).add(said)
+    assert found == truth

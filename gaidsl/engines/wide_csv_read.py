@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +41,30 @@ def read_raw_lines(db: Database, header: Sequence[str], texts: Iterable[str]) ->
     """Physical lines of a wide CSV (each a whole record) read by gaidsl's reader, by report id; None when one is
     not a whole record of the header's width, has no report_id, or repeats one (the caller reads the file the
     careful way then)."""
-    read_row = row_reader(db.spec, header)
     found: dict[str, WideLine] = {}
+    for line in iter_raw_lines(db, header, texts):
+        if line is None:
+            return None
+        found[line.report_id] = line
+    return found
+
+
+def iter_raw_lines(db: Database, header: Sequence[str], texts: Iterable[str]) -> Iterator[WideLine | None]:
+    """:func:`read_raw_lines` one line at a time (the reports are not all held at once): None, and nothing more,
+    at the first line that is not a whole record of the header's width, has no report_id, or repeats one."""
+    read_row = row_reader(db.spec, header)
+    seen: set[str] = set()
     for text in texts:
         rows = list(csv.reader([text]))
         if len(rows) != 1 or len(rows[0]) != len(header):
-            return None
+            yield None
+            return
         problems, cells, report_id, report, previous_id = read_row(rows[0], 0)
-        if problems or not report_id or report_id in found:
-            return None
-        found[report_id] = WideLine(0, report_id, report, previous_id, tuple(cells))
-    return found
+        if problems or not report_id or report_id in seen:
+            yield None
+            return
+        seen.add(report_id)
+        yield WideLine(0, report_id, report, previous_id, tuple(cells))
 
 
 def refuse(path: str | Path, lines: Iterable[WideLine], strict: bool = False) -> None:
@@ -156,4 +169,13 @@ def load_by_reader(db: Database, path: str | Path, table: str, refused: Refused 
     return count
 
 
-__all__ = ["Refused", "evaluate_read", "insert_read", "load_by_reader", "read_lines", "read_raw_lines"]
+__all__ = [
+    "Refused",
+    "evaluate_read",
+    "insert_read",
+    "iter_raw_lines",
+    "load_by_reader",
+    "read_lines",
+    "read_raw_lines",
+    "refuse",
+]
