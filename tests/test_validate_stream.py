@@ -220,3 +220,17 @@ def test_duckdb_lines_read_apart_in_chunks_are_the_injected_truth(
         said = ("cell", r["key"], r["code"]) if r.get("kind") == "cell" else (r["check"], r["position"], None)
         found.setdefault(r["report_id"], set()).add(said)
     assert found == truth
+
+
+@pytest.mark.parametrize("data", ["injected", "linked"])
+def test_jobs_without_an_output_file_give_the_same_document(
+    data: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The python engine asks the module for failing and unverifiable results only when there is no ``-o``."""
+    found = request.getfixturevalue(data)
+    path = found[0] if isinstance(found, tuple) else found
+    monkeypatch.setattr(validate_jobs, "CHUNK", 7)
+    one = run_cli("validate", SPEC, str(path), "--engine", "python", "--format", "json")
+    two = run_cli("validate", SPEC, str(path), "--engine", "python", "--format", "json", "--jobs", "2")
+    assert one.code == 1 and json.loads(one.out)["results"], one.err
+    assert two == one
