@@ -9,7 +9,9 @@
 ``SPEC`` is a spec file or a shipped name (``gov_info_disclosure@2021``), or ``auto`` to choose among the shipped
 national specs by each report's layout (also ``--spec auto``/``--spec FILE``, then every positional argument is an
 input). Inputs are files or folders (searched
-for .txt, .html, .htm, .docx and .xlsx files). A workbook gaidsl wrote (``gaidsl build``/``render --to xlsx``),
+for .txt, .html, .htm, .docx, .xlsx, .pdf and .doc files). A PDF is read directly (its ruled tables by their
+cells); a scanned PDF without a text layer is refused (GAI830: OCR is the next step); a .doc is converted to .docx by
+LibreOffice headless first. A workbook gaidsl wrote (``gaidsl build``/``render --to xlsx``),
 filled in, and a .docx whose properties say gaidsl wrote it are read back by their own map
 (:mod:`~gaidsl.ingest.written`, as ``gaidsl readback`` does); every other .docx is read as a published report.
 With ``-o DIR`` each report gives ``NAME.json`` (the data file), ``NAME.log`` (the reading log) and
@@ -56,9 +58,11 @@ exit codes: 0 all read and no error-severity check fails, 1 cells not read or ch
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "ingest",
-        help="read published reports (Word text, web pages, PDF text, .docx) and filled gaidsl forms into data files",
+        help="read published reports (PDF, .docx, .doc, web pages, Word or PDF text) and filled gaidsl forms into data "
+        "files",
         description=(
-            "Read published reports (Word text, web pages, PDF layout text, .docx) into data files, each value with "
+            "Read published reports (PDF, .docx, .doc, web pages, Word text, PDF layout text) into data files, each "
+            "value with "
             "where it came from, and a reading log of what could not be read and why. A workbook (.xlsx) or Word "
             "document gaidsl wrote, filled in, is read back by its own map. Folders are searched for reports; "
             "several reports give a summary (summary.csv, summary.html) of which fail which checks."
@@ -76,7 +80,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--no-check", action="store_true", help="read only; do not run the spec's checks")
     parser.add_argument(
         "--route",
-        choices=("word_text", "pipe_text", "pdf_layout", "html", "docx"),
+        choices=("word_text", "pipe_text", "cell_lines", "pdf_layout", "html", "docx", "pdf", "doc"),
         help="force the layout reader (default: detected per input; --route docx reads a .docx gaidsl wrote as a "
         "published report)",
     )

@@ -34,7 +34,9 @@ from gaidsl.ingest.result import Result
 from gaidsl.language import ir
 from gaidsl.targets import environment
 
-FOLDER_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".xlsx"})
+FOLDER_SUFFIXES = frozenset(
+    {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".docx", ".xlsx", ".pdf", ".doc", ".wps"}
+)
 """What a folder is searched for (a file named on the command line is read whatever its name); hidden files and the
 lock files Office leaves beside an open document (``~$NAME.docx``) are left out."""
 OUR_FILES = frozenset({"summary.html", "summary.csv"})

@@ -1,11 +1,14 @@
 """Which reader an input needs, and (for ``--spec auto``) which shipped spec its layout is.
 
 Reader
-    A .docx file (a zip with ``word/document.xml``) is read as .docx. A PDF file is not read (extract its text
-    with the layout kept first, e.g. ``pdftotext -layout`` or pypdf's ``extraction_mode='layout'``). Text is
+    A .docx file (a zip with ``word/document.xml``) is read as .docx. A PDF is read directly (:mod:`.pdf`: its
+    ruled tables by their cells, other text by its layout); a PDF without a text layer (a scan) is refused with
+    GAI830, naming OCR as the next step. A ``.doc``/``.wps`` file (an OLE file) is converted to .docx by
+    LibreOffice headless (:mod:`.doc`; GAI832 when LibreOffice is missing, GAI833 when it fails). Text is
     decoded as UTF-8, else GB18030 (what Chinese Windows saves). HTML (by suffix or markup) is read as a web page;
     other text by the reader whose layout it looks most like: tab-indented cells (Word text), ``|``-joined cells
-    (web page text) or space-aligned columns (PDF layout text). A workbook, and a .docx that says gaidsl wrote it,
+    (web page text), one cell a line (web page text copied cell by cell) or space-aligned columns (PDF layout
+    text). A workbook, and a .docx that says gaidsl wrote it,
     do not come here: :mod:`~gaidsl.ingest.written` reads them back by their own map.
 
 Spec
@@ -25,29 +28,56 @@ from pathlib import Path
 
 import attrs
 
-from gaidsl.ingest import docx, html, pdf_layout, pipe_text, word_text
+from gaidsl.ingest import cell_lines, doc, docx, html, pdf, pdf_layout, pipe_text, word_text
 from gaidsl.ingest.model import Document, Line
 from gaidsl.ingest.normalise import label_key
 from gaidsl.language import ir
 from gaidsl.language.compiler import compile_spec_file
+from gaidsl.language.diagnostics import Diagnostic
 from gaidsl.language.shipped import catalogue
 
 
 class Unreadable(Exception):
-    """The input cannot be read as a report; ``reason`` says why (Chinese, English)."""
+    """The input cannot be read as a report; ``zh``/``en`` say why. ``code`` is the GAI diagnostic code when the
+    reason is one of the catalogue's (a scanned PDF, a .doc LibreOffice cannot convert)."""
 
-    def __init__(self, zh: str, en: str) -> None:
+    def __init__(self, zh: str, en: str, code: str | None = None) -> None:
         super().__init__(en)
         self.zh = zh
         self.en = en
+        self.code = code
+
+    @classmethod
+    def coded(cls, code: str, **args: object) -> Unreadable:
+        """The catalogue's message for ``code`` (GAI830–GAI849) as the reason."""
+        message = Diagnostic(code, "error", None, args).message
+        return cls(message.zh, message.en, code)
+
+
+def _read_pdf(data: bytes, name: str) -> Document:
+    try:
+        return pdf.read_bytes(data, name)
+    except pdf.NoTextLayer as exc:
+        raise Unreadable.coded("GAI830", pages=exc.pages) from exc
+    except pdf.PdfError as exc:
+        raise Unreadable.coded("GAI831", reason=str(exc)) from exc
+
+
+def _read_doc(data: bytes, name: str, suffix: str) -> Document:
+    try:
+        converted = doc.to_docx(data, suffix if suffix in (".doc", ".wps") else ".doc")
+    except doc.NoConverter as exc:
+        raise Unreadable.coded("GAI832") from exc
+    except doc.ConversionFailed as exc:
+        raise Unreadable.coded("GAI833", reason=str(exc)) from exc
+    try:
+        document = docx.read_bytes(converted, name)
+    except docx.DocxError as exc:
+        raise Unreadable.coded("GAI833", reason=str(exc)) from exc
+    return attrs.evolve(document, route="doc")
 
 
 def decode(data: bytes) -> str:
-    if data.startswith(b"%PDF"):
-        raise Unreadable(
-            "这是 PDF 文件：请先保留版面提取文字（如 pdftotext -layout）",
-            "this is a PDF file: extract its text keeping the layout first (e.g. pdftotext -layout)",
-        )
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Unreadable("不是文本文件", "not a text file")
     for encoding in ("utf-8-sig", "utf-16", "gb18030"):
@@ -68,8 +98,12 @@ def read_document(data: bytes, name: str, route: str | None = None) -> Document:
             return docx.read_bytes(data, name)
         except docx.DocxError as exc:
             raise Unreadable(f"无法读取 .docx 文件：{exc}", f"cannot read the .docx file: {exc}") from exc
+    if route == "pdf" or (route is None and pdf.looks_like(data)):
+        return _read_pdf(data, name)
     if route is None and suffix == ".xlsx":  # ingest_bytes reads a workbook gaidsl wrote back before this
         raise Unreadable("工作簿没有报告版面可读", "a workbook has no report layout to read")
+    if route == "doc" or (route is None and suffix in (".doc", ".wps") and doc.looks_like(data)):
+        return _read_doc(data, name, suffix)
     if route is None and suffix in (".doc", ".pdf", ".xls", ".wps"):
         raise Unreadable(f"不支持的文件类型 {suffix}", f"unsupported file type {suffix}")
     text = decode(data)
@@ -80,6 +114,7 @@ def read_document(data: bytes, name: str, route: str | None = None) -> Document:
             route = "html"
         else:
             scores = {
+                "cell_lines": cell_lines.looks_like(text),
                 "word_text": word_text.looks_like(text),
                 "pipe_text": pipe_text.looks_like(text),
                 "pdf_layout": pdf_layout.looks_like(text),
@@ -88,6 +123,7 @@ def read_document(data: bytes, name: str, route: str | None = None) -> Document:
             if scores[route] < 0.05:
                 route = "pipe_text"  # plain paragraphs: any text reader will do
     readers = {
+        "cell_lines": cell_lines.read,
         "html": html.read,
         "word_text": word_text.read,
         "pipe_text": pipe_text.read,

@@ -40,7 +40,7 @@ from gaidsl.checking.evaluate import cell_label
 from gaidsl.checking.report import BLANK, UNKNOWN, Value
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Line, LogEntry, Piece, Provenance
-from gaidsl.ingest.normalise import label_key, parse_cell, similarity, tidy_spacing
+from gaidsl.ingest.normalise import MONEY, label_key, parse_cell, similarity, tidy_spacing
 from gaidsl.language import ir
 
 _NUMERALS = "一二三四五六七八九十"
@@ -153,6 +153,11 @@ class Reading:
             self.provenance[key] = Provenance(piece.where, piece.line, raw, how, row_label)
             return
         number = cell.number if cell.kind == "number" else None
+        converted = None
+        if number is not None and cell.unit in MONEY and type_.unit in MONEY and cell.unit != type_.unit:
+            scale = MONEY[type_.unit] / MONEY[cell.unit]
+            number = number / scale
+            converted = (cell.unit, type_.unit, scale)
         problem = _type_problem(number, type_)
         if problem is not None:
             zh, en = problem
@@ -165,6 +170,20 @@ class Reading:
             number = number.copy_abs()
         self.values[key] = number
         self.provenance[key] = Provenance(piece.where, piece.line, raw, how, row_label, cell.note)
+        if converted is not None:
+            printed, unit, scale = converted
+            self.note(
+                "ING136",
+                piece.where,
+                piece.line,
+                (key,),
+                label=label,
+                raw=raw.strip(),
+                unit=unit,
+                scale=scale,
+                printed=printed,
+                value=number,
+            )
         if cell.note:
             self.note("ING132", piece.where, piece.line, (key,), label=label, value=number, note=cell.note)
         if cell.joined or (piece.end_line is not None and piece.end_line != piece.line):
@@ -310,7 +329,7 @@ def block_text(block: Block) -> str:
 def region_text(blocks: Sequence[Block], route: str) -> str:
     """The text of a part as paragraphs. PDF layout lines are joined into paragraphs (a new one where a line is
     indented) and the spaces the layout put between Chinese characters are dropped."""
-    if route != "pdf_layout":
+    if route not in ("pdf_layout", "pdf"):
         return "\n".join(block_text(b).strip() for b in blocks if block_text(b).strip())
     paragraphs: list[str] = []
     for block in blocks:

@@ -23,6 +23,9 @@ ING132     info     an annotation inside a cell: the number is read, the note ke
 ING133     info     blank cells read as blank (never 0)
 ING134     info     a dash or slash in a cell read as blank
 ING135     info     a value broken over lines by a stray line break, read as one value
+ING136     info     an amount printed in another money unit than its column's (251000元 in a 万元 column): converted
+ING137     warning  a row with more or fewer cells than columns, read the one way under which its checks hold
+ING138     info     a row with surplus empty cells (a page's borders) that fits its columns one way only: read so
 ING140     warning  out-of-date layout: a group printed as one row; the value goes where the official migration
                     puts it, the other rows are *unknown*
 ING141     warning  newer layout: rows the format counts as one are summed into it
@@ -106,6 +109,23 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "info",
         "「{label}」的数值被换行打断（{place}），合并读取为 {value}",
         "'{label}': the value is broken by a line break ({place}), read as {value}",
+    ),
+    "ING136": (
+        "info",
+        "「{label}」印为「{raw}」，栏目单位为{unit}：按 1 {unit} = {scale} {printed} 换算为 {value}",
+        "{label_en}: printed '{raw}' in a column in {unit}: converted at 1 {unit} = {scale} {printed} to {value}",
+    ),
+    "ING137": (
+        "warning",
+        "行「{label}」有 {found} 个单元格、表格有 {expected} 列：只有按 {values} 读取时校验（{checks}）成立，按此读取",
+        "row '{label}' has {found} cells for {expected} columns: only the reading {values} makes its checks "
+        "({checks_en}) hold, so it is read that way",
+    ),
+    "ING138": (
+        "info",
+        "行「{label}」有 {found} 个单元格、表格有 {expected} 列：去掉空单元格只有一种读法 {values}，按此读取",
+        "row '{label}' has {found} cells for {expected} columns: dropping its empty cells fits it one way only, "
+        "{values}, so it is read that way",
     ),
     "ING140": (
         "warning",

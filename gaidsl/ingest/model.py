@@ -93,7 +93,8 @@ class Document:
 class Provenance:
     """Where a value came from: the input place, the text as printed, and the row/column labels it was read
     under. ``how`` is ``cell`` (read from its cell), ``position`` (placed by its column position in an aligned
-    line), ``migrated`` (an out-of-date layout's value put in the documented place) or ``field``/``text``."""
+    line), ``checks`` (a row with more or fewer cells than columns, fitted the one way its checks allow),
+    ``migrated`` (an out-of-date layout's value put in the documented place) or ``field``/``text``."""
 
     where: str
     line: int | None

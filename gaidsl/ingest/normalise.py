@@ -38,6 +38,29 @@ _FULL.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20
 _FULL_TABLE = str.maketrans(_FULL)
 
 
+RADICALS = str.maketrans(
+    {
+        **{
+            chr(code): unicodedata.normalize("NFKC", chr(code))
+            for code in (*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6))
+            if unicodedata.normalize("NFKC", chr(code)) != chr(code)
+        },
+        # simplified-form radicals without a compatibility mapping, as they turn up in 人民政府, 门户网站 …
+        "⺠": "民",
+        "⻔": "门",
+        "⻓": "长",
+        "⻅": "见",
+        "⻋": "车",
+        "⻛": "风",
+        "⻢": "马",
+        "⻚": "页",
+        "⻉": "贝",
+    }
+)
+"""Kangxi radicals and CJK radical supplements to the ideographs they stand for: some PDF writers' fonts (Chromium's
+print, for one) map 一 二 人 … to the radical code points (⼀ ⼆ ⼈), which look the same and match nothing."""
+
+
 def fold(text: str) -> str:
     """Full-width Latin letters, digits and ASCII punctuation to half width; odd spaces to plain spaces."""
     return text.translate(_FULL_TABLE)
@@ -99,14 +122,18 @@ def tidy_spacing(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- cell values
 
-DASHES = frozenset({"-", "—", "–", "——", "--", "－", "/", "／", "\\", "－－", "―"})
-UNITS = ("万元", "元", "件", "个", "条", "项", "次", "宗", "人次", "家")
+DASHES = frozenset({"-", "—", "–", "——", "--", "－", "/", "／", "\\", "－－", "―", "_", "__", "＿"})
+UNITS = ("万元", "亿元", "元", "件", "个", "条", "项", "次", "宗", "人次", "家")
 _NUMBER = re.compile(
     r"(?P<sign>[+-]?)\s*(?P<int>\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s*(?P<unit>"
     + "|".join(UNITS)
     + r")?\s*"
 )
 _OPEN = "（([【〔"
+
+MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+"""Money units by their size in 元: an amount printed in one is converted to its column's (the spec's units give
+no scale between 元 and 万元; these are fixed by the units' meaning)."""
 
 
 @attrs.frozen

@@ -30,18 +30,33 @@ _PAGE_NUMBER = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]\s*$|^\s*[-－�
 _TOKEN = re.compile(r"\S+")
 
 
-def tokens(line: str, number: int) -> list[Piece]:
-    """The whitespace-separated tokens of a line with their columns (characters before them)."""
-    found = []
-    for match in _TOKEN.finditer(line):
-        x = match.start()
-        found.append(Piece(match.group(), number, f"line {number} · col {x + 1}", x=x))
-    return found
-
-
 def _is_value(token: str) -> bool:
     cell = parse_cell(token)
     return cell.kind == "number" and cell.note is None
+
+
+def block_of(line: str, number: int, where: str | None = None) -> Block:
+    """One non-blank layout line as a block: a :class:`Row` when its last tokens are numbers, else a
+    :class:`Line`. ``where`` names the place for people (default ``line N``); tokens add their column to it."""
+    place = where or f"line {number}"
+    pieces = [
+        Piece(match.group(), number, f"{place} · col {match.start() + 1}", x=match.start())
+        for match in _TOKEN.finditer(line)
+    ]
+    values = 0
+    for piece in reversed(pieces):
+        if not _is_value(piece.text):
+            break
+        values += 1
+    indent = display_width(line) - display_width(line.lstrip())
+    raw = Piece(line.strip(), number, place)
+    if values:
+        return Row(tuple(pieces), False, raw)
+    return Line(raw, indent)
+
+
+def is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER.match(fold(line)))
 
 
 def read(text: str, name: str = "<text>") -> Document:
@@ -51,21 +66,10 @@ def read(text: str, name: str = "<text>") -> Document:
         line = raw_line.rstrip()
         if not line.strip():
             continue
-        if _PAGE_NUMBER.match(fold(line)):
+        if is_page_number(line):
             notes.append(f"line {number}: dropped page number {line.strip()!r}")
             continue
-        pieces = tokens(line, number)
-        values = 0
-        for piece in reversed(pieces):
-            if not _is_value(piece.text):
-                break
-            values += 1
-        indent = display_width(line) - display_width(line.lstrip())
-        raw = Piece(line.strip(), number, f"line {number}")
-        if values:
-            blocks.append(Row(tuple(pieces), False, raw))
-        else:
-            blocks.append(Line(raw, indent))
+        blocks.append(block_of(line, number))
     return Document(name, "pdf_layout", tuple(blocks), tuple(notes))
 
 

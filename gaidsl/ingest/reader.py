@@ -29,6 +29,7 @@ from gaidsl.ingest.result import Result
 from gaidsl.ingest.tables import read_table
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
 from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
 
 __all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "ingest_text"]
 
@@ -125,9 +126,12 @@ def ingest_document(spec: ir.Spec, document: Document) -> Result:
 _ROUTES_ZH = {
     "word_text": "Word 文本（单元格各占一行）",
     "pipe_text": "网页文本（单元格以 | 分隔）",
+    "cell_lines": "网页文本（每个单元格一行）",
     "pdf_layout": "PDF 版面文本（按空格对齐的列）",
     "html": "网页（HTML 表格）",
     "docx": "Word 文档（.docx 表格）",
+    "doc": "Word 97–2003 文档（经 LibreOffice 转为 .docx）",
+    "pdf": "PDF 文件（pdfplumber：有框线的表格按单元格，其余按版面）",
 }
 """How each layout reader is named in the reading log (files gaidsl wrote: :data:`gaidsl.ingest.written.ROUTES`)."""
 
@@ -264,4 +268,7 @@ def ingest_file(spec: ir.Spec | Sequence[ir.Spec], path: str | os.PathLike[str],
 
 
 def unreadable_entry(exc: Unreadable) -> LogEntry:
+    """The log's one entry for an input that cannot be read: under the GAI code when the reason has one."""
+    if exc.code is not None:
+        return LogEntry(exc.code, "error", Text(exc.zh, exc.en))
     return entry("ING001", reason=exc.zh, reason_en=exc.en)

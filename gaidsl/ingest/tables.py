@@ -13,6 +13,7 @@ import attrs
 
 from gaidsl.checking.report import BLANK as BLANK_VALUE
 from gaidsl.checking.report import UNKNOWN as UNKNOWN_VALUE
+from gaidsl.ingest import constraints
 from gaidsl.ingest.locate import Reading, RowTarget, TableIndex
 from gaidsl.ingest.model import Block, Line, Piece, Provenance, Row
 from gaidsl.ingest.normalise import THRESHOLD, coverage, label_key, parse_cell, similarity, value_like
@@ -57,8 +58,8 @@ def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...
 
 def _trim_empty(values: tuple[Piece, ...], width: int) -> tuple[Piece, ...]:
     """Drop empty cells beyond ``width`` from the front and/or the end (merged-cell places Word and web pages
-    leave), when exactly one way of doing so leaves ``width`` cells; otherwise keep them all (the row is then not
-    read, and the log says so)."""
+    leave), when the ways of doing so that leave ``width`` cells all read the same (one way, or a row of blanks
+    ``行政许可 | |||``: the first); otherwise keep them all (the row is then not read, and the log says so)."""
     extra = len(values) - width
     found = set()
     for front in range(extra + 1):
@@ -66,7 +67,9 @@ def _trim_empty(values: tuple[Piece, ...], width: int) -> tuple[Piece, ...]:
         dropped = values[:front] + values[len(values) - back :]
         if all(not p.text.strip() for p in dropped):
             found.add(values[front : len(values) - back])
-    return found.pop() if len(found) == 1 else values
+    if len({tuple(p.text.strip() for p in candidate) for candidate in found}) == 1:
+        return min(found, key=lambda candidate: values.index(candidate[0]))  # every way reads the same: the first
+    return values
 
 
 def _key(pieces: Sequence[Piece]) -> str:
@@ -202,6 +205,24 @@ class TableReader:
                         blank.append(self.index.columns[column].label)
                 self.reading.note(
                     "ING160", raw.block.raw.where, raw.block.line, cells, **counts, blank="、".join(blank)
+                )
+                return True
+        if raw.block.explicit:
+            chosen = constraints.choose(self.reading.spec, cells, values)
+            if chosen is not None:
+                fitted, checks = chosen
+                for key, piece in zip(cells, fitted, strict=True):
+                    self.reading.put(key, piece, "checks", label)
+                shown = "[" + ", ".join(p.text or "·" for p in fitted) + "]"
+                self.reading.note(
+                    "ING137" if checks else "ING138",
+                    raw.block.raw.where,
+                    raw.block.line,
+                    cells,
+                    **counts,
+                    values=shown,
+                    checks="、".join(checks),
+                    checks_en=", ".join(checks),
                 )
                 return True
         self.reading.note("ING130", raw.block.raw.where, raw.block.line, cells, **counts, values=raw.shown_values)

@@ -460,9 +460,9 @@ CATALOG: dict[str, Template] = {
     # ---- the language server (gaidsl lsp): what an editor asks of it that it does not do
     "GAI810": Template(
         "input",
-        "{path} 不是格式规范或迁移（.gai）：语言服务器暂不检查报告数据文件，请用 gaidsl validate",
-        "{path} is not a spec or migration (.gai): the language server does not check report data files yet; "
-        "use gaidsl validate",
+        "{path} 不是格式规范或迁移（.gai），也不是 JSON 或 YAML 报告数据文件：语言服务器不检查它，请用 gaidsl validate",
+        "{path} is not a spec or migration (.gai), nor a JSON or YAML report data file: the language server does not "
+        "check it; use gaidsl validate",
     ),
     "GAI811": Template(
         "input",
@@ -470,6 +470,41 @@ CATALOG: dict[str, Template] = {
         "'{name}' cannot be a key: a key starts with a letter or '_' and holds only letters, digits and '_'",
     ),
     "GAI812": Template("input", "此处没有可重命名的名称", "there is no name to rename here"),
+    # ---- gaidsl ingest: published reports as files (PDF, .doc) that cannot be read
+    "GAI830": Template(
+        "input",
+        "扫描件 PDF（{pages} 页，没有文字层）：下一步请先做文字识别（OCR），再读取识别出的文字",
+        "a scanned PDF ({pages} pages, no text layer): the next step is OCR; read the recognised text",
+    ),
+    "GAI831": Template(
+        "input",
+        "无法打开 PDF 文件（已损坏或有密码保护）：{reason}",
+        "cannot open the PDF file (damaged or password-protected): {reason}",
+    ),
+    "GAI832": Template(
+        "input",
+        ".doc 文件需要 LibreOffice 转换，未找到 soffice：请安装 LibreOffice，或在 Word 中另存为 .docx",
+        "a .doc file is converted by LibreOffice and no soffice is found: install LibreOffice, or save it as "
+        ".docx in Word",
+    ),
+    "GAI833": Template(
+        "input",
+        "LibreOffice 未能把 .doc 文件转换为 .docx：{reason}",
+        "LibreOffice could not convert the .doc file to .docx: {reason}",
+    ),
+    # ---- the language server on report data files (.json, .yaml): docs/editors.md
+    "GAI813": Template(
+        "input",
+        "找不到格式「{format}」版本「{version}」的格式规范：数据文件未检查（可在编辑器设置中指定规范文件）",
+        "no spec of format '{format}' version '{version}' is known: the data file is not checked (name the spec in "
+        "the editor's settings)",
+    ),
+    "GAI814": Template("data", "勾稽关系「{check}」不成立：{finding}", "check '{check}' fails: {finding_en}"),
+    "GAI815": Template(
+        "input",
+        "数据文件的格式规范 {path} 无法编译（{count} 个错误）：数据文件未检查",
+        "the data file's spec {path} does not compile ({count} errors): the data file is not checked",
+    ),
 }
 
 CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})

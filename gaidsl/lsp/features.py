@@ -58,12 +58,24 @@ def lsp_diagnostics(
     lang: Lang,
     uri_of: UriOf,
 ) -> list[types.Diagnostic]:
-    """The compiler's diagnostics of one document for its client: ranges in the client's units; a diagnostic placed
-    in another file (a base spec) is shown at the top of this one, naming its place, with a related location."""
-    sources: dict[str, SourceFile] = {
-        **analysed.compilation.sources,
-        analysed.name: SourceFile(analysed.name, analysed.text),
-    }
+    """The compiler's diagnostics of one document for its client (see :func:`placed_diagnostics`)."""
+    sources = dict(analysed.compilation.sources)
+    return placed_diagnostics(analysed.name, analysed.text, sources, diagnostics, codec, lang, uri_of)
+
+
+def placed_diagnostics(
+    name: str,
+    text: str,
+    other_sources: Mapping[str, SourceFile],
+    diagnostics: tuple[Diagnostic, ...],
+    codec: PositionCodec,
+    lang: Lang,
+    uri_of: UriOf,
+) -> list[types.Diagnostic]:
+    """Diagnostics of the document ``name`` holding ``text`` for its client: ranges in the client's units; a
+    diagnostic placed in another file (a base spec) is shown at the top of this one, naming its place, with a related
+    location."""
+    sources: dict[str, SourceFile] = {**other_sources, name: SourceFile(name, text)}
     positions: dict[str, Positions] = {}
 
     def located(span: Span) -> types.Location | None:
@@ -74,7 +86,7 @@ def lsp_diagnostics(
             positions[span.file] = Positions(source.text, codec)
         return types.Location(uri_of(span.file), positions[span.file].span_range(span))
 
-    here = Positions(analysed.text, codec)
+    here = Positions(text, codec)
     out: list[types.Diagnostic] = []
     for diag in diagnostics:
         message = _message(diag, lang)
@@ -83,7 +95,7 @@ def lsp_diagnostics(
             for r in diag.related
             if (location := located(r.span)) is not None
         ]
-        if diag.span is not None and diag.span.file != analysed.name:
+        if diag.span is not None and diag.span.file != name:
             message = f"{diag.span}: {message}"
             if (location := located(diag.span)) is not None:
                 related.insert(0, types.DiagnosticRelatedInformation(location, diag.message.pick(lang)))

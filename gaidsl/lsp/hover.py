@@ -117,9 +117,9 @@ def hover_text(index: Index, occurrence: Occurrence, spec: ir.Spec | None, lang:
     definition = index.definition(symbol)
     node = definition.node if definition else None
     lines: list[str] = []
-    if symbol.kind == "member" and spec is not None:
-        lines = _member(spec, symbol, lang)
-        if not lines and isinstance(node, ast.Member):
+    if symbol.kind == "member":
+        lines = _member(spec, symbol, lang) if spec is not None else []
+        if not lines and isinstance(node, ast.Member):  # no compiled spec yet: the label as written
             lines = [f"**{node.label}**", f"`{node.key}`"]
     elif symbol.kind == "table" and spec is not None and symbol.key in spec.tables:
         lines = _table(spec, symbol.key, lang)

@@ -13,6 +13,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import attrs
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
@@ -23,6 +24,7 @@ from gaidsl.language import ast
 from gaidsl.language.diagnostics import Diagnostic, Lang, error, say, warning
 from gaidsl.lsp import rename as renaming
 from gaidsl.lsp.analysis import Analysed, analyse, solver_findings
+from gaidsl.lsp.data_files import SpecCache, check_data_file, data_kind, key_hover
 from gaidsl.lsp.features import (
     completions,
     did_you_mean_fixes,
@@ -30,9 +32,11 @@ from gaidsl.lsp.features import (
     formatting,
     locations,
     lsp_diagnostics,
+    placed_diagnostics,
 )
 from gaidsl.lsp.hover import hover_text
 from gaidsl.lsp.index import Index
+from gaidsl.lsp.layout import LEGEND, folding_ranges, semantic_tokens
 from gaidsl.lsp.positions import Positions
 from gaidsl.migrations.documents import spec_path
 
@@ -56,6 +60,8 @@ class GaidslServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.solver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaidsl-solver")  # z3: one at a time
         self.renames: dict[str, list[str]] = {}  # spec file → migration statements its renames call for
+        self.data_spec: str | None = None  # the spec report data files are checked against (else found by format)
+        self.data_specs = SpecCache()
 
     def configure(self, params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
@@ -68,16 +74,28 @@ class GaidslServer(LanguageServer):
             self.debounce = max(0.0, float(options["debounceMs"]) / 1000)
         if isinstance(options.get("analyzeOnSave"), bool):
             self.analyse_on_save = options["analyzeOnSave"]
+        if isinstance(options.get("dataSpec"), str) and options["dataSpec"]:
+            self.data_spec = options["dataSpec"]
 
     def path_of(self, uri: str) -> str:
         return to_fs_path(uri) or uri
 
     def refresh(self, uri: str) -> Analysed:
-        """Compile the document's current text and publish its diagnostics (a document that is not a spec or a
-        migration — a report data file — is refused with GAI810, not compiled)."""
+        """Compile the document's current text and publish its diagnostics: a report data file (``.json``,
+        ``.yaml``) is read and checked as ``gaidsl validate`` does; another document that is not a spec or a
+        migration is refused with GAI810."""
         document = self.workspace.get_text_document(uri)
-        analysed = analyse(self.path_of(uri), document.source)
-        if not self.path_of(uri).endswith(".gai") and analysed.written is None:
+        path = self.path_of(uri)
+        if data_kind(path) is not None:
+            analysed = attrs.evolve(analyse(path, ""), text=document.source)  # no names to index: not compiled
+            self.analysed[uri] = analysed
+            found = check_data_file(path, document.source, self.data_spec, self.data_specs)
+            codec = self.workspace.position_codec
+            shown = placed_diagnostics(path, document.source, {}, found, codec, self.lang, uri_of)
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, shown))
+            return analysed
+        analysed = analyse(path, document.source)
+        if not path.endswith(".gai") and analysed.written is None:
             refused = (warning("GAI810", None, path=os.path.basename(self.path_of(uri))),)
             self.analysed[uri] = analysed
             self.publish(uri, analysed, refused)
@@ -147,8 +165,9 @@ async def did_change(ls: GaidslServer, params: types.DidChangeTextDocumentParams
 async def did_save(ls: GaidslServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
     analysed = ls.latest(uri)
-    for other_uri, other in list(ls.analysed.items()):  # overlays and migrations read this file from disk
-        if other_uri != uri and analysed.name in other.compilation.sources:
+    for other_uri, other in list(ls.analysed.items()):  # overlays, migrations and data files read it from disk
+        spec_saved = analysed.name.endswith(".gai") and data_kind(other.name) is not None
+        if other_uri != uri and (analysed.name in other.compilation.sources or spec_saved):
             ls.refresh(other_uri)
     if not ls.analyse_on_save or not analysed.compilation.ok:
         return
@@ -176,6 +195,15 @@ def _at(ls: GaidslServer, uri: str, position: types.Position) -> tuple[Analysed,
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: GaidslServer, params: types.HoverParams) -> types.Hover | None:
+    path = ls.path_of(params.text_document.uri)
+    if data_kind(path) is not None:
+        data = ls.workspace.get_text_document(params.text_document.uri).source
+        positions = Positions(data, ls.workspace.position_codec)
+        found = key_hover(path, data, positions.offset(params.position), ls.data_spec, ls.data_specs)
+        if found is None:
+            return None
+        start, end, markdown = found
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, markdown), positions.range(start, end))
     analysed, index, occurrence = _at(ls, params.text_document.uri, params.position)
     if occurrence is None:
         return None
@@ -214,6 +242,8 @@ def references(ls: GaidslServer, params: types.ReferenceParams) -> list[types.Lo
 )
 def completion(ls: GaidslServer, params: types.CompletionParams) -> types.CompletionList:
     uri = params.text_document.uri
+    if data_kind(ls.path_of(uri)) is not None:
+        return types.CompletionList(is_incomplete=False, items=[])  # a data file: the spec's words do not apply
     analysed, index = ls.index_for(uri)
     good = ls.good.get(uri)
     if good is not None and len(good.index.occurrences) > len(index.occurrences):
@@ -231,6 +261,21 @@ def format_document(ls: GaidslServer, params: types.DocumentFormattingParams) ->
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def symbols(ls: GaidslServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
     return document_symbols(ls.latest(params.text_document.uri), ls.workspace.position_codec)
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
+def tokens(ls: GaidslServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+    analysed, index = ls.index_for(params.text_document.uri)
+    if index is not analysed.index:
+        return types.SemanticTokens(data=[])  # the last good text's names would be placed in the wrong text
+    return semantic_tokens(analysed, index, ls.workspace.position_codec)
+
+
+@server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+def folding(ls: GaidslServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    if data_kind(ls.path_of(params.text_document.uri)) is not None:
+        return []  # a data file: the editor's own JSON or YAML folding
+    return folding_ranges(ls.workspace.get_text_document(params.text_document.uri).source)
 
 
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)

@@ -98,11 +98,11 @@ async def test_a_key_that_is_no_name_is_refused(client: LanguageClient) -> None:
         await client.text_document_rename_async(_rename(DOCUMENT, where, "2x"))
 
 
-async def test_a_data_file_is_refused_not_compiled(client: LanguageClient) -> None:
-    document = uri(SPECS / "report.json")
-    found = await open_text(client, document, '{"format": "gov_info_disclosure", "version": "2021"}')
+async def test_a_document_that_is_neither_gai_nor_json_nor_yaml_is_refused_not_compiled(client: LanguageClient) -> None:
+    document = uri(SPECS / "report.csv")
+    found = await open_text(client, document, "requests.received.natural,3\n")
     assert [(d.code, d.severity) for d in found] == [("GAI810", types.DiagnosticSeverity.Warning)]
-    assert "report.json is not a spec or migration (.gai)" in found[0].message
+    assert "report.csv is not a spec or migration (.gai), nor a JSON or YAML report data file" in found[0].message
 
 
 async def test_saving_a_base_spec_refreshes_its_open_overlay(client: LanguageClient, tmp_path: Path) -> None:
