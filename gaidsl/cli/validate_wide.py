@@ -429,7 +429,7 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
 
 SQLITE_CACHE_KB = 64 * 1024
 """SQLite's page cache on a scratch database (the file's reports are on disk, not in memory)."""
-DUCKDB_MEMORY = "256MB"
+DUCKDB_MEMORY = "400MB"
 """DuckDB's memory limit on a wide CSV without a database file: past it, its grouping spills to the scratch folder
 (a million reports grouped by report_id otherwise hold more than that)."""
 
