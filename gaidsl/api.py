@@ -17,6 +17,7 @@ from typing import Any, TypeGuard
 
 from gaidsl.checking.data import KINDS, Loaded, parse_report, read_report
 from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report
 from gaidsl.checking.results import Evaluation, dumps
 from gaidsl.forms.readback import SUFFIXES, read_file
@@ -185,10 +186,10 @@ def sample(spec: SpecLike, seed: int = 0, *, failing: str | None = None) -> Samp
     """A realistic generated report (``.report``) with last year's (``.previous``) when the spec has checks across
     periods: valid, or, with ``failing="CHECK"``, one in which exactly that check fails. Raises ``ValueError`` for
     a check the spec does not have or one that cannot fail while every other check holds (a redundant check)."""
-    compiled = _supported(load_spec(spec), Text("样本生成（sample）", "the sampler (sample)"))
+    compiled = load_spec(spec)
     if failing is None:
         return valid_samples(compiled, 1, seed)[0]
-    if failing not in {c.key for c in compiled.checks}:
+    if failing not in {c.key for c in compiled.checks} | _count_checks(compiled):
         raise ValueError(f"the spec has no check {failing!r}")
     found = invalid_reports(compiled, seed, [failing])[0]
     if found.sample is None:
@@ -197,6 +198,11 @@ def sample(spec: SpecLike, seed: int = 0, *, failing: str | None = None) -> Samp
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
+
+
+def _count_checks(spec: ir.Spec) -> set[str]:
+    """The member-count checks of an open spec (``members.<d>.at_least`` / ``at_most``): the evaluator adds them."""
+    return {c.key for c in close(spec, {}).checks if c.origin == "members"}
 
 
 def _migration(given: Migration | str | os.PathLike[str]) -> Migration:

@@ -48,6 +48,8 @@ class Target:
     description: str
     emit: Emit
     render: Render | None = None
+    open_dimensions: bool = False
+    """``emit`` handles specs with open dimensions (docs/open-dimensions.md); the others are refused with GAI610."""
 
 
 def environment(*folders: Path, page: bool = False) -> jinja2.Environment:

@@ -173,7 +173,7 @@ class Encoder:
             case ir.Scale(factor=factor, arg=arg):
                 return z3_number(factor) * self.num(arg)
             case ir.Length(arg=ref):
-                if self.text_atoms and isinstance(ref, ir.TextRef):
+                if self.text_atoms and isinstance(ref, ir.TextRef | ir.FieldRef):
                     return self.atom(ref, "length")
                 return z3.Length(self.text(ref))
             case _:
@@ -234,10 +234,17 @@ class Encoder:
             case ir.Implies(condition=condition, then=then):
                 return z3.Implies(self.cond(condition, tolerance), self.cond(then, tolerance))
             # a text cell may also be compared as a string (==, !=): it stays a string, its functions tied to it
-            case ir.Mentions(arg=ir.TextRef() as ref, words=words) if self.text_atoms:
+            case ir.Mentions(arg=ir.TextRef() | ir.FieldRef() as ref, words=words) if self.text_atoms:
                 return self.atom(ref, "mentions", words)
-            case ir.Empty(arg=ir.TextRef() as ref) if self.text_atoms:
+            case ir.Empty(arg=ir.TextRef() | ir.FieldRef() as ref) if self.text_atoms:
                 return self.atom(ref, "empty")
+            # field formats (issue 16): a start or an end in z3's strings; a pattern or format is an atom of its own
+            case ir.TextTest(kind="starts_with", arg=ref, value=value) if not self.text_atoms:
+                return z3.PrefixOf(z3.StringVal(value), self.text(ref))
+            case ir.TextTest(kind="ends_with", arg=ref, value=value) if not self.text_atoms:
+                return z3.SuffixOf(z3.StringVal(value), self.text(ref))
+            case ir.TextTest(kind=kind, arg=ref, value=value):
+                return self.atom(ref, f"test:{kind}", (value,))
             case ir.Mentions(arg=ref, words=words):
                 content = self.text(ref)
                 return z3.Or(*[z3.Contains(content, z3.StringVal(w)) for w in words])
@@ -301,7 +308,7 @@ class Encoder:
                 return self.ray(arg, tolerance, not positive)
             case ir.Implies(condition=condition, then=then):
                 return self.ray(ir.Or((ir.Not(condition), then)), tolerance, positive)
-            case ir.Mentions() | ir.Empty():  # no number moves along a direction: the text atoms hold or not
+            case ir.Mentions() | ir.Empty() | ir.TextTest():  # no number moves along a direction: texts hold or not
                 return self.cond(expr, tolerance) if positive else z3.Not(self.cond(expr, tolerance))
             case _:
                 ir.not_a_condition(expr)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import assert_never
 
 import attrs
 
@@ -48,6 +49,7 @@ from gaidsl.checking.report import BLANK, FieldValue, Missing, Report, Value
 from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
 from gaidsl.language import ir
+from gaidsl.language.formats import format_holds, full_match
 
 PRECISION = 100
 
@@ -175,7 +177,13 @@ class Env:
 
     def text_content(self, ref: ir.TextOperand) -> str | None:
         """The text of a block or a text cell (blank → ""), or None when unknown."""
-        value = self.text(ref) if isinstance(ref, ir.TextRef) else self.cell(ref)
+        value: object
+        if isinstance(ref, ir.TextRef):
+            value = self.text(ref)
+        elif isinstance(ref, ir.FieldRef):
+            value = self.field(ref)
+        else:
+            value = self.cell(ref)
         if value is BLANK:
             return ""
         return value if isinstance(value, str) else None
@@ -265,6 +273,9 @@ class Env:
             case ir.Empty(arg=ref):
                 content = self.text_content(ref)
                 return None if content is None else not content.strip()
+            case ir.TextTest(arg=ref):
+                content = self.text_content(ref)
+                return None if content is None else text_test_holds(expr, content)
             case _:
                 ir.not_a_condition(expr)
 
@@ -303,6 +314,21 @@ class Env:
             if item is not None and (item.kind, item.key, item.previous) not in seen:
                 seen.add((item.kind, item.key, item.previous))
                 yield item
+
+
+def text_test_holds(test: ir.TextTest, content: str) -> bool:
+    """``starts_with``, ``ends_with``, ``matches`` (the whole text) or a built-in format (field formats, issue 16)."""
+    match test.kind:
+        case "starts_with":
+            return content.startswith(test.value)
+        case "ends_with":
+            return content.endswith(test.value)
+        case "matches":
+            return full_match(test.value, content)
+        case "format":
+            return format_holds(test.value, content)
+        case _:
+            assert_never(test.kind)
 
 
 def compare_numbers(op: str, difference: Decimal, tolerance: Decimal) -> bool:
@@ -350,5 +376,6 @@ __all__ = [
     "evaluate_check",
     "evaluate_instance",
     "half_unit",
+    "text_test_holds",
     "truth",
 ]

@@ -15,6 +15,7 @@ from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Value
 from gaidsl.checking.results import NO_PREVIOUS, Comparison, Involved, Status
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.language.formats import FORMATS
 
 
 class Values(Protocol):
@@ -89,6 +90,37 @@ def _num(value: object) -> Text:
     if isinstance(value, Decimal):
         return Text(f"{value:f}", f"{value:f}")
     return Text(f"「{value}」", f"'{value}'")
+
+
+def text_test_words(test: ir.TextTest, name: Text) -> tuple[Text, Text]:
+    """What a text test says of a text when it holds, and when it does not (field formats, issue 16)."""
+    value_zh, value_en = f"「{test.value}」", f"'{test.value}'"
+    match test.kind:
+        case "starts_with":
+            return (
+                Text(f"「{name.zh}」以{value_zh}开头", f"'{name.en}' starts with {value_en}"),
+                Text(f"「{name.zh}」不以{value_zh}开头", f"'{name.en}' does not start with {value_en}"),
+            )
+        case "ends_with":
+            return (
+                Text(f"「{name.zh}」以{value_zh}结尾", f"'{name.en}' ends with {value_en}"),
+                Text(f"「{name.zh}」不以{value_zh}结尾", f"'{name.en}' does not end with {value_en}"),
+            )
+        case "matches":
+            pattern_zh = f"「{test.name}」" if test.name else value_zh
+            pattern_en = f"'{test.name}'" if test.name else value_en
+            return (
+                Text(f"「{name.zh}」符合{pattern_zh}", f"'{name.en}' matches {pattern_en}"),
+                Text(f"「{name.zh}」不符合{pattern_zh}", f"'{name.en}' does not match {pattern_en}"),
+            )
+        case "format":
+            builtin = FORMATS[test.value]
+            return (
+                Text(f"「{name.zh}」是{builtin.label_zh}", f"'{name.en}' is {builtin.label_en}"),
+                Text(f"「{name.zh}」不是有效的{builtin.label_zh}", f"'{name.en}' is not {builtin.label_en}"),
+            )
+        case _:
+            assert_never(test.kind)
 
 
 def _ref_of(
@@ -209,6 +241,10 @@ def explain(
             zh = f"{where.zh}: {left.zh}, 但应 {symbol} {right.zh}{gap_zh}"
             en = f"{where.en}: {left.en}, but it should be {symbol} {right.en}{gap_en}"
         return Text(zh, en)
+    if isinstance(core, ir.TextTest):
+        yes, no = text_test_words(core, _ref_of(spec, check, instance, core.arg))
+        words = yes if (status == "pass") != negated else no
+        return Text(f"{where.zh}: {words.zh}", f"{where.en}: {words.en}")
     if isinstance(core, ir.Mentions | ir.Empty):
         name = _ref_of(spec, check, instance, core.arg)
         holds = (status == "pass") != negated

@@ -129,7 +129,7 @@ def _condition(expr: ir.BoolExpr, slot: str | None, member: str | None, slots: S
             return ir.Not(_condition(arg, slot, member, slots))
         case ir.Implies(condition=condition, then=then):
             return ir.Implies(_condition(condition, slot, member, slots), _condition(then, slot, member, slots))
-        case ir.Mentions() | ir.Empty():
+        case ir.Mentions() | ir.Empty() | ir.TextTest():
             return expr
         case _:
             assert_never(expr)
@@ -151,6 +151,8 @@ def _operand(expr: ir.Expr, slot: str | None, member: str | None, slots: Slots) 
         case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies():
             return _condition(expr, slot, member, slots)
         case ir.Const() | ir.FieldRef() | ir.Length() | ir.TextConst() | ir.TextRef() | ir.Mentions() | ir.Empty():
+            return expr
+        case ir.TextTest():
             return expr
         case _:
             assert_never(expr)

@@ -43,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
-    compilation = load(args.spec, args, unsupported=target_words(chosen[0]))
+    known = available()
+    closed_only = [n for n in chosen if not known[n].open_dimensions]  # an open spec is refused naming the first
+    unsupported = target_words(closed_only[0]) if closed_only else None
+    compilation = load(args.spec, args, unsupported=unsupported)
     if isinstance(compilation, int):
         return compilation
     assert compilation.spec is not None

@@ -13,6 +13,7 @@ from gaidsl.cli.exit_codes import EXIT_OK
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import common_options, show
 from gaidsl.language import ir
+from gaidsl.language.aggregation import cell_aggregation
 from gaidsl.language.diagnostics import Lang
 
 
@@ -56,6 +57,7 @@ def cell_listing(spec: ir.Spec) -> dict[str, object]:
                     "type": cell.type.kind,
                     "unit": cell.type.unit,
                     "decimals": cell.type.decimals,
+                    **_aggregation(table, cell),
                 }
             )
     fields = [
@@ -69,6 +71,15 @@ def cell_listing(spec: ir.Spec) -> dict[str, object]:
         listing["open_dimensions"] = open_listing(spec)
     listing["cells"] = cells
     return listing
+
+
+def _aggregation(table: ir.Table, cell: ir.Cell) -> dict[str, object]:
+    """A cell's aggregation kind when it is not additive, and the member an of-which cell is part of
+    (docs/aggregation.md); nothing for an additive cell, so listings of specs without kinds are as they were."""
+    kind, part_of = cell_aggregation(table, cell)
+    if kind == "additive":
+        return {}
+    return {"aggregation": kind, "part_of": part_of} if part_of is not None else {"aggregation": kind}
 
 
 def open_listing(spec: ir.Spec) -> list[dict[str, object]]:
@@ -114,6 +125,8 @@ def render_cells_text(listing: dict[str, object], lang: Lang = "zh") -> str:
             count = sum(1 for c in cells if c["table"] == current)
             lines.append(f"# {cell['section']} · {cell['table_label'] or current} ({count})")
         kind = cell["type"] + (f" {cell['unit']}" if cell["type"] == "amount" else "")
+        if "aggregation" in cell:  # docs/aggregation.md: average, ratio, stock, of_which (of its parent)
+            kind += f" {cell['aggregation']}" + (f"({cell['part_of']})" if "part_of" in cell else "")
         header = " / ".join(cell["row_labels"]) or "—"
         lines.append(f"{cell['key']}\t{kind}\t{header} × {' / '.join(cell['column_labels'])}")
     return "\n".join(lines)

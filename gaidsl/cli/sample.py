@@ -37,8 +37,8 @@ from gaidsl.checking.files import FolderInTheWay, Place, place, write_folder
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content
-from gaidsl.language.diagnostics import Lang, Text, say
-from gaidsl.sampling.samples import SampleError, invalid_reports, sampler, valid_samples
+from gaidsl.language.diagnostics import Lang, say
+from gaidsl.sampling.samples import SampleError, invalid_reports, valid_samples
 
 MANIFEST_KIND = "gaidsl sample manifest"
 MANIFEST_VERSION = 2
@@ -71,7 +71,7 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    compilation = load(args.spec, args, unsupported=Text("样本生成（gaidsl sample）", "the sampler (gaidsl sample)"))
+    compilation = load(args.spec, args)
     if isinstance(compilation, int):
         return compilation
     spec = compilation.spec
@@ -82,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
 
     try:
-        chosen = sampler(spec)
-        with_previous = chosen.cross_period and not args.no_previous
+        cross_period = any(c.across_periods for c in spec.checks)
+        with_previous = cross_period and not args.no_previous
         valid = valid_samples(spec, args.valid, args.seed, with_previous=with_previous)
         violations = invalid_reports(spec, args.seed) if args.invalid else []
     except SampleError as exc:

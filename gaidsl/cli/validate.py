@@ -510,17 +510,16 @@ def _summary_table(spec: ir.Spec, evaluations: list[tuple[str, Loaded, Evaluatio
     """Per check: how many positions failed, could not be checked, passed, over all files; then the files."""
     checks = close(spec, {}).checks  # with an open dimension's checks on its member counts
     counts: dict[str, dict[str, int]] = {c.key: {"fail": 0, "unverifiable": 0, "pass": 0} for c in checks}
+    severity: dict[str, str] = {c.key: c.severity for c in checks}
     for _, _, evaluation in evaluations:
-        for result in evaluation.results:
-            counts[result.check][result.status] += 1
+        for result in evaluation.results:  # a coded hierarchy's checks depend on the codes each report entered
+            counts.setdefault(result.check, {"fail": 0, "unverifiable": 0, "pass": 0})[result.status] += 1
+            severity.setdefault(result.check, result.severity)
     width = max(len(k) for k in counts) if counts else 5
     head = say(lang, "校验", "check", sep=" ")
     lines = [f"{head:<{width}}  {'severity':<8}  {'fail':>7}  {'unverif.':>8}  {'pass':>7}"]
-    for check in checks:
-        c = counts[check.key]
-        lines.append(
-            f"{check.key:<{width}}  {check.severity:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}"
-        )
+    for key, c in counts.items():
+        lines.append(f"{key:<{width}}  {severity[key]:<8}  {c['fail']:>7}  {c['unverifiable']:>8}  {c['pass']:>7}")
     verdicts = [e.verdict for _, _, e in evaluations]
     passed, failed, incomplete = (verdicts.count(v) for v in ("pass", "fail", "incomplete"))
     zh = f"共 {len(evaluations)} 个文件：{passed} 个通过，{failed} 个未通过，{incomplete} 个不完整（无法全部核验）"

@@ -31,7 +31,7 @@ def _map(expr: ir.Expr, cell: CellMap) -> ir.Expr:
     match expr:
         case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length():
             return _map_number(expr, cell)
-        case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+        case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty() | ir.TextTest():
             return _map_condition(expr, cell)
         case ir.TextConst() | ir.TextRef():
             return expr
@@ -65,7 +65,7 @@ def _map_condition(expr: ir.BoolExpr, cell: CellMap) -> ir.BoolExpr:
             return ir.Not(_map_condition(arg, cell))
         case ir.Implies(condition=condition, then=then):
             return ir.Implies(_map_condition(condition, cell), _map_condition(then, cell))
-        case ir.Mentions() | ir.Empty():
+        case ir.Mentions() | ir.Empty() | ir.TextTest():
             return expr
         case _:
             assert_never(expr)
@@ -112,6 +112,8 @@ def expr_text(expr: ir.Expr) -> str:
             return f"mentions({expr_text(ref)}, " + ", ".join(f'"{w}"' for w in words) + ")"
         case ir.Empty(arg=ref):
             return f"empty({expr_text(ref)})"
+        case ir.TextTest(kind=kind, arg=ref, value=value):
+            return f'{kind}({expr_text(ref)}, "{value}")'
         case _:
             assert_never(expr)
 

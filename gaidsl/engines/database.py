@@ -49,6 +49,7 @@ from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent, Presence, absent_from
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.language.formats import full_match
 from gaidsl.targets.python import target as python_target
 from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
 from gaidsl.targets.sql.required import presence_sql
@@ -298,6 +299,13 @@ class SQLite(Database):
         self.connection.executescript(sql)
 
 
+def sqlite_regexp(pattern: str | None, text: str | None) -> bool | None:
+    """SQLite's ``text REGEXP pattern``: the evaluator's reading of a regular expression (the pattern is anchored)."""
+    if pattern is None or text is None:
+        return None
+    return full_match(pattern, text)
+
+
 def connect(spec: ir.Spec, engine: str = "duckdb", url: str | None = None) -> Database:
     """A fresh :class:`Database` for ``spec`` on ``engine``."""
     if engine == "duckdb":
@@ -313,7 +321,10 @@ def connect(spec: ir.Spec, engine: str = "duckdb", url: str | None = None) -> Da
     if engine == "sqlite":
         import sqlite3
 
-        return SQLite(spec, sqlite3.connect(url or ":memory:"))
+        connection = sqlite3.connect(url or ":memory:")
+        # SQLite has no regular expressions of its own: ``X REGEXP P`` calls regexp(P, X) (field formats, issue 16)
+        connection.create_function("regexp", 2, sqlite_regexp, deterministic=True)
+        return SQLite(spec, connection)
     raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
 
 

@@ -125,6 +125,9 @@ class UnitDecl:
     factor: str | None = None
     base: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    # aggregation kinds (docs/aggregation.md): ``= 元 / 人`` (a rate) or ``percent``
+    per: str | None = None
+    percent: bool = False
 
 
 @attrs.frozen
@@ -135,6 +138,19 @@ class Field:
     required: bool = False
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    rules: tuple[TextRule, ...] = ()
+
+
+@attrs.frozen
+class TextRule:
+    """A field format (issue 16): ``format NAME``, ``pattern "…" named "…"`` or ``length at most N`` (kind
+    ``format``, ``pattern``, ``max_length``); ``value_span`` is the name, the quoted pattern or the number."""
+
+    kind: str
+    value: str
+    name: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    value_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -152,6 +168,9 @@ class Member:
     after: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     total_of_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)  # one per total_of name
+    # aggregation kinds (docs/aggregation.md): "additive", "average", "ratio", "stock"; ``of_which`` rows are leaves
+    aggregation: str = "additive"
+    of_which: bool = False
 
 
 @attrs.frozen
@@ -263,6 +282,7 @@ class TextBlock:
     guidance: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    rules: tuple[TextRule, ...] = ()
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from gaidsl.language import ast, ir
+from gaidsl.language.aggregation import non_additive_in_total, of_which_parents
 from gaidsl.language.diagnostics import Diagnostic, Related, Text, did_you_mean, duplicate, error, warning
 from gaidsl.language.source import Span
 
@@ -37,6 +38,7 @@ class AxisBuilder:
         self, members: Sequence[ast.Member], parent: str | None, path: tuple[str, ...], labels: tuple[str, ...]
     ) -> None:
         seen_labels: dict[str, ast.Member] = {}
+        parts_of = of_which_parents(members, self.diagnostics)
         for member in members:
             if member.key in self.by_key:
                 self.diagnostics.append(
@@ -73,6 +75,8 @@ class AxisBuilder:
                 gloss=member.gloss,
                 type=self.lower_type(member.type) if member.type else None,
                 span=member.span,
+                aggregation="of_which" if member.of_which else ir.narrow(member.aggregation, ir.AGGREGATIONS),
+                part_of=parts_of.get(member.key),
             )
             self.members.append(node)
             self.by_key[member.key] = node
@@ -89,7 +93,11 @@ class AxisBuilder:
                 self.by_key[member.key] = node
 
     def _siblings(self, member: ir.Member) -> list[ir.Member]:
-        return [m for m in self.members if m.parent == member.parent and m.key != member.key and m.kind != "total"]
+        return [
+            m
+            for m in self.members
+            if m.parent == member.parent and m.key != member.key and m.kind != "total" and m.aggregation != "of_which"
+        ]
 
     def _leaves(self, key: str) -> list[str]:
         member = self.by_key[key]
@@ -97,7 +105,7 @@ class AxisBuilder:
             return [key]
         out: list[str] = []
         for child in member.children:
-            if child in self.by_key and self.by_key[child].kind != "total":
+            if child in self.by_key and self.by_key[child].kind != "total" and self.by_key[child].summable_in_group:
                 out.extend(self._leaves(child))
         return out
 
@@ -139,7 +147,9 @@ class AxisBuilder:
                         name=member.key,
                     )
                 )
-            resolved[member.key] = attrs.evolve(member, sums=tuple(dict.fromkeys(sums)))
+            sums = list(dict.fromkeys(sums))
+            self.diagnostics.extend(non_additive_in_total(member, source, [self.by_key[s] for s in sums]))
+            resolved[member.key] = attrs.evolve(member, sums=tuple(sums))
         return resolved
 
     def _check_cycles(self, axis: ir.Axis) -> None:

@@ -66,12 +66,15 @@ class _Builder(MigrationRules):
         key, label, type_ = str(children[0]), unquote(children[1]), children[2]
         required = False
         aliases: list[str] = []
+        rules: list[ast.TextRule] = []
         for opt in children[3:]:
-            if opt[0] == "required":
+            if isinstance(opt, ast.TextRule):
+                rules.append(opt)
+            elif opt[0] == "required":
                 required = True
             else:
                 aliases.append(opt[1])
-        return ast.Field(key, label, type_, required, tuple(aliases), self._span(meta))
+        return ast.Field(key, label, type_, required, tuple(aliases), self._span(meta), tuple(rules))
 
     def field_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         if str(children[0]) == "required":
@@ -83,13 +86,18 @@ class _Builder(MigrationRules):
         if key in RESERVED_UNIT_NAMES:
             self.problems.append(error("GAI009", self._tok_span(children[0]), [RESERVED_UNIT_HELP], name=key))
         label = None
-        factor = base = None
+        factor = base = per = None
+        percent = False
         for child in children[1:]:
             if isinstance(child, Token):
                 label = unquote(child)
+            elif child[0] == "rate":  # aggregation kinds: ``= 元 / 人``
+                _, base, per = child
+            elif child[0] == "percent":
+                percent = True
             else:
                 factor, base = child
-        return ast.UnitDecl(key, label, factor, base, self._span(meta))
+        return ast.UnitDecl(key, label, factor, base, self._span(meta), per=per, percent=percent)
 
     def unit_scale(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return (str(children[0]), str(children[1]))
@@ -190,7 +198,7 @@ class _Builder(MigrationRules):
             else:
                 options[item[0]] = item[1]
         return ast.Member(
-            kind,
+            "leaf" if kind == "of_which" else kind,
             str(key),
             unquote(label),
             children=tuple(options["children"]),
@@ -201,6 +209,8 @@ class _Builder(MigrationRules):
             after=options.get("after"),
             span=self._span(meta),
             total_of_spans=options.get("total_of_spans", ()),
+            aggregation=options.get("aggregation", "additive"),
+            of_which=kind == "of_which",
         )
 
     def leaf(self, meta: Any, children: list[Any]) -> ast.Member:
@@ -230,6 +240,25 @@ class _Builder(MigrationRules):
     def after_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("after", str(children[0]))
 
+    # aggregation kinds (docs/aggregation.md)
+    def of_which(self, meta: Any, children: list[Any]) -> ast.Member:
+        return self._member("of_which", meta, children[0], children[1], children[2:])
+
+    def average_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("aggregation", "average")
+
+    def ratio_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("aggregation", "ratio")
+
+    def stock_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("aggregation", "stock")
+
+    def unit_rate(self, meta: Any, children: list[Token]) -> tuple[str, str, str]:
+        return ("rate", str(children[0]), str(children[1]))
+
+    def unit_percent(self, meta: Any, children: list[Token]) -> tuple[str]:
+        return ("percent",)
+
     # -------------------------------------------------------------------------------------------- sections
     def section(self, meta: Any, children: list[Any]) -> ast.Section:
         return ast.Section(str(children[0]), unquote(children[1]), tuple(children[2:]), self._span(meta))
@@ -240,16 +269,30 @@ class _Builder(MigrationRules):
         required = False
         guidance: list[str] = []
         aliases: list[str] = []
+        rules: list[ast.TextRule] = []
         for child in children[1:]:
             if isinstance(child, Token):
                 label = unquote(child)
+            elif isinstance(child, ast.TextRule):
+                rules.append(child)
             elif child[0] == "required":
                 required = True
             elif child[0] == "guidance":
                 guidance.append(child[1])
             else:
                 aliases.append(child[1])
-        return ast.TextBlock(key, label, required, tuple(guidance), tuple(aliases), self._span(meta))
+        return ast.TextBlock(key, label, required, tuple(guidance), tuple(aliases), self._span(meta), tuple(rules))
+
+    # ---- field formats (issue 16)
+    def format_rule(self, meta: Any, children: list[Token]) -> ast.TextRule:
+        return ast.TextRule("format", str(children[0]), None, self._span(meta), self._tok_span(children[0]))
+
+    def pattern_rule(self, meta: Any, children: list[Token]) -> ast.TextRule:
+        name = unquote(children[1]) if len(children) > 1 else None
+        return ast.TextRule("pattern", unquote(children[0]), name, self._span(meta), self._tok_span(children[0]))
+
+    def length_rule(self, meta: Any, children: list[Token]) -> ast.TextRule:
+        return ast.TextRule("max_length", str(children[0]), None, self._span(meta), self._tok_span(children[0]))
 
     def required_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("required", "")

@@ -258,6 +258,9 @@ _NAMED_BY = {
     "GAI313": "name",
     "GAI314": "table",
     "GAI317": "name",
+    "GAI360": "total",  # aggregation kinds: a total adding up its average siblings
+    "GAI362": "name",
+    "GAI363": "name",
     "GAI402": "name",
     "GAI403": "name",
     "GAI404": "name",

@@ -7,8 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gaidsl.language import ast, ir
-from gaidsl.language.diagnostics import Text, did_you_mean, error
-from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, Typed
+from gaidsl.language.aggregation import non_additive_member, sum_refusal
+from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error
+from gaidsl.language.formats import pattern_problem
+from gaidsl.language.references import BOOL, NUM, TEXT, Failed, References, Scope, SkipPosition, Typed
 from gaidsl.language.source import Span
 
 _TEXT_CELL_HELP = Text(
@@ -20,10 +22,19 @@ FUNCTIONS: dict[str, Text] = {
     "sum": Text("sum(单元格或分组, …)", "sum(cells or groups, …)"),
     "mentions": Text('mentions(文本块或文本单元格, "词", …)', 'mentions(text block or text cell, "word", …)'),
     "empty": Text("empty(文本块或文本单元格)", "empty(text block or text cell)"),
-    "length": Text("length(文本块或文本单元格)", "length(text block or text cell)"),
+    "length": Text("length(文本块、文本单元格或文本字段)", "length(text block, text cell or text field)"),
+    # field formats (issue 16)
+    "starts_with": Text('starts_with(文本, "开头")', 'starts_with(text, "start")'),
+    "ends_with": Text('ends_with(文本, "结尾")', 'ends_with(text, "end")'),
+    "matches": Text('matches(文本, "正则表达式")', 'matches(text, "regular expression")'),
 }
 """Every function a check may call, as it is called: GAI106 lists them when a name is none of them."""
 
+TEXT_TESTS = ("starts_with", "ends_with", "matches")
+_TEXT_TEST_HELP = Text(
+    "这些函数读取文本（文本块、文本单元格或文本字段）；数值请用比较运算",
+    "these functions read text (a text block, text cell or text field); compare numbers with <, <=, ==",
+)
 _KIND_TEXT = {NUM: Text("数值", "a number"), BOOL: Text("条件", "a condition"), TEXT: Text("文本", "text")}
 
 
@@ -201,12 +212,16 @@ class ExpressionLowerer(References):
     def _call(self, expr: ast.Call, scope: Scope) -> Typed:
         if expr.name == "sum":
             return self._sum(expr, scope)
-        if expr.name in ("mentions", "empty", "length"):
+        if expr.name in ("mentions", "empty", "length", *TEXT_TESTS):
             if not expr.args or not isinstance(expr.args[0], ast.Ref):
                 raise self._bad_args(expr)
             target = self._lower(expr.args[0], scope)
-            if not isinstance(target.expr, ir.TextRef | ir.CellRef) or target.kind != TEXT:
+            if target.kind == NUM and expr.name in TEXT_TESTS:
+                raise self._fail(error("GAI153", expr.args[0].span, [_TEXT_TEST_HELP], name=expr.name))
+            if not isinstance(target.expr, ir.TextRef | ir.CellRef | ir.FieldRef) or target.kind != TEXT:
                 raise self._bad_args(expr)
+            if expr.name in TEXT_TESTS:
+                return self._text_test(expr, target.expr)
             if expr.name == "empty":
                 if len(expr.args) != 1:
                     raise self._bad_args(expr)
@@ -223,6 +238,18 @@ class ExpressionLowerer(References):
         help = (*did_you_mean(expr.name, FUNCTIONS), _functions_help())
         raise self._fail(error("GAI106", _head_span(expr.span, expr.name), help, name=expr.name))
 
+    def _text_test(self, expr: ast.Call, target: ir.TextOperand) -> Typed:
+        """``starts_with(x, "…")``, ``ends_with(x, "…")``, ``matches(x, "regex")`` (field formats, issue 16)."""
+        if len(expr.args) != 2 or not isinstance(expr.args[1], ast.String):
+            raise self._bad_args(expr)
+        value = expr.args[1]
+        if expr.name == "matches":
+            problem = pattern_problem(value.value)
+            if problem is not None:
+                raise self._fail(regex_error(value.span, value.value, problem))
+        kind = ir.narrow(expr.name, ir.TEXT_TEST_KINDS)
+        return Typed(ir.TextTest(kind, target, value.value), BOOL)
+
     def _bad_args(self, expr: ast.Call) -> Failed:
         expected = {
             "mentions": Text(
@@ -232,6 +259,7 @@ class ExpressionLowerer(References):
             "empty": Text("empty(文本块或文本单元格)", "empty(text_block_or_text_cell)"),
             "length": Text("length(文本块或文本单元格)", "length(text_block_or_text_cell)"),
             "sum": Text("sum(单元格或分组, …)", "sum(cells or groups, …)"),
+            **{name: FUNCTIONS[name] for name in TEXT_TESTS},
         }[expr.name]
         return self._fail(error("GAI207", expr.span, name=expr.name, expected=expected.zh, expected_en=expected.en))
 
@@ -254,6 +282,7 @@ class ExpressionLowerer(References):
                 failed = True
                 continue
             for part in parts:
+                self._refuse_non_additive(part, scope, arg.span)
                 self._want(part, NUM, arg if not isinstance(arg, ast.Star) else expr, "sum")
                 if first is not None:
                     ok, unit = self._unit_join(first, part)
@@ -265,6 +294,19 @@ class ExpressionLowerer(References):
         if failed:
             raise Failed()
         return Typed(ir.Sum(tuple(terms)), NUM, unit)
+
+    def _refuse_non_additive(self, part: Typed, scope: Scope, span: Span | None) -> None:
+        """Aggregation kinds: ``sum`` over an average or a ratio is GAI361; a broadcast check has no instance at an
+        average or ratio position (全年 of an average is not a sum of quarters)."""
+        if not isinstance(part.expr, ir.CellRef) or part.expr.cell not in self.cells:
+            return
+        cell = self.cells[part.expr.cell]
+        member = non_additive_member(self.tables[cell.table], cell) if cell.table in self.tables else None
+        if member is None:
+            return
+        if scope.position == member.key and scope.table is not None and scope.table.key == cell.table:
+            raise SkipPosition()
+        raise self._fail(sum_refusal(member, span))
 
 
 def _constant_value(expr: ir.Expr) -> Decimal:
@@ -297,3 +339,22 @@ def _head_span(span: Span | None, text: str) -> Span | None:
     return Span(
         span.file, span.line, span.column, span.line, span.column + len(text), span.start, span.start + len(text)
     )
+
+
+def regex_error(span: Span | None, regex: str, problem: tuple[int, str, str]) -> Diagnostic:
+    """GAI151 with its caret at the offending character of a quoted pattern (the span of the whole string)."""
+    offset, why_zh, why_en = problem
+    at = span
+    if span is not None and span.line == span.end_line:
+        # the quoted text's characters, escapes aside, sit one column after the quote
+        width = 1 + _written_width(regex[:offset])
+        at = Span(
+            span.file, span.line, span.column + width, span.line, span.column + width + 1,
+            span.start + width, span.start + width + 1,
+        )  # fmt: skip
+    return error("GAI151", at, why=why_zh, why_en=why_en)
+
+
+def _written_width(text: str) -> int:
+    """How many characters ``text`` takes inside a quoted string (a backslash and a quote are escaped)."""
+    return sum(2 if c in '\\"' else 1 for c in text)

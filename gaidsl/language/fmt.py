@@ -201,7 +201,7 @@ class Formatter:
             self.member(depth, member)
 
     def member(self, depth: int, member: ast.Member, prefix: str = "") -> None:
-        head = {"leaf": "", "group": "group ", "total": "total "}[member.kind]
+        head = "of_which " if member.of_which else {"leaf": "", "group": "group ", "total": "total "}[member.kind]
         text = f"{prefix}{head}{member.key} {quote(member.label)}"
         if member.total_of is not None:
             text += " = sum(" + ", ".join(member.total_of) + ")"
@@ -232,7 +232,7 @@ class Formatter:
     # -------------------------------------------------------------------------------------------- sections
     def text_block(self, depth: int, node: ast.TextBlock) -> None:
         required = " required" if node.required else ""
-        text = f"text {node.key}{_label(node.label)}{required}{_options(alias=node.aliases)}"
+        text = f"text {node.key}{_label(node.label)}{required}{_options(alias=node.aliases)}{_rules_text(node.rules)}"
         self.emit(depth, text, node.span)
         for i, guidance in enumerate(node.guidance):
             # Guidance has no span of its own: the last one ends the text block, the others cannot take comments.
@@ -429,6 +429,8 @@ def _member_options(member: ast.Member) -> str:
         text += f" gloss {quote(member.gloss)}"
     if member.after is not None:
         text += f" after {member.after}"
+    if member.aggregation != "additive":  # aggregation kinds: average, ratio, stock
+        text += f" {member.aggregation}"
     return text
 
 
@@ -461,11 +463,19 @@ def _statement(item: object) -> tuple[str, Span | None]:
             return f"basis {quote(item.text)}", item.span
         case ast.UnitDecl():
             scale = f" = {item.factor} {item.base}" if item.base is not None else ""
+            if item.per is not None:  # aggregation kinds: a rate
+                scale = f" = {item.base} / {item.per}"
+            elif item.percent:
+                scale = " percent"
             return f"unit {item.key}{_label(item.label)}{scale}", item.span
         case ast.Field():
             required = " required" if item.required else ""
             options = _options(alias=item.aliases)
-            return f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}", item.span
+            rules = _rules_text(item.rules)
+            return (
+                f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}{rules}",
+                item.span,
+            )
         case ast.Note():  # in a table
             place = f" at {item.place}" if item.place is not None else ""
             return f"note {quote(item.text)}{place}", item.span
@@ -480,3 +490,17 @@ def _statement(item: object) -> tuple[str, Span | None]:
             return f"gloss {item.axis} {item.key} {quote(item.text)}", item.span
         case _:  # pragma: no cover - every AST item is handled here or in Formatter.item
             raise TypeError(f"cannot format {item!r}")
+
+
+def _rules_text(rules: tuple[ast.TextRule, ...]) -> str:
+    """A field's (text block's) formats as written (issue 16), after its other options."""
+    parts: list[str] = []
+    for rule in rules:
+        if rule.kind == "format":
+            parts.append(f" format {rule.value}")
+        elif rule.kind == "pattern":
+            named = f" named {quote(rule.name)}" if rule.name is not None else ""
+            parts.append(f" pattern {quote(rule.value)}{named}")
+        else:
+            parts.append(f" length at most {rule.value}")
+    return "".join(parts)

@@ -23,6 +23,9 @@ CellKind = Literal["count", "integer", "amount", "text", "date", "choice"]
 CELL_KINDS: tuple[CellKind, ...] = ("count", "integer", "amount", "text", "date", "choice")
 NUMERIC_KINDS: tuple[CellKind, ...] = ("count", "integer", "amount")
 MemberKind = Literal["leaf", "group", "total"]
+Aggregation = Literal["additive", "average", "ratio", "stock", "of_which"]
+AGGREGATIONS: tuple[Aggregation, ...] = ("additive", "average", "ratio", "stock", "of_which")
+NON_ADDITIVE: tuple[Aggregation, ...] = ("average", "ratio")
 MEMBER_KINDS: tuple[MemberKind, ...] = ("leaf", "group", "total")
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -30,10 +33,15 @@ AxisKind = Literal["row", "column"]
 AXIS_KINDS: tuple[AxisKind, ...] = ("row", "column")
 CompareOp = Literal["==", "!=", "<=", ">=", "<", ">"]
 COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
-# written in the spec, the structural check of a total member, a rule on an open dimension's entered members, or a
-# parent row of a coded hierarchy equal to its children (docs/open-dimensions.md)
-CheckOrigin = Literal["declared", "total", "members", "hierarchy"]
+# written in the spec, the structural check of a total member, a rule on an open dimension's entered members, a
+# parent row of a coded hierarchy equal to its children (docs/open-dimensions.md), a field's format, pattern or
+# length limit (docs/field-formats.md), or an of-which row at most its parent (docs/aggregation.md)
+CheckOrigin = Literal["declared", "total", "members", "hierarchy", "format", "of_which"]
 SectionItemKind = Literal["table", "text", "check"]
+
+
+UnitKind = Literal["plain", "percent", "rate"]
+PERCENT_SCALE = Decimal("0.01")
 
 
 @attrs.frozen
@@ -42,6 +50,16 @@ class Unit:
     label: str
     base: str
     factor: Decimal
+    # aggregation kinds (docs/aggregation.md): a percent is hundredths of a pure number (``scale``); a rate
+    # (元/人) is its own base, never convertible to its numerator's unit
+    kind: UnitKind = "plain"
+    numerator: str | None = None
+    denominator: str | None = None
+
+    @property
+    def scale(self) -> Decimal:
+        """What one of this unit is in its base: hundredths for a percent."""
+        return PERCENT_SCALE if self.kind == "percent" else self.factor
 
 
 @attrs.frozen
@@ -86,6 +104,19 @@ class Member:
     gloss: str | None = None
     type: CellType | None = None
     span: Span | None = attrs.field(default=None, eq=False)
+    # aggregation kinds (docs/aggregation.md): how the member's cells add up; ``part_of`` is an of-which row's parent
+    aggregation: Aggregation = "additive"
+    part_of: str | None = None
+
+    @property
+    def summable(self) -> bool:
+        """Whether a total or ``sum(…)`` may add this member's cells up (not an average or a ratio)."""
+        return self.aggregation not in NON_ADDITIVE
+
+    @property
+    def summable_in_group(self) -> bool:
+        """Whether a group's sum (``sum(group)``, a total of its siblings) takes this member: not an of-which row."""
+        return self.aggregation != "of_which"
 
     @property
     def has_cells(self) -> bool:
@@ -164,7 +195,7 @@ class Axis:
             child_member = self.by_key[child]
             if child_member.kind == "group":
                 found.extend(self.leaves_under(child))
-            elif child_member.kind == "leaf":
+            elif child_member.kind == "leaf" and child_member.summable_in_group:
                 found.append(child)
         return tuple(found)
 
@@ -226,6 +257,7 @@ class TextBlock:
     guidance: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False)
+    rules: tuple[TextRule, ...] = ()  # field formats (issue 16): pattern, length at most
 
 
 @attrs.frozen
@@ -236,6 +268,27 @@ class Field:
     required: bool
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False)
+    rules: tuple[TextRule, ...] = ()  # field formats (issue 16): format, pattern, length at most
+
+
+# ---------------------------------------------------------------------------------------------------- field formats
+TextRuleKind = Literal["format", "pattern", "max_length"]
+
+
+@attrs.frozen
+class TextRule:
+    """What a field's (text block's) text must keep to: a built-in ``format`` (value: its key in
+    :data:`gaidsl.language.formats.FORMATS`), a ``pattern`` (value: the regular expression, ``name``: what messages call
+    it), or ``max_length`` (value: the most characters, as digits). Each becomes one check of origin ``format``."""
+
+    kind: TextRuleKind
+    value: str
+    name: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    @property
+    def max_length(self) -> int:
+        return int(self.value)
 
 
 @attrs.frozen
@@ -334,13 +387,28 @@ class Empty:
     arg: TextOperand
 
 
+TextTestKind = Literal["starts_with", "ends_with", "matches", "format"]
+TEXT_TEST_KINDS: tuple[TextTestKind, ...] = ("starts_with", "ends_with", "matches", "format")
+
+
+@attrs.frozen
+class TextTest:
+    """A text's start, end, a regular expression matched whole (``matches``), or a built-in format (value: its key).
+    A blank text is the empty text ("")."""
+
+    kind: TextTestKind
+    arg: TextOperand
+    value: str
+    name: str | None = None  # a pattern's name for messages
+
+
 # The closed families of expression nodes. A new node joins one of them, and mypy then names every walker that must
 # handle it: a walker over all nodes ends in ``case _: assert_never(node)``; a walker over one family ends in
 # ``case _: not_a_number(node)`` (``not_a_text``, ``not_a_condition``), whose parameter admits only the other families.
 NumExpr = Const | CellRef | FieldRef | Sum | Scale | Length
-BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty
+BoolExpr = Compare | And | Or | Not | Implies | Mentions | Empty | TextTest
 TextExpr = TextConst | TextRef
-TextOperand = TextRef | CellRef  # what the text functions read: a text block, or a text cell
+TextOperand = TextRef | CellRef | FieldRef  # what the text functions read: a text block, a text cell or a text field
 Expr = NumExpr | BoolExpr | TextExpr
 
 
@@ -369,7 +437,7 @@ def walk(expr: Expr) -> Iterator[Expr]:
                 yield from walk(term)
         case Scale(arg=arg) | Not(arg=arg):
             yield from walk(arg)
-        case Length(arg=ref) | Mentions(arg=ref) | Empty(arg=ref):
+        case Length(arg=ref) | Mentions(arg=ref) | Empty(arg=ref) | TextTest(arg=ref):
             yield ref
         case Compare(left=left, right=right):
             yield from walk(left)
@@ -533,6 +601,8 @@ def is_text(spec: Spec, expr: Expr) -> bool:
         case CellRef(cell=cell):
             return not spec.cells[cell].type.numeric
         case Const() | Sum() | Scale() | Length() | Compare() | And() | Or() | Not() | Implies() | Mentions() | Empty():
+            return False
+        case TextTest():
             return False
         case _:
             assert_never(expr)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from gaidsl.language import ast, ir
+from gaidsl.language.aggregation import of_which_checks
 from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
+from gaidsl.language.format_checks import format_checks, lower_rules
 from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
@@ -125,6 +127,9 @@ class Lowerer:
             key = decl.key
             seen = {key}
             current = by_key.get(key)
+            if decl.per is not None or decl.percent:  # aggregation kinds: its own base, never converted
+                self.units[decl.key] = self._special_unit(decl)
+                continue
             while current is not None and current.base is not None:
                 if current.base not in self.units:
                     self.diagnostics.append(
@@ -139,6 +144,16 @@ class Lowerer:
                 key = current.base
                 current = by_key.get(key)
             self.units[decl.key] = ir.Unit(decl.key, decl.label or decl.key, key, factor)
+
+    def _special_unit(self, decl: ast.UnitDecl) -> ir.Unit:
+        """A percent or a rate (docs/aggregation.md): the numerator and denominator of a rate must be units."""
+        label = decl.label or decl.key
+        if decl.percent:
+            return ir.Unit(decl.key, label, decl.key, Decimal(1), kind="percent")
+        for part in (decl.base, decl.per):
+            if part is not None and part not in self.units:
+                self.diagnostics.append(error("GAI104", decl.span, did_you_mean(part, self.units), name=part))
+        return ir.Unit(decl.key, label, decl.key, Decimal(1), kind="rate", numerator=decl.base, denominator=decl.per)
 
     def _type(self, node: ast.TypeExpr) -> ir.CellType | None:
         unit = node.unit
@@ -171,7 +186,8 @@ class Lowerer:
         cell_type = self._type(node.type)
         if cell_type is None or not self._claim(node.key, node):
             return
-        self.fields[node.key] = ir.Field(node.key, node.label, cell_type, node.required, node.aliases, node.span)
+        rules = lower_rules(node.rules, node.key, cell_type.kind, self.diagnostics)
+        self.fields[node.key] = ir.Field(node.key, node.label, cell_type, node.required, node.aliases, node.span, rules)
 
     def _dimension(self, node: ast.Dimension) -> None:
         if not self._unique("dimension", node.key, node.span, Text("维度", "dimension")):
@@ -189,8 +205,9 @@ class Lowerer:
         for item in node.items:
             if isinstance(item, ast.TextBlock):
                 if self._claim(item.key, item):
+                    rules = lower_rules(item.rules, item.key, "text", self.diagnostics)
                     self.texts[item.key] = ir.TextBlock(
-                        item.key, item.label, node.key, item.required, item.guidance, item.aliases, item.span
+                        item.key, item.label, node.key, item.required, item.guidance, item.aliases, item.span, rules
                     )
                     items.append(("text", item.key))
             elif isinstance(item, ast.Table):
@@ -334,6 +351,10 @@ class Lowerer:
         for lowered in self.tables.values():
             self.diagnostics.extend(total_problems(lowered, self.cells))
             self.checks.extend(total_checks(lowered))
+            self.checks.extend(of_which_checks(lowered))
+        for format_check in format_checks(self.fields, self.texts):  # field formats (issue 16)
+            if self._unique("check", format_check.key, format_check.span, Text("校验", "check")):
+                self.checks.append(format_check)
         for node, table, section in declared:
             if not self._unique("check", node.key, node.span, Text("校验", "check")):
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import attrs
 
+from gaidsl.language.aggregation_messages import AGGREGATION_CATALOG
 from gaidsl.language.coded_messages import CODED_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
 
@@ -77,6 +78,20 @@ CATALOG: dict[str, Template] = {
     ),
     "GAI112": Template(
         "names", "注释位置「{name}」无效，应为 corner", "note place '{name}' is not valid: use 'corner'"
+    ),
+    # ---- field formats (issue 16)
+    "GAI150": Template("names", "未知的格式「{name}」", "unknown format '{name}'"),
+    "GAI151": Template("types", "模式无效：{why}", "pattern is not valid: {why_en}"),
+    "GAI152": Template(
+        "types",
+        "「{rule}」只适用于文本字段和文本块，「{name}」是{kind}",
+        "'{rule}' applies to text fields and text blocks only; '{name}' is {kind_en}",
+    ),
+    "GAI153": Template(
+        "types", "函数「{name}」读取文本，但这里是数值", "function '{name}' reads text, but this is a number"
+    ),
+    "GAI154": Template(
+        "types", "长度上限 {value} 无效：应为正整数", "length limit {value} is not valid: it must be a whole number ≥ 1"
     ),
     # ---- types and units
     "GAI201": Template(
@@ -509,3 +524,4 @@ CATALOG: dict[str, Template] = {
 
 CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in CODED_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in AGGREGATION_CATALOG.items()})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gaidsl.language import ir
+from gaidsl.language.aggregation import additive_at
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 
 
@@ -15,7 +16,8 @@ def total_problems(table: ir.Table, cells: Mapping[str, ir.Cell]) -> list[Diagno
     for axis, other in ((table.rows, table.columns), (table.columns, table.rows)):
         if axis is None:
             continue
-        positions: list[str | None] = [m.key for m in other.data_members] if other else [None]
+        # aggregation kinds: a total has nothing to add up where it crosses an average or a ratio
+        positions: list[str | None] = [m.key for m in other.data_members if additive_at(m)] if other else [None]
         for total in (m for m in axis.members if m.kind == "total"):
             problem = next(filter(None, (_total_problem(table, axis, total, p, cells) for p in positions)), None)
             if problem is not None:
@@ -32,7 +34,7 @@ def _total_problem(
     unit = cells[total_key].type.unit
     for part in total.sums:
         key = _cell_at(table, axis, part, position)
-        if key is None or key not in cells:
+        if key is None or key not in cells or not axis.by_key[part].summable:  # an average: GAI360 already
             continue
         part_type = cells[key].type
         if not part_type.numeric:
@@ -53,6 +55,8 @@ def total_checks(table: ir.Table) -> list[ir.Check]:
         for total in (m for m in axis.members if m.kind == "total"):
             instances: list[ir.CheckInstance] = []
             for position in positions:
+                if not additive_at(position):  # aggregation kinds: 全年 of an average is not a sum
+                    continue
                 pos = position.key if position else None
                 total_cell = _cell_at(table, axis, total.key, pos)
                 if total_cell is None:

@@ -33,6 +33,7 @@ SPEC_KEYWORDS = (
     "warning", "info", "message", "zh", "en", "tolerance", "alias", "gloss", "after", "required", "guidance", "in",
     "add", "relabel", "remove", "if", "then", "and", "or", "not", "previous", "count", "integer", "amount",
     "decimals", "date", "choice",
+    "of_which", "average", "ratio", "stock", "percent",  # aggregation kinds (docs/aggregation.md)
 )  # fmt: skip
 MIGRATION_KEYWORDS = (
     "migration", "from", "to", "version", "in", "rename", "split", "merge", "drop", "new", "transform", "exempt",

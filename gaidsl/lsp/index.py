@@ -17,11 +17,12 @@ from collections.abc import Iterator, Mapping, Sequence
 import attrs
 
 from gaidsl.language import ast, ir
+from gaidsl.language.expressions import FUNCTIONS as CHECK_FUNCTIONS
 from gaidsl.language.source import SourceFile, Span
 
 _TOKEN = re.compile(r'(?P<string>"(?:\\["n\\]|[^"\\\n])*"?)|(?P<comment>#[^\n]*)|(?P<word>(?!\d)\w+)')
 
-FUNCTIONS = ("sum", "mentions", "empty", "length")
+FUNCTIONS = tuple(CHECK_FUNCTIONS)  # every function a check may call (field formats added starts_with, …)
 
 
 @attrs.frozen

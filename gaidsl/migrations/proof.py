@@ -85,6 +85,7 @@ class _Prover:
         self.incomplete: list[str] = []
         self.best_value = 0
         self.deadline = 0.0
+        self.found_model: Z3 | None = None  # the model of the last search that found a conclusion
 
     def solver(self) -> Z3:
         solver = z3.Solver()
@@ -137,7 +138,7 @@ class _Prover:
         answer = _check(solver)
         if answer != "sat":
             return None, answer
-        model = solver.model()
+        model = self.found_model = solver.model()
         for literal, conclusion in zip(literals, conclusions, strict=True):
             if z3.is_true(model.eval(literal, model_completion=True)):
                 return conclusion, answer
@@ -201,8 +202,11 @@ class _Prover:
         return best
 
     def counterexample(self, conclusion: Conclusion) -> Counterexample:
-        model = self.smallest([conclusion.formula])
-        assert model is not None
+        """The smallest old report that breaks ``conclusion``; when z3 finds none in the time allowed (its string
+        solver can answer "sat" for a length limit and then give no model under the extra conditions of making it
+        small and printable), the report of the search that found the conclusion, as it is."""
+        model = self.smallest([conclusion.formula]) or self.found_model
+        assert model is not None  # counterexample() is only called after a search that found ``conclusion``
         old, old_previous = self.reports(model)
         return self.verify(conclusion, old, old_previous, "fails" if conclusion.kind == "check" else "type")
 

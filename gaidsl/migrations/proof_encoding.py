@@ -31,7 +31,7 @@ def shift(expr: ir.Expr) -> ir.Expr:
             return ir.Sum(tuple((sign, _num(shift(term))) for sign, term in terms))
         case ir.Scale(factor=factor, arg=arg):
             return ir.Scale(factor, _num(shift(arg)))
-        case ir.Length(arg=ref) | ir.Mentions(arg=ref) | ir.Empty(arg=ref):
+        case ir.Length(arg=ref) | ir.Mentions(arg=ref) | ir.Empty(arg=ref) | ir.TextTest(arg=ref):
             return attrs.evolve(expr, arg=attrs.evolve(ref, previous=True))
         case ir.Compare(op=op, left=left, right=right):
             return ir.Compare(op, shift(left), shift(right))
@@ -55,7 +55,7 @@ def _num(expr: ir.Expr) -> ir.NumExpr:
 
 
 def _bool(expr: ir.Expr) -> ir.BoolExpr:
-    assert isinstance(expr, ir.Compare | ir.And | ir.Or | ir.Not | ir.Implies | ir.Mentions | ir.Empty)
+    assert isinstance(expr, ir.Compare | ir.And | ir.Or | ir.Not | ir.Implies | ir.Mentions | ir.Empty | ir.TextTest)
     return expr
 
 
@@ -83,7 +83,7 @@ def kleene(expr: ir.Expr, atom: Any) -> tuple[Z3, Z3]:
             c_true, c_false = kleene(condition, atom)
             t_true, t_false = kleene(then, atom)
             return z3.Or(c_false, t_true), z3.And(c_true, t_false)
-        case ir.Compare() | ir.Mentions() | ir.Empty():
+        case ir.Compare() | ir.Mentions() | ir.Empty() | ir.TextTest():
             known, formula = atom(expr)
             return z3.And(known, formula), z3.And(known, z3.Not(formula))
         case _:

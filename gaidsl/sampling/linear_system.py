@@ -85,6 +85,8 @@ def linear(expr: ir.Expr, index: Mapping[VarKey, int]) -> Row | None:
                 return False
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 return False
+            case ir.TextTest():
+                return False
             case _:
                 assert_never(node)
 

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 
 from gaidsl.checking.report import Report
 from gaidsl.language import ir
+from gaidsl.sampling.open_samples import open_invalid_reports, open_valid_samples
 from gaidsl.sampling.sampler import Sample, SampleError, Sampler, sampler
 from gaidsl.sampling.violate import Violation, violation_for
 
@@ -45,6 +46,8 @@ from gaidsl.sampling.violate import Violation, violation_for
 def valid_reports(spec: ir.Spec, n: int, seed: int = 0) -> list[Report]:
     """``n`` realistic valid reports: every check passes, except that cross-period checks are unverifiable (there is
     no previous report; use :func:`valid_samples` for pairs)."""
+    if spec.open_dimensions:
+        return [s.report for s in open_valid_samples(spec, n, seed, with_previous=False)]
     rng = random.Random(seed)
     chosen = sampler(spec)
     return [chosen.sample(rng, with_previous=False).report for _ in range(n)]
@@ -52,7 +55,10 @@ def valid_reports(spec: ir.Spec, n: int, seed: int = 0) -> list[Report]:
 
 def valid_samples(spec: ir.Spec, n: int, seed: int = 0, with_previous: bool | None = None) -> list[Sample]:
     """``n`` valid samples; with last year's report (so every check passes, cross-period ones too) when
-    ``with_previous`` is true — by default when the spec has cross-period checks."""
+    ``with_previous`` is true — by default when the spec has cross-period checks. A spec with open dimensions
+    gives reports with 0, 1 and 40 members in turn (:mod:`gaidsl.sampling.open_samples`)."""
+    if spec.open_dimensions:
+        return open_valid_samples(spec, n, seed, with_previous)
     rng = random.Random(seed)
     chosen = sampler(spec)
     return [chosen.sample(rng, with_previous) for _ in range(n)]
@@ -74,6 +80,8 @@ def invalid_reports_from(
     spec: ir.Spec, seed: int = 0, checks: Sequence[str] | None = None
 ) -> tuple[Sample, list[Violation]]:
     """:func:`invalid_reports`, with the valid sample they start from."""
+    if spec.open_dimensions:
+        return open_invalid_reports(spec, seed, checks)
     rng = random.Random(seed)
     chosen = sampler(spec)
     base_sample, base = chosen.sample_and_draft(rng, chosen.cross_period)

@@ -26,6 +26,12 @@ drawn
 valid sample as the same change of values (the difference keeps every other linear check intact); when the replay
 does not give an exact violation, z3 searches again from the drawn sample.
 
+A spec with open dimensions (docs/open-dimensions.md): each draw chooses how many members every open dimension gets
+(0, 1, 2, 5 or 40, moved into its ``at least`` / ``at most`` range), samples the ordinary spec those members make,
+and then gives the members keys drawn from the key pattern (``st.from_regex``) and labels drawn as any text, renaming
+the report's cells to match. A violation is replayed on a spec of three members; the member-count checks are broken by
+a report with one member too few or too many.
+
 Which checks can be violated: :func:`violable_checks`. Asking :func:`violating` for a redundant check (one that
 follows from the others, so no report breaks it alone) raises :class:`ValueError`.
 """
@@ -33,6 +39,7 @@ follows from the others, so no report breaks it alone) raises :class:`ValueError
 from __future__ import annotations
 
 import random
+import re
 import weakref
 from typing import Any
 
@@ -40,8 +47,17 @@ import attrs
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from gaidsl.checking.report import Report
+from gaidsl.checking.report import EnteredMember, Report
 from gaidsl.language import ir
+from gaidsl.sampling.open_samples import (
+    VIOLATION_MEMBERS,
+    closed_spec,
+    count_violations,
+    fixed_keys,
+    members_for,
+    with_members,
+    within,
+)
 from gaidsl.sampling.sampler import Draft, Sampler
 from gaidsl.sampling.samples import Sample, Violation, invalid_reports_from, sampler
 from gaidsl.sampling.violate import finish, violation_for
@@ -99,6 +115,8 @@ def reports(spec: ir.Spec, valid: bool = True) -> st.SearchStrategy[Report]:
     one check fails (any of :func:`violable_checks` that reads no previous values), every other passes or, when
     it reads last year's values, is unverifiable."""
     if valid:
+        if spec.open_dimensions:
+            return _open_valid(spec, False).map(lambda sample: sample.report)
         return _valid(spec, False).map(lambda pair: pair[0].report)
     keys = [k for k in violable_checks(spec) if not spec.check(k).across_periods]
     if not keys:
@@ -109,12 +127,18 @@ def reports(spec: ir.Spec, valid: bool = True) -> st.SearchStrategy[Report]:
 def samples(spec: ir.Spec, with_previous: bool | None = None) -> st.SearchStrategy[Sample]:
     """Valid samples: ``sample.report`` and (by default when the spec has cross-period checks) ``sample.previous``,
     last year's report; with it every check passes."""
+    if spec.open_dimensions:
+        cross_period = any(c.across_periods for c in spec.checks)
+        return _open_valid(spec, cross_period if with_previous is None else with_previous)
     chosen = sampler(spec)
     return _valid(spec, chosen.cross_period if with_previous is None else with_previous).map(lambda pair: pair[0])
 
 
 def violable_checks(spec: ir.Spec) -> list[str]:
     """The checks a report can break alone (every check except the redundant ones), in spec order."""
+    if spec.open_dimensions:
+        base = closed_spec(spec, _base_counts(spec))
+        return [*violable_checks(base), *(key for key, _ in count_violations(spec))]
     templates = _templates(spec)
     return [c.key for c in spec.checks if templates[c.key][0].sample is not None]
 
@@ -123,6 +147,8 @@ def violating(spec: ir.Spec, check_key: str) -> st.SearchStrategy[Sample]:
     """Samples in which ``check_key`` fails (at ``sample.positions``) and every other check passes, given
     ``sample.previous`` (last year's report, present when the spec has cross-period checks, except for a check
     that only cross-period checks imply: it fails alone only without last year's report)."""
+    if spec.open_dimensions:
+        return _open_violating(spec, check_key)
     spec.check(check_key)  # KeyError for an unknown check
     violation, before, after = _templates(spec)[check_key]
     if violation.sample is None:
@@ -166,6 +192,88 @@ def _replay(
     assume(again.exact and again.sample is not None)
     assert again.sample is not None
     return again.sample
+
+
+# ---------------------------------------------------------------------------------------------------- open specs
+
+_OPEN_COUNTS = (0, 1, 2, 5, 40)
+
+
+def _base_counts(spec: ir.Spec) -> dict[str, int]:
+    return {d: within(o, VIOLATION_MEMBERS) for d, o in spec.open_dimensions.items()}
+
+
+def _open_valid(spec: ir.Spec, with_previous: bool) -> st.SearchStrategy[Sample]:
+    choices: list[dict[str, int]] = []
+    for count in _OPEN_COUNTS:
+        counts = {d: within(o, count) for d, o in spec.open_dimensions.items()}
+        if counts not in choices:
+            choices.append(counts)
+            closed_spec(spec, counts)  # keys made now, not while a test runs (they may need Hypothesis' ``find``)
+    return st.sampled_from(choices).flatmap(lambda counts: _closed_sample(spec, counts, with_previous))
+
+
+def _closed_sample(spec: ir.Spec, counts: dict[str, int], with_previous: bool) -> st.SearchStrategy[Sample]:
+    closed = closed_spec(spec, counts)
+    made = _valid(closed, with_previous).map(lambda pair: with_members(pair[0], members_for(spec, counts)))
+    return _renamed(spec, made)
+
+
+def _open_violating(spec: ir.Spec, check_key: str) -> st.SearchStrategy[Sample]:
+    wrong_counts = dict(count_violations(spec)).get(check_key)
+    if wrong_counts is not None:
+        closed_spec(spec, wrong_counts)  # keys made now, as in _open_valid
+        return st.integers(0, 2**32 - 1).map(lambda seed: _count_violation(spec, check_key, wrong_counts, seed))
+    counts = _base_counts(spec)
+    closed = closed_spec(spec, counts)
+    return _renamed(spec, violating(closed, check_key).map(lambda s: with_members(s, members_for(spec, counts))))
+
+
+def _count_violation(spec: ir.Spec, check_key: str, counts: dict[str, int], seed: int) -> Sample:
+    """A valid sample with a member count that breaks ``check_key`` (one too few or one too many), drawn from a
+    seed: with ``at most 200`` it has 201 members, too many for Hypothesis to draw value by value."""
+    sample = sampler(closed_spec(spec, counts)).sample(random.Random(seed), False)
+    return attrs.evolve(with_members(sample, members_for(spec, counts)), check=check_key, positions=(None,))
+
+
+@st.composite
+def _renamed(draw: Any, spec: ir.Spec, made: st.SearchStrategy[Sample]) -> Sample:
+    """A sample whose members get keys drawn from their key pattern and labels drawn as any text (its cells and
+    positions renamed to match)."""
+    sample: Sample = draw(made)
+    names: dict[str, str] = {}
+    members: dict[str, tuple[EnteredMember, ...]] = {}
+    for dimension, entered in sample.report.members.items():
+        opened = spec.open_dimensions[dimension]
+        size = len(entered)
+        keys = draw(
+            st.lists(_key(opened.key_pattern, fixed_keys(spec, dimension)), min_size=size, max_size=size, unique=True)
+        )
+        labels = draw(st.lists(_LABELS, min_size=len(entered), max_size=len(entered)))
+        names.update({m.key: k for m, k in zip(entered, keys, strict=True)})
+        members[dimension] = tuple(EnteredMember(k, lab) for k, lab in zip(keys, labels, strict=True))
+    report = _rename(sample.report, names, members)
+    previous = _rename(sample.previous, names, members) if sample.previous is not None else None
+    positions = tuple(names.get(p, p) if p is not None else None for p in sample.positions)
+    return attrs.evolve(sample, report=report, previous=previous, positions=positions)
+
+
+_LABELS = st.text(min_size=1, max_size=16).map(str.strip).filter(bool)
+_PLAIN = re.compile(r"[^.\s\[\]<>]+")
+
+
+def _key(pattern: str | None, fixed: frozenset[str]) -> st.SearchStrategy[str]:
+    drawn = st.from_regex(pattern, fullmatch=True) if pattern is not None else st.text(min_size=1, max_size=12)
+    return drawn.filter(lambda k: k == k.strip() and _PLAIN.fullmatch(k) is not None and k not in fixed)
+
+
+def _rename(report: Report, names: dict[str, str], members: dict[str, tuple[EnteredMember, ...]]) -> Report:
+    values = {}
+    for key, value in report.values.items():
+        table, _, rest = key.partition(".")
+        row, dot, column = rest.partition(".")
+        values[f"{table}.{names[row]}.{column}" if dot and row in names else key] = value
+    return attrs.evolve(report, values=values, members=members)
 
 
 __all__ = ["reports", "samples", "violable_checks", "violating"]

@@ -13,7 +13,9 @@ from typing import Any
 import z3  # type: ignore[import-untyped]
 
 from gaidsl.analysis.encoding import Encoder, VarKey, from_z3
+from gaidsl.checking.evaluate import text_test_holds
 from gaidsl.language import ir
+from gaidsl.sampling.format_texts import text_for_tests, text_keeping
 
 BODIES = (
     "北京市海淀区人民政府",
@@ -68,7 +70,9 @@ def _text(
 ) -> str:
     kind, name, _ = key
     if kind == "field":
-        return _field_text(spec.fields[name], name, rng, year, body)
+        field = spec.fields[name]
+        drawn = _field_text(field, name, rng, year, body)
+        return text_keeping(field.rules, rng, drawn) if field.rules else drawn
     if kind == "cell":
         return _cell_text(spec, spec.cells[name], mentions, rng, year, include)
     label = spec.texts[name].label or name
@@ -77,7 +81,9 @@ def _text(
         if rng.random() < include:
             parts.append(f"关于{rng.choice(words)}，本机关{year}年度的情况已如实说明。")
     rng.shuffle(parts)
-    return f"{year}年度{label}：" + "".join(parts)
+    text = f"{year}年度{label}：" + "".join(parts)
+    rules = spec.texts[name].rules
+    return text_keeping(rules, rng, text) if rules else text
 
 
 CELL_FILLERS = ("按计划推进", "已如期完成", "正在组织实施", "待有关部门审核", "无其他情况", "详见附件说明")
@@ -166,6 +172,9 @@ def _text_with(wanted: Mapping[tuple[str, tuple[str, ...]], Any]) -> str:
     """A readable text that is empty, or mentions (or avoids) words, as ``wanted`` says."""
     if wanted.get(("empty", ())) is True:
         return ""
+    tests = {
+        (kind.removeprefix("test:"), words[0]): v for (kind, words), v in wanted.items() if kind.startswith("test:")
+    }
     forbid = [w for (kind, words), v in wanted.items() if kind == "mentions" and v is False for w in words]
     parts = [f for f in FILLERS if not any(w in f for w in forbid)][:2]
     for (kind, words), value in wanted.items():
@@ -174,6 +183,10 @@ def _text_with(wanted: Mapping[tuple[str, tuple[str, ...]], Any]) -> str:
             parts.append(f"关于{word}，本机关的情况已如实说明。")
     text = "".join(parts) or "本年度无其他需要说明的情况。"
     length = wanted.get(("length", ()))
+    if tests:  # field formats (issue 16): a text passing (or failing) each pattern or format as the model says
+        exact = int(length) if isinstance(length, Fraction) and length.denominator == 1 and length >= 0 else None
+        found = text_for_tests(tests, random.Random(0), text, length=exact)
+        return found if found is not None else text
     if isinstance(length, Fraction) and length.denominator == 1 and length >= 0:
         text = (text * (int(length) // max(len(text), 1) + 1))[: int(length)]
     return text
@@ -185,6 +198,9 @@ def _atom_value(kind: str, words: tuple[str, ...], text: str) -> Any:
         return not text.strip()
     if kind == "mentions":
         return any(w in text for w in words)
+    if kind.startswith("test:"):
+        test = ir.TextTest(ir.narrow(kind.removeprefix("test:"), ir.TEXT_TEST_KINDS), ir.TextRef(""), words[0])
+        return text_test_holds(test, text)
     return len(text)
 
 

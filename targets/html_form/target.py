@@ -24,6 +24,8 @@ from markupsafe import Markup
 from gaidsl.checking.report import Report
 from gaidsl.forms.layout import Box, Grid, cell_headers, layout
 from gaidsl.language import ir
+from gaidsl.language.format_checks import rule_text
+from gaidsl.language.formats import FORMATS
 from gaidsl.targets import Files, Target, environment
 from gaidsl.targets.html import target as html
 from gaidsl.targets.javascript import target as javascript
@@ -96,7 +98,68 @@ def _field_input(field: ir.Field) -> dict[str, Any]:
         "mode": "numeric" if kind in ("count", "integer") else "decimal" if kind == "amount" else "text",
         "kind": kind,
         "choices": list(field.type.choices),
+        "pattern": None,
+        "maxlength": None,
+        "rules_title": None,
+        **_rule_attributes(field.label, field.rules),
     }
+
+
+def _rule_attributes(label: str, rules: tuple[ir.TextRule, ...]) -> dict[str, Any]:
+    """Field formats (issue 16) as the browser enforces them while the user types: ``type`` (email, url, tel),
+    ``pattern`` (matched whole; the 统一社会信用代码's check digit and a date range's order are the validator's, which
+    the form runs on every change), ``maxlength``, and a ``title`` in the spec's words for the browser's tooltip."""
+    if not rules:
+        return {}
+    out: dict[str, Any] = {"rules_title": "；".join(f"「{label}」{rule_text(r).zh}" for r in rules)}
+    patterns: list[str] = []
+    for rule in rules:
+        if rule.kind == "max_length":
+            out["maxlength"] = min(rule.max_length, out.get("maxlength", rule.max_length))
+        elif rule.kind == "format":
+            builtin = FORMATS[rule.value]
+            patterns.append(builtin.regex)
+            if builtin.html_type is not None:
+                out["type"] = builtin.html_type
+                out["mode"] = {"tel": "tel", "email": "email", "url": "url"}[builtin.html_type]
+        else:
+            patterns.append(rule.value)
+    if patterns:
+        # several patterns: each one a lookahead over the whole value
+        joined = patterns[0] if len(patterns) == 1 else "".join(f"(?=(?:{p})$)" for p in patterns) + ".*"
+        out["pattern"] = html_pattern(joined)
+    return out
+
+
+_V_MODE_CLASS_ESCAPES = set("()[{}/|")
+
+
+def html_pattern(regex: str) -> str:
+    """``regex`` as an HTML ``pattern``, which browsers compile with the ``v`` flag: there, a class may not hold a
+    bare ``( ) [ { } / |`` or a ``-`` that is not a range (they are escaped; outside classes nothing changes)."""
+    out: list[str] = []
+    index, in_class, class_start = 0, False, 0
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            out.append(regex[index : index + 2])
+            index += 2
+            continue
+        if not in_class and char == "[":
+            in_class = True
+            class_start = index + (2 if regex.startswith("[^", index) else 1)
+            out.append(regex[index:class_start])
+            index = class_start
+            continue
+        if in_class and char == "]":
+            in_class = False
+        elif in_class and char in _V_MODE_CLASS_ESCAPES:
+            char = "\\" + char
+        elif in_class and char == "-" and (index == class_start or regex[index + 1 : index + 2] == "]"):
+            char = "\\-"
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def form_html(spec: ir.Spec, report: Report | None = None) -> str:
@@ -117,6 +180,10 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
                         "heading": item.heading,
                         "required": item.required,
                         "guidance": list(item.guidance),
+                        "maxlength": min(
+                            (r.max_length for r in spec.texts[item.key].rules if r.kind == "max_length"),
+                            default=None,
+                        ),
                     }
                 )
         parts.append({"key": part.key, "label": part.label, "blocks": blocks})

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gaidsl.checking.required import Absent, requirements
 from gaidsl.language import ir
+from gaidsl.language.formats import FORMATS, USCC_ALPHABET, USCC_WEIGHTS
 from gaidsl.targets import Files, Target, environment
 from gaidsl.targets.python import plan as P
 from gaidsl.targets.python.writer import CHUNK, Constants, Names, Writer, ident, module_name
@@ -97,6 +98,15 @@ class JavaScriptWriter(Writer):
     def blank_text(self, text: str) -> str:
         return f"isBlankText({text})"
 
+    def text_test(self, text: str, kind: str, value: str) -> str:
+        if kind == "starts_with":
+            return f"{text}.startsWith({lit(value)})"
+        if kind == "ends_with":
+            return f"{text}.endsWith({lit(value)})"
+        if kind == "matches":
+            return f"fullMatch({lit(value)}, {text})"
+        return f"formatHolds({lit(value)}, {text})"
+
     def text_field(self, x: str) -> str:
         return f'(typeof {x} === "string" ? {x} : null)'
 
@@ -126,7 +136,7 @@ class JavaScriptWriter(Writer):
                 self.emit(f"const {x} = p{source} === null ? null : (p{source}[{lit(ref.key)}] ?? BLANK);")
             else:
                 self.emit(f"const {x} = {source}[{lit(ref.key)}] ?? BLANK;")
-            if ref.kind == "text" or (ref.kind == "cell" and not ref.numeric):  # a text cell reads as a text
+            if ref.kind == "text" or (ref.kind == "cell" and not ref.numeric) or ref.text_read:  # read as a text
                 self.emit(f'const c{ref.index} = {x} === BLANK ? "" : (typeof {x} === "string" ? {x} : null);')
 
     def num(self, tree: P.Num) -> str:
@@ -251,6 +261,7 @@ def module_text(spec: ir.Spec) -> str:
 
     template = environment(HERE).get_template("validator.mjs.j2")
     return template.render(
+        text_tests=_text_test_helpers(spec),
         module_file=f"{module_name(spec)}.mjs",
         spec_id=comment(spec.id),
         version=comment(spec.version),
@@ -289,3 +300,45 @@ def emit(spec: ir.Spec) -> Files:
 TARGET = Target(
     "javascript", "standalone JavaScript (ES module) validator, same results as gaidsl, exact decimals", emit
 )
+
+
+def _text_test_helpers(spec: ir.Spec) -> list[str]:
+    """The lines of the field formats' helpers (issue 16), when a check of ``spec`` tests a text: the evaluator's
+    :func:`gaidsl.checking.evaluate.text_test_holds` (flags ``u``: ASCII classes and code points; ``s``: a dot matches
+    a newline, as ``re.ASCII | re.DOTALL`` in Python)."""
+    if not any(isinstance(n, ir.TextTest) for c in spec.checks for i in c.instances for n in ir.walk(i.expr)):
+        return []
+    formats = ", ".join(f"{lit(key)}: [{lit(f.regex)}, {lit(f.extra)}]" for key, f in FORMATS.items())
+    return [
+        "// Field formats: a regular expression matches the whole text; the check digit of a 统一社会信用代码 by",
+        "// GB 32100-2015; a date range's first date not after its second.",
+        f"const FORMATS = {{{formats}}};",
+        f"const USCC = {lit(USCC_ALPHABET)};",
+        "const REGEXES = new Map();",
+        "",
+        "function fullMatch(pattern, text) {",
+        "  let regex = REGEXES.get(pattern);",
+        "  if (regex === undefined) {",
+        '    regex = new RegExp("^(?:" + pattern + ")$", "su");',
+        "    REGEXES.set(pattern, regex);",
+        "  }",
+        "  return regex.test(text);",
+        "}",
+        "",
+        "function formatHolds(key, text) {",
+        "  const [regex, extra] = FORMATS[key];",
+        "  if (!fullMatch(regex, text)) return false;",
+        '  if (extra === "uscc") {',
+        "    let total = 0;",
+        f"    const weights = {lit(list(USCC_WEIGHTS))};",
+        "    for (let i = 0; i < 17; i++) total += USCC.indexOf(text[i]) * weights[i];",
+        "    return USCC[(31 - (total % 31)) % 31] === text[17];",
+        "  }",
+        '  if (extra === "date_range") {',
+        '    const at = text.includes("至") ? text.indexOf("至") : text.indexOf("~");',
+        "    return text.slice(0, at) <= text.slice(at + 1);",
+        "  }",
+        "  return true;",
+        "}",
+        "",
+    ]

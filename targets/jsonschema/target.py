@@ -1,20 +1,30 @@
-"""JSON Schema (draft 2020-12) of a spec's report data files: keys, per-cell types, bounds and decimals.
+r"""JSON Schema (draft 2020-12) of a spec's report data files: keys, per-cell types, bounds and decimals.
 
 Cross-cell checks (勾稽关系) cannot be expressed in JSON Schema; the schema lists them under
 ``x-gaidsl-checks-not-expressed`` so nobody mistakes schema-valid for check-valid. Amounts carry ``multipleOf``:
 validate with numbers parsed as decimals (``json.loads(..., parse_float=Decimal)``) for both the schema and the data,
 or binary floating point will reject exact values such as 7730.28.
+
+A spec with open dimensions (docs/open-dimensions.md): ``members`` holds each open dimension's list (an array of
+``{key, label}``, ``minItems`` / ``maxItems`` from ``at least`` / ``at most``, the key pattern anchored as a string
+``pattern``); the cells of the entered rows are ``patternProperties`` of ``values`` (``^requests\.(?:[A-Z]{2,10})\.
+received$``). What JSON Schema cannot say is listed under ``x-gaidsl-rules-not-expressed``: keys unique within a
+list (``uniqueItems`` compares whole members), a value's member being in the list, the pattern of a key written as a
+number, and keys that are a fixed member's. A coded hierarchy's code list becomes one ``{key, label}`` alternative per
+code (the code and its official name); its levels, parents and sums are listed as not expressed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
 from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.language import ir
+from gaidsl.language.formats import FORMATS
 from gaidsl.targets import Files, Target
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -50,10 +60,44 @@ def _value_schema(cell_type: ir.CellType, title: str, description: str, unknown:
     return {"title": title, "description": description, "anyOf": options}
 
 
+def _with_rules(schema: dict[str, Any], rules: tuple[ir.TextRule, ...]) -> dict[str, Any]:
+    """A text's schema with its field formats (issue 16): ``maxLength``, a ``pattern`` matched whole (or blank, which
+    the check lets pass), the ``format`` JSON Schema names (uri, email, date). What a regular expression cannot say (a
+    统一社会信用代码's check digit, a date range's order) stays in x-gaidsl-checks-not-expressed with every check."""
+    if not rules:
+        return schema
+    string = next(o for o in schema["anyOf"] if o.get("type") == "string")
+    patterns: list[str] = []
+    for rule in rules:
+        if rule.kind == "max_length":
+            string["maxLength"] = min(rule.max_length, string.get("maxLength", rule.max_length))
+            continue
+        builtin = FORMATS.get(rule.value) if rule.kind == "format" else None
+        patterns.append(builtin.regex if builtin is not None else rule.value)
+        if builtin is not None and builtin.json_schema is not None:
+            string["format"] = builtin.json_schema
+    if len(patterns) == 1:
+        string["pattern"] = _whole(patterns[0])
+    elif patterns:
+        string["allOf"] = [{"pattern": _whole(p)} for p in patterns]
+    return schema
+
+
+def _whole(regex: str) -> str:
+    """An ECMA-262 pattern (a search) that matches ``regex`` whole, or a blank text."""
+    return rf"^(?:(?:{regex})|\s*)$"
+
+
 def schema(spec: ir.Spec) -> dict[str, Any]:
-    fields = {f.key: _value_schema(f.type, f.label, f"字段「{f.label}」", unknown=True) for f in spec.fields.values()}
+    fields = {
+        f.key: _with_rules(_value_schema(f.type, f.label, f"字段「{f.label}」", unknown=True), f.rules)
+        for f in spec.fields.values()
+    }
     texts = {
-        t.key: {"title": t.label or t.key, "anyOf": [{"type": "string"}, {"type": "null"}, {"const": UNKNOWN_MARKER}]}
+        t.key: _with_rules(
+            {"title": t.label or t.key, "anyOf": [{"type": "string"}, {"type": "null"}, {"const": UNKNOWN_MARKER}]},
+            t.rules,
+        )
         for t in spec.texts.values()
     }
     sections = {s.key: s.label for s in spec.sections}
@@ -63,8 +107,10 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
         table = spec.tables[cell.table]
         where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
         values[cell.key] = _value_schema(cell.type, cell.label, where, unknown=True)
+    slot_cells = {c.key for c in spec.cells.values() if _open_row(spec, c) is not None}
+    values = {k: v for k, v in values.items() if k not in slot_cells}
     required_fields = [f.key for f in spec.fields.values() if f.required]
-    return {
+    data: dict[str, Any] = {
         "$schema": DRAFT,
         "$id": f"urn:gaidsl:{spec.id}:{spec.version}",
         "title": f"{spec.title or spec.id} ({spec.version})",
@@ -97,6 +143,97 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
         "x-gaidsl-checks-not-expressed. Run the generated validators or `gaidsl validate` for them. Parse numbers "
         "as decimals when validating (multipleOf on amounts).",
     }
+    if spec.open_dimensions:
+        _add_open_parts(spec, data, {k: _slot_value(spec, spec.cells[k], sections) for k in slot_cells})
+    return data
+
+
+_PLAIN_KEY = r"[^.\s\[\]<>]+"  # what every entered key is (gaidsl.checking.open_data)
+
+
+def _open_row(spec: ir.Spec, cell: ir.Cell) -> ir.OpenMembers | None:
+    """The open dimension whose slot is ``cell``'s row, if it is one."""
+    rows = spec.tables[cell.table].rows
+    if rows is None or rows.open is None or cell.row != rows.open.slot:
+        return None
+    return rows.open
+
+
+def _key_regex(opened: ir.OpenMembers) -> str:
+    return f"(?:{opened.key_pattern})" if opened.key_pattern is not None else _PLAIN_KEY
+
+
+def _slot_value(spec: ir.Spec, cell: ir.Cell, sections: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """The ``patternProperties`` entry of an entered row's cell: its key pattern and its value's schema."""
+    opened = _open_row(spec, cell)
+    assert opened is not None and cell.row is not None
+    table = spec.tables[cell.table]
+    header = " / ".join(cell.row_labels) + " × " + " / ".join(cell.column_labels)
+    where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
+    prefix, _, column = cell.key.partition(f".{cell.row}.")
+    pattern = f"^{re.escape(prefix)}\\.{_key_regex(opened)}\\.{re.escape(column)}$"
+    return pattern, _value_schema(cell.type, cell.label, where, unknown=True)
+
+
+def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[str, dict[str, Any]]]) -> None:
+    """``members`` and the cells of entered rows, and the rules on them JSON Schema cannot express."""
+    lists: dict[str, Any] = {}
+    for dimension, opened in spec.open_dimensions.items():
+        key_text: dict[str, Any] = {"type": "string", "pattern": f"^{_key_regex(opened)}$"}
+        if opened.key_pattern is not None:
+            key_text = {"allOf": [{"type": "string", "pattern": f"^{_PLAIN_KEY}$"}, key_text]}
+        member: dict[str, Any] = {
+            "type": "object",
+            "required": ["key", "label"],
+            "additionalProperties": False,
+            "properties": {
+                "key": {"anyOf": [key_text, {"type": "integer", "minimum": 0}]},
+                "label": {"anyOf": [{"type": "string", "pattern": "\\S"}, {"type": "number"}]},
+            },
+        }
+        if opened.coded is not None and opened.coded.codes:  # a code list: each code with its official name
+            member = {
+                "allOf": [member],
+                "anyOf": [
+                    {
+                        "properties": {
+                            "key": {"enum": [code, int(code)] if code[0] != "0" and code.isdigit() else [code]},
+                            "label": {"const": name},
+                        }
+                    }
+                    for code, name in sorted(opened.coded.codes.items())
+                ],
+            }
+        label = next((t.rows.label for t in spec.tables.values() if t.rows is not None and t.rows.open == opened), None)
+        listed: dict[str, Any] = {"title": label or dimension, "type": "array", "items": member}
+        if opened.at_least:
+            listed["minItems"] = opened.at_least
+        if opened.at_most is not None:
+            listed["maxItems"] = opened.at_most
+        lists[dimension] = listed
+    properties = data["properties"]
+    properties["members"] = {
+        "description": "每个开放维度的成员列表 / the members each report enters, per open dimension",
+        "type": "object",
+        "properties": lists,
+        "additionalProperties": False,
+    }
+    if any(o.at_least > 0 for o in spec.open_dimensions.values()):  # a report without them fails ``at least``
+        properties["members"]["required"] = [d for d, o in spec.open_dimensions.items() if o.at_least > 0]
+        data["required"] = [*data["required"], "members"]
+    properties["values"]["patternProperties"] = dict(sorted(slots.values(), key=lambda item: item[0]))
+    data["x-gaidsl-rules-not-expressed"] = [
+        "member keys are unique within a list (GAI741)",
+        "every value of an entered row names a member in the list (GAI742)",
+        "a key written as a number matches the key pattern (GAI740)",
+        "no entered key is a fixed member's key (GAI745)",
+    ]
+    if any(o.coded is not None for o in spec.open_dimensions.values()):
+        data["x-gaidsl-rules-not-expressed"] += [
+            "a coded row's length is one of the levels (GAI750)",
+            "a child row is entered with its parent row (GAI751)",
+            "each entered parent row is the sum of its entered children (the hierarchy checks)",
+        ]
 
 
 def _dump(data: dict[str, Any]) -> str:
@@ -107,4 +244,6 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.schema.json": _dump(schema(spec))}
 
 
-TARGET = Target("jsonschema", "JSON Schema of the report data file (per-cell types, bounds, decimals)", emit)
+TARGET = Target(
+    "jsonschema", "JSON Schema of the report data file (per-cell types, bounds, decimals)", emit, open_dimensions=True
+)

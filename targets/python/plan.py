@@ -24,7 +24,7 @@ from typing import assert_never
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
 from gaidsl.checking.explain import LISTED as LISTED  # re-exported: the templates list that many names
-from gaidsl.checking.explain import SYMBOL
+from gaidsl.checking.explain import SYMBOL, text_test_words
 from gaidsl.checking.explain import name_of as explain_name
 from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.language import ir
@@ -49,6 +49,7 @@ class Ref:
     name_en: str
     numeric: bool  # a number cell or field (Decimal | blank | unknown)
     amount: bool  # its type is amount: it contributes half a unit of its last place to the tolerance
+    text_read: bool = False  # a text field a text function reads: its text ("" when blank) is read as a block's
 
     @property
     def ref(self) -> str:
@@ -197,18 +198,32 @@ class _Builder:
 
     # ---- references, in the evaluator's order (ir.walk, parents first, deduplicated)
     def collect(self) -> None:
+        read_as_text = {
+            node.arg.field
+            for node in ir.walk(self.instance.expr)
+            if isinstance(node, ir.Length | ir.Mentions | ir.Empty | ir.TextTest) and isinstance(node.arg, ir.FieldRef)
+        }
         for node in ir.walk(self.instance.expr):
             if isinstance(node, ir.CellRef):
                 cell = self.spec.cells[node.cell]
                 self._add("cell", node.cell, node.previous, cell_labels(self.spec, cell), cell.type)
             elif isinstance(node, ir.FieldRef):
                 spec_field = self.spec.fields[node.field]
-                self._add("field", node.field, node.previous, (spec_field.label,), spec_field.type)
+                text_read = node.field in read_as_text
+                self._add("field", node.field, node.previous, (spec_field.label,), spec_field.type, text_read)
             elif isinstance(node, ir.TextRef):
                 block = self.spec.texts[node.block]
                 self._add("text", node.block, node.previous, (block.label or node.block,), None)
 
-    def _add(self, kind: str, key: str, previous: bool, labels: tuple[str, ...], type_: ir.CellType | None) -> None:
+    def _add(
+        self,
+        kind: str,
+        key: str,
+        previous: bool,
+        labels: tuple[str, ...],
+        type_: ir.CellType | None,
+        text_read: bool = False,
+    ) -> None:
         ident = (kind, key, previous)
         if ident in self.by_node:
             return
@@ -216,7 +231,7 @@ class _Builder:
         numeric = type_ is not None and type_.numeric
         amount = type_ is not None and type_.kind == "amount"
         self.by_node[ident] = len(self.refs)
-        self.refs.append(Ref(len(self.refs), kind, key, previous, labels, name.zh, name.en, numeric, amount))
+        self.refs.append(Ref(len(self.refs), kind, key, previous, labels, name.zh, name.en, numeric, amount, text_read))
 
     def index(self, node: ir.CellRef | ir.FieldRef | ir.TextRef) -> int:
         if isinstance(node, ir.CellRef):
@@ -266,6 +281,7 @@ class _Builder:
                 | ir.Implies()
                 | ir.Mentions()
                 | ir.Empty()
+                | ir.TextTest()
             ):
                 return Num("const", value=ZERO)
             case _:
@@ -302,6 +318,8 @@ class _Builder:
                 return Logic("mentions", index=self.index(expr.arg), words=expr.words)
             case ir.Empty():
                 return Logic("empty", index=self.index(expr.arg))
+            case ir.TextTest():
+                return Logic("test", index=self.index(expr.arg), words=(expr.kind, expr.value))
             case _:
                 ir.not_a_condition(expr)
 
@@ -365,6 +383,8 @@ class _Builder:
                 text = f"「{expr.value}」"
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 text = "?"
+            case ir.TextTest():
+                text = "?"
             case _:
                 assert_never(expr)
         return [Piece(1, text, text, "static", text=text)], True
@@ -375,6 +395,13 @@ class _Builder:
             return Message("compare", self.side(expr.left), self.side(expr.right), SYMBOL[expr.op])
         negated = isinstance(expr, ir.Not)
         core = expr.arg if isinstance(expr, ir.Not) else expr
+        if isinstance(core, ir.TextTest):  # field formats (issue 16): words as gaidsl.checking.explain has them
+            where = explain_where(self.spec, self.check, self.instance)
+            ref = self.refs[self.index(core.arg)]
+            yes_text, no_text = text_test_words(core, Text(ref.name_zh, ref.name_en))
+            yes = (f"{where.zh}: {yes_text.zh}", f"{where.en}: {yes_text.en}")
+            no = (f"{where.zh}: {no_text.zh}", f"{where.en}: {no_text.en}")
+            return Message("text", holds=no if negated else yes, fails=yes if negated else no)
         if isinstance(core, ir.Mentions | ir.Empty):
             where = explain_where(self.spec, self.check, self.instance)
             ref = self.refs[self.index(core.arg)]

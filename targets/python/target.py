@@ -20,6 +20,7 @@ from pathlib import Path
 
 from gaidsl.checking.required import Absent, requirements
 from gaidsl.language import ir
+from gaidsl.language.formats import FORMATS, USCC_ALPHABET
 from gaidsl.targets import Files, Target, environment
 from gaidsl.targets.python import plan as P
 from gaidsl.targets.python.writer import CHUNK, Constants, Names, Writer, ident, module_name
@@ -97,6 +98,15 @@ class PythonWriter(Writer):
     def blank_text(self, text: str) -> str:
         return f"not {text}.strip()"
 
+    def text_test(self, text: str, kind: str, value: str) -> str:
+        if kind == "starts_with":
+            return f"{text}.startswith({lit(value)})"
+        if kind == "ends_with":
+            return f"{text}.endswith({lit(value)})"
+        if kind == "matches":
+            return f"_full_match({lit(value)}, {text})"
+        return f"_format_holds({lit(value)}, {text})"
+
     def text_field(self, x: str) -> str:
         return f"({x} if {x}.__class__ is str else None)"
 
@@ -137,7 +147,7 @@ class PythonWriter(Writer):
                 self.named.append(f"{x} = v[{at}]{note}")
             else:
                 self.emit(f"{x} = {source}[{at}]{note}")
-            if ref.kind == "text" or (ref.kind == "cell" and not ref.numeric):  # a text cell reads as a text
+            if ref.kind == "text" or (ref.kind == "cell" and not ref.numeric) or ref.text_read:  # read as a text
                 self.emit(f"c{ref.index} = '' if {x} is BLANK else ({x} if {x}.__class__ is str else None)")
 
     # ---- numbers
@@ -307,6 +317,7 @@ def module_text(spec: ir.Spec) -> str:
     slots = P.slots(spec)
     template = environment(HERE).get_template("validator.py.j2")
     return template.render(
+        text_tests=_text_test_helpers(spec),
         module_file=f"{module_name(spec)}.py",
         spec_id=comment(spec.id),
         version=comment(spec.version),
@@ -344,3 +355,41 @@ def emit(spec: ir.Spec) -> Files:
 
 
 TARGET = Target("python", "standalone Python validator module (standard library only), same results as gaidsl", emit)
+
+
+def _text_test_helpers(spec: ir.Spec) -> list[str]:
+    """The lines of the field formats' helpers (issue 16), when a check of ``spec`` tests a text: the evaluator's
+    :func:`gaidsl.checking.evaluate.text_test_holds`, with the built-in formats' table."""
+    if not any(isinstance(n, ir.TextTest) for c in spec.checks for i in c.instances for n in ir.walk(i.expr)):
+        return []
+    formats = ", ".join(f"{lit(key)}: ({lit(f.regex)}, {lit(f.extra)})" for key, f in FORMATS.items())
+    return [
+        "# Field formats: a regular expression matches the whole text (ASCII classes, a dot matches a newline); the",
+        "# check digit of a 统一社会信用代码 by GB 32100-2015; a date range's first date not after its second.",
+        f"_FORMATS = {{{formats}}}",
+        f"_USCC = {lit(USCC_ALPHABET)}",
+        "",
+        "",
+        "@functools.lru_cache(maxsize=None)",
+        "def _regex(pattern):",
+        "    return re.compile(pattern, re.ASCII | re.DOTALL)",
+        "",
+        "",
+        "def _full_match(pattern, text):",
+        "    return _regex(pattern).fullmatch(text) is not None",
+        "",
+        "",
+        "def _format_holds(key, text):",
+        "    regex, extra = _FORMATS[key]",
+        "    if not _full_match(regex, text):",
+        "        return False",
+        '    if extra == "uscc":',
+        "        total = sum(_USCC.index(c) * pow(3, i, 31) for i, c in enumerate(text[:17]))",
+        "        return _USCC[(31 - total % 31) % 31] == text[17]",
+        '    if extra == "date_range":',
+        '        first, _, second = text.partition("至" if "至" in text else "~")',
+        "        return first <= second",
+        "    return True",
+        "",
+        "",
+    ]

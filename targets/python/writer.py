@@ -132,6 +132,11 @@ class Writer(ABC):
         """``word`` (a literal) occurs in ``text``."""
 
     @abstractmethod
+    def text_test(self, text: str, kind: str, value: str) -> str:
+        """``starts_with``, ``ends_with``, ``matches`` (a regular expression, whole) or a built-in ``format`` of
+        ``text`` (field formats, issue 16; :func:`gaidsl.checking.evaluate.text_test_holds`)."""
+
+    @abstractmethod
     def blank_text(self, text: str) -> str:
         """``text`` is empty or white space only (as ``str.strip()`` sees it)."""
 
@@ -235,9 +240,11 @@ class Writer(ABC):
         op = node.op
         if op == "cmp":
             return f"o{node.index}"
-        if op in ("mentions", "empty"):
+        if op in ("mentions", "empty", "test"):
             c = f"c{node.index}"
-            if op == "mentions":
+            if op == "test":
+                test = self.text_test(c, node.words[0], node.words[1])
+            elif op == "mentions":
                 test = self.OR.join(self.contains(c, self.lit(w)) for w in node.words)
             else:
                 test = self.blank_text(c)

@@ -30,6 +30,7 @@ from typing import Any, assert_never
 import attrs
 
 from gaidsl.language import ir
+from gaidsl.language.formats import FORMATS, USCC_ALPHABET, USCC_WEIGHTS
 from gaidsl.targets import Files, Target, environment
 from gaidsl.targets.sql.dialects import (
     DIALECTS,
@@ -105,6 +106,9 @@ class Expressions:
         alias = "p" if ref.previous else "r"
         if isinstance(ref, ir.CellRef):
             column, unknown = self._column("cell", ref.cell, ref.previous), self._unknown(alias, ref.cell)
+        elif isinstance(ref, ir.FieldRef):  # a text field (field formats, issue 16)
+            column = self._column("field", ref.field, ref.previous)
+            unknown = self._unknown(alias, f"fields.{ref.field}")
         else:
             column = self._column("text", ref.block, ref.previous)
             unknown = self._unknown(alias, f"texts.{ref.block}")
@@ -128,6 +132,8 @@ class Expressions:
             case ir.Length() | ir.TextConst() | ir.TextRef():
                 return 0
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                return 0
+            case ir.TextTest():
                 return 0
             case _:
                 assert_never(expr)
@@ -160,6 +166,8 @@ class Expressions:
                 raise Unsupported(f"not a number expression: {expr!r}")
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 raise Unsupported(f"not a number expression: {expr!r}")
+            case ir.TextTest():
+                raise Unsupported(f"not a number expression: {expr!r}")
             case _:
                 assert_never(expr)
 
@@ -176,6 +184,8 @@ class Expressions:
             case ir.Const() | ir.Length() | ir.TextConst() | ir.TextRef():
                 pass
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                pass
+            case ir.TextTest():
                 pass
             case _:
                 assert_never(expr)
@@ -261,6 +271,8 @@ class Expressions:
                 raise Unsupported(f"not a text expression: {expr!r}")
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 raise Unsupported(f"not a text expression: {expr!r}")
+            case ir.TextTest():
+                raise Unsupported(f"not a text expression: {expr!r}")
             case _:
                 assert_never(expr)
 
@@ -293,12 +305,55 @@ class Expressions:
                 if self.d.empty_by_regexp:  # what trim() with a character set does, some twenty times as fast
                     return f"regexp_full_match({self.text(expr.arg)}, '[{self.whitespace_class()}]*')"
                 return f"({self.d.trim_function}({self.text(expr.arg)}, {self.whitespace()}) = '')"
+            case ir.TextTest():
+                return self.text_test(expr)
             case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length():
                 raise Unsupported(f"not a condition: {expr!r}")
             case ir.TextConst() | ir.TextRef():
                 raise Unsupported(f"not a condition: {expr!r}")
             case _:
                 assert_never(expr)
+
+    # ---- field formats (issue 16)
+    def text_test(self, test: ir.TextTest) -> str:
+        """``starts_with``/``ends_with`` by characters, ``matches`` and formats by the dialect's regular expressions
+        (``(?s)`` first: a dot matches a newline, as in the evaluator); a 统一社会信用代码's check digit and a date
+        range's order in plain SQL. NULL (unknown) when the text is."""
+        content = self.text(test.arg)
+        length = self.d.length_function
+        match test.kind:
+            case "starts_with":
+                return f"(substr({content}, 1, {len(test.value)}) = {literal(test.value, self.d.name)})"
+            case "ends_with":
+                size = len(test.value)
+                tail = f"substr({content}, {length}({content}) - {size - 1})" if size else "''"
+                return f"({length}({content}) >= {size} AND {tail} = {literal(test.value, self.d.name)})"
+            case "matches":
+                return self.full_match(content, test.value)
+            case "format":
+                builtin = FORMATS[test.value]
+                parts = [self.full_match(content, builtin.regex)]
+                if builtin.extra == "uscc":
+                    parts.append(self.uscc_check_digit(content))
+                elif builtin.extra == "date_range":
+                    parts.append(f"(substr({content}, 1, 10) <= substr({content}, 12, 10))")
+                return "(" + " AND ".join(parts) + ")"
+            case _:
+                assert_never(test.kind)
+
+    def full_match(self, content: str, regex: str) -> str:
+        head, tail = self.d.regexp_anchors
+        pattern = literal(f"(?s){head}{regex}{tail}", self.d.name)
+        return "(" + self.d.regexp_full_match.format(text=content, pattern=pattern) + ")"
+
+    def uscc_check_digit(self, content: str) -> str:
+        """GB 32100-2015: the 18th character is the alphabet's character at (31 − Σ value × weight mod 31) mod 31."""
+        alphabet = literal(USCC_ALPHABET, self.d.name)
+        find = self.d.find_function
+        terms = " + ".join(
+            f"({find}({alphabet}, substr({content}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(USCC_WEIGHTS)
+        )
+        return f"(substr({alphabet}, ((31 - ({terms}) % 31) % 31) + 1, 1) = substr({content}, 18, 1))"
 
     def whitespace_class(self) -> str:
         """The characters of ``WHITESPACE`` in a regular expression's character class (RE2: ``\\x{hex}``)."""

@@ -36,8 +36,12 @@ class Formulas:
         self.text = text
 
     def text_at(self, ref: ir.TextOperand) -> str:
-        """Where a text function reads: a text block's cell, or a text cell of a table."""
-        return self.text(ref.block) if isinstance(ref, ir.TextRef) else self.cell(ref.cell)
+        """Where a text function reads: a text block's cell, a text field's, or a text cell of a table."""
+        if isinstance(ref, ir.TextRef):
+            return self.text(ref.block)
+        if isinstance(ref, ir.FieldRef):
+            return self.field(ref.field)
+        return self.cell(ref.cell)
 
     # ---- numbers
     def number(self, expr: ir.Expr) -> str:
@@ -63,6 +67,8 @@ class Formulas:
             case ir.TextRef():
                 return self.text(expr.block)
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                raise TypeError(f"not a value: {expr!r}")
+            case ir.TextTest():
                 raise TypeError(f"not a value: {expr!r}")
             case _:
                 assert_never(expr)
@@ -93,6 +99,8 @@ class Formulas:
             case ir.Const() | ir.FieldRef() | ir.Length() | ir.TextConst() | ir.TextRef():
                 pass
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
+                pass
+            case ir.TextTest():
                 pass
             case _:
                 assert_never(expr)
@@ -130,6 +138,14 @@ class Formulas:
                 return f"IF(OR({found}),1,0)"
             case ir.Empty():
                 return "0.5" if expr.arg.previous else f"IF(LEN(TRIM({self.text_at(expr.arg)}))=0,1,0)"
+            case ir.TextTest():
+                # field formats (issue 16): a start or an end exactly (EXACT: "=" ignores case); Excel has no
+                # regular expressions, so a pattern or format is left to the validators (unknown here: 0.5)
+                if expr.arg.previous or expr.kind in ("matches", "format"):
+                    return "0.5"
+                ref, value = self.text_at(expr.arg), _str(expr.value)
+                side = "LEFT" if expr.kind == "starts_with" else "RIGHT"
+                return f"IF(EXACT({side}({ref},{len(expr.value)}),{value}),1,0)"
             case _:
                 assert_never(expr)
 

@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
 from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
 from gaidsl.language import ir
+from gaidsl.language.format_checks import rule_text
 from gaidsl.targets import Files, Target
 from gaidsl.targets.xlsx.formulas import Formulas
 
@@ -95,6 +96,8 @@ class _Book:
         self.places: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) → (sheet, A1)
         self.validations: dict[tuple[str, str], list[str]] = {}  # (sheet, kind) → coordinates
         self.choices: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (sheet, choices) → choice cells
+        # field formats (issue 16): (sheet, coordinate, label, rules) of fields and text blocks that have rules
+        self.text_rules: list[tuple[str, str, str, tuple[ir.TextRule, ...]]] = []
         self.cell_checks: dict[str, list[int]] = {}  # cell key → rows of the checks sheet reading it
 
     def ref(self, kind: str, key: str) -> str:
@@ -138,6 +141,11 @@ class _Book:
             value.border = BORDER
             kind = field.type.kind
             hint = {"date": "日期，写作 2024-01-31", "integer": "整数", "count": "整数，≥ 0"}.get(kind, "")
+            if field.rules:
+                hint = "；".join(rule_text(r).zh for r in field.rules)
+                self.text_rules.append((ws.title, value.coordinate, field.label, field.rules))
+            if kind == "choice" and field.type.choices:  # choices on a field: the same drop-down list as a cell's
+                self.choices.setdefault((ws.title, field.type.choices), []).append(value.coordinate)
             put_text(ws.cell(row, 3), hint)
             ws.cell(row, 3).font = Font(name=FONT, color="666666", italic=True)
             if field.type.numeric:
@@ -279,6 +287,9 @@ class _Book:
                     ws.cell(row, c).border = BORDER
                 ws.row_dimensions[row].height = max(120, min(409, 15 * (len(text) // 60 + text.count("\n") + 2)))
                 self.places[("text", item.key)] = (ws.title, cell.coordinate)
+                rules = self.spec.texts[item.key].rules
+                if rules:
+                    self.text_rules.append((ws.title, cell.coordinate, item.label or item.key, rules))
                 row += 1
         self.protect(ws)
 
@@ -406,6 +417,29 @@ class _Book:
             dv.errorTitle = "不是可选的值"
             dv.sqref = " ".join(coords)  # type: ignore[assignment]
             self.wb[sheet].add_data_validation(dv)
+        for sheet, coordinate, label, text_rules in self.text_rules:
+            self.wb[sheet].add_data_validation(_rules_validation(coordinate, label, text_rules))
+
+
+def _rules_validation(coordinate: str, label: str, rules: tuple[ir.TextRule, ...]) -> DataValidation:
+    """A field's (text block's) formats as Excel checks them while one types (issue 16): a length limit is a text
+    length validation; Excel has no regular expressions, so a format or pattern is the input message shown on the cell
+    (the checks sheet and the validators check it)."""
+    words = "；".join(f"「{label}」{rule_text(r).zh}" for r in rules)
+    limit = min((r.max_length for r in rules if r.kind == "max_length"), default=None)
+    if limit is not None:
+        dv = DataValidation(
+            type="textLength", operator="lessThanOrEqual", formula1=str(limit), allow_blank=True, showErrorMessage=True
+        )
+        dv.error = f"「{label}」不超过 {limit} 个字符"
+        dv.errorTitle = "文字过长"
+    else:
+        dv = DataValidation(allow_blank=True)
+    dv.prompt = words[:255]  # Excel holds at most 255 characters of an input message
+    dv.promptTitle = "填写要求"
+    dv.showInputMessage = True
+    dv.sqref = coordinate  # type: ignore[assignment]
+    return dv
 
 
 def _texty(spec: ir.Spec, expr: ir.Compare) -> bool:
