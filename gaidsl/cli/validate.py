@@ -90,6 +90,15 @@ def register(sub: Any) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
     parser.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
     parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="wide CSV on the reference and python engines: validate chunks of lines in N worker processes "
+        "(0: one per core; default 1); the output is the same as with one",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 for an incomplete report too (some checks unverifiable for blank or unknown values)",
@@ -130,6 +139,13 @@ def run(args: argparse.Namespace) -> int:
         show("gaidsl validate: --spark-master 仅用于 --engine spark / is for --engine spark", sys.stderr)
         return EXIT_INPUT
     wide = [p for p in paths if is_wide_csv(p)]
+    if args.jobs != 1 and (engine not in ("reference", "python") or not wide):
+        show(
+            "gaidsl validate: --jobs 仅用于 reference 和 python 引擎校验宽表 CSV / --jobs is for a wide CSV on the "
+            "reference and python engines",
+            sys.stderr,
+        )
+        return EXIT_INPUT
     if wide and (len(paths) > 1 or args.previous or files.previous):
         show(
             "gaidsl validate: 宽表 CSV 须单独校验，上年报告由其 previous_id 列指明 / a wide CSV is validated alone "
@@ -209,6 +225,17 @@ def run(args: argparse.Namespace) -> int:
             show(line)
     code = exit_for(overall([e.verdict for _, _, e in evaluations]), args.strict)
     return EXIT_PROBLEMS if surprises else code
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a count of worker processes, 0 for one per core."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (0 or more)")
+    return count
 
 
 def _with_refused(loaded: Loaded) -> Loaded:

@@ -7,21 +7,26 @@ only, in one pass over the file on DuckDB), ``spark`` (:mod:`gaidsl.engines.spar
 or on a cluster; values read by the reference reader; failures only, as on duckdb). Text output is a summary, not
 a block per report: reports read, reports with failing error checks and with failing warnings, the checks that fail
 most (positions, reports, label), then the first few failing reports in detail (the evaluator's messages).
-``--format json``: one document with every failure. ``-o FILE``: one line per result (JSON lines; CSV for
-``.csv``): every result where the engine gives them all (reference, python), the failures on duckdb, postgres and
-spark. Exit codes: 0, 1 when an error-severity check fails,
-2 when a value cannot be read (a coded message naming line, report, key and value; nothing else is written).
+``--format json``: one document with every failure (its long lists spooled to a temporary file as reports finish:
+:mod:`gaidsl.cli.json_stream`). ``-o FILE``: one line per result (JSON lines; CSV for ``.csv``), written as each
+report finishes: every result where the engine gives them all (reference, python), the failures on duckdb, postgres
+and spark (after the engine's one query). ``--jobs N`` (reference, python): :mod:`gaidsl.cli.validate_jobs`.
+Exit codes: 0, 1 when a report fails (a failing error-severity check, a value that cannot be read), 2 when the file
+cannot be read as a whole (a coded message naming line, report, key and value; nothing else is written).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from gaidsl.checking import wide_csv
@@ -29,8 +34,10 @@ from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent
 from gaidsl.checking.results import CellResult, Verdict, verdict
+from gaidsl.cli import validate_jobs
 from gaidsl.cli.exit_codes import EXIT_INPUT
 from gaidsl.cli.failures import cell_lines, failure_lines, pick
+from gaidsl.cli.json_stream import Spool, write_document
 from gaidsl.cli.output import output_refused, show
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines import database as engines
@@ -39,6 +46,7 @@ from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines.wide_csv_read import Refused
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import render_text, say
+from gaidsl.targets.sql.dialects import literal
 
 DETAIL = 3
 """Failing reports shown in detail."""
@@ -75,9 +83,11 @@ class InputProblems(Exception):
 
 class Tally:
     """What the summary needs, gathered report by report: counts, failing positions and reports per check, the
-    failures (for JSON), the first failing reports' results (for the detail)."""
+    failures and missing items (``keep``: for JSON, spooled to a temporary file as they come, see
+    :mod:`gaidsl.cli.json_stream`), the first failing reports' results (for the detail). Its memory does not grow
+    with the number of reports or results."""
 
-    def __init__(self, spec: ir.Spec, counts_statuses: bool) -> None:
+    def __init__(self, spec: ir.Spec, counts_statuses: bool, keep: bool = False) -> None:
         self.spec = spec
         self.severity = {c.key: c.severity for c in spec.checks}
         self.reports = 0
@@ -86,10 +96,12 @@ class Tally:
         self.reports_by_check: Counter[str] = Counter()
         self.error_reports = 0
         self.warning_reports = 0
-        self.failures: list[Record] = []
+        self.failures = Spool() if keep else None  # every failing result, for JSON
+        self.failed: Counter[str] = Counter()  # failing results by severity
         self.detail: list[tuple[str, Sequence[CellResult], list[CheckResult]]] = []
         self.verdicts: Counter[str] = Counter()
-        self.missing: list[Record] = []  # the required items reports lack, with their report ids
+        self.missing = Spool() if keep else None  # the required items reports lack, with their report ids
+        self.missing_kinds: Counter[tuple[str, str, str, str]] = Counter()  # (code, key, zh, en)
         self.cells: Counter[tuple[str, str]] = Counter()  # values that cannot be read, by (code, key)
         self.cell_reports = 0
 
@@ -114,24 +126,41 @@ class Tally:
         ok = not cells and not lacking and not any(r["severity"] == "error" for r in failing)
         said: Verdict = verdict(ok, incomplete or bool(absent))
         self.verdicts[said] += 1
-        self.missing += [{"report_id": report_id, **a.to_json_dict()} for a in absent]
+        for item in absent:
+            item_json: Record = {"report_id": report_id, **item.to_json_dict()}
+            message = item_json["message"]
+            self.missing_kinds[item_json["code"], item_json["key"], message["zh"], message["en"]] += 1
+            if self.missing is not None:
+                self.missing.add(item_json)
         if self.statuses is not None:
             self.statuses.update(r["status"] for r in records)
         if cells:
             self.cell_reports += 1
             self.cells.update((c.code, c.key) for c in cells)
-            self.failures += [{"report_id": report_id, **c.to_json_dict()} for c in cells]
+            self._fail([{"report_id": report_id, **c.to_json_dict()} for c in cells])
         if (cells or failing) and len(self.detail) < DETAIL and results is not None:
             self.detail.append((report_id, cells, [r for r in results if r.status == "fail"]))
         if not failing:
             return
-        self.failures += [{"report_id": report_id, **r} for r in failing]
+        self._fail([{"report_id": report_id, **r} for r in failing])
         for check in {r["check"] for r in failing}:
             self.reports_by_check[check] += 1
         self.positions.update(r["check"] for r in failing)
         severities = {r["severity"] for r in failing}
         self.error_reports += "error" in severities
         self.warning_reports += "warning" in severities
+
+    def _fail(self, records: Sequence[Record]) -> None:
+        for record in records:
+            self.failed[record["severity"]] += 1
+            if self.failures is not None:
+                self.failures.add(record)
+
+    def close(self) -> None:
+        """Remove the spools' temporary files."""
+        for spool in (self.failures, self.missing):
+            if spool is not None:
+                spool.close()
 
     @property
     def ok(self) -> bool:
@@ -175,15 +204,15 @@ def _progress(items: Iterable[Any], what: str) -> Iterable[Any]:
     return bar
 
 
-def _named_previous(path: str) -> set[str]:
-    """The report ids the file's previous_id column names."""
+def _named_previous(path: str, of: Collection[str] | None = None) -> set[str]:
+    """The report ids the file's previous_id column names (``of``: on the lines of these report ids only)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
-        if "previous_id" not in header:
+        if "previous_id" not in header or "report_id" not in header:
             return set()
-        at = header.index("previous_id")
-        return {row[at] for row in reader if len(row) > at and row[at]}
+        at, at_id = header.index("previous_id"), header.index("report_id")
+        return {row[at] for row in reader if len(row) > max(at, at_id) and row[at] and (of is None or row[at_id] in of)}
 
 
 def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[Report, str | None]]:
@@ -199,7 +228,7 @@ def _reports_by_id(spec: ir.Spec, path: str, ids: set[str]) -> dict[str, tuple[R
     return found
 
 
-def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: int = 1) -> None:
     named = _named_previous(path)
     last_years: dict[str, Report] = {}
     unreadable: dict[str, int] = {}  # named reports with problems of their own, by line
@@ -208,6 +237,9 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
             last_years[report_id] = read
         else:
             unreadable[report_id] = line
+    if jobs > 1:
+        _reference_jobs(spec, path, tally, sink, jobs, last_years, unreadable)
+        return
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
     for line, report_id, read, previous_id, cells in _progress(wide_csv.read_wide_rows(spec, path), "validating"):
@@ -236,18 +268,23 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> Non
         raise InputProblems(problems, more)
 
 
-def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
+def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: int = 1) -> None:
     """The generated module's ``validate_csv``; a line it cannot read is read again by gaidsl's reader, and, when
-    only values of it are refused, validated by the module with those values taken as unknown (after the others)."""
+    only values of it are refused, validated by the module with those values taken as unknown (after the others).
+    ``jobs`` > 1: the lines in chunks in that many worker processes (:mod:`gaidsl.cli.validate_jobs`)."""
     module = engines.python_module(spec)
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
     only = None if sink is not None else {"fail", "unverifiable"}
     refused: list[str] = []
     try:
-        found = module.validate_csv(path, only=only, errors="return", required=True)
+        found = (
+            module.validate_csv(path, only=only, errors="return", required=True)
+            if jobs == 1
+            else _python_jobs(spec, module, path, only, jobs)
+        )
         for report_id, results, lacking in _progress(found, "validating"):
-            if isinstance(results, module.DataError):
+            if results is None or isinstance(results, module.DataError):
                 refused.append(report_id)
                 continue
             if problems:
@@ -260,12 +297,11 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
                 sink.write(report_id, results)
     except module.DataError as exc:  # the header
         problems += [(1, None, code, f"{key}: {message}") for code, key, message in exc.problems]
-    if refused and not problems:
-        rows = {row.report_id: row for row in wide_csv.read_wide_rows(spec, path, only=set(refused))}
-        named = {r.previous_id for r in rows.values() if isinstance(r.read, Report) and r.previous_id}
-        last_years = _reports_by_id(spec, path, named)
-        for report_id in refused:
-            row = rows[report_id]
+    if refused and not problems:  # their lines read again, one at a time, in file order
+        wanted = set(refused)
+        last_years = _reports_by_id(spec, path, _named_previous(path, wanted))
+        for row in wide_csv.read_wide_rows(spec, path, only=wanted):
+            report_id = row.report_id
             read = row.read
             if isinstance(read, Report) and row.previous_id and row.previous_id not in last_years:
                 read = [("GAI703", f"previous_id {row.previous_id!r}: last year's report cannot be read")]
@@ -288,6 +324,69 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
         raise InputProblems([(n or lines.get(i), i, c, m) for n, i, c, m in problems], more)
 
 
+def _python_jobs(
+    spec: ir.Spec, module: ModuleType, path: str, only: set[str] | None, jobs: int
+) -> Iterator[validate_jobs.PythonFound]:
+    """What the module's ``validate_csv`` yields (a refused line's results None), from ``jobs`` worker processes.
+    The header is judged here first (its DataError raised as with one job)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        text = io.StringIO()
+        csv.writer(text).writerow(header)
+        text.seek(0)
+        for _ in module.validate_csv(text, only=only, errors="return", required=True):
+            pass  # the header alone: a DataError when the module refuses it
+        ids = _named_previous(path)
+        at = header.index("report_id") if "report_id" in header else 0
+        named = [row for row in reader if ids and len(row) > at and row[at] in ids]
+    frozen = None if only is None else frozenset(only)
+    return validate_jobs.in_order(
+        jobs, validate_jobs.python_init, (spec, named, frozen), validate_jobs.python_work, path
+    )
+
+
+def _reference_jobs(
+    spec: ir.Spec,
+    path: str,
+    tally: Tally,
+    sink: Sink | None,
+    jobs: int,
+    last_years: dict[str, Report],
+    unreadable: dict[str, int],
+) -> None:
+    """:func:`_reference` with the lines read and evaluated in ``jobs`` worker processes, taken back in file order;
+    a report_id repeated on a later line (which no worker can see) is said here, as gaidsl's reader says it."""
+    problems: list[tuple[int | None, str | None, str, str]] = []
+    more = 0
+    seen: set[str] = set()
+    found = validate_jobs.in_order(
+        jobs, validate_jobs.reference_init, (spec, last_years, unreadable), validate_jobs.reference_work, path
+    )
+    for line, report_id, read_problems, last, records, failing, absent, incomplete, cells in _progress(
+        found, "validating"
+    ):
+        said = list(read_problems)
+        if report_id and report_id in seen:
+            said.insert(0, ("GAI715", f"report_id {report_id} is on an earlier line too"))
+        seen.add(report_id)
+        if not said and last is not None:
+            said = [last]
+        if said:
+            if len(problems) < SHOWN_PROBLEMS:
+                problems += [(line, report_id, code, message) for code, message in said]
+            else:
+                more += 1
+            continue
+        if problems:
+            continue  # nothing is written once the input is known to be unreadable
+        tally.add(report_id, records, failing, absent, incomplete, cells)
+        if sink is not None:
+            sink.write(report_id, [c.to_json_dict() for c in cells] + records)
+    if problems:
+        raise InputProblems(problems, more)
+
+
 def _data_of(report: Report) -> dict[str, Any]:
     """A report as a data dict for the generated module (an unknown value as "unknown")."""
 
@@ -306,7 +405,12 @@ def _data_of(report: Report) -> dict[str, Any]:
 def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Sink | None], None]:
     def run(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None) -> None:
         try:
-            with engines.connect(spec, engine, url) as db:
+            with (
+                tempfile.TemporaryDirectory(prefix="gaidsl-") as scratch,
+                engines.connect(spec, engine, url or _scratch_database(engine, scratch)) as db,
+            ):
+                if url is None:
+                    _bounded(db, engine, scratch)
                 wide_csv_engine.link_previous(db, path, {})  # a refused value is said on its own line
                 standing: wide_csv_engine.Standing = {}
                 refused: Refused = {}
@@ -321,6 +425,27 @@ def _database(engine: str, url: str | None) -> Callable[[ir.Spec, str, Tally, Si
         _tally_failures(spec, path, tally, sink, count, failures, standing, refused)
 
     return run
+
+
+SQLITE_CACHE_KB = 64 * 1024
+"""SQLite's page cache on a scratch database (the file's reports are on disk, not in memory)."""
+DUCKDB_MEMORY = "400MB"
+"""DuckDB's memory limit on a wide CSV without a database file: past it, its grouping spills to the scratch folder
+(a million reports grouped by report_id otherwise hold more than that)."""
+
+
+def _scratch_database(engine: str, scratch: str) -> str | None:
+    """SQLite without a database file: one in the scratch folder, so the reports it loads are not held in memory."""
+    return str(Path(scratch) / "reports.sqlite") if engine == "sqlite" else None
+
+
+def _bounded(db: engines.Database, engine: str, scratch: str) -> None:
+    """Memory flat in the number of reports: SQLite's scratch file unjournalled with a bounded cache; DuckDB given a
+    memory limit and the scratch folder to spill to."""
+    if engine == "sqlite":
+        db.script(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+    elif engine == "duckdb":
+        db.script(f"SET memory_limit = '{DUCKDB_MEMORY}'; SET temp_directory = {literal(scratch, 'duckdb')}")
 
 
 def _tally_failures(
@@ -464,14 +589,39 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
     if refused:
         show(f"gaidsl validate: {refused}", sys.stderr)
         return EXIT_INPUT
+    jobs = validate_jobs.workers(getattr(args, "jobs", 1))
     runners: dict[str, Callable[[ir.Spec, str, Tally, Sink | None], None]] = {
-        "reference": _reference,
-        "python": _python,
+        "reference": functools.partial(_reference, jobs=jobs),
+        "python": functools.partial(_python, jobs=jobs),
     }
     if engine == "spark":
         runners["spark"] = _spark(getattr(args, "spark_master", None))
     runner = runners.get(engine) or _database(engine, url)
-    tally = Tally(spec, counts_statuses=engine == "reference" or (engine == "python" and bool(args.output)))
+    counts_statuses = engine == "reference" or (engine == "python" and bool(args.output))
+    tally = Tally(spec, counts_statuses, keep=args.format == "json")
+    try:
+        code = _run_into(args, spec, engine, path, runner, tally)
+        if code is not None:
+            return code
+        if args.format == "json":
+            _json(args, spec, engine, path, tally)
+        else:
+            show(_text(spec, engine, path, tally, args.lang))
+    finally:
+        tally.close()
+    return tally.verdict
+
+
+def _run_into(
+    args: argparse.Namespace,
+    spec: ir.Spec,
+    engine: str,
+    path: str,
+    runner: Callable[[ir.Spec, str, Tally, Sink | None], None],
+    tally: Tally,
+) -> int | None:
+    """Run the engine into the tally and the ``-o`` file (moved into place when the run succeeds); the exit code
+    when the input cannot be read (said on stderr, or as JSON), else None."""
     sink = Sink(args.output) if args.output else None
     try:
         runner(spec, path, tally, sink)
@@ -501,11 +651,7 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
         raise
     if sink is not None:
         sink.finish(True)
-    if args.format == "json":
-        show(_json(args, spec, engine, path, tally))
-    else:
-        show(_text(spec, engine, path, tally, args.lang))
-    return tally.verdict
+    return None
 
 
 def _input_problems(args: argparse.Namespace, path: str, exc: InputProblems) -> None:
@@ -598,8 +744,8 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
             lines.append(f"== {report_id} ==")
             lines += cell_lines(cells, lang, indent="")
             lines += failure_lines(spec, results, lang, indent="  ")
-    if tally.missing:
-        kinds = Counter((m["code"], m["key"], m["message"]["zh"], m["message"]["en"]) for m in tally.missing)
+    if tally.missing_kinds:
+        kinds = tally.missing_kinds
         lines.append(pick("缺少的必填项（份数）：", "required items missing (reports):", lang))
         for (code, _, zh, en), count in kinds.most_common(TOP):
             lines.append(f"  [{code}] {pick(zh, en, lang)}: {count}")
@@ -617,7 +763,8 @@ def _text(spec: ir.Spec, engine: str, path: str, tally: Tally, lang: Any) -> str
     return "\n".join(lines)
 
 
-def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally: Tally) -> str:
+def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally: Tally) -> None:
+    """The JSON document on standard output, its lists of results and missing items copied from the spools."""
     checks = {c.key: c for c in spec.checks}
     summary: dict[str, Any] = {
         "reports": tally.reports,
@@ -627,10 +774,10 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
         "incomplete_reports": tally.verdicts["incomplete"],
         "error_reports": tally.error_reports,
         "warning_reports": tally.warning_reports,
-        "fail": len(tally.failures),
+        "fail": sum(tally.failed.values()),
         **({"cells": sum(tally.cells.values()), "cell_reports": tally.cell_reports} if tally.cells else {}),
-        "errors": sum(1 for r in tally.failures if r["severity"] == "error"),
-        "warnings": sum(1 for r in tally.failures if r["severity"] == "warning"),
+        "errors": tally.failed["error"],
+        "warnings": tally.failed["warning"],
         "pass": tally.statuses["pass"] if tally.statuses is not None else None,
         "unverifiable": tally.statuses["unverifiable"] if tally.statuses is not None else None,
     }
@@ -651,7 +798,8 @@ def _json(args: argparse.Namespace, spec: ir.Spec, engine: str, path: str, tally
             }
             for key, count in tally.positions.most_common()
         ],
-        "results": tally.failures,
-        "missing": tally.missing,
+        "results": [],
+        "missing": [],
     }
-    return dumps(document)
+    assert tally.failures is not None and tally.missing is not None  # kept for JSON
+    write_document(sys.stdout, document, {"results": tally.failures, "missing": tally.missing})

@@ -10,6 +10,7 @@ gaidsl's reader (:mod:`gaidsl.engines.wide_csv_sql`); what it refuses is a
 from __future__ import annotations
 
 import csv
+import itertools
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
@@ -19,12 +20,14 @@ from typing import Any
 from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent, Presence, absent_from, absent_items
+from gaidsl.checking.results import CellResult
 from gaidsl.checking.wide_csv import (
     Problem,
     WideCsvError,
     WideLine,
     coded_header_problems,
     header_of,
+    read_wide_rows,
 )
 from gaidsl.engines import wide_csv_sql as W
 from gaidsl.engines.database import PREVIOUS, REPORTS, Database
@@ -32,9 +35,10 @@ from gaidsl.engines.wide_csv_read import (
     Refused,
     evaluate_read,
     insert_read,
+    iter_raw_lines,
     load_by_reader,
     read_lines,
-    read_raw_lines,
+    refuse,
     standing_of_table,
 )
 from gaidsl.targets.sql.dialects import Column, dialect, ident, literal
@@ -50,6 +54,10 @@ _MASK_BITS = 62
 """Check positions per BIGINT mask of :func:`wide_csv_failures` (a sum of distinct powers of two below 2^62)."""
 _BOUND = int(MAX_MAGNITUDE)
 ODD_LINES = 10_000
+OddLine = tuple[tuple[CellResult, ...], tuple[Absent, ...]]
+"""What is kept of a line read apart by gaidsl's reader: its refused values and the required items it lacks."""
+SETTLE_CHUNK = 1000
+"""Lines read by gaidsl's reader and evaluated in the engine at a time (a report read so holds some 30 KB)."""
 """Lines DuckDB's typed read leaves to gaidsl's reader (beyond that, the file is read the careful way)."""
 
 
@@ -274,10 +282,39 @@ def _settle(
         return {}
     if refused is None:
         raise WideCsvError(path, said, by_report)
+    return read_lines(db, path, _settled_ids(path, said, by_report))
+
+
+def _settled_ids(path: str | Path, said: list[str], by_report: dict[str | None, list[Problem]]) -> set[str]:
+    """The report ids whose lines gaidsl's reader is to read; a repeated or missing report_id is a WideCsvError."""
     table = {i: p for i, p in by_report.items() if i is None or any(code == "GAI715" for code, _ in p)}
     if table:
         raise WideCsvError(path, [line for line in said if any(line.startswith(f"report {i}:") for i in table)], table)
-    return read_lines(db, path, {i for i in by_report if i is not None})
+    return {i for i in by_report if i is not None}
+
+
+def _settle_in_chunks(
+    db: Database,
+    path: str | Path,
+    rows: Iterable[tuple[Any, ...]],
+    refused: Refused | None,
+    standing: Standing | None,
+) -> tuple[set[str], list[Failure]]:
+    """:func:`_settle` then :func:`evaluate_read` of the lines, :data:`SETTLE_CHUNK` reports at a time (their reports
+    are not all held at once): the settled report ids and their failures; their refused values put in ``refused``."""
+    said, by_report = _refusals(db, rows)
+    if not said:
+        return set(), []
+    if refused is None:
+        raise WideCsvError(path, said, by_report)
+    ids = _settled_ids(path, said, by_report)
+    failures: list[Failure] = []
+    lines = read_wide_rows(db.spec, path, only=ids)
+    while chunk := list(itertools.islice(lines, SETTLE_CHUNK)):
+        refuse(path, chunk)
+        refused.update({line.report_id: line.cells for line in chunk if line.cells})
+        failures += evaluate_read(db, {line.report_id: line for line in chunk}, standing)
+    return ids, failures
 
 
 def _duckdb_passes(run: Callable[[bool], list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
@@ -316,7 +353,7 @@ def _typed_pass(
     header: Sequence[str],
     run: Callable[[bool, Sequence[str], Collection[str], Path | None], list[tuple[Any, ...]]],
     odd_allowed: int = 0,
-) -> tuple[list[tuple[Any, ...]], dict[str, WideLine]] | None:
+) -> tuple[list[tuple[Any, ...]], dict[str, OddLine]] | None:
     """DuckDB: ``run(True, keys, excluded)`` with the counts and integers read as numbers by the CSV reader, when every
     line is shown to hold digits there (:func:`wide_csv_sql.plain_whole_columns`), but for up to ``odd_allowed``
     odd lines: those are read by gaidsl's reader and left out of the query (returned beside its rows). None when
@@ -327,15 +364,16 @@ def _typed_pass(
     proven = W.plain_whole_columns(db, path, header, odd_allowed)
     if proven is None:
         return None
-    read: dict[str, WideLine] = {}
-    if proven.odd:
-        found_read = read_raw_lines(db, header, proven.odd)
-        if found_read is None:
-            return None
-        read = found_read
     try:
         with tempfile.TemporaryDirectory(prefix="gaidsl-") as folder:
-            again = _write_read(db, header, read, Path(folder) / "read.csv", proven.keys) if read else None
+            read: dict[str, OddLine] = {}
+            again = None
+            if proven.odd:
+                lines = iter_raw_lines(db, header, proven.odd)
+                found_read = _write_read(db, header, lines, Path(folder) / "read.csv", proven.keys)
+                if found_read is None:
+                    return None
+                read, again = found_read, Path(folder) / "read.csv"
             found = run(True, proven.keys, read.keys(), again)
     except duckdb.Error:  # 16 digits or more, or a text the line pattern let through: read the careful way
         return None
@@ -343,18 +381,26 @@ def _typed_pass(
 
 
 def _write_read(
-    db: Database, header: Sequence[str], read: dict[str, WideLine], path: Path, typed: Collection[str] = ()
-) -> Path:
+    db: Database,
+    header: Sequence[str],
+    read: Iterable[WideLine | None],
+    path: Path,
+    typed: Collection[str] = (),
+) -> dict[str, OddLine] | None:
     """The lines gaidsl's reader read, written as it read them (the file's header; a refused value unknown, and
     unknown written blank in the ``typed`` columns, read as numbers: the checks take both as missing), for the
-    query to read beside the file."""
+    query to read beside the file, one at a time; what is kept of each (:data:`OddLine`), or None at a None line."""
     typed = set(typed)
+    kept: dict[str, OddLine] = {}
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        for report_id, line in read.items():
-            report = line.read
+        for line in read:
+            if line is None:
+                return None
+            report_id, report = line.report_id, line.read
             assert isinstance(report, Report)
+            kept[report_id] = (line.cells, absent_items(db.spec, report))
             row: list[str] = []
             for name in header:
                 if name == "report_id":
@@ -376,7 +422,7 @@ def _write_read(
                 else:
                     row.append(f"{value:f}" if isinstance(value, Decimal) else str(value))
             writer.writerow(row)
-    return path
+    return kept
 
 
 def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
@@ -446,21 +492,21 @@ def wide_csv_check(
     found, read = typed if typed is not None else (_duckdb_passes(run), {})
     count = _lines_read(found)  # the typed pass reads the odd lines as gaidsl's reader read them, beside the file
     rows = [row[1:] for row in found if row[0] == 0]
-    settled = _settle(db, path, rows, refused)  # values judged in the query that gaidsl's reader refuses
+    # values judged in the query that gaidsl's reader refuses: those lines read and evaluated by gaidsl's reader
+    settled, failures = _settle_in_chunks(db, path, rows, refused, standing)
     rows = [row for row in rows if row[0] not in settled]
-    if read or settled:
-        assert refused is not None  # without it, _settle raises and odd lines are not read apart
-        refused.update({i: line.cells for i, line in {**read, **settled}.items() if line.cells})
-    failures: list[Failure] = evaluate_read(db, settled, standing)
+    if read:
+        assert refused is not None  # without it, odd lines are not read apart
+        refused.update({i: cells for i, (cells, _) in read.items() if cells})
     for report_id, _, _, _, *masks_found in rows:
         if standing is not None:
             *masks_found, incomplete = masks_found
             statuses: list[Presence] = masks_found[len(words) :]
             masks_found = masks_found[: len(words)]
             absent = absent_from((r for r, _ in required), statuses)
-            line = read.get(report_id)
-            if line is not None and isinstance(line.read, Report):  # an unknown count was read blank
-                absent = absent_items(db.spec, line.read)
+            odd = read.get(report_id)
+            if odd is not None:  # an unknown count was read blank
+                absent = odd[1]
             if absent or incomplete:
                 standing[report_id] = (absent, bool(incomplete))
         for word, mask in zip(words, masks_found, strict=True):

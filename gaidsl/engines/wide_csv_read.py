@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +41,30 @@ def read_raw_lines(db: Database, header: Sequence[str], texts: Iterable[str]) ->
     """Physical lines of a wide CSV (each a whole record) read by gaidsl's reader, by report id; None when one is
     not a whole record of the header's width, has no report_id, or repeats one (the caller reads the file the
     careful way then)."""
-    read_row = row_reader(db.spec, header)
     found: dict[str, WideLine] = {}
+    for line in iter_raw_lines(db, header, texts):
+        if line is None:
+            return None
+        found[line.report_id] = line
+    return found
+
+
+def iter_raw_lines(db: Database, header: Sequence[str], texts: Iterable[str]) -> Iterator[WideLine | None]:
+    """:func:`read_raw_lines` one line at a time (the reports are not all held at once): None, and nothing more,
+    at the first line that is not a whole record of the header's width, has no report_id, or repeats one."""
+    read_row = row_reader(db.spec, header)
+    seen: set[str] = set()
     for text in texts:
         rows = list(csv.reader([text]))
         if len(rows) != 1 or len(rows[0]) != len(header):
-            return None
+            yield None
+            return
         problems, cells, report_id, report, previous_id = read_row(rows[0], 0)
-        if problems or not report_id or report_id in found:
-            return None
-        found[report_id] = WideLine(0, report_id, report, previous_id, tuple(cells))
-    return found
+        if problems or not report_id or report_id in seen:
+            yield None
+            return
+        seen.add(report_id)
+        yield WideLine(0, report_id, report, previous_id, tuple(cells))
 
 
 def refuse(path: str | Path, lines: Iterable[WideLine], strict: bool = False) -> None:
@@ -99,24 +112,38 @@ def evaluate_read(db: Database, lines: dict[str, WideLine], standing: Standing |
 
 def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> list[tuple[Any, ...]]:
     """:data:`Standing` of the reports in the reports table (those ``where`` says), from the validation view (one
-    query: its failing and unverifiable rows are returned) and the required items' SQL."""
+    query: its failing rows are returned; the incomplete reports told in SQL, one row each) and the required items'
+    SQL."""
     reads_previous = {
         (c.key, i.position)
         for c in db.spec.checks
         for i in c.instances
         if any(isinstance(n, ir.CellRef | ir.FieldRef | ir.TextRef) and n.previous for n in ir.walk(i.expr))
     }
-    linked = {r for (r,) in db.query(f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL AND {where}")}
     found = db.query(
-        f"SELECT report_id, check_key, position, status FROM {db.validation} "
-        f"WHERE status IN ('fail', 'unverifiable') AND {where}"
+        f"SELECT report_id, check_key, position, status FROM {db.validation} WHERE status = 'fail' AND {where}"
     )
-    unverifiable = [row for row in found if row[3] == "unverifiable"]
-    incomplete = {r for r, c, p, _ in unverifiable if (c, p) not in reads_previous or r in linked}
+    # unverifiable, and not for want of last year's report: told in SQL (one row per report, not per result)
+    previous = " OR ".join(
+        f"(check_key = {literal(c, db.dialect)} AND "
+        + ("position IS NULL" if p is None else f"position = {literal(p, db.dialect)}")
+        + ")"
+        for c, p in sorted(reads_previous, key=lambda pair: (pair[0], pair[1] or ""))
+    )
+    linked = f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL"
+    open_ = f" AND (NOT ({previous}) OR report_id IN ({linked}))" if previous else ""
+    incomplete = {
+        r
+        for (r,) in db.query(
+            f"SELECT DISTINCT report_id FROM {db.validation} WHERE status = 'unverifiable' AND {where}{open_}"
+        )
+    }
     required = presence_sql(db.spec, db.dialect)
     select = "".join(f", {sql}" for _, sql in required)
     absent: dict[str, tuple[Absent, ...]] = {}
-    for report_id, *statuses in db.query(f"SELECT r.report_id{select} FROM {REPORTS} AS r WHERE {where}"):
+    lacking = " OR ".join(f"{sql} <> 'present'" for _, sql in required)  # only the reports lacking an item
+    rows = f"SELECT r.report_id{select} FROM {REPORTS} AS r WHERE {where}{f' AND ({lacking})' if lacking else ''}"
+    for report_id, *statuses in db.query(rows) if required else []:
         said: list[Presence] = list(statuses)
         absent[report_id] = absent_from((r for r, _ in required), said)
     for report_id in set(incomplete) | {r for r, a in absent.items() if a}:
@@ -142,4 +169,13 @@ def load_by_reader(db: Database, path: str | Path, table: str, refused: Refused 
     return count
 
 
-__all__ = ["Refused", "evaluate_read", "insert_read", "load_by_reader", "read_lines", "read_raw_lines"]
+__all__ = [
+    "Refused",
+    "evaluate_read",
+    "insert_read",
+    "iter_raw_lines",
+    "load_by_reader",
+    "read_lines",
+    "read_raw_lines",
+    "refuse",
+]

@@ -1,0 +1,157 @@
+"""``gaidsl validate SPEC REPORTS.csv --jobs N`` for the Python engines (``reference``, ``python``): the wide CSV's
+lines in chunks of :data:`CHUNK`, each validated in one of N worker processes, the findings taken back in file order
+(at most ``2 N`` chunks in flight, so memory stays flat), and added to the summary and the ``-o`` file by the main
+process exactly as one process adds them: the output is byte for byte that of ``--jobs 1``.
+
+What a worker cannot see is done by the main process: a report_id repeated across chunks (GAI715). Last year's
+reports a line names (``previous_id``) are read once, before the workers start, and handed to each of them. On the
+``python`` engine a line the generated module refuses is read again by gaidsl's reader afterwards, as with one job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from types import ModuleType
+from typing import Any
+
+from gaidsl.checking import wide_csv
+from gaidsl.checking.evaluate import CheckResult, evaluate
+from gaidsl.checking.report import Report
+from gaidsl.checking.required import Absent
+from gaidsl.checking.results import CellResult
+from gaidsl.engines import database as engines
+from gaidsl.language import ir
+
+CHUNK = 500
+"""Lines per chunk handed to a worker."""
+Problem = tuple[str, str]
+Rows = list[tuple[int, list[str]]]
+ReferenceFound = tuple[
+    int,
+    str,
+    list[Problem],
+    Problem | None,
+    list[dict[str, Any]],
+    list[CheckResult],
+    tuple[Absent, ...],
+    bool,
+    tuple[CellResult, ...],
+]
+"""One line's findings on the reference engine: line, report_id, what its reading refuses (the line's problems),
+what its previous_id refers to that cannot be read (GAI703), its results' records, the failing CheckResults, the
+required items it lacks, whether a check is incomplete, the refused values (records empty unless readable)."""
+PythonFound = tuple[str, list[dict[str, Any]] | None, list[dict[str, Any]] | None]
+"""One line's findings on the python engine: report_id, its records (None when the module refuses the line), and
+the records of the required items it lacks."""
+
+
+def workers(jobs: int) -> int:
+    """The worker processes ``--jobs`` asks for: 0 is every core."""
+    return jobs if jobs > 0 else os.cpu_count() or 1
+
+
+def chunks(path: str) -> Iterator[tuple[list[str], Rows]]:
+    """The file's header with each chunk of its non-empty lines ``(line, row)`` (lines counted as records, from 2)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        rows = ((line, row) for line, row in enumerate(reader, start=2) if row)
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            yield header, chunk
+
+
+def in_order(
+    jobs: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+    work: Callable[[list[str], Rows], list[Any]],
+    path: str,
+) -> Iterator[Any]:
+    """Each line's findings, ``work`` run on the chunks of ``path`` in ``jobs`` worker processes, in file order."""
+    with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as pool:
+        pending: deque[Future[list[Any]]] = deque()
+        for header, rows in chunks(path):
+            pending.append(pool.submit(work, header, rows))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+# ---------------------------------------------------------------------------------------------------- reference
+
+_reference_state: dict[str, Any] = {}
+
+
+def reference_init(spec: ir.Spec, last_years: dict[str, Report], unreadable: dict[str, int]) -> None:
+    """A worker's state: the spec, last year's reports the file names, and the named lines that cannot be read."""
+    _reference_state.update(spec=spec, last_years=last_years, unreadable=unreadable, readers={})
+
+
+def reference_work(header: list[str], rows: Rows) -> list[ReferenceFound]:
+    """Read and evaluate a chunk's lines as :func:`gaidsl.cli.validate_wide._reference` does, one by one."""
+    spec: ir.Spec = _reference_state["spec"]
+    last_years: dict[str, Report] = _reference_state["last_years"]
+    unreadable: dict[str, int] = _reference_state["unreadable"]
+    readers: dict[tuple[str, ...], Callable[[Sequence[str], int], wide_csv.RowRead]] = _reference_state["readers"]
+    read_row = readers.get(tuple(header))
+    if read_row is None:
+        read_row = readers[tuple(header)] = wide_csv.row_reader(spec, header)
+    out: list[ReferenceFound] = []
+    for line, row in rows:
+        found, cells, report_id, report, previous_id = read_row(row, line)
+        if not report_id:
+            found.insert(0, ("GAI716", f"line {line} has no report_id"))
+        last: Problem | None = None
+        if previous_id and previous_id not in last_years:
+            said = (
+                f"last year's report {previous_id!r} (line {unreadable[previous_id]}) cannot be read"
+                if previous_id in unreadable
+                else f"previous_id {previous_id!r} is no report_id of the file"
+            )
+            last = ("GAI703", said)
+        if found or last is not None:
+            out.append((line, report_id, found, last, [], [], (), False, tuple(cells)))
+            continue
+        evaluation = evaluate(spec, report, last_years.get(previous_id) if previous_id else None)
+        records = [r.to_json_dict() for r in evaluation.results]
+        failing = [r for r in evaluation.results if r.status == "fail"]
+        incomplete = any(r.incomplete for r in evaluation.results)
+        out.append((line, report_id, [], None, records, failing, evaluation.absent, incomplete, tuple(cells)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- python
+
+_python_state: dict[str, Any] = {}
+
+
+def python_init(spec: ir.Spec, named: list[list[str]], only: frozenset[str] | None) -> None:
+    """A worker's state: the generated module, the lines other lines name as last year's, which results to give."""
+    module: ModuleType = engines.python_module(spec)
+    _python_state.update(module=module, named=named, only=only)
+
+
+def python_work(header: list[str], rows: Rows) -> list[PythonFound]:
+    """The generated module's ``validate_csv`` on the chunk, the named lines written before it (and their results
+    dropped), so a previous_id finds its report in any chunk."""
+    module: ModuleType = _python_state["module"]
+    named: list[list[str]] = _python_state["named"]
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(named)
+    writer.writerows(row for _, row in rows)
+    text.seek(0)
+    found = module.validate_csv(text, only=_python_state["only"], errors="return", required=True)
+    out: list[PythonFound] = []
+    for report_id, results, lacking in itertools.islice(found, len(named), None):
+        refused = isinstance(results, module.DataError)
+        out.append((report_id, None if refused else list(results), None if refused else list(lacking)))
+    return out
