@@ -62,7 +62,7 @@ def vocabulary_of(parser: lark.Lark) -> Vocabulary:
     symbols: set[str] = set()
     for terminal in parser.terminals:
         for spelling in _alternatives(terminal.pattern):
-            if spelling.isalpha() and spelling.isascii():
+            if spelling.replace("_", "").isalpha() and spelling.isascii():  # of_which too
                 words.add(spelling)
             elif not any(c.isalnum() for c in spelling):
                 symbols.add(spelling)
