@@ -126,22 +126,37 @@ def of_which_checks(table: ir.Table) -> list[ir.Check]:
             if not instances:
                 continue
             label = f"「{member.label}」不大于「{parent.label}」"
-            checks.append(
-                ir.Check(
-                    key=f"of_which.{table.key}.{member.key}",
-                    label=label,
-                    severity="error",
-                    message=Text(label, f"'{member.key}' is part of '{parent.key}': at most it"),
-                    tolerance=None,
-                    broadcast=("column" if axis is table.rows else "row") if other is not None else None,
-                    table=table.key,
-                    section=table.section,
-                    origin="of_which",
-                    instances=tuple(instances),
-                    span=member.span,
-                )
-            )
+            message = Text(label, f"'{member.key}' is part of '{parent.key}': at most it")
+            key = f"of_which.{table.key}.{member.key}"
+            checks.append(axis_check(table, axis, other, key, message, "of_which", instances, member.span))
     return checks
+
+
+def axis_check(
+    table: ir.Table,
+    axis: ir.Axis,
+    other: ir.Axis | None,
+    key: str,
+    message: Text,
+    origin: ir.CheckOrigin,
+    instances: Sequence[ir.CheckInstance],
+    span: Span | None,
+) -> ir.Check:
+    """A check a member implies along its axis (a total's sum, an of-which row's bound), one instance per position of
+    the other axis, labelled by its Chinese message."""
+    return ir.Check(
+        key=key,
+        label=message.zh,
+        severity="error",
+        message=message,
+        tolerance=None,
+        broadcast=("column" if axis is table.rows else "row") if other is not None else None,
+        table=table.key,
+        section=table.section,
+        origin=origin,
+        instances=tuple(instances),
+        span=span,
+    )
 
 
 def _cell_at(table: ir.Table, axis: ir.Axis, member: str, position: str | None) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gaidsl.language import ir
-from gaidsl.language.aggregation import additive_at
+from gaidsl.language.aggregation import additive_at, axis_check
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 
 
@@ -67,21 +67,9 @@ def total_checks(table: ir.Table) -> list[ir.Check]:
             if not instances:
                 continue
             label = f"「{total.label}」等于{_parts_label(axis, total)}之和"
-            checks.append(
-                ir.Check(
-                    key=f"total.{table.key}.{total.key}",
-                    label=label,
-                    severity="error",
-                    message=Text(label, f"'{total.key}' equals the sum of " + ", ".join(total.sums)),
-                    tolerance=None,
-                    broadcast=("column" if axis is table.rows else "row") if other is not None else None,
-                    table=table.key,
-                    section=table.section,
-                    origin="total",
-                    instances=tuple(instances),
-                    span=total.span,
-                )
-            )
+            message = Text(label, f"'{total.key}' equals the sum of " + ", ".join(total.sums))
+            key = f"total.{table.key}.{total.key}"
+            checks.append(axis_check(table, axis, other, key, message, "total", instances, total.span))
     return checks
 
 
