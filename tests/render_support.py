@@ -5,9 +5,13 @@ from __future__ import annotations
 import functools
 import importlib
 import io
+import shutil
+import subprocess
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from openpyxl import load_workbook
 
 from gaidsl.checking.report import BLANK, Report
 from gaidsl.language import ir
@@ -15,6 +19,9 @@ from gaidsl.migrations.documents import compile_file, compile_text
 from tests import golden_util
 
 ROOT = Path(__file__).resolve().parents[1]
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+"""LibreOffice's headless Calc, which recomputes a workbook's formulas (None when it is not installed)."""
+STATUS_NAMES = {"通过": "pass", "未通过": "fail", "无法核验": "unverifiable"}
 SPEC_FILES = {
     "2021": ROOT / "specs" / "gov_info_disclosure_2021.gai",
     "2019": ROOT / "specs" / "gov_info_disclosure_2019.gai",
@@ -119,3 +126,30 @@ def docx_dump(data: bytes) -> str:
                     cells.append(text + mark)
                 out.append("  | " + " | ".join(cells))
     return "\n".join(out) + "\n"
+
+
+def recalculated_checks(s: ir.Spec, reports: list[Report], folder: Path) -> list[list[tuple[Any, ...]]]:
+    """Each report rendered as the xlsx form, recomputed by LibreOffice (its own profile in ``folder``, so parallel
+    workers do not collide), and read back: the rows of its checks sheet as the formulas left them."""
+    assert SOFFICE is not None
+    for i, report in enumerate(reports):
+        (folder / f"r{i}.xlsx").write_bytes(target("xlsx").render(s, report))
+    out = folder / "out"
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{folder}/profile",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            *sorted(map(str, folder.glob("r*.xlsx"))),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    sheets = (load_workbook(out / f"r{i}.xlsx", data_only=True)["校验"] for i in range(len(reports)))
+    return [list(sheet.iter_rows(min_row=2, values_only=True)) for sheet in sheets]
