@@ -198,7 +198,7 @@ def _too_deep() -> tuple[str, str]:
 
 
 class _PythonEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[misc]
-    """PyYAML's pure-Python event stream, for an installation without libyaml (see :func:`_events`)."""
+    """PyYAML's pure-Python event stream, for an installation without libyaml (see :func:`yaml_events`)."""
 
     def __init__(self, text: str) -> None:
         yaml.reader.Reader.__init__(self, text)
@@ -292,7 +292,7 @@ def _compose(events: Any) -> Node | None:
         elif stack[-1].kind == "array":
             stack[-1].members.append(node)
         elif stack[-1].key is None:
-            stack[-1].key = (node.raw if node.kind != "object" and node.kind != "array" else "?", node.start, node.end)
+            stack[-1].key = (node.raw if node.kind not in ("object", "array") else "?", node.start, node.end)
         else:
             key, key_start, key_end = stack[-1].key
             stack[-1].members.append((key, key_start, key_end, node))
