@@ -174,7 +174,7 @@ def _terms(
         case ir.Arith():
             computed = env.number(expr)
             seen = _num(computed) if computed is not None else Text("未知", "unknown")
-            return [(1, _arith_name(spec, check, instance, expr), seen)], False
+            return [(1, arith_name(spec, check, instance, expr), seen)], False
         case ir.Const(value=value):
             text = f"{value:f}"
             return [(1, Text(text, text), Text(text, text))], True
@@ -185,15 +185,15 @@ def _terms(
             ir.not_a_number(expr)
 
 
-def _arith_name(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, expr: ir.Expr) -> Text:
+def arith_name(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, expr: ir.Expr) -> Text:
     """How a term of arithmetic between cells is named in a finding: ``甲 ÷ 乙``, ``round(甲 ÷ 乙 × 100, 2)``."""
     match expr:
         case ir.Arith(op="*" | "/", args=(left, right)):
             symbol = "×" if expr.op == "*" else "÷"
-            a, b = _arith_name(spec, check, instance, left), _arith_name(spec, check, instance, right)
+            a, b = arith_name(spec, check, instance, left), arith_name(spec, check, instance, right)
             return Text(f"{a.zh} {symbol} {b.zh}", f"{a.en} {symbol} {b.en}")
         case ir.Arith(op=op, args=args, places=places, rounding=rounding):
-            names = [_arith_name(spec, check, instance, arg) for arg in args]
+            names = [arith_name(spec, check, instance, arg) for arg in args]
             extra = [] if op != "round" else [str(places)] + ([] if rounding == "half_up" else [rounding])
             zh, en = ", ".join([n.zh for n in names] + extra), ", ".join([n.en for n in names] + extra)
             return Text(f"{op}({zh})", f"{op}({en})")
@@ -202,7 +202,7 @@ def _arith_name(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, expr
         case ir.Const(value=value):
             return Text(f"{value:f}", f"{value:f}")
         case ir.Scale(factor=factor, arg=arg):
-            inner = _arith_name(spec, check, instance, arg)
+            inner = arith_name(spec, check, instance, arg)
             return Text(f"{factor:f} × {inner.zh}", f"{factor:f} × {inner.en}")
         case ir.Sum() | ir.Length():
             terms = [(s, n) for s, n, _ in _terms(spec, check, instance, _NO_VALUES, expr)[0]]

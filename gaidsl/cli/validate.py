@@ -39,7 +39,7 @@ from gaidsl.cli.validate_wide import is_wide_csv, run_wide
 from gaidsl.engines import database as engines
 from gaidsl.engines import spark as spark_engine
 from gaidsl.language import ir
-from gaidsl.language.arithmetic import arith_refusal
+from gaidsl.language.arithmetic import REFUSING_ENGINES, arith_refusal
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         if (refusal := refused(compilation, what)) is not None:
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
             return EXIT_INPUT
-        if engine != "reference" and (refusal := arith_refusal(spec, what)) is not None:  # docs/arithmetic.md
+        if engine in REFUSING_ENGINES and (refusal := arith_refusal(spec, what)) is not None:  # docs/arithmetic.md
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
             return EXIT_INPUT
     paths = list(files.reports)

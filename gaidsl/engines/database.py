@@ -48,7 +48,7 @@ from gaidsl.checking.evaluate import (
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent, Presence, absent_from
 from gaidsl.language import ir
-from gaidsl.language.arithmetic import first_arith_check
+from gaidsl.language.arithmetic import REFUSING_ENGINES, first_arith_check
 from gaidsl.language.diagnostics import Text
 from gaidsl.language.formats import full_match
 from gaidsl.targets.python import target as python_target
@@ -344,7 +344,7 @@ def evaluate_all(
     or each report's own by its name (a report missing from the mapping has none)."""
     if engine != "reference" and spec.open_dimensions:
         raise ValueError(f"GAI610: the {engine} engine does not support open dimensions yet (docs/open-dimensions.md)")
-    if engine != "reference" and first_arith_check(spec) is not None:
+    if engine in REFUSING_ENGINES and first_arith_check(spec) is not None:
         raise ValueError(
             f"GAI760: the {engine} engine cannot compute arithmetic between cells yet (docs/arithmetic.md)"
         )

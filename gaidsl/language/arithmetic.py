@@ -76,9 +76,12 @@ def shown(value: Fraction) -> Decimal:
     return as_decimal(round_fraction(value, 12, "half_even")) or Decimal(0)
 
 
-REFUSING_TARGETS = ("python", "javascript", "html-form", "sql")
+REFUSING_TARGETS = ("javascript", "html-form", "sql")
 """The targets whose generated code cannot compute arithmetic between cells yet: ``gaidsl build`` refuses a spec
-that has it for them (GAI760), as ``validate --engine`` does for every engine but the reference evaluator."""
+that has it for them (GAI760)."""
+
+REFUSING_ENGINES = ("duckdb", "sqlite", "postgres", "spark")
+"""The ``validate --engine`` engines that cannot compute arithmetic between cells yet (GAI760)."""
 
 
 def first_arith_check(spec: ir.Spec) -> ir.Check | None:

@@ -24,19 +24,13 @@ from typing import assert_never
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
 from gaidsl.checking.explain import LISTED as LISTED  # re-exported: the templates list that many names
-from gaidsl.checking.explain import SYMBOL, text_test_words
+from gaidsl.checking.explain import SYMBOL, arith_name, text_test_words
 from gaidsl.checking.explain import name_of as explain_name
 from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
-from gaidsl.targets import Unrenderable
 
 ZERO = Decimal(0)
-_ARITH_REFUSAL = Text(
-    "生成的校验器暂不能计算单元格之间的乘除、round、abs、min、max（GAI760）：请用 gaidsl validate 校验",
-    "the generated validators cannot compute products, quotients, round, abs, min or max of cells yet (GAI760): "
-    "validate with gaidsl validate",
-)
 
 
 # ---------------------------------------------------------------------------------------------------- trees
@@ -69,14 +63,21 @@ class Ref:
 @dataclass(frozen=True)
 class Num:
     """A number expression: ``const`` (value), ``var`` (ref index: a numeric cell or field), ``len`` (ref index of a
-    text block), ``sum`` (terms: (sign, Num), with the leading ``Decimal(0)``), ``scale`` (factor × arg), or ``hu``
-    (half a unit of the last place of ref ``index`` if it is a number, else ``Decimal(0)``; tolerances only)."""
+    text block), ``sum`` (terms: (sign, Num), with the leading ``Decimal(0)``), ``scale`` (factor × arg), ``hu``
+    (half a unit of the last place of ref ``index`` if it is a number, else ``Decimal(0)``; tolerances only), or
+    ``arith`` (arithmetic between cells, docs/arithmetic.md: ``arith`` is the operation, ``*``, ``/``, ``round``,
+    ``abs``, ``min`` or ``max``, over ``args``; ``places`` and ``rounding`` for ``round``). A tree with an ``arith``
+    inside is computed exactly as a rational (:mod:`gaidsl.targets.python.arithmetic`)."""
 
     op: str
     value: Decimal = ZERO
     index: int = -1
     terms: tuple[tuple[int, Num], ...] = ()
     arg: Num | None = None
+    arith: str = ""
+    args: tuple[Num, ...] = ()
+    places: int = 0
+    rounding: str = "half_up"
 
     def needs(self) -> tuple[tuple[str, int], ...]:
         """(kind, ref index) guards: ("num", i) the ref holds a number, ("text", i) its text is known."""
@@ -88,6 +89,8 @@ class Num:
             return tuple(dict.fromkeys(g for _, t in self.terms for g in t.needs()))
         if self.op == "scale" and self.arg is not None:
             return self.arg.needs()
+        if self.op == "arith":
+            return tuple(dict.fromkeys(g for a in self.args for g in a.needs()))
         return ()
 
 
@@ -128,7 +131,7 @@ class Logic:
 class Piece:
     """One term of a side in a message: its name, and where its value comes from when the check passed or failed:
     ``num`` (ref index, a Decimal), ``str`` (ref index of a text field), ``content`` (ref index of a text block),
-    ``len`` (ref index), ``static`` (the text)."""
+    ``len`` (ref index), ``arith`` (the exact value of ``tree``, arithmetic between cells), ``static`` (the text)."""
 
     sign: int
     name_zh: str
@@ -136,6 +139,7 @@ class Piece:
     source: str
     index: int = -1
     text: str = ""
+    tree: Num | None = None
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,8 @@ class _Builder:
             case ir.Length():
                 return Num("len", index=self.index(expr.arg))
             case ir.Arith():
-                raise Unrenderable(_ARITH_REFUSAL)
+                args = tuple(self.num(arg) for arg in expr.args)
+                return Num("arith", arith=expr.op, args=args, places=expr.places, rounding=expr.rounding)
             case _:
                 ir.not_a_number(expr)
 
@@ -277,10 +282,9 @@ class _Builder:
             case ir.CellRef() | ir.FieldRef():
                 amount = self.refs[self.index(expr)].amount
                 return Num("hu", index=self.index(expr)) if amount else Num("const", value=ZERO)
-            case ir.Arith():
-                raise Unrenderable(_ARITH_REFUSAL)
             case (
-                ir.Const()
+                ir.Arith()  # the operands of arithmetic between cells are taken exactly as reported
+                | ir.Const()
                 | ir.Length()
                 | ir.TextConst()
                 | ir.TextRef()
@@ -381,7 +385,7 @@ class _Builder:
                 factor = f"{expr.factor:f}"
                 inner = self._pieces(expr.arg)[0]
                 return [
-                    Piece(p.sign, f"{factor} × {p.name_zh}", f"{factor} × {p.name_en}", p.source, p.index, p.text)
+                    Piece(p.sign, f"{factor} × {p.name_zh}", f"{factor} × {p.name_en}", p.source, p.index, p.text, p.tree)
                     for p in inner
                 ], False
             case ir.Length():
@@ -392,7 +396,8 @@ class _Builder:
             case ir.TextConst():
                 text = f"「{expr.value}」"
             case ir.Arith():
-                raise Unrenderable(_ARITH_REFUSAL)
+                name = arith_name(self.spec, self.check, self.instance, expr)
+                return [Piece(1, name.zh, name.en, "arith", tree=self.num(expr))], False
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 text = "?"
             case ir.TextTest():
@@ -435,7 +440,7 @@ class _Builder:
 
 
 def _signed(piece: Piece, sign: int) -> Piece:
-    return Piece(sign, piece.name_zh, piece.name_en, piece.source, piece.index, piece.text)
+    return Piece(sign, piece.name_zh, piece.name_en, piece.source, piece.index, piece.text, piece.tree)
 
 
 def _join(terms: list[tuple[int, str]]) -> str:

@@ -22,6 +22,7 @@ from gaidsl.checking.required import Absent, requirements
 from gaidsl.language import ir
 from gaidsl.language.formats import FORMATS, USCC_ALPHABET
 from gaidsl.targets import Files, Target, environment
+from gaidsl.targets.python import arithmetic as A
 from gaidsl.targets.python import plan as P
 from gaidsl.targets.python.writer import CHUNK, Constants, Names, Writer, ident, module_name
 
@@ -58,6 +59,7 @@ class PythonWriter(Writer):
         self.cells = cells  # cell key -> its place in the values list the checks read
         self.inline: dict[int, str] = {}  # ref index -> ``v[17]``: this year's cells, read where they are used
         self.named: list[str] = []  # ``x0 = v[17]  # key``: their names, bound only for a result's record
+        self.arith = False  # the comparison being written computes arithmetic between cells
 
     def var(self, index: int) -> str:
         """Ref ``index``'s value in the computation: ``v[17]`` for this year's cell (a list item read in place is
@@ -111,7 +113,10 @@ class PythonWriter(Writer):
         return f"({x} if {x}.__class__ is str else None)"
 
     def number_text(self, x: str) -> str:
-        return f"_t({x})"
+        return f"_qt({x})" if A.comparison_has_arith(self.pos.single) else f"_t({x})"
+
+    def arith_text(self, tree: P.Num) -> str:
+        return f"_qt({A.python_code(tree, self.var, lambda node: self.const(node.value))})"
 
     def value_text(self, index: int) -> str:
         return f"str(x{index})" if self.whole(index) else f"format(x{index}, 'f')"
@@ -120,6 +125,8 @@ class PythonWriter(Writer):
         return f"str(len(c{index}))"
 
     def minus(self, left: str, right: str) -> str:
+        if A.comparison_has_arith(self.pos.single):  # a computed difference, as findings show it
+            return f"_shown(_sub({left}, {right}))"
         return f"{left} - {right}"
 
     def concat(self, parts: Sequence[str]) -> str:
@@ -128,10 +135,27 @@ class PythonWriter(Writer):
         return super().concat(parts)
 
     def exact_test(self, op: str, left: str, right: str) -> str:
+        if self.arith:
+            return _TOLERANT[op].format(d=f"(_sub({left}, {right}))", t="0")
         return f"{left} {op} {right}"
 
     def tolerant_test(self, op: str, left: str, right: str, tolerance: str) -> str:
+        if self.arith:  # the exact difference against the (Decimal) tolerance, as a rational
+            return _TOLERANT[op].format(d=f"(_sub({left}, {right}))", t=f"_Q({tolerance})")
         return _TOLERANT[op].format(d=f"({left} - {right})", t=tolerance)
+
+    def compare(self, cmp: P.Comparison) -> None:
+        self.arith = A.comparison_has_arith(cmp)
+        super().compare(cmp)
+        self.arith = False
+
+    def comparison_record(self) -> str:
+        if not A.comparison_has_arith(self.pos.single):
+            return super().comparison_record()
+        cmp = self.pos.single
+        assert cmp is not None
+        difference = self.cond(self.missing("l0", "r0"), self.NONE, self.minus("l0", "r0"))
+        return self.seq([lit(cmp.op), "_shown(l0)", "_shown(r0)", difference, self.tolerance(cmp)])
 
     # ---- reading
     def read(self) -> None:
@@ -211,6 +235,12 @@ class PythonWriter(Writer):
         return " and ".join(parts)
 
     def side(self, name: str, tree: P.Num) -> None:
+        if A.has_arith(tree):  # exact rationals: every operand evaluated, None for a missing value (no TypeError)
+            self.emit(f"{name} = {A.python_code(tree, self.var, lambda node: self.const(node.value))}")
+            return
+        self._side(name, tree)
+
+    def _side(self, name: str, tree: P.Num) -> None:
         """``name = value``, or None when a value it needs is blank, unknown or absent. A lone value is tested by
         its class; a longer expression just runs: BLANK, UNKNOWN and None support no arithmetic (nor ``len``), so
         a TypeError is exactly "a value is missing", and the common case pays for no test at all."""
@@ -246,6 +276,9 @@ class PythonWriter(Writer):
 
     def write(self) -> list[str]:
         self.read()
+        arith = A.position_has_arith(self.pos)
+        if arith:
+            self.emit("z = []  # a quotient by zero (docs/arithmetic.md)")
         for cmp in self.pos.comparisons:
             self.compare(cmp)
         outcome = self.logic(self.pos.condition)
@@ -255,7 +288,10 @@ class PythonWriter(Writer):
         xs = ", ".join(f"x{r.index}" for r in self.pos.refs)
         self.emit(f"    xs = ({xs},)" if len(self.pos.refs) == 1 else f"    xs = ({xs})")
         self.emit("    if s == 'unverifiable':")
-        self.emit(f"        m = _unverifiable(_P{self.n}, xs)")
+        if arith:
+            self.emit(f"        m = _unverifiable_q(_P{self.n}, xs, z)")
+        else:
+            self.emit(f"        m = _unverifiable(_P{self.n}, xs)")
         self.emit("    else:")
         self.message("        ")
         self.emit(f"    out.append(_record(_P{self.n}, s, xs, {self.comparison_record()}, m))")
@@ -317,7 +353,7 @@ def module_text(spec: ir.Spec) -> str:
     slots = P.slots(spec)
     template = environment(HERE).get_template("validator.py.j2")
     return template.render(
-        text_tests=_text_test_helpers(spec),
+        text_tests=_text_test_helpers(spec) + (A.PYTHON_HELPERS.splitlines() if A.spec_has_arith(spec) else []),
         module_file=f"{module_name(spec)}.py",
         spec_id=comment(spec.id),
         version=comment(spec.version),

@@ -180,6 +180,10 @@ class Writer(ABC):
     def write(self) -> list[str]:
         """Every statement of the position."""
 
+    def arith_text(self, tree: Num) -> str:
+        """The exact value of arithmetic between cells as a message shows it (docs/arithmetic.md)."""
+        raise NotImplementedError(tree.op)
+
     def concat(self, parts: Sequence[str]) -> str:
         """Texts put together (``''`` for none)."""
         return " + ".join(parts) if parts else self.lit("")
@@ -283,6 +287,8 @@ class Writer(ABC):
                 value = f"{open_} + c{piece.index} + {close}"
             elif piece.source == "len":
                 value = self.length_text(piece.index)
+            elif piece.source == "arith" and piece.tree is not None:
+                value = self.arith_text(piece.tree)
             else:
                 value = self.lit(piece.text)
             if prefix:
