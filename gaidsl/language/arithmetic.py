@@ -76,7 +76,7 @@ def shown(value: Fraction) -> Decimal:
     return as_decimal(round_fraction(value, 12, "half_even")) or Decimal(0)
 
 
-REFUSING_TARGETS = ("javascript", "html-form", "sql")
+REFUSING_TARGETS = ("html-form", "sql")
 """The targets whose generated code cannot compute arithmetic between cells yet: ``gaidsl build`` refuses a spec
 that has it for them (GAI760)."""
 

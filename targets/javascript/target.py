@@ -18,6 +18,8 @@ from gaidsl.checking.required import Absent, requirements
 from gaidsl.language import ir
 from gaidsl.language.formats import FORMATS, USCC_ALPHABET, USCC_WEIGHTS
 from gaidsl.targets import Files, Target, environment
+from gaidsl.targets.javascript import arithmetic as JA
+from gaidsl.targets.python import arithmetic as A
 from gaidsl.targets.python import plan as P
 from gaidsl.targets.python.writer import CHUNK, Constants, Names, Writer, ident, module_name
 
@@ -110,8 +112,18 @@ class JavaScriptWriter(Writer):
     def text_field(self, x: str) -> str:
         return f'(typeof {x} === "string" ? {x} : null)'
 
+    def __init__(self, pos: P.Position, number: int, const: Constants) -> None:
+        super().__init__(pos, number, const)
+        self.arith = False  # the comparison being written computes arithmetic between cells
+
     def number_text(self, x: str) -> str:
-        return f"{x}.toString()"
+        return f"qt({x})" if A.comparison_has_arith(self.pos.single) else f"{x}.toString()"
+
+    def arith_text(self, tree: P.Num) -> str:
+        return f"qt({self.qcode(tree)})"
+
+    def qcode(self, tree: P.Num) -> str:
+        return JA.js_code(tree, lambda index: f"x{index}", lambda node: self.const(node.value))
 
     def value_text(self, index: int) -> str:
         return f"x{index}.toString()"
@@ -120,13 +132,32 @@ class JavaScriptWriter(Writer):
         return f"String(codePoints(c{index}))"
 
     def minus(self, left: str, right: str) -> str:
+        if A.comparison_has_arith(self.pos.single):  # a computed difference, as findings show it
+            return f"shown(qsub({left}, {right}))"
         return f"{left}.sub({right})"
 
     def exact_test(self, op: str, left: str, right: str) -> str:
+        if self.arith:
+            return f"qsub({left}, {right}).cmp(Q0) {_CMP_ZERO[op]}"
         return f"{left}.cmp({right}) {_CMP_ZERO[op]}"
 
     def tolerant_test(self, op: str, left: str, right: str, tolerance: str) -> str:
+        if self.arith:  # the exact difference against the (Decimal) tolerance, as a rational
+            return _TOLERANT[op].format(d=f"qsub({left}, {right})", t=f"Q.of({tolerance})")
         return _TOLERANT[op].format(d=f"{left}.sub({right})", t=tolerance)
+
+    def compare(self, cmp: P.Comparison) -> None:
+        self.arith = A.comparison_has_arith(cmp)
+        super().compare(cmp)
+        self.arith = False
+
+    def comparison_record(self) -> str:
+        if not A.comparison_has_arith(self.pos.single):
+            return super().comparison_record()
+        cmp = self.pos.single
+        assert cmp is not None
+        difference = self.cond(self.missing("l0", "r0"), self.NONE, self.minus("l0", "r0"))
+        return self.seq([lit(cmp.op), "shown(l0)", "shown(r0)", difference, self.tolerance(cmp)])
 
     def read(self) -> None:
         for ref in self.pos.refs:
@@ -176,6 +207,9 @@ class JavaScriptWriter(Writer):
         return " && ".join(parts)
 
     def side(self, name: str, tree: P.Num) -> None:
+        if A.has_arith(tree):  # exact rationals: every operand evaluated, null for a missing value
+            self.emit(f"const {name} = {self.qcode(tree)};")
+            return
         self.pending = []
         code, guard = self.num(tree), self.guard(tree)
         if not self.pending:
@@ -190,6 +224,9 @@ class JavaScriptWriter(Writer):
 
     def write(self) -> list[str]:
         self.read()
+        arith = A.position_has_arith(self.pos)
+        if arith:
+            self.emit("const z = []; // a quotient by zero (docs/arithmetic.md)")
         for cmp in self.pos.comparisons:
             self.compare(cmp)
         outcome = self.logic(self.pos.condition)
@@ -199,7 +236,10 @@ class JavaScriptWriter(Writer):
         self.emit(f"  const xs = [{xs}];")
         self.emit("  let m;")
         self.emit('  if (s === "unverifiable") {')
-        self.emit(f"    m = unverifiable(P{self.n}, xs);")
+        if arith:
+            self.emit(f"    m = unverifiableQ(P{self.n}, xs, z);")
+        else:
+            self.emit(f"    m = unverifiable(P{self.n}, xs);")
         self.emit("  } else {")
         self.message("    ")
         self.emit("  }")
@@ -261,7 +301,7 @@ def module_text(spec: ir.Spec) -> str:
 
     template = environment(HERE).get_template("validator.mjs.j2")
     return template.render(
-        text_tests=_text_test_helpers(spec),
+        text_tests=_text_test_helpers(spec) + (JA.JS_HELPERS.splitlines() if A.spec_has_arith(spec) else []),
         module_file=f"{module_name(spec)}.mjs",
         spec_id=comment(spec.id),
         version=comment(spec.version),
