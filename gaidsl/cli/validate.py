@@ -130,6 +130,9 @@ def run(args: argparse.Namespace) -> int:
         if engine in REFUSING_ENGINES and (refusal := arith_refusal(spec, what)) is not None:  # docs/arithmetic.md
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
             return EXIT_INPUT
+        if (refusal := engines.exactness_refusal(spec, engine)) is not None:  # GAI761: too large to compute exactly
+            report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
+            return EXIT_INPUT
     paths = list(files.reports)
     if args.previous_migration and not args.previous and not files.previous:
         show("gaidsl validate: --previous-migration converts the --previous report; give --previous FILE", sys.stderr)

@@ -49,12 +49,13 @@ from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent, Presence, absent_from
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import REFUSING_ENGINES, first_arith_check
-from gaidsl.language.diagnostics import Text
+from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.formats import full_match
 from gaidsl.targets.python import target as python_target
 from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
 from gaidsl.targets.sql.required import presence_sql
-from gaidsl.targets.sql.target import ddl, validation_sql
+from gaidsl.targets.sql.arithmetic import has_arith
+from gaidsl.targets.sql.target import arith_refusal, ddl, validation_sql
 
 ENGINES = ("duckdb", "postgres", "sqlite")
 ALL_ENGINES = ("reference", "python", *ENGINES)
@@ -348,6 +349,8 @@ def evaluate_all(
         raise ValueError(
             f"GAI760: the {engine} engine cannot compute arithmetic between cells yet (docs/arithmetic.md)"
         )
+    if (refusal := exactness_refusal(spec, engine)) is not None:
+        raise ValueError(f"{refusal.code}: {refusal.message.en}")
     if engine not in ("reference", "python"):
         return validate(spec, dict(reports), engine, url, previous)
     last_years = {name: previous for name, _ in reports} if isinstance(previous, Report) else (previous or {})
@@ -364,6 +367,20 @@ def evaluate_all(
         lacking = tuple(absent_from_record(r) for r in module.missing(data))
         out.append(Evaluation(tuple(result_from_record(r) for r in records), lacking))
     return out
+
+
+def exactness_refusal(spec: ir.Spec, engine: str) -> Diagnostic | None:
+    """GAI761 when ``engine`` (a SQL dialect) cannot compute a check's arithmetic between cells exactly: the values
+    a report may hold need larger integers than it has (targets/sql/arithmetic.py); None otherwise."""
+    if engine not in ENGINES or engine in REFUSING_ENGINES or first_arith_check(spec) is None:
+        return None
+    found = arith_refusal(spec, engine)
+    if found is None:
+        return None
+    check, reason = found
+    return error(
+        "GAI761", check.span, engine=engine, check=check.key, digits=reason.digits, limit=reason.limit_digits
+    )
 
 
 def python_module(spec: ir.Spec) -> ModuleType:
@@ -469,7 +486,7 @@ def _result(
         if isinstance(node, ir.Compare):
             env.compare(node)  # the sides' values as the report has them, for display
     comparisons = tuple(env.comparisons)
-    if len(comparisons) == 1 and exact:
+    if len(comparisons) == 1 and exact and not has_arith(instance.expr):  # computed values: not shown by SQL
         shown = comparisons[0]
         sql_sides = (
             (row.left, row.right)

@@ -80,8 +80,9 @@ REFUSING_TARGETS = ("html-form", "sql")
 """The targets whose generated code cannot compute arithmetic between cells yet: ``gaidsl build`` refuses a spec
 that has it for them (GAI760)."""
 
-REFUSING_ENGINES = ("duckdb", "sqlite", "postgres", "spark")
-"""The ``validate --engine`` engines that cannot compute arithmetic between cells yet (GAI760)."""
+REFUSING_ENGINES = ("spark",)
+"""The ``validate --engine`` engines that cannot compute arithmetic between cells yet (GAI760). The SQL engines
+compute it exactly or refuse a check whose values need larger integers than the dialect has (GAI761)."""
 
 
 def first_arith_check(spec: ir.Spec) -> ir.Check | None:

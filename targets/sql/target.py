@@ -32,6 +32,7 @@ import attrs
 from gaidsl.language import ir
 from gaidsl.language.formats import FORMATS, USCC_ALPHABET, USCC_WEIGHTS
 from gaidsl.targets import Files, Target, environment
+from gaidsl.targets.sql.arithmetic import Rationals, TooLarge, has_arith
 from gaidsl.targets.sql.dialects import (
     DIALECTS,
     RESULT_COLUMNS,
@@ -132,7 +133,7 @@ class Expressions:
             case ir.Length() | ir.TextConst() | ir.TextRef():
                 return 0
             case ir.Arith():
-                raise Unsupported("GAI760: arithmetic between cells is not computed in SQL yet (docs/arithmetic.md)")
+                raise Unsupported("arithmetic between cells is computed by targets/sql/arithmetic.py")
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 return 0
             case ir.TextTest():
@@ -167,7 +168,7 @@ class Expressions:
             case ir.TextConst() | ir.TextRef():
                 raise Unsupported(f"not a number expression: {expr!r}")
             case ir.Arith():
-                raise Unsupported("GAI760: arithmetic between cells is not computed in SQL yet (docs/arithmetic.md)")
+                raise Unsupported("arithmetic between cells is computed by targets/sql/arithmetic.py")
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 raise Unsupported(f"not a number expression: {expr!r}")
             case ir.TextTest():
@@ -187,8 +188,8 @@ class Expressions:
                     yield coefficient, expr
             case ir.Const() | ir.Length() | ir.TextConst() | ir.TextRef():
                 pass
-            case ir.Arith():
-                raise Unsupported("GAI760: arithmetic between cells is not computed in SQL yet (docs/arithmetic.md)")
+            case ir.Arith():  # the operands of arithmetic between cells are taken exactly as reported
+                pass
             case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty():
                 pass
             case ir.TextTest():
@@ -222,6 +223,8 @@ class Expressions:
                 raise Unsupported(f"text comparison {expr.op!r}")
             op = "=" if expr.op == "==" else "<>"
             return f"({left} {op} {right})", {"left_text": left, "right_text": right}
+        if has_arith(expr.left) or has_arith(expr.right):  # exact rationals (docs/arithmetic.md); values not shown
+            return Rationals(self).compare(expr), {}
         scaled = self.d.scaled
         slack = [] if self.tolerance is not None else [*self._slack_terms(expr.left), *self._slack_terms(expr.right)]
         explicit = self.tolerance if self.tolerance is not None and self.tolerance != 0 else None
@@ -463,6 +466,21 @@ def branches(spec: ir.Spec, dialect_name: str) -> list[Branch]:
         }
         out.append(Branch(check, instance, len(out) + 1, values, uses_previous, condition))
     return out
+
+
+def arith_refusal(spec: ir.Spec, dialect_name: str) -> tuple[ir.Check, TooLarge] | None:
+    """The first check of ``spec`` computing arithmetic between cells that ``dialect_name`` cannot compute exactly
+    (GAI761: its integers are too small for the values a report may hold), with the reason; None if there is none."""
+    d = dialect(dialect_name)
+    columns = layout(spec, dialect_name)
+    for check in spec.checks:
+        for instance in check.instances:
+            if has_arith(instance.expr):
+                try:
+                    Expressions(spec, d, columns, check.tolerance).condition(instance.expr, [])
+                except TooLarge as exc:
+                    return check, exc
+    return None
 
 
 def _computed(found: Sequence[Branch]) -> dict[str, str]:

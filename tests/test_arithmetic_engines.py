@@ -1,0 +1,206 @@
+"""Every engine computes arithmetic between cells exactly as the reference evaluator does (issue 16, acceptance 2;
+docs/arithmetic.md): the generated Python module (Fractions), the generated JavaScript (BigInt rationals) and the SQL
+engines (PostgreSQL NUMERIC, DuckDB HUGEINT, SQLite INTEGER numerator/denominator pairs) give the reference's
+records, result for result, on ratio and rounding edge cases: values at x.xx5, quotients by zero, negative whole
+numbers, 18-digit amounts (15 digits before the point, 3 after), round half up and half even. A dialect whose integers
+cannot hold what a check needs refuses the spec (GAI761) rather than compute it approximately.
+
+Each Hypothesis example is a batch of reports run once per engine (one module build and one Node process per
+session), so the test stays fast."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import gaidsl
+from gaidsl.checking.evaluate import evaluate
+from gaidsl.engines.database import evaluate_all, exactness_refusal
+from gaidsl.language import ir
+from tests.support import examples, optional_postgres_url, run_cli
+from tests.test_arithmetic import DERIVED_SPEC, SPEC
+from tests.validator_support import NODE, Node, build, data_text, f_text, import_module, normalize
+
+DATA = Path(__file__).resolve().parent / "data" / "arithmetic"
+RATIOS = gaidsl.load_spec(DATA / "ratios.gai")
+SMALL = gaidsl.load_spec(DATA / "small.gai")
+
+# ---------------------------------------------------------------------------------------------------- values
+
+LARGEST = 10**15 - 1  # gaidsl's reader takes numbers below 10^15
+WHOLE_EDGES = [0, 1, -1, 2, -2, 3, 5, -5, 200, -200, 7, LARGEST, -LARGEST, LARGEST - 1]
+
+
+def whole(signed: bool = True) -> st.SearchStrategy[int | None]:
+    values = st.one_of(st.sampled_from(WHOLE_EDGES), st.integers(-LARGEST, LARGEST), st.integers(-300, 300))
+    return st.one_of(st.none(), values if signed else values.map(abs))
+
+
+def amount(decimals: int) -> st.SearchStrategy[Decimal | None]:
+    """Amounts up to 18 digits with at most ``decimals`` places: ties at x.xx5, the largest values, zero."""
+    top = 10 ** (15 + decimals) - 1
+    units = st.one_of(
+        st.sampled_from([0, 1, 5, 15, 25, 35, 1005, 2675, 12345, 999, top, top - 4]),
+        st.integers(0, top),
+        st.integers(0, 10**4),
+    )
+    places = st.integers(0, decimals)
+    return st.one_of(st.none(), st.builds(lambda u, p: Decimal(u).scaleb(-decimals) if p == decimals
+                                          else Decimal(u // 10 ** (decimals - p)).scaleb(-p), units, places))
+
+
+def _data(spec: ir.Spec, draw: st.DrawFn) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, spec_field in spec.fields.items():
+        kind, decimals = spec_field.type.kind, spec_field.type.decimals or 0
+        fields[key] = draw(amount(decimals) if kind == "amount" else whole(kind == "integer"))
+    values: dict[str, Any] = {}
+    for key, cell in spec.cells.items():
+        kind, decimals = cell.type.kind, cell.type.decimals or 0
+        values[key] = draw(amount(decimals) if kind == "amount" else whole(kind == "integer"))
+    return {"format": spec.id, "version": spec.version, "fields": fields, "values": values}
+
+
+def batches(spec: ir.Spec) -> st.SearchStrategy[list[dict[str, Any]]]:
+    return st.lists(st.composite(lambda draw: _data(spec, draw))(), min_size=1, max_size=10)
+
+
+# ---------------------------------------------------------------------------------------------------- engines
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("arith_engines")
+
+
+@pytest.fixture(scope="module")
+def node(folder: Path) -> Iterator[Node | None]:
+    if NODE is None:
+        yield None
+        return
+    process = Node(folder)
+    yield process
+    process.close()
+
+
+_BUILT: dict[tuple[str, str], Any] = {}
+
+
+def _built(target: str, spec: ir.Spec, folder: Path) -> Any:
+    """The generated module of ``spec`` (Python: imported), built once per session."""
+    key = (target, spec.id)
+    if key not in _BUILT:
+        path = build(target, spec, folder / f"{target}_{spec.id}")
+        _BUILT[key] = import_module(path) if target == "python" else path
+    return _BUILT[key]
+
+
+def _records(evaluation: Any) -> Any:
+    return normalize(evaluation.to_json_dict()["results"])
+
+
+def _agree(spec: ir.Spec, batch: list[dict[str, Any]], folder: Path, node: Node | None, sql: list[str]) -> None:
+    texts = [data_text(data) for data in batch]
+    reports = [gaidsl.load_report(spec, text, "json") for text in texts]
+    expected = [evaluate(spec, report).to_json_dict()["results"] for report in reports]
+    module = _built("python", spec, folder)
+    for text, want in zip(texts, expected, strict=True):
+        assert normalize(module.validate(module.loads(text))) == normalize(want), ("python", text)
+    if node is not None:
+        got = node.run(_built("javascript", spec, folder), [(text, None) for text in texts])
+        for text, answer, want in zip(texts, got, expected, strict=True):
+            assert answer == normalize(want, f_text), ("javascript", text)
+    named = [(f"r{n}", report) for n, report in enumerate(reports)]
+    engines: list[tuple[str, str | None]] = [(engine, None) for engine in sql]
+    url = optional_postgres_url()
+    if url is not None:
+        engines.append(("postgres", url))
+    for engine, engine_url in engines:
+        for text, evaluation, want in zip(texts, evaluate_all(spec, named, engine, engine_url), expected, strict=True):
+            assert _records(evaluation) == normalize(want), (engine, text)
+
+
+def test_node_is_there_for_the_agreement() -> None:
+    if NODE is None:
+        pytest.skip("node is not installed: the JavaScript validator's agreement is not tested")
+
+
+@settings(max_examples=examples(0.3))
+@given(batch=batches(RATIOS))
+@example(
+    batch=[
+        {  # ties: 0.005 per head rounds up to 0.01, even to 0.00; −1/200 = −0.005; a zero divisor
+            "format": "ratios",
+            "version": "2026",
+            "fields": {"n": 2, "m": -1, "k": -1, "big": Decimal("0.010"), "per": Decimal("0.01")},
+            "values": {"costs.a.fees": Decimal("0.05"), "costs.a.costs": Decimal("0"), "costs.a.up": Decimal("0.03"),
+                       "costs.a.even": Decimal("0.02"), "costs.b.fees": Decimal("999999999999999.99")},
+        },
+        {  # 18 digits: (10^15 − 0.001) / (10^15 − 1) is just above 1
+            "format": "ratios",
+            "version": "2026",
+            "fields": {"n": LARGEST, "m": LARGEST, "k": 1, "big": Decimal("999999999999999.999"),
+                       "per": Decimal("1.00")},
+            "values": {},
+        },
+    ]
+)
+def test_ratios_agree_on_every_engine(folder: Path, node: Node | None, batch: list[dict[str, Any]]) -> None:
+    _agree(RATIOS, batch, folder, node, ["duckdb"])
+
+
+@settings(max_examples=examples(0.2))
+@given(batch=batches(DERIVED_SPEC))
+def test_derived_cells_agree_on_every_engine(folder: Path, node: Node | None, batch: list[dict[str, Any]]) -> None:
+    _agree(DERIVED_SPEC, batch, folder, node, ["duckdb"])
+
+
+@settings(max_examples=examples(0.2))
+@given(batch=batches(SPEC))
+def test_the_arithmetic_spec_agrees_where_computed(
+    folder: Path, node: Node | None, batch: list[dict[str, Any]]
+) -> None:
+    """test_arithmetic.py's spec divides by a constant (a 28-digit factor): PostgreSQL computes it, DuckDB and SQLite
+    refuse it (below)."""
+    _agree(SPEC, batch, folder, node, [])
+
+
+@settings(max_examples=examples(0.2))
+@given(batch=batches(SMALL))
+def test_small_values_agree_on_sqlite_too(folder: Path, node: Node | None, batch: list[dict[str, Any]]) -> None:
+    _agree(SMALL, batch, folder, node, ["duckdb", "sqlite"])
+
+
+# ---------------------------------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    ("spec", "engine", "check"),
+    [(RATIOS, "sqlite", "derived.costs.share"), (SPEC, "duckdb", "whole"), (SPEC, "sqlite", "up")],
+)
+def test_too_large_for_the_dialect_is_refused(spec: ir.Spec, engine: str, check: str) -> None:
+    refusal = exactness_refusal(spec, engine)
+    assert refusal is not None and refusal.code == "GAI761"
+    assert refusal.args["check"] == check and refusal.args["engine"] == engine
+    with pytest.raises(ValueError, match="GAI761"):
+        evaluate_all(spec, [("r", gaidsl.load_report(spec, {"format": spec.id, "version": spec.version}))], engine)
+
+
+def test_validate_engine_refuses_or_computes(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    report.write_text(
+        data_text({"format": "ratios", "version": "2026", "fields": {"n": 0, "big": Decimal("1.000")}}),
+        encoding="utf-8",
+    )
+    refused = run_cli("validate", str(DATA / "ratios.gai"), str(report), "--engine", "sqlite")
+    assert refused.code == 2 and "GAI761" in refused.out + refused.err
+    computed = run_cli("validate", str(DATA / "ratios.gai"), str(report), "--engine", "duckdb", "--format", "json")
+    reference = run_cli("validate", str(DATA / "ratios.gai"), str(report), "--format", "json")
+    assert computed.code == reference.code and computed.out == reference.out
+    assert "除数为零" in computed.out
