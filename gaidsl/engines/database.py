@@ -52,9 +52,9 @@ from gaidsl.language.arithmetic import REFUSING_ENGINES, first_arith_check
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.formats import full_match
 from gaidsl.targets.python import target as python_target
+from gaidsl.targets.sql.arithmetic import has_arith
 from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
 from gaidsl.targets.sql.required import presence_sql
-from gaidsl.targets.sql.arithmetic import has_arith
 from gaidsl.targets.sql.target import arith_refusal, ddl, validation_sql
 
 ENGINES = ("duckdb", "postgres", "sqlite")
@@ -378,9 +378,7 @@ def exactness_refusal(spec: ir.Spec, engine: str) -> Diagnostic | None:
     if found is None:
         return None
     check, reason = found
-    return error(
-        "GAI761", check.span, engine=engine, check=check.key, digits=reason.digits, limit=reason.limit_digits
-    )
+    return error("GAI761", check.span, engine=engine, check=check.key, digits=reason.digits, limit=reason.limit_digits)
 
 
 def python_module(spec: ir.Spec) -> ModuleType:

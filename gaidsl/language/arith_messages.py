@@ -1,7 +1,7 @@
 """The diagnostic texts of arithmetic between cells and derived cells (docs/arithmetic.md), joined into
 :data:`gaidsl.language.messages.CATALOG`: GAI140–GAI149 names, GAI340–GAI349 structure, GAI760–GAI769 outputs that
-cannot compute them (yet, or exactly). Kept apart so the catalogue stays one screenful per stage. Each entry: (stage, Chinese,
-English)."""
+cannot compute them (yet, or exactly). Kept apart so the catalogue stays one screenful per stage. Each entry: (stage,
+Chinese, English)."""
 
 from __future__ import annotations
 
@@ -48,8 +48,9 @@ ARITH_CATALOG: dict[str, tuple[str, str, str]] = {
     ),
     "GAI761": (
         "output",
-        "{engine} 不能精确计算校验「{check}」的单元格间运算：报表可能的数值需要 {digits} 位整数，而 {engine} 的整数只有 "
-        "{limit} 位（不会用浮点数近似）：请改用 postgres 引擎（NUMERIC 无上限）或 gaidsl validate",
+        "{engine} 不能精确计算校验「{check}」的单元格间运算：报表可能的数值需要 {digits} 位整数，"
+        "而 {engine} 的整数只有 {limit} 位（不会用浮点数近似）："
+        "请改用 postgres 引擎（NUMERIC 无上限）或 gaidsl validate",
         "{engine} cannot compute the arithmetic of check '{check}' exactly: the values a report may hold need "
         "{digits}-digit integers and {engine}'s have {limit} (it is never approximated in floating point): use the "
         "postgres engine (unbounded NUMERIC) or gaidsl validate",

@@ -76,9 +76,11 @@ def shown(value: Fraction) -> Decimal:
     return as_decimal(round_fraction(value, 12, "half_even")) or Decimal(0)
 
 
-REFUSING_TARGETS = ("html-form", "sql")
+REFUSING_TARGETS: tuple[str, ...] = ()
 """The targets whose generated code cannot compute arithmetic between cells yet: ``gaidsl build`` refuses a spec
-that has it for them (GAI760)."""
+that has it for them (GAI760). None now: the python and javascript validators (and the HTML form, which embeds the
+latter) compute it exactly; the sql target writes no validation view for a dialect whose integers are too small
+for a check (GAI761, targets/sql/arithmetic.py)."""
 
 REFUSING_ENGINES = ("spark",)
 """The ``validate --engine`` engines that cannot compute arithmetic between cells yet (GAI760). The SQL engines

@@ -385,7 +385,9 @@ class _Builder:
                 factor = f"{expr.factor:f}"
                 inner = self._pieces(expr.arg)[0]
                 return [
-                    Piece(p.sign, f"{factor} × {p.name_zh}", f"{factor} × {p.name_en}", p.source, p.index, p.text, p.tree)
+                    Piece(
+                        p.sign, f"{factor} × {p.name_zh}", f"{factor} × {p.name_en}", p.source, p.index, p.text, p.tree
+                    )
                     for p in inner
                 ], False
             case ir.Length():

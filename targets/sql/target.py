@@ -535,10 +535,21 @@ def render(template: str, spec: ir.Spec, dialect_name: str, **extra: object) -> 
 
 def emit(spec: ir.Spec) -> Files:
     files: dict[str, str] = {}
+    refused: dict[str, str] = {}
+    arith = any(has_arith(i.expr) for c in spec.checks for i in c.instances)
     for name in DIALECTS:
         files[f"{name}/schema.sql"] = ddl(spec, name)
-        files[f"{name}/validation.sql"] = validation_sql(spec, name)
-    files["README.md"] = render("README.md.j2", spec, "duckdb", dialects=DIALECTS)
+        found = arith_refusal(spec, name) if arith else None
+        if found is None:
+            files[f"{name}/validation.sql"] = validation_sql(spec, name)
+        else:  # GAI761: no view rather than one that is not exact (docs/arithmetic.md)
+            check, reason = found
+            refused[name] = (
+                f"GAI761: {name} cannot compute the arithmetic of check '{check.key}' exactly: the values a report "
+                f"may hold need {reason.digits}-digit integers and {name}'s have {reason.limit_digits}"
+            )
+            files[f"{name}/validation.sql"] = f"-- {comment(refused[name])}\n-- No validation view for {name}.\n"
+    files["README.md"] = render("README.md.j2", spec, "duckdb", dialects=DIALECTS, refused=refused, arith=arith)
     return files
 
 
