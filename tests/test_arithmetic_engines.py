@@ -18,11 +18,14 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from playwright.sync_api import expect
 
 import gaidsl
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.engines.database import evaluate_all, exactness_refusal
 from gaidsl.language import ir
+from gaidsl.targets.registry import available
+from tests.browser_support import chromium, form_page
 from tests.support import examples, optional_postgres_url, run_cli
 from tests.test_arithmetic import DERIVED_SPEC, SPEC
 from tests.validator_support import NODE, Node, build, data_text, f_text, import_module, normalize
@@ -230,3 +233,30 @@ def test_spark_still_refuses(tmp_path: Path) -> None:
     report.write_text(data_text({"format": "small", "version": "2026", "fields": {"m": 1}}), encoding="utf-8")
     refused = run_cli("validate", str(DATA / "small.gai"), str(report), "--engine", "spark")
     assert refused.code == 2 and "GAI760" in refused.out + refused.err
+
+
+# ---------------------------------------------------------------------------------------------------- the form
+
+
+def test_the_form_computes_derived_cells_and_checks_arithmetic(tmp_path: Path) -> None:
+    """The HTML form runs the generated JavaScript: a derived cell left empty shows its exact value (rounded half up
+    to its decimals; none when a divisor is zero), and an arithmetic check fails as the user types."""
+    (html,) = available()["html-form"].emit(RATIOS).values()
+    assert isinstance(html, str)
+    with chromium() as browser, form_page(browser, html, tmp_path) as page:
+
+        def cell(key: str) -> Any:
+            return page.locator(f'input[data-cell="{key}"]')
+
+        for key, value in (("a.fees", "1"), ("a.costs", "3"), ("b.fees", "0.05"), ("b.costs", "0")):
+            cell(f"costs.{key}").fill(value)
+        expect(cell("costs.a.share")).to_have_attribute("placeholder", "33.33")  # 1 / 3 × 100
+        expect(cell("costs.a.up")).to_have_attribute("placeholder", "0.50")
+        expect(cell("costs.b.up")).to_have_attribute("placeholder", "0.03")  # 0.025 half up
+        expect(cell("costs.b.even")).to_have_attribute("placeholder", "0.02")  # 0.025 half even
+        expect(cell("costs.b.share")).to_have_attribute("placeholder", "")  # a zero divisor
+        cell("costs.b.even").fill("0.03")
+        failing = page.locator('.checks[data-for="costs"] li[data-check="derived.costs.even"][data-position="b"]')
+        expect(failing).to_contain_text("round(0.5 × 费用, 2, half_even) = 0.02")
+        cell("costs.b.even").fill("0.02")
+        expect(failing).to_have_count(0)

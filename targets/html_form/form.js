@@ -140,6 +140,9 @@ function gaidslForm() {
       return [];
     }
     lastResults = results;
+{% if derived %}
+    suggest(data);
+{% endif %}
     let errors = 0;
     let warnings = 0;
     let unverifiable = 0;
@@ -174,6 +177,20 @@ function gaidslForm() {
     return results;
   }
 
+{% if derived %}
+  /** Derived cells (docs/arithmetic.md): the value computed from the other cells, exactly, shown in the empty cell
+   * as the user types (a suggestion: the report states the value, and the check compares it). */
+  function suggest(data) {
+    const values = derive(data);
+    for (const [key] of DERIVED) {
+      const input = inputOf(key);
+      if (input === undefined) continue;
+      input.placeholder = values[key] ?? "";
+      input.classList.toggle("derived", true);
+    }
+  }
+
+{% endif %}
   /** The data file: every cell (null when blank), numbers written exactly as typed. */
   function saved() {
     const data = collect();

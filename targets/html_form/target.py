@@ -84,6 +84,11 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     return html
 
 
+def _derived(spec: ir.Spec) -> bool:
+    """The spec has derived cells (docs/arithmetic.md): the form suggests their values as the user types."""
+    return any(check.origin == "derived" for check in spec.checks)
+
+
 def _has_text_cells(spec: ir.Spec) -> bool:
     return any(not c.type.numeric for c in spec.cells.values())
 
@@ -209,7 +214,9 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         meta=script_json(meta),
         data=script_text(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", report.to_json())) if report else None,
         validator=script_text(javascript.module_text(spec)),
-        form_js=script_text(environment(HERE).get_template("form.js").render(text_cells=_has_text_cells(spec))),
+        form_js=script_text(
+            environment(HERE).get_template("form.js").render(text_cells=_has_text_cells(spec), derived=_derived(spec))
+        ),
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gaidsl.language import ir
+from gaidsl.targets.python import plan as P
 from gaidsl.targets.python.plan import Num
 
 
@@ -199,3 +201,60 @@ function unverifiableQ(meta, xs, z) {
   return [zh + "；除数为零", en + "; a divisor is zero"];
 }
 """
+
+
+def derived_lines(spec: ir.Spec, lit: Callable[[object], str], const: Callable[[Num], str]) -> list[str]:
+    """``derive(data)``: the value of every derived cell (docs/arithmetic.md) computed from the other cells of
+    ``data``, as the text the form suggests: the exact value rounded half up to the cell's decimals (its shown value
+    when it has none); none where a value it needs is blank or a divisor is zero. Empty when ``spec`` has no derived
+    cells."""
+    rows: list[str] = []
+    for check in spec.checks:
+        if check.origin != "derived":
+            continue
+        for instance in check.instances:
+            expr = instance.expr
+            if not (isinstance(expr, ir.Compare) and isinstance(expr.left, ir.CellRef)):
+                continue
+            pos = P.position(spec, check, instance)
+            tree = pos.comparisons[0].right_num
+            assert tree is not None
+            refs = pos.refs
+
+            def var(index: int) -> str:
+                ref = refs[index]
+                source = {"cell": "v", "field": "f"}.get(ref.kind, "t")
+                return "null" if ref.previous else f"({source}[{lit(ref.key)}] ?? BLANK)"
+
+            cell = spec.cells[expr.left.cell]
+            places = cell.type.decimals
+            code = js_code(tree, var, const)
+            rows.append(f"  [{lit(cell.key)}, {lit(places)}, (v, f, t, z) => {code}],")
+    if not rows:
+        return []
+    return [
+        "// derived cells: [cell, decimals, its value from the others]",
+        "const DERIVED = [",
+        *rows,
+        "];",
+        "",
+        "/** The derived cells' values computed from the other cells of `data` (texts; a cell left out cannot be",
+        " * computed: a value it needs is blank, or a divisor is zero). Throws DataError as validate() does. */",
+        "export function derive(data) {",
+        "  const [v, f, t] = read(data);",
+        "  const out = {};",
+        "  for (const [key, places, compute] of DERIVED) {",
+        "    const x = compute(v, f, t, []);",
+        "    if (x === null) continue;",
+        "    if (places === null) {",
+        "      out[key] = qt(x);",
+        "    } else {",
+        "      const r = qround(x, places, false);",
+        "      const n = (r.n * pow10(places)) / r.d;",
+        "      out[key] = new Decimal(n < 0n ? 1 : 0, n < 0n ? -n : n, -places).toString();",
+        "    }",
+        "  }",
+        "  return out;",
+        "}",
+        "",
+    ]

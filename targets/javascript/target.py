@@ -301,7 +301,7 @@ def module_text(spec: ir.Spec) -> str:
 
     template = environment(HERE).get_template("validator.mjs.j2")
     return template.render(
-        text_tests=_text_test_helpers(spec) + (JA.JS_HELPERS.splitlines() if A.spec_has_arith(spec) else []),
+        text_tests=_text_test_helpers(spec) + _arith_helpers(spec, const),
         module_file=f"{module_name(spec)}.mjs",
         spec_id=comment(spec.id),
         version=comment(spec.version),
@@ -321,6 +321,13 @@ def module_text(spec: ir.Spec) -> str:
         text_cells=any(not c.type.numeric for c in spec.cells.values()),
         required=required_items(spec),
     )
+
+
+def _arith_helpers(spec: ir.Spec, const: Constants) -> list[str]:
+    """Arithmetic between cells (targets/javascript/arithmetic.py), only in modules of specs that compute it."""
+    if not A.spec_has_arith(spec):
+        return []
+    return JA.JS_HELPERS.splitlines() + JA.derived_lines(spec, lit, lambda node: const(node.value))
 
 
 def required_items(spec: ir.Spec) -> list[str]:
