@@ -17,6 +17,7 @@ from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Lang, say
 from gaidsl.language.parser import parse
 from gaidsl.language.source import SourceFile, Span
 from gaidsl.language.syntax_errors import unclosed_braces
+from gaidsl.language.vocabulary import PREVIOUS, vocabulary
 from gaidsl.lsp.analysis import Analysed
 from gaidsl.lsp.index import FUNCTIONS, Index, Words
 from gaidsl.lsp.positions import Positions
@@ -28,14 +29,21 @@ _SEVERITY = {
     "info": types.DiagnosticSeverity.Information,
 }
 
-SPEC_KEYWORDS = (
-    "format", "version", "extends", "basis", "unit", "field", "dimension", "group", "total", "section", "text",
-    "table", "rows", "columns", "stub", "note", "at", "absent", "check", "for", "each", "row", "column", "error",
-    "warning", "info", "message", "zh", "en", "tolerance", "alias", "gloss", "after", "required", "guidance", "in",
-    "add", "relabel", "remove", "if", "then", "and", "or", "not", "previous", "count", "integer", "amount",
-    "decimals", "date", "choice",
-    "of_which", "average", "ratio", "stock", "percent",  # aggregation kinds (docs/aggregation.md)
+# The grammar's words that only a migration uses; every other word of the grammar (read from it by
+# :mod:`gaidsl.language.vocabulary`, so a new keyword is offered without a list to keep) is a spec keyword.
+MIGRATION_ONLY = frozenset(
+    {
+        "migration", "to", "rename", "split", "merge", "drop", "new", "transform", "exempt", "because", "allocate",
+        "into", "must", "be", "entered", "unknown", "old", "rest", "cell", "cells",
+    }
 )  # fmt: skip
+
+
+def spec_keywords() -> tuple[str, ...]:
+    """The words completion offers in a spec or overlay: the grammar's, less the migration's, and ``previous``."""
+    return (*(k for k in vocabulary().keywords if k not in MIGRATION_ONLY), PREVIOUS)
+
+
 MIGRATION_KEYWORDS = (
     "migration", "from", "to", "version", "in", "rename", "split", "merge", "drop", "new", "transform", "exempt",
     "check", "because", "allocate", "into", "must", "be", "entered", "unknown", "old", "rest", "by", "row", "column",
@@ -273,7 +281,7 @@ def completions(analysed: Analysed, index: Index, offset: int) -> list[types.Com
         return [_item(u, kind.Unit) for u in sorted(names.get("unit", ()))]
     if _TYPE.search(before):
         return [_item(t, kind.TypeParameter) for t in TYPES]
-    items = [_item(k, kind.Keyword) for k in SPEC_KEYWORDS]
+    items = [_item(k, kind.Keyword) for k in spec_keywords()]
     items.extend(_item(f, kind.Function) for f in FUNCTIONS)
     table = _enclosing_table(index, analysed.name, offset)
     if table is not None:

@@ -29,8 +29,8 @@ from gaidsl.lsp.features import (
     brace_fixes,
     completions,
     did_you_mean_fixes,
-    english_message_actions,
     document_symbols,
+    english_message_actions,
     formatting,
     locations,
     lsp_diagnostics,
@@ -349,8 +349,9 @@ def _current(ls: GaidslServer, file: str, text: str | None) -> bool:
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite]),
 )
 def code_actions(ls: GaidslServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """The compiler's 'did you mean' fixes, a missing ``}`` closed, an English message added to a check; after a rename, the migration statements it calls for, written into an
-    open migration whose new version is this spec (disabled, saying so, while none is open)."""
+    """The compiler's 'did you mean' fixes, a missing ``}`` closed, an English message added to a check; after a
+    rename, the migration statements it calls for, written into an open migration whose new version is this spec
+    (disabled, saying so, while none is open)."""
     analysed = ls.latest(params.text_document.uri)
     positions = Positions(analysed.text, ls.workspace.position_codec)
     start, end = positions.offset(params.range.start), positions.offset(params.range.end)
