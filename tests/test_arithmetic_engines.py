@@ -142,7 +142,7 @@ def test_node_is_there_for_the_agreement() -> None:
         pytest.skip("node is not installed: the JavaScript validator's agreement is not tested")
 
 
-@settings(max_examples=examples(0.3))
+@settings(max_examples=examples(0.2))
 @given(batch=batches(RATIOS))
 @example(
     batch=[
@@ -176,13 +176,13 @@ def test_ratios_agree_on_every_engine(folder: Path, node: Node | None, batch: li
     _agree(RATIOS, batch, folder, node, ["duckdb"])
 
 
-@settings(max_examples=examples(0.2))
+@settings(max_examples=examples(0.1))
 @given(batch=batches(DERIVED_SPEC))
 def test_derived_cells_agree_on_every_engine(folder: Path, node: Node | None, batch: list[dict[str, Any]]) -> None:
     _agree(DERIVED_SPEC, batch, folder, node, ["duckdb"])
 
 
-@settings(max_examples=examples(0.2))
+@settings(max_examples=examples(0.1))
 @given(batch=batches(SPEC))
 def test_the_arithmetic_spec_agrees_where_computed(
     folder: Path, node: Node | None, batch: list[dict[str, Any]]
@@ -192,7 +192,7 @@ def test_the_arithmetic_spec_agrees_where_computed(
     _agree(SPEC, batch, folder, node, [])
 
 
-@settings(max_examples=examples(0.2))
+@settings(max_examples=examples(0.1))
 @given(batch=batches(SMALL))
 def test_small_values_agree_on_sqlite_too(folder: Path, node: Node | None, batch: list[dict[str, Any]]) -> None:
     _agree(SMALL, batch, folder, node, ["duckdb", "sqlite"])
