@@ -260,3 +260,10 @@ def test_the_form_computes_derived_cells_and_checks_arithmetic(tmp_path: Path) -
         expect(failing).to_contain_text("round(0.5 × 费用, 2, half_even) = 0.02")
         cell("costs.b.even").fill("0.02")
         expect(failing).to_have_count(0)
+
+
+def test_the_modules_reader_is_unchanged_by_the_arithmetic_helpers(folder: Path) -> None:
+    """The arithmetic helpers are emitted beside the reader's: a refused value is still shown as the reader shows it."""
+    module = _built("python", RATIOS, folder)
+    with pytest.raises(module.DataError, match="GAI704 n: not a number: 'abc'"):
+        module.validate(module.loads('{"format": "ratios", "version": "2026", "fields": {"n": "abc"}}'))

@@ -181,13 +181,13 @@ function qexact(x) {
 }
 
 /** A computed value as findings show it: exact when its expansion ends, else half even to 12 places. */
-function shown(x) {
+function qshown(x) {
   if (!(x instanceof Q)) return x;
   return qexact(x) ?? qexact(qround(x, 12, true)) ?? D0;
 }
 
 function qt(x) {
-  return shown(x).toString();
+  return qshown(x).toString();
 }
 
 function unverifiableQ(meta, xs, z) {

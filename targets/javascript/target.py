@@ -133,7 +133,7 @@ class JavaScriptWriter(Writer):
 
     def minus(self, left: str, right: str) -> str:
         if A.comparison_has_arith(self.pos.single):  # a computed difference, as findings show it
-            return f"shown(qsub({left}, {right}))"
+            return f"qshown(qsub({left}, {right}))"
         return f"{left}.sub({right})"
 
     def exact_test(self, op: str, left: str, right: str) -> str:
@@ -157,7 +157,7 @@ class JavaScriptWriter(Writer):
         cmp = self.pos.single
         assert cmp is not None
         difference = self.cond(self.missing("l0", "r0"), self.NONE, self.minus("l0", "r0"))
-        return self.seq([lit(cmp.op), "shown(l0)", "shown(r0)", difference, self.tolerance(cmp)])
+        return self.seq([lit(cmp.op), "qshown(l0)", "qshown(r0)", difference, self.tolerance(cmp)])
 
     def read(self) -> None:
         for ref in self.pos.refs:

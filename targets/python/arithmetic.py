@@ -161,7 +161,7 @@ def _exact(x):
     return D(f"{(x * 10**places).numerator}E-{places}")
 
 
-def _shown(x):
+def _qshown(x):
     """A computed value as findings show it: exact when its expansion ends, else half even to 12 places."""
     if x.__class__ is not _Q:
         return x
@@ -170,7 +170,7 @@ def _shown(x):
 
 
 def _qt(x):
-    return _t(_shown(x))
+    return _t(_qshown(x))
 
 
 def _unverifiable_q(meta, xs, z):

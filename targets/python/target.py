@@ -126,7 +126,7 @@ class PythonWriter(Writer):
 
     def minus(self, left: str, right: str) -> str:
         if A.comparison_has_arith(self.pos.single):  # a computed difference, as findings show it
-            return f"_shown(_sub({left}, {right}))"
+            return f"_qshown(_sub({left}, {right}))"
         return f"{left} - {right}"
 
     def concat(self, parts: Sequence[str]) -> str:
@@ -155,7 +155,7 @@ class PythonWriter(Writer):
         cmp = self.pos.single
         assert cmp is not None
         difference = self.cond(self.missing("l0", "r0"), self.NONE, self.minus("l0", "r0"))
-        return self.seq([lit(cmp.op), "_shown(l0)", "_shown(r0)", difference, self.tolerance(cmp)])
+        return self.seq([lit(cmp.op), "_qshown(l0)", "_qshown(r0)", difference, self.tolerance(cmp)])
 
     # ---- reading
     def read(self) -> None:
