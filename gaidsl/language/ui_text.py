@@ -84,6 +84,71 @@ UI: dict[str, dict[str, str]] = {
         "en": "this is data of the format '{format}'; this form is '{expected}'",
     },
     "form.js.unreadable": {"zh": "无法读取 {file}：{why}", "en": "cannot read {file}: {why}"},
+    # ---- the workbook (targets/xlsx)
+    "xlsx.font": {"zh": "宋体", "en": "Times New Roman"},
+    "xlsx.fields_sheet": {"zh": "报告信息", "en": "Report details"},
+    "xlsx.texts_sheet": {"zh": "文字部分", "en": "Text parts"},
+    "xlsx.checks_sheet": {"zh": "校验", "en": "Checks"},
+    "xlsx.sheet": {"zh": "表", "en": "Sheet"},
+    "xlsx.subtitle": {"zh": "{title}（{version}）", "en": "{title} ({version})"},
+    "xlsx.hint.date": {"zh": "日期，写作 2024-01-31", "en": "a date, written 2024-01-31"},
+    "xlsx.hint.integer": {"zh": "整数", "en": "a whole number"},
+    "xlsx.hint.count": {"zh": "整数，≥ 0", "en": "a whole number ≥ 0"},
+    "xlsx.notes.0": {"zh": "填写说明：", "en": "How to fill in this workbook:"},
+    "xlsx.notes.1": {
+        "zh": "1. 只在浅黄色单元格中填写；其余单元格受保护（无密码，可在“审阅”中撤销保护）。",
+        "en": "1. Fill in the light yellow cells only; the other cells are protected (no password: unprotect them "
+        "under Review).",
+    },
+    "xlsx.notes.2": {
+        "zh": "2. 数字只写阿拉伯数字，不带单位；未发生的填 0，不掌握的留空（空白不等于 0）。",
+        "en": "2. Write numbers as digits, without units; enter 0 for none, and leave a cell blank when the number "
+        "is not known (blank is not 0).",
+    },
+    "xlsx.notes.3": {
+        "zh": "3. 文字部分在“{sheet}”工作表中填写。",
+        "en": "3. The text parts are filled in on the sheet '{sheet}'.",
+    },
+    "xlsx.notes.4": {
+        "zh": "4. “{sheet}”工作表逐条计算勾稽关系；未通过的校验标红，相关单元格同时标红。",
+        "en": "4. The sheet '{sheet}' computes every check; a failing check is marked red, and so are the cells it "
+        "reads.",
+    },
+    "xlsx.notes.5": {
+        "zh": "5. 填好后可用 gaidsl readback 读回为数据文件，再用 gaidsl validate 校验（含上年数据的校验）。",
+        "en": "5. When filled in, gaidsl readback reads it back into a data file, and gaidsl validate checks that "
+        "(with the checks against last year's data).",
+    },
+    "xlsx.texts.part": {"zh": "部分", "en": "Part"},
+    "xlsx.texts.content": {"zh": "内容", "en": "Text"},
+    "xlsx.texts.guidance": {"zh": "填写提示", "en": "Guidance"},
+    "xlsx.checks.check": {"zh": "校验", "en": "Check"},
+    "xlsx.checks.severity": {"zh": "级别", "en": "Severity"},
+    "xlsx.checks.position": {"zh": "位置", "en": "Position"},
+    "xlsx.checks.message": {"zh": "说明", "en": "Description"},
+    "xlsx.checks.left": {"zh": "左边", "en": "Left"},
+    "xlsx.checks.right": {"zh": "右边", "en": "Right"},
+    "xlsx.checks.difference": {"zh": "差额", "en": "Difference"},
+    "xlsx.checks.result": {"zh": "结果", "en": "Result"},
+    "xlsx.checks.truth": {"zh": "真值", "en": "Truth"},
+    "xlsx.status.pass": {"zh": "通过", "en": "pass"},
+    "xlsx.status.fail": {"zh": "未通过", "en": "fail"},
+    "xlsx.status.unverifiable": {"zh": "无法核验", "en": "unverifiable"},
+    "xlsx.valid.count": {
+        "zh": "请填写不小于 0 的整数（不掌握的留空）",
+        "en": "Enter a whole number ≥ 0 (blank if not known)",
+    },
+    "xlsx.valid.integer": {"zh": "请填写整数，可为负数", "en": "Enter a whole number; it may be negative"},
+    "xlsx.valid.amount": {
+        "zh": "请填写不小于 0 的数值（单位见表头）",
+        "en": "Enter a number ≥ 0 (the unit is in the header)",
+    },
+    "xlsx.valid.number_title": {"zh": "数值不符合要求", "en": "Not a valid number"},
+    "xlsx.valid.choose": {"zh": "请从下拉列表中选择：", "en": "Choose from the list: "},
+    "xlsx.valid.choice_title": {"zh": "不是可选的值", "en": "Not one of the choices"},
+    "xlsx.valid.too_long": {"zh": "「{label}」不超过 {limit} 个字符", "en": "'{label}' has at most {limit} characters"},
+    "xlsx.valid.too_long_title": {"zh": "文字过长", "en": "Text too long"},
+    "xlsx.valid.rules_title": {"zh": "填写要求", "en": "What to enter"},
 }
 
 
