@@ -14,7 +14,7 @@ from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
 from gaidsl.language.format_checks import format_checks, lower_rules
-from gaidsl.language.languages import declared_languages
+from gaidsl.language.languages import check_in_language, declared_languages
 from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
@@ -81,7 +81,7 @@ class Lowerer:
             sections=tuple(self.sections),
             tables=self.tables,
             texts=self.texts,
-            checks=tuple(self.checks),
+            checks=tuple(check_in_language(c, languages) for c in self.checks),
             cells=self.cells,
             file=self.file,
             extends=self.extends,

@@ -84,6 +84,9 @@ UI: dict[str, dict[str, str]] = {
         "en": "this is data of the format '{format}'; this form is '{expected}'",
     },
     "form.js.unreadable": {"zh": "无法读取 {file}：{why}", "en": "cannot read {file}: {why}"},
+    # ---- the JSON Schema (targets/jsonschema)
+    "jsonschema.field": {"zh": "字段「{label}」", "en": "field '{label}'"},
+    "jsonschema.unit": {"zh": "（单位：{unit}）", "en": " (unit: {unit})"},
     # ---- the workbook (targets/xlsx)
     "xlsx.font": {"zh": "宋体", "en": "Times New Roman"},
     "xlsx.fields_sheet": {"zh": "报告信息", "en": "Report details"},
