@@ -84,6 +84,15 @@ UI: dict[str, dict[str, str]] = {
         "en": "this is data of the format '{format}'; this form is '{expected}'",
     },
     "form.js.unreadable": {"zh": "无法读取 {file}：{why}", "en": "cannot read {file}: {why}"},
+    # ---- Word documents (targets/docx): East Asian fonts and paragraph style names (readback skips the styles)
+    "docx.font.song": {"zh": "宋体", "en": "Times New Roman"},
+    "docx.font.fangsong": {"zh": "仿宋_GB2312", "en": "Times New Roman"},
+    "docx.font.hei": {"zh": "黑体", "en": "Times New Roman"},
+    "docx.style.guidance": {"zh": "gaidsl 填写提示", "en": "gaidsl guidance"},
+    "docx.style.contact": {"zh": "gaidsl 联系方式", "en": "gaidsl contact"},
+    "docx.style.signature": {"zh": "gaidsl 落款", "en": "gaidsl signature"},
+    "docx.style.note": {"zh": "gaidsl 表注", "en": "gaidsl note"},
+    "docx.style.table": {"zh": "gaidsl 表格", "en": "gaidsl table"},
     # ---- the JSON Schema (targets/jsonschema)
     "jsonschema.field": {"zh": "字段「{label}」", "en": "field '{label}'"},
     "jsonschema.unit": {"zh": "（单位：{unit}）", "en": " (unit: {unit})"},

@@ -24,8 +24,8 @@ from typing import Any
 from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.language import ir
-from gaidsl.language.ui_text import words
 from gaidsl.language.formats import FORMATS
+from gaidsl.language.ui_text import words
 from gaidsl.targets import Files, Target
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
