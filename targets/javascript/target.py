@@ -262,7 +262,7 @@ def module_text(spec: ir.Spec) -> str:
     template = environment(HERE).get_template("validator.mjs.j2")
     return template.render(
         zh=spec.language == "zh",  # the messages' words: a spec in English has English in both slots
-        text_tests=_text_test_helpers(spec),
+        text_tests=P.ascii_helpers(spec, _text_test_helpers(spec)),
         module_file=f"{module_name(spec)}.mjs",
         spec_id=comment(spec.id),
         version=comment(spec.version),

@@ -18,9 +18,12 @@ Nothing here is evaluated at run time: the targets turn the trees into straight-
 from __future__ import annotations
 
 import decimal
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import assert_never
+
+import attrs
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
 from gaidsl.checking.explain import LISTED as LISTED  # re-exported: the templates list that many names
@@ -544,10 +547,7 @@ def _side_in_english(side: Side | None) -> Side | None:
 def absent_record(spec: ir.Spec, absent: Absent) -> dict[str, object]:
     """A required item's record as gaidsl's evaluation writes it, its message in the spec's language (both slots
     English for a spec in English)."""
-    record = absent.to_json_dict()
-    if spec.language != "zh":
-        record["message"] = {"zh": record["message"]["en"], "en": record["message"]["en"]}
-    return record
+    return attrs.evolve(absent, language=spec.language).to_json_dict()
 
 
 @dataclass(frozen=True)
@@ -580,3 +580,17 @@ def python_whitespace() -> str:
 
 
 MAX_DIGITS = 15  # gaidsl.checking.data.MAX_MAGNITUDE = 10 ** 15
+
+
+_CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def ascii_helpers(spec: ir.Spec, lines: list[str]) -> list[str]:
+    """The field formats' helper lines of a generated validator as a spec in another language than Chinese gets them
+    (docs/languages.md): the comment names the unified social credit code in English, and the Chinese characters of
+    the built-in formats (a date range's 至) are written as ``\\uXXXX`` escapes, the same strings in Python and
+    JavaScript literals; a Chinese spec's lines are as they were."""
+    if spec.language == "zh":
+        return lines
+    named = [line.replace("a 统一社会信用代码", "a unified social credit code") for line in lines]
+    return [_CJK.sub(lambda m: f"\\u{ord(m.group()):04x}", line) for line in named]
