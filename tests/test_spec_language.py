@@ -257,3 +257,26 @@ def test_any_english_label_leaves_the_form_and_workbook_without_chinese(label: s
                 members = [content]
             assert not any(CJK.search(m) for m in members), name
     assert words("en")["form.load"] == "Load data…"
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "duckdb"])
+def test_the_database_engines_say_it_in_english_too(engine: str, tmp_path: Path) -> None:
+    spec = english()
+    reports = [s.report for s in valid_samples(spec, 2, seed=7)] + [Report(spec.id, spec.version)]
+    files = []
+    for number, report in enumerate(reports):
+        path = tmp_path / f"r{number}.json"
+        path.write_text(_data_text(report), encoding="utf-8")
+        files.append(str(path))
+    said = {}
+    for chosen in ("reference", engine):
+        run = run_cli("validate", str(SPEC_FILE), *files, "--engine", chosen, "--format", "json")
+        assert run.code == 1, run.err  # the blank report lacks its required items
+        assert not CJK.search(run.out), run.out
+        found = json.loads(run.out)
+        said[chosen] = sorted(
+            (r["file"], r.get("check") or r.get("key"), r.get("position"), r["status"], r["message"]["en"])
+            for r in found["results"]
+        ) + sorted((r["file"], m["key"], m["message"]["zh"]) for r in found["reports"] for m in r["missing"])
+    assert said["reference"] == said[engine]
+    assert ("missing" in said[engine][-1][2]) and len(said[engine]) == 3 * len(english().checks) + 5
