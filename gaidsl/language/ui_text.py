@@ -55,7 +55,7 @@ UI: dict[str, dict[str, str]] = {
     "form.row": {"zh": "行：", "en": "row: "},
     "form.column": {"zh": "列：", "en": "column: "},
     "form.label": {"zh": "{name}（{hint}）", "en": "{name} ({hint})"},
-    # the form's script (form.js reads these from its META.ui)
+    # the form's script (form.js: written into it as JavaScript literals by html_form.target.form_script)
     "form.js.GAI704": {
         "zh": "不是数字（只写阿拉伯数字，不带单位或千位分隔符）",
         "en": "not a number (digits only, no unit or thousands separator)",
@@ -175,10 +175,6 @@ class Words:
 
     def format(self, key: str, **fields: object) -> str:
         return UI[key][self.language].format(**fields)
-
-    def prefixed(self, prefix: str) -> dict[str, str]:
-        """Every entry whose key starts with ``prefix``, keyed by the rest (what a script embeds)."""
-        return {k[len(prefix) :]: v[self.language] for k, v in UI.items() if k.startswith(prefix)}
 
 
 @functools.cache
