@@ -15,7 +15,16 @@ import gaidsl
 from gaidsl.language import ir
 from gaidsl.testing import violable_checks
 from tests.support import run_cli
-from tests.validator_support import build, import_module, normalize, python_results, reference
+from tests.validator_support import (
+    Node,
+    build,
+    f_text,
+    import_module,
+    node_executable,
+    normalize,
+    python_results,
+    reference,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "specs" / "enterprise_financial_statements_2019.gai"
@@ -238,3 +247,19 @@ def test_the_generated_python_validator_agrees_with_the_reference(spec: ir.Spec,
         expected = reference(spec, text, previous)
         assert normalize(python_results(module, text, previous)) == normalize(expected), path.name
         assert len(expected) == sum(len(check.instances) for check in spec.checks)
+
+
+def test_the_generated_javascript_validator_agrees_with_the_reference(spec: ir.Spec, tmp_path: Path) -> None:
+    node_executable()  # skipped without node (a failure unless GAIDSL_ALLOW_SKIP=1)
+    module = build("javascript", spec, tmp_path / "javascript")
+    previous = gaidsl.load_report(spec, PREVIOUS).to_json()
+    paths = (EXAMPLE, *(DATA / f"example_2020.broken_{name}.yaml" for name in sorted(BROKEN)))
+    cases: list[tuple[str, str | None]] = [(gaidsl.load_report(spec, path).to_json(), previous) for path in paths]
+    (tmp_path / "node").mkdir()
+    process = Node(tmp_path / "node")
+    try:
+        answers = process.run(module, cases)
+    finally:
+        process.close()
+    for (text, last), got in zip(cases, answers, strict=True):
+        assert got == normalize(reference(spec, text, last), f_text)
