@@ -43,12 +43,12 @@ def js_code(tree: Num, var: Callable[[int], str], const: Callable[[Num], str]) -
     raise TypeError(op)
 
 
-JS_HELPERS = """\
+_HELPERS = """\
 // ---------------------------------------------------------------------------------------------- arithmetic
 // Arithmetic between cells (docs/arithmetic.md): exact rationals over BigInt (numerator n, denominator d > 0, in
 // lowest terms), never floats; null for a value that is blank, unknown or absent, and for a quotient by zero, which
-// also marks the position (z) so that its finding says that a divisor is zero. qround() rounds half up (away from
-// zero, 四舍五入) or half even, as the spec states.
+// also marks the position (z) so that its finding says that a divisor is zero. qround() rounds half up (a tie away
+// from zero) or half even, as the spec states.
 
 function gcd(a, b) {
   if (a < 0n) a = -a;
@@ -190,6 +190,9 @@ function qt(x) {
   return qshown(x).toString();
 }
 
+"""
+
+_UNVERIFIABLE_ZH = """\
 function unverifiableQ(meta, xs, z) {
   const [zh, en] = unverifiable(meta, xs);
   if (!z.length) return [zh, en];
@@ -199,6 +202,17 @@ function unverifiableQ(meta, xs, z) {
     return [zh.slice(0, -cutZh.length) + "除数为零", en.slice(0, -cutEn.length) + "a divisor is zero"];
   }
   return [zh + "；除数为零", en + "; a divisor is zero"];
+}
+"""
+
+_UNVERIFIABLE_EN = """\
+function unverifiableQ(meta, xs, z) {
+  let en = unverifiable(meta, xs)[0];
+  if (z.length) {
+    const cut = "the condition cannot be decided";
+    en = en.endsWith(cut) ? en.slice(0, -cut.length) + "a divisor is zero" : en + "; a divisor is zero";
+  }
+  return [en, en];
 }
 """
 
@@ -221,7 +235,7 @@ def derived_lines(spec: ir.Spec, lit: Callable[[object], str], const: Callable[[
             assert tree is not None
             refs = pos.refs
 
-            def var(index: int) -> str:
+            def var(index: int, refs: tuple[P.Ref, ...] = refs) -> str:
                 ref = refs[index]
                 source = {"cell": "v", "field": "f"}.get(ref.kind, "t")
                 return "null" if ref.previous else f"({source}[{lit(ref.key)}] ?? BLANK)"
@@ -258,3 +272,9 @@ def derived_lines(spec: ir.Spec, lit: Callable[[object], str], const: Callable[[
         "}",
         "",
     ]
+
+
+def js_helpers(spec: ir.Spec) -> list[str]:
+    """The helper lines (the rationals and ``unverifiableQ``) of a module whose spec computes arithmetic; a spec in
+    another language than Chinese has its findings in English in both slots (docs/languages.md)."""
+    return (_HELPERS + (_UNVERIFIABLE_ZH if spec.language == "zh" else _UNVERIFIABLE_EN)).splitlines()

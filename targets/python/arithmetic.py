@@ -77,11 +77,11 @@ def python_code(tree: Num, var: Callable[[int], str], const: Callable[[Num], str
     raise TypeError(op)
 
 
-PYTHON_HELPERS = '''\
+_HELPERS = '''\
 # ---------------------------------------------------------------------------------------------------- arithmetic
 # Arithmetic between cells (docs/arithmetic.md): exact rationals (Fraction), never floats; None for a value that is
 # blank, unknown or absent, and for a quotient by zero, which also marks the position (z) so that its finding says
-# that a divisor is zero. round() rounds half up (away from zero, 四舍五入) or half even, as the spec states.
+# that a divisor is zero. round() rounds half up (a tie away from zero) or half even, as the spec states.
 from fractions import Fraction as _Q  # noqa: E402
 
 
@@ -173,6 +173,9 @@ def _qt(x):
     return _t(_qshown(x))
 
 
+'''
+
+_UNVERIFIABLE_ZH = """\
 def _unverifiable_q(meta, xs, z):
     zh, en = _unverifiable(meta, xs)
     if not z:
@@ -183,4 +186,23 @@ def _unverifiable_q(meta, xs, z):
     return zh + "；除数为零", en + "; a divisor is zero"
 
 
-'''
+"""
+
+_UNVERIFIABLE_EN = """\
+def _unverifiable_q(meta, xs, z):
+    en = _unverifiable(meta, xs)[0]
+    if z:
+        cut = "the condition cannot be decided"
+        en = en[: -len(cut)] + "a divisor is zero" if en.endswith(cut) else en + "; a divisor is zero"
+    return en, en
+
+
+"""
+
+
+def python_helpers(spec: ir.Spec) -> list[str]:
+    """The helper lines of a module whose spec computes arithmetic between cells (none otherwise); a spec in another
+    language than Chinese has its findings in English in both slots (docs/languages.md)."""
+    if not spec_has_arith(spec):
+        return []
+    return (_HELPERS + (_UNVERIFIABLE_ZH if spec.language == "zh" else _UNVERIFIABLE_EN)).splitlines()
