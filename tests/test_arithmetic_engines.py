@@ -10,6 +10,7 @@ session), so the test stays fast."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -267,3 +268,40 @@ def test_the_modules_reader_is_unchanged_by_the_arithmetic_helpers(folder: Path)
     module = _built("python", RATIOS, folder)
     with pytest.raises(module.DataError, match="GAI704 n: not a number: 'abc'"):
         module.validate(module.loads('{"format": "ratios", "version": "2026", "fields": {"n": "abc"}}'))
+
+
+ENGLISH = """\
+format ratios_en version 2026 "Ratios" {
+  language en
+  unit usd "USD"
+  field n "Staff" : integer
+  field total "Total" : amount in usd decimals 2
+  field per "Per head" : amount in usd decimals 2
+  check per_head "Per head": per == round(total / n, 2, half_even)
+}
+"""
+CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def test_an_english_spec_computes_and_says_it_in_english(folder: Path, node: Node | None, tmp_path: Path) -> None:
+    """The arithmetic helpers follow the spec's language (docs/languages.md): no Chinese in any artefact, and a
+    quotient by zero is said in English in both slots, as the reference says it."""
+    source = tmp_path / "ratios_en.gai"
+    source.write_text(ENGLISH, encoding="utf-8")
+    built = run_cli("build", str(source), "--target", "python,javascript,sql,html-form", "-o", str(tmp_path / "out"))
+    assert built.code == 0, built.err
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert not CJK.search(path.read_text(encoding="utf-8")), path
+    spec = gaidsl.load_spec(source)
+    batch = [
+        {"format": "ratios_en", "version": "2026", "fields": {"n": 0, "total": Decimal("1.00"), "per": Decimal("1")}},
+        {
+            "format": "ratios_en",
+            "version": "2026",
+            "fields": {"n": 8, "total": Decimal("1.00"), "per": Decimal("0.12")},
+        },
+    ]
+    _agree(spec, batch, folder, node, ["duckdb"])
+    said = evaluate(spec, gaidsl.load_report(spec, batch[0])).results[0].message
+    assert said.zh == said.en and said.en.endswith("cannot be checked: a divisor is zero")

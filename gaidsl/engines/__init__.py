@@ -12,9 +12,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gaidsl.engines.database import evaluate_all, validate
+    from gaidsl.engines.database import evaluate_all, exactness_refusal, validate
 
-__all__ = ["evaluate_all", "validate"]
+__all__ = ["evaluate_all", "exactness_refusal", "validate"]
 
 
 def __getattr__(name: str) -> Any:
