@@ -414,7 +414,8 @@ class Lowerer:
             return [None]
         if node.broadcast == "record":  # one position, the record slot (docs/records.md)
             if id(node) not in self.in_records:
-                self.diagnostics.append(error("GAI372", node.span))
+                help = Text("把校验写在 records { … } 中，或改用 for each row", "put the check inside records { … }")
+                self.diagnostics.append(error("GAI372", node.span, [help]))
                 return None
             return [ir.Member(ir.RECORD_SLOT, "", "leaf", (ir.RECORD_SLOT,), ())]
         if table is None:

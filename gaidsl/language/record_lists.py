@@ -58,7 +58,8 @@ def build_records(
             continue
         fields.append(ir.RecordField(field.key, field.label, cell_type, None, field.span))
     if not node.fields:
-        diagnostics.append(error("GAI376", node.span, records=node.key))
+        help = Text('例如 field description "说明" : text', 'for example field description "Description" : text')
+        diagnostics.append(error("GAI376", node.span, [help], records=node.key))
         ok = False
     bounds: dict[str, int] = {}
     for rule in node.rules:
@@ -69,7 +70,8 @@ def build_records(
         bounds[rule.kind] = rule.value
     at_least, at_most = bounds.get("at_least", 0), bounds.get("at_most")
     if at_most is not None and at_least > at_most:
-        diagnostics.append(error("GAI370", node.span, records=node.key, at_least=at_least, at_most=at_most))
+        help = Text("至少的条数不能大于至多的条数", "at least must not exceed at most")
+        diagnostics.append(error("GAI370", node.span, [help], records=node.key, at_least=at_least, at_most=at_most))
         ok = False
     if not ok:
         return None
@@ -106,7 +108,8 @@ class RecordLowerer(ExpressionLowerer):
 
     def _lower(self, expr: ast.Expr, scope: Scope) -> Typed:
         if isinstance(expr, ast.Where):
-            raise self._fail(error("GAI375", expr.span))
+            help = Text("例如 sum(列表.字段 where 字段 == row)", "for example sum(list.field where field == row)")
+            raise self._fail(error("GAI375", expr.span, [help]))
         return super()._lower(expr, scope)
 
     def _ref(self, ref: ast.Ref, scope: Scope) -> Typed:
@@ -155,10 +158,16 @@ class RecordLowerer(ExpressionLowerer):
             field = self._field(records, over.path[1], over.span)
             if field.dimension is not None or not field.type.numeric:
                 kind = _KIND_WORDS["member" if field.dimension is not None else field.type.kind]
+                help = Text(
+                    f"数记录条数用 count({records.key} where …)；汇总须是 count、integer 或 amount 字段",
+                    f"count records with count({records.key} where …); sum, min and max read a count, integer or "
+                    "amount field",
+                )
                 raise self._fail(
                     error(
                         "GAI371",
                         over.span,
+                        [help],
                         function=expr.name,
                         records=records.key,
                         name=field.key,
@@ -193,7 +202,10 @@ class RecordLowerer(ExpressionLowerer):
             return tuple(t for part in condition.args for t in self._where(part, records, scope))
         if not isinstance(condition, ast.Compare):
             why = Text("不能用 or、not、if 或单独的值", "or, not, if and a lone value are not filters")
-            raise self._fail(error("GAI373", condition.span, why=why.zh, why_en=why.en))
+            help = Text(
+                "用 and 连接多个比较；“或”可写成两个 sum 相加", "join comparisons with and; for 'or', add two sums"
+            )
+            raise self._fail(error("GAI373", condition.span, [help], why=why.zh, why_en=why.en))
         left, right = condition.left, condition.right
         if not (isinstance(left, ast.Ref) and len(left.path) == 1 and not left.selector):
             why = Text("比较的左边须是记录的字段", "the left side of a comparison is a field of the record")
@@ -220,8 +232,13 @@ class RecordLowerer(ExpressionLowerer):
             if scope.broadcast != word or axis is None or field.dimension is None or axis.key != field.dimension:
                 dimension = field.dimension or "?"
                 axis_zh, axis_en = ("行", "rows") if word == "row" else ("列", "columns")
+                help = Text(
+                    f"在行为该维度的表中写 check … for each {word}: …，或与某个成员比较",
+                    f"write the check 'for each {word}' in a table whose {axis_en} are that dimension, or compare "
+                    "with a member",
+                )
                 raise self._fail(
-                    error("GAI165", right.span, word=word, axis=axis_zh, axis_en=axis_en, dimension=dimension)
+                    error("GAI165", right.span, [help], word=word, axis=axis_zh, axis_en=axis_en, dimension=dimension)
                 )
             return None
         if field.dimension is not None and isinstance(right, ast.Ref | ast.String):
