@@ -315,8 +315,10 @@ def analyze_compilations(
         spec = compilation.spec
         if compilation.ok and spec is not None and (spec.open_dimensions or spec.records):
             # not reasoned over yet: ``--analyze`` says so (GAI610, GAI770 for records), a plain check makes no claim
-            refusals = (open_refusal(spec, ANALYSIS), records_refusal(spec, ANALYSIS)) if details else ()
-            found = tuple(dict.fromkeys(r for r in refusals if r is not None))
+            refusals = [open_refusal(spec, ANALYSIS)] if details else []
+            if details and spec.open_dimensions:  # with records too: each refusal said
+                refusals.append(records_refusal(spec, ANALYSIS))
+            found = tuple(r for r in refusals if r is not None)
             compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *found))
         elif compilation.ok and compilation.spec is not None:
             analysis = analyze(compilation.spec, details=details)
