@@ -58,8 +58,8 @@ def build_records(
             continue
         fields.append(ir.RecordField(field.key, field.label, cell_type, None, field.span))
     if not node.fields:
-        help = Text('例如 field description "说明" : text', 'for example field description "Description" : text')
-        diagnostics.append(error("GAI376", node.span, [help], records=node.key))
+        example = Text('例如 field description "说明" : text', 'for example field description "Description" : text')
+        diagnostics.append(error("GAI376", node.span, [example], records=node.key))
         ok = False
     bounds: dict[str, int] = {}
     for rule in node.rules:
@@ -70,8 +70,8 @@ def build_records(
         bounds[rule.kind] = rule.value
     at_least, at_most = bounds.get("at_least", 0), bounds.get("at_most")
     if at_most is not None and at_least > at_most:
-        help = Text("至少的条数不能大于至多的条数", "at least must not exceed at most")
-        diagnostics.append(error("GAI370", node.span, [help], records=node.key, at_least=at_least, at_most=at_most))
+        hint = Text("至少的条数不能大于至多的条数", "at least must not exceed at most")
+        diagnostics.append(error("GAI370", node.span, [hint], records=node.key, at_least=at_least, at_most=at_most))
         ok = False
     if not ok:
         return None
@@ -158,7 +158,7 @@ class RecordLowerer(ExpressionLowerer):
             field = self._field(records, over.path[1], over.span)
             if field.dimension is not None or not field.type.numeric:
                 kind = _KIND_WORDS["member" if field.dimension is not None else field.type.kind]
-                help = Text(
+                hint = Text(
                     f"数记录条数用 count({records.key} where …)；汇总须是 count、integer 或 amount 字段",
                     f"count records with count({records.key} where …); sum, min and max read a count, integer or "
                     "amount field",
@@ -167,7 +167,7 @@ class RecordLowerer(ExpressionLowerer):
                     error(
                         "GAI371",
                         over.span,
-                        [help],
+                        [hint],
                         function=expr.name,
                         records=records.key,
                         name=field.key,
