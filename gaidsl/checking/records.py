@@ -120,6 +120,7 @@ class _Closing:
         self.report = report
         self.counts = counts
         self.tables = tables
+        self.grouped: dict[str, dict[tuple[Value, ...], list[int]] | None] = {}
 
     def check(self, check: ir.Check) -> ir.Check:
         instances: list[ir.CheckInstance] = []
@@ -140,23 +141,33 @@ class _Closing:
 
     def matches(self, aggregate: ir.RecordAggregate, check: ir.Check, position: str | None) -> list[int] | None:
         """The records (numbers from 1) the aggregate's ``where`` keeps at ``position``; None when a filtered field
-        of some record is unknown (the aggregate is then unknown)."""
-        kept: list[int] = []
-        for index in range(1, self.counts[aggregate.records] + 1):
-            verdict = True
-            for term in aggregate.where:
-                value = self.report.value(f"{aggregate.records}.{index}.{term.field}")
-                holds = self._holds(term, value, check, position)
-                if holds is None:
-                    return None
-                verdict = verdict and holds
-            if verdict:
-                kept.append(index)
-        return kept
-
-    def _holds(self, term: ir.FilterTerm, value: Value, check: ir.Check, position: str | None) -> bool | None:
-        if not isinstance(value, str | Decimal):
+        of some record is unknown (the aggregate is then unknown). The records are grouped once per aggregate by
+        the values of its filtered fields, so each position tests each distinct group once (linear in records)."""
+        groups = self._groups(aggregate)
+        if groups is None:
             return None
+        kept: list[int] = []
+        for values, indexes in groups.items():
+            held = [self._holds(t, v, check, position) for t, v in zip(aggregate.where, values, strict=True)]
+            if all(held):
+                kept.extend(indexes)
+        return sorted(kept)
+
+    def _groups(self, aggregate: ir.RecordAggregate) -> dict[tuple[Value, ...], list[int]] | None:
+        if aggregate.key in self.grouped:
+            return self.grouped[aggregate.key]
+        groups: dict[tuple[Value, ...], list[int]] | None = {}
+        for index in range(1, self.counts[aggregate.records] + 1):
+            values = tuple(self.report.value(f"{aggregate.records}.{index}.{t.field}") for t in aggregate.where)
+            if not all(isinstance(v, str | Decimal) for v in values):
+                groups = None
+                break
+            groups.setdefault(values, []).append(index)  # type: ignore[union-attr]
+        self.grouped[aggregate.key] = groups
+        return groups
+
+    def _holds(self, term: ir.FilterTerm, value: Value, check: ir.Check, position: str | None) -> bool:
+        assert isinstance(value, str | Decimal)  # unknown values were found while grouping
         if term.value is None:  # the check's position: at a total row, any member the total adds up
             wanted = {position} if position is not None else set()
             table = self.tables.get(check.table) if check.table is not None else None
@@ -170,7 +181,7 @@ class _Closing:
             return _compare(term.op, value, term.value)
         if isinstance(term.value, str) and isinstance(value, str):
             return (value == term.value) if term.op == "==" else (value != term.value)
-        return None
+        return term.op == "!="  # a number against a text: never equal
 
 
 @attrs.frozen
