@@ -236,15 +236,24 @@ def test_an_unknown_list_is_an_error_with_a_suggestion() -> None:
         (("build", str(PROJECTS), "-t", "python", "-o", "{out}"), "the python target does not support lists of"),
         (("diff", str(PROJECTS), str(PROJECTS)), "gaidsl diff does not support lists of records yet"),
         (("check", "--analyze", str(PROJECTS)), "spec analysis (check --analyze) does not support lists of records"),
+        (("render", "-t", "html", str(OTHER), str(DATA / "explained_2.json")), "does not support open dimensions"),
+        (("readback", str(PROJECTS), str(DATA / "explained_2.json")), "readback does not support lists of records"),
     ],
 )
 def test_stages_without_records_refuse_them(args: tuple[str, ...], words: str, tmp_path: Path) -> None:
     verb, *rest = (a.replace("{out}", str(tmp_path / "out")) for a in args)
     run = run_cli(verb, "--lang", "en", *rest)
     assert run.code in (1, 2), run.err
-    assert "error[GAI770]" in run.err and words in run.err
+    assert ("error[GAI770]" in run.err or "error[GAI610]" in run.err) and words in run.err
     assert "Traceback" not in run.err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_csv_data_file_cannot_give_records(tmp_path: Path) -> None:
+    data = tmp_path / "p.csv"
+    data.write_text("key,value\nby_fund.all.spent,1\n", encoding="utf-8")
+    run = run_cli("validate", "--lang", "en", str(PROJECTS), str(data))
+    assert run.code == 2 and "error[GAI770]: a CSV data file does not support lists of records yet" in run.err
 
 
 def test_validate_on_an_engine_refuses_records(tmp_path: Path) -> None:
