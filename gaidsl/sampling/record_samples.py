@@ -13,6 +13,7 @@ many. Every other check is violated as in a fixed spec, at :data:`VIOLATION_RECO
 from __future__ import annotations
 
 import random
+import weakref
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -90,25 +91,23 @@ class Shape:
     closed: ir.Spec
 
 
-_SHAPES: dict[tuple[int, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]], Shape] = {}
+_ShapeKey = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
+_SHAPES: weakref.WeakKeyDictionary[ir.Spec, dict[_ShapeKey, Shape]] = weakref.WeakKeyDictionary()
 
 
 def shape(spec: ir.Spec, member_count: Counts, counts: Counts) -> Shape:
     """The closed spec of a sample (cached per spec and counts, so its sampler is built once)."""
-    key = (id(spec), tuple(sorted(member_count.items())), tuple(sorted(counts.items())))
-    found = _SHAPES.get(key)
+    cache = _SHAPES.setdefault(spec, {})
+    key = (tuple(sorted(member_count.items())), tuple(sorted(counts.items())))
+    found = cache.get(key)
     if found is None:
         members = members_for(spec, member_count)
         fixed = fixed_values(spec, members, counts)
         skeleton = Report(spec.id, spec.version, values=fixed, members=members, records=dict(counts))
         whole = close_records(close(spec, members), skeleton)
         closed = attrs.evolve(whole, checks=tuple(c for c in whole.checks if c.origin != "members"))
-        found = _SHAPES[key] = Shape(members, dict(counts), fixed, closed)
-        _KEEP.append(spec)  # ids stay unique while the spec lives
+        found = cache[key] = Shape(members, dict(counts), fixed, closed)
     return found
-
-
-_KEEP: list[ir.Spec] = []
 
 
 def with_records(sample: Sample, made: Shape) -> Sample:
