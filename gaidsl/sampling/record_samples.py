@@ -56,8 +56,10 @@ def record_counts(spec: ir.Spec) -> list[dict[str, int]]:
     return found
 
 
-def fixed_values(spec: ir.Spec, members: Members, counts: Counts) -> dict[str, Value]:
-    """The values of the records' fields that are not numbers (see the module's docstring)."""
+def fixed_values(spec: ir.Spec, members: Members, counts: Counts, variant: int = 0) -> dict[str, Value]:
+    """The values of the records' fields that are not numbers (see the module's docstring). ``variant`` 0 cycles a
+    member field through its members; variant N > 0 gives every record the same member (the Nth, wrapping) and
+    starts the choices at the Nth: other shapes, tried for a check no report of the first shape breaks alone."""
     values: dict[str, Value] = {}
     for records in spec.records.values():
         for index in range(1, counts[records.key] + 1):
@@ -70,9 +72,10 @@ def fixed_values(spec: ir.Spec, members: Members, counts: Counts) -> dict[str, V
                             f"field {field.key!r} of {records.key!r} names a member of {field.dimension!r}, which has "
                             "none in this sample"
                         )
-                    values[key] = allowed[(index - 1) % len(allowed)]
+                    at = index - 1 if variant == 0 else variant - 1
+                    values[key] = allowed[at % len(allowed)]
                 elif field.type.kind == "choice":
-                    values[key] = field.type.choices[(index - 1) % len(field.type.choices)]
+                    values[key] = field.type.choices[(index - 1 + variant) % len(field.type.choices)]
                 elif field.type.kind == "date":
                     values[key] = SAMPLE_DATE
                 elif field.type.kind == "text":
@@ -91,18 +94,18 @@ class Shape:
     closed: ir.Spec
 
 
-_ShapeKey = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
+_ShapeKey = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...], int]
 _SHAPES: weakref.WeakKeyDictionary[ir.Spec, dict[_ShapeKey, Shape]] = weakref.WeakKeyDictionary()
 
 
-def shape(spec: ir.Spec, member_count: Counts, counts: Counts) -> Shape:
-    """The closed spec of a sample (cached per spec and counts, so its sampler is built once)."""
+def shape(spec: ir.Spec, member_count: Counts, counts: Counts, variant: int = 0) -> Shape:
+    """The closed spec of a sample (cached per spec, counts and variant, so its sampler is built once)."""
     cache = _SHAPES.setdefault(spec, {})
-    key = (tuple(sorted(member_count.items())), tuple(sorted(counts.items())))
+    key = (tuple(sorted(member_count.items())), tuple(sorted(counts.items())), variant)
     found = cache.get(key)
     if found is None:
         members = members_for(spec, member_count)
-        fixed = fixed_values(spec, members, counts)
+        fixed = fixed_values(spec, members, counts, variant)
         skeleton = Report(spec.id, spec.version, values=fixed, members=members, records=dict(counts))
         whole = close_records(close(spec, members), skeleton)
         closed = attrs.evolve(whole, checks=tuple(c for c in whole.checks if c.origin != "members"))
@@ -178,7 +181,9 @@ def record_invalid_reports(
         found = violation_for(chosen, check, base_sample, base, rng)
         if found.sample is not None:
             found = attrs.evolve(found, sample=with_records(found.sample, made))
-        elif check.key in reading:  # bounded: the fields that are not numbers were fixed, so this is no proof
+        elif check.key in reading:
+            found = _in_other_shapes(spec, check.key, member_count, counts, rng) or found
+        if found.sample is None and check.key in reading:  # bounded: fields other than numbers were fixed: no proof
             note = (
                 f"no violation with {dict(counts)} records whose fields other than numbers are fixed (bounded "
                 "search: not a proof that the check follows from the others)"
@@ -189,6 +194,46 @@ def record_invalid_reports(
         if checks is None or key in checks:
             violations.append(count_violation(spec, key, member_count, wrong, rng.randrange(2**32)))
     return with_records(base_sample, made), violations
+
+
+VARIANTS = 4  # other shapes tried for a check that reads records (fixed_values' variants 1…4)
+
+
+def _in_other_shapes(
+    spec: ir.Spec, key: str, member_count: Counts, counts: Counts, rng: random.Random
+) -> Violation | None:
+    """A violation of ``key`` in a shape whose records name other members (and start at other choices)."""
+    for variant in range(1, VARIANTS + 1):
+        made = shape(spec, member_count, counts, variant)
+        check = next(c for c in made.closed.checks if c.key == key)
+        chosen = sampler(made.closed)
+        try:
+            base_sample, base = chosen.sample_and_draft(rng, chosen.cross_period)
+        except SampleError:  # no valid report of this shape: perhaps ``key`` alone fails in every one
+            found = _without(spec, made, key, rng)
+            if found is not None:
+                return found
+            continue
+        found = violation_for(chosen, check, base_sample, base, rng)
+        if found.sample is not None:
+            return attrs.evolve(found, sample=with_records(found.sample, made))
+    return None
+
+
+def _without(spec: ir.Spec, made: Shape, key: str, rng: random.Random) -> Violation | None:
+    """A report of the shape that keeps every check but ``key``, if ``key`` then fails and nothing else does (a
+    check the shape's records decide: ``exists(projects where fund == budget)`` with every record on own income)."""
+    others = attrs.evolve(made.closed, checks=tuple(c for c in made.closed.checks if c.key != key))
+    try:
+        sample = with_records(sampler(others).sample(rng), made)
+    except SampleError:
+        return None
+    results = evaluate(spec, sample.report, sample.previous).results
+    failing = [r for r in results if r.status == "fail"]
+    if {r.check for r in failing} != {key}:
+        return None
+    positions = tuple(r.position for r in failing)
+    return Violation(key, attrs.evolve(sample, check=key, positions=positions), single_position=len(positions) == 1)
 
 
 def count_violation(spec: ir.Spec, key: str, member_count: Counts, counts: Counts, seed: int) -> Violation:
