@@ -327,3 +327,22 @@ def test_strategy_samples_pass_and_violations_fail_alone(projects: ir.Spec, data
     sample = data.draw(strategies.violating(projects, key))
     failing = {r.check for r in evaluate(projects, sample.report, sample.previous).results if r.status == "fail"}
     assert failing == {key}
+
+
+def test_an_overlay_adds_a_list_of_records(tmp_path: Path) -> None:
+    (tmp_path / "base.gai").write_text(PROJECTS.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "main.gai").write_text(
+        'format project_risks version 2026 extends "base.gai" {\n  in section projects {\n'
+        '    records risks "Risks" {\n      field fund "Funding source" : member of fund\n'
+        '      field amount "Amount at risk" : amount in 万元 decimals 2\n    }\n'
+        "    check risks_covered: sum(risks.amount) <= by_fund[all, spent]\n  }\n}\n",
+        encoding="utf-8",
+    )
+    spec = gaidsl.load_spec(tmp_path / "main.gai")
+    assert set(spec.records) == {"projects", "risks"}
+    data = _projects([_project("Road", "budget", "5.00")], {"budget": "5.00", "own": "0.00", "all": "5.00"})
+    data.update(format="project_risks", version="2026")
+    data["records"]["risks"] = [{"fund": "budget", "amount": "6.00"}]
+    report, problems = _read(spec, data)
+    assert report is not None and problems == []
+    assert _failing(evaluate(spec, report)) == [("risks_covered", None)]
