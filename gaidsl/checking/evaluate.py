@@ -51,6 +51,7 @@ from gaidsl.checking.report import BLANK, FieldValue, Missing, Report, Value
 from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
 from gaidsl.language import arithmetic, ir
+from gaidsl.language.diagnostics import Text
 from gaidsl.language.formats import format_holds, full_match
 
 PRECISION = 100
@@ -96,11 +97,19 @@ def _new_members(results: tuple[CheckResult, ...], spec: ir.Spec, new: dict[str,
     """A check across periods at a member last year's report did not have is unverifiable there, and says why."""
     across = {c.key for c in spec.checks if c.across_periods}
     return tuple(
-        attrs.evolve(r, status="unverifiable", message=absent_last_year(r.position, new[r.position]))
+        attrs.evolve(
+            r, status="unverifiable", message=in_spec_language(spec, absent_last_year(r.position, new[r.position]))
+        )
         if r.check in across and r.position in new
         else r
         for r in results
     )
+
+
+def in_spec_language(spec: ir.Spec, said: Text) -> Text:
+    """A finding in the spec's language: a spec in English has its findings in English in both slots (so its
+    generated validators and every output hold no Chinese; docs/languages.md); a Chinese spec's as they are."""
+    return said if spec.language == "zh" else Text(said.en, said.en)
 
 
 def evaluate_check(
@@ -154,7 +163,7 @@ def check_result(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, sta
         table=check.table,
         involved=involved,
         comparisons=comparisons,
-        message=explain(spec, check, instance, status, involved, comparisons, env),
+        message=in_spec_language(spec, explain(spec, check, instance, status, involved, comparisons, env)),
         rule=check.message,
     )
 

@@ -227,7 +227,7 @@ class Database:
         out: dict[str, tuple[Absent, ...]] = {}
         for report_id, *statuses in self.query(f"SELECT r.report_id{select} FROM {table} AS r"):
             said: list[Presence] = list(statuses)
-            out[report_id] = absent_from((r for r, _ in found), said)
+            out[report_id] = absent_from((r for r, _ in found), said, self.spec.language)
         return out
 
     def count(self, status: str) -> int:

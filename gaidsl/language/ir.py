@@ -670,6 +670,13 @@ class Spec:
     :attr:`checks` until :func:`gaidsl.checking.records.close_records` makes them ordinary for one report."""
     record_aggregates: Mapping[str, RecordAggregate] = attrs.field(factory=FrozenDict, converter=frozen)
     """The aggregates the record checks read, by their cell key (``<sum#1>``)."""
+    languages: tuple[str, ...] = ("zh",)
+    """The languages of the labels (``language en``; docs/languages.md), the first the one every output writes in."""
+
+    @property
+    def language(self) -> str:
+        """The language every output writes its own words in (buttons, headings, messages): ``zh`` or ``en``."""
+        return self.languages[0]
 
     def check(self, key: str) -> Check:
         for check in self.checks:

@@ -16,6 +16,7 @@ from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
 from gaidsl.language.format_checks import format_checks, lower_rules
+from gaidsl.language.languages import check_in_language, declared_languages
 from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
 from gaidsl.language.record_lists import RecordLowerer, build_records, reads_records, record_cells
@@ -57,6 +58,8 @@ class Lowerer:
     # -------------------------------------------------------------------------------------------- entry point
     def lower(self) -> tuple[ir.Spec | None, list[Diagnostic]]:
         items = self.doc.items
+        languages, problems = declared_languages(items)
+        self.diagnostics.extend(problems)
         for item in items:
             if isinstance(item, ast.UnitDecl):
                 self._declare_unit(item)
@@ -89,7 +92,7 @@ class Lowerer:
             sections=tuple(self.sections),
             tables=self.tables,
             texts=self.texts,
-            checks=tuple(self.checks),
+            checks=tuple(check_in_language(c, languages) for c in self.checks),
             cells=self.cells,
             file=self.file,
             extends=self.extends,
@@ -98,6 +101,7 @@ class Lowerer:
             records=self.records,
             record_checks=tuple(self.record_checks),
             record_aggregates=self.record_aggregates,
+            languages=languages,
         )
         return spec, diagnostics
 
