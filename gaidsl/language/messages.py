@@ -14,6 +14,7 @@ from gaidsl.language.aggregation_messages import AGGREGATION_CATALOG
 from gaidsl.language.arith_messages import ARITH_CATALOG
 from gaidsl.language.coded_messages import CODED_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
+from gaidsl.language.overlay_messages import OVERLAY_CATALOG
 
 
 @attrs.frozen
@@ -526,4 +527,5 @@ CATALOG: dict[str, Template] = {
 CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in CODED_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in AGGREGATION_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in OVERLAY_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in ARITH_CATALOG.items()})
