@@ -305,6 +305,8 @@ class _Symbols:
                 case ast.ModifySection():
                     inner = self.section_items(item.items)
                     out.append(self.symbol(f"in section {item.section}", None, _KIND.Object, item.span, 2, inner))
+                case ast.ModifyDimension():
+                    out.append(self.symbol(f"in dimension {item.dimension}", None, _KIND.Object, item.span, 2))
         return [o for o in out if o]
 
     def migration(self, doc: ast.Migration) -> list[types.DocumentSymbol]:

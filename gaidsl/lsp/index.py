@@ -207,6 +207,19 @@ class _Builder:
                     self.section_item(inner)
             case ast.RemoveCheck():
                 self.refer("check", item.key, item.span, 2)
+            case ast.ModifyDimension():  # go-to from the overlay's statements to the dimension and its members
+                self.refer("dimension", item.dimension, item.span, 2)
+                dimension = self.index.dimensions.get(item.dimension)
+                members = {m.key: m for m in _members(dimension.members)} if dimension else {}
+                for op in item.items:
+                    if isinstance(op, ast.AddMember):
+                        self.member(op.member, {**members, op.member.key: op.member}, None)
+                    elif op.key in members:
+                        self.index.add(_member_symbol(members[op.key]), self.name(op.span, op.key, 2), False)
+            case ast.RemoveTable() | ast.RenameTable():
+                self.refer("table", item.key, item.span, 2)
+            case ast.Retype():
+                self.refer(item.what, item.key, item.span, 2)
             case ast.Basis():
                 pass
 
@@ -267,7 +280,7 @@ class _Builder:
             case ast.AddMember():
                 members = self.index.axis_members(table, op.axis) if table else {}
                 self.member(op.member, {**members, op.member.key: op.member}, table)
-            case ast.Relabel() | ast.Gloss():
+            case ast.Relabel() | ast.Gloss() | ast.RemoveMember() | ast.RenameMember() | ast.ExcludeMember():
                 members = self.index.axis_members(table, op.axis) if table else {}
                 if op.key in members:
                     self.index.add(_member_symbol(members[op.key]), self.name(op.span, op.key, 2), False)
@@ -275,6 +288,11 @@ class _Builder:
                 self.check(op, table)
             case ast.RemoveCheck():
                 self.refer("check", op.key, op.span, 2)
+            case ast.RetypeMember():
+                members = self.index.axis_members(table, op.axis) if table else {}
+                if op.key in members:
+                    self.index.add(_member_symbol(members[op.key]), self.name(op.span, op.key, 2), False)
+                self.type(op.type)
 
     # ------------------------------------------------------------------------------------------ check expressions
 
