@@ -8,6 +8,7 @@ The base is ``tests/data/overlays/demo_base.gai`` (copied beside each overlay); 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -336,6 +337,22 @@ def test_the_illustrative_provincial_overlay() -> None:
     rows = json.loads(out.out)["changes"]
     assert {r.get("overlay") for r in rows} == {None, "remove", "rename", "exclude", "retype"}
     assert all(r["reason"] for r in rows if r.get("overlay"))
+
+
+# ---------------------------------------------------------------------------------------------------- docs
+
+
+def test_the_examples_of_the_docs_compile(tmp_path: Path) -> None:
+    text = (Path(__file__).parent.parent / "docs" / "overlays.md").read_text("utf-8")
+    blocks = re.findall(r"```gai\n(.*?)```", text, re.S)
+    assert len(blocks) == 2
+    shutil.copy(SPECS / "gov_info_disclosure_2021.gai", tmp_path)
+    for number, block in enumerate(blocks):
+        path = tmp_path / f"example{number}.gai"
+        path.write_text(block, "utf-8")
+        compilation = compile_file(path)
+        assert compilation.ok, [(d.code, d.message.en) for d in compilation.diagnostics]
+        assert compilation.spec is not None and compilation.spec.overlay_changes
 
 
 # ---------------------------------------------------------------------------------------------------- fmt
