@@ -339,6 +339,24 @@ def test_the_illustrative_provincial_overlay() -> None:
     assert all(r["reason"] for r in rows if r.get("overlay"))
 
 
+def test_the_illustrative_overlay_of_the_2019_format() -> None:
+    spec = compile_file(DATA / "illustrative_province_2019.gai").spec
+    national = compile_file(SPECS / "gov_info_disclosure_2019.gai").spec
+    assert spec is not None and national is not None
+    # the removed table's own check goes with it, kept with the table's reason
+    removed = spec.removed_check("procurement_amount_without_projects")
+    assert removed is not None and removed.reason.startswith("示意：政府集中采购情况")
+    changes = diff(national, spec).changes
+    check = the_change(changes, "removed", "check", "procurement_amount_without_projects")
+    assert (check.classification, check.reason) == (COMPATIBLE, removed.reason)
+    label = the_change(changes, "changed", "column", "licensing.decisions")
+    assert (label.aspect, label.after, label.classification) == ("label", "本年处理决定数量", COMPATIBLE)
+    assert label.reason == "示意：采用2021年全国格式的表头"
+    assert the_change(changes, "removed", "row", "licensing.other_services").classification == BREAKING
+    sample = api.sample(spec, seed=5)
+    assert api.validate(spec, sample.report, sample.previous).ok
+
+
 # ---------------------------------------------------------------------------------------------------- docs
 
 

@@ -442,6 +442,10 @@ class _Merging:
         match op:
             case ast.RemoveTable():
                 self.gone.append((ops.Target(op.key), Text("表", "table"), op))
+                section = _section_of(items, op.key)
+                for check in table.checks:  # its own checks go with it, for the same reason
+                    removal = ast.RemoveCheck(check.key, op.reason, op.span)
+                    self.removed.append(ast.RemovedCheck(removal, check, op.key, section))
                 self.changes.append(ast.OverlayChange("remove", "table", op.key, op.reason, span=op.span))
                 return [
                     attrs.evolve(
