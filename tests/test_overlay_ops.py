@@ -234,7 +234,7 @@ def test_remove_and_rename_dimension_members(tmp_path: Path) -> None:
 
 
 def test_exclude_a_member_from_an_inherited_total(tmp_path: Path) -> None:
-    spec = spec_of(tmp_path, '  in dimension applicant {\n    exclude member natural from total "自然人单列"\n  }')
+    spec = spec_of(tmp_path, '  in dimension applicant {\n    keep member natural out of total "自然人单列"\n  }')
     columns = spec.tables["requests"].columns
     assert columns is not None and columns.by_key["total"].sums == ("business", "other")
     assert "natural" in columns.by_key  # the member stays, with its cells
@@ -249,7 +249,7 @@ def test_exclude_a_member_from_an_inherited_total(tmp_path: Path) -> None:
 
 
 def test_exclude_in_a_table_with_an_explicit_sum(tmp_path: Path) -> None:
-    spec = spec_of(tmp_path, '  in table enforcement {\n    exclude row coercion from all "只合计行政处罚"\n  }')
+    spec = spec_of(tmp_path, '  in table enforcement {\n    keep row coercion out of all "只合计行政处罚"\n  }')
     rows = spec.tables["enforcement"].rows
     assert rows is not None and rows.by_key["all"].sums == ("penalty",)
     assert spec.overlay_changes[0].detail == "all"
@@ -287,8 +287,8 @@ def test_retype_a_column_a_table_and_a_field(tmp_path: Path) -> None:
         ('  in table requests { rename column natural to business "x" }', "GAI414"),
         ('  in table requests { remove row received "" }', "GAI413"),
         ('  remove table feess "x"', "GAI402"),
-        ('  in dimension applicant { exclude member business from total "x" }', "GAI417"),
-        ('  in dimension applicant { exclude member natural from natural "x" }', "GAI416"),
+        ('  in dimension applicant { keep member business out of total "x" }', "GAI417"),
+        ('  in dimension applicant { keep member natural out of natural "x" }', "GAI416"),
         ('  in dimension applicants { add ngo "社会公益组织" }', "GAI418"),
         ('  retype field phon : integer "x"', "GAI419"),
         ('  in dimension applicant { rename member naturl label "x" "y" }', "GAI420"),
@@ -385,14 +385,14 @@ ALL_STATEMENTS = """format province version 2022 "省级（测试）" extends "d
     add ngo "社会公益组织" after business
     remove member other "不单列其他"
     rename member business to enterprise "口径调整"
-    exclude member natural from total "自然人单列"
+    keep member natural out of total "自然人单列"
     retype member natural : integer "可为负数（测试）"
   }
 
   in table requests {
     remove row carried_in "不统计上年结转"
     rename row handled label "三、办理结果（测试）" "简化标签"
-    exclude row carried_out from handled "x"
+    keep row carried_out out of handled "x"
     retype row carried_out : integer "可为负数（测试）"
   }
 }

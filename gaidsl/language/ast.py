@@ -365,7 +365,7 @@ class RenameMember:
 
 @attrs.frozen
 class ExcludeMember:
-    """``exclude row K from TOTAL "reason"``: the total no longer adds up K (K stays, its cells too)."""
+    """``keep row K out of TOTAL "reason"``: the total no longer adds up K (K stays, its cells too)."""
 
     axis: str
     key: str

@@ -500,7 +500,7 @@ def _statement(item: object) -> tuple[str, Span | None]:
         case ast.RenameMember():
             return f"rename {item.axis} {item.key}{_rename_text(item)} {quote(item.reason)}", item.span
         case ast.ExcludeMember():
-            return f"exclude {item.axis} {item.key} from {item.total} {quote(item.reason)}", item.span
+            return f"keep {item.axis} {item.key} out of {item.total} {quote(item.reason)}", item.span
         case ast.RetypeMember():
             return f"retype {item.axis} {item.key} : {_type_text(item.type)} {quote(item.reason)}", item.span
         case ast.RemoveTable():

@@ -284,8 +284,8 @@ class _Merging:
         return problem is None
 
     def member_change(self, items: list[ast.FormatItem], table_key: str, op: ast.MemberChange) -> list[ast.FormatItem]:
-        """One ``remove``/``rename``/``exclude``/``retype`` of a row or column of a table (a copy of its dimension's
-        members when the axis names one, as ``add row`` makes)."""
+        """One ``remove``/``rename``/``keep … out of``/``retype`` of a row or column of a table (a copy of its
+        dimension's members when the axis names one, as ``add row`` makes)."""
         if not self._reason(op):
             return items
         table, dims = _tables(items)[table_key], _dimensions(items)

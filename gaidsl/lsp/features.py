@@ -34,6 +34,7 @@ SPEC_KEYWORDS = (
     "add", "relabel", "remove", "if", "then", "and", "or", "not", "previous", "count", "integer", "amount",
     "decimals", "date", "choice",
     "of_which", "average", "ratio", "stock", "percent",  # aggregation kinds (docs/aggregation.md)
+    "rename", "keep", "out", "of", "retype", "member", "to", "label",  # an overlay's changes (docs/overlays.md)
 )  # fmt: skip
 MIGRATION_KEYWORDS = (
     "migration", "from", "to", "version", "in", "rename", "split", "merge", "drop", "new", "transform", "exempt",

@@ -33,7 +33,7 @@ async def test_go_to_the_base_from_the_overlay_s_changes(client: LanguageClient)
         ("in dimension applicant", len("in dimension "), 'dimension applicant "'),
         ("rename row coercion", len("rename row "), 'coercion "行政强制"'),
         ("remove column repealed", len("remove column "), 'repealed "'),
-        ("exclude column review_pending", len("exclude column "), 'review_pending "'),
+        ("keep column review_pending", len("keep column "), 'review_pending "'),
         ("retype column amount", len("retype column "), 'amount "'),
     ):
         found = await _definition(client, at(TEXT, needle, into))
