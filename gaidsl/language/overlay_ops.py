@@ -27,22 +27,22 @@ AXIS_TEXT = {"row": Text("行", "row"), "column": Text("列", "column"), "member
 
 
 def map_refs(expr: ast.Expr, change: Callable[[ast.Ref], ast.Ref]) -> ast.Expr:
-    """``expr`` with every name (:class:`ast.Ref`) replaced by ``change(name)``."""
-    match expr:
-        case ast.Ref():
-            return change(expr)
-        case ast.Call():
-            args = tuple(a if isinstance(a, ast.Star) else map_refs(a, change) for a in expr.args)
-            return attrs.evolve(expr, args=args)
-        case ast.BinOp() | ast.Compare():
-            return attrs.evolve(expr, left=map_refs(expr.left, change), right=map_refs(expr.right, change))
-        case ast.Logic():
-            return attrs.evolve(expr, args=tuple(map_refs(a, change) for a in expr.args))
-        case ast.Not() | ast.Neg():
-            return attrs.evolve(expr, arg=map_refs(expr.arg, change))
-        case ast.If():
-            return attrs.evolve(expr, condition=map_refs(expr.condition, change), then=map_refs(expr.then, change))
-    return expr
+    """``expr`` (a spec's AST expression, not the IR's) with every name (:class:`ast.Ref`) replaced by
+    ``change(name)``."""
+    if isinstance(expr, ast.Ref):
+        return change(expr)
+    if isinstance(expr, ast.Call):
+        args = tuple(a if isinstance(a, ast.Star) else map_refs(a, change) for a in expr.args)
+        return attrs.evolve(expr, args=args)
+    if isinstance(expr, ast.BinOp | ast.Compare):
+        return attrs.evolve(expr, left=map_refs(expr.left, change), right=map_refs(expr.right, change))
+    if isinstance(expr, ast.Logic):
+        return attrs.evolve(expr, args=tuple(map_refs(a, change) for a in expr.args))
+    if isinstance(expr, ast.Not | ast.Neg):
+        return attrs.evolve(expr, arg=map_refs(expr.arg, change))
+    if isinstance(expr, ast.If):
+        return attrs.evolve(expr, condition=map_refs(expr.condition, change), then=map_refs(expr.then, change))
+    return expr  # a number or a string
 
 
 def refs(expr: ast.Expr) -> list[ast.Ref]:
