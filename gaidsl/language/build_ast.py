@@ -20,8 +20,9 @@ from gaidsl.language.tree_builder import unquote
 
 OPEN_RULES = ("key_pattern", "levels", "codes", "at_least", "at_most")  # an open dimension's rules, in fmt's order
 
-RESERVED_UNIT_NAMES = ("table", "section")
-"""Words no unit can be named: after a type, ``in table …``/``in section …`` starts an overlay block (GAI009)."""
+RESERVED_UNIT_NAMES = ("table", "section", "dimension")
+"""Words no unit can be named: after a type, ``in table …``/``in section …``/``in dimension …`` starts an overlay
+block (GAI009)."""
 RESERVED_UNIT_HELP = Text(
     "给单位另起名称（单位名称通常用中文，如「件」）",
     "give the unit another name (units are usually named in Chinese, like 件)",

@@ -518,7 +518,7 @@ def _statement(op: object) -> str:
     """How a change statement starts, for its messages."""
     match op:
         case ast.RemoveMember() | ast.RenameMember() | ast.ExcludeMember() | ast.RetypeMember():
-            word = {ast.RemoveMember: "remove", ast.RenameMember: "rename", ast.ExcludeMember: "exclude"}
+            word = {ast.RemoveMember: "remove", ast.RenameMember: "rename", ast.ExcludeMember: "keep"}
             return f"{word.get(type(op), 'retype')} {op.axis} {op.key}"
         case ast.RemoveTable():
             return f"remove table {op.key}"

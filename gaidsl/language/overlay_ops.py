@@ -1,4 +1,4 @@
-"""An overlay's changes to what its base has (docs/overlays.md): remove, rename, exclude from a total and retype a
+"""An overlay's changes to what its base has (docs/overlays.md): remove, rename, keep out of a total and retype a
 row, column or dimension member; remove, rename and retype a table; retype a field. Each statement gives a reason.
 
 Merging applies them to the AST (:mod:`gaidsl.language.overlay` calls in here) and records each as an
