@@ -411,6 +411,13 @@ def test_fmt_keeps_every_statement() -> None:
 REASONS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30)
 
 
+def test_the_statement_words_stay_usable_as_member_keys() -> None:
+    """keep, rename and retype are keywords only before what they change: members may still be called so."""
+    doc = parse_text('format a version 1 { dimension d { a "A" keep "K" rename "R" retype "T" total t "合计" } }')
+    assert isinstance(doc, ast.Format) and isinstance(doc.items[0], ast.Dimension)
+    assert [m.key for m in doc.items[0].members] == ["a", "keep", "rename", "retype", "t"]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(reason=REASONS)
 def test_any_reason_survives_fmt_and_reaches_the_diff(tmp_path: Path, reason: str) -> None:
