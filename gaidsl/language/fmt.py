@@ -43,8 +43,16 @@ from gaidsl.language.source import Span, display_width
 INDENT = "  "
 WIDTH = 120  # display columns: a check whose header and expression fit stays on one line
 
-# consecutive ones need no blank line
-_TOP_LEVEL_RUNS = (ast.Basis, ast.UnitDecl, ast.Field, ast.RemoveCheck, ast.RemoveTable, ast.RenameTable, ast.Retype)
+_TOP_LEVEL_RUNS = (
+    ast.Basis,
+    ast.LanguageDecl,
+    ast.UnitDecl,
+    ast.Field,
+    ast.RemoveCheck,
+    ast.RemoveTable,
+    ast.RenameTable,
+    ast.Retype,
+)  # consecutive ones need no blank line
 
 
 STATEMENT, CONTINUATION, CLOSING = "statement", "continuation", "closing"
@@ -468,6 +476,8 @@ def _statement(item: object) -> tuple[str, Span | None]:
     match item:
         case ast.Basis():  # the format's own
             return f"basis {quote(item.text)}", item.span
+        case ast.LanguageDecl():  # docs/languages.md
+            return f"language {', '.join(item.languages)}", item.span
         case ast.UnitDecl():
             scale = f" = {item.factor} {item.base}" if item.base is not None else ""
             if item.per is not None:  # aggregation kinds: a rate

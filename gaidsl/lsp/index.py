@@ -243,7 +243,7 @@ class _Builder:
                 self.refer("table", item.key, item.span, 2)
             case ast.Retype():
                 self.refer(item.what, item.key, item.span, 2)
-            case ast.Basis():
+            case ast.Basis() | ast.LanguageDecl():
                 pass
 
     def section_item(self, item: ast.TextBlock | ast.Table | ast.Check) -> None:
