@@ -94,7 +94,17 @@ class If:
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
-Expr = Number | String | Ref | Call | BinOp | Compare | Logic | Not | Neg | If
+@attrs.frozen
+class Where:
+    """``list.field where condition``: an aggregate's argument over the records that meet ``condition``
+    (docs/records.md); only an argument of ``sum``, ``count``, ``min``, ``max`` or ``exists``."""
+
+    arg: Expr
+    condition: Expr
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+Expr = Number | String | Ref | Call | BinOp | Compare | Logic | Not | Neg | If | Where
 
 
 # ---------------------------------------------------------------------------------------------------- declarations
@@ -296,10 +306,42 @@ class TextBlock:
 
 
 @attrs.frozen
+class RecordField:
+    """A field of a list of records: a type, or ``member of DIMENSION`` (``member_of``, with ``type`` None)."""
+
+    key: str
+    label: str
+    type: TypeExpr | None
+    member_of: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    member_of_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RecordRule:
+    kind: str  # "at_least" | "at_most"
+    value: int
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Records:
+    """``records KEY "label" { field …  at least N  at most N  check … }`` (docs/records.md)."""
+
+    key: str
+    label: str
+    fields: tuple[RecordField, ...]
+    rules: tuple[RecordRule, ...] = ()
+    checks: tuple[Check, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    items: tuple[RecordField | RecordRule | Check, ...] = attrs.field(default=(), eq=False, repr=False)  # as written
+
+
+@attrs.frozen
 class Section:
     key: str
     label: str
-    items: tuple[TextBlock | Table | Check, ...]
+    items: tuple[TextBlock | Table | Check | Records, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -350,9 +392,108 @@ class RemovedCheck:
 
 
 @attrs.frozen
+class RemoveMember:
+    """``remove row K "reason"`` in a table (axis "row"/"column"), ``remove member K "reason"`` in a dimension
+    (axis "member"). The reason is required (docs/overlays.md)."""
+
+    axis: str  # "row" | "column" | "member"
+    key: str
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RenameMember:
+    """``rename row K to K2 label "…" "reason"``: a new key, a new label, or both (``None``: kept)."""
+
+    axis: str
+    key: str
+    new_key: str | None
+    label: str | None
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class ExcludeMember:
+    """``keep row K out of TOTAL "reason"``: the total no longer adds up K (K stays, its cells too)."""
+
+    axis: str
+    key: str
+    total: str
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RetypeMember:
+    """``retype column K : TYPE "reason"``: the cells of a row or column get another type or unit."""
+
+    axis: str
+    key: str
+    type: TypeExpr
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RemoveTable:
+    key: str
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RenameTable:
+    key: str
+    new_key: str | None
+    label: str | None
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Retype:
+    """``retype table T : TYPE "reason"`` (the table's default cell type) or ``retype field F : TYPE "reason"``."""
+
+    what: str  # "table" | "field"
+    key: str
+    type: TypeExpr
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+MemberChange = RemoveMember | RenameMember | ExcludeMember | RetypeMember
+
+
+@attrs.frozen
+class ModifyDimension:
+    """``in dimension D { add … remove member … }``: one change for every table whose axis is ``D``."""
+
+    dimension: str
+    items: tuple[AddMember | MemberChange, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class OverlayChange:
+    """What one of the statements above changed when an overlay was merged, for ``gaidsl diff`` to show with its
+    reason. ``what``: "row", "column", "table", "field"; ``key``: ``table.member`` for rows and columns (the key
+    before the change); ``new_key`` for a rename. Made by the merge, never parsed."""
+
+    op: str  # "remove" | "rename" | "exclude" | "retype"
+    what: str
+    key: str
+    reason: str
+    new_key: str | None = None
+    detail: str | None = None  # exclude: the total; retype: the new type as written
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
 class ModifyTable:
     table: str
-    items: tuple[AddMember | Relabel | Gloss | Note | Check | RemoveCheck, ...]
+    items: tuple[AddMember | Relabel | Gloss | Note | Check | RemoveCheck | MemberChange, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -364,7 +505,20 @@ class ModifySection:
 
 
 FormatItem = (
-    Basis | LanguageDecl | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
+    Basis
+    | LanguageDecl
+    | Field
+    | UnitDecl
+    | Dimension
+    | Section
+    | Check
+    | ModifyTable
+    | ModifySection
+    | RemoveCheck
+    | ModifyDimension
+    | RemoveTable
+    | RenameTable
+    | Retype
 )
 
 
@@ -386,6 +540,8 @@ class Format:
     comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
     # a merged format only: the checks its overlays removed, base chain first (they are no longer among the items)
     removed: tuple[RemovedCheck, ...] = attrs.field(default=(), repr=False)
+    # … and what their remove/rename/exclude/retype statements changed, with the reasons (docs/overlays.md)
+    changes: tuple[OverlayChange, ...] = attrs.field(default=(), repr=False)
 
 
 # ---------------------------------------------------------------------------------------------------- migrations

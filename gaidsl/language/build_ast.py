@@ -20,8 +20,9 @@ from gaidsl.language.tree_builder import unquote
 
 OPEN_RULES = ("key_pattern", "levels", "codes", "at_least", "at_most")  # an open dimension's rules, in fmt's order
 
-RESERVED_UNIT_NAMES = ("table", "section")
-"""Words no unit can be named: after a type, ``in table …``/``in section …`` starts an overlay block (GAI009)."""
+RESERVED_UNIT_NAMES = ("table", "section", "dimension")
+"""Words no unit can be named: after a type, ``in table …``/``in section …``/``in dimension …`` starts an overlay
+block (GAI009)."""
 RESERVED_UNIT_HELP = Text(
     "给单位另起名称（单位名称通常用中文，如「件」）",
     "give the unit another name (units are usually named in Chinese, like 件)",
@@ -270,6 +271,33 @@ class _Builder(MigrationRules):
     def section(self, meta: Any, children: list[Any]) -> ast.Section:
         return ast.Section(str(children[0]), unquote(children[1]), tuple(children[2:]), self._span(meta))
 
+    def records(self, meta: Any, children: list[Any]) -> ast.Records:
+        items = tuple(children[2:])
+        return ast.Records(
+            str(children[0]),
+            unquote(children[1]),
+            tuple(i for i in items if isinstance(i, ast.RecordField)),
+            tuple(i for i in items if isinstance(i, ast.RecordRule)),
+            tuple(i for i in items if isinstance(i, ast.Check)),
+            self._span(meta),
+            items,
+        )
+
+    def record_field(self, meta: Any, children: list[Any]) -> ast.RecordField:
+        kind = children[2]
+        if isinstance(kind, tuple):  # member of DIMENSION
+            return ast.RecordField(str(children[0]), unquote(children[1]), None, kind[0], self._span(meta), kind[1])
+        return ast.RecordField(str(children[0]), unquote(children[1]), kind, None, self._span(meta))
+
+    def member_type(self, meta: Any, children: list[Token]) -> tuple[str, Span | None]:
+        return (str(children[0]), self._tok_span(children[0]))
+
+    def records_at_least(self, meta: Any, children: list[Token]) -> ast.RecordRule:
+        return ast.RecordRule("at_least", int(float(children[0])), self._span(meta))
+
+    def records_at_most(self, meta: Any, children: list[Token]) -> ast.RecordRule:
+        return ast.RecordRule("at_most", int(float(children[0])), self._span(meta))
+
     def text_block(self, meta: Any, children: list[Any]) -> ast.TextBlock:
         key = str(children[0])
         label = None
@@ -407,6 +435,64 @@ class _Builder(MigrationRules):
     def remove_check(self, meta: Any, children: list[Token]) -> ast.RemoveCheck:
         return ast.RemoveCheck(str(children[0]), unquote(children[1]), self._span(meta))
 
+    # changes to what the base has (docs/overlays.md): the reason is always the last string
+    def remove_member(self, meta: Any, children: list[Token]) -> ast.RemoveMember:
+        return ast.RemoveMember(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta))
+
+    def remove_dim_member(self, meta: Any, children: list[Token]) -> ast.RemoveMember:
+        return ast.RemoveMember("member", str(children[0]), unquote(children[1]), self._span(meta))
+
+    def rename_key(self, meta: Any, children: list[Token]) -> tuple[str | None, str | None]:
+        return str(children[0]), unquote(children[1]) if len(children) > 1 else None
+
+    def rename_label(self, meta: Any, children: list[Token]) -> tuple[str | None, str | None]:
+        return None, unquote(children[0])
+
+    def rename_member(self, meta: Any, children: list[Any]) -> ast.RenameMember:
+        new_key, label = children[2]
+        return ast.RenameMember(
+            str(children[0]), str(children[1]), new_key, label, unquote(children[3]), self._span(meta)
+        )
+
+    def rename_dim_member(self, meta: Any, children: list[Any]) -> ast.RenameMember:
+        new_key, label = children[1]
+        return ast.RenameMember("member", str(children[0]), new_key, label, unquote(children[2]), self._span(meta))
+
+    def exclude_member(self, meta: Any, children: list[Token]) -> ast.ExcludeMember:
+        axis, key, total, reason = children
+        return ast.ExcludeMember(str(axis), str(key), str(total), unquote(reason), self._span(meta))
+
+    def exclude_dim_member(self, meta: Any, children: list[Token]) -> ast.ExcludeMember:
+        key, total, reason = children
+        return ast.ExcludeMember("member", str(key), str(total), unquote(reason), self._span(meta))
+
+    def retype_member(self, meta: Any, children: list[Any]) -> ast.RetypeMember:
+        axis, key, type_, reason = children
+        return ast.RetypeMember(str(axis), str(key), type_, unquote(reason), self._span(meta))
+
+    def retype_dim_member(self, meta: Any, children: list[Any]) -> ast.RetypeMember:
+        key, type_, reason = children
+        return ast.RetypeMember("member", str(key), type_, unquote(reason), self._span(meta))
+
+    def remove_table(self, meta: Any, children: list[Token]) -> ast.RemoveTable:
+        return ast.RemoveTable(str(children[0]), unquote(children[1]), self._span(meta))
+
+    def rename_table(self, meta: Any, children: list[Any]) -> ast.RenameTable:
+        new_key, label = children[1]
+        return ast.RenameTable(str(children[0]), new_key, label, unquote(children[2]), self._span(meta))
+
+    def retype_table(self, meta: Any, children: list[Any]) -> ast.Retype:
+        return ast.Retype("table", str(children[0]), children[1], unquote(children[2]), self._span(meta))
+
+    def retype_field(self, meta: Any, children: list[Any]) -> ast.Retype:
+        return ast.Retype("field", str(children[0]), children[1], unquote(children[2]), self._span(meta))
+
+    def modify_dimension(self, meta: Any, children: list[Any]) -> ast.ModifyDimension:
+        return ast.ModifyDimension(str(children[0]), tuple(children[1:]), self._span(meta))
+
+    def add_dim_member(self, meta: Any, children: list[ast.Member]) -> ast.AddMember:
+        return ast.AddMember("member", children[0], self._span(meta))
+
     # -------------------------------------------------------------------------------------------- checks
     def check(self, meta: Any, children: list[Any]) -> ast.Check:
         key = str(children[0])
@@ -437,6 +523,9 @@ class _Builder(MigrationRules):
 
     def broadcast(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("broadcast", str(children[0]))
+
+    def record_broadcast(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("broadcast", "record")
 
     def message_opt(self, meta: Any, children: list[Token]) -> ast.Message:
         return ast.Message(str(children[0]), unquote(children[1]), self._span(meta))
@@ -494,6 +583,9 @@ class _Builder(MigrationRules):
     def call(self, meta: Any, children: list[Any]) -> ast.Call:
         args = tuple(self._expr(c) for c in children[1:] if c is not None)
         return ast.Call(str(children[0]), args, self._span(meta))
+
+    def where_arg(self, meta: Any, children: list[Any]) -> ast.Where:
+        return ast.Where(self._expr(children[0]), self._expr(children[1]), self._span(meta))
 
     def star_arg(self, meta: Any, children: list[Token]) -> ast.Star:
         return ast.Star(self._span(meta))
