@@ -240,7 +240,9 @@ class OpenLayer:
                 cell = self.spec.cells.get(slot_cell)
                 if cell is None or not cell.type.numeric:
                     continue
-                probe = ir.CheckInstance(column.key, column.labels, ir.Compare("==", ir.Const(Decimal(0)), ir.Const(Decimal(0))))
+                probe = ir.CheckInstance(
+                    column.key, column.labels, ir.Compare("==", ir.Const(Decimal(0)), ir.Const(Decimal(0)))
+                )
                 where = explain_where(self.spec, _probe_check(table), probe)
                 index = self.open_cells[(table.key, column.key)][1]
                 amount = cell.type.kind == "amount"
