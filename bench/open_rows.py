@@ -3,8 +3,9 @@
 Usage: .venv/bin/python bench/open_rows.py [MIN_SECONDS]
 
 Reports of tests/data/open/agency_components.gai (its `at most 200` left out) with 1, 10, 100 and 1,000 components
-(each with last year's report, so the check across periods runs at every member), validated by the reference evaluator and by the generated Python
-module; and reports of the fixed national format (specs/gov_info_disclosure_2021.gai) for comparison. Each
+(each with last year's report, so the check across periods runs at every member), validated by the reference
+evaluator and by the generated Python module; and reports of the fixed national format
+(specs/gov_info_disclosure_2021.gai) for comparison. Each
 measurement repeats until MIN_SECONDS (default 0.3) of CPU time (user + sys of this process) have passed, and prints
 the CPU time per report, per member, and per cell (the open format's cells: its fixed cells plus 6 per member), and
 the ratio of that per-cell cost to the national format's per-cell cost on the same engine. Linear growth shows as a
