@@ -12,6 +12,7 @@ Not here yet: the JavaScript validator, which still refuses open specs with GAI6
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -29,7 +30,7 @@ from gaidsl.sampling.samples import invalid_reports, valid_samples
 from gaidsl.targets.python import target as python_target
 from gaidsl.targets.python.open_parts import OpenRefused
 from gaidsl.testing import samples, violable_checks, violating
-from tests.support import ROOT, examples, postgres_url
+from tests.support import ROOT, examples, postgres_url, run_cli
 from tests.test_open_targets import TWO_AXES
 
 DATA = ROOT / "tests" / "data" / "open"
@@ -251,3 +252,36 @@ def test_the_sql_engines_agree_record_for_record(name: str, engine: str) -> None
         assert module.dumps(evaluation.to_json_dict()) == module.dumps(expected.to_json_dict()), key
         counts.update(len(m) for m in report.members.values())
     assert min(counts) <= 1 and max(counts) >= 15
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb", "sqlite"])
+def test_gaidsl_validate_on_each_engine_says_what_the_reference_says(engine: str) -> None:
+    files = [str(DATA / "components_1.yaml"), str(DATA / "components_40_one_violation.json")]
+    spec = str(DATA / "agency_components.gai")
+    expected = run_cli("validate", "--lang", "en", "--", spec, *files)
+    found = run_cli("validate", "--engine", engine, "--lang", "en", "--", spec, *files)
+    assert found.code == expected.code == 1 and "Traceback" not in found.err
+    assert found.out == expected.out and "2 files: 1 pass, 1 fail, 0 incomplete" in found.out
+
+
+@pytest.mark.parametrize("dialect_name", ["duckdb", "sqlite"])
+def test_the_built_sql_creates_its_tables_and_view(dialect_name: str, tmp_path: Path) -> None:
+    """``gaidsl build -t sql`` of an open spec: schema.sql and validation.sql run as they are."""
+    run = run_cli("build", str(DATA / "function_subjects.gai"), "-t", "sql", "-o", str(tmp_path))
+    assert run.code == 0, run.err
+    folder = tmp_path / "sql" / dialect_name
+    schema, view = ((folder / f).read_text(encoding="utf-8") for f in ("schema.sql", "validation.sql"))
+    assert "reports_m0" in schema and "CREATE VIEW validation" in view
+    if dialect_name == "sqlite":
+        import sqlite3
+
+        lite = sqlite3.connect(":memory:")
+        lite.executescript(schema + view)
+        assert lite.execute("SELECT count(*) FROM validation").fetchall() == [(0,)]
+    else:
+        import duckdb
+
+        duck = duckdb.connect()
+        duck.execute(schema)
+        duck.execute(view)
+        assert duck.execute("SELECT count(*) FROM validation").fetchall() == [(0,)]
