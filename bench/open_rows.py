@@ -11,7 +11,10 @@ the CPU time per report, per member, and per cell (the open format's cells: its 
 the ratio of that per-cell cost to the national format's per-cell cost on the same engine. Linear growth shows as a
 per-member cost that stays flat from 10 to 1,000 members.
 
-DuckDB is not measured: the SQL target does not take open dimensions yet (GAI610; docs/open-dimensions.md).
+Engines: ``reference`` (the evaluator), ``python`` (the generated module, every record), ``python-fail`` (the module
+asked for failures only, ``only={"fail"}``: no record is built for a passing position), ``duckdb`` (load the report
+and last year's into the engine's tables and run the validation query: the statuses, which is the SQL's part; the
+records are then built by gaidsl as for any spec and are not timed).
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gaidsl.checking.report import Report
+    from gaidsl.engines.database import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTS = (1, 10, 100, 1000)
@@ -42,7 +50,7 @@ def main() -> None:
     least = float(sys.argv[1]) if len(sys.argv) > 1 else 0.3
     import gaidsl
     from gaidsl.checking.evaluate import evaluate
-    from gaidsl.engines.database import python_module
+    from gaidsl.engines.database import connect, python_module
     from gaidsl.sampling.open_samples import closed_spec, members_for, with_members
     from gaidsl.sampling.samples import sampler, valid_samples
 
@@ -53,9 +61,13 @@ def main() -> None:
     assert fixed_sample.previous is not None
     last = national_module.loads(fixed_sample.previous.to_json())
     cells = len(national.cells)
+    national_db = connect(national, "duckdb")
     per_cell = {
         "reference": cpu_per_run(lambda: evaluate(national, fixed_sample.report, fixed_sample.previous), least) / cells,
         "python": cpu_per_run(lambda: national_module.validate(data, last), least) / cells,
+        "python-fail": cpu_per_run(lambda: national_module.validate(data, last, only={"fail"}), least) / cells,
+        "duckdb": cpu_per_run(lambda: _statuses(national_db, fixed_sample.report, fixed_sample.previous), least)
+        / cells,
     }
 
     source = (ROOT / "tests" / "data" / "open" / "agency_components.gai").read_text(encoding="utf-8")
@@ -63,6 +75,7 @@ def main() -> None:
     assert compiled.spec is not None
     spec = compiled.spec
     module = python_module(spec)
+    db = connect(spec, "duckdb")
     fixed_cells = sum(1 for c in spec.cells.values() if c.row is None or not c.row.startswith("<"))
     member_cells = len(spec.cells) - fixed_cells
     rows = []
@@ -78,6 +91,8 @@ def main() -> None:
         for engine, run in (
             ("reference", lambda r=report, p=previous: evaluate(spec, r, p)),
             ("python", lambda d=open_data, p=open_last: module.validate(d, p)),
+            ("python-fail", lambda d=open_data, p=open_last: module.validate(d, p, only={"fail"})),
+            ("duckdb", lambda r=report, p=previous: _statuses(db, r, p)),
         ):
             seconds = cpu_per_run(run, least)
             cell_cost = seconds / report_cells
@@ -97,9 +112,16 @@ def main() -> None:
     print(f"open rows: {spec.id} without 'at most 200' ({member_cells} cells per member, {fixed_cells} fixed)")
     print(f"national: {national.id}, {cells} cells")
     print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
-    for row in sorted(rows, key=lambda r: (r[0] != "reference", int(r[1].replace(",", "")))):
+    engines = list(per_cell)
+    for row in sorted(rows, key=lambda r: (engines.index(r[0]), int(r[1].replace(",", "")))):
         print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
-    print("duckdb: not measured (the SQL target does not take open dimensions yet, GAI610)")
+
+
+def _statuses(db: Database, report: Report, previous: Report | None) -> int:
+    """Load one report and last year's into the engine and run the validation query: how many rows it gave."""
+    db.clear()
+    db.load([("r", report, "p" if previous is not None else None)], [("p", previous)] if previous is not None else [])
+    return len(db.rows())
 
 
 if __name__ == "__main__":

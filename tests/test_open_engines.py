@@ -27,7 +27,7 @@ from gaidsl.checking.report import Report
 from gaidsl.engines.database import evaluate_all, python_module
 from gaidsl.language import ir
 from gaidsl.sampling.samples import invalid_reports, valid_samples
-from gaidsl.targets.python import target as python_target
+from gaidsl.targets.python import open_parts as python_target
 from gaidsl.targets.python.open_parts import OpenRefused
 from gaidsl.testing import samples, violable_checks, violating
 from tests.support import ROOT, examples, postgres_url, run_cli

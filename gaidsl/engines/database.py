@@ -40,21 +40,20 @@ from gaidsl.checking.evaluate import (
     Evaluation,
     Involved,
     Status,
-    _new_members,
     check_result,
     evaluate,
 )
 from gaidsl.checking.evaluate import (
     Env as _Env,
 )
-from gaidsl.checking.open_members import close, new_this_year
+from gaidsl.checking.open_members import absent_last_year, close, new_this_year
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent, Presence, absent_from, absent_items
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import first_arith_check
 from gaidsl.language.diagnostics import Text
 from gaidsl.language.formats import full_match
-from gaidsl.targets.python import target as python_target
+from gaidsl.targets.python import open_parts as python_target
 from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
 from gaidsl.targets.sql.open_parts import OpenSql, member_table
 from gaidsl.targets.sql.required import presence_sql
@@ -421,6 +420,17 @@ def evaluate_all(
         lacking = tuple(absent_from_record(r) for r in module.missing(data))
         out.append(Evaluation(tuple(result_from_record(r) for r in records), lacking))
     return out
+
+
+def _new_members(results: tuple[CheckResult, ...], spec: ir.Spec, new: dict[str, str]) -> tuple[CheckResult, ...]:
+    """A check across periods at a member last year's report did not have is unverifiable there (as evaluate says)."""
+    across = {c.key for c in spec.checks if c.across_periods}
+    return tuple(
+        attrs.evolve(r, status="unverifiable", message=absent_last_year(r.position, new[r.position]))
+        if r.check in across and r.position in new
+        else r
+        for r in results
+    )
 
 
 def python_module(spec: ir.Spec) -> ModuleType:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
+
 from gaidsl.checking.coded_checks import with_codes
 from gaidsl.checking.evaluate import cell_labels
 from gaidsl.checking.explain import name_of
@@ -34,9 +36,10 @@ from gaidsl.checking.open_members import close
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
-from gaidsl.targets import Unrenderable, environment
+from gaidsl.targets import Files, Unrenderable, environment
 from gaidsl.targets.python import plan as P
 from gaidsl.targets.python import target as T
+from gaidsl.targets.python.writer import module_name
 
 _MARK = "\U000f0000"  # a private-use character: the stand-ins are made of it and nothing else a report holds
 
@@ -325,3 +328,14 @@ def module_text(spec: ir.Spec) -> str:
     """The generated module of a spec with open dimensions."""
     layer = OpenLayer(spec)
     return T.module_text(layer.closed, layer)
+
+
+def emit(spec: ir.Spec) -> Files:
+    """The python target's files: a spec with open dimensions through :func:`module_text`, any other as before."""
+    if not spec.open_dimensions:
+        return T.emit(spec)
+    return {f"{module_name(spec)}.py": module_text(spec)}
+
+
+TARGET = attrs.evolve(T.TARGET, emit=emit, open_dimensions=True)
+"""The python target as the registry lists it (targets/registry.py)."""

@@ -362,16 +362,10 @@ def required_items(spec: ir.Spec, cells: dict[str, int]) -> list[str]:
 
 
 def emit(spec: ir.Spec) -> Files:
-    if spec.open_dimensions:  # open rows: targets/python/open_parts.py
-        from gaidsl.targets.python import open_parts
-
-        return {f"{module_name(spec)}.py": open_parts.module_text(spec)}
     return {f"{module_name(spec)}.py": module_text(spec)}
 
 
-TARGET = Target(
-    "python", "standalone Python validator module (standard library only), same results as gaidsl", emit, None, True
-)
+TARGET = Target("python", "standalone Python validator module (standard library only), same results as gaidsl", emit)
 
 
 def _text_test_helpers(spec: ir.Spec) -> list[str]:

@@ -26,11 +26,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+import attrs
+
 from gaidsl.checking.open_members import close
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
-from gaidsl.targets.sql.dialects import Column, Unsupported, amount_scale, dialect, ident, layout, literal
-from gaidsl.targets.sql.target import Expressions, _times, branches
+from gaidsl.targets import Files
+from gaidsl.targets.sql import target as T
+from gaidsl.targets.sql.dialects import (
+    DIALECTS,
+    RESULT_COLUMNS,
+    Column,
+    Unsupported,
+    amount_scale,
+    comment,
+    dialect,
+    ident,
+    layout,
+    literal,
+)
+from gaidsl.targets.sql.target import Expressions, branches, ddl
 
 MEMBER_SHIFT = 1 << 20  # ordinal = check position × 2^20 + the member's place in the report
 TABLE_SHIFT = 1 << 40  # a coded hierarchy's rows: after every check, per table
@@ -61,7 +76,7 @@ class _Summed(Expressions):
         if self.d.amounts == "numeric":
             return f"COALESCE({slack}, 0)"
         if self.d.amounts == "scaled":
-            return _times(f"COALESCE({slack}, 0)", 10 ** (scale - stored - 1))
+            return f"(COALESCE({slack}, 0) * {10 ** (scale - stored - 1)})"
         return f"COALESCE({slack}, CAST(0 AS DECIMAL(38, {stored + 1})))"
 
 
@@ -217,8 +232,6 @@ class OpenSql:
         return "\nUNION ALL\n".join(selects)
 
     def _select(self, values: dict[str, str], source: str) -> str:
-        from gaidsl.targets.sql.dialects import RESULT_COLUMNS
-
         listed = ", ".join(f"{values[n]} AS {n}" for n in RESULT_COLUMNS[1:])
         return f"SELECT r.report_id AS report_id, {listed} FROM {source}"
 
@@ -318,17 +331,14 @@ def _status(condition: str, true: str, false: str) -> str:
 
 
 def _result_names() -> Sequence[str]:
-    from gaidsl.targets.sql.dialects import RESULT_COLUMNS
-
     return RESULT_COLUMNS[1:]
 
 
-def emit_open(spec: ir.Spec) -> dict[str, str]:
-    """``gaidsl build -t sql`` for a spec with open dimensions: per dialect the reports table and the member tables
-    (``schema.sql``) and ``CREATE VIEW validation`` over them (``validation.sql``); the README says how to load them."""
-    from gaidsl.targets.sql.dialects import DIALECTS, comment
-    from gaidsl.targets.sql.target import ddl
-
+def emit(spec: ir.Spec) -> Files:
+    """``gaidsl build -t sql``: for a spec with open dimensions, per dialect the reports table and the member tables
+    (``schema.sql``) and ``CREATE VIEW validation`` over them (``validation.sql``); any other spec as before."""
+    if not spec.open_dimensions:
+        return T.emit(spec)
     files: dict[str, str] = {}
     for name in DIALECTS:
         found = OpenSql(spec, name)
@@ -359,3 +369,7 @@ def emit_open(spec: ir.Spec) -> dict[str, str]:
     ]
     files["README.md"] = "\n".join(lines)
     return files
+
+
+TARGET = attrs.evolve(T.TARGET, emit=emit, open_dimensions=True)
+"""The sql target as the registry lists it (targets/registry.py)."""

@@ -521,10 +521,6 @@ def render(template: str, spec: ir.Spec, dialect_name: str, **extra: object) -> 
 
 
 def emit(spec: ir.Spec) -> Files:
-    if spec.open_dimensions:  # open rows: member tables (targets/sql/open_parts.py)
-        from gaidsl.targets.sql.open_parts import emit_open
-
-        return dict(emit_open(spec))
     files: dict[str, str] = {}
     for name in DIALECTS:
         files[f"{name}/schema.sql"] = ddl(spec, name)
@@ -537,5 +533,4 @@ TARGET = Target(
     "sql",
     "SQL for DuckDB, PostgreSQL and SQLite: a typed reports table with CHECK constraints and a validation view",
     emit,
-    open_dimensions=True,
 )
