@@ -37,7 +37,7 @@ Logic (three-valued, Kleene)
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar, assert_never
@@ -57,6 +57,21 @@ Exact = TypeVar("Exact", Decimal, Fraction)  # a difference and its tolerance: b
 
 
 # ---------------------------------------------------------------------------------------------------- public API
+
+
+def last_years_by_name(
+    reports: Sequence[tuple[str, Report]], previous: Report | Mapping[str, Report] | None
+) -> Mapping[str, Report]:
+    """Each named report's last year: one report for all of them, or each its own by name (or none)."""
+    return {name: previous for name, _ in reports} if isinstance(previous, Report) else (previous or {})
+
+
+def evaluate_each(
+    spec: ir.Spec, reports: Sequence[tuple[str, Report]], previous: Report | Mapping[str, Report] | None = None
+) -> list[Evaluation]:
+    """:func:`evaluate` for each ``(name, report)``, with :func:`last_years_by_name`'s last year."""
+    last_years = last_years_by_name(reports, previous)
+    return [evaluate(spec, report, last_years.get(name)) for name, report in reports]
 
 
 def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> Evaluation:

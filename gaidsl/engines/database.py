@@ -41,7 +41,8 @@ from gaidsl.checking.evaluate import (
     Involved,
     Status,
     check_result,
-    evaluate,
+    evaluate_each,
+    last_years_by_name,
 )
 from gaidsl.checking.evaluate import (
     Env as _Env,
@@ -49,6 +50,8 @@ from gaidsl.checking.evaluate import (
 from gaidsl.checking.open_members import absent_last_year, close, new_this_year
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent, Presence, absent_from, absent_items
+from gaidsl.engines.names import ALL_ENGINES as ALL_ENGINES
+from gaidsl.engines.names import ENGINES as ENGINES
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import first_arith_check
 from gaidsl.language.diagnostics import Text
@@ -59,9 +62,6 @@ from gaidsl.targets.sql.open_parts import OpenSql, member_table
 from gaidsl.targets.sql.required import presence_sql
 from gaidsl.targets.sql.target import ddl, validation_sql
 
-ENGINES = ("duckdb", "postgres", "sqlite")
-ALL_ENGINES = ("reference", "python", *ENGINES)
-"""``reference``: the evaluator itself; ``python``: the generated standalone module (targets/python)."""
 REPORTS, PREVIOUS = "gaidsl_reports", "gaidsl_previous"
 
 
@@ -406,9 +406,9 @@ def evaluate_all(
         )
     if engine not in ("reference", "python"):
         return validate(spec, dict(reports), engine, url, previous)
-    last_years = {name: previous for name, _ in reports} if isinstance(previous, Report) else (previous or {})
     if engine == "reference":
-        return [evaluate(spec, report, last_years.get(name)) for name, report in reports]
+        return evaluate_each(spec, reports, previous)
+    last_years = last_years_by_name(reports, previous)
     # python: the generated module
     module = python_module(spec)
     loaded = {id(r): module.loads(r.to_json()) for r in last_years.values()}  # a shared one converted once
