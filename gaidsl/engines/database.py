@@ -284,7 +284,7 @@ class Database:
         out: dict[str, tuple[Absent, ...]] = {}
         for report_id, *statuses in self.query(f"SELECT r.report_id{select} FROM {table} AS r"):
             said: list[Presence] = list(statuses)
-            out[report_id] = absent_from((r for r, _ in found), said)
+            out[report_id] = absent_from((r for r, _ in found), said, self.spec.language)
         return out
 
     def count(self, status: str) -> int:
@@ -400,6 +400,8 @@ def evaluate_all(
     """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
     runs); every engine gives the reference evaluator's records. ``previous``: last year's report for all of them,
     or each report's own by its name (a report missing from the mapping has none)."""
+    if engine != "reference" and spec.records:
+        raise ValueError(f"GAI770: the {engine} engine does not support lists of records yet (docs/records.md)")
     if engine != "reference" and first_arith_check(spec) is not None:
         raise ValueError(
             f"GAI760: the {engine} engine cannot compute arithmetic between cells yet (docs/arithmetic.md)"
