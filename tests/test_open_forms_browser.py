@@ -61,8 +61,8 @@ def test_add_remove_rows_totals_and_a_failing_row_check(browser: Any, tmp_path: 
         for index, values in enumerate([("1", "10", "8", "3"), ("0", "5", "5", "0")]):
             for column, value in enumerate(values):
                 rows(page, "requests").nth(index).locator("input.cell").nth(column).fill(value)
-        for index, values in enumerate([("2", "1"), ("1", "0")]):
-            for column, value in enumerate(values):
+        for index, staffed in enumerate([("2", "1"), ("1", "0")]):
+            for column, value in enumerate(staffed):
                 rows(page, "staff").nth(index).locator("input.cell").nth(column).fill(value)
         # the totals add up the entered rows, live
         expect(page.locator('input[data-cell="requests.overall.received"]')).to_have_value("15")

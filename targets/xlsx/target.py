@@ -447,6 +447,10 @@ def _texty(spec: ir.Spec, expr: ir.Compare) -> bool:
 
 
 def workbook(spec: ir.Spec, report: Report | None = None) -> Workbook:
+    if spec.open_dimensions:  # open tables as Excel tables that grow (targets/xlsx/open_parts.py)
+        from gaidsl.targets.xlsx import open_parts
+
+        return open_parts.workbook(spec, report)
     book = _Book(spec, report)
     wb = book.build()
     book.add_validations()
@@ -463,4 +467,10 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.xlsx": render(spec, None)}
 
 
-TARGET = Target("xlsx", "an Excel workbook: official layout, input validation, check formulas, read back", emit, render)
+TARGET = Target(
+    "xlsx",
+    "an Excel workbook: official layout, input validation, check formulas, read back",
+    emit,
+    render,
+    open_dimensions=True,
+)
