@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from gaidsl.api import load_report, load_spec
+from gaidsl.api import load_report, load_spec, validate
 from gaidsl.checking.report import BLANK, UNKNOWN, EnteredMember, Report
 from gaidsl.forms.layout import UNKNOWN_TEXT, xml_safe
 from gaidsl.forms.readback import read_bytes
@@ -181,3 +181,21 @@ def test_libreoffice_recomputes_totals_and_member_counts_over_added_rows(tmp_pat
     assert status[1][("members.component.at_least", "Requests received and processed")] == "未通过"
     failing = {key for key, value in status[2].items() if value == "未通过"}
     assert failing == {("total.requests.overall", "AGENCY OVERALL / Received")}
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice")
+def test_libreoffice_recomputes_the_coded_hierarchy_over_entered_rows(tmp_path: Path) -> None:
+    s = spec("function_subjects")
+    good = load_report(s, OPEN / "function_subjects_valid.json")
+    values = dict(good.values)
+    values["expenses.2010102.basic"] = Decimal("1")  # 20101 人大事务 no longer the sum of its 项 (and 合计 unchanged)
+    off = Report(good.format, good.version, dict(good.fields), dict(good.texts), values, good.members)
+    expected = {(r.check, r.status) for r in validate(s, off).results if r.status == "fail"}
+    assert ("hierarchy.expenses.20101", "fail") in expected
+    sheets = recalculated_checks(s, [good, off], tmp_path)
+    status = [{(row[0], row[2]): (row[4], row[7]) for row in sheet} for sheet in sheets]
+    hierarchy = [key for key in status[0] if key[0] == "hierarchy.expenses"]
+    assert len(hierarchy) == 6  # 类 → 款 and 款 → 项, three columns each
+    assert {status[0][key] for key in hierarchy} == {(0, "通过")}
+    assert status[1][("hierarchy.expenses", "款 · 基本支出")] == (1, "未通过")
+    assert {key for key in hierarchy if status[1][key][1] == "未通过"} == {("hierarchy.expenses", "款 · 基本支出")}

@@ -12,7 +12,9 @@ the validators' (``gaidsl validate`` on the data read back); they have no formul
 
 from __future__ import annotations
 
+import itertools
 import re
+from typing import Any
 
 import attrs
 from openpyxl import Workbook
@@ -43,6 +45,10 @@ OPEN_WORDS: dict[str, tuple[str, str]] = {
     "at_least": ("至少填报 {bound} 行", "at least {bound} rows"),
     "at_most": ("至多填报 {bound} 行", "at most {bound} rows"),
     "twice": ("代码不重复", "no key twice"),
+    "hierarchy": (
+        "列「{column}」: 每个有下级的{level}级行等于其下级之和（左边为不等的行数）",
+        "column '{column}': every {level} row with children equals their sum (left: rows that do not)",
+    ),
 }
 """Words of the open-row parts of the workbook."""
 
@@ -148,6 +154,9 @@ class OpenBook(base._Book):
             for col in range(1, len(heads) + 1):
                 ws.cell(row, col).protection = base.UNLOCKED
             ws.cell(row, 1).number_format = "@"
+            for col, cell in enumerate(columns, start=3):
+                if cell.type.kind == "amount" and cell.type.decimals:  # 131.80 as the table prints it
+                    ws.cell(row, col).number_format = "0." + "0" * cell.type.decimals
         ref = f"A{header}:{get_column_letter(len(heads))}{last}"
         name = "T_" + re.sub(r"\W", "_", table.key, flags=re.ASCII)
         excel = Table(displayName=name, ref=ref)
@@ -192,6 +201,40 @@ class OpenBook(base._Book):
             dv.showInputMessage = True
         dv.sqref = keys  # type: ignore[assignment]
         ws.add_data_validation(dv)
+
+    def _hierarchy_rows(
+        self,
+        put: Any,
+        table: ir.Table,
+        opened: ir.OpenMembers,
+        sheet: str,
+        header: int,
+        letters: dict[str, str],
+    ) -> None:
+        """Per level and numeric column, the number of entered rows of that level whose value differs from the
+        sum of the rows one level below them that start with their code (``SUMIFS`` with a wildcard criterion, so
+        it covers rows added anywhere in the table): 0 when every parent equals its children."""
+        assert opened.coded is not None
+        q = quote_sheetname(sheet)
+        counted = f"{q}!$A${header + 1}:$A${header + COUNTED_ROWS}"
+        levels = opened.coded.levels
+        for upper, lower in itertools.pairwise(levels):
+            step = lower.length - upper.length
+            for column, letter in letters.items():
+                if column.startswith("<") or not self.spec.cells[table.cell_key(opened.slot, column)].type.numeric:
+                    continue
+                values = f"{q}!${letter}${header + 1}:${letter}${header + COUNTED_ROWS}"
+                under = _children_criteria(counted, step)
+                has = f"(LEN({counted})={upper.length})*(COUNTIFS({counted},{under})>0)"
+                differs = f"(ROUND({values}-SUMIFS({values},{counted},{under}),9)<>0)"
+                label = " / ".join(self.spec.cells[table.cell_key(opened.slot, column)].column_labels)
+                put(
+                    f"hierarchy.{table.key}",
+                    f"{upper.label or upper.length} · {label}",
+                    _words("hierarchy", level=upper.label or upper.length, column=label),
+                    f"SUMPRODUCT({has}*{differs})",
+                    "0",
+                )
 
     def open_checks_sheet(self) -> None:
         ws = self.wb.create_sheet(base.sheet_title(base.CHECKS_SHEET, self.used))
@@ -254,6 +297,9 @@ class OpenBook(base._Book):
                         left,
                         "+".join(parts) or "0",
                     )
+            coded = opened.coded
+            if coded is not None and len(coded.levels) > 1:  # each parent row equals the sum of its children's
+                self._hierarchy_rows(put, table, opened, sheet, header, letters)
             count = f"COUNTA({keys})"
             if opened.at_least:
                 put(
@@ -285,6 +331,12 @@ class OpenBook(base._Book):
         ws.conditional_formatting.add(f"H2:H{last}", FormulaRule(formula=['H2="通过"'], fill=base.PASS_FILL))
         ws.freeze_panes = "A2"
         self.protect(ws, landscape=True)
+
+
+def _children_criteria(counted: str, step: int) -> str:
+    """A COUNTIFS/SUMIFS criterion matching, for each key, the codes one level below it (its digits then
+    ``step`` more: ``201`` → ``201??``)."""
+    return f'{counted}&REPT("?",{step})'
 
 
 def workbook(spec: ir.Spec, report: Report | None = None) -> Workbook:
