@@ -282,7 +282,10 @@ function gaidslForm() {
   });
   document.getElementById("print").addEventListener("click", () => window.print());
 {% if open_rows %}
-  window.gaidslForm = { collect, check, saved, load, results: () => lastResults, addRow, removeRow, rows: openRows };
+  window.gaidslForm = {
+    ...{ collect, check, saved, load, results: () => lastResults },
+    ...{ addRow, removeRow, rows: openRows, previous: () => previousRaw },
+  };
 {% else %}
   window.gaidslForm = { collect, check, saved, load, results: () => lastResults };
 {% endif %}

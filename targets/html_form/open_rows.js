@@ -334,7 +334,8 @@
             const d = value === null || value === "unknown" ? null : Decimal.parse(value);
             if (d === null || sum === null || d.cmp(Decimal.parse(sum)) === 0) continue;
             const text = fill(UI.hierarchy, { column: columnLabel, parent: shownLabel(dimension, row), value, sum });
-            found.push([table, row, [row.inputs.get(slotKey), ...under.map((c) => c.inputs.get(slotKey))], text]);
+            const inputs = [row.inputs.get(slotKey), ...under.map((c) => c.inputs.get(slotKey))];
+            found.push([table, row, column, inputs, text]);
           }
         }
       }
@@ -459,11 +460,11 @@
         for (const r of validate(at, previousAt(dimension, row.key))) if (r.position === o.slot) put(r, row, dimension);
       }
     }
-    for (const [table, row, inputs, text] of hierarchyProblems()) {
+    for (const [table, row, column, inputs, text] of hierarchyProblems()) {
       errors++;
       const li = note(gridOf[table] ?? "other", "error", "错误", text);
       li.dataset.check = `hierarchy.${table}.${row.key}`;
-      li.dataset.position = row.key;
+      li.dataset.position = column; // one position per column, as the reference evaluator gives it
       for (const input of inputs) mark(input, "fail", text);
     }
     lastResults = results;
