@@ -6,6 +6,7 @@ sheet, recomputed by LibreOffice, covers the added rows."""
 from __future__ import annotations
 
 import functools
+import json
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from gaidsl.language import ir
 from gaidsl.sampling.samples import valid_samples
 from gaidsl.sampling.strategies import reports
 from tests.render_support import SOFFICE, recalculated_checks, target
+from tests.support import run_cli
 
 OPEN = Path(__file__).resolve().parent / "data" / "open"
 SPECS = ("agency_components", "function_subjects")
@@ -199,3 +201,27 @@ def test_libreoffice_recomputes_the_coded_hierarchy_over_entered_rows(tmp_path: 
     assert {status[0][key] for key in hierarchy} == {(0, "通过")}
     assert status[1][("hierarchy.expenses", "款 · 基本支出")] == (1, "未通过")
     assert {key for key in hierarchy if status[1][key][1] == "未通过"} == {("hierarchy.expenses", "款 · 基本支出")}
+
+
+def test_cli_build_render_readback_validate(tmp_path: Path) -> None:
+    """`gaidsl render -t xlsx`, rows typed under the table by hand, `gaidsl readback`, `gaidsl validate`."""
+    spec_file = str(OPEN / "agency_components.gai")
+    workbook = tmp_path / "filled.xlsx"
+    rendered = run_cli("render", "-t", "xlsx", spec_file, str(OPEN / "components_1.yaml"), "-o", str(workbook))
+    assert rendered.code == 0, rendered.err
+    wb = load_workbook(workbook)
+    header = next(int(r[3]) for r in wb["_gaidsl"].iter_rows(values_only=True) if r[0] == "open" and r[1] == "requests")
+    sheet = next(str(r[2]) for r in wb["_gaidsl"].iter_rows(values_only=True) if r[0] == "open" and r[1] == "requests")
+    ws = wb[sheet]
+    ws.append([])  # an empty row is skipped
+    ws.append(["NEW", "Added by hand", 0, 2, 1, 1])
+    wb.save(workbook)
+    out = tmp_path / "back.json"
+    back = run_cli("readback", spec_file, str(workbook), "-o", str(out))
+    assert back.code == 0, back.err
+    read = json.loads(out.read_text(encoding="utf-8"))
+    assert read["members"]["component"][-1] == {"key": "NEW", "label": "Added by hand"}
+    assert read["values"]["requests.NEW.received"] == 2
+    checked = run_cli("validate", "--lang", "en", spec_file, str(out))
+    assert checked.code == 1  # the total no longer adds up, and NEW has no staff row values
+    assert "requests.overall" in checked.out or "AGENCY OVERALL" in checked.out

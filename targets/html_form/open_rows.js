@@ -290,7 +290,7 @@
         if (seen.has(row.key)) found.push([dimension, row, fill(UI.twice, { key: row.key })]);
         seen.add(row.key);
         if (o.fixed.includes(row.key)) found.push([dimension, row, fill(UI.fixed, { key: row.key })]);
-        if (row.label.trim() === "") found.push([dimension, row, fill(UI.blank_label, { key: row.key })]);
+        if (row.label.trim() === "") found.push([dimension, row, fill(UI.blank_label, { key: row.key }), "label"]);
         if (o.levels.length) {
           if (!o.levels.includes(row.key.length)) found.push([dimension, row, fill(UI.bad_level, { key: row.key })]);
           const parent = parentOf(dimension, row.key);
@@ -380,7 +380,7 @@
     let errors = 0;
     let warnings = 0;
     let unverifiable = 0;
-    for (const [dimension, row, text] of memberProblems()) {
+    for (const [dimension, row, text, input = "key"] of memberProblems()) {
       if (typeof row === "string") {  // at least / at most: an error of the report, as the reference names it
         errors++;
         note(placeOfDimension(dimension), "error", "错误", text).dataset.check = `members.${dimension}.${row}`;
@@ -391,7 +391,7 @@
       li.dataset.check = `members.${dimension}`;
       {
         li.dataset.position = row.key;
-        for (const tr of row.trs) mark(tr.querySelector("input.member-key"), "invalid", text);
+        for (const tr of row.trs) mark(tr.querySelector(`input.member-${input}`), "invalid", text);
       }
     }
     for (const [dimension, row, text] of officialNames()) {
