@@ -6,8 +6,8 @@ sheet, recomputed by LibreOffice, covers the added rows."""
 from __future__ import annotations
 
 import functools
-import json
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -213,8 +213,8 @@ def test_cli_build_render_readback_validate(tmp_path: Path) -> None:
     header = next(int(r[3]) for r in wb["_gaidsl"].iter_rows(values_only=True) if r[0] == "open" and r[1] == "requests")
     sheet = next(str(r[2]) for r in wb["_gaidsl"].iter_rows(values_only=True) if r[0] == "open" and r[1] == "requests")
     ws = wb[sheet]
-    ws.append([])  # an empty row is skipped
-    ws.append(["NEW", "Added by hand", 0, 2, 1, 1])
+    for col, value in enumerate(["NEW", "Added by hand", 0, 2, 1, 1], start=1):  # under the table, a row left empty
+        ws.cell(header + 3, col).value = value
     wb.save(workbook)
     out = tmp_path / "back.json"
     back = run_cli("readback", spec_file, str(workbook), "-o", str(out))
