@@ -13,7 +13,7 @@ from fractions import Fraction
 import attrs
 import z3  # type: ignore[import-untyped]
 
-from gaidsl.analysis.encoding import DEFAULT_TIMEOUT_MS, Z3, Encoder, Problem, VarKey, from_z3, let_go, var_ref
+from gaidsl.analysis.encoding import Z3, Encoder, Problem, VarKey, bounded, from_z3, let_go, var_ref
 from gaidsl.language import ir
 
 
@@ -82,8 +82,7 @@ def bounds(problem: Problem, checks: list[ir.Check], incomplete: list[str]) -> l
             value = from_z3(model.eval(encoder.vars[key], model_completion=True))
             if floors[key] is not None and value == floors[key]:
                 lower[key] = (value, False)
-    rays = z3.Solver()
-    rays.set("timeout", DEFAULT_TIMEOUT_MS)
+    rays = bounded(z3.Solver())
     rays.add(*[encoder.ray(i.instance.expr, i.check.tolerance) for i in items])
     for key in keys:
         encoder.direction(key)
@@ -92,8 +91,7 @@ def bounds(problem: Problem, checks: list[ir.Check], incomplete: list[str]) -> l
         pending = [k for k in keys if k not in found and (sign > 0 or floors[k] is None)]
         for key in _unbounded(rays, encoder, pending, sign):
             found[key] = (None, False)
-    optimizer = z3.Optimize()
-    optimizer.set("timeout", DEFAULT_TIMEOUT_MS)
+    optimizer = bounded(z3.Optimize())
     optimizer.add(*encoder.background)
     optimizer.add(*[i.formula for i in items])
     out: list[Bound] = []

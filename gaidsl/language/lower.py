@@ -420,6 +420,9 @@ class Lowerer:
         for message in node.messages:
             if message.lang in given:
                 self.diagnostics.append(error("GAI309", message.span, lang=message.lang))
+            if not message.text.strip():
+                help = Text("写出这句话，或删去这一行", "write the sentence, or remove the line")
+                self.diagnostics.append(warning("GAI318", message.span, (help,), lang=message.lang))
             given[message.lang] = message.text
         text = expr_text(node.expr)
         zh = given.get("zh") or node.label or f"校验「{node.key}」：{text}"

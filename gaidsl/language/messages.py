@@ -154,6 +154,11 @@ CATALOG: dict[str, Template] = {
         "structure", "校验「{name}」不引用任何数据，结果恒定", "check '{name}' uses no data: its result never changes"
     ),
     "GAI309": Template("structure", "消息语言「{lang}」重复", "message in '{lang}' is given twice"),
+    "GAI318": Template(
+        "structure",
+        "「{lang}」消息为空：读者将看到默认的校验说明",
+        "the '{lang}' message is empty: readers would get the default description of the check",
+    ),
     "GAI310": Template("structure", "合计「{name}」不能包含自身", "total '{name}' cannot include itself"),
     "GAI311": Template(
         "structure",

@@ -168,15 +168,22 @@ def _eof_span(source: SourceFile) -> Span:
     return source.span(end, end + 1)
 
 
-def _unclosed_brace(source: SourceFile) -> Span | None:
-    """The last ``{`` that is never closed (strings and comments skipped), for an end-of-file error's help."""
+def unclosed_braces(text: str) -> list[int]:
+    """The offsets of the ``{`` that are never closed (strings and comments skipped), outermost first: what an
+    end-of-file error's help and the editor's "close the braces" fix need."""
     stack: list[int] = []
-    for match in _BRACE_RE.finditer(source.text):
+    for match in _BRACE_RE.finditer(text):
         token = match.group(0)
         if token == "{":
             stack.append(match.start())
         elif token == "}" and stack:
             stack.pop()
+    return stack
+
+
+def _unclosed_brace(source: SourceFile) -> Span | None:
+    """The last ``{`` that is never closed, for an end-of-file error's related place."""
+    stack = unclosed_braces(source.text)
     return source.span(stack[-1], stack[-1] + 1) if stack else None
 
 

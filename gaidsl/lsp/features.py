@@ -16,6 +16,8 @@ from gaidsl.language import ast
 from gaidsl.language.diagnostics import Diagnostic, DiagnosticError, Lang, say
 from gaidsl.language.parser import parse
 from gaidsl.language.source import SourceFile, Span
+from gaidsl.language.syntax_errors import unclosed_braces
+from gaidsl.language.vocabulary import PREVIOUS, vocabulary
 from gaidsl.lsp.analysis import Analysed
 from gaidsl.lsp.index import FUNCTIONS, Index, Words
 from gaidsl.lsp.positions import Positions
@@ -27,14 +29,21 @@ _SEVERITY = {
     "info": types.DiagnosticSeverity.Information,
 }
 
-SPEC_KEYWORDS = (
-    "format", "version", "extends", "basis", "unit", "field", "dimension", "group", "total", "section", "text",
-    "table", "rows", "columns", "stub", "note", "at", "absent", "check", "for", "each", "row", "column", "error",
-    "warning", "info", "message", "zh", "en", "tolerance", "alias", "gloss", "after", "required", "guidance", "in",
-    "add", "relabel", "remove", "if", "then", "and", "or", "not", "previous", "count", "integer", "amount",
-    "decimals", "date", "choice",
-    "of_which", "average", "ratio", "stock", "percent",  # aggregation kinds (docs/aggregation.md)
+# The grammar's words that only a migration uses; every other word of the grammar (read from it by
+# :mod:`gaidsl.language.vocabulary`, so a new keyword is offered without a list to keep) is a spec keyword.
+MIGRATION_ONLY = frozenset(
+    {
+        "migration", "to", "rename", "split", "merge", "drop", "new", "transform", "exempt", "because", "allocate",
+        "into", "must", "be", "entered", "unknown", "old", "rest", "cell", "cells",
+    }
 )  # fmt: skip
+
+
+def spec_keywords() -> tuple[str, ...]:
+    """The words completion offers in a spec or overlay: the grammar's, less the migration's, and ``previous``."""
+    return (*(k for k in vocabulary().keywords if k not in MIGRATION_ONLY), PREVIOUS)
+
+
 MIGRATION_KEYWORDS = (
     "migration", "from", "to", "version", "in", "rename", "split", "merge", "drop", "new", "transform", "exempt",
     "check", "because", "allocate", "into", "must", "be", "entered", "unknown", "old", "rest", "by", "row", "column",
@@ -151,6 +160,71 @@ def did_you_mean_fixes(
     return actions
 
 
+def _line_indent(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    line = text[start:offset]
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def brace_fixes(
+    analysed: Analysed, start: int, end: int, codec: PositionCodec, uri: str, lang: Lang
+) -> list[types.CodeAction]:
+    """Quick fixes for a missing ``}``: where the compiler says one belongs at the end of a line (GAI012), that
+    ``}``; where the file ends with braces still open (GAI004 with an unclosed ``{``), one ``}`` per open brace, each
+    on its own line at the indentation of the line that opened it."""
+    positions = Positions(analysed.text, codec)
+    text = analysed.text
+    actions: list[types.CodeAction] = []
+    for diag in analysed.diagnostics:
+        span = diag.span
+        if span is None or span.file != analysed.name or span.end < start or span.start > end:
+            continue
+        if diag.code == "GAI012":
+            edits = [types.TextEdit(positions.range(span.start, span.start), " }")]
+            title = say(lang, "在此处补上「}」", "Add the missing '}' here")
+        elif diag.code == "GAI004" and diag.related:
+            opened = unclosed_braces(text)
+            body = text.rstrip()
+            closing = "".join(f"\n{_line_indent(text, brace)}}}" for brace in reversed(opened))
+            edits = [types.TextEdit(positions.range(len(body), len(text)), closing + "\n")]
+            title = say(lang, f"补上缺少的 {len(opened)} 个「}}」", f"Close the {len(opened)} open '{{'")
+        else:
+            continue
+        shown = lsp_diagnostics(analysed, (diag,), codec, lang, lambda file: uri)
+        edit = types.WorkspaceEdit(changes={uri: edits})
+        actions.append(
+            types.CodeAction(title, kind=types.CodeActionKind.QuickFix, diagnostics=shown, is_preferred=True, edit=edit)
+        )
+    return actions
+
+
+def english_message_actions(
+    analysed: Analysed, start: int, end: int, codec: PositionCodec, uri: str, lang: Lang
+) -> list[types.CodeAction]:
+    """For a check under the cursor that has no ``message en``: add one after the check (an empty text for the
+    author to fill in, which the compiler then asks for), so an English-speaking reader gets a sentence, not a key."""
+    positions = Positions(analysed.text, codec)
+    actions: list[types.CodeAction] = []
+    for occurrence in analysed.index.occurrences:
+        check = occurrence.node
+        if not (occurrence.definition and isinstance(check, ast.Check)) or check.span is None:
+            continue
+        span = check.span
+        if span.file != analysed.name or span.end < start or span.start > end:
+            continue
+        if any(message.lang == "en" for message in check.messages):
+            continue
+        indent = _line_indent(analysed.text, span.start) + "  "
+        edit = types.TextEdit(positions.range(span.end, span.end), f'\n{indent}message en ""')
+        title = say(lang, f"为检查「{check.key}」添加英文提示", f"Add an English message to check '{check.key}'")
+        actions.append(
+            types.CodeAction(
+                title, kind=types.CodeActionKind.RefactorRewrite, edit=types.WorkspaceEdit(changes={uri: [edit]})
+            )
+        )
+    return actions
+
+
 # ---------------------------------------------------------------------------------------------------- completion
 
 _MEMBER_OF = re.compile(r"(?:previous\.)?(\w+)\.(\w*)$")
@@ -207,7 +281,7 @@ def completions(analysed: Analysed, index: Index, offset: int) -> list[types.Com
         return [_item(u, kind.Unit) for u in sorted(names.get("unit", ()))]
     if _TYPE.search(before):
         return [_item(t, kind.TypeParameter) for t in TYPES]
-    items = [_item(k, kind.Keyword) for k in SPEC_KEYWORDS]
+    items = [_item(k, kind.Keyword) for k in spec_keywords()]
     items.extend(_item(f, kind.Function) for f in FUNCTIONS)
     table = _enclosing_table(index, analysed.name, offset)
     if table is not None:

@@ -26,9 +26,11 @@ from gaidsl.lsp import rename as renaming
 from gaidsl.lsp.analysis import Analysed, analyse, solver_findings
 from gaidsl.lsp.data_files import SpecCache, check_data_file, data_kind, key_hover
 from gaidsl.lsp.features import (
+    brace_fixes,
     completions,
     did_you_mean_fixes,
     document_symbols,
+    english_message_actions,
     formatting,
     locations,
     lsp_diagnostics,
@@ -347,12 +349,18 @@ def _current(ls: GaidslServer, file: str, text: str | None) -> bool:
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite]),
 )
 def code_actions(ls: GaidslServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """The compiler's 'did you mean' fixes; after a rename, the migration statements it calls for, written into an
-    open migration whose new version is this spec (disabled, saying so, while none is open)."""
+    """The compiler's 'did you mean' fixes, a missing ``}`` closed, an English message added to a check; after a
+    rename, the migration statements it calls for, written into an open migration whose new version is this spec
+    (disabled, saying so, while none is open)."""
     analysed = ls.latest(params.text_document.uri)
     positions = Positions(analysed.text, ls.workspace.position_codec)
     start, end = positions.offset(params.range.start), positions.offset(params.range.end)
-    fixes = did_you_mean_fixes(analysed, start, end, ls.workspace.position_codec, params.text_document.uri, ls.lang)
+    codec, uri, lang = ls.workspace.position_codec, params.text_document.uri, ls.lang
+    fixes = [
+        *did_you_mean_fixes(analysed, start, end, codec, uri, lang),
+        *brace_fixes(analysed, start, end, codec, uri, lang),
+        *english_message_actions(analysed, start, end, codec, uri, lang),
+    ]
     spec = os.path.abspath(ls.path_of(params.text_document.uri))
     migrations = {
         uri: a
