@@ -168,3 +168,20 @@ def test_coded_rows_parent_equals_children_and_a_missing_parent(browser: Any, tm
         expect(page.locator('.checks li[data-check="members.subject"][data-position="2010101"]')).to_contain_text(
             "20101"
         )
+
+
+def test_any_label_is_text(browser: Any, tmp_path: Path) -> None:
+    """A label that looks like markup, a template or a formula stays text: in the rows, the messages and the file."""
+    hostile = '</script><img src=x onerror="window.bad=1">{{ x }} =SUM(A1) "\\'
+    with opened(browser, tmp_path, "agency_components") as page:
+        add(page, "XSS", hostile)
+        rows(page, "requests").first.locator("input.cell").nth(0).fill("1")
+        rows(page, "requests").first.locator("input.cell").nth(1).fill("1")
+        rows(page, "requests").first.locator("input.cell").nth(2).fill("1")
+        rows(page, "requests").first.locator("input.cell").nth(3).fill("5")
+        failing = page.locator('.checks li[data-check="flow"][data-position="XSS"]')
+        expect(failing).to_contain_text(hostile)
+        assert page.locator("img").count() == 0
+        assert page.evaluate("window.bad === undefined")
+        saved = json.loads(page.evaluate("window.gaidslForm.saved()"))
+        assert saved["members"]["component"] == [{"key": "XSS", "label": hostile}]

@@ -115,7 +115,7 @@
       keyInput.placeholder = UI.key;
       if (o.pattern !== null) {
         keyInput.title = UI.key_hint + o.pattern;
-        if (keyRegExp(dimension) !== null) keyInput.pattern = o.pattern;
+        if (keyRegExp(dimension) !== null) keyInput.pattern = o.html_pattern;
       }
       if (Object.keys(o.codes).length) keyInput.setAttribute("list", `codes-${dimension}`);
       const labelInput = document.createElement("input");

@@ -212,6 +212,7 @@ def open_meta(spec: ir.Spec) -> dict[str, Any]:
             "slot": opened.slot,
             "label": axis.label if axis is not None and axis.label else dimension,
             "pattern": opened.key_pattern,
+            "html_pattern": html_pattern(opened.key_pattern) if opened.key_pattern is not None else None,
             "at_least": opened.at_least,
             "at_most": opened.at_most,
             "fixed": [m.key for m in axis.members if m.key != opened.slot] if axis is not None else [],
