@@ -225,3 +225,25 @@ def test_cli_build_render_readback_validate(tmp_path: Path) -> None:
     checked = run_cli("validate", "--lang", "en", spec_file, str(out))
     assert checked.code == 1  # the total no longer adds up, and NEW has no staff row values
     assert "requests.overall" in checked.out or "AGENCY OVERALL" in checked.out
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice")
+def test_libreoffice_recomputes_each_row_check_as_the_reference(tmp_path: Path) -> None:
+    """The `for each row` checks as columns of the Excel table: LibreOffice's statuses at the entered rows agree with
+    the reference evaluator's (a cross-table check reads the other table's row of the same key); last year's values
+    are not in the workbook, so a cross-period check is unverifiable there."""
+    s = spec("agency_components")
+    files = ("components_40_one_violation.json", "components_40.json", "components_1.yaml")
+    reports = [load_report(s, OPEN / f) for f in files]
+    sheets = recalculated_checks(s, reports, tmp_path)
+    for report, sheet in zip(reports, sheets, strict=True):
+        members = {m.key for m in report.members["component"]}
+        failing: dict[str, int] = {}
+        for r in validate(s, report).results:
+            if r.status == "fail" and r.position in members:
+                failing[r.check] = failing.get(r.check, 0) + 1
+        counted = {row[0]: row[4] for row in sheet if row[3] and str(row[3]).startswith("逐行校验")}
+        assert set(counted) == {"flow", "growth", "staffed"}
+        assert {k: v for k, v in counted.items() if v} == failing
+    first = [r for r in validate(s, reports[0]).results if r.status == "fail"]
+    assert first and all(r.position in {m.key for m in reports[0].members["component"]} for r in first)

@@ -14,6 +14,7 @@ text). Blank cells stay empty; unknown values are written 未知.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -473,6 +474,8 @@ OPEN_WORDS: dict[str, tuple[str, str]] = {
     "at_least": ("至少填报 {bound} 行", "at least {bound} rows"),
     "at_most": ("至多填报 {bound} 行", "at most {bound} rows"),
     "twice": ("代码不重复", "no key twice"),
+    "row_check": ("校验：{check}", "Check: {check}"),
+    "row_fails": ("逐行校验「{check}」（左边为未通过的行数）", "check '{check}' at every row (left: rows that fail)"),
     "hierarchy": (
         "列「{column}」: 每个有下级的{level}级行等于其下级之和（左边为不等的行数）",
         "column '{column}': every {level} row with children equals their sum (left: rows that do not)",
@@ -497,6 +500,8 @@ class OpenBook(_Book):
         super().__init__(spec, report)
         self.open_tables: list[tuple[str, str, int, dict[str, str]]] = []  # table, sheet, header row, column → letter
         self.code_ranges: dict[str, str] = {}  # dimension → its codes' range on the codes sheet
+        self.pending_tables: list[tuple[Worksheet, ir.Table, ir.OpenMembers, int, int, int]] = []
+        self.row_checks: list[tuple[ir.Check, str, str]] = []  # check, sheet, its status column's range
 
     def build(self) -> Workbook:
         first = self.wb.active
@@ -512,6 +517,7 @@ class OpenBook(_Book):
                 if self._open(grid):
                     self.open_sheet(grid)
         self.texts_sheet()
+        self.finish_open_tables()
         self.open_checks_sheet()
         self.meta_sheet()
         ws = self.wb[META_SHEET]
@@ -585,11 +591,7 @@ class OpenBook(_Book):
             for col, cell in enumerate(columns, start=3):
                 if cell.type.kind == "amount" and cell.type.decimals:  # 131.80 as the table prints it
                     ws.cell(row, col).number_format = "0." + "0" * cell.type.decimals
-        ref = f"A{header}:{get_column_letter(len(heads))}{last}"
-        name = "T_" + re.sub(r"\W", "_", table.key, flags=re.ASCII)
-        excel = Table(displayName=name, ref=ref)
-        excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(excel)
+        self.pending_tables.append((ws, table, opened, header, last, len(heads)))
         self._key_validation(ws, opened, header)
         for col, cell in enumerate(columns, start=3):
             letter = get_column_letter(col)
@@ -610,6 +612,68 @@ class OpenBook(_Book):
         letters = {"<key>": "A", "<label>": "B"}
         letters.update({c.column: get_column_letter(i) for i, c in enumerate(columns, start=3)})
         self.open_tables.append((table.key, ws.title, header, letters))
+
+    def finish_open_tables(self) -> None:
+        """Each open table's ``for each row`` checks as columns of its Excel table, one status per row (通过, 未通过,
+        无法核验; empty without a key) from the formulas of :class:`Formulas` with the row's cells; a cell of another
+        table at the same row is found by key (``INDEX``/``MATCH``). Then the Excel tables themselves."""
+        where = {t: (sheet, header, letters) for t, sheet, header, letters in self.open_tables}
+        for ws, table, opened, header, last, width in self.pending_tables:
+            column = width
+            for check in self.spec.checks:
+                if check.table != table.key or check.origin != "declared":
+                    continue
+                at_slot = [i for i in check.instances if i.position == opened.slot]
+                if not at_slot:
+                    continue
+                column += 1
+                put_text(ws.cell(header, column), OPEN_WORDS["row_check"][0].format(check=check.label or check.key))
+                ws.cell(header, column).font = Font(name=FONT, bold=True)
+                ws.column_dimensions[get_column_letter(column)].width = 14
+                for row in range(header + 1, last + 201):
+                    formulas = Formulas(
+                        self.spec,
+                        functools.partial(self._row_ref, table=table.key, opened=opened, row=row, where=where),
+                        functools.partial(self.ref, "field"),
+                        functools.partial(self.ref, "text"),
+                    )
+                    truth = formulas.truth(at_slot[0].expr, check.tolerance)
+                    status = f'CHOOSE(1+2*({truth}),"未通过","无法核验","通过")'
+                    ws.cell(row, column).value = f'=IF($A{row}="","",{status})'
+                    ws.cell(row, column).font = Font(name=FONT, size=10)
+                letter = get_column_letter(column)
+                self.row_checks.append(
+                    (check, ws.title, f"{quote_sheetname(ws.title)}!${letter}${header + 1}:${letter}${LAST_ROW}")
+                )
+                span = f"{letter}{header + 1}:{letter}{last + 200}"
+                ws.conditional_formatting.add(
+                    span, FormulaRule(formula=[f'{letter}{header + 1}="未通过"'], fill=FAIL_FILL)
+                )
+            excel = Table(
+                displayName="T_" + re.sub(r"\W", "_", table.key, flags=re.ASCII),
+                ref=f"A{header}:{get_column_letter(column)}{last}",
+            )
+            excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+            ws.add_table(excel)
+
+    def _row_ref(
+        self, key: str, table: str, opened: ir.OpenMembers, row: int, where: dict[str, tuple[str, int, dict[str, str]]]
+    ) -> str:
+        """A cell read by a check at one row of an open table: the row's own cell, the same member's cell of another
+        open table (by key), or a fixed cell."""
+        cell = self.spec.cells[key]
+        owner = key.split(".", 1)[0]
+        if cell.row == opened.slot and owner == table:
+            return f"${where[table][2][cell.column]}{row}"
+        if cell.row == opened.slot and owner in where:
+            sheet, header, letters = where[owner]
+            q = quote_sheetname(sheet)
+            values = f"{q}!${letters[cell.column]}${header + 1}:${letters[cell.column]}${LAST_ROW}"
+            keys = f"{q}!$A${header + 1}:$A${LAST_ROW}"
+            return f'IFERROR(INDEX({values},MATCH($A{row},{keys},0)),"")'
+        if ("cell", key) in self.places:
+            return self.ref("cell", key)
+        return '""'
 
     def _key_validation(self, ws: Worksheet, opened: ir.OpenMembers, header: int) -> None:
         keys = f"A{header + 1}:A{LAST_ROW}"
@@ -753,6 +817,14 @@ class OpenBook(_Book):
                 _words("twice"),
                 f'SUMPRODUCT(({counted}<>"")/COUNTIF({counted},{counted}&""))',
                 count,
+            )
+        for check, sheet, statuses in self.row_checks:  # the `for each row` checks: rows that fail
+            put(
+                check.key,
+                sheet,
+                OPEN_WORDS["row_fails"][0].format(check=check.message.zh or check.label or check.key),
+                f'COUNTIF({statuses},"未通过")',
+                "0",
             )
         last = max(row - 1, 2)
         ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=['$H2="未通过"'], fill=FAIL_FILL))
