@@ -457,7 +457,7 @@ def _texty(spec: ir.Spec, expr: ir.Compare) -> bool:
 # table's columns. The 校验 sheet checks what covers added rows with whole-column ranges: each total against the sum
 # of the rows (SUMPRODUCT of a coded hierarchy's first level), the number of rows against at least / at most, keys
 # given twice, each coded parent against the SUMIFS of its children. ``gaidsl readback`` reads each table from its
-# header down to the last used row. The ``for each row`` checks have no formulas yet (the validators check them).
+# header down to the last used row. Each ``for each row`` check is a status column of the Excel table.
 
 OPEN_WORDS: dict[str, tuple[str, str]] = {
     # the workbook's words for open rows (zh, en); the workbook is written in Chinese
@@ -629,7 +629,7 @@ class OpenBook(_Book):
                 column += 1
                 put_text(ws.cell(header, column), OPEN_WORDS["row_check"][0].format(check=check.label or check.key))
                 ws.cell(header, column).font = Font(name=FONT, bold=True)
-                ws.column_dimensions[get_column_letter(column)].width = 14
+                ws.column_dimensions[get_column_letter(column)].width = 18
                 for row in range(header + 1, last + 201):
                     formulas = Formulas(
                         self.spec,
@@ -649,6 +649,9 @@ class OpenBook(_Book):
                 ws.conditional_formatting.add(
                     span, FormulaRule(formula=[f'{letter}{header + 1}="未通过"'], fill=FAIL_FILL)
                 )
+            for col in range(1, column + 1):  # long column and check names wrap in the header row
+                ws.cell(header, col).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[header].height = 48
             excel = Table(
                 displayName="T_" + re.sub(r"\W", "_", table.key, flags=re.ASCII),
                 ref=f"A{header}:{get_column_letter(column)}{last}",
