@@ -199,8 +199,9 @@ def _axis(draw: st.DrawFn, new_key: _Keys, new_label: _Labels, indent: str, max_
 
 
 def _message(draw: st.DrawFn, new_label: _Labels, indent: str) -> list[str]:
+    """Messages with some text: a blank one is a warning (GAI318), and these specs must compile clean."""
     langs = draw(st.lists(st.sampled_from(("zh", "en")), max_size=2, unique=True))
-    return [f"{indent}message {lang} {new_label()}" for lang in langs]
+    return [f"{indent}message {lang} {quote(draw(labels().filter(str.strip)))}" for lang in langs]
 
 
 # ---------------------------------------------------------------------------------------------------- compiling specs

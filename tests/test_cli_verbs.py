@@ -38,6 +38,20 @@ def test_check_does_not_import_the_targets_or_the_engines() -> None:
     assert run.stderr.strip() == ""
 
 
+def test_validating_one_report_loads_no_engine_sampler_or_reader() -> None:
+    """A report checked by the reference evaluator: no DuckDB or sqlglot (the engines), no pyspark, no Hypothesis
+    (the sampler), no ingest readers; loading them took more than half of a small `gaidsl validate`."""
+    code = (
+        "import sys; from gaidsl.cli.main import main;"
+        "code = main(['validate', 'specs/gov_info_disclosure_2021.gai', 'tests/data/jiujia_2023.json']);"
+        "heavy = ('duckdb', 'sqlglot', 'pyspark', 'hypothesis', 'openpyxl', 'docx', 'pdfplumber',"
+        " 'gaidsl.engines.database', 'gaidsl.ingest.batch', 'gaidsl.ingest.reader', 'gaidsl.sampling.sampler');"
+        "print(code, ' '.join(m for m in heavy if m in sys.modules), file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert run.stderr.strip() == "0"
+
+
 def test_a_mistyped_verb_still_lists_them_all() -> None:
     run = subprocess.run([sys.executable, "-m", "gaidsl", "chek"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2

@@ -37,7 +37,7 @@ Logic (three-valued, Kleene)
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar, assert_never
@@ -50,6 +50,7 @@ from gaidsl.checking.report import BLANK, FieldValue, Missing, Report, Value
 from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
 from gaidsl.language import arithmetic, ir
+from gaidsl.language.diagnostics import Text
 from gaidsl.language.formats import format_holds, full_match
 
 PRECISION = 100
@@ -57,6 +58,21 @@ Exact = TypeVar("Exact", Decimal, Fraction)  # a difference and its tolerance: b
 
 
 # ---------------------------------------------------------------------------------------------------- public API
+
+
+def last_years_by_name(
+    reports: Sequence[tuple[str, Report]], previous: Report | Mapping[str, Report] | None
+) -> Mapping[str, Report]:
+    """Each named report's last year: one report for all of them, or each its own by name (or none)."""
+    return {name: previous for name, _ in reports} if isinstance(previous, Report) else (previous or {})
+
+
+def evaluate_each(
+    spec: ir.Spec, reports: Sequence[tuple[str, Report]], previous: Report | Mapping[str, Report] | None = None
+) -> list[Evaluation]:
+    """:func:`evaluate` for each ``(name, report)``, with :func:`last_years_by_name`'s last year."""
+    last_years = last_years_by_name(reports, previous)
+    return [evaluate(spec, report, last_years.get(name)) for name, report in reports]
 
 
 def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> Evaluation:
@@ -80,11 +96,19 @@ def _new_members(results: tuple[CheckResult, ...], spec: ir.Spec, new: dict[str,
     """A check across periods at a member last year's report did not have is unverifiable there, and says why."""
     across = {c.key for c in spec.checks if c.across_periods}
     return tuple(
-        attrs.evolve(r, status="unverifiable", message=absent_last_year(r.position, new[r.position]))
+        attrs.evolve(
+            r, status="unverifiable", message=in_spec_language(spec, absent_last_year(r.position, new[r.position]))
+        )
         if r.check in across and r.position in new
         else r
         for r in results
     )
+
+
+def in_spec_language(spec: ir.Spec, said: Text) -> Text:
+    """A finding in the spec's language: a spec in English has its findings in English in both slots (so its
+    generated validators and every output hold no Chinese; docs/languages.md); a Chinese spec's as they are."""
+    return said if spec.language == "zh" else Text(said.en, said.en)
 
 
 def evaluate_check(
@@ -138,7 +162,7 @@ def check_result(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, sta
         table=check.table,
         involved=involved,
         comparisons=comparisons,
-        message=explain(spec, check, instance, status, involved, comparisons, env),
+        message=in_spec_language(spec, explain(spec, check, instance, status, involved, comparisons, env)),
         rule=check.message,
     )
 

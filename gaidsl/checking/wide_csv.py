@@ -306,3 +306,15 @@ def coded_header_problems(spec: ir.Spec, header: Sequence[str]) -> list[Problem]
     if "report_id" not in header:
         problems.append(("GAI716", "the header has no report_id column"))
     return problems
+
+
+def is_wide_csv(path: str) -> bool:
+    """A ``.csv`` file whose header line starts with ``report_id``."""
+    if Path(path).suffix.lower() != ".csv" or not Path(path).is_file():
+        return False
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            first = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return bool(first) and first[0].strip() == "report_id"

@@ -27,14 +27,14 @@ import attrs
 
 from gaidsl.checking.data import KINDS
 from gaidsl.checking.evaluate import Evaluation
-from gaidsl.cli.sample import MANIFEST_KIND
-from gaidsl.ingest.batch import COLUMNS as INGEST_SUMMARY_COLUMNS
+from gaidsl.ingest.model import SUMMARY_COLUMNS as INGEST_SUMMARY_COLUMNS
 from gaidsl.language.diagnostics import Lang, Text, say
 
 PREVIOUS_INFIX = ".previous"
 """``X.previous.json`` is last year's report of ``X.json`` (what ``gaidsl sample`` writes)."""
 
 SAMPLE_MANIFEST = Text("样例清单", "sample manifest")
+MANIFEST_KIND = "gaidsl sample manifest"  # the "kind" of the manifest `gaidsl sample` writes beside its reports
 MIGRATION_LOG = Text("迁移日志", "migration log")
 READING_RECORD = Text("读取记录", "reading record")
 INGEST_SUMMARY = Text("读取汇总", "ingest summary")

@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from gaidsl.checking.files import FolderInTheWay, Place, place, write_folder
+from gaidsl.cli.data_files import MANIFEST_KIND
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content
 from gaidsl.language.diagnostics import Lang, say
 from gaidsl.sampling.samples import SampleError, invalid_reports, valid_samples
 
-MANIFEST_KIND = "gaidsl sample manifest"
 MANIFEST_VERSION = 2
 
 

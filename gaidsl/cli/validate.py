@@ -15,19 +15,21 @@ written).
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from gaidsl import engines  # its functions load DuckDB and sqlglot on first use (gaidsl/engines/__init__.py)
 from gaidsl.checking.data import KINDS, VALUE_CODES, Loaded, read_report
-from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps
+from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps, evaluate_each
 from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report
 from gaidsl.checking.results import VERDICT_TEXT, CellResult, Verdict
-from gaidsl.checking.wide_csv import key_labels
+from gaidsl.checking.wide_csv import is_wide_csv, key_labels
 from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpected, unexpected
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import cell_lines, failure_lines, pick
@@ -35,9 +37,7 @@ from gaidsl.cli.inputs import load, refused
 from gaidsl.cli.output import output_refused, report, show
 from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.result_file import ResultFile
-from gaidsl.cli.validate_wide import is_wide_csv, run_wide
-from gaidsl.engines import database as engines
-from gaidsl.engines import spark as spark_engine
+from gaidsl.engines.names import ALL_ENGINES, DEFAULT_MASTER
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import arith_refusal
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
@@ -45,8 +45,16 @@ from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 from gaidsl.migrations.exempt import Exempted, exempt, exemptions_beside, log_path
 
-ENGINES = (*engines.ALL_ENGINES, "spark")
+ENGINES = (*ALL_ENGINES, "spark")
 """What ``--engine`` takes: the database engines' and Spark (:mod:`gaidsl.engines.spark`, wide CSVs only)."""
+
+
+def _run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | None, path: str) -> int | Verdict:
+    """:func:`gaidsl.cli.validate_wide.run_wide`, its module (the engines, the workers) loaded only for a wide CSV,
+    as :mod:`gaidsl.cli.main` loads a verb's module."""
+    run: Callable[[argparse.Namespace, ir.Spec, str, str | None, str], int | Verdict]
+    run = importlib.import_module("gaidsl.cli.validate_wide").run_wide
+    return run(args, spec, engine, url, path)
 
 
 def register(sub: Any) -> None:
@@ -84,7 +92,7 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--spark-master",
         metavar="URL",
-        help=f"where --engine spark runs: {spark_engine.DEFAULT_MASTER} (default: local mode, every core), "
+        help=f"where --engine spark runs: {DEFAULT_MASTER} (default: local mode, every core), "
         "local[2], spark://host:7077 (a standalone cluster), yarn, k8s://…",
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="also write every result: JSON lines, or CSV (.csv)")
@@ -154,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_INPUT
     if wide:
-        return exit_for(run_wide(args, spec, engine, url, wide[0]), args.strict)
+        return exit_for(_run_wide(args, spec, engine, url, wide[0]), args.strict)
     if engine == "spark":
         show(
             "gaidsl validate: --engine spark 只读宽表 CSV（每行一份报告），请用其他引擎校验单份报告文件 / "
@@ -195,7 +203,10 @@ def run(args: argparse.Namespace) -> int:
         chosen = ((path, own.get(path, last_year)) for path, _ in reports)
         last_years = {path: report for path, report in chosen if report is not None}
     try:
-        found = engines.evaluate_all(spec, reports, engine, url, last_years)
+        if engine == "reference":  # without loading the engines (DuckDB, sqlglot): most runs are this one
+            found = evaluate_each(spec, reports, last_years)
+        else:
+            found = engines.evaluate_all(spec, reports, engine, url, last_years)
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT

@@ -34,6 +34,7 @@ from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent
 from gaidsl.checking.results import CellResult, Verdict, verdict
+from gaidsl.checking.wide_csv import is_wide_csv as is_wide_csv
 from gaidsl.cli import validate_jobs
 from gaidsl.cli.exit_codes import EXIT_INPUT
 from gaidsl.cli.failures import cell_lines, failure_lines, pick
@@ -55,18 +56,6 @@ TOP = 10
 SHOWN_PROBLEMS = 20
 """Unreadable reports listed (the rest are counted)."""
 Record = dict[str, Any]
-
-
-def is_wide_csv(path: str) -> bool:
-    """A ``.csv`` file whose header line starts with ``report_id``."""
-    if Path(path).suffix.lower() != ".csv" or not Path(path).is_file():
-        return False
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            first = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return False
-    return bool(first) and first[0].strip() == "report_id"
 
 
 class InputProblems(Exception):

@@ -6,6 +6,20 @@ it); the loading and the wide CSV's one-pass check are in :mod:`gaidsl.engines.d
 target's dialects); ingest and cli import it.
 """
 
-from gaidsl.engines.database import validate
+from __future__ import annotations
 
-__all__ = ["validate"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gaidsl.engines.database import evaluate_all, validate
+
+__all__ = ["evaluate_all", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, loaded on first use: importing :mod:`gaidsl.engines.names` (or this package, as the
+    command line does) must not load DuckDB and sqlglot."""
+    if name in __all__:
+        return getattr(importlib.import_module("gaidsl.engines.database"), name)
+    raise AttributeError(f"module 'gaidsl.engines' has no attribute {name!r}")

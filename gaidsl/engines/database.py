@@ -40,13 +40,16 @@ from gaidsl.checking.evaluate import (
     Involved,
     Status,
     check_result,
-    evaluate,
+    evaluate_each,
+    last_years_by_name,
 )
 from gaidsl.checking.evaluate import (
     Env as _Env,
 )
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent, Presence, absent_from
+from gaidsl.engines.names import ALL_ENGINES as ALL_ENGINES
+from gaidsl.engines.names import ENGINES as ENGINES
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import first_arith_check
 from gaidsl.language.diagnostics import Text
@@ -56,9 +59,6 @@ from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect
 from gaidsl.targets.sql.required import presence_sql
 from gaidsl.targets.sql.target import ddl, validation_sql
 
-ENGINES = ("duckdb", "postgres", "sqlite")
-ALL_ENGINES = ("reference", "python", *ENGINES)
-"""``reference``: the evaluator itself; ``python``: the generated standalone module (targets/python)."""
 REPORTS, PREVIOUS = "gaidsl_reports", "gaidsl_previous"
 
 
@@ -227,7 +227,7 @@ class Database:
         out: dict[str, tuple[Absent, ...]] = {}
         for report_id, *statuses in self.query(f"SELECT r.report_id{select} FROM {table} AS r"):
             said: list[Presence] = list(statuses)
-            out[report_id] = absent_from((r for r, _ in found), said)
+            out[report_id] = absent_from((r for r, _ in found), said, self.spec.language)
         return out
 
     def count(self, status: str) -> int:
@@ -350,9 +350,9 @@ def evaluate_all(
         )
     if engine not in ("reference", "python"):
         return validate(spec, dict(reports), engine, url, previous)
-    last_years = {name: previous for name, _ in reports} if isinstance(previous, Report) else (previous or {})
     if engine == "reference":
-        return [evaluate(spec, report, last_years.get(name)) for name, report in reports]
+        return evaluate_each(spec, reports, previous)
+    last_years = last_years_by_name(reports, previous)
     # python: the generated module
     module = python_module(spec)
     loaded = {id(r): module.loads(r.to_json()) for r in last_years.values()}  # a shared one converted once

@@ -23,6 +23,7 @@ from typing import Any
 from gaidsl.checking.report import Report
 from gaidsl.checking.required import Absent, Presence, absent_from
 from gaidsl.engines.database import PREVIOUS, REPORTS, report_row
+from gaidsl.engines.names import DEFAULT_MASTER as DEFAULT_MASTER
 from gaidsl.engines.wide_csv import Failure, Standing
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic
@@ -39,8 +40,6 @@ except ImportError:
     PYSPARK = False
 
 DIALECT = "spark"
-DEFAULT_MASTER = "local[*]"
-"""Local mode on every core of this machine; a cluster is ``spark://host:7077``, ``yarn``, ``k8s://…``."""
 _MASK_BITS = 62
 """Check positions per BIGINT mask (a sum of distinct powers of two below 2^62)."""
 
@@ -191,7 +190,7 @@ def check(
                 failures.append((report_id, branch.check.key, branch.instance.position))
                 mask ^= low
         said: list[Presence] = list(presences[:required_count])
-        absent: tuple[Absent, ...] = absent_from(requirements, said)
+        absent: tuple[Absent, ...] = absent_from(requirements, said, spec.language)
         incomplete = any(opens)
         if absent or incomplete:
             standing[report_id] = (absent, incomplete)

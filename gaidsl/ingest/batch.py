@@ -27,7 +27,7 @@ from gaidsl.checking.files import spreadsheet_row, spreadsheet_writer
 from gaidsl.checking.report import Missing
 from gaidsl.checking.results import VERDICT_TEXT
 from gaidsl.ingest.detect import Unreadable
-from gaidsl.ingest.model import LogEntry
+from gaidsl.ingest.model import SUMMARY_COLUMNS, LogEntry
 from gaidsl.ingest.normalise import label_key
 from gaidsl.ingest.reader import ingest_file, unreadable_entry
 from gaidsl.ingest.result import Result
@@ -214,30 +214,7 @@ def check_all(items: Sequence[Item], progress: Progress | None = None) -> list[I
 
 # ---------------------------------------------------------------------------------------------------- summary
 
-COLUMNS = (
-    "file",
-    "status",
-    "verdict",
-    "body",
-    "year",
-    "version",
-    "route",
-    "cells",
-    "read",
-    "blank",
-    "unknown",
-    "unread",
-    "reading_errors",
-    "reading_warnings",
-    "failed_errors",
-    "failed_warnings",
-    "unverifiable",
-    "text_warnings",
-    "previous",
-    "failed_checks",
-    "missing",
-    "reason",
-)
+COLUMNS = SUMMARY_COLUMNS  # the summary CSV's header (in gaidsl.ingest.model: validate recognises it cheaply)
 
 
 def failed_checks(evaluation: Evaluation | None) -> list[str]:

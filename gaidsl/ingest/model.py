@@ -172,3 +172,31 @@ class Ingested:
             "provenance": {k: p.to_json_dict() for k, p in self.provenance.items()},
             "log": [e.to_json_dict() for e in self.log],
         }
+
+
+# The header of `gaidsl ingest`'s summary CSV (written by gaidsl.ingest.batch); here, in a module that loads no
+# reader, because `gaidsl validate` recognises such a file by its header and must not load the readers for that.
+SUMMARY_COLUMNS = (
+    "file",
+    "status",
+    "verdict",
+    "body",
+    "year",
+    "version",
+    "route",
+    "cells",
+    "read",
+    "blank",
+    "unknown",
+    "unread",
+    "reading_errors",
+    "reading_warnings",
+    "failed_errors",
+    "failed_warnings",
+    "unverifiable",
+    "text_warnings",
+    "previous",
+    "failed_checks",
+    "missing",
+    "reason",
+)

@@ -119,6 +119,15 @@ class Basis:
 
 
 @attrs.frozen
+class LanguageDecl:
+    """``language en`` or ``language zh, en``: the languages the spec's labels are written in, the first the default
+    of every output (docs/languages.md)."""
+
+    languages: tuple[str, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
 class UnitDecl:
     key: str
     label: str | None = None
@@ -354,7 +363,9 @@ class ModifySection:
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
-FormatItem = Basis | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
+FormatItem = (
+    Basis | LanguageDecl | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
+)
 
 
 @attrs.frozen

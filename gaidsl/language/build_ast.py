@@ -62,6 +62,9 @@ class _Builder(MigrationRules):
     def basis(self, meta: Any, children: list[Token]) -> ast.Basis:
         return ast.Basis(unquote(children[0]), self._span(meta))
 
+    def language_decl(self, meta: Any, children: list[Token]) -> ast.LanguageDecl:
+        return ast.LanguageDecl(tuple(str(c) for c in children), self._span(meta))
+
     def field(self, meta: Any, children: list[Any]) -> ast.Field:
         key, label, type_ = str(children[0]), unquote(children[1]), children[2]
         required = False

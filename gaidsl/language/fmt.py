@@ -43,7 +43,13 @@ from gaidsl.language.source import Span, display_width
 INDENT = "  "
 WIDTH = 120  # display columns: a check whose header and expression fit stays on one line
 
-_TOP_LEVEL_RUNS = (ast.Basis, ast.UnitDecl, ast.Field, ast.RemoveCheck)  # consecutive ones need no blank line
+_TOP_LEVEL_RUNS = (
+    ast.Basis,
+    ast.LanguageDecl,
+    ast.UnitDecl,
+    ast.Field,
+    ast.RemoveCheck,
+)  # consecutive ones need no blank line
 
 
 STATEMENT, CONTINUATION, CLOSING = "statement", "continuation", "closing"
@@ -463,6 +469,8 @@ def _statement(item: object) -> tuple[str, Span | None]:
     match item:
         case ast.Basis():  # the format's own
             return f"basis {quote(item.text)}", item.span
+        case ast.LanguageDecl():  # docs/languages.md
+            return f"language {', '.join(item.languages)}", item.span
         case ast.UnitDecl():
             scale = f" = {item.factor} {item.base}" if item.base is not None else ""
             if item.per is not None:  # aggregation kinds: a rate

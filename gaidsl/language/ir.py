@@ -590,6 +590,13 @@ class Spec:
     removed_checks: tuple[RemovedCheck, ...] = ()  # checks of a base that overlays removed (never evaluated)
     open_dimensions: Mapping[str, OpenMembers] = attrs.field(factory=FrozenDict, converter=frozen)
     """The open dimensions (by key) whose members each report enters; empty for a spec of fixed tables only."""
+    languages: tuple[str, ...] = ("zh",)
+    """The languages of the labels (``language en``; docs/languages.md), the first the one every output writes in."""
+
+    @property
+    def language(self) -> str:
+        """The language every output writes its own words in (buttons, headings, messages): ``zh`` or ``en``."""
+        return self.languages[0]
 
     def check(self, key: str) -> Check:
         for check in self.checks:

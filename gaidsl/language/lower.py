@@ -14,6 +14,7 @@ from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
 from gaidsl.language.format_checks import format_checks, lower_rules
+from gaidsl.language.languages import check_in_language, declared_languages
 from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
@@ -46,6 +47,8 @@ class Lowerer:
     # -------------------------------------------------------------------------------------------- entry point
     def lower(self) -> tuple[ir.Spec | None, list[Diagnostic]]:
         items = self.doc.items
+        languages, problems = declared_languages(items)
+        self.diagnostics.extend(problems)
         for item in items:
             if isinstance(item, ast.UnitDecl):
                 self._declare_unit(item)
@@ -78,12 +81,13 @@ class Lowerer:
             sections=tuple(self.sections),
             tables=self.tables,
             texts=self.texts,
-            checks=tuple(self.checks),
+            checks=tuple(check_in_language(c, languages) for c in self.checks),
             cells=self.cells,
             file=self.file,
             extends=self.extends,
             removed_checks=self._removed_checks(),
             open_dimensions={d.open.dimension: d.open for d in self.dimensions.values() if d.open is not None},
+            languages=languages,
         )
         return spec, diagnostics
 

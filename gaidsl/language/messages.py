@@ -13,6 +13,7 @@ import attrs
 from gaidsl.language.aggregation_messages import AGGREGATION_CATALOG
 from gaidsl.language.arith_messages import ARITH_CATALOG
 from gaidsl.language.coded_messages import CODED_CATALOG
+from gaidsl.language.language_messages import LANGUAGE_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
 
 
@@ -532,3 +533,4 @@ CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in CODED_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in AGGREGATION_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in ARITH_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in LANGUAGE_CATALOG.items()})

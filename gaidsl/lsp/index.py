@@ -207,7 +207,7 @@ class _Builder:
                     self.section_item(inner)
             case ast.RemoveCheck():
                 self.refer("check", item.key, item.span, 2)
-            case ast.Basis():
+            case ast.Basis() | ast.LanguageDecl():
                 pass
 
     def section_item(self, item: ast.TextBlock | ast.Table | ast.Check) -> None:

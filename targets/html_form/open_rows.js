@@ -69,7 +69,7 @@
       button.type = "button";
       button.className = "button add-row no-print";
       button.dataset.dimension = dimension;
-      button.textContent = `${UI.add_row}（${OPEN.dimensions[dimension].label}）`;
+      button.textContent = fill(UI.add_row, { dimension: OPEN.dimensions[dimension].label });
       button.addEventListener("click", () => {
         const row = addRow(dimension, "", "");
         row.trs[templates.indexOf(templates.find((t) => wrap.contains(t.marker)))]
@@ -111,7 +111,7 @@
       keyInput.spellcheck = false;
       keyInput.value = key;
       keyInput.dataset.dimension = dimension;
-      keyInput.setAttribute("aria-label", `${o.label}：${UI.key}`);
+      keyInput.setAttribute("aria-label", fill(UI.key_of, { dimension: o.label }));
       keyInput.placeholder = UI.key;
       if (o.pattern !== null) {
         keyInput.title = UI.key_hint + o.pattern;
@@ -123,7 +123,7 @@
       labelInput.type = "text";
       labelInput.autocomplete = "off";
       labelInput.value = label;
-      labelInput.setAttribute("aria-label", `${o.label}：${UI.label}`);
+      labelInput.setAttribute("aria-label", fill(UI.label_of, { dimension: o.label }));
       labelInput.placeholder = UI.label;
       const remove = document.createElement("button");
       remove.type = "button";
@@ -383,11 +383,11 @@
     for (const [dimension, row, text, input = "key"] of memberProblems()) {
       if (typeof row === "string") {  // at least / at most: an error of the report, as the reference names it
         errors++;
-        note(placeOfDimension(dimension), "error", "错误", text).dataset.check = `members.${dimension}.${row}`;
+        note(placeOfDimension(dimension), "error", {{ js("error") }}, text).dataset.check = `members.${dimension}.${row}`;
         continue;
       }
       problems++;
-      const li = note(placeOfDimension(dimension), "invalid", "填写有误", text);
+      const li = note(placeOfDimension(dimension), "invalid", {{ js("form.js.invalid") }}, text);
       li.dataset.check = `members.${dimension}`;
       {
         li.dataset.position = row.key;
@@ -396,7 +396,7 @@
     }
     for (const [dimension, row, text] of officialNames()) {
       warnings++;
-      const li = note(placeOfDimension(dimension), "warning", "警告", text);
+      const li = note(placeOfDimension(dimension), "warning", {{ js("warning") }}, text);
       li.dataset.position = row.key;
       for (const tr of row.trs) mark(tr.querySelector("input.member-label"), "warn", text);
     }
@@ -412,7 +412,8 @@
       const input = inputOf(key);
       const text = PROBLEMS[code] ?? code;
       mark(input, "invalid", text);
-      note(placeOf(key), "invalid", "填写有误", `「${META.labels[key] ?? key}」：${text}`);
+      const label = META.labels[key] ?? key;
+      note(placeOf(key), "invalid", {{ js("form.js.invalid") }}, {{ js_template("form.js.invalid_note", label="label", text="text") }});
       if (key in base.values) base.values[key] = null;
       if (key in base.fields) base.fields[key] = null;
     }
@@ -427,7 +428,7 @@
       const o = dimension === null ? null : OPEN.dimensions[dimension];
       const label = row === null ? UI.sum_of_rows : shownLabel(dimension, row);
       const say = (text) => (o === null ? text : text.split(`${o.slot} ${SENTINEL}`).join(label)).split(SENTINEL).join(label);
-      const li = note(where(r), error ? "error" : "warning", error ? "错误" : "警告", say(r.message.zh));
+      const li = note(where(r), error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, say(r.message.zh));
       li.dataset.check = r.check;
       li.title = say(r.message.en);
       if (r.position !== null) li.dataset.position = row === null ? r.position : row.key;
@@ -441,7 +442,7 @@
     try {
       all = validate(base, previousAt(null, null));
     } catch (error) {
-      summary.textContent = "无法核验：" + error.message;
+      summary.textContent = {{ js("form.js.cannot_check") }} + error.message;
       return [];
     }
     for (const r of all) if (!slotDimension.has(r.position)) put(r, null, null);
@@ -454,7 +455,8 @@
           problems++;
           const text = PROBLEMS[code] ?? code;
           mark(row.inputs.get(key), "invalid", text);
-          note(placeOf(key), "invalid", "填写有误", `「${row.inputs.get(key).getAttribute("aria-label")}」：${text}`);
+          const label = row.inputs.get(key).getAttribute("aria-label");
+          note(placeOf(key), "invalid", {{ js("form.js.invalid") }}, {{ js_template("form.js.invalid_note", label="label", text="text") }});
           at.values[key] = null;
         }
         for (const r of validate(at, previousAt(dimension, row.key))) if (r.position === o.slot) put(r, row, dimension);
@@ -462,22 +464,22 @@
     }
     for (const [table, row, column, inputs, text] of hierarchyProblems()) {
       errors++;
-      const li = note(gridOf[table] ?? "other", "error", "错误", text);
+      const li = note(gridOf[table] ?? "other", "error", {{ js("error") }}, text);
       li.dataset.check = `hierarchy.${table}.${row.key}`;
       li.dataset.position = column; // one position per column, as the reference evaluator gives it
       for (const input of inputs) mark(input, "fail", text);
     }
     lastResults = results;
     const parts = [];
-    if (problems) parts.push(`${problems} 处填写有误`);
-    parts.push(errors ? `${errors} 项校验未通过` : "校验均未发现错误");
-    if (warnings) parts.push(`${warnings} 项警告`);
-    if (unverifiable) parts.push(`${unverifiable} 项因空白无法核验`);
-    summary.textContent = parts.join("，");
+    if (problems) parts.push({{ js_template("form.js.problems", n="problems") }});
+    parts.push(errors ? {{ js_template("form.js.failed", n="errors") }} : {{ js("form.js.no_errors") }});
+    if (warnings) parts.push({{ js_template("form.js.warnings", n="warnings") }});
+    if (unverifiable) parts.push({{ js_template("form.js.unverifiable", n="unverifiable") }});
+    summary.textContent = parts.join({{ js("form.js.summary_sep") }});
     summary.classList.toggle("has-errors", errors + problems > 0);
     const body = data.fields.body ?? "";
     const year = data.fields.year ?? "";
-    title.textContent = year ? `${body}${year}年${title.dataset.suffix}` : `${body}${title.dataset.suffix}`;
+    title.textContent = year ? {{ js_template("form.js.title_year", body="body", year="year", suffix="title.dataset.suffix") }} : `${body}${title.dataset.suffix}`;
     for (const [key, area] of texts) {
       document.querySelector(`[data-print="${CSS.escape(key)}"]`).textContent = area.value;
     }
@@ -526,7 +528,7 @@
 
   function loadPrevious(text) {
     const data = parseJSON(text.replace(/^\uFEFF/, ""));
-    if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("不是报告数据文件");
+    if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error({{ js("form.js.not_data") }});
     previousRaw = data;
     check();
   }

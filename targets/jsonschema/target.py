@@ -25,6 +25,7 @@ from gaidsl.checking.data import MAX_MAGNITUDE
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.language import ir
 from gaidsl.language.formats import FORMATS
+from gaidsl.language.ui_text import words
 from gaidsl.targets import Files, Target
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -43,11 +44,13 @@ def _number(cell_type: ir.CellType) -> dict[str, Any]:
     return schema
 
 
-def _value_schema(cell_type: ir.CellType, title: str, description: str, unknown: bool) -> dict[str, Any]:
+def _value_schema(
+    cell_type: ir.CellType, title: str, description: str, unknown: bool, language: str = "zh"
+) -> dict[str, Any]:
     if cell_type.numeric:
         base = _number(cell_type)
-        if cell_type.unit:
-            description += f"（单位：{cell_type.unit}）"
+        if cell_type.unit and (language == "zh" or cell_type.unit != ir.DEFAULT_UNIT):
+            description += words(language).format("jsonschema.unit", unit=cell_type.unit)
     elif cell_type.kind == "date":
         base = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     elif cell_type.kind == "choice":
@@ -90,7 +93,12 @@ def _whole(regex: str) -> str:
 
 def schema(spec: ir.Spec) -> dict[str, Any]:
     fields = {
-        f.key: _with_rules(_value_schema(f.type, f.label, f"字段「{f.label}」", unknown=True), f.rules)
+        f.key: _with_rules(
+            _value_schema(
+                f.type, f.label, words(spec.language).format("jsonschema.field", label=f.label), True, spec.language
+            ),
+            f.rules,
+        )
         for f in spec.fields.values()
     }
     texts = {
@@ -106,7 +114,7 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
         header = " / ".join(cell.row_labels) + " × " + " / ".join(cell.column_labels)
         table = spec.tables[cell.table]
         where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
-        values[cell.key] = _value_schema(cell.type, cell.label, where, unknown=True)
+        values[cell.key] = _value_schema(cell.type, cell.label, where, True, spec.language)
     slot_cells = {c.key for c in spec.cells.values() if _open_row(spec, c) is not None}
     values = {k: v for k, v in values.items() if k not in slot_cells}
     required_fields = [f.key for f in spec.fields.values() if f.required]
@@ -139,7 +147,9 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
             }
             for c in spec.checks
         ],
-        "$comment": "JSON Schema cannot express checks between cells (勾稽关系); they are listed in "
+        "$comment": "JSON Schema cannot express checks between cells"
+        + (" (勾稽关系)" if spec.language == "zh" else "")
+        + "; they are listed in "
         "x-gaidsl-checks-not-expressed. Run the generated validators or `gaidsl validate` for them. Parse numbers "
         "as decimals when validating (multipleOf on amounts).",
     }
@@ -172,7 +182,7 @@ def _slot_value(spec: ir.Spec, cell: ir.Cell, sections: dict[str, str]) -> tuple
     where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
     prefix, _, column = cell.key.partition(f".{cell.row}.")
     pattern = f"^{re.escape(prefix)}\\.{_key_regex(opened)}\\.{re.escape(column)}$"
-    return pattern, _value_schema(cell.type, cell.label, where, unknown=True)
+    return pattern, _value_schema(cell.type, cell.label, where, True, spec.language)
 
 
 def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[str, dict[str, Any]]]) -> None:
