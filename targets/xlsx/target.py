@@ -504,10 +504,6 @@ COUNTED_ROWS = 2000
 CODES_SHEET = "_codes"
 
 
-def _words(key: str, **values: object) -> str:
-    return OPEN_WORDS[key][0].format(**values)
-
-
 class OpenBook(_Book):
     """A :class:`targets.xlsx.target._Book` whose open tables are Excel tables that grow."""
 
@@ -542,6 +538,10 @@ class OpenBook(_Book):
                 ws.append(["opencol", f"{table}.{column}", sheet, letter])
         return self.wb
 
+    def _w(self, key: str, **values: object) -> str:
+        """One of ``OPEN_WORDS`` in the spec's language."""
+        return OPEN_WORDS[key][0 if self.spec.language == "zh" else 1].format(**values)
+
     def _open(self, grid: Grid) -> ir.OpenMembers | None:
         if len(grid.tables) != 1:
             return None
@@ -568,9 +568,9 @@ class OpenBook(_Book):
         opened = self._open(grid)
         assert opened is not None
         table = self.spec.tables[grid.tables[0]]
-        ws = self.wb.create_sheet(sheet_title(table.label or table.key, self.used))
+        ws = self.wb.create_sheet(sheet_title(table.label or table.key, self.used, self.spec.language))
         put_text(ws["A1"], grid.caption or table.label or table.key)
-        ws["A1"].font = Font(name=FONT, size=13, bold=True)
+        ws["A1"].font = Font(name=self.font, size=13, bold=True)
         slot_rows = {b.row for b in grid.boxes if b.role == "row" and b.member == opened.slot}
         boxes = tuple(
             attrs.evolve(b, row=b.row - sum(1 for s in slot_rows if s < b.row))
@@ -582,14 +582,14 @@ class OpenBook(_Book):
         top = 3
         self.grid(ws, fixed, top, widths)
         top += fixed.height + 1
-        put_text(ws.cell(top, 1), _words("rows_below"))
-        ws.cell(top, 1).font = Font(name=FONT, italic=True, color="666666")
+        put_text(ws.cell(top, 1), self._w("rows_below"))
+        ws.cell(top, 1).font = Font(name=self.font, italic=True, color="666666")
         header = top + 1
         columns = [self.spec.cells[k] for k in table.cells if self.spec.cells[k].row == opened.slot]
-        heads = [_words("key"), _words("label"), *(" / ".join(c.column_labels) for c in columns)]
+        heads = [self._w("key"), self._w("label"), *(" / ".join(c.column_labels) for c in columns)]
         for col, head in enumerate(heads, start=1):
             put_text(ws.cell(header, col), head)
-            ws.cell(header, col).font = Font(name=FONT, bold=True)
+            ws.cell(header, col).font = Font(name=self.font, bold=True)
         members = self.report.members.get(opened.dimension, ()) if self.report else ()
         for index, member in enumerate(members):
             row = header + 1 + index
@@ -633,6 +633,7 @@ class OpenBook(_Book):
         无法核验; empty without a key) from the formulas of :class:`Formulas` with the row's cells; a cell of another
         table at the same row is found by key (``INDEX``/``MATCH``). Then the Excel tables themselves."""
         where = {t: (sheet, header, letters) for t, sheet, header, letters in self.open_tables}
+        passed, failed, unknown = (self.ui[f"xlsx.status.{s}"] for s in ("pass", "fail", "unverifiable"))
         for ws, table, opened, header, last, width in self.pending_tables:
             column = width
             for check in self.spec.checks:
@@ -642,8 +643,8 @@ class OpenBook(_Book):
                 if not at_slot:
                     continue
                 column += 1
-                put_text(ws.cell(header, column), OPEN_WORDS["row_check"][0].format(check=check.label or check.key))
-                ws.cell(header, column).font = Font(name=FONT, bold=True)
+                put_text(ws.cell(header, column), self._w("row_check", check=check.label or check.key))
+                ws.cell(header, column).font = Font(name=self.font, bold=True)
                 ws.column_dimensions[get_column_letter(column)].width = 18
                 for row in range(header + 1, last + 201):
                     formulas = Formulas(
@@ -653,16 +654,16 @@ class OpenBook(_Book):
                         functools.partial(self.ref, "text"),
                     )
                     truth = formulas.truth(at_slot[0].expr, check.tolerance)
-                    status = f'CHOOSE(1+2*({truth}),"未通过","无法核验","通过")'
+                    status = f'CHOOSE(1+2*({truth}),"{failed}","{unknown}","{passed}")'
                     ws.cell(row, column).value = f'=IF($A{row}="","",{status})'
-                    ws.cell(row, column).font = Font(name=FONT, size=10)
+                    ws.cell(row, column).font = Font(name=self.font, size=10)
                 letter = get_column_letter(column)
                 self.row_checks.append(
                     (check, ws.title, f"{quote_sheetname(ws.title)}!${letter}${header + 1}:${letter}${LAST_ROW}")
                 )
                 span = f"{letter}{header + 1}:{letter}{last + 200}"
                 ws.conditional_formatting.add(
-                    span, FormulaRule(formula=[f'{letter}{header + 1}="未通过"'], fill=FAIL_FILL)
+                    span, FormulaRule(formula=[f'{letter}{header + 1}="{failed}"'], fill=FAIL_FILL)
                 )
             for col in range(1, column + 1):  # long column and check names wrap in the header row
                 ws.cell(header, col).alignment = Alignment(wrap_text=True, vertical="top")
@@ -698,16 +699,16 @@ class OpenBook(_Book):
         first = f"A{header + 1}"
         if opened.dimension in self.code_ranges:
             dv = DataValidation(type="list", formula1=self.code_ranges[opened.dimension], allow_blank=True)
-            dv.error = _words("code_list")
+            dv.error = self._w("code_list")
         else:
             dv = DataValidation(
                 type="custom", formula1=f"COUNTIF($A${header + 1}:$A${LAST_ROW},{first})=1", allow_blank=True
             )
-            dv.error = _words("unique")
+            dv.error = self._w("unique")
         dv.showErrorMessage = True
-        dv.errorTitle = _words("key")
+        dv.errorTitle = self._w("key")
         if opened.key_pattern is not None:
-            dv.prompt = (_words("key_prompt") + opened.key_pattern)[:255]
+            dv.prompt = (self._w("key_prompt") + opened.key_pattern)[:255]
             dv.showInputMessage = True
         dv.sqref = keys  # type: ignore[assignment]
         ws.add_data_validation(dv)
@@ -741,17 +742,21 @@ class OpenBook(_Book):
                 put(
                     f"hierarchy.{table.key}",
                     f"{upper.label or upper.length} · {label}",
-                    _words("hierarchy", level=upper.label or upper.length, column=label),
+                    self._w("hierarchy", level=upper.label or upper.length, column=label),
                     f"SUMPRODUCT({has}*{differs})",
                     "0",
                 )
 
     def open_checks_sheet(self) -> None:
-        ws = self.wb.create_sheet(sheet_title(CHECKS_SHEET, self.used))
-        heads = ("校验", "级别", "位置", "说明", "左边", "右边", "差额", "结果")
+        passed, failed, unknown = (self.ui[f"xlsx.status.{s}"] for s in ("pass", "fail", "unverifiable"))
+        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.checks_sheet"], self.used, self.spec.language))
+        heads = tuple(
+            self.ui[f"xlsx.checks.{h}"]
+            for h in ("check", "severity", "position", "message", "left", "right", "difference", "result")
+        )
         for col, (head, width) in enumerate(zip(heads, (26, 6, 30, 48, 12, 12, 10, 10), strict=True), start=1):
             put_text(ws.cell(1, col), head)
-            ws.cell(1, col).font = Font(name=FONT, bold=True)
+            ws.cell(1, col).font = Font(name=self.font, bold=True)
             ws.cell(1, col).fill = HEADER_FILL
             ws.column_dimensions[get_column_letter(col)].width = width
         row = 2
@@ -760,16 +765,18 @@ class OpenBook(_Book):
         def put(check: str, position: str, text: str, left: str, right: str, op: str = "=") -> None:
             nonlocal row
             put_text(ws.cell(row, 1), check)
-            put_text(ws.cell(row, 2), "错误")
+            put_text(ws.cell(row, 2), self.ui["error"])
             put_text(ws.cell(row, 3), position)
             put_text(ws.cell(row, 4), text)
             ws.cell(row, 5).value = f"={left}"
             ws.cell(row, 6).value = f"={right}"
             ws.cell(row, 7).value = f'=IF(ISNUMBER(E{row}),E{row}-F{row},"")'
-            ws.cell(row, 8).value = f'=IF(OR(E{row}="",F{row}=""),"无法核验",IF(E{row}{op}F{row},"通过","未通过"))'
+            ws.cell(
+                row, 8
+            ).value = f'=IF(OR(E{row}="",F{row}=""),"{unknown}",IF(E{row}{op}F{row},"{passed}","{failed}"))'
             for c in range(1, 9):
                 ws.cell(row, c).border = BORDER
-                ws.cell(row, c).font = Font(name=FONT, size=10)
+                ws.cell(row, c).font = Font(name=self.font, size=10)
             ws.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
 
@@ -803,7 +810,7 @@ class OpenBook(_Book):
                     put(
                         f"total.{table.key}.{member.key}",
                         label,
-                        _words("total", label=label),
+                        self._w("total", label=label),
                         left,
                         "+".join(parts) or "0",
                     )
@@ -815,7 +822,7 @@ class OpenBook(_Book):
                 put(
                     f"members.{opened.dimension}.at_least",
                     sheet,
-                    _words("at_least", bound=opened.at_least),
+                    self._w("at_least", bound=opened.at_least),
                     count,
                     str(opened.at_least),
                     ">=",
@@ -824,7 +831,7 @@ class OpenBook(_Book):
                 put(
                     f"members.{opened.dimension}.at_most",
                     sheet,
-                    _words("at_most", bound=opened.at_most),
+                    self._w("at_most", bound=opened.at_most),
                     count,
                     str(opened.at_most),
                     "<=",
@@ -832,7 +839,7 @@ class OpenBook(_Book):
             put(
                 f"members.{opened.dimension}.unique",
                 sheet,
-                _words("twice"),
+                self._w("twice"),
                 f'SUMPRODUCT(({counted}<>"")/COUNTIF({counted},{counted}&""))',
                 count,
             )
@@ -840,13 +847,16 @@ class OpenBook(_Book):
             put(
                 check.key,
                 sheet,
-                OPEN_WORDS["row_fails"][0].format(check=check.message.zh or check.label or check.key),
-                f'COUNTIF({statuses},"未通过")',
+                self._w(
+                    "row_fails",
+                    check=(check.message.zh if self.spec.language == "zh" else check.message.en) or check.key,
+                ),
+                f'COUNTIF({statuses},"{failed}")',
                 "0",
             )
         last = max(row - 1, 2)
-        ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=['$H2="未通过"'], fill=FAIL_FILL))
-        ws.conditional_formatting.add(f"H2:H{last}", FormulaRule(formula=['H2="通过"'], fill=PASS_FILL))
+        ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=[f'$H2="{failed}"'], fill=FAIL_FILL))
+        ws.conditional_formatting.add(f"H2:H{last}", FormulaRule(formula=[f'H2="{passed}"'], fill=PASS_FILL))
         ws.freeze_panes = "A2"
         self.protect(ws, landscape=True)
 
