@@ -51,6 +51,8 @@ class Target:
     render: Render | None = None
     open_dimensions: bool = False
     """``emit`` handles specs with open dimensions (docs/open-dimensions.md); the others are refused with GAI610."""
+    records: bool = False
+    """``emit`` handles specs with lists of records (docs/records.md); the others are refused with GAI770."""
 
 
 def environment(*folders: Path, page: bool = False) -> jinja2.Environment:

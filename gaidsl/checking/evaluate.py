@@ -46,6 +46,7 @@ import attrs
 
 from gaidsl.checking.explain import explain
 from gaidsl.checking.open_members import absent_last_year, close, new_this_year
+from gaidsl.checking.records import close_records
 from gaidsl.checking.report import BLANK, FieldValue, Missing, Report, Value
 from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
@@ -79,7 +80,7 @@ def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> E
     """Evaluate every check of ``spec`` at every position over ``report`` (``previous``: last year's report), and
     find the required items it lacks (:mod:`gaidsl.checking.required`)."""
     new = new_this_year(spec, report.members, previous.members) if previous is not None else {}
-    spec = close(spec, report.members)  # open dimensions: the rows of this report
+    spec = close_records(close(spec, report.members), report)  # open rows and lists of records of this report
     with decimal.localcontext() as ctx:
         ctx.prec = PRECISION
         results = tuple(
@@ -115,8 +116,8 @@ def evaluate_check(
     spec: ir.Spec, check: ir.Check | str, report: Report, previous: Report | None = None
 ) -> tuple[CheckResult, ...]:
     """The results of one check (given by key or object), one per position."""
-    if spec.open_dimensions:  # the check at this report's rows (a member-count check too)
-        spec = close(spec, report.members)
+    if spec.open_dimensions or spec.records:  # the check at this report's rows (a member-count check too)
+        spec = close_records(close(spec, report.members), report)
         check = check if isinstance(check, str) else check.key
     found = spec.check(check) if isinstance(check, str) else check
     with decimal.localcontext() as ctx:

@@ -17,7 +17,7 @@ from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, plan_writes, report, write_files
 from gaidsl.language.arithmetic import REFUSING_TARGETS, arith_refusal
 from gaidsl.language.languages import in_language, language_refusal
-from gaidsl.language.open_axes import target_words
+from gaidsl.language.open_axes import records_refusal, target_words
 from gaidsl.language.ui_text import LANGUAGES
 from gaidsl.targets import Unrenderable
 from gaidsl.targets.registry import available
@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(compilation, int):
         return compilation
     assert compilation.spec is not None
+    for name in (n for n in chosen if not known[n].records):  # lists of records (docs/records.md)
+        if (refusal := records_refusal(compilation.spec, target_words(name))) is not None:
+            report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
+            return EXIT_INPUT
     spec = compilation.spec
     if output_language is not None:
         if (chosen_spec := in_language(spec, output_language)) is None:

@@ -344,6 +344,8 @@ def evaluate_all(
     or each report's own by its name (a report missing from the mapping has none)."""
     if engine != "reference" and spec.open_dimensions:
         raise ValueError(f"GAI610: the {engine} engine does not support open dimensions yet (docs/open-dimensions.md)")
+    if engine != "reference" and spec.records:
+        raise ValueError(f"GAI770: the {engine} engine does not support lists of records yet (docs/records.md)")
     if engine != "reference" and first_arith_check(spec) is not None:
         raise ValueError(
             f"GAI760: the {engine} engine cannot compute arithmetic between cells yet (docs/arithmetic.md)"

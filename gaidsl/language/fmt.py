@@ -186,6 +186,8 @@ class Formatter:
                 self.table(depth, item)
             case ast.Check():
                 self.check(depth, item)
+            case ast.Records():
+                self.records(depth, item)
             case ast.AddMember():
                 self.member(depth, item.member, f"add {item.axis} ")
             case _:
@@ -275,6 +277,22 @@ class Formatter:
                     self.item(depth + 1, part)
 
         self.block(depth, header, node.span, body, not inner)
+
+    def records(self, depth: int, node: ast.Records) -> None:
+        """A list of records (docs/records.md): its fields, its rules (at least, then at most), its checks."""
+
+        def body() -> None:
+            for field in node.fields:
+                kind = f"member of {field.member_of}" if field.member_of is not None else ""
+                if field.type is not None:
+                    kind = _type_text(field.type)
+                self.emit(depth + 1, f"field {field.key} {quote(field.label)} : {kind}", field.span)
+            for rule in sorted(node.rules, key=lambda r: r.kind != "at_least"):
+                self.emit(depth + 1, f"{rule.kind.replace('_', ' ')} {rule.value}", rule.span)
+            for check in node.checks:
+                self.check(depth + 1, check)
+
+        self.block(depth, f"records {node.key} {quote(node.label)}", node.span, body, False)
 
     def check(self, depth: int, node: ast.Check) -> None:
         header = f"check {node.key}"

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from gaidsl.checking.data import MAX_MAGNITUDE
+from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.language import ir
 from gaidsl.language.formats import FORMATS
@@ -155,7 +156,62 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
     }
     if spec.open_dimensions:
         _add_open_parts(spec, data, {k: _slot_value(spec, spec.cells[k], sections) for k in slot_cells})
+    if spec.records:
+        _add_records(spec, data, sections)
     return data
+
+
+def _add_records(spec: ir.Spec, data: dict[str, Any], sections: dict[str, str]) -> None:
+    """``records``: each list of records as an array of objects, one property a field, every field required (a
+    blank field is GAI773), ``minItems`` / ``maxItems`` from ``at least`` / ``at most`` (docs/records.md)."""
+    lists: dict[str, Any] = {}
+    for records in spec.records.values():
+        properties: dict[str, Any] = {}
+        for field in records.fields:
+            where = f"{sections[records.section]} · {records.label} · {field.label}"
+            value = _value_schema(field.type, field.label, where, unknown=True)
+            value["anyOf"] = [o for o in value["anyOf"] if o.get("type") != "null"]  # a record's field is filled
+            if field.dimension is not None:
+                value["description"] += f"（维度「{field.dimension}」的成员键 / a member key of '{field.dimension}'）"
+                keys: dict[str, Any] = {"type": "string", "pattern": "\\S"}
+                if field.dimension not in spec.open_dimensions:  # a fixed dimension: its leaf members
+                    keys = {"enum": list(member_keys(spec, field.dimension))}
+                value["anyOf"] = [keys, {"const": UNKNOWN_MARKER}]
+            properties[field.key] = value
+        listed: dict[str, Any] = {
+            "title": records.label,
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [f.key for f in records.fields],
+                "additionalProperties": False,
+                "properties": properties,
+            },
+        }
+        if records.at_least:
+            listed["minItems"] = records.at_least
+        if records.at_most is not None:
+            listed["maxItems"] = records.at_most
+        lists[records.key] = listed
+    data["properties"]["records"] = {
+        "description": "每个记录列表的记录 / the records of each list of records",
+        "type": "object",
+        "properties": lists,
+        "additionalProperties": False,
+    }
+    if any(r.at_least > 0 for r in spec.records.values()):
+        data["properties"]["records"]["required"] = [k for k, r in spec.records.items() if r.at_least > 0]
+        data["required"] = [*data["required"], "records"]
+    data["x-gaidsl-checks-not-expressed"] += [
+        {"check": c.key, "severity": c.severity, "label": c.label, "message": {"zh": c.message.zh, "en": c.message.en}}
+        for c in spec.record_checks
+    ]
+    data.setdefault("x-gaidsl-rules-not-expressed", []).extend(
+        [
+            "a text field is not blank (GAI773)",
+            "a member field names a member of its dimension, or an entered member of an open one (GAI774)",
+        ]
+    )
 
 
 _PLAIN_KEY = r"[^.\s\[\]<>]+"  # what every entered key is (gaidsl.checking.open_data)
@@ -255,5 +311,9 @@ def emit(spec: ir.Spec) -> Files:
 
 
 TARGET = Target(
-    "jsonschema", "JSON Schema of the report data file (per-cell types, bounds, decimals)", emit, open_dimensions=True
+    "jsonschema",
+    "JSON Schema of the report data file (per-cell types, bounds, decimals)",
+    emit,
+    open_dimensions=True,
+    records=True,
 )
