@@ -101,11 +101,13 @@ def test_analysis_refuses_open_dimensions_with_gai610_alone(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NEW_SPECS, ids=lambda p: p.name)
 def test_targets_other_than_json_schema_refuse_with_gai610(path: Path, tmp_path: Path) -> None:
-    for target in ("python", "javascript", "sql", "xlsx"):
+    for target in ("python", "javascript", "sql", "pdf"):  # the forms build them (tests/test_open_xlsx.py)
         run = run_cli("build", str(path), "--target", target, "-o", str(tmp_path / target), "--lang", "en")
         assert run.code == 2 and "[GAI610]" in run.err and f"the {target} target" in run.err, (target, run.err)
     built = run_cli("build", str(path), "--target", "jsonschema", "-o", str(tmp_path / "schema"))
     assert built.code == 0, built.err
+    forms = run_cli("build", str(path), "--target", "html-form,xlsx,docx", "-o", str(tmp_path / "forms"))
+    assert forms.code == 0, forms.err
 
 
 def test_ingest_leaves_the_open_specs_out_of_its_candidates() -> None:
