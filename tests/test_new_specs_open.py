@@ -101,13 +101,15 @@ def test_analysis_refuses_open_dimensions_with_gai610_alone(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NEW_SPECS, ids=lambda p: p.name)
-def test_targets_other_than_json_schema_python_and_sql_refuse_with_gai610(path: Path, tmp_path: Path) -> None:
-    for target in ("javascript", "xlsx"):
+def test_targets_other_than_json_schema_python_sql_and_forms_refuse_with_gai610(path: Path, tmp_path: Path) -> None:
+    for target in ("javascript", "pdf"):
         run = run_cli("build", str(path), "--target", target, "-o", str(tmp_path / target))
         assert run.code == 2 and "[GAI610]" in run.err and target in run.err, (target, run.err)
     for target in ("jsonschema", "python", "sql"):  # docs/open-dimensions.md#generated-validators-and-sql
         built = run_cli("build", str(path), "--target", target, "-o", str(tmp_path / f"built-{target}"))
         assert built.code == 0, built.err
+    forms = run_cli("build", str(path), "--target", "html-form,xlsx,docx", "-o", str(tmp_path / "forms"))
+    assert forms.code == 0, forms.err
 
 
 def test_ingest_leaves_the_open_specs_out_of_its_candidates() -> None:
