@@ -110,8 +110,9 @@ class _Builder(MigrationRules):
         return ast.TypeExpr("integer", children[0] if children else None, span=self._span(meta))
 
     def amount_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
-        decimals = children[1] if len(children) > 1 else None
-        return ast.TypeExpr("amount", children[0], decimals, span=self._span(meta))
+        decimals = next((c for c in children[1:] if isinstance(c, int)), None)
+        signed = "signed" in children[1:]
+        return ast.TypeExpr("amount", children[0], decimals, span=self._span(meta), signed=signed)
 
     def text_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
         return ast.TypeExpr("text", span=self._span(meta))
@@ -124,6 +125,9 @@ class _Builder(MigrationRules):
 
     def unit_ref(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
+
+    def signed(self, meta: Any, children: list[Token]) -> str:
+        return "signed"
 
     def decimals(self, meta: Any, children: list[Token]) -> int:
         return self._number(children[0], "小数位数", "decimals")

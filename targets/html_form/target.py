@@ -67,6 +67,8 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     if kind == "choice":
         hint += "：" + " / ".join(cell.type.choices)
     unit = cell.type.unit if kind == "amount" else None
+    if kind == "amount" and cell.type.signed:
+        hint = "数值，可为负数（负数以“-”号填列）"
     if kind == "amount" and cell.type.decimals is not None:
         hint += f"，最多 {cell.type.decimals} 位小数"
     name = "；".join(p for p in ("行：" + " / ".join(rows) if rows else "", "列：" + " / ".join(cols)) if p)

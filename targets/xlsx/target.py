@@ -86,6 +86,11 @@ def _number_value(value: Decimal) -> Decimal | int | str:
     return value
 
 
+def _rule_kind(cell_type: ir.CellType) -> str:
+    """The data-validation rule of a type: its kind, or ``signed amount`` for an amount that may be below zero."""
+    return "signed amount" if cell_type.kind == "amount" and cell_type.signed else cell_type.kind
+
+
 class _Book:
     def __init__(self, spec: ir.Spec, report: Report | None) -> None:
         self.spec = spec
@@ -149,7 +154,7 @@ class _Book:
             put_text(ws.cell(row, 3), hint)
             ws.cell(row, 3).font = Font(name=FONT, color="666666", italic=True)
             if field.type.numeric:
-                self.validations.setdefault((ws.title, kind), []).append(value.coordinate)
+                self.validations.setdefault((ws.title, _rule_kind(field.type)), []).append(value.coordinate)
             self.places[("field", field.key)] = (ws.title, value.coordinate)
             row += 1
         row += 1
@@ -209,7 +214,7 @@ class _Book:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
                 cell.font = Font(name=FONT, size=10)
                 self.places[("cell", box.cell)] = (ws.title, cell.coordinate)
-                self.validations.setdefault((ws.title, cell_type.kind), []).append(cell.coordinate)
+                self.validations.setdefault((ws.title, _rule_kind(cell_type)), []).append(cell.coordinate)
                 widths.setdefault(col, 11)
                 if box.holds_text:  # a text cell: from the left, wrapped, its column wider; a choice a drop-down
                     cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
@@ -382,7 +387,7 @@ class _Book:
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
 
-    def add_validations(self) -> None:
+    def add_validations(self) -> None:  # keyed by _rule_kind
         rules: dict[str, dict[str, Any]] = {
             "count": {"type": "whole", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
             "integer": {
@@ -392,11 +397,18 @@ class _Book:
                 "formula2": "999999999999999",
             },
             "amount": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
+            "signed amount": {
+                "type": "decimal",
+                "operator": "between",
+                "formula1": "-999999999999999",
+                "formula2": "999999999999999",
+            },
         }
         messages = {
             "count": "请填写不小于 0 的整数（不掌握的留空）",
             "integer": "请填写整数，可为负数",
             "amount": "请填写不小于 0 的数值（单位见表头）",
+            "signed amount": "请填写数值，负数以“-”号填列（单位见表头）",
         }
         for (sheet, kind), coords in self.validations.items():
             if kind not in rules:

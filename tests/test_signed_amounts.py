@@ -1,0 +1,233 @@
+"""Signed amounts (``amount in 元 decimals 2 signed``, issue 16): an amount that may be below zero, as a financial
+statement enters a loss (「（损失以“-”号填列）」). The reader takes "-12.50" for a signed cell and still refuses it
+(GAI705) for an unsigned one; "(12.50)" and a full-width "－12.50" are refused (GAI704) with a help line naming the
+form it reads. Every engine agrees on signed values; samples carry negatives and pass; the JSON Schema has no
+minimum for a signed cell."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gaidsl
+from gaidsl.engines import database as engines
+from gaidsl.language import ir
+from gaidsl.migrations.documents import compile_text
+from tests.support import optional_postgres_url, run_cli
+from tests.validator_support import Node, build, f_text, node_executable, normalize, reference
+
+SPEC_TEXT = """format signed_demo version 2024 "损益" {
+  unit 元 "元"
+  field preparer "编制单位" : text
+  field eps "每股收益" : amount in 元 decimals 2 signed
+  section s "利润表" {
+    table income "利润" : amount in 元 decimals 2 required {
+      columns {
+        current "本期金额"
+      }
+      rows {
+        revenue "营业收入"
+        investment "投资收益（损失以“-”号填列）" : amount in 元 decimals 2 signed
+        profit "利润总额（亏损总额以“-”号填列）" : amount in 元 decimals 2 signed = revenue + investment
+      }
+    }
+  }
+}
+"""
+
+
+def _spec() -> ir.Spec:
+    compilation = compile_text(SPEC_TEXT, "signed_demo.gai")
+    assert compilation.spec is not None and compilation.ok, compilation.diagnostics
+    return compilation.spec
+
+
+SPEC = _spec()
+
+
+def _data(revenue: object, investment: object, profit: object, eps: object = None) -> dict[str, object]:
+    values = {"income.revenue.current": revenue, "income.investment.current": investment}
+    values["income.profit.current"] = profit
+    fields: dict[str, object] = {"preparer": "某公司"} | ({} if eps is None else {"eps": eps})
+    return {"format": "signed_demo", "version": "2024", "fields": fields, "values": values}
+
+
+def _read(data: dict[str, object]) -> gaidsl.Report:
+    return gaidsl.load_report(SPEC, data)
+
+
+def _codes(data: dict[str, object]) -> list[str]:
+    try:
+        _read(data)
+    except gaidsl.ReportError as error:
+        return [d.code for d in error.diagnostics]
+    return []
+
+
+# ------------------------------------------------------------------------------------------------ the language
+
+
+def test_the_type_says_signed() -> None:
+    investment = SPEC.cells["income.investment.current"].type
+    assert investment.signed and not investment.floored
+    assert investment.describe() == "amount in 元 decimals 2 signed"
+    revenue = SPEC.cells["income.revenue.current"].type
+    assert not revenue.signed and revenue.floored
+    assert SPEC.fields["eps"].type.signed
+
+
+def test_fmt_keeps_signed() -> None:
+    from gaidsl.language.parser import parse_text
+    from gaidsl.migrations.fmt import format_document
+
+    text = format_document(parse_text(SPEC_TEXT), SPEC_TEXT)
+    assert parse_text(text) == parse_text(SPEC_TEXT)
+    assert 'investment "投资收益（损失以“-”号填列）" : amount in 元 decimals 2 signed' in text
+
+
+# ------------------------------------------------------------------------------------------------ the reader
+
+
+@pytest.mark.parametrize("written", ["-12.50", " -12.50 ", -12.5, "-0.01"])
+def test_a_signed_cell_takes_a_negative(written: object) -> None:
+    report = _read(_data("100.00", written, "87.50"))
+    value = report.value("income.investment.current")
+    assert isinstance(value, Decimal) and value < 0
+
+
+def test_an_unsigned_cell_still_refuses_a_negative() -> None:
+    assert _codes(_data("-1.00", "0", "-1.00")) == ["GAI705"]
+
+
+@pytest.mark.parametrize("written", ["(12.50)", "－12.50", "−12.50"])
+def test_other_minus_forms_are_refused_with_a_help(written: str) -> None:
+    try:
+        _read(_data("100", written, "87.50"))
+    except gaidsl.ReportError as error:
+        (diagnostic,) = error.diagnostics
+        assert diagnostic.code == "GAI704"
+        assert any("-12.50" in h.en for h in diagnostic.help), diagnostic.help
+    else:
+        raise AssertionError(f"{written!r} was read")
+
+
+def test_a_signed_cell_keeps_its_decimals_rule() -> None:
+    assert _codes(_data("100", "-1.234", "98.77")) == ["GAI707"]
+
+
+def test_a_loss_validates_and_a_wrong_loss_fails(tmp_path: Path) -> None:
+    good = tmp_path / "loss.json"
+    good.write_text(json.dumps(_data("100.00", "-250.00", "-150.00", "-0.12"), ensure_ascii=False), "utf-8")
+    spec_file = tmp_path / "signed_demo.gai"
+    spec_file.write_text(SPEC_TEXT, "utf-8")
+    ok = run_cli("validate", str(spec_file), str(good), "--lang", "en")
+    assert ok.code == 0, ok.out + ok.err
+    bad = tmp_path / "wrong.json"
+    bad.write_text(json.dumps(_data("100.00", "-250.00", "150.00"), ensure_ascii=False), "utf-8")
+    assert run_cli("validate", str(spec_file), str(bad), "--lang", "en").code != 0
+
+
+# ------------------------------------------------------------------------------------------------ every engine
+
+amounts = st.integers(-(10**9), 10**9).map(lambda units: Decimal(units).scaleb(-2))
+
+
+@settings(max_examples=15, deadline=None)
+@given(revenue=st.integers(0, 10**9).map(lambda u: Decimal(u).scaleb(-2)), investment=amounts, off=st.booleans())
+def test_every_engine_agrees_on_signed_values(revenue: Decimal, investment: Decimal, off: bool) -> None:
+    profit = revenue + investment + (Decimal("1.00") if off else 0)
+    report = _read(_data(str(revenue), str(investment), str(profit)))
+    want = engines.evaluate_all(SPEC, [("r", report)])[0]
+    assert (want.verdict == "pass") == (not off)
+    engine_names = ["python", "duckdb", "sqlite"] + (["postgres"] if optional_postgres_url() else [])
+    for engine in engine_names:
+        url = optional_postgres_url() if engine == "postgres" else None
+        got = engines.evaluate_all(SPEC, [("r", report)], engine, url)[0]
+        assert _statuses(got) == _statuses(want), engine
+
+
+def _statuses(evaluation: gaidsl.Evaluation) -> list[tuple[str, str]]:
+    return sorted((r.check, r.status) for r in evaluation.results)
+
+
+def test_the_javascript_validator_agrees_on_signed_values(tmp_path: Path) -> None:
+    node_executable()
+    module = build("javascript", SPEC, tmp_path / "javascript")
+    cases: list[tuple[str, str | None]] = []
+    for investment, profit in (("-250.00", "-150.00"), ("-250.00", "150.00"), ("-0.5", "99.5"), ("3", "103")):
+        cases.append((json.dumps(_data("100", investment, profit, "-1.25"), ensure_ascii=False), None))
+    (tmp_path / "node").mkdir()
+    process = Node(tmp_path / "node")
+    try:
+        answers = process.run(module, cases)
+    finally:
+        process.close()
+    for (text, last), got in zip(cases, answers, strict=True):
+        assert got == normalize(reference(SPEC, text, last), f_text)
+
+
+# ------------------------------------------------------------------------------------------------ samples, schema
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_samples_pass_and_some_carry_negatives(seed: int) -> None:
+    sample = gaidsl.sample(SPEC, seed=seed)
+    assert gaidsl.validate(SPEC, sample.report).verdict == "pass"
+
+
+def test_samples_draw_negatives_for_signed_cells_only() -> None:
+    seen: list[Decimal] = []
+    for seed in range(30):
+        report = gaidsl.sample(SPEC, seed=seed).report
+        for key in ("income.investment.current", "income.profit.current"):
+            value = report.value(key)
+            if isinstance(value, Decimal):
+                seen.append(value)
+        revenue = report.value("income.revenue.current")
+        assert not isinstance(revenue, Decimal) or revenue >= 0
+    assert any(v < 0 for v in seen)
+
+
+def test_the_json_schema_has_no_minimum_for_signed_cells(tmp_path: Path) -> None:
+    folder = tmp_path / "schema"
+    run = run_cli("build", "-t", "jsonschema", "-o", str(folder), _spec_file(tmp_path))
+    assert run.code == 0, run.err
+    (path,) = folder.rglob("*.json")
+    text = path.read_text("utf-8")
+    schema = json.loads(text)
+    found = _find(schema, "income.investment.current")
+    low = found.get("exclusiveMinimum")
+    assert "minimum" not in found and isinstance(low, int) and low < 0, found
+    assert _find(schema, "income.revenue.current")["minimum"] == 0
+
+
+def _spec_file(tmp_path: Path) -> str:
+    path = tmp_path / "signed_demo.gai"
+    path.write_text(SPEC_TEXT, "utf-8")
+    return str(path)
+
+
+def _find(schema: object, key: str) -> dict[str, object]:
+    if isinstance(schema, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict) and key in props:
+            found = props[key]
+            assert isinstance(found, dict)
+            return found.get("anyOf", [found])[0] if "anyOf" in found else found
+        for value in schema.values():
+            try:
+                return _find(value, key)
+            except KeyError:
+                pass
+    if isinstance(schema, list):
+        for value in schema:
+            try:
+                return _find(value, key)
+            except KeyError:
+                pass
+    raise KeyError(key)
