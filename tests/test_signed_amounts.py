@@ -231,3 +231,128 @@ def _find(schema: object, key: str) -> dict[str, object]:
             except KeyError:
                 pass
     raise KeyError(key)
+
+
+# ------------------------------------------------------------------------------------------------ the HTML form
+
+
+def test_the_html_form_takes_a_loss_and_refuses_a_negative_revenue(tmp_path: Path) -> None:
+    from tests.browser_support import chromium, form_page
+    from tests.render_support import target
+
+    html = next(iter(target("html-form").emit(SPEC).values()))
+    with chromium() as browser, form_page(browser, html, tmp_path) as page:
+        investment = page.locator('input[data-cell="income.investment.current"]')
+        assert "可为负数" in (investment.get_attribute("title") or "")
+        page.locator('input[data-cell="income.revenue.current"]').fill("100.00")
+        investment.fill("-250.00")
+        page.locator('input[data-cell="income.profit.current"]').fill("-150.00")
+        invalid = page.locator('.checks[data-for="income"] li.invalid')
+        page.locator("#summary").wait_for(state="visible")
+        assert invalid.count() == 0
+        page.locator('input[data-cell="income.revenue.current"]').fill("-1")
+        invalid.first.wait_for(state="visible")
+        assert "营业收入" in (invalid.first.text_content() or "") and "不能为负数" in (
+            invalid.first.text_content() or ""
+        )
+        assert invalid.count() == 1  # the signed cells' negatives are no typing errors
+        page.screenshot(path=str(tmp_path / "signed_form.png"), full_page=True)
+
+
+# ------------------------------------------------------------------------------------------------ wide CSV
+
+
+def _wide_csv(tmp_path: Path, lines: list[tuple[str, str, str, str]]) -> Path:
+    path = tmp_path / "reports.csv"
+    rows = ["report_id,fields.preparer,income.revenue.current,income.investment.current,income.profit.current"]
+    rows += [f"{report_id},某公司,{revenue},{investment},{profit}" for report_id, revenue, investment, profit in lines]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("engine", ["reference", "python", "duckdb", "sqlite", "postgres"])
+def test_a_wide_csv_with_losses_on_every_engine(engine: str, tmp_path: Path) -> None:
+    url = optional_postgres_url()
+    if engine == "postgres" and url is None:
+        pytest.skip("no PostgreSQL server (GAIDSL_TEST_POSTGRES)")
+    spec_file = _spec_file(tmp_path)
+    lines = [("good", "100.00", "-250.00", "-150.00"), ("wrong", "100.00", "-250.00", "150.00")]
+    lines += [("plain", "100", "3", "103"), ("small", "0", "-0.01", "-0.01")]
+    path = _wide_csv(tmp_path, lines)
+    args = ["--engine", engine] + ([url] if engine == "postgres" and url else [])
+    run = run_cli("validate", spec_file, str(path), *args, "--lang", "en", "--format", "json")
+    assert run.code == 1, run.out + run.err
+    out = json.loads(run.out)
+    assert out["engine"] == engine and out["summary"]["reports"] == 4
+    assert {r["report_id"] for r in out["results"] if r["status"] == "fail"} == {"wrong"}, run.out
+    # a negative revenue (unsigned) is refused where a negative investment is not
+    refused = _wide_csv(tmp_path, [("bad", "-1.00", "-250.00", "-251.00")])
+    run = run_cli("validate", spec_file, str(refused), *args, "--lang", "en")
+    assert run.code != 0 and "GAI705" in run.out + run.err, run.out + run.err
+
+
+# ------------------------------------------------------------------------------------------------ ingest
+
+PUBLISHED = """<html><body><h1>损益</h1><h2>利润表</h2><p>编制单位：某公司</p>
+<table><tr><th>项目</th><th>本期金额</th></tr>
+<tr><td>营业收入</td><td>{revenue}</td></tr>
+<tr><td>投资收益（损失以“-”号填列）</td><td>－250.00</td></tr>
+<tr><td>利润总额（亏损总额以“-”号填列）</td><td>−{profit}</td></tr>
+</table></body></html>
+"""
+
+
+def test_ingest_reads_a_published_loss(tmp_path: Path) -> None:
+    """A published statement prints a loss with "-", a full-width "－" or a typographic "−": each is a minus sign
+    for a signed cell; before an unsigned one the value is not read (ING131)."""
+    spec_file = _spec_file(tmp_path)
+    page = tmp_path / "report.html"
+    page.write_text(PUBLISHED.format(revenue="100.00", profit="150.00"), "utf-8")
+    run = run_cli("ingest", spec_file, str(page), "-o", str(tmp_path / "out"), "--lang", "en")
+    assert run.code == 0, run.out + run.err
+    data = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert data["values"] == {
+        "income.revenue.current": 100,
+        "income.investment.current": -250,
+        "income.profit.current": -150,
+    }
+    page.write_text(PUBLISHED.format(revenue="－100.00", profit="350.00"), "utf-8")
+    run_cli("ingest", spec_file, str(page), "-o", str(tmp_path / "again"), "--lang", "en")
+    log = (tmp_path / "again" / "report.log").read_text("utf-8")
+    assert "ING131" in log, log
+    data = json.loads((tmp_path / "again" / "report.json").read_text("utf-8"))
+    assert "income.revenue.current" not in data["values"]
+
+
+# ------------------------------------------------------------------------------------------------ the workbook
+
+
+def test_the_workbook_allows_negatives_in_signed_cells_only(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.render_support import target
+
+    files = target("xlsx").emit(SPEC)
+    (name, content) = next(iter(files.items()))
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    book = openpyxl.load_workbook(path)
+    lows: dict[str, set[str]] = {}
+    for sheet in book.worksheets:
+        for rule in sheet.data_validations.dataValidation:
+            if rule.type == "decimal":
+                lows.setdefault(str(rule.formula1), set()).update(f"{sheet.title}!{r}" for r in rule.sqref.ranges)
+    assert set(lows) == {"0", "-999999999999999"}, lows
+    assert len(lows["-999999999999999"]) == 3  # investment, profit and the field eps
+    assert len(lows["0"]) == 1  # revenue
+
+
+def test_a_migration_to_unsigned_narrows() -> None:
+    from gaidsl.migrations.type_verdicts import type_change
+
+    signed = ir.CellType("amount", "元", 2, signed=True)
+    unsigned = ir.CellType("amount", "元", 2)
+    assert type_change(unsigned, signed) == "widening"
+    assert type_change(signed, unsigned) == "narrowing"
+    assert type_change(ir.CellType("integer", "件"), signed) == "widening"
+    assert type_change(ir.CellType("integer", "件"), unsigned) == "narrowing"
