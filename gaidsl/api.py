@@ -18,6 +18,7 @@ from typing import Any, TypeGuard
 from gaidsl.checking.data import KINDS, Loaded, parse_report, read_report
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.open_members import close
+from gaidsl.checking.records import count_check_keys
 from gaidsl.checking.report import Report
 from gaidsl.checking.results import Evaluation, dumps
 from gaidsl.forms.readback import SUFFIXES, read_file
@@ -189,7 +190,7 @@ def sample(spec: SpecLike, seed: int = 0, *, failing: str | None = None) -> Samp
     compiled = load_spec(spec)
     if failing is None:
         return valid_samples(compiled, 1, seed)[0]
-    if failing not in {c.key for c in compiled.checks} | _count_checks(compiled):
+    if failing not in {c.key for c in (*compiled.checks, *compiled.record_checks)} | _count_checks(compiled):
         raise ValueError(f"the spec has no check {failing!r}")
     found = invalid_reports(compiled, seed, [failing])[0]
     if found.sample is None:
@@ -202,7 +203,7 @@ def sample(spec: SpecLike, seed: int = 0, *, failing: str | None = None) -> Samp
 
 def _count_checks(spec: ir.Spec) -> set[str]:
     """The member-count checks of an open spec (``members.<d>.at_least`` / ``at_most``): the evaluator adds them."""
-    return {c.key for c in close(spec, {}).checks if c.origin == "members"}
+    return {c.key for c in close(spec, {}).checks if c.origin == "members"} | set(count_check_keys(spec))
 
 
 def _migration(given: Migration | str | os.PathLike[str]) -> Migration:

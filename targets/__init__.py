@@ -8,6 +8,7 @@ and are loaded with :func:`environment` (autoescaping on for markup). The list o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -50,6 +51,8 @@ class Target:
     render: Render | None = None
     open_dimensions: bool = False
     """``emit`` handles specs with open dimensions (docs/open-dimensions.md); the others are refused with GAI610."""
+    records: bool = False
+    """``emit`` handles specs with lists of records (docs/records.md); the others are refused with GAI770."""
 
 
 def environment(*folders: Path, page: bool = False) -> jinja2.Environment:
@@ -67,6 +70,20 @@ def environment(*folders: Path, page: bool = False) -> jinja2.Environment:
         trim_blocks=not page,
         lstrip_blocks=not page,
     )
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK_FAMILY = re.compile(f'"[^"]*[{_CJK}][^"]*",\\s*')
+_CJK_COMMENT = re.compile(f"/\\*[^*]*[{_CJK}][^*]*\\*/\\n?")
+
+
+def stylesheet_for(css: str, language: str) -> str:
+    """``css`` for an output in ``language``: as it is for Chinese; for another language without the font families
+    named in Chinese (仿宋_GB2312 …; their Latin names stay) and without comments written in Chinese, so that no
+    Chinese character is left in an English page (docs/languages.md)."""
+    if language == "zh":
+        return css
+    return _CJK_COMMENT.sub("", _CJK_FAMILY.sub("", css))
 
 
 C = TypeVar("C", str, bytes)

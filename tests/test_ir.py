@@ -40,6 +40,8 @@ WALKERS = {
     "checking/explain.py:_arith_name",
     "checking/open_members.py:_condition",
     "checking/open_members.py:_operand",
+    "checking/records.py:_condition",
+    "checking/records.py:_operand",
     "analysis/encoding.py:Encoder.num",
     "analysis/encoding.py:Encoder.text",
     "analysis/encoding.py:Encoder.slack",

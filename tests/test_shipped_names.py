@@ -108,7 +108,9 @@ def test_unknown_name_says_what_ships() -> None:
     assert run.code == 2
     assert "[GAI801]" in run.err and "no such file, and no shipped spec or migration named" in run.err
     assert "did you mean gov_info_disclosure@2021" in run.err
-    assert "gov_info_disclosure@2019, gov_info_disclosure@2021" in run.err.split("shipped: ")[1]  # others may precede
+    listed = ", ".join(s.ref for s in shipped.catalogue())  # formats first, by name: the national ones among them
+    assert f"shipped: {listed} (gaidsl specs lists them)" in run.err
+    assert "gov_info_disclosure@2019, gov_info_disclosure@2021" in listed
     assert "Traceback" not in run.err
 
 

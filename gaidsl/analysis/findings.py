@@ -19,7 +19,7 @@ from gaidsl.analysis.encoding import var_ref
 from gaidsl.language import ir
 from gaidsl.language.compiler import Compilation
 from gaidsl.language.diagnostics import Diagnostic, Lang, Related, Text, error, info, render_json, say, warning
-from gaidsl.language.open_axes import open_refusal
+from gaidsl.language.open_axes import open_refusal, records_refusal
 
 _NEEDS_PREVIOUS = Text(
     "仅在提供上年报告时成立：推出它的校验中有跨年度校验",
@@ -312,10 +312,13 @@ def analyze_compilations(
     updated: list[AnyCompilation] = []
     analyses: list[Analysis] = []
     for compilation in compilations:
-        if compilation.ok and compilation.spec is not None and compilation.spec.open_dimensions:
-            # not reasoned over yet: ``--analyze`` says so (GAI610), a plain check makes no claim either way
-            refusal = open_refusal(compilation.spec, ANALYSIS) if details else None
-            found = (refusal,) if refusal is not None else ()
+        spec = compilation.spec
+        if compilation.ok and spec is not None and (spec.open_dimensions or spec.records):
+            # not reasoned over yet: ``--analyze`` says so (GAI610, GAI770 for records), a plain check makes no claim
+            refusals = [open_refusal(spec, ANALYSIS)] if details else []
+            if details and spec.open_dimensions:  # with records too: each refusal said
+                refusals.append(records_refusal(spec, ANALYSIS))
+            found = tuple(r for r in refusals if r is not None)
             compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *found))
         elif compilation.ok and compilation.spec is not None:
             analysis = analyze(compilation.spec, details=details)

@@ -33,6 +33,7 @@ import attrs
 from gaidsl.checking.data_syntax import Node, SyntaxProblem, parse_json, parse_yaml
 from gaidsl.checking.evaluate import cell_label
 from gaidsl.checking.open_data import open_cell, read_members, slot_of, unlisted
+from gaidsl.checking.record_data import read_records, record_value_key
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, EnteredMember, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import (
@@ -57,7 +58,7 @@ long, costs more than reading its text)."""
 SUGGESTIONS = 10
 """Unknown keys of a file that get a 'did you mean' at most (a search compares with every key of the spec)."""
 
-TOP_KEYS = ("format", "version", "fields", "texts", "values", "members")
+TOP_KEYS = ("format", "version", "fields", "texts", "values", "members", "records")
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 NUMBER_FORM = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 """How a number is written (after spaces at its ends are taken off), in every reader: ASCII digits with an optional
@@ -209,6 +210,7 @@ class _Reader:
         self.values: dict[str, Value] = {}
         self.members: dict[str, tuple[EnteredMember, ...]] = {}  # open dimensions' members (docs/open-dimensions.md)
         self.listed: dict[str, set[str]] = {}  # their keys, by dimension
+        self.records: dict[str, int] = {}  # lists of records: how many each has (docs/records.md)
 
     # ---- helpers
     def span(self, start: int, end: int) -> Span:
@@ -231,7 +233,9 @@ class _Reader:
         self.diagnostics.sort(key=lambda d: d.span.start if d.span else -1)
         if has_errors(self.diagnostics):
             return Loaded(None, tuple(self.diagnostics), self.source, self._partial())
-        report = Report(spec.id, spec.version, dict(self.fields), dict(self.texts), dict(self.values), self.members)
+        report = Report(
+            spec.id, spec.version, dict(self.fields), dict(self.texts), dict(self.values), self.members, self.records
+        )
         return Loaded(report, tuple(self.diagnostics), self.source)
 
     def _partial(self) -> Report | None:
@@ -242,7 +246,7 @@ class _Reader:
         fields, texts, values = dict(self.fields), dict(self.texts), dict(self.values)
         for d in errors:
             key = str(d.args["key"])
-            if key in self.spec.cells:
+            if key in self.spec.cells or record_value_key(self.spec, key):
                 values[key] = UNKNOWN
             elif key in self.spec.fields:
                 fields[key] = UNKNOWN
@@ -250,7 +254,7 @@ class _Reader:
                 texts[key] = UNKNOWN
             else:
                 return None
-        return Report(self.spec.id, self.spec.version, fields, texts, values, self.members)
+        return Report(self.spec.id, self.spec.version, fields, texts, values, self.members, self.records)
 
     # ---- JSON / YAML
     def tree(self, root: Node) -> Loaded:
@@ -279,6 +283,8 @@ class _Reader:
                 self._section(key, node)
             elif key == "members":
                 continue  # read above
+            elif key == "records":
+                read_records(self, node)  # lists of records (docs/records.md)
             elif key.startswith("$"):
                 continue  # "$schema" and the like: for editors, ignored here
             else:
@@ -474,6 +480,11 @@ class _Reader:
 
     # ---- CSV
     def csv(self, text: str) -> Loaded:
+        if self.spec.records:  # a key,value file cannot give lists of records yet (docs/records.md)
+            records = next(iter(self.spec.records.values()))
+            what = Text("CSV 数据文件", "a CSV data file")
+            self.problem("GAI770", None, what=what.zh, what_en=what.en, records=records.key)
+            return self.finish()
         lines = text.splitlines(keepends=True)
         starts = [0]
         for line in lines:

@@ -46,10 +46,12 @@ import attrs
 
 from gaidsl.checking.explain import explain
 from gaidsl.checking.open_members import absent_last_year, close, new_this_year
+from gaidsl.checking.records import close_records
 from gaidsl.checking.report import BLANK, FieldValue, Missing, Report, Value
 from gaidsl.checking.required import absent_items
 from gaidsl.checking.results import CheckResult, Comparison, Evaluation, Involved, Status, Truth, dumps
 from gaidsl.language import arithmetic, ir
+from gaidsl.language.diagnostics import Text
 from gaidsl.language.formats import format_holds, full_match
 
 PRECISION = 100
@@ -78,7 +80,7 @@ def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> E
     """Evaluate every check of ``spec`` at every position over ``report`` (``previous``: last year's report), and
     find the required items it lacks (:mod:`gaidsl.checking.required`)."""
     new = new_this_year(spec, report.members, previous.members) if previous is not None else {}
-    spec = close(spec, report.members)  # open dimensions: the rows of this report
+    spec = close_records(close(spec, report.members), report)  # open rows and lists of records of this report
     with decimal.localcontext() as ctx:
         ctx.prec = PRECISION
         results = tuple(
@@ -95,19 +97,27 @@ def _new_members(results: tuple[CheckResult, ...], spec: ir.Spec, new: dict[str,
     """A check across periods at a member last year's report did not have is unverifiable there, and says why."""
     across = {c.key for c in spec.checks if c.across_periods}
     return tuple(
-        attrs.evolve(r, status="unverifiable", message=absent_last_year(r.position, new[r.position]))
+        attrs.evolve(
+            r, status="unverifiable", message=in_spec_language(spec, absent_last_year(r.position, new[r.position]))
+        )
         if r.check in across and r.position in new
         else r
         for r in results
     )
 
 
+def in_spec_language(spec: ir.Spec, said: Text) -> Text:
+    """A finding in the spec's language: a spec in English has its findings in English in both slots (so its
+    generated validators and every output hold no Chinese; docs/languages.md); a Chinese spec's as they are."""
+    return said if spec.language == "zh" else Text(said.en, said.en)
+
+
 def evaluate_check(
     spec: ir.Spec, check: ir.Check | str, report: Report, previous: Report | None = None
 ) -> tuple[CheckResult, ...]:
     """The results of one check (given by key or object), one per position."""
-    if spec.open_dimensions:  # the check at this report's rows (a member-count check too)
-        spec = close(spec, report.members)
+    if spec.open_dimensions or spec.records:  # the check at this report's rows (a member-count check too)
+        spec = close_records(close(spec, report.members), report)
         check = check if isinstance(check, str) else check.key
     found = spec.check(check) if isinstance(check, str) else check
     with decimal.localcontext() as ctx:
@@ -153,7 +163,7 @@ def check_result(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, sta
         table=check.table,
         involved=involved,
         comparisons=comparisons,
-        message=explain(spec, check, instance, status, involved, comparisons, env),
+        message=in_spec_language(spec, explain(spec, check, instance, status, involved, comparisons, env)),
         rule=check.message,
     )
 

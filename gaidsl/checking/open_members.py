@@ -48,7 +48,10 @@ def close(spec: ir.Spec, members: Members) -> ir.Spec:
     checks = [_check(check, slots, sums) for check in spec.checks]
     checks.extend(_count_checks(spec, entered))
     checks.extend(hierarchy_checks(spec, entered))
-    return attrs.evolve(spec, tables=tables, cells=cells, checks=tuple(checks), open_dimensions={})
+    record_checks = tuple(_check(check, slots, sums) for check in spec.record_checks)  # docs/records.md
+    return attrs.evolve(
+        spec, tables=tables, cells=cells, checks=tuple(checks), open_dimensions={}, record_checks=record_checks
+    )
 
 
 def _cells(table: ir.Table, cell: ir.Cell, slots: Slots) -> list[ir.Cell]:

@@ -60,6 +60,9 @@ class Report:
     values: Mapping[str, Value] = attrs.field(factory=dict)
     members: Mapping[str, tuple[EnteredMember, ...]] = attrs.field(factory=dict)
     """The members of each open dimension, in the report's order (docs/open-dimensions.md); none for fixed specs."""
+    records: Mapping[str, int] = attrs.field(factory=dict)
+    """How many records each list of records has (docs/records.md); their values are among ``values``, keyed
+    ``LIST.N.FIELD`` (N from 1). None for a spec without lists of records."""
 
     def value(self, key: str) -> Value:
         return self.values.get(key, BLANK)
@@ -76,7 +79,19 @@ class Report:
             data["members"] = {d: [{"key": m.key, "label": m.label} for m in ms] for d, ms in self.members.items()}
         data["fields"] = {k: value(v) for k, v in self.fields.items()}
         data["texts"] = {k: value(v) for k, v in self.texts.items()}
-        data["values"] = {k: value(v) for k, v in self.values.items()}
+        if not self.records:
+            data["values"] = {k: value(v) for k, v in self.values.items()}
+            return data
+        rows: dict[str, list[dict[str, object]]] = {r: [{} for _ in range(n)] for r, n in self.records.items()}
+        values: dict[str, object] = {}
+        for k, v in self.values.items():
+            parts = k.split(".")
+            if len(parts) == 3 and parts[0] in rows and parts[1].isdigit():
+                rows[parts[0]][int(parts[1]) - 1][parts[2]] = value(v)
+            else:
+                values[k] = value(v)
+        data["values"] = values
+        data["records"] = rows  # a list of objects per list of records, one a record (docs/records.md)
         return data
 
     def to_json(self) -> str:
@@ -89,7 +104,7 @@ def _written_directly(report: Report) -> str | None:
     """What :meth:`Report.to_json` writes, byte for byte, without ``json.dumps`` (whose indented output is made by
     its pure-Python encoder: 0.6 ms a report, most of ``gaidsl sample``'s work); None for a key or value this does
     not know, which the general path then writes."""
-    if type(report.format) is not str or type(report.version) is not str or report.members:
+    if type(report.format) is not str or type(report.version) is not str or report.members or report.records:
         return None  # (an open dimension's members: the general path writes them)
     parts = ['{\n  "format": ', _quoted(report.format), ',\n  "version": ', _quoted(report.version)]
     for name, entries in (("fields", report.fields), ("texts", report.texts), ("values", report.values)):

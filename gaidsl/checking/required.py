@@ -56,6 +56,7 @@ class Absent:
     label: str
     status: Literal["missing", "unknown"]
     part: str = ""  # a table's part of the report (its section's title)
+    language: str = "zh"  # the spec's: a spec in English says it in English in both slots (docs/languages.md)
 
     @property
     def code(self) -> str:
@@ -78,7 +79,8 @@ class Absent:
 
     @property
     def message(self) -> Text:
-        return self.diagnostic.message
+        said = self.diagnostic.message
+        return said if self.language == "zh" else Text(said.en, said.en)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -127,13 +129,14 @@ def presence(requirement: Requirement, report: Report) -> Presence:
 
 def absent_items(spec: ir.Spec, report: Report) -> tuple[Absent, ...]:
     """The required items ``report`` lacks or gives as unknown, in :func:`requirements` order."""
-    return absent_from(requirements(spec), (presence(r, report) for r in requirements(spec)))
+    return absent_from(requirements(spec), (presence(r, report) for r in requirements(spec)), spec.language)
 
 
-def absent_from(found: Iterable[Requirement], statuses: Iterable[Presence]) -> tuple[Absent, ...]:
-    """The :class:`Absent` items of requirements and their statuses (as an engine found them)."""
+def absent_from(found: Iterable[Requirement], statuses: Iterable[Presence], language: str = "zh") -> tuple[Absent, ...]:
+    """The :class:`Absent` items of requirements and their statuses (as an engine found them); ``language``: the
+    spec's."""
     return tuple(
-        Absent(r.kind, r.key, r.label, status, r.part)
+        Absent(r.kind, r.key, r.label, status, r.part, language)
         for r, status in zip(found, statuses, strict=True)
         if status != "present"
     )

@@ -16,7 +16,9 @@ from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, plan_writes, report, write_files
 from gaidsl.language.arithmetic import REFUSING_TARGETS, arith_refusal
-from gaidsl.language.open_axes import target_words
+from gaidsl.language.languages import in_language, language_refusal
+from gaidsl.language.open_axes import records_refusal, target_words
+from gaidsl.language.ui_text import LANGUAGES
 from gaidsl.targets import Unrenderable
 from gaidsl.targets.registry import available
 
@@ -27,7 +29,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--target", "-t", required=True, help="target name(s), comma-separated, or 'all'")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write into")
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh")
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en", "both"),
+        default=None,
+        help="language of the outputs, one the spec declares (default: its first), and of messages (default: zh)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -38,6 +45,8 @@ def _targets(names: str) -> tuple[list[str], list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    output_language = args.lang if args.lang in LANGUAGES else None  # `both`: the spec's own (docs/languages.md)
+    args.lang = args.lang or "zh"
     chosen, unknown = _targets(args.target)
     if unknown or not chosen:
         names = ", ".join(available())
@@ -53,6 +62,17 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(compilation, int):
         return compilation
     assert compilation.spec is not None
+    for name in (n for n in chosen if not known[n].records):  # lists of records (docs/records.md)
+        if (refusal := records_refusal(compilation.spec, target_words(name))) is not None:
+            report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
+            return EXIT_INPUT
+    spec = compilation.spec
+    if output_language is not None:
+        if (chosen_spec := in_language(spec, output_language)) is None:
+            refused = language_refusal(spec, output_language, args.spec)
+            report([attrs.evolve(compilation, diagnostics=(refused,))], args, errors_only=True)
+            return EXIT_INPUT
+        spec = chosen_spec
     for name in (n for n in chosen if n in REFUSING_TARGETS):  # docs/arithmetic.md
         if (refusal := arith_refusal(compilation.spec, target_words(name))) is not None:
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
@@ -60,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     files: dict[str, Content] = {}
     for name in chosen:
         try:
-            emitted = available()[name].emit(compilation.spec)
+            emitted = available()[name].emit(spec)
         except Unrenderable as exc:  # a PDF with no font for its text
             print(f"gaidsl build: {exc.message.pick(args.lang)}", file=sys.stderr)
             return EXIT_INPUT

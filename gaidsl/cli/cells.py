@@ -69,8 +69,38 @@ def cell_listing(spec: ir.Spec) -> dict[str, object]:
     listing: dict[str, object] = {"spec": spec.id, "version": spec.version, "fields": fields, "texts": texts}
     if spec.open_dimensions:  # the rules of entered rows, and a coded hierarchy's levels and code list
         listing["open_dimensions"] = open_listing(spec)
+    if spec.records:  # lists of records: one pattern per field, LIST.<#>.FIELD (docs/records.md)
+        listing["records"] = records_listing(spec)
     listing["cells"] = cells
     return listing
+
+
+def records_listing(spec: ir.Spec) -> list[dict[str, object]]:
+    """Each list of records: its key, label, section, record count rules and its fields with their cell patterns."""
+    section_labels = {s.key: s.label for s in spec.sections}
+    return [
+        {
+            "records": r.key,
+            "label": r.label,
+            "section": section_labels.get(r.section, r.section),
+            "at_least": r.at_least,
+            "at_most": r.at_most,
+            "fields": [
+                {
+                    "key": r.cell_key(ir.RECORD_SLOT, f.key),
+                    "field": f.key,
+                    "label": f.label,
+                    "type": "member" if f.dimension is not None else f.type.kind,
+                    "dimension": f.dimension,
+                    "unit": f.type.unit,
+                    "decimals": f.type.decimals,
+                    "choices": list(f.type.choices),
+                }
+                for f in r.fields
+            ],
+        }
+        for r in spec.records.values()
+    ]
 
 
 def _aggregation(table: ir.Table, cell: ir.Cell) -> dict[str, object]:
@@ -118,6 +148,7 @@ def render_cells_text(listing: dict[str, object], lang: Lang = "zh") -> str:
     for text in texts:
         lines.append(f"{text['key']}\ttext\t{text['label']}")
     lines.extend(_open_lines(listing.get("open_dimensions"), lang))
+    lines.extend(_records_lines(listing.get("records"), lang))
     current = None
     for cell in cells:
         if cell["table"] != current:
@@ -130,6 +161,24 @@ def render_cells_text(listing: dict[str, object], lang: Lang = "zh") -> str:
         header = " / ".join(cell["row_labels"]) or "—"
         lines.append(f"{cell['key']}\t{kind}\t{header} × {' / '.join(cell['column_labels'])}")
     return "\n".join(lines)
+
+
+def _records_lines(lists: object, lang: Lang) -> list[str]:
+    """``explanations.<#>.count  count  Explanations of "other" × Count`` per field; the header gives the rules."""
+    if not isinstance(lists, list) or not lists:
+        return []
+    lines: list[str] = []
+    for r in lists:
+        rules = [f"at least {r['at_least']}"] if r["at_least"] else []
+        rules += [f"at most {r['at_most']}"] if r["at_most"] is not None else []
+        head = "记录列表 / list of records" if lang != "en" else "list of records"
+        lines.append(f"# {head}: {r['section']} · {r['label']} ({'; '.join(rules) or 'any number'})")
+        for f in r["fields"]:
+            kind = f"member of {f['dimension']}" if f["dimension"] else f["type"]
+            if f["type"] == "amount":
+                kind += f" {f['unit']}"
+            lines.append(f"{f['key']}\t{kind}\t{r['label']} × {f['label']}")
+    return lines
 
 
 def _open_lines(dimensions: object, lang: Lang) -> list[str]:

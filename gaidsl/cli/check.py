@@ -71,6 +71,12 @@ def run(args: argparse.Namespace) -> int:
             removed = len(spec.removed_checks)  # an overlay's removed checks, counted apart from the live ones
             checks_zh = f"{len(spec.checks)} 条校验" + (f"，另有 {removed} 条被扩展删除" if removed else "")
             checks_en = f"{len(spec.checks)} checks" + (f", {removed} removed by the overlay" if removed else "")
+            if spec.records:  # lists of records and the checks that read them (docs/records.md)
+                fields = sum(len(r.fields) for r in spec.records.values())
+                checks_zh += f"，{len(spec.records)} 个记录列表（{fields} 个字段、{len(spec.record_checks)} 条校验）"
+                checks_en += (
+                    f", {len(spec.records)} lists of records ({fields} fields, {len(spec.record_checks)} checks)"
+                )
             zh = f"{spec.file}: 通过（{len(spec.cells)} 个单元格，{checks_zh}，{warnings} 个警告）"
             en = f"{spec.file}: ok ({len(spec.cells)} cells, {checks_en}, {warnings} warnings)"
             show({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[args.lang])

@@ -110,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
             entry["previous"] = name.replace(".json", ".previous.json")
             files[entry["previous"]] = sample.previous.to_json()
         manifest["valid"].append(entry)
+    if any(s.report.records for s in valid):
+        manifest["records"] = sorted({n for s in valid for n in s.report.records.values()})
     manifest["invalid"] = []
     manifest["redundant"] = []
     failed: list[dict[str, str]] = []
@@ -216,7 +218,21 @@ def _summary(manifest: dict[str, Any], folder: str, lang: Lang) -> str:
         )
         lines.extend(f"  {r['check']}" for r in redundant)
     for failed in manifest.get("failed", []):
+        note = f" — {failed['note']}" if failed.get("note") else ""
         lines.append(
-            say(lang, f"  求解器未能为 {failed['check']} 找到报告", f"  the solver gave up on {failed['check']}")
+            say(
+                lang,
+                f"  求解器未能为 {failed['check']} 找到报告{note}",
+                f"  the solver gave up on {failed['check']}{note}",
+            )
+        )
+    if manifest.get("records"):  # lists of records: bounded samples (docs/records.md)
+        counts = ", ".join(str(c) for c in manifest["records"])
+        lines.append(
+            say(
+                lang,
+                f"记录列表：有界采样（每份报告的记录条数：{counts}；无效报告各 3 条）",
+                f"lists of records: bounded samples (records per report: {counts}; 3 in each invalid report)",
+            )
         )
     return "\n".join(lines)

@@ -227,7 +227,7 @@ class Database:
         out: dict[str, tuple[Absent, ...]] = {}
         for report_id, *statuses in self.query(f"SELECT r.report_id{select} FROM {table} AS r"):
             said: list[Presence] = list(statuses)
-            out[report_id] = absent_from((r for r, _ in found), said)
+            out[report_id] = absent_from((r for r, _ in found), said, self.spec.language)
         return out
 
     def count(self, status: str) -> int:
@@ -344,6 +344,8 @@ def evaluate_all(
     or each report's own by its name (a report missing from the mapping has none)."""
     if engine != "reference" and spec.open_dimensions:
         raise ValueError(f"GAI610: the {engine} engine does not support open dimensions yet (docs/open-dimensions.md)")
+    if engine != "reference" and spec.records:
+        raise ValueError(f"GAI770: the {engine} engine does not support lists of records yet (docs/records.md)")
     if engine != "reference" and first_arith_check(spec) is not None:
         raise ValueError(
             f"GAI760: the {engine} engine cannot compute arithmetic between cells yet (docs/arithmetic.md)"

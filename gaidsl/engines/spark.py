@@ -190,7 +190,7 @@ def check(
                 failures.append((report_id, branch.check.key, branch.instance.position))
                 mask ^= low
         said: list[Presence] = list(presences[:required_count])
-        absent: tuple[Absent, ...] = absent_from(requirements, said)
+        absent: tuple[Absent, ...] = absent_from(requirements, said, spec.language)
         incomplete = any(opens)
         if absent or incomplete:
             standing[report_id] = (absent, incomplete)

@@ -503,7 +503,7 @@ def wide_csv_check(
             *masks_found, incomplete = masks_found
             statuses: list[Presence] = masks_found[len(words) :]
             masks_found = masks_found[: len(words)]
-            absent = absent_from((r for r, _ in required), statuses)
+            absent = absent_from((r for r, _ in required), statuses, db.spec.language)
             odd = read.get(report_id)
             if odd is not None:  # an unknown count was read blank
                 absent = odd[1]

@@ -145,7 +145,7 @@ def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> 
     rows = f"SELECT r.report_id{select} FROM {REPORTS} AS r WHERE {where}{f' AND ({lacking})' if lacking else ''}"
     for report_id, *statuses in db.query(rows) if required else []:
         said: list[Presence] = list(statuses)
-        absent[report_id] = absent_from((r for r, _ in required), said)
+        absent[report_id] = absent_from((r for r, _ in required), said, db.spec.language)
     for report_id in set(incomplete) | {r for r, a in absent.items() if a}:
         standing[report_id] = (absent.get(report_id, ()), report_id in incomplete)
     return found

@@ -31,6 +31,7 @@ import attrs
 
 from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
+from gaidsl.language.ui_text import words
 
 UNKNOWN_TEXT = "未知"
 """How every renderer prints an *unknown* value (blank prints as nothing, never as 0)."""
@@ -127,6 +128,7 @@ class Layout:
     report_name: str  # 政府信息公开工作年度报告
     parts: tuple[Part, ...]
     fields: tuple[ir.Field, ...]
+    language: str = "zh"  # the spec's (docs/languages.md): the words around its labels
 
     def grids(self) -> Iterator[Grid]:
         for part in self.parts:
@@ -144,6 +146,8 @@ class Layout:
         """``<body><year>年<report name>``; for a blank form, the placeholders are left out."""
         body = _field_text(report, "body") if report else ""
         year = _field_text(report, "year") if report else ""
+        if self.language != "zh":  # "Agency 2024 Annual report" (docs/languages.md)
+            return " ".join(p for p in (body, year, self.report_name) if p)
         return f"{body}{year}年{self.report_name}" if year else f"{body}{self.report_name}"
 
 
@@ -368,7 +372,9 @@ def _section_items(spec: ir.Spec, section: ir.Section) -> tuple[Item, ...]:
 def layout(spec: ir.Spec) -> Layout:
     """The layout of ``spec``'s report: parts in order, each with its text blocks and grids."""
     parts = tuple(Part(s.key, s.label, _section_items(spec, s)) for s in spec.sections)
-    return Layout(spec.id, spec.version, spec.title, _report_name(spec), parts, tuple(spec.fields.values()))
+    return Layout(
+        spec.id, spec.version, spec.title, _report_name(spec), parts, tuple(spec.fields.values()), spec.language
+    )
 
 
 def cell_headers(spec: ir.Spec, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -425,8 +431,8 @@ def contact_line(lay: Layout, report: Report | None) -> str:
             continue
         shown = _field_text(report, field.key)
         if shown:
-            parts.append(f"{field.label}：{shown}")
-    return "；".join(parts)
+            parts.append(f"{field.label}{words(lay.language)['colon']}{shown}")
+    return words(lay.language)["list_sep"].join(parts)
 
 
 def signature(lay: Layout, report: Report | None) -> list[str]:
@@ -435,7 +441,8 @@ def signature(lay: Layout, report: Report | None) -> list[str]:
     if not published:
         return []
     body = _field_text(report, "body")
-    return [body, date_text(published)] if body else [date_text(published)]
+    shown = date_text(published) if lay.language == "zh" else published
+    return [body, shown] if body else [shown]
 
 
 def grid_dump(grid: Grid, report: Report | None = None) -> str:

@@ -37,6 +37,7 @@ from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, layout
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Text, error
+from gaidsl.language.ui_text import UI
 
 META_SHEET = "_gaidsl"
 SUFFIXES = (".xlsx", ".docx")
@@ -183,7 +184,14 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
 # ---------------------------------------------------------------------------------------------------- docx
 
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-SKIPPED_STYLES = ("Title", "gaidsl 填写提示", "gaidsl 联系方式", "gaidsl 落款", "gaidsl 表注", "gaidsl 表格")
+SKIPPED_STYLES = (
+    "Title",
+    *(
+        UI[f"docx.style.{k}"][lang]
+        for lang in ("zh", "en")
+        for k in ("guidance", "contact", "signature", "note", "table")
+    ),
+)  # the styles of a spec in English too (docs/languages.md)
 DOCX_MARK = "gaidsl"
 """What the docx target writes as the document's comments (``docProps/core.xml`` ``dc:description``); its subject
 is ``FORMAT VERSION``. Word and LibreOffice keep both when the document is edited and saved."""

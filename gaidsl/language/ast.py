@@ -94,7 +94,17 @@ class If:
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
-Expr = Number | String | Ref | Call | BinOp | Compare | Logic | Not | Neg | If
+@attrs.frozen
+class Where:
+    """``list.field where condition``: an aggregate's argument over the records that meet ``condition``
+    (docs/records.md); only an argument of ``sum``, ``count``, ``min``, ``max`` or ``exists``."""
+
+    arg: Expr
+    condition: Expr
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+Expr = Number | String | Ref | Call | BinOp | Compare | Logic | Not | Neg | If | Where
 
 
 # ---------------------------------------------------------------------------------------------------- declarations
@@ -116,6 +126,15 @@ class TypeExpr:
 @attrs.frozen
 class Basis:
     text: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class LanguageDecl:
+    """``language en`` or ``language zh, en``: the languages the spec's labels are written in, the first the default
+    of every output (docs/languages.md)."""
+
+    languages: tuple[str, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -288,10 +307,42 @@ class TextBlock:
 
 
 @attrs.frozen
+class RecordField:
+    """A field of a list of records: a type, or ``member of DIMENSION`` (``member_of``, with ``type`` None)."""
+
+    key: str
+    label: str
+    type: TypeExpr | None
+    member_of: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    member_of_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RecordRule:
+    kind: str  # "at_least" | "at_most"
+    value: int
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Records:
+    """``records KEY "label" { field …  at least N  at most N  check … }`` (docs/records.md)."""
+
+    key: str
+    label: str
+    fields: tuple[RecordField, ...]
+    rules: tuple[RecordRule, ...] = ()
+    checks: tuple[Check, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    items: tuple[RecordField | RecordRule | Check, ...] = attrs.field(default=(), eq=False, repr=False)  # as written
+
+
+@attrs.frozen
 class Section:
     key: str
     label: str
-    items: tuple[TextBlock | Table | Check, ...]
+    items: tuple[TextBlock | Table | Check | Records, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -355,7 +406,9 @@ class ModifySection:
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
-FormatItem = Basis | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
+FormatItem = (
+    Basis | LanguageDecl | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
+)
 
 
 @attrs.frozen

@@ -82,6 +82,9 @@ class _Builder(MigrationRules):
     def basis(self, meta: Any, children: list[Token]) -> ast.Basis:
         return ast.Basis(unquote(children[0]), self._span(meta))
 
+    def language_decl(self, meta: Any, children: list[Token]) -> ast.LanguageDecl:
+        return ast.LanguageDecl(tuple(str(c) for c in children), self._span(meta))
+
     def field(self, meta: Any, children: list[Any]) -> ast.Field:
         key, label, type_ = str(children[0]), unquote(children[1]), children[2]
         required = False
@@ -298,6 +301,33 @@ class _Builder(MigrationRules):
     def section(self, meta: Any, children: list[Any]) -> ast.Section:
         return ast.Section(str(children[0]), unquote(children[1]), tuple(children[2:]), self._span(meta))
 
+    def records(self, meta: Any, children: list[Any]) -> ast.Records:
+        items = tuple(children[2:])
+        return ast.Records(
+            str(children[0]),
+            unquote(children[1]),
+            tuple(i for i in items if isinstance(i, ast.RecordField)),
+            tuple(i for i in items if isinstance(i, ast.RecordRule)),
+            tuple(i for i in items if isinstance(i, ast.Check)),
+            self._span(meta),
+            items,
+        )
+
+    def record_field(self, meta: Any, children: list[Any]) -> ast.RecordField:
+        kind = children[2]
+        if isinstance(kind, tuple):  # member of DIMENSION
+            return ast.RecordField(str(children[0]), unquote(children[1]), None, kind[0], self._span(meta), kind[1])
+        return ast.RecordField(str(children[0]), unquote(children[1]), kind, None, self._span(meta))
+
+    def member_type(self, meta: Any, children: list[Token]) -> tuple[str, Span | None]:
+        return (str(children[0]), self._tok_span(children[0]))
+
+    def records_at_least(self, meta: Any, children: list[Token]) -> ast.RecordRule:
+        return ast.RecordRule("at_least", int(float(children[0])), self._span(meta))
+
+    def records_at_most(self, meta: Any, children: list[Token]) -> ast.RecordRule:
+        return ast.RecordRule("at_most", int(float(children[0])), self._span(meta))
+
     def text_block(self, meta: Any, children: list[Any]) -> ast.TextBlock:
         key = str(children[0])
         label = None
@@ -466,6 +496,9 @@ class _Builder(MigrationRules):
     def broadcast(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("broadcast", str(children[0]))
 
+    def record_broadcast(self, meta: Any, children: list[Token]) -> tuple[str, str]:
+        return ("broadcast", "record")
+
     def message_opt(self, meta: Any, children: list[Token]) -> ast.Message:
         return ast.Message(str(children[0]), unquote(children[1]), self._span(meta))
 
@@ -522,6 +555,9 @@ class _Builder(MigrationRules):
     def call(self, meta: Any, children: list[Any]) -> ast.Call:
         args = tuple(self._expr(c) for c in children[1:] if c is not None)
         return ast.Call(str(children[0]), args, self._span(meta))
+
+    def where_arg(self, meta: Any, children: list[Any]) -> ast.Where:
+        return ast.Where(self._expr(children[0]), self._expr(children[1]), self._span(meta))
 
     def star_arg(self, meta: Any, children: list[Token]) -> ast.Star:
         return ast.Star(self._span(meta))

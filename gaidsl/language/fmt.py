@@ -43,7 +43,13 @@ from gaidsl.language.source import Span, display_width
 INDENT = "  "
 WIDTH = 120  # display columns: a check whose header and expression fit stays on one line
 
-_TOP_LEVEL_RUNS = (ast.Basis, ast.UnitDecl, ast.Field, ast.RemoveCheck)  # consecutive ones need no blank line
+_TOP_LEVEL_RUNS = (
+    ast.Basis,
+    ast.LanguageDecl,
+    ast.UnitDecl,
+    ast.Field,
+    ast.RemoveCheck,
+)  # consecutive ones need no blank line
 
 
 STATEMENT, CONTINUATION, CLOSING = "statement", "continuation", "closing"
@@ -180,6 +186,8 @@ class Formatter:
                 self.table(depth, item)
             case ast.Check():
                 self.check(depth, item)
+            case ast.Records():
+                self.records(depth, item)
             case ast.AddMember():
                 self.member(depth, item.member, f"add {item.axis} ")
             case _:
@@ -269,6 +277,22 @@ class Formatter:
                     self.item(depth + 1, part)
 
         self.block(depth, header, node.span, body, not inner)
+
+    def records(self, depth: int, node: ast.Records) -> None:
+        """A list of records (docs/records.md): its fields, its rules (at least, then at most), its checks."""
+
+        def body() -> None:
+            for field in node.fields:
+                kind = f"member of {field.member_of}" if field.member_of is not None else ""
+                if field.type is not None:
+                    kind = _type_text(field.type)
+                self.emit(depth + 1, f"field {field.key} {quote(field.label)} : {kind}", field.span)
+            for rule in sorted(node.rules, key=lambda r: r.kind != "at_least"):
+                self.emit(depth + 1, f"{rule.kind.replace('_', ' ')} {rule.value}", rule.span)
+            for check in node.checks:
+                self.check(depth + 1, check)
+
+        self.block(depth, f"records {node.key} {quote(node.label)}", node.span, body, False)
 
     def check(self, depth: int, node: ast.Check) -> None:
         header = f"check {node.key}"
@@ -463,6 +487,8 @@ def _statement(item: object) -> tuple[str, Span | None]:
     match item:
         case ast.Basis():  # the format's own
             return f"basis {quote(item.text)}", item.span
+        case ast.LanguageDecl():  # docs/languages.md
+            return f"language {', '.join(item.languages)}", item.span
         case ast.UnitDecl():
             scale = f" = {item.factor} {item.base}" if item.base is not None else ""
             if item.per is not None:  # aggregation kinds: a rate

@@ -577,6 +577,79 @@ def removal_text(reason: str, place: str | None = None) -> Text:
     return Text(f"扩展删除了它{at_zh}，理由：{reason}", f"removed by the overlay{at_en} because {reason}")
 
 
+# ---------------------------------------------------------------------------------------------------- records
+RECORD_SLOT = "<#>"
+"""The record position in a record cell's key pattern: ``explanations.<#>.count``; a report's cells are numbered
+from 1 (``explanations.1.count``). See docs/records.md."""
+AggregateOp = Literal["sum", "count", "min", "max"]
+AGGREGATE_OPS: tuple[AggregateOp, ...] = ("sum", "count", "min", "max")
+
+
+@attrs.frozen
+class RecordField:
+    """A field of a list of records: its type (a text for ``member of DIMENSION``, with ``dimension`` set)."""
+
+    key: str
+    label: str
+    type: CellType
+    dimension: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class RecordList:
+    """``records KEY "label" { … }`` (docs/records.md): each report enters as many records as it has, each with a
+    value for every field. Its cells are ``KEY.<n>.FIELD`` (n from 1); :func:`gaidsl.checking.records.close_records`
+    turns them into a table of one row per record."""
+
+    key: str
+    label: str
+    section: str
+    fields: tuple[RecordField, ...]
+    at_least: int = 0
+    at_most: int | None = None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    def field(self, key: str) -> RecordField | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+    def cell_key(self, index: str, field: str) -> str:
+        return f"{self.key}.{index}.{field}"
+
+    def pattern_cell(self, field: RecordField) -> Cell:
+        """The cell that stands for ``field`` of any record, ``KEY.<#>.FIELD``, in record checks before closing."""
+        key = self.cell_key(RECORD_SLOT, field.key)
+        return Cell(key, self.key, self.section, RECORD_SLOT, field.key, (self.label,), (field.label,), field.type)
+
+
+@attrs.frozen
+class FilterTerm:
+    """One comparison of a ``where``: the record's ``field`` against ``value`` (a member key, a text or a number),
+    or against the check's position (``value`` None: ``where component == row``)."""
+
+    field: str
+    op: CompareOp
+    value: str | Decimal | None
+
+
+@attrs.frozen
+class RecordAggregate:
+    """``sum(list.field where …)``, ``count(list where …)``, ``min``/``max`` (and ``exists``: a count above 0) over
+    the records that meet every term of ``where``. In a check before closing it is the cell ``key`` (``<sum#1>``),
+    which :func:`gaidsl.checking.records.close_records` replaces by the sum (count, min, max) of the records' cells."""
+
+    key: str
+    op: AggregateOp
+    records: str
+    field: str | None
+    where: tuple[FilterTerm, ...] = ()
+    text: str = ""  # as written, for messages
+
+    def cell(self, cell_type: CellType) -> Cell:
+        """The placeholder cell in a check before closing, of the aggregate's type (the field's; a count's 件)."""
+        return Cell(self.key, self.records, "", None, self.key, (), (self.text,), cell_type)
+
+
 # ---------------------------------------------------------------------------------------------------- the spec
 
 
@@ -598,6 +671,20 @@ class Spec:
     removed_checks: tuple[RemovedCheck, ...] = ()  # checks of a base that overlays removed (never evaluated)
     open_dimensions: Mapping[str, OpenMembers] = attrs.field(factory=FrozenDict, converter=frozen)
     """The open dimensions (by key) whose members each report enters; empty for a spec of fixed tables only."""
+    records: Mapping[str, RecordList] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The lists of records (docs/records.md) by key; empty for a spec without them."""
+    record_checks: tuple[Check, ...] = ()
+    """The checks that read records (a record's fields, ``for each record``, or an aggregate): not among
+    :attr:`checks` until :func:`gaidsl.checking.records.close_records` makes them ordinary for one report."""
+    record_aggregates: Mapping[str, RecordAggregate] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The aggregates the record checks read, by their cell key (``<sum#1>``)."""
+    languages: tuple[str, ...] = ("zh",)
+    """The languages of the labels (``language en``; docs/languages.md), the first the one every output writes in."""
+
+    @property
+    def language(self) -> str:
+        """The language every output writes its own words in (buttons, headings, messages): ``zh`` or ``en``."""
+        return self.languages[0]
 
     def check(self, key: str) -> Check:
         for check in self.checks:

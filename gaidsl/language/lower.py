@@ -6,6 +6,8 @@ there are none.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from gaidsl.language import ast, derived, ir
@@ -14,8 +16,10 @@ from gaidsl.language.axes import AxisBuilder
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, duplicate, error, has_errors, warning
 from gaidsl.language.expressions import ExpressionLowerer
 from gaidsl.language.format_checks import format_checks, lower_rules
+from gaidsl.language.languages import check_in_language, declared_languages
 from gaidsl.language.open_axes import build_open_axis, columns_refused
 from gaidsl.language.printer import expr_text
+from gaidsl.language.record_lists import RecordLowerer, build_records, reads_records, record_cells
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
 from gaidsl.language.source import Span
 from gaidsl.language.totals import total_checks, total_problems
@@ -42,10 +46,20 @@ class Lowerer:
         self.names: dict[str, str] = {}  # key -> kind, for tables, texts and fields (one namespace)
         self.first: dict[tuple[str, str], Span | None] = {}  # (namespace, key) -> where it was first defined
         self.derived: dict[str, dict[str, ast.Member]] = {}  # axis key -> its derived members (derived.py)
+        # lists of records (docs/records.md): their pattern cells and aggregates' placeholder cells, the checks that
+        # read them, and the list of each check written inside a records block
+        self.records: dict[str, ir.RecordList] = {}
+        self.record_cells: dict[str, ir.Cell] = {}
+        self.record_checks: list[ir.Check] = []
+        self.record_aggregates: dict[str, ir.RecordAggregate] = {}
+        self.in_records: dict[int, ir.RecordList | None] = {}
+        self.lookup: Mapping[str, ir.Cell] = ChainMap(self.cells, self.record_cells)
 
     # -------------------------------------------------------------------------------------------- entry point
     def lower(self) -> tuple[ir.Spec | None, list[Diagnostic]]:
         items = self.doc.items
+        languages, problems = declared_languages(items)
+        self.diagnostics.extend(problems)
         for item in items:
             if isinstance(item, ast.UnitDecl):
                 self._declare_unit(item)
@@ -78,12 +92,16 @@ class Lowerer:
             sections=tuple(self.sections),
             tables=self.tables,
             texts=self.texts,
-            checks=tuple(self.checks),
+            checks=tuple(check_in_language(c, languages) for c in self.checks),
             cells=self.cells,
             file=self.file,
             extends=self.extends,
             removed_checks=self._removed_checks(),
             open_dimensions={d.open.dimension: d.open for d in self.dimensions.values() if d.open is not None},
+            records=self.records,
+            record_checks=tuple(self.record_checks),
+            record_aggregates=self.record_aggregates,
+            languages=languages,
         )
         return spec, diagnostics
 
@@ -174,10 +192,13 @@ class Lowerer:
         return ir.CellType(ir.narrow(node.kind, ir.CELL_KINDS), unit, node.decimals, node.choices, node.signed)
 
     # -------------------------------------------------------------------------------------------- declarations
-    def _claim(self, key: str, kind: ast.Table | ast.TextBlock | ast.Field) -> bool:
-        label = {ast.Table: ("表", "table"), ast.TextBlock: ("文本块", "text block"), ast.Field: ("字段", "field")}[
-            type(kind)
-        ]
+    def _claim(self, key: str, kind: ast.Table | ast.TextBlock | ast.Field | ast.Records) -> bool:
+        label = {
+            ast.Table: ("表", "table"),
+            ast.TextBlock: ("文本块", "text block"),
+            ast.Field: ("字段", "field"),
+            ast.Records: ("记录列表", "list of records"),
+        }[type(kind)]
         if not self._unique("name", key, kind.span, Text(*label)):
             return False
         self.names[key] = label[1]
@@ -217,6 +238,16 @@ class Lowerer:
                 if table is not None:
                     items.append(("table", table.key))
                     checks.extend((c, table, node.key) for c in item.checks)
+            elif isinstance(item, ast.Records):
+                if not self._claim(item.key, item):
+                    continue
+                records = build_records(item, node.key, self.dimensions, self._type, self.diagnostics)
+                if records is not None:
+                    self.records[records.key] = records
+                    self.record_cells.update(record_cells(records))
+                for check in item.checks:
+                    self.in_records[id(check)] = records
+                    checks.append((check, None, node.key))
             else:
                 checks.append((item, None, node.key))
                 items.append(("check", item.key))
@@ -350,7 +381,16 @@ class Lowerer:
 
     # -------------------------------------------------------------------------------------------- checks
     def _lower_checks(self, declared: list[tuple[ast.Check, ir.Table | None, str | None]]) -> None:
-        lowerer = ExpressionLowerer(self.tables, self.texts, self.fields, self.cells, self.diagnostics)
+        lowerer = RecordLowerer(
+            self.tables,
+            self.texts,
+            self.fields,
+            self.lookup,
+            self.diagnostics,
+            self.records,
+            self.dimensions,
+            self.record_cells,
+        )
         for lowered in self.tables.values():
             self.diagnostics.extend(total_problems(lowered, self.cells))
             self.checks.extend(total_checks(lowered))
@@ -367,12 +407,21 @@ class Lowerer:
             if not self._unique("check", node.key, node.span, Text("校验", "check")):
                 continue
             check = self._check(node, table, section, lowerer)
-            if check is not None:
+            if check is not None and reads_records(check, self.record_cells):
+                self.record_checks.append(check)
+            elif check is not None:
                 self.checks.append(check)
+        self.record_aggregates.update(lowerer.aggregates)
 
     def _positions(self, node: ast.Check, table: ir.Table | None) -> list[ir.Member | None] | None:
         if node.broadcast is None:
             return [None]
+        if node.broadcast == "record":  # one position, the record slot (docs/records.md)
+            if id(node) not in self.in_records:
+                help = Text("把校验写在 records { … } 中，或改用 for each row", "put the check inside records { … }")
+                self.diagnostics.append(error("GAI372", node.span, [help]))
+                return None
+            return [ir.Member(ir.RECORD_SLOT, "", "leaf", (ir.RECORD_SLOT,), ())]
         if table is None:
             self.diagnostics.append(error("GAI307", node.span))
             return None
@@ -387,6 +436,10 @@ class Lowerer:
         positions = self._positions(node, table)
         if positions is None:
             return None
+        if isinstance(lowerer, RecordLowerer):
+            lowerer.current = self.in_records.get(id(node)) if node.broadcast == "record" else None
+            if node.broadcast == "record" and lowerer.current is None:
+                return None  # the list itself has errors (reported)
         instances: list[ir.CheckInstance] = []
         for position in positions:
             key = position.key if position else None
@@ -407,13 +460,18 @@ class Lowerer:
             severity=ir.narrow(node.severity or "error", ir.SEVERITIES),
             message=self._message(node),
             tolerance=tolerance,
-            broadcast=ir.narrow(node.broadcast, ir.AXIS_KINDS) if node.broadcast is not None else None,
-            table=table.key if table else None,
+            broadcast=ir.narrow(node.broadcast, ir.AXIS_KINDS) if node.broadcast not in (None, "record") else None,
+            table=table.key if table else self._records_of(node),
             section=section,
             origin="declared",
             instances=tuple(instances),
             span=node.span,
         )
+
+    def _records_of(self, node: ast.Check) -> str | None:
+        """A check inside a records block belongs to the list's table (one row per record, once closed)."""
+        records = self.in_records.get(id(node))
+        return records.key if records is not None else None
 
     def _message(self, node: ast.Check) -> Text:
         given: dict[str, str] = {}
@@ -446,7 +504,7 @@ class Lowerer:
                 error("GAI304", node.tolerance_span, value=node.tolerance, why=why.zh, why_en=why.en)
             )
             return None
-        amounts = any(self.cells[ref.cell].type.kind == "amount" for i in instances for ref in i.cells) or any(
+        amounts = any(self.lookup[ref.cell].type.kind == "amount" for i in instances for ref in i.cells) or any(
             isinstance(n, ir.FieldRef) and self.fields[n.field].type.kind == "amount"
             for i in instances
             for n in ir.walk(i.expr)

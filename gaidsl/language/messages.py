@@ -13,7 +13,9 @@ import attrs
 from gaidsl.language.aggregation_messages import AGGREGATION_CATALOG
 from gaidsl.language.arith_messages import ARITH_CATALOG
 from gaidsl.language.coded_messages import CODED_CATALOG
+from gaidsl.language.language_messages import LANGUAGE_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
+from gaidsl.language.records_messages import RECORDS_CATALOG
 
 
 @attrs.frozen
@@ -537,3 +539,5 @@ CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in CODED_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in AGGREGATION_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in ARITH_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in RECORDS_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in LANGUAGE_CATALOG.items()})

@@ -115,9 +115,18 @@ def open_refusal(spec: ir.Spec, what: Text) -> Diagnostic | None:
     """GAI610 when ``spec`` has an open dimension and the stage ``what`` (「xlsx 目标」 / "the xlsx target") does
     not support them yet; ``None`` for a spec of fixed tables. Every such stage calls this before reading the spec."""
     if not spec.open_dimensions:
-        return None
+        return records_refusal(spec, what)
     dimension = next(iter(spec.open_dimensions.values()))
     return error("GAI610", dimension.span, what=what.zh, what_en=what.en, dimension=dimension.dimension)
+
+
+def records_refusal(spec: ir.Spec, what: Text) -> Diagnostic | None:
+    """GAI770 when ``spec`` has a list of records and the stage ``what`` does not support them yet (docs/records.md);
+    :func:`open_refusal` gives it too, so every stage that refuses open dimensions refuses records."""
+    if not spec.records:
+        return None
+    records = next(iter(spec.records.values()))
+    return error("GAI770", records.span, what=what.zh, what_en=what.en, records=records.key)
 
 
 def target_words(name: str) -> Text:

@@ -233,7 +233,7 @@ class _Merging:
                 self.removed.append(ast.RemovedCheck(change, item))
                 continue
             if isinstance(item, ast.Section):
-                kept: list[ast.TextBlock | ast.Table | ast.Check] = []
+                kept: list[ast.TextBlock | ast.Table | ast.Check | ast.Records] = []
                 for sub in item.items:
                     if isinstance(sub, ast.Check) and sub.key == change.key:
                         self.removed.append(ast.RemovedCheck(change, sub, None, item.key))

@@ -20,6 +20,8 @@ _OPERATOR = {ast.If: "if", ast.Not: "not", ast.Compare: "compare", ast.Neg: "neg
 
 
 def _level(expr: ast.Expr | ast.Star) -> int:
+    if isinstance(expr, ast.Where):
+        return 0
     if isinstance(expr, ast.Logic | ast.BinOp):
         return _PRECEDENCE[expr.op]
     operator = _OPERATOR.get(type(expr))
@@ -56,4 +58,6 @@ def expr_text(expr: ast.Expr | ast.Star) -> str:
         return f"{_wrap(expr.left, level)} {expr.op} {_wrap(expr.right, level + 1)}"
     if isinstance(expr, ast.Neg):
         return f"-{_wrap(expr.arg, 7)}"
+    if isinstance(expr, ast.Where):
+        return f"{expr_text(expr.arg)} where {expr_text(expr.condition)}"
     raise TypeError(f"not an expression: {expr!r}")

@@ -345,7 +345,9 @@ class _Symbols:
                         children.insert(0, found)
         return self.symbol(table.key, table.label, _KIND.Struct, table.span, 1, children)
 
-    def section_items(self, items: tuple[ast.TextBlock | ast.Table | ast.Check, ...]) -> list[types.DocumentSymbol]:
+    def section_items(
+        self, items: tuple[ast.TextBlock | ast.Table | ast.Check | ast.Records, ...]
+    ) -> list[types.DocumentSymbol]:
         out: list[types.DocumentSymbol | None] = []
         for item in items:
             if isinstance(item, ast.Table):

@@ -207,11 +207,13 @@ class _Builder:
                     self.section_item(inner)
             case ast.RemoveCheck():
                 self.refer("check", item.key, item.span, 2)
-            case ast.Basis():
+            case ast.Basis() | ast.LanguageDecl():
                 pass
 
-    def section_item(self, item: ast.TextBlock | ast.Table | ast.Check) -> None:
+    def section_item(self, item: ast.TextBlock | ast.Table | ast.Check | ast.Records) -> None:
         match item:
+            case ast.Records():  # a list of records (docs/records.md): its fields are not indexed yet
+                pass
             case ast.TextBlock():
                 self.define("text", item.key, item.span, 1, item)
             case ast.Table():

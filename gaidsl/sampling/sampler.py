@@ -352,6 +352,8 @@ class Sampler(SolverSide):
                     if slot not in fixed:
                         x[slot] = self.draw(slot, rng, profile)
                 include = 0.5 if redraw % 2 == 0 else 1.0
+        if not texts:  # no repair held long enough to draw them: the fallback keeps only the texts it is given
+            texts = {**self.texts(rng, x), **fixed_texts}
         return self.solve_near(Draft(x, texts, profile.decimals), fixed, fixed_texts, rng)
 
     def draft_of(self, sample: Sample) -> Draft:

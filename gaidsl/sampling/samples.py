@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from gaidsl.checking.report import Report
 from gaidsl.language import ir
 from gaidsl.sampling.open_samples import open_invalid_reports, open_valid_samples
+from gaidsl.sampling.record_samples import record_invalid_reports, record_valid_samples
 from gaidsl.sampling.sampler import Sample, SampleError, Sampler, sampler
 from gaidsl.sampling.violate import Violation, violation_for
 
@@ -46,6 +47,8 @@ from gaidsl.sampling.violate import Violation, violation_for
 def valid_reports(spec: ir.Spec, n: int, seed: int = 0) -> list[Report]:
     """``n`` realistic valid reports: every check passes, except that cross-period checks are unverifiable (there is
     no previous report; use :func:`valid_samples` for pairs)."""
+    if spec.records:  # lists of records (docs/records.md), with any open dimension's members too
+        return [s.report for s in record_valid_samples(spec, n, seed, with_previous=False)]
     if spec.open_dimensions:
         return [s.report for s in open_valid_samples(spec, n, seed, with_previous=False)]
     rng = random.Random(seed)
@@ -57,6 +60,8 @@ def valid_samples(spec: ir.Spec, n: int, seed: int = 0, with_previous: bool | No
     """``n`` valid samples; with last year's report (so every check passes, cross-period ones too) when
     ``with_previous`` is true — by default when the spec has cross-period checks. A spec with open dimensions
     gives reports with 0, 1 and 40 members in turn (:mod:`gaidsl.sampling.open_samples`)."""
+    if spec.records:
+        return record_valid_samples(spec, n, seed, with_previous)
     if spec.open_dimensions:
         return open_valid_samples(spec, n, seed, with_previous)
     rng = random.Random(seed)
@@ -80,6 +85,8 @@ def invalid_reports_from(
     spec: ir.Spec, seed: int = 0, checks: Sequence[str] | None = None
 ) -> tuple[Sample, list[Violation]]:
     """:func:`invalid_reports`, with the valid sample they start from."""
+    if spec.records:
+        return record_invalid_reports(spec, seed, checks)
     if spec.open_dimensions:
         return open_invalid_reports(spec, seed, checks)
     rng = random.Random(seed)

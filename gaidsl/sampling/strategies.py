@@ -54,10 +54,14 @@ from gaidsl.sampling.open_samples import (
     closed_spec,
     count_violations,
     fixed_keys,
+    member_counts,
     members_for,
     with_members,
     within,
 )
+from gaidsl.sampling.record_samples import base_counts, record_counts, shape, with_records
+from gaidsl.sampling.record_samples import count_violation as record_count_violation
+from gaidsl.sampling.record_samples import count_violations as record_count_violations
 from gaidsl.sampling.sampler import Draft, Sampler
 from gaidsl.sampling.samples import Sample, Violation, invalid_reports_from, sampler
 from gaidsl.sampling.violate import finish, violation_for
@@ -117,10 +121,12 @@ def reports(spec: ir.Spec, valid: bool = True) -> st.SearchStrategy[Report]:
     one check fails (any of :func:`violable_checks` that reads no previous values), every other passes or, when
     it reads last year's values, is unverifiable."""
     if valid:
+        if spec.records:
+            return _records_valid(spec, False).map(lambda sample: sample.report)
         if spec.open_dimensions:
             return _open_valid(spec, False).map(lambda sample: sample.report)
         return _valid(spec, False).map(lambda pair: pair[0].report)
-    keys = [k for k in violable_checks(spec) if not spec.check(k).across_periods]
+    keys = [k for k in violable_checks(spec) if spec.records or not spec.check(k).across_periods]
     if not keys:
         raise ValueError(f"no check of {spec.id} can fail alone without last year's report")
     return st.sampled_from(keys).flatmap(lambda key: violating(spec, key)).map(lambda s: s.report)
@@ -129,6 +135,9 @@ def reports(spec: ir.Spec, valid: bool = True) -> st.SearchStrategy[Report]:
 def samples(spec: ir.Spec, with_previous: bool | None = None) -> st.SearchStrategy[Sample]:
     """Valid samples: ``sample.report`` and (by default when the spec has cross-period checks) ``sample.previous``,
     last year's report; with it every check passes."""
+    if spec.records:
+        cross_period = any(c.across_periods for c in (*spec.checks, *spec.record_checks))
+        return _records_valid(spec, cross_period if with_previous is None else with_previous)
     if spec.open_dimensions:
         cross_period = any(c.across_periods for c in spec.checks)
         return _open_valid(spec, cross_period if with_previous is None else with_previous)
@@ -138,6 +147,9 @@ def samples(spec: ir.Spec, with_previous: bool | None = None) -> st.SearchStrate
 
 def violable_checks(spec: ir.Spec) -> list[str]:
     """The checks a report can break alone (every check except the redundant ones), in spec order."""
+    if spec.records:  # bounded: at the records of the violations' shape (docs/records.md)
+        made = shape(spec, *base_counts(spec))
+        return [*violable_checks(made.closed), *(key for key, _ in record_count_violations(spec))]
     if spec.open_dimensions:
         base = closed_spec(spec, _base_counts(spec))
         return [*violable_checks(base), *(key for key, _ in count_violations(spec))]
@@ -149,6 +161,8 @@ def violating(spec: ir.Spec, check_key: str) -> st.SearchStrategy[Sample]:
     """Samples in which ``check_key`` fails (at ``sample.positions``) and every other check passes, given
     ``sample.previous`` (last year's report, present when the spec has cross-period checks, except for a check
     that only cross-period checks imply: it fails alone only without last year's report)."""
+    if spec.records:
+        return _records_violating(spec, check_key)
     if spec.open_dimensions:
         return _open_violating(spec, check_key)
     spec.check(check_key)  # KeyError for an unknown check
@@ -194,6 +208,38 @@ def _replay(
     assume(again.exact and again.sample is not None)
     assert again.sample is not None
     return again.sample
+
+
+# ---------------------------------------------------------------------------------------------------- records
+
+
+def _records_valid(spec: ir.Spec, with_previous: bool) -> st.SearchStrategy[Sample]:
+    """Valid samples with 0, 1 and many records (and an open dimension's member counts), docs/records.md."""
+    member_choices = member_counts(spec) if spec.open_dimensions else [{}]
+    shapes = [shape(spec, m, r) for m in member_choices for r in record_counts(spec)]
+    return st.sampled_from(shapes).flatmap(
+        lambda made: _valid(made.closed, with_previous).map(lambda pair: with_records(pair[0], made))
+    )
+
+
+def _records_violating(spec: ir.Spec, check_key: str) -> st.SearchStrategy[Sample]:
+    member_count, _ = base_counts(spec)
+    wrong = dict(record_count_violations(spec)).get(check_key)
+    if wrong is not None:
+        return st.integers(0, 2**32 - 1).map(
+            lambda seed: _records_count_sample(spec, check_key, member_count, wrong, seed)
+        )
+    made = shape(spec, *base_counts(spec))
+    return violating(made.closed, check_key).map(lambda s: with_records(s, made))
+
+
+def _records_count_sample(
+    spec: ir.Spec, check_key: str, member_count: dict[str, int], counts: dict[str, int], seed: int
+) -> Sample:
+    found = record_count_violation(spec, check_key, member_count, counts, seed)
+    assume(found.sample is not None)
+    assert found.sample is not None
+    return found.sample
 
 
 # ---------------------------------------------------------------------------------------------------- open specs

@@ -30,6 +30,15 @@ BODIES = (
     "河南省郑州市金水区人民政府",
 )
 STREETS = ("人民路", "建设路", "解放大道", "中山路", "文化路", "府前街")
+BODIES_EN = ("Office of Example Affairs", "Example Agency", "Department of Sample Records", "Sample Bureau")
+"""Bodies of a spec in English (docs/languages.md): made-up names, plainly examples."""
+STREETS_EN = ("Main Street", "Market Street", "Park Avenue", "High Street")
+FILLERS_EN = (
+    "The agency carried out its duties under the law during the year.",
+    "Requests were handled in the order received and answered in writing.",
+    "The figures in this report are taken from the agency's records.",
+    "Nothing else of note happened in the reporting period.",
+)
 FILLERS = (
     "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，持续推进政务公开工作。",
     "全年主动公开政府信息，依法办理政府信息公开申请，未发生因信息公开引发的重大舆情。",
@@ -52,7 +61,7 @@ def draw_texts(
 ) -> dict[VarKey, str]:
     """A text for every key, of one reporting body for ``year`` (the year before for previous-period keys); each
     group of words a check looks for is mentioned with probability ``include``."""
-    body = rng.choice(BODIES)
+    body = rng.choice(BODIES if spec.language == "zh" else BODIES_EN)
     found: dict[VarKey, str] = {}
     for key in keys:
         found[key] = _text(spec, key, mentions.get(key, ()), rng, year - 1 if key[2] else year, body, include)
@@ -71,17 +80,39 @@ def _text(
     kind, name, _ = key
     if kind == "field":
         field = spec.fields[name]
-        drawn = _field_text(field, name, rng, year, body)
+        drawn = _field_text(field, name, rng, year, body, spec.language)
         return text_keeping(field.rules, rng, drawn) if field.rules else drawn
     if kind == "cell":
         return _cell_text(spec, spec.cells[name], mentions, rng, year, include)
     label = spec.texts[name].label or name
+    if spec.language != "zh":
+        return _text_in_english(spec, name, label, mentions, rng, year, include)
     parts = [rng.choice(FILLERS) for _ in range(rng.randint(1, 3))]
     for words in mentions:
         if rng.random() < include:
             parts.append(f"关于{rng.choice(words)}，本机关{year}年度的情况已如实说明。")
     rng.shuffle(parts)
     text = f"{year}年度{label}：" + "".join(parts)
+    rules = spec.texts[name].rules
+    return text_keeping(rules, rng, text) if rules else text
+
+
+def _text_in_english(
+    spec: ir.Spec,
+    name: str,
+    label: str,
+    mentions: Sequence[tuple[str, ...]],
+    rng: random.Random,
+    year: int,
+    include: float,
+) -> str:
+    """A text block of a spec in English: its label and year, then filler sentences and the words checks look for."""
+    parts = [rng.choice(FILLERS_EN) for _ in range(rng.randint(1, 3))]
+    for words in mentions:
+        if rng.random() < include:
+            parts.append(f"As to {rng.choice(words)}, the agency's position for {year} is stated in full.")
+    rng.shuffle(parts)
+    text = f"{label}, {year}: " + " ".join(parts)
     rules = spec.texts[name].rules
     return text_keeping(rules, rng, text) if rules else text
 
@@ -108,7 +139,7 @@ def _cell_text(
         return rng.choice(cell.type.choices)
     if cell.type.kind == "date":
         return f"{year:04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-    chinese = bool(_CJK.search(spec.title or "") or _CJK.search(cell.label))
+    chinese = spec.language == "zh" and bool(_CJK.search(spec.title or "") or _CJK.search(cell.label))
     column = cell.column_labels[-1].lower() if cell.column_labels else ""
     if any(w in column for w in ("电话", "phone", "tel")):
         return f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
@@ -122,7 +153,7 @@ def _cell_text(
     return text
 
 
-def _field_text(field: ir.Field, name: str, rng: random.Random, year: int, body: str) -> str:
+def _field_text(field: ir.Field, name: str, rng: random.Random, year: int, body: str, language: str = "zh") -> str:
     kind = field.type.kind
     if kind == "choice" and field.type.choices:
         return rng.choice(field.type.choices)
@@ -130,6 +161,8 @@ def _field_text(field: ir.Field, name: str, rng: random.Random, year: int, body:
         return f"{year + 1:04d}-0{rng.randint(1, 3)}-{rng.randint(1, 28):02d}"
     if name == "body":
         return body
+    if name == "address" and language != "zh":
+        return f"{rng.randint(1, 300)} {rng.choice(STREETS_EN)}"
     if name == "address":
         return f"{body[:3]}{rng.choice(STREETS)}{rng.randint(1, 300)}号"
     if name == "postcode":
@@ -138,7 +171,7 @@ def _field_text(field: ir.Field, name: str, rng: random.Random, year: int, body:
         return f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}"
     if name == "email":
         return f"gkb{rng.randint(1, 99)}@example.gov.cn"
-    return f"{field.label}（示例）"
+    return f"{field.label}（示例）" if language == "zh" else f"{field.label} (example)"
 
 
 # ---------------------------------------------------------------------------------------------------- texts in z3
@@ -165,10 +198,10 @@ def text_from_model(encoder: Encoder, key: VarKey, text: str, model: Any) -> str
             wanted[(kind, words)] = z3.is_true(value) if kind != "length" else from_z3(value)
     if all(_atom_value(kind, words, text) == v for (kind, words), v in wanted.items()):
         return text
-    return _text_with(wanted)
+    return _text_with(wanted, encoder.spec.language)
 
 
-def _text_with(wanted: Mapping[tuple[str, tuple[str, ...]], Any]) -> str:
+def _text_with(wanted: Mapping[tuple[str, tuple[str, ...]], Any], language: str = "zh") -> str:
     """A readable text that is empty, or mentions (or avoids) words, as ``wanted`` says."""
     if wanted.get(("empty", ())) is True:
         return ""
@@ -176,12 +209,19 @@ def _text_with(wanted: Mapping[tuple[str, tuple[str, ...]], Any]) -> str:
         (kind.removeprefix("test:"), words[0]): v for (kind, words), v in wanted.items() if kind.startswith("test:")
     }
     forbid = [w for (kind, words), v in wanted.items() if kind == "mentions" and v is False for w in words]
-    parts = [f for f in FILLERS if not any(w in f for w in forbid)][:2]
+    english = language != "zh"
+    parts = [f for f in (FILLERS_EN if english else FILLERS) if not any(w in f for w in forbid)][:2]
     for (kind, words), value in wanted.items():
         if kind == "mentions" and value is True:
             word = next((w for w in words if not any(f in w for f in forbid)), words[0])
-            parts.append(f"关于{word}，本机关的情况已如实说明。")
-    text = "".join(parts) or "本年度无其他需要说明的情况。"
+            said = (
+                f"As to {word}, the agency's position is stated in full."
+                if english
+                else f"关于{word}，本机关的情况已如实说明。"
+            )
+            parts.append(said)
+    nothing = "Nothing else to report." if english else "本年度无其他需要说明的情况。"
+    text = (" " if english else "").join(parts) or nothing
     length = wanted.get(("length", ()))
     if tests:  # field formats (issue 16): a text passing (or failing) each pattern or format as the model says
         exact = int(length) if isinstance(length, Fraction) and length.denominator == 1 and length >= 0 else None

@@ -11,6 +11,8 @@ and empty tables. ``gaidsl readback`` reads either back into a data file.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from typing import Any
 
 from docx import Document
@@ -38,16 +40,17 @@ from gaidsl.forms.layout import (
     xml_safe,
 )
 from gaidsl.language import ir
+from gaidsl.language.ui_text import UI, words
 from gaidsl.targets import Files, Target
 
-SONG, FANGSONG, HEI = "宋体", "仿宋_GB2312", "黑体"
+SONG, FANGSONG, HEI = UI["docx.font.song"]["zh"], UI["docx.font.fangsong"]["zh"], UI["docx.font.hei"]["zh"]
 LATIN = "Times New Roman"
-GUIDANCE_STYLE = "gaidsl 填写提示"
-CONTACT_STYLE = "gaidsl 联系方式"
-SIGNATURE_STYLE = "gaidsl 落款"
-NOTE_STYLE = "gaidsl 表注"
-FIELDS_CAPTION = "报告信息"
-TABLE_STYLE = "gaidsl 表格"
+GUIDANCE_STYLE = UI["docx.style.guidance"]["zh"]  # a Chinese spec's names; others: the catalogue's (languages.md)
+CONTACT_STYLE = UI["docx.style.contact"]["zh"]
+SIGNATURE_STYLE = UI["docx.style.signature"]["zh"]
+NOTE_STYLE = UI["docx.style.note"]["zh"]
+FIELDS_CAPTION = UI["fields_caption"]["zh"]
+TABLE_STYLE = UI["docx.style.table"]["zh"]
 TABLE_STYLE_ID = "gaidsl表格"  # the style id python-docx derives from the name (checked in _styles)
 
 
@@ -81,7 +84,12 @@ def _style(doc: Any, name: str, east_asia: str, size: float, bold: bool = False,
     return style
 
 
-def _styles(doc: Any) -> None:
+def _styles(doc: Any, language: str = "zh") -> None:
+    ui = words(language)
+    SONG, FANGSONG, HEI = ui["docx.font.song"], ui["docx.font.fangsong"], ui["docx.font.hei"]
+    GUIDANCE_STYLE, CONTACT_STYLE, SIGNATURE_STYLE, NOTE_STYLE, TABLE_STYLE = (
+        ui[f"docx.style.{k}"] for k in ("guidance", "contact", "signature", "note", "table")
+    )
     normal = _style(doc, "Normal", FANGSONG, 16)
     normal.paragraph_format.first_line_indent = Pt(32)
     normal.paragraph_format.line_spacing = Pt(28)
@@ -113,20 +121,20 @@ def _styles(doc: Any) -> None:
     note.paragraph_format.first_line_indent = Pt(0)
     note.paragraph_format.line_spacing = 1.0
     table_text = _style(doc, TABLE_STYLE, SONG, 9)
-    assert table_text.style_id == TABLE_STYLE_ID, table_text.style_id
+    assert language != "zh" or table_text.style_id == TABLE_STYLE_ID, table_text.style_id
     table_text.paragraph_format.first_line_indent = Pt(0)
     table_text.paragraph_format.line_spacing = 1.0
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _page_number(section: Any) -> None:
+def _page_number(section: Any, song: str = SONG) -> None:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.paragraph_format.first_line_indent = Pt(0)
 
     def run(text: str | None = None, field: str | None = None) -> None:
         r = footer.add_run(text or "")
-        set_font(r, SONG, 14)
+        set_font(r, song, 14)
         if field is not None:
             for kind, instr in (("begin", None), (None, field), ("separate", None), ("end", None)):
                 if kind is None:
@@ -147,9 +155,9 @@ def _page_number(section: Any) -> None:
     run(" —")
 
 
-def _cell_text(cell: Any, text: str, bold: bool = False, align: str = "center") -> None:
+def _cell_text(cell: Any, text: str, bold: bool = False, align: str = "center", style_id: str = TABLE_STYLE_ID) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph._p.style = TABLE_STYLE_ID
+    paragraph._p.style = style_id
     if align == "left":
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     lines = text.split("\n")
@@ -177,7 +185,7 @@ def _widths(grid: Grid, total_cm: float) -> list[float]:
     return [w if w else share for w in widths]
 
 
-def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float) -> Any:
+def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float, style_id: str = TABLE_STYLE_ID) -> Any:
     table = doc.add_table(rows=grid.height, cols=grid.width)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -195,12 +203,14 @@ def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float) -> An
         if box.rowspan > 1 or box.colspan > 1:
             cell = cell.merge(cells[box.row + box.rowspan - 1][box.col + box.colspan - 1])
         if box.role == "value":
-            _cell_text(cell, cell_text(report, box.cell), align="left" if box.holds_text else "center")
+            _cell_text(
+                cell, cell_text(report, box.cell), align="left" if box.holds_text else "center", style_id=style_id
+            )
         elif box.role == "absent":
-            _cell_text(cell, "—")
+            _cell_text(cell, "—", style_id=style_id)
         else:
             left = box.role in ("row", "title")
-            _cell_text(cell, box.text, bold=box.role == "title", align="left" if left else "center")
+            _cell_text(cell, box.text, bold=box.role == "title", align="left" if left else "center", style_id=style_id)
     for r in range(grid.header_rows):
         trpr = table.rows[r]._tr.get_or_add_trPr()
         header = OxmlElement("w:tblHeader")
@@ -208,66 +218,69 @@ def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float) -> An
     return table
 
 
-def _fields_table(doc: Any, lay: Layout, report: Report | None) -> None:
+def _fields_table(doc: Any, lay: Layout, report: Report | None, style_id: str = TABLE_STYLE_ID) -> None:
     table = doc.add_table(rows=len(lay.fields) + 1, cols=2)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, (4.0, 12.0), strict=True):
         col.w = Cm(width)
     head = table.cell(0, 0).merge(table.cell(0, 1))
-    _cell_text(head, FIELDS_CAPTION, bold=True)
+    _cell_text(head, words(lay.language)["fields_caption"], bold=True, style_id=style_id)
     for i, field in enumerate(lay.fields, start=1):
         table.cell(i, 0).width = Cm(4)
         table.cell(i, 1).width = Cm(11)
-        _cell_text(table.cell(i, 0), field.label, align="left")
+        _cell_text(table.cell(i, 0), field.label, align="left", style_id=style_id)
         value = report.fields.get(field.key, BLANK) if report else BLANK
-        _cell_text(table.cell(i, 1), value_text(value), align="left")
+        _cell_text(table.cell(i, 1), value_text(value), align="left", style_id=style_id)
 
 
 def document(spec: ir.Spec, report: Report | None, form: bool) -> Any:
     lay = layout(spec)
+    ui = words(spec.language)
     doc = Document()
-    _styles(doc)
+    _styles(doc, spec.language)
+    table_id = doc.styles[ui["docx.style.table"]].style_id
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.8)
     section.left_margin, section.right_margin = Cm(2.5), Cm(2.5)
-    _page_number(section)
+    _page_number(section, ui["docx.font.song"])
     width_cm = 21 - 5.0
     doc.core_properties.title = xml_safe(lay.report_title(report))
     doc.core_properties.subject = f"{spec.id} {spec.version}"
     doc.core_properties.comments = "gaidsl"
     doc.add_paragraph(xml_safe(lay.report_title(report)), style="Title")
     if form:
-        _fields_table(doc, lay, report)
+        _fields_table(doc, lay, report, table_id)
         doc.add_paragraph("")
     else:
         contact = contact_line(lay, report)
         if contact:
-            doc.add_paragraph(xml_safe(contact), style=CONTACT_STYLE)
+            doc.add_paragraph(xml_safe(contact), style=ui["docx.style.contact"])
     for part in lay.parts:
         doc.add_paragraph(xml_safe(part.label), style="Heading 2")
         for item in part.items:
             if isinstance(item, Grid):
                 if item.caption:
-                    doc.add_paragraph(xml_safe(item.caption), style=NOTE_STYLE)
-                add_grid(doc, item, report, width_cm)
+                    doc.add_paragraph(xml_safe(item.caption), style=ui["docx.style.note"])
+                add_grid(doc, item, report, width_cm, table_id)
                 for note in item.notes:
-                    doc.add_paragraph(xml_safe(note), style=NOTE_STYLE)
+                    doc.add_paragraph(xml_safe(note), style=ui["docx.style.note"])
                 if not item.notes:
-                    doc.add_paragraph("", style=NOTE_STYLE)
+                    doc.add_paragraph("", style=ui["docx.style.note"])
                 continue
             if item.heading and item.label:
                 doc.add_paragraph(xml_safe(item.label), style="Heading 3")
             if form and item.guidance:
-                doc.add_paragraph(xml_safe("填写提示：" + " ".join(item.guidance)), style=GUIDANCE_STYLE)
+                guidance = ui["guidance_prefix"] + " ".join(item.guidance)
+                doc.add_paragraph(xml_safe(guidance), style=ui["docx.style.guidance"])
             text = text_of(report, item.key)
             lines = paragraphs(text) if text != UNKNOWN_TEXT else [UNKNOWN_TEXT]
             for line in lines or ([""] if form else []):
                 doc.add_paragraph(xml_safe(line))
     for line in signature(lay, report):
-        doc.add_paragraph(xml_safe(line), style=SIGNATURE_STYLE)
+        doc.add_paragraph(xml_safe(line), style=ui["docx.style.signature"])
     return doc
 
 
@@ -277,12 +290,39 @@ def to_bytes(doc: Any) -> bytes:
     return buffer.getvalue()
 
 
+_CJK_FONT = '[^"]*[\u3000-\u303f\u3400-\u9fff\uff00-\uffef][^"]*'
+# the default template's fonts named in Chinese or Japanese: its theme's per-script fonts, its font table
+_CJK_PARTS = {
+    "word/theme/theme1.xml": re.compile(f'<a:font script="[A-Za-z]+" typeface="{_CJK_FONT}"/>\\s*'),
+    "word/fontTable.xml": re.compile(f'<w:font w:name="{_CJK_FONT}">.*?</w:font>\\s*', re.DOTALL),
+}
+
+
+def without_cjk_fonts(data: bytes) -> bytes:
+    """A document of a spec in another language than Chinese without the East Asian font names python-docx's default
+    template carries (Word falls back to the theme's other fonts): no Chinese character is left in it."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename in _CJK_PARTS:
+                content = _CJK_PARTS[info.filename].sub("", content.decode("utf-8")).encode("utf-8")
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def _bytes(spec: ir.Spec, doc: Any) -> bytes:
+    data = to_bytes(doc)
+    return data if spec.language == "zh" else without_cjk_fonts(data)
+
+
 def render(spec: ir.Spec, report: Report | None) -> bytes:
-    return to_bytes(document(spec, report, form=False))
+    return _bytes(spec, document(spec, report, form=False))
 
 
 def form(spec: ir.Spec, report: Report | None = None) -> bytes:
-    return to_bytes(document(spec, report, form=True))
+    return _bytes(spec, document(spec, report, form=True))
 
 
 def emit(spec: ir.Spec) -> Files:

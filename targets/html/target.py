@@ -25,7 +25,8 @@ from gaidsl.forms.layout import (
     signature,
     text_of,
 )
-from gaidsl.targets import Target, drawn, environment
+from gaidsl.language.ui_text import HTML_LANG
+from gaidsl.targets import Target, drawn, environment, stylesheet_for
 
 HERE = Path(__file__).resolve().parent
 
@@ -156,7 +157,8 @@ def render_layout(lay: Layout, report: Report | None, css: str | None = None) ->
         contact=contact_line(lay, report),
         signature=signature(lay, report),
         parts=parts,
-        css=Markup(css if css is not None else stylesheet()),
+        css=Markup(stylesheet_for(css if css is not None else stylesheet(), lay.language)),
+        html_lang=HTML_LANG[lay.language],
         spec_id=lay.spec_id,
         version=lay.version,
     )

@@ -18,22 +18,22 @@ function gaidslForm() {
   let lastResults = [];
 
   const PROBLEMS = {
-    GAI704: "不是数字（只写阿拉伯数字，不带单位或千位分隔符）",
-    GAI705: "不能为负数",
-    GAI706: "应为整数",
-    GAI707: "小数位数过多",
-    GAI708: "不是有限的数",
-    GAI709: "数值过大",
-    GAI712: "不是数字",
-    GAI713: "格式不对（日期写作 2024-01-31）",
-    GAI719: "不是可选的值之一",
+    GAI704: {{ js("form.js.GAI704") }},
+    GAI705: {{ js("form.js.GAI705") }},
+    GAI706: {{ js("form.js.GAI706") }},
+    GAI707: {{ js("form.js.GAI707") }},
+    GAI708: {{ js("form.js.GAI708") }},
+    GAI709: {{ js("form.js.GAI709") }},
+    GAI712: {{ js("form.js.GAI712") }},
+    GAI713: {{ js("form.js.GAI713") }},
+    GAI719: {{ js("form.js.GAI719") }},
   };
   const FULL_WIDTH = /[\uff10-\uff19\uff0e\uff0d\uff0b]/g;
 
-  /** What an input holds, as the data file writes it: "" blank, "unknown" for 未知, digits normalised. */
+  /** What an input holds, as the data file writes it: "" blank, "unknown" for {{ ui["unknown"] }}, digits normalised. */
   function rawNumber(text) {
     const t = text.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\s+/g, "");
-    if (t === "未知" || t.toLowerCase() === "unknown") return "unknown";
+    if (t === {{ js("unknown", "zh") }} || t.toLowerCase() === "unknown") return "unknown";
     return t;
   }
 
@@ -128,7 +128,7 @@ function gaidslForm() {
       const text = PROBLEMS[code] ?? code;
       const label = META.labels[key] ?? input?.labels?.[0]?.textContent ?? key;
       mark(input, "invalid", text);
-      note(placeOf(key), "invalid", "填写有误", `「${label}」：${text}`);
+      note(placeOf(key), "invalid", {{ js("form.js.invalid") }}, {{ js_template("form.js.invalid_note", label="label", text="text") }});
       if (key in data.values) data.values[key] = null;
       if (key in data.fields) data.fields[key] = null;
     }
@@ -136,7 +136,7 @@ function gaidslForm() {
     try {
       results = validate(data, previous);
     } catch (error) {
-      summary.textContent = "无法核验：" + error.message;
+      summary.textContent = {{ js("form.js.cannot_check") }} + error.message;
       return [];
     }
     lastResults = results;
@@ -149,7 +149,7 @@ function gaidslForm() {
       const error = r.severity === "error";
       if (error) errors++;
       else warnings++;
-      const li = note(where(r), error ? "error" : "warning", error ? "错误" : "警告", r.message.zh);
+      const li = note(where(r), error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, r.message.zh);
       li.dataset.check = r.check;
       if (r.position !== null) li.dataset.position = r.position;
       li.title = r.message.en;
@@ -159,15 +159,15 @@ function gaidslForm() {
       }
     }
     const parts = [];
-    if (problems.length) parts.push(`${problems.length} 处填写有误`);
-    parts.push(errors ? `${errors} 项校验未通过` : "校验均未发现错误");
-    if (warnings) parts.push(`${warnings} 项警告`);
-    if (unverifiable) parts.push(`${unverifiable} 项因空白无法核验`);
-    summary.textContent = parts.join("，");
+    if (problems.length) parts.push({{ js_template("form.js.problems", n="problems.length") }});
+    parts.push(errors ? {{ js_template("form.js.failed", n="errors") }} : {{ js("form.js.no_errors") }});
+    if (warnings) parts.push({{ js_template("form.js.warnings", n="warnings") }});
+    if (unverifiable) parts.push({{ js_template("form.js.unverifiable", n="unverifiable") }});
+    summary.textContent = parts.join({{ js("form.js.summary_sep") }});
     summary.classList.toggle("has-errors", errors + problems.length > 0);
     const body = data.fields.body ?? "";
     const year = data.fields.year ?? "";
-    title.textContent = year ? `${body}${year}年${title.dataset.suffix}` : `${body}${title.dataset.suffix}`;
+    title.textContent = year ? {{ js_template("form.js.title_year", body="body", year="year", suffix="title.dataset.suffix") }} : `${body}${title.dataset.suffix}`;
     for (const [key, area] of texts) {
       document.querySelector(`[data-print="${CSS.escape(key)}"]`).textContent = area.value;
     }
@@ -198,15 +198,15 @@ function gaidslForm() {
 
   function show(value) {
     if (value === null || value === undefined) return "";
-    if (value === "unknown") return "未知";
+    if (value === "unknown") return {{ js("unknown") }};
     return String(value);
   }
 
   function load(text) {
     const data = parseJSON(text.replace(/^\uFEFF/, ""));
-    if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("不是报告数据文件");
+    if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error({{ js("form.js.not_data") }});
     if (data.format !== undefined && data.format !== META.format) {
-      throw new Error(`这是「${data.format}」格式的数据，本表为「${META.format}」`);
+      throw new Error({{ js_template("form.js.other_format", format="data.format", expected="META.format") }});
     }
     const values = data.values ?? {};
     for (const [key, input] of cells) input.value = show(values[key]);
@@ -224,7 +224,7 @@ function gaidslForm() {
       try {
         then(text);
       } catch (error) {
-        summary.textContent = `无法读取 ${file.name}：${error.message}`;
+        summary.textContent = {{ js_template("form.js.unreadable", file="file.name", why="error.message") }};
         summary.classList.add("has-errors");
       }
       input.value = "";

@@ -26,7 +26,8 @@ from gaidsl.forms.layout import Box, Grid, cell_headers, layout
 from gaidsl.language import ir
 from gaidsl.language.format_checks import rule_text
 from gaidsl.language.formats import FORMATS
-from gaidsl.targets import Files, Target, environment
+from gaidsl.language.ui_text import HTML_LANG, UI, words
+from gaidsl.targets import Files, Target, environment, stylesheet_for
 from gaidsl.targets.html import target as html
 from gaidsl.targets.javascript import target as javascript
 
@@ -50,12 +51,8 @@ def script_text(code: str) -> Markup:
     return Markup(code)
 
 
-TEXT_HINT = {"date": "日期，如 2024-01-31", "choice": "选填其一"}
-KIND_HINT = {
-    "count": ("numeric", "整数，≥ 0"),
-    "integer": ("numeric", "整数，可为负数"),
-    "amount": ("decimal", "数值，≥ 0"),
-}
+INPUT_MODE = {"count": "numeric", "integer": "numeric", "amount": "decimal"}
+"""The ``inputmode`` of a cell's kind (``text`` for the others); the hints are ``form.hint.<kind>`` in the catalogue."""
 
 
 def _input(spec: ir.Spec, box: Box) -> Markup:
@@ -63,16 +60,20 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     cell = spec.cells[box.cell]
     rows, cols = cell_headers(spec, box.cell)
     kind = cell.type.kind
-    mode, hint = KIND_HINT.get(kind, ("text", TEXT_HINT.get(kind, "文本")))
+    ui = words(spec.language)
+    mode = INPUT_MODE.get(kind, "text")
+    hint = ui[f"form.hint.{kind}" if f"form.hint.{kind}" in UI else "form.hint.text"]
     if kind == "choice":
-        hint += "：" + " / ".join(cell.type.choices)
+        hint += ui["colon"] + " / ".join(cell.type.choices)
     unit = cell.type.unit if kind == "amount" else None
     if kind == "amount" and cell.type.signed:
-        hint = "数值，可为负数（负数以“-”号填列）"
+        hint = ui["form.hint.signed_amount"]
     if kind == "amount" and cell.type.decimals is not None:
-        hint += f"，最多 {cell.type.decimals} 位小数"
-    name = "；".join(p for p in ("行：" + " / ".join(rows) if rows else "", "列：" + " / ".join(cols)) if p)
-    label = f"{name}（{hint}{'，单位：' + unit if unit else ''}）"
+        hint += ui.format("form.hint.decimals", places=cell.type.decimals)
+    name = ui["list_sep"].join(
+        p for p in (ui["form.row"] + " / ".join(rows) if rows else "", ui["form.column"] + " / ".join(cols)) if p
+    )
+    label = ui.format("form.label", name=name, hint=hint + (ui.format("form.hint.unit", unit=unit) if unit else ""))
     field_id = "c-" + box.cell.replace(".", "-")
     html = Markup(
         '<input id="{}" class="cell" type="text" inputmode="{}" autocomplete="off" spellcheck="false" '
@@ -90,7 +91,7 @@ def _has_text_cells(spec: ir.Spec) -> bool:
     return any(not c.type.numeric for c in spec.cells.values())
 
 
-def _field_input(field: ir.Field) -> dict[str, Any]:
+def _field_input(field: ir.Field, language: str) -> dict[str, Any]:
     kind = field.type.kind
     return {
         "key": field.key,
@@ -103,17 +104,23 @@ def _field_input(field: ir.Field) -> dict[str, Any]:
         "pattern": None,
         "maxlength": None,
         "rules_title": None,
-        **_rule_attributes(field.label, field.rules),
+        **_rule_attributes(field.label, field.rules, language),
     }
 
 
-def _rule_attributes(label: str, rules: tuple[ir.TextRule, ...]) -> dict[str, Any]:
+def _rule_attributes(label: str, rules: tuple[ir.TextRule, ...], language: str = "zh") -> dict[str, Any]:
     """Field formats (issue 16) as the browser enforces them while the user types: ``type`` (email, url, tel),
     ``pattern`` (matched whole; the 统一社会信用代码's check digit and a date range's order are the validator's, which
     the form runs on every change), ``maxlength``, and a ``title`` in the spec's words for the browser's tooltip."""
     if not rules:
         return {}
-    out: dict[str, Any] = {"rules_title": "；".join(f"「{label}」{rule_text(r).zh}" for r in rules)}
+    ui = words(language)
+    out: dict[str, Any] = {
+        "rules_title": ui["list_sep"].join(
+            ui.format("quoted", text=label) + (rule_text(r).zh if language == "zh" else " " + rule_text(r).en)
+            for r in rules
+        )
+    }
     patterns: list[str] = []
     for rule in rules:
         if rule.kind == "max_length":
@@ -205,14 +212,33 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         spec_title=spec.title or spec.id,
         version=spec.version,
         spec_id=spec.id,
-        fields=[_field_input(f) for f in lay.fields],
+        ui=words(spec.language),
+        html_lang=HTML_LANG[spec.language],
+        fields=[_field_input(f, spec.language) for f in lay.fields],
         parts=parts,
-        css=Markup((HERE / "form.css").read_text(encoding="utf-8")),
+        css=Markup(stylesheet_for((HERE / "form.css").read_text(encoding="utf-8"), spec.language)),
         meta=script_json(meta),
         data=script_text(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", report.to_json())) if report else None,
         validator=script_text(javascript.module_text(spec)),
-        form_js=script_text(environment(HERE).get_template("form.js").render(text_cells=_has_text_cells(spec))),
+        form_js=script_text(form_script(spec)),
     )
+
+
+def form_script(spec: ir.Spec) -> str:
+    """form.js with its words in the spec's language: ``js(key)`` a JavaScript string, ``js_template(key, n="x")``
+    a template literal whose ``{n}`` is the expression ``x`` (both JSON-escaped, so no catalogue text can end the
+    script; :func:`script_text` checks it)."""
+    ui = words(spec.language)
+
+    def js(key: str, language: str | None = None) -> str:
+        return json.dumps(UI[key][language or spec.language], ensure_ascii=spec.language != "zh")
+
+    def js_template(key: str, **expressions: str) -> str:
+        text = json.dumps(ui[key], ensure_ascii=spec.language != "zh")[1:-1].replace("`", "\\`").replace("${", "\\${")
+        return "`" + text.format(**{name: "${" + expr + "}" for name, expr in expressions.items()}) + "`"
+
+    template = environment(HERE).get_template("form.js")
+    return template.render(text_cells=_has_text_cells(spec), ui=ui, js=js, js_template=js_template)
 
 
 def render(spec: ir.Spec, report: Report | None) -> str:

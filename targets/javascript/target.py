@@ -261,7 +261,8 @@ def module_text(spec: ir.Spec) -> str:
 
     template = environment(HERE).get_template("validator.mjs.j2")
     return template.render(
-        text_tests=_text_test_helpers(spec),
+        zh=spec.language == "zh",  # the messages' words: a spec in English has English in both slots
+        text_tests=P.ascii_helpers(spec, _text_test_helpers(spec)),
         module_file=f"{module_name(spec)}.mjs",
         spec_id=comment(spec.id),
         version=comment(spec.version),
@@ -289,7 +290,9 @@ def required_items(spec: ir.Spec) -> list[str]:
     those of gaidsl's evaluation (``Evaluation.to_json_dict()["missing"]``), as literals."""
     items = []
     for r in requirements(spec):
-        missing, unknown = (Absent(r.kind, r.key, r.label, s, r.part).to_json_dict() for s in ("missing", "unknown"))
+        missing, unknown = (
+            P.absent_record(spec, Absent(r.kind, r.key, r.label, s, r.part)) for s in ("missing", "unknown")
+        )
         items.append(lit([r.kind, r.key, list(r.cells), missing, unknown]))
     return items
 

@@ -22,9 +22,11 @@ from decimal import Decimal
 from typing import Any
 
 from gaidsl.checking.data import MAX_MAGNITUDE
+from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.language import ir
 from gaidsl.language.formats import FORMATS
+from gaidsl.language.ui_text import words
 from gaidsl.targets import Files, Target
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -45,11 +47,13 @@ def _number(cell_type: ir.CellType) -> dict[str, Any]:
     return schema
 
 
-def _value_schema(cell_type: ir.CellType, title: str, description: str, unknown: bool) -> dict[str, Any]:
+def _value_schema(
+    cell_type: ir.CellType, title: str, description: str, unknown: bool, language: str = "zh"
+) -> dict[str, Any]:
     if cell_type.numeric:
         base = _number(cell_type)
-        if cell_type.unit:
-            description += f"（单位：{cell_type.unit}）"
+        if cell_type.unit and (language == "zh" or cell_type.unit != ir.DEFAULT_UNIT):
+            description += words(language).format("jsonschema.unit", unit=cell_type.unit)
     elif cell_type.kind == "date":
         base = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     elif cell_type.kind == "choice":
@@ -92,7 +96,12 @@ def _whole(regex: str) -> str:
 
 def schema(spec: ir.Spec) -> dict[str, Any]:
     fields = {
-        f.key: _with_rules(_value_schema(f.type, f.label, f"字段「{f.label}」", unknown=True), f.rules)
+        f.key: _with_rules(
+            _value_schema(
+                f.type, f.label, words(spec.language).format("jsonschema.field", label=f.label), True, spec.language
+            ),
+            f.rules,
+        )
         for f in spec.fields.values()
     }
     texts = {
@@ -108,7 +117,7 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
         header = " / ".join(cell.row_labels) + " × " + " / ".join(cell.column_labels)
         table = spec.tables[cell.table]
         where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
-        values[cell.key] = _value_schema(cell.type, cell.label, where, unknown=True)
+        values[cell.key] = _value_schema(cell.type, cell.label, where, True, spec.language)
     slot_cells = {c.key for c in spec.cells.values() if _open_row(spec, c) is not None}
     values = {k: v for k, v in values.items() if k not in slot_cells}
     required_fields = [f.key for f in spec.fields.values() if f.required]
@@ -141,13 +150,70 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
             }
             for c in spec.checks
         ],
-        "$comment": "JSON Schema cannot express checks between cells (勾稽关系); they are listed in "
+        "$comment": "JSON Schema cannot express checks between cells"
+        + (" (勾稽关系)" if spec.language == "zh" else "")
+        + "; they are listed in "
         "x-gaidsl-checks-not-expressed. Run the generated validators or `gaidsl validate` for them. Parse numbers "
         "as decimals when validating (multipleOf on amounts).",
     }
     if spec.open_dimensions:
         _add_open_parts(spec, data, {k: _slot_value(spec, spec.cells[k], sections) for k in slot_cells})
+    if spec.records:
+        _add_records(spec, data, sections)
     return data
+
+
+def _add_records(spec: ir.Spec, data: dict[str, Any], sections: dict[str, str]) -> None:
+    """``records``: each list of records as an array of objects, one property a field, every field required (a
+    blank field is GAI773), ``minItems`` / ``maxItems`` from ``at least`` / ``at most`` (docs/records.md)."""
+    lists: dict[str, Any] = {}
+    for records in spec.records.values():
+        properties: dict[str, Any] = {}
+        for field in records.fields:
+            where = f"{sections[records.section]} · {records.label} · {field.label}"
+            value = _value_schema(field.type, field.label, where, unknown=True)
+            value["anyOf"] = [o for o in value["anyOf"] if o.get("type") != "null"]  # a record's field is filled
+            if field.dimension is not None:
+                value["description"] += f"（维度「{field.dimension}」的成员键 / a member key of '{field.dimension}'）"
+                keys: dict[str, Any] = {"type": "string", "pattern": "\\S"}
+                if field.dimension not in spec.open_dimensions:  # a fixed dimension: its leaf members
+                    keys = {"enum": list(member_keys(spec, field.dimension))}
+                value["anyOf"] = [keys, {"const": UNKNOWN_MARKER}]
+            properties[field.key] = value
+        listed: dict[str, Any] = {
+            "title": records.label,
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [f.key for f in records.fields],
+                "additionalProperties": False,
+                "properties": properties,
+            },
+        }
+        if records.at_least:
+            listed["minItems"] = records.at_least
+        if records.at_most is not None:
+            listed["maxItems"] = records.at_most
+        lists[records.key] = listed
+    data["properties"]["records"] = {
+        "description": "每个记录列表的记录 / the records of each list of records",
+        "type": "object",
+        "properties": lists,
+        "additionalProperties": False,
+    }
+    if any(r.at_least > 0 for r in spec.records.values()):
+        data["properties"]["records"]["required"] = [k for k, r in spec.records.items() if r.at_least > 0]
+        data["required"] = [*data["required"], "records"]
+    data["x-gaidsl-checks-not-expressed"] += [
+        {"check": c.key, "severity": c.severity, "label": c.label, "message": {"zh": c.message.zh, "en": c.message.en}}
+        for c in spec.record_checks
+    ]
+    data.setdefault("x-gaidsl-rules-not-expressed", []).extend(
+        [
+            "a text field is not blank (GAI773)",
+            "a member field names a member of its dimension, or an entered member of an open one (GAI774)",
+        ]
+    )
 
 
 _PLAIN_KEY = r"[^.\s\[\]<>]+"  # what every entered key is (gaidsl.checking.open_data)
@@ -174,7 +240,7 @@ def _slot_value(spec: ir.Spec, cell: ir.Cell, sections: dict[str, str]) -> tuple
     where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
     prefix, _, column = cell.key.partition(f".{cell.row}.")
     pattern = f"^{re.escape(prefix)}\\.{_key_regex(opened)}\\.{re.escape(column)}$"
-    return pattern, _value_schema(cell.type, cell.label, where, unknown=True)
+    return pattern, _value_schema(cell.type, cell.label, where, True, spec.language)
 
 
 def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[str, dict[str, Any]]]) -> None:
@@ -247,5 +313,9 @@ def emit(spec: ir.Spec) -> Files:
 
 
 TARGET = Target(
-    "jsonschema", "JSON Schema of the report data file (per-cell types, bounds, decimals)", emit, open_dimensions=True
+    "jsonschema",
+    "JSON Schema of the report data file (per-cell types, bounds, decimals)",
+    emit,
+    open_dimensions=True,
+    records=True,
 )

@@ -18,15 +18,19 @@ Nothing here is evaluated at run time: the targets turn the trees into straight-
 from __future__ import annotations
 
 import decimal
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import assert_never
+
+import attrs
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
 from gaidsl.checking.explain import LISTED as LISTED  # re-exported: the templates list that many names
 from gaidsl.checking.explain import SYMBOL, text_test_words
 from gaidsl.checking.explain import name_of as explain_name
 from gaidsl.checking.explain import where_of as explain_where
+from gaidsl.checking.required import Absent
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 from gaidsl.targets import Unrenderable
@@ -505,10 +509,45 @@ def position(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Posi
 
 def plan(spec: ir.Spec) -> tuple[CheckPlan, ...]:
     """Every check of ``spec`` with its positions, in spec order (the order of the evaluator's results)."""
-    return tuple(
+    plans = tuple(
         CheckPlan(check, tuple(position(spec, check, i) for i in check.instances), number)
         for number, check in enumerate(spec.checks)
     )
+    if spec.language == "zh":
+        return plans
+    return tuple(replace(p, positions=tuple(_in_english(pos) for pos in p.positions)) for p in plans)
+
+
+# A spec in another language than Chinese (docs/languages.md): its validators' messages are in that language in both
+# slots of each message (``zh`` and ``en``), so the generated code holds no Chinese and the form shows the spec's words.
+
+
+def _in_english(pos: Position) -> Position:
+    message = pos.message
+    return replace(
+        pos,
+        refs=tuple(replace(r, name_zh=r.name_en) for r in pos.refs),
+        message=replace(
+            message,
+            left=_side_in_english(message.left),
+            right=_side_in_english(message.right),
+            holds=(message.holds[1], message.holds[1]),
+            fails=(message.fails[1], message.fails[1]),
+        ),
+        where_zh=pos.where_en,
+    )
+
+
+def _side_in_english(side: Side | None) -> Side | None:
+    if side is None:
+        return None
+    return replace(side, pieces=tuple(replace(p, name_zh=p.name_en) for p in side.pieces))
+
+
+def absent_record(spec: ir.Spec, absent: Absent) -> dict[str, object]:
+    """A required item's record as gaidsl's evaluation writes it, its message in the spec's language (both slots
+    English for a spec in English)."""
+    return attrs.evolve(absent, language=spec.language).to_json_dict()
 
 
 @dataclass(frozen=True)
@@ -553,3 +592,17 @@ def python_whitespace() -> str:
 
 
 MAX_DIGITS = 15  # gaidsl.checking.data.MAX_MAGNITUDE = 10 ** 15
+
+
+_CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def ascii_helpers(spec: ir.Spec, lines: list[str]) -> list[str]:
+    """The field formats' helper lines of a generated validator as a spec in another language than Chinese gets them
+    (docs/languages.md): the comment names the unified social credit code in English, and the Chinese characters of
+    the built-in formats (a date range's 至) are written as ``\\uXXXX`` escapes, the same strings in Python and
+    JavaScript literals; a Chinese spec's lines are as they were."""
+    if spec.language == "zh":
+        return lines
+    named = [line.replace("a 统一社会信用代码", "a unified social credit code") for line in lines]
+    return [_CJK.sub(lambda m: f"\\u{ord(m.group()):04x}", line) for line in named]

@@ -317,7 +317,8 @@ def module_text(spec: ir.Spec) -> str:
     slots = P.slots(spec)
     template = environment(HERE).get_template("validator.py.j2")
     return template.render(
-        text_tests=_text_test_helpers(spec),
+        zh=spec.language == "zh",  # the messages' words: a spec in English has English in both slots
+        text_tests=P.ascii_helpers(spec, _text_test_helpers(spec)),
         module_file=f"{module_name(spec)}.py",
         spec_id=comment(spec.id),
         version=comment(spec.version),
@@ -346,7 +347,9 @@ def required_items(spec: ir.Spec, cells: dict[str, int]) -> list[str]:
     items = []
     for r in requirements(spec):
         places = tuple(cells[c] for c in r.cells)
-        missing, unknown = (Absent(r.kind, r.key, r.label, s, r.part).to_json_dict() for s in ("missing", "unknown"))
+        missing, unknown = (
+            P.absent_record(spec, Absent(r.kind, r.key, r.label, s, r.part)) for s in ("missing", "unknown")
+        )
         items.append(lit((r.kind, r.key, places, missing, unknown)))
     return items
 

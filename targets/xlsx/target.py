@@ -32,15 +32,16 @@ from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
 from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
 from gaidsl.language import ir
 from gaidsl.language.format_checks import rule_text
+from gaidsl.language.ui_text import UI, words
 from gaidsl.targets import Files, Target
 from gaidsl.targets.xlsx.formulas import Formulas
 
 HERE = Path(__file__).resolve().parent
 META_SHEET = "_gaidsl"
-FIELDS_SHEET = "报告信息"
-TEXTS_SHEET = "文字部分"
-CHECKS_SHEET = "校验"
-STATUS = {"pass": "通过", "fail": "未通过", "unverifiable": "无法核验"}
+FIELDS_SHEET = UI["xlsx.fields_sheet"]["zh"]  # the sheets' names are in the spec's language (docs/languages.md)
+TEXTS_SHEET = UI["xlsx.texts_sheet"]["zh"]
+CHECKS_SHEET = UI["xlsx.checks_sheet"]["zh"]
+STATUS = {s: UI[f"xlsx.status.{s}"]["zh"] for s in ("pass", "fail", "unverifiable")}
 
 
 THIN = Side(style="thin", color="000000")
@@ -52,7 +53,7 @@ FAIL_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARN_FILL = PatternFill("solid", fgColor="FFE4B5")
 GREY_FILL = PatternFill("solid", fgColor="EEEEEE")
 PASS_FILL = PatternFill("solid", fgColor="D9F2D9")
-FONT = "宋体"
+FONT = UI["xlsx.font"]["zh"]
 UNLOCKED = Protection(locked=False)
 
 
@@ -64,8 +65,8 @@ def put_text(cell: Cell, text: str) -> None:
         cell.quotePrefix = True
 
 
-def sheet_title(label: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\']", "_", xml_safe(label)).strip() or "表"
+def sheet_title(label: str, used: set[str], language: str = "zh") -> str:
+    name = re.sub(r"[\[\]:*?/\\']", "_", xml_safe(label)).strip() or words(language)["xlsx.sheet"]
     name = name[:31]
     base, n = name, 2
     while name in used or name == META_SHEET:
@@ -87,8 +88,8 @@ def _number_value(value: Decimal) -> Decimal | int | str:
 
 
 def _rule_kind(cell_type: ir.CellType) -> str:
-    """The data-validation rule of a type: its kind, or ``signed amount`` for an amount that may be below zero."""
-    return "signed amount" if cell_type.kind == "amount" and cell_type.signed else cell_type.kind
+    """The data-validation rule of a type: its kind, or ``signed_amount`` for an amount that may be below zero."""
+    return "signed_amount" if cell_type.kind == "amount" and cell_type.signed else cell_type.kind
 
 
 class _Book:
@@ -96,6 +97,8 @@ class _Book:
         self.spec = spec
         self.report = report
         self.lay: Layout = layout(spec)
+        self.ui = words(spec.language)
+        self.font = self.ui["xlsx.font"]  # FONT for a Chinese spec
         self.wb = Workbook()
         self.used: set[str] = set()
         self.places: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) → (sheet, A1)
@@ -125,15 +128,17 @@ class _Book:
         return self.wb
 
     def fields_sheet(self, ws: Worksheet) -> None:
-        ws.title = sheet_title(FIELDS_SHEET, self.used)
+        ws.title = sheet_title(self.ui["xlsx.fields_sheet"], self.used, self.spec.language)
         ws.column_dimensions["A"].width = 14
         ws.column_dimensions["B"].width = 48
         ws.column_dimensions["C"].width = 40
         put_text(ws["A1"], self.lay.report_title(self.report))
-        ws["A1"].font = Font(name=FONT, size=16, bold=True)
+        ws["A1"].font = Font(name=self.font, size=16, bold=True)
         ws.merge_cells("A1:C1")
         ws["A1"].alignment = Alignment(horizontal="center")
-        put_text(ws["A2"], f"{self.spec.title or self.spec.id}（{self.spec.version}）")
+        put_text(
+            ws["A2"], self.ui.format("xlsx.subtitle", title=self.spec.title or self.spec.id, version=self.spec.version)
+        )
         ws.merge_cells("A2:C2")
         ws["A2"].alignment = Alignment(horizontal="center")
         row = 4
@@ -145,26 +150,28 @@ class _Book:
             value.fill = INPUT_FILL
             value.border = BORDER
             kind = field.type.kind
-            hint = {"date": "日期，写作 2024-01-31", "integer": "整数", "count": "整数，≥ 0"}.get(kind, "")
+            hint = self.ui[f"xlsx.hint.{kind}"] if f"xlsx.hint.{kind}" in UI else ""
             if field.rules:
-                hint = "；".join(rule_text(r).zh for r in field.rules)
+                hint = self.ui["list_sep"].join(
+                    (rule_text(r).zh if self.spec.language == "zh" else rule_text(r).en) for r in field.rules
+                )
                 self.text_rules.append((ws.title, value.coordinate, field.label, field.rules))
             if kind == "choice" and field.type.choices:  # choices on a field: the same drop-down list as a cell's
                 self.choices.setdefault((ws.title, field.type.choices), []).append(value.coordinate)
             put_text(ws.cell(row, 3), hint)
-            ws.cell(row, 3).font = Font(name=FONT, color="666666", italic=True)
+            ws.cell(row, 3).font = Font(name=self.font, color="666666", italic=True)
             if field.type.numeric:
                 self.validations.setdefault((ws.title, _rule_kind(field.type)), []).append(value.coordinate)
             self.places[("field", field.key)] = (ws.title, value.coordinate)
             row += 1
         row += 1
         notes = [
-            "填写说明：",
-            "1. 只在浅黄色单元格中填写；其余单元格受保护（无密码，可在“审阅”中撤销保护）。",
-            "2. 数字只写阿拉伯数字，不带单位；未发生的填 0，不掌握的留空（空白不等于 0）。",
-            f"3. 文字部分在“{TEXTS_SHEET}”工作表中填写。",
-            f"4. “{CHECKS_SHEET}”工作表逐条计算勾稽关系；未通过的校验标红，相关单元格同时标红。",
-            "5. 填好后可用 gaidsl readback 读回为数据文件，再用 gaidsl validate 校验（含上年数据的校验）。",
+            self.ui["xlsx.notes.0"],
+            self.ui["xlsx.notes.1"],
+            self.ui["xlsx.notes.2"],
+            self.ui.format("xlsx.notes.3", sheet=self.ui["xlsx.texts_sheet"]),
+            self.ui.format("xlsx.notes.4", sheet=self.ui["xlsx.checks_sheet"]),
+            self.ui["xlsx.notes.5"],
         ]
         for line in notes:
             put_text(ws.cell(row, 1), line)
@@ -173,15 +180,15 @@ class _Book:
         self.protect(ws)
 
     def part_sheet(self, label: str, grids: list[Grid]) -> None:
-        ws = self.wb.create_sheet(sheet_title(label, self.used))
+        ws = self.wb.create_sheet(sheet_title(label, self.used, self.spec.language))
         put_text(ws["A1"], label)
-        ws["A1"].font = Font(name=FONT, size=13, bold=True)
+        ws["A1"].font = Font(name=self.font, size=13, bold=True)
         top = 3
         widths: dict[int, float] = {}
         for grid in grids:
             if grid.caption:
                 put_text(ws.cell(top, 1), grid.caption)
-                ws.cell(top, 1).font = Font(name=FONT, bold=True)
+                ws.cell(top, 1).font = Font(name=self.font, bold=True)
                 top += 1
             self.grid(ws, grid, top, widths)
             top += grid.height
@@ -212,7 +219,7 @@ class _Book:
                 cell.protection = UNLOCKED
                 cell.fill = INPUT_FILL
                 cell.alignment = Alignment(horizontal="center", vertical="center")
-                cell.font = Font(name=FONT, size=10)
+                cell.font = Font(name=self.font, size=10)
                 self.places[("cell", box.cell)] = (ws.title, cell.coordinate)
                 self.validations.setdefault((ws.title, _rule_kind(cell_type)), []).append(cell.coordinate)
                 widths.setdefault(col, 11)
@@ -229,7 +236,7 @@ class _Book:
             put_text(cell, box.text)
             left = box.role in ("row", "title")
             cell.alignment = Alignment(horizontal="left" if left else "center", vertical="center", wrap_text=True)
-            cell.font = Font(name=FONT, size=10, bold=box.role == "title")
+            cell.font = Font(name=self.font, size=10, bold=box.role == "title")
             cell.fill = TITLE_FILL if box.role == "title" else HEADER_FILL
             if box.role == "row" and box.colspan == 1 and box.rowspan == 1:
                 widths[col] = max(widths.get(col, 0), min(42, 4 + len(box.text) * 1.6))
@@ -262,13 +269,14 @@ class _Book:
             cell.number_format = "@"
 
     def texts_sheet(self) -> None:
-        ws = self.wb.create_sheet(sheet_title(TEXTS_SHEET, self.used))
+        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.texts_sheet"], self.used, self.spec.language))
         ws.column_dimensions["A"].width = 22
         ws.column_dimensions["B"].width = 90
         ws.column_dimensions["C"].width = 36
-        for col, head in enumerate(("部分", "内容", "填写提示"), start=1):
+        heads = (self.ui["xlsx.texts.part"], self.ui["xlsx.texts.content"], self.ui["xlsx.texts.guidance"])
+        for col, head in enumerate(heads, start=1):
             put_text(ws.cell(1, col), head)
-            ws.cell(1, col).font = Font(name=FONT, bold=True)
+            ws.cell(1, col).font = Font(name=self.font, bold=True)
             ws.cell(1, col).fill = HEADER_FILL
             ws.cell(1, col).border = BORDER
         row = 2
@@ -277,7 +285,7 @@ class _Book:
                 if isinstance(item, Grid):
                     continue
                 label = part.label + (f" · {item.label}" if item.heading and item.label else "")
-                put_text(ws.cell(row, 1), label + ("（必填）" if item.required else ""))
+                put_text(ws.cell(row, 1), label + (self.ui["required_suffix"] if item.required else ""))
                 text = text_of(self.report, item.key)
                 cell = ws.cell(row, 2)
                 if text:
@@ -287,7 +295,7 @@ class _Book:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 put_text(ws.cell(row, 3), " ".join(item.guidance))
                 ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
-                ws.cell(row, 3).font = Font(name=FONT, color="666666", italic=True)
+                ws.cell(row, 3).font = Font(name=self.font, color="666666", italic=True)
                 for c in (1, 2, 3):
                     ws.cell(row, c).border = BORDER
                 ws.row_dimensions[row].height = max(120, min(409, 15 * (len(text) // 60 + text.count("\n") + 2)))
@@ -299,19 +307,24 @@ class _Book:
         self.protect(ws)
 
     def checks_sheet(self) -> None:
-        ws = self.wb.create_sheet(sheet_title(CHECKS_SHEET, self.used))
+        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.checks_sheet"], self.used, self.spec.language))
         formulas = Formulas(
             self.spec,
             lambda k: self.ref("cell", k),
             lambda k: self.ref("field", k),
             lambda k: self.ref("text", k),
         )
-        heads = ("校验", "级别", "位置", "说明", "左边", "右边", "差额", "结果", "真值")
+        heads = tuple(
+            self.ui[f"xlsx.checks.{h}"]
+            for h in ("check", "severity", "position", "message", "left", "right", "difference", "result", "truth")
+        )
+        passed, failed, unverifiable = (self.ui[f"xlsx.status.{s}"] for s in ("pass", "fail", "unverifiable"))
+        error = self.ui["error"]
         widths = (26, 6, 44, 56, 10, 10, 10, 10, 6)
         for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
             cell = ws.cell(1, col)
             put_text(cell, head)
-            cell.font = Font(name=FONT, bold=True)
+            cell.font = Font(name=self.font, bold=True)
             cell.fill = HEADER_FILL
             cell.border = BORDER
             ws.column_dimensions[get_column_letter(col)].width = width
@@ -319,7 +332,7 @@ class _Book:
         for check in self.spec.checks:
             for instance in check.instances:
                 put_text(ws.cell(row, 1), check.key)
-                put_text(ws.cell(row, 2), "错误" if check.severity == "error" else "警告")
+                put_text(ws.cell(row, 2), error if check.severity == "error" else self.ui["warning"])
                 put_text(ws.cell(row, 3), " · ".join(instance.position_labels))
                 put_text(ws.cell(row, 4), check.message.zh or check.label or "")
                 expr = instance.expr
@@ -329,10 +342,10 @@ class _Book:
                     ws.cell(row, 6).value = f'=IF({known},{formulas.number(expr.right)},"")'
                     ws.cell(row, 7).value = f'=IF({known},{formulas.difference(expr)},"")'
                 ws.cell(row, 9).value = "=" + formulas.truth(expr, check.tolerance)
-                ws.cell(row, 8).value = f'=IF(I{row}=1,"通过",IF(I{row}=0,"未通过","无法核验"))'
+                ws.cell(row, 8).value = f'=IF(I{row}=1,"{passed}",IF(I{row}=0,"{failed}","{unverifiable}"))'
                 for c in range(1, 10):
                     ws.cell(row, c).border = BORDER
-                    ws.cell(row, c).font = Font(name=FONT, size=10)
+                    ws.cell(row, c).font = Font(name=self.font, size=10)
                 ws.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
                 for ref in instance.cells:
                     if not ref.previous:
@@ -341,11 +354,11 @@ class _Book:
         last = max(row - 1, 2)
         status = f"H2:H{last}"
         ws.conditional_formatting.add(
-            f"A2:H{last}", FormulaRule(formula=['AND($H2="未通过",$B2="错误")'], fill=FAIL_FILL, stopIfTrue=True)
+            f"A2:H{last}", FormulaRule(formula=[f'AND($H2="{failed}",$B2="{error}")'], fill=FAIL_FILL, stopIfTrue=True)
         )
-        ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=['$H2="未通过"'], fill=WARN_FILL))
-        ws.conditional_formatting.add(status, FormulaRule(formula=['H2="通过"'], fill=PASS_FILL))
-        ws.conditional_formatting.add(status, FormulaRule(formula=['H2="无法核验"'], fill=GREY_FILL))
+        ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=[f'$H2="{failed}"'], fill=WARN_FILL))
+        ws.conditional_formatting.add(status, FormulaRule(formula=[f'H2="{passed}"'], fill=PASS_FILL))
+        ws.conditional_formatting.add(status, FormulaRule(formula=[f'H2="{unverifiable}"'], fill=GREY_FILL))
         ws.freeze_panes = "A2"
         self.protect(ws, landscape=True)
         # the data cells a failing error check reads turn red, those of failing warnings orange
@@ -354,8 +367,8 @@ class _Book:
             if ("cell", key) not in self.places:
                 continue
             where, coord = self.places[("cell", key)]
-            errors = [f'AND({sheet}!$H${r}="未通过",{sheet}!$B${r}="错误")' for r in rows]
-            fails = [f'{sheet}!$H${r}="未通过"' for r in rows]
+            errors = [f'AND({sheet}!$H${r}="{failed}",{sheet}!$B${r}="{error}")' for r in rows]
+            fails = [f'{sheet}!$H${r}="{failed}"' for r in rows]
             target = self.wb[where]
             target.conditional_formatting.add(
                 coord, FormulaRule(formula=["OR(" + ",".join(errors) + ")"], fill=FAIL_FILL, stopIfTrue=True)
@@ -397,25 +410,21 @@ class _Book:
                 "formula2": "999999999999999",
             },
             "amount": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
-            "signed amount": {
+            "signed_amount": {
                 "type": "decimal",
                 "operator": "between",
                 "formula1": "-999999999999999",
                 "formula2": "999999999999999",
             },
         }
-        messages = {
-            "count": "请填写不小于 0 的整数（不掌握的留空）",
-            "integer": "请填写整数，可为负数",
-            "amount": "请填写不小于 0 的数值（单位见表头）",
-            "signed amount": "请填写数值，负数以“-”号填列（单位见表头）",
-        }
+        kinds = ("count", "integer", "amount", "signed_amount")
+        messages = {kind: self.ui[f"xlsx.valid.{kind}"] for kind in kinds}
         for (sheet, kind), coords in self.validations.items():
             if kind not in rules:
                 continue
             dv = DataValidation(allow_blank=True, showErrorMessage=True, **rules[kind])
             dv.error = messages[kind]
-            dv.errorTitle = "数值不符合要求"
+            dv.errorTitle = self.ui["xlsx.valid.number_title"]
             dv.prompt = messages[kind]
             dv.showInputMessage = False
             dv.sqref = " ".join(coords)  # type: ignore[assignment]
@@ -425,30 +434,36 @@ class _Book:
             if len(listed) > 255 or any("," in c for c in choices):  # what a list validation can hold
                 continue
             dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True)
-            dv.error = "请从下拉列表中选择：" + " / ".join(choices)
-            dv.errorTitle = "不是可选的值"
+            dv.error = self.ui["xlsx.valid.choose"] + " / ".join(choices)
+            dv.errorTitle = self.ui["xlsx.valid.choice_title"]
             dv.sqref = " ".join(coords)  # type: ignore[assignment]
             self.wb[sheet].add_data_validation(dv)
         for sheet, coordinate, label, text_rules in self.text_rules:
-            self.wb[sheet].add_data_validation(_rules_validation(coordinate, label, text_rules))
+            self.wb[sheet].add_data_validation(_rules_validation(coordinate, label, text_rules, self.spec.language))
 
 
-def _rules_validation(coordinate: str, label: str, rules: tuple[ir.TextRule, ...]) -> DataValidation:
+def _rules_validation(
+    coordinate: str, label: str, rules: tuple[ir.TextRule, ...], language: str = "zh"
+) -> DataValidation:
     """A field's (text block's) formats as Excel checks them while one types (issue 16): a length limit is a text
     length validation; Excel has no regular expressions, so a format or pattern is the input message shown on the cell
     (the checks sheet and the validators check it)."""
-    words = "；".join(f"「{label}」{rule_text(r).zh}" for r in rules)
+    ui = words(language)
+    said = ui["list_sep"].join(
+        ui.format("quoted", text=label) + (rule_text(r).zh if language == "zh" else " " + rule_text(r).en)
+        for r in rules
+    )
     limit = min((r.max_length for r in rules if r.kind == "max_length"), default=None)
     if limit is not None:
         dv = DataValidation(
             type="textLength", operator="lessThanOrEqual", formula1=str(limit), allow_blank=True, showErrorMessage=True
         )
-        dv.error = f"「{label}」不超过 {limit} 个字符"
-        dv.errorTitle = "文字过长"
+        dv.error = ui.format("xlsx.valid.too_long", label=label, limit=limit)
+        dv.errorTitle = ui["xlsx.valid.too_long_title"]
     else:
         dv = DataValidation(allow_blank=True)
-    dv.prompt = words[:255]  # Excel holds at most 255 characters of an input message
-    dv.promptTitle = "填写要求"
+    dv.prompt = said[:255]  # Excel holds at most 255 characters of an input message
+    dv.promptTitle = ui["xlsx.valid.rules_title"]
     dv.showInputMessage = True
     dv.sqref = coordinate  # type: ignore[assignment]
     return dv

@@ -1,0 +1,283 @@
+"""A spec with lists of records made into the ordinary spec of one report (docs/records.md).
+
+Each list becomes a table of one row per record (rows ``1`` … ``N``, columns its fields, cells ``LIST.N.FIELD``); a
+``for each record`` check becomes one position per record; an aggregate (``<sum#1>``) becomes, at each position of
+its check, the sum (count, min, max) of the cells of the records its ``where`` keeps — the filter is decided here,
+on the report's values, so the reference evaluator then judges an ordinary check; and each rule on the number of
+records becomes a check of its own (origin ``members``). Run after :func:`gaidsl.checking.open_members.close`, which
+has already moved the record checks' positions to the report's entered members.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+from typing import assert_never
+
+import attrs
+
+from gaidsl.checking.report import Report, Value
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
+
+
+class _NoPosition(Exception):
+    """A ``min``/``max`` over no records: the check has no position there (nothing to compare)."""
+
+
+def record_label(index: int) -> str:
+    return f"#{index}"
+
+
+def close_records(spec: ir.Spec, report: Report) -> ir.Spec:
+    """The spec of ``report``'s records: its lists as tables, its record checks as ordinary checks."""
+    if not spec.records:
+        return spec
+    counts = {key: report.records.get(key, 0) for key in spec.records}
+    tables = dict(spec.tables)
+    cells = dict(spec.cells)
+    for records in spec.records.values():
+        table = _table(records, counts[records.key])
+        tables[table.key] = table
+        for index in range(1, counts[records.key] + 1):
+            for field in records.fields:
+                key = records.cell_key(str(index), field.key)
+                cells[key] = ir.Cell(
+                    key,
+                    records.key,
+                    records.section,
+                    str(index),
+                    field.key,
+                    (record_label(index),),
+                    (field.label,),
+                    field.type,
+                )
+    closing = _Closing(spec, report, counts, tables)
+    checks = [*spec.checks, *(closing.check(c) for c in spec.record_checks), *_count_checks(spec, counts)]
+    return attrs.evolve(
+        spec, tables=tables, cells=cells, checks=tuple(checks), records={}, record_checks=(), record_aggregates={}
+    )
+
+
+def _table(records: ir.RecordList, count: int) -> ir.Table:
+    rows = tuple(ir.Member(str(i), record_label(i), "leaf", (str(i),), (record_label(i),)) for i in range(1, count + 1))
+    columns = tuple(
+        ir.Member(f.key, f.label, "leaf", (f.key,), (f.label,), type=f.type, span=f.span) for f in records.fields
+    )
+    return ir.Table(
+        key=records.key,
+        label=records.label,
+        section=records.section,
+        type=ir.CellType("text"),
+        rows=ir.Axis(records.key, records.label, rows, {m.key: m for m in rows}),
+        columns=ir.Axis(f"{records.key}.fields", None, columns, {m.key: m for m in columns}),
+        stub=None,
+        notes=(),
+        absent=frozenset(),
+        cells=tuple(records.cell_key(str(i), f.key) for i in range(1, count + 1) for f in records.fields),
+        span=records.span,
+    )
+
+
+def _count_checks(spec: ir.Spec, counts: dict[str, int]) -> list[ir.Check]:
+    """``at least N`` and ``at most N`` as checks over the number of records the report entered."""
+    checks: list[ir.Check] = []
+    for records in spec.records.values():
+        count = ir.Const(Decimal(counts[records.key]))
+        rules = [(">=", "at_least", records.at_least, "至少", "at least")] if records.at_least else []
+        if records.at_most is not None:
+            rules.append(("<=", "at_most", records.at_most, "至多", "at most"))
+        for op, name, bound, zh, en in rules:
+            label = f"记录列表「{records.label}」{zh}填报 {bound} 条记录"
+            message = Text(label, f"the list of records '{records.key}' has {en} {bound} records")
+            expr = ir.Compare(ir.narrow(op, ir.COMPARE_OPS), count, ir.Const(Decimal(bound)))
+            checks.append(
+                ir.Check(
+                    key=f"records.{records.key}.{name}",
+                    label=label,
+                    severity="error",
+                    message=message,
+                    tolerance=None,
+                    broadcast=None,
+                    table=None,
+                    section=records.section,
+                    origin="members",
+                    instances=(ir.CheckInstance(None, (), expr),),
+                    span=records.span,
+                )
+            )
+    return checks
+
+
+def count_check_keys(spec: ir.Spec) -> tuple[str, ...]:
+    """The keys of the record-count checks :func:`close_records` adds."""
+    return tuple(c.key for c in _count_checks(spec, {k: 0 for k in spec.records}))
+
+
+class _Closing:
+    def __init__(self, spec: ir.Spec, report: Report, counts: dict[str, int], tables: dict[str, ir.Table]) -> None:
+        self.spec = spec
+        self.report = report
+        self.counts = counts
+        self.tables = tables
+        self.grouped: dict[str, dict[tuple[Value, ...], list[int]] | None] = {}
+
+    def check(self, check: ir.Check) -> ir.Check:
+        instances: list[ir.CheckInstance] = []
+        for instance in check.instances:
+            if instance.position == ir.RECORD_SLOT:
+                assert check.table is not None
+                for index in range(1, self.counts[check.table] + 1):
+                    at = _At(self, check, str(index), str(index))
+                    self._add(instances, ir.CheckInstance(str(index), (record_label(index),), instance.expr), at)
+            else:
+                self._add(instances, instance, _At(self, check, instance.position, None))
+        return attrs.evolve(check, instances=tuple(instances))
+
+    @staticmethod
+    def _add(instances: list[ir.CheckInstance], instance: ir.CheckInstance, at: _At) -> None:
+        with contextlib.suppress(_NoPosition):
+            instances.append(attrs.evolve(instance, expr=_condition(instance.expr, at)))
+
+    def matches(self, aggregate: ir.RecordAggregate, check: ir.Check, position: str | None) -> list[int] | None:
+        """The records (numbers from 1) the aggregate's ``where`` keeps at ``position``; None when a filtered field
+        of some record is unknown (the aggregate is then unknown). The records are grouped once per aggregate by
+        the values of its filtered fields, so each position tests each distinct group once (linear in records)."""
+        groups = self._groups(aggregate)
+        if groups is None:
+            return None
+        kept: list[int] = []
+        for values, indexes in groups.items():
+            held = [self._holds(t, v, check, position) for t, v in zip(aggregate.where, values, strict=True)]
+            if all(held):
+                kept.extend(indexes)
+        return sorted(kept)
+
+    def _groups(self, aggregate: ir.RecordAggregate) -> dict[tuple[Value, ...], list[int]] | None:
+        if aggregate.key in self.grouped:
+            return self.grouped[aggregate.key]
+        groups: dict[tuple[Value, ...], list[int]] | None = {}
+        for index in range(1, self.counts[aggregate.records] + 1):
+            values = tuple(self.report.value(f"{aggregate.records}.{index}.{t.field}") for t in aggregate.where)
+            if not all(isinstance(v, str | Decimal) for v in values):
+                groups = None
+                break
+            groups.setdefault(values, []).append(index)  # type: ignore[union-attr]
+        self.grouped[aggregate.key] = groups
+        return groups
+
+    def _holds(self, term: ir.FilterTerm, value: Value, check: ir.Check, position: str | None) -> bool:
+        assert isinstance(value, str | Decimal)  # unknown values were found while grouping
+        if term.value is None:  # the check's position: at a total row, any member the total adds up
+            wanted = {position} if position is not None else set()
+            table = self.tables.get(check.table) if check.table is not None else None
+            axis = table.axis(check.broadcast) if table is not None and check.broadcast is not None else None
+            member = axis.by_key.get(position) if axis is not None and position is not None else None
+            if member is not None and member.kind == "total":
+                wanted = set(member.sums)
+            inside = value in wanted
+            return inside if term.op == "==" else not inside
+        if isinstance(term.value, Decimal) and isinstance(value, Decimal):
+            return _compare(term.op, value, term.value)
+        if isinstance(term.value, str) and isinstance(value, str):
+            return (value == term.value) if term.op == "==" else (value != term.value)
+        return term.op == "!="  # a number against a text: never equal
+
+
+@attrs.frozen
+class _At:
+    """Where a record check's expression is being closed: its check, its position, and the record (a ``for each
+    record`` position) whose fields are the bare names."""
+
+    closing: _Closing
+    check: ir.Check
+    position: str | None
+    record: str | None
+
+    def cell(self, ref: ir.CellRef) -> ir.NumExpr:
+        aggregate = self.closing.spec.record_aggregates.get(ref.cell)
+        if aggregate is not None:
+            return self._aggregate(aggregate)
+        parts = ref.cell.split(".")
+        if len(parts) == 3 and parts[1] == ir.RECORD_SLOT and self.record is not None:
+            return ir.CellRef(f"{parts[0]}.{self.record}.{parts[2]}", ref.previous)
+        return ref
+
+    def _aggregate(self, aggregate: ir.RecordAggregate) -> ir.NumExpr:
+        kept = self.closing.matches(aggregate, self.check, self.position)
+        if kept is None:
+            return ir.Arith("/", (ir.Const(Decimal(0)), ir.Const(Decimal(0))))  # unknown: the check is unverifiable
+        if aggregate.op == "count":
+            return ir.Const(Decimal(len(kept)))
+        assert aggregate.field is not None
+        refs = [ir.CellRef(f"{aggregate.records}.{i}.{aggregate.field}") for i in kept]
+        if aggregate.op == "sum":
+            return ir.Sum(tuple((1, r) for r in refs)) if refs else ir.Const(Decimal(0))
+        if not refs:
+            raise _NoPosition()
+        return refs[0] if len(refs) == 1 else ir.Arith(aggregate.op, tuple(refs))
+
+
+def _compare(op: ir.CompareOp, left: Decimal, right: Decimal) -> bool:
+    return {
+        "==": left == right,
+        "!=": left != right,
+        "<=": left <= right,
+        ">=": left >= right,
+        "<": left < right,
+        ">": left > right,
+    }[op]
+
+
+def _condition(expr: ir.BoolExpr, at: _At) -> ir.BoolExpr:
+    match expr:
+        case ir.Compare(op=op, left=left, right=right):
+            return ir.Compare(op, _operand(left, at), _operand(right, at))
+        case ir.And(args=args):
+            return ir.And(tuple(_condition(a, at) for a in args))
+        case ir.Or(args=args):
+            return ir.Or(tuple(_condition(a, at) for a in args))
+        case ir.Not(arg=arg):
+            return ir.Not(_condition(arg, at))
+        case ir.Implies(condition=condition, then=then):
+            return ir.Implies(_condition(condition, at), _condition(then, at))
+        case ir.Mentions(arg=arg):
+            return attrs.evolve(expr, arg=_text(arg, at))
+        case ir.Empty(arg=arg):
+            return attrs.evolve(expr, arg=_text(arg, at))
+        case ir.TextTest(arg=arg):
+            return attrs.evolve(expr, arg=_text(arg, at))
+        case _:
+            assert_never(expr)
+
+
+def _text(expr: ir.TextOperand, at: _At) -> ir.TextOperand:
+    found = at.cell(expr) if isinstance(expr, ir.CellRef) else expr
+    assert isinstance(found, ir.CellRef | ir.FieldRef | ir.TextRef)
+    return found
+
+
+def _operand(expr: ir.Expr, at: _At) -> ir.Expr:
+    match expr:
+        case ir.CellRef():
+            return at.cell(expr)
+        case ir.Sum(terms=terms):
+            return ir.Sum(tuple((sign, _number(term, at)) for sign, term in terms))
+        case ir.Scale(factor=factor, arg=arg):
+            return ir.Scale(factor, _number(arg, at))
+        case ir.Arith(args=args):
+            return attrs.evolve(expr, args=tuple(_number(arg, at) for arg in args))
+        case ir.Length(arg=arg):
+            return ir.Length(_text(arg, at))
+        case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty() | ir.TextTest():
+            return _condition(expr, at)
+        case ir.Const() | ir.FieldRef() | ir.TextConst() | ir.TextRef():
+            return expr
+        case _:
+            assert_never(expr)
+
+
+def _number(expr: ir.NumExpr, at: _At) -> ir.NumExpr:
+    found = _operand(expr, at)
+    assert isinstance(found, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length | ir.Arith)
+    return found
