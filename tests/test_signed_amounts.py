@@ -356,3 +356,20 @@ def test_a_migration_to_unsigned_narrows() -> None:
     assert type_change(signed, unsigned) == "narrowing"
     assert type_change(ir.CellType("integer", "件"), signed) == "widening"
     assert type_change(ir.CellType("integer", "件"), unsigned) == "narrowing"
+
+
+def test_the_generated_python_module_reads_signed_values_from_a_dict(tmp_path: Path) -> None:
+    """Python numbers in a dict (not JSON text): ints in a signed cell are amounts, not whole numbers, and a
+    negative int or float is a loss; the unsigned cell still refuses one."""
+    from tests.validator_support import import_module
+
+    module = import_module(build("python", SPEC, tmp_path))
+    values, _, _ = module.read(_data(100, 3, 103, -1.5))
+    investment = values["income.investment.current"]
+    assert isinstance(investment, Decimal) and investment == 3  # an amount, as the reference reads it
+    values, fields, _ = module.read(_data(100, -250, -150.0, -1.5))
+    assert [values[k] for k in SPEC.cells] == [100, Decimal(-250), Decimal(-150)]
+    assert fields["eps"] == Decimal("-1.5")
+    with pytest.raises(module.DataError) as refused:
+        module.read(_data(-1, 0, -1))
+    assert "GAI705" in str(refused.value)
