@@ -19,7 +19,9 @@ are
 compatible ("migrated", "dropped: …", "to be entered"), and checks are judged on migrated reports.
 
 A check that an overlay removed (``remove check KEY "reason"``, kept in :attr:`ir.Spec.removed_checks`) carries the
-overlay's reason and the place of the removal (:attr:`Change.reason`, :attr:`Change.removed_at`), shown beside it.
+overlay's reason and the place of the removal (:attr:`Change.reason`, :attr:`Change.removed_at`), shown beside it;
+so do the rows, columns, tables and fields an overlay removes, renames, retypes or keeps out of a total
+(:attr:`ir.Spec.overlay_changes`, :mod:`gaidsl.diff.overlays`).
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class Change:
     example: dict[str, Any] | None = None  # for a breaking check: an old report that fails it, and the migrated one
     reason: str | None = None  # for a check the new spec's overlay removed: the reason the overlay gives
     removed_at: str | None = None  # … and where it removes it (file:line of the ``remove check``)
+    # the overlay statement behind the change (docs/overlays.md): "remove", "rename", "exclude", "retype" (with
+    # ``reason`` and ``removed_at``, the statement's place); ``None`` for a ``remove check``
+    overlay: str | None = None
 
     @property
     def breaking(self) -> bool:
@@ -78,7 +83,9 @@ class Change:
 
     def removal(self) -> Text | None:
         """「扩展删除了它（file:line），理由：…」 for a check an overlay removed, else ``None``."""
-        return None if self.reason is None else ir.removal_text(self.reason, self.removed_at)
+        if self.reason is None:
+            return None
+        return ir.overlay_text(self.overlay or "remove", self.reason, self.removed_at)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +93,7 @@ class Change:
             "classification": self.classification,
             "why": self.why.to_json_dict(),
             **json_fields(self, "group", "example", "reason", "removed_at"),
+            **({"overlay": self.overlay} if self.overlay is not None else {}),
         }
 
 

@@ -13,6 +13,7 @@ import attrs
 
 from gaidsl.diff.changes import BREAKING, COMPATIBLE, Change, Diff, label_of, match, names_of
 from gaidsl.diff.checks import CheckComparison
+from gaidsl.diff.overlays import with_overlay_reasons
 from gaidsl.diff.tables import TableComparison
 from gaidsl.diff.verdicts import Comparison
 from gaidsl.language import ir
@@ -176,6 +177,7 @@ def diff(old: ir.Spec, new: ir.Spec, migration: Migration | None = None, *, prov
     changes = differ.changes
     if prove_checks:
         changes = _classify_checks(old, new, migration, changes)
+    changes = with_overlay_reasons(changes, new)
     return Diff(old, new, tuple(changes), migration.file if migration else None)
 
 

@@ -393,9 +393,108 @@ class RemovedCheck:
 
 
 @attrs.frozen
+class RemoveMember:
+    """``remove row K "reason"`` in a table (axis "row"/"column"), ``remove member K "reason"`` in a dimension
+    (axis "member"). The reason is required (docs/overlays.md)."""
+
+    axis: str  # "row" | "column" | "member"
+    key: str
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RenameMember:
+    """``rename row K to K2 label "…" "reason"``: a new key, a new label, or both (``None``: kept)."""
+
+    axis: str
+    key: str
+    new_key: str | None
+    label: str | None
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class ExcludeMember:
+    """``keep row K out of TOTAL "reason"``: the total no longer adds up K (K stays, its cells too)."""
+
+    axis: str
+    key: str
+    total: str
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RetypeMember:
+    """``retype column K : TYPE "reason"``: the cells of a row or column get another type or unit."""
+
+    axis: str
+    key: str
+    type: TypeExpr
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RemoveTable:
+    key: str
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class RenameTable:
+    key: str
+    new_key: str | None
+    label: str | None
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Retype:
+    """``retype table T : TYPE "reason"`` (the table's default cell type) or ``retype field F : TYPE "reason"``."""
+
+    what: str  # "table" | "field"
+    key: str
+    type: TypeExpr
+    reason: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+MemberChange = RemoveMember | RenameMember | ExcludeMember | RetypeMember
+
+
+@attrs.frozen
+class ModifyDimension:
+    """``in dimension D { add … remove member … }``: one change for every table whose axis is ``D``."""
+
+    dimension: str
+    items: tuple[AddMember | MemberChange, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class OverlayChange:
+    """What one of the statements above changed when an overlay was merged, for ``gaidsl diff`` to show with its
+    reason. ``what``: "row", "column", "table", "field"; ``key``: ``table.member`` for rows and columns (the key
+    before the change); ``new_key`` for a rename. Made by the merge, never parsed."""
+
+    op: str  # "remove" | "rename" | "exclude" | "retype"
+    what: str
+    key: str
+    reason: str
+    new_key: str | None = None
+    detail: str | None = None  # exclude: the total; retype: the new type as written
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
 class ModifyTable:
     table: str
-    items: tuple[AddMember | Relabel | Gloss | Note | Check | RemoveCheck, ...]
+    items: tuple[AddMember | Relabel | Gloss | Note | Check | RemoveCheck | MemberChange, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -407,7 +506,20 @@ class ModifySection:
 
 
 FormatItem = (
-    Basis | LanguageDecl | Field | UnitDecl | Dimension | Section | Check | ModifyTable | ModifySection | RemoveCheck
+    Basis
+    | LanguageDecl
+    | Field
+    | UnitDecl
+    | Dimension
+    | Section
+    | Check
+    | ModifyTable
+    | ModifySection
+    | RemoveCheck
+    | ModifyDimension
+    | RemoveTable
+    | RenameTable
+    | Retype
 )
 
 
@@ -429,6 +541,8 @@ class Format:
     comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
     # a merged format only: the checks its overlays removed, base chain first (they are no longer among the items)
     removed: tuple[RemovedCheck, ...] = attrs.field(default=(), repr=False)
+    # … and what their remove/rename/exclude/retype statements changed, with the reasons (docs/overlays.md)
+    changes: tuple[OverlayChange, ...] = attrs.field(default=(), repr=False)
 
 
 # ---------------------------------------------------------------------------------------------------- migrations

@@ -20,8 +20,9 @@ from gaidsl.language.tree_builder import unquote
 
 OPEN_RULES = ("key_pattern", "levels", "codes", "at_least", "at_most")  # an open dimension's rules, in fmt's order
 
-RESERVED_UNIT_NAMES = ("table", "section")
-"""Words no unit can be named: after a type, ``in table …``/``in section …`` starts an overlay block (GAI009)."""
+RESERVED_UNIT_NAMES = ("table", "section", "dimension")
+"""Words no unit can be named: after a type, ``in table …``/``in section …``/``in dimension …`` starts an overlay
+block (GAI009)."""
 SIGNED_HELP = {
     "count": Text(
         "件数不会是负数；可为负数的整数写 integer，可为负数的金额写 amount in 元 decimals 2 signed",
@@ -464,6 +465,64 @@ class _Builder(MigrationRules):
 
     def remove_check(self, meta: Any, children: list[Token]) -> ast.RemoveCheck:
         return ast.RemoveCheck(str(children[0]), unquote(children[1]), self._span(meta))
+
+    # changes to what the base has (docs/overlays.md): the reason is always the last string
+    def remove_member(self, meta: Any, children: list[Token]) -> ast.RemoveMember:
+        return ast.RemoveMember(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta))
+
+    def remove_dim_member(self, meta: Any, children: list[Token]) -> ast.RemoveMember:
+        return ast.RemoveMember("member", str(children[0]), unquote(children[1]), self._span(meta))
+
+    def rename_key(self, meta: Any, children: list[Token]) -> tuple[str | None, str | None]:
+        return str(children[0]), unquote(children[1]) if len(children) > 1 else None
+
+    def rename_label(self, meta: Any, children: list[Token]) -> tuple[str | None, str | None]:
+        return None, unquote(children[0])
+
+    def rename_member(self, meta: Any, children: list[Any]) -> ast.RenameMember:
+        new_key, label = children[2]
+        return ast.RenameMember(
+            str(children[0]), str(children[1]), new_key, label, unquote(children[3]), self._span(meta)
+        )
+
+    def rename_dim_member(self, meta: Any, children: list[Any]) -> ast.RenameMember:
+        new_key, label = children[1]
+        return ast.RenameMember("member", str(children[0]), new_key, label, unquote(children[2]), self._span(meta))
+
+    def exclude_member(self, meta: Any, children: list[Token]) -> ast.ExcludeMember:
+        axis, key, total, reason = children
+        return ast.ExcludeMember(str(axis), str(key), str(total), unquote(reason), self._span(meta))
+
+    def exclude_dim_member(self, meta: Any, children: list[Token]) -> ast.ExcludeMember:
+        key, total, reason = children
+        return ast.ExcludeMember("member", str(key), str(total), unquote(reason), self._span(meta))
+
+    def retype_member(self, meta: Any, children: list[Any]) -> ast.RetypeMember:
+        axis, key, type_, reason = children
+        return ast.RetypeMember(str(axis), str(key), type_, unquote(reason), self._span(meta))
+
+    def retype_dim_member(self, meta: Any, children: list[Any]) -> ast.RetypeMember:
+        key, type_, reason = children
+        return ast.RetypeMember("member", str(key), type_, unquote(reason), self._span(meta))
+
+    def remove_table(self, meta: Any, children: list[Token]) -> ast.RemoveTable:
+        return ast.RemoveTable(str(children[0]), unquote(children[1]), self._span(meta))
+
+    def rename_table(self, meta: Any, children: list[Any]) -> ast.RenameTable:
+        new_key, label = children[1]
+        return ast.RenameTable(str(children[0]), new_key, label, unquote(children[2]), self._span(meta))
+
+    def retype_table(self, meta: Any, children: list[Any]) -> ast.Retype:
+        return ast.Retype("table", str(children[0]), children[1], unquote(children[2]), self._span(meta))
+
+    def retype_field(self, meta: Any, children: list[Any]) -> ast.Retype:
+        return ast.Retype("field", str(children[0]), children[1], unquote(children[2]), self._span(meta))
+
+    def modify_dimension(self, meta: Any, children: list[Any]) -> ast.ModifyDimension:
+        return ast.ModifyDimension(str(children[0]), tuple(children[1:]), self._span(meta))
+
+    def add_dim_member(self, meta: Any, children: list[ast.Member]) -> ast.AddMember:
+        return ast.AddMember("member", children[0], self._span(meta))
 
     # -------------------------------------------------------------------------------------------- checks
     def check(self, meta: Any, children: list[Any]) -> ast.Check:

@@ -49,6 +49,9 @@ _TOP_LEVEL_RUNS = (
     ast.UnitDecl,
     ast.Field,
     ast.RemoveCheck,
+    ast.RemoveTable,
+    ast.RenameTable,
+    ast.Retype,
 )  # consecutive ones need no blank line
 
 
@@ -180,6 +183,8 @@ class Formatter:
                 self.nested(depth, f"in table {item.table}", item)
             case ast.ModifySection():
                 self.nested(depth, f"in section {item.section}", item)
+            case ast.ModifyDimension():
+                self.nested(depth, f"in dimension {item.dimension}", item)
             case ast.TextBlock():
                 self.text_block(depth, item)
             case ast.Table():
@@ -189,11 +194,13 @@ class Formatter:
             case ast.Records():
                 self.records(depth, item)
             case ast.AddMember():
-                self.member(depth, item.member, f"add {item.axis} ")
+                self.member(depth, item.member, "add " if item.axis == "member" else f"add {item.axis} ")
             case _:
                 self.emit(depth, *_statement(item))
 
-    def nested(self, depth: int, head: str, node: ast.Section | ast.ModifyTable | ast.ModifySection) -> None:
+    def nested(
+        self, depth: int, head: str, node: ast.Section | ast.ModifyTable | ast.ModifySection | ast.ModifyDimension
+    ) -> None:
         """A block of items: a section, or an overlay's ``in table`` and ``in section``."""
         self.block(depth, head, node.span, lambda: self.items(depth + 1, node.items, _never), not node.items)
 
@@ -516,8 +523,28 @@ def _statement(item: object) -> tuple[str, Span | None]:
             return f"relabel {item.axis} {item.key} {quote(item.label)}", item.span
         case ast.Gloss():
             return f"gloss {item.axis} {item.key} {quote(item.text)}", item.span
+        case ast.RemoveMember():
+            return f"remove {item.axis} {item.key} {quote(item.reason)}", item.span
+        case ast.RenameMember():
+            return f"rename {item.axis} {item.key}{_rename_text(item)} {quote(item.reason)}", item.span
+        case ast.ExcludeMember():
+            return f"keep {item.axis} {item.key} out of {item.total} {quote(item.reason)}", item.span
+        case ast.RetypeMember():
+            return f"retype {item.axis} {item.key} : {_type_text(item.type)} {quote(item.reason)}", item.span
+        case ast.RemoveTable():
+            return f"remove table {item.key} {quote(item.reason)}", item.span
+        case ast.RenameTable():
+            return f"rename table {item.key}{_rename_text(item)} {quote(item.reason)}", item.span
+        case ast.Retype():
+            return f"retype {item.what} {item.key} : {_type_text(item.type)} {quote(item.reason)}", item.span
         case _:  # pragma: no cover - every AST item is handled here or in Formatter.item
             raise TypeError(f"cannot format {item!r}")
+
+
+def _rename_text(item: ast.RenameMember | ast.RenameTable) -> str:
+    """`` to NEW label "…"`` of a rename, as much as it changes."""
+    text = f" to {item.new_key}" if item.new_key is not None else ""
+    return text + (f" label {quote(item.label)}" if item.label is not None else "")
 
 
 def _rules_text(rules: tuple[ast.TextRule, ...]) -> str:

@@ -61,7 +61,13 @@ def lark_parser() -> lark.Lark:
 
 # Keywords the grammar spells as patterns, to be told from a statement starting with the same word by what follows
 # (see the grammar's tokens): described, suggested and ordered as the keyword they are.
-_LOOKAHEAD_KEYWORDS = {"_IN_UNIT": "in", "_GLOSS_OPT": "gloss"}
+_LOOKAHEAD_KEYWORDS = {
+    "_IN_UNIT": "in",
+    "_GLOSS_OPT": "gloss",
+    "_KEEP": "keep",
+    "_RENAME": "rename",
+    "_RETYPE": "retype",
+}
 
 
 @functools.cache

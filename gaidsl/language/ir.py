@@ -570,6 +570,45 @@ class RemovedCheck:
         return removal_text(self.reason, self.removed_at)
 
 
+@attrs.frozen
+class OverlayChange:
+    """A change an overlay made to what its base has (docs/overlays.md), with the overlay's reason: ``op`` is
+    "remove", "rename", "exclude" (from a total) or "retype"; ``what`` "row", "column", "table" or "field"; ``key``
+    the key before the change (``table.member`` for rows and columns), ``new_key`` the key after a rename, ``detail``
+    the total an ``exclude`` changes or the new type of a ``retype``."""
+
+    op: str
+    what: str
+    key: str
+    reason: str
+    new_key: str | None = None
+    detail: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False)  # the overlay's statement
+
+    @property
+    def at(self) -> str | None:
+        """``file:line`` of the overlay's statement."""
+        return f"{self.span.file}:{self.span.line}" if self.span is not None else None
+
+    def text(self) -> Text:
+        return overlay_text(self.op, self.reason, self.at)
+
+
+def overlay_text(op: str, reason: str, place: str | None = None) -> Text:
+    """「扩展改名了它（file:line），理由：…」 / "renamed by the overlay (file:line) because …"."""
+    at_zh = f"（{place}）" if place else ""
+    at_en = f" ({place})" if place else ""
+    if op == "remove":
+        return removal_text(reason, place)
+    if op == "rename":
+        return Text(f"扩展改名了它{at_zh}，理由：{reason}", f"renamed by the overlay{at_en} because {reason}")
+    done = {
+        "exclude": Text("把一个成员排除在这个合计之外", "keeps a member out of this total"),
+        "retype": Text("修改了它的类型", "changes its type"),
+    }[op]
+    return Text(f"扩展{done.zh}{at_zh}，理由：{reason}", f"the overlay{at_en} {done.en} because {reason}")
+
+
 def removal_text(reason: str, place: str | None = None) -> Text:
     """「扩展删除了它（file:line），理由：…」 / "removed by the overlay (file:line) because …"."""
     at_zh = f"（{place}）" if place else ""
@@ -669,6 +708,7 @@ class Spec:
     file: str
     extends: tuple[str, ...] = ()  # the chain of base spec files, nearest first
     removed_checks: tuple[RemovedCheck, ...] = ()  # checks of a base that overlays removed (never evaluated)
+    overlay_changes: tuple[OverlayChange, ...] = ()  # what overlays removed, renamed, excluded, retyped (and why)
     open_dimensions: Mapping[str, OpenMembers] = attrs.field(factory=FrozenDict, converter=frozen)
     """The open dimensions (by key) whose members each report enters; empty for a spec of fixed tables only."""
     records: Mapping[str, RecordList] = attrs.field(factory=FrozenDict, converter=frozen)

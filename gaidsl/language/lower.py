@@ -69,7 +69,16 @@ class Lowerer:
                 self._field(item)
             elif isinstance(item, ast.Dimension):
                 self._dimension(item)
-            elif isinstance(item, ast.ModifyTable | ast.ModifySection | ast.RemoveCheck):
+            elif isinstance(
+                item,
+                ast.ModifyTable
+                | ast.ModifySection
+                | ast.RemoveCheck
+                | ast.ModifyDimension
+                | ast.RemoveTable
+                | ast.RenameTable
+                | ast.Retype,
+            ):
                 self.diagnostics.append(error("GAI408", item.span))
         declared: list[tuple[ast.Check, ir.Table | None, str | None]] = []
         for item in items:
@@ -97,6 +106,9 @@ class Lowerer:
             file=self.file,
             extends=self.extends,
             removed_checks=self._removed_checks(),
+            overlay_changes=tuple(
+                ir.OverlayChange(c.op, c.what, c.key, c.reason, c.new_key, c.detail, c.span) for c in self.doc.changes
+            ),
             open_dimensions={d.open.dimension: d.open for d in self.dimensions.values() if d.open is not None},
             records=self.records,
             record_checks=tuple(self.record_checks),

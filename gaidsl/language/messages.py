@@ -15,6 +15,7 @@ from gaidsl.language.arith_messages import ARITH_CATALOG
 from gaidsl.language.coded_messages import CODED_CATALOG
 from gaidsl.language.language_messages import LANGUAGE_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
+from gaidsl.language.overlay_messages import OVERLAY_CATALOG
 from gaidsl.language.records_messages import RECORDS_CATALOG
 
 
@@ -538,6 +539,7 @@ CATALOG: dict[str, Template] = {
 CATALOG.update({code: Template(*texts) for code, texts in OPEN_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in CODED_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in AGGREGATION_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in OVERLAY_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in ARITH_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in RECORDS_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in LANGUAGE_CATALOG.items()})

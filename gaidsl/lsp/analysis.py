@@ -51,10 +51,28 @@ def analyse(name: str, text: str) -> Analysed:
             written = None
     documents = [d for d in (compilation.document, written) if d is not None]
     sources = {**compilation.sources, name: source}
-    index = build_index(documents, sources)
+    index = build_index(documents, sources, _bases(compilation, name))
     if isinstance(written, ast.Migration) and compilation.migration is not None:
         index_migration(index, written, compilation.migration, Words(sources))
     return Analysed(name, text, compilation, written, index)
+
+
+def _bases(compilation: Compilation, name: str) -> list[ast.Format]:
+    """An overlay's base specs as written (for what it removes or renames), when it changes what they have."""
+    document = compilation.document
+    if not isinstance(document, ast.Format) or not document.changes:
+        return []
+    found: list[ast.Format] = []
+    for other, source in compilation.sources.items():
+        if other == name:
+            continue
+        try:
+            parsed = parse(source)
+        except DiagnosticError:
+            continue
+        if isinstance(parsed, ast.Format):
+            found.append(parsed)
+    return found
 
 
 def solver_findings(analysed: Analysed) -> tuple[Diagnostic, ...]:

@@ -30,10 +30,11 @@ _SEVERITY = {
 }
 
 # The grammar's words that only a migration uses; every other word of the grammar (read from it by
-# :mod:`gaidsl.language.vocabulary`, so a new keyword is offered without a list to keep) is a spec keyword.
+# :mod:`gaidsl.language.vocabulary`, so a new keyword is offered without a list to keep) is a spec keyword. (``to``
+# and ``rename`` are an overlay's words too: ``rename row K to K2 "…"``, docs/overlays.md.)
 MIGRATION_ONLY = frozenset(
     {
-        "migration", "to", "rename", "split", "merge", "drop", "new", "transform", "exempt", "because", "allocate",
+        "migration", "split", "merge", "drop", "new", "transform", "exempt", "because", "allocate",
         "into", "must", "be", "entered", "unknown", "old", "rest", "cell", "cells",
     }
 )  # fmt: skip
@@ -381,6 +382,8 @@ class _Symbols:
                 case ast.ModifySection():
                     inner = self.section_items(item.items)
                     out.append(self.symbol(f"in section {item.section}", None, _KIND.Object, item.span, 2, inner))
+                case ast.ModifyDimension():
+                    out.append(self.symbol(f"in dimension {item.dimension}", None, _KIND.Object, item.span, 2))
         return [o for o in out if o]
 
     def migration(self, doc: ast.Migration) -> list[types.DocumentSymbol]:

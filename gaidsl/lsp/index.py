@@ -100,6 +100,9 @@ class Index:
     tables: dict[str, ast.Table] = attrs.field(factory=dict)
     dimensions: dict[str, ast.Dimension] = attrs.field(factory=dict)
     names: dict[str, set[str]] = attrs.field(factory=dict)  # kind → keys (for completion)
+    # an overlay's base specs as written: what the overlay removes or renames is still declared there
+    base_tables: dict[str, ast.Table] = attrs.field(factory=dict)
+    base_dimensions: dict[str, ast.Dimension] = attrs.field(factory=dict)
     _seen: set[tuple[str, int, str]] = attrs.field(factory=set)
 
     def add(
@@ -135,11 +138,18 @@ class Index:
     def definition(self, symbol: Symbol) -> Occurrence | None:
         return next((o for o in self.occurrences if o.symbol == symbol and o.definition), None)
 
-    def axis_members(self, table: ast.Table, axis: str) -> dict[str, ast.Member]:
+    def base_members(self, table: str, axis: str) -> dict[str, ast.Member]:
+        """The members of a table's rows or columns as the base specs declare them (before the overlay's changes)."""
+        found = self.base_tables.get(table)
+        return self.axis_members(found, axis, self.base_dimensions) if found is not None else {}
+
+    def axis_members(
+        self, table: ast.Table, axis: str, dimensions: dict[str, ast.Dimension] | None = None
+    ) -> dict[str, ast.Member]:
         """The members of a table's rows (``axis="row"``) or columns, by key."""
         node = table.rows if axis == "row" else table.columns
         if isinstance(node, ast.AxisRef):
-            dimension = self.dimensions.get(node.name)
+            dimension = (self.dimensions if dimensions is None else dimensions).get(node.name)
             return {m.key: m for m in _members(dimension.members)} if dimension else {}
         if isinstance(node, ast.AxisInline):
             return {m.key: m for m in _members(node.members)}
@@ -171,6 +181,15 @@ class _Builder:
                 for inner in item.items:
                     if isinstance(inner, ast.Table):
                         self.index.tables.setdefault(inner.key, inner)
+
+    def collect_base(self, doc: ast.Format) -> None:
+        for item in doc.items:
+            if isinstance(item, ast.Dimension):
+                self.index.base_dimensions.setdefault(item.key, item)
+            elif isinstance(item, ast.Section):
+                for inner in item.items:
+                    if isinstance(inner, ast.Table):
+                        self.index.base_tables.setdefault(inner.key, inner)
 
     def format(self, doc: ast.Format) -> None:
         for item in doc.items:
@@ -207,6 +226,23 @@ class _Builder:
                     self.section_item(inner)
             case ast.RemoveCheck():
                 self.refer("check", item.key, item.span, 2)
+            case ast.ModifyDimension():  # go-to from the overlay's statements to the dimension and its members
+                self.refer("dimension", item.dimension, item.span, 2)
+                members = {
+                    m.key: m
+                    for d in (self.index.base_dimensions.get(item.dimension), self.index.dimensions.get(item.dimension))
+                    if d is not None
+                    for m in _members(d.members)
+                }
+                for op in item.items:
+                    if isinstance(op, ast.AddMember):
+                        self.member(op.member, {**members, op.member.key: op.member}, None)
+                    elif op.key in members:
+                        self.index.add(_member_symbol(members[op.key]), self.name(op.span, op.key, 2), False)
+            case ast.RemoveTable() | ast.RenameTable():
+                self.refer("table", item.key, item.span, 2)
+            case ast.Retype():
+                self.refer(item.what, item.key, item.span, 2)
             case ast.Basis() | ast.LanguageDecl():
                 pass
 
@@ -269,14 +305,23 @@ class _Builder:
             case ast.AddMember():
                 members = self.index.axis_members(table, op.axis) if table else {}
                 self.member(op.member, {**members, op.member.key: op.member}, table)
-            case ast.Relabel() | ast.Gloss():
+            case ast.Relabel() | ast.Gloss() | ast.RemoveMember() | ast.RenameMember() | ast.ExcludeMember():
                 members = self.index.axis_members(table, op.axis) if table else {}
+                if table is not None and op.key not in members:  # removed or renamed: as the base declares it
+                    members = self.index.base_members(table.key, op.axis)
                 if op.key in members:
                     self.index.add(_member_symbol(members[op.key]), self.name(op.span, op.key, 2), False)
             case ast.Check():
                 self.check(op, table)
             case ast.RemoveCheck():
                 self.refer("check", op.key, op.span, 2)
+            case ast.RetypeMember():
+                members = self.index.axis_members(table, op.axis) if table else {}
+                if table is not None and op.key not in members:
+                    members = self.index.base_members(table.key, op.axis)
+                if op.key in members:
+                    self.index.add(_member_symbol(members[op.key]), self.name(op.span, op.key, 2), False)
+                self.type(op.type)
 
     # ------------------------------------------------------------------------------------------ check expressions
 
@@ -360,12 +405,19 @@ class _Builder:
                 self.index.add(symbol, span, False, table=table.key if table and symbol.kind == "member" else None)
 
 
-def build_index(documents: Sequence[ast.Document], sources: Mapping[str, SourceFile]) -> Index:
+def build_index(
+    documents: Sequence[ast.Document], sources: Mapping[str, SourceFile], bases: Sequence[ast.Format] = ()
+) -> Index:
     """The index of a document: ``documents`` are the merged document (an overlay's base items with their own
-    spans) and the document as written (an overlay's ``in table`` blocks, which the merge consumes)."""
+    spans) and the document as written (an overlay's ``in table`` blocks, which the merge consumes); ``bases``, an
+    overlay's base specs as written, declare what the overlay removes or renames (indexed last: an occurrence at a
+    place already indexed is not added again)."""
     index = Index()
     builder = _Builder(index, Words(sources))
     formats = [d for d in documents if isinstance(d, ast.Format)]
+    for doc in bases:
+        builder.collect_base(doc)
+    formats += bases
     for doc in formats:
         builder.collect(doc)
     for doc in formats:

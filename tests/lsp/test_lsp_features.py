@@ -137,7 +137,8 @@ async def test_completion_in_a_check_offers_keywords_functions_and_names_in_scop
     labels = {i.label for i in found.items}
     assert {"check", "previous", "sum", "mentions", "received", "outcome_total", "requests", "fees", "year"} <= labels
     assert {"open", "levels", "pattern", "of_which"} <= labels  # every spec word of the grammar, none left out
-    assert not {"rename", "migration", "because"} & labels  # a migration's words only in a migration
+    assert not {"split", "migration", "because"} & labels  # a migration's words only in a migration
+    assert {"rename", "retype", "keep"} <= labels  # an overlay's words (docs/overlays.md)
     units = await client.text_document_completion_async(types.CompletionParams(DOCUMENT, at(TEXT, "in 万元", 3)))
     assert isinstance(units, types.CompletionList)
     assert {i.label for i in units.items} == {"万元", "年"}
