@@ -106,6 +106,8 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     if kind == "choice":
         hint += ui["colon"] + " / ".join(cell.type.choices)
     unit = cell.type.unit if kind == "amount" else None
+    if kind == "amount" and cell.type.signed:
+        hint = ui["form.hint.signed_amount"]
     if kind == "amount" and cell.type.decimals is not None:
         hint += ui.format("form.hint.decimals", places=cell.type.decimals)
     name = ui["list_sep"].join(

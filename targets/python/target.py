@@ -345,6 +345,7 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
         fields=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
         text_cells=any(not c.type.numeric for c in spec.cells.values()),
+        signed=P.signed(spec),
         required=required_items(spec, cells),
         whole_only=whole_only,
     )

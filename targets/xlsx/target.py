@@ -91,6 +91,11 @@ def _number_value(value: Decimal) -> Decimal | int | str:
     return value
 
 
+def _rule_kind(cell_type: ir.CellType) -> str:
+    """The data-validation rule of a type: its kind, or ``signed_amount`` for an amount that may be below zero."""
+    return "signed_amount" if cell_type.kind == "amount" and cell_type.signed else cell_type.kind
+
+
 class _Book:
     def __init__(self, spec: ir.Spec, report: Report | None) -> None:
         self.spec = spec
@@ -160,7 +165,7 @@ class _Book:
             put_text(ws.cell(row, 3), hint)
             ws.cell(row, 3).font = Font(name=self.font, color="666666", italic=True)
             if field.type.numeric:
-                self.validations.setdefault((ws.title, kind), []).append(value.coordinate)
+                self.validations.setdefault((ws.title, _rule_kind(field.type)), []).append(value.coordinate)
             self.places[("field", field.key)] = (ws.title, value.coordinate)
             row += 1
         row += 1
@@ -220,7 +225,7 @@ class _Book:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
                 cell.font = Font(name=self.font, size=10)
                 self.places[("cell", box.cell)] = (ws.title, cell.coordinate)
-                self.validations.setdefault((ws.title, cell_type.kind), []).append(cell.coordinate)
+                self.validations.setdefault((ws.title, _rule_kind(cell_type)), []).append(cell.coordinate)
                 widths.setdefault(col, 11)
                 if box.holds_text:  # a text cell: from the left, wrapped, its column wider; a choice a drop-down
                     cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
@@ -399,7 +404,7 @@ class _Book:
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
 
-    def add_validations(self) -> None:
+    def add_validations(self) -> None:  # keyed by _rule_kind
         rules: dict[str, dict[str, Any]] = {
             "count": {"type": "whole", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
             "integer": {
@@ -409,8 +414,15 @@ class _Book:
                 "formula2": "999999999999999",
             },
             "amount": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
+            "signed_amount": {
+                "type": "decimal",
+                "operator": "between",
+                "formula1": "-999999999999999",
+                "formula2": "999999999999999",
+            },
         }
-        messages = {kind: self.ui[f"xlsx.valid.{kind}"] for kind in ("count", "integer", "amount")}
+        kinds = ("count", "integer", "amount", "signed_amount")
+        messages = {kind: self.ui[f"xlsx.valid.{kind}"] for kind in kinds}
         for (sheet, kind), coords in self.validations.items():
             if kind not in rules:
                 continue
