@@ -150,7 +150,7 @@ def test_earnings_per_share_are_ratios_in_yuan_per_share(spec: ir.Spec) -> None:
 
 def test_summing_earnings_per_share_is_refused() -> None:
     text = SPEC.read_text(encoding="utf-8")
-    anchor = '（二）稀释每股收益" : amount in 元每股 ratio\n'
+    anchor = '（二）稀释每股收益" : amount in 元每股 signed ratio\n'
     assert anchor in text
     summed = text.replace(anchor, anchor + '          total eps_total "合计" : amount in 元每股\n')
     compilation = gaidsl.compile_text(summed, "summed.gai")
@@ -203,16 +203,65 @@ def test_interest_expenses_may_exceed_financial_expenses() -> None:
     assert gaidsl.validate(SPEC, report, previous=PREVIOUS).verdict == "pass"
 
 
-def test_a_loss_cannot_be_entered_yet(tmp_path: Path) -> None:
-    """The format enters a loss with a minus sign; gaidsl's amounts are ≥ 0 (see the spec's head): GAI705."""
-    text = EXAMPLE.read_text(encoding="utf-8")
-    line = "  income.credit_impairment_losses.current: 0.00\n"
-    assert line in text
+LOSS = {  # the example with a credit impairment loss of 20,000,000.00: every profit line below it negative
+    "income.credit_impairment_losses.current: 0.00": "-20000000.00",
+    "income.operating_profit.current: 14247781.35": "-5752218.65",
+    "income.total_profit.current: 14282102.45": "-5717897.55",
+    "income.net_profit.current: 12139787.08": "-7860212.92",
+    "income.continuing_net_profit.current: 12139787.08": "-7860212.92",
+    "income.total_comprehensive_income.current: 12179787.08": "-7820212.92",
+    "income.basic_eps.current: 0.40": "-0.26",
+    "income.diluted_eps.current: 0.40": "-0.26",
+}
+
+
+def _with_loss(text: str, changes: dict[str, str]) -> str:
+    for line, value in changes.items():
+        assert f"  {line}\n" in text, line
+        text = text.replace(f"  {line}\n", f"  {line.rsplit(': ', 1)[0]}: {value}\n")
+    return text
+
+
+def test_a_statement_with_a_loss_validates(tmp_path: Path) -> None:
+    """The format enters a loss with a minus sign (「（损失以“-”号填列）」): those rows are signed amounts (see the
+    spec's head), so a statement with a loss is read and passes every check."""
     lossy = tmp_path / "loss.yaml"
-    lossy.write_text(text.replace(line, line.replace("0.00", "-1234.56")), encoding="utf-8")
-    run = run_cli("validate", str(SPEC), str(lossy), "--lang", "en")
+    lossy.write_text(_with_loss(EXAMPLE.read_text(encoding="utf-8"), LOSS), encoding="utf-8")
+    run = run_cli("validate", str(SPEC), str(lossy), "--previous", str(PREVIOUS), "--lang", "en")
+    assert run.code == 0, run.out + run.err
+    report = gaidsl.load_report(SPEC, lossy)
+    assert report.value("income.net_profit.current") == Decimal("-7860212.92")
+    # a loss that does not add up still fails its check
+    wrong = tmp_path / "wrong.yaml"
+    changed = _with_loss(lossy.read_text(encoding="utf-8"), {"income.net_profit.current: -7860212.92": "-7860212.00"})
+    wrong.write_text(changed, encoding="utf-8")
+    assert run_cli("validate", str(SPEC), str(wrong), "--previous", str(PREVIOUS), "--lang", "en").code != 0
+
+
+def test_only_the_rows_the_format_signs_take_a_negative(spec: ir.Spec, tmp_path: Path) -> None:
+    """Revenue, costs and assets stay amounts ≥ 0: a negative one is still refused (GAI705); every signed row's label
+    says 「以“-”号填列」 or is one the spec's head names."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("  income.revenue.current: "))
+    bad = tmp_path / "negative_revenue.yaml"
+    bad.write_text(text.replace(line, "  income.revenue.current: -1.00"), encoding="utf-8")
+    run = run_cli("validate", str(SPEC), str(bad), "--lang", "en")
     assert run.code != 0
     assert "GAI705" in run.out + run.err
+    named = {
+        "财务费用",
+        "其他综合收益",
+        "未分配利润",
+        "五、其他综合收益的税后净额",
+        "（一）不能重分类进损益的其他综合收益",
+    }
+    named |= {"（二）将重分类进损益的其他综合收益", "六、综合收益总额", "（一）基本每股收益", "（二）稀释每股收益"}
+    signed = {cell.row_labels[-1] for cell in spec.cells.values() if cell.type.signed}
+    assert len(signed) == 21
+    for label in signed:
+        assert "以“-”号填列" in label or label in named, label
+    for member in rows(spec, "income").members:
+        assert ("以“-”号填列" in member.label) <= (member.type is not None and member.type.signed), member.label
 
 
 # ------------------------------------------------------------------------------------------- generated samples

@@ -175,10 +175,12 @@ def test_title(lines: list[str], body: str | None, year: int | None) -> None:
 
 
 def test_auto_spec_choice() -> None:
-    specs = detect.shipped_specs()
-    assert [s.version for s in specs] == ["2019", "2021"]
-    own_2021 = detect.own_labels(specs[1], specs)
-    own_2019 = detect.own_labels(specs[0], specs)
+    specs = detect.shipped_specs()  # every shipped closed format: the financial statements too
+    gov = [s for s in specs if s.id == "gov_info_disclosure"]
+    assert [s.version for s in gov] == ["2019", "2021"]
+    assert "enterprise_financial_statements" in {s.id for s in specs}
+    own_2021 = detect.own_labels(gov[1], specs)
+    own_2019 = detect.own_labels(gov[0], specs)
     assert "现行有效件数" in own_2021 and "本年处理决定数量" in own_2021
     assert "对外公开总数量" in own_2019 and "第二十条第九项" in own_2019
     assert not set(own_2021) & set(own_2019)

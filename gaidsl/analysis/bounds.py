@@ -27,6 +27,7 @@ class Bound:
     lower_strict: bool = False
     upper_strict: bool = False
     constrained: bool = True  # mentioned by some check (otherwise only its type bounds it)
+    signed: bool = False  # a signed amount: no floor
 
     @property
     def forced(self) -> bool:
@@ -40,8 +41,9 @@ class Bound:
 
     @property
     def as_type_allows(self) -> bool:
-        """No narrower than the type: from its floor (0, or none for integers) upwards without end."""
-        return self.lower == type_floor(self.kind) and self.upper is None and not self.lower_strict
+        """No narrower than the type: from its floor (0, or none for integers and signed amounts) upwards without
+        end."""
+        return self.lower == type_floor(self.kind, self.signed) and self.upper is None and not self.lower_strict
 
     def interval(self) -> str:
         low = "(-∞" if self.lower is None else ("(" if self.lower_strict else "[") + number_text(self.lower)
@@ -57,9 +59,9 @@ def number_text(value: Fraction) -> str:
     return f"{as_decimal.normalize():f}" if Fraction(as_decimal) == value else f"{value.numerator}/{value.denominator}"
 
 
-def type_floor(kind: str) -> Fraction | None:
-    """The least value a numeric type allows: 0 for counts and amounts, none for integers."""
-    return None if kind == "integer" else Fraction(0)
+def type_floor(kind: str, signed: bool = False) -> Fraction | None:
+    """The least value a numeric type allows: 0 for counts and amounts, none for integers and signed amounts."""
+    return None if kind == "integer" or signed else Fraction(0)
 
 
 def bounds(problem: Problem, checks: list[ir.Check], incomplete: list[str]) -> list[Bound]:
@@ -104,7 +106,9 @@ def bounds(problem: Problem, checks: list[ir.Check], incomplete: list[str]) -> l
         if low is None or high is None:
             incomplete.append(f"bounds of {var_ref(key)}")
             continue
-        out.append(Bound(key, _label(spec, key), cell_type.kind, low[0], high[0], low[1], high[1]))
+        out.append(
+            Bound(key, _label(spec, key), cell_type.kind, low[0], high[0], low[1], high[1], signed=cell_type.signed)
+        )
     seen = set(keys)
     others: list[VarKey] = [("cell", c, False) for c in spec.cells if spec.cells[c].type.numeric]
     others += [("field", f, False) for f in spec.fields if spec.fields[f].type.numeric]
@@ -112,12 +116,22 @@ def bounds(problem: Problem, checks: list[ir.Check], incomplete: list[str]) -> l
         if key not in seen:
             cell_type = encoder.type_of(key)
             assert cell_type is not None
-            out.append(Bound(key, _label(spec, key), cell_type.kind, _floor(cell_type), None, constrained=False))
+            out.append(
+                Bound(
+                    key,
+                    _label(spec, key),
+                    cell_type.kind,
+                    _floor(cell_type),
+                    None,
+                    constrained=False,
+                    signed=cell_type.signed,
+                )
+            )
     return out
 
 
 def _floor(cell_type: ir.CellType | None) -> Fraction | None:
-    return None if cell_type is None else type_floor(cell_type.kind)
+    return None if cell_type is None else type_floor(cell_type.kind, cell_type.signed)
 
 
 def _unbounded(rays: Z3, encoder: Encoder, keys: list[VarKey], sign: int) -> list[VarKey]:

@@ -125,14 +125,16 @@ class Encoder:
         elif cell_type.kind == "amount":
             if self.exact:
                 units = z3.Int(name + "#units")
-                self.background.append(units >= 0)
+                if cell_type.floored:
+                    self.background.append(units >= 0)
                 term = z3.ToReal(units) / (10 ** self.decimals(key))
             else:
                 term = z3.Real(name)
-                self.background.append(term >= 0)
+                if cell_type.floored:
+                    self.background.append(term >= 0)
         else:
             term = z3.Int(name)
-            if cell_type.kind == "count":
+            if cell_type.floored:
                 self.background.append(term >= 0)
         self.vars[key] = term
         return term
@@ -345,7 +347,7 @@ class Encoder:
         assert cell_type is not None
         name = f"dir:{key[0]}:{var_ref(key)}"
         term = z3.Real(name) if cell_type.kind == "amount" else z3.Int(name)
-        if cell_type.kind != "integer":
+        if cell_type.floored:
             self.ray_background.append(term >= 0)
         self.directions[key] = term
         return term

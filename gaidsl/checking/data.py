@@ -68,6 +68,9 @@ _NUMBER = re.compile(NUMBER_FORM)
 _EXPONENT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
 _NONFINITE = re.compile(r"[+-]?(?:nan|inf|infinity|\.nan|\.inf)", re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# a negative as accountants print it, (12.50), or with a full-width or typographic minus: refused (GAI704) with a help
+# line naming the form gaidsl reads, -12.50 (docs/data-format.md, signed amounts)
+_OTHER_MINUS = re.compile(r"\(\s*[0-9][0-9.,]*\s*\)|[－−]\s*[0-9][0-9.,]*")
 
 
 VALUE_CODES = frozenset(
@@ -179,6 +182,11 @@ def _form_help(text: str) -> Text:
             "请写出完整的数，不用科学计数法：写 1000 而不是 1e3（电子表格显示的 1.23E+14 已丢失数字）",
             "write the number out in full, not in scientific notation: 1000, not 1e3 "
             "(a spreadsheet's 1.23E+14 has lost digits)",
+        )
+    if _OTHER_MINUS.fullmatch(text):
+        return Text(
+            "负数用半角减号写在前面，如 -12.50；不用括号 (12.50)，也不用全角“－”或“−”",
+            "write a negative number with a leading ASCII minus, like -12.50: not (12.50), nor '－' or '−'",
         )
     return Text("只写阿拉伯数字，不带单位或千位分隔符，如 1234", "write digits only, no unit or separators: 1234")
 
@@ -459,7 +467,7 @@ class _Reader:
             ok = False
         elif type_.kind in ("count", "integer"):
             value = value.quantize(Decimal(1))
-        if type_.kind in ("count", "amount") and value < 0:
+        if type_.floored and value < 0:
             self.problem_at("GAI705", span, {**args, "value": raw})
             ok = False
         if type_.kind == "amount" and type_.decimals is not None and places > type_.decimals:

@@ -133,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
             if engine == "reference"
             else Text(f"{engine} 引擎", f"the {engine} engine")
         )
-        if (refusal := refused(compilation, what)) is not None:
+        rowwise = engine == "spark" or any(is_wide_csv(p) for p in files.reports)  # open rows: JSON/YAML elsewhere
+        if rowwise and (refusal := refused(compilation, what)) is not None:
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
             return EXIT_INPUT
         if engine in REFUSING_ENGINES and (refusal := arith_refusal(spec, what)) is not None:  # docs/arithmetic.md

@@ -32,6 +32,7 @@ from typing import Any
 
 import attrs
 
+from gaidsl.checking.coded_checks import summed as summed_members
 from gaidsl.checking.evaluate import (
     PRECISION,
     CheckResult,
@@ -46,17 +47,19 @@ from gaidsl.checking.evaluate import (
 from gaidsl.checking.evaluate import (
     Env as _Env,
 )
+from gaidsl.checking.open_members import absent_last_year, close, new_this_year
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
-from gaidsl.checking.required import Absent, Presence, absent_from
+from gaidsl.checking.required import Absent, Presence, absent_from, absent_items
 from gaidsl.engines.names import ALL_ENGINES as ALL_ENGINES
 from gaidsl.engines.names import ENGINES as ENGINES
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import REFUSING_ENGINES, first_arith_check
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.formats import full_match
-from gaidsl.targets.python import target as python_target
+from gaidsl.targets.python import open_parts as python_target
 from gaidsl.targets.sql.arithmetic import has_arith
 from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
+from gaidsl.targets.sql.open_parts import OpenSql, member_table
 from gaidsl.targets.sql.required import presence_sql
 from gaidsl.targets.sql.target import arith_refusal, ddl, validation_sql
 
@@ -156,12 +159,21 @@ class Database:
     def __init__(self, spec: ir.Spec, connection: Any) -> None:
         self.spec = spec
         self.connection = connection
-        self.columns = layout(spec, self.dialect)
+        self.open = OpenSql(spec, self.dialect) if spec.open_dimensions else None  # open rows: child tables
+        tabled = self.open.stand if self.open is not None else spec
+        self.columns = layout(tabled, self.dialect)
         for table in (REPORTS, PREVIOUS):
-            self.script(ddl(spec, self.dialect, table=table, temporary=True))
+            self.script(ddl(tabled, self.dialect, table=table, temporary=True))
+            for statement in self.open.ddl(table, temporary=True) if self.open is not None else ():
+                self.script(statement)
         # queried inline, not through a view: DuckDB binds a view of many checks when it is created *and* when it
         # is read, and the binding is most of the time a small batch takes
-        self.validation = "(" + validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None) + ") AS v"
+        query = (
+            self.open.validation(REPORTS, PREVIOUS)
+            if self.open is not None
+            else validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None)
+        )
+        self.validation = "(" + query + ") AS v"
 
     @property
     def sql(self) -> Dialect:
@@ -171,17 +183,50 @@ class Database:
     def script(self, sql: str) -> None:
         self.connection.execute(sql)
 
-    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
-        names = ", ".join(c.quoted for c in self.columns)
-        marks = ", ".join("?" for _ in self.columns)
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]], columns: Sequence[Column] | None = None) -> None:
+        columns = self.columns if columns is None else columns
+        names = ", ".join(c.quoted for c in columns)
+        marks = ", ".join("?" for _ in columns)
         self.connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
 
     def load(
         self, reports: Iterable[tuple[str, Report, str | None]], previous: Iterable[tuple[str, Report]] = ()
     ) -> None:
         """Insert ``(report_id, report, previous_id)`` and last year's reports ``(report_id, report)``."""
+        if self.open is not None:
+            reports, previous = list(reports), list(previous)
+            self._members(PREVIOUS, previous)
+            self._members(REPORTS, [(i, r) for i, r, _ in reports])
         self.insert(PREVIOUS, (report_row(self.columns, self.dialect, i, r) for i, r in previous))
         self.insert(REPORTS, (report_row(self.columns, self.dialect, i, r, p) for i, r, p in reports))
+
+    def _members(self, table: str, reports: Sequence[tuple[str, Report]]) -> None:
+        """The member tables of open dimensions (targets/sql/open_parts.py): a row per (report, member)."""
+        assert self.open is not None
+        d = dialect(self.dialect)
+        for index, dimension in enumerate(self.open.dims):
+            opened = self.spec.open_dimensions[dimension]
+            columns = self.open.member_columns(dimension)
+            rows = []
+            for report_id, report in reports:
+                entered = report.members.get(dimension, ())
+                keys = {m.key for m in entered}
+                summed = {m.key for m in summed_members(opened, entered)}
+                for ordinal, member in enumerate(entered):
+                    parent = opened.coded.parent_of(member.key) if opened.coded is not None else None
+                    row: list[object] = [
+                        report_id,
+                        member.key,
+                        ordinal,
+                        parent if parent in keys else None,
+                        int(member.key in summed),
+                    ]
+                    for column in columns[len(row) :]:
+                        cell = self.spec.cells[column.key]
+                        value = report.values.get(f"{cell.table}.{member.key}.{cell.column}", BLANK)
+                        row.append(_cell_value(column, value, d))
+                    rows.append(tuple(row))
+            self.insert(member_table(table, index), rows, columns)
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         return list(self.connection.execute(sql).fetchall())
@@ -196,6 +241,8 @@ class Database:
     def clear(self) -> None:
         for table in (REPORTS, PREVIOUS):
             self.connection.execute(f"DELETE FROM {table}")
+            for index in range(len(self.open.dims) if self.open is not None else 0):
+                self.connection.execute(f"DELETE FROM {member_table(table, index)}")
 
     def validate(
         self, reports: Sequence[Report] | Mapping[str, Report], previous: Report | Mapping[str, Report] | None = None
@@ -214,6 +261,16 @@ class Database:
         for row in self.rows():
             by_report.setdefault(row.report_id, []).append(row)
         exact = not self.sql.scaled  # SQLite shows REAL values: the sides are not compared
+        if self.open is not None:  # each report's own closed spec; members new this year said so, as evaluate does
+            out = []
+            for i, report in items:
+                last = last_years.get(links.get(i, ""))
+                closed = close(self.spec, report.members)
+                lacking = absent_items(closed, report)
+                found = evaluation(closed, report, last, by_report.get(i, []), exact, lacking)
+                new = new_this_year(self.spec, report.members, last.members) if last is not None else {}
+                out.append(attrs.evolve(found, results=_new_members(found.results, self.spec, new)) if new else found)
+            return out
         absent = self.absent()
         return [
             evaluation(self.spec, report, last_years.get(links.get(i, "")), by_report.get(i, []), exact, absent[i])
@@ -252,14 +309,15 @@ class Database:
 class DuckDB(Database):
     dialect = "duckdb"
 
-    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]], columns: Sequence[Column] | None = None) -> None:
         import pyarrow as pa  # type: ignore[import-untyped]
 
+        columns = self.columns if columns is None else columns
         data = list(rows)
         if not data:
             return
-        arrays = [pa.array([row[i] for row in data], type=_arrow_type(c)) for i, c in enumerate(self.columns)]
-        self.connection.register("gaidsl_incoming", pa.Table.from_arrays(arrays, names=[c.name for c in self.columns]))
+        arrays = [pa.array([row[i] for row in data], type=_arrow_type(c)) for i, c in enumerate(columns)]
+        self.connection.register("gaidsl_incoming", pa.Table.from_arrays(arrays, names=[c.name for c in columns]))
         try:
             self.connection.execute(f"INSERT INTO {table} SELECT * FROM gaidsl_incoming")
         finally:
@@ -283,8 +341,8 @@ def _arrow_type(column: Column) -> Any:
 class Postgres(Database):
     dialect = "postgres"
 
-    def insert(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
-        names = ", ".join(c.quoted for c in self.columns)
+    def insert(self, table: str, rows: Iterable[tuple[object, ...]], columns: Sequence[Column] | None = None) -> None:
+        names = ", ".join(c.quoted for c in (self.columns if columns is None else columns))
         with self.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -343,8 +401,6 @@ def evaluate_all(
     """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
     runs); every engine gives the reference evaluator's records. ``previous``: last year's report for all of them,
     or each report's own by its name (a report missing from the mapping has none)."""
-    if engine != "reference" and spec.open_dimensions:
-        raise ValueError(f"GAI610: the {engine} engine does not support open dimensions yet (docs/open-dimensions.md)")
     if engine != "reference" and spec.records:
         raise ValueError(f"GAI770: the {engine} engine does not support lists of records yet (docs/records.md)")
     if engine in REFUSING_ENGINES and first_arith_check(spec) is not None:
@@ -381,6 +437,17 @@ def exactness_refusal(spec: ir.Spec, engine: str) -> Diagnostic | None:
         return None
     check, reason = found
     return error("GAI761", check.span, engine=engine, check=check.key, digits=reason.digits, limit=reason.limit_digits)
+
+
+def _new_members(results: tuple[CheckResult, ...], spec: ir.Spec, new: dict[str, str]) -> tuple[CheckResult, ...]:
+    """A check across periods at a member last year's report did not have is unverifiable there (as evaluate says)."""
+    across = {c.key for c in spec.checks if c.across_periods}
+    return tuple(
+        attrs.evolve(r, status="unverifiable", message=absent_last_year(r.position, new[r.position]))
+        if r.check in across and r.position in new
+        else r
+        for r in results
+    )
 
 
 def python_module(spec: ir.Spec) -> ModuleType:

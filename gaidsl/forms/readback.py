@@ -83,6 +83,8 @@ def finish(spec: ir.Spec, extracted: Extracted, name: str) -> Loaded:
         "texts": raw["texts"],
         "values": raw["values"],
     }
+    if raw.get("members"):  # the members of open dimensions, read before the values (docs/open-dimensions.md)
+        data = {"format": data["format"], "version": data["version"], "members": raw["members"], **data}
     return parse_report(json.dumps(data, ensure_ascii=False, indent=1), spec, "json", name)
 
 
@@ -164,6 +166,8 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         if kind == "gaidsl":
             found = (str(sheet), str(coord))
             continue
+        if kind in ("open", "opencol"):  # an open table (read by _open_rows)
+            continue
         if sheet not in wb.sheetnames or not isinstance(key, str) or not isinstance(coord, str):
             continue
         value = wb[str(sheet)][coord].value
@@ -178,7 +182,54 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         elif kind == "text":
             raw["texts"][key] = _text(value)
             places[f"text.{key}"] = where
+    _open_rows(spec, wb, raw, places)
     return Extracted(raw, found, places)
+
+
+def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None:
+    """The entered rows of each open table (``open`` and ``opencol`` rows of the ``_gaidsl`` sheet): from the row
+    under the table's header down to the sheet's last used row, skipping empty rows, each row a member (its key and
+    label) and its values; the member list of a dimension is the rows of its first table, then any key another
+    table adds (docs/open-dimensions.md)."""
+    tables: dict[str, tuple[str, int]] = {}
+    letters: dict[str, dict[str, str]] = {}
+    for row in wb[META_SHEET].iter_rows(values_only=True):
+        kind, key, sheet, coord = (list(row) + [None] * 4)[:4]
+        if kind == "open" and isinstance(key, str) and sheet in wb.sheetnames and str(coord).isdigit():
+            tables[key] = (str(sheet), int(str(coord)))
+        elif kind == "opencol" and isinstance(key, str) and isinstance(coord, str) and "." in key:
+            name, column = key.split(".", 1)
+            letters.setdefault(name, {})[column] = coord
+    if not tables:
+        return
+    members: dict[str, list[dict[str, Any]]] = {}
+    for table_key, (sheet, header) in tables.items():
+        table = spec.tables.get(table_key)
+        if table is None or table.rows is None or table.rows.open is None or table_key not in letters:
+            continue
+        dimension = table.rows.open.dimension
+        listed = members.setdefault(dimension, [])
+        known = {m["key"] for m in listed}
+        ws = wb[sheet]
+        columns = letters[table_key]
+        for number in range(header + 1, ws.max_row + 1):
+            cells = {c: ws[f"{letter}{number}"].value for c, letter in columns.items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+                continue
+            key = _text(cells.get("<key>"))
+            key = "" if key is None else key.strip()
+            label = _text(cells.get("<label>"))
+            if key not in known:
+                listed.append({"key": key, "label": "" if label is None else label})
+                known.add(key)
+            places[f"member.{dimension}.{key}"] = f"{sheet}!A{number}"
+            for column, value in cells.items():
+                if column.startswith("<"):
+                    continue
+                cell_key = table.cell_key(key, column)
+                raw["values"][cell_key] = _number_text(value)
+                places[cell_key] = f"{sheet}!{columns[column]}{number}"
+    raw["members"] = members
 
 
 # ---------------------------------------------------------------------------------------------------- docx

@@ -200,6 +200,11 @@ def _type_problem(number: Decimal | None, type_: ir.CellType) -> tuple[str, str]
         "count": ("非负整数", "whole number ≥ 0"),
         "integer": ("整数", "whole number"),
         "amount": (
+            f"金额（最多 {type_.decimals} 位小数）" if type_.decimals is not None else "金额",
+            f"amount with at most {type_.decimals} decimals" if type_.decimals is not None else "amount",
+        )
+        if type_.signed
+        else (
             f"非负金额（最多 {type_.decimals} 位小数）" if type_.decimals is not None else "非负金额",
             f"amount ≥ 0 with at most {type_.decimals} decimals" if type_.decimals is not None else "amount ≥ 0",
         ),
@@ -210,7 +215,7 @@ def _type_problem(number: Decimal | None, type_: ir.CellType) -> tuple[str, str]
     whole = number == number.to_integral_value()
     if kind in ("count", "integer") and not whole:
         return name
-    if kind in ("count", "amount") and number < 0:
+    if type_.floored and number < 0:
         return name
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)

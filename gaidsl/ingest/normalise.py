@@ -125,7 +125,7 @@ def tidy_spacing(text: str) -> str:
 DASHES = frozenset({"-", "—", "–", "——", "--", "－", "/", "／", "\\", "－－", "―", "_", "__", "＿"})
 UNITS = ("万元", "亿元", "元", "件", "个", "条", "项", "次", "宗", "人次", "家")
 _NUMBER = re.compile(
-    r"(?P<sign>[+-]?)\s*(?P<int>\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s*(?P<unit>"
+    r"(?P<sign>[+\-\u2212]?)\s*(?P<int>\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s*(?P<unit>"
     + "|".join(UNITS)
     + r")?\s*"
 )
@@ -174,7 +174,8 @@ def parse_cell(raw: str) -> CellValue:
     digits = match.group("int").replace(",", "").replace("，", "")
     frac = match.group("frac")
     try:
-        number = Decimal(f"{match.group('sign')}{digits}" + (f".{frac}" if frac is not None else ""))
+        sign = "-" if match.group("sign") == "\u2212" else match.group("sign")  # a typographic minus: a loss
+        number = Decimal(f"{sign}{digits}" + (f".{frac}" if frac is not None else ""))
     except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
         return CellValue("text", text=raw)
     if match.group("sign") == "+":

@@ -120,6 +120,7 @@ class TypeExpr:
     decimals: int | None = None
     choices: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    signed: bool = False  # ``amount … signed``: may be below zero (docs/data-format.md)
 
 
 @attrs.frozen

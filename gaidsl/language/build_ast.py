@@ -23,6 +23,26 @@ OPEN_RULES = ("key_pattern", "levels", "codes", "at_least", "at_most")  # an ope
 RESERVED_UNIT_NAMES = ("table", "section", "dimension")
 """Words no unit can be named: after a type, ``in table …``/``in section …``/``in dimension …`` starts an overlay
 block (GAI009)."""
+SIGNED_HELP = {
+    "count": Text(
+        "件数不会是负数；可为负数的整数写 integer，可为负数的金额写 amount in 元 decimals 2 signed",
+        "a count is never negative: write integer for a whole number that may be negative, "
+        "amount in 元 decimals 2 signed for an amount",
+    ),
+    "integer": Text(
+        "integer 本就可为负数，去掉 signed；可为负数的金额写 amount in 元 decimals 2 signed",
+        "an integer may be negative already: drop signed (amount in 元 decimals 2 signed for an amount)",
+    ),
+}
+
+
+@attrs.frozen
+class SignedWord:
+    """The word ``signed`` after a type, with its place (for GAI190)."""
+
+    span: Span | None
+
+
 RESERVED_UNIT_HELP = Text(
     "给单位另起名称（单位名称通常用中文，如「件」）",
     "give the unit another name (units are usually named in Chinese, like 件)",
@@ -108,14 +128,22 @@ class _Builder(MigrationRules):
 
     # -------------------------------------------------------------------------------------------- types
     def count_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
-        return ast.TypeExpr("count", children[0] if children else None, span=self._span(meta))
+        return self._whole_type("count", meta, children)
 
     def integer_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
-        return ast.TypeExpr("integer", children[0] if children else None, span=self._span(meta))
+        return self._whole_type("integer", meta, children)
+
+    def _whole_type(self, kind: str, meta: Any, children: list[Any]) -> ast.TypeExpr:
+        unit = next((c for c in children if isinstance(c, str)), None)
+        for word in children:
+            if isinstance(word, SignedWord):  # only an amount is signed: say what to write instead
+                self.problems.append(error("GAI190", word.span, [SIGNED_HELP[kind]], kind=kind))
+        return ast.TypeExpr(kind, unit, span=self._span(meta))
 
     def amount_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
-        decimals = children[1] if len(children) > 1 else None
-        return ast.TypeExpr("amount", children[0], decimals, span=self._span(meta))
+        decimals = next((c for c in children[1:] if isinstance(c, int)), None)
+        signed = any(isinstance(c, SignedWord) for c in children[1:])  # `decimals 2 signed` or `signed decimals 2`
+        return ast.TypeExpr("amount", children[0], decimals, span=self._span(meta), signed=signed)
 
     def text_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
         return ast.TypeExpr("text", span=self._span(meta))
@@ -128,6 +156,9 @@ class _Builder(MigrationRules):
 
     def unit_ref(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
+
+    def signed(self, meta: Any, children: list[Token]) -> SignedWord:
+        return SignedWord(self._span(meta))
 
     def decimals(self, meta: Any, children: list[Token]) -> int:
         return self._number(children[0], "小数位数", "decimals")

@@ -88,7 +88,7 @@ def _type_text(node: ast.TypeExpr) -> str:
         text += f" in {node.unit}"
     if node.decimals is not None:
         text += f" decimals {node.decimals}"
-    return text
+    return text + (" signed" if node.signed else "")
 
 
 def _label(label: str | None) -> str:

@@ -65,22 +65,30 @@ class Unit:
 
 @attrs.frozen
 class CellType:
-    """``count`` (whole ≥ 0), ``integer`` (signed), ``amount`` (decimal ≥ 0 with unit and decimals), ``text``,
-    ``date`` or ``choice``."""
+    """``count`` (whole ≥ 0), ``integer`` (signed), ``amount`` (decimal ≥ 0 with unit and decimals; below zero too
+    when ``signed``), ``text``, ``date`` or ``choice``."""
 
     kind: CellKind
     unit: str | None = None
     decimals: int | None = None
     choices: tuple[str, ...] = ()
+    signed: bool = False  # ``amount … signed``: a loss entered with a minus sign (「以“-”号填列」)
 
     @property
     def numeric(self) -> bool:
         return self.kind in NUMERIC_KINDS
 
+    @property
+    def floored(self) -> bool:
+        """Whether a value below zero is refused: a count, and an amount unless it is ``signed``. The one place every
+        reader, engine and target asks (the type's minimum)."""
+        return self.kind == "count" or (self.kind == "amount" and not self.signed)
+
     def describe(self) -> str:
         if self.kind == "amount":
             text = f"amount in {self.unit}"
-            return text + (f" decimals {self.decimals}" if self.decimals is not None else "")
+            text += f" decimals {self.decimals}" if self.decimals is not None else ""
+            return text + (" signed" if self.signed else "")
         if self.kind in ("count", "integer"):
             return self.kind + (f" in {self.unit}" if self.unit and self.unit != DEFAULT_UNIT else "")
         if self.kind == "choice":

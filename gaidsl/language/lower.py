@@ -201,7 +201,7 @@ class Lowerer:
             if choice in seen:
                 self.diagnostics.append(error("GAI210", node.span, value=choice))
             seen.add(choice)
-        return ir.CellType(ir.narrow(node.kind, ir.CELL_KINDS), unit, node.decimals, node.choices)
+        return ir.CellType(ir.narrow(node.kind, ir.CELL_KINDS), unit, node.decimals, node.choices, node.signed)
 
     # -------------------------------------------------------------------------------------------- declarations
     def _claim(self, key: str, kind: ast.Table | ast.TextBlock | ast.Field | ast.Records) -> bool:

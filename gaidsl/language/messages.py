@@ -119,6 +119,11 @@ CATALOG: dict[str, Template] = {
     ),
     "GAI206": Template("types", "除数为零", "division by zero"),
     "GAI207": Template("types", "函数「{name}」的参数不对：{expected}", "wrong arguments to '{name}': {expected_en}"),
+    "GAI190": Template(
+        "types",
+        "只有金额（amount）可以写 signed，{kind} 不行",
+        "only an amount can be signed, not {kind}",
+    ),
     "GAI208": Template("types", "小数位数 {value} 超出范围（0–6）", "decimals {value} is out of range (0–6)"),
     "GAI209": Template(
         "types",

@@ -50,6 +50,10 @@ UI: dict[str, dict[str, str]] = {
     "form.hint.count": {"zh": "整数，≥ 0", "en": "a whole number ≥ 0"},
     "form.hint.integer": {"zh": "整数，可为负数", "en": "a whole number, may be negative"},
     "form.hint.amount": {"zh": "数值，≥ 0", "en": "a number ≥ 0"},
+    "form.hint.signed_amount": {
+        "zh": "数值，可为负数（负数以“-”号填列）",
+        "en": "a number; it may be negative (-12.50)",
+    },
     "form.hint.decimals": {"zh": "，最多 {places} 位小数", "en": ", at most {places} decimal places"},
     "form.hint.unit": {"zh": "，单位：{unit}", "en": ", unit: {unit}"},
     "form.row": {"zh": "行：", "en": "row: "},
@@ -154,6 +158,10 @@ UI: dict[str, dict[str, str]] = {
     "xlsx.valid.amount": {
         "zh": "请填写不小于 0 的数值（单位见表头）",
         "en": "Enter a number ≥ 0 (the unit is in the header)",
+    },
+    "xlsx.valid.signed_amount": {
+        "zh": "请填写数值，负数以“-”号填列（单位见表头）",
+        "en": "Enter a number; a negative one with a leading minus, -12.50 (the unit is in the header)",
     },
     "xlsx.valid.number_title": {"zh": "数值不符合要求", "en": "Not a valid number"},
     "xlsx.valid.choose": {"zh": "请从下拉列表中选择：", "en": "Choose from the list: "},

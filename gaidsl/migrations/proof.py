@@ -450,7 +450,7 @@ def _decimal(number: Fraction, cell_type: ir.CellType) -> Decimal:
 
 
 def _fits(value: Decimal, cell_type: ir.CellType) -> bool:
-    if cell_type.kind in ("count", "amount") and value < 0:
+    if cell_type.floored and value < 0:
         return False
     if cell_type.kind in ("count", "integer"):
         return value == value.to_integral_value()

@@ -177,7 +177,7 @@ class Encoding:
             if term is None:
                 term = self.fresh[key] = z3.Const(f"entered:{key[0]}:{var_ref(key)}", var.sort())
                 cell_type = self.new.type_of(key)
-                floor = cell_type is not None and cell_type.kind in ("count", "amount")
+                floor = cell_type is not None and cell_type.floored
                 self.fresh_types[key] = term >= 0 if floor else z3.BoolVal(True)
             found = (term, z3.BoolVal(True))
         elif not z3.is_arith(var):
@@ -262,7 +262,7 @@ class Encoding:
             value = self.value_term(target, False)
             real = z3.ToReal(value) if value.is_int() else value
             bad: list[Z3] = []
-            if new_type.kind in ("count", "amount"):
+            if new_type.floored:
                 bad.append(real < 0)
             if new_type.kind in ("count", "integer"):
                 bad.append(z3.Not(z3.IsInt(real)))
@@ -281,7 +281,7 @@ class Encoding:
                 continue
             kind = self.old.type_of(key)
             whole = var if var.is_int() else z3.ToInt(var * 10 ** self.old.decimals(key))  # amounts: in their units
-            terms.append(z3.If(whole >= 0, whole, -whole) if kind is not None and kind.kind == "integer" else whole)
+            terms.append(z3.If(whole >= 0, whole, -whole) if kind is not None and not kind.floored else whole)
         return z3.Sum(*terms) if terms else z3.IntVal(0)
 
 

@@ -9,8 +9,8 @@ from gaidsl.language import ir
 
 def type_change(old: ir.CellType, new: ir.CellType) -> str:
     """``"same"``, ``"widening"`` (every old value is a valid new one), ``"narrowing"`` (some may not be: a signed
-    integer into a count, fewer decimals, fewer choices) or ``"incompatible"`` (numbers into text, decimals into
-    whole numbers)."""
+    integer into a count, a signed amount into an unsigned one, fewer decimals, fewer choices) or ``"incompatible"``
+    (numbers into text, decimals into whole numbers)."""
     if old == new:
         return "same"
     if old.numeric != new.numeric:
@@ -18,7 +18,7 @@ def type_change(old: ir.CellType, new: ir.CellType) -> str:
     if old.numeric:
         if old.kind == "amount" and new.kind != "amount":
             return "incompatible"
-        signed = old.kind == "integer" and new.kind != "integer"
+        signed = not old.floored and new.floored  # a value below zero (an integer, a signed amount) may not fit
         # decimals None: any number of decimal places (gaidsl.checking.data); 0 is a limit like any other
         fewer = new.decimals is not None and (old.decimals is None or new.decimals < old.decimals)
         fewer = fewer and old.kind == "amount"

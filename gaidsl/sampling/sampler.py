@@ -108,7 +108,7 @@ class Sampler(SolverSide):
         self.places = max([*self.decimals, *constants])
         self.scale: int = 10**self.places
         self.step: list[int] = [10 ** (self.places - d) for d in self.decimals]
-        self.floor = [None if t.kind == "integer" else 0 for t in self.types]
+        self.floor = [0 if t.floored else None for t in self.types]  # integers and signed amounts: none
         self.group = [self._group(k) for k in keys]
         self.year_slot = self._year_slot()
         rows, self.residual = equalities(spec, self.index)
@@ -217,7 +217,8 @@ class Sampler(SolverSide):
         unit: int = 10**places
         fraction = rng.randrange(unit) if places and size else 0
         whole = max(size - 1, 0) if fraction else size
-        return (whole * unit + fraction) * (self.scale // unit)
+        sign = -1 if cell_type.signed and rng.random() < profile.negative_rate else 1  # a loss
+        return sign * (whole * unit + fraction) * (self.scale // unit)
 
     def repair(self, x: list[int], fixed: Mapping[int, int], rng: random.Random) -> bool:
         """Move free variables until every bound holds: dependent counts and amounts ≥ 0, and the residual checks

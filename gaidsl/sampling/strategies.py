@@ -80,7 +80,8 @@ def _value(chosen: Sampler, slot: int) -> st.SearchStrategy[int]:
     if kind == "amount":
         places = min(3, chosen.decimals[slot])
         unit = scale // 10**places
-        return st.integers(0, 10**7 * 10**places).map(lambda v: v * unit)
+        low = -(10**7) * 10**places if chosen.types[slot].signed else 0
+        return st.integers(low, 10**7 * 10**places).map(lambda v: v * unit)
     low = -100_000 if kind == "integer" else 0
     return st.integers(low, 100_000).map(lambda v: v * scale)
 
@@ -93,10 +94,11 @@ def _free_values(spec: ir.Spec) -> st.SearchStrategy[tuple[int, ...]]:
     found = _FREE.get(spec)
     if found is None:
         chosen = sampler(spec)
-        shared: dict[tuple[str, int, bool], st.SearchStrategy[int]] = {}
+        shared: dict[tuple[str, int, bool, bool], st.SearchStrategy[int]] = {}
         parts = []
         for slot in chosen.free:
-            signature = (chosen.types[slot].kind, chosen.decimals[slot], slot == chosen.year_slot)
+            cell_type = chosen.types[slot]
+            signature = (cell_type.kind, chosen.decimals[slot], slot == chosen.year_slot, cell_type.signed)
             if signature not in shared:
                 shared[signature] = _value(chosen, slot)
             parts.append(shared[signature])

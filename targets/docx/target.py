@@ -25,7 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
-from gaidsl.checking.report import BLANK, Report
+from gaidsl.checking.open_members import close
+from gaidsl.checking.report import BLANK, EnteredMember, Report
 from gaidsl.forms.layout import (
     UNKNOWN_TEXT,
     Grid,
@@ -317,12 +318,28 @@ def _bytes(spec: ir.Spec, doc: Any) -> bytes:
     return data if spec.language == "zh" else without_cjk_fonts(data)
 
 
+BLANK_ROWS = 10
+"""How many empty rows the blank document of a spec with open dimensions gives each open table to fill by hand."""
+
+
+def as_entered(spec: ir.Spec, report: Report | None) -> ir.Spec:
+    """A spec with open dimensions as the report's tables print it (docs/open-dimensions.md): its rows as entered
+    (the spec closed over the report's members, by :func:`gaidsl.checking.open_members.close`), or for a blank
+    document ``BLANK_ROWS`` unlabelled rows per open dimension; any other spec as it is."""
+    if not spec.open_dimensions:
+        return spec
+    if report is not None:
+        return close(spec, report.members)
+    blank = tuple(EnteredMember(f"_{n}", "") for n in range(1, BLANK_ROWS + 1))
+    return close(spec, {d: blank for d in spec.open_dimensions})
+
+
 def render(spec: ir.Spec, report: Report | None) -> bytes:
-    return _bytes(spec, document(spec, report, form=False))
+    return _bytes(spec, document(as_entered(spec, report), report, form=False))
 
 
 def form(spec: ir.Spec, report: Report | None = None) -> bytes:
-    return _bytes(spec, document(spec, report, form=True))
+    return _bytes(spec, document(as_entered(spec, report), report, form=True))
 
 
 def emit(spec: ir.Spec) -> Files:
@@ -333,5 +350,9 @@ def emit(spec: ir.Spec) -> Files:
 
 
 TARGET = Target(
-    "docx", "Word documents: the blank form and the report (宋体/仿宋, merged headers, page numbers)", emit, render
+    "docx",
+    "Word documents: the blank form and the report (宋体/仿宋, merged headers, page numbers)",
+    emit,
+    render,
+    open_dimensions=True,
 )

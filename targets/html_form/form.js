@@ -114,6 +114,12 @@ function gaidslForm() {
   }
 
   function check() {
+{% if open_rows %}
+    return checkOpen();
+  }
+
+  function checkClosed() {
+{% endif %}
     const data = collect();
     clear();
     let problems = [];
@@ -193,6 +199,9 @@ function gaidslForm() {
 {% endif %}
   /** The data file: every cell (null when blank), numbers written exactly as typed. */
   function saved() {
+{% if open_rows %}
+    return savedOpen();
+{% endif %}
     const data = collect();
     const out = { format: data.format, version: data.version, fields: {}, texts: {}, values: {} };
     for (const [key, v] of Object.entries(data.fields)) {
@@ -231,6 +240,9 @@ function gaidslForm() {
     for (const [key, input] of fields) input.value = show(f[key]);
     const t = data.texts ?? {};
     for (const [key, area] of texts) area.value = t[key] === "unknown" ? "" : (t[key] ?? "");
+{% if open_rows %}
+    loadRows(data);
+{% endif %}
     check();
   }
 
@@ -248,6 +260,10 @@ function gaidslForm() {
     });
   }
 
+{% if open_rows %}
+{% include "open_rows.js" %}
+
+{% endif %}
   let pending = 0;
   document.addEventListener("input", (event) => {
     if (!event.target.matches("input, textarea, select")) return;
@@ -258,6 +274,9 @@ function gaidslForm() {
     if (event.target.matches(".field, select")) check();
   });
   document.getElementById("load").addEventListener("change", (e) => readFile(e.target, load));
+{% if open_rows %}
+  document.getElementById("load-previous").addEventListener("change", (e) => readFile(e.target, loadPrevious));
+{% else %}
   document.getElementById("load-previous").addEventListener("change", (e) =>
     readFile(e.target, (text) => {
       const data = parseJSON(text.replace(/^\uFEFF/, ""));
@@ -266,6 +285,7 @@ function gaidslForm() {
       check();
     }),
   );
+{% endif %}
   document.getElementById("save").addEventListener("click", () => {
     const blob = new Blob([saved()], { type: "application/json" });
     const a = document.createElement("a");
@@ -278,7 +298,14 @@ function gaidslForm() {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   });
   document.getElementById("print").addEventListener("click", () => window.print());
+{% if open_rows %}
+  window.gaidslForm = {
+    ...{ collect, check, saved, load, results: () => lastResults },
+    ...{ addRow, removeRow, rows: openRows, previous: () => previousRaw },
+  };
+{% else %}
   window.gaidslForm = { collect, check, saved, load, results: () => lastResults };
+{% endif %}
   const initial = document.getElementById("gaidsl-data");
   if (initial !== null) load(initial.textContent);
   else check();

@@ -21,7 +21,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from gaidsl.checking.report import Report
+from gaidsl.checking.open_members import close
+from gaidsl.checking.report import EnteredMember, Report
 from gaidsl.forms.layout import Box, Grid, cell_headers, layout
 from gaidsl.language import ir
 from gaidsl.language.format_checks import rule_text
@@ -32,6 +33,45 @@ from gaidsl.targets.html import target as html
 from gaidsl.targets.javascript import target as javascript
 
 HERE = Path(__file__).resolve().parent
+
+OPEN_UI: dict[str, tuple[str, str]] = {
+    # the form's words for open rows (zh, en); the form is written in Chinese, the English kept for a per-language
+    # catalogue
+    "add_row": ("添加一行（{dimension}）", "Add a row ({dimension})"),
+    "key_of": ("{dimension}：代码", "{dimension}: key"),
+    "label_of": ("{dimension}：名称", "{dimension}: name"),
+    "remove_row": ("删除此行", "Remove this row"),
+    "key": ("代码", "Key"),
+    "label": ("名称", "Name"),
+    "key_hint": ("代码须符合：", "The key must match: "),
+    "sum_of_rows": ("各行之和", "the sum of the entered rows"),
+    "bad_key": ("代码「{key}」不符合规则 {pattern}", "key '{key}' does not match {pattern}"),
+    "blank_key": ("第 {n} 行未填代码", "row {n} has no key"),
+    "blank_label": ("「{key}」未填名称", "'{key}' has no name"),
+    "twice": ("代码「{key}」重复", "key '{key}' is given twice"),
+    "fixed": ("代码「{key}」是固定行的代码", "key '{key}' is a fixed row's key"),
+    "at_least": (
+        "「{dimension}」至少填报 {bound} 行，现有 {count} 行",
+        "'{dimension}': at least {bound} rows, {count} entered",
+    ),
+    "at_most": (
+        "「{dimension}」至多填报 {bound} 行，现有 {count} 行",
+        "'{dimension}': at most {bound} rows, {count} entered",
+    ),
+    "not_code": ("「{key}」不在代码表中", "'{key}' is not in the code list"),
+    "bad_level": ("「{key}」的长度不是任何一级科目的长度", "the length of '{key}' is not a level's"),
+    "no_parent": ("「{key}」缺少上级「{parent}」", "'{key}' is entered without its parent '{parent}'"),
+    "official": ("「{key}」的名称应为「{name}」", "the name of '{key}' is '{name}'"),
+    "hierarchy": (
+        "列「{column}」: {parent} = {value}，但下级之和 = {sum}",
+        "column '{column}': {parent} = {value}, but its children add up to {sum}",
+    ),
+}
+"""Words of the open-row controls and the member rules the form checks itself."""
+
+ROW_SENTINEL = "\ue000"
+"""The label of the one member the validator's spec has in place of each open dimension's rows: the form runs it
+once per entered row (and once over the rows' sums) and puts the row's label where this character stands."""
 
 
 _UNSAFE = re.compile("[<>&\u2028\u2029]")
@@ -66,6 +106,8 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     if kind == "choice":
         hint += ui["colon"] + " / ".join(cell.type.choices)
     unit = cell.type.unit if kind == "amount" else None
+    if kind == "amount" and cell.type.signed:
+        hint = ui["form.hint.signed_amount"]
     if kind == "amount" and cell.type.decimals is not None:
         hint += ui.format("form.hint.decimals", places=cell.type.decimals)
     name = ui["list_sep"].join(
@@ -174,6 +216,67 @@ def html_pattern(regex: str) -> str:
     return "".join(out)
 
 
+def open_meta(spec: ir.Spec) -> dict[str, Any]:
+    """What the form needs of the open dimensions (docs/open-dimensions.md): per dimension its slot, rules, fixed
+    keys, code list and tables; per total of an open table the cells it adds up, entered rows included."""
+    dims: dict[str, Any] = {}
+    for dimension, opened in spec.open_dimensions.items():
+        tables = [t.key for t in spec.tables.values() if t.rows is not None and t.rows.open is opened]
+        axis = spec.tables[tables[0]].rows if tables else None
+        coded = opened.coded
+        dims[dimension] = {
+            "slot": opened.slot,
+            "label": axis.label if axis is not None and axis.label else dimension,
+            "pattern": opened.key_pattern,
+            "html_pattern": html_pattern(opened.key_pattern) if opened.key_pattern is not None else None,
+            "at_least": opened.at_least,
+            "at_most": opened.at_most,
+            "fixed": [m.key for m in axis.members if m.key != opened.slot] if axis is not None else [],
+            "tables": tables,
+            "levels": [level.length for level in coded.levels] if coded is not None else [],
+            "codes": dict(coded.codes) if coded is not None else {},
+        }
+    totals: list[dict[str, Any]] = []
+    numeric: dict[str, list[list[str]]] = {}  # table → [column key, column label] of its numeric slot cells
+    for table in spec.tables.values():
+        rows = table.rows
+        if rows is None or rows.open is None:
+            continue
+        slot = rows.open.slot
+        columns = [spec.cells[k].column for k in table.cells if spec.cells[k].row == slot]
+        numeric[table.key] = [
+            [c, spec.cells[table.cell_key(slot, c)].column_labels[-1]]
+            for c in columns
+            if spec.cells[table.cell_key(slot, c)].type.numeric
+        ]
+        for member in rows.members:
+            if member.kind != "total":
+                continue
+            for column, _ in numeric[table.key]:
+                key = table.cell_key(member.key, column)
+                if key not in spec.cells:
+                    continue
+                fixed = [table.cell_key(m, column) for m in member.sums if m != slot]
+                totals.append(
+                    {
+                        "cell": key,
+                        "dimension": rows.open.dimension,
+                        "fixed": [k for k in fixed if k in spec.cells],
+                        "rows": table.cell_key(slot, column) if slot in member.sums else None,
+                    }
+                )
+    ui = {k: v[0] if spec.language == "zh" else v[1] for k, v in OPEN_UI.items()}
+    return {"dimensions": dims, "totals": totals, "numeric": numeric, "ui": ui, "sentinel": ROW_SENTINEL}
+
+
+def _validator_spec(spec: ir.Spec) -> ir.Spec:
+    """The spec the form's validator checks: each open dimension's rows one member labelled ``ROW_SENTINEL`` whose
+    cells keep the slot's keys (``requests.<component>.received``)."""
+    if not spec.open_dimensions:
+        return spec
+    return close(spec, {d: (EnteredMember(o.slot, ROW_SENTINEL),) for d, o in spec.open_dimensions.items()})
+
+
 def form_html(spec: ir.Spec, report: Report | None = None) -> str:
     lay = layout(spec)
     parts = []
@@ -209,6 +312,8 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         "tables": {g.key: list(g.tables) for g in lay.grids()},
         "sections": {s.key: s.label for s in spec.sections},
     }
+    if spec.open_dimensions:
+        meta["open"] = open_meta(spec)
     template = environment(HERE, html.HERE).get_template("form.html")  # page_head.html is the report's
     return template.render(
         title=lay.report_title(None),
@@ -219,10 +324,16 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         html_lang=HTML_LANG[spec.language],
         fields=[_field_input(f, spec.language) for f in lay.fields],
         parts=parts,
-        css=Markup(stylesheet_for((HERE / "form.css").read_text(encoding="utf-8"), spec.language)),
+        css=Markup(
+            stylesheet_for(
+                (HERE / "form.css").read_text(encoding="utf-8")
+                + ((HERE / "open_rows.css").read_text(encoding="utf-8") if spec.open_dimensions else ""),
+                spec.language,
+            )
+        ),
         meta=script_json(meta),
         data=script_text(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", report.to_json())) if report else None,
-        validator=script_text(javascript.module_text(spec)),
+        validator=script_text(javascript.module_text(_validator_spec(spec))),
         form_js=script_text(form_script(spec)),
     )
 
@@ -242,7 +353,12 @@ def form_script(spec: ir.Spec) -> str:
 
     template = environment(HERE).get_template("form.js")
     return template.render(
-        text_cells=_has_text_cells(spec), derived=_derived(spec), ui=ui, js=js, js_template=js_template
+        text_cells=_has_text_cells(spec),
+        derived=_derived(spec),
+        ui=ui,
+        js=js,
+        js_template=js_template,
+        open_rows=bool(spec.open_dimensions),
     )
 
 
@@ -256,5 +372,9 @@ def emit(spec: ir.Spec) -> Files:
 
 
 TARGET = Target(
-    "html-form", "a blank fillable HTML form (one offline file), live checking, JSON load/save", emit, render
+    "html-form",
+    "a blank fillable HTML form (one offline file), live checking, JSON load/save",
+    emit,
+    render,
+    open_dimensions=True,
 )

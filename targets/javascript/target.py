@@ -320,6 +320,7 @@ def module_text(spec: ir.Spec) -> str:
         fields=[slot(s) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
         text_cells=any(not c.type.numeric for c in spec.cells.values()),
+        signed=P.signed(spec),
         required=required_items(spec),
     )
 

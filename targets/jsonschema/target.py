@@ -39,6 +39,8 @@ def _number(cell_type: ir.CellType) -> dict[str, Any]:
     if cell_type.kind == "integer":
         return {"type": "integer", "minimum": -bound, "maximum": bound}
     schema: dict[str, Any] = {"type": "number", "minimum": 0, "exclusiveMaximum": bound + 1}
+    if cell_type.signed:  # a signed amount: no minimum, only the magnitude bound
+        schema = {"type": "number", "exclusiveMinimum": -bound - 1, "exclusiveMaximum": bound + 1}
     if cell_type.decimals is not None:
         # float(10^-d) prints as the shortest decimal ("0.0001", "1e-05"): exactly 10^-d when read as a decimal.
         schema["multipleOf"] = float(Decimal(1).scaleb(-cell_type.decimals))

@@ -563,18 +563,30 @@ class Slot:
 
     section: str
     key: str
-    kind: str  # count | integer | amount | text | date | choice | block (a text block)
+    kind: str  # count | integer | amount | signed (a signed amount) | text | date | choice | block (a text block)
     decimals: int | None = None
     choices: tuple[str, ...] = ()
+
+
+def slot_kind(cell_type: ir.CellType) -> str:
+    """A slot's kind: the type's, or ``signed`` for an amount that may be below zero (the validators' one place that
+    says which values may be negative)."""
+    return "signed" if cell_type.kind == "amount" and cell_type.signed else cell_type.kind
+
+
+def signed(spec: ir.Spec) -> bool:
+    """Whether a spec has signed amounts: only then do the validators carry the code that reads them."""
+    types = [c.type for c in spec.cells.values()] + [f.type for f in spec.fields.values()]
+    return any(t.kind == "amount" and t.signed for t in types)
 
 
 def slots(spec: ir.Spec) -> tuple[Slot, ...]:
     """Every key a data file may hold, with the rules :mod:`gaidsl.checking.data` reads it by."""
     out: list[Slot] = []
     for cell in spec.cells.values():
-        out.append(Slot("values", cell.key, cell.type.kind, cell.type.decimals, cell.type.choices))
+        out.append(Slot("values", cell.key, slot_kind(cell.type), cell.type.decimals, cell.type.choices))
     for spec_field in spec.fields.values():
-        kind, decimals, choices = spec_field.type.kind, spec_field.type.decimals, spec_field.type.choices
+        kind, decimals, choices = slot_kind(spec_field.type), spec_field.type.decimals, spec_field.type.choices
         out.append(Slot("fields", spec_field.key, kind, decimals, choices))
     for block in spec.texts.values():
         out.append(Slot("texts", block.key, "block"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from gaidsl.checking.required import Absent, requirements
 from gaidsl.language import ir
@@ -322,7 +323,15 @@ def _meta(pos: P.Position, labels: Names[tuple[str, ...]]) -> str:
     return f"{lit(head)[:-1]}, (\n    {items}),)"
 
 
-def module_text(spec: ir.Spec) -> str:
+class Layer(Protocol):
+    """What a spec with open dimensions adds to the module (targets/python/open_parts.py)."""
+
+    def position(self, pos: P.Position, lines: list[str]) -> list[str]: ...
+
+    def tail(self) -> str: ...
+
+
+def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
     labels = Names[tuple[str, ...]]("_L", lambda name, value: f"{name} = {lit(value)}")
     const = Constants("_K", lambda name, text: f"{name} = D({lit(text)})")
     const(Decimal(0))
@@ -338,7 +347,8 @@ def module_text(spec: ir.Spec) -> str:
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
             writer = PythonWriter(pos, number, const, cells)
-            body.extend(writer.write())
+            lines = writer.write()
+            body.extend(lines if layer is None else layer.position(pos, lines))
             whole_only = whole_only and writer.whole_only
         if not body:
             body.append("pass  # no positions")
@@ -352,7 +362,7 @@ def module_text(spec: ir.Spec) -> str:
         )
     slots = P.slots(spec)
     template = environment(HERE).get_template("validator.py.j2")
-    return template.render(
+    text = template.render(
         zh=spec.language == "zh",  # the messages' words: a spec in English has English in both slots
         text_tests=P.ascii_helpers(spec, _text_test_helpers(spec)) + A.python_helpers(spec),
         module_file=f"{module_name(spec)}.py",
@@ -371,9 +381,11 @@ def module_text(spec: ir.Spec) -> str:
         fields=[(lit(s.key), lit(s.kind), lit(s.decimals), lit(s.choices)) for s in slots if s.section == "fields"],
         texts=[lit(s.key) for s in slots if s.section == "texts"],
         text_cells=any(not c.type.numeric for c in spec.cells.values()),
+        signed=P.signed(spec),
         required=required_items(spec, cells),
         whole_only=whole_only,
     )
+    return text if layer is None else text + layer.tail()
 
 
 def required_items(spec: ir.Spec, cells: dict[str, int]) -> list[str]:

@@ -348,13 +348,15 @@ def _value_columns(d: Dialect, role: Role, key: str, name: str, cell_type: ir.Ce
         return [Column(name, role, key, d.whole_type, cell_type, 0, label, f"{low} AND {q} < {bound}")]
     if kind == "amount":
         scale = amount_scale(cell_type)
+        low = f"{q} >= 0" if cell_type.floored else f"{q} > -{bound}"  # a signed amount: no floor
         if d.amounts == "numeric":
-            check = f"{q} >= 0 AND {q} < {bound}"
+            check = f"{low} AND {q} < {bound}"
             if cell_type.decimals is not None:
                 check += f" AND scale({q}) <= {cell_type.decimals}"
             return [Column(name, role, key, "NUMERIC", cell_type, 0, label, check)]
         sql_type, limit = (f"DECIMAL(38, {scale})", bound) if d.amounts == "decimal" else ("INTEGER", bound * 10**scale)
-        value = Column(name, role, key, sql_type, cell_type, scale, label, f"{q} >= 0 AND {q} < {limit}")
+        low = low if cell_type.floored else f"{q} > -{limit}"
+        value = Column(name, role, key, sql_type, cell_type, scale, label, f"{low} AND {q} < {limit}")
         places_name = column_name(name + "#places", d.name)
         pq = ident(places_name)
         places_check = f"({q} IS NULL) = ({pq} IS NULL) AND {pq} BETWEEN 0 AND {scale}"

@@ -22,7 +22,7 @@ Kleene logic, comparisons use the same tolerance rule, text conditions read a bl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, assert_never
@@ -416,14 +416,19 @@ class Branch:
     condition: str
 
 
-def branches(spec: ir.Spec, dialect_name: str) -> list[Branch]:
+def branches(
+    spec: ir.Spec,
+    dialect_name: str,
+    make: Callable[[ir.Check, ir.CheckInstance], Expressions] | None = None,
+) -> list[Branch]:
+    """``make``: the compiler of a position (open dimensions: targets/sql/open_parts.py), else :class:`Expressions`."""
     d = dialect(dialect_name)
     columns = layout(spec, dialect_name)
     compiled = []
     scale = 0  # the decimal places every shown value needs (DuckDB casts them all to one DECIMAL type)
     for check in spec.checks:
         for instance in check.instances:
-            compiler = Expressions(spec, d, columns, check.tolerance)
+            compiler = Expressions(spec, d, columns, check.tolerance) if make is None else make(check, instance)
             outputs: list[dict[str, str]] = []
             condition = compiler.condition(instance.expr, outputs)
             compiled.append((check, instance, condition, outputs, compiler.uses_previous))

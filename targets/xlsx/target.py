@@ -14,18 +14,22 @@ text). Blank cells stay empty; unknown values are written 未知.
 
 from __future__ import annotations
 
+import functools
 import io
+import itertools
 import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
@@ -85,6 +89,11 @@ def _number_value(value: Decimal) -> Decimal | int | str:
     if value == value.to_integral_value() and isinstance(exponent, int) and exponent >= 0:
         return int(value)
     return value
+
+
+def _rule_kind(cell_type: ir.CellType) -> str:
+    """The data-validation rule of a type: its kind, or ``signed_amount`` for an amount that may be below zero."""
+    return "signed_amount" if cell_type.kind == "amount" and cell_type.signed else cell_type.kind
 
 
 class _Book:
@@ -156,7 +165,7 @@ class _Book:
             put_text(ws.cell(row, 3), hint)
             ws.cell(row, 3).font = Font(name=self.font, color="666666", italic=True)
             if field.type.numeric:
-                self.validations.setdefault((ws.title, kind), []).append(value.coordinate)
+                self.validations.setdefault((ws.title, _rule_kind(field.type)), []).append(value.coordinate)
             self.places[("field", field.key)] = (ws.title, value.coordinate)
             row += 1
         row += 1
@@ -216,7 +225,7 @@ class _Book:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
                 cell.font = Font(name=self.font, size=10)
                 self.places[("cell", box.cell)] = (ws.title, cell.coordinate)
-                self.validations.setdefault((ws.title, cell_type.kind), []).append(cell.coordinate)
+                self.validations.setdefault((ws.title, _rule_kind(cell_type)), []).append(cell.coordinate)
                 widths.setdefault(col, 11)
                 if box.holds_text:  # a text cell: from the left, wrapped, its column wider; a choice a drop-down
                     cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
@@ -395,7 +404,7 @@ class _Book:
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
 
-    def add_validations(self) -> None:
+    def add_validations(self) -> None:  # keyed by _rule_kind
         rules: dict[str, dict[str, Any]] = {
             "count": {"type": "whole", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
             "integer": {
@@ -405,8 +414,15 @@ class _Book:
                 "formula2": "999999999999999",
             },
             "amount": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "999999999999999"},
+            "signed_amount": {
+                "type": "decimal",
+                "operator": "between",
+                "formula1": "-999999999999999",
+                "formula2": "999999999999999",
+            },
         }
-        messages = {kind: self.ui[f"xlsx.valid.{kind}"] for kind in ("count", "integer", "amount")}
+        kinds = ("count", "integer", "amount", "signed_amount")
+        messages = {kind: self.ui[f"xlsx.valid.{kind}"] for kind in kinds}
         for (sheet, kind), coords in self.validations.items():
             if kind not in rules:
                 continue
@@ -461,8 +477,410 @@ def _texty(spec: ir.Spec, expr: ir.Compare) -> bool:
     return ir.is_text(spec, expr.left) or ir.is_text(spec, expr.right)
 
 
+# ---------------------------------------------------------------------------------------------- open tables
+# A spec with open dimensions (docs/open-dimensions.md): each table whose rows the report adds is a sheet of its own,
+# its fixed rows (the total) as the official grid at the top and the entered rows below as an Excel table that grows:
+# a key column (a drop-down of the code list when the dimension has one; every key unique), a label column, then the
+# table's columns. The 校验 sheet checks what covers added rows with whole-column ranges: each total against the sum
+# of the rows (SUMPRODUCT of a coded hierarchy's first level), the number of rows against at least / at most, keys
+# given twice, each coded parent against the SUMIFS of its children. ``gaidsl readback`` reads each table from its
+# header down to the last used row. Each ``for each row`` check is a status column of the Excel table.
+
+OPEN_WORDS: dict[str, tuple[str, str]] = {
+    # the workbook's words for open rows (zh, en); the workbook is written in Chinese
+    "key": ("代码", "Key"),
+    "label": ("名称", "Name"),
+    "rows_below": (
+        "各行在下表中逐行填写（可增加行）",
+        "Enter one row per member in the table below (rows can be added)",
+    ),
+    "key_prompt": ("代码须符合：", "The key must match: "),
+    "unique": ("代码不能重复", "Keys must be unique"),
+    "code_list": ("请从代码表中选择", "Choose a code of the code list"),
+    "total": ("「{label}」等于各行之和", "'{label}' equals the sum of the rows"),
+    "at_least": ("至少填报 {bound} 行", "at least {bound} rows"),
+    "at_most": ("至多填报 {bound} 行", "at most {bound} rows"),
+    "twice": ("代码不重复", "no key twice"),
+    "row_check": ("校验：{check}", "Check: {check}"),
+    "row_fails": ("逐行校验「{check}」（左边为未通过的行数）", "check '{check}' at every row (left: rows that fail)"),
+    "hierarchy": (
+        "列「{column}」: 每个有下级的{level}级行等于其下级之和（左边为不等的行数）",
+        "column '{column}': every {level} row with children equals their sum (left: rows that do not)",
+    ),
+}
+"""Words of the open-row parts of the workbook."""
+
+LAST_ROW = 1048576
+COUNTED_ROWS = 2000
+"""How far down the formulas that cannot take a whole column (``SUMPRODUCT``, ``COUNTIF`` of each key) look."""
+CODES_SHEET = "_codes"
+
+
+class OpenBook(_Book):
+    """A :class:`targets.xlsx.target._Book` whose open tables are Excel tables that grow."""
+
+    def __init__(self, spec: ir.Spec, report: Report | None) -> None:
+        super().__init__(spec, report)
+        self.open_tables: list[tuple[str, str, int, dict[str, str]]] = []  # table, sheet, header row, column → letter
+        self.code_ranges: dict[str, str] = {}  # dimension → its codes' range on the codes sheet
+        self.pending_tables: list[tuple[Worksheet, ir.Table, ir.OpenMembers, int, int, int]] = []
+        self.row_checks: list[tuple[ir.Check, str, str]] = []  # check, sheet, its status column's range
+
+    def build(self) -> Workbook:
+        first = self.wb.active
+        assert first is not None
+        self.fields_sheet(first)
+        self.codes_sheet()
+        for part in self.lay.parts:
+            grids = [i for i in part.items if isinstance(i, Grid)]
+            fixed = [g for g in grids if not self._open(g)]
+            if fixed:
+                self.part_sheet(part.label, fixed)
+            for grid in grids:
+                if self._open(grid):
+                    self.open_sheet(grid)
+        self.texts_sheet()
+        self.finish_open_tables()
+        self.open_checks_sheet()
+        self.meta_sheet()
+        ws = self.wb[META_SHEET]
+        for table, sheet, header, columns in self.open_tables:
+            ws.append(["open", table, sheet, str(header)])
+            for column, letter in columns.items():
+                ws.append(["opencol", f"{table}.{column}", sheet, letter])
+        return self.wb
+
+    def _w(self, key: str, **values: object) -> str:
+        """One of ``OPEN_WORDS`` in the spec's language."""
+        return OPEN_WORDS[key][0 if self.spec.language == "zh" else 1].format(**values)
+
+    def _open(self, grid: Grid) -> ir.OpenMembers | None:
+        if len(grid.tables) != 1:
+            return None
+        rows = self.spec.tables[grid.tables[0]].rows
+        return rows.open if rows is not None else None
+
+    def codes_sheet(self) -> None:
+        coded = {d: o.coded.codes for d, o in self.spec.open_dimensions.items() if o.coded and o.coded.codes}
+        if not coded:
+            return
+        ws = self.wb.create_sheet(CODES_SHEET)
+        col = 1
+        for dimension, codes in coded.items():
+            put_text(ws.cell(1, col), dimension)
+            for row, (code, name) in enumerate(codes.items(), start=2):
+                put_text(ws.cell(row, col), code)
+                put_text(ws.cell(row, col + 1), name)
+            letter = get_column_letter(col)
+            self.code_ranges[dimension] = f"{CODES_SHEET}!${letter}$2:${letter}${len(codes) + 1}"
+            col += 2
+        ws.sheet_state = "hidden"
+
+    def open_sheet(self, grid: Grid) -> None:
+        opened = self._open(grid)
+        assert opened is not None
+        table = self.spec.tables[grid.tables[0]]
+        ws = self.wb.create_sheet(sheet_title(table.label or table.key, self.used, self.spec.language))
+        put_text(ws["A1"], grid.caption or table.label or table.key)
+        ws["A1"].font = Font(name=self.font, size=13, bold=True)
+        slot_rows = {b.row for b in grid.boxes if b.role == "row" and b.member == opened.slot}
+        boxes = tuple(
+            attrs.evolve(b, row=b.row - sum(1 for s in slot_rows if s < b.row))
+            for b in grid.boxes
+            if b.row not in slot_rows
+        )
+        fixed = attrs.evolve(grid, boxes=boxes, height=grid.height - len(slot_rows), caption=None)
+        widths: dict[int, float] = {}
+        top = 3
+        self.grid(ws, fixed, top, widths)
+        top += fixed.height + 1
+        put_text(ws.cell(top, 1), self._w("rows_below"))
+        ws.cell(top, 1).font = Font(name=self.font, italic=True, color="666666")
+        header = top + 1
+        columns = [self.spec.cells[k] for k in table.cells if self.spec.cells[k].row == opened.slot]
+        heads = [self._w("key"), self._w("label"), *(" / ".join(c.column_labels) for c in columns)]
+        for col, head in enumerate(heads, start=1):
+            put_text(ws.cell(header, col), head)
+            ws.cell(header, col).font = Font(name=self.font, bold=True)
+        members = self.report.members.get(opened.dimension, ()) if self.report else ()
+        for index, member in enumerate(members):
+            row = header + 1 + index
+            put_text(ws.cell(row, 1), member.key)
+            put_text(ws.cell(row, 2), member.label)
+            for col, cell in enumerate(columns, start=3):
+                key = table.cell_key(member.key, cell.column)
+                self.write_value(ws.cell(row, col), self.report.value(key) if self.report else BLANK, cell.type)
+        last = header + max(1, len(members))
+        for row in range(header + 1, last + 1 + 200):  # the rows one types into: unlocked, keys as text
+            for col in range(1, len(heads) + 1):
+                ws.cell(row, col).protection = UNLOCKED
+            ws.cell(row, 1).number_format = "@"
+            for col, cell in enumerate(columns, start=3):
+                if cell.type.kind == "amount" and cell.type.decimals:  # 131.80 as the table prints it
+                    ws.cell(row, col).number_format = "0." + "0" * cell.type.decimals
+        self.pending_tables.append((ws, table, opened, header, last, len(heads)))
+        self._key_validation(ws, opened, header)
+        for col, cell in enumerate(columns, start=3):
+            letter = get_column_letter(col)
+            if cell.type.numeric:
+                self.validations.setdefault((ws.title, cell.type.kind), []).append(
+                    f"{letter}{header + 1}:{letter}{LAST_ROW}"
+                )
+        ws.column_dimensions["A"].width = max(widths.get(1, 12), 12)
+        ws.column_dimensions["B"].width = 28
+        for col in range(3, len(heads) + 1):
+            ws.column_dimensions[get_column_letter(col)].width = max(widths.get(col, 12), 12)
+        ws.freeze_panes = ws.cell(header + 1, 1).coordinate
+        self.protect(ws, landscape=len(heads) > 6)
+        ws.protection.insertRows = False
+        ws.protection.deleteRows = False
+        ws.protection.sort = False
+        ws.protection.autoFilter = False
+        letters = {"<key>": "A", "<label>": "B"}
+        letters.update({c.column: get_column_letter(i) for i, c in enumerate(columns, start=3)})
+        self.open_tables.append((table.key, ws.title, header, letters))
+
+    def finish_open_tables(self) -> None:
+        """Each open table's ``for each row`` checks as columns of its Excel table, one status per row (通过, 未通过,
+        无法核验; empty without a key) from the formulas of :class:`Formulas` with the row's cells; a cell of another
+        table at the same row is found by key (``INDEX``/``MATCH``). Then the Excel tables themselves."""
+        where = {t: (sheet, header, letters) for t, sheet, header, letters in self.open_tables}
+        passed, failed, unknown = (self.ui[f"xlsx.status.{s}"] for s in ("pass", "fail", "unverifiable"))
+        for ws, table, opened, header, last, width in self.pending_tables:
+            column = width
+            for check in self.spec.checks:
+                if check.table != table.key or check.origin != "declared":
+                    continue
+                at_slot = [i for i in check.instances if i.position == opened.slot]
+                if not at_slot:
+                    continue
+                column += 1
+                put_text(ws.cell(header, column), self._w("row_check", check=check.label or check.key))
+                ws.cell(header, column).font = Font(name=self.font, bold=True)
+                ws.column_dimensions[get_column_letter(column)].width = 18
+                for row in range(header + 1, last + 201):
+                    formulas = Formulas(
+                        self.spec,
+                        functools.partial(self._row_ref, table=table.key, opened=opened, row=row, where=where),
+                        functools.partial(self.ref, "field"),
+                        functools.partial(self.ref, "text"),
+                    )
+                    truth = formulas.truth(at_slot[0].expr, check.tolerance)
+                    status = f'CHOOSE(1+2*({truth}),"{failed}","{unknown}","{passed}")'
+                    ws.cell(row, column).value = f'=IF($A{row}="","",{status})'
+                    ws.cell(row, column).font = Font(name=self.font, size=10)
+                letter = get_column_letter(column)
+                self.row_checks.append(
+                    (check, ws.title, f"{quote_sheetname(ws.title)}!${letter}${header + 1}:${letter}${LAST_ROW}")
+                )
+                span = f"{letter}{header + 1}:{letter}{last + 200}"
+                ws.conditional_formatting.add(
+                    span, FormulaRule(formula=[f'{letter}{header + 1}="{failed}"'], fill=FAIL_FILL)
+                )
+            for col in range(1, column + 1):  # long column and check names wrap in the header row
+                ws.cell(header, col).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[header].height = 48
+            excel = Table(
+                displayName="T_" + re.sub(r"\W", "_", table.key, flags=re.ASCII),
+                ref=f"A{header}:{get_column_letter(column)}{last}",
+            )
+            excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+            ws.add_table(excel)
+
+    def _row_ref(
+        self, key: str, table: str, opened: ir.OpenMembers, row: int, where: dict[str, tuple[str, int, dict[str, str]]]
+    ) -> str:
+        """A cell read by a check at one row of an open table: the row's own cell, the same member's cell of another
+        open table (by key), or a fixed cell."""
+        cell = self.spec.cells[key]
+        owner = key.split(".", 1)[0]
+        if cell.row == opened.slot and owner == table:
+            return f"${where[table][2][cell.column]}{row}"
+        if cell.row == opened.slot and owner in where:
+            sheet, header, letters = where[owner]
+            q = quote_sheetname(sheet)
+            values = f"{q}!${letters[cell.column]}${header + 1}:${letters[cell.column]}${LAST_ROW}"
+            keys = f"{q}!$A${header + 1}:$A${LAST_ROW}"
+            return f'IFERROR(INDEX({values},MATCH($A{row},{keys},0)),"")'
+        if ("cell", key) in self.places:
+            return self.ref("cell", key)
+        return '""'
+
+    def _key_validation(self, ws: Worksheet, opened: ir.OpenMembers, header: int) -> None:
+        keys = f"A{header + 1}:A{LAST_ROW}"
+        first = f"A{header + 1}"
+        if opened.dimension in self.code_ranges:
+            dv = DataValidation(type="list", formula1=self.code_ranges[opened.dimension], allow_blank=True)
+            dv.error = self._w("code_list")
+        else:
+            dv = DataValidation(
+                type="custom", formula1=f"COUNTIF($A${header + 1}:$A${LAST_ROW},{first})=1", allow_blank=True
+            )
+            dv.error = self._w("unique")
+        dv.showErrorMessage = True
+        dv.errorTitle = self._w("key")
+        if opened.key_pattern is not None:
+            dv.prompt = (self._w("key_prompt") + opened.key_pattern)[:255]
+            dv.showInputMessage = True
+        dv.sqref = keys  # type: ignore[assignment]
+        ws.add_data_validation(dv)
+
+    def _hierarchy_rows(
+        self,
+        put: Any,
+        table: ir.Table,
+        opened: ir.OpenMembers,
+        sheet: str,
+        header: int,
+        letters: dict[str, str],
+    ) -> None:
+        """Per level and numeric column, the number of entered rows of that level whose value differs from the
+        sum of the rows one level below them that start with their code (``SUMIFS`` with a wildcard criterion, so
+        it covers rows added anywhere in the table): 0 when every parent equals its children."""
+        assert opened.coded is not None
+        q = quote_sheetname(sheet)
+        counted = f"{q}!$A${header + 1}:$A${header + COUNTED_ROWS}"
+        levels = opened.coded.levels
+        for upper, lower in itertools.pairwise(levels):
+            step = lower.length - upper.length
+            for column, letter in letters.items():
+                if column.startswith("<") or not self.spec.cells[table.cell_key(opened.slot, column)].type.numeric:
+                    continue
+                values = f"{q}!${letter}${header + 1}:${letter}${header + COUNTED_ROWS}"
+                under = _children_criteria(counted, step)
+                has = f"(LEN({counted})={upper.length})*(COUNTIFS({counted},{under})>0)"
+                differs = f"(ROUND({values}-SUMIFS({values},{counted},{under}),9)<>0)"
+                label = " / ".join(self.spec.cells[table.cell_key(opened.slot, column)].column_labels)
+                put(
+                    f"hierarchy.{table.key}",
+                    f"{upper.label or upper.length} · {label}",
+                    self._w("hierarchy", level=upper.label or upper.length, column=label),
+                    f"SUMPRODUCT({has}*{differs})",
+                    "0",
+                )
+
+    def open_checks_sheet(self) -> None:
+        passed, failed, unknown = (self.ui[f"xlsx.status.{s}"] for s in ("pass", "fail", "unverifiable"))
+        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.checks_sheet"], self.used, self.spec.language))
+        heads = tuple(
+            self.ui[f"xlsx.checks.{h}"]
+            for h in ("check", "severity", "position", "message", "left", "right", "difference", "result")
+        )
+        for col, (head, width) in enumerate(zip(heads, (26, 6, 30, 48, 12, 12, 10, 10), strict=True), start=1):
+            put_text(ws.cell(1, col), head)
+            ws.cell(1, col).font = Font(name=self.font, bold=True)
+            ws.cell(1, col).fill = HEADER_FILL
+            ws.column_dimensions[get_column_letter(col)].width = width
+        row = 2
+        where = {t: (sheet, header, letters) for t, sheet, header, letters in self.open_tables}
+
+        def put(check: str, position: str, text: str, left: str, right: str, op: str = "=") -> None:
+            nonlocal row
+            put_text(ws.cell(row, 1), check)
+            put_text(ws.cell(row, 2), self.ui["error"])
+            put_text(ws.cell(row, 3), position)
+            put_text(ws.cell(row, 4), text)
+            ws.cell(row, 5).value = f"={left}"
+            ws.cell(row, 6).value = f"={right}"
+            ws.cell(row, 7).value = f'=IF(ISNUMBER(E{row}),E{row}-F{row},"")'
+            ws.cell(
+                row, 8
+            ).value = f'=IF(OR(E{row}="",F{row}=""),"{unknown}",IF(E{row}{op}F{row},"{passed}","{failed}"))'
+            for c in range(1, 9):
+                ws.cell(row, c).border = BORDER
+                ws.cell(row, c).font = Font(name=self.font, size=10)
+            ws.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+
+        for table in self.spec.tables.values():
+            if table.key not in where or table.rows is None or table.rows.open is None:
+                continue
+            opened = table.rows.open
+            sheet, header, letters = where[table.key]
+            q = quote_sheetname(sheet)
+            keys = f"{q}!$A${header + 1}:$A${LAST_ROW}"
+            counted = f"{q}!$A${header + 1}:$A${header + COUNTED_ROWS}"
+            for member in table.rows.members:
+                if member.kind != "total":
+                    continue
+                for column, letter in letters.items():
+                    cell_key = table.cell_key(member.key, column)
+                    if column.startswith("<") or ("cell", cell_key) not in self.places:
+                        continue
+                    values = f"{q}!${letter}${header + 1}:${letter}${LAST_ROW}"
+                    parts = [self.ref("cell", table.cell_key(m, column)) for m in member.sums if m != opened.slot]
+                    if opened.slot in member.sums:
+                        coded = opened.coded
+                        if coded is not None and coded.levels:  # the first level: the rows a total counts
+                            bounded = f"{q}!${letter}${header + 1}:${letter}${header + COUNTED_ROWS}"
+                            parts.append(f"SUMPRODUCT(--(LEN({counted})={coded.levels[0].length}),{bounded})")
+                        else:
+                            parts.append(f"SUM({values})")
+                    ref = self.ref("cell", cell_key)
+                    left = f'IF(ISBLANK({ref}),"",{ref})'
+                    label = " / ".join(self.spec.cells[cell_key].row_labels + self.spec.cells[cell_key].column_labels)
+                    put(
+                        f"total.{table.key}.{member.key}",
+                        label,
+                        self._w("total", label=label),
+                        left,
+                        "+".join(parts) or "0",
+                    )
+            coded = opened.coded
+            if coded is not None and len(coded.levels) > 1:  # each parent row equals the sum of its children's
+                self._hierarchy_rows(put, table, opened, sheet, header, letters)
+            count = f"COUNTA({keys})"
+            if opened.at_least:
+                put(
+                    f"members.{opened.dimension}.at_least",
+                    sheet,
+                    self._w("at_least", bound=opened.at_least),
+                    count,
+                    str(opened.at_least),
+                    ">=",
+                )
+            if opened.at_most is not None:
+                put(
+                    f"members.{opened.dimension}.at_most",
+                    sheet,
+                    self._w("at_most", bound=opened.at_most),
+                    count,
+                    str(opened.at_most),
+                    "<=",
+                )
+            put(
+                f"members.{opened.dimension}.unique",
+                sheet,
+                self._w("twice"),
+                f'SUMPRODUCT(({counted}<>"")/COUNTIF({counted},{counted}&""))',
+                count,
+            )
+        for check, sheet, statuses in self.row_checks:  # the `for each row` checks: rows that fail
+            put(
+                check.key,
+                sheet,
+                self._w(
+                    "row_fails",
+                    check=(check.message.zh if self.spec.language == "zh" else check.message.en) or check.key,
+                ),
+                f'COUNTIF({statuses},"{failed}")',
+                "0",
+            )
+        last = max(row - 1, 2)
+        ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=[f'$H2="{failed}"'], fill=FAIL_FILL))
+        ws.conditional_formatting.add(f"H2:H{last}", FormulaRule(formula=[f'H2="{passed}"'], fill=PASS_FILL))
+        ws.freeze_panes = "A2"
+        self.protect(ws, landscape=True)
+
+
+def _children_criteria(counted: str, step: int) -> str:
+    """A COUNTIFS/SUMIFS criterion matching, for each key, the codes one level below it (its digits then
+    ``step`` more: ``201`` → ``201??``)."""
+    return f'{counted}&REPT("?",{step})'
+
+
 def workbook(spec: ir.Spec, report: Report | None = None) -> Workbook:
-    book = _Book(spec, report)
+    book = OpenBook(spec, report) if spec.open_dimensions else _Book(spec, report)
     wb = book.build()
     book.add_validations()
     return wb
@@ -478,4 +896,10 @@ def emit(spec: ir.Spec) -> Files:
     return {f"{spec.id}_{spec.version}.xlsx": render(spec, None)}
 
 
-TARGET = Target("xlsx", "an Excel workbook: official layout, input validation, check formulas, read back", emit, render)
+TARGET = Target(
+    "xlsx",
+    "an Excel workbook: official layout, input validation, check formulas, read back",
+    emit,
+    render,
+    open_dimensions=True,
+)

@@ -1,0 +1,128 @@
+"""Validation time over open rows (issue 15, acceptance 4): does it grow linearly with the number of entered members?
+
+Usage: .venv/bin/python bench/open_rows.py [MIN_SECONDS]
+
+Reports of tests/data/open/agency_components.gai (its `at most 200` left out) with 1, 10, 100 and 1,000 components
+(each with last year's report, so the check across periods runs at every member), validated by the reference
+evaluator and by the generated Python module; and reports of the fixed national format
+(specs/gov_info_disclosure_2021.gai) for comparison. Each
+measurement repeats until MIN_SECONDS (default 0.3) of CPU time (user + sys of this process) have passed, and prints
+the CPU time per report, per member, and per cell (the open format's cells: its fixed cells plus 6 per member), and
+the ratio of that per-cell cost to the national format's per-cell cost on the same engine. Linear growth shows as a
+per-member cost that stays flat from 10 to 1,000 members.
+
+Engines: ``reference`` (the evaluator), ``python`` (the generated module, every record), ``python-fail`` (the module
+asked for failures only, ``only={"fail"}``: no record is built for a passing position), ``duckdb`` (load the report
+and last year's into the engine's tables and run the validation query: the statuses, which is the SQL's part; the
+records are then built by gaidsl as for any spec and are not timed).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gaidsl.checking.report import Report
+    from gaidsl.engines.database import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+COUNTS = (1, 10, 100, 1000)
+
+
+def cpu_per_run(run: Callable[[], object], least: float) -> float:
+    """CPU seconds per call of ``run``, repeated until ``least`` seconds have passed."""
+    run()  # warm
+    done, start = 0, time.process_time()
+    while True:
+        run()
+        done += 1
+        spent = time.process_time() - start
+        if spent >= least:
+            return spent / done
+
+
+def main() -> None:
+    least = float(sys.argv[1]) if len(sys.argv) > 1 else 0.3
+    import gaidsl
+    from gaidsl.checking.evaluate import evaluate
+    from gaidsl.engines.database import connect, python_module
+    from gaidsl.sampling.open_samples import closed_spec, members_for, with_members
+    from gaidsl.sampling.samples import sampler, valid_samples
+
+    national = gaidsl.load_spec(ROOT / "specs" / "gov_info_disclosure_2021.gai")
+    (fixed_sample,) = valid_samples(national, 1, seed=1, with_previous=True)
+    national_module = python_module(national)
+    data = national_module.loads(fixed_sample.report.to_json())
+    assert fixed_sample.previous is not None
+    last = national_module.loads(fixed_sample.previous.to_json())
+    cells = len(national.cells)
+    national_db = connect(national, "duckdb")
+    per_cell = {
+        "reference": cpu_per_run(lambda: evaluate(national, fixed_sample.report, fixed_sample.previous), least) / cells,
+        "python": cpu_per_run(lambda: national_module.validate(data, last), least) / cells,
+        "python-fail": cpu_per_run(lambda: national_module.validate(data, last, only={"fail"}), least) / cells,
+        "duckdb": cpu_per_run(lambda: _statuses(national_db, fixed_sample.report, fixed_sample.previous), least)
+        / cells,
+    }
+
+    source = (ROOT / "tests" / "data" / "open" / "agency_components.gai").read_text(encoding="utf-8")
+    compiled = gaidsl.compile_text(source.replace("    at most 200\n", ""), "agency_components.gai")  # 1,000 rows
+    assert compiled.spec is not None
+    spec = compiled.spec
+    module = python_module(spec)
+    db = connect(spec, "duckdb")
+    fixed_cells = sum(1 for c in spec.cells.values() if c.row is None or not c.row.startswith("<"))
+    member_cells = len(spec.cells) - fixed_cells
+    rows = []
+    for count in COUNTS:
+        counts = {"component": count}
+        sample = sampler(closed_spec(spec, counts)).sample(random.Random(count), True)
+        sample = with_members(sample, members_for(spec, counts))
+        report, previous = sample.report, sample.previous
+        assert previous is not None and evaluate(spec, report, previous).verdict == "pass"
+        open_data, open_last = module.loads(report.to_json()), module.loads(previous.to_json())
+        assert module.verdict(module.validate(open_data, open_last)) == "pass"
+        report_cells = fixed_cells + member_cells * count
+        for engine, run in (
+            ("reference", lambda r=report, p=previous: evaluate(spec, r, p)),
+            ("python", lambda d=open_data, p=open_last: module.validate(d, p)),
+            ("python-fail", lambda d=open_data, p=open_last: module.validate(d, p, only={"fail"})),
+            ("duckdb", lambda r=report, p=previous: _statuses(db, r, p)),
+        ):
+            seconds = cpu_per_run(run, least)
+            cell_cost = seconds / report_cells
+            rows.append(
+                (
+                    engine,
+                    f"{count:,}",
+                    f"{seconds * 1e3:.2f}",
+                    f"{seconds / count * 1e6:.1f}",
+                    f"{cell_cost * 1e6:.2f}",
+                    f"{per_cell[engine] * 1e6:.2f}",
+                    f"{cell_cost / per_cell[engine]:.2f}",
+                )
+            )
+    header = ("engine", "members", "CPU ms/report", "µs/member", "µs/cell", "national µs/cell", "cell ratio")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    print(f"open rows: {spec.id} without 'at most 200' ({member_cells} cells per member, {fixed_cells} fixed)")
+    print(f"national: {national.id}, {cells} cells")
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
+    engines = list(per_cell)
+    for row in sorted(rows, key=lambda r: (engines.index(r[0]), int(r[1].replace(",", "")))):
+        print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
+
+
+def _statuses(db: Database, report: Report, previous: Report | None) -> int:
+    """Load one report and last year's into the engine and run the validation query: how many rows it gave."""
+    db.clear()
+    db.load([("r", report, "p" if previous is not None else None)], [("p", previous)] if previous is not None else [])
+    return len(db.rows())
+
+
+if __name__ == "__main__":
+    main()

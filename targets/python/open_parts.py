@@ -1,0 +1,341 @@
+"""Open dimensions in the generated Python module (docs/open-dimensions.md): the same results as the reference
+evaluator, in time linear in the number of entered members.
+
+The reference evaluator closes the spec for each report (:func:`gaidsl.checking.open_members.close`): a position at
+the slot is repeated per member, a slot cell anywhere else is the sum over the members. The generated module does
+the same without building anything per report:
+
+- the spec is closed once, at build time, with one *stand-in* member per open dimension (a key and a label of
+  private-use characters nobody types), and planned and written as any spec: a position at the stand-in is the code
+  of a position at a member. At run time that code runs in a loop over the report's members, the member's values put
+  in the stand-in's places of the values list first (only the cells the position reads), and the stand-in's key,
+  label and short name replaced by the member's in the record it writes (one pass, so an entered label is never
+  read again);
+- a position elsewhere that reads a slot cell (a total over the entered rows), a rule on the number of members, and
+  the coded hierarchy's checks (each entered parent = the sum of its entered children) read a number of cells that
+  depends on the report: they are written as data (the check's expression as nested tuples) for a small evaluator
+  in the module that mirrors :mod:`gaidsl.checking.evaluate` and :mod:`gaidsl.checking.explain` for sums,
+  comparisons and their connectives;
+- a member that last year's report did not have is unverifiable in a check across periods (as the evaluator says).
+
+What this does not write is refused with GAI611 (a check at each member that also reads a sum over members, text
+or arithmetic in a check over a sum of entered rows), naming the check.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from gaidsl.checking.coded_checks import with_codes
+from gaidsl.checking.evaluate import cell_labels
+from gaidsl.checking.explain import name_of
+from gaidsl.checking.explain import where_of as explain_where
+from gaidsl.checking.open_members import close
+from gaidsl.checking.report import EnteredMember
+from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
+from gaidsl.targets import Files, Unrenderable, environment
+from gaidsl.targets.python import plan as P
+from gaidsl.targets.python import target as T
+from gaidsl.targets.python.writer import module_name
+
+_MARK = "\U000f0000"  # a private-use character: the stand-ins are made of it and nothing else a report holds
+
+
+def stand_in(index: int) -> tuple[str, str, str]:
+    """The stand-in member of the ``index``-th open dimension: (key, label, the label's short name). The label
+    starts like 「一、…」 so that a message naming the row by its short name (:func:`short_label`) shows a text of
+    its own, replaced by the member's short name at run time."""
+    short = "九十九九十" + "九" * index
+    return f"{_MARK}k{index}{_MARK}", f"{short}、{_MARK}l{index}{_MARK}", short
+
+
+class OpenRefused(Unrenderable):
+    """GAI611: a check the generated Python module cannot compute over open rows (say which and why)."""
+
+
+def _refuse(check: ir.Check, why_zh: str, why_en: str) -> OpenRefused:
+    return OpenRefused(
+        Text(
+            f"GAI611：生成的校验器不能计算开放维度上的检查「{check.key}」：{why_zh}；请用 gaidsl validate 校验",
+            f"GAI611: the generated validators cannot compute check '{check.key}' over open rows: {why_en}; "
+            "validate with gaidsl validate",
+        )
+    )
+
+
+def _lit(value: object) -> str:
+    """A Python literal of nested tuples of str, int, bool, None and Decimal (``D('1.50')``)."""
+    if isinstance(value, Decimal):
+        return f"D({str(value)!r})"
+    if isinstance(value, tuple):
+        inner = ", ".join(_lit(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def _split(cell: str) -> tuple[str, str | None, str]:
+    parts = cell.split(".")
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], None, parts[-1])
+
+
+class OpenLayer:
+    """Everything :func:`module_text` adds for ``spec``'s open dimensions (a :class:`targets.python.target.Layer`)."""
+
+    def __init__(self, spec: ir.Spec) -> None:
+        self.spec = spec
+        self.dims = list(spec.open_dimensions)  # index → dimension
+        self.stand_ins: dict[str, tuple[str, str, str]] = {d: stand_in(i) for i, d in enumerate(self.dims)}
+        members = {d: (EnteredMember(s[0], s[1]),) for d, s in self.stand_ins.items()}
+        self.closed = close(spec, members)
+        self.shown = {d: with_codes(spec.open_dimensions[d], members[d])[0].label for d in self.dims}
+        self.cells = {key: index for index, key in enumerate(self.closed.cells)}
+        self.slot_dim = {o.slot: d for d, o in spec.open_dimensions.items()}
+        # the stand-in cells of each dimension: (closed key, index in the values list), and the open cells by key
+        self.member_cells: dict[str, list[tuple[str, int]]] = {d: [] for d in self.dims}
+        self.open_cells: dict[tuple[str, str], tuple[int, int, str, str]] = {}  # (table, column) → dim, index…
+        for cell in spec.cells.values():
+            if cell.row is not None and cell.row in self.slot_dim:
+                d = self.slot_dim[cell.row]
+                closed_key = spec.tables[cell.table].cell_key(self.stand_ins[d][0], cell.column)
+                index = self.cells[closed_key]
+                self.member_cells[d].append((closed_key, index))
+                self.open_cells[(cell.table, cell.column)] = (self.dims.index(d), index, cell.type.kind, closed_key)
+        self.by_instance: dict[int, tuple[ir.Check, ir.CheckInstance]] = {}  # closed instance → open one
+        for check, closed in zip(spec.checks, self.closed.checks, strict=False):
+            for instance, closed_instance in zip(check.instances, closed.instances, strict=True):
+                self.by_instance[id(closed_instance)] = (check, instance)
+        self.generic: list[str] = []  # the _G literals
+        self.across = sorted(c.key for c in spec.checks if c.across_periods)
+
+    # ---- positions
+    def position(self, pos: P.Position, lines: list[str]) -> list[str]:
+        if pos.check.origin == "members":
+            return self._generic_call(pos.check, pos.instance, self._count_expr(pos.check))
+        check, instance = self.by_instance[id(pos.instance)]
+        slots = self._slots_read(instance.expr)
+        if instance.position is not None and instance.position in self.slot_dim:
+            if slots - {instance.position}:
+                raise _refuse(
+                    check, "它在每个成员处又读取了成员之和", "it reads a sum over entered members at each member"
+                )
+            return self._loop(pos, instance.position, lines)
+        if not slots:
+            return lines
+        return self._generic_call(check, instance, self._encode(check, instance, instance.expr))
+
+    def _slots_read(self, expr: ir.BoolExpr) -> set[str]:
+        found: set[str] = set()
+        for node in ir.walk(expr):
+            if isinstance(node, ir.CellRef):
+                row = _split(node.cell)[1]
+                if row is not None and row in self.slot_dim:
+                    found.add(row)
+        return found
+
+    def _loop(self, pos: P.Position, slot: str, lines: list[str]) -> list[str]:
+        d = self.slot_dim[slot]
+        mine = {key for key, _ in self.member_cells[d]}
+        out = [f"for _m in v[-1].members[{self.dims.index(d)}]:  # each entered member"]
+        now = sorted({self.cells[r.key] for r in pos.refs if r.kind == "cell" and r.key in mine and not r.previous})
+        before = sorted({self.cells[r.key] for r in pos.refs if r.kind == "cell" and r.key in mine and r.previous})
+        if now:
+            out.append("    mv = _m[4]")
+            out.extend(f"    v[{i}] = mv[{i}]" for i in now)
+        if before:
+            out.append("    if pv is not None:")
+            out.append(f"        pmv = v[-1].previous_of({self.dims.index(d)}, _m[0])")
+            out.extend(f"        pv[{i}] = pmv[{i}]" for i in before)
+        out.append("    n0 = len(out)")
+        out.extend(f"    {line}" for line in lines)
+        out.append("    if len(out) != n0:")
+        out.append(f"        out[-1] = _as_member(out[-1], {self.dims.index(d)}, _m)")
+        return out
+
+    # ---- positions whose cells depend on the report: data for the module's evaluator
+    def _generic_call(self, check: ir.Check, instance: ir.CheckInstance, expr: tuple[object, ...]) -> list[str]:
+        where = explain_where(self.spec, check, instance)
+        item = (
+            check.key,
+            check.severity,
+            instance.position,
+            instance.position_labels,
+            check.section,
+            check.table,
+            check.message.zh,
+            check.message.en,
+            where.zh,
+            where.en,
+            check.tolerance,
+            expr,
+        )
+        number = len(self.generic)
+        self.generic.append(f"_G{number} = {_lit(item)}")
+        return [f"_generic(_G{number}, v, f, pv, pf, want, out)"]
+
+    def _count_expr(self, check: ir.Check) -> tuple[object, ...]:
+        (instance,) = check.instances
+        expr = instance.expr
+        assert isinstance(expr, ir.Compare) and isinstance(expr.right, ir.Const)
+        dimension = check.key.split(".")[1]
+        return ("cmp", expr.op, ("n", self.dims.index(dimension)), ("k", expr.right.value))
+
+    def _encode(self, check: ir.Check, instance: ir.CheckInstance, expr: ir.Expr) -> tuple[object, ...]:
+        match expr:
+            case ir.Compare(op=op, left=left, right=right):
+                if ir.is_text(self.spec, left) or ir.is_text(self.spec, right):
+                    raise _refuse(check, "比较文本", "it compares texts")
+                return ("cmp", op, self._encode(check, instance, left), self._encode(check, instance, right))
+            case ir.And(args=args) | ir.Or(args=args):
+                kind = "and" if isinstance(expr, ir.And) else "or"
+                return (kind, tuple(self._encode(check, instance, a) for a in args))
+            case ir.Not(arg=arg):
+                return ("not", self._encode(check, instance, arg))
+            case ir.Implies(condition=condition, then=then):
+                return ("imp", self._encode(check, instance, condition), self._encode(check, instance, then))
+            case ir.Sum(terms=terms):
+                return ("+", tuple((sign, self._encode(check, instance, t)) for sign, t in terms))
+            case ir.Scale(factor=factor, arg=arg):
+                return ("*", factor, self._encode(check, instance, arg))
+            case ir.Const(value=value):
+                return ("k", value)
+            case ir.CellRef(cell=key, previous=previous):
+                return self._cell(check, instance, key, previous)
+            case ir.FieldRef(field=key, previous=previous):
+                spec_field = self.spec.fields[key]
+                if not spec_field.type.numeric:
+                    raise _refuse(check, "读取文本字段", "it reads a text field")
+                name = name_of(self.spec, check, instance, "field", key, previous)
+                amount = spec_field.type.kind == "amount"
+                return ("f", key, previous, (spec_field.label,), name.zh, name.en, amount)
+            case _:
+                raise _refuse(check, "含文本或单元格之间的运算", "it has text or arithmetic between cells")
+
+    def _cell(self, check: ir.Check, instance: ir.CheckInstance, key: str, previous: bool) -> tuple[object, ...]:
+        cell = self.spec.cells[key]
+        amount = cell.type.kind == "amount"
+        if not cell.type.numeric:
+            raise _refuse(check, "读取文本单元格", "it reads a text cell")
+        if cell.row is None or cell.row not in self.slot_dim:
+            name = name_of(self.closed, check, instance, "cell", key, previous)
+            labels = cell_labels(self.closed, self.closed.cells[key])
+            return ("c", key, previous, labels, name.zh, name.en, amount, self.cells[key])
+        table = self.spec.tables[cell.table]
+        column = table.columns.by_key[cell.column]
+        dim, index, _, _ = self.open_cells[(cell.table, cell.column)]
+        by_row = check.broadcast == "column" and cell.column == instance.position
+        prefix = f"{table.label or table.key} · " if cell.table != check.table else ""
+        how = ("row", prefix, "") if by_row else ("rowcol", prefix, column.label)
+        return ("s", dim, table.key, cell.column, previous, column.labels, how, amount, index)
+
+    # ---- the coded hierarchies' checks, made at run time
+    def _hierarchies(self) -> list[str]:
+        rows = []
+        for table in self.spec.tables.values():
+            opened = table.rows.open if table.rows is not None else None
+            if opened is None or opened.coded is None or not opened.coded.levels:
+                continue
+            columns = []
+            for column in table.columns.data_members:
+                slot_cell = table.cell_key(opened.slot, column.key)
+                cell = self.spec.cells.get(slot_cell)
+                if cell is None or not cell.type.numeric:
+                    continue
+                probe = ir.CheckInstance(
+                    column.key, column.labels, ir.Compare("==", ir.Const(Decimal(0)), ir.Const(Decimal(0)))
+                )
+                where = explain_where(self.spec, _probe_check(table), probe)
+                index = self.open_cells[(table.key, column.key)][1]
+                amount = cell.type.kind == "amount"
+                columns.append((column.key, column.labels, where.zh, where.en, index, amount))
+            if not columns:
+                continue
+            dim = self.dims.index(opened.dimension)
+            levels = tuple(level.length for level in opened.coded.levels)
+            rows.append(_lit((table.key, table.section, dim, levels, tuple(columns))))
+        return rows
+
+    # ---- the module's tail
+    def tail(self) -> str:
+        dims = []
+        for d in self.dims:
+            opened = self.spec.open_dimensions[d]
+            key, label, short = self.stand_ins[d]
+            fixed = sorted(
+                {
+                    m.key
+                    for t in self.spec.tables.values()
+                    if t.rows is not None and t.rows.open == opened
+                    for m in t.rows.members
+                    if m.key != opened.slot
+                }
+            )
+            coded = opened.coded
+            levels = tuple(level.length for level in coded.levels) if coded is not None else ()
+            codes = tuple(sorted(coded.codes)) if coded is not None and coded.codes else None
+            dims.append(
+                _lit(
+                    (
+                        d,
+                        key,
+                        label,
+                        short,
+                        self.shown[d],
+                        opened.key_pattern,
+                        tuple(fixed),
+                        tuple(index for _, index in self.member_cells[d]),
+                        coded is not None,
+                        levels,
+                        codes,
+                    )
+                )
+            )
+        open_cells = {f"{t}\x00{c}": v for (t, c), v in self.open_cells.items()}
+        stand_in_keys = sorted(key for d in self.dims for key, _ in self.member_cells[d])
+        template = environment(T.HERE).get_template("open_parts.py.j2")
+        return str(
+            template.render(
+                dims=dims,
+                open_cells=repr(open_cells),
+                stand_in_keys=repr(tuple(stand_in_keys)),
+                generic=self.generic,
+                hierarchies=self._hierarchies(),
+                across=repr(tuple(self.across)),
+            )
+        )
+
+
+def _probe_check(table: ir.Table) -> ir.Check:
+    """A check of ``table`` per column (as a hierarchy check is), for where its results are."""
+    return ir.Check(
+        key="hierarchy",
+        label="",
+        severity="error",
+        message=Text("", ""),
+        tolerance=None,
+        broadcast="column",
+        table=table.key,
+        section=table.section,
+        origin="hierarchy",
+        instances=(),
+        span=None,
+    )
+
+
+def module_text(spec: ir.Spec) -> str:
+    """The generated module of a spec with open dimensions."""
+    layer = OpenLayer(spec)
+    return T.module_text(layer.closed, layer)
+
+
+def emit(spec: ir.Spec) -> Files:
+    """The python target's files: a spec with open dimensions through :func:`module_text`, any other as before."""
+    if not spec.open_dimensions:
+        return T.emit(spec)
+    return {f"{module_name(spec)}.py": module_text(spec)}
+
+
+TARGET = attrs.evolve(T.TARGET, emit=emit, open_dimensions=True)
+"""The python target as the registry lists it (targets/registry.py)."""

@@ -1,0 +1,249 @@
+"""The xlsx form of a spec with open rows (issue 15, acceptance 3; docs/open-dimensions.md): each open table is an
+Excel table that grows; a workbook filled with added rows reads back to the same data (round-trip property tests:
+0, 1 and many members, the workbook filled by openpyxl as a person would, or rendered from the report); the checks
+sheet, recomputed by LibreOffice, covers the added rows."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from gaidsl.api import load_report, load_spec, validate
+from gaidsl.checking.report import BLANK, UNKNOWN, EnteredMember, Report
+from gaidsl.forms.layout import UNKNOWN_TEXT, xml_safe
+from gaidsl.forms.readback import read_bytes
+from gaidsl.language import ir
+from gaidsl.sampling.samples import valid_samples
+from gaidsl.sampling.strategies import reports
+from tests.render_support import SOFFICE, recalculated_checks, target
+from tests.support import run_cli
+
+OPEN = Path(__file__).resolve().parent / "data" / "open"
+SPECS = ("agency_components", "function_subjects")
+
+
+@functools.cache
+def spec(name: str) -> ir.Spec:
+    return load_spec(OPEN / f"{name}.gai")
+
+
+def data(report: Report) -> dict[str, Any]:
+    """What a report holds, blanks dropped (blank and absent are the same)."""
+    return {
+        "members": {d: [(m.key, m.label) for m in ms] for d, ms in report.members.items() if ms},
+        "fields": {k: v for k, v in report.fields.items() if v is not BLANK},
+        "values": {k: v for k, v in report.values.items() if v is not BLANK},
+    }
+
+
+def read_back(s: ir.Spec, workbook: bytes) -> Report:
+    loaded = read_bytes(s, workbook, ".xlsx", "filled.xlsx")
+    assert loaded.report is not None, [d.message.en for d in loaded.diagnostics]
+    assert not [d for d in loaded.diagnostics if d.severity == "error"]
+    return loaded.report
+
+
+def holdable(report: Report) -> Report:
+    """The report with each label as a worksheet cell can hold it: XML has no control characters (the xlsx target
+    drops them, ``xml_safe``), so a drawn label such as "\\x08" becomes the member's key."""
+    members = {
+        d: tuple(EnteredMember(m.key, xml_safe(m.label) if xml_safe(m.label).strip() else m.key) for m in ms)
+        for d, ms in report.members.items()
+    }
+    return attrs.evolve(report, members=members)
+
+
+def drawn(s: ir.Spec) -> st.SearchStrategy[Report]:
+    """Reports of 0, 1, 2, 5 or 40 members (``gaidsl.testing``); of a coded hierarchy, the samples of its code list
+    (0, 1 and many members; the strategies draw keys from the key pattern, which the code list refuses: GAI752)."""
+    if any(o.coded is not None and o.coded.codes for o in s.open_dimensions.values()):
+        return st.integers(0, 5).map(lambda seed: valid_samples(s, 3, seed)[seed % 3].report)
+    return reports(s)
+
+
+def fill(s: ir.Spec, report: Report) -> bytes:
+    """The blank workbook filled with openpyxl as a person fills it: fields, fixed cells at their places, and one
+    row per member typed under each open table's header (below the table's first row, which Excel's table grows to
+    take in; readback reads to the last used row)."""
+    wb = load_workbook(io.BytesIO(next(iter(target("xlsx").emit(s).values()))))
+    meta = list(wb["_gaidsl"].iter_rows(values_only=True))
+    columns: dict[str, dict[str, str]] = {}
+    for kind, key, _sheet, coord in ((tuple(row) + (None,) * 4)[:4] for row in meta):
+        if kind == "opencol":
+            table, column = key.split(".", 1)
+            columns.setdefault(table, {})[column] = coord
+    for kind, key, sheet, coord in ((tuple(row) + (None,) * 4)[:4] for row in meta):
+        if kind == "field":
+            wb[sheet][coord].value = typed(report.fields.get(key, BLANK))
+        elif kind == "cell":
+            wb[sheet][coord].value = typed(report.values.get(key, BLANK))
+        elif kind == "open":
+            table = s.tables[key]
+            assert table.rows is not None and table.rows.open is not None
+            ws, header = wb[sheet], int(coord)
+            for index, member in enumerate(report.members.get(table.rows.open.dimension, ())):
+                row = header + 1 + index
+                for column, letter in columns[key].items():
+                    if column == "<key>":
+                        ws[f"{letter}{row}"].value = member.key
+                    elif column == "<label>":
+                        ws[f"{letter}{row}"].value = member.label
+                    else:
+                        ws[f"{letter}{row}"].value = typed(report.values.get(table.cell_key(member.key, column), BLANK))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def typed(value: object) -> object:
+    """A value as a person types it into a cell: a number, 未知, text; nothing for blank."""
+    if value is BLANK:
+        return None
+    if value is UNKNOWN:
+        return UNKNOWN_TEXT
+    return value
+
+
+@pytest.mark.parametrize("name", SPECS)
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_filled_by_hand_reads_back_the_same(name: str, draw: st.DataObject) -> None:
+    s = spec(name)
+    report = holdable(draw.draw(drawn(s)))
+    assert data(read_back(s, fill(s, report))) == data(report)
+
+
+@pytest.mark.parametrize("name", SPECS)
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_rendered_reads_back_the_same(name: str, draw: st.DataObject) -> None:
+    s = spec(name)
+    report = holdable(draw.draw(drawn(s)))
+    assert data(read_back(s, target("xlsx").render(s, report))) == data(report)
+
+
+@pytest.mark.parametrize(
+    ("name", "file", "count"),
+    [
+        ("agency_components", "components_0.json", 0),
+        ("agency_components", "components_1.yaml", 1),
+        ("agency_components", "components_40.json", 40),
+        ("function_subjects", "function_subjects_valid.json", None),
+    ],
+)
+def test_shipped_reports_read_back_and_the_tables_grow(name: str, file: str, count: int | None) -> None:
+    s = spec(name)
+    report = load_report(s, OPEN / file)
+    if count is not None:
+        assert sum(len(m) for m in report.members.values()) == count
+    workbook = target("xlsx").render(s, report)
+    assert data(read_back(s, workbook)) == data(report)
+    wb = load_workbook(io.BytesIO(workbook))
+    tables = {t: ws.tables[t].ref for ws in wb.worksheets for t in ws.tables}
+    assert tables  # every open table is an Excel table, as many rows as members (one empty row for none)
+    for ref in tables.values():
+        first, last = ref.split(":")
+        assert int("".join(c for c in last if c.isdigit())) - int("".join(c for c in first if c.isdigit())) == max(
+            1, max(len(m) for m in report.members.values()) if report.members else 1
+        )
+
+
+def test_key_column_validation_code_list_and_unique_keys() -> None:
+    wb = load_workbook(io.BytesIO(next(iter(target("xlsx").emit(spec("function_subjects")).values()))))
+    validations = [dv for ws in wb.worksheets for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert any(dv.formula1.startswith("_codes!$A$2:$A$") for dv in validations)
+    wb = load_workbook(io.BytesIO(next(iter(target("xlsx").emit(spec("agency_components")).values()))))
+    custom = [dv for ws in wb.worksheets for dv in ws.data_validations.dataValidation if dv.type == "custom"]
+    assert custom and all(dv.formula1.startswith("COUNTIF(") and "[A-Z]{2,10}" in dv.prompt for dv in custom)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice")
+def test_libreoffice_recomputes_totals_and_member_counts_over_added_rows(tmp_path: Path) -> None:
+    s = spec("agency_components")
+    good = load_report(s, OPEN / "components_40.json")
+    none = load_report(s, OPEN / "components_0.json")
+    values = dict(good.values)
+    received = values["requests.overall.received"]
+    assert isinstance(received, Decimal)
+    values["requests.overall.received"] = received + 1
+    off = Report(good.format, good.version, dict(good.fields), dict(good.texts), values, good.members)
+    sheets = recalculated_checks(s, [good, none, off], tmp_path)
+    status = [{(row[0], row[2]): row[7] for row in sheet} for sheet in sheets]
+    assert set(status[0].values()) == {"通过"}
+    assert status[1][("members.component.at_least", "Requests received and processed")] == "未通过"
+    failing = {key for key, value in status[2].items() if value == "未通过"}
+    assert failing == {("total.requests.overall", "AGENCY OVERALL / Received")}
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice")
+def test_libreoffice_recomputes_the_coded_hierarchy_over_entered_rows(tmp_path: Path) -> None:
+    s = spec("function_subjects")
+    good = load_report(s, OPEN / "function_subjects_valid.json")
+    values = dict(good.values)
+    values["expenses.2010102.basic"] = Decimal("1")  # 20101 人大事务 no longer the sum of its 项 (and 合计 unchanged)
+    off = Report(good.format, good.version, dict(good.fields), dict(good.texts), values, good.members)
+    expected = {(r.check, r.status) for r in validate(s, off).results if r.status == "fail"}
+    assert ("hierarchy.expenses.20101", "fail") in expected
+    sheets = recalculated_checks(s, [good, off], tmp_path)
+    status = [{(row[0], row[2]): (row[4], row[7]) for row in sheet} for sheet in sheets]
+    hierarchy = [key for key in status[0] if key[0] == "hierarchy.expenses"]
+    assert len(hierarchy) == 6  # 类 → 款 and 款 → 项, three columns each
+    assert {status[0][key] for key in hierarchy} == {(0, "通过")}
+    assert status[1][("hierarchy.expenses", "款 · 基本支出")] == (1, "未通过")
+    assert {key for key in hierarchy if status[1][key][1] == "未通过"} == {("hierarchy.expenses", "款 · 基本支出")}
+
+
+def test_cli_build_render_readback_validate(tmp_path: Path) -> None:
+    """`gaidsl render -t xlsx`, rows typed under the table by hand, `gaidsl readback`, `gaidsl validate`."""
+    spec_file = str(OPEN / "agency_components.gai")
+    workbook = tmp_path / "filled.xlsx"
+    rendered = run_cli("render", "-t", "xlsx", spec_file, str(OPEN / "components_1.yaml"), "-o", str(workbook))
+    assert rendered.code == 0, rendered.err
+    wb = load_workbook(workbook)
+    header = next(int(r[3]) for r in wb["_gaidsl"].iter_rows(values_only=True) if r[0] == "open" and r[1] == "requests")
+    sheet = next(str(r[2]) for r in wb["_gaidsl"].iter_rows(values_only=True) if r[0] == "open" and r[1] == "requests")
+    ws = wb[sheet]
+    for col, value in enumerate(["NEW", "Added by hand", 0, 2, 1, 1], start=1):  # under the table, a row left empty
+        ws.cell(header + 3, col).value = value
+    wb.save(workbook)
+    out = tmp_path / "back.json"
+    back = run_cli("readback", spec_file, str(workbook), "-o", str(out))
+    assert back.code == 0, back.err
+    read = json.loads(out.read_text(encoding="utf-8"))
+    assert read["members"]["component"][-1] == {"key": "NEW", "label": "Added by hand"}
+    assert read["values"]["requests.NEW.received"] == 2
+    checked = run_cli("validate", "--lang", "en", spec_file, str(out))
+    assert checked.code == 1  # the total no longer adds up, and NEW has no staff row values
+    assert "requests.overall" in checked.out or "AGENCY OVERALL" in checked.out
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice")
+def test_libreoffice_recomputes_each_row_check_as_the_reference(tmp_path: Path) -> None:
+    """The `for each row` checks as columns of the Excel table: LibreOffice's statuses at the entered rows agree with
+    the reference evaluator's (a cross-table check reads the other table's row of the same key); last year's values
+    are not in the workbook, so a cross-period check is unverifiable there."""
+    s = spec("agency_components")
+    files = ("components_40_one_violation.json", "components_40.json", "components_1.yaml")
+    reports = [load_report(s, OPEN / f) for f in files]
+    sheets = recalculated_checks(s, reports, tmp_path)
+    for report, sheet in zip(reports, sheets, strict=True):
+        members = {m.key for m in report.members["component"]}
+        failing: dict[str, int] = {}
+        for r in validate(s, report).results:
+            if r.status == "fail" and r.position in members:
+                failing[r.check] = failing.get(r.check, 0) + 1
+        counted = {row[0]: row[4] for row in sheet if row[3] and str(row[3]).startswith("逐行校验")}
+        assert set(counted) == {"flow", "growth", "staffed"}
+        assert {k: v for k, v in counted.items() if v} == failing
+    first = [r for r in validate(s, reports[0]).results if r.status == "fail"]
+    assert first and all(r.position in {m.key for m in reports[0].members["component"]} for r in first)
