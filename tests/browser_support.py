@@ -51,4 +51,4 @@ def form_page(browser: Any, html: str, folder: Path) -> Iterator[Any]:
     page.wait_for_function("window.gaidslForm !== undefined")
     yield page
     context.close()
-    assert errors == []
+    assert errors == [], errors

@@ -37,7 +37,7 @@ WALKERS = {
     "checking/evaluate.py:Env.string",
     "checking/evaluate.py:Env.truth",
     "checking/explain.py:_terms",
-    "checking/explain.py:_arith_name",
+    "checking/explain.py:arith_name",
     "checking/open_members.py:_condition",
     "checking/open_members.py:_operand",
     "checking/records.py:_condition",

@@ -31,7 +31,6 @@ from gaidsl.sampling.linear_system import (
     pivots,
 )
 from gaidsl.sampling.solver import MAX_SAMPLE_DECIMALS, SolverSide
-from gaidsl.sampling.solver import SOLVER_RLIMIT as SOLVER_RLIMIT  # re-exported for violate
 from gaidsl.sampling.solver import SOLVER_TIMEOUT_MS as SOLVER_TIMEOUT_MS
 from gaidsl.sampling.solver import Draft as Draft  # re-exported: part of the sampler's interface
 from gaidsl.sampling.solver import SampleError as SampleError  # re-exported: part of the sampler's interface

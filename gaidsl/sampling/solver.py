@@ -19,10 +19,7 @@ from gaidsl.language import ir
 from gaidsl.sampling.texts import text_conditions, text_from_model
 
 MAX_SAMPLE_DECIMALS = 3  # amounts are drawn with 0–3 decimals (fewer when the cell allows fewer)
-# Samples are bounded by z3's steps (deterministic under load, see gaidsl.analysis.encoding.DEFAULT_RLIMIT), more
-# generously than analysis since a failed sample is an error, not an "undecided"; the wall clock is a safety net.
-SOLVER_RLIMIT = 50_000_000
-SOLVER_TIMEOUT_MS = 120_000
+SOLVER_TIMEOUT_MS = 20_000
 
 
 class SampleError(Exception):
@@ -61,7 +58,7 @@ class SolverSide:
         term = problem.encoder.var(self.keys[self.year_slot])
         bounds = []
         for minimize in (True, False):
-            optimizer = bounded(z3.Optimize(), rlimit=SOLVER_RLIMIT, timeout_ms=SOLVER_TIMEOUT_MS)
+            optimizer = bounded(z3.Optimize(), timeout_ms=SOLVER_TIMEOUT_MS)
             optimizer.add(*problem.encoder.background, *[i.formula for i in problem.items])
             handle = optimizer.minimize(term) if minimize else optimizer.maximize(term)
             value = handle.value() if str(optimizer.check()) == "sat" else None
@@ -79,7 +76,6 @@ class SolverSide:
                 default_decimals=MAX_SAMPLE_DECIMALS,
                 text_atoms=True,
                 timeout_ms=SOLVER_TIMEOUT_MS,
-                rlimit=SOLVER_RLIMIT,
             )
         return self._problem
 
@@ -90,7 +86,7 @@ class SolverSide:
         self.fallbacks += 1
         problem = self.problem()
         encoder = problem.encoder
-        solver = bounded(z3.Solver(), rlimit=SOLVER_RLIMIT, timeout_ms=SOLVER_TIMEOUT_MS)
+        solver = bounded(z3.Solver(), timeout_ms=SOLVER_TIMEOUT_MS)
         solver.set("random_seed", rng.randrange(2**31))
         solver.add(*encoder.background, *[i.formula for i in problem.items])
         for slot, value in fixed.items():

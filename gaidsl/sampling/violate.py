@@ -18,7 +18,7 @@ from gaidsl.analysis.encoding import Encoder, Item, VarKey, bounded, let_go
 from gaidsl.checking.evaluate import evaluate, evaluate_instance
 from gaidsl.checking.report import Report
 from gaidsl.language import ir
-from gaidsl.sampling.sampler import FULL_DECIMALS, SOLVER_RLIMIT, SOLVER_TIMEOUT_MS, Draft, Sample, Sampler
+from gaidsl.sampling.sampler import FULL_DECIMALS, SOLVER_TIMEOUT_MS, Draft, Sample, Sampler
 from gaidsl.sampling.texts import text_conditions
 
 
@@ -95,7 +95,7 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
         for n in ir.walk(i.expr)
         if isinstance(n, ir.CellRef) and not chosen.spec.cells[n.cell].type.numeric  # a text cell
     }
-    solver = bounded(z3.Solver(), rlimit=SOLVER_RLIMIT, timeout_ms=SOLVER_TIMEOUT_MS)
+    solver = bounded(z3.Solver(), timeout_ms=SOLVER_TIMEOUT_MS)
     solver.add(*encoder.background, *hard)
     keep: dict[int, tuple[Any, Any]] = {}  # literal id → (literal, what it keeps)
     numeric_ids: set[int] = set()
@@ -140,7 +140,7 @@ def _nearest(chosen: Sampler, hard: list[Any], base: Draft, preferred: list[Any]
     ]
     if not changed:
         return model
-    closer = bounded(z3.Optimize(), rlimit=SOLVER_RLIMIT, timeout_ms=SOLVER_TIMEOUT_MS)
+    closer = bounded(z3.Optimize(), timeout_ms=SOLVER_TIMEOUT_MS)
     closer.add(*encoder.background, *hard)
     for literal_id in active:
         closer.add(keep[literal_id][1])

@@ -326,8 +326,9 @@ def module_text(spec: ir.Spec) -> str:
 
 
 def _arith_helpers(spec: ir.Spec, const: Constants) -> list[str]:
-    """Arithmetic between cells (targets/javascript/arithmetic.py), only in modules of specs that compute it."""
-    if not A.spec_has_arith(spec):
+    """Arithmetic between cells (targets/javascript/arithmetic.py), only in modules of specs that compute it or have
+    derived cells (whose ``derive(data)`` the form calls, even when they only add and subtract)."""
+    if not A.spec_has_arith(spec) and not any(check.origin == "derived" for check in spec.checks):
         return []
     return JA.js_helpers(spec) + JA.derived_lines(spec, lit, lambda node: const(node.value))
 
