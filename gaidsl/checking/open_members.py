@@ -21,6 +21,7 @@ from gaidsl.checking.coded_checks import hierarchy_checks, summed, with_codes
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.language.source import Span
 
 Members = Mapping[str, tuple[EnteredMember, ...]]
 Slots = Mapping[str, tuple[EnteredMember, ...]]  # a slot's key → the members it stands for
@@ -93,29 +94,53 @@ def _count_checks(spec: ir.Spec, entered: Mapping[str, tuple[EnteredMember, ...]
     """``at least N`` and ``at most N`` as checks over the number of members the report entered."""
     checks: list[ir.Check] = []
     for dimension, opened in spec.open_dimensions.items():
-        count = ir.Const(Decimal(len(entered[dimension])))
-        rules = [(">=", "at_least", opened.at_least, "至少", "at least")] if opened.at_least else []
-        if opened.at_most is not None:
-            rules.append(("<=", "at_most", opened.at_most, "至多", "at most"))
-        for op, name, bound, zh, en in rules:
-            label = f"开放维度「{dimension}」{zh}填报 {bound} 个成员"
-            message = Text(label, f"open dimension '{dimension}' has {en} {bound} entered members")
-            expr = ir.Compare(ir.narrow(op, ir.COMPARE_OPS), count, ir.Const(Decimal(bound)))
-            checks.append(
-                ir.Check(
-                    key=f"members.{dimension}.{name}",
-                    label=label,
-                    severity="error",
-                    message=message,
-                    tolerance=None,
-                    broadcast=None,
-                    table=None,
-                    section=None,
-                    origin="members",
-                    instances=(ir.CheckInstance(None, (), expr),),
-                    span=opened.span,
-                )
+        checks += count_rule_checks(
+            f"members.{dimension}",
+            len(entered[dimension]),
+            (opened.at_least, opened.at_most),
+            (f"开放维度「{dimension}」", "个成员"),
+            (f"open dimension '{dimension}'", "entered members"),
+            None,
+            opened.span,
+        )
+    return checks
+
+
+def count_rule_checks(
+    prefix: str,
+    count: int,
+    bounds: tuple[int | None, int | None],
+    zh: tuple[str, str],
+    en: tuple[str, str],
+    section: str | None,
+    span: Span | None,
+) -> list[ir.Check]:
+    """The checks ``PREFIX.at_least`` and ``PREFIX.at_most`` that ``count`` (what a report entered: members of an open
+    dimension, records of a list) keeps within ``bounds``; ``label(至少|至多, N)`` and ``message_en(at least|at most,
+    N)`` say them. An ``at least`` of 0 says nothing and is no check."""
+    at_least, at_most = bounds
+    rules = [(">=", "at_least", at_least, "至少", "at least")] if at_least else []
+    if at_most is not None:
+        rules.append(("<=", "at_most", at_most, "至多", "at most"))
+    checks: list[ir.Check] = []
+    for op, name, bound, least_zh, least_en in rules:
+        said = f"{zh[0]}{least_zh}填报 {bound} {zh[1]}"
+        expr = ir.Compare(ir.narrow(op, ir.COMPARE_OPS), ir.Const(Decimal(count)), ir.Const(Decimal(bound)))
+        checks.append(
+            ir.Check(
+                key=f"{prefix}.{name}",
+                label=said,
+                severity="error",
+                message=Text(said, f"{en[0]} has {least_en} {bound} {en[1]}"),
+                tolerance=None,
+                broadcast=None,
+                table=None,
+                section=section,
+                origin="members",
+                instances=(ir.CheckInstance(None, (), expr),),
+                span=span,
             )
+        )
     return checks
 
 

@@ -16,9 +16,9 @@ from typing import assert_never
 
 import attrs
 
+from gaidsl.checking.open_members import count_rule_checks
 from gaidsl.checking.report import Report, Value
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Text
 
 
 class _NoPosition(Exception):
@@ -83,29 +83,15 @@ def _count_checks(spec: ir.Spec, counts: dict[str, int]) -> list[ir.Check]:
     """``at least N`` and ``at most N`` as checks over the number of records the report entered."""
     checks: list[ir.Check] = []
     for records in spec.records.values():
-        count = ir.Const(Decimal(counts[records.key]))
-        rules = [(">=", "at_least", records.at_least, "至少", "at least")] if records.at_least else []
-        if records.at_most is not None:
-            rules.append(("<=", "at_most", records.at_most, "至多", "at most"))
-        for op, name, bound, zh, en in rules:
-            label = f"记录列表「{records.label}」{zh}填报 {bound} 条记录"
-            message = Text(label, f"the list of records '{records.key}' has {en} {bound} records")
-            expr = ir.Compare(ir.narrow(op, ir.COMPARE_OPS), count, ir.Const(Decimal(bound)))
-            checks.append(
-                ir.Check(
-                    key=f"records.{records.key}.{name}",
-                    label=label,
-                    severity="error",
-                    message=message,
-                    tolerance=None,
-                    broadcast=None,
-                    table=None,
-                    section=records.section,
-                    origin="members",
-                    instances=(ir.CheckInstance(None, (), expr),),
-                    span=records.span,
-                )
-            )
+        checks += count_rule_checks(
+            f"records.{records.key}",
+            counts[records.key],
+            (records.at_least, records.at_most),
+            (f"记录列表「{records.label}」", "条记录"),
+            (f"the list of records '{records.key}'", "records"),
+            records.section,
+            records.span,
+        )
     return checks
 
 
