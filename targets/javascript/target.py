@@ -65,6 +65,7 @@ class JavaScriptWriter(Writer):
     """JavaScript syntax: every number a ``Decimal`` (the module's exact decimal type over BigInt)."""
 
     NONE, TRUE, FALSE, OR, AND, ZERO = "null", "true", "false", " || ", " && ", "D0"
+    SHOWN = "qshown"
 
     lit = staticmethod(lit)
 
@@ -114,7 +115,6 @@ class JavaScriptWriter(Writer):
 
     def __init__(self, pos: P.Position, number: int, const: Constants) -> None:
         super().__init__(pos, number, const)
-        self.arith = False  # the comparison being written computes arithmetic between cells
 
     def number_text(self, x: str) -> str:
         return f"qt({x})" if A.comparison_has_arith(self.pos.single) else f"{x}.toString()"
@@ -145,19 +145,6 @@ class JavaScriptWriter(Writer):
         if self.arith:  # the exact difference against the (Decimal) tolerance, as a rational
             return _TOLERANT[op].format(d=f"qsub({left}, {right})", t=f"Q.of({tolerance})")
         return _TOLERANT[op].format(d=f"{left}.sub({right})", t=tolerance)
-
-    def compare(self, cmp: P.Comparison) -> None:
-        self.arith = A.comparison_has_arith(cmp)
-        super().compare(cmp)
-        self.arith = False
-
-    def comparison_record(self) -> str:
-        if not A.comparison_has_arith(self.pos.single):
-            return super().comparison_record()
-        cmp = self.pos.single
-        assert cmp is not None
-        difference = self.cond(self.missing("l0", "r0"), self.NONE, self.minus("l0", "r0"))
-        return self.seq([lit(cmp.op), "qshown(l0)", "qshown(r0)", difference, self.tolerance(cmp)])
 
     def read(self) -> None:
         for ref in self.pos.refs:

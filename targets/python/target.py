@@ -54,13 +54,13 @@ class PythonWriter(Writer):
     """Python syntax: whole numbers as ``int`` where the evaluator's value is one (exponent 0), else ``Decimal``."""
 
     NONE, TRUE, FALSE, OR, AND, ZERO = "None", "True", "False", " or ", " and ", "_D0"
+    SHOWN = "_qshown"
 
     def __init__(self, pos: P.Position, number: int, const: Constants, cells: dict[str, int]) -> None:
         super().__init__(pos, number, const)
         self.cells = cells  # cell key -> its place in the values list the checks read
         self.inline: dict[int, str] = {}  # ref index -> ``v[17]``: this year's cells, read where they are used
         self.named: list[str] = []  # ``x0 = v[17]  # key``: their names, bound only for a result's record
-        self.arith = False  # the comparison being written computes arithmetic between cells
 
     def var(self, index: int) -> str:
         """Ref ``index``'s value in the computation: ``v[17]`` for this year's cell (a list item read in place is
@@ -144,19 +144,6 @@ class PythonWriter(Writer):
         if self.arith:  # the exact difference against the (Decimal) tolerance, as a rational
             return _TOLERANT[op].format(d=f"(_sub({left}, {right}))", t=f"_Q({tolerance})")
         return _TOLERANT[op].format(d=f"({left} - {right})", t=tolerance)
-
-    def compare(self, cmp: P.Comparison) -> None:
-        self.arith = A.comparison_has_arith(cmp)
-        super().compare(cmp)
-        self.arith = False
-
-    def comparison_record(self) -> str:
-        if not A.comparison_has_arith(self.pos.single):
-            return super().comparison_record()
-        cmp = self.pos.single
-        assert cmp is not None
-        difference = self.cond(self.missing("l0", "r0"), self.NONE, self.minus("l0", "r0"))
-        return self.seq([lit(cmp.op), "_qshown(l0)", "_qshown(r0)", difference, self.tolerance(cmp)])
 
     # ---- reading
     def read(self) -> None:

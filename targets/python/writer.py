@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Generic, TypeVar
 
 from gaidsl.language import ir
+from gaidsl.targets.python.arithmetic import comparison_has_arith
 from gaidsl.targets.python.plan import Comparison, Logic, Num, Position, Side, Str
 
 T = TypeVar("T")
@@ -77,6 +78,7 @@ class Writer(ABC):
     OR: str
     AND: str
     ZERO: str  # the Decimal 0 constant
+    SHOWN: str  # the module's function showing a computed (rational) value in a finding
 
     def __init__(self, pos: Position, number: int, const: Constants) -> None:
         self.pos = pos
@@ -85,6 +87,7 @@ class Writer(ABC):
         self.lines: list[str] = []
         self.temps = 0
         self.pending: list[str] = []  # statements a long sum needs before the expression that uses it
+        self.arith = False  # the comparison being written computes arithmetic between cells (docs/arithmetic.md)
 
     # ---- syntax hooks
     @staticmethod
@@ -215,6 +218,11 @@ class Writer(ABC):
         return f"t{cmp.index}"
 
     def compare(self, cmp: Comparison) -> None:
+        self.arith = comparison_has_arith(cmp)
+        self._compare(cmp)
+        self.arith = False
+
+    def _compare(self, cmp: Comparison) -> None:
         j = cmp.index
         left, right = f"l{j}", f"r{j}"
         if cmp.text:
@@ -350,4 +358,6 @@ class Writer(ABC):
         if cmp.text:
             return self.seq([op, "l0", "r0", self.NONE, self.ZERO])
         difference = self.cond(self.missing("l0", "r0"), self.NONE, self.minus("l0", "r0"))
+        if comparison_has_arith(cmp):  # exact rationals: shown as findings show computed values
+            return self.seq([op, f"{self.SHOWN}(l0)", f"{self.SHOWN}(r0)", difference, self.tolerance(cmp)])
         return self.seq([op, "l0", "r0", difference, self.tolerance(cmp)])
