@@ -44,6 +44,9 @@ FILE_WIDE = ("format", "version")
 """The keys a line without report_id may give: they hold for every report of the file."""
 PREVIOUS = "previous_id"
 _RECORD_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_COMMENT = re.compile(r"[ \t]*#")
+"""A comment line: ``#`` written first (a quoted ``"#…"`` is a report id)."""
 _QUOTES_HELP = Text("含逗号的文本请用英文双引号括起来", 'put text that contains commas in "double quotes"')
 
 
@@ -150,9 +153,7 @@ class _Lines:
     def read(self) -> Diagnostic | None:
         """Sort every line into its report; a CSV syntax error (a quote not closed) is returned and ends reading."""
         text = self.source.text
-        starts = [0]
-        for line in text.splitlines(keepends=True):
-            starts.append(starts[-1] + len(line))
+        starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]  # the CSV reader's lines (not str.splitlines's)
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header = True
         last = 0
@@ -166,7 +167,7 @@ class _Lines:
                         self.problems.append(error("GAI790", self.span(offset, offset + len(",".join(row)))))
                         return None
                     continue
-                if not row or (len(row) == 1 and not row[0].strip()) or row[0].lstrip().startswith("#"):
+                if not row or (len(row) == 1 and not row[0].strip()) or _COMMENT.match(text, offset):
                     continue
                 self.line(row, list(_field_spans(text, offset, row)))
         except csv.Error as exc:
@@ -351,18 +352,33 @@ def long_csv_text(reports: Sequence[tuple[str, Report]], previous: Mapping[str, 
     ``previous_id`` line for each id ``previous`` maps to last year's id: the data file form of what
     :func:`read_long_csv` reads back (a data CSV: every text written as it is, docs/data-format.md)."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer = _Writer(out)
+    writer.row(HEADER)
     for report_id, report in reports:
-        writer.writerow((report_id, "format", report.format))
-        writer.writerow((report_id, "version", report.version))
+        writer.row((report_id, "format", report.format))
+        writer.row((report_id, "version", report.version))
         if previous and report_id in previous:
-            writer.writerow((report_id, PREVIOUS, previous[report_id]))
+            writer.row((report_id, PREVIOUS, previous[report_id]))
         for dimension, members in report.members.items():
-            writer.writerows((report_id, f"members.{dimension}.{m.key}", m.label) for m in members)
+            for m in members:
+                writer.row((report_id, f"members.{dimension}.{m.key}", m.label))
         for prefix, mapping in (("fields.", report.fields), ("texts.", report.texts), ("", report.values)):
-            writer.writerows((report_id, prefix + key, _written(value)) for key, value in mapping.items())
+            for key, value in mapping.items():
+                writer.row((report_id, prefix + key, _written(value)))
     return out.getvalue()
+
+
+class _Writer:
+    """CSV lines ending ``\\n``, an entry quoted when it holds a comma, a quote, a line break (``\\r`` too: Python
+    3.11's writer only quotes the characters of its line ending) or, for the report id, starts a comment."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self.plain = csv.writer(out, lineterminator="\n")
+        self.quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def row(self, row: Sequence[str]) -> None:
+        risky = any("\r" in entry for entry in row) or _COMMENT.match(row[0]) is not None
+        (self.quoted if risky else self.plain).writerow(row)
 
 
 def _written(value: object) -> str:
