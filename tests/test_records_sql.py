@@ -88,12 +88,11 @@ def _changed(spec: ir.Spec, report: Report, data: st.DataObject) -> Report:
         elif kind == "amount":
             options = [Decimal("0"), Decimal("10.5"), Decimal("3"), Decimal("7.25"), Decimal("0.1")]
         elif kind == "count":
-            options = [0, 1, 2, 5]
+            options = [Decimal(n) for n in (0, 1, 2, 5)]
         else:
             options = [values.get(cell, BLANK)]
-        values[cell] = data.draw(st.sampled_from([BLANK, UNKNOWN, *options]))
-        if isinstance(values[cell], int):
-            values[cell] = Decimal(values[cell])
+        drawn = data.draw(st.sampled_from([BLANK, UNKNOWN, *options]))
+        values[cell] = Decimal(drawn) if isinstance(drawn, int) else drawn
     if counts.get(key) and data.draw(st.booleans()):  # the last record left out
         last = counts[key]
         values = {k: v for k, v in values.items() if not k.startswith(f"{key}.{last}.")}
