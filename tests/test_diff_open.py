@@ -1,7 +1,7 @@
 """``gaidsl diff`` of specs with open parts (gaidsl/diff/open_parts.py): open dimensions and lists of records.
 
 A member a report enters is no change of the format; a change of the fixed members, the key pattern (proved with
-z3, gaidsl/diff/key_patterns.py), the member rules, a coded hierarchy's levels or code list, or a list of records
+z3, gaidsl/migrations/key_patterns.py), the member rules, a coded hierarchy's levels or code list, or a list of records
 is, each classified with its reason; checks are judged on both versions closed alike for small reports.
 """
 
@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from gaidsl.diff.changes import BREAKING, COMPATIBLE, Diff
 from gaidsl.diff.compare import diff
-from gaidsl.diff.key_patterns import included
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_file, compile_text
+from gaidsl.migrations.key_patterns import included
 from tests.support import ROOT, examples, run_cli
 
 OPEN = ROOT / "tests" / "data" / "open"

@@ -6,7 +6,7 @@ nothing however many rows their reports add. What is compared:
 - an open dimension added, removed, or made fixed: old reports' entered rows have no place (breaking), or a new
   one with ``at least N`` that old reports cannot meet;
 - its **key pattern**: breaking when some key the old pattern allows is refused by the new one (GAI740), proved with
-  z3 (:mod:`gaidsl.diff.key_patterns`) and shown with such a key; compatible when proved that none is;
+  z3 (:mod:`gaidsl.migrations.key_patterns`) and shown with such a key; compatible when proved that none is;
 - its **member rules**: ``at least`` raised or ``at most`` lowered (or newly given) breaks the reports between;
 - its **fixed members**: a fixed member added with a key that the old pattern allows breaks an old report that
   entered that key (GAI745); the rows themselves are compared with the table's rows (:mod:`gaidsl.diff.tables`);
@@ -31,10 +31,10 @@ import attrs
 
 from gaidsl.checking.open_members import close
 from gaidsl.diff.changes import BREAKING, COMPATIBLE, Change, label_of, match
-from gaidsl.diff.key_patterns import included
 from gaidsl.diff.verdicts import Comparison
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
+from gaidsl.migrations.key_patterns import included
 from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof import UNDECIDED, breaking_checks
 from gaidsl.migrations.proof_report import Counterexample
