@@ -10,6 +10,7 @@ of ``--repeat``) of validating the whole batch, per report, and whether the reco
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 from collections.abc import Callable
 from decimal import Decimal
@@ -68,7 +69,8 @@ def main() -> None:
         batch = [(f"r{n}", report(n, count)) for n in range(args.reports)]
         expected = None
         for engine in args.engines.split(","):
-            seconds, found = cpu(lambda engine=engine, batch=batch: evaluate_all(spec, batch, engine), args.repeat)
+            run = functools.partial(evaluate_all, spec, batch, engine)
+            seconds, found = cpu(run, args.repeat)
             shown = [e.to_json_dict() for e in found]  # type: ignore[attr-defined]
             expected = shown if engine == "reference" else expected
             same = "—" if expected is None or engine == "reference" else str(shown == expected)
