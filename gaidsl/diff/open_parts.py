@@ -99,7 +99,8 @@ class OpenComparison(Comparison):
     def dimension(self, key: str, a: ir.OpenMembers, b: ir.OpenMembers) -> None:
         if a.key_pattern != b.key_pattern:
             self.add(self.key_pattern(key, a.key_pattern, b.key_pattern))
-        self.add_all(_count_rule("dimension", key, "成员", "members", (a.at_least, a.at_most), (b.at_least, b.at_most)))
+        rules = _count_rule("dimension", key, "个成员", "members", (a.at_least, a.at_most), (b.at_least, b.at_most))
+        self.add_all(rules)
         self.fixed_members(key, a)
         if a.coded != b.coded or (a.coded and b.coded and a.coded.codes != b.coded.codes):
             self.add_all(_coded(key, a.coded, b.coded))
@@ -225,7 +226,7 @@ class OpenComparison(Comparison):
                     "changed", "records", b.key, "section", a.section, b.section, label=b.label, why=why, group=group
                 )
             )
-        rules = _count_rule("records", b.key, "记录", "records", (a.at_least, a.at_most), (b.at_least, b.at_most))
+        rules = _count_rule("records", b.key, "条记录", "records", (a.at_least, a.at_most), (b.at_least, b.at_most))
         self.add_all(attrs.evolve(c, group=group, label=b.label) for c in rules)
         old_fields = {f.key: f for f in a.fields}
         new_fields = {f.key: f for f in b.fields}
@@ -362,12 +363,14 @@ def _count_rule(
     if least_a != least_b:
         if least_b > least_a:
             why = Text(
-                f"至少 {least_b} 个{noun_zh}：只有 {least_a}–{least_b - 1} 个{noun_zh}的旧报告不再有效",
+                f"至少 {least_b} {noun_zh}：只有 {least_a}–{least_b - 1} {noun_zh}的旧报告不再有效",
                 f"at least {least_b} {noun_en}: old reports with {least_a}–{least_b - 1} {noun_en} fail",
             )
             yield Change("changed", what, key, "at least", str(least_a), str(least_b), classification=BREAKING, why=why)
         else:
-            why = Text(f"下限放宽：旧报告的{noun_zh}数仍然有效", f"a lower minimum: old reports' {noun_en} stay valid")
+            why = Text(
+                f"下限放宽：旧报告的{noun_zh[1:]}数仍然有效", f"a lower minimum: old reports' {noun_en} stay valid"
+            )
             yield Change("changed", what, key, "at least", str(least_a), str(least_b), why=why)
     if most_a != most_b:
         shown_a = "—" if most_a is None else str(most_a)
@@ -375,12 +378,14 @@ def _count_rule(
         if most_b is not None and (most_a is None or most_b < most_a):
             more = f"{most_b + 1}+" if most_a is None else f"{most_b + 1}–{most_a}"
             why = Text(
-                f"至多 {most_b} 个{noun_zh}：有 {more} 个{noun_zh}的旧报告不再有效",
+                f"至多 {most_b} {noun_zh}：有 {more} {noun_zh}的旧报告不再有效",
                 f"at most {most_b} {noun_en}: old reports with {more} {noun_en} fail",
             )
             yield Change("changed", what, key, "at most", shown_a, shown_b, classification=BREAKING, why=why)
         else:
-            why = Text(f"上限放宽：旧报告的{noun_zh}数仍然有效", f"a higher maximum: old reports' {noun_en} stay valid")
+            why = Text(
+                f"上限放宽：旧报告的{noun_zh[1:]}数仍然有效", f"a higher maximum: old reports' {noun_en} stay valid"
+            )
             yield Change("changed", what, key, "at most", shown_a, shown_b, why=why)
 
 
