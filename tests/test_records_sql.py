@@ -21,9 +21,11 @@ from hypothesis import strategies as st
 import gaidsl
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
-from gaidsl.engines.database import connect, evaluate_all
+from gaidsl.engines.database import connect, evaluate_all, record_rows, report_row
 from gaidsl.language import ir
 from gaidsl.sampling.samples import invalid_reports, valid_samples
+from gaidsl.targets.sql.dialects import layout
+from gaidsl.targets.sql.records import RecordsSql
 from gaidsl.testing import samples
 from tests.support import ROOT, examples, optional_postgres_url, run_cli
 
@@ -181,3 +183,50 @@ def test_filters_on_numbers_blank_and_unknown_values() -> None:
             continue
         found = evaluate_all(spec, named, engine, url if engine == "postgres" else None)
         assert [e.to_json_dict() for e in found] == expected, engine
+
+
+def test_the_built_sql_gives_the_engines_statuses(tmp_path: Any) -> None:
+    """``gaidsl build -t sql``: schema.sql and validation.sql of a spec with records, run as written in SQLite and
+    DuckDB over a report and its records inserted by hand, give the reference evaluator's statuses."""
+    import sqlite3
+
+    import duckdb
+
+    spec = SPECS["grants"]
+    run = run_cli("build", str(RECORDS / "grants.gai"), "-t", "sql", "-o", str(tmp_path / "out"))
+    assert run.code == 0, run.err
+    reports = [s.report for s in valid_samples(spec, 3, seed=2)]
+    reports += [v.sample.report for v in invalid_reports(spec, seed=1) if v.sample is not None][:2]
+    expected = [
+        [(r["check"], r["position"], r["status"]) for r in evaluate(spec, report).to_json_dict()["results"]]
+        for report in reports
+    ]
+    for engine in ("sqlite", "duckdb"):
+        folder = tmp_path / "out" / "sql" / engine
+        found = RecordsSql(spec, engine)
+        connection: Any = sqlite3.connect(":memory:") if engine == "sqlite" else duckdb.connect(":memory:")
+        for part in ("schema.sql", "validation.sql"):
+            script = (folder / part).read_text(encoding="utf-8")
+            for statement in (s for s in script.split(";\n") if s.strip()):
+                connection.execute(statement)
+        columns = layout(found.stand, engine)
+        names = ", ".join(c.quoted for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        items = [(f"r{i}", r) for i, r in enumerate(reports)]
+        for report_id, report in items:
+            connection.execute(
+                f"INSERT INTO reports ({names}) VALUES ({marks})", report_row(columns, engine, report_id, report)
+            )
+        for index, key in enumerate(found.lists):
+            listed = found.record_columns(key)
+            rows = record_rows(found, key, engine, items)
+            listed_names = ", ".join(c.quoted for c in listed)
+            statement = f"INSERT INTO reports_r{index} ({listed_names}) VALUES ({', '.join('?' for _ in listed)})"
+            for row in rows:
+                connection.execute(statement, row)
+        got = connection.execute(
+            "SELECT report_id, check_key, position, status FROM validation ORDER BY report_id, ordinal"
+        ).fetchall()
+        by_report = [[(c, p, s) for i, c, p, s in got if i == f"r{n}"] for n in range(len(reports))]
+        assert by_report == expected, engine
+        connection.close()

@@ -242,24 +242,9 @@ class Database:
     def _records(self, table: str, reports: Sequence[tuple[str, Report]]) -> None:
         """The tables of lists of records (targets/sql/records.py): a row per (report, record)."""
         assert self.records is not None
-        d = dialect(self.dialect)
         for index, key in enumerate(self.records.lists):
-            columns = self.records.record_columns(key)
-            rows = []
-            for report_id, report in reports:
-                fixed = [name for name, value in _named_values(report) if value is UNKNOWN]
-                for number in range(1, report.records.get(key, 0) + 1):
-                    row: list[object] = [report_id, number]
-                    unknown = list(fixed)
-                    for column in columns[3:]:
-                        field = column.key.rsplit(".", 1)[1]
-                        value = report.values.get(f"{key}.{number}.{field}", BLANK)
-                        if value is UNKNOWN and column.role == "cell":
-                            unknown.append(column.key)
-                        row.append(_cell_value(column, value, d))
-                    row.insert(2, json.dumps(unknown, ensure_ascii=False) if d.unknown_as_json else unknown)
-                    rows.append(tuple(row))
-            self.insert(record_table(table, index), rows, columns)
+            rows = record_rows(self.records, key, self.dialect, reports)
+            self.insert(record_table(table, index), rows, self.records.record_columns(key))
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         return list(self.connection.execute(sql).fetchall())
@@ -608,6 +593,29 @@ def _result(
                 f"{check.key}@{instance.position}: SQL sides {sql_sides}, report {shown.left, shown.right}"
             )
     return check_result(spec, check, instance, row.status, env)
+
+
+def record_rows(
+    records: RecordsSql, key: str, dialect_name: str, reports: Sequence[tuple[str, Report]]
+) -> list[tuple[object, ...]]:
+    """The rows of the table of the list ``key`` (:meth:`RecordsSql.record_columns` order) for ``reports``."""
+    d = dialect(dialect_name)
+    columns = records.record_columns(key)
+    rows = []
+    for report_id, report in reports:
+        fixed = [name for name, value in _named_values(report) if value is UNKNOWN]
+        for number in range(1, report.records.get(key, 0) + 1):
+            row: list[object] = [report_id, number]
+            unknown = list(fixed)
+            for column in columns[3:]:
+                field = column.key.rsplit(".", 1)[1]
+                value = report.values.get(f"{key}.{number}.{field}", BLANK)
+                if value is UNKNOWN and column.role == "cell":
+                    unknown.append(column.key)
+                row.append(_cell_value(column, value, d))
+            row.insert(2, json.dumps(unknown, ensure_ascii=False) if d.unknown_as_json else unknown)
+            rows.append(tuple(row))
+    return rows
 
 
 def _named_values(report: Report) -> list[tuple[str, object]]:
