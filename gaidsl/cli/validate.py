@@ -80,7 +80,9 @@ def register(sub: Any) -> None:
         "report from an older version to the spec's first",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.add_argument(
+        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+    )
     parser.add_argument(
         "--engine",
         nargs="+",
