@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         if engine in REFUSING_ENGINES and (refusal := arith_refusal(spec, what)) is not None:  # docs/arithmetic.md
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
             return EXIT_INPUT
-        if engine in DATABASE_ENGINES and (refusal := engines.exactness_refusal(spec, engine)) is not None:  # GAI761
+        if engine in (*DATABASE_ENGINES, "spark") and (refusal := engines.exactness_refusal(spec, engine)) is not None:
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
             return EXIT_INPUT
     paths = list(files.reports)
