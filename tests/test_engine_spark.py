@@ -3,8 +3,8 @@
 or Java it says what to install (GAI806, GAI807), exit 2, no traceback.
 
 One Spark session for the module, started once (the JVM takes tens of seconds to start on a busy machine); the
-engine uses the active session. Every Spark check of the file runs in one test so that pytest-xdist does not start
-a second JVM in another worker.
+engine uses the active session. The tests that use it are one xdist group (.ci/run: --dist loadgroup), so that
+pytest-xdist does not start a second JVM in another worker.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def _document(run: Any) -> dict[str, Any]:
     return found
 
 
+@pytest.mark.xdist_group("spark")
 def test_spark_agrees_with_the_reference_and_duckdb_on_10k_reports(spark: SparkSession, tmp_path: Path) -> None:
     spec = load_spec(SPEC_2021)
     path = _synthetic().write_csv(spec, REPORTS, tmp_path / "reports.csv", seed=11, rates={"blank": 0.01})
@@ -143,8 +144,6 @@ def test_spark_agrees_with_the_reference_and_duckdb_on_10k_reports(spark: SparkS
     assert cells == [r for r in _document(by_reference)["results"] if r.get("kind") == "cell"]
     assert [(c["key"], c["value"]) for c in cells] == [("requests.received.natural", "-3")]
 
-    _arithmetic_agrees(tmp_path)  # in this one test: the module's one Spark session serves it
-
 
 def _edge_reports(spec: ir.Spec, seed: int, count: int) -> list[dict[str, Any]]:
     """Reports of ``spec`` with the agreement test's edge values (tests/test_arithmetic_engines.py): blanks, zeros,
@@ -175,11 +174,12 @@ def _edge_reports(spec: ir.Spec, seed: int, count: int) -> list[dict[str, Any]]:
     ]
 
 
-def _arithmetic_agrees(tmp_path: Path) -> None:
+@pytest.mark.xdist_group("spark")
+def test_arithmetic_agrees_with_the_reference(spark: SparkSession, tmp_path: Path) -> None:
     """Arithmetic between cells on Spark (DECIMAL(38, 0) numerator/denominator pairs, docs/arithmetic.md) gives the
     reference evaluator's results, record for record: ratios, both roundings, zero divisors, 18-digit amounts."""
     for name, spec, fixed in (("ratios", RATIOS, EDGE_BATCH), ("derived", DERIVED_SPEC, [])):
-        batch = [*fixed, *_edge_reports(spec, seed=len(name), count=12)]
+        batch = [*fixed, *_edge_reports(spec, seed=len(name), count=8)]
         reports = [(f"r{n:02d}", gaidsl.load_report(spec, data), None) for n, data in enumerate(batch)]
         path = tmp_path / f"{name}.csv"
         write_wide_csv(spec, reports, path)
