@@ -6,13 +6,14 @@ word of the spec's language back as unknown."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
 import pytest
 
 import gaidsl
-from gaidsl.checking.report import BLANK, UNKNOWN, Report
+from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
 from gaidsl.forms.layout import unknown_text
 from gaidsl.forms.readback import read_bytes
 from gaidsl.language import ir
@@ -25,7 +26,7 @@ CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 def _with_unknowns(s: ir.Spec) -> Report:
     """A report of ``s`` with one cell, one field and one text block unknown, the rest blank or a number."""
     cells = sorted(s.cells)
-    values = {key: (UNKNOWN if n == 1 else n) for n, key in enumerate(cells[:4])}
+    values: dict[str, Value] = {key: (UNKNOWN if n == 1 else Decimal(n)) for n, key in enumerate(cells[:4])}
     fields = {key: UNKNOWN for key in list(s.fields)[:1]}
     texts = {key: UNKNOWN for key in list(s.texts)[:1]}
     report = gaidsl.load_report(s, {"format": s.id, "version": s.version})
