@@ -32,6 +32,7 @@ from gaidsl.language import ir
 from gaidsl.targets.registry import available
 from gaidsl.targets.sql.arithmetic import register_sqlite_functions
 from tests.browser_support import chromium, form_page
+from tests.render_support import SOFFICE, STATUS_NAMES, recalculated_checks
 from tests.support import examples, optional_postgres_url, run_cli
 from tests.test_arithmetic import DERIVED_SPEC, FIELDS, SPEC
 from tests.validator_support import NODE, Node, build, data_text, f_text, import_module, normalize
@@ -342,3 +343,84 @@ def test_an_english_spec_computes_and_says_it_in_english(folder: Path, node: Nod
     _agree(spec, batch, folder, node, ["duckdb"])
     said = evaluate(spec, gaidsl.load_report(spec, batch[0])).results[0].message
     assert said.zh == said.en and said.en.endswith("cannot be checked: a divisor is zero")
+
+
+# ---------------------------------------------------------------------------------------------------- the workbook
+
+WORKBOOK_EDGES: list[dict[str, Any]] = [
+    {  # ties at x.xx5 both ways (0.005, −0.005, 0.125), a boundary of the tolerance (|0.01 − 0.005| = 0.005)
+        "fields": {"n": 2, "m": -1, "k": -1, "big": Decimal("0.01"), "per": Decimal("0.01")},
+        "values": {
+            "costs.a.fees": Decimal("0.05"),
+            "costs.a.costs": Decimal("0"),  # a zero divisor: unverifiable, never #N/A
+            "costs.a.up": Decimal("0.03"),
+            "costs.a.even": Decimal("0.02"),
+            "costs.b.fees": Decimal("0.25"),
+            "costs.b.costs": Decimal("0.7"),
+            "costs.b.share": Decimal("35.71"),
+            "costs.b.up": Decimal("0.13"),
+            "costs.b.even": Decimal("0.12"),
+        },
+    },
+    {  # 1.005 and 13.365, not binary fractions: half up 1.01 and 13.37, half even 1.00 and 13.36
+        "fields": {"n": 1, "m": -201, "k": -101, "big": Decimal("1.005"), "per": Decimal("1.01")},
+        "values": {
+            "costs.a.fees": Decimal("2.01"),
+            "costs.a.costs": Decimal("4.02"),
+            "costs.a.share": Decimal("50"),
+            "costs.a.up": Decimal("1.01"),
+            "costs.a.even": Decimal("1.01"),
+            "costs.b.fees": Decimal("26.73"),
+            "costs.b.costs": Decimal("3"),
+            "costs.b.up": Decimal("13.37"),
+            "costs.b.even": Decimal("13.37"),
+        },
+    },
+    {  # a zero divisor under `if n != 0`; 15-digit whole numbers (exact doubles)
+        "fields": {"n": 0, "m": LARGEST, "k": LARGEST - 1, "big": Decimal("2.675"), "per": Decimal("0.89")},
+        "values": {"costs.a.fees": Decimal("999999999999.99"), "costs.a.costs": Decimal("0.01")},
+    },
+    {  # 18 digits: more than a spreadsheet number holds, written as text, so the workbook cannot decide
+        "fields": {"n": LARGEST, "m": LARGEST, "k": 1, "big": Decimal("999999999999999.999"), "per": Decimal("1")},
+        "values": {"costs.b.fees": Decimal("999999999999999.99"), "costs.b.costs": Decimal("0.03")},
+    },
+]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_the_workbook_decides_ties_and_boundaries_as_the_evaluator(tmp_path: Path) -> None:
+    """LibreOffice recomputes the checks sheet of the ratios workbook: ties at x.xx5 both ways, values that are no
+    binary fractions, a tolerance met exactly, zero divisors (unverifiable, never #N/A) give the reference's status;
+    a check reading an 18-digit value (text in the workbook) is unverifiable there, never wrongly decided."""
+    data = [{"format": "ratios", "version": "2026", **d} for d in WORKBOOK_EDGES]
+    reports = [gaidsl.load_report(RATIOS, d) for d in data]
+    seen: set[str] = set()
+    for n, (report, rows) in enumerate(zip(reports, recalculated_checks(RATIOS, reports, tmp_path), strict=True)):
+        expected = evaluate(RATIOS, report).results
+        got = [STATUS_NAMES.get(str(row[7]), str(row[7])) for row in rows]
+        assert [str(row[0]) for row in rows] == [r.check for r in expected]
+        for result, status in zip(expected, got, strict=True):
+            if any(_as_text(data[n], key) for key in _reads(result.check, result.position)):  # text in the workbook
+                assert status in ("unverifiable", result.status), (n, result.check, result.position)
+            else:
+                assert status == result.status, (n, result.check, result.position, status, result.status)
+        assert "#N/A" not in got
+        seen.update(got)
+    assert seen == {"pass", "fail", "unverifiable"}
+
+
+def _reads(check: str, position: str | None) -> list[str]:
+    """The cells (keys) and fields (``fields.<key>``) a check position of RATIOS reads."""
+    (instance,) = [i for c in RATIOS.checks if c.key == check for i in c.instances if i.position == position]
+    return [
+        n.cell if isinstance(n, ir.CellRef) else f"fields.{n.field}"
+        for n in ir.walk(instance.expr)
+        if isinstance(n, ir.CellRef | ir.FieldRef)
+    ]
+
+
+def _as_text(data: dict[str, Any], key: str) -> bool:
+    """Whether the workbook holds the value of ``key`` (a cell, or ``fields.<key>``) as text: more than 15 digits."""
+    group, name = ("fields", key.removeprefix("fields.")) if key.startswith("fields.") else ("values", key)
+    value = data[group].get(name)
+    return value is not None and len(Decimal(value).as_tuple().digits) > 15

@@ -342,9 +342,12 @@ class _Book:
                 expr = instance.expr
                 if isinstance(expr, ir.Compare) and formulas.known(expr) is not None and not _texty(self.spec, expr):
                     known = formulas.known(expr)
-                    ws.cell(row, 5).value = f'=IF({known},{formulas.number(expr.left)},"")'
-                    ws.cell(row, 6).value = f'=IF({known},{formulas.number(expr.right)},"")'
-                    ws.cell(row, 7).value = f'=IF({known},{formulas.difference(expr)},"")'
+                    shown = (formulas.number(expr.left), formulas.number(expr.right), formulas.difference(expr))
+                    for col, value in zip((5, 6, 7), shown, strict=True):
+                        if any(isinstance(n, ir.Arith) and n.op == "/" for n in ir.walk(expr)):
+                            ws.cell(row, col).value = f'=IFERROR(IF({known},{value},""),"")'  # a quotient by zero
+                        else:
+                            ws.cell(row, col).value = f'=IF({known},{value},"")'
                 ws.cell(row, 9).value = "=" + formulas.truth(expr, check.tolerance)
                 ws.cell(row, 8).value = f'=IF(I{row}=1,"{passed}",IF(I{row}=0,"{failed}","{unverifiable}"))'
                 for c in range(1, 10):
