@@ -230,3 +230,22 @@ def test_the_built_sql_gives_the_engines_statuses(tmp_path: Any) -> None:
         by_report = [[(c, p, s) for i, c, p, s in got if i == f"r{n}"] for n in range(len(reports))]
         assert by_report == expected, engine
         connection.close()
+
+
+def test_what_sql_does_not_run_yet_is_refused_with_gai770(tmp_path: Any) -> None:
+    text = (RECORDS / "grants.gai").read_text(encoding="utf-8")
+    inner = text.replace(
+        "      check some_people for each record: people >= 1\n",
+        "      check some_people for each record: people >= 1\n"
+        "      check under_total for each record: amount <= sum(grants.amount)\n",
+    )
+    assert inner != text
+    (tmp_path / "inner.gai").write_text(inner, encoding="utf-8")
+    data = tmp_path / "r.json"
+    data.write_text(valid_samples(SPECS["grants"], 3, seed=2)[1].report.to_json(), encoding="utf-8")
+    for spec in (tmp_path / "inner.gai", RECORDS / "other_explained.gai"):
+        built = run_cli("build", str(spec), "-t", "sql", "-o", str(tmp_path / spec.stem))
+        assert built.code == 2 and "GAI770" in built.err and "internal error" not in built.err, built.err
+        assert not (tmp_path / spec.stem).exists()
+    run = run_cli("validate", "--lang", "en", "--engine", "sqlite", "--", str(tmp_path / "inner.gai"), str(data))
+    assert run.code == 2 and "GAI770" in run.err and "Traceback" not in run.err, run.err
