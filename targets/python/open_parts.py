@@ -24,6 +24,8 @@ or arithmetic in a check over a sum of entered rows), naming the check.
 
 from __future__ import annotations
 
+import ast
+import re
 from decimal import Decimal
 
 import attrs
@@ -76,6 +78,37 @@ def _lit(value: object) -> str:
     return repr(value)
 
 
+def _meta_value(pos: P.Position) -> tuple[object, ...]:
+    """A position's static part as ``targets.python.target._meta`` writes it, as a value."""
+    check, instance = pos.check, pos.instance
+    refs = tuple(
+        (r.kind, r.key, r.previous, r.labels, r.name_zh, None if r.name_en == r.name_zh else r.name_en)
+        for r in pos.refs
+    )
+    head = (check.key, check.severity, instance.position, instance.position_labels, check.section, check.table)
+    return (*head, check.message.zh, check.message.en, pos.where_zh, pos.where_en, refs)
+
+
+def _member_lit(value: object, tokens: re.Pattern[str], names: dict[str, str]) -> str:
+    """A Python expression of ``value`` (nested tuples of str, bool, None) in which each stand-in text of a str
+    (``tokens`` finds them) is the member's (``names``: stand-in text → the expression of the member's)."""
+    if isinstance(value, tuple):
+        inner = ", ".join(_member_lit(v, tokens, names) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if not isinstance(value, str):
+        return repr(value)
+    parts = tokens.split(value)
+    if len(parts) == 1:
+        return repr(value)
+    pieces = []
+    for n, part in enumerate(parts):
+        if n % 2:
+            pieces.append(names[part])
+        elif part:
+            pieces.append(repr(part))
+    return "(" + " + ".join(pieces) + ")"
+
+
 def _split(cell: str) -> tuple[str, str | None, str]:
     parts = cell.split(".")
     return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], None, parts[-1])
@@ -108,6 +141,7 @@ class OpenLayer:
             for instance, closed_instance in zip(check.instances, closed.instances, strict=True):
                 self.by_instance[id(closed_instance)] = (check, instance)
         self.generic: list[str] = []  # the _G literals
+        self.member_metas: list[str] = []  # the _P<n>_at functions
         self.across = sorted(c.key for c in spec.checks if c.across_periods)
 
     # ---- positions
@@ -137,22 +171,51 @@ class OpenLayer:
 
     def _loop(self, pos: P.Position, slot: str, lines: list[str]) -> list[str]:
         d = self.slot_dim[slot]
+        i = self.dims.index(d)
         mine = {key for key, _ in self.member_cells[d]}
-        out = [f"for _m in v[-1].members[{self.dims.index(d)}]:  # each entered member"]
+        out = [f"for _m in v[-1].members[{i}]:  # each entered member"]
         now = sorted({self.cells[r.key] for r in pos.refs if r.kind == "cell" and r.key in mine and not r.previous})
         before = sorted({self.cells[r.key] for r in pos.refs if r.kind == "cell" and r.key in mine and r.previous})
         if now:
             out.append("    mv = _m[4]")
-            out.extend(f"    v[{i}] = mv[{i}]" for i in now)
+            out.extend(f"    v[{c}] = mv[{c}]" for c in now)
         if before:
             out.append("    if pv is not None:")
-            out.append(f"        pmv = v[-1].previous_of({self.dims.index(d)}, _m[0])")
-            out.extend(f"        pv[{i}] = pmv[{i}]" for i in before)
+            out.append(f"        pmv = v[-1].previous_of({i}, _m[0])")
+            out.extend(f"        pv[{p}] = pmv[{p}]" for p in before)
+        at_member = self._at_member(pos, i, lines)
+        if at_member is not None:
+            out.extend(f"    {line}" for line in at_member)
+            return out
         out.append("    n0 = len(out)")
         out.extend(f"    {line}" for line in lines)
         out.append("    if len(out) != n0:")
-        out.append(f"        out[-1] = _as_member(out[-1], {self.dims.index(d)}, _m)")
+        out.append(f"        out[-1] = _as_member(out[-1], {i}, _m)")
         return out
+
+    def _at_member(self, pos: P.Position, i: int, lines: list[str]) -> list[str] | None:
+        """The position's lines with its static part (``_P<n>``: where, names, cell keys and labels) made for the
+        member ``_m`` by a function of the member (``_P<n>_at``, straight-line concatenations), built only when a
+        result is written; None when a text the lines embed names the stand-in (then the record is rewritten)."""
+        code = "\n".join(lines)
+        numbers = set(re.findall(r"\b_P(\d+)\b", code))
+        wants = [n for n, line in enumerate(lines) if line == "if s in want:"]
+        if len(numbers) != 1 or len(wants) != 1:
+            return None
+        d = self.dims[i]
+        key, label, short = self.stand_ins[d]
+        # the member m: its key, label, label as the row shows it, short name (as _as_member replaces them)
+        names = {key: "m[0]", label: "m[1]", short: "m[3]", self.shown[d]: "m[2]"}
+        tokens = re.compile("(" + "|".join(re.escape(t) for t in sorted(names, key=len, reverse=True)) + ")")
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and tokens.search(node.value):
+                return None
+        (number,) = numbers
+        meta = _meta_value(pos)
+        self.member_metas.append(f"def _P{number}_at(m):\n    return {_member_lit(meta, tokens, names)}")
+        body = [re.sub(rf"\b_P{number}\b", "mp", line) for line in lines]
+        at = wants[0] + 1
+        return [*body[:at], f"    mp = _P{number}_at(_m)", *body[at:]]
 
     # ---- positions whose cells depend on the report: data for the module's evaluator
     def _generic_call(self, check: ir.Check, instance: ir.CheckInstance, expr: tuple[object, ...]) -> list[str]:
@@ -301,6 +364,7 @@ class OpenLayer:
                 open_cells=repr(open_cells),
                 stand_in_keys=repr(tuple(stand_in_keys)),
                 generic=self.generic,
+                member_metas=self.member_metas,
                 hierarchies=self._hierarchies(),
                 across=repr(tuple(self.across)),
             )
