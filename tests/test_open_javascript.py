@@ -276,18 +276,20 @@ def test_labels_of_any_text_are_data(node: Harness, modules: dict[str, Path]) ->
 
 def test_the_module_refuses_bad_member_lists_with_the_codes_of_gaidsl(node: Harness, modules: dict[str, Path]) -> None:
     good = json.loads(gaidsl.load_report(SPECS["agency_components"], DATA / "open/components_1.yaml").to_json())
-    cases = {
-        "GAI741": {"component": [{"key": "CIV", "label": "a"}, {"key": "CIV", "label": "b"}]},
-        "GAI740": {"component": [{"key": "civ", "label": "a"}]},
-        "GAI745": {"component": [{"key": "overall", "label": "a"}]},
-        "GAI743": {"nothing": []},
-        "GAI744": {"component": [{"key": "CIV"}]},
-    }
-    texts = [(json.dumps({**good, "members": m}), None) for m in cases.values()]
+    cases: list[tuple[str, Any]] = [
+        ("GAI741", {"component": [{"key": "CIV", "label": "a"}, {"key": "CIV", "label": "b"}]}),
+        ("GAI740", {"component": [{"key": "civ", "label": "a"}]}),
+        ("GAI745", {"component": [{"key": "overall", "label": "a"}]}),
+        ("GAI743", {"nothing": []}),
+        ("GAI744", {"component": [{"key": "CIV"}]}),
+        ("GAI744", {"component": [{"key": "A B", "label": "a"}]}),
+        ("GAI744", None),  # "members": null is not an object (leaving it out is no members)
+    ]
+    texts = [(json.dumps({**good, "members": m}), None) for _, m in cases]
     unlisted = {**good, "values": {**good["values"], "requests.TAX.received": 3}}
     texts.append((json.dumps(unlisted), None))
     answers = node.run(modules["agency_components"], texts)
-    for code, answer in zip([*cases, "GAI742"], answers, strict=True):
+    for code, answer in zip([c for c, _ in cases] + ["GAI742"], answers, strict=True):
         assert code in {p[0] for p in answer["rejected"]}, (code, answer)
     assert ["GAI742", "requests.TAX.received"] in answers[-1]["rejected"]
     subjects = json.loads(
@@ -329,3 +331,42 @@ def test_gaidsl_build_writes_the_module_and_node_runs_it(tmp_path: Path) -> None
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "fail"
+
+
+def _with_key_pattern(pattern: str) -> ir.Spec:
+    source = (DATA / "open" / "agency_components.gai").read_text(encoding="utf-8")
+    written = pattern.replace("\\", "\\\\")  # a backslash in a spec's string is written twice
+    compiled = gaidsl.compile_text(source.replace("[A-Z]{2,10}", written), "agency_components.gai")
+    assert compiled.spec is not None, compiled.diagnostics
+    return compiled.spec
+
+
+def test_a_key_pattern_is_read_as_gaidsl_reads_it(node: Harness, tmp_path: Path) -> None:
+    """``\\d`` is any Unicode decimal digit in gaidsl (Python's ``re``): the module writes it ``\\p{Nd}``."""
+    spec = _with_key_pattern(r"\d{3}")
+    module = build("javascript", spec, tmp_path)
+    good = json.loads(gaidsl.load_report(SPECS["agency_components"], DATA / "open/components_0.json").to_json())
+    texts = []
+    for key in ("123", "١٢٣", "１２３", "12a", "1234"):
+        texts.append((json.dumps({**good, "members": {"component": [{"key": key, "label": "x"}]}}), None))
+    answers = node.run(module, texts)
+    for (text, _), answer in zip(texts, answers, strict=True):
+        try:
+            report = gaidsl.load_report(spec, text, "json")
+        except gaidsl.ReportError:
+            assert [p[0] for p in answer["rejected"]] == ["GAI740"], answer
+            continue
+        assert answer == _reference(spec, report, None, drawn=False)
+    assert sum("rejected" in a for a in answers) == 2  # 12a and 1234
+
+
+@pytest.mark.parametrize("pattern", [r"\w+", r"(?i)[a-z]+", r"[A-Z]\s?"])
+def test_a_key_pattern_javascript_reads_otherwise_is_refused_with_gai613(pattern: str, tmp_path: Path) -> None:
+    spec_file = tmp_path / "spec.gai"
+    source = (DATA / "open" / "agency_components.gai").read_text(encoding="utf-8")
+    spec_file.write_text(source.replace("[A-Z]{2,10}", pattern.replace("\\", "\\\\")), encoding="utf-8")
+    assert run_cli("check", str(spec_file)).code == 0
+    run = run_cli("build", str(spec_file), "-t", "javascript", "-o", str(tmp_path / "out"))
+    assert run.code == 2 and "Traceback" not in run.err
+    assert "GAI613" in run.err and f"开放维度「component」的键模式 {pattern}：" in run.err  # the spec is in Chinese
+    assert not (tmp_path / "out").exists()

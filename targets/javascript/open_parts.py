@@ -21,12 +21,49 @@ import attrs
 from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
-from gaidsl.targets import Files, environment
+from gaidsl.language.formats import pattern_problem
+from gaidsl.targets import Files, Unrenderable, environment
 from gaidsl.targets.javascript import target as T
 from gaidsl.targets.javascript.target import lit
 from gaidsl.targets.python import plan as P
 from gaidsl.targets.python.open_parts import OpenLayer
 from gaidsl.targets.python.writer import module_name
+
+
+class KeyPatternRefused(Unrenderable):
+    """GAI613: a key pattern the generated JavaScript validator would not read as gaidsl does."""
+
+
+def key_pattern_source(dimension: str, pattern: str) -> str:
+    """``pattern`` as a JavaScript regular expression (``u`` flag) that matches the keys Python's ``re`` matches:
+    ``\\d`` is any Unicode decimal digit in Python (a key pattern is compiled without ``re.ASCII``), so it is
+    written ``\\p{Nd}``; a pattern engines read differently (``\\w``, ``\\s``, ``(?i)`` …:
+    :func:`gaidsl.language.formats.pattern_problem`) is refused with GAI613."""
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        _, why_zh, why_en = problem
+        raise KeyPatternRefused(
+            Text(
+                f"GAI613：生成的 JavaScript 校验器不能按 gaidsl 的读法检查开放维度「{dimension}」的键模式 {pattern}："
+                f"{why_zh}；请改写键模式（如用 [0-9]、[A-Z]）",
+                f"GAI613: the generated JavaScript validator cannot check the key pattern {pattern} of open "
+                f"dimension '{dimension}' as gaidsl reads it: {why_en}; rewrite the pattern (e.g. with [0-9], [A-Z])",
+            )
+        )
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        pair = pattern[index : index + 2]
+        if pair in ("\\d", "\\D"):
+            out.append("\\p{Nd}" if pair == "\\d" else "\\P{Nd}")
+        elif pair.startswith("\\"):
+            out.append(pair)
+        else:
+            out.append(pattern[index])
+            index += 1
+            continue
+        index += 2
+    return "".join(out)
 
 
 def js_data(value: object) -> Any:
@@ -155,7 +192,8 @@ class JavaScriptOpenLayer(OpenLayer):
             codes = tuple(sorted(coded.codes)) if coded is not None and coded.codes else None
             cells = tuple(closed_key for closed_key, _ in self.member_cells[d])
             item = (d, key, label, short, self.shown[d], opened.key_pattern, tuple(fixed), cells, coded is not None)
-            dims.append(lit(js_data((*item, levels, codes))))
+            source = None if opened.key_pattern is None else key_pattern_source(d, opened.key_pattern)
+            dims.append(lit(js_data((*item, levels, codes, source))))
         open_cells = [
             lit([f"{table}\x00{column}", dim, kind, closed_key])
             for (table, column), (dim, _, kind, closed_key) in self.open_cells.items()
