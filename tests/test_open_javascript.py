@@ -370,3 +370,26 @@ def test_a_key_pattern_javascript_reads_otherwise_is_refused_with_gai613(pattern
     assert run.code == 2 and "Traceback" not in run.err
     assert "GAI613" in run.err and f"开放维度「component」的键模式 {pattern}：" in run.err  # the spec is in Chinese
     assert not (tmp_path / "out").exists()
+
+
+HOSTILE = r"</script>'\" \\ ${x} {{y}} =SUM(A1) $& 一、"  # as the spec's labels hold it
+
+
+def test_spec_labels_of_any_text_are_data(node: Harness, tmp_path: Path) -> None:
+    """The dimension's, a column's, a table's and a check's labels with quotes, backslashes, ``</script>``, ``${``,
+    ``{{`` and an ordinal: the module loads and says what the reference says (docs/open-dimensions.md: a text holding
+    the stand-in's own characters is the one exception)."""
+    written = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
+    source = (DATA / "open" / "agency_components.gai").read_text(encoding="utf-8")
+    for label in ('"Component"', '"Received"', '"Staffing"', '"a component that processed requests has staff"'):
+        source = source.replace(label, f'"{label[1:-1]} {written}"')
+    compiled = gaidsl.compile_text(source, "hostile.gai")
+    assert compiled.spec is not None, compiled.diagnostics
+    spec = compiled.spec
+    assert HOSTILE in spec.tables["staff"].label
+    module = build("javascript", spec, tmp_path)
+    found = valid_samples(spec, 2, seed=3)
+    broken = [v.sample for v in invalid_reports(spec, seed=1) if v.sample is not None and v.check == "staffed"]
+    pairs = [(s.report, s.previous) for s in [*found, *broken]]
+    answers = agree(node, spec, module, pairs)
+    assert len(answers) == 3 and any(HOSTILE in r["message"]["en"] for a in answers for r in a["results"])
