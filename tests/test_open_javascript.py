@@ -386,7 +386,7 @@ def test_spec_labels_of_any_text_are_data(node: Harness, tmp_path: Path) -> None
     compiled = gaidsl.compile_text(source, "hostile.gai")
     assert compiled.spec is not None, compiled.diagnostics
     spec = compiled.spec
-    assert HOSTILE in spec.tables["staff"].label
+    assert HOSTILE in (spec.tables["staff"].label or "")
     module = build("javascript", spec, tmp_path)
     found = valid_samples(spec, 2, seed=3)
     broken = [v.sample for v in invalid_reports(spec, seed=1) if v.sample is not None and v.check == "staffed"]
