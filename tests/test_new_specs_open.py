@@ -26,7 +26,7 @@ from gaidsl.language import ir
 from gaidsl.sampling.open_samples import member_counts
 from gaidsl.sampling.samples import Sample, invalid_reports, valid_samples
 from tests.support import ROOT, SPECS, run_cli
-from tests.test_open_javascript import violations_agree
+from tests.test_open_javascript import samples_agree, violations_agree
 
 DEPARTMENT = SPECS / "department_final_accounts_2024.gai"
 FOIA = SPECS / "foia_annual_report_2024.gai"
@@ -112,7 +112,7 @@ def test_ingest_leaves_the_open_specs_out_of_its_candidates() -> None:
 
 
 @pytest.mark.parametrize("path", NEW_SPECS, ids=lambda p: p.name)
-def test_valid_samples_with_0_1_and_40_members_pass(path: Path) -> None:
+def test_valid_samples_with_0_1_and_40_members_pass(path: Path, tmp_path: Path) -> None:
     spec = gaidsl.load_spec(path)
     dimensions = sorted(spec.open_dimensions)
     assert member_counts(spec) == [dict.fromkeys(dimensions, n) for n in (0, 1, 40)]
@@ -127,6 +127,7 @@ def test_valid_samples_with_0_1_and_40_members_pass(path: Path) -> None:
         keys = [m.key for m in many["expense_subject"]]
         assert all(k[:-2] in keys for k in keys if len(k) > 3)
         assert {len(k) for k in keys} == {3, 5, 7}
+    samples_agree(spec, found, tmp_path)  # the generated JavaScript validator too (node)
 
 
 def test_one_violation_samples_of_the_foia_report(foia: ir.Spec) -> None:
