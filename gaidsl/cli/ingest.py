@@ -192,6 +192,11 @@ def _write(out: Path, items: list[Any], summary: bool, args: argparse.Namespace)
 
 def reading_json(item: Any) -> str:
     data = item.result.ingested.reading_json_dict()
+    cells = item.cell_confidence
+    for key, confidence in cells.items():
+        if key in data["provenance"]:
+            data["provenance"][key]["confidence"] = confidence.to_json_dict()
+    data["confidence"] = item.confidence.to_json_dict()
     data["text_checks"] = [c.to_json_dict() for c in item.result.text_checks]
     data["previous"] = item.previous
     if item.evaluation is not None:
@@ -229,6 +234,7 @@ def reading_log(item: Any, lang: str) -> str:
             f"cells: {cells}; read {cells - len(ingested.unread)} (blank {blank}, unknown {unknown}); "
             f"not read {len(ingested.unread)}",
         ),
+        _confidence_line(item.confidence, lang),
         "",
     ]
     lines += [e.render(lang) for e in ingested.log]
@@ -260,6 +266,16 @@ def reading_log(item: Any, lang: str) -> str:
         for result in item.evaluation.failures:
             lines.append(f"  {result.severity}[{result.check}]: {say(lang, result.message.zh, result.message.en)}")
     return "\n".join(lines) + "\n"
+
+
+def _confidence_line(confidence: Any, lang: str) -> str:
+    """The reading's confidence (:mod:`gaidsl.ingest.confidence`) in one line of the log."""
+    c = confidence
+    return say(
+        lang,
+        f"可信度 {c.score:.3f}（{c.level}）：高 {c.high}、中 {c.medium}、低 {c.low}、未读 {c.unread}",
+        f"confidence {c.score:.3f} ({c.level}): high {c.high}, medium {c.medium}, low {c.low}, not read {c.unread}",
+    )
 
 
 def _single(item: Any, args: argparse.Namespace) -> None:
@@ -298,11 +314,12 @@ def _table(items: list[Any], args: argparse.Namespace) -> None:
             say(
                 args.lang,
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · {data['version']} 版 · 读取 "
-                f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 未通过：{failed}"
+                f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 可信度 {data['confidence']}"
+                f" · 未通过：{failed}"
                 f"{missing_zh}{verdict_zh}",
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · version {data['version']} · read "
                 f"{data['read']}/{data['cells']} (blank {data['blank']}, not read {data['unread']}) · "
-                f"failing: {failed}{missing_en}{verdict_en}",
+                f"confidence {data['confidence']} · failing: {failed}{missing_en}{verdict_en}",
             )
         )
     counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}

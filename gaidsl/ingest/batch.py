@@ -27,6 +27,7 @@ from gaidsl.checking.files import spreadsheet_row, spreadsheet_writer
 from gaidsl.checking.report import Missing
 from gaidsl.checking.results import VERDICT_TEXT
 from gaidsl.ingest.detect import Unreadable
+from gaidsl.ingest.confidence import CellConfidence, ReportConfidence, cell_confidence, report_confidence
 from gaidsl.ingest.model import SUMMARY_COLUMNS, LogEntry
 from gaidsl.ingest.normalise import label_key
 from gaidsl.ingest.reader import ingest_file, unreadable_entry
@@ -63,6 +64,19 @@ class Item:
         if ingested.unread or ingested.entries("error") or (self.evaluation is not None and not self.evaluation.ok):
             return "problems"
         return "ok"
+
+    @property
+    def cell_confidence(self) -> dict[str, CellConfidence]:
+        """Each value's confidence (:mod:`gaidsl.ingest.confidence`); empty for an unreadable input."""
+        if self.result is None:
+            return {}
+        return cell_confidence(self.result.spec, self.result.ingested)
+
+    @property
+    def confidence(self) -> ReportConfidence | None:
+        if self.result is None:
+            return None
+        return report_confidence(self.result.spec, self.cell_confidence)
 
     @property
     def body(self) -> str | None:
@@ -236,6 +250,7 @@ def row(item: Item) -> dict[str, Any]:
     ingested = item.result.ingested
     values = ingested.report.values
     summary = item.evaluation.summary() if item.evaluation else {}
+    confidence = item.confidence
     data.update(
         body=item.body or "",
         year=item.year if item.year is not None else "",
@@ -246,6 +261,8 @@ def row(item: Item) -> dict[str, Any]:
         blank=sum(1 for v in values.values() if v is Missing.BLANK),
         unknown=sum(1 for v in values.values() if v is Missing.UNKNOWN),
         unread=len(ingested.unread),
+        confidence=f"{confidence.score:.3f}" if confidence else "",
+        uncertain=(confidence.medium + confidence.low) if confidence else "",
         reading_errors=len(ingested.entries("error")),
         reading_warnings=len(ingested.entries("warning")),
         failed_errors=summary.get("errors", ""),
