@@ -26,7 +26,7 @@ def _read(path: Path, version: str = "2021") -> tuple[object, dict]:  # type: ig
 
 
 def test_a_tidy_report_is_read_with_full_confidence() -> None:
-    result, cells = _read(CASES / "01_word_text_tidy.txt")
+    _, cells = _read(CASES / "01_word_text_tidy.txt")
     assert cells and all(c.score == 1.0 and c.reasons == () for c in cells.values())
     report = report_confidence(spec_for("2021"), cells)
     assert report.score == 1.0 and report.level == "high" and report.unread == 0

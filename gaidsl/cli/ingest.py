@@ -314,8 +314,8 @@ def _table(items: list[Any], args: argparse.Namespace) -> None:
             say(
                 args.lang,
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · {data['version']} 版 · 读取 "
-                f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）· 可信度 {data['confidence']}"
-                f" · 未通过：{failed}"
+                f"{data['read']}/{data['cells']}（空白 {data['blank']}，未读 {data['unread']}）"
+                f"· 可信度 {data['confidence']} · 未通过：{failed}"
                 f"{missing_zh}{verdict_zh}",
                 f"{item.path}: {data['status']} · {data['body']} {data['year']} · version {data['version']} · read "
                 f"{data['read']}/{data['cells']} (blank {data['blank']}, not read {data['unread']}) · "

@@ -26,8 +26,8 @@ from gaidsl.checking.evaluate import Evaluation, evaluate
 from gaidsl.checking.files import spreadsheet_row, spreadsheet_writer
 from gaidsl.checking.report import Missing
 from gaidsl.checking.results import VERDICT_TEXT
-from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.confidence import CellConfidence, ReportConfidence, cell_confidence, report_confidence
+from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.model import SUMMARY_COLUMNS, LogEntry
 from gaidsl.ingest.normalise import label_key
 from gaidsl.ingest.reader import ingest_file, unreadable_entry
