@@ -34,13 +34,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from gaidsl.checking.evaluate import dumps
 from gaidsl.checking.results import VERDICT_TEXT
 from gaidsl.cli import output
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import err_line, out_line
-from gaidsl.ingest import batch
+from gaidsl.ingest import batch, review
 from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, say
@@ -78,6 +80,17 @@ def register(sub: Any) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite existing output files")
     parser.add_argument("--summary", action="store_true", help="write summary.csv and summary.html even for one report")
     parser.add_argument("--no-check", action="store_true", help="read only; do not run the spec's checks")
+    parser.add_argument(
+        "--review",
+        metavar="DIR",
+        help="write DIR/NAME.review.html per report: the source beside the tables as read, uncertain values "
+        "highlighted, every cell editable; its 'save corrections' button downloads NAME.corrections.json",
+    )
+    parser.add_argument(
+        "--corrections",
+        metavar="FILE",
+        help="apply the corrections a review page saved (FILE: NAME.corrections.json) to the reports it names",
+    )
     parser.add_argument(
         "--route",
         choices=("word_text", "pipe_text", "cell_lines", "pdf_layout", "html", "docx", "pdf", "doc"),
@@ -149,16 +162,27 @@ def run(args: argparse.Namespace) -> int:
         if output.occupied(out) and not out.is_dir():
             err_line(say(args.lang, f"gaidsl ingest: {out} 不是文件夹", f"gaidsl ingest: {out} is not a folder"))
             return EXIT_INPUT
+    corrections: dict[str, dict[str, str | None]] = {}
+    if args.corrections is not None:
+        try:
+            corrections = review.load_corrections(args.corrections)
+        except review.CorrectionsError as exc:
+            err_line(f"gaidsl ingest: {args.corrections}: error[{exc.code}]: {say(args.lang, exc.zh, exc.en)}")
+            return EXIT_INPUT
     zh = args.lang == "zh"
     progress = batch.default_progress(len(files), args.progress, "读取 " if zh else "reading  ")
     items = batch.run(specs, files, check=False, progress=progress, route=args.route)
     progress.close()
+    if args.corrections is not None:
+        items = [_corrected(item, corrections, args.corrections) for item in items]
     if not args.no_check:
         progress = batch.default_progress(len(files), args.progress, "校验 " if zh else "checking ")
         items = batch.check_all(items, progress)
         progress.close()
     if out is not None:
         _write(out, items, summary, args)
+    if args.review is not None:
+        _write_reviews(Path(args.review), items, args)
     if len(items) == 1 and out is None and not args.summary:
         _single(items[0], args)
     else:
@@ -169,6 +193,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------- output
+
+
+def _corrected(item: Any, corrections: dict[str, dict[str, str | None]], source: str) -> Any:
+    own = corrections.get(Path(item.path).name)
+    if own is None or item.result is None:
+        return item
+    return attrs.evolve(item, result=review.apply_corrections(item.result, own, Path(source).name))
+
+
+def _write_reviews(folder: Path, items: list[Any], args: argparse.Namespace) -> None:
+    for item in items:
+        if item.result is not None:
+            write_atomically(folder / f"{item.name}.review.html", review.review_html(item.result, item.path, item.name))
 
 
 def write_atomically(path: Path, text: str) -> None:
