@@ -128,6 +128,23 @@ def test_batch_summary_lists_failing_checks(tmp_path: Path) -> None:
     assert "total.appeals.review_total" in html and "<script" not in html
 
 
+def test_worker_processes_write_what_one_process_writes(tmp_path: Path) -> None:
+    """``--jobs 2`` (the default on two cores for 16 reports or more): the same files, byte for byte, the same table
+    and exit code as ``--jobs 1``; the series 18/19 falls to different workers (every other input), so last year's
+    report crosses from one worker to the other."""
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        run = run_cli("ingest", "auto", str(CASES), "-o", str(out), "--lang", "en", "--jobs", jobs)
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        runs[jobs] = (run.code, run.out, files)
+    assert runs["1"] == runs["2"]
+    code, _table, files = runs["2"]
+    assert code == 1 and len(files) == 3 * len(list(CASES.glob("*.expected.json"))) + 2
+    reading = json.loads(files["reading/19_series_2023.json"])
+    assert reading["previous"].endswith("18_series_2022.txt") and reading["checks"]["unverifiable"] == 0
+
+
 def test_cross_year_checks_use_last_years_report(tmp_path: Path) -> None:
     folder = tmp_path / "series"
     folder.mkdir()
