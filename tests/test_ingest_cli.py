@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -162,6 +163,23 @@ def test_worker_processes_write_what_one_process_writes(tmp_path: Path) -> None:
     corrected = json.loads(files["out/reading/01_word_text_tidy.json"])
     assert corrected["provenance"]["requests.received.natural"]["how"] == "corrected"
     assert json.loads(files["out/01_word_text_tidy.json"])["values"]["requests.received.natural"] == 999
+
+
+def test_how_many_workers() -> None:
+    import threading
+
+    from gaidsl.ingest.batch import PARALLEL_FROM, workers_for
+
+    assert workers_for(PARALLEL_FROM - 1) == 1 and workers_for(5, jobs=3) == 3 and workers_for(2, jobs=8) == 2
+    assert workers_for(5, jobs=0) == min(5, len(os.sched_getaffinity(0)))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:  # another thread running: no fork by default, as asked with --jobs
+        assert workers_for(1000) == 1 and workers_for(1000, jobs=2) == 2
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_cross_year_checks_use_last_years_report(tmp_path: Path) -> None:

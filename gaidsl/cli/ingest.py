@@ -96,7 +96,7 @@ def register(sub: Any) -> None:
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes for a batch (default: one per core for 16 reports or more; 1: none)",
+        help="worker processes for a batch (default: one per core for 16 reports or more; 0: one per core; 1: none)",
     )
     parser.add_argument(
         "--route",

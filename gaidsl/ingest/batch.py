@@ -17,6 +17,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -209,16 +210,17 @@ PARALLEL_FROM = 16
 
 
 def workers_for(count: int, jobs: int | None = None) -> int:
-    """How many worker processes a batch of ``count`` inputs uses: ``jobs`` when given, else one per core the
-    process may run on (at most 8) for a batch of at least :data:`PARALLEL_FROM`; 1 (no workers) where processes
-    cannot be forked."""
+    """How many worker processes a batch of ``count`` inputs uses: ``jobs`` when given (0: one per core), else one
+    per core the process may run on (at most 8) for a batch of at least :data:`PARALLEL_FROM`; 1 (no workers) where
+    processes cannot be forked, and by default in a process running other threads (a fork copies only the calling
+    thread, and a lock another thread held stays locked in the copy)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    if jobs is not None:
-        return max(1, min(jobs, count))
-    if count < PARALLEL_FROM:
-        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if jobs is not None:
+        return max(1, min(jobs or cores, count))  # --jobs 0: one per core, as gaidsl validate
+    if count < PARALLEL_FROM or threading.active_count() > 1:
+        return 1
     return max(1, min(cores, 8, count))
 
 
