@@ -1,5 +1,5 @@
 """Lists of records on the SQL engines (targets/sql/records.py) against the reference evaluator: a batch of reports
-of tests/data/records/grants.gai, each with N records, validated by each engine.
+of tests/data/records_sql/grants.gai, each with N records, validated by each engine.
 
 Usage: .venv/bin/python bench/records_sql.py [--reports 200] [--records 1,10,50] [--engines reference,duckdb,sqlite]
 
@@ -21,7 +21,7 @@ from gaidsl.checking.report import Report
 from gaidsl.engines.database import evaluate_all
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = ROOT / "tests" / "data" / "records" / "grants.gai"
+SPEC = ROOT / "tests" / "data" / "records_sql" / "grants.gai"
 KINDS = ("research", "training")
 STATUSES = ("awarded", "paid", "withdrawn")
 
