@@ -56,6 +56,7 @@ class Box:
     cell: str | None = None
     holds_text: bool = False  # a value cell of a text (date, choice) cell: written from the left, long text wrapped
     indent: int = 0  # a row header of a coded hierarchy's entered row: its level (0 the first; 款 1, 项 2)
+    entered_key: bool = False  # the key (code) column of an entered row of an open dimension
 
     @property
     def header(self) -> bool:
@@ -301,7 +302,7 @@ def table_grid(table: ir.Table, caption: str | None = None, entered: Mapping[str
                 continue
             row = entered.get(member.key) if entered is not None else None
             if row is not None:
-                b.add(Box(r, 0, "row", row.key, 1, 1, table.key, member.key))
+                b.add(Box(r, 0, "row", row.key, 1, 1, table.key, member.key, entered_key=True))
                 b.add(Box(r, 1, "row", row.label, 1, 1, table.key, member.key, indent=row.level))
             else:
                 b.add(Box(r, level, "row", _label(member), 1, row_cols - level, table.key, member.key))

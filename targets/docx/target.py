@@ -53,6 +53,7 @@ NOTE_STYLE = UI["docx.style.note"]["zh"]
 FIELDS_CAPTION = UI["fields_caption"]["zh"]
 TABLE_STYLE = UI["docx.style.table"]["zh"]
 TABLE_STYLE_ID = "gaidsl表格"  # the style id python-docx derives from the name (checked in _styles)
+OPEN_VALUE_CM = 1.45  # the narrowest value column of a table with open rows (its row labels wrap first)
 INDENT_PT = 9  # a coded row's label indented this much per level (one character of the 9 pt table text)
 
 
@@ -178,11 +179,20 @@ def _widths(grid: Grid, total_cm: float) -> list[float]:
     for box in grid.boxes:
         if box.role in ("row", "corner") and box.colspan == 1 and box.col < grid.row_header_cols:
             need = 1.5 if box.rowspan > 1 else min(4.6, 0.4 + 0.33 * len(box.text))
+            if box.entered_key:  # a code or a key of Latin letters: narrower characters
+                need = min(4.6, 0.3 + 0.18 * len(box.text))
+            elif box.indent:
+                need = min(4.6, need + INDENT_PT / 28.35 * box.indent)
             widths[box.col] = max(widths[box.col], need)
     if grid.header_rows == 0:  # a grid of blocks: the label column, then equal data columns
         widths[0] = 4.2
-    fixed = sum(widths)
     free = [i for i, w in enumerate(widths) if w == 0]
+    if any(box.entered_key for box in grid.boxes):  # open rows: amounts such as 2112.86 stay on one line
+        room = total_cm - OPEN_VALUE_CM * len(free)
+        label = widths[1] if len(widths) > 1 else 0.0
+        if widths[0] + label > room and label:
+            widths[1] = max(2.0, room - widths[0])
+    fixed = sum(widths)
     share = max(1.0, (total_cm - fixed) / max(1, len(free)))
     return [w if w else share for w in widths]
 
