@@ -226,3 +226,81 @@ def test_formula_looking_text_values_are_strings_in_xlsx() -> None:
     assert cells['=HYPERLINK("http://e","x")'].data_type == "s"
     assert cells["+cmd|' /C calc'!A0"].data_type == "s"
     assert cells["+cmd|' /C calc'!A0"].quotePrefix
+
+
+# ------------------------------------------------------------------------------------------------ open rows, records
+
+OPEN_DANGEROUS = ["</script><script>alert(1)</script>", "{{ x }}{% if %}", "=SUM(1)", "a\nb \"q\" 'r' \\ &amp;"]
+KEYS = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Z")), min_size=1, max_size=8).filter(
+    lambda k: not re.search(r"[.\[\]<>\s]", k)
+)
+
+
+def open_spec_with(label: str) -> ir.Spec | None:
+    source = f"""
+format hostile version 1 {{
+  dimension component {quote("D" + label)} open {{
+    total overall {quote("T" + label)}
+  }}
+  section numbers {quote("一、" + label)} {{
+    table requests {quote("表" + label)} : count {{
+      columns {{ received {quote("C" + label)} }}
+      rows component
+    }}
+    records notes {quote("L" + label)} {{
+      field component {quote("F" + label)} : member of component
+      field text "Text" : text
+      field n "Count" : count
+    }}
+  }}
+}}
+"""
+    compiled = compile_text(source)
+    return compiled.spec if compiled.ok else None
+
+
+def check_open(label: str, key: str) -> None:
+    from gaidsl.checking.report import EnteredMember, Report, Value
+
+    s = open_spec_with(_one_line(label) or "x")
+    assume(s is not None)
+    assert s is not None
+    values: dict[str, Value] = {
+        f"requests.{key}.received": Decimal(1),
+        "notes.1.component": key,
+        "notes.1.text": label,
+        "notes.1.n": Decimal(1),
+    }
+    report = Report(
+        s.id, s.version, values=values, members={"component": (EnteredMember(key, label),)}, records={"notes": 1}
+    )
+    shown = [_one_line(label), key]
+    page = target("html").render(s, report)
+    parsed = Collect()
+    parsed.feed(page)
+    assert set(parsed.tags) <= REPORT_TAGS, set(parsed.tags) - REPORT_TAGS
+    text = _one_line(" ".join(parsed.text))
+    for x in shown:
+        assert _one_line(x) in text
+    md = target("markdown").render(s, report)
+    parsed = Collect()
+    parsed.feed(md)
+    assert set(parsed.tags) <= MD_TAGS, set(parsed.tags) - MD_TAGS
+    txt = _one_line(target("text").render(s, report))
+    for x in shown:
+        assert _one_line(x) in txt
+    import docx
+
+    doc = docx.Document(io.BytesIO(target("docx").render(s, report)))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert key in cells and xml_safe(label) in cells  # the label as a row header, the record's text as a value
+
+
+@settings(max_examples=examples(0.05), deadline=None)
+@given(LABEL, KEYS)
+@example(OPEN_DANGEROUS[0], "=SUM(1)")
+@example(OPEN_DANGEROUS[1], "{{x}}")
+@example(OPEN_DANGEROUS[2], "\"'&\\")
+@example(OPEN_DANGEROUS[3], "+cmd|'/C")
+def test_any_member_key_label_and_record_text_is_safe_in_every_renderer(label: str, key: str) -> None:
+    check_open(label, key)
