@@ -34,7 +34,7 @@ import attrs
 
 from gaidsl.checking.data import KINDS, Loaded, parse_report
 from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, layout
+from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, printed
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.ui_text import UI
@@ -85,6 +85,8 @@ def finish(spec: ir.Spec, extracted: Extracted, name: str) -> Loaded:
     }
     if raw.get("members"):  # the members of open dimensions, read before the values (docs/open-dimensions.md)
         data = {"format": data["format"], "version": data["version"], "members": raw["members"], **data}
+    if raw.get("records"):  # lists of records (docs/records.md), read after the members their fields name
+        data["records"] = raw["records"]
     return parse_report(json.dumps(data, ensure_ascii=False, indent=1), spec, "json", name)
 
 
@@ -296,6 +298,76 @@ def _grid_values(grid: Grid, table: Any, number: int, raw: Raw, places: dict[str
         places[box.cell] = f"table {number} · row {box.row + 1} · cell {box.col + 1}"
 
 
+def _open_grid_values(spec: ir.Spec, grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str]) -> None:
+    """A table of open rows as the docx target printed it (:func:`gaidsl.forms.layout.printed`), read row by row
+    under its header: a row whose two row-header cells are one merged cell is a fixed row (合计), known by its label
+    (else the next fixed row in the spec's order); any other is an entered member, its key and label in the two cells
+    (a row left wholly empty is skipped, so the blank form's unused rows and rows added in Word read alike). The member
+    list is the first table's rows, then any key another table adds (docs/open-dimensions.md)."""
+    spec_table = spec.tables[grid.tables[0]]
+    assert spec_table.rows is not None and spec_table.rows.open is not None
+    dimension = spec_table.rows.open.dimension
+    entered_cols: dict[int, str] = {}  # an entered row's value columns (grid column → column key)
+    fixed: list[tuple[str, str, dict[int, str]]] = []  # each fixed row: label, member, value columns
+    for line in grid.rows():
+        heads = [b for b in line if b.role == "row"]
+        values = {b.col: b.member for b in line if b.role == "value" and b.member is not None}
+        if any(b.entered_key for b in heads):
+            entered_cols = entered_cols or values
+        elif heads and heads[-1].member is not None:
+            fixed.append((heads[-1].text.strip(), heads[-1].member, values))
+    members: list[dict[str, str]] = raw.setdefault("members", {}).setdefault(dimension, [])
+    known = {m["key"] for m in members}
+    cells = table._cells
+    width = len(table.columns)
+    unused = list(fixed)
+    for r in range(grid.header_rows, len(cells) // width if width else 0):
+        row = cells[r * width : (r + 1) * width]
+        if len(row) < 2:
+            continue
+        texts = [str(c.text).strip() for c in row]
+        if row[0]._tc is row[1]._tc:  # a fixed row (合计) spans the key and label columns
+            if not unused:
+                continue
+            chosen = next((f for f in unused if f[0] == texts[0]), unused[0])
+            unused.remove(chosen)
+            member, columns = chosen[1], chosen[2]
+        else:
+            key, label = texts[0], texts[1]
+            if not key and not label and not any(texts[2:]):
+                continue
+            member, columns = key, entered_cols
+            if key not in known:
+                members.append({"key": key, "label": label})
+                known.add(key)
+                places[f"member.{dimension}.{key}"] = f"table {number} · row {r + 1}"
+        for col, column in columns.items():
+            if col >= width:
+                continue
+            cell_key = spec_table.cell_key(member, column)
+            raw["values"][cell_key] = _number_text(texts[col]) if texts[col] else None
+            places[cell_key] = f"table {number} · row {r + 1} · cell {col + 1}"
+
+
+def _record_rows(records: ir.RecordList, grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str]) -> None:
+    """A list of records as the docx target printed it: a row per record under the header (its number first, then
+    a cell per field); a row left wholly empty is skipped, the others numbered again in order (docs/records.md)."""
+    read: list[dict[str, object]] = []
+    cells = table._cells
+    width = len(table.columns)
+    for r in range(grid.header_rows, len(cells) // width if width else 0):
+        texts = [str(c.text).strip() for c in cells[r * width : (r + 1) * width]]
+        shown = texts[grid.row_header_cols :]
+        if not any(shown):
+            continue
+        record: dict[str, object] = {}
+        for field, text in zip(records.fields, shown, strict=False):
+            record[field.key] = (_number_text(text) if field.type.numeric else text) if text else None
+            places[records.cell_key(str(len(read) + 1), field.key)] = f"table {number} · row {r + 1}"
+        read.append(record)
+    raw.setdefault("records", {})[records.key] = read
+
+
 def _fields_by_label(lay: Layout, found: Iterator[tuple[str, str, str]], raw: Raw, places: dict[str, str]) -> None:
     """Fields from (label, text, where) triples: the label names the field."""
     by_label = {f.label: f for f in lay.fields}
@@ -334,7 +406,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
         doc = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for foreign files
         raise _refused(name, f"不是可读的 docx 文档 / not a docx: {exc}") from exc
-    lay = layout(spec)
+    lay = printed(spec, None)  # a spec with open rows or lists of records: their tables as printed (rows vary)
     raw = _empty(spec)
     places: dict[str, str] = {}
     tables = list(doc.tables)
@@ -353,7 +425,12 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
             name, f"表格数量不符：应有 {len(grids)} 个，只有 {len(tables)} 个 / expected {len(grids)} tables"
         )
     for number, (grid, table) in enumerate(zip(grids, tables, strict=False), start=first):
-        _grid_values(grid, table, number, raw, places)
+        if grid.key in spec.records:
+            _record_rows(spec.records[grid.key], grid, table, number, raw, places)
+        elif any(b.entered_key for b in grid.boxes):
+            _open_grid_values(spec, grid, table, number, raw, places)
+        else:
+            _grid_values(grid, table, number, raw, places)
     # texts: the paragraphs under each part's heading (and under a text block's own heading)
     parts = {p.label: p for p in lay.parts}
     current: TextItem | None = None
