@@ -114,6 +114,14 @@ function gaidslForm() {
   }
 
   function check() {
+{% if records %}
+    const results = checkCells();
+    checkRecords();
+    return results;
+  }
+
+  function checkCells() {
+{% endif %}
 {% if open_rows %}
     return checkOpen();
   }
@@ -199,6 +207,14 @@ function gaidslForm() {
 {% endif %}
   /** The data file: every cell (null when blank), numbers written exactly as typed. */
   function saved() {
+{% if records %}
+    const out = parseJSON(savedCells());
+    out.records = recordsOut();
+    return dumps(out, 2) + "\n";
+  }
+
+  function savedCells() {
+{% endif %}
 {% if open_rows %}
     return savedOpen();
 {% endif %}
@@ -243,6 +259,9 @@ function gaidslForm() {
 {% if open_rows %}
     loadRows(data);
 {% endif %}
+{% if records %}
+    loadRecords(data);
+{% endif %}
     check();
   }
 
@@ -262,6 +281,10 @@ function gaidslForm() {
 
 {% if open_rows %}
 {% include "open_rows.js" %}
+
+{% endif %}
+{% if records %}
+{% include "records.js" %}
 
 {% endif %}
   let pending = 0;
@@ -305,6 +328,10 @@ function gaidslForm() {
   };
 {% else %}
   window.gaidslForm = { collect, check, saved, load, results: () => lastResults };
+{% endif %}
+{% if records %}
+  Object.assign(window.gaidslForm, { addRecord, removeRecord, records: recordRows });
+  setupRecords();
 {% endif %}
   const initial = document.getElementById("gaidsl-data");
   if (initial !== null) load(initial.textContent);
