@@ -264,5 +264,6 @@ def test_gaidsl_render_writes_every_format(to: str, tmp_path: Path) -> None:
 
 
 def test_a_target_without_records_still_refuses_them(tmp_path: Path) -> None:
-    run = run_cli("render", "--lang", "en", str(RECORDS), str(DATA / "records" / "explained_2.json"), "-t", "xlsx")
+    run = run_cli("build", "--lang", "en", str(PROJECTS), "-t", "javascript", "-o", str(tmp_path / "out"))
     assert run.code == 2 and "error[GAI770]" in run.err and "Traceback" not in run.err
+    assert "the javascript target does not support lists of records" in run.err and not (tmp_path / "out").exists()

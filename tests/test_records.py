@@ -232,11 +232,10 @@ def test_an_unknown_list_is_an_error_with_a_suggestion() -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("build", str(PROJECTS), "-t", "xlsx", "-o", "{out}"), "the xlsx target does not support lists of records"),
+        (("build", str(PROJECTS), "-t", "sql", "-o", "{out}"), "the sql target does not support lists of records"),
         (("build", str(PROJECTS), "-t", "python", "-o", "{out}"), "the python target does not support lists of"),
         (("diff", str(PROJECTS), str(PROJECTS)), "gaidsl diff does not support lists of records yet"),
         (("check", "--analyze", str(PROJECTS)), "spec analysis (check --analyze) does not support lists of records"),
-        (("render", "-t", "xlsx", str(OTHER), str(DATA / "explained_2.json")), "xlsx rendering does not support lists"),
         (("readback", str(PROJECTS), str(DATA / "explained_2.json")), "readback does not support lists of records"),
     ],
 )

@@ -32,7 +32,7 @@ from gaidsl.targets import Unrenderable
 from gaidsl.targets.registry import BINARY, RENDERINGS, render, renderer
 
 FORMATS = RENDERINGS  # --to → (target, suffix)
-READS_BACK: dict[str, tuple[bool, bool]] = {".xlsx": (True, False), ".docx": (True, True)}
+READS_BACK: dict[str, tuple[bool, bool]] = {".xlsx": (True, True), ".docx": (True, True)}
 """What ``readback`` reads, by suffix: (open dimensions, lists of records); a file of another suffix is refused for
 a spec with either (docs/open-dimensions.md, docs/records.md)."""
 

@@ -168,7 +168,7 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         if kind == "gaidsl":
             found = (str(sheet), str(coord))
             continue
-        if kind in ("open", "opencol"):  # an open table (read by _open_rows)
+        if kind in ("open", "opencol", "records", "recfield"):  # an open table, a list (_open_rows, _records_xlsx)
             continue
         if sheet not in wb.sheetnames or not isinstance(key, str) or not isinstance(coord, str):
             continue
@@ -185,7 +185,39 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
             raw["texts"][key] = _text(value)
             places[f"text.{key}"] = where
     _open_rows(spec, wb, raw, places)
+    _records_xlsx(spec, wb, raw, places)
     return Extracted(raw, found, places)
+
+
+def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None:
+    """Each list of records (``records`` and ``recfield`` rows of the ``_gaidsl`` sheet): from the row under the
+    list's header down to the sheet's last used row, skipping empty rows, each row a record (docs/records.md)."""
+    lists: dict[str, tuple[str, int]] = {}
+    letters: dict[str, dict[str, str]] = {}
+    for row in wb[META_SHEET].iter_rows(values_only=True):
+        kind, key, sheet, coord = (list(row) + [None] * 4)[:4]
+        if kind == "records" and isinstance(key, str) and sheet in wb.sheetnames and str(coord).isdigit():
+            lists[key] = (str(sheet), int(str(coord)))
+        elif kind == "recfield" and isinstance(key, str) and isinstance(coord, str) and "." in key:
+            name, field = key.split(".", 1)
+            letters.setdefault(name, {})[field] = coord
+    for name, (sheet, header) in lists.items():
+        records = spec.records.get(name)
+        if records is None or name not in letters:
+            continue
+        ws = wb[sheet]
+        read: list[dict[str, object]] = []
+        for number in range(header + 1, ws.max_row + 1):
+            cells = {f: ws[f"{letter}{number}"].value for f, letter in letters[name].items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+                continue
+            record: dict[str, object] = {}
+            for field, value in cells.items():
+                declared = records.field(field)
+                record[field] = _number_text(value) if declared is not None and declared.type.numeric else _text(value)
+                places[records.cell_key(str(len(read) + 1), field)] = f"{sheet}!{letters[name][field]}{number}"
+            read.append(record)
+        raw.setdefault("records", {})[name] = read
 
 
 def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None:
