@@ -294,9 +294,28 @@ def check_open(label: str, key: str) -> None:
     doc = docx.Document(io.BytesIO(target("docx").render(s, report)))
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert key in cells and xml_safe(label) in cells  # the label as a row header, the record's text as a value
+    # the HTML form: the report as JSON in its own script element, no script element more; each list's records
+    form = target("html-form").render(s, report)
+    blank = next(iter(target("html-form").emit(s).values()))
+    assert form.lower().count("<script") == blank.lower().count("<script") + 1
+    assert form.lower().count("</script") == blank.lower().count("</script") + 1
+    assert 'data-records="notes"' in form
+    # the workbook: the key, the label and the record's text as strings (never formulas), read back as they were
+    from openpyxl import load_workbook
+
+    from gaidsl.forms.readback import read_bytes
+
+    workbook = target("xlsx").render(s, report)
+    written = [c for ws in load_workbook(io.BytesIO(workbook)).worksheets for row in ws.iter_rows() for c in row]
+    for x in (key, label):
+        assert any(c.value == xml_safe(x) and c.data_type == "s" for c in written), x
+    for suffix, data in ((".xlsx", workbook), (".docx", target("docx").form(s, report))):
+        back = read_bytes(s, data, suffix, "hostile" + suffix).report
+        assert back is not None and [m.key for m in back.members["component"]] == [key]
+        assert back.records == {"notes": 1} and back.values["notes.1.component"] == key
 
 
-@settings(max_examples=examples(0.05), deadline=None)
+@settings(max_examples=examples(0.03), deadline=None)
 @given(LABEL, KEYS)
 @example(OPEN_DANGEROUS[0], "=SUM(1)")
 @example(OPEN_DANGEROUS[1], "{{x}}")
