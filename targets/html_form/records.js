@@ -86,7 +86,7 @@
         }
         input.value = shown;
       }
-      if (!field.numeric) input.style.textAlign = "left";
+      input.style.textAlign = field.numeric ? "center" : "left";
       td.append(input);
       tr.append(td);
       row.inputs.set(field.key, input);
