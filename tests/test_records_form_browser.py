@@ -1,11 +1,13 @@
 """The HTML form of a spec with lists of records in headless Chromium (issue 15; docs/records.md): a table per list,
 add and remove records, a member field a drop-down of the fixed members and the rows entered above, a choice field
-its choices; the form checks how many records there are and blank or bad fields live; the saved data file holds the
-records and validates with the reference evaluator; a data file with records loads back into the form."""
+its choices; the form checks live how many records there are, blank or bad fields and each `for each record` check
+at its record; the saved data file holds the records and validates with the reference evaluator; a data file with
+records loads back into the form."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,16 @@ def test_records_added_removed_checked_saved_and_valid(browser: Any, tmp_path: P
             row.locator('select[data-field="status"]').select_option(status)
             row.locator('input[data-field="started"]').fill(started)
         expect(checks).to_have_count(0)
+        # a `for each record` check, live at its record: amount > 0
+        records(page, "projects").nth(1).locator('input[data-field="amount"]').fill("0")
+        failing = page.locator('.checks[data-for="records:projects"] li[data-check="positive_amount"]')
+        expect(failing).to_have_count(1)
+        expect(failing).to_have_attribute("data-position", "2")
+        expect(failing).to_contain_text("第 2 条记录：")
+        amount = records(page, "projects").nth(1).locator('input[data-field="amount"]')
+        expect(amount).to_have_class(re.compile(r"\bfail\b"))
+        amount.fill("7")
+        expect(checks).to_have_count(0)
         records(page, "projects").nth(2).locator('input[data-field="amount"]').fill("abc")
         expect(checks).to_have_count(1)
         expect(checks.first).to_contain_text("第 3 条记录的「Amount」不是数字：abc")
@@ -112,6 +124,11 @@ def test_member_field_offers_the_entered_rows_and_a_data_file_loads_back(browser
         expect(checks).to_have_count(1)
         expect(checks.first).to_contain_text("不是可选的成员：ENV")
         component.select_option("CIV")
+        expect(checks).to_have_count(0)
+        records(page, "explanations").nth(1).locator('input[data-field="count"]').fill("0")  # count > 0, per record
+        expect(page.locator('.checks li[data-check="positive"][data-position="2"]')).to_have_count(1)
+        expect(page.locator('.checks li[data-check="positive"]')).to_have_count(1)
+        records(page, "explanations").nth(1).locator('input[data-field="count"]').fill("2")
         expect(checks).to_have_count(0)
         path = saved(page, tmp_path)
     back = load_report(spec, path)

@@ -153,6 +153,9 @@ function gaidslForm() {
       summary.textContent = {{ js("form.js.cannot_check") }} + error.message;
       return [];
     }
+{% if records %}
+    results = results.filter((r) => !PER_RECORD.has(r.check)); // run per record by checkRecords
+{% endif %}
     lastResults = results;
 {% if derived %}
     suggest(data);

@@ -2,12 +2,14 @@
   // A table per list (docs/records.md): a row per record, numbered from 1, an input per field (a member field a
   // drop-down of the members a record may name: the dimension's fixed members and, of an open dimension, the rows
   // entered above; a choice field a drop-down of its choices), a remove button; an add button under the table. The
-  // validator above checks the report without its records; the form checks here how many records there are
-  // (at least / at most), a field left blank, a number that is none and a member that is no longer there. The checks
-  // that read records (per record, aggregates) are gaidsl validate's: the form says so under each list (RUI.not_live).
+  // validator above checks the report with one record per list (LIST.1.FIELD): its `for each record` checks run here
+  // once per record, with that record's fields in record 1's cells; the form checks here too how many records there
+  // are (at least / at most), a field left blank, a number that is none and a member that is no longer there. The
+  // checks over aggregates of records are gaidsl validate's: the form says so under each list (RUI.not_live).
   const RECORDS = META.records;
   const RUI = RECORDS.ui;
   const recordRows = Object.create(null); // list → [{tr, inputs: Map(field → input)}]
+  const PER_RECORD = new Set(RECORDS.per_record); // the validator's checks of record 1 (LIST.1.FIELD)
 
   function words(template, values) {
     return template.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
@@ -170,7 +172,7 @@
       const where = "records:" + name;
       for (const row of rows) {
         for (const input of row.inputs.values()) {
-          input.classList.remove("invalid");
+          input.classList.remove("invalid", "fail", "warn");
           input.removeAttribute("aria-invalid");
           input.title = "";
         }
@@ -185,6 +187,7 @@
         problems++;
       }
       collected[name].forEach((record, index) => {
+        runPerRecord(name, index, record, rows[index], where).forEach(() => problems++);
         for (const field of meta.fields) {
           const v = record[field.key];
           const input = rows[index].inputs.get(field.key);
@@ -206,6 +209,35 @@
       summary.textContent += {{ js("form.js.summary_sep") }} + words(RUI.problems, { n: problems });
       summary.classList.add("has-errors");
     }
+  }
+
+  /** The `for each record` checks at one record: the validator run on the report's fields and that record's
+   * values in record 1's cells; each failing result noted under the list, its fields marked. */
+  function runPerRecord(list, index, record, row, where) {
+    if (!PER_RECORD.size) return [];
+    const base = collect();
+    const at = { format: base.format, version: base.version, fields: base.fields, texts: {}, values: {} };
+    for (const [field, v] of Object.entries(record)) at.values[`${list}.1.${field}`] = v === "" ? null : v;
+    let results;
+    try {
+      results = validate(at, null);
+    } catch {
+      return []; // a value the validator cannot read: flagged below as a bad field
+    }
+    const failing = results.filter((r) => PER_RECORD.has(r.check) && r.status === "fail" && r.table === list);
+    for (const r of failing) {
+      const error = r.severity === "error";
+      const text = words(RUI.record_n, { n: index + 1 }) + r.message.zh;
+      const li = note(where, error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, text);
+      li.dataset.check = r.check;
+      li.dataset.position = String(index + 1);
+      li.title = r.message.en;
+      for (const c of r.cells) {
+        const field = c.key.startsWith(`${list}.1.`) ? c.key.slice(list.length + 3) : null;
+        if (field !== null && row.inputs.has(field)) mark(row.inputs.get(field), error ? "fail" : "warn", text);
+      }
+    }
+    return failing;
   }
 
   function setupRecords() {

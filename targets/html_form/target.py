@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from gaidsl.checking.open_members import close
 from gaidsl.checking.record_data import member_keys
+from gaidsl.checking.records import close_records, count_check_keys
 from gaidsl.checking.report import EnteredMember, Report
 from gaidsl.forms.layout import Box, Grid, cell_headers, layout
 from gaidsl.language import ir
@@ -88,9 +89,11 @@ RECORDS_UI: dict[str, tuple[str, str]] = {
     ),
     "at_most": ("「{list}」至多 {bound} 条记录，现有 {count} 条", "'{list}': at most {bound} records, {count} entered"),
     "not_live": (
-        "记录的校验（逐条校验与汇总）由 gaidsl validate 核验，本表只查条数与必填",
-        "the checks over records (per record, aggregates) are gaidsl validate's; the form checks counts and blanks",
+        "本表逐条校验每条记录；汇总记录的校验（sum、count、min、max、exists）由 gaidsl validate 核验",
+        "the form checks each record; the checks over aggregates of records (sum, count, min, max, exists) are gaidsl "
+        "validate's",
     ),
+    "record_n": ("第 {n} 条记录：", "record {n}: "),
     "problems": ("记录问题 {n} 个", "{n} record problems"),
 }
 """Words of the record controls and the rules the form checks itself (docs/records.md)."""
@@ -326,15 +329,31 @@ def records_meta(spec: ir.Spec) -> dict[str, Any]:
             "fields": fields,
         }
     ui = {k: v[0] if spec.language == "zh" else v[1] for k, v in RECORDS_UI.items()}
-    return {"lists": lists, "members": members, "ui": ui, "number": words(spec.language)["records.number"]}
+    number = words(spec.language)["records.number"]
+    return {"lists": lists, "members": members, "ui": ui, "number": number, "per_record": list(per_record_checks(spec))}
+
+
+def per_record_checks(spec: ir.Spec) -> tuple[str, ...]:
+    """The keys of the checks the form runs live per record: those of a list's records that read no aggregate (the
+    ``for each record`` checks); the checks over aggregates are ``gaidsl validate``'s (docs/records.md)."""
+    return tuple(
+        c.key
+        for c in spec.record_checks
+        if not any(ref.cell in spec.record_aggregates for i in c.instances for ref in i.cells)
+    )
 
 
 def _validator_spec(spec: ir.Spec) -> ir.Spec:
     """The spec the form's validator checks: each open dimension's rows one member labelled ``ROW_SENTINEL`` whose
     cells keep the slot's keys (``requests.<component>.received``); without its lists of records and the checks that
-    read them (the form checks the records' counts and blanks itself; docs/records.md)."""
-    if spec.records:  # the checks that read records are record_checks, apart from the others
-        spec = attrs.evolve(spec, records={}, record_checks=(), record_aggregates={})
+    read aggregates; each list with one record whose ``for each record`` checks the form runs once per record (it
+    checks the records' counts and blanks itself; docs/records.md)."""
+    if spec.records:  # each list one record (LIST.1.FIELD): the form runs its checks once per record
+        per_record = tuple(c for c in spec.record_checks if c.key in per_record_checks(spec))
+        one = Report(spec.id, spec.version, records=dict.fromkeys(spec.records, 1))
+        closed = close_records(attrs.evolve(spec, record_checks=per_record, record_aggregates={}), one)
+        counts = set(count_check_keys(spec))
+        spec = attrs.evolve(closed, checks=tuple(c for c in closed.checks if c.key not in counts))
     if not spec.open_dimensions:
         return spec
     return close(spec, {d: (EnteredMember(o.slot, ROW_SENTINEL),) for d, o in spec.open_dimensions.items()})
