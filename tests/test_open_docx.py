@@ -6,6 +6,7 @@ added, reads back to the same data (round-trip property tests)."""
 from __future__ import annotations
 
 import io
+import subprocess
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from gaidsl.forms.layout import BLANK_ROWS, UNKNOWN_TEXT, Box, printed, value_te
 from gaidsl.forms.readback import read_bytes
 from gaidsl.language import ir
 from tests.open_support import ROUND_TRIP, bases, data, drawn, spec_named
-from tests.render_support import ROOT, docx_dump, target
+from tests.render_support import ROOT, SOFFICE, docx_dump, target
 from tests.support import run_cli
 
 OPEN = Path(__file__).resolve().parent / "data" / "open"
@@ -214,3 +215,32 @@ def test_cli_reads_back_a_form_with_added_rows_and_records(tmp_path: Path) -> No
     assert checked.code == 0, checked.out + checked.err
     refused = run_cli("readback", "--lang", "en", str(ROUND_TRIP["projects"]), str(tmp_path / "filled.csv"))
     assert refused.code == 2 and "error[GAI770]" in refused.err
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice")
+def test_a_form_saved_by_libreoffice_reads_back_the_same(tmp_path: Path) -> None:
+    """The form filled by hand (rows and records added), then opened and saved as .docx by LibreOffice Writer (its own
+    profile, so parallel workers do not collide), as a person's word processor would: it reads back the same."""
+    assert SOFFICE is not None
+    s = spec_named("other_explained")
+    report = bases("other_explained")[-1]
+    (tmp_path / "filled.docx").write_bytes(fill(s, report))
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(tmp_path / "filled.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    saved = (tmp_path / "saved" / "filled.docx").read_bytes()
+    assert saved != (tmp_path / "filled.docx").read_bytes()
+    assert data(read_back(s, saved)) == data(report)
