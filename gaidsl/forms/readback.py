@@ -34,7 +34,7 @@ import attrs
 
 from gaidsl.checking.data import KINDS, Loaded, parse_report
 from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, printed
+from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, printed, unknown_text
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.ui_text import UI
@@ -94,8 +94,9 @@ def _refused(name: str, reason: str) -> Refused:
     return Refused(error("GAI090", None, path=name, reason=reason))
 
 
-def _number_text(value: object) -> object:
-    """A spreadsheet or document value as the data file writes it: numbers as exact digit strings."""
+def _number_text(value: object, unknown: str = UNKNOWN_TEXT) -> object:
+    """A spreadsheet or document value as the data file writes it: numbers as exact digit strings, ``unknown`` (the
+    spec's word for an unknown value, :func:`gaidsl.forms.layout.unknown_text`) as the data file's marker."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -110,12 +111,12 @@ def _number_text(value: object) -> object:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%Y-%m-%d")
     text = str(value).strip()
-    if text in (UNKNOWN_TEXT, UNKNOWN_MARKER):
+    if text in (unknown, UNKNOWN_MARKER):
         return UNKNOWN_MARKER
     return text or None
 
 
-def _text(value: object) -> str | None:
+def _text(value: object, unknown: str = UNKNOWN_TEXT) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime.datetime | datetime.date):
@@ -123,7 +124,7 @@ def _text(value: object) -> str | None:
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
         return str(_number_text(value))
     text = str(value)
-    if text.strip() == UNKNOWN_TEXT:
+    if text.strip() == unknown:
         return UNKNOWN_MARKER
     return text if text.strip() else None
 
@@ -163,6 +164,7 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
     raw = _empty(spec)
     found: tuple[str, str] | None = None
     places: dict[str, str] = {}
+    unknown = unknown_text(spec.language)
     for row in wb[META_SHEET].iter_rows(values_only=True):
         kind, key, sheet, coord = (list(row) + [None] * 4)[:4]
         if kind == "gaidsl":
@@ -175,14 +177,14 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         value = wb[str(sheet)][coord].value
         where = f"{sheet}!{coord}"
         if kind == "cell":
-            raw["values"][key] = _number_text(value)
+            raw["values"][key] = _number_text(value, unknown)
             places[key] = where
         elif kind == "field":
             field = spec.fields.get(key)
-            raw["fields"][key] = _number_text(value) if field and field.type.numeric else _text(value)
+            raw["fields"][key] = _number_text(value, unknown) if field and field.type.numeric else _text(value, unknown)
             places[f"field.{key}"] = where
         elif kind == "text":
-            raw["texts"][key] = _text(value)
+            raw["texts"][key] = _text(value, unknown)
             places[f"text.{key}"] = where
     _open_rows(spec, wb, raw, places)
     _records_xlsx(spec, wb, raw, places)
@@ -201,6 +203,7 @@ def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> N
         elif kind == "recfield" and isinstance(key, str) and isinstance(coord, str) and "." in key:
             name, field = key.split(".", 1)
             letters.setdefault(name, {})[field] = coord
+    unknown = unknown_text(spec.language)
     for name, (sheet, header) in lists.items():
         records = spec.records.get(name)
         if records is None or name not in letters:
@@ -214,7 +217,8 @@ def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> N
             record: dict[str, object] = {}
             for field, value in cells.items():
                 declared = records.field(field)
-                record[field] = _number_text(value) if declared is not None and declared.type.numeric else _text(value)
+                numeric = declared is not None and declared.type.numeric
+                record[field] = _number_text(value, unknown) if numeric else _text(value, unknown)
                 places[records.cell_key(str(len(read) + 1), field)] = f"{sheet}!{letters[name][field]}{number}"
             read.append(record)
         raw.setdefault("records", {})[name] = read
@@ -261,7 +265,7 @@ def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None
                 if column.startswith("<"):
                     continue
                 cell_key = table.cell_key(key, column)
-                raw["values"][cell_key] = _number_text(value)
+                raw["values"][cell_key] = _number_text(value, unknown_text(spec.language))
                 places[cell_key] = f"{sheet}!{columns[column]}{number}"
     raw["members"] = members
 
@@ -317,7 +321,9 @@ def _cell(table: Any, row: int, col: int) -> str:
     return str(table.cell(row, col).text).strip()
 
 
-def _grid_values(grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str]) -> None:
+def _grid_values(
+    grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str], unknown: str = UNKNOWN_TEXT
+) -> None:
     cells = table._cells  # every grid position, merged cells repeated (computed once: table.cell() recomputes it)
     width = len(table.columns)
     for box in grid.value_boxes():
@@ -326,11 +332,13 @@ def _grid_values(grid: Grid, table: Any, number: int, raw: Raw, places: dict[str
         if box.col >= width or index >= len(cells):
             continue
         text = str(cells[index].text).strip()
-        raw["values"][box.cell] = _number_text(text) if text else None
+        raw["values"][box.cell] = _number_text(text, unknown) if text else None
         places[box.cell] = f"table {number} · row {box.row + 1} · cell {box.col + 1}"
 
 
-def _open_grid_values(spec: ir.Spec, grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str]) -> None:
+def _open_grid_values(
+    spec: ir.Spec, grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str], unknown: str = UNKNOWN_TEXT
+) -> None:
     """A table of open rows as the docx target printed it (:func:`gaidsl.forms.layout.printed`), read row by row
     under its header: a row whose two row-header cells are one merged cell is a fixed row (合计), known by its label
     (else the next fixed row in the spec's order); any other is an entered member, its key and label in the two cells
@@ -377,11 +385,19 @@ def _open_grid_values(spec: ir.Spec, grid: Grid, table: Any, number: int, raw: R
             if col >= width:
                 continue
             cell_key = spec_table.cell_key(member, column)
-            raw["values"][cell_key] = _number_text(texts[col]) if texts[col] else None
+            raw["values"][cell_key] = _number_text(texts[col], unknown) if texts[col] else None
             places[cell_key] = f"table {number} · row {r + 1} · cell {col + 1}"
 
 
-def _record_rows(records: ir.RecordList, grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str]) -> None:
+def _record_rows(
+    records: ir.RecordList,
+    grid: Grid,
+    table: Any,
+    number: int,
+    raw: Raw,
+    places: dict[str, str],
+    unknown: str = UNKNOWN_TEXT,
+) -> None:
     """A list of records as the docx target printed it: a row per record under the header (its number first, then
     a cell per field); a row left wholly empty is skipped, the others numbered again in order (docs/records.md)."""
     read: list[dict[str, object]] = []
@@ -394,7 +410,9 @@ def _record_rows(records: ir.RecordList, grid: Grid, table: Any, number: int, ra
             continue
         record: dict[str, object] = {}
         for field, text in zip(records.fields, shown, strict=False):
-            record[field.key] = (_number_text(text) if field.type.numeric else text) if text else None
+            record[field.key] = (
+                (_number_text(text, unknown) if field.type.numeric else _text(text, unknown)) if text else None
+            )
             places[records.cell_key(str(len(read) + 1), field.key)] = f"table {number} · row {r + 1}"
         read.append(record)
     raw.setdefault("records", {})[records.key] = read
@@ -412,7 +430,7 @@ def _fields_by_label(lay: Layout, found: Iterator[tuple[str, str, str]], raw: Ra
             date = _DATE.fullmatch(str(value))
             if date:
                 value = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
-        if value == UNKNOWN_TEXT:
+        if value == unknown_text(lay.language):
             value = UNKNOWN_MARKER
         raw["fields"][field.key] = value
         places[f"field.{field.key}"] = where
@@ -457,12 +475,13 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
             name, f"表格数量不符：应有 {len(grids)} 个，只有 {len(tables)} 个 / expected {len(grids)} tables"
         )
     for number, (grid, table) in enumerate(zip(grids, tables, strict=False), start=first):
+        unknown = unknown_text(spec.language)
         if grid.key in spec.records:
-            _record_rows(spec.records[grid.key], grid, table, number, raw, places)
+            _record_rows(spec.records[grid.key], grid, table, number, raw, places, unknown)
         elif any(b.entered_key for b in grid.boxes):
-            _open_grid_values(spec, grid, table, number, raw, places)
+            _open_grid_values(spec, grid, table, number, raw, places, unknown)
         else:
-            _grid_values(grid, table, number, raw, places)
+            _grid_values(grid, table, number, raw, places, unknown)
     # texts: the paragraphs under each part's heading (and under a text block's own heading)
     parts = {p.label: p for p in lay.parts}
     current: TextItem | None = None
@@ -503,7 +522,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
     for item in lay.texts():
         lines = collected.get(item.key, [])
         joined = "\n".join(lines)
-        raw["texts"][item.key] = UNKNOWN_MARKER if joined == UNKNOWN_TEXT else (joined or None)
+        raw["texts"][item.key] = UNKNOWN_MARKER if joined == unknown_text(spec.language) else (joined or None)
     if signature:
         date = _DATE.fullmatch(signature[-1])
         if date and "published" in spec.fields:
