@@ -233,7 +233,6 @@ def test_an_unknown_list_is_an_error_with_a_suggestion() -> None:
     ("args", "words"),
     [
         (("build", str(PROJECTS), "-t", "sql", "-o", "{out}"), "the sql target does not support lists of records"),
-        (("build", str(PROJECTS), "-t", "python", "-o", "{out}"), "the python target does not support lists of"),
         (("diff", str(PROJECTS), str(PROJECTS)), "gaidsl diff does not support lists of records yet"),
         (("check", "--analyze", str(PROJECTS)), "spec analysis (check --analyze) does not support lists of records"),
         (("readback", str(PROJECTS), str(DATA / "explained_2.json")), "readback does not support lists of records"),
