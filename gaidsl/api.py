@@ -27,7 +27,7 @@ from gaidsl.ingest.result import Result
 from gaidsl.language import ir
 from gaidsl.language.compiler import UnreadableSource
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_text
-from gaidsl.language.open_axes import open_refusal
+from gaidsl.language.open_axes import open_refusal, records_refusal
 from gaidsl.language.shipped import resolve
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import apply
@@ -37,7 +37,7 @@ from gaidsl.migrations.migration import Migration
 from gaidsl.sampling.sampler import Sample
 from gaidsl.sampling.samples import invalid_reports, valid_samples
 from gaidsl.targets import Content, Unrenderable
-from gaidsl.targets.registry import RENDERINGS
+from gaidsl.targets.registry import RENDERINGS, renderer
 from gaidsl.targets.registry import render as render_as
 
 SpecLike = ir.Spec | str | os.PathLike[str]
@@ -167,8 +167,11 @@ def render(spec: SpecLike, report: ReportLike | None = None, to: str = "html") -
     if to not in RENDERINGS:
         raise ValueError(f"unknown rendering {to!r}: one of {', '.join(RENDERINGS)}")
     compiled = load_spec(spec)
-    if to not in ("xlsx", "docx"):  # these draw open rows (docs/open-dimensions.md); the others not yet
-        compiled = _supported(compiled, Text(f"{to} 渲染", f"the {to} rendering"))
+    drawn_by, what = renderer(RENDERINGS[to][0]), Text(f"{to} 渲染", f"the {to} rendering")
+    if not drawn_by.open_dimensions:  # docs/open-dimensions.md
+        compiled = _supported(compiled, what)
+    if not drawn_by.records and (refusal := records_refusal(compiled, what)) is not None:  # docs/records.md
+        raise UnsupportedSpec(refusal)
     return render_as(compiled, None if report is None else load_report(compiled, report), to)
 
 
