@@ -246,6 +246,31 @@ def _title_score(key: str, section: SectionIndex) -> tuple[float, str]:
         score = similarity(key, candidate)
         if score > best[0]:
             best = (score, "fuzzy" if how == "label" else "alias+fuzzy")
+    if best[0] < TITLE_THRESHOLD and section.number:
+        renumbered = _renumbered_score(key, section)
+        if renumbered > best[0]:
+            best = (renumbered, "renumbered")
+    return best
+
+
+RENUMBERED_PENALTY = 0.01
+"""A title that matches a part's but for its number scores this much less than it would with the right number (so
+a title with the right number wins where both are printed)."""
+
+
+def _renumbered_score(key: str, section: SectionIndex) -> float:
+    """How well a title printed under another part number (``三、主动公开政府信息情况`` where a report added a part
+    二 of its own) matches the part's title without the numbers: only for a title that starts with a number."""
+    match = re.match(f"^[{_NUMERALS}]{{1,3}}", key)
+    if match is None or match.group() == section.number:
+        return 0.0
+    rest = key[match.end() :]
+    best = 0.0
+    for candidate, _ in section.titles:
+        own = candidate[len(section.number) :] if candidate.startswith(section.number) else candidate
+        if not rest or not own or abs(len(rest) - len(own)) > max(4, len(own) // 3):
+            continue
+        best = max(best, similarity(rest, own) - RENUMBERED_PENALTY)
     return best
 
 
@@ -296,6 +321,18 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
         section = sections[si]
         regions.append(Region(section, title, document.blocks[bi + 1 : end]))
         if score < 1.0 or how != "label":
+            if how == "renumbered":
+                reading.note(
+                    "ING300",
+                    title.piece.where,
+                    title.line,
+                    tuple(c for t in section.tables for c in t.table.cells),
+                    part=section.number,
+                    found=title.text,
+                    label=section.section.label,
+                    score=f"{score + RENUMBERED_PENALTY:.2f}",
+                )
+                continue
             hows = {
                 "alias": ("别名", "an alias"),
                 "fuzzy": ("近似", "similarity"),

@@ -19,6 +19,7 @@ import attrs
 
 from gaidsl.checking.report import Report, Value
 from gaidsl.ingest import written
+from gaidsl.ingest.by_content import place_missing
 from gaidsl.ingest.detect import Unreadable, choose_spec, read_document
 from gaidsl.ingest.fields import contact_fields, fill_fields, find_in_text, find_title, publication_date
 from gaidsl.ingest.locate import Reading, Region, TableIndex, block_text, find_parts, region_text, spec_index
@@ -45,6 +46,7 @@ def ingest_document(spec: ir.Spec, document: Document) -> Result:
         reading.note("ING011", what=note)
     sections = spec_index(spec)
     regions, start = find_parts(document, sections, reading)
+    regions = place_missing(document, sections, regions, reading)
     if not regions:
         raise Unreadable(
             "未找到报告格式的任何部分（一、总体情况 … 六、其他需要报告的事项）：不是这一格式的年度报告？",
