@@ -68,7 +68,12 @@ def place_missing(
             body = previous.blocks[at:]
             title = Line(Piece("", body[0].line, "—"))
             reading.note(
-                "ING302", None, body[0].line, (), part=section.number or section.section.key, label=section.section.label
+                "ING302",
+                None,
+                body[0].line,
+                (),
+                part=section.number or section.section.key,
+                label=section.section.label,
             )
         else:
             continue

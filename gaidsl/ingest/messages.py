@@ -201,13 +201,13 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
     ),
     "ING304": (
         "info",
-        "表格「{table}」在分页后重复印出的表头已去除（{where}）",
-        "the header of table '{table}' printed again after a page break is dropped ({where})",
+        "表格「{table}」在分页后重复印出的表头已去除（{lines}）",
+        "the header of table '{table}' printed again after a page break is dropped ({lines})",
     ),
     "ING305": (
         "warning",
-        "行标签被分页断开，合并为「{label}」读取（{where}）",
-        "a row label split by a page break is joined into '{label}' ({where})",
+        "行标签被分页断开，合并为「{label}」读取（{lines}）",
+        "a row label split by a page break is joined into '{label}' ({lines})",
     ),
     "ING306": (
         "warning",

@@ -11,11 +11,13 @@ classes (each seen in real reports, see issue 17):
 - ``trailing``: rows of part 三 whose last cells are printed blank, each blank followed by its separator
   (``| 258 | 12 |  |  | 1 | 1 | ``; ``leading_bar``: with a ``|`` before the first cell, as that row has);
 - ``page_break``: part 三's table cut by a page break before a row: a page number, the header printed again, and the
-  next row's label split over two lines (``split``) or printed on a line of its own above its numbers (``orphan``);
+  next row's label split by the break (``split``), or printed on a line of its own before the break and its numbers
+  after it (``orphan``), or its numbers before the break and the label after it (``orphan_after``);
 - ``ocr_columns``: part 二's and part 三's column names as an OCR tool names them (数据1 … 数据7);
 - ``no_header``: the tables of part 二 printed without their header rows;
 - ``merged_header``: part 二's first table's header merged into its first data row;
-- ``split_four``: part 四 printed as three small tables (行政复议 / 行政诉讼（未经复议直接起诉）/ 行政诉讼（复议后起诉）);
+- ``split_four``: part 四 printed as three small tables (行政复议 / 行政诉讼（未经复议直接起诉）/
+  行政诉讼（复议后起诉）);
 - ``notes``: notes inside cells (``22（其中修订16件）``, ``55（含自然失效29件）``) and the fee printed in 元
   (``251000元`` in a 万元 column);
 - ``mixed``: part 二's tables printed as ``label value`` lines (a label, a space, the values) while the other tables
@@ -44,7 +46,7 @@ class Layout:
     trailing_count: int = 2
     leading_bar: bool = False  # part 三's rows printed with a leading "| " (and no closing border)
     page_break: int | None = None  # the row of part 三 before which the page breaks
-    page_break_label: str = "split"  # or "orphan" or "plain"
+    page_break_label: str = "split"  # or "orphan" (label before the break), "orphan_after" (label after it), "plain"
     ocr_columns: bool = False
     no_header: bool = False
     merged_header: bool = False
@@ -135,19 +137,22 @@ def print_report(spec: ir.Spec, values: Mapping[str, Decimal | None], layout: La
     for index, (labels, key) in enumerate(request_rows):
         cells = [_shown(printed[f"requests.{key}.{c}"]) for c in columns]
         if index == layout.page_break:
-            lines += ["", "- 3 -", ""] + header_lines
-            if layout.page_break_label == "split":
-                *groups, leaf = labels
+            page = ["", "- 3 -", "", *header_lines]
+            how = layout.page_break_label
+            *groups, leaf = labels
+            if how == "split":  # the label's first half ends the page, the rest and the numbers start the next
                 cut = max(1, len(leaf) // 2)
-                lines.append(" | ".join([*groups, leaf[:cut]]))
-                lines.append(" | ".join([leaf[cut:], *cells]))
+                lines += [" | ".join([*groups, leaf[:cut]]), *page, " | ".join([leaf[cut:], *cells])]
                 continue
-            if layout.page_break_label == "orphan":
-                lines.append(" ".join(labels))
-                lines.append("| " + " | ".join(cells) + " |")
+            if how == "orphan":  # the label ends the page, the numbers start the next
+                lines += [" ".join(labels), *page, "| " + " | ".join(cells) + " |"]
                 continue
-        row = " | ".join([*labels, *cells])  # a blank last cell leaves the row ending in "| "
-        lines.append(("| " + row) if layout.leading_bar else row)
+            if how == "orphan_after":  # the numbers end the page, the label starts the next
+                lines += ["| " + " | ".join(cells) + " |", *page, " ".join(labels)]
+                continue
+            lines += page
+        text = " | ".join([*labels, *cells])  # a blank last cell leaves the row ending in "| "
+        lines.append(("| " + text) if layout.leading_bar else text)
     lines.append(heading("四"))
     appeals = spec.tables["appeals"]
     cells = [show(appeals.cell_key(None, c.key)) for c in appeals.columns.data_members]
