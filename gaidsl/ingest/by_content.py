@@ -46,7 +46,7 @@ def place_missing(
             at = _table_start(previous.blocks, section.tables[0])
             if at is None:
                 continue
-            at = _header_start(previous.blocks, at)
+            at = _header_start(previous.blocks, at, len(section.tables[0].columns))
             first = previous.blocks[at]
             title = first if isinstance(first, Line) else Line(Piece("", first.line, first.raw.where))
             body = previous.blocks[at + 1 :] if isinstance(first, Line) else previous.blocks[at:]
@@ -124,13 +124,22 @@ def _column_keys(table: TableIndex) -> list[str]:
     return list(labels)
 
 
-def _header_start(blocks: Sequence[Block], at: int) -> int:
-    """Walk back from a table's first data row over its header rows (rows without values) and short lines."""
+_WIDE = 4
+"""A table at least this wide: a row of exactly its width just before its first row found is taken as its own."""
+
+
+def _header_start(blocks: Sequence[Block], at: int, width: int) -> int:
+    """Walk back from a table's first data row over its header rows (rows without values) and short lines, and
+    over rows of as many values as a wide table has columns (its first row, its label split or cut off by a page
+    break, so not found by label: the table reader reads it or lists it for review)."""
     n = at
     while n > 0:
         block = blocks[n - 1]
         if isinstance(block, Row):
-            _, values = split_row(block, 1)
+            _, values = split_row(block, width)
+            if width >= _WIDE and len(values) == width:
+                n -= 1
+                continue
             if values and any(p.text.strip() for p in values):
                 break
         elif len(block.text) > _SHORT or "。" in block.text:

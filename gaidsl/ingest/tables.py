@@ -93,7 +93,10 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
     header: set[str] = set()
     lead: list[Block] = []  # label-like blocks since the last row (explicit rows)
     repeated: list[Block] = []
+    before_first: list[Block] = []  # the blocks before the first row: its header, and a page break's (see below)
     for block in blocks:
+        if not rows and not (isinstance(block, Row) and split_row(block, width)[1]):
+            before_first.append(block)
         if isinstance(block, Line):
             key = label_key(block.text)
             if not rows:
@@ -124,6 +127,9 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
                 rows[-1] = attrs.evolve(previous, window_key=previous.window_key + "".join(pending))
         texts = [p.text for p in labels if p.text.strip()]
         lead_key = _block_key(lead[0]) if lead and block.explicit and rows else ""
+        if not rows and block.explicit:
+            lead, repeated = _first_lead(before_first)
+            lead_key = _block_key(lead[0]) if lead else ""
         rows.append(
             RawRow(
                 block,
@@ -141,6 +147,18 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
     if rows and pending and not rows[-1].block.explicit:
         rows[-1] = attrs.evolve(rows[-1], window_key=rows[-1].window_key + "".join(pending))
     return rows
+
+
+def _first_lead(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
+    """A page break before the first row: the header printed, the first half of the row's label (or all of it),
+    the break, the header printed again. The block before the header's second printing is the first row's lead,
+    the second printing is dropped; ``([], [])`` when the header is printed once."""
+    keys = [_block_key(b) for b in blocks]
+    for n in range(1, len(blocks)):
+        if keys[n] in keys[:n]:
+            last = keys[n - 1]
+            return ([blocks[n - 1]] if last not in keys[n:] and last not in keys[: n - 1] else []), list(blocks[n:])
+    return [], []
 
 
 def _block_key(block: Block) -> str:
@@ -372,7 +390,8 @@ _GENERIC = re.compile(r"(?:数据|数值|列|栏目?|第\s*\d+\s*列|column|col)
 
 
 def _generic_names(blocks: Sequence[Block], first_data_line: int | None) -> list[str]:
-    """The column names of the header that say nothing but a number (数据1 … 数据6, as OCR tools name columns)."""
+    """The column names of the header that say nothing but a number (数据1 … 数据6, as OCR tools name columns),
+    each once."""
     names: list[str] = []
     for block in blocks:
         if first_data_line is not None and block.line >= first_data_line:
@@ -380,7 +399,7 @@ def _generic_names(blocks: Sequence[Block], first_data_line: int | None) -> list
         pieces = block.cells if isinstance(block, Row) else (block.piece,)
         for piece in pieces:
             names += [m.group().replace(" ", "") for m in _GENERIC.finditer(fold(piece.text))]
-    return names
+    return list(dict.fromkeys(names))  # a header printed again after a page break names the same columns
 
 
 def _nearest_full(rows: Sequence[RawRow], raw: RawRow, width: int) -> RawRow | None:
@@ -499,7 +518,13 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
             pairs.append((best, j))
             used_rows.add(best)
             used_targets.add(j)
-            reading.note("ING123", rows[best].block.raw.where, rows[best].block.line, label=target.member.label)
+            reading.note(
+                "ING123",
+                rows[best].block.raw.where,
+                rows[best].block.line,
+                tuple(reader.cell_key(target.member.key, c) for c in range(reader.width)),
+                label=target.member.label,
+            )
     _place_by_order(reader, rows, targets, pairs, used_rows, used_targets)
     pairs.sort()
     for raw in rows:
@@ -524,7 +549,7 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
                 "ING121",
                 raw.block.raw.where,
                 raw.block.line,
-                (),
+                tuple(reader.cell_key(target.member.key, c) for c in range(reader.width)),
                 found=raw.label,
                 label=target.member.label,
                 how=how[0],

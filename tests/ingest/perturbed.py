@@ -67,6 +67,18 @@ def _shown(value: Decimal | None) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
 
 
+def cell_notes(spec: ir.Spec, values: Mapping[str, Decimal | None], layout: Layout) -> dict[str, str]:
+    """The notes ``layout`` prints inside cells of part 二 (by cell key): only beside numbers worth a note (≥ 2)."""
+    notes: dict[str, str] = {}
+    part_two = [k for k in spec.cells if k.split(".")[0] in ("regulatory_documents", "licensing", "enforcement")]
+    for n, index in enumerate(layout.notes):
+        key = part_two[index % len(part_two)]
+        value = values[key]
+        if value is not None and value >= 2:
+            notes[key] = NOTES[n % len(NOTES)].format(n=int(value) // 2)
+    return notes
+
+
 def print_report(spec: ir.Spec, values: Mapping[str, Decimal | None], layout: Layout) -> tuple[str, Values]:
     """The report printed in ``layout``, and what it prints (the values, with the blanks the layout made)."""
     printed: Values = dict(values)
@@ -86,13 +98,7 @@ def print_report(spec: ir.Spec, values: Mapping[str, Decimal | None], layout: La
             key = request_rows[index][1]
             for column in columns[-layout.trailing_count :]:
                 printed[f"requests.{key}.{column}"] = None
-    notes: dict[str, str] = {}
-    part_two = [k for k in spec.cells if k.split(".")[0] in ("regulatory_documents", "licensing", "enforcement")]
-    for n, index in enumerate(layout.notes):
-        key = part_two[index % len(part_two)]
-        value = printed[key]
-        if value is not None and value >= 2:
-            notes[key] = NOTES[n % len(NOTES)].format(n=int(value) // 2)
+    notes = cell_notes(spec, printed, layout)
 
     def show(key: str) -> str:
         value = printed[key]
