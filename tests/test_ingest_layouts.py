@@ -76,6 +76,10 @@ def _cells(table: str) -> set[str]:
         (Layout(page_break=5, page_break_label="orphan"), "ING305", {"requests.prohibited_by_law.total"}),
         (Layout(page_break=5, page_break_label="orphan_after"), "ING306", {"requests.prohibited_by_law.total"}),
         (Layout(page_break=0, page_break_label="orphan_after"), "ING306", {"requests.received.natural"}),
+        (Layout(page_break=0, page_break_label="split"), "ING305", {"requests.received.natural"}),
+        (Layout(page_break=0, page_break_label="split", renamed=True), "ING304", set()),
+        (Layout(page_break=0, page_break_label="orphan", ocr_columns=True), "ING305", {"requests.received.total"}),
+        (Layout(merged_header=True), "ING309", _cells("regulatory_documents")),
         (Layout(split_four=True), "ING307", _cells("appeals")),
         (Layout(notes=(0, 4), fee_in_yuan=True), "ING136", {"fees.administrative_fee.amount"}),
         (
@@ -95,6 +99,7 @@ def test_each_layout_class_is_read_whole_and_its_guesses_logged(layout: Layout, 
         wrong, review = _judge(ingested, printed)
         assert not wrong, (wrong, text)
         assert not review, (review, [e.render("en") for e in ingested.log if e.level != "info"])
+        assert code in {e.code for e in ingested.log}
         assert cells <= _logged(ingested, code), (code, [e.render("en") for e in ingested.log])
 
 

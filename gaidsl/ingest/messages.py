@@ -226,6 +226,12 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "一行数值 {values} 没有行标签，无法确定属于哪一行，未读取",
         "a row of numbers {values} has no label and which row it belongs to is unclear; not read",
     ),
+    "ING309": (
+        "info",
+        "表格「{table}」的表头与第一行数据合并印出（「{label}」），按其中的列名读取",
+        "the header of table '{table}' is printed merged into its first data row ('{label}'); columns read by the "
+        "names there",
+    ),
     "ING200": (
         "warning",
         "第一部分文字中的{what}为 {quoted}，表格中为 {table}（{keys}）",

@@ -11,9 +11,10 @@ is dropped, and a Markdown rule line ``|---|---|`` is skipped); any other line i
 counts as ``|``.
 
 Cells are counted by the separators' structure. A ``|`` at the end of a row is a closing border (as Markdown writes
-``| a | b |``) only when every row of its run of ``|`` lines ends with one; in a run where some rows end with a
-cell's text, a row ending in ``|`` ends with an *empty cell* (``| 258 | 12 |  |  | 1 | 1 | `` is seven cells, the
-总计 blank), and is kept so: the table reader drops surplus empty cells where that leaves one reading only.
+``| a | b |``) only when every row of its run of ``|`` lines ends with one (and no run of rows printed alike ends
+with a cell's text); in a run where some rows end with a cell's text, a row ending in ``|`` ends with an *empty
+cell* (``| 258 | 12 |  |  | 1 | 1 | `` is seven cells, the 总计 blank), and is kept so: the table reader drops surplus
+empty cells where that leaves one reading only.
 
 A line without ``|`` whose last words are numbers after some label text (``行政许可 0``, ``规章 3 1 12``) is a row too,
 of whitespace-separated values (a table of the document printed as ``label value`` lines while the others keep
@@ -36,22 +37,26 @@ _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 def _runs(lines: list[tuple[int, str]]) -> dict[int, bool]:
     """For each ``|`` line (by number): whether its run of consecutive ``|`` lines is closed (every row ends with
-    a ``|``: a border, not an empty cell)."""
-    closed: dict[int, bool] = {}
-    run: list[tuple[int, str]] = []
-
-    def flush() -> None:
-        ends = all(text.endswith("|") for _, text in run)
-        for number, _ in run:
-            closed[number] = ends
-        run.clear()
-
+    a ``|``: a border, not an empty cell). A run of rows that all end with ``|`` is not closed when the document
+    prints rows in the same style (with or without a leading ``|``) in an open run: there the rows end with a
+    cell's text, so these end with an empty one (a table cut by a page break or a label line into runs, the rows
+    after the cut all with a blank 总计)."""
+    runs: list[list[tuple[int, str]]] = [[]]
     for number, text in lines:
         if "|" in text and not _RULE.match(text):
-            run.append((number, text))
-        elif text and "|" not in text:
-            flush()
-    flush()
+            runs[-1].append((number, text))
+        elif text and "|" not in text and runs[-1]:
+            runs.append([])
+
+    def style(run: list[tuple[int, str]]) -> frozenset[bool]:
+        return frozenset(text.startswith("|") for _, text in run)
+
+    ends = [all(text.endswith("|") for _, text in run) for run in runs]
+    open_styles = set().union(*(style(run) for run, end in zip(runs, ends, strict=True) if not end))
+    closed: dict[int, bool] = {}
+    for run, end in zip(runs, ends, strict=True):
+        for number, _ in run:
+            closed[number] = end and not style(run) & open_styles
     return closed
 
 

@@ -250,7 +250,8 @@ class TableReader:
             header.append(label_key(block.text if isinstance(block, Line) else "".join(c.text for c in block.cells)))
         text = "".join(header)
         if not text:
-            self.by_position(first_data_line, ("无表头", "no header"))
+            if not self._merged_header(first_data_line):
+                self.by_position(first_data_line, ("无表头", "no header"))
             return
         for column, (member, keys) in enumerate(zip(self.index.columns, self.index.column_keys, strict=True)):
             if not any(coverage(k, text) >= THRESHOLD for k in keys):
@@ -262,6 +263,29 @@ class TableReader:
                     table=self.index.table.label or self.table,
                     label=member.label,
                 )
+
+    def _merged_header(self, first_data_line: int | None) -> bool:
+        """A header printed in the first data row's label cells (``信息内容 | 本年制发件数 | … | 现行有效件数 规章 | 5 |
+        …``): every column is named there, in the format's order. Logged (ING309); the columns are then known."""
+        first = next((r for r in self.rows if r.block.line == first_data_line), None)
+        if first is None:
+            return False
+        text = _key(first.labels)
+        at = 0
+        for keys in self.index.column_keys:
+            found = [text.find(k, at) for k in keys if k and k in text[at:]]
+            if not found:
+                return False
+            at = min(found) + 1
+        self.reading.note(
+            "ING309",
+            first.block.raw.where,
+            first.block.line,
+            tuple(self.index.table.cells),
+            table=self.index.table.label or self.table,
+            label=first.label,
+        )
+        return True
 
     def column_cells(self, column: int) -> tuple[str, ...]:
         key = self.index.columns[column].key
