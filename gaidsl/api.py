@@ -27,7 +27,7 @@ from gaidsl.ingest.result import Result
 from gaidsl.language import ir
 from gaidsl.language.compiler import UnreadableSource
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_text
-from gaidsl.language.open_axes import open_refusal
+from gaidsl.language.open_axes import open_refusal, records_refusal
 from gaidsl.language.shipped import resolve
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import apply
@@ -93,6 +93,13 @@ class UnsupportedSpec(ValueError):
 
 def _supported(spec: ir.Spec, what: Text) -> ir.Spec:
     refusal = open_refusal(spec, what)
+    if refusal is not None:
+        raise UnsupportedSpec(refusal)
+    return spec
+
+
+def _without_records(spec: ir.Spec, what: Text) -> ir.Spec:
+    refusal = records_refusal(spec, what)
     if refusal is not None:
         raise UnsupportedSpec(refusal)
     return spec
@@ -178,7 +185,8 @@ def ingest_report(spec: SpecLike | Sequence[SpecLike], document: str | os.PathLi
     could not be read, and why). Several specs: the version is chosen by the report's layout. A file that cannot be
     read at all raises :class:`~gaidsl.ingest.detect.Unreadable`."""
     specs = [spec] if isinstance(spec, ir.Spec | str | os.PathLike) else list(spec)
-    loaded = tuple(_supported(load_spec(s), Text("读取已发布的报告（ingest）", "ingest")) for s in specs)
+    what = Text("读取已发布的报告（ingest）", "ingest")
+    loaded = tuple(_without_records(load_spec(s), what) for s in specs)  # open rows: members (ingest/open_rows.py)
     compiled: ir.Spec | tuple[ir.Spec, ...] = loaded[0] if isinstance(spec, ir.Spec | str | os.PathLike) else loaded
     if isinstance(document, bytes):
         return ingest_bytes(compiled, document)

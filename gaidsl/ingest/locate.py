@@ -234,7 +234,9 @@ class Region:
     blocks: tuple[Block, ...]
 
 
-def _title_score(key: str, section: SectionIndex) -> tuple[float, str]:
+def _title_score(key: str, section: SectionIndex, numbered: bool = True) -> tuple[float, str]:
+    """How well a title's key matches a part's title, and how; ``numbered``: the title starts with a part number
+    and its separator (``三、``), so it may be a part under another number (not ``一般公共预算…``)."""
     best = (0.0, "label")
     for candidate, how in section.titles:
         if key == candidate:
@@ -246,7 +248,7 @@ def _title_score(key: str, section: SectionIndex) -> tuple[float, str]:
         score = similarity(key, candidate)
         if score > best[0]:
             best = (score, "fuzzy" if how == "label" else "alias+fuzzy")
-    if best[0] < TITLE_THRESHOLD and section.number:
+    if best[0] < TITLE_THRESHOLD and section.number and numbered:
         renumbered = _renumbered_score(key, section)
         if renumbered > best[0]:
             best = (renumbered, "renumbered")
@@ -303,7 +305,7 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
             continue
         best: tuple[int, float, str] | None = None
         for si in range(pointer, len(sections)):
-            score, how = _title_score(key, sections[si])
+            score, how = _title_score(key, sections[si], _PART_NUMBER.match(block.text) is not None)
             if score < 1.0 and (bracketed or score < TITLE_THRESHOLD):
                 continue  # "（二）…" is a sub-head inside a part unless it is the part's title exactly
             if best is None or score > best[1] + 1e-9:

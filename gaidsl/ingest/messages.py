@@ -232,6 +232,22 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "the header of table '{table}' is printed merged into its first data row ('{label}'); columns read by the "
         "names there",
     ),
+    "ING310": (
+        "info",
+        "「{dimension}」的成员按表格中的行读取：{key} {label}",
+        "a member of '{dimension}' read from a table's row: {key} {label}",
+    ),
+    "ING311": (
+        "error",
+        "开放维度「{dimension}」的成员无法从表格读取（不是带编码的行），其单元格未读取",
+        "the members of open dimension '{dimension}' cannot be read from the tables (not rows with keys); its cells "
+        "are not read",
+    ),
+    "ING312": (
+        "warning",
+        "编码 {key} 再次出现，名称为「{label}」（首次为「{first}」），按首次的名称读取",
+        "key {key} is printed again as '{label}' (first as '{first}'); the first label is kept",
+    ),
     "ING200": (
         "warning",
         "第一部分文字中的{what}为 {quoted}，表格中为 {table}（{keys}）",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import attrs
 
+from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report, Value
 from gaidsl.ingest import written
 from gaidsl.ingest.by_content import place_missing
@@ -26,6 +27,7 @@ from gaidsl.ingest.locate import Reading, Region, TableIndex, block_text, find_p
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Ingested, LogEntry, Provenance, Row
 from gaidsl.ingest.normalise import fold, label_key
+from gaidsl.ingest.open_rows import read_members
 from gaidsl.ingest.result import Result
 from gaidsl.ingest.tables import read_table
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
@@ -36,6 +38,25 @@ __all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "inge
 
 
 def ingest_document(spec: ir.Spec, document: Document) -> Result:
+    if spec.open_dimensions:
+        return _ingest_open(spec, document)
+    return _ingest_fixed(spec, document)
+
+
+def _ingest_open(spec: ir.Spec, document: Document) -> Result:
+    """A spec with open rows: the members first (:mod:`~gaidsl.ingest.open_rows`), then the values as for the
+    report's own spec of fixed rows (the result's spec; a report with the members)."""
+    found = Reading(spec)
+    members = read_members(spec, document, found)
+    closed = close(spec, members)
+    result = _ingest_fixed(closed, document)
+    ingested = result.ingested
+    log = ingested.log[:1] + tuple(found.log) + ingested.log[1:]  # after the route (ING010)
+    report = attrs.evolve(ingested.report, members=members)
+    return attrs.evolve(result, ingested=attrs.evolve(ingested, report=report, log=log), spec=closed)
+
+
+def _ingest_fixed(spec: ir.Spec, document: Document) -> Result:
     reading = Reading(spec)
     reading.note(
         "ING010",
