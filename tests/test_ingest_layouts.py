@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -23,7 +24,7 @@ from gaidsl.sampling.samples import valid_reports
 from gaidsl.testing import reports
 from tests.ingest.make_cases import SPEC_2021, Case, requests_rows, truth
 from tests.ingest.perturbed import Layout, cell_notes, print_report
-from tests.support import examples
+from tests.support import ROOT, examples, run_cli
 
 assert SPEC_2021 is not None
 SPEC = SPEC_2021
@@ -178,7 +179,7 @@ def test_an_orphan_row_is_not_placed_when_the_order_is_ambiguous() -> None:
 # ---------------------------------------------------------------------------------------------------- acceptance 4
 
 
-def test_a_report_with_arithmetic_errors_is_read_as_printed_and_its_checks_fail() -> None:
+def test_a_report_with_arithmetic_errors_is_read_as_printed_and_its_checks_fail(tmp_path: Path) -> None:
     """Printed errors are read as printed — the checks that choose among a row's readings never correct a value —
     and the failing checks are reported at those cells."""
     values = _values(VALID[0])
@@ -188,7 +189,7 @@ def test_a_report_with_arithmetic_errors_is_read_as_printed_and_its_checks_fail(
     values["appeals.review_total"] = (values["appeals.review_total"] or Decimal(0)) + 1
     values["requests.carried_out.natural"] = (values["requests.carried_out.natural"] or Decimal(0)) + 3  # balance
     layout = Layout(trailing=(5,), trailing_count=1)  # a row whose blank total lets the checks choose nothing
-    ingested, printed, _ = _read(values, layout)
+    ingested, printed, text = _read(values, layout)
     assert _judge(ingested, printed) == ([], [])
     assert ingested.report.values["requests.received.total"] == wrong_total + 7
     evaluation = evaluate(SPEC, ingested.report)
@@ -202,6 +203,15 @@ def test_a_report_with_arithmetic_errors_is_read_as_printed_and_its_checks_fail(
     }
     assert ingested.report.values["requests.prohibited_by_law.total"] is BLANK  # a blank total stays blank
     assert not {e.code for e in ingested.log} & {"ING137"}
+    # and on the command line: the reading is reported with its failing checks, exit 1
+    source = tmp_path / "errors.txt"
+    source.write_text(text, encoding="utf-8")
+    spec_file = str(ROOT / "specs" / "gov_info_disclosure_2021.gai")
+    run = run_cli("ingest", spec_file, str(source), "--lang", "en", "-o", str(tmp_path / "o"))
+    assert run.code == 1, run.out + run.err
+    assert "read 200/200" in run.out and "verdict: FAILED" in run.out
+    assert "failing: total.requests.total;total.appeals.review_total;balance" in run.out
+    assert "Traceback" not in run.err
 
 
 def test_the_checks_never_fit_a_printed_error_into_a_row() -> None:
