@@ -159,6 +159,17 @@ def test_notes_in_cells_are_kept_in_the_provenance() -> None:
     assert ingested.provenance["fees.administrative_fee.amount"].raw == "251000元"
 
 
+def test_a_noted_number_on_a_label_value_line_is_read_with_its_note() -> None:
+    """``行政强制 2（其中修订1件）``: a ``label value`` line whose value carries a note is a row (before, a line of
+    text, and its row was then read as printed without values: blank)."""
+    values = _values(VALID[0]) | {"enforcement.coercion.decisions": Decimal(2)}
+    ingested, printed, text = _read(values, Layout(mixed=True, notes=(8,)))
+    assert "行政强制 2（其中修订1件）" in text
+    assert _judge(ingested, printed) == ([], [])
+    assert ingested.provenance["enforcement.coercion.decisions"].note == "（其中修订1件）"
+    assert "ING161" not in {e.code for e in ingested.log}
+
+
 def test_an_orphan_row_is_not_placed_when_the_order_is_ambiguous() -> None:
     """Two rows of the format missing around a row of numbers without a label: which is it? Not read (ING308)."""
     layout = Layout(page_break=5, page_break_label="orphan_after")

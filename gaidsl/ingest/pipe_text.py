@@ -30,6 +30,7 @@ import re
 import attrs
 
 from gaidsl.ingest.model import Block, Document, Line, Piece, Row
+from gaidsl.ingest.normalise import parse_cell
 from gaidsl.ingest.pdf_layout import block_of, is_page_number
 
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -96,7 +97,26 @@ def _line_or_row(line: str, number: int) -> Block:
             cells = tuple(attrs.evolve(p, x=None) for p in block.cells)
             return Row(cells, False, block.raw)
         return Line(block.raw)
-    return Line(Piece(line, number, f"line {number}"))
+    return _noted_row(line, number) or Line(Piece(line, number, f"line {number}"))
+
+
+def _noted_row(line: str, number: int) -> Row | None:
+    """``行政强制 2（其中…）``: a ``label value`` line whose last value carries a note (the layout reader takes only
+    plain numbers for values)."""
+    tokens = line.split()
+    if len(tokens) < 2 or len(line) > 60 or re.search(r"[。，；：,;:]", line):  # a sentence is not a row
+        return None
+    last = parse_cell(tokens[-1])
+    if last.kind != "number" or not last.note or last.note[:1] not in "（(" or last.note[-1:] not in "）)":
+        return None
+    n = len(tokens)
+    while n > 1 and parse_cell(tokens[n - 1]).kind == "number":
+        n -= 1
+    if not any(not _number_token(t) for t in tokens[:n]):
+        return None
+    cells = [Piece(" ".join(tokens[:n]), number, f"line {number} · col 1")]
+    cells += [Piece(t, number, f"line {number} · value {i}") for i, t in enumerate(tokens[n:], 1)]
+    return Row(tuple(cells), False, Piece(line, number, f"line {number}"))
 
 
 def _number_token(text: str) -> bool:

@@ -651,11 +651,15 @@ def _place_by_order(
 
 
 def _printed_without_values(reader: TableReader, target: RowTarget) -> Piece | None:
-    """In PDF layout text, a line that is the row's label alone (its cells are all blank)."""
+    """In PDF layout text, a line that is the row's label alone (its cells are all blank): not a line with a number
+    beside the label (``行政强制 2（其中…）``, a value the line reader did not take for one)."""
     for block in reader.blocks:
         if isinstance(block, Line) and reader.rows and not reader.rows[0].block.explicit:
             key = label_key(block.text)
-            if any(coverage(k, key) >= 1.0 for k in target.keys) and len(key) <= max(len(k) for k in target.keys) + 8:
+            if len(key) > max(len(k) for k in target.keys) + 8:
+                continue
+            rests = [key.replace(k, "", 1) for k in target.keys if coverage(k, key) >= 1.0]
+            if rests and not any(re.search(r"\d", r) for r in rests):
                 return block.piece
     return None
 
