@@ -77,6 +77,16 @@ def _cells(table: str) -> set[str]:
         (Layout(page_break=5, page_break_label="orphan"), "ING305", {"requests.prohibited_by_law.total"}),
         (Layout(page_break=5, page_break_label="orphan_after"), "ING306", {"requests.prohibited_by_law.total"}),
         (Layout(page_break=0, page_break_label="orphan_after"), "ING306", {"requests.received.natural"}),
+        (
+            Layout(page_break=20, page_break_label="orphan", more_breaks=((19, "orphan_after"),)),
+            "ING306",
+            {"requests.confirmation.total", "requests.no_correction.total"},
+        ),
+        (  # the label between two rows of numbers may be either's: the order places both (never the later row's)
+            Layout(more_breaks=((2, "orphan_after"), (3, "orphan_after"))),
+            "ING306",
+            {"requests.disclosed.total", "requests.partly_disclosed.total"},
+        ),
         (Layout(page_break=0, page_break_label="split"), "ING305", {"requests.received.natural"}),
         (Layout(page_break=0, page_break_label="split", renamed=True), "ING304", set()),
         (Layout(page_break=0, page_break_label="orphan", ocr_columns=True), "ING305", {"requests.received.total"}),
@@ -245,6 +255,9 @@ def test_the_checks_never_fit_a_printed_error_into_a_row() -> None:
 # ---------------------------------------------------------------------------------------------------- acceptance 2
 
 
+HOW = ("split", "orphan", "orphan_after", "plain")
+
+
 @st.composite
 def layouts(draw: st.DrawFn) -> Layout:
     rows = st.integers(min_value=0, max_value=ROWS - 1)
@@ -256,7 +269,8 @@ def layouts(draw: st.DrawFn) -> Layout:
         trailing_count=draw(st.integers(min_value=1, max_value=3)),
         leading_bar=draw(st.booleans()),
         page_break=draw(st.none() | rows),
-        page_break_label=draw(st.sampled_from(("split", "orphan", "orphan_after", "plain"))),
+        page_break_label=draw(st.sampled_from(HOW)),
+        more_breaks=tuple(draw(st.lists(st.tuples(rows, st.sampled_from(HOW)), max_size=2, unique_by=lambda b: b[0]))),
         ocr_columns=draw(st.booleans()),
         no_header=draw(st.booleans()),
         merged_header=draw(st.booleans()),

@@ -211,9 +211,11 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
     ),
     "ING306": (
         "warning",
-        "一行数值 {values} 没有行标签（被分页断开），按格式的行顺序放在「{label}」（前后已读的行之间只有这一行空缺）",
+        "一行数值 {values} 没有行标签（被分页断开），按格式的行顺序放在「{label}」"
+        "（前后已读的行之间空缺的行与无标签的行一样多，按顺序对应）",
         "a row of numbers {values} without a label (cut by a page break) is placed in row '{label}' by the format's "
-        "row order (the one row free between the rows read before and after it)",
+        "row order (the rows free between the rows read before and after it are as many as the rows without a "
+        "label there, taken in order)",
     ),
     "ING307": (
         "warning",

@@ -127,6 +127,8 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
                 rows[-1] = attrs.evolve(previous, window_key=previous.window_key + "".join(pending))
         texts = [p.text for p in labels if p.text.strip()]
         lead_key = _block_key(lead[0]) if lead and block.explicit and rows else ""
+        if rows and not rows[-1].own_key and not rows[-1].lead_key:  # after a row of numbers without a label, the
+            lead_key = ""  # label between them may be either's (page breaks both sides): the rows' order decides
         if not rows and block.explicit:
             lead, repeated = _first_lead(before_first)
             lead_key = _block_key(lead[0]) if lead else ""
@@ -624,9 +626,10 @@ def _place_by_order(
     used_rows: set[int],
     used_targets: set[int],
 ) -> None:
-    """A row of numbers without any label (its label cut off by a page break and printed where no row takes it)
-    goes to the format's row between the rows read before and after it, when exactly one row of the format is free
-    there and it is the only row of the input not read there (ING306); otherwise it stays unread (ING308)."""
+    """Rows of numbers without any label (their labels cut off by page breaks and printed where no row takes them)
+    go to the format's rows between the rows read before and after them, in order, when the rows of the format free
+    there are exactly as many as the rows of the input not read there and those are all such rows (ING306, each);
+    otherwise they stay unread (ING308). One order keeps both in their printed order, so the placing is unambiguous."""
     for i, raw in enumerate(rows):
         if i in used_rows or raw.own_key or raw.lead_key or len(raw.values) != reader.width:
             continue
@@ -634,20 +637,23 @@ def _place_by_order(
         after = min(((r, t) for r, t in pairs if r > i), default=(len(rows), len(targets)))
         free_targets = [j for j in range(before[1] + 1, after[1]) if j not in used_targets]
         free_rows = [k for k in range(before[0] + 1, after[0]) if k not in used_rows]
-        if len(free_targets) != 1 or free_rows != [i]:
-            continue
-        j = free_targets[0]
-        pairs.append((i, j))
-        used_rows.add(i)
-        used_targets.add(j)
-        reader.reading.note(
-            "ING306",
-            raw.block.raw.where,
-            raw.block.line,
-            tuple(reader.cell_key(targets[j].member.key, c) for c in range(reader.width)),
-            values=raw.shown_values,
-            label=targets[j].member.label,
+        orphans = all(
+            not rows[k].own_key and not rows[k].lead_key and len(rows[k].values) == reader.width for k in free_rows
         )
+        if not free_targets or len(free_targets) != len(free_rows) or not orphans:
+            continue
+        for k, j in zip(free_rows, free_targets, strict=True):
+            pairs.append((k, j))
+            used_rows.add(k)
+            used_targets.add(j)
+            reader.reading.note(
+                "ING306",
+                rows[k].block.raw.where,
+                rows[k].block.line,
+                tuple(reader.cell_key(targets[j].member.key, c) for c in range(reader.width)),
+                values=rows[k].shown_values,
+                label=targets[j].member.label,
+            )
 
 
 def _printed_without_values(reader: TableReader, target: RowTarget) -> Piece | None:

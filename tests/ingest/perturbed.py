@@ -13,6 +13,7 @@ classes (each seen in real reports, see issue 17):
 - ``page_break``: part 三's table cut by a page break before a row: a page number, the header printed again, and the
   next row's label split by the break (``split``), or printed on a line of its own before the break and its numbers
   after it (``orphan``), or its numbers before the break and the label after it (``orphan_after``);
+  ``more_breaks``: further breaks, each as one of these;
 - ``ocr_columns``: part 二's and part 三's column names as an OCR tool names them (数据1 … 数据7);
 - ``no_header``: the tables of part 二 printed without their header rows;
 - ``merged_header``: part 二's first table's header merged into its first data row;
@@ -47,6 +48,7 @@ class Layout:
     leading_bar: bool = False  # part 三's rows printed with a leading "| " (and no closing border)
     page_break: int | None = None  # the row of part 三 before which the page breaks
     page_break_label: str = "split"  # or "orphan" (label before the break), "orphan_after" (label after it), "plain"
+    more_breaks: tuple[tuple[int, str], ...] = ()  # further page breaks in part 三: (row, how) as above
     ocr_columns: bool = False
     no_header: bool = False
     merged_header: bool = False
@@ -142,9 +144,12 @@ def print_report(spec: ir.Spec, values: Mapping[str, Decimal | None], layout: La
     lines += header_lines
     for index, (labels, key) in enumerate(request_rows):
         cells = [_shown(printed[f"requests.{key}.{c}"]) for c in columns]
-        if index == layout.page_break:
-            page = ["", "- 3 -", "", *header_lines]
-            how = layout.page_break_label
+        breaks = dict(layout.more_breaks)
+        if layout.page_break is not None:
+            breaks[layout.page_break] = layout.page_break_label
+        if index in breaks:
+            page = ["", f"- {3 + sorted(breaks).index(index)} -", "", *header_lines]
+            how = breaks[index]
             *groups, leaf = labels
             if how == "split":  # the label's first half ends the page, the rest and the numbers start the next
                 cut = max(1, len(leaf) // 2)
