@@ -127,8 +127,8 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
                 rows[-1] = attrs.evolve(previous, window_key=previous.window_key + "".join(pending))
         texts = [p.text for p in labels if p.text.strip()]
         lead_key = _block_key(lead[0]) if lead and block.explicit and rows else ""
-        if rows and not rows[-1].own_key and not rows[-1].lead_key:  # after a row of numbers without a label, the
-            lead_key = ""  # label between them may be either's (page breaks both sides): the rows' order decides
+        if not own and rows and not rows[-1].own_key and not rows[-1].lead_key:  # two rows of numbers without a
+            lead_key = ""  # label: the label between them may be either's (page breaks both sides); the order decides
         if not rows and block.explicit:
             lead, repeated = _first_lead(before_first)
             lead_key = _block_key(lead[0]) if lead else ""
