@@ -48,6 +48,10 @@ ING306     warning  a row of numbers without a label (cut from it by a page brea
 ING307     warning  a single-row table printed as several small tables (part 四 as 行政复议 / 行政诉讼 …): their
                     value rows joined in the order their titles give
 ING308     warning  a row of numbers without a label that could not be placed: not read
+    ),
+ING400     info     a value corrected by a person (``--corrections FILE``, written by a ``--review`` page)
+ING401     error    a correction names a cell the spec does not have: not applied
+ING402     error    a correction's value is not a valid value for its cell: not applied
 =========  =======  ==========================================================================================
 """
 
@@ -249,6 +253,21 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "warning",
         "编码 {key} 再次出现，名称为「{label}」（首次为「{first}」），按首次的名称读取",
         "key {key} is printed again as '{label}' (first as '{first}'); the first label is kept",
+    ),
+    "ING400": (
+        "info",
+        "「{label}」按更正文件改为 {value}（读取时为 {was}）",
+        "{label_en}: corrected to {value} by the corrections file (read as {was})",
+    ),
+    "ING401": (
+        "error",
+        "更正文件中的「{key}」不是本格式的单元格，未采用",
+        "correction for '{key}': no such cell; not applied",
+    ),
+    "ING402": (
+        "error",
+        "更正文件中「{label}」的值「{value}」不是有效的{kind}，未采用",
+        "correction for {label_en}: '{value}' is not a valid {kind_en}; not applied",
     ),
     "ING200": (
         "warning",

@@ -52,8 +52,11 @@ def _runs(lines: list[tuple[int, str]]) -> dict[int, bool]:
     def style(run: list[tuple[int, str]]) -> frozenset[bool]:
         return frozenset(text.startswith("|") for _, text in run)
 
+    def open_row(text: str) -> bool:  # a row of a table ending with a value's text (not prose with a "|" in it)
+        return not text.endswith("|") and parse_cell(text.rsplit("|", 1)[-1].strip()).kind == "number"
+
     ends = [all(text.endswith("|") for _, text in run) for run in runs]
-    open_styles = set().union(*(style(run) for run, end in zip(runs, ends, strict=True) if not end))
+    open_styles = set().union(*(style(run) for run in runs if any(open_row(text) for _, text in run)))
     closed: dict[int, bool] = {}
     for run, end in zip(runs, ends, strict=True):
         for number, _ in run:
