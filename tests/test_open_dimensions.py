@@ -264,7 +264,6 @@ def test_an_unlisted_member_is_named_with_its_place(spec: ir.Spec) -> None:
     ("args", "words"),
     [
         (("readback", SPEC, str(DATA / "components_1.yaml")), "readback does not support open dimensions yet"),
-        (("ingest", SPEC, str(DATA / "components_1.yaml")), "gaidsl ingest does not support open dimensions yet"),
         (
             ("validate", "--engine", "spark", "--", SPEC, str(DATA / "components_1.yaml")),
             "the spark engine does not support open dimensions yet",
