@@ -80,9 +80,10 @@ GENERATED_ORIGINS = ("total", "of_which", "format")
 
 def check_in_language(check: ir.Check, languages: tuple[str, ...]) -> ir.Check:
     """A check the compiler generated (a total's sum, an of-which bound, a field format) labelled in the spec's
-    language: a spec without Chinese gets the English text in both slots of its message, so no output of it (the
-    validators, the workbook's check sheet, the SQL) prints Chinese; a Chinese spec's checks are as they were."""
-    if "zh" in languages or check.origin not in GENERATED_ORIGINS:
+    language: a spec whose first language is not Chinese (``language en``, or a bilingual spec translated to English
+    for ``--lang en``) gets the English text in both slots of its message, so no output of it (the validators, the
+    workbook's check sheet, the SQL) prints Chinese; a Chinese spec's checks are as they were."""
+    if languages[0] == "zh" or check.origin not in GENERATED_ORIGINS:
         return check
     said = check.message.en
     return attrs.evolve(check, label=said, message=Text(said, said))
