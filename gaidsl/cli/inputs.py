@@ -91,12 +91,21 @@ def load(
 
 def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Compilation:
     """The compilation with its spec in the language ``--lang`` chose, when the spec translates its labels into it
-    (docs/languages.md#bilingual-specs); the labels it does not translate keep their primary label, said once
-    (GAI621, a warning on standard error). Unchanged without ``--lang``, or for a spec with no such translations."""
+        (docs/languages.md#bilingual-specs); the labels it does not translate keep their primary label, said once
+        (GAI621, a warning on standard error). ``--lang zh,en`` (the spec's first language, then another): the bilingual
+    spec, each label followed by its translation. Unchanged without ``--lang``, or for a spec with no such
+    translations."""
     language = getattr(args, "lang", None)
-    if not getattr(args, "lang_given", False) or language not in LANGUAGES:
+    if not getattr(args, "lang_given", False) or not isinstance(language, str):
         return compilation
-    found = translated_spec(compilation, language)
+    both = language.split(",")  # ``--lang zh,en``: a bilingual output (build only)
+    if len(both) == 2 and compilation.spec is not None and both[0] == compilation.spec.language:
+        language = both[1]
+        found = translated_spec(compilation, language, both=True)
+    elif language in LANGUAGES:
+        found = translated_spec(compilation, language)
+    else:
+        return compilation
     if found is None:
         return compilation
     spec, missing = found

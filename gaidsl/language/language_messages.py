@@ -50,6 +50,12 @@ LANGUAGE_CATALOG: dict[str, tuple[str, str, str]] = {
         "spec {spec} has no language '{lang}': its labels are written in {declared} (declare it with 'language', "
         "or choose one of those)",
     ),
+    "GAI622": (
+        "input",
+        "规范 {spec} 不能输出双语「{lang}」：双语输出先用规范的第一种语言，再用它声明的另一种（已声明：{declared}）",
+        "spec {spec} cannot be written in both '{lang}': a bilingual output is the spec's first language, then "
+        "another it declares (it declares {declared})",
+    ),
     "GAI621": (
         "input",
         "规范中有 {count} 个标签没有{lang}译文：输出中沿用其原标签（{primary}）",

@@ -74,6 +74,21 @@ def language_refusal(spec: ir.Spec, language: str, given: str) -> Diagnostic:
     )
 
 
+def bilingual_refusal(spec: ir.Spec, given: str, spec_name: str) -> Diagnostic:
+    """GAI622: ``--lang A,B`` where A is not the spec's first language or B is not another it declares."""
+    others = [x for x in spec.languages[1:]]
+    shown = " 或 ".join(f"--lang {spec.language},{x}" for x in others) or "--lang " + spec.language
+    shown_en = " or ".join(f"--lang {spec.language},{x}" for x in others) or "--lang " + spec.language
+    return error(
+        "GAI622",
+        None,
+        help=[Text(f"用 {shown}", f"use {shown_en}")],
+        spec=spec_name,
+        lang=given,
+        declared=", ".join(spec.languages),
+    )
+
+
 GENERATED_ORIGINS = ("total", "of_which", "format")
 """The origins of the checks the compiler writes itself (their labels are its words, not the spec's)."""
 

@@ -143,18 +143,27 @@ def has_translations(doc: ast.Format, lang: str) -> bool:
     return any(t.lang == lang for labelled in labels(doc) for t in labelled.translations)
 
 
-def translated_document(doc: ast.Format, lang: str) -> tuple[ast.Format, int]:
+BOTH_SEPARATOR = " / "
+"""Between a label and its translation in a bilingual output (``--lang zh,en``): 「收到申请数 / Requests received」."""
+
+
+def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple[ast.Format, int]:
     """``doc`` as ``lang`` reads it: ``lang`` first in its ``language`` line, every label that has a ``lang``
     translation replaced by it (and no translations left); with how many labels have none (they keep their primary
-    label)."""
+    label).
+
+    ``both``: a bilingual document instead — every label followed by its ``lang`` translation
+    (「收到申请数 / Requests received」), a check's message in the first language followed by its ``lang`` one, the
+    languages in their declared order (the outputs' own words stay in the first)."""
     missing = [0]
+    first = next((i.languages[0] for i in doc.items if isinstance(i, ast.LanguageDecl) and i.languages), "zh")
 
     def pick(label: str, translations: ast.Translations) -> str:
         given = translation_map(translations).get(lang)
         if given is None:
             missing[0] += 1
             return label
-        return given
+        return f"{label}{BOTH_SEPARATOR}{given}" if both and given != label else given
 
     def maybe(label: str | None, translations: ast.Translations) -> str | None:
         return None if label is None else pick(label, translations)
@@ -177,13 +186,19 @@ def translated_document(doc: ast.Format, lang: str) -> tuple[ast.Format, int]:
         # one the messages fall back to the (translated) label and the expression
         said = next((m for m in node.messages if m.lang == lang), None)
         messages = () if said is None else tuple(attrs.evolve(said, lang=m.lang) for m in node.messages)
+        own = next((m for m in node.messages if m.lang == first), None)
+        if both:
+            joined = (
+                own if own is None or said is None else attrs.evolve(own, text=own.text + BOTH_SEPARATOR + said.text)
+            )
+            messages = tuple(joined if m is own and joined is not None else m for m in node.messages)
         return attrs.evolve(node, label=maybe(node.label, node.translations), translations=(), messages=messages)
 
     def item(node: Any) -> Any:
         match node:
             case ast.Field():
                 return attrs.evolve(node, label=pick(node.label, node.translations), translations=())
-            case ast.LanguageDecl():
+            case ast.LanguageDecl() if not both:
                 return attrs.evolve(node, languages=(lang, *(x for x in node.languages if x != lang)))
             case ast.Dimension():
                 return attrs.evolve(node, members=tuple(member(m) for m in node.members))
