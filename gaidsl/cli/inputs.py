@@ -21,7 +21,7 @@ from gaidsl.cli.output import exit_code, report, show
 from gaidsl.forms.readback import SUFFIXES as FILLED_SUFFIXES
 from gaidsl.language import ast
 from gaidsl.language.compiler import UnreadableSource, translated_spec
-from gaidsl.language.diagnostics import Diagnostic, Text, error, render_text, warning
+from gaidsl.language.diagnostics import Diagnostic, Lang, Text, error, render_text, warning
 from gaidsl.language.open_axes import open_refusal
 from gaidsl.language.shipped import resolve
 from gaidsl.language.ui_text import LANGUAGES
@@ -113,7 +113,8 @@ def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Co
         said = warning(
             "GAI621", None, count=missing, lang=language, primary=compilation.spec.language if compilation.spec else ""
         )
-        show(render_text([said], {}, language), sys.stderr)
+        shown: Lang = "en" if args.lang.split(",")[0] == "en" else "zh"  # a bilingual output: its first language
+        show(render_text([said], {}, shown), sys.stderr)
     return attrs.evolve(compilation, spec=spec)
 
 
