@@ -41,7 +41,7 @@ LANGUAGE_CATALOG: dict[str, tuple[str, str, str]] = {
     "GAI765": (
         "names",
         "{count} 个标签没有{lang}译文，输出为{lang}时沿用原标签：{shown}",
-        "{count} labels have no {lang} translation and keep their own label in {lang} outputs: {shown}",
+        "labels with no {lang} translation (they keep their own label in {lang} outputs): {count} — {shown}",
     ),
     # ---- command-line: the output language
     "GAI620": (
@@ -59,6 +59,6 @@ LANGUAGE_CATALOG: dict[str, tuple[str, str, str]] = {
     "GAI621": (
         "input",
         "规范中有 {count} 个标签没有{lang}译文：输出中沿用其原标签（{primary}）",
-        "{count} labels of the spec have no {lang} translation: the outputs keep their own label ({primary})",
+        "labels of the spec with no {lang} translation: {count}; the outputs keep their own label ({primary})",
     ),
 }
