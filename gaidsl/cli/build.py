@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     given = getattr(args, "lang_given", args.lang is not None)
     output_language = args.lang if given and args.lang in LANGUAGES else None
     bilingual = args.lang if given and args.lang is not None and "," in args.lang else None
-    args.lang = args.lang or "zh"
+    args.lang_both = bilingual  # the spec's translated labels beside its own (gaidsl.cli.inputs.in_chosen_language)
+    args.lang = (bilingual.split(",")[0] if bilingual else args.lang) or "zh"  # messages: the first of the two
     chosen, unknown = _targets(args.target)
     if unknown or not chosen:
         names = ", ".join(available())

@@ -95,7 +95,7 @@ def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Co
         (GAI621, a warning on standard error). ``--lang zh,en`` (the spec's first language, then another): the bilingual
     spec, each label followed by its translation. Unchanged without ``--lang``, or for a spec with no such
     translations."""
-    language = getattr(args, "lang", None)
+    language = getattr(args, "lang_both", None) or getattr(args, "lang", None)
     if not getattr(args, "lang_given", False) or not isinstance(language, str):
         return compilation
     both = language.split(",")  # ``--lang zh,en``: a bilingual output (build only)
@@ -113,7 +113,7 @@ def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Co
         said = warning(
             "GAI621", None, count=missing, lang=language, primary=compilation.spec.language if compilation.spec else ""
         )
-        shown: Lang = "en" if args.lang.split(",")[0] == "en" else "zh"  # a bilingual output: its first language
+        shown: Lang = "en" if args.lang == "en" else "zh"  # a bilingual output: its first language
         show(render_text([said], {}, shown), sys.stderr)
     return attrs.evolve(compilation, spec=spec)
 
