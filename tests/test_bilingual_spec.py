@@ -200,3 +200,22 @@ def test_a_bilingual_output_is_the_first_language_then_another(tmp_path: Path) -
     refused = run_cli("build", str(SPEC_FILE), "-t", "markdown", "--lang", "en,zh", "-o", str(tmp_path))
     assert refused.code == 2 and "GAI622" in refused.err and "--lang zh,en" in refused.err
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_an_overlay_keeps_the_base_translations_but_not_those_of_a_label_it_changes(tmp_path: Path) -> None:
+    (tmp_path / "base.gai").write_text(TEXT, encoding="utf-8")
+    overlay = tmp_path / "local.gai"
+    overlay.write_text(
+        'format foia_local version 2004 "地方版" label en "Local edition" extends "base.gai" {\n'
+        "  in table dispositions {\n"
+        '    relabel row denials "不予公开（含部分）"\n'
+        "  }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    built = run_cli("build", str(overlay), "-t", "markdown", "--lang", "en", "-o", str(tmp_path / "out"))
+    assert built.code == 0, built.err
+    assert "labels of the spec with no en translation: 1;" in built.err
+    markdown = next((tmp_path / "out").rglob("*.md")).read_text(encoding="utf-8")
+    assert "Local edition" in markdown and "Number of total grants" in markdown
+    assert CJK.findall(markdown) == list("不予公开（含部分）")
