@@ -219,3 +219,12 @@ def test_an_overlay_keeps_the_base_translations_but_not_those_of_a_label_it_chan
     markdown = next((tmp_path / "out").rglob("*.md")).read_text(encoding="utf-8")
     assert "Local edition" in markdown and "Number of total grants" in markdown
     assert CJK.findall(markdown) == list("不予公开（含部分）")
+
+
+def test_english_samples_of_the_bilingual_spec_have_no_chinese_character(tmp_path: Path) -> None:
+    sampled = run_cli(
+        "sample", str(SPEC_FILE), "--valid", "2", "--invalid", "--seed", "3", "--lang", "en", "-o", str(tmp_path)
+    )
+    assert sampled.code == 0, sampled.err
+    assert len(list((tmp_path / "invalid").glob("*.json"))) == 4  # carried, all_processed, a total, contact's format
+    assert chinese_in(tmp_path) == {}
