@@ -5,6 +5,7 @@ translations are diagnosed (the case files tests/diagnostics/cases/gai76[2-5]_*.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -21,11 +22,32 @@ from gaidsl.language.translations import translated_document
 from gaidsl.migrations.fmt import format_text
 from gaidsl.targets.registry import available
 from tests.support import ROOT, run_cli
-from tests.test_spec_language import CJK, artefact_texts, chinese_in
+from tests.test_spec_language import CJK
+from tests.test_spec_language import artefact_texts as raw_texts
 
 SPEC_FILE = ROOT / "tests" / "data" / "language" / "foia_initial_requests_bilingual.gai"
 TEXT = SPEC_FILE.read_text(encoding="utf-8")
 TRANSLATION = re.compile(r'\s+label en "[^"]*"')
+
+
+def artefact_texts(path: Path) -> list[tuple[str, str]]:
+    """Every text of an output file (tests/test_spec_language.py's) with XML character references resolved — a
+    workbook writes 收到 as ``&#25910;&#21040;`` — and without a workbook's theme (its font list names East Asian
+    fonts for the scripts Office knows, never shown as text)."""
+    return [(n, html.unescape(t)) for n, t in raw_texts(path) if not n.endswith("theme/theme1.xml")]
+
+
+def chinese_in(folder: Path) -> dict[str, list[str]]:
+    """The Chinese characters of every file under ``folder``, with a little context, by file (and member)."""
+    found: dict[str, list[str]] = {}
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert files, f"nothing written under {folder}"
+    for path in files:
+        for name, text in artefact_texts(path):
+            hits = [text[max(0, m.start() - 30) : m.end() + 30] for m in CJK.finditer(text)]
+            if hits:
+                found[name] = hits[:5]
+    return found
 
 
 def _parsed(text: str) -> ast.Format:
@@ -185,7 +207,7 @@ def test_validate_and_render_speak_the_chosen_language(tmp_path: Path) -> None:
 
 
 def test_a_bilingual_form_shows_both_labels(tmp_path: Path) -> None:
-    built = run_cli("build", str(SPEC_FILE), "-t", "html-form,markdown", "--lang", "zh,en", "-o", str(tmp_path))
+    built = run_cli("build", str(SPEC_FILE), "-t", "html-form,markdown,xlsx", "--lang", "zh,en", "-o", str(tmp_path))
     assert built.code == 0, built.err
     form = next((tmp_path / "html-form").glob("*.html")).read_text(encoding="utf-8")
     assert "本年度收到申请数 / Number of requests received during current fiscal year" in form
@@ -194,6 +216,12 @@ def test_a_bilingual_form_shows_both_labels(tmp_path: Path) -> None:
     assert 'lang="zh-CN"' in form  # the form's own words stay in the first language
     markdown = next((tmp_path / "markdown").glob("*.md")).read_text(encoding="utf-8")
     assert "## 二、首次申请的处理结果 / B. Disposition of initial requests" in markdown
+    workbook = dict(artefact_texts(next((tmp_path / "xlsx").glob("*.xlsx"))))
+    names = re.findall(
+        r'<sheet [^>]*name="([^"]*)"', next(t for n, t in workbook.items() if n.endswith("workbook.xml"))
+    )
+    assert all(len(n) <= 31 and "/" not in n for n in names), names  # what Excel allows a sheet's name
+    assert any("转送其他机关 / referrals" in t for t in workbook.values())
 
 
 def test_a_bilingual_output_is_the_first_language_then_another(tmp_path: Path) -> None:
