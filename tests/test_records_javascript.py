@@ -177,6 +177,26 @@ def test_spec_labels_of_any_text_are_data(node: Harness, tmp_path: Path) -> None
     assert any(HOSTILE in r["message"]["en"] for r in answer["failing"])
 
 
+def test_a_spec_in_english_words_its_findings_as_the_reference(node: Harness, tmp_path: Path) -> None:
+    """``language en``: English in both slots of a message (docs/languages.md), the unknown aggregate's too."""
+    source = (DATA / "projects.gai").read_text(encoding="utf-8")
+    head = 'format project_list version 2025 "Projects of the year" {\n'
+    compiled = gaidsl.compile_text(source.replace(head, head + "  language en\n"), "projects_en.gai")
+    assert compiled.spec is not None and compiled.spec.language == "en", compiled.diagnostics
+    spec = compiled.spec
+    module = build("javascript", spec, tmp_path)
+    made = [
+        [_project("Road", "unknown", "10.50"), _project("Dam", "budget", "4.00", "completed")],
+        [_project("Road", "budget", "10.50"), _project("Dam", "budget", "4.00"), _project("Pier", "own", "9.50")],
+        [],
+    ]
+    spent = {"budget": "4", "own": "0", "all": "10.00"}
+    reports = [gaidsl.load_report(spec, json.dumps(_projects(r, spent)), "json") for r in made]
+    answers = agree(node, spec, module, [(r, None) for r in reports])
+    unknown = next(r for r in answers[0]["results"] if r["status"] == "unverifiable")
+    assert unknown["message"]["zh"] == unknown["message"]["en"] and "a divisor is zero" in unknown["message"]["en"]
+
+
 @pytest.mark.parametrize(
     "records",
     [
@@ -191,6 +211,7 @@ def test_spec_labels_of_any_text_are_data(node: Harness, tmp_path: Path) -> None
         [_project("Road", "budget", "1", "paused")],
         [_project("Road", "budget", "1") | {"started": "2025-02-30"}],
         [_project("Road", "budget", "1") | {"amount": None}],
+        [_project("Road", "budget", "1") | {"__proto__": 1}],  # no field; not the object's prototype either
     ],
 )
 def test_bad_records_are_refused_with_gaidsls_codes(node: Harness, modules: dict[str, Path], records: Any) -> None:
@@ -201,12 +222,12 @@ def test_bad_records_are_refused_with_gaidsls_codes(node: Harness, modules: dict
     assert {p[0] for p in answer["rejected"]} == {d.code for d in loaded.diagnostics}
 
 
-def test_an_unknown_list_and_records_in_a_spec_without_them_are_refused(
-    node: Harness, modules: dict[str, Path]
-) -> None:
-    text = json.dumps({"format": "project_list", "version": "2025", "records": {"project": []}})
-    (answer,) = node.run(modules["projects"], [(text, None)])
-    assert answer["rejected"] == [["GAI775", "records.project"]]
+def test_an_unknown_list_is_refused(node: Harness, modules: dict[str, Path]) -> None:
+    for name in ("project", "__proto__"):
+        text = json.dumps({"format": "project_list", "version": "2025", "records": {name: []}})
+        assert {d.code for d in parse_report(text, SPECS["projects"], "json").diagnostics} == {"GAI775"}
+        (answer,) = node.run(modules["projects"], [(text, None)])
+        assert answer["rejected"] == [["GAI775", f"records.{name}"]]
 
 
 @settings(max_examples=examples(0.2), deadline=None, suppress_health_check=list(HealthCheck))
