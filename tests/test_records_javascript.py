@@ -159,22 +159,28 @@ def test_record_texts_of_any_content_are_data(node: Harness, modules: dict[str, 
     assert [(r["check"], r["position"]) for r in answer["failing"]] == [("positive_amount", "2")]
 
 
-def test_spec_labels_of_any_text_are_data(node: Harness, tmp_path: Path) -> None:
-    """The list's, a field's and a record check's labels and message hold hostile text: the module loads and says what
-    the reference says, the text in its messages as written."""
+def test_spec_labels_and_choices_of_any_text_are_data(node: Harness, tmp_path: Path) -> None:
+    """The list's and a field's labels and a choice (in the field and in a ``where``) hold hostile text: the module
+    loads and says what the reference says, the text in its messages as written, the choice compared as written."""
     written = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
     source = (DATA / "projects.gai").read_text(encoding="utf-8")
-    for label in ('"Projects"', '"Amount"', '"Funding source"'):
+    for label in ('"Projects"', '"Amount"', '"Funding source"', '"completed"'):
         source = source.replace(label, f'"{label[1:-1]} {written}"')
     compiled = gaidsl.compile_text(source, "hostile.gai")
     assert compiled.spec is not None, compiled.diagnostics
     spec = compiled.spec
     module = build("javascript", spec, tmp_path)
-    records = [_project("Road", "budget", "10.50"), _project("Dam", "own", "0.00")]
-    data = json.dumps(_projects(records, {"budget": "9", "own": "0", "all": "10.50"}))
-    report = gaidsl.load_report(spec, data, "json")
-    (answer,) = agree(node, spec, module, [(report, None)])
-    assert any(HOSTILE in r["message"]["en"] for r in answer["failing"])
+    done = f"completed {HOSTILE}"
+    cases = [
+        [_project("Road", "budget", "10.50"), _project("Dam", "own", "0.00", done)],  # no budget project completed
+        [_project("Road", "own", "10.50", done)],  # completed, none from the budget: completed_listed fails
+        [_project("Road", "budget", "10.50", done)],
+    ]
+    spent = {"budget": "9", "own": "0", "all": "10.50"}
+    reports = [gaidsl.load_report(spec, json.dumps(_projects(r, spent)), "json") for r in cases]
+    answers = agree(node, spec, module, [(r, None) for r in reports])
+    assert any(HOSTILE in r["message"]["en"] for r in answers[0]["failing"])
+    assert [{r["check"] for r in a["failing"]} >= {"completed_listed"} for a in answers] == [False, True, False]
 
 
 def test_a_spec_in_english_words_its_findings_as_the_reference(node: Harness, tmp_path: Path) -> None:
