@@ -54,12 +54,11 @@ from gaidsl.sampling.open_samples import (
     closed_spec,
     count_violations,
     fixed_keys,
-    member_counts,
     members_for,
     with_members,
     within,
 )
-from gaidsl.sampling.record_samples import base_counts, record_counts, shape, with_records
+from gaidsl.sampling.record_samples import base_counts, member_choices, shape, valid_shapes, with_records
 from gaidsl.sampling.record_samples import count_violation as record_count_violation
 from gaidsl.sampling.record_samples import count_violations as record_count_violations
 from gaidsl.sampling.sampler import Draft, Sampler
@@ -215,8 +214,7 @@ def _replay(
 
 def _records_valid(spec: ir.Spec, with_previous: bool) -> st.SearchStrategy[Sample]:
     """Valid samples with 0, 1 and many records (and an open dimension's member counts), docs/records.md."""
-    member_choices = member_counts(spec) if spec.open_dimensions else [{}]
-    shapes = [shape(spec, m, r) for m in member_choices for r in record_counts(spec)]
+    shapes = [shape(spec, m, r) for m, r in valid_shapes(spec, member_choices(spec))]
     return st.sampled_from(shapes).flatmap(
         lambda made: _valid(made.closed, with_previous).map(lambda pair: with_records(pair[0], made))
     )
