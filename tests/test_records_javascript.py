@@ -249,6 +249,47 @@ def test_drawn_reports_and_violations_agree(
     agree(node, spec, modules[name], [(report, None), (broken.report, broken.previous)], drawn=True)
 
 
+WHERE_CHECKS = (  # every other form of a where: !=, a number, a date, a choice, and a min over no record
+    '    check others: count(projects where fund != budget and status == "ongoing") <= 3\n'
+    '    check dated: sum(projects.amount where started == "2025-03-01" and status != "ongoing") <= 4\n'
+    "    check smallest: min(projects.amount where amount > 0.5 and amount != 3) >= 1\n"
+    "    check few: count(projects where amount <= 2) < 3\n"
+)
+
+
+@pytest.fixture(scope="module")
+def where_spec(tmp_path_factory: pytest.TempPathFactory) -> tuple[ir.Spec, Path]:
+    source = (DATA / "projects.gai").read_text(encoding="utf-8")
+    tail = "    check largest_project: max(projects.amount) <= by_fund[all, spent]\n"
+    compiled = gaidsl.compile_text(source.replace(tail, tail + WHERE_CHECKS), "projects_where.gai")
+    assert compiled.spec is not None, compiled.diagnostics
+    return compiled.spec, build("javascript", compiled.spec, tmp_path_factory.mktemp("where"))
+
+
+_DRAWN_PROJECT = st.fixed_dictionaries(
+    {
+        "name": st.sampled_from(["Road", HOSTILE]),
+        "fund": st.sampled_from(["budget", "own", "unknown"]),
+        "amount": st.sampled_from(["0.40", "0.5", "1", "2.00", "3", "3.0", "7.25", "unknown"]),
+        "status": st.sampled_from(["ongoing", "completed"]),
+        "started": st.sampled_from(["2025-03-01", "2024-12-31"]),
+    }
+)
+
+
+@settings(max_examples=examples(0.2), deadline=None, suppress_health_check=list(HealthCheck))
+@given(records=st.lists(st.lists(_DRAWN_PROJECT, max_size=6), min_size=3, max_size=3))
+def test_drawn_records_through_every_form_of_where_agree(
+    node: Harness, where_spec: tuple[ir.Spec, Path], records: list[list[dict[str, str]]]
+) -> None:
+    """Records drawn field by field (a filtered field "unknown", 3 and 3.0, amounts no where keeps), three reports a
+    batch, through the where forms the record specs lack (WHERE_CHECKS)."""
+    spec, module = where_spec
+    spent = {"budget": "3", "own": "2", "all": "5"}
+    reports = [gaidsl.load_report(spec, json.dumps(_projects(r, spent)), "json") for r in records]
+    agree(node, spec, module, [(r, None) for r in reports])
+
+
 def test_gaidsl_build_writes_the_module_and_node_runs_it(tmp_path: Path) -> None:
     built = run_cli("build", str(DATA / "projects.gai"), "-t", "javascript", "-o", str(tmp_path))
     assert built.code == 0, built.err
