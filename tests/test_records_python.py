@@ -159,6 +159,32 @@ def test_bad_records_are_refused_with_gaidsls_codes(records: Any) -> None:
     assert sorted({p[0] for p in refused.value.problems}) == sorted({d.code for d in loaded.diagnostics})
 
 
+@pytest.mark.parametrize(
+    "top",
+    [
+        {"members": None},  # null is no object (GAI744); leaving "members" out is no entered member
+        {"members": []},
+        {"members": {"fund": []}},  # fund is no open dimension (GAI743)
+        {"members": {}},
+        {"records": None},
+        {"records": []},
+        {"records": {"projects": None}},  # no record: the count rule fails, no data error
+        {"records": {"nothing": []}},
+    ],
+)
+def test_the_top_level_members_and_records_are_read_as_gaidsl_reads_them(top: dict[str, Any]) -> None:
+    records = [_project("Road", "budget", "10.50")]
+    text = json.dumps(_projects(records, {"budget": "10.50", "own": "0", "all": "10.50"}) | top)
+    loaded = parse_report(text, SPECS["projects"], "json")
+    module = _module("projects")
+    if loaded.report is not None:
+        _same("projects", loaded.report)
+        return
+    with pytest.raises(module.DataError) as refused:
+        module.validate(module.loads(text))
+    assert sorted({p[0] for p in refused.value.problems}) == sorted({d.code for d in loaded.diagnostics})
+
+
 @pytest.mark.parametrize("name", sorted(SPECS))
 @settings(max_examples=examples(0.1), deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
