@@ -29,6 +29,7 @@ from gaidsl.targets.javascript import open_parts as javascript_target
 from gaidsl.targets.python.open_parts import OpenRefused
 from tests.support import ROOT, examples, run_cli
 from tests.test_open_javascript import Harness, agree
+from tests.test_records_python import _twice
 from tests.validator_support import NODE, build
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -234,6 +235,18 @@ def test_an_unknown_list_is_refused(node: Harness, modules: dict[str, Path]) -> 
         assert {d.code for d in parse_report(text, SPECS["projects"], "json").diagnostics} == {"GAI775"}
         (answer,) = node.run(modules["projects"], [(text, None)])
         assert answer["rejected"] == [["GAI775", f"records.{name}"]]
+
+
+@pytest.mark.parametrize(
+    "at", ['"component": [', '"label": "Civil', '"explanations": [', '"count": 2', '"description": "Dup']
+)
+def test_a_key_given_twice_in_members_or_records_is_gai715(node: Harness, modules: dict[str, Path], at: str) -> None:
+    """Not "the last one wins": the module's JSON reader refuses the key given twice (GAI715), as gaidsl does."""
+    text = _twice(json.dumps(json.loads((DATA / "explained_2.json").read_text(encoding="utf-8"))), at)
+    assert text.count(at) == 2
+    assert {d.code for d in parse_report(text, SPECS["other_explained"], "json").diagnostics} == {"GAI715"}
+    (answer,) = node.run(modules["other_explained"], [(text, None)])
+    assert [p[0] for p in answer["rejected"]] == ["GAI715"]
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
