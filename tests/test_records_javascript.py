@@ -28,7 +28,7 @@ from gaidsl.sampling.samples import invalid_reports, valid_samples
 from gaidsl.targets.javascript import open_parts as javascript_target
 from gaidsl.targets.python.open_parts import OpenRefused
 from tests.support import ROOT, examples, run_cli
-from tests.test_open_javascript import Harness, agree
+from tests.test_open_javascript import Harness, _reference, agree
 from tests.test_records_python import _twice
 from tests.validator_support import NODE, build
 
@@ -226,6 +226,32 @@ def test_bad_records_are_refused_with_gaidsls_codes(node: Harness, modules: dict
     loaded = parse_report(text, SPECS["projects"], "json")
     assert loaded.report is None
     (answer,) = node.run(modules["projects"], [(text, None)])
+    assert {p[0] for p in answer["rejected"]} == {d.code for d in loaded.diagnostics}
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        {"members": None},  # null is no object (GAI744); leaving "members" out is no entered member
+        {"members": []},
+        {"members": {"fund": []}},  # fund is no open dimension (GAI743)
+        {"members": {}},
+        {"records": None},
+        {"records": []},
+        {"records": {"projects": None}},  # no record: the count rule fails, no data error
+        {"records": {"nothing": []}},
+    ],
+)
+def test_the_top_level_members_and_records_are_read_as_gaidsl_reads_them(
+    node: Harness, modules: dict[str, Path], top: dict[str, Any]
+) -> None:
+    records = [_project("Road", "budget", "10.50")]
+    text = json.dumps(_projects(records, {"budget": "10.50", "own": "0", "all": "10.50"}) | top)
+    loaded = parse_report(text, SPECS["projects"], "json")
+    (answer,) = node.run(modules["projects"], [(text, None)])  # the text as written, not as gaidsl writes it back
+    if loaded.report is not None:
+        assert answer == _reference(SPECS["projects"], loaded.report, None, drawn=False)
+        return
     assert {p[0] for p in answer["rejected"]} == {d.code for d in loaded.diagnostics}
 
 
