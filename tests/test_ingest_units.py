@@ -182,7 +182,7 @@ def test_auto_spec_choice() -> None:
     own_2021 = detect.own_labels(gov[1], specs)
     own_2019 = detect.own_labels(gov[0], specs)
     assert "现行有效件数" in own_2021 and "本年处理决定数量" in own_2021
-    assert "对外公开总数量" in own_2019 and "第二十条第九项" in own_2019
+    assert "对外公开总数量" in own_2019 and "第二十条九项" in own_2019  # the key drops an item's 第
     assert not set(own_2021) & set(own_2019)
     for name, version in (("12_format_2019.txt", "2019"), ("11_out_of_date_six.txt", "2021")):
         assert ingest_file(specs, CASES / name).spec.version == version

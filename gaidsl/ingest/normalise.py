@@ -68,9 +68,10 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
-    """The key two labels are compared by: folded, without spaces, punctuation, brackets or quotes."""
+    """The key two labels are compared by: folded, without spaces, punctuation, brackets or quotes, and an
+    article's item named with or without its 第 (``第二十条第（一）项`` and ``第二十条(一)项`` are printed alike)."""
     folded = fold(text)
-    return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
+    return "".join(c for c in folded if unicodedata.category(c)[0] in "LN").replace("条第", "条")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -14,7 +14,9 @@ Cells are counted by the separators' structure. A ``|`` at the end of a row is a
 ``| a | b |``) only when every row of its run of ``|`` lines ends with one (and no run of rows printed alike ends
 with a cell's text); in a run where some rows end with a cell's text, a row ending in ``|`` ends with an *empty
 cell* (``| 258 | 12 |  |  | 1 | 1 | `` is seven cells, the 总计 blank), and is kept so: the table reader drops surplus
-empty cells where that leaves one reading only.
+empty cells where that leaves one reading only. A row of one label cell (``规章 |``) followed by two or more lines
+of a lone ``|`` is that label's row of blanks, its cells copied one a line (as :mod:`gaidsl.ingest.cell_lines`
+reads them).
 
 A line without ``|`` whose last words are numbers after some label text (``行政许可 0``, ``规章 3 1 12``) is a row too,
 of whitespace-separated values (a table of the document printed as ``label value`` lines while the others keep
@@ -69,7 +71,11 @@ def read(text: str, name: str = "<text>") -> Document:
     notes: list[str] = []
     lines = [(number, raw.replace("｜", "|").strip()) for number, raw in enumerate(text.splitlines(), start=1)]
     closed = _runs(lines)
-    for number, line in lines:
+    lone = 0  # lone "|" lines taken into the row before them
+    for at, (number, line) in enumerate(lines):
+        if lone:
+            lone -= 1
+            continue
         if not line:
             continue
         where = f"line {number}"
@@ -87,8 +93,21 @@ def read(text: str, name: str = "<text>") -> Document:
         if line.endswith("|") and len(parts) > 1 and closed.get(number, True):
             parts = parts[:-1]
         cells = tuple(Piece(part.strip(), number, f"line {number} · cell {i}") for i, part in enumerate(parts, 1))
+        if len(cells) == 1 and cells[0].text:
+            lone = _lone_cells(lines, at + 1)
+            cells += tuple(Piece("", n, f"line {n} · cell 1") for n, _ in lines[at + 1 : at + 1 + lone])
         blocks.append(Row(cells, True, Piece(line, number, where)))
     return Document(name, "pipe_text", tuple(blocks), tuple(notes))
+
+
+def _lone_cells(lines: list[tuple[int, str]], start: int) -> int:
+    """How many lines of a lone ``|`` follow a row of one label cell (``规章 |``): its cells copied one a line, each
+    empty (as :mod:`gaidsl.ingest.cell_lines` reads them). Two or more make the label's row of blanks; one alone is
+    a border or the next row's opening, and is left as it is."""
+    n = start
+    while n < len(lines) and lines[n][1] == "|":
+        n += 1
+    return n - start if n - start >= 2 else 0
 
 
 def _line_or_row(line: str, number: int) -> Block:

@@ -54,6 +54,12 @@ def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...
     while n > 0 and value_like(cells[n - 1].text):
         n -= 1
     labels, values = cells[:n], cells[n:]
+    if row.explicit:
+        # a number printed among the label cells (行政许可 | 8 | 增10 | 18): the values start there, so a
+        # column's place is never taken by the cells after it (18 read as the first column)
+        inner = next((i for i in range(1, n) if cells[i].text.strip() and value_like(cells[i].text)), None)
+        if inner is not None:
+            labels, values = cells[:inner], cells[inner:]
     if row.explicit and len(values) > width:
         values = _trim_empty(values, width)
     if not row.explicit:
