@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gaidsl
+from gaidsl.checking.data import parse_report
 from gaidsl.checking.evaluate import Evaluation
 from gaidsl.migrations.documents import compile_text
 from gaidsl.targets.registry import available
@@ -209,6 +210,19 @@ def test_every_kind_of_count_value_reads_like_gaidsl(built: dict[str, Any], valu
         values["fees.administrative_fee.amount"] = "0.0"
         text = json.dumps({"values": values}, ensure_ascii=False)
         assert normalize(python_results(module, text, None)) == normalize(reference(spec, text, None)), (plain, value)
+
+
+@pytest.mark.parametrize("top", [{"members": {}}, {"members": None}, {"records": {}}, {"records": None}])
+def test_a_fixed_spec_has_no_members_or_records_key(built: dict[str, Any], top: dict[str, Any]) -> None:
+    """Only a spec with open dimensions or lists of records reads "members" and "records"; for any other they are
+    unknown keys (GAI703) to gaidsl as to the module (and its JSON Schema), not an empty list read as nothing."""
+    spec, module, _ = built["gov_info_disclosure_2021.gai"]
+    text = json.dumps(json.loads(FIXTURE.read_text(encoding="utf-8")) | top, ensure_ascii=False)
+    loaded = parse_report(text, spec, "json")
+    assert [(d.code, d.args["key"]) for d in loaded.diagnostics if d.severity == "error"] == [("GAI703", *top)]
+    with pytest.raises(module.DataError) as refused:
+        module.validate(module.loads(text))
+    assert [p[:2] for p in refused.value.problems] == [("GAI703", *top)]
 
 
 def _csv_results(module: Any, text: str) -> dict[str, Any]:

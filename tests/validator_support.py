@@ -689,7 +689,7 @@ def malformed(draw: st.DrawFn, spec: ir.Spec) -> tuple[str, dict[str, Any]]:
     elif kind == "too_large":
         values[draw(st.sampled_from(counts))] = draw(st.sampled_from([10**15, "1e15", -(10**16)]))
     elif kind == "top_level_key":
-        data[draw(st.sampled_from(["value", "Values", "extra"]))] = {}
+        data[draw(st.sampled_from(["value", "Values", "extra", "members", "records"]))] = {}  # none of a fixed spec
     elif kind == "format":
         data["format"] = draw(st.sampled_from(["other", spec.id + "x", ""]))
     elif kind == "version":

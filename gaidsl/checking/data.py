@@ -271,8 +271,11 @@ class _Reader:
             self._shape(root, what, expected)
             return self.finish()
         seen: set[str] = set()
+        # a spec with neither open dimensions nor records has no "members" or "records" key (as its JSON Schema and
+        # generated validators say: GAI703); with either, both are read (an empty list of members, no list of records)
+        fixed = not self.spec.open_dimensions and not self.spec.records
         for key, _, _, node in root.items:
-            if key == "members":  # read first: the values of entered rows are checked against the lists
+            if key == "members" and not fixed:  # read first: the values of entered rows are checked against the lists
                 self.members, problems = read_members(self.spec, node, self.span)
                 self.diagnostics.extend(problems)
                 break
@@ -288,15 +291,20 @@ class _Reader:
                 self._version(node.raw if node.kind == "number" else str(node.value), node.kind, span)
             elif key in ("fields", "texts", "values"):
                 self._section(key, node)
-            elif key == "members":
+            elif key == "members" and not fixed:
                 continue  # read above
-            elif key == "records":
+            elif key == "records" and not fixed:
                 read_records(self, node)  # lists of records (docs/records.md)
             elif key.startswith("$"):
                 continue  # "$schema" and the like: for editors, ignored here
             else:
                 self.problem(
-                    "GAI703", span, did_you_mean(key, TOP_KEYS), key=key, where="顶层", where_en="the top level"
+                    "GAI703",
+                    span,
+                    did_you_mean(key, TOP_KEYS[:5] if fixed else TOP_KEYS),
+                    key=key,
+                    where="顶层",
+                    where_en="the top level",
                 )
         return self.finish()
 
