@@ -16,7 +16,7 @@ from bench.synthetic import SPEC_2021, Truth, write_csv_with_errors
 from gaidsl import load_spec
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines import wide_csv_sql
-from tests.support import optional_postgres_url, run_cli
+from tests.support import optional_postgres_url, postgres_url, run_cli
 
 Found = dict[str, set[tuple[str, str | None, str | None]]]
 
@@ -107,6 +107,28 @@ def test_duckdb_reads_typed_and_leaves_the_odd_lines_to_gaidsls_reader(
     code, found, _ = _validate(["duckdb"], path)
     assert code == 1 and found == truth
     assert seen and 0 < seen[0] <= len(truth)
+
+
+def test_postgres_copies_once_and_leaves_the_odd_lines_to_gaidsls_reader(
+    injected: tuple[Path, Truth], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One COPY of the file (no second one as text); gaidsl's reader reads only the lines with an odd cell (the
+    injected ones with a refused value among them), not the file."""
+    path, truth = injected
+    url = postgres_url()
+    asked: list[set[str] | None] = []
+    reader = wide_csv_engine.read_wide_rows
+
+    def counted(spec: object, file: object, only: set[str] | None = None) -> object:
+        asked.append(only)
+        return reader(spec, file, only=only)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wide_csv_engine, "read_wide_rows", counted)
+    code, found, _ = _validate(["postgres", url], path)
+    assert code == 1 and found == truth
+    refused = {i for i, said in truth.items() if any(s[0] == "cell" for s in said)}
+    assert len(asked) == 1 and asked[0] is not None
+    assert refused <= asked[0] and len(asked[0]) <= len(truth)
 
 
 BAD = """report_id,fields.body,fields.year,requests.received.natural,requests.received.business
