@@ -14,6 +14,7 @@ import pytest
 
 from bench.synthetic import SPEC_2021, Truth, write_csv_with_errors
 from gaidsl import load_spec
+from gaidsl.checking.wide_csv import read_wide_rows
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines import wide_csv_sql
 from tests.support import optional_postgres_url, postgres_url, run_cli
@@ -117,11 +118,10 @@ def test_postgres_copies_once_and_leaves_the_odd_lines_to_gaidsls_reader(
     path, truth = injected
     url = postgres_url()
     asked: list[set[str] | None] = []
-    reader = wide_csv_engine.read_wide_rows
 
     def counted(spec: object, file: object, only: set[str] | None = None) -> object:
         asked.append(only)
-        return reader(spec, file, only=only)  # type: ignore[arg-type]
+        return read_wide_rows(spec, file, only=only)  # type: ignore[arg-type]
 
     monkeypatch.setattr(wide_csv_engine, "read_wide_rows", counted)
     code, found, _ = _validate(["postgres", url], path)

@@ -355,8 +355,16 @@ def _problem_rows(db: Database, path: str | Path, header: Sequence[str]) -> list
 
 
 def _lines_read(found: list[tuple[Any, ...]]) -> int:
-    """The lines the check query read: its grand-total row (``grouping(report_id) = 1``)."""
-    return int(next((row[2] for row in found if row[0] == 1), 0))
+    """The lines the check query read: its grand-total row (``grouping(…) <> 0``)."""
+    return int(next((row[2] for row in found if row[0] != 0), 0))
+
+
+def _repeated_ids(db: Database, path: str | Path, header: Sequence[str]) -> list[tuple[str, int]]:
+    """DuckDB: the report ids on more than one line of the file, and on how many."""
+    return db.query(
+        f"SELECT report_id, count(*) FROM {_duckdb_source(path, header)} WHERE report_id IS NOT NULL "
+        "GROUP BY report_id HAVING count(*) > 1"
+    )
 
 
 def _typed_pass(
@@ -475,15 +483,18 @@ def wide_csv_check(
         " + ".join(f"(CASE WHEN NOT ({b.condition}) THEN CAST({1 << j} AS BIGINT) ELSE 0 END)" for j, b in enumerate(w))
         for w in words
     ]
-    ors = "".join(f", bit_or({m})" for m in masks)
-    any_failure = "".join(f" OR bit_or({m}) <> 0" for m in masks)
     required = presence_sql(db.spec, db.dialect)
+    # each line's findings (one column each), then whether the line has any: only those lines get a group of their
+    # own (the others share one), so the grouping holds some thousands of groups, not one per report
+    line = [f"r.{W.PROBLEMS} AS pr", f"r.{W.ODD} AS od"] + [f"{m} AS m{i}" for i, m in enumerate(masks)]
+    keep = ["id IS NULL", "pr IS NOT NULL", "od IS NOT NULL"] + [f"m{i} <> 0" for i in range(len(masks))]
+    ors = "".join(f", bit_or(m{i})" for i in range(len(masks)))
     if standing is not None:
-        lacking = [f"min({sql})" for _, sql in required]
         open_ = [_open(b.condition, b.previous) for b in branches]
-        incomplete = f"bool_or({' OR '.join(open_)})" if open_ else "FALSE"
-        ors += "".join(f", {x}" for x in lacking) + f", {incomplete}"
-        any_failure += "".join(f" OR {x} <> 'present'" for x in lacking) + f" OR {incomplete}"
+        line += [f"{sql} AS s{i}" for i, (_, sql) in enumerate(required)]
+        line.append(f"{' OR '.join(open_) if open_ else 'FALSE'} AS o")
+        keep += [f"s{i} <> 'present'" for i in range(len(required))] + ["o"]
+        ors += "".join(f", min(s{i})" for i in range(len(required))) + ", bool_or(o)"
 
     def run(
         fast: bool,
@@ -491,19 +502,30 @@ def wide_csv_check(
         excluded: Collection[str] = (),
         extra: Path | None = None,
     ) -> list[tuple[Any, ...]]:
+        lines = (
+            f"SELECT r.report_id AS id, {', '.join(line)} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
+            "ON p.report_id = r.previous_id"
+        )
+        kept = f"SELECT *, COALESCE({' OR '.join(keep)}, TRUE) AS keep FROM ({lines}) AS l"
+        # the grand total (grouping 1) counts the lines, their report ids and the distinct ones (a repeat among
+        # the lines with nothing to say is found so)
         query = (
-            f"{_checked(db, path, header, fast, typed, excluded, extra)} SELECT grouping(r.report_id), r.report_id, "
-            f"count(*), min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
-            f"ON p.report_id = r.previous_id GROUP BY GROUPING SETS ((r.report_id), ()) "
-            f"HAVING grouping(r.report_id) = 1 OR count(*) > 1 OR r.report_id IS NULL "
-            f"OR min(r.{W.PROBLEMS}) IS NOT NULL OR min(r.{W.ODD}) IS NOT NULL{any_failure}"
+            f"{_checked(db, path, header, fast, typed, excluded, extra)} SELECT grouping(keep, k), k, count(*), "
+            f"min(pr), min(od){ors}, count(id), count(DISTINCT id) FROM "
+            f"(SELECT *, CASE WHEN keep THEN id END AS k FROM ({kept}) AS x) AS g "
+            "GROUP BY GROUPING SETS ((keep, k), ()) HAVING grouping(keep, k) <> 0 OR keep"
         )
         return db.query(query)
 
     typed = _typed_pass(db, path, header, run, ODD_LINES if refused is not None else 0)
     found, read = typed if typed is not None else (_duckdb_passes(run), {})
     count = _lines_read(found)  # the typed pass reads the odd lines as gaidsl's reader read them, beside the file
-    rows = [row[1:] for row in found if row[0] == 0]
+    rows = [row[1:-2] for row in found if row[0] == 0]
+    [(ids, distinct)] = [row[-2:] for row in found if row[0] != 0]
+    if ids != distinct:  # a report_id on several lines (not all of them with something to say): said as any other
+        repeated = dict(_repeated_ids(db, path, header))
+        rows = [(row[0], repeated.pop(row[0], row[1]), *row[2:]) for row in rows]
+        rows += [(i, n, None, None) for i, n in repeated.items()]
     # values judged in the query that gaidsl's reader refuses: those lines read and evaluated by gaidsl's reader
     settled, failures = _settle_in_chunks(db, path, rows, refused, standing)
     rows = [row for row in rows if row[0] not in settled]
