@@ -53,12 +53,13 @@ _DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', es
 _MASK_BITS = 62
 """Check positions per BIGINT mask of :func:`wide_csv_failures` (a sum of distinct powers of two below 2^62)."""
 _BOUND = int(MAX_MAGNITUDE)
-ODD_LINES = 10_000
+ODD_LINES = 100_000
+"""Lines DuckDB's typed read leaves to gaidsl's reader (beyond that, the file is read the careful way): a million
+reports with 2 % injected errors have some 16,000; the pre-pass holds them as text (some 60 MB at the most)."""
 OddLine = tuple[tuple[CellResult, ...], tuple[Absent, ...]]
 """What is kept of a line read apart by gaidsl's reader: its refused values and the required items it lacks."""
 SETTLE_CHUNK = 1000
 """Lines read by gaidsl's reader and evaluated in the engine at a time (a report read so holds some 30 KB)."""
-"""Lines DuckDB's typed read leaves to gaidsl's reader (beyond that, the file is read the careful way)."""
 
 
 def _checked_header(db: Database, path: str | Path) -> list[str]:
