@@ -11,7 +11,7 @@ from gaidsl.targets import Content, Target
 from gaidsl.targets.docx import target as docx
 from gaidsl.targets.html import target as html
 from gaidsl.targets.html_form import target as html_form
-from gaidsl.targets.javascript import target as javascript
+from gaidsl.targets.javascript import open_parts as javascript  # the javascript target, open rows included
 from gaidsl.targets.jsonschema import target as jsonschema
 from gaidsl.targets.markdown import target as markdown
 from gaidsl.targets.pdf import target as pdf

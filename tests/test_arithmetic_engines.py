@@ -1,9 +1,11 @@
 """Every engine computes arithmetic between cells exactly as the reference evaluator does (issue 16, acceptance 2;
 docs/arithmetic.md): the generated Python module (Fractions), the generated JavaScript (BigInt rationals) and the SQL
-engines (PostgreSQL NUMERIC, DuckDB HUGEINT, SQLite INTEGER numerator/denominator pairs) give the reference's
-records, result for result, on ratio and rounding edge cases: values at x.xx5, quotients by zero, negative whole
-numbers, 18-digit amounts (15 digits before the point, 3 after), round half up and half even. A dialect whose integers
-cannot hold what a check needs refuses the spec (GAI761) rather than compute it approximately.
+engines (PostgreSQL NUMERIC, DuckDB HUGEINT, SQLite INTEGER numerator/denominator pairs, or its registered
+big-integer functions where 64 bits are too few) give the reference's records, result for result, on ratio and
+rounding edge cases: values at x.xx5, quotients by zero, negative whole numbers, 18-digit amounts (15 digits before
+the point, 3 after), round half up and half even. A dialect whose integers cannot hold what a check needs (DuckDB's
+and Spark's 38 digits) refuses the spec (GAI761) rather than compute it approximately. Spark's agreement is tested in
+tests/test_engine_spark.py, beside its one Spark session.
 
 Each Hypothesis example is a batch of reports run once per engine (one module build and one Node process per
 session), so the test stays fast."""
@@ -11,6 +13,7 @@ session), so the test stays fast."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -23,12 +26,15 @@ from playwright.sync_api import expect
 
 import gaidsl
 from gaidsl.checking.evaluate import evaluate
+from gaidsl.checking.wide_csv import write_wide_csv
 from gaidsl.engines.database import evaluate_all, exactness_refusal
 from gaidsl.language import ir
 from gaidsl.targets.registry import available
+from gaidsl.targets.sql.arithmetic import register_sqlite_functions
 from tests.browser_support import chromium, form_page
+from tests.render_support import SOFFICE, STATUS_NAMES, recalculated_checks
 from tests.support import examples, optional_postgres_url, run_cli
-from tests.test_arithmetic import DERIVED_SPEC, SPEC
+from tests.test_arithmetic import DERIVED_SPEC, FIELDS, SPEC
 from tests.validator_support import NODE, Node, build, data_text, f_text, import_module, normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "arithmetic"
@@ -143,44 +149,45 @@ def test_node_is_there_for_the_agreement() -> None:
         pytest.skip("node is not installed: the JavaScript validator's agreement is not tested")
 
 
+EDGE_BATCH: list[dict[str, Any]] = [
+    {  # ties: 0.005 per head rounds up to 0.01, even to 0.00; −1/200 = −0.005; a zero divisor
+        "format": "ratios",
+        "version": "2026",
+        "fields": {"n": 2, "m": -1, "k": -1, "big": Decimal("0.010"), "per": Decimal("0.01")},
+        "values": {
+            "costs.a.fees": Decimal("0.05"),
+            "costs.a.costs": Decimal("0"),
+            "costs.a.up": Decimal("0.03"),
+            "costs.a.even": Decimal("0.02"),
+            "costs.b.fees": Decimal("999999999999999.99"),
+        },
+    },
+    {  # 18 digits: (10^15 − 0.001) / (10^15 − 1) is just above 1
+        "format": "ratios",
+        "version": "2026",
+        "fields": {
+            "n": LARGEST,
+            "m": LARGEST,
+            "k": 1,
+            "big": Decimal("999999999999999.999"),
+            "per": Decimal("1.00"),
+        },
+        "values": {},
+    },
+]
+
+
 @settings(max_examples=examples(0.2))
 @given(batch=batches(RATIOS))
-@example(
-    batch=[
-        {  # ties: 0.005 per head rounds up to 0.01, even to 0.00; −1/200 = −0.005; a zero divisor
-            "format": "ratios",
-            "version": "2026",
-            "fields": {"n": 2, "m": -1, "k": -1, "big": Decimal("0.010"), "per": Decimal("0.01")},
-            "values": {
-                "costs.a.fees": Decimal("0.05"),
-                "costs.a.costs": Decimal("0"),
-                "costs.a.up": Decimal("0.03"),
-                "costs.a.even": Decimal("0.02"),
-                "costs.b.fees": Decimal("999999999999999.99"),
-            },
-        },
-        {  # 18 digits: (10^15 − 0.001) / (10^15 − 1) is just above 1
-            "format": "ratios",
-            "version": "2026",
-            "fields": {
-                "n": LARGEST,
-                "m": LARGEST,
-                "k": 1,
-                "big": Decimal("999999999999999.999"),
-                "per": Decimal("1.00"),
-            },
-            "values": {},
-        },
-    ]
-)
+@example(batch=EDGE_BATCH)
 def test_ratios_agree_on_every_engine(folder: Path, node: Node | None, batch: list[dict[str, Any]]) -> None:
-    _agree(RATIOS, batch, folder, node, ["duckdb"])
+    _agree(RATIOS, batch, folder, node, ["duckdb", "sqlite"])
 
 
 @settings(max_examples=examples(0.1))
 @given(batch=batches(DERIVED_SPEC))
 def test_derived_cells_agree_on_every_engine(folder: Path, node: Node | None, batch: list[dict[str, Any]]) -> None:
-    _agree(DERIVED_SPEC, batch, folder, node, ["duckdb"])
+    _agree(DERIVED_SPEC, batch, folder, node, ["duckdb", "sqlite"])
 
 
 @settings(max_examples=examples(0.1))
@@ -188,9 +195,9 @@ def test_derived_cells_agree_on_every_engine(folder: Path, node: Node | None, ba
 def test_the_arithmetic_spec_agrees_where_computed(
     folder: Path, node: Node | None, batch: list[dict[str, Any]]
 ) -> None:
-    """test_arithmetic.py's spec divides by a constant (a 28-digit factor): PostgreSQL computes it, DuckDB and SQLite
-    refuse it (below)."""
-    _agree(SPEC, batch, folder, node, [])
+    """test_arithmetic.py's spec divides by a constant (a 28-digit factor) and reads 18-digit integers: PostgreSQL
+    and SQLite (its big-integer functions) compute it, DuckDB refuses it (below)."""
+    _agree(SPEC, batch, folder, node, ["sqlite"])
 
 
 @settings(max_examples=examples(0.1))
@@ -204,12 +211,14 @@ def test_small_values_agree_on_sqlite_too(folder: Path, node: Node | None, batch
 
 @pytest.mark.parametrize(
     ("spec", "engine", "check"),
-    [(RATIOS, "sqlite", "derived.costs.share"), (SPEC, "duckdb", "whole"), (SPEC, "sqlite", "up")],
+    [(SPEC, "duckdb", "whole"), (SPEC, "spark", "whole")],
 )
 def test_too_large_for_the_dialect_is_refused(spec: ir.Spec, engine: str, check: str) -> None:
     refusal = exactness_refusal(spec, engine)
     assert refusal is not None and refusal.code == "GAI761"
     assert refusal.args["check"] == check and refusal.args["engine"] == engine
+    if engine == "spark":
+        return
     with pytest.raises(ValueError, match="GAI761"):
         evaluate_all(spec, [("r", gaidsl.load_report(spec, {"format": spec.id, "version": spec.version}))], engine)
 
@@ -220,20 +229,49 @@ def test_validate_engine_refuses_or_computes(tmp_path: Path) -> None:
         data_text({"format": "ratios", "version": "2026", "fields": {"n": 0, "big": Decimal("1.000")}}),
         encoding="utf-8",
     )
-    refused = run_cli("validate", str(DATA / "ratios.gai"), str(report), "--engine", "sqlite")
-    assert refused.code == 2 and "GAI761" in refused.out + refused.err
-    computed = run_cli("validate", str(DATA / "ratios.gai"), str(report), "--engine", "duckdb", "--format", "json")
     reference = run_cli("validate", str(DATA / "ratios.gai"), str(report), "--format", "json")
-    assert computed.code == reference.code and computed.out == reference.out
-    assert "除数为零" in computed.out
+    for engine in ("duckdb", "sqlite"):  # SQLite: with its big-integer functions
+        computed = run_cli("validate", str(DATA / "ratios.gai"), str(report), "--engine", engine, "--format", "json")
+        assert computed.code == reference.code and computed.out == reference.out, engine
+        assert "除数为零" in computed.out
+    wide = tmp_path / "r.csv"
+    write_wide_csv(SPEC, [("r", gaidsl.load_report(SPEC, {"format": SPEC.id, "version": SPEC.version}), None)], wide)
+    spec = tmp_path / "arith.gai"
+    spec.write_text(FIELDS, encoding="utf-8")
+    for engine in ("duckdb", "spark"):  # refused before any Spark session starts
+        refused = run_cli("validate", str(spec), str(wide), "--engine", engine, "--lang", "en")
+        assert refused.code == 2 and "GAI761" in refused.out + refused.err, engine
+        assert f"{engine} cannot compute the arithmetic of check 'whole'" in refused.out + refused.err
 
 
-def test_spark_still_refuses(tmp_path: Path) -> None:
-    """Spark runs DuckDB's SQL rewritten by sqlglot; arithmetic between cells is not carried over yet (GAI760)."""
-    report = tmp_path / "r.json"
-    report.write_text(data_text({"format": "small", "version": "2026", "fields": {"m": 1}}), encoding="utf-8")
-    refused = run_cli("validate", str(DATA / "small.gai"), str(report), "--engine", "spark")
-    assert refused.code == 2 and "GAI760" in refused.out + refused.err
+def test_the_sqlite_view_names_the_functions_it_needs(tmp_path: Path) -> None:
+    """The SQL target's SQLite view of a spec whose checks need more than 64 bits calls the big-integer functions;
+    its validation.sql and README say so, SQLite without them refuses the view, and with them it computes it."""
+    files = available()["sql"].emit(RATIOS)
+    view = files["sqlite/validation.sql"]
+    assert isinstance(view, str) and view.startswith("-- This view computes arithmetic between cells exactly")
+    assert "register_sqlite_functions" in view and "register_sqlite_functions" in str(files["README.md"])
+    assert "gaidsl_" not in str(available()["sql"].emit(SMALL)["sqlite/validation.sql"])  # 64 bits suffice there
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(str(files["sqlite/schema.sql"]) + view)
+    with pytest.raises(sqlite3.OperationalError, match="no such function: gaidsl_"):
+        connection.execute("SELECT count(*) FROM validation").fetchall()
+    register_sqlite_functions(connection)
+    assert connection.execute("SELECT count(*) FROM validation").fetchall() == [(0,)]
+
+
+def test_the_sqlite_functions_are_exact_big_integers() -> None:
+    connection = sqlite3.connect(":memory:")
+    register_sqlite_functions(connection)
+    big = 10**30 + 7
+    row = connection.execute(
+        "SELECT gaidsl_mul(?, ?), gaidsl_div(?, 7), gaidsl_mod(?, 7), gaidsl_sub(0, ?), gaidsl_cmp(?, ?), "
+        "gaidsl_sign(gaidsl_neg(?)), gaidsl_abs(?), gaidsl_add(NULL, 1)",
+        (str(big), str(big), str(big), str(big), str(big), str(big), str(big + 1), str(big), str(-big)),
+    ).fetchone()
+    assert row == (str(big * big), str(big // 7), str(big % 7), str(-big), -1, -1, str(big), None)
+    with pytest.raises(sqlite3.OperationalError):  # a REAL is never taken: it would be approximate
+        connection.execute("SELECT gaidsl_add(0.5, 1)").fetchone()
 
 
 # ---------------------------------------------------------------------------------------------------- the form
@@ -305,3 +343,84 @@ def test_an_english_spec_computes_and_says_it_in_english(folder: Path, node: Nod
     _agree(spec, batch, folder, node, ["duckdb"])
     said = evaluate(spec, gaidsl.load_report(spec, batch[0])).results[0].message
     assert said.zh == said.en and said.en.endswith("cannot be checked: a divisor is zero")
+
+
+# ---------------------------------------------------------------------------------------------------- the workbook
+
+WORKBOOK_EDGES: list[dict[str, Any]] = [
+    {  # ties at x.xx5 both ways (0.005, −0.005, 0.125), a boundary of the tolerance (|0.01 − 0.005| = 0.005)
+        "fields": {"n": 2, "m": -1, "k": -1, "big": Decimal("0.01"), "per": Decimal("0.01")},
+        "values": {
+            "costs.a.fees": Decimal("0.05"),
+            "costs.a.costs": Decimal("0"),  # a zero divisor: unverifiable, never #N/A
+            "costs.a.up": Decimal("0.03"),
+            "costs.a.even": Decimal("0.02"),
+            "costs.b.fees": Decimal("0.25"),
+            "costs.b.costs": Decimal("0.7"),
+            "costs.b.share": Decimal("35.71"),
+            "costs.b.up": Decimal("0.13"),
+            "costs.b.even": Decimal("0.12"),
+        },
+    },
+    {  # 1.005 and 13.365, not binary fractions: half up 1.01 and 13.37, half even 1.00 and 13.36
+        "fields": {"n": 1, "m": -201, "k": -101, "big": Decimal("1.005"), "per": Decimal("1.01")},
+        "values": {
+            "costs.a.fees": Decimal("2.01"),
+            "costs.a.costs": Decimal("4.02"),
+            "costs.a.share": Decimal("50"),
+            "costs.a.up": Decimal("1.01"),
+            "costs.a.even": Decimal("1.01"),
+            "costs.b.fees": Decimal("26.73"),
+            "costs.b.costs": Decimal("3"),
+            "costs.b.up": Decimal("13.37"),
+            "costs.b.even": Decimal("13.37"),
+        },
+    },
+    {  # a zero divisor under `if n != 0`; 15-digit whole numbers (exact doubles)
+        "fields": {"n": 0, "m": LARGEST, "k": LARGEST - 1, "big": Decimal("2.675"), "per": Decimal("0.89")},
+        "values": {"costs.a.fees": Decimal("999999999999.99"), "costs.a.costs": Decimal("0.01")},
+    },
+    {  # 18 digits: more than a spreadsheet number holds, written as text, so the workbook cannot decide
+        "fields": {"n": LARGEST, "m": LARGEST, "k": 1, "big": Decimal("999999999999999.999"), "per": Decimal("1")},
+        "values": {"costs.b.fees": Decimal("999999999999999.99"), "costs.b.costs": Decimal("0.03")},
+    },
+]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_the_workbook_decides_ties_and_boundaries_as_the_evaluator(tmp_path: Path) -> None:
+    """LibreOffice recomputes the checks sheet of the ratios workbook: ties at x.xx5 both ways, values that are no
+    binary fractions, a tolerance met exactly, zero divisors (unverifiable, never #N/A) give the reference's status;
+    a check reading an 18-digit value (text in the workbook) is unverifiable there, never wrongly decided."""
+    data = [{"format": "ratios", "version": "2026", **d} for d in WORKBOOK_EDGES]
+    reports = [gaidsl.load_report(RATIOS, d) for d in data]
+    seen: set[str] = set()
+    for n, (report, rows) in enumerate(zip(reports, recalculated_checks(RATIOS, reports, tmp_path), strict=True)):
+        expected = evaluate(RATIOS, report).results
+        got = [STATUS_NAMES.get(str(row[7]), str(row[7])) for row in rows]
+        assert [str(row[0]) for row in rows] == [r.check for r in expected]
+        for result, status in zip(expected, got, strict=True):
+            if any(_as_text(data[n], key) for key in _reads(result.check, result.position)):  # text in the workbook
+                assert status in ("unverifiable", result.status), (n, result.check, result.position)
+            else:
+                assert status == result.status, (n, result.check, result.position, status, result.status)
+        assert "#N/A" not in got
+        seen.update(got)
+    assert seen == {"pass", "fail", "unverifiable"}
+
+
+def _reads(check: str, position: str | None) -> list[str]:
+    """The cells (keys) and fields (``fields.<key>``) a check position of RATIOS reads."""
+    (instance,) = [i for c in RATIOS.checks if c.key == check for i in c.instances if i.position == position]
+    return [
+        n.cell if isinstance(n, ir.CellRef) else f"fields.{n.field}"
+        for n in ir.walk(instance.expr)
+        if isinstance(n, ir.CellRef | ir.FieldRef)
+    ]
+
+
+def _as_text(data: dict[str, Any], key: str) -> bool:
+    """Whether the workbook holds the value of ``key`` (a cell, or ``fields.<key>``) as text: more than 15 digits."""
+    group, name = ("fields", key.removeprefix("fields.")) if key.startswith("fields.") else ("values", key)
+    value = data[group].get(name)
+    return value is not None and len(Decimal(value).as_tuple().digits) > 15

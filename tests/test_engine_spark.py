@@ -3,8 +3,8 @@
 or Java it says what to install (GAI806, GAI807), exit 2, no traceback.
 
 One Spark session for the module, started once (the JVM takes tens of seconds to start on a busy machine); the
-engine uses the active session. Every Spark check of the file runs in one test so that pytest-xdist does not start
-a second JVM in another worker.
+engine uses the active session. The tests that use it are one xdist group (.ci/run: --dist loadgroup), so that
+pytest-xdist does not start a second JVM in another worker.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import random
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +22,17 @@ import pytest
 import sqlglot
 from pyspark.sql import SparkSession
 
+import gaidsl
 from gaidsl import load_spec
 from gaidsl.checking.report import UNKNOWN_MARKER
+from gaidsl.checking.wide_csv import write_wide_csv
 from gaidsl.engines import spark as spark_engine
 from gaidsl.language import ir
 from gaidsl.targets.sql import dialects
 from gaidsl.targets.sql.target import validation_sql
 from tests.support import ROOT, SPEC_2021, run_cli
+from tests.test_arithmetic import DERIVED, DERIVED_SPEC
+from tests.test_arithmetic_engines import DATA, EDGE_BATCH, LARGEST, RATIOS, WHOLE_EDGES
 
 REPORTS = 10_000
 
@@ -83,6 +89,7 @@ def _document(run: Any) -> dict[str, Any]:
     return found
 
 
+@pytest.mark.xdist_group("spark")
 def test_spark_agrees_with_the_reference_and_duckdb_on_10k_reports(spark: SparkSession, tmp_path: Path) -> None:
     spec = load_spec(SPEC_2021)
     path = _synthetic().write_csv(spec, REPORTS, tmp_path / "reports.csv", seed=11, rates={"blank": 0.01})
@@ -136,6 +143,59 @@ def test_spark_agrees_with_the_reference_and_duckdb_on_10k_reports(spark: SparkS
     cells = [r for r in _document(refused)["results"] if r.get("kind") == "cell"]
     assert cells == [r for r in _document(by_reference)["results"] if r.get("kind") == "cell"]
     assert [(c["key"], c["value"]) for c in cells] == [("requests.received.natural", "-3")]
+
+
+def _edge_reports(spec: ir.Spec, seed: int, count: int) -> list[dict[str, Any]]:
+    """Reports of ``spec`` with the agreement test's edge values (tests/test_arithmetic_engines.py): blanks, zeros,
+    ties at x.xx5, negative whole numbers, the largest 15-digit values; drawn by a seeded generator."""
+    rng = random.Random(seed)
+
+    def value(kind: str, decimals: int) -> Decimal | int | None:
+        if rng.random() < 0.15:
+            return None
+        if kind != "amount":
+            whole = rng.choice([*WHOLE_EDGES, rng.randint(-LARGEST, LARGEST), rng.randint(-300, 300)])
+            return abs(whole) if kind == "count" else whole
+        top = 10 ** (15 + decimals) - 1
+        units = rng.choice([0, 1, 5, 15, 25, 35, 1005, 2675, 999, top, top - 4, rng.randint(0, top)])
+        return Decimal(units).scaleb(-decimals)
+
+    def kind(t: ir.CellType) -> tuple[str, int]:
+        return t.kind, t.decimals or 0
+
+    return [
+        {
+            "format": spec.id,
+            "version": spec.version,
+            "fields": {k: value(*kind(f.type)) for k, f in spec.fields.items()},
+            "values": {k: value(*kind(c.type)) for k, c in spec.cells.items()},
+        }
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.xdist_group("spark")
+def test_arithmetic_agrees_with_the_reference(spark: SparkSession, tmp_path: Path) -> None:
+    """Arithmetic between cells on Spark (DECIMAL(38, 0) numerator/denominator pairs, docs/arithmetic.md) gives the
+    reference evaluator's results, record for record: ratios, both roundings, zero divisors, 18-digit amounts."""
+    for name, spec, fixed in (("ratios", RATIOS, EDGE_BATCH), ("derived", DERIVED_SPEC, [])):
+        batch = [*fixed, *_edge_reports(spec, seed=len(name), count=8)]
+        reports = [(f"r{n:02d}", gaidsl.load_report(spec, data), None) for n, data in enumerate(batch)]
+        path = tmp_path / f"{name}.csv"
+        write_wide_csv(spec, reports, path)
+        source = tmp_path / f"{name}.gai"
+        source.write_text(
+            DERIVED if spec is DERIVED_SPEC else (DATA / "ratios.gai").read_text(encoding="utf-8"), "utf-8"
+        )
+        reference = run_cli("validate", str(source), str(path), "--format", "json")
+        on_spark = run_cli("validate", str(source), str(path), "--format", "json", "--engine", "spark")
+        assert on_spark.code == reference.code, on_spark.err
+        want, got = _document(reference), _document(on_spark)
+        shape = ("report_id", "check", "severity", "status", "position")
+        assert got["results"] == [{k: r[k] for k in shape} for r in want["results"]], name
+        counts = ("reports", "pass_reports", "fail_reports", "incomplete_reports", "error_reports", "warning_reports")
+        assert {k: got["summary"][k] for k in counts} == {k: want["summary"][k] for k in counts}, name
+        assert want["summary"]["fail"] > 0 and want["summary"]["unverifiable"] > 0, name
 
 
 def test_spark_sql_is_written_by_sqlglot_from_the_duckdb_sql() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -126,6 +127,59 @@ def test_batch_summary_lists_failing_checks(tmp_path: Path) -> None:
     assert rows["01_word_text_tidy"]["status"] == "ok"
     html = (out / "summary.html").read_text(encoding="utf-8")
     assert "total.appeals.review_total" in html and "<script" not in html
+
+
+def test_worker_processes_write_what_one_process_writes(tmp_path: Path) -> None:
+    """``--jobs 2`` (the default on two cores for 16 reports or more): the same files, byte for byte (data, logs,
+    readings, summary, review pages), the same table and exit code as ``--jobs 1``, corrections applied in the
+    workers; the series 18/19 falls to different workers (every other input), so last year's report crosses from one
+    worker to the other. (``test_batch_summary_lists_failing_checks`` runs the 20 cases with the default workers.)"""
+    from gaidsl.ingest.review import FORMAT
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    names = ("01_word_text_tidy.txt", "12_format_2019.txt", "13_appeals_totals_wrong.txt", "18_series_2022.txt")
+    for name in (*names, "19_series_2023.txt"):  # 18 and 19 fall to different workers
+        shutil.copy(CASES / name, folder / name)
+    corrections = tmp_path / "corrections.json"
+    fixed = {"01_word_text_tidy.txt": {"requests.received.natural": "999"}}
+    corrections.write_text(json.dumps({"format": FORMAT, "reports": fixed}), encoding="utf-8")
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        run = run_cli(
+            "ingest", "auto", str(folder), "-o", str(out / "out"), "--review", str(out / "review"),
+            "--corrections", str(corrections), "--lang", "en", "--jobs", jobs,
+        )  # fmt: skip
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        runs[jobs] = (run.code, run.out, files)
+    assert runs["1"] == runs["2"]
+    code, _table, files = runs["2"]
+    reports = 5
+    assert code == 1 and len([f for f in files if f.startswith("out/")]) == 3 * reports + 2
+    assert len([f for f in files if f.startswith("review/")]) == reports
+    reading = json.loads(files["out/reading/19_series_2023.json"])
+    assert reading["previous"].endswith("18_series_2022.txt") and reading["checks"]["unverifiable"] == 0
+    corrected = json.loads(files["out/reading/01_word_text_tidy.json"])
+    assert corrected["provenance"]["requests.received.natural"]["how"] == "corrected"
+    assert json.loads(files["out/01_word_text_tidy.json"])["values"]["requests.received.natural"] == 999
+
+
+def test_how_many_workers() -> None:
+    import threading
+
+    from gaidsl.ingest.batch import PARALLEL_FROM, workers_for
+
+    assert workers_for(PARALLEL_FROM - 1) == 1 and workers_for(5, jobs=3) == 3 and workers_for(2, jobs=8) == 2
+    assert workers_for(5, jobs=0) == min(5, len(os.sched_getaffinity(0)))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:  # another thread running: no fork by default, as asked with --jobs
+        assert workers_for(1000) == 1 and workers_for(1000, jobs=2) == 2
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_cross_year_checks_use_last_years_report(tmp_path: Path) -> None:

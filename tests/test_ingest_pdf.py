@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 from PIL import Image
 
@@ -127,6 +128,19 @@ def test_scanned_pdf_names_ocr(tmp_path: Path) -> None:
     assert run.code == 2
     assert "error[GAI830]" in run.err and "OCR" in run.err
     assert "Traceback" not in run.err + run.out
+
+
+def test_a_real_scan_names_ocr() -> None:
+    """A real report's pages printed by LibreOffice, rasterised by pdftoppm and saved as images (tests/data/README.md):
+    the pages are full of text, as pixels, and none of it is a character; GAI830 names OCR and the page count."""
+    path = Path(__file__).parent / "data" / "scans" / "2022_xixian_taiping_zhen_scan.pdf"
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == 2 and not any(page.chars for page in pdf.pages) and pdf.pages[0].images
+    with pytest.raises(Unreadable) as caught:
+        ingest_file(SPEC, path)
+    assert caught.value.code == "GAI830" and "OCR" in caught.value.en and "2" in caught.value.en
+    run = run_cli("ingest", "auto", str(path), "--lang", "both")
+    assert run.code == 2 and "error[GAI830]" in run.err and "OCR" in run.err and "Traceback" not in run.err
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\nnot really a pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4])

@@ -4,15 +4,14 @@ hierarchy, and the US Annual FOIA Report with one row per agency component.
 Each is checked as the acceptance asks: `gaidsl check` passes; `gaidsl sample` gives valid reports with 0, 1 and 40
 members of every open dimension that pass, and for every check a report that fails exactly that check; the filled
 examples under tests/data/ (a real published 部门决算, a realistic FOIA report) pass `gaidsl validate`, and their
-one-violation copies fail exactly the check they say. `check --analyze` and the targets other than JSON Schema, Python
-and SQL do not support open dimensions yet: for these specs they refuse with GAI610, as docs/open-dimensions.md
-documents.
+one-violation copies fail exactly the check they say. `check --analyze` reasons over bounded instances
+(tests/test_open_analysis.py); the targets other than JSON Schema, Python, JavaScript, SQL and the forms do not
+support open dimensions yet: for these specs they refuse with GAI610, as docs/open-dimensions.md documents.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from gaidsl.language import ir
 from gaidsl.sampling.open_samples import member_counts
 from gaidsl.sampling.samples import Sample, invalid_reports, valid_samples
 from tests.support import ROOT, SPECS, run_cli
+from tests.test_open_javascript import samples_agree, violations_agree
 
 DEPARTMENT = SPECS / "department_final_accounts_2024.gai"
 FOIA = SPECS / "foia_annual_report_2024.gai"
@@ -91,21 +91,10 @@ def test_the_specs_have_the_tables_the_templates_have(department: ir.Spec, foia:
 
 
 @pytest.mark.parametrize("path", NEW_SPECS, ids=lambda p: p.name)
-def test_analysis_refuses_open_dimensions_with_gai610_alone(path: Path) -> None:
-    """Spec analysis does not reason over open parts yet (docs/open-dimensions.md, "What each stage does"): the
-    verdict is a refusal naming the first open dimension, and no other problem."""
-    run = run_cli("check", "--analyze", str(path), "--lang", "en")
-    assert run.code == 1, run.err
-    assert re.findall(r"\b(?:error|warning)\[(GAI\d+)\]", run.err + run.out) == ["GAI610"], run.err
-    assert "spec analysis (check --analyze) does not support open dimensions yet" in run.err
-
-
-@pytest.mark.parametrize("path", NEW_SPECS, ids=lambda p: p.name)
-def test_targets_other_than_json_schema_python_sql_and_forms_refuse_with_gai610(path: Path, tmp_path: Path) -> None:
-    for target in ("javascript", "pdf"):
-        run = run_cli("build", str(path), "--target", target, "-o", str(tmp_path / target))
-        assert run.code == 2 and "[GAI610]" in run.err and target in run.err, (target, run.err)
-    for target in ("jsonschema", "python", "sql"):  # docs/open-dimensions.md#generated-validators-and-sql
+def test_targets_other_than_validators_and_forms_refuse_with_gai610(path: Path, tmp_path: Path) -> None:
+    run = run_cli("build", str(path), "--target", "pdf", "-o", str(tmp_path / "pdf"))
+    assert run.code == 2 and "[GAI610]" in run.err and "pdf" in run.err, run.err
+    for target in ("jsonschema", "python", "sql", "javascript"):  # docs/open-dimensions.md#generated-validators-and-sql
         built = run_cli("build", str(path), "--target", target, "-o", str(tmp_path / f"built-{target}"))
         assert built.code == 0, built.err
     forms = run_cli("build", str(path), "--target", "html-form,xlsx,docx", "-o", str(tmp_path / "forms"))
@@ -123,7 +112,7 @@ def test_ingest_leaves_the_open_specs_out_of_its_candidates() -> None:
 
 
 @pytest.mark.parametrize("path", NEW_SPECS, ids=lambda p: p.name)
-def test_valid_samples_with_0_1_and_40_members_pass(path: Path) -> None:
+def test_valid_samples_with_0_1_and_40_members_pass(path: Path, tmp_path: Path) -> None:
     spec = gaidsl.load_spec(path)
     dimensions = sorted(spec.open_dimensions)
     assert member_counts(spec) == [dict.fromkeys(dimensions, n) for n in (0, 1, 40)]
@@ -138,6 +127,7 @@ def test_valid_samples_with_0_1_and_40_members_pass(path: Path) -> None:
         keys = [m.key for m in many["expense_subject"]]
         assert all(k[:-2] in keys for k in keys if len(k) > 3)
         assert {len(k) for k in keys} == {3, 5, 7}
+    samples_agree(spec, found, tmp_path)  # the generated JavaScript validator too (node)
 
 
 def test_one_violation_samples_of_the_foia_report(foia: ir.Spec) -> None:
@@ -151,7 +141,7 @@ def test_one_violation_samples_of_the_foia_report(foia: ir.Spec) -> None:
     assert set(by_check["requests_total_processed"].positions) <= members | {"overall"}
 
 
-def test_one_violation_samples_of_the_department_final_accounts(department: ir.Spec) -> None:
+def test_one_violation_samples_of_the_department_final_accounts(department: ir.Spec, tmp_path: Path) -> None:
     violations = invalid_reports(department, seed=1)
     # the spec's checks, then one per parent of the sampled tree of codes, in every table of 科目 (3 members each)
     assert [v.check for v in violations if not v.check.startswith("hierarchy.")] == [c.key for c in department.checks]
@@ -160,6 +150,7 @@ def test_one_violation_samples_of_the_department_final_accounts(department: ir.S
     for violation in violations:
         assert violation.exact and violation.sample is not None, violation
         _exactly(department, violation.sample)
+    violations_agree(department, violations, tmp_path)  # the generated JavaScript validator too (node)
 
 
 def test_the_sample_command_writes_reports_validate_judges_as_the_manifest_says(tmp_path: Path, foia: ir.Spec) -> None:

@@ -334,8 +334,8 @@ def test_build_writes_the_schema_and_refuses_other_targets(tmp_path: Path) -> No
     built = run_cli("build", SPEC, "-t", "jsonschema", "-o", str(tmp_path / "a"))
     assert built.code == 0, built.err
     assert (tmp_path / "a" / "jsonschema" / "agency_components_2025.schema.json").is_file()
-    refused = run_cli("build", SPEC, "-t", "jsonschema,javascript", "-o", str(tmp_path / "b"), "--lang", "en")
-    assert refused.code == 2 and "the javascript target does not support open dimensions yet" in refused.err
+    refused = run_cli("build", SPEC, "-t", "jsonschema,pdf", "-o", str(tmp_path / "b"), "--lang", "en")
+    assert refused.code == 2 and "the pdf target does not support open dimensions yet" in refused.err
     assert not (tmp_path / "b").exists()
 
 

@@ -21,7 +21,9 @@ import pytest
 
 from tests.support import DATA, ROOT
 
-pytestmark = pytest.mark.slow
+# One group: .ci/run distributes with --dist loadgroup, so both tests run in the worker that built the wheel
+# (built once, not once per worker: about 18 s each).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
 
 NAME = "gov_info_disclosure@2021"
 

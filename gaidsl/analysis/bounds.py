@@ -13,7 +13,19 @@ from fractions import Fraction
 import attrs
 import z3  # type: ignore[import-untyped]
 
-from gaidsl.analysis.encoding import Z3, Encoder, Problem, VarKey, bounded, from_z3, let_go, var_ref
+from gaidsl.analysis.encoding import (
+    DEFAULT_TIMEOUT_MS,
+    Z3,
+    Encoder,
+    Item,
+    Problem,
+    VarKey,
+    bounded,
+    from_z3,
+    let_go,
+    var_ref,
+    z3_number,
+)
 from gaidsl.language import ir
 
 
@@ -84,6 +96,7 @@ def bounds(problem: Problem, checks: list[ir.Check], incomplete: list[str]) -> l
             value = from_z3(model.eval(encoder.vars[key], model_completion=True))
             if floors[key] is not None and value == floors[key]:
                 lower[key] = (value, False)
+    _floors_reached(problem, items, keys, floors, lower)
     rays = bounded(z3.Solver())
     rays.add(*[encoder.ray(i.instance.expr, i.check.tolerance) for i in items])
     for key in keys:
@@ -96,10 +109,12 @@ def bounds(problem: Problem, checks: list[ir.Check], incomplete: list[str]) -> l
     optimizer = bounded(z3.Optimize())
     optimizer.add(*encoder.background)
     optimizer.add(*[i.formula for i in items])
+    nonlinear = _read_by_arithmetic(encoder, items)
     out: list[Bound] = []
     for key in keys:
         cell_type = encoder.type_of(key)
         assert cell_type is not None
+        bounded(optimizer, timeout_ms=NONLINEAR_OPTIMUM_MS if key in nonlinear else DEFAULT_TIMEOUT_MS)
         low = lower.get(key) or _optimum(optimizer, encoder.vars[key], minimize=True)
         high = upper.get(key) or _optimum(optimizer, encoder.vars[key], minimize=False)
         problem.calls += (key not in lower) + (key not in upper)
@@ -132,6 +147,74 @@ def bounds(problem: Problem, checks: list[ir.Check], incomplete: list[str]) -> l
 
 def _floor(cell_type: ir.CellType | None) -> Fraction | None:
     return None if cell_type is None else type_floor(cell_type.kind, cell_type.signed)
+
+
+NONLINEAR_OPTIMUM_MS = 1_000
+"""The optimiser's time for a bound of a value that arithmetic between cells reads (a divisor, a factor). z3's
+optimiser has no method for non-linear terms: it answers at once or spends all the time it is given and gives up, so
+the full limit would only make ``--analyze`` wait (10 s a bound) for the same "the solver gave up" (GAI608)."""
+
+
+def _read_by_arithmetic(encoder: Encoder, items: list[Item]) -> set[VarKey]:
+    """The variables whose range a non-linear check shapes: those that arithmetic between cells (``ir.Arith``: a
+    product or quotient of cells) reads in ``items``, and every variable tied to them through a chain of checks (the
+    derived cell a quotient defines, a total over it …). Bounds of the others come from linear checks only."""
+    parent: dict[VarKey, VarKey] = {}
+
+    def root(key: VarKey) -> VarKey:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    read: set[VarKey] = set()
+    for item in items:
+        nodes = list(ir.walk(item.instance.expr))
+        keys = [encoder.key_of(n) for n in nodes if isinstance(n, ir.CellRef | ir.FieldRef)]
+        for key in keys[1:]:
+            parent[root(key)] = root(keys[0])
+        read.update(
+            encoder.key_of(n)
+            for top in nodes
+            if isinstance(top, ir.Arith)
+            for n in ir.walk(top)
+            if isinstance(n, ir.CellRef | ir.FieldRef)
+        )
+    tied = {root(key) for key in read}
+    return {key for key in parent if root(key) in tied}
+
+
+def _floors_reached(
+    problem: Problem,
+    items: list[Item],
+    keys: list[VarKey],
+    floors: dict[VarKey, Fraction | None],
+    lower: dict[VarKey, tuple[Fraction | None, bool]],
+) -> None:
+    """Settle the lower bound of every variable that can sit at its type's floor with one satisfiability query each.
+
+    The first model shows most of them; the rest would go to the optimiser, which can spend its whole time limit on a
+    minimum of a divisor when a check divides by it (non-linear), although asking "can it be 0?" answers at once. When
+    the floor is out of reach and the variable's values are discrete (counts, integers, amounts in exact mode: whole
+    multiples of 10^-decimals), the next value up is asked too: if it is reached, it is the exact minimum.
+    """
+    pending = [k for k in keys if k not in lower and floors[k] is not None]
+    if not pending:
+        return
+    encoder = problem.encoder
+    probe = bounded(z3.Solver())
+    probe.add(*encoder.background, *[i.formula for i in items])
+    for key in pending:
+        floor = floors[key]
+        assert floor is not None
+        problem.calls += 1
+        answer = str(probe.check(encoder.vars[key] == z3_number(floor)))
+        if answer == "sat":
+            lower[key] = (floor, False)
+        elif answer == "unsat" and (encoder.exact or encoder.decimals(key) == 0):
+            step = floor + Fraction(1, 10 ** encoder.decimals(key))
+            problem.calls += 1
+            if str(probe.check(encoder.vars[key] == z3_number(step))) == "sat":
+                lower[key] = (step, False)
 
 
 def _unbounded(rays: Z3, encoder: Encoder, keys: list[VarKey], sign: int) -> list[VarKey]:

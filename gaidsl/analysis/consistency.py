@@ -35,6 +35,7 @@ import attrs
 from gaidsl.analysis.bounds import Bound, bounds
 from gaidsl.analysis.encoding import DEFAULT_TIMEOUT_MS, Item, Problem
 from gaidsl.language import ir
+from gaidsl.language.diagnostics import Text
 
 CORE_SEARCH_BUDGET = 400  # solver calls spent looking for a conflict smaller than the minimal one found
 MAX_CONFLICTS = 20
@@ -52,6 +53,8 @@ class Conflict:
     severity: str  # "error": among error checks; "warning": errors and warnings together
     checks: tuple[tuple[ir.Check, tuple[ir.CheckInstance, ...]], ...]
     smallest: bool  # whether no smaller conflicting set of checks exists (searched within the budget)
+    # with open dimensions: the members it was found with, or why a member rule cannot hold (gaidsl.analysis.open_parts)
+    shapes: tuple[Text, ...] = ()
 
 
 @attrs.frozen
@@ -78,6 +81,7 @@ class Analysis:
     incomplete: tuple[str, ...] = ()
     seconds: float = 0.0
     solver_calls: int = 0
+    bounded: Text | None = None  # with open dimensions: which instances were searched (gaidsl.analysis.open_parts)
 
     @property
     def forced(self) -> tuple[Bound, ...]:

@@ -16,10 +16,11 @@ import attrs
 from gaidsl.analysis.bounds import number_text
 from gaidsl.analysis.consistency import Analysis, analyze
 from gaidsl.analysis.encoding import var_ref
+from gaidsl.analysis.open_parts import analyze_open
 from gaidsl.language import ir
 from gaidsl.language.compiler import Compilation
 from gaidsl.language.diagnostics import Diagnostic, Lang, Related, Text, error, info, render_json, say, warning
-from gaidsl.language.open_axes import open_refusal, records_refusal
+from gaidsl.language.open_axes import records_refusal
 
 _NEEDS_PREVIOUS = Text(
     "仅在提供上年报告时成立：推出它的校验中有跨年度校验",
@@ -80,8 +81,9 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
         help: tuple[Text, ...] = (
             Text("删除或修改其中任一条即可消除矛盾", "removing or changing any one of them removes the contradiction"),
         )
+        help = (*conflict.shapes, *help)  # with open dimensions: the members it needs, or why a rule cannot hold
         if len(checks) == 1 and conflict.severity == "error":
-            diag = error("GAI605", first.span, name=names.zh, name_en=names.en)
+            diag = error("GAI605", first.span, conflict.shapes, name=names.zh, name_en=names.en)
         elif conflict.severity == "error":
             diag = error("GAI601", first.span, help, checks=names.zh, checks_en=names.en)
         else:
@@ -121,6 +123,9 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
         out.append(warning("GAI603", None, cell=var_ref(bound.key), value=number_text(bound.lower)))
     if analysis.incomplete:
         out.append(info("GAI608", None, what=", ".join(analysis.incomplete)))
+    if analysis.bounded is not None and analysis.detailed:
+        dimension = next(iter(analysis.spec.open_dimensions.values()))
+        out.append(info("GAI612", dimension.span, bound=analysis.bounded.zh, bound_en=analysis.bounded.en))
     return out
 
 
@@ -144,6 +149,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
             {
                 "severity": c.severity,
                 "smallest": c.smallest,
+                "found_with": [{"zh": s.zh, "en": s.en} for s in c.shapes],
                 "checks": [
                     {"check": check.key, "positions": [i.position for i in instances]} for check, instances in c.checks
                 ],
@@ -193,6 +199,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
             for r in analysis.spec.removed_checks
         ],
         "incomplete": list(analysis.incomplete),
+        "bounded": None if analysis.bounded is None else {"zh": analysis.bounded.zh, "en": analysis.bounded.en},
         "seconds": round(analysis.seconds, 3),
         "solver_calls": analysis.solver_calls,
     }
@@ -220,9 +227,16 @@ def text(analysis: Analysis, lang: Lang) -> str:
             + say(lang, "连同警告级校验能否同时成立：", "with the warnings too: ")
             + yes_no[analysis.warnings_satisfiable]
         )
+    if analysis.bounded is not None:
+        lines.append(
+            "  "
+            + say(lang, "开放维度（有限实例）：", "open dimensions (bounded): ")
+            + say(lang, analysis.bounded.zh, analysis.bounded.en)
+        )
     for conflict in analysis.conflicts:
         names = _names(conflict.checks)
-        lines.append("  " + say(lang, "相互矛盾：" + names.zh, "contradicting: " + names.en))
+        found = "".join(say(lang, f"（{s.zh}）", f" ({s.en})") for s in conflict.shapes)
+        lines.append("  " + say(lang, "相互矛盾：" + names.zh, "contradicting: " + names.en) + found)
     if analysis.spec.removed_checks:
         lines.append(
             "  " + say(lang, "扩展删除的校验（不参与分析）：", "checks removed by the overlay (not analysed):")
@@ -313,15 +327,14 @@ def analyze_compilations(
     analyses: list[Analysis] = []
     for compilation in compilations:
         spec = compilation.spec
-        if compilation.ok and spec is not None and (spec.open_dimensions or spec.records):
-            # not reasoned over yet: ``--analyze`` says so (GAI610, GAI770 for records), a plain check makes no claim
-            refusals = [open_refusal(spec, ANALYSIS)] if details else []
-            if details and spec.open_dimensions:  # with records too: each refusal said
-                refusals.append(records_refusal(spec, ANALYSIS))
+        if compilation.ok and spec is not None and spec.records:
+            # not reasoned over yet: ``--analyze`` says so (GAI770), a plain check makes no claim
+            refusals = [records_refusal(spec, ANALYSIS)] if details else []
             found = tuple(r for r in refusals if r is not None)
             compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *found))
-        elif compilation.ok and compilation.spec is not None:
-            analysis = analyze(compilation.spec, details=details)
+        elif compilation.ok and spec is not None:
+            # open dimensions: bounded instances, the bound said (gaidsl.analysis.open_parts)
+            analysis = analyze_open(spec, details=details) if spec.open_dimensions else analyze(spec, details=details)
             analyses.append(analysis)
             compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *diagnostics(analysis)))
         updated.append(compilation)

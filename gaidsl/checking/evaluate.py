@@ -230,7 +230,9 @@ class Env:
                 field = self.field(expr)
                 return field if isinstance(field, Decimal) else None
             case ir.Sum(terms=terms):
-                parts = [self.number(term) for _, term in terms]
+                parts = [
+                    self._cell_number(term) if type(term) is ir.CellRef else self.number(term) for _, term in terms
+                ]
                 if any(p is None for p in parts):
                     return None
                 if any(isinstance(p, Fraction) for p in parts):
@@ -260,10 +262,21 @@ class Env:
             case _:
                 ir.not_a_number(expr)
 
+    def _cell_number(self, ref: ir.CellRef) -> Decimal | None:
+        """A cell's number (as :meth:`number` reads a cell: the common term of a sum, read without the dispatch)."""
+        source = self.previous if ref.previous else self.report
+        if source is None:
+            return None
+        cell = source.values.get(ref.cell, BLANK)
+        return cell if isinstance(cell, Decimal) else None
+
     def slack(self, expr: ir.Expr) -> Decimal:
         """The reported-precision allowance of an expression: Σ |coefficient| × half a unit per amount term."""
         match expr:
             case ir.Sum(terms=terms):
+                cells = self.spec.cells
+                if all(type(t) is ir.CellRef and cells[t.cell].type.kind != "amount" for _, t in terms):
+                    return Decimal(0)  # whole numbers only: no allowance (the common sum, read once)
                 return sum((self.slack(term) for _, term in terms), Decimal(0))
             case ir.Scale(factor=factor, arg=arg):
                 return abs(factor) * self.slack(arg)

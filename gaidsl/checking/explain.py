@@ -151,6 +151,10 @@ def _terms(
         case ir.Sum(terms=terms):
             out: list[tuple[int, Text, Text]] = []
             for sign, term in terms:
+                if type(term) is ir.CellRef:  # the common term, named and read without the dispatch
+                    key, previous = term.cell, term.previous
+                    out.append((sign, name_of(spec, check, instance, "cell", key, previous), _num(env.cell(term))))
+                    continue
                 for inner_sign, name, value in _terms(spec, check, instance, env, term)[0]:
                     out.append((sign * inner_sign, name, value))
             return out, False

@@ -11,9 +11,10 @@ and ``previous.`` reads last year's cell of the same key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import assert_never
+from typing import assert_never, cast
 
 import attrs
 
@@ -28,9 +29,20 @@ Slots = Mapping[str, tuple[EnteredMember, ...]]  # a slot's key → the members 
 
 
 def close(spec: ir.Spec, members: Members) -> ir.Spec:
-    """The spec of a report whose open dimensions have ``members`` (a dimension not given has none)."""
+    """The spec of a report whose open dimensions have ``members`` (a dimension not given has none). The last few
+    report shapes are remembered (a spec is immutable and compared by identity, members by value): reports with the
+    same members (this year's and last year's of one reporter, a form validated as it is filled, a batch of one
+    reporter's reports) are closed once."""
     if not spec.open_dimensions:
         return spec
+    shape = (spec, tuple((d, tuple(members.get(d, ()))) for d in spec.open_dimensions))
+    return _closed(shape)
+
+
+@functools.lru_cache(maxsize=4)
+def _closed(shape: tuple[ir.Spec, tuple[tuple[str, tuple[EnteredMember, ...]], ...]]) -> ir.Spec:
+    spec, given = shape
+    members = dict(given)
     entered = {d: members.get(d, ()) for d in spec.open_dimensions}
     shown = {d: with_codes(o, entered[d]) for d, o in spec.open_dimensions.items()}  # 「2010101 行政运行」 if coded
     slots = {o.slot: shown[d] for d, o in spec.open_dimensions.items()}
@@ -58,8 +70,10 @@ def close(spec: ir.Spec, members: Members) -> ir.Spec:
 def _cells(table: ir.Table, cell: ir.Cell, slots: Slots) -> list[ir.Cell]:
     if cell.row is None or cell.row not in slots:
         return [cell]
+    column, section, kind, key = cell.column, cell.section, cell.type, table.key
+    labels = cell.column_labels
     return [
-        attrs.evolve(cell, key=table.cell_key(m.key, cell.column), row=m.key, row_labels=(m.label,))
+        ir.Cell(table.cell_key(m.key, column), key, section, m.key, column, (m.label,), labels, kind)
         for m in slots[cell.row]
     ]
 
@@ -82,9 +96,8 @@ def _check(check: ir.Check, slots: Slots, sums: Slots) -> ir.Check:
     for instance in check.instances:
         slot = instance.position
         if slot is not None and slot in slots:
-            instances.extend(
-                ir.CheckInstance(m.key, (m.label,), _condition(instance.expr, slot, m.key, sums)) for m in slots[slot]
-            )
+            at = _at_member(instance.expr, slot, sums)  # the position's expression made once, filled per member
+            instances.extend(ir.CheckInstance(m.key, (m.label,), cast(ir.BoolExpr, at(m.key))) for m in slots[slot])
         else:
             instances.append(attrs.evolve(instance, expr=_condition(instance.expr, None, None, sums)))
     return attrs.evolve(check, instances=tuple(instances))
@@ -192,6 +205,62 @@ def _number(expr: ir.NumExpr, slot: str | None, member: str | None, slots: Slots
     found = _operand(expr, slot, member, slots)
     assert isinstance(found, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length | ir.Arith)
     return found
+
+
+_Made = Callable[[str], ir.Expr]
+
+
+def _at_member(expr: ir.Expr, slot: str, slots: Slots) -> _Made:
+    """``expr`` at a position at the slot ``slot`` as a function of the member: what :func:`_condition` makes of
+    it for that member, with everything that does not name the member (a sum over another slot's members
+    included) made once and shared by every member's expression."""
+    made, varies = _template(expr, slot, slots)
+    if not varies:
+        fixed = made("")
+        return lambda _: fixed
+    return made
+
+
+def _template(expr: ir.Expr, slot: str, slots: Slots) -> tuple[_Made, bool]:
+    """A function of the member key giving ``expr`` at that member, and whether it depends on the member."""
+    match expr:
+        case ir.CellRef(cell=cell, previous=previous):
+            table, row, column = _split(cell)
+            if row == slot:
+                head, tail = f"{table}.", f".{column}"
+                return (lambda m: ir.CellRef(head + m + tail, previous)), True
+            done = _operand(expr, None, None, slots)
+            return (lambda _: done), False
+        case ir.Compare(op=op, left=left, right=right):
+            (a, av), (b, bv) = _template(left, slot, slots), _template(right, slot, slots)
+            if av or bv:
+                return (lambda m: ir.Compare(op, a(m), b(m))), True  # type: ignore[arg-type]
+        case ir.Sum(terms=terms):
+            parts = [(sign, *_template(term, slot, slots)) for sign, term in terms]
+            if any(v for _, _, v in parts):
+                return (lambda m: ir.Sum(tuple((sign, f(m)) for sign, f, _ in parts))), True  # type: ignore[misc]
+        case ir.Scale(factor=factor, arg=arg):
+            inner, varies = _template(arg, slot, slots)
+            if varies:
+                return (lambda m: ir.Scale(factor, inner(m))), True  # type: ignore[arg-type]
+        case ir.And(args=args) | ir.Or(args=args):
+            made = [_template(a, slot, slots) for a in args]
+            if any(v for _, v in made):
+                kind = type(expr)
+                return (lambda m: kind(tuple(cast(ir.BoolExpr, f(m)) for f, _ in made))), True
+        case ir.Not(arg=arg):
+            inner, varies = _template(arg, slot, slots)
+            if varies:
+                return (lambda m: ir.Not(inner(m))), True  # type: ignore[arg-type]
+        case ir.Implies(condition=condition, then=then):
+            (c, cv), (t, tv) = _template(condition, slot, slots), _template(then, slot, slots)
+            if cv or tv:
+                return (lambda m: ir.Implies(c(m), t(m))), True  # type: ignore[arg-type]
+        case _:  # arithmetic, lengths and text: as _operand makes them, per member
+            if any(isinstance(n, ir.CellRef) and _split(n.cell)[1] == slot for n in ir.walk(expr)):
+                return (lambda m: _operand(expr, slot, m, slots)), True
+    done = _operand(expr, None, None, slots)
+    return (lambda _: done), False
 
 
 def _split(cell: str) -> tuple[str, str | None, str]:

@@ -11,6 +11,7 @@ has already moved the record checks' positions to the report's entered members.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import assert_never
 
@@ -25,7 +26,7 @@ class _NoPosition(Exception):
     """A ``min``/``max`` over no records: the check has no position there (nothing to compare)."""
 
 
-def record_label(index: int) -> str:
+def record_label(index: int | str) -> str:
     return f"#{index}"
 
 
@@ -34,33 +35,40 @@ def close_records(spec: ir.Spec, report: Report) -> ir.Spec:
     if not spec.records:
         return spec
     counts = {key: report.records.get(key, 0) for key in spec.records}
-    tables = dict(spec.tables)
-    cells = dict(spec.cells)
-    for records in spec.records.values():
-        table = _table(records, counts[records.key])
-        tables[table.key] = table
-        for index in range(1, counts[records.key] + 1):
-            for field in records.fields:
-                key = records.cell_key(str(index), field.key)
-                cells[key] = ir.Cell(
-                    key,
-                    records.key,
-                    records.section,
-                    str(index),
-                    field.key,
-                    (record_label(index),),
-                    (field.label,),
-                    field.type,
-                )
+    tables, cells = record_tables(spec, {key: [str(i) for i in range(1, n + 1)] for key, n in counts.items()})
     closing = _Closing(spec, report, counts, tables)
-    checks = [*spec.checks, *(closing.check(c) for c in spec.record_checks), *_count_checks(spec, counts)]
+    checks = [*spec.checks, *(closing.check(c) for c in spec.record_checks), *count_checks(spec, counts)]
     return attrs.evolve(
         spec, tables=tables, cells=cells, checks=tuple(checks), records={}, record_checks=(), record_aggregates={}
     )
 
 
-def _table(records: ir.RecordList, count: int) -> ir.Table:
-    rows = tuple(ir.Member(str(i), record_label(i), "leaf", (str(i),), (record_label(i),)) for i in range(1, count + 1))
+def record_tables(spec: ir.Spec, rows: Mapping[str, Sequence[str]]) -> tuple[dict[str, ir.Table], dict[str, ir.Cell]]:
+    """``spec``'s tables and cells with each list of records a table whose rows are ``rows[list]`` (the records'
+    numbers as text; the generated Python module names one stand-in record this way)."""
+    tables = dict(spec.tables)
+    cells = dict(spec.cells)
+    for records in spec.records.values():
+        table = _table(records, rows[records.key])
+        tables[table.key] = table
+        for index in rows[records.key]:
+            for field in records.fields:
+                key = records.cell_key(index, field.key)
+                cells[key] = ir.Cell(
+                    key,
+                    records.key,
+                    records.section,
+                    index,
+                    field.key,
+                    (record_label(index),),
+                    (field.label,),
+                    field.type,
+                )
+    return tables, cells
+
+
+def _table(records: ir.RecordList, keys: Sequence[str]) -> ir.Table:
+    rows = tuple(ir.Member(i, record_label(i), "leaf", (i,), (record_label(i),)) for i in keys)
     columns = tuple(
         ir.Member(f.key, f.label, "leaf", (f.key,), (f.label,), type=f.type, span=f.span) for f in records.fields
     )
@@ -74,12 +82,12 @@ def _table(records: ir.RecordList, count: int) -> ir.Table:
         stub=None,
         notes=(),
         absent=frozenset(),
-        cells=tuple(records.cell_key(str(i), f.key) for i in range(1, count + 1) for f in records.fields),
+        cells=tuple(records.cell_key(i, f.key) for i in keys for f in records.fields),
         span=records.span,
     )
 
 
-def _count_checks(spec: ir.Spec, counts: dict[str, int]) -> list[ir.Check]:
+def count_checks(spec: ir.Spec, counts: Mapping[str, int]) -> list[ir.Check]:
     """``at least N`` and ``at most N`` as checks over the number of records the report entered."""
     checks: list[ir.Check] = []
     for records in spec.records.values():
@@ -97,7 +105,7 @@ def _count_checks(spec: ir.Spec, counts: dict[str, int]) -> list[ir.Check]:
 
 def count_check_keys(spec: ir.Spec) -> tuple[str, ...]:
     """The keys of the record-count checks :func:`close_records` adds."""
-    return tuple(c.key for c in _count_checks(spec, {k: 0 for k in spec.records}))
+    return tuple(c.key for c in count_checks(spec, {k: 0 for k in spec.records}))
 
 
 class _Closing:

@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
         "--lang",
         choices=("zh", "en", "both"),
         default=None,
-        help="language of the outputs, one the spec declares (default: its first), and of messages (default: zh)",
+        help="language of the outputs, one the spec declares, and of messages (default: the spec's first)",
     )
     parser.set_defaults(run=run)
 
@@ -45,7 +45,9 @@ def _targets(names: str) -> tuple[list[str], list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    output_language = args.lang if args.lang in LANGUAGES else None  # `both`: the spec's own (docs/languages.md)
+    # `both`, or not given: the spec's own (docs/languages.md); messages then follow the spec's (gaidsl.cli.spec_lang)
+    given = getattr(args, "lang_given", args.lang is not None)
+    output_language = args.lang if given and args.lang in LANGUAGES else None
     args.lang = args.lang or "zh"
     chosen, unknown = _targets(args.target)
     if unknown or not chosen:

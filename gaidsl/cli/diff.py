@@ -42,7 +42,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the text output")
+    parser.add_argument(
+        "--lang", choices=("zh", "en", "both"), default=None, help="language of the text output (default: the spec's)"
+    )
     parser.set_defaults(run=run)
 
 

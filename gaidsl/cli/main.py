@@ -17,6 +17,7 @@ from typing import Any
 from gaidsl import __version__
 from gaidsl.cli.exit_codes import EXIT_INTERNAL, EXIT_OK
 from gaidsl.cli.output import show
+from gaidsl.cli.spec_lang import default_lang
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     run: Command = args.run
     try:
+        default_lang(args)  # `--lang` not given: the spec's language (docs/languages.md)
         return run(args)
     except KeyboardInterrupt:
         show("interrupted", sys.stderr)

@@ -55,7 +55,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--check", action="store_true", help="only check and prove the migration")
     parser.add_argument("--no-proof", action="store_true", help="do not run the proof (static checks only)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.add_argument(
+        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+    )
     parser.set_defaults(run=run)
 
 

@@ -114,7 +114,9 @@ def show(text: str, stream: TextIO | None = None) -> None:
 def common_options(parser: argparse.ArgumentParser) -> None:
     """``--format text|json`` and ``--lang zh|en|both``, as ``check``, ``cells`` and ``fmt`` take them."""
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.add_argument(
+        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+    )
 
 
 # Diagnostics that mean the document could not be used at all: a file that cannot be read (GAI090/GAI091), a name

@@ -44,7 +44,9 @@ def register(sub: Any) -> None:
         "-o", "--output", metavar="FILE", help="file to write (without it: stdout; docx, pdf, xlsx not to a terminal)"
     )
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.add_argument(
+        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+    )
     parser.set_defaults(run=run_render)
 
     back = sub.add_parser("readback", help="read a filled .xlsx or .docx that gaidsl wrote back into a data file")
@@ -52,7 +54,9 @@ def register(sub: Any) -> None:
     back.add_argument("file", metavar="FILE", help="a filled workbook (.xlsx) or Word document (.docx)")
     back.add_argument("-o", "--output", metavar="DATA", help="data file to write (.json); stdout without it")
     back.add_argument("--force", action="store_true", help="overwrite DATA if it exists")
-    back.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    back.add_argument(
+        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+    )
     back.set_defaults(run=run_readback)
 
 

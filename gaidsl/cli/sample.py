@@ -56,7 +56,9 @@ def register(sub: Any) -> None:
         "--no-previous", action="store_true", help="no last year's reports (cross-period checks stay unverifiable)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="summary for people or machines")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.add_argument(
+        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+    )
     parser.set_defaults(run=run)
 
 

@@ -80,7 +80,9 @@ def register(sub: Any) -> None:
         "report from an older version to the spec's first",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of messages")
+    parser.add_argument(
+        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+    )
     parser.add_argument(
         "--engine",
         nargs="+",
@@ -140,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         if engine in REFUSING_ENGINES and (refusal := arith_refusal(spec, what)) is not None:  # docs/arithmetic.md
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
             return EXIT_INPUT
-        if engine in DATABASE_ENGINES and (refusal := engines.exactness_refusal(spec, engine)) is not None:  # GAI761
+        if engine in (*DATABASE_ENGINES, "spark") and (refusal := engines.exactness_refusal(spec, engine)) is not None:
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args)
             return EXIT_INPUT
     paths = list(files.reports)

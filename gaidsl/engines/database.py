@@ -57,7 +57,7 @@ from gaidsl.language.arithmetic import REFUSING_ENGINES, first_arith_check
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.formats import full_match
 from gaidsl.targets.python import open_parts as python_target
-from gaidsl.targets.sql.arithmetic import has_arith
+from gaidsl.targets.sql.arithmetic import has_arith, register_sqlite_functions
 from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
 from gaidsl.targets.sql.open_parts import OpenSql, member_table
 from gaidsl.targets.sql.required import presence_sql
@@ -384,6 +384,7 @@ def connect(spec: ir.Spec, engine: str = "duckdb", url: str | None = None) -> Da
         connection = sqlite3.connect(url or ":memory:")
         # SQLite has no regular expressions of its own: ``X REGEXP P`` calls regexp(P, X) (field formats, issue 16)
         connection.create_function("regexp", 2, sqlite_regexp, deterministic=True)
+        register_sqlite_functions(connection)  # exact big integers for arithmetic between cells (docs/arithmetic.md)
         return SQLite(spec, connection)
     raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
 
@@ -401,7 +402,7 @@ def evaluate_all(
     """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
     runs); every engine gives the reference evaluator's records. ``previous``: last year's report for all of them,
     or each report's own by its name (a report missing from the mapping has none)."""
-    if engine != "reference" and spec.records:
+    if engine not in ("reference", "python") and spec.records:
         raise ValueError(f"GAI770: the {engine} engine does not support lists of records yet (docs/records.md)")
     if engine in REFUSING_ENGINES and first_arith_check(spec) is not None:
         raise ValueError(
@@ -430,7 +431,7 @@ def evaluate_all(
 def exactness_refusal(spec: ir.Spec, engine: str) -> Diagnostic | None:
     """GAI761 when ``engine`` (a SQL dialect) cannot compute a check's arithmetic between cells exactly: the values
     a report may hold need larger integers than it has (targets/sql/arithmetic.py); None otherwise."""
-    if engine not in ENGINES or engine in REFUSING_ENGINES or first_arith_check(spec) is None:
+    if engine not in (*ENGINES, "spark") or engine in REFUSING_ENGINES or first_arith_check(spec) is None:
         return None
     found = arith_refusal(spec, engine)
     if found is None:

@@ -34,7 +34,13 @@ from gaidsl.language import ir
 from gaidsl.language.ui_text import words
 
 UNKNOWN_TEXT = "未知"
-"""How every renderer prints an *unknown* value (blank prints as nothing, never as 0)."""
+"""How every renderer prints an *unknown* value of a Chinese spec (blank prints as nothing, never as 0); a spec in
+another language prints its own word (:func:`unknown_text`)."""
+
+
+def unknown_text(language: str = "zh") -> str:
+    """How an *unknown* value is printed in a spec of ``language`` (docs/languages.md): 未知, unknown."""
+    return words(language)["unknown"]
 
 
 @attrs.frozen
@@ -144,8 +150,8 @@ class Layout:
 
     def report_title(self, report: Report | None = None) -> str:
         """``<body><year>年<report name>``; for a blank form, the placeholders are left out."""
-        body = _field_text(report, "body") if report else ""
-        year = _field_text(report, "year") if report else ""
+        body = _field_text(report, "body", self.language) if report else ""
+        year = _field_text(report, "year", self.language) if report else ""
         if self.language != "zh":  # "Agency 2024 Annual report" (docs/languages.md)
             return " ".join(p for p in (body, year, self.report_name) if p)
         return f"{body}{year}年{self.report_name}" if year else f"{body}{self.report_name}"
@@ -154,28 +160,29 @@ class Layout:
 # ---------------------------------------------------------------------------------------------------- values
 
 
-def value_text(value: Value | FieldValue) -> str:
-    """A value as printed: digits as reported, blank as nothing (never 0), unknown as :data:`UNKNOWN_TEXT`."""
+def value_text(value: Value | FieldValue, language: str = "zh") -> str:
+    """A value as printed: digits as reported, blank as nothing (never 0), unknown as the spec's word for it
+    (:func:`unknown_text`)."""
     if value is BLANK:
         return ""
     if value is UNKNOWN:
-        return UNKNOWN_TEXT
+        return unknown_text(language)
     if isinstance(value, Decimal):
         return f"{value:f}"
     return str(value)
 
 
-def _field_text(report: Report | None, key: str) -> str:
+def _field_text(report: Report | None, key: str, language: str = "zh") -> str:
     if report is None:
         return ""
     value = report.fields.get(key, BLANK)
-    return "" if isinstance(value, Missing) else value_text(value)
+    return "" if isinstance(value, Missing) else value_text(value, language)
 
 
-def cell_text(report: Report | None, key: str | None) -> str:
+def cell_text(report: Report | None, key: str | None, language: str = "zh") -> str:
     if report is None or key is None:
         return ""
-    return value_text(report.value(key))
+    return value_text(report.value(key), language)
 
 
 # ---------------------------------------------------------------------------------------------------- building
@@ -397,13 +404,13 @@ def _path(axis: ir.Axis, key: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------------------------------- report text
 
 
-def text_of(report: Report | None, key: str) -> str:
-    """A text block's text as printed: blank is empty, unknown is :data:`UNKNOWN_TEXT`."""
+def text_of(report: Report | None, key: str, language: str = "zh") -> str:
+    """A text block's text as printed: blank is empty, unknown is the spec's word for it (:func:`unknown_text`)."""
     if report is None:
         return ""
     value = report.texts.get(key, BLANK)
     if value is UNKNOWN:
-        return UNKNOWN_TEXT
+        return unknown_text(language)
     return "" if isinstance(value, Missing) else value
 
 
@@ -429,7 +436,7 @@ def contact_line(lay: Layout, report: Report | None) -> str:
     for field in lay.fields:
         if field.key in SIGNATURE_FIELDS:
             continue
-        shown = _field_text(report, field.key)
+        shown = _field_text(report, field.key, lay.language)
         if shown:
             parts.append(f"{field.label}{words(lay.language)['colon']}{shown}")
     return words(lay.language)["list_sep"].join(parts)
@@ -437,10 +444,10 @@ def contact_line(lay: Layout, report: Report | None) -> str:
 
 def signature(lay: Layout, report: Report | None) -> list[str]:
     """The closing lines of a published report: the body and the publication date (nothing without a date)."""
-    published = _field_text(report, "published")
+    published = _field_text(report, "published", lay.language)
     if not published:
         return []
-    body = _field_text(report, "body")
+    body = _field_text(report, "body", lay.language)
     shown = date_text(published) if lay.language == "zh" else published
     return [body, shown] if body else [shown]
 

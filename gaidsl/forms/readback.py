@@ -34,7 +34,7 @@ import attrs
 
 from gaidsl.checking.data import KINDS, Loaded, parse_report
 from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, layout
+from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, layout, unknown_text
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.ui_text import UI
@@ -92,8 +92,9 @@ def _refused(name: str, reason: str) -> Refused:
     return Refused(error("GAI090", None, path=name, reason=reason))
 
 
-def _number_text(value: object) -> object:
-    """A spreadsheet or document value as the data file writes it: numbers as exact digit strings."""
+def _number_text(value: object, unknown: str = UNKNOWN_TEXT) -> object:
+    """A spreadsheet or document value as the data file writes it: numbers as exact digit strings, ``unknown`` (the
+    spec's word for an unknown value, :func:`gaidsl.forms.layout.unknown_text`) as the data file's marker."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -108,12 +109,12 @@ def _number_text(value: object) -> object:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%Y-%m-%d")
     text = str(value).strip()
-    if text in (UNKNOWN_TEXT, UNKNOWN_MARKER):
+    if text in (unknown, UNKNOWN_MARKER):
         return UNKNOWN_MARKER
     return text or None
 
 
-def _text(value: object) -> str | None:
+def _text(value: object, unknown: str = UNKNOWN_TEXT) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime.datetime | datetime.date):
@@ -121,7 +122,7 @@ def _text(value: object) -> str | None:
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
         return str(_number_text(value))
     text = str(value)
-    if text.strip() == UNKNOWN_TEXT:
+    if text.strip() == unknown:
         return UNKNOWN_MARKER
     return text if text.strip() else None
 
@@ -161,6 +162,7 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
     raw = _empty(spec)
     found: tuple[str, str] | None = None
     places: dict[str, str] = {}
+    unknown = unknown_text(spec.language)
     for row in wb[META_SHEET].iter_rows(values_only=True):
         kind, key, sheet, coord = (list(row) + [None] * 4)[:4]
         if kind == "gaidsl":
@@ -173,14 +175,14 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         value = wb[str(sheet)][coord].value
         where = f"{sheet}!{coord}"
         if kind == "cell":
-            raw["values"][key] = _number_text(value)
+            raw["values"][key] = _number_text(value, unknown)
             places[key] = where
         elif kind == "field":
             field = spec.fields.get(key)
-            raw["fields"][key] = _number_text(value) if field and field.type.numeric else _text(value)
+            raw["fields"][key] = _number_text(value, unknown) if field and field.type.numeric else _text(value, unknown)
             places[f"field.{key}"] = where
         elif kind == "text":
-            raw["texts"][key] = _text(value)
+            raw["texts"][key] = _text(value, unknown)
             places[f"text.{key}"] = where
     _open_rows(spec, wb, raw, places)
     return Extracted(raw, found, places)
@@ -227,7 +229,7 @@ def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None
                 if column.startswith("<"):
                     continue
                 cell_key = table.cell_key(key, column)
-                raw["values"][cell_key] = _number_text(value)
+                raw["values"][cell_key] = _number_text(value, unknown_text(spec.language))
                 places[cell_key] = f"{sheet}!{columns[column]}{number}"
     raw["members"] = members
 
@@ -283,7 +285,9 @@ def _cell(table: Any, row: int, col: int) -> str:
     return str(table.cell(row, col).text).strip()
 
 
-def _grid_values(grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str]) -> None:
+def _grid_values(
+    grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str], unknown: str = UNKNOWN_TEXT
+) -> None:
     cells = table._cells  # every grid position, merged cells repeated (computed once: table.cell() recomputes it)
     width = len(table.columns)
     for box in grid.value_boxes():
@@ -292,7 +296,7 @@ def _grid_values(grid: Grid, table: Any, number: int, raw: Raw, places: dict[str
         if box.col >= width or index >= len(cells):
             continue
         text = str(cells[index].text).strip()
-        raw["values"][box.cell] = _number_text(text) if text else None
+        raw["values"][box.cell] = _number_text(text, unknown) if text else None
         places[box.cell] = f"table {number} · row {box.row + 1} · cell {box.col + 1}"
 
 
@@ -308,7 +312,7 @@ def _fields_by_label(lay: Layout, found: Iterator[tuple[str, str, str]], raw: Ra
             date = _DATE.fullmatch(str(value))
             if date:
                 value = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
-        if value == UNKNOWN_TEXT:
+        if value == unknown_text(lay.language):
             value = UNKNOWN_MARKER
         raw["fields"][field.key] = value
         places[f"field.{field.key}"] = where
@@ -353,7 +357,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
             name, f"表格数量不符：应有 {len(grids)} 个，只有 {len(tables)} 个 / expected {len(grids)} tables"
         )
     for number, (grid, table) in enumerate(zip(grids, tables, strict=False), start=first):
-        _grid_values(grid, table, number, raw, places)
+        _grid_values(grid, table, number, raw, places, unknown_text(spec.language))
     # texts: the paragraphs under each part's heading (and under a text block's own heading)
     parts = {p.label: p for p in lay.parts}
     current: TextItem | None = None
@@ -394,7 +398,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
     for item in lay.texts():
         lines = collected.get(item.key, [])
         joined = "\n".join(lines)
-        raw["texts"][item.key] = UNKNOWN_MARKER if joined == UNKNOWN_TEXT else (joined or None)
+        raw["texts"][item.key] = UNKNOWN_MARKER if joined == unknown_text(spec.language) else (joined or None)
     if signature:
         date = _DATE.fullmatch(signature[-1])
         if date and "published" in spec.fields:

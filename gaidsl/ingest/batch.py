@@ -11,11 +11,17 @@ in one column; spreadsheet-safe) and as one HTML page (jinja2, autoescaped) with
 
 from __future__ import annotations
 
+import functools
 import io
+import multiprocessing
+import multiprocessing.connection
 import os
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,8 +30,9 @@ from tqdm import tqdm  # type: ignore[import-untyped]
 
 from gaidsl.checking.evaluate import Evaluation, evaluate
 from gaidsl.checking.files import spreadsheet_row, spreadsheet_writer
-from gaidsl.checking.report import Missing
+from gaidsl.checking.report import Missing, Report
 from gaidsl.checking.results import VERDICT_TEXT
+from gaidsl.ingest.confidence import CellConfidence, ReportConfidence, cell_confidence, report_confidence
 from gaidsl.ingest.detect import Unreadable
 from gaidsl.ingest.model import SUMMARY_COLUMNS, LogEntry
 from gaidsl.ingest.normalise import label_key
@@ -63,6 +70,19 @@ class Item:
         if ingested.unread or ingested.entries("error") or (self.evaluation is not None and not self.evaluation.ok):
             return "problems"
         return "ok"
+
+    @functools.cached_property
+    def cell_confidence(self) -> dict[str, CellConfidence]:
+        """Each value's confidence (:mod:`gaidsl.ingest.confidence`); empty for an unreadable input."""
+        if self.result is None:
+            return {}
+        return cell_confidence(self.result.spec, self.result.ingested)
+
+    @functools.cached_property
+    def confidence(self) -> ReportConfidence | None:
+        if self.result is None:
+            return None
+        return report_confidence(self.result.spec, self.cell_confidence)
 
     @property
     def body(self) -> str | None:
@@ -164,12 +184,7 @@ def run(
     names = output_names(paths)
     items: list[Item] = []
     for path, name in zip(paths, names, strict=True):
-        start = time.perf_counter()
-        try:
-            result = ingest_file(specs, path, route)
-            item = Item(str(path), name, result=result, seconds=time.perf_counter() - start)
-        except Unreadable as exc:
-            item = Item(str(path), name, error=unreadable_entry(exc), seconds=time.perf_counter() - start)
+        item = read_one(specs, path, name, route)
         items.append(item)
         if progress is not None:
             progress.step(path.name)
@@ -181,19 +196,196 @@ def run(
     return items
 
 
-def previous_of(items: Sequence[Item]) -> dict[int, int]:
-    """For each report, the index of the same body's report for the year before (when present)."""
+def read_one(specs: ir.Spec | Sequence[ir.Spec], path: Path, name: str, route: str | None = None) -> Item:
+    start = time.perf_counter()
+    try:
+        result = ingest_file(specs, path, route)
+        return Item(str(path), name, result=result, seconds=time.perf_counter() - start)
+    except Unreadable as exc:
+        return Item(str(path), name, error=unreadable_entry(exc), seconds=time.perf_counter() - start)
+
+
+PARALLEL_FROM = 16
+"""Fewer inputs than this are read in this process (starting workers costs more than it saves)."""
+
+
+def workers_for(count: int, jobs: int | None = None) -> int:
+    """How many worker processes a batch of ``count`` inputs uses: ``jobs`` when given (0: one per core), else one
+    per core the process may run on (at most 8) for a batch of at least :data:`PARALLEL_FROM`; 1 (no workers) where
+    processes cannot be forked, and by default in a process running other threads (a fork copies only the calling
+    thread, and a lock another thread held stays locked in the copy)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if jobs is not None:
+        return max(1, min(jobs or cores, count))  # --jobs 0: one per core, as gaidsl validate
+    if count < PARALLEL_FROM or threading.active_count() > 1:
+        return 1
+    return max(1, min(cores, 8, count))
+
+
+def run_parallel(
+    specs: ir.Spec | Sequence[ir.Spec],
+    paths: Sequence[Path],
+    workers: int,
+    *,
+    route: str | None = None,
+    check: bool = True,
+    prepare: Callable[[Item], Item] | None = None,
+    finish: Callable[[Item], None] | None = None,
+    progress: Callable[[str, str], None] | None = None,
+) -> list[Summary]:
+    """Read, check and finish (write the files of) every input in ``workers`` forked processes, each taking every
+    ``workers``-th input, and return the :class:`Summary` of each in input order. The compiled specs and the
+    callbacks are shared by the fork (nothing is compiled again, nothing but small data crosses a pipe).
+
+    Three steps, as :func:`run` then :func:`check_all` do in one process: every worker reads its inputs
+    (``prepare`` applied to each, e.g. corrections) and sends back each report's body and year; this process pairs
+    consecutive years of a body (:func:`previous_of`) and has each worker send the reports another worker needs as
+    last year's; then every worker checks its reports against last year's, calls ``finish`` on each and sends back
+    its summary. ``progress(stage, name)`` is called here per input and stage (``read``, ``checked``)."""
+    context = multiprocessing.get_context("fork")
+    names = output_names(paths)
+    shares = [list(range(w, len(paths), workers)) for w in range(workers)]
+    pipes = [context.Pipe() for _ in range(workers)]
+    processes = []
+    for w in range(workers):
+        others = [parent for parent, _ in pipes] + [child for _, child in pipes[w + 1 :]]
+        process = context.Process(
+            target=_worker, args=(pipes[w][1], others, specs, paths, names, shares[w], route, check, prepare, finish)
+        )
+        process.start()
+        pipes[w][1].close()
+        processes.append(process)
+    connections = [parent for parent, _ in pipes]
+    try:
+        keys: dict[int, tuple[str | None, int | None]] = {}
+        for message in _messages(connections):
+            index, body, year = message
+            keys[index] = (body, year)
+            if progress is not None:
+                progress("read", paths[index].name)
+        pairs = _pairs([keys[i] for i in range(len(paths))]) if check else {}
+        owner = {i: w for w, share in enumerate(shares) for i in share}
+        for w, connection in enumerate(connections):
+            connection.send(sorted({j for i, j in pairs.items() if owner[i] != w and owner[j] == w}))
+        reports: dict[int, Report] = {}
+        for connection in connections:
+            reports.update(_receive(connection))
+        for w, connection in enumerate(connections):
+            connection.send({i: (j, reports.get(j)) for i, j in pairs.items() if owner[i] == w})
+        summaries: dict[int, Summary] = {}
+        for message in _messages(connections):
+            index, summary = message
+            summaries[index] = summary
+            if progress is not None:
+                progress("checked", paths[index].name)
+    finally:
+        for connection in connections:
+            connection.close()
+        for process in processes:
+            process.join()
+    return [summaries[i] for i in range(len(paths))]
+
+
+def _receive(connection: Connection) -> Any:
+    message = connection.recv()
+    if isinstance(message, _Failed):
+        raise RuntimeError(f"a worker reading reports failed:\n{message.trace}")
+    return message
+
+
+def _messages(connections: Sequence[Connection]) -> Iterator[Any]:
+    """Every message of one step from every worker, as they come, until each has sent its end of step."""
+    open_ = list(connections)
+    while open_:
+        for connection in multiprocessing.connection.wait(open_):
+            assert isinstance(connection, Connection)
+            message = _receive(connection)
+            if isinstance(message, _End):
+                open_.remove(connection)
+            else:
+                yield message
+
+
+@attrs.frozen
+class _Failed:
+    trace: str
+
+
+@attrs.frozen
+class _End:
+    """A worker's end of a step."""
+
+
+_END = _End()
+
+
+def _worker(
+    connection: Connection,
+    others: Sequence[Connection],
+    specs: ir.Spec | Sequence[ir.Spec],
+    paths: Sequence[Path],
+    names: Sequence[str],
+    share: Sequence[int],
+    route: str | None,
+    check: bool,
+    prepare: Callable[[Item], Item] | None,
+    finish: Callable[[Item], None] | None,
+) -> None:
+    for other in others:  # the ends this process inherited but does not use: closed, so that a closed pipe is seen
+        other.close()
+    try:
+        items: dict[int, Item] = {}
+        for index in share:
+            item = read_one(specs, paths[index], names[index], route)
+            items[index] = prepare(item) if prepare is not None else item
+            connection.send((index, items[index].body, items[index].year))
+        connection.send(_END)
+        wanted = connection.recv()
+        connection.send({i: r.ingested.report for i in wanted if (r := items[i].result) is not None})
+        previous: dict[int, tuple[int, Report | None]] = connection.recv()
+        for index in share:
+            item = items[index]
+            if check and item.result is not None:
+                earlier = previous.get(index)
+                report = None
+                if earlier is not None:
+                    j, report = earlier
+                    if report is None and j in items and (own := items[j].result) is not None:
+                        report = own.ingested.report
+                evaluation = evaluate(item.result.spec, item.result.ingested.report, report)
+                earlier_path = str(paths[earlier[0]]) if earlier is not None else None
+                item = attrs.evolve(item, evaluation=evaluation, previous=earlier_path)
+            if finish is not None:
+                finish(item)
+            connection.send((index, summarise(item)))
+            items[index] = attrs.evolve(item, evaluation=None)  # the evaluation is no longer needed here
+        connection.send(_END)
+    except BaseException:  # any failure is sent to the parent, which raises it
+        connection.send(_Failed(traceback.format_exc()))
+    finally:
+        connection.close()
+
+
+def _pairs(keys: Sequence[tuple[str | None, int | None]]) -> dict[int, int]:
+    """:func:`previous_of` over bodies and years."""
     by_body: dict[tuple[str, int], int] = {}
-    for index, item in enumerate(items):
-        if item.body and item.year is not None:
-            by_body.setdefault((label_key(item.body), item.year), index)
+    for index, (body, year) in enumerate(keys):
+        if body and year is not None:
+            by_body.setdefault((label_key(body), year), index)
     pairs = {}
-    for index, item in enumerate(items):
-        if item.body and item.year is not None:
-            earlier = by_body.get((label_key(item.body), item.year - 1))
+    for index, (body, year) in enumerate(keys):
+        if body and year is not None:
+            earlier = by_body.get((label_key(body), year - 1))
             if earlier is not None:
                 pairs[index] = earlier
     return pairs
+
+
+def previous_of(items: Sequence[Item]) -> dict[int, int]:
+    """For each report, the index of the same body's report for the year before (when present)."""
+    return _pairs([(item.body, item.year) for item in items])
 
 
 def check_all(items: Sequence[Item], progress: Progress | None = None) -> list[Item]:
@@ -236,6 +428,7 @@ def row(item: Item) -> dict[str, Any]:
     ingested = item.result.ingested
     values = ingested.report.values
     summary = item.evaluation.summary() if item.evaluation else {}
+    confidence = item.confidence
     data.update(
         body=item.body or "",
         year=item.year if item.year is not None else "",
@@ -246,6 +439,8 @@ def row(item: Item) -> dict[str, Any]:
         blank=sum(1 for v in values.values() if v is Missing.BLANK),
         unknown=sum(1 for v in values.values() if v is Missing.UNKNOWN),
         unread=len(ingested.unread),
+        confidence=f"{confidence.score:.3f}" if confidence else "",
+        uncertain=(confidence.medium + confidence.low) if confidence else "",
         reading_errors=len(ingested.entries("error")),
         reading_warnings=len(ingested.entries("warning")),
         failed_errors=summary.get("errors", ""),
@@ -260,60 +455,83 @@ def row(item: Item) -> dict[str, Any]:
     return data
 
 
-def summary_csv(items: Iterable[Item]) -> str:
+@attrs.frozen
+class Summary:
+    """What the summary, the table on the terminal and the exit code need of one report once it is read, checked
+    and written: small and plain (a worker process sends it back; :func:`run_parallel`)."""
+
+    path: str
+    name: str
+    status: str
+    row: dict[str, Any]
+    cells: dict[str, dict[str, Any]]
+    checks: tuple[tuple[str, str, str, int], ...]
+    """Each check run: key, severity, label, how many of its results fail."""
+    log: tuple[str, ...]
+    said: dict[str, str] | None = None
+    """Why an unreadable input could not be read, by language (``zh``, ``en``, ``both``)."""
+
+
+def summarise(item: Item) -> Summary:
+    cells: dict[str, dict[str, Any]] = {}
+    checks: dict[str, tuple[str, str, str, int]] = {}
+    if item.evaluation is not None:
+        for result in item.evaluation.results:
+            state = cells.setdefault(result.check, {"status": "pass", "messages": []})
+            failed = result.status == "fail"
+            if failed:
+                state["status"] = "fail"
+                state["messages"].append(result.message.zh)
+            elif result.status == "unverifiable" and state["status"] == "pass":
+                state["status"] = "unverifiable"
+            known = checks.get(result.check)
+            failures = (known[3] if known else 0) + failed
+            checks[result.check] = (result.check, result.severity, result.rule.zh, failures)
+    log: list[str] = []
+    said = None
+    if item.result is not None:
+        log = [e.render("zh") for e in item.result.ingested.log if e.level != "info"]
+        texts = item.result.text_checks
+        log += [f"第一部分：{c.what.zh} {c.quoted} ≠ 表格 {c.table}" for c in texts if c.status == "fail"]
+    elif item.error is not None:
+        log = [item.error.render("zh")]
+        said = {lang: item.error.render(lang) for lang in ("zh", "en", "both")}
+    return Summary(item.path, item.name, item.status, row(item), cells, tuple(checks.values()), tuple(log), said)
+
+
+def _summaries(items: Iterable[Item | Summary]) -> list[Summary]:
+    return [i if isinstance(i, Summary) else summarise(i) for i in items]
+
+
+def summary_csv(items: Iterable[Item | Summary]) -> str:
     """One row per report, safe to open in a spreadsheet: every field quoted, text that a spreadsheet would run
     (a body name, file name or reason starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) prefixed
     with ``'``; the counts are written from numbers (:mod:`gaidsl.checking.files`)."""
     out = io.StringIO()
     writer = spreadsheet_writer(out)
     writer.writerow(COLUMNS)
-    for item in items:
-        data = row(item)
-        writer.writerow(spreadsheet_row(data[column] for column in COLUMNS))
+    for summary in _summaries(items):
+        writer.writerow(spreadsheet_row(summary.row[column] for column in COLUMNS))
     return out.getvalue()
 
 
-def summary_html(items: Sequence[Item], title: str = "gaidsl ingest") -> str:
+def summary_html(items: Sequence[Item | Summary], title: str = "gaidsl ingest") -> str:
+    summaries = _summaries(items)
     template_dir = Path(__file__).resolve().parent / "templates"
     env = environment(template_dir, page=True)
     checks: dict[str, dict[str, Any]] = {}
-    for item in items:
-        if item.evaluation is None:
-            continue
-        for result in item.evaluation.results:
-            entry = checks.setdefault(
-                result.check,
-                {"key": result.check, "severity": result.severity, "fail": 0, "label": result.rule.zh},
-            )
-            if result.status == "fail":
-                entry["fail"] += 1
+    for summary in summaries:
+        for key, severity, label, failures in summary.checks:
+            entry = checks.setdefault(key, {"key": key, "severity": severity, "fail": 0, "label": label})
+            entry["fail"] += failures
     failing = [c for c in checks.values() if c["fail"]]
     failing.sort(key=lambda c: (c["severity"] != "error", -c["fail"], c["key"]))
-    reports = []
-    for item in items:
-        data = row(item)
-        cells: dict[str, dict[str, Any]] = {}
-        if item.evaluation is not None:
-            for result in item.evaluation.results:
-                state = cells.setdefault(result.check, {"status": "pass", "messages": []})
-                if result.status == "fail":
-                    state["status"] = "fail"
-                    state["messages"].append(result.message.zh)
-                elif result.status == "unverifiable" and state["status"] == "pass":
-                    state["status"] = "unverifiable"
-        log = []
-        if item.result is not None:
-            log = [e.render("zh") for e in item.result.ingested.log if e.level != "info"]
-            texts = item.result.text_checks
-            log += [f"第一部分：{c.what.zh} {c.quoted} ≠ 表格 {c.table}" for c in texts if c.status == "fail"]
-        elif item.error is not None:
-            log = [item.error.render("zh")]
-        reports.append({"row": data, "cells": cells, "log": log})
-    counts = {s: sum(1 for i in items if i.status == s) for s in ("ok", "problems", "unreadable")}
+    reports = [{"row": s.row, "cells": s.cells, "log": list(s.log)} for s in summaries]
+    counts = {s: sum(1 for i in summaries if i.status == s) for s in ("ok", "problems", "unreadable")}
     template = env.get_template("summary.html.j2")
     verdicts = {k: f"{t.zh} / {t.en}" for k, t in VERDICT_TEXT.items()}
     return template.render(
-        title=title, reports=reports, checks=failing, counts=counts, total=len(items), verdicts=verdicts
+        title=title, reports=reports, checks=failing, counts=counts, total=len(summaries), verdicts=verdicts
     )
 
 

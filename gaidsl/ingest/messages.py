@@ -36,6 +36,9 @@ ING161     warning  a row printed without any value (PDF layout): its cells read
 ING170     error    a workbook or Word document gaidsl wrote does not hold these cells (its _gaidsl map or its
                     tables lack them): not read
 ING200     warning  a number quoted in the text of part 一 differs from the table
+ING400     info     a value corrected by a person (``--corrections FILE``, written by a ``--review`` page)
+ING401     error    a correction names a cell the spec does not have: not applied
+ING402     error    a correction's value is not a valid value for its cell: not applied
 =========  =======  ==========================================================================================
 """
 
@@ -163,6 +166,21 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "error",
         "文件中没有 {count} 个单元格（_gaidsl 映射或表格中缺少），未读取：{keys}",
         "the file does not hold {count} cells (not in its _gaidsl map or its tables); not read: {keys_en}",
+    ),
+    "ING400": (
+        "info",
+        "「{label}」按更正文件改为 {value}（读取时为 {was}）",
+        "{label_en}: corrected to {value} by the corrections file (read as {was})",
+    ),
+    "ING401": (
+        "error",
+        "更正文件中的「{key}」不是本格式的单元格，未采用",
+        "correction for '{key}': no such cell; not applied",
+    ),
+    "ING402": (
+        "error",
+        "更正文件中「{label}」的值「{value}」不是有效的{kind}，未采用",
+        "correction for {label_en}: '{value}' is not a valid {kind_en}; not applied",
     ),
     "ING200": (
         "warning",

@@ -189,6 +189,8 @@ SUMMARY_COLUMNS = (
     "blank",
     "unknown",
     "unread",
+    "confidence",
+    "uncertain",
     "reading_errors",
     "reading_warnings",
     "failed_errors",

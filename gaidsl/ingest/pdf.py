@@ -17,20 +17,24 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Any
-
-import pdfplumber
-from pdfminer.psexceptions import PSException
-from pdfplumber.page import Page
-from pdfplumber.table import Table
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+from typing import TYPE_CHECKING, Any
 
 from gaidsl.ingest import pdf_layout
 from gaidsl.ingest.model import Block, Document, Piece, Row
 from gaidsl.ingest.normalise import RADICALS
 
-_BROKEN = (PSException, PdfminerException, MalformedPDFException, ValueError, TypeError, KeyError, IndexError)
-"""What pdfplumber and pdfminer raise on a damaged or encrypted file."""
+if TYPE_CHECKING:  # pdfplumber is imported when a PDF is read (it takes a third of the time gaidsl takes to start)
+    from pdfplumber.page import Page
+    from pdfplumber.table import Table
+
+
+def _broken() -> tuple[type[BaseException], ...]:
+    """What pdfplumber and pdfminer raise on a damaged or encrypted file."""
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    return (PSException, PdfminerException, MalformedPDFException, ValueError, TypeError, KeyError, IndexError)
+
 
 BACKGROUND = 2.0
 """A filled rectangle thicker than this (points) both ways is a background or shading, not a ruling line."""
@@ -129,10 +133,13 @@ def _page_blocks(page: Page, number: int, start: int, notes: list[str]) -> list[
 
 
 def read_bytes(data: bytes, name: str = "<pdf>") -> Document:
+    import pdfplumber
+
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings on odd fonts are not the reader's log
+    broken = _broken()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except _BROKEN as exc:
+    except broken as exc:
         raise PdfError(str(exc) or type(exc).__name__) from exc
     blocks: list[Block] = []
     notes: list[str] = []
@@ -142,7 +149,7 @@ def read_bytes(data: bytes, name: str = "<pdf>") -> Document:
             for page in pdf.pages:
                 chars += len(page.chars)
                 blocks += _page_blocks(page, page.page_number, len(blocks) + 1, notes)
-        except _BROKEN as exc:
+        except broken as exc:
             raise PdfError(str(exc) or type(exc).__name__) from exc
         if chars == 0:
             raise NoTextLayer(len(pdf.pages))

@@ -82,9 +82,10 @@ that has it for them (GAI760). None now: the python and javascript validators (a
 latter) compute it exactly; the sql target writes no validation view for a dialect whose integers are too small
 for a check (GAI761, targets/sql/arithmetic.py)."""
 
-REFUSING_ENGINES = ("spark",)
-"""The ``validate --engine`` engines that cannot compute arithmetic between cells yet (GAI760). The SQL engines
-compute it exactly or refuse a check whose values need larger integers than the dialect has (GAI761)."""
+REFUSING_ENGINES: tuple[str, ...] = ()
+"""The ``validate --engine`` engines that cannot compute arithmetic between cells yet (GAI760): none now. The SQL
+engines and Spark compute it exactly; DuckDB and Spark refuse a check whose values need larger integers than they
+have (GAI761), SQLite computes such a check with its big-integer functions (targets/sql/arithmetic.py)."""
 
 
 def first_arith_check(spec: ir.Spec) -> ir.Check | None:

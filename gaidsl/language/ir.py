@@ -463,7 +463,10 @@ def walk(expr: Expr) -> Iterator[Expr]:
     match expr:
         case Sum(terms=terms):
             for _, term in terms:
-                yield from walk(term)
+                if type(term) is CellRef:  # the common term, without a generator of its own
+                    yield term
+                else:
+                    yield from walk(term)
         case Scale(arg=arg) | Not(arg=arg):
             yield from walk(arg)
         case Arith(args=args):

@@ -521,6 +521,11 @@ CATALOG: dict[str, Template] = {
         "LibreOffice 未能把 .doc 文件转换为 .docx：{reason}",
         "LibreOffice could not convert the .doc file to .docx: {reason}",
     ),
+    "GAI840": Template(
+        "input",
+        "更正文件无法使用（应为 --review 页面保存的 NAME.corrections.json）：{reason}",
+        "the corrections file cannot be used (expected the NAME.corrections.json a --review page saves): {reason_en}",
+    ),
     # ---- the language server on report data files (.json, .yaml): docs/editors.md
     "GAI813": Template(
         "input",

@@ -55,6 +55,12 @@ OPEN_CATALOG: dict[str, tuple[str, str, str]] = {
         "扩展不能修改表「{table}」的开放维度「{dimension}」的成员（尚不支持）",
         "an overlay cannot change the members of open dimension '{dimension}' in table '{table}' (not supported yet)",
     ),
+    # ---- spec analysis over open dimensions (gaidsl.analysis.open_parts)
+    "GAI612": (
+        "analysis",
+        "规范分析对开放维度只搜索了有限实例：{bound}",
+        "spec analysis searched open dimensions on bounded instances only: {bound_en}",
+    ),
     # ---- stages that do not reason over open dimensions yet
     "GAI610": (
         "analysis",

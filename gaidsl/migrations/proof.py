@@ -42,6 +42,7 @@ from gaidsl.analysis.encoding import Z3, VarKey, from_z3, var_ref
 from gaidsl.checking.evaluate import evaluate_instance
 from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing, Report
 from gaidsl.language import ir
+from gaidsl.language.arithmetic import first_arith_check
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof_encoding import Conclusion, Encoding, components, kleene, one_of, refs, shift, zero_of
@@ -50,6 +51,9 @@ from gaidsl.migrations.proof_report import Counterexample, Proof, report_json
 PROOF_TIMEOUT_MS = 60_000
 MINIMIZE_SECONDS = 20.0  # time spent making a counterexample smaller before showing the smallest found so far
 QUANTIFIED_MINIMIZE_SECONDS = 8.0  # the same for stage 2, whose every query is quantified (seconds each)
+NONLINEAR_MINIMIZE_SECONDS = 3.0
+"""The same when either spec has arithmetic between cells: z3 then rarely finds a smaller report at all (one query can
+spend the whole time and answer "unknown"), so the report the search found is shown after a short try."""
 
 
 def prove(migration: Migration, *, timeout_ms: int = PROOF_TIMEOUT_MS) -> Proof:
@@ -213,7 +217,9 @@ class _Prover:
         """The smallest old report that breaks ``conclusion``; when z3 finds none in the time allowed (its string
         solver can answer "sat" for a length limit and then give no model under the extra conditions of making it
         small and printable), the report of the search that found the conclusion, as it is."""
-        model = self.smallest([conclusion.formula]) or self.found_model
+        nonlinear = first_arith_check(self.m.old) is not None or first_arith_check(self.m.new) is not None
+        seconds = NONLINEAR_MINIMIZE_SECONDS if nonlinear else MINIMIZE_SECONDS
+        model = self.smallest([conclusion.formula], seconds) or self.found_model
         assert model is not None  # counterexample() is only called after a search that found ``conclusion``
         old, old_previous = self.reports(model)
         return self.verify(conclusion, old, old_previous, "fails" if conclusion.kind == "check" else "type")

@@ -28,7 +28,6 @@ from docx.table import _Cell
 from gaidsl.checking.open_members import close
 from gaidsl.checking.report import BLANK, EnteredMember, Report
 from gaidsl.forms.layout import (
-    UNKNOWN_TEXT,
     Grid,
     Layout,
     cell_text,
@@ -37,6 +36,7 @@ from gaidsl.forms.layout import (
     paragraphs,
     signature,
     text_of,
+    unknown_text,
     value_text,
     xml_safe,
 )
@@ -186,7 +186,14 @@ def _widths(grid: Grid, total_cm: float) -> list[float]:
     return [w if w else share for w in widths]
 
 
-def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float, style_id: str = TABLE_STYLE_ID) -> Any:
+def add_grid(
+    doc: Any,
+    grid: Grid,
+    report: Report | None,
+    total_cm: float,
+    style_id: str = TABLE_STYLE_ID,
+    language: str = "zh",
+) -> Any:
     table = doc.add_table(rows=grid.height, cols=grid.width)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -205,7 +212,10 @@ def add_grid(doc: Any, grid: Grid, report: Report | None, total_cm: float, style
             cell = cell.merge(cells[box.row + box.rowspan - 1][box.col + box.colspan - 1])
         if box.role == "value":
             _cell_text(
-                cell, cell_text(report, box.cell), align="left" if box.holds_text else "center", style_id=style_id
+                cell,
+                cell_text(report, box.cell, language),
+                align="left" if box.holds_text else "center",
+                style_id=style_id,
             )
         elif box.role == "absent":
             _cell_text(cell, "—", style_id=style_id)
@@ -232,7 +242,7 @@ def _fields_table(doc: Any, lay: Layout, report: Report | None, style_id: str = 
         table.cell(i, 1).width = Cm(11)
         _cell_text(table.cell(i, 0), field.label, align="left", style_id=style_id)
         value = report.fields.get(field.key, BLANK) if report else BLANK
-        _cell_text(table.cell(i, 1), value_text(value), align="left", style_id=style_id)
+        _cell_text(table.cell(i, 1), value_text(value, lay.language), align="left", style_id=style_id)
 
 
 def document(spec: ir.Spec, report: Report | None, form: bool) -> Any:
@@ -265,7 +275,7 @@ def document(spec: ir.Spec, report: Report | None, form: bool) -> Any:
             if isinstance(item, Grid):
                 if item.caption:
                     doc.add_paragraph(xml_safe(item.caption), style=ui["docx.style.note"])
-                add_grid(doc, item, report, width_cm, table_id)
+                add_grid(doc, item, report, width_cm, table_id, lay.language)
                 for note in item.notes:
                     doc.add_paragraph(xml_safe(note), style=ui["docx.style.note"])
                 if not item.notes:
@@ -276,8 +286,8 @@ def document(spec: ir.Spec, report: Report | None, form: bool) -> Any:
             if form and item.guidance:
                 guidance = ui["guidance_prefix"] + " ".join(item.guidance)
                 doc.add_paragraph(xml_safe(guidance), style=ui["docx.style.guidance"])
-            text = text_of(report, item.key)
-            lines = paragraphs(text) if text != UNKNOWN_TEXT else [UNKNOWN_TEXT]
+            text = text_of(report, item.key, lay.language)
+            lines = paragraphs(text) if text != unknown_text(lay.language) else [text]
             for line in lines or ([""] if form else []):
                 doc.add_paragraph(xml_safe(line))
     for line in signature(lay, report):

@@ -15,7 +15,6 @@ from markupsafe import Markup, escape
 
 from gaidsl.checking.report import Report
 from gaidsl.forms.layout import (
-    UNKNOWN_TEXT,
     Box,
     Grid,
     Layout,
@@ -24,6 +23,7 @@ from gaidsl.forms.layout import (
     paragraphs,
     signature,
     text_of,
+    unknown_text,
 )
 from gaidsl.language.ui_text import HTML_LANG
 from gaidsl.targets import Target, drawn, environment, stylesheet_for
@@ -32,7 +32,14 @@ HERE = Path(__file__).resolve().parent
 
 CellContent = Callable[[Box], Markup]
 UNKNOWN_MARKUP = Markup('<span class="unknown" title="未知 / unknown">{}</span>')
-"""How an unknown value shows in a cell (``{}``: 未知)."""
+"""How an unknown value shows in a cell of a Chinese spec (``{}``: 未知); another language's: :func:`unknown_markup`."""
+
+
+def unknown_markup(language: str = "zh") -> Markup:
+    """How an unknown value shows in a cell of a spec in ``language`` (``{}``: the word, :func:`unknown_text`)."""
+    if language == "zh":
+        return UNKNOWN_MARKUP
+    return Markup('<span class="unknown" title="{}">{{}}</span>').format(unknown_text(language))
 
 
 def header_id(grid: Grid, box: Box) -> str:
@@ -63,13 +70,16 @@ def headers_of(grid: Grid, box: Box, cover: list[list[Box]]) -> list[Box]:
     return found
 
 
-def cell_content(report: Report | None, unknown: Markup = UNKNOWN_MARKUP) -> CellContent:
-    """What goes into a value cell: the report's value escaped, an unknown one marked with ``unknown``."""
+def cell_content(report: Report | None, unknown: Markup | None = None, language: str = "zh") -> CellContent:
+    """What goes into a value cell: the report's value escaped, an unknown one (the word in the spec's ``language``)
+    marked with ``unknown`` (default: :func:`unknown_markup`)."""
+    marked = unknown if unknown is not None else unknown_markup(language)
+    word = unknown_text(language)
 
     def content(box: Box) -> Markup:
-        text = cell_text(report, box.cell)
-        if text == UNKNOWN_TEXT:
-            return unknown.format(text)
+        text = cell_text(report, box.cell, language)
+        if text == word:
+            return marked.format(text)
         return escape(text)
 
     return content
@@ -140,15 +150,15 @@ def render_layout(lay: Layout, report: Report | None, css: str | None = None) ->
         items: list[dict[str, object]] = []
         for item in part.items:
             if isinstance(item, Grid):
-                items.append({"grid": grid_html(item, cell_content(report))})
+                items.append({"grid": grid_html(item, cell_content(report, language=lay.language))})
             else:
-                text = text_of(report, item.key)
+                text = text_of(report, item.key, lay.language)
                 items.append(
                     {
                         "grid": None,
                         "heading": item.label if item.heading else None,
                         "paragraphs": paragraphs(text),
-                        "unknown": text == UNKNOWN_TEXT,
+                        "unknown": text == unknown_text(lay.language),
                     }
                 )
         parts.append({"key": part.key, "label": part.label, "blocks": items})

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from gaidsl.checking.required import Absent, requirements
 from gaidsl.language import ir
@@ -258,7 +259,16 @@ def _meta(pos: P.Position, labels: Names[tuple[str, ...]]) -> str:
     return f"{lit(head)[:-1]}, [\n{items}]]"
 
 
-def module_text(spec: ir.Spec) -> str:
+class Layer(Protocol):
+    """What a spec with open dimensions adds to the module (targets/javascript/open_parts.py)."""
+
+    def position(self, pos: P.Position, lines: list[str]) -> list[str]: ...
+
+    def tail(self) -> str: ...
+
+
+def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
+    """The module of ``spec`` (with ``layer``: of the spec closed over stand-in members, the open rows' code added)."""
     labels = Names[tuple[str, ...]]("L", lambda name, value: f"const {name} = {lit(list(value))};")
     const = Constants("K", lambda name, text: f"const {name} = Decimal.parse({lit(text)});")
     const(Decimal(0))
@@ -271,7 +281,8 @@ def module_text(spec: ir.Spec) -> str:
             metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"{{ // position{comment(label)}")
-            body.extend("  " + line for line in JavaScriptWriter(pos, number, const).write())
+            lines = JavaScriptWriter(pos, number, const).write()
+            body.extend("  " + line for line in (lines if layer is None else layer.position(pos, lines)))
             body.append("}")
         checks.append(
             {
@@ -287,7 +298,8 @@ def module_text(spec: ir.Spec) -> str:
         return lit([s.key, s.kind, s.decimals, list(s.choices)])
 
     template = environment(HERE).get_template("validator.mjs.j2")
-    return template.render(
+    text = template.render(
+        open=layer is not None,
         zh=spec.language == "zh",  # the messages' words: a spec in English has English in both slots
         text_tests=P.ascii_helpers(spec, _text_test_helpers(spec)) + _arith_helpers(spec, const),
         module_file=f"{module_name(spec)}.mjs",
@@ -310,6 +322,7 @@ def module_text(spec: ir.Spec) -> str:
         signed=P.signed(spec),
         required=required_items(spec),
     )
+    return text if layer is None else text + layer.tail()
 
 
 def _arith_helpers(spec: ir.Spec, const: Constants) -> list[str]:

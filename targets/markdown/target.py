@@ -13,7 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from gaidsl.checking.report import Report
-from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, contact_line, paragraphs, signature, text_of
+from gaidsl.forms.layout import Grid, Layout, contact_line, paragraphs, signature, text_of, unknown_text
 from gaidsl.targets import Target, drawn
 from gaidsl.targets.html import target as html
 
@@ -41,13 +41,15 @@ def render_layout(lay: Layout, report: Report | None) -> str:
         out.extend([f"## {md_text(part.label)}", ""])
         for item in part.items:
             if isinstance(item, Grid):
-                out.extend([str(html.grid_html(item, html.cell_content(report, Markup("<em>{}</em>")))), ""])
+                content = html.cell_content(report, Markup("<em>{}</em>"), lay.language)
+                out.extend([str(html.grid_html(item, content)), ""])
                 continue
             if item.heading and item.label:
                 out.extend([f"### {md_text(item.label)}", ""])
-            text = text_of(report, item.key)
+            text = text_of(report, item.key, lay.language)
+            unknown = text == unknown_text(lay.language)
             for paragraph in paragraphs(text):
-                out.extend([f"*{md_text(paragraph)}*" if text == UNKNOWN_TEXT else md_text(paragraph), ""])
+                out.extend([f"*{md_text(paragraph)}*" if unknown else md_text(paragraph), ""])
     closing = signature(lay, report)
     if closing:
         out.extend(['<div align="right">', "", *[md_text(line) + "  " for line in closing], "", "</div>", ""])

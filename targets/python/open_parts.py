@@ -24,6 +24,9 @@ or arithmetic in a check over a sum of entered rows), naming the check.
 
 from __future__ import annotations
 
+import ast
+import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 import attrs
@@ -33,6 +36,8 @@ from gaidsl.checking.evaluate import cell_labels
 from gaidsl.checking.explain import name_of
 from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.checking.open_members import close
+from gaidsl.checking.record_data import member_keys
+from gaidsl.checking.records import count_checks, record_label, record_tables
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
@@ -42,6 +47,8 @@ from gaidsl.targets.python import target as T
 from gaidsl.targets.python.writer import module_name
 
 _MARK = "\U000f0000"  # a private-use character: the stand-ins are made of it and nothing else a report holds
+RECORD = f"{_MARK}r{_MARK}"
+"""The stand-in record's number (the module's ``_RECORD``): record checks are named at it, then at each record."""
 
 
 def stand_in(index: int) -> tuple[str, str, str]:
@@ -56,11 +63,13 @@ class OpenRefused(Unrenderable):
     """GAI611: a check the generated Python module cannot compute over open rows (say which and why)."""
 
 
-def _refuse(check: ir.Check, why_zh: str, why_en: str) -> OpenRefused:
+def _refuse(
+    check: ir.Check, why_zh: str, why_en: str, over: tuple[str, str] = ("开放维度", "open rows")
+) -> OpenRefused:
     return OpenRefused(
         Text(
-            f"GAI611：生成的校验器不能计算开放维度上的检查「{check.key}」：{why_zh}；请用 gaidsl validate 校验",
-            f"GAI611: the generated validators cannot compute check '{check.key}' over open rows: {why_en}; "
+            f"GAI611：生成的校验器不能计算{over[0]}上的检查「{check.key}」：{why_zh}；请用 gaidsl validate 校验",
+            f"GAI611: the generated validators cannot compute check '{check.key}' over {over[1]}: {why_en}; "
             "validate with gaidsl validate",
         )
     )
@@ -74,6 +83,37 @@ def _lit(value: object) -> str:
         inner = ", ".join(_lit(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     return repr(value)
+
+
+def _meta_value(pos: P.Position) -> tuple[object, ...]:
+    """A position's static part as ``targets.python.target._meta`` writes it, as a value."""
+    check, instance = pos.check, pos.instance
+    refs = tuple(
+        (r.kind, r.key, r.previous, r.labels, r.name_zh, None if r.name_en == r.name_zh else r.name_en)
+        for r in pos.refs
+    )
+    head = (check.key, check.severity, instance.position, instance.position_labels, check.section, check.table)
+    return (*head, check.message.zh, check.message.en, pos.where_zh, pos.where_en, refs)
+
+
+def _member_lit(value: object, tokens: re.Pattern[str], names: dict[str, str]) -> str:
+    """A Python expression of ``value`` (nested tuples of str, bool, None) in which each stand-in text of a str
+    (``tokens`` finds them) is the member's (``names``: stand-in text → the expression of the member's)."""
+    if isinstance(value, tuple):
+        inner = ", ".join(_member_lit(v, tokens, names) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if not isinstance(value, str):
+        return repr(value)
+    parts = tokens.split(value)
+    if len(parts) == 1:
+        return repr(value)
+    pieces = []
+    for n, part in enumerate(parts):
+        if n % 2:
+            pieces.append(names[part])
+        elif part:
+            pieces.append(repr(part))
+    return "(" + " + ".join(pieces) + ")"
 
 
 def _split(cell: str) -> tuple[str, str | None, str]:
@@ -108,6 +148,15 @@ class OpenLayer:
             for instance, closed_instance in zip(check.instances, closed.instances, strict=True):
                 self.by_instance[id(closed_instance)] = (check, instance)
         self.generic: list[str] = []  # the _G literals
+        # lists of records (docs/records.md): the checks that read them are items for the module's evaluator,
+        # named at one stand-in record; the writer gets the spec without them
+        self.writer_spec = attrs.evolve(self.closed, records={}, record_checks=(), record_aggregates={})
+        tables, cells = record_tables(self.closed, {key: [RECORD] for key in spec.records})
+        self.named = attrs.evolve(self.closed, tables=tables, cells=cells)
+        self.lists = list(spec.records)
+        self.record_items: list[str] = []
+        self.record_names: list[str] = []
+        self.member_metas: list[str] = []  # the _P<n>_at functions
         self.across = sorted(c.key for c in spec.checks if c.across_periods)
 
     # ---- positions
@@ -137,22 +186,51 @@ class OpenLayer:
 
     def _loop(self, pos: P.Position, slot: str, lines: list[str]) -> list[str]:
         d = self.slot_dim[slot]
+        i = self.dims.index(d)
         mine = {key for key, _ in self.member_cells[d]}
-        out = [f"for _m in v[-1].members[{self.dims.index(d)}]:  # each entered member"]
+        out = [f"for _m in v[-1].members[{i}]:  # each entered member"]
         now = sorted({self.cells[r.key] for r in pos.refs if r.kind == "cell" and r.key in mine and not r.previous})
         before = sorted({self.cells[r.key] for r in pos.refs if r.kind == "cell" and r.key in mine and r.previous})
         if now:
             out.append("    mv = _m[4]")
-            out.extend(f"    v[{i}] = mv[{i}]" for i in now)
+            out.extend(f"    v[{c}] = mv[{c}]" for c in now)
         if before:
             out.append("    if pv is not None:")
-            out.append(f"        pmv = v[-1].previous_of({self.dims.index(d)}, _m[0])")
-            out.extend(f"        pv[{i}] = pmv[{i}]" for i in before)
+            out.append(f"        pmv = v[-1].previous_of({i}, _m[0])")
+            out.extend(f"        pv[{p}] = pmv[{p}]" for p in before)
+        at_member = self._at_member(pos, i, lines)
+        if at_member is not None:
+            out.extend(f"    {line}" for line in at_member)
+            return out
         out.append("    n0 = len(out)")
         out.extend(f"    {line}" for line in lines)
         out.append("    if len(out) != n0:")
-        out.append(f"        out[-1] = _as_member(out[-1], {self.dims.index(d)}, _m)")
+        out.append(f"        out[-1] = _as_member(out[-1], {i}, _m)")
         return out
+
+    def _at_member(self, pos: P.Position, i: int, lines: list[str]) -> list[str] | None:
+        """The position's lines with its static part (``_P<n>``: where, names, cell keys and labels) made for the
+        member ``_m`` by a function of the member (``_P<n>_at``, straight-line concatenations), built only when a
+        result is written; None when a text the lines embed names the stand-in (then the record is rewritten)."""
+        code = "\n".join(lines)
+        numbers = set(re.findall(r"\b_P(\d+)\b", code))
+        wants = [n for n, line in enumerate(lines) if line == "if s in want:"]
+        if len(numbers) != 1 or len(wants) != 1:
+            return None
+        d = self.dims[i]
+        key, label, short = self.stand_ins[d]
+        # the member m: its key, label, label as the row shows it, short name (as _as_member replaces them)
+        names = {key: "m[0]", label: "m[1]", short: "m[3]", self.shown[d]: "m[2]"}
+        tokens = re.compile("(" + "|".join(re.escape(t) for t in sorted(names, key=len, reverse=True)) + ")")
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and tokens.search(node.value):
+                return None
+        (number,) = numbers
+        meta = _meta_value(pos)
+        self.member_metas.append(f"def _P{number}_at(m):\n    return {_member_lit(meta, tokens, names)}")
+        body = [re.sub(rf"\b_P{number}\b", "mp", line) for line in lines]
+        at = wants[0] + 1
+        return [*body[:at], f"    mp = _P{number}_at(_m)", *body[at:]]
 
     # ---- positions whose cells depend on the report: data for the module's evaluator
     def _generic_call(self, check: ir.Check, instance: ir.CheckInstance, expr: tuple[object, ...]) -> list[str]:
@@ -230,6 +308,75 @@ class OpenLayer:
         how = ("row", prefix, "") if by_row else ("rowcol", prefix, column.label)
         return ("s", dim, table.key, cell.column, previous, column.labels, how, amount, index)
 
+    # ---- lists of records
+    def _records(self) -> None:
+        """The items of the checks that read records, in the evaluator's order (docs/records.md)."""
+        for check in self.spec.record_checks:
+            for instance in check.instances:
+                self._record_item(check, instance)
+        for check in count_checks(self.spec, {key: 0 for key in self.spec.records}):
+            (instance,) = check.instances
+            expr = instance.expr
+            assert isinstance(expr, ir.Compare) and isinstance(expr.right, ir.Const)
+            i = self.lists.index(check.key.split(".")[1])
+            encoded = ("cmp", expr.op, ("nr", i), ("k", expr.right.value))
+            self._add_record_item("fixed", 0, check, instance, instance, encoded)
+
+    def _record_item(self, check: ir.Check, instance: ir.CheckInstance) -> None:
+        position = instance.position
+        if position == ir.RECORD_SLOT:
+            assert check.table is not None
+            kind, index = "record", self.lists.index(check.table)
+            at = ir.CheckInstance(RECORD, (record_label(RECORD),), instance.expr)
+        elif position is not None and position in self.slot_dim:
+            d = self.slot_dim[position]
+            kind, index = "member", self.dims.index(d)
+            at = ir.CheckInstance(self.stand_ins[d][0], (self.shown[d],), instance.expr)
+        else:
+            kind, index, at = "fixed", 0, instance
+        encoded = _RecordEncoder(self, check, instance, at, kind).encode(instance.expr)
+        self._add_record_item(kind, index, check, instance, at, encoded)
+
+    def _add_record_item(
+        self,
+        kind: str,
+        index: int,
+        check: ir.Check,
+        instance: ir.CheckInstance,
+        at: ir.CheckInstance,
+        expr: tuple[object, ...],
+    ) -> None:
+        where = explain_where(self.named, check, at)
+        item = (
+            check.key,
+            check.severity,
+            at.position,
+            at.position_labels,
+            check.section,
+            check.table,
+            check.message.zh,
+            check.message.en,
+            where.zh,
+            where.en,
+            check.tolerance,
+            expr,
+        )
+        name = f"_R{len(self.record_items)}"
+        self.record_items.append(f"{name} = {_lit((kind, index, item))}")
+        self.record_names.append(name)
+
+    def _record_lists(self) -> list[str]:
+        rows = []
+        for records in self.spec.records.values():
+            fields = {}
+            for field in records.fields:
+                t = field.type
+                fixed = None if field.dimension is None else tuple(sorted(member_keys(self.spec, field.dimension)))
+                dim = self.dims.index(field.dimension) if field.dimension in self.dims else None
+                fields[field.key] = (t.kind, t.decimals, tuple(t.choices), fixed, dim)
+            rows.append(f"({records.key!r}, {_dict_lit(fields)})")
+        return rows
+
     # ---- the coded hierarchies' checks, made at run time
     def _hierarchies(self) -> list[str]:
         rows = []
@@ -259,6 +406,7 @@ class OpenLayer:
 
     # ---- the module's tail
     def tail(self) -> str:
+        self._records()
         dims = []
         for d in self.dims:
             opened = self.spec.open_dimensions[d]
@@ -301,10 +449,123 @@ class OpenLayer:
                 open_cells=repr(open_cells),
                 stand_in_keys=repr(tuple(stand_in_keys)),
                 generic=self.generic,
+                member_metas=self.member_metas,
+                record_lists=self._record_lists(),
+                record_items=self.record_items,
+                record_names=self.record_names,
                 hierarchies=self._hierarchies(),
                 across=repr(tuple(self.across)),
             )
         )
+
+
+class _RecordEncoder:
+    """A check that reads records as an expression of the module's evaluator, at one position (``at``: the
+    stand-in member or record there)."""
+
+    def __init__(
+        self, layer: OpenLayer, check: ir.Check, instance: ir.CheckInstance, at: ir.CheckInstance, kind: str
+    ) -> None:
+        self.layer, self.check, self.instance, self.at, self.kind = layer, check, instance, at, kind
+
+    def refuse(self, why_zh: str, why_en: str) -> OpenRefused:
+        return _refuse(self.check, why_zh, why_en, ("记录列表", "lists of records"))
+
+    def encode(self, expr: ir.Expr) -> tuple[object, ...]:
+        match expr:
+            case ir.Compare(op=op, left=left, right=right):  # a text operand is refused where it is read
+                return ("cmp", op, self.encode(left), self.encode(right))
+            case ir.And(args=args) | ir.Or(args=args):
+                return ("and" if isinstance(expr, ir.And) else "or", tuple(self.encode(a) for a in args))
+            case ir.Not(arg=arg):
+                return ("not", self.encode(arg))
+            case ir.Implies(condition=condition, then=then):
+                return ("imp", self.encode(condition), self.encode(then))
+            case ir.Sum(terms=terms):
+                return ("+", tuple((sign, self.encode(t)) for sign, t in terms))
+            case ir.Scale(factor=factor, arg=arg):
+                return ("*", factor, self.encode(arg))
+            case ir.Const(value=value):
+                return ("k", value)
+            case ir.CellRef(cell=key, previous=previous):
+                return self.cell(key, previous)
+            case ir.FieldRef():
+                return self.layer._encode(self.check, self.instance, expr)
+            case _:
+                raise self.refuse("含文本或单元格之间的运算", "it has text or arithmetic between cells")
+
+    def cell(self, key: str, previous: bool) -> tuple[object, ...]:
+        layer, spec = self.layer, self.layer.spec
+        aggregate = spec.record_aggregates.get(key)
+        if aggregate is not None:
+            return self.aggregate(aggregate)
+        parts = key.split(".")
+        if len(parts) == 3 and parts[1] == ir.RECORD_SLOT and parts[0] in spec.records:
+            if previous or self.kind != "record":
+                raise self.refuse("读取上年的记录", "it reads last year's records")
+            return self.record_cell(parts[0], parts[2], ("rc",))
+        cell = spec.cells[key]
+        if cell.row is not None and cell.row == self.instance.position and self.kind == "member":
+            d = layer.slot_dim[cell.row]
+            closed_key = spec.tables[cell.table].cell_key(layer.stand_ins[d][0], cell.column)
+            if not cell.type.numeric:
+                raise self.refuse("读取文本单元格", "it reads a text cell")
+            name = name_of(layer.named, self.check, self.at, "cell", closed_key, previous)
+            labels = cell_labels(layer.named, layer.named.cells[closed_key])
+            amount = cell.type.kind == "amount"
+            return ("c", closed_key, previous, labels, name.zh, name.en, amount, layer.cells[closed_key])
+        if cell.row is None or cell.row not in layer.slot_dim:
+            if not cell.type.numeric:
+                raise self.refuse("读取文本单元格", "it reads a text cell")
+            name = name_of(layer.named, self.check, self.at, "cell", key, previous)
+            labels = cell_labels(layer.named, layer.named.cells[key])
+            amount = cell.type.kind == "amount"
+            return ("c", key, previous, labels, name.zh, name.en, amount, layer.cells[key])
+        return layer._encode(self.check, self.instance, ir.CellRef(key, previous))
+
+    def record_cell(self, name: str, field: str, head: tuple[object, ...]) -> tuple[object, ...]:
+        layer = self.layer
+        records = layer.spec.records[name]
+        found = records.field(field)
+        assert found is not None
+        if not found.type.numeric:
+            raise self.refuse("读取记录的文本字段", "it reads a text field of a record")
+        key = records.cell_key(RECORD, field)
+        said = name_of(layer.named, self.check, self.at, "cell", key, False)
+        labels = cell_labels(layer.named, layer.named.cells[key])
+        amount = found.type.kind == "amount"
+        if head == ("rc",):
+            return ("rc", layer.lists.index(name), name, field, labels, said.zh, said.en, amount)
+        return (*head, amount, labels, said.zh, said.en)
+
+    def aggregate(self, aggregate: ir.RecordAggregate) -> tuple[object, ...]:
+        if self.kind == "record":
+            raise self.refuse("在每条记录处又汇总记录", "it aggregates records at each record")
+        layer = self.layer
+        i = layer.lists.index(aggregate.records)
+        where = tuple((t.field, t.op, t.value) for t in aggregate.where)
+        wanted: tuple[object, ...]
+        if self.kind == "member":
+            wanted = ("member",)
+        else:
+            position = self.instance.position
+            keys: tuple[str, ...] = (position,) if position is not None else ()
+            table = layer.closed.tables.get(self.check.table) if self.check.table is not None else None
+            axis = table.axis(self.check.broadcast) if table is not None and self.check.broadcast is not None else None
+            member = axis.by_key.get(position) if axis is not None and position is not None else None
+            if member is not None and member.kind == "total":
+                keys = tuple(member.sums)
+            wanted = ("fixed", keys)
+        if aggregate.op == "count":
+            return ("a", i, aggregate.records, "count", None, False, where, wanted, (), "", "")
+        assert aggregate.field is not None
+        head = ("a", i, aggregate.records, aggregate.op, aggregate.field)
+        amount, labels, zh, en = self.record_cell(aggregate.records, aggregate.field, head)[5:]
+        return (*head, amount, where, wanted, labels, zh, en)
+
+
+def _dict_lit(value: Mapping[str, tuple[object, ...]]) -> str:
+    return "{" + ", ".join(f"{k!r}: {_lit(v)}" for k, v in value.items()) + "}"
 
 
 def _probe_check(table: ir.Table) -> ir.Check:
@@ -327,15 +588,15 @@ def _probe_check(table: ir.Table) -> ir.Check:
 def module_text(spec: ir.Spec) -> str:
     """The generated module of a spec with open dimensions."""
     layer = OpenLayer(spec)
-    return T.module_text(layer.closed, layer)
+    return T.module_text(layer.writer_spec, layer)
 
 
 def emit(spec: ir.Spec) -> Files:
     """The python target's files: a spec with open dimensions through :func:`module_text`, any other as before."""
-    if not spec.open_dimensions:
+    if not spec.open_dimensions and not spec.records:
         return T.emit(spec)
     return {f"{module_name(spec)}.py": module_text(spec)}
 
 
-TARGET = attrs.evolve(T.TARGET, emit=emit, open_dimensions=True)
+TARGET = attrs.evolve(T.TARGET, emit=emit, open_dimensions=True, records=True)
 """The python target as the registry lists it (targets/registry.py)."""

@@ -32,7 +32,7 @@ import attrs
 from gaidsl.language import ir
 from gaidsl.language.formats import FORMATS, USCC_ALPHABET, USCC_WEIGHTS
 from gaidsl.targets import Files, Target, environment
-from gaidsl.targets.sql.arithmetic import Rationals, TooLarge, has_arith
+from gaidsl.targets.sql.arithmetic import SQLITE_FUNCTIONS, Rationals, TooLarge, has_arith, uses_sqlite_functions
 from gaidsl.targets.sql.dialects import (
     DIALECTS,
     RESULT_COLUMNS,
@@ -224,7 +224,12 @@ class Expressions:
             op = "=" if expr.op == "==" else "<>"
             return f"({left} {op} {right})", {"left_text": left, "right_text": right}
         if has_arith(expr.left) or has_arith(expr.right):  # exact rationals (docs/arithmetic.md); values not shown
-            return Rationals(self).compare(expr), {}
+            try:
+                return Rationals(self).compare(expr), {}
+            except TooLarge:
+                if not self.d.scaled:
+                    raise
+                return Rationals(self, big=True).compare(expr), {}  # SQLite's big-integer functions
         scaled = self.d.scaled
         slack = [] if self.tolerance is not None else [*self._slack_terms(expr.left), *self._slack_terms(expr.right)]
         explicit = self.tolerance if self.tolerance is not None and self.tolerance != 0 else None
@@ -538,15 +543,29 @@ def render(template: str, spec: ir.Spec, dialect_name: str, **extra: object) -> 
     return env.get_template(template).render(context)
 
 
+SQLITE_FUNCTIONS_NOTE = (
+    "-- This view computes arithmetic between cells exactly with big integers: it calls the functions "
+    + ", ".join(SQLITE_FUNCTIONS)
+    + ",\n-- which SQLite does not have. Register them on the connection first: from Python, "
+    "gaidsl.targets.sql.arithmetic.register_sqlite_functions(connection)\n-- (see README.md); "
+    "`gaidsl validate --engine sqlite` does.\n"
+)
+
+
 def emit(spec: ir.Spec) -> Files:
     files: dict[str, str] = {}
     refused: dict[str, str] = {}
+    big: list[str] = []  # the dialects whose view calls the big-integer functions
     arith = any(has_arith(i.expr) for c in spec.checks for i in c.instances)
     for name in DIALECTS:
         files[f"{name}/schema.sql"] = ddl(spec, name)
         found = arith_refusal(spec, name) if arith else None
         if found is None:
-            files[f"{name}/validation.sql"] = validation_sql(spec, name)
+            sql = validation_sql(spec, name)
+            if name == "sqlite" and uses_sqlite_functions(sql):  # docs/arithmetic.md
+                big.append(name)
+                sql = SQLITE_FUNCTIONS_NOTE + sql
+            files[f"{name}/validation.sql"] = sql
         else:  # GAI761: no view rather than one that is not exact (docs/arithmetic.md)
             check, reason = found
             refused[name] = (
@@ -554,7 +573,9 @@ def emit(spec: ir.Spec) -> Files:
                 f"may hold need {reason.digits}-digit integers and {name}'s have {reason.limit_digits}"
             )
             files[f"{name}/validation.sql"] = f"-- {comment(refused[name])}\n-- No validation view for {name}.\n"
-    files["README.md"] = render("README.md.j2", spec, "duckdb", dialects=DIALECTS, refused=refused, arith=arith)
+    files["README.md"] = render(
+        "README.md.j2", spec, "duckdb", dialects=DIALECTS, refused=refused, arith=arith, big=big
+    )
     return files
 
 

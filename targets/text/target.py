@@ -30,9 +30,10 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _text(box: Box, report: Report | None) -> str:
+def _text(box: Box, report: Report | None, language: str) -> str:
     if box.role == "value":
-        return _one_line(cell_text(report, box.cell)) if box.holds_text else cell_text(report, box.cell)
+        text = cell_text(report, box.cell, language)
+        return _one_line(text) if box.holds_text else text
     if box.role == "absent":
         return "—"
     return _one_line(box.text)
@@ -81,11 +82,11 @@ def _is_title(box: Box, grid: Grid) -> bool:
     return box.role == "title" and box.colspan == grid.width
 
 
-def grid_lines(grid: Grid, report: Report | None) -> list[str]:
+def grid_lines(grid: Grid, report: Report | None, language: str = "zh") -> list[str]:
     lines: list[str] = []
     if grid.caption:
         lines.append(grid.caption)
-    texts = {box: _text(box, report) for box in grid.boxes if not _is_title(box, grid)}
+    texts = {box: _text(box, report, language) for box in grid.boxes if not _is_title(box, grid)}
     widths = _widths(grid, texts)
     cover = grid.occupancy()
     for r in range(grid.height):
@@ -109,11 +110,11 @@ def render_layout(lay: Layout, report: Report | None) -> str:
         lines.append(part.label)
         for item in part.items:
             if isinstance(item, Grid):
-                lines.extend(grid_lines(item, report))
+                lines.extend(grid_lines(item, report, lay.language))
                 continue
             if item.heading and item.label:
                 lines.append(item.label)
-            lines.extend(paragraphs(text_of(report, item.key)))
+            lines.extend(paragraphs(text_of(report, item.key, lay.language)))
     closing = signature(lay, report)
     if closing:
         lines.extend(["", *closing])

@@ -7,6 +7,14 @@ not a number (blank, 未知, or last year's value, which a workbook does not hol
 The tolerance rule differs in one point from ``gaidsl validate``: a spreadsheet holds numbers, not the digits as
 written, so an amount's half unit in the last place is taken from the number as the spreadsheet shows it (96171.60
 counts as 96171.6). That can only make the workbook more lenient by the dropped trailing zeros' share.
+
+Arithmetic between cells (docs/arithmetic.md) computes in floating point, where 0.01 − 0.005 is not exactly 0.005
+and 0.025 × 100 not exactly 2.5. A comparison with arithmetic is therefore decided on its margin rounded to
+:data:`EXTRA_PLACES` more decimal places than any of its numbers is declared with (``ROUND(|d| − t, P) <= 0``), a
+quotient by zero makes it unverifiable (``IFERROR``: Excel's ``IF`` is the only function that does not evaluate
+both branches), and ``round`` first removes the floating-point noise of its argument the same way. Exact for every
+value that is a decimal of at most the declared places (ties at x.xx5 included); a quotient whose exact value lies
+closer than 10^-P to the boundary without being on it may be judged as on it.
 """
 
 from __future__ import annotations
@@ -18,6 +26,17 @@ from typing import assert_never
 from gaidsl.language import ir
 
 Ref = Callable[[str], str]  # cell key → A1 reference (with sheet)
+
+
+EXTRA_PLACES = 6
+"""Decimal places beyond the declared ones at which a comparison with arithmetic is decided (see above)."""
+MAX_PLACES = 15
+"""Never more than a double's significant digits."""
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _num(value: Decimal) -> str:
@@ -86,14 +105,33 @@ class Formulas:
                 return f"IF({args[1]}=0,NA(),{args[0]}/{args[1]})"
             case "abs" | "min" | "max":
                 return f"{expr.op.upper()}({','.join(args)})"
-            case "round" if expr.rounding == "half_up":
-                return f"ROUND({args[0]},{expr.places})"
+            case "round" if expr.rounding == "half_up":  # the argument's float noise off first (see above)
+                return f"ROUND(ROUND({args[0]},{self.decided_at(expr)}),{expr.places})"
             case "round":  # a tie (exactly half) goes to the even neighbour
-                x, n = args[0], expr.places
-                tie = f"ABS({x}*10^{n}-TRUNC({x}*10^{n}))=0.5"
-                return f"IF({tie},2*ROUND({x}*10^{n}/2,0)/10^{n},ROUND({x},{n}))"
+                x, n, at = args[0], expr.places, self.decided_at(expr)
+                y = f"ROUND({x}*10^{n},{max(at - n, 0)})"
+                tie = f"ABS({y}-TRUNC({y}))=0.5"
+                return f"IF({tie},2*ROUND({y}/2,0)/10^{n},ROUND(ROUND({x},{at}),{n}))"
             case _:
                 assert_never(expr.op)
+
+    def decided_at(self, expr: ir.Expr, tolerance: Decimal | None = None) -> int:
+        """The decimal places at which a comparison (or ``round``) with arithmetic is decided: the most any of its
+        numbers is declared or written with (an amount's half unit is one more), plus :data:`EXTRA_PLACES`."""
+        declared = 0 if tolerance is None else _places(tolerance)
+        for node in ir.walk(expr):
+            if isinstance(node, ir.CellRef | ir.FieldRef):
+                spec = self.spec
+                t = spec.cells[node.cell].type if isinstance(node, ir.CellRef) else spec.fields[node.field].type
+                if t.kind == "amount":
+                    declared = max(declared, (t.decimals if t.decimals is not None else MAX_PLACES) + 1)
+            elif isinstance(node, ir.Const):
+                declared = max(declared, _places(node.value))
+            elif isinstance(node, ir.Scale):
+                declared = max(declared, _places(node.factor))
+            elif isinstance(node, ir.Arith) and node.op == "round":
+                declared = max(declared, node.places + 1)
+        return min(declared + EXTRA_PLACES, MAX_PLACES)
 
     def operands(self, expr: ir.Expr) -> tuple[list[str], bool]:
         """The references a comparison needs as numbers, and whether it reads last year's report."""
@@ -113,6 +151,8 @@ class Formulas:
             case ir.CellRef():
                 if not expr.previous and self.spec.cells[expr.cell].type.kind == "amount":
                     out.append((abs(coef), self.cell(expr.cell)))
+            case ir.FieldRef() if not expr.previous and self.spec.fields[expr.field].type.kind == "amount":
+                out.append((abs(coef), self.field(expr.field)))  # as the evaluator: an amount field is reported too
             case ir.Sum():
                 for sign, term in expr.terms:
                     self._amount_terms(term, coef * sign, out)
@@ -186,6 +226,19 @@ class Formulas:
             return f"IF({unknown},0.5,IF({test},1,0))"
         d = f"({self.difference(compare)})"
         t = f"({self.tolerance(compare, explicit)})"
+        known = "AND(" + ",".join(f"ISNUMBER({r})" for r in refs) + ")" if refs else "TRUE"
+        if any(isinstance(n, ir.Arith) for n in ir.walk(compare)):  # floating point: decided at P places (above)
+            at = self.decided_at(compare, explicit)
+            margin = {
+                "==": (f"ABS({d})-{t}", "<="),
+                "!=": (f"ABS({d})-{t}", ">"),
+                "<=": (f"{d}-{t}", "<="),
+                ">=": (f"{d}+{t}", ">="),
+                "<": (f"{d}+{t}", "<"),
+                ">": (f"{d}-{t}", ">"),
+            }[compare.op]
+            decided = f"ROUND({margin[0]},{at}){margin[1]}0"
+            return f"IF({known},IFERROR(IF({decided},1,0),0.5),0.5)"  # a quotient by zero: unverifiable
         test = {
             "==": f"ABS({d})<={t}",
             "!=": f"ABS({d})>{t}",
@@ -194,7 +247,6 @@ class Formulas:
             "<": f"{d}<-{t}",
             ">": f"{d}>{t}",
         }[compare.op]
-        known = "AND(" + ",".join(f"ISNUMBER({r})" for r in refs) + ")" if refs else "TRUE"
         return f"IF({known},IF({test},1,0),0.5)"
 
     def known(self, compare: ir.Compare) -> str | None:

@@ -9,7 +9,7 @@ which ``gaidsl readback`` uses to read a filled workbook back into a data file.
 Input cells are the only unlocked cells (labels are protected, without password); they carry data validation (whole
 numbers ≥ 0 for counts, whole numbers for signed integers, decimals ≥ 0 for amounts); a data cell turns red when a
 failing check reads it. Every label and text is stored as a string, never as a formula (``=HYPERLINK(…)`` stays
-text). Blank cells stay empty; unknown values are written 未知.
+text). Blank cells stay empty; unknown values are written 未知 (``unknown`` in an English spec).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
-from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, layout, text_of, xml_safe
+from gaidsl.forms.layout import Grid, Layout, layout, text_of, unknown_text, xml_safe
 from gaidsl.language import ir
 from gaidsl.language.format_checks import rule_text
 from gaidsl.language.ui_text import UI, words
@@ -258,7 +258,7 @@ class _Book:
         if value is BLANK or value is None:
             cell.value = None
         elif value is UNKNOWN:
-            put_text(cell, UNKNOWN_TEXT)
+            put_text(cell, unknown_text(self.spec.language))
         elif isinstance(value, Decimal):
             cell.value = _number_value(value)
             if isinstance(cell.value, str):
@@ -290,7 +290,7 @@ class _Book:
                     continue
                 label = part.label + (f" · {item.label}" if item.heading and item.label else "")
                 put_text(ws.cell(row, 1), label + (self.ui["required_suffix"] if item.required else ""))
-                text = text_of(self.report, item.key)
+                text = text_of(self.report, item.key, self.spec.language)
                 cell = ws.cell(row, 2)
                 if text:
                     put_text(cell, text)
@@ -342,9 +342,12 @@ class _Book:
                 expr = instance.expr
                 if isinstance(expr, ir.Compare) and formulas.known(expr) is not None and not _texty(self.spec, expr):
                     known = formulas.known(expr)
-                    ws.cell(row, 5).value = f'=IF({known},{formulas.number(expr.left)},"")'
-                    ws.cell(row, 6).value = f'=IF({known},{formulas.number(expr.right)},"")'
-                    ws.cell(row, 7).value = f'=IF({known},{formulas.difference(expr)},"")'
+                    shown = (formulas.number(expr.left), formulas.number(expr.right), formulas.difference(expr))
+                    for col, value in zip((5, 6, 7), shown, strict=True):
+                        if any(isinstance(n, ir.Arith) and n.op == "/" for n in ir.walk(expr)):
+                            ws.cell(row, col).value = f'=IFERROR(IF({known},{value},""),"")'  # a quotient by zero
+                        else:
+                            ws.cell(row, col).value = f'=IF({known},{value},"")'
                 ws.cell(row, 9).value = "=" + formulas.truth(expr, check.tolerance)
                 ws.cell(row, 8).value = f'=IF(I{row}=1,"{passed}",IF(I{row}=0,"{failed}","{unverifiable}"))'
                 for c in range(1, 10):
