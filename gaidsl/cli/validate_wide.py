@@ -330,9 +330,9 @@ def _python_jobs(
         at = header.index("report_id") if "report_id" in header else 0
         named = [row for row in reader if ids and len(row) > at and row[at] in ids]
     frozen = None if only is None else frozenset(only)
-    return validate_jobs.in_order(
-        jobs, validate_jobs.python_init, (spec, named, frozen), validate_jobs.python_work, path
-    )
+    init = (spec, named, frozen, path, header)
+    ranges = validate_jobs.byte_ranges(path)  # each worker reads its own bytes: no rows parsed or sent from here
+    return validate_jobs.in_order(jobs, validate_jobs.python_init, init, validate_jobs.python_range, path, ranges)
 
 
 def _reference_jobs(
