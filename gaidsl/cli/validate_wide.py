@@ -328,7 +328,7 @@ def _python_jobs(
             pass  # the header alone: a DataError when the module refuses it
         ids = _named_previous(path)
         at = header.index("report_id") if "report_id" in header else 0
-        named = [row for row in reader if ids and len(row) > at and row[at] in ids]
+        named = [row for row in reader if len(row) > at and row[at] in ids] if ids else []
     frozen = None if only is None else frozenset(only)
     init = (spec, named, frozen, path, header)
     ranges = validate_jobs.byte_ranges(path)  # each worker reads its own bytes: no rows parsed or sent from here
