@@ -16,7 +16,7 @@ from gaidsl.targets.jsonschema import target as jsonschema
 from gaidsl.targets.markdown import target as markdown
 from gaidsl.targets.pdf import target as pdf
 from gaidsl.targets.python import open_parts as python  # the python target, open rows included
-from gaidsl.targets.sql import open_parts as sql  # the sql target, open rows included
+from gaidsl.targets.sql import records as sql  # the sql target, open rows and lists of records included
 from gaidsl.targets.text import target as text
 from gaidsl.targets.xlsx import target as xlsx
 

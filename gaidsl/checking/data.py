@@ -156,6 +156,13 @@ def _parse_report(text: str, spec: ir.Spec, kind: str, name: str) -> Loaded:
     return _Reader(spec, source).tree(tree)
 
 
+def read_tree(spec: ir.Spec, source: SourceFile, root: Node) -> Loaded:
+    """A report given as a tree of nodes over ``source``'s text, read as a JSON data file's tree is: the lines of one
+    report of a long CSV (:mod:`gaidsl.checking.long_csv`), each node at its place in the CSV."""
+    with few_suggestions(SUGGESTIONS):
+        return _Reader(spec, source).tree(root)
+
+
 def read_entry(spec: ir.Spec, key: str, text: str) -> tuple[object, tuple[Diagnostic, ...]]:
     """One ``key,value`` entry of a CSV data file (a wide CSV's cell too: ``fields.KEY``, ``texts.KEY`` or a cell
     key) read by this reader's rules: ``(value, ())`` with the value as a report holds it (a number, text or date,

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from gaidsl.checking.data import read_entry
 from gaidsl.checking.evaluate import cell_labels
 from gaidsl.checking.files import written_atomically
+from gaidsl.checking.long_csv import is_long_header
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.results import CellResult
 from gaidsl.language import ir
@@ -309,7 +310,8 @@ def coded_header_problems(spec: ir.Spec, header: Sequence[str]) -> list[Problem]
 
 
 def is_wide_csv(path: str) -> bool:
-    """A ``.csv`` file whose header line starts with ``report_id``."""
+    """A ``.csv`` file whose header line starts with ``report_id`` (but not ``report_id,key,value``: a long CSV,
+    :mod:`gaidsl.checking.long_csv`)."""
     if Path(path).suffix.lower() != ".csv" or not Path(path).is_file():
         return False
     try:
@@ -317,4 +319,4 @@ def is_wide_csv(path: str) -> bool:
             first = next(csv.reader(handle), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
-    return bool(first) and first[0].strip() == "report_id"
+    return bool(first) and first[0].strip() == "report_id" and not is_long_header(first)

@@ -22,7 +22,7 @@ from gaidsl.cli.inputs import load
 from gaidsl.cli.output import plan_writes, write_files
 from gaidsl.diff.changes import KIND, WHAT, Change, Diff
 from gaidsl.diff.compare import diff
-from gaidsl.language.diagnostics import Lang, Text, say
+from gaidsl.language.diagnostics import Lang, say
 from gaidsl.targets import environment
 
 EXIT_BREAKING = EXIT_PROBLEMS  # the problem diff finds: a breaking change
@@ -48,15 +48,12 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-DIFF = Text("gaidsl diff（版本比较）", "gaidsl diff")
-
-
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    old = load(args.old, args, unsupported=DIFF)
+    old = load(args.old, args)
     if isinstance(old, int):
         return old
-    new = load(args.new, args, unsupported=DIFF)
+    new = load(args.new, args)
     if isinstance(new, int):
         return new
     assert old.spec is not None and new.spec is not None

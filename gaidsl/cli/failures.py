@@ -24,7 +24,8 @@ _SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "in
 
 def _group_header(spec: ir.Spec, result: CheckResult) -> tuple[str, str]:
     section = next((s.label for s in spec.sections if s.key == result.section), None)
-    table = spec.tables[result.table].label if result.table else None
+    found = spec.tables.get(result.table) or spec.records.get(result.table) if result.table else None  # or a list
+    table = found.label if found is not None else None
     if section is None:
         return "报告", "report"
     text = section if not table or section.endswith(table) else f"{section} · {table}"

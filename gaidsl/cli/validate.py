@@ -24,8 +24,9 @@ from typing import Any
 import attrs
 
 from gaidsl import engines  # its functions load DuckDB and sqlglot on first use (gaidsl/engines/__init__.py)
-from gaidsl.checking.data import KINDS, VALUE_CODES, Loaded, read_report
+from gaidsl.checking.data import KINDS, VALUE_CODES, Loaded
 from gaidsl.checking.evaluate import CheckResult, Evaluation, dumps, evaluate_each
+from gaidsl.checking.long_csv import read_reports
 from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report
 from gaidsl.checking.results import VERDICT_TEXT, CellResult, Verdict
@@ -183,7 +184,9 @@ def run(args: argparse.Namespace) -> int:
         path: read_previous(earlier, spec, spec.file, args.previous_migration)
         for path, earlier in files.previous.items()
     }
-    loaded = [(path, _with_refused(read_report(path, spec))) for path in _progress(paths, "reading")]
+    read = [read_reports(path, spec) for path in _progress(paths, "reading")]  # a long CSV: reports FILE#ID
+    loaded = [(name, _with_refused(item)) for named, _ in read for name, item in named]
+    earlier_in_file = {name: earlier for _, pairs in read for name, earlier in pairs.items()}  # its previous_id
     everything = (
         ([(args.previous, previous)] if previous else [])
         + [(files.previous[path], found.loaded) for path, found in paired.items()]
@@ -209,6 +212,10 @@ def run(args: argparse.Namespace) -> int:
         own = {path: found.loaded.report for path, found in paired.items() if found.loaded.report is not None}
         chosen = ((path, own.get(path, last_year)) for path, _ in reports)
         last_years = {path: report for path, report in chosen if report is not None}
+    if earlier_in_file:  # last year's report of a long CSV's report is another of its reports
+        own = dict(reports)
+        base = last_years if isinstance(last_years, dict) else {p: last_year for p, _ in reports if last_year}
+        last_years = {**base, **{name: own[e] for name, e in earlier_in_file.items() if e in own}}
     try:
         if engine == "reference":  # without loading the engines (DuckDB, sqlglot): most runs are this one
             found = evaluate_each(spec, reports, last_years)

@@ -48,6 +48,10 @@ WHAT = {
     "column": Text("列", "column"),
     "cell": Text("单元格", "cell"),
     "check": Text("校验", "check"),
+    "dimension": Text("开放维度", "open dimension"),
+    "code": Text("编码", "codes"),
+    "records": Text("记录列表", "list of records"),
+    "record field": Text("记录字段", "record field"),
 }
 KIND = {
     "added": Text("新增", "added"),

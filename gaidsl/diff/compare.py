@@ -13,6 +13,7 @@ import attrs
 
 from gaidsl.diff.changes import BREAKING, COMPATIBLE, Change, Diff, label_of, match, names_of
 from gaidsl.diff.checks import CheckComparison
+from gaidsl.diff.open_parts import OpenComparison, bounded_checks, bounded_reason, has_open_parts
 from gaidsl.diff.overlays import with_overlay_reasons
 from gaidsl.diff.tables import TableComparison
 from gaidsl.diff.verdicts import Comparison
@@ -20,6 +21,7 @@ from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 from gaidsl.migrations.migration import Fate, Migration, Target
 from gaidsl.migrations.proof import breaking_checks
+from gaidsl.migrations.proof_report import Counterexample
 
 
 class Differ(Comparison):
@@ -32,7 +34,11 @@ class Differ(Comparison):
         self.sections()
         self.texts()
         self.changes += TableComparison(self.old, self.new, self.m).run()
+        self.changes += OpenComparison(self.old, self.new, self.m).run()
         self.changes += CheckComparison(self.old, self.new, self.m).run()
+        if self.old.record_checks or self.new.record_checks:  # checks for each record, compared as checks are
+            old, new = (attrs.evolve(s, checks=s.record_checks) for s in (self.old, self.new))
+            self.changes += CheckComparison(old, new, self.m).run()
 
     # ---- the format itself
     def format(self) -> None:
@@ -210,13 +216,24 @@ def _classify_checks(old: ir.Spec, new: ir.Spec, migration: Migration | None, ch
     keys = [c.key for c in changes if c.what == "check" and c.kind in judged and c.aspect in semantic]
     if not keys:
         return changes
-    m = migration if migration is not None else identity_migration(old, new)
-    found = breaking_checks(m, list(dict.fromkeys(keys)))
+    bounded: dict[str, tuple[Counterexample | str | None, str]] = {}
+    if has_open_parts(old) or has_open_parts(new):  # judged on both versions closed alike, for small reports
+        bounded = bounded_checks(old, new, list(dict.fromkeys(keys)), identity_migration)
+        found = {key: answer for key, (answer, _) in bounded.items()}
+        m = identity_migration(old, new)
+    else:
+        m = migration if migration is not None else identity_migration(old, new)
+        found = breaking_checks(m, list(dict.fromkeys(keys)))
     out = []
     for change in changes:
         if change.what == "check" and change.key in found and change.kind in judged and change.aspect in semantic:
             example = found[change.key]
-            if isinstance(example, str):  # UNDECIDED: not proved compatible, so taken as breaking
+            verdict = None
+            if change.key in bounded:
+                verdict = bounded_reason(example, bounded[change.key][1], bool(old.records or new.records))
+            if verdict is not None:
+                change = attrs.evolve(change, classification=verdict[0], why=verdict[1])
+            elif isinstance(example, str):  # UNDECIDED: not proved compatible, so taken as breaking
                 why = Text(
                     "求解器未能判定是否有有效的旧报告违反它（如单元格之间的乘除），按不兼容处理",
                     "the solver could not decide whether a report valid under the old version fails it (arithmetic "

@@ -48,6 +48,7 @@ from gaidsl.checking.evaluate import (
     Env as _Env,
 )
 from gaidsl.checking.open_members import absent_last_year, close, new_this_year
+from gaidsl.checking.records import close_records
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent, Presence, absent_from, absent_items
 from gaidsl.engines.names import ALL_ENGINES as ALL_ENGINES
@@ -60,6 +61,7 @@ from gaidsl.targets.python import open_parts as python_target
 from gaidsl.targets.sql.arithmetic import has_arith, register_sqlite_functions
 from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect, layout, places
 from gaidsl.targets.sql.open_parts import OpenSql, member_table
+from gaidsl.targets.sql.records import RecordsSql, record_table
 from gaidsl.targets.sql.required import presence_sql
 from gaidsl.targets.sql.target import arith_refusal, ddl, validation_sql
 
@@ -160,19 +162,24 @@ class Database:
         self.spec = spec
         self.connection = connection
         self.open = OpenSql(spec, self.dialect) if spec.open_dimensions else None  # open rows: child tables
-        tabled = self.open.stand if self.open is not None else spec
+        # lists of records: a table per list (targets/sql/records.py)
+        self.records = RecordsSql(spec, self.dialect) if spec.records and self.open is None else None
+        tabled = self.open.stand if self.open is not None else self.records.stand if self.records is not None else spec
         self.columns = layout(tabled, self.dialect)
         for table in (REPORTS, PREVIOUS):
             self.script(ddl(tabled, self.dialect, table=table, temporary=True))
             for statement in self.open.ddl(table, temporary=True) if self.open is not None else ():
                 self.script(statement)
+            for statement in self.records.ddl(table, temporary=True) if self.records is not None else ():
+                self.script(statement)
         # queried inline, not through a view: DuckDB binds a view of many checks when it is created *and* when it
         # is read, and the binding is most of the time a small batch takes
-        query = (
-            self.open.validation(REPORTS, PREVIOUS)
-            if self.open is not None
-            else validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None)
-        )
+        if self.open is not None:
+            query = self.open.validation(REPORTS, PREVIOUS)
+        elif self.records is not None:
+            query = self.records.validation(REPORTS, PREVIOUS)
+        else:
+            query = validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None)
         self.validation = "(" + query + ") AS v"
 
     @property
@@ -197,6 +204,10 @@ class Database:
             reports, previous = list(reports), list(previous)
             self._members(PREVIOUS, previous)
             self._members(REPORTS, [(i, r) for i, r, _ in reports])
+        if self.records is not None:
+            reports, previous = list(reports), list(previous)
+            self._records(PREVIOUS, previous)
+            self._records(REPORTS, [(i, r) for i, r, _ in reports])
         self.insert(PREVIOUS, (report_row(self.columns, self.dialect, i, r) for i, r in previous))
         self.insert(REPORTS, (report_row(self.columns, self.dialect, i, r, p) for i, r, p in reports))
 
@@ -228,6 +239,13 @@ class Database:
                     rows.append(tuple(row))
             self.insert(member_table(table, index), rows, columns)
 
+    def _records(self, table: str, reports: Sequence[tuple[str, Report]]) -> None:
+        """The tables of lists of records (targets/sql/records.py): a row per (report, record)."""
+        assert self.records is not None
+        for index, key in enumerate(self.records.lists):
+            rows = record_rows(self.records, key, self.dialect, reports)
+            self.insert(record_table(table, index), rows, self.records.record_columns(key))
+
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         return list(self.connection.execute(sql).fetchall())
 
@@ -243,6 +261,8 @@ class Database:
             self.connection.execute(f"DELETE FROM {table}")
             for index in range(len(self.open.dims) if self.open is not None else 0):
                 self.connection.execute(f"DELETE FROM {member_table(table, index)}")
+            for index in range(len(self.records.lists) if self.records is not None else 0):
+                self.connection.execute(f"DELETE FROM {record_table(table, index)}")
 
     def validate(
         self, reports: Sequence[Report] | Mapping[str, Report], previous: Report | Mapping[str, Report] | None = None
@@ -270,6 +290,14 @@ class Database:
                 found = evaluation(closed, report, last, by_report.get(i, []), exact, lacking)
                 new = new_this_year(self.spec, report.members, last.members) if last is not None else {}
                 out.append(attrs.evolve(found, results=_new_members(found.results, self.spec, new)) if new else found)
+            return out
+        if self.records is not None:  # each report's own closed spec: its records as rows, its aggregates decided
+            out = []
+            for i, report in items:
+                closed = close_records(self.spec, report)
+                lacking = absent_items(closed, report)
+                last = last_years.get(links.get(i, ""))
+                out.append(evaluation(closed, report, last, by_report.get(i, []), exact, lacking))
             return out
         absent = self.absent()
         return [
@@ -402,7 +430,8 @@ def evaluate_all(
     """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
     runs); every engine gives the reference evaluator's records. ``previous``: last year's report for all of them,
     or each report's own by its name (a report missing from the mapping has none)."""
-    if engine not in ("reference", "python") and spec.records:
+    sql_records = engine in ENGINES and not spec.open_dimensions  # targets/sql/records.py
+    if spec.records and not (engine in ("reference", "python") or sql_records):
         raise ValueError(f"GAI770: the {engine} engine does not support lists of records yet (docs/records.md)")
     if engine in REFUSING_ENGINES and first_arith_check(spec) is not None:
         raise ValueError(
@@ -566,3 +595,36 @@ def _result(
                 f"{check.key}@{instance.position}: SQL sides {sql_sides}, report {shown.left, shown.right}"
             )
     return check_result(spec, check, instance, row.status, env)
+
+
+def record_rows(
+    records: RecordsSql, key: str, dialect_name: str, reports: Sequence[tuple[str, Report]]
+) -> list[tuple[object, ...]]:
+    """The rows of the table of the list ``key`` (:meth:`RecordsSql.record_columns` order) for ``reports``."""
+    d = dialect(dialect_name)
+    columns = records.record_columns(key)
+    rows = []
+    for report_id, report in reports:
+        fixed = [name for name, value in _named_values(report) if value is UNKNOWN]
+        for number in range(1, report.records.get(key, 0) + 1):
+            row: list[object] = [report_id, number]
+            unknown = list(fixed)
+            for column in columns[3:]:
+                field = column.key.rsplit(".", 1)[1]
+                value = report.values.get(f"{key}.{number}.{field}", BLANK)
+                if value is UNKNOWN and column.role == "cell":
+                    unknown.append(column.key)
+                row.append(_cell_value(column, value, d))
+            row.insert(2, json.dumps(unknown, ensure_ascii=False) if d.unknown_as_json else unknown)
+            rows.append(tuple(row))
+    return rows
+
+
+def _named_values(report: Report) -> list[tuple[str, object]]:
+    """Every value of a report under the name the ``unknown`` column lists it by (``fields.KEY``, ``texts.KEY``, a
+    cell key)."""
+    return [
+        *((f"fields.{k}", v) for k, v in report.fields.items()),
+        *((f"texts.{k}", v) for k, v in report.texts.items()),
+        *report.values.items(),
+    ]

@@ -652,7 +652,38 @@ class Exempt:
     check_spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
-MigrationItem = Rename | Split | Merge | Drop | New | Transform | Exempt
+@attrs.frozen
+class MemberPart:
+    """``NEW [= share]`` on the right of a member rule: a new member key and what it receives of each old value."""
+
+    key: str
+    share: str = "old"  # "old" | "rest" | "unknown" | "fixed" (a share of each value: 0.6)
+    amount: str | None = None  # the number, for "fixed"
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class MemberRule:
+    """``OLD, … -> NEW [= share], …;``: one rule of a member mapping (a rename, a merge or a split)."""
+
+    old: tuple[str, ...]
+    new: tuple[MemberPart, ...]
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class MemberMapping:
+    """``members DIMENSION { rules } because "…";``: the entered members of an open dimension under new keys
+    (docs/migrations.md, "Open dimensions")."""
+
+    dimension: str
+    rules: tuple[MemberRule, ...]
+    reason: str | None = None
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    dimension_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+MigrationItem = Rename | Split | Merge | Drop | New | Transform | Exempt | MemberMapping
 
 
 @attrs.frozen

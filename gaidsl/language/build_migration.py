@@ -135,3 +135,23 @@ class MigrationRules(TreeBuilder):
         return ast.Exempt(
             tuple(str(n) for n in names), reason, self._span(meta), tuple(self._tok_span(n) for n in names)
         )
+
+    def members_stmt(self, meta: Any, children: list[Any]) -> ast.MemberMapping:
+        name = children[0]
+        rules = tuple(c for c in children if isinstance(c, ast.MemberRule))
+        reason = next((c[1] for c in children if isinstance(c, tuple) and c[0] == "because"), None)
+        return ast.MemberMapping(str(name), rules, reason, self._span(meta), self._tok_span(name))
+
+    def member_rule(self, meta: Any, children: list[Any]) -> ast.MemberRule:
+        old = tuple(_key(c) for c in children if isinstance(c, Token))
+        parts = tuple(c for c in children if isinstance(c, ast.MemberPart))
+        return ast.MemberRule(old, parts, self._span(meta))
+
+    def member_part(self, meta: Any, children: list[Any]) -> ast.MemberPart:
+        share, amount = children[1] if len(children) > 1 else ("old", None)
+        return ast.MemberPart(_key(children[0]), share, amount, self._span(meta))
+
+
+def _key(token: Token) -> str:
+    """A member key as written: a name, a code (digits) or a quoted text."""
+    return unquote(token) if token.type == "STRING" else str(token)

@@ -14,7 +14,9 @@ from gaidsl.language.aggregation_messages import AGGREGATION_CATALOG
 from gaidsl.language.arith_messages import ARITH_CATALOG
 from gaidsl.language.coded_messages import CODED_CATALOG
 from gaidsl.language.language_messages import LANGUAGE_CATALOG
+from gaidsl.language.long_csv_messages import LONG_CSV_CATALOG
 from gaidsl.language.open_messages import OPEN_CATALOG
+from gaidsl.language.open_migration_messages import OPEN_MIGRATION_CATALOG
 from gaidsl.language.overlay_messages import OVERLAY_CATALOG
 from gaidsl.language.records_messages import RECORDS_CATALOG
 
@@ -548,3 +550,5 @@ CATALOG.update({code: Template(*texts) for code, texts in OVERLAY_CATALOG.items(
 CATALOG.update({code: Template(*texts) for code, texts in ARITH_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in RECORDS_CATALOG.items()})
 CATALOG.update({code: Template(*texts) for code, texts in LANGUAGE_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in LONG_CSV_CATALOG.items()})
+CATALOG.update({code: Template(*texts) for code, texts in OPEN_MIGRATION_CATALOG.items()})

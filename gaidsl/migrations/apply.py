@@ -30,6 +30,7 @@ import attrs
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, FieldValue, Missing, Report
 from gaidsl.language.diagnostics import Lang, say
 from gaidsl.migrations.migration import Fate, ItemKey, Migration, Target, item_label
+from gaidsl.migrations.open_members import convert
 
 Value = Decimal | str | Missing
 
@@ -48,7 +49,7 @@ _ACTION_ZH = {
 class Item(NamedTuple):
     """A value read from the old report or written to the new one (a named tuple: logs have many, made fast)."""
 
-    kind: str  # "cell" | "field" | "text"
+    kind: str  # "cell" | "field" | "text" | "member" (an entered member of an open dimension: its key the value)
     key: str
     label: str
     value: Value
@@ -124,7 +125,43 @@ def apply(migration: Migration, report: Report) -> Migrated:
     """The report of the new spec the migration makes from ``report`` (a report of the old spec), with its log."""
     with decimal.localcontext() as ctx:
         ctx.prec = 100
-        return _Applier(plan(migration), report).run()
+        migrated = _Applier(plan(migration), report).run()
+    if migration.old.open_dimensions and migration.new.open_dimensions:
+        return _open_rows(migration, report, migrated)
+    return migrated
+
+
+def _open_rows(m: Migration, report: Report, migrated: Migrated) -> Migrated:
+    """The rows old reports entered in open dimensions, under the keys ``members`` statements give them (the cells
+    of the open rows made as the migration makes their slot cells): :mod:`gaidsl.migrations.open_members`."""
+    new = m.new
+    slots = {o.slot for o in new.open_dimensions.values()}
+    slot_terms = {
+        key: target.terms
+        for (kind, key), target in m.targets.items()
+        if kind == "cell" and new.cells[key].row in slots and not target.unknown
+    }
+    decimals = {
+        key: new.cells[key].type.decimals if new.cells[key].type.kind == "amount" else None for key in slot_terms
+    }
+    members, values, moved = convert(m.old, new, m.members, report, slot_terms, decimals)
+    fixed = {
+        k: v for k, v in migrated.report.values.items() if new.cells.get(k) is None or new.cells[k].row not in slots
+    }
+    result = attrs.evolve(migrated.report, values={**fixed, **values}, members=members)
+    entries = [e for e in migrated.entries if not any(new.cells.get(i.key) is not None and new.cells[i.key].row in slots
+                                                      for i in e.new if i.kind == "cell")]  # fmt: skip
+    for move in moved:
+        dimension = next(d for d, found in members.items() if any(x.key == move.new[0] for x in found))
+        mapping = m.members.get(dimension)
+        line = m.statement_line(mapping.index) if mapping is not None and move.action != "copied" else None
+        labels = {x.key: x.label for x in report.members.get(dimension, ())}
+        new_labels = {x.key: x.label for x in members[dimension]}
+        olds = tuple(Item("member", f"{dimension}.{k}", labels.get(k, k), k) for k in move.old)
+        news = tuple(Item("member", f"{dimension}.{k}", new_labels.get(k, k), k) for k in move.new)
+        reason = mapping.reason if mapping is not None and move.action != "copied" else None
+        entries.append(Entry(move.action, olds, news, reason, line, move.note))
+    return attrs.evolve(migrated, report=result, entries=tuple(entries))
 
 
 @attrs.frozen

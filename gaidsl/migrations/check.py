@@ -13,6 +13,7 @@ from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Related, Text, error, has_errors, warning
 from gaidsl.language.source import Span
 from gaidsl.migrations.migration import WHAT, Fate, ItemKey, Migration, Target, item_label
+from gaidsl.migrations.open_members import resolve as resolve_members
 from gaidsl.migrations.statements import Statements
 from gaidsl.migrations.type_verdicts import type_change, unit_changed
 
@@ -236,12 +237,15 @@ def check(doc: ast.Migration, old: ir.Spec, new: ir.Spec, file: str) -> tuple[Mi
     """Resolve and check a migration between two compiled specs; the migration is None when there are errors."""
     builder = _Builder(doc, old, new, file)
     builder.build()
-    problems = builder.problems
+    members, member_problems = resolve_members(doc, old, new)  # ``members DIMENSION { … }``: open dimensions
+    problems = builder.problems + member_problems
     if has_errors(problems):
         return None, problems
     targets = {item: builder.targets[item] for item in _items(new)}
     fates = {item: builder.fates[item] for item in _items(old)}
-    migration = Migration(doc.key, doc.title, file, old, new, targets, fates, builder.exempt, doc.items, doc.span)
+    migration = Migration(
+        doc.key, doc.title, file, old, new, targets, fates, builder.exempt, doc.items, doc.span, members
+    )
     return migration, problems
 
 

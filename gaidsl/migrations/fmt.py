@@ -14,6 +14,8 @@ then
 
 from __future__ import annotations
 
+import re
+
 from gaidsl.language import ast
 from gaidsl.language.fmt import CONTINUATION, WIDTH, Formatter, format_spec
 from gaidsl.language.parser import parse
@@ -56,11 +58,34 @@ def statement_parts(item: ast.MigrationItem) -> list[str]:
     elif isinstance(item, ast.Transform):
         conversion = f"{item.from_unit} -> {item.to_unit}" if item.factor is None else f"by {item.factor}"
         parts = [f"transform {_kind(item.kind)}{item.old.text} {conversion}"]
+    elif isinstance(item, ast.MemberMapping):
+        parts = [f"members {item.dimension} {{ " + " ".join(member_rule(r) for r in item.rules) + " }"]
     else:
         parts = ["exempt check " + ", ".join(item.checks)]
     if item.reason is not None:
         parts.append(f"because {quote(item.reason)}")
     return parts
+
+
+def member_key(key: str) -> str:
+    """A member key as the migration language writes it: bare when it is a name or a code, else quoted."""
+    return key if re.fullmatch(r"(?!\d)\w+|[0-9]+", key) and key not in _WORDS else quote(key)
+
+
+_WORDS = frozenset({"old", "rest", "unknown", "to", "because"})
+
+
+def member_rule(rule: ast.MemberRule) -> str:
+    """``OLD, … -> NEW [= share], …;``"""
+    parts = []
+    for part in rule.new:
+        share = (
+            ""
+            if part.share == "old" and len(rule.new) == 1
+            else f" = {part.amount if part.share == 'fixed' else part.share}"
+        )
+        parts.append(member_key(part.key) + share)
+    return f"{', '.join(member_key(k) for k in rule.old)} -> {', '.join(parts)};"
 
 
 class MigrationFormatter(Formatter):
@@ -80,6 +105,13 @@ class MigrationFormatter(Formatter):
         self.lines[first].blank_after_comments = True
 
     def statement(self, depth: int, item: ast.MigrationItem) -> None:
+        if isinstance(item, ast.MemberMapping):  # a block: a rule a line
+            self.emit(depth, f"members {item.dimension} {{", item.span, opens=True)
+            for rule in item.rules:
+                self.emit(depth + 1, member_rule(rule), rule.span)
+            because = f" because {quote(item.reason)};" if item.reason is not None else ""
+            self.emit(depth, f"}}{because}", item.span, role="closing")
+            return
         parts = statement_parts(item)
         one_line = " ".join(parts) + ";"
         if display_width("  " * depth + one_line) <= WIDTH or len(parts) == 1:

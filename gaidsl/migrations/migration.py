@@ -35,6 +35,7 @@ from gaidsl.checking.evaluate import cell_label
 from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error
 from gaidsl.language.source import Span
+from gaidsl.migrations.open_members import MemberMap
 
 ItemKey = tuple[str, str]  # ("cell" | "field" | "text", key)
 
@@ -96,6 +97,7 @@ class Migration:
     exempt: Mapping[str, str]  # new check key → reason
     statements: tuple[ast.MigrationItem, ...]
     span: Span | None = None  # the migration's header
+    members: Mapping[str, MemberMap] = attrs.field(factory=dict)  # ``members DIMENSION { … }`` by dimension
 
     @property
     def name(self) -> str:
