@@ -14,6 +14,7 @@ import csv
 import io
 import itertools
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,6 +31,7 @@ from gaidsl.language import ir
 
 CHUNK = 500
 """Lines per chunk handed to a reference worker."""
+_LINE_ENDS = re.compile(rb"(?<=\r)(?!\n)")
 CHUNK_BYTES = 1 << 19
 """Bytes of the file per chunk a python worker reads itself (some 800 reports of the 2021 format)."""
 Problem = tuple[str, str]
@@ -98,8 +100,10 @@ def _record_end(handle: Any, start: int, size: int) -> int:
     def lines() -> Iterator[str]:
         nonlocal consumed
         while line := handle.readline():
-            consumed += len(line)
-            yield line.decode("utf-8", "replace")
+            for piece in _LINE_ENDS.split(line):  # a lone carriage return ends a line too, for the csv module
+                if piece:
+                    consumed += len(piece)
+                    yield piece.decode("utf-8", "replace")
 
     for _ in csv.reader(lines()):  # the reader takes a line only when its record needs it
         if consumed - start >= size:
