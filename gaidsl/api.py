@@ -27,7 +27,7 @@ from gaidsl.ingest.result import Result
 from gaidsl.language import ir
 from gaidsl.language.compiler import UnreadableSource
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_text
-from gaidsl.language.open_axes import open_refusal
+from gaidsl.language.open_axes import open_refusal, records_refusal
 from gaidsl.language.shipped import resolve
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import apply
@@ -37,7 +37,7 @@ from gaidsl.migrations.migration import Migration
 from gaidsl.sampling.sampler import Sample
 from gaidsl.sampling.samples import invalid_reports, valid_samples
 from gaidsl.targets import Content, Unrenderable
-from gaidsl.targets.registry import RENDERINGS
+from gaidsl.targets.registry import RENDERINGS, renderer
 from gaidsl.targets.registry import render as render_as
 
 SpecLike = ir.Spec | str | os.PathLike[str]
@@ -93,6 +93,13 @@ class UnsupportedSpec(ValueError):
 
 def _supported(spec: ir.Spec, what: Text) -> ir.Spec:
     refusal = open_refusal(spec, what)
+    if refusal is not None:
+        raise UnsupportedSpec(refusal)
+    return spec
+
+
+def _without_records(spec: ir.Spec, what: Text) -> ir.Spec:
+    refusal = records_refusal(spec, what)
     if refusal is not None:
         raise UnsupportedSpec(refusal)
     return spec
@@ -167,8 +174,11 @@ def render(spec: SpecLike, report: ReportLike | None = None, to: str = "html") -
     if to not in RENDERINGS:
         raise ValueError(f"unknown rendering {to!r}: one of {', '.join(RENDERINGS)}")
     compiled = load_spec(spec)
-    if to not in ("xlsx", "docx"):  # these draw open rows (docs/open-dimensions.md); the others not yet
-        compiled = _supported(compiled, Text(f"{to} 渲染", f"the {to} rendering"))
+    drawn_by, what = renderer(RENDERINGS[to][0]), Text(f"{to} 渲染", f"the {to} rendering")
+    if not drawn_by.open_dimensions:  # docs/open-dimensions.md
+        compiled = _supported(compiled, what)
+    if not drawn_by.records and (refusal := records_refusal(compiled, what)) is not None:  # docs/records.md
+        raise UnsupportedSpec(refusal)
     return render_as(compiled, None if report is None else load_report(compiled, report), to)
 
 
@@ -178,7 +188,8 @@ def ingest_report(spec: SpecLike | Sequence[SpecLike], document: str | os.PathLi
     could not be read, and why). Several specs: the version is chosen by the report's layout. A file that cannot be
     read at all raises :class:`~gaidsl.ingest.detect.Unreadable`."""
     specs = [spec] if isinstance(spec, ir.Spec | str | os.PathLike) else list(spec)
-    loaded = tuple(_supported(load_spec(s), Text("读取已发布的报告（ingest）", "ingest")) for s in specs)
+    what = Text("读取已发布的报告（ingest）", "ingest")
+    loaded = tuple(_without_records(load_spec(s), what) for s in specs)  # open rows: members (ingest/open_rows.py)
     compiled: ir.Spec | tuple[ir.Spec, ...] = loaded[0] if isinstance(spec, ir.Spec | str | os.PathLike) else loaded
     if isinstance(document, bytes):
         return ingest_bytes(compiled, document)

@@ -17,7 +17,7 @@ import attrs
 import jinja2
 
 from gaidsl.checking.report import Report
-from gaidsl.forms.layout import Layout, layout
+from gaidsl.forms.layout import Layout, printed
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 
@@ -92,12 +92,12 @@ C = TypeVar("C", str, bytes)
 def drawn(
     draw: Callable[[Layout, Report | None], C], suffix: str
 ) -> tuple[Callable[[ir.Spec, Report | None], C], Emit]:
-    """``render`` and ``emit`` of a target that draws a report from the spec's layout (:func:`layout`) with
-    ``draw``: ``render`` draws a filled report (``None``: a blank one), and the build output is the blank report,
-    ``<id>_<version>.blank.<suffix>``."""
+    """``render`` and ``emit`` of a target that draws a report from the spec's layout with ``draw``: ``render`` draws
+    a filled report (``None``: a blank one), open rows as entered and lists of records as tables (:func:`printed`),
+    and the build output is the blank report, ``<id>_<version>.blank.<suffix>``."""
 
     def render(spec: ir.Spec, report: Report | None) -> C:
-        return draw(layout(spec), report)
+        return draw(printed(spec, report), report)
 
     def emit(spec: ir.Spec) -> Files:
         return {f"{spec.id}_{spec.version}.blank.{suffix}": render(spec, None)}

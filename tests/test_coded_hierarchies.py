@@ -249,8 +249,9 @@ def test_validate_json_and_yaml_on_the_command_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("build", SPEC, "-t", "pdf", "-o", "{out}")],
-)  # supported: sample (test_open_targets.py), --analyze (test_open_analysis.py), javascript (test_open_javascript.py)
+    [("ingest", SPEC, str(DATA / "function_subjects_valid.json"), "-o", "{out}")],
+)  # supported: sample (test_open_targets.py), --analyze (test_open_analysis.py), javascript (test_open_javascript.py),
+# the renderers (test_open_render.py), diff (test_diff_open.py)
 def test_other_stages_still_refuse(args: tuple[str, ...], tmp_path: Path) -> None:
     verb, *rest = (a.replace("{out}", str(tmp_path / "out")) for a in args)
     run = run_cli(verb, "--lang", "en", *rest)

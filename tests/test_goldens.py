@@ -51,6 +51,21 @@ GOLDENS: dict[str, Callable[[str], list[str]]] = {
 SHARED = {*(f"forms/{n}/layout.txt" for n in SHIPPED), "forms/2021/jiujia_2023.txt", "forms/2021/jiujia_2023.docx.txt"}
 # golden files of targets for a spec with open dimensions (tests/test_open_targets.py)
 SHARED |= {"jsonschema/open/agency_components_2025.schema.json"}
+# the renderers of a report with open rows and lists of records (tests/test_open_render.py)
+SHARED |= {
+    f"forms/open/{name}"
+    for name in (
+        "agency_components.blank.txt",
+        "components_1.md",
+        "explained_2.html",
+        "explained_2.pdf.html",
+        "explained_2.txt",
+        "other_explained.blank.txt",
+        "other_explained.layout.txt",
+        "putuo_finance_2024.docx.txt",
+        "putuo_finance_2024.txt",
+    )
+}
 
 
 def test_every_target_has_a_place_in_goldens() -> None:

@@ -91,9 +91,9 @@ def test_the_specs_have_the_tables_the_templates_have(department: ir.Spec, foia:
 
 
 @pytest.mark.parametrize("path", NEW_SPECS, ids=lambda p: p.name)
-def test_targets_other_than_validators_and_forms_refuse_with_gai610(path: Path, tmp_path: Path) -> None:
-    run = run_cli("build", str(path), "--target", "pdf", "-o", str(tmp_path / "pdf"))
-    assert run.code == 2 and "[GAI610]" in run.err and "pdf" in run.err, run.err
+def test_every_target_builds_the_open_specs(path: Path, tmp_path: Path) -> None:
+    drawn = run_cli("build", str(path), "--target", "html,markdown,text", "-o", str(tmp_path / "drawn"))
+    assert drawn.code == 0, drawn.err  # the renderers draw open rows (docs/open-dimensions.md#rendering-a-report)
     for target in ("jsonschema", "python", "sql", "javascript"):  # docs/open-dimensions.md#generated-validators-and-sql
         built = run_cli("build", str(path), "--target", target, "-o", str(tmp_path / f"built-{target}"))
         assert built.code == 0, built.err

@@ -180,19 +180,29 @@ def test_the_python_engine_runs_open_specs() -> None:
 
 
 def test_the_module_refuses_bad_member_lists() -> None:
+    """With gaidsl's codes, all of them (a member list refused also leaves its rows' values unlisted: GAI742)."""
     module = _module("agency_components")
-    good = json.loads(gaidsl.load_report(SPECS["agency_components"], DATA / "components_1.yaml").to_json())
-    cases = {
-        "GAI741": {"component": [{"key": "CIV", "label": "a"}, {"key": "CIV", "label": "b"}]},
-        "GAI740": {"component": [{"key": "civ", "label": "a"}]},
-        "GAI745": {"component": [{"key": "overall", "label": "a"}]},
-        "GAI743": {"nothing": []},
-        "GAI744": {"component": [{"key": "CIV"}]},
-    }
-    for code, members in cases.items():
+    spec = SPECS["agency_components"]
+    good = json.loads(gaidsl.load_report(spec, DATA / "components_1.yaml").to_json())
+    cases: list[tuple[str, Any]] = [
+        ("GAI741", {"component": [{"key": "CIV", "label": "a"}, {"key": "CIV", "label": "b"}]}),
+        ("GAI740", {"component": [{"key": "civ", "label": "a"}]}),
+        ("GAI745", {"component": [{"key": "overall", "label": "a"}]}),
+        ("GAI743", {"nothing": []}),
+        ("GAI744", {"component": [{"key": "CIV"}]}),
+        ("GAI744", None),  # "members": null is no object (leaving "members" out is no entered member)
+        ("GAI744", []),
+        ("GAI744", {"component": None}),
+        ("GAI744", {"component": [{"key": 1.5, "label": "a"}]}),
+    ]
+    for code, members in cases:
+        text = json.dumps({**good, "members": members})
+        with pytest.raises(gaidsl.ReportError) as refused:
+            gaidsl.load_report(spec, text, "json")
         with pytest.raises(module.DataError) as raised:
-            module.validate({**good, "members": members})
-        assert code in {p[0] for p in raised.value.problems}, (code, raised.value.problems)
+            module.validate(module.loads(text))
+        found = {p[0] for p in raised.value.problems}
+        assert code in found and found == {d.code for d in refused.value.diagnostics}, (code, raised.value.problems)
     unlisted = {**good, "values": {**good["values"], "requests.TAX.received": 3}}
     with pytest.raises(module.DataError) as raised:
         module.validate(unlisted)

@@ -1,7 +1,8 @@
-"""The xlsx form of a spec with open rows (issue 15, acceptance 3; docs/open-dimensions.md): each open table is an
-Excel table that grows; a workbook filled with added rows reads back to the same data (round-trip property tests:
-0, 1 and many members, the workbook filled by openpyxl as a person would, or rendered from the report); the checks
-sheet, recomputed by LibreOffice, covers the added rows."""
+"""The xlsx form of a spec with open rows or lists of records (issue 15, acceptance 3; docs/open-dimensions.md,
+docs/records.md): each open table and each list is an Excel table that grows; a workbook filled with added rows reads
+back to the same data (round-trip property tests: 0, 1 and many members and records, the workbook filled by openpyxl
+as a person would, or rendered from the report); the checks sheet, recomputed by LibreOffice, covers the added
+rows."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from gaidsl.api import load_report, load_spec, validate
-from gaidsl.checking.report import BLANK, UNKNOWN, EnteredMember, Report
+from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, EnteredMember, Report
 from gaidsl.forms.layout import UNKNOWN_TEXT, xml_safe
 from gaidsl.forms.readback import read_bytes
 from gaidsl.language import ir
 from gaidsl.sampling.samples import valid_samples
 from gaidsl.sampling.strategies import reports
+from tests.open_support import bases, spec_named
+from tests.open_support import data as open_data
+from tests.open_support import drawn as drawn_with_records
 from tests.render_support import SOFFICE, recalculated_checks, target
 from tests.support import run_cli
 
@@ -71,15 +75,21 @@ def drawn(s: ir.Spec) -> st.SearchStrategy[Report]:
     return reports(s)
 
 
+BLANK_BOOKS: dict[tuple[str, str], bytes] = {}
+
+
 def fill(s: ir.Spec, report: Report) -> bytes:
     """The blank workbook filled with openpyxl as a person fills it: fields, fixed cells at their places, and one
     row per member typed under each open table's header (below the table's first row, which Excel's table grows to
     take in; readback reads to the last used row)."""
-    wb = load_workbook(io.BytesIO(next(iter(target("xlsx").emit(s).values()))))
+    key = (s.id, s.version)
+    if key not in BLANK_BOOKS:  # the blank workbook, made once per spec
+        BLANK_BOOKS[key] = next(iter(target("xlsx").emit(s).values()))
+    wb = load_workbook(io.BytesIO(BLANK_BOOKS[key]))
     meta = list(wb["_gaidsl"].iter_rows(values_only=True))
     columns: dict[str, dict[str, str]] = {}
     for kind, key, _sheet, coord in ((tuple(row) + (None,) * 4)[:4] for row in meta):
-        if kind == "opencol":
+        if kind in ("opencol", "recfield"):
             table, column = key.split(".", 1)
             columns.setdefault(table, {})[column] = coord
     for kind, key, sheet, coord in ((tuple(row) + (None,) * 4)[:4] for row in meta):
@@ -87,6 +97,12 @@ def fill(s: ir.Spec, report: Report) -> bytes:
             wb[sheet][coord].value = typed(report.fields.get(key, BLANK))
         elif kind == "cell":
             wb[sheet][coord].value = typed(report.values.get(key, BLANK))
+        elif kind == "records":  # a record a row under the list's header (the Excel table grows to take it in)
+            records = s.records[key]
+            for number in range(1, report.records.get(key, 0) + 1):
+                for field, letter in columns[key].items():
+                    value = report.values.get(records.cell_key(str(number), field), BLANK)
+                    wb[sheet][f"{letter}{int(coord) + number}"].value = typed(value)
         elif kind == "open":
             table = s.tables[key]
             assert table.rows is not None and table.rows.open is not None
@@ -247,3 +263,41 @@ def test_libreoffice_recomputes_each_row_check_as_the_reference(tmp_path: Path) 
         assert {k: v for k, v in counted.items() if v} == failing
     first = [r for r in validate(s, reports[0]).results if r.status == "fail"]
     assert first and all(r.position in {m.key for m in reports[0].members["component"]} for r in first)
+
+
+# ---------------------------------------------------------------------------------------------------- records
+
+
+def holdable_records(report: Report) -> Report:
+    """:func:`holdable`, and each record's text as a cell holds it (no control characters) and a text reading 未知
+    or ``unknown`` unknown (as in a data file)."""
+    values = {k: xml_safe(v) if isinstance(v, str) else v for k, v in report.values.items()}
+    values = {k: UNKNOWN if v in (UNKNOWN_TEXT, UNKNOWN_MARKER) else v for k, v in values.items()}
+    return attrs.evolve(holdable(report), values=values)
+
+
+@pytest.mark.parametrize("name", ["other_explained", "projects"])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_records_filled_by_hand_or_rendered_read_back_the_same(name: str, draw: st.DataObject) -> None:
+    s = spec_named(name)
+    report = holdable_records(drawn_with_records(name, draw))
+    assert open_data(read_back(s, fill(s, report))) == open_data(report)
+    assert open_data(read_back(s, target("xlsx").render(s, report))) == open_data(report)
+
+
+def test_each_list_is_an_excel_table_with_drop_downs() -> None:
+    s = spec_named("other_explained")
+    report = next(r for r in bases("other_explained") if r.records["explanations"])
+    wb = load_workbook(io.BytesIO(target("xlsx").render(s, report)))
+    tables = {t: ws.tables[t].ref for ws in wb.worksheets for t in ws.tables}
+    assert tables["R_explanations"] == "A4:C6"  # the header, then the two records
+    sheet = next(ws for ws in wb.worksheets if "R_explanations" in ws.tables)
+    assert [c.value for c in sheet[5]][:3] == ["CIV", "Referred to another agency", 3]
+    lists = [dv for dv in sheet.data_validations.dataValidation if dv.type == "list"]
+    assert [(str(dv.sqref), dv.formula1) for dv in lists] == [("A5:A1048576", "'Requests'!$A$8:$A$2007")]
+    assert [wb["Requests"][f"A{row}"].value for row in (7, 8, 9)] == ["代码", "CIV", "TAX"]  # the entered keys
+    projects = load_workbook(io.BytesIO(next(iter(target("xlsx").emit(spec_named("projects")).values()))))
+    sheet = next(ws for ws in projects.worksheets if "R_projects" in ws.tables)
+    formulas = sorted(dv.formula1 for dv in sheet.data_validations.dataValidation if dv.type == "list")
+    assert formulas == ['"budget,own"', '"ongoing,completed"']

@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 import gaidsl
@@ -26,6 +26,7 @@ from gaidsl.language import ir
 from gaidsl.language.parser import parse_text
 from gaidsl.migrations.fmt import format_document
 from gaidsl.sampling import strategies
+from gaidsl.sampling.record_samples import member_choices, valid_shapes
 from gaidsl.sampling.samples import invalid_reports_from, valid_samples
 from targets.jsonschema.target import schema
 from tests.support import ROOT, examples, run_cli
@@ -232,9 +233,11 @@ def test_an_unknown_list_is_an_error_with_a_suggestion() -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("build", str(PROJECTS), "-t", "xlsx", "-o", "{out}"), "the xlsx target does not support lists of records"),
+        (
+            ("ingest", str(PROJECTS), str(DATA / "explained_2.json"), "-o", "{out}"),
+            "ingest does not support lists of records",
+        ),
         (("check", "--analyze", str(PROJECTS)), "spec analysis (check --analyze) does not support lists of records"),
-        (("render", "-t", "html", str(OTHER), str(DATA / "explained_2.json")), "does not support open dimensions"),
         (("readback", str(PROJECTS), str(DATA / "explained_2.json")), "readback does not support lists of records"),
     ],
 )
@@ -329,6 +332,40 @@ def test_strategy_samples_pass_and_violations_fail_alone(projects: ir.Spec, data
     sample = data.draw(strategies.violating(projects, key))
     failing = {r.check for r in evaluate(projects, sample.report, sample.previous).results if r.status == "fail"}
     assert failing == {key}
+
+
+@settings(max_examples=examples(0.2), deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_strategy_samples_with_open_members_pass_and_name_entered_members(other: ir.Spec, data: st.DataObject) -> None:
+    """0, 1 and 40 entered components with 0, 1 and 12 records, except records with no component to name."""
+    sample = data.draw(strategies.samples(other))
+    entered = {m.key for m in sample.report.members["component"]}
+    named = {sample.report.values[k] for k in sample.report.values if k.endswith(".component")}
+    assert named <= entered and (entered or sample.report.records["explanations"] == 0)
+    assert {r.status for r in evaluate(other, sample.report, sample.previous).results} == {"pass"}
+
+
+def test_the_strategy_draws_a_report_with_no_member_and_so_no_record(other: ir.Spec) -> None:
+    found = find(
+        strategies.samples(other),
+        lambda s: not s.report.members["component"],
+        settings=settings(database=None, suppress_health_check=list(HealthCheck)),
+    )
+    assert found.report.records == {"explanations": 0}
+    assert {r.status for r in evaluate(other, found.report).results} == {"pass"}
+
+
+def test_a_list_that_needs_a_record_is_sampled_with_a_member_for_it_to_name(tmp_path: Path) -> None:
+    spec_file = tmp_path / "needs_one.gai"
+    spec_file.write_text(OTHER.read_text(encoding="utf-8").replace("at most", "at least 1\n      at most"), "utf-8")
+    spec = gaidsl.load_spec(spec_file)
+    samples = valid_samples(spec, 3)
+    assert [s.report.records["explanations"] for s in samples] == [1, 12, 1]
+    assert [len(s.report.members["component"]) for s in samples] == [1, 1, 40]  # 0 components: 1 instead
+    for sample in samples:
+        assert {r.status for r in evaluate(spec, sample.report, sample.previous).results} == {"pass"}
+    shapes = valid_shapes(spec, member_choices(spec))  # what strategies.samples draws from
+    assert [(m["component"], r["explanations"]) for m, r in shapes] == [(1, 1), (1, 12), (40, 1), (40, 12)]
 
 
 def test_an_overlay_adds_a_list_of_records(tmp_path: Path) -> None:

@@ -159,15 +159,83 @@ def test_bad_records_are_refused_with_gaidsls_codes(records: Any) -> None:
     assert sorted({p[0] for p in refused.value.problems}) == sorted({d.code for d in loaded.diagnostics})
 
 
-@settings(max_examples=examples(0.2), deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.parametrize(
+    "top",
+    [
+        {"members": None},  # null is no object (GAI744); leaving "members" out is no entered member
+        {"members": []},
+        {"members": {"fund": []}},  # fund is no open dimension (GAI743)
+        {"members": {}},
+        {"records": None},
+        {"records": []},
+        {"records": {"projects": None}},  # no record: the count rule fails, no data error
+        {"records": {"nothing": []}},
+    ],
+)
+def test_the_top_level_members_and_records_are_read_as_gaidsl_reads_them(top: dict[str, Any]) -> None:
+    records = [_project("Road", "budget", "10.50")]
+    text = json.dumps(_projects(records, {"budget": "10.50", "own": "0", "all": "10.50"}) | top)
+    loaded = parse_report(text, SPECS["projects"], "json")
+    module = _module("projects")
+    if loaded.report is not None:
+        _same("projects", loaded.report)
+        return
+    with pytest.raises(module.DataError) as refused:
+        module.validate(module.loads(text))
+    assert sorted({p[0] for p in refused.value.problems}) == sorted({d.code for d in loaded.diagnostics})
+
+
+def _twice(text: str, at: str) -> str:
+    """``text`` with the key-value pair starting at ``at`` written twice (the same value)."""
+    start = text.index(at)
+    end = text.index(":", start) + 1
+    depth = 0
+    while depth or text[end] not in ",}":  # the value's end: a comma or brace outside brackets and strings
+        if text[end] == '"':
+            end = text.index('"', end + 1)
+        elif text[end] in "[{":
+            depth += 1
+        elif text[end] in "]}":
+            depth -= 1
+        end += 1
+    return text[:end] + ", " + text[start:end] + text[end:]
+
+
+@pytest.mark.parametrize(
+    ("at", "key"),
+    [
+        ('"component": [', "members.component"),
+        ('"label": "Civil', "members.component[0].label"),
+        ('"explanations": [', "records.explanations"),
+        ('"count": 2', "records.explanations[1].count"),
+    ],
+)
+def test_a_key_given_twice_in_members_or_records_is_gai715_as_in_the_module(at: str, key: str) -> None:
+    """Not "the last one wins", nor "not an open dimension" / "no such field": the key is given twice (GAI715),
+    as in "values" and as the generated validators' JSON readers say."""
+    good = (DATA / "explained_2.json").read_text(encoding="utf-8")
+    assert parse_report(good, SPECS["other_explained"], "json").report is not None
+    text = _twice(json.dumps(json.loads(good)), at)
+    assert text.count(at) == 2
+    loaded = parse_report(text, SPECS["other_explained"], "json")
+    assert loaded.report is None
+    assert [(d.code, d.args["key"]) for d in loaded.diagnostics] == [("GAI715", key)]
+    module = _module("other_explained")
+    with pytest.raises(module.DataError) as refused:
+        module.validate(module.loads(text))
+    assert [p[0] for p in refused.value.problems] == ["GAI715"]
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+@settings(max_examples=examples(0.1), deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_drawn_reports_and_violations_agree(data: st.DataObject) -> None:
-    """On projects (the strategies draw no member for other_explained's records to name: SampleError there)."""
-    spec = SPECS["projects"]
-    _same("projects", data.draw(strategies.reports(spec)))
+def test_drawn_reports_and_violations_agree(name: str, data: st.DataObject) -> None:
+    """other_explained: 0, 1 and 40 entered components (records only when there is a component to name)."""
+    spec = SPECS[name]
+    _same(name, data.draw(strategies.reports(spec)))
     check = data.draw(st.sampled_from(strategies.violable_checks(spec)))
     broken = data.draw(strategies.violating(spec, check))
-    _same("projects", broken.report, broken.previous)
+    _same(name, broken.report, broken.previous)
 
 
 def test_validate_on_the_python_engine_says_what_the_reference_says() -> None:

@@ -226,3 +226,100 @@ def test_formula_looking_text_values_are_strings_in_xlsx() -> None:
     assert cells['=HYPERLINK("http://e","x")'].data_type == "s"
     assert cells["+cmd|' /C calc'!A0"].data_type == "s"
     assert cells["+cmd|' /C calc'!A0"].quotePrefix
+
+
+# ------------------------------------------------------------------------------------------------ open rows, records
+
+OPEN_DANGEROUS = ["</script><script>alert(1)</script>", "{{ x }}{% if %}", "=SUM(1)", "a\nb \"q\" 'r' \\ &amp;"]
+KEYS = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Z")), min_size=1, max_size=8).filter(
+    lambda k: not re.search(r"[.\[\]<>\s]", k)
+)
+
+
+def open_spec_with(label: str) -> ir.Spec | None:
+    source = f"""
+format hostile version 1 {{
+  dimension component {quote("D" + label)} open {{
+    total overall {quote("T" + label)}
+  }}
+  section numbers {quote("一、" + label)} {{
+    table requests {quote("表" + label)} : count {{
+      columns {{ received {quote("C" + label)} }}
+      rows component
+    }}
+    records notes {quote("L" + label)} {{
+      field component {quote("F" + label)} : member of component
+      field text "Text" : text
+      field n "Count" : count
+    }}
+  }}
+}}
+"""
+    compiled = compile_text(source)
+    return compiled.spec if compiled.ok else None
+
+
+def check_open(label: str, key: str) -> None:
+    from gaidsl.checking.report import EnteredMember, Report, Value
+
+    s = open_spec_with(_one_line(label) or "x")
+    assume(s is not None)
+    assert s is not None
+    values: dict[str, Value] = {
+        f"requests.{key}.received": Decimal(1),
+        "notes.1.component": key,
+        "notes.1.text": label,
+        "notes.1.n": Decimal(1),
+    }
+    report = Report(
+        s.id, s.version, values=values, members={"component": (EnteredMember(key, label),)}, records={"notes": 1}
+    )
+    shown = [_one_line(label), key]
+    page = target("html").render(s, report)
+    parsed = Collect()
+    parsed.feed(page)
+    assert set(parsed.tags) <= REPORT_TAGS, set(parsed.tags) - REPORT_TAGS
+    text = _one_line(" ".join(parsed.text))
+    for x in shown:
+        assert _one_line(x) in text
+    md = target("markdown").render(s, report)
+    parsed = Collect()
+    parsed.feed(md)
+    assert set(parsed.tags) <= MD_TAGS, set(parsed.tags) - MD_TAGS
+    txt = _one_line(target("text").render(s, report))
+    for x in shown:
+        assert _one_line(x) in txt
+    import docx
+
+    doc = docx.Document(io.BytesIO(target("docx").render(s, report)))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert key in cells and xml_safe(label) in cells  # the label as a row header, the record's text as a value
+    # the HTML form: the report as JSON in its own script element, no script element more; each list's records
+    form = target("html-form").render(s, report)
+    blank = next(iter(target("html-form").emit(s).values()))
+    assert form.lower().count("<script") == blank.lower().count("<script") + 1
+    assert form.lower().count("</script") == blank.lower().count("</script") + 1
+    assert 'data-records="notes"' in form
+    # the workbook: the key, the label and the record's text as strings (never formulas), read back as they were
+    from openpyxl import load_workbook
+
+    from gaidsl.forms.readback import read_bytes
+
+    workbook = target("xlsx").render(s, report)
+    written = [c for ws in load_workbook(io.BytesIO(workbook)).worksheets for row in ws.iter_rows() for c in row]
+    for x in (key, label):
+        assert any(c.value == xml_safe(x) and c.data_type == "s" for c in written), x
+    for suffix, data in ((".xlsx", workbook), (".docx", target("docx").form(s, report))):
+        back = read_bytes(s, data, suffix, "hostile" + suffix).report
+        assert back is not None and [m.key for m in back.members["component"]] == [key]
+        assert back.records == {"notes": 1} and back.values["notes.1.component"] == key
+
+
+@settings(max_examples=examples(0.03), deadline=None)
+@given(LABEL, KEYS)
+@example(OPEN_DANGEROUS[0], "=SUM(1)")
+@example(OPEN_DANGEROUS[1], "{{x}}")
+@example(OPEN_DANGEROUS[2], "\"'&\\")
+@example(OPEN_DANGEROUS[3], "+cmd|'/C")
+def test_any_member_key_label_and_record_text_is_safe_in_every_renderer(label: str, key: str) -> None:
+    check_open(label, key)

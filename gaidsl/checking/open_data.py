@@ -40,10 +40,15 @@ def read_members(
     if node.kind != "object":
         problems.append(_shape(span(node.start, max(node.end, node.start + 1)), "members", "「members」应为对象"))
         return found, problems
+    seen: set[str] = set()
     for dimension, start, end, value in node.items:
         where = span(start, end)
+        if dimension in seen:  # a key given twice, as everywhere in a data file (not "the last one wins")
+            problems.append(error("GAI715", where, key=f"members.{dimension}"))
+            continue
+        seen.add(dimension)
         opened = spec.open_dimensions.get(dimension)
-        if opened is None or dimension in found:
+        if opened is None:
             problems.append(error("GAI743", where, dimension=dimension))
             continue
         if value.kind != "array":
@@ -62,10 +67,15 @@ def _entries(
     }
     seen: set[str] = set()
     entered: list[Placed] = []
-    for item in array.value:
+    for index, item in enumerate(array.value):
         assert isinstance(item, Node)
         # spans are found only for a member with a problem (finding one is most of the cost of reading a member)
-        fields = {k: (v, s, e) for k, s, e, v in item.items} if item.kind == "object" else {}
+        fields = {k: (v, s, e) for k, s, e, v in reversed(item.items)} if item.kind == "object" else {}
+        if len(fields) < len(item.items):  # "key" or "label" given twice: the first one is read, as in "values"
+            for name, start, end, _ in item.items:
+                if fields[name][1] != start:
+                    path = f"members.{opened.dimension}[{index}].{name}"
+                    problems.append(error("GAI715", span(start, end), key=path))
         key, label = _text(fields["key"][0] if "key" in fields else None), _text(fields.get("label", (None,))[0])
         if key is None or label is None or set(fields) - {"key", "label"}:
             where = span(item.start, max(item.end, item.start + 1))

@@ -40,7 +40,12 @@ def read_records(reader: ValueReader, node: Node) -> None:
     if node.kind != "object":
         _shape(reader, node, "records", Text("以记录列表为键的对象", "an object keyed by list of records"))
         return
+    seen: set[str] = set()
     for name, start, end, value in node.items:
+        if name in seen:  # a key given twice, as everywhere in a data file (not "the last one wins")
+            reader.diagnostics.append(error("GAI715", reader.span(start, end), key=f"records.{name}"))
+            continue
+        seen.add(name)
         records = reader.spec.records.get(name)
         if records is None or name in reader.records:
             help = did_you_mean(name, reader.spec.records)
@@ -95,7 +100,10 @@ def _record(
     for name, start, end, value in item.items:
         span = reader.span(start, end)
         field = records.field(name)
-        if field is None or name in given:
+        if name in given:
+            reader.diagnostics.append(error("GAI715", span, key=f"{path}.{name}"))
+            continue
+        if field is None:
             help = did_you_mean(name, [f.key for f in records.fields])
             reader.diagnostics.append(
                 error("GAI772", span, help, path=f"{path}.{name}", records=records.key, name=name)

@@ -16,7 +16,7 @@ from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, plan_writes, report, write_files
 from gaidsl.language.arithmetic import REFUSING_TARGETS, arith_refusal
-from gaidsl.language.languages import in_language, language_refusal
+from gaidsl.language.languages import bilingual_refusal, in_language, language_refusal
 from gaidsl.language.open_axes import records_refusal, target_words
 from gaidsl.language.ui_text import LANGUAGES
 from gaidsl.targets import Unrenderable
@@ -31,9 +31,10 @@ def register(sub: Any) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
     parser.add_argument(
         "--lang",
-        choices=("zh", "en", "both"),
+        choices=("zh", "en", "both", "zh,en", "en,zh"),
         default=None,
-        help="language of the outputs, one the spec declares, and of messages (default: the spec's first)",
+        help="language of the outputs, one the spec declares, and of messages (default: the spec's first); "
+        "zh,en: both, each label followed by its translation (a spec with 'label en' translations)",
     )
     parser.set_defaults(run=run)
 
@@ -48,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     # `both`, or not given: the spec's own (docs/languages.md); messages then follow the spec's (gaidsl.cli.spec_lang)
     given = getattr(args, "lang_given", args.lang is not None)
     output_language = args.lang if given and args.lang in LANGUAGES else None
-    args.lang = args.lang or "zh"
+    bilingual = args.lang if given and args.lang is not None and "," in args.lang else None
+    args.lang_both = bilingual  # the spec's translated labels beside its own (gaidsl.cli.inputs.in_chosen_language)
+    args.lang = (bilingual.split(",")[0] if bilingual else args.lang) or "zh"  # messages: the first of the two
     chosen, unknown = _targets(args.target)
     if unknown or not chosen:
         names = ", ".join(available())
@@ -69,6 +72,12 @@ def run(args: argparse.Namespace) -> int:
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
             return EXIT_INPUT
     spec = compilation.spec
+    if bilingual is not None:  # docs/languages.md#bilingual-specs: the spec's first language, then its translations
+        first, second = bilingual.split(",")
+        if first != spec.language or second not in spec.languages:
+            refused = bilingual_refusal(spec, bilingual, args.spec)
+            report([attrs.evolve(compilation, diagnostics=(refused,))], args, errors_only=True)
+            return EXIT_INPUT
     if output_language is not None:
         if (chosen_spec := in_language(spec, output_language)) is None:
             refused = language_refusal(spec, output_language, args.spec)

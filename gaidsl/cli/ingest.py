@@ -47,6 +47,7 @@ from gaidsl.ingest import batch, review
 from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, say
+from gaidsl.language.open_axes import records_refusal
 
 _EXAMPLES = """examples:
   gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
@@ -122,8 +123,14 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
             return None
         return specs
 
-    compilation = load(arg, args, unsupported=Text("gaidsl ingest（读取已发布的报告）", "gaidsl ingest"))
-    return None if isinstance(compilation, int) else compilation.spec
+    compilation = load(arg, args)  # open rows are read as members (gaidsl/ingest/open_rows.py)
+    if isinstance(compilation, int) or compilation.spec is None:
+        return None
+    refusal = records_refusal(compilation.spec, Text("gaidsl ingest（读取已发布的报告）", "gaidsl ingest"))
+    if refusal is not None:  # lists of records are not read yet (GAI770)
+        output.report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
+        return None
+    return compilation.spec
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ expected (GAI804). Like a file that cannot be read, these exit 2 (:func:`gaidsl.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -16,13 +17,14 @@ import attrs
 
 from gaidsl.checking.data import KINDS
 from gaidsl.cli.exit_codes import EXIT_INPUT
-from gaidsl.cli.output import exit_code, report
+from gaidsl.cli.output import exit_code, report, show
 from gaidsl.forms.readback import SUFFIXES as FILLED_SUFFIXES
 from gaidsl.language import ast
-from gaidsl.language.compiler import UnreadableSource
-from gaidsl.language.diagnostics import Diagnostic, Text, error
+from gaidsl.language.compiler import UnreadableSource, translated_spec
+from gaidsl.language.diagnostics import Diagnostic, Lang, Text, error, render_text, warning
 from gaidsl.language.open_axes import open_refusal
 from gaidsl.language.shipped import resolve
+from gaidsl.language.ui_text import LANGUAGES
 from gaidsl.migrations.documents import Compilation, compile_file
 
 Expect = Literal["spec", "migration", "any"]
@@ -79,12 +81,41 @@ def load(
     if compilation.ok:
         refusal = refused(compilation, unsupported) if unsupported is not None else None
         if refusal is None:
-            return compilation
+            return in_chosen_language(compilation, args)
         compilation = attrs.evolve(compilation, diagnostics=(refusal,))
         report([compilation], args, errors_only=True)
         return EXIT_INPUT
     report([compilation], args, errors_only=True)
     return exit_code([compilation], getattr(args, "command", None) or "")
+
+
+def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Compilation:
+    """The compilation with its spec in the language ``--lang`` chose, when the spec translates its labels into it
+        (docs/languages.md#bilingual-specs); the labels it does not translate keep their primary label, said once
+        (GAI621, a warning on standard error). ``--lang zh,en`` (the spec's first language, then another): the bilingual
+    spec, each label followed by its translation. Unchanged without ``--lang``, or for a spec with no such
+    translations."""
+    language = getattr(args, "lang_both", None) or getattr(args, "lang", None)
+    if not getattr(args, "lang_given", False) or not isinstance(language, str):
+        return compilation
+    both = language.split(",")  # ``--lang zh,en``: a bilingual output (build only)
+    if len(both) == 2 and compilation.spec is not None and both[0] == compilation.spec.language:
+        language = both[1]
+        found = translated_spec(compilation, language, both=True)
+    elif language in LANGUAGES:
+        found = translated_spec(compilation, language)
+    else:
+        return compilation
+    if found is None:
+        return compilation
+    spec, missing = found
+    if missing:
+        said = warning(
+            "GAI621", None, count=missing, lang=language, primary=compilation.spec.language if compilation.spec else ""
+        )
+        shown: Lang = "en" if args.lang == "en" else "zh"  # a bilingual output: its first language
+        show(render_text([said], {}, shown), sys.stderr)
+    return attrs.evolve(compilation, spec=spec)
 
 
 def refused(compilation: Compilation, what: Text) -> Diagnostic | None:

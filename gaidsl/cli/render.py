@@ -23,14 +23,18 @@ from gaidsl.checking.data import Loaded, read_report
 from gaidsl.checking.report import Report
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.inputs import load
-from gaidsl.cli.output import Content, err_line, output_refused, write_atomically
+from gaidsl.cli.output import Content, err_line, output_refused, report, write_atomically
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, has_errors, render_text, say
+from gaidsl.language.open_axes import records_refusal
 from gaidsl.targets import Unrenderable
-from gaidsl.targets.registry import BINARY, RENDERINGS, render
+from gaidsl.targets.registry import BINARY, RENDERINGS, render, renderer
 
 FORMATS = RENDERINGS  # --to → (target, suffix)
+READS_BACK: dict[str, tuple[bool, bool]] = {".xlsx": (True, True), ".docx": (True, True)}
+"""What ``readback`` reads, by suffix: (open dimensions, lists of records); a file of another suffix is refused for
+a spec with either (docs/open-dimensions.md, docs/records.md)."""
 
 
 def register(sub: Any) -> None:
@@ -60,15 +64,19 @@ def register(sub: Any) -> None:
     back.set_defaults(run=run_readback)
 
 
-OPEN_RENDERINGS = ("xlsx", "docx")
-"""The renderings that draw open rows (docs/open-dimensions.md); the others refuse a spec with open dimensions."""
-
-
-def _spec(args: argparse.Namespace, what: Text | None) -> ir.Spec | int:
-    """The spec (a file or a shipped name), or the exit code after saying why not (``what``: this verb, refused
-    for a spec with open dimensions, which it does not support yet)."""
-    compilation = load(args.spec, args, unsupported=what)
-    return compilation if isinstance(compilation, int) else compilation.spec or EXIT_INPUT
+def _spec(args: argparse.Namespace, supports: tuple[bool, bool], what: Text) -> ir.Spec | int:
+    """The spec (a file or a shipped name), or the exit code after saying why not: a spec with open dimensions
+    (GAI610) or lists of records (GAI770) is refused with ``what`` unless ``supports`` says this verb reads them
+    (``(open dimensions, records)``; docs/open-dimensions.md, docs/records.md)."""
+    compilation = load(args.spec, args, unsupported=None if supports[0] else what)
+    if isinstance(compilation, int):
+        return compilation
+    if compilation.spec is None:
+        return EXIT_INPUT
+    if not supports[1] and (refusal := records_refusal(compilation.spec, what)) is not None:
+        report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
+        return EXIT_INPUT
+    return compilation.spec
 
 
 def _load(spec: ir.Spec, path: str) -> Loaded:
@@ -107,7 +115,9 @@ def _write(path: Path, data: Content, force: bool) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    spec = _spec(args, None if args.to in OPEN_RENDERINGS else Text(f"{args.to} 渲染", f"the {args.to} rendering"))
+    drawn_by = renderer(RENDERINGS[args.to][0])
+    what = Text(f"{args.to} 渲染", f"the {args.to} rendering")
+    spec = _spec(args, (drawn_by.open_dimensions, drawn_by.records), what)
     if isinstance(spec, int):
         return spec
     report = _loaded_or_report(_load(spec, args.data), args.lang, args.data)
@@ -147,8 +157,8 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def run_readback(args: argparse.Namespace) -> int:
-    xlsx = Path(args.file).suffix.lower() == ".xlsx"  # a workbook's open tables read back; a docx's not yet
-    spec = _spec(args, None if xlsx else Text("readback（读回已填写的表格）", "readback"))
+    supports = READS_BACK.get(Path(args.file).suffix.lower(), (False, False))
+    spec = _spec(args, supports, Text("readback（读回已填写的表格）", "readback"))
     if isinstance(spec, int):
         return spec
     loaded = read_file(spec, args.file)

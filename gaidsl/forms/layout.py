@@ -24,13 +24,15 @@ Targets read :func:`layout` and never re-derive any of this.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
-from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing, Report, Value
+from gaidsl.checking.open_members import close
+from gaidsl.checking.report import BLANK, UNKNOWN, EnteredMember, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
+from gaidsl.language.source import Span
 from gaidsl.language.ui_text import words
 
 UNKNOWN_TEXT = "未知"
@@ -59,6 +61,8 @@ class Box:
     member: str | None = None
     cell: str | None = None
     holds_text: bool = False  # a value cell of a text (date, choice) cell: written from the left, long text wrapped
+    indent: int = 0  # a row header of a coded hierarchy's entered row: its level (0 the first; 款 1, 项 2)
+    entered_key: bool = False  # the key (code) column of an entered row of an open dimension
 
     @property
     def header(self) -> bool:
@@ -260,8 +264,10 @@ def _value_row(
         col += span
 
 
-def table_grid(table: ir.Table, caption: str | None = None) -> Grid:
-    """The grid of one table on its own (nested headers, corner, row-header columns)."""
+def table_grid(table: ir.Table, caption: str | None = None, entered: Mapping[str, EnteredRow] | None = None) -> Grid:
+    """The grid of one table on its own (nested headers, corner, row-header columns). ``entered``: a table whose rows
+    are an open dimension, closed over a report's members (:func:`printed`): each entered row by its member key, printed
+    as its key and its label in two columns (a fixed row, such as 合计, spans both)."""
     b = _Builder(table.key)
     columns = table.columns
     col_depth = _depth(columns)
@@ -269,6 +275,8 @@ def table_grid(table: ir.Table, caption: str | None = None) -> Grid:
     header_rows = top + col_depth
     rows = table.rows
     row_cols = _depth(rows) if rows is not None else 0
+    if entered is not None:  # open rows: a column of keys, then the labels (a fixed row spans both)
+        row_cols = 2
     if rows is not None:
         corner = _corner_note(table) or table.stub or ""
         b.add(Box(0, 0, "corner", corner, header_rows, row_cols, table.key))
@@ -299,7 +307,12 @@ def table_grid(table: ir.Table, caption: str | None = None) -> Grid:
             if member.kind == "group":
                 b.add(Box(r, level, "row", _label(member), _leaf_count(rows, member), 1, table.key, member.key))
                 continue
-            b.add(Box(r, level, "row", _label(member), 1, row_cols - level, table.key, member.key))
+            row = entered.get(member.key) if entered is not None else None
+            if row is not None:
+                b.add(Box(r, 0, "row", row.key, 1, 1, table.key, member.key, entered_key=True))
+                b.add(Box(r, 1, "row", row.label, 1, 1, table.key, member.key, indent=row.level))
+            else:
+                b.add(Box(r, level, "row", _label(member), 1, row_cols - level, table.key, member.key))
             _value_row(b, table, member.key, r, row_cols, data_cols, ones)
             r += 1
     return b.grid((table.key,), width, r, header_rows, row_cols, caption=caption, notes=_notes_below(table))
@@ -344,13 +357,13 @@ def _report_name(spec: ir.Spec) -> str:
     return found.group(0) if found else (title or spec.id)
 
 
-def _section_items(spec: ir.Spec, section: ir.Section) -> tuple[Item, ...]:
+def _section_items(spec: ir.Spec, section: ir.Section, shown: _Shown | None = None) -> tuple[Item, ...]:
     items: list[Item] = []
     pending: list[ir.Table] = []
 
     def single(table: ir.Table) -> Grid:
-        shown = table.label if table.label and table.label not in section.label else None
-        return table_grid(table, shown)
+        caption = table.label if table.label and table.label not in section.label else None
+        return table_grid(table, caption, shown.entered.get(table.key) if shown is not None else None)
 
     def flush() -> None:
         if len(pending) >= 2:
@@ -359,9 +372,17 @@ def _section_items(spec: ir.Spec, section: ir.Section) -> tuple[Item, ...]:
             items.extend(single(t) for t in pending)
         pending.clear()
 
+    lists = list(shown.records.get(section.key, ())) if shown is not None else []
     for kind, key in section.items:
+        while lists and _before(lists[0].span, spec, kind, key):
+            flush()
+            items.append(_record_grid(lists.pop(0), shown))
         if kind == "table":
             table = spec.tables[key]
+            if shown is not None and key in shown.entered:  # open rows: a grid of its own (two row-header columns)
+                flush()
+                items.append(single(table))
+                continue
             if _blockable(table):
                 pending.append(table)
                 continue
@@ -373,15 +394,122 @@ def _section_items(spec: ir.Spec, section: ir.Section) -> tuple[Item, ...]:
             heading = bool(block.label) and block.label != _bare(section.label)
             items.append(TextItem(key, block.label, block.required, block.guidance, heading))
     flush()
+    items.extend(_record_grid(records, shown) for records in lists)
     return tuple(items)
 
 
 def layout(spec: ir.Spec) -> Layout:
     """The layout of ``spec``'s report: parts in order, each with its text blocks and grids."""
-    parts = tuple(Part(s.key, s.label, _section_items(spec, s)) for s in spec.sections)
+    return _layout(spec, None)
+
+
+def _layout(spec: ir.Spec, shown: _Shown | None) -> Layout:
+    parts = tuple(Part(s.key, s.label, _section_items(spec, s, shown)) for s in spec.sections)
     return Layout(
         spec.id, spec.version, spec.title, _report_name(spec), parts, tuple(spec.fields.values()), spec.language
     )
+
+
+# ---------------------------------------------------------------------------------------------------- a report's rows
+
+BLANK_ROWS = 10
+"""How many empty rows a blank report (or form) of a spec with open dimensions or lists of records gives each open
+table and each list, to fill by hand."""
+
+
+@attrs.frozen
+class EnteredRow:
+    """An entered member as its table prints it: key, label and, in a coded hierarchy, level (0 the first)."""
+
+    key: str
+    label: str
+    level: int = 0
+
+
+@attrs.frozen
+class _Shown:
+    entered: Mapping[str, Mapping[str, EnteredRow]]  # table → its entered rows by member key
+    records: Mapping[str, tuple[ir.RecordList, ...]]  # section → its lists of records, in document order
+    counts: Mapping[str, int]  # list → how many rows it prints
+    language: str
+
+
+def blank_members(spec: ir.Spec) -> dict[str, tuple[EnteredMember, ...]]:
+    """``BLANK_ROWS`` unlabelled members per open dimension, keyed ``_1`` … (printed as empty rows)."""
+    blank = tuple(EnteredMember(f"_{n}", "") for n in range(1, BLANK_ROWS + 1))
+    return {d: blank for d in spec.open_dimensions}
+
+
+def printed_spec(spec: ir.Spec, report: Report | None) -> ir.Spec:
+    """A spec with open dimensions as a report's tables print it: closed over the report's members
+    (:func:`gaidsl.checking.open_members.close`), or over ``BLANK_ROWS`` empty rows for a blank report; any other
+    spec as it is."""
+    if not spec.open_dimensions:
+        return spec
+    return close(spec, report.members if report is not None else blank_members(spec))
+
+
+def printed(spec: ir.Spec, report: Report | None) -> Layout:
+    """The layout of ``report`` (``None``: a blank report) of ``spec``: for a spec of fixed tables :func:`layout`;
+    with open dimensions, each open table's rows as entered (a key column, then the labels, a coded hierarchy's
+    indented by level; fixed rows such as 合计 where the spec puts them); each list of records a table of one row
+    per record and a column per field, where the spec writes it. A blank report has ``BLANK_ROWS`` empty rows in
+    each (docs/open-dimensions.md, docs/records.md)."""
+    if not spec.open_dimensions and not spec.records:
+        return layout(spec)
+    members = report.members if report is not None else blank_members(spec)
+    entered: dict[str, dict[str, EnteredRow]] = {}
+    for table in spec.tables.values():
+        opened = table.rows.open if table.rows is not None else None
+        if opened is None:
+            continue
+        rows: dict[str, EnteredRow] = {}
+        for member in members.get(opened.dimension, ()):
+            level = (opened.coded.level_of(member.key) or 0) if opened.coded is not None else 0
+            key = "" if report is None else member.key
+            rows[member.key] = EnteredRow(key, member.label, level)
+        entered[table.key] = rows
+    lists: dict[str, list[ir.RecordList]] = {}
+    for records in spec.records.values():
+        lists.setdefault(records.section, []).append(records)
+    counts = {k: (report.records.get(k, 0) if report is not None else BLANK_ROWS) for k in spec.records}
+    shown = _Shown(entered, {s: tuple(r) for s, r in lists.items()}, counts, spec.language)
+    return _layout(printed_spec(spec, report), shown)
+
+
+def _start(span: Span | None) -> tuple[str, int] | None:
+    return (span.file, span.start) if span is not None else None
+
+
+def _before(span: Span | None, spec: ir.Spec, kind: str, key: str) -> bool:
+    """Whether a list of records written at ``span`` comes before the section's item ``kind``/``key``."""
+    item = spec.tables[key].span if kind == "table" else spec.texts[key].span if kind == "text" else None
+    mine, theirs = _start(span), _start(item)
+    return mine is not None and theirs is not None and mine[0] == theirs[0] and mine[1] < theirs[1]
+
+
+def _record_grid(records: ir.RecordList, shown: _Shown | None) -> Grid:
+    """A list of records as a table: a row per record (numbered from 1), a column per field."""
+    assert shown is not None
+    count = shown.counts.get(records.key, 0)
+    rows = tuple(ir.Member(str(i), str(i), "leaf", (str(i),), (str(i),)) for i in range(1, count + 1))
+    columns = tuple(
+        ir.Member(f.key, f.label, "leaf", (f.key,), (f.label,), type=f.type, span=f.span) for f in records.fields
+    )
+    table = ir.Table(
+        key=records.key,
+        label=records.label,
+        section=records.section,
+        type=ir.CellType("text"),
+        rows=ir.Axis(records.key, records.label, rows, {m.key: m for m in rows}),
+        columns=ir.Axis(f"{records.key}.fields", None, columns, {m.key: m for m in columns}),
+        stub=words(shown.language)["records.number"],
+        notes=(),
+        absent=frozenset(),
+        cells=tuple(records.cell_key(str(i), f.key) for i in range(1, count + 1) for f in records.fields),
+        span=records.span,
+    )
+    return table_grid(table, records.label)
 
 
 def cell_headers(spec: ir.Spec, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -464,7 +592,8 @@ def grid_dump(grid: Grid, report: Report | None = None) -> str:
         shown = box.cell if box.role == "value" else box.text.replace("\n", "⏎")
         if box.role == "value" and report is not None:
             shown = f"{box.cell} = {cell_text(report, box.cell)!r}"
-        lines.append(f"  r{box.row} c{box.col} {span} {box.role}: {shown}")
+        indent = f" indent={box.indent}" if box.indent else ""
+        lines.append(f"  r{box.row} c{box.col} {span} {box.role}{indent}: {shown}")
     lines.extend(f"  note {n}" for n in grid.notes)
     return "\n".join(lines)
 

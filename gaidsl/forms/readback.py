@@ -34,7 +34,7 @@ import attrs
 
 from gaidsl.checking.data import KINDS, Loaded, parse_report
 from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, layout, unknown_text
+from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, printed, unknown_text
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.ui_text import UI
@@ -85,6 +85,8 @@ def finish(spec: ir.Spec, extracted: Extracted, name: str) -> Loaded:
     }
     if raw.get("members"):  # the members of open dimensions, read before the values (docs/open-dimensions.md)
         data = {"format": data["format"], "version": data["version"], "members": raw["members"], **data}
+    if raw.get("records"):  # lists of records (docs/records.md), read after the members their fields name
+        data["records"] = raw["records"]
     return parse_report(json.dumps(data, ensure_ascii=False, indent=1), spec, "json", name)
 
 
@@ -168,7 +170,7 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         if kind == "gaidsl":
             found = (str(sheet), str(coord))
             continue
-        if kind in ("open", "opencol"):  # an open table (read by _open_rows)
+        if kind in ("open", "opencol", "records", "recfield"):  # an open table, a list (_open_rows, _records_xlsx)
             continue
         if sheet not in wb.sheetnames or not isinstance(key, str) or not isinstance(coord, str):
             continue
@@ -185,7 +187,41 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
             raw["texts"][key] = _text(value, unknown)
             places[f"text.{key}"] = where
     _open_rows(spec, wb, raw, places)
+    _records_xlsx(spec, wb, raw, places)
     return Extracted(raw, found, places)
+
+
+def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None:
+    """Each list of records (``records`` and ``recfield`` rows of the ``_gaidsl`` sheet): from the row under the
+    list's header down to the sheet's last used row, skipping empty rows, each row a record (docs/records.md)."""
+    lists: dict[str, tuple[str, int]] = {}
+    letters: dict[str, dict[str, str]] = {}
+    for row in wb[META_SHEET].iter_rows(values_only=True):
+        kind, key, sheet, coord = (list(row) + [None] * 4)[:4]
+        if kind == "records" and isinstance(key, str) and sheet in wb.sheetnames and str(coord).isdigit():
+            lists[key] = (str(sheet), int(str(coord)))
+        elif kind == "recfield" and isinstance(key, str) and isinstance(coord, str) and "." in key:
+            name, field = key.split(".", 1)
+            letters.setdefault(name, {})[field] = coord
+    unknown = unknown_text(spec.language)
+    for name, (sheet, header) in lists.items():
+        records = spec.records.get(name)
+        if records is None or name not in letters:
+            continue
+        ws = wb[sheet]
+        read: list[dict[str, object]] = []
+        for number in range(header + 1, ws.max_row + 1):
+            cells = {f: ws[f"{letter}{number}"].value for f, letter in letters[name].items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+                continue
+            record: dict[str, object] = {}
+            for field, value in cells.items():
+                declared = records.field(field)
+                numeric = declared is not None and declared.type.numeric
+                record[field] = _number_text(value, unknown) if numeric else _text(value, unknown)
+                places[records.cell_key(str(len(read) + 1), field)] = f"{sheet}!{letters[name][field]}{number}"
+            read.append(record)
+        raw.setdefault("records", {})[name] = read
 
 
 def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None:
@@ -300,6 +336,88 @@ def _grid_values(
         places[box.cell] = f"table {number} · row {box.row + 1} · cell {box.col + 1}"
 
 
+def _open_grid_values(
+    spec: ir.Spec, grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str], unknown: str = UNKNOWN_TEXT
+) -> None:
+    """A table of open rows as the docx target printed it (:func:`gaidsl.forms.layout.printed`), read row by row
+    under its header: a row whose two row-header cells are one merged cell is a fixed row (合计), known by its label
+    (else the next fixed row in the spec's order); any other is an entered member, its key and label in the two cells
+    (a row left wholly empty is skipped, so the blank form's unused rows and rows added in Word read alike). The member
+    list is the first table's rows, then any key another table adds (docs/open-dimensions.md)."""
+    spec_table = spec.tables[grid.tables[0]]
+    assert spec_table.rows is not None and spec_table.rows.open is not None
+    dimension = spec_table.rows.open.dimension
+    entered_cols: dict[int, str] = {}  # an entered row's value columns (grid column → column key)
+    fixed: list[tuple[str, str, dict[int, str]]] = []  # each fixed row: label, member, value columns
+    for line in grid.rows():
+        heads = [b for b in line if b.role == "row"]
+        values = {b.col: b.member for b in line if b.role == "value" and b.member is not None}
+        if any(b.entered_key for b in heads):
+            entered_cols = entered_cols or values
+        elif heads and heads[-1].member is not None:
+            fixed.append((heads[-1].text.strip(), heads[-1].member, values))
+    members: list[dict[str, str]] = raw.setdefault("members", {}).setdefault(dimension, [])
+    known = {m["key"] for m in members}
+    cells = table._cells
+    width = len(table.columns)
+    unused = list(fixed)
+    for r in range(grid.header_rows, len(cells) // width if width else 0):
+        row = cells[r * width : (r + 1) * width]
+        if len(row) < 2:
+            continue
+        texts = [str(c.text).strip() for c in row]
+        if row[0]._tc is row[1]._tc:  # a fixed row (合计) spans the key and label columns
+            if not unused:
+                continue
+            chosen = next((f for f in unused if f[0] == texts[0]), unused[0])
+            unused.remove(chosen)
+            member, columns = chosen[1], chosen[2]
+        else:
+            key, label = texts[0], texts[1]
+            if not key and not label and not any(texts[2:]):
+                continue
+            member, columns = key, entered_cols
+            if key not in known:
+                members.append({"key": key, "label": label})
+                known.add(key)
+                places[f"member.{dimension}.{key}"] = f"table {number} · row {r + 1}"
+        for col, column in columns.items():
+            if col >= width:
+                continue
+            cell_key = spec_table.cell_key(member, column)
+            raw["values"][cell_key] = _number_text(texts[col], unknown) if texts[col] else None
+            places[cell_key] = f"table {number} · row {r + 1} · cell {col + 1}"
+
+
+def _record_rows(
+    records: ir.RecordList,
+    grid: Grid,
+    table: Any,
+    number: int,
+    raw: Raw,
+    places: dict[str, str],
+    unknown: str = UNKNOWN_TEXT,
+) -> None:
+    """A list of records as the docx target printed it: a row per record under the header (its number first, then
+    a cell per field); a row left wholly empty is skipped, the others numbered again in order (docs/records.md)."""
+    read: list[dict[str, object]] = []
+    cells = table._cells
+    width = len(table.columns)
+    for r in range(grid.header_rows, len(cells) // width if width else 0):
+        texts = [str(c.text).strip() for c in cells[r * width : (r + 1) * width]]
+        shown = texts[grid.row_header_cols :]
+        if not any(shown):
+            continue
+        record: dict[str, object] = {}
+        for field, text in zip(records.fields, shown, strict=False):
+            record[field.key] = (
+                (_number_text(text, unknown) if field.type.numeric else _text(text, unknown)) if text else None
+            )
+            places[records.cell_key(str(len(read) + 1), field.key)] = f"table {number} · row {r + 1}"
+        read.append(record)
+    raw.setdefault("records", {})[records.key] = read
+
+
 def _fields_by_label(lay: Layout, found: Iterator[tuple[str, str, str]], raw: Raw, places: dict[str, str]) -> None:
     """Fields from (label, text, where) triples: the label names the field."""
     by_label = {f.label: f for f in lay.fields}
@@ -338,7 +456,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
         doc = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for foreign files
         raise _refused(name, f"不是可读的 docx 文档 / not a docx: {exc}") from exc
-    lay = layout(spec)
+    lay = printed(spec, None)  # a spec with open rows or lists of records: their tables as printed (rows vary)
     raw = _empty(spec)
     places: dict[str, str] = {}
     tables = list(doc.tables)
@@ -357,7 +475,13 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
             name, f"表格数量不符：应有 {len(grids)} 个，只有 {len(tables)} 个 / expected {len(grids)} tables"
         )
     for number, (grid, table) in enumerate(zip(grids, tables, strict=False), start=first):
-        _grid_values(grid, table, number, raw, places, unknown_text(spec.language))
+        unknown = unknown_text(spec.language)
+        if grid.key in spec.records:
+            _record_rows(spec.records[grid.key], grid, table, number, raw, places, unknown)
+        elif any(b.entered_key for b in grid.boxes):
+            _open_grid_values(spec, grid, table, number, raw, places, unknown)
+        else:
+            _grid_values(grid, table, number, raw, places, unknown)
     # texts: the paragraphs under each part's heading (and under a text block's own heading)
     parts = {p.label: p for p in lay.parts}
     current: TextItem | None = None

@@ -31,7 +31,8 @@ from gaidsl.ingest.model import Block, Line, Provenance
 from gaidsl.ingest.normalise import fold, tidy_spacing
 from gaidsl.language import ir
 
-_REPORT_WORDS = ("年度报告", "工作报告", "年报", "年度工作报告")
+# 部门决算: the title of a 部门决算 公开 (「上海市 XX 局 2024 年度部门决算」, specs/department_final_accounts_2024.gai)
+_REPORT_WORDS = ("年度报告", "工作报告", "年报", "年度工作报告", "部门决算")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 _BODY_END = re.compile(r"(关于)?\s*$")
 _BODY_FROM_REST = re.compile(r"^(?P<body>.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
@@ -169,7 +170,7 @@ def fill_fields(
     values: dict[str, FieldValue] = {}
     provenance: dict[str, Provenance] = {}
     by_label = {f.label: f for f in spec.fields.values()}
-    body = spec.fields.get("body") or by_label.get("报告主体")
+    body = spec.fields.get("body") or by_label.get("报告主体") or by_label.get("单位名称")
     year = spec.fields.get("year") or by_label.get("年度")
     if title is not None:
         where = Provenance(title.where, title.line, title.text, "field")

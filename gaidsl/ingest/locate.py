@@ -234,7 +234,9 @@ class Region:
     blocks: tuple[Block, ...]
 
 
-def _title_score(key: str, section: SectionIndex) -> tuple[float, str]:
+def _title_score(key: str, section: SectionIndex, numbered: bool = True) -> tuple[float, str]:
+    """How well a title's key matches a part's title, and how; ``numbered``: the title starts with a part number
+    and its separator (``三、``), so it may be a part under another number (not ``一般公共预算…``)."""
     best = (0.0, "label")
     for candidate, how in section.titles:
         if key == candidate:
@@ -246,6 +248,31 @@ def _title_score(key: str, section: SectionIndex) -> tuple[float, str]:
         score = similarity(key, candidate)
         if score > best[0]:
             best = (score, "fuzzy" if how == "label" else "alias+fuzzy")
+    if best[0] < TITLE_THRESHOLD and section.number and numbered:
+        renumbered = _renumbered_score(key, section)
+        if renumbered > best[0]:
+            best = (renumbered, "renumbered")
+    return best
+
+
+RENUMBERED_PENALTY = 0.01
+"""A title that matches a part's but for its number scores this much less than it would with the right number (so
+a title with the right number wins where both are printed)."""
+
+
+def _renumbered_score(key: str, section: SectionIndex) -> float:
+    """How well a title printed under another part number (``三、主动公开政府信息情况`` where a report added a part
+    二 of its own) matches the part's title without the numbers: only for a title that starts with a number."""
+    match = re.match(f"^[{_NUMERALS}]{{1,3}}", key)
+    if match is None or match.group() == section.number:
+        return 0.0
+    rest = key[match.end() :]
+    best = 0.0
+    for candidate, _ in section.titles:
+        own = candidate[len(section.number) :] if candidate.startswith(section.number) else candidate
+        if not rest or not own or abs(len(rest) - len(own)) > max(4, len(own) // 3):
+            continue
+        best = max(best, similarity(rest, own) - RENUMBERED_PENALTY)
     return best
 
 
@@ -278,7 +305,7 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
             continue
         best: tuple[int, float, str] | None = None
         for si in range(pointer, len(sections)):
-            score, how = _title_score(key, sections[si])
+            score, how = _title_score(key, sections[si], _PART_NUMBER.match(block.text) is not None)
             if score < 1.0 and (bracketed or score < TITLE_THRESHOLD):
                 continue  # "（二）…" is a sub-head inside a part unless it is the part's title exactly
             if best is None or score > best[1] + 1e-9:
@@ -296,6 +323,18 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
         section = sections[si]
         regions.append(Region(section, title, document.blocks[bi + 1 : end]))
         if score < 1.0 or how != "label":
+            if how == "renumbered":
+                reading.note(
+                    "ING300",
+                    title.piece.where,
+                    title.line,
+                    tuple(c for t in section.tables for c in t.table.cells),
+                    part=section.number,
+                    found=title.text,
+                    label=section.section.label,
+                    score=f"{score + RENUMBERED_PENALTY:.2f}",
+                )
+                continue
             hows = {
                 "alias": ("别名", "an alias"),
                 "fuzzy": ("近似", "similarity"),

@@ -36,6 +36,19 @@ ING161     warning  a row printed without any value (PDF layout): its cells read
 ING170     error    a workbook or Word document gaidsl wrote does not hold these cells (its _gaidsl map or its
                     tables lack them): not read
 ING200     warning  a number quoted in the text of part 一 differs from the table
+ING300     warning  a part's title printed under another number (a report with parts of its own): found by its words
+ING301     warning  a part whose title was not found, found by its table's row and column labels
+ING302     warning  a part whose title was not found: its text taken as what follows the previous part's table
+ING303     warning  a table whose header names no column (OCR names such as 数据1, or no header): values read by
+                    position, in the format's column order, when the row has exactly the table's columns
+ING304     info     a header printed again after a page break, dropped
+ING305     warning  a row's label split over lines by a page break, joined
+ING306     warning  a row of numbers without a label (cut from it by a page break), placed by the format's row order
+                    between the rows read before and after it (only when exactly one row is free there)
+ING307     warning  a single-row table printed as several small tables (part 四 as 行政复议 / 行政诉讼 …): their
+                    value rows joined in the order their titles give
+ING308     warning  a row of numbers without a label that could not be placed: not read
+    ),
 ING400     info     a value corrected by a person (``--corrections FILE``, written by a ``--review`` page)
 ING401     error    a correction names a cell the spec does not have: not applied
 ING402     error    a correction's value is not a valid value for its cell: not applied
@@ -166,6 +179,80 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "error",
         "文件中没有 {count} 个单元格（_gaidsl 映射或表格中缺少），未读取：{keys}",
         "the file does not hold {count} cells (not in its _gaidsl map or its tables); not read: {keys_en}",
+    ),
+    "ING300": (
+        "warning",
+        "第{part}部分按标题文字找到：印为「{found}」（格式为「{label}」，相似度 {score}），编号不同",
+        "part {part} found by its title's words: printed as '{found}' (the format's is '{label}', score {score}), "
+        "under another number",
+    ),
+    "ING301": (
+        "warning",
+        "未找到第{part}部分「{label}」的标题，按表格「{table}」的行列标签在第 {at} 行找到",
+        "the title of part {part} '{label}' was not found; found at line {at} by table '{table}''s row and column "
+        "labels",
+    ),
+    "ING302": (
+        "warning",
+        "未找到第{part}部分「{label}」的标题，取上一部分表格之后的文字为其内容",
+        "the title of part {part} '{label}' was not found; the text after the previous part's table is taken as it",
+    ),
+    "ING303": (
+        "warning",
+        "表格「{table}」的表头未给出列名（{found}），各数值按格式的列顺序（{labels}）按位置读取",
+        "the header of table '{table}' names no column ({found_en}); values read by position in the format's column "
+        "order ({labels})",
+    ),
+    "ING304": (
+        "info",
+        "表格「{table}」在分页后重复印出的表头已去除（{lines}）",
+        "the header of table '{table}' printed again after a page break is dropped ({lines})",
+    ),
+    "ING305": (
+        "warning",
+        "行标签被分页断开，合并为「{label}」读取（{lines}）",
+        "a row label split by a page break is joined into '{label}' ({lines})",
+    ),
+    "ING306": (
+        "warning",
+        "一行数值 {values} 没有行标签（被分页断开），按格式的行顺序放在「{label}」"
+        "（前后已读的行之间空缺的行与无标签的行一样多，按顺序对应）",
+        "a row of numbers {values} without a label (cut by a page break) is placed in row '{label}' by the format's "
+        "row order (the rows free between the rows read before and after it are as many as the rows without a "
+        "label there, taken in order)",
+    ),
+    "ING307": (
+        "warning",
+        "表格「{table}」分为 {count} 个小表印出（{titles}），按标题顺序合并读取",
+        "table '{table}' is printed as {count} small tables ({titles_en}); their values are joined in their titles' "
+        "order",
+    ),
+    "ING308": (
+        "warning",
+        "一行数值 {values} 没有行标签，无法确定属于哪一行，未读取",
+        "a row of numbers {values} has no label and which row it belongs to is unclear; not read",
+    ),
+    "ING309": (
+        "info",
+        "表格「{table}」的表头与第一行数据合并印出（「{label}」），按其中的列名读取",
+        "the header of table '{table}' is printed merged into its first data row ('{label}'); columns read by the "
+        "names there",
+    ),
+    "ING310": (
+        "info",
+        "「{dimension}」的成员按表格中的行读取：{key} {label}",
+        "a member of '{dimension}' read from a table's row: {key} {label}",
+    ),
+    "ING311": (
+        "error",
+        "开放维度「{dimension}」的成员无法从表格读取（不是带编码的行），其单元格未读取",
+        "the members of open dimension '{dimension}' cannot be read from the tables (not rows with keys); its cells "
+        "are not read",
+    ),
+    "ING312": (
+        "warning",
+        "编码 {key} 再次出现，名称为「{label}」（首次为「{first}」），按首次的名称读取",
+        "key {key} is printed again as '{label}' (first as '{first}'); the first label is kept",
     ),
     "ING400": (
         "info",

@@ -17,14 +17,17 @@ from pathlib import Path
 
 import attrs
 
+from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report, Value
 from gaidsl.ingest import written
+from gaidsl.ingest.by_content import place_missing
 from gaidsl.ingest.detect import Unreadable, choose_spec, read_document
 from gaidsl.ingest.fields import contact_fields, fill_fields, find_in_text, find_title, publication_date
 from gaidsl.ingest.locate import Reading, Region, TableIndex, block_text, find_parts, region_text, spec_index
 from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Ingested, LogEntry, Provenance, Row
 from gaidsl.ingest.normalise import fold, label_key
+from gaidsl.ingest.open_rows import read_members
 from gaidsl.ingest.result import Result
 from gaidsl.ingest.tables import read_table
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
@@ -35,6 +38,25 @@ __all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "inge
 
 
 def ingest_document(spec: ir.Spec, document: Document) -> Result:
+    if spec.open_dimensions:
+        return _ingest_open(spec, document)
+    return _ingest_fixed(spec, document)
+
+
+def _ingest_open(spec: ir.Spec, document: Document) -> Result:
+    """A spec with open rows: the members first (:mod:`~gaidsl.ingest.open_rows`), then the values as for the
+    report's own spec of fixed rows (the result's spec; a report with the members)."""
+    found = Reading(spec)
+    members = read_members(spec, document, found)
+    closed = close(spec, members)
+    result = _ingest_fixed(closed, document)
+    ingested = result.ingested
+    log = ingested.log[:1] + tuple(found.log) + ingested.log[1:]  # after the route (ING010)
+    report = attrs.evolve(ingested.report, members=members)
+    return attrs.evolve(result, ingested=attrs.evolve(ingested, report=report, log=log), spec=closed)
+
+
+def _ingest_fixed(spec: ir.Spec, document: Document) -> Result:
     reading = Reading(spec)
     reading.note(
         "ING010",
@@ -45,6 +67,7 @@ def ingest_document(spec: ir.Spec, document: Document) -> Result:
         reading.note("ING011", what=note)
     sections = spec_index(spec)
     regions, start = find_parts(document, sections, reading)
+    regions = place_missing(document, sections, regions, reading)
     if not regions:
         raise Unreadable(
             "未找到报告格式的任何部分（一、总体情况 … 六、其他需要报告的事项）：不是这一格式的年度报告？",

@@ -6,6 +6,7 @@ See :mod:`gaidsl.ingest.locate` for the rules. This module does the work for one
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -16,7 +17,8 @@ from gaidsl.checking.report import UNKNOWN as UNKNOWN_VALUE
 from gaidsl.ingest import constraints
 from gaidsl.ingest.locate import Reading, RowTarget, TableIndex
 from gaidsl.ingest.model import Block, Line, Piece, Provenance, Row
-from gaidsl.ingest.normalise import THRESHOLD, coverage, label_key, parse_cell, similarity, value_like
+from gaidsl.ingest.normalise import THRESHOLD, coverage, fold, label_key, parse_cell, similarity, value_like
+from gaidsl.language import ir
 
 OWN_BONUS = 0.01  # prefer the row whose own line carries the label over one that only has it nearby
 
@@ -31,6 +33,9 @@ class RawRow:
     own_key: str
     window_key: str
     last_key: str  # the key of the last label cell (the row's own label without its groups)
+    lead_key: str = ""  # label text printed just before the row (a page break between a label and its numbers)
+    lead_line: int | None = None
+    after_header: tuple[int, ...] = ()  # lines of a header printed again just before this row (dropped)
 
     @property
     def label(self) -> str:
@@ -77,16 +82,41 @@ def _key(pieces: Sequence[Piece]) -> str:
 
 
 def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
-    """The rows of a table region that carry values, with their label windows (see the module notes)."""
+    """The rows of a table region that carry values, with their label windows (see the module notes).
+
+    Page breaks: a block without values that repeats one of the table's header blocks (the header printed again on
+    the next page) is dropped (:attr:`RawRow.after_header` says where); a row of explicit cells keeps the label text
+    printed just before it (a row without values or a short line, headers skipped) as its *lead*: the first half of
+    a label split by the break, or the whole label of a row of numbers printed apart from it."""
     rows: list[RawRow] = []
     pending: list[str] = []  # text lines (PDF layout) since the last row
+    header: set[str] = set()
+    lead: list[Block] = []  # label-like blocks since the last row (explicit rows)
+    repeated: list[Block] = []
+    before_first: list[Block] = []  # the blocks before the first row: its header, and a page break's (see below)
     for block in blocks:
+        if not rows and not (isinstance(block, Row) and split_row(block, width)[1]):
+            before_first.append(block)
         if isinstance(block, Line):
-            pending.append(label_key(block.text))
+            key = label_key(block.text)
+            if not rows:
+                header.add(key)
+            elif key in header:
+                repeated.append(block)
+                continue
+            pending.append(key)
+            lead = [block] if len(block.text) <= 40 and "。" not in block.text else []
             continue
         labels, values = split_row(block, width)
         if not values:
-            pending.append(_key(block.cells))
+            key = _key(block.cells)
+            if not rows:
+                header.add(key)
+            elif key in header:
+                repeated.append(block)
+                continue
+            pending.append(key)
+            lead = [block]
             continue
         own = _key(labels)
         window = own
@@ -96,24 +126,71 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
                 previous = rows[-1]
                 rows[-1] = attrs.evolve(previous, window_key=previous.window_key + "".join(pending))
         texts = [p.text for p in labels if p.text.strip()]
-        rows.append(RawRow(block, labels, values, own, window, label_key(texts[-1]) if texts else ""))
-        pending = []
+        lead_key = _block_key(lead[0]) if lead and block.explicit and rows else ""
+        if not own and rows and not rows[-1].own_key and not rows[-1].lead_key:  # two rows of numbers without a
+            lead_key = ""  # label: the label between them may be either's (page breaks both sides); the order decides
+        if not rows and block.explicit:
+            lead, repeated = _first_lead(before_first)
+            lead_key = _block_key(lead[0]) if lead else ""
+        rows.append(
+            RawRow(
+                block,
+                labels,
+                values,
+                own,
+                window,
+                label_key(texts[-1]) if texts else "",
+                lead_key,
+                lead[0].line if lead_key else None,
+                tuple(b.line for b in repeated),
+            )
+        )
+        pending, lead, repeated = [], [], []
     if rows and pending and not rows[-1].block.explicit:
         rows[-1] = attrs.evolve(rows[-1], window_key=rows[-1].window_key + "".join(pending))
     return rows
+
+
+def _first_lead(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
+    """A page break before the first row: the header printed, the first half of the row's label (or all of it),
+    the break, the header printed again. The block before the header's second printing is the first row's lead,
+    the second printing is dropped; ``([], [])`` when the header is printed once."""
+    keys = [_block_key(b) for b in blocks]
+    for n in range(1, len(blocks)):
+        if keys[n] in keys[:n]:
+            last = keys[n - 1]
+            return ([blocks[n - 1]] if last not in keys[n:] and last not in keys[: n - 1] else []), list(blocks[n:])
+    return [], []
+
+
+def _block_key(block: Block) -> str:
+    return label_key(block.text) if isinstance(block, Line) else _key(block.cells)
+
+
+LEAD_PENALTY = 0.005
+"""A row matched only with the label text printed before it scores this much less (its own label wins)."""
 
 
 def score(raw: RawRow, target: RowTarget) -> float:
     """How well a row's label text matches a target row: the coverage of the target's label in the label text
     (see :func:`~gaidsl.ingest.normalise.coverage`) or, for a label with characters dropped ("其他法律行政止公开"),
     its similarity to the row's own last label cell, whichever is higher; a little more when the row's own
-    cells carry the label (not only the text lines around it)."""
+    cells carry the label (not only the text lines around it). When that is below the threshold and the row has a
+    lead (a label split by a page break), the lead and the row's own label together are tried, a little lower."""
+    best = _score(raw.window_key, raw.own_key, raw.last_key, target)
+    if best < THRESHOLD and raw.lead_key:
+        joined = raw.lead_key + raw.own_key
+        best = max(best, _score(joined, joined, "", target) - LEAD_PENALTY)
+    return best
+
+
+def _score(window_key: str, own_key: str, last_key: str, target: RowTarget) -> float:
     best = 0.0
     for key in target.keys:
-        value = coverage(key, raw.window_key)
-        if value < THRESHOLD and raw.last_key and len(raw.last_key) <= 2 * len(key):
-            value = max(value, similarity(key, raw.last_key))
-        if value >= THRESHOLD and raw.window_key != raw.own_key and coverage(key, raw.own_key) >= THRESHOLD:
+        value = coverage(key, window_key)
+        if value < THRESHOLD and last_key and len(last_key) <= 2 * len(key):
+            value = max(value, similarity(key, last_key))
+        if value >= THRESHOLD and window_key != own_key and coverage(key, own_key) >= THRESHOLD:
             value += OWN_BONUS
         best = max(best, value)
     return best
@@ -175,12 +252,60 @@ class TableReader:
             header.append(label_key(block.text if isinstance(block, Line) else "".join(c.text for c in block.cells)))
         text = "".join(header)
         if not text:
+            if not self._merged_header(first_data_line):
+                self.by_position(first_data_line, ("无表头", "no header"))
             return
-        for member, keys in zip(self.index.columns, self.index.column_keys, strict=True):
+        for column, (member, keys) in enumerate(zip(self.index.columns, self.index.column_keys, strict=True)):
             if not any(coverage(k, text) >= THRESHOLD for k in keys):
                 self.reading.note(
-                    "ING150", None, None, (), table=self.index.table.label or self.table, label=member.label
+                    "ING150",
+                    None,
+                    None,
+                    self.column_cells(column),
+                    table=self.index.table.label or self.table,
+                    label=member.label,
                 )
+
+    def _merged_header(self, first_data_line: int | None) -> bool:
+        """A header printed in the first data row's label cells (``信息内容 | 本年制发件数 | … | 现行有效件数 规章 | 5 |
+        …``): every column is named there, in the format's order. Logged (ING309); the columns are then known."""
+        first = next((r for r in self.rows if r.block.line == first_data_line), None)
+        if first is None:
+            return False
+        text = _key(first.labels)
+        at = 0
+        for keys in self.index.column_keys:
+            found = [text.find(k, at) for k in keys if k and k in text[at:]]
+            if not found:
+                return False
+            at = min(found) + 1
+        self.reading.note(
+            "ING309",
+            first.block.raw.where,
+            first.block.line,
+            tuple(self.index.table.cells),
+            table=self.index.table.label or self.table,
+            label=first.label,
+        )
+        return True
+
+    def column_cells(self, column: int) -> tuple[str, ...]:
+        key = self.index.columns[column].key
+        cells = self.reading.spec.cells
+        return tuple(c for c in self.index.table.cells if c in cells and cells[c].column == key)
+
+    def by_position(self, line: int | None, found: tuple[str, str]) -> None:
+        """Log that the columns are read by position (no header names them)."""
+        self.reading.note(
+            "ING303",
+            None,
+            line,
+            tuple(self.index.table.cells),
+            table=self.index.table.label or self.table,
+            found=found[0],
+            found_en=found[1],
+            labels="、".join(m.label for m in self.index.columns),
+        )
 
     # ---- values of one row
     def place(self, raw: RawRow, row_key: str | None, reference: RawRow | None) -> bool:
@@ -270,6 +395,10 @@ def _header_ok(reader: TableReader, first_data_line: int | None) -> bool:
     missing = [e for e in reader.reading.log[before:] if e.code == "ING150"]
     if missing and len(missing) * 2 >= reader.width:
         del reader.reading.log[before:]
+        generic = _generic_names(reader.blocks, first_data_line)
+        if len(generic) == reader.width:
+            reader.by_position(first_data_line, ("、".join(generic), ", ".join(generic)))
+            return True
         cells = tuple(reader.index.table.cells)
         reader.reading.note(
             "ING151",
@@ -281,6 +410,22 @@ def _header_ok(reader: TableReader, first_data_line: int | None) -> bool:
         )
         return False
     return True
+
+
+_GENERIC = re.compile(r"(?:数据|数值|列|栏目?|第\s*\d+\s*列|column|col)\s*\d{1,2}", re.IGNORECASE)
+
+
+def _generic_names(blocks: Sequence[Block], first_data_line: int | None) -> list[str]:
+    """The column names of the header that say nothing but a number (数据1 … 数据6, as OCR tools name columns),
+    each once."""
+    names: list[str] = []
+    for block in blocks:
+        if first_data_line is not None and block.line >= first_data_line:
+            break
+        pieces = block.cells if isinstance(block, Row) else (block.piece,)
+        for piece in pieces:
+            names += [m.group().replace(" ", "") for m in _GENERIC.finditer(fold(piece.text))]
+    return list(dict.fromkeys(names))  # a header printed again after a page break names the same columns
 
 
 def _nearest_full(rows: Sequence[RawRow], raw: RawRow, width: int) -> RawRow | None:
@@ -301,6 +446,8 @@ def _read_single(reader: TableReader) -> None:
             break
     if chosen is None:
         chosen = next((r for r in candidates if len(r.values) == reader.width), None)
+    if chosen is None and _read_split(reader, unlabelled):
+        return
     if chosen is None and candidates:
         chosen = max(candidates, key=lambda r: len(r.values))
     if chosen is None:
@@ -312,6 +459,73 @@ def _read_single(reader: TableReader) -> None:
     if not _header_ok(reader, chosen.block.line):
         return
     reader.place(chosen, None, _nearest_full(rows, chosen, reader.width))
+
+
+def _column_groups(table: ir.Table) -> list[tuple[ir.Member, list[int]]]:
+    """Each group of the table's columns with the positions of the data columns under it."""
+    axis = table.columns
+    data = list(axis.data_members)
+    groups = []
+    for member in axis.members:
+        if member.kind != "group":
+            continue
+        under = []
+        for n, column in enumerate(data):
+            parent = column.parent
+            while parent is not None and parent != member.key:
+                parent = axis.by_key[parent].parent
+            if parent == member.key:
+                under.append(n)
+        groups.append((member, under))
+    return groups
+
+
+def _read_split(reader: TableReader, rows: Sequence[RawRow]) -> bool:
+    """A one-row table printed as several small tables, each a column group with its title and header (part 四 as
+    行政复议 / 行政诉讼（未经复议直接起诉）/ 行政诉讼（复议后起诉））: each value row goes under the group its title
+    names (the most specific group label found in the lines since the previous value row), when the groups so named
+    are distinct, each with as many columns as its row has values, and together are every column."""
+    if len(rows) < 2 or sum(len(r.values) for r in rows) != reader.width:
+        return False
+    groups = _column_groups(reader.index.table)
+    placed: list[tuple[RawRow, ir.Member, list[int]]] = []
+    previous_line = 0
+    for raw in rows:
+        title = label_key(
+            "".join(
+                b.text if isinstance(b, Line) else "".join(c.text for c in b.cells)
+                for b in reader.blocks
+                if previous_line <= b.line < raw.block.line and b is not raw.block
+            )
+        )
+        previous_line = raw.block.line + 1
+        named = [
+            (len(label_key(g.label)), g, under)
+            for g, under in groups
+            if label_key(g.label) and label_key(g.label) in title and len(under) == len(raw.values)
+        ]
+        if not named:
+            return False
+        _, group, under = max(named, key=lambda n: n[0])
+        placed.append((raw, group, under))
+    columns = [c for _, _, under in placed for c in under]
+    if sorted(columns) != list(range(reader.width)) or not _header_ok(reader, None):
+        return False
+    for raw, _, under in placed:
+        for column, piece in zip(under, raw.values, strict=True):
+            reader.reading.put(reader.cell_key(None, column), piece, "cell", raw.label)
+    titles = "、".join(g.label for _, g, _ in placed)
+    reader.reading.note(
+        "ING307",
+        placed[0][0].block.raw.where,
+        placed[0][0].block.line,
+        tuple(reader.index.table.cells),
+        table=reader.index.table.label or reader.table,
+        count=len(placed),
+        titles=titles,
+        titles_en=titles,
+    )
+    return True
 
 
 def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
@@ -330,8 +544,24 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
             pairs.append((best, j))
             used_rows.add(best)
             used_targets.add(j)
-            reading.note("ING123", rows[best].block.raw.where, rows[best].block.line, label=target.member.label)
+            reading.note(
+                "ING123",
+                rows[best].block.raw.where,
+                rows[best].block.line,
+                tuple(reader.cell_key(target.member.key, c) for c in range(reader.width)),
+                label=target.member.label,
+            )
+    _place_by_order(reader, rows, targets, pairs, used_rows, used_targets)
     pairs.sort()
+    for raw in rows:
+        if raw.after_header:
+            reading.note(
+                "ING304",
+                raw.block.raw.where,
+                raw.after_header[0],
+                table=reader.index.table.label or reader.table,
+                lines=", ".join(f"line {n}" for n in raw.after_header),
+            )
     first = min((rows[i].block.line for i, _ in pairs), default=None)
     if not _header_ok(reader, first):
         return
@@ -345,12 +575,21 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
                 "ING121",
                 raw.block.raw.where,
                 raw.block.line,
-                (),
+                tuple(reader.cell_key(target.member.key, c) for c in range(reader.width)),
                 found=raw.label,
                 label=target.member.label,
                 how=how[0],
                 how_en=how[1],
                 score=f"{min(s, 1.0):.2f}",
+            )
+        if raw.lead_key and _score(raw.window_key, raw.own_key, raw.last_key, target) < THRESHOLD:
+            reading.note(
+                "ING305",
+                f"lines {raw.lead_line}–{raw.block.line}",
+                raw.block.line,
+                tuple(reader.cell_key(target.member.key, c) for c in range(reader.width)),
+                label=target.member.label,
+                lines=f"lines {raw.lead_line}–{raw.block.line}",
             )
         merged = _newer_layout(reader, rows, i, target, used_rows)
         if merged:
@@ -359,6 +598,9 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
     _out_of_date(reader, rows, targets, pairs, used_rows, used_targets)
     for i, raw in enumerate(rows):
         if i not in used_rows and any(p.text.strip() for p in raw.values):
+            if not raw.own_key and not raw.lead_key:
+                reading.note("ING308", raw.block.raw.where, raw.block.line, values=raw.shown_values)
+                continue
             reading.note("ING122", raw.block.raw.where, raw.block.line, found=raw.label, values=raw.shown_values)
     unmatched_rows = any(i not in used_rows for i in range(len(rows)))
     for j, target in enumerate(targets):
@@ -376,12 +618,54 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
         reading.note("ING120", None, None, cells, label=" · ".join(target.member.labels), count=len(cells))
 
 
+def _place_by_order(
+    reader: TableReader,
+    rows: Sequence[RawRow],
+    targets: tuple[RowTarget, ...],
+    pairs: list[tuple[int, int]],
+    used_rows: set[int],
+    used_targets: set[int],
+) -> None:
+    """Rows of numbers without any label (their labels cut off by page breaks and printed where no row takes them)
+    go to the format's rows between the rows read before and after them, in order, when the rows of the format free
+    there are exactly as many as the rows of the input not read there and those are all such rows (ING306, each);
+    otherwise they stay unread (ING308). One order keeps both in their printed order, so the placing is unambiguous."""
+    for i, raw in enumerate(rows):
+        if i in used_rows or raw.own_key or raw.lead_key or len(raw.values) != reader.width:
+            continue
+        before = max(((r, t) for r, t in pairs if r < i), default=(-1, -1))
+        after = min(((r, t) for r, t in pairs if r > i), default=(len(rows), len(targets)))
+        free_targets = [j for j in range(before[1] + 1, after[1]) if j not in used_targets]
+        free_rows = [k for k in range(before[0] + 1, after[0]) if k not in used_rows]
+        orphans = all(
+            not rows[k].own_key and not rows[k].lead_key and len(rows[k].values) == reader.width for k in free_rows
+        )
+        if not free_targets or len(free_targets) != len(free_rows) or not orphans:
+            continue
+        for k, j in zip(free_rows, free_targets, strict=True):
+            pairs.append((k, j))
+            used_rows.add(k)
+            used_targets.add(j)
+            reader.reading.note(
+                "ING306",
+                rows[k].block.raw.where,
+                rows[k].block.line,
+                tuple(reader.cell_key(targets[j].member.key, c) for c in range(reader.width)),
+                values=rows[k].shown_values,
+                label=targets[j].member.label,
+            )
+
+
 def _printed_without_values(reader: TableReader, target: RowTarget) -> Piece | None:
-    """In PDF layout text, a line that is the row's label alone (its cells are all blank)."""
+    """In PDF layout text, a line that is the row's label alone (its cells are all blank): not a line with a number
+    beside the label (``行政强制 2（其中…）``, a value the line reader did not take for one)."""
     for block in reader.blocks:
         if isinstance(block, Line) and reader.rows and not reader.rows[0].block.explicit:
             key = label_key(block.text)
-            if any(coverage(k, key) >= 1.0 for k in target.keys) and len(key) <= max(len(k) for k in target.keys) + 8:
+            if len(key) > max(len(k) for k in target.keys) + 8:
+                continue
+            rests = [key.replace(k, "", 1) for k in target.keys if coverage(k, key) >= 1.0]
+            if rests and not any(re.search(r"\d", r) for r in rests):
                 return block.piece
     return None
 

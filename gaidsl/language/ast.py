@@ -130,6 +130,19 @@ class Basis:
 
 
 @attrs.frozen
+class Translation:
+    """``label en "Requests received"`` right after a label: the label in another language the spec declares
+    (docs/languages.md)."""
+
+    lang: str
+    text: str
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+Translations = tuple[Translation, ...]
+
+
+@attrs.frozen
 class LanguageDecl:
     """``language en`` or ``language zh, en``: the languages the spec's labels are written in, the first the default
     of every output (docs/languages.md)."""
@@ -159,6 +172,7 @@ class Field:
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     rules: tuple[TextRule, ...] = ()
+    translations: Translations = ()
 
 
 @attrs.frozen
@@ -192,6 +206,7 @@ class Member:
     # aggregation kinds (docs/aggregation.md): "additive", "average", "ratio", "stock"; ``of_which`` rows are leaves
     aggregation: str = "additive"
     of_which: bool = False
+    translations: Translations = ()
 
 
 @attrs.frozen
@@ -277,6 +292,7 @@ class Check:
     tolerance: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     tolerance_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()
 
 
 @attrs.frozen
@@ -293,6 +309,7 @@ class Table:
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     required: bool = False  # the table must be filled in: a report with none of its cells given lacks it
+    translations: Translations = ()
 
 
 @attrs.frozen
@@ -304,6 +321,8 @@ class TextBlock:
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     rules: tuple[TextRule, ...] = ()
+    translations: Translations = ()
+    guidance_translations: tuple[Translations, ...] = ()  # one per guidance line (empty when none has any)
 
 
 @attrs.frozen
@@ -344,6 +363,7 @@ class Section:
     label: str
     items: tuple[TextBlock | Table | Check | Records, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()
 
 
 # ---------------------------------------------------------------------------------------------------- overlays
@@ -543,6 +563,7 @@ class Format:
     removed: tuple[RemovedCheck, ...] = attrs.field(default=(), repr=False)
     # … and what their remove/rename/exclude/retype statements changed, with the reasons (docs/overlays.md)
     changes: tuple[OverlayChange, ...] = attrs.field(default=(), repr=False)
+    title_translations: Translations = ()
 
 
 # ---------------------------------------------------------------------------------------------------- migrations

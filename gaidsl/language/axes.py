@@ -77,6 +77,7 @@ class AxisBuilder:
                 span=member.span,
                 aggregation="of_which" if member.of_which else ir.narrow(member.aggregation, ir.AGGREGATIONS),
                 part_of=parts_of.get(member.key),
+                translations={t.lang: t.text for t in member.translations},
             )
             self.members.append(node)
             self.by_key[member.key] = node

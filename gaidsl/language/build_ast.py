@@ -65,14 +65,29 @@ class _Builder(MigrationRules):
         extends = None
         extends_span = None
         items = []
+        translations: list[ast.Translation] = []
         for child in rest:
             if isinstance(child, Token) and child.type == "STRING":
                 title = unquote(child)
+            elif isinstance(child, ast.Translation):
+                translations.append(child)
             elif isinstance(child, tuple) and child and child[0] == "extends":
                 extends, extends_span = child[1], child[2]
             else:
                 items.append(child)
-        return ast.Format(key, version, title, extends, tuple(items), self._span(meta), extends_span)
+        return ast.Format(
+            key,
+            version,
+            title,
+            extends,
+            tuple(items),
+            self._span(meta),
+            extends_span,
+            title_translations=tuple(translations),
+        )
+
+    def translation(self, meta: Any, children: list[Token]) -> ast.Translation:
+        return ast.Translation(str(children[0]), unquote(children[1]), self._span(meta))
 
     def extends(self, meta: Any, children: list[Token]) -> tuple[str, str, Span | None]:
         return ("extends", unquote(children[0]), self._span(meta))
@@ -87,18 +102,20 @@ class _Builder(MigrationRules):
         return ast.LanguageDecl(tuple(str(c) for c in children), self._span(meta))
 
     def field(self, meta: Any, children: list[Any]) -> ast.Field:
-        key, label, type_ = str(children[0]), unquote(children[1]), children[2]
+        translations = tuple(c for c in children[2:] if isinstance(c, ast.Translation))
+        rest = [c for c in children[2:] if not isinstance(c, ast.Translation)]
+        key, label, type_ = str(children[0]), unquote(children[1]), rest[0]
         required = False
         aliases: list[str] = []
         rules: list[ast.TextRule] = []
-        for opt in children[3:]:
+        for opt in rest[1:]:
             if isinstance(opt, ast.TextRule):
                 rules.append(opt)
             elif opt[0] == "required":
                 required = True
             else:
                 aliases.append(opt[1])
-        return ast.Field(key, label, type_, required, tuple(aliases), self._span(meta), tuple(rules))
+        return ast.Field(key, label, type_, required, tuple(aliases), self._span(meta), tuple(rules), translations)
 
     def field_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         if str(children[0]) == "required":
@@ -221,9 +238,11 @@ class _Builder(MigrationRules):
         return ast.OpenRule("codes", unquote(children[0]), self._span(meta))
 
     def _member(self, kind: str, meta: Any, key: Token, label: Token, rest: list[Any]) -> ast.Member:
-        options: dict[str, Any] = {"aliases": [], "children": [], "total_of": None}
+        options: dict[str, Any] = {"aliases": [], "children": [], "total_of": None, "translations": []}
         for item in rest:
-            if isinstance(item, ast.Member):
+            if isinstance(item, ast.Translation):
+                options["translations"].append(item)
+            elif isinstance(item, ast.Member):
                 options["children"].append(item)
             elif item[0] == "alias":
                 options["aliases"].append(item[1])
@@ -247,6 +266,7 @@ class _Builder(MigrationRules):
             total_of_spans=options.get("total_of_spans", ()),
             aggregation=options.get("aggregation", "additive"),
             of_which=kind == "of_which",
+            translations=tuple(options["translations"]),
         )
 
     def leaf(self, meta: Any, children: list[Any]) -> ast.Member:
@@ -300,7 +320,9 @@ class _Builder(MigrationRules):
 
     # -------------------------------------------------------------------------------------------- sections
     def section(self, meta: Any, children: list[Any]) -> ast.Section:
-        return ast.Section(str(children[0]), unquote(children[1]), tuple(children[2:]), self._span(meta))
+        translations = tuple(c for c in children[2:] if isinstance(c, ast.Translation))
+        items = tuple(c for c in children[2:] if not isinstance(c, ast.Translation))
+        return ast.Section(str(children[0]), unquote(children[1]), items, self._span(meta), translations)
 
     def records(self, meta: Any, children: list[Any]) -> ast.Records:
         items = tuple(children[2:])
@@ -334,20 +356,35 @@ class _Builder(MigrationRules):
         label = None
         required = False
         guidance: list[str] = []
+        guidance_translations: list[ast.Translations] = []
+        translations: list[ast.Translation] = []
         aliases: list[str] = []
         rules: list[ast.TextRule] = []
         for child in children[1:]:
             if isinstance(child, Token):
                 label = unquote(child)
+            elif isinstance(child, ast.Translation):
+                translations.append(child)
             elif isinstance(child, ast.TextRule):
                 rules.append(child)
             elif child[0] == "required":
                 required = True
             elif child[0] == "guidance":
                 guidance.append(child[1])
+                guidance_translations.append(child[2])
             else:
                 aliases.append(child[1])
-        return ast.TextBlock(key, label, required, tuple(guidance), tuple(aliases), self._span(meta), tuple(rules))
+        return ast.TextBlock(
+            key,
+            label,
+            required,
+            tuple(guidance),
+            tuple(aliases),
+            self._span(meta),
+            tuple(rules),
+            tuple(translations),
+            tuple(guidance_translations) if any(guidance_translations) else (),
+        )
 
     # ---- field formats (issue 16)
     def format_rule(self, meta: Any, children: list[Token]) -> ast.TextRule:
@@ -363,8 +400,8 @@ class _Builder(MigrationRules):
     def required_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("required", "")
 
-    def guidance_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("guidance", unquote(children[0]))
+    def guidance_opt(self, meta: Any, children: list[Any]) -> tuple[str, str, ast.Translations]:
+        return ("guidance", unquote(children[0]), tuple(children[1:]))
 
     def table(self, meta: Any, children: list[Any]) -> ast.Table:
         key = str(children[0])
@@ -374,9 +411,12 @@ class _Builder(MigrationRules):
         rows = columns = None
         stub = None
         required = False
+        translations: list[ast.Translation] = []
         for child in children[1:]:
             if isinstance(child, Token):
                 label = unquote(child)
+            elif isinstance(child, ast.Translation):
+                translations.append(child)
             elif isinstance(child, ast.TypeExpr):
                 type_ = child
             elif isinstance(child, ast.Note):
@@ -408,6 +448,7 @@ class _Builder(MigrationRules):
             tuple(parts["aliases"]),
             self._span(meta),
             required,
+            tuple(translations),
         )
 
     def table_required(self, meta: Any, children: list[Any]) -> tuple[str, str]:
@@ -531,8 +572,11 @@ class _Builder(MigrationRules):
         tolerance_span = None
         expr = None
         messages: list[ast.Message] = []
+        translations: list[ast.Translation] = []
         for child in children[1:]:
-            if isinstance(child, tuple) and child[0] == "severity":
+            if isinstance(child, ast.Translation):
+                translations.append(child)
+            elif isinstance(child, tuple) and child[0] == "severity":
                 severity = child[1]
             elif isinstance(child, tuple) and child[0] == "broadcast":
                 broadcast = child[1]
@@ -546,7 +590,16 @@ class _Builder(MigrationRules):
                 expr = self._expr(child)
         assert expr is not None
         return ast.Check(
-            key, expr, severity, broadcast, label, tuple(messages), tolerance, self._span(meta), tolerance_span
+            key,
+            expr,
+            severity,
+            broadcast,
+            label,
+            tuple(messages),
+            tolerance,
+            self._span(meta),
+            tolerance_span,
+            tuple(translations),
         )
 
     def severity(self, meta: Any, children: list[Token]) -> tuple[str, str]:

@@ -95,6 +95,11 @@ def _label(label: str | None) -> str:
     return "" if label is None else " " + quote(label)
 
 
+def _translated(translations: ast.Translations) -> str:
+    """A label's translations, right after it: `` label en "…"``."""
+    return "".join(f" label {t.lang} {quote(t.text)}" for t in translations)
+
+
 def _options(**groups: Iterable[str]) -> str:
     return "".join(f" {name} {quote(v)}" for name, values in groups.items() for v in values)
 
@@ -150,7 +155,7 @@ class Formatter:
 
     # -------------------------------------------------------------------------------------------- documents
     def document(self, doc: ast.Format) -> None:
-        head = f"format {doc.key} version {doc.version}{_label(doc.title)}"
+        head = f"format {doc.key} version {doc.version}{_label(doc.title)}{_translated(doc.title_translations)}"
         header = head if doc.extends is None else f"{head} extends {quote(doc.extends)}"
         first = len(self.lines)
 
@@ -178,7 +183,7 @@ class Formatter:
                     not item.members and not item.rules,
                 )
             case ast.Section():
-                self.nested(depth, f"section {item.key} {quote(item.label)}", item)
+                self.nested(depth, f"section {item.key} {quote(item.label)}{_translated(item.translations)}", item)
             case ast.ModifyTable():
                 self.nested(depth, f"in table {item.table}", item)
             case ast.ModifySection():
@@ -217,7 +222,7 @@ class Formatter:
 
     def member(self, depth: int, member: ast.Member, prefix: str = "") -> None:
         head = "of_which " if member.of_which else {"leaf": "", "group": "group ", "total": "total "}[member.kind]
-        text = f"{prefix}{head}{member.key} {quote(member.label)}"
+        text = f"{prefix}{head}{member.key} {quote(member.label)}{_translated(member.translations)}"
         if member.total_of is not None:
             text += " = sum(" + ", ".join(member.total_of) + ")"
         text += _member_options(member)
@@ -239,7 +244,8 @@ class Formatter:
             and not self.has_inner_comment(axis.span)
         ):
             leaf = members[0]
-            text = f"{word} {{ {leaf.key} {quote(leaf.label)}{_member_options(leaf)} }}"
+            label = quote(leaf.label) + _translated(leaf.translations)
+            text = f"{word} {{ {leaf.key} {label}{_member_options(leaf)} }}"
             self.emit(depth, text, axis.span, lead=word)
             return
         self.block(depth, word, axis.span, lambda: self.members(depth + 1, members), not members, word)
@@ -247,16 +253,18 @@ class Formatter:
     # -------------------------------------------------------------------------------------------- sections
     def text_block(self, depth: int, node: ast.TextBlock) -> None:
         required = " required" if node.required else ""
-        text = f"text {node.key}{_label(node.label)}{required}{_options(alias=node.aliases)}{_rules_text(node.rules)}"
+        label = _label(node.label) + _translated(node.translations)
+        text = f"text {node.key}{label}{required}{_options(alias=node.aliases)}{_rules_text(node.rules)}"
         self.emit(depth, text, node.span)
         for i, guidance in enumerate(node.guidance):
             # Guidance has no span of its own: the last one ends the text block, the others cannot take comments.
             last = i == len(node.guidance) - 1 and node.span is not None
             anchor = (node.span.end_line, node.span.end_column - 1) if last and node.span else None
-            self.emit(depth + 1, f"guidance {quote(guidance)}", None, role=CONTINUATION, anchor=anchor)
+            translated = _translated(node.guidance_translations[i]) if node.guidance_translations else ""
+            self.emit(depth + 1, f"guidance {quote(guidance)}{translated}", None, role=CONTINUATION, anchor=anchor)
 
     def table(self, depth: int, node: ast.Table) -> None:
-        header = f"table {node.key}{_label(node.label)}"
+        header = f"table {node.key}{_label(node.label)}{_translated(node.translations)}"
         if node.type is not None:
             header += f" : {_type_text(node.type)}"
         if node.required:
@@ -307,7 +315,7 @@ class Formatter:
             header += f" {node.severity}"
         if node.broadcast is not None:
             header += f" for each {node.broadcast}"
-        header += _label(node.label) + ":"
+        header += _label(node.label) + _translated(node.translations) + ":"
         expr = expr_text(node.expr)
         one_line = f"{header} {expr}"
         expr_span = getattr(node.expr, "span", None)
@@ -508,7 +516,8 @@ def _statement(item: object) -> tuple[str, Span | None]:
             options = _options(alias=item.aliases)
             rules = _rules_text(item.rules)
             return (
-                f"field {item.key} {quote(item.label)} : {_type_text(item.type)}{required}{options}{rules}",
+                f"field {item.key} {quote(item.label)}{_translated(item.translations)} : "
+                f"{_type_text(item.type)}{required}{options}{rules}",
                 item.span,
             )
         case ast.Note():  # in a table

@@ -116,6 +116,8 @@ class Member:
     # aggregation kinds (docs/aggregation.md): how the member's cells add up; ``part_of`` is an of-which row's parent
     aggregation: Aggregation = "additive"
     part_of: str | None = None
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
 
     @property
     def summable(self) -> bool:
@@ -248,6 +250,8 @@ class Table:
     span: Span | None = attrs.field(default=None, eq=False)
     required: bool = False
     """The table must be filled in: a report where none of its cells has a value (all blank) lacks it (an error)."""
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
 
     def cell_key(self, row: str | None, column: str) -> str:
         return f"{self.key}.{row}.{column}" if row is not None else f"{self.key}.{column}"
@@ -267,6 +271,10 @@ class TextBlock:
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False)
     rules: tuple[TextRule, ...] = ()  # field formats (issue 16): pattern, length at most
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
+    guidance_translations: Mapping[str, tuple[str, ...]] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The guidance lines in another language (``guidance "…" label en "…"``), when given."""
 
 
 @attrs.frozen
@@ -278,6 +286,8 @@ class Field:
     aliases: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False)
     rules: tuple[TextRule, ...] = ()  # field formats (issue 16): format, pattern, length at most
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
 
 
 # ---------------------------------------------------------------------------------------------------- field formats
@@ -306,6 +316,8 @@ class Section:
     label: str
     items: tuple[tuple[SectionItemKind, str], ...]  # (kind, key) in document order
     span: Span | None = attrs.field(default=None, eq=False)
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
 
 
 # ---------------------------------------------------------------------------------------------------- expressions
@@ -526,6 +538,8 @@ class Check:
     origin: CheckOrigin
     instances: tuple[CheckInstance, ...]
     span: Span | None = attrs.field(default=None, eq=False)
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
 
     @property
     def across_periods(self) -> bool:
@@ -723,6 +737,8 @@ class Spec:
     """The aggregates the record checks read, by their cell key (``<sum#1>``)."""
     languages: tuple[str, ...] = ("zh",)
     """The languages of the labels (``language en``; docs/languages.md), the first the one every output writes in."""
+    title_translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The title in the spec's other languages (``format … "标题" label en "…"``)."""
 
     @property
     def language(self) -> str:

@@ -74,15 +74,31 @@ def language_refusal(spec: ir.Spec, language: str, given: str) -> Diagnostic:
     )
 
 
+def bilingual_refusal(spec: ir.Spec, given: str, spec_name: str) -> Diagnostic:
+    """GAI622: ``--lang A,B`` where A is not the spec's first language or B is not another it declares."""
+    others = [x for x in spec.languages[1:]]
+    shown = " 或 ".join(f"--lang {spec.language},{x}" for x in others) or "--lang " + spec.language
+    shown_en = " or ".join(f"--lang {spec.language},{x}" for x in others) or "--lang " + spec.language
+    return error(
+        "GAI622",
+        None,
+        help=[Text(f"用 {shown}", f"use {shown_en}")],
+        spec=spec_name,
+        lang=given,
+        declared=", ".join(spec.languages),
+    )
+
+
 GENERATED_ORIGINS = ("total", "of_which", "format")
 """The origins of the checks the compiler writes itself (their labels are its words, not the spec's)."""
 
 
 def check_in_language(check: ir.Check, languages: tuple[str, ...]) -> ir.Check:
     """A check the compiler generated (a total's sum, an of-which bound, a field format) labelled in the spec's
-    language: a spec without Chinese gets the English text in both slots of its message, so no output of it (the
-    validators, the workbook's check sheet, the SQL) prints Chinese; a Chinese spec's checks are as they were."""
-    if "zh" in languages or check.origin not in GENERATED_ORIGINS:
+    language: a spec whose first language is not Chinese (``language en``, or a bilingual spec translated to English
+    for ``--lang en``) gets the English text in both slots of its message, so no output of it (the validators, the
+    workbook's check sheet, the SQL) prints Chinese; a Chinese spec's checks are as they were."""
+    if languages[0] == "zh" or check.origin not in GENERATED_ORIGINS:
         return check
     said = check.message.en
     return attrs.evolve(check, label=said, message=Text(said, said))

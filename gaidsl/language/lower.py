@@ -23,6 +23,7 @@ from gaidsl.language.record_lists import RecordLowerer, build_records, reads_rec
 from gaidsl.language.references import Scope, SkipPosition, total_crossings
 from gaidsl.language.source import Span
 from gaidsl.language.totals import total_checks, total_problems
+from gaidsl.language.translations import guidance_translations, translation_map, translation_problems
 
 MAX_DECIMALS = 6
 
@@ -60,6 +61,7 @@ class Lowerer:
         items = self.doc.items
         languages, problems = declared_languages(items)
         self.diagnostics.extend(problems)
+        self.diagnostics.extend(translation_problems(self.doc, languages))
         for item in items:
             if isinstance(item, ast.UnitDecl):
                 self._declare_unit(item)
@@ -114,6 +116,7 @@ class Lowerer:
             record_checks=tuple(self.record_checks),
             record_aggregates=self.record_aggregates,
             languages=languages,
+            title_translations=_translations(self.doc.title_translations),
         )
         return spec, diagnostics
 
@@ -221,7 +224,16 @@ class Lowerer:
         if cell_type is None or not self._claim(node.key, node):
             return
         rules = lower_rules(node.rules, node.key, cell_type.kind, self.diagnostics)
-        self.fields[node.key] = ir.Field(node.key, node.label, cell_type, node.required, node.aliases, node.span, rules)
+        self.fields[node.key] = ir.Field(
+            node.key,
+            node.label,
+            cell_type,
+            node.required,
+            node.aliases,
+            node.span,
+            rules,
+            translations=_translations(node.translations),
+        )
 
     def _dimension(self, node: ast.Dimension) -> None:
         if not self._unique("dimension", node.key, node.span, Text("维度", "dimension")):
@@ -242,7 +254,16 @@ class Lowerer:
                 if self._claim(item.key, item):
                     rules = lower_rules(item.rules, item.key, "text", self.diagnostics)
                     self.texts[item.key] = ir.TextBlock(
-                        item.key, item.label, node.key, item.required, item.guidance, item.aliases, item.span, rules
+                        item.key,
+                        item.label,
+                        node.key,
+                        item.required,
+                        item.guidance,
+                        item.aliases,
+                        item.span,
+                        rules,
+                        translations=_translations(item.translations),
+                        guidance_translations=guidance_translations(item),
                     )
                     items.append(("text", item.key))
             elif isinstance(item, ast.Table):
@@ -263,7 +284,9 @@ class Lowerer:
             else:
                 checks.append((item, None, node.key))
                 items.append(("check", item.key))
-        self.sections.append(ir.Section(node.key, node.label, tuple(items), node.span))
+        self.sections.append(
+            ir.Section(node.key, node.label, tuple(items), node.span, translations=_translations(node.translations))
+        )
         return checks
 
     def _axis(self, node: ast.Axis, key: str) -> ir.Axis | None:
@@ -320,6 +343,7 @@ class Lowerer:
             node.aliases,
             node.span,
             node.required,
+            translations=_translations(node.translations),
         )
         self.tables[node.key] = table
         return table
@@ -478,6 +502,7 @@ class Lowerer:
             origin="declared",
             instances=tuple(instances),
             span=node.span,
+            translations=_translations(node.translations),
         )
 
     def _records_of(self, node: ast.Check) -> str | None:
@@ -524,6 +549,10 @@ class Lowerer:
         if not amounts:
             self.diagnostics.append(warning("GAI305", node.tolerance_span))
         return value
+
+
+def _translations(translations: ast.Translations) -> dict[str, str]:
+    return translation_map(translations)
 
 
 def _uses_data(expr: ir.Expr) -> bool:

@@ -128,7 +128,7 @@ def _insert(members: tuple[ast.Member, ...], new: ast.Member) -> tuple[tuple[ast
 
 
 def _map_members(
-    members: tuple[ast.Member, ...], key: str, change: dict[str, str]
+    members: tuple[ast.Member, ...], key: str, change: dict[str, object]
 ) -> tuple[tuple[ast.Member, ...], bool]:
     out: list[ast.Member] = []
     found = False
@@ -189,7 +189,11 @@ class _Merging:
                         )
                         continue
                 else:
-                    change_attrs = {"label": op.label} if isinstance(op, ast.Relabel) else {"gloss": op.text}
+                    change_attrs: dict[
+                        str, object
+                    ] = (  # a new label drops the old one's translations (docs/languages.md)
+                        {"label": op.label, "translations": ()} if isinstance(op, ast.Relabel) else {"gloss": op.text}
+                    )
                     members, found = _map_members(members, op.key, change_attrs)
                     if not found:
                         self.diagnostics.append(
@@ -465,6 +469,8 @@ class _Merging:
                     return items
                 self.changes.append(ast.OverlayChange("rename", "table", op.key, op.reason, new_key, op.label, op.span))
                 renamed = attrs.evolve(table, key=new_key or table.key, label=op.label or table.label)
+                if op.label:  # a new label drops the old one's translations (docs/languages.md)
+                    renamed = attrs.evolve(renamed, translations=())
                 items = [
                     attrs.evolve(s, items=tuple(renamed if t is table else t for t in s.items))
                     if isinstance(s, ast.Section)

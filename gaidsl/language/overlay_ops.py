@@ -173,6 +173,8 @@ def renamed_members(
     def rename(member: ast.Member) -> ast.Member:
         if member.key == key:
             member = attrs.evolve(member, key=new_key or member.key, label=label if label is not None else member.label)
+            if label is not None:  # a new label drops the old one's translations (docs/languages.md)
+                member = attrs.evolve(member, translations=())
         if new_key is not None and member.total_of is not None:
             member = attrs.evolve(member, total_of=tuple(new_key if n == key else n for n in member.total_of))
         if member.derived is not None:

@@ -36,6 +36,7 @@ UI: dict[str, dict[str, str]] = {
     "quoted": {"zh": "「{text}」", "en": "'{text}'"},
     "error": {"zh": "错误", "en": "error"},
     "warning": {"zh": "警告", "en": "warning"},
+    "records.number": {"zh": "序号", "en": "No."},  # the row numbers of a list of records (docs/records.md)
     # ---- the HTML form (targets/html_form)
     "form.page_suffix": {"zh": "（填报表）", "en": " (form)"},
     "form.brand": {"zh": "{title}（{version}）· 填报表", "en": "{title} ({version}) · form"},

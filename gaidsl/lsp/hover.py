@@ -6,7 +6,7 @@ Read from the IR (the last one that compiled, while the text has errors) and the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Lang, say
@@ -38,6 +38,11 @@ def _check_line(check: ir.Check) -> str:
     return f"- `{check.key}`{label}"
 
 
+def _translated(translations: Mapping[str, str]) -> list[str]:
+    """A label's translations (docs/languages.md#bilingual-specs), one line each: ``en: Requests received``."""
+    return [f"{lang}: {text}" for lang, text in translations.items()]
+
+
 def _member(spec: ir.Spec, symbol: Symbol, lang: Lang) -> list[str]:
     out: list[str] = []
     for table in spec.tables.values():
@@ -50,6 +55,7 @@ def _member(spec: ir.Spec, symbol: Symbol, lang: Lang) -> list[str]:
                 continue
             where = say(lang, "行" if axis_kind == "row" else "列", axis_kind)
             out.append(f"**{' › '.join(member.labels)}**" + (f" {member.gloss}" if member.gloss else ""))
+            out.extend(_translated(member.translations))
             out.append(
                 say(lang, f"表 `{table.key}` 的{where} `{member.key}`", f"{where} `{member.key}` of `{table.key}`")
             )
@@ -70,7 +76,8 @@ def _table(spec: ir.Spec, key: str, lang: Lang) -> list[str]:
     table = spec.tables[key]
     rows = len(table.rows.data_members) if table.rows is not None else 1
     columns = len(table.columns.data_members)
-    out = [f"**{table.label or table.key}**", say(lang, f"表 `{table.key}`", f"table `{table.key}`")]
+    out = [f"**{table.label or table.key}**", *_translated(table.translations)]
+    out.append(say(lang, f"表 `{table.key}`", f"table `{table.key}`"))
     out.append(say(lang, "类型：", "type: ") + table.type.describe())
     cells = len(table.cells)
     out.append(
@@ -90,6 +97,7 @@ def _check(spec: ir.Spec | None, node: object, key: str, lang: Lang) -> list[str
         head = f"check `{node.key}`" + (f" {node.severity}" if node.severity else "")
         head += f" for each {node.broadcast}" if node.broadcast else ""
         out.append(f"**{node.label}**" if node.label else f"**{node.key}**")
+        out.extend(_translated({t.lang: t.text for t in node.translations}))
         out.append(head)
         out.append(f"```gaidsl\n{expr_text(node.expr)}\n```")
     if found is not None:
@@ -131,18 +139,24 @@ def hover_text(index: Index, occurrence: Occurrence, spec: ir.Spec | None, lang:
         field = spec.fields[symbol.key]
         lines = [
             f"**{field.label}**",
+            *_translated(field.translations),
             f"field `{field.key}` : {field.type.describe()}" + (" required" * field.required),
         ]
     elif symbol.kind == "text" and spec is not None and symbol.key in spec.texts:
         block = spec.texts[symbol.key]
-        lines = [f"**{block.label or block.key}**", f"text `{block.key}`" + (" required" * block.required)]
+        lines = [f"**{block.label or block.key}**", *_translated(block.translations)]
+        lines.append(f"text `{block.key}`" + (" required" * block.required))
     elif isinstance(node, ast.Dimension):
         users = [t.key for t in index.tables.values() if _uses(t, node.key)]
         lines = [f"**{node.label or node.key}**", f"dimension `{node.key}`"]
         if users:
             lines.append(say(lang, "用于表：", "used by tables: ") + _code(users))
     elif isinstance(node, ast.Section):
-        lines = [f"**{node.label}**", f"section `{node.key}`"]
+        lines = [
+            f"**{node.label}**",
+            *_translated({t.lang: t.text for t in node.translations}),
+            f"section `{node.key}`",
+        ]
     version = occurrence.spec
     if version is not None and lines:  # a migration's name: say which version it is read in
         lines.insert(

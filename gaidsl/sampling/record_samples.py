@@ -5,9 +5,10 @@ Bounded, as for open dimensions: a report of a spec with records is a report of 
 (:func:`gaidsl.checking.records.close_records`). So a sample is: choose how many records each list gets (0, 1 and
 :data:`MANY`, moved into its ``at least`` / ``at most`` range), fix the fields that are not numbers (a member
 reference cycles through the members a record may name, a choice through its choices, a text reads "label N", a date
-is fixed) — every ``where`` is then decided — close the spec, and let the ordinary sampler find the numbers. The
-record-count rules are left out while sampling and broken on purpose by a sample with one record too few or too
-many. Every other check is violated as in a fixed spec, at :data:`VIOLATION_RECORDS` records.
+is fixed; with no member to name, no record: :func:`nameable`) — every ``where`` is then decided — close the spec,
+and let the ordinary sampler find the numbers. The record-count rules are left out while sampling and broken on
+purpose by a sample with one record too few or too many. Every other check is violated as in a fixed spec, at
+:data:`VIOLATION_RECORDS` records.
 """
 
 from __future__ import annotations
@@ -53,6 +54,31 @@ def record_counts(spec: ir.Spec) -> list[dict[str, int]]:
         counts = {k: records_within(r, wanted) for k, r in spec.records.items()}
         if counts not in found:
             found.append(counts)
+    return found
+
+
+def nameable(spec: ir.Spec, member_count: Counts, counts: Counts) -> bool:
+    """Whether every record of a shape has a member to name in each ``member of D`` field: a fixed leaf of D or one
+    of the ``member_count[D]`` entered members. With none, a list whose records name D can only be empty (a record
+    naming no member is refused, GAI774): its ``at least`` then decides whether the shape is a valid report."""
+    for records in spec.records.values():
+        if counts[records.key] == 0:
+            continue
+        for field in records.fields:
+            dimension = field.dimension
+            if dimension is not None and not member_keys(spec, dimension) and member_count.get(dimension, 0) == 0:
+                return False
+    return True
+
+
+def valid_shapes(spec: ir.Spec, member_choices: Sequence[Counts]) -> list[tuple[Counts, Counts]]:
+    """The (member counts, record counts) pairs of valid samples: each member choice with 0, 1 and :data:`MANY`
+    records (:func:`record_counts`), those a report can have (:func:`nameable`); an error if none can."""
+    found: list[tuple[Counts, Counts]] = [
+        (m, r) for m in member_choices for r in record_counts(spec) if nameable(spec, m, r)
+    ]
+    if not found:
+        raise SampleError(f"no valid report of {spec.id}: its records name members no sample has")
     return found
 
 
@@ -127,20 +153,33 @@ def with_records(sample: Sample, made: Shape) -> Sample:
     return attrs.evolve(sample, report=report, previous=previous)
 
 
-def _member_counts(spec: ir.Spec, number: int) -> dict[str, int]:
-    counts = member_counts(spec) if spec.open_dimensions else [{}]
-    return counts[number % len(counts)]
+def member_choices(spec: ir.Spec) -> list[dict[str, int]]:
+    """The member counts of valid samples (0, 1 and 40 entered members, :func:`member_counts`; one choice, no
+    count, for a spec without open dimensions)."""
+    return member_counts(spec) if spec.open_dimensions else [{}]
+
+
+def _counts_of(spec: ir.Spec, number: int) -> tuple[Counts, Counts]:
+    """The member and record counts of the ``number``-th valid sample: the two cycles side by side, except that a
+    sample whose records would name a member none is entered for takes the first member count that has one."""
+    choices, record_choices = member_choices(spec), record_counts(spec)
+    counts: Counts = record_choices[number % len(record_choices)]
+    members: Counts = choices[number % len(choices)]
+    if not nameable(spec, members, counts):
+        shapes = valid_shapes(spec, choices)
+        possible = [m for m, r in shapes if r == counts]
+        members, counts = (possible[0], counts) if possible else shapes[number % len(shapes)]
+    return members, counts
 
 
 def record_valid_samples(spec: ir.Spec, n: int, seed: int = 0, with_previous: bool | None = None) -> list[Sample]:
     """``n`` valid samples, cycling through 0, 1 and many records (and an open dimension's member counts)."""
     rng = random.Random(seed)
-    chosen_counts = record_counts(spec)
     previous = any(c.across_periods for c in (*spec.checks, *spec.record_checks))
     previous = previous if with_previous is None else with_previous
     found: list[Sample] = []
     for number in range(n):
-        made = shape(spec, _member_counts(spec, number), chosen_counts[number % len(chosen_counts)])
+        made = shape(spec, *_counts_of(spec, number))
         found.append(with_records(sampler(made.closed).sample(rng, previous), made))
     return found
 

@@ -54,17 +54,15 @@ from gaidsl.sampling.open_samples import (
     closed_spec,
     count_violations,
     fixed_keys,
-    member_counts,
     members_for,
     with_members,
     within,
 )
-from gaidsl.sampling.record_samples import base_counts, record_counts, shape, with_records
+from gaidsl.sampling.record_samples import base_counts, member_choices, shape, valid_shapes, with_records
 from gaidsl.sampling.record_samples import count_violation as record_count_violation
 from gaidsl.sampling.record_samples import count_violations as record_count_violations
 from gaidsl.sampling.sampler import Draft, Sampler
 from gaidsl.sampling.samples import Sample, Violation, invalid_reports_from, sampler
-from gaidsl.sampling.solver import SampleError
 from gaidsl.sampling.violate import finish, violation_for
 
 _TEMPLATES: weakref.WeakKeyDictionary[ir.Spec, dict[str, tuple[Violation, Draft, Draft]]] = weakref.WeakKeyDictionary()
@@ -216,16 +214,7 @@ def _replay(
 
 def _records_valid(spec: ir.Spec, with_previous: bool) -> st.SearchStrategy[Sample]:
     """Valid samples with 0, 1 and many records (and an open dimension's member counts), docs/records.md."""
-    member_choices = member_counts(spec) if spec.open_dimensions else [{}]
-    shapes = []
-    for members in member_choices:
-        for counts in record_counts(spec):
-            try:
-                shapes.append(shape(spec, members, counts))
-            except SampleError:  # records naming a member of a dimension that has none in this sample: no such report
-                continue
-    if not shapes:
-        raise SampleError(f"no valid sample of {spec.id}: its records name members of dimensions that have none")
+    shapes = [shape(spec, m, r) for m, r in valid_shapes(spec, member_choices(spec))]
     return st.sampled_from(shapes).flatmap(
         lambda made: _valid(made.closed, with_previous).map(lambda pair: with_records(pair[0], made))
     )

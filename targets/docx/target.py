@@ -1,7 +1,8 @@
 """The report as a Word document (python-docx), looking like the published ones: the title
 "<body><year>年政府信息公开工作年度报告" in 宋体, part headings in 黑体, body text in 仿宋_GB2312 (Word substitutes
 when a font is missing; LibreOffice falls back to Noto CJK), the tables with the official merged headers (from
-:mod:`gaidsl.forms.layout`) in 宋体, page numbers "— N —" centred in the footer, A4.
+:mod:`gaidsl.forms.layout`; open rows as entered, lists of records as tables) in 宋体, page numbers "— N —" centred
+in the footer, A4.
 
 ``render(spec, report)`` gives the filled report. The build output is the blank form: a 报告信息 table for the
 fields, each part with its guidance (style ``gaidsl 填写提示``, not read back) and an empty paragraph to write in,
@@ -25,15 +26,14 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
-from gaidsl.checking.open_members import close
-from gaidsl.checking.report import BLANK, EnteredMember, Report
+from gaidsl.checking.report import BLANK, Report
 from gaidsl.forms.layout import (
     Grid,
     Layout,
     cell_text,
     contact_line,
-    layout,
     paragraphs,
+    printed,
     signature,
     text_of,
     unknown_text,
@@ -53,6 +53,8 @@ NOTE_STYLE = UI["docx.style.note"]["zh"]
 FIELDS_CAPTION = UI["fields_caption"]["zh"]
 TABLE_STYLE = UI["docx.style.table"]["zh"]
 TABLE_STYLE_ID = "gaidsl表格"  # the style id python-docx derives from the name (checked in _styles)
+OPEN_VALUE_CM = 1.45  # the narrowest value column of a table with open rows (its row labels wrap first)
+INDENT_PT = 9  # a coded row's label indented this much per level (one character of the 9 pt table text)
 
 
 def set_font(target: Any, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -177,11 +179,20 @@ def _widths(grid: Grid, total_cm: float) -> list[float]:
     for box in grid.boxes:
         if box.role in ("row", "corner") and box.colspan == 1 and box.col < grid.row_header_cols:
             need = 1.5 if box.rowspan > 1 else min(4.6, 0.4 + 0.33 * len(box.text))
+            if box.entered_key:  # a code or a key of Latin letters: narrower characters
+                need = min(4.6, 0.3 + 0.18 * len(box.text))
+            elif box.indent:
+                need = min(4.6, need + INDENT_PT / 28.35 * box.indent)
             widths[box.col] = max(widths[box.col], need)
     if grid.header_rows == 0:  # a grid of blocks: the label column, then equal data columns
         widths[0] = 4.2
-    fixed = sum(widths)
     free = [i for i, w in enumerate(widths) if w == 0]
+    if any(box.entered_key for box in grid.boxes):  # open rows: amounts such as 2112.86 stay on one line
+        room = total_cm - OPEN_VALUE_CM * len(free)
+        label = widths[1] if len(widths) > 1 else 0.0
+        if widths[0] + label > room and label:
+            widths[1] = max(2.0, room - widths[0])
+    fixed = sum(widths)
     share = max(1.0, (total_cm - fixed) / max(1, len(free)))
     return [w if w else share for w in widths]
 
@@ -222,6 +233,8 @@ def add_grid(
         else:
             left = box.role in ("row", "title")
             _cell_text(cell, box.text, bold=box.role == "title", align="left" if left else "center", style_id=style_id)
+            if box.indent:  # a coded hierarchy's 款 and 项 (docs/open-dimensions.md)
+                cell.paragraphs[0].paragraph_format.left_indent = Pt(INDENT_PT * box.indent)
     for r in range(grid.header_rows):
         trpr = table.rows[r]._tr.get_or_add_trPr()
         header = OxmlElement("w:tblHeader")
@@ -246,7 +259,10 @@ def _fields_table(doc: Any, lay: Layout, report: Report | None, style_id: str = 
 
 
 def document(spec: ir.Spec, report: Report | None, form: bool) -> Any:
-    lay = layout(spec)
+    """The Word document of ``report`` (``None``: blank): a spec with open dimensions prints its rows as entered (a
+    key column and a label column, a coded hierarchy's labels indented by level) and each list of records as a
+    table (:func:`gaidsl.forms.layout.printed`); a blank one gives ``BLANK_ROWS`` empty rows to fill by hand."""
+    lay = printed(spec, report)
     ui = words(spec.language)
     doc = Document()
     _styles(doc, spec.language)
@@ -328,28 +344,12 @@ def _bytes(spec: ir.Spec, doc: Any) -> bytes:
     return data if spec.language == "zh" else without_cjk_fonts(data)
 
 
-BLANK_ROWS = 10
-"""How many empty rows the blank document of a spec with open dimensions gives each open table to fill by hand."""
-
-
-def as_entered(spec: ir.Spec, report: Report | None) -> ir.Spec:
-    """A spec with open dimensions as the report's tables print it (docs/open-dimensions.md): its rows as entered
-    (the spec closed over the report's members, by :func:`gaidsl.checking.open_members.close`), or for a blank
-    document ``BLANK_ROWS`` unlabelled rows per open dimension; any other spec as it is."""
-    if not spec.open_dimensions:
-        return spec
-    if report is not None:
-        return close(spec, report.members)
-    blank = tuple(EnteredMember(f"_{n}", "") for n in range(1, BLANK_ROWS + 1))
-    return close(spec, {d: blank for d in spec.open_dimensions})
-
-
 def render(spec: ir.Spec, report: Report | None) -> bytes:
-    return _bytes(spec, document(as_entered(spec, report), report, form=False))
+    return _bytes(spec, document(spec, report, form=False))
 
 
 def form(spec: ir.Spec, report: Report | None = None) -> bytes:
-    return _bytes(spec, document(as_entered(spec, report), report, form=True))
+    return _bytes(spec, document(spec, report, form=True))
 
 
 def emit(spec: ir.Spec) -> Files:
@@ -365,4 +365,5 @@ TARGET = Target(
     emit,
     render,
     open_dimensions=True,
+    records=True,
 )

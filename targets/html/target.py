@@ -85,6 +85,8 @@ def cell_content(report: Report | None, unknown: Markup | None = None, language:
     return content
 
 
+INDENT_EM = 1.5
+"""How far a coded row's label is indented per level (em)."""
 _SCOPES = {"column": ' scope="col"', "title": ' scope="colgroup"', "row": ' scope="row"'}
 
 
@@ -125,6 +127,8 @@ def grid_html(grid: Grid, content: CellContent, table_class: str = "grid") -> Ma
             else:
                 scope = _SCOPES.get(box.role, "")
                 text = Markup("<br>").join(escape(line) for line in box.text.split("\n"))
+                if box.indent:  # a coded hierarchy's 款 and 项, indented by level
+                    span += f' style="padding-left: {INDENT_EM * box.indent + 0.3:.1f}em"'
                 out.append(
                     Markup('<th id="{}" class="{}"{}{}>{}</th>').format(
                         header_id(grid, box), box.role, Markup(scope), Markup(span), text
@@ -176,5 +180,10 @@ def render_layout(lay: Layout, report: Report | None, css: str | None = None) ->
 
 render, emit = drawn(render_layout, "html")
 TARGET = Target(
-    "html", "the report as an HTML page with the official merged headers (blank report on build)", emit, render
+    "html",
+    "the report as an HTML page with the official merged headers (blank report on build)",
+    emit,
+    render,
+    open_dimensions=True,
+    records=True,
 )

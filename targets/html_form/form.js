@@ -114,6 +114,14 @@ function gaidslForm() {
   }
 
   function check() {
+{% if records %}
+    const results = checkCells();
+    checkRecords();
+    return results;
+  }
+
+  function checkCells() {
+{% endif %}
 {% if open_rows %}
     return checkOpen();
   }
@@ -145,6 +153,9 @@ function gaidslForm() {
       summary.textContent = {{ js("form.js.cannot_check") }} + error.message;
       return [];
     }
+{% if records %}
+    results = results.filter((r) => !PER_RECORD.has(r.check)); // run per record by checkRecords
+{% endif %}
     lastResults = results;
 {% if derived %}
     suggest(data);
@@ -199,6 +210,14 @@ function gaidslForm() {
 {% endif %}
   /** The data file: every cell (null when blank), numbers written exactly as typed. */
   function saved() {
+{% if records %}
+    const out = parseJSON(savedCells());
+    out.records = recordsOut();
+    return dumps(out, 2) + "\n";
+  }
+
+  function savedCells() {
+{% endif %}
 {% if open_rows %}
     return savedOpen();
 {% endif %}
@@ -243,6 +262,9 @@ function gaidslForm() {
 {% if open_rows %}
     loadRows(data);
 {% endif %}
+{% if records %}
+    loadRecords(data);
+{% endif %}
     check();
   }
 
@@ -262,6 +284,10 @@ function gaidslForm() {
 
 {% if open_rows %}
 {% include "open_rows.js" %}
+
+{% endif %}
+{% if records %}
+{% include "records.js" %}
 
 {% endif %}
   let pending = 0;
@@ -305,6 +331,10 @@ function gaidslForm() {
   };
 {% else %}
   window.gaidslForm = { collect, check, saved, load, results: () => lastResults };
+{% endif %}
+{% if records %}
+  Object.assign(window.gaidslForm, { addRecord, removeRecord, records: recordRows });
+  setupRecords();
 {% endif %}
   const initial = document.getElementById("gaidsl-data");
   if (initial !== null) load(initial.textContent);

@@ -445,6 +445,9 @@
       summary.textContent = {{ js("form.js.cannot_check") }} + error.message;
       return [];
     }
+{% if records %}
+    all = all.filter((r) => !PER_RECORD.has(r.check)); // run per record by checkRecords
+{% endif %}
     for (const r of all) if (!slotDimension.has(r.position)) put(r, null, null);
     for (const [dimension, o] of Object.entries(OPEN.dimensions)) {
       for (const row of openRows[dimension]) {

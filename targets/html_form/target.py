@@ -19,9 +19,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 from markupsafe import Markup
 
 from gaidsl.checking.open_members import close
+from gaidsl.checking.record_data import member_keys
+from gaidsl.checking.records import close_records, count_check_keys
 from gaidsl.checking.report import EnteredMember, Report
 from gaidsl.forms.layout import Box, Grid, cell_headers, layout
 from gaidsl.language import ir
@@ -68,6 +71,32 @@ OPEN_UI: dict[str, tuple[str, str]] = {
     ),
 }
 """Words of the open-row controls and the member rules the form checks itself."""
+
+RECORDS_UI: dict[str, tuple[str, str]] = {
+    # the form's words for lists of records (zh, en), as OPEN_UI
+    "add_record": ("添加一条记录（{list}）", "Add a record ({list})"),
+    "remove_record": ("删除此记录", "Remove this record"),
+    "field_of": ("第 {n} 条记录 · {field}", "record {n} · {field}"),
+    "blank_field": ("第 {n} 条记录未填「{field}」", "record {n} leaves '{field}' blank"),
+    "bad_number": ("第 {n} 条记录的「{field}」不是数字：{value}", "record {n}: '{field}' is no number: {value}"),
+    "not_member": (
+        "第 {n} 条记录的「{field}」不是可选的成员：{value}",
+        "record {n}: '{field}' names no member: {value}",
+    ),
+    "at_least": (
+        "「{list}」至少 {bound} 条记录，现有 {count} 条",
+        "'{list}': at least {bound} records, {count} entered",
+    ),
+    "at_most": ("「{list}」至多 {bound} 条记录，现有 {count} 条", "'{list}': at most {bound} records, {count} entered"),
+    "not_live": (
+        "本表逐条校验每条记录；汇总记录的校验（sum、count、min、max、exists）由 gaidsl validate 核验",
+        "the form checks each record; the checks over aggregates of records (sum, count, min, max, exists) are gaidsl "
+        "validate's",
+    ),
+    "record_n": ("第 {n} 条记录：", "record {n}: "),
+    "problems": ("记录问题 {n} 个", "{n} record problems"),
+}
+"""Words of the record controls and the rules the form checks itself (docs/records.md)."""
 
 ROW_SENTINEL = "\ue000"
 """The label of the one member the validator's spec has in place of each open dimension's rows: the form runs it
@@ -269,9 +298,62 @@ def open_meta(spec: ir.Spec) -> dict[str, Any]:
     return {"dimensions": dims, "totals": totals, "numeric": numeric, "ui": ui, "sentinel": ROW_SENTINEL}
 
 
+def records_meta(spec: ir.Spec) -> dict[str, Any]:
+    """What the form needs of the lists of records (docs/records.md): per list its label, section, count rules and
+    fields (kind, choices, the dimension of a member field); per such dimension the fixed members a record may name
+    (an open dimension's entered members are the form's rows)."""
+    lists: dict[str, Any] = {}
+    members: dict[str, list[list[str]]] = {}
+    for records in spec.records.values():
+        fields = []
+        for field in records.fields:
+            fields.append(
+                {
+                    "key": field.key,
+                    "label": field.label,
+                    "kind": field.type.kind,
+                    "numeric": field.type.numeric,
+                    "choices": list(field.type.choices),
+                    "dimension": field.dimension,
+                }
+            )
+            if field.dimension is not None and field.dimension not in members:
+                keys = member_keys(spec, field.dimension)
+                axis = next(t.rows for t in spec.tables.values() if t.rows and t.rows.key == field.dimension)
+                members[field.dimension] = [[k, axis.by_key[k].display_label] for k in keys]
+        lists[records.key] = {
+            "label": records.label,
+            "section": records.section,
+            "at_least": records.at_least,
+            "at_most": records.at_most,
+            "fields": fields,
+        }
+    ui = {k: v[0] if spec.language == "zh" else v[1] for k, v in RECORDS_UI.items()}
+    number = words(spec.language)["records.number"]
+    return {"lists": lists, "members": members, "ui": ui, "number": number, "per_record": list(per_record_checks(spec))}
+
+
+def per_record_checks(spec: ir.Spec) -> tuple[str, ...]:
+    """The keys of the checks the form runs live per record: those of a list's records that read no aggregate (the
+    ``for each record`` checks); the checks over aggregates are ``gaidsl validate``'s (docs/records.md)."""
+    return tuple(
+        c.key
+        for c in spec.record_checks
+        if not any(ref.cell in spec.record_aggregates for i in c.instances for ref in i.cells)
+    )
+
+
 def _validator_spec(spec: ir.Spec) -> ir.Spec:
     """The spec the form's validator checks: each open dimension's rows one member labelled ``ROW_SENTINEL`` whose
-    cells keep the slot's keys (``requests.<component>.received``)."""
+    cells keep the slot's keys (``requests.<component>.received``); without its lists of records and the checks that
+    read aggregates; each list with one record whose ``for each record`` checks the form runs once per record (it
+    checks the records' counts and blanks itself; docs/records.md)."""
+    if spec.records:  # each list one record (LIST.1.FIELD): the form runs its checks once per record
+        per_record = tuple(c for c in spec.record_checks if c.key in per_record_checks(spec))
+        one = Report(spec.id, spec.version, records=dict.fromkeys(spec.records, 1))
+        closed = close_records(attrs.evolve(spec, record_checks=per_record, record_aggregates={}), one)
+        counts = set(count_check_keys(spec))
+        spec = attrs.evolve(closed, checks=tuple(c for c in closed.checks if c.key not in counts))
     if not spec.open_dimensions:
         return spec
     return close(spec, {d: (EnteredMember(o.slot, ROW_SENTINEL),) for d, o in spec.open_dimensions.items()})
@@ -301,6 +383,10 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
                         ),
                     }
                 )
+        for records in spec.records.values():  # a list of records after its section's tables and texts
+            if records.section == part.key:
+                not_live = RECORDS_UI["not_live"][0 if spec.language == "zh" else 1]
+                blocks.append({"grid": None, "records": records, "key": records.key, "not_live": not_live})
         parts.append({"key": part.key, "label": part.label, "blocks": blocks})
     meta = {
         "format": spec.id,
@@ -314,6 +400,8 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
     }
     if spec.open_dimensions:
         meta["open"] = open_meta(spec)
+    if spec.records:
+        meta["records"] = records_meta(spec)
     template = environment(HERE, html.HERE).get_template("form.html")  # page_head.html is the report's
     return template.render(
         title=lay.report_title(None),
@@ -327,7 +415,9 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         css=Markup(
             stylesheet_for(
                 (HERE / "form.css").read_text(encoding="utf-8")
-                + ((HERE / "open_rows.css").read_text(encoding="utf-8") if spec.open_dimensions else ""),
+                + (
+                    (HERE / "open_rows.css").read_text(encoding="utf-8") if spec.open_dimensions or spec.records else ""
+                ),
                 spec.language,
             )
         ),
@@ -359,6 +449,7 @@ def form_script(spec: ir.Spec) -> str:
         js=js,
         js_template=js_template,
         open_rows=bool(spec.open_dimensions),
+        records=bool(spec.records),
     )
 
 
@@ -377,4 +468,5 @@ TARGET = Target(
     emit,
     render,
     open_dimensions=True,
+    records=True,
 )

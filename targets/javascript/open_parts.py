@@ -9,6 +9,11 @@ number (``members.*``) and a coded hierarchy's checks (``hierarchy.*``) are writ
 as nested arrays, for a small evaluator in the module (``validator.mjs`` tail: ``open_parts.mjs.j2``) that words its
 findings as gaidsl does. Numbers stay exact decimals over BigInt. What the Python module refuses (GAI611) is refused
 here too, with the same words.
+
+Lists of records (docs/records.md) likewise: the module reads ``records`` as gaidsl does (the same GAI codes), and
+each check that reads records is data for the same small evaluator, named at the Python module's stand-in record
+and run at each record, at each entered member or once (``checkRecords``): aggregates grouped once per aggregate by
+their filtered fields' values, ``min``/``max`` shown as the evaluator shows a computed value.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 import attrs
 
 from gaidsl.checking.explain import where_of as explain_where
+from gaidsl.checking.record_data import member_keys
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 from gaidsl.language.formats import pattern_problem
@@ -26,7 +32,7 @@ from gaidsl.targets import Files, Unrenderable, environment
 from gaidsl.targets.javascript import target as T
 from gaidsl.targets.javascript.target import lit
 from gaidsl.targets.python import plan as P
-from gaidsl.targets.python.open_parts import OpenLayer
+from gaidsl.targets.python.open_parts import RECORD, OpenLayer
 from gaidsl.targets.python.writer import module_name
 
 
@@ -145,6 +151,49 @@ class JavaScriptOpenLayer(OpenLayer):
             case _:  # "k", "n", "c", "f": nothing read by place
                 return expr
 
+    def _add_record_item(
+        self,
+        kind: str,
+        index: int,
+        check: ir.Check,
+        instance: ir.CheckInstance,
+        at: ir.CheckInstance,
+        expr: tuple[object, ...],
+    ) -> None:
+        """As the Python module's item (``_R<n>``), written ``const R<n> = revive([kind, index, item]);``."""
+        where = explain_where(self.named, check, at)
+        item = (
+            check.key,
+            check.severity,
+            at.position,
+            at.position_labels,
+            check.section,
+            check.table,
+            check.message.zh,
+            check.message.en,
+            where.zh,
+            where.en,
+            check.tolerance,
+            self._keyed(expr),
+        )
+        name = f"R{len(self.record_items)}"
+        self.record_items.append(f"const {name} = revive({lit(js_data((kind, index, item)))});")
+        self.record_names.append(name)
+
+    def _record_list_rows(self) -> list[str]:
+        """[list, [[field, kind, decimals, choices, fixed member keys or null, open dimension or null], …]] per list,
+        as the Python module's ``_RECORDS``."""
+        rows = []
+        for records in self.spec.records.values():
+            fields = []
+            for field in records.fields:
+                t = field.type
+                fixed = None if field.dimension is None else sorted(member_keys(self.spec, field.dimension))
+                dim = self.dims.index(field.dimension) if field.dimension in self.dims else None
+                fields.append([field.key, t.kind, t.decimals, list(t.choices), fixed, dim])
+            rows.append(lit([records.key, fields]))
+        return rows
+
     def _hierarchy_rows(self) -> list[str]:
         """(table, section, dimension, code lengths, [[column, labels, where zh, where en, stand-in cell, amount],
         …]) per table of a coded hierarchy, as the Python module's ``_HIERARCHIES``."""
@@ -174,6 +223,7 @@ class JavaScriptOpenLayer(OpenLayer):
         return rows
 
     def tail(self) -> str:
+        self._records()
         dims = []
         for d in self.dims:
             opened = self.spec.open_dimensions[d]
@@ -206,6 +256,10 @@ class JavaScriptOpenLayer(OpenLayer):
                 generic=self.generic,
                 hierarchies=self._hierarchy_rows(),
                 across=lit(list(self.across)),
+                record_lists=self._record_list_rows(),
+                record_items=self.record_items,
+                record_names=self.record_names,
+                record_stand_in=lit(RECORD),
             )
         )
 
@@ -230,15 +284,16 @@ def _probe_check(table: ir.Table) -> ir.Check:
 def module_text(spec: ir.Spec) -> str:
     """The generated module of a spec with open dimensions."""
     layer = JavaScriptOpenLayer(spec)
-    return T.module_text(layer.closed, layer)
+    return T.module_text(layer.writer_spec, layer)
 
 
 def emit(spec: ir.Spec) -> Files:
-    """The javascript target's files: a spec with open dimensions through :func:`module_text`, any other as before."""
-    if not spec.open_dimensions:
+    """The javascript target's files: a spec with open dimensions or lists of records through :func:`module_text`,
+    any other as before."""
+    if not spec.open_dimensions and not spec.records:
         return T.emit(spec)
     return {f"{module_name(spec)}.mjs": module_text(spec)}
 
 
-TARGET = attrs.evolve(T.TARGET, emit=emit, open_dimensions=True)
+TARGET = attrs.evolve(T.TARGET, emit=emit, open_dimensions=True, records=True)
 """The javascript target as the registry lists it (targets/registry.py)."""

@@ -58,5 +58,10 @@ def render_layout(lay: Layout, report: Report | None) -> str:
 
 render, emit = drawn(render_layout, "md")
 TARGET = Target(
-    "markdown", "the report as Markdown, tables as HTML with merged headers (blank report on build)", emit, render
+    "markdown",
+    "the report as Markdown, tables as HTML with merged headers (blank report on build)",
+    emit,
+    render,
+    open_dimensions=True,
+    records=True,
 )

@@ -86,5 +86,10 @@ def render_layout(lay: Layout, report: Report | None) -> bytes:
 
 render, emit = drawn(render_layout, "pdf")
 TARGET = Target(
-    "pdf", "the report as PDF (A4, page numbers) from the HTML rendering (blank report on build)", emit, render
+    "pdf",
+    "the report as PDF (A4, page numbers) from the HTML rendering (blank report on build)",
+    emit,
+    render,
+    open_dimensions=True,
+    records=True,
 )

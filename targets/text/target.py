@@ -24,6 +24,8 @@ from gaidsl.language.source import display_width
 from gaidsl.targets import Target, drawn
 
 SEPARATOR = " | "
+INDENT = "  "
+"""A coded row's label is indented this much per level."""
 
 
 def _one_line(text: str) -> str:
@@ -36,7 +38,7 @@ def _text(box: Box, report: Report | None, language: str) -> str:
         return _one_line(text) if box.holds_text else text
     if box.role == "absent":
         return "—"
-    return _one_line(box.text)
+    return INDENT * box.indent + _one_line(box.text)  # a coded hierarchy's 款 and 项, indented by level
 
 
 def _widths(grid: Grid, texts: dict[Box, str]) -> list[int]:
@@ -123,5 +125,10 @@ def render_layout(lay: Layout, report: Report | None) -> str:
 
 render, emit = drawn(render_layout, "txt")
 TARGET = Target(
-    "text", "the report as plain text, tables in aligned columns as published (blank on build)", emit, render
+    "text",
+    "the report as plain text, tables in aligned columns as published (blank on build)",
+    emit,
+    render,
+    open_dimensions=True,
+    records=True,
 )

@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
 from gaidsl.forms.layout import Grid, Layout, layout, text_of, unknown_text, xml_safe
 from gaidsl.language import ir
@@ -111,6 +112,9 @@ class _Book:
         # field formats (issue 16): (sheet, coordinate, label, rules) of fields and text blocks that have rules
         self.text_rules: list[tuple[str, str, str, tuple[ir.TextRule, ...]]] = []
         self.cell_checks: dict[str, list[int]] = {}  # cell key → rows of the checks sheet reading it
+        self.record_tables: list[tuple[str, str, int, dict[str, str]]] = []  # list, sheet, header row, field → letter
+        self.member_lists: list[tuple[str, str, str]] = []  # sheet, range, dimension of a record's member field
+        self.open_tables: list[tuple[str, str, int, dict[str, str]]] = []  # table, sheet, header row, column → letter
 
     def ref(self, kind: str, key: str) -> str:
         sheet, coord = self.places[(kind, key)]
@@ -126,10 +130,101 @@ class _Book:
             grids = [i for i in part.items if isinstance(i, Grid)]
             if grids:
                 self.part_sheet(part.label, grids)
+        self.records_sheets()
         self.texts_sheet()
         self.checks_sheet()
         self.meta_sheet()
         return self.wb
+
+    def records_sheets(self) -> None:
+        """Each list of records (docs/records.md) a sheet of its own: an Excel table ``R_<list>``, a column per field
+        under its header and a row per record, that grows as rows are typed under it (200 rows unlocked); a member
+        field a drop-down of the members a record may name, a choice field of its choices, numbers validated by
+        kind. The ``_gaidsl`` sheet maps ``records`` (list, sheet, header row) and ``recfield`` (list.field, sheet,
+        column letter); the checks that read records are not in the checks sheet (``gaidsl validate`` runs them)."""
+        say = RECORD_WORDS
+        lang = 0 if self.spec.language == "zh" else 1
+        for records in self.spec.records.values():
+            ws = self.wb.create_sheet(sheet_title(records.label or records.key, self.used, self.spec.language))
+            put_text(ws["A1"], records.label or records.key)
+            ws["A1"].font = Font(name=self.font, size=13, bold=True)
+            put_text(ws["A2"], say["rows_below"][lang])
+            ws["A2"].font = Font(name=self.font, italic=True, color="666666")
+            header = 4
+            letters: dict[str, str] = {}
+            for col, field in enumerate(records.fields, start=1):
+                letter = get_column_letter(col)
+                letters[field.key] = letter
+                put_text(ws.cell(header, col), field.label)
+                ws.cell(header, col).font = Font(name=self.font, bold=True)
+                ws.cell(header, col).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.column_dimensions[letter].width = 30 if field.type.kind == "text" and field.dimension is None else 14
+            count = self.report.records.get(records.key, 0) if self.report else 0
+            for number in range(1, count + 1):
+                for col, field in enumerate(records.fields, start=1):
+                    value = self.report.value(records.cell_key(str(number), field.key)) if self.report else BLANK
+                    self.write_value(ws.cell(header + number, col), value, field.type)
+            last = header + max(1, count)
+            for row in range(header + 1, last + 201):
+                for col, field in enumerate(records.fields, start=1):
+                    cell = ws.cell(row, col)
+                    cell.protection = UNLOCKED
+                    if not field.type.numeric:
+                        cell.number_format = "@"
+                    elif field.type.kind == "amount" and field.type.decimals:
+                        cell.number_format = "0." + "0" * field.type.decimals
+            for field in records.fields:
+                letter = letters[field.key]
+                column = f"{letter}{header + 1}:{letter}{LAST_ROW}"
+                if field.type.numeric:
+                    self.validations.setdefault((ws.title, _rule_kind(field.type)), []).append(column)
+                elif field.dimension is not None:
+                    self.member_lists.append((ws.title, column, field.dimension))
+                elif field.type.kind == "choice" and field.type.choices:
+                    self.choices.setdefault((ws.title, field.type.choices), []).append(column)
+            excel = Table(
+                displayName="R_" + re.sub(r"\W", "_", records.key, flags=re.ASCII),
+                ref=f"A{header}:{get_column_letter(len(records.fields))}{last}",
+            )
+            excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+            ws.add_table(excel)
+            ws.freeze_panes = ws.cell(header + 1, 1).coordinate
+            self.protect(ws, landscape=len(records.fields) > 6)
+            ws.protection.insertRows = False
+            ws.protection.deleteRows = False
+            ws.protection.sort = False
+            ws.protection.autoFilter = False
+            self.record_tables.append((records.key, ws.title, header, letters))
+
+    def member_validations(self) -> None:
+        """A record's member field: a drop-down of the fixed members a record may name or, of an open dimension
+        without any, of the keys entered in its first open table (a range of that sheet's key column)."""
+        lang = 0 if self.spec.language == "zh" else 1
+        for sheet, column, dimension in self.member_lists:
+            fixed = member_keys(self.spec, dimension)
+            opened = self.spec.open_dimensions.get(dimension)
+            entered = next(
+                (
+                    (where, header)
+                    for table, where, header, _ in self.open_tables
+                    if opened is not None and (rows := self.spec.tables[table].rows) is not None and rows.open is opened
+                ),
+                None,
+            )
+            if fixed and entered is None:
+                listed = ",".join(fixed)
+                if len(listed) > 255:
+                    continue
+                formula = f'"{listed}"'
+            elif entered is not None and not fixed:
+                formula = f"{quote_sheetname(entered[0])}!$A${entered[1] + 1}:$A${COUNTED_ROWS + entered[1]}"
+            else:  # fixed members and entered ones: no one list holds both
+                continue
+            dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
+            dv.error = RECORD_WORDS["member"][lang]
+            dv.errorTitle = self.ui["xlsx.valid.choice_title"]
+            dv.sqref = column  # type: ignore[assignment]
+            self.wb[sheet].add_data_validation(dv)
 
     def fields_sheet(self, ws: Worksheet) -> None:
         ws.title = sheet_title(self.ui["xlsx.fields_sheet"], self.used, self.spec.language)
@@ -389,6 +484,10 @@ class _Book:
         ws.append(["gaidsl", "format", self.spec.id, self.spec.version])
         for (kind, key), (sheet, coord) in self.places.items():
             ws.append([kind, key, sheet, coord])
+        for records, sheet, header, letters in self.record_tables:
+            ws.append(["records", records, sheet, str(header)])
+            for field, letter in letters.items():
+                ws.append(["recfield", f"{records}.{field}", sheet, letter])
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
@@ -447,6 +546,7 @@ class _Book:
             self.wb[sheet].add_data_validation(dv)
         for sheet, coordinate, label, text_rules in self.text_rules:
             self.wb[sheet].add_data_validation(_rules_validation(coordinate, label, text_rules, self.spec.language))
+        self.member_validations()
 
 
 def _rules_validation(
@@ -513,6 +613,16 @@ OPEN_WORDS: dict[str, tuple[str, str]] = {
 }
 """Words of the open-row parts of the workbook."""
 
+RECORD_WORDS: dict[str, tuple[str, str]] = {
+    # the workbook's words for lists of records (zh, en), as OPEN_WORDS
+    "rows_below": (
+        "每条记录填写一行（可增加行）；记录的校验由 gaidsl validate 核验，不在校验表中",
+        "Enter one record per row (rows can be added); gaidsl validate runs the checks over records, not this workbook",
+    ),
+    "member": ("请选择一个可选的成员", "Choose a member a record may name"),
+}
+"""Words of the record sheets of the workbook (docs/records.md)."""
+
 LAST_ROW = 1048576
 COUNTED_ROWS = 2000
 """How far down the formulas that cannot take a whole column (``SUMPRODUCT``, ``COUNTIF`` of each key) look."""
@@ -524,7 +634,6 @@ class OpenBook(_Book):
 
     def __init__(self, spec: ir.Spec, report: Report | None) -> None:
         super().__init__(spec, report)
-        self.open_tables: list[tuple[str, str, int, dict[str, str]]] = []  # table, sheet, header row, column → letter
         self.code_ranges: dict[str, str] = {}  # dimension → its codes' range on the codes sheet
         self.pending_tables: list[tuple[Worksheet, ir.Table, ir.OpenMembers, int, int, int]] = []
         self.row_checks: list[tuple[ir.Check, str, str]] = []  # check, sheet, its status column's range
@@ -542,6 +651,7 @@ class OpenBook(_Book):
             for grid in grids:
                 if self._open(grid):
                     self.open_sheet(grid)
+        self.records_sheets()
         self.texts_sheet()
         self.finish_open_tables()
         self.open_checks_sheet()
@@ -905,4 +1015,5 @@ TARGET = Target(
     emit,
     render,
     open_dimensions=True,
+    records=True,
 )

@@ -8,6 +8,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.support import SPEC_2021, SPECS, at, open_text, position, uri
+from tests.support import ROOT
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -46,6 +47,22 @@ async def test_hover_on_a_nested_member_gives_the_full_header_path(client: Langu
     assert found is not None and isinstance(found.contents, types.MarkupContent)
     assert found.contents.value.startswith("**三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密**")
     assert "- `total.requests.outcome_total`" in found.contents.value  # the check the total makes reads it
+
+
+async def test_hover_shows_a_label_and_its_translation(client: LanguageClient) -> None:
+    # a bilingual spec (docs/languages.md#bilingual-specs): the primary label, then each translation
+    path = ROOT / "tests" / "data" / "language" / "foia_initial_requests_bilingual.gai"
+    text = path.read_text(encoding="utf-8")
+    document = types.TextDocumentIdentifier(uri=uri(path))
+    assert await open_text(client, document.uri, text) == []
+    where = at(text, "pending_start + received", 17)  # in the check carried (its English label says it too)
+    found = await client.text_document_hover_async(types.HoverParams(document, where))
+    assert found is not None and isinstance(found.contents, types.MarkupContent)
+    lines = found.contents.value.split("\n\n")
+    assert lines[:2] == [
+        "**本年度收到申请数**",
+        "en: Number of requests received during current fiscal year",
+    ]
 
 
 async def test_hover_on_a_check_shows_its_label_and_expression(client: LanguageClient) -> None:

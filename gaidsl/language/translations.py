@@ -1,0 +1,240 @@
+"""Labels in more than one language (docs/languages.md#bilingual-specs): ``label en "…"`` right after a label.
+
+A spec declaring ``language zh, en`` may give each label its translation: the format's title, a field, a section, a
+table, a member (row or column), a text block and its guidance lines, a check. The IR keeps the primary label where
+it always was (every output reads it) and the translations beside it (``translations``: language → label).
+
+:func:`translation_problems` checks them: a translation into a language the spec does not declare (GAI762), into
+the spec's first language, the labels' own (GAI763), the same language twice for one label (GAI764), and, once the
+spec gives any translation, how many labels lack one in a declared language (GAI765, one warning, not one per label).
+
+:func:`translated_document` is the spec as another language reads it: every label that has a translation in it
+replaced by that translation, the others kept (and counted, for ``--lang``'s one warning, GAI621). Lowering it gives
+the spec whose every output — cells' labels, the generated checks' messages, forms, renderers — is in that language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from gaidsl.language import ast
+from gaidsl.language.diagnostics import Diagnostic, Text, error, warning
+
+SHOWN_MISSING = 5
+"""How many of the labels that lack a translation GAI765 names (then "…")."""
+
+
+def translation_map(translations: ast.Translations) -> dict[str, str]:
+    """Language → label (the first translation of a language wins; a second is GAI764)."""
+    found: dict[str, str] = {}
+    for t in translations:
+        found.setdefault(t.lang, t.text)
+    return found
+
+
+def guidance_translations(node: ast.TextBlock) -> dict[str, tuple[str, ...]]:
+    """A text block's guidance lines per language: the translated line where given, the primary one where not
+    (only languages some line is translated into)."""
+    languages = {t.lang for line in node.guidance_translations for t in line}
+    out: dict[str, tuple[str, ...]] = {}
+    for lang in sorted(languages):
+        lines = []
+        for i, line in enumerate(node.guidance):
+            given = translation_map(node.guidance_translations[i]) if i < len(node.guidance_translations) else {}
+            lines.append(given.get(lang, line))
+        out[lang] = tuple(lines)
+    return out
+
+
+@attrs.frozen
+class Labelled:
+    """One label of the spec and its translations: ``what`` names it in messages (``table requests``)."""
+
+    what: str
+    label: str
+    translations: ast.Translations
+    span: Any
+
+
+def labels(doc: ast.Format) -> Iterator[Labelled]:
+    """Every label that may carry a translation, in document order."""
+    if doc.title is not None:
+        yield Labelled(f"format {doc.key}", doc.title, doc.title_translations, doc.span)
+    for item in doc.items:
+        yield from _item_labels(item)
+
+
+def _item_labels(item: object) -> Iterator[Labelled]:
+    match item:
+        case ast.Field():
+            yield Labelled(f"field {item.key}", item.label, item.translations, item.span)
+        case ast.Dimension():
+            yield from _member_labels(item.members)
+        case ast.Section():
+            yield Labelled(f"section {item.key}", item.label, item.translations, item.span)
+            for inner in item.items:
+                yield from _item_labels(inner)
+        case ast.Table():
+            if item.label is not None:
+                yield Labelled(f"table {item.key}", item.label, item.translations, item.span)
+            for axis in (item.columns, item.rows):
+                if isinstance(axis, ast.AxisInline):
+                    yield from _member_labels(axis.members)
+            for check in item.checks:
+                yield from _item_labels(check)
+        case ast.TextBlock():
+            if item.label is not None:
+                yield Labelled(f"text {item.key}", item.label, item.translations, item.span)
+            for i, line in enumerate(item.guidance):
+                given = item.guidance_translations[i] if i < len(item.guidance_translations) else ()
+                yield Labelled(f"text {item.key} guidance", line, given, item.span)
+        case ast.Check():
+            if item.label is not None:
+                yield Labelled(f"check {item.key}", item.label, item.translations, item.span)
+        case ast.Records():
+            for check in item.checks:
+                yield from _item_labels(check)
+        case _:
+            return
+
+
+def _member_labels(members: tuple[ast.Member, ...]) -> Iterator[Labelled]:
+    for member in members:
+        yield Labelled(member.key, member.label, member.translations, member.span)
+        yield from _member_labels(member.children)
+
+
+def translation_problems(doc: ast.Format, languages: tuple[str, ...]) -> list[Diagnostic]:
+    """GAI762–GAI765 for the translations of ``doc``, whose declared ``languages`` (the first the labels' own)."""
+    problems: list[Diagnostic] = []
+    any_given = False
+    missing: dict[str, list[str]] = {lang: [] for lang in languages[1:]}
+    declared = ", ".join(languages)
+    for labelled in labels(doc):
+        seen: set[str] = set()
+        for t in labelled.translations:
+            any_given = True
+            if t.lang not in languages:
+                wanted = f"language {declared}, {t.lang}"
+                help = [Text(f"在规范中声明：{wanted}", f"declare it: {wanted}")]
+                problems.append(error("GAI762", t.span, help=help, lang=t.lang, declared=declared))
+            elif t.lang == languages[0]:
+                problems.append(error("GAI763", t.span, lang=t.lang))
+            elif t.lang in seen:
+                problems.append(error("GAI764", t.span, lang=t.lang, what=labelled.what))
+            seen.add(t.lang)
+        for lang in missing:
+            if lang not in seen:
+                missing[lang].append(labelled.what)
+    if not any_given:  # labels written in both languages at once ("合计 Total"), as before: nothing to count
+        return problems
+    for lang, lacking in missing.items():
+        if lacking:
+            shown = ", ".join(lacking[:SHOWN_MISSING]) + (", …" if len(lacking) > SHOWN_MISSING else "")
+            problems.append(warning("GAI765", doc.span, lang=lang, count=len(lacking), shown=shown))
+    return problems
+
+
+def has_translations(doc: ast.Format, lang: str) -> bool:
+    """Whether any label of ``doc`` has a ``lang`` translation."""
+    return any(t.lang == lang for labelled in labels(doc) for t in labelled.translations)
+
+
+BOTH_SEPARATOR = " / "
+"""Between a label and its translation in a bilingual output (``--lang zh,en``): 「收到申请数 / Requests received」."""
+
+
+def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple[ast.Format, int]:
+    """``doc`` as ``lang`` reads it: ``lang`` first in its ``language`` line, every label that has a ``lang``
+    translation replaced by it (and no translations left); with how many labels have none (they keep their primary
+    label).
+
+    ``both``: a bilingual document instead — every label followed by its ``lang`` translation
+    (「收到申请数 / Requests received」), a check's message in the first language followed by its ``lang`` one, the
+    languages in their declared order (the outputs' own words stay in the first)."""
+    missing = [0]
+    first = next((i.languages[0] for i in doc.items if isinstance(i, ast.LanguageDecl) and i.languages), "zh")
+
+    def pick(label: str, translations: ast.Translations) -> str:
+        given = translation_map(translations).get(lang)
+        if given is None:
+            missing[0] += 1
+            return label
+        return f"{label}{BOTH_SEPARATOR}{given}" if both and given != label else given
+
+    def maybe(label: str | None, translations: ast.Translations) -> str | None:
+        return None if label is None else pick(label, translations)
+
+    def member(node: ast.Member) -> ast.Member:
+        return attrs.evolve(
+            node,
+            label=pick(node.label, node.translations),
+            translations=(),
+            children=tuple(member(c) for c in node.children),
+        )
+
+    def axis(node: ast.Axis | None) -> ast.Axis | None:
+        if isinstance(node, ast.AxisInline):
+            return attrs.evolve(node, members=tuple(member(m) for m in node.members))
+        return node
+
+    def check(node: ast.Check) -> ast.Check:
+        # its message in ``lang`` serves every slot (a Chinese message must not stand in an English output); without
+        # one the messages fall back to the (translated) label and the expression
+        said = next((m for m in node.messages if m.lang == lang), None)
+        messages = () if said is None else tuple(attrs.evolve(said, lang=m.lang) for m in node.messages)
+        own = next((m for m in node.messages if m.lang == first), None)
+        if both:
+            joined = (
+                own if own is None or said is None else attrs.evolve(own, text=own.text + BOTH_SEPARATOR + said.text)
+            )
+            messages = tuple(joined if m is own and joined is not None else m for m in node.messages)
+        return attrs.evolve(node, label=maybe(node.label, node.translations), translations=(), messages=messages)
+
+    def item(node: Any) -> Any:
+        match node:
+            case ast.Field():
+                return attrs.evolve(node, label=pick(node.label, node.translations), translations=())
+            case ast.LanguageDecl() if not both:
+                return attrs.evolve(node, languages=(lang, *(x for x in node.languages if x != lang)))
+            case ast.Dimension():
+                return attrs.evolve(node, members=tuple(member(m) for m in node.members))
+            case ast.Section():
+                return attrs.evolve(
+                    node,
+                    label=pick(node.label, node.translations),
+                    items=tuple(item(i) for i in node.items),
+                    translations=(),
+                )
+            case ast.Table():
+                return attrs.evolve(
+                    node,
+                    label=maybe(node.label, node.translations),
+                    translations=(),
+                    columns=axis(node.columns),
+                    rows=axis(node.rows),
+                    checks=tuple(check(c) for c in node.checks),
+                )
+            case ast.TextBlock():
+                lines = tuple(
+                    pick(line, node.guidance_translations[i] if i < len(node.guidance_translations) else ())
+                    for i, line in enumerate(node.guidance)
+                )
+                label = maybe(node.label, node.translations)
+                return attrs.evolve(node, label=label, guidance=lines, translations=(), guidance_translations=())
+            case ast.Check():
+                return check(node)
+            case ast.Records():
+                checks = tuple(check(c) for c in node.checks)
+                items = tuple(check(i) if isinstance(i, ast.Check) else i for i in node.items)
+                return attrs.evolve(node, checks=checks, items=items)
+            case _:
+                return node
+
+    title = doc.title if doc.title is None else pick(doc.title, doc.title_translations)
+    items = tuple(item(i) for i in doc.items)
+    translated = attrs.evolve(doc, title=title, title_translations=(), items=items)
+    return translated, missing[0]
