@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import os
+import shutil
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,12 +82,45 @@ def test_jobs_give_the_same_output_as_one(
     found = request.getfixturevalue(data)
     path = found[0] if isinstance(found, tuple) else found
     monkeypatch.setattr(validate_jobs, "CHUNK", 7)  # many chunks; a previous_id's line in another one
+    monkeypatch.setattr(validate_jobs, "CHUNK_BYTES", 3000)  # the python engine's: a few lines each
     output, suffix = form
     one = _run(path, engine, 1, tmp_path / f"one.{suffix}", "--format", output, "--lang", "en")
     two = _run(path, engine, 2, tmp_path / f"two.{suffix}", "--format", output, "--lang", "en")
     assert one[0] == 1, one[1] + one[2]
     assert two == one
     assert len(one[3].splitlines()) > 100  # every result of every report, not the failures only
+
+
+_TEXTS = st.text(st.sampled_from(['"', ",", "\n", "\r", "a", "中", " "]), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(_TEXTS, max_size=40),
+    size=st.integers(min_value=0, max_value=200),
+    ending=st.sampled_from(["\n", "\r\n"]),
+)
+def test_byte_ranges_end_where_records_end(texts: list[str], size: int, ending: str) -> None:
+    """The python engine's workers read byte ranges of the file themselves: the ranges follow one another from the
+    header's end to the file's, and each parses to whole records, together what the csv module reads of the whole
+    file (texts with quotes, commas and line breaks, a stray quote in an unquoted field)."""
+    rows = [["report_id", "texts.t"], *([f"r{i}", t] for i, t in enumerate(texts))]
+    text = io.StringIO()
+    csv.writer(text, lineterminator=ending).writerows(rows)
+    data = text.getvalue().encode() + b'r9,a"b' + ending.encode()  # a stray quote: the csv module takes it as is
+    whole = list(csv.reader(io.StringIO(data.decode(), newline="")))
+    assert whole[-1] == ["r9", 'a"b']
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "reports.csv"
+    path.write_bytes(data)
+    found: list[list[str]] = []
+    at = len(data.split(ending.encode(), 1)[0]) + len(ending)
+    for start, end in validate_jobs.byte_ranges(str(path), size):
+        assert start == at and end > start
+        found += csv.reader(io.StringIO(data[start:end].decode(), newline=""))
+        at = end
+    assert at == len(data) and found == whole[1:]
+    shutil.rmtree(folder)
 
 
 @pytest.mark.parametrize("engine", [*PYTHON_ENGINES, "duckdb", "sqlite"])

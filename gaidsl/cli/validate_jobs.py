@@ -14,6 +14,7 @@ import csv
 import io
 import itertools
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,7 +30,10 @@ from gaidsl.engines import database as engines
 from gaidsl.language import ir
 
 CHUNK = 500
-"""Lines per chunk handed to a worker."""
+"""Lines per chunk handed to a reference worker."""
+_LINE_ENDS = re.compile(rb"(?<=\r)(?!\n)")
+CHUNK_BYTES = 1 << 19
+"""Bytes of the file per chunk a python worker reads itself (some 800 reports of the 2021 format)."""
 Problem = tuple[str, str]
 Rows = list[tuple[int, list[str]]]
 ReferenceFound = tuple[
@@ -66,18 +70,61 @@ def chunks(path: str) -> Iterator[tuple[list[str], Rows]]:
             yield header, chunk
 
 
+def byte_ranges(path: str, size: int | None = None) -> Iterator[tuple[int, int]]:
+    """The file's records after its header in ranges ``(start, end)`` of bytes of about ``size`` (default
+    :data:`CHUNK_BYTES`), each ending where a
+    record ends (a worker reads and parses its range itself). A stretch without a double quote ends at the first
+    line break past ``size`` (no record spans lines there); one with a quote is read by the csv module, a line at a
+    time, to the end of the first record past ``size`` (a quoted text may hold line breaks)."""
+    size = CHUNK_BYTES if size is None else size
+    with open(path, "rb") as handle:
+        start = _record_end(handle, 0, 0)
+        while True:
+            end = _record_end(handle, start, size)
+            if end == start:
+                return
+            yield start, end
+            start = end
+
+
+def _record_end(handle: Any, start: int, size: int) -> int:
+    """The offset where the first record ending at or past ``start + size`` ends (or the file's end)."""
+    handle.seek(start)
+    block = handle.read(size)
+    rest = b"" if block.endswith(b"\n") else handle.readline()
+    if b'"' not in block and b'"' not in rest:
+        return start + len(block) + len(rest)
+    handle.seek(start)
+    consumed = start
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        while line := handle.readline():
+            for piece in _LINE_ENDS.split(line):  # a lone carriage return ends a line too, for the csv module
+                if piece:
+                    consumed += len(piece)
+                    yield piece.decode("utf-8", "replace")
+
+    for _ in csv.reader(lines()):  # the reader takes a line only when its record needs it
+        if consumed - start >= size:
+            break
+    return consumed
+
+
 def in_order(
     jobs: int,
     initializer: Callable[..., None],
     initargs: tuple[Any, ...],
-    work: Callable[[list[str], Rows], list[Any]],
+    work: Callable[..., list[Any]],
     path: str,
+    parts: Iterator[tuple[Any, ...]] | None = None,
 ) -> Iterator[Any]:
-    """Each line's findings, ``work`` run on the chunks of ``path`` in ``jobs`` worker processes, in file order."""
+    """Each line's findings, ``work`` run on the chunks of ``path`` (or on ``parts``: each a tuple of ``work``'s
+    arguments) in ``jobs`` worker processes, in file order."""
     with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as pool:
         pending: deque[Future[list[Any]]] = deque()
-        for header, rows in chunks(path):
-            pending.append(pool.submit(work, header, rows))
+        for part in chunks(path) if parts is None else parts:
+            pending.append(pool.submit(work, *part))
             if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()
         while pending:
@@ -132,22 +179,35 @@ def reference_work(header: list[str], rows: Rows) -> list[ReferenceFound]:
 _python_state: dict[str, Any] = {}
 
 
-def python_init(spec: ir.Spec, named: list[list[str]], only: frozenset[str] | None) -> None:
-    """A worker's state: the generated module, the lines other lines name as last year's, which results to give."""
+def python_init(
+    spec: ir.Spec, named: list[list[str]], only: frozenset[str] | None, path: str = "", header: Sequence[str] = ()
+) -> None:
+    """A worker's state: the generated module, the lines other lines name as last year's, which results to give;
+    the file whose byte ranges it reads (:func:`python_range`) and its header."""
     module: ModuleType = engines.python_module(spec)
-    _python_state.update(module=module, named=named, only=only)
+    _python_state.update(module=module, named=named, only=only, path=path, header=list(header))
 
 
-def python_work(header: list[str], rows: Rows) -> list[PythonFound]:
-    """The generated module's ``validate_csv`` on the chunk, the named lines written before it (and their results
+def python_range(start: int, end: int) -> list[PythonFound]:
+    """The generated module's ``validate_csv`` on the records of the file's bytes ``start`` to ``end``, read here
+    (not parsed and sent as rows by the main process), the named lines written before them (and their results
     dropped), so a previous_id finds its report in any chunk."""
+    with open(_python_state["path"], "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start).decode("utf-8")
+    return _python_validate(_python_state["header"], data)
+
+
+def _python_validate(header: list[str], records: str) -> list[PythonFound]:
+    """The module's ``validate_csv`` on the header, the named lines, then ``records`` (CSV text); the named lines'
+    results dropped."""
     module: ModuleType = _python_state["module"]
     named: list[list[str]] = _python_state["named"]
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(header)
     writer.writerows(named)
-    writer.writerows(row for _, row in rows)
+    text.write(records)
     text.seek(0)
     found = module.validate_csv(text, only=_python_state["only"], errors="return", required=True)
     out: list[PythonFound] = []

@@ -53,12 +53,13 @@ _DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', es
 _MASK_BITS = 62
 """Check positions per BIGINT mask of :func:`wide_csv_failures` (a sum of distinct powers of two below 2^62)."""
 _BOUND = int(MAX_MAGNITUDE)
-ODD_LINES = 10_000
+ODD_LINES = 100_000
+"""Lines DuckDB's typed read leaves to gaidsl's reader (beyond that, the file is read the careful way): a million
+reports with 2 % injected errors have some 16,000; the pre-pass holds them as text (some 60 MB at the most)."""
 OddLine = tuple[tuple[CellResult, ...], tuple[Absent, ...]]
 """What is kept of a line read apart by gaidsl's reader: its refused values and the required items it lacks."""
 SETTLE_CHUNK = 1000
 """Lines read by gaidsl's reader and evaluated in the engine at a time (a report read so holds some 30 KB)."""
-"""Lines DuckDB's typed read leaves to gaidsl's reader (beyond that, the file is read the careful way)."""
 
 
 def _checked_header(db: Database, path: str | Path) -> list[str]:
@@ -84,8 +85,9 @@ def _select(
     unknown_numbers: bool = True,
 ) -> list[str]:
     """The SELECT list turning a wide CSV's text columns (``source``: SQL of each by its key) into the reports table's
-    columns, one expression per column. ``flag``: SQL telling a plain line (DuckDB; ``"FALSE"``: none is), or None
-    to tell plain cells one by one (PostgreSQL). ``typed``: keys the source holds as numbers already.
+    columns, one expression per column. ``flag``: SQL telling a plain line (DuckDB; ``"FALSE"``: none is;
+    ``"TRUE"``: every line is, as PostgreSQL's plain lines are), or None to tell plain cells one by one. ``typed``:
+    keys the source holds as numbers already.
     ``unknown_numbers=False``: the unknown column lists texts only (what the checks read: a number's NULL makes
     them unverifiable whether it is blank or unknown)."""
     names, typed = set(header), set(typed)
@@ -111,7 +113,7 @@ def _select(
                     items.append(
                         rest if flag == "FALSE" else f"CASE WHEN {flag} THEN {sql.unknown_none} ELSE {rest} END"
                     )
-            else:
+            elif flag != "TRUE":  # PostgreSQL's plain lines: no number or date of them says unknown
                 items += odd_items
             select.append(sql.unknown_list.format(items=", ".join(items)) if items else sql.unknown_none)
             continue
@@ -193,6 +195,14 @@ def _plain_flag(db: Database, header: Sequence[str], typed: Iterable[str] = ()) 
     return " AND ".join(tests) or "TRUE"
 
 
+def _concat(texts: Sequence[str], between: str) -> str:
+    """PostgreSQL: the texts put together (a NULL left out), ``between`` each two; nested so that no call takes
+    more than the 100 arguments a function may have."""
+    if len(texts) > 90:
+        texts = [_concat(texts[i : i + 90], between) for i in range(0, len(texts), 90)]
+    return f"concat_ws('{between}', {', '.join(texts)})"
+
+
 def _checked(
     db: Database,
     path: str | Path,
@@ -243,11 +253,14 @@ def _checked(
     )
 
 
-def _refusals(db: Database, rows: Iterable[tuple[Any, ...]]) -> tuple[list[str], dict[str | None, list[Problem]]]:
+def _refusals(
+    db: Database, rows: Iterable[tuple[Any, ...]], verify: bool = True
+) -> tuple[list[str], dict[str | None, list[Problem]]]:
     """One line per report with a problem, by report id, from rows ``(report_id, copies, problems, odd, …)``; and
-    the problems by report id."""
+    the problems by report id. ``verify=False``: an accepted odd text is not checked against the engine's conversion
+    (the line is read by gaidsl's reader and put in the table as it reads it)."""
     rows = list(rows)
-    judged = W.judge(db, ((row[0], row[3]) for row in rows if row[3]))
+    judged = W.judge(db, ((row[0], row[3]) for row in rows if row[3]), verify)
     out: list[tuple[str, str]] = []
     by_report: dict[str | None, list[Problem]] = {}
     for report_id, copies, problems, *_ in rows:
@@ -343,8 +356,16 @@ def _problem_rows(db: Database, path: str | Path, header: Sequence[str]) -> list
 
 
 def _lines_read(found: list[tuple[Any, ...]]) -> int:
-    """The lines the check query read: its grand-total row (``grouping(report_id) = 1``)."""
-    return int(next((row[2] for row in found if row[0] == 1), 0))
+    """The lines the check query read: its grand-total row (``grouping(…) <> 0``)."""
+    return int(next((row[2] for row in found if row[0] != 0), 0))
+
+
+def _repeated_ids(db: Database, path: str | Path, header: Sequence[str]) -> list[tuple[str, int]]:
+    """DuckDB: the report ids on more than one line of the file, and on how many."""
+    return db.query(
+        f"SELECT report_id, count(*) FROM {_duckdb_source(path, header)} WHERE report_id IS NOT NULL "
+        "GROUP BY report_id HAVING count(*) > 1"
+    )
 
 
 def _typed_pass(
@@ -452,9 +473,9 @@ def wide_csv_check(
     lines (up to :data:`ODD_LINES`) do not show digits there: those lines are read by gaidsl's reader alone."""
     if not db.sql.reads_csv:
         count = load_wide_csv(db, path, REPORTS, refused)
-        if standing is not None:
-            standing_of_table(db, standing)
-        return count, db.failures()
+        if standing is None:
+            return count, db.failures()
+        return count, [(r[0], r[1], r[2]) for r in standing_of_table(db, standing)]  # one pass over the view
 
     header = _checked_header(db, path)
     branches = sql_branches(db.spec, db.dialect)
@@ -463,15 +484,18 @@ def wide_csv_check(
         " + ".join(f"(CASE WHEN NOT ({b.condition}) THEN CAST({1 << j} AS BIGINT) ELSE 0 END)" for j, b in enumerate(w))
         for w in words
     ]
-    ors = "".join(f", bit_or({m})" for m in masks)
-    any_failure = "".join(f" OR bit_or({m}) <> 0" for m in masks)
     required = presence_sql(db.spec, db.dialect)
+    # each line's findings (one column each), then whether the line has any: only those lines get a group of their
+    # own (the others share one), so the grouping holds some thousands of groups, not one per report
+    line = [f"r.{W.PROBLEMS} AS pr", f"r.{W.ODD} AS od"] + [f"{m} AS m{i}" for i, m in enumerate(masks)]
+    keep = ["id IS NULL", "pr IS NOT NULL", "od IS NOT NULL"] + [f"m{i} <> 0" for i in range(len(masks))]
+    ors = "".join(f", bit_or(m{i})" for i in range(len(masks)))
     if standing is not None:
-        lacking = [f"min({sql})" for _, sql in required]
         open_ = [_open(b.condition, b.previous) for b in branches]
-        incomplete = f"bool_or({' OR '.join(open_)})" if open_ else "FALSE"
-        ors += "".join(f", {x}" for x in lacking) + f", {incomplete}"
-        any_failure += "".join(f" OR {x} <> 'present'" for x in lacking) + f" OR {incomplete}"
+        line += [f"{sql} AS s{i}" for i, (_, sql) in enumerate(required)]
+        line.append(f"{' OR '.join(open_) if open_ else 'FALSE'} AS o")
+        keep += [f"s{i} <> 'present'" for i in range(len(required))] + ["o"]
+        ors += "".join(f", min(s{i})" for i in range(len(required))) + ", bool_or(o)"
 
     def run(
         fast: bool,
@@ -479,19 +503,30 @@ def wide_csv_check(
         excluded: Collection[str] = (),
         extra: Path | None = None,
     ) -> list[tuple[Any, ...]]:
+        lines = (
+            f"SELECT r.report_id AS id, {', '.join(line)} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
+            "ON p.report_id = r.previous_id"
+        )
+        kept = f"SELECT *, COALESCE({' OR '.join(keep)}, TRUE) AS keep FROM ({lines}) AS l"
+        # the grand total (grouping 1) counts the lines, their report ids and the distinct ones (a repeat among
+        # the lines with nothing to say is found so)
         query = (
-            f"{_checked(db, path, header, fast, typed, excluded, extra)} SELECT grouping(r.report_id), r.report_id, "
-            f"count(*), min(r.{W.PROBLEMS}), min(r.{W.ODD}){ors} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
-            f"ON p.report_id = r.previous_id GROUP BY GROUPING SETS ((r.report_id), ()) "
-            f"HAVING grouping(r.report_id) = 1 OR count(*) > 1 OR r.report_id IS NULL "
-            f"OR min(r.{W.PROBLEMS}) IS NOT NULL OR min(r.{W.ODD}) IS NOT NULL{any_failure}"
+            f"{_checked(db, path, header, fast, typed, excluded, extra)} SELECT grouping(keep, k), k, count(*), "
+            f"min(pr), min(od){ors}, count(id), count(DISTINCT id) FROM "
+            f"(SELECT *, CASE WHEN keep THEN id END AS k FROM ({kept}) AS x) AS g "
+            "GROUP BY GROUPING SETS ((keep, k), ()) HAVING grouping(keep, k) <> 0 OR keep"
         )
         return db.query(query)
 
     typed = _typed_pass(db, path, header, run, ODD_LINES if refused is not None else 0)
     found, read = typed if typed is not None else (_duckdb_passes(run), {})
     count = _lines_read(found)  # the typed pass reads the odd lines as gaidsl's reader read them, beside the file
-    rows = [row[1:] for row in found if row[0] == 0]
+    rows = [row[1:-2] for row in found if row[0] == 0]
+    [(ids, distinct)] = [row[-2:] for row in found if row[0] != 0]
+    if ids != distinct:  # a report_id on several lines (not all of them with something to say): said as any other
+        repeated = dict(_repeated_ids(db, path, header))
+        rows = [(row[0], repeated.pop(row[0], row[1]), *row[2:]) for row in rows]
+        rows += [(i, n, None, None) for i, n in repeated.items()]
     # values judged in the query that gaidsl's reader refuses: those lines read and evaluated by gaidsl's reader
     settled, failures = _settle_in_chunks(db, path, rows, refused, standing)
     rows = [row for row in rows if row[0] not in settled]
@@ -636,55 +671,73 @@ def _put_read(db: Database, table: str, read: dict[str, WideLine], refused: Refu
 
 
 def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str, refused: Refused | None) -> None:
-    """COPY into a staging table (counts and integers typed, which PostgreSQL before 16 parses as strictly as
-    gaidsl's reader, to the same values; not amounts, whose NUMERIC takes ``1.5e2``; every column text when that
-    fails, or on PostgreSQL 16 and later, which takes ``0x10`` and ``1_000``), judge the odd cells, then insert."""
-    import psycopg
-
-    staging = "gaidsl_staging"
-    source = {h: f"c{i}" for i, h in enumerate(header)}
-    by_key = {W.csv_key(c): c for c in db.columns if c.role not in ("places", "unknown")}
-    strict = int(db.query("SHOW server_version_num")[0][0]) < 160000
-    numbers = [h for h in header if h in by_key and W.kind(by_key[h]) == "whole"]
-    for typed in [numbers, []] if strict and numbers else [[]]:
-        columns = ", ".join(f"{source[h]} {_sql_type(by_key[h]) if h in typed else 'TEXT'}" for h in header)
-        db.script(f"DROP TABLE IF EXISTS {staging}; CREATE TEMPORARY TABLE {staging} ({columns})")
+    """The file COPYed once into a staging table of texts (any CSV of the header's width goes in: there is no second
+    COPY), its odd lines found in one set-based query (:func:`_postgres_plain`: a line is plain when its counts and
+    integers put together are digits, at most 15 to a value, and its amounts and dates match their plain patterns),
+    their odd cells judged by gaidsl's reader; then the plain lines inserted with plain casts, where every value
+    converts (no CASE per cell), and the odd lines read by gaidsl's reader :data:`SETTLE_CHUNK` at a time and
+    inserted as it reads them (a refused value unknown, said in ``refused``; without ``refused``, a refusal is a
+    :class:`WideCsvError` and nothing is loaded). The cast of a plain text gives what gaidsl's reader gives on every
+    PostgreSQL version (16 takes ``0x10`` and ``1_000`` in a BIGINT: those are odd, read by gaidsl's reader)."""
+    staging, odd_ids = "gaidsl_staging", "gaidsl_odd_ids"
+    raw = {h: f"c{i}" for i, h in enumerate(header)}
+    columns = ", ".join(f"{raw[h]} TEXT" for h in header)
+    db.script(
+        f"DROP TABLE IF EXISTS {staging}; DROP TABLE IF EXISTS {odd_ids}; "
+        f"CREATE TEMPORARY TABLE {staging} ({columns}); CREATE TEMPORARY TABLE {odd_ids} (report_id TEXT PRIMARY KEY)"
+    )
+    try:
         copy_sql = f"COPY {staging} FROM STDIN (FORMAT csv, HEADER true)"
-        try:
-            with db.connection.cursor() as cursor, open(path, "rb") as data, cursor.copy(copy_sql) as copy:
-                while chunk := data.read(1 << 20):
-                    copy.write(chunk)
-        except psycopg.errors.DataError:
-            continue
-        read = _settle(db, path, _postgres_problem_rows(db, header, source, staging, typed), refused)
-        if read:  # their lines are taken as gaidsl's reader reads them
-            listed = ", ".join(literal(i, "postgres") for i in sorted(read))
-            db.script(f"DELETE FROM {staging} WHERE {source['report_id']} IN ({listed})")
-        select = ", ".join(_select(db, header, source, None, typed))
-        try:
-            db.connection.execute(f"INSERT INTO {table} SELECT {select} FROM {staging}".encode())
-        except (psycopg.errors.IntegrityError, psycopg.errors.DataError):
-            if typed:
-                continue
-            raise
-        finally:
-            db.script(f"DROP TABLE IF EXISTS {staging}")
-        _put_read(db, table, read, refused)
-        return
-    raise AssertionError("unreachable: the all-text staging table takes any CSV")  # pragma: no cover
+        with db.connection.cursor() as cursor, open(path, "rb") as data, cursor.copy(copy_sql) as copy:
+            while block := data.read(1 << 20):
+                copy.write(block)
+        rows = _postgres_problem_rows(db, header, raw, staging)
+        said, by_report = _refusals(db, rows, verify=False)
+        if said and refused is None:
+            raise WideCsvError(path, said, by_report)
+        ids = _settled_ids(path, said, by_report) | {row[0] for row in rows}  # every line with an odd cell
+        with db.connection.cursor() as cursor, cursor.copy(f"COPY {odd_ids} (report_id) FROM STDIN") as copy:
+            for report_id in ids:
+                copy.write_row((report_id,))
+        source = {h: f"NULLIF(s.{raw[h]}, '')" for h in header}  # a quoted "" is blank, as an unquoted empty
+        select = ", ".join(_select(db, header, source, "TRUE"))
+        db.script(
+            f"INSERT INTO {table} SELECT {select} FROM {staging} AS s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {odd_ids} AS o WHERE o.report_id = s.{raw['report_id']})"
+        )
+    finally:
+        db.script(f"DROP TABLE IF EXISTS {staging}; DROP TABLE IF EXISTS {odd_ids}")
+    lines = read_wide_rows(db.spec, path, only=ids) if ids else iter(())
+    while chunk := list(itertools.islice(lines, SETTLE_CHUNK)):
+        refuse(path, chunk)
+        _put_read(db, table, {line.report_id: line for line in chunk}, refused)
 
 
-def _sql_type(column: Column) -> str:
-    return str(column.sql_type.split(" CHECK")[0])
+def _postgres_plain(db: Database, header: Sequence[str], source: dict[str, str]) -> str:
+    """PostgreSQL: SQL telling a plain line of the staging table (every value's plain cast gives what gaidsl's reader
+    gives): its counts and integers put together hold only digits, and put together with a comma between hold no
+    run of 16 digits (two patterns per line, not one per cell), and each amount and date is blank or plain."""
+    whole, others = _by_kind(db, header)
+    tests = []
+    if whole:
+        texts = [source[W.csv_key(c)] for _, c in whole]
+        tests.append(f"{_concat(texts, '')} ~ '^[0-9]*$' AND {_concat(texts, ',')} !~ '[0-9]{{16}}'")
+    for _, column in others:
+        text = source[W.csv_key(column)]
+        tests.append(f"({text} IS NULL OR {W.is_plain('postgres', column, text)})")
+    return " AND ".join(tests) or "TRUE"
 
 
 def _postgres_problem_rows(
-    db: Database, header: Sequence[str], source: dict[str, str], staging: str, typed: Sequence[str]
+    db: Database, header: Sequence[str], source: dict[str, str], staging: str
 ) -> list[tuple[Any, ...]]:
+    """``(report_id, copies, problems, odd)`` of every report of the staging table with something to say: a repeated
+    or missing report_id, a problem of the table (:func:`wide_csv_sql.sql_problems`), odd cells (only on the lines
+    :func:`_postgres_plain` does not find plain: one test per line, the cells' tests on the few others)."""
     problems = W.sql_problems(db, header, source)
     found = ", ".join(f"CASE WHEN {bad} THEN {message} END" for bad, message in problems)
     flagged = f"NULLIF(concat_ws('; ', {found}), '')" if problems else "CAST(NULL AS TEXT)"
-    names = set(header) - set(typed)
+    names = set(header)
     odd = W.odd_list(
         "postgres",
         [
@@ -693,7 +746,11 @@ def _postgres_problem_rows(
             if W.kind(c) is not None and W.csv_key(c) in names
         ],
     )
-    rows = f"SELECT NULLIF({source['report_id']}, '') AS report_id, {flagged} AS problems, {odd} AS odd FROM {staging}"
+    plain = _postgres_plain(db, header, source)
+    rows = (
+        f"SELECT NULLIF({source['report_id']}, '') AS report_id, {flagged} AS problems, "
+        f"CASE WHEN NOT ({plain}) THEN {odd} END AS odd FROM {staging}"
+    )
     return db.query(
         f"SELECT report_id, count(*), min(problems), min(odd) FROM ({rows}) AS x GROUP BY report_id "
         "HAVING count(*) > 1 OR report_id IS NULL OR min(problems) IS NOT NULL OR min(odd) IS NOT NULL"

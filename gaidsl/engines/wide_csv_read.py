@@ -112,17 +112,14 @@ def evaluate_read(db: Database, lines: dict[str, WideLine], standing: Standing |
 
 def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> list[tuple[Any, ...]]:
     """:data:`Standing` of the reports in the reports table (those ``where`` says), from the validation view (one
-    query: its failing rows are returned; the incomplete reports told in SQL, one row each) and the required items'
-    SQL."""
+    pass over it: its failing rows are returned, and the incomplete reports told in SQL, one row each) and the
+    required items' SQL."""
     reads_previous = {
         (c.key, i.position)
         for c in db.spec.checks
         for i in c.instances
         if any(isinstance(n, ir.CellRef | ir.FieldRef | ir.TextRef) and n.previous for n in ir.walk(i.expr))
     }
-    found = db.query(
-        f"SELECT report_id, check_key, position, status FROM {db.validation} WHERE status = 'fail' AND {where}"
-    )
     # unverifiable, and not for want of last year's report: told in SQL (one row per report, not per result)
     previous = " OR ".join(
         f"(check_key = {literal(c, db.dialect)} AND "
@@ -132,12 +129,14 @@ def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> 
     )
     linked = f"SELECT report_id FROM {REPORTS} WHERE previous_id IS NOT NULL"
     open_ = f" AND (NOT ({previous}) OR report_id IN ({linked}))" if previous else ""
-    incomplete = {
-        r
-        for (r,) in db.query(
-            f"SELECT DISTINCT report_id FROM {db.validation} WHERE status = 'unverifiable' AND {where}{open_}"
-        )
-    }
+    found = db.query(
+        f"WITH x AS MATERIALIZED (SELECT report_id, check_key, position, status FROM {db.validation} "
+        f"WHERE status <> 'pass' AND {where}) "
+        "SELECT report_id, check_key, position, status FROM x WHERE status = 'fail' UNION ALL "
+        f"SELECT DISTINCT report_id, NULL, NULL, 'unverifiable' FROM x WHERE status = 'unverifiable'{open_}"
+    )
+    incomplete = {r[0] for r in found if r[3] == "unverifiable"}
+    found = [r for r in found if r[3] == "fail"]
     required = presence_sql(db.spec, db.dialect)
     select = "".join(f", {sql}" for _, sql in required)
     absent: dict[str, tuple[Absent, ...]] = {}

@@ -257,10 +257,13 @@ def sql_problems(db: Database, header: Sequence[str], source: dict[str, str]) ->
 # ---------------------------------------------------------------------------------------------------- judging
 
 
-def judge(db: Database, found: Iterable[tuple[str | None, str]]) -> dict[str | None, list[tuple[str, str]]]:
+def judge(
+    db: Database, found: Iterable[tuple[str | None, str]], verify: bool = True
+) -> dict[str | None, list[tuple[str, str]]]:
     """What is wrong with the odd cells ``(report_id, odd list)``, by report: the data-file reader's message for a
     text it refuses; for a text it accepts, a message when the engine's conversion of it does not give the reader's
-    value (a mantissa of 30 digits, say). Each distinct (column, text) is judged once."""
+    value (a mantissa of 30 digits, say; not with ``verify=False``, when the reader's value is what is stored).
+    Each distinct (column, text) is judged once."""
 
     verdicts: dict[tuple[int, str], tuple[str, str] | None] = {}
     accepted: dict[int, dict[str, object]] = {}
@@ -280,7 +283,7 @@ def judge(db: Database, found: Iterable[tuple[str | None, str]]) -> dict[str | N
                 verdicts[index, text] = diagnostic.code, Diagnostic(diagnostic.code, "error", None, args).message.en
             else:
                 accepted.setdefault(index, {})[text] = value
-    for index, texts in accepted.items():
+    for index, texts in accepted.items() if verify else ():
         for text, problem in _verify(db, db.columns[index], texts).items():
             verdicts[index, text] = "", problem
     out: dict[str | None, list[tuple[str, str]]] = {}
