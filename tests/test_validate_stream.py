@@ -41,6 +41,21 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
 
 
 @pytest.fixture(scope="module")
+def blanked(injected: tuple[Path, Truth], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The injected reports with a count left blank on every fifth line (its checks unverifiable: the report
+    incomplete)."""
+    with open(injected[0], newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    key = rows[0].index("requests.received.natural")
+    for row in rows[1::5]:
+        row[key] = ""
+    path = tmp_path_factory.mktemp("blanked") / "reports.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
 def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Reports with last year's report on a line of its own (previous_id), one line with a fraction in a count and
     one last year's line with text in a count."""
@@ -68,8 +83,10 @@ def _run(path: Path, engine: str, jobs: int, out: Path, *more: str) -> tuple[int
     return run.code, run.out, run.err, out.read_bytes() if out.exists() else b""
 
 
-@pytest.mark.parametrize("engine", PYTHON_ENGINES)
-@pytest.mark.parametrize("data", ["injected", "linked"])
+@pytest.mark.parametrize(
+    ("engine", "data"),
+    [(engine, data) for engine in PYTHON_ENGINES for data in ("injected", "linked")] + [("python", "blanked")],
+)
 @pytest.mark.parametrize("form", [("json", "jsonl"), ("text", "csv")])
 def test_jobs_give_the_same_output_as_one(
     engine: str,
@@ -257,15 +274,22 @@ def test_duckdb_lines_read_apart_in_chunks_are_the_injected_truth(
     assert found == truth
 
 
-@pytest.mark.parametrize("data", ["injected", "linked"])
+@pytest.mark.parametrize("data", ["injected", "linked", "blanked"])
+@pytest.mark.parametrize("output", ["json", "text"])
 def test_jobs_without_an_output_file_give_the_same_document(
-    data: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    data: str, output: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The python engine asks the module for failing and unverifiable results only when there is no ``-o``."""
+    """The python engine asks the module for failing and unverifiable results only when there is no ``-o``; its
+    workers send back a chunk's failing records and whether each report is incomplete, the summary the same."""
     found = request.getfixturevalue(data)
     path = found[0] if isinstance(found, tuple) else found
     monkeypatch.setattr(validate_jobs, "CHUNK", 7)
-    one = run_cli("validate", SPEC, str(path), "--engine", "python", "--format", "json")
-    two = run_cli("validate", SPEC, str(path), "--engine", "python", "--format", "json", "--jobs", "2")
-    assert one.code == 1 and json.loads(one.out)["results"], one.err
+    monkeypatch.setattr(validate_jobs, "CHUNK_BYTES", 3000)
+    one = run_cli("validate", SPEC, str(path), "--engine", "python", "--format", output, "--lang", "en")
+    two = run_cli("validate", SPEC, str(path), "--engine", "python", "--format", output, "--lang", "en", "--jobs", "2")
+    assert one.code == 1, one.err
+    if output == "json":
+        document = json.loads(one.out)
+        assert document["results"], document["summary"]
+        assert (data == "blanked") == (document["summary"]["incomplete_reports"] > 0), document["summary"]
     assert two == one

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import IO, Any
 
 from gaidsl.checking.files import AtomicFile, spreadsheet_row, spreadsheet_writer
 from gaidsl.checking.results import dumps_line
@@ -57,6 +57,19 @@ def csv_row(line: Mapping[str, Any], id_key: str) -> list[str]:
     return spreadsheet_row(cells)
 
 
+def write_results(
+    handle: IO[str], writer: Any | None, id_key: str, id_value: str, records: Iterable[Mapping[str, Any]]
+) -> None:
+    """One report's result lines to ``handle``: CSV rows through ``writer`` (a :func:`spreadsheet_writer` on it),
+    JSON lines when it is None."""
+    for record in records:
+        line = result_line(id_key, id_value, record)
+        if writer is not None:
+            writer.writerow(csv_row(line, id_key))
+        else:
+            handle.write(dumps_line(line) + "\n")
+
+
 class ResultFile:
     """The ``-o`` file being written: :meth:`write` each report's results, then :meth:`finish` (moved into place
     when ``ok``, removed otherwise)."""
@@ -70,12 +83,11 @@ class ResultFile:
             self.writer.writerow([id_key, *FIELDS, *CSV_TAIL])
 
     def write(self, id_value: str, records: Iterable[Mapping[str, Any]]) -> None:
-        for record in records:
-            line = result_line(self.id_key, id_value, record)
-            if self.writer is not None:
-                self.writer.writerow(csv_row(line, self.id_key))
-            else:
-                self.file.handle.write(dumps_line(line) + "\n")
+        write_results(self.file.handle, self.writer, self.id_key, id_value, records)
+
+    def write_text(self, text: str) -> None:
+        """Lines :func:`write_results` wrote elsewhere (a worker process's, for ``--jobs``), as they are."""
+        self.file.handle.write(text)
 
     def finish(self, ok: bool) -> None:
         if ok:

@@ -24,7 +24,7 @@ import io
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -102,15 +102,17 @@ class Tally:
         absent: Sequence[Absent] = (),
         incomplete: bool | None = None,
         cells: Sequence[CellResult] = (),
+        counted: bool = False,
     ) -> None:
         """One report's records (``to_json_dict`` shape); ``results`` its CheckResults where the engine has them;
         ``absent`` the required items it lacks or gives as unknown; ``incomplete`` whether a check is unverifiable
         for want of values (None: tell from the records); ``cells`` the values of it that cannot be read (each a
-        failing type result: the report fails)."""
+        failing type result: the report fails). ``counted``: its results are counted by status already (a
+        ``--jobs`` worker's, which gives its failing records only)."""
         self.reports += 1
         failing = [r for r in records if r["status"] == "fail"]
         if incomplete is None:
-            incomplete = any(r["status"] == "unverifiable" and not _no_previous(r) for r in records)
+            incomplete = validate_jobs.incomplete(records)
         lacking = [a for a in absent if a.status == "missing"]
         ok = not cells and not lacking and not any(r["severity"] == "error" for r in failing)
         said: Verdict = verdict(ok, incomplete or bool(absent))
@@ -121,7 +123,7 @@ class Tally:
             self.missing_kinds[item_json["code"], item_json["key"], message["zh"], message["en"]] += 1
             if self.missing is not None:
                 self.missing.add(item_json)
-        if self.statuses is not None:
+        if self.statuses is not None and not counted:
             self.statuses.update(r["status"] for r in records)
         if cells:
             self.cell_reports += 1
@@ -161,17 +163,6 @@ class Tally:
         return "fail" if self.verdicts["fail"] else "incomplete" if self.verdicts["incomplete"] else "pass"
 
 
-def _no_previous(record: Record) -> bool:
-    """A result that read last year's report where none was given (its value null, listed unknown)."""
-    if "cells" not in record:
-        return False
-    unknown = set(record["unknown"])
-    return any(
-        c["value"] is None and (f"previous.{c['key']}" if c["previous"] else c["key"]) in unknown
-        for c in record["cells"]
-    )
-
-
 # ---------------------------------------------------------------------------------------------------- output files
 
 
@@ -191,6 +182,13 @@ def _progress(items: Iterable[Any], what: str) -> Iterable[Any]:
 
     bar: Iterable[Any] = tqdm(items, desc=what, unit=" reports", disable=None, file=sys.stderr, leave=False)
     return bar
+
+
+def _bar(what: str) -> Any:
+    """A progress bar updated by hand (on a terminal only)."""
+    from tqdm import tqdm
+
+    return tqdm(desc=what, unit=" reports", disable=None, file=sys.stderr, leave=False)
 
 
 def _named_previous(path: str, of: Collection[str] | None = None) -> set[str]:
@@ -267,11 +265,9 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: int
     only = None if sink is not None else {"fail", "unverifiable"}
     refused: list[str] = []
     try:
-        found = (
-            module.validate_csv(path, only=only, errors="return", required=True)
-            if jobs == 1
-            else _python_jobs(spec, module, path, only, jobs)
-        )
+        if jobs > 1:
+            refused = _python_jobs(spec, module, path, only, jobs, tally, sink)
+        found = module.validate_csv(path, only=only, errors="return", required=True) if jobs == 1 else ()
         for report_id, results, lacking in _progress(found, "validating"):
             if results is None or isinstance(results, module.DataError):
                 refused.append(report_id)
@@ -314,10 +310,11 @@ def _python(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: int
 
 
 def _python_jobs(
-    spec: ir.Spec, module: ModuleType, path: str, only: set[str] | None, jobs: int
-) -> Iterator[validate_jobs.PythonFound]:
-    """What the module's ``validate_csv`` yields (a refused line's results None), from ``jobs`` worker processes.
-    The header is judged here first (its DataError raised as with one job)."""
+    spec: ir.Spec, module: ModuleType, path: str, only: set[str] | None, jobs: int, tally: Tally, sink: Sink | None
+) -> list[str]:
+    """The module's ``validate_csv`` in ``jobs`` worker processes, into the tally and the sink as with one job; the
+    report ids of the lines it refuses. The header is judged here first (its DataError raised as with one job).
+    Each worker gives back a chunk's failing records, counts and ``-o`` lines (:data:`validate_jobs.PythonChunk`)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
@@ -330,9 +327,27 @@ def _python_jobs(
         at = header.index("report_id") if "report_id" in header else 0
         named = [row for row in reader if len(row) > at and row[at] in ids] if ids else []
     frozen = None if only is None else frozenset(only)
-    init = (spec, named, frozen, path, header)
+    output = None if sink is None else "csv" if sink.csv else "jsonl"
+    init = (spec, named, frozen, path, header, output)
     ranges = validate_jobs.byte_ranges(path)  # each worker reads its own bytes: no rows parsed or sent from here
-    return validate_jobs.in_order(jobs, validate_jobs.python_init, init, validate_jobs.python_range, path, ranges)
+    chunks = validate_jobs.in_order(jobs, validate_jobs.python_init, init, validate_jobs.python_range, path, ranges)
+    refused: list[str] = []
+    bar = _bar("validating")
+    for found, statuses, text in chunks:
+        if sink is not None:
+            sink.write_text(text)
+        if tally.statuses is not None:
+            tally.statuses.update(statuses)
+        for report_id, failing, lacking, incomplete in found:
+            if failing is None or lacking is None:
+                refused.append(report_id)
+                continue
+            detail = [engines.result_from_record(r) for r in failing] if len(tally.detail) < DETAIL else None
+            absent = [engines.absent_from_record(r) for r in lacking]
+            tally.add(report_id, failing, detail, absent, incomplete, counted=True)
+        bar.update(len(found))
+    bar.close()
+    return refused
 
 
 def _reference_jobs(
