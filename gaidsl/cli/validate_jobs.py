@@ -235,9 +235,9 @@ def incomplete(records: Sequence[dict[str, Any]]) -> bool:
 
 
 def _no_previous(record: dict[str, Any]) -> bool:
-    if "cells" not in record:
+    unknown = record.get("unknown")
+    if not unknown or not record.get("cells"):
         return False
-    unknown = set(record["unknown"])
     return any(
         c["value"] is None and (f"previous.{c['key']}" if c["previous"] else c["key"]) in unknown
         for c in record["cells"]
@@ -262,6 +262,10 @@ def _python_chunk(found: list[tuple[str, list[dict[str, Any]] | None, list[dict[
     return out, statuses, text.getvalue()
 
 
+def _listed(items: Any) -> list[dict[str, Any]]:
+    return items if isinstance(items, list) else list(items)
+
+
 def _python_validate(
     header: list[str], records: str
 ) -> list[tuple[str, list[dict[str, Any]] | None, list[dict[str, Any]] | None]]:
@@ -279,5 +283,5 @@ def _python_validate(
     out: list[tuple[str, list[dict[str, Any]] | None, list[dict[str, Any]] | None]] = []
     for report_id, results, lacking in itertools.islice(found, len(named), None):
         refused = isinstance(results, module.DataError)
-        out.append((report_id, None if refused else list(results), None if refused else list(lacking)))
+        out.append((report_id, None if refused else _listed(results), None if refused else _listed(lacking)))
     return out
