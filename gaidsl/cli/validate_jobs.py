@@ -3,6 +3,11 @@ lines in chunks of :data:`CHUNK`, each validated in one of N worker processes, t
 (at most ``2 N`` chunks in flight, so memory stays flat), and added to the summary and the ``-o`` file by the main
 process exactly as one process adds them: the output is byte for byte that of ``--jobs 1``.
 
+On the ``python`` engine a worker sends back what the main process would make of its chunk, not every record:
+the failing records, the required items lacking and whether each report is incomplete, the results counted by
+status, and the chunk's ``-o`` lines rendered (:data:`PythonChunk`); pickling every record back cost the main
+process more than validating the file itself (``--jobs 2`` was slower than ``--jobs 1``: bench/validate_jobs.py).
+
 What a worker cannot see is done by the main process: a report_id repeated across chunks (GAI715). Last year's
 reports a line names (``previous_id``) are read once, before the workers start, and handed to each of them. On the
 ``python`` engine a line the generated module refuses is read again by gaidsl's reader afterwards, as with one job.
