@@ -190,6 +190,14 @@ def reference_work(header: list[str], rows: Rows) -> list[ReferenceFound]:
 # ---------------------------------------------------------------------------------------------------- python
 
 _python_state: dict[str, Any] = {}
+_made: dict[str, Any] = {}
+"""The main process's generated module and its spec (:func:`made`): a forked worker finds them here."""
+
+
+def made(spec: ir.Spec, module: ModuleType) -> None:
+    """The generated module of ``spec``, made by the main process: a worker forked from it uses it as it is rather
+    than generating and compiling its own (0.2 s each); a worker not forked (its spec a copy) makes its own."""
+    _made.update(spec=spec, module=module)
 
 
 def python_init(
@@ -203,7 +211,7 @@ def python_init(
     """A worker's state: the generated module, the lines other lines name as last year's, which results to give;
     the file whose byte ranges it reads (:func:`python_range`) and its header; the ``-o`` file's kind (``"csv"``,
     ``"jsonl"``, or None for none)."""
-    module: ModuleType = engines.python_module(spec)
+    module: ModuleType = _made["module"] if _made.get("spec") is spec else engines.python_module(spec)
     _python_state.update(module=module, named=named, only=only, path=path, header=list(header), output=output)
     gc.freeze()  # the spec and the module: never scanned again by the collector
 

@@ -330,6 +330,7 @@ def _python_jobs(
     output = None if sink is None else "csv" if sink.csv else "jsonl"
     init = (spec, named, frozen, path, header, output)
     ranges = validate_jobs.byte_ranges(path)  # each worker reads its own bytes: no rows parsed or sent from here
+    validate_jobs.made(spec, module)
     chunks = validate_jobs.in_order(jobs, validate_jobs.python_init, init, validate_jobs.python_range, path, ranges)
     refused: list[str] = []
     bar = _bar("validating")
