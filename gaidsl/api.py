@@ -83,8 +83,8 @@ class ReportError(Exception):
 
 
 class UnsupportedSpec(ValueError):
-    """A spec with an open dimension given to a stage that does not support them yet; ``diagnostic`` is the GAI610
-    that says which (docs/open-dimensions.md)."""
+    """A spec with an open dimension or a list of records given to a stage that does not support them yet;
+    ``diagnostic`` is the GAI610 or GAI770 that says which (docs/open-dimensions.md, docs/records.md)."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(f"{diagnostic.code}: {diagnostic.message.en}")

@@ -39,6 +39,7 @@ WALKERS = {
     "checking/explain.py:_terms",
     "checking/explain.py:arith_name",
     "checking/open_members.py:_condition",
+    "checking/open_members.py:_template",
     "checking/open_members.py:_operand",
     "checking/records.py:_condition",
     "checking/records.py:_operand",

@@ -256,9 +256,21 @@ def _template(expr: ir.Expr, slot: str, slots: Slots) -> tuple[_Made, bool]:
             (c, cv), (t, tv) = _template(condition, slot, slots), _template(then, slot, slots)
             if cv or tv:
                 return (lambda m: ir.Implies(c(m), t(m))), True  # type: ignore[arg-type]
-        case _:  # arithmetic, lengths and text: as _operand makes them, per member
+        case (
+            ir.Arith()
+            | ir.Length()
+            | ir.Const()
+            | ir.FieldRef()
+            | ir.Mentions()
+            | ir.Empty()
+            | ir.TextTest()
+            | ir.TextConst()
+            | ir.TextRef()
+        ):  # arithmetic, lengths and text: as _operand makes them, per member
             if any(isinstance(n, ir.CellRef) and _split(n.cell)[1] == slot for n in ir.walk(expr)):
                 return (lambda m: _operand(expr, slot, m, slots)), True
+        case _:
+            assert_never(expr)
     done = _operand(expr, None, None, slots)
     return (lambda _: done), False
 

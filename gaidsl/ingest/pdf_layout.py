@@ -26,6 +26,7 @@ from gaidsl.ingest.model import Block, Document, Line, Piece, Row
 from gaidsl.ingest.normalise import fold, parse_cell
 from gaidsl.language.source import display_width
 
+_ENCLOSED_PAGE_NUMBER = re.compile(r"^\s*[-－—]\s*\d{1,3}\s*[-－—]\s*$|^\s*第\s*\d+\s*页.*$")
 _PAGE_NUMBER = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]\s*$|^\s*[-－—]\s*\d{1,3}\s*[-－—]?\s*$|^\s*第\s*\d+\s*页.*$")
 _TOKEN = re.compile(r"\S+")
 
@@ -57,6 +58,12 @@ def block_of(line: str, number: int, where: str | None = None) -> Block:
 
 def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.match(fold(line)))
+
+
+def is_enclosed_page_number(line: str) -> bool:
+    """A page number as a copied web page or Word file keeps it: between dashes (``- 3 -``) or ``第 3 页``. A lone
+    ``-1`` there is a line of text (a negative number, a list item), not the foot of a PDF page."""
+    return bool(_ENCLOSED_PAGE_NUMBER.match(fold(line)))
 
 
 def read(text: str, name: str = "<text>") -> Document:

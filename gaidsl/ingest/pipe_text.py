@@ -22,7 +22,7 @@ A line without ``|`` whose last words are numbers after some label text (``è¡Œæ”
 of whitespace-separated values (a table of the document printed as ``label value`` lines while the others keep
 their ``|`` rows: the layout is decided per line, so per table region). Such a row has no cell positions: when it
 has fewer values than its table's columns it is left for review, never placed by guess. Page numbers (``- 3 -``)
-are dropped (and noted).
+are dropped (and noted); a lone ``-1`` is text.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import attrs
 
 from gaidsl.ingest.model import Block, Document, Line, Piece, Row
 from gaidsl.ingest.normalise import parse_cell
-from gaidsl.ingest.pdf_layout import block_of, is_page_number
+from gaidsl.ingest.pdf_layout import block_of, is_enclosed_page_number
 
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -80,7 +80,7 @@ def read(text: str, name: str = "<text>") -> Document:
             continue
         where = f"line {number}"
         if "|" not in line:
-            if is_page_number(line):
+            if is_enclosed_page_number(line):
                 notes.append(f"line {number}: dropped page number {line!r}")
                 continue
             blocks.append(_line_or_row(line, number))

@@ -436,7 +436,7 @@ def emit(spec: ir.Spec) -> Files:
     return files
 
 
-TARGET = attrs.evolve(open_parts.TARGET, emit=emit, records=True)
+TARGET = attrs.evolve(open_parts.TARGET, emit=emit, records=True, records_with_open_dimensions=False)
 """The sql target as the registry lists it (targets/registry.py): open rows and lists of records."""
 
 
