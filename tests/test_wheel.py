@@ -33,7 +33,7 @@ def _run(*cmd: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, check=False, env=env)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may run other modules' tests between this module's two
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the environment's bin folder, a work folder outside the checkout) with the wheel installed."""
     root = tmp_path_factory.mktemp("wheel")
