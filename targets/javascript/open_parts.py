@@ -195,32 +195,11 @@ class JavaScriptOpenLayer(OpenLayer):
         return rows
 
     def _hierarchy_rows(self) -> list[str]:
-        """(table, section, dimension, code lengths, [[column, labels, where zh, where en, stand-in cell, amount],
-        …]) per table of a coded hierarchy, as the Python module's ``_HIERARCHIES``."""
-        rows = []
-        for table in self.spec.tables.values():
-            opened = table.rows.open if table.rows is not None else None
-            if opened is None or opened.coded is None or not opened.coded.levels:
-                continue
-            columns = []
-            for column in table.columns.data_members:
-                cell = self.spec.cells.get(table.cell_key(opened.slot, column.key))
-                if cell is None or not cell.type.numeric:
-                    continue
-                probe = ir.CheckInstance(
-                    column.key, column.labels, ir.Compare("==", ir.Const(Decimal(0)), ir.Const(Decimal(0)))
-                )
-                where = explain_where(self.spec, _probe_check(table), probe)
-                index = self.open_cells[(table.key, column.key)][1]
-                columns.append(
-                    (column.key, column.labels, where.zh, where.en, self.keys[index], cell.type.kind == "amount")
-                )
-            if not columns:
-                continue
-            levels = tuple(level.length for level in opened.coded.levels)
-            row = (table.key, table.section, self.dims.index(opened.dimension), levels, tuple(columns))
-            rows.append(lit(js_data(row)))
-        return rows
+        """The Python module's ``_HIERARCHIES`` rows, a column's stand-in cell named by its key."""
+        return [
+            lit(js_data((t, section, dim, levels, tuple((*c[:4], self.keys[c[4]], c[5]) for c in columns))))
+            for t, section, dim, levels, columns in self.hierarchy_tables()
+        ]
 
     def tail(self) -> str:
         self._records()
@@ -262,23 +241,6 @@ class JavaScriptOpenLayer(OpenLayer):
                 record_stand_in=lit(RECORD),
             )
         )
-
-
-def _probe_check(table: ir.Table) -> ir.Check:
-    """A check of ``table`` per column (as a hierarchy check is), for where its results are."""
-    return ir.Check(
-        key="hierarchy",
-        label="",
-        severity="error",
-        message=Text("", ""),
-        tolerance=None,
-        broadcast="column",
-        table=table.key,
-        section=table.section,
-        origin="hierarchy",
-        instances=(),
-        span=None,
-    )
 
 
 def module_text(spec: ir.Spec) -> str:

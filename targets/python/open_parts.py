@@ -75,6 +75,10 @@ def _refuse(
     )
 
 
+HierarchyColumn = tuple[str, tuple[str, ...], str, str, int, bool]
+HierarchyTable = tuple[str, str, int, tuple[int, ...], tuple[HierarchyColumn, ...]]
+
+
 def _lit(value: object) -> str:
     """A Python literal of nested tuples of str, int, bool, None and Decimal (``D('1.50')``)."""
     if isinstance(value, Decimal):
@@ -379,7 +383,13 @@ class OpenLayer:
 
     # ---- the coded hierarchies' checks, made at run time
     def _hierarchies(self) -> list[str]:
-        rows = []
+        return [_lit(row) for row in self.hierarchy_tables()]
+
+    def hierarchy_tables(self) -> list[HierarchyTable]:
+        """Per table of a coded hierarchy: (table, section, dimension's index, code lengths, columns), a column as
+        (key, labels, where zh, where en, its stand-in cell's index, amount): the data of the hierarchy checks of
+        the Python module (``_HIERARCHIES``) and of the JavaScript one."""
+        rows: list[HierarchyTable] = []
         for table in self.spec.tables.values():
             opened = table.rows.open if table.rows is not None else None
             if opened is None or opened.coded is None or not opened.coded.levels:
@@ -401,7 +411,7 @@ class OpenLayer:
                 continue
             dim = self.dims.index(opened.dimension)
             levels = tuple(level.length for level in opened.coded.levels)
-            rows.append(_lit((table.key, table.section, dim, levels, tuple(columns))))
+            rows.append((table.key, table.section, dim, levels, tuple(columns)))
         return rows
 
     # ---- the module's tail
