@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench.* when run as ``python bench/validate_odd.py``
 
-from bench.synthetic import CACHE, SPEC_2021, write_csv_with_errors  # noqa: E402
+from bench.synthetic import CACHE, SPEC_2021, Truth, write_csv_with_errors  # noqa: E402
 from gaidsl import load_spec  # noqa: E402
 from gaidsl.engines import database as engines  # noqa: E402
 from gaidsl.engines import wide_csv as wide_csv_engine  # noqa: E402
@@ -48,6 +48,17 @@ def _run(spec: ir.Spec, path: Path, runs: int) -> tuple[float, float, int, int]:
     return best_cpu, best_wall, failures, refused_reports
 
 
+def files(spec: ir.Spec, n: int, share: float) -> tuple[Path, Path, Truth | None]:
+    """The clean file of ``n`` reports and the same reports with a ``share`` of them given a bad value, made once in
+    the temp folder; the injected truth when the odd file was made now (else None)."""
+    clean = CACHE / f"odd_{n}_clean.csv"
+    odd = CACHE / f"odd_{n}_{share}.csv"
+    if not clean.exists():
+        write_csv_with_errors(spec, n, clean, rate=0.0)
+    truth = write_csv_with_errors(spec, n, odd, rate=share, kinds=BAD_VALUES) if not odd.exists() else None
+    return clean, odd, truth
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=100_000)
@@ -55,11 +66,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     spec = load_spec(SPEC_2021)
-    clean = CACHE / f"odd_{args.n}_clean.csv"
-    odd = CACHE / f"odd_{args.n}_{args.share}.csv"
-    if not clean.exists():
-        write_csv_with_errors(spec, args.n, clean, rate=0.0)
-    truth = write_csv_with_errors(spec, args.n, odd, rate=args.share, kinds=BAD_VALUES) if not odd.exists() else None
+    clean, odd, truth = files(spec, args.n, args.share)
     rows = [("clean", *_run(spec, clean, args.runs)), ("odd lines, typed", *_run(spec, odd, args.runs))]
     saved = wide_csv_engine.ODD_LINES
     wide_csv_engine.ODD_LINES = 0  # as before: one odd line and the whole file is read the careful way
