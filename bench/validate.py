@@ -57,7 +57,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench.* when run as ``python bench/validate.py``
 
-from bench import validate_memory, validate_odd  # noqa: E402
+from bench import validate_odd  # noqa: E402
 from bench.baselines import duckdb_sql, pandas_check, plain_python  # noqa: E402
 from bench.synthetic import CLEAN, SPEC_2021, Truth, cached_csv, generate, inject_errors  # noqa: E402
 from gaidsl import load_spec  # noqa: E402
@@ -366,15 +366,23 @@ def bench(
         runs, found = timings["duckdb"]
         table.add("baseline: hand-written DuckDB SQL", n, 0, found, key="duckdb", runs=runs)
     if "memory" in paths:
-        data = validate_memory.data(n)
-        gaidsl = [sys.executable, "-c", "import sys; from gaidsl.cli.main import main; sys.exit(main())"]
-        for engine in (*memory_engines, *(["postgres"] if postgres else [])):
-            url = [postgres] if engine == "postgres" and postgres else []
-            command = [*gaidsl, "validate", str(SPEC_2021), str(data), "--engine", engine, *url, "--format", "json"]
-            print(f"  peak memory of gaidsl validate --engine {engine} …", file=sys.stderr, flush=True)
-            seconds, peak, code = validate_memory.measure(command)
-            table.memory.append((engine, n, seconds, peak, code))
+        table.memory += _peak_memory(n, memory_engines, postgres)
     return table
+
+
+def _peak_memory(n: int, engines: tuple[str, ...], postgres: str | None) -> list[tuple[str, int, float, float, int]]:
+    """(engine, reports, seconds, peak MB, exit) of ``gaidsl validate --format json`` per engine, measured by
+    bench/validate_memory.py in a process of its own: a child of this process would start from this process's
+    peak (Linux keeps a process's peak across exec), not its own."""
+    command = [sys.executable, str(ROOT / "bench" / "validate_memory.py"), str(n), "--engine", *engines]
+    command += ["--postgres", postgres] if postgres else []
+    print(f"  peak memory of gaidsl validate, engines {', '.join(engines)} …", file=sys.stderr, flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    out: list[tuple[str, int, float, float, int]] = []
+    for line in done.stdout.splitlines()[1:]:
+        engine, _, reports, seconds, peak, code = line.split()
+        out.append((engine, int(reports), float(seconds), float(peak), int(code)))
+    return out
 
 
 def _refusing(spec: ir.Spec, path: Path) -> tuple[int, dict[str, set[tuple[str, str | None, str | None]]]]:

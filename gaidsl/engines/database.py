@@ -24,7 +24,7 @@ import decimal
 import importlib.util
 import json
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -63,9 +63,33 @@ from gaidsl.targets.sql.dialects import RESULT_COLUMNS, Column, Dialect, dialect
 from gaidsl.targets.sql.open_parts import OpenSql, member_table
 from gaidsl.targets.sql.records import RecordsSql, record_table
 from gaidsl.targets.sql.required import presence_sql
-from gaidsl.targets.sql.target import arith_refusal, ddl, validation_sql
+from gaidsl.targets.sql.target import Branch, arith_refusal, ddl, validation_sql
+from gaidsl.targets.sql.target import branches as sql_branches
 
 REPORTS, PREVIOUS = "gaidsl_reports", "gaidsl_previous"
+MASK_BITS = 62
+"""Check positions per BIGINT mask (a sum of distinct powers of two below 2^62): see :func:`mask_sql`."""
+
+
+def mask_words(found: Sequence[Branch]) -> list[Sequence[Branch]]:
+    """The check positions in words of :data:`MASK_BITS`, one BIGINT mask each."""
+    return [found[i : i + MASK_BITS] for i in range(0, len(found), MASK_BITS)]
+
+
+def mask_sql(word: Sequence[Branch]) -> str:
+    """SQL: the mask of a word's failing positions (a FALSE condition sets its bit; NULL, unverifiable, does not)."""
+    return " + ".join(
+        f"(CASE WHEN NOT ({b.condition}) THEN CAST({1 << j} AS BIGINT) ELSE 0 END)" for j, b in enumerate(word)
+    )
+
+
+def unmask(words: Sequence[Sequence[Branch]], masks: Iterable[int]) -> Iterator[Branch]:
+    """The failing positions of a report's masks, in spec order."""
+    for word, mask in zip(words, masks, strict=True):
+        while mask:
+            low = mask & -mask
+            yield word[low.bit_length() - 1]
+            mask ^= low
 
 
 class EngineMismatch(AssertionError):
@@ -321,8 +345,37 @@ class Database:
 
     def failures(self) -> list[tuple[str, str, str | None]]:
         """``(report_id, check, position)`` of every failing check position."""
-        found = self.query(f"SELECT report_id, check_key, position FROM {self.validation} WHERE status = 'fail'")
-        return [(r[0], r[1], r[2]) for r in found]
+        if not self.plain:
+            found = self.query(f"SELECT report_id, check_key, position FROM {self.validation} WHERE status = 'fail'")
+            return [(r[0], r[1], r[2]) for r in found]
+        words, query = self.findings()
+        return [(row[0], b.check.key, b.instance.position) for row in self.query(query) for b in unmask(words, row[1:])]
+
+    @property
+    def plain(self) -> bool:
+        """The spec has neither open dimensions nor lists of records: a report is one row of the reports table."""
+        return self.open is None and self.records is None
+
+    def findings(
+        self, where: str = "TRUE", extra: Sequence[tuple[str, str]] = ()
+    ) -> tuple[list[Sequence[Branch]], str]:
+        """A plain spec's (:attr:`plain`) check positions in words (:func:`mask_words`) and the SQL of one row per
+        report of the reports table (those ``where`` says, of its columns) with a failing position or with any of
+        the ``extra`` findings: its report_id, a mask per word (:func:`unmask`), then each extra's value. ``extra``:
+        (SQL over the report ``r`` and last year's ``p``, the condition keeping a row with ``{}`` for its value).
+        One pass over the table, one condition per position; only those reports come back (the validation view
+        makes a row per report and position)."""
+        found = sql_branches(self.spec, self.dialect)
+        words = mask_words(found)
+        select = [f"{mask_sql(w)} AS m{i}" for i, w in enumerate(words)]
+        select += [f"{sql} AS x{i}" for i, (sql, _) in enumerate(extra)]
+        keep = [f"m{i} <> 0" for i in range(len(words))] + [test.format(f"x{i}") for i, (_, test) in enumerate(extra)]
+        names = ", ".join([f"m{i}" for i in range(len(words))] + [f"x{i}" for i in range(len(extra))]) or "NULL"
+        rows = (
+            f"SELECT r.report_id, {', '.join(select) or 'NULL AS nothing'} FROM (SELECT * FROM {REPORTS} "
+            f"WHERE {where}) AS r LEFT JOIN {PREVIOUS} AS p ON p.report_id = r.previous_id"
+        )
+        return words, f"SELECT report_id, {names} FROM ({rows}) AS f WHERE {' OR '.join(keep) or 'FALSE'}"
 
     def close(self) -> None:
         self.connection.close()

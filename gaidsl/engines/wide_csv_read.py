@@ -17,10 +17,11 @@ from gaidsl.checking.report import Report
 from gaidsl.checking.required import Absent, Presence, absent_from
 from gaidsl.checking.results import CellResult
 from gaidsl.checking.wide_csv import Problem, WideCsvError, WideLine, read_wide_rows, row_reader
-from gaidsl.engines.database import REPORTS, Database, report_row
+from gaidsl.engines.database import REPORTS, Database, report_row, unmask
 from gaidsl.language import ir
 from gaidsl.targets.sql.dialects import literal
 from gaidsl.targets.sql.required import presence_sql
+from gaidsl.targets.sql.target import branches as sql_branches
 
 Failure = tuple[str, str, str | None]
 Refused = dict[str, tuple[CellResult, ...]]
@@ -114,6 +115,8 @@ def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> 
     """:data:`Standing` of the reports in the reports table (those ``where`` says), from the validation view (one
     pass over it: its failing rows are returned, and the incomplete reports told in SQL, one row each) and the
     required items' SQL."""
+    if db.plain:
+        return _standing_by_masks(db, standing, where)
     reads_previous = {
         (c.key, i.position)
         for c in db.spec.checks
@@ -148,6 +151,27 @@ def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> 
     for report_id in set(incomplete) | {r for r, a in absent.items() if a}:
         standing[report_id] = (absent.get(report_id, ()), report_id in incomplete)
     return found
+
+
+def _standing_by_masks(db: Database, standing: Standing, where: str) -> list[tuple[Any, ...]]:
+    """:func:`standing_of_table` for a plain spec in one pass over the reports table (:meth:`Database.findings`): a
+    row per report with a failing position, a required item it lacks, or a position unverifiable for want of values
+    (a check across periods of a report without a previous_id is not)."""
+    found = sql_branches(db.spec, db.dialect)
+    open_ = [f"(({b.condition}) IS NULL{' AND r.previous_id IS NOT NULL' if b.previous else ''})" for b in found]
+    required = presence_sql(db.spec, db.dialect)
+    extra = [(sql, "{} <> 'present'") for _, sql in required]
+    extra.append((f"CASE WHEN {' OR '.join(open_) or 'FALSE'} THEN 1 ELSE 0 END", "{} = 1"))
+    words, query = db.findings(where, extra)
+    out: list[tuple[Any, ...]] = []
+    for report_id, *values in db.query(query):
+        masks, statuses, incomplete = values[: len(words)], values[len(words) : -1], values[-1] == 1
+        out += [(report_id, b.check.key, b.instance.position, "fail") for b in unmask(words, masks)]
+        said: list[Presence] = list(statuses)
+        absent = absent_from((r for r, _ in required), said, db.spec.language) if required else ()
+        if absent or incomplete:
+            standing[report_id] = (absent, incomplete)
+    return out
 
 
 def load_by_reader(db: Database, path: str | Path, table: str, refused: Refused | None) -> int:
