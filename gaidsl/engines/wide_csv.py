@@ -30,7 +30,7 @@ from gaidsl.checking.wide_csv import (
     read_wide_rows,
 )
 from gaidsl.engines import wide_csv_sql as W
-from gaidsl.engines.database import PREVIOUS, REPORTS, Database
+from gaidsl.engines.database import PREVIOUS, REPORTS, Database, mask_words, unmask
 from gaidsl.engines.wide_csv_read import (
     Refused,
     evaluate_read,
@@ -50,8 +50,6 @@ Standing = dict[str, tuple[tuple[Absent, ...], bool]]
 """By report id: the required items a report lacks or gives as unknown, and whether a check of it is unverifiable
 for want of values (not for want of last year's report): what its verdict needs beside its failures."""
 _DUCKDB_CSV = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
-_MASK_BITS = 62
-"""Check positions per BIGINT mask of :func:`wide_csv_failures` (a sum of distinct powers of two below 2^62)."""
 _BOUND = int(MAX_MAGNITUDE)
 ODD_LINES = 100_000
 """Lines DuckDB's typed read leaves to gaidsl's reader (beyond that, the file is read the careful way): a million
@@ -476,23 +474,31 @@ def wide_csv_check(
 
     header = _checked_header(db, path)
     branches = sql_branches(db.spec, db.dialect)
-    words = [branches[i : i + _MASK_BITS] for i in range(0, len(branches), _MASK_BITS)]
+    words = mask_words(branches)
+    # each condition once (a column k<n> of the inner projection), read by the masks and the open flag
+    bit = {b.ordinal: f"k{n}" for n, b in enumerate(branches)}
     masks = [
-        " + ".join(f"(CASE WHEN NOT ({b.condition}) THEN CAST({1 << j} AS BIGINT) ELSE 0 END)" for j, b in enumerate(w))
+        " + ".join(
+            f"(CASE WHEN NOT {bit[b.ordinal]} THEN CAST({1 << j} AS BIGINT) ELSE 0 END)" for j, b in enumerate(w)
+        )
         for w in words
     ]
     required = presence_sql(db.spec, db.dialect)
+    inner = [f"r.{W.PROBLEMS} AS pr", f"r.{W.ODD} AS od"] + [f"({b.condition}) AS {bit[b.ordinal]}" for b in branches]
     # each line's findings (one column each), then whether the line has any: only those lines get a group of their
     # own (the others share one), so the grouping holds some thousands of groups, not one per report
-    line = [f"r.{W.PROBLEMS} AS pr", f"r.{W.ODD} AS od"] + [f"{m} AS m{i}" for i, m in enumerate(masks)]
+    line = ["id", "pr", "od"] + [f"{m} AS m{i}" for i, m in enumerate(masks)]
     keep = ["id IS NULL", "pr IS NOT NULL", "od IS NOT NULL"] + [f"m{i} <> 0" for i in range(len(masks))]
-    ors = "".join(f", bit_or(m{i})" for i in range(len(masks)))
+    ors = "".join(f", bit_or(m{i}) FILTER (WHERE keep)" for i in range(len(masks)))
     if standing is not None:
-        open_ = [_open(b.condition, b.previous) for b in branches]
-        line += [f"{sql} AS s{i}" for i, (_, sql) in enumerate(required)]
+        open_ = [_open(bit[b.ordinal], b.previous) for b in branches]
+        inner += [f"{sql} AS s{i}" for i, (_, sql) in enumerate(required)]
+        inner.append("p.report_id IS NOT NULL AS hp")
+        line += [f"s{i}" for i in range(len(required))]
         line.append(f"{' OR '.join(open_) if open_ else 'FALSE'} AS o")
         keep += [f"s{i} <> 'present'" for i in range(len(required))] + ["o"]
-        ors += "".join(f", min(s{i})" for i in range(len(required))) + ", bool_or(o)"
+        ors += "".join(f", min(s{i}) FILTER (WHERE keep)" for i in range(len(required)))
+        ors += ", bool_or(o) FILTER (WHERE keep)"
 
     def run(
         fast: bool,
@@ -500,16 +506,17 @@ def wide_csv_check(
         excluded: Collection[str] = (),
         extra: Path | None = None,
     ) -> list[tuple[Any, ...]]:
-        lines = (
-            f"SELECT r.report_id AS id, {', '.join(line)} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
+        conditions = (
+            f"SELECT r.report_id AS id, {', '.join(inner)} FROM c AS r LEFT JOIN {PREVIOUS} AS p "
             "ON p.report_id = r.previous_id"
         )
+        lines = f"SELECT {', '.join(line)} FROM ({conditions}) AS n"
         kept = f"SELECT *, COALESCE({' OR '.join(keep)}, TRUE) AS keep FROM ({lines}) AS l"
         # the grand total (grouping 1) counts the lines, their report ids and the distinct ones (a repeat among
         # the lines with nothing to say is found so)
         query = (
             f"{_checked(db, path, header, fast, typed, excluded, extra)} SELECT grouping(keep, k), k, count(*), "
-            f"min(pr), min(od){ors}, count(id), count(DISTINCT id) FROM "
+            f"min(pr) FILTER (WHERE keep), min(od) FILTER (WHERE keep){ors}, count(id), count(DISTINCT id) FROM "
             f"(SELECT *, CASE WHEN keep THEN id END AS k FROM ({kept}) AS x) AS g "
             "GROUP BY GROUPING SETS ((keep, k), ()) HAVING grouping(keep, k) <> 0 OR keep"
         )
@@ -541,18 +548,13 @@ def wide_csv_check(
                 absent = odd[1]
             if absent or incomplete:
                 standing[report_id] = (absent, bool(incomplete))
-        for word, mask in zip(words, masks_found, strict=True):
-            while mask:
-                low = mask & -mask
-                branch = word[low.bit_length() - 1]
-                failures.append((report_id, branch.check.key, branch.instance.position))
-                mask ^= low
+        failures += [(report_id, b.check.key, b.instance.position) for b in unmask(words, masks_found)]
     return int(count), failures
 
 
 def _open(condition: str, previous: bool) -> str:
-    """SQL: the condition is unverifiable (NULL), and not for want of last year's report (``p``, joined)."""
-    return f"(({condition}) IS NULL{' AND p.report_id IS NOT NULL' if previous else ''})"
+    """SQL: the condition is unverifiable (NULL), and not for want of last year's report (``hp``: it was found)."""
+    return f"(({condition}) IS NULL{' AND hp' if previous else ''})"
 
 
 def link_previous(db: Database, path: str | Path, refused: Refused | None = None) -> None:
