@@ -366,7 +366,9 @@ def bench(
         runs, found = timings["duckdb"]
         table.add("baseline: hand-written DuckDB SQL", n, 0, found, key="duckdb", runs=runs)
     if "memory" in paths:
-        table.memory += _peak_memory(n, memory_engines, postgres)
+        table.memory += _peak_memory(
+            n, memory_engines, postgres if n <= 100_000 or "postgres" in memory_engines else None
+        )
     return table
 
 
@@ -374,6 +376,7 @@ def _peak_memory(n: int, engines: tuple[str, ...], postgres: str | None) -> list
     """(engine, reports, seconds, peak MB, exit) of ``gaidsl validate --format json`` per engine, measured by
     bench/validate_memory.py in a process of its own: a child of this process would start from this process's
     peak (Linux keeps a process's peak across exec), not its own."""
+    engines = tuple(e for e in engines if e != "postgres")
     command = [sys.executable, str(ROOT / "bench" / "validate_memory.py"), str(n), "--engine", *engines]
     command += ["--postgres", postgres] if postgres else []
     print(f"  peak memory of gaidsl validate, engines {', '.join(engines)} …", file=sys.stderr, flush=True)
@@ -464,6 +467,10 @@ def main() -> None:
     parser.add_argument(
         "--memory-engines", default="python,duckdb,sqlite", help="engines of the memory rows, comma-separated"
     )
+    parser.add_argument(
+        "--memory-engines-large",
+        help="engines of the memory rows above 100,000 reports (default: --memory-engines; postgres only if named)",
+    )
     args = parser.parse_args()
     paths = set(args.paths.split(","))
     if not paths <= set(PATHS):
@@ -471,11 +478,12 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     print("seconds: wall clock; CPU s: this process's threads and its child processes (not a database server)")
     memory_engines = tuple(e for e in args.memory_engines.split(",") if e)
+    large = args.memory_engines_large
+    memory_large = memory_engines if large is None else tuple(e for e in large.split(",") if e)
     with tempfile.TemporaryDirectory() as folder:
         for n in args.sizes:
-            table = bench(
-                n, args.subset, args.loop_limit, args.postgres, Path(folder), paths, args.repeat, memory_engines
-            )
+            engines_now = memory_engines if n <= 100_000 else memory_large
+            table = bench(n, args.subset, args.loop_limit, args.postgres, Path(folder), paths, args.repeat, engines_now)
             table.print()
 
 
