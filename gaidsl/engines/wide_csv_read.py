@@ -112,11 +112,15 @@ def evaluate_read(db: Database, lines: dict[str, WideLine], standing: Standing |
 
 
 def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> list[tuple[Any, ...]]:
-    """:data:`Standing` of the reports in the reports table (those ``where`` says), from the validation view (one
-    pass over it: its failing rows are returned, and the incomplete reports told in SQL, one row each) and the
-    required items' SQL."""
-    if db.plain:
-        return _standing_by_masks(db, standing, where)
+    """:data:`Standing` of the reports in the reports table (those ``where`` says) and their failing rows
+    ``(report_id, check, position, "fail")``: :func:`standing_by_masks` for a plain spec, else
+    :func:`standing_by_view`."""
+    return standing_by_masks(db, standing, where) if db.plain else standing_by_view(db, standing, where)
+
+
+def standing_by_view(db: Database, standing: Standing, where: str = "TRUE") -> list[tuple[Any, ...]]:
+    """:func:`standing_of_table` from the validation view (one pass over it: its failing rows are returned, and the
+    incomplete reports told in SQL, one row each) and the required items' SQL."""
     reads_previous = {
         (c.key, i.position)
         for c in db.spec.checks
@@ -153,7 +157,7 @@ def standing_of_table(db: Database, standing: Standing, where: str = "TRUE") -> 
     return found
 
 
-def _standing_by_masks(db: Database, standing: Standing, where: str) -> list[tuple[Any, ...]]:
+def standing_by_masks(db: Database, standing: Standing, where: str = "TRUE") -> list[tuple[Any, ...]]:
     """:func:`standing_of_table` for a plain spec in one pass over the reports table (:meth:`Database.findings`): a
     row per report with a failing position, a required item it lacks, or a position unverifiable for want of values
     (a check across periods of a report without a previous_id is not)."""
