@@ -27,7 +27,10 @@ def presence_sql(spec: ir.Spec, dialect_name: str, alias: str = "r") -> list[tup
             column = columns[r.kind, r.key]
             name = f"{'fields' if r.kind == 'field' else 'texts'}.{r.key}"
             blank = f"{column} IS NULL"
-            if r.kind == "text":  # blank or only whitespace, what Python's str.strip() removes (as empty() does)
+            if r.kind == "text" and d.empty_by_regexp and d.sqlglot_dialect is None:  # as empty() on DuckDB
+                spaces = "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE)
+                blank += f" OR regexp_full_match({column}, '[{spaces}]*')"
+            elif r.kind == "text":  # blank or only whitespace, what Python's str.strip() removes (as empty() does)
                 blank += f" OR {d.trim_function}({column}, {d.char(''.join(WHITESPACE))}) = ''"
             sql = f"CASE WHEN {unknown(name)} THEN 'unknown' WHEN {blank} THEN 'missing' ELSE 'present' END"
         out.append((r, sql))
