@@ -408,6 +408,7 @@ def _write_read(
     query to read beside the file, one at a time; what is kept of each (:data:`OddLine`), or None at a None line."""
     typed = set(typed)
     kept: dict[str, OddLine] = {}
+    places = [_place(name) for name in header]  # where each column's value is in a report, told once per file
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -418,19 +419,14 @@ def _write_read(
             assert isinstance(report, Report)
             kept[report_id] = (line.cells, absent_items(db.spec, report))
             row: list[str] = []
-            for name in header:
-                if name == "report_id":
+            for part, key, name in places:
+                if part == "report_id":
                     row.append(report_id)
                     continue
-                if name == "previous_id":
+                if part == "previous_id":
                     row.append(line.previous_id or "")
                     continue
-                if name.startswith("fields."):
-                    value = report.fields.get(name[7:], BLANK)
-                elif name.startswith("texts."):
-                    value = report.texts.get(name[6:], BLANK)
-                else:
-                    value = report.values.get(name, BLANK)
+                value = getattr(report, part).get(key, BLANK)
                 if value is BLANK or (value is UNKNOWN and name in typed):
                     row.append("")
                 elif value is UNKNOWN:
@@ -439,6 +435,18 @@ def _write_read(
                     row.append(f"{value:f}" if isinstance(value, Decimal) else str(value))
             writer.writerow(row)
     return kept
+
+
+def _place(name: str) -> tuple[str, str, str]:
+    """(part of the report, key in it, the column's name) of a wide-CSV column: ``fields``, ``texts`` or ``values``,
+    or ``report_id`` / ``previous_id`` for those columns."""
+    if name in ("report_id", "previous_id"):
+        return name, name, name
+    if name.startswith("fields."):
+        return "fields", name[7:], name
+    if name.startswith("texts."):
+        return "texts", name[6:], name
+    return "values", name, name
 
 
 def wide_csv_failures(db: Database, path: str | Path) -> list[Failure]:
