@@ -120,6 +120,14 @@ def _member_lit(value: object, tokens: re.Pattern[str], names: dict[str, str]) -
     return "(" + " + ".join(pieces) + ")"
 
 
+def _is_total(expr: tuple[object, ...]) -> bool:
+    """Whether an encoded expression is a cell compared with one sum over members (``_total`` in the module)."""
+    match expr:
+        case ("cmp", _, ("c", *_), ("+", ((1, ("s", *_)),))):
+            return True
+    return False
+
+
 def _split(cell: str) -> tuple[str, str | None, str]:
     parts = cell.split(".")
     return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], None, parts[-1])
@@ -255,7 +263,7 @@ class OpenLayer:
         )
         number = len(self.generic)
         self.generic.append(f"_G{number} = {_lit(item)}")
-        return [f"_generic(_G{number}, v, f, pv, pf, want, out)"]
+        return [f"{'_total' if _is_total(expr) else '_generic'}(_G{number}, v, f, pv, pf, want, out)"]
 
     def _count_expr(self, check: ir.Check) -> tuple[object, ...]:
         (instance,) = check.instances
