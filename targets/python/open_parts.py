@@ -473,6 +473,7 @@ class OpenLayer:
                 record_names=self.record_names,
                 hierarchies=self._hierarchies(),
                 across=repr(tuple(self.across)),
+                zh=self.spec.language == "zh",  # the messages' words, as the fixed part's (validator.py.j2)
             )
         )
 
