@@ -275,7 +275,8 @@ class OpenLayer:
         assert isinstance(refs, tuple)
         if refs:
             self.member_metas.append(_record_writer(f"_P{number}_record", refs))
-            body = [line.replace("out.append(_record(mp, s, xs, ", f"out.append(_P{number}_record(mp, s, xs, ") for line in body]
+            writes = f"out.append(_P{number}_record(mp, s, xs, "
+            body = [line.replace("out.append(_record(mp, s, xs, ", writes) for line in body]
         at = wants[0] + 1
         return [*body[:at], f"    mp = _P{number}_at(_m)", *body[at:]]
 
