@@ -362,12 +362,22 @@ class DuckDB(Database):
         data = list(rows)
         if not data:
             return
+        if len(data) <= _FEW_ROWS:  # one statement with the values as parameters: no Arrow table to register
+            names = ", ".join(c.quoted for c in columns)
+            marks = "(" + ", ".join("?" for _ in columns) + ")"
+            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([marks] * len(data))
+            self.connection.execute(sql, [x for row in data for x in row])
+            return
         arrays = [pa.array([row[i] for row in data], type=_arrow_type(c)) for i, c in enumerate(columns)]
         self.connection.register("gaidsl_incoming", pa.Table.from_arrays(arrays, names=[c.name for c in columns]))
         try:
             self.connection.execute(f"INSERT INTO {table} SELECT * FROM gaidsl_incoming")
         finally:
             self.connection.unregister("gaidsl_incoming")
+
+
+_FEW_ROWS = 16
+"""Rows DuckDB.insert writes with one INSERT … VALUES and parameters; more go through an Arrow table."""
 
 
 def _arrow_type(column: Column) -> Any:
