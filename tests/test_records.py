@@ -257,16 +257,15 @@ def test_a_csv_data_file_cannot_give_records(tmp_path: Path) -> None:
     assert run.code == 2 and "error[GAI770]: a CSV data file does not support lists of records yet" in run.err
 
 
-def test_validate_on_an_engine_refuses_records(tmp_path: Path) -> None:
+def test_validate_on_an_sql_engine_gives_the_reference_output(tmp_path: Path) -> None:
     data = tmp_path / "p.json"
     records = [_project("Road", "budget", "1")]
     data.write_text(json.dumps(_projects(records, {"budget": "1", "own": "0", "all": "1"})), encoding="utf-8")
-    open_data = str(DATA / "explained_2.json")  # records with open dimensions: not on SQL yet
-    run = run_cli("validate", "--lang", "en", "--engine", "duckdb", "--", str(OTHER), open_data)
-    assert run.code == 2 and "does not support lists of records yet" in run.err and "Traceback" not in run.err
-    on_sql = run_cli("validate", "--lang", "en", "--engine", "duckdb", "--", str(PROJECTS), str(data))
-    reference = run_cli("validate", "--lang", "en", "--", str(PROJECTS), str(data))  # tests/test_records_sql.py
-    assert (on_sql.code, on_sql.out) == (reference.code, reference.out), on_sql.err
+    open_data = DATA / "explained_2.json"  # records beside open dimensions (tests/test_records_sql_open.py)
+    for spec, path in ((PROJECTS, data), (OTHER, open_data)):  # tests/test_records_sql.py
+        on_sql = run_cli("validate", "--lang", "en", "--engine", "duckdb", "--", str(spec), str(path))
+        reference = run_cli("validate", "--lang", "en", "--", str(spec), str(path))
+        assert (on_sql.code, on_sql.out) == (reference.code, reference.out), on_sql.err
 
 
 def test_the_json_schema_takes_the_samples_and_refuses_a_bad_record(projects: ir.Spec) -> None:
