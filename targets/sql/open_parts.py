@@ -146,10 +146,10 @@ def select(values: dict[str, str], source: str, where: str | None = None, alias:
     return f"SELECT {alias}.report_id AS report_id, {listed} FROM {source}" + (f" WHERE {where}" if where else "")
 
 
-def dialect_files(spec: ir.Spec, made: Callable[[str], tuple[list[str], str]], over: str) -> Files:
+def dialect_files(spec: ir.Spec, made: Callable[[str], tuple[list[str], str]], over: str) -> dict[str, str | bytes]:
     """``schema.sql`` and ``validation.sql`` per dialect: ``made(dialect)`` gives the ``CREATE TABLE`` statements
     and the validation query; ``over`` says what the view reads."""
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     for name in DIALECTS:
         tables, view = made(name)
         files[f"{name}/schema.sql"] = "\n".join(tables)
