@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 import gaidsl
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, Report
-from gaidsl.engines.database import connect, evaluate_all, record_rows, report_row
+from gaidsl.engines.database import evaluate_all, record_rows, report_row
 from gaidsl.language import ir
 from gaidsl.sampling.samples import invalid_reports, valid_samples
 from gaidsl.targets.sql.dialects import layout
 from gaidsl.targets.sql.records import RecordsSql
 from gaidsl.testing import samples
-from tests.support import ROOT, examples, optional_postgres_url, run_cli
+from tests.support import ROOT, examples, optional_postgres_url, run_cli, sql_databases
 
 RECORDS = ROOT / "tests" / "data" / "records"
 GRANTS = ROOT / "tests" / "data" / "records_sql" / "grants.gai"  # not in records/: python refuses it, GAI611
@@ -37,16 +37,8 @@ ENGINES = ("duckdb", "sqlite", "postgres")
 
 @pytest.fixture(scope="module")
 def databases() -> Iterator[dict[tuple[str, str], Any]]:
-    url = optional_postgres_url()
-    found = {
-        (name, engine): connect(spec, engine, url if engine == "postgres" else None)
-        for name, spec in SPECS.items()
-        for engine in ENGINES
-        if engine != "postgres" or url is not None
-    }
-    yield found
-    for database in found.values():
-        database.close()
+    with sql_databases(SPECS) as found:
+        yield found
 
 
 def _same(databases: dict[tuple[str, str], Any], name: str, reports: list[Report]) -> None:

@@ -28,7 +28,7 @@ from gaidsl.engines.database import connect
 from gaidsl.language import ir
 from gaidsl.sampling.samples import Sample, invalid_reports, valid_samples
 from gaidsl.testing import samples
-from tests.support import ROOT, examples, optional_postgres_url, run_cli
+from tests.support import ROOT, examples, run_cli, sql_databases
 
 OTHER = ROOT / "tests" / "data" / "records" / "other_explained.gai"
 OPEN_RECORDS = ROOT / "tests" / "data" / "records_sql" / "open_records.gai"
@@ -66,21 +66,12 @@ SPECS: dict[str, ir.Spec] = {
     "open_records": gaidsl.load_spec(OPEN_RECORDS),
     "coded": _coded(),
 }
-ENGINES = ("duckdb", "sqlite", "postgres")
 
 
 @pytest.fixture(scope="module")
 def databases() -> Iterator[dict[tuple[str, str], Any]]:
-    url = optional_postgres_url()
-    found = {
-        (name, engine): connect(spec, engine, url if engine == "postgres" else None)
-        for name, spec in SPECS.items()
-        for engine in ENGINES
-        if engine != "postgres" or url is not None
-    }
-    yield found
-    for database in found.values():
-        database.close()
+    with sql_databases(SPECS) as found:
+        yield found
 
 
 def _same(databases: dict[tuple[str, str], Any], name: str, pairs: list[tuple[Report, Report | None]]) -> None:

@@ -59,6 +59,7 @@ from gaidsl.targets.sql.open_parts import (
     dialect_files,
     half_unit,
     member_table,
+    readme,
     select,
 )
 from gaidsl.targets.sql.target import Expressions, branches, ddl
@@ -383,7 +384,6 @@ class RecordsSql:
             selects, offset = self.open.selects(reports, previous, compiled)
             number = sum(len(c.instances) for c in self.base.checks)
         counted = {id(c) for c in self.count_checks}
-        aggregate_keys = frozenset(self.occurrences)
         for check in self.stand.checks[len(self.base.checks) if self.open is not None else 0 :]:
             for instance in check.instances:
                 number += 1
@@ -391,10 +391,6 @@ class RecordsSql:
                 values = dict(b.values)
                 values["ordinal"] = str(offset + number * RECORD_SHIFT)
                 where = None
-                used = [
-                    n.cell for n in ir.walk(instance.expr) if isinstance(n, ir.CellRef) and n.cell in aggregate_keys
-                ]
-                sums = self.open is not None and bool(self.open.slots_read(instance.expr))
                 if id(check) in counted:
                     records = check.key.split(".")[1]
                     table = record_table(reports, self.lists.index(records))
@@ -403,38 +399,58 @@ class RecordsSql:
                         f"{reports} AS r LEFT JOIN (SELECT report_id, count(*) AS n FROM {table} GROUP BY report_id)"
                         " AS c ON c.report_id = r.report_id"
                     )
-                elif instance.position == ir.RECORD_SLOT:
-                    assert check.table is not None
-                    base = self._report(reports, sums, unknown=False)
-                    if used:
-                        base, where = self._aggregated(base, reports, list(dict.fromkeys(used)))
-                    source = f"{self._records(base, reports, self.lists.index(check.table))} AS r"
-                    if b.previous:
-                        last = self._report(previous, sums) if sums else previous
-                        source += f" LEFT JOIN {last} AS p ON p.report_id = r.previous_id"
-                    values["ordinal"] = f"{values['ordinal']} + r.{ident('#record')}"
-                    values["position"] = f"CAST(r.{ident('#record')} AS {self.d.text_type})"
-                    values["position_label"] = f"'#' || CAST(r.{ident('#record')} AS {self.d.text_type})"
-                elif self.open is not None and instance.position in self.slots:
-                    index = self.open.member_index(check, instance)
-                    base = self.open.rows(reports, index)
-                    if used:
-                        base, where = self._aggregated(base, reports, list(dict.fromkeys(used)))
-                    source = f"{base} AS r"
-                    if b.previous:
-                        source += self.open.previous_rows(previous, index)
-                    values["ordinal"] = f"{values['ordinal']} + r.{ident('#ordinal')}"
-                    values["position"] = f"r.{ident('#member')}"
                 else:
-                    base = self._report(reports, sums) if used or sums else reports
-                    if used:
-                        base, where = self._aggregated(base, reports, list(dict.fromkeys(used)))
-                    source = f"{base} AS r"
-                    if b.previous:
-                        last = self._report(previous, sums) if sums else previous
-                        source += f" LEFT JOIN {last} AS p ON p.report_id = r.previous_id"
+                    source, where = self._source(check, instance, b.previous, (reports, previous), values)
                 selects.append(select(values, source, where))
         return "\nUNION ALL\n".join(selects)
+
+    def _source(
+        self,
+        check: ir.Check,
+        instance: ir.CheckInstance,
+        last_year: bool,
+        tables: tuple[str, str],
+        values: dict[str, str],
+    ) -> tuple[str, str | None]:
+        """What a check over records reads at ``instance`` (``tables``: this year's reports table and last year's),
+        and the condition its rows need, if any; its record's or member's ordinal and position put in ``values``."""
+        reports, previous = tables
+        used = list(
+            dict.fromkeys(
+                n.cell for n in ir.walk(instance.expr) if isinstance(n, ir.CellRef) and n.cell in self.occurrences
+            )
+        )
+        sums = self.open is not None and bool(self.open.slots_read(instance.expr))
+        at_member = self.open is not None and instance.position in self.slots
+        if at_member:
+            assert self.open is not None
+            index = self.open.member_index(check, instance)
+            base = self.open.rows(reports, index)
+        elif instance.position == ir.RECORD_SLOT:
+            base = self._report(reports, sums, unknown=False)  # the record's unknown keys hold the report's
+        else:
+            base = self._report(reports, sums) if used or sums else reports
+        where = None
+        if used:
+            base, where = self._aggregated(base, reports, used)
+        if instance.position == ir.RECORD_SLOT:
+            assert check.table is not None
+            base = self._records(base, reports, self.lists.index(check.table))
+            number = f"r.{ident('#record')}"
+            values["ordinal"] = f"{values['ordinal']} + {number}"
+            values["position"] = f"CAST({number} AS {self.d.text_type})"
+            values["position_label"] = f"'#' || CAST({number} AS {self.d.text_type})"
+        elif at_member:
+            values["ordinal"] = f"{values['ordinal']} + r.{ident('#ordinal')}"
+            values["position"] = f"r.{ident('#member')}"
+        source = f"{base} AS r"
+        if last_year and at_member:
+            assert self.open is not None
+            source += self.open.previous_rows(previous, self.open.member_index(check, instance))
+        elif last_year:
+            last = self._report(previous, sums) if sums else previous
+            source += f" LEFT JOIN {last} AS p ON p.report_id = r.previous_id"
+        return source, where
 
 
 def _renamed(expr: ir.BoolExpr, renamed: dict[str, str]) -> ir.BoolExpr:
@@ -473,21 +489,23 @@ def emit(spec: ir.Spec) -> Files:
 
     members = " and the member tables reports_m<i> (open rows)" if spec.open_dimensions else ""
     files = dialect_files(spec, made, f"the reports table{members} and the tables of records reports_r<i>")
-    lines = [
-        f"# SQL for {spec.title or spec.id} ({spec.id} version {spec.version}), a format with lists of records",
-        "",
-        "Generated by gaidsl. Per engine (duckdb, postgres, sqlite): `schema.sql` creates `reports` (one row per",
-        "report: its cells; the columns of record fields, aggregates and open rows stay NULL there), one member table",
-        "per open dimension (as for a format with open rows) and one table per list of records; `validation.sql`",
-        "creates the view `validation` (one row per report, check and position, as for any spec). Tables of records:",
-        "`report_id`, `record_number` (from 1), `unknown` (the report's unknown keys and the record's unknown fields",
-        "as `LIST.<#>.FIELD`), then a column per field named `LIST.<#>.FIELD` (a member field holds the member's key).",
-        "",
-        *(f"- `reports_m{i}`: open dimension `{d}`" for i, d in enumerate(spec.open_dimensions)),
-        *(f"- `reports_r{i}`: list of records `{key}`" for i, key in enumerate(spec.records)),
-        "",
-    ]
-    files["README.md"] = "\n".join(lines)
+    files["README.md"] = readme(
+        spec,
+        "a format with lists of records",
+        (
+            "Generated by gaidsl. Per engine (duckdb, postgres, sqlite): `schema.sql` creates `reports` (one row "
+            "per report: its cells; the columns of record fields, aggregates and open rows stay NULL there), one "
+            "member table per open dimension (as for a format with open rows) and one table per list of records; "
+            "`validation.sql` creates the view `validation` (one row per report, check and position, as for any "
+            "spec). Tables of records: `report_id`, `record_number` (from 1), `unknown` (the report's unknown "
+            "keys and the record's unknown fields as `LIST.<#>.FIELD`), then a column per field named "
+            "`LIST.<#>.FIELD` (a member field holds the member's key)."
+        ),
+        [
+            *(f"- `reports_m{i}`: open dimension `{d}`" for i, d in enumerate(spec.open_dimensions)),
+            *(f"- `reports_r{i}`: list of records `{key}`" for i, key in enumerate(spec.records)),
+        ],
+    )
     return files
 
 
