@@ -113,3 +113,22 @@ def test_gaidsl_ingest_reads_an_open_spec(spec: ir.Spec, putuo: Report, tmp_path
     assert data["members"]["expense_subject"][2] == {"key": "2010601", "label": "行政运行"}
     assert data["fields"]["unit_name"] == "上海市普陀区财政局"
     assert gaidsl.load_report(spec, tmp_path / "o" / "putuo.json").members == putuo.members
+
+
+AGENCY = ROOT / "tests" / "data" / "open" / "agency_components.gai"
+
+
+@pytest.mark.parametrize("to", ["md", "html", "txt", "docx"])
+def test_a_rendered_open_report_is_read_whole(to: str) -> None:
+    """gaidsl's own renderings of an open report read back whole: the fixed row 「AGENCY OVERALL」 (whose label reads
+    like a key, AGENCY, and a label) is the total, not a member; a table found by its <caption>; a Word document's
+    cells counted at the rows it holds, not at the spec's stand-in member."""
+    agency = gaidsl.load_spec(AGENCY)
+    for seed in (1, 2, 3):
+        report = gaidsl.sample(agency, seed=seed).report
+        rendered = gaidsl.render(agency, report, to=to)
+        data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
+        ingested = gaidsl.ingest.ingest_bytes(agency, data, f"report.{to}").ingested
+        assert ingested.report.members == report.members
+        assert ingested.report.values == report.values
+        assert ingested.unread == ()

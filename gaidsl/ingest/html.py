@@ -54,6 +54,7 @@ class _Parser(html.parser.HTMLParser):
         self.stack: list[_Table] = []
         self.count = 0
         self.open_blocks = 0  # block elements open around the text: none means bare text (Markdown around HTML)
+        self.caption = False  # inside a table's <caption>: its text is the table's title, a line before its rows
 
     @property
     def top(self) -> _Table | None:
@@ -78,7 +79,7 @@ class _Parser(html.parser.HTMLParser):
             top.cell.append(text)
             return
         top = self.top
-        if top is not None and top.cell is None:  # between cells: not content
+        if top is not None and top.cell is None and not self.caption:  # between cells: not content
             return
         if not "".join(self.text).strip():
             self.text_line = self.getpos()[0]
@@ -117,6 +118,9 @@ class _Parser(html.parser.HTMLParser):
             top.layout = False
         elif tag == "br":
             self.data("\n")
+        elif tag == "caption" and top is not None and top.cell is None:
+            self.flush()
+            self.caption = True
         elif tag in _BLOCK:
             if tag != "hr":
                 self.open_blocks += 1
@@ -138,7 +142,11 @@ class _Parser(html.parser.HTMLParser):
         elif tag == "table" and self.stack:
             self.end_row()
             self.flush()
+            self.caption = False
             self.stack.pop()
+        elif tag == "caption" and self.caption:
+            self.flush()
+            self.caption = False
         elif tag in _BLOCK:
             self.open_blocks = max(0, self.open_blocks - 1)
             if self.in_cell():
