@@ -230,7 +230,7 @@ def _read_list(
                 continue
             read = records.field(field_key)
             assert read is not None
-            _read_value(reading, records, read, n, row.cells[position], allowed.get(field_key))
+            _read_value(reading, records, read, n, row.cells[position], allowed.get(field_key), row.explicit)
     reading.note("ING500", where, header.line, (), list=records.label, count=len(rows))
 
 
@@ -244,6 +244,7 @@ def _read_value(
     n: int,
     piece: Piece,
     members: dict[str, str] | None,
+    explicit: bool = True,
 ) -> None:
     key = records.cell_key(str(n), field.key)
     label = f"{records.label} · #{n} · {field.label}"
@@ -256,24 +257,25 @@ def _read_value(
     if field.type.numeric:
         reading.put(key, piece, "cell", f"#{n}")
         return
-    text = tidy_spacing(raw)
+    text = raw if explicit else tidy_spacing(raw)  # a table's own cell is as printed; a layout's token tidied
     value: str | None = text
     shown: tuple[str, str] | None = None
-    what = ("文本", "a text")
+    what = ("文本", "text")
     kind = field.type.kind
     if members is not None:
         value = members.get(text) or members.get(f"\0{label_key(text)}")
         if value is not None and value != text:
             shown = ("成员", "member")
-        what = ("成员（编码或名称）", "a member (its key or label)")
+        value = value or members.get(tidy_spacing(text))
+        what = ("成员（编码或名称）", "member (key or label)")
     elif kind == "date":
         value, shown = _date(text)
-        what = ("日期", "a date")
+        what = ("日期", "date")
     elif kind == "choice":
         value = next((c for c in field.type.choices if c == text), None) or next(
             (c for c in field.type.choices if label_key(c) == label_key(text)), None
         )
-        what = ("选项（" + "、".join(field.type.choices) + "）", "one of " + ", ".join(field.type.choices))
+        what = ("选项（" + "、".join(field.type.choices) + "）", "choice (" + ", ".join(field.type.choices) + ")")
     if value is None:
         reading.note("ING131", piece.where, piece.line, (key,), label=label, raw=raw, kind=what[0], kind_en=what[1])
         return
