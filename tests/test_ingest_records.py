@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from gaidsl.api import load_report, load_spec, render, validate
 from gaidsl.checking.report import BLANK, Report, Value
-from gaidsl.ingest import ingest_text
+from gaidsl.ingest import ingest_bytes, ingest_text
 from gaidsl.language import ir
 from gaidsl.sampling import strategies
 from tests.support import run_cli
@@ -199,3 +199,19 @@ def test_rendered_records_read_back_the_same(name: str, to: str, data: st.DataOb
     assert {k: read.values.get(k) for k in record_keys} == {k: report.values[k] for k in record_keys}
     assert not ingested.unread
     assert all(k in ingested.provenance for k in record_keys)
+
+
+@pytest.mark.parametrize(("to", "route"), [("docx", None), ("xlsx", None), ("docx", "docx")])
+def test_files_gaidsl_wrote_give_the_records_and_rows(explained: ir.Spec, to: str, route: str | None) -> None:
+    """A Word or Excel file gaidsl wrote is read back by its own map (the report's entered rows and records are its
+    cells, none reported missing); ``--route docx`` reads the Word file as a published report."""
+    report = load_report(explained, RECORDS / "explained_2.json")
+    content = render(explained, report, to)
+    assert isinstance(content, bytes)
+    result = ingest_bytes(explained, content, f"explained.{to}", route)
+    assert result.ingested.route == (route or f"gaidsl_{to}")
+    ingested = result.ingested
+    assert ingested.unread == (), [e.render("en") for e in ingested.log]
+    assert (ingested.report.records, ingested.report.members) == (report.records, report.members)
+    assert {k: v for k, v in ingested.report.values.items() if v is not BLANK} == report.values
+    assert "explanations.2.count" in result.spec.cells and "requests.TAX.other" in result.spec.cells
