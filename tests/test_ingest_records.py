@@ -21,8 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaidsl.api import load_report, load_spec, render, validate
+from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import BLANK, Report, Value
 from gaidsl.ingest import ingest_bytes, ingest_text
+from gaidsl.ingest.result import Result
+from gaidsl.ingest.review import apply_corrections
 from gaidsl.language import ir
 from gaidsl.sampling import strategies
 from tests.support import run_cli
@@ -215,3 +218,18 @@ def test_files_gaidsl_wrote_give_the_records_and_rows(explained: ir.Spec, to: st
     assert (ingested.report.records, ingested.report.members) == (report.records, report.members)
     assert {k: v for k, v in ingested.report.values.items() if v is not BLANK} == report.values
     assert "explanations.2.count" in result.spec.cells and "requests.TAX.other" in result.spec.cells
+
+
+def test_a_correction_decides_the_records_filters_again(projects: ir.Spec) -> None:
+    """A record's member corrected after review moves its amount to the other funding source's sum."""
+    result = ingest_text(projects, PUBLISHED.read_text(encoding="utf-8"), PUBLISHED.name)
+
+    def at_budget(result: Result) -> str:
+        evaluation = evaluate(result.spec, result.ingested.report)
+        return next(r.status for r in evaluation.results if (r.check, r.position) == ("matches_projects", "budget"))
+
+    assert at_budget(result) == "pass"  # 12.50 from record 1 alone
+    fixed = apply_corrections(result, {"projects.2.fund": "budget", "projects.4.amount": "0"}, "fix.json")
+    assert fixed.ingested.report.values["projects.2.fund"] == "budget"
+    assert "projects.4.amount" not in fixed.ingested.unread
+    assert at_budget(fixed) == "fail"  # 12.50 + 5

@@ -70,7 +70,7 @@ def _ingest_records(spec: ir.Spec, document: Document) -> Result:
     ingested = attrs.evolve(
         ingested, report=report, provenance=provenance, log=ingested.log + tuple(reading.log), unread=unread
     )
-    return attrs.evolve(result, ingested=ingested, spec=closed)
+    return attrs.evolve(result, ingested=ingested, spec=closed, records_spec=opened)
 
 
 def _ingest_open(spec: ir.Spec, document: Document) -> Result:
