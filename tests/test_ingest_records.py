@@ -233,3 +233,21 @@ def test_a_correction_decides_the_records_filters_again(projects: ir.Spec) -> No
     assert fixed.ingested.report.values["projects.2.fund"] == "budget"
     assert "projects.4.amount" not in fixed.ingested.unread
     assert at_budget(fixed) == "fail"  # 12.50 + 5
+
+
+def test_the_same_report_saved_from_word_reads_the_same(projects: ir.Spec) -> None:
+    """The hand-made report as Word saves it as text (each cell a line after a tab, a blank line ending a row)."""
+    lines = []
+    for line in PUBLISHED.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|"):
+            lines += ["\t" + cell.strip() for cell in line.strip("|").split("|")] + [""]
+        else:
+            lines.append(line)
+    word = ingest_text(projects, "\n".join(lines) + "\n", "word.txt").ingested
+    pipe = ingest_text(projects, PUBLISHED.read_text(encoding="utf-8"), PUBLISHED.name).ingested
+    assert word.route == "word_text"
+    assert (word.report.values, word.report.records, word.unread) == (
+        pipe.report.values,
+        pipe.report.records,
+        pipe.unread,
+    )
