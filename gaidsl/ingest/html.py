@@ -72,7 +72,9 @@ class _Parser(html.parser.HTMLParser):
             self.blocks.append(Line(Piece(line, number, f"line {number}")))
         self.text = []
 
-    def data(self, text: str) -> None:
+    def data(self, text: str, line: int | None = None) -> None:
+        """``text`` into the open cell or paragraph; ``line``: where it starts when the parser's position (the start
+        of the whole chunk of text) is not (a later line of bare text)."""
         if self.in_cell():
             top = self.top
             assert top is not None and top.cell is not None
@@ -82,7 +84,7 @@ class _Parser(html.parser.HTMLParser):
         if top is not None and top.cell is None and not self.caption:  # between cells: not content
             return
         if not "".join(self.text).strip():
-            self.text_line = self.getpos()[0]
+            self.text_line = line if line is not None else self.getpos()[0]
         self.text.append(text)
 
     # ---- tags
@@ -163,19 +165,24 @@ class _Parser(html.parser.HTMLParser):
             return
         data = data.replace("\r", "")
         bare = self.open_blocks == 0 and not self.in_cell() and not self.stack
+        start = self.getpos()[0]
         if bare and "\n\n" in data:  # paragraphs of bare text (Markdown with HTML tables) are blank-line separated
             parts = data.split("\n\n")
             for part in parts[:-1]:
-                self.data(part.replace("\n", " "))
+                self.data(part.replace("\n", " "), start + len(part) - len(part.lstrip("\n")))
                 self.flush()
+                start += part.count("\n") + 2
             data = parts[-1]
-        elif bare and "\n" in data:
+            line = start + len(data) - len(data.lstrip("\n"))
+            self.data(data.replace("\n", " "), line)
+            return
+        if bare and "\n" in data:
             first, *rest = data.split("\n")
-            self.data(first)
-            for part in rest:
+            self.data(first, start)
+            for number, part in enumerate(rest, start + 1):
                 if part.lstrip().startswith("#"):  # a Markdown heading starts its own line
                     self.flush()
-                self.data(" " + part)
+                self.data(" " + part, number)
             return
         self.data(data.replace("\n", " "))
 

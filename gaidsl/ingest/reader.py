@@ -106,7 +106,7 @@ def _ingest_fixed(spec: ir.Spec, document: Document) -> Result:
     preamble_blocks = document.blocks[:start] if regions else document.blocks[:12]
     for region in regions:
         _read_region(reading, region, document.route)
-    title = find_title(preamble_blocks)
+    title = find_title(preamble_blocks, spec.title)
     if title is None or title.body is None or title.year is None:
         found = find_in_text(list(preamble_blocks) + list(regions[0].blocks[:8]))
         if found is not None and (found.body or found.year):
@@ -129,6 +129,15 @@ def _ingest_fixed(spec: ir.Spec, document: Document) -> Result:
         reading.note("ING021", title.where, title.line, body=title.body, year=title.year)
     preamble = region_text([b for b in preamble_blocks if title is None or b.line != title.line], document.route)
     contact_sources = [(preamble, _span(preamble_blocks), _first_line(preamble_blocks))]
+    # a report whose title names its first table (「一般公共预算财政拨款支出决算表」) starts that table's part at the
+    # title: the lines before the table's first row (「单位名称：…」) are its preamble all the same
+    opening: list[Block] = []
+    for block in regions[0].blocks[:8]:
+        if isinstance(block, Row):
+            break
+        opening.append(block)
+    if opening:
+        contact_sources.append((region_text(opening, document.route), _span(opening), _first_line(opening)))
     contact_sources += [
         (reading.texts[t.key], _span(r.blocks), _first_line(r.blocks))
         for r in regions
