@@ -1,5 +1,6 @@
 """The diagnostic texts of lists of records (docs/records.md), joined into :data:`gaidsl.language.messages.CATALOG`:
-GAI160–GAI169 names, GAI370–GAI379 structure, GAI770–GAI779 stages that do not support records yet and data files.
+GAI160–GAI169 names, GAI370–GAI379 structure, GAI614–GAI619 spec analysis over records, GAI770–GAI779 stages that
+do not support records yet and data files.
 Each entry: (stage, Chinese, English)."""
 
 from __future__ import annotations
@@ -71,6 +72,17 @@ RECORDS_CATALOG: dict[str, tuple[str, str, str]] = {
         "structure",
         "记录列表「{records}」没有字段",
         "the list of records '{records}' has no fields",
+    ),
+    # ---- spec analysis over lists of records (gaidsl.analysis.records)
+    "GAI614": (
+        "analysis",
+        "规范分析对记录列表只搜索了有限实例：{bound}",
+        "spec analysis searched lists of records on bounded instances only: {bound_en}",
+    ),
+    "GAI615": (
+        "analysis",
+        "校验「{name}」中的 {aggregate} 是空洞的：在搜索到的任何有效报告中，其 where 条件都不保留任何记录",
+        "{aggregate} in check '{name}' is vacuous: its where keeps no record in any valid report searched",
     ),
     # ---- stages and data files
     "GAI770": (
