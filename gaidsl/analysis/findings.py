@@ -68,6 +68,16 @@ def _related(checks: Iterable[ir.Check], why: Text) -> tuple[Related, ...]:
 
 # ---------------------------------------------------------------------------------------------------- diagnostics
 
+SHAPES_SHOWN = 3  # instances a conflict is said with in its help; the JSON has them all
+
+
+def _shapes(shapes: tuple[Text, ...]) -> tuple[Text, ...]:
+    """The first instances a conflict was found with (the smallest first), and how many more."""
+    if len(shapes) <= SHAPES_SHOWN + 1:
+        return shapes
+    more = len(shapes) - SHAPES_SHOWN
+    return (*shapes[:SHAPES_SHOWN], Text(f"以及另外 {more} 种实例", f"and {more} more instances"))
+
 
 def diagnostics(analysis: Analysis) -> list[Diagnostic]:
     """The findings as diagnostics: conflicts (GAI601/604/605), redundancy (GAI602/606/607), forced cells (GAI603),
@@ -80,9 +90,10 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
         help: tuple[Text, ...] = (
             Text("删除或修改其中任一条即可消除矛盾", "removing or changing any one of them removes the contradiction"),
         )
-        help = (*conflict.shapes, *help)  # with open dimensions: the members it needs, or why a rule cannot hold
+        help = (*_shapes(conflict.shapes), *help)  # with open parts: the members and records it needs, or why a
+        # rule cannot hold
         if len(checks) == 1 and conflict.severity == "error":
-            diag = error("GAI605", first.span, conflict.shapes, name=names.zh, name_en=names.en)
+            diag = error("GAI605", first.span, _shapes(conflict.shapes), name=names.zh, name_en=names.en)
         elif conflict.severity == "error":
             diag = error("GAI601", first.span, help, checks=names.zh, checks_en=names.en)
         else:
@@ -131,7 +142,10 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
         always = (
             Text("该校验在这里没有位置（不核验）", "the check has no position there (nothing is checked)")
             if aggregate.op in ("min", "max")
-            else Text(f"它恒为 0：{aggregate.text} 永远是 0", f"it is always 0: {aggregate.text} is 0 in every report")
+            else Text(
+                f"它恒为 0：在搜索到的每份有效报告中 {aggregate.text} 都是 0",
+                f"it is always 0: {aggregate.text} is 0 in every valid report searched",
+            )
         )
         help = (always,) if analysis.records_bounded is None else (always, analysis.records_bounded)
         out.append(warning("GAI615", vacuity.check.span, help, name=vacuity.check.key, aggregate=aggregate.text))
@@ -144,8 +158,8 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
                 Text(f"一份有效报告（{shape.zh}）：", f"a valid report ({shape.en}):"),
                 *analysis.witness.lines(),
             )
-        bound = analysis.records_bounded
-        out.append(info("GAI614", records.span, witness, bound=bound.zh, bound_en=bound.en))
+        said = analysis.records_bounded
+        out.append(info("GAI614", records.span, witness, bound=said.zh, bound_en=said.en))
     return out
 
 

@@ -400,22 +400,23 @@ def _records_findings(
 ) -> Analysis:
     """Vacuous ``where``s (GAI615) over the instances with records that have valid reports, and (``details``) a
     witness: a valid report of the instance with the most records."""
-    probes: list[tuple[Instance, Probe]] = []
+    probes: list[tuple[Instance, Closed, str, Probe]] = []
     for instance, found, made in runs:
         if made is None or not any(instance.counts.values()) or not found.satisfiable:
             continue
-        probes.append((instance, Probe(made, "warning" if found.warnings_satisfiable else "error", timeout_ms)))
-    vacuities = tuple(vacuous(spec, [p for _, p in probes]))
+        severity = "warning" if found.warnings_satisfiable else "error"
+        probes.append((instance, made, severity, Probe(made, severity, timeout_ms)))
+    vacuities = tuple(vacuous(spec, [p for *_, p in probes]))
+    calls = sum(p.problem.calls for *_, p in probes)
     witness = None
-    if details:
-        ranked = sorted(
-            probes, key=lambda pair: (sum(pair[0].counts.values()), sum(len(m) for m in pair[0].members.values()))
-        )
-        for instance, probe in reversed(ranked):
+    if details:  # the instance with the most records (then members) that has a valid report written as reports are
+        ranked = sorted(probes, key=lambda p: (sum(p[0].counts.values()), sum(len(m) for m in p[0].members.values())))
+        for instance, made, severity, _ in reversed(ranked):
+            probe = Probe(made, severity, timeout_ms, exact=True)
             witness = probe.witness(instance.describe())
+            calls += probe.problem.calls
             if witness is not None:
                 break
-    calls = sum(p.problem.calls for _, p in probes)
     return attrs.evolve(analysis, vacuous=vacuities, witness=witness, solver_calls=analysis.solver_calls + calls)
 
 

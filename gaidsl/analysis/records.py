@@ -25,6 +25,7 @@ the most records searched (the fields' values from the solver's model), shows th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import assert_never
@@ -141,8 +142,8 @@ class Closed:
     domains: Mapping[str, tuple[str, ...]]  # a member field's cell → the members a record may name
     counts: Mapping[str, int]
 
-    def encoder(self) -> RecordEncoder:
-        return RecordEncoder(self)
+    def encoder(self, *, exact: bool = False) -> RecordEncoder:
+        return RecordEncoder(self, exact=exact)
 
 
 def close_symbolic(spec: ir.Spec, closed: ir.Spec, members: Members, counts: Counts) -> Closed:
@@ -276,8 +277,8 @@ class RecordEncoder(Encoder):
     """The encoder of an instance's closed spec: a member field's variable kept to its members, an aggregate's
     placeholder cell read as its term over the records (see the module)."""
 
-    def __init__(self, closed: Closed) -> None:
-        super().__init__(closed.spec, text_atoms=True)
+    def __init__(self, closed: Closed, *, exact: bool = False) -> None:
+        super().__init__(closed.spec, text_atoms=True, exact_decimals=exact)
         self.closed = closed
         self._kept: dict[str, list[Z3]] = {}
         for key, cell in closed.spec.cells.items():  # every record field a variable from the start
@@ -445,11 +446,14 @@ class Witness:
 
 class Probe:
     """One instance's checks in a solver (all error checks, or all checks when they hold together) for the questions
-    asked beyond consistency: can a ``where`` keep a record, and a witness."""
+    asked beyond consistency: can a ``where`` keep a record, and a witness. ``exact``: amounts are whole numbers of
+    their last decimal place, as a report writes them (the witness's values can be typed in as they are)."""
 
-    def __init__(self, closed: Closed, severity: str, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    def __init__(
+        self, closed: Closed, severity: str, timeout_ms: int = DEFAULT_TIMEOUT_MS, *, exact: bool = False
+    ) -> None:
         self.closed = closed
-        self.problem = Problem(closed.spec, text_atoms=True, timeout_ms=timeout_ms, encoder=closed.encoder())
+        self.problem = Problem(closed.spec, text_atoms=True, timeout_ms=timeout_ms, encoder=closed.encoder(exact=exact))
         self.items = [i for i in self.problem.items if severity == "warning" or i.check.severity == "error"]
         encoder = self.problem.encoder
         assert isinstance(encoder, RecordEncoder)
@@ -463,33 +467,49 @@ class Probe:
         return self.problem.solve(self.items, extra=[z3.Or(*kept)])
 
     def witness(self, shape: Text) -> Witness | None:
-        if self.problem.solve(self.items) != "sat":
+        """A valid report of the instance, its numbers small when they can be (each at most :data:`SMALL`)."""
+        solver = self.problem.solver
+        numbers = [term for key, term in self.encoder.vars.items() if self.encoder.numeric(key)]
+        solver.push()
+        solver.add(*[term <= SMALL for term in numbers])
+        answer = self.problem.solve(self.items)
+        model = self.problem.model() if answer == "sat" else None
+        solver.pop()
+        if model is None and self.problem.solve(self.items) == "sat":
+            model = self.problem.model()
+        if model is None:
             return None
-        model = self.problem.model()
         found: dict[str, tuple[WitnessRecord, ...]] = {}
-        records = {t: self.closed.spec.tables[t] for t in self.closed.counts}
-        for key, table in records.items():
+        for key, count in self.closed.counts.items():
+            table = self.closed.spec.tables[key]
+            assert table.columns is not None
             rows = []
-            assert table.rows is not None and table.columns is not None
-            for index in range(1, self.closed.counts[key] + 1):
+            for index in range(1, count + 1):
                 values = []
                 for column in table.columns.members:
-                    term = self.encoder.vars.get(("cell", f"{key}.{index}.{column.key}", False))
-                    if term is None:
-                        continue
+                    cell = self.closed.spec.cells[f"{key}.{index}.{column.key}"]
+                    term = self.encoder.vars.get(("cell", cell.key, False))
+                    if term is None or cell.type.kind == "date" or (cell.type.kind == "text" and not self._named(cell)):
+                        continue  # a free text or a date: nothing the checks decide
                     values.append((column.key, _shown(model.eval(term, model_completion=True))))
                 rows.append(WitnessRecord(index, tuple(values)))
             found[key] = tuple(rows)
         return Witness(shape, found)
 
+    def _named(self, cell: ir.Cell) -> bool:
+        return cell.key in self.closed.domains
+
+
+SMALL = 1000
+
 
 def _shown(value: Z3) -> str:
     if z3.is_string_value(value):
-        return repr(value.as_string())
-    from_value = from_z3(value)
-    if from_value.denominator == 1:
-        return str(from_value.numerator)
-    return str(Decimal(from_value.numerator) / Decimal(from_value.denominator))
+        return json.dumps(value.as_string(), ensure_ascii=False)
+    number = from_z3(z3.simplify(value))
+    if number.denominator == 1:
+        return str(number.numerator)
+    return f"{Decimal(number.numerator) / Decimal(number.denominator):f}"
 
 
 def vacuous(spec: ir.Spec, probes: Sequence[Probe]) -> list[Vacuity]:
