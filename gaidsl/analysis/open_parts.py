@@ -413,7 +413,7 @@ def _records_findings(
         ranked = sorted(probes, key=lambda p: (sum(p[0].counts.values()), sum(len(m) for m in p[0].members.values())))
         for instance, made, severity, _ in reversed(ranked):
             probe = Probe(made, severity, timeout_ms, exact=True)
-            witness = probe.witness(instance.describe())
+            witness = probe.witness(spec, instance.members, instance.describe())
             calls += probe.problem.calls
             if witness is not None:
                 break

@@ -28,15 +28,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import assert_never
 
 import attrs
 import z3  # type: ignore[import-untyped]
 
 from gaidsl.analysis.encoding import DEFAULT_TIMEOUT_MS, Z3, Encoder, Problem, from_z3, z3_number
+from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.records import record_label, record_tables
-from gaidsl.checking.report import EnteredMember
+from gaidsl.checking.report import EnteredMember, FieldValue, Report, Value
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 
@@ -361,6 +363,13 @@ class RecordEncoder(Encoder):
             seen = z3.Or(seen, k)
         return found
 
+    def slack(self, expr: ir.Expr) -> Fraction:
+        """An aggregate's allowance is taken as 0 (the evaluator's depends on the records kept; a witness is judged
+        by the evaluator itself)."""
+        if isinstance(expr, ir.CellRef) and expr.cell in self.closed.placed:
+            return Fraction(0)
+        return super().slack(expr)
+
     def present(self, expr: ir.Expr) -> Z3 | None:
         """A ``min``/``max`` that keeps no record leaves the position out (the evaluator's "no position")."""
         needed = [
@@ -430,10 +439,12 @@ class WitnessRecord:
 
 @attrs.frozen
 class Witness:
-    """A valid report of one instance (the most records searched): its records' values from the solver's model."""
+    """A valid report of one instance (the most records searched): its records' values from the solver's model, and
+    the whole report (every value the checks read), which the reference evaluator has judged valid."""
 
     shape: Text
     records: Mapping[str, tuple[WitnessRecord, ...]]
+    report: Report
 
     def lines(self) -> list[Text]:
         out: list[Text] = []
@@ -453,6 +464,7 @@ class Probe:
         self, closed: Closed, severity: str, timeout_ms: int = DEFAULT_TIMEOUT_MS, *, exact: bool = False
     ) -> None:
         self.closed = closed
+        self.severity = severity
         self.problem = Problem(closed.spec, text_atoms=True, timeout_ms=timeout_ms, encoder=closed.encoder(exact=exact))
         self.items = [i for i in self.problem.items if severity == "warning" or i.check.severity == "error"]
         encoder = self.problem.encoder
@@ -466,7 +478,7 @@ class Probe:
             return "unsat"
         return self.problem.solve(self.items, extra=[z3.Or(*kept)])
 
-    def witness(self, shape: Text) -> Witness | None:
+    def witness(self, spec: ir.Spec, members: Members, shape: Text) -> Witness | None:
         """A valid report of the instance, its numbers small when they can be (each at most :data:`SMALL`)."""
         solver = self.problem.solver
         numbers = [term for key, term in self.encoder.vars.items() if self.encoder.numeric(key)]
@@ -479,6 +491,12 @@ class Probe:
             model = self.problem.model()
         if model is None:
             return None
+        report = self._report(spec, members, model)
+        evaluation = evaluate(spec, report)
+        if any(
+            r.status == "fail" and (self.severity == "warning" or r.severity == "error") for r in evaluation.results
+        ):
+            return None  # the solver's arithmetic and the evaluator's tolerance disagree here: no witness claimed
         found: dict[str, tuple[WitnessRecord, ...]] = {}
         for key, count in self.closed.counts.items():
             table = self.closed.spec.tables[key]
@@ -494,7 +512,22 @@ class Probe:
                     values.append((column.key, _shown(model.eval(term, model_completion=True))))
                 rows.append(WitnessRecord(index, tuple(values)))
             found[key] = tuple(rows)
-        return Witness(shape, found)
+        return Witness(shape, found, report)
+
+    def _report(self, spec: ir.Spec, members: Members, model: Z3) -> Report:
+        """The report the model stands for: every value the checks read."""
+        values: dict[str, Value] = {}
+        fields: dict[str, FieldValue] = {}
+        for (kind, key, previous), term in self.encoder.vars.items():
+            if previous or kind == "text":
+                continue
+            found = model.eval(term, model_completion=True)
+            value: Value = found.as_string() if z3.is_string_value(found) else _decimal(found)
+            if kind == "field":
+                fields[key] = value
+            elif key not in self.closed.placed:
+                values[key] = value
+        return Report(spec.id, spec.version, fields, {}, values, dict(members), dict(self.closed.counts))
 
     def _named(self, cell: ir.Cell) -> bool:
         return cell.key in self.closed.domains
@@ -506,10 +539,14 @@ SMALL = 1000
 def _shown(value: Z3) -> str:
     if z3.is_string_value(value):
         return json.dumps(value.as_string(), ensure_ascii=False)
+    return f"{_decimal(value):f}"
+
+
+def _decimal(value: Z3) -> Decimal:
     number = from_z3(z3.simplify(value))
     if number.denominator == 1:
-        return str(number.numerator)
-    return f"{Decimal(number.numerator) / Decimal(number.denominator):f}"
+        return Decimal(number.numerator)
+    return Decimal(number.numerator) / Decimal(number.denominator)
 
 
 def vacuous(spec: ir.Spec, probes: Sequence[Probe]) -> list[Vacuity]:
