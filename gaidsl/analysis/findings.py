@@ -147,7 +147,8 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
                 f"it is always 0: {aggregate.text} is 0 in every valid report searched",
             )
         )
-        help = (always,) if analysis.records_bounded is None else (always, analysis.records_bounded)
+        searched = analysis.records_bounded
+        help = (always,) if searched is None else (always, Text("搜索范围：" + searched.zh, "searched: " + searched.en))
         out.append(warning("GAI615", vacuity.check.span, help, name=vacuity.check.key, aggregate=aggregate.text))
     if analysis.records_bounded is not None and analysis.detailed:
         records = next(iter(analysis.spec.records.values()))
