@@ -32,7 +32,7 @@ import attrs
 from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
 from gaidsl.language import ast, ir
-from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error, warning
+from gaidsl.language.diagnostics import Diagnostic, Related, Text, did_you_mean, error, warning
 from gaidsl.migrations.open_members import MemberMap
 from gaidsl.migrations.type_verdicts import type_change, unit_changed
 
@@ -165,6 +165,8 @@ class _Resolver:
             self.renamed[old] = (new[1], index)
 
     def _drop(self, index: int, item: ast.Drop, path: ast.ItemPath) -> None:
+        if item.reason is None and path is item.old[0]:
+            self.problems.append(error("GAI512", item.span, verb="drop"))
         if len(path.parts) == 1:
             if path.parts[0] not in self.old.records:
                 self._field(self.old, "old", path)
@@ -208,11 +210,14 @@ class _Resolver:
             if key in self.new.records:
                 found[key] = self._list(records, self.new.records[key])
             elif key not in self.dropped_lists:
-                why = Text(
-                    f'新版本没有这个记录列表：删除它（drop {key} because "…";）',
-                    f'the new version has no such list: drop it (drop {key} because "…";)',
+                why = Text("新版本没有这个记录列表", "the new version has no such list")
+                statement = f'drop {key} because "…";'
+                help = Text(
+                    f"例如：{statement}（其记录不再迁移）", f"for example: {statement} (its records are not carried)"
                 )
-                self.problems.append(error("GAI776", self.doc.target.span, records=key, why=why.zh, why_en=why.en))
+                self.problems.append(
+                    error("GAI776", self.doc.target.span, [help], records=key, why=why.zh, why_en=why.en)
+                )
         for key, records in self.new.records.items():
             if key in self.old.records:
                 continue
@@ -221,7 +226,7 @@ class _Resolver:
                     f"旧报告没有它的记录，而新版本要求至少 {records.at_least} 条",
                     f"old reports have no records of it, and the new version needs at least {records.at_least}",
                 )
-                self.problems.append(error("GAI776", records.span, records=key, why=why.zh, why_en=why.en))
+                self.problems.append(error("GAI776", self.doc.target.span, records=key, why=why.zh, why_en=why.en))
             found[key] = ListMap(key, ())
         return RecordsMigration(found, dict(self.dropped_lists))
 
@@ -275,21 +280,24 @@ class _Resolver:
         else:
             words, statement = Text("新", "new"), f"new field {name} = …;"
             help = Text(f"例如：{statement}（或 must be entered）", f"for example: {statement} (or must be entered)")
-        self.problems.append(
-            error(
-                "GAI777",
-                field.span or records.span,
-                [help],
-                side=words.zh,
-                side_en=words.en,
-                records=records.key,
-                name=field.key,
-                label=field.label,
-            )
+        where = self.doc.source.span if side == "old" else self.doc.target.span
+        diag = error(
+            "GAI777",
+            where,
+            [help],
+            side=words.zh,
+            side_en=words.en,
+            records=records.key,
+            name=field.key,
+            label=field.label,
         )
+        defined = field.span or records.span
+        if defined is not None:  # where the field is, in its spec
+            diag = attrs.evolve(diag, related=(Related(defined, Text("定义在这里", "defined here")),))
+        self.problems.append(diag)
 
     def _types(self, key: str, old: ir.RecordField, new: ir.RecordField, statement: int | None) -> None:
-        span = self.doc.items[statement].span if statement is not None else new.span
+        span = self.doc.items[statement].span if statement is not None else self.doc.target.span
         names = {"old": f"{key}.{old.key}", "new": f"{key}.{new.key}"}
         types = {"old_type": _described(old), "new_type": _described(new)}
         why: Text | None = None
