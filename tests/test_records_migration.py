@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from gaidsl.checking.evaluate import evaluate
-from gaidsl.checking.report import UNKNOWN, EnteredMember, Report
+from gaidsl.checking.report import UNKNOWN, EnteredMember, Report, Value
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import compile_file, compile_text
 from gaidsl.migrations.fmt import format_text
@@ -106,7 +106,7 @@ def test_a_member_field_follows_the_members_statement(tmp_path: Path) -> None:
     compiled = compile_text(text, str(tmp_path / "m.gai"))
     assert compiled.migration is not None, [d.message.en for d in compiled.diagnostics]
     members = {"component": (EnteredMember("CIV", "Civil"), EnteredMember("FEES", "Fees"))}
-    values = {
+    values: dict[str, Value] = {
         "requests.CIV.received": Decimal(5), "requests.CIV.other": Decimal(3),
         "requests.FEES.received": Decimal(1), "requests.FEES.other": Decimal(1),
         "requests.overall.received": Decimal(6), "requests.overall.other": Decimal(4),
