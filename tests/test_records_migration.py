@@ -146,3 +146,22 @@ def test_a_new_list_that_needs_records_is_refused(tmp_path: Path) -> None:
         "error[GAI776]: list of records 'risks': old reports have no records of it, and the new version needs at "
         in run.err
     )
+
+
+def test_diff_with_the_migration_calls_the_carried_fields_compatible() -> None:
+    """Without the migration, a field renamed, added or removed breaks old records (GAI772, GAI773); with it, each
+    says what the migration does with it."""
+    specs = [str(EXAMPLE / "project_list_2025.gai"), str(EXAMPLE / "project_list_2026.gai")]
+    bare = run_cli("diff", "--lang", "en", *specs)
+    assert bare.code == 1 and "[breaking] removed record field projects.started" in bare.out
+    run = run_cli("diff", "--lang", "en", *specs, "--migration", str(EXAMPLE / "project_list_2025_2026.gai"))
+    assert run.code == 0, run.out + run.err
+    assert "0 breaking" in run.out
+    said = run.out.replace("\n      ", " ")
+    assert "[compatible] removed record field projects.started 「Start date」 the migration drops it" in said
+    assert (
+        "[compatible] added record field projects.audited 「Audited」 the migration gives every old record no" in said
+    )
+    assert (
+        "[compatible] added record field projects.cost 「Cost」 the migration carries old field amount as cost" in said
+    )
