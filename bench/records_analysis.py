@@ -13,6 +13,7 @@ count is tried with 0–3 members).
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -63,8 +64,8 @@ def main() -> None:
         spec = spec_at(path)
         if spec is None or not spec.records:
             continue
-        plain, _ = cpu(lambda spec=spec: analyze_open(spec))  # type: ignore[misc]
-        detailed, found = cpu(lambda spec=spec: analyze_open(spec, details=True))  # type: ignore[misc]
+        plain, _ = cpu(functools.partial(analyze_open, spec))
+        detailed, found = cpu(functools.partial(analyze_open, spec, details=True))
         verdict = {True: "holds", False: "contradiction", None: "unknown"}[found.satisfiable]
         rows.append(
             (

@@ -33,6 +33,7 @@ from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.report import BLANK, UNKNOWN, Report, Value
 from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Related, Text, did_you_mean, error, warning
+from gaidsl.language.source import Span
 from gaidsl.migrations.open_members import MemberMap
 from gaidsl.migrations.type_verdicts import type_change, unit_changed
 
@@ -112,8 +113,7 @@ class _Resolver:
                 case ast.New(new=paths, default=default):
                     for path in paths:
                         self._declare(index, item, path, default)
-                case _:
-                    first = item.old if isinstance(item, ast.Split | ast.Transform) else item.old[0]  # type: ignore[union-attr]
+                case ast.Split(old=first) | ast.Transform(old=first) | ast.Merge(old=(first, *_)):
                     why = Text("记录列表不能拆分、合并或换算", "a list of records is not split, merged or converted")
                     self.problems.append(error("GAI776", item.span, records=_head(first), why=why.zh, why_en=why.en))
 
@@ -139,10 +139,10 @@ class _Resolver:
         )
         return None
 
-    def _once(self, seen: set[tuple[str, str]], found: tuple[str, str], span: object) -> bool:
+    def _once(self, seen: set[tuple[str, str]], found: tuple[str, str], span: Span | None) -> bool:
         if found in seen:
             why = Text(f"字段「{found[1]}」被处理了两次", f"field '{found[1]}' is dealt with twice")
-            self.problems.append(error("GAI776", span, records=found[0], why=why.zh, why_en=why.en))  # type: ignore[arg-type]
+            self.problems.append(error("GAI776", span, records=found[0], why=why.zh, why_en=why.en))
             return False
         seen.add(found)
         return True
@@ -411,7 +411,8 @@ def carry(found: RecordsMigration, members: Mapping[str, MemberMap], new: ir.Spe
                     continue
                 source = f"{key}.{number}.{field.old}"
                 read = report.value(source)
-                dimension = records.field(field.new).dimension  # type: ignore[union-attr]
+                declared = records.field(field.new)
+                dimension = declared.dimension if declared is not None else None
                 written = _member(members.get(dimension), read) if dimension is not None else read
                 values[target] = written
                 how = "copied" if field.how == "same" and written == read else "renamed"
