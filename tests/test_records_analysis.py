@@ -252,6 +252,10 @@ def test_vacuous_filters_are_warnings_with_the_bound(vacuous_json: Run) -> None:
         {"check": "largest_bounded", "aggregate": "max(projects.amount where amount > 100)"},
     ]
     assert "'projects' with 0, 1, 2, 3 records" in analysis["records_bounded"]["en"]
+    witness = analysis["witness"]  # a valid report with the most records searched: every amount at most 50
+    assert witness["found_with"]["en"] == "with 3 records of 'projects'"
+    amounts = [Decimal(r["values"]["amount"]) for r in witness["records"]["projects"]]
+    assert len(amounts) == 3 and all(0 <= a <= 50 for a in amounts)
 
 
 def test_a_filter_that_keeps_a_record_somewhere_is_not_vacuous(tmp_path: Path) -> None:
