@@ -89,9 +89,9 @@ def test_a_contradiction_is_reported_exactly_at_the_record_counts_it_holds(least
     assert f"contradictions searched with up to {searched[-1]} records" in analysis.records_bounded.en
 
 
-def test_a_contradiction_needing_more_records_than_searched_is_not_claimed() -> None:
-    # a report with 5 records of count 1 is valid, one with fewer is not: the search (0–3) finds every shape invalid,
-    # which it says as such, with the counts it searched
+def test_a_valid_report_beyond_the_bound_is_not_seen_and_each_conflict_names_its_shape() -> None:
+    # a report with 5 records of count 1 is valid, one with fewer is not: within the bound (0–3 records) no shape has
+    # a valid report, and each conflict says the record count it holds for (true of that shape; the bound is said)
     spec = spec_of(explained("", "check one for each record: count == 1", "check five: sum(explanations.count) == 5"))
     analysis = analyze_open(spec)
     assert analysis.satisfiable is False
