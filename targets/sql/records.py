@@ -32,11 +32,12 @@ them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from gaidsl.checking.open_members import count_rule_checks
+from gaidsl.checking.records import count_checks
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 from gaidsl.targets import Files, Unrenderable
@@ -107,19 +108,7 @@ class RecordsSql:
         for check in base.record_checks:
             instances = tuple(self._instance(check, i, cells) for i in check.instances)
             self.record_checks.append(attrs.evolve(check, instances=instances))
-        self.count_checks = [
-            c
-            for records in spec.records.values()
-            for c in count_rule_checks(
-                f"records.{records.key}",
-                0,
-                (records.at_least, records.at_most),
-                (f"记录列表「{records.label}」", "条记录"),
-                (f"the list of records '{records.key}'", "records"),
-                records.section,
-                records.span,
-            )
-        ]
+        self.count_checks = count_checks(spec, {key: 0 for key in spec.records})  # the counts are SQL's
         checks = (*base.checks, *self.record_checks, *self.count_checks)
         self.stand = attrs.evolve(base, cells=cells, checks=checks, records={}, record_checks=(), record_aggregates={})
         self.columns = layout(self.stand, dialect_name)
@@ -362,7 +351,7 @@ class RecordsSql:
         return f"{value} {op} CAST('{number:f}' AS DECIMAL(38, {places(number)}))"
 
     # ---- the query
-    def compiler(self) -> Any:
+    def compiler(self) -> Callable[[ir.Check, ir.CheckInstance], Expressions]:
         """The compiler of each position of the stand-in spec: aggregates' half units computed, and with open
         dimensions as open_parts.py has them."""
         computed = frozenset(self.occurrences)
