@@ -177,7 +177,7 @@ def _changed(spec: ir.Spec, report: Report, data: st.DataObject) -> Report:
     return attrs.evolve(report, values=values)
 
 
-@settings(max_examples=examples(0.2), deadline=None)
+@settings(max_examples=examples(0.1), deadline=None)
 @given(data=st.data())
 def test_drawn_and_changed_reports_agree(data: st.DataObject, databases: dict[tuple[str, str], Any]) -> None:
     name = data.draw(st.sampled_from(sorted(SPECS)))
