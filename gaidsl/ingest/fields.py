@@ -57,8 +57,13 @@ def find_title(blocks: Sequence[Block], named: str | None = None) -> Title | Non
     name = label_key(named) if named else ""
     for n, block in enumerate(lines[:12]):
         text = tidy_spacing(fold(block.text)).lstrip("# ")  # a Markdown heading's marks
-        if name and name in label_key(text) and len(text) <= len(named or "") + 80:
-            return _named_title(text, block)
+        if name and len(text) <= len(named or "") + 80:
+            if name in label_key(text):
+                return _named_title(text, block)
+            if n + 1 < len(lines):  # a long title broken over two lines (a PDF's centred title)
+                joined = f"{text} {tidy_spacing(fold(lines[n + 1].text))}"
+                if name in label_key(joined) and name not in label_key(joined[len(text) :]):
+                    return _named_title(joined, block)
         if not any(w in text for w in _REPORT_WORDS) or len(text) > 80 or _SENTENCE.search(text):
             continue
         match = _YEAR.search(text)

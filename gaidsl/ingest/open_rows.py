@@ -105,11 +105,18 @@ def _member(
     if cells and label_key(cells[0]) in fixed:
         return None
     if len(cells) >= 2 and key.fullmatch(cells[0]) and _is_label(cells[1]):
-        return EnteredMember(cells[0], cells[1])
+        return None if _header_like(cells[2:]) else EnteredMember(cells[0], cells[1])
     match = keyed.fullmatch(cells[0]) if cells else None
-    if match is not None and _is_label(match.group("label")):
+    if match is not None and _is_label(match.group("label")) and not _header_like(cells[1:]):
         return EnteredMember(match.group("key"), match.group("label").strip())
     return None
+
+
+def _header_like(rest: list[str]) -> bool:
+    """A row whose cells after its label are all words, no value among them: a header's second row (``No Records |
+    All Records Referred … | Request Withdrawn``), whose first cell only reads like a key and a label."""
+    filled = [c for c in rest if c]
+    return len(filled) >= 2 and not any(value_like(c) for c in filled)
 
 
 def _is_label(text: str) -> bool:
