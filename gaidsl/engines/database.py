@@ -161,23 +161,28 @@ class Database:
     def __init__(self, spec: ir.Spec, connection: Any) -> None:
         self.spec = spec
         self.connection = connection
-        self.open = OpenSql(spec, self.dialect) if spec.open_dimensions else None  # open rows: child tables
-        # lists of records: a table per list (targets/sql/records.py)
-        self.records = RecordsSql(spec, self.dialect) if spec.records and self.open is None else None
-        tabled = self.open.stand if self.open is not None else self.records.stand if self.records is not None else spec
+        # lists of records: a table per list, beside the member tables of open rows (targets/sql/records.py)
+        self.records = RecordsSql(spec, self.dialect) if spec.records else None
+        # open rows: a member table per open dimension (targets/sql/open_parts.py)
+        self.open = self.records.open if self.records is not None else None
+        if spec.open_dimensions and self.records is None:
+            self.open = OpenSql(spec, self.dialect)
+        tabled = self.records.stand if self.records is not None else self.open.stand if self.open is not None else spec
         self.columns = layout(tabled, self.dialect)
         for table in (REPORTS, PREVIOUS):
             self.script(ddl(tabled, self.dialect, table=table, temporary=True))
-            for statement in self.open.ddl(table, temporary=True) if self.open is not None else ():
-                self.script(statement)
-            for statement in self.records.ddl(table, temporary=True) if self.records is not None else ():
+            if self.records is not None:
+                children = self.records.ddl(table, temporary=True)  # the member tables too
+            else:
+                children = self.open.ddl(table, temporary=True) if self.open is not None else []
+            for statement in children:
                 self.script(statement)
         # queried inline, not through a view: DuckDB binds a view of many checks when it is created *and* when it
         # is read, and the binding is most of the time a small batch takes
-        if self.open is not None:
-            query = self.open.validation(REPORTS, PREVIOUS)
-        elif self.records is not None:
+        if self.records is not None:
             query = self.records.validation(REPORTS, PREVIOUS)
+        elif self.open is not None:
+            query = self.open.validation(REPORTS, PREVIOUS)
         else:
             query = validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None)
         self.validation = "(" + query + ") AS v"
@@ -200,12 +205,11 @@ class Database:
         self, reports: Iterable[tuple[str, Report, str | None]], previous: Iterable[tuple[str, Report]] = ()
     ) -> None:
         """Insert ``(report_id, report, previous_id)`` and last year's reports ``(report_id, report)``."""
+        reports, previous = list(reports), list(previous)
         if self.open is not None:
-            reports, previous = list(reports), list(previous)
             self._members(PREVIOUS, previous)
             self._members(REPORTS, [(i, r) for i, r, _ in reports])
         if self.records is not None:
-            reports, previous = list(reports), list(previous)
             self._records(PREVIOUS, previous)
             self._records(REPORTS, [(i, r) for i, r, _ in reports])
         self.insert(PREVIOUS, (report_row(self.columns, self.dialect, i, r) for i, r in previous))
@@ -285,23 +289,15 @@ class Database:
         for row in self.rows():
             by_report.setdefault(row.report_id, []).append(row)
         exact = not self.sql.scaled  # SQLite shows REAL values: the sides are not compared
-        if self.open is not None:  # each report's own closed spec; members new this year said so, as evaluate does
-            out = []
+        if self.open is not None or self.records is not None:  # each report's own closed spec: its members as
+            out = []  # rows, its records as rows and its aggregates decided; members new this year said so
             for i, report in items:
                 last = last_years.get(links.get(i, ""))
-                closed = close(self.spec, report.members)
+                closed = close_records(close(self.spec, report.members), report)
                 lacking = absent_items(closed, report)
                 found = evaluation(closed, report, last, by_report.get(i, []), exact, lacking)
                 new = new_this_year(self.spec, report.members, last.members) if last is not None else {}
-                out.append(attrs.evolve(found, results=_new_members(found.results, self.spec, new)) if new else found)
-            return out
-        if self.records is not None:  # each report's own closed spec: its records as rows, its aggregates decided
-            out = []
-            for i, report in items:
-                closed = close_records(self.spec, report)
-                lacking = absent_items(closed, report)
-                last = last_years.get(links.get(i, ""))
-                out.append(evaluation(closed, report, last, by_report.get(i, []), exact, lacking))
+                out.append(attrs.evolve(found, results=_new_members(found.results, closed, new)) if new else found)
             return out
         absent = self.absent()
         return [
@@ -458,8 +454,7 @@ def evaluate_all(
     """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
     runs); every engine gives the reference evaluator's records. ``previous``: last year's report for all of them,
     or each report's own by its name (a report missing from the mapping has none)."""
-    sql_records = engine in ENGINES and not spec.open_dimensions  # targets/sql/records.py
-    if spec.records and not (engine in ("reference", "python") or sql_records):
+    if spec.records and engine not in ("reference", "python", *ENGINES):  # SQL: targets/sql/records.py
         raise ValueError(f"GAI770: the {engine} engine does not support lists of records yet (docs/records.md)")
     if engine in REFUSING_ENGINES and first_arith_check(spec) is not None:
         raise ValueError(
