@@ -158,6 +158,14 @@ def _record_writer(name: str, refs: tuple[object, ...]) -> str:
     return "\n".join(lines)
 
 
+def _is_count(expr: tuple[object, ...]) -> bool:
+    """Whether an encoded expression compares the number of entered members with a constant (``_count``)."""
+    match expr:
+        case ("cmp", _, ("n", _), ("k", _)):
+            return True
+    return False
+
+
 def _split(cell: str) -> tuple[str, str | None, str]:
     parts = cell.split(".")
     return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], None, parts[-1])
@@ -299,7 +307,8 @@ class OpenLayer:
         )
         number = len(self.generic)
         self.generic.append(f"_G{number} = {_lit(item)}")
-        return [f"{'_total' if _is_total(expr) else '_generic'}(_G{number}, v, f, pv, pf, want, out)"]
+        judge = "_total" if _is_total(expr) else "_count" if _is_count(expr) else "_generic"
+        return [f"{judge}(_G{number}, v, f, pv, pf, want, out)"]
 
     def _count_expr(self, check: ir.Check) -> tuple[object, ...]:
         (instance,) = check.instances
