@@ -116,6 +116,7 @@ class RecordsSql:
                 (f"the list of records '{records.key}'", "records"),
                 records.section,
                 records.span,
+                spec.language,
             )
         ]
         checks += self.record_checks + self.count_checks
