@@ -347,3 +347,25 @@ def test_the_english_build_is_the_build_of_the_spec_written_in_english(tmp_path:
         assert _contents(a, bilingual) == _contents(b, english), a.name
     leaked = chinese_in(bilingual.parent / "out")
     assert set(leaked) <= {p.name for p in ours if p.suffix in (".py", ".mjs") or p.name.endswith(".form.html")}
+
+
+def test_render_writes_both_languages_like_the_bilingual_form(tmp_path: Path) -> None:
+    """``render --lang zh,en``: each label followed by its translation, the rendering's own words in the first."""
+    report = {
+        "format": "foia_initial_requests",
+        "version": "2004",
+        "fields": {"agency": "NRC", "year": 2004},
+        "values": {"requests.received.number": 5},
+    }
+    data = tmp_path / "report.json"
+    data.write_text(json.dumps(report), encoding="utf-8")
+    out = tmp_path / "report.html"
+    rendered = run_cli("render", str(SPEC_FILE), str(data), "--to", "html", "--lang", "zh,en", "-o", str(out))
+    assert rendered.code == 0, rendered.err
+    page = out.read_text(encoding="utf-8")
+    assert "本年度收到申请数 / Number of requests received during current fiscal year" in page
+    assert "机构 / Agency" in page and 'lang="zh-CN"' in page
+    markdown = run_cli("render", str(SPEC_FILE), str(data), "--to", "md", "--lang", "zh,en")
+    assert markdown.code == 0 and "## 二、首次申请的处理结果 / B. Disposition of initial requests" in markdown.out
+    refused = run_cli("render", str(SPEC_FILE), str(data), "--to", "html", "--lang", "en,zh", "-o", str(tmp_path / "x"))
+    assert refused.code == 2 and "GAI622" in refused.err and not (tmp_path / "x").exists()
