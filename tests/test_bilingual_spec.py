@@ -369,3 +369,15 @@ def test_render_writes_both_languages_like_the_bilingual_form(tmp_path: Path) ->
     assert markdown.code == 0 and "## 二、首次申请的处理结果 / B. Disposition of initial requests" in markdown.out
     refused = run_cli("render", str(SPEC_FILE), str(data), "--to", "html", "--lang", "en,zh", "-o", str(tmp_path / "x"))
     assert refused.code == 2 and "GAI622" in refused.err and not (tmp_path / "x").exists()
+
+
+def test_english_samples_with_open_rows_records_and_choices_have_no_chinese_character(tmp_path: Path) -> None:
+    sampled = run_cli(
+        "sample", str(COMPONENTS), "--valid", "1", "--invalid", "--seed", "2", "--lang", "en", "-o", str(tmp_path)
+    )
+    assert sampled.code == 0, sampled.err
+    assert chinese_in(tmp_path) == {}
+    valid = json.loads(next((tmp_path / "valid").glob("*.json")).read_text(encoding="utf-8"))
+    assert valid["fields"]["kind"] in ("annual", "supplementary")
+    assert {r["status"] for r in valid["records"]["projects"]} <= {"ongoing", "completed"}
+    assert (tmp_path / "invalid" / "annual.json").exists() and (tmp_path / "invalid" / "completed_listed.json").exists()
