@@ -12,8 +12,10 @@ session), so the test stays fast."""
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -447,3 +449,20 @@ def _as_text(data: dict[str, Any], key: str) -> bool:
     group, name = ("fields", key.removeprefix("fields.")) if key.startswith("fields.") else ("values", key)
     value = data[group].get(name)
     return value is not None and len(Decimal(value).as_tuple().digits) > 15
+
+
+def test_the_workbook_divides_by_a_constant_without_a_test_for_zero() -> None:
+    """A constant divisor is never zero: the checks sheet computes ``x/3`` plainly (its statuses are LibreOffice's
+    as for any quotient, test_the_workbook_decides_ties_and_boundaries_as_the_evaluator), while a divisor that is a
+    cell keeps its test for zero."""
+    (workbook,) = available()["xlsx"].emit(DIVISORS).values()
+    assert isinstance(workbook, bytes)
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        sheets = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "/3)" in sheets and "/7)" in sheets and "/6)" in sheets
+    assert not re.search(r"\b[367](=0|&lt;&gt;0)", sheets)
+    (ratios,) = available()["xlsx"].emit(RATIOS).values()
+    assert isinstance(ratios, bytes)
+    with zipfile.ZipFile(io.BytesIO(ratios)) as archive:
+        sheets = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "=0,NA()," in sheets
