@@ -233,11 +233,6 @@ def test_an_unknown_list_is_an_error_with_a_suggestion() -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (
-            ("ingest", str(PROJECTS), str(DATA / "explained_2.json"), "-o", "{out}"),
-            "ingest does not support lists of records",
-        ),
-        (("check", "--analyze", str(PROJECTS)), "spec analysis (check --analyze) does not support lists of records"),
         (("readback", str(PROJECTS), str(DATA / "explained_2.json")), "readback does not support lists of records"),
     ],
 )

@@ -28,7 +28,7 @@ import attrs
 
 from gaidsl.checking.report import FieldValue
 from gaidsl.ingest.model import Block, Line, Provenance
-from gaidsl.ingest.normalise import fold, tidy_spacing
+from gaidsl.ingest.normalise import fold, label_key, tidy_spacing
 from gaidsl.language import ir
 
 # 部门决算: the title of a 部门决算 公开 (「上海市 XX 局 2024 年度部门决算」, specs/department_final_accounts_2024.gai)
@@ -50,10 +50,15 @@ class Title:
     year: int | None
 
 
-def find_title(blocks: Sequence[Block]) -> Title | None:
+def find_title(blocks: Sequence[Block], named: str | None = None) -> Title | None:
+    """The report's title among the first lines (see the module notes); ``named``: the spec's own title, so a
+    report of any format is found by it too (``Agency 2024 Annual requests report``, ``2024年…部门决算``)."""
     lines = [b for b in blocks if isinstance(b, Line)]
+    name = label_key(named) if named else ""
     for n, block in enumerate(lines[:12]):
         text = tidy_spacing(fold(block.text)).lstrip("# ")  # a Markdown heading's marks
+        if name and name in label_key(text) and len(text) <= len(named or "") + 80:
+            return _named_title(text, block)
         if not any(w in text for w in _REPORT_WORDS) or len(text) > 80 or _SENTENCE.search(text):
             continue
         match = _YEAR.search(text)
@@ -78,6 +83,17 @@ def find_title(blocks: Sequence[Block]) -> Title | None:
     return None
 
 
+def _named_title(text: str, block: Line) -> Title:
+    """Body and year of a title that names the spec's report: the year (``2024年`` or ``2024``) and the words before
+    it, when there are any (``Agency 2024 Annual report``: Agency)."""
+    match = _YEAR.search(text) or _LATIN_YEAR.search(text)
+    if match is None:
+        return Title(text, block.line, block.piece.where, None, None)
+    body = _BODY_END.sub("", text[: match.start()]).strip(' 《》“”"') or None
+    return Title(text, block.line, block.piece.where, body, int(match.group(1)))
+
+
+_LATIN_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d{2})(?![0-9])")
 _BODY_IN_TEXT = re.compile(
     r"(?:公布|发布|编制|形成|现将)(?:了)?(?P<body>[^，。；、《》“”\s]{2,30}?)(?P<year>(?:19|20)\d{2})\s*年\s*度?"
     r"(?:政府信息公开|政务公开)"
@@ -112,7 +128,7 @@ def _text_fields(spec: ir.Spec) -> list[ir.Field]:
     return [f for f in spec.fields.values() if f.type.kind == "text" and f.key not in ("body",)]
 
 
-_STOP = "，,；;。）)\n"
+_STOP = "，,；;。\n"
 
 
 def contact_fields(spec: ir.Spec, texts: Sequence[tuple[str, str, int | None]]) -> dict[str, tuple[str, Provenance]]:
@@ -121,7 +137,10 @@ def contact_fields(spec: ir.Spec, texts: Sequence[tuple[str, str, int | None]]) 
     fields = _text_fields(spec)
     labels = [label for f in fields for label in (f.label, *f.aliases)]
     for text, where, line in texts:
-        flat = tidy_spacing(fold(text))
+        printed = tidy_spacing(text)
+        flat = fold(printed)  # one character for one: positions in ``flat`` are positions in ``printed``
+        if len(flat) != len(printed):
+            printed = flat
         for field in fields:
             if field.key in found:
                 continue
@@ -130,22 +149,35 @@ def contact_fields(spec: ir.Spec, texts: Sequence[tuple[str, str, int | None]]) 
                 if match is None:
                     continue
                 value = flat[match.end() :]
-                cut = len(value)
-                for stop in _STOP:
-                    position = value.find(stop)
-                    if position != -1:
-                        cut = min(cut, position)
+                cut = _value_end(value)
                 for other in labels:
                     position = value.find(other + "：")
                     if position == -1:
                         position = value.find(other + ":")
                     if position > 0:
                         cut = min(cut, position)
-                value = value[:cut].strip()
+                value = printed[match.end() : match.end() + cut].strip()  # as printed: 「（示例）」 kept
                 if value:
-                    found[field.key] = (value, Provenance(where, line, match.group(0) + value, "field"))
+                    shown = printed[match.start() : match.end()] + value
+                    found[field.key] = (value, Provenance(where, line, shown, "field"))
                     break
     return found
+
+
+def _value_end(value: str) -> int:
+    """Where a contact value ends: at the first ``，；。`` or line break outside brackets, or at a closing bracket
+    that closes none opened in the value (``（地址：…）``), so ``Office of Information Policy (OIP)`` stays whole."""
+    depth = 0
+    for position, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return position
+            depth -= 1
+        elif char in _STOP and depth == 0:
+            return position
+    return len(value)
 
 
 def publication_date(blocks: Sequence[Block]) -> tuple[str, Provenance] | None:

@@ -647,13 +647,24 @@ class Drop:
 
 
 @attrs.frozen
+class NewDefault:
+    """The value of ``new … = VALUE``: a number, a quoted text, or a name (a member's key), as written."""
+
+    value: str
+    kind: str  # "number" | "text" | "name"
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
 class New:
-    """``new column t.c must be entered``: cells of the new spec that no old value fills (unknown until entered)."""
+    """``new column t.c must be entered``: cells of the new spec that no old value fills (unknown until entered);
+    ``new field list.f = "x"``: a field of a list of records every migrated record gets with that value."""
 
     kind: str | None
     new: tuple[ItemPath, ...]
     reason: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    default: NewDefault | None = None
 
 
 @attrs.frozen
