@@ -159,6 +159,7 @@ def member_rule_conflicts(spec: ir.Spec) -> list[Conflict]:
             (f"open dimension '{dimension}'", "entered members"),
             None,
             opened.span,
+            spec.language,
         )
         found.append(Conflict("error", ((check, check.instances),), True, shapes=(why,)))
     return found

@@ -39,6 +39,7 @@ _BODY_FROM_REST = re.compile(r"^(?P<body>.+?)(?:关于)?(?:政府信息公开|�
 _SENTENCE = re.compile(r"[。；，：,;:]")  # a title is not a sentence
 _NO_BODY = ("政府信息公开", "政务公开", "信息公开", "关于")
 _DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_SIGNED_DATE = re.compile(r"^[^。，；：,;:]+?\s((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
 
 @attrs.frozen
@@ -64,6 +65,10 @@ def find_title(blocks: Sequence[Block], named: str | None = None) -> Title | Non
                 joined = f"{text} {tidy_spacing(fold(lines[n + 1].text))}"
                 if name in label_key(joined) and name not in label_key(joined[len(text) :]):
                     return _named_title(joined, block)
+        if not any(w in text for w in _REPORT_WORDS) and n + 1 < len(lines):
+            tail = tidy_spacing(fold(lines[n + 1].text))
+            if len(tail) <= 20 and any(w in text + tail for w in _REPORT_WORDS):  # 「…政府信息公」/「开工作年度报告」
+                text += tail
         if not any(w in text for w in _REPORT_WORDS) or len(text) > 80 or _SENTENCE.search(text):
             continue
         match = _YEAR.search(text)
@@ -186,9 +191,12 @@ def _value_end(value: str) -> int:
 
 
 def publication_date(blocks: Sequence[Block]) -> tuple[str, Provenance] | None:
+    """The date a report closes with: alone on one of its last lines, or after the body's name on a short line
+    (``湖北省武汉市江汉区市场监督管理局 2021年1月7日``, a signature whose line break was lost)."""
     tail = [b for b in blocks if isinstance(b, Line)][-6:]
     for block in reversed(tail):
-        match = _DATE.match(fold(block.text).strip())
+        text = fold(block.text).strip()
+        match = _DATE.match(text) or (_SIGNED_DATE.search(text) if len(text) <= 60 else None)
         if match:
             try:
                 date = datetime.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))

@@ -250,7 +250,9 @@ def _split_tables(
         for bi in range(position, len(blocks)):
             block = blocks[bi]
             key = label_key(block_text(block) if not isinstance(block, Row) else "".join(c.text for c in block.cells))
-            if any(k and k in key and len(key) <= len(k) + 8 for k in table.title_keys):
+            stub = label_key(block.cells[0].text) if isinstance(block, Row) and block.cells else ""
+            titled = any(k and k in key and len(key) <= len(k) + 8 for k in table.title_keys)
+            if titled or (stub and stub in table.title_keys):  # a header row opening with the stub: 资产 | 期末余额
                 starts.append((bi, table))
                 position = bi + 1
                 break

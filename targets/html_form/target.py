@@ -151,6 +151,8 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     if kind == "choice":
         hint += ui["colon"] + " / ".join(cell.type.choices)
     unit = cell.type.unit if kind == "amount" else None
+    if unit is not None and unit in spec.units:  # its label: in the output's language (docs/languages.md)
+        unit = spec.units[unit].label
     if kind == "amount" and cell.type.signed:
         hint = ui["form.hint.signed_amount"]
     if kind == "amount" and cell.type.decimals is not None:
