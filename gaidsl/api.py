@@ -98,13 +98,6 @@ def _supported(spec: ir.Spec, what: Text) -> ir.Spec:
     return spec
 
 
-def _without_records(spec: ir.Spec, what: Text) -> ir.Spec:
-    refusal = records_refusal(spec, what)
-    if refusal is not None:
-        raise UnsupportedSpec(refusal)
-    return spec
-
-
 class ReportWarning(UserWarning):
     """A report read with a caveat (a data warning, e.g. a key the spec does not know); ``diagnostic`` is it."""
 
@@ -188,8 +181,8 @@ def ingest_report(spec: SpecLike | Sequence[SpecLike], document: str | os.PathLi
     could not be read, and why). Several specs: the version is chosen by the report's layout. A file that cannot be
     read at all raises :class:`~gaidsl.ingest.detect.Unreadable`."""
     specs = [spec] if isinstance(spec, ir.Spec | str | os.PathLike) else list(spec)
-    what = Text("读取已发布的报告（ingest）", "ingest")
-    loaded = tuple(_without_records(load_spec(s), what) for s in specs)  # open rows: members (ingest/open_rows.py)
+    # open rows are read as members (ingest/open_rows.py), lists of records from their tables (ingest/records.py)
+    loaded = tuple(load_spec(s) for s in specs)
     compiled: ir.Spec | tuple[ir.Spec, ...] = loaded[0] if isinstance(spec, ir.Spec | str | os.PathLike) else loaded
     if isinstance(document, bytes):
         return ingest_bytes(compiled, document)

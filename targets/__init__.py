@@ -53,8 +53,6 @@ class Target:
     """``emit`` handles specs with open dimensions (docs/open-dimensions.md); the others are refused with GAI610."""
     records: bool = False
     """``emit`` handles specs with lists of records (docs/records.md); the others are refused with GAI770."""
-    records_with_open_dimensions: bool = True
-    """``emit`` handles a spec with both lists of records and open dimensions (when ``records``); else GAI770."""
 
 
 def environment(*folders: Path, page: bool = False) -> jinja2.Environment:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import settings
 
 from gaidsl.checking.report import Missing, Report
 from gaidsl.cli.main import main
+from gaidsl.language import ir
 
 T = TypeVar("T")
 
@@ -68,6 +70,26 @@ def optional_postgres_url() -> str | None:
     if not url and not ALLOW_SKIP:
         pytest.fail("GAIDSL_TEST_POSTGRES is not set: no PostgreSQL server for this run (.ci/run starts one)")
     return url or None
+
+
+@contextlib.contextmanager
+def sql_databases(specs: Mapping[str, ir.Spec]) -> Iterator[dict[tuple[str, str], Any]]:
+    """A connection per (spec name, engine) on DuckDB, SQLite and PostgreSQL (when :func:`optional_postgres_url`
+    gives a server), closed at the end: a module fixture of tests comparing the SQL engines with the reference."""
+    from gaidsl.engines.database import connect
+
+    url = optional_postgres_url()
+    found = {
+        (name, engine): connect(spec, engine, url if engine == "postgres" else None)
+        for name, spec in specs.items()
+        for engine in ("duckdb", "sqlite", "postgres")
+        if engine != "postgres" or url is not None
+    }
+    try:
+        yield found
+    finally:
+        for database in found.values():
+            database.close()
 
 
 def present(value: T | Missing) -> T:

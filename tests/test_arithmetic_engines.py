@@ -12,8 +12,10 @@ session), so the test stays fast."""
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -34,12 +36,27 @@ from gaidsl.targets.sql.arithmetic import register_sqlite_functions
 from tests.browser_support import chromium, form_page
 from tests.render_support import SOFFICE, STATUS_NAMES, recalculated_checks
 from tests.support import examples, optional_postgres_url, run_cli
-from tests.test_arithmetic import DERIVED_SPEC, FIELDS, SPEC
+from tests.test_arithmetic import DERIVED_SPEC, SPEC
+from tests.test_constant_divisors import EDGES, FIELDS, report_data
 from tests.validator_support import NODE, Node, build, data_text, f_text, import_module, normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "arithmetic"
 RATIOS = gaidsl.load_spec(DATA / "ratios.gai")
 SMALL = gaidsl.load_spec(DATA / "small.gai")
+DIVISORS = gaidsl.load_spec(DATA / "constant_divisors.gai")
+WIDE_TEXT = """\
+format wide version 1 "宽" {
+  field a "甲" : integer
+  field b "乙" : integer
+  field k "丙" : integer
+  check wide: a / b + b / k + k / a != 1 tolerance 0
+}
+"""
+_WIDE = gaidsl.compile_text(WIDE_TEXT, "wide.gai").spec
+assert _WIDE is not None
+WIDE: ir.Spec = (
+    _WIDE  # three quotients of 15-digit integers added: 45-digit denominators, more than DuckDB and Spark hold
+)
 
 # ---------------------------------------------------------------------------------------------------- values
 
@@ -195,9 +212,17 @@ def test_derived_cells_agree_on_every_engine(folder: Path, node: Node | None, ba
 def test_the_arithmetic_spec_agrees_where_computed(
     folder: Path, node: Node | None, batch: list[dict[str, Any]]
 ) -> None:
-    """test_arithmetic.py's spec divides by a constant (a 28-digit factor) and reads 18-digit integers: PostgreSQL
-    and SQLite (its big-integer functions) compute it, DuckDB refuses it (below)."""
-    _agree(SPEC, batch, folder, node, ["sqlite"])
+    """test_arithmetic.py's spec divides by constants (exact quotients) and reads 18-digit integers: every engine
+    computes it."""
+    _agree(SPEC, batch, folder, node, ["duckdb", "sqlite"])
+
+
+@settings(max_examples=examples(0.1))
+@given(batch=st.lists(FIELDS.map(report_data), min_size=1, max_size=10))
+@example(batch=[report_data(e) for e in EDGES])
+def test_constant_divisors_agree_on_every_engine(folder: Path, node: Node | None, batch: list[dict[str, Any]]) -> None:
+    """x / 3, x / 7 × 100, (a + b) / 6, round(w / 3, 0): exact quotients, the same verdicts everywhere."""
+    _agree(DIVISORS, batch, folder, node, ["duckdb", "sqlite"])
 
 
 @settings(max_examples=examples(0.1))
@@ -211,7 +236,7 @@ def test_small_values_agree_on_sqlite_too(folder: Path, node: Node | None, batch
 
 @pytest.mark.parametrize(
     ("spec", "engine", "check"),
-    [(SPEC, "duckdb", "whole"), (SPEC, "spark", "whole")],
+    [(WIDE, "duckdb", "wide"), (WIDE, "spark", "wide")],
 )
 def test_too_large_for_the_dialect_is_refused(spec: ir.Spec, engine: str, check: str) -> None:
     refusal = exactness_refusal(spec, engine)
@@ -234,14 +259,14 @@ def test_validate_engine_refuses_or_computes(tmp_path: Path) -> None:
         computed = run_cli("validate", str(DATA / "ratios.gai"), str(report), "--engine", engine, "--format", "json")
         assert computed.code == reference.code and computed.out == reference.out, engine
         assert "除数为零" in computed.out
-    wide = tmp_path / "r.csv"
-    write_wide_csv(SPEC, [("r", gaidsl.load_report(SPEC, {"format": SPEC.id, "version": SPEC.version}), None)], wide)
-    spec = tmp_path / "arith.gai"
-    spec.write_text(FIELDS, encoding="utf-8")
+    spec = tmp_path / "wide.gai"
+    spec.write_text(WIDE_TEXT, encoding="utf-8")
+    wide = tmp_path / "wide.csv"
+    write_wide_csv(WIDE, [("r", gaidsl.load_report(WIDE, {"format": WIDE.id, "version": WIDE.version}), None)], wide)
     for engine in ("duckdb", "spark"):  # refused before any Spark session starts
         refused = run_cli("validate", str(spec), str(wide), "--engine", engine, "--lang", "en")
         assert refused.code == 2 and "GAI761" in refused.out + refused.err, engine
-        assert f"{engine} cannot compute the arithmetic of check 'whole'" in refused.out + refused.err
+        assert f"{engine} cannot compute the arithmetic of check 'wide'" in refused.out + refused.err
 
 
 def test_the_sqlite_view_names_the_functions_it_needs(tmp_path: Path) -> None:
@@ -424,3 +449,20 @@ def _as_text(data: dict[str, Any], key: str) -> bool:
     group, name = ("fields", key.removeprefix("fields.")) if key.startswith("fields.") else ("values", key)
     value = data[group].get(name)
     return value is not None and len(Decimal(value).as_tuple().digits) > 15
+
+
+def test_the_workbook_divides_by_a_constant_without_a_test_for_zero() -> None:
+    """A constant divisor is never zero: the checks sheet computes ``x/3`` plainly (its statuses are LibreOffice's
+    as for any quotient, test_the_workbook_decides_ties_and_boundaries_as_the_evaluator), while a divisor that is a
+    cell keeps its test for zero."""
+    (workbook,) = available()["xlsx"].emit(DIVISORS).values()
+    assert isinstance(workbook, bytes)
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        sheets = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "/3)" in sheets and "/7)" in sheets and "/6)" in sheets
+    assert not re.search(r"\b[367](=0|&lt;&gt;0)", sheets)
+    (ratios,) = available()["xlsx"].emit(RATIOS).values()
+    assert isinstance(ratios, bytes)
+    with zipfile.ZipFile(io.BytesIO(ratios)) as archive:
+        sheets = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "=0,NA()," in sheets

@@ -32,7 +32,8 @@ from gaidsl.targets.sql import dialects
 from gaidsl.targets.sql.target import validation_sql
 from tests.support import ROOT, SPEC_2021, run_cli
 from tests.test_arithmetic import DERIVED, DERIVED_SPEC
-from tests.test_arithmetic_engines import DATA, EDGE_BATCH, LARGEST, RATIOS, WHOLE_EDGES
+from tests.test_arithmetic_engines import DATA, DIVISORS, EDGE_BATCH, LARGEST, RATIOS, WHOLE_EDGES
+from tests.test_constant_divisors import EDGES, report_data
 
 REPORTS = 10_000
 
@@ -177,16 +178,21 @@ def _edge_reports(spec: ir.Spec, seed: int, count: int) -> list[dict[str, Any]]:
 @pytest.mark.xdist_group("spark")
 def test_arithmetic_agrees_with_the_reference(spark: SparkSession, tmp_path: Path) -> None:
     """Arithmetic between cells on Spark (DECIMAL(38, 0) numerator/denominator pairs, docs/arithmetic.md) gives the
-    reference evaluator's results, record for record: ratios, both roundings, zero divisors, 18-digit amounts."""
-    for name, spec, fixed in (("ratios", RATIOS, EDGE_BATCH), ("derived", DERIVED_SPEC, [])):
+    reference evaluator's results, record for record: ratios, both roundings, zero divisors, 18-digit amounts, exact
+    quotients by constants."""
+    divisors = [report_data(e) for e in EDGES]  # exact quotients by constants (tests/test_constant_divisors.py)
+    for name, spec, fixed in (
+        ("ratios", RATIOS, EDGE_BATCH),
+        ("derived", DERIVED_SPEC, []),
+        ("divisors", DIVISORS, divisors),
+    ):
         batch = [*fixed, *_edge_reports(spec, seed=len(name), count=8)]
         reports = [(f"r{n:02d}", gaidsl.load_report(spec, data), None) for n, data in enumerate(batch)]
         path = tmp_path / f"{name}.csv"
         write_wide_csv(spec, reports, path)
         source = tmp_path / f"{name}.gai"
-        source.write_text(
-            DERIVED if spec is DERIVED_SPEC else (DATA / "ratios.gai").read_text(encoding="utf-8"), "utf-8"
-        )
+        file = DATA / ("constant_divisors.gai" if spec is DIVISORS else "ratios.gai")
+        source.write_text(DERIVED if spec is DERIVED_SPEC else file.read_text(encoding="utf-8"), "utf-8")
         reference = run_cli("validate", str(source), str(path), "--format", "json")
         on_spark = run_cli("validate", str(source), str(path), "--format", "json", "--engine", "spark")
         assert on_spark.code == reference.code, on_spark.err

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import gaidsl
+from gaidsl.checking.report import BLANK
 from gaidsl.language import ir
 from gaidsl.testing import violable_checks
 from tests.support import run_cli
@@ -256,12 +257,83 @@ def test_only_the_rows_the_format_signs_take_a_negative(spec: ir.Spec, tmp_path:
         "（一）不能重分类进损益的其他综合收益",
     }
     named |= {"（二）将重分类进损益的其他综合收益", "六、综合收益总额", "（一）基本每股收益", "（二）稀释每股收益"}
+    # a part of 投资收益, and the year's changes of 其他综合收益 (1.–4., 1.–6.): a real statement prints them negative
+    named |= {"其中：对联营企业和合营企业的投资收益"}
     signed = {cell.row_labels[-1] for cell in spec.cells.values() if cell.type.signed}
-    assert len(signed) == 21
+    assert len(signed) == 32
+    oci_items = [label for label in signed if label[:2] in {"1.", "2.", "3.", "4.", "5.", "6."}]
+    assert len(oci_items) == 10
     for label in signed:
-        assert "以“-”号填列" in label or label in named, label
+        assert "以“-”号填列" in label or label in named or label in oci_items, label
     for member in rows(spec, "income").members:
         assert ("以“-”号填列" in member.label) <= (member.type is not None and member.type.signed), member.label
+
+
+# ------------------------------------------------------------------------------------------- a real published statement
+
+REAL = DATA / "jinyu_biotech_2020_parent.yaml"
+# the two real published statements: 金宇生物 2020 (new revenue standard applied) and 四方科技 2019 (not yet)
+REALS = {"jinyu_2020": REAL, "sifang_2019": DATA / "sifang_keji_2019_parent.yaml"}
+
+
+def _blanks_as_nil(text: str) -> str:
+    """The statement leaves a row blank when it has no balance: read so, every blank amount is 0.00 (每股收益, which a
+    parent company's statement does not report, stays blank)."""
+    lines = []
+    for line in text.splitlines():
+        if line.endswith(": ~") and "_eps." not in line:
+            line = line[: -len("~")] + "0.00"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def test_a_real_published_statement_reads_as_printed() -> None:
+    """金宇生物技术股份有限公司's 2020 母公司资产负债表 and 母公司利润表 (tests/data/financial_statements/README.md),
+    transcribed as printed: blank cells stay blank, so the sums over them cannot be checked, and nothing fails."""
+    report = gaidsl.load_report(SPEC, REAL)
+    assert report.value("assets.total_assets.end") == Decimal("4623475524.00")
+    assert report.value("liabilities_equity.other_comprehensive_income.end") == Decimal("-289251.80")
+    assert report.value("income.income_from_associates.prior") == Decimal("-1509821.70")
+    assert report.value("income.other_equity_instrument_fair_value.current") == Decimal("-181147.07")
+    assert report.value("assets.derivative_financial_assets.end") is BLANK
+    run = run_cli("validate", str(SPEC), str(REAL), "--format", "json")
+    assert run.code == 0, run.out + run.err
+    result = json.loads(run.out)
+    assert result["verdict"] == "incomplete"
+    statuses = {r["status"] for r in result["results"]}
+    assert statuses == {"pass", "unverifiable"}
+    passed = {r["check"] for r in result["results"] if r["status"] == "pass"}
+    assert {"balanced", "total.assets.total_assets", "derived.income.net_profit"} <= passed
+    blank = next(r for r in result["results"] if r["check"] == "total.assets.current_total" and r["position"] == "end")
+    assert "assets.derivative_financial_assets.end" in blank["blank"]
+
+
+@pytest.mark.parametrize("name", sorted(REALS))
+def test_a_real_published_statement_passes_with_its_blanks_read_as_nil(name: str, tmp_path: Path) -> None:
+    """Read with its blank rows as nil, each real statement passes every check of the year (the carry-forward
+    warnings need last year's report): its subtotals, 资产总计 = 负债和所有者权益总计, 营业利润 … 综合收益总额, to the
+    fen."""
+    as_printed = gaidsl.validate(SPEC, REALS[name])
+    assert not as_printed.failures and as_printed.verdict == "incomplete"
+    nil = tmp_path / "nil.yaml"
+    nil.write_text(_blanks_as_nil(REALS[name].read_text(encoding="utf-8")), encoding="utf-8")
+    run = run_cli("validate", str(SPEC), str(nil), "--format", "json")
+    assert run.code == 0, run.out + run.err
+    result = json.loads(run.out)
+    assert result["verdict"] == "pass"
+    within_the_year = [r for r in result["results"] if not r["check"].startswith("carry_")]
+    assert {r["status"] for r in within_the_year} == {"pass"}
+    assert all(r["difference"] == 0 for r in within_the_year)
+    profit_lines = ("operating_profit", "total_profit", "net_profit", "total_comprehensive_income")
+    expected = {"balanced", "continuing_and_discontinued"} | {f"derived.income.{row}" for row in profit_lines}
+    assert {r["check"] for r in within_the_year} >= expected
+    # a printed figure one yuan off fails its total (sums allow half a fen per term for rounding)
+    text = nil.read_text(encoding="utf-8")
+    cash = next(line for line in text.splitlines() if line.startswith("  assets.cash.end: "))
+    amount = Decimal(cash.rsplit(": ", 1)[1]) + 1
+    nil.write_text(text.replace(cash, f"  assets.cash.end: {amount}"), encoding="utf-8")
+    failed = gaidsl.validate(SPEC, nil).failures
+    assert {f.check for f in failed} == {"total.assets.current_total"}
 
 
 # ------------------------------------------------------------------------------------------- generated samples

@@ -43,7 +43,7 @@ def test_no_number_is_read_wrong() -> None:
     assert overall.right + overall.review == overall.printed
     # Issue 17's target is 98 % of the cells printed; the floor is what is measured now: raise it as the readers
     # improve, never lower it.
-    assert overall.recall >= 0.98, overall  # measured: 98.1 % of 1,233 cells over 52 reports (1,210 right)
+    assert overall.recall >= 0.98, overall  # measured: 98.3 % of 1,433 cells over 53 reports (1,409 right)
 
 
 @pytest.mark.parametrize("layout", ["pipe_text", "cell_lines", "html"])
@@ -51,7 +51,7 @@ def test_each_layout_class_reads_most_cells(layout: str) -> None:
     scores = [s for s in measure() if s.layout == layout]
     group = total(layout, layout, scores)
     assert group.wrong == 0
-    assert group.recall >= 0.97, group  # measured: pipe_text 98.3 %, cell_lines 97.4 %, html 100 %
+    assert group.recall >= 0.97, group  # measured: pipe_text 98.3 %, cell_lines 97.4 %, html 99.7 %
 
 
 def test_amount_in_yuan_is_converted_to_the_columns_unit() -> None:
@@ -119,6 +119,28 @@ def test_blank_lines_do_not_make_cells() -> None:
     """A blank cell that left no ``|`` cannot be told from layout: the row comes out short (left for review)."""
     row = cell_lines.read("一、本年新收政府信息公开申请数量\n\n\n\n 0\n\n二、上年结转\n").blocks[0]
     assert isinstance(row, Row) and [c.text for c in row.cells] == ["一、本年新收政府信息公开申请数量", "0"]
+
+
+def test_cell_lines_a_change_printed_with_a_word_stays_in_its_row() -> None:
+    """行政许可 | 8 | 增10 | 18 copied a cell a line (tests/test_ingest_perturb.py found it on the 中原区 report):
+    增10 is the row's second cell, so 18 stays the third column, and 增10 itself is left for review, never read as 10
+    or 18."""
+    text = "行政许可\n|\n8\n|\n增10\n|\n18\n|\n\n|\n其他对外管理服务事项\n|\n0\n|\n减少3\n|\n0\n|\n"
+    blocks = cell_lines.read(text).blocks
+    assert [[c.text for c in b.cells] for b in blocks if isinstance(b, Row)] == [
+        ["行政许可", "", "8", "", "增10", "", "18", "", ""],
+        ["其他对外管理服务事项", "", "0", "", "减少3", "", "0", ""],
+    ]
+    assert isinstance(cell_lines.read("增10\n|\n8\n").blocks[0], Row)  # a label of its own when no value came first
+    path = CORPUS / "2020_zhengzhou_zhongyuan_jiaoyu.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    copied = "\n".join(
+        "\n".join(f"{cell.strip()}\n|" for cell in line.split("|")[:-1]) if "|" in line else line for line in lines
+    )
+    ingested = ingest_text(spec_for("2019"), copied, path.name).ingested
+    assert ingested.report.values["licensing.licence.previous_items"] == Decimal("8")
+    assert ingested.report.values["licensing.licence.decisions"] == Decimal("18")
+    assert "licensing.licence.change" in ingested.unread
 
 
 def test_cell_lines_row_of_blanks_and_a_heading_before_an_opener() -> None:

@@ -19,6 +19,7 @@ from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report
 from gaidsl.ingest import ingest_text
+from gaidsl.ingest.detect import read_document
 from gaidsl.language import ir
 from tests.support import ROOT, SPECS, run_cli
 
@@ -113,3 +114,35 @@ def test_gaidsl_ingest_reads_an_open_spec(spec: ir.Spec, putuo: Report, tmp_path
     assert data["members"]["expense_subject"][2] == {"key": "2010601", "label": "行政运行"}
     assert data["fields"]["unit_name"] == "上海市普陀区财政局"
     assert gaidsl.load_report(spec, tmp_path / "o" / "putuo.json").members == putuo.members
+
+
+AGENCY = ROOT / "tests" / "data" / "open" / "agency_components.gai"
+
+
+@pytest.mark.parametrize("to", ["md", "html", "txt", "docx", "pdf"])
+@pytest.mark.parametrize("path", [AGENCY, SPECS / "foia_annual_report_2024.gai"], ids=["agency", "foia"])
+def test_a_rendered_open_report_is_read_whole(to: str, path: Path) -> None:
+    """gaidsl's own renderings of an open report read back whole: the fixed row 「AGENCY OVERALL」 (whose label reads
+    like a key, AGENCY, and a label) is the total, not a member; a table found by its <caption>; a Word document's
+    cells counted at the rows it holds, not at the spec's stand-in member; the fields read from a title in no
+    Chinese pattern (it names the spec) and from a contact line whose value holds brackets, 「Agency（示例）」; a
+    header's second row (FOIA's ``No Records | All Records Referred …``) is no member ``No``."""
+    agency = gaidsl.load_spec(path)
+    for seed in (1,) if to == "pdf" else (1, 2, 3):  # a PDF's title is broken over two lines
+        report = gaidsl.sample(agency, seed=seed).report
+        rendered = gaidsl.render(agency, report, to=to)
+        data = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
+        ingested = gaidsl.ingest.ingest_bytes(agency, data, f"report.{to}").ingested
+        assert ingested.report.members == report.members
+        assert ingested.report.values == report.values
+        assert ingested.report.fields == report.fields  # the year from a title that names the spec, 「Agency：…」
+        assert ingested.unread == ()
+
+
+def test_markdown_paragraphs_keep_their_own_line_numbers() -> None:
+    """Bare text around HTML tables (Markdown): each paragraph's provenance names its own line, not the chunk's
+    first (the title and the line under it were one line, so excluding the title dropped the contact line)."""
+    document = read_document(
+        "# Title 2024\n\nAgency：X\n\n## Part\n<table><tr><td>a</td><td>1</td></tr></table>\n".encode(), "r.md", None
+    )
+    assert [(b.line, b.text) for b in document.blocks[:3]] == [(1, "# Title 2024"), (3, "Agency：X"), (5, "## Part")]

@@ -37,6 +37,9 @@ def _perturb(text: str, how: str, rows: list[int], draw_position: list[int]) -> 
     lines = text.splitlines()
     out: list[str] = [lines[0]]  # the source line stays first
     body = lines[1:]
+    # Most copies stop inside a table: a stray empty cell in the last row they print cannot be told from a blank cell
+    # before the cut-off ones (「6.属于四类过程性信息 | | 0 | 0 | 0 | 0 | 0 | 0」), so that row gets none.
+    last_row = max((n for n, line in enumerate(body) if _cells(line) is not None), default=-1)
     for n, line in enumerate(body):
         cells = _cells(line)
         chosen = cells is not None and n % max(1, len(rows)) in rows
@@ -44,7 +47,7 @@ def _perturb(text: str, how: str, rows: list[int], draw_position: list[int]) -> 
             out.append(line)
         elif how == "trailing" and chosen:
             out.append(line.rstrip() + "  |  |")
-        elif how == "stray" and chosen and len(cells) > 2:
+        elif how == "stray" and chosen and len(cells) > 2 and n != last_row:
             at = 1 + draw_position[n % len(draw_position)] % (len(cells) - 1)
             out.append(" | ".join([*cells[:at], "", *cells[at:]]))
         elif how == "cell_lines":

@@ -24,7 +24,7 @@ from tests.support import ROOT, run_cli
 CASES = ROOT / "tests" / "migrations"
 EXPECT_RE = re.compile(r"#\s*expect:\s*(?P<codes>(?:GAI\d{3}\b\s*)+)(?:help:\s*(?P<help>.*?))?\s*$")
 PLACEHOLDER_RE = re.compile(r"\{[a-z_]+\}")
-ERROR_CASES = sorted(CASES.glob("gai5*.gai"))
+ERROR_CASES = sorted(CASES.glob("gai5*.gai")) + sorted(CASES.glob("gai77*.gai"))  # GAI776–GAI779: records
 OK_CASES = sorted(CASES.glob("ok_*.gai"))
 
 

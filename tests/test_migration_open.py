@@ -140,15 +140,3 @@ def test_the_formatter_writes_members_statements_back() -> None:
         assert format_text(once, name) == once
         assert "members " in once and " -> " in once
     assert "2010104 -> 2010101 = 0.4, 2010199 = rest;" in format_text((CASES / "ok_members.gai").read_text("utf-8"))
-
-
-def test_a_migration_of_records_is_still_refused(tmp_path: Path) -> None:
-    records = ROOT / "tests" / "data" / "records" / "projects.gai"
-    (tmp_path / "project_list_2025.gai").write_text(records.read_text(encoding="utf-8"), encoding="utf-8")
-    text = records.read_text(encoding="utf-8").replace("version 2025", "version 2026")
-    (tmp_path / "project_list_2026.gai").write_text(text, encoding="utf-8")
-    (tmp_path / "m.gai").write_text("migration project_list from version 2025 to version 2026 {\n}\n", "utf-8")
-    data = tmp_path / "d.json"
-    data.write_text("{}", encoding="utf-8")
-    run = run_cli("migrate", "--lang", "en", str(tmp_path / "m.gai"), str(data), "-o", str(tmp_path / "out"))
-    assert run.code == 2 and "GAI770" in run.err and "Traceback" not in run.err

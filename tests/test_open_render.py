@@ -263,10 +263,11 @@ def test_gaidsl_render_writes_every_format(to: str, tmp_path: Path) -> None:
         assert data[:4] in (b"%PDF", b"PK\x03\x04")
 
 
-def test_a_target_without_records_still_refuses_them(tmp_path: Path) -> None:
-    """The sql target takes records, but not beside open dimensions yet: refused with the caret on the list."""
+def test_the_sql_target_builds_records_beside_open_dimensions(tmp_path: Path) -> None:
+    """The sql target takes records beside open dimensions too (tests/test_records_sql_open.py): built with html."""
     other = DATA / "records" / "other_explained.gai"
     run = run_cli("build", str(other), "-t", "html,sql", "-o", str(tmp_path / "out"))
-    assert run.code == 2 and "错误[GAI770]" in run.err and "Traceback" not in run.err
-    assert "sql 目标（规格有开放维度时）尚不支持记录列表（「explanations」）" in run.err and "^^^" in run.err
-    assert not (tmp_path / "out").exists()
+    assert run.code == 0 and "Traceback" not in run.err, run.err
+    schema = (tmp_path / "out" / "sql" / "sqlite" / "schema.sql").read_text(encoding="utf-8")
+    assert "CREATE TABLE reports_m0" in schema and "CREATE TABLE reports_r0" in schema
+    assert any((tmp_path / "out").glob("**/*.html"))

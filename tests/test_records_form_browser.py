@@ -133,3 +133,98 @@ def test_member_field_offers_the_entered_rows_and_a_data_file_loads_back(browser
         path = saved(page, tmp_path)
     back = load_report(spec, path)
     assert (back.records, back.members, back.values) == (report.records, report.members, report.values)
+
+
+def aggregate_results(page: Any, keys: set[str]) -> set[tuple[str, str | None, str, str]]:
+    """The form's results of the checks ``keys`` once it has checked what is typed: (check, position, status,
+    message)."""
+    results = page.evaluate("window.gaidslForm.check()")
+    return {(r["check"], r["position"], r["status"], r["message"]["zh"]) for r in results if r["check"] in keys}
+
+
+def reference_results(spec: Any, path: Path, keys: set[str]) -> set[tuple[str, str | None, str, str]]:
+    report = load_report(spec, path)
+    return {(r.check, r.position, r.status, r.message.zh) for r in validate(spec, report).results if r.check in keys}
+
+
+def test_filtered_sum_over_records_is_checked_live_as_validate_does(browser: Any, tmp_path: Path) -> None:
+    spec = load_spec(RECORDS / "other_explained.gai")
+    report = load_report(spec, RECORDS / "explained_2.json")
+    keys = {"other_explained"}
+    with form_page(browser, target("html-form").render(spec, report), tmp_path) as page:
+        listed = page.locator('.checks[data-for="records:explanations"] li[data-check="other_explained"]')
+        at_table = page.locator('.checks[data-for="requests"] li[data-check="other_explained"]')
+        expect(page.locator(".records p.guidance")).to_contain_text("随填随核汇总记录的校验")
+        expect(listed).to_have_count(0)
+        # a record that breaks the filtered sum at TAX (0 "other", now 2 explained) and at the total row
+        page.locator('button.add-record[data-records="explanations"]').click()
+        new = records(page, "explanations").nth(2)
+        expect(page.locator('.checks[data-for="records:explanations"] p.pending')).to_have_count(1)  # still blank
+        new.locator('select[data-field="component"]').select_option("TAX")
+        new.locator('input[data-field="description"]').fill(HOSTILE)
+        new.locator('input[data-field="count"]').fill("2")
+        expect(page.locator(".checks p.pending")).to_have_count(0)
+        expect(listed).to_have_count(2)
+        expect(at_table).to_have_count(2)
+        tax = listed.and_(page.locator('[data-position="TAX"]'))
+        expect(tax).to_contain_text("Explanations of other · #3 · Count = 2, 但 Other = 0 (差 2)")
+        expect(new.locator('input[data-field="count"]')).to_have_class(re.compile(r"\bfail\b"))
+        tax_other = page.locator('table[data-grid="requests"] tr.entered-row').nth(1).locator("input.cell").nth(1)
+        expect(tax_other).to_have_class(re.compile(r"\bfail\b"))
+        assert aggregate_results(page, keys) == reference_results(spec, saved(page, tmp_path), keys)
+        # fixed: TAX explains 2 of 2, the total row 7 of 7 → gone
+        tax_other.fill("2")
+        page.locator('input[data-cell="requests.overall.other"]').fill("7")
+        expect(listed).to_have_count(0)
+        expect(at_table).to_have_count(0)
+        expect(new.locator('input[data-field="count"]')).not_to_have_class(re.compile(r"\bfail\b"))
+        assert aggregate_results(page, keys) == reference_results(spec, saved(page, tmp_path), keys)
+        # an edit: the record explains CIV instead → CIV 7 ≠ 5 and TAX 0 ≠ 2
+        new.locator('select[data-field="component"]').select_option("CIV")
+        expect(listed).to_have_count(2)
+        expect(listed.and_(page.locator('[data-position="CIV"]'))).to_contain_text("3 + 2 + 2 = 7, 但 Other = 5")
+        assert aggregate_results(page, keys) == reference_results(spec, saved(page, tmp_path), keys)
+        # removed: recomputed over the two records left (TAX: nothing explains its 2; the total row 5 ≠ 7)
+        new.locator("button.remove-row").click()
+        expect(records(page, "explanations")).to_have_count(2)
+        expect(listed).to_have_count(2)
+        expect(listed.and_(page.locator('[data-position="TAX"]'))).to_contain_text("0")
+        assert aggregate_results(page, keys) == reference_results(spec, saved(page, tmp_path), keys)
+
+
+def test_count_min_max_exists_exact_decimals_as_validate_does(browser: Any, tmp_path: Path) -> None:
+    spec = load_spec(RECORDS / "projects.gai")
+    keys = {"matches_projects", "largest_project", "completed_listed"}
+    with form_page(browser, next(iter(target("html-form").emit(spec).values())), tmp_path) as page:
+        add = page.locator('button.add-record[data-records="projects"]')
+        entered = [
+            ("A", "own", "0.10", "completed"),
+            ("B", "own", "0.20", "ongoing"),
+            ("C", "budget", "90071992547409.93", "ongoing"),
+        ]
+        for name, fund, amount, status in entered:
+            add.click()
+            row = records(page, "projects").last
+            row.locator('input[data-field="name"]').fill(name)
+            row.locator('select[data-field="fund"]').select_option(fund)
+            row.locator('input[data-field="amount"]').fill(amount)
+            row.locator('select[data-field="status"]').select_option(status)
+            row.locator('input[data-field="started"]').fill("2025-01-01")
+        page.locator('input[data-cell="by_fund.own.spent"]').fill("0.30")  # exact: 0.10 + 0.20 = 0.30
+        page.locator('input[data-cell="by_fund.budget.spent"]').fill("90071992547409.93")
+        page.locator('input[data-cell="by_fund.all.spent"]').fill("90071992547410.23")
+        checks = page.locator('.checks[data-for="records:projects"] li')
+        expect(checks).to_have_count(0)
+        assert {r[2] for r in aggregate_results(page, keys)} == {"pass"}
+        assert aggregate_results(page, keys) == reference_results(spec, saved(page, tmp_path), keys)
+        # one cent more in the big record: the filtered sums at budget and at the total fail, and max(...) > the total
+        records(page, "projects").nth(2).locator('input[data-field="amount"]').fill("90071992547410.24")
+        expect(checks).to_have_count(3)
+        expect(page.locator('.checks li[data-check="largest_project"]')).to_have_count(2)  # its section and the list
+        expect(checks.and_(page.locator('[data-check="matches_projects"][data-position="budget"]'))).to_have_count(1)
+        expect(checks.and_(page.locator('[data-check="matches_projects"][data-position="all"]'))).to_have_count(1)
+        assert aggregate_results(page, keys) == reference_results(spec, saved(page, tmp_path), keys)
+        # no budget record left: completed_listed (a completed record needs one from the budget) fails
+        records(page, "projects").nth(2).locator("button.remove-row").click()
+        expect(checks.and_(page.locator('[data-check="completed_listed"]'))).to_have_count(1)
+        assert aggregate_results(page, keys) == reference_results(spec, saved(page, tmp_path), keys)

@@ -18,10 +18,11 @@ from gaidsl.forms.readback import read_bytes
 from gaidsl.ingest import ingest_bytes, ingest_text
 from gaidsl.language import ir
 from gaidsl.sampling.strategies import reports
-from tests.render_support import normalised, spec, target
+from tests.render_support import ROOT, normalised, spec, spec_from_text, target
 from tests.support import examples
 
 NAMES = ("2021", "overlay")
+ENGLISH = ROOT / "tests" / "data" / "language" / "foia_initial_requests_en.gai"
 SETTINGS = settings(max_examples=examples(0.2))
 AWKWARD = st.sampled_from(
     ["<script>alert(1)</script>", "A & B", "\"引号\" 与 '单引号'", '=HYPERLINK("http://x","y")', "+cmd", "-1", "@SUM"]
@@ -85,6 +86,25 @@ def test_docx_round_trip(name: str) -> None:
         assert normalised(back) == normalised(paragraph_texts(report))
         form = read(s, target("docx").form(s, report), ".docx")
         assert normalised(form) == normalised(paragraph_texts(report))
+
+    check()
+
+
+@pytest.mark.parametrize(("name", "awkward"), [("english", "Office; Room 2: east"), ("2021", "甲；乙：丙")])
+def test_docx_fields_read_back_in_the_spec_language(name: str, awkward: str) -> None:
+    """Title, contact line and signature are read as the spec's language writes them ("Agency: …; Contact: …" as
+    well as 「地址：…；邮编：…」): an English report's fields were lost before; a value holding the separator and the
+    colon stays whole."""
+    s = spec_from_text(ENGLISH.read_text(encoding="utf-8")) if name == "english" else spec(name)
+
+    @settings(max_examples=examples(0.1))
+    @given(filled(s, unknown=False))
+    def check(report: Report) -> None:
+        text_field = next(k for k, f in s.fields.items() if f.type.kind == "text" and k not in ("body", "published"))
+        report = attrs.evolve(report, fields={**report.fields, text_field: f"{report.fields[text_field]}{awkward}"})
+        back = read(s, target("docx").render(s, report), ".docx")
+        assert back.fields == report.fields
+        assert normalised(back) == normalised(paragraph_texts(report))
 
     check()
 

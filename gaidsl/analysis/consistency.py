@@ -33,7 +33,8 @@ from typing import TypeVar
 import attrs
 
 from gaidsl.analysis.bounds import Bound, bounds
-from gaidsl.analysis.encoding import DEFAULT_TIMEOUT_MS, Item, Problem
+from gaidsl.analysis.encoding import DEFAULT_TIMEOUT_MS, Encoder, Item, Problem
+from gaidsl.analysis.records import Vacuity, Witness
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
 
@@ -82,6 +83,11 @@ class Analysis:
     seconds: float = 0.0
     solver_calls: int = 0
     bounded: Text | None = None  # with open dimensions: which instances were searched (gaidsl.analysis.open_parts)
+    # with lists of records (gaidsl.analysis.records): the record counts searched, the aggregates whose ``where``
+    # keeps no record of any valid report searched, and a valid report with records (``details``)
+    records_bounded: Text | None = None
+    vacuous: tuple[Vacuity, ...] = ()
+    witness: Witness | None = None
 
     @property
     def forced(self) -> tuple[Bound, ...]:
@@ -93,10 +99,13 @@ class Analysis:
 # ---------------------------------------------------------------------------------------------------- analysis
 
 
-def analyze(spec: ir.Spec, *, details: bool = False, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Analysis:
-    """Analyse ``spec``: consistency always; with ``details`` also redundancy, droppable positions and bounds."""
+def analyze(
+    spec: ir.Spec, *, details: bool = False, timeout_ms: int = DEFAULT_TIMEOUT_MS, encoder: Encoder | None = None
+) -> Analysis:
+    """Analyse ``spec``: consistency always; with ``details`` also redundancy, droppable positions and bounds.
+    ``encoder``: one made for ``spec`` with ``text_atoms`` (lists of records: :mod:`gaidsl.analysis.records`)."""
     started = time.perf_counter()
-    problem = Problem(spec, text_atoms=True, timeout_ms=timeout_ms)
+    problem = Problem(spec, text_atoms=True, timeout_ms=timeout_ms, encoder=encoder)
     errors = [c for c in spec.checks if c.severity == "error"]
     incomplete: list[str] = []
     conflicts: list[Conflict] = []

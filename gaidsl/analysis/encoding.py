@@ -224,6 +224,11 @@ class Encoder:
             case _:
                 assert_never(expr.op)
 
+    def present(self, expr: ir.Expr) -> Z3 | None:
+        """When the check position ``expr`` exists at all (``None``: always). A subclass reading lists of records says
+        when a ``min``/``max`` keeps no record (the position is then dropped, neither passing nor failing)."""
+        return None
+
     def defined(self, expr: ir.Expr) -> Z3 | None:
         """Every divisor of ``expr`` is not zero (the evaluator then knows its value); ``None`` without a quotient."""
         divisors = [
@@ -472,9 +477,10 @@ class Problem:
         text_atoms: bool = False,
         timeout_ms: int = DEFAULT_TIMEOUT_MS,
         seed: int = 0,
+        encoder: Encoder | None = None,
     ) -> None:
         self.spec = spec
-        self.encoder = Encoder(
+        self.encoder = encoder or Encoder(
             spec, exact_decimals=exact_decimals, default_decimals=default_decimals, text_atoms=text_atoms
         )
         self.solver = bounded(z3.Solver(), timeout_ms=timeout_ms)
@@ -488,6 +494,10 @@ class Problem:
                 failing: Z3 | None = None
                 if self.encoder.defined(instance.expr) is not None:  # a quotient by zero: unknown, neither
                     formula, failing = self.encoder.verdicts(instance.expr, check.tolerance)
+                present = self.encoder.present(instance.expr)
+                if present is not None:  # a position that may not exist: absent, it holds and does not fail
+                    failing = z3.And(present, z3.Not(formula) if failing is None else failing)
+                    formula = z3.Or(z3.Not(present), formula)
                 n = len(self.items)
                 holds, fails = z3.Bool(f"holds!{n}"), z3.Bool(f"fails!{n}")
                 item = Item(n, check, position, instance, formula, holds, fails, failing)

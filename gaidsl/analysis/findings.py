@@ -20,7 +20,6 @@ from gaidsl.analysis.open_parts import analyze_open
 from gaidsl.language import ir
 from gaidsl.language.compiler import Compilation
 from gaidsl.language.diagnostics import Diagnostic, Lang, Related, Text, error, info, render_json, say, warning
-from gaidsl.language.open_axes import records_refusal
 
 _NEEDS_PREVIOUS = Text(
     "仅在提供上年报告时成立：推出它的校验中有跨年度校验",
@@ -69,6 +68,16 @@ def _related(checks: Iterable[ir.Check], why: Text) -> tuple[Related, ...]:
 
 # ---------------------------------------------------------------------------------------------------- diagnostics
 
+SHAPES_SHOWN = 3  # instances a conflict is said with in its help; the JSON has them all
+
+
+def _shapes(shapes: tuple[Text, ...]) -> tuple[Text, ...]:
+    """The first instances a conflict was found with (the smallest first), and how many more."""
+    if len(shapes) <= SHAPES_SHOWN + 1:
+        return shapes
+    more = len(shapes) - SHAPES_SHOWN
+    return (*shapes[:SHAPES_SHOWN], Text(f"以及另外 {more} 种实例", f"and {more} more instances"))
+
 
 def diagnostics(analysis: Analysis) -> list[Diagnostic]:
     """The findings as diagnostics: conflicts (GAI601/604/605), redundancy (GAI602/606/607), forced cells (GAI603),
@@ -81,9 +90,10 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
         help: tuple[Text, ...] = (
             Text("删除或修改其中任一条即可消除矛盾", "removing or changing any one of them removes the contradiction"),
         )
-        help = (*conflict.shapes, *help)  # with open dimensions: the members it needs, or why a rule cannot hold
+        help = (*_shapes(conflict.shapes), *help)  # with open parts: the members and records it needs, or why a
+        # rule cannot hold
         if len(checks) == 1 and conflict.severity == "error":
-            diag = error("GAI605", first.span, conflict.shapes, name=names.zh, name_en=names.en)
+            diag = error("GAI605", first.span, _shapes(conflict.shapes), name=names.zh, name_en=names.en)
         elif conflict.severity == "error":
             diag = error("GAI601", first.span, help, checks=names.zh, checks_en=names.en)
         else:
@@ -95,7 +105,8 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
         if found.always:
             out.append(info("GAI606", check.span, name=check.key))
         elif found.whole:
-            support = [analysis.spec.check(k) for k in found.support]
+            every = {c.key: c for c in (*analysis.spec.checks, *analysis.spec.record_checks)}
+            support = [every[k] for k in found.support if k in every]  # a member or record count rule has no span
             help = (Text("由以下校验推出：" + "、".join(found.support), "implied by: " + ", ".join(found.support)),)
             if found.needs_previous:
                 help += (_NEEDS_PREVIOUS,)
@@ -126,6 +137,30 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
     if analysis.bounded is not None and analysis.detailed:
         dimension = next(iter(analysis.spec.open_dimensions.values()))
         out.append(info("GAI612", dimension.span, bound=analysis.bounded.zh, bound_en=analysis.bounded.en))
+    for vacuity in analysis.vacuous:
+        aggregate = vacuity.aggregate
+        always = (
+            Text("该校验在这里没有位置（不核验）", "the check has no position there (nothing is checked)")
+            if aggregate.op in ("min", "max")
+            else Text(
+                f"它恒为 0：在搜索到的每份有效报告中 {aggregate.text} 都是 0",
+                f"it is always 0: {aggregate.text} is 0 in every valid report searched",
+            )
+        )
+        searched = analysis.records_bounded
+        help = (always,) if searched is None else (always, Text("搜索范围：" + searched.zh, "searched: " + searched.en))
+        out.append(warning("GAI615", vacuity.check.span, help, name=vacuity.check.key, aggregate=aggregate.text))
+    if analysis.records_bounded is not None and analysis.detailed:
+        records = next(iter(analysis.spec.records.values()))
+        witness: tuple[Text, ...] = ()
+        if analysis.witness is not None:
+            shape = analysis.witness.shape
+            witness = (
+                Text(f"一份有效报告（{shape.zh}）：", f"a valid report ({shape.en}):"),
+                *analysis.witness.lines(),
+            )
+        said = analysis.records_bounded
+        out.append(info("GAI614", records.span, witness, bound=said.zh, bound_en=said.en))
     return out
 
 
@@ -200,6 +235,21 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
         ],
         "incomplete": list(analysis.incomplete),
         "bounded": None if analysis.bounded is None else {"zh": analysis.bounded.zh, "en": analysis.bounded.en},
+        "records_bounded": (
+            None
+            if analysis.records_bounded is None
+            else {"zh": analysis.records_bounded.zh, "en": analysis.records_bounded.en}
+        ),
+        "vacuous": [{"check": v.check.key, "aggregate": v.aggregate.text} for v in analysis.vacuous],
+        "witness": None
+        if analysis.witness is None
+        else {
+            "found_with": {"zh": analysis.witness.shape.zh, "en": analysis.witness.shape.en},
+            "records": {
+                key: [{"record": r.index, "values": dict(r.values)} for r in records]
+                for key, records in analysis.witness.records.items()
+            },
+        },
         "seconds": round(analysis.seconds, 3),
         "solver_calls": analysis.solver_calls,
     }
@@ -233,6 +283,25 @@ def text(analysis: Analysis, lang: Lang) -> str:
             + say(lang, "开放维度（有限实例）：", "open dimensions (bounded): ")
             + say(lang, analysis.bounded.zh, analysis.bounded.en)
         )
+    if analysis.records_bounded is not None:
+        lines.append(
+            "  "
+            + say(lang, "记录列表（有限实例）：", "lists of records (bounded): ")
+            + say(lang, analysis.records_bounded.zh, analysis.records_bounded.en)
+        )
+    for vacuity in analysis.vacuous:
+        lines.append(
+            "  "
+            + say(
+                lang,
+                f"空洞的汇总：{vacuity.check.key} 中的 {vacuity.aggregate.text}（where 不保留任何记录）",
+                f"vacuous: {vacuity.aggregate.text} in {vacuity.check.key} (its where keeps no record)",
+            )
+        )
+    if analysis.witness is not None:
+        shape = analysis.witness.shape
+        lines.append("  " + say(lang, f"一份有效报告（{shape.zh}）：", f"a valid report ({shape.en}):"))
+        lines.extend("    " + say(lang, line.zh, line.en) for line in analysis.witness.lines())
     for conflict in analysis.conflicts:
         names = _names(conflict.checks)
         found = "".join(say(lang, f"（{s.zh}）", f" ({s.en})") for s in conflict.shapes)
@@ -327,14 +396,10 @@ def analyze_compilations(
     analyses: list[Analysis] = []
     for compilation in compilations:
         spec = compilation.spec
-        if compilation.ok and spec is not None and spec.records:
-            # not reasoned over yet: ``--analyze`` says so (GAI770), a plain check makes no claim
-            refusals = [records_refusal(spec, ANALYSIS)] if details else []
-            found = tuple(r for r in refusals if r is not None)
-            compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *found))
-        elif compilation.ok and spec is not None:
-            # open dimensions: bounded instances, the bound said (gaidsl.analysis.open_parts)
-            analysis = analyze_open(spec, details=details) if spec.open_dimensions else analyze(spec, details=details)
+        if compilation.ok and spec is not None:
+            # open dimensions and lists of records: bounded instances, the bound said (gaidsl.analysis.open_parts)
+            bounded = spec.open_dimensions or spec.records
+            analysis = analyze_open(spec, details=details) if bounded else analyze(spec, details=details)
             analyses.append(analysis)
             compilation = attrs.evolve(compilation, diagnostics=(*compilation.diagnostics, *diagnostics(analysis)))
         updated.append(compilation)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -30,6 +30,16 @@ import attrs
 from gaidsl.analysis.bounds import Bound
 from gaidsl.analysis.consistency import Analysis, Conflict, Redundancy, analyze
 from gaidsl.analysis.encoding import DEFAULT_TIMEOUT_MS, VarKey
+from gaidsl.analysis.records import (
+    Closed,
+    Probe,
+    close_symbolic,
+    describe_counts,
+    nameable,
+    record_counts,
+    vacuous,
+)
+from gaidsl.analysis.records import searched as searched_records
 from gaidsl.checking.open_members import close, count_rule_checks
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
@@ -149,6 +159,7 @@ def member_rule_conflicts(spec: ir.Spec) -> list[Conflict]:
             (f"open dimension '{dimension}'", "entered members"),
             None,
             opened.span,
+            spec.language,
         )
         found.append(Conflict("error", ((check, check.instances),), True, shapes=(why,)))
     return found
@@ -162,11 +173,17 @@ class Instance:
     """One list of members per open dimension: an ordinary spec made from the open one."""
 
     members: Members
+    counts: Mapping[str, int] = attrs.field(factory=dict)  # records per list (gaidsl.analysis.records)
 
     def describe(self) -> Text:
-        """``with 2 members of 'component', 3 members of 'subject' (001, 00101, 0010101)``."""
+        """``with 2 members of 'component', 3 members of 'subject' (001, 00101, 0010101)`` (and ``, 1 record of
+        'explanations'``)."""
         zh: list[str] = []
         en: list[str] = []
+        if self.counts:
+            counted = describe_counts(self.counts)
+            zh.append(counted.zh)
+            en.append(counted.en)
         for dimension, members in self.members.items():
             keys = [m.key for m in members]
             plural = "s" * (len(keys) != 1)
@@ -176,6 +193,9 @@ class Instance:
             else:
                 zh.append(f"「{dimension}」{len(keys)} 个成员")
                 en.append(f"{len(keys)} member{plural} of '{dimension}'")
+        if self.counts:  # the records last: "with 2 members of 'component', 1 record of 'explanations'"
+            zh.append(zh.pop(0))
+            en.append(en.pop(0))
         return Text("在填报" + "、".join(zh) + "时", "with " + ", ".join(en))
 
 
@@ -312,22 +332,35 @@ def searched(spec: ir.Spec, found: Sequence[Instance]) -> Text:
 
 
 def analyze_open(spec: ir.Spec, *, details: bool = False, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Analysis:
-    """``analyze`` for a spec with open dimensions: the member rules, then every instance (see the module)."""
+    """``analyze`` for a spec with open dimensions or lists of records: the member rules, then every instance (see
+    the module, and :mod:`gaidsl.analysis.records`)."""
     started = time.perf_counter()
     static = member_rule_conflicts(spec)
-    found = instances(spec) if not static else []
-    bound = searched(spec, found) if found else None
+    found = [] if static else (instances(spec) if spec.open_dimensions else [Instance({})])
+    if spec.records:
+        found = [
+            attrs.evolve(i, counts=counts)
+            for i in found
+            for counts in record_counts(spec)
+            if nameable(spec, i.members, counts)
+        ]
+    bound = searched(spec, found) if found and spec.open_dimensions else None
+    records_bound = searched_records(spec, [i.counts for i in found]) if found and spec.records else None
     if static or not found:
         return Analysis(
-            spec, False if static else None, None, tuple(static), bounded=bound, seconds=time.perf_counter() - started
+            spec,
+            False if static else None,
+            None,
+            tuple(static),
+            bounded=bound,
+            records_bounded=records_bound,
+            seconds=time.perf_counter() - started,
         )
-    runs = [
-        (instance, analyze(close(spec, instance.members), details=details, timeout_ms=timeout_ms)) for instance in found
-    ]
+    runs = [(instance, *_analyze(spec, instance, details, timeout_ms)) for instance in found]
     conflicts = _conflicts(runs)
-    satisfiable = _all(a.satisfiable for _, a in runs)
-    warnings = _all(a.warnings_satisfiable for _, a in runs) if satisfiable else None
-    incomplete = tuple(dict.fromkeys(f"{q} ({i.describe().en})" for i, a in runs for q in a.incomplete))
+    satisfiable = _all(a.satisfiable for _, a, _ in runs)
+    warnings = _all(a.warnings_satisfiable for _, a, _ in runs) if satisfiable else None
+    incomplete = tuple(dict.fromkeys(f"{q} ({i.describe().en})" for i, a, _ in runs for q in a.incomplete))
     analysis = Analysis(
         spec,
         satisfiable,
@@ -335,18 +368,57 @@ def analyze_open(spec: ir.Spec, *, details: bool = False, timeout_ms: int = DEFA
         conflicts,
         incomplete=incomplete,
         bounded=bound,
-        solver_calls=sum(a.solver_calls for _, a in runs),
+        records_bounded=records_bound,
+        solver_calls=sum(a.solver_calls for _, a, _ in runs),
     )
-    if details and satisfiable and all(a.detailed for _, a in runs):
+    if spec.records:
+        analysis = _records_findings(spec, analysis, runs, details, timeout_ms)
+    if details and satisfiable and all(a.detailed for _, a, _ in runs):
         slots = _slots(spec, found)
         analysis = attrs.evolve(
             analysis,
             redundant=tuple(_redundant(spec, runs, slots)),
             bounds=tuple(_bounds(spec, runs, slots)),
-            scope="all" if all(a.scope == "all" for _, a in runs) else "errors",
+            scope="all" if all(a.scope == "all" for _, a, _ in runs) else "errors",
             detailed=True,
         )
     return attrs.evolve(analysis, seconds=time.perf_counter() - started)
+
+
+_Run = tuple[Instance, Analysis, Closed | None]
+
+
+def _analyze(spec: ir.Spec, instance: Instance, details: bool, timeout_ms: int) -> tuple[Analysis, Closed | None]:
+    closed = close(spec, instance.members)
+    if not spec.records:
+        return analyze(closed, details=details, timeout_ms=timeout_ms), None
+    made = close_symbolic(spec, closed, instance.members, instance.counts)
+    return analyze(made.spec, details=details, timeout_ms=timeout_ms, encoder=made.encoder()), made
+
+
+def _records_findings(
+    spec: ir.Spec, analysis: Analysis, runs: Sequence[_Run], details: bool, timeout_ms: int
+) -> Analysis:
+    """Vacuous ``where``s (GAI615) over the instances with records that have valid reports, and (``details``) a
+    witness: a valid report of the instance with the most records."""
+    probes: list[tuple[Instance, Closed, str, Probe]] = []
+    for instance, found, made in runs:
+        if made is None or not any(instance.counts.values()) or not found.satisfiable:
+            continue
+        severity = "warning" if found.warnings_satisfiable else "error"  # the witness: no warning either, if it can
+        probes.append((instance, made, severity, Probe(made, "error", timeout_ms)))  # valid: the error checks hold
+    vacuities = tuple(vacuous(spec, [p for *_, p in probes]))
+    calls = sum(p.problem.calls for *_, p in probes)
+    witness = None
+    if details:  # the instance with the most records (then members) that has a valid report written as reports are
+        ranked = sorted(probes, key=lambda p: (sum(p[0].counts.values()), sum(len(m) for m in p[0].members.values())))
+        for instance, made, severity, _ in reversed(ranked):
+            probe = Probe(made, severity, timeout_ms, exact=True)
+            witness = probe.witness(spec, instance.members, instance.describe())
+            calls += probe.problem.calls
+            if witness is not None:
+                break
+    return attrs.evolve(analysis, vacuous=vacuities, witness=witness, solver_calls=analysis.solver_calls + calls)
 
 
 def _all(answers: Iterable[bool | None]) -> bool | None:
@@ -356,10 +428,10 @@ def _all(answers: Iterable[bool | None]) -> bool | None:
     return None if any(a is None for a in seen) else True
 
 
-def _conflicts(runs: Sequence[tuple[Instance, Analysis]]) -> tuple[Conflict, ...]:
+def _conflicts(runs: Sequence[_Run]) -> tuple[Conflict, ...]:
     """Each instance's conflicts, the same checks found in several instances said once with every instance."""
     merged: dict[tuple[str, tuple[str, ...]], Conflict] = {}
-    for instance, analysis in runs:
+    for instance, analysis, _ in runs:
         for conflict in analysis.conflicts:
             key = (conflict.severity, tuple(c.key for c, _ in conflict.checks))
             before = merged.get(key)
@@ -381,33 +453,35 @@ def _slots(spec: ir.Spec, found: Sequence[Instance]) -> dict[str, str]:
     }
 
 
-def _position(position: str | None, slots: Mapping[str, str]) -> str | None:
-    return slots.get(position, position) if position is not None else None
+def _position(check: ir.Check, slots: Mapping[str, str]) -> Callable[[str | None], str | None]:
+    """What a position of ``check`` in an instance stands for in the spec: an entered member its dimension's slot,
+    a record of a ``for each record`` check (``1``, ``2`` …) ``<#>``."""
+    if any(i.position == ir.RECORD_SLOT for i in check.instances):
+        return lambda position: ir.RECORD_SLOT if position is not None else None
+    return lambda position: slots.get(position, position) if position is not None else None
 
 
-def _redundant(
-    spec: ir.Spec, runs: Sequence[tuple[Instance, Analysis]], slots: Mapping[str, str]
-) -> Iterator[Redundancy]:
-    """A check (or a position, the slot standing for every member) redundant in every instance where it has a
-    position."""
-    for check in spec.checks:
+def _redundant(spec: ir.Spec, runs: Sequence[_Run], member_slots: Mapping[str, str]) -> Iterator[Redundancy]:
+    """A check (or a position, the slot standing for every member or record) redundant in every instance where it
+    has a position."""
+    for check in (*spec.checks, *spec.record_checks):
+        at = _position(check, member_slots)
         whole = always = True
         needs_previous = False
         support: dict[str, None] = {}
         appeared: set[str | None] = set()
         not_redundant: set[str | None] = set()
-        for _, analysis in runs:
+        for _, analysis, _ in runs:
             closed = analysis.spec.check(check.key)
             if not closed.instances:
                 continue  # no position here (a check at the slot with no member): nothing to follow
             found = next((r for r in analysis.redundant if r.check.key == check.key), None)
             total: dict[str | None, int] = {}
             for i in closed.instances:
-                total[_position(i.position, slots)] = total.get(_position(i.position, slots), 0) + 1
+                total[at(i.position)] = total.get(at(i.position), 0) + 1
             redundant: dict[str | None, int] = {}
             for i in found.positions if found is not None else ():
-                at = _position(i.position, slots)
-                redundant[at] = redundant.get(at, 0) + 1
+                redundant[at(i.position)] = redundant.get(at(i.position), 0) + 1
             appeared |= set(total)
             not_redundant |= {p for p, n in total.items() if redundant.get(p) != n}
             if found is None:
@@ -434,24 +508,30 @@ def _support_key(key: str) -> str:
     return ".".join(parts[:2]) if parts[0] == "hierarchy" else key
 
 
-def _bounds(spec: ir.Spec, runs: Sequence[tuple[Instance, Analysis]], slots: Mapping[str, str]) -> Iterator[Bound]:
-    """Each cell's range over every instance: a slot cell's over every member of every instance."""
+def _bounds(spec: ir.Spec, runs: Sequence[_Run], slots: Mapping[str, str]) -> Iterator[Bound]:
+    """Each cell's range over every instance: a slot cell's over every member of every instance, a record field's
+    (``explanations.<#>.count``) over every record of every instance."""
     merged: dict[VarKey, list[Bound]] = {}
-    for _, analysis in runs:
+    labels = {key: cell.label for key, cell in spec.cells.items()}
+    for records in spec.records.values():
+        labels.update({records.pattern_cell(f).key: records.pattern_cell(f).label for f in records.fields})
+    for _, analysis, _ in runs:
         for bound in analysis.bounds:
             kind, name, previous = bound.key
             if kind == "cell":
                 parts = name.split(".")
-                if len(parts) == 3 and parts[1] in slots:
+                if len(parts) == 3 and parts[0] in spec.records:
+                    name = f"{parts[0]}.{ir.RECORD_SLOT}.{parts[2]}"
+                elif len(parts) == 3 and parts[1] in slots:
                     name = f"{parts[0]}.{slots[parts[1]]}.{parts[2]}"
-            if kind == "cell" and name not in spec.cells:
-                continue  # a cell of an instance only (none today): nothing of the spec to show it as
+            if kind == "cell" and name not in labels:
+                continue  # a cell of an instance only (an aggregate's placeholder): nothing of the spec to show
             merged.setdefault((kind, name, previous), []).append(bound)
     for key, found in merged.items():
         low = None if any(b.lower is None for b in found) else min(b.lower for b in found if b.lower is not None)
         high = None if any(b.upper is None for b in found) else max(b.upper for b in found if b.upper is not None)
         first = found[0]
-        label = spec.cells[key[1]].label if key[0] == "cell" else first.label
+        label = labels[key[1]] if key[0] == "cell" else first.label
         yield Bound(
             key,
             ("上年 · " if key[2] else "") + label if key[0] == "cell" else first.label,

@@ -36,8 +36,10 @@ Logic (three-valued, Kleene)
 
 from __future__ import annotations
 
+import contextlib
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar, assert_never
@@ -78,19 +80,41 @@ def evaluate_each(
 
 def evaluate(spec: ir.Spec, report: Report, previous: Report | None = None) -> Evaluation:
     """Evaluate every check of ``spec`` at every position over ``report`` (``previous``: last year's report), and
-    find the required items it lacks (:mod:`gaidsl.checking.required`)."""
-    new = new_this_year(spec, report.members, previous.members) if previous is not None else {}
-    spec = close_records(close(spec, report.members), report)  # open rows and lists of records of this report
-    with decimal.localcontext() as ctx:
-        ctx.prec = PRECISION
-        results = tuple(
-            evaluate_instance(spec, check, instance, report, previous)
-            for check in spec.checks
-            for instance in check.instances
-        )
-    if new:
-        results = _new_members(results, spec, new)
-    return Evaluation(results, absent_items(spec, report))
+    find the required items it lacks (:mod:`gaidsl.checking.required`). The cyclic garbage collector is paused
+    meanwhile (:func:`collector_paused`)."""
+    with collector_paused():
+        new = new_this_year(spec, report.members, previous.members) if previous is not None else {}
+        spec = close_records(close(spec, report.members), report)  # open rows and lists of records of this report
+        with decimal.localcontext() as ctx:
+            ctx.prec = PRECISION
+            results = tuple(
+                evaluate_instance(spec, check, instance, report, previous)
+                for check in spec.checks
+                for instance in check.instances
+            )
+        if new:
+            results = _new_members(results, spec, new)
+        return Evaluation(results, absent_items(spec, report))
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the block runs, on again after it (``finally``) if it was on.
+
+    An evaluation makes objects in proportion to the report (a closed check and a result per position, several per
+    entered member); made while the collector runs, they set off its collections, and those of the oldest generation
+    scan every tracked object of the process (bench/open_rows.py: a large part of the time at 1,000 members). What
+    an evaluation makes forms no reference cycle that needs the collector (reference counting frees it), and
+    cyclic garbage that other threads make meanwhile is collected after. A caller that keeps the collector off
+    keeps it off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _new_members(results: tuple[CheckResult, ...], spec: ir.Spec, new: dict[str, str]) -> tuple[CheckResult, ...]:

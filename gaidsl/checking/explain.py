@@ -195,6 +195,10 @@ def arith_name(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, expr:
         case ir.Arith(op="*" | "/", args=(left, right)):
             symbol = "×" if expr.op == "*" else "÷"
             a, b = arith_name(spec, check, instance, left), arith_name(spec, check, instance, right)
+            if expr.op == "/" and (
+                isinstance(right, ir.Scale) or (isinstance(right, ir.Arith) and right.op in ("*", "/"))
+            ):
+                b = Text(f"({b.zh})", f"({b.en})")  # 甲 ÷ (乙 ÷ 3), not 甲 ÷ 乙 ÷ 3
             return Text(f"{a.zh} {symbol} {b.zh}", f"{a.en} {symbol} {b.en}")
         case ir.Arith(op=op, args=args, places=places, rounding=rounding):
             names = [arith_name(spec, check, instance, arg) for arg in args]

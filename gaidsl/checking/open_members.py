@@ -115,6 +115,7 @@ def _count_checks(spec: ir.Spec, entered: Mapping[str, tuple[EnteredMember, ...]
             (f"open dimension '{dimension}'", "entered members"),
             None,
             opened.span,
+            spec.language,
         )
     return checks
 
@@ -127,24 +128,27 @@ def count_rule_checks(
     en: tuple[str, str],
     section: str | None,
     span: Span | None,
+    language: str = "zh",
 ) -> list[ir.Check]:
     """The checks ``PREFIX.at_least`` and ``PREFIX.at_most`` that ``count`` (what a report entered: members of an open
     dimension, records of a list) keeps within ``bounds``; ``label(至少|至多, N)`` and ``message_en(at least|at most,
-    N)`` say them. An ``at least`` of 0 says nothing and is no check."""
+    N)`` say them. An ``at least`` of 0 says nothing and is no check. In a spec whose language is English the label
+    and both slots of the message are English (docs/languages.md)."""
     at_least, at_most = bounds
     rules = [(">=", "at_least", at_least, "至少", "at least")] if at_least else []
     if at_most is not None:
         rules.append(("<=", "at_most", at_most, "至多", "at most"))
     checks: list[ir.Check] = []
     for op, name, bound, least_zh, least_en in rules:
-        said = f"{zh[0]}{least_zh}填报 {bound} {zh[1]}"
+        said_en = f"{en[0]} has {least_en} {bound} {en[1]}"
+        said = said_en if language == "en" else f"{zh[0]}{least_zh}填报 {bound} {zh[1]}"
         expr = ir.Compare(ir.narrow(op, ir.COMPARE_OPS), ir.Const(Decimal(count)), ir.Const(Decimal(bound)))
         checks.append(
             ir.Check(
                 key=f"{prefix}.{name}",
                 label=said,
                 severity="error",
-                message=Text(said, f"{en[0]} has {least_en} {bound} {en[1]}"),
+                message=Text(said, said_en),
                 tolerance=None,
                 broadcast=None,
                 table=None,

@@ -99,6 +99,7 @@ def count_checks(spec: ir.Spec, counts: Mapping[str, int]) -> list[ir.Check]:
             (f"the list of records '{records.key}'", "records"),
             records.section,
             records.span,
+            spec.language,
         )
     return checks
 

@@ -16,7 +16,6 @@ from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, plan_writes, report, write_files
 from gaidsl.language.arithmetic import REFUSING_TARGETS, arith_refusal
-from gaidsl.language.diagnostics import Text
 from gaidsl.language.languages import bilingual_refusal, in_language, language_refusal
 from gaidsl.language.open_axes import records_refusal, target_words
 from gaidsl.language.ui_text import LANGUAGES
@@ -68,12 +67,8 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(compilation, int):
         return compilation
     assert compilation.spec is not None
-    both = bool(compilation.spec.open_dimensions)  # records beside open dimensions: not every target takes both
-    for name in (n for n in chosen if not known[n].records or (both and not known[n].records_with_open_dimensions)):
-        words = target_words(name)
-        if known[name].records:
-            words = Text(f"{words.zh}（规格有开放维度时）", f"{words.en} (in a spec with open dimensions)")
-        if (refusal := records_refusal(compilation.spec, words)) is not None:  # docs/records.md
+    for name in (n for n in chosen if not known[n].records):
+        if (refusal := records_refusal(compilation.spec, target_words(name))) is not None:  # docs/records.md
             report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
             return EXIT_INPUT
     spec = compilation.spec

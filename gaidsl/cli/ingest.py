@@ -46,8 +46,7 @@ from gaidsl.cli.output import err_line, out_line
 from gaidsl.ingest import batch, review
 from gaidsl.ingest.detect import shipped_specs
 from gaidsl.language import ir
-from gaidsl.language.diagnostics import Text, say
-from gaidsl.language.open_axes import records_refusal
+from gaidsl.language.diagnostics import say
 
 _EXAMPLES = """examples:
   gaidsl ingest specs/gov_info_disclosure_2021.gai report.txt > report.json
@@ -123,12 +122,10 @@ def _specs(arg: str, args: argparse.Namespace) -> ir.Spec | tuple[ir.Spec, ...] 
             return None
         return specs
 
-    compilation = load(arg, args)  # open rows are read as members (gaidsl/ingest/open_rows.py)
+    # open rows are read as members (gaidsl/ingest/open_rows.py), lists of records from their tables
+    # (gaidsl/ingest/records.py)
+    compilation = load(arg, args)
     if isinstance(compilation, int) or compilation.spec is None:
-        return None
-    refusal = records_refusal(compilation.spec, Text("gaidsl ingest（读取已发布的报告）", "gaidsl ingest"))
-    if refusal is not None:  # lists of records are not read yet (GAI770)
-        output.report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
         return None
     return compilation.spec
 

@@ -27,16 +27,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 from gaidsl.checking.data import read_report
 from gaidsl.checking.evaluate import dumps, evaluate
 from gaidsl.checking.report import exact_dumps
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
-from gaidsl.cli.output import Content, err_line, out_line, plan_writes, report, write_files
-from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
-from gaidsl.language.open_axes import records_refusal
+from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_files
+from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import Compilation
 from gaidsl.migrations.exempt import exempt
@@ -77,11 +74,6 @@ def run(args: argparse.Namespace) -> int:
         return compilation
     migration = compilation.migration
     assert migration is not None
-    what = Text("gaidsl migrate（迁移）", "gaidsl migrate")
-    refusal = next((r for s in (migration.old, migration.new) if (r := records_refusal(s, what)) is not None), None)
-    if refusal is not None:  # lists of records are not migrated yet (GAI770)
-        report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)
-        return EXIT_INPUT
     check_only = args.check or not args.data
     if not check_only and not args.output:
         err_line(

@@ -27,6 +27,7 @@ from gaidsl.cli.output import Content, err_line, output_refused, report, write_a
 from gaidsl.forms.readback import SUFFIXES, read_file
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, has_errors, render_text, say
+from gaidsl.language.languages import bilingual_refusal
 from gaidsl.language.open_axes import records_refusal
 from gaidsl.targets import Unrenderable
 from gaidsl.targets.registry import BINARY, RENDERINGS, render, renderer
@@ -49,7 +50,11 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     parser.add_argument(
-        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+        "--lang",
+        choices=("zh", "en", "both", "zh,en", "en,zh"),
+        default=None,
+        help="language of the rendering, one the spec declares, and of messages (default: the spec's first); "
+        "zh,en: both, each label followed by its translation (a spec with 'label en' translations)",
     )
     parser.set_defaults(run=run_render)
 
@@ -68,10 +73,18 @@ def _spec(args: argparse.Namespace, supports: tuple[bool, bool], what: Text) -> 
     """The spec (a file or a shipped name), or the exit code after saying why not: a spec with open dimensions
     (GAI610) or lists of records (GAI770) is refused with ``what`` unless ``supports`` says this verb reads them
     (``(open dimensions, records)``; docs/open-dimensions.md, docs/records.md)."""
+    bilingual = args.lang if getattr(args, "lang_given", False) and args.lang and "," in args.lang else None
+    if bilingual is not None:  # docs/languages.md#bilingual-specs: the spec's labels, each with its translation
+        args.lang_both, args.lang = bilingual, bilingual.split(",")[0]
     compilation = load(args.spec, args, unsupported=None if supports[0] else what)
     if isinstance(compilation, int):
         return compilation
     if compilation.spec is None:
+        return EXIT_INPUT
+    spec = compilation.spec
+    if bilingual is not None and (bilingual.split(",")[0] != spec.language or bilingual[3:] not in spec.languages):
+        refused = bilingual_refusal(spec, bilingual, args.spec)
+        report([attrs.evolve(compilation, diagnostics=(refused,))], args, errors_only=True)
         return EXIT_INPUT
     if not supports[1] and (refusal := records_refusal(compilation.spec, what)) is not None:
         report([attrs.evolve(compilation, diagnostics=(refusal,))], args, errors_only=True)

@@ -38,6 +38,7 @@ from gaidsl.migrations.key_patterns import included
 from gaidsl.migrations.migration import Migration
 from gaidsl.migrations.proof import UNDECIDED, breaking_checks
 from gaidsl.migrations.proof_report import Counterexample
+from gaidsl.migrations.records import ListMap
 from gaidsl.migrations.type_verdicts import type_change
 from gaidsl.sampling.open_samples import fixed_keys, members_for
 from gaidsl.sampling.record_samples import record_counts, shape
@@ -232,31 +233,38 @@ class OpenComparison(Comparison):
         new_fields = {f.key: f for f in b.fields}
         pairs, removed, added = match(old_fields, new_fields, label_of)
         may_have = a.at_most != 0
+        carried = self._carried(b.key)  # with a migration: how it carries the list's fields
         for key in removed:
             why = Text(
                 "字段被删除：旧记录中的值没有位置（GAI772）",
                 "the field is gone: old records' values have no place (GAI772)",
             )
+            verdict = BREAKING if may_have else COMPATIBLE
+            if carried is not None and (key in carried.dropped or any(f.old == key for f in carried.fields)):
+                verdict, why = COMPATIBLE, self._field_fate(carried, old=key)
             self.add(
                 Change(
                     "removed",
                     "record field",
                     f"{b.key}.{key}",
                     label=old_fields[key].label,
-                    classification=BREAKING if may_have else COMPATIBLE,
+                    classification=verdict,
                     why=why,
                     group=group,
                 )
             )
         for key in added:
             why = Text("新增字段：旧记录未填写它（GAI773）", "a new field: old records leave it blank (GAI773)")
+            verdict = BREAKING if may_have else COMPATIBLE
+            if carried is not None and any(f.new == key for f in carried.fields):
+                verdict, why = COMPATIBLE, self._field_fate(carried, new=key)
             self.add(
                 Change(
                     "added",
                     "record field",
                     f"{b.key}.{key}",
                     label=new_fields[key].label,
-                    classification=BREAKING if may_have else COMPATIBLE,
+                    classification=verdict,
                     why=why,
                     group=group,
                 )
@@ -269,6 +277,9 @@ class OpenComparison(Comparison):
                     "键改变：旧记录的字段名在新格式中不存在（GAI772）",
                     "the key changed: old records name a field the new format lacks (GAI772)",
                 )
+                verdict = BREAKING if may_have else COMPATIBLE
+                if carried is not None and any(f.old == o and f.new == n for f in carried.fields):
+                    verdict, why = COMPATIBLE, self._field_fate(carried, new=n)
                 self.add(
                     Change(
                         "renamed",
@@ -276,7 +287,7 @@ class OpenComparison(Comparison):
                         where,
                         old_key=f"{a.key}.{o}",
                         label=fb.label,
-                        classification=BREAKING if may_have else COMPATIBLE,
+                        classification=verdict,
                         why=why,
                         group=group,
                     )
@@ -339,6 +350,29 @@ class OpenComparison(Comparison):
                         group=group,
                     )
                 )
+
+    def _carried(self, key: str) -> ListMap | None:
+        """How the migration (when one is given) carries the records of list ``key`` (gaidsl.migrations.records)."""
+        if self.m is None or self.m.records is None:
+            return None
+        return self.m.records.lists.get(key)
+
+    @staticmethod
+    def _field_fate(carried: ListMap, *, old: str | None = None, new: str | None = None) -> Text:
+        """What the migration does with a record field, in words (it carries every record)."""
+        if old is not None and old in carried.dropped:
+            return Text("迁移删除了它（说明了理由）", "the migration drops it (with a reason)")
+        found = next(f for f in carried.fields if (f.old == old if old is not None else f.new == new))
+        if found.how == "rename":
+            return Text(
+                f"迁移把旧字段 {found.old} 改名为 {found.new}",
+                f"the migration carries old field {found.old} as {found.new}",
+            )
+        if found.how == "default":
+            return Text(
+                f"迁移给每条旧记录填入 {found.default}", f"the migration gives every old record {found.default}"
+            )
+        return Text("迁移将它留作未知，待填报", "the migration leaves it unknown, to be entered")
 
     def add_all(self, changes: Any) -> None:
         for change in changes:

@@ -185,23 +185,28 @@ class Database:
     def __init__(self, spec: ir.Spec, connection: Any) -> None:
         self.spec = spec
         self.connection = connection
-        self.open = OpenSql(spec, self.dialect) if spec.open_dimensions else None  # open rows: child tables
-        # lists of records: a table per list (targets/sql/records.py)
-        self.records = RecordsSql(spec, self.dialect) if spec.records and self.open is None else None
-        tabled = self.open.stand if self.open is not None else self.records.stand if self.records is not None else spec
+        # lists of records: a table per list, beside the member tables of open rows (targets/sql/records.py)
+        self.records = RecordsSql(spec, self.dialect) if spec.records else None
+        # open rows: a member table per open dimension (targets/sql/open_parts.py)
+        self.open = self.records.open if self.records is not None else None
+        if spec.open_dimensions and self.records is None:
+            self.open = OpenSql(spec, self.dialect)
+        tabled = self.records.stand if self.records is not None else self.open.stand if self.open is not None else spec
         self.columns = layout(tabled, self.dialect)
         for table in (REPORTS, PREVIOUS):
             self.script(ddl(tabled, self.dialect, table=table, temporary=True))
-            for statement in self.open.ddl(table, temporary=True) if self.open is not None else ():
-                self.script(statement)
-            for statement in self.records.ddl(table, temporary=True) if self.records is not None else ():
+            if self.records is not None:
+                children = self.records.ddl(table, temporary=True)  # the member tables too
+            else:
+                children = self.open.ddl(table, temporary=True) if self.open is not None else []
+            for statement in children:
                 self.script(statement)
         # queried inline, not through a view: DuckDB binds a view of many checks when it is created *and* when it
         # is read, and the binding is most of the time a small batch takes
-        if self.open is not None:
-            query = self.open.validation(REPORTS, PREVIOUS)
-        elif self.records is not None:
+        if self.records is not None:
             query = self.records.validation(REPORTS, PREVIOUS)
+        elif self.open is not None:
+            query = self.open.validation(REPORTS, PREVIOUS)
         else:
             query = validation_sql(spec, self.dialect, REPORTS, PREVIOUS, view=None)
         self.validation = "(" + query + ") AS v"
@@ -224,12 +229,11 @@ class Database:
         self, reports: Iterable[tuple[str, Report, str | None]], previous: Iterable[tuple[str, Report]] = ()
     ) -> None:
         """Insert ``(report_id, report, previous_id)`` and last year's reports ``(report_id, report)``."""
+        reports, previous = list(reports), list(previous)
         if self.open is not None:
-            reports, previous = list(reports), list(previous)
             self._members(PREVIOUS, previous)
             self._members(REPORTS, [(i, r) for i, r, _ in reports])
         if self.records is not None:
-            reports, previous = list(reports), list(previous)
             self._records(PREVIOUS, previous)
             self._records(REPORTS, [(i, r) for i, r, _ in reports])
         self.insert(PREVIOUS, (report_row(self.columns, self.dialect, i, r) for i, r in previous))
@@ -277,8 +281,12 @@ class Database:
         """Every row of the validation view (or those of one status), by report and spec order."""
         where = f" WHERE status = '{status}'" if status in ("pass", "fail", "unverifiable") else ""
         columns = ", ".join(n for n in RESULT_COLUMNS[:16])
-        found = self.query(f"SELECT {columns} FROM {self.validation}{where} ORDER BY report_id, ordinal")
+        found = self.validation_rows(f"SELECT {columns} FROM {self.validation}{where} ORDER BY report_id, ordinal")
         return [Row(r[0], r[1], r[2], r[3], r[4], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]) for r in found]
+
+    def validation_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows of a query of the validation (:meth:`rows`)."""
+        return self.query(sql)
 
     def clear(self) -> None:
         for table in (REPORTS, PREVIOUS):
@@ -305,23 +313,15 @@ class Database:
         for row in self.rows():
             by_report.setdefault(row.report_id, []).append(row)
         exact = not self.sql.scaled  # SQLite shows REAL values: the sides are not compared
-        if self.open is not None:  # each report's own closed spec; members new this year said so, as evaluate does
-            out = []
+        if self.open is not None or self.records is not None:  # each report's own closed spec: its members as
+            out = []  # rows, its records as rows and its aggregates decided; members new this year said so
             for i, report in items:
                 last = last_years.get(links.get(i, ""))
-                closed = close(self.spec, report.members)
+                closed = close_records(close(self.spec, report.members), report)
                 lacking = absent_items(closed, report)
                 found = evaluation(closed, report, last, by_report.get(i, []), exact, lacking)
                 new = new_this_year(self.spec, report.members, last.members) if last is not None else {}
-                out.append(attrs.evolve(found, results=_new_members(found.results, self.spec, new)) if new else found)
-            return out
-        if self.records is not None:  # each report's own closed spec: its records as rows, its aggregates decided
-            out = []
-            for i, report in items:
-                closed = close_records(self.spec, report)
-                lacking = absent_items(closed, report)
-                last = last_years.get(links.get(i, ""))
-                out.append(evaluation(closed, report, last, by_report.get(i, []), exact, lacking))
+                out.append(attrs.evolve(found, results=_new_members(found.results, closed, new)) if new else found)
             return out
         absent = self.absent()
         return [
@@ -390,6 +390,20 @@ class Database:
 class DuckDB(Database):
     dialect = "duckdb"
 
+    def __init__(self, spec: ir.Spec, connection: Any) -> None:
+        super().__init__(spec, connection)
+        self.prepared: dict[str, str] = {}  # a query of the validation → its prepared statement's name
+
+    def validation_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """The query prepared once (PREPARE) and executed (EXECUTE) for each load of the tables: parsing, binding
+        and planning the validation's many checks is a large part of the time a small batch takes."""
+        name = self.prepared.get(sql)
+        if name is None:
+            name = f"gaidsl_validation_{len(self.prepared)}"
+            self.connection.execute(f"PREPARE {name} AS {sql}")
+            self.prepared[sql] = name
+        return list(self.connection.execute(f"EXECUTE {name}").fetchall())
+
     def insert(self, table: str, rows: Iterable[tuple[object, ...]], columns: Sequence[Column] | None = None) -> None:
         import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -397,12 +411,22 @@ class DuckDB(Database):
         data = list(rows)
         if not data:
             return
+        if len(data) <= _FEW_ROWS:  # one statement with the values as parameters: no Arrow table to register
+            names = ", ".join(c.quoted for c in columns)
+            marks = "(" + ", ".join("?" for _ in columns) + ")"
+            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([marks] * len(data))
+            self.connection.execute(sql, [x for row in data for x in row])
+            return
         arrays = [pa.array([row[i] for row in data], type=_arrow_type(c)) for i, c in enumerate(columns)]
         self.connection.register("gaidsl_incoming", pa.Table.from_arrays(arrays, names=[c.name for c in columns]))
         try:
             self.connection.execute(f"INSERT INTO {table} SELECT * FROM gaidsl_incoming")
         finally:
             self.connection.unregister("gaidsl_incoming")
+
+
+_FEW_ROWS = 16
+"""Rows DuckDB.insert writes with one INSERT … VALUES and parameters; more go through an Arrow table."""
 
 
 def _arrow_type(column: Column) -> Any:
@@ -483,8 +507,7 @@ def evaluate_all(
     """One Evaluation per ``(name, report)`` on any engine of :data:`ALL_ENGINES` (what `gaidsl validate --engine`
     runs); every engine gives the reference evaluator's records. ``previous``: last year's report for all of them,
     or each report's own by its name (a report missing from the mapping has none)."""
-    sql_records = engine in ENGINES and not spec.open_dimensions  # targets/sql/records.py
-    if spec.records and not (engine in ("reference", "python") or sql_records):
+    if spec.records and engine not in ("reference", "python", *ENGINES):  # SQL: targets/sql/records.py
         raise ValueError(f"GAI770: the {engine} engine does not support lists of records yet (docs/records.md)")
     if engine in REFUSING_ENGINES and first_arith_check(spec) is not None:
         raise ValueError(

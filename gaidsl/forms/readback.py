@@ -37,7 +37,7 @@ from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, printed, unknown_text
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Text, error
-from gaidsl.language.ui_text import UI
+from gaidsl.language.ui_text import UI, words
 
 META_SHEET = "_gaidsl"
 SUFFIXES = (".xlsx", ".docx")
@@ -273,6 +273,10 @@ def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None
 # ---------------------------------------------------------------------------------------------------- docx
 
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+"""A date as a spec in another language prints it (layout.signature: the field's value as written)."""
+CONTACT_STYLES = frozenset(UI["docx.style.contact"].values())
+SIGNATURE_STYLES = frozenset(UI["docx.style.signature"].values())
 SKIPPED_STYLES = (
     "Title",
     *(
@@ -436,13 +440,34 @@ def _fields_by_label(lay: Layout, found: Iterator[tuple[str, str, str]], raw: Ra
         places[f"field.{field.key}"] = where
 
 
+def _contact_fields(lay: Layout, line: str) -> Iterator[tuple[str, str, str]]:
+    """(label, text, where) of each field on the contact line, 「地址：…；邮编：…」 or "Address: …; Postcode: …" as
+    :func:`gaidsl.forms.layout.contact_line` writes it: a field starts only where a field's label and the colon
+    follow the separator, so a value holding the separator (「甲；乙」) stays whole."""
+    said = words(lay.language)
+    labels = sorted({f.label for f in lay.fields}, key=len, reverse=True)
+    if not labels:
+        return
+    starts = re.compile(
+        f"(?:^|{re.escape(said['list_sep'])})({'|'.join(map(re.escape, labels))}){re.escape(said['colon'])}"
+    )
+    found = list(starts.finditer(line))
+    for here, after in zip(found, [*found[1:], None], strict=True):
+        yield here.group(1), line[here.end() : after.start() if after else len(line)], "contact line"
+
+
 def _title_fields(lay: Layout, title: str, raw: Raw, places: dict[str, str]) -> None:
-    found = re.fullmatch(r"(.*?)(\d{4})年" + re.escape(lay.report_name), title.strip())
+    """Body and year from the title as :meth:`Layout.report_title` writes it in the spec's language."""
+    if lay.language == "zh":
+        found = re.fullmatch(r"(.*?)(\d{4})年" + re.escape(lay.report_name), title.strip())
+    else:  # "Agency 2024 Annual report", or "2024 Annual report" without a body field
+        found = re.fullmatch(r"(?:(.*?) )?(\d{4}) " + re.escape(lay.report_name), title.strip())
+    named = {f.key for f in lay.fields}
     if found:
-        if found.group(1) and "body" not in raw["fields"]:
+        if found.group(1) and "body" in named and "body" not in raw["fields"]:
             raw["fields"]["body"] = found.group(1)
             places["field.body"] = "title"
-        if "year" not in raw["fields"]:
+        if "year" in named and "year" not in raw["fields"]:
             raw["fields"]["year"] = found.group(2)
             places["field.year"] = "title"
 
@@ -496,11 +521,10 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
             title = title or text.strip()
             _title_fields(lay, text, raw, places)
             continue
-        if style == "gaidsl 联系方式":
-            split = (p.partition("：") for p in text.split("；") if "：" in p)
-            _fields_by_label(lay, ((a, b, "contact line") for a, _, b in split), raw, places)
+        if style in CONTACT_STYLES:
+            _fields_by_label(lay, _contact_fields(lay, text), raw, places)
             continue
-        if style == "gaidsl 落款":
+        if style in SIGNATURE_STYLES:
             signature.append(text.strip())
             continue
         if style == "Heading 2":
@@ -524,7 +548,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
         joined = "\n".join(lines)
         raw["texts"][item.key] = UNKNOWN_MARKER if joined == unknown_text(spec.language) else (joined or None)
     if signature:
-        date = _DATE.fullmatch(signature[-1])
+        date = (_DATE if lay.language == "zh" else _ISO_DATE).fullmatch(signature[-1])
         if date and "published" in spec.fields:
             _fields_by_label(lay, iter([(spec.fields["published"].label, signature[-1], "signature")]), raw, places)
             if len(signature) > 1 and "body" in spec.fields and "body" not in raw["fields"]:

@@ -18,6 +18,9 @@ are nothing (a blank cell that left no ``|`` cannot be told from layout, so such
 table's columns and is left for review, never guessed).
 An empty cell the page prints at the end of a row (before the next row's label) is kept: the table reader drops
 surplus empty cells at a row's end only when that leaves exactly the table's columns.
+A change printed with a word (``增10``, ``减少3``) among a row's values is one of its cells, not the next row's label
+(else 行政许可 / 8 / 增10 / 18 would end the row at 8 and read 18 as another row's first column); the value readers
+then leave it for review, as they do on a ``|``-joined row.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from gaidsl.ingest.normalise import value_like
 _BORDERS = re.compile(r"^[\s|｜]+$")
 _TRAILING = re.compile(r"(?:\s*[|｜])+\s*$")
 _LEADING = re.compile(r"^\s*[|｜]\s*")
+_WORDED_CHANGE = re.compile(r"(?:增加?|减少?)\s*\d[\d,.]*")
 
 
 def _cell_text(line: str) -> str | None:
@@ -66,7 +70,7 @@ def read(text: str, name: str = "<text>") -> Document:
         if cell is None:
             continue
         piece = Piece(cell, number, f"line {number}")
-        if value_like(cell) and label is not None:
+        if label is not None and (value_like(cell) or (_WORDED_CHANGE.fullmatch(cell) and any(v.text for v in values))):
             values.append(piece)
             continue
         flush()

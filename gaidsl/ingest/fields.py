@@ -28,7 +28,7 @@ import attrs
 
 from gaidsl.checking.report import FieldValue
 from gaidsl.ingest.model import Block, Line, Provenance
-from gaidsl.ingest.normalise import fold, tidy_spacing
+from gaidsl.ingest.normalise import fold, label_key, tidy_spacing
 from gaidsl.language import ir
 
 # 部门决算: the title of a 部门决算 公开 (「上海市 XX 局 2024 年度部门决算」, specs/department_final_accounts_2024.gai)
@@ -39,6 +39,7 @@ _BODY_FROM_REST = re.compile(r"^(?P<body>.+?)(?:关于)?(?:政府信息公开|�
 _SENTENCE = re.compile(r"[。；，：,;:]")  # a title is not a sentence
 _NO_BODY = ("政府信息公开", "政务公开", "信息公开", "关于")
 _DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_SIGNED_DATE = re.compile(r"^[^。，；：,;:]+?\s((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
 
 @attrs.frozen
@@ -50,10 +51,24 @@ class Title:
     year: int | None
 
 
-def find_title(blocks: Sequence[Block]) -> Title | None:
+def find_title(blocks: Sequence[Block], named: str | None = None) -> Title | None:
+    """The report's title among the first lines (see the module notes); ``named``: the spec's own title, so a
+    report of any format is found by it too (``Agency 2024 Annual requests report``, ``2024年…部门决算``)."""
     lines = [b for b in blocks if isinstance(b, Line)]
+    name = label_key(named) if named else ""
     for n, block in enumerate(lines[:12]):
         text = tidy_spacing(fold(block.text)).lstrip("# ")  # a Markdown heading's marks
+        if name and len(text) <= len(named or "") + 80:
+            if name in label_key(text):
+                return _named_title(text, block)
+            if n + 1 < len(lines):  # a long title broken over two lines (a PDF's centred title)
+                joined = f"{text} {tidy_spacing(fold(lines[n + 1].text))}"
+                if name in label_key(joined) and name not in label_key(joined[len(text) :]):
+                    return _named_title(joined, block)
+        if not any(w in text for w in _REPORT_WORDS) and n + 1 < len(lines):
+            tail = tidy_spacing(fold(lines[n + 1].text))
+            if len(tail) <= 20 and any(w in text + tail for w in _REPORT_WORDS):  # 「…政府信息公」/「开工作年度报告」
+                text += tail
         if not any(w in text for w in _REPORT_WORDS) or len(text) > 80 or _SENTENCE.search(text):
             continue
         match = _YEAR.search(text)
@@ -78,6 +93,17 @@ def find_title(blocks: Sequence[Block]) -> Title | None:
     return None
 
 
+def _named_title(text: str, block: Line) -> Title:
+    """Body and year of a title that names the spec's report: the year (``2024年`` or ``2024``) and the words before
+    it, when there are any (``Agency 2024 Annual report``: Agency)."""
+    match = _YEAR.search(text) or _LATIN_YEAR.search(text)
+    if match is None:
+        return Title(text, block.line, block.piece.where, None, None)
+    body = _BODY_END.sub("", text[: match.start()]).strip(' 《》“”"') or None
+    return Title(text, block.line, block.piece.where, body, int(match.group(1)))
+
+
+_LATIN_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d{2})(?![0-9])")
 _BODY_IN_TEXT = re.compile(
     r"(?:公布|发布|编制|形成|现将)(?:了)?(?P<body>[^，。；、《》“”\s]{2,30}?)(?P<year>(?:19|20)\d{2})\s*年\s*度?"
     r"(?:政府信息公开|政务公开)"
@@ -112,7 +138,7 @@ def _text_fields(spec: ir.Spec) -> list[ir.Field]:
     return [f for f in spec.fields.values() if f.type.kind == "text" and f.key not in ("body",)]
 
 
-_STOP = "，,；;。）)\n"
+_STOP = "，,；;。\n"
 
 
 def contact_fields(spec: ir.Spec, texts: Sequence[tuple[str, str, int | None]]) -> dict[str, tuple[str, Provenance]]:
@@ -121,7 +147,10 @@ def contact_fields(spec: ir.Spec, texts: Sequence[tuple[str, str, int | None]]) 
     fields = _text_fields(spec)
     labels = [label for f in fields for label in (f.label, *f.aliases)]
     for text, where, line in texts:
-        flat = tidy_spacing(fold(text))
+        printed = tidy_spacing(text)
+        flat = fold(printed)  # one character for one: positions in ``flat`` are positions in ``printed``
+        if len(flat) != len(printed):
+            printed = flat
         for field in fields:
             if field.key in found:
                 continue
@@ -130,28 +159,44 @@ def contact_fields(spec: ir.Spec, texts: Sequence[tuple[str, str, int | None]]) 
                 if match is None:
                     continue
                 value = flat[match.end() :]
-                cut = len(value)
-                for stop in _STOP:
-                    position = value.find(stop)
-                    if position != -1:
-                        cut = min(cut, position)
+                cut = _value_end(value)
                 for other in labels:
                     position = value.find(other + "：")
                     if position == -1:
                         position = value.find(other + ":")
                     if position > 0:
                         cut = min(cut, position)
-                value = value[:cut].strip()
+                value = printed[match.end() : match.end() + cut].strip()  # as printed: 「（示例）」 kept
                 if value:
-                    found[field.key] = (value, Provenance(where, line, match.group(0) + value, "field"))
+                    shown = printed[match.start() : match.end()] + value
+                    found[field.key] = (value, Provenance(where, line, shown, "field"))
                     break
     return found
 
 
+def _value_end(value: str) -> int:
+    """Where a contact value ends: at the first ``，；。`` or line break outside brackets, or at a closing bracket
+    that closes none opened in the value (``（地址：…）``), so ``Office of Information Policy (OIP)`` stays whole."""
+    depth = 0
+    for position, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return position
+            depth -= 1
+        elif char in _STOP and depth == 0:
+            return position
+    return len(value)
+
+
 def publication_date(blocks: Sequence[Block]) -> tuple[str, Provenance] | None:
+    """The date a report closes with: alone on one of its last lines, or after the body's name on a short line
+    (``湖北省武汉市江汉区市场监督管理局 2021年1月7日``, a signature whose line break was lost)."""
     tail = [b for b in blocks if isinstance(b, Line)][-6:]
     for block in reversed(tail):
-        match = _DATE.match(fold(block.text).strip())
+        text = fold(block.text).strip()
+        match = _DATE.match(text) or (_SIGNED_DATE.search(text) if len(text) <= 60 else None)
         if match:
             try:
                 date = datetime.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))

@@ -54,6 +54,7 @@ class _Parser(html.parser.HTMLParser):
         self.stack: list[_Table] = []
         self.count = 0
         self.open_blocks = 0  # block elements open around the text: none means bare text (Markdown around HTML)
+        self.caption = False  # inside a table's <caption>: its text is the table's title, a line before its rows
 
     @property
     def top(self) -> _Table | None:
@@ -71,17 +72,19 @@ class _Parser(html.parser.HTMLParser):
             self.blocks.append(Line(Piece(line, number, f"line {number}")))
         self.text = []
 
-    def data(self, text: str) -> None:
+    def data(self, text: str, line: int | None = None) -> None:
+        """``text`` into the open cell or paragraph; ``line``: where it starts when the parser's position (the start
+        of the whole chunk of text) is not (a later line of bare text)."""
         if self.in_cell():
             top = self.top
             assert top is not None and top.cell is not None
             top.cell.append(text)
             return
         top = self.top
-        if top is not None and top.cell is None:  # between cells: not content
+        if top is not None and top.cell is None and not self.caption:  # between cells: not content
             return
         if not "".join(self.text).strip():
-            self.text_line = self.getpos()[0]
+            self.text_line = line if line is not None else self.getpos()[0]
         self.text.append(text)
 
     # ---- tags
@@ -117,6 +120,9 @@ class _Parser(html.parser.HTMLParser):
             top.layout = False
         elif tag == "br":
             self.data("\n")
+        elif tag == "caption" and top is not None and top.cell is None:
+            self.flush()
+            self.caption = True
         elif tag in _BLOCK:
             if tag != "hr":
                 self.open_blocks += 1
@@ -138,7 +144,11 @@ class _Parser(html.parser.HTMLParser):
         elif tag == "table" and self.stack:
             self.end_row()
             self.flush()
+            self.caption = False
             self.stack.pop()
+        elif tag == "caption" and self.caption:
+            self.flush()
+            self.caption = False
         elif tag in _BLOCK:
             self.open_blocks = max(0, self.open_blocks - 1)
             if self.in_cell():
@@ -155,19 +165,24 @@ class _Parser(html.parser.HTMLParser):
             return
         data = data.replace("\r", "")
         bare = self.open_blocks == 0 and not self.in_cell() and not self.stack
+        start = self.getpos()[0]
         if bare and "\n\n" in data:  # paragraphs of bare text (Markdown with HTML tables) are blank-line separated
             parts = data.split("\n\n")
             for part in parts[:-1]:
-                self.data(part.replace("\n", " "))
+                self.data(part.replace("\n", " "), start + len(part) - len(part.lstrip("\n")))
                 self.flush()
+                start += part.count("\n") + 2
             data = parts[-1]
-        elif bare and "\n" in data:
+            line = start + len(data) - len(data.lstrip("\n"))
+            self.data(data.replace("\n", " "), line)
+            return
+        if bare and "\n" in data:
             first, *rest = data.split("\n")
-            self.data(first)
-            for part in rest:
+            self.data(first, start)
+            for number, part in enumerate(rest, start + 1):
                 if part.lstrip().startswith("#"):  # a Markdown heading starts its own line
                     self.flush()
-                self.data(" " + part)
+                self.data(" " + part, number)
             return
         self.data(data.replace("\n", " "))
 

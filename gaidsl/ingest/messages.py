@@ -49,6 +49,16 @@ ING307     warning  a single-row table printed as several small tables (part 四
                     value rows joined in the order their titles give
 ING308     warning  a row of numbers without a label that could not be placed: not read
     ),
+ING500     info     a list of records read from its printed table (one row per record), with how many records
+ING501     error    a list of records whose table (a header naming its fields) was not found: no record read
+ING502     error    a record's row with more or fewer cells than the list's header: its values are not read
+ING503     error    a field of a list of records without a column in the printed header: its values are not read
+ING504     warning  a column of a list's table that is none of its fields: not read
+ING505     warning  a record printed under another number than its place (序号 out of order): read in printed order
+ING506     info     rows of a list's table without any value (a form's empty rows): not records
+ING507     warning  a record's field printed blank: read as blank (a data file needs every field of a record)
+ING508     info     a record's member printed by its label (or key and label), or a date printed otherwise than
+                    ISO: read as the member's key, the ISO date
 ING400     info     a value corrected by a person (``--corrections FILE``, written by a ``--review`` page)
 ING401     error    a correction names a cell the spec does not have: not applied
 ING402     error    a correction's value is not a valid value for its cell: not applied
@@ -253,6 +263,51 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "warning",
         "编码 {key} 再次出现，名称为「{label}」（首次为「{first}」），按首次的名称读取",
         "key {key} is printed again as '{label}' (first as '{first}'); the first label is kept",
+    ),
+    "ING500": (
+        "info",
+        "记录列表「{list}」按表格读取，共 {count} 条记录",
+        "list of records '{list}' read from its table: {count} records",
+    ),
+    "ING501": (
+        "error",
+        "未找到记录列表「{list}」的表格（表头列出其字段），未读取记录",
+        "the table of list of records '{list}' (a header naming its fields) was not found: no record read",
+    ),
+    "ING502": (
+        "error",
+        "记录列表「{list}」第 {n} 条记录的行有 {found} 个单元格，表头有 {width} 列，未读取",
+        "list of records '{list}', record {n}: its row has {found} cells, the header {width} columns; not read",
+    ),
+    "ING503": (
+        "error",
+        "记录列表「{list}」的表头没有字段「{field}」的列，其值未读取",
+        "list of records '{list}': the header has no column for field '{field}'; its values are not read",
+    ),
+    "ING504": (
+        "warning",
+        "记录列表「{list}」的表格中的列「{column}」不是其字段，未读取",
+        "list of records '{list}': column '{column}' of its table is none of its fields; not read",
+    ),
+    "ING505": (
+        "warning",
+        "记录列表「{list}」第 {n} 条记录印为序号 {printed}，按印出的顺序读取",
+        "list of records '{list}': record {n} is numbered {printed}; read in the printed order",
+    ),
+    "ING506": (
+        "info",
+        "记录列表「{list}」的表格中 {count} 行没有任何值，不是记录",
+        "list of records '{list}': {count} rows of its table hold no value; not records",
+    ),
+    "ING507": (
+        "warning",
+        "「{label}」印为空白（{raw}），按空白读取（数据文件要求记录的每个字段都有值）",
+        "{label} is printed blank ({raw}): read as blank (a data file needs every field of a record)",
+    ),
+    "ING508": (
+        "info",
+        "「{label}」印为「{raw}」，读作 {value}",
+        "{label} is printed '{raw}': read as {value}",
     ),
     "ING400": (
         "info",

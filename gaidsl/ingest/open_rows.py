@@ -23,7 +23,7 @@ from gaidsl.checking.open_members import close
 from gaidsl.checking.report import EnteredMember
 from gaidsl.ingest.locate import Reading, find_parts, spec_index
 from gaidsl.ingest.model import Block, Document, Line
-from gaidsl.ingest.normalise import tidy_spacing, value_like
+from gaidsl.ingest.normalise import label_key, tidy_spacing, value_like
 from gaidsl.language import ir
 
 Members = dict[str, tuple[EnteredMember, ...]]
@@ -44,11 +44,19 @@ def read_members(spec: ir.Spec, document: Document, reading: Reading) -> Members
         key = re.compile(opened.key_pattern)
         keyed = re.compile(rf"(?P<key>{opened.key_pattern})(?![0-9A-Za-z])\s*(?P<label>.+)")
         keys = {t.key for t in tables}
+        fixed = frozenset(  # a fixed row's label (AGENCY OVERALL, 合计) is never an entered member's key and label
+            label_key(name)
+            for t in tables
+            if t.rows is not None
+            for m in t.rows.members
+            if m.key != opened.slot
+            for name in (m.label, *m.aliases)
+        )
         for region in regions:
             if not keys & {t.table.key for t in region.index.tables}:
                 continue
             for block in region.blocks:
-                member = _member(block, key, keyed)
+                member = _member(block, key, keyed, fixed)
                 if member is None:
                     continue
                 seen = found[dimension].get(member.key)
@@ -84,20 +92,31 @@ def read_members(spec: ir.Spec, document: Document, reading: Reading) -> Members
     return members
 
 
-def _member(block: Block, key: re.Pattern[str], keyed: re.Pattern[str]) -> EnteredMember | None:
+def _member(
+    block: Block, key: re.Pattern[str], keyed: re.Pattern[str], fixed: frozenset[str] = frozenset()
+) -> EnteredMember | None:
     """The member a row prints: a key cell then a label cell (``2010601 | 行政运行 | …``), or both in its first cell
-    (``2010601 行政运行 | …``)."""
+    (``2010601 行政运行 | …``); not a row printing a fixed member's label (``fixed``: their label keys)."""
     if isinstance(block, Line):
         return None
     cells = [tidy_spacing(c.text.strip()) for c in block.cells]
     while cells and not cells[0]:
         cells.pop(0)
+    if cells and label_key(cells[0]) in fixed:
+        return None
     if len(cells) >= 2 and key.fullmatch(cells[0]) and _is_label(cells[1]):
-        return EnteredMember(cells[0], cells[1])
+        return None if _header_like(cells[2:]) else EnteredMember(cells[0], cells[1])
     match = keyed.fullmatch(cells[0]) if cells else None
-    if match is not None and _is_label(match.group("label")):
+    if match is not None and _is_label(match.group("label")) and not _header_like(cells[1:]):
         return EnteredMember(match.group("key"), match.group("label").strip())
     return None
+
+
+def _header_like(rest: list[str]) -> bool:
+    """A row whose cells after its label are all words, no value among them: a header's second row (``No Records |
+    All Records Referred … | Request Withdrawn``), whose first cell only reads like a key and a label."""
+    filled = [c for c in rest if c]
+    return len(filled) >= 2 and not any(value_like(c) for c in filled)
 
 
 def _is_label(text: str) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 import attrs
 
 from gaidsl.checking.open_members import close
+from gaidsl.checking.records import close_records
 from gaidsl.checking.report import Report, Value
 from gaidsl.ingest import written
 from gaidsl.ingest.by_content import place_missing
@@ -28,6 +29,7 @@ from gaidsl.ingest.messages import entry
 from gaidsl.ingest.model import Block, Document, Ingested, LogEntry, Provenance, Row
 from gaidsl.ingest.normalise import fold, label_key
 from gaidsl.ingest.open_rows import read_members
+from gaidsl.ingest.records import find_lists, read_lists, record_rows
 from gaidsl.ingest.result import Result
 from gaidsl.ingest.tables import read_table
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
@@ -38,9 +40,37 @@ __all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "inge
 
 
 def ingest_document(spec: ir.Spec, document: Document) -> Result:
+    if spec.records:
+        return _ingest_records(spec, document)
     if spec.open_dimensions:
         return _ingest_open(spec, document)
     return _ingest_fixed(spec, document)
+
+
+def _ingest_records(spec: ir.Spec, document: Document) -> Result:
+    """A spec with lists of records (:mod:`~gaidsl.ingest.records`): each list's printed table found and taken
+    out, the rest read as the spec without lists, then the records read (a member field against the members read);
+    the result's spec has the lists as tables of the records found (``LIST.N.FIELD``), so the confidence, the review
+    page and the checks cover them."""
+    printed, rest = find_lists(spec, document)
+    without = attrs.evolve(spec, records={}, record_checks=(), record_aggregates={})
+    result = ingest_document(without, rest)
+    ingested = result.ingested
+    members = ingested.report.members
+    counts = {key: len(record_rows(found)) for key, found in printed.items()}
+    opened = close(spec, members)
+    cells = close_records(opened, Report(spec.id, spec.version, members=members, records=counts))  # its cells
+    reading = read_lists(spec, cells, printed, members)
+    record_cells = [k for k in cells.cells if k not in result.spec.cells]
+    values = {**ingested.report.values, **{k: reading.values[k] for k in record_cells if k in reading.values}}
+    provenance = {**ingested.provenance, **{k: reading.provenance[k] for k in record_cells if k in reading.provenance}}
+    unread = ingested.unread + tuple(k for k in record_cells if k not in reading.values)
+    report = attrs.evolve(ingested.report, values=values, records=counts)
+    closed = close_records(opened, report)  # the aggregates' filters decided on the values read
+    ingested = attrs.evolve(
+        ingested, report=report, provenance=provenance, log=ingested.log + tuple(reading.log), unread=unread
+    )
+    return attrs.evolve(result, ingested=ingested, spec=closed, records_spec=opened)
 
 
 def _ingest_open(spec: ir.Spec, document: Document) -> Result:
@@ -76,7 +106,7 @@ def _ingest_fixed(spec: ir.Spec, document: Document) -> Result:
     preamble_blocks = document.blocks[:start] if regions else document.blocks[:12]
     for region in regions:
         _read_region(reading, region, document.route)
-    title = find_title(preamble_blocks)
+    title = find_title(preamble_blocks, spec.title)
     if title is None or title.body is None or title.year is None:
         found = find_in_text(list(preamble_blocks) + list(regions[0].blocks[:8]))
         if found is not None and (found.body or found.year):
@@ -99,6 +129,15 @@ def _ingest_fixed(spec: ir.Spec, document: Document) -> Result:
         reading.note("ING021", title.where, title.line, body=title.body, year=title.year)
     preamble = region_text([b for b in preamble_blocks if title is None or b.line != title.line], document.route)
     contact_sources = [(preamble, _span(preamble_blocks), _first_line(preamble_blocks))]
+    # a report whose title names its first table (「一般公共预算财政拨款支出决算表」) starts that table's part at the
+    # title: the lines before the table's first row (「单位名称：…」) are its preamble all the same
+    opening: list[Block] = []
+    for block in regions[0].blocks[:8]:
+        if isinstance(block, Row):
+            break
+        opening.append(block)
+    if opening:
+        contact_sources.append((region_text(opening, document.route), _span(opening), _first_line(opening)))
     contact_sources += [
         (reading.texts[t.key], _span(r.blocks), _first_line(r.blocks))
         for r in regions
@@ -211,7 +250,9 @@ def _split_tables(
         for bi in range(position, len(blocks)):
             block = blocks[bi]
             key = label_key(block_text(block) if not isinstance(block, Row) else "".join(c.text for c in block.cells))
-            if any(k and k in key and len(key) <= len(k) + 8 for k in table.title_keys):
+            stub = label_key(block.cells[0].text) if isinstance(block, Row) and block.cells else ""
+            titled = any(k and k in key and len(key) <= len(k) + 8 for k in table.title_keys)
+            if titled or (stub and stub in table.title_keys):  # a header row opening with the stub: 资产 | 期末余额
                 starts.append((bi, table))
                 position = bi + 1
                 break

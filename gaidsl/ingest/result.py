@@ -17,6 +17,10 @@ class Result:
     ingested: Ingested
     text_checks: tuple[TextCheck, ...]
     spec: ir.Spec
+    records_spec: ir.Spec | None = None
+    """For a spec with lists of records: the spec before they were closed over this report's values (``spec`` has
+    each list as a table of the records read and each aggregate's ``where`` decided on the values read), so that a
+    correction closes them again (:func:`gaidsl.ingest.review.apply_corrections`)."""
 
 
 __all__ = ["Result"]

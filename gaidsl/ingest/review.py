@@ -27,6 +27,7 @@ import attrs
 from markupsafe import Markup
 
 from gaidsl.checking.evaluate import cell_label
+from gaidsl.checking.records import close_records
 from gaidsl.checking.report import BLANK, UNKNOWN, Value
 from gaidsl.ingest.confidence import CellConfidence, cell_confidence, report_confidence
 from gaidsl.ingest.messages import entry
@@ -240,9 +241,12 @@ def apply_corrections(result: Result, corrections: Mapping[str, str | None], sou
             )
         )
     report = attrs.evolve(ingested.report, values=values)
+    if result.records_spec is not None:  # the records' filters decided again on the corrected values
+        spec = close_records(result.records_spec, report)
     return attrs.evolve(
         result,
         ingested=attrs.evolve(ingested, report=report, provenance=provenance, log=tuple(log), unread=tuple(unread)),
+        spec=spec,
     )
 
 

@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from gaidsl.checking.open_members import close
+from gaidsl.checking.records import close_records
 from gaidsl.forms import readback
 from gaidsl.forms.layout import layout
 from gaidsl.ingest import docx
@@ -169,6 +171,8 @@ def ingest_written(specs: ir.Spec | Sequence[ir.Spec], data: bytes, name: str, r
     report = loaded.report
     for diagnostic in loaded.diagnostics:
         log.append(_log_entry(spec, diagnostic, places, diagnostic.severity))
+    # the report's own cells: its open rows' and records' (a spec's placeholders are no cells of a report)
+    spec = close_records(close(spec, report.members), report)
     missing = [k for k in spec.cells if k not in extracted.places]
     if missing:
         more = len(missing) > 8

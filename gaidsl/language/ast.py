@@ -121,6 +121,8 @@ class TypeExpr:
     choices: tuple[str, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     signed: bool = False  # ``amount … signed``: may be below zero (docs/data-format.md)
+    # ``choice("是" label en "Yes", …)``: one per choice, when any is translated (docs/languages.md)
+    choice_translations: tuple[Translations, ...] = ()
 
 
 @attrs.frozen
@@ -161,6 +163,7 @@ class UnitDecl:
     # aggregation kinds (docs/aggregation.md): ``= 元 / 人`` (a rate) or ``percent``
     per: str | None = None
     percent: bool = False
+    translations: Translations = ()  # of the label (docs/languages.md)
 
 
 @attrs.frozen
@@ -237,6 +240,7 @@ class Dimension:
     # ``dimension K "…" open { … }``: the report enters the members; ``members`` are then the fixed ones
     open: bool = False
     rules: tuple[OpenRule, ...] = ()
+    translations: Translations = ()  # of the label (docs/languages.md)
 
 
 @attrs.frozen
@@ -335,6 +339,7 @@ class RecordField:
     member_of: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     member_of_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()  # of the label (docs/languages.md)
 
 
 @attrs.frozen
@@ -355,6 +360,7 @@ class Records:
     checks: tuple[Check, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     items: tuple[RecordField | RecordRule | Check, ...] = attrs.field(default=(), eq=False, repr=False)  # as written
+    translations: Translations = ()  # of the label (docs/languages.md)
 
 
 @attrs.frozen
@@ -641,13 +647,24 @@ class Drop:
 
 
 @attrs.frozen
+class NewDefault:
+    """The value of ``new … = VALUE``: a number, a quoted text, or a name (a member's key), as written."""
+
+    value: str
+    kind: str  # "number" | "text" | "name"
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
 class New:
-    """``new column t.c must be entered``: cells of the new spec that no old value fills (unknown until entered)."""
+    """``new column t.c must be entered``: cells of the new spec that no old value fills (unknown until entered);
+    ``new field list.f = "x"``: a field of a list of records every migrated record gets with that value."""
 
     kind: str | None
     new: tuple[ItemPath, ...]
     reason: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    default: NewDefault | None = None
 
 
 @attrs.frozen

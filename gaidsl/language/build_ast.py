@@ -129,7 +129,10 @@ class _Builder(MigrationRules):
         label = None
         factor = base = per = None
         percent = False
+        translations = tuple(c for c in children[1:] if isinstance(c, ast.Translation))
         for child in children[1:]:
+            if isinstance(child, ast.Translation):
+                continue
             if isinstance(child, Token):
                 label = unquote(child)
             elif child[0] == "rate":  # aggregation kinds: ``= 元 / 人``
@@ -138,7 +141,9 @@ class _Builder(MigrationRules):
                 percent = True
             else:
                 factor, base = child
-        return ast.UnitDecl(key, label, factor, base, self._span(meta), per=per, percent=percent)
+        return ast.UnitDecl(
+            key, label, factor, base, self._span(meta), per=per, percent=percent, translations=translations
+        )
 
     def unit_scale(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return (str(children[0]), str(children[1]))
@@ -168,8 +173,17 @@ class _Builder(MigrationRules):
     def date_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
         return ast.TypeExpr("date", span=self._span(meta))
 
-    def choice_type(self, meta: Any, children: list[Token]) -> ast.TypeExpr:
-        return ast.TypeExpr("choice", choices=tuple(unquote(c) for c in children), span=self._span(meta))
+    def choice_type(self, meta: Any, children: list[Any]) -> ast.TypeExpr:
+        choices: list[str] = []
+        translations: list[list[ast.Translation]] = []
+        for child in children:
+            if isinstance(child, ast.Translation):
+                translations[-1].append(child)
+            else:
+                choices.append(unquote(child))
+                translations.append([])
+        given = tuple(tuple(t) for t in translations) if any(translations) else ()
+        return ast.TypeExpr("choice", choices=tuple(choices), span=self._span(meta), choice_translations=given)
 
     def unit_ref(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
@@ -185,13 +199,16 @@ class _Builder(MigrationRules):
         key = str(children[0])
         label = None
         members = []
+        translations = []
         for child in children[1:]:
             if isinstance(child, Token):
                 label = unquote(child)
+            elif isinstance(child, ast.Translation):
+                translations.append(child)
             else:
                 members.append(child)
         self._excluding_words(members)
-        return ast.Dimension(key, label, tuple(members), self._span(meta))
+        return ast.Dimension(key, label, tuple(members), self._span(meta), translations=tuple(translations))
 
     def open_dimension(self, meta: Any, children: list[Any]) -> ast.Dimension:
         plain = self.dimension(meta, [c for c in children if not isinstance(c, ast.OpenRule)])
@@ -325,7 +342,8 @@ class _Builder(MigrationRules):
         return ast.Section(str(children[0]), unquote(children[1]), items, self._span(meta), translations)
 
     def records(self, meta: Any, children: list[Any]) -> ast.Records:
-        items = tuple(children[2:])
+        translations = tuple(c for c in children[2:] if isinstance(c, ast.Translation))
+        items = tuple(c for c in children[2:] if not isinstance(c, ast.Translation))
         return ast.Records(
             str(children[0]),
             unquote(children[1]),
@@ -334,13 +352,16 @@ class _Builder(MigrationRules):
             tuple(i for i in items if isinstance(i, ast.Check)),
             self._span(meta),
             items,
+            translations,
         )
 
     def record_field(self, meta: Any, children: list[Any]) -> ast.RecordField:
-        kind = children[2]
+        translations = tuple(c for c in children[2:] if isinstance(c, ast.Translation))
+        kind = next(c for c in children[2:] if not isinstance(c, ast.Translation))
+        key, label = str(children[0]), unquote(children[1])
         if isinstance(kind, tuple):  # member of DIMENSION
-            return ast.RecordField(str(children[0]), unquote(children[1]), None, kind[0], self._span(meta), kind[1])
-        return ast.RecordField(str(children[0]), unquote(children[1]), kind, None, self._span(meta))
+            return ast.RecordField(key, label, None, kind[0], self._span(meta), kind[1], translations)
+        return ast.RecordField(key, label, kind, None, self._span(meta), translations=translations)
 
     def member_type(self, meta: Any, children: list[Token]) -> tuple[str, Span | None]:
         return (str(children[0]), self._tok_span(children[0]))

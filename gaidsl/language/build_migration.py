@@ -112,8 +112,14 @@ class MigrationRules(TreeBuilder):
         return ast.Drop(kind, tuple(paths), reason, self._span(meta))
 
     def new_stmt(self, meta: Any, children: list[Any]) -> ast.New:
-        kind, paths, reason, _ = self._statement_parts(children)
-        return ast.New(kind, tuple(paths), reason, self._span(meta))
+        kind, paths, reason, rest = self._statement_parts(children)
+        default = next((r for r in rest if isinstance(r, ast.NewDefault)), None)
+        return ast.New(kind, tuple(paths), reason, self._span(meta), default)
+
+    def new_default(self, meta: Any, children: list[Token]) -> ast.NewDefault:
+        token = children[0]
+        kind = {"NUMBER": "number", "STRING": "text"}.get(token.type, "name")
+        return ast.NewDefault(_key(token), kind, self._span(meta))
 
     def transform_stmt(self, meta: Any, children: list[Any]) -> ast.Transform:
         kind, paths, reason, rest = self._statement_parts(children)

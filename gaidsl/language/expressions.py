@@ -4,11 +4,12 @@ position (the names: :mod:`gaidsl.language.references`).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
+from fractions import Fraction
 
 from gaidsl.language import ast, ir
 from gaidsl.language.aggregation import non_additive_member, sum_refusal
-from gaidsl.language.arithmetic import MAX_PLACES
+from gaidsl.language.arithmetic import MAX_PLACES, as_decimal
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error
 from gaidsl.language.formats import pattern_problem
 from gaidsl.language.printer import expr_text
@@ -42,6 +43,8 @@ _TEXT_TEST_HELP = Text(
     "这些函数读取文本（文本块、文本单元格或文本字段）；数值请用比较运算",
     "these functions read text (a text block, text cell or text field); compare numbers with <, <=, ==",
 )
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""Sums and products of constants written in a spec are exact: no decimal number a spec holds needs rounding."""
 _KIND_TEXT = {NUM: Text("数值", "a number"), BOOL: Text("条件", "a condition"), TEXT: Text("文本", "text")}
 
 
@@ -127,10 +130,13 @@ class ExpressionLowerer(References):
 
     @staticmethod
     def _scale(factor: Decimal, expr: ir.Expr) -> ir.NumExpr:
-        if isinstance(expr, ir.Const):
-            return ir.Const(expr.value * factor)
-        if isinstance(expr, ir.Scale):
-            return ir.Scale(expr.factor * factor, expr.arg)
+        """``factor × expr``; a product of two constants is computed exactly (never to the 28 digits of Decimal's
+        default context)."""
+        with localcontext(EXACT):
+            if isinstance(expr, ir.Const):
+                return ir.Const(expr.value * factor)
+            if isinstance(expr, ir.Scale):
+                return ir.Scale(expr.factor * factor, expr.arg)
         return ir.Scale(factor, expr)  # type: ignore[arg-type]
 
     @staticmethod
@@ -157,7 +163,11 @@ class ExpressionLowerer(References):
         divisor = _constant_value(right.expr)
         if divisor == 0:
             raise self._fail(error("GAI206", expr.right.span))
-        return Typed(self._scale(Decimal(1) / divisor, left.expr), NUM, left.unit, left.constant)
+        reciprocal = as_decimal(1 / Fraction(divisor))
+        if reciprocal is None:  # 1/3, 1/7: no decimal factor is exact; the quotient is computed exactly instead
+            node = ir.Arith("/", (left.expr, ir.Const(divisor)))  # type: ignore[arg-type]
+            return Typed(node, NUM, left.unit)
+        return Typed(self._scale(reciprocal, left.expr), NUM, left.unit, left.constant)
 
     # ---- arithmetic between cells (docs/arithmetic.md)
     def _product(self, expr: ast.BinOp, left: Typed, right: Typed) -> Typed:
@@ -382,9 +392,11 @@ def _constant_value(expr: ir.Expr) -> Decimal:
         case ir.Const(value=value):
             return value
         case ir.Scale(factor=factor, arg=arg):
-            return factor * _constant_value(arg)
+            with localcontext(EXACT):
+                return factor * _constant_value(arg)
         case ir.Sum(terms=terms):
-            return sum((sign * _constant_value(term) for sign, term in terms), Decimal(0))
+            with localcontext(EXACT):
+                return sum((sign * _constant_value(term) for sign, term in terms), Decimal(0))
         case ir.CellRef() | ir.FieldRef() | ir.Length() | ir.Arith():  # pragma: no cover - only constants reach here
             raise TypeError(f"not a constant: {expr!r}")
         case _:

@@ -82,7 +82,8 @@ def _close(span: Span | None) -> tuple[int, int] | None:
 
 def _type_text(node: ast.TypeExpr) -> str:
     if node.kind == "choice":
-        return "choice(" + ", ".join(quote(c) for c in node.choices) + ")"
+        given = node.choice_translations or tuple(() for _ in node.choices)
+        return "choice(" + ", ".join(quote(c) + _translated(t) for c, t in zip(node.choices, given, strict=True)) + ")"
     text = node.kind
     if node.unit is not None:
         text += f" in {node.unit}"
@@ -177,7 +178,8 @@ class Formatter:
             case ast.Dimension():
                 self.block(
                     depth,
-                    f"dimension {item.key}{_label(item.label)}" + (" open" if item.open else ""),
+                    f"dimension {item.key}{_label(item.label)}{_translated(item.translations)}"
+                    + (" open" if item.open else ""),
                     item.span,
                     lambda: self.dimension_body(depth + 1, item),
                     not item.members and not item.rules,
@@ -301,13 +303,15 @@ class Formatter:
                 kind = f"member of {field.member_of}" if field.member_of is not None else ""
                 if field.type is not None:
                     kind = _type_text(field.type)
-                self.emit(depth + 1, f"field {field.key} {quote(field.label)} : {kind}", field.span)
+                label = quote(field.label) + _translated(field.translations)
+                self.emit(depth + 1, f"field {field.key} {label} : {kind}", field.span)
             for rule in sorted(node.rules, key=lambda r: r.kind != "at_least"):
                 self.emit(depth + 1, f"{rule.kind.replace('_', ' ')} {rule.value}", rule.span)
             for check in node.checks:
                 self.check(depth + 1, check)
 
-        self.block(depth, f"records {node.key} {quote(node.label)}", node.span, body, False)
+        header = f"records {node.key} {quote(node.label)}{_translated(node.translations)}"
+        self.block(depth, header, node.span, body, False)
 
     def check(self, depth: int, node: ast.Check) -> None:
         header = f"check {node.key}"
@@ -510,7 +514,7 @@ def _statement(item: object) -> tuple[str, Span | None]:
                 scale = f" = {item.base} / {item.per}"
             elif item.percent:
                 scale = " percent"
-            return f"unit {item.key}{_label(item.label)}{scale}", item.span
+            return f"unit {item.key}{_label(item.label)}{_translated(item.translations)}{scale}", item.span
         case ast.Field():
             required = " required" if item.required else ""
             options = _options(alias=item.aliases)

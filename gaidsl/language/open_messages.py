@@ -1,5 +1,5 @@
 """The diagnostic texts of open dimensions (docs/open-dimensions.md), joined into
-:data:`gaidsl.language.messages.CATALOG`: GAI120–GAI139 names, GAI320–GAI339 structure, GAI610–GAI614 stages that do
+:data:`gaidsl.language.messages.CATALOG`: GAI120–GAI139 names, GAI320–GAI339 structure, GAI610–GAI613 stages that do
 not reason over open dimensions yet, GAI740–GAI749 data files. Kept apart so the catalogue stays one screenful per
 stage. Each entry: (stage, Chinese, English)."""
 

@@ -1,5 +1,6 @@
 """The diagnostic texts of lists of records (docs/records.md), joined into :data:`gaidsl.language.messages.CATALOG`:
-GAI160–GAI169 names, GAI370–GAI379 structure, GAI770–GAI779 stages that do not support records yet and data files.
+GAI160–GAI169 names, GAI370–GAI379 structure, GAI614–GAI619 spec analysis over records, GAI770–GAI775 stages that
+do not support records yet and data files, GAI776–GAI779 migrations of records.
 Each entry: (stage, Chinese, English)."""
 
 from __future__ import annotations
@@ -71,6 +72,38 @@ RECORDS_CATALOG: dict[str, tuple[str, str, str]] = {
         "structure",
         "记录列表「{records}」没有字段",
         "the list of records '{records}' has no fields",
+    ),
+    # ---- spec analysis over lists of records (gaidsl.analysis.records)
+    "GAI614": (
+        "analysis",
+        "规范分析对记录列表只搜索了有限实例：{bound}",
+        "spec analysis searched lists of records on bounded instances only: {bound_en}",
+    ),
+    "GAI615": (
+        "analysis",
+        "校验「{name}」中的 {aggregate} 是空洞的：在搜索到的任何有效报告中，其 where 条件都不保留任何记录",
+        "{aggregate} in check '{name}' is vacuous: its where keeps no record in any valid report searched",
+    ),
+    # ---- migrations of lists of records (gaidsl.migrations.records)
+    "GAI776": (
+        "migration",
+        "记录列表「{records}」：{why}",
+        "list of records '{records}': {why_en}",
+    ),
+    "GAI777": (
+        "migration",
+        "{side}规范中记录列表「{records}」的字段「{name}」（{label}）没有着落",
+        "field '{name}' ({label}) of the list of records '{records}' in the {side_en} spec is not accounted for",
+    ),
+    "GAI778": (
+        "migration",
+        "记录字段「{old}」（{old_type}）不能迁移为「{new}」（{new_type}）：{why}",
+        "record field '{old}' ({old_type}) cannot become '{new}' ({new_type}): {why_en}",
+    ),
+    "GAI779": (
+        "migration",
+        "默认值 {value} 不适用于「{name}」：{why}",
+        "the default {value} does not fit '{name}': {why_en}",
     ),
     # ---- stages and data files
     "GAI770": (

@@ -71,7 +71,12 @@ def _item_labels(item: object) -> Iterator[Labelled]:
     match item:
         case ast.Field():
             yield Labelled(f"field {item.key}", item.label, item.translations, item.span)
+            yield from _choice_labels(item.type)
+        case ast.UnitDecl() if item.label is not None:
+            yield Labelled(f"unit {item.key}", item.label, item.translations, item.span)
         case ast.Dimension():
+            if item.label is not None:
+                yield Labelled(f"dimension {item.key}", item.label, item.translations, item.span)
             yield from _member_labels(item.members)
         case ast.Section():
             yield Labelled(f"section {item.key}", item.label, item.translations, item.span)
@@ -80,6 +85,8 @@ def _item_labels(item: object) -> Iterator[Labelled]:
         case ast.Table():
             if item.label is not None:
                 yield Labelled(f"table {item.key}", item.label, item.translations, item.span)
+            if item.type is not None:
+                yield from _choice_labels(item.type)
             for axis in (item.columns, item.rows):
                 if isinstance(axis, ast.AxisInline):
                     yield from _member_labels(axis.members)
@@ -95,6 +102,11 @@ def _item_labels(item: object) -> Iterator[Labelled]:
             if item.label is not None:
                 yield Labelled(f"check {item.key}", item.label, item.translations, item.span)
         case ast.Records():
+            yield Labelled(f"records {item.key}", item.label, item.translations, item.span)
+            for field in item.fields:
+                yield Labelled(f"records {item.key} field {field.key}", field.label, field.translations, field.span)
+                if field.type is not None:
+                    yield from _choice_labels(field.type)
             for check in item.checks:
                 yield from _item_labels(check)
         case _:
@@ -104,7 +116,16 @@ def _item_labels(item: object) -> Iterator[Labelled]:
 def _member_labels(members: tuple[ast.Member, ...]) -> Iterator[Labelled]:
     for member in members:
         yield Labelled(member.key, member.label, member.translations, member.span)
+        if member.type is not None:
+            yield from _choice_labels(member.type)
         yield from _member_labels(member.children)
+
+
+def _choice_labels(node: ast.TypeExpr) -> Iterator[Labelled]:
+    """The choices of a ``choice(…)`` type, each a label that may carry a translation."""
+    given = node.choice_translations or tuple(() for _ in node.choices)
+    for choice, translations in zip(node.choices, given, strict=True):
+        yield Labelled(f"choice {choice}", choice, translations, node.span)
 
 
 def translation_problems(doc: ast.Format, languages: tuple[str, ...]) -> list[Diagnostic]:
@@ -168,11 +189,28 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
     def maybe(label: str | None, translations: ast.Translations) -> str | None:
         return None if label is None else pick(label, translations)
 
+    # a choice is a value the report holds: an output in ``lang`` offers (and checks) the translated ones, and a
+    # check comparing with a choice compares with its translation; a bilingual output keeps the values of the first
+    choices = {} if both else _choice_map(doc, lang)
+
+    def chosen(node: ast.TypeExpr) -> ast.TypeExpr:
+        if not node.choices:
+            return node
+        if both:
+            return attrs.evolve(node, choice_translations=())
+        given = node.choice_translations or tuple(() for _ in node.choices)
+        picked = tuple(pick(c, t) for c, t in zip(node.choices, given, strict=True))
+        return attrs.evolve(node, choices=picked, choice_translations=())
+
+    def type_(node: ast.TypeExpr | None) -> ast.TypeExpr | None:
+        return None if node is None else chosen(node)
+
     def member(node: ast.Member) -> ast.Member:
         return attrs.evolve(
             node,
             label=pick(node.label, node.translations),
             translations=(),
+            type=type_(node.type),
             children=tuple(member(c) for c in node.children),
         )
 
@@ -192,16 +230,44 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
                 own if own is None or said is None else attrs.evolve(own, text=own.text + BOTH_SEPARATOR + said.text)
             )
             messages = tuple(joined if m is own and joined is not None else m for m in node.messages)
-        return attrs.evolve(node, label=maybe(node.label, node.translations), translations=(), messages=messages)
+        expr = _with_choices(node.expr, choices) if choices else node.expr
+        return attrs.evolve(
+            node, label=maybe(node.label, node.translations), translations=(), messages=messages, expr=expr
+        )
+
+    def record_field(node: ast.RecordField) -> ast.RecordField:
+        return attrs.evolve(node, label=pick(node.label, node.translations), translations=(), type=type_(node.type))
+
+    def records(node: ast.Records) -> ast.Records:
+        fields = {id(f): record_field(f) for f in node.fields}
+        checks = {id(c): check(c) for c in node.checks}
+        items = tuple(fields.get(id(i)) or checks.get(id(i)) or i for i in node.items)
+        return attrs.evolve(
+            node,
+            label=pick(node.label, node.translations),
+            translations=(),
+            fields=tuple(fields.values()),
+            checks=tuple(checks.values()),
+            items=items,
+        )
 
     def item(node: Any) -> Any:
         match node:
             case ast.Field():
-                return attrs.evolve(node, label=pick(node.label, node.translations), translations=())
+                return attrs.evolve(
+                    node, label=pick(node.label, node.translations), translations=(), type=chosen(node.type)
+                )
             case ast.LanguageDecl() if not both:
                 return attrs.evolve(node, languages=(lang, *(x for x in node.languages if x != lang)))
+            case ast.UnitDecl():
+                return attrs.evolve(node, label=maybe(node.label, node.translations), translations=())
             case ast.Dimension():
-                return attrs.evolve(node, members=tuple(member(m) for m in node.members))
+                return attrs.evolve(
+                    node,
+                    label=maybe(node.label, node.translations),
+                    translations=(),
+                    members=tuple(member(m) for m in node.members),
+                )
             case ast.Section():
                 return attrs.evolve(
                     node,
@@ -214,6 +280,7 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
                     node,
                     label=maybe(node.label, node.translations),
                     translations=(),
+                    type=type_(node.type),
                     columns=axis(node.columns),
                     rows=axis(node.rows),
                     checks=tuple(check(c) for c in node.checks),
@@ -228,9 +295,7 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
             case ast.Check():
                 return check(node)
             case ast.Records():
-                checks = tuple(check(c) for c in node.checks)
-                items = tuple(check(i) if isinstance(i, ast.Check) else i for i in node.items)
-                return attrs.evolve(node, checks=checks, items=items)
+                return records(node)
             case _:
                 return node
 
@@ -238,3 +303,51 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
     items = tuple(item(i) for i in doc.items)
     translated = attrs.evolve(doc, title=title, title_translations=(), items=items)
     return translated, missing[0]
+
+
+def _choice_map(doc: ast.Format, lang: str) -> dict[str, str]:
+    """Every choice of ``doc`` that has a ``lang`` translation → that translation (the first given wins)."""
+    found: dict[str, str] = {}
+    for labelled in labels(doc):
+        if labelled.what.startswith("choice "):
+            given = translation_map(labelled.translations).get(lang)
+            if given is not None:
+                found.setdefault(labelled.label, given)
+    return found
+
+
+_CONDITIONS = (ast.Compare, ast.Logic, ast.Not, ast.If, ast.Where, ast.Call, ast.BinOp, ast.Neg)
+
+
+def _with_choices(expr: ast.Expr, choices: dict[str, str]) -> ast.Expr:
+    """``expr`` with every text compared with ``==`` or ``!=`` that is a translated choice replaced by its
+    translation (``kind == "甲"`` → ``kind == "A"``); ``expr`` itself when it has none (found without recursion,
+    so that a long sum is never walked recursively)."""
+    stack: list[object] = [expr]
+    found = False
+    while stack and not found:
+        node = stack.pop()
+        if isinstance(node, ast.Compare):
+            found = any(isinstance(s, ast.String) and s.value in choices for s in (node.left, node.right))
+        if isinstance(node, _CONDITIONS):
+            stack.extend(getattr(node, f.name) for f in attrs.fields(type(node)) if f.name != "span")
+        elif isinstance(node, tuple):
+            stack.extend(node)
+    return _replace(expr, choices) if found else expr
+
+
+def _replace(node: Any, choices: dict[str, str]) -> Any:
+    if isinstance(node, ast.Compare):
+        left, right = (
+            attrs.evolve(s, value=choices[s.value]) if isinstance(s, ast.String) and s.value in choices else s
+            for s in (node.left, node.right)
+        )
+        return attrs.evolve(node, left=_replace(left, choices), right=_replace(right, choices))
+    if isinstance(node, _CONDITIONS):
+        changes = {
+            f.name: _replace(getattr(node, f.name), choices) for f in attrs.fields(type(node)) if f.name != "span"
+        }
+        return attrs.evolve(node, **changes)
+    if isinstance(node, tuple):
+        return tuple(_replace(n, choices) for n in node)
+    return node

@@ -101,6 +101,18 @@ UI: dict[str, dict[str, str]] = {
     # ---- the JSON Schema (targets/jsonschema)
     "jsonschema.field": {"zh": "字段「{label}」", "en": "field '{label}'"},
     "jsonschema.unit": {"zh": "（单位：{unit}）", "en": " (unit: {unit})"},
+    "jsonschema.open_members": {
+        "zh": "每个开放维度的成员列表 / the members each report enters, per open dimension",
+        "en": "the members each report enters, per open dimension",
+    },
+    "jsonschema.records": {
+        "zh": "每个记录列表的记录 / the records of each list of records",
+        "en": "the records of each list of records",
+    },
+    "jsonschema.member_key": {
+        "zh": "（维度「{dimension}」的成员键 / a member key of '{dimension}'）",
+        "en": " (a member key of '{dimension}')",
+    },
     # ---- the workbook (targets/xlsx)
     "xlsx.font": {"zh": "宋体", "en": "Times New Roman"},
     "xlsx.fields_sheet": {"zh": "报告信息", "en": "Report details"},

@@ -28,13 +28,16 @@ from typing import Any, NamedTuple
 import attrs
 
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, FieldValue, Missing, Report
+from gaidsl.language import ir
 from gaidsl.language.diagnostics import Lang, say
 from gaidsl.migrations.migration import Fate, ItemKey, Migration, Target, item_label
 from gaidsl.migrations.open_members import convert
+from gaidsl.migrations.records import RecordsMigration, carry
 
 Value = Decimal | str | Missing
 
 ACTIONS = ("copied", "renamed", "converted", "split", "merged", "dropped", "unknown")
+DEFAULTED = "default"  # a record field a migration adds with a value (gaidsl.migrations.records): counted when any
 _ACTION_ZH = {
     "copied": "照录",
     "renamed": "更名",
@@ -43,6 +46,7 @@ _ACTION_ZH = {
     "merged": "合并",
     "dropped": "删除",
     "unknown": "待填报（未知）",
+    DEFAULTED: "默认值",
 }
 
 
@@ -94,7 +98,7 @@ class Migrated:
     def summary(self) -> dict[str, int]:
         counts = {action: 0 for action in ACTIONS}
         for entry in self.entries:
-            counts[entry.action] += 1
+            counts[entry.action] = counts.get(entry.action, 0) + 1
         counts["values_unknown"] = sum(1 for v in _new_values(self.report) if v is UNKNOWN)
         counts["values_blank"] = sum(1 for v in _new_values(self.report) if v is BLANK)
         return counts
@@ -127,8 +131,34 @@ def apply(migration: Migration, report: Report) -> Migrated:
         ctx.prec = 100
         migrated = _Applier(plan(migration), report).run()
     if migration.old.open_dimensions and migration.new.open_dimensions:
-        return _open_rows(migration, report, migrated)
+        migrated = _open_rows(migration, report, migrated)
+    if migration.records is not None:
+        migrated = _records(migration, migration.records, report, migrated)
     return migrated
+
+
+def _records(m: Migration, found: RecordsMigration, report: Report, migrated: Migrated) -> Migrated:
+    """The records old reports entered, carried list by list, field by field (:mod:`gaidsl.migrations.records`);
+    one log entry per value."""
+    carried = carry(found, m.members, m.new, report)
+    result = attrs.evolve(
+        migrated.report, values={**migrated.report.values, **carried.values}, records=dict(carried.counts)
+    )
+    entries = list(migrated.entries)
+    for action, old, new, read, written, statement in carried.moves:
+        olds = (Item("cell", old, _record_label(m.old, old), read),) if old is not None else ()
+        news = (Item("cell", new, _record_label(m.new, new), written),) if new is not None else ()
+        reason = m.statements[statement].reason if statement is not None else None
+        entries.append(Entry(action, olds, news, reason, m.statement_line(statement)))
+    return attrs.evolve(migrated, report=result, entries=tuple(entries))
+
+
+def _record_label(spec: ir.Spec, key: str) -> str:
+    """「Explanations · #2 · Count」: a record's value as people name it."""
+    records, number, name = key.split(".")
+    found = spec.records[records]
+    field = found.field(name)
+    return f"{found.label} · #{number} · {field.label if field is not None else name}"
 
 
 def _open_rows(m: Migration, report: Report, migrated: Migrated) -> Migrated:
@@ -374,6 +404,10 @@ def _text(migrated: Migrated, lang: Lang) -> str:
             f"the new report has {s['values_unknown']} unknown and {s['values_blank']} blank values",
         )
     ]
+    if s.get(DEFAULTED):  # record fields a migration adds with a value (gaidsl.migrations.records)
+        lines[0] += say(
+            lang, f"；记录字段取默认值 {s[DEFAULTED]} 项", f"; {s[DEFAULTED]} record values given a default"
+        )
     for entry in migrated.entries:
         if entry.action == "copied":
             continue

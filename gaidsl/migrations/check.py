@@ -14,6 +14,8 @@ from gaidsl.language.diagnostics import Diagnostic, Related, Text, error, has_er
 from gaidsl.language.source import Span
 from gaidsl.migrations.migration import WHAT, Fate, ItemKey, Migration, Target, item_label
 from gaidsl.migrations.open_members import resolve as resolve_members
+from gaidsl.migrations.records import claims
+from gaidsl.migrations.records import resolve as resolve_records
 from gaidsl.migrations.statements import Statements
 from gaidsl.migrations.type_verdicts import type_change, unit_changed
 
@@ -25,10 +27,15 @@ class _Builder(Statements):
     # ---- statements
     def build(self) -> None:
         items = self.doc.items
+        ours = [not claims(item, self.old.spec, self.new.spec) for item in items]  # records: gaidsl.migrations.records
         for index, item in enumerate(items):
+            if not ours[index]:
+                continue
             if isinstance(item, ast.Rename) and (item.kind or self.old.infer(item.old.parts)) != "cell":
                 self.rename(index, item)
         for index, item in enumerate(items):
+            if not ours[index]:
+                continue
             if isinstance(item, ast.Rename) and (item.kind or self.old.infer(item.old.parts)) == "cell":
                 self.rename(index, item)
             elif isinstance(item, ast.Split):
@@ -238,13 +245,14 @@ def check(doc: ast.Migration, old: ir.Spec, new: ir.Spec, file: str) -> tuple[Mi
     builder = _Builder(doc, old, new, file)
     builder.build()
     members, member_problems = resolve_members(doc, old, new)  # ``members DIMENSION { … }``: open dimensions
-    problems = builder.problems + member_problems
+    records, record_problems = resolve_records(doc, old, new, members)  # lists of records
+    problems = builder.problems + member_problems + record_problems
     if has_errors(problems):
         return None, problems
     targets = {item: builder.targets[item] for item in _items(new)}
     fates = {item: builder.fates[item] for item in _items(old)}
     migration = Migration(
-        doc.key, doc.title, file, old, new, targets, fates, builder.exempt, doc.items, doc.span, members
+        doc.key, doc.title, file, old, new, targets, fates, builder.exempt, doc.items, doc.span, members, records
     )
     return migration, problems
 

@@ -54,7 +54,11 @@ def statement_parts(item: ast.MigrationItem) -> list[str]:
     elif isinstance(item, ast.Drop):
         parts = [f"drop {_kind(item.kind)}{_paths(item.old)}"]
     elif isinstance(item, ast.New):
-        parts = [f"new {_kind(item.kind)}{_paths(item.new)} must be entered"]
+        if item.default is None:
+            parts = [f"new {_kind(item.kind)}{_paths(item.new)} must be entered"]
+        else:
+            value = item.default.value if item.default.kind != "text" else quote(item.default.value)
+            parts = [f"new {_kind(item.kind)}{_paths(item.new)} = {value}"]
     elif isinstance(item, ast.Transform):
         conversion = f"{item.from_unit} -> {item.to_unit}" if item.factor is None else f"by {item.factor}"
         parts = [f"transform {_kind(item.kind)}{item.old.text} {conversion}"]

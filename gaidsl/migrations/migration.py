@@ -36,6 +36,7 @@ from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error
 from gaidsl.language.source import Span
 from gaidsl.migrations.open_members import MemberMap
+from gaidsl.migrations.records import RecordsMigration
 
 ItemKey = tuple[str, str]  # ("cell" | "field" | "text", key)
 
@@ -98,6 +99,7 @@ class Migration:
     statements: tuple[ast.MigrationItem, ...]
     span: Span | None = None  # the migration's header
     members: Mapping[str, MemberMap] = attrs.field(factory=dict)  # ``members DIMENSION { … }`` by dimension
+    records: RecordsMigration | None = None  # how the lists of records are carried (gaidsl.migrations.records)
 
     @property
     def name(self) -> str:

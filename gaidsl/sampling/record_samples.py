@@ -140,17 +140,16 @@ def shape(spec: ir.Spec, member_count: Counts, counts: Counts, variant: int = 0)
 
 
 def with_records(sample: Sample, made: Shape) -> Sample:
-    """``sample`` of the closed spec as a report of the spec: member lists, record counts and the fixed values."""
-    report = attrs.evolve(
-        sample.report,
-        values={**sample.report.values, **made.fixed},
-        members=made.members,
-        records=dict(made.counts),
-    )
-    previous = sample.previous
-    if previous is not None:
-        previous = attrs.evolve(previous, members=made.members)
-    return attrs.evolve(sample, report=report, previous=previous)
+    """``sample`` of the closed spec as a report of the spec: member lists, record counts and the fixed values; last
+    year's report too (drawn from the same closed spec, so it holds as many records: without its counts its record
+    values were written as unknown cell keys)."""
+
+    def opened(report: Report) -> Report:
+        values = {**report.values, **made.fixed}
+        return attrs.evolve(report, values=values, members=made.members, records=dict(made.counts))
+
+    previous = None if sample.previous is None else opened(sample.previous)
+    return attrs.evolve(sample, report=opened(sample.report), previous=previous)
 
 
 def member_choices(spec: ir.Spec) -> list[dict[str, int]]:

@@ -90,7 +90,7 @@ function gaidslForm() {
   }
 
   function inputOf(key) {
-    return cells.get(key) ?? fields.get(key);
+    return cells.get(key) ?? fields.get(key){% if records %} ?? recordInput(key){% endif %};
   }
 
   function placeOf(key) {
@@ -155,6 +155,9 @@ function gaidslForm() {
     }
 {% if records %}
     results = results.filter((r) => !PER_RECORD.has(r.check)); // run per record by checkRecords
+{% endif %}
+{% if aggregates %}
+    results = results.concat(aggregateResults()); // the checks over aggregates of records
 {% endif %}
     lastResults = results;
 {% if derived %}

@@ -448,6 +448,9 @@
 {% if records %}
     all = all.filter((r) => !PER_RECORD.has(r.check)); // run per record by checkRecords
 {% endif %}
+{% if aggregates %}
+    all = all.concat(aggregateResults()); // the checks over aggregates of records, at the entered members' keys
+{% endif %}
     for (const r of all) if (!slotDimension.has(r.position)) put(r, null, null);
     for (const [dimension, o] of Object.entries(OPEN.dimensions)) {
       for (const row of openRows[dimension]) {

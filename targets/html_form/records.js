@@ -5,12 +5,119 @@
   // validator above checks the report with one record per list (LIST.1.FIELD): its `for each record` checks run here
   // once per record, with that record's fields in record 1's cells; the form checks here too how many records there
   // are (at least / at most), a field left blank, a number that is none and a member that is no longer there. The
-  // checks over aggregates of records are gaidsl validate's: the form says so under each list (RUI.not_live).
+  // checks over aggregates of records (sum, count, min, max, exists, with their `where`) run in a module of their own
+  // (window.gaidslRecordChecks: the generated validator of the spec itself with only those checks), on the report as
+  // the data file gives it: members, values and every record. Each failure is listed at its table and under each
+  // list it reads, its cells and record fields marked; while a record is incomplete (a `where` cannot be decided)
+  // they wait, and the form says so under the list (RUI.waiting). A check that validator refuses stays gaidsl
+  // validate's, as the line under the list says.
   const RECORDS = META.records;
   const RUI = RECORDS.ui;
   const recordRows = Object.create(null); // list → [{tr, inputs: Map(field → input)}]
   const PER_RECORD = new Set(RECORDS.per_record); // the validator's checks of record 1 (LIST.1.FIELD)
 
+  /** The input of a record's field (`LIST.N.FIELD`) or of an entered row's cell (`table.KEY.column`). */
+  function recordInput(key) {
+    const parts = key.split(".");
+    const rows = recordRows[parts[0]];
+    if (rows !== undefined && parts.length === 3) return rows[Number(parts[1]) - 1]?.inputs.get(parts[2]);
+{% if open_rows %}
+    for (const [dimension, o] of Object.entries(OPEN.dimensions)) {
+      const row = (openRows[dimension] ?? []).find((r) => r.key !== "" && r.key === parts[1]);
+      const input = row?.inputs.get(memberCell(key, o.slot));
+      if (input !== undefined) return input;
+    }
+{% endif %}
+    return undefined;
+  }
+
+{% if aggregates %}
+  const AGGREGATES = new Map(Object.entries(RECORDS.aggregates)); // check → the lists it reads
+  let aggregateFailures = [];
+  let aggregatesWaiting = false;
+
+  /** The report as its data file says it: the entered members (rows with a key), every cell by member key, the
+   * records (a blank field null), raw text throughout (the module reads numbers exactly). */
+  function aggregateData() {
+    const data = collect();
+    const out = { ...data, records: {} };
+{% if open_rows %}
+    out.members = {};
+    for (const [dimension, rows] of Object.entries(openRows)) {
+      const entered = rows.filter((r) => r.key !== "");
+      out.members[dimension] = entered.map((r) => ({ key: r.key, label: r.label.trim() || r.key }));
+      for (const row of entered) {
+        for (const [key, input] of row.inputs) out.values[memberCell(key, row.key)] = rawOf(input);
+      }
+    }
+{% endif %}
+    for (const [list, records] of Object.entries(collectRecords())) {
+      out.records[list] = records.map((record) =>
+        Object.fromEntries(Object.entries(record).map(([field, v]) => [field, v === "" ? null : v])),
+      );
+    }
+    return out;
+  }
+
+  /** The results of the checks over aggregates: a cell the module cannot read is left blank (the form flags it
+   * already); a record or member it cannot read makes them wait. */
+  function aggregateResults() {
+    aggregateFailures = [];
+    aggregatesWaiting = false;
+    const checker = window.gaidslRecordChecks;
+    if (checker === undefined) return [];
+    const data = aggregateData();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        checker.read(data);
+        break;
+      } catch (error) {
+        if (!(error instanceof checker.DataError)) throw error;
+        let dropped = false;
+        for (const [, key] of error.problems) {
+          for (const part of [data.values, data.fields]) {
+            if (Object.hasOwn(part, key) && part[key] !== null) {
+              part[key] = null;
+              dropped = true;
+            }
+          }
+        }
+        if (!dropped || attempt > 2) {
+          aggregatesWaiting = true;
+          return [];
+        }
+      }
+    }
+    const results = checker.validate(data, null).filter((r) => AGGREGATES.has(r.check));
+    aggregateFailures = results.filter((r) => r.status === "fail");
+    return results;
+  }
+
+  /** Each failing check over aggregates beside the lists it reads, its records' fields marked. */
+  function showAggregates() {
+    for (const r of aggregateFailures) {
+      const error = r.severity === "error";
+      for (const list of AGGREGATES.get(r.check)) {
+        const li = note("records:" + list, error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, r.message.zh);
+        li.dataset.check = r.check;
+        if (r.position !== null) li.dataset.position = r.position;
+        li.title = r.message.en;
+      }
+      for (const c of r.cells) {
+        const input = c.previous ? undefined : recordInput(c.key);
+        if (input?.classList.contains("record-field")) mark(input, error ? "fail" : "warn", r.message.zh);
+      }
+    }
+    if (!aggregatesWaiting) return;
+    for (const list of new Set([...AGGREGATES.values()].flat())) {
+      const p = document.createElement("p");
+      p.className = "pending";
+      p.textContent = RUI.waiting;
+      boxes.get("records:" + list)?.append(p);
+    }
+  }
+
+{% endif %}
   function words(template, values) {
     return template.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
   }
@@ -205,6 +312,9 @@
         }
       });
     }
+{% if aggregates %}
+    showAggregates();
+{% endif %}
     if (problems) {
       summary.textContent += {{ js("form.js.summary_sep") }} + words(RUI.problems, { n: problems });
       summary.classList.add("has-errors");

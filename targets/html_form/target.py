@@ -31,8 +31,9 @@ from gaidsl.language import ir
 from gaidsl.language.format_checks import rule_text
 from gaidsl.language.formats import FORMATS
 from gaidsl.language.ui_text import HTML_LANG, UI, words
-from gaidsl.targets import Files, Target, environment, stylesheet_for
+from gaidsl.targets import Files, Target, Unrenderable, environment, stylesheet_for
 from gaidsl.targets.html import target as html
+from gaidsl.targets.javascript import open_parts as javascript_open
 from gaidsl.targets.javascript import target as javascript
 
 HERE = Path(__file__).resolve().parent
@@ -93,6 +94,21 @@ RECORDS_UI: dict[str, tuple[str, str]] = {
         "the form checks each record; the checks over aggregates of records (sum, count, min, max, exists) are gaidsl "
         "validate's",
     ),
+    "per_record_only": ("本表逐条校验每条记录", "the form checks each record"),
+    "live": (
+        "本表逐条校验每条记录，并随填随核汇总记录的校验（sum、count、min、max、exists）",
+        "the form checks each record and, as you type, the checks over aggregates of records (sum, count, min, max, "
+        "exists)",
+    ),
+    "partly_live": (
+        "本表逐条校验每条记录，并随填随核汇总记录的校验；以下校验由 gaidsl validate 核验：{checks}",
+        "the form checks each record and, as you type, the checks over aggregates of records; these are gaidsl "
+        "validate's: {checks}",
+    ),
+    "waiting": (
+        "汇总记录的校验待每条记录填全、填对后核验",
+        "the checks over aggregates of records wait until every record is complete and readable",
+    ),
     "record_n": ("第 {n} 条记录：", "record {n}: "),
     "problems": ("记录问题 {n} 个", "{n} record problems"),
 }
@@ -135,6 +151,8 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     if kind == "choice":
         hint += ui["colon"] + " / ".join(cell.type.choices)
     unit = cell.type.unit if kind == "amount" else None
+    if unit is not None and unit in spec.units:  # its label: in the output's language (docs/languages.md)
+        unit = spec.units[unit].label
     if kind == "amount" and cell.type.signed:
         hint = ui["form.hint.signed_amount"]
     if kind == "amount" and cell.type.decimals is not None:
@@ -298,7 +316,82 @@ def open_meta(spec: ir.Spec) -> dict[str, Any]:
     return {"dimensions": dims, "totals": totals, "numeric": numeric, "ui": ui, "sentinel": ROW_SENTINEL}
 
 
-def records_meta(spec: ir.Spec) -> dict[str, Any]:
+@attrs.frozen
+class LiveAggregates:
+    """The checks over aggregates of records the form checks live (docs/records.md): the generated JavaScript
+    validator of the spec itself (open rows and records as the data file gives them, not closed) with only those
+    checks, run on every change beside the form's own validator, so the form gives ``gaidsl validate``'s results for
+    them, record for record. A check that validator refuses (GAI611) is left to ``gaidsl validate`` (``refused``)."""
+
+    module: str | None
+    live: tuple[str, ...]
+    refused: tuple[str, ...]
+    lists: dict[str, tuple[str, ...]]
+    """Per check, the lists of records it reads (its failures are shown beside each)."""
+
+
+def aggregate_checks(spec: ir.Spec) -> tuple[ir.Check, ...]:
+    """The record checks that read an aggregate (sum, count, min, max, exists over a list)."""
+    per_record = set(per_record_checks(spec))
+    return tuple(c for c in spec.record_checks if c.key not in per_record)
+
+
+def _aggregate_module(spec: ir.Spec, checks: tuple[ir.Check, ...]) -> str:
+    return javascript_open.module_text(attrs.evolve(spec, checks=(), record_checks=checks))
+
+
+def live_aggregates(spec: ir.Spec) -> LiveAggregates:
+    """Which checks over aggregates the form runs live, and the module that runs them (each check tried alone, so
+    one the generated validator refuses does not take the others with it)."""
+    checks = aggregate_checks(spec)
+    lists = {
+        c.key: tuple(
+            dict.fromkeys(
+                spec.record_aggregates[ref.cell].records
+                for i in c.instances
+                for ref in i.cells
+                if ref.cell in spec.record_aggregates
+            )
+        )
+        for c in checks
+    }
+    if not checks:
+        return LiveAggregates(None, (), (), lists)
+    try:
+        return LiveAggregates(_aggregate_module(spec, checks), tuple(c.key for c in checks), (), lists)
+    except Unrenderable:
+        pass
+    live: list[ir.Check] = []
+    refused: list[str] = []
+    for check in checks:
+        try:
+            _aggregate_module(spec, (check,))
+        except Unrenderable:
+            refused.append(check.key)
+        else:
+            live.append(check)
+    try:
+        module = _aggregate_module(spec, tuple(live)) if live else None
+    except Unrenderable:  # refused only together: none live
+        module, refused, live = None, [c.key for c in checks], []
+    return LiveAggregates(module, tuple(c.key for c in live), tuple(refused), lists)
+
+
+def _records_guidance(spec: ir.Spec, records: ir.RecordList, aggregates: LiveAggregates) -> str:
+    """The line under a list: whether the form checks its aggregates live, and which ones it leaves to validate."""
+    language = 0 if spec.language == "zh" else 1
+    mine = [key for key, lists in aggregates.lists.items() if records.key in lists]
+    refused = [key for key in aggregates.refused if key in mine]
+    if not mine:
+        return RECORDS_UI["per_record_only"][language]
+    if not refused:
+        return RECORDS_UI["live"][language]
+    if len(refused) == len(mine):
+        return RECORDS_UI["not_live"][language]
+    return RECORDS_UI["partly_live"][language].format(checks=", ".join(refused))
+
+
+def records_meta(spec: ir.Spec, aggregates: LiveAggregates | None = None) -> dict[str, Any]:
     """What the form needs of the lists of records (docs/records.md): per list its label, section, count rules and
     fields (kind, choices, the dimension of a member field); per such dimension the fixed members a record may name
     (an open dimension's entered members are the form's rows)."""
@@ -330,12 +423,20 @@ def records_meta(spec: ir.Spec) -> dict[str, Any]:
         }
     ui = {k: v[0] if spec.language == "zh" else v[1] for k, v in RECORDS_UI.items()}
     number = words(spec.language)["records.number"]
-    return {"lists": lists, "members": members, "ui": ui, "number": number, "per_record": list(per_record_checks(spec))}
+    aggregates = aggregates or live_aggregates(spec)
+    return {
+        "lists": lists,
+        "members": members,
+        "ui": ui,
+        "number": number,
+        "per_record": list(per_record_checks(spec)),
+        "aggregates": {key: list(aggregates.lists[key]) for key in aggregates.live},
+    }
 
 
 def per_record_checks(spec: ir.Spec) -> tuple[str, ...]:
     """The keys of the checks the form runs live per record: those of a list's records that read no aggregate (the
-    ``for each record`` checks); the checks over aggregates are ``gaidsl validate``'s (docs/records.md)."""
+    ``for each record`` checks); the checks over aggregates run in their own module (:func:`live_aggregates`)."""
     return tuple(
         c.key
         for c in spec.record_checks
@@ -361,6 +462,7 @@ def _validator_spec(spec: ir.Spec) -> ir.Spec:
 
 def form_html(spec: ir.Spec, report: Report | None = None) -> str:
     lay = layout(spec)
+    aggregates = live_aggregates(spec)
     parts = []
     for part in lay.parts:
         blocks: list[dict[str, Any]] = []
@@ -385,7 +487,7 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
                 )
         for records in spec.records.values():  # a list of records after its section's tables and texts
             if records.section == part.key:
-                not_live = RECORDS_UI["not_live"][0 if spec.language == "zh" else 1]
+                not_live = _records_guidance(spec, records, aggregates)
                 blocks.append({"grid": None, "records": records, "key": records.key, "not_live": not_live})
         parts.append({"key": part.key, "label": part.label, "blocks": blocks})
     meta = {
@@ -401,7 +503,7 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
     if spec.open_dimensions:
         meta["open"] = open_meta(spec)
     if spec.records:
-        meta["records"] = records_meta(spec)
+        meta["records"] = records_meta(spec, aggregates)
     template = environment(HERE, html.HERE).get_template("form.html")  # page_head.html is the report's
     return template.render(
         title=lay.report_title(None),
@@ -424,14 +526,16 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         meta=script_json(meta),
         data=script_text(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", report.to_json())) if report else None,
         validator=script_text(javascript.module_text(_validator_spec(spec))),
-        form_js=script_text(form_script(spec)),
+        form_js=script_text(form_script(spec, bool(aggregates.live))),
+        aggregates=script_text(aggregates.module) if aggregates.live and aggregates.module else None,
     )
 
 
-def form_script(spec: ir.Spec) -> str:
+def form_script(spec: ir.Spec, aggregates: bool = False) -> str:
     """form.js with its words in the spec's language: ``js(key)`` a JavaScript string, ``js_template(key, n="x")``
     a template literal whose ``{n}`` is the expression ``x`` (both JSON-escaped, so no catalogue text can end the
-    script; :func:`script_text` checks it)."""
+    script; :func:`script_text` checks it); ``aggregates``: the form runs the checks over aggregates of records
+    (:func:`live_aggregates`)."""
     ui = words(spec.language)
 
     def js(key: str, language: str | None = None) -> str:
@@ -450,6 +554,7 @@ def form_script(spec: ir.Spec) -> str:
         js_template=js_template,
         open_rows=bool(spec.open_dimensions),
         records=bool(spec.records),
+        aggregates=aggregates,
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -48,12 +49,18 @@ def _number(cell_type: ir.CellType) -> dict[str, Any]:
 
 
 def _value_schema(
-    cell_type: ir.CellType, title: str, description: str, unknown: bool, language: str = "zh"
+    cell_type: ir.CellType,
+    title: str,
+    description: str,
+    unknown: bool,
+    language: str = "zh",
+    units: Mapping[str, ir.Unit] | None = None,
 ) -> dict[str, Any]:
     if cell_type.numeric:
         base = _number(cell_type)
         if cell_type.unit and (language == "zh" or cell_type.unit != ir.DEFAULT_UNIT):
-            description += words(language).format("jsonschema.unit", unit=cell_type.unit)
+            unit = units[cell_type.unit].label if units and cell_type.unit in units else cell_type.unit
+            description += words(language).format("jsonschema.unit", unit=unit)
     elif cell_type.kind == "date":
         base = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     elif cell_type.kind == "choice":
@@ -98,7 +105,12 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
     fields = {
         f.key: _with_rules(
             _value_schema(
-                f.type, f.label, words(spec.language).format("jsonschema.field", label=f.label), True, spec.language
+                f.type,
+                f.label,
+                words(spec.language).format("jsonschema.field", label=f.label),
+                True,
+                spec.language,
+                spec.units,
             ),
             f.rules,
         )
@@ -117,7 +129,7 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
         header = " / ".join(cell.row_labels) + " × " + " / ".join(cell.column_labels)
         table = spec.tables[cell.table]
         where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
-        values[cell.key] = _value_schema(cell.type, cell.label, where, True, spec.language)
+        values[cell.key] = _value_schema(cell.type, cell.label, where, True, spec.language, spec.units)
     slot_cells = {c.key for c in spec.cells.values() if _open_row(spec, c) is not None}
     values = {k: v for k, v in values.items() if k not in slot_cells}
     required_fields = [f.key for f in spec.fields.values() if f.required]
@@ -171,10 +183,10 @@ def _add_records(spec: ir.Spec, data: dict[str, Any], sections: dict[str, str]) 
         properties: dict[str, Any] = {}
         for field in records.fields:
             where = f"{sections[records.section]} · {records.label} · {field.label}"
-            value = _value_schema(field.type, field.label, where, unknown=True)
+            value = _value_schema(field.type, field.label, where, True, spec.language, spec.units)
             value["anyOf"] = [o for o in value["anyOf"] if o.get("type") != "null"]  # a record's field is filled
             if field.dimension is not None:
-                value["description"] += f"（维度「{field.dimension}」的成员键 / a member key of '{field.dimension}'）"
+                value["description"] += words(spec.language).format("jsonschema.member_key", dimension=field.dimension)
                 keys: dict[str, Any] = {"type": "string", "pattern": "\\S"}
                 if field.dimension not in spec.open_dimensions:  # a fixed dimension: its leaf members
                     keys = {"enum": list(member_keys(spec, field.dimension))}
@@ -196,7 +208,7 @@ def _add_records(spec: ir.Spec, data: dict[str, Any], sections: dict[str, str]) 
             listed["maxItems"] = records.at_most
         lists[records.key] = listed
     data["properties"]["records"] = {
-        "description": "每个记录列表的记录 / the records of each list of records",
+        "description": words(spec.language)["jsonschema.records"],
         "type": "object",
         "properties": lists,
         "additionalProperties": False,
@@ -240,7 +252,7 @@ def _slot_value(spec: ir.Spec, cell: ir.Cell, sections: dict[str, str]) -> tuple
     where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
     prefix, _, column = cell.key.partition(f".{cell.row}.")
     pattern = f"^{re.escape(prefix)}\\.{_key_regex(opened)}\\.{re.escape(column)}$"
-    return pattern, _value_schema(cell.type, cell.label, where, True, spec.language)
+    return pattern, _value_schema(cell.type, cell.label, where, True, spec.language, spec.units)
 
 
 def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[str, dict[str, Any]]]) -> None:
@@ -281,7 +293,7 @@ def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[
         lists[dimension] = listed
     properties = data["properties"]
     properties["members"] = {
-        "description": "每个开放维度的成员列表 / the members each report enters, per open dimension",
+        "description": words(spec.language)["jsonschema.open_members"],
         "type": "object",
         "properties": lists,
         "additionalProperties": False,

@@ -120,6 +120,52 @@ def _member_lit(value: object, tokens: re.Pattern[str], names: dict[str, str]) -
     return "(" + " + ".join(pieces) + ")"
 
 
+def _is_total(expr: tuple[object, ...]) -> bool:
+    """Whether an encoded expression is a cell compared with one sum over members (``_total`` in the module)."""
+    match expr:
+        case ("cmp", _, ("c", *_), ("+", ((1, ("s", *_)),))):
+            return True
+    return False
+
+
+def _record_writer(name: str, refs: tuple[object, ...]) -> str:
+    """A function of the module that writes what ``_record(mp, s, xs, cmp, msg)`` writes for a position reading
+    ``refs`` (its cells, fields and texts: (kind, key, previous, …)), straight-line when every value is a number
+    (one dict per cell; the general _record otherwise)."""
+    count = len(refs)
+    xs = ", ".join(f"x{n}" for n in range(count))
+    rs = ", ".join(f"r{n}" for n in range(count))
+    numbers = " and ".join(f"(x{n}.__class__ is int or x{n}.__class__ is D)" for n in range(count))
+    lines = [
+        f"def {name}(mp, s, xs, cmp, msg):",
+        f"    ({xs},) = xs",
+        f"    if not ({numbers}):",
+        "        return _record(mp, s, xs, cmp, msg)",
+        f"    ({rs},) = mp[10]",
+    ]
+    lines += [f"    j{n} = D(x{n}) if x{n}.__class__ is int else x{n}" for n in range(count)]
+    cells, values = [], []
+    for n, ref in enumerate(refs):
+        assert isinstance(ref, tuple)
+        kind, previous = ref[0], bool(ref[2])
+        cells.append(
+            f'{{"kind": {kind!r}, "key": r{n}[1], "previous": {previous}, "labels": [*r{n}[3]], "value": j{n}}}'
+        )
+        before = "'previous.' + " if previous else ""
+        values.append(f"{before}r{n}[1]: j{n}")
+    lines.append(f"    cells = [{', '.join(cells)}]")
+    lines.append(f"    return _result(mp, s, cells, {{{', '.join(values)}}}, [], [], cmp, msg)")
+    return "\n".join(lines)
+
+
+def _is_count(expr: tuple[object, ...]) -> bool:
+    """Whether an encoded expression compares the number of entered members with a constant (``_count``)."""
+    match expr:
+        case ("cmp", _, ("n", _), ("k", _)):
+            return True
+    return False
+
+
 def _split(cell: str) -> tuple[str, str | None, str]:
     parts = cell.split(".")
     return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], None, parts[-1])
@@ -233,6 +279,12 @@ class OpenLayer:
         meta = _meta_value(pos)
         self.member_metas.append(f"def _P{number}_at(m):\n    return {_member_lit(meta, tokens, names)}")
         body = [re.sub(rf"\b_P{number}\b", "mp", line) for line in lines]
+        refs = meta[10]
+        assert isinstance(refs, tuple)
+        if refs:
+            self.member_metas.append(_record_writer(f"_P{number}_record", refs))
+            writes = f"out.append(_P{number}_record(mp, s, xs, "
+            body = [line.replace("out.append(_record(mp, s, xs, ", writes) for line in body]
         at = wants[0] + 1
         return [*body[:at], f"    mp = _P{number}_at(_m)", *body[at:]]
 
@@ -255,7 +307,8 @@ class OpenLayer:
         )
         number = len(self.generic)
         self.generic.append(f"_G{number} = {_lit(item)}")
-        return [f"_generic(_G{number}, v, f, pv, pf, want, out)"]
+        judge = "_total" if _is_total(expr) else "_count" if _is_count(expr) else "_generic"
+        return [f"{judge}(_G{number}, v, f, pv, pf, want, out)"]
 
     def _count_expr(self, check: ir.Check) -> tuple[object, ...]:
         (instance,) = check.instances
@@ -465,6 +518,7 @@ class OpenLayer:
                 record_names=self.record_names,
                 hierarchies=self._hierarchies(),
                 across=repr(tuple(self.across)),
+                zh=self.spec.language == "zh",  # the messages' words, as the fixed part's (validator.py.j2)
             )
         )
 

@@ -371,6 +371,7 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
         signed=P.signed(spec),
         required=required_items(spec, cells),
         whole_only=whole_only,
+        open=layer is not None,  # open dimensions or records: the tail's notes in the module's docstring
     )
     return text if layer is None else text + layer.tail()
 

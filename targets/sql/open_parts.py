@@ -23,7 +23,8 @@ The checks, one ``SELECT`` each, joined by ``UNION ALL`` (no query per member):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
@@ -37,6 +38,7 @@ from gaidsl.targets.sql.dialects import (
     DIALECTS,
     RESULT_COLUMNS,
     Column,
+    Dialect,
     Unsupported,
     amount_scale,
     comment,
@@ -45,7 +47,7 @@ from gaidsl.targets.sql.dialects import (
     layout,
     literal,
 )
-from gaidsl.targets.sql.target import Expressions, branches, ddl
+from gaidsl.targets.sql.target import Branch, Expressions, branches, ddl
 
 MEMBER_SHIFT = 1 << 20  # ordinal = check position × 2^20 + the member's place in the report
 TABLE_SHIFT = 1 << 40  # a coded hierarchy's rows: after every check, per table
@@ -60,13 +62,23 @@ def stand_in_spec(spec: ir.Spec) -> ir.Spec:
     return close(spec, {d: (EnteredMember(o.slot, o.slot),) for d, o in spec.open_dimensions.items()})
 
 
-class _Summed(Expressions):
-    """Expressions over a report's row joined with its members' sums: half units of a slot cell come summed."""
+class SlackExpressions(Expressions):
+    """Expressions over a row whose ``slack_keys`` cells are computed (a sum over members, an aggregate over
+    records): their half units come computed too, in a column ``<cell>#slack`` of the same row."""
 
-    slot_keys: frozenset[str] = frozenset()
+    def __init__(
+        self,
+        spec: ir.Spec,
+        d: Dialect,
+        columns: Sequence[Column],
+        tolerance: Decimal | None,
+        slack_keys: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(spec, d, columns, tolerance)
+        self.slack_keys = slack_keys
 
     def _half_unit(self, ref: ir.CellRef | ir.FieldRef, scale: int) -> str:
-        if not isinstance(ref, ir.CellRef) or ref.cell not in self.slot_keys:
+        if not isinstance(ref, ir.CellRef) or ref.cell not in self.slack_keys:
             return super()._half_unit(ref, scale)
         alias = "p" if ref.previous else "r"
         if ref.previous:
@@ -80,6 +92,85 @@ class _Summed(Expressions):
         return f"COALESCE({slack}, CAST(0 AS DECIMAL(38, {stored + 1})))"
 
 
+# ---- what the child tables of open rows and of lists of records share (targets/sql/records.py uses them too)
+
+
+def child_ddl(table: str, columns: Sequence[Column], temporary: bool) -> str:
+    """``CREATE TABLE`` of a child table (members or records) with ``columns``."""
+    listed = ",\n  ".join(f"{c.quoted} {c.sql_type}" + (f" CHECK ({c.check})" if c.check else "") for c in columns)
+    return f"CREATE {'TEMPORARY ' if temporary else ''}TABLE {table} (\n  {listed}\n)"
+
+
+def half_unit(d: Dialect, sql: str, places_sql: str | None, cell_type: ir.CellType) -> str:
+    """Half a unit in the last reported place of the amount ``sql`` (at the stored scale + 1 where amounts are
+    scaled); 0 if blank. ``places_sql``: its places column, where the dialect keeps one."""
+    stored = amount_scale(cell_type)
+    if d.amounts == "numeric":
+        return f"COALESCE(0.5 * power(10::numeric, -scale({sql})), 0)"
+    assert places_sql is not None
+    if d.amounts == "scaled":
+        whens = " ".join(f"WHEN {p} THEN {5 * 10 ** (stored - p)}" for p in range(stored + 1))
+        return f"COALESCE(CASE {places_sql} {whens} END, 0)"
+    typed = f"DECIMAL(38, {stored + 1})"
+    whens = " ".join(f"WHEN {p} THEN CAST('{Decimal((0, (5,), -p - 1)):f}' AS {typed})" for p in range(stored + 1))
+    return f"COALESCE(CASE {places_sql} {whens} END, CAST(0 AS {typed}))"
+
+
+def shown_value(d: Dialect, sql: str, shown: str, scale: int = 0) -> str:
+    """A value as the view shows it: SQLite's scaled integers as REAL, elsewhere cast to the shown decimal type."""
+    if d.scaled:
+        return f"(CAST({sql} AS REAL) / {10**scale})" if scale else sql
+    return f"CAST({sql} AS {shown})"
+
+
+def status(condition: str, d: Dialect) -> str:
+    true, false = d.true_false
+    return f"CASE {condition} WHEN {true} THEN 'pass' WHEN {false} THEN 'fail' ELSE 'unverifiable' END"
+
+
+def count_values(d: Dialect, instance: ir.CheckInstance, values: dict[str, str], count: str, shown: str) -> None:
+    """``values`` of a rule on how many members or records a report has (``count``: their number in SQL)."""
+    expr = instance.expr
+    assert isinstance(expr, ir.Compare) and isinstance(expr.right, ir.Const)
+    bound = int(expr.right.value)
+    op = {"==": "=", "!=": "<>"}.get(expr.op, expr.op)
+    values["status"] = status(f"({count} {op} {bound})", d)
+    values["left_value"] = shown_value(d, count, shown)
+    values["right_value"] = shown_value(d, str(bound), shown)
+    values["difference"] = shown_value(d, f"({count} - {bound})", shown)
+    values["tolerance"] = shown_value(d, "0", shown)
+
+
+def select(values: dict[str, str], source: str, where: str | None = None, alias: str = "r") -> str:
+    """One ``SELECT`` of the view: a row per row of ``source`` (kept by ``where``), its columns ``values``."""
+    listed = ", ".join(f"{values[n]} AS {n}" for n in RESULT_COLUMNS[1:])
+    return f"SELECT {alias}.report_id AS report_id, {listed} FROM {source}" + (f" WHERE {where}" if where else "")
+
+
+def dialect_files(spec: ir.Spec, made: Callable[[str], tuple[list[str], str]], over: str) -> dict[str, str | bytes]:
+    """``schema.sql`` and ``validation.sql`` per dialect: ``made(dialect)`` gives the ``CREATE TABLE`` statements
+    and the validation query; ``over`` says what the view reads."""
+    files: dict[str, str | bytes] = {}
+    for name in DIALECTS:
+        tables, view = made(name)
+        files[f"{name}/schema.sql"] = "\n".join(tables)
+        head = (
+            f"-- {comment(spec.id)} version {comment(spec.version)}: every check at every position, one row per "
+            f"(report, check, position), over {over}.\n"
+            "-- Generated by gaidsl; do not edit. Order by report_id, ordinal for the evaluator's order.\n"
+        )
+        files[f"{name}/validation.sql"] = f"{head}CREATE VIEW validation AS\n{view};\n"
+    return files
+
+
+def readme(spec: ir.Spec, what: str, body: str, tables: Sequence[str]) -> str:
+    """The README.md of the built SQL: a title saying ``what`` the format has, the paragraph ``body``, then a line
+    per table."""
+    title = f"# SQL for {spec.title or spec.id} ({spec.id} version {spec.version}), {what}"
+    wrapped = textwrap.wrap(body, 112, break_long_words=False, break_on_hyphens=False)
+    return "\n".join([title, "", *wrapped, "", *tables, ""])
+
+
 class OpenSql:
     """The tables and the validation query of ``spec`` (with open dimensions) in ``dialect_name``."""
 
@@ -89,11 +180,11 @@ class OpenSql:
         self.dims = list(spec.open_dimensions)
         self.stand = stand_in_spec(spec)
         self.columns = layout(self.stand, dialect_name)
-        slots = {o.slot: d for d, o in spec.open_dimensions.items()}
+        self.slots = {o.slot: d for d, o in spec.open_dimensions.items()}  # slot → dimension
         self.slot_of: dict[str, str] = {}  # slot cell key → dimension
         for key, cell in spec.cells.items():
-            if cell.row is not None and cell.row in slots:
-                self.slot_of[key] = slots[cell.row]
+            if cell.row is not None and cell.row in self.slots:
+                self.slot_of[key] = self.slots[cell.row]
         self.fixed = [c for c in self.columns if not (c.role in ("cell", "places") and c.key in self.slot_of)]
         self.slot_columns = {
             d: [c for c in self.columns if c.role in ("cell", "places") and self.slot_of.get(c.key) == d]
@@ -113,17 +204,27 @@ class OpenSql:
 
     def ddl(self, reports: str, temporary: bool) -> list[str]:
         """``CREATE TABLE`` of each member table (the reports table is the stand-in spec's)."""
-        out = []
-        for index, d in enumerate(self.dims):
-            columns = ",\n  ".join(
-                f"{c.quoted} {c.sql_type}" + (f" CHECK ({c.check})" if c.check else "") for c in self.member_columns(d)
-            )
-            table = member_table(reports, index)
-            out.append(f"CREATE {'TEMPORARY ' if temporary else ''}TABLE {table} (\n  {columns}\n)")
-        return out
+        return [
+            child_ddl(member_table(reports, index), self.member_columns(d), temporary)
+            for index, d in enumerate(self.dims)
+        ]
+
+    def compiler(
+        self, spec: ir.Spec, columns: Sequence[Column], computed: frozenset[str] = frozenset()
+    ) -> Callable[[ir.Check, ir.CheckInstance], Expressions]:
+        """The compiler of each position of ``spec`` (the stand-in spec, or one with more cells over the same
+        reports): a slot cell is the member's own at a member's position, else the sum over the members (its half
+        units summed); ``computed`` cells have their half units computed everywhere."""
+        slot_keys = frozenset(self.slot_of)
+
+        def make(check: ir.Check, instance: ir.CheckInstance) -> Expressions:
+            summed = computed if instance.position in self.slots else computed | slot_keys
+            return SlackExpressions(spec, self.d, columns, check.tolerance, summed)
+
+        return make
 
     # ---- relations
-    def _rows(self, reports: str, index: int) -> str:
+    def rows(self, reports: str, index: int) -> str:
         """Each member of each report with the report's fixed columns."""
         d = self.dims[index]
         fixed = ", ".join(f"r0.{c.quoted}" for c in self.fixed)
@@ -133,28 +234,14 @@ class OpenSql:
             f"FROM {reports} AS r0 JOIN {member_table(reports, index)} AS m ON m.report_id = r0.report_id)"
         )
 
-    def _half(self, sql: str, places_sql: str | None, cell_type: ir.CellType) -> str:
-        """Half a unit in the last reported place (at the stored scale + 1 where amounts are scaled); 0 if blank."""
-        stored = amount_scale(cell_type)
-        if self.d.amounts == "numeric":
-            return f"COALESCE(0.5 * power(10::numeric, -scale({sql})), 0)"
-        assert places_sql is not None
-        if self.d.amounts == "scaled":
-            branches_ = " ".join(f"WHEN {p} THEN {5 * 10 ** (stored - p)}" for p in range(stored + 1))
-            return f"COALESCE(CASE {places_sql} {branches_} END, 0)"
-        typed = f"DECIMAL(38, {stored + 1})"
-        branches_ = " ".join(
-            f"WHEN {p} THEN CAST('{Decimal((0, (5,), -p - 1)):f}' AS {typed})" for p in range(stored + 1)
-        )
-        return f"COALESCE(CASE {places_sql} {branches_} END, CAST(0 AS {typed}))"
-
     def _places(self, alias: str, key: str) -> str | None:
         found = [c for c in self.columns if c.role == "places" and c.key == key]
         return f"{alias}.{found[0].quoted}" if found else None
 
-    def _sums(self, reports: str) -> str:
-        """Each report's fixed columns with the sums over its members (and their counts)."""
-        parts = [f"r0.{c.quoted}" for c in self.fixed]
+    def sums(self, reports: str, unknown: bool = True) -> str:
+        """Each report's fixed columns (``unknown``: with its unknown keys) with the sums over its members (and their
+        counts)."""
+        parts = [f"r0.{c.quoted}" for c in self.fixed if unknown or c.role != "unknown"]
         joins = []
         for index, d in enumerate(self.dims):
             a = f"a{index}"
@@ -168,7 +255,7 @@ class OpenSql:
                     f"WHEN {a}.ns = {a}.c{number} THEN {a}.s{number} END AS {c.quoted}"
                 )
                 if c.cell_type.kind == "amount":
-                    half = self._half(f"m.{c.quoted}", self._places("m", c.key), c.cell_type)
+                    half = half_unit(self.d, f"m.{c.quoted}", self._places("m", c.key), c.cell_type)
                     inner.append(f"sum(CASE WHEN summed = 1 THEN {half} END) AS h{number}")
                     parts.append(f"{a}.h{number} AS {ident(c.name + '#slack')}")
             parts.append(f"COALESCE({a}.n, 0) AS {ident(f'#count{index}')}")
@@ -180,88 +267,69 @@ class OpenSql:
 
     # ---- the query
     def validation(self, reports: str, previous: str) -> str:
-        stand = self.stand
-        slot_keys = frozenset(self.slot_of)
-        compiled = {id(b.instance): b for b in branches(stand, self.d.name)}
+        compiled = {
+            id(b.instance): b for b in branches(self.stand, self.d.name, self.compiler(self.stand, self.columns))
+        }
+        return "\nUNION ALL\n".join(self.selects(reports, previous, compiled)[0])
 
-        def summed(check: ir.Check, instance: ir.CheckInstance) -> Expressions:
-            found = _Summed(stand, self.d, self.columns, check.tolerance)
-            found.slot_keys = slot_keys
-            return found
-
-        sums = {id(b.instance): b for b in branches(stand, self.d.name, summed)}
+    def selects(self, reports: str, previous: str, compiled: dict[int, Branch]) -> tuple[list[str], int]:
+        """The ``SELECT`` of each check of the stand-in spec and of each coded hierarchy's check (``compiled``: the
+        stand-in's checks as :meth:`compiler` makes them, by ``id`` of the instance); and the first ordinal after
+        theirs."""
         shown = self.d.shown_decimal.format(scale=20)
-        slots = {o.slot: d for d, o in self.spec.open_dimensions.items()}
         selects: list[str] = []
         number = 0
-        for check in stand.checks:
+        for check in self.stand.checks:
             for instance in check.instances:
                 number += 1
                 b = compiled[id(instance)]
                 values = dict(b.values)
                 ordinal = str(number * MEMBER_SHIFT)
                 if check.origin == "members":
-                    self._count(check, instance, values, shown)
-                    source = f"{self._sums(reports)} AS r"
-                elif instance.position is not None and instance.position in slots:
-                    index = self.dims.index(slots[instance.position])
-                    read = self._slots_read(instance.expr)
-                    if read - {self.dims[index]}:
-                        raise Unsupported(f"GAI611: check {check.key!r} reads a sum over members at each member")
-                    source = f"{self._rows(reports, index)} AS r"
+                    index = self.dims.index(check.key.split(".")[1])
+                    count_values(self.d, instance, values, f"r.{ident(f'#count{index}')}", shown)
+                    source = f"{self.sums(reports)} AS r"
+                elif instance.position is not None and instance.position in self.slots:
+                    index = self.member_index(check, instance)
+                    source = f"{self.rows(reports, index)} AS r"
                     if b.previous:
-                        source += (
-                            f" LEFT JOIN {self._rows(previous, index)} AS p ON p.report_id = r.previous_id"
-                            f" AND p.{ident('#member')} = r.{ident('#member')}"
-                        )
+                        source += self.previous_rows(previous, index)
                     ordinal = f"{ordinal} + r.{ident('#ordinal')}"
                     values["position"] = f"r.{ident('#member')}"
-                elif self._slots_read(instance.expr):
-                    b = sums[id(instance)]
-                    values = dict(b.values)
-                    source = f"{self._sums(reports)} AS r"
+                elif self.slots_read(instance.expr):
+                    source = f"{self.sums(reports)} AS r"
                     if b.previous:
-                        source += f" LEFT JOIN {self._sums(previous)} AS p ON p.report_id = r.previous_id"
+                        source += f" LEFT JOIN {self.sums(previous)} AS p ON p.report_id = r.previous_id"
                 else:
                     source = f"{reports} AS r"
                     if b.previous:
                         source += f" LEFT JOIN {previous} AS p ON p.report_id = r.previous_id"
                 values["ordinal"] = ordinal
-                selects.append(self._select(values, source))
+                selects.append(select(values, source))
         selects.extend(self._hierarchies(reports, number, shown))
-        return "\nUNION ALL\n".join(selects)
+        return selects, (number + 1 + len(self.spec.tables)) * TABLE_SHIFT
 
-    def _select(self, values: dict[str, str], source: str) -> str:
-        listed = ", ".join(f"{values[n]} AS {n}" for n in RESULT_COLUMNS[1:])
-        return f"SELECT r.report_id AS report_id, {listed} FROM {source}"
+    def member_index(self, check: ir.Check, instance: ir.CheckInstance) -> int:
+        """The open dimension whose members ``instance`` (at the slot) stands for; GAI611 if it reads a sum over
+        members of another at each member."""
+        assert instance.position is not None
+        index = self.dims.index(self.slots[instance.position])
+        if self.slots_read(instance.expr) - {self.dims[index]}:
+            raise Unsupported(f"GAI611: check {check.key!r} reads a sum over members at each member")
+        return index
 
-    def _slots_read(self, expr: ir.BoolExpr) -> set[str]:
-        return {self.slot_of[n.cell] for n in ir.walk(expr) if isinstance(n, ir.CellRef) and n.cell in self.slot_of}
-
-    def _count(self, check: ir.Check, instance: ir.CheckInstance, values: dict[str, str], shown: str) -> None:
-        expr = instance.expr
-        assert isinstance(expr, ir.Compare) and isinstance(expr.right, ir.Const)
-        index = self.dims.index(check.key.split(".")[1])
-        count = f"r.{ident(f'#count{index}')}"
-        bound = int(expr.right.value)
-        op = {"==": "=", "!=": "<>"}.get(expr.op, expr.op)
-        true, false = self.d.true_false
-        values["status"] = (
-            f"CASE ({count} {op} {bound}) WHEN {true} THEN 'pass' WHEN {false} THEN 'fail' ELSE 'unverifiable' END"
+    def previous_rows(self, previous: str, index: int) -> str:
+        """The join of each member's row with the same member's row in last year's report."""
+        return (
+            f" LEFT JOIN {self.rows(previous, index)} AS p ON p.report_id = r.previous_id"
+            f" AND p.{ident('#member')} = r.{ident('#member')}"
         )
-        values["left_value"] = self._shown(count, shown)
-        values["right_value"] = self._shown(str(bound), shown)
-        values["difference"] = self._shown(f"({count} - {bound})", shown)
-        values["tolerance"] = self._shown("0", shown)
 
-    def _shown(self, sql: str, shown: str, scale: int = 0) -> str:
-        if self.d.scaled:
-            return f"(CAST({sql} AS REAL) / {10**scale})" if scale else sql
-        return f"CAST({sql} AS {shown})"
+    def slots_read(self, expr: ir.BoolExpr) -> set[str]:
+        return {self.slot_of[n.cell] for n in ir.walk(expr) if isinstance(n, ir.CellRef) and n.cell in self.slot_of}
 
     def _hierarchies(self, reports: str, checks: int, shown: str) -> list[str]:
         out = []
-        true, false = self.d.true_false
         for table_number, table in enumerate(self.spec.tables.values()):
             opened = table.rows.open if table.rows is not None else None
             if opened is None or opened.coded is None or not opened.coded.levels:
@@ -282,22 +350,22 @@ class OpenSql:
                 stored = amount_scale(cell_type) if amount else 0
                 inner = f"min(ordinal) AS first, count(*) AS n, count(m.{col}) AS nc, sum(m.{col}) AS s"
                 if amount:
-                    inner += f", sum({self._half(f'm.{col}', self._places('m', key), cell_type)}) AS h"
+                    inner += f", sum({half_unit(self.d, f'm.{col}', self._places('m', key), cell_type)}) AS h"
                 children = (
                     f"(SELECT report_id, parent_key, {inner} FROM {members} AS m WHERE parent_key IS NOT NULL "
                     "GROUP BY report_id, parent_key)"
                 )
                 left, right = f"pr.{col}", "(CASE WHEN ch.n = ch.nc THEN ch.s END)"
                 if amount:
-                    tolerance = f"({self._half(left, self._places('pr', key), cell_type)} + ch.h)"
+                    tolerance = f"({half_unit(self.d, left, self._places('pr', key), cell_type)} + ch.h)"
                     difference = f"({left} - {right})"
                     scaled_difference = f"({difference} * 10)" if self.d.scaled else difference
                     condition = f"(abs({scaled_difference}) <= {tolerance})"
-                    tolerance_shown = self._shown(tolerance, shown, stored + 1)
+                    tolerance_shown = shown_value(self.d, tolerance, shown, stored + 1)
                 else:
                     difference = f"({left} - {right})"
                     condition = f"({left} = {right})"
-                    tolerance_shown = self._shown("0", shown)
+                    tolerance_shown = shown_value(self.d, "0", shown)
                 values = {
                     "ordinal": f"{base} + ch.first * 64 + {column_number}",
                     "check_key": f"{literal(f'hierarchy.{table.key}.', self.d.name)} || ch.parent_key",
@@ -306,11 +374,11 @@ class OpenSql:
                     "position_label": literal(" / ".join(column.labels), self.d.name),
                     "section_key": literal(table.section, self.d.name) if table.section else "NULL",
                     "table_key": literal(table.key, self.d.name),
-                    "status": _status(condition, true, false),
+                    "status": status(condition, self.d),
                     "op": "'=='",
-                    "left_value": self._shown(left, shown, stored),
-                    "right_value": self._shown(right, shown, stored),
-                    "difference": self._shown(difference, shown, stored),
+                    "left_value": shown_value(self.d, left, shown, stored),
+                    "right_value": shown_value(self.d, right, shown, stored),
+                    "difference": shown_value(self.d, difference, shown, stored),
                     "tolerance": tolerance_shown,
                     "left_text": f"CAST(NULL AS {self.d.text_type})",
                     "right_text": f"CAST(NULL AS {self.d.text_type})",
@@ -321,17 +389,8 @@ class OpenSql:
                     f"{children} AS ch JOIN {members} AS pr"
                     " ON pr.report_id = ch.report_id AND pr.member_key = ch.parent_key"
                 )
-                listed = ", ".join(f"{values[n]} AS {n}" for n in _result_names())
-                out.append(f"SELECT ch.report_id AS report_id, {listed} FROM {source}")
+                out.append(select(values, source, alias="ch"))
         return out
-
-
-def _status(condition: str, true: str, false: str) -> str:
-    return f"CASE {condition} WHEN {true} THEN 'pass' WHEN {false} THEN 'fail' ELSE 'unverifiable' END"
-
-
-def _result_names() -> Sequence[str]:
-    return RESULT_COLUMNS[1:]
 
 
 def emit(spec: ir.Spec) -> Files:
@@ -339,35 +398,28 @@ def emit(spec: ir.Spec) -> Files:
     (``schema.sql``) and ``CREATE VIEW validation`` over them (``validation.sql``); any other spec as before."""
     if not spec.open_dimensions:
         return T.emit(spec)
-    files: dict[str, str] = {}
-    for name in DIALECTS:
+
+    def made(name: str) -> tuple[list[str], str]:
         found = OpenSql(spec, name)
         tables = [ddl(found.stand, name), *(f"{s};\n" for s in found.ddl("reports", temporary=False))]
-        files[f"{name}/schema.sql"] = "\n".join(tables)
-        head = (
-            f"-- {comment(spec.id)} version {comment(spec.version)}: every check at every position, one row per "
-            "(report, check, position), over the reports table and the member tables reports_m<i> (open rows).\n"
-            "-- Generated by gaidsl; do not edit. Order by report_id, ordinal for the evaluator's order.\n"
-        )
-        files[f"{name}/validation.sql"] = (
-            f"{head}CREATE VIEW validation AS\n{found.validation('reports', 'reports')};\n"
-        )
-    dims = OpenSql(spec, "duckdb")
-    lines = [
-        f"# SQL for {spec.title or spec.id} ({spec.id} version {spec.version}), a format with open rows",
-        "",
-        "Generated by gaidsl. Per engine (duckdb, postgres, sqlite): `schema.sql` creates `reports` (one row per",
-        "report: its fixed cells; the columns of the open rows' cells stay NULL there) and one member table per open",
-        "dimension; `validation.sql` creates the view `validation` (one row per report, check and position, as for",
-        "any spec). Member tables: `report_id`, `member_key`, `ordinal` (the report's order, from 0), `parent_key`",
-        "(a coded hierarchy's entered parent, else NULL), `summed` (1 when a total over the rows adds the member:",
-        "every member, or in a coded hierarchy those without an entered parent), then a column per cell of the open",
-        "row, named by the cell's key with the dimension in angle brackets (`requests.<component>.received`).",
-        "",
-        *(f"- `reports_m{i}`: open dimension `{d}`" for i, d in enumerate(dims.dims)),
-        "",
-    ]
-    files["README.md"] = "\n".join(lines)
+        return tables, found.validation("reports", "reports")
+
+    files = dialect_files(spec, made, "the reports table and the member tables reports_m<i> (open rows)")
+    files["README.md"] = readme(
+        spec,
+        "a format with open rows",
+        (
+            "Generated by gaidsl. Per engine (duckdb, postgres, sqlite): `schema.sql` creates `reports` (one row "
+            "per report: its fixed cells; the columns of the open rows' cells stay NULL there) and one member "
+            "table per open dimension; `validation.sql` creates the view `validation` (one row per report, check "
+            "and position, as for any spec). Member tables: `report_id`, `member_key`, `ordinal` (the report's "
+            "order, from 0), `parent_key` (a coded hierarchy's entered parent, else NULL), `summed` (1 when a "
+            "total over the rows adds the member: every member, or in a coded hierarchy those without an entered "
+            "parent), then a column per cell of the open row, named by the cell's key with the dimension in angle "
+            "brackets (`requests.<component>.received`)."
+        ),
+        [f"- `reports_m{i}`: open dimension `{d}`" for i, d in enumerate(spec.open_dimensions)],
+    )
     return files
 
 

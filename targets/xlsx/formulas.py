@@ -101,6 +101,8 @@ class Formulas:
         match expr.op:
             case "*":
                 return f"({args[0]}*{args[1]})"
+            case "/" if _nonzero(expr.args[1]):  # x / 3: never by zero
+                return f"({args[0]}/{args[1]})"
             case "/":
                 return f"IF({args[1]}=0,NA(),{args[0]}/{args[1]})"
             case "abs" | "min" | "max":
@@ -255,5 +257,14 @@ class Formulas:
             return None
         tests = [f"ISNUMBER({r})" for r in refs]
         # a quotient by zero: unknown, as in the evaluator (docs/arithmetic.md)
-        tests += [f"{self.number(n.args[1])}<>0" for n in ir.walk(compare) if isinstance(n, ir.Arith) and n.op == "/"]
+        tests += [
+            f"{self.number(n.args[1])}<>0"
+            for n in ir.walk(compare)
+            if isinstance(n, ir.Arith) and n.op == "/" and not _nonzero(n.args[1])
+        ]
         return "AND(" + ",".join(tests) + ")" if tests else "TRUE"
+
+
+def _nonzero(divisor: ir.Expr) -> bool:
+    """A divisor written as a constant that is not zero (``x / 3``): no test for a quotient by zero is needed."""
+    return isinstance(divisor, ir.Const) and divisor.value != 0

@@ -1,0 +1,156 @@
+"""What keeps validation over open rows linear (issue 15, acceptance 4; bench/open_rows.py measures it) without
+changing what the caller sees (docs/open-dimensions.md#validation-time):
+
+- the generated Python module of a spec with open rows or records, and the reference evaluator, pause Python's
+  cyclic garbage collector while they read and validate a report (no collection runs then, however low its
+  threshold), and leave it on or off as the caller had it, after an error too;
+- DuckDB prepares the validation query once per connection: the same connection, loaded with one report after
+  another, gives each report the reference evaluator's records.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import sys
+from collections.abc import Callable, Iterator
+from types import FrameType, ModuleType
+
+import pytest
+
+import gaidsl
+from gaidsl.checking.evaluate import collector_paused, evaluate, evaluate_instance
+from gaidsl.checking.open_members import close
+from gaidsl.checking.report import Report
+from gaidsl.engines.database import DuckDB, connect, python_module
+from gaidsl.language import ir
+from gaidsl.sampling.open_samples import closed_spec, members_for, with_members
+from gaidsl.sampling.sampler import Sample
+from gaidsl.sampling.samples import invalid_reports, sampler
+from tests.support import ROOT
+
+SPEC: ir.Spec = gaidsl.load_spec(ROOT / "tests" / "data" / "open" / "agency_components.gai")
+
+
+@pytest.fixture(scope="module")
+def module() -> ModuleType:
+    return python_module(SPEC)
+
+
+@pytest.fixture(scope="module")
+def sample() -> Sample:
+    """A valid report with 60 components and last year's report."""
+    counts = {"component": 60}
+    found = sampler(closed_spec(SPEC, counts)).sample(random.Random(5), True)
+    return with_members(found, members_for(SPEC, counts))
+
+
+@pytest.fixture
+def eager_collector() -> Iterator[list[list[FrameType]]]:
+    """The collector set to run at every 100 allocations of containers; yields, for each collection, the frames
+    running when it started (a gc callback), and puts the threshold and the collector's state back after."""
+    collected: list[list[FrameType]] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            frame: FrameType | None = sys._getframe(1)
+            stack = []
+            while frame is not None:
+                stack.append(frame)
+                frame = frame.f_back
+            collected.append(stack)
+
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
+    gc.enable()
+    gc.set_threshold(100, 1, 1)
+    gc.callbacks.append(seen)
+    try:
+        yield collected
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+        (gc.enable if enabled else gc.disable)()
+        collected.clear()
+
+
+def _inside(collected: list[list[FrameType]], where: Callable[[FrameType], bool]) -> int:
+    """How many collections started with a frame ``where`` picks running."""
+    return sum(1 for stack in collected if any(where(frame) for frame in stack))
+
+
+def test_no_collection_runs_while_the_module_validates(
+    module: ModuleType, sample: Sample, eager_collector: list[list[FrameType]]
+) -> None:
+    assert sample.previous is not None
+    data, last = module.loads(sample.report.to_json()), module.loads(sample.previous.to_json())
+    eager_collector.clear()
+    results = module.validate(data, last)
+    assert module.missing(data) == [] and len(results) > 180
+
+    def working(frame: FrameType) -> bool:  # the module's code at work, not its wrapper that pauses the collector
+        return frame.f_globals is vars(module) and frame.f_code.co_name != "paused"
+
+    assert eager_collector and _inside(eager_collector, working) == 0  # collections ran, none while it worked
+    module.dumps(results[:50])  # code of the module that does not pause the collector: it runs there
+    assert _inside(eager_collector, working) > 0
+
+
+def test_no_collection_runs_while_the_evaluator_evaluates(
+    sample: Sample, eager_collector: list[list[FrameType]]
+) -> None:
+    evaluation = evaluate(SPEC, sample.report, sample.previous)
+    assert evaluation.verdict == "pass" and len(evaluation.results) > 180
+
+    def working(frame: FrameType) -> bool:
+        return frame.f_code is evaluate_instance.__code__ or frame.f_code is close.__code__
+
+    assert eager_collector and _inside(eager_collector, working) == 0
+    close(SPEC, {"component": sample.report.members["component"][:-1]})  # not paused when called on its own
+    assert _inside(eager_collector, working) > 0
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_left_as_the_caller_had_it(module: ModuleType, sample: Sample, enabled: bool) -> None:
+    data = module.loads(sample.report.to_json())
+    broken = {**data, "values": {**data["values"], "requests.NOPE.received": 1}}  # a row not among the members
+    calls: list[Callable[[], object]] = [
+        lambda: module.validate(data),
+        lambda: list(module.validate_many([data, data])),
+        lambda: module.missing(data),
+        lambda: evaluate(SPEC, sample.report, sample.previous),
+    ]
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        for call in calls:
+            call()
+            assert gc.isenabled() is enabled
+        with pytest.raises(module.DataError, match="GAI742"):
+            module.validate(broken)
+        assert gc.isenabled() is enabled
+        with pytest.raises(ZeroDivisionError), collector_paused():
+            assert not gc.isenabled()
+            1 / 0  # noqa: B018
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def _reports() -> list[tuple[Report, Report | None]]:
+    violations = [v.sample for v in invalid_reports(SPEC, seed=3) if v.sample is not None][:4]
+    return [(s.report, s.previous) for s in violations]
+
+
+def test_one_duckdb_connection_gives_each_report_its_records_in_turn() -> None:
+    """The prepared validation query reads the tables as each load leaves them (not as the first load did)."""
+    db = connect(SPEC, "duckdb")
+    assert isinstance(db, DuckDB)
+    reports = _reports()
+    assert len({r.to_json() for r, _ in reports}) == len(reports) >= 3
+    for report, previous in [*reports, *reports[:1]]:
+        (found,) = db.validate([report], previous)
+        expected = evaluate(SPEC, report, previous)
+        assert found.to_json_dict() == expected.to_json_dict()
+        failing = {(r.check, r.position) for r in db.rows("fail")}
+        assert failing == {(r.check, r.position) for r in expected.results if r.status == "fail"} != set()
+    assert len(db.prepared) == 2  # every row, and the failing ones
