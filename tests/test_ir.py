@@ -43,6 +43,8 @@ WALKERS = {
     "checking/open_members.py:_operand",
     "checking/records.py:_condition",
     "checking/records.py:_operand",
+    "analysis/records.py:_condition",
+    "analysis/records.py:_operand",
     "analysis/encoding.py:Encoder.num",
     "analysis/encoding.py:Encoder.text",
     "analysis/encoding.py:Encoder.slack",
