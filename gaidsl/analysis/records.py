@@ -26,7 +26,7 @@ the most records searched (the fields' values from the solver's model), shows th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import assert_never
@@ -40,6 +40,7 @@ from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.records import record_label, record_tables
 from gaidsl.checking.report import EnteredMember, FieldValue, Report, Value
 from gaidsl.language import ir
+from gaidsl.language.cell_map import map_condition
 from gaidsl.language.diagnostics import Text
 
 RECORD_BOUND = 3  # records per list in the instances (0 … RECORD_BOUND, moved into the list's range)
@@ -162,11 +163,11 @@ def close_symbolic(spec: ir.Spec, closed: ir.Spec, members: Members, counts: Cou
                 assert check.table is not None
                 for index in range(1, counts[check.table] + 1):
                     cell = _At(closed, tables, counts, check, None, str(index), placed).cell
-                    expr = _condition(instance.expr, cell)
+                    expr = map_condition(instance.expr, cell)
                     instances.append(ir.CheckInstance(str(index), (record_label(index),), expr))
             else:
                 cell = _At(closed, tables, counts, check, instance.position, None, placed).cell
-                instances.append(attrs.evolve(instance, expr=_condition(instance.expr, cell)))
+                instances.append(attrs.evolve(instance, expr=map_condition(instance.expr, cell)))
         checks.append(attrs.evolve(check, instances=tuple(instances)))
     for key, found in placed.items():
         aggregate = found.aggregate
@@ -223,53 +224,6 @@ class _At:
         if member is not None and member.kind == "total":
             wanted = set(member.sums)
         return frozenset(wanted)
-
-
-_Cell = Callable[[ir.CellRef], ir.CellRef]
-
-
-def _condition(expr: ir.BoolExpr, cell: _Cell) -> ir.BoolExpr:
-    match expr:
-        case ir.Compare(op=op, left=left, right=right):
-            return ir.Compare(op, _operand(left, cell), _operand(right, cell))
-        case ir.And(args=args):
-            return ir.And(tuple(_condition(a, cell) for a in args))
-        case ir.Or(args=args):
-            return ir.Or(tuple(_condition(a, cell) for a in args))
-        case ir.Not(arg=arg):
-            return ir.Not(_condition(arg, cell))
-        case ir.Implies(condition=condition, then=then):
-            return ir.Implies(_condition(condition, cell), _condition(then, cell))
-        case ir.Mentions(arg=arg) | ir.Empty(arg=arg) | ir.TextTest(arg=arg):
-            return attrs.evolve(expr, arg=cell(arg) if isinstance(arg, ir.CellRef) else arg)
-        case _:
-            assert_never(expr)
-
-
-def _operand(expr: ir.Expr, cell: _Cell) -> ir.Expr:
-    match expr:
-        case ir.CellRef():
-            return cell(expr)
-        case ir.Sum(terms=terms):
-            return ir.Sum(tuple((sign, _number(term, cell)) for sign, term in terms))
-        case ir.Scale(factor=factor, arg=arg):
-            return ir.Scale(factor, _number(arg, cell))
-        case ir.Arith(args=args):
-            return attrs.evolve(expr, args=tuple(_number(arg, cell) for arg in args))
-        case ir.Length(arg=arg):
-            return ir.Length(cell(arg) if isinstance(arg, ir.CellRef) else arg)
-        case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty() | ir.TextTest():
-            return _condition(expr, cell)
-        case ir.Const() | ir.FieldRef() | ir.TextConst() | ir.TextRef():
-            return expr
-        case _:
-            assert_never(expr)
-
-
-def _number(expr: ir.NumExpr, cell: _Cell) -> ir.NumExpr:
-    found = _operand(expr, cell)
-    assert isinstance(found, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length | ir.Arith)
-    return found
 
 
 # ---------------------------------------------------------------------------------------------------- encoding

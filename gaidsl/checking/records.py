@@ -13,13 +13,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import assert_never
 
 import attrs
 
 from gaidsl.checking.open_members import count_rule_checks
 from gaidsl.checking.report import Report, Value
 from gaidsl.language import ir
+from gaidsl.language.cell_map import map_condition
 
 
 class _NoPosition(Exception):
@@ -132,7 +132,7 @@ class _Closing:
     @staticmethod
     def _add(instances: list[ir.CheckInstance], instance: ir.CheckInstance, at: _At) -> None:
         with contextlib.suppress(_NoPosition):
-            instances.append(attrs.evolve(instance, expr=_condition(instance.expr, at)))
+            instances.append(attrs.evolve(instance, expr=map_condition(instance.expr, at.cell)))
 
     def matches(self, aggregate: ir.RecordAggregate, check: ir.Check, position: str | None) -> list[int] | None:
         """The records (numbers from 1) the aggregate's ``where`` keeps at ``position``; None when a filtered field
@@ -222,57 +222,3 @@ def _compare(op: ir.CompareOp, left: Decimal, right: Decimal) -> bool:
         "<": left < right,
         ">": left > right,
     }[op]
-
-
-def _condition(expr: ir.BoolExpr, at: _At) -> ir.BoolExpr:
-    match expr:
-        case ir.Compare(op=op, left=left, right=right):
-            return ir.Compare(op, _operand(left, at), _operand(right, at))
-        case ir.And(args=args):
-            return ir.And(tuple(_condition(a, at) for a in args))
-        case ir.Or(args=args):
-            return ir.Or(tuple(_condition(a, at) for a in args))
-        case ir.Not(arg=arg):
-            return ir.Not(_condition(arg, at))
-        case ir.Implies(condition=condition, then=then):
-            return ir.Implies(_condition(condition, at), _condition(then, at))
-        case ir.Mentions(arg=arg):
-            return attrs.evolve(expr, arg=_text(arg, at))
-        case ir.Empty(arg=arg):
-            return attrs.evolve(expr, arg=_text(arg, at))
-        case ir.TextTest(arg=arg):
-            return attrs.evolve(expr, arg=_text(arg, at))
-        case _:
-            assert_never(expr)
-
-
-def _text(expr: ir.TextOperand, at: _At) -> ir.TextOperand:
-    found = at.cell(expr) if isinstance(expr, ir.CellRef) else expr
-    assert isinstance(found, ir.CellRef | ir.FieldRef | ir.TextRef)
-    return found
-
-
-def _operand(expr: ir.Expr, at: _At) -> ir.Expr:
-    match expr:
-        case ir.CellRef():
-            return at.cell(expr)
-        case ir.Sum(terms=terms):
-            return ir.Sum(tuple((sign, _number(term, at)) for sign, term in terms))
-        case ir.Scale(factor=factor, arg=arg):
-            return ir.Scale(factor, _number(arg, at))
-        case ir.Arith(args=args):
-            return attrs.evolve(expr, args=tuple(_number(arg, at) for arg in args))
-        case ir.Length(arg=arg):
-            return ir.Length(_text(arg, at))
-        case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty() | ir.TextTest():
-            return _condition(expr, at)
-        case ir.Const() | ir.FieldRef() | ir.TextConst() | ir.TextRef():
-            return expr
-        case _:
-            assert_never(expr)
-
-
-def _number(expr: ir.NumExpr, at: _At) -> ir.NumExpr:
-    found = _operand(expr, at)
-    assert isinstance(found, ir.Const | ir.CellRef | ir.FieldRef | ir.Sum | ir.Scale | ir.Length | ir.Arith)
-    return found

@@ -3,11 +3,11 @@ renames them, so that a renamed cell alone does not make a check's expression lo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import assert_never
 
 from gaidsl.language import ir
+from gaidsl.language.cell_map import map_cells
 from gaidsl.migrations.migration import Migration
 
 
@@ -20,57 +20,7 @@ def rename_cells(expr: ir.Expr, m: Migration) -> ir.Expr:
             return ir.CellRef(fate.targets[0], ref.previous)
         return ref
 
-    return _map(expr, cell)
-
-
-CellMap = Callable[[ir.CellRef], ir.CellRef]
-
-
-def _map(expr: ir.Expr, cell: CellMap) -> ir.Expr:
-    """An IR expression with its cell references replaced."""
-    match expr:
-        case ir.Const() | ir.CellRef() | ir.FieldRef() | ir.Sum() | ir.Scale() | ir.Length() | ir.Arith():
-            return _map_number(expr, cell)
-        case ir.Compare() | ir.And() | ir.Or() | ir.Not() | ir.Implies() | ir.Mentions() | ir.Empty() | ir.TextTest():
-            return _map_condition(expr, cell)
-        case ir.TextConst() | ir.TextRef():
-            return expr
-        case _:
-            assert_never(expr)
-
-
-def _map_number(expr: ir.NumExpr, cell: CellMap) -> ir.NumExpr:
-    match expr:
-        case ir.CellRef():
-            return cell(expr)
-        case ir.Sum(terms=terms):
-            return ir.Sum(tuple((s, _map_number(t, cell)) for s, t in terms))
-        case ir.Scale(factor=factor, arg=arg):
-            return ir.Scale(factor, _map_number(arg, cell))
-        case ir.Arith(args=args):
-            return ir.Arith(expr.op, tuple(_map_number(a, cell) for a in args), expr.places, expr.rounding)
-        case ir.Const() | ir.FieldRef() | ir.Length():
-            return expr
-        case _:
-            assert_never(expr)
-
-
-def _map_condition(expr: ir.BoolExpr, cell: CellMap) -> ir.BoolExpr:
-    match expr:
-        case ir.Compare(op=op, left=left, right=right):
-            return ir.Compare(op, _map(left, cell), _map(right, cell))
-        case ir.And(args=args):
-            return ir.And(tuple(_map_condition(a, cell) for a in args))
-        case ir.Or(args=args):
-            return ir.Or(tuple(_map_condition(a, cell) for a in args))
-        case ir.Not(arg=arg):
-            return ir.Not(_map_condition(arg, cell))
-        case ir.Implies(condition=condition, then=then):
-            return ir.Implies(_map_condition(condition, cell), _map_condition(then, cell))
-        case ir.Mentions() | ir.Empty() | ir.TextTest():
-            return expr
-        case _:
-            assert_never(expr)
+    return map_cells(expr, cell)
 
 
 # ---------------------------------------------------------------------------------------------------- as text
