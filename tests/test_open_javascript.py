@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 import gaidsl
 from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import Report
+from gaidsl.engines.database import python_module
 from gaidsl.language import ir
 from gaidsl.sampling.samples import Sample, Violation, invalid_reports, valid_samples
 from gaidsl.targets.javascript import open_parts as javascript_target
@@ -404,3 +405,34 @@ def test_spec_labels_of_any_text_are_data(node: Harness, tmp_path: Path) -> None
     pairs = [(s.report, s.previous) for s in valid_samples(spec, 2, seed=3)]
     answers = agree(node, spec, module, pairs)
     assert len(answers) == 2 and any(HOSTILE in r["message"]["en"] for a in answers for r in a["results"])
+
+
+def test_a_member_new_this_year_is_said_in_the_spec_language(node: Harness, tmp_path: Path) -> None:
+    """In a spec in English both slots of every finding are English (docs/languages.md): the generated validators
+    said a member absent from last year's report in Chinese in the zh slot, where the reference says it in English."""
+    text = (ROOT / "tests" / "data" / "open" / "agency_components.gai").read_text(encoding="utf-8")
+    compiled = gaidsl.compile_text(text.replace("  field agency", "  language en\n  field agency", 1))
+    assert compiled.spec is not None and compiled.ok, compiled.diagnostics
+    spec = compiled.spec
+    sample = gaidsl.sample(spec, seed=1)
+    assert sample.previous is not None
+    (member,) = sample.previous.members["component"]
+    previous = attrs.evolve(  # last year the component had another key: this year's is new
+        sample.previous,
+        members={"component": (attrs.evolve(member, key="OLD"),)},
+        values={k.replace(f".{member.key}.", ".OLD."): v for k, v in sample.previous.values.items()},
+    )
+    said = {
+        (r.check, r.position, r.message.zh, r.message.en)
+        for r in evaluate(spec, sample.report, previous).results
+        if r.position == member.key and r.status == "unverifiable"
+    }
+    assert said and all(zh == en and "last year's members" in en for _, _, zh, en in said)
+    agree(node, spec, build("javascript", spec, tmp_path / "js"), [(sample.report, previous)])
+    module = python_module(spec)
+    found = module.validate(json.loads(sample.report.to_json()), previous=json.loads(previous.to_json()))
+    assert {
+        (r["check"], r["position"], r["message"]["zh"], r["message"]["en"])
+        for r in found
+        if r["position"] == member.key and r["status"] == "unverifiable"
+    } == said

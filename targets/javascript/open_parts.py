@@ -239,6 +239,7 @@ class JavaScriptOpenLayer(OpenLayer):
                 record_items=self.record_items,
                 record_names=self.record_names,
                 record_stand_in=lit(RECORD),
+                zh=self.spec.language == "zh",  # the messages' words, as the fixed part's (validator.mjs.j2)
             )
         )
 
