@@ -114,6 +114,15 @@ def test_the_english_spec_declares_english_and_builds_every_target_at_once(tmp_p
     assert chinese_in(tmp_path) == {}
 
 
+def test_the_shipped_english_spec_with_open_rows_builds_with_no_chinese_character(tmp_path: Path) -> None:
+    """specs/foia_annual_report_2024.gai: open rows, so the generated validators carry their open-rows code (the
+    stand-in member, the ordinal pattern, the words of their findings), in English for a spec in English."""
+    built = run_cli("build", str(ROOT / "specs" / "foia_annual_report_2024.gai"), "-t", "all", "-o", str(tmp_path))
+    assert built.code == 0, built.err
+    assert {p.name for p in tmp_path.iterdir()} == set(available())
+    assert chinese_in(tmp_path) == {}
+
+
 def test_an_english_spec_samples_with_no_chinese_character(tmp_path: Path) -> None:
     sampled = run_cli("sample", str(SPEC_FILE), "--valid", "4", "--invalid", "--seed", "3", "-o", str(tmp_path))
     assert sampled.code == 0, sampled.err

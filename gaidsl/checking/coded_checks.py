@@ -72,8 +72,9 @@ def hierarchy_checks(spec: ir.Spec, entered: dict[str, tuple[EnteredMember, ...]
             )
             named = "、".join(f"「{c.key} {c.label}」" for c in children)
             named_en = ", ".join(f"'{c.key} {c.label}'" for c in children)
-            label = f"「{parent} {labels[parent]}」等于下级{named}之和"
-            message = Text(label, f"'{parent} {labels[parent]}' equals the sum of its children {named_en}")
+            label_en = f"'{parent} {labels[parent]}' equals the sum of its children {named_en}"
+            label = f"「{parent} {labels[parent]}」等于下级{named}之和" if spec.language == "zh" else label_en
+            message = Text(label, label_en)  # a spec in English: English in both (docs/languages.md)
             checks.append(
                 ir.Check(
                     key=f"hierarchy.{table.key}.{parent}",

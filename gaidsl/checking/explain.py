@@ -40,9 +40,14 @@ _ORDINAL = re.compile(r"^([一二三四五六七八九十]+)、")
 SYMBOL = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
 
+STAND_IN_SHORT = re.compile("^(\U000f0000o[0-9]+\U000f0000)")
+"""The short name a generated validator's stand-in member label starts with in a spec that is not in Chinese
+(targets/python/open_parts.stand_in): private-use characters, which no report holds, instead of 「九十九、」."""
+
+
 def short_label(label: str) -> str:
     """「一、本年新收政府信息公开申请数量」 → 「一」; other labels unchanged."""
-    match = _ORDINAL.match(label)
+    match = _ORDINAL.match(label) or STAND_IN_SHORT.match(label)
     return match.group(1) if match else label
 
 
@@ -183,7 +188,7 @@ def _terms(
             text = f"{value:f}"
             return [(1, Text(text, text), Text(text, text))], True
         case ir.TextConst(value=value):
-            text = f"「{value}」"
+            text = f"「{value}」" if spec.language == "zh" else f"'{value}'"  # a spec in English quotes as English
             return [(1, Text(text, text), Text(text, text))], True
         case _:  # a side of a comparison is never a condition
             ir.not_a_number(expr)

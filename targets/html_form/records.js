@@ -226,7 +226,7 @@
     renumber(list);
   }
 
-  /** Each record as the data file writes it: a field's raw text ("" blank, "unknown" for 未知), by field. */
+  /** Each record as the data file writes it: a field's raw text ("" blank, "unknown" for a value not known), by field. */
   function collectRecords() {
     const out = Object.create(null);
     for (const [list, rows] of Object.entries(recordRows)) {

@@ -23,7 +23,6 @@ from typing import Any
 
 import attrs
 
-from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.checking.record_data import member_keys
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
@@ -32,7 +31,7 @@ from gaidsl.targets import Files, Unrenderable, environment
 from gaidsl.targets.javascript import target as T
 from gaidsl.targets.javascript.target import lit
 from gaidsl.targets.python import plan as P
-from gaidsl.targets.python.open_parts import RECORD, OpenLayer
+from gaidsl.targets.python.open_parts import RECORD, OpenLayer, explain_where
 from gaidsl.targets.python.writer import module_name
 
 

@@ -281,7 +281,9 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
             metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"{{ // position{comment(label)}")
-            lines = JavaScriptWriter(pos, number, const).write()
+            writer = JavaScriptWriter(pos, number, const)
+            writer.chinese = spec.language == "zh"
+            lines = writer.write()
             body.extend("  " + line for line in (lines if layer is None else layer.position(pos, lines)))
             body.append("}")
         checks.append(

@@ -32,9 +32,9 @@ from decimal import Decimal
 import attrs
 
 from gaidsl.checking.coded_checks import with_codes
-from gaidsl.checking.evaluate import cell_labels
-from gaidsl.checking.explain import name_of
-from gaidsl.checking.explain import where_of as explain_where
+from gaidsl.checking.evaluate import cell_labels, in_spec_language
+from gaidsl.checking.explain import name_of as name_in_both
+from gaidsl.checking.explain import where_of
 from gaidsl.checking.open_members import close
 from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.records import count_checks, record_label, record_tables
@@ -51,12 +51,27 @@ RECORD = f"{_MARK}r{_MARK}"
 """The stand-in record's number (the module's ``_RECORD``): record checks are named at it, then at each record."""
 
 
-def stand_in(index: int) -> tuple[str, str, str]:
+def stand_in(index: int, language: str = "zh") -> tuple[str, str, str]:
     """The stand-in member of the ``index``-th open dimension: (key, label, the label's short name). The label
     starts like 「一、…」 so that a message naming the row by its short name (:func:`short_label`) shows a text of
-    its own, replaced by the member's short name at run time."""
+    its own, replaced by the member's short name at run time; in a spec not in Chinese the short name is made of
+    private-use characters too (``explain.STAND_IN_SHORT``), so the module holds no Chinese."""
+    if language != "zh":
+        short = f"{_MARK}o{index}{_MARK}"
+        return f"{_MARK}k{index}{_MARK}", f"{short}{_MARK}l{index}{_MARK}", short
     short = "九十九九十" + "九" * index
     return f"{_MARK}k{index}{_MARK}", f"{short}、{_MARK}l{index}{_MARK}", short
+
+
+def explain_where(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance) -> Text:
+    """Where a position is, as the module writes it in its data: in a spec in English, English in both slots (as
+    the reference's findings are: ``in_spec_language``), so the module holds no Chinese of its own."""
+    return in_spec_language(spec, where_of(spec, check, instance))
+
+
+def name_of(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, kind: str, key: str, previous: bool) -> Text:
+    """What a message calls a cell, in the spec's language as :func:`explain_where` says a position."""
+    return in_spec_language(spec, name_in_both(spec, check, instance, kind, key, previous))
 
 
 class OpenRefused(Unrenderable):
@@ -177,7 +192,9 @@ class OpenLayer:
     def __init__(self, spec: ir.Spec) -> None:
         self.spec = spec
         self.dims = list(spec.open_dimensions)  # index → dimension
-        self.stand_ins: dict[str, tuple[str, str, str]] = {d: stand_in(i) for i, d in enumerate(self.dims)}
+        self.stand_ins: dict[str, tuple[str, str, str]] = {
+            d: stand_in(i, spec.language) for i, d in enumerate(self.dims)
+        }
         members = {d: (EnteredMember(s[0], s[1]),) for d, s in self.stand_ins.items()}
         self.closed = close(spec, members)
         self.shown = {d: with_codes(spec.open_dimensions[d], members[d])[0].label for d in self.dims}

@@ -400,7 +400,7 @@ class _Builder:
             case ir.Const():
                 text = f"{expr.value:f}"
             case ir.TextConst():
-                text = f"「{expr.value}」"
+                text = f"「{expr.value}」" if self.spec.language == "zh" else f"'{expr.value}'"  # as explain.py
             case ir.Arith():
                 name = arith_name(self.spec, self.check, self.instance, expr)
                 return [Piece(1, name.zh, name.en, "arith", tree=self.num(expr))], False

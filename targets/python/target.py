@@ -334,6 +334,7 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
             writer = PythonWriter(pos, number, const, cells)
+            writer.chinese = spec.language == "zh"
             lines = writer.write()
             body.extend(lines if layer is None else layer.position(pos, lines))
             whole_only = whole_only and writer.whole_only

@@ -88,6 +88,7 @@ class Writer(ABC):
         self.temps = 0
         self.pending: list[str] = []  # statements a long sum needs before the expression that uses it
         self.arith = False  # the comparison being written computes arithmetic between cells (docs/arithmetic.md)
+        self.chinese = True  # the spec is in Chinese: its zh slots quote 「…」 (else both slots are English)
 
     # ---- syntax hooks
     @staticmethod
@@ -283,7 +284,8 @@ class Writer(ABC):
     # ---- messages (gaidsl.checking.explain)
     def values(self, side: Side, lang: str) -> str:
         """The side's values joined like its names (``21 + 0``); texts quoted 「…」 (zh) or '…' (en)."""
-        open_, close = (self.lit("「"), self.lit("」")) if lang == "zh" else (self.lit("'"), self.lit("'"))
+        chinese = lang == "zh" and self.chinese
+        open_, close = (self.lit("「"), self.lit("」")) if chinese else (self.lit("'"), self.lit("'"))
         parts: list[str] = []
         for k, piece in enumerate(side.pieces):
             prefix = ("" if piece.sign > 0 else "−") if k == 0 else (" + " if piece.sign > 0 else " − ")
@@ -336,7 +338,7 @@ class Writer(ABC):
                 names = {"zh": f"n{name}", "en": f"n{name}"}
             for lang in ("zh", "en"):
                 if cmp.text:
-                    quotes = ("「", "」") if lang == "zh" else ("'", "'")
+                    quotes = ("「", "」") if lang == "zh" and self.chinese else ("'", "'")
                     total = f"{self.lit(quotes[0])} + {name}0 + {self.lit(quotes[1])}"
                 else:
                     total = f"t{name}"
