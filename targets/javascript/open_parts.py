@@ -31,7 +31,7 @@ from gaidsl.targets import Files, Unrenderable, environment
 from gaidsl.targets.javascript import target as T
 from gaidsl.targets.javascript.target import lit
 from gaidsl.targets.python import plan as P
-from gaidsl.targets.python.open_parts import RECORD, OpenLayer, explain_where
+from gaidsl.targets.python.open_parts import RECORD, OpenLayer, position_item
 from gaidsl.targets.python.writer import module_name
 
 
@@ -113,21 +113,7 @@ class JavaScriptOpenLayer(OpenLayer):
         return out
 
     def _generic_call(self, check: ir.Check, instance: ir.CheckInstance, expr: tuple[object, ...]) -> list[str]:
-        where = explain_where(self.spec, check, instance)
-        item = (
-            check.key,
-            check.severity,
-            instance.position,
-            instance.position_labels,
-            check.section,
-            check.table,
-            check.message.zh,
-            check.message.en,
-            where.zh,
-            where.en,
-            check.tolerance,
-            self._keyed(expr),
-        )
+        item = position_item(self.spec, check, instance, self._keyed(expr))
         number = len(self.generic)
         self.generic.append(f"const G{number} = revive({lit(js_data(item))});")
         return [f"generic(G{number}, v, f, pv, pf, want, out);"]
@@ -160,21 +146,7 @@ class JavaScriptOpenLayer(OpenLayer):
         expr: tuple[object, ...],
     ) -> None:
         """As the Python module's item (``_R<n>``), written ``const R<n> = revive([kind, index, item]);``."""
-        where = explain_where(self.named, check, at)
-        item = (
-            check.key,
-            check.severity,
-            at.position,
-            at.position_labels,
-            check.section,
-            check.table,
-            check.message.zh,
-            check.message.en,
-            where.zh,
-            where.en,
-            check.tolerance,
-            self._keyed(expr),
-        )
+        item = position_item(self.named, check, at, self._keyed(expr))
         name = f"R{len(self.record_items)}"
         self.record_items.append(f"const {name} = revive({lit(js_data((kind, index, item)))});")
         self.record_names.append(name)

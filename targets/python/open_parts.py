@@ -74,6 +74,14 @@ def name_of(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, kind: st
     return in_spec_language(spec, name_in_both(spec, check, instance, kind, key, previous))
 
 
+def position_item(spec: ir.Spec, check: ir.Check, at: ir.CheckInstance, expr: object) -> tuple[object, ...]:
+    """The data the module's evaluator judges a position by (``_G<n>``, ``_R<n>``, and the JavaScript module's
+    ``G<n>``, ``R<n>``): the check, where ``at`` is, and the encoded expression."""
+    where = explain_where(spec, check, at)
+    head = (check.key, check.severity, at.position, at.position_labels, check.section, check.table)
+    return (*head, check.message.zh, check.message.en, where.zh, where.en, check.tolerance, expr)
+
+
 class OpenRefused(Unrenderable):
     """GAI611: a check the generated Python module cannot compute over open rows (say which and why)."""
 
@@ -307,23 +315,8 @@ class OpenLayer:
 
     # ---- positions whose cells depend on the report: data for the module's evaluator
     def _generic_call(self, check: ir.Check, instance: ir.CheckInstance, expr: tuple[object, ...]) -> list[str]:
-        where = explain_where(self.spec, check, instance)
-        item = (
-            check.key,
-            check.severity,
-            instance.position,
-            instance.position_labels,
-            check.section,
-            check.table,
-            check.message.zh,
-            check.message.en,
-            where.zh,
-            where.en,
-            check.tolerance,
-            expr,
-        )
         number = len(self.generic)
-        self.generic.append(f"_G{number} = {_lit(item)}")
+        self.generic.append(f"_G{number} = {_lit(position_item(self.spec, check, instance, expr))}")
         judge = "_total" if _is_total(expr) else "_count" if _is_count(expr) else "_generic"
         return [f"{judge}(_G{number}, v, f, pv, pf, want, out)"]
 
@@ -420,23 +413,8 @@ class OpenLayer:
         at: ir.CheckInstance,
         expr: tuple[object, ...],
     ) -> None:
-        where = explain_where(self.named, check, at)
-        item = (
-            check.key,
-            check.severity,
-            at.position,
-            at.position_labels,
-            check.section,
-            check.table,
-            check.message.zh,
-            check.message.en,
-            where.zh,
-            where.en,
-            check.tolerance,
-            expr,
-        )
         name = f"_R{len(self.record_items)}"
-        self.record_items.append(f"{name} = {_lit((kind, index, item))}")
+        self.record_items.append(f"{name} = {_lit((kind, index, position_item(self.named, check, at, expr)))}")
         self.record_names.append(name)
 
     def _record_lists(self) -> list[str]:
