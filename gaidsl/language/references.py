@@ -276,19 +276,21 @@ class References:
             return self._finish(table, row, name, node, previous, allow_group, skip_absent)
         if table.rows is None:
             return self._finish(table, None, name, node, previous, allow_group, skip_absent)
-        raise self._not_single(node, ref_text)
+        named_row = name in table.rows.by_key  # a row named, its column missing; else a column, its row missing
+        raise self._not_single(node, ref_text, missing="column" if named_row else "row")
 
-    def _not_single(self, node: ast.Ref | ast.Star, ref_text: str) -> Failed:
-        return self._fail(
-            error(
-                "GAI306",
-                node.span,
-                [Text("用 for each column 逐列校验，或写成 行[列]", "use 'for each column', or write row[column]")],
-                ref=ref_text,
-                why="缺少列",
-                why_en="which column?",
+    def _not_single(self, node: ast.Ref | ast.Star, ref_text: str, missing: str = "column") -> Failed:
+        """GAI306 for a member named without the other axis's: ``missing`` says which (a row named, its column
+        missing; a column named, its row missing)."""
+        if missing == "row":
+            help_text = Text("用 for each row 逐行校验，或写成 行[列]", "use 'for each row', or write row[column]")
+            why, why_en = "缺少行", "which row?"
+        else:
+            help_text = Text(
+                "用 for each column 逐列校验，或写成 行[列]", "use 'for each column', or write row[column]"
             )
-        )
+            why, why_en = "缺少列", "which column?"
+        return self._fail(error("GAI306", node.span, [help_text], ref=ref_text, why=why, why_en=why_en))
 
     def _finish(
         self,
