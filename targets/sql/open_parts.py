@@ -198,6 +198,23 @@ class OpenSql:
             Column("parent_key", "previous", "parent_key", text, label="its entered parent (coded hierarchies)"),
             Column("summed", "previous", "summed", f"{whole} NOT NULL", label="1: a sum over the slot adds it"),
         ]
+        self.named: dict[str, str] = {}  # the relations the query's SELECTs share (:meth:`shared`): SQL → name
+
+    def shared(self, relation: str) -> str:
+        """The name by which the query's SELECTs read ``relation`` (a parenthesized ``SELECT``): one ``WITH`` of
+        :meth:`query`, which the engine binds once, not once per check position that reads it (the member rows,
+        the sums over them: DuckDB binds and plans a prepared query again at each execution)."""
+        return self.named.setdefault(relation, f"gaidsl_with{len(self.named)}")
+
+    def query(self, selects: Sequence[str]) -> str:
+        """The validation query: the shared relations (:meth:`shared`) in a ``WITH``, then ``selects`` joined by
+        ``UNION ALL``; the shared relations are forgotten (the next query names its own)."""
+        named, self.named = self.named, {}
+        body = "\nUNION ALL\n".join(selects)
+        if not named:
+            return body
+        listed = ",\n".join(f"{name} AS {relation}" for relation, name in named.items())
+        return f"WITH {listed}\n{body}"
 
     def member_columns(self, dimension: str) -> list[Column]:
         return [*self.head, *(c for c in self.slot_columns[dimension] if c.role in ("cell", "places"))]
@@ -270,7 +287,7 @@ class OpenSql:
         compiled = {
             id(b.instance): b for b in branches(self.stand, self.d.name, self.compiler(self.stand, self.columns))
         }
-        return "\nUNION ALL\n".join(self.selects(reports, previous, compiled)[0])
+        return self.query(self.selects(reports, previous, compiled)[0])
 
     def selects(self, reports: str, previous: str, compiled: dict[int, Branch]) -> tuple[list[str], int]:
         """The ``SELECT`` of each check of the stand-in spec and of each coded hierarchy's check (``compiled``: the
@@ -288,18 +305,18 @@ class OpenSql:
                 if check.origin == "members":
                     index = self.dims.index(check.key.split(".")[1])
                     count_values(self.d, instance, values, f"r.{ident(f'#count{index}')}", shown)
-                    source = f"{self.sums(reports)} AS r"
+                    source = f"{self.shared(self.sums(reports))} AS r"
                 elif instance.position is not None and instance.position in self.slots:
                     index = self.member_index(check, instance)
-                    source = f"{self.rows(reports, index)} AS r"
+                    source = f"{self.shared(self.rows(reports, index))} AS r"
                     if b.previous:
                         source += self.previous_rows(previous, index)
                     ordinal = f"{ordinal} + r.{ident('#ordinal')}"
                     values["position"] = f"r.{ident('#member')}"
                 elif self.slots_read(instance.expr):
-                    source = f"{self.sums(reports)} AS r"
+                    source = f"{self.shared(self.sums(reports))} AS r"
                     if b.previous:
-                        source += f" LEFT JOIN {self.sums(previous)} AS p ON p.report_id = r.previous_id"
+                        source += f" LEFT JOIN {self.shared(self.sums(previous))} AS p ON p.report_id = r.previous_id"
                 else:
                     source = f"{reports} AS r"
                     if b.previous:
@@ -321,7 +338,7 @@ class OpenSql:
     def previous_rows(self, previous: str, index: int) -> str:
         """The join of each member's row with the same member's row in last year's report."""
         return (
-            f" LEFT JOIN {self.rows(previous, index)} AS p ON p.report_id = r.previous_id"
+            f" LEFT JOIN {self.shared(self.rows(previous, index))} AS p ON p.report_id = r.previous_id"
             f" AND p.{ident('#member')} = r.{ident('#member')}"
         )
 

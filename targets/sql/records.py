@@ -192,7 +192,7 @@ class RecordsSql:
         ``sums`` (open_parts.py)."""
         if sums:
             assert self.open is not None
-            return self.open.sums(reports, unknown)
+            return self.open.shared(self.open.sums(reports, unknown))
         fixed = ", ".join(f"r0.{c.quoted}" for c in self.fixed if unknown or c.role != "unknown")
         return f"(SELECT {fixed} FROM {reports} AS r0)"
 
@@ -391,7 +391,7 @@ class RecordsSql:
                 else:
                     source, where = self._source(check, instance, b.previous, (reports, previous), values)
                 selects.append(select(values, source, where))
-        return "\nUNION ALL\n".join(selects)
+        return self.open.query(selects) if self.open is not None else "\nUNION ALL\n".join(selects)
 
     def _source(
         self,
@@ -414,7 +414,7 @@ class RecordsSql:
         if at_member:
             assert self.open is not None
             index = self.open.member_index(check, instance)
-            base = self.open.rows(reports, index)
+            base = self.open.shared(self.open.rows(reports, index))
         elif instance.position == ir.RECORD_SLOT:
             base = self._report(reports, sums, unknown=False)  # the record's unknown keys hold the report's
         else:
