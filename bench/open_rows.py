@@ -19,6 +19,11 @@ report to report, and the validation query is prepared once (gaidsl/engines/data
 split DuckDB's time at 1 member into clearing the tables, loading them and running the query: a fixed cost per
 report that the per-cell comparison at 1 member (12 cells) cannot hide.
 
+A second table, ``duckdb in batches``, measures DuckDB as ``gaidsl validate`` uses it on a folder of data files:
+BATCH reports (the same report under BATCH ids, each with its last year's) loaded together and validated by one
+run of the query, the national format the same way, and gives the CPU time per report and per cell and the ratio of
+the per-cell costs: the query's fixed cost shared by the batch's reports.
+
 The generated module and the evaluator pause Python's cyclic garbage collector while they work (their results form
 no reference cycles; docs/open-dimensions.md#validation-time); the national format's module is measured as it is.
 The load average is printed with the table: this machine is shared, and CPU time grows with the load too.
@@ -26,6 +31,7 @@ The load average is printed with the table: this machine is shared, and CPU time
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import sys
@@ -38,9 +44,11 @@ if TYPE_CHECKING:
     from gaidsl.checking.report import Report
     from gaidsl.engines.database import Database
     from gaidsl.language import ir
+    from gaidsl.sampling.sampler import Sample
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTS = (1, 10, 100, 1000)
+BATCH = 20  # reports per query in the table of DuckDB in batches
 
 
 def cpu_per_run(run: Callable[[], object], least: float) -> float:
@@ -88,6 +96,7 @@ def main() -> None:
     fixed_cells = sum(1 for c in spec.cells.values() if c.row is None or not c.row.startswith("<"))
     member_cells = len(spec.cells) - fixed_cells
     rows = []
+    national_batch = cpu_per_run(lambda: _batch(national_db, fixed_sample.report, fixed_sample.previous), least)
     for count in COUNTS:
         counts = {"component": count}
         sample = sampler(closed_spec(spec, counts)).sample(random.Random(count), True)
@@ -125,6 +134,28 @@ def main() -> None:
     for row in sorted(rows, key=lambda r: (engines.index(r[0]), int(r[1].replace(",", "")))):
         print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
     _duckdb_at_one_member(db, spec, least)
+    national_cell = national_batch / BATCH / cells
+    batch_rows = []
+    for count in COUNTS:
+        sample = _sample(spec, count)
+        report, previous = sample.report, sample.previous
+        seconds = cpu_per_run(functools.partial(_batch, db, report, previous), least) / BATCH
+        cell_cost = seconds / (fixed_cells + member_cells * count)
+        batch_rows.append(
+            (
+                "duckdb",
+                f"{count:,}",
+                f"{seconds * 1e3:.2f}",
+                f"{seconds / count * 1e6:.1f}",
+                f"{cell_cost * 1e6:.2f}",
+                f"{national_cell * 1e6:.2f}",
+                f"{cell_cost / national_cell:.2f}",
+            )
+        )
+    print(f"duckdb in batches ({BATCH} reports per query, as gaidsl validate loads a folder; national the same way):")
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
+    for row in batch_rows:
+        print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
@@ -151,6 +182,27 @@ def _duckdb_at_one_member(db: Database, spec: ir.Spec, least: float) -> None:
         "(DuckDB runs every operator of a plan with one SELECT per check position, however few the rows), so 1 "
         "member's 12 cells cost more per cell than the national format's 200"
     )
+
+
+def _sample(spec: ir.Spec, count: int) -> Sample:
+    """A valid report of ``spec`` with ``count`` components and last year's report (as the first table's)."""
+    from gaidsl.sampling.open_samples import closed_spec, members_for, with_members
+    from gaidsl.sampling.samples import sampler
+
+    counts = {"component": count}
+    found = sampler(closed_spec(spec, counts)).sample(random.Random(count), True)
+    return with_members(found, members_for(spec, counts))
+
+
+def _batch(db: Database, report: Report, previous: Report | None) -> int:
+    """Load BATCH copies of a report (each with its copy of last year's) and run the validation query once: how
+    many rows it gave."""
+    db.clear()
+    db.load(
+        [(f"r{n}", report, f"p{n}" if previous is not None else None) for n in range(BATCH)],
+        [(f"p{n}", previous) for n in range(BATCH)] if previous is not None else [],
+    )
+    return len(db.rows())
 
 
 def _statuses(db: Database, report: Report, previous: Report | None) -> int:
