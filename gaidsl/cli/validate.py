@@ -233,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
             exempted[path] = exempt(evaluation, reasons)
             evaluation = exempted[path].evaluation
         evaluations.append((path, item, evaluation))
-    if args.output and not _save(args.output, evaluations, args.force):
+    if args.output and not _save(args.output, evaluations, args.force, lang):
         return EXIT_INPUT
     surprises = unexpected(files, {path: evaluation for path, _, evaluation in evaluations})
     if args.format == "json":
@@ -519,11 +519,11 @@ def _progress(items: Sequence[str], what: str) -> Any:
     return tqdm(items, desc=what, unit=" files", disable=None, file=sys.stderr, leave=False)
 
 
-def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
+def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool, lang: Lang) -> bool:
     """Every result, one per line (:mod:`gaidsl.cli.result_file`): CSV for a .csv file, else JSON lines."""
     refused = output_refused(path, force)  # a link there, even a dangling one, is a file
     if refused:
-        show(f"gaidsl validate: {refused}", sys.stderr)
+        show(f"gaidsl validate: {refused.pick(lang)}", sys.stderr)
         return False
     out = ResultFile(path, "file")
     try:
