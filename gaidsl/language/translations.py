@@ -1,7 +1,8 @@
 """Labels in more than one language (docs/languages.md#bilingual-specs): ``label en "…"`` right after a label.
 
 A spec declaring ``language zh, en`` may give each label its translation: the format's title, a field, a section, a
-table, a member (row or column), a text block and its guidance lines, a check. The IR keeps the primary label where
+table, its stub and notes, a member (row or column, and an overlay's new label for one), a text block and its
+guidance lines, a check. The IR keeps the primary label where
 it always was (every output reads it) and the translations beside it (``translations``: language → label).
 
 :func:`translation_problems` checks them: a translation into a language the spec does not declare (GAI762), into
@@ -85,6 +86,10 @@ def _item_labels(item: object) -> Iterator[Labelled]:
         case ast.Table():
             if item.label is not None:
                 yield Labelled(f"table {item.key}", item.label, item.translations, item.span)
+            if item.stub is not None:
+                yield Labelled(f"table {item.key} stub", item.stub, item.stub_translations, item.span)
+            for note in item.notes:
+                yield Labelled(f"table {item.key} note", note.text, note.translations, note.span)
             if item.type is not None:
                 yield from _choice_labels(item.type)
             for axis in (item.columns, item.rows):
@@ -219,6 +224,9 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
             return attrs.evolve(node, members=tuple(member(m) for m in node.members))
         return node
 
+    def note(node: ast.Note) -> ast.Note:
+        return attrs.evolve(node, text=pick(node.text, node.translations), translations=())
+
     def check(node: ast.Check) -> ast.Check:
         # its message in ``lang`` serves every slot (a Chinese message must not stand in an English output); without
         # one the messages fall back to the (translated) label and the expression
@@ -284,6 +292,9 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
                     columns=axis(node.columns),
                     rows=axis(node.rows),
                     checks=tuple(check(c) for c in node.checks),
+                    stub=maybe(node.stub, node.stub_translations),
+                    stub_translations=(),
+                    notes=tuple(note(n) for n in node.notes),
                 )
             case ast.TextBlock():
                 lines = tuple(
