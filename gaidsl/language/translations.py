@@ -173,14 +173,17 @@ BOTH_SEPARATOR = " / "
 """Between a label and its translation in a bilingual output (``--lang zh,en``): 「收到申请数 / Requests received」."""
 
 
-def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple[ast.Format, int]:
+def translated_document(
+    doc: ast.Format, lang: str, both: bool = False, join_messages: bool = True
+) -> tuple[ast.Format, int]:
     """``doc`` as ``lang`` reads it: ``lang`` first in its ``language`` line, every label that has a ``lang``
     translation replaced by it (and no translations left); with how many labels have none (they keep their primary
     label).
 
     ``both``: a bilingual document instead — every label followed by its ``lang`` translation
     (「收到申请数 / Requests received」), a check's message in the first language followed by its ``lang`` one, the
-    languages in their declared order (the outputs' own words stay in the first)."""
+    languages in their declared order (the outputs' own words stay in the first). Without ``join_messages`` each
+    language's message stays in its own slot (``validate --lang zh,en`` shows both slots)."""
     missing = [0]
     first = next((i.languages[0] for i in doc.items if isinstance(i, ast.LanguageDecl) and i.languages), "zh")
 
@@ -233,7 +236,9 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
         said = next((m for m in node.messages if m.lang == lang), None)
         messages = () if said is None else tuple(attrs.evolve(said, lang=m.lang) for m in node.messages)
         own = next((m for m in node.messages if m.lang == first), None)
-        if both:
+        if both and not join_messages:
+            messages = node.messages
+        elif both:
             joined = (
                 own if own is None or said is None else attrs.evolve(own, text=own.text + BOTH_SEPARATOR + said.text)
             )
