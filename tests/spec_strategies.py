@@ -412,6 +412,8 @@ def _member_options(draw: st.DrawFn, units: list[str]) -> str:
             options.append(f": {_type(draw, units)}")
         elif option == "after":
             options.append(f"after {draw(keys())}")
+        elif option == "gloss":
+            options.append(f"gloss {quote(draw(labels()))}{_translation(draw)}")
         else:
             options.append(f"{option} {quote(draw(labels()))}")
     return "".join(" " + o for o in options)
@@ -578,7 +580,7 @@ def syntax_texts(draw: st.DrawFn) -> str:
                 elif item == "relabel":
                     out.append(f"    relabel {axis} {draw(keys())} {quote(draw(labels()))}{_translation(draw)}")
                 elif item == "gloss":
-                    out.append(f"    gloss {axis} {draw(keys())} {quote(draw(labels()))}")
+                    out.append(f"    gloss {axis} {draw(keys())} {quote(draw(labels()))}{_translation(draw)}")
                 elif item == "note":
                     out.append(f"    note {quote(draw(labels()))}{_translation(draw)}")
                 elif item == "check":

@@ -1,4 +1,4 @@
-"""Translations of a table's stub and notes and of an overlay's new labels (``relabel``, ``rename … label``), issue 16
+"""Translations of a table's stub and notes, a gloss, and an overlay's new labels (``relabel``, ``rename … label``), #16
 (docs/languages.md#bilingual-specs): tests/data/language/foia_initial_requests_local.gai, an overlay of the bilingual
 FOIA spec, built in English (no Chinese in any target), in both languages (``--lang zh,en``) and in Chinese (byte for
 byte the build without its translations); fmt keeps each translation after its label; missing and misplaced ones are
@@ -92,21 +92,22 @@ _LABEL = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, m
 
 @settings(max_examples=20)
 @given(primary=_LABEL, english=_LABEL)
-def test_fmt_round_trips_translated_stubs_notes_relabels_and_renames(primary: str, english: str) -> None:
+def test_fmt_round_trips_translated_stubs_notes_glosses_relabels_and_renames(primary: str, english: str) -> None:
     p, e = (json.dumps(s, ensure_ascii=False) for s in (primary, english))
     text = (
         f'format f version 1 extends "base.gai" {{\n'
-        f"  in table t {{\n    relabel row r {p} label en {e}\n    note {p} label en {e} at corner\n  }}\n"
+        f"  in table t {{\n    relabel row r {p} label en {e}\n    note {p} label en {e} at corner\n"
+        f"    gloss column c {p} label en {e}\n  }}\n"
         f'  rename table t label {p} label en {e} "why"\n'
         f'  in dimension d {{\n    rename member m to m2 label {p} label en {e} "why"\n  }}\n'
         f"  in section s {{\n    table u : count {{\n      stub {p} label en {e}\n      note {p} label en {e}\n"
-        f'      columns {{ n "n" }}\n    }}\n  }}\n}}\n'
+        f'      columns {{ n "n" gloss {p} label en {e} }}\n    }}\n  }}\n}}\n'
     )
     formatted = format_text(text)
     assert _parsed(formatted) == _parsed(text)
     assert format_text(formatted) == formatted
     given_ = [(x.lang, x.text) for x in _translations(_parsed(formatted))]
-    assert given_ == [("en", english)] * 6
+    assert given_ == [("en", english)] * 8
 
 
 def _translations(doc: ast.Format) -> list[ast.Translation]:
@@ -123,6 +124,8 @@ def _translations(doc: ast.Format) -> list[ast.Translation]:
                 for table in item.items:
                     assert isinstance(table, ast.Table)
                     found.extend(table.stub_translations)
+                    assert isinstance(table.columns, ast.AxisInline)
+                    found.extend(t for m in table.columns.members for t in m.gloss_translations)
                     found.extend(t for n in table.notes for t in n.translations)
     return found
 
@@ -172,6 +175,7 @@ def test_an_english_build_of_the_overlay_has_no_chinese_character(tmp_path: Path
     assert chinese_in(tmp_path) == {}
     form = next((tmp_path / "html-form").glob("*.html")).read_text(encoding="utf-8")
     for said in (
+        "(including requests accepted after correction)",
         "Item",
         "Appeals withdrawn are not counted.",
         "Report by fiscal year.",
@@ -186,6 +190,7 @@ def test_a_bilingual_build_shows_each_stub_note_and_new_label_with_its_translati
     built = run_cli("build", str(LOCAL), "-t", "html-form,markdown", "--lang", "zh,en", "-o", str(tmp_path))
     assert built.code == 0, built.err
     pairs = (
+        "（含补正后受理的申请） / (including requests accepted after correction)",
         "项目 / Item",
         "不含撤回的复议申请。 / Appeals withdrawn are not counted.",
         "按财政年度填报。 / Report by fiscal year.",

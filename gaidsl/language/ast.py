@@ -210,6 +210,7 @@ class Member:
     aggregation: str = "additive"
     of_which: bool = False
     translations: Translations = ()
+    gloss_translations: Translations = ()  # of the gloss (docs/languages.md)
 
 
 @attrs.frozen
@@ -401,6 +402,7 @@ class Gloss:
     key: str
     text: str
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()  # of the text (docs/languages.md)
 
 
 @attrs.frozen

@@ -263,6 +263,8 @@ class _Builder(MigrationRules):
                 options["children"].append(item)
             elif item[0] == "alias":
                 options["aliases"].append(item[1])
+            elif item[0] == "gloss":
+                options["gloss"], options["gloss_translations"] = item[1], item[2]
             elif item[0] == "total_of":
                 options["total_of"] = tuple(name for name, _ in item[1])
                 options["total_of_spans"] = tuple(span for _, span in item[1])
@@ -277,6 +279,7 @@ class _Builder(MigrationRules):
             aliases=tuple(options["aliases"]),
             type=options.get("type"),
             gloss=options.get("gloss"),
+            gloss_translations=options.get("gloss_translations", ()),
             after=options.get("after"),
             span=self._span(meta),
             derived=options.get("derived"),
@@ -307,8 +310,8 @@ class _Builder(MigrationRules):
     def type_opt(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("type", children[0])
 
-    def gloss_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("gloss", unquote(children[0]))
+    def gloss_opt(self, meta: Any, children: list[Any]) -> tuple[str, str, ast.Translations]:
+        return ("gloss", unquote(children[0]), tuple(c for c in children[1:] if isinstance(c, ast.Translation)))
 
     def after_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("after", str(children[0]))
@@ -527,8 +530,9 @@ class _Builder(MigrationRules):
         translations = tuple(c for c in children[3:] if isinstance(c, ast.Translation))
         return ast.Relabel(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta), translations)
 
-    def gloss(self, meta: Any, children: list[Token]) -> ast.Gloss:
-        return ast.Gloss(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta))
+    def gloss(self, meta: Any, children: list[Any]) -> ast.Gloss:
+        translations = tuple(c for c in children[3:] if isinstance(c, ast.Translation))
+        return ast.Gloss(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta), translations)
 
     def remove_check(self, meta: Any, children: list[Token]) -> ast.RemoveCheck:
         return ast.RemoveCheck(str(children[0]), unquote(children[1]), self._span(meta))

@@ -470,7 +470,7 @@ def _member_options(member: ast.Member) -> str:
     text = f" : {_type_text(member.type)}" if member.type is not None else ""
     text += _options(alias=member.aliases)
     if member.gloss is not None:
-        text += f" gloss {quote(member.gloss)}"
+        text += f" gloss {quote(member.gloss)}{_translated(member.gloss_translations)}"
     if member.after is not None:
         text += f" after {member.after}"
     if member.aggregation != "additive":  # aggregation kinds: average, ratio, stock
@@ -536,7 +536,7 @@ def _statement(item: object) -> tuple[str, Span | None]:
         case ast.Relabel():
             return f"relabel {item.axis} {item.key} {quote(item.label)}{_translated(item.translations)}", item.span
         case ast.Gloss():
-            return f"gloss {item.axis} {item.key} {quote(item.text)}", item.span
+            return f"gloss {item.axis} {item.key} {quote(item.text)}{_translated(item.translations)}", item.span
         case ast.RemoveMember():
             return f"remove {item.axis} {item.key} {quote(item.reason)}", item.span
         case ast.RenameMember():

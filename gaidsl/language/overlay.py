@@ -193,7 +193,7 @@ class _Merging:
                     change_attrs: dict[str, object] = (
                         {"label": op.label, "translations": op.translations}
                         if isinstance(op, ast.Relabel)
-                        else {"gloss": op.text}
+                        else {"gloss": op.text, "gloss_translations": op.translations}
                     )
                     members, found = _map_members(members, op.key, change_attrs)
                     if not found:

@@ -1,8 +1,8 @@
 """Labels in more than one language (docs/languages.md#bilingual-specs): ``label en "…"`` right after a label.
 
 A spec declaring ``language zh, en`` may give each label its translation: the format's title, a field, a section, a
-table, its stub and notes, a member (row or column, and an overlay's new label for one), a text block and its
-guidance lines, a check. The IR keeps the primary label where
+table, its stub and notes, a member (row or column, and an overlay's new label for one) and its gloss, a text block
+and its guidance lines, a check. The IR keeps the primary label where
 it always was (every output reads it) and the translations beside it (``translations``: language → label).
 
 :func:`translation_problems` checks them: a translation into a language the spec does not declare (GAI762), into
@@ -121,6 +121,8 @@ def _item_labels(item: object) -> Iterator[Labelled]:
 def _member_labels(members: tuple[ast.Member, ...]) -> Iterator[Labelled]:
     for member in members:
         yield Labelled(member.key, member.label, member.translations, member.span)
+        if member.gloss is not None:
+            yield Labelled(f"{member.key} gloss", member.gloss, member.gloss_translations, member.span)
         if member.type is not None:
             yield from _choice_labels(member.type)
         yield from _member_labels(member.children)
@@ -218,6 +220,8 @@ def translated_document(
             node,
             label=pick(node.label, node.translations),
             translations=(),
+            gloss=maybe(node.gloss, node.gloss_translations),
+            gloss_translations=(),
             type=type_(node.type),
             children=tuple(member(c) for c in node.children),
         )
