@@ -67,6 +67,12 @@ def test_the_overlay_is_canonical_and_its_translations_reach_the_merged_spec() -
     assert spec is not None
     appeals, requests, dispositions = (spec.tables[k] for k in ("appeals", "requests", "dispositions"))
     assert appeals.stub == "项目" and [n.text for n in appeals.notes] == ["不含撤回的复议申请。"]  # primary labels
+    assert appeals.stub_translations == {"en": "Item"}  # and their translations beside them
+    assert [dict(n.translations) for n in appeals.notes] == [{"en": "Appeals withdrawn are not counted."}]
+    assert requests.rows is not None
+    received = requests.rows.by_key["received"]
+    assert received.gloss == "（含补正后受理的申请）"
+    assert received.gloss_translations == {"en": "(including requests accepted after correction)"}
     assert dispositions.rows is not None
     assert dispositions.rows.by_key["denials"].translations == {"en": "Number of full denials"}  # not the base's
     assert requests.label == "首次申请数量（地方）"
