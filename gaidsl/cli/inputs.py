@@ -101,7 +101,8 @@ def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Co
     both = language.split(",")  # ``--lang zh,en``: a bilingual output (build only)
     if len(both) == 2 and compilation.spec is not None and both[0] == compilation.spec.language:
         language = both[1]
-        found = translated_spec(compilation, language, both=True)
+        join = getattr(args, "lang_join_messages", True)  # validate shows each slot: its messages stay apart
+        found = translated_spec(compilation, language, both=True, join_messages=join)
     elif language in LANGUAGES:
         found = translated_spec(compilation, language)
     else:
@@ -113,7 +114,8 @@ def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Co
         said = warning(
             "GAI621", None, count=missing, lang=language, primary=compilation.spec.language if compilation.spec else ""
         )
-        shown: Lang = "en" if args.lang == "en" else "zh"  # a bilingual output: its first language
+        # a bilingual output: its first language (validate's: both)
+        shown: Lang = args.lang if args.lang in ("en", "both") else "zh"
         show(render_text([said], {}, shown), sys.stderr)
     return attrs.evolve(compilation, spec=spec)
 

@@ -43,6 +43,7 @@ from gaidsl.engines.names import ENGINES as DATABASE_ENGINES
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import REFUSING_ENGINES, arith_refusal
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
+from gaidsl.language.languages import bilingual_refusal
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 from gaidsl.migrations.exempt import Exempted, exempt, exemptions_beside, log_path
@@ -82,7 +83,11 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument(
-        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+        "--lang",
+        choices=("zh", "en", "both", "zh,en", "en,zh"),
+        default=None,
+        help="language of messages and of the spec's labels, one the spec declares (default: the spec's first); "
+        "zh,en: each label followed by its translation (a spec with 'label en' translations), messages in both",
     )
     parser.add_argument(
         "--engine",
@@ -119,12 +124,20 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # ``--lang zh,en`` (docs/languages.md#bilingual-specs): the spec's labels each followed by its translation, every
+    # message in both languages as ``--lang both`` gives them (each slot keeps its own check message)
+    bilingual = args.lang if getattr(args, "lang_given", False) and args.lang and "," in args.lang else None
+    if bilingual is not None:
+        args.lang_both, args.lang, args.lang_join_messages = bilingual, "both", False
     lang: Lang = args.lang
     compilation = load(args.spec, args)
     if isinstance(compilation, int):
         return compilation
     spec = compilation.spec
     assert spec is not None
+    if bilingual is not None and (bilingual.split(",")[0] != spec.language or bilingual[3:] not in spec.languages):
+        report([attrs.evolve(compilation, diagnostics=(bilingual_refusal(spec, bilingual, args.spec),))], args)
+        return EXIT_INPUT
     batch = _batch(args)
     if isinstance(batch, Text):
         show(f"gaidsl validate: {batch.pick(lang)}", sys.stderr)

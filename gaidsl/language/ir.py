@@ -118,6 +118,8 @@ class Member:
     part_of: str | None = None
     translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
     """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
+    gloss_translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The gloss in the spec's other languages: language → text."""
 
     @property
     def summable(self) -> bool:
@@ -232,6 +234,8 @@ class Cell:
 class Note:
     text: str
     place: str | None = None
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The text in the spec's other languages (``note "…" label en "…"``; docs/languages.md): language → text."""
 
 
 @attrs.frozen
@@ -252,6 +256,8 @@ class Table:
     """The table must be filled in: a report where none of its cells has a value (all blank) lacks it (an error)."""
     translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
     """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
+    stub_translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The stub's text in the spec's other languages: language → text."""
 
     def cell_key(self, row: str | None, column: str) -> str:
         return f"{self.key}.{row}.{column}" if row is not None else f"{self.key}.{column}"
