@@ -198,7 +198,6 @@ FIRST_ONLY: frozenset[str] = frozenset(
         "form.label",
         "form.hint.decimals",  # parts of a hint: the hint is composed in each language (:meth:`Words.compose`)
         "form.hint.unit",
-        "form.js.summary_sep",
         "form.js.title_year",
         "docx.font.song",  # fonts and style names: the first language's (readback knows each language's styles)
         "docx.font.fangsong",
@@ -220,6 +219,7 @@ FIRST_ONLY: frozenset[str] = frozenset(
 composed into a longer text in each language, values, fonts and style names."""
 
 BOTH: dict[str, dict[tuple[str, str], str]] = {
+    "form.js.summary_sep": {("zh", "en"): "；", ("en", "zh"): "; "},  # between parts that each hold both languages
     "required_suffix": {("zh", "en"): "（必填 / required）", ("en", "zh"): " (required / 必填)"},
     "form.page_suffix": {("zh", "en"): "（填报表 / form）", ("en", "zh"): " (form / 填报表)"},
     "form.brand": {

@@ -37,6 +37,7 @@ from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
 from gaidsl.forms.layout import Grid, Layout, layout, text_of, unknown_text, xml_safe
 from gaidsl.language import ir
 from gaidsl.language.format_checks import rule_text
+from gaidsl.language.source import display_width
 from gaidsl.language.ui_text import JOINER, UI, Words, words
 from gaidsl.targets import Files, Target
 from gaidsl.targets.xlsx.formulas import Formulas
@@ -110,6 +111,7 @@ class _Book:
         self.lay: Layout = layout(spec)
         self.ui = words(spec.words_languages)  # a bilingual workbook's: both languages (docs/languages.md)
         self.font = self.ui["xlsx.font"]  # FONT for a Chinese spec
+        self.bilingual = len(spec.words_languages) > 1  # wider columns for the words in both languages
         self.wb = Workbook()
         self.used: set[str] = set()
         self.places: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) → (sheet, A1)
@@ -233,6 +235,8 @@ class _Book:
     def fields_sheet(self, ws: Worksheet) -> None:
         ws.title = sheet_title(self.ui["xlsx.fields_sheet"], self.used, self.spec.words_languages)
         ws.column_dimensions["A"].width = 14
+        if self.bilingual:  # 「财政年度 / Fiscal year」: the labels' width, within reason
+            ws.column_dimensions["A"].width = min(40, max([14, *(display_width(f.label) + 2 for f in self.lay.fields)]))
         ws.column_dimensions["B"].width = 48
         ws.column_dimensions["C"].width = 40
         put_text(ws["A1"], self.lay.report_title(self.report))
@@ -271,9 +275,13 @@ class _Book:
         notes = [self.ui["xlsx.notes.0"]]
         for n in range(1, 6):  # a bilingual workbook: each line, then its translation on a line of its own
             notes.extend(w.format(f"xlsx.notes.{n}", sheet=texts if n == 3 else checks) for w in self.ui.each)
+        across = int(1.3 * sum(ws.column_dimensions[c].width for c in "ABC"))  # prose is narrower than digits
         for line in notes:
             put_text(ws.cell(row, 1), line)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+            if self.bilingual and display_width(line) > across:  # a long line wraps within the three columns
+                ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.row_dimensions[row].height = 15 * (display_width(line) // across + 1)
             row += 1
         self.protect(ws)
 
@@ -384,6 +392,8 @@ class _Book:
                     continue
                 label = part.label + (f" · {item.label}" if item.heading and item.label else "")
                 put_text(ws.cell(row, 1), label + (self.ui["required_suffix"] if item.required else ""))
+                if self.bilingual:  # a label in both languages is long: it wraps in its column
+                    ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
                 text = text_of(self.report, item.key, self.spec.language)
                 cell = ws.cell(row, 2)
                 if text:
@@ -418,7 +428,7 @@ class _Book:
         )
         passed, failed, unverifiable = (self.ui[f"xlsx.status.{s}"] for s in ("pass", "fail", "unverifiable"))
         error = self.ui["error"]
-        widths = (26, 6, 44, 56, 10, 10, 10, 10, 6)
+        widths = (26, 15, 44, 56, 10, 10, 14, 18, 10) if self.bilingual else (26, 6, 44, 56, 10, 10, 10, 10, 6)
         for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
             cell = ws.cell(1, col)
             put_text(cell, head)
@@ -887,7 +897,8 @@ class OpenBook(_Book):
             self.ui[f"xlsx.checks.{h}"]
             for h in ("check", "severity", "position", "message", "left", "right", "difference", "result")
         )
-        for col, (head, width) in enumerate(zip(heads, (26, 6, 30, 48, 12, 12, 10, 10), strict=True), start=1):
+        widths = (26, 15, 30, 48, 12, 12, 14, 18) if self.bilingual else (26, 6, 30, 48, 12, 12, 10, 10)
+        for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
             put_text(ws.cell(1, col), head)
             ws.cell(1, col).font = Font(name=self.font, bold=True)
             ws.cell(1, col).fill = HEADER_FILL
