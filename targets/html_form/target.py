@@ -559,6 +559,9 @@ def form_script(spec: ir.Spec, aggregates: bool = False) -> str:
         open_rows=bool(spec.open_dimensions),
         records=bool(spec.records),
         aggregates=aggregates,
+        # a bilingual form: a finding's message also in the validator's English slot, on a line of its own (a spec
+        # whose first language is English has English in both slots)
+        second_lang=HTML_LANG["en"] if spec.words_languages == ("zh", "en") else "",
     )
 
 
