@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import string
+import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -307,3 +308,24 @@ def test_the_form_works_and_says_a_failing_check_in_both_languages(browser: Any,
         invalid.wait_for(state="visible")
         assert "填写有误 / invalid" in invalid.text_content()
         assert "不是数字" in invalid.text_content() and "not a number" in invalid.text_content()
+
+
+def test_an_english_first_spec_writes_english_then_chinese(tmp_path: Path) -> None:
+    """``language en, zh``, ``--lang en,zh``: the same words the other way round (the spec is the bilingual one with
+    each label and its translation swapped)."""
+    text = FOIA.read_text(encoding="utf-8").replace("language zh, en", "language en, zh")
+    spec = tmp_path / FOIA.name
+    spec.write_text(re.sub(r'"([^"]*)" label en "([^"]*)"', r'"\2" label zh "\1"', text), encoding="utf-8")
+    run = run_cli("build", str(spec), "-t", "html-form,xlsx,docx", "--lang", "en,zh", "-o", str(tmp_path / "out"))
+    assert run.code == 0, run.err
+    page = parsed(_one(tmp_path / "out" / "html-form", "*.html").read_text(encoding="utf-8"))
+    assert page.find("html")[0].get("lang") == "en"
+    (load,) = page.find("label", **{"for": "load"})
+    assert load.text_content() == "Load data… / 载入数据…" and load.find("span")[0].get("lang") == "zh-CN"
+    book = openpyxl.load_workbook(_one(tmp_path / "out" / "xlsx", "*.xlsx"))
+    assert book.sheetnames[0] == "Report details 报告信息" and book.sheetnames[-2] == "Checks 校验"
+    document = docx.Document(str(_one(tmp_path / "out" / "docx", "*.form.docx")))
+    assert document.tables[0].cell(0, 0).text == "Report details / 报告信息"
+    with zipfile.ZipFile(_one(tmp_path / "out" / "docx", "*.form.docx")) as package:
+        theme = package.read("word/theme/theme1.xml").decode("utf-8")
+    assert 'script="Hans"' in theme  # the East Asian fonts stay, for the Chinese

@@ -6,6 +6,8 @@ the samples' filler text) comes from here, in the spec's language (:attr:`gaidsl
 To add a string: one entry in :data:`UI`, with its text in every language of :data:`LANGUAGES` (a test checks each
 entry has all, and the same ``{fields}`` in each); in code, ``words(spec.language)["key"]`` or
 ``words(...).format("key", n=3)``; in a Jinja template, ``{{ ui["key"] }}`` (the targets pass ``ui``).
+A bilingual output (``build --lang zh,en``) takes ``words(spec.words_languages)``: each key's texts in both languages,
+first then second (docs/languages.md#the-outputs-own-words-in-both-languages).
 """
 
 from __future__ import annotations

@@ -39,8 +39,7 @@ from gaidsl.targets.javascript import target as javascript
 HERE = Path(__file__).resolve().parent
 
 OPEN_UI: dict[str, tuple[str, str]] = {
-    # the form's words for open rows (zh, en); the form is written in Chinese, the English kept for a per-language
-    # catalogue
+    # the form's words for open rows (zh, en), in the output's languages by words(…).pick (both in a bilingual form)
     "add_row": ("添加一行（{dimension}）", "Add a row ({dimension})"),
     "key_of": ("{dimension}：代码", "{dimension}: key"),
     "label_of": ("{dimension}：名称", "{dimension}: name"),

@@ -608,7 +608,7 @@ def _texty(spec: ir.Spec, expr: ir.Compare) -> bool:
 # header down to the last used row. Each ``for each row`` check is a status column of the Excel table.
 
 OPEN_WORDS: dict[str, tuple[str, str]] = {
-    # the workbook's words for open rows (zh, en); the workbook is written in Chinese
+    # the workbook's words for open rows (zh, en), in the output's languages by words(…).pick
     "key": ("代码", "Key"),
     "label": ("名称", "Name"),
     "rows_below": (
