@@ -213,7 +213,7 @@ def test_a_bilingual_form_shows_both_labels(tmp_path: Path) -> None:
     assert "本年度收到申请数 / Number of requests received during current fiscal year" in form
     assert "首次信息公开/隐私法申请 / Initial FOIA/PA Access Request" in form
     assert "机构 / Agency" in form
-    assert 'lang="zh-CN"' in form  # the form's own words stay in the first language
+    assert 'lang="zh-CN"' in form  # the page's language is the first (tests/test_bilingual_words.py: its words)
     markdown = next((tmp_path / "markdown").glob("*.md")).read_text(encoding="utf-8")
     assert "## 二、首次申请的处理结果 / B. Disposition of initial requests" in markdown
     workbook = dict(artefact_texts(next((tmp_path / "xlsx").glob("*.xlsx"))))
@@ -339,7 +339,7 @@ def test_the_english_build_is_the_build_of_the_spec_written_in_english(tmp_path:
 
 
 def test_render_writes_both_languages_like_the_bilingual_form(tmp_path: Path) -> None:
-    """``render --lang zh,en``: each label followed by its translation, the rendering's own words in the first."""
+    """``render --lang zh,en``: each label followed by its translation, as the bilingual form writes them."""
     report = {
         "format": "foia_initial_requests",
         "version": "2004",

@@ -745,11 +745,20 @@ class Spec:
     """The languages of the labels (``language en``; docs/languages.md), the first the one every output writes in."""
     title_translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
     """The title in the spec's other languages (``format … "标题" label en "…"``)."""
+    output_languages: tuple[str, ...] = ()
+    """The languages of the outputs' own words when more than the first: ``("zh", "en")`` for a bilingual output
+    (``build --lang zh,en``; docs/languages.md#bilingual-specs), its labels each followed by its translation."""
 
     @property
     def language(self) -> str:
         """The language every output writes its own words in (buttons, headings, messages): ``zh`` or ``en``."""
         return self.languages[0]
+
+    @property
+    def words_languages(self) -> tuple[str, ...]:
+        """The languages of the outputs' own words (:func:`gaidsl.language.ui_text.words` of them): the first
+        language, or both of a bilingual output, first then second. Values, numbers and dates: the first's."""
+        return self.output_languages or (self.language,)
 
     def check(self, key: str) -> Check:
         for check in self.checks:
