@@ -46,9 +46,14 @@ class RawRow:
         return "[" + ", ".join(p.text.replace("\n", "") or "·" for p in self.values) + "]"
 
 
-def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...]]:
+def split_row(
+    row: Row, width: int, columns: Sequence[tuple[str, ...]] = ()
+) -> tuple[tuple[Piece, ...], tuple[Piece, ...]]:
     """Label cells and value cells of a row (values: the trailing value-like cells). Leading value-like cells
-    beyond ``width`` that are empty are merged-cell places, not values, and are dropped."""
+    beyond ``width`` that are empty are merged-cell places, not values, and are dropped. With the keys of the
+    table's ``columns``: a row of cells whose value cells are all empty and whose label cells after the first are
+    column labels (``| | | 合计 | 基本支出 | 项目支出 | |``, a header's second row under a group, as Word and PDF
+    tables give it with the merged cells' places) is a header: no values."""
     cells = row.cells
     n = len(cells)
     while n > 0 and value_like(cells[n - 1].text):
@@ -64,6 +69,11 @@ def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...
         values = _trim_empty(values, width)
     if not row.explicit:
         values = tuple(p for p in values if p.text.strip())
+    if columns and row.explicit and values and not any(p.text.strip() for p in values):
+        named = [label_key(p.text) for p in labels[1:] if p.text.strip()]
+        keys = {k for keys in columns for k in keys}
+        if len(named) >= 2 and all(k in keys for k in named):
+            return cells, ()
     return labels, values
 
 
@@ -87,7 +97,7 @@ def _key(pieces: Sequence[Piece]) -> str:
     return label_key("".join(p.text for p in pieces))
 
 
-def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
+def raw_rows(blocks: Sequence[Block], width: int, columns: Sequence[tuple[str, ...]] = ()) -> list[RawRow]:
     """The rows of a table region that carry values, with their label windows (see the module notes).
 
     Page breaks: a block without values that repeats one of the table's header blocks (the header printed again on
@@ -101,7 +111,7 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
     repeated: list[Block] = []
     before_first: list[Block] = []  # the blocks before the first row: its header, and a page break's (see below)
     for block in blocks:
-        if not rows and not (isinstance(block, Row) and split_row(block, width)[1]):
+        if not rows and not (isinstance(block, Row) and split_row(block, width, columns)[1]):
             before_first.append(block)
         if isinstance(block, Line):
             key = label_key(block.text)
@@ -113,7 +123,7 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
             pending.append(key)
             lead = [block] if len(block.text) <= 40 and "。" not in block.text else []
             continue
-        labels, values = split_row(block, width)
+        labels, values = split_row(block, width, columns)
         if not values:
             key = _key(block.cells)
             if not rows:
@@ -239,7 +249,7 @@ class TableReader:
         self.blocks = blocks
         self.part = part
         self.width = len(index.columns)
-        self.rows = raw_rows(blocks, self.width)
+        self.rows = raw_rows(blocks, self.width, index.column_keys)
 
     @property
     def table(self) -> str:
