@@ -99,7 +99,7 @@ def _member(
     (``2010601 行政运行 | …``); not a row printing a fixed member's label (``fixed``: their label keys)."""
     if isinstance(block, Line):
         return None
-    cells = [tidy_spacing(c.text.strip()) for c in block.cells]
+    cells = [tidy_spacing(" ".join(c.text.split())) for c in block.cells]  # a label wrapped in its cell: one line
     while cells and not cells[0]:
         cells.pop(0)
     if cells and label_key(cells[0]) in fixed:

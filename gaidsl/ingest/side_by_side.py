@@ -17,8 +17,9 @@ such a table into its blocks and puts them one after the other, each block's row
 - a **block header** is a header row (no number in it) whose first cell's text is printed again further along the
   row (项目 … 项目, 科目编码 … 科目编码): each such place starts a block, the last block runs to the row's end;
 - the rows below it (the rows of the same printed table: the same ``<table>``, Word or PDF table, or the ``|`` rows
-  that follow it) are cut at the same cells; a block of a row with nothing in it (the shorter side's rows) is
-  dropped;
+  that follow it; and after a page break, the next printed table when its rows have as many cells as the header and
+  at most a few lines of page furniture, no heading or table title, stand between) are cut at the same cells; a
+  block of a row with nothing in it (the shorter side's rows) is dropped; the page furniture goes after the blocks;
 - it is a side-by-side table only when every block after the first has label text in at least half of its rows
   that hold anything (a header repeated over column groups, 结果维持 … 结果维持 above a row of numbers, is not);
 - a title row just above the header with one text per block (收入 | 支出) gives each block its title, printed as a
@@ -31,6 +32,7 @@ row is still matched by its label. Each table so cut is logged (ING313).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -57,6 +59,14 @@ def split_document(document: Document) -> Document:
         j = i + 1
         while j < len(blocks) and _same_table(block, blocks[j]):
             j += 1
+        furniture: list[Block] = []
+        while (more := _continued(blocks, j, block)) is not None:  # the table goes on after a page break
+            furniture += blocks[j:more]
+            first = blocks[more]
+            assert isinstance(first, Row)
+            j = more + 1
+            while j < len(blocks) and _same_table(first, blocks[j]):
+                j += 1
         body = [b for b in blocks[i + 1 : j] if isinstance(b, Row)]
         if not _confirmed(body, starts):
             out.append(block)
@@ -77,6 +87,7 @@ def split_document(document: Document) -> Document:
             if titles:
                 out.append(Line(titles[n]))
             out.extend(rows)
+        out.extend(furniture)
         splits.append(SideBySide(block.raw.where, block.line, len(starts), tuple(t.text for t in titles)))
         i = j
     if not splits:
@@ -99,6 +110,35 @@ def _block_starts(row: Row) -> tuple[int, ...] | None:
     if any(end - start < 2 for start, end in zip(starts, ends, strict=True)):
         return None  # every block has its label and at least one column
     return starts
+
+
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+部分)")
+
+
+def _continued(blocks: Sequence[Block], at: int, header: Row) -> int | None:
+    """Where the table whose header is ``header`` goes on after a page break: the next printed table (another
+    ``<table>``, Word or PDF table), after at most a few lines of page furniture (a running head, a date, a page's
+    address: no heading, no table title), whose first row has as many cells as the header and is the header printed
+    again or a row with a number (not another table's own header); None if it does not."""
+    n = at
+    while n < len(blocks) and n - at < 4 and isinstance(blocks[n], Line):
+        text = blocks[n].text.strip()
+        if _HEADING.match(text) or text.endswith("表") or "单位" in text:
+            return None
+        n += 1
+    if n >= len(blocks):
+        return None
+    row = blocks[n]
+    if not isinstance(row, Row) or not row.explicit or len(row.cells) != len(header.cells):
+        return None
+    if header.table is not None and row.table == header.table:
+        return None
+    texts = [label_key(c.text) for c in row.cells]
+    if texts != [label_key(c.text) for c in header.cells] and not any(
+        c.text.strip() and value_like(c.text) for c in row.cells
+    ):
+        return None  # a table with a header of its own (not the header printed again): another table
+    return n
 
 
 def _same_table(header: Row, block: Block) -> bool:
