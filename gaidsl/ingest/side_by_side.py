@@ -60,7 +60,7 @@ def split_document(document: Document) -> Document:
         while j < len(blocks) and _same_table(block, blocks[j]):
             j += 1
         furniture: list[Block] = []
-        while (more := _continued(blocks, j, block)) is not None:  # the table goes on after a page break
+        while (more := _continued(blocks, j, block, starts, blocks[j - 1])) is not None:  # on after a page break
             furniture += blocks[j:more]
             first = blocks[more]
             assert isinstance(first, Row)
@@ -68,7 +68,7 @@ def split_document(document: Document) -> Document:
             while j < len(blocks) and _same_table(first, blocks[j]):
                 j += 1
         body = [b for b in blocks[i + 1 : j] if isinstance(b, Row)]
-        if not _confirmed(body, starts):
+        if not _confirmed(body, starts, len(block.cells)):
             out.append(block)
             i += 1
             continue
@@ -80,7 +80,7 @@ def split_document(document: Document) -> Document:
                 out.pop()
         columns: list[list[Block]] = [[] for _ in starts]
         for row in (block, *body):
-            for n, part in enumerate(_cut(row, starts)):
+            for n, part in enumerate(_cut(row, starts, len(block.cells))):
                 if part is not None:
                     columns[n].append(part)
         for n, rows in enumerate(columns):
@@ -115,30 +115,41 @@ def _block_starts(row: Row) -> tuple[int, ...] | None:
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+部分)")
 
 
-def _continued(blocks: Sequence[Block], at: int, header: Row) -> int | None:
+def _continued(blocks: Sequence[Block], at: int, header: Row, starts: Sequence[int], last: Block) -> int | None:
     """Where the table whose header is ``header`` goes on after a page break: the next printed table (another
     ``<table>``, Word or PDF table), after at most a few lines of page furniture (a running head, a date, a page's
-    address: no heading, no table title), whose first row has as many cells as the header and is the header printed
-    again or a row with a number (not another table's own header); None if it does not."""
+    address: no heading, no table title; a line of numbers alone), whose first row has as many cells as the header
+    or as the ``last`` row before the break, and is the header printed again or a row of the blocks (not another
+    table's own header: a block of words only); None if it does not."""
     n = at
-    while n < len(blocks) and n - at < 4 and isinstance(blocks[n], Line):
-        text = blocks[n].text.strip()
-        if _HEADING.match(text) or text.endswith("表") or "单位" in text:
-            return None
+    while n < len(blocks) and n - at < 4 and _furniture(blocks[n]):
         n += 1
     if n >= len(blocks):
         return None
     row = blocks[n]
-    if not isinstance(row, Row) or not row.explicit or len(row.cells) != len(header.cells):
+    widths = {len(header.cells), len(last.cells) if isinstance(last, Row) else len(header.cells)}
+    if not isinstance(row, Row) or not row.explicit or len(row.cells) not in widths:
         return None
     if header.table is not None and row.table == header.table:
         return None
-    texts = [label_key(c.text) for c in row.cells]
-    if texts != [label_key(c.text) for c in header.cells] and not any(
-        c.text.strip() and value_like(c.text) for c in row.cells
-    ):
-        return None  # a table with a header of its own (not the header printed again): another table
+    if [label_key(c.text) for c in row.cells] == [label_key(c.text) for c in header.cells]:
+        return n  # the header printed again on the new page
+    for part in _cut(row, starts, len(header.cells)):
+        if part is None:
+            continue
+        filled = [c for c in part.cells if c.text.strip()]
+        if len(filled) >= 2 and not any(value_like(c.text) for c in filled):
+            return None  # a block of words only (a header's cells): another table with a header of its own
     return n
+
+
+def _furniture(block: Block) -> bool:
+    """A line between a table's pages: no heading, no table title or unit line; or a line of numbers alone printed
+    outside the ruled cells (a PDF's copy of a total row's figures)."""
+    if isinstance(block, Row):
+        return not block.explicit and all(value_like(c.text) for c in block.cells)
+    text = block.text.strip()
+    return not (_HEADING.match(text) or text.endswith("表") or "单位" in text)
 
 
 def _same_table(header: Row, block: Block) -> bool:
@@ -147,8 +158,14 @@ def _same_table(header: Row, block: Block) -> bool:
     return header.table is None or block.table == header.table
 
 
-def _cut(row: Row, starts: Sequence[int]) -> list[Row | None]:
-    """The row's cells cut at the blocks' starts; None for a block with nothing printed in it."""
+def _cut(row: Row, starts: Sequence[int], width: int) -> list[Row | None]:
+    """The row's cells cut at the blocks' starts (of a header of ``width`` cells); None for a block with nothing
+    printed in it. Blocks of one width under a header whose merged cells make it narrower than the row (经济分类科目编码
+    over 类 and 款): the row is cut into as many equal blocks."""
+    widths = {e - s for s, e in zip(starts, (*starts[1:], width), strict=True)}
+    if len(row.cells) > width and len(widths) == 1 and len(row.cells) % len(starts) == 0:
+        step = len(row.cells) // len(starts)
+        starts = tuple(n * step for n in range(len(starts)))
     ends = (*starts[1:], max(len(row.cells), starts[-1]))
     parts: list[Row | None] = []
     for start, end in zip(starts, ends, strict=True):
@@ -162,12 +179,12 @@ def _cut(row: Row, starts: Sequence[int]) -> list[Row | None]:
     return parts
 
 
-def _confirmed(body: Sequence[Row], starts: Sequence[int]) -> bool:
+def _confirmed(body: Sequence[Row], starts: Sequence[int], width: int) -> bool:
     """Every block has label text in at least half of the body's rows that print anything in it (and some do)."""
     for n in range(len(starts)):
         printed = labelled = 0
         for row in body:
-            part = _cut(row, starts)[n]
+            part = _cut(row, starts, width)[n]
             if part is None:
                 continue
             printed += 1

@@ -61,8 +61,10 @@ def split_row(
     labels, values = cells[:n], cells[n:]
     if row.explicit:
         # a number printed among the label cells (行政许可 | 8 | 增10 | 18): the values start there, so a
-        # column's place is never taken by the cells after it (18 read as the first column)
-        inner = next((i for i in range(1, n) if cells[i].text.strip() and value_like(cells[i].text)), None)
+        # column's place is never taken by the cells after it (18 read as the first column); not a code printed in
+        # parts before the label (201 | 06 | 01 | 行政运行: 类, 款, 项)
+        lead = _code_cells(cells)
+        inner = next((i for i in range(lead + 1, n) if cells[i].text.strip() and value_like(cells[i].text)), None)
         if inner is not None:
             labels, values = cells[:inner], cells[inner:]
     if row.explicit and len(values) > width:
@@ -75,6 +77,18 @@ def split_row(
         if len(named) >= 2 and all(k in keys for k in named):
             return cells, ()
     return labels, values
+
+
+def _code_cells(cells: Sequence[Piece]) -> int:
+    """How many leading cells print a 科目编码 in parts (``201 | 06 | 01 | 行政运行``: a cell of three digits, then
+    cells of two digits or empty, then the label); 0 for any other row."""
+    texts = [c.text.strip() for c in cells]
+    if not texts or not re.fullmatch(r"\d{3}", texts[0]):
+        return 0
+    n = 1
+    while n < len(texts) and re.fullmatch(r"(\d{2})?", texts[n]):
+        n += 1
+    return n if 1 < n < len(texts) and not value_like(texts[n]) else 0
 
 
 def _trim_empty(values: tuple[Piece, ...], width: int) -> tuple[Piece, ...]:
@@ -348,7 +362,7 @@ class TableReader:
                     "ING160", raw.block.raw.where, raw.block.line, cells, **counts, blank="、".join(blank)
                 )
                 return True
-        if raw.block.explicit:
+        if raw.block.explicit and all(value_like(p.text) for p in values):  # never a fit with words among them
             chosen = constraints.choose(self.reading.spec, cells, values)
             if chosen is not None:
                 fitted, checks = chosen
