@@ -19,6 +19,7 @@ Every value printed must be read back as it is in the transcription, with no cel
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -133,8 +134,9 @@ def _side_by_side(spec: ir.Spec, report: Report) -> dict[str, Table]:
     }
 
 
-def _layout(spec: ir.Spec, report: Report) -> list[tuple[str, list[Table]]]:
-    """Every part with its printed tables (the others one per table, coded rows as 科目编码 | 科目名称 | …)."""
+def _layout(spec: ir.Spec, report: Report, parts: bool = False) -> list[tuple[str, list[Table]]]:
+    """Every part with its printed tables (the others one per table, coded rows as 科目编码 | 科目名称 | …, or with
+    ``parts`` as 类 | 款 | 项 | 科目名称 | …, the 款 and 项 cells empty for a 类, as the published PDF prints them)."""
     closed = close(spec, report.members)
     beside = _side_by_side(spec, report)
     parts = []
@@ -150,10 +152,13 @@ def _layout(spec: ir.Spec, report: Report) -> list[tuple[str, list[Table]]]:
             assert table.rows is not None
             columns = table.columns.data_members
             printed: Table = [["科目编码", "科目名称", *(c.label for c in columns)]]
+            if parts:
+                printed = [["类", "款", "项", "科目名称", *(c.label for c in columns)]]
             for row in table.rows.data_members:
                 values = [_amount(report, table.cell_key(row.key, c.key)) for c in columns]
                 code, _, name = row.label.partition(" ") if row.key[:1].isdigit() else ("", "", row.label)
-                printed.append([code, name, *values])
+                codes = [code[:3], code[3:5], code[5:7]] if parts else [code]
+                printed.append([*codes, name, *values])
             tables.append(printed)
         parts.append((section.label, tables))
     return parts
@@ -163,10 +168,15 @@ def _title(report: Report) -> str:
     return f"{report.fields['unit_name']}2024年度部门决算"
 
 
-def _pipe_text(spec: ir.Spec, report: Report) -> str:
+def _pipe_text(spec: ir.Spec, report: Report, published: bool = False) -> str:
+    """The report as a ``|``-joined page; ``published``: as the published PDF lays it out, a table of contents of
+    the parts first, each table titled without its part's number, 科目编码 printed as 类 | 款 | 项."""
     lines = [_title(report), ""]
-    for label, tables in _layout(spec, report):
-        lines += [label, "单位：万元"]
+    if published:
+        lines += ["目 录", *(s.label for s in spec.sections), "第一部分 部门概况", "一、主要职能", "（略）", ""]
+    for label, tables in _layout(spec, report, parts=published):
+        title = re.sub(r"^[一二三四五六七八九十]+、", "", label) if published else label
+        lines += [title, "单位：万元"]
         for table in tables:
             lines += ["| " + " | ".join(row) + " |" for row in table]
             lines.append("")
@@ -223,6 +233,17 @@ def test_side_by_side_pipe_text_reads_every_cell(spec: ir.Spec, putuo: Report) -
     text = _pipe_text(spec, putuo)
     assert "| 一、一般公共预算财政拨款收入 | 2,940.05 | 一、一般公共服务支出 | 2,106.66 |" in text
     _expect_cut(_assert_read_as_written(spec, putuo, text.encode("utf-8"), "putuo.txt"))
+
+
+def test_the_published_layout_reads_every_cell(spec: ir.Spec, putuo: Report) -> None:
+    """As the published PDF prints the report: a table of contents naming every part first (the parts are found
+    again after it), each table titled without its number (收入支出决算总表), 科目编码 as 类 | 款 | 项."""
+    text = _pipe_text(spec, putuo, published=True)
+    assert "\n一、收入支出决算总表\n" in text and "\n收入支出决算总表\n" in text
+    assert "| 201 | 06 | 01 | 行政运行 | 1,511.90 |" in text and "| 201 |  |  | 一般公共服务支出 |" in text
+    codes = _assert_read_as_written(spec, putuo, text.encode("utf-8"), "putuo.txt")
+    _expect_cut(codes)
+    assert codes.count("ING101") == len(spec.sections)  # each part found by its title without the number
 
 
 def test_side_by_side_html_reads_every_cell(spec: ir.Spec, putuo: Report) -> None:

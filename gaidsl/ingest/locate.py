@@ -386,6 +386,7 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
                 "alias": ("别名", "an alias"),
                 "fuzzy": ("近似", "similarity"),
                 "alias+fuzzy": ("别名近似", "a similar alias"),
+                "bare": ("去掉编号的标题", "its title without the number"),
             }
             zh, en = hows.get(how, (how, how))
             reading.note(

@@ -161,11 +161,14 @@ def _same_table(header: Row, block: Block) -> bool:
 def _cut(row: Row, starts: Sequence[int], width: int) -> list[Row | None]:
     """The row's cells cut at the blocks' starts (of a header of ``width`` cells); None for a block with nothing
     printed in it. Blocks of one width under a header whose merged cells make it narrower than the row (经济分类科目编码
-    over 类 and 款): the row is cut into as many equal blocks."""
+    over 类 and 款): the row is cut into as many equal blocks; another row of another width than the header's, at
+    its labels when that gives as many blocks (:func:`_label_starts`)."""
     widths = {e - s for s, e in zip(starts, (*starts[1:], width), strict=True)}
     if len(row.cells) > width and len(widths) == 1 and len(row.cells) % len(starts) == 0:
         step = len(row.cells) // len(starts)
         starts = tuple(n * step for n in range(len(starts)))
+    elif len(row.cells) != width:
+        starts = _label_starts(row.cells, len(starts)) or starts
     ends = (*starts[1:], max(len(row.cells), starts[-1]))
     parts: list[Row | None] = []
     for start, end in zip(starts, ends, strict=True):
@@ -177,6 +180,18 @@ def _cut(row: Row, starts: Sequence[int], width: int) -> list[Row | None]:
         where = f"{row.raw.where} · cells {start + 1}–{start + len(cells)}"
         parts.append(Row(cells, True, Piece(shown, row.line, where, end_line=row.raw.end_line), table=row.table))
     return parts
+
+
+def _label_starts(cells: Sequence[Piece], count: int) -> tuple[int, ...] | None:
+    """For a row narrower or wider than its header (merged cells: ``人员经费合计 | 4884.09 | 公用经费合计 | 480.66``
+    under six columns), the blocks' starts by its labels: a block starts at a label printed after a number; None
+    unless that gives ``count`` blocks."""
+    starts = [0]
+    for n in range(1, len(cells)):
+        text = cells[n].text.strip()
+        if text and not value_like(text) and any(c.text.strip() and value_like(c.text) for c in cells[starts[-1] : n]):
+            starts.append(n)
+    return tuple(starts) if len(starts) == count else None
 
 
 def _confirmed(body: Sequence[Row], starts: Sequence[int], width: int) -> bool:
