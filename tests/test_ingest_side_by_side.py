@@ -329,3 +329,56 @@ def test_the_putuo_published_layout_logs_each_cut(spec: ir.Spec, putuo: Report) 
     assert [e.level for e in cuts] == ["info"] * 3
     assert "收入、支出" in cuts[0].message.zh and "2 blocks" in cuts[0].message.en
     assert all(e.line is not None and e.where for e in cuts)
+
+
+def _shown(document: Document) -> list[object]:
+    return [(b.text if isinstance(b, Line) else [c.text for c in b.cells]) for b in document.blocks]
+
+
+def test_halves_under_a_merged_header_go_on_after_a_page_break() -> None:
+    """The 基本支出 table as the published PDF prints it: a header of six cells over rows of eight (经济分类科目编码
+    over 类 and 款), the table going on on the next page after a line of numbers printed outside the ruled cells,
+    and a last row of four cells (人员经费合计 | 4884.09 | 公用经费合计 | 480.66)."""
+    page = ("经济分类", "科目名称", "决算数", "经济分类", "科目名称", "决算数")
+    document = Document(
+        "t",
+        "pdf",
+        (
+            _row(1, *page, table=1601),
+            _row(2, "301", "", "工资福利支出", "5", "302", "", "商品和服务支出", "2", table=1601),
+            _row(3, "301", "01", "基本工资", "5", "302", "01", "办公费", "", table=1601),
+            Row((Piece("5", 4, "page 16 · line 1"),), False, Piece("5", 4, "page 16 · line 1")),
+            _row(5, "303", "", "对个人和家庭的补助", "", "302", "02", "印刷费", "2", table=1701),
+            _row(6, "人员经费合计", "5", "公用经费合计", "2", table=1701),
+            Line(Piece("七、财政拨款“三公”经费支出决算表", 7, "line 7")),
+        ),
+    )
+    assert _shown(split_document(document)) == [
+        ["经济分类", "科目名称", "决算数"],
+        ["301", "", "工资福利支出", "5"],
+        ["301", "01", "基本工资", "5"],
+        ["303", "", "对个人和家庭的补助", ""],
+        ["人员经费合计", "5"],
+        ["经济分类", "科目名称", "决算数"],
+        ["302", "", "商品和服务支出", "2"],
+        ["302", "01", "办公费", ""],
+        ["302", "02", "印刷费", "2"],
+        ["公用经费合计", "2"],
+        ["5"],
+        "七、财政拨款“三公”经费支出决算表",
+    ]
+
+
+def test_the_next_table_with_a_header_of_its_own_is_not_taken_in() -> None:
+    document = Document(
+        "t",
+        "html",
+        (
+            _row(1, "项目", "决算数", "项目", "决算数", table=1),
+            _row(2, "一、上级补助收入", "5", "一、教育支出", "3", table=1),
+            _row(3, "项目", "合计", "基本支出", "项目支出", table=2),
+            _row(4, "合计", "3", "2", "1", table=2),
+        ),
+    )
+    shown = _shown(split_document(document))
+    assert shown[-2:] == [["项目", "合计", "基本支出", "项目支出"], ["合计", "3", "2", "1"]]

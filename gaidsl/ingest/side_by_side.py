@@ -67,7 +67,8 @@ def split_document(document: Document) -> Document:
             j = more + 1
             while j < len(blocks) and _same_table(first, blocks[j]):
                 j += 1
-        body = [b for b in blocks[i + 1 : j] if isinstance(b, Row)]
+        skipped = {id(b) for b in furniture}
+        body = [b for b in blocks[i + 1 : j] if isinstance(b, Row) and id(b) not in skipped]
         if not _confirmed(body, starts, len(block.cells)):
             out.append(block)
             i += 1

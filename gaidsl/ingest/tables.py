@@ -362,7 +362,9 @@ class TableReader:
                     "ING160", raw.block.raw.where, raw.block.line, cells, **counts, blank="、".join(blank)
                 )
                 return True
-        if raw.block.explicit and all(value_like(p.text) for p in values):  # never a fit with words among them
+        # never a fit with a label among the values (年初… | 21.63 | 年末… | 21.63: two rows printed as one); a
+        # number printed with a word (增10) is one of them all the same
+        if raw.block.explicit and all(value_like(p.text) or re.search(r"\d", p.text) for p in values):
             chosen = constraints.choose(self.reading.spec, cells, values)
             if chosen is not None:
                 fitted, checks = chosen
