@@ -134,9 +134,9 @@ def _side_by_side(spec: ir.Spec, report: Report) -> dict[str, Table]:
     }
 
 
-def _layout(spec: ir.Spec, report: Report, parts: bool = False) -> list[tuple[str, list[Table]]]:
+def _layout(spec: ir.Spec, report: Report, code_parts: bool = False) -> list[tuple[str, list[Table]]]:
     """Every part with its printed tables (the others one per table, coded rows as 科目编码 | 科目名称 | …, or with
-    ``parts`` as 类 | 款 | 项 | 科目名称 | …, the 款 and 项 cells empty for a 类, as the published PDF prints them)."""
+    ``code_parts`` as 类 | 款 | 项 | 科目名称 | …, the 款 and 项 cells empty for a 类, as the published PDF prints them)."""
     closed = close(spec, report.members)
     beside = _side_by_side(spec, report)
     parts = []
@@ -152,12 +152,12 @@ def _layout(spec: ir.Spec, report: Report, parts: bool = False) -> list[tuple[st
             assert table.rows is not None
             columns = table.columns.data_members
             printed: Table = [["科目编码", "科目名称", *(c.label for c in columns)]]
-            if parts:
+            if code_parts:
                 printed = [["类", "款", "项", "科目名称", *(c.label for c in columns)]]
             for row in table.rows.data_members:
                 values = [_amount(report, table.cell_key(row.key, c.key)) for c in columns]
                 code, _, name = row.label.partition(" ") if row.key[:1].isdigit() else ("", "", row.label)
-                codes = [code[:3], code[3:5], code[5:7]] if parts else [code]
+                codes = [code[:3], code[3:5], code[5:7]] if code_parts else [code]
                 printed.append([*codes, name, *values])
             tables.append(printed)
         parts.append((section.label, tables))
@@ -174,7 +174,7 @@ def _pipe_text(spec: ir.Spec, report: Report, published: bool = False) -> str:
     lines = [_title(report), ""]
     if published:
         lines += ["目 录", *(s.label for s in spec.sections), "第一部分 部门概况", "一、主要职能", "（略）", ""]
-    for label, tables in _layout(spec, report, parts=published):
+    for label, tables in _layout(spec, report, code_parts=published):
         title = re.sub(r"^[一二三四五六七八九十]+、", "", label) if published else label
         lines += [title, "单位：万元"]
         for table in tables:
