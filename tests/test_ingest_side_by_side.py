@@ -136,7 +136,8 @@ def _side_by_side(spec: ir.Spec, report: Report) -> dict[str, Table]:
 
 def _layout(spec: ir.Spec, report: Report, code_parts: bool = False) -> list[tuple[str, list[Table]]]:
     """Every part with its printed tables (the others one per table, coded rows as 科目编码 | 科目名称 | …, or with
-    ``code_parts`` as 类 | 款 | 项 | 科目名称 | …, the 款 and 项 cells empty for a 类, as the published PDF prints them)."""
+    ``code_parts`` as 类 | 款 | 项 | 科目名称 | …, the 款 and 项 cells empty for a 类, as the published PDF prints
+    them)."""
     closed = close(spec, report.members)
     beside = _side_by_side(spec, report)
     parts = []
@@ -151,6 +152,17 @@ def _layout(spec: ir.Spec, report: Report, code_parts: bool = False) -> list[tup
             table = closed.tables[key]
             assert table.rows is not None
             columns = table.columns.data_members
+            if code_parts and key == "three_public":  # one row of numbers, 预算数 | 决算数 under every column
+                rows = table.rows.data_members
+                tables.append(
+                    [
+                        ["合计", "因公出国（境）费", "公务用车购置及运行费", "公务接待费"],
+                        ["", "", "小计", "公务用车购置费", "公务用车运行费", ""],
+                        [r.label for _ in columns for r in rows],
+                        [_amount(report, table.cell_key(r.key, c.key)) for c in columns for r in rows],
+                    ]
+                )
+                continue
             printed: Table = [["科目编码", "科目名称", *(c.label for c in columns)]]
             if code_parts:
                 printed = [["类", "款", "项", "科目名称", *(c.label for c in columns)]]
@@ -170,7 +182,8 @@ def _title(report: Report) -> str:
 
 def _pipe_text(spec: ir.Spec, report: Report, published: bool = False) -> str:
     """The report as a ``|``-joined page; ``published``: as the published PDF lays it out, a table of contents of
-    the parts first, each table titled without its part's number, 科目编码 printed as 类 | 款 | 项."""
+    the parts first, each table titled without its part's number, 科目编码 printed as 类 | 款 | 项, the 三公 table as
+    one row of numbers under a header naming 预算数 | 决算数 under every column."""
     lines = [_title(report), ""]
     if published:
         lines += ["目 录", *(s.label for s in spec.sections), "第一部分 部门概况", "一、主要职能", "（略）", ""]
@@ -237,13 +250,15 @@ def test_side_by_side_pipe_text_reads_every_cell(spec: ir.Spec, putuo: Report) -
 
 def test_the_published_layout_reads_every_cell(spec: ir.Spec, putuo: Report) -> None:
     """As the published PDF prints the report: a table of contents naming every part first (the parts are found
-    again after it), each table titled without its number (收入支出决算总表), 科目编码 as 类 | 款 | 项."""
+    again after it), each table titled without its number (收入支出决算总表), 科目编码 as 类 | 款 | 项, the 三公 table
+    as one row (its values column by column, 预算数 then 决算数)."""
     text = _pipe_text(spec, putuo, published=True)
     assert "\n一、收入支出决算总表\n" in text and "\n收入支出决算总表\n" in text
     assert "| 201 | 06 | 01 | 行政运行 | 1,511.90 |" in text and "| 201 |  |  | 一般公共服务支出 |" in text
     codes = _assert_read_as_written(spec, putuo, text.encode("utf-8"), "putuo.txt")
     _expect_cut(codes)
     assert codes.count("ING101") == len(spec.sections)  # each part found by its title without the number
+    assert codes.count("ING314") == 1  # the 三公 table's 预算数 | 决算数 under every column
 
 
 def test_side_by_side_html_reads_every_cell(spec: ir.Spec, putuo: Report) -> None:

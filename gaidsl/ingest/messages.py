@@ -54,6 +54,8 @@ ING311     error    an open dimension's members cannot be read from the tables (
 ING312     warning  an open dimension's key printed again under another label: the first label kept
 ING313     info     a table printed side by side (收入 | 支出, or a table in halves): cut into its blocks, each read
                     as rows of its own (see :mod:`~gaidsl.ingest.side_by_side`)
+ING314     info     a table of few rows printed as one row of numbers, its rows named under every column (the 三公
+                    table's 预算数 | 决算数): read column by column
 ING500     info     a list of records read from its printed table (one row per record), with how many records
 ING501     error    a list of records whose table (a header naming its fields) was not found: no record read
 ING502     error    a record's row with more or fewer cells than the list's header: its values are not read
@@ -273,6 +275,11 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "info",
         "表格左右并排印出 {count} 栏（{titles}），按栏拆开，各栏逐行读取",
         "a table printed as {count} blocks side by side ({titles_en}): cut into its blocks, each read row by row",
+    ),
+    "ING314": (
+        "info",
+        "表格「{table}」的各行（{rows}）印在每一列之下、数值印为一行，按列、行顺序读取",
+        "table '{table}' prints its rows ({rows_en}) under every column, its values as one row: read column by column",
     ),
     "ING500": (
         "info",

@@ -565,6 +565,8 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
     rows = reader.rows
     scores = [[score(r, t) for t in targets] for r in rows]
     pairs = align(scores)
+    if not pairs and _read_rows_under_columns(reader, targets):
+        return
     used_rows = {i for i, _ in pairs}
     used_targets = {j for _, j in pairs}
     # second pass: a row printed out of the format's order
@@ -648,6 +650,45 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
             reading.note("ING161", printed.where, printed.line, cells, label=target.member.label)
             continue
         reading.note("ING120", None, None, cells, label=" · ".join(target.member.labels), count=len(cells))
+
+
+def _read_rows_under_columns(reader: TableReader, targets: tuple[RowTarget, ...]) -> bool:
+    """A table of few rows printed as one row of numbers, its rows' labels under every column (the 三公 table: 合计 ·
+    因公出国（境）费 · …, each over 预算数 | 决算数): the header's last row names the rows over and over, in order, once
+    under each column, and one row without a label has a value for each: read column by column, row by row (ING314).
+    False (nothing read) for any other table."""
+    count = len(targets)
+    unlabelled = [r for r in reader.rows if not r.own_key and not r.lead_key]
+    if len(reader.rows) != 1 or len(unlabelled) != 1 or len(unlabelled[0].values) != count * reader.width:
+        return False
+    raw = unlabelled[0]
+    below: Row | None = None
+    for block in reader.blocks:
+        if block is raw.block:
+            break
+        if isinstance(block, Row):
+            below = block
+    if below is None:
+        return False
+    names = [label_key(c.text) for c in below.cells if c.text.strip()]
+    if len(names) != count * reader.width or any(name not in targets[n % count].keys for n, name in enumerate(names)):
+        return False
+    if not _header_ok(reader, raw.block.line):
+        return True  # the header names other columns: logged, nothing read
+    for n, piece in enumerate(raw.values):
+        target = targets[n % count]
+        reader.reading.put(reader.cell_key(target.member.key, n // count), piece, "cell", target.member.label)
+    rows = "、".join(t.member.label for t in targets)
+    reader.reading.note(
+        "ING314",
+        raw.block.raw.where,
+        raw.block.line,
+        tuple(reader.index.table.cells),
+        table=reader.index.table.label or reader.table,
+        rows=rows,
+        rows_en=", ".join(t.member.label for t in targets),
+    )
+    return True
 
 
 def _place_by_order(
