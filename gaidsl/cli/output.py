@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 import attrs
 
@@ -24,7 +24,8 @@ from gaidsl.checking.files import AtomicFile as AtomicFile  # a file written bes
 from gaidsl.checking.files import in_the_way
 from gaidsl.checking.files import occupied as occupied  # "the output exists": anything there, a dangling link too
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, spec_errors
-from gaidsl.language.diagnostics import Diagnostic, has_errors, render_json, render_text
+from gaidsl.cli.spec_lang import declared_language
+from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text
 from gaidsl.language.source import Span
 from gaidsl.migrations.documents import Compilation
 from gaidsl.targets import Content as Content  # what a command writes: one file's text or bytes
@@ -153,9 +154,37 @@ def report(compilations: Sequence[Compilation], args: argparse.Namespace, errors
         show(render_json(diagnostics))
         return
     sources = {name: src for c in compilations for name, src in c.sources.items()}
-    text = render_text(diagnostics, sources, getattr(args, "lang", "zh"))
+    text = "".join(render_text(run, sources, lang) for lang, run in _runs_by_language(diagnostics, args))
     if text.strip():
         show(text, sys.stderr)
+
+
+def language_of(args: argparse.Namespace, file: str | None) -> Lang:
+    """The language to speak of ``file`` in: ``--lang`` when given, else the language ``file`` declares (so that
+    ``gaidsl check specs/*.gai`` says an English spec's lines in English and a Chinese one's in Chinese), else the
+    command's default (the first spec's)."""
+    lang: Lang = getattr(args, "lang", "zh") or "zh"
+    if getattr(args, "lang_given", True) or file is None:
+        return lang
+    declared = declared_language(file)
+    return lang if declared is None else cast(Lang, declared)
+
+
+def _runs_by_language(
+    diagnostics: Sequence[Diagnostic], args: argparse.Namespace
+) -> list[tuple[Lang, list[Diagnostic]]]:
+    """The diagnostics in their order, cut into runs said in one language (:func:`language_of` their file)."""
+    runs: list[tuple[Lang, list[Diagnostic]]] = []
+    known: dict[str | None, Lang] = {}
+    for diagnostic in diagnostics:
+        file = diagnostic.span.file if diagnostic.span else None
+        if file not in known:
+            known[file] = language_of(args, file)
+        if runs and runs[-1][0] == known[file]:
+            runs[-1][1].append(diagnostic)
+        else:
+            runs.append((known[file], [diagnostic]))
+    return runs
 
 
 def exit_code(compilations: Sequence[Compilation], command: str) -> int:

@@ -126,8 +126,8 @@ def run(args: argparse.Namespace) -> int:
     spec = compilation.spec
     assert spec is not None
     batch = _batch(args)
-    if isinstance(batch, str):
-        show(f"gaidsl validate: {batch}", sys.stderr)
+    if isinstance(batch, Text):
+        show(f"gaidsl validate: {batch.pick(lang)}", sys.stderr)
         return EXIT_INPUT
     engine, url, files = batch
     if engine != "reference" or any(is_wide_csv(p) for p in files.reports):
@@ -489,21 +489,23 @@ def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
 # ---------------------------------------------------------------------------------------------------- batches
 
 
-def _batch(args: argparse.Namespace) -> tuple[str, str | None, DataFiles] | str:
+def _batch(args: argparse.Namespace) -> tuple[str, str | None, DataFiles] | Text:
     """(engine, URL or database file, data files) from the arguments, or what is wrong with them. ``--engine`` takes
     the engine's name and, for postgres (and optionally duckdb and sqlite), its URL or file; anything after those
     that argparse gave to --engine is a data file. Folders are searched for data files, skipping the records gaidsl
     writes beside them and pairing reports with last year's (:mod:`gaidsl.cli.data_files`)."""
     name, *rest = args.engine
     if name not in ENGINES:
-        return f"未知的引擎 / unknown engine {name!r} (有 / available: {', '.join(ENGINES)})"
+        available = ", ".join(ENGINES)
+        return Text(f"未知的引擎 {name!r}（有：{available}）", f"unknown engine {name!r} (available: {available})")
     database = rest and not Path(rest[0]).is_dir() and Path(rest[0]).suffix.lower() not in KINDS
     takes_url = name == "postgres" or (name in ("duckdb", "sqlite") and database)
     url = rest.pop(0) if takes_url and rest else None
     if name == "postgres" and not url:
-        return "--engine postgres 需要连接地址 / needs a URL: --engine postgres postgresql://user@host/db"
+        example = "--engine postgres postgresql://user@host/db"
+        return Text(f"--engine postgres 需要连接地址：{example}", f"--engine postgres needs a URL: {example}")
     files = collect([*args.data, *rest])
-    if isinstance(files, str):
+    if isinstance(files, Text):
         return files
     return name, url, files
 
