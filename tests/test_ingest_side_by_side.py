@@ -229,9 +229,9 @@ def _docx(spec: ir.Spec, report: Report) -> bytes:
         document.add_paragraph("单位：万元")
         for table in tables:
             grid = document.add_table(rows=len(table), cols=len(table[0]))
-            for r, row in enumerate(table):
-                for c, cell in enumerate(row):
-                    grid.cell(r, c).text = cell
+            for printed, row in zip(table, grid.rows, strict=True):
+                for text, cell in zip(printed, row.cells, strict=True):  # row by row: grid.cell(r, c) is slow
+                    cell.text = text
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
