@@ -370,3 +370,34 @@ def test_english_samples_with_open_rows_records_and_choices_have_no_chinese_char
     assert valid["fields"]["kind"] in ("annual", "supplementary")
     assert {r["status"] for r in valid["records"]["projects"]} <= {"ongoing", "completed"}
     assert (tmp_path / "invalid" / "annual.json").exists() and (tmp_path / "invalid" / "completed_listed.json").exists()
+
+
+def test_diff_reports_a_change_made_only_to_a_translation(tmp_path: Path) -> None:
+    """A new version that only rewords, adds or takes away English translations (a row's, a field's, a table's) is
+    a compatible change of each label's translation: diff in the spec's first language used to find no change at all
+    (``--lang en`` compares the English labels, so it saw them as label changes)."""
+    text = SPEC_FILE.read_text(encoding="utf-8")
+    changed = (
+        text.replace(
+            'label en "Number of requests received during current fiscal year"',
+            'label en "Requests received in the fiscal year"',
+        )
+        .replace('field agency "机构" label en "Agency"', 'field agency "机构"')
+        .replace(
+            'table requests "首次申请数量" label en "Numbers of initial requests"',
+            'table requests "首次申请数量" label en "Initial requests"',
+        )
+    )
+    assert changed.count("label en") == text.count("label en") - 1
+    new = tmp_path / "new.gai"
+    new.write_text(changed, encoding="utf-8")
+    run = run_cli("diff", str(SPEC_FILE), str(new))
+    assert run.code == 0 and "3 处变化：0 处不兼容，3 处兼容" in run.out, run.out + run.err
+    assert (
+        "修改行 requests.received (label en): Number of requests received during current fiscal year → Requests "
+        "received in the fiscal year 「本年度收到申请数」" in run.out
+    )
+    assert "修改字段 agency (label en): Agency → — 「机构」" in run.out
+    assert "修改表 requests (label en): Numbers of initial requests → Initial requests" in run.out
+    same = run_cli("diff", str(SPEC_FILE), str(SPEC_FILE))
+    assert same.code == 0 and "label en" not in same.out
