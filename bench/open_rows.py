@@ -15,9 +15,10 @@ Engines: ``reference`` (the evaluator), ``python`` (the generated module, every 
 asked for failures only, ``only={"fail"}``: no record is built for a passing position), ``duckdb`` (load the report
 and last year's into the engine's tables and run the validation query: the statuses, which is the SQL's part; the
 records are then built by gaidsl as for any spec and are not timed). The tables and the connection are reused from
-report to report, and the validation query is prepared once (gaidsl/engines/database.py); the lines after the table
-split DuckDB's time at 1 member into clearing the tables, loading them and running the query: a fixed cost per
-report that the per-cell comparison at 1 member (12 cells) cannot hide.
+report to report, and the validation query is prepared once (gaidsl/engines/database.py; DuckDB still binds and
+optimizes it at each EXECUTE); the lines after the table split DuckDB's time at 1 member into clearing the tables,
+loading them and running the query: a fixed cost per report that the per-cell comparison at 1 member (12 cells)
+cannot hide.
 
 A second table, ``duckdb in batches``, measures DuckDB as ``gaidsl validate`` uses it on a folder of data files:
 BATCH reports (the same report under BATCH ids, each with its last year's) loaded together and validated by one
@@ -179,7 +180,7 @@ def _duckdb_at_one_member(db: Database, spec: ir.Spec, least: float) -> None:
     print(
         f"duckdb at 1 member, CPU ms per report: clear the 4 tables {cleared * 1e3:.1f}, load 2 reports and their "
         f"members {loaded * 1e3:.1f} (4 inserts), run the prepared validation query {queried * 1e3:.1f}: a fixed cost "
-        "(DuckDB runs every operator of a plan with one SELECT per check position, however few the rows), so 1 "
+        "(DuckDB binds and optimizes a prepared query again at each EXECUTE, however few the rows), so 1 "
         "member's 12 cells cost more per cell than the national format's 200"
     )
 
