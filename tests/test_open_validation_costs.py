@@ -27,6 +27,7 @@ from gaidsl.language import ir
 from gaidsl.sampling.open_samples import closed_spec, members_for, with_members
 from gaidsl.sampling.sampler import Sample
 from gaidsl.sampling.samples import invalid_reports, sampler
+from gaidsl.targets.sql.open_parts import OpenSql
 from tests.support import ROOT
 
 SPEC: ir.Spec = gaidsl.load_spec(ROOT / "tests" / "data" / "open" / "agency_components.gai")
@@ -154,3 +155,18 @@ def test_one_duckdb_connection_gives_each_report_its_records_in_turn() -> None:
         failing = {(r.check, r.position) for r in db.rows("fail")}
         assert failing == {(r.check, r.position) for r in expected.results if r.status == "fail"} != set()
     assert len(db.prepared) == 2  # every row, and the failing ones
+
+
+@pytest.mark.parametrize("dialect_name", ["duckdb", "postgres", "sqlite"])
+def test_the_sql_query_writes_each_shared_relation_once(dialect_name: str) -> None:
+    """The member rows and the sums over them, which several check positions read, are written once in the query's
+    WITH (an engine binds a relation once per time it is written: DuckDB at every EXECUTE) and named by each
+    SELECT that reads them."""
+    found = OpenSql(SPEC, dialect_name)
+    query = found.validation("reports", "previous")
+    sums, rows = found.sums("reports"), found.rows("reports", 0)
+    assert query.startswith("WITH ")
+    assert query.count(sums) == 1 and query.count(rows) == 1
+    totals = sum(len(c.instances) for c in SPEC.checks if c.key.startswith("total."))
+    assert totals >= 6 and query.count("FROM gaidsl_with") >= totals  # each total reads the sums by their name
+    assert found.named == {}  # the next query names its own
