@@ -99,12 +99,7 @@ def run(args: argparse.Namespace) -> int:
             files[f"{name}/{path}"] = data
     plan = plan_writes(args.output, files, force=args.force)
     if plan.blocked:
-        shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
-        print(
-            f"gaidsl build: 文件已存在，未写入任何文件（用 --force 覆盖）/ files exist, nothing written "
-            f"(use --force): {shown}",
-            file=sys.stderr,
-        )
+        print(plan.refusal("build", args.lang), file=sys.stderr)
         return EXIT_INPUT
     for written in write_files(plan):
         print(written)
