@@ -23,7 +23,7 @@ from gaidsl.language.translations import labels, translated_document
 from gaidsl.migrations.fmt import format_text
 from gaidsl.targets.registry import available
 from tests.support import ROOT, run_cli
-from tests.test_bilingual_spec import SPEC_FILE, TRANSLATION, artefact_texts, chinese_in
+from tests.test_bilingual_spec import SPEC_FILE, TRANSLATION, artefact_texts, chinese_in, failing_report
 from tests.test_spec_language import CJK
 
 LOCAL = ROOT / "tests" / "data" / "language" / "foia_initial_requests_local.gai"
@@ -229,28 +229,11 @@ def test_the_chinese_build_of_the_overlay_is_its_build_without_translations(tmp_
 # ---------------------------------------------------------------------------------------------------- validate
 
 
-def _report(tmp_path: Path) -> Path:
-    report = {
-        "format": "foia_initial_requests",
-        "version": "2004",
-        "fields": {"agency": "Nuclear Regulatory Commission", "year": 2004},
-        "values": {
-            "requests.pending_start.number": 10,
-            "requests.received.number": 5,
-            "requests.processed.number": 4,
-            "requests.pending_end.number": 12,
-        },
-    }
-    path = tmp_path / "report.json"
-    path.write_text(json.dumps(report), encoding="utf-8")
-    return path
-
-
 RECEIVED = "本年度收到申请数 / Number of requests received during current fiscal year"
 
 
 def test_validate_in_both_languages_gives_bilingual_labels_and_both_messages(tmp_path: Path) -> None:
-    data = _report(tmp_path)
+    data = failing_report(tmp_path)
     said = run_cli("validate", str(SPEC_FILE), str(data), "--lang", "zh,en")
     assert said.code == 1, said.err  # the carried check fails, as in one language
     lines = said.out.splitlines()
@@ -272,7 +255,7 @@ def test_validate_in_both_languages_gives_bilingual_labels_and_both_messages(tmp
 
 
 def test_validate_in_both_languages_takes_the_spec_s_first_then_another(tmp_path: Path) -> None:
-    data = _report(tmp_path)
+    data = failing_report(tmp_path)
     reversed_ = run_cli("validate", str(SPEC_FILE), str(data), "--lang", "en,zh")
     assert reversed_.code == 2 and "GAI622" in reversed_.err and "--lang zh,en" in reversed_.err
     assert reversed_.out == ""
@@ -282,7 +265,7 @@ def test_validate_in_both_languages_takes_the_spec_s_first_then_another(tmp_path
 
 
 def test_validate_in_both_languages_of_an_overlay_names_its_new_labels(tmp_path: Path) -> None:
-    data = _report(tmp_path)
+    data = failing_report(tmp_path)
     shutil.copy(data, tmp_path / "local.json")
     local = json.loads(data.read_text(encoding="utf-8"))
     local["format"] = "foia_initial_requests_local"

@@ -33,7 +33,9 @@ def register(sub: Any) -> None:
         "--lang",
         choices=("zh", "en", "both", "zh,en", "en,zh"),
         default=None,
-        help="language of the outputs, one the spec declares, and of messages (default: the spec's first); "
+        metavar="LANG",  # argparse would list the choices run together: "{zh,en,both,zh,en,en,zh}"
+        help="zh, en, both, zh,en or en,zh: language of "
+        "the outputs, one the spec declares, and of messages (default: the spec's first); "
         "zh,en: both, each label followed by its translation (a spec with 'label en' translations)",
     )
     parser.set_defaults(run=run)

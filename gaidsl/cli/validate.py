@@ -86,7 +86,9 @@ def register(sub: Any) -> None:
         "--lang",
         choices=("zh", "en", "both", "zh,en", "en,zh"),
         default=None,
-        help="language of messages and of the spec's labels, one the spec declares (default: the spec's first); "
+        metavar="LANG",  # argparse would list the choices run together: "{zh,en,both,zh,en,en,zh}"
+        help="zh, en, both, zh,en or en,zh: language of "
+        "messages and of the spec's labels, one the spec declares (default: the spec's first); "
         "zh,en: each label followed by its translation (a spec with 'label en' translations), messages in both",
     )
     parser.add_argument(
