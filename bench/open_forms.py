@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from gaidsl.api import load_spec, sample
 from gaidsl.checking.report import EnteredMember, Report
 from gaidsl.forms.readback import read_bytes
-from gaidsl.targets.html_form import target as html_form
 from gaidsl.targets.xlsx import target as xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench.* when run as ``python bench/NAME.py``
+
+from bench.form_page import form_page  # noqa: E402
+
 SPEC = ROOT / "tests" / "data" / "open" / "agency_components.gai"
 COUNTS = (1, 10, 100, 1000)
 
@@ -56,11 +58,7 @@ def main() -> None:
 
         browser_context = sync_playwright().start()
         browser = browser_context.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--headless"])
-        folder = Path(tempfile.mkdtemp())
-        (folder / "form.html").write_text(html_form.form_html(spec), encoding="utf-8")
-        page = browser.new_page()
-        page.goto((folder / "form.html").as_uri())
-        page.wait_for_function("window.gaidslForm !== undefined")
+        page = form_page(browser, spec)
     for count in COUNTS:
         report = grown(base, count)
         start = time.process_time()

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import shutil
 import sys
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 from gaidsl.api import load_spec
 from gaidsl.checking.report import EnteredMember, Report
-from gaidsl.targets.html_form import target as html_form
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench.* when run as ``python bench/NAME.py``
+
+from bench.form_page import form_page  # noqa: E402
+
 SPEC = ROOT / "tests" / "data" / "records" / "other_explained.gai"
 COUNTS = (1, 10, 100, 1000)
 ROWS = 10
@@ -72,11 +74,7 @@ def main() -> None:
     print("records | form check ms | checks over records ms | per record µs | failing")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--headless"])
-        folder = Path(tempfile.mkdtemp())
-        (folder / "form.html").write_text(html_form.form_html(spec), encoding="utf-8")
-        page = browser.new_page()
-        page.goto((folder / "form.html").as_uri())
-        page.wait_for_function("window.gaidslForm !== undefined")
+        page = form_page(browser, spec)
         for count in COUNTS:
             page.evaluate("t => window.gaidslForm.load(t)", report(count).to_json())
             whole, alone, failing = page.evaluate(TIMED)

@@ -125,6 +125,11 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def _translation(draw: st.DrawFn) -> str:
+    """Nothing, or a label's translation right after it (`` label en "…"``; docs/languages.md#bilingual-specs)."""
+    return f" label en {quote(draw(labels()))}" if draw(st.booleans()) else ""
+
+
 # ---------------------------------------------------------------------------------------------------- helpers
 
 
@@ -407,6 +412,8 @@ def _member_options(draw: st.DrawFn, units: list[str]) -> str:
             options.append(f": {_type(draw, units)}")
         elif option == "after":
             options.append(f"after {draw(keys())}")
+        elif option == "gloss":
+            options.append(f"gloss {quote(draw(labels()))}{_translation(draw)}")
         else:
             options.append(f"{option} {quote(draw(labels()))}")
     return "".join(" " + o for o in options)
@@ -485,7 +492,9 @@ def _syntax_section_items(draw: st.DrawFn, units: list[str], indent: str) -> lis
                     parts.append(_syntax_check(draw, inner))
                 elif item == "note":
                     place = f" at {draw(keys())}" if draw(st.booleans()) else ""
-                    parts.append([f"{inner}note {quote(draw(labels()))}{place}"])
+                    parts.append([f"{inner}note {quote(draw(labels()))}{_translation(draw)}{place}"])
+                elif item == "stub":
+                    parts.append([f"{inner}stub {quote(draw(labels()))}{_translation(draw)}"])
                 elif item == "absent":
                     key_or_any = st.one_of(keys(), st.just("*"))
                     cells = [f"[{draw(key_or_any)}, {draw(key_or_any)}]" for _ in range(draw(st.integers(1, 3)))]
@@ -568,10 +577,12 @@ def syntax_texts(draw: st.DrawFn) -> str:
                     member = _syntax_member(draw, units, 0, "    ")
                     out.append(f"    add {axis} {member[0].strip()}")
                     out.extend(member[1:])
-                elif item in ("relabel", "gloss"):
-                    out.append(f"    {item} {axis} {draw(keys())} {quote(draw(labels()))}")
+                elif item == "relabel":
+                    out.append(f"    relabel {axis} {draw(keys())} {quote(draw(labels()))}{_translation(draw)}")
+                elif item == "gloss":
+                    out.append(f"    gloss {axis} {draw(keys())} {quote(draw(labels()))}{_translation(draw)}")
                 elif item == "note":
-                    out.append(f"    note {quote(draw(labels()))}")
+                    out.append(f"    note {quote(draw(labels()))}{_translation(draw)}")
                 elif item == "check":
                     out.extend(_syntax_check(draw, "    "))
                 else:

@@ -15,6 +15,7 @@ import pytest
 
 from bench.synthetic import SPEC_2021, Truth, write_csv_with_errors
 from gaidsl import load_spec
+from gaidsl.checking.data import read_entry
 from gaidsl.checking.wide_csv import WideLine, read_wide_rows
 from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines import wide_csv_sql
@@ -142,6 +143,51 @@ def test_cli_prints_a_type_result_beside_a_check_failure(tmp_path: Path) -> None
     assert 'error[GAI704]: "abc": requests.received.natural' in run.out
     assert "required text" in run.out
     assert "1 reports: 0 pass, 1 fail" in run.out
+
+
+ODD_COUNTS = ["0.5", "1_000", "0x10", " 3", "+3", "３", "1e3", "٣", "3 ", "-0"]
+"""Counts DuckDB's CSV reader would read as a number (0.5 rounded to 1, 1_000, 0x10, 1e3 …) or refuses (full-width
+and Arabic-Indic digits), and gaidsl's reader judges on its own rules (some accepted, some refused)."""
+
+
+def test_odd_counts_are_judged_by_gaidsls_reader_through_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``gaidsl validate --engine duckdb`` (and postgres) on a small CSV with one odd count a line: the proof that
+    lets DuckDB read the counts as numbers leaves each of those lines to gaidsl's reader (the plain line alone is
+    read typed), and the results are the reference engine's: a refused value a failing cell result with its text."""
+    path = tmp_path / "odd.csv"
+    header = "report_id,fields.body,fields.year,requests.received.natural,requests.received.business"
+    lines = [f"r{i},某县人民政府,2021,{text},2" for i, text in enumerate(["12", *ODD_COUNTS])]
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    proof = wide_csv_sql.plain_whole_columns
+    odd_lines: list[str] = []
+
+    def seen(*args: object, **kwargs: object) -> object:
+        found = proof(*args, **kwargs)  # type: ignore[arg-type]
+        assert found is not None  # the counts are read as numbers, but for the odd lines
+        odd_lines.extend(found.odd)
+        return found
+
+    monkeypatch.setattr(wide_csv_sql, "plain_whole_columns", seen)
+    code, found, document = _validate(["duckdb"], path)
+    assert sorted(odd_lines) == sorted(lines[1:])
+    reference_code, reference, _ = _validate(["reference"], path)
+    assert (code, found) == (reference_code, reference) == (1, reference)
+    spec = load_spec(SPEC_2021)
+    refused = {}
+    for i, text in enumerate(ODD_COUNTS, 1):
+        _, diagnostics = read_entry(spec, "requests.received.natural", text)
+        if diagnostics:
+            refused[f"r{i}"] = (diagnostics[0].code, text.strip())
+    assert len(refused) == 6  # 0.5, 1_000, 0x10, ３, 1e3, ٣; the spaces, +3 and -0 are read as numbers
+    results = document["results"]
+    assert isinstance(results, list)
+    cells = {r["report_id"]: (r["code"], r["value"]) for r in results if r.get("kind") == "cell"}
+    assert cells == refused
+    url = optional_postgres_url()
+    if url:
+        assert _validate(["postgres", url], path)[:2] == (1, reference)
 
 
 def test_a_broken_header_is_still_exit_2(tmp_path: Path) -> None:

@@ -176,7 +176,8 @@ def test_a_missing_translation_falls_back_to_the_label_said_once(tmp_path: Path)
     assert CJK.findall(markdown) == list("无相关记录转送其他机关")  # only the two untranslated labels
 
 
-def test_validate_and_render_speak_the_chosen_language(tmp_path: Path) -> None:
+def failing_report(tmp_path: Path) -> Path:
+    """A report of the bilingual FOIA spec written to ``tmp_path``: pending at end 12, where 10 + 5 - 4 = 11."""
     report = {
         "format": "foia_initial_requests",
         "version": "2004",
@@ -190,6 +191,11 @@ def test_validate_and_render_speak_the_chosen_language(tmp_path: Path) -> None:
     }
     path = tmp_path / "report.json"
     path.write_text(json.dumps(report), encoding="utf-8")
+    return path
+
+
+def test_validate_and_render_speak_the_chosen_language(tmp_path: Path) -> None:
+    path = failing_report(tmp_path)
     english = run_cli("validate", str(SPEC_FILE), str(path), "--lang", "en")
     assert english.code == 1
     said = english.out + english.err
@@ -213,7 +219,7 @@ def test_a_bilingual_form_shows_both_labels(tmp_path: Path) -> None:
     assert "本年度收到申请数 / Number of requests received during current fiscal year" in form
     assert "首次信息公开/隐私法申请 / Initial FOIA/PA Access Request" in form
     assert "机构 / Agency" in form
-    assert 'lang="zh-CN"' in form  # the form's own words stay in the first language
+    assert 'lang="zh-CN"' in form  # the page's language is the first (tests/test_bilingual_words.py: its words)
     markdown = next((tmp_path / "markdown").glob("*.md")).read_text(encoding="utf-8")
     assert "## 二、首次申请的处理结果 / B. Disposition of initial requests" in markdown
     workbook = dict(artefact_texts(next((tmp_path / "xlsx").glob("*.xlsx"))))
@@ -339,7 +345,7 @@ def test_the_english_build_is_the_build_of_the_spec_written_in_english(tmp_path:
 
 
 def test_render_writes_both_languages_like_the_bilingual_form(tmp_path: Path) -> None:
-    """``render --lang zh,en``: each label followed by its translation, the rendering's own words in the first."""
+    """``render --lang zh,en``: each label followed by its translation, as the bilingual form writes them."""
     report = {
         "format": "foia_initial_requests",
         "version": "2004",
@@ -370,3 +376,34 @@ def test_english_samples_with_open_rows_records_and_choices_have_no_chinese_char
     assert valid["fields"]["kind"] in ("annual", "supplementary")
     assert {r["status"] for r in valid["records"]["projects"]} <= {"ongoing", "completed"}
     assert (tmp_path / "invalid" / "annual.json").exists() and (tmp_path / "invalid" / "completed_listed.json").exists()
+
+
+def test_diff_reports_a_change_made_only_to_a_translation(tmp_path: Path) -> None:
+    """A new version that only rewords, adds or takes away English translations (a row's, a field's, a table's) is
+    a compatible change of each label's translation: diff in the spec's first language used to find no change at all
+    (``--lang en`` compares the English labels, so it saw them as label changes)."""
+    text = SPEC_FILE.read_text(encoding="utf-8")
+    changed = (
+        text.replace(
+            'label en "Number of requests received during current fiscal year"',
+            'label en "Requests received in the fiscal year"',
+        )
+        .replace('field agency "机构" label en "Agency"', 'field agency "机构"')
+        .replace(
+            'table requests "首次申请数量" label en "Numbers of initial requests"',
+            'table requests "首次申请数量" label en "Initial requests"',
+        )
+    )
+    assert changed.count("label en") == text.count("label en") - 1
+    new = tmp_path / "new.gai"
+    new.write_text(changed, encoding="utf-8")
+    run = run_cli("diff", str(SPEC_FILE), str(new))
+    assert run.code == 0 and "3 处变化：0 处不兼容，3 处兼容" in run.out, run.out + run.err
+    assert (
+        "修改行 requests.received (label en): Number of requests received during current fiscal year → Requests "
+        "received in the fiscal year 「本年度收到申请数」" in run.out
+    )
+    assert "修改字段 agency (label en): Agency → — 「机构」" in run.out
+    assert "修改表 requests (label en): Numbers of initial requests → Initial requests" in run.out
+    same = run_cli("diff", str(SPEC_FILE), str(SPEC_FILE))
+    assert same.code == 0 and "label en" not in same.out

@@ -47,6 +47,27 @@ def test_check_says_ok_in_the_specs_language() -> None:
     assert "通过" in both.out and ": ok (" in both.out
 
 
+def test_check_of_several_specs_says_each_in_its_own_language(tmp_path: Path) -> None:
+    """``gaidsl check specs/*.gai`` mixes languages: each spec's summary and diagnostics are said in the language it
+    declares (the first spec's language used to speak for all); ``--lang`` given still speaks for every one."""
+    both = run_cli("check", CHINESE, FOIA)
+    lines = both.out.strip().splitlines()
+    assert both.code == 0 and len(lines) == 2, both.out
+    assert "通过" in lines[0] and lines[1].endswith("ok (52 cells, 10 checks, 0 warnings)"), both.out
+    broken_en = tmp_path / "broken_en.gai"
+    broken_en.write_text(BROKEN, encoding="utf-8")
+    broken_zh = tmp_path / "broken_zh.gai"
+    broken_zh.write_text(BROKEN.replace("  language en\n", ""), encoding="utf-8")
+    found = run_cli("check", str(broken_zh), str(broken_en))
+    assert found.code == 1, found.err
+    said = {line.split(":")[0]: line for line in found.err.splitlines() if "[GAI001]" in line}
+    assert set(said) == {str(broken_zh), str(broken_en)}, found.err
+    _chinese(said[str(broken_zh)])
+    _english(said[str(broken_en)])
+    forced = run_cli("check", str(broken_zh), str(broken_en), "--lang", "en")
+    _english(forced.err)
+
+
 def test_a_spec_with_errors_is_reported_in_its_language(tmp_path: Path) -> None:
     spec = tmp_path / "broken.gai"
     spec.write_text(BROKEN, encoding="utf-8")

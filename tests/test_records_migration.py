@@ -165,3 +165,60 @@ def test_diff_with_the_migration_calls_the_carried_fields_compatible() -> None:
     assert (
         "[compatible] added record field projects.cost 「Cost」 the migration carries old field amount as cost" in said
     )
+
+
+RENAMED = _migration(CASES / "ok_records_renamed.gai")
+
+
+@settings(max_examples=examples(0.2), suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.reports(RENAMED.old))
+def test_a_renamed_list_carries_every_record_under_its_new_key(old: Report) -> None:
+    """``rename projects -> tasks`` and ``rename notes -> remarks`` (records_1.gai → records_3.gai): every record in
+    its order under the new key, the renamed field with its old value, the others as they were, the dropped one
+    gone; nothing left under the old keys; the new spec's checks pass; each value logged as renamed."""
+    migrated = apply(RENAMED, old)
+    new = migrated.report
+    projects, notes = old.records.get("projects", 0), old.records.get("notes", 0)
+    assert new.records == {"tasks": projects, "remarks": notes}
+    for n in range(1, projects + 1):
+        assert new.values[f"tasks.{n}.cost"] == old.values[f"projects.{n}.amount"]
+        for field in ("name", "fund", "status", "staff"):
+            assert new.values[f"tasks.{n}.{field}"] == old.values[f"projects.{n}.{field}"]
+        assert f"tasks.{n}.started" not in new.values
+    for n in range(1, notes + 1):
+        assert new.values[f"remarks.{n}.text"] == old.values[f"notes.{n}.text"]
+    assert not any(key.startswith(("projects.", "notes.")) for key in new.values)
+    assert not [r for r in evaluate(RENAMED.new, new).results if r.status == "fail"]
+    summary = migrated.summary()
+    assert summary.get("renamed", 0) == 5 * projects + notes and summary.get("dropped", 0) == projects
+    kept = [e for e in migrated.entries if any(i.key.startswith(("tasks.", "remarks.")) for i in e.new)]
+    assert len(kept) == 5 * projects + notes and {e.action for e in kept} <= {"renamed"}
+
+
+def test_an_old_list_left_without_a_place_by_a_rename_is_refused(tmp_path: Path) -> None:
+    """``rename notes -> projects`` while the old projects list is neither renamed nor dropped: its records would have
+    no place, so GAI776 at the rename, with the statement that would settle it."""
+    text = (CASES / "ok_records.gai").read_text(encoding="utf-8")
+    text = text.replace('  drop notes because "the notes are no longer asked for";\n', "  rename notes -> projects;\n")
+    migration = tmp_path / "conflict.gai"
+    for spec in ("records_1.gai", "records_2.gai"):
+        text = text.replace(f'"{spec}"', f'"{CASES / spec}"')
+    migration.write_text(text, encoding="utf-8")
+    run = run_cli("check", "--lang", "en", str(migration))
+    assert run.code == 1
+    assert "list of records 'projects': the new 'projects' takes the records of old 'notes'" in run.err, run.err
+    assert "help: for example: drop projects" in run.err
+
+
+def test_diff_with_the_migration_calls_a_renamed_list_compatible() -> None:
+    """Without the migration, lists under new keys and labels are removed and added (breaking); with it, they are
+    renamed and each says the migration carries its records."""
+    specs = [str(CASES / "records_1.gai"), str(CASES / "records_3.gai")]
+    bare = run_cli("diff", "--lang", "en", *specs)
+    assert bare.code == 1 and "[breaking] removed list of records projects" in bare.out, bare.out
+    run = run_cli("diff", "--lang", "en", *specs, "--migration", str(CASES / "ok_records_renamed.gai"))
+    said = run.out.replace("\n      ", " ")
+    assert run.code == 0 and "0 breaking" in said, run.out + run.err
+    assert "[compatible] renamed list of records projects → tasks 「Tasks」 the migration carries every record" in said
+    assert "[compatible] renamed list of records notes → remarks" in said
+    assert "[compatible] removed record field projects.started 「Started」 the migration drops it" in said

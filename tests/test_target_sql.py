@@ -960,11 +960,12 @@ def test_validate_writes_results_as_json_lines_or_csv(tmp_path: Path) -> None:
 
 def test_validate_usage_errors(tmp_path: Path) -> None:
 
-    assert run_cli("validate", str(SPEC_2021), str(DATA / "jiujia_2023.json"), "--engine", "oracle").code == 2
-    assert "needs a URL" in run_cli("validate", str(SPEC_2021), "--engine", "postgres").err
+    oracle = run_cli("validate", str(SPEC_2021), str(DATA / "jiujia_2023.json"), "--engine", "oracle")
+    assert oracle.code == 2 and "未知的引擎 'oracle'" in oracle.err and "/ unknown" not in oracle.err  # its language
+    assert "needs a URL" in run_cli("validate", str(SPEC_2021), "--engine", "postgres", "--lang", "en").err
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert "no data files" in run_cli("validate", str(SPEC_2021), str(empty)).err
+    assert "no data files" in run_cli("validate", str(SPEC_2021), str(empty), "--lang", "en").err
     unreachable = run_cli(
         "validate",
         str(SPEC_2021),

@@ -119,7 +119,19 @@ def test_a_manifest_without_kind_is_read_and_pairs_whatever_the_names(sampled: P
 
 def test_records_alone_are_no_reports(sampled: Path) -> None:
     run = run_cli("validate", SPEC, str(sampled / "manifest.json"))
-    assert run.code == 2 and "no reports, only records gaidsl wrote" in run.err and run.out == ""
+    assert run.code == 2 and "没有报告，只有 gaidsl 写的记录" in run.err and run.out == ""
+    assert "no reports" not in run.err  # said in the spec's language only
+    english = run_cli("validate", SPEC, str(sampled / "manifest.json"), "--lang", "en")
+    assert english.code == 2 and "no reports, only records gaidsl wrote" in english.err
+
+
+def test_a_record_gaidsl_wrote_read_as_a_report_says_what_it_is(sampled: Path, tmp_path: Path) -> None:
+    """``render`` (or ``migrate``) given the sample manifest as its report says it is a sample manifest, once, not
+    each of its keys as unknown (GAI703 nine times)."""
+    run = run_cli("render", SPEC, str(sampled / "manifest.json"), "--to", "html", "-o", str(tmp_path / "r.html"))
+    assert run.code == 2 and "error[GAI716]" in run.err.replace("错误", "error"), run.err
+    assert "样例清单" in run.err and "GAI703" not in run.err
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_a_report_called_manifest_is_still_a_report(tmp_path: Path) -> None:

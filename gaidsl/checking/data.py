@@ -33,6 +33,7 @@ import attrs
 from gaidsl.checking.data_syntax import Node, SyntaxProblem, parse_json, parse_yaml
 from gaidsl.checking.evaluate import cell_label
 from gaidsl.checking.open_data import open_cell, read_members, slot_of, unlisted
+from gaidsl.checking.own_records import own_record
 from gaidsl.checking.record_data import read_records, record_value_key
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, EnteredMember, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
@@ -268,6 +269,15 @@ class _Reader:
         if root.kind != "object":
             what = Text("数据文件", "the data file")
             expected = Text("对象（含 format、version、fields、texts、values）", "an object with format, version, …")
+            self._shape(root, what, expected)
+            return self.finish()
+        record = own_record({key: node.value for key, _, _, node in root.items})
+        if record is not None:  # a file gaidsl wrote beside reports, given as one: say what it is, not its keys
+            what = Text("数据文件", "the data file")
+            expected = Text(
+                f"一份报告（含 format、version…），而这是 gaidsl 写的{record.zh}",
+                f"a report (with format, version, …); this is a {record.en} gaidsl wrote",
+            )
             self._shape(root, what, expected)
             return self.finish()
         seen: set[str] = set()

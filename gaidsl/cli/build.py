@@ -33,7 +33,9 @@ def register(sub: Any) -> None:
         "--lang",
         choices=("zh", "en", "both", "zh,en", "en,zh"),
         default=None,
-        help="language of the outputs, one the spec declares, and of messages (default: the spec's first); "
+        metavar="LANG",  # argparse would list the choices run together: "{zh,en,both,zh,en,en,zh}"
+        help="zh, en, both, zh,en or en,zh: language of "
+        "the outputs, one the spec declares, and of messages (default: the spec's first); "
         "zh,en: both, each label followed by its translation (a spec with 'label en' translations)",
     )
     parser.set_defaults(run=run)
@@ -99,12 +101,7 @@ def run(args: argparse.Namespace) -> int:
             files[f"{name}/{path}"] = data
     plan = plan_writes(args.output, files, force=args.force)
     if plan.blocked:
-        shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
-        print(
-            f"gaidsl build: 文件已存在，未写入任何文件（用 --force 覆盖）/ files exist, nothing written "
-            f"(use --force): {shown}",
-            file=sys.stderr,
-        )
+        print(plan.refusal("build", args.lang), file=sys.stderr)
         return EXIT_INPUT
     for written in write_files(plan):
         print(written)

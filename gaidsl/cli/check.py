@@ -15,7 +15,7 @@ from gaidsl.analysis.consistency import Analysis
 from gaidsl.analysis.findings import analyze_compilations, render_json_with_analysis, text
 from gaidsl.cli.exit_codes import EXIT_OK
 from gaidsl.cli.inputs import compile_input
-from gaidsl.cli.output import common_options, exit_code, report, show, unreadable
+from gaidsl.cli.output import common_options, exit_code, language_of, report, show, unreadable
 from gaidsl.migrations.documents import Compilation
 from gaidsl.migrations.proof import prove
 
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 assert migration is not None
                 zh = f"{migration.file}: 通过（迁移 {migration.name}，{warnings} 个警告）"
                 en = f"{migration.file}: ok (migration {migration.name}, {warnings} warnings)"
-                show({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[args.lang])
+                show({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[language_of(args, migration.file)])
                 continue
             removed = len(spec.removed_checks)  # an overlay's removed checks, counted apart from the live ones
             checks_zh = f"{len(spec.checks)} 条校验" + (f"，另有 {removed} 条被扩展删除" if removed else "")
@@ -79,5 +79,5 @@ def run(args: argparse.Namespace) -> int:
                 )
             zh = f"{spec.file}: 通过（{len(spec.cells)} 个单元格，{checks_zh}，{warnings} 个警告）"
             en = f"{spec.file}: ok ({len(spec.cells)} cells, {checks_en}, {warnings} warnings)"
-            show({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[args.lang])
+            show({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[language_of(args, spec.file)])
     return code

@@ -27,16 +27,21 @@ import attrs
 
 from gaidsl.checking.data import KINDS
 from gaidsl.checking.evaluate import Evaluation
+from gaidsl.checking.own_records import MANIFEST_KIND as MANIFEST_KIND  # what `gaidsl sample` writes
+from gaidsl.checking.own_records import (
+    MIGRATION_LOG,
+    READING_RECORD,
+    SAMPLE_MANIFEST,
+    is_migration_log,
+    is_reading_record,
+    is_sample_manifest,
+)
 from gaidsl.ingest.model import SUMMARY_COLUMNS as INGEST_SUMMARY_COLUMNS
 from gaidsl.language.diagnostics import Lang, Text, say
 
 PREVIOUS_INFIX = ".previous"
 """``X.previous.json`` is last year's report of ``X.json`` (what ``gaidsl sample`` writes)."""
 
-SAMPLE_MANIFEST = Text("样例清单", "sample manifest")
-MANIFEST_KIND = "gaidsl sample manifest"  # the "kind" of the manifest `gaidsl sample` writes beside its reports
-MIGRATION_LOG = Text("迁移日志", "migration log")
-READING_RECORD = Text("读取记录", "reading record")
 INGEST_SUMMARY = Text("读取汇总", "ingest summary")
 
 
@@ -91,7 +96,7 @@ BY_READING = Text("读取记录", "the reading records")
 BY_NAME = Text("文件名", "the file names")
 
 
-def collect(given: Sequence[str]) -> DataFiles | str:
+def collect(given: Sequence[str]) -> DataFiles | Text:
     """The data files of ``given`` (files and folders; folders searched recursively, hidden files and folders left
     out as ingest leaves them), or what is wrong."""
     candidates: list[Path] = []
@@ -106,17 +111,17 @@ def collect(given: Sequence[str]) -> DataFiles | str:
                 if p.suffix.lower() not in KINDS:
                     other[p.suffix.lower() or p.name] = other.get(p.suffix.lower() or p.name, 0) + 1
             if not data:
-                return f"文件夹中没有数据文件 / no data files (.json, .yaml, .yml, .csv) in {item}"
+                return Text(f"文件夹中没有数据文件：{item}", f"no data files (.json, .yaml, .yml, .csv) in {item}")
             candidates.extend(data)
             names.update((p, str(p.relative_to(path))) for p in data)
         else:
             candidates.append(path)
     if not candidates:
-        return "没有数据文件 / no data files given"
+        return Text("没有数据文件", "no data files given")
     files = _classify(_unique(candidates), other, names)
     if not files.reports:
         shown = ", ".join(s.name or s.path for s in files.skipped[:3])
-        return f"没有报告，只有 gaidsl 写的记录 / no reports, only records gaidsl wrote: {shown}"
+        return Text(f"没有报告，只有 gaidsl 写的记录：{shown}", f"no reports, only records gaidsl wrote: {shown}")
     return files
 
 
@@ -180,21 +185,14 @@ def _record(path: Path) -> tuple[Text | None, dict[str, Any]]:
         return (INGEST_SUMMARY if _csv_header(path) == list(INGEST_SUMMARY_COLUMNS) else None), {}
     if name == "manifest.json":
         document = _json_object(path)
-        return (SAMPLE_MANIFEST if _is_manifest(document) else None), document
+        return (SAMPLE_MANIFEST if is_sample_manifest(document) else None), document
     if name.endswith(".log.json"):
         document = _json_object(path)
-        return (MIGRATION_LOG if {"source", "output", "entries"} <= set(document) else None), document
+        return (MIGRATION_LOG if is_migration_log(document) else None), document
     if path.parent.name == "reading" and path.suffix.lower() == ".json":
         document = _json_object(path)
-        return (READING_RECORD if {"input", "route", "provenance"} <= set(document) else None), document
+        return (READING_RECORD if is_reading_record(document) else None), document
     return None, {}
-
-
-def _is_manifest(document: dict[str, Any]) -> bool:
-    """A manifest that ``gaidsl sample`` wrote (before ``kind`` was written, by its keys)."""
-    if document.get("kind") == MANIFEST_KIND:
-        return True
-    return isinstance(document.get("valid"), list) and {"spec", "seed", "invalid"} <= set(document)
 
 
 def _json_object(path: Path) -> dict[str, Any]:

@@ -89,13 +89,7 @@ def run(args: argparse.Namespace) -> int:
         target = Path(args.output)
         plan = plan_writes(target.parent, {target.name: text}, force=args.force)
         if plan.blocked:
-            sys.stderr.write(
-                say(
-                    lang,
-                    f"gaidsl diff: {args.output} 已存在，未写入（用 --force 覆盖）\n",
-                    f"gaidsl diff: {args.output} exists, nothing written (use --force)\n",
-                )
-            )
+            sys.stderr.write(plan.refusal("diff", lang) + "\n")
             return EXIT_INPUT
         write_files(plan)
     else:

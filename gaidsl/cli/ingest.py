@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
             targets += ["summary.csv", "summary.html"]
         blocked = [r for t in targets if (r := output.output_refused(out / t, force=True, inside=out))]
         if blocked:  # a file, or a link, where a folder must be: never removed or followed, --force or not
-            err_line(f"gaidsl ingest: {blocked[0]}")
+            err_line(f"gaidsl ingest: {blocked[0].pick(args.lang)}")
             return EXIT_INPUT
         existing = [t for t in targets if output.occupied(out / t)]
         if existing and not args.force:

@@ -93,15 +93,22 @@ def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Co
     """The compilation with its spec in the language ``--lang`` chose, when the spec translates its labels into it
         (docs/languages.md#bilingual-specs); the labels it does not translate keep their primary label, said once
         (GAI621, a warning on standard error). ``--lang zh,en`` (the spec's first language, then another): the bilingual
-    spec, each label followed by its translation. Unchanged without ``--lang``, or for a spec with no such
-    translations."""
+    spec, each label followed by its translation, and the outputs' own words in both (``Spec.output_languages``).
+    Unchanged without ``--lang``, or for a spec with no such translations."""
     language = getattr(args, "lang_both", None) or getattr(args, "lang", None)
     if not getattr(args, "lang_given", False) or not isinstance(language, str):
         return compilation
     both = language.split(",")  # ``--lang zh,en``: a bilingual output (build only)
     if len(both) == 2 and compilation.spec is not None and both[0] == compilation.spec.language:
+        if both[1] not in compilation.spec.languages:
+            return compilation  # refused by the verb (GAI622)
         language = both[1]
-        found = translated_spec(compilation, language, both=True)
+        join = getattr(args, "lang_join_messages", True)  # validate shows each slot: its messages stay apart
+        found = translated_spec(compilation, language, both=True, join_messages=join)
+        pair = (both[0], both[1])  # the outputs' own words in both languages too
+        if found is None:  # labels that carry both languages at once ("合计 Total"): only the words change
+            return attrs.evolve(compilation, spec=attrs.evolve(compilation.spec, output_languages=pair))
+        found = (attrs.evolve(found[0], output_languages=pair), found[1])
     elif language in LANGUAGES:
         found = translated_spec(compilation, language)
     else:
@@ -113,7 +120,8 @@ def in_chosen_language(compilation: Compilation, args: argparse.Namespace) -> Co
         said = warning(
             "GAI621", None, count=missing, lang=language, primary=compilation.spec.language if compilation.spec else ""
         )
-        shown: Lang = "en" if args.lang == "en" else "zh"  # a bilingual output: its first language
+        # a bilingual output: its first language (validate's: both)
+        shown: Lang = args.lang if args.lang in ("en", "both") else "zh"
         show(render_text([said], {}, shown), sys.stderr)
     return attrs.evolve(compilation, spec=spec)
 

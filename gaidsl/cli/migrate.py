@@ -208,14 +208,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         )
     plan = plan_writes(args.output, files, force=args.force)
     if plan.blocked:
-        shown = ", ".join(plan.existing[:5]) + (" …" if len(plan.existing) > 5 else "")
-        err_line(
-            say(
-                lang,
-                f"gaidsl migrate: 文件已存在，未写入任何文件（用 --force 覆盖）：{shown}",
-                f"gaidsl migrate: files exist, nothing written (use --force): {shown}",
-            )
-        )
+        err_line(plan.refusal("migrate", lang))
         return EXIT_INPUT
     write_files(plan)
     if args.format == "json":

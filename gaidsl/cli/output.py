@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 import attrs
 
@@ -24,7 +24,8 @@ from gaidsl.checking.files import AtomicFile as AtomicFile  # a file written bes
 from gaidsl.checking.files import in_the_way
 from gaidsl.checking.files import occupied as occupied  # "the output exists": anything there, a dangling link too
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, spec_errors
-from gaidsl.language.diagnostics import Diagnostic, has_errors, render_json, render_text
+from gaidsl.cli.spec_lang import declared_language
+from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say
 from gaidsl.language.source import Span
 from gaidsl.migrations.documents import Compilation
 from gaidsl.targets import Content as Content  # what a command writes: one file's text or bytes
@@ -38,28 +39,30 @@ def write_atomically(path: str | os.PathLike[str], data: Content, fsync: bool = 
     safe_files.write_atomically(path, data, fsync)
 
 
-def _in_the_way(path: Path, inside: Path | None = None) -> str | None:
+def _in_the_way(path: Path, inside: Path | None = None) -> Text | None:
     blocker = in_the_way(path, inside)
     if blocker is None:
         return None
     if blocker == path:
-        return f"{path}（是文件夹 / is a folder）"
+        return Text(f"{path}（是文件夹）", f"{path} (is a folder)")
     if blocker.is_symlink() and blocker.is_dir():
-        return f"{blocker}（是链接，不是文件夹 / a link, not a folder）"
-    return f"{blocker}（不是文件夹 / not a folder）"
+        return Text(f"{blocker}（是链接，不是文件夹）", f"{blocker} (a link, not a folder)")
+    return Text(f"{blocker}（不是文件夹）", f"{blocker} (not a folder)")
 
 
 def output_refused(
     path: str | os.PathLike[str], force: bool, inside: str | os.PathLike[str] | None = None
-) -> str | None:
-    """Why one output file cannot be written, in words (zh / en), or None: something at the path (a symbolic link
-    too, even a dangling one) without ``force``, or a file where a folder must be (whatever ``force`` says); with
-    ``inside`` (the output folder ``path`` is in), a link at a folder between them too (never followed)."""
+) -> Text | None:
+    """Why one output file cannot be written, in words, or None: something at the path (a symbolic link too, even
+    a dangling one) without ``force``, or a file where a folder must be (whatever ``force`` says); with ``inside``
+    (the output folder ``path`` is in), a link at a folder between them too (never followed)."""
     blocked = _in_the_way(Path(path), None if inside is None else Path(inside))
     if blocked is not None:
-        return f"无法写入，未写入任何文件 / cannot be written, nothing written: {blocked}"
+        return Text(f"无法写入，未写入任何文件：{blocked.zh}", f"cannot be written, nothing written: {blocked.en}")
     if occupied(path) and not force:
-        return f"文件已存在，未写入（用 --force 覆盖）/ file exists, nothing written (use --force): {path}"
+        return Text(
+            f"文件已存在，未写入（用 --force 覆盖）：{path}", f"file exists, nothing written (use --force): {path}"
+        )
     return None
 
 
@@ -69,11 +72,28 @@ class WritePlan:
 
     folder: Path
     files: Mapping[str, Content]
-    existing: tuple[str, ...]
+    existing: tuple[str, ...]  # files there already (not with --force)
+    in_the_way: tuple[Text, ...] = ()  # a file or link where a folder must be: never removed, --force or not
 
     @property
     def blocked(self) -> bool:
-        return bool(self.existing)
+        return bool(self.existing or self.in_the_way)
+
+    def refusal(self, verb: str, lang: str) -> str:
+        """Why nothing was written, as ``gaidsl VERB: …`` in ``lang``."""
+        if self.in_the_way:
+            shown = self.in_the_way[0]
+            return say(
+                lang,
+                f"gaidsl {verb}: 无法写入，未写入任何文件：{shown.zh}",
+                f"gaidsl {verb}: cannot be written, nothing written: {shown.en}",
+            )
+        listed = ", ".join(self.existing[:5]) + (" …" if len(self.existing) > 5 else "")
+        return say(
+            lang,
+            f"gaidsl {verb}: 文件已存在，未写入任何文件（用 --force 覆盖）：{listed}",
+            f"gaidsl {verb}: files exist, nothing written (use --force): {listed}",
+        )
 
 
 def plan_writes(folder: str | os.PathLike[str], files: Mapping[str, Content], force: bool = False) -> WritePlan:
@@ -82,8 +102,8 @@ def plan_writes(folder: str | os.PathLike[str], files: Mapping[str, Content], fo
     does (it is never removed to make room), and so does a link at a folder inside ``folder`` (never followed)."""
     root = Path(folder)
     blocked = {b for name in files if (b := _in_the_way(root / name, root)) is not None}
-    existing = tuple(sorted(blocked)) + (() if force else tuple(name for name in files if occupied(root / name)))
-    return WritePlan(root, files, existing)
+    existing = () if force else tuple(name for name in files if occupied(root / name))
+    return WritePlan(root, files, existing, tuple(sorted(blocked, key=lambda t: t.en)))
 
 
 def write_files(plan: WritePlan) -> list[Path]:
@@ -153,9 +173,37 @@ def report(compilations: Sequence[Compilation], args: argparse.Namespace, errors
         show(render_json(diagnostics))
         return
     sources = {name: src for c in compilations for name, src in c.sources.items()}
-    text = render_text(diagnostics, sources, getattr(args, "lang", "zh"))
+    text = "".join(render_text(run, sources, lang) for lang, run in _runs_by_language(diagnostics, args))
     if text.strip():
         show(text, sys.stderr)
+
+
+def language_of(args: argparse.Namespace, file: str | None) -> Lang:
+    """The language to speak of ``file`` in: ``--lang`` when given, else the language ``file`` declares (so that
+    ``gaidsl check specs/*.gai`` says an English spec's lines in English and a Chinese one's in Chinese), else the
+    command's default (the first spec's)."""
+    lang: Lang = getattr(args, "lang", "zh") or "zh"
+    if getattr(args, "lang_given", True) or file is None:
+        return lang
+    declared = declared_language(file)
+    return lang if declared is None else cast(Lang, declared)
+
+
+def _runs_by_language(
+    diagnostics: Sequence[Diagnostic], args: argparse.Namespace
+) -> list[tuple[Lang, list[Diagnostic]]]:
+    """The diagnostics in their order, cut into runs said in one language (:func:`language_of` their file)."""
+    runs: list[tuple[Lang, list[Diagnostic]]] = []
+    known: dict[str | None, Lang] = {}
+    for diagnostic in diagnostics:
+        file = diagnostic.span.file if diagnostic.span else None
+        if file not in known:
+            known[file] = language_of(args, file)
+        if runs and runs[-1][0] == known[file]:
+            runs[-1][1].append(diagnostic)
+        else:
+            runs.append((known[file], [diagnostic]))
+    return runs
 
 
 def exit_code(compilations: Sequence[Compilation], command: str) -> int:

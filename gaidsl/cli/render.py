@@ -53,7 +53,9 @@ def register(sub: Any) -> None:
         "--lang",
         choices=("zh", "en", "both", "zh,en", "en,zh"),
         default=None,
-        help="language of the rendering, one the spec declares, and of messages (default: the spec's first); "
+        metavar="LANG",  # argparse would list the choices run together: "{zh,en,both,zh,en,en,zh}"
+        help="zh, en, both, zh,en or en,zh: language of "
+        "the rendering, one the spec declares, and of messages (default: the spec's first); "
         "zh,en: both, each label followed by its translation (a spec with 'label en' translations)",
     )
     parser.set_defaults(run=run_render)
@@ -117,10 +119,10 @@ def _loaded_or_report(loaded: Loaded, lang: str, path: str) -> Report | None:
     return loaded.report
 
 
-def _write(path: Path, data: Content, force: bool) -> int:
+def _write(path: Path, data: Content, force: bool, lang: str, verb: str) -> int:
     refused = output_refused(path, force)  # a link there, even a dangling one, is a file
     if refused:
-        err_line(f"gaidsl: {refused}")
+        err_line(f"gaidsl {verb}: {say(lang, refused.zh, refused.en)}")
         return EXIT_INPUT
     write_atomically(path, data)
     print(path)
@@ -166,7 +168,7 @@ def run_render(args: argparse.Namespace) -> int:
     if out.resolve() == Path(args.data).resolve():
         err_line(f"gaidsl render: 输出文件与数据文件相同 / the output is the data file: {out}")
         return EXIT_INPUT
-    return _write(out, content, args.force)
+    return _write(out, content, args.force, args.lang, "render")
 
 
 def run_readback(args: argparse.Namespace) -> int:
@@ -184,4 +186,4 @@ def run_readback(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(report.to_json())
         return EXIT_OK
-    return _write(Path(args.output), report.to_json(), args.force)
+    return _write(Path(args.output), report.to_json(), args.force, args.lang, "readback")

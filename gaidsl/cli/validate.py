@@ -43,6 +43,7 @@ from gaidsl.engines.names import ENGINES as DATABASE_ENGINES
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import REFUSING_ENGINES, arith_refusal
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
+from gaidsl.language.languages import bilingual_refusal
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 from gaidsl.migrations.exempt import Exempted, exempt, exemptions_beside, log_path
@@ -82,7 +83,13 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output for people or machines")
     parser.add_argument(
-        "--lang", choices=("zh", "en", "both"), default=None, help="language of messages (default: the spec's)"
+        "--lang",
+        choices=("zh", "en", "both", "zh,en", "en,zh"),
+        default=None,
+        metavar="LANG",  # argparse would list the choices run together: "{zh,en,both,zh,en,en,zh}"
+        help="zh, en, both, zh,en or en,zh: language of "
+        "messages and of the spec's labels, one the spec declares (default: the spec's first); "
+        "zh,en: each label followed by its translation (a spec with 'label en' translations), messages in both",
     )
     parser.add_argument(
         "--engine",
@@ -119,15 +126,23 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # ``--lang zh,en`` (docs/languages.md#bilingual-specs): the spec's labels each followed by its translation, every
+    # message in both languages as ``--lang both`` gives them (each slot keeps its own check message)
+    bilingual = args.lang if getattr(args, "lang_given", False) and args.lang and "," in args.lang else None
+    if bilingual is not None:
+        args.lang_both, args.lang, args.lang_join_messages = bilingual, "both", False
     lang: Lang = args.lang
     compilation = load(args.spec, args)
     if isinstance(compilation, int):
         return compilation
     spec = compilation.spec
     assert spec is not None
+    if bilingual is not None and (bilingual.split(",")[0] != spec.language or bilingual[3:] not in spec.languages):
+        report([attrs.evolve(compilation, diagnostics=(bilingual_refusal(spec, bilingual, args.spec),))], args)
+        return EXIT_INPUT
     batch = _batch(args)
-    if isinstance(batch, str):
-        show(f"gaidsl validate: {batch}", sys.stderr)
+    if isinstance(batch, Text):
+        show(f"gaidsl validate: {batch.pick(lang)}", sys.stderr)
         return EXIT_INPUT
     engine, url, files = batch
     if engine != "reference" or any(is_wide_csv(p) for p in files.reports):
@@ -233,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
             exempted[path] = exempt(evaluation, reasons)
             evaluation = exempted[path].evaluation
         evaluations.append((path, item, evaluation))
-    if args.output and not _save(args.output, evaluations, args.force):
+    if args.output and not _save(args.output, evaluations, args.force, lang):
         return EXIT_INPUT
     surprises = unexpected(files, {path: evaluation for path, _, evaluation in evaluations})
     if args.format == "json":
@@ -489,21 +504,23 @@ def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
 # ---------------------------------------------------------------------------------------------------- batches
 
 
-def _batch(args: argparse.Namespace) -> tuple[str, str | None, DataFiles] | str:
+def _batch(args: argparse.Namespace) -> tuple[str, str | None, DataFiles] | Text:
     """(engine, URL or database file, data files) from the arguments, or what is wrong with them. ``--engine`` takes
     the engine's name and, for postgres (and optionally duckdb and sqlite), its URL or file; anything after those
     that argparse gave to --engine is a data file. Folders are searched for data files, skipping the records gaidsl
     writes beside them and pairing reports with last year's (:mod:`gaidsl.cli.data_files`)."""
     name, *rest = args.engine
     if name not in ENGINES:
-        return f"未知的引擎 / unknown engine {name!r} (有 / available: {', '.join(ENGINES)})"
+        available = ", ".join(ENGINES)
+        return Text(f"未知的引擎 {name!r}（有：{available}）", f"unknown engine {name!r} (available: {available})")
     database = rest and not Path(rest[0]).is_dir() and Path(rest[0]).suffix.lower() not in KINDS
     takes_url = name == "postgres" or (name in ("duckdb", "sqlite") and database)
     url = rest.pop(0) if takes_url and rest else None
     if name == "postgres" and not url:
-        return "--engine postgres 需要连接地址 / needs a URL: --engine postgres postgresql://user@host/db"
+        example = "--engine postgres postgresql://user@host/db"
+        return Text(f"--engine postgres 需要连接地址：{example}", f"--engine postgres needs a URL: {example}")
     files = collect([*args.data, *rest])
-    if isinstance(files, str):
+    if isinstance(files, Text):
         return files
     return name, url, files
 
@@ -517,11 +534,11 @@ def _progress(items: Sequence[str], what: str) -> Any:
     return tqdm(items, desc=what, unit=" files", disable=None, file=sys.stderr, leave=False)
 
 
-def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool) -> bool:
+def _save(path: str, evaluations: list[tuple[str, Loaded, Evaluation]], force: bool, lang: Lang) -> bool:
     """Every result, one per line (:mod:`gaidsl.cli.result_file`): CSV for a .csv file, else JSON lines."""
     refused = output_refused(path, force)  # a link there, even a dangling one, is a file
     if refused:
-        show(f"gaidsl validate: {refused}", sys.stderr)
+        show(f"gaidsl validate: {refused.pick(lang)}", sys.stderr)
         return False
     out = ResultFile(path, "file")
     try:

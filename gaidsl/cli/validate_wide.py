@@ -593,7 +593,7 @@ def run_wide(args: argparse.Namespace, spec: ir.Spec, engine: str, url: str | No
     """Validate the wide CSV ``path``: the file's verdict, or the exit code when it cannot be read."""
     refused = output_refused(args.output, args.force) if args.output else None
     if refused:
-        show(f"gaidsl validate: {refused}", sys.stderr)
+        show(f"gaidsl validate: {refused.pick(args.lang)}", sys.stderr)
         return EXIT_INPUT
     jobs = validate_jobs.workers(getattr(args, "jobs", 1))
     runners: dict[str, Callable[[ir.Spec, str, Tally, Sink | None], None]] = {

@@ -99,7 +99,8 @@ class Differ(Comparison):
             a, b = self.old.fields[o], self.new.fields[n]
             if o != n:
                 self.add(self.renamed("field", o, n, b.label, ("field", o)))
-            self.label_change("field", n, a.label, b.label, a.aliases, b.aliases)
+            translated = (a.translations, b.translations)
+            self.label_change("field", n, a.label, b.label, a.aliases, b.aliases, translations=translated)
             self.type_change("field", n, b.label, a.type, b.type)
             if a.required != b.required:
                 rejected = Text(
@@ -150,7 +151,10 @@ class Differ(Comparison):
             group = self.new_sections.get(b.section)
             if o != n:
                 self.add(attrs.evolve(self.renamed("text", o, n, b.label or n, ("text", o)), group=group))
-            self.label_change("text", n, a.label or o, b.label or n, a.aliases, b.aliases, group)
+            translated = (a.translations, b.translations)
+            self.label_change(
+                "text", n, a.label or o, b.label or n, a.aliases, b.aliases, group, translations=translated
+            )
             if a.guidance != b.guidance:
                 self.add(
                     Change(

@@ -169,15 +169,25 @@ class OpenComparison(Comparison):
     # ---- lists of records
     def records(self) -> None:
         old, new = self.old.records, self.new.records
-        pairs, removed, added = match(old, new, label_of)
+        renamed = self._renamed_lists()  # a migration's `rename OLD -> NEW` pairs the lists whatever their labels
+        pairs, removed, added = match(
+            {k: v for k, v in old.items() if k not in renamed},
+            {k: v for k, v in new.items() if k not in renamed.values()},
+            label_of,
+        )
+        pairs += list(renamed.items())
         for key in removed:
             why = Text(
                 "记录列表被删除：旧报告的记录在新格式中没有位置（GAI775）",
                 "the list of records is gone: old reports' records have no place (GAI775)",
             )
+            verdict = BREAKING
+            if self.m is not None and self.m.records is not None and key in self.m.records.dropped:
+                verdict = COMPATIBLE
+                why = Text("迁移删除了它（说明了理由）", "the migration drops it (with a reason)")
             group = self.old_sections.get(old[key].section)
             self.add(
-                Change("removed", "records", key, label=old[key].label, classification=BREAKING, why=why, group=group)
+                Change("removed", "records", key, label=old[key].label, classification=verdict, why=why, group=group)
             )
         for key in added:
             records = new[key]
@@ -203,6 +213,14 @@ class OpenComparison(Comparison):
                 "键改变：旧数据文件中的记录列表名在新格式中不存在（GAI775）",
                 "the key changed: old data files name a list the new format lacks (GAI775)",
             )
+            verdict = BREAKING
+            carried_list = self._carried(b.key)
+            if carried_list is not None and carried_list.source == a.key:
+                verdict = COMPATIBLE
+                why = Text(
+                    f"迁移把旧列表 {a.key} 的每条记录迁入 {b.key}",
+                    f"the migration carries every record of old list {a.key} into {b.key}",
+                )
             self.add(
                 Change(
                     "renamed",
@@ -210,7 +228,7 @@ class OpenComparison(Comparison):
                     b.key,
                     old_key=a.key,
                     label=b.label,
-                    classification=BREAKING,
+                    classification=verdict,
                     why=why,
                     group=group,
                 )
@@ -246,7 +264,7 @@ class OpenComparison(Comparison):
                 Change(
                     "removed",
                     "record field",
-                    f"{b.key}.{key}",
+                    f"{a.key}.{key}",  # the old list's field (a renamed list: under its old key)
                     label=old_fields[key].label,
                     classification=verdict,
                     why=why,
@@ -350,6 +368,16 @@ class OpenComparison(Comparison):
                         group=group,
                     )
                 )
+
+    def _renamed_lists(self) -> dict[str, str]:
+        """Old list → new list, for each list the migration (when one is given) renames as a whole."""
+        if self.m is None or self.m.records is None:
+            return {}
+        return {
+            mapped.source: key
+            for key, mapped in self.m.records.lists.items()
+            if mapped.source is not None and mapped.source != key
+        }
 
     def _carried(self, key: str) -> ListMap | None:
         """How the migration (when one is given) carries the records of list ``key`` (gaidsl.migrations.records)."""

@@ -55,7 +55,8 @@ class TableComparison(Comparison):
             self.add(
                 attrs.evolve(self.renamed("table", o, n, b.label or n, *[("cell", c) for c in a.cells]), group=group)
             )
-        self.label_change("table", n, a.label or o, b.label or n, a.aliases, b.aliases, group)
+        translated = (a.translations, b.translations)
+        self.label_change("table", n, a.label or o, b.label or n, a.aliases, b.aliases, group, translations=translated)
         notes_a = " / ".join(x.text for x in a.notes) or None
         notes_b = " / ".join(x.text for x in b.notes) or None
         type_why = Text(
@@ -103,7 +104,8 @@ class TableComparison(Comparison):
             if ko != kn:
                 cells = _cell_items(self.old, o, axis, ko)
                 self.add(attrs.evolve(self.renamed(axis, f"{o}.{ko}", name, label, *cells), group=group))
-            self.label_change(axis, name, x.label, y.label, x.aliases, y.aliases, group, label)
+            translated = (x.translations, y.translations)
+            self.label_change(axis, name, x.label, y.label, x.aliases, y.aliases, group, label, translated)
             if (x.gloss or None) != (y.gloss or None):
                 self.add(
                     Change(

@@ -8,7 +8,7 @@ judged by :func:`gaidsl.migrations.type_verdicts.type_change` and a unit change 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from gaidsl.diff.changes import BREAKING, COMPATIBLE, Change
 from gaidsl.language import ir
@@ -125,9 +125,22 @@ class Comparison:
         new_aliases: Iterable[str],
         group: str | None = None,
         label: str | None = None,
+        translations: tuple[Mapping[str, str], Mapping[str, str]] | None = None,
     ) -> None:
-        """A new label (else new aliases) under the same key: wording, data unaffected."""
+        """A new label (else new aliases) under the same key: wording, data unaffected; and each translation of the
+        label (``label en "…"``, docs/languages.md) given, changed or taken away, the same."""
         same_key = Text("键不变，数据不受影响", "same key: data unaffected")
+        if translations is not None:
+            old_translations, new_translations = translations
+            for lang in sorted(set(old_translations) | set(new_translations)):
+                was, now = old_translations.get(lang), new_translations.get(lang)
+                if was != now:
+                    self.add(
+                        Change(
+                            "changed", what, key, f"label {lang}", was, now, label=label or after, why=same_key,
+                            group=group,
+                        )
+                    )  # fmt: skip
         if before != after:
             self.add(
                 Change("changed", what, key, "label", before, after, label=label or after, why=same_key, group=group)

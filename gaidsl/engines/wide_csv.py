@@ -193,12 +193,21 @@ def _plain_flag(db: Database, header: Sequence[str], typed: Iterable[str] = ()) 
     return " AND ".join(tests) or "TRUE"
 
 
-def _concat(texts: Sequence[str], between: str) -> str:
-    """PostgreSQL: the texts put together (a NULL left out), ``between`` each two; nested so that no call takes
-    more than the 100 arguments a function may have."""
-    if len(texts) > 90:
-        texts = [_concat(texts[i : i + 90], between) for i in range(0, len(texts), 90)]
-    return f"concat_ws('{between}', {', '.join(texts)})"
+ROW_COLUMNS = 1000
+"""PostgreSQL: the columns put in one row value at the most (a row holds up to 1,664)."""
+_DIGIT_ROW = "^[(]([0-9]{0,15},)*[0-9]{0,15}[)]$"
+"""PostgreSQL: the text of a row value whose every field is blank or 1 to 15 ASCII digits. A row's text shows a field
+bare only when it needs no quotes (a NULL as nothing, a value with no comma, quote, parenthesis, backslash or space,
+and not empty): a field of digits and nothing else cannot be faked by a value with a comma in it."""
+
+
+def _digit_rows(texts: Sequence[str]) -> str:
+    """PostgreSQL: SQL telling that each of the texts (columns of the row) is NULL or 1 to 15 ASCII digits: one
+    pattern over the text of the row value they make (``ROW(…)::text``, one call that writes every field), not one
+    per cell, and no text put together by ``concat_ws`` (which writes each argument through its output function,
+    and needed a second pattern for the length)."""
+    rows = [texts[i : i + ROW_COLUMNS] for i in range(0, len(texts), ROW_COLUMNS)]
+    return " AND ".join(f"ROW({', '.join(row)})::text ~ '{_DIGIT_ROW}'" for row in rows)
 
 
 def _checked(
@@ -679,8 +688,8 @@ def _put_read(db: Database, table: str, read: dict[str, WideLine], refused: Refu
 
 def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table: str, refused: Refused | None) -> None:
     """The file COPYed once into a staging table of texts (any CSV of the header's width goes in: there is no second
-    COPY), its odd lines found in one set-based query (:func:`_postgres_plain`: a line is plain when its counts and
-    integers put together are digits, at most 15 to a value, and its amounts and dates match their plain patterns),
+    COPY), its odd lines found in one set-based query (:func:`_postgres_plain`: a line is plain when each of its
+    counts and integers is blank or 1 to 15 digits, and its amounts and dates match their plain patterns),
     their odd cells judged by gaidsl's reader; then the plain lines inserted with plain casts, where every value
     converts (no CASE per cell), and the odd lines read by gaidsl's reader :data:`SETTLE_CHUNK` at a time and
     inserted as it reads them (a refused value unknown, said in ``refused``; without ``refused``, a refusal is a
@@ -722,13 +731,13 @@ def _load_postgres(db: Database, path: str | Path, header: Sequence[str], table:
 
 def _postgres_plain(db: Database, header: Sequence[str], source: dict[str, str]) -> str:
     """PostgreSQL: SQL telling a plain line of the staging table (every value's plain cast gives what gaidsl's reader
-    gives): its counts and integers put together hold only digits, and put together with a comma between hold no
-    run of 16 digits (two patterns per line, not one per cell), and each amount and date is blank or plain."""
+    gives): each of its counts and integers is blank or 1 to 15 digits (one pattern per line over the row of them,
+    :func:`_digit_rows`; a quoted empty value is odd, for gaidsl's reader), and each amount and date is blank or
+    plain."""
     whole, others = _by_kind(db, header)
     tests = []
     if whole:
-        texts = [source[W.csv_key(c)] for _, c in whole]
-        tests.append(f"{_concat(texts, '')} ~ '^[0-9]*$' AND {_concat(texts, ',')} !~ '[0-9]{{16}}'")
+        tests.append(_digit_rows([source[W.csv_key(c)] for _, c in whole]))
     for _, column in others:
         text = source[W.csv_key(column)]
         tests.append(f"({text} IS NULL OR {W.is_plain('postgres', column, text)})")
@@ -740,7 +749,10 @@ def _postgres_problem_rows(
 ) -> list[tuple[Any, ...]]:
     """``(report_id, copies, problems, odd)`` of every report of the staging table with something to say: a repeated
     or missing report_id, a problem of the table (:func:`wide_csv_sql.sql_problems`), odd cells (only on the lines
-    :func:`_postgres_plain` does not find plain: one test per line, the cells' tests on the few others)."""
+    :func:`_postgres_plain` does not find plain: one test per line, the cells' tests on the few others). Only the
+    lines with something to say are grouped (the repeated report ids found by a grouping of the ids alone): a
+    grouping of every line by its report id, each group holding the texts found, outgrew the server's working memory
+    and took as long again as the tests."""
     problems = W.sql_problems(db, header, source)
     found = ", ".join(f"CASE WHEN {bad} THEN {message} END" for bad, message in problems)
     flagged = f"NULLIF(concat_ws('; ', {found}), '')" if problems else "CAST(NULL AS TEXT)"
@@ -754,11 +766,13 @@ def _postgres_problem_rows(
         ],
     )
     plain = _postgres_plain(db, header, source)
+    report_id = f"NULLIF({source['report_id']}, '')"
     rows = (
-        f"SELECT NULLIF({source['report_id']}, '') AS report_id, {flagged} AS problems, "
+        f"SELECT {report_id} AS report_id, {flagged} AS problems, "
         f"CASE WHEN NOT ({plain}) THEN {odd} END AS odd FROM {staging}"
     )
+    repeated = f"SELECT {report_id} FROM {staging} GROUP BY 1 HAVING count(*) > 1"
     return db.query(
-        f"SELECT report_id, count(*), min(problems), min(odd) FROM ({rows}) AS x GROUP BY report_id "
-        "HAVING count(*) > 1 OR report_id IS NULL OR min(problems) IS NOT NULL OR min(odd) IS NOT NULL"
+        f"SELECT report_id, count(*), min(problems), min(odd) FROM ({rows}) AS x WHERE report_id IS NULL "
+        f"OR problems IS NOT NULL OR odd IS NOT NULL OR report_id IN ({repeated}) GROUP BY report_id"
     )

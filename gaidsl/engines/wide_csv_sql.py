@@ -16,6 +16,16 @@ counts put together: the common line costs one match, not one per cell. Before t
 tries to prove, in one quick pass over the file's physical lines, that every count and integer in the file is plain:
 then DuckDB's CSV reader can read those columns as numbers itself, which is twice as fast as reading text and
 converting it.
+
+The proof is a quarter of the DuckDB engine's CPU on the synthetic 2021 file (0.30–0.35 s of ~1.15 s at 100,000
+reports): reading the lines costs 0.05 s, the pattern the rest, at the speed of RE2's automaton on any pattern (even
+``.*`` takes 0.20 s: some 3 ns a byte of a 610-byte line). Measured and left (issue 19): ``ltrim(x, '0123456789')``
+per count column (5.5 s: a call per cell), ``ltrim`` or a pattern over the counts put together (0.78–0.86 s with
+the text read), ``translate`` on the line (0.37 s), Python's ``re`` on the bytes (0.5 s); ``[0-9]*`` for
+``[0-9]{0,15}`` (a smaller automaton, 0.06 s less) with the bound tested on the numbers read instead: no gain end to
+end. Reading the counts as text and testing them in the same query costs more than the proof saves. DuckDB's
+BIGINT, DECIMAL and VARINT conversions all take ``0.5`` and ``+3`` (BIGINT ``1_000`` and ``0x10`` too), so no typed
+read proves anything by itself.
 """
 
 from __future__ import annotations

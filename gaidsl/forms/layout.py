@@ -139,6 +139,9 @@ class Layout:
     parts: tuple[Part, ...]
     fields: tuple[ir.Field, ...]
     language: str = "zh"  # the spec's (docs/languages.md): the words around its labels
+    words_languages: tuple[str, ...] = ("zh",)
+    """The languages of the outputs' own words (headings, a list's 序号): both of a bilingual output
+    (:attr:`gaidsl.language.ir.Spec.words_languages`); values, numbers and dates are in :attr:`language`'s."""
 
     def grids(self) -> Iterator[Grid]:
         for part in self.parts:
@@ -406,7 +409,14 @@ def layout(spec: ir.Spec) -> Layout:
 def _layout(spec: ir.Spec, shown: _Shown | None) -> Layout:
     parts = tuple(Part(s.key, s.label, _section_items(spec, s, shown)) for s in spec.sections)
     return Layout(
-        spec.id, spec.version, spec.title, _report_name(spec), parts, tuple(spec.fields.values()), spec.language
+        spec.id,
+        spec.version,
+        spec.title,
+        _report_name(spec),
+        parts,
+        tuple(spec.fields.values()),
+        spec.language,
+        spec.words_languages,
     )
 
 
@@ -431,7 +441,7 @@ class _Shown:
     entered: Mapping[str, Mapping[str, EnteredRow]]  # table → its entered rows by member key
     records: Mapping[str, tuple[ir.RecordList, ...]]  # section → its lists of records, in document order
     counts: Mapping[str, int]  # list → how many rows it prints
-    language: str
+    words_languages: tuple[str, ...]
 
 
 def blank_members(spec: ir.Spec) -> dict[str, tuple[EnteredMember, ...]]:
@@ -473,7 +483,7 @@ def printed(spec: ir.Spec, report: Report | None) -> Layout:
     for records in spec.records.values():
         lists.setdefault(records.section, []).append(records)
     counts = {k: (report.records.get(k, 0) if report is not None else BLANK_ROWS) for k in spec.records}
-    shown = _Shown(entered, {s: tuple(r) for s, r in lists.items()}, counts, spec.language)
+    shown = _Shown(entered, {s: tuple(r) for s, r in lists.items()}, counts, spec.words_languages)
     return _layout(printed_spec(spec, report), shown)
 
 
@@ -503,7 +513,7 @@ def _record_grid(records: ir.RecordList, shown: _Shown | None) -> Grid:
         type=ir.CellType("text"),
         rows=ir.Axis(records.key, records.label, rows, {m.key: m for m in rows}),
         columns=ir.Axis(f"{records.key}.fields", None, columns, {m.key: m for m in columns}),
-        stub=words(shown.language)["records.number"],
+        stub=words(shown.words_languages)["records.number"],
         notes=(),
         absent=frozenset(),
         cells=tuple(records.cell_key(str(i), f.key) for i in range(1, count + 1) for f in records.fields),

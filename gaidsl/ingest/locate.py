@@ -39,7 +39,7 @@ import attrs
 from gaidsl.checking.evaluate import cell_label
 from gaidsl.checking.report import BLANK, UNKNOWN, Value
 from gaidsl.ingest.messages import entry
-from gaidsl.ingest.model import Block, Document, Line, LogEntry, Piece, Provenance
+from gaidsl.ingest.model import Block, Document, Line, LogEntry, Piece, Provenance, Row
 from gaidsl.ingest.normalise import MONEY, label_key, parse_cell, similarity, tidy_spacing
 from gaidsl.language import ir
 
@@ -290,23 +290,35 @@ def _part_key(text: str) -> str:
     return match.group(1) + key[match.end() :] if match else key
 
 
-def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Reading) -> tuple[list[Region], int]:
-    """The parts found, in order, and the index of the first block of the first part's title (the preamble ends
-    there)."""
+def _scan(
+    document: Document, sections: Sequence[SectionIndex], start: int, pointer: int, exact: bool = False
+) -> list[tuple[int, int, float, str]]:
+    """The part titles from block ``start`` on, parts looked for from section ``pointer`` on, in order: (section
+    index, block index, score, how). A title printed without its number (收入支出决算总表 for 一、收入支出决算总表,
+    as a 部门决算's tables are titled) counts when it is the whole line. ``exact``: only titles that are a part's
+    title (or alias) exactly, with or without its number."""
     numbered = all(s.number for s in sections)
+    bare = [label_key(re.sub(f"^\\s*[{_NUMERALS}]{{1,3}}\\s*[、.．，,]", "", s.section.label)) for s in sections]
     found: list[tuple[int, int, float, str]] = []  # (section index, block index, score, how)
-    pointer = 0
-    for bi, block in enumerate(document.blocks):
+    for bi in range(start, len(document.blocks)):
+        block = document.blocks[bi]
         if not isinstance(block, Line) or pointer >= len(sections):
             continue
         key = _part_key(block.text)
         bracketed = block.text.lstrip()[:1] in "（(【["
-        if not key or len(key) > 60 or (numbered and key[0] not in _NUMERALS):
+        si = next((si for si in range(pointer, len(sections)) if sections[si].number and bare[si] == key), None)
+        if key and numbered and si is not None:  # 一般公共预算…表 starts with 一 and is no part number all the same
+            found.append((si, bi, 1.0, "bare"))
+            pointer = si + 1
+            continue
+        if key and numbered and key[0] not in _NUMERALS:
+            continue
+        if not key or len(key) > 60:
             continue
         best: tuple[int, float, str] | None = None
         for si in range(pointer, len(sections)):
             score, how = _title_score(key, sections[si], _PART_NUMBER.match(block.text) is not None)
-            if score < 1.0 and (bracketed or score < TITLE_THRESHOLD):
+            if score < 1.0 and (bracketed or exact or score < TITLE_THRESHOLD):
                 continue  # "（二）…" is a sub-head inside a part unless it is the part's title exactly
             if best is None or score > best[1] + 1e-9:
                 best = (si, score, how)
@@ -315,6 +327,41 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
         if best is not None:
             found.append((best[0], bi, best[1], best[2]))
             pointer = best[0] + 1
+    return found
+
+
+def _contents(document: Document, found: Sequence[tuple[int, int, float, str]]) -> tuple[int, int] | None:
+    """The first run of three or more titles found one after the other with at most a few lines and no table row
+    between them (a table of contents), as (first, last) positions in ``found``; None if there is none."""
+    n = 1
+    while n < len(found):
+        if _empty_gap(document, found, n):
+            first = n - 1
+            while n < len(found) and _empty_gap(document, found, n):
+                n += 1
+            if n - 1 - first >= 2:
+                return first, n - 1
+        n += 1
+    return None
+
+
+def _empty_gap(document: Document, found: Sequence[tuple[int, int, float, str]], n: int) -> bool:
+    between = document.blocks[found[n - 1][1] + 1 : found[n][1]]
+    return len(between) <= 3 and not any(isinstance(b, Row) for b in between)
+
+
+def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Reading) -> tuple[list[Region], int]:
+    """The parts found, in order, and the index of the first block of the first part's title (the preamble ends
+    there). A table of contents (three or more part titles in a row with no table row between them, as a 部门决算
+    opens with) is passed over when the parts are found again after it, each by its exact title (the contents of
+    a 部门决算's explanations, 一、收入支出决算总体情况说明 …, follow it and resemble the tables' titles)."""
+    found = _scan(document, sections, 0, 0)
+    contents = _contents(document, found)
+    if contents is not None:
+        first, last = contents
+        again = _scan(document, sections, found[last][1] + 1, found[first][0], exact=True)
+        if len(again) >= last - first + 1:
+            found = found[:first] + again
     regions = []
     for n, (si, bi, score, how) in enumerate(found):
         end = found[n + 1][1] if n + 1 < len(found) else len(document.blocks)
@@ -339,6 +386,7 @@ def find_parts(document: Document, sections: Sequence[SectionIndex], reading: Re
                 "alias": ("别名", "an alias"),
                 "fuzzy": ("近似", "similarity"),
                 "alias+fuzzy": ("别名近似", "a similar alias"),
+                "bare": ("去掉编号的标题", "its title without the number"),
             }
             zh, en = hows.get(how, (how, how))
             reading.note(

@@ -48,7 +48,14 @@ ING306     warning  a row of numbers without a label (cut from it by a page brea
 ING307     warning  a single-row table printed as several small tables (part 四 as 行政复议 / 行政诉讼 …): their
                     value rows joined in the order their titles give
 ING308     warning  a row of numbers without a label that could not be placed: not read
-    ),
+ING309     info     a header printed merged into the first data row: columns read by the names there
+ING310     info     a member of an open dimension read from a table's row (key and label)
+ING311     error    an open dimension's members cannot be read from the tables (not rows with keys)
+ING312     warning  an open dimension's key printed again under another label: the first label kept
+ING313     info     a table printed side by side (收入 | 支出, or a table in halves): cut into its blocks, each read
+                    as rows of its own (see :mod:`~gaidsl.ingest.side_by_side`)
+ING314     info     a table of few rows printed as one row of numbers, its rows named under every column (the 三公
+                    table's 预算数 | 决算数): read column by column
 ING500     info     a list of records read from its printed table (one row per record), with how many records
 ING501     error    a list of records whose table (a header naming its fields) was not found: no record read
 ING502     error    a record's row with more or fewer cells than the list's header: its values are not read
@@ -263,6 +270,16 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         "warning",
         "编码 {key} 再次出现，名称为「{label}」（首次为「{first}」），按首次的名称读取",
         "key {key} is printed again as '{label}' (first as '{first}'); the first label is kept",
+    ),
+    "ING313": (
+        "info",
+        "表格左右并排印出 {count} 栏（{titles}），按栏拆开，各栏逐行读取",
+        "a table printed as {count} blocks side by side ({titles_en}): cut into its blocks, each read row by row",
+    ),
+    "ING314": (
+        "info",
+        "表格「{table}」的各行（{rows}）印在每一列之下、数值印为一行，按列、行顺序读取",
+        "table '{table}' prints its rows ({rows_en}) under every column, its values as one row: read column by column",
     ),
     "ING500": (
         "info",

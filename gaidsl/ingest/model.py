@@ -76,6 +76,17 @@ Block = Line | Row
 
 
 @attrs.frozen
+class SideBySide:
+    """A printed table cut into the blocks printed side by side in it (:mod:`~gaidsl.ingest.side_by_side`): where
+    its header row is, how many blocks, and the titles the blocks were given (none without a title row)."""
+
+    where: str
+    line: int
+    blocks: int
+    titles: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class Document:
     """One input as blocks in reading order. ``route``: which reader made it (``word_text``, ``pipe_text``,
     ``pdf_layout``, ``html``, ``docx``)."""
@@ -84,6 +95,7 @@ class Document:
     route: str
     blocks: tuple[Block, ...]
     notes: tuple[str, ...] = ()  # what the reader dropped as layout noise (page numbers, bookmarks), for the log
+    side_by_side: tuple[SideBySide, ...] = ()  # the tables printed side by side, cut into their blocks
 
 
 # ---------------------------------------------------------------------------------------------------- results

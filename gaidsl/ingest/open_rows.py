@@ -99,13 +99,16 @@ def _member(
     (``2010601 行政运行 | …``); not a row printing a fixed member's label (``fixed``: their label keys)."""
     if isinstance(block, Line):
         return None
-    cells = [tidy_spacing(c.text.strip()) for c in block.cells]
+    cells = [tidy_spacing(" ".join(c.text.split())) for c in block.cells]  # a label wrapped in its cell: one line
     while cells and not cells[0]:
         cells.pop(0)
     if cells and label_key(cells[0]) in fixed:
         return None
     if len(cells) >= 2 and key.fullmatch(cells[0]) and _is_label(cells[1]):
         return None if _header_like(cells[2:]) else EnteredMember(cells[0], cells[1])
+    parts = _code_parts(cells)
+    if parts and key.fullmatch("".join(cells[:parts])) and len(cells) > parts and _is_label(cells[parts]):
+        return None if _header_like(cells[parts + 1 :]) else EnteredMember("".join(cells[:parts]), cells[parts])
     match = keyed.fullmatch(cells[0]) if cells else None
     if match is not None and _is_label(match.group("label")) and not _header_like(cells[1:]):
         return EnteredMember(match.group("key"), match.group("label").strip())
@@ -119,5 +122,17 @@ def _header_like(rest: list[str]) -> bool:
     return len(filled) >= 2 and not any(value_like(c) for c in filled)
 
 
+def _code_parts(cells: list[str]) -> int:
+    """How many cells a key printed in parts takes (类 | 款 | 项: ``201 | 06 | 01 | 行政运行``, the 款 and 项 cells
+    empty for a 类 row): a cell of three digits, then cells of two digits or empty; 0 if the row starts otherwise."""
+    if not cells or not re.fullmatch(r"\d{3}", cells[0]):
+        return 0
+    n = 1
+    while n < len(cells) and re.fullmatch(r"(\d{2})?", cells[n]):
+        n += 1
+    return n if n > 1 else 0
+
+
 def _is_label(text: str) -> bool:
-    return bool(text) and not value_like(text)
+    """Words (a member's label has letters: ``.90``, a number's decimals printed apart, is none)."""
+    return bool(text) and not value_like(text) and any(c.isalpha() for c in text)

@@ -31,7 +31,8 @@ from gaidsl.ingest.normalise import fold, label_key
 from gaidsl.ingest.open_rows import read_members
 from gaidsl.ingest.records import find_lists, read_lists, record_rows
 from gaidsl.ingest.result import Result
-from gaidsl.ingest.tables import read_table
+from gaidsl.ingest.side_by_side import split_document
+from gaidsl.ingest.tables import read_table, split_row
 from gaidsl.ingest.textchecks import TextCheck, check_overview, overview_log
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text
@@ -40,6 +41,7 @@ __all__ = ["Unreadable", "ingest_bytes", "ingest_document", "ingest_file", "inge
 
 
 def ingest_document(spec: ir.Spec, document: Document) -> Result:
+    document = split_document(document)  # tables printed side by side: their blocks one after the other
     if spec.records:
         return _ingest_records(spec, document)
     if spec.open_dimensions:
@@ -95,6 +97,9 @@ def _ingest_fixed(spec: ir.Spec, document: Document) -> Result:
     )
     for note in document.notes:
         reading.note("ING011", what=note)
+    for cut in document.side_by_side:
+        titles = "、".join(cut.titles) or "—"
+        reading.note("ING313", cut.where, cut.line, count=cut.blocks, titles=titles)
     sections = spec_index(spec)
     regions, start = find_parts(document, sections, reading)
     regions = place_missing(document, sections, regions, reading)
@@ -243,33 +248,75 @@ def _without_signature(blocks: Sequence[Block]) -> Sequence[Block]:
 def _split_tables(
     reading: Reading, region: Region, tables: Sequence[TableIndex]
 ) -> list[tuple[TableIndex, Sequence[Block]]]:
+    """Each table of a part of several with its blocks: from its title to the next table's. A table whose title is
+    not printed (tables printed one below the other under the part's title alone, as gaidsl's own renderings print
+    the 收入 and 支出 of a 总表) starts at its header instead: a row without numbers naming every column of the
+    table, before the next table's title, and (but for the part's first table) after a row of numbers."""
     blocks = region.blocks
-    starts: list[tuple[int, TableIndex]] = []
+    starts: list[tuple[int, int, TableIndex]] = []  # (where the table is found, its first block, the table)
     position = 0
-    for table in tables:
-        for bi in range(position, len(blocks)):
-            block = blocks[bi]
-            key = label_key(block_text(block) if not isinstance(block, Row) else "".join(c.text for c in block.cells))
-            stub = label_key(block.cells[0].text) if isinstance(block, Row) and block.cells else ""
-            titled = any(k and k in key and len(key) <= len(k) + 8 for k in table.title_keys)
-            if titled or (stub and stub in table.title_keys):  # a header row opening with the stub: 资产 | 期末余额
-                starts.append((bi, table))
-                position = bi + 1
-                break
-        else:
-            reading.note(
-                "ING110",
-                None,
-                None,
-                tuple(table.table.cells),
-                part=region.index.section.label,
-                label=table.table.label or table.table.key,
-            )
+    for n, table in enumerate(tables):
+        at = _title_at(blocks, position, table)
+        if at is not None:
+            starts.append((at, at + 1, table))
+            position = at + 1
+            continue
+        later = (_title_at(blocks, position, t) for t in tables[n + 1 :])
+        end = min((a for a in later if a is not None), default=len(blocks))
+        at = _header_at(blocks, position, end, table, not starts)
+        if at is not None:
+            starts.append((at, at, table))
+            position = at + 1
+            continue
+        reading.note(
+            "ING110",
+            None,
+            None,
+            tuple(table.table.cells),
+            part=region.index.section.label,
+            label=table.table.label or table.table.key,
+        )
     found: list[tuple[TableIndex, Sequence[Block]]] = []
-    for n, (bi, table) in enumerate(starts):
+    for n, (_, first, table) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
-        found.append((table, blocks[bi + 1 : end]))
+        found.append((table, blocks[first:end]))
     return found
+
+
+def _has_values(block: Block, table: TableIndex) -> bool:
+    return isinstance(block, Row) and any(p.text.strip() for p in split_row(block, len(table.columns))[1])
+
+
+def _title_at(blocks: Sequence[Block], start: int, table: TableIndex) -> int | None:
+    """The first block from ``start`` that is the table's title: a line or a row without numbers that holds the
+    title (with at most a few characters more), or a header row opening with the stub (资产 | 期末余额)."""
+    for bi in range(start, len(blocks)):
+        block = blocks[bi]
+        if _has_values(block, table):
+            continue  # a row of numbers (本年收入合计 | 100) is no table's title
+        key = label_key(block_text(block) if not isinstance(block, Row) else "".join(c.text for c in block.cells))
+        stub = label_key(block.cells[0].text) if isinstance(block, Row) and block.cells else ""
+        titled = any(k and k in key and len(key) <= len(k) + 8 for k in table.title_keys)
+        if titled or (stub and stub in table.title_keys):
+            return bi
+    return None
+
+
+def _header_at(blocks: Sequence[Block], start: int, end: int, table: TableIndex, first: bool) -> int | None:
+    """The first row without numbers in ``blocks[start:end]`` whose cells name every column of the table; unless
+    ``first``, only after a row of numbers (the previous table's)."""
+    after_values = first
+    for bi in range(start, end):
+        block = blocks[bi]
+        if not isinstance(block, Row):
+            continue
+        if _has_values(block, table):
+            after_values = True
+            continue
+        key = label_key("".join(c.text for c in block.cells))
+        if after_values and all(any(k and k in key for k in keys) for keys in table.column_keys):
+            return bi
+    return None
 
 
 def _note_blanks(reading: Reading) -> None:

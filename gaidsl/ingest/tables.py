@@ -46,9 +46,14 @@ class RawRow:
         return "[" + ", ".join(p.text.replace("\n", "") or "·" for p in self.values) + "]"
 
 
-def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...]]:
+def split_row(
+    row: Row, width: int, columns: Sequence[tuple[str, ...]] = ()
+) -> tuple[tuple[Piece, ...], tuple[Piece, ...]]:
     """Label cells and value cells of a row (values: the trailing value-like cells). Leading value-like cells
-    beyond ``width`` that are empty are merged-cell places, not values, and are dropped."""
+    beyond ``width`` that are empty are merged-cell places, not values, and are dropped. With the keys of the
+    table's ``columns``: a row of cells whose value cells are all empty and whose label cells after the first are
+    column labels (``| | | 合计 | 基本支出 | 项目支出 | |``, a header's second row under a group, as Word and PDF
+    tables give it with the merged cells' places) is a header: no values."""
     cells = row.cells
     n = len(cells)
     while n > 0 and value_like(cells[n - 1].text):
@@ -56,15 +61,34 @@ def split_row(row: Row, width: int) -> tuple[tuple[Piece, ...], tuple[Piece, ...
     labels, values = cells[:n], cells[n:]
     if row.explicit:
         # a number printed among the label cells (行政许可 | 8 | 增10 | 18): the values start there, so a
-        # column's place is never taken by the cells after it (18 read as the first column)
-        inner = next((i for i in range(1, n) if cells[i].text.strip() and value_like(cells[i].text)), None)
+        # column's place is never taken by the cells after it (18 read as the first column); not a code printed in
+        # parts before the label (201 | 06 | 01 | 行政运行: 类, 款, 项)
+        lead = _code_cells(cells)
+        inner = next((i for i in range(lead + 1, n) if cells[i].text.strip() and value_like(cells[i].text)), None)
         if inner is not None:
             labels, values = cells[:inner], cells[inner:]
     if row.explicit and len(values) > width:
         values = _trim_empty(values, width)
     if not row.explicit:
         values = tuple(p for p in values if p.text.strip())
+    if columns and row.explicit and values and not any(p.text.strip() for p in values):
+        named = [label_key(p.text) for p in labels[1:] if p.text.strip()]
+        keys = {k for keys in columns for k in keys}
+        if len(named) >= 2 and all(k in keys for k in named):
+            return cells, ()
     return labels, values
+
+
+def _code_cells(cells: Sequence[Piece]) -> int:
+    """How many leading cells print a 科目编码 in parts (``201 | 06 | 01 | 行政运行``: a cell of three digits, then
+    cells of two digits or empty, then the label); 0 for any other row."""
+    texts = [c.text.strip() for c in cells]
+    if not texts or not re.fullmatch(r"\d{3}", texts[0]):
+        return 0
+    n = 1
+    while n < len(texts) and re.fullmatch(r"(\d{2})?", texts[n]):
+        n += 1
+    return n if 1 < n < len(texts) and not value_like(texts[n]) else 0
 
 
 def _trim_empty(values: tuple[Piece, ...], width: int) -> tuple[Piece, ...]:
@@ -87,7 +111,7 @@ def _key(pieces: Sequence[Piece]) -> str:
     return label_key("".join(p.text for p in pieces))
 
 
-def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
+def raw_rows(blocks: Sequence[Block], width: int, columns: Sequence[tuple[str, ...]] = ()) -> list[RawRow]:
     """The rows of a table region that carry values, with their label windows (see the module notes).
 
     Page breaks: a block without values that repeats one of the table's header blocks (the header printed again on
@@ -101,7 +125,7 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
     repeated: list[Block] = []
     before_first: list[Block] = []  # the blocks before the first row: its header, and a page break's (see below)
     for block in blocks:
-        if not rows and not (isinstance(block, Row) and split_row(block, width)[1]):
+        if not rows and not (isinstance(block, Row) and split_row(block, width, columns)[1]):
             before_first.append(block)
         if isinstance(block, Line):
             key = label_key(block.text)
@@ -113,7 +137,7 @@ def raw_rows(blocks: Sequence[Block], width: int) -> list[RawRow]:
             pending.append(key)
             lead = [block] if len(block.text) <= 40 and "。" not in block.text else []
             continue
-        labels, values = split_row(block, width)
+        labels, values = split_row(block, width, columns)
         if not values:
             key = _key(block.cells)
             if not rows:
@@ -239,7 +263,7 @@ class TableReader:
         self.blocks = blocks
         self.part = part
         self.width = len(index.columns)
-        self.rows = raw_rows(blocks, self.width)
+        self.rows = raw_rows(blocks, self.width, index.column_keys)
 
     @property
     def table(self) -> str:
@@ -338,7 +362,9 @@ class TableReader:
                     "ING160", raw.block.raw.where, raw.block.line, cells, **counts, blank="、".join(blank)
                 )
                 return True
-        if raw.block.explicit:
+        # never a fit with a label among the values (年初… | 21.63 | 年末… | 21.63: two rows printed as one); a
+        # number printed with a word (增10) is one of them all the same
+        if raw.block.explicit and all(value_like(p.text) or re.search(r"\d", p.text) for p in values):
             chosen = constraints.choose(self.reading.spec, cells, values)
             if chosen is not None:
                 fitted, checks = chosen
@@ -539,6 +565,8 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
     rows = reader.rows
     scores = [[score(r, t) for t in targets] for r in rows]
     pairs = align(scores)
+    if not pairs and _read_rows_under_columns(reader, targets):
+        return
     used_rows = {i for i, _ in pairs}
     used_targets = {j for _, j in pairs}
     # second pass: a row printed out of the format's order
@@ -622,6 +650,45 @@ def _read_rows(reader: TableReader, targets: tuple[RowTarget, ...]) -> None:
             reading.note("ING161", printed.where, printed.line, cells, label=target.member.label)
             continue
         reading.note("ING120", None, None, cells, label=" · ".join(target.member.labels), count=len(cells))
+
+
+def _read_rows_under_columns(reader: TableReader, targets: tuple[RowTarget, ...]) -> bool:
+    """A table of few rows printed as one row of numbers, its rows' labels under every column (the 三公 table: 合计 ·
+    因公出国（境）费 · …, each over 预算数 | 决算数): the header's last row names the rows over and over, in order, once
+    under each column, and one row without a label has a value for each: read column by column, row by row (ING314).
+    False (nothing read) for any other table."""
+    count = len(targets)
+    unlabelled = [r for r in reader.rows if not r.own_key and not r.lead_key]
+    if len(reader.rows) != 1 or len(unlabelled) != 1 or len(unlabelled[0].values) != count * reader.width:
+        return False
+    raw = unlabelled[0]
+    below: Row | None = None
+    for block in reader.blocks:
+        if block is raw.block:
+            break
+        if isinstance(block, Row):
+            below = block
+    if below is None:
+        return False
+    names = [label_key(c.text) for c in below.cells if c.text.strip()]
+    if len(names) != count * reader.width or any(name not in targets[n % count].keys for n, name in enumerate(names)):
+        return False
+    if not _header_ok(reader, raw.block.line):
+        return True  # the header names other columns: logged, nothing read
+    for n, piece in enumerate(raw.values):
+        target = targets[n % count]
+        reader.reading.put(reader.cell_key(target.member.key, n // count), piece, "cell", target.member.label)
+    rows = "、".join(t.member.label for t in targets)
+    reader.reading.note(
+        "ING314",
+        raw.block.raw.where,
+        raw.block.line,
+        tuple(reader.index.table.cells),
+        table=reader.index.table.label or reader.table,
+        rows=rows,
+        rows_en=", ".join(t.member.label for t in targets),
+    )
+    return True
 
 
 def _place_by_order(

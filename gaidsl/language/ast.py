@@ -210,6 +210,7 @@ class Member:
     aggregation: str = "additive"
     of_which: bool = False
     translations: Translations = ()
+    gloss_translations: Translations = ()  # of the gloss (docs/languages.md)
 
 
 @attrs.frozen
@@ -263,6 +264,7 @@ class Note:
     text: str
     place: str | None = None
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()  # of the text (docs/languages.md)
 
 
 @attrs.frozen
@@ -314,6 +316,7 @@ class Table:
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
     required: bool = False  # the table must be filled in: a report with none of its cells given lacks it
     translations: Translations = ()
+    stub_translations: Translations = ()  # of the stub's text (docs/languages.md)
 
 
 @attrs.frozen
@@ -388,6 +391,7 @@ class Relabel:
     key: str
     label: str
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()  # of the new label: the old one's go with it (docs/languages.md)
 
 
 @attrs.frozen
@@ -398,6 +402,7 @@ class Gloss:
     key: str
     text: str
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()  # of the text (docs/languages.md)
 
 
 @attrs.frozen
@@ -439,6 +444,7 @@ class RenameMember:
     label: str | None
     reason: str
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()  # of the new label (docs/languages.md)
 
 
 @attrs.frozen
@@ -477,6 +483,7 @@ class RenameTable:
     label: str | None
     reason: str
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    translations: Translations = ()  # of the new label (docs/languages.md)
 
 
 @attrs.frozen

@@ -78,6 +78,7 @@ class AxisBuilder:
                 aggregation="of_which" if member.of_which else ir.narrow(member.aggregation, ir.AGGREGATIONS),
                 part_of=parts_of.get(member.key),
                 translations={t.lang: t.text for t in member.translations},
+                gloss_translations={t.lang: t.text for t in member.gloss_translations},
             )
             self.members.append(node)
             self.by_key[member.key] = node

@@ -263,6 +263,8 @@ class _Builder(MigrationRules):
                 options["children"].append(item)
             elif item[0] == "alias":
                 options["aliases"].append(item[1])
+            elif item[0] == "gloss":
+                options["gloss"], options["gloss_translations"] = item[1], item[2]
             elif item[0] == "total_of":
                 options["total_of"] = tuple(name for name, _ in item[1])
                 options["total_of_spans"] = tuple(span for _, span in item[1])
@@ -277,6 +279,7 @@ class _Builder(MigrationRules):
             aliases=tuple(options["aliases"]),
             type=options.get("type"),
             gloss=options.get("gloss"),
+            gloss_translations=options.get("gloss_translations", ()),
             after=options.get("after"),
             span=self._span(meta),
             derived=options.get("derived"),
@@ -307,8 +310,8 @@ class _Builder(MigrationRules):
     def type_opt(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("type", children[0])
 
-    def gloss_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("gloss", unquote(children[0]))
+    def gloss_opt(self, meta: Any, children: list[Any]) -> tuple[str, str, ast.Translations]:
+        return ("gloss", unquote(children[0]), tuple(c for c in children[1:] if isinstance(c, ast.Translation)))
 
     def after_opt(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("after", str(children[0]))
@@ -431,6 +434,7 @@ class _Builder(MigrationRules):
         parts: dict[str, list[Any]] = {"notes": [], "absent": [], "checks": [], "aliases": []}
         rows = columns = None
         stub = None
+        stub_translations: ast.Translations = ()
         required = False
         translations: list[ast.Translation] = []
         for child in children[1:]:
@@ -451,7 +455,7 @@ class _Builder(MigrationRules):
             elif child[0] == "columns":
                 columns = child[1]
             elif child[0] == "stub":
-                stub = child[1]
+                stub, stub_translations = child[1], child[2]
             elif child[0] == "alias":
                 parts["aliases"].append(child[1])
             elif child[0] == "required":
@@ -470,6 +474,7 @@ class _Builder(MigrationRules):
             self._span(meta),
             required,
             tuple(translations),
+            stub_translations,
         )
 
     def table_required(self, meta: Any, children: list[Any]) -> tuple[str, str]:
@@ -488,14 +493,16 @@ class _Builder(MigrationRules):
         self._excluding_words(children)
         return ast.AxisInline(tuple(children), self._span(meta))
 
-    def stub(self, meta: Any, children: list[Token]) -> tuple[str, str]:
-        return ("stub", unquote(children[0]))
+    def stub(self, meta: Any, children: list[Any]) -> tuple[str, str, ast.Translations]:
+        return ("stub", unquote(children[0]), tuple(c for c in children[1:] if isinstance(c, ast.Translation)))
 
     def table_alias(self, meta: Any, children: list[Token]) -> tuple[str, str]:
         return ("alias", unquote(children[0]))
 
     def note(self, meta: Any, children: list[Any]) -> ast.Note:
-        return ast.Note(unquote(children[0]), children[1] if len(children) > 1 else None, self._span(meta))
+        translations = tuple(c for c in children[1:] if isinstance(c, ast.Translation))
+        place = next((c for c in children[1:] if isinstance(c, str) and not isinstance(c, Token)), None)
+        return ast.Note(unquote(children[0]), place, self._span(meta), translations)
 
     def note_place(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
@@ -519,11 +526,13 @@ class _Builder(MigrationRules):
     def add_column(self, meta: Any, children: list[ast.Member]) -> ast.AddMember:
         return ast.AddMember("column", children[0], self._span(meta))
 
-    def relabel(self, meta: Any, children: list[Token]) -> ast.Relabel:
-        return ast.Relabel(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta))
+    def relabel(self, meta: Any, children: list[Any]) -> ast.Relabel:
+        translations = tuple(c for c in children[3:] if isinstance(c, ast.Translation))
+        return ast.Relabel(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta), translations)
 
-    def gloss(self, meta: Any, children: list[Token]) -> ast.Gloss:
-        return ast.Gloss(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta))
+    def gloss(self, meta: Any, children: list[Any]) -> ast.Gloss:
+        translations = tuple(c for c in children[3:] if isinstance(c, ast.Translation))
+        return ast.Gloss(str(children[0]), str(children[1]), unquote(children[2]), self._span(meta), translations)
 
     def remove_check(self, meta: Any, children: list[Token]) -> ast.RemoveCheck:
         return ast.RemoveCheck(str(children[0]), unquote(children[1]), self._span(meta))
@@ -535,21 +544,23 @@ class _Builder(MigrationRules):
     def remove_dim_member(self, meta: Any, children: list[Token]) -> ast.RemoveMember:
         return ast.RemoveMember("member", str(children[0]), unquote(children[1]), self._span(meta))
 
-    def rename_key(self, meta: Any, children: list[Token]) -> tuple[str | None, str | None]:
-        return str(children[0]), unquote(children[1]) if len(children) > 1 else None
+    def rename_key(self, meta: Any, children: list[Any]) -> tuple[str | None, str | None, ast.Translations]:
+        translations = tuple(c for c in children[2:] if isinstance(c, ast.Translation))
+        return str(children[0]), unquote(children[1]) if len(children) > 1 else None, translations
 
-    def rename_label(self, meta: Any, children: list[Token]) -> tuple[str | None, str | None]:
-        return None, unquote(children[0])
+    def rename_label(self, meta: Any, children: list[Any]) -> tuple[str | None, str | None, ast.Translations]:
+        return None, unquote(children[0]), tuple(c for c in children[1:] if isinstance(c, ast.Translation))
 
     def rename_member(self, meta: Any, children: list[Any]) -> ast.RenameMember:
-        new_key, label = children[2]
+        new_key, label, translations = children[2]
         return ast.RenameMember(
-            str(children[0]), str(children[1]), new_key, label, unquote(children[3]), self._span(meta)
+            str(children[0]), str(children[1]), new_key, label, unquote(children[3]), self._span(meta), translations
         )
 
     def rename_dim_member(self, meta: Any, children: list[Any]) -> ast.RenameMember:
-        new_key, label = children[1]
-        return ast.RenameMember("member", str(children[0]), new_key, label, unquote(children[2]), self._span(meta))
+        new_key, label, translations = children[1]
+        reason, span = unquote(children[2]), self._span(meta)
+        return ast.RenameMember("member", str(children[0]), new_key, label, reason, span, translations)
 
     def exclude_member(self, meta: Any, children: list[Token]) -> ast.ExcludeMember:
         axis, key, total, reason = children
@@ -571,8 +582,8 @@ class _Builder(MigrationRules):
         return ast.RemoveTable(str(children[0]), unquote(children[1]), self._span(meta))
 
     def rename_table(self, meta: Any, children: list[Any]) -> ast.RenameTable:
-        new_key, label = children[1]
-        return ast.RenameTable(str(children[0]), new_key, label, unquote(children[2]), self._span(meta))
+        new_key, label, translations = children[1]
+        return ast.RenameTable(str(children[0]), new_key, label, unquote(children[2]), self._span(meta), translations)
 
     def retype_table(self, meta: Any, children: list[Any]) -> ast.Retype:
         return ast.Retype("table", str(children[0]), children[1], unquote(children[2]), self._span(meta))

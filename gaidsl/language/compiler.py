@@ -170,18 +170,21 @@ def compile_loaded(loaded: Loaded, name: str) -> Compilation:
     return Compilation(spec, narrowed(every, loaded.sources), loaded.sources, loaded.document)
 
 
-def translated_spec(compilation: Compilation, language: str, both: bool = False) -> tuple[ir.Spec, int] | None:
+def translated_spec(
+    compilation: Compilation, language: str, both: bool = False, join_messages: bool = True
+) -> tuple[ir.Spec, int] | None:
     """The compiled spec in ``language`` (docs/languages.md#bilingual-specs): lowered again from its document with
     every label translated where the spec gives a ``language`` translation, ``language`` first among its languages;
     with how many labels have no translation (they keep the primary one). ``both``: the bilingual spec instead, every
-    label followed by its translation (``--lang zh,en``). ``None`` when there is nothing to translate: no spec,
-    ``language`` undeclared or already the first, or no label translated into it."""
+    label followed by its translation (``--lang zh,en``; ``join_messages``: a check's message in the first language
+    followed by its translation, else each language's message in its own slot). ``None`` when there is nothing to
+    translate: no spec, ``language`` undeclared or already the first, or no label translated into it."""
     spec, document = compilation.spec, compilation.document
     if spec is None or not isinstance(document, ast.Format) or language not in spec.languages[1:]:
         return None
     if not has_translations(document, language):
         return None
-    translated, missing = translated_document(document, language, both)
+    translated, missing = translated_document(document, language, both, join_messages)
     with few_suggestions():
         lowered, _ = lower(translated, spec.file, spec.extends)
     return None if lowered is None else (lowered, missing)

@@ -273,7 +273,7 @@ class Formatter:
             header += " required"
         inner: list[object] = [*(("alias", a) for a in node.aliases)]
         if node.stub is not None:
-            inner.append(("stub", node.stub))
+            inner.append(("stub", node.stub, node.stub_translations))
         inner.extend(node.notes)
         if node.columns is not None:
             inner.append(("columns", node.columns))
@@ -285,11 +285,12 @@ class Formatter:
         def body() -> None:
             for part in inner:
                 if isinstance(part, tuple):
-                    word, value = part
+                    word, value, *translations = part
                     if word in ("columns", "rows"):
                         self.axis(depth + 1, word, value)
                     else:  # stub and alias have no span: they never take a blank line or a comment
-                        self.emit(depth + 1, f"{word} {quote(value)}", None)
+                        translated = _translated(translations[0]) if translations else ""
+                        self.emit(depth + 1, f"{word} {quote(value)}{translated}", None)
                 else:
                     self.item(depth + 1, part)
 
@@ -469,7 +470,7 @@ def _member_options(member: ast.Member) -> str:
     text = f" : {_type_text(member.type)}" if member.type is not None else ""
     text += _options(alias=member.aliases)
     if member.gloss is not None:
-        text += f" gloss {quote(member.gloss)}"
+        text += f" gloss {quote(member.gloss)}{_translated(member.gloss_translations)}"
     if member.after is not None:
         text += f" after {member.after}"
     if member.aggregation != "additive":  # aggregation kinds: average, ratio, stock
@@ -526,16 +527,16 @@ def _statement(item: object) -> tuple[str, Span | None]:
             )
         case ast.Note():  # in a table
             place = f" at {item.place}" if item.place is not None else ""
-            return f"note {quote(item.text)}{place}", item.span
+            return f"note {quote(item.text)}{_translated(item.translations)}{place}", item.span
         case ast.Absent():
             patterns = ", ".join(f"[{p.row}, {p.column}]" for p in item.patterns)
             return f"absent {patterns}", item.span
         case ast.RemoveCheck():  # an overlay's edits
             return f"remove check {item.key} {quote(item.reason)}", item.span
         case ast.Relabel():
-            return f"relabel {item.axis} {item.key} {quote(item.label)}", item.span
+            return f"relabel {item.axis} {item.key} {quote(item.label)}{_translated(item.translations)}", item.span
         case ast.Gloss():
-            return f"gloss {item.axis} {item.key} {quote(item.text)}", item.span
+            return f"gloss {item.axis} {item.key} {quote(item.text)}{_translated(item.translations)}", item.span
         case ast.RemoveMember():
             return f"remove {item.axis} {item.key} {quote(item.reason)}", item.span
         case ast.RenameMember():
@@ -557,7 +558,8 @@ def _statement(item: object) -> tuple[str, Span | None]:
 def _rename_text(item: ast.RenameMember | ast.RenameTable) -> str:
     """`` to NEW label "…"`` of a rename, as much as it changes."""
     text = f" to {item.new_key}" if item.new_key is not None else ""
-    return text + (f" label {quote(item.label)}" if item.label is not None else "")
+    label = f" label {quote(item.label)}{_translated(item.translations)}" if item.label is not None else ""
+    return text + label
 
 
 def _rules_text(rules: tuple[ast.TextRule, ...]) -> str:

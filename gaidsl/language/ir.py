@@ -118,6 +118,8 @@ class Member:
     part_of: str | None = None
     translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
     """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
+    gloss_translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The gloss in the spec's other languages: language → text."""
 
     @property
     def summable(self) -> bool:
@@ -232,6 +234,8 @@ class Cell:
 class Note:
     text: str
     place: str | None = None
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The text in the spec's other languages (``note "…" label en "…"``; docs/languages.md): language → text."""
 
 
 @attrs.frozen
@@ -252,6 +256,8 @@ class Table:
     """The table must be filled in: a report where none of its cells has a value (all blank) lacks it (an error)."""
     translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
     """The label in the spec's other languages (``label en "…"``; docs/languages.md): language → label."""
+    stub_translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
+    """The stub's text in the spec's other languages: language → text."""
 
     def cell_key(self, row: str | None, column: str) -> str:
         return f"{self.key}.{row}.{column}" if row is not None else f"{self.key}.{column}"
@@ -739,11 +745,20 @@ class Spec:
     """The languages of the labels (``language en``; docs/languages.md), the first the one every output writes in."""
     title_translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)
     """The title in the spec's other languages (``format … "标题" label en "…"``)."""
+    output_languages: tuple[str, ...] = ()
+    """The languages of the outputs' own words when more than the first: ``("zh", "en")`` for a bilingual output
+    (``build --lang zh,en``; docs/languages.md#bilingual-specs), its labels each followed by its translation."""
 
     @property
     def language(self) -> str:
         """The language every output writes its own words in (buttons, headings, messages): ``zh`` or ``en``."""
         return self.languages[0]
+
+    @property
+    def words_languages(self) -> tuple[str, ...]:
+        """The languages of the outputs' own words (:func:`gaidsl.language.ui_text.words` of them): the first
+        language, or both of a bilingual output, first then second. Values, numbers and dates: the first's."""
+        return self.output_languages or (self.language,)
 
     def check(self, key: str) -> Check:
         for check in self.checks:

@@ -337,13 +337,14 @@ class Lowerer:
             rows,
             columns,
             node.stub,
-            tuple(ir.Note(n.text, n.place) for n in node.notes),
+            tuple(ir.Note(n.text, n.place, _translations(n.translations)) for n in node.notes),
             frozenset(absent),
             tuple(cells),
             node.aliases,
             node.span,
             node.required,
             translations=_translations(node.translations),
+            stub_translations=_translations(node.stub_translations),
         )
         self.tables[node.key] = table
         return table

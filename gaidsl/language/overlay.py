@@ -189,10 +189,11 @@ class _Merging:
                         )
                         continue
                 else:
-                    change_attrs: dict[
-                        str, object
-                    ] = (  # a new label drops the old one's translations (docs/languages.md)
-                        {"label": op.label, "translations": ()} if isinstance(op, ast.Relabel) else {"gloss": op.text}
+                    # a new label takes its own translations, and drops the old one's (docs/languages.md)
+                    change_attrs: dict[str, object] = (
+                        {"label": op.label, "translations": op.translations}
+                        if isinstance(op, ast.Relabel)
+                        else {"gloss": op.text, "gloss_translations": op.translations}
                     )
                     members, found = _map_members(members, op.key, change_attrs)
                     if not found:
@@ -334,7 +335,8 @@ class _Merging:
                 if new_key is not None and new_key in _all_keys(members):
                     self.diagnostics.append(error("GAI414", op.span, name=op.key, new=new_key))
                     return None, False
-                return ops.renamed_members(members, op.key, new_key, op.label), new_key is not None
+                renamed = ops.renamed_members(members, op.key, new_key, op.label, op.translations)
+                return renamed, new_key is not None
             case ast.ExcludeMember():
                 changed, problem = ops.excluded(members, op, where)
                 if problem is not None:
@@ -469,8 +471,8 @@ class _Merging:
                     return items
                 self.changes.append(ast.OverlayChange("rename", "table", op.key, op.reason, new_key, op.label, op.span))
                 renamed = attrs.evolve(table, key=new_key or table.key, label=op.label or table.label)
-                if op.label:  # a new label drops the old one's translations (docs/languages.md)
-                    renamed = attrs.evolve(renamed, translations=())
+                if op.label:  # a new label takes its own translations, and drops the old one's (docs/languages.md)
+                    renamed = attrs.evolve(renamed, translations=op.translations)
                 items = [
                     attrs.evolve(s, items=tuple(renamed if t is table else t for t in s.items))
                     if isinstance(s, ast.Section)

@@ -161,7 +161,11 @@ def _named(member: ast.Member) -> list[tuple[str, Span | None]]:
 
 
 def renamed_members(
-    members: tuple[ast.Member, ...], key: str, new_key: str | None, label: str | None
+    members: tuple[ast.Member, ...],
+    key: str,
+    new_key: str | None,
+    label: str | None,
+    translations: ast.Translations = (),
 ) -> tuple[ast.Member, ...]:
     """The members with ``key`` renamed, the totals that list it and the derived members' bare names following."""
 
@@ -173,8 +177,8 @@ def renamed_members(
     def rename(member: ast.Member) -> ast.Member:
         if member.key == key:
             member = attrs.evolve(member, key=new_key or member.key, label=label if label is not None else member.label)
-            if label is not None:  # a new label drops the old one's translations (docs/languages.md)
-                member = attrs.evolve(member, translations=())
+            if label is not None:  # a new label takes its own translations, not the old one's (docs/languages.md)
+                member = attrs.evolve(member, translations=translations)
         if new_key is not None and member.total_of is not None:
             member = attrs.evolve(member, total_of=tuple(new_key if n == key else n for n in member.total_of))
         if member.derived is not None:

@@ -1,7 +1,8 @@
 """Labels in more than one language (docs/languages.md#bilingual-specs): ``label en "…"`` right after a label.
 
 A spec declaring ``language zh, en`` may give each label its translation: the format's title, a field, a section, a
-table, a member (row or column), a text block and its guidance lines, a check. The IR keeps the primary label where
+table, its stub and notes, a member (row or column, and an overlay's new label for one) and its gloss, a text block
+and its guidance lines, a check. The IR keeps the primary label where
 it always was (every output reads it) and the translations beside it (``translations``: language → label).
 
 :func:`translation_problems` checks them: a translation into a language the spec does not declare (GAI762), into
@@ -85,6 +86,10 @@ def _item_labels(item: object) -> Iterator[Labelled]:
         case ast.Table():
             if item.label is not None:
                 yield Labelled(f"table {item.key}", item.label, item.translations, item.span)
+            if item.stub is not None:
+                yield Labelled(f"table {item.key} stub", item.stub, item.stub_translations, item.span)
+            for note in item.notes:
+                yield Labelled(f"table {item.key} note", note.text, note.translations, note.span)
             if item.type is not None:
                 yield from _choice_labels(item.type)
             for axis in (item.columns, item.rows):
@@ -116,6 +121,8 @@ def _item_labels(item: object) -> Iterator[Labelled]:
 def _member_labels(members: tuple[ast.Member, ...]) -> Iterator[Labelled]:
     for member in members:
         yield Labelled(member.key, member.label, member.translations, member.span)
+        if member.gloss is not None:
+            yield Labelled(f"{member.key} gloss", member.gloss, member.gloss_translations, member.span)
         if member.type is not None:
             yield from _choice_labels(member.type)
         yield from _member_labels(member.children)
@@ -168,14 +175,17 @@ BOTH_SEPARATOR = " / "
 """Between a label and its translation in a bilingual output (``--lang zh,en``): 「收到申请数 / Requests received」."""
 
 
-def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple[ast.Format, int]:
+def translated_document(
+    doc: ast.Format, lang: str, both: bool = False, join_messages: bool = True
+) -> tuple[ast.Format, int]:
     """``doc`` as ``lang`` reads it: ``lang`` first in its ``language`` line, every label that has a ``lang``
     translation replaced by it (and no translations left); with how many labels have none (they keep their primary
     label).
 
     ``both``: a bilingual document instead — every label followed by its ``lang`` translation
     (「收到申请数 / Requests received」), a check's message in the first language followed by its ``lang`` one, the
-    languages in their declared order (the outputs' own words stay in the first)."""
+    languages in their declared order (the outputs' own words stay in the first). Without ``join_messages`` each
+    language's message stays in its own slot (``validate --lang zh,en`` shows both slots)."""
     missing = [0]
     first = next((i.languages[0] for i in doc.items if isinstance(i, ast.LanguageDecl) and i.languages), "zh")
 
@@ -210,6 +220,8 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
             node,
             label=pick(node.label, node.translations),
             translations=(),
+            gloss=maybe(node.gloss, node.gloss_translations),
+            gloss_translations=(),
             type=type_(node.type),
             children=tuple(member(c) for c in node.children),
         )
@@ -219,13 +231,18 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
             return attrs.evolve(node, members=tuple(member(m) for m in node.members))
         return node
 
+    def note(node: ast.Note) -> ast.Note:
+        return attrs.evolve(node, text=pick(node.text, node.translations), translations=())
+
     def check(node: ast.Check) -> ast.Check:
         # its message in ``lang`` serves every slot (a Chinese message must not stand in an English output); without
         # one the messages fall back to the (translated) label and the expression
         said = next((m for m in node.messages if m.lang == lang), None)
         messages = () if said is None else tuple(attrs.evolve(said, lang=m.lang) for m in node.messages)
         own = next((m for m in node.messages if m.lang == first), None)
-        if both:
+        if both and not join_messages:
+            messages = node.messages
+        elif both:
             joined = (
                 own if own is None or said is None else attrs.evolve(own, text=own.text + BOTH_SEPARATOR + said.text)
             )
@@ -284,6 +301,9 @@ def translated_document(doc: ast.Format, lang: str, both: bool = False) -> tuple
                     columns=axis(node.columns),
                     rows=axis(node.rows),
                     checks=tuple(check(c) for c in node.checks),
+                    stub=maybe(node.stub, node.stub_translations),
+                    stub_translations=(),
+                    notes=tuple(note(n) for n in node.notes),
                 )
             case ast.TextBlock():
                 lines = tuple(

@@ -6,14 +6,18 @@ the samples' filler text) comes from here, in the spec's language (:attr:`gaidsl
 To add a string: one entry in :data:`UI`, with its text in every language of :data:`LANGUAGES` (a test checks each
 entry has all, and the same ``{fields}`` in each); in code, ``words(spec.language)["key"]`` or
 ``words(...).format("key", n=3)``; in a Jinja template, ``{{ ui["key"] }}`` (the targets pass ``ui``).
+A bilingual output (``build --lang zh,en``) takes ``words(spec.words_languages)``: each key's texts in both languages,
+first then second (docs/languages.md#the-outputs-own-words-in-both-languages).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
+from markupsafe import Markup, escape
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 """The output languages gaidsl has words for (``language`` in a spec names some of these)."""
@@ -185,22 +189,129 @@ UI: dict[str, dict[str, str]] = {
 }
 
 
+FIRST_ONLY: frozenset[str] = frozenset(
+    {
+        "unknown",  # a value a report holds (read back as unknown), as a bilingual output keeps the first's choices
+        "list_sep",
+        "enum_sep",
+        "colon",
+        "paren",
+        "quoted",
+        "form.label",
+        "form.hint.decimals",  # parts of a hint: the hint is composed in each language (:meth:`Words.compose`)
+        "form.hint.unit",
+        "form.js.title_year",
+        "docx.font.song",  # fonts and style names: the first language's (readback knows each language's styles)
+        "docx.font.fangsong",
+        "docx.font.hei",
+        "docx.style.guidance",
+        "docx.style.contact",
+        "docx.style.signature",
+        "docx.style.note",
+        "docx.style.table",
+        "jsonschema.open_members",  # a Chinese spec's already says both
+        "jsonschema.records",
+        "jsonschema.member_key",
+        "xlsx.font",
+        "xlsx.sheet",
+        "xlsx.subtitle",
+    }
+)
+"""The keys a bilingual output (``build --lang zh,en``) writes in its first language only: separators, the parts
+composed into a longer text in each language, values, fonts and style names."""
+
+BOTH: dict[str, dict[tuple[str, str], str]] = {
+    "form.js.summary_sep": {("zh", "en"): "；", ("en", "zh"): "; "},  # between parts that each hold both languages
+    "required_suffix": {("zh", "en"): "（必填 / required）", ("en", "zh"): " (required / 必填)"},
+    "form.page_suffix": {("zh", "en"): "（填报表 / form）", ("en", "zh"): " (form / 填报表)"},
+    "form.brand": {
+        ("zh", "en"): "{title}（{version}）· 填报表 / form",
+        ("en", "zh"): "{title} ({version}) · form / 填报表",
+    },
+}
+"""A pair's own text for the keys that joining would write awkwardly (brackets, a suffix)."""
+
+JOINER = " / "
+"""How a bilingual output joins a key's texts: 「载入数据… / Load data…」 (the labels are joined the same way)."""
+
+SPAN = Markup('<span lang="{}">{}</span>')
+_COLON = re.compile(r"(?:：|: ?)$")
+
+
+def _parts(texts: Sequence[str], joiner: str = JOINER) -> list[str]:
+    if joiner != JOINER:
+        return list(texts)
+    return [_COLON.sub("", t) if i < len(texts) - 1 else t for i, t in enumerate(texts)]
+
+
+def joined(texts: Sequence[str], joiner: str = JOINER) -> str:
+    """The texts of one key in several languages, first to last, joined: a text that ends in a colon
+    (「填写提示：」) loses it but for the last (「填写提示 / Guidance: 」)."""
+    return joiner.join(_parts(texts, joiner))
+
+
 @attrs.frozen
 class Words:
-    """The catalogue in one language: ``words["form.load"]``, ``words.format("form.js.failed", n=3)``."""
+    """The catalogue in one language, or in two at once (a bilingual output, ``words(("zh", "en"))``: each key's
+    texts joined, first language first): ``words["form.load"]``, ``words.format("form.js.failed", n=3)``."""
 
-    language: str
+    languages: tuple[str, ...]
+
+    @property
+    def language(self) -> str:
+        """The first language: the one of the values, separators, fonts and of the numbers' and dates' formats."""
+        return self.languages[0]
+
+    @property
+    def each(self) -> tuple[Words, ...]:
+        """The catalogue in each language on its own."""
+        return tuple(words(language) for language in self.languages)
+
+    def _texts(self, key: str) -> str | list[str]:
+        if len(self.languages) == 1 or key in FIRST_ONLY:
+            return UI[key][self.language]
+        if key in BOTH and (pair := BOTH[key].get((self.languages[0], self.languages[1]))) is not None:
+            return pair
+        return [UI[key][language] for language in self.languages]
 
     def __getitem__(self, key: str) -> str:
-        return UI[key][self.language]
+        texts = self._texts(key)
+        return texts if isinstance(texts, str) else joined(texts, JOINER)
+
+    def html(self, key: str) -> Markup:
+        """The text of ``key`` as an HTML element's content, escaped; in a bilingual output each language after the
+        first in ``<span lang="en">`` (a screen reader reads it in its own voice): 载入数据… / <span lang="en">…"""
+        texts = self._texts(key)
+        if isinstance(texts, str):
+            return escape(texts)
+        joiner = JOINER
+        parts = _parts(texts, joiner)
+        spans = [SPAN.format(HTML_LANG[lang], text) for lang, text in zip(self.languages[1:], parts[1:], strict=True)]
+        return escape(joiner).join([escape(parts[0]), *spans])
 
     def format(self, key: str, **fields: object) -> str:
-        return UI[key][self.language].format(**fields)
+        texts = self._texts(key)
+        if isinstance(texts, str):
+            return texts.format(**fields)
+        return joined([t.format(**fields) for t in texts], JOINER)
+
+    def pick(self, texts: Sequence[str]) -> str:
+        """One of the target's own pairs of texts (``(zh, en)``, by :data:`LANGUAGES`' order) in these languages."""
+        found = [texts[LANGUAGES.index(language)] for language in self.languages]
+        return found[0] if len(found) == 1 else joined(found, JOINER)
+
+    def compose(self, make: Callable[[Words], str], joiner: str = JOINER) -> str:
+        """A text composed of several keys (a hint: 「数值，≥ 0，最多 2 位小数」), composed in each language and the
+        results joined: ``ui.compose(lambda w: w["form.hint.amount"] + w.format("form.hint.unit", unit=u))``."""
+        made = [make(one) for one in self.each]
+        return made[0] if len(made) == 1 else joined(made, joiner)
 
 
 @functools.cache
-def words(language: str) -> Words:
-    """The catalogue in ``language`` (one of :data:`LANGUAGES`)."""
-    if language not in LANGUAGES:
-        raise ValueError(f"no words for language {language!r}: one of {', '.join(LANGUAGES)}")
-    return Words(language)
+def words(language: str | tuple[str, ...]) -> Words:
+    """The catalogue in ``language`` (one of :data:`LANGUAGES`), or in several at once (``("zh", "en")``, or
+    ``"zh,en"``: a bilingual output, docs/languages.md#bilingual-specs)."""
+    languages = tuple(language.split(",")) if isinstance(language, str) else tuple(language)
+    if not languages or any(one not in LANGUAGES for one in languages) or len(set(languages)) != len(languages):
+        raise ValueError(f"no words for language {language!r}: one of {', '.join(LANGUAGES)}, or two of them")
+    return Words(languages)

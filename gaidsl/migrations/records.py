@@ -9,14 +9,17 @@ gets, in every record, the old field with the same key, or the one a statement n
   key); ``new field explanations.status must be entered;`` leaves it *unknown* until someone enters it;
 - ``drop field explanations.note because "…";`` the old field's values are not carried over (a reason is required);
 - ``drop explanations because "…";`` a list the new version does not have: its records are not carried over.
+- ``rename explanations -> reasons because "…";`` the whole list under another key, every record carried; its fields
+  are then named ``explanations.F`` on the old side and ``reasons.G`` on the new one.
 
 A member field whose dimension has a ``members`` statement (an open dimension whose keys the new version renames,
 merges or splits) takes the new key (a split: *unknown*, it must be chosen). What is checked (GAI776–GAI779, with
 GAI505 for a name neither spec has): every old field is carried, renamed or dropped, every new one filled; the
 types agree (:func:`gaidsl.migrations.type_verdicts.type_change`; a narrowing is GAI514's warning) and a member field
 keeps its dimension, whose fixed members old records may name are still members; a default fits its field; a list
-is not renamed, split or merged (not supported), an old list the new version lacks is dropped, and a new list that
-needs records (``at least N``) is refused (old reports have none).
+is renamed to one list of the new version, never split, merged or converted, and no two old lists land in one; an old
+list the new version lacks is dropped or renamed, and a new list that needs records (``at least N``) is refused (old
+reports have none).
 
 The proof (:mod:`gaidsl.migrations.proof`) covers the checks that do not read records; ``gaidsl migrate`` judges each
 migrated report, record checks included, with the reference evaluator.
@@ -52,11 +55,14 @@ class FieldMap:
 
 @attrs.frozen
 class ListMap:
-    """A list of records kept by the new version: its fields, and the old fields dropped (key → statement)."""
+    """A list of records of the new version: its fields, the old fields dropped (key → statement), and the old list
+    whose records it takes (``source``: its own key, another one after ``rename OLD -> NEW``, None for a new list)."""
 
     key: str
     fields: tuple[FieldMap, ...]
     dropped: Mapping[str, int] = attrs.field(factory=dict)
+    source: str | None = None
+    statement: int | None = None  # the rename statement of the whole list
 
 
 @attrs.frozen
@@ -96,15 +102,21 @@ class _Resolver:
         self.dropped_fields: dict[tuple[str, str], int] = {}
         self.declared: dict[tuple[str, str], tuple[Value, int]] = {}  # (list, new field) → (default, statement)
         self.dropped_lists: dict[str, int] = {}
+        self.renamed_lists: dict[str, tuple[str, int]] = {}  # old list → (new list, statement)
         self.seen_old: set[tuple[str, str]] = set()
         self.seen_new: set[tuple[str, str]] = set()
 
     # ---- statements
     def statements(self) -> None:
+        for index, item in enumerate(self.doc.items):  # whole lists first: a field statement may name either key
+            if isinstance(item, ast.Rename) and len(item.old.parts) == 1 and claims(item, self.old, self.new):
+                self._rename_list(index, item, item.old, item.new)
         for index, item in enumerate(self.doc.items):
             if not claims(item, self.old, self.new):
                 continue
             match item:
+                case ast.Rename(old=source) if len(source.parts) == 1:
+                    continue
                 case ast.Rename(old=source, new=target):
                     self._rename(index, item, source, target)
                 case ast.Drop(old=paths):
@@ -147,18 +159,60 @@ class _Resolver:
         seen.add(found)
         return True
 
-    def _rename(self, index: int, item: ast.Rename, source: ast.ItemPath, target: ast.ItemPath) -> None:
-        if len(source.parts) == 1:  # a whole list under another key
-            why = Text("尚不支持给记录列表改名", "renaming a list of records is not supported yet")
-            self.problems.append(error("GAI776", item.span, records=source.text, why=why.zh, why_en=why.en))
+    def _list_key(self, spec: ir.Spec, side: str, path: ast.ItemPath) -> str | None:
+        """The list ``path`` names in ``spec`` (GAI505 when the spec has no such list)."""
+        if len(path.parts) == 1 and path.parts[0] in spec.records:
+            return path.parts[0]
+        words = Text("旧", "old") if side == "old" else Text("新", "new")
+        self.problems.append(
+            error(
+                "GAI505",
+                path.span,
+                did_you_mean(path.text, list(spec.records)),
+                side=words.zh,
+                side_en=words.en,
+                what="记录列表",
+                what_en="list of records",
+                name=path.text,
+            )
+        )
+        return None
+
+    def _rename_list(self, index: int, item: ast.Rename, source: ast.ItemPath, target: ast.ItemPath) -> None:
+        """``rename OLD -> NEW``: every record of the old list carried into the new one."""
+        old = self._list_key(self.old, "old", source)
+        new = self._list_key(self.new, "new", target)
+        if old is None or new is None:
             return
-        parts = target.parts if len(target.parts) == 2 else (source.parts[0], *target.parts)
+        if old in self.renamed_lists:
+            why = Text("被改名了两次", "it is renamed twice")
+            self.problems.append(error("GAI776", item.span, records=old, why=why.zh, why_en=why.en))
+            return
+        taken = next((o for o, (n, _) in self.renamed_lists.items() if n == new), None)
+        if taken is not None:
+            why = Text(
+                f"「{taken}」已改名为「{new}」：两个记录列表不能合并为一个",
+                f"'{taken}' is already renamed to '{new}': two lists are not merged into one",
+            )
+            self.problems.append(error("GAI776", item.span, records=old, why=why.zh, why_en=why.en))
+            return
+        self.renamed_lists[old] = (new, index)
+
+    def _new_list(self, old: str) -> str:
+        """The new list that takes the records of old list ``old``."""
+        return self.renamed_lists[old][0] if old in self.renamed_lists else old
+
+    def _rename(self, index: int, item: ast.Rename, source: ast.ItemPath, target: ast.ItemPath) -> None:
+        parts = target.parts if len(target.parts) == 2 else (self._new_list(source.parts[0]), *target.parts)
         old = self._field(self.old, "old", source)
         new = self._field(self.new, "new", ast.ItemPath(parts, target.span))
         if old is None or new is None:
             return
-        if old[0] != new[0]:
-            why = Text("字段只能在同一记录列表内改名", "a field is renamed within its list")
+        if self._new_list(old[0]) != new[0]:
+            why = Text(
+                "字段只能在同一记录列表内改名（或在改名后的列表中）",
+                "a field is renamed within its list (or the list it is renamed to)",
+            )
             self.problems.append(error("GAI776", item.span, records=old[0], why=why.zh, why_en=why.en))
             return
         if self._once(self.seen_old, old, item.span) and self._once(self.seen_new, new, item.span):
@@ -170,6 +224,10 @@ class _Resolver:
         if len(path.parts) == 1:
             if path.parts[0] not in self.old.records:
                 self._field(self.old, "old", path)
+                return
+            if path.parts[0] in self.renamed_lists:
+                why = Text("记录列表既被改名又被删除", "the list is both renamed and dropped")
+                self.problems.append(error("GAI776", item.span, records=path.parts[0], why=why.zh, why_en=why.en))
                 return
             self.dropped_lists[path.parts[0]] = index
             return
@@ -206,9 +264,22 @@ class _Resolver:
     # ---- every list and field accounted for
     def lists(self) -> RecordsMigration:
         found: dict[str, ListMap] = {}
+        taken = {new: old for old, (new, _) in self.renamed_lists.items()}  # new list → the old one renamed to it
         for key, records in self.old.records.items():
-            if key in self.new.records:
+            if key in self.renamed_lists:
+                new_key, index = self.renamed_lists[key]
+                found[new_key] = self._list(records, self.new.records[new_key], index)
+            elif key in self.new.records and key not in taken:
                 found[key] = self._list(records, self.new.records[key])
+            elif key in self.new.records and key not in self.dropped_lists:
+                why = Text(
+                    f"新版本的「{key}」接收旧列表「{taken[key]}」的记录，旧列表「{key}」的记录无处可去",
+                    f"the new '{key}' takes the records of old '{taken[key]}': old '{key}''s records have no place",
+                )
+                statement = f'drop {key} because "…";'
+                help = Text(f"例如：{statement}（或把它改名）", f"for example: {statement} (or rename it)")
+                span = self.doc.items[self.renamed_lists[taken[key]][1]].span
+                self.problems.append(error("GAI776", span, [help], records=key, why=why.zh, why_en=why.en))
             elif key not in self.dropped_lists:
                 why = Text("新版本没有这个记录列表", "the new version has no such list")
                 statement = f'drop {key} because "…";'
@@ -219,7 +290,7 @@ class _Resolver:
                     error("GAI776", self.doc.target.span, [help], records=key, why=why.zh, why_en=why.en)
                 )
         for key, records in self.new.records.items():
-            if key in self.old.records:
+            if key in found or key in self.old.records:
                 continue
             if records.at_least:
                 why = Text(
@@ -230,8 +301,8 @@ class _Resolver:
             found[key] = ListMap(key, ())
         return RecordsMigration(found, dict(self.dropped_lists))
 
-    def _list(self, old: ir.RecordList, new: ir.RecordList) -> ListMap:
-        key = old.key
+    def _list(self, old: ir.RecordList, new: ir.RecordList, statement: int | None = None) -> ListMap:
+        key, new_key = old.key, new.key
         renamed_to = {
             new_key: (old_key, index) for (lst, old_key), (new_key, index) in self.renamed.items() if lst == key
         }
@@ -241,8 +312,8 @@ class _Resolver:
             if field.key in renamed_to:
                 source, index = renamed_to[field.key]
                 fields.append(FieldMap(field.key, source, "rename", statement=index, reason=self._reason(index)))
-            elif (key, field.key) in self.declared:
-                value, index = self.declared[(key, field.key)]
+            elif (new_key, field.key) in self.declared:
+                value, index = self.declared[(new_key, field.key)]
                 how = "unknown" if value is UNKNOWN else "default"
                 fields.append(FieldMap(field.key, None, how, value, index, self._reason(index)))
             elif (
@@ -262,9 +333,9 @@ class _Resolver:
             if mapped.old is not None:
                 before, after = old.field(mapped.old), new.field(mapped.new)
                 assert before is not None and after is not None
-                self._types(key, before, after, mapped.statement)
+                self._types((key, new_key), before, after, mapped.statement)
         dropped = {f: i for (lst, f), i in self.dropped_fields.items() if lst == key}
-        return ListMap(key, tuple(fields), dropped)
+        return ListMap(new_key, tuple(fields), dropped, key, statement)
 
     def _dropped(self, key: str) -> set[str]:
         return {f for (lst, f) in self.dropped_fields if lst == key}
@@ -296,9 +367,9 @@ class _Resolver:
             diag = attrs.evolve(diag, related=(Related(defined, Text("定义在这里", "defined here")),))
         self.problems.append(diag)
 
-    def _types(self, key: str, old: ir.RecordField, new: ir.RecordField, statement: int | None) -> None:
+    def _types(self, keys: tuple[str, str], old: ir.RecordField, new: ir.RecordField, statement: int | None) -> None:
         span = self.doc.items[statement].span if statement is not None else self.doc.target.span
-        names = {"old": f"{key}.{old.key}", "new": f"{key}.{new.key}"}
+        names = {"old": f"{keys[0]}.{old.key}", "new": f"{keys[1]}.{new.key}"}
         types = {"old_type": _described(old), "new_type": _described(new)}
         why: Text | None = None
         if old.dimension != new.dimension:
@@ -399,7 +470,8 @@ def carry(found: RecordsMigration, members: Mapping[str, MemberMap], new: ir.Spe
                 if cell.startswith(prefix):
                     moves.append(("dropped", cell, None, value, BLANK, index))
     for key, mapped in found.lists.items():
-        count = report.records.get(key, 0) if mapped.fields else 0
+        source_list = mapped.source
+        count = report.records.get(source_list, 0) if source_list is not None and mapped.fields else 0
         counts[key] = count
         records = new.records[key]
         for number in range(1, count + 1):
@@ -409,16 +481,18 @@ def carry(found: RecordsMigration, members: Mapping[str, MemberMap], new: ir.Spe
                     values[target] = field.default
                     moves.append((field.how, None, target, BLANK, field.default, field.statement))
                     continue
-                source = f"{key}.{number}.{field.old}"
+                source = f"{source_list}.{number}.{field.old}"
                 read = report.value(source)
                 declared = records.field(field.new)
                 dimension = declared.dimension if declared is not None else None
                 written = _member(members.get(dimension), read) if dimension is not None else read
                 values[target] = written
-                how = "copied" if field.how == "same" and written == read else "renamed"
-                moves.append((how, source, target, read, written, field.statement))
+                same = field.how == "same" and written == read and source_list == key
+                how = "copied" if same else "renamed"
+                statement = field.statement if field.statement is not None or same else mapped.statement
+                moves.append((how, source, target, read, written, statement))
             for old_field, index in mapped.dropped.items():
-                source = f"{key}.{number}.{old_field}"
+                source = f"{source_list}.{number}.{old_field}"
                 moves.append(("dropped", source, None, report.value(source), BLANK, index))
     return Carried(values, counts, tuple(moves))
 

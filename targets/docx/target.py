@@ -249,7 +249,7 @@ def _fields_table(doc: Any, lay: Layout, report: Report | None, style_id: str = 
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, (4.0, 12.0), strict=True):
         col.w = Cm(width)
     head = table.cell(0, 0).merge(table.cell(0, 1))
-    _cell_text(head, words(lay.language)["fields_caption"], bold=True, style_id=style_id)
+    _cell_text(head, words(lay.words_languages)["fields_caption"], bold=True, style_id=style_id)
     for i, field in enumerate(lay.fields, start=1):
         table.cell(i, 0).width = Cm(4)
         table.cell(i, 1).width = Cm(11)
@@ -263,7 +263,7 @@ def document(spec: ir.Spec, report: Report | None, form: bool) -> Any:
     key column and a label column, a coded hierarchy's labels indented by level) and each list of records as a
     table (:func:`gaidsl.forms.layout.printed`); a blank one gives ``BLANK_ROWS`` empty rows to fill by hand."""
     lay = printed(spec, report)
-    ui = words(spec.language)
+    ui = words(spec.words_languages)  # a bilingual document's headings: both languages (docs/languages.md)
     doc = Document()
     _styles(doc, spec.language)
     table_id = doc.styles[ui["docx.style.table"]].style_id
@@ -341,7 +341,7 @@ def without_cjk_fonts(data: bytes) -> bytes:
 
 def _bytes(spec: ir.Spec, doc: Any) -> bytes:
     data = to_bytes(doc)
-    return data if spec.language == "zh" else without_cjk_fonts(data)
+    return data if "zh" in spec.words_languages else without_cjk_fonts(data)
 
 
 def render(spec: ir.Spec, report: Report | None) -> bytes:

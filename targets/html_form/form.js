@@ -88,6 +88,18 @@ function gaidslForm() {
     list(where).append(li);
     return li;
   }
+{% if second_lang %}
+
+  /** A bilingual form (docs/languages.md#bilingual-specs): a finding's message in the second language, its own line. */
+  function secondLine(li, text) {
+    const span = document.createElement("span");
+    span.lang = {{ second_lang | tojson }};
+    span.className = "second";
+    span.style.display = "block";
+    span.textContent = text;
+    li.append(span);
+  }
+{% endif %}
 
   function inputOf(key) {
     return cells.get(key) ?? fields.get(key){% if records %} ?? recordInput(key){% endif %};
@@ -176,6 +188,9 @@ function gaidslForm() {
       li.dataset.check = r.check;
       if (r.position !== null) li.dataset.position = r.position;
       li.title = r.message.en;
+{% if second_lang %}
+      secondLine(li, r.message.en);
+{% endif %}
       for (const c of r.cells) {
         if (c.previous || c.kind === "text") continue;
         mark(inputOf(c.key), error ? "fail" : "warn", r.message.zh);

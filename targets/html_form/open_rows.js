@@ -431,6 +431,9 @@
       const li = note(where(r), error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, say(r.message.zh));
       li.dataset.check = r.check;
       li.title = say(r.message.en);
+{% if second_lang %}
+      secondLine(li, say(r.message.en));
+{% endif %}
       if (r.position !== null) li.dataset.position = row === null ? r.position : row.key;
       for (const c of r.cells) {
         if (c.previous || c.kind === "text") continue;

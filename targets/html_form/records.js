@@ -102,6 +102,9 @@
         li.dataset.check = r.check;
         if (r.position !== null) li.dataset.position = r.position;
         li.title = r.message.en;
+{% if second_lang %}
+        secondLine(li, r.message.en);
+{% endif %}
       }
       for (const c of r.cells) {
         const input = c.previous ? undefined : recordInput(c.key);
@@ -342,6 +345,9 @@
       li.dataset.check = r.check;
       li.dataset.position = String(index + 1);
       li.title = r.message.en;
+{% if second_lang %}
+      secondLine(li, r.message.en);
+{% endif %}
       for (const c of r.cells) {
         const field = c.key.startsWith(`${list}.1.`) ? c.key.slice(list.length + 3) : null;
         if (field !== null && row.inputs.has(field)) mark(row.inputs.get(field), error ? "fail" : "warn", text);

@@ -39,8 +39,7 @@ from gaidsl.targets.javascript import target as javascript
 HERE = Path(__file__).resolve().parent
 
 OPEN_UI: dict[str, tuple[str, str]] = {
-    # the form's words for open rows (zh, en); the form is written in Chinese, the English kept for a per-language
-    # catalogue
+    # the form's words for open rows (zh, en), in the output's languages by words(…).pick (both in a bilingual form)
     "add_row": ("添加一行（{dimension}）", "Add a row ({dimension})"),
     "key_of": ("{dimension}：代码", "{dimension}: key"),
     "label_of": ("{dimension}：名称", "{dimension}: name"),
@@ -145,18 +144,19 @@ def _input(spec: ir.Spec, box: Box) -> Markup:
     cell = spec.cells[box.cell]
     rows, cols = cell_headers(spec, box.cell)
     kind = cell.type.kind
-    ui = words(spec.language)
+    ui = words(spec.words_languages)
     mode = INPUT_MODE.get(kind, "text")
-    hint = ui[f"form.hint.{kind}" if f"form.hint.{kind}" in UI else "form.hint.text"]
+    key = f"form.hint.{kind}" if f"form.hint.{kind}" in UI else "form.hint.text"
+    if kind == "amount" and cell.type.signed:
+        key = "form.hint.signed_amount"
+    decimals = cell.type.decimals if kind == "amount" else None
+    # composed in each language, then joined (a bilingual form: 数值，≥ 0，最多 2 位小数 / a number ≥ 0, at most …)
+    hint = ui.compose(lambda w: w[key] + ("" if decimals is None else w.format("form.hint.decimals", places=decimals)))
     if kind == "choice":
         hint += ui["colon"] + " / ".join(cell.type.choices)
     unit = cell.type.unit if kind == "amount" else None
     if unit is not None and unit in spec.units:  # its label: in the output's language (docs/languages.md)
         unit = spec.units[unit].label
-    if kind == "amount" and cell.type.signed:
-        hint = ui["form.hint.signed_amount"]
-    if kind == "amount" and cell.type.decimals is not None:
-        hint += ui.format("form.hint.decimals", places=cell.type.decimals)
     name = ui["list_sep"].join(
         p for p in (ui["form.row"] + " / ".join(rows) if rows else "", ui["form.column"] + " / ".join(cols)) if p
     )
@@ -183,7 +183,7 @@ def _has_text_cells(spec: ir.Spec) -> bool:
     return any(not c.type.numeric for c in spec.cells.values())
 
 
-def _field_input(field: ir.Field, language: str) -> dict[str, Any]:
+def _field_input(field: ir.Field, language: str | tuple[str, ...]) -> dict[str, Any]:
     kind = field.type.kind
     return {
         "key": field.key,
@@ -200,17 +200,20 @@ def _field_input(field: ir.Field, language: str) -> dict[str, Any]:
     }
 
 
-def _rule_attributes(label: str, rules: tuple[ir.TextRule, ...], language: str = "zh") -> dict[str, Any]:
+def _rule_attributes(
+    label: str, rules: tuple[ir.TextRule, ...], language: str | tuple[str, ...] = "zh"
+) -> dict[str, Any]:
     """Field formats (issue 16) as the browser enforces them while the user types: ``type`` (email, url, tel),
     ``pattern`` (matched whole; the 统一社会信用代码's check digit and a date range's order are the validator's, which
     the form runs on every change), ``maxlength``, and a ``title`` in the spec's words for the browser's tooltip."""
     if not rules:
         return {}
-    ui = words(language)
     out: dict[str, Any] = {
-        "rules_title": ui["list_sep"].join(
-            ui.format("quoted", text=label) + (rule_text(r).zh if language == "zh" else " " + rule_text(r).en)
-            for r in rules
+        "rules_title": words(language).compose(
+            lambda ui: ui["list_sep"].join(
+                ui.format("quoted", text=label) + (rule_text(r).zh if ui.language == "zh" else " " + rule_text(r).en)
+                for r in rules
+            )
         )
     }
     patterns: list[str] = []
@@ -312,7 +315,7 @@ def open_meta(spec: ir.Spec) -> dict[str, Any]:
                         "rows": table.cell_key(slot, column) if slot in member.sums else None,
                     }
                 )
-    ui = {k: v[0] if spec.language == "zh" else v[1] for k, v in OPEN_UI.items()}
+    ui = {k: words(spec.words_languages).pick(v) for k, v in OPEN_UI.items()}
     return {"dimensions": dims, "totals": totals, "numeric": numeric, "ui": ui, "sentinel": ROW_SENTINEL}
 
 
@@ -379,16 +382,16 @@ def live_aggregates(spec: ir.Spec) -> LiveAggregates:
 
 def _records_guidance(spec: ir.Spec, records: ir.RecordList, aggregates: LiveAggregates) -> str:
     """The line under a list: whether the form checks its aggregates live, and which ones it leaves to validate."""
-    language = 0 if spec.language == "zh" else 1
+    pick = words(spec.words_languages).pick
     mine = [key for key, lists in aggregates.lists.items() if records.key in lists]
     refused = [key for key in aggregates.refused if key in mine]
     if not mine:
-        return RECORDS_UI["per_record_only"][language]
+        return pick(RECORDS_UI["per_record_only"])
     if not refused:
-        return RECORDS_UI["live"][language]
+        return pick(RECORDS_UI["live"])
     if len(refused) == len(mine):
-        return RECORDS_UI["not_live"][language]
-    return RECORDS_UI["partly_live"][language].format(checks=", ".join(refused))
+        return pick(RECORDS_UI["not_live"])
+    return pick(RECORDS_UI["partly_live"]).format(checks=", ".join(refused))
 
 
 def records_meta(spec: ir.Spec, aggregates: LiveAggregates | None = None) -> dict[str, Any]:
@@ -421,8 +424,8 @@ def records_meta(spec: ir.Spec, aggregates: LiveAggregates | None = None) -> dic
             "at_most": records.at_most,
             "fields": fields,
         }
-    ui = {k: v[0] if spec.language == "zh" else v[1] for k, v in RECORDS_UI.items()}
-    number = words(spec.language)["records.number"]
+    ui = {k: words(spec.words_languages).pick(v) for k, v in RECORDS_UI.items()}
+    number = words(spec.words_languages)["records.number"]
     aggregates = aggregates or live_aggregates(spec)
     return {
         "lists": lists,
@@ -510,9 +513,9 @@ def form_html(spec: ir.Spec, report: Report | None = None) -> str:
         spec_title=spec.title or spec.id,
         version=spec.version,
         spec_id=spec.id,
-        ui=words(spec.language),
+        ui=words(spec.words_languages),
         html_lang=HTML_LANG[spec.language],
-        fields=[_field_input(f, spec.language) for f in lay.fields],
+        fields=[_field_input(f, spec.words_languages) for f in lay.fields],
         parts=parts,
         css=Markup(
             stylesheet_for(
@@ -536,10 +539,10 @@ def form_script(spec: ir.Spec, aggregates: bool = False) -> str:
     a template literal whose ``{n}`` is the expression ``x`` (both JSON-escaped, so no catalogue text can end the
     script; :func:`script_text` checks it); ``aggregates``: the form runs the checks over aggregates of records
     (:func:`live_aggregates`)."""
-    ui = words(spec.language)
+    ui = words(spec.words_languages)  # both languages' of a bilingual form, each key's texts joined
 
     def js(key: str, language: str | None = None) -> str:
-        return json.dumps(UI[key][language or spec.language], ensure_ascii=spec.language != "zh")
+        return json.dumps(UI[key][language] if language else ui[key], ensure_ascii=spec.language != "zh")
 
     def js_template(key: str, **expressions: str) -> str:
         text = json.dumps(ui[key], ensure_ascii=spec.language != "zh")[1:-1].replace("`", "\\`").replace("${", "\\${")
@@ -555,6 +558,9 @@ def form_script(spec: ir.Spec, aggregates: bool = False) -> str:
         open_rows=bool(spec.open_dimensions),
         records=bool(spec.records),
         aggregates=aggregates,
+        # a bilingual form: a finding's message also in the validator's English slot, on a line of its own (a spec
+        # whose first language is English has English in both slots)
+        second_lang=HTML_LANG["en"] if spec.words_languages == ("zh", "en") else "",
     )
 
 

@@ -37,7 +37,8 @@ from gaidsl.checking.report import BLANK, UNKNOWN, Missing, Report
 from gaidsl.forms.layout import Grid, Layout, layout, text_of, unknown_text, xml_safe
 from gaidsl.language import ir
 from gaidsl.language.format_checks import rule_text
-from gaidsl.language.ui_text import UI, words
+from gaidsl.language.source import display_width
+from gaidsl.language.ui_text import JOINER, UI, Words, words
 from gaidsl.targets import Files, Target
 from gaidsl.targets.xlsx.formulas import Formulas
 
@@ -70,7 +71,13 @@ def put_text(cell: Cell, text: str) -> None:
         cell.quotePrefix = True
 
 
-def sheet_title(label: str, used: set[str], language: str = "zh") -> str:
+def sheet_title(label: str, used: set[str], language: str | tuple[str, ...] = "zh") -> str:
+    """A sheet's name for ``label``: no character Excel refuses, at most 31 characters, unique. In a bilingual
+    workbook (``language`` two languages; docs/languages.md#bilingual-specs) a label and its translation,
+    「报告信息 / Report details」, are named 「报告信息 Report details」 when that fits, else by the first alone."""
+    if not isinstance(language, str) and len(language) > 1 and JOINER in label:
+        first, second = label.split(JOINER, 1)
+        label = f"{first} {second}" if len(f"{first} {second}") <= 31 else first
     name = re.sub(r"[\[\]:*?/\\']", "_", xml_safe(label)).strip() or words(language)["xlsx.sheet"]
     name = name[:31]
     base, n = name, 2
@@ -102,8 +109,9 @@ class _Book:
         self.spec = spec
         self.report = report
         self.lay: Layout = layout(spec)
-        self.ui = words(spec.language)
+        self.ui = words(spec.words_languages)  # a bilingual workbook's: both languages (docs/languages.md)
         self.font = self.ui["xlsx.font"]  # FONT for a Chinese spec
+        self.bilingual = len(spec.words_languages) > 1  # wider columns for the words in both languages
         self.wb = Workbook()
         self.used: set[str] = set()
         self.places: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) → (sheet, A1)
@@ -143,12 +151,11 @@ class _Book:
         kind. The ``_gaidsl`` sheet maps ``records`` (list, sheet, header row) and ``recfield`` (list.field, sheet,
         column letter); the checks that read records are not in the checks sheet (``gaidsl validate`` runs them)."""
         say = RECORD_WORDS
-        lang = 0 if self.spec.language == "zh" else 1
         for records in self.spec.records.values():
-            ws = self.wb.create_sheet(sheet_title(records.label or records.key, self.used, self.spec.language))
+            ws = self.wb.create_sheet(sheet_title(records.label or records.key, self.used, self.spec.words_languages))
             put_text(ws["A1"], records.label or records.key)
             ws["A1"].font = Font(name=self.font, size=13, bold=True)
-            put_text(ws["A2"], say["rows_below"][lang])
+            put_text(ws["A2"], self.ui.pick(say["rows_below"]))
             ws["A2"].font = Font(name=self.font, italic=True, color="666666")
             header = 4
             letters: dict[str, str] = {}
@@ -199,7 +206,6 @@ class _Book:
     def member_validations(self) -> None:
         """A record's member field: a drop-down of the fixed members a record may name or, of an open dimension
         without any, of the keys entered in its first open table (a range of that sheet's key column)."""
-        lang = 0 if self.spec.language == "zh" else 1
         for sheet, column, dimension in self.member_lists:
             fixed = member_keys(self.spec, dimension)
             opened = self.spec.open_dimensions.get(dimension)
@@ -221,14 +227,16 @@ class _Book:
             else:  # fixed members and entered ones: no one list holds both
                 continue
             dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
-            dv.error = RECORD_WORDS["member"][lang]
+            dv.error = self.ui.pick(RECORD_WORDS["member"])
             dv.errorTitle = self.ui["xlsx.valid.choice_title"]
             dv.sqref = column  # type: ignore[assignment]
             self.wb[sheet].add_data_validation(dv)
 
     def fields_sheet(self, ws: Worksheet) -> None:
-        ws.title = sheet_title(self.ui["xlsx.fields_sheet"], self.used, self.spec.language)
+        ws.title = sheet_title(self.ui["xlsx.fields_sheet"], self.used, self.spec.words_languages)
         ws.column_dimensions["A"].width = 14
+        if self.bilingual:  # 「财政年度 / Fiscal year」: the labels' width, within reason
+            ws.column_dimensions["A"].width = min(40, max([14, *(display_width(f.label) + 2 for f in self.lay.fields)]))
         ws.column_dimensions["B"].width = 48
         ws.column_dimensions["C"].width = 40
         put_text(ws["A1"], self.lay.report_title(self.report))
@@ -251,9 +259,7 @@ class _Book:
             kind = field.type.kind
             hint = self.ui[f"xlsx.hint.{kind}"] if f"xlsx.hint.{kind}" in UI else ""
             if field.rules:
-                hint = self.ui["list_sep"].join(
-                    (rule_text(r).zh if self.spec.language == "zh" else rule_text(r).en) for r in field.rules
-                )
+                hint = self.ui.compose(functools.partial(_rules_hint, rules=field.rules))
                 self.text_rules.append((ws.title, value.coordinate, field.label, field.rules))
             if kind == "choice" and field.type.choices:  # choices on a field: the same drop-down list as a cell's
                 self.choices.setdefault((ws.title, field.type.choices), []).append(value.coordinate)
@@ -264,22 +270,23 @@ class _Book:
             self.places[("field", field.key)] = (ws.title, value.coordinate)
             row += 1
         row += 1
-        notes = [
-            self.ui["xlsx.notes.0"],
-            self.ui["xlsx.notes.1"],
-            self.ui["xlsx.notes.2"],
-            self.ui.format("xlsx.notes.3", sheet=self.ui["xlsx.texts_sheet"]),
-            self.ui.format("xlsx.notes.4", sheet=self.ui["xlsx.checks_sheet"]),
-            self.ui["xlsx.notes.5"],
-        ]
+        languages = self.spec.words_languages
+        texts, checks = (sheet_title(self.ui[f"xlsx.{k}_sheet"], set(), languages) for k in ("texts", "checks"))
+        notes = [self.ui["xlsx.notes.0"]]
+        for n in range(1, 6):  # a bilingual workbook: each line, then its translation on a line of its own
+            notes.extend(w.format(f"xlsx.notes.{n}", sheet=texts if n == 3 else checks) for w in self.ui.each)
+        across = int(1.3 * sum(ws.column_dimensions[c].width for c in "ABC"))  # prose is narrower than digits
         for line in notes:
             put_text(ws.cell(row, 1), line)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+            if self.bilingual and display_width(line) > across:  # a long line wraps within the three columns
+                ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.row_dimensions[row].height = 15 * (display_width(line) // across + 1)
             row += 1
         self.protect(ws)
 
     def part_sheet(self, label: str, grids: list[Grid]) -> None:
-        ws = self.wb.create_sheet(sheet_title(label, self.used, self.spec.language))
+        ws = self.wb.create_sheet(sheet_title(label, self.used, self.spec.words_languages))
         put_text(ws["A1"], label)
         ws["A1"].font = Font(name=self.font, size=13, bold=True)
         top = 3
@@ -368,7 +375,7 @@ class _Book:
             cell.number_format = "@"
 
     def texts_sheet(self) -> None:
-        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.texts_sheet"], self.used, self.spec.language))
+        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.texts_sheet"], self.used, self.spec.words_languages))
         ws.column_dimensions["A"].width = 22
         ws.column_dimensions["B"].width = 90
         ws.column_dimensions["C"].width = 36
@@ -385,6 +392,8 @@ class _Book:
                     continue
                 label = part.label + (f" · {item.label}" if item.heading and item.label else "")
                 put_text(ws.cell(row, 1), label + (self.ui["required_suffix"] if item.required else ""))
+                if self.bilingual:  # a label in both languages is long: it wraps in its column
+                    ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
                 text = text_of(self.report, item.key, self.spec.language)
                 cell = ws.cell(row, 2)
                 if text:
@@ -406,7 +415,7 @@ class _Book:
         self.protect(ws)
 
     def checks_sheet(self) -> None:
-        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.checks_sheet"], self.used, self.spec.language))
+        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.checks_sheet"], self.used, self.spec.words_languages))
         formulas = Formulas(
             self.spec,
             lambda k: self.ref("cell", k),
@@ -419,7 +428,7 @@ class _Book:
         )
         passed, failed, unverifiable = (self.ui[f"xlsx.status.{s}"] for s in ("pass", "fail", "unverifiable"))
         error = self.ui["error"]
-        widths = (26, 6, 44, 56, 10, 10, 10, 10, 6)
+        widths = (26, 15, 44, 56, 10, 10, 14, 18, 10) if self.bilingual else (26, 6, 44, 56, 10, 10, 10, 10, 6)
         for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
             cell = ws.cell(1, col)
             put_text(cell, head)
@@ -545,20 +554,29 @@ class _Book:
             dv.sqref = " ".join(coords)  # type: ignore[assignment]
             self.wb[sheet].add_data_validation(dv)
         for sheet, coordinate, label, text_rules in self.text_rules:
-            self.wb[sheet].add_data_validation(_rules_validation(coordinate, label, text_rules, self.spec.language))
+            self.wb[sheet].add_data_validation(
+                _rules_validation(coordinate, label, text_rules, self.spec.words_languages)
+            )
         self.member_validations()
 
 
+def _rules_hint(ui: Words, rules: tuple[ir.TextRule, ...]) -> str:
+    """A field's formats as the hint beside it, in ``ui``'s language."""
+    return ui["list_sep"].join((rule_text(r).zh if ui.language == "zh" else rule_text(r).en) for r in rules)
+
+
 def _rules_validation(
-    coordinate: str, label: str, rules: tuple[ir.TextRule, ...], language: str = "zh"
+    coordinate: str, label: str, rules: tuple[ir.TextRule, ...], language: str | tuple[str, ...] = "zh"
 ) -> DataValidation:
     """A field's (text block's) formats as Excel checks them while one types (issue 16): a length limit is a text
     length validation; Excel has no regular expressions, so a format or pattern is the input message shown on the cell
     (the checks sheet and the validators check it)."""
     ui = words(language)
-    said = ui["list_sep"].join(
-        ui.format("quoted", text=label) + (rule_text(r).zh if language == "zh" else " " + rule_text(r).en)
-        for r in rules
+    said = ui.compose(
+        lambda w: w["list_sep"].join(
+            w.format("quoted", text=label) + (rule_text(r).zh if w.language == "zh" else " " + rule_text(r).en)
+            for r in rules
+        )
     )
     limit = min((r.max_length for r in rules if r.kind == "max_length"), default=None)
     if limit is not None:
@@ -590,7 +608,7 @@ def _texty(spec: ir.Spec, expr: ir.Compare) -> bool:
 # header down to the last used row. Each ``for each row`` check is a status column of the Excel table.
 
 OPEN_WORDS: dict[str, tuple[str, str]] = {
-    # the workbook's words for open rows (zh, en); the workbook is written in Chinese
+    # the workbook's words for open rows (zh, en), in the output's languages by words(…).pick
     "key": ("代码", "Key"),
     "label": ("名称", "Name"),
     "rows_below": (
@@ -665,7 +683,7 @@ class OpenBook(_Book):
 
     def _w(self, key: str, **values: object) -> str:
         """One of ``OPEN_WORDS`` in the spec's language."""
-        return OPEN_WORDS[key][0 if self.spec.language == "zh" else 1].format(**values)
+        return self.ui.pick(OPEN_WORDS[key]).format(**values)
 
     def _open(self, grid: Grid) -> ir.OpenMembers | None:
         if len(grid.tables) != 1:
@@ -693,7 +711,7 @@ class OpenBook(_Book):
         opened = self._open(grid)
         assert opened is not None
         table = self.spec.tables[grid.tables[0]]
-        ws = self.wb.create_sheet(sheet_title(table.label or table.key, self.used, self.spec.language))
+        ws = self.wb.create_sheet(sheet_title(table.label or table.key, self.used, self.spec.words_languages))
         put_text(ws["A1"], grid.caption or table.label or table.key)
         ws["A1"].font = Font(name=self.font, size=13, bold=True)
         slot_rows = {b.row for b in grid.boxes if b.role == "row" and b.member == opened.slot}
@@ -874,12 +892,13 @@ class OpenBook(_Book):
 
     def open_checks_sheet(self) -> None:
         passed, failed, unknown = (self.ui[f"xlsx.status.{s}"] for s in ("pass", "fail", "unverifiable"))
-        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.checks_sheet"], self.used, self.spec.language))
+        ws = self.wb.create_sheet(sheet_title(self.ui["xlsx.checks_sheet"], self.used, self.spec.words_languages))
         heads = tuple(
             self.ui[f"xlsx.checks.{h}"]
             for h in ("check", "severity", "position", "message", "left", "right", "difference", "result")
         )
-        for col, (head, width) in enumerate(zip(heads, (26, 6, 30, 48, 12, 12, 10, 10), strict=True), start=1):
+        widths = (26, 15, 30, 48, 12, 12, 14, 18) if self.bilingual else (26, 6, 30, 48, 12, 12, 10, 10)
+        for col, (head, width) in enumerate(zip(heads, widths, strict=True), start=1):
             put_text(ws.cell(1, col), head)
             ws.cell(1, col).font = Font(name=self.font, bold=True)
             ws.cell(1, col).fill = HEADER_FILL

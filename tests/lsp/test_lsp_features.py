@@ -65,6 +65,17 @@ async def test_hover_shows_a_label_and_its_translation(client: LanguageClient) -
     ]
 
 
+async def test_hover_on_an_overlay_s_relabel_shows_the_new_label_and_its_translation(client: LanguageClient) -> None:
+    # an overlay's new label takes its own translation, not the base's (docs/languages.md#bilingual-specs)
+    path = ROOT / "tests" / "data" / "language" / "foia_initial_requests_local.gai"
+    text = path.read_text(encoding="utf-8")
+    document = types.TextDocumentIdentifier(uri=uri(path))
+    assert await open_text(client, document.uri, text) == []
+    found = await client.text_document_hover_async(types.HoverParams(document, at(text, "denials", 2)))
+    assert found is not None and isinstance(found.contents, types.MarkupContent)
+    assert found.contents.value.split("\n\n")[:2] == ["**全部不予公开数**", "en: Number of full denials"]
+
+
 async def test_hover_on_a_check_shows_its_label_and_expression(client: LanguageClient) -> None:
     await _open(client)
     found = await client.text_document_hover_async(types.HoverParams(DOCUMENT, at(TEXT, "check balance", 7)))
