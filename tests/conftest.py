@@ -15,6 +15,10 @@ Skips are failures. A test that needs a service or tool (PostgreSQL through ``GA
 LibreOffice's ``soffice``, ``node``) and does not find it fails, naming what is missing: ``.ci/run`` provides them
 all, so a skip there would be coverage silently lost. On a developer's machine without them, ``GAIDSL_ALLOW_SKIP=1``
 turns those failures back into skips (never set it in CI).
+
+``xdist_group`` marks (tests sharing a costly fixture: the built wheel, the Spark session) keep their tests on one
+worker under ``--dist loadgroup`` (.ci/run): pytest-xdist 3.8 tags their node ids with the group by setting
+``item._nodeid``, which pytest 9 no longer reads, so :func:`pytest_collection_modifyitems` below tags them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import os
 from collections.abc import Generator
 
 import pytest
+from _pytest.nodeid import NodeId
 from hypothesis import HealthCheck, settings
 
 from tests.support import ALLOW_SKIP
@@ -60,3 +65,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, object, None]:
     outcome = yield
     _as_failure(outcome.get_result())  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In an xdist worker under ``--dist loadgroup``: ``test_x@group`` for a test marked ``xdist_group("group")``, the
+    node id the scheduler keeps on one worker (what pytest-xdist's own hook means to do; a no-op where it did)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks}
+        suffix = "@" + "_".join(sorted(names))
+        if names and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)

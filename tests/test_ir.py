@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import pickle
 import re
 import shutil
@@ -209,6 +210,7 @@ def _own_matches(function: ast.FunctionDef) -> Iterator[ast.Match]:
             stack.extend(ast.iter_child_nodes(node))
 
 
+@functools.cache  # one parse of the package per worker, not one per walker's test (27 of them: ~1 s each)
 def _walkers() -> dict[str, ast.Match]:
     """Every function under gaidsl/ (targets/ aside) with a match over IR expression classes, by qualified name."""
     found: dict[str, ast.Match] = {}

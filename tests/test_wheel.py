@@ -44,10 +44,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (wheel,) = dist.glob("gaidsl-*.whl")
 
     env_dir = root / "env"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     bin_dir = env_dir / "bin"
+    # this pip installs into the new environment (--python): no pip bootstrapped there (ensurepip, 4 s), and no
+    # bytecode compiled for every dependency's every module (--no-compile: the modules the tests import are compiled
+    # as they are imported); the dependencies are still resolved from the wheel's metadata into the empty environment
     install = _run(
-        bin_dir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel, cwd=root
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        bin_dir / "python",
+        "install",
+        "--quiet",
+        "--no-compile",
+        "--disable-pip-version-check",
+        wheel,
+        cwd=root,
     )
     assert install.returncode == 0, install.stderr
     work = root / "work"
