@@ -135,21 +135,18 @@ class _Resolver:
         records = spec.records.get(parts[0])
         if len(parts) == 2 and records is not None and records.field(parts[1]) is not None:
             return parts[0], parts[1]
-        words = Text("旧", "old") if side == "old" else Text("新", "new")
         pool = [f"{r.key}.{f.key}" for r in spec.records.values() for f in r.fields]
-        self.problems.append(
-            error(
-                "GAI505",
-                path.span,
-                did_you_mean(path.text, pool),
-                side=words.zh,
-                side_en=words.en,
-                what="记录字段",
-                what_en="record field",
-                name=path.text,
-            )
-        )
+        self._unknown(side, path, Text("记录字段", "record field"), pool)
         return None
+
+    def _unknown(self, side: str, path: ast.ItemPath, what: Text, pool: list[str]) -> None:
+        """GAI505: the old or new spec has no ``what`` named ``path`` (with the nearest names of ``pool``)."""
+        words = Text("旧", "old") if side == "old" else Text("新", "new")
+        help = did_you_mean(path.text, pool)
+        self.problems.append(
+            error("GAI505", path.span, help, side=words.zh, side_en=words.en, what=what.zh, what_en=what.en,
+                  name=path.text)
+        )  # fmt: skip
 
     def _once(self, seen: set[tuple[str, str]], found: tuple[str, str], span: Span | None) -> bool:
         if found in seen:
@@ -163,19 +160,7 @@ class _Resolver:
         """The list ``path`` names in ``spec`` (GAI505 when the spec has no such list)."""
         if len(path.parts) == 1 and path.parts[0] in spec.records:
             return path.parts[0]
-        words = Text("旧", "old") if side == "old" else Text("新", "new")
-        self.problems.append(
-            error(
-                "GAI505",
-                path.span,
-                did_you_mean(path.text, list(spec.records)),
-                side=words.zh,
-                side_en=words.en,
-                what="记录列表",
-                what_en="list of records",
-                name=path.text,
-            )
-        )
+        self._unknown(side, path, Text("记录列表", "list of records"), list(spec.records))
         return None
 
     def _rename_list(self, index: int, item: ast.Rename, source: ast.ItemPath, target: ast.ItemPath) -> None:
