@@ -391,3 +391,27 @@ def test_a_check_an_overlay_removed_never_runs() -> None:
     assert overlay.removed_check("format_in_force") is not None
     with pytest.raises(KeyError):
         evaluate_check(overlay, "format_in_force", data)
+
+
+_KEYED = """format keyed version 1 "K" {
+  language en
+  section s "S" {
+    table t "T" : count {
+      rows { a "A"  b "B" }
+      columns { n "N"  m "M" }
+      check c "c": CONDITION
+    }
+  }
+}
+"""
+
+
+def test_a_cell_named_by_its_key_is_the_cell_table_row_column_names() -> None:
+    """``t.a.n``, the key data files use, names the cell as ``t[a, n]`` does (it was refused with GAI306, "give the
+    row and column", although both were given); a column the table lacks is GAI111 at its name."""
+    keyed = compile_text(_KEYED.replace("CONDITION", "t.a.n == previous.t.b.m"), "keyed.gai")
+    bracketed = compile_text(_KEYED.replace("CONDITION", "t[a, n] == previous.t[b, m]"), "bracketed.gai")
+    assert keyed.spec is not None and bracketed.spec is not None, [d.message.en for d in keyed.diagnostics]
+    assert keyed.spec.check("c").instances == bracketed.spec.check("c").instances
+    wrong = compile_text(_KEYED.replace("CONDITION", "t.a.n == t.b.x"), "wrong.gai")
+    assert [(d.code, d.span.column if d.span else 0) for d in wrong.diagnostics] == [("GAI111", 33)]  # at x

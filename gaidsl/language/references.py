@@ -185,6 +185,8 @@ class References:
                 return self._cell_typed(self._explicit(table, row, column, ref))
             if len(ref.path) == 1 and len(ref.selector) == 1 and table.rows is None:
                 return self._cell_typed(self._explicit(table, None, ref.selector[0], ref))
+            if len(ref.path) == 3 and not ref.selector and table.rows is not None:  # the cell's key, as data files
+                return self._cell_typed(self._explicit(table, ref.path[1], ref.path[2], ref))  # write it: t.row.column
             raise self._fail(
                 error(
                     "GAI306",
