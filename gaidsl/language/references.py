@@ -201,9 +201,18 @@ class References:
             for axis in (scope.table.rows, scope.table.columns):
                 if axis is not None:
                     candidates.extend(axis.by_key)
-        raise self._fail(
-            error("GAI102", _part_span(ref, name), did_you_mean(name, candidates), name=".".join(ref.path))
-        )
+        help = did_you_mean(name, candidates)
+        if len(ref.path) == 2 and scope.table is not None and scope.table.rows is not None:  # row.column in its table
+            table, (row, column) = scope.table, ref.path
+            if row in scope.table.rows.by_key and table.columns is not None and column in table.columns.by_key:
+                written, key = f"{row}[{column}]", f"{table.key}.{row}.{column}"
+                help = (
+                    Text(
+                        f"本表的单元格写作 {written}（或 {key}）",
+                        f"a cell of this table is written {written} (or {key})",
+                    ),
+                )
+        raise self._fail(error("GAI102", _part_span(ref, name), help, name=".".join(ref.path)))
 
     def _known(self, name: str, scope: Scope) -> bool:
         if name in self.fields or name in self.texts or name in self.tables:
