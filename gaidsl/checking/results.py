@@ -65,6 +65,15 @@ class Comparison:
     outcome: Truth
 
 
+def record_of(result: CheckResult, explained: bool) -> dict[str, Any]:
+    """A result's record (:meth:`CheckResult.to_json_dict`); a pass that is only counted (``explained`` false, as
+    with :func:`gaidsl.checking.evaluate.evaluate`'s ``explain_passes=False``) as its check, severity, status and
+    position alone."""
+    if explained or result.status != "pass":
+        return result.to_json_dict()
+    return {"check": result.check, "severity": result.severity, "status": "pass", "position": result.position}
+
+
 @attrs.frozen
 class CheckResult:
     check: str

@@ -32,7 +32,7 @@ from gaidsl.checking.evaluate import CheckResult, evaluate
 from gaidsl.checking.files import spreadsheet_writer
 from gaidsl.checking.report import Report
 from gaidsl.checking.required import Absent
-from gaidsl.checking.results import CellResult
+from gaidsl.checking.results import CellResult, record_of
 from gaidsl.cli.result_file import write_results
 from gaidsl.engines import database as engines
 from gaidsl.language import ir
@@ -149,9 +149,14 @@ def in_order(
 _reference_state: dict[str, Any] = {}
 
 
-def reference_init(spec: ir.Spec, last_years: dict[str, Report], unreadable: dict[str, int]) -> None:
-    """A worker's state: the spec, last year's reports the file names, and the named lines that cannot be read."""
-    _reference_state.update(spec=spec, last_years=last_years, unreadable=unreadable, readers={})
+def reference_init(
+    spec: ir.Spec, last_years: dict[str, Report], unreadable: dict[str, int], explain_passes: bool
+) -> None:
+    """A worker's state: the spec, last year's reports the file names, the named lines that cannot be read, and
+    whether passes are written out (``-o``) or only counted (:func:`gaidsl.checking.evaluate.evaluate`)."""
+    _reference_state.update(
+        spec=spec, last_years=last_years, unreadable=unreadable, readers={}, explain_passes=explain_passes
+    )
 
 
 def reference_work(header: list[str], rows: Rows) -> list[ReferenceFound]:
@@ -179,8 +184,10 @@ def reference_work(header: list[str], rows: Rows) -> list[ReferenceFound]:
         if found or last is not None:
             out.append((line, report_id, found, last, [], [], (), False, tuple(cells)))
             continue
-        evaluation = evaluate(spec, report, last_years.get(previous_id) if previous_id else None)
-        records = [r.to_json_dict() for r in evaluation.results]
+        last_year = last_years.get(previous_id) if previous_id else None
+        explained = _reference_state["explain_passes"]
+        evaluation = evaluate(spec, report, last_year, explain_passes=explained)
+        records = [record_of(r, explained) for r in evaluation.results]
         failing = [r for r in evaluation.results if r.status == "fail"]
         incomplete = any(r.incomplete for r in evaluation.results)
         out.append((line, report_id, [], None, records, failing, evaluation.absent, incomplete, tuple(cells)))

@@ -33,7 +33,7 @@ from gaidsl.checking import wide_csv
 from gaidsl.checking.evaluate import CheckResult, dumps, evaluate
 from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, Report
 from gaidsl.checking.required import Absent
-from gaidsl.checking.results import CellResult, Verdict, verdict
+from gaidsl.checking.results import CellResult, Verdict, record_of, verdict
 from gaidsl.checking.wide_csv import is_wide_csv as is_wide_csv
 from gaidsl.cli import validate_jobs
 from gaidsl.cli.exit_codes import EXIT_INPUT
@@ -245,8 +245,9 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: 
             continue
         if problems:
             continue  # nothing is written once the input is known to be unreadable
-        evaluation = evaluate(spec, read, last_years.get(previous_id) if previous_id else None)
-        records = [r.to_json_dict() for r in evaluation.results]
+        last = last_years.get(previous_id) if previous_id else None
+        evaluation = evaluate(spec, read, last, explain_passes=sink is not None)  # without -o passes are counted
+        records = [record_of(r, sink is not None) for r in evaluation.results]
         incomplete = any(r.incomplete for r in evaluation.results)
         tally.add(report_id, records, evaluation.results, evaluation.absent, incomplete, cells)
         if sink is not None:
@@ -366,7 +367,11 @@ def _reference_jobs(
     more = 0
     seen: set[str] = set()
     found = validate_jobs.in_order(
-        jobs, validate_jobs.reference_init, (spec, last_years, unreadable), validate_jobs.reference_work, path
+        jobs,
+        validate_jobs.reference_init,
+        (spec, last_years, unreadable, sink is not None),
+        validate_jobs.reference_work,
+        path,
     )
     for line, report_id, read_problems, last, records, failing, absent, incomplete, cells in _progress(
         found, "validating"
