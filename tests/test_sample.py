@@ -77,7 +77,7 @@ MIXED = """format mixed version 2020 "混合" {
 
 
 def statuses(spec: Spec, report: Report, previous: Report | None = None) -> dict[tuple[str, str | None], Status]:
-    return evaluate(spec, report, previous).statuses()
+    return evaluate(spec, report, previous, explain_passes=False).statuses()
 
 
 # ---------------------------------------------------------------------------------------------------- valid reports

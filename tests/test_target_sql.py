@@ -267,10 +267,17 @@ def make_batches(spec: ir.Spec, seeds: list[int], count: int) -> list[tuple[Repo
     return [pair for seed in seeds for pair in make_reports(spec, seed, count)]
 
 
-def expectations(spec_name: str, batch: list[tuple[Report, Report | None]]) -> list[Evaluation]:
-    """The reference evaluator's results for each report of ``batch`` (with last year's), to compare each engine's."""
+def expectations(
+    spec_name: str, batch: list[tuple[Report, Report | None]], explained: int | None = None
+) -> list[Evaluation]:
+    """The reference evaluator's results for each report of ``batch`` (with last year's), to compare each engine's;
+    a pass explained (its values and finding) in the first ``explained`` reports only (all by default), whose whole
+    records :func:`agree` compares."""
     spec = SPECS_BY_NAME[spec_name]
-    return [evaluate(spec, report, last) for report, last in batch]
+    return [
+        evaluate(spec, report, last, explain_passes=explained is None or i < explained)
+        for i, (report, last) in enumerate(batch)
+    ]
 
 
 def agree(
@@ -284,7 +291,7 @@ def agree(
     computed them once for several engines); so are the whole records (values, messages) of the first ``records``
     reports (all by default)."""
     spec = SPECS_BY_NAME[spec_name]
-    evaluations = expected if expected is not None else expectations(spec_name, batch)
+    evaluations = expected if expected is not None else expectations(spec_name, batch, records)
     db = database(spec_name, engine)
     reports = {f"r{i:04}": report for i, (report, _) in enumerate(batch)}
     last_years = {f"r{i:04}": last for i, (_, last) in enumerate(batch) if last is not None}
@@ -321,7 +328,7 @@ def test_sql_gives_the_evaluators_results(spec_name: str, seeds: list[int]) -> N
     slips; each batch its own rates), on every engine: 960 reports, as many as the 25 batches of one this test ran
     before, with the engines' fixed costs paid half as often and the evaluator run once per report."""
     batch = make_batches(SPECS_BY_NAME[spec_name], seeds, 40)
-    expected = expectations(spec_name, batch)
+    expected = expectations(spec_name, batch, explained=3)
     for engine in _engines():
         agree(spec_name, engine, batch, records=3, expected=expected)
 
@@ -360,7 +367,7 @@ def test_tolerance_boundaries(engine: str) -> None:
         with_values(x="0.5", y="0.5", z="1.1", w="0.51"),
     ]
     agree("semantics", engine, [(c, None) for c in cases])
-    statuses = [evaluate(spec, c).statuses()[("eq", None)] for c in cases]
+    statuses = [evaluate(spec, c, explain_passes=False).statuses()[("eq", None)] for c in cases]
     assert "pass" in statuses and "fail" in statuses
 
 
@@ -450,7 +457,7 @@ def test_labels_cannot_inject_sql(label: str, member: str, word: str) -> None:
             found = db.validate(reports)
             rows = db.rows()
             for evaluation, report in zip(found, reports, strict=True):
-                assert evaluation.statuses() == evaluate(spec, report).statuses()
+                assert evaluation.statuses() == evaluate(spec, report, explain_passes=False).statuses()
             assert {r.check for r in rows} == {"le", "w"}
             assert len(db.query(f"SELECT * FROM {engines.REPORTS}")) == 2  # the table is still there, whole
             texts = db.query(f"SELECT rule_zh, position_label FROM {db.validation} WHERE check_key = 'le'")
@@ -545,7 +552,7 @@ def test_wide_csv_loads_like_reports(engine: str, unknown: bool, tmp_path: Path)
     for row in rows:
         by_report.setdefault(row.report_id, {})[(row.check, row.position)] = row.status
     for i, (report, _) in enumerate(batch):
-        assert by_report[f"r{i}"] == evaluate(spec, report).statuses()
+        assert by_report[f"r{i}"] == evaluate(spec, report, explain_passes=False).statuses()
 
 
 def _wide_failures(
@@ -556,7 +563,7 @@ def _wide_failures(
     return {
         (i, r.check, r.position)
         for i, report, p in reports
-        for r in evaluate(spec, report, last_years.get(p) if p else None).failures
+        for r in evaluate(spec, report, last_years.get(p) if p else None, explain_passes=False).failures
     }
 
 
@@ -904,7 +911,11 @@ def test_thousands_of_reports_same_failures_as_the_python_module(tmp_path: Path)
     }
     assert duck == python
     first = list(itertools.islice(wide_csv.read_wide_csv(spec, path), 500))
-    reference = {(i, r.check, r.position) for i, report, _ in first for r in evaluate(spec, report).failures}
+    reference = {
+        (i, r.check, r.position)
+        for i, report, _ in first
+        for r in evaluate(spec, report, explain_passes=False).failures
+    }
     assert reference == {f for f in duck if f[0] in {i for i, _, _ in first}}
 
 
@@ -1065,7 +1076,9 @@ def test_failures_and_standing_by_masks_are_the_views(engine: str, seed: int) ->
             failures = db.failures()
             viewed = db.query(f"SELECT report_id, check_key, position FROM {db.validation} WHERE status = 'fail'")
         expected = {
-            (i, r.check, r.position) for i, report, _ in reports for r in evaluate(spec, report, last.get(i)).failures
+            (i, r.check, r.position)
+            for i, report, _ in reports
+            for r in evaluate(spec, report, last.get(i), explain_passes=False).failures
         }
         assert sorted(masks) == sorted(view)
         assert by_masks == by_view

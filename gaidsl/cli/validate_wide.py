@@ -561,7 +561,9 @@ def _detail(spec: ir.Spec, path: str, failing: set[str]) -> dict[str, list[Check
                 break
     last_years = _reports_by_id(spec, path, {p for _, p in chosen.values() if p})
     return {
-        report_id: list(evaluate(spec, report, last_years[p][0] if p in last_years else None).failures)
+        report_id: list(
+            evaluate(spec, report, last_years[p][0] if p in last_years else None, explain_passes=False).failures
+        )
         for report_id, (report, p) in chosen.items()
     }
 

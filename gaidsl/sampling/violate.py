@@ -182,7 +182,7 @@ def finish(
         )
     failing = [i for i in check.instances if _fails(chosen, check, i, report, previous)]
     sample = Sample(report, previous, check.key, tuple(i.position for i in failing))
-    results = evaluate(chosen.spec, report, previous).results
+    results = evaluate(chosen.spec, report, previous, explain_passes=False).results
     wrong = [r for r in results if r.status == "fail" and r.check != check.key]
     note = ""
     if wrong or not failing:
