@@ -12,18 +12,21 @@ the ratio of that per-cell cost to the national format's per-cell cost on the sa
 per-member cost that stays flat from 10 to 1,000 members.
 
 Engines: ``reference`` (the evaluator), ``python`` (the generated module, every record), ``python-fail`` (the module
-asked for failures only, ``only={"fail"}``: no record is built for a passing position), ``duckdb`` (load the report
-and last year's into the engine's tables and run the validation query: the statuses, which is the SQL's part; the
-records are then built by gaidsl as for any spec and are not timed). The tables and the connection are reused from
-report to report, and the validation query is prepared once (gaidsl/engines/database.py; DuckDB still binds and
-optimizes it at each EXECUTE); the lines after the table split DuckDB's time at 1 member into clearing the tables,
-loading them and running the query: a fixed cost per report that the per-cell comparison at 1 member (12 cells)
-cannot hide.
+asked for failures only, ``only={"fail"}``: no record is built for a passing position), ``duckdb`` (the report and
+last year's validated as ``Database.validate`` does it, ``Database.validation_of``: a small report's rows given to
+the prepared validation query itself as literals, more rows loaded into the engine's tables first; the statuses,
+which is the SQL's part; the records are then built by gaidsl as for any spec and are not timed; the national
+format, a spec without open rows, through its tables). The connection is reused from report to report, and the
+validation query is prepared once (gaidsl/engines/database.py; DuckDB still binds and optimizes it at each
+EXECUTE); the line after the table splits DuckDB's time at 1 member through the tables into clearing them, loading
+them and running the query, and gives the one statement's time: a fixed cost per report that the per-cell
+comparison at 1 member (12 cells) cannot hide.
 
 A second table, ``duckdb in batches``, measures DuckDB as ``gaidsl validate`` uses it on a folder of data files:
-BATCH reports (the same report under BATCH ids, each with its last year's) loaded together and validated by one
-run of the query, the national format the same way, and gives the CPU time per report and per cell and the ratio of
-the per-cell costs: the query's fixed cost shared by the batch's reports.
+BATCH reports (the same report under BATCH ids, each with its last year's) validated together by one run of the
+query (``validation_of``: through the tables, the batch's rows being more than it gives as literals), the
+national format the same way, and gives the CPU time per report and per cell and the ratio of the per-cell costs:
+the query's fixed cost shared by the batch's reports.
 
 The generated module and the evaluator pause Python's cyclic garbage collector while they work (their results form
 no reference cycles; docs/open-dimensions.md#validation-time); the national format's module is measured as it is.
