@@ -12,6 +12,9 @@ Two ways in: :func:`validate` takes :class:`~gaidsl.checking.report.Report` obje
 :func:`gaidsl.engines.wide_csv.wide_csv_failures` gives the failures of such a file without a table (DuckDB: one pass
 over the file).
 
+:meth:`Database.validate` goes through :meth:`Database.validation_of`: on DuckDB a small report of a spec with open
+rows or records is given to the validation query itself, not loaded (docs/open-dimensions.md#validation-time).
+
 Statuses always come from the SQL. In an Evaluation the values shown (and the message) are read from the report
 with exact decimals, as the evaluator writes them; for a single comparison the SQL's two sides are checked to agree
 with them, and :class:`EngineMismatch` is raised if they don't.
