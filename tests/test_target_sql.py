@@ -6,10 +6,11 @@ report), for reports with blanks, unknowns and perturbed values; labels can't in
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -791,10 +792,28 @@ def _value_cases() -> list[Any]:
     return [*cases, *(("date", text) for text in DATE_SHAPES)]
 
 
+@pytest.fixture(scope="module")
+def value_dbs() -> Iterator[Callable[[str], engines.Database]]:
+    """One connection per engine for the value shapes below (the semantics spec), opened when first asked and
+    cleared by each case: 352 cases, two connections each, took most of their time connecting."""
+    opened: dict[str, engines.Database] = {}
+    with contextlib.ExitStack() as stack:
+
+        def database_for(engine: str) -> engines.Database:
+            if engine not in opened:
+                url = postgres_url() if engine == "postgres" else None
+                opened[engine] = stack.enter_context(engines.connect(SPECS_BY_NAME["semantics"], engine, url))
+            db = opened[engine]
+            db.clear()
+            return db
+
+        yield database_for
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "postgres"])
 @pytest.mark.parametrize(("kind", "text"), _value_cases())
 def test_wide_csv_values_are_read_as_the_data_reader_reads_them(
-    kind: str, text: str, engine: str, tmp_path: Path
+    kind: str, text: str, engine: str, tmp_path: Path, value_dbs: Callable[[str], engines.Database]
 ) -> None:
     """Every shape of a number (or date) in a wide CSV gives what gaidsl's data-file reader gives: accepted with the
     same value (and, for an amount, the same decimal places), blank, unknown, or refused, by wide_csv_failures and by
@@ -815,29 +834,28 @@ def test_wide_csv_values_are_read_as_the_data_reader_reads_them(
         writer.writerow(header)
         writer.writerow(["r0"] + [""] * (len(header) - 1))
         writer.writerow(["r1"] + [text if name == key else "" for name in header[1:]])
-    url = postgres_url() if engine == "postgres" else None
     for way in ("failures", "load"):
-        with engines.connect(spec, engine, url) as db:
-            if diagnostics:
-                with pytest.raises(wide_csv.WideCsvError) as caught:
-                    if way == "failures":
-                        wide_csv_engine.wide_csv_failures(db, path)
-                    else:
-                        wide_csv_engine.load_wide_csv(db, path)
-                message = str(caught.value)
-                assert f"report r1: {key} (" in message and "r0" not in message, message
-                assert text.strip() in message, message
-                assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
-                continue
-            if way == "failures":
-                wide_csv_engine.wide_csv_failures(db, path)
-                continue
-            assert wide_csv_engine.load_wide_csv(db, path) == 2
-            column = next(c for c in db.columns if csv_key(c) == key and c.role != "places")
-            places = f'"{column.name}#places"' if engine == "duckdb" and "amount" in kind else "NULL"
-            [(value, stored_places, unknown)] = db.query(
-                f"SELECT {column.quoted}, {places}, unknown FROM {engines.REPORTS} WHERE report_id = 'r1'"
-            )
+        db = value_dbs(engine)
+        if diagnostics:
+            with pytest.raises(wide_csv.WideCsvError) as caught:
+                if way == "failures":
+                    wide_csv_engine.wide_csv_failures(db, path)
+                else:
+                    wide_csv_engine.load_wide_csv(db, path)
+            message = str(caught.value)
+            assert f"report r1: {key} (" in message and "r0" not in message, message
+            assert text.strip() in message, message
+            assert db.query(f"SELECT count(*) FROM {engines.REPORTS}") == [(0,)]
+            continue
+        if way == "failures":
+            wide_csv_engine.wide_csv_failures(db, path)
+            continue
+        assert wide_csv_engine.load_wide_csv(db, path) == 2
+        column = next(c for c in db.columns if csv_key(c) == key and c.role != "places")
+        places = f'"{column.name}#places"' if engine == "duckdb" and "amount" in kind else "NULL"
+        [(value, stored_places, unknown)] = db.query(
+            f"SELECT {column.quoted}, {places}, unknown FROM {engines.REPORTS} WHERE report_id = 'r1'"
+        )
         if expected is BLANK or expected is UNKNOWN:
             assert value is None and (key in unknown) == (expected is UNKNOWN), (value, unknown)
         elif kind == "date":

@@ -101,6 +101,21 @@ function gaidslForm() {
   }
 {% endif %}
 
+  /** A failing result ``r`` noted under ``where`` (an error or a warning by its severity): ``text`` (by default its
+   * message), its check and ``position`` as data, the English message as a tooltip (and a line of its own in a
+   * bilingual form). */
+  function noteFinding(where, r, text = r.message.zh, position = r.position) {
+    const error = r.severity === "error";
+    const li = note(where, error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, text);
+    li.dataset.check = r.check;
+    if (position !== null) li.dataset.position = position;
+    li.title = r.message.en;
+{% if second_lang %}
+    secondLine(li, r.message.en);
+{% endif %}
+    return li;
+  }
+
   function inputOf(key) {
     return cells.get(key) ?? fields.get(key){% if records %} ?? recordInput(key){% endif %};
   }
@@ -184,13 +199,7 @@ function gaidslForm() {
       const error = r.severity === "error";
       if (error) errors++;
       else warnings++;
-      const li = note(where(r), error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, r.message.zh);
-      li.dataset.check = r.check;
-      if (r.position !== null) li.dataset.position = r.position;
-      li.title = r.message.en;
-{% if second_lang %}
-      secondLine(li, r.message.en);
-{% endif %}
+      noteFinding(where(r), r);
       for (const c of r.cells) {
         if (c.previous || c.kind === "text") continue;
         mark(inputOf(c.key), error ? "fail" : "warn", r.message.zh);

@@ -98,13 +98,7 @@
     for (const r of aggregateFailures) {
       const error = r.severity === "error";
       for (const list of AGGREGATES.get(r.check)) {
-        const li = note("records:" + list, error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, r.message.zh);
-        li.dataset.check = r.check;
-        if (r.position !== null) li.dataset.position = r.position;
-        li.title = r.message.en;
-{% if second_lang %}
-        secondLine(li, r.message.en);
-{% endif %}
+        noteFinding("records:" + list, r);
       }
       for (const c of r.cells) {
         const input = c.previous ? undefined : recordInput(c.key);
@@ -341,13 +335,7 @@
     for (const r of failing) {
       const error = r.severity === "error";
       const text = words(RUI.record_n, { n: index + 1 }) + r.message.zh;
-      const li = note(where, error ? "error" : "warning", error ? {{ js("error") }} : {{ js("warning") }}, text);
-      li.dataset.check = r.check;
-      li.dataset.position = String(index + 1);
-      li.title = r.message.en;
-{% if second_lang %}
-      secondLine(li, r.message.en);
-{% endif %}
+      noteFinding(where, r, text, String(index + 1));
       for (const c of r.cells) {
         const field = c.key.startsWith(`${list}.1.`) ? c.key.slice(list.length + 3) : null;
         if (field !== null && row.inputs.has(field)) mark(row.inputs.get(field), error ? "fail" : "warn", text);
