@@ -172,7 +172,7 @@ def test_duckdb_gives_a_few_rows_to_the_query_and_the_tables_the_rest(agency: st
     report of more rows than it writes as literals go through the tables."""
     db = connect(SPEC, "duckdb")
     assert isinstance(db, DuckDB)
-    for count in (1, 3, 200):
+    for count in (1, 3, 60):
         counts = {"component": count}
         sample = with_members(
             sampler(closed_spec(SPEC, counts)).sample(random.Random(count), True), members_for(SPEC, counts)
