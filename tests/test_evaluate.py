@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from gaidsl.checking.evaluate import compare_numbers, evaluate, evaluate_check, 
 from gaidsl.checking.report import BLANK, UNKNOWN, FieldValue, Missing, Report, Value
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
+from gaidsl.sampling.samples import valid_samples
 from tests.support import SPEC_2021, SPECS, examples
 
 DATA = Path(__file__).parent / "data"
@@ -415,3 +417,32 @@ def test_a_cell_named_by_its_key_is_the_cell_table_row_column_names() -> None:
     assert keyed.spec.check("c").instances == bracketed.spec.check("c").instances
     wrong = compile_text(_KEYED.replace("CONDITION", "t.a.n == t.b.x"), "wrong.gai")
     assert [(d.code, d.span.column if d.span else 0) for d in wrong.diagnostics] == [("GAI111", 33)]  # at x
+
+
+@settings(max_examples=examples(0.2), deadline=None)
+@given(seed=st.integers(0, 2**16), blanks=st.floats(0, 0.2), slips=st.floats(0, 0.2))
+def test_passes_in_brief_change_nothing_but_the_passes(seed: int, blanks: float, slips: float) -> None:
+    """``explain_passes=False`` (what validate without -o and the samplers ask for): the same statuses, the same
+    missing items, every failing and unverifiable result whole; a pass carries its check, severity, position and
+    rule, and neither values nor a finding."""
+    rng = random.Random(seed)
+    (sample,) = valid_samples(NATIONAL, 1, seed=seed)
+    values: dict[str, Value] = {}
+    for key, value in sample.report.values.items():
+        draw = rng.random()
+        values[key] = (
+            BLANK if draw < blanks else value + 1 if draw < blanks + slips and isinstance(value, Decimal) else value
+        )
+    report = attrs.evolve(sample.report, values=values)
+    whole, brief = evaluate(NATIONAL, report), evaluate(NATIONAL, report, explain_passes=False)
+    assert brief.statuses() == whole.statuses() and brief.absent == whole.absent
+    assert [r for r in brief.results if r.status != "pass"] == [r for r in whole.results if r.status != "pass"]
+    for short, full in zip(brief.results, whole.results, strict=True):
+        if full.status == "pass":
+            assert (short.check, short.severity, short.position, short.rule) == (
+                full.check,
+                full.severity,
+                full.position,
+                full.rule,
+            )
+            assert short.involved == () and short.comparisons == () and short.message == full.rule
