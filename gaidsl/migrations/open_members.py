@@ -50,7 +50,7 @@ class Part:
     new: str
     share: str  # "old" | "rest" | "unknown" | "fixed"
     amount: Decimal | None = None
-    subtree: str | None = None  # "20101 → 20102": the ``with children`` rule that renamed it
+    subtree: str | None = None  # "20101 with children -> 20102": the rule that renamed it with its parent
 
 
 @attrs.frozen
@@ -70,7 +70,7 @@ class MemberMap:
             return self.parts[key]
         for old, new in self.subtrees.items():
             if key.startswith(old):
-                return (Part(new + key[len(old) :], "old", subtree=f"{old} → {new}"),)
+                return (Part(new + key[len(old) :], "old", subtree=f"{old} with children -> {new}"),)
         return None
 
 
@@ -159,7 +159,7 @@ def _subtree(
     old key dealt with twice (GAI526): the rule does not silently lose to, or win over, another."""
     parent, target = rule.old[0], rule.new[0].key
     span = rule.new[0].span or rule.span
-    for side, zh, en, spec in (("old", "旧", "old", old), ("new", "新", "new", new)):
+    for zh, en, spec in (("旧", "old", old), ("新", "new", new)):
         coded = spec.open_dimensions[dimension].coded
         if coded is None or not coded.levels:
             return [error("GAI532", rule.span, dimension=dimension, side=zh, side_en=en)]
@@ -336,7 +336,8 @@ def _action(olds: tuple[str, ...], key: str, parts: Mapping[str, tuple[Part, ...
 def _note(found: list[tuple[EnteredMember, Part]]) -> str | None:
     shown = [f"{m.key} × {p.amount}" if p.share == "fixed" else f"{m.key}: {p.share}" for m, p in found
              if p.share != "old"]  # fmt: skip
-    shown += [f"{m.key}: with children {p.subtree}" for m, p in found if p.subtree is not None]
+    moved = [(m.key, p.subtree) for m, p in found if p.subtree is not None]
+    shown += [rule if len(found) == 1 else f"{key}: {rule}" for key, rule in moved]
     return ", ".join(shown) or None
 
 
