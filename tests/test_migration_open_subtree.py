@@ -19,6 +19,7 @@ from gaidsl.checking.report import BLANK, EnteredMember, Report
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import compile_file
 from gaidsl.migrations.fmt import format_text
+from gaidsl.migrations.key_patterns import renamed_included
 from gaidsl.migrations.migration import Migration
 from tests.support import ROOT, examples, run_cli
 
@@ -164,3 +165,14 @@ def test_a_bad_rule_is_an_error_with_a_caret_and_no_traceback() -> None:
     assert "error[GAI533]" in run.err and "^^^" in run.err and "GAI530" not in run.err
     zh = run_cli("check", "--lang", "zh", str(CASES / "gai532_subtree_not_coded.gai"))
     assert zh.code == 1 and "错误[GAI532]" in zh.err and "按编码长度分层" in zh.err
+
+
+def test_the_renamed_codes_are_proved_against_the_new_pattern_and_levels() -> None:
+    pattern = "[0-9]{3}([0-9]{2}){0,2}"
+    assert renamed_included(pattern, pattern, "20101", "20102", (3, 5, 7), (3, 5, 7)).held is True
+    shorter = renamed_included(pattern, pattern, "20101", "20102", (3, 5, 7), (3, 5))  # no 项 level any more
+    assert shorter.held is False and shorter.example is not None and len(shorter.example) == 7
+    assert shorter.example.startswith("20101")
+    anything = renamed_included(None, "[0-9]+", "20101", "20102", (3, 5, 7), (3, 5, 7))  # any old key: 20101x1
+    assert anything.held is False and anything.example is not None and not anything.example.isdigit()
+    assert renamed_included(r"\d+", pattern, "20101", "20102", (5, 7), (5, 7)).held is None  # not translated

@@ -66,4 +66,10 @@ OPEN_MIGRATION_CATALOG: dict[str, tuple[str, str, str]] = {
         "'{key}' of the old code list becomes '{new}' with its parent, and '{new}' is not in the new code list: rows "
         "entered under it are rejected once migrated (GAI752)",
     ),
+    "GAI535": (
+        "migration",
+        "旧规范允许的编码（如「{key}」）随上级改为「{new}」，新规范不接受：{why}；以它填报的行迁移后会被拒绝",
+        "a code the old spec allows ('{key}') becomes '{new}' with its parent, which the new spec refuses: {why_en}; "
+        "rows entered under it are rejected once migrated",
+    ),
 }

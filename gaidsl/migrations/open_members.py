@@ -14,14 +14,17 @@ A rule is ``OLD, … -> NEW [= share], …;``:
 A member no rule names keeps its key. A new member's label is the new code list's name when the dimension has one,
 the old member's label when one old member maps to it, else its key.
 
-What is checked (GAI524–GAI531): the dimension is open in both specs; each old key could have been entered under
+What is checked (GAI524–GAI535): the dimension is open in both specs; each old key could have been entered under
 the old spec and each new key can be under the new one (pattern, code list, levels, not a fixed member's key); an old
 key is dealt with once; a split's shares add up (at most one ``rest``, fixed shares not above 1, ``old`` not beside
 another part that takes a share); shares of counts are refused (a share of a count is no whole number). And what is
 proved about losing nothing: a split whose fixed shares add up to less than 1 without ``rest`` loses the rest
 (GAI529); when both specs have code lists, every old code is in the new list or mapped, else its rows are rejected
 once migrated (GAI530); without code lists, every key the old pattern allows matches the new pattern or is mapped
-(proved with z3, :mod:`gaidsl.migrations.key_patterns`), else GAI531 with such a key. Without these warnings, every
+(proved with z3, :mod:`gaidsl.migrations.key_patterns`), else GAI531 with such a key. A ``with children`` rule needs
+levels by code length (GAI532) and an old and a new parent of the same length (GAI533); no other rule may name a
+code under it (GAI526); its renamed codes are in the new code list (GAI534) or, without one, fit the new pattern
+and levels (proved with z3, else GAI535). Without these warnings, every
 row an old report may enter is carried over and every column's sum over the rows is kept (up to the rounding of a
 share of an amount, which ``rest`` absorbs).
 """
@@ -38,7 +41,7 @@ import attrs
 from gaidsl.checking.report import BLANK, UNKNOWN, EnteredMember, Report, Value
 from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error, warning
-from gaidsl.migrations.key_patterns import included
+from gaidsl.migrations.key_patterns import included, renamed_included
 
 _PLAIN_KEY = re.compile(r"[^.\s\[\]<>]+")
 
@@ -182,13 +185,21 @@ def _subtree(
     if any(p.severity == "error" for p in problems):
         return problems
     subtrees[parent] = target
-    codes_a = old.open_dimensions[dimension].coded.codes  # type: ignore[union-attr]
-    codes_b = new.open_dimensions[dimension].coded.codes  # type: ignore[union-attr]
-    if codes_a and codes_b:
-        lost = [c for c in codes_a if c.startswith(parent) and target + c[len(parent) :] not in codes_b]
+    a, b = old.open_dimensions[dimension], new.open_dimensions[dimension]
+    assert a.coded is not None and b.coded is not None  # GAI532 otherwise
+    if a.coded.codes and b.coded.codes:
+        lost = [c for c in a.coded.codes if c.startswith(parent) and target + c[len(parent) :] not in b.coded.codes]
         if lost:
             renamed = target + lost[0][len(parent) :]
             problems.append(warning("GAI534", rule.span, key=lost[0], new=renamed))
+    elif not b.coded.codes:  # any code the old pattern and levels allow under the parent, renamed, fits the new ones
+        lengths = tuple(level.length for level in a.coded.levels)
+        found = renamed_included(a.key_pattern, b.key_pattern, parent, target, lengths,
+                                 tuple(level.length for level in b.coded.levels))  # fmt: skip
+        if found.held is False and found.example is not None:
+            renamed = target + found.example[len(parent) :]
+            why = why_not(new, dimension, renamed) or Text("其长度不是任何编码层级", "its length is no level's")
+            problems.append(warning("GAI535", rule.span, key=found.example, new=renamed, why=why.zh, why_en=why.en))
     return problems
 
 
