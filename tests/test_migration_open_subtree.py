@@ -176,3 +176,17 @@ def test_the_renamed_codes_are_proved_against_the_new_pattern_and_levels() -> No
     anything = renamed_included(None, "[0-9]+", "20101", "20102", (3, 5, 7), (3, 5, 7))  # any old key: 20101x1
     assert anything.held is False and anything.example is not None and not anything.example.isdigit()
     assert renamed_included(r"\d+", pattern, "20101", "20102", (5, 7), (5, 7)).held is None  # not translated
+
+
+def test_a_record_naming_a_code_under_the_parent_names_its_new_code(tmp_path: Path) -> None:
+    for version in (1, 2):
+        spec = (DATA / f"pattern_{version}.gai").read_text(encoding="utf-8")
+        grants = '    records grants "Grants" {\n      field subject "科目" : member of subject\n    }\n  }\n}\n'
+        (tmp_path / f"pattern_{version}.gai").write_text(spec[: spec.rindex("  }\n}")] + grants, encoding="utf-8")
+    (tmp_path / "m.gai").write_text((DATA / "pattern.gai").read_text(encoding="utf-8"), encoding="utf-8")
+    migration = _migration(tmp_path / "m.gai")
+    members = {"subject": (EnteredMember("20101", "P"), EnteredMember("2010101", "C"), EnteredMember("20201", "O"))}
+    values = {"grants.1.subject": "2010101", "grants.2.subject": "20201", "grants.3.subject": "20101"}
+    old = Report("pattern_demo", "1", values=values, members=members, records={"grants": 3})  # type: ignore[arg-type]
+    new = apply(migration, old).report
+    assert [new.values[f"grants.{n}.subject"] for n in (1, 2, 3)] == ["2010201", "20201", "20102"]

@@ -24,9 +24,8 @@ once migrated (GAI530); without code lists, every key the old pattern allows mat
 (proved with z3, :mod:`gaidsl.migrations.key_patterns`), else GAI531 with such a key. A ``with children`` rule needs
 levels by code length (GAI532) and an old and a new parent of the same length (GAI533); no other rule may name a
 code under it (GAI526); its renamed codes are in the new code list (GAI534) or, without one, fit the new pattern
-and levels (proved with z3, else GAI535). Without these warnings, every
-row an old report may enter is carried over and every column's sum over the rows is kept (up to the rounding of a
-share of an amount, which ``rest`` absorbs).
+and levels (proved with z3, else GAI535). Without these warnings, every row an old report may enter is carried over
+and every column's sum over the rows is kept (up to the rounding of a share of an amount, which ``rest`` absorbs).
 """
 
 from __future__ import annotations
