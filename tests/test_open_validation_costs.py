@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from types import FrameType, ModuleType
 
+import attrs
 import pytest
 
 import gaidsl
@@ -143,7 +144,7 @@ def _reports() -> list[tuple[Report, Report | None]]:
 
 
 def test_one_duckdb_connection_gives_each_report_its_records_in_turn() -> None:
-    """The prepared validation query reads the tables as each load leaves them (not as the first load did)."""
+    """The prepared validation query reads each report's rows as given (not as the first call gave them)."""
     db = connect(SPEC, "duckdb")
     assert isinstance(db, DuckDB)
     reports = _reports()
@@ -152,9 +153,41 @@ def test_one_duckdb_connection_gives_each_report_its_records_in_turn() -> None:
         (found,) = db.validate([report], previous)
         expected = evaluate(SPEC, report, previous)
         assert found.to_json_dict() == expected.to_json_dict()
-        failing = {(r.check, r.position) for r in db.rows("fail")}
+        given = [("r", report, None if previous is None else "p")], [] if previous is None else [("p", previous)]
+        failing = {(r.check, r.position) for r in db.validation_of(*given, status="fail")}
         assert failing == {(r.check, r.position) for r in expected.results if r.status == "fail"} != set()
     assert len(db.prepared) == 2  # every row, and the failing ones
+
+
+def _agency(report: Report, agency: str) -> Report:
+    return attrs.evolve(report, fields={**report.fields, "agency": agency})
+
+
+@pytest.mark.parametrize(
+    "agency", ["O'Brien \\ \"q\" \n</script> {{ x }} =SUM(A1) ''", "NUL \x00 inside: the tables take it"]
+)
+def test_duckdb_gives_a_few_rows_to_the_query_and_the_tables_the_rest(agency: str) -> None:
+    """DuckDB's one statement for a small report (its rows as SQL literals unnested in the query's WITH) gives the
+    rows that loading the tables gives, leaves the tables as they were, and holds any text; a text with NUL and a
+    report of more rows than it writes as literals go through the tables."""
+    db = connect(SPEC, "duckdb")
+    assert isinstance(db, DuckDB)
+    for count in (1, 3, 60):
+        counts = {"component": count}
+        sample = with_members(
+            sampler(closed_spec(SPEC, counts)).sample(random.Random(count), True), members_for(SPEC, counts)
+        )
+        report, previous = _agency(sample.report, agency), sample.previous
+        assert previous is not None
+        given = [("r", report, "p")], [("p", previous)]
+        db.clear()
+        db.load(*given)
+        loaded = db.rows()
+        db.clear()
+        found = db.validation_of(*given)
+        assert found == loaded and len(found) == len(evaluate(SPEC, report, previous).results)
+        literal = count < 10 and "\x00" not in agency
+        assert (db.query("SELECT count(*) FROM gaidsl_reports")[0][0] == 0) is literal  # the tables untouched
 
 
 @pytest.mark.parametrize("dialect_name", ["duckdb", "postgres", "sqlite"])

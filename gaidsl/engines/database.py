@@ -12,6 +12,9 @@ Two ways in: :func:`validate` takes :class:`~gaidsl.checking.report.Report` obje
 :func:`gaidsl.engines.wide_csv.wide_csv_failures` gives the failures of such a file without a table (DuckDB: one pass
 over the file).
 
+:meth:`Database.validate` goes through :meth:`Database.validation_of`: on DuckDB a small report of a spec with open
+rows or records is given to the validation query itself, not loaded (docs/open-dimensions.md#validation-time).
+
 Statuses always come from the SQL. In an Evaluation the values shown (and the message) are read from the report
 with exact decimals, as the evaluator writes them; for a single comparison the SQL's two sides are checked to agree
 with them, and :class:`EngineMismatch` is raised if they don't.
@@ -23,6 +26,7 @@ import datetime
 import decimal
 import importlib.util
 import json
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -229,20 +233,45 @@ class Database:
         self, reports: Iterable[tuple[str, Report, str | None]], previous: Iterable[tuple[str, Report]] = ()
     ) -> None:
         """Insert ``(report_id, report, previous_id)`` and last year's reports ``(report_id, report)``."""
-        reports, previous = list(reports), list(previous)
-        if self.open is not None:
-            self._members(PREVIOUS, previous)
-            self._members(REPORTS, [(i, r) for i, r, _ in reports])
-        if self.records is not None:
-            self._records(PREVIOUS, previous)
-            self._records(REPORTS, [(i, r) for i, r, _ in reports])
-        self.insert(PREVIOUS, (report_row(self.columns, self.dialect, i, r) for i, r in previous))
-        self.insert(REPORTS, (report_row(self.columns, self.dialect, i, r, p) for i, r, p in reports))
+        for table, rows, columns in self.table_rows(reports, previous):
+            self.insert(table, rows, columns)
 
-    def _members(self, table: str, reports: Sequence[tuple[str, Report]]) -> None:
+    def table_rows(
+        self, reports: Iterable[tuple[str, Report, str | None]], previous: Iterable[tuple[str, Report]] = ()
+    ) -> list[tuple[str, list[tuple[object, ...]], Sequence[Column]]]:
+        """What :meth:`load` inserts: ``(table, rows, columns)`` for every table, member and record tables first."""
+        reports, previous = list(reports), list(previous)
+        out: list[tuple[str, list[tuple[object, ...]], Sequence[Column]]] = []
+        if self.open is not None:
+            out += self._members(PREVIOUS, previous)
+            out += self._members(REPORTS, [(i, r) for i, r, _ in reports])
+        if self.records is not None:
+            out += self._records(PREVIOUS, previous)
+            out += self._records(REPORTS, [(i, r) for i, r, _ in reports])
+        out.append((PREVIOUS, [report_row(self.columns, self.dialect, i, r) for i, r in previous], self.columns))
+        out.append((REPORTS, [report_row(self.columns, self.dialect, i, r, p) for i, r, p in reports], self.columns))
+        return out
+
+    def validation_of(
+        self,
+        reports: Iterable[tuple[str, Report, str | None]],
+        previous: Iterable[tuple[str, Report]] = (),
+        status: str | None = None,
+    ) -> list[Row]:
+        """The rows of the validation of ``reports`` (as :meth:`load` takes them; ``status``: as :meth:`rows`): the
+        tables cleared and loaded with them, then read (:class:`DuckDB` reads them without the tables, for a spec
+        with open rows or records)."""
+        self.clear()
+        self.load(reports, previous)
+        return self.rows(status)
+
+    def _members(
+        self, table: str, reports: Sequence[tuple[str, Report]]
+    ) -> list[tuple[str, list[tuple[object, ...]], Sequence[Column]]]:
         """The member tables of open dimensions (targets/sql/open_parts.py): a row per (report, member)."""
         assert self.open is not None
         d = dialect(self.dialect)
+        out: list[tuple[str, list[tuple[object, ...]], Sequence[Column]]] = []
         for index, dimension in enumerate(self.open.dims):
             opened = self.spec.open_dimensions[dimension]
             columns = self.open.member_columns(dimension)
@@ -265,14 +294,22 @@ class Database:
                         value = report.values.get(f"{cell.table}.{member.key}.{cell.column}", BLANK)
                         row.append(_cell_value(column, value, d))
                     rows.append(tuple(row))
-            self.insert(member_table(table, index), rows, columns)
+            out.append((member_table(table, index), rows, columns))
+        return out
 
-    def _records(self, table: str, reports: Sequence[tuple[str, Report]]) -> None:
+    def _records(
+        self, table: str, reports: Sequence[tuple[str, Report]]
+    ) -> list[tuple[str, list[tuple[object, ...]], Sequence[Column]]]:
         """The tables of lists of records (targets/sql/records.py): a row per (report, record)."""
         assert self.records is not None
-        for index, key in enumerate(self.records.lists):
-            rows = record_rows(self.records, key, self.dialect, reports)
-            self.insert(record_table(table, index), rows, self.records.record_columns(key))
+        return [
+            (
+                record_table(table, index),
+                record_rows(self.records, key, self.dialect, reports),
+                self.records.record_columns(key),
+            )
+            for index, key in enumerate(self.records.lists)
+        ]
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         return list(self.connection.execute(sql).fetchall())
@@ -307,10 +344,8 @@ class Database:
         else:
             last_years = {f"previous:{i}": r for i, r in (previous or {}).items()}
             links = {i: f"previous:{i}" for i, _ in items if f"previous:{i}" in last_years}
-        self.clear()
-        self.load(((i, r, links.get(i)) for i, r in items), last_years.items())
         by_report: dict[str, list[Row]] = {}
-        for row in self.rows():
+        for row in self.validation_of(((i, r, links.get(i)) for i, r in items), last_years.items()):
             by_report.setdefault(row.report_id, []).append(row)
         exact = not self.sql.scaled  # SQLite shows REAL values: the sides are not compared
         if self.open is not None or self.records is not None:  # each report's own closed spec: its members as
@@ -392,7 +427,8 @@ class DuckDB(Database):
 
     def __init__(self, spec: ir.Spec, connection: Any) -> None:
         super().__init__(spec, connection)
-        self.prepared: dict[str, str] = {}  # a query of the validation → its prepared statement's name
+        # a query of the validation, or ("over data", status) for validation_of → its prepared statement's name
+        self.prepared: dict[str | tuple[str, str | None], str] = {}
 
     def validation_rows(self, sql: str) -> list[tuple[Any, ...]]:
         """The query prepared once (PREPARE) and executed (EXECUTE) for each load of the tables: parsing, binding
@@ -403,6 +439,53 @@ class DuckDB(Database):
             self.connection.execute(f"PREPARE {name} AS {sql}")
             self.prepared[sql] = name
         return list(self.connection.execute(f"EXECUTE {name}").fetchall())
+
+    def validation_of(
+        self,
+        reports: Iterable[tuple[str, Report, str | None]],
+        previous: Iterable[tuple[str, Report]] = (),
+        status: str | None = None,
+    ) -> list[Row]:
+        """For a spec with open rows or records and a few rows, the reports' rows given to the validation query
+        itself, the tables untouched: the query is prepared once with each table a relation of the same name in
+        its ``WITH`` that unnests one list per column (``$1``, ``$2`` …), and ``EXECUTE`` is given those lists.
+        Clearing the tables and loading them took 8 statements, each bound (docs/open-dimensions.md#validation-time).
+        More rows, or a text the SQL literal cannot hold: the tables. A spec with neither: the tables, which
+        :meth:`absent` reads."""
+        if self.plain:
+            return super().validation_of(reports, previous, status)
+        tables = self.table_rows(reports, previous)
+        try:
+            if sum(len(rows) * len(columns) for _, rows, columns in tables) > _LITERAL_VALUES:
+                raise _Unwritten
+            lists = [
+                _literal([row[place] for row in rows]) for _, rows, columns in tables for place in range(len(columns))
+            ]
+        except _Unwritten:
+            self.clear()
+            for table, rows, columns in tables:
+                self.insert(table, rows, columns)
+            return self.rows(status)
+        key = ("over data", status)
+        name = self.prepared.get(key)
+        if name is None:
+            relations, number = [], 0
+            for table, _, columns in tables:
+                listed = []
+                for column in columns:
+                    number += 1
+                    listed.append(f"unnest(${number}::{_base_type(column)}[]) AS {column.quoted}")
+                # MATERIALIZED: bound once, however many times the query names the table
+                relations.append(f"{table} AS MATERIALIZED (SELECT {', '.join(listed)})")
+            where = f" WHERE status = '{status}'" if status in ("pass", "fail", "unverifiable") else ""
+            columns_sql = ", ".join(n for n in RESULT_COLUMNS[:16])
+            select = f"SELECT {columns_sql} FROM {self.validation}{where} ORDER BY report_id, ordinal"
+            query = f"WITH {', '.join(relations)} {select}"
+            name = f"gaidsl_validation_{len(self.prepared)}"
+            self.connection.execute(f"PREPARE {name} AS {query}")
+            self.prepared[key] = name
+        found = self.connection.execute(f"EXECUTE {name}({', '.join(lists)})").fetchall()
+        return [Row(r[0], r[1], r[2], r[3], r[4], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]) for r in found]
 
     def insert(self, table: str, rows: Iterable[tuple[object, ...]], columns: Sequence[Column] | None = None) -> None:
         import pyarrow as pa  # type: ignore[import-untyped]
@@ -425,8 +508,44 @@ class DuckDB(Database):
             self.connection.unregister("gaidsl_incoming")
 
 
+class _Unwritten(Exception):
+    """A value :func:`_literal` does not write (a text holding NUL, which ends the SQL text for the parser)."""
+
+
+def _literal(value: object) -> str:
+    """A value of a table row, or a list of them, as a DuckDB SQL literal: a text quoted with its quotes doubled (a
+    backslash is itself in DuckDB's strings), a number as its digits (a Decimal digit for digit, exact), a date
+    as its ISO text (each cast in the query to the column's type)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join([_literal(x) for x in value]) + "]"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    raise _Unwritten
+
+
+def _base_type(column: Column) -> str:
+    """A column's type without its constraints (``VARCHAR PRIMARY KEY`` → ``VARCHAR``)."""
+    found = re.match(r"[A-Z]+[0-9]*(?:\([0-9, ]+\))?(?:\[\])*", column.sql_type)
+    assert found is not None, column.sql_type
+    return found.group(0)
+
+
 _FEW_ROWS = 16
 """Rows DuckDB.insert writes with one INSERT … VALUES and parameters; more go through an Arrow table."""
+
+_LITERAL_VALUES = 1000
+"""Values (rows × columns over all tables) DuckDB.validation_of gives the query as literals; more are loaded into
+the tables (bench/open_rows.py: at 1 and 10 members 0.8 of the tables' time, at 100 the same, at 1,000 twice it)."""
 
 
 def _arrow_type(column: Column) -> Any:

@@ -176,8 +176,24 @@ def _record_writer(name: str, refs: tuple[object, ...]) -> str:
         )
         before = "'previous.' + " if previous else ""
         values.append(f"{before}r{n}[1]: j{n}")
-    lines.append(f"    cells = [{', '.join(cells)}]")
-    lines.append(f"    return _result(mp, s, cells, {{{', '.join(values)}}}, [], [], cmp, msg)")
+    # the record as _result writes it, in place (one call fewer per record)
+    lines += [
+        "    if cmp:",
+        "        op, left, right, difference, tolerance = cmp",
+        "        left = D(left) if left.__class__ is int else left",
+        "        right = D(right) if right.__class__ is int else right",
+        "        difference = D(difference) if difference.__class__ is int else difference",
+        "    else:",
+        "        op = left = right = difference = tolerance = None",
+        "    return {",
+        '        "check": mp[0], "severity": mp[1], "status": s, "position": mp[2], "position_labels": [*mp[3]],',
+        '        "section": mp[4], "table": mp[5],',
+        f'        "cells": [{", ".join(cells)}],',
+        f'        "values": {{{", ".join(values)}}},',
+        '        "blank": [], "unknown": [], "op": op, "left": left, "right": right, "difference": difference,',
+        '        "tolerance": tolerance, "message": {"zh": msg[0], "en": msg[1]}, "rule": {"zh": mp[6], "en": mp[7]},',
+        "    }",
+    ]
     return "\n".join(lines)
 
 
@@ -231,7 +247,7 @@ class OpenLayer:
         self.lists = list(spec.records)
         self.record_items: list[str] = []
         self.record_names: list[str] = []
-        self.member_metas: list[str] = []  # the _P<n>_at functions
+        self.member_metas: list[str] = []  # the _P<n>_at and _P<n>_record functions
         self.across = sorted(c.key for c in spec.checks if c.across_periods)
 
     # ---- positions
@@ -247,8 +263,24 @@ class OpenLayer:
                 )
             return self._loop(pos, instance.position, lines)
         if not slots:
-            return lines
+            return self._fixed(pos, lines)
         return self._generic_call(check, instance, self._encode(check, instance, instance.expr))
+
+    def _fixed(self, pos: P.Position, lines: list[str]) -> list[str]:
+        """A position of the fixed rows, its record written straight-line (``_P<n>_record``, as at a member) when
+        its lines write one record of ``_P<n>``; else its lines as they are."""
+        code = "\n".join(lines)
+        numbers = set(re.findall(r"\b_P(\d+)\b", code))
+        if len(numbers) != 1:
+            return lines
+        (number,) = numbers
+        call = f"out.append(_record(_P{number}, s, xs, "
+        refs = _meta_value(pos)[10]
+        assert isinstance(refs, tuple)
+        if code.count(call) != 1 or not refs:
+            return lines
+        self.member_metas.append(_record_writer(f"_P{number}_record", refs))
+        return [line.replace(call, f"out.append(_P{number}_record(_P{number}, s, xs, ") for line in lines]
 
     def _slots_read(self, expr: ir.BoolExpr) -> set[str]:
         found: set[str] = set()
