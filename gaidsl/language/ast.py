@@ -709,11 +709,14 @@ class MemberPart:
 
 @attrs.frozen
 class MemberRule:
-    """``OLD, … -> NEW [= share], …;``: one rule of a member mapping (a rename, a merge or a split)."""
+    """``OLD, … -> NEW [= share], …;``: one rule of a member mapping (a rename, a merge or a split); with
+    ``children``, ``OLD with children -> NEW;``: a coded parent and every entered code under it renamed, the prefix
+    ``OLD`` of each replaced by ``NEW`` (one old key, one new part)."""
 
     old: tuple[str, ...]
     new: tuple[MemberPart, ...]
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    children: bool = False
 
 
 @attrs.frozen

@@ -153,6 +153,11 @@ class MigrationRules(TreeBuilder):
         parts = tuple(c for c in children if isinstance(c, ast.MemberPart))
         return ast.MemberRule(old, parts, self._span(meta))
 
+    def member_subtree(self, meta: Any, children: list[Any]) -> ast.MemberRule:
+        old, new = (c for c in children if isinstance(c, Token))
+        part = ast.MemberPart(_key(new), span=self._tok_span(new))
+        return ast.MemberRule((_key(old),), (part,), self._span(meta), children=True)
+
     def member_part(self, meta: Any, children: list[Any]) -> ast.MemberPart:
         share, amount = children[1] if len(children) > 1 else ("old", None)
         return ast.MemberPart(_key(children[0]), share, amount, self._span(meta))

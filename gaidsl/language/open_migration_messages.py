@@ -48,4 +48,28 @@ OPEN_MIGRATION_CATALOG: dict[str, tuple[str, str, str]] = {
         "a key the old pattern allows ('{example}') does not match the new pattern and no rule maps it: rows entered "
         "under such a key are rejected once migrated (GAI740)",
     ),
+    "GAI532": (
+        "migration",
+        "维度「{dimension}」在{side}规范中不是按编码长度分层的编码维度：无法连同下级按前缀改码（请逐个写出）",
+        "'{dimension}' has no levels by code length in the {side_en} spec: a parent cannot be renamed with its "
+        "children by prefix (write a rule for each code)",
+    ),
+    "GAI533": (
+        "migration",
+        "「{key}」（{length} 位）与「{new}」（{new_length} 位）不在同一层级：连同下级改码后下级会变换层级",
+        "'{key}' ({length} digits) and '{new}' ({new_length} digits) are not of the same level: its children would "
+        "change level",
+    ),
+    "GAI534": (
+        "migration",
+        "旧编码表中的「{key}」随上级改为「{new}」，但「{new}」不在新编码表中：以它填报的行迁移后读入报 GAI752",
+        "'{key}' of the old code list becomes '{new}' with its parent, and '{new}' is not in the new code list: rows "
+        "entered under it are rejected once migrated (GAI752)",
+    ),
+    "GAI535": (
+        "migration",
+        "旧规范允许的编码（如「{key}」）随上级改为「{new}」，新规范不接受：{why}；以它填报的行迁移后会被拒绝",
+        "a code the old spec allows ('{key}') becomes '{new}' with its parent, which the new spec refuses: {why_en}; "
+        "rows entered under it are rejected once migrated",
+    ),
 }

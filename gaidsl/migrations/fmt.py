@@ -80,7 +80,9 @@ _WORDS = frozenset({"old", "rest", "unknown", "to", "because"})
 
 
 def member_rule(rule: ast.MemberRule) -> str:
-    """``OLD, … -> NEW [= share], …;``"""
+    """``OLD, … -> NEW [= share], …;`` or ``OLD with children -> NEW;``"""
+    if rule.children:
+        return f"{member_key(rule.old[0])} with children -> {member_key(rule.new[0].key)};"
     parts = []
     for part in rule.new:
         share = (

@@ -71,6 +71,37 @@ def included(old: str | None, new: str | None) -> Inclusion:
     return _drawn(old, new)
 
 
+def renamed_included(
+    old: str | None, new: str | None, parent: str, target: str, lengths: tuple[int, ...], new_lengths: tuple[int, ...]
+) -> Inclusion:
+    """Whether every key ``old`` allows (None: any key) that starts with ``parent`` and has one of ``lengths``, with
+    that prefix replaced by ``target`` (``OLD with children -> NEW;``), is allowed by ``new`` and has one of
+    ``new_lengths``. ``held`` None: a pattern z3 is not given (not decided; no keys are drawn for it)."""
+    try:
+        a = _regex(old) if old is not None else z3.Full(_CHAR)
+        b = _regex(new) if new is not None else z3.Full(_CHAR)
+    except (_Untranslatable, re.error, z3.Z3Exception):
+        return Inclusion(None)
+    key = z3.String("key")
+    suffix = z3.SubString(key, len(parent), z3.Length(key) - len(parent))
+    renamed = z3.Concat(z3.StringVal(target), suffix)
+    fits = z3.And(z3.InRe(renamed, b), z3.Or(*(z3.Length(renamed) == n for n in new_lengths)))
+    solver = z3.Solver()
+    solver.set("timeout", PROOF_TIMEOUT_MS)
+    solver.add(z3.InRe(key, a), z3.PrefixOf(z3.StringVal(parent), key))
+    solver.add(z3.Or(*(z3.Length(key) == n for n in lengths)), z3.Not(fits))
+    answer = solver.check()
+    if answer == z3.unsat:
+        return Inclusion(True, proved=True)
+    if answer == z3.sat:
+        example = _unescaped(solver.model().eval(key, model_completion=True).as_string())
+        moved = target + example[len(parent) :]
+        refused = (new is not None and not re.fullmatch(new, moved)) or len(moved) not in new_lengths
+        if example.startswith(parent) and (old is None or re.fullmatch(old, example)) and refused:
+            return Inclusion(False, example, proved=True)  # the model confirmed by Python's re
+    return Inclusion(None)
+
+
 def _unescaped(text: str) -> str:
     """z3's string literal (``\\u{e9}`` for é) as the string it stands for."""
     return re.sub(r"\\u\{([0-9a-fA-F]{1,6})\}", lambda m: chr(int(m[1], 16)), text)
@@ -212,4 +243,4 @@ def _class(items: list[tuple[Any, Any]]) -> Any:
     return z3.Intersect(z3.AllChar(_CHAR), z3.Complement(union)) if negate else union
 
 
-__all__ = ["Inclusion", "included"]
+__all__ = ["Inclusion", "included", "renamed_included"]

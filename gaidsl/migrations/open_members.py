@@ -7,21 +7,25 @@ A rule is ``OLD, … -> NEW [= share], …;``:
 - ``TAX, TAXES -> TAX;`` a merge: the sum of the rows (blank when all are blank, *unknown* when only some are);
 - ``OPS -> OPSA = 0.6, OPSB = rest;`` a split: each value shared out — a number is a share of it (amounts are
   rounded to the new cell's decimals), ``rest`` what the other parts leave (so the parts add up exactly), ``old``
-  the whole value, ``unknown`` to be entered.
+  the whole value, ``unknown`` to be entered;
+- ``20101 with children -> 20102;`` a coded parent renamed together with every entered code under it, each keeping
+  its own digits (``2010101`` → ``2010201``): a rename of each, values unchanged.
 
 A member no rule names keeps its key. A new member's label is the new code list's name when the dimension has one,
 the old member's label when one old member maps to it, else its key.
 
-What is checked (GAI524–GAI531): the dimension is open in both specs; each old key could have been entered under
+What is checked (GAI524–GAI535): the dimension is open in both specs; each old key could have been entered under
 the old spec and each new key can be under the new one (pattern, code list, levels, not a fixed member's key); an old
 key is dealt with once; a split's shares add up (at most one ``rest``, fixed shares not above 1, ``old`` not beside
 another part that takes a share); shares of counts are refused (a share of a count is no whole number). And what is
 proved about losing nothing: a split whose fixed shares add up to less than 1 without ``rest`` loses the rest
 (GAI529); when both specs have code lists, every old code is in the new list or mapped, else its rows are rejected
 once migrated (GAI530); without code lists, every key the old pattern allows matches the new pattern or is mapped
-(proved with z3, :mod:`gaidsl.migrations.key_patterns`), else GAI531 with such a key. Without these warnings, every
-row an old report may enter is carried over and every column's sum over the rows is kept (up to the rounding of a
-share of an amount, which ``rest`` absorbs).
+(proved with z3, :mod:`gaidsl.migrations.key_patterns`), else GAI531 with such a key. A ``with children`` rule needs
+levels by code length (GAI532) and an old and a new parent of the same length (GAI533); no other rule may name a
+code under it (GAI526); its renamed codes are in the new code list (GAI534) or, without one, fit the new pattern
+and levels (proved with z3, else GAI535). Without these warnings, every row an old report may enter is carried over
+and every column's sum over the rows is kept (up to the rounding of a share of an amount, which ``rest`` absorbs).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import attrs
 from gaidsl.checking.report import BLANK, UNKNOWN, EnteredMember, Report, Value
 from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error, warning
-from gaidsl.migrations.key_patterns import included
+from gaidsl.migrations.key_patterns import included, renamed_included
 
 _PLAIN_KEY = re.compile(r"[^.\s\[\]<>]+")
 
@@ -48,16 +52,28 @@ class Part:
     new: str
     share: str  # "old" | "rest" | "unknown" | "fixed"
     amount: Decimal | None = None
+    subtree: str | None = None  # "20101 with children -> 20102": the rule that renamed it with its parent
 
 
 @attrs.frozen
 class MemberMap:
-    """A ``members`` statement resolved: for each old key named, its parts; the statement's index and reason."""
+    """A ``members`` statement resolved: for each old key named, its parts; the statement's index and reason;
+    ``subtrees``: old parent code → new parent code (``OLD with children -> NEW;``)."""
 
     dimension: str
     parts: Mapping[str, tuple[Part, ...]]
     index: int
     reason: str | None = None
+    subtrees: Mapping[str, str] = attrs.field(factory=dict)
+
+    def parts_of(self, key: str) -> tuple[Part, ...] | None:
+        """What becomes of an old key: its rule's parts, its new code under a renamed parent, or None (kept)."""
+        if key in self.parts:
+            return self.parts[key]
+        for old, new in self.subtrees.items():
+            if key.startswith(old):
+                return (Part(new + key[len(old) :], "old", subtree=f"{old} with children -> {new}"),)
+        return None
 
 
 def fixed_members(spec: ir.Spec, dimension: str) -> set[str]:
@@ -104,9 +120,15 @@ def resolve(doc: ast.Migration, old: ir.Spec, new: ir.Spec) -> tuple[dict[str, M
                                   side_en=en))  # fmt: skip
             continue
         parts: dict[str, tuple[Part, ...]] = dict(maps[dimension].parts) if dimension in maps else {}
+        subtrees: dict[str, str] = dict(maps[dimension].subtrees) if dimension in maps else {}
+        claimed = set(subtrees)  # parents a rule renames with children, sound or not: no GAI530 beside its error
         for rule in item.rules:
+            if rule.children:
+                problems.extend(_subtree(old, new, dimension, rule, {k for d, k in seen if d == dimension}, subtrees))
+                claimed.add(rule.old[0])
+                continue
             for key in rule.old:
-                if (dimension, key) in seen:
+                if (dimension, key) in seen or _under(key, subtrees):
                     problems.append(error("GAI526", rule.span, key=key))
                     continue
                 seen[(dimension, key)] = ()
@@ -121,9 +143,63 @@ def resolve(doc: ast.Migration, old: ir.Spec, new: ir.Spec) -> tuple[dict[str, M
                     problems.append(error("GAI525", part.span or rule.span, key=part.key, dimension=dimension,
                                           side="新", side_en="new", why=why.zh, why_en=why.en))  # fmt: skip
             problems.extend(_shares(old, dimension, rule))
-        maps[dimension] = MemberMap(dimension, parts, index, item.reason)
-        problems.extend(_losses(old, new, dimension, set(parts), item))
+        maps[dimension] = MemberMap(dimension, parts, index, item.reason, subtrees)
+        problems.extend(_losses(old, new, dimension, set(parts), item, claimed))
     return maps, problems
+
+
+def _under(key: str, subtrees: Mapping[str, str] | set[str]) -> str | None:
+    """The old parent of a ``with children`` rule that covers ``key`` (the parent itself or a code under it)."""
+    return next((p for p in subtrees if key.startswith(p)), None)
+
+
+def _subtree(
+    old: ir.Spec, new: ir.Spec, dimension: str, rule: ast.MemberRule, named: set[str], subtrees: dict[str, str]
+) -> list[Diagnostic]:
+    """``OLD with children -> NEW;`` checked (GAI525, GAI526, GAI532–GAI534) and, when sound, added to
+    ``subtrees``. A key another rule of the block names, or a parent above or below another renamed one, is an
+    old key dealt with twice (GAI526): the rule does not silently lose to, or win over, another."""
+    parent, target = rule.old[0], rule.new[0].key
+    span = rule.new[0].span or rule.span
+    for zh, en, spec in (("旧", "old", old), ("新", "new", new)):
+        coded = spec.open_dimensions[dimension].coded
+        if coded is None or not coded.levels:
+            return [error("GAI532", rule.span, dimension=dimension, side=zh, side_en=en)]
+    problems: list[Diagnostic] = []
+    inside = [k for k in named if k.startswith(parent)]  # the parent, or a code under it, has a rule of its own
+    nested = [k for k in subtrees if k.startswith(parent) or parent.startswith(k)]  # renamed by another subtree
+    if inside or nested:
+        problems.append(error("GAI526", rule.span, key=inside[0] if inside else parent))
+    why = why_not(old, dimension, parent)
+    if why is not None:
+        problems.append(error("GAI525", rule.span, key=parent, dimension=dimension, side="旧", side_en="old",
+                              why=why.zh, why_en=why.en))  # fmt: skip
+    why = why_not(new, dimension, target)
+    if why is not None:
+        problems.append(error("GAI525", span, key=target, dimension=dimension, side="新", side_en="new",
+                              why=why.zh, why_en=why.en))  # fmt: skip
+    if len(parent) != len(target):
+        problems.append(error("GAI533", span, key=parent, new=target, length=str(len(parent)),
+                              new_length=str(len(target))))  # fmt: skip
+    if any(p.severity == "error" for p in problems):
+        return problems
+    subtrees[parent] = target
+    a, b = old.open_dimensions[dimension], new.open_dimensions[dimension]
+    assert a.coded is not None and b.coded is not None  # GAI532 otherwise
+    if a.coded.codes and b.coded.codes:
+        lost = [c for c in a.coded.codes if c.startswith(parent) and target + c[len(parent) :] not in b.coded.codes]
+        if lost:
+            renamed = target + lost[0][len(parent) :]
+            problems.append(warning("GAI534", rule.span, key=lost[0], new=renamed))
+    elif not b.coded.codes:  # any code the old pattern and levels allow under the parent, renamed, fits the new ones
+        lengths = tuple(level.length for level in a.coded.levels)
+        found = renamed_included(a.key_pattern, b.key_pattern, parent, target, lengths,
+                                 tuple(level.length for level in b.coded.levels))  # fmt: skip
+        if found.held is False and found.example is not None:
+            renamed = target + found.example[len(parent) :]
+            why = why_not(new, dimension, renamed) or Text("其长度不是任何编码层级", "its length is no level's")
+            problems.append(warning("GAI535", rule.span, key=found.example, new=renamed, why=why.zh, why_en=why.en))
+    return problems
 
 
 def _part(part: ast.MemberPart) -> Part:
@@ -168,18 +244,28 @@ def _whole_cell(spec: ir.Spec, dimension: str) -> str | None:
     return next((k for k, c in spec.cells.items() if c.row == slot and c.type.kind in ("count", "integer")), None)
 
 
-def _losses(old: ir.Spec, new: ir.Spec, dimension: str, mapped: set[str], item: ast.MemberMapping) -> list[Diagnostic]:
-    """Rows an old report may enter that no rule maps and the new spec would refuse: GAI530 / GAI531."""
+def _losses(
+    old: ir.Spec,
+    new: ir.Spec,
+    dimension: str,
+    mapped: set[str],
+    item: ast.MemberMapping,
+    subtrees: set[str],
+) -> list[Diagnostic]:
+    """Rows an old report may enter that no rule maps and the new spec would refuse: GAI530 / GAI531 (a code under
+    a parent renamed ``with children`` is mapped; whether its new code is listed is GAI534's)."""
     a, b = old.open_dimensions[dimension], new.open_dimensions[dimension]
     codes_a = a.coded.codes if a.coded is not None else {}
     codes_b = b.coded.codes if b.coded is not None else {}
     if codes_a and codes_b:
-        lost = [c for c in codes_a if c not in codes_b and c not in mapped]
+        lost = [c for c in codes_a if c not in codes_b and c not in mapped and _under(c, subtrees) is None]
         return [warning("GAI530", item.span, key=c) for c in lost[:5]]
     if codes_b:  # any old key may be entered; the new code list takes only its codes
         return []
     found = included(a.key_pattern, b.key_pattern)
     if found.held is False and found.example is not None and found.example not in mapped:
+        if _under(found.example, subtrees) is not None:
+            return []  # z3's example is covered; another key may not be: not proved, not claimed either way
         return [warning("GAI531", item.span, example=found.example)]
     return []
 
@@ -218,10 +304,12 @@ def convert(
             if dimension not in old_spec.open_dimensions:
                 continue
             entered = report.members.get(dimension, ())
-            parts = maps[dimension].parts if dimension in maps else {}
+            mapping = maps.get(dimension)
+            parts = mapping.parts if mapping is not None else {}
             sources: dict[str, list[tuple[EnteredMember, Part]]] = {}
             for member in entered:
-                for part in parts.get(member.key, (Part(member.key, "old"),)):
+                found_parts = mapping.parts_of(member.key) if mapping is not None else None
+                for part in found_parts or (Part(member.key, "old"),):
                     sources.setdefault(part.new, []).append((member, part))
             codes = opened.coded.codes if opened.coded is not None else {}
             made = []
@@ -258,6 +346,8 @@ def _action(olds: tuple[str, ...], key: str, parts: Mapping[str, tuple[Part, ...
 def _note(found: list[tuple[EnteredMember, Part]]) -> str | None:
     shown = [f"{m.key} × {p.amount}" if p.share == "fixed" else f"{m.key}: {p.share}" for m, p in found
              if p.share != "old"]  # fmt: skip
+    moved = [(m.key, p.subtree) for m, p in found if p.subtree is not None]
+    shown += [rule if len(found) == 1 else f"{key}: {rule}" for key, rule in moved]
     return ", ".join(shown) or None
 
 

@@ -484,9 +484,9 @@ def carry(found: RecordsMigration, members: Mapping[str, MemberMap], new: ir.Spe
 
 def _member(mapping: MemberMap | None, value: Value) -> Value:
     """A member key under a ``members`` statement: renamed or merged into one key; split: unknown (to be chosen)."""
-    if mapping is None or not isinstance(value, str) or value not in mapping.parts:
+    parts = mapping.parts_of(value) if mapping is not None and isinstance(value, str) else None
+    if parts is None:
         return value
-    parts = mapping.parts[value]
     return parts[0].new if len(parts) == 1 else UNKNOWN
 
 
