@@ -14,6 +14,7 @@ import random
 import re
 import re._constants as sre_constants  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
+from collections.abc import Collection
 from typing import Any
 
 import attrs
@@ -37,22 +38,27 @@ class _Untranslatable(Exception):
     pass
 
 
-def included(old: str | None, new: str | None) -> Inclusion:
-    """Whether every key ``old`` allows (None: any key) ``new`` allows too."""
+def included(old: str | None, new: str | None, dealt: Collection[str] = (), under: Collection[str] = ()) -> Inclusion:
+    """Whether every key ``old`` allows (None: any key) ``new`` allows too, leaving out the keys a migration deals
+    with: those in ``dealt`` (mapped by a rule) and those starting with one of ``under`` (a parent renamed with its
+    children). The example, when there is one, is a key no rule deals with."""
     if new is None:
         return Inclusion(True, proved=True)
     if old is None:
-        return Inclusion(False, _outside(new), proved=True)
+        found = _outside(new)
+        left = found is not None and found not in dealt and not found.startswith(tuple(under))
+        return Inclusion(False, found if left else None, proved=True)
     if old == new:
         return Inclusion(True, proved=True)
     try:
         a, b = _regex(old), _regex(new)
     except (_Untranslatable, re.error, z3.Z3Exception):
-        return _drawn(old, new)
+        return _drawn(old, new, dealt, under)
     key = z3.String("key")
     solver = z3.Solver()
     solver.set("timeout", PROOF_TIMEOUT_MS)
     solver.add(z3.InRe(key, a), z3.Not(z3.InRe(key, b)))
+    solver.add(*(key != z3.StringVal(k) for k in dealt), *(z3.Not(z3.PrefixOf(z3.StringVal(p), key)) for p in under))
     answer = solver.check()
     if answer == z3.unsat:
         return Inclusion(True, proved=True)
@@ -68,7 +74,7 @@ def included(old: str | None, new: str | None) -> Inclusion:
             example = _unescaped(model.eval(key, model_completion=True).as_string())
             if re.fullmatch(old, example) and not re.fullmatch(new, example):  # the model confirmed by Python's re
                 return Inclusion(False, example, proved=True)
-    return _drawn(old, new)
+    return _drawn(old, new, dealt, under)
 
 
 def renamed_included(
@@ -115,8 +121,9 @@ def _outside(pattern: str) -> str | None:
     return None
 
 
-def _drawn(old: str, new: str) -> Inclusion:
-    """Keys drawn from ``old`` (a repeatable pseudo-random draw over its parsed form) tried on ``new``."""
+def _drawn(old: str, new: str, dealt: Collection[str] = (), under: Collection[str] = ()) -> Inclusion:
+    """Keys drawn from ``old`` (a repeatable pseudo-random draw over its parsed form) tried on ``new``; a key in
+    ``dealt`` or under one of ``under`` is no example (:func:`included`)."""
     try:
         parsed = list(sre_parse.parse(old))
     except re.error:
@@ -127,6 +134,8 @@ def _drawn(old: str, new: str) -> Inclusion:
             key = "".join(_draw(parsed, rnd))
         except _Untranslatable:
             return Inclusion(None)
+        if key in dealt or key.startswith(tuple(under)):
+            continue
         if re.fullmatch(old, key) and not re.fullmatch(new, key):
             return Inclusion(False, key)
     return Inclusion(None)

@@ -262,10 +262,8 @@ def _losses(
         return [warning("GAI530", item.span, key=c) for c in lost[:5]]
     if codes_b:  # any old key may be entered; the new code list takes only its codes
         return []
-    found = included(a.key_pattern, b.key_pattern)
-    if found.held is False and found.example is not None and found.example not in mapped:
-        if _under(found.example, subtrees) is not None:
-            return []  # z3's example is covered; another key may not be: not proved, not claimed either way
+    found = included(a.key_pattern, b.key_pattern, mapped, subtrees)  # a key no rule deals with, if any
+    if found.held is False and found.example is not None:
         return [warning("GAI531", item.span, example=found.example)]
     return []
 
