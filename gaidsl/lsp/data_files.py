@@ -148,7 +148,7 @@ def check_data_file(path: str, text: str, setting: str | None, specs: SpecCache)
     report = loaded.report if loaded.ok else loaded.partial
     found_problems = list(loaded.diagnostics)
     if report is not None:
-        evaluation = evaluate(compiled.spec, report)
+        evaluation = evaluate(compiled.spec, report, explain_passes=False)  # failures are shown, passes are not
         found_problems.extend(_failures(evaluation.results, keys, source))
     return tuple(found_problems)
 
