@@ -407,3 +407,22 @@ def test_diff_reports_a_change_made_only_to_a_translation(tmp_path: Path) -> Non
     assert "修改表 requests (label en): Numbers of initial requests → Initial requests" in run.out
     same = run_cli("diff", str(SPEC_FILE), str(SPEC_FILE))
     assert same.code == 0 and "label en" not in same.out
+
+
+def test_diff_reports_a_change_made_only_to_a_section_s_or_a_check_s_translation(tmp_path: Path) -> None:
+    """The same for a section's and a check's translation (they were not compared)."""
+    text = SPEC_FILE.read_text(encoding="utf-8")
+    changed = text.replace('label en "A. Numbers of initial requests"', 'label en "A. Initial requests"').replace(
+        'label en "pending at end = pending at start + received - processed"', ""
+    )
+    assert changed.count("label en") == text.count("label en") - 1
+    new = tmp_path / "new.gai"
+    new.write_text(changed, encoding="utf-8")
+    run = run_cli("diff", str(SPEC_FILE), str(new))
+    assert run.code == 0 and "2 处变化：0 处不兼容，2 处兼容" in run.out, run.out + run.err
+    assert (
+        "修改部分 numbers (label en): A. Numbers of initial requests → A. Initial requests 「一、首次申请数量」"
+        in run.out
+    )
+    said = "修改校验 carried (label en): pending at end = pending at start + received - processed → — 「年末未办结"
+    assert said in run.out, run.out

@@ -72,6 +72,7 @@ class CheckComparison(Comparison):
             self.add(self._with_removal(renamed, a.key))
         text = Text("说明文字，不影响结果", "wording only: results unaffected")
         if a.origin == "declared" or b.origin == "declared":  # generated checks' words follow their expression
+            self.translations_changed("check", b.key, a.translations, b.translations, label, text, group)
             if a.label != b.label:
                 self.add(
                     Change("changed", "check", b.key, "label", a.label, b.label, label=label, group=group, why=text)

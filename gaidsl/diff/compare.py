@@ -123,6 +123,7 @@ class Differ(Comparison):
         for o, n in pairs:
             if o != n:
                 self.add(Change("renamed", "section", n, old_key=o, label=new[n].label, why=layout))
+            self.translations_changed("section", n, old[o].translations, new[n].translations, new[n].label, layout)
             if old[o].label != new[n].label:
                 self.add(
                     Change("changed", "section", n, "label", old[o].label, new[n].label, label=new[n].label, why=layout)

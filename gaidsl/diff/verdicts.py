@@ -115,6 +115,23 @@ class Comparison:
             group=group,
         )
 
+    def translations_changed(
+        self,
+        what: str,
+        key: str,
+        old: Mapping[str, str],
+        new: Mapping[str, str],
+        label: str | None,
+        why: Text,
+        group: str | None = None,
+    ) -> None:
+        """Each translation of a label (``label en "…"``, docs/languages.md) given, changed or taken away: a change of
+        its words (``label en``), classified as ``why`` says."""
+        for lang in sorted(set(old) | set(new)):
+            was, now = old.get(lang), new.get(lang)
+            if was != now:
+                self.add(Change("changed", what, key, f"label {lang}", was, now, label=label, why=why, group=group))
+
     def label_change(
         self,
         what: str,
@@ -131,16 +148,7 @@ class Comparison:
         label (``label en "…"``, docs/languages.md) given, changed or taken away, the same."""
         same_key = Text("键不变，数据不受影响", "same key: data unaffected")
         if translations is not None:
-            old_translations, new_translations = translations
-            for lang in sorted(set(old_translations) | set(new_translations)):
-                was, now = old_translations.get(lang), new_translations.get(lang)
-                if was != now:
-                    self.add(
-                        Change(
-                            "changed", what, key, f"label {lang}", was, now, label=label or after, why=same_key,
-                            group=group,
-                        )
-                    )  # fmt: skip
+            self.translations_changed(what, key, *translations, label or after, same_key, group)
         if before != after:
             self.add(
                 Change("changed", what, key, "label", before, after, label=label or after, why=same_key, group=group)
