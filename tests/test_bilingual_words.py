@@ -329,3 +329,20 @@ def test_an_english_first_spec_writes_english_then_chinese(tmp_path: Path) -> No
     with zipfile.ZipFile(_one(tmp_path / "out" / "docx", "*.form.docx")) as package:
         theme = package.read("word/theme/theme1.xml").decode("utf-8")
     assert 'script="Hans"' in theme  # the East Asian fonts stay, for the Chinese
+
+
+def test_the_json_schema_describes_values_in_both_languages(tmp_path: Path) -> None:
+    """A bilingual build's JSON Schema says 字段 / field and 单位 / unit, each label with its translation (it said
+    the first language's words only); a one-language build says its own."""
+    for lang, field, unit in (
+        ("zh,en", "字段 / field「机构 / Agency」", "（单位 / unit：件）"),
+        ("zh", "字段「机构」", "（单位：件）"),
+    ):
+        out = tmp_path / lang
+        run = run_cli("build", str(COMPONENTS), "-t", "jsonschema", "--lang", lang, "-o", str(out))
+        assert run.code == 0, run.err
+        (path,) = out.rglob("*.schema.json")
+        found = json.loads(path.read_text(encoding="utf-8"))["properties"]
+        assert found["fields"]["properties"]["agency"]["description"] == field
+        received = found["values"]["properties"]["requests.overall.received"]["description"]
+        assert received.endswith(unit), received

@@ -221,6 +221,8 @@ FIRST_ONLY: frozenset[str] = frozenset(
 composed into a longer text in each language, values, fonts and style names."""
 
 BOTH: dict[str, dict[tuple[str, str], str]] = {
+    "jsonschema.field": {("zh", "en"): "字段 / field「{label}」", ("en", "zh"): "field / 字段 '{label}'"},
+    "jsonschema.unit": {("zh", "en"): "（单位 / unit：{unit}）", ("en", "zh"): " (unit / 单位: {unit})"},
     "form.js.summary_sep": {("zh", "en"): "；", ("en", "zh"): "; "},  # between parts that each hold both languages
     "required_suffix": {("zh", "en"): "（必填 / required）", ("en", "zh"): " (required / 必填)"},
     "form.page_suffix": {("zh", "en"): "（填报表 / form）", ("en", "zh"): " (form / 填报表)"},

@@ -53,14 +53,15 @@ def _value_schema(
     title: str,
     description: str,
     unknown: bool,
-    language: str = "zh",
+    languages: tuple[str, ...] = ("zh",),
     units: Mapping[str, ir.Unit] | None = None,
 ) -> dict[str, Any]:
+    """``languages``: the spec's :attr:`~gaidsl.language.ir.Spec.words_languages` (both of a bilingual build)."""
     if cell_type.numeric:
         base = _number(cell_type)
-        if cell_type.unit and (language == "zh" or cell_type.unit != ir.DEFAULT_UNIT):
+        if cell_type.unit and (languages[0] == "zh" or cell_type.unit != ir.DEFAULT_UNIT):
             unit = units[cell_type.unit].label if units and cell_type.unit in units else cell_type.unit
-            description += words(language).format("jsonschema.unit", unit=unit)
+            description += words(languages).format("jsonschema.unit", unit=unit)
     elif cell_type.kind == "date":
         base = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     elif cell_type.kind == "choice":
@@ -107,9 +108,9 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
             _value_schema(
                 f.type,
                 f.label,
-                words(spec.language).format("jsonschema.field", label=f.label),
+                words(spec.words_languages).format("jsonschema.field", label=f.label),
                 True,
-                spec.language,
+                spec.words_languages,
                 spec.units,
             ),
             f.rules,
@@ -129,7 +130,7 @@ def schema(spec: ir.Spec) -> dict[str, Any]:
         header = " / ".join(cell.row_labels) + " × " + " / ".join(cell.column_labels)
         table = spec.tables[cell.table]
         where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
-        values[cell.key] = _value_schema(cell.type, cell.label, where, True, spec.language, spec.units)
+        values[cell.key] = _value_schema(cell.type, cell.label, where, True, spec.words_languages, spec.units)
     slot_cells = {c.key for c in spec.cells.values() if _open_row(spec, c) is not None}
     values = {k: v for k, v in values.items() if k not in slot_cells}
     required_fields = [f.key for f in spec.fields.values() if f.required]
@@ -183,7 +184,7 @@ def _add_records(spec: ir.Spec, data: dict[str, Any], sections: dict[str, str]) 
         properties: dict[str, Any] = {}
         for field in records.fields:
             where = f"{sections[records.section]} · {records.label} · {field.label}"
-            value = _value_schema(field.type, field.label, where, True, spec.language, spec.units)
+            value = _value_schema(field.type, field.label, where, True, spec.words_languages, spec.units)
             value["anyOf"] = [o for o in value["anyOf"] if o.get("type") != "null"]  # a record's field is filled
             if field.dimension is not None:
                 value["description"] += words(spec.language).format("jsonschema.member_key", dimension=field.dimension)
@@ -252,7 +253,7 @@ def _slot_value(spec: ir.Spec, cell: ir.Cell, sections: dict[str, str]) -> tuple
     where = f"{sections[cell.section]} · {table.label or table.key} · {header}"
     prefix, _, column = cell.key.partition(f".{cell.row}.")
     pattern = f"^{re.escape(prefix)}\\.{_key_regex(opened)}\\.{re.escape(column)}$"
-    return pattern, _value_schema(cell.type, cell.label, where, True, spec.language, spec.units)
+    return pattern, _value_schema(cell.type, cell.label, where, True, spec.words_languages, spec.units)
 
 
 def _add_open_parts(spec: ir.Spec, data: dict[str, Any], slots: dict[str, tuple[str, dict[str, Any]]]) -> None:
