@@ -426,3 +426,19 @@ def test_diff_reports_a_change_made_only_to_a_section_s_or_a_check_s_translation
     )
     said = "修改校验 carried (label en): pending at end = pending at start + received - processed → — 「年末未办结"
     assert said in run.out, run.out
+
+
+def test_diff_reports_a_change_made_only_to_a_dimension_s_or_a_list_s_translation(tmp_path: Path) -> None:
+    """And for an open dimension's translation (its slot row's) and a list of records' (they were not carried into
+    the compiled spec, so diff could not see them)."""
+    source, text = COMPONENTS, COMPONENTS_TEXT
+    changed = text.replace('label en "Component"', 'label en "Unit"').replace(
+        'records projects "项目" label en "Projects"', 'records projects "项目" label en "Works"'
+    )
+    assert changed != text
+    new = tmp_path / "new.gai"
+    new.write_text(changed, encoding="utf-8")
+    run = run_cli("diff", str(source), str(new))
+    assert run.code == 0 and "2 处变化：0 处不兼容，2 处兼容" in run.out, run.out + run.err
+    assert "修改行 requests.<component> (label en): <Component> → <Unit> 「<部门>」" in run.out
+    assert "修改记录列表 projects (label en): Projects → Works 「项目」" in run.out

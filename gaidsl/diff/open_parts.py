@@ -233,10 +233,11 @@ class OpenComparison(Comparison):
                     group=group,
                 )
             )
+        wording = Text("名称，不影响数据", "wording only: data unaffected")
+        self.translations_changed("records", b.key, a.translations, b.translations, b.label, wording, group)
         if a.label != b.label:
-            why = Text("名称，不影响数据", "wording only: data unaffected")
             self.add(
-                Change("changed", "records", b.key, "label", a.label, b.label, label=b.label, why=why, group=group)
+                Change("changed", "records", b.key, "label", a.label, b.label, label=b.label, why=wording, group=group)
             )
         if a.section != b.section:
             why = Text("位置变化", "moved")

@@ -671,6 +671,7 @@ class RecordList:
     at_least: int = 0
     at_most: int | None = None
     span: Span | None = attrs.field(default=None, eq=False)
+    translations: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=frozen)  # of the label
 
     def field(self, key: str) -> RecordField | None:
         return next((f for f in self.fields if f.key == key), None)

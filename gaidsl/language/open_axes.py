@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import attrs
+
 from gaidsl.language import ast, ir
 from gaidsl.language.axes import AxisBuilder, TypeLowerer
 from gaidsl.language.coded import coded_hierarchy
@@ -41,7 +43,13 @@ def build_open_axis(node: ast.Dimension, diagnostics: list[Diagnostic], lower_ty
             diagnostics.append(error("GAI122", member.span, name=member.key, dimension=node.key, pattern=pattern))
         fixed.append(member)
     label = node.label or node.key
-    slot = ast.Member("leaf", slot_key(node.key), f"<{label}>", span=node.span)
+    slot = ast.Member(
+        "leaf",
+        slot_key(node.key),
+        f"<{label}>",
+        span=node.span,
+        translations=tuple(attrs.evolve(t, text=f"<{t.text}>") for t in node.translations),  # so diff sees them
+    )
     members = [*fixed[: _slot_place(fixed)], slot, *fixed[_slot_place(fixed) :]]
     axis = AxisBuilder(node.key, node.label, diagnostics, lower_type).build(members)
     at_least = int(rules.get("at_least") or 0)

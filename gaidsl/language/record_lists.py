@@ -75,7 +75,8 @@ def build_records(
         ok = False
     if not ok:
         return None
-    return ir.RecordList(node.key, node.label, section, tuple(fields), at_least, at_most, node.span)
+    translations = {t.lang: t.text for t in node.translations}
+    return ir.RecordList(node.key, node.label, section, tuple(fields), at_least, at_most, node.span, translations)
 
 
 def record_cells(records: ir.RecordList) -> dict[str, ir.Cell]:
