@@ -21,7 +21,6 @@ import re
 import string
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
 
 import attrs
 from hypothesis import HealthCheck, find, settings
@@ -33,6 +32,7 @@ from gaidsl.checking.open_members import close
 from gaidsl.checking.report import EnteredMember
 from gaidsl.language import ir
 from gaidsl.sampling.sampler import Sample, SampleError, sampler
+from gaidsl.sampling.spelled_keys import spelled_out
 from gaidsl.sampling.violate import Violation, violation_for
 
 SAMPLE_COUNTS = (0, 1, 40)  # the member counts valid samples cycle through (moved into each dimension's range)
@@ -164,11 +164,11 @@ _FIND = settings(database=None, max_examples=500, suppress_health_check=list(Hea
 
 
 def _simplest_keys(pattern: str, count: int, taken: frozenset[str]) -> list[str]:
-    """Up to ``count`` further keys the pattern makes: the first ones :func:`_spelled_out` lists (``2000000``,
+    """Up to ``count`` further keys the pattern makes: the first ones :func:`spelled_out` lists (``2000000``,
     ``2000001`` … for ``20[0-9]{5}``), or, for a pattern it cannot spell out, each the simplest one Hypothesis finds
     (``from_regex``, shrunk; deterministic), one key at a time: shrinking a whole list of 40 takes minutes, a key a
     tenth of a second."""
-    spelled = _spelled_out(pattern)
+    spelled = spelled_out(pattern)
     if spelled is not None:
         keys: dict[str, None] = {}  # a key spelled two ways (``a|a``) is one key
         for key in spelled:
@@ -190,93 +190,6 @@ def _simplest_keys(pattern: str, count: int, taken: frozenset[str]) -> list[str]
             break
         found.append(key)
     return found
-
-
-_UNBOUNDED_EXTRA = 3  # repetitions tried beyond the least for ``*``, ``+`` and ``{n,}``
-_SPELLED_TRIES = 100_000  # strings spelled out before giving up (each checked against the whole pattern)
-
-
-def _spelled_out(pattern: str) -> Iterator[str] | None:
-    """The strings ``pattern`` matches, spelled out in order — each alternative, class member and repetition count
-    from the first (least) on, the last position varying fastest — each checked with ``fullmatch``; None when
-    the pattern uses what this does not spell out (look-arounds, back-references, negated classes, ``.``): then
-    Hypothesis makes the keys. Milliseconds for 40 keys where Hypothesis' shrinking takes seconds."""
-    try:
-        parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]  # the standard library's regex parser
-        spell = _spell(list(parsed))
-    except (re.error, _CannotSpell, TypeError, ValueError):
-        return None
-    compiled = re.compile(pattern)
-    return (s for s in itertools.islice(spell(), _SPELLED_TRIES) if compiled.fullmatch(s))
-
-
-class _CannotSpell(Exception):
-    """A regex construct :func:`_spelled_out` does not spell out."""
-
-
-def _spell(items: list[tuple[Any, Any]]) -> functools.partial[Iterator[str]]:
-    """A generator factory for a sequence of parsed items (each spelled lazily: a class of 20,000 characters
-    repeated ten times is never listed)."""
-    parts = [_spell_item(op, arg) for op, arg in items]
-    return functools.partial(_sequence, parts, 0)
-
-
-def _sequence(parts: list[functools.partial[Iterator[str]]], at: int) -> Iterator[str]:
-    if at == len(parts):
-        yield ""
-        return
-    for head in parts[at]():
-        for tail in _sequence(parts, at + 1):
-            yield head + tail
-
-
-def _spell_item(op: Any, arg: Any) -> functools.partial[Iterator[str]]:
-    constants = re._constants  # type: ignore[attr-defined]
-    if op is constants.LITERAL:
-        return functools.partial(iter, (chr(arg),))
-    if op is constants.IN:
-        listed = {constants.LITERAL, constants.RANGE}
-        if any(o not in listed and not (o is constants.CATEGORY and a in _CATEGORIES) for o, a in arg):
-            raise _CannotSpell("a negated class or another category")
-        return functools.partial(_class_members, arg)
-    if op is constants.SUBPATTERN:
-        return _spell(list(arg[-1]))
-    if op is constants.BRANCH:
-        branches = [_spell(list(b)) for b in arg[1]]
-        return functools.partial(_chained, branches)
-    if op in (constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSSESSIVE_REPEAT", None)):
-        least, most, body = arg
-        most = least + _UNBOUNDED_EXTRA if most is constants.MAXREPEAT else most
-        one = _spell(list(body))
-        return functools.partial(_chained, [_spell_repeated(one, n) for n in range(least, most + 1)])
-    raise _CannotSpell(str(op))
-
-
-def _spell_repeated(one: functools.partial[Iterator[str]], times: int) -> functools.partial[Iterator[str]]:
-    return functools.partial(_sequence, [one] * times, 0)
-
-
-def _chained(parts: list[functools.partial[Iterator[str]]]) -> Iterator[str]:
-    for part in parts:
-        yield from part()
-
-
-_CATEGORIES = {
-    re._constants.CATEGORY_DIGIT: string.digits,  # type: ignore[attr-defined]
-    re._constants.CATEGORY_WORD: string.digits + string.ascii_letters + "_",  # type: ignore[attr-defined]
-}  # \d and \w, their ASCII part (a key is checked against the whole pattern anyway)
-
-
-def _class_members(items: list[tuple[Any, Any]]) -> Iterator[str]:
-    constants = re._constants  # type: ignore[attr-defined]
-    for op, arg in items:
-        if op is constants.LITERAL:
-            yield chr(arg)
-        elif op is constants.RANGE:
-            low, high = arg
-            yield from map(chr, range(low, high + 1))
-        else:
-            yield from _CATEGORIES[arg]
 
 
 def members_for(spec: ir.Spec, counts: Counts) -> dict[str, tuple[EnteredMember, ...]]:
