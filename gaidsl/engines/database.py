@@ -551,7 +551,7 @@ the tables (bench/open_rows.py: at 1 and 10 members 0.8 of the tables' time, at 
 def _arrow_type(column: Column) -> Any:
     import pyarrow as pa  # type: ignore[import-untyped]
 
-    sql_type = column.sql_type.split()[0]
+    sql_type = _base_type(column)
     if sql_type.startswith("DECIMAL"):
         return pa.decimal128(38, column.scale)
     return {
