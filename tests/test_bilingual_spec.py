@@ -21,7 +21,7 @@ from gaidsl.language.source import SourceFile
 from gaidsl.language.translations import labels, translated_document
 from gaidsl.migrations.fmt import format_text
 from gaidsl.targets.registry import available
-from tests.support import ROOT, run_cli
+from tests.support import ROOT, Run, run_cli
 from tests.test_spec_language import CJK
 from tests.test_spec_language import artefact_texts as raw_texts
 
@@ -378,6 +378,13 @@ def test_english_samples_with_open_rows_records_and_choices_have_no_chinese_char
     assert (tmp_path / "invalid" / "annual.json").exists() and (tmp_path / "invalid" / "completed_listed.json").exists()
 
 
+def _diff_to(old: Path, changed: str, tmp_path: Path) -> Run:
+    """``gaidsl diff`` from the spec ``old`` to its text ``changed`` (written beside the test)."""
+    new = tmp_path / "new.gai"
+    new.write_text(changed, encoding="utf-8")
+    return run_cli("diff", str(old), str(new))
+
+
 def test_diff_reports_a_change_made_only_to_a_translation(tmp_path: Path) -> None:
     """A new version that only rewords, adds or takes away English translations (a row's, a field's, a table's) is
     a compatible change of each label's translation: diff in the spec's first language used to find no change at all
@@ -395,9 +402,7 @@ def test_diff_reports_a_change_made_only_to_a_translation(tmp_path: Path) -> Non
         )
     )
     assert changed.count("label en") == text.count("label en") - 1
-    new = tmp_path / "new.gai"
-    new.write_text(changed, encoding="utf-8")
-    run = run_cli("diff", str(SPEC_FILE), str(new))
+    run = _diff_to(SPEC_FILE, changed, tmp_path)
     assert run.code == 0 and "3 处变化：0 处不兼容，3 处兼容" in run.out, run.out + run.err
     assert (
         "修改行 requests.received (label en): Number of requests received during current fiscal year → Requests "
@@ -416,9 +421,7 @@ def test_diff_reports_a_change_made_only_to_a_section_s_or_a_check_s_translation
         'label en "pending at end = pending at start + received - processed"', ""
     )
     assert changed.count("label en") == text.count("label en") - 1
-    new = tmp_path / "new.gai"
-    new.write_text(changed, encoding="utf-8")
-    run = run_cli("diff", str(SPEC_FILE), str(new))
+    run = _diff_to(SPEC_FILE, changed, tmp_path)
     assert run.code == 0 and "2 处变化：0 处不兼容，2 处兼容" in run.out, run.out + run.err
     assert (
         "修改部分 numbers (label en): A. Numbers of initial requests → A. Initial requests 「一、首次申请数量」"
@@ -436,9 +439,7 @@ def test_diff_reports_a_change_made_only_to_a_dimension_s_or_a_list_s_translatio
         'records projects "项目" label en "Projects"', 'records projects "项目" label en "Works"'
     )
     assert changed != text
-    new = tmp_path / "new.gai"
-    new.write_text(changed, encoding="utf-8")
-    run = run_cli("diff", str(source), str(new))
+    run = _diff_to(source, changed, tmp_path)
     assert run.code == 0 and "2 处变化：0 处不兼容，2 处兼容" in run.out, run.out + run.err
     assert "修改行 requests.<component> (label en): <Component> → <Unit> 「<部门>」" in run.out
     assert "修改记录列表 projects (label en): Projects → Works 「项目」" in run.out
