@@ -229,6 +229,7 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: 
         return
     problems: list[tuple[int | None, str | None, str, str]] = []
     more = 0
+    explained = sink is not None  # without -o a pass is only counted: no values, no finding
     for line, report_id, read, previous_id, cells in _progress(wide_csv.read_wide_rows(spec, path), "validating"):
         if previous_id and previous_id not in last_years and isinstance(read, Report):
             said = (
@@ -246,8 +247,8 @@ def _reference(spec: ir.Spec, path: str, tally: Tally, sink: Sink | None, jobs: 
         if problems:
             continue  # nothing is written once the input is known to be unreadable
         last = last_years.get(previous_id) if previous_id else None
-        evaluation = evaluate(spec, read, last, explain_passes=sink is not None)  # without -o passes are counted
-        records = [record_of(r, sink is not None) for r in evaluation.results]
+        evaluation = evaluate(spec, read, last, explain_passes=explained)
+        records = [record_of(r, explained) for r in evaluation.results]
         incomplete = any(r.incomplete for r in evaluation.results)
         tally.add(report_id, records, evaluation.results, evaluation.absent, incomplete, cells)
         if sink is not None:
