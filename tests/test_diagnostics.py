@@ -411,3 +411,13 @@ def test_a_base_checked_with_its_overlay_has_its_errors_said_once() -> None:
     data = json.loads(run_cli("check", "--format", "json", *files).out)
     assert sorted(d["code"] for d in data["diagnostics"]) == ["GAI102", "GAI407"]
     assert data["summary"] == {"errors": 2, "warnings": 0}
+
+
+def test_a_long_text_out_of_place_is_quoted_whole() -> None:
+    """A text the parser did not expect, cut short in the message, keeps its closing quote: the words inside are
+    plainly the spec's (the fuzz test found "…DISPOSITION OF FOIA REQUES…" unclosed, its OF read as ours)."""
+    long = "V.B.(1). DISPOSITION OF FOIA REQUESTS -- ALL PROCESSED REQUESTS"
+    compilation = compile_text(f'format x version 1 "t" {{\n  section s "一" "{long}" {{\n  }}\n}}\n', "t.gai")
+    (found,) = [d for d in compilation.diagnostics if d.code == "GAI001"]
+    assert f'"{long[:35]}…"' in found.message.zh and f'"{long[:35]}…"' in found.message.en
+    assert leaks_terminal(found.message.zh) is None and leaks_terminal(found.message.en) is None

@@ -143,8 +143,8 @@ def _describe_token(token: lark.Token) -> Text:
     if token.type == "$END":
         return _FRIENDLY["$END"]
     text = str(token)
-    if len(text) > 40:
-        text = text[:37] + "…"
+    if len(text) > 40:  # a long text keeps its closing quote: what it quotes is plainly the spec's, not ours
+        text = text[:36] + "…" + text[-1] if token.type == "STRING" else text[:37] + "…"
     if token.type == "NAME":
         return Text(f"名称「{text}」", f"name '{text}'")
     if token.type == "STRING":
