@@ -17,10 +17,10 @@ last year's validated as ``Database.validate`` does it, ``Database.validation_of
 the prepared validation query itself as literals, more rows loaded into the engine's tables first; the statuses,
 which is the SQL's part; the records are then built by gaidsl as for any spec and are not timed; the national
 format, a spec without open rows, through its tables). The connection is reused from report to report, and the
-validation query is prepared once (gaidsl/engines/database.py; DuckDB still binds and optimizes it at each
-EXECUTE); the line after the table splits DuckDB's time at 1 member through the tables into clearing them, loading
-them and running the query, and gives the one statement's time: a fixed cost per report that the per-cell
-comparison at 1 member (12 cells) cannot hide.
+validation query is prepared once (gaidsl/engines/database.py; DuckDB binds and optimizes it again at each
+EXECUTE when it reads the tables, but not when it reads only its parameters, each of its prepared type); the line
+after the table splits DuckDB's time at 1 member through the tables into clearing them, loading them and running
+the query, and gives the one statement's time.
 
 A second table, ``duckdb in batches``, measures DuckDB as ``gaidsl validate`` uses it on a folder of data files:
 BATCH reports (the same report under BATCH ids, each with its last year's) validated together by one run of the
@@ -193,8 +193,8 @@ def _duckdb_at_one_member(db: Database, spec: ir.Spec, least: float) -> None:
         f"reports and their members {loaded * 1e3:.1f} (4 inserts), run the prepared validation query "
         f"{queried * 1e3:.1f} (together {(cleared + loaded + queried) * 1e3:.1f}); in one statement (validation_of, "
         f"the table above): {one * 1e3:.1f}, of which the rows made {made * 1e3:.2f} and written as literals "
-        f"{literals * 1e3:.2f}. A fixed cost (DuckDB binds and optimizes a prepared query again at each EXECUTE, "
-        "however few the rows), so 1 member's 12 cells cost more per cell than the national format's 200"
+        f"{literals * 1e3:.2f} (a query reading the tables is bound again at each EXECUTE; one reading only its "
+        "typed parameters is not)"
     )
 
 

@@ -23,7 +23,7 @@ import gaidsl
 from gaidsl.checking.evaluate import collector_paused, evaluate, evaluate_instance
 from gaidsl.checking.open_members import close
 from gaidsl.checking.report import Report
-from gaidsl.engines.database import DuckDB, connect, python_module
+from gaidsl.engines.database import _LITERAL_VALUES, DuckDB, connect, python_module
 from gaidsl.language import ir
 from gaidsl.sampling.open_samples import closed_spec, members_for, with_members
 from gaidsl.sampling.sampler import Sample
@@ -172,7 +172,7 @@ def test_duckdb_gives_a_few_rows_to_the_query_and_the_tables_the_rest(agency: st
     report of more rows than it writes as literals go through the tables."""
     db = connect(SPEC, "duckdb")
     assert isinstance(db, DuckDB)
-    for count in (1, 3, 60):
+    for count in (1, 3, 200):  # 200 members: more values than the statement takes as literals
         counts = {"component": count}
         sample = with_members(
             sampler(closed_spec(SPEC, counts)).sample(random.Random(count), True), members_for(SPEC, counts)
@@ -186,7 +186,9 @@ def test_duckdb_gives_a_few_rows_to_the_query_and_the_tables_the_rest(agency: st
         db.clear()
         found = db.validation_of(*given)
         assert found == loaded and len(found) == len(evaluate(SPEC, report, previous).results)
-        literal = count < 10 and "\x00" not in agency
+        values = sum(len(rows) * len(columns) for _, rows, columns in db.table_rows(*given))
+        assert (values <= _LITERAL_VALUES) is (count < 200)
+        literal = count < 200 and "\x00" not in agency
         assert (db.query("SELECT count(*) FROM gaidsl_reports")[0][0] == 0) is literal  # the tables untouched
 
 
