@@ -9,7 +9,10 @@ evaluator and by the generated Python module; and reports of the fixed national 
 measurement repeats until MIN_SECONDS (default 0.3) of CPU time (user + sys of this process) have passed, and prints
 the CPU time per report, per member, and per cell (the open format's cells: its fixed cells plus 6 per member), and
 the ratio of that per-cell cost to the national format's per-cell cost on the same engine. Linear growth shows as a
-per-member cost that stays flat from 10 to 1,000 members.
+per-member cost that stays flat from 10 to 1,000 members. The last two columns split off what a report costs however
+many members it has: a report of no member (its fields and its total rows over nothing; it fails 'at least 1') is
+timed too, and ``added`` is what each member's cell adds, (T(N) − T(0)) / N / cells per member, beside the national
+per-cell cost (the whole-report per-cell figure at 1 member spreads the fixed part's cost over 12 cells).
 
 Engines: ``reference`` (the evaluator), ``python`` (the generated module, every record), ``python-fail`` (the module
 asked for failures only, ``only={"fail"}``: no record is built for a passing position), ``duckdb`` (the report and
@@ -101,14 +104,18 @@ def main() -> None:
     member_cells = len(spec.cells) - fixed_cells
     rows = []
     national_batch = cpu_per_run(lambda: _batch(national_db, fixed_sample.report, fixed_sample.previous), least)
-    for count in COUNTS:
+    fixed_part: dict[str, float] = {}  # each engine's CPU seconds for a report of no member: the fixed part's cost
+    for count in (0, *COUNTS):
         counts = {"component": count}
         sample = sampler(closed_spec(spec, counts)).sample(random.Random(count), True)
         sample = with_members(sample, members_for(spec, counts))
         report, previous = sample.report, sample.previous
-        assert previous is not None and evaluate(spec, report, previous).verdict == "pass"
+        assert previous is not None
+        if count:  # no member fails 'at least 1', and only that
+            assert evaluate(spec, report, previous).verdict == "pass"
         open_data, open_last = module.loads(report.to_json()), module.loads(previous.to_json())
-        assert module.verdict(module.validate(open_data, open_last)) == "pass"
+        if count:
+            assert module.verdict(module.validate(open_data, open_last)) == "pass"
         report_cells = fixed_cells + member_cells * count
         for engine, run in (
             ("reference", lambda r=report, p=previous: evaluate(spec, r, p)),
@@ -117,7 +124,11 @@ def main() -> None:
             ("duckdb", lambda r=report, p=previous: _statuses(db, r, p)),
         ):
             seconds = cpu_per_run(run, least)
+            if not count:
+                fixed_part[engine] = seconds
+                continue
             cell_cost = seconds / report_cells
+            added = (seconds - fixed_part[engine]) / count / member_cells  # what a member's cell adds
             rows.append(
                 (
                     engine,
@@ -127,12 +138,28 @@ def main() -> None:
                     f"{cell_cost * 1e6:.2f}",
                     f"{per_cell[engine] * 1e6:.2f}",
                     f"{cell_cost / per_cell[engine]:.2f}",
+                    f"{added * 1e6:.2f}",
+                    f"{added / per_cell[engine]:.2f}",
                 )
             )
-    header = ("engine", "members", "CPU ms/report", "µs/member", "µs/cell", "national µs/cell", "cell ratio")
+    header = (
+        "engine",
+        "members",
+        "CPU ms/report",
+        "µs/member",
+        "µs/cell",
+        "national µs/cell",
+        "cell ratio",
+        "added µs/member cell",
+        "added ratio",
+    )
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     print(f"open rows: {spec.id} without 'at most 200' ({member_cells} cells per member, {fixed_cells} fixed)")
     print(f"national: {national.id}, {cells} cells")
+    print(
+        "no member (the fixed part alone), CPU ms per report: "
+        + ", ".join(f"{e} {fixed_part[e] * 1e3:.2f}" for e in per_cell)
+    )
     print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     engines = list(per_cell)
     for row in sorted(rows, key=lambda r: (engines.index(r[0]), int(r[1].replace(",", "")))):
@@ -157,9 +184,9 @@ def main() -> None:
             )
         )
     print(f"duckdb in batches ({BATCH} reports per query, as gaidsl validate loads a folder; national the same way):")
-    print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join(h.rjust(w) for h, w in zip(header[:7], widths, strict=False)))
     for row in batch_rows:
-        print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
+        print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=False)))
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
