@@ -32,6 +32,7 @@ from gaidsl.targets.javascript import target as T
 from gaidsl.targets.javascript.target import lit
 from gaidsl.targets.python import plan as P
 from gaidsl.targets.python.open_parts import RECORD, OpenLayer, position_item
+from gaidsl.targets.python.target import Rewrite
 from gaidsl.targets.python.writer import module_name
 
 
@@ -81,6 +82,10 @@ def js_data(value: object) -> Any:
     return value
 
 
+def _written_once(meta: str, record: str) -> list[str]:
+    raise AssertionError("the JavaScript module writes no position again (its records are written by its writer)")
+
+
 class JavaScriptOpenLayer(OpenLayer):
     """:class:`OpenLayer` written in JavaScript: the loop over members, the data of the generic positions and the
     coded hierarchies, the module's tail."""
@@ -89,7 +94,14 @@ class JavaScriptOpenLayer(OpenLayer):
         super().__init__(spec)
         self.keys = list(self.closed.cells)  # a place in the Python module's values list → the cell's key
 
-    def _loop(self, pos: P.Position, slot: str, lines: list[str]) -> list[str]:
+    def position(self, pos: P.Position, number: int, lines: list[str], rewrite: Rewrite = _written_once) -> list[str]:
+        """As the Python module's, each record written by the module's own writer (no position is written again)."""
+        return super().position(pos, number, lines, rewrite)
+
+    def _fixed(self, pos: P.Position, number: int, lines: list[str], rewrite: Rewrite) -> list[str]:
+        return lines
+
+    def _loop(self, pos: P.Position, number: int, slot: str, lines: list[str], rewrite: Rewrite) -> list[str]:
         d = self.slot_dim[slot]
         i = self.dims.index(d)
         mine = {key for key, _ in self.member_cells[d]}

@@ -262,7 +262,7 @@ def _meta(pos: P.Position, labels: Names[tuple[str, ...]]) -> str:
 class Layer(Protocol):
     """What a spec with open dimensions adds to the module (targets/javascript/open_parts.py)."""
 
-    def position(self, pos: P.Position, lines: list[str]) -> list[str]: ...
+    def position(self, pos: P.Position, number: int, lines: list[str]) -> list[str]: ...
 
     def tail(self) -> str: ...
 
@@ -284,7 +284,7 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
             writer = JavaScriptWriter(pos, number, const)
             writer.chinese = spec.language == "zh"
             lines = writer.write()
-            body.extend("  " + line for line in (lines if layer is None else layer.position(pos, lines)))
+            body.extend("  " + line for line in (lines if layer is None else layer.position(pos, number, lines)))
             body.append("}")
         checks.append(
             {

@@ -44,6 +44,7 @@ from gaidsl.language.diagnostics import Text
 from gaidsl.targets import Files, Unrenderable, environment
 from gaidsl.targets.python import plan as P
 from gaidsl.targets.python import target as T
+from gaidsl.targets.python.target import Rewrite
 from gaidsl.targets.python.writer import module_name
 
 _MARK = "\U000f0000"  # a private-use character: the stand-ins are made of it and nothing else a report holds
@@ -251,7 +252,10 @@ class OpenLayer:
         self.across = sorted(c.key for c in spec.checks if c.across_periods)
 
     # ---- positions
-    def position(self, pos: P.Position, lines: list[str]) -> list[str]:
+    def position(self, pos: P.Position, number: int, lines: list[str], rewrite: Rewrite) -> list[str]:
+        """The lines of position ``number`` (``pos``) in a module over open rows: at each member, on the fixed rows,
+        or as an item of the module's evaluator; ``rewrite`` writes them again with another name for its static
+        part or another record writer."""
         if pos.check.origin == "members":
             return self._generic_call(pos.check, pos.instance, self._count_expr(pos.check))
         check, instance = self.by_instance[id(pos.instance)]
@@ -261,26 +265,20 @@ class OpenLayer:
                 raise _refuse(
                     check, "它在每个成员处又读取了成员之和", "it reads a sum over entered members at each member"
                 )
-            return self._loop(pos, instance.position, lines)
+            return self._loop(pos, number, instance.position, lines, rewrite)
         if not slots:
-            return self._fixed(pos, lines)
+            return self._fixed(pos, number, lines, rewrite)
         return self._generic_call(check, instance, self._encode(check, instance, instance.expr))
 
-    def _fixed(self, pos: P.Position, lines: list[str]) -> list[str]:
+    def _fixed(self, pos: P.Position, number: int, lines: list[str], rewrite: Rewrite) -> list[str]:
         """A position of the fixed rows, its record written straight-line (``_P<n>_record``, as at a member) when
-        its lines write one record of ``_P<n>``; else its lines as they are."""
-        code = "\n".join(lines)
-        numbers = set(re.findall(r"\b_P(\d+)\b", code))
-        if len(numbers) != 1:
-            return lines
-        (number,) = numbers
-        call = f"out.append(_record(_P{number}, s, xs, "
+        it reads a cell, field or text; else its lines as they are."""
         refs = _meta_value(pos)[10]
         assert isinstance(refs, tuple)
-        if code.count(call) != 1 or not refs:
+        if not refs:
             return lines
         self.member_metas.append(_record_writer(f"_P{number}_record", refs))
-        return [line.replace(call, f"out.append(_P{number}_record(_P{number}, s, xs, ") for line in lines]
+        return rewrite(f"_P{number}", f"_P{number}_record")
 
     def _slots_read(self, expr: ir.BoolExpr) -> set[str]:
         found: set[str] = set()
@@ -291,7 +289,7 @@ class OpenLayer:
                     found.add(row)
         return found
 
-    def _loop(self, pos: P.Position, slot: str, lines: list[str]) -> list[str]:
+    def _loop(self, pos: P.Position, number: int, slot: str, lines: list[str], rewrite: Rewrite) -> list[str]:
         d = self.slot_dim[slot]
         i = self.dims.index(d)
         mine = {key for key, _ in self.member_cells[d]}
@@ -305,7 +303,7 @@ class OpenLayer:
             out.append("    if pv is not None:")
             out.append(f"        pmv = v[-1].previous_of({i}, _m[0])")
             out.extend(f"        pv[{p}] = pmv[{p}]" for p in before)
-        at_member = self._at_member(pos, i, lines)
+        at_member = self._at_member(pos, number, i, lines, rewrite)
         if at_member is not None:
             out.extend(f"    {line}" for line in at_member)
             return out
@@ -315,15 +313,12 @@ class OpenLayer:
         out.append(f"        out[-1] = _as_member(out[-1], {i}, _m)")
         return out
 
-    def _at_member(self, pos: P.Position, i: int, lines: list[str]) -> list[str] | None:
+    def _at_member(self, pos: P.Position, number: int, i: int, lines: list[str], rewrite: Rewrite) -> list[str] | None:
         """The position's lines with its static part (``_P<n>``: where, names, cell keys and labels) made for the
-        member ``_m`` by a function of the member (``_P<n>_at``, straight-line concatenations), built only when a
-        result is written; None when a text the lines embed names the stand-in (then the record is rewritten)."""
+        member ``_m`` by a function of the member (``_P<n>_at``, straight-line concatenations) as ``mp``, built
+        only when a result is written; None when a text the lines embed names the stand-in (then the record is
+        rewritten)."""
         code = "\n".join(lines)
-        numbers = set(re.findall(r"\b_P(\d+)\b", code))
-        wants = [n for n, line in enumerate(lines) if line == "if s in want:"]
-        if len(numbers) != 1 or len(wants) != 1:
-            return None
         d = self.dims[i]
         key, label, short = self.stand_ins[d]
         # the member m: its key, label, label as the row shows it, short name (as _as_member replaces them)
@@ -332,17 +327,16 @@ class OpenLayer:
         for node in ast.walk(ast.parse(code)):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and tokens.search(node.value):
                 return None
-        (number,) = numbers
         meta = _meta_value(pos)
         self.member_metas.append(f"def _P{number}_at(m):\n    return {_member_lit(meta, tokens, names)}")
-        body = [re.sub(rf"\b_P{number}\b", "mp", line) for line in lines]
         refs = meta[10]
         assert isinstance(refs, tuple)
+        record = "_record"
         if refs:
             self.member_metas.append(_record_writer(f"_P{number}_record", refs))
-            writes = f"out.append(_P{number}_record(mp, s, xs, "
-            body = [line.replace("out.append(_record(mp, s, xs, ", writes) for line in body]
-        at = wants[0] + 1
+            record = f"_P{number}_record"
+        body = rewrite("mp", record)
+        at = body.index("if s in want:") + 1
         return [*body[:at], f"    mp = _P{number}_at(_m)", *body[at:]]
 
     # ---- positions whose cells depend on the report: data for the module's evaluator

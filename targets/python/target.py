@@ -14,7 +14,8 @@ to that. Every label, message and key is embedded with ``repr()``, never pasted 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
@@ -56,11 +57,26 @@ class PythonWriter(Writer):
     NONE, TRUE, FALSE, OR, AND, ZERO = "None", "True", "False", " or ", " and ", "_D0"
     SHOWN = "_qshown"
 
-    def __init__(self, pos: P.Position, number: int, const: Constants, cells: dict[str, int]) -> None:
+    def __init__(
+        self,
+        pos: P.Position,
+        number: int,
+        const: Constants,
+        cells: dict[str, int],
+        meta: str | None = None,
+        record: str = "_record",
+    ) -> None:
         super().__init__(pos, number, const)
         self.cells = cells  # cell key -> its place in the values list the checks read
+        # the name of the position's static part (``_P<n>``, or ``mp`` when made per member) and the function
+        # that writes its record (``_record``, or the position's straight-line ``_P<n>_record``): open_parts.py
+        self.meta = f"_P{number}" if meta is None else meta
+        self.record = record
         self.inline: dict[int, str] = {}  # ref index -> ``v[17]``: this year's cells, read where they are used
         self.named: list[str] = []  # ``x0 = v[17]  # key``: their names, bound only for a result's record
+
+    def meta_name(self) -> str:
+        return self.meta
 
     def var(self, index: int) -> str:
         """Ref ``index``'s value in the computation: ``v[17]`` for this year's cell (a list item read in place is
@@ -277,12 +293,12 @@ class PythonWriter(Writer):
         self.emit(f"    xs = ({xs},)" if len(self.pos.refs) == 1 else f"    xs = ({xs})")
         self.emit("    if s == 'unverifiable':")
         if arith:
-            self.emit(f"        m = _unverifiable_q(_P{self.n}, xs, z)")
+            self.emit(f"        m = _unverifiable_q({self.meta}, xs, z)")
         else:
-            self.emit(f"        m = _unverifiable(_P{self.n}, xs)")
+            self.emit(f"        m = _unverifiable({self.meta}, xs)")
         self.emit("    else:")
         self.message("        ")
-        self.emit(f"    out.append(_record(_P{self.n}, s, xs, {self.comparison_record()}, m))")
+        self.emit(f"    out.append({self.record}({self.meta}, s, xs, {self.comparison_record()}, m))")
         return self.lines
 
 
@@ -310,10 +326,34 @@ def _meta(pos: P.Position, labels: Names[tuple[str, ...]]) -> str:
     return f"{lit(head)[:-1]}, (\n    {items}),)"
 
 
+Rewrite = Callable[[str, str], list[str]]
+"""The lines of a position written again with another name for its static part and another record writer."""
+
+
+def _writer(
+    spec: ir.Spec,
+    pos: P.Position,
+    number: int,
+    const: Constants,
+    cells: dict[str, int],
+    meta: str | None = None,
+    record: str = "_record",
+) -> PythonWriter:
+    writer = PythonWriter(pos, number, const, cells, meta, record)
+    writer.chinese = spec.language == "zh"
+    return writer
+
+
+def _rewritten(
+    spec: ir.Spec, pos: P.Position, number: int, const: Constants, cells: dict[str, int], meta: str, record: str
+) -> list[str]:
+    return _writer(spec, pos, number, const, cells, meta, record).write()
+
+
 class Layer(Protocol):
     """What a spec with open dimensions adds to the module (targets/python/open_parts.py)."""
 
-    def position(self, pos: P.Position, lines: list[str]) -> list[str]: ...
+    def position(self, pos: P.Position, number: int, lines: list[str], rewrite: Rewrite) -> list[str]: ...
 
     def tail(self) -> str: ...
 
@@ -333,10 +373,12 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
             metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
-            writer = PythonWriter(pos, number, const, cells)
-            writer.chinese = spec.language == "zh"
+            writer = _writer(spec, pos, number, const, cells)
             lines = writer.write()
-            body.extend(lines if layer is None else layer.position(pos, lines))
+            if layer is not None:
+                rewrite = functools.partial(_rewritten, spec, pos, number, const, cells)
+                lines = layer.position(pos, number, lines, rewrite)
+            body.extend(lines)
             whole_only = whole_only and writer.whole_only
         if not body:
             body.append("pass  # no positions")

@@ -306,9 +306,13 @@ class Writer(ABC):
             parts.append(value)
         return self.concat(parts)
 
+    def meta_name(self) -> str:
+        """The name the position's static part has where its lines run (``_P3`` / ``P3``)."""
+        return f"{self.helper('P')}{self.n}"
+
     def message(self, indent: str) -> None:
         pos, msg = self.pos, self.pos.message
-        meta = f"{self.helper('P')}{self.n}"
+        meta = self.meta_name()
         if msg.case == "text":
             passed = self.equal("s", self.lit("pass"), True)
             value = self.cond(passed, self.seq_lit(msg.holds), self.seq_lit(msg.fails))
