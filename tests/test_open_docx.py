@@ -199,6 +199,23 @@ def test_the_real_report_filled_by_hand_or_rendered_reads_back_the_same() -> Non
     assert (rendered.members, rendered.values) == (report.members, report.values)
 
 
+def test_a_key_on_two_rows_of_a_table_is_refused_not_merged() -> None:
+    """A member typed on two rows of one table of the Word form: GAI741 at the second row, the first row named;
+    the rows' values are not merged (the second row's used to overwrite the first's without a word)."""
+    s = load_spec(OPEN / "agency_components.gai")
+    report = load_report(s, OPEN / "components_1.yaml")
+    (member,) = report.members["component"]
+    twice = attrs.evolve(report, members={"component": (member, EnteredMember(member.key, "typed again"))})
+    loaded = read_bytes(s, fill(s, twice), ".docx", "filled.docx")
+    assert loaded.report is None
+    problems = [d for d in loaded.diagnostics if d.code == "GAI741"]
+    assert len(problems) == 2  # each table of components has the row typed twice
+    for problem in problems:
+        assert problem.span is None and problem.place is not None and problem.place.startswith("table ")
+        (first,) = problem.help
+        assert problem.place.split(" · row ")[0] in first.en and problem.args["key"] == member.key
+
+
 def test_cli_reads_back_a_form_with_added_rows_and_records(tmp_path: Path) -> None:
     """``gaidsl build -t docx``, the form filled (12 records: two rows added), ``gaidsl readback`` to a data file that
     ``gaidsl validate`` passes; a file of another kind is refused for a spec with records (GAI770)."""

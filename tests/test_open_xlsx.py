@@ -243,6 +243,42 @@ def test_cli_build_render_readback_validate(tmp_path: Path) -> None:
     assert "requests.overall" in checked.out or "AGENCY OVERALL" in checked.out
 
 
+def test_a_key_on_two_rows_of_a_table_is_refused_not_merged() -> None:
+    """A member typed on two rows of one open table: GAI741 at the second row's cell, the first row named; the
+    rows' values are not merged (the second row's used to overwrite the first's without a word, and exit 0)."""
+    s = spec("agency_components")
+    report = load_report(s, OPEN / "components_1.yaml")
+    (member,) = report.members["component"]
+    twice = attrs.evolve(report, members={"component": (member, EnteredMember(member.key, "typed again"))})
+    loaded = read_bytes(s, fill(s, twice), ".xlsx", "filled.xlsx")
+    assert loaded.report is None
+    problems = [d for d in loaded.diagnostics if d.code == "GAI741"]
+    open_tables = [t for t in s.tables.values() if t.rows is not None and t.rows.open is not None]
+    assert len(problems) == len(open_tables) == 2  # the two tables of components, each with the row typed twice
+    for problem in problems:
+        assert problem.span is None and problem.place is not None and problem.place.endswith(tuple("0123456789"))
+        sheet = problem.place.split("!")[0]
+        (first,) = problem.help
+        assert f"{sheet}!" in first.en and problem.args["key"] == member.key
+
+
+def test_readback_says_the_sheet_and_cell_of_a_refused_value(tmp_path: Path) -> None:
+    """A value the reader refuses is shown at its sheet's cell (``filled.xlsx · Requests!D9``), not at a line of the
+    data made from the workbook, which the user never saw; nothing is written."""
+    s = spec("agency_components")
+    wb = load_workbook(io.BytesIO(fill(s, load_report(s, OPEN / "components_1.yaml"))))
+    meta = list(wb["_gaidsl"].iter_rows(values_only=True))
+    sheet, header = next((str(r[2]), int(r[3])) for r in meta if r[0] == "open" and r[1] == "requests")
+    letter = next(str(r[3]) for r in meta if r[0] == "opencol" and r[1] == "requests.received")
+    wb[sheet][f"{letter}{header + 1}"].value = "=SUM(A1:A3)"
+    workbook, out = tmp_path / "filled.xlsx", tmp_path / "back.json"
+    wb.save(workbook)
+    back = run_cli("readback", "--lang", "en", str(OPEN / "agency_components.gai"), str(workbook), "-o", str(out))
+    assert back.code == 2 and not out.exists()
+    assert f"{workbook} · {sheet}!{letter}{header + 1}: error[GAI704]" in back.err, back.err
+    assert '"values"' not in back.err and "=SUM(A1:A3)" in back.err
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice")
 def test_libreoffice_recomputes_each_row_check_as_the_reference(tmp_path: Path) -> None:
     """The `for each row` checks as columns of the Excel table: LibreOffice's statuses at the entered rows agree with

@@ -59,5 +59,6 @@ def coded_problems(
         parent = coded.parent_of(entry.member.key)
         if parent is not None and parent not in entered:
             help = Text(f"先填报上级「{parent}」这一行", f"enter the parent row '{parent}' too")
-            problems.append(error("GAI751", span(*entry.key_at), [help], key=entry.member.key, parent=parent))
+            key, dimension = entry.member.key, opened.dimension
+            problems.append(error("GAI751", span(*entry.key_at), [help], key=key, parent=parent, dimension=dimension))
     return tuple(p.member for p in kept), problems

@@ -59,6 +59,8 @@ class Extracted:
     found: tuple[str, str] | None
     places: dict[str, str]
     title: str | None = None
+    problems: tuple[Diagnostic, ...] = ()
+    """What the file holds that no data file can (a member's key on two rows of one table), each at its place."""
 
 
 class Refused(Exception):
@@ -87,7 +89,36 @@ def finish(spec: ir.Spec, extracted: Extracted, name: str) -> Loaded:
         data = {"format": data["format"], "version": data["version"], "members": raw["members"], **data}
     if raw.get("records"):  # lists of records (docs/records.md), read after the members their fields name
         data["records"] = raw["records"]
-    return parse_report(json.dumps(data, ensure_ascii=False, indent=1), spec, "json", name)
+    loaded = parse_report(json.dumps(data, ensure_ascii=False, indent=1), spec, "json", name)
+    diagnostics = extracted.problems + tuple(_placed(d, extracted.places, name) for d in loaded.diagnostics)
+    if extracted.problems:
+        return attrs.evolve(loaded, report=None, partial=None, diagnostics=diagnostics)
+    return attrs.evolve(loaded, diagnostics=diagnostics)
+
+
+def _placed(diagnostic: Diagnostic, places: dict[str, str], name: str) -> Diagnostic:
+    """A diagnostic of the entries read, at the sheet's cell or the document's row they came from (``places``)
+    rather than at a line of the data made of them, which the user never saw; as it was when the entry it names
+    came from no one place."""
+    if diagnostic.span is None or diagnostic.span.file != name:
+        return diagnostic
+    key, dimension = diagnostic.args.get("key"), diagnostic.args.get("dimension")
+    if not isinstance(key, str):
+        return diagnostic
+    tried = [key, *([f"member.{dimension}.{key}"] if isinstance(dimension, str) else []), f"field.{key}", f"text.{key}"]
+    place = next((places[k] for k in tried if k in places), None)
+    if place is None:
+        return diagnostic
+    return attrs.evolve(diagnostic, span=None, place=place)
+
+
+def _twice(dimension: str, key: str, place: str, first: str) -> Diagnostic:
+    """GAI741 for a member's key given on a second row of one table (``first``: where the first row is)."""
+    again = Text(
+        f"同一键的第一行在 {first}：合并或删除其中一行",
+        f"the first row with this key is at {first}: merge or remove one",
+    )
+    return attrs.evolve(error("GAI741", None, [again], key=key, dimension=dimension), place=place)
 
 
 def _refused(name: str, reason: str) -> Refused:
@@ -186,9 +217,10 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         elif kind == "text":
             raw["texts"][key] = _text(value, unknown)
             places[f"text.{key}"] = where
-    _open_rows(spec, wb, raw, places)
+    problems: list[Diagnostic] = []
+    _open_rows(spec, wb, raw, places, problems)
     _records_xlsx(spec, wb, raw, places)
-    return Extracted(raw, found, places)
+    return Extracted(raw, found, places, problems=tuple(problems))
 
 
 def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None:
@@ -224,11 +256,12 @@ def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> N
         raw.setdefault("records", {})[name] = read
 
 
-def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None:
+def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str], problems: list[Diagnostic]) -> None:
     """The entered rows of each open table (``open`` and ``opencol`` rows of the ``_gaidsl`` sheet): from the row
     under the table's header down to the sheet's last used row, skipping empty rows, each row a member (its key and
     label) and its values; the member list of a dimension is the rows of its first table, then any key another
-    table adds (docs/open-dimensions.md)."""
+    table adds (docs/open-dimensions.md). A key on a second row of the same table is a problem (GAI741): its values
+    are not merged into the first row's."""
     tables: dict[str, tuple[str, int]] = {}
     letters: dict[str, dict[str, str]] = {}
     for row in wb[META_SHEET].iter_rows(values_only=True):
@@ -250,6 +283,7 @@ def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None
         known = {m["key"] for m in listed}
         ws = wb[sheet]
         columns = letters[table_key]
+        rows_here: dict[str, str] = {}  # a key → where its row of this table is
         for number in range(header + 1, ws.max_row + 1):
             cells = {c: ws[f"{letter}{number}"].value for c, letter in columns.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
@@ -257,10 +291,15 @@ def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None
             key = _text(cells.get("<key>"))
             key = "" if key is None else key.strip()
             label = _text(cells.get("<label>"))
+            where = f"{sheet}!{columns.get('<key>', 'A')}{number}"
+            if key in rows_here:
+                problems.append(_twice(dimension, key, where, rows_here[key]))
+                continue
+            rows_here[key] = where
             if key not in known:
                 listed.append({"key": key, "label": "" if label is None else label})
                 known.add(key)
-            places[f"member.{dimension}.{key}"] = f"{sheet}!A{number}"
+            places.setdefault(f"member.{dimension}.{key}", where)
             for column, value in cells.items():
                 if column.startswith("<"):
                     continue
@@ -341,13 +380,21 @@ def _grid_values(
 
 
 def _open_grid_values(
-    spec: ir.Spec, grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str], unknown: str = UNKNOWN_TEXT
+    spec: ir.Spec,
+    grid: Grid,
+    table: Any,
+    number: int,
+    raw: Raw,
+    places: dict[str, str],
+    problems: list[Diagnostic],
+    unknown: str = UNKNOWN_TEXT,
 ) -> None:
     """A table of open rows as the docx target printed it (:func:`gaidsl.forms.layout.printed`), read row by row
     under its header: a row whose two row-header cells are one merged cell is a fixed row (合计), known by its label
     (else the next fixed row in the spec's order); any other is an entered member, its key and label in the two cells
     (a row left wholly empty is skipped, so the blank form's unused rows and rows added in Word read alike). The member
-    list is the first table's rows, then any key another table adds (docs/open-dimensions.md)."""
+    list is the first table's rows, then any key another table adds (docs/open-dimensions.md); a key on a second row
+    of the same table is a problem (GAI741), its values not merged into the first row's."""
     spec_table = spec.tables[grid.tables[0]]
     assert spec_table.rows is not None and spec_table.rows.open is not None
     dimension = spec_table.rows.open.dimension
@@ -365,6 +412,7 @@ def _open_grid_values(
     cells = table._cells
     width = len(table.columns)
     unused = list(fixed)
+    rows_here: dict[str, str] = {}  # an entered key → where its row of this table is
     for r in range(grid.header_rows, len(cells) // width if width else 0):
         row = cells[r * width : (r + 1) * width]
         if len(row) < 2:
@@ -381,10 +429,15 @@ def _open_grid_values(
             if not key and not label and not any(texts[2:]):
                 continue
             member, columns = key, entered_cols
+            where = f"table {number} · row {r + 1}"
+            if key in rows_here:
+                problems.append(_twice(dimension, key, where, rows_here[key]))
+                continue
+            rows_here[key] = where
             if key not in known:
                 members.append({"key": key, "label": label})
                 known.add(key)
-                places[f"member.{dimension}.{key}"] = f"table {number} · row {r + 1}"
+                places[f"member.{dimension}.{key}"] = where
         for col, column in columns.items():
             if col >= width:
                 continue
@@ -484,6 +537,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
     lay = printed(spec, None)  # a spec with open rows or lists of records: their tables as printed (rows vary)
     raw = _empty(spec)
     places: dict[str, str] = {}
+    problems: list[Diagnostic] = []
     tables = list(doc.tables)
     first = 1
     if tables and tables[0].rows and _cell(tables[0], 0, 0) == "报告信息":
@@ -504,7 +558,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
         if grid.key in spec.records:
             _record_rows(spec.records[grid.key], grid, table, number, raw, places, unknown)
         elif any(b.entered_key for b in grid.boxes):
-            _open_grid_values(spec, grid, table, number, raw, places, unknown)
+            _open_grid_values(spec, grid, table, number, raw, places, problems, unknown)
         else:
             _grid_values(grid, table, number, raw, places, unknown)
     # texts: the paragraphs under each part's heading (and under a text block's own heading)
@@ -554,7 +608,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
             if len(signature) > 1 and "body" in spec.fields and "body" not in raw["fields"]:
                 raw["fields"]["body"] = signature[-2]
                 places["field.body"] = "signature"
-    return Extracted(raw, written_for_docx(data), places, title)
+    return Extracted(raw, written_for_docx(data), places, title, tuple(problems))
 
 
 # ---------------------------------------------------------------------------------------------------- files
