@@ -216,6 +216,26 @@ def test_a_key_on_two_rows_of_a_table_is_refused_not_merged() -> None:
         assert problem.place.split(" · row ")[0] in first.en and problem.args["key"] == member.key
 
 
+def test_a_row_without_its_key_or_its_label_is_one_problem_at_its_cell() -> None:
+    """In the Word form too: values typed on a row without its key are GAI746 at its key cell, a key without its
+    label GAI747 at the label cell, one problem each (not one per value and a snippet of JSON)."""
+    s = load_spec(OPEN / "agency_components.gai")
+    report = load_report(s, OPEN / "components_1.yaml")
+    (member,) = report.members["component"]
+    blank = attrs.evolve(report, members={"component": (EnteredMember(member.key, ""),)})
+    loaded = read_bytes(s, fill(s, blank), ".docx", "filled.docx")
+    assert loaded.report is None
+    assert [d.code for d in loaded.diagnostics] == ["GAI747"]
+    (problem,) = loaded.diagnostics
+    assert problem.place is not None and problem.place.endswith(" · cell 2") and problem.args["key"] == member.key
+    keyless = attrs.evolve(report, members={"component": (EnteredMember("", member.label),)})
+    values = {k.replace(f".{member.key}.", ".."): v for k, v in report.values.items()}
+    loaded = read_bytes(s, fill(s, attrs.evolve(keyless, values=values)), ".docx", "filled.docx")
+    assert loaded.report is None
+    assert {d.code for d in loaded.diagnostics} == {"GAI746"}
+    assert all(d.place is not None and d.place.endswith(" · cell 1") for d in loaded.diagnostics)
+
+
 def test_cli_reads_back_a_form_with_added_rows_and_records(tmp_path: Path) -> None:
     """``gaidsl build -t docx``, the form filled (12 records: two rows added), ``gaidsl readback`` to a data file that
     ``gaidsl validate`` passes; a file of another kind is refused for a spec with records (GAI770)."""

@@ -262,6 +262,30 @@ def test_a_key_on_two_rows_of_a_table_is_refused_not_merged() -> None:
         assert f"{sheet}!" in first.en and problem.args["key"] == member.key
 
 
+def test_a_row_without_its_key_or_its_label_is_one_problem_at_its_cell() -> None:
+    """A row with values but no key is GAI746 at its key cell, a row with a key but no label GAI747 at its label
+    cell: one problem each, not one per value (GAI742) and a JSON snippet; a label left out in a later table of the
+    same dimension is no problem (the first table named the member)."""
+    s = spec("agency_components")
+    wb = load_workbook(io.BytesIO(fill(s, load_report(s, OPEN / "components_40.json"))))
+    meta = list(wb["_gaidsl"].iter_rows(values_only=True))
+    sheets = {str(r[1]): (str(r[2]), int(r[3])) for r in meta if r[0] == "open"}
+    letters = {str(r[1]): str(r[3]) for r in meta if r[0] == "opencol"}
+    requests, header = sheets["requests"]
+    wb[requests][f"{letters['requests.<key>']}{header + 1}"].value = None  # the first row's key
+    wb[requests][f"{letters['requests.<label>']}{header + 2}"].value = "  "  # the second row's label
+    staff, staff_header = sheets["staff"]
+    wb[staff][f"{letters['staff.<label>']}{staff_header + 3}"].value = None  # named in the first table
+    out = io.BytesIO()
+    wb.save(out)
+    loaded = read_bytes(s, out.getvalue(), ".xlsx", "filled.xlsx")
+    assert loaded.report is None
+    assert [(d.code, d.place) for d in loaded.diagnostics] == [
+        ("GAI746", f"{requests}!{letters['requests.<key>']}{header + 1}"),
+        ("GAI747", f"{requests}!{letters['requests.<label>']}{header + 2}"),
+    ]  # the member whose requests row lost its key is named by its staff row
+
+
 def test_readback_says_the_sheet_and_cell_of_a_refused_value(tmp_path: Path) -> None:
     """A value the reader refuses is shown at its sheet's cell (``filled.xlsx · Requests!D9``), not at a line of the
     data made from the workbook, which the user never saw; nothing is written."""

@@ -112,6 +112,18 @@ def _placed(diagnostic: Diagnostic, places: dict[str, str], name: str) -> Diagno
     return attrs.evolve(diagnostic, span=None, place=place)
 
 
+def _unnamed(table: ir.Table, dimension: str, key: str, labelled: object, place: str) -> Diagnostic | None:
+    """GAI746 for an entered row of a filled form with values but no key, GAI747 for one with a key but no label
+    (``labelled``: its label, or whether an earlier table named the key), each at ``place``, the row's key or label
+    cell; None for a row with both."""
+    named = table.label or table.key
+    if not key:
+        return attrs.evolve(error("GAI746", None, table=named, dimension=dimension), place=place)
+    if not labelled or (isinstance(labelled, str) and not labelled.strip()):
+        return attrs.evolve(error("GAI747", None, table=named, key=key), place=place)
+    return None
+
+
 def _twice(dimension: str, key: str, place: str, first: str) -> Diagnostic:
     """GAI741 for a member's key given on a second row of one table (``first``: where the first row is)."""
     again = Text(
@@ -292,6 +304,13 @@ def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str], problem
             key = "" if key is None else key.strip()
             label = _text(cells.get("<label>"))
             where = f"{sheet}!{columns.get('<key>', 'A')}{number}"
+            label_at = f"{sheet}!{columns.get('<label>', 'B')}{number}"
+            unnamed = _unnamed(table, dimension, key, label or key in known, where if not key else label_at)
+            if unnamed is not None:
+                problems.append(unnamed)
+                if not key:
+                    continue  # its values belong to no member
+                label = key  # read as if named, so that its values and the rows under it say nothing more
             if key in rows_here:
                 problems.append(_twice(dimension, key, where, rows_here[key]))
                 continue
@@ -430,6 +449,14 @@ def _open_grid_values(
                 continue
             member, columns = key, entered_cols
             where = f"table {number} · row {r + 1}"
+            unnamed = _unnamed(
+                spec_table, dimension, key, label or key in known, f"{where} · cell {1 if not key else 2}"
+            )
+            if unnamed is not None:
+                problems.append(unnamed)
+                if not key:
+                    continue  # its values belong to no member
+                label = key  # read as if named, so that its values and the rows under it say nothing more
             if key in rows_here:
                 problems.append(_twice(dimension, key, where, rows_here[key]))
                 continue

@@ -98,4 +98,15 @@ OPEN_CATALOG: dict[str, tuple[str, str, str]] = {
         "成员键「{key}」是开放维度「{dimension}」的固定成员，不能再填报",
         "member key '{key}' is a fixed member of open dimension '{dimension}': it cannot be entered",
     ),
+    "GAI746": (
+        "data",
+        "表「{table}」的这一行填了数值却没有成员键：开放维度「{dimension}」的每一行须写键（编码或名称）",
+        "this row of table '{table}' has values but no member key: each row of open dimension '{dimension}' needs its "
+        "key (a code or a name)",
+    ),
+    "GAI747": (
+        "data",
+        "表「{table}」中成员「{key}」这一行没有名称",
+        "the row of member '{key}' in table '{table}' has no label",
+    ),
 }
