@@ -361,3 +361,29 @@ def test_each_list_is_an_excel_table_with_drop_downs() -> None:
     sheet = next(ws for ws in projects.worksheets if "R_projects" in ws.tables)
     formulas = sorted(dv.formula1 for dv in sheet.data_validations.dataValidation if dv.type == "list")
     assert formulas == ['"budget,own"', '"ongoing,completed"']
+
+
+def test_a_record_s_problems_are_said_at_its_cells() -> None:
+    """A record's field that names no member (GAI774), a count that is no number (GAI704) and a record's fields
+    left blank (GAI773) are each said at their sheet's cell, not at a line of the data made from the workbook."""
+    s = spec_named("other_explained")
+    wb = load_workbook(io.BytesIO(next(iter(target("xlsx").emit(s).values()))))
+    meta = list(wb["_gaidsl"].iter_rows(values_only=True))
+    sheet, header = next((str(r[2]), int(r[3])) for r in meta if r[0] == "records" and r[1] == "explanations")
+    letters = {str(r[1]).split(".", 1)[1]: str(r[3]) for r in meta if r[0] == "recfield"}
+    ws = wb[sheet]
+    ws[f"{letters['component']}{header + 1}"] = "NOPE"
+    ws[f"{letters['description']}{header + 1}"] = "a description"
+    ws[f"{letters['count']}{header + 1}"] = "many"
+    ws[f"{letters['count']}{header + 2}"] = 3  # its component and description left blank
+    out = io.BytesIO()
+    wb.save(out)
+    loaded = read_bytes(s, out.getvalue(), ".xlsx", "filled.xlsx")
+    placed = {(d.code, d.place) for d in loaded.diagnostics if d.code in ("GAI704", "GAI773", "GAI774")}
+    assert placed == {
+        ("GAI774", f"{sheet}!{letters['component']}{header + 1}"),
+        ("GAI704", f"{sheet}!{letters['count']}{header + 1}"),
+        ("GAI773", f"{sheet}!{letters['component']}{header + 2}"),
+        ("GAI773", f"{sheet}!{letters['description']}{header + 2}"),
+    }
+    assert all(d.span is None for d in loaded.diagnostics if d.code in ("GAI704", "GAI773", "GAI774"))

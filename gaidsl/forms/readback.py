@@ -90,22 +90,30 @@ def finish(spec: ir.Spec, extracted: Extracted, name: str) -> Loaded:
     if raw.get("records"):  # lists of records (docs/records.md), read after the members their fields name
         data["records"] = raw["records"]
     loaded = parse_report(json.dumps(data, ensure_ascii=False, indent=1), spec, "json", name)
-    diagnostics = extracted.problems + tuple(_placed(d, extracted.places, name) for d in loaded.diagnostics)
+    diagnostics = extracted.problems + tuple(_placed(spec, d, extracted.places, name) for d in loaded.diagnostics)
     if extracted.problems:
         return attrs.evolve(loaded, report=None, partial=None, diagnostics=diagnostics)
     return attrs.evolve(loaded, diagnostics=diagnostics)
 
 
-def _placed(diagnostic: Diagnostic, places: dict[str, str], name: str) -> Diagnostic:
+_RECORD_PATH = re.compile(r"records\.([^.\[]+)\[(\d+)\]\.(.+)")
+"""How the reader names a record's field in its problems: ``records.LIST[i].FIELD`` (i from 0)."""
+
+
+def _placed(spec: ir.Spec, diagnostic: Diagnostic, places: dict[str, str], name: str) -> Diagnostic:
     """A diagnostic of the entries read, at the sheet's cell or the document's row they came from (``places``)
     rather than at a line of the data made of them, which the user never saw; as it was when the entry it names
     came from no one place."""
     if diagnostic.span is None or diagnostic.span.file != name:
         return diagnostic
-    key, dimension = diagnostic.args.get("key"), diagnostic.args.get("dimension")
-    if not isinstance(key, str):
-        return diagnostic
-    tried = [key, *([f"member.{dimension}.{key}"] if isinstance(dimension, str) else []), f"field.{key}", f"text.{key}"]
+    key, dimension, path = (diagnostic.args.get(k) for k in ("key", "dimension", "path"))
+    tried: list[str] = []
+    found = _RECORD_PATH.fullmatch(path) if isinstance(path, str) else None
+    if found is not None and found.group(1) in spec.records:  # a record's field, keyed as its cell
+        tried.append(spec.records[found.group(1)].cell_key(str(int(found.group(2)) + 1), found.group(3)))
+    if isinstance(key, str):
+        tried += [key, *([f"member.{dimension}.{key}"] if isinstance(dimension, str) else [])]
+        tried += [f"field.{key}", f"text.{key}"]
     place = next((places[k] for k in tried if k in places), None)
     if place is None:
         return diagnostic

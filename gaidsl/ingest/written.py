@@ -162,7 +162,8 @@ def ingest_written(specs: ir.Spec | Sequence[ir.Spec], data: bytes, name: str, r
             dropped.append(key)
             for place in (key, f"field.{key}", f"text.{key}"):
                 places.pop(place, None)
-        loaded = readback.finish(spec, readback.Extracted(raw, extracted.found, places, extracted.title), name)
+        again = readback.Extracted(raw, extracted.found, places, extracted.title, extracted.problems)
+        loaded = readback.finish(spec, again, name)
     if loaded.report is None:
         errors = [d for d in loaded.diagnostics if d.severity == "error"] or list(loaded.diagnostics)
         shown_zh = "；".join(f"{d.code} {d.message.zh}" for d in errors[:3])
