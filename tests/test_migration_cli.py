@@ -72,6 +72,29 @@ def test_migrating_writes_reports_and_logs(reports: list[Path], tmp_path: Path) 
     assert check.code == 0, check.out + check.err
 
 
+def test_a_folder_is_migrated_with_its_layout(reports: list[Path], tmp_path: Path) -> None:
+    """A folder of reports (as `gaidsl sample` writes one: a sub-folder, last year's beside this year's, a
+    manifest) migrates as a whole: each report to the same place in the output folder, last year's reports too
+    (so that they stay paired by name), gaidsl's own records skipped and said so; `validate` reads the output."""
+    given = tmp_path / "given"
+    (given / "valid").mkdir(parents=True)
+    for path in reports:
+        (given / "valid" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    manifest = {"kind": "gaidsl sample manifest", "spec": str(SPEC_2019), "seed": 0, "valid": [], "invalid": []}
+    (given / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    out = tmp_path / "out"
+    run = run_cli("migrate", str(MIGRATION), str(given), "-o", str(out), "--lang", "en")
+    assert run.code == 0, run.err
+    assert "migrated 6 reports" in run.out and "skipped manifest.json (sample manifest)" in run.err, run.err
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    expected = [f"valid/{p.stem}{suffix}" for p in reports for suffix in (".json", ".log.json", ".log.txt")]
+    assert written == sorted(expected)
+    check = run_cli("validate", "--format", "json", str(SPEC_2021), str(out))
+    document = json.loads(check.out)
+    assert document["summary"]["files"] == 3, check.out  # each report with last year's, paired by name
+    assert all(r["previous"] and r["previous"].endswith(".previous.json") for r in document["reports"])
+
+
 def test_a_migrated_report_is_validated_without_the_checks_its_migration_exempts(
     reports: list[Path], tmp_path: Path
 ) -> None:

@@ -80,6 +80,9 @@ class DataFiles:
     skipped: tuple[Skipped, ...] = ()
     other: Mapping[str, int] = attrs.field(factory=dict)
     expected: Mapping[str, Expected] = attrs.field(factory=dict)
+    names: Mapping[str, str] = attrs.field(factory=dict)
+    """Each data file's path within the folder it was found in (``valid/0001.json``); a file given by itself is
+    not in it."""
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +174,7 @@ def _classify(candidates: list[Path], other: dict[str, int], names: dict[Path, s
         skipped=tuple(skipped),
         other=other,
         expected={shown[r.resolve()]: e for r, e in expected.items()},
+        names={shown[p.resolve()]: name for p, name in names.items() if p.resolve() not in gone},
     )
 
 

@@ -30,10 +30,11 @@ from typing import Any
 from gaidsl.checking.data import read_report
 from gaidsl.checking.evaluate import dumps, evaluate
 from gaidsl.checking.report import exact_dumps
+from gaidsl.cli.data_files import DataFiles, collect
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, err_line, out_line, plan_writes, write_files
-from gaidsl.language.diagnostics import Diagnostic, Lang, has_errors, render_json, render_text, say, to_json
+from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
 from gaidsl.migrations.apply import apply
 from gaidsl.migrations.documents import Compilation
 from gaidsl.migrations.exempt import exempt
@@ -49,7 +50,12 @@ def register(sub: Any) -> None:
         metavar="MIGRATION",
         help="a migration file (migration … from … to … { … }) or a shipped name (gaidsl specs)",
     )
-    parser.add_argument("data", nargs="*", metavar="DATA", help="report data files of the old version")
+    parser.add_argument(
+        "data",
+        nargs="*",
+        metavar="DATA",
+        help="report data files of the old version, or folders of them (searched as validate searches them)",
+    )
     parser.add_argument("-o", "--output", metavar="DIR", help="folder to write the migrated reports and logs into")
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
     parser.add_argument("--check", action="store_true", help="only check and prove the migration")
@@ -133,7 +139,20 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
     lang: Lang = args.lang
     migration = compilation.migration
     assert migration is not None
-    loaded = [(path, read_report(path, migration.old)) for path in args.data]
+    found = collect(args.data)
+    if isinstance(found, Text):
+        err_line(f"gaidsl migrate: {found.pick(lang)}")
+        return EXIT_INPUT
+    outputs = _outputs(found)
+    for skipped in found.skipped:  # gaidsl's own records in the folders (a sample manifest, migration logs …)
+        err_line(
+            say(
+                lang,
+                f"gaidsl migrate: 跳过 {skipped.name or skipped.path}（{skipped.why.zh}）",
+                f"gaidsl migrate: skipped {skipped.name or skipped.path} ({skipped.why.en})",
+            )
+        )
+    loaded = [(path, read_report(path, migration.old)) for path in outputs]
     bad = [(p, item) for p, item in loaded if not item.ok]
     if bad:
         diagnostics = [d for _, item in bad for d in item.diagnostics if d.severity == "error"]
@@ -145,7 +164,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         return EXIT_INPUT
     names: dict[str, str] = {}
     for path, _ in loaded:
-        stem = Path(path).stem
+        stem = outputs[path]
         if stem in names:
             err_line(
                 say(
@@ -165,7 +184,7 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
         before = evaluate(migration.old, item.report)
         judged = exempt(evaluate(migration.new, migrated.report), migration.exempt)  # as the proof judges it
         after = judged.evaluation
-        stem = Path(path).stem
+        stem = outputs[path]
         log = {
             "source": path,
             "output": f"{stem}.json",
@@ -225,6 +244,19 @@ def _migrate(args: argparse.Namespace, compilation: Compilation, proof: Any) -> 
             )
         )
     return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def _outputs(found: DataFiles) -> dict[str, str]:
+    """Each report to migrate (last year's reports paired with this year's among them: they are reports of the old
+    version too) → the name its output takes in the output folder, without suffix: its path within the folder it was
+    found in (``valid/0001``, so that folders of reports keep their layout and ``0001.previous`` stays beside
+    ``0001``), or its file name."""
+    out: dict[str, str] = {}
+    for report in found.reports:
+        for path in (report, found.previous.get(report)):
+            if path is not None and path not in out:
+                out[path] = str(Path(found.names.get(path, Path(path).name)).with_suffix(""))
+    return out
 
 
 def _dumps(data: object) -> str:
