@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -387,3 +388,46 @@ def test_a_record_s_problems_are_said_at_its_cells() -> None:
         ("GAI773", f"{sheet}!{letters['description']}{header + 2}"),
     }
     assert all(d.span is None for d in loaded.diagnostics if d.code in ("GAI704", "GAI773", "GAI774"))
+
+
+def _with_subtotal_formulas(s: ir.Spec, report: Report) -> tuple[bytes, str, dict[str, str]]:
+    """``report`` in its workbook, with each value of the first 类 row (201) typed as a formula over the 款 row
+    under it, as a person sums rows in Excel: the workbook, the sheet, and the formula of each column's cell."""
+    wb = load_workbook(io.BytesIO(fill(s, report)))
+    meta = list(wb["_gaidsl"].iter_rows(values_only=True))
+    sheet, header = next((str(r[2]), int(r[3])) for r in meta if r[0] == "open" and r[1] == "expenses")
+    columns = [r for r in meta if r[0] == "opencol" and str(r[1]).startswith("expenses.")]
+    letters = {str(r[1]).split(".", 1)[1]: str(r[3]) for r in columns}
+    ws = wb[sheet]
+    rows = {ws[f"{letters['<key>']}{n}"].value: n for n in range(header + 1, ws.max_row + 1)}
+    formulas = {}
+    for column, letter in letters.items():
+        if not column.startswith("<"):
+            formulas[column] = f"={letter}{rows['20101']}"
+            ws[f"{letter}{rows['201']}"] = formulas[column]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), sheet, formulas
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice")
+def test_a_formula_typed_in_a_cell_reads_back_as_its_computed_value(tmp_path: Path) -> None:
+    """A subtotal typed as a formula (``=C9``) in a workbook saved by a spreadsheet reads back as the value the
+    spreadsheet computed and stored; the same workbook written by a program that computes nothing (openpyxl: no
+    stored value) is refused at the formula's cell, the formula named (GAI704), never read as blank."""
+    s = spec("function_subjects")
+    report = load_report(s, OPEN / "function_subjects_valid.json")
+    book, sheet, formulas = _with_subtotal_formulas(s, report)
+    loaded = read_bytes(s, book, ".xlsx", "filled.xlsx")
+    refused = [d for d in loaded.diagnostics if d.code == "GAI704"]
+    assert loaded.report is None and len(refused) == len(formulas)
+    assert all(d.place is not None and d.place.startswith(f"{sheet}!") for d in refused)
+    assert {str(d.args["value"]) for d in refused} == set(formulas.values())
+    (tmp_path / "typed.xlsx").write_bytes(book)
+    profile, saved = f"-env:UserInstallation=file://{tmp_path}/profile", tmp_path / "saved"
+    convert = ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(tmp_path / "typed.xlsx")]
+    subprocess.run([str(SOFFICE), "--headless", "--norestore", profile, *convert], check=True, capture_output=True)
+    back = read_back(s, (saved / "typed.xlsx").read_bytes())
+    expected = {k: v for k, v in report.values.items() if k.startswith("expenses.201.")}
+    assert expected and all(back.values[k] == v for k, v in expected.items())
+    assert data(back) == data(report)

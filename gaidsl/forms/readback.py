@@ -207,11 +207,39 @@ def written_for_workbook(wb: Any) -> tuple[str, str] | None:
     return None
 
 
+class _Cells:
+    """A filled workbook's cells as a person sees them: a formula typed into a cell (``=SUM(C8:C9)``, a subtotal
+    of the rows under it) is read as the value the spreadsheet computed and stored when it saved the file (the
+    workbook is opened a second time, for its stored values, only when a cell read holds a formula); a formula
+    without a stored value (a file written by a program that computes nothing) stays its text, which the reader
+    refuses as no number (GAI704, naming the formula)."""
+
+    def __init__(self, wb: Any, data: bytes) -> None:
+        self.wb, self.data = wb, data
+        self.computed: Any = None
+
+    def value(self, sheet: str, coord: str) -> object:
+        value = self.wb[sheet][coord].value
+        if not (isinstance(value, str) and value.startswith("=")) and not _is_array_formula(value):
+            return value
+        if self.computed is None:
+            from openpyxl import load_workbook
+
+            self.computed = load_workbook(io.BytesIO(self.data), data_only=True)
+        stored = self.computed[sheet][coord].value
+        return stored if stored is not None else (value if isinstance(value, str) else f"={value.text}")
+
+
+def _is_array_formula(value: object) -> bool:
+    return type(value).__name__ == "ArrayFormula"
+
+
 def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any = None) -> Extracted:
     """The entries of a workbook gaidsl wrote, each from the place its ``_gaidsl`` sheet gives (``workbook``: the
     file already opened by :func:`open_workbook`); :class:`Refused` when the file is no workbook or not one gaidsl
     wrote."""
     wb = workbook if workbook is not None else open_workbook(data, name)
+    cells = _Cells(wb, data)
     raw = _empty(spec)
     found: tuple[str, str] | None = None
     places: dict[str, str] = {}
@@ -225,7 +253,7 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
             continue
         if sheet not in wb.sheetnames or not isinstance(key, str) or not isinstance(coord, str):
             continue
-        value = wb[str(sheet)][coord].value
+        value = cells.value(str(sheet), coord)
         where = f"{sheet}!{coord}"
         if kind == "cell":
             raw["values"][key] = _number_text(value, unknown)
@@ -238,14 +266,15 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
             raw["texts"][key] = _text(value, unknown)
             places[f"text.{key}"] = where
     problems: list[Diagnostic] = []
-    _open_rows(spec, wb, raw, places, problems)
-    _records_xlsx(spec, wb, raw, places)
+    _open_rows(spec, cells, raw, places, problems)
+    _records_xlsx(spec, cells, raw, places)
     return Extracted(raw, found, places, problems=tuple(problems))
 
 
-def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> None:
+def _records_xlsx(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str]) -> None:
     """Each list of records (``records`` and ``recfield`` rows of the ``_gaidsl`` sheet): from the row under the
     list's header down to the sheet's last used row, skipping empty rows, each row a record (docs/records.md)."""
+    wb = cells.wb
     lists: dict[str, tuple[str, int]] = {}
     letters: dict[str, dict[str, str]] = {}
     for row in wb[META_SHEET].iter_rows(values_only=True):
@@ -263,11 +292,11 @@ def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> N
         ws = wb[sheet]
         read: list[dict[str, object]] = []
         for number in range(header + 1, ws.max_row + 1):
-            cells = {f: ws[f"{letter}{number}"].value for f, letter in letters[name].items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            typed = {f: cells.value(sheet, f"{letter}{number}") for f, letter in letters[name].items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in typed.values()):
                 continue
             record: dict[str, object] = {}
-            for field, value in cells.items():
+            for field, value in typed.items():
                 declared = records.field(field)
                 numeric = declared is not None and declared.type.numeric
                 record[field] = _number_text(value, unknown) if numeric else _text(value, unknown)
@@ -276,12 +305,13 @@ def _records_xlsx(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str]) -> N
         raw.setdefault("records", {})[name] = read
 
 
-def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str], problems: list[Diagnostic]) -> None:
+def _open_rows(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], problems: list[Diagnostic]) -> None:
     """The entered rows of each open table (``open`` and ``opencol`` rows of the ``_gaidsl`` sheet): from the row
     under the table's header down to the sheet's last used row, skipping empty rows, each row a member (its key and
     label) and its values; the member list of a dimension is the rows of its first table, then any key another
     table adds (docs/open-dimensions.md). A key on a second row of the same table is a problem (GAI741): its values
     are not merged into the first row's."""
+    wb = cells.wb
     tables: dict[str, tuple[str, int]] = {}
     letters: dict[str, dict[str, str]] = {}
     for row in wb[META_SHEET].iter_rows(values_only=True):
@@ -305,12 +335,12 @@ def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str], problem
         columns = letters[table_key]
         rows_here: dict[str, str] = {}  # a key → where its row of this table is
         for number in range(header + 1, ws.max_row + 1):
-            cells = {c: ws[f"{letter}{number}"].value for c, letter in columns.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            typed = {c: cells.value(sheet, f"{letter}{number}") for c, letter in columns.items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in typed.values()):
                 continue
-            key = _text(cells.get("<key>"))
+            key = _text(typed.get("<key>"))
             key = "" if key is None else key.strip()
-            label = _text(cells.get("<label>"))
+            label = _text(typed.get("<label>"))
             where = f"{sheet}!{columns.get('<key>', 'A')}{number}"
             label_at = f"{sheet}!{columns.get('<label>', 'B')}{number}"
             unnamed = _unnamed(table, dimension, key, label or key in known, where if not key else label_at)
@@ -327,7 +357,7 @@ def _open_rows(spec: ir.Spec, wb: Any, raw: Raw, places: dict[str, str], problem
                 listed.append({"key": key, "label": "" if label is None else label})
                 known.add(key)
             places.setdefault(f"member.{dimension}.{key}", where)
-            for column, value in cells.items():
+            for column, value in typed.items():
                 if column.startswith("<"):
                     continue
                 cell_key = table.cell_key(key, column)
