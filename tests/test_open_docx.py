@@ -211,9 +211,10 @@ def test_a_key_on_two_rows_of_a_table_is_refused_not_merged() -> None:
     problems = [d for d in loaded.diagnostics if d.code == "GAI741"]
     assert len(problems) == 2  # each table of components has the row typed twice
     for problem in problems:
-        assert problem.span is None and problem.place is not None and problem.place.startswith("table ")
+        assert problem.span is None and problem.place is not None and problem.place.en.startswith("table ")
+        assert problem.place.zh.startswith("表格 ") and " · 第 " in problem.place.zh  # 表格 2 · 第 5 行
         (first,) = problem.help
-        assert problem.place.split(" · row ")[0] in first.en and problem.args["key"] == member.key
+        assert problem.place.en.split(" · row ")[0] in first.en and problem.args["key"] == member.key
 
 
 def test_a_row_without_its_key_or_its_label_is_one_problem_at_its_cell() -> None:
@@ -227,13 +228,14 @@ def test_a_row_without_its_key_or_its_label_is_one_problem_at_its_cell() -> None
     assert loaded.report is None
     assert [d.code for d in loaded.diagnostics] == ["GAI747"]
     (problem,) = loaded.diagnostics
-    assert problem.place is not None and problem.place.endswith(" · cell 2") and problem.args["key"] == member.key
+    assert problem.place is not None and problem.place.en.endswith(" · cell 2") and problem.args["key"] == member.key
+    assert problem.place.zh.endswith(" · 第 2 格")
     keyless = attrs.evolve(report, members={"component": (EnteredMember("", member.label),)})
     values = {k.replace(f".{member.key}.", ".."): v for k, v in report.values.items()}
     loaded = read_bytes(s, fill(s, attrs.evolve(keyless, values=values)), ".docx", "filled.docx")
     assert loaded.report is None
     assert {d.code for d in loaded.diagnostics} == {"GAI746"}
-    assert all(d.place is not None and d.place.endswith(" · cell 1") for d in loaded.diagnostics)
+    assert all(d.place is not None and d.place.en.endswith(" · cell 1") for d in loaded.diagnostics)
 
 
 def test_cli_reads_back_a_form_with_added_rows_and_records(tmp_path: Path) -> None:

@@ -257,8 +257,8 @@ def test_a_key_on_two_rows_of_a_table_is_refused_not_merged() -> None:
     open_tables = [t for t in s.tables.values() if t.rows is not None and t.rows.open is not None]
     assert len(problems) == len(open_tables) == 2  # the two tables of components, each with the row typed twice
     for problem in problems:
-        assert problem.span is None and problem.place is not None and problem.place.endswith(tuple("0123456789"))
-        sheet = problem.place.split("!")[0]
+        assert problem.span is None and problem.place is not None and problem.place.en.endswith(tuple("0123456789"))
+        sheet = problem.place.en.split("!")[0]
         (first,) = problem.help
         assert f"{sheet}!" in first.en and problem.args["key"] == member.key
 
@@ -281,7 +281,7 @@ def test_a_row_without_its_key_or_its_label_is_one_problem_at_its_cell() -> None
     wb.save(out)
     loaded = read_bytes(s, out.getvalue(), ".xlsx", "filled.xlsx")
     assert loaded.report is None
-    assert [(d.code, d.place) for d in loaded.diagnostics] == [
+    assert [(d.code, d.place and d.place.en) for d in loaded.diagnostics] == [
         ("GAI746", f"{requests}!{letters['requests.<key>']}{header + 1}"),
         ("GAI747", f"{requests}!{letters['requests.<label>']}{header + 2}"),
     ]  # the member whose requests row lost its key is named by its staff row
@@ -380,7 +380,7 @@ def test_a_record_s_problems_are_said_at_its_cells() -> None:
     out = io.BytesIO()
     wb.save(out)
     loaded = read_bytes(s, out.getvalue(), ".xlsx", "filled.xlsx")
-    placed = {(d.code, d.place) for d in loaded.diagnostics if d.code in ("GAI704", "GAI773", "GAI774")}
+    placed = {(d.code, d.place and d.place.en) for d in loaded.diagnostics if d.code in ("GAI704", "GAI773", "GAI774")}
     assert placed == {
         ("GAI774", f"{sheet}!{letters['component']}{header + 1}"),
         ("GAI704", f"{sheet}!{letters['count']}{header + 1}"),
@@ -421,7 +421,7 @@ def test_a_formula_typed_in_a_cell_reads_back_as_its_computed_value(tmp_path: Pa
     loaded = read_bytes(s, book, ".xlsx", "filled.xlsx")
     refused = [d for d in loaded.diagnostics if d.code == "GAI704"]
     assert loaded.report is None and len(refused) == len(formulas)
-    assert all(d.place is not None and d.place.startswith(f"{sheet}!") for d in refused)
+    assert all(d.place is not None and d.place.en.startswith(f"{sheet}!") for d in refused)
     assert {str(d.args["value"]) for d in refused} == set(formulas.values())
     (tmp_path / "typed.xlsx").write_bytes(book)
     profile, saved = f"-env:UserInstallation=file://{tmp_path}/profile", tmp_path / "saved"

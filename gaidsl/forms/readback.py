@@ -117,7 +117,25 @@ def _placed(spec: ir.Spec, diagnostic: Diagnostic, places: dict[str, str], name:
     place = next((places[k] for k in tried if k in places), None)
     if place is None:
         return diagnostic
-    return attrs.evolve(diagnostic, span=None, place=place)
+    return attrs.evolve(diagnostic, span=None, place=place_text(place))
+
+
+_TABLE_PLACE = re.compile(r"table (\d+) · row (\d+)(?: · cell (\d+))?")
+
+
+def place_text(place: str) -> Text:
+    """A place of :attr:`Extracted.places` in both languages: a document's ``table 3 · row 4 · cell 2`` is 表格 3 ·
+    第 4 行 · 第 2 格 in Chinese, ``paragraphs under H`` 「H」下的段落, ``signature`` 落款; a sheet's cell
+    (``收入决算表!C11``) the same in both."""
+    found = _TABLE_PLACE.fullmatch(place)
+    if found is not None:
+        table, row, cell = found.groups()
+        return Text(f"表格 {table} · 第 {row} 行" + (f" · 第 {cell} 格" if cell else ""), place)
+    if place.startswith("paragraphs under "):
+        return Text(f"「{place.removeprefix('paragraphs under ')}」下的段落", place)
+    if place == "signature":
+        return Text("落款", place)
+    return Text(place, place)
 
 
 def _unnamed(table: ir.Table, dimension: str, key: str, labelled: object, place: str) -> Diagnostic | None:
@@ -126,19 +144,20 @@ def _unnamed(table: ir.Table, dimension: str, key: str, labelled: object, place:
     cell; None for a row with both."""
     named = table.label or table.key
     if not key:
-        return attrs.evolve(error("GAI746", None, table=named, dimension=dimension), place=place)
+        return attrs.evolve(error("GAI746", None, table=named, dimension=dimension), place=place_text(place))
     if not labelled or (isinstance(labelled, str) and not labelled.strip()):
-        return attrs.evolve(error("GAI747", None, table=named, key=key), place=place)
+        return attrs.evolve(error("GAI747", None, table=named, key=key), place=place_text(place))
     return None
 
 
 def _twice(dimension: str, key: str, place: str, first: str) -> Diagnostic:
     """GAI741 for a member's key given on a second row of one table (``first``: where the first row is)."""
+    earlier = place_text(first)
     again = Text(
-        f"同一键的第一行在 {first}：合并或删除其中一行",
-        f"the first row with this key is at {first}: merge or remove one",
+        f"同一键的第一行在 {earlier.zh}：合并或删除其中一行",
+        f"the first row with this key is at {earlier.en}: merge or remove one",
     )
-    return attrs.evolve(error("GAI741", None, [again], key=key, dimension=dimension), place=place)
+    return attrs.evolve(error("GAI741", None, [again], key=key, dimension=dimension), place=place_text(place))
 
 
 def _refused(name: str, reason: str) -> Refused:

@@ -96,9 +96,9 @@ class Diagnostic:
     args: Mapping[str, object] = attrs.field(factory=dict)
     help: tuple[Text, ...] = ()
     related: tuple[Related, ...] = ()
-    place: str | None = None
+    place: Text | None = None
     """Where in a file without lines the problem is, when it has no span: a workbook's cell (``收入决算表!C11``), a
-    document's table row (``table 3 · row 4 · cell 2``); shown after the file's name."""
+    document's table row (表格 3 · 第 4 行 · 第 2 格 / table 3 · row 4 · cell 2); shown after the file's name."""
 
     @property
     def message(self) -> Text:
@@ -445,7 +445,7 @@ def render_text(
             continue
         message = diag.message
         severity = diag.severity if lang == "en" else _SEVERITY_ZH[diag.severity] if lang == "zh" else diag.severity
-        named = " · ".join(x for x in (file, diag.place) if x)
+        named = " · ".join(x for x in (file, diag.place.pick(lang) if diag.place else None) if x)
         where = f"{diag.span}: " if diag.span else f"{named}: " if named else ""
         head = message.en if lang == "en" else message.zh
         out.append(f"{where}{severity}[{diag.code}]: {head}")
@@ -487,7 +487,7 @@ def to_json(diag: Diagnostic) -> dict[str, object]:
         "severity": diag.severity,
         "stage": diag.stage,
         "span": _span_json(diag.span),
-        **({"place": diag.place} if diag.place is not None else {}),
+        **({"place": diag.place.to_json_dict()} if diag.place is not None else {}),
         "message": {"zh": message.zh, "en": message.en},
         "help": [{"zh": h.zh, "en": h.en} for h in diag.help],
         "related": [{"span": _span_json(r.span), "message": {"zh": r.text.zh, "en": r.text.en}} for r in diag.related],
