@@ -431,3 +431,34 @@ def test_a_formula_typed_in_a_cell_reads_back_as_its_computed_value(tmp_path: Pa
     expected = {k: v for k, v in report.values.items() if k.startswith("expenses.201.")}
     assert expected and all(back.values[k] == v for k, v in expected.items())
     assert data(back) == data(report)
+
+
+@pytest.mark.parametrize("engine", ["reference", "duckdb"])
+def test_validate_reads_the_filled_forms_gaidsl_wrote(tmp_path: Path, engine: str) -> None:
+    """`gaidsl validate` reads a filled workbook and Word document gaidsl wrote as `readback` reads them, alone or in
+    a folder beside data files (it said GAI702, "not a data file", of a workbook `render` reads): the same results
+    as the report's own data file; a value refused in a workbook is a failing type result, the other checks run."""
+    spec_file, report_file = str(OPEN / "agency_components.gai"), OPEN / "components_40_one_violation.json"
+    folder = tmp_path / "filled"
+    folder.mkdir()
+    for to in ("xlsx", "docx"):
+        rendered = run_cli("render", "--to", to, spec_file, str(report_file), "-o", str(folder / f"r.{to}"))
+        assert rendered.code == 0, rendered.err
+    (folder / "r.json").write_text(report_file.read_text(encoding="utf-8"), encoding="utf-8")
+    run = run_cli("validate", "--format", "json", spec_file, str(folder), "--engine", engine)
+    assert run.code == 1, run.err
+    document = json.loads(run.out)
+    assert sorted(Path(r["file"]).name for r in document["reports"]) == ["r.docx", "r.json", "r.xlsx"]
+    failing = {
+        Path(r["file"]).name: {(x["check"], x["position"]) for x in document["results"] if x["file"] == r["file"]
+                               and x["status"] == "fail"}
+        for r in document["reports"]
+    }  # fmt: skip
+    assert failing["r.json"] and failing["r.xlsx"] == failing["r.docx"] == failing["r.json"]
+    wb = load_workbook(folder / "r.xlsx")
+    meta = list(wb["_gaidsl"].iter_rows(values_only=True))
+    sheet, coord = next((str(r[2]), str(r[3])) for r in meta if r[0] == "cell")
+    wb[sheet][coord].value = "3 units"
+    wb.save(folder / "r.xlsx")
+    run = run_cli("validate", "--lang", "en", spec_file, str(folder / "r.xlsx"))
+    assert run.code == 1 and "GAI704" in run.out and "3 units" in run.out, run.out + run.err

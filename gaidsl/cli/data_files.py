@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +99,9 @@ BY_READING = Text("读取记录", "the reading records")
 BY_NAME = Text("文件名", "the file names")
 
 
-def collect(given: Sequence[str]) -> DataFiles | Text:
-    """The data files of ``given`` (files and folders; folders searched recursively, hidden files and folders left
-    out as ingest leaves them), or what is wrong."""
+def collect(given: Sequence[str], suffixes: Collection[str] = KINDS) -> DataFiles | Text:
+    """The data files of ``given`` (files and folders; folders searched recursively for files of ``suffixes``,
+    hidden files and folders left out as ingest leaves them), or what is wrong."""
     candidates: list[Path] = []
     names: dict[Path, str] = {}
     other: dict[str, int] = {}
@@ -109,12 +109,13 @@ def collect(given: Sequence[str]) -> DataFiles | Text:
         path = Path(item)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
-            data = [p for p in found if p.suffix.lower() in KINDS]
+            data = [p for p in found if p.suffix.lower() in suffixes]
             for p in found:
-                if p.suffix.lower() not in KINDS:
+                if p.suffix.lower() not in suffixes:
                     other[p.suffix.lower() or p.name] = other.get(p.suffix.lower() or p.name, 0) + 1
             if not data:
-                return Text(f"文件夹中没有数据文件：{item}", f"no data files (.json, .yaml, .yml, .csv) in {item}")
+                shown = ", ".join(sorted(suffixes))
+                return Text(f"文件夹中没有数据文件（{shown}）：{item}", f"no data files ({shown}) in {item}")
             candidates.extend(data)
             names.update((p, str(p.relative_to(path))) for p in data)
         else:

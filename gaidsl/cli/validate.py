@@ -40,6 +40,8 @@ from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines.names import ALL_ENGINES, DEFAULT_MASTER
 from gaidsl.engines.names import ENGINES as DATABASE_ENGINES
+from gaidsl.forms.readback import SUFFIXES as READBACK_SUFFIXES
+from gaidsl.forms.readback import read_file
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import REFUSING_ENGINES, arith_refusal
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
@@ -199,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
         path: read_previous(earlier, spec, spec.file, args.previous_migration)
         for path, earlier in files.previous.items()
     }
-    read = [read_reports(path, spec) for path in _progress(paths, "reading")]  # a long CSV: reports FILE#ID
+    read = [_read_reports(path, spec) for path in _progress(paths, "reading")]  # a long CSV: reports FILE#ID
     loaded = [(name, _with_refused(item)) for named, _ in read for name, item in named]
     earlier_in_file = {name: earlier for _, pairs in read for name, earlier in pairs.items()}  # its previous_id
     everything = (
@@ -513,16 +515,28 @@ def _batch(args: argparse.Namespace) -> tuple[str, str | None, DataFiles] | Text
     if name not in ENGINES:
         available = ", ".join(ENGINES)
         return Text(f"未知的引擎 {name!r}（有：{available}）", f"unknown engine {name!r} (available: {available})")
-    database = rest and not Path(rest[0]).is_dir() and Path(rest[0]).suffix.lower() not in KINDS
+    database = rest and not Path(rest[0]).is_dir() and Path(rest[0]).suffix.lower() not in DATA_SUFFIXES
     takes_url = name == "postgres" or (name in ("duckdb", "sqlite") and database)
     url = rest.pop(0) if takes_url and rest else None
     if name == "postgres" and not url:
         example = "--engine postgres postgresql://user@host/db"
         return Text(f"--engine postgres 需要连接地址：{example}", f"--engine postgres needs a URL: {example}")
-    files = collect([*args.data, *rest])
+    files = collect([*args.data, *rest], DATA_SUFFIXES)
     if isinstance(files, Text):
         return files
     return name, url, files
+
+
+DATA_SUFFIXES = (*KINDS, *READBACK_SUFFIXES)
+"""What validate reads: data files, and the workbooks and Word documents gaidsl wrote, filled in."""
+
+
+def _read_reports(path: str, spec: ir.Spec) -> tuple[list[tuple[str, Loaded]], dict[str, str]]:
+    """:func:`gaidsl.checking.long_csv.read_reports`, and a filled workbook or Word document gaidsl wrote read as
+    ``gaidsl readback`` reads it (its problems at their cells)."""
+    if Path(path).suffix.lower() in READBACK_SUFFIXES:
+        return [(path, read_file(spec, path))], {}
+    return read_reports(path, spec)
 
 
 def _progress(items: Sequence[str], what: str) -> Any:
