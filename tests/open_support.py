@@ -73,3 +73,13 @@ def data(report: Report) -> dict[str, Any]:
         "fields": {k: v for k, v in report.fields.items() if v is not BLANK},
         "values": {k: v for k, v in report.values.items() if v is not BLANK},
     }
+
+
+def typed_twice() -> tuple[ir.Spec, Report, EnteredMember, list[ir.Table]]:
+    """agency_components' one-component report with its component entered on a second row too (the same key,
+    another label), as a person may type a row twice into a filled form; its member and the spec's open tables."""
+    s = spec_named("agency_components")
+    report = load_report(s, OPEN / "components_1.yaml")
+    (member,) = report.members["component"]
+    twice = attrs.evolve(report, members={"component": (member, EnteredMember(member.key, "typed again"))})
+    return s, twice, member, [t for t in s.tables.values() if t.rows is not None and t.rows.open is not None]

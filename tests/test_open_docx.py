@@ -23,7 +23,7 @@ from gaidsl.checking.report import BLANK, UNKNOWN, UNKNOWN_MARKER, EnteredMember
 from gaidsl.forms.layout import BLANK_ROWS, UNKNOWN_TEXT, Box, printed, value_text, xml_safe
 from gaidsl.forms.readback import read_bytes
 from gaidsl.language import ir
-from tests.open_support import ROUND_TRIP, bases, data, drawn, spec_named
+from tests.open_support import ROUND_TRIP, bases, data, drawn, spec_named, typed_twice
 from tests.render_support import ROOT, SOFFICE, docx_dump, target
 from tests.support import run_cli
 
@@ -202,14 +202,11 @@ def test_the_real_report_filled_by_hand_or_rendered_reads_back_the_same() -> Non
 def test_a_key_on_two_rows_of_a_table_is_refused_not_merged() -> None:
     """A member typed on two rows of one table of the Word form: GAI741 at the second row, the first row named;
     the rows' values are not merged (the second row's used to overwrite the first's without a word)."""
-    s = load_spec(OPEN / "agency_components.gai")
-    report = load_report(s, OPEN / "components_1.yaml")
-    (member,) = report.members["component"]
-    twice = attrs.evolve(report, members={"component": (member, EnteredMember(member.key, "typed again"))})
+    s, twice, member, open_tables = typed_twice()
     loaded = read_bytes(s, fill(s, twice), ".docx", "filled.docx")
     assert loaded.report is None
     problems = [d for d in loaded.diagnostics if d.code == "GAI741"]
-    assert len(problems) == 2  # each table of components has the row typed twice
+    assert len(problems) == len(open_tables) == 2  # each table of components has the row typed twice
     for problem in problems:
         assert problem.span is None and problem.place is not None and problem.place.en.startswith("table ")
         assert problem.place.zh.startswith("表格 ") and " · 第 " in problem.place.zh  # 表格 2 · 第 5 行

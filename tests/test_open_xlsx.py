@@ -27,7 +27,7 @@ from gaidsl.forms.readback import read_bytes
 from gaidsl.language import ir
 from gaidsl.sampling.samples import valid_samples
 from gaidsl.sampling.strategies import reports
-from tests.open_support import bases, spec_named
+from tests.open_support import bases, spec_named, typed_twice
 from tests.open_support import data as open_data
 from tests.open_support import drawn as drawn_with_records
 from tests.render_support import SOFFICE, recalculated_checks, target
@@ -247,14 +247,10 @@ def test_cli_build_render_readback_validate(tmp_path: Path) -> None:
 def test_a_key_on_two_rows_of_a_table_is_refused_not_merged() -> None:
     """A member typed on two rows of one open table: GAI741 at the second row's cell, the first row named; the
     rows' values are not merged (the second row's used to overwrite the first's without a word, and exit 0)."""
-    s = spec("agency_components")
-    report = load_report(s, OPEN / "components_1.yaml")
-    (member,) = report.members["component"]
-    twice = attrs.evolve(report, members={"component": (member, EnteredMember(member.key, "typed again"))})
+    s, twice, member, open_tables = typed_twice()
     loaded = read_bytes(s, fill(s, twice), ".xlsx", "filled.xlsx")
     assert loaded.report is None
     problems = [d for d in loaded.diagnostics if d.code == "GAI741"]
-    open_tables = [t for t in s.tables.values() if t.rows is not None and t.rows.open is not None]
     assert len(problems) == len(open_tables) == 2  # the two tables of components, each with the row typed twice
     for problem in problems:
         assert problem.span is None and problem.place is not None and problem.place.en.endswith(tuple("0123456789"))

@@ -138,15 +138,50 @@ def place_text(place: str) -> Text:
     return Text(place, place)
 
 
-def _unnamed(table: ir.Table, dimension: str, key: str, labelled: object, place: str) -> Diagnostic | None:
-    """GAI746 for an entered row of a filled form with values but no key, GAI747 for one with a key but no label
-    (``labelled``: its label, or whether an earlier table named the key), each at ``place``, the row's key or label
-    cell; None for a row with both."""
+class _EnteredRows:
+    """The rows a person entered in one open table of a filled form, each a member: ``listed``, the dimension's
+    member list (the first table's rows, then any key another table adds), grows as they are taken; a row with
+    values but no key (GAI746), with a key no table named (GAI747) or with the key of an earlier row of the same
+    table (GAI741) is a problem at its cell, never merged into another row."""
+
+    def __init__(self, table: ir.Table, dimension: str, listed: list[dict[str, Any]], problems: list[Diagnostic]):
+        self.table, self.dimension, self.listed, self.problems = table, dimension, listed, problems
+        self.known = {m["key"] for m in listed}
+        self.here: dict[str, str] = {}  # a key → where its row of this table is
+
+    def take(
+        self, key: str, label: str | None, where: str, label_at: str, places: dict[str, str], key_at: str = ""
+    ) -> bool:
+        """Whether the row (its key and label; where it is, its label's cell and its key's, when not ``where``)
+        is a member whose values are read."""
+        unnamed = _unnamed(self.table, self.dimension, key, label or key in self.known, key_at or where, label_at)
+        if unnamed is not None:
+            self.problems.append(unnamed)
+            if not key:
+                return False  # its values belong to no member
+            label = key  # read as if named, so that its values and the rows under it say nothing more
+        if key in self.here:
+            self.problems.append(_twice(self.dimension, key, where, self.here[key]))
+            return False
+        self.here[key] = where
+        if key not in self.known:
+            self.listed.append({"key": key, "label": label or ""})
+            self.known.add(key)
+        places.setdefault(f"member.{self.dimension}.{key}", where)
+        return True
+
+
+def _unnamed(
+    table: ir.Table, dimension: str, key: str, labelled: object, key_at: str, label_at: str
+) -> Diagnostic | None:
+    """GAI746 at ``key_at`` for an entered row of a filled form with values but no key, GAI747 at ``label_at`` for
+    one with a key but no label (``labelled``: its label, or whether an earlier table named the key); None for a row
+    with both."""
     named = table.label or table.key
     if not key:
-        return attrs.evolve(error("GAI746", None, table=named, dimension=dimension), place=place_text(place))
+        return attrs.evolve(error("GAI746", None, table=named, dimension=dimension), place=place_text(key_at))
     if not labelled or (isinstance(labelled, str) and not labelled.strip()):
-        return attrs.evolve(error("GAI747", None, table=named, key=key), place=place_text(place))
+        return attrs.evolve(error("GAI747", None, table=named, key=key), place=place_text(label_at))
     return None
 
 
@@ -348,11 +383,9 @@ def _open_rows(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], p
         if table is None or table.rows is None or table.rows.open is None or table_key not in letters:
             continue
         dimension = table.rows.open.dimension
-        listed = members.setdefault(dimension, [])
-        known = {m["key"] for m in listed}
+        rows = _EnteredRows(table, dimension, members.setdefault(dimension, []), problems)
         ws = wb[sheet]
         columns = letters[table_key]
-        rows_here: dict[str, str] = {}  # a key → where its row of this table is
         for number in range(header + 1, ws.max_row + 1):
             typed = {c: cells.value(sheet, f"{letter}{number}") for c, letter in columns.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in typed.values()):
@@ -361,21 +394,8 @@ def _open_rows(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], p
             key = "" if key is None else key.strip()
             label = _text(typed.get("<label>"))
             where = f"{sheet}!{columns.get('<key>', 'A')}{number}"
-            label_at = f"{sheet}!{columns.get('<label>', 'B')}{number}"
-            unnamed = _unnamed(table, dimension, key, label or key in known, where if not key else label_at)
-            if unnamed is not None:
-                problems.append(unnamed)
-                if not key:
-                    continue  # its values belong to no member
-                label = key  # read as if named, so that its values and the rows under it say nothing more
-            if key in rows_here:
-                problems.append(_twice(dimension, key, where, rows_here[key]))
+            if not rows.take(key, label, where, f"{sheet}!{columns.get('<label>', 'B')}{number}", places):
                 continue
-            rows_here[key] = where
-            if key not in known:
-                listed.append({"key": key, "label": "" if label is None else label})
-                known.add(key)
-            places.setdefault(f"member.{dimension}.{key}", where)
             for column, value in typed.items():
                 if column.startswith("<"):
                     continue
@@ -483,12 +503,10 @@ def _open_grid_values(
             entered_cols = entered_cols or values
         elif heads and heads[-1].member is not None:
             fixed.append((heads[-1].text.strip(), heads[-1].member, values))
-    members: list[dict[str, str]] = raw.setdefault("members", {}).setdefault(dimension, [])
-    known = {m["key"] for m in members}
+    entered = _EnteredRows(spec_table, dimension, raw.setdefault("members", {}).setdefault(dimension, []), problems)
     cells = table._cells
     width = len(table.columns)
     unused = list(fixed)
-    rows_here: dict[str, str] = {}  # an entered key → where its row of this table is
     for r in range(grid.header_rows, len(cells) // width if width else 0):
         row = cells[r * width : (r + 1) * width]
         if len(row) < 2:
@@ -506,22 +524,8 @@ def _open_grid_values(
                 continue
             member, columns = key, entered_cols
             where = f"table {number} · row {r + 1}"
-            unnamed = _unnamed(
-                spec_table, dimension, key, label or key in known, f"{where} · cell {1 if not key else 2}"
-            )
-            if unnamed is not None:
-                problems.append(unnamed)
-                if not key:
-                    continue  # its values belong to no member
-                label = key  # read as if named, so that its values and the rows under it say nothing more
-            if key in rows_here:
-                problems.append(_twice(dimension, key, where, rows_here[key]))
+            if not entered.take(key, label, where, f"{where} · cell 2", places, f"{where} · cell 1"):
                 continue
-            rows_here[key] = where
-            if key not in known:
-                members.append({"key": key, "label": label})
-                known.add(key)
-                places[f"member.{dimension}.{key}"] = where
         for col, column in columns.items():
             if col >= width:
                 continue

@@ -330,24 +330,13 @@ Rewrite = Callable[[str, str], list[str]]
 """The lines of a position written again with another name for its static part and another record writer."""
 
 
-def _writer(
-    spec: ir.Spec,
-    pos: P.Position,
-    number: int,
-    const: Constants,
-    cells: dict[str, int],
-    meta: str | None = None,
-    record: str = "_record",
-) -> PythonWriter:
-    writer = PythonWriter(pos, number, const, cells, meta, record)
-    writer.chinese = spec.language == "zh"
-    return writer
-
-
-def _rewritten(
+def _lines(
     spec: ir.Spec, pos: P.Position, number: int, const: Constants, cells: dict[str, int], meta: str, record: str
 ) -> list[str]:
-    return _writer(spec, pos, number, const, cells, meta, record).write()
+    """:data:`Rewrite` for position ``number``."""
+    writer = PythonWriter(pos, number, const, cells, meta, record)
+    writer.chinese = spec.language == "zh"
+    return writer.write()
 
 
 class Layer(Protocol):
@@ -373,10 +362,11 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
             metas.append(_meta(pos, labels))
             label = "" if pos.instance.position is None else f" {pos.instance.position}"
             body.append(f"# position{comment(label)}")
-            writer = _writer(spec, pos, number, const, cells)
+            writer = PythonWriter(pos, number, const, cells)
+            writer.chinese = spec.language == "zh"
             lines = writer.write()
             if layer is not None:
-                rewrite = functools.partial(_rewritten, spec, pos, number, const, cells)
+                rewrite = functools.partial(_lines, spec, pos, number, const, cells)
                 lines = layer.position(pos, number, lines, rewrite)
             body.extend(lines)
             whole_only = whole_only and writer.whole_only
