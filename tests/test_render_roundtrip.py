@@ -17,6 +17,7 @@ from gaidsl.forms.layout import paragraphs
 from gaidsl.forms.readback import read_bytes
 from gaidsl.ingest import ingest_bytes, ingest_text
 from gaidsl.language import ir
+from gaidsl.sampling.samples import valid_reports
 from gaidsl.sampling.strategies import reports
 from tests.render_support import ROOT, normalised, spec, spec_from_text, target
 from tests.support import examples
@@ -148,3 +149,67 @@ def test_html_paragraph_that_looks_like_markup_survives_ingest() -> None:
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     back = ingest_bytes(s, html.encode("utf-8"), "report.html").ingested.report
     assert back.texts.get("problems") == "<script>x</script>"
+
+
+def _moved(document: bytes, table: int, row: int, how: str) -> bytes:
+    """The Word report with, in its ``table``-th table, a copy of row ``row`` inserted under it (``copy``), an empty
+    row inserted there (``empty``), or the row deleted (``delete``), as a person edits the table in Word."""
+    import io
+    from copy import deepcopy
+
+    import docx
+
+    doc = docx.Document(io.BytesIO(document))
+    tr = doc.tables[table].rows[row]._tr
+    if how == "delete":
+        tr.getparent().remove(tr)
+    else:
+        added = deepcopy(tr)
+        if how == "empty":
+            for text in added.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"):
+                text.text = ""
+        tr.addnext(added)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_a_row_added_or_removed_in_word_never_moves_values() -> None:
+    """The values of a fixed table are read from the rows whose labels are the form's: a row deleted in Word, or a
+    copy of a row inserted (its values in no cell), is GAI728 at that row, and nothing is read from a row below it
+    as another's (every value under an inserted row was read from the row above its own, exit 0); an empty row
+    inserted in Word changes nothing."""
+    s = spec("2021")
+    report = valid_reports(s, 1, seed=5)[0]
+    document = target("docx").render(s, report)  # its 2nd table's 5th row: 二、上年结转…, no merged cells
+    assert normalised(read(s, _moved(document, 1, 4, "empty"), ".docx")) == normalised(paragraph_texts(report))
+    for row, how, place in ((4, "copy", "table 2 · row 6"), (4, "delete", "table 2"), (9, "copy", "table 2 · row 11")):
+        loaded = read_bytes(s, _moved(document, 1, row, how), ".docx", "report.docx")
+        assert loaded.report is None and [d.code for d in loaded.diagnostics] == ["GAI728"], loaded.diagnostics
+        (problem,) = loaded.diagnostics
+        assert problem.place is not None and problem.place.en == place and problem.place.zh.startswith("表格 2")
+
+
+@pytest.mark.parametrize("edit", ["row", "column"])
+def test_a_row_or_column_inserted_in_excel_never_moves_values(edit: str) -> None:
+    """The workbook's `_gaidsl` sheet says where each value is; a row or column inserted in Excel moves the cells,
+    not those places, and every value after it was read as another cell's (exit 0). A value no longer under its
+    row's and column's labels is GAI728 at its cell, and nothing is read."""
+    import io
+
+    from openpyxl import load_workbook
+
+    s = spec("2021")
+    report = valid_reports(s, 1, seed=5)[0]
+    wb = load_workbook(io.BytesIO(target("xlsx").render(s, report)))
+    sheet = wb.sheetnames[2]  # 三、收到和处理政府信息公开申请情况
+    if edit == "row":
+        wb[sheet].insert_rows(8)
+    else:
+        wb[sheet].insert_cols(5)
+    out = io.BytesIO()
+    wb.save(out)
+    loaded = read_bytes(s, out.getvalue(), ".xlsx", "report.xlsx")
+    assert loaded.report is None and {d.code for d in loaded.diagnostics} == {"GAI728"}, loaded.diagnostics
+    (problem,) = loaded.diagnostics
+    assert problem.place is not None and problem.place.en.startswith(f"{sheet}!")

@@ -25,7 +25,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -120,7 +120,7 @@ def _placed(spec: ir.Spec, diagnostic: Diagnostic, places: dict[str, str], name:
     return attrs.evolve(diagnostic, span=None, place=place_text(place))
 
 
-_TABLE_PLACE = re.compile(r"table (\d+) · row (\d+)(?: · cell (\d+))?")
+_TABLE_PLACE = re.compile(r"table (\d+)(?: · row (\d+)(?: · cell (\d+))?)?")
 
 
 def place_text(place: str) -> Text:
@@ -130,7 +130,8 @@ def place_text(place: str) -> Text:
     found = _TABLE_PLACE.fullmatch(place)
     if found is not None:
         table, row, cell = found.groups()
-        return Text(f"表格 {table} · 第 {row} 行" + (f" · 第 {cell} 格" if cell else ""), place)
+        zh = f"表格 {table}" + (f" · 第 {row} 行" if row else "") + (f" · 第 {cell} 格" if cell else "")
+        return Text(zh, place)
     if place.startswith("paragraphs under "):
         return Text(f"「{place.removeprefix('paragraphs under ')}」下的段落", place)
     if place == "signature":
@@ -271,6 +272,7 @@ class _Cells:
     def __init__(self, wb: Any, data: bytes) -> None:
         self.wb, self.data = wb, data
         self.computed: Any = None
+        self.merged: dict[str, dict[tuple[int, int], object]] = {}  # each sheet's merged positions → their value
 
     def value(self, sheet: str, coord: str) -> object:
         value = self.wb[sheet][coord].value
@@ -282,6 +284,34 @@ class _Cells:
             self.computed = load_workbook(io.BytesIO(self.data), data_only=True)
         stored = self.computed[sheet][coord].value
         return stored if stored is not None else (value if isinstance(value, str) else f"={value.text}")
+
+    def in_place(self, sheet: str, coord: str, cell: ir.Cell) -> bool:
+        """Whether the value cell at ``coord`` is still where the form put ``cell``: its row's label on its left
+        and its column's label above it (a merged header read from its first cell; a label within a longer text,
+        as a bilingual form prints it). A row or column inserted or deleted in Excel moves the cells, not the
+        ``_gaidsl`` sheet's places, and every value after it would be read as another cell's."""
+        ws = self.wb[sheet]
+        merged = self.merged.get(sheet)
+        if merged is None:
+            merged = self.merged[sheet] = {
+                (r, c): ws.cell(span.min_row, span.min_col).value
+                for span in ws.merged_cells.ranges
+                for r in range(span.min_row, span.max_row + 1)
+                for c in range(span.min_col, span.max_col + 1)
+            }
+        at = ws[coord]
+        row, column = at.row, at.column
+
+        def shown(r: int, c: int) -> str:
+            value = ws.cell(r, c).value
+            value = merged.get((r, c)) if value is None else value
+            return "" if value is None else " ".join(str(value).split())
+
+        row_label = " ".join(cell.row_labels[-1].split()) if cell.row_labels else ""
+        column_label = " ".join(cell.column_labels[-1].split()) if cell.column_labels else ""
+        return (not row_label or any(row_label in shown(row, c) for c in range(1, column))) and (
+            not column_label or any(column_label in shown(r, column) for r in range(1, row))
+        )
 
 
 def _is_array_formula(value: object) -> bool:
@@ -297,6 +327,7 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
     raw = _empty(spec)
     found: tuple[str, str] | None = None
     places: dict[str, str] = {}
+    moved: dict[str, list[tuple[str, ir.Cell]]] = {}  # by sheet: the cells no longer where the form put them
     unknown = unknown_text(spec.language)
     for row in wb[META_SHEET].iter_rows(values_only=True):
         kind, key, sheet, coord = (list(row) + [None] * 4)[:4]
@@ -310,6 +341,9 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         value = cells.value(str(sheet), coord)
         where = f"{sheet}!{coord}"
         if kind == "cell":
+            if key in spec.cells and not cells.in_place(str(sheet), coord, spec.cells[key]):
+                moved.setdefault(str(sheet), []).append((where, spec.cells[key]))
+                continue
             raw["values"][key] = _number_text(value, unknown)
             places[key] = where
         elif kind == "field":
@@ -319,10 +353,25 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         elif kind == "text":
             raw["texts"][key] = _text(value, unknown)
             places[f"text.{key}"] = where
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = [_moved(spec, where, cell, len(others)) for (where, cell), *others in moved.values()]
     _open_rows(spec, cells, raw, places, problems)
     _records_xlsx(spec, cells, raw, places)
     return Extracted(raw, found, places, problems=tuple(problems))
+
+
+def _moved(spec: ir.Spec, where: str, cell: ir.Cell, more: int) -> Diagnostic:
+    """GAI728 at the first cell of a sheet that is no longer where the form put it (and how many more are not)."""
+    label = " · ".join(x for x in (*cell.row_labels[-1:], *cell.column_labels[-1:]) if x)
+    what = Text(f"此处应是「{label}」，这一行或列已移动", f"'{label}' belongs here: its row or column moved")
+    help = Text(
+        "在 Excel 中插入或删除了行、列？请撤销，在表单原有的行列中填写"
+        + (f"（本表另有 {more} 个单元格同样错位）" if more else ""),
+        "rows or columns inserted or deleted in Excel? undo that, and fill in the form's own rows and columns"
+        + (f" ({more} more cells of this sheet are out of place)" if more else ""),
+    )
+    table = spec.tables[cell.table].label or cell.table
+    diagnostic = error("GAI728", None, [help], table=table, what=what.zh, what_en=what.en)
+    return attrs.evolve(diagnostic, place=Text(where, where))
 
 
 def _records_xlsx(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str]) -> None:
@@ -461,18 +510,86 @@ def _cell(table: Any, row: int, col: int) -> str:
 
 
 def _grid_values(
-    grid: Grid, table: Any, number: int, raw: Raw, places: dict[str, str], unknown: str = UNKNOWN_TEXT
+    spec: ir.Spec,
+    grid: Grid,
+    table: Any,
+    number: int,
+    raw: Raw,
+    places: dict[str, str],
+    problems: list[Diagnostic],
+    unknown: str = UNKNOWN_TEXT,
 ) -> None:
+    """A table of fixed rows as the docx target printed it, each value read from the row whose row labels are the
+    grid row's (:func:`_aligned`): a row inserted in Word, or one deleted, moves the rows under it, and reading by
+    position would give every value below it another cell's."""
     cells = table._cells  # every grid position, merged cells repeated (computed once: table.cell() recomputes it)
     width = len(table.columns)
+    rows, misfits = _aligned(grid, cells, width)
+    named = " / ".join(spec.tables[t].label or t for t in grid.tables)
+    for place, what in misfits:
+        where = place_text(f"table {number}" + (f" · row {place + 1}" if place is not None else ""))
+        problems.append(attrs.evolve(error("GAI728", None, table=named, what=what.zh, what_en=what.en), place=where))
     for box in grid.value_boxes():
         assert box.cell is not None
-        index = box.row * width + box.col
-        if box.col >= width or index >= len(cells):
+        row = rows.get(box.row)
+        if row is None or box.col >= width or row * width + box.col >= len(cells):
             continue
-        text = str(cells[index].text).strip()
+        text = str(cells[row * width + box.col].text).strip()
         raw["values"][box.cell] = _number_text(text, unknown) if text else None
-        places[box.cell] = f"table {number} · row {box.row + 1} · cell {box.col + 1}"
+        places[box.cell] = f"table {number} · row {row + 1} · cell {box.col + 1}"
+
+
+def _aligned(grid: Grid, cells: Sequence[Any], width: int) -> tuple[dict[int, int], list[tuple[int | None, Text]]]:
+    """Each of ``grid``'s rows of values → the document's row that holds it: the next row, in order, whose row
+    labels are the grid row's (whitespace aside); with what does not fit, each with its row (or None): a row of the
+    form not found, a row with values that is none of the form's, another number of columns (or, in a table
+    without row labels, of rows)."""
+    height = len(cells) // width if width else 0
+    if width != grid.width:
+        said = Text(f"有 {width} 列，表单有 {grid.width} 列", f"it has {width} columns, the form {grid.width}")
+        return {}, [(None, said)]
+    occupied = grid.occupancy()
+    value_rows = sorted({b.row for b in grid.value_boxes()})
+    labels = grid.row_header_cols
+
+    def label_of(row: int) -> tuple[str, ...]:
+        return tuple(" ".join(str(cells[row * width + c].text).split()) for c in range(labels))
+
+    expected = {r: tuple(" ".join(b.text.split()) for b in occupied[r][:labels]) for r in value_rows}
+    if height == grid.height and all(label_of(r) == expected[r] for r in value_rows):
+        return {r: r for r in value_rows}, []
+    if not labels:
+        said = Text(f"有 {height} 行，表单有 {grid.height} 行", f"it has {height} rows, the form {grid.height}")
+        return {}, [(None, said)]
+
+    def filled(row: int) -> bool:
+        return any(str(cells[row * width + c].text).strip() for c in range(labels, width))
+
+    def shown(label: tuple[str, ...]) -> str:
+        return " · ".join(dict.fromkeys(x for x in label if x))
+
+    rows: dict[int, int] = {}
+    misfits: list[tuple[int | None, Text]] = []
+    at = grid.header_rows
+    for r in value_rows:
+        found = next((a for a in range(at, height) if label_of(a) == expected[r]), None)
+        if found is None:
+            name = shown(expected[r])
+            misfits.append((None, Text(f"缺少表单中的行「{name}」", f"the form's row '{name}' is missing")))
+            continue
+        misfits += [(a, _not_the_form(shown(label_of(a)))) for a in range(at, found) if filled(a)]
+        rows[r], at = found, found + 1
+    misfits += [(a, _not_the_form(shown(label_of(a)))) for a in range(at, height) if filled(a)]
+    return rows, misfits
+
+
+def _not_the_form(name: str) -> Text:
+    return Text(
+        f"这一行「{name}」不是表单中的行（在 Word 中加入的？其数值对应不到任何单元格）："
+        "删除它，或把数值填入表单原有的行",
+        f"this row '{name}' is not a row of the form (added in Word? its values match no cell): remove it, or put its "
+        "values in the form's own rows",
+    )
 
 
 def _open_grid_values(
@@ -648,7 +765,7 @@ def extract_docx(spec: ir.Spec, data: bytes, name: str = "<docx>") -> Extracted:
         elif any(b.entered_key for b in grid.boxes):
             _open_grid_values(spec, grid, table, number, raw, places, problems, unknown)
         else:
-            _grid_values(grid, table, number, raw, places, unknown)
+            _grid_values(spec, grid, table, number, raw, places, problems, unknown)
     # texts: the paragraphs under each part's heading (and under a text block's own heading)
     parts = {p.label: p for p in lay.parts}
     current: TextItem | None = None

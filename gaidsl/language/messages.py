@@ -438,6 +438,11 @@ CATALOG: dict[str, Template] = {
         "「{label}」（{key}）的值 {value} 有 {places} 位小数，数字最多 {limit} 位小数",
         "{key} ({label}): {value} has {places} decimal places; a number has at most {limit}",
     ),
+    "GAI728": Template(
+        "data",
+        "表「{table}」的行或列与表单不符：{what}",
+        "table '{table}' does not have the form's rows and columns: {what_en}",
+    ),
     "GAI726": Template(
         "data",
         "缺少必填表「{label}」（{key}，{part}）：其单元格全部空白",
