@@ -190,8 +190,8 @@ def test_a_row_added_or_removed_in_word_never_moves_values() -> None:
         assert problem.place is not None and problem.place.en == place and problem.place.zh.startswith("表格 2")
 
 
-@pytest.mark.parametrize("edit", ["row", "column"])
-def test_a_row_or_column_inserted_in_excel_never_moves_values(edit: str) -> None:
+@pytest.mark.parametrize(("edit", "sheet"), [("row", 2), ("column", 2), ("row", 0)])  # 0: 报告信息, the fields
+def test_a_row_or_column_inserted_in_excel_never_moves_values(edit: str, sheet: int) -> None:
     """The workbook's `_gaidsl` sheet says where each value is; a row or column inserted in Excel moves the cells,
     not those places, and every value after it was read as another cell's (exit 0). A value no longer under its
     row's and column's labels is GAI728 at its cell, and nothing is read."""
@@ -202,14 +202,14 @@ def test_a_row_or_column_inserted_in_excel_never_moves_values(edit: str) -> None
     s = spec("2021")
     report = valid_reports(s, 1, seed=5)[0]
     wb = load_workbook(io.BytesIO(target("xlsx").render(s, report)))
-    sheet = wb.sheetnames[2]  # 三、收到和处理政府信息公开申请情况
+    name = wb.sheetnames[sheet]  # 2: 三、收到和处理政府信息公开申请情况
     if edit == "row":
-        wb[sheet].insert_rows(8)
+        wb[name].insert_rows(8 if sheet else 5)
     else:
-        wb[sheet].insert_cols(5)
+        wb[name].insert_cols(5)
     out = io.BytesIO()
     wb.save(out)
     loaded = read_bytes(s, out.getvalue(), ".xlsx", "report.xlsx")
     assert loaded.report is None and {d.code for d in loaded.diagnostics} == {"GAI728"}, loaded.diagnostics
     (problem,) = loaded.diagnostics
-    assert problem.place is not None and problem.place.en.startswith(f"{sheet}!")
+    assert problem.place is not None and problem.place.en.startswith(f"{name}!")

@@ -285,11 +285,11 @@ class _Cells:
         stored = self.computed[sheet][coord].value
         return stored if stored is not None else (value if isinstance(value, str) else f"={value.text}")
 
-    def in_place(self, sheet: str, coord: str, cell: ir.Cell) -> bool:
-        """Whether the value cell at ``coord`` is still where the form put ``cell``: its row's label on its left
-        and its column's label above it (a merged header read from its first cell; a label within a longer text,
-        as a bilingual form prints it). A row or column inserted or deleted in Excel moves the cells, not the
-        ``_gaidsl`` sheet's places, and every value after it would be read as another cell's."""
+    def in_place(self, sheet: str, coord: str, row_label: str, column_label: str = "") -> bool:
+        """Whether the value cell at ``coord`` is still where the form put it: its row's label on its left and its
+        column's label above it, when it has them (a merged header read from its first cell; a label within a
+        longer text, as a bilingual form prints it). A row or column inserted or deleted in Excel moves the cells,
+        not the ``_gaidsl`` sheet's places, and every value after it would be read as another cell's."""
         ws = self.wb[sheet]
         merged = self.merged.get(sheet)
         if merged is None:
@@ -307,8 +307,7 @@ class _Cells:
             value = merged.get((r, c)) if value is None else value
             return "" if value is None else " ".join(str(value).split())
 
-        row_label = " ".join(cell.row_labels[-1].split()) if cell.row_labels else ""
-        column_label = " ".join(cell.column_labels[-1].split()) if cell.column_labels else ""
+        row_label, column_label = " ".join(row_label.split()), " ".join(column_label.split())
         return (not row_label or any(row_label in shown(row, c) for c in range(1, column))) and (
             not column_label or any(column_label in shown(r, column) for r in range(1, row))
         )
@@ -327,7 +326,7 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
     raw = _empty(spec)
     found: tuple[str, str] | None = None
     places: dict[str, str] = {}
-    moved: dict[str, list[tuple[str, ir.Cell]]] = {}  # by sheet: the cells no longer where the form put them
+    moved: dict[str, list[tuple[str, str]]] = {}  # by sheet: the entries no longer where the form put them, labelled
     unknown = unknown_text(spec.language)
     for row in wb[META_SHEET].iter_rows(values_only=True):
         kind, key, sheet, coord = (list(row) + [None] * 4)[:4]
@@ -340,10 +339,11 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
             continue
         value = cells.value(str(sheet), coord)
         where = f"{sheet}!{coord}"
+        labels = _labels_of(spec, kind, key)
+        if labels is not None and not cells.in_place(str(sheet), coord, *labels):
+            moved.setdefault(str(sheet), []).append((where, " · ".join(x for x in labels if x)))
+            continue
         if kind == "cell":
-            if key in spec.cells and not cells.in_place(str(sheet), coord, spec.cells[key]):
-                moved.setdefault(str(sheet), []).append((where, spec.cells[key]))
-                continue
             raw["values"][key] = _number_text(value, unknown)
             places[key] = where
         elif kind == "field":
@@ -353,24 +353,34 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         elif kind == "text":
             raw["texts"][key] = _text(value, unknown)
             places[f"text.{key}"] = where
-    problems: list[Diagnostic] = [_moved(spec, where, cell, len(others)) for (where, cell), *others in moved.values()]
+    problems = [_moved(sheet, where, label, len(others)) for sheet, ((where, label), *others) in moved.items()]
     _open_rows(spec, cells, raw, places, problems)
     _records_xlsx(spec, cells, raw, places)
     return Extracted(raw, found, places, problems=tuple(problems))
 
 
-def _moved(spec: ir.Spec, where: str, cell: ir.Cell, more: int) -> Diagnostic:
-    """GAI728 at the first cell of a sheet that is no longer where the form put it (and how many more are not)."""
-    label = " · ".join(x for x in (*cell.row_labels[-1:], *cell.column_labels[-1:]) if x)
+def _labels_of(spec: ir.Spec, kind: object, key: object) -> tuple[str, str] | None:
+    """The labels a workbook's entry sits beside (its row's and its column's), or None for none known."""
+    if kind == "cell" and isinstance(key, str) and key in spec.cells:
+        cell = spec.cells[key]
+        return (cell.row_labels[-1] if cell.row_labels else "", cell.column_labels[-1] if cell.column_labels else "")
+    if kind == "field" and isinstance(key, str) and key in spec.fields:
+        return (spec.fields[key].label, "")
+    if kind == "text" and isinstance(key, str) and key in spec.texts and spec.texts[key].label:
+        return (str(spec.texts[key].label), "")
+    return None
+
+
+def _moved(sheet: str, where: str, label: str, more: int) -> Diagnostic:
+    """GAI728 at the first entry of a sheet that is no longer where the form put it (and how many more are not)."""
     what = Text(f"此处应是「{label}」，这一行或列已移动", f"'{label}' belongs here: its row or column moved")
     help = Text(
         "在 Excel 中插入或删除了行、列？请撤销，在表单原有的行列中填写"
-        + (f"（本表另有 {more} 个单元格同样错位）" if more else ""),
+        + (f"（本工作表另有 {more} 处同样错位）" if more else ""),
         "rows or columns inserted or deleted in Excel? undo that, and fill in the form's own rows and columns"
-        + (f" ({more} more cells of this sheet are out of place)" if more else ""),
+        + (f" ({more} more places of this sheet are out of place)" if more else ""),
     )
-    table = spec.tables[cell.table].label or cell.table
-    diagnostic = error("GAI728", None, [help], table=table, what=what.zh, what_en=what.en)
+    diagnostic = error("GAI728", None, [help], table=sheet, what=what.zh, what_en=what.en)
     return attrs.evolve(diagnostic, place=Text(where, where))
 
 
