@@ -458,3 +458,21 @@ def test_validate_reads_the_filled_forms_gaidsl_wrote(tmp_path: Path, engine: st
     wb.save(folder / "r.xlsx")
     run = run_cli("validate", "--lang", "en", spec_file, str(folder / "r.xlsx"))
     assert run.code == 1 and "GAI704" in run.out and "3 units" in run.out, run.out + run.err
+
+
+@pytest.mark.parametrize("name", ["agency_components", "other_explained"])
+def test_rows_inserted_above_an_open_table_or_a_list_are_said_not_read_as_rows(name: str) -> None:
+    """Rows inserted in Excel above an open table (or a list of records) move its header under the row the
+    `_gaidsl` sheet names: its header was then read as an entered row. GAI728 at the header's place instead."""
+    s = spec_named(name)
+    report = load_report(s, OPEN / "components_1.yaml") if name == "agency_components" else bases(name)[0]
+    wb = load_workbook(io.BytesIO(fill(s, report)))
+    meta = list(wb["_gaidsl"].iter_rows(values_only=True))
+    sheet, header = next((str(r[2]), int(r[3])) for r in meta if r[0] in ("open", "records"))
+    wb[sheet].insert_rows(header - 1)
+    out = io.BytesIO()
+    wb.save(out)
+    loaded = read_bytes(s, out.getvalue(), ".xlsx", "filled.xlsx")
+    moved = [d for d in loaded.diagnostics if d.code == "GAI728"]
+    assert loaded.report is None and moved and moved[0].place is not None
+    assert moved[0].place.en.startswith(f"{sheet}!") and moved[0].place.en.endswith(str(header))

@@ -285,11 +285,8 @@ class _Cells:
         stored = self.computed[sheet][coord].value
         return stored if stored is not None else (value if isinstance(value, str) else f"={value.text}")
 
-    def in_place(self, sheet: str, coord: str, row_label: str, column_label: str = "") -> bool:
-        """Whether the value cell at ``coord`` is still where the form put it: its row's label on its left and its
-        column's label above it, when it has them (a merged header read from its first cell; a label within a
-        longer text, as a bilingual form prints it). A row or column inserted or deleted in Excel moves the cells,
-        not the ``_gaidsl`` sheet's places, and every value after it would be read as another cell's."""
+    def shown(self, sheet: str, row: int, column: int) -> str:
+        """The text a person sees at a position (a merged cell's, from its first cell), whitespace as one space."""
         ws = self.wb[sheet]
         merged = self.merged.get(sheet)
         if merged is None:
@@ -299,18 +296,39 @@ class _Cells:
                 for r in range(span.min_row, span.max_row + 1)
                 for c in range(span.min_col, span.max_col + 1)
             }
-        at = ws[coord]
+        value = ws.cell(row, column).value
+        value = merged.get((row, column)) if value is None else value
+        return "" if value is None else " ".join(str(value).split())
+
+    def in_place(self, sheet: str, coord: str, row_label: str, column_label: str = "") -> bool:
+        """Whether the value cell at ``coord`` is still where the form put it: its row's label on its left and its
+        column's label above it, when it has them (a label within a longer text, as a bilingual form prints it). A
+        row or column inserted or deleted in Excel moves the cells, not the ``_gaidsl`` sheet's places, and every
+        value after it would be read as another cell's."""
+        at = self.wb[sheet][coord]
         row, column = at.row, at.column
-
-        def shown(r: int, c: int) -> str:
-            value = ws.cell(r, c).value
-            value = merged.get((r, c)) if value is None else value
-            return "" if value is None else " ".join(str(value).split())
-
         row_label, column_label = " ".join(row_label.split()), " ".join(column_label.split())
-        return (not row_label or any(row_label in shown(row, c) for c in range(1, column))) and (
-            not column_label or any(column_label in shown(r, column) for r in range(1, row))
+        return (not row_label or any(row_label in self.shown(sheet, row, c) for c in range(1, column))) and (
+            not column_label or any(column_label in self.shown(sheet, r, column) for r in range(1, row))
         )
+
+    def header_moved(
+        self, sheet: str, row: int, letters: dict[str, str], labels: dict[str, str]
+    ) -> tuple[str, str] | None:
+        """The place (``SHEET!C7``) and label of the first column of an open table or list whose label (``labels``,
+        by column) is not in its header row ``row`` where the form put it (``letters``); None when every one is.
+        Rows inserted above the table in Excel move its header under the row the ``_gaidsl`` sheet names."""
+        for column, label in labels.items():
+            letter = letters.get(column)
+            if letter is not None and " ".join(label.split()) not in self.shown(sheet, row, _column_number(letter)):
+                return f"{sheet}!{letter}{row}", label
+        return None
+
+
+def _column_number(letter: str) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    return int(column_index_from_string(letter))
 
 
 def _is_array_formula(value: object) -> bool:
@@ -355,7 +373,7 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
             places[f"text.{key}"] = where
     problems = [_moved(sheet, where, label, len(others)) for sheet, ((where, label), *others) in moved.items()]
     _open_rows(spec, cells, raw, places, problems)
-    _records_xlsx(spec, cells, raw, places)
+    _records_xlsx(spec, cells, raw, places, problems)
     return Extracted(raw, found, places, problems=tuple(problems))
 
 
@@ -384,7 +402,7 @@ def _moved(sheet: str, where: str, label: str, more: int) -> Diagnostic:
     return attrs.evolve(diagnostic, place=Text(where, where))
 
 
-def _records_xlsx(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str]) -> None:
+def _records_xlsx(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], problems: list[Diagnostic]) -> None:
     """Each list of records (``records`` and ``recfield`` rows of the ``_gaidsl`` sheet): from the row under the
     list's header down to the sheet's last used row, skipping empty rows, each row a record (docs/records.md)."""
     wb = cells.wb
@@ -401,6 +419,11 @@ def _records_xlsx(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str]
     for name, (sheet, header) in lists.items():
         records = spec.records.get(name)
         if records is None or name not in letters:
+            continue
+        labels = {f.key: f.label for f in records.fields if f.key in letters[name]}
+        moved = cells.header_moved(sheet, header, letters[name], labels)
+        if moved is not None:  # its records would be read from the wrong place: none is read
+            problems.append(_moved(sheet, *moved, 0))
             continue
         ws = wb[sheet]
         read: list[dict[str, object]] = []
@@ -445,6 +468,11 @@ def _open_rows(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], p
         rows = _EnteredRows(table, dimension, members.setdefault(dimension, []), problems)
         ws = wb[sheet]
         columns = letters[table_key]
+        labels = {c: table.columns.by_key[c].label for c in columns if c in table.columns.by_key}
+        moved = cells.header_moved(sheet, header, columns, labels)
+        if moved is not None:  # its rows would be read from the wrong place: none is read
+            problems.append(_moved(sheet, *moved, 0))
+            continue
         for number in range(header + 1, ws.max_row + 1):
             typed = {c: cells.value(sheet, f"{letter}{number}") for c, letter in columns.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in typed.values()):
