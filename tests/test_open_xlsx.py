@@ -476,3 +476,25 @@ def test_rows_inserted_above_an_open_table_or_a_list_are_said_not_read_as_rows(n
     moved = [d for d in loaded.diagnostics if d.code == "GAI728"]
     assert loaded.report is None and moved and moved[0].place is not None
     assert moved[0].place.en.startswith(f"{sheet}!") and moved[0].place.en.endswith(str(header))
+
+
+def test_last_years_report_may_be_a_filled_workbook_too(tmp_path: Path) -> None:
+    """`--previous` and the pairing by name (`X.previous.xlsx` beside `X.xlsx`) read a filled workbook as the
+    report does: the same results as with last year's data file."""
+    spec_file = str(OPEN / "agency_components.gai")
+    this_year, last_year = OPEN / "components_40.json", OPEN / "components_39_last_year.json"
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    for source, target_file in ((this_year, "r.xlsx"), (last_year, "r.previous.xlsx")):
+        rendered = run_cli("render", "--to", "xlsx", spec_file, str(source), "-o", str(folder / target_file))
+        assert rendered.code == 0, rendered.err
+
+    def results(*args: str) -> list[tuple[str, str | None, str]]:
+        run = run_cli("validate", "--format", "json", spec_file, *args)
+        assert run.code in (0, 1), run.err
+        return sorted((r["check"], r["position"], r["status"]) for r in json.loads(run.out)["results"])
+
+    expected = results(str(this_year), "--previous", str(last_year))
+    assert any(status == "pass" and check == "growth" for check, _, status in expected)
+    assert results(str(folder / "r.xlsx"), "--previous", str(folder / "r.previous.xlsx")) == expected
+    assert results(str(folder)) == expected
