@@ -126,7 +126,7 @@ def main() -> None:
     db = connect(spec, "duckdb")
     fixed_cells = sum(1 for c in spec.cells.values() if c.row is None or not c.row.startswith("<"))
     member_cells = len(spec.cells) - fixed_cells
-    rows = []
+    rows: list[tuple[str, ...]] = []
     timing.add(("national batch",), lambda: _batch(national_db, fixed_sample.report, fixed_sample.previous))
     for count in COUNTS:
         counts = {"component": count}
@@ -190,7 +190,7 @@ def main() -> None:
         print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
     _duckdb_at_one_member(db, spec, least)
     national_cell = best["national batch",] / BATCH / cells
-    batch_rows = []
+    batch_rows: list[tuple[str, ...]] = []
     for count in COUNTS:
         seconds = best["batch", count] / BATCH
         cell_cost = seconds / (fixed_cells + member_cells * count)
