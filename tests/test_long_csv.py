@@ -216,6 +216,17 @@ def test_bad_lines_are_refused_with_their_code_and_place(
     assert run.code == 2 and f"[{code}]" in run.err and "Traceback" not in run.err
 
 
+def test_a_member_line_suggests_a_dimension_only_when_its_name_is_wrong() -> None:
+    """In the 部门决算 spec (a dimension per table: income_subject, expense_subject, soe_subject …),
+    `members.income_subjct.201` suggests `income_subject`; `members.income_subject.` (the dimension right, the key
+    missing) suggests nothing (it suggested `soe_subject`)."""
+    spec = gaidsl.load_spec(ROOT / "specs" / "department_final_accounts_2024.gai")
+    misspelt = parse_long_csv("report_id,key,value\na,members.income_subjct.201,x\n", spec, "a.csv")
+    keyless = parse_long_csv("report_id,key,value\na,members.income_subject.,x\n", spec, "b.csv")
+    assert misspelt.diagnostics[0].help and "income_subject" in misspelt.diagnostics[0].help[0].en
+    assert keyless.diagnostics[0].code == "GAI793" and keyless.diagnostics[0].help == ()
+
+
 def test_a_bad_value_is_at_its_line_as_in_a_json_file() -> None:
     text = "report_id,key,value\na,members.component.CIV,Civil\na,requests.CIV.received,x\n"
     found = parse_long_csv(text, COMPONENTS, "values.csv")

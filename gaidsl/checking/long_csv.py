@@ -211,7 +211,9 @@ class _Lines:
             report.previous = (str(value.value).strip(), self.span(value.start, value.end))
         elif parts[0] == "members" and key not in spec.cells:
             if len(parts) != 3 or parts[1] not in spec.open_dimensions or not parts[2].strip():
-                help = did_you_mean(parts[1], spec.open_dimensions) if len(parts) > 1 else ()
+                # a name to suggest only when the dimension is not one (with a right name, the key is what is wrong)
+                known = len(parts) > 1 and parts[1] in spec.open_dimensions
+                help = did_you_mean(parts[1], spec.open_dimensions) if len(parts) > 1 and not known else ()
                 self.problems.append(error("GAI793", at, help, key=key))
                 return
             member_key = parts[2]
