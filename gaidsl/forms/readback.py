@@ -25,7 +25,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ import attrs
 from gaidsl.checking.data import KINDS, Loaded, parse_report
 from gaidsl.checking.report import UNKNOWN_MARKER
 from gaidsl.forms.form_problems import EnteredRows, moved, not_the_form, place_text, placed
-from gaidsl.forms.layout import UNKNOWN_TEXT, Grid, Layout, TextItem, printed, unknown_text
+from gaidsl.forms.layout import UNKNOWN_TEXT, Box, Grid, Layout, TextItem, printed, unknown_text
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Text, error
 from gaidsl.language.ui_text import UI, words
@@ -201,28 +201,36 @@ class _Cells:
         value = merged.get((row, column)) if value is None else value
         return "" if value is None else " ".join(str(value).split())
 
-    def in_place(self, sheet: str, coord: str, row_label: str, column_label: str = "") -> bool:
-        """Whether the value cell at ``coord`` is still where the form put it: its row's label on its left and its
-        column's label above it, when it has them (a label within a longer text, as a bilingual form prints it). A
-        row or column inserted or deleted in Excel moves the cells, not the ``_gaidsl`` sheet's places, and every
-        value after it would be read as another cell's."""
+    def in_place(self, sheet: str, coord: str, row_labels: Labels, column_labels: Labels = ()) -> bool:
+        """Whether the value cell at ``coord`` is still where the form put it: one of its row's labels (the label
+        or a translation: a form is printed in any of the spec's languages) on its left and one of its column's
+        above it, when it has them (a label within a longer text, as a bilingual form prints it). A row or column
+        inserted or deleted in Excel moves the cells, not the ``_gaidsl`` sheet's places, and every value after it
+        would be read as another cell's."""
         at = self.wb[sheet][coord]
         row, column = at.row, at.column
-        row_label, column_label = " ".join(row_label.split()), " ".join(column_label.split())
-        return (not row_label or any(row_label in self.shown(sheet, row, c) for c in range(1, column))) and (
-            not column_label or any(column_label in self.shown(sheet, r, column) for r in range(1, row))
+        rows = [" ".join(x.split()) for x in row_labels if x.strip()]
+        columns = [" ".join(x.split()) for x in column_labels if x.strip()]
+        left = [self.shown(sheet, row, c) for c in range(1, column)] if rows else []
+        above = [self.shown(sheet, r, column) for r in range(1, row)] if columns else []
+        return (not rows or any(x in text for x in rows for text in left)) and (
+            not columns or any(x in text for x in columns for text in above)
         )
 
     def header_moved(
-        self, sheet: str, row: int, letters: dict[str, str], labels: dict[str, str]
+        self, sheet: str, row: int, letters: dict[str, str], labels: dict[str, Labels]
     ) -> tuple[str, str] | None:
         """The place (``SHEET!C7``) and label of the first column of an open table or list whose label (``labels``,
-        by column) is not in its header row ``row`` where the form put it (``letters``); None when every one is.
-        Rows inserted above the table in Excel move its header under the row the ``_gaidsl`` sheet names."""
-        for column, label in labels.items():
+        by column: the label and its translations) is not in its header row ``row`` where the form put it
+        (``letters``); None when every one is. Rows inserted above the table in Excel move its header under the
+        row the ``_gaidsl`` sheet names."""
+        for column, said in labels.items():
             letter = letters.get(column)
-            if letter is not None and " ".join(label.split()) not in self.shown(sheet, row, _column_number(letter)):
-                return f"{sheet}!{letter}{row}", label
+            if letter is None:
+                continue
+            text = self.shown(sheet, row, _column_number(letter))
+            if not any(" ".join(x.split()) in text for x in said):
+                return f"{sheet}!{letter}{row}", next(iter(said))
         return None
 
 
@@ -260,7 +268,8 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
         where = f"{sheet}!{coord}"
         labels = _labels_of(spec, kind, key)
         if labels is not None and not cells.in_place(str(sheet), coord, *labels):
-            out_of_place.setdefault(str(sheet), []).append((where, " · ".join(x for x in labels if x)))
+            shown = " · ".join(next(iter(x)) for x in labels if x and next(iter(x)))
+            out_of_place.setdefault(str(sheet), []).append((where, shown))
             continue
         if kind == "cell":
             raw["values"][key] = _number_text(value, unknown)
@@ -278,15 +287,27 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
     return Extracted(raw, found, places, problems=tuple(problems))
 
 
-def _labels_of(spec: ir.Spec, kind: object, key: object) -> tuple[str, str] | None:
-    """The labels a workbook's entry sits beside (its row's and its column's), or None for none known."""
-    if kind == "cell" and isinstance(key, str) and key in spec.cells:
+Labels = Collection[str]
+"""A label in each of the languages a form may be printed in."""
+
+
+def _labels_of(spec: ir.Spec, kind: object, key: object) -> tuple[Labels, Labels] | None:
+    """The labels a workbook's entry sits beside (its row's and its column's, each with its translations), or None
+    for none known."""
+    if not isinstance(key, str):
+        return None
+    if kind == "cell" and key in spec.cells:
         cell = spec.cells[key]
-        return (cell.row_labels[-1] if cell.row_labels else "", cell.column_labels[-1] if cell.column_labels else "")
-    if kind == "field" and isinstance(key, str) and key in spec.fields:
-        return (spec.fields[key].label, "")
-    if kind == "text" and isinstance(key, str) and key in spec.texts and spec.texts[key].label:
-        return (str(spec.texts[key].label), "")
+        table = spec.tables[cell.table]
+        row = table.rows.by_key.get(cell.row) if table.rows is not None and cell.row is not None else None
+        column = table.columns.by_key.get(cell.column)
+        rows = [*cell.row_labels[-1:], *(row.translations.values() if row is not None else ())]
+        columns = [*cell.column_labels[-1:], *(column.translations.values() if column is not None else ())]
+        return rows, columns
+    if kind == "field" and key in spec.fields:
+        return [spec.fields[key].label, *spec.fields[key].translations.values()], ()
+    if kind == "text" and key in spec.texts and spec.texts[key].label:
+        return [str(spec.texts[key].label), *spec.texts[key].translations.values()], ()
     return None
 
 
@@ -308,7 +329,7 @@ def _records_xlsx(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str]
         records = spec.records.get(name)
         if records is None or name not in letters:
             continue
-        labels = {f.key: f.label for f in records.fields if f.key in letters[name]}
+        labels: dict[str, Labels] = {f.key: [f.label] for f in records.fields if f.key in letters[name]}
         header_at = cells.header_moved(sheet, header, letters[name], labels)
         if header_at is not None:  # its records would be read from the wrong place: none is read
             problems.append(moved(sheet, *header_at, 0))
@@ -356,7 +377,9 @@ def _open_rows(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], p
         rows = EnteredRows(table, dimension, members.setdefault(dimension, []), problems)
         ws = wb[sheet]
         columns = letters[table_key]
-        labels = {c: table.columns.by_key[c].label for c in columns if c in table.columns.by_key}
+        labels: dict[str, Labels] = {
+            c: [m.label, *m.translations.values()] for c in columns if (m := table.columns.by_key.get(c)) is not None
+        }
         header_at = cells.header_moved(sheet, header, columns, labels)
         if header_at is not None:  # its rows would be read from the wrong place: none is read
             problems.append(moved(sheet, *header_at, 0))
@@ -450,7 +473,7 @@ def _grid_values(
     position would give every value below it another cell's."""
     cells = table._cells  # every grid position, merged cells repeated (computed once: table.cell() recomputes it)
     width = len(table.columns)
-    rows, misfits = _aligned(grid, cells, width)
+    rows, misfits = _aligned(spec, grid, cells, width)
     named = " / ".join(spec.tables[t].label or t for t in grid.tables)
     for place, what in misfits:
         where = place_text(f"table {number}" + (f" · row {place + 1}" if place is not None else ""))
@@ -465,7 +488,9 @@ def _grid_values(
         places[box.cell] = f"table {number} · row {row + 1} · cell {box.col + 1}"
 
 
-def _aligned(grid: Grid, cells: Sequence[Any], width: int) -> tuple[dict[int, int], list[tuple[int | None, Text]]]:
+def _aligned(
+    spec: ir.Spec, grid: Grid, cells: Sequence[Any], width: int
+) -> tuple[dict[int, int], list[tuple[int | None, Text]]]:
     """Each of ``grid``'s rows of values → the document's row that holds it: the next row, in order, whose row
     labels are the grid row's (whitespace aside); with what does not fit, each with its row (or None): a row of the
     form not found, a row with values that is none of the form's, another number of columns (or, in a table
@@ -481,8 +506,25 @@ def _aligned(grid: Grid, cells: Sequence[Any], width: int) -> tuple[dict[int, in
     def label_of(row: int) -> tuple[str, ...]:
         return tuple(" ".join(str(cells[row * width + c].text).split()) for c in range(labels))
 
-    expected = {r: tuple(" ".join(b.text.split()) for b in occupied[r][:labels]) for r in value_rows}
-    if height == grid.height and all(label_of(r) == expected[r] for r in value_rows):
+    def names(box: Box) -> tuple[str, ...]:
+        """A row header's label and its translations (a report printed in another of the spec's languages)."""
+        table = spec.tables.get(box.table) if box.table is not None and box.role == "row" else None
+        axis = table.rows if table is not None else None
+        member = axis.by_key.get(box.member) if axis is not None and box.member is not None else None
+        said = [box.text, *(member.translations.values() if member is not None else ())]
+        return tuple(dict.fromkeys(" ".join(x.split()) for x in said))
+
+    expected = {r: tuple(names(b) for b in occupied[r][:labels]) for r in value_rows}
+
+    def holds(row: int, r: int) -> bool:
+        """Whether the document's ``row`` has grid row ``r``'s labels (each, or a translation, within its cell's
+        text: a bilingual form follows a label with its translation)."""
+        return all(
+            any(e == a or (e and e in a) for e in options)
+            for options, a in zip(expected[r], label_of(row), strict=True)
+        )
+
+    if height == grid.height and all(holds(r, r) for r in value_rows):
         return {r: r for r in value_rows}, []
     if not labels:
         said = Text(f"有 {height} 行，表单有 {grid.height} 行", f"it has {height} rows, the form {grid.height}")
@@ -494,13 +536,16 @@ def _aligned(grid: Grid, cells: Sequence[Any], width: int) -> tuple[dict[int, in
     def shown(label: tuple[str, ...]) -> str:
         return " · ".join(dict.fromkeys(x for x in label if x))
 
+    def first(options: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+        return tuple(o[0] for o in options)
+
     rows: dict[int, int] = {}
     misfits: list[tuple[int | None, Text]] = []
     at = grid.header_rows
     for r in value_rows:
-        found = next((a for a in range(at, height) if label_of(a) == expected[r]), None)
+        found = next((a for a in range(at, height) if holds(a, r)), None)
         if found is None:
-            name = shown(expected[r])
+            name = shown(first(expected[r]))
             misfits.append((None, Text(f"缺少表单中的行「{name}」", f"the form's row '{name}' is missing")))
             continue
         misfits += [(a, not_the_form(shown(label_of(a)))) for a in range(at, found) if filled(a)]
@@ -601,7 +646,8 @@ def _fields_by_label(lay: Layout, found: Iterator[tuple[str, str, str]], raw: Ra
     """Fields from (label, text, where) triples: the label names the field."""
     by_label = {f.label: f for f in lay.fields}
     for label, text, where in found:
-        field = by_label.get(label.strip().rstrip("*"))
+        named = label.strip().rstrip("*").strip()
+        field = by_label.get(named) or by_label.get(named.split(" / ")[0].rstrip("*").strip())  # 「机构* / Agency」
         if field is None:
             continue
         value: object = text.strip() or None
@@ -619,24 +665,32 @@ def _contact_fields(lay: Layout, line: str) -> Iterator[tuple[str, str, str]]:
     """(label, text, where) of each field on the contact line, 「地址：…；邮编：…」 or "Address: …; Postcode: …" as
     :func:`gaidsl.forms.layout.contact_line` writes it: a field starts only where a field's label and the colon
     follow the separator, so a value holding the separator (「甲；乙」) stays whole."""
-    said = words(lay.language)
-    labels = sorted({f.label for f in lay.fields}, key=len, reverse=True)
+    canonical = {x: f.label for f in lay.fields for x in (f.label, *f.translations.values())}
+    labels = sorted(canonical, key=len, reverse=True)
     if not labels:
         return
-    starts = re.compile(
-        f"(?:^|{re.escape(said['list_sep'])})({'|'.join(map(re.escape, labels))}){re.escape(said['colon'])}"
-    )
-    found = list(starts.finditer(line))
-    for here, after in zip(found, [*found[1:], None], strict=True):
-        yield here.group(1), line[here.end() : after.start() if after else len(line)], "contact line"
+    for language in dict.fromkeys((lay.language, "zh", "en")):  # a report printed in another of its languages
+        said = words(language)
+        sep, colon = re.escape(said["list_sep"]), re.escape(said["colon"])
+        # a bilingual form (--lang zh,en) follows each label with its translation: 「机构 / Agency：…」
+        starts = re.compile(f"(?:^|{sep})({'|'.join(map(re.escape, labels))})(?: / [^{sep}{colon}]*)?{colon}")
+        found = list(starts.finditer(line))
+        if found:
+            for here, after in zip(found, [*found[1:], None], strict=False):
+                text = line[here.end() : after.start() if after else len(line)]
+                yield canonical[here.group(1)], text, "contact line"
+            return
 
 
 def _title_fields(lay: Layout, title: str, raw: Raw, places: dict[str, str]) -> None:
     """Body and year from the title as :meth:`Layout.report_title` writes it in the spec's language."""
+    title = title.strip()
     if lay.language == "zh":
-        found = re.fullmatch(r"(.*?)(\d{4})年" + re.escape(lay.report_name), title.strip())
+        pattern = r"(.*?)(\d{4})年" + re.escape(lay.report_name)
     else:  # "Agency 2024 Annual report", or "2024 Annual report" without a body field
-        found = re.fullmatch(r"(?:(.*?) )?(\d{4}) " + re.escape(lay.report_name), title.strip())
+        pattern = r"(?:(.*?) )?(\d{4}) " + re.escape(lay.report_name)
+    # a bilingual report (--lang zh,en) follows the title with its translation: 「2006年…申请 / Initial … Request」
+    found = re.fullmatch(pattern, title) or re.fullmatch(pattern + r" / .*", title)
     named = {f.key for f in lay.fields}
     if found:
         if found.group(1) and "body" in named and "body" not in raw["fields"]:
