@@ -15,10 +15,9 @@ from pathlib import Path
 
 import attrs
 
-from gaidsl.checking.data import Loaded, read_report
+from gaidsl.checking.data import Loaded
 from gaidsl.cli.inputs import compile_input
-from gaidsl.forms.readback import SUFFIXES as READBACK_SUFFIXES
-from gaidsl.forms.readback import read_file
+from gaidsl.forms.readback import read_report_or_form
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, error
 from gaidsl.language.source import SourceFile
@@ -38,17 +37,10 @@ class Previous:
     sources: dict[str, SourceFile] = attrs.field(factory=dict)
 
 
-def _read(path: str, spec: ir.Spec) -> Loaded:
-    """A data file, or a filled workbook or Word document gaidsl wrote (read as ``gaidsl readback`` reads it)."""
-    if Path(path).suffix.lower() in READBACK_SUFFIXES:
-        return read_file(spec, path)
-    return read_report(path, spec)
-
-
 def read_previous(path: str, spec: ir.Spec, spec_path: str, migration_path: str | None) -> Previous:
     """Last year's report for ``spec`` (see the module's docstring). A report already written for the spec's version
     is read as it is, with a migration given or not."""
-    loaded = _read(path, spec)
+    loaded = read_report_or_form(spec, path)
     if not _other_version(loaded):
         return Previous(loaded, sources=_sources(loaded))
     if migration_path is None:
@@ -71,7 +63,7 @@ def read_previous(path: str, spec: ir.Spec, spec_path: str, migration_path: str 
             spec=f"{spec.id} {spec.version}",
         )
         return Previous(Loaded(None, (found,)), sources=dict(compilation.sources))
-    loaded = _read(path, migration.old)
+    loaded = read_report_or_form(migration.old, path)
     if _other_version(loaded):
         hint = Text(
             f"迁移 {migration_path} 转换 {migration.old.version} 版的报告，格式规范是 {spec.version} 版",

@@ -19,12 +19,12 @@ from typing import Any
 
 import attrs
 
-from gaidsl.checking.data import Loaded, read_report
+from gaidsl.checking.data import Loaded
 from gaidsl.checking.report import Report
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK
 from gaidsl.cli.inputs import load
 from gaidsl.cli.output import Content, err_line, output_refused, report, write_atomically
-from gaidsl.forms.readback import SUFFIXES, read_file
+from gaidsl.forms.readback import read_file, read_report_or_form
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Text, has_errors, render_text, say
 from gaidsl.language.languages import bilingual_refusal
@@ -95,10 +95,7 @@ def _spec(args: argparse.Namespace, supports: tuple[bool, bool], what: Text) -> 
 
 
 def _load(spec: ir.Spec, path: str) -> Loaded:
-    suffix = Path(path).suffix.lower()
-    if suffix in SUFFIXES:
-        return read_file(spec, path)
-    loaded = read_report(path, spec)  # JSON, YAML or CSV by the suffix; anything else is GAI702
+    loaded = read_report_or_form(spec, path)  # anything but a data file or a filled form is GAI702
     if any(d.code == "GAI702" for d in loaded.diagnostics):
         also = Text(
             "render 也读取 gaidsl 生成并已填写的表格（.xlsx）或 Word 文档（.docx）；"

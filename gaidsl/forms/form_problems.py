@@ -122,8 +122,13 @@ def moved(sheet: str, where: str, label: str, more: int) -> Diagnostic:
         "rows or columns inserted or deleted in Excel? undo that, and fill in the form's own rows and columns"
         + (f" ({more} more places of this sheet are out of place)" if more else ""),
     )
-    diagnostic = error("GAI728", None, [help], table=sheet, what=what.zh, what_en=what.en)
-    return attrs.evolve(diagnostic, place=Text(where, where))
+    return misfit(sheet, Text(where, where), what, help)
+
+
+def misfit(table: str, where: Text, what: Text, *help: Text) -> Diagnostic:
+    """GAI728 at ``where``: ``table`` (a document's table, a workbook's sheet) no longer has the form's rows and
+    columns there, ``what`` saying how."""
+    return attrs.evolve(error("GAI728", None, help, table=table, what=what.zh, what_en=what.en), place=where)
 
 
 def not_the_form(name: str) -> Text:

@@ -25,16 +25,16 @@ import io
 import json
 import os
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from gaidsl.checking.data import KINDS, Loaded, parse_report
+from gaidsl.checking.data import KINDS, Loaded, parse_report, read_report
 from gaidsl.checking.report import UNKNOWN_MARKER
-from gaidsl.forms.form_problems import EnteredRows, moved, not_the_form, place_text, placed
+from gaidsl.forms.form_problems import EnteredRows, misfit, moved, not_the_form, place_text, placed
 from gaidsl.forms.layout import UNKNOWN_TEXT, Box, Grid, Layout, TextItem, printed, unknown_text
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import Diagnostic, Text, error
@@ -264,13 +264,12 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
             continue
         if sheet not in wb.sheetnames or not isinstance(key, str) or not isinstance(coord, str):
             continue
-        value = cells.value(str(sheet), coord)
         where = f"{sheet}!{coord}"
         labels = _labels_of(spec, kind, key)
         if labels is not None and not cells.in_place(str(sheet), coord, *labels):
-            shown = " · ".join(next(iter(x)) for x in labels if x and next(iter(x)))
-            out_of_place.setdefault(str(sheet), []).append((where, shown))
+            out_of_place.setdefault(str(sheet), []).append((where, " · ".join(x[0] for x in labels if x)))
             continue
+        value = cells.value(str(sheet), coord)
         if kind == "cell":
             raw["values"][key] = _number_text(value, unknown)
             places[key] = where
@@ -287,8 +286,8 @@ def extract_xlsx(spec: ir.Spec, data: bytes, name: str = "<xlsx>", workbook: Any
     return Extracted(raw, found, places, problems=tuple(problems))
 
 
-Labels = Collection[str]
-"""A label in each of the languages a form may be printed in."""
+Labels = Sequence[str]
+"""A label in each of the languages a form may be printed in: the spec's first."""
 
 
 def _labels_of(spec: ir.Spec, kind: object, key: object) -> tuple[Labels, Labels] | None:
@@ -305,10 +304,15 @@ def _labels_of(spec: ir.Spec, kind: object, key: object) -> tuple[Labels, Labels
         columns = [*cell.column_labels[-1:], *(column.translations.values() if column is not None else ())]
         return rows, columns
     if kind == "field" and key in spec.fields:
-        return [spec.fields[key].label, *spec.fields[key].translations.values()], ()
+        return in_every_language(spec.fields[key]), ()
     if kind == "text" and key in spec.texts and spec.texts[key].label:
-        return [str(spec.texts[key].label), *spec.texts[key].translations.values()], ()
+        return in_every_language(spec.texts[key]), ()
     return None
+
+
+def in_every_language(named: ir.Member | ir.Field | ir.TextBlock) -> list[str]:
+    """A label and its translations (``label en "…"``), the label first."""
+    return [str(named.label or ""), *named.translations.values()]
 
 
 def _records_xlsx(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], problems: list[Diagnostic]) -> None:
@@ -368,6 +372,7 @@ def _open_rows(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], p
             letters.setdefault(name, {})[column] = coord
     if not tables:
         return
+    unknown = unknown_text(spec.language)
     members: dict[str, list[dict[str, Any]]] = {}
     for table_key, (sheet, header) in tables.items():
         table = spec.tables.get(table_key)
@@ -378,7 +383,7 @@ def _open_rows(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], p
         ws = wb[sheet]
         columns = letters[table_key]
         labels: dict[str, Labels] = {
-            c: [m.label, *m.translations.values()] for c in columns if (m := table.columns.by_key.get(c)) is not None
+            c: in_every_language(m) for c in columns if (m := table.columns.by_key.get(c)) is not None
         }
         header_at = cells.header_moved(sheet, header, columns, labels)
         if header_at is not None:  # its rows would be read from the wrong place: none is read
@@ -398,7 +403,7 @@ def _open_rows(spec: ir.Spec, cells: _Cells, raw: Raw, places: dict[str, str], p
                 if column.startswith("<"):
                     continue
                 cell_key = table.cell_key(key, column)
-                raw["values"][cell_key] = _number_text(value, unknown_text(spec.language))
+                raw["values"][cell_key] = _number_text(value, unknown)
                 places[cell_key] = f"{sheet}!{columns[column]}{number}"
     raw["members"] = members
 
@@ -477,7 +482,7 @@ def _grid_values(
     named = " / ".join(spec.tables[t].label or t for t in grid.tables)
     for place, what in misfits:
         where = place_text(f"table {number}" + (f" · row {place + 1}" if place is not None else ""))
-        problems.append(attrs.evolve(error("GAI728", None, table=named, what=what.zh, what_en=what.en), place=where))
+        problems.append(misfit(named, where, what))
     for box in grid.value_boxes():
         assert box.cell is not None
         row = rows.get(box.row)
@@ -503,15 +508,14 @@ def _aligned(
     value_rows = sorted({b.row for b in grid.value_boxes()})
     labels = grid.row_header_cols
 
-    def label_of(row: int) -> tuple[str, ...]:
-        return tuple(" ".join(str(cells[row * width + c].text).split()) for c in range(labels))
+    actual = [tuple(" ".join(str(cells[a * width + c].text).split()) for c in range(labels)) for a in range(height)]
 
     def names(box: Box) -> tuple[str, ...]:
         """A row header's label and its translations (a report printed in another of the spec's languages)."""
         table = spec.tables.get(box.table) if box.table is not None and box.role == "row" else None
-        axis = table.rows if table is not None else None
-        member = axis.by_key.get(box.member) if axis is not None and box.member is not None else None
-        said = [box.text, *(member.translations.values() if member is not None else ())]
+        rows = table.rows if table is not None and box.member is not None else None
+        member = rows.by_key.get(box.member) if rows is not None and box.member is not None else None
+        said = [box.text, *in_every_language(member)[1:]] if member is not None else [box.text]
         return tuple(dict.fromkeys(" ".join(x.split()) for x in said))
 
     expected = {r: tuple(names(b) for b in occupied[r][:labels]) for r in value_rows}
@@ -520,8 +524,7 @@ def _aligned(
         """Whether the document's ``row`` has grid row ``r``'s labels (each, or a translation, within its cell's
         text: a bilingual form follows a label with its translation)."""
         return all(
-            any(e == a or (e and e in a) for e in options)
-            for options, a in zip(expected[r], label_of(row), strict=True)
+            any(e == a or (e and e in a) for e in options) for options, a in zip(expected[r], actual[row], strict=True)
         )
 
     if height == grid.height and all(holds(r, r) for r in value_rows):
@@ -548,9 +551,9 @@ def _aligned(
             name = shown(first(expected[r]))
             misfits.append((None, Text(f"缺少表单中的行「{name}」", f"the form's row '{name}' is missing")))
             continue
-        misfits += [(a, not_the_form(shown(label_of(a)))) for a in range(at, found) if filled(a)]
+        misfits += [(a, not_the_form(shown(actual[a]))) for a in range(at, found) if filled(a)]
         rows[r], at = found, found + 1
-    misfits += [(a, not_the_form(shown(label_of(a)))) for a in range(at, height) if filled(a)]
+    misfits += [(a, not_the_form(shown(actual[a]))) for a in range(at, height) if filled(a)]
     return rows, misfits
 
 
@@ -821,6 +824,12 @@ def read_bytes(spec: ir.Spec, data: bytes, suffix: str, name: str) -> Loaded:
         return finish(spec, extract(spec, data, suffix, name), name)
     except Refused as exc:
         return Loaded(None, (exc.diagnostic,))
+
+
+def read_report_or_form(spec: ir.Spec, path: str) -> Loaded:
+    """A data file (JSON, YAML or CSV), or a filled ``.xlsx`` or ``.docx`` that gaidsl wrote, by its suffix: what
+    ``render``, ``validate`` and ``validate --previous`` read."""
+    return read_file(spec, path) if Path(path).suffix.lower() in SUFFIXES else read_report(path, spec)
 
 
 def read_file(spec: ir.Spec, path: str | os.PathLike[str]) -> Loaded:
