@@ -41,7 +41,7 @@ from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines.names import ALL_ENGINES, DEFAULT_MASTER
 from gaidsl.engines.names import ENGINES as DATABASE_ENGINES
 from gaidsl.forms.readback import SUFFIXES as READBACK_SUFFIXES
-from gaidsl.forms.readback import read_report_or_form
+from gaidsl.forms.readback import read_file
 from gaidsl.language import ir
 from gaidsl.language.arithmetic import REFUSING_ENGINES, arith_refusal
 from gaidsl.language.diagnostics import Diagnostic, Lang, Text, has_errors, render_json, render_text, say, to_json
@@ -535,7 +535,7 @@ def _read_reports(path: str, spec: ir.Spec) -> tuple[list[tuple[str, Loaded]], d
     """:func:`gaidsl.checking.long_csv.read_reports`, and a filled workbook or Word document gaidsl wrote read as
     ``gaidsl readback`` reads it (its problems at their cells)."""
     if Path(path).suffix.lower() in READBACK_SUFFIXES:
-        return [(path, read_report_or_form(spec, path))], {}
+        return [(path, read_file(spec, path))], {}
     return read_reports(path, spec)
 
 
