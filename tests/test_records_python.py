@@ -269,7 +269,7 @@ def test_build_writes_the_module_and_it_runs_standalone(tmp_path: Path) -> None:
     ("check", "why"),
     [
         ("check share for each record: amount <= sum(projects.amount)", "it aggregates records at each record"),
-        ('check named for each record: name == "Road"', "it reads a text field of a record"),
+        ("check ratio for each record: amount / amount <= 1", "it has arithmetic between cells"),
     ],
 )
 def test_a_record_check_the_module_cannot_compute_is_refused_with_gai611(tmp_path: Path, check: str, why: str) -> None:

@@ -20,7 +20,7 @@ assumptions named by unsat cores until the rest hold (the samplers' wishes, anal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, assert_never
@@ -28,6 +28,7 @@ from typing import Any, assert_never
 import attrs
 import z3  # type: ignore[import-untyped]
 
+from gaidsl.checking.evaluate import text_condition_holds
 from gaidsl.language import ir
 
 VarKey = tuple[str, str, bool]  # ("cell" | "field" | "text", key, previous)
@@ -77,9 +78,16 @@ class Encoder:
     """IR expressions as z3 terms, creating variables (and their type constraints) as they are met."""
 
     def __init__(
-        self, spec: ir.Spec, *, exact_decimals: bool = False, default_decimals: int = 2, text_atoms: bool = False
+        self,
+        spec: ir.Spec,
+        *,
+        exact_decimals: bool = False,
+        default_decimals: int = 2,
+        text_atoms: bool = False,
+        pinned: Mapping[VarKey, str] | None = None,
     ) -> None:
         self.spec = spec
+        self.pinned = dict(pinned or {})  # texts every sample keeps (a record shape's fields): constants here
         self.exact = exact_decimals
         self.text_atoms = text_atoms
         self.atoms: dict[tuple[VarKey, str, tuple[str, ...]], Z3] = {}
@@ -109,6 +117,9 @@ class Encoder:
         return cell_type is not None and cell_type.numeric
 
     def var(self, key: VarKey) -> Z3:
+        pinned = self.pinned.get(key)
+        if pinned is not None:
+            return z3.StringVal(pinned)
         found = self.vars.get(key)
         if found is not None:
             return found
@@ -183,6 +194,8 @@ class Encoder:
                 return z3.Sum([self.num(term) if sign > 0 else -self.num(term) for sign, term in terms])
             case ir.Scale(factor=factor, arg=arg):
                 return z3_number(factor) * self.num(arg)
+            case ir.Length(arg=ref) if self._pinned(ref) is not None:
+                return z3.IntVal(len(self._pinned(ref) or ""))
             case ir.Length(arg=ref):
                 if self.text_atoms and isinstance(ref, ir.TextRef | ir.FieldRef):
                     return self.atom(ref, "length")
@@ -264,6 +277,9 @@ class Encoder:
             case _:
                 ir.not_a_condition(expr)
 
+    def _pinned(self, ref: ir.TextOperand) -> str | None:
+        return self.pinned.get(self.key_of(ref)) if self.pinned else None
+
     def text(self, expr: ir.Expr) -> Z3:
         match expr:
             case ir.TextConst(value=value):
@@ -318,6 +334,8 @@ class Encoder:
                 return z3.Not(self.cond(arg, tolerance))
             case ir.Implies(condition=condition, then=then):
                 return z3.Implies(self.cond(condition, tolerance), self.cond(then, tolerance))
+            case ir.Mentions() | ir.Empty() | ir.TextTest() if self._pinned(expr.arg) is not None:
+                return z3.BoolVal(text_condition_holds(expr, self._pinned(expr.arg) or ""))
             # a text cell may also be compared as a string (==, !=): it stays a string, its functions tied to it
             case ir.Mentions(arg=ir.TextRef() | ir.FieldRef() as ref, words=words) if self.text_atoms:
                 return self.atom(ref, "mentions", words)
@@ -478,10 +496,15 @@ class Problem:
         timeout_ms: int = DEFAULT_TIMEOUT_MS,
         seed: int = 0,
         encoder: Encoder | None = None,
+        pinned: Mapping[VarKey, str] | None = None,
     ) -> None:
         self.spec = spec
         self.encoder = encoder or Encoder(
-            spec, exact_decimals=exact_decimals, default_decimals=default_decimals, text_atoms=text_atoms
+            spec,
+            exact_decimals=exact_decimals,
+            default_decimals=default_decimals,
+            text_atoms=text_atoms,
+            pinned=pinned,
         )
         self.solver = bounded(z3.Solver(), timeout_ms=timeout_ms)
         if seed:

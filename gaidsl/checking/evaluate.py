@@ -383,15 +383,9 @@ class Env:
                 if condition is True and then is False:
                     return False
                 return None
-            case ir.Mentions(arg=ref, words=words):
+            case ir.Mentions(arg=ref) | ir.Empty(arg=ref) | ir.TextTest(arg=ref):
                 content = self.text_content(ref)
-                return None if content is None else any(word in content for word in words)
-            case ir.Empty(arg=ref):
-                content = self.text_content(ref)
-                return None if content is None else not content.strip()
-            case ir.TextTest(arg=ref):
-                content = self.text_content(ref)
-                return None if content is None else text_test_holds(expr, content)
+                return None if content is None else text_condition_holds(expr, content)
             case _:
                 ir.not_a_condition(expr)
 
@@ -436,6 +430,19 @@ class Env:
             if item is not None and (item.kind, item.key, item.previous) not in seen:
                 seen.add((item.kind, item.key, item.previous))
                 yield item
+
+
+def text_condition_holds(condition: ir.Mentions | ir.Empty | ir.TextTest, content: str) -> bool:
+    """Whether a text function's condition holds of a text (blank: "")."""
+    match condition:
+        case ir.Mentions(words=words):
+            return any(word in content for word in words)
+        case ir.Empty():
+            return not content.strip()
+        case ir.TextTest():
+            return text_test_holds(condition, content)
+        case _:
+            assert_never(condition)
 
 
 def text_test_holds(test: ir.TextTest, content: str) -> bool:

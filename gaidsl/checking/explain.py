@@ -134,6 +134,28 @@ def text_test_words(test: ir.TextTest, name: Text) -> tuple[Text, Text]:
             assert_never(test.kind)
 
 
+def text_condition_words(condition: ir.TextTest | ir.Mentions | ir.Empty, name: Text) -> tuple[Text, Text]:
+    """What a finding says of a text test, ``mentions`` or ``empty`` (the check's whole condition, or its negation)
+    when it holds, and when it does not: the words of the reference's findings and of the generated validators'."""
+    match condition:
+        case ir.TextTest():
+            return text_test_words(condition, name)
+        case ir.Mentions(words=words):
+            words_zh = "、".join(f"「{w}」" for w in words)
+            words_en = ", ".join(f"'{w}'" for w in words)
+            return (
+                Text(f"「{name.zh}」提及 {words_zh} 之一", f"'{name.en}' mentions {words_en}"),
+                Text(f"「{name.zh}」未提及 {words_zh}", f"'{name.en}' mentions none of {words_en}"),
+            )
+        case ir.Empty():
+            return (
+                Text(f"「{name.zh}」为空", f"'{name.en}' is empty"),
+                Text(f"「{name.zh}」不为空", f"'{name.en}' is not empty"),
+            )
+        case _:
+            assert_never(condition)
+
+
 def _ref_of(
     spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, node: ir.CellRef | ir.FieldRef | ir.TextRef
 ) -> Text:
@@ -311,26 +333,10 @@ def explain(
             zh = f"{where.zh}: {left.zh}, 但应 {symbol} {right.zh}{gap_zh}"
             en = f"{where.en}: {left.en}, but it should be {symbol} {right.en}{gap_en}"
         return Text(zh, en)
-    if isinstance(core, ir.TextTest):
-        yes, no = text_test_words(core, _ref_of(spec, check, instance, core.arg))
+    if isinstance(core, ir.TextTest | ir.Mentions | ir.Empty):
+        yes, no = text_condition_words(core, _ref_of(spec, check, instance, core.arg))
         words = yes if (status == "pass") != negated else no
         return Text(f"{where.zh}: {words.zh}", f"{where.en}: {words.en}")
-    if isinstance(core, ir.Mentions | ir.Empty):
-        name = _ref_of(spec, check, instance, core.arg)
-        holds = (status == "pass") != negated
-        if isinstance(core, ir.Mentions):
-            words_zh = "、".join(f"「{w}」" for w in core.words)
-            words_en = ", ".join(f"'{w}'" for w in core.words)
-            if holds:
-                return Text(
-                    f"{where.zh}: 「{name.zh}」提及 {words_zh} 之一", f"{where.en}: '{name.en}' mentions {words_en}"
-                )
-            return Text(
-                f"{where.zh}: 「{name.zh}」未提及 {words_zh}", f"{where.en}: '{name.en}' mentions none of {words_en}"
-            )
-        if holds:
-            return Text(f"{where.zh}: 「{name.zh}」为空", f"{where.en}: '{name.en}' is empty")
-        return Text(f"{where.zh}: 「{name.zh}」不为空", f"{where.en}: '{name.en}' is not empty")
     verdict = Text("通过", "holds") if status == "pass" else Text("不满足", "does not hold")
     values = [
         (name_of(spec, check, instance, i.kind, i.key, i.previous), _num(i.value)) for i in involved if i.kind != "text"

@@ -49,6 +49,7 @@ from gaidsl.language.languages import bilingual_refusal
 from gaidsl.language.source import SourceFile
 from gaidsl.migrations.apply import Migrated
 from gaidsl.migrations.exempt import Exempted, exempt, exemptions_beside, log_path
+from gaidsl.targets import Unrenderable
 
 ENGINES = (*ALL_ENGINES, "spark")
 """What ``--engine`` takes: the database engines' and Spark (:mod:`gaidsl.engines.spark`, wide CSVs only)."""
@@ -238,6 +239,9 @@ def run(args: argparse.Namespace) -> int:
             found = evaluate_each(spec, reports, last_years)
         else:
             found = engines.evaluate_all(spec, reports, engine, url, last_years)
+    except Unrenderable as exc:  # a check the generated validator cannot compute (GAI611): which, and why
+        show(f"gaidsl validate --engine {engine}: {exc.message.pick(args.lang)}", sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         show(f"gaidsl validate --engine {engine}: {type(exc).__name__}: {exc}", sys.stderr)
         return EXIT_INPUT

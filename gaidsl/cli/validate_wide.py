@@ -47,6 +47,7 @@ from gaidsl.engines import wide_csv as wide_csv_engine
 from gaidsl.engines.wide_csv_read import Refused
 from gaidsl.language import ir
 from gaidsl.language.diagnostics import render_text, say
+from gaidsl.targets import Unrenderable
 from gaidsl.targets.sql.dialects import literal
 
 DETAIL = 3
@@ -653,6 +654,11 @@ def _run_into(
         if sink is not None:
             sink.finish(False)
         show(render_text([exc.diagnostic], {}, args.lang), sys.stderr)
+        return EXIT_INPUT
+    except Unrenderable as exc:  # a check the generated validator cannot compute (GAI611): which, and why
+        if sink is not None:
+            sink.finish(False)
+        show(f"gaidsl validate --engine {engine}: {exc.message.pick(args.lang)}", sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a database that cannot be reached, a driver that is not installed
         if sink is not None:

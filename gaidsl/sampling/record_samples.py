@@ -26,7 +26,8 @@ from gaidsl.checking.records import close_records
 from gaidsl.checking.report import EnteredMember, Report, Value
 from gaidsl.language import ir
 from gaidsl.sampling.open_samples import VIOLATION_MEMBERS, member_counts, members_for, within
-from gaidsl.sampling.sampler import Sample, SampleError, sampler
+from gaidsl.sampling.sampler import Sample, SampleError, Sampler, pin_texts, sampler
+from gaidsl.sampling.solver import Draft
 from gaidsl.sampling.violate import Violation, violation_for
 
 MANY = 12  # the record count of the third valid sample
@@ -135,8 +136,13 @@ def shape(spec: ir.Spec, member_count: Counts, counts: Counts, variant: int = 0)
         skeleton = Report(spec.id, spec.version, values=fixed, members=members, records=dict(counts))
         whole = close_records(close(spec, members), skeleton)
         closed = attrs.evolve(whole, checks=tuple(c for c in whole.checks if c.origin != "members"))
+        pin_texts(closed, _texts_of(fixed))
         found = cache[key] = Shape(members, dict(counts), fixed, closed)
     return found
+
+
+def _texts_of(fixed: Mapping[str, Value]) -> dict[str, str]:
+    return {key: value for key, value in fixed.items() if isinstance(value, str)}
 
 
 def with_records(sample: Sample, made: Shape) -> Sample:
@@ -178,8 +184,8 @@ def record_valid_samples(spec: ir.Spec, n: int, seed: int = 0, with_previous: bo
     previous = previous if with_previous is None else with_previous
     found: list[Sample] = []
     for number in range(n):
-        made = shape(spec, *_counts_of(spec, number))
-        found.append(with_records(sampler(made.closed).sample(rng, previous), made))
+        made, _, (sample, _) = _base(spec, *_counts_of(spec, number), rng, previous)
+        found.append(with_records(sample, made))
     return found
 
 
@@ -208,9 +214,7 @@ def record_invalid_reports(
     sample the violations start from. The count checks come last, as the evaluator lists them."""
     rng = random.Random(seed)
     member_count, counts = base_counts(spec)
-    made = shape(spec, member_count, counts)
-    chosen = sampler(made.closed)
-    base_sample, base = chosen.sample_and_draft(rng, chosen.cross_period)
+    made, chosen, (base_sample, base) = _base(spec, member_count, counts, rng)
     violations: list[Violation] = []
     reading = {c.key for c in spec.record_checks}
     for check in made.closed.checks:
@@ -235,6 +239,23 @@ def record_invalid_reports(
 
 
 VARIANTS = 4  # other shapes tried for a check that reads records (fixed_values' variants 1…4)
+
+
+def _base(
+    spec: ir.Spec, member_count: Counts, counts: Counts, rng: random.Random, previous: bool | None = None
+) -> tuple[Shape, Sampler, tuple[Sample, Draft]]:
+    """A shape of these counts and a valid sample of it (with last year's report when ``previous``, by default
+    when the checks read it): the first variant that has one, since the fields that are not numbers of the first
+    may break a check (``fund == "budget" or status == "ongoing"``)."""
+    for variant in range(VARIANTS + 1):
+        made = shape(spec, member_count, counts, variant)
+        chosen = sampler(made.closed)
+        try:
+            return made, chosen, chosen.sample_and_draft(rng, chosen.cross_period if previous is None else previous)
+        except SampleError:
+            if variant == VARIANTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _in_other_shapes(
@@ -262,6 +283,7 @@ def _without(spec: ir.Spec, made: Shape, key: str, rng: random.Random) -> Violat
     """A report of the shape that keeps every check but ``key``, if ``key`` then fails and nothing else does (a
     check the shape's records decide: ``exists(projects where fund == budget)`` with every record on own income)."""
     others = attrs.evolve(made.closed, checks=tuple(c for c in made.closed.checks if c.key != key))
+    pin_texts(others, _texts_of(made.fixed))
     try:
         sample = with_records(sampler(others).sample(rng), made)
     except SampleError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -67,6 +67,23 @@ class _Profile:
     negative_rate: float
 
 
+def _mentions_wanted(expr: ir.Expr, holds: bool = True) -> Iterator[ir.Mentions]:
+    """The ``mentions`` a valid report should make hold: those not under a negation (``not``, an ``if``'s
+    condition). A text the sampler writes mentions their words; a ``not mentions(…)`` is kept by the words it
+    writes otherwise ("label N")."""
+    match expr:
+        case ir.Mentions() if holds:
+            yield expr
+        case ir.Not(arg=arg):
+            yield from _mentions_wanted(arg, not holds)
+        case ir.Implies(condition=condition, then=then):
+            yield from _mentions_wanted(condition, not holds)
+            yield from _mentions_wanted(then, holds)
+        case ir.And(args=args) | ir.Or(args=args):
+            for arg in args:
+                yield from _mentions_wanted(arg, holds)
+
+
 class Sampler(SolverSide):
     """The linear structure of a spec's checks, worked out once; draws valid reports from it quickly."""
 
@@ -88,12 +105,14 @@ class Sampler(SolverSide):
                             keys.append(key)
                         elif not numeric and key not in text_keys:
                             text_keys.append(key)
-                    if isinstance(node, ir.Mentions):
-                        words = self.mentions.setdefault(Encoder.key_of(node.arg), [])
-                        if node.words not in words:
-                            words.append(node.words)
+                for node in _mentions_wanted(instance.expr):
+                    words = self.mentions.setdefault(Encoder.key_of(node.arg), [])
+                    if node.words not in words:
+                        words.append(node.words)
         self.keys = keys
         self.text_keys = text_keys
+        pinned = _PINNED.get(spec, {})  # a record shape's fields that are not numbers (pin_texts)
+        self.pinned: dict[VarKey, str] = {k: pinned[k[1]] for k in text_keys if k[0] == "cell" and k[1] in pinned}
         self.index = {k: i for i, k in enumerate(keys)}
         self.types = [self._type(k) for k in keys]
         self.decimals = [self._decimals(t) for t in self.types]
@@ -387,7 +406,7 @@ class Sampler(SolverSide):
         if with_previous is None:
             with_previous = self.cross_period
         if not with_previous:
-            draft = self.draft(rng, {}, {}, start)
+            draft = self.draft(rng, {}, self.pinned, start)
             return Sample(self.reports(draft, previous=False)[0]), draft
         return self.pair(rng, start)
 
@@ -401,10 +420,10 @@ class Sampler(SolverSide):
             year = rng.randint(min(low + 1, high), high)
             if year - 1 >= low:  # else last year's report keeps a year its own checks allow
                 fixed_year = {self.year_slot: (year - 1) * self.scale}
-        earlier = self.draft(rng, fixed_year, {})
+        earlier = self.draft(rng, fixed_year, self.pinned)
         last_year, _ = self.reports(earlier, previous=False)
         fixed: dict[int, int] = {}
-        fixed_texts: dict[VarKey, str] = {}
+        fixed_texts: dict[VarKey, str] = dict(self.pinned)
         for slot, key in enumerate(self.keys):
             if key[2]:
                 fixed[slot] = earlier.x[self.index[(key[0], key[1], False)]]
@@ -452,6 +471,15 @@ def _ordered(spec: ir.Spec, parts: dict[str, dict[str, Any]]) -> dict[str, dict[
 
 
 _SAMPLERS: weakref.WeakKeyDictionary[ir.Spec, Sampler] = weakref.WeakKeyDictionary()
+_PINNED: weakref.WeakKeyDictionary[ir.Spec, Mapping[str, str]] = weakref.WeakKeyDictionary()
+
+
+def pin_texts(spec: ir.Spec, values: Mapping[str, str]) -> None:
+    """Make every sample of ``spec`` keep these text cells (by key) as given: a record shape's fields that are not
+    numbers (:func:`gaidsl.sampling.record_samples.shape`), which the sample's report gets whatever the sampler
+    drew, so the sampler must draw the numbers around them (``if status == "completed" then amount >= 1``) and
+    know that a check reading only them cannot hold. Called before the spec's sampler is made."""
+    _PINNED[spec] = dict(values)
 
 
 def sampler(spec: ir.Spec) -> Sampler:

@@ -44,6 +44,7 @@ class SolverSide:
     scale: int
     year_slot: int | None
     fallbacks: int
+    pinned: dict[VarKey, str]
     _problem: Problem | None
 
     def _year_range(self) -> tuple[int, int]:
@@ -76,6 +77,7 @@ class SolverSide:
                 default_decimals=MAX_SAMPLE_DECIMALS,
                 text_atoms=True,
                 timeout_ms=SOLVER_TIMEOUT_MS,
+                pinned=self.pinned,
             )
         return self._problem
 

@@ -262,6 +262,9 @@ def _meta(pos: P.Position, labels: Names[tuple[str, ...]]) -> str:
 class Layer(Protocol):
     """What a spec with open dimensions adds to the module (targets/javascript/open_parts.py)."""
 
+    checks_beside: tuple[ir.Check, ...]
+    """The checks it evaluates itself (those that read lists of records): the module's text helpers serve them too."""
+
     def position(self, pos: P.Position, number: int, lines: list[str]) -> list[str]: ...
 
     def tail(self) -> str: ...
@@ -303,7 +306,7 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
     text = template.render(
         open=layer is not None,
         zh=spec.language == "zh",  # the messages' words: a spec in English has English in both slots
-        text_tests=P.ascii_helpers(spec, _text_test_helpers(spec)) + _arith_helpers(spec, const),
+        text_tests=P.ascii_helpers(spec, _text_test_helpers(spec, _beside(layer))) + _arith_helpers(spec, const),
         module_file=f"{module_name(spec)}.mjs",
         spec_id=comment(spec.id),
         version=comment(spec.version),
@@ -356,11 +359,16 @@ TARGET = Target(
 )
 
 
-def _text_test_helpers(spec: ir.Spec) -> list[str]:
+def _beside(layer: Layer | None) -> tuple[ir.Check, ...]:
+    return () if layer is None else layer.checks_beside
+
+
+def _text_test_helpers(spec: ir.Spec, beside: tuple[ir.Check, ...] = ()) -> list[str]:
     """The lines of the field formats' helpers (issue 16), when a check of ``spec`` tests a text: the evaluator's
     :func:`gaidsl.checking.evaluate.text_test_holds` (flags ``u``: ASCII classes and code points; ``s``: a dot matches
     a newline, as ``re.ASCII | re.DOTALL`` in Python)."""
-    if not any(isinstance(n, ir.TextTest) for c in spec.checks for i in c.instances for n in ir.walk(i.expr)):
+    checks = (*spec.checks, *beside)
+    if not any(isinstance(n, ir.TextTest) for c in checks for i in c.instances for n in ir.walk(i.expr)):
         return []
     formats = ", ".join(f"{lit(key)}: [{lit(f.regex)}, {lit(f.extra)}]" for key, f in FORMATS.items())
     return [

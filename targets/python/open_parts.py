@@ -34,7 +34,7 @@ import attrs
 from gaidsl.checking.coded_checks import with_codes
 from gaidsl.checking.evaluate import cell_labels, in_spec_language
 from gaidsl.checking.explain import name_of as name_in_both
-from gaidsl.checking.explain import where_of
+from gaidsl.checking.explain import text_condition_words, where_of
 from gaidsl.checking.open_members import close
 from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.records import count_checks, record_label, record_tables
@@ -250,6 +250,7 @@ class OpenLayer:
         self.record_names: list[str] = []
         self.member_metas: list[str] = []  # the _P<n>_at and _P<n>_record functions
         self.across = sorted(c.key for c in spec.checks if c.across_periods)
+        self.checks_beside = spec.record_checks  # Layer: the record checks' text tests need the helpers
 
     # ---- positions
     def position(self, pos: P.Position, number: int, lines: list[str], rewrite: Rewrite) -> list[str]:
@@ -558,8 +559,25 @@ class _RecordEncoder:
 
     def encode(self, expr: ir.Expr) -> tuple[object, ...]:
         match expr:
-            case ir.Compare(op=op, left=left, right=right):  # a text operand is refused where it is read
-                return ("cmp", op, self.encode(left), self.encode(right))
+            case ir.Compare(op=op, left=left, right=right):
+                texts = self.is_text(left) or self.is_text(right)  # == or != of texts (dates, choices, members)
+                return ("tcmp" if texts else "cmp", op, self.encode(left), self.encode(right))
+            case ir.TextConst(value=value):  # shown as the evaluator shows it: quoted in the spec's language
+                shown = f"「{value}」" if self.layer.spec.language == "zh" else f"'{value}'"
+                return ("t", value, shown)
+            case ir.TextTest() | ir.Mentions() | ir.Empty():  # the text read first: refused there if it must be
+                text = self.encode(expr.arg)
+                yes, no = text_condition_words(expr, self.text_name(expr.arg))
+                words = (yes.zh, yes.en, no.zh, no.en)
+                if isinstance(expr, ir.TextTest):
+                    return ("tt", expr.kind, expr.value, words, text)
+                if isinstance(expr, ir.Mentions):
+                    return ("mentions", expr.words, None, words, text)
+                return ("empty", None, None, words, text)
+            case ir.Length(arg=arg):
+                text = self.encode(arg)
+                name = self.text_name(arg)
+                return ("len", (f"length({name.zh})", f"length({name.en})"), text)
             case ir.And(args=args) | ir.Or(args=args):
                 return ("and" if isinstance(expr, ir.And) else "or", tuple(self.encode(a) for a in args))
             case ir.Not(arg=arg):
@@ -574,10 +592,46 @@ class _RecordEncoder:
                 return ("k", value)
             case ir.CellRef(cell=key, previous=previous):
                 return self.cell(key, previous)
-            case ir.FieldRef():
-                return self.layer._encode(self.check, self.instance, expr)
+            case ir.FieldRef(field=key, previous=previous):
+                spec_field = self.layer.spec.fields[key]
+                name = name_of(self.layer.spec, self.check, self.instance, "field", key, previous)
+                amount = spec_field.type.kind == "amount"
+                return ("f", key, previous, (spec_field.label,), name.zh, name.en, amount)
+            case ir.TextRef():
+                raise self.refuse("读取文本块", "it reads a text block")
             case _:
-                raise self.refuse("含文本或单元格之间的运算", "it has text or arithmetic between cells")
+                raise self.refuse("含单元格之间的运算", "it has arithmetic between cells")
+
+    def is_text(self, expr: ir.Expr) -> bool:
+        """``ir.is_text`` over a check that reads records: an aggregate is a number, a record's field its type."""
+        spec = self.layer.spec
+        if isinstance(expr, ir.CellRef):
+            if expr.cell in spec.record_aggregates:
+                return False
+            parts = expr.cell.split(".")
+            if len(parts) == 3 and parts[1] == ir.RECORD_SLOT and parts[0] in spec.records:
+                found = spec.records[parts[0]].field(parts[2])
+                return found is not None and not found.type.numeric
+        return ir.is_text(spec, expr)
+
+    def text_name(self, arg: ir.TextOperand) -> Text:
+        """What a message calls the text a text function reads, at this position (the stand-in record's number
+        in it, replaced by the record's at run time)."""
+        if isinstance(arg, ir.TextRef):  # refused by encode(), which reads it first
+            raise self.refuse("读取文本块", "it reads a text block")
+        if isinstance(arg, ir.FieldRef):
+            return name_of(self.layer.named, self.check, self.at, "field", arg.field, arg.previous)
+        parts = arg.cell.split(".")
+        key = self.layer.spec.records[parts[0]].cell_key(RECORD, parts[2]) if parts[1] == ir.RECORD_SLOT else arg.cell
+        return name_of(self.layer.named, self.check, self.at, "cell", self.closed_key(key), arg.previous)
+
+    def closed_key(self, key: str) -> str:
+        """A cell's key in the closed spec (a cell of the slot row at each member: the stand-in member's)."""
+        cell = self.layer.spec.cells.get(key)
+        if cell is not None and cell.row is not None and cell.row == self.instance.position and self.kind == "member":
+            d = self.layer.slot_dim[cell.row]
+            return self.layer.spec.tables[cell.table].cell_key(self.layer.stand_ins[d][0], cell.column)
+        return key
 
     def cell(self, key: str, previous: bool) -> tuple[object, ...]:
         layer, spec = self.layer, self.layer.spec
@@ -593,15 +647,11 @@ class _RecordEncoder:
         if cell.row is not None and cell.row == self.instance.position and self.kind == "member":
             d = layer.slot_dim[cell.row]
             closed_key = spec.tables[cell.table].cell_key(layer.stand_ins[d][0], cell.column)
-            if not cell.type.numeric:
-                raise self.refuse("读取文本单元格", "it reads a text cell")
             name = name_of(layer.named, self.check, self.at, "cell", closed_key, previous)
             labels = cell_labels(layer.named, layer.named.cells[closed_key])
             amount = cell.type.kind == "amount"
             return ("c", closed_key, previous, labels, name.zh, name.en, amount, layer.cells[closed_key])
         if cell.row is None or cell.row not in layer.slot_dim:
-            if not cell.type.numeric:
-                raise self.refuse("读取文本单元格", "it reads a text cell")
             name = name_of(layer.named, self.check, self.at, "cell", key, previous)
             labels = cell_labels(layer.named, layer.named.cells[key])
             amount = cell.type.kind == "amount"
@@ -613,8 +663,6 @@ class _RecordEncoder:
         records = layer.spec.records[name]
         found = records.field(field)
         assert found is not None
-        if not found.type.numeric:
-            raise self.refuse("读取记录的文本字段", "it reads a text field of a record")
         key = records.cell_key(RECORD, field)
         said = name_of(layer.named, self.check, self.at, "cell", key, False)
         labels = cell_labels(layer.named, layer.named.cells[key])

@@ -27,7 +27,7 @@ import attrs
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
 from gaidsl.checking.explain import LISTED as LISTED  # re-exported: the templates list that many names
-from gaidsl.checking.explain import SYMBOL, arith_name, text_test_words
+from gaidsl.checking.explain import SYMBOL, arith_name, text_condition_words
 from gaidsl.checking.explain import name_of as explain_name
 from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.checking.required import Absent
@@ -418,28 +418,12 @@ class _Builder:
             return Message("compare", self.side(expr.left), self.side(expr.right), SYMBOL[expr.op])
         negated = isinstance(expr, ir.Not)
         core = expr.arg if isinstance(expr, ir.Not) else expr
-        if isinstance(core, ir.TextTest):  # field formats (issue 16): words as gaidsl.checking.explain has them
+        if isinstance(core, ir.TextTest | ir.Mentions | ir.Empty):  # words as gaidsl.checking.explain has them
             where = explain_where(self.spec, self.check, self.instance)
             ref = self.refs[self.index(core.arg)]
-            yes_text, no_text = text_test_words(core, Text(ref.name_zh, ref.name_en))
+            yes_text, no_text = text_condition_words(core, Text(ref.name_zh, ref.name_en))
             yes = (f"{where.zh}: {yes_text.zh}", f"{where.en}: {yes_text.en}")
             no = (f"{where.zh}: {no_text.zh}", f"{where.en}: {no_text.en}")
-            return Message("text", holds=no if negated else yes, fails=yes if negated else no)
-        if isinstance(core, ir.Mentions | ir.Empty):
-            where = explain_where(self.spec, self.check, self.instance)
-            ref = self.refs[self.index(core.arg)]
-            name = Text(ref.name_zh, ref.name_en)
-            if isinstance(core, ir.Mentions):
-                words_zh = "、".join(f"「{w}」" for w in core.words)
-                words_en = ", ".join(f"'{w}'" for w in core.words)
-                yes = (f"{where.zh}: 「{name.zh}」提及 {words_zh} 之一", f"{where.en}: '{name.en}' mentions {words_en}")
-                no = (
-                    f"{where.zh}: 「{name.zh}」未提及 {words_zh}",
-                    f"{where.en}: '{name.en}' mentions none of {words_en}",
-                )
-            else:
-                yes = (f"{where.zh}: 「{name.zh}」为空", f"{where.en}: '{name.en}' is empty")
-                no = (f"{where.zh}: 「{name.zh}」不为空", f"{where.en}: '{name.en}' is not empty")
             # the message for a pass is ``yes`` unless negated; for a fail the other one
             return Message("text", holds=no if negated else yes, fails=yes if negated else no)
         return Message("listing")

@@ -342,6 +342,9 @@ def _lines(
 class Layer(Protocol):
     """What a spec with open dimensions adds to the module (targets/python/open_parts.py)."""
 
+    checks_beside: tuple[ir.Check, ...]
+    """The checks it evaluates itself (those that read lists of records): the module's text helpers serve them too."""
+
     def position(self, pos: P.Position, number: int, lines: list[str], rewrite: Rewrite) -> list[str]: ...
 
     def tail(self) -> str: ...
@@ -384,7 +387,7 @@ def module_text(spec: ir.Spec, layer: Layer | None = None) -> str:
     template = environment(HERE).get_template("validator.py.j2")
     text = template.render(
         zh=spec.language == "zh",  # the messages' words: a spec in English has English in both slots
-        text_tests=P.ascii_helpers(spec, _text_test_helpers(spec)) + A.python_helpers(spec),
+        text_tests=P.ascii_helpers(spec, _text_test_helpers(spec, _beside(layer))) + A.python_helpers(spec),
         module_file=f"{module_name(spec)}.py",
         spec_id=comment(spec.id),
         version=comment(spec.version),
@@ -429,10 +432,15 @@ def emit(spec: ir.Spec) -> Files:
 TARGET = Target("python", "standalone Python validator module (standard library only), same results as gaidsl", emit)
 
 
-def _text_test_helpers(spec: ir.Spec) -> list[str]:
+def _beside(layer: Layer | None) -> tuple[ir.Check, ...]:
+    return () if layer is None else layer.checks_beside
+
+
+def _text_test_helpers(spec: ir.Spec, beside: tuple[ir.Check, ...] = ()) -> list[str]:
     """The lines of the field formats' helpers (issue 16), when a check of ``spec`` tests a text: the evaluator's
     :func:`gaidsl.checking.evaluate.text_test_holds`, with the built-in formats' table."""
-    if not any(isinstance(n, ir.TextTest) for c in spec.checks for i in c.instances for n in ir.walk(i.expr)):
+    checks = (*spec.checks, *beside)
+    if not any(isinstance(n, ir.TextTest) for c in checks for i in c.instances for n in ir.walk(i.expr)):
         return []
     formats = ", ".join(f"{lit(key)}: ({lit(f.regex)}, {lit(f.extra)})" for key, f in FORMATS.items())
     return [
