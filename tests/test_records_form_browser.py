@@ -228,3 +228,39 @@ def test_count_min_max_exists_exact_decimals_as_validate_does(browser: Any, tmp_
         records(page, "projects").nth(2).locator("button.remove-row").click()
         expect(checks.and_(page.locator('[data-check="completed_listed"]'))).to_have_count(1)
         assert aggregate_results(page, keys) == reference_results(spec, saved(page, tmp_path), keys)
+
+
+def test_checks_reading_texts_beside_records_are_live_as_validate_does(browser: Any, tmp_path: Path) -> None:
+    """A choice field beside a count of records (``if kind == "agency" then count(projects where status ==
+    "completed") >= 1``) and a text cell beside a sum of records (``if sum(…) > 100 then not empty(remark)``): the
+    generated validators refused them (GAI611) and the form left them to ``gaidsl validate``; now live."""
+    spec = load_spec(RECORDS.parent / "records_text" / "projects_text.gai")
+    keys = {"agency_has_projects", "noted"}
+    with form_page(browser, next(iter(target("html-form").emit(spec).values())), tmp_path) as page:
+        expect(page.locator(".records p.guidance")).not_to_contain_text("gaidsl validate")
+        page.locator('button.add-record[data-records="projects"]').click()
+        row = records(page, "projects").last
+        row.locator('input[data-field="name"]').fill("Project " + HOSTILE)
+        row.locator('select[data-field="fund"]').select_option("budget")
+        row.locator('input[data-field="amount"]').fill("150.00")
+        row.locator('select[data-field="status"]').select_option("ongoing")
+        row.locator('input[data-field="started"]').fill("2024-06-30")
+        page.locator('input[data-cell="by_fund.budget.spent"]').fill("150.00")
+        page.locator('input[data-cell="by_fund.own.spent"]').fill("0")
+        page.locator('input[data-cell="by_fund.all.spent"]').fill("150.00")
+        page.locator('select[data-field="kind"]').select_option("agency")
+        failing = page.locator('.checks li[data-check="agency_has_projects"], .checks li[data-check="noted"]')
+        expect(failing.and_(page.locator('[data-check="agency_has_projects"]')).first).to_be_visible()
+        expect(failing.and_(page.locator('[data-check="noted"][data-position="budget"]')).first).to_contain_text(
+            "Remark = 空"
+        )
+        found = aggregate_results(page, keys)
+        assert {(c, s) for c, _, s, _ in found} >= {("agency_has_projects", "fail"), ("noted", "fail")}
+        assert found == reference_results(spec, saved(page, tmp_path), keys)
+        # a remark, and the project completed: both hold
+        page.locator('input[data-cell="by_fund.budget.remark"]').fill("See annex")
+        row.locator('select[data-field="status"]').select_option("completed")
+        expect(failing).to_have_count(0)
+        found = aggregate_results(page, keys)
+        assert {s for _, _, s, _ in found} == {"pass"}
+        assert found == reference_results(spec, saved(page, tmp_path), keys)
