@@ -271,6 +271,8 @@ class ExpressionLowerer(References):
     def _compare(self, expr: ast.Compare, scope: Scope) -> Typed:
         left, right = self._lower_all((expr.left, expr.right), scope)
         if left.kind == TEXT and right.kind == TEXT and expr.op in ("==", "!="):
+            self._choice_kept(left.expr, right.expr, expr.right)
+            self._choice_kept(right.expr, left.expr, expr.left)
             return Typed(ir.Compare(ir.narrow(expr.op, ir.COMPARE_OPS), left.expr, right.expr), BOOL)
         self._want(left, NUM, expr.left, expr.op)
         self._want(right, NUM, expr.right, expr.op)
@@ -278,6 +280,32 @@ class ExpressionLowerer(References):
         if not ok:
             raise self._fail(error("GAI202", expr.span, left=left.unit, right=right.unit))
         return Typed(ir.Compare(ir.narrow(expr.op, ir.COMPARE_OPS), left.expr, right.expr), BOOL)
+
+    def _choice_kept(self, ref: ir.Expr, value: ir.Expr, node: ast.Expr) -> None:
+        """GAI377 when a choice field or cell is compared with a text that is none of its choices (a typo such
+        as "complete" for "completed" would make the comparison false in every report, and no one would know)."""
+        if not isinstance(value, ir.TextConst):
+            return
+        found: ir.Field | ir.Cell | None = None
+        if isinstance(ref, ir.FieldRef):
+            found = self.fields.get(ref.field)
+        elif isinstance(ref, ir.CellRef):
+            found = self.cells.get(ref.cell)
+        if found is None or found.type.kind != "choice" or value.value in found.type.choices:
+            return
+        choices = found.type.choices
+        listed = Text("、".join(f"「{c}」" for c in choices), ", ".join(f"'{c}'" for c in choices))
+        raise self._fail(
+            error(
+                "GAI377",
+                node.span,
+                did_you_mean(value.value, choices),
+                value=value.value,
+                name=found.key,
+                choices=listed.zh,
+                choices_en=listed.en,
+            )
+        )
 
     # -------------------------------------------------------------------------------------------- functions
     def _call(self, expr: ast.Call, scope: Scope) -> Typed:

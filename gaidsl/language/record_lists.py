@@ -121,6 +121,37 @@ class RecordLowerer(ExpressionLowerer):
                 return self._cell_typed(ir.CellRef(current.cell_key(ir.RECORD_SLOT, field.key)))
         return super()._ref(ref, scope)
 
+    def _compare(self, expr: ast.Compare, scope: Scope) -> Typed:
+        """In a ``for each record`` check, a member field compared with a member (``fund == budget``, as in a
+        ``where``) or a member or choice field with a quoted text: the text checked as a ``where`` checks it (a
+        member the dimension lacks is GAI164, a choice the field lacks GAI373), not compared to nothing forever."""
+        if expr.op in ("==", "!=") and self.current is not None:
+            for field_side, value_side in ((expr.left, expr.right), (expr.right, expr.left)):
+                field = self._own_field(field_side)
+                if field is None or (field.dimension is None and field.type.kind != "choice"):
+                    continue
+                if isinstance(value_side, ast.Ref):
+                    axis = self.dimensions.get(field.dimension) if field.dimension is not None else None
+                    names = {m.key for m in axis.members} if axis is not None else set()
+                    if value_side.selector or value_side.previous or value_side.path[0] not in names:
+                        continue  # another name (a field, a cell): compared as texts below
+                elif not isinstance(value_side, ast.String):
+                    continue
+                value = self._value(field, value_side, scope)
+                assert value is not None  # row and column are Refs no dimension has as members
+                cell = self._cell_typed(ir.CellRef(self.current.cell_key(ir.RECORD_SLOT, field.key))).expr
+                sides = (cell, ir.TextConst(value)) if field_side is expr.left else (ir.TextConst(value), cell)
+                return Typed(ir.Compare(ir.narrow(expr.op, ir.COMPARE_OPS), *sides), BOOL)
+        return super()._compare(expr, scope)
+
+    def _own_field(self, expr: ast.Expr) -> ir.RecordField | None:
+        """The field of the current record a bare name reads, if it is one."""
+        if self.current is None or not isinstance(expr, ast.Ref):
+            return None
+        if len(expr.path) != 1 or expr.selector or expr.previous:
+            return None
+        return self.current.field(expr.path[0])
+
     def _call(self, expr: ast.Call, scope: Scope) -> Typed:
         if expr.name in AGGREGATES and len(expr.args) == 1:
             arg = expr.args[0]
@@ -262,10 +293,20 @@ class RecordLowerer(ExpressionLowerer):
             return name
         if isinstance(right, ast.String):
             if field.type.kind == "choice" and right.value not in field.type.choices:
-                why = Text(
-                    f"「{right.value}」不是字段「{field.key}」的选项", f"'{right.value}' is no choice of '{field.key}'"
+                choices = field.type.choices
+                help = did_you_mean(right.value, choices)
+                listed = Text("、".join(f"「{c}」" for c in choices), ", ".join(f"'{c}'" for c in choices))
+                raise self._fail(
+                    error(
+                        "GAI377",
+                        right.span,
+                        help,
+                        value=right.value,
+                        name=field.key,
+                        choices=listed.zh,
+                        choices_en=listed.en,
+                    )
                 )
-                raise self._fail(error("GAI373", right.span, why=why.zh, why_en=why.en))
             return right.value
         why = Text("右边须是文本、成员或 row/column", "the right side is a text, a member, or row/column")
         raise self._fail(error("GAI373", right.span, why=why.zh, why_en=why.en))

@@ -73,6 +73,11 @@ RECORDS_CATALOG: dict[str, tuple[str, str, str]] = {
         "记录列表「{records}」没有字段",
         "the list of records '{records}' has no fields",
     ),
+    "GAI377": (
+        "names",
+        "「{value}」不是「{name}」的选项（{choices}），比较永远不会成立",
+        "'{value}' is not a choice of '{name}' ({choices_en}): the comparison could never hold",
+    ),
     # ---- spec analysis over lists of records (gaidsl.analysis.records)
     "GAI614": (
         "analysis",
