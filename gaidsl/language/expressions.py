@@ -48,6 +48,13 @@ EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 _KIND_TEXT = {NUM: Text("数值", "a number"), BOOL: Text("条件", "a condition"), TEXT: Text("文本", "text")}
 
 
+def choice_refusal(value: str, name: str, choices: tuple[str, ...], span: Span | None) -> Diagnostic:
+    """GAI377: ``value`` is none of the choices of the field or cell ``name``."""
+    listed = Text("、".join(f"「{c}」" for c in choices), ", ".join(f"'{c}'" for c in choices))
+    suggestion = did_you_mean(value, choices)
+    return error("GAI377", span, suggestion, value=value, name=name, choices=listed.zh, choices_en=listed.en)
+
+
 class ExpressionLowerer(References):
     """Operators, comparisons, conditions and calls: each node typed (number, condition, text) and its units checked;
     the names inside are resolved by :class:`References`."""
@@ -293,19 +300,7 @@ class ExpressionLowerer(References):
             found = self.cells.get(ref.cell)
         if found is None or found.type.kind != "choice" or value.value in found.type.choices:
             return
-        choices = found.type.choices
-        listed = Text("、".join(f"「{c}」" for c in choices), ", ".join(f"'{c}'" for c in choices))
-        raise self._fail(
-            error(
-                "GAI377",
-                node.span,
-                did_you_mean(value.value, choices),
-                value=value.value,
-                name=found.key,
-                choices=listed.zh,
-                choices_en=listed.en,
-            )
-        )
+        raise self._fail(choice_refusal(value.value, found.key, found.type.choices, node.span))
 
     # -------------------------------------------------------------------------------------------- functions
     def _call(self, expr: ast.Call, scope: Scope) -> Typed:

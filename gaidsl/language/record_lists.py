@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from gaidsl.language import ast, ir
 from gaidsl.language.diagnostics import Diagnostic, Text, did_you_mean, error
-from gaidsl.language.expressions import ExpressionLowerer
+from gaidsl.language.expressions import ExpressionLowerer, choice_refusal
 from gaidsl.language.printer import expr_text
 from gaidsl.language.references import BOOL, NUM, Scope, Typed
 
@@ -293,20 +293,7 @@ class RecordLowerer(ExpressionLowerer):
             return name
         if isinstance(right, ast.String):
             if field.type.kind == "choice" and right.value not in field.type.choices:
-                choices = field.type.choices
-                help = did_you_mean(right.value, choices)
-                listed = Text("、".join(f"「{c}」" for c in choices), ", ".join(f"'{c}'" for c in choices))
-                raise self._fail(
-                    error(
-                        "GAI377",
-                        right.span,
-                        help,
-                        value=right.value,
-                        name=field.key,
-                        choices=listed.zh,
-                        choices_en=listed.en,
-                    )
-                )
+                raise self._fail(choice_refusal(right.value, field.key, field.type.choices, right.span))
             return right.value
         why = Text("右边须是文本、成员或 row/column", "the right side is a text, a member, or row/column")
         raise self._fail(error("GAI373", right.span, why=why.zh, why_en=why.en))
