@@ -62,6 +62,11 @@ CATALOG: dict[str, Template] = {
         "这里可能缺少「}}」：后面的「{word}」开始了新的语句",
         "a '}}' is probably missing here: the '{word}' that follows starts a new statement",
     ),
+    "GAI013": Template(
+        "syntax",
+        "「{word}」是 gaidsl 的关键字，不能用作名称",
+        "'{word}' is a gaidsl keyword and cannot be used as a name",
+    ),
     "GAI090": Template("input", "无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
     "GAI091": Template("input", "文件 {path} 不是 UTF-8 编码（字节 {byte}）", "{path} is not UTF-8 text (byte {byte})"),
     # ---- names

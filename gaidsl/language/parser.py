@@ -29,7 +29,7 @@ from gaidsl.language.syntax_errors import (
     skip_line,
     syntax_diagnostic,
 )
-from gaidsl.language.syntax_hints import excluding_word, missing_close
+from gaidsl.language.syntax_hints import excluding_word, keyword_as_name, missing_close
 
 MAX_SYNTAX_ERRORS = 8
 """Syntax errors shown at most (one per line)."""
@@ -86,7 +86,7 @@ def parse_tree(source: SourceFile) -> tuple[lark.Tree[lark.Token] | None, list[a
             char = source.text[pos : pos + 1]
             return recover_characters(source.text, exc, skip, char) and go_on(exc)
         if isinstance(exc, UnexpectedToken):
-            named = excluding_word(source, exc) or missing_close(source, exc)
+            named = excluding_word(source, exc) or keyword_as_name(source, exc) or missing_close(source, exc)
             if named is not None:  # a mistake recognised: said at its place, the parser set up to go on
                 report(named)
                 return go_on(exc)

@@ -16,7 +16,7 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from gaidsl.language.diagnostics import Diagnostic, Related, Text, error
-from gaidsl.language.grammar import terminal_name, terminal_value
+from gaidsl.language.grammar import keywords, terminal_name, terminal_value
 from gaidsl.language.source import SourceFile
 
 # Words a person may write to leave a member out of a total ("total annual "全年" except avg_days"). gaidsl has none
@@ -157,6 +157,36 @@ def own_table_help(left_out: list[str]) -> Text:
         f"或者把{out_zh}（如平均数、比率）放到单独的表中",
         f"or put {out} (an average, a ratio) in a table of its own",
     )
+
+
+_LABELLED = re.compile(r'[ \t]*"(?:[^"\\\n]|\\.)*"[ \t]*(:?)')
+
+
+def keyword_as_name(source: SourceFile, exc: UnexpectedToken) -> Diagnostic | None:
+    """GAI013 for a keyword written as a member's name where a name fits (``note "备注" : text`` in ``columns``):
+    a line that starts with the word and gives it a label. When a ``}`` before the word would also let it be read
+    as its statement (``note "…"`` after a block left open), the line must give a type (``: text``), which no
+    statement has; else GAI012 says the ``}`` is missing. The parse goes on with the word as the name."""
+    parser, token = exc.interactive_parser, exc.token
+    if parser is None or token.type == "NAME" or not str(token).isalpha() or str(token) not in keywords():
+        return None
+    start = token.start_pos or 0
+    line_start = source.text.rfind("\n", 0, start) + 1
+    labelled = _LABELLED.match(source.text, token.end_pos or start)
+    if source.text[line_start:start].strip() or labelled is None:
+        return None
+    as_name = _borrow("NAME", str(token), token)
+    if not fits(parser, as_name, _borrow("STRING", '""', token)):
+        return None
+    closed = fits(parser, _borrow("RBRACE", "}", token), token)
+    if closed and not labelled.group(1):
+        return None
+    parser.feed_token(as_name)
+    help = Text(
+        f"换一个名称，如「{token}_1」；标签「…」可以照写",
+        f"choose another name, such as '{token}_1'; the label in quotes may stay as it is",
+    )
+    return error("GAI013", source.span(start, start + len(str(token))), [help], word=str(token))
 
 
 def missing_close(source: SourceFile, exc: UnexpectedToken) -> Diagnostic | None:
