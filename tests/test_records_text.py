@@ -245,3 +245,15 @@ def test_a_check_the_module_still_cannot_compute_is_said_in_the_clis_language(tm
     for lang, words in said.items():
         run = run_cli("validate", str(spec), str(data), "--engine", "python", "--lang", lang)
         assert run.code == 2 and words in run.err and "OpenRefused" not in run.err, run.err
+
+
+def test_sample_writes_the_count_violation_in_a_shape_that_has_valid_reports(tmp_path: Path) -> None:
+    """61 records in the first shape break budget_same (records on own income completed), so no report of it is
+    valid; the count violation is drawn from the next shape, as the valid samples are."""
+    run = run_cli("sample", str(DATA / "projects_text.gai"), "--valid", "3", "--invalid", "-o", str(tmp_path / "s"))
+    assert run.code == 0, run.err
+    broken = tmp_path / "s" / "invalid" / "records.projects.at_most.json"
+    checked = run_cli("validate", str(DATA / "projects_text.gai"), str(broken), "--lang", "en")
+    assert checked.code == 1 and "FAILED: 1 error, 0 warnings" in checked.out, checked.out
+    valid = run_cli("validate", str(DATA / "projects_text.gai"), str(tmp_path / "s" / "valid"), "--lang", "en")
+    assert valid.code == 0 and "3 files: 3 pass" in valid.out, valid.out

@@ -15,7 +15,7 @@ from gaidsl.analysis.consistency import Analysis
 from gaidsl.analysis.findings import analyze_compilations, render_json_with_analysis, text
 from gaidsl.cli.exit_codes import EXIT_OK
 from gaidsl.cli.inputs import compile_input
-from gaidsl.cli.output import common_options, exit_code, language_of, report, show, unreadable
+from gaidsl.cli.output import common_options, counted, exit_code, language_of, report, show, unreadable
 from gaidsl.migrations.documents import Compilation
 from gaidsl.migrations.proof import prove
 
@@ -65,23 +65,18 @@ def run(args: argparse.Namespace) -> int:
                 migration = compilation.migration
                 assert migration is not None
                 zh = f"{migration.file}: 通过（迁移 {migration.name}，{warnings} 个警告）"
-                en = f"{migration.file}: ok (migration {migration.name}, {_many(warnings, 'warning')})"
+                en = f"{migration.file}: ok (migration {migration.name}, {counted(warnings, 'warning')})"
                 show({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[language_of(args, migration.file)])
                 continue
             removed = len(spec.removed_checks)  # an overlay's removed checks, counted apart from the live ones
             checks_zh = f"{len(spec.checks)} 条校验" + (f"，另有 {removed} 条被扩展删除" if removed else "")
-            checks_en = _many(len(spec.checks), "check") + (f", {removed} removed by the overlay" if removed else "")
+            checks_en = counted(len(spec.checks), "check") + (f", {removed} removed by the overlay" if removed else "")
             if spec.records:  # lists of records and the checks that read them (docs/records.md)
                 fields = sum(len(r.fields) for r in spec.records.values())
                 checks_zh += f"，{len(spec.records)} 个记录列表（{fields} 个字段、{len(spec.record_checks)} 条校验）"
-                lists = _many(len(spec.records), "list", "lists") + " of records"
-                checks_en += f", {lists} ({_many(fields, 'field')}, {_many(len(spec.record_checks), 'check')})"
+                lists = counted(len(spec.records), "list", "lists") + " of records"
+                checks_en += f", {lists} ({counted(fields, 'field')}, {counted(len(spec.record_checks), 'check')})"
             zh = f"{spec.file}: 通过（{len(spec.cells)} 个单元格，{checks_zh}，{warnings} 个警告）"
-            en = f"{spec.file}: ok ({_many(len(spec.cells), 'cell')}, {checks_en}, {_many(warnings, 'warning')})"
+            en = f"{spec.file}: ok ({counted(len(spec.cells), 'cell')}, {checks_en}, {counted(warnings, 'warning')})"
             show({"zh": zh, "en": en, "both": f"{zh}\n{en}"}[language_of(args, spec.file)])
     return code
-
-
-def _many(count: int, word: str, words: str | None = None) -> str:
-    """``1 check``, ``2 checks``: the English count of a thing."""
-    return f"{count} {word if count == 1 else words or word + 's'}"

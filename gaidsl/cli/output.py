@@ -214,3 +214,8 @@ def exit_code(compilations: Sequence[Compilation], command: str) -> int:
     if any(has_errors(c.diagnostics) or (c.spec is None and c.migration is None) for c in compilations):
         return spec_errors(command)
     return EXIT_OK
+
+
+def counted(count: int, word: str, words: str | None = None) -> str:
+    """``1 check``, ``2 checks``: an English count of a thing."""
+    return f"{count} {word if count == 1 else words or word + 's'}"

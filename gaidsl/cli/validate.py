@@ -35,7 +35,7 @@ from gaidsl.cli.data_files import DataFiles, collect, describe, describe_unexpec
 from gaidsl.cli.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from gaidsl.cli.failures import cell_lines, failure_lines, pick
 from gaidsl.cli.inputs import load, refused
-from gaidsl.cli.output import output_refused, report, show
+from gaidsl.cli.output import counted, output_refused, report, show
 from gaidsl.cli.previous_report import read_previous
 from gaidsl.cli.result_file import ResultFile
 from gaidsl.engines.names import ALL_ENGINES, DEFAULT_MASTER
@@ -492,17 +492,17 @@ def _summary_line(path: str, evaluation: Evaluation, lang: Lang) -> str:
     s = evaluation.summary()
     said = VERDICT_TEXT[evaluation.verdict]
     missing_zh = f"缺少 {s['missing']} 项必填内容，" if s["missing"] else ""
-    missing_en = f"{s['missing']} required items missing, " if s["missing"] else ""
+    missing_en = f"{counted(s['missing'], 'required item')} missing, " if s["missing"] else ""
     if evaluation.cells:
         missing_zh = f"{len(evaluation.cells)} 个值无法读取，{missing_zh}"
-        missing_en = f"{len(evaluation.cells)} values that cannot be read, {missing_en}"
+        missing_en = f"{counted(len(evaluation.cells), 'value')} that cannot be read, {missing_en}"
     zh = (
         f"{path}: {said.zh}：{missing_zh}{s['errors']} 项错误，{s['warnings']} 项警告，{s['unverifiable']} 项无法校验，"
         f"{s['pass']} 项通过（共 {s['results']} 项）"
     )
     en = (
-        f"{path}: {said.en}: {missing_en}{s['errors']} errors, {s['warnings']} warnings, "
-        f"{s['unverifiable']} unverifiable, {s['pass']} passed ({s['results']} results)"
+        f"{path}: {said.en}: {missing_en}{counted(s['errors'], 'error')}, {counted(s['warnings'], 'warning')}, "
+        f"{s['unverifiable']} unverifiable, {s['pass']} passed ({counted(s['results'], 'result')})"
     )
     return pick(zh, en, lang)
 

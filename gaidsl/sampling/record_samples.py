@@ -297,9 +297,9 @@ def _without(spec: ir.Spec, made: Shape, key: str, rng: random.Random) -> Violat
 
 
 def count_violation(spec: ir.Spec, key: str, member_count: Counts, counts: Counts, seed: int) -> Violation:
-    made = shape(spec, member_count, counts)
     try:
-        sample = with_records(sampler(made.closed).sample(random.Random(seed)), made)
+        made, _, (sample, _) = _base(spec, member_count, counts, random.Random(seed))
+        sample = with_records(sample, made)
     except SampleError as exc:  # e.g. ``at most 500``: 501 records may be more than the solver settles
         return Violation(key, None, note=f"no sample with {dict(counts)} records: {exc}", exact=False)
     broken = attrs.evolve(sample, check=key, positions=(None,))
