@@ -12,6 +12,7 @@ The JavaScript validator is held to the same records in tests/test_open_javascri
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 
 import gaidsl
 from gaidsl.checking.evaluate import evaluate
-from gaidsl.checking.report import Report
+from gaidsl.checking.report import UNKNOWN, Report
 from gaidsl.engines.database import evaluate_all, python_module
 from gaidsl.language import ir
 from gaidsl.sampling.samples import invalid_reports, valid_samples
@@ -220,15 +221,18 @@ def test_the_coded_module_refuses_codes_out_of_the_hierarchy() -> None:
 
 
 def test_a_check_the_module_cannot_compute_is_refused_with_gai611() -> None:
-    """A total over entered rows that also compares a text (no spec under test has one): refused, naming the check."""
+    """A total over entered rows that also reads arithmetic between cells: refused, naming the check, in both
+    languages (a text there is computed: tests/test_open_engines.py)."""
     spec = SPECS["agency_components"]
     total = spec.check("total.requests.overall")
-    text = ir.Compare("==", ir.FieldRef("agency"), ir.TextConst("x"))
-    instances = tuple(attrs.evolve(i, expr=ir.And((i.expr, text))) for i in total.instances)
+    square = ir.Arith("*", (ir.FieldRef("year"), ir.FieldRef("year")))
+    product = ir.Compare(">=", square, ir.Const(Decimal(0)))
+    instances = tuple(attrs.evolve(i, expr=ir.And((i.expr, product))) for i in total.instances)
     checks = tuple(attrs.evolve(c, instances=instances) if c is total else c for c in spec.checks)
     with pytest.raises(OpenRefused) as raised:
         python_target.emit(attrs.evolve(spec, checks=checks))
     assert "GAI611" in raised.value.message.en and "'total.requests.overall'" in raised.value.message.en
+    assert "arithmetic between cells" in raised.value.message.en and "open rows" in raised.value.message.en
     assert "GAI611" in raised.value.message.zh
 
 
@@ -310,3 +314,42 @@ def test_a_record_at_a_member_rewritten_after_the_fact_is_the_same(monkeypatch: 
             assert _same("agency_components", sample.report, sample.previous) > 0
     finally:
         del _MODULES["agency_components"]
+
+
+def test_a_total_over_entered_rows_beside_a_text_is_computed_as_the_evaluator_does() -> None:
+    """``if agency == "Justice" or starts_with(agency, "Dep") then <the total>``: the generated module refused a
+    text in a check over a sum of entered rows (GAI611); it computes it, record for record."""
+    changed, pairs = text_beside_total()
+    module = python_module(changed)
+    seen = set()
+    for report, previous in pairs:
+        expected = evaluate(changed, report, previous).to_json_dict()["results"]
+        last = module.loads(previous.to_json()) if previous else None
+        found = module.validate(module.loads(report.to_json()), last)
+        assert [module.dumps(x) for x in found] == [module.dumps(x) for x in expected]
+        seen |= {x["status"] for x in expected if x["check"] == "total.requests.overall"}
+    assert seen == {"pass", "fail", "unverifiable"}
+
+
+def text_beside_total() -> tuple[ir.Spec, list[tuple[Report, Report | None]]]:
+    """agency_components with its total over entered rows read only when the agency is Justice or starts with
+    "Dep", and reports with each agency (unknown and left out too), the total right and one too small."""
+    spec = SPECS["agency_components"]
+    total = spec.check("total.requests.overall")
+    justice = ir.Compare("==", ir.FieldRef("agency"), ir.TextConst("Justice"))
+    starts = ir.TextTest("starts_with", ir.FieldRef("agency"), "Dep")
+    instances = tuple(attrs.evolve(i, expr=ir.Implies(ir.Or((justice, starts)), i.expr)) for i in total.instances)
+    checks = tuple(attrs.evolve(c, instances=instances) if c is total else c for c in spec.checks)
+    pairs: list[tuple[Report, Report | None]] = []
+    for sample in valid_samples(spec, 3, with_previous=True):
+        for agency in ("Justice", "Department of State", "unknown", None):
+            fields = {k: v for k, v in sample.report.fields.items() if k != "agency"}
+            if agency is not None:
+                fields["agency"] = UNKNOWN if agency == "unknown" else agency
+            report = attrs.evolve(sample.report, fields=fields)
+            values = dict(report.values)
+            received = values.get("requests.overall.received")
+            assert isinstance(received, Decimal)
+            values["requests.overall.received"] = received + 1
+            pairs += [(report, sample.previous), (attrs.evolve(report, values=values), sample.previous)]
+    return attrs.evolve(spec, checks=checks), pairs

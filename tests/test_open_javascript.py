@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from gaidsl.targets.python.open_parts import OpenRefused
 from gaidsl.testing import samples, violable_checks, violating
 from tests.support import ROOT, examples, run_cli
 from tests.test_open_engines import SPECS as OPEN_SPECS
+from tests.test_open_engines import text_beside_total
 from tests.validator_support import NODE, build, f_text, node_executable, normalize
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -317,15 +319,18 @@ def test_the_module_refuses_bad_member_lists_with_the_codes_of_gaidsl(node: Harn
 
 
 def test_a_check_the_module_cannot_compute_is_refused_with_gai611() -> None:
-    """A total over entered rows that also compares a text: refused, naming the check, in both languages."""
+    """A total over entered rows that also reads arithmetic between cells: refused, naming the check, in both
+    languages (a text there is computed: tests/test_open_engines.py)."""
     spec = SPECS["agency_components"]
     total = spec.check("total.requests.overall")
-    text = ir.Compare("==", ir.FieldRef("agency"), ir.TextConst("x"))
-    instances = tuple(attrs.evolve(i, expr=ir.And((i.expr, text))) for i in total.instances)
+    square = ir.Arith("*", (ir.FieldRef("year"), ir.FieldRef("year")))
+    product = ir.Compare(">=", square, ir.Const(Decimal(0)))
+    instances = tuple(attrs.evolve(i, expr=ir.And((i.expr, product))) for i in total.instances)
     checks = tuple(attrs.evolve(c, instances=instances) if c is total else c for c in spec.checks)
     with pytest.raises(OpenRefused) as raised:
         javascript_target.emit(attrs.evolve(spec, checks=checks))
     assert "GAI611" in raised.value.message.en and "'total.requests.overall'" in raised.value.message.en
+    assert "arithmetic between cells" in raised.value.message.en and "open rows" in raised.value.message.en
     assert "GAI611" in raised.value.message.zh
 
 
@@ -436,3 +441,10 @@ def test_a_member_new_this_year_is_said_in_the_spec_language(node: Harness, tmp_
         for r in found
         if r["position"] == member.key and r["status"] == "unverifiable"
     } == said
+
+
+def test_a_total_over_entered_rows_beside_a_text_agrees(node: Harness, tmp_path: Path) -> None:
+    """As the Python module: a text in a check over a sum of entered rows (GAI611 before), record for record."""
+    changed, pairs = text_beside_total()
+    module = build("javascript", changed, tmp_path / "js")
+    agree(node, changed, module, pairs)

@@ -18,8 +18,8 @@ the same without building anything per report:
   comparisons and their connectives;
 - a member that last year's report did not have is unverifiable in a check across periods (as the evaluator says).
 
-What this does not write is refused with GAI611 (a check at each member that also reads a sum over members, text
-or arithmetic in a check over a sum of entered rows), naming the check.
+What this does not write is refused with GAI611 (a check at each member that also reads a sum over members,
+arithmetic between cells or a text block in a check over a sum of entered rows), naming the check.
 """
 
 from __future__ import annotations
@@ -269,7 +269,8 @@ class OpenLayer:
             return self._loop(pos, number, instance.position, lines, rewrite)
         if not slots:
             return self._fixed(pos, number, lines, rewrite)
-        return self._generic_call(check, instance, self._encode(check, instance, instance.expr))
+        over_rows = _Encoder(self, check, instance, instance, "fixed", ("开放维度", "open rows"))
+        return self._generic_call(check, instance, over_rows.encode(instance.expr))
 
     def _fixed(self, pos: P.Position, number: int, lines: list[str], rewrite: Rewrite) -> list[str]:
         """A position of the fixed rows, its record written straight-line (``_P<n>_record``, as at a member) when
@@ -354,37 +355,6 @@ class OpenLayer:
         dimension = check.key.split(".")[1]
         return ("cmp", expr.op, ("n", self.dims.index(dimension)), ("k", expr.right.value))
 
-    def _encode(self, check: ir.Check, instance: ir.CheckInstance, expr: ir.Expr) -> tuple[object, ...]:
-        match expr:
-            case ir.Compare(op=op, left=left, right=right):
-                if ir.is_text(self.spec, left) or ir.is_text(self.spec, right):
-                    raise _refuse(check, "比较文本", "it compares texts")
-                return ("cmp", op, self._encode(check, instance, left), self._encode(check, instance, right))
-            case ir.And(args=args) | ir.Or(args=args):
-                kind = "and" if isinstance(expr, ir.And) else "or"
-                return (kind, tuple(self._encode(check, instance, a) for a in args))
-            case ir.Not(arg=arg):
-                return ("not", self._encode(check, instance, arg))
-            case ir.Implies(condition=condition, then=then):
-                return ("imp", self._encode(check, instance, condition), self._encode(check, instance, then))
-            case ir.Sum(terms=terms):
-                return ("+", tuple((sign, self._encode(check, instance, t)) for sign, t in terms))
-            case ir.Scale(factor=factor, arg=arg):
-                return ("*", factor, self._encode(check, instance, arg))
-            case ir.Const(value=value):
-                return ("k", value)
-            case ir.CellRef(cell=key, previous=previous):
-                return self._cell(check, instance, key, previous)
-            case ir.FieldRef(field=key, previous=previous):
-                spec_field = self.spec.fields[key]
-                if not spec_field.type.numeric:
-                    raise _refuse(check, "读取文本字段", "it reads a text field")
-                name = name_of(self.spec, check, instance, "field", key, previous)
-                amount = spec_field.type.kind == "amount"
-                return ("f", key, previous, (spec_field.label,), name.zh, name.en, amount)
-            case _:
-                raise _refuse(check, "含文本或单元格之间的运算", "it has text or arithmetic between cells")
-
     def _cell(self, check: ir.Check, instance: ir.CheckInstance, key: str, previous: bool) -> tuple[object, ...]:
         cell = self.spec.cells[key]
         amount = cell.type.kind == "amount"
@@ -428,7 +398,7 @@ class OpenLayer:
             at = ir.CheckInstance(self.stand_ins[d][0], (self.shown[d],), instance.expr)
         else:
             kind, index, at = "fixed", 0, instance
-        encoded = _RecordEncoder(self, check, instance, at, kind).encode(instance.expr)
+        encoded = _Encoder(self, check, instance, at, kind).encode(instance.expr)
         self._add_record_item(kind, index, check, instance, at, encoded)
 
     def _add_record_item(
@@ -545,17 +515,24 @@ class OpenLayer:
         )
 
 
-class _RecordEncoder:
-    """A check that reads records as an expression of the module's evaluator, at one position (``at``: the
-    stand-in member or record there)."""
+class _Encoder:
+    """A check as an expression of the module's evaluator, at one position (``at``: the stand-in member or record
+    there): a check that reads records, or one whose cells depend on the report (a sum over entered rows)."""
 
     def __init__(
-        self, layer: OpenLayer, check: ir.Check, instance: ir.CheckInstance, at: ir.CheckInstance, kind: str
+        self,
+        layer: OpenLayer,
+        check: ir.Check,
+        instance: ir.CheckInstance,
+        at: ir.CheckInstance,
+        kind: str,
+        over: tuple[str, str] = ("记录列表", "lists of records"),
     ) -> None:
         self.layer, self.check, self.instance, self.at, self.kind = layer, check, instance, at, kind
+        self.over = over  # what the refusal says the check is over
 
     def refuse(self, why_zh: str, why_en: str) -> OpenRefused:
-        return _refuse(self.check, why_zh, why_en, ("记录列表", "lists of records"))
+        return _refuse(self.check, why_zh, why_en, self.over)
 
     def encode(self, expr: ir.Expr) -> tuple[object, ...]:
         match expr:
@@ -656,7 +633,7 @@ class _RecordEncoder:
             labels = cell_labels(layer.named, layer.named.cells[key])
             amount = cell.type.kind == "amount"
             return ("c", key, previous, labels, name.zh, name.en, amount, layer.cells[key])
-        return layer._encode(self.check, self.instance, ir.CellRef(key, previous))
+        return layer._cell(self.check, self.instance, key, previous)
 
     def record_cell(self, name: str, field: str, head: tuple[object, ...]) -> tuple[object, ...]:
         layer = self.layer
