@@ -40,8 +40,13 @@ def _module(name: str) -> ModuleType:
 
 
 def _same(name: str, report: Report, previous: Report | None = None) -> list[dict[str, Any]]:
+    return same_records(SPECS[name], _module(name), report, previous)
+
+
+def same_records(
+    spec: ir.Spec, module: ModuleType, report: Report, previous: Report | None = None
+) -> list[dict[str, Any]]:
     """The module's records equal the evaluator's, all of them and the failures alone; the records."""
-    spec, module = SPECS[name], _module(name)
     expected = evaluate(spec, report, previous).to_json_dict()["results"]
     data = module.loads(report.to_json())
     last = None if previous is None else module.loads(previous.to_json())

@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 
 import gaidsl
 from gaidsl.checking.data import parse_report
-from gaidsl.checking.evaluate import evaluate
 from gaidsl.checking.report import Report
 from gaidsl.engines.database import evaluate_all, python_module
 from gaidsl.language import ir
 from gaidsl.sampling.samples import invalid_reports, valid_samples
 from tests.support import ROOT, examples, optional_postgres_url, run_cli
 from tests.test_open_javascript import Harness, agree
+from tests.test_records_python import same_records
 from tests.validator_support import NODE, build
 
 DATA = ROOT / "tests" / "data" / "records_text"
@@ -104,15 +104,7 @@ def _hand_made(name: str) -> list[Report]:
 
 
 def _same_in_python(name: str, report: Report, previous: Report | None = None) -> list[dict[str, Any]]:
-    spec, module = SPECS[name], _module(name)
-    expected = evaluate(spec, report, previous).to_json_dict()["results"]
-    data = module.loads(report.to_json())
-    last = None if previous is None else module.loads(previous.to_json())
-    found = module.validate(data, last)
-    assert [module.dumps(r) for r in found] == [module.dumps(r) for r in expected]
-    failing = module.validate(data, last, only={"fail"})
-    assert [module.dumps(r) for r in failing] == [module.dumps(r) for r in expected if r["status"] == "fail"]
-    return list(found)
+    return same_records(SPECS[name], _module(name), report, previous)
 
 
 def test_the_specs_under_test() -> None:
