@@ -276,15 +276,26 @@ class RecordLowerer(ExpressionLowerer):
         if field.dimension is not None and isinstance(right, ast.Ref | ast.String):
             name = right.path[0] if isinstance(right, ast.Ref) else right.value
             axis = self.dimensions[field.dimension]
-            fixed = [m.key for m in axis.data_members if axis.open is None or m.key != axis.open.slot]
+            # the members a record may name: leaves (a total or a group is no record's member)
+            fixed = [m.key for m in axis.members if m.kind == "leaf" and (axis.open is None or m.key != axis.open.slot)]
             if (isinstance(right, ast.Ref) and len(right.path) != 1) or (
                 name not in fixed and (axis.open is None or isinstance(right, ast.Ref))
             ):
+                summed = axis.by_key.get(name)
+                help = did_you_mean(name, fixed)
+                if summed is not None and summed.kind != "leaf":
+                    help = (
+                        Text(
+                            f"「{name}」是合计（或分组）行，记录只填其下的成员：不写这个条件即汇总全部记录",
+                            f"'{name}' is a total (or group) row; records name the members under it: leave the "
+                            "condition out to take every record",
+                        ),
+                    )
                 raise self._fail(
                     error(
                         "GAI164",
                         right.span,
-                        did_you_mean(name, fixed),
+                        help,
                         value=name,
                         dimension=field.dimension,
                         name=field.key,
