@@ -52,12 +52,15 @@ WALKERS = {
     "analysis/encoding.py:Encoder.num_direction",
     "analysis/encoding.py:Encoder.ray",
     "sampling/linear_system.py:linear.walk",
+    "sampling/sampler.py:_mentions_wanted",
     "migrations/proof_encoding.py:shift",
     "migrations/proof_encoding.py:kleene",
     "diff/expressions.py:expr_text",
 }
 # Walkers over the references alone (CellRef | FieldRef | TextRef).
 REFERENCE_WALKERS = {"analysis/encoding.py:Encoder.key_of", "checking/explain.py:_ref_of"}
+# Walkers over the text functions' conditions alone (Mentions | Empty | TextTest).
+TEXT_CONDITION_WALKERS = {"checking/evaluate.py:text_condition_holds", "checking/explain.py:text_condition_words"}
 EXPRESSION_NODES = {t.__name__ for t in typing.get_args(ir.Expr)}
 FALLBACKS = {"assert_never", "not_a_number", "not_a_text", "not_a_condition"}
 
@@ -227,10 +230,10 @@ def _walkers() -> dict[str, ast.Match]:
 
 
 def test_the_walker_list_is_complete() -> None:
-    assert set(_walkers()) == WALKERS | REFERENCE_WALKERS
+    assert set(_walkers()) == WALKERS | REFERENCE_WALKERS | TEXT_CONDITION_WALKERS
 
 
-@pytest.mark.parametrize("walker", sorted(WALKERS | REFERENCE_WALKERS))
+@pytest.mark.parametrize("walker", sorted(WALKERS | REFERENCE_WALKERS | TEXT_CONDITION_WALKERS))
 def test_each_walker_ends_in_a_checked_fallback(walker: str) -> None:
     last = _walkers()[walker].cases[-1]
     assert isinstance(last.pattern, ast.MatchAs) and last.pattern.pattern is None and last.guard is None, walker

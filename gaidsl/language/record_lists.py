@@ -282,9 +282,9 @@ class RecordLowerer(ExpressionLowerer):
                 name not in fixed and (axis.open is None or isinstance(right, ast.Ref))
             ):
                 summed = axis.by_key.get(name)
-                help = did_you_mean(name, fixed)
+                suggestion = did_you_mean(name, fixed)
                 if summed is not None and summed.kind != "leaf":
-                    help = (
+                    suggestion = (
                         Text(
                             f"「{name}」是合计（或分组）行，记录只填其下的成员：不写这个条件即汇总全部记录",
                             f"'{name}' is a total (or group) row; records name the members under it: leave the "
@@ -295,7 +295,7 @@ class RecordLowerer(ExpressionLowerer):
                     error(
                         "GAI164",
                         right.span,
-                        help,
+                        suggestion,
                         value=name,
                         dimension=field.dimension,
                         name=field.key,

@@ -67,13 +67,14 @@ class _Profile:
     negative_rate: float
 
 
-def _mentions_wanted(expr: ir.Expr, holds: bool = True) -> Iterator[ir.Mentions]:
+def _mentions_wanted(expr: ir.BoolExpr, holds: bool = True) -> Iterator[ir.Mentions]:
     """The ``mentions`` a valid report should make hold: those not under a negation (``not``, an ``if``'s
     condition). A text the sampler writes mentions their words; a ``not mentions(…)`` is kept by the words it
     writes otherwise ("label N")."""
     match expr:
-        case ir.Mentions() if holds:
-            yield expr
+        case ir.Mentions():
+            if holds:
+                yield expr
         case ir.Not(arg=arg):
             yield from _mentions_wanted(arg, not holds)
         case ir.Implies(condition=condition, then=then):
@@ -82,6 +83,10 @@ def _mentions_wanted(expr: ir.Expr, holds: bool = True) -> Iterator[ir.Mentions]
         case ir.And(args=args) | ir.Or(args=args):
             for arg in args:
                 yield from _mentions_wanted(arg, holds)
+        case ir.Compare() | ir.Empty() | ir.TextTest():
+            return
+        case _:
+            ir.not_a_condition(expr)
 
 
 class Sampler(SolverSide):
