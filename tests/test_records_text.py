@@ -242,8 +242,10 @@ def test_a_check_the_module_still_cannot_compute_is_said_in_the_clis_language(tm
 def test_sample_writes_the_count_violation_in_a_shape_that_has_valid_reports(tmp_path: Path) -> None:
     """61 records in the first shape break budget_same (records on own income completed), so no report of it is
     valid; the count violation is drawn from the next shape, as the valid samples are."""
-    run = run_cli("sample", str(DATA / "projects_text.gai"), "--valid", "3", "--invalid", "-o", str(tmp_path / "s"))
+    out = str(tmp_path / "s")
+    run = run_cli("sample", str(DATA / "projects_text.gai"), "--valid", "3", "--invalid", "-o", out, "--lang", "en")
     assert run.code == 0, run.err
+    assert "no report breaking only not_road was found — no violation with {'projects': 3} records" in run.out
     broken = tmp_path / "s" / "invalid" / "records.projects.at_most.json"
     checked = run_cli("validate", str(DATA / "projects_text.gai"), str(broken), "--lang", "en")
     assert checked.code == 1 and "FAILED: 1 error, 0 warnings" in checked.out, checked.out

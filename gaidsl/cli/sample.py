@@ -224,8 +224,8 @@ def _summary(manifest: dict[str, Any], folder: str, lang: Lang) -> str:
         lines.append(
             say(
                 lang,
-                f"  求解器未能为 {failed['check']} 找到报告{note}",
-                f"  the solver gave up on {failed['check']}{note}",
+                f"  未找到只违反 {failed['check']} 的报告{note}",
+                f"  no report breaking only {failed['check']} was found{note}",
             )
         )
     if manifest.get("records"):  # lists of records: bounded samples (docs/records.md)
