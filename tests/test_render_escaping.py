@@ -12,7 +12,9 @@ from typing import Any
 
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
+from gaidsl.checking.report import Report, Value
 from gaidsl.forms.layout import layout, xml_safe
 from gaidsl.language import ir
 from gaidsl.migrations.documents import compile_text
@@ -260,7 +262,7 @@ format hostile version 1 {{
 
 
 def check_open(label: str, key: str) -> None:
-    from gaidsl.checking.report import EnteredMember, Report, Value
+    from gaidsl.checking.report import EnteredMember, Report
 
     s = open_spec_with(_one_line(label) or "x")
     assume(s is not None)
@@ -323,3 +325,56 @@ def check_open(label: str, key: str) -> None:
 @example(OPEN_DANGEROUS[3], "+cmd|'/C")
 def test_any_member_key_label_and_record_text_is_safe_in_every_renderer(label: str, key: str) -> None:
     check_open(label, key)
+
+
+MARKDOWN_SPEC = compile_text(
+    """
+format md_lines version 1 "Lines" {
+  section s "Projects" {
+    text summary "Summary"
+    table t "Spending" {
+      columns {
+        spent "Spent" : count
+        remark "Remark" : text
+      }
+      rows { r1 "Road" }
+    }
+    records projects "Projects" {
+      field name "Project name" : text
+      field amount "Amount" : count
+    }
+  }
+}
+"""
+).spec
+LINE_STARTS = ["- ", "+ ", "1. ", "2) ", "# ", "=== ", "--- ", "> ", "    ", "```", "~~~", "<div>", "[x]: http://e"]
+_LINES = st.lists(
+    st.sampled_from(LINE_STARTS).flatmap(lambda start: st.text(max_size=8).map(lambda rest: start + rest))
+    | st.sampled_from(["", "   ", "[click](javascript:alert(1))", "**b** _e_ `c`", "<b>x</b>", "a | b"]),
+    min_size=1,
+    max_size=6,
+).map("\n".join)
+
+
+@settings(max_examples=examples(0.1), deadline=None)
+@given(text=_LINES)
+@example(text="a\n\n[click](javascript:alert(1))")
+@example(text="abc\n- item\n===\n1. x")
+def test_markdown_keeps_any_text_in_its_paragraph_or_table_cell(text: str) -> None:
+    """Read by a CommonMark parser (markdown-it-py), the Markdown of a report whose text block, text cell and
+    record field hold lines starting like Markdown blocks (lists, headings, setext underlines, fences, quotes,
+    indented code) and blank lines has only the blocks gaidsl wrote: its headings, paragraphs and one HTML block
+    per table; no link, list, code or emphasis comes from the text. A blank line in a cell ended the table's HTML
+    block and a line after the first started a list or a heading."""
+    assert MARKDOWN_SPEC is not None
+    values: dict[str, Value] = {"t.r1.spent": Decimal(1), "t.r1.remark": text}
+    values |= {"projects.1.name": text, "projects.1.amount": Decimal(1)}
+    report = Report("md_lines", "1", texts={"summary": text}, values=values, records={"projects": 1})
+    md = target("markdown").render(MARKDOWN_SPEC, report)
+    tokens = MarkdownIt("commonmark").parse(md)
+    kinds = {t.type for t in tokens}
+    assert kinds <= {"heading_open", "heading_close", "paragraph_open", "paragraph_close", "inline", "html_block"}, md
+    tables = [t for t in tokens if t.type == "html_block"]
+    assert len(tables) == 2 and all(t.content.count("<table") == t.content.count("</table>") == 1 for t in tables), md
+    inline = {c.type for t in tokens if t.type == "inline" for c in t.children or ()}
+    assert inline <= {"text", "softbreak"}, md
