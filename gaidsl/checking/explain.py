@@ -89,6 +89,12 @@ def name_of(spec: ir.Spec, check: ir.Check, instance: ir.CheckInstance, kind: st
     return Text(f"上年{name}", f"last year's {name}") if previous else Text(name, name)
 
 
+def quoted_text(spec: ir.Spec, value: str) -> Text:
+    """A quoted text of a check as its findings show it: 「…」 in Chinese and '…' in English, as a text value is
+    shown (a spec in English quotes it as English in both slots)."""
+    return Text(f"「{value}」" if spec.language == "zh" else f"'{value}'", f"'{value}'")
+
+
 def _num(value: object) -> Text:
     if value is None:
         return Text("（无上年报告）", "(no previous report)")
@@ -210,8 +216,8 @@ def _terms(
             text = f"{value:f}"
             return [(1, Text(text, text), Text(text, text))], True
         case ir.TextConst(value=value):
-            text = f"「{value}」" if spec.language == "zh" else f"'{value}'"  # a spec in English quotes as English
-            return [(1, Text(text, text), Text(text, text))], True
+            quoted = quoted_text(spec, value)
+            return [(1, quoted, quoted)], True
         case _:  # a side of a comparison is never a condition
             ir.not_a_number(expr)
 

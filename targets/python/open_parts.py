@@ -34,7 +34,7 @@ import attrs
 from gaidsl.checking.coded_checks import with_codes
 from gaidsl.checking.evaluate import cell_labels, in_spec_language
 from gaidsl.checking.explain import name_of as name_in_both
-from gaidsl.checking.explain import text_condition_words, where_of
+from gaidsl.checking.explain import quoted_text, text_condition_words, where_of
 from gaidsl.checking.open_members import close
 from gaidsl.checking.record_data import member_keys
 from gaidsl.checking.records import count_checks, record_label, record_tables
@@ -539,9 +539,9 @@ class _Encoder:
             case ir.Compare(op=op, left=left, right=right):
                 texts = self.is_text(left) or self.is_text(right)  # == or != of texts (dates, choices, members)
                 return ("tcmp" if texts else "cmp", op, self.encode(left), self.encode(right))
-            case ir.TextConst(value=value):  # shown as the evaluator shows it: quoted in the spec's language
-                shown = f"「{value}」" if self.layer.spec.language == "zh" else f"'{value}'"
-                return ("t", value, shown)
+            case ir.TextConst(value=value):  # shown as the evaluator shows it, in each language
+                quoted = quoted_text(self.layer.spec, value)
+                return ("t", value, (quoted.zh, quoted.en))
             case ir.TextTest() | ir.Mentions() | ir.Empty():  # the text read first: refused there if it must be
                 text = self.encode(expr.arg)
                 yes, no = text_condition_words(expr, self.text_name(expr.arg))

@@ -27,7 +27,7 @@ import attrs
 
 from gaidsl.checking.evaluate import PRECISION, cell_labels
 from gaidsl.checking.explain import LISTED as LISTED  # re-exported: the templates list that many names
-from gaidsl.checking.explain import SYMBOL, arith_name, text_condition_words
+from gaidsl.checking.explain import SYMBOL, arith_name, quoted_text, text_condition_words
 from gaidsl.checking.explain import name_of as explain_name
 from gaidsl.checking.explain import where_of as explain_where
 from gaidsl.checking.required import Absent
@@ -400,7 +400,8 @@ class _Builder:
             case ir.Const():
                 text = f"{expr.value:f}"
             case ir.TextConst():
-                text = f"「{expr.value}」" if self.spec.language == "zh" else f"'{expr.value}'"  # as explain.py
+                quoted = quoted_text(self.spec, expr.value)
+                return [Piece(1, quoted.zh, quoted.en, "static", text=quoted.zh)], True
             case ir.Arith():
                 name = arith_name(self.spec, self.check, self.instance, expr)
                 return [Piece(1, name.zh, name.en, "arith", tree=self.num(expr))], False

@@ -299,8 +299,8 @@ class Writer(ABC):
                 value = self.length_text(piece.index)
             elif piece.source == "arith" and piece.tree is not None:
                 value = self.arith_text(piece.tree)
-            else:
-                value = self.lit(piece.text)
+            else:  # a constant: a number, or a quoted text in the message's language (explain.quoted_text)
+                value = self.lit(piece.name_zh if chinese else piece.name_en)
             if prefix:
                 parts.append(self.lit(prefix))
             parts.append(value)
