@@ -282,20 +282,19 @@ class RecordLowerer(ExpressionLowerer):
                 name not in fixed and (axis.open is None or isinstance(right, ast.Ref))
             ):
                 summed = axis.by_key.get(name)
-                suggestion = did_you_mean(name, fixed)
-                if summed is not None and summed.kind != "leaf":
-                    suggestion = (
-                        Text(
-                            f"「{name}」是合计（或分组）行，记录只填其下的成员：不写这个条件即汇总全部记录",
-                            f"'{name}' is a total (or group) row; records name the members under it: leave the "
-                            "condition out to take every record",
-                        ),
+                if summed is not None and summed.kind != "leaf":  # a total or group: no record names one
+                    help = Text(
+                        "记录只填其下的成员：不写这个条件即汇总全部记录",
+                        "records name the members under it: leave the condition out to take every record",
+                    )
+                    raise self._fail(
+                        error("GAI166", right.span, [help], value=name, dimension=field.dimension, name=field.key)
                     )
                 raise self._fail(
                     error(
                         "GAI164",
                         right.span,
-                        suggestion,
+                        did_you_mean(name, fixed),
                         value=name,
                         dimension=field.dimension,
                         name=field.key,

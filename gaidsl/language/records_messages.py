@@ -32,6 +32,11 @@ RECORDS_CATALOG: dict[str, tuple[str, str, str]] = {
         "「{value}」不是维度「{dimension}」的成员，不能与字段「{name}」比较",
         "'{value}' is not a member of dimension '{dimension}': field '{name}' cannot equal it",
     ),
+    "GAI166": (
+        "names",
+        "「{value}」是维度「{dimension}」的合计（或分组）行，没有记录的字段「{name}」会等于它",
+        "'{value}' is a total (or group) row of dimension '{dimension}': no record's field '{name}' equals it",
+    ),
     "GAI165": (
         "names",
         "「{word}」只能用在 for each {word} 的校验中，且表的{axis}须是维度「{dimension}」",
