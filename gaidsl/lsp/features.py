@@ -133,15 +133,18 @@ _WORD = re.compile(r"(?!\d)\w+")
 def did_you_mean_fixes(
     analysed: Analysed, start: int, end: int, codec: PositionCodec, uri: str, lang: Lang
 ) -> list[types.CodeAction]:
-    """Quick fixes from the compiler's 'did you mean' help: the misspelt name (a diagnostic's span that is one word)
-    replaced by each suggestion, for the diagnostics that touch ``start``–``end``."""
+    """Quick fixes from the compiler's 'did you mean' help: the misspelt name (a diagnostic's span that is one word,
+    or a quoted text: a choice or member written "complete" for "completed") replaced by each suggestion, for the
+    diagnostics that touch ``start``–``end``."""
     positions = Positions(analysed.text, codec)
     actions: list[types.CodeAction] = []
     for diag in analysed.diagnostics:
         span = diag.span
         if span is None or span.file != analysed.name or span.end < start or span.start > end:
             continue
-        if not _WORD.fullmatch(analysed.text[span.start : span.end]):
+        written = analysed.text[span.start : span.end]
+        quoted = len(written) >= 2 and written[0] == written[-1] == '"'
+        if not (quoted or _WORD.fullmatch(written)):
             continue
         for line in diag.help:
             if not line.en.startswith("did you mean "):
@@ -155,10 +158,18 @@ def did_you_mean_fixes(
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=shown,
                         is_preferred=True,
-                        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(where, name)]}),
+                        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(where, _spelt(name, quoted))]}),
                     )
                 )
     return actions
+
+
+def _spelt(name: str, quoted: bool) -> str:
+    """A suggestion as it replaces what was written: a name as it is, a text in the spec's quotes (``\\"`` and
+    ``\\\\`` the only escapes a string has besides ``\\n``)."""
+    if not quoted:
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _line_indent(text: str, offset: int) -> str:

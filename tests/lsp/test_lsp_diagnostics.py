@@ -10,6 +10,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.support import SPEC_2021, SPECS, diagnostics, forget, open_text, replace, uri
+from tests.support import ROOT
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -108,3 +109,23 @@ async def test_a_did_you_mean_is_a_quick_fix(client: LanguageClient) -> None:
     edit = fixes[0].edit
     assert edit is not None and edit.changes is not None
     assert {k: list(v) for k, v in edit.changes.items()} == {document: [types.TextEdit(found[0].range, "carried_in")]}
+
+
+async def test_a_misspelt_choice_is_a_quick_fix_that_keeps_its_quotes(client: LanguageClient) -> None:
+    document = uri(SPECS / "edited_choice.gai")
+    text = (ROOT / "tests" / "data" / "records_text" / "projects_text.gai").read_text(encoding="utf-8")
+    text = text.replace('if status == "completed" then', 'if status == "complete" then')
+    found = await open_text(client, document, text)
+    assert [d.code for d in found] == ["GAI377"]
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(document),
+        range=found[0].range,
+        context=types.CodeActionContext(diagnostics=found),
+    )
+    actions = await client.text_document_code_action_async(params)
+    assert actions is not None
+    fixes = [a for a in actions if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.QuickFix]
+    assert [a.title for a in fixes] == ["Change to 'completed'"]
+    edit = fixes[0].edit
+    assert edit is not None and edit.changes is not None
+    assert {k: list(v) for k, v in edit.changes.items()} == {document: [types.TextEdit(found[0].range, '"completed"')]}
