@@ -44,13 +44,17 @@ class Differ(Comparison):
     def format(self) -> None:
         old, new = self.old, self.new
         meta = Text("格式的标识信息，不影响数据", "metadata of the format: data unaffected")
-        for aspect, a, b in (
-            ("id", old.id, new.id),
-            ("version", old.version, new.version),
-            ("title", old.title, new.title),
+        named = Text(  # a data file names both (GAI710, GAI711): carried over, a report gets the new ones
+            "数据文件写明格式标识与版本：报告经迁移时随之改写为新的",
+            "a data file names the format and its version: a report carried over is given the new ones",
+        )
+        for aspect, a, b, why in (
+            ("id", old.id, new.id, named),
+            ("version", old.version, new.version, named),
+            ("title", old.title, new.title, meta),
         ):
             if a != b:
-                self.add(Change("changed", "format", new.id, aspect, a, b, why=meta))
+                self.add(Change("changed", "format", new.id, aspect, a, b, why=why))
         for text in old.basis:
             if text not in new.basis:
                 self.add(Change("removed", "basis", text, label=text, why=meta))
