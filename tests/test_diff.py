@@ -378,3 +378,14 @@ def test_the_national_html_page(tmp_path: Path) -> None:
 def test_type_verdicts(old: CellType, new: CellType, verdict: str) -> None:
     """Decimals None allow any number of places, 0 allows none: the verdict follows what old values fit."""
     assert type_change(old, new) == verdict
+
+
+def test_two_different_formats_are_said_to_be_so() -> None:
+    """A diff of two formats (not a base and its overlay, nor two versions): a line says so before the changes."""
+    foia = SPECS / "foia_annual_report_2024.gai"
+    apart = run_cli("diff", str(SPEC_2021), str(foia), "--lang", "en")
+    assert "note: these are two different formats ('gov_info_disclosure' and 'foia_annual_report')" in apart.out
+    zh = run_cli("diff", str(SPEC_2021), str(foia)).out
+    assert "注意：这是两个不同的格式（「gov_info_disclosure」与「foia_annual_report」）" in zh
+    for old, new in ((SPEC_2019, SPEC_2021), (SPEC_2019, OVERLAY)):
+        assert "different formats" not in run_cli("diff", str(old), str(new), "--lang", "en").out

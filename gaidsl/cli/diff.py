@@ -130,6 +130,16 @@ def render_diff_text(result: Diff, lang: Lang = "zh") -> str:
             f"{s['changes']} changes: {s['breaking']} breaking, {s['compatible']} compatible",
         ),
     ]
+    if old.id != new.id and not new.extends and result.migration is None:  # not a base and its overlay
+        lines.append(
+            say(
+                lang,
+                f"注意：这是两个不同的格式（「{old.id}」与「{new.id}」），不是同一格式的两个版本；"
+                "数据文件写明格式，其报告须经迁移才能互读",
+                f"note: these are two different formats ('{old.id}' and '{new.id}'), not two versions of one; a data "
+                "file names its format, so their reports are read by each other only through a migration",
+            )
+        )
     for group, changes in groups(result):
         lines.append("")
         lines.append(_title(group, lang))
