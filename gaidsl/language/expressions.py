@@ -300,7 +300,9 @@ class ExpressionLowerer(References):
             found = self.cells.get(ref.cell)
         if found is None or found.type.kind != "choice" or value.value in found.type.choices:
             return
-        raise self._fail(choice_refusal(value.value, found.key, found.type.choices, node.span))
+        record_field = isinstance(found, ir.Cell) and found.row == ir.RECORD_SLOT
+        name = found.column if isinstance(found, ir.Cell) and record_field else found.key  # a record's: its field
+        raise self._fail(choice_refusal(value.value, name, found.type.choices, node.span))
 
     # -------------------------------------------------------------------------------------------- functions
     def _call(self, expr: ast.Call, scope: Scope) -> Typed:

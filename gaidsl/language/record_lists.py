@@ -122,17 +122,17 @@ class RecordLowerer(ExpressionLowerer):
         return super()._ref(ref, scope)
 
     def _compare(self, expr: ast.Compare, scope: Scope) -> Typed:
-        """In a ``for each record`` check, a member field compared with a member (``fund == budget``, as in a
-        ``where``) or a member or choice field with a quoted text: the text checked as a ``where`` checks it (a
-        member the dimension lacks is GAI164, a choice the field lacks GAI373), not compared to nothing forever."""
+        """In a ``for each record`` check, a member field compared with a member by its name (``fund == budget``,
+        as in a ``where``) or with a quoted key: the member checked as a ``where`` checks it (one the dimension
+        lacks is GAI164, a total row GAI166), not compared to nothing forever. A choice field's text is checked by
+        the comparison of any two texts (GAI377)."""
         if expr.op in ("==", "!=") and self.current is not None:
             for field_side, value_side in ((expr.left, expr.right), (expr.right, expr.left)):
                 field = self._own_field(field_side)
-                if field is None or (field.dimension is None and field.type.kind != "choice"):
+                if field is None or field.dimension is None:
                     continue
                 if isinstance(value_side, ast.Ref):
-                    axis = self.dimensions.get(field.dimension) if field.dimension is not None else None
-                    names = {m.key for m in axis.members} if axis is not None else set()
+                    names = {m.key for m in self.dimensions[field.dimension].members}
                     if value_side.selector or value_side.previous or value_side.path[0] not in names:
                         continue  # another name (a field, a cell): compared as texts below
                 elif not isinstance(value_side, ast.String):

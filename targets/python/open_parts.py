@@ -594,8 +594,7 @@ class _Encoder:
     def text_name(self, arg: ir.TextOperand) -> Text:
         """What a message calls the text a text function reads, at this position (the stand-in record's number
         in it, replaced by the record's at run time)."""
-        if isinstance(arg, ir.TextRef):  # refused by encode(), which reads it first
-            raise self.refuse("读取文本块", "it reads a text block")
+        assert not isinstance(arg, ir.TextRef)  # refused by encode(), which reads the text first
         if isinstance(arg, ir.FieldRef):
             return name_of(self.layer.named, self.check, self.at, "field", arg.field, arg.previous)
         parts = arg.cell.split(".")
@@ -621,19 +620,13 @@ class _Encoder:
                 raise self.refuse("读取上年的记录", "it reads last year's records")
             return self.record_cell(parts[0], parts[2], ("rc",))
         cell = spec.cells[key]
-        if cell.row is not None and cell.row == self.instance.position and self.kind == "member":
-            d = layer.slot_dim[cell.row]
-            closed_key = spec.tables[cell.table].cell_key(layer.stand_ins[d][0], cell.column)
-            name = name_of(layer.named, self.check, self.at, "cell", closed_key, previous)
-            labels = cell_labels(layer.named, layer.named.cells[closed_key])
+        closed = self.closed_key(key)  # the member's own cell at each member, read as its stand-in's
+        if closed != key or cell.row is None or cell.row not in layer.slot_dim:
+            name = name_of(layer.named, self.check, self.at, "cell", closed, previous)
+            labels = cell_labels(layer.named, layer.named.cells[closed])
             amount = cell.type.kind == "amount"
-            return ("c", closed_key, previous, labels, name.zh, name.en, amount, layer.cells[closed_key])
-        if cell.row is None or cell.row not in layer.slot_dim:
-            name = name_of(layer.named, self.check, self.at, "cell", key, previous)
-            labels = cell_labels(layer.named, layer.named.cells[key])
-            amount = cell.type.kind == "amount"
-            return ("c", key, previous, labels, name.zh, name.en, amount, layer.cells[key])
-        return layer._cell(self.check, self.instance, key, previous)
+            return ("c", closed, previous, labels, name.zh, name.en, amount, layer.cells[closed])
+        return layer._cell(self.check, self.instance, key, previous)  # a sum over the entered members
 
     def record_cell(self, name: str, field: str, head: tuple[object, ...]) -> tuple[object, ...]:
         layer = self.layer
