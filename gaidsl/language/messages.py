@@ -64,8 +64,8 @@ CATALOG: dict[str, Template] = {
     ),
     "GAI013": Template(
         "syntax",
-        "「{word}」是 gaidsl 的关键字，不能用作名称",
-        "'{word}' is a gaidsl keyword and cannot be used as a name",
+        "「{word}」是 gaidsl 的关键字，在这里不能读作名称",
+        "'{word}' is a gaidsl keyword: here it cannot be read as a name",
     ),
     "GAI090": Template("input", "无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
     "GAI091": Template("input", "文件 {path} 不是 UTF-8 编码（字节 {byte}）", "{path} is not UTF-8 text (byte {byte})"),
